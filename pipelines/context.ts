@@ -1,0 +1,83 @@
+/**
+ * The context every stage function receives: the warehouse, the validated config, a logger and
+ * a clock. Only entry points (`pipelines/*.ts` with a CLI) read `process.env`/`argv` or exit.
+ */
+import type { Warehouse } from "./warehouse.ts";
+import type { Config } from "./config.ts";
+
+/** Where stage output goes: one line per stage, warnings, progress. */
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Progress of long work, e.g. `progress("loading crime", 12, 36)`. */
+  progress(label: string, done: number, total: number): void;
+}
+
+/** A clock: the build time stamped on outputs (fixed in tests, `SOURCE_DATE_EPOCH` when set). */
+export interface Clock {
+  now(): Date;
+}
+
+/** What a stage needs. */
+export interface Context {
+  db: Warehouse;
+  config: Config;
+  log: Logger;
+  clock: Clock;
+}
+
+/** A logger that drops everything (tests). */
+export const silentLogger: Logger = { info() {}, warn() {}, progress() {} };
+
+/** A logger that collects lines, for tests that assert on messages. */
+export function memoryLogger(): Logger & { lines: string[]; warnings: string[] } {
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  return {
+    lines,
+    warnings,
+    info: (m) => void lines.push(m),
+    warn: (m) => void warnings.push(m),
+    progress() {},
+  };
+}
+
+/** A logger writing to stderr/stdout; progress redraws one line on a TTY. */
+export function consoleLogger(stream: NodeJS.WriteStream = process.stdout): Logger {
+  const tty = Boolean(stream.isTTY);
+  let drawn = false;
+  const clear = () => {
+    if (drawn) stream.write("\r\x1b[2K");
+    drawn = false;
+  };
+  return {
+    info(m) {
+      clear();
+      stream.write(m + "\n");
+    },
+    warn(m) {
+      clear();
+      process.stderr.write("warning: " + m + "\n");
+    },
+    progress(label, done, total) {
+      if (!tty) return;
+      const width = 24;
+      const filled = total > 0 ? Math.round((done / total) * width) : 0;
+      stream.write(`\r\x1b[2K  ${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total}`);
+      drawn = done < total;
+      if (!drawn) stream.write("\r\x1b[2K");
+    },
+  };
+}
+
+/** A fixed clock (tests, reproducible builds). */
+export const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+/** The build clock: `SOURCE_DATE_EPOCH` (seconds) when given, else the wall clock. */
+export function buildClock(sourceDateEpoch?: string): Clock {
+  if (sourceDateEpoch && /^\d+$/.test(sourceDateEpoch)) {
+    const fixed = new Date(Number(sourceDateEpoch) * 1000);
+    return { now: () => fixed };
+  }
+  return { now: () => new Date() };
+}

@@ -1,0 +1,42 @@
+/**
+ * Every warning and error text, in one catalogue: tests assert on these functions' output
+ * rather than on copies of the strings (vega-lite `src/log/message.ts`).
+ */
+
+/** An error meant for the user: printed without a stack trace by the entry points. */
+export class LocalneedsError extends Error {
+  override name = "LocalneedsError";
+}
+
+const list = (xs: readonly string[]) => xs.join(", ");
+
+export const messages = {
+  configKey: (key: string, problem: string) => `${key}: ${problem}`,
+  configInvalid: (file: string, problems: string[]) =>
+    `invalid config ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
+  configUnreadable: (file: string, why: string) => `cannot read config ${file}: ${why}`,
+  configNotJson: (file: string, why: string) => `config ${file} is not valid JSON: ${why}`,
+  invalidOption: (what: string, value: string, owner: string, expected: readonly string[]) =>
+    `invalid ${what} "${value}" in ${owner} (expected ${expected.join(" | ")})`,
+  noFilesMatch: (source: string, pattern: string) => `source ${source}: no file matches ${pattern}`,
+  fileMissing: (source: string, file: string) => `source ${source}: file not found: ${file}`,
+  missingColumns: (file: string, expected: readonly string[], found: readonly string[], missing: readonly string[]) =>
+    `${file}: missing column(s) ${list(missing)}; expected ${list(expected)}; found ${list(found)}`,
+  wrongKindOfFile: (file: string, slot: string, looksLike: string) =>
+    `${file}: this looks like ${looksLike}, not a ${slot} file`,
+  rowsDoNotReconcile: (file: string, read: number, loaded: number, rejected: number) =>
+    `${file}: rows read (${read}) != loaded (${loaded}) + rejected (${rejected})`,
+  unknownArea: (code: string) => `area code ${code} is not in the geography lookup`,
+  focusNotWard: (code: string, parent: string) => `focus ward ${code} is not a ward of ${parent} in the geography lookup`,
+  anomalousMonth: (subject: string, month: string, rows: number, typical: number) =>
+    `${subject}: ${month} has ${rows} rows, far from the neighbouring months' typical ${typical}; check the file before trusting that month`,
+  suppressedSmallCount: (min: number) => `count between 1 and ${min - 1}: suppressed for disclosure control`,
+  secondarySuppression: () => "suppressed so that a suppressed cell cannot be recovered by subtraction",
+  tooFewEvents: (min: number) => `fewer than ${min} events: not published`,
+  smallBase: (min: number) => `fewer than ${min} unweighted responses: not published`,
+  noDenominator: () => "no denominator for this area and period",
+  emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
+  unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
+  csvParseReject: (type: string, detail: string) => `${type.toLowerCase()}: ${detail}`,
+  unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
+} as const;

@@ -1,0 +1,99 @@
+/**
+ * The DuckDB warehouse: a thin wrapper over `@duckdb/node-api` with bound parameters, quoted
+ * identifiers and JSON-friendly results. One schema per layer: raw, staging, ref, marts, audit.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+
+/** Parameters bound to `$name` (object) or `?` (array) placeholders. */
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+
+/** The layers of the warehouse, in data-flow order. */
+export const SCHEMAS = ["raw", "staging", "ref", "marts", "audit"] as const;
+
+/** Quote an SQL identifier (schema, table or column name). */
+export function ident(name: string): string {
+  return '"' + name.replaceAll('"', '""') + '"';
+}
+
+/** Quote an SQL string literal (for the few places DuckDB will not bind, e.g. `read_csv` paths). */
+export function literal(value: string): string {
+  return "'" + value.replaceAll("'", "''") + "'";
+}
+
+/** An open warehouse. Always `close()` it in `finally`. */
+export class Warehouse {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    /** The file path, or `:memory:`. */
+    readonly path: string,
+  ) {}
+
+  /** Open (or create) a warehouse file, or `:memory:`; creates the layer schemas. */
+  static async open(path = ":memory:"): Promise<Warehouse> {
+    const instance = await DuckDBInstance.create(path, {
+      autoinstall_known_extensions: "false",
+      autoload_known_extensions: "true",
+    });
+    const connection = await instance.connect();
+    const wh = new Warehouse(instance, connection, path);
+    await wh.run("SET TimeZone = 'UTC'");
+    for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    return wh;
+  }
+
+  /** Run a statement (or several separated by `;` when there are no parameters). */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params as never);
+  }
+
+  /** Run a query and return its rows as plain objects (BIGINT as string, DATE as `YYYY-MM-DD`). */
+  async all<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  /** The first row of a query, or undefined. */
+  async one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Run `fn` inside a transaction; rolls back on error. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run("BEGIN TRANSACTION");
+    try {
+      const out = await fn();
+      await this.run("COMMIT");
+      return out;
+    } catch (err) {
+      await this.run("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** Insert plain objects into an existing table by column name (small data, JS side; chunked VALUES). */
+  async insertRows(table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
+    const chunk = Math.max(1, Math.floor(2000 / Math.max(1, columns.length)));
+    const cols = columns.map(ident).join(", ");
+    for (let i = 0; i < rows.length; i += chunk) {
+      const part = rows.slice(i, i + chunk);
+      const params: DuckDBValue[] = [];
+      const tuples = part.map((row) => {
+        const marks = columns.map((c) => {
+          const v = row[c];
+          if (v === undefined || v === null) return "NULL";
+          params.push(v as DuckDBValue);
+          return "?";
+        });
+        return `(${marks.join(", ")})`;
+      });
+      await this.connection.run(`INSERT INTO ${table} (${cols}) VALUES ${tuples.join(", ")}`, params);
+    }
+  }
+
+  /** Release the connection and the database file. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Declarations of CSV source formats: which columns a file must have (matched by name or by a
+ * pattern, since real headers carry vintage years), their canonical names in `raw.*`, the
+ * per-column rules a row must pass, and the file's encoding.
+ */
+
+/** How a column's cells are checked at load time (raw keeps text; staging casts). */
+export type ColumnKind =
+  | "text"
+  | "integer" // whole number, may carry thousands separators ("1,279")
+  | "number" // decimal, may carry a trailing % or thousands separators
+  | "month" // YYYY-MM
+  | "date_dmy" // dd/mm/yyyy or dd-mm-yyyy, optionally followed by hh:mm
+  | "date_iso"; // YYYY-MM-DD
+
+/** One declared column. */
+export interface ColumnSpec {
+  /** Canonical snake_case name in `raw.*`. */
+  name: string;
+  /** Header text, or a pattern for headers that carry a vintage (`/^WD\d{2}CD$/`). */
+  header: string | RegExp;
+  kind?: ColumnKind;
+  /** A missing column is an error unless optional. */
+  optional?: boolean;
+  /** A blank cell rejects the row. */
+  required?: boolean;
+  /** Coded missing values (`SUPP`, `NA`, `x`, `:`...) accepted in a numeric column. */
+  markers?: readonly string[];
+}
+
+/** A declared CSV format. */
+export interface CsvFormat {
+  /** Stable id, e.g. `police_uk_street`. */
+  id: string;
+  /** What a person would call it, used in messages (`a police.uk street-level crime file`). */
+  title: string;
+  /** The table rows load into, e.g. `raw.police_street`. */
+  rawTable: string;
+  columns: readonly ColumnSpec[];
+  /** File encoding; `windows-1252` files are transcoded to UTF-8 before DuckDB reads them. */
+  encoding?: "utf-8" | "windows-1252";
+  /** Accept rows with fewer fields than the header (Fingertips, KS2 short rows). */
+  nullPadding?: boolean;
+  /** Grain of the raw table, for the README and docs. */
+  grain: string;
+}
+
+/** Define a format (identity, for typing and one place to check declarations). */
+export function defineCsvFormat(format: CsvFormat): CsvFormat {
+  const names = new Set<string>();
+  for (const c of format.columns) {
+    if (names.has(c.name)) throw new Error(`format ${format.id}: duplicate column ${c.name}`);
+    names.add(c.name);
+  }
+  return format;
+}
+
+/** Does a header cell match a column declaration? */
+export function headerMatches(spec: ColumnSpec, header: string): boolean {
+  return typeof spec.header === "string" ? spec.header.toLowerCase() === header.toLowerCase() : spec.header.test(header);
+}
+
+/** Printable form of a declared header. */
+export function headerLabel(spec: ColumnSpec): string {
+  return typeof spec.header === "string" ? spec.header : spec.header.source.replace(/^\^|\$$/g, "").replace(/\\d\{2\}/g, "yy").replace(/\\d/g, "n");
+}

@@ -1,0 +1,135 @@
+/** File helpers for adapters: glob expansion, content hashes, header sniffing, transcoding. */
+import { createHash } from "node:crypto";
+import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Transform } from "node:stream";
+import type { Warehouse } from "../pipelines/warehouse.ts";
+import { LocalneedsError, messages } from "../pipelines/messages.ts";
+
+/** Expand paths and globs (DuckDB's `glob()`), sorted; a pattern matching nothing is an error. */
+export async function expandFiles(db: Warehouse, source: string, patterns: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const pattern of patterns) {
+    if (!/[*?[]/.test(pattern)) {
+      if (!existsSync(pattern)) throw new LocalneedsError(messages.fileMissing(source, pattern));
+      out.push(pattern);
+      continue;
+    }
+    const rows = await db.all<{ file: string }>("SELECT file FROM glob($p) ORDER BY file", { p: pattern });
+    if (rows.length === 0) throw new LocalneedsError(messages.noFilesMatch(source, pattern));
+    out.push(...rows.map((r) => r.file));
+  }
+  return [...new Set(out)].sort();
+}
+
+/** SHA-256 of a file, streamed. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file), hash);
+  return hash.digest("hex");
+}
+
+/** File size in bytes. */
+export const fileBytes = (file: string) => statSync(file).size;
+
+/** The first bytes of a file (for header sniffing). */
+export function readHead(file: string, bytes = 64 * 1024): Buffer {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Parse one CSV record from the start of `text` (RFC 4180 quoting); returns fields, or null if empty. */
+export function parseFirstRecord(text: string, delimiter = ","): string[] | null {
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (s.length === 0) return null;
+  const fields: string[] = [];
+  let field = "";
+  let i = 0;
+  let quoted = false;
+  for (; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (s[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"' && field.length === 0) quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") break;
+    else field += ch;
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}
+
+/** The header fields of a CSV file (BOM stripped, cells trimmed); decoded as the file's encoding. */
+export function readHeader(file: string, encoding: "utf-8" | "windows-1252" = "utf-8"): string[] | null {
+  const head = readHead(file);
+  const text = encoding === "windows-1252" ? decodeCp1252(head) : new TextDecoder("utf-8").decode(head);
+  return parseFirstRecord(text);
+}
+
+/** Does the file start with a UTF-8 byte-order mark? */
+export function hasBom(file: string): boolean {
+  const h = readHead(file, 3);
+  return h.length === 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf;
+}
+
+let scratch: string | undefined;
+/** A scratch folder for transcoded copies (under the OS temp dir). */
+export async function scratchDir(): Promise<string> {
+  scratch ??= await mkdtemp(path.join(tmpdir(), "localneeds-"));
+  return scratch;
+}
+
+/**
+ * Windows-1252 code points for bytes 0x80-0x9F (the rest is Latin-1). Node 20's
+ * `TextDecoder('windows-1252')` decodes this range as Latin-1 C1 controls (fixed only in later
+ * Node versions), which would turn `O’Brien` into `O\x92Brien`: so we decode it ourselves.
+ */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+/** Decode Windows-1252 bytes to a string. */
+export function decodeCp1252(bytes: Uint8Array): string {
+  let out = "";
+  const CHUNK = 8192;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    const part = bytes.subarray(i, i + CHUNK);
+    const codes = new Array<number>(part.length);
+    for (let j = 0; j < part.length; j++) {
+      const b = part[j]!;
+      codes[j] = b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b;
+    }
+    out += String.fromCharCode(...codes);
+  }
+  return out;
+}
+
+/** Transcode a Windows-1252 file to UTF-8 (streamed); returns the new path. */
+export async function transcodeCp1252(file: string): Promise<string> {
+  const out = path.join(await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file));
+  // windows-1252 is a single-byte encoding: chunks can be decoded independently.
+  const transcode = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, Buffer.from(decodeCp1252(chunk), "utf8"));
+    },
+  });
+  await pipeline(createReadStream(file), transcode, createWriteStream(out));
+  return out;
+}

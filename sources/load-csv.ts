@@ -1,0 +1,219 @@
+/**
+ * Stage 1 mechanism: load CSV files of a declared format into `raw.*` with every row accounted
+ * for. DuckDB parses (explicit all-VARCHAR columns, reject tables); declared column rules reject
+ * rows that parse but are wrong. Per file: one `audit.loads` row (rows read = loaded + rejected)
+ * and one `audit.rejects` row per rejected line (file, line, column, reason, raw line).
+ * Line numbers count CSV records with the header as line 1.
+ */
+import type { Context } from "../pipelines/context.ts";
+import { ident, literal, type Warehouse } from "../pipelines/warehouse.ts";
+import { LocalneedsError, messages } from "../pipelines/messages.ts";
+import { type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
+import { fileBytes, readHeader, sha256File, transcodeCp1252 } from "./files.ts";
+
+/** What loading one file did. */
+export interface FileLoad {
+  source: string;
+  path: string;
+  sha256: string;
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+}
+
+/** Formats known to the loader, for recognising a file of the wrong kind in a slot. */
+const registry = new Map<string, CsvFormat>();
+
+/** Register formats so a misplaced file can be named (`this looks like a KS2 performance table`). */
+export function registerFormats(...formats: CsvFormat[]): void {
+  for (const f of formats) registry.set(f.id, f);
+}
+
+/** Match a header against a format: the index of each declared column, or the missing ones. */
+export function matchHeader(format: CsvFormat, header: readonly string[]): { index: Map<string, number>; missing: ColumnSpec[] } {
+  const index = new Map<string, number>();
+  const missing: ColumnSpec[] = [];
+  for (const spec of format.columns) {
+    const i = header.findIndex((h) => headerMatches(spec, h));
+    if (i >= 0) index.set(spec.name, i);
+    else if (!spec.optional) missing.push(spec);
+  }
+  return { index, missing };
+}
+
+/** Which registered format (other than `format`) does this header look like, if any? */
+export function recogniseHeader(header: readonly string[], except?: string): CsvFormat | undefined {
+  for (const f of registry.values()) {
+    if (f.id === except) continue;
+    if (matchHeader(f, header).missing.length === 0) return f;
+  }
+  return undefined;
+}
+
+/** Create a format's raw table (all VARCHAR plus `_file`, `_line`). */
+export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
+  const cols = format.columns.map((c) => `${ident(c.name)} VARCHAR`).join(", ");
+  await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
+}
+
+const NUMBER_RE = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?%?$";
+const INTEGER_RE = "^-?[0-9]+$";
+
+/** SQL that is true when a cell breaks its column's rule. */
+function failsRule(spec: ColumnSpec, cell: string): string | undefined {
+  const blank = `(${cell} IS NULL OR trim(${cell}) = '')`;
+  const markers = spec.markers?.length ? ` AND trim(${cell}) NOT IN (${spec.markers.map(literal).join(", ")})` : "";
+  const cleaned = `replace(trim(${cell}), ',', '')`;
+  switch (spec.kind ?? "text") {
+    case "text":
+      return undefined;
+    case "integer":
+      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${INTEGER_RE}'))`;
+    case "number":
+      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${NUMBER_RE}'))`;
+    case "month":
+      return `(NOT ${blank} AND (NOT regexp_matches(trim(${cell}), '^[0-9]{4}-(0[1-9]|1[0-2])$')))`;
+    case "date_iso":
+      return `(NOT ${blank} AND try_strptime(trim(${cell}), '%Y-%m-%d') IS NULL)`;
+    case "date_dmy":
+      return `(NOT ${blank} AND ${parseDmySql(cell)} IS NULL)`;
+  }
+}
+
+/** SQL parsing `dd/mm/yyyy`, `dd-mm-yyyy`, optionally with ` hh:mm[:ss]`, to TIMESTAMP (NULL when invalid). */
+export function parseDmySql(cell: string): string {
+  const c = `replace(trim(${cell}), '-', '/')`;
+  return `coalesce(try_strptime(${c}, '%d/%m/%Y %H:%M:%S'), try_strptime(${c}, '%d/%m/%Y %H:%M'), try_strptime(${c}, '%d/%m/%Y'))`;
+}
+
+function expectedText(spec: ColumnSpec): string {
+  const m = spec.markers?.length ? ` or one of ${spec.markers.join(", ")}` : "";
+  switch (spec.kind ?? "text") {
+    case "integer":
+      return "a whole number" + m;
+    case "number":
+      return "a number" + m;
+    case "month":
+      return "a month as YYYY-MM";
+    case "date_iso":
+      return "a date as YYYY-MM-DD";
+    case "date_dmy":
+      return "a date as dd/mm/yyyy (optionally hh:mm)";
+    default:
+      return "a value";
+  }
+}
+
+/**
+ * Load files of one format into its raw table. A file loaded before (same path) is replaced,
+ * never double-counted. Throws a `LocalneedsError` for a file that cannot be this format.
+ */
+export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[]): Promise<FileLoad[]> {
+  const { db } = ctx;
+  await createRawTable(db, format);
+  const out: FileLoad[] = [];
+  for (const [i, file] of files.entries()) {
+    ctx.log.progress(format.title, i, files.length);
+    out.push(await loadOne(db, format, file, ctx.clock.now()));
+  }
+  ctx.log.progress(format.title, files.length, files.length);
+  return out;
+}
+
+async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date): Promise<FileLoad> {
+  const encoding = format.encoding ?? "utf-8";
+  const header = readHeader(file, encoding);
+  if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
+  const { index, missing } = matchHeader(format, header);
+  if (missing.length) {
+    const other = recogniseHeader(header, format.id);
+    if (other) throw new LocalneedsError(messages.wrongKindOfFile(file, format.title, other.title));
+    throw new LocalneedsError(
+      messages.missingColumns(file, format.columns.filter((c) => !c.optional).map(headerLabel), header, missing.map(headerLabel)),
+    );
+  }
+  const readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
+  const sha256 = await sha256File(file);
+  const bytes = fileBytes(file);
+
+  // Replace any earlier load of the same file.
+  await db.run(`DELETE FROM ${format.rawTable} WHERE _file = $f`, { f: file });
+  await db.run(`DELETE FROM audit.rejects WHERE path = $f AND source = $s`, { f: file, s: format.id });
+  await db.run(`DELETE FROM audit.loads WHERE path = $f AND source = $s`, { f: file, s: format.id });
+
+  const colDefs = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
+  await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+  try {
+    await db.run(
+      `CREATE TEMP TABLE _scan AS SELECT * FROM read_csv(${literal(readPath)}, header=true, auto_detect=false,
+         delim=',', quote='"', escape='"', columns={${colDefs}}, null_padding=${format.nullPadding ? "true" : "false"},
+         store_rejects=true, rejects_table='_scan_rejects', rejects_scan='_scan_scans', max_line_size=10000000)`,
+    );
+  } catch (err) {
+    throw new LocalneedsError(messages.unreadableCsv(file, (err as Error).message.split("\n")[0]!));
+  }
+  const parseRejects = await db.all<{ line: string; column_name: string | null; error_type: string; error_message: string; csv_line: string }>(
+    `SELECT line::BIGINT AS line, column_name, error_type, error_message, csv_line FROM _scan_rejects ORDER BY line`,
+  );
+  const rejectedLines = new Set(parseRejects.map((r) => Number(r.line)));
+  const loadedCount = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _scan`))!.n);
+
+  // Line number of each parsed row: the record numbers (header = 1) not taken by a reject, in order.
+  await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
+  const notRejected = rejectedLines.size ? `g NOT IN (${[...rejectedLines].join(", ")})` : "true";
+  await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + rejectedLines.size + 1}) t(g) WHERE ${notRejected}`);
+  const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
+  const checks: string[] = [];
+  for (const spec of format.columns) {
+    if (!index.has(spec.name)) continue;
+    const c = cell(spec.name);
+    if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim(${c}) = '') THEN ${literal(headerNameAt(header, index, spec) + "\u001fexpected a value, found a blank cell")}`);
+    const rule = failsRule(spec, c);
+    if (rule) checks.push(`WHEN ${rule} THEN ${literal(headerNameAt(header, index, spec) + "\u001fexpected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
+  }
+  const why = checks.length ? `CASE ${checks.join(" ")} END` : "NULL";
+  const rawLine = `concat_ws(',', ${header
+    .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
+    .join(", ")})`;
+  await db.run(
+    `DROP TABLE IF EXISTS _checked;
+     CREATE TEMP TABLE _checked AS
+     WITH numbered AS (SELECT *, row_number() OVER (ORDER BY rowid) AS _k FROM _scan),
+          lines AS (SELECT line, row_number() OVER (ORDER BY line) AS _k FROM _lines)
+     SELECT numbered.*, lines.line AS _line, ${why} AS _why FROM numbered JOIN lines USING (_k)`,
+  );
+  const select = format.columns.map((c) => `${cell(c.name)} AS ${ident(c.name)}`).join(", ");
+  await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, $f AS _file, _line FROM _checked WHERE _why IS NULL ORDER BY _line`, { f: file });
+  await db.run(
+    `INSERT INTO audit.rejects SELECT $s, $f, _line, split_part(_why, chr(31), 1), split_part(_why, chr(31), 2), ${rawLine}
+     FROM _checked WHERE _why IS NOT NULL ORDER BY _line`,
+    { s: format.id, f: file },
+  );
+  // DuckDB parse rejects: one row per rejected line (the first error on it).
+  const seen = new Set<number>();
+  const parseRows = parseRejects
+    .filter((r) => (seen.has(Number(r.line)) ? false : (seen.add(Number(r.line)), true)))
+    .map((r) => ({
+      source: format.id,
+      path: file,
+      line: Number(r.line),
+      column: r.column_name && /^c\d+$/.test(r.column_name) ? header[Number(r.column_name.slice(1))] ?? null : null,
+      reason: messages.csvParseReject(r.error_type, r.error_message.replace(/c(\d+)/g, (_m, i) => header[Number(i)] ?? _m)),
+      raw_line: r.csv_line,
+    }));
+  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], parseRows);
+  const validationRejected = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _checked WHERE _why IS NOT NULL`))!.n);
+  const rowsLoaded = loadedCount - validationRejected;
+  const rowsRejected = validationRejected + rejectedLines.size;
+  const rowsRead = rowsLoaded + rowsRejected;
+  await db.run(
+    `INSERT INTO audit.loads VALUES ($s, $f, $h, $b, $t, $r, $l, $j, $at::TIMESTAMP)`,
+    { s: format.id, f: file, h: sha256, b: bytes, t: format.rawTable, r: rowsRead, l: rowsLoaded, j: rowsRejected, at: at.toISOString() },
+  );
+  await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _lines; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+  return { source: format.id, path: file, sha256, rowsRead, rowsLoaded, rowsRejected };
+}
+
+function headerNameAt(header: readonly string[], index: Map<string, number>, spec: ColumnSpec): string {
+  return header[index.get(spec.name)!] ?? spec.name;
+}
