@@ -54,7 +54,16 @@ export const configSchema = z
         crime: z.object({ files }).strict().optional(),
         population: z.object({ files }).strict().optional(),
         deprivation: z.object({ files }).strict().optional(),
-        health: z.object({ fingertips: files.optional(), local: files.optional() }).strict().optional(),
+        health: z
+          .object({
+            fingertips: files.optional(),
+            local: z
+              .array(z.object({ measure: z.string().regex(/^[a-z0-9_]+$/, "expected a snake_case measure id"), files }).strict())
+              .optional()
+              .describe("locally held counts: area_code, period, numerator, denominator[, breakdown]"),
+          })
+          .strict()
+          .optional(),
         school: z.object({ ks2: files, establishments: z.string().min(1) }).strict().optional(),
         survey: z.object({ microdata: files, codebook: z.string().min(1) }).strict().optional(),
         complaints: z
@@ -107,7 +116,10 @@ export function parseConfig(json: unknown, configPath: string): Config {
       crime: s.crime && { files: absAll(s.crime.files)! },
       population: s.population && { files: absAll(s.population.files)! },
       deprivation: s.deprivation && { files: absAll(s.deprivation.files)! },
-      health: s.health && { fingertips: absAll(s.health.fingertips), local: absAll(s.health.local) },
+      health: s.health && {
+        fingertips: absAll(s.health.fingertips),
+        local: s.health.local?.map((l) => ({ measure: l.measure, files: absAll(l.files)! })),
+      },
       school: s.school && { ks2: absAll(s.school.ks2)!, establishments: abs(s.school.establishments) },
       survey: s.survey && { microdata: absAll(s.survey.microdata)!, codebook: abs(s.survey.codebook) },
       complaints: s.complaints && { ...s.complaints, files: absAll(s.complaints.files)! },

@@ -38,5 +38,19 @@ export const messages = {
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
   csvParseReject: (type: string, detail: string) => `${type.toLowerCase()}: ${detail}`,
+  wardVintageMismatch: (file: string, declared: string, found: string) =>
+    `${file}: the build declares ward vintage ${declared} but this lookup's ward columns are ${found} (convert through a crosswalk, or change geography.wardVintage)`,
+  lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward (expected a best-fit lookup)`,
+  parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
+  noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
+  populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
+  repeatedCrimeLine: (crimeId: string, copies: number) =>
+    `police.uk: Crime ID ${crimeId.slice(0, 12)}… appears on ${copies} identical lines; counted once`,
+  noAcademicYearInFileName: (file: string) =>
+    `${file}: cannot tell the academic year from the file name (expected it to start like 2023-2024_)`,
+  codebookUnreadable: (file: string, why: string) => `cannot read survey codebook ${file}: ${why}`,
+  codebookInvalid: (file: string, problems: string[]) => `invalid survey codebook ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
+  suppressedSmallComplement: (min: number) => `the count not meeting the measure is between 1 and ${min - 1}: suppressed for disclosure control`,
+  noInterval: () => "no interval: a census-style index with no sampling error, so not tested for significance",
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
 } as const;

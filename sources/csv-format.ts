@@ -24,6 +24,8 @@ export interface ColumnSpec {
   optional?: boolean;
   /** A blank cell rejects the row. */
   required?: boolean;
+  /** Negative numbers reject the row (counts). */
+  nonNegative?: boolean;
   /** Coded missing values (`SUPP`, `NA`, `x`, `:`...) accepted in a numeric column. */
   markers?: readonly string[];
 }

@@ -68,7 +68,7 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
     case "text":
       return undefined;
     case "integer":
-      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${INTEGER_RE}'))`;
+      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? "^[0-9]+$" : INTEGER_RE}'))`;
     case "number":
       return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${NUMBER_RE}'))`;
     case "month":
@@ -90,7 +90,7 @@ function expectedText(spec: ColumnSpec): string {
   const m = spec.markers?.length ? ` or one of ${spec.markers.join(", ")}` : "";
   switch (spec.kind ?? "text") {
     case "integer":
-      return "a whole number" + m;
+      return (spec.nonNegative ? "a whole number of 0 or more" : "a whole number") + m;
     case "number":
       return "a number" + m;
     case "month":
@@ -146,7 +146,7 @@ async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date)
   try {
     await db.run(
       `CREATE TEMP TABLE _scan AS SELECT * FROM read_csv(${literal(readPath)}, header=true, auto_detect=false,
-         delim=',', quote='"', escape='"', columns={${colDefs}}, null_padding=${format.nullPadding ? "true" : "false"},
+         delim=',', quote='"', escape='"', columns={${colDefs}}, null_padding=${format.nullPadding ? "true, parallel=false" : "false"},
          store_rejects=true, rejects_table='_scan_rejects', rejects_scan='_scan_scans', max_line_size=10000000)`,
     );
   } catch (err) {
@@ -216,4 +216,21 @@ async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date)
 
 function headerNameAt(header: readonly string[], index: Map<string, number>, spec: ColumnSpec): string {
   return header[index.get(spec.name)!] ?? spec.name;
+}
+
+/**
+ * A temporary table `(f, <column>)` giving every file loaded into `rawTable` an attribute read
+ * from its name (the mid-year of a population file, the academic year of a KS2 file).
+ */
+export async function fileAttributeTable(
+  db: Warehouse,
+  table: string,
+  rawTable: string,
+  column: string,
+  derive: (file: string) => string | number,
+): Promise<void> {
+  const files = await db.all<{ f: string }>(`SELECT DISTINCT _file AS f FROM ${rawTable}`);
+  const type = files.length && typeof derive(files[0]!.f) === "number" ? "INTEGER" : "VARCHAR";
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(table)} (f VARCHAR, ${ident(column)} ${type})`);
+  await db.insertRows(table, ["f", column], files.map((r) => ({ f: r.f, [column]: derive(r.f) })));
 }

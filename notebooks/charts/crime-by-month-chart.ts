@@ -1,0 +1,219 @@
+/**
+ * Recorded crime by month and type as small multiples: one panel of monthly bars per crime type
+ * (the largest types, the rest grouped as "Other"), all on the same scale so panels compare
+ * directly. Small multiples rather than one stacked chart: each panel is named in text, so the
+ * chart reads in grey-scale print without a colour legend. Months flagged as anomalous by the
+ * loader get a labelled "data-quality warning" line and hatched-looking outlined bars.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import {
+  type ChartSpecBundle,
+  type CommonChartOptions,
+  VL_SCHEMA,
+  chartId,
+  formatNumber,
+  listEnglish,
+  niceCeil,
+  titleBlock,
+} from "./bundle.ts";
+import { A4_WIDTH, chartConfig, colours } from "./theme.ts";
+
+/** One row per month and crime type (grain of `police.uk` street-level crime aggregated). */
+export interface CrimeMonthRow {
+  /** `YYYY-MM`. */
+  month: string;
+  crime_type: string;
+  count: number;
+}
+
+/** Options of {@link crimeByMonthChart}. */
+export interface CrimeByMonthOptions extends CommonChartOptions {
+  /** Months (`YYYY-MM`) the loader flagged (e.g. far fewer rows than neighbouring months). */
+  anomalousMonths?: string[];
+  /** How many of the largest crime types get their own panel; the rest become "Other". Default 5. */
+  topTypes?: number;
+  /** Name of the area, for the alt text (e.g. the focus ward). */
+  areaName?: string;
+}
+
+/** Label of the grouped remainder. */
+export const OTHER_CRIME = "Other";
+
+const PANEL_HEIGHT = 56;
+const MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+/** `2024-04` -> `Apr 2024`. */
+export function monthLabel(m: string): string {
+  return `${MONTH_NAMES[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
+}
+
+/** Every month from `first` to `last` inclusive (`YYYY-MM`). */
+function monthRange(first: string, last: string): string[] {
+  const out: string[] = [];
+  let y = Number(first.slice(0, 4));
+  let m = Number(first.slice(5, 7));
+  const end = Number(last.slice(0, 4)) * 12 + Number(last.slice(5, 7));
+  while (y * 12 + m <= end) {
+    out.push(`${y}-${String(m).padStart(2, "0")}`);
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+/** Monthly crime counts, one panel per major crime type; months with no rows count as zero. */
+export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptions): ChartSpecBundle {
+  const top = opts.topTypes ?? 5;
+  const anomalous = new Set(opts.anomalousMonths ?? []);
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.crime_type, (totals.get(r.crime_type) ?? 0) + r.count);
+  const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+  // Grouping a single leftover type as "Other" would hide its name for nothing.
+  const kept = ranked.length <= top + 1 ? ranked : ranked.slice(0, top);
+  const group = (t: string) => (kept.includes(t) ? t : OTHER_CRIME);
+  const groups = ranked.length > kept.length ? [...kept, OTHER_CRIME] : kept;
+
+  const monthsSeen = [...new Set(rows.map((r) => r.month))].sort();
+  const months = monthsSeen.length ? monthRange(monthsSeen[0], monthsSeen[monthsSeen.length - 1]) : [];
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const k = `${group(r.crime_type)}\u0000${r.month}`;
+    counts.set(k, (counts.get(k) ?? 0) + r.count);
+  }
+  const groupTotal = (g: string) => months.reduce((s, m) => s + (counts.get(`${g}\u0000${m}`) ?? 0), 0);
+  const grandTotal = [...totals.values()].reduce((a, b) => a + b, 0);
+  const panelOf = new Map(groups.map((g) => [g, `${g}: ${formatNumber(groupTotal(g), 0)} in total`]));
+  const panels = groups.map((g) => panelOf.get(g)!);
+
+  const values = groups.flatMap((g, gi) =>
+    months.map((m, mi) => ({
+      month: `${m}-01`,
+      month_label: monthLabel(m),
+      crime_type: g,
+      panel: panelOf.get(g)!,
+      count: counts.get(`${g}\u0000${m}`) ?? 0,
+      anomalous: anomalous.has(m),
+      first_panel: gi === 0,
+      // Warning label to the left of its line when the month is in the last third.
+      label_left: mi > (2 * months.length) / 3,
+    })),
+  );
+
+  // Months as an ordinal (band) UTC time unit: one bar per month with its label centred under it.
+  // Long series label every 3rd or 6th month; the year is shown under January and the first month.
+  const step = months.length <= 18 ? 1 : months.length <= 36 ? 3 : 6;
+  const x = {
+    field: "month",
+    type: "ordinal" as const,
+    timeUnit: "utcyearmonth" as const,
+    title: null,
+    scale: { paddingInner: 0.15, paddingOuter: 0.05 },
+    axis: {
+      labelExpr:
+        `(+utcFormat(datum.value, '%m') - 1) % ${step} != 0 ? '' : ` +
+        `(utcFormat(datum.value, '%m') == '01' || datum.index == 0) ? [utcFormat(datum.value, '%b'), utcFormat(datum.value, '%Y')] : utcFormat(datum.value, '%b')`,
+      labelAngle: 0,
+      labelLimit: 60,
+      labelPadding: 4,
+      ticks: false,
+      grid: false,
+    },
+  };
+  const maxCount = Math.max(0, ...values.map((v) => v.count));
+  const y = {
+    field: "count",
+    type: "quantitative" as const,
+    title: null,
+    // Headroom above the tallest bar for the warning label.
+    scale: { domain: [0, niceCeil(maxCount * 1.25)], nice: false },
+    axis: { tickCount: 3, format: ",d", labelLimit: 60, grid: true },
+  };
+  const flagged = [...anomalous].filter((m) => months.includes(m)).sort();
+  const layers: unknown[] = [
+    {
+      mark: { type: "bar", color: "#6b6b6b", stroke: { expr: `datum.anomalous ? '${colours.warning}' : null` }, strokeWidth: 1.5, strokeDash: [3, 2] },
+      encoding: {
+        x,
+        y,
+        fillOpacity: { condition: { test: "datum.anomalous", value: 0.25 }, value: 1 },
+      },
+    },
+  ];
+  if (flagged.length) {
+    layers.unshift({
+      transform: [{ filter: "datum.anomalous" }],
+      mark: { type: "rule", color: colours.warning, strokeWidth: 1.5, strokeDash: [4, 2] },
+      encoding: { x: { ...x, bandPosition: 0.5 } },
+    });
+    layers.push({
+      transform: [{ filter: "datum.anomalous && datum.first_panel" }],
+      mark: { type: "text", align: { expr: "datum.label_left ? 'right' : 'left'" }, dx: { expr: "datum.label_left ? -5 : 5" }, baseline: "top", y: 1, fontSize: 10, fontWeight: "bold", color: colours.warning },
+      encoding: { x: { ...x, bandPosition: 0.5 }, text: { value: "data-quality warning" } },
+    });
+  }
+
+  const alt = crimeAlt(values, groups, months, flagged, grandTotal, opts);
+  const spec = {
+    $schema: VL_SCHEMA,
+    title: titleBlock(opts.title, [
+      opts.subtitle,
+      `Crimes recorded per month${months.length ? `, ${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}` : ""}. One panel per crime type, largest first, all on the same scale.`,
+      flagged.length
+        ? `Data-quality warning (dashed line, pale bars) for ${listEnglish(flagged.map(monthLabel))}: the source file for that month looks incomplete or unusual; treat it with caution.`
+        : undefined,
+    ]),
+    description: alt,
+    data: { values },
+    facet: {
+      row: {
+        field: "panel",
+        type: "nominal",
+        sort: panels,
+        title: null,
+        header: { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top", labelFontWeight: "bold", labelPadding: 2 },
+      },
+    },
+    spacing: 10,
+    spec: { width: A4_WIDTH - 70, height: PANEL_HEIGHT, layer: layers },
+    resolve: { scale: { y: "shared" } },
+    config: chartConfig,
+  } as TopLevelSpec;
+
+  return {
+    id: chartId("crime-by-month", opts),
+    spec,
+    alt,
+    table: {
+      columns: ["Month", ...groups, "All crime", "Data-quality warning"],
+      rows: months.map((m) => {
+        const cs = groups.map((g) => counts.get(`${g}\u0000${m}`) ?? 0);
+        return [m, ...cs, cs.reduce((a, b) => a + b, 0), anomalous.has(m) ? "yes" : null];
+      }),
+    },
+  };
+}
+
+function crimeAlt(
+  values: { month_label: string; crime_type: string; count: number }[],
+  groups: string[],
+  months: string[],
+  flagged: string[],
+  total: number,
+  opts: CrimeByMonthOptions,
+): string {
+  const where = opts.areaName ? ` in ${opts.areaName}` : "";
+  if (!months.length) return `${opts.title}: no recorded crime${where} in the data.`;
+  const parts = [
+    `Bar charts of ${opts.title}${where}, one panel per crime type, ${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}.`,
+    `${formatNumber(total, 0)} crimes in total.`,
+  ];
+  const byType = groups.map((g) => ({ g, n: values.filter((v) => v.crime_type === g).reduce((s, v) => s + v.count, 0) }));
+  const largest = byType.filter((b) => b.g !== OTHER_CRIME)[0];
+  if (largest && total > 0) parts.push(`The largest type is ${largest.g}: ${formatNumber(largest.n, 0)} (${formatNumber((100 * largest.n) / total, 0)}%).`);
+  const perMonth = months.map((m) => ({ m, n: values.filter((v) => v.month_label === monthLabel(m)).reduce((s, v) => s + v.count, 0) }));
+  const peak = perMonth.reduce((a, b) => (b.n > a.n ? b : a));
+  parts.push(`The busiest month was ${monthLabel(peak.m)} with ${formatNumber(peak.n, 0)} crimes.`);
+  if (flagged.length) parts.push(`Data-quality warning for ${listEnglish(flagged.map(monthLabel))}: treat with caution.`);
+  return parts.join(" ");
+}

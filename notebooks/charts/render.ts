@@ -1,0 +1,142 @@
+/**
+ * Rendering a Vega-Lite spec without a browser: spec -> SVG (vega-lite compile, a headless
+ * Vega view) -> PNG (resvg, DejaVu Sans). About 25 ms + 50 ms per chart.
+ */
+import { Resvg } from "@resvg/resvg-js";
+import * as vega from "vega";
+import * as vl from "vega-lite";
+import type { TopLevelSpec } from "vega-lite";
+import { dejaVuWidth } from "./text-metrics.ts";
+import { FONT, chartConfig } from "./theme.ts";
+
+/** Options of {@link renderSvg}. */
+export interface RenderSvgOptions {
+  /**
+   * Receives Vega-Lite and Vega warnings (e.g. a dropped encoding). Default: they go to
+   * Vega's own logger, which prints them to the console.
+   */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Render a spec to a standalone SVG string, measuring text with DejaVu Sans widths (see
+ * `text-metrics.ts`). The root `<svg>` gets `role="img"`, an
+ * `aria-label` from the spec's `description` and a `<title>` from its title, so it can be
+ * inlined as one image; the caller puts the long text alternative and data table beside it.
+ */
+export async function renderSvg(spec: TopLevelSpec, opts: RenderSvgOptions = {}): Promise<string> {
+  installDejaVuMetrics();
+  const logger = opts.warn ? collectingLogger(opts.warn) : undefined;
+  // Vega adopts inline data objects and mutates them (tuple ids, parsed dates): give it a copy so
+  // the caller's spec, which is also written out as JSON, stays as built.
+  // The shared theme is the base config, so a hand-written spec also gets DejaVu Sans; a spec's
+  // own config wins over it.
+  const compiled = vl.compile(structuredClone(spec), { config: chartConfig, ...(logger ? { logger } : {}) });
+  const view = new vega.View(vega.parse(compiled.spec), {
+    renderer: "none",
+    ...(logger ? { logger } : {}),
+  });
+  try {
+    const svg = await view.toSVG();
+    return accessibleRoot(svg, titleText(spec), typeof spec.description === "string" ? spec.description : "");
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Options of {@link renderPng}. */
+export interface RenderPngOptions {
+  /** Output width in px; default 1200 (crisp when printed across an A4 page). */
+  width?: number;
+}
+
+/** Rasterise an SVG (from {@link renderSvg}) to PNG with DejaVu Sans as the default font. */
+export function renderPng(svg: string, opts: RenderPngOptions = {}): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "width", value: opts.width ?? 1200 },
+    background: "white",
+    font: { loadSystemFonts: true, defaultFontFamily: FONT, sansSerifFamily: FONT },
+  });
+  return resvg.render().asPng();
+}
+
+/** Escape text for an XML attribute or element. */
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+}
+
+function titleText(spec: TopLevelSpec): string {
+  const t = (spec as { title?: unknown }).title;
+  if (typeof t === "string") return t;
+  if (t && typeof t === "object" && "text" in t) {
+    const text = (t as { text: unknown }).text;
+    return Array.isArray(text) ? text.join(" ") : String(text);
+  }
+  return "";
+}
+
+function accessibleRoot(svg: string, title: string, description: string): string {
+  const open = svg.indexOf(">", svg.indexOf("<svg")) + 1;
+  if (open <= 0) throw new Error("Vega returned no <svg> element");
+  const head = svg.slice(0, open - 1).replace(/^<svg/, `<svg role="img"${description ? ` aria-label="${escapeXml(description)}"` : ""}`);
+  const titleEl = title ? `<title>${escapeXml(title)}</title>` : "";
+  return `${head}>${titleEl}${svg.slice(open)}`;
+}
+
+/** A Vega logger that hands warnings to `warn` and throws on errors. */
+function collectingLogger(warn: (message: string) => void) {
+  let level = vega.Warn;
+  const join = (args: unknown[]) => args.map(String).join(" ");
+  const logger = {
+    level(l?: number) {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    error(...args: unknown[]): never {
+      throw new Error(join(args));
+    },
+    warn(...args: unknown[]) {
+      if (level >= vega.Warn) warn(join(args));
+      return logger;
+    },
+    info() {
+      return logger;
+    },
+    debug() {
+      return logger;
+    },
+  };
+  return logger as unknown as vega.LoggerInterface;
+}
+
+interface TextItem {
+  fontSize?: number | string;
+  fontWeight?: string | number;
+  limit?: number;
+}
+
+function isBoldWeight(w: string | number | undefined): boolean {
+  if (w === undefined) return false;
+  if (typeof w === "number") return w >= 600;
+  return w === "bold" || w === "bolder" || Number(w) >= 600;
+}
+
+/**
+ * Width Vega should use for a text item. Capped at the item's `limit`, so bounds of a truncated
+ * label are its truncated width, and Vega's own truncation search (which calls this for
+ * fragments) still sees anything wider than the limit as too wide.
+ */
+function itemWidth(item: TextItem, text: unknown): number {
+  const size = item.fontSize != null ? +item.fontSize || 0 : 11;
+  const s = text == null ? "" : String(text).trim();
+  const w = dejaVuWidth(s, size, isBoldWeight(item.fontWeight));
+  return item.limit && item.limit > 0 ? Math.min(w, item.limit) : w;
+}
+
+/** Make Vega measure text with DejaVu Sans widths (idempotent; affects this process's Vega). */
+function installDejaVuMetrics(): void {
+  // Exported by vega at run time but missing from its type declarations.
+  const { textMetrics } = vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } };
+  textMetrics.width = itemWidth;
+}

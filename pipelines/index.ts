@@ -1,0 +1,22 @@
+/**
+ * `localneeds`: the pipeline API for analysts' scripts and notebooks.
+ *
+ * ```ts
+ * import { loadConfig, runBuild, consoleLogger, buildClock, Warehouse } from "localneeds";
+ * const config = loadConfig("pipelines/configs/demo.json");
+ * await runBuild({ config, log: consoleLogger(), clock: buildClock() });
+ * const db = await Warehouse.open(config.warehouse);
+ * console.table(await db.all("SELECT * FROM marts.indicator_values LIMIT 5"));
+ * db.close();
+ * ```
+ */
+export { loadConfig, parseConfig, configSchema, focusCodes, type Config } from "./config.ts";
+export { runBuild, ensureDemoData, type BuildOptions, type BuildResult } from "./run-build.ts";
+export { Warehouse, ident, literal, SCHEMAS } from "./warehouse.ts";
+export { consoleLogger, silentLogger, memoryLogger, buildClock, fixedClock, type Context, type Logger, type Clock } from "./context.ts";
+export { LocalneedsError, messages } from "./messages.ts";
+export { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
+export { defineIndicator, loadIndicators, normaliseIndicator, type Indicator, type IndicatorSpec } from "../transforms/indicators/define.ts";
+export type { IndicatorValueRow, IndicatorComparisonRow, AreaRow, Outcome, Polarity } from "../transforms/marts.ts";
+export { ADAPTERS } from "../sources/index.ts";
+export { generateDemoData } from "../sources/demo/generate.ts";

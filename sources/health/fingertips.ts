@@ -1,0 +1,104 @@
+/**
+ * Fingertips "Export data" CSVs (OHID). Quirks handled: one header field more than the rows
+ * (null padding), quoted line breaks in names (trimmed), CRLF, the `Compared to ...` column
+ * whose name varies with the parent area type (matched by prefix), deprivation-decile rows
+ * mixed with area rows (kept out of `staging.fingertips_values`).
+ * Grain: one row per indicator, area, sex, age and period.
+ */
+import { defineCsvFormat } from "../csv-format.ts";
+import { loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { expandFiles } from "../files.ts";
+import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { localCountsFormat } from "./local-counts.ts";
+
+const n = (name: string, header: string) => ({ name, header, kind: "number" as const });
+
+/** Fingertips export layout. */
+export const fingertipsFormat = defineCsvFormat({
+  id: "fingertips_export",
+  title: "a Fingertips data export",
+  rawTable: "raw.fingertips",
+  grain: "one row per line of the export",
+  nullPadding: true,
+  columns: [
+    { name: "indicator_id", header: "Indicator ID", required: true },
+    { name: "indicator_name", header: "Indicator Name" },
+    { name: "parent_code", header: "Parent Code" },
+    { name: "area_code", header: "Area Code", required: true },
+    { name: "area_name", header: "Area Name" },
+    { name: "area_type", header: "Area Type" },
+    { name: "sex", header: "Sex" },
+    { name: "age", header: "Age" },
+    { name: "category_type", header: "Category Type" },
+    { name: "category", header: "Category" },
+    { name: "time_period", header: "Time period", required: true },
+    n("value", "Value"),
+    n("lower95", "Lower CI 95.0 limit"),
+    n("upper95", "Upper CI 95.0 limit"),
+    { ...n("lower998", "Lower CI 99.8 limit"), optional: true },
+    { ...n("upper998", "Upper CI 99.8 limit"), optional: true },
+    n("count", "Count"),
+    n("denominator", "Denominator"),
+    { name: "value_note", header: "Value note" },
+    { name: "compared_to_england", header: /^Compared to England/, optional: true },
+    { name: "time_period_sortable", header: "Time period Sortable", kind: "integer" },
+  ],
+});
+registerFormats(fingertipsFormat);
+
+/**
+ * SQL: the first day of a period label: `2022/23` (financial year, April), `2022-Q2` (calendar
+ * quarter), `2022-04` (month), `2022` (calendar year), `2015 - 17` (pooled years: the first).
+ */
+export function periodLabelToDate(c: string): string {
+  const t = `trim(${c})`;
+  return `(CASE
+    WHEN regexp_matches(${t}, '^[0-9]{4}/[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, 4, 1)
+    WHEN regexp_matches(${t}, '^[0-9]{4}-Q[1-4]$') THEN make_date(left(${t}, 4)::INTEGER, (right(${t}, 1)::INTEGER - 1) * 3 + 1, 1)
+    WHEN regexp_matches(${t}, '^[0-9]{4}-[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, right(${t}, 2)::INTEGER, 1)
+    WHEN regexp_matches(${t}, '^[0-9]{4}') THEN make_date(left(${t}, 4)::INTEGER, 1, 1)
+  END)`;
+}
+
+const dbl = (c: string) => `TRY_CAST(trim(${c}) AS DOUBLE)`;
+
+/** Health adapter: Fingertips exports and local counts. */
+export const healthAdapter: SourceAdapter = {
+  slot: "health",
+  title: "OHID Fingertips exports and locally held health counts",
+  licence: OGL,
+  enabled: (ctx) => Boolean(ctx.config.sources.health),
+  async load(ctx) {
+    const h = ctx.config.sources.health!;
+    const loads = h.fingertips ? await loadCsvFiles(ctx, fingertipsFormat, await expandFiles(ctx.db, "health.fingertips", h.fingertips)) : [];
+    for (const l of h.local ?? []) {
+      const files = await expandFiles(ctx.db, `health.local.${l.measure}`, l.files);
+      loads.push(...(await loadCsvFiles(ctx, localCountsFormat, files)));
+      await ctx.db.run(`CREATE TABLE IF NOT EXISTS raw.local_counts_measure (_file VARCHAR, measure VARCHAR)`);
+      await ctx.db.insertRows("raw.local_counts_measure", ["_file", "measure"], files.map((f) => ({ _file: f, measure: l.measure })));
+    }
+    return loads;
+  },
+  async conform(ctx) {
+    const { db } = ctx;
+    const h = ctx.config.sources.health!;
+    if (h.fingertips) {
+      await db.run(`CREATE OR REPLACE TABLE staging.fingertips_values AS
+        SELECT trim(indicator_id) AS indicator_id, trim(indicator_name) AS indicator_name, trim(area_code) AS area_code,
+               trim(area_name) AS area_name, trim(area_type) AS area_type, trim(sex) AS sex, trim(age) AS age,
+               trim(time_period) AS period_label, TRY_CAST(time_period_sortable AS INTEGER) AS period_sortable,
+               ${periodLabelToDate("time_period")} AS period_date,
+               ${dbl("value")} AS value, ${dbl("lower95")} AS lower95, ${dbl("upper95")} AS upper95,
+               ${dbl("lower998")} AS lower998, ${dbl("upper998")} AS upper998,
+               ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note
+        FROM raw.fingertips WHERE coalesce(trim(category_type), '') = ''`);
+    }
+    if (h.local?.length) {
+      await db.run(`CREATE OR REPLACE TABLE staging.local_counts AS
+        SELECT m.measure, trim(c.area_code) AS area_code, trim(c.period) AS period_label,
+               TRY_CAST(replace(c.numerator, ',', '') AS DOUBLE) AS numerator, TRY_CAST(replace(c.denominator, ',', '') AS DOUBLE) AS denominator,
+               coalesce(nullif(trim(c.breakdown), ''), 'all') AS breakdown, ${periodLabelToDate("c.period")} AS period_date
+        FROM raw.local_counts c JOIN raw.local_counts_measure m USING (_file)`);
+    }
+  },
+};

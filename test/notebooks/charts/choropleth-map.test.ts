@@ -1,0 +1,52 @@
+import { describe, expect, test } from "vitest";
+import { labelPoint, rewindForD3 } from "../../../notebooks/charts/index.ts";
+import { chartContract, render } from "./contract.ts";
+import { fixtureCharts } from "./fixture-charts.ts";
+import { FOCUS } from "./fixtures.ts";
+
+chartContract("map", fixtureCharts.map, { focusText: FOCUS.name, focusValueText: "41.3 per 1,000, 1st highest of 12" });
+
+describe("choroplethMap", () => {
+  const b = fixtureCharts.map();
+
+  test("inlines the features as GeoJSON with format.property = features", () => {
+    const spec = b.spec as { data?: { values?: { type: string }; format?: { type: string; property: string } } };
+    expect(spec.data?.format).toEqual({ type: "json", property: "features" });
+    expect(spec.data?.values?.type).toBe("FeatureCollection");
+    // Inlined once, not once per layer.
+    expect(JSON.stringify(b.spec).split('"FeatureCollection"')).toHaveLength(2);
+  });
+
+  test("labels the focus ward and the areas without data", async () => {
+    const { texts } = await render(b);
+    expect(texts).toContain(FOCUS.name);
+    expect(texts.filter((t) => t === "no data").length).toBeGreaterThanOrEqual(4); // halo + text, 2 areas
+    expect(b.alt).toContain("No data for Longfield and Millbrook.");
+  });
+
+  test("fits the projection to the wards (not the whole globe): the focus label sits inside the map", async () => {
+    const { svg } = await render(b);
+    const m = /<text[^>]*transform="translate\(([\d.]+),([\d.]+)\)"[^>]*>St Mary/.exec(svg);
+    expect(m).not.toBeNull();
+    const [x, y] = [Number(m![1]), Number(m![2])];
+    expect(x).toBeGreaterThan(50);
+    expect(y).toBeGreaterThan(50);
+  });
+});
+
+describe("rewindForD3 and labelPoint", () => {
+  const ccw = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+  test("an RFC 7946 (counter-clockwise) exterior ring is reversed; a clockwise one kept", () => {
+    const g = rewindForD3({ type: "Polygon", coordinates: [ccw] });
+    expect(g).toEqual({ type: "Polygon", coordinates: [[...ccw].reverse()] });
+    expect(rewindForD3(g)).toEqual(g);
+  });
+  test("holes are wound the other way", () => {
+    const hole = [[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.4, 0.2], [0.2, 0.2]]; // clockwise
+    const g = rewindForD3({ type: "Polygon", coordinates: [ccw, hole] });
+    expect(g.type === "Polygon" && g.coordinates[1]).toEqual([...hole].reverse());
+  });
+  test("labelPoint is the centroid of the largest polygon", () => {
+    expect(labelPoint({ type: "MultiPolygon", coordinates: [[[[5, 5], [5.1, 5], [5.1, 5.1], [5, 5]]], [ccw]] })).toEqual([0.5, 0.5]);
+  });
+});

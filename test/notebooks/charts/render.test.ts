@@ -1,0 +1,45 @@
+import { describe, expect, test } from "vitest";
+import { renderPng, renderSvg } from "../../../notebooks/charts/index.ts";
+import { allFixtureCharts, fixtureCharts } from "./fixture-charts.ts";
+import * as fixtures from "./fixtures.ts";
+
+describe("renderSvg", () => {
+  test("puts role=img, the alt text and the title on the root element, escaped", async () => {
+    const b = fixtureCharts["compare-areas"]();
+    const svg = await renderSvg(b.spec);
+    expect(svg).toMatch(/^<svg role="img" aria-label="Bar chart of Violence/);
+    expect(svg).toContain("St Mary&apos;s &amp; Riverside");
+    expect(svg).toMatch(/<title>Violence and sexual offences per 1,000 residents<\/title>/);
+  });
+
+  test("measures DejaVu Sans, so a label shorter than its limit is not cut", async () => {
+    // 28 characters at 11 px: about 170 px in DejaVu Sans; Vega's default estimate (0.8 em) says 246 px.
+    const name = "Abcdefghij Klmnopqrst Uvwxyz";
+    const spec = {
+      data: { values: [{ a: name, b: 1 }] },
+      mark: "bar",
+      encoding: { y: { field: "a", type: "nominal", axis: { labelLimit: 200 } }, x: { field: "b", type: "quantitative" } },
+    } as const;
+    const svg = await renderSvg(spec as never);
+    expect(svg).toContain(`>${name}<`);
+  });
+});
+
+describe("renderPng", () => {
+  test("rasterises to a 1200 px wide PNG by default", async () => {
+    const svg = await renderSvg(fixtureCharts.survey().spec);
+    const png = renderPng(svg);
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(png.readUInt32BE(16)).toBe(1200);
+    expect(renderPng(svg, { width: 600 }).readUInt32BE(16)).toBe(600);
+  });
+});
+
+describe("builders are pure", () => {
+  test("building every chart leaves the fixtures untouched", () => {
+    const data = () => Object.fromEntries(Object.entries(fixtures).filter(([, v]) => typeof v !== "function"));
+    const before = structuredClone(data());
+    allFixtureCharts();
+    expect(data()).toEqual(before);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, test } from "vitest";
+import { trendChart } from "../../../notebooks/charts/index.ts";
+import { chartContract, render } from "./contract.ts";
+import { fixtureCharts } from "./fixture-charts.ts";
+import { FOCUS, ivRow } from "./fixtures.ts";
+
+chartContract("trend", fixtureCharts.trend, { focusText: FOCUS.name, focusValueText: "41.3 per 1,000" });
+
+describe("trendChart", () => {
+  const b = fixtureCharts.trend();
+
+  test("labels the x axis with the periods' own labels, in UTC (April starts stay in their own year)", async () => {
+    const { texts } = await render(b);
+    for (const p of ["2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]) expect(texts).toContain(p);
+  });
+
+  test("names every line in the legend", async () => {
+    const { texts } = await render(b);
+    expect(texts).toEqual(expect.arrayContaining([FOCUS.name, "Kestrel", "South East"]));
+  });
+
+  test("alt text gives the latest value, the change and the gap", () => {
+    expect(b.alt).toContain("St Mary's & Riverside in 2023/24: 41.3 per 1,000 (95% confidence interval 37.1 to 45.5)");
+    expect(b.alt).toContain("up from 33.1 per 1,000 in 2018/19");
+    expect(b.alt).toContain("no published value for 2020/21");
+  });
+
+  test("a suppressed period is a gap (null), not a zero", () => {
+    const values = (b.spec as { data: { values: { area_code: string; period_label: string; value: number | null }[] } }).data.values;
+    expect(values.find((v) => v.area_code === FOCUS.code && v.period_label === "2020/21")?.value).toBeNull();
+    expect(b.table.rows.find((r) => r[0] === "2020/21")?.[1]).toBeNull();
+  });
+
+  test("monthly series longer than two years render without per-period ticks", async () => {
+    const rows = Array.from({ length: 36 }, (_, i) => {
+      const y = 2021 + Math.floor(i / 12);
+      const m = String((i % 12) + 1).padStart(2, "0");
+      return ivRow({ area_code: FOCUS.code, period_type: "month", period_label: `${y}-${m}`, period_start: `${y}-${m}-01`, value: 10 + (i % 5), lower95: 8, upper95: 16 });
+    });
+    const bb = trendChart(rows, { focusCode: FOCUS.code, comparatorCodes: [], areaNames: { [FOCUS.code]: FOCUS.name }, title: "Monthly", unit: "per 1,000" });
+    const { texts, warnings } = await render(bb);
+    expect(warnings).toEqual([]);
+    expect(texts).toContain("Jan 2022");
+  });
+});

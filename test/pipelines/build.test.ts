@@ -1,0 +1,182 @@
+/** End-to-end: the demo builds, the warehouse keeps its contract, the pack is complete, and a rebuild gives the same numbers. */
+import { beforeAll, afterAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+import { buildDemoInTemp } from "../helpers/demo-build.ts";
+import { runBuild } from "../../pipelines/run-build.ts";
+import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+
+let built: Awaited<ReturnType<typeof buildDemoInTemp>>;
+let db: Warehouse;
+const FOCUS = "Z05000007";
+
+beforeAll(async () => {
+  built = await buildDemoInTemp();
+  db = await Warehouse.open(built.result.warehouse);
+}, 180_000);
+afterAll(() => db?.close());
+
+const columnsOf = async (schema: string, table: string) =>
+  (await db.all<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = $s AND table_name = $t ORDER BY ordinal_position`,
+    { s: schema, t: table },
+  )).map((r) => r.column_name);
+
+describe("demo build", () => {
+  it("prints one line per stage, numbered 1 to 6", () => {
+    const stageLines = built.log.lines.filter((l) => /^[1-6] /.test(l));
+    expect(stageLines.map((l) => l.split(" ")[0])).toEqual(["1", "2", "3", "4", "5", "6"]);
+    expect(stageLines[0]).toMatch(/^1 load: \d+ files, [\d,]+ rows read/);
+  });
+
+  it("keeps the documented warehouse contract", async () => {
+    expect(await columnsOf("ref", "areas")).toEqual(["area_code", "area_name", "area_type", "parent_code", "vintage"]);
+    expect(await columnsOf("marts", "indicator_values")).toEqual([
+      "indicator_id", "area_code", "area_type", "period_type", "period_label", "period_start", "period_end", "breakdown",
+      "numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "method", "is_suppressed", "suppression_reason",
+    ]);
+    expect(await columnsOf("marts", "indicator_comparisons")).toEqual([
+      "indicator_id", "area_code", "period_label", "breakdown", "comparator_code", "comparator_kind", "comparator_value", "outcome", "level", "method",
+    ]);
+    expect(await columnsOf("audit", "loads")).toEqual(["source", "path", "sha256", "bytes", "raw_table", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"]);
+    expect(await columnsOf("audit", "rejects")).toEqual(["source", "path", "line", "column", "reason", "raw_line"]);
+  });
+
+  it("accounts for every row of every input file", async () => {
+    const loads = await db.all<{ path: string; r: number; l: number; j: number }>(
+      `SELECT path, rows_read::INTEGER r, rows_loaded::INTEGER l, rows_rejected::INTEGER j FROM audit.loads`,
+    );
+    expect(loads.length).toBeGreaterThan(40);
+    for (const x of loads) expect(x.r, x.path).toBe(x.l + x.j);
+    const rejects = await db.all<{ path: string; n: number }>(`SELECT path, count(*)::INTEGER n FROM audit.rejects GROUP BY 1`);
+    for (const r of rejects) expect(loads.find((l) => l.path === r.path)!.j).toBe(r.n);
+  });
+
+  it("builds the area hierarchy from the lookups", async () => {
+    const types = await db.all<{ area_type: string; n: number }>(`SELECT area_type, count(*)::INTEGER n FROM ref.areas GROUP BY 1 ORDER BY 1`);
+    const n = Object.fromEntries(types.map((t) => [t.area_type, t.n]));
+    expect(n).toMatchObject({ lsoa: 120, ward: 20, authority: 1, region: 1, country: 1, rest_of_authority: 1 });
+  });
+
+  it("measures at least one indicator per domain for the focus ward, with both interval levels", async () => {
+    const rows = await db.all<{ domain: string; n: number }>(
+      `SELECT split_part(indicator_id, '.', 1) AS domain, count(*)::INTEGER n FROM marts.indicator_values
+       WHERE area_code = $f AND NOT is_suppressed AND lower95 IS NOT NULL AND upper95 IS NOT NULL AND lower998 IS NOT NULL AND upper998 IS NOT NULL
+       GROUP BY 1 ORDER BY 1`,
+      { f: FOCUS },
+    );
+    expect(rows.map((r) => r.domain)).toEqual(["complaints", "crime", "deprivation", "health", "school", "survey"]);
+  });
+
+  it("has no NaN or infinity, limits around values, and a reason for every missing interval", async () => {
+    const bad = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM marts.indicator_values
+      WHERE isnan(value) OR isinf(value) OR isnan(lower95) OR isinf(upper95) OR isnan(lower998) OR isinf(upper998)
+         OR lower95 > value OR upper95 < value OR lower998 > lower95 OR upper998 < upper95`);
+    expect(bad!.n).toBe(0);
+    const unexplained = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM marts.indicator_values
+      WHERE (lower95 IS NULL OR lower998 IS NULL) AND suppression_reason IS NULL`);
+    expect(unexplained!.n).toBe(0);
+    const suppressedShown = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM marts.indicator_values
+      WHERE is_suppressed AND (value IS NOT NULL OR (numerator BETWEEN 1 AND 4))`);
+    expect(suppressedShown!.n).toBe(0);
+  });
+
+  it("compares the focus ward with the borough and the rest of the borough at both levels", async () => {
+    const rows = await db.all<{ comparator_kind: string; level: string; n: number }>(
+      `SELECT comparator_kind, level, count(*)::INTEGER n FROM marts.indicator_comparisons WHERE area_code = $f GROUP BY ALL ORDER BY ALL`,
+      { f: FOCUS },
+    );
+    const kinds = new Set(rows.map((r) => r.comparator_kind));
+    expect(kinds.has("parent") && kinds.has("rest_of_parent")).toBe(true);
+    expect(new Set(rows.map((r) => r.level))).toEqual(new Set(["95", "99.8"]));
+    const noMethod = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM marts.indicator_comparisons WHERE method IS NULL OR level IS NULL`);
+    expect(noMethod!.n).toBe(0);
+  });
+
+  it("tells the demo's story: worse on violence, better on breastfeeding than the borough", async () => {
+    const outcome = async (id: string) =>
+      (await db.one<{ outcome: string }>(
+        `SELECT outcome FROM marts.indicator_comparisons WHERE indicator_id = $i AND area_code = $f AND comparator_kind = 'parent'
+         AND level = '95' AND breakdown = 'all' ORDER BY period_label DESC LIMIT 1`,
+        { i: id, f: FOCUS },
+      ))?.outcome;
+    expect(await outcome("crime.violence_rate")).toBe("worse");
+    expect(await outcome("health.breastfeeding_6_8_weeks")).toBe("better");
+  });
+
+  it("writes a complete pack whose manifest hashes every file", () => {
+    const dir = built.result.packDirs[0]!;
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+    const listed = new Set<string>(manifest.files.map((f: { path: string }) => f.path));
+    const walk = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.relative(dir, path.join(d, e.name))]));
+    const onDisk = walk(dir).filter((f) => f !== "manifest.json");
+    expect(new Set(onDisk)).toEqual(listed);
+    for (const f of manifest.files) {
+      expect(createHash("sha256").update(readFileSync(path.join(dir, f.path))).digest("hex"), f.path).toBe(f.sha256);
+    }
+    expect(manifest.inputs.length).toBeGreaterThan(40);
+    for (const i of manifest.inputs) {
+      expect(i.sha256).toMatch(/^[0-9a-f]{64}$/);
+      expect(i.rows_read).toBe(i.rows_loaded + i.rows_rejected);
+      expect(path.isAbsolute(i.path)).toBe(false);
+    }
+    expect(manifest.built_at).toBe("2025-06-30T12:00:00.000Z");
+    const charts = onDisk.filter((f) => f.startsWith("charts/") && f.endsWith(".svg"));
+    expect(charts.length).toBeGreaterThan(6);
+    for (const c of charts) {
+      const base = c.replace(/\.svg$/, "");
+      expect(listed.has(`${base}.png`) && listed.has(`${base}.vl.json`)).toBe(true);
+      expect(listed.has(`data/${path.basename(base)}.csv`)).toBe(true);
+    }
+  });
+
+  it("writes an HTML pack that says synthetic demo data on every section and carries headlines", () => {
+    const html = readFileSync(path.join(built.result.packDirs[0]!, "index.html"), "utf8");
+    const sections = html.split('<section class="page"').slice(1);
+    expect(sections.length).toBeGreaterThan(6);
+    for (const s of sections) expect(s).toMatch(/Synthetic demo data/);
+    expect(html).toMatch(/Violence and sexual offences: [\d.]+ per 1,000 in Northgate &amp; Eastfields \(\d{4}\/\d{2}\), significantly higher than Northgate/);
+    expect(html).not.toMatch(/https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)/);
+    expect(html).toContain('http-equiv="Content-Security-Policy"');
+  });
+
+  it("rebuilding the same inputs gives the same numbers", async () => {
+    const before = await db.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`);
+    const beforeCmp = await db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`);
+    db.close();
+    await runBuild({ config: built.config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
+    db = await Warehouse.open(built.result.warehouse);
+    expect(await db.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`)).toEqual(before);
+    expect(await db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`)).toEqual(beforeCmp);
+    expect(existsSync(built.result.warehouse + ".building-" + process.pid)).toBe(false);
+  }, 180_000);
+});
+
+describe("the pack in headless Chromium", () => {
+  it("loads from file:// with no console errors and no request beyond file://, and looks like a report", async () => {
+    const { launchChromium } = await import("../helpers/browser.ts");
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+      const errors: string[] = [];
+      const requests: string[] = [];
+      page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("request", (r) => requests.push(r.url()));
+      const file = path.join(built.result.packDirs[0]!, "index.html");
+      await page.goto("file://" + file, { waitUntil: "load" });
+      expect(errors).toEqual([]);
+      expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
+      expect(await page.locator("figure svg").count()).toBeGreaterThan(6);
+      expect(await page.getAttribute("html", "lang")).toBe("en-GB");
+      const shot = path.join(built.root, "pack-screenshot.png");
+      await page.screenshot({ path: shot, fullPage: false });
+      expect(existsSync(shot)).toBe(true);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+/** Crime and community safety indicators (police.uk street-level crime, rates per 1,000 residents). */
+import { defineIndicator, type IndicatorSpec } from "../define.ts";
+
+const crimeRate = (id: string, title: string, short: string, where?: string): IndicatorSpec =>
+  defineIndicator({
+    id: `crime.${id}`,
+    domain: "crime",
+    title,
+    short,
+    numerator: { kind: "events", from: "staging.crime_events", where, date: "month", area: "lsoa_code" },
+    denominator: { population: "all_ages" },
+    method: "rate",
+    multiplier: 1000,
+    polarity: "low_is_good",
+    periods: ["financial_year"],
+    source: "police.uk street-level crime; ONS population estimates",
+    definition: `Recorded ${short.toLowerCase()} placed in the area by police.uk's LSOA, per 1,000 residents (mid-year population of the year the period starts).`,
+  });
+
+/** Crime indicators. */
+export const crimeIndicators: IndicatorSpec[] = [
+  crimeRate("all_crime_rate", "All recorded crime and anti-social behaviour per 1,000 residents", "All crime and ASB"),
+  crimeRate("violence_rate", "Violence and sexual offences per 1,000 residents", "Violence and sexual offences", "crime_type = 'Violence and sexual offences'"),
+  crimeRate("asb_rate", "Anti-social behaviour incidents per 1,000 residents", "Anti-social behaviour", "crime_type = 'Anti-social behaviour'"),
+  crimeRate("criminal_damage_rate", "Criminal damage and arson per 1,000 residents", "Criminal damage and arson", "crime_type = 'Criminal damage and arson'"),
+  crimeRate("drugs_rate", "Drug offences per 1,000 residents", "Drug offences", "crime_type = 'Drugs'"),
+  crimeRate("public_order_rate", "Public order offences per 1,000 residents", "Public order offences", "crime_type = 'Public order'"),
+  crimeRate("burglary_rate", "Burglary per 1,000 residents", "Burglary", "crime_type = 'Burglary'"),
+];

@@ -1,0 +1,126 @@
+/**
+ * The indicator compiler: an `Indicator` and a period type -> one SQL query returning count rows
+ * for every area the data supports, grain "one row per area, period and breakdown":
+ * `(area_code, area_type, period_label, period_start, period_end, breakdown, numerator, denominator, note)`.
+ * Statistics are then computed in JS on these aggregated rows (`measure.ts`).
+ */
+import type { Indicator, PeriodType } from "./define.ts";
+import { monthsInPeriod, periodSql } from "./periods.ts";
+import { literal } from "../../pipelines/warehouse.ts";
+
+/** Aggregate area types built from members (LSOAs/wards). */
+const AGGREGATES = "('ward', 'locality', 'authority', 'rest_of_authority')";
+
+/** SQL of the members of every aggregate area at ward level. */
+const WARD_MEMBERS = `(SELECT DISTINCT m.area_code, m.area_type, l.ward_code AS unit
+  FROM ref.area_members m JOIN ref.lsoa_ward l USING (lsoa_code))`;
+const LSOA_MEMBERS = `(SELECT area_code, area_type, lsoa_code AS unit FROM ref.area_members)`;
+
+/** Population of every aggregate area by mid-year, for an age range. */
+function populationSql(ind: Indicator): string {
+  const den = ind.denominator;
+  const ages = "population" in den && den.population !== "all_ages" ? `AND p.age BETWEEN ${den.population.ages[0]} AND ${den.population.ages[1]}` : "";
+  return `(SELECT m.area_code, p.year, sum(p.population) AS population
+    FROM staging.population_lsoa p JOIN ref.area_members m ON m.lsoa_code = p.lsoa_code WHERE true ${ages} GROUP BY ALL)`;
+}
+
+/** Join a period to the nearest available population year. */
+const popYearJoin = (alias: string) =>
+  `pop.year = greatest(least(year(${alias}.period_start), (SELECT max(year) FROM staging.population_lsoa)), (SELECT min(year) FROM staging.population_lsoa))`;
+
+/** Compile an indicator for one period type to SQL (see module doc for the columns). */
+export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent: string }): string {
+  const n = ind.numerator;
+  switch (n.kind) {
+    case "events":
+      return compileEvents(ind, n, type);
+    case "counts":
+      return compileCounts(n, type, ctx);
+    case "lsoa_measure":
+      return compileLsoaMeasure(n);
+    case "survey":
+      throw new Error(`indicator ${ind.id}: survey indicators are computed from microdata, not compiled`);
+  }
+}
+
+function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType): string {
+  const p = periodSql(type, n.date);
+  const members = n.area === "lsoa_code" ? LSOA_MEMBERS : WARD_MEMBERS;
+  const full = monthsInPeriod(type);
+  const where = n.where ? `AND (${n.where})` : "";
+  const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
+  if (!("population" in ind.denominator)) throw new Error(`indicator ${ind.id}: events need a population denominator`);
+  return `
+    WITH periods AS (
+      SELECT ${p.label} AS period_label, min(${p.start}) AS period_start, min(${p.end}) AS period_end,
+             count(DISTINCT date_trunc('month', ${n.date})) AS months
+      FROM ${n.from} WHERE ${n.date} IS NOT NULL GROUP BY 1
+      ${full ? `HAVING count(DISTINCT date_trunc('month', ${n.date})) >= ${full}` : ""}
+    ),
+    events AS (
+      SELECT ${n.area} AS unit, ${p.label} AS period_label, sum(${value}) AS n
+      FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where} GROUP BY ALL
+    ),
+    areas AS (SELECT DISTINCT area_code, area_type FROM ref.area_members),
+    counts AS (
+      SELECT m.area_code, e.period_label, sum(e.n) AS numerator FROM events e JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
+    ),
+    pop AS ${populationSql(ind)}
+    SELECT a.area_code, a.area_type, pr.period_label, pr.period_start, pr.period_end, 'all' AS breakdown,
+           coalesce(c.numerator, 0)::DOUBLE AS numerator, pop.population::DOUBLE AS denominator, NULL::VARCHAR AS note
+    FROM areas a CROSS JOIN periods pr
+    LEFT JOIN counts c ON c.area_code = a.area_code AND c.period_label = pr.period_label
+    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr")}`;
+}
+
+function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType, ctx: { parent: string }): string {
+  const p = periodSql(type, "d");
+  const where = n.where ? `WHERE (${n.where})` : "";
+  const parent = literal(ctx.parent);
+  return `
+    WITH src AS (
+      SELECT CASE ${n.area} WHEN '@authority' THEN ${parent}
+                  WHEN '@country' THEN (SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = ${parent} LIMIT 1)
+                  ELSE ${n.area} END AS code,
+             ${n.date} AS d, ${n.numerator}::DOUBLE AS num, ${n.denominator}::DOUBLE AS den, ${n.breakdown ?? "'all'"} AS breakdown
+      FROM ${n.from} ${where}
+    ),
+    dated AS (SELECT *, ${p.label} AS period_label, ${p.start} AS period_start, ${p.end} AS period_end FROM src WHERE d IS NOT NULL),
+    aggregated AS (
+      SELECT m.area_code, m.area_type, period_label, min(period_start) AS period_start, min(period_end) AS period_end, breakdown,
+             sum(num) AS numerator, sum(den) AS denominator,
+             CASE WHEN count(*) FILTER (WHERE num IS NULL OR den IS NULL) > 0
+                  THEN count(*) FILTER (WHERE num IS NULL OR den IS NULL) || ' member row(s) without counts left out' END AS note
+      FROM dated JOIN ${WARD_MEMBERS} m ON m.unit = dated.code
+      WHERE m.area_type IN ${AGGREGATES}
+      GROUP BY m.area_code, m.area_type, period_label, breakdown
+    ),
+    direct AS (
+      SELECT d.code AS area_code, a.area_type, period_label, min(period_start) AS period_start, min(period_end) AS period_end, breakdown,
+             sum(num) AS numerator, sum(den) AS denominator, NULL::VARCHAR AS note
+      FROM dated d JOIN ref.areas a ON a.area_code = d.code AND a.area_type IN ('authority', 'region', 'country')
+      GROUP BY ALL
+    )
+    SELECT * FROM direct
+    UNION ALL
+    SELECT * FROM aggregated g WHERE NOT EXISTS (
+      SELECT 1 FROM direct x WHERE x.area_code = g.area_code AND x.period_label = g.period_label AND x.breakdown = g.breakdown)`;
+}
+
+function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_measure" }>): string {
+  const weight = `pop.population`;
+  // DECIMAL sums are exact, so the result does not depend on DuckDB's (parallel) summation order.
+  const num = n.share_where ? `sum(CASE WHEN ${n.share_where} THEN ${weight} ELSE 0 END)` : `sum((s.${n.value} * ${weight})::DECIMAL(38, 6))`;
+  return `
+    WITH pop AS (
+      SELECT lsoa_code, sum(population) AS population FROM staging.population_lsoa
+      WHERE year = (SELECT max(year) FROM staging.population_lsoa) GROUP BY 1
+    )
+    SELECT m.area_code, m.area_type, any_value(s.edition) AS period_label,
+           make_date(regexp_extract(any_value(s.edition), '[0-9]{4}')::INTEGER, 1, 1) AS period_start,
+           make_date(regexp_extract(any_value(s.edition), '[0-9]{4}')::INTEGER, 12, 31) AS period_end,
+           'all' AS breakdown, ${num}::DOUBLE AS numerator, sum(${weight})::DOUBLE AS denominator, NULL::VARCHAR AS note
+    FROM ${n.from} s JOIN ref.area_members m ON m.lsoa_code = s.lsoa_code JOIN pop ON pop.lsoa_code = s.lsoa_code
+    WHERE s.${n.value} IS NOT NULL
+    GROUP BY m.area_code, m.area_type`;
+}

@@ -1,0 +1,110 @@
+/**
+ * Indicator definitions: declared as data (`IndicatorSpec`, loose), normalised once into a strict
+ * `Indicator` with every default visible, then compiled to SQL by `compile.ts`.
+ */
+import { keyword } from "../options.ts";
+import type { Polarity } from "../marts.ts";
+
+/** Domains, in pack order. */
+export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "deprivation"] as const;
+export type Domain = (typeof DOMAINS)[number];
+export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median"] as const;
+export type Method = (typeof METHODS)[number];
+export const POLARITIES = ["high_is_good", "low_is_good", "no_judgement"] as const;
+export const PERIOD_TYPES = ["month", "quarter", "financial_year", "academic_year", "calendar_year", "snapshot"] as const;
+export type PeriodType = (typeof PERIOD_TYPES)[number];
+
+/**
+ * Where counts come from.
+ * - `events`: count (or sum) rows of a staged table that has an LSOA or ward column and a date.
+ * - `counts`: a staged table that already holds numerator and denominator per area and date
+ *   (rows for wards are aggregated up; rows for the authority, region or country are used as given).
+ * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
+ * - `lsoa_measure`: an LSOA-level measure (e.g. IMD score) averaged with population weights, or the
+ *   population share of LSOAs meeting a condition.
+ */
+export type NumeratorSpec =
+  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string }
+  | { kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string }
+  | { kind: "survey"; question: string; by?: "language" }
+  | { kind: "lsoa_measure"; from: string; value: string; share_where?: string };
+
+/** Denominator: resident population (an age range or all ages), or none (counts carry their own). */
+export type DenominatorSpec = { population: "all_ages" | { ages: [number, number] } } | { fromNumerator: true };
+
+/** What an analyst writes. */
+export interface IndicatorSpec {
+  id: string;
+  domain: Domain;
+  title: string;
+  /** Short name for tables and chart axes. */
+  short?: string;
+  unit?: string;
+  numerator: NumeratorSpec;
+  denominator?: DenominatorSpec;
+  method: Method;
+  multiplier?: number;
+  polarity: Polarity;
+  periods?: PeriodType[];
+  /** Counts 1..minCount-1 are suppressed (zero is shown). Survey: bases under minBase. */
+  suppress?: { minCount?: number; minBase?: number };
+  source: string;
+  /** One sentence on how it is computed, for the methods page. */
+  definition?: string;
+}
+
+/** A normalised indicator: every option present. */
+export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "denominator">> {
+  denominator: DenominatorSpec;
+  suppress: { minCount: number; minBase: number };
+}
+
+/** Declare an indicator (identity: keeps the literal typed). */
+export const defineIndicator = (spec: IndicatorSpec): IndicatorSpec => spec;
+
+const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1 };
+const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days" };
+
+/** Normalise a spec (throws with a precise message on a bad option). */
+export function normaliseIndicator(spec: IndicatorSpec): Indicator {
+  const owner = `indicator ${spec.id ?? "(no id)"}`;
+  if (!spec.id || !/^[a-z]+\.[a-z0-9_]+$/.test(spec.id)) throw new Error(`invalid id "${spec.id}" in ${owner} (expected domain.snake_case)`);
+  const method = keyword(spec.method, METHODS, "method", owner);
+  const multiplier = spec.multiplier ?? defaultMultiplier[method];
+  if (!(multiplier > 0)) throw new Error(`invalid multiplier "${spec.multiplier}" in ${owner} (expected a positive number)`);
+  const periods = (spec.periods ?? ["financial_year"]).map((p) => keyword(p, PERIOD_TYPES, "period", owner));
+  return {
+    id: spec.id,
+    domain: keyword(spec.domain, DOMAINS, "domain", owner),
+    title: spec.title,
+    short: spec.short ?? spec.title,
+    unit: spec.unit ?? defaultUnit[method].replace("1,000", multiplier.toLocaleString("en-GB")),
+    numerator: spec.numerator,
+    denominator: spec.denominator ?? { fromNumerator: true },
+    method,
+    multiplier,
+    polarity: keyword(spec.polarity, POLARITIES, "polarity", owner),
+    periods,
+    suppress: { minCount: spec.suppress?.minCount ?? 5, minBase: spec.suppress?.minBase ?? 30 },
+    source: spec.source,
+    definition: spec.definition ?? "",
+  };
+}
+
+/** Normalise many; one bad definition never hides the others. */
+export function loadIndicators(specs: readonly IndicatorSpec[]): { indicators: Indicator[]; errors: string[] } {
+  const indicators: Indicator[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  for (const s of specs) {
+    try {
+      const ind = normaliseIndicator(s);
+      if (seen.has(ind.id)) throw new Error(`duplicate indicator id ${ind.id}`);
+      seen.add(ind.id);
+      indicators.push(ind);
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+  }
+  return { indicators, errors };
+}

@@ -1,0 +1,91 @@
+/**
+ * Survey indicators: design-based weighted proportions for every area (ward, locality,
+ * authority, rest of authority) and, for the authority and focus areas, by interview language.
+ * Domain estimation keeps the whole design (all strata) and zeroes out-of-domain rows.
+ * `numerator`/`denominator` hold the unweighted positive answers and base; bases under the
+ * indicator's `minBase` are not published.
+ */
+import type { Context } from "../../pipelines/context.ts";
+import { focusCodes } from "../../pipelines/config.ts";
+import { messages } from "../../pipelines/messages.ts";
+import type { IndicatorValueRow } from "../marts.ts";
+import { surveyEstimate } from "../stats/index.ts";
+import type { Indicator, PeriodType } from "./define.ts";
+import { periodSql } from "./periods.ts";
+
+interface Respondent {
+  period_label: string;
+  period_start: string;
+  period_end: string;
+  ward_code: string;
+  stratum: string;
+  weight: number;
+  language: string;
+  answer: string | null;
+  valid: boolean;
+  positive: boolean;
+}
+
+/** Values of one survey indicator for one period type. */
+export async function surveyValues(ctx: Context, ind: Indicator, periodType: PeriodType): Promise<IndicatorValueRow[]> {
+  const n = ind.numerator;
+  if (n.kind !== "survey") throw new Error(`indicator ${ind.id} is not a survey indicator`);
+  const { db } = ctx;
+  const q = await db.one<{ question_id: string }>(`SELECT question_id FROM ref.survey_questions WHERE question_id = $q`, { q: n.question });
+  if (!q) return [];
+  const p = periodSql(periodType, "r.fieldwork_date");
+  const respondents = await db.all<Respondent>(
+    `SELECT ${p.label} AS period_label, ${p.start}::VARCHAR AS period_start, ${p.end}::VARCHAR AS period_end,
+            r.ward_code, r.stratum, r.weight, r.language, a.answer,
+            (a.answer IS NOT NULL AND NOT list_contains(qq.exclude, a.answer)) AS valid,
+            list_contains(qq.positive, a.answer) AS positive
+     FROM staging.survey_respondents r
+     JOIN staging.survey_answers a USING (wave, respondent_id)
+     JOIN ref.survey_questions qq ON qq.question_id = a.question_id
+     WHERE a.question_id = $q AND r.fieldwork_date IS NOT NULL`,
+    { q: n.question },
+  );
+  const members = await db.all<{ area_code: string; area_type: string; ward_code: string }>(
+    `SELECT DISTINCT m.area_code, m.area_type, l.ward_code FROM ref.area_members m JOIN ref.lsoa_ward l USING (lsoa_code) ORDER BY 1, 3`,
+  );
+  const areas = new Map<string, { type: string; wards: Set<string> }>();
+  for (const m of members) {
+    const a = areas.get(m.area_code) ?? { type: m.area_type, wards: new Set<string>() };
+    a.wards.add(m.ward_code);
+    areas.set(m.area_code, a);
+  }
+  const byLanguageAreas = new Set([ctx.config.parent, ...focusCodes(ctx.config)]);
+  const periods = [...new Set(respondents.map((r) => r.period_label))].sort();
+  const out: IndicatorValueRow[] = [];
+  for (const period of periods) {
+    const design = respondents.filter((r) => r.period_label === period);
+    const { period_start, period_end } = design[0]!;
+    const languages = [...new Set(design.map((r) => r.language))].sort();
+    for (const [code, area] of areas) {
+      const groups: [string, (r: Respondent) => boolean][] = [["all", () => true]];
+      if (byLanguageAreas.has(code)) for (const l of languages) groups.push([`language:${l}`, (r) => r.language === l]);
+      for (const [breakdown, inGroup] of groups) {
+        const inDomain = (r: Respondent) => r.valid && area.wards.has(r.ward_code) && inGroup(r);
+        const base = design.filter(inDomain);
+        const positives = base.filter((r) => r.positive).length;
+        const row = {
+          indicator_id: ind.id, area_code: code, area_type: area.type, period_type: periodType, period_label: period,
+          period_start, period_end, breakdown, numerator: positives, denominator: base.length,
+        };
+        if (base.length < ind.suppress.minBase) {
+          if (breakdown !== "all" && base.length === 0) continue;
+          out.push({ ...row, numerator: null, value: null, lower95: null, upper95: null, lower998: null, upper998: null,
+            method: "survey logit", is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
+          continue;
+        }
+        const est = surveyEstimate(
+          design.map((r) => ({ stratum: r.stratum, weight: r.weight, y: r.positive ? 1 : 0, inDomain: inDomain(r) })),
+          { multiplier: ind.multiplier },
+        );
+        out.push({ ...row, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
+          method: est.method, is_suppressed: false, suppression_reason: est.note ?? null });
+      }
+    }
+  }
+  return out;
+}
