@@ -2,6 +2,7 @@
  * Rendering a Vega-Lite spec without a browser: spec -> SVG (vega-lite compile, a headless
  * Vega view) -> PNG (resvg, DejaVu Sans). About 25 ms + 50 ms per chart.
  */
+import { createHash } from "node:crypto";
 import { Resvg } from "@resvg/resvg-js";
 import * as vega from "vega";
 import * as vl from "vega-lite";
@@ -11,6 +12,11 @@ import { FONT, chartConfig } from "./theme.ts";
 
 /** Options of {@link renderSvg}. */
 export interface RenderSvgOptions {
+  /**
+   * Prefix for the ids Vega puts in the SVG (clip paths, gradients), so several charts inlined
+   * in one HTML page never share an id. Default: `vg-` and a hash of the spec (deterministic).
+   */
+  idPrefix?: string;
   /**
    * Receives Vega-Lite and Vega warnings (e.g. a dropped encoding). Default: they go to
    * Vega's own logger, which prints them to the console.
@@ -37,7 +43,11 @@ export async function renderSvg(spec: TopLevelSpec, opts: RenderSvgOptions = {})
     ...(logger ? { logger } : {}),
   });
   try {
-    const svg = await view.toSVG();
+    // Vega numbers defs (clip1, clip2, ...) with a process-wide counter: restart it for
+    // deterministic output, then make the ids unique to this chart.
+    (vega as unknown as { resetSVGDefIds: () => void }).resetSVGDefIds();
+    const prefix = opts.idPrefix ?? `vg-${createHash("sha1").update(JSON.stringify(spec)).digest("hex").slice(0, 8)}`;
+    const svg = prefixIds(await view.toSVG(), prefix);
     return accessibleRoot(svg, titleText(spec), typeof spec.description === "string" ? spec.description : "");
   } finally {
     view.finalize();
@@ -63,6 +73,16 @@ export function renderPng(svg: string, opts: RenderPngOptions = {}): Buffer {
 /** Escape text for an XML attribute or element. */
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
+}
+
+/** Rename every `id="x"` to `id="<prefix>-x"`, with its `url(#x)` and `href="#x"` references. */
+function prefixIds(svg: string, prefix: string): string {
+  const ids = new Set([...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
+  if (!ids.size) return svg;
+  return svg
+    .replace(/\bid="([^"]+)"/g, (m, id: string) => (ids.has(id) ? `id="${prefix}-${id}"` : m))
+    .replace(/url\(#([^)]+)\)/g, (m, id: string) => (ids.has(id) ? `url(#${prefix}-${id})` : m))
+    .replace(/href="#([^"]+)"/g, (m, id: string) => (ids.has(id) ? `href="#${prefix}-${id}"` : m));
 }
 
 function titleText(spec: TopLevelSpec): string {

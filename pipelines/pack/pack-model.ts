@@ -83,7 +83,10 @@ async function focusPack(ctx: Context, indicators: readonly Indicator[], code: s
   for (const s of SECTIONS) {
     const charts: ChartSpecBundle[] = [];
     for (const ind of indicators.filter((i) => i.domain === s.domain)) {
-      const rows = values.filter((v) => v.indicator_id === ind.id);
+      // The headline period type: the first the indicator declares that has data for the focus.
+      const all = values.filter((v) => v.indicator_id === ind.id);
+      const periodType = ind.periods.find((t) => all.some((r) => r.period_type === t && r.area_code === code));
+      const rows = all.filter((r) => r.period_type === periodType);
       const focusRows = rows.filter((r) => r.area_code === code);
       const latest = focusRows.at(-1);
       if (!latest) continue;

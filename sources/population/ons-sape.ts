@@ -37,7 +37,11 @@ export function sapeYear(file: string): number {
   return Number(m[0]);
 }
 
-/** Population: `staging.population_lsoa(lsoa_code, year, sex, age, population)`. */
+/**
+ * Population: `staging.population_lsoa(lsoa_code, year, sex, age, age_to, population)`, one row per
+ * LSOA, mid-year, sex and age band (`age`..`age_to` inclusive; single years here, 90 = 90-120).
+ * Other population adapters (e.g. IoD File 6 broad bands, sex `P`) write the same table.
+ */
 export const populationAdapter: SourceAdapter = {
   slot: "population",
   title: "ONS mid-year small-area population estimates",
@@ -53,7 +57,8 @@ export const populationAdapter: SourceAdapter = {
     await fileAttributeTable(db, "_sape_year", sapeFormat.rawTable, "year", sapeYear);
     const unpivot = bySexAge.map((c) => `(${"'" + c.name[0]!.toUpperCase() + "'"}, ${c.name.slice(1)}, replace(${c.name}, ',', '')::DOUBLE)`).join(",\n");
     await db.run(`CREATE OR REPLACE TABLE staging.population_lsoa AS
-      SELECT trim(p.lsoa_code) AS lsoa_code, y.year, v.sex, v.age::INTEGER AS age, v.population
+      SELECT trim(p.lsoa_code) AS lsoa_code, y.year, v.sex, v.age::INTEGER AS age,
+             CASE WHEN v.age = 90 THEN 120 ELSE v.age END::INTEGER AS age_to, v.population
       FROM raw.population_sape p JOIN _sape_year y ON y.f = p._file,
       LATERAL (VALUES ${unpivot}) v(sex, age, population)`);
     // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.

@@ -19,7 +19,8 @@ const LSOA_MEMBERS = `(SELECT area_code, area_type, lsoa_code AS unit FROM ref.a
 /** Population of every aggregate area by mid-year, for an age range. */
 function populationSql(ind: Indicator): string {
   const den = ind.denominator;
-  const ages = "population" in den && den.population !== "all_ages" ? `AND p.age BETWEEN ${den.population.ages[0]} AND ${den.population.ages[1]}` : "";
+  // Bands wholly inside the range count (broad bands that straddle it are left out).
+  const ages = "population" in den && den.population !== "all_ages" ? `AND p.age >= ${den.population.ages[0]} AND p.age_to <= ${den.population.ages[1]}` : "";
   return `(SELECT m.area_code, p.year, sum(p.population) AS population
     FROM staging.population_lsoa p JOIN ref.area_members m ON m.lsoa_code = p.lsoa_code WHERE true ${ages} GROUP BY ALL)`;
 }

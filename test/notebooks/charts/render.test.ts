@@ -23,6 +23,20 @@ describe("renderSvg", () => {
     const svg = await renderSvg(spec as never);
     expect(svg).toContain(`>${name}<`);
   });
+
+  test("prefixes Vega's def ids per chart and is deterministic", async () => {
+    const spec = fixtureCharts.funnel().spec;
+    const a = await renderSvg(spec);
+    const b = await renderSvg(spec);
+    expect(a).toBe(b);
+    const ids = [...a.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(id).toMatch(/^vg-[0-9a-f]{8}-clip\d+$/);
+    expect(a).not.toMatch(/url\(#clip/);
+    const c = await renderSvg(spec, { idPrefix: "fig3" });
+    expect(c).toContain('id="fig3-clip1"');
+    expect(c).toContain("url(#fig3-clip1)");
+  });
 });
 
 describe("renderPng", () => {
