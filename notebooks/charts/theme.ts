@@ -44,7 +44,7 @@ export const colours = {
 /**
  * Outcome colours, Fingertips style but colour-blind safe (Okabe-Ito blue and vermillion, a
  * light yellow for "similar", a teal pair for the no-judgement higher/lower). Always shown with
- * the outcome word and the {@link outcomeShapes} shape.
+ * the outcome word ({@link outcomeLabels}).
  */
 export const outcomeColours: Record<Outcome, string> = {
   better: "#0072b2",
@@ -53,16 +53,6 @@ export const outcomeColours: Record<Outcome, string> = {
   higher: "#01665e",
   lower: "#80cdc1",
   not_compared: "#ffffff",
-};
-
-/** Outcome point shapes (Vega shape names), so outcomes survive grey-scale print. */
-export const outcomeShapes: Record<Outcome, string> = {
-  better: "circle",
-  similar: "square",
-  worse: "diamond",
-  higher: "triangle-up",
-  lower: "triangle-down",
-  not_compared: "cross",
 };
 
 /** Plain-English outcome labels for text beside the colour. */
