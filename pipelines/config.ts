@@ -38,9 +38,44 @@ export const configSchema = z
     parent: z.string().min(1).describe("GSS code of the parent local authority"),
     focus: z.array(focusSchema).min(1),
     comparators: z.array(z.enum(COMPARATOR_KINDS)).min(1).default(["rest_of_parent", "parent", "region", "country"]),
+    similarWards: z
+      .object({
+        k: z.number().int().min(1).max(50).default(5),
+        variables: z
+          .array(z.enum(["imd_score", "most_deprived_decile_share", "population", "share_aged_0_15", "share_aged_65_plus"]))
+          .min(1)
+          .default(["imd_score", "most_deprived_decile_share", "share_aged_0_15", "share_aged_65_plus"]),
+      })
+      .strict()
+      .default({ k: 5, variables: ["imd_score", "most_deprived_decile_share", "share_aged_0_15", "share_aged_65_plus"] })
+      .describe("nearest-neighbour wards on standardised deprivation and population variables"),
+    needIndex: z
+      .object({
+        weights: z.record(z.string(), z.number().min(0)).default({}).describe("domain -> weight (default 1 each)"),
+        managedShare: z.number().gt(0).lt(1).default(0.2).describe("share of wards (the most in need) given the intensive managed approach"),
+      })
+      .strict()
+      .default({ weights: {}, managedShare: 0.2 }),
     baseline: z
       .object({ period: z.string().regex(/^\d{4}\/\d{2}$/, "expected a financial year like 2022/23") })
       .strict(),
+    outcomes: z
+      .array(
+        z
+          .object({
+            indicator: z.string().regex(/^[a-z]+\.[a-z0-9_]+$/, "expected an indicator id like crime.asb_rate"),
+            target: z
+              .object({
+                change: z.number().describe("percent change from the baseline value, e.g. -10 for 10% lower"),
+                by: z.string().regex(/^\d{4}\/\d{2}$/, "expected a period like 2027/28"),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe("the outcomes framework: indicators tracked from the baseline, with optional targets"),
     geography: z
       .object({
         wardVintage: z.string().regex(/^WD\d{2}$/, "expected a ward vintage like WD24"),

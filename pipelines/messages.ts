@@ -52,5 +52,8 @@ export const messages = {
   codebookInvalid: (file: string, problems: string[]) => `invalid survey codebook ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
   suppressedSmallComplement: (min: number) => `the count not meeting the measure is between 1 and ${min - 1}: suppressed for disclosure control`,
   noInterval: () => "no interval: a census-style index with no sampling error, so not tested for significance",
+  baselineUnavailable: (period: string) => `no usable baseline value for ${period} (missing or suppressed)`,
+  latestUnavailable: (period: string) => `no usable latest value for ${period} (missing or suppressed)`,
+  unknownOutcomeIndicator: (id: string) => `outcomes: unknown indicator ${id} in the config (it is not in the catalogue)`,
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
 } as const;

@@ -23,6 +23,10 @@ import { loadIndicators, type Indicator } from "../transforms/indicators/define.
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
 import { measureIndicators } from "../transforms/indicators/measure.ts";
 import { compareIndicators } from "../transforms/compare.ts";
+import { buildComparatorGroups } from "../transforms/reference/comparator-groups.ts";
+import { computeTrends } from "../transforms/trends.ts";
+import { computeOutcomes } from "../transforms/outcomes.ts";
+import { computeNeedIndex } from "../transforms/need-index.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
 import { DEMO_GENERATOR_VERSION, generateDemoData } from "../sources/demo/generate.ts";
@@ -100,6 +104,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     // 2. conform: raw.* -> staging.* + ref.*
     await stage(2, "conform", async () => {
       for (const a of enabled) await a.conform(ctx);
+      await buildComparatorGroups(ctx);
       return db.one<{ areas: number; warnings: number }>(
         `SELECT (SELECT count(*)::INTEGER FROM ref.areas) AS areas, (SELECT count(*)::INTEGER FROM audit.warnings) AS warnings`,
       );
@@ -107,8 +112,13 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     // 3. measure: staging.* -> marts.indicator_values
     await stage(3, "measure", () => measureIndicators(ctx, indicators), (m) =>
       `${m.size} indicators, ${fmt([...m.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits`);
-    // 4. compare: marts.indicator_values -> marts.indicator_comparisons
-    await stage(4, "compare", () => compareIndicators(ctx, indicators), (n) => `${fmt(n)} comparisons`);
+    // 4. compare: marts.indicator_values -> marts.indicator_comparisons, trends, outcomes, need index
+    await stage(4, "compare", async () => ({
+      comparisons: await compareIndicators(ctx, indicators),
+      trends: await computeTrends(ctx, indicators),
+      outcomes: await computeOutcomes(ctx, indicators),
+      wards: await computeNeedIndex(ctx, indicators),
+    }), (r) => `${fmt(r.comparisons)} comparisons, ${fmt(r.trends)} trends, ${fmt(r.outcomes)} outcome rows, need index over ${r.wards} wards`);
     // 5. chart: marts.* -> Vega-Lite specs
     const models = await stage(5, "chart", () => buildPackModels(ctx, indicators, { area: opts.area, loads }), (ms) =>
       `${ms.length} pack(s), ${ms.reduce((s, m) => s + m.chartCount, 0)} charts`);

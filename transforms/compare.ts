@@ -10,6 +10,7 @@ import { restOfParentCode } from "../sources/geography/ons-lookups.ts";
 import type { ComparatorKind, IndicatorComparisonRow, IndicatorValueRow } from "./marts.ts";
 import type { Indicator } from "./indicators/define.ts";
 import { compareToValue } from "./stats/index.ts";
+import { decileGroupCode, similarWardsCode } from "./reference/comparator-groups.ts";
 
 /** Columns of `marts.indicator_comparisons`, in order. */
 export const COMPARISON_COLUMNS: (keyof IndicatorComparisonRow)[] = [
@@ -29,6 +30,8 @@ export async function comparatorCodes(ctx: Context, area: { code: string; type: 
       const rest = restOfParentCode(parent, area.code);
       if (await areaRow(rest)) out.set("rest_of_parent", rest);
     }
+    if (kind === "similar_wards" && (await areaRow(similarWardsCode(area.code)))) out.set("similar_wards", similarWardsCode(area.code));
+    if (kind === "deprivation_decile" && (await areaRow(decileGroupCode(area.code)))) out.set("deprivation_decile", decileGroupCode(area.code));
     if (kind === "region" && region) out.set("region", region);
     if (kind === "country" && country) out.set("country", country);
   }
@@ -58,6 +61,7 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
     if (!ind) continue;
     for (const [kind, code] of comparators.get(v.area_code)!) {
       const c = index.get(key({ ...v, area_code: code }));
+      if (!c) continue; // the comparator has no data for this indicator, period and breakdown
       const cValue = c && !c.is_suppressed ? c.value : null;
       for (const level of ["95", "99.8"] as const) {
         const [lower, upper] = level === "95" ? [v.lower95, v.upper95] : [v.lower998, v.upper998];

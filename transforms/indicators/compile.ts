@@ -9,7 +9,7 @@ import { monthsInPeriod, periodSql } from "./periods.ts";
 import { literal } from "../../pipelines/warehouse.ts";
 
 /** Aggregate area types built from members (LSOAs/wards). */
-const AGGREGATES = "('ward', 'locality', 'authority', 'rest_of_authority')";
+const AGGREGATES = "('ward', 'locality', 'authority', 'rest_of_authority', 'comparator_group')";
 
 /** SQL of the members of every aggregate area at ward level. */
 const WARD_MEMBERS = `(SELECT DISTINCT m.area_code, m.area_type, l.ward_code AS unit

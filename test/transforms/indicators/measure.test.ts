@@ -1,0 +1,85 @@
+/** valueRow: statistics by method and primary suppression; the period SQL; the indicator normaliser. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { valueRow, type CountRow } from "../../../transforms/indicators/measure.ts";
+import { loadIndicators, normaliseIndicator, type IndicatorSpec } from "../../../transforms/indicators/define.ts";
+import { periodSql } from "../../../transforms/indicators/periods.ts";
+import { CATALOGUE } from "../../../transforms/indicators/catalogue/index.ts";
+import { crudeRate, proportion } from "../../../transforms/stats/index.ts";
+import { messages } from "../../../pipelines/messages.ts";
+import { Warehouse } from "../../../pipelines/warehouse.ts";
+
+const spec = (over: Partial<IndicatorSpec> = {}): IndicatorSpec => ({
+  id: "crime.test_rate", domain: "crime", title: "Test", source: "test",
+  numerator: { kind: "events", from: "staging.crime_events", date: "month", area: "lsoa_code" },
+  denominator: { population: "all_ages" }, method: "rate", multiplier: 1000, polarity: "low_is_good", ...over,
+});
+const row = (x: number | null, n: number | null): CountRow => ({
+  area_code: "Z05000001", area_type: "ward", period_label: "2023/24", period_start: "2023-04-01", period_end: "2024-03-31",
+  breakdown: "all", numerator: x, denominator: n, note: null,
+});
+
+describe("valueRow", () => {
+  const rate = normaliseIndicator(spec());
+  const prop = normaliseIndicator(spec({ id: "health.test_prop", domain: "health", method: "proportion", multiplier: undefined, polarity: "high_is_good" }));
+
+  it("computes a rate with the stats module's limits", () => {
+    const v = valueRow(rate, "financial_year", row(42, 15189));
+    const e = crudeRate(42, 15189, { multiplier: 1000 });
+    expect(v).toMatchObject({ value: e.value, lower95: e.lower95, upper95: e.upper95, lower998: e.lower998, upper998: e.upper998, is_suppressed: false });
+  });
+  it("shows zero, suppresses 1 to 4, shows 5", () => {
+    expect(valueRow(rate, "financial_year", row(0, 1000))).toMatchObject({ value: 0, is_suppressed: false, numerator: 0 });
+    for (const x of [1, 2, 3, 4]) {
+      const v = valueRow(rate, "financial_year", row(x, 1000));
+      expect(v).toMatchObject({ value: null, lower95: null, numerator: null, is_suppressed: true, suppression_reason: messages.suppressedSmallCount(5) });
+    }
+    expect(valueRow(rate, "financial_year", row(5, 1000)).is_suppressed).toBe(false);
+  });
+  it("suppresses a proportion whose complement is 1 to 4, but not numerator = denominator", () => {
+    expect(valueRow(prop, "financial_year", row(97, 100))).toMatchObject({ is_suppressed: true, suppression_reason: messages.suppressedSmallComplement(5) });
+    const all = valueRow(prop, "financial_year", row(50, 50));
+    const e = proportion(50, 50, { multiplier: 100 });
+    expect(all).toMatchObject({ is_suppressed: false, value: 100, upper95: 100, lower95: e.lower95 });
+  });
+  it("gives a reason, never NaN, when the denominator is missing or zero", () => {
+    expect(valueRow(rate, "financial_year", row(10, 0))).toMatchObject({ value: null, is_suppressed: true, suppression_reason: messages.noDenominator() });
+    expect(valueRow(rate, "financial_year", row(10, null))).toMatchObject({ value: null, is_suppressed: true });
+  });
+});
+
+describe("indicator definitions", () => {
+  it("the starter catalogue normalises without errors and covers every domain", () => {
+    const { indicators, errors } = loadIndicators(CATALOGUE);
+    expect(errors).toEqual([]);
+    expect(new Set(indicators.map((i) => i.domain))).toEqual(new Set(["crime", "health", "school", "survey", "complaints", "deprivation"]));
+  });
+  it("reports a bad option precisely and keeps the good definitions", () => {
+    const { indicators, errors } = loadIndicators([spec(), spec({ id: "crime.bad", polarity: "hgh" as never })]);
+    expect(indicators.map((i) => i.id)).toEqual(["crime.test_rate"]);
+    expect(errors).toEqual([messages.invalidOption("polarity", "hgh", "indicator crime.bad", ["high_is_good", "low_is_good", "no_judgement"])]);
+  });
+  it("fills defaults visibly", () => {
+    const i = normaliseIndicator(spec({ multiplier: undefined, periods: undefined, suppress: undefined }));
+    expect(i).toMatchObject({ multiplier: 1000, periods: ["financial_year"], suppress: { minCount: 5, minBase: 30 }, unit: "per 1,000" });
+  });
+});
+
+describe("periods", () => {
+  let db: Warehouse;
+  beforeAll(async () => void (db = await Warehouse.open()));
+  afterAll(() => db.close());
+  const at = async (type: Parameters<typeof periodSql>[0], d: string) => {
+    const p = periodSql(type, `DATE '${d}'`);
+    return db.one(`SELECT ${p.label} AS label, ${p.start}::VARCHAR AS start, ${p.end}::VARCHAR AS "end"`);
+  };
+  it("financial years run April to March", async () => {
+    expect(await at("financial_year", "2024-03-31")).toEqual({ label: "2023/24", start: "2023-04-01", end: "2024-03-31" });
+    expect(await at("financial_year", "2024-04-01")).toEqual({ label: "2024/25", start: "2024-04-01", end: "2025-03-31" });
+    expect(await at("financial_year", "2099-06-01")).toEqual({ label: "2099/00", start: "2099-04-01", end: "2100-03-31" });
+  });
+  it("academic years run September to August; quarters and months", async () => {
+    expect(await at("academic_year", "2023-08-31")).toEqual({ label: "2022/23", start: "2022-09-01", end: "2023-08-31" });
+    expect(await at("quarter", "2024-02-29")).toEqual({ label: "2024-Q1", start: "2024-01-01", end: "2024-03-31" });
+    expect(await at("month", "2024-02-10")).toEqual({ label: "2024-02", start: "2024-02-01", end: "2024-02-29" });
+  });
+});
