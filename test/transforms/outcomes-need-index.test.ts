@@ -26,7 +26,8 @@ describe("outcomes", () => {
     const base = valueAt("2022/23", 400, 12000);
     const latest = valueAt("2024/25", 250, 12000);
     const o = outcomeRow(asb, base, latest, { change: -20, by: "2027/28" });
-    const c = changeFromBaseline(base, latest, "difference");
+    const lim = (r: IndicatorValueRow) => ({ value: r.value, lower95: r.lower95, upper95: r.upper95 });
+    const c = changeFromBaseline(lim(base), lim(latest), "difference");
     expect(o).toMatchObject({ change: c.change, change_lower95: c.lower95, change_upper95: c.upper95, significant: true, direction: "improved" });
     expect(o.target_value).toBeCloseTo(base.value! * 0.8, 12);
     expect(o.target_met).toBe(true);

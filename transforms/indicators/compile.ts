@@ -39,7 +39,10 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent
       return compileCounts(n, type, ctx);
     case "lsoa_measure":
       return compileLsoaMeasure(n);
+    case "values":
+      return compileValues(n, type);
     case "survey":
+    case "survey_choice":
       throw new Error(`indicator ${ind.id}: survey indicators are computed from microdata, not compiled`);
   }
 }
@@ -124,4 +127,20 @@ function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_mea
     FROM ${n.from} s JOIN ref.area_members m ON m.lsoa_code = s.lsoa_code JOIN pop ON pop.lsoa_code = s.lsoa_code
     WHERE s.${n.value} IS NOT NULL
     GROUP BY m.area_code, m.area_type`;
+}
+
+/** Values per area and period (for medians): `numerator` = number of values, `vals` = the sorted list. */
+function compileValues(n: Extract<Indicator["numerator"], { kind: "values" }>, type: PeriodType): string {
+  const p = periodSql(type, n.date);
+  const members = n.area === "lsoa_code" ? LSOA_MEMBERS : WARD_MEMBERS;
+  const where = n.where ? `AND (${n.where})` : "";
+  return `
+    WITH v AS (
+      SELECT ${n.area} AS unit, ${p.label} AS period_label, ${p.start} AS period_start, ${p.end} AS period_end, ${n.value}::DOUBLE AS x
+      FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL AND ${n.value} IS NOT NULL ${where}
+    )
+    SELECT m.area_code, m.area_type, v.period_label, min(v.period_start) AS period_start, min(v.period_end) AS period_end, 'all' AS breakdown,
+           count(*)::DOUBLE AS numerator, count(*)::DOUBLE AS denominator, NULL::VARCHAR AS note, list(v.x ORDER BY v.x) AS vals
+    FROM v JOIN ${members} m ON m.unit = v.unit
+    GROUP BY m.area_code, m.area_type, v.period_label`;
 }

@@ -26,7 +26,11 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
 export type NumeratorSpec =
   | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string }
   | { kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string }
-  | { kind: "survey"; question: string; by?: "language" }
+  | { kind: "survey"; question: string }
+  /** Multiple-choice set (e.g. top three priorities): one breakdown `choice:<code>` per answer code. */
+  | { kind: "survey_choice"; questions: string[] }
+  /** A list of values per area and period (e.g. days to resolve) for a median. */
+  | { kind: "values"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; value: string }
   | { kind: "lsoa_measure"; from: string; value: string; share_where?: string };
 
 /** Denominator: resident population (an age range or all ages), or none (counts carry their own). */

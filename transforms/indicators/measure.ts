@@ -6,7 +6,7 @@
 import type { Context } from "../../pipelines/context.ts";
 import { messages } from "../../pipelines/messages.ts";
 import type { IndicatorValueRow } from "../marts.ts";
-import { crudeRate, proportion, type Estimate } from "../stats/index.ts";
+import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
 import { compileIndicator } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { surveyValues } from "./survey-values.ts";
@@ -22,6 +22,8 @@ export interface CountRow {
   numerator: number | null;
   denominator: number | null;
   note: string | null;
+  /** Sorted values, for medians. */
+  vals?: number[];
 }
 
 /** Columns of `marts.indicator_values`, in order. */
@@ -61,6 +63,9 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
     case "proportion":
       est = proportion(x, n, { multiplier: ind.multiplier });
       break;
+    case "median":
+      est = median(r.vals ?? []);
+      break;
     case "weighted_mean":
       return { ...base, value: x / n, lower95: null, upper95: null, lower998: null, upper998: null, method: "population-weighted mean", is_suppressed: false, suppression_reason: messages.noInterval() };
     default:
@@ -86,12 +91,15 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     if (!(await sourceAvailable(ctx, ind))) continue;
     const rows: IndicatorValueRow[] = [];
     for (const periodType of ind.periods) {
-      if (ind.numerator.kind === "survey") {
+      if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
         rows.push(...(await surveyValues(ctx, ind, periodType)));
         continue;
       }
       const counts = await db.all<CountRow>(compileIndicator(ind, periodType, { parent: ctx.config.parent }));
-      for (const c of counts) rows.push(valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator) }));
+      for (const c of counts) {
+        const vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
+        rows.push(valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator), vals }));
+      }
     }
     await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
     written.set(ind.id, rows.length);
@@ -105,7 +113,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 /** Does the staged table an indicator reads exist in this build? */
 async function sourceAvailable(ctx: Context, ind: Indicator): Promise<boolean> {
   const n = ind.numerator;
-  const table = n.kind === "survey" ? "staging.survey_answers" : /(staging\.[a-z0-9_]+)/.exec(n.from)?.[1];
+  const table = n.kind === "survey" || n.kind === "survey_choice" ? "staging.survey_answers" : /(staging\.[a-z0-9_]+)/.exec(n.from)?.[1];
   if (!table) return true;
   const [schema, name] = table.split(".");
   const found = await ctx.db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = $s AND table_name = $t`, { s: schema!, t: name! });

@@ -12,6 +12,7 @@ import type { IndicatorValueRow } from "../marts.ts";
 import { surveyEstimate } from "../stats/index.ts";
 import type { Indicator, PeriodType } from "./define.ts";
 import { periodSql } from "./periods.ts";
+import { literal } from "../../pipelines/warehouse.ts";
 
 interface Respondent {
   period_label: string;
@@ -21,30 +22,55 @@ interface Respondent {
   stratum: string;
   weight: number;
   language: string;
-  answer: string | null;
   valid: boolean;
+  /** Single question: the positive answer given. Choice set: the answers given. */
   positive: boolean;
+  answers: string[];
+}
+
+/** Respondents of a single question: valid unless missing or excluded ("don't know"); positive per the codebook. */
+async function singleQuestion(ctx: Context, question: string, periodType: PeriodType): Promise<Respondent[]> {
+  const p = periodSql(periodType, "r.fieldwork_date");
+  return ctx.db.all<Respondent>(
+    `SELECT ${p.label} AS period_label, ${p.start}::VARCHAR AS period_start, ${p.end}::VARCHAR AS period_end,
+            r.ward_code, r.stratum, r.weight, r.language,
+            (a.answer IS NOT NULL AND NOT list_contains(qq.exclude, a.answer)) AS valid,
+            coalesce(list_contains(qq.positive, a.answer), false) AS positive, [a.answer] AS answers
+     FROM staging.survey_respondents r
+     JOIN staging.survey_answers a USING (wave, respondent_id)
+     JOIN ref.survey_questions qq ON qq.question_id = a.question_id
+     WHERE a.question_id = $q AND r.fieldwork_date IS NOT NULL`,
+    { q: question },
+  );
+}
+
+/** Respondents of a choice set (e.g. three priority columns): valid when any is answered. */
+async function choiceSet(ctx: Context, questions: string[], periodType: PeriodType): Promise<Respondent[]> {
+  const p = periodSql(periodType, "r.fieldwork_date");
+  return ctx.db.all<Respondent>(
+    `SELECT r.wave, r.respondent_id, ${p.label} AS period_label, ${p.start}::VARCHAR AS period_start, ${p.end}::VARCHAR AS period_end,
+            r.ward_code, r.stratum, r.weight, r.language, count(a.answer) > 0 AS valid, false AS positive,
+            coalesce(list(DISTINCT a.answer) FILTER (WHERE a.answer IS NOT NULL), []::VARCHAR[]) AS answers
+     FROM staging.survey_respondents r
+     JOIN staging.survey_answers a USING (wave, respondent_id)
+     WHERE list_contains([${questions.map(literal).join(", ")}]::VARCHAR[], a.question_id) AND r.fieldwork_date IS NOT NULL
+     GROUP BY ALL ORDER BY r.wave, r.respondent_id`,
+  );
 }
 
 /** Values of one survey indicator for one period type. */
 export async function surveyValues(ctx: Context, ind: Indicator, periodType: PeriodType): Promise<IndicatorValueRow[]> {
   const n = ind.numerator;
-  if (n.kind !== "survey") throw new Error(`indicator ${ind.id} is not a survey indicator`);
+  if (n.kind !== "survey" && n.kind !== "survey_choice") throw new Error(`indicator ${ind.id} is not a survey indicator`);
   const { db } = ctx;
-  const q = await db.one<{ question_id: string }>(`SELECT question_id FROM ref.survey_questions WHERE question_id = $q`, { q: n.question });
-  if (!q) return [];
-  const p = periodSql(periodType, "r.fieldwork_date");
-  const respondents = await db.all<Respondent>(
-    `SELECT ${p.label} AS period_label, ${p.start}::VARCHAR AS period_start, ${p.end}::VARCHAR AS period_end,
-            r.ward_code, r.stratum, r.weight, r.language, a.answer,
-            (a.answer IS NOT NULL AND NOT list_contains(qq.exclude, a.answer)) AS valid,
-            list_contains(qq.positive, a.answer) AS positive
-     FROM staging.survey_respondents r
-     JOIN staging.survey_answers a USING (wave, respondent_id)
-     JOIN ref.survey_questions qq ON qq.question_id = a.question_id
-     WHERE a.question_id = $q AND r.fieldwork_date IS NOT NULL`,
-    { q: n.question },
+  const questions = n.kind === "survey" ? [n.question] : n.questions;
+  const known = await db.all<{ question_id: string; answers: string }>(
+    `SELECT question_id, answers::VARCHAR AS answers FROM ref.survey_questions WHERE list_contains([${questions.map(literal).join(", ")}]::VARCHAR[], question_id)`,
   );
+  if (known.length === 0) return [];
+  const respondents = n.kind === "survey" ? await singleQuestion(ctx, n.question, periodType) : await choiceSet(ctx, n.questions, periodType);
+  // Breakdowns: `all` for a single question; one `choice:<code>` per answer code for a choice set.
+  const choices = n.kind === "survey_choice" ? Object.keys(JSON.parse(known[0]!.answers) as Record<string, string>).sort() : [];
   const members = await db.all<{ area_code: string; area_type: string; ward_code: string }>(
     `SELECT DISTINCT m.area_code, m.area_type, l.ward_code FROM ref.area_members m JOIN ref.lsoa_ward l USING (lsoa_code) ORDER BY 1, 3`,
   );
@@ -62,24 +88,30 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
     const { period_start, period_end } = design[0]!;
     const languages = [...new Set(design.map((r) => r.language))].sort();
     for (const [code, area] of areas) {
-      const groups: [string, (r: Respondent) => boolean][] = [["all", () => true]];
-      if (byLanguageAreas.has(code)) for (const l of languages) groups.push([`language:${l}`, (r) => r.language === l]);
-      for (const [breakdown, inGroup] of groups) {
+      // [breakdown, who is in the group, who counts as positive]
+      const groups: [string, (r: Respondent) => boolean, (r: Respondent) => boolean][] = [];
+      if (n.kind === "survey") {
+        groups.push(["all", () => true, (r) => r.positive]);
+        if (byLanguageAreas.has(code)) for (const l of languages) groups.push([`language:${l}`, (r) => r.language === l, (r) => r.positive]);
+      } else {
+        for (const c of choices) groups.push([`choice:${c}`, () => true, (r) => r.answers.includes(c)]);
+      }
+      for (const [breakdown, inGroup, isPositive] of groups) {
         const inDomain = (r: Respondent) => r.valid && area.wards.has(r.ward_code) && inGroup(r);
         const base = design.filter(inDomain);
-        const positives = base.filter((r) => r.positive).length;
+        const positives = base.filter(isPositive).length;
         const row = {
           indicator_id: ind.id, area_code: code, area_type: area.type, period_type: periodType, period_label: period,
           period_start, period_end, breakdown, numerator: positives, denominator: base.length,
         };
         if (base.length < ind.suppress.minBase) {
-          if (breakdown !== "all" && base.length === 0) continue;
+          if (breakdown.startsWith("language:") && base.length === 0) continue;
           out.push({ ...row, numerator: null, value: null, lower95: null, upper95: null, lower998: null, upper998: null,
             method: "survey logit", is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
           continue;
         }
         const est = surveyEstimate(
-          design.map((r) => ({ stratum: r.stratum, weight: r.weight, y: r.positive ? 1 : 0, inDomain: inDomain(r) })),
+          design.map((r) => ({ stratum: r.stratum, weight: r.weight, y: isPositive(r) ? 1 : 0, inDomain: inDomain(r) })),
           { multiplier: ind.multiplier },
         );
         out.push({ ...row, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,

@@ -25,6 +25,7 @@ export {
   observedExpected, type RatioOptions, type IsRateOptions, type ObservedExpected,
 } from "./indirect-standardisation.ts";
 export { mean, meanInterval } from "./mean.ts";
+export { median } from "./median.ts";
 export { lifeExpectancy, LIFE_TABLE_AGES, LE_MIN_POPULATION, type LifeExpectancyRow } from "./life-expectancy.ts";
 export { slopeIndexOfInequality, type SiiInput, type SiiOptions, type SiiResult } from "./slope-index-of-inequality.ts";
 

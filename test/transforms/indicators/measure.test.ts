@@ -83,3 +83,19 @@ describe("periods", () => {
     expect(await at("month", "2024-02-10")).toEqual({ label: "2024-02", start: "2024-02-01", end: "2024-02-29" });
   });
 });
+
+describe("median", () => {
+  it("is the middle value with order-statistic limits that contain it", async () => {
+    const { median } = await import("../../../transforms/stats/index.ts");
+    expect(median([5, 1, 3]).value).toBe(3);
+    expect(median([4, 1, 3, 2]).value).toBe(2.5);
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    const m = median(xs);
+    // n = 100: ranks floor(50 - 1.96*5) = 40 and ceil(51 + 9.8) = 61
+    expect(m).toMatchObject({ value: 50.5, lower95: 40, upper95: 61 });
+    expect(m.lower998!).toBeLessThanOrEqual(m.lower95!);
+    expect(m.upper998!).toBeGreaterThanOrEqual(m.upper95!);
+    expect(() => median([])).toThrow(/non-empty/);
+    expect(() => median([1, Number.NaN])).toThrow(/finite/);
+  });
+});

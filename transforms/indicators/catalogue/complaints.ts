@@ -1,6 +1,9 @@
 /** Council contacts and complaints indicators (CRM export). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
 
+/** Days within which a case counts as resolved on time (20 working days ~ 28 calendar days). */
+export const RESOLUTION_TARGET_DAYS = 28;
+
 /** Complaints indicators. */
 export const complaintsIndicators: IndicatorSpec[] = [
   defineIndicator({
@@ -16,5 +19,37 @@ export const complaintsIndicators: IndicatorSpec[] = [
     periods: ["financial_year"],
     source: "Council CRM export; ONS population estimates",
     definition: "Cases received (withdrawn cases excluded), placed by ward, per 1,000 residents. More contact is not necessarily worse, so no judgement is made.",
+  }),
+  defineIndicator({
+    id: "complaints.median_days_to_resolve",
+    domain: "complaints",
+    title: "Median days from receiving a case to closing it",
+    short: "Median days to resolve",
+    numerator: { kind: "values", from: "staging.complaints", where: "closed IS NOT NULL AND days_to_resolve >= 0", date: "received", area: "ward_code", value: "days_to_resolve" },
+    method: "median",
+    unit: "days",
+    polarity: "low_is_good",
+    periods: ["financial_year"],
+    source: "Council CRM export",
+    definition: "Median calendar days from received to closed, for closed cases received in the period; distribution-free confidence interval for the median from binomial order statistics.",
+  }),
+  defineIndicator({
+    id: "complaints.resolved_within_target",
+    domain: "complaints",
+    title: `Closed cases resolved within ${RESOLUTION_TARGET_DAYS} days`,
+    short: "Resolved within target",
+    numerator: {
+      kind: "counts",
+      from: `(SELECT ward_code, received, (days_to_resolve <= ${RESOLUTION_TARGET_DAYS})::INTEGER AS on_time, 1 AS closed_case FROM staging.complaints WHERE closed IS NOT NULL AND days_to_resolve >= 0)`,
+      date: "received",
+      area: "ward_code",
+      numerator: "on_time",
+      denominator: "closed_case",
+    },
+    method: "proportion",
+    polarity: "high_is_good",
+    periods: ["financial_year"],
+    source: "Council CRM export",
+    definition: `Share of closed cases received in the period that were closed within ${RESOLUTION_TARGET_DAYS} calendar days (about 20 working days).`,
   }),
 ];

@@ -1,31 +1,41 @@
 /** Deprivation and economy indicators (English Indices of Deprivation, by LSOA). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
 
-/** Deprivation indicators. */
-export const deprivationIndicators: IndicatorSpec[] = [
+const weightedScore = (id: string, column: string, title: string, short: string, unit: string): IndicatorSpec =>
   defineIndicator({
-    id: "deprivation.imd_score",
+    id: `deprivation.${id}`,
     domain: "deprivation",
-    title: "Index of Multiple Deprivation score (population-weighted average)",
-    short: "IMD score",
-    numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: "imd_score" },
+    title,
+    short,
+    numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: column },
     method: "weighted_mean",
-    unit: "score",
+    unit,
     polarity: "low_is_good",
     periods: ["snapshot"],
     source: "English Indices of Deprivation; ONS population estimates",
-    definition: "Average of the area's LSOA IMD scores weighted by resident population. A census-style index, so it has no sampling interval and is not tested for significance.",
-  }),
+    definition: `Average of the area's LSOA ${short.toLowerCase()} weighted by resident population. A census-style index, so it has no sampling interval and is not tested for significance.`,
+  });
+
+/** Deprivation indicators: the IMD score, the share in the most deprived decile, and each domain. */
+export const deprivationIndicators: IndicatorSpec[] = [
+  weightedScore("imd_score", "imd_score", "Index of Multiple Deprivation score (population-weighted average)", "IMD score", "score"),
   defineIndicator({
     id: "deprivation.most_deprived_decile",
     domain: "deprivation",
     title: "Residents living in the 10% most deprived neighbourhoods in England",
     short: "In most deprived 10% nationally",
-    numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: "imd_score", share_where: "imd_decile = 1" },
+    numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: "imd_decile", share_where: "imd_decile = 1" },
     method: "proportion",
     polarity: "low_is_good",
     periods: ["snapshot"],
     source: "English Indices of Deprivation; ONS population estimates",
     definition: "Share of residents living in LSOAs in the most deprived national IMD decile (Wilson interval on resident counts).",
   }),
+  weightedScore("income_score", "income_score", "Income deprivation: share of residents income-deprived (IoD income score)", "Income deprivation", "rate"),
+  weightedScore("employment_score", "employment_score", "Employment deprivation: share of working-age residents employment-deprived", "Employment deprivation", "rate"),
+  weightedScore("education_score", "education_score", "Education, skills and training deprivation score", "Education and skills deprivation", "score"),
+  weightedScore("health_score", "health_score", "Health deprivation and disability score", "Health deprivation", "score"),
+  weightedScore("crime_score", "crime_score", "Crime domain score", "Crime domain score", "score"),
+  weightedScore("barriers_score", "barriers_score", "Barriers to housing and services score", "Barriers to housing and services", "score"),
+  weightedScore("living_environment_score", "living_environment_score", "Living environment deprivation score", "Living environment", "score"),
 ];

@@ -23,4 +23,16 @@ export const surveyIndicators: IndicatorSpec[] = [
   q("different_backgrounds_get_on", "q_get_on", "Residents who agree people from different backgrounds get on well together", "Different backgrounds get on well", "high_is_good"),
   q("drunk_rowdy_problem", "q_problem_drunk", "Residents who say drunk or rowdy behaviour is a problem", "Drunk or rowdy behaviour a problem", "low_is_good"),
   q("drugs_problem", "q_problem_drugs", "Residents who say drug use or dealing is a problem", "Drug use or dealing a problem", "low_is_good"),
+  defineIndicator({
+    id: "survey.top_priorities",
+    domain: "survey",
+    title: "Residents naming each issue among their top three priorities for the area",
+    short: "Top priorities",
+    numerator: { kind: "survey_choice", questions: ["q_priority_1", "q_priority_2", "q_priority_3"] },
+    method: "survey_proportion",
+    polarity: "no_judgement",
+    periods: ["financial_year"],
+    source: "Residents survey (local microdata, design-weighted)",
+    definition: "Weighted share of respondents naming each issue among their three priorities (breakdown choice:<code>); respondents who named none are left out.",
+  }),
 ];
