@@ -5,7 +5,7 @@
  * Statistics are then computed in JS on these aggregated rows (`measure.ts`).
  */
 import type { Indicator, PeriodType } from "./define.ts";
-import { monthsInPeriod, periodSql } from "./periods.ts";
+import { isWindowType, monthsInPeriod, periodSql, windowsSql } from "./periods.ts";
 import { literal } from "../../pipelines/warehouse.ts";
 
 /** Aggregate area types built from members (LSOAs/wards). */
@@ -48,36 +48,44 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent
 }
 
 function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType): string {
-  const p = periodSql(type, n.date);
   const members = n.area === "lsoa_code" ? LSOA_MEMBERS : WARD_MEMBERS;
-  const full = monthsInPeriod(type);
   const where = n.where ? `AND (${n.where})` : "";
   const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
   if (!("population" in ind.denominator)) throw new Error(`indicator ${ind.id}: events need a population denominator`);
+  // Complete periods only: every month of the period has data somewhere in the source table.
+  const months = `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL`;
+  let periods: string;
+  if (isWindowType(type)) {
+    periods = windowsSql(type, months);
+  } else {
+    const p = periodSql(type, "m");
+    const full = monthsInPeriod(type);
+    periods = `(SELECT ${p.label} AS period_label, min(${p.start}) AS period_start, min(${p.end}) AS period_end, 1.0::DOUBLE AS years
+      FROM (${months}) GROUP BY 1 ${full ? `HAVING count(*) >= ${full}` : ""})`;
+  }
   return `
-    WITH periods AS (
-      SELECT ${p.label} AS period_label, min(${p.start}) AS period_start, min(${p.end}) AS period_end,
-             count(DISTINCT date_trunc('month', ${n.date})) AS months
-      FROM ${n.from} WHERE ${n.date} IS NOT NULL GROUP BY 1
-      ${full ? `HAVING count(DISTINCT date_trunc('month', ${n.date})) >= ${full}` : ""}
-    ),
-    events AS (
-      SELECT ${n.area} AS unit, ${p.label} AS period_label, sum(${value}) AS n
+    WITH periods AS ${periods},
+    monthly AS (
+      SELECT ${n.area} AS unit, date_trunc('month', ${n.date})::DATE AS m, sum(${value}) AS n
       FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where} GROUP BY ALL
     ),
     areas AS (SELECT DISTINCT area_code, area_type FROM ref.area_members),
     counts AS (
-      SELECT m.area_code, e.period_label, sum(e.n) AS numerator FROM events e JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
+      SELECT m.area_code, pr.period_label, sum(e.n) AS numerator
+      FROM monthly e JOIN periods pr ON e.m BETWEEN pr.period_start AND pr.period_end
+      JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
     ),
     pop AS ${populationSql(ind)}
     SELECT a.area_code, a.area_type, pr.period_label, pr.period_start, pr.period_end, 'all' AS breakdown,
-           coalesce(c.numerator, 0)::DOUBLE AS numerator, pop.population::DOUBLE AS denominator, NULL::VARCHAR AS note
+           coalesce(c.numerator, 0)::DOUBLE AS numerator, (pop.population * pr.years)::DOUBLE AS denominator,
+           CASE WHEN pr.years > 1 THEN 'denominator: person-years (population x ' || pr.years::INTEGER || ' years)' END AS note
     FROM areas a CROSS JOIN periods pr
     LEFT JOIN counts c ON c.area_code = a.area_code AND c.period_label = pr.period_label
     LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr")}`;
 }
 
 function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType, ctx: { parent: string }): string {
+  if (isWindowType(type)) return compileCountsWindows(n, type, ctx);
   const p = periodSql(type, "d");
   const where = n.where ? `WHERE (${n.where})` : "";
   const parent = literal(ctx.parent);
@@ -92,7 +100,8 @@ function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, t
     dated AS (SELECT *, ${p.label} AS period_label, ${p.start} AS period_start, ${p.end} AS period_end FROM src WHERE d IS NOT NULL),
     aggregated AS (
       SELECT m.area_code, m.area_type, period_label, min(period_start) AS period_start, min(period_end) AS period_end, breakdown,
-             sum(num) AS numerator, sum(den) AS denominator,
+             sum(num) FILTER (WHERE num IS NOT NULL AND den IS NOT NULL) AS numerator,
+             sum(den) FILTER (WHERE num IS NOT NULL AND den IS NOT NULL) AS denominator,
              CASE WHEN count(*) FILTER (WHERE num IS NULL OR den IS NULL) > 0
                   THEN count(*) FILTER (WHERE num IS NULL OR den IS NULL) || ' member row(s) without counts left out' END AS note
       FROM dated JOIN ${WARD_MEMBERS} m ON m.unit = dated.code
@@ -109,6 +118,24 @@ function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, t
     UNION ALL
     SELECT * FROM aggregated g WHERE NOT EXISTS (
       SELECT 1 FROM direct x WHERE x.area_code = g.area_code AND x.period_label = g.period_label AND x.breakdown = g.breakdown)`;
+}
+
+/** Counts over overlapping windows: rows whose date falls in the window are summed (pooled). */
+function compileCountsWindows(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType & ("rolling_12_months" | "pooled_3_financial_years"), ctx: { parent: string }): string {
+  // Compile per base period (financial years for pooling, months for rolling), then sum the base
+  // periods inside each window; coverage is every month a base period spans.
+  const base = compileCounts(n, type === "pooled_3_financial_years" ? "financial_year" : "month", ctx);
+  const covered = `SELECT DISTINCT unnest(generate_series(period_start, period_end, INTERVAL 1 MONTH))::DATE AS m FROM base`;
+  return `
+    WITH base AS (${base}),
+    periods AS ${windowsSql(type, covered)}
+    SELECT b.area_code, any_value(b.area_type) AS area_type, p.period_label, p.period_start, p.period_end, b.breakdown,
+           sum(b.numerator) FILTER (WHERE b.numerator IS NOT NULL AND b.denominator IS NOT NULL) AS numerator,
+           sum(b.denominator) FILTER (WHERE b.numerator IS NOT NULL AND b.denominator IS NOT NULL) AS denominator,
+           CASE WHEN count(*) FILTER (WHERE b.numerator IS NULL OR b.denominator IS NULL) > 0
+                THEN count(*) FILTER (WHERE b.numerator IS NULL OR b.denominator IS NULL) || ' period(s) without counts left out of the pool' END AS note
+    FROM base b JOIN periods p ON b.period_start >= p.period_start AND b.period_end <= p.period_end
+    GROUP BY b.area_code, p.period_label, p.period_start, p.period_end, b.breakdown`;
 }
 
 function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_measure" }>): string {

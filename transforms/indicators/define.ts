@@ -11,7 +11,9 @@ export type Domain = (typeof DOMAINS)[number];
 export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median"] as const;
 export type Method = (typeof METHODS)[number];
 export const POLARITIES = ["high_is_good", "low_is_good", "no_judgement"] as const;
-export const PERIOD_TYPES = ["month", "quarter", "financial_year", "academic_year", "calendar_year", "snapshot"] as const;
+export const PERIOD_TYPES = [
+  "month", "quarter", "financial_year", "academic_year", "calendar_year", "rolling_12_months", "pooled_3_financial_years", "snapshot",
+] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
 
 /**

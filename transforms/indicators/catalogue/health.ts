@@ -13,7 +13,7 @@ export const healthIndicators: IndicatorSpec[] = [
     multiplier: 100000,
     unit: "per 100,000",
     polarity: "low_is_good",
-    periods: ["financial_year"],
+    periods: ["financial_year", "pooled_3_financial_years"],
     source: "OHID Fingertips export (hospital episode statistics)",
     definition: "Emergency admissions for asthma of people aged under 19, per 100,000 residents aged under 19. Ward counts summed for larger areas; the authority, region and England use their published counts.",
   }),
