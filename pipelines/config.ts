@@ -49,6 +49,10 @@ export const configSchema = z
       .strict()
       .default({ k: 5, variables: ["imd_score", "most_deprived_decile_share", "share_aged_0_15", "share_aged_65_plus"] })
       .describe("nearest-neighbour wards on standardised deprivation and population variables"),
+    surveyWeighting: z
+      .enum(["design", "rake"])
+      .default("design")
+      .describe("design: the microdata's design weights; rake: rake them to population margins (ward, age band, sex) of each wave's year"),
     needIndex: z
       .object({
         weights: z.record(z.string(), z.number().min(0)).default({}).describe("domain -> weight (default 1 each)"),

@@ -55,5 +55,6 @@ export const messages = {
   baselineUnavailable: (period: string) => `no usable baseline value for ${period} (missing or suppressed)`,
   latestUnavailable: (period: string) => `no usable latest value for ${period} (missing or suppressed)`,
   unknownOutcomeIndicator: (id: string) => `outcomes: unknown indicator ${id} in the config (it is not in the catalogue)`,
+  surveyNotRaked: (wave: string, why: string) => `survey wave ${wave} kept its design weights: raking to population margins failed (${why})`,
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
 } as const;

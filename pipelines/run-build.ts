@@ -25,6 +25,7 @@ import { measureIndicators } from "../transforms/indicators/measure.ts";
 import { compareIndicators } from "../transforms/compare.ts";
 import { buildComparatorGroups } from "../transforms/reference/comparator-groups.ts";
 import { computeTrends } from "../transforms/trends.ts";
+import { weightSurvey } from "../transforms/survey-weighting.ts";
 import { computeOutcomes } from "../transforms/outcomes.ts";
 import { computeNeedIndex } from "../transforms/need-index.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
@@ -105,6 +106,7 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     await stage(2, "conform", async () => {
       for (const a of enabled) await a.conform(ctx);
       await buildComparatorGroups(ctx);
+      await weightSurvey(ctx);
       return db.one<{ areas: number; warnings: number }>(
         `SELECT (SELECT count(*)::INTEGER FROM ref.areas) AS areas, (SELECT count(*)::INTEGER FROM audit.warnings) AS warnings`,
       );
