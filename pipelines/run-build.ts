@@ -25,6 +25,7 @@ import { measureIndicators } from "../transforms/indicators/measure.ts";
 import { compareIndicators } from "../transforms/compare.ts";
 import { buildComparatorGroups } from "../transforms/reference/comparator-groups.ts";
 import { computeTrends } from "../transforms/trends.ts";
+import { secondarySuppression } from "../transforms/disclosure.ts";
 import { weightSurvey } from "../transforms/survey-weighting.ts";
 import { computeOutcomes } from "../transforms/outcomes.ts";
 import { computeNeedIndex } from "../transforms/need-index.ts";
@@ -112,8 +113,8 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
       );
     }, (r) => `${enabled.length} sources staged, ${fmt(r!.areas)} areas, ${r!.warnings} data-quality warnings`);
     // 3. measure: staging.* -> marts.indicator_values
-    await stage(3, "measure", () => measureIndicators(ctx, indicators), (m) =>
-      `${m.size} indicators, ${fmt([...m.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits`);
+    await stage(3, "measure", async () => ({ written: await measureIndicators(ctx, indicators), secondary: await secondarySuppression(ctx) }), (m) =>
+      `${m.written.size} indicators, ${fmt([...m.written.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits, ${fmt(m.secondary)} cells secondarily suppressed`);
     // 4. compare: marts.indicator_values -> marts.indicator_comparisons, trends, outcomes, need index
     await stage(4, "compare", async () => ({
       comparisons: await compareIndicators(ctx, indicators),

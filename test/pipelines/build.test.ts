@@ -7,6 +7,7 @@ import { Warehouse } from "../../pipelines/warehouse.ts";
 import { buildDemoInTemp } from "../helpers/demo-build.ts";
 import { runBuild } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+import { messages } from "../../pipelines/messages.ts";
 
 let built: Awaited<ReturnType<typeof buildDemoInTemp>>;
 let db: Warehouse;
@@ -81,6 +82,27 @@ describe("demo build", () => {
     const suppressedShown = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM marts.indicator_values
       WHERE is_suppressed AND (value IS NOT NULL OR (numerator BETWEEN 1 AND 4))`);
     expect(suppressedShown!.n).toBe(0);
+  });
+
+  it("leaves no suppressed cell recoverable by subtraction (secondary suppression)", async () => {
+    const lone = await db.one<{ n: number }>(`
+      SELECT count(*)::INTEGER AS n FROM (
+        SELECT indicator_id, period_type, period_label, breakdown FROM marts.indicator_values v JOIN ref.areas a USING (area_code)
+        WHERE a.area_type = 'ward' GROUP BY ALL
+        HAVING count(*) FILTER (WHERE v.is_suppressed) = 1 AND count(*) FILTER (WHERE NOT v.is_suppressed) > 0)`);
+    expect(lone!.n).toBe(0);
+    const complement = await db.one<{ n: number }>(`
+      SELECT count(*)::INTEGER AS n FROM marts.indicator_values f JOIN marts.indicator_values r USING (indicator_id, period_type, period_label, breakdown)
+      WHERE f.area_code = $f AND r.area_code = $r AND f.is_suppressed <> r.is_suppressed`, { f: FOCUS, r: "Z06000001_EXCL_" + FOCUS });
+    expect(complement!.n).toBe(0);
+    const parts = await db.one<{ n: number }>(`
+      SELECT count(*)::INTEGER AS n FROM (
+        SELECT indicator_id, area_code, period_type, period_label, breakdown LIKE 'language:%' AS fam FROM marts.indicator_values
+        WHERE breakdown IN ('boys', 'girls') OR breakdown LIKE 'language:%' GROUP BY ALL
+        HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) > 1)`);
+    expect(parts!.n).toBe(0);
+    const secondary = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values WHERE suppression_reason = $r`, { r: messages.secondarySuppression() });
+    expect(secondary!.n).toBeGreaterThan(0);
   });
 
   it("compares the focus ward with the borough and the rest of the borough at both levels", async () => {

@@ -1,0 +1,80 @@
+/**
+ * Secondary suppression: after primary suppression (counts 1 to minCount-1), hide further cells
+ * wherever a suppressed count could be recovered by subtraction from published ones.
+ *
+ * 1. Wards within their authority: when exactly one ward of an indicator, period and breakdown is
+ *    suppressed while the authority total is published, the next smallest ward is suppressed too.
+ * 2. A focus area and the rest of its authority are complements: when either is suppressed, so is
+ *    the other.
+ * 3. Breakdowns that partition `all` (`boys`/`girls`, `language:*`): when exactly one part is
+ *    suppressed, the next smallest part is suppressed too.
+ * Repeats until nothing changes. Suppressed cells lose their numerator, value and limits; the
+ * reason says it was secondary.
+ */
+import type { Context } from "../pipelines/context.ts";
+import { focusCodes } from "../pipelines/config.ts";
+import { messages } from "../pipelines/messages.ts";
+import { restOfParentCode } from "../sources/geography/ons-lookups.ts";
+
+/** Breakdown families whose members add up to `all`. */
+export const PARTITIONS: { name: string; match: string }[] = [
+  { name: "sex", match: "breakdown IN ('boys', 'girls')" },
+  { name: "language", match: "breakdown LIKE 'language:%'" },
+];
+
+const SUPPRESS = (reason: string) =>
+  `SET is_suppressed = true, numerator = NULL, value = NULL, lower95 = NULL, upper95 = NULL, lower998 = NULL, upper998 = NULL, suppression_reason = '${reason.replaceAll("'", "''")}'`;
+
+/** Apply secondary suppression to `marts.indicator_values`; returns cells suppressed. */
+export async function secondarySuppression(ctx: Context): Promise<number> {
+  const { db, config } = ctx;
+  const reason = messages.secondarySuppression();
+  // Candidate numerators must stay readable after a cell is hidden: keep them aside.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _num AS SELECT rowid AS rid, numerator AS n FROM marts.indicator_values`);
+  let total = 0;
+  for (let pass = 0; pass < 10; pass++) {
+    let changed = 0;
+    // 1. wards within the authority
+    changed += await hide(ctx, `
+      WITH w AS (
+        SELECT v.rowid AS rid, v.indicator_id, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
+        FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid JOIN ref.areas a ON a.area_code = v.area_code
+        WHERE a.area_type = 'ward' AND a.parent_code = $p
+      ),
+      groups AS (
+        SELECT indicator_id, period_type, period_label, breakdown FROM w GROUP BY ALL
+        HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) FILTER (WHERE NOT is_suppressed) > 0
+      )
+      SELECT arg_min(w.rid, w.n) AS rid FROM w JOIN groups USING (indicator_id, period_type, period_label, breakdown)
+      WHERE NOT w.is_suppressed AND w.n IS NOT NULL GROUP BY w.indicator_id, w.period_type, w.period_label, w.breakdown`, { p: config.parent }, reason);
+    // 2. focus and rest of authority
+    for (const code of focusCodes(config)) {
+      changed += await hide(ctx, `
+        SELECT r.rowid AS rid FROM marts.indicator_values f JOIN marts.indicator_values r
+          USING (indicator_id, period_type, period_label, breakdown)
+        WHERE ((f.area_code = $f AND r.area_code = $r) OR (f.area_code = $r AND r.area_code = $f))
+          AND f.is_suppressed AND NOT r.is_suppressed`, { f: code, r: restOfParentCode(config.parent, code) }, reason);
+    }
+    // 3. partitions of `all`
+    for (const part of PARTITIONS) {
+      changed += await hide(ctx, `
+        WITH b AS (
+          SELECT v.rowid AS rid, v.indicator_id, v.area_code, v.period_type, v.period_label, v.is_suppressed, n.n
+          FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid WHERE ${part.match}
+        ),
+        groups AS (SELECT indicator_id, area_code, period_type, period_label FROM b GROUP BY ALL HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) > 1)
+        SELECT arg_min(b.rid, coalesce(b.n, 0)) AS rid FROM b JOIN groups USING (indicator_id, area_code, period_type, period_label)
+        WHERE NOT b.is_suppressed GROUP BY b.indicator_id, b.area_code, b.period_type, b.period_label`, {}, reason);
+    }
+    total += changed;
+    if (changed === 0) break;
+  }
+  return total;
+}
+
+async function hide(ctx: Context, selectRids: string, params: Record<string, string>, reason: string): Promise<number> {
+  const rows = await ctx.db.all<{ rid: string }>(selectRids, params);
+  if (rows.length === 0) return 0;
+  await ctx.db.run(`UPDATE marts.indicator_values ${SUPPRESS(reason)} WHERE rowid IN (${rows.map((r) => Number(r.rid)).join(", ")})`);
+  return rows.length;
+}
