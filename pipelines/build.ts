@@ -5,13 +5,15 @@
  *   raw files --1 load--> raw.* --2 conform--> staging.* + ref.* --3 measure--> marts.indicator_values
  *             --4 compare--> marts.indicator_comparisons --5 chart--> Vega-Lite --6 pack--> outputs/packs/
  *
- * The only place that reads argv/env or exits. Exit codes: 0 built; 1 failed (nothing published); 2 bad usage.
+ * The only place that reads argv/env or exits. Exit codes (see EXIT): 0 built; 1 failed, nothing
+ * published; 2 bad usage; 3 (--refresh) published with new data-quality warnings or baseline
+ * revisions; 4 another run holds the lock, nothing done.
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./config.ts";
-import { buildClock, consoleLogger } from "./context.ts";
+import { buildClock, consoleLogger, jsonLogger } from "./context.ts";
 import { LocalneedsError } from "./messages.ts";
 import { runBuild } from "./run-build.ts";
 
@@ -19,46 +21,76 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The demo config, used when no --config is given. */
 export const DEMO_CONFIG = path.join(here, "configs", "demo.json");
 
-const HELP = `Usage: npx tsx pipelines/build.ts [--config FILE] [--area CODE]
+/** Exit codes, documented in --help and the README. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, publishedWithWarnings: 3, locked: 4 } as const;
+
+const HELP = `Usage: npx tsx pipelines/build.ts [--config FILE] [--area CODE] [--refresh] [--json-log]
 
 Builds the DuckDB warehouse and the needs-assessment pack(s) described by a JSON config.
 
 Options:
   --config FILE   build config (default: pipelines/configs/demo.json, the synthetic demo borough)
   --area CODE     build only the pack of this focus area
+  --refresh       a scheduled refresh: pick up new and re-issued files, keep the baseline frozen,
+                  report what changed since the last run (exit 3 when there is something to look at)
+  --json-log      log one JSON object per line (for schedulers and monitoring)
   -h, --help      show this help
 
 Environment:
   SOURCE_DATE_EPOCH   fix the build time stamped on outputs (reproducible builds)
 
-Exit codes: 0 built, 1 failed (previous outputs left as they were), 2 bad usage.`;
+Exit codes:
+  0  built (with --refresh: and nothing new to look at)
+  1  failed: nothing was published, the previous warehouse and pack are as they were
+  2  bad usage
+  3  --refresh only: published, with new data-quality warnings or baseline revisions to review
+  4  another run holds the lock: nothing was done`;
 
 async function main(): Promise<number> {
   let args;
   try {
-    args = parseArgs({ options: { config: { type: "string" }, area: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
+    args = parseArgs({
+      options: {
+        config: { type: "string" }, area: { type: "string" }, refresh: { type: "boolean" }, "json-log": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    });
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${HELP}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (args.values.help) {
     process.stdout.write(HELP + "\n");
-    return 0;
+    return EXIT.ok;
   }
-  const log = consoleLogger();
+  const json = Boolean(args.values["json-log"]);
+  const log = json ? jsonLogger() : consoleLogger();
   const t0 = performance.now();
   try {
     const config = loadConfig(args.values.config ?? DEMO_CONFIG);
-    const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area });
+    const refresh = Boolean(args.values.refresh);
+    const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh });
     log.info(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log.info(`warehouse: ${path.relative(process.cwd(), result.warehouse)}`);
     for (const d of result.packDirs) log.info(`pack: ${path.relative(process.cwd(), path.join(d, "index.html"))}`);
-    return 0;
+    const c = result.changes;
+    if (refresh) {
+      log.info(`changes: ${c.files.added.length} files added, ${c.files.replaced.length} replaced, ${c.files.removed.length} removed; ` +
+        `${c.new_periods.length} new periods; ${c.outcome_changes.length} comparison outcomes changed; ${c.baseline_revisions.length} baseline revisions`);
+      const fresh = c.warnings.filter((w) => w.new).length + c.baseline_revisions.length;
+      return fresh ? EXIT.publishedWithWarnings : EXIT.ok;
+    }
+    return EXIT.ok;
   } catch (err) {
-    if (err instanceof LocalneedsError) process.stderr.write(`error: ${err.message}\n`);
-    else process.stderr.write(`error: ${(err as Error).message}\n(an unexpected failure: please report it with the command you ran)\n${process.env.LOCALNEEDS_DEBUG ? (err as Error).stack + "\n" : ""}`);
-    process.stderr.write("nothing was published: the previous warehouse and pack are unchanged\n");
-    return 1;
+    const message = err instanceof LocalneedsError ? err.message : `${(err as Error).message} (an unexpected failure: please report it with the command you ran)`;
+    if (json) process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: "error", message, published: false }) + "\n");
+    else {
+      process.stderr.write(`error: ${message}\n`);
+      if (!(err instanceof LocalneedsError) && process.env.LOCALNEEDS_DEBUG) process.stderr.write((err as Error).stack + "\n");
+      process.stderr.write("nothing was published: the previous warehouse and pack are unchanged\n");
+    }
+    return err instanceof LocalneedsError && err.code === "locked" ? EXIT.locked : EXIT.failed;
   }
 }
 

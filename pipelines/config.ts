@@ -61,7 +61,10 @@ export const configSchema = z
       .strict()
       .default({ weights: {}, managedShare: 0.2 }),
     baseline: z
-      .object({ period: z.string().regex(/^\d{4}\/\d{2}$/, "expected a financial year like 2022/23") })
+      .object({
+        period: z.string().regex(/^\d{4}\/\d{2}$/, "expected a financial year like 2022/23"),
+        rebase: z.boolean().default(false).describe("true: replace frozen baseline values with revised data (default: keep them and report the revision)"),
+      })
       .strict(),
     outcomes: z
       .array(

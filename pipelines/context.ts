@@ -11,6 +11,8 @@ export interface Logger {
   warn(message: string): void;
   /** Progress of long work, e.g. `progress("loading crime", 12, 36)`. */
   progress(label: string, done: number, total: number): void;
+  /** One line per stage (loggers without it get `info("<n> <name>: <summary> (<s> s)")`). */
+  stage?(n: number, name: string, summary: string, seconds: number): void;
 }
 
 /** A clock: the build time stamped on outputs (fixed in tests, `SOURCE_DATE_EPOCH` when set). */
@@ -67,6 +69,17 @@ export function consoleLogger(stream: NodeJS.WriteStream = process.stdout): Logg
       drawn = done < total;
       if (!drawn) stream.write("\r\x1b[2K");
     },
+  };
+}
+
+/** A logger for machines (`--json-log`): one JSON object per line on stdout, warnings included. */
+export function jsonLogger(write: (line: string) => void = (l) => void process.stdout.write(l + "\n"), now: () => Date = () => new Date()): Logger {
+  const emit = (o: Record<string, unknown>) => write(JSON.stringify({ time: now().toISOString(), ...o }));
+  return {
+    info: (message) => emit({ level: "info", message }),
+    warn: (message) => emit({ level: "warning", message }),
+    progress() {},
+    stage: (n, name, summary, seconds) => emit({ level: "info", stage: n, name, summary, seconds: Math.round(seconds * 1000) / 1000 }),
   };
 }
 

@@ -6,6 +6,10 @@
 /** An error meant for the user: printed without a stack trace by the entry points. */
 export class LocalneedsError extends Error {
   override name = "LocalneedsError";
+  /** A machine-readable kind, where the entry point acts on it (e.g. `locked` -> exit 4). */
+  constructor(message: string, readonly code?: "locked") {
+    super(message);
+  }
 }
 
 const list = (xs: readonly string[]) => xs.join(", ");
@@ -56,5 +60,10 @@ export const messages = {
   latestUnavailable: (period: string) => `no usable latest value for ${period} (missing or suppressed)`,
   unknownOutcomeIndicator: (id: string) => `outcomes: unknown indicator ${id} in the config (it is not in the catalogue)`,
   surveyNotRaked: (wave: string, why: string) => `survey wave ${wave} kept its design weights: raking to population margins failed (${why})`,
+  runLocked: (file: string, pid: number, started: string) =>
+    `another localneeds run (pid ${pid}, started ${started}) holds the lock ${file}; wait for it to finish, or delete the file if that process is gone`,
+  staleLockCleared: (pid: number, started: string) => `cleared a stale lock left by pid ${pid} (started ${started}), whose process is gone`,
+  previousWarehouseUnreadable: (file: string, why: string) =>
+    `the previous warehouse ${file} cannot be read (${why}): this run starts afresh and cannot say what changed`,
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
 } as const;

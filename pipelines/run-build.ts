@@ -15,7 +15,11 @@ import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Clock, Context, Logger } from "./context.ts";
 import type { Config } from "./config.ts";
-import { Warehouse } from "./warehouse.ts";
+import { literal, Warehouse } from "./warehouse.ts";
+import { messages } from "./messages.ts";
+import { acquireLock } from "./refresh/lock.ts";
+import { changeReport, type ChangeReport } from "./refresh/changes.ts";
+import { freezeBaselines } from "../transforms/baselines.ts";
 import { createCoreTables } from "../transforms/marts.ts";
 import { ADAPTERS } from "../sources/index.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
@@ -40,6 +44,8 @@ export interface BuildOptions {
   clock: Clock;
   /** Build only the pack of this focus area code (default: every focus area and the borough overview). */
   area?: string;
+  /** A scheduled refresh (`--refresh`): same stages, reporting what changed since the last run. */
+  refresh?: boolean;
 }
 
 /** What a build did. */
@@ -49,7 +55,14 @@ export interface BuildResult {
   loads: FileLoad[];
   indicators: Indicator[];
   stages: { stage: string; seconds: number; summary: string }[];
+  runId: string;
+  changes: ChangeReport;
+  /** Data-quality warnings of this run (the exit code says "published with warnings"). */
+  warnings: number;
 }
+
+/** A run id from the build clock: `20250630T120000Z`. */
+export const runIdOf = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
 
 const fmt = (n: number) => n.toLocaleString("en-GB");
 
@@ -71,6 +84,18 @@ export async function ensureDemoData(config: Config, log: Logger): Promise<boole
 /** Run stages 1-6. Throws on failure, leaving earlier outputs untouched. */
 export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const { config, log, clock } = opts;
+  const lock = acquireLock(path.dirname(path.resolve(config.warehouse === ":memory:" ? config.outputDir : config.warehouse)), clock.now());
+  if (lock.clearedStale) log.warn(messages.staleLockCleared(lock.clearedStale.pid, lock.clearedStale.started));
+  try {
+    return await runLocked(opts);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(opts: BuildOptions): Promise<BuildResult> {
+  const { config, log, clock } = opts;
+  const runId = runIdOf(clock.now());
   await ensureDemoData(config, log);
   const { indicators, errors } = loadIndicators(CATALOGUE);
   for (const e of errors) log.warn(e);
@@ -86,17 +111,36 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     const seconds = (performance.now() - t0) / 1000;
     const line = summary(out);
     stages.push({ stage: name, seconds, summary: line });
-    log.info(`${n} ${name}: ${line} (${seconds.toFixed(1)} s)`);
+    if (log.stage) log.stage(n, name, line, seconds);
+    else log.info(`${n} ${name}: ${line} (${seconds.toFixed(1)} s)`);
     return out;
   };
   let ok = false;
+  let prev: string | null = null;
   try {
     await createCoreTables(db);
+    if (final !== ":memory:" && existsSync(final)) {
+      try {
+        await db.run(`ATTACH ${literal(final)} AS prev (READ_ONLY)`);
+        prev = "prev";
+        // Run history carries forward.
+        if (await db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'audit' AND table_name = 'runs'`)) {
+          await db.run(`INSERT INTO audit.runs SELECT * FROM prev.audit.runs`);
+        }
+      } catch (err) {
+        log.warn(messages.previousWarehouseUnreadable(final, (err as Error).message.split("\n")[0]!));
+      }
+    }
+    await db.insertRows("audit.runs", ["run_id", "mode", "started_at", "status"], [{ run_id: runId, mode: opts.refresh ? "refresh" : "build", started_at: clock.now().toISOString(), status: "running" }]);
     const enabled = ADAPTERS.filter((a) => a.enabled(ctx));
     // 1. load: raw files -> raw.*
     const loads = await stage(1, "load", async () => {
       const all: FileLoad[] = [];
-      for (const a of enabled) all.push(...(await a.load(ctx)));
+      for (const a of enabled) {
+        const loads = await a.load(ctx);
+        await db.insertRows("audit.source_files", ["slot", "path", "sha256"], loads.map((l) => ({ slot: a.slot, path: l.path, sha256: l.sha256 })));
+        all.push(...loads);
+      }
       return all;
     }, (l) => {
       const read = l.reduce((s, x) => s + x.rowsRead, 0);
@@ -116,20 +160,32 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
     await stage(3, "measure", async () => ({ written: await measureIndicators(ctx, indicators), secondary: await secondarySuppression(ctx) }), (m) =>
       `${m.written.size} indicators, ${fmt([...m.written.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits, ${fmt(m.secondary)} cells secondarily suppressed`);
     // 4. compare: marts.indicator_values -> marts.indicator_comparisons, trends, outcomes, need index
-    await stage(4, "compare", async () => ({
-      comparisons: await compareIndicators(ctx, indicators),
-      trends: await computeTrends(ctx, indicators),
-      outcomes: await computeOutcomes(ctx, indicators),
-      wards: await computeNeedIndex(ctx, indicators),
-    }), (r) => `${fmt(r.comparisons)} comparisons, ${fmt(r.trends)} trends, ${fmt(r.outcomes)} outcome rows, need index over ${r.wards} wards`);
+    const compared = await stage(4, "compare", async () => {
+      const comparisons = await compareIndicators(ctx, indicators);
+      const trends = await computeTrends(ctx, indicators);
+      const baselines = await freezeBaselines(ctx, indicators, prev);
+      const outcomes = await computeOutcomes(ctx, indicators);
+      const wards = await computeNeedIndex(ctx, indicators);
+      const changes = await changeReport(ctx, runId, prev);
+      return { comparisons, trends, baselines, outcomes, wards, changes };
+    }, (r) =>
+      `${fmt(r.comparisons)} comparisons, ${fmt(r.trends)} trends, ${fmt(r.outcomes)} outcome rows, need index over ${r.wards} wards; ` +
+      `baseline ${r.baselines.frozen ? `${fmt(r.baselines.frozen)} values frozen` : "unchanged"}${r.baselines.revised ? `, ${r.baselines.revised} revised (${r.baselines.rebased ? "rebased" : "kept frozen"})` : ""}`);
+    const changes = compared.changes;
     // 5. chart: marts.* -> Vega-Lite specs
     const models = await stage(5, "chart", () => buildPackModels(ctx, indicators, { area: opts.area, loads }), (ms) =>
       `${ms.length} pack(s), ${ms.reduce((s, m) => s + m.chartCount, 0)} charts`);
     // 6. pack: specs -> outputs (written aside, renamed into place)
     const packDirs = await stage(6, "pack", () => writePacks(ctx, models), (dirs) =>
       dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
+    const warnings = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.warnings`))!.n) + changes.baseline_revisions.length;
+    await db.run(`UPDATE audit.runs SET status = $s, finished_at = $f::TIMESTAMP, changes = $c WHERE run_id = $r`, {
+      s: warnings ? "published with warnings" : "published", f: clock.now().toISOString(), c: JSON.stringify(changes), r: runId,
+    });
+    if (prev) await db.run(`DETACH prev`);
+    prev = null;
     ok = true;
-    return { warehouse: final, packDirs, loads, indicators, stages };
+    return { warehouse: final, packDirs, loads, indicators, stages, runId, changes, warnings };
   } finally {
     db.close();
     if (building !== ":memory:") {

@@ -154,6 +154,17 @@ CREATE TABLE IF NOT EXISTS marts.need_index_components (
   value DOUBLE, z_signed DOUBLE, weight DOUBLE NOT NULL);
 CREATE TABLE IF NOT EXISTS marts.need_index_sensitivity (
   scheme VARCHAR NOT NULL, area_code VARCHAR NOT NULL, score DOUBLE NOT NULL, rank INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS marts.baselines (
+  indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, period_type VARCHAR NOT NULL,
+  period_label VARCHAR NOT NULL, numerator DOUBLE, denominator DOUBLE, value DOUBLE, lower95 DOUBLE, upper95 DOUBLE,
+  lower998 DOUBLE, upper998 DOUBLE, is_suppressed BOOLEAN NOT NULL, inputs_sha256 VARCHAR NOT NULL, frozen_at TIMESTAMP NOT NULL);
+CREATE TABLE IF NOT EXISTS audit.baseline_revisions (
+  indicator_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL, breakdown VARCHAR NOT NULL, period_label VARCHAR NOT NULL,
+  frozen_value DOUBLE, revised_value DOUBLE, frozen_inputs_sha256 VARCHAR, revised_inputs_sha256 VARCHAR, action VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS audit.source_files (slot VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS audit.runs (
+  run_id VARCHAR NOT NULL, mode VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
+  status VARCHAR NOT NULL, changes JSON);
 CREATE TABLE IF NOT EXISTS audit.loads (
   source VARCHAR NOT NULL, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, bytes BIGINT NOT NULL,
   raw_table VARCHAR NOT NULL, rows_read BIGINT NOT NULL, rows_loaded BIGINT NOT NULL,

@@ -72,9 +72,16 @@ export async function computeOutcomes(ctx: Context, indicators: readonly Indicat
     );
     const byArea = new Map<string, IndicatorValueRow[]>();
     for (const v of values) byArea.set(v.area_code, [...(byArea.get(v.area_code) ?? []), v]);
+    // The frozen baseline when there is one (see baselines.ts), else this run's value.
+    const frozen = new Map(
+      (await db.all<IndicatorValueRow>(`SELECT *, '' AS period_start FROM marts.baselines WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all'`, { i: ind.id, t: ind.periods[0]! }))
+        .map((b) => [b.area_code, b]),
+    );
     for (const series of byArea.values()) {
-      const base = series.find((v) => v.period_label === config.baseline.period);
-      if (!base) continue;
+      const current = series.find((v) => v.period_label === config.baseline.period);
+      if (!current) continue;
+      const f = frozen.get(current.area_code);
+      const base = f ? { ...current, value: f.value, lower95: f.lower95, upper95: f.upper95, is_suppressed: f.is_suppressed } : current;
       const latest = series.filter((v) => v.period_start >= base.period_start).at(-1)!;
       rows.push(outcomeRow(ind, base, latest, o.target));
     }
