@@ -3,6 +3,9 @@
  * identifiers and JSON-friendly results. One schema per layer: raw, staging, ref, marts, audit.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Parameters bound to `$name` (object) or `?` (array) placeholders. */
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
@@ -29,11 +32,16 @@ export class Warehouse {
     readonly path: string,
   ) {}
 
-  /** Open (or create) a warehouse file, or `:memory:`; creates the layer schemas. */
-  static async open(path = ":memory:"): Promise<Warehouse> {
+  /**
+   * Open (or create) a warehouse file, or `:memory:`; creates the layer schemas. DuckDB's memory is
+   * capped (`LOCALNEEDS_MEMORY_LIMIT`, default 3GB) and spills to a temp folder beside the file.
+   */
+  static async open(path = ":memory:", opts: { memoryLimit?: string } = {}): Promise<Warehouse> {
     const instance = await DuckDBInstance.create(path, {
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "true",
+      memory_limit: opts.memoryLimit ?? "3GB",
+      ...(path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),
     });
     const connection = await instance.connect();
     const wh = new Warehouse(instance, connection, path);
@@ -71,8 +79,13 @@ export class Warehouse {
     }
   }
 
-  /** Insert plain objects into an existing table by column name (small data, JS side; chunked VALUES). */
+  /**
+   * Insert plain objects into an existing table by column name. Small batches go as bound VALUES;
+   * large ones through a temporary newline-delimited JSON file read with the table's own column
+   * types (hundreds of times faster than row-by-row VALUES).
+   */
   async insertRows(table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
+    if (rows.length > 500) return this.insertViaJson(table, columns, rows);
     const chunk = Math.max(1, Math.floor(2000 / Math.max(1, columns.length)));
     const cols = columns.map(ident).join(", ");
     for (let i = 0; i < rows.length; i += chunk) {
@@ -88,6 +101,45 @@ export class Warehouse {
         return `(${marks.join(", ")})`;
       });
       await this.connection.run(`INSERT INTO ${table} (${cols}) VALUES ${tuples.join(", ")}`, params);
+    }
+  }
+
+  private async insertViaJson(table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
+    const [schema, name] = table.includes(".") ? table.split(".", 2) : ["main", table];
+    const types = new Map(
+      (await this.all<{ column_name: string; data_type: string }>(
+        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t`,
+        { s: schema!, t: name! },
+      )).map((c) => [c.column_name, c.data_type]),
+    );
+    // Temp tables live in the 'temp' catalog; fall back to VARCHAR and let INSERT cast.
+    const spec = columns.map((c) => `${literal(c)}: ${literal(types.get(c) ?? "VARCHAR")}`).join(", ");
+    const dir = mkdtempSync(join(tmpdir(), "localneeds-insert-"));
+    const file = join(dir, "rows.ndjson");
+    try {
+      const out = openSync(file, "w");
+      try {
+        let buf = "";
+        for (const row of rows) {
+          const o: Record<string, unknown> = {};
+          for (const c of columns) {
+            const v = row[c];
+            o[c] = typeof v === "bigint" ? v.toString() : typeof v === "number" && !Number.isFinite(v) ? null : (v ?? null);
+          }
+          buf += JSON.stringify(o) + "\n";
+          if (buf.length > 1 << 20) {
+            writeSync(out, buf);
+            buf = "";
+          }
+        }
+        writeSync(out, buf);
+      } finally {
+        closeSync(out);
+      }
+      const cols = columns.map(ident).join(", ");
+      await this.run(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM read_json(${literal(file)}, format = 'newline_delimited', columns = {${spec}})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
