@@ -1,0 +1,162 @@
+/**
+ * The timed tasks of `npm run bench`, each run in its own child process (`child.ts`) so its peak
+ * memory is its own. A task is plain JSON in, a `TaskResult` out; what each one times is stated
+ * on its type.
+ */
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { loadConfig } from "../config.ts";
+import { fixedClock, silentLogger, type Context, type Logger } from "../context.ts";
+import { countTableText, type CountResult } from "./crime-counts.ts";
+
+// Each task imports only what it runs (dynamic imports), so the crime comparison does not depend
+// on the pack and chart code, and a task's memory holds only its own modules.
+
+/** A task for a child process. */
+export type Task =
+  /** Crime ingest + ward aggregation, localneeds: geography and crime stages 1-2 into a fresh warehouse file, then GROUP BY ward, month. */
+  | { kind: "crime-localneeds"; config: string; warehouse: string; table: string }
+  /** The same counts with one raw DuckDB query over the CSVs (in-memory database). */
+  | { kind: "crime-raw-duckdb"; globs: string[]; lookup: string; table: string }
+  /** The same counts with streaming papaparse and a JS Map. */
+  | { kind: "crime-papaparse"; files: string[]; lookup: string; table: string }
+  /** `runBuild` over a generated config: stages 1-6 (one focus ward's pack, no per-ward packs). */
+  | { kind: "build"; config: string }
+  /**
+   * One-month refresh: copy an existing warehouse (not timed), then `loadCsvFiles` for the new
+   * month's files + crime conform + measure (timed); compare is timed separately.
+   */
+  | { kind: "refresh"; config: string; from: string; files: string[] }
+  /** The demo borough's full build (`runBuild` with the demo config), demo data pre-generated (not timed). */
+  | { kind: "demo"; root: string; demoConfig: string }
+  /** Spec -> SVG (`renderSvg`) for every `.vl.json` under the folders, after one warm-up render. */
+  | { kind: "charts"; dirs: string[]; repeat: number };
+
+/** What a task measured. */
+export interface TaskResult {
+  ok: boolean;
+  /** Seconds of the timed work (no process start-up). */
+  seconds: number;
+  /** Named parts of `seconds`. */
+  steps: Record<string, number>;
+  /** Extra facts (row counts, chart render times...). */
+  info: Record<string, unknown>;
+  error?: string;
+}
+
+const since = (t0: number) => (performance.now() - t0) / 1000;
+/** Stage lines (`1 load: ... (141.0 s)`) to stdout, so a run killed at its time limit still shows the stages it finished. */
+const stageLogger: Logger = { info: (m) => void process.stdout.write(m + "\n"), warn() {}, progress() {} };
+const clock = fixedClock("2025-06-30T12:00:00Z");
+
+function countResult(r: CountResult, table: string): TaskResult {
+  writeFileSync(table, countTableText(r.rows));
+  return { ok: true, seconds: r.seconds, steps: r.steps, info: { rows: r.rows.length, crimes: r.rows.reduce((s, x) => s + Number(x.crimes), 0) } };
+}
+
+/** Run one task in this process. */
+export async function runTask(task: Task): Promise<TaskResult> {
+  switch (task.kind) {
+    case "crime-localneeds": {
+      const { localneedsCounts } = await import("./crime-counts.ts");
+      for (const f of [task.warehouse, task.warehouse + ".wal"]) rmSync(f, { force: true });
+      try {
+        return countResult(await localneedsCounts(loadConfig(task.config), task.warehouse), task.table);
+      } finally {
+        for (const f of [task.warehouse, task.warehouse + ".wal"]) rmSync(f, { force: true });
+      }
+    }
+    case "crime-raw-duckdb": {
+      const { rawDuckdbCounts } = await import("./crime-counts.ts");
+      return countResult(await rawDuckdbCounts(task.globs, task.lookup), task.table);
+    }
+    case "crime-papaparse": {
+      const { papaparseCounts } = await import("./crime-counts.ts");
+      return countResult(await papaparseCounts(task.files, task.lookup), task.table);
+    }
+    case "build": {
+      const { runBuild } = await import("../run-build.ts");
+      const config = loadConfig(task.config);
+      const t0 = performance.now();
+      const r = await runBuild({ config, log: stageLogger, clock });
+      const seconds = since(t0);
+      const steps = Object.fromEntries(r.stages.map((s) => [s.stage, s.seconds]));
+      return { ok: true, seconds, steps, info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), charts: r.packDirs.map((d) => path.join(d, "charts")) } };
+    }
+    case "refresh": {
+      const { Warehouse } = await import("../warehouse.ts");
+      const { loadCsvFiles } = await import("../../sources/load-csv.ts");
+      const { crimeAdapter, policeStreetFormat } = await import("../../sources/crime/police-uk-street.ts");
+      const { loadIndicators } = await import("../../transforms/indicators/define.ts");
+      const { CATALOGUE } = await import("../../transforms/indicators/catalogue/index.ts");
+      const { measureIndicators } = await import("../../transforms/indicators/measure.ts");
+      const { compareIndicators } = await import("../../transforms/compare.ts");
+      const config = loadConfig(task.config);
+      for (const f of [config.warehouse, config.warehouse + ".wal"]) rmSync(f, { force: true });
+      copyFileSync(task.from, config.warehouse);
+      const db = await Warehouse.open(config.warehouse);
+      try {
+        const ctx: Context = { db, config, log: silentLogger, clock };
+        const { indicators } = loadIndicators(CATALOGUE);
+        const steps: Record<string, number> = {};
+        const t0 = performance.now();
+        let t = t0;
+        const loads = await loadCsvFiles(ctx, policeStreetFormat, task.files);
+        steps.load_new_month = since(t);
+        t = performance.now();
+        await crimeAdapter.conform(ctx);
+        steps.conform_crime = since(t);
+        t = performance.now();
+        const written = await measureIndicators(ctx, indicators);
+        steps.measure = since(t);
+        const seconds = since(t0);
+        t = performance.now();
+        const comparisons = await compareIndicators(ctx, indicators);
+        const compareSeconds = since(t);
+        return {
+          ok: true, seconds, steps,
+          info: { compare_seconds: compareSeconds, rows_loaded: loads.reduce((s, l) => s + l.rowsLoaded, 0), values: [...written.values()].reduce((a, b) => a + b, 0), comparisons },
+        };
+      } finally {
+        db.close();
+        for (const f of [config.warehouse, config.warehouse + ".wal"]) rmSync(f, { force: true });
+      }
+    }
+    case "demo": {
+      const { runBuild } = await import("../run-build.ts");
+      const { generateDemoData } = await import("../../sources/demo/generate.ts");
+      // The demo config's ../../outputs paths land in <root>/outputs when it sits at <root>/configs/demo/.
+      const dir = path.join(task.root, "configs", "demo");
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, "demo.json");
+      copyFileSync(task.demoConfig, file);
+      const config = loadConfig(file);
+      if (config.demoData) await generateDemoData(config.demoData.dir, config.demoData.seed);
+      const t0 = performance.now();
+      const r = await runBuild({ config, log: silentLogger, clock });
+      const seconds = since(t0);
+      return { ok: true, seconds, steps: Object.fromEntries(r.stages.map((s) => [s.stage, s.seconds])), info: { charts: r.packDirs.map((d) => path.join(d, "charts")) } };
+    }
+    case "charts": {
+      const { renderSvg } = await import("../../notebooks/charts/index.ts");
+      const specs = task.dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".vl.json")).sort().map((f) => path.join(d, f)));
+      if (specs.length === 0) return { ok: false, seconds: 0, steps: {}, info: {}, error: "no .vl.json chart specs found" };
+      const parsed = specs.map((f) => JSON.parse(readFileSync(f, "utf8")));
+      await renderSvg(parsed[0], { warn: () => {} }); // warm-up: module initialisation and JIT
+      const times: number[] = [];
+      const t0 = performance.now();
+      for (let k = 0; k < task.repeat; k++) {
+        for (const spec of parsed) {
+          const t = performance.now();
+          await renderSvg(spec, { warn: () => {} });
+          times.push(performance.now() - t);
+        }
+      }
+      const sorted = [...times].sort((a, b) => a - b);
+      return {
+        ok: true, seconds: since(t0), steps: {},
+        info: { charts: specs.length, renders: times.length, median_ms: sorted[Math.floor((sorted.length - 1) / 2)], p90_ms: sorted[Math.floor(0.9 * (sorted.length - 1))], max_ms: sorted.at(-1) },
+      };
+    }
+  }
+}
