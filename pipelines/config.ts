@@ -89,13 +89,41 @@ export const configSchema = z
         lsoaLookup: z.string().min(1).describe("ONS LSOA -> ward -> LAD lookup CSV"),
         hierarchy: z.string().min(1).optional().describe("ONS ward -> LAD -> region -> country lookup CSV"),
         wardBoundaries: z.string().min(1).optional().describe("ward boundary GeoJSON"),
+        lsoaBoundaries: z.string().min(1).optional().describe("LSOA boundary GeoJSON (places stop-and-search points; with wardBoundaries, a centroid crosswalk)"),
+        lsoaChanges: z.string().min(1).optional().describe("ONS LSOA 2011 -> LSOA 2021 lookup (CHGIND U/S/M/X), to convert codes between vintages"),
+        authorities: z.array(z.string().min(1)).min(1).optional().describe("keep only these authorities' LSOAs from a national lookup (must include parent)"),
+        lookups: files.optional().describe("other ONS lookups (LSOA -> UTLA, LAD -> CSP -> PFA, MSOA -> ward...) kept in ref.geography_links"),
+        wardCrosswalk: z
+          .object({
+            file: z.string().min(1).describe("CSV: old ward code (WDyyCD), declared-vintage ward code, optional weight"),
+            method: z.enum(["best_fit", "population_weighted"]).default("best_fit"),
+          })
+          .strict()
+          .optional()
+          .describe("converts ward codes of another vintage in ward-keyed data (complaints, survey, schools, local counts)"),
       })
       .strict(),
     sources: z
       .object({
-        crime: z.object({ files }).strict().optional(),
-        population: z.object({ files }).strict().optional(),
-        deprivation: z.object({ files }).strict().optional(),
+        crime: z
+          .object({
+            files,
+            outcomes: files.optional().describe("police.uk outcomes CSVs"),
+            stopSearch: files.optional().describe("police.uk stop-and-search CSVs (placed by point in polygon)"),
+          })
+          .strict()
+          .optional(),
+        population: z
+          .object({
+            files: files.describe("ONS SAPE single-year files and/or IoD2019 File 6 population denominators (recognised by header)"),
+            esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
+          })
+          .strict()
+          .optional(),
+        deprivation: z
+          .object({ files: files.describe("IoD files 1, 2, 6 and scores, or the ONS IMD lookup (recognised by header)") })
+          .strict()
+          .optional(),
         health: z
           .object({
             fingertips: files.optional(),
@@ -106,10 +134,27 @@ export const configSchema = z
           })
           .strict()
           .optional(),
-        school: z.object({ ks2: files, establishments: z.string().min(1) }).strict().optional(),
+        school: z
+          .object({
+            ks2: files.optional(),
+            establishments: z.string().min(1).optional().describe("GIAS extract (Windows-1252 or UTF-8)"),
+            links: z.string().min(1).optional().describe("GIAS links file: URNs chained across academy conversions"),
+            wardLookup: z.string().min(1).optional().describe("CSV of URN and ward code (WDyyCD or ward_code)"),
+            fsm: files.optional().describe("Explore Education Statistics free school meals time series"),
+          })
+          .strict()
+          .optional(),
         survey: z.object({ microdata: files, codebook: z.string().min(1) }).strict().optional(),
         complaints: z
-          .object({ files, encoding: z.enum(["utf-8", "windows-1252"]).default("utf-8") })
+          .object({
+            files,
+            encoding: z.enum(["utf-8", "windows-1252", "auto"]).default("utf-8"),
+            repeatWindowDays: z.number().int().min(1).default(28).describe("a case is a repeat when the same place and category had a case this many days before"),
+          })
+          .strict()
+          .optional(),
+        economy: z
+          .object({ nomis: files.describe("Nomis API CSV downloads (claimant count, APS...)") })
           .strict()
           .optional(),
       })
@@ -153,18 +198,29 @@ export function parseConfig(json: unknown, configPath: string): Config {
       lsoaLookup: abs(c.geography.lsoaLookup),
       hierarchy: c.geography.hierarchy && abs(c.geography.hierarchy),
       wardBoundaries: c.geography.wardBoundaries && abs(c.geography.wardBoundaries),
+      lsoaBoundaries: c.geography.lsoaBoundaries && abs(c.geography.lsoaBoundaries),
+      lsoaChanges: c.geography.lsoaChanges && abs(c.geography.lsoaChanges),
+      lookups: absAll(c.geography.lookups),
+      wardCrosswalk: c.geography.wardCrosswalk && { ...c.geography.wardCrosswalk, file: abs(c.geography.wardCrosswalk.file) },
     },
     sources: {
-      crime: s.crime && { files: absAll(s.crime.files)! },
-      population: s.population && { files: absAll(s.population.files)! },
+      crime: s.crime && { files: absAll(s.crime.files)!, outcomes: absAll(s.crime.outcomes), stopSearch: absAll(s.crime.stopSearch) },
+      population: s.population && { files: absAll(s.population.files)!, esp2013: s.population.esp2013 && abs(s.population.esp2013) },
       deprivation: s.deprivation && { files: absAll(s.deprivation.files)! },
       health: s.health && {
         fingertips: absAll(s.health.fingertips),
         local: s.health.local?.map((l) => ({ measure: l.measure, files: absAll(l.files)! })),
       },
-      school: s.school && { ks2: absAll(s.school.ks2)!, establishments: abs(s.school.establishments) },
+      school: s.school && {
+        ks2: absAll(s.school.ks2),
+        establishments: s.school.establishments && abs(s.school.establishments),
+        links: s.school.links && abs(s.school.links),
+        wardLookup: s.school.wardLookup && abs(s.school.wardLookup),
+        fsm: absAll(s.school.fsm),
+      },
       survey: s.survey && { microdata: absAll(s.survey.microdata)!, codebook: abs(s.survey.codebook) },
       complaints: s.complaints && { ...s.complaints, files: absAll(s.complaints.files)! },
+      economy: s.economy && { nomis: absAll(s.economy.nomis)! },
     },
   };
 }

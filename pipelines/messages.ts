@@ -27,7 +27,7 @@ export const messages = {
   missingColumns: (file: string, expected: readonly string[], found: readonly string[], missing: readonly string[]) =>
     `${file}: missing column(s) ${list(missing)}; expected ${list(expected)}; found ${list(found)}`,
   wrongKindOfFile: (file: string, slot: string, looksLike: string) =>
-    `${file}: this looks like ${looksLike}, not a ${slot} file`,
+    `${file}: this looks like ${looksLike}, not ${/^(a|an) /.test(slot) ? slot : `a ${slot} file`}`,
   rowsDoNotReconcile: (file: string, read: number, loaded: number, rejected: number) =>
     `${file}: rows read (${read}) != loaded (${loaded}) + rejected (${rejected})`,
   unknownArea: (code: string) => `area code ${code} is not in the geography lookup`,
@@ -52,6 +52,49 @@ export const messages = {
     `police.uk: Crime ID ${crimeId.slice(0, 12)}… appears on ${copies} identical lines; counted once`,
   noAcademicYearInFileName: (file: string) =>
     `${file}: cannot tell the academic year from the file name (expected it to start like 2023-2024_)`,
+  // Source adapters for the real public formats (sources/**).
+  wrongDelimiter: (file: string, delimiter: string, title: string) =>
+    `${file}: the header is separated by "${delimiter}", not commas (expected ${title}; save it as comma-separated CSV)`,
+  boundariesUnreadable: (file: string, why: string) => `${file}: cannot be read as GeoJSON: ${why}`,
+  boundariesNoCode: (file: string, expected: string, found: readonly string[]) =>
+    `${file}: no ${expected} property on the features (found ${list(found)})`,
+  boundaryFeatureNoCode: (key: string) => `feature has no ${key} code`,
+  boundaryFeatureNoPolygon: (type: string) => `feature geometry is ${type}, expected Polygon or MultiPolygon`,
+  parentNotInAuthorities: (parent: string, kept: readonly string[]) =>
+    `geography.authorities (${list(kept)}) must include the parent authority ${parent}`,
+  wardCrosswalkByCentroid: (declared: string, lookup: string, lsoaFile: string, wardFile: string, placed: number, unplaced: number) =>
+    `the build declares ${declared} wards but the LSOA lookup is ${lookup}: each LSOA was placed in the ${declared} ward containing its centroid ` +
+    `(best fit; ${lsoaFile} in ${wardFile}): ${placed} LSOAs placed, ${unplaced} outside every ward left out`,
+  wardBoundariesOtherVintage: (file: string, vintage: string, declared: string, n: number, matched: number, missing: number) =>
+    `${file}: ward boundaries are ${vintage} but the build declares ${declared}; ${matched} of ${n} boundary codes are ${declared} wards of the same authorities` +
+    (missing ? `, ${missing} ${declared} wards have no boundary` : "") + (matched < n || missing ? ": maps will not match the data" : ": the codes match, used as they are"),
+  lsoaVintageNeedsChanges: (file: string, fileVintage: string, lookupVintage: string, example: string, lookup: string) =>
+    `${file}: uses ${fileVintage === "mixed" ? "both 2011 and 2021" : fileVintage} LSOA codes (e.g. ${example}) but the lookup ${lookup} is ${lookupVintage}: ` +
+    `set geography.lsoaChanges to the ONS LSOA 2011 to LSOA 2021 lookup to convert them, or use a ${fileVintage === "LSOA21" ? "LSOA21" : "LSOA11"} lookup`,
+  lsoaVintageConverted: (subject: string, file: string, from: string, to: string, changes: string, rows: number, approx: number) =>
+    `${subject}: ${file} uses ${from === "mixed" ? "both 2011 and 2021" : from} LSOA codes; the lookup is ${to}: ${rows} rows converted through ${changes}` +
+    (approx ? ` (${approx} in split or merged LSOAs placed by best fit)` : " (all exact)"),
+  crimeFileReplaced: (kind: string, month: string, force: string, kept: string, replaced: string, rows: number) =>
+    `police.uk ${kind}: ${month} ${force} is in two files; ${kept} replaces ${replaced} (newer, or listed later): its ${rows} rows are not counted`,
+  noLocationRows: (kind: string, period: string, force: string, rows: number) =>
+    `police.uk ${kind}: ${rows} rows of ${force} in ${period} have no location: counted at force level only`,
+  stopSearchUnplaced: (file: string, outside: number, noLocation: number, total: number, boundaries: string) =>
+    `police.uk stop and search: ${file}: ${outside} of ${total} searches fall outside ${boundaries} and ${noLocation} have no location: counted, not placed`,
+  stopSearchNoBoundaries: () => `police.uk stop and search has no LSOA: set geography.lsoaBoundaries (or wardBoundaries) to place searches in areas`,
+  duplicateKey: (source: string, key: string, rows: number, file: string) =>
+    `${source}: ${key} appears on ${rows} lines of ${file}; the last one is used`,
+  iodDisagrees: (lsoa: string, measure: string, a: string, b: string) =>
+    `Indices of Deprivation: ${lsoa} has ${measure} ${a} in one file and ${b} in another; the first file listed wins`,
+  iodDecileDerived: (file: string) => `${file}: deciles derived from national ranks (decile = ceil(rank x 10 / 32,844))`,
+  noYearInHeader: (file: string) => `${file}: cannot tell the mid-year from the header (expected "mid 2015" or similar)`,
+  fsmPercentMismatch: (rows: number, example: string) =>
+    `free school meals: ${rows} rows have fsm_eligible_percent far from fsm_eligible / headcount (e.g. ${example}); flagged, values kept as published`,
+  schoolWardUnknown: (rows: number) => `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup)`,
+  urnChainCycle: (urn: string) => `GIAS links: URN ${urn} is in a cycle of successor links; chain stopped there`,
+  nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
+  wardCrosswalkApplied: (source: string, rows: number, from: string, to: string, file: string, how: string) =>
+    `${source}: ${rows} rows keyed on ${from} wards converted to ${to} wards through ${file} (${how === "best_fit" ? "best fit: each old ward wholly to one new ward" : "population-weighted shares"})`,
+  esp2013Total: (file: string, total: number) => `${file}: the European Standard Population bands add up to ${total}, expected 100,000`,
   codebookUnreadable: (file: string, why: string) => `cannot read survey codebook ${file}: ${why}`,
   codebookInvalid: (file: string, problems: string[]) => `invalid survey codebook ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
   suppressedSmallComplement: (min: number) => `the count not meeting the measure is between 1 and ${min - 1}: suppressed for disclosure control`,
@@ -66,4 +109,13 @@ export const messages = {
   previousWarehouseUnreadable: (file: string, why: string) =>
     `the previous warehouse ${file} cannot be read (${why}): this run starts afresh and cannot say what changed`,
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
+  // The pack (pipelines/pack/**).
+  areaNotInBuild: (area: string, focus: readonly string[], parent: string) =>
+    `--area ${area} is not a focus area of this config (focus areas: ${list(focus)}; ${parent} builds the borough overview)`,
+  packPdfNoChromium: () => "pack.pdf not written: Debian chromium is not installed (apt-get install chromium); the HTML pack is complete",
+  packPdfNoPageNumbers: (why: string) => `pack.pdf: cannot read the section page numbers from the first rendering (${why}); contents printed without page numbers`,
+  packBoundariesNoMatch: (file: string, features: number, parent: string) =>
+    `${file}: none of its ${features} features has the code of an area of ${parent} in the lookup; maps from this file are left out`,
+  packBoundariesPartial: (file: string, matched: number, areas: number, kind: string) =>
+    `${file}: boundaries found for ${matched} of ${areas} ${kind}; areas without a boundary are missing from the maps`,
 } as const;

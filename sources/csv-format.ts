@@ -11,7 +11,8 @@ export type ColumnKind =
   | "number" // decimal, may carry a trailing % or thousands separators
   | "month" // YYYY-MM
   | "date_dmy" // dd/mm/yyyy or dd-mm-yyyy, optionally followed by hh:mm
-  | "date_iso"; // YYYY-MM-DD
+  | "date_iso" // YYYY-MM-DD
+  | "datetime_iso"; // ISO 8601 date and time, optionally with an offset (2019-01-01T01:00:00+00:00)
 
 /** One declared column. */
 export interface ColumnSpec {
@@ -28,6 +29,8 @@ export interface ColumnSpec {
   nonNegative?: boolean;
   /** Coded missing values (`SUPP`, `NA`, `x`, `:`...) accepted in a numeric column. */
   markers?: readonly string[];
+  /** A closed list of values (after trimming; a blank cell passes unless `required`). */
+  values?: readonly string[];
 }
 
 /** A declared CSV format. */
@@ -39,8 +42,11 @@ export interface CsvFormat {
   /** The table rows load into, e.g. `raw.police_street`. */
   rawTable: string;
   columns: readonly ColumnSpec[];
-  /** File encoding; `windows-1252` files are transcoded to UTF-8 before DuckDB reads them. */
-  encoding?: "utf-8" | "windows-1252";
+  /**
+   * File encoding; `windows-1252` files are transcoded to UTF-8 before DuckDB reads them; `auto`
+   * reads a file as UTF-8 when it is valid UTF-8 and as Windows-1252 otherwise (GIAS, CRM exports).
+   */
+  encoding?: "utf-8" | "windows-1252" | "auto";
   /** Accept rows with fewer fields than the header (Fingertips, KS2 short rows). */
   nullPadding?: boolean;
   /** Grain of the raw table, for the README and docs. */

@@ -9,7 +9,11 @@ import { Transform } from "node:stream";
 import type { Warehouse } from "../pipelines/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/messages.ts";
 
-/** Expand paths and globs (DuckDB's `glob()`), sorted; a pattern matching nothing is an error. */
+/**
+ * Expand paths and globs (DuckDB's `glob()`); a pattern matching nothing is an error. Files come
+ * in the order they are listed (each glob's matches sorted by path), each once: "listed last"
+ * is meaningful (a re-issued police.uk file listed after the original replaces it).
+ */
 export async function expandFiles(db: Warehouse, source: string, patterns: readonly string[]): Promise<string[]> {
   const out: string[] = [];
   for (const pattern of patterns) {
@@ -22,7 +26,28 @@ export async function expandFiles(db: Warehouse, source: string, patterns: reado
     if (rows.length === 0) throw new LocalneedsError(messages.noFilesMatch(source, pattern));
     out.push(...rows.map((r) => r.file));
   }
-  return [...new Set(out)].sort();
+  return [...new Set(out)];
+}
+
+/** A file's path as the pack shows it: relative to the config's folder (`/`-separated). */
+export function displayPath(config: { baseDir: string }, file: string): string {
+  return path.relative(config.baseDir, file).split(path.sep).join("/") || file;
+}
+
+/** Last-modified time of a file. */
+export const fileMtime = (file: string) => statSync(file).mtime;
+
+/** Is the whole file valid UTF-8? (streamed; a BOM is fine). */
+export async function isValidUtf8(file: string): Promise<boolean> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  try {
+    for await (const chunk of createReadStream(file)) decoder.decode(chunk as Buffer, { stream: true });
+    decoder.decode();
+    return true;
+  } catch (err) {
+    if (err instanceof TypeError) return false;
+    throw err;
+  }
 }
 
 /** SHA-256 of a file, streamed. */

@@ -7,6 +7,7 @@ import { healthAdapter } from "./health/fingertips.ts";
 import { schoolAdapter } from "./school/dfe-ks2.ts";
 import { surveyAdapter } from "./survey/residents-survey.ts";
 import { complaintsAdapter } from "./complaints/crm-export.ts";
+import { economyAdapter } from "./economy/nomis.ts";
 import type { SourceAdapter } from "./source-adapter.ts";
 
 /** The adapters a build runs, geography first. */
@@ -19,5 +20,6 @@ export const ADAPTERS: readonly SourceAdapter[] = [
   schoolAdapter,
   surveyAdapter,
   complaintsAdapter,
+  economyAdapter,
 ];
 export type { SourceAdapter } from "./source-adapter.ts";

@@ -9,7 +9,7 @@ import type { Context } from "../pipelines/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/messages.ts";
 import { type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
-import { fileBytes, readHeader, sha256File, transcodeCp1252 } from "./files.ts";
+import { fileBytes, isValidUtf8, readHeader, sha256File, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -41,13 +41,73 @@ export function matchHeader(format: CsvFormat, header: readonly string[]): { ind
   return { index, missing };
 }
 
-/** Which registered format (other than `format`) does this header look like, if any? */
-export function recogniseHeader(header: readonly string[], except?: string): CsvFormat | undefined {
+/**
+ * Which registered format (other than those in `except`) does this header look like, if any?
+ * The best match wins: every required column present, then the most declared columns found.
+ */
+export function recogniseHeader(header: readonly string[], except?: string | readonly string[]): CsvFormat | undefined {
+  const skip = new Set(typeof except === "string" ? [except] : (except ?? []));
+  let best: { f: CsvFormat; found: number } | undefined;
   for (const f of registry.values()) {
-    if (f.id === except) continue;
-    if (matchHeader(f, header).missing.length === 0) return f;
+    if (skip.has(f.id)) continue;
+    const m = matchHeader(f, header);
+    if (m.missing.length === 0 && (!best || m.index.size > best.found)) best = { f, found: m.index.size };
   }
-  return undefined;
+  return best?.f;
+}
+
+/** A header with more `;`, tab or `|` separators than fields: the file is not comma-delimited. */
+export function foreignDelimiter(header: readonly string[]): string | undefined {
+  const text = header.join(",");
+  return [";", "\t", "|"].find((d) => text.split(d).length > Math.max(2, header.length));
+}
+
+/** The error for a file whose header does not fit `format` (wrong delimiter, wrong kind, or missing columns). */
+function headerError(file: string, header: readonly string[], formats: readonly CsvFormat[], slotTitle: string): LocalneedsError {
+  const delim = foreignDelimiter(header);
+  if (delim) return new LocalneedsError(messages.wrongDelimiter(file, delim === "\t" ? "tab" : delim, slotTitle));
+  const other = recogniseHeader(header, formats.map((f) => f.id));
+  if (other) return new LocalneedsError(messages.wrongKindOfFile(file, slotTitle, other.title));
+  // The closest candidate: fewest missing required columns.
+  const closest = [...formats].sort((a, b) => matchHeader(a, header).missing.length - matchHeader(b, header).missing.length)[0]!;
+  const { missing } = matchHeader(closest, header);
+  return new LocalneedsError(
+    messages.missingColumns(file, closest.columns.filter((c) => !c.optional).map(headerLabel), header, missing.map(headerLabel)),
+  );
+}
+
+/**
+ * The format of a file in a slot that takes several (IoD File 1/2/6, SAPE or IoD denominators):
+ * the candidate whose required columns are all present and which matches the most columns.
+ * Throws the same errors as loading (wrong delimiter, wrong kind of file, missing columns).
+ */
+export function pickFormat(file: string, candidates: readonly CsvFormat[], slotTitle: string): CsvFormat {
+  const encoding = candidates[0]?.encoding === "windows-1252" ? "windows-1252" : "utf-8";
+  const header = readHeader(file, encoding);
+  if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, slotTitle));
+  let best: { f: CsvFormat; found: number } | undefined;
+  for (const f of candidates) {
+    const m = matchHeader(f, header);
+    if (m.missing.length === 0 && (!best || m.index.size > best.found)) best = { f, found: m.index.size };
+  }
+  if (!best) throw headerError(file, header, candidates, slotTitle);
+  return best.f;
+}
+
+/** Load files into whichever of `candidates` each one is (see `pickFormat`), in the order given. */
+export async function loadDetectedFiles(
+  ctx: Pick<Context, "db" | "log" | "clock">,
+  candidates: readonly CsvFormat[],
+  files: readonly string[],
+  slotTitle: string,
+): Promise<{ format: CsvFormat; load: FileLoad }[]> {
+  const picked = files.map((f) => ({ file: f, format: pickFormat(f, candidates, slotTitle) }));
+  const out: { format: CsvFormat; load: FileLoad }[] = [];
+  for (const p of picked) {
+    const [load] = await loadCsvFiles(ctx, p.format, [p.file]);
+    out.push({ format: p.format, load: load! });
+  }
+  return out;
 }
 
 /** Create a format's raw table (all VARCHAR plus `_file`, `_line`). */
@@ -64,6 +124,7 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
   const blank = `(${cell} IS NULL OR trim(${cell}) = '')`;
   const markers = spec.markers?.length ? ` AND trim(${cell}) NOT IN (${spec.markers.map(literal).join(", ")})` : "";
   const cleaned = `replace(trim(${cell}), ',', '')`;
+  if (spec.values?.length) return `(NOT ${blank} AND trim(${cell}) NOT IN (${spec.values.map(literal).join(", ")}))`;
   switch (spec.kind ?? "text") {
     case "text":
       return undefined;
@@ -77,6 +138,8 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
       return `(NOT ${blank} AND try_strptime(trim(${cell}), '%Y-%m-%d') IS NULL)`;
     case "date_dmy":
       return `(NOT ${blank} AND ${parseDmySql(cell)} IS NULL)`;
+    case "datetime_iso":
+      return `(NOT ${blank} AND (NOT regexp_matches(trim(${cell}), '^[0-9]{4}-[0-9]{2}-[0-9]{2}') OR TRY_CAST(trim(${cell}) AS TIMESTAMPTZ) IS NULL))`;
   }
 }
 
@@ -87,6 +150,7 @@ export function parseDmySql(cell: string): string {
 }
 
 function expectedText(spec: ColumnSpec): string {
+  if (spec.values?.length) return `one of ${spec.values.join(", ")}`;
   const m = spec.markers?.length ? ` or one of ${spec.markers.join(", ")}` : "";
   switch (spec.kind ?? "text") {
     case "integer":
@@ -99,6 +163,8 @@ function expectedText(spec: ColumnSpec): string {
       return "a date as YYYY-MM-DD";
     case "date_dmy":
       return "a date as dd/mm/yyyy (optionally hh:mm)";
+    case "datetime_iso":
+      return "a date and time as YYYY-MM-DDThh:mm:ss+hh:mm";
     default:
       return "a value";
   }
@@ -120,18 +186,19 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   return out;
 }
 
+/** The encoding a file is read with: `auto` becomes UTF-8 when the file is valid UTF-8, else Windows-1252. */
+export async function resolveEncoding(format: CsvFormat, file: string): Promise<"utf-8" | "windows-1252"> {
+  const declared = format.encoding ?? "utf-8";
+  if (declared !== "auto") return declared;
+  return (await isValidUtf8(file)) ? "utf-8" : "windows-1252";
+}
+
 async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date): Promise<FileLoad> {
-  const encoding = format.encoding ?? "utf-8";
+  const encoding = await resolveEncoding(format, file);
   const header = readHeader(file, encoding);
   if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
   const { index, missing } = matchHeader(format, header);
-  if (missing.length) {
-    const other = recogniseHeader(header, format.id);
-    if (other) throw new LocalneedsError(messages.wrongKindOfFile(file, format.title, other.title));
-    throw new LocalneedsError(
-      messages.missingColumns(file, format.columns.filter((c) => !c.optional).map(headerLabel), header, missing.map(headerLabel)),
-    );
-  }
+  if (missing.length) throw headerError(file, header, [format], format.title);
   const readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
   const sha256 = await sha256File(file);
   const bytes = fileBytes(file);

@@ -1,6 +1,6 @@
 /**
- * A council CRM complaints export (Windows-1252 or UTF-8, `dd/mm/yyyy` and `dd/mm/yyyy hh:mm`
- * dates). Personal fields (names, addresses, phone numbers, emails, UPRNs, case text) are
+ * A council CRM complaints export (Windows-1252 or UTF-8, or `auto` to tell by the bytes;
+ * `dd/mm/yyyy` and `dd/mm/yyyy hh:mm` dates). Personal fields (names, addresses, phone numbers, emails, UPRNs, case text) are
  * loaded into `raw.complaints` only; `staging.complaints` keeps category, service, channel,
  * status, dates and area. Grain: one row per case.
  */
@@ -8,9 +8,10 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, parseDmySql, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
+import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
 /** CRM export layout (the columns we use; personal columns are optional and never staged). */
-export const crmExportFormat = (encoding: "utf-8" | "windows-1252") =>
+export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
   defineCsvFormat({
     id: "council_crm_complaints",
     title: "a council complaints (CRM) export",
@@ -39,7 +40,13 @@ export const crmExportFormat = (encoding: "utf-8" | "windows-1252") =>
   });
 registerFormats(crmExportFormat("utf-8"));
 
-/** Complaints adapter. */
+/**
+ * Complaints adapter. `staging.complaints`: one row per case, with `is_repeat` true when the same
+ * place had a case of the same category received up to `repeatWindowDays` (default 28) days
+ * before (`days_since_previous`; the first case of a run is not a repeat). The place is the UPRN,
+ * else the postcode (spaces and case ignored), else the LSOA; `repeat_basis` says which. Neither
+ * the UPRN nor the postcode is staged.
+ */
 export const complaintsAdapter: SourceAdapter = {
   slot: "complaints",
   title: "Council complaints (CRM export)",
@@ -50,14 +57,29 @@ export const complaintsAdapter: SourceAdapter = {
     return loadCsvFiles(ctx, crmExportFormat(c.encoding), await expandFiles(ctx.db, "complaints", c.files));
   },
   async conform(ctx) {
+    const windowDays = ctx.config.sources.complaints!.repeatWindowDays ?? 28;
     // Area: the ward code when given, else the ward of the LSOA.
     await ctx.db.run(`CREATE OR REPLACE TABLE staging.complaints AS
-      SELECT ${parseDmySql("c.date_received")}::DATE AS received, ${parseDmySql("c.date_closed")} AS closed,
-             trim(c.category) AS category, trim(c.service) AS service, trim(c.channel) AS channel, trim(c.status) AS status,
-             coalesce(w.ward_code, l.ward_code) AS ward_code, l.lsoa_code AS lsoa_code,
-             date_diff('day', ${parseDmySql("c.date_received")}::DATE, ${parseDmySql("c.date_closed")}::DATE) AS days_to_resolve
-      FROM raw.complaints c
-      LEFT JOIN (SELECT DISTINCT ward_code FROM ref.lsoa_ward) w ON w.ward_code = trim(c.ward_code)
-      LEFT JOIN ref.lsoa_ward l ON l.lsoa_code = trim(c.lsoa_code)`);
+      WITH cases AS (
+        SELECT ${parseDmySql("c.date_received")}::DATE AS received, ${parseDmySql("c.date_closed")} AS closed,
+               trim(c.category) AS category, trim(c.service) AS service, trim(c.channel) AS channel, trim(c.status) AS status,
+               coalesce(w.ward_code, l.ward_code) AS ward_code, l.lsoa_code AS lsoa_code,
+               date_diff('day', ${parseDmySql("c.date_received")}::DATE, ${parseDmySql("c.date_closed")}::DATE) AS days_to_resolve,
+               CASE WHEN nullif(trim(c.uprn), '') IS NOT NULL THEN 'uprn' WHEN nullif(trim(c.postcode), '') IS NOT NULL THEN 'postcode'
+                    WHEN nullif(trim(c.lsoa_code), '') IS NOT NULL THEN 'lsoa' END AS repeat_basis,
+               coalesce(nullif(trim(c.uprn), ''), upper(replace(nullif(trim(c.postcode), ''), ' ', '')), nullif(trim(c.lsoa_code), '')) AS place,
+               trim(c.case_reference) AS case_reference, nullif(trim(c.ward_code), '') AS source_ward_code, c._file, c._line
+        FROM raw.complaints c
+        LEFT JOIN (SELECT DISTINCT ward_code FROM ref.lsoa_ward) w ON w.ward_code = ${declaredWardSql("trim(c.ward_code)")}
+        LEFT JOIN ref.lsoa_ward l ON l.lsoa_code = trim(c.lsoa_code)
+      ), ordered AS (
+        SELECT *, date_diff('day', lag(received) OVER (PARTITION BY repeat_basis, place, category ORDER BY received, case_reference, _file, _line), received) AS gap
+        FROM cases
+      )
+      SELECT received, closed, category, service, channel, status, ward_code, lsoa_code, days_to_resolve,
+             coalesce(place IS NOT NULL AND gap IS NOT NULL AND gap <= ${Number(windowDays)}, false) AS is_repeat,
+             CASE WHEN place IS NOT NULL THEN gap END::INTEGER AS days_since_previous, repeat_basis, source_ward_code
+      FROM ordered ORDER BY _file, _line`);
+    await reportWardConversion(ctx, "complaints", "staging.complaints", "source_ward_code", "best_fit");
   },
 };

@@ -1,10 +1,13 @@
 /**
  * police.uk street-level crime: monthly CSVs, a folder per month, any number of forces.
  * Grain of `staging.crime_events`: one row per crime or ASB incident placed in an LSOA of the
- * build's lookup. Rows are placed by the LSOA code police.uk supplies (never by force or name);
- * "No Location" rows are counted at force level; LSOAs outside the lookup are counted, not
- * placed; a line repeated with the same Crime ID is counted once and reported; ID-less ASB
- * lines are all counted (separate incidents can be byte-identical).
+ * build's lookup. Rows are placed by the LSOA code police.uk supplies (never by force or name),
+ * converted through the LSOA 2011 -> 2021 change file when the file's code vintage is not the
+ * lookup's (`audit.lsoa_vintages` records each file's); "No Location" rows are counted at force
+ * level (`staging.crime_no_location`); LSOAs outside the build are counted, not placed
+ * (`staging.crime_outside_lookup`); a line repeated with the same Crime ID is counted once and
+ * reported; ID-less ASB lines are all counted (separate incidents can be byte-identical); a
+ * month and force found in two files is counted from one (see `police-files.ts`).
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
@@ -12,6 +15,10 @@ import { expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import type { Context } from "../../pipelines/context.ts";
+import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
+import { recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
+import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
 
 /** police.uk street-level crime CSV (12 columns). */
 export const policeStreetFormat = defineCsvFormat({
@@ -39,44 +46,71 @@ registerFormats(policeStreetFormat);
 /** A month is anomalous when its volume is below this share, or above its inverse, of its neighbours' median. */
 export const ANOMALY_RATIO = 0.6;
 
-/** Crime adapter. */
+/** Crime adapter: street-level crime, and optionally outcomes and stop and search. */
 export const crimeAdapter: SourceAdapter = {
   slot: "crime",
-  title: "police.uk street-level crime",
+  title: "police.uk street-level crime, outcomes and stop and search",
   licence: OGL,
   enabled: (ctx) => Boolean(ctx.config.sources.crime),
   async load(ctx) {
-    const files = await expandFiles(ctx.db, "crime", ctx.config.sources.crime!.files);
-    return loadCsvFiles(ctx, policeStreetFormat, files);
+    const c = ctx.config.sources.crime!;
+    const files = await expandFiles(ctx.db, "crime", c.files);
+    await recordPoliceFiles(ctx, "street", files);
+    const loads = await loadCsvFiles(ctx, policeStreetFormat, files);
+    if (c.outcomes?.length) loads.push(...(await loadOutcomes(ctx, await expandFiles(ctx.db, "crime.outcomes", c.outcomes))));
+    if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx.db, "crime.stopSearch", c.stopSearch))));
+    return loads;
   },
   async conform(ctx) {
     const { db } = ctx;
+    await resolveReissues(ctx, "street", `SELECT _file, trim(month) AS month, trim(falls_within) AS force FROM raw.police_street`, "street-level crime");
+    await placeLsoaCodes(ctx, "police_street", "raw.police_street", "police.uk street crime");
+    const live = `NOT ${supersededSql("street", "r", "trim(r.month)", "trim(r.falls_within)")}`;
     await db.run(`CREATE OR REPLACE TABLE staging.crime_events AS
       WITH lines AS (
-        SELECT nullif(trim(crime_id), '') AS crime_id, strptime(trim(month), '%Y-%m')::DATE AS month,
-               trim(falls_within) AS falls_within, nullif(trim(lsoa_code), '') AS lsoa_code, trim(crime_type) AS crime_type,
-               nullif(trim(last_outcome_category), '') AS last_outcome_category, _file, _line,
-               row_number() OVER (PARTITION BY crime_id, month, falls_within, longitude, latitude, location, lsoa_code, crime_type, last_outcome_category
-                                  ORDER BY _file, _line) AS copy_no
-        FROM raw.police_street
+        SELECT nullif(trim(r.crime_id), '') AS crime_id, strptime(trim(r.month), '%Y-%m')::DATE AS month,
+               trim(r.falls_within) AS falls_within, m.lsoa_code, nullif(trim(r.lsoa_code), '') AS source_lsoa_code, trim(r.crime_type) AS crime_type,
+               nullif(trim(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line,
+               row_number() OVER (PARTITION BY r.crime_id, r.month, r.falls_within, r.longitude, r.latitude, r.location, r.lsoa_code, r.crime_type, r.last_outcome_category
+                                  ORDER BY r._file, r._line) AS copy_no
+        FROM raw.police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
+        WHERE ${live}
       )
-      SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line
+      SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
       FROM lines l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code
       WHERE l.crime_id IS NULL OR l.copy_no = 1`);
     await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
       SELECT strptime(trim(month), '%Y-%m')::DATE AS month, trim(falls_within) AS falls_within, trim(crime_type) AS crime_type, count(*)::INTEGER AS crimes
-      FROM raw.police_street WHERE nullif(trim(lsoa_code), '') IS NULL GROUP BY ALL`);
+      FROM raw.police_street r WHERE nullif(trim(lsoa_code), '') IS NULL AND ${live} GROUP BY ALL ORDER BY ALL`);
+    // One line per force: how many rows, over which months, could not be placed.
+    const noLoc = await db.all<{ falls_within: string; first: string; last: string; months: number; n: number }>(
+      `SELECT falls_within, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last, count(DISTINCT month)::INTEGER AS months,
+              sum(crimes)::INTEGER AS n FROM staging.crime_no_location GROUP BY 1 ORDER BY 1`,
+    );
+    for (const r of noLoc) {
+      const period = r.months === 1 ? r.first : `${r.first} to ${r.last} (${r.months} months)`;
+      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_no_location', $s, $m)`, {
+        s: r.falls_within,
+        m: messages.noLocationRows("street-level crime", period, r.falls_within, r.n),
+      });
+    }
     await db.run(`CREATE OR REPLACE TABLE staging.crime_outside_lookup AS
-      SELECT strptime(trim(month), '%Y-%m')::DATE AS month, trim(lsoa_code) AS lsoa_code, any_value(trim(lsoa_name)) AS lsoa_name, count(*)::INTEGER AS crimes
-      FROM raw.police_street WHERE nullif(trim(lsoa_code), '') IS NOT NULL AND trim(lsoa_code) NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY ALL`);
-    await reportRepeats(ctx);
+      SELECT strptime(trim(r.month), '%Y-%m')::DATE AS month, m.lsoa_code, any_value(trim(r.lsoa_name)) AS lsoa_name,
+             CASE WHEN m.lsoa_code IN (SELECT trim(lsoa_code) FROM raw.geo_lsoa_ward) THEN 'authority not in this build' ELSE 'not in the lookup' END AS reason,
+             count(*)::INTEGER AS crimes
+      FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
+      WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
+    await reportRepeats(ctx, live);
     await checkMonthlyVolumes(ctx);
+    const c = ctx.config.sources.crime!;
+    if (c.outcomes?.length) await conformOutcomes(ctx);
+    if (c.stopSearch?.length) await conformStopSearch(ctx);
   },
 };
 
-async function reportRepeats(ctx: Context): Promise<void> {
+async function reportRepeats(ctx: Context, live: string): Promise<void> {
   const repeats = await ctx.db.all<{ crime_id: string; copies: number }>(`
-    SELECT crime_id, count(*)::INTEGER AS copies FROM raw.police_street WHERE nullif(trim(crime_id), '') IS NOT NULL
+    SELECT crime_id, count(*)::INTEGER AS copies FROM raw.police_street r WHERE nullif(trim(crime_id), '') IS NOT NULL AND ${live}
     GROUP BY crime_id, month, falls_within, longitude, latitude, location, lsoa_code, crime_type, last_outcome_category HAVING count(*) > 1 ORDER BY 1`);
   for (const r of repeats) {
     await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_repeated_line', $s, $m)`, {
@@ -86,28 +120,58 @@ async function reportRepeats(ctx: Context): Promise<void> {
   }
 }
 
-/** Month-on-month volume check over the crimes placed in the build's area. */
+/** Month-on-month volume check over the crimes placed in each authority of the build. */
 async function checkMonthlyVolumes(ctx: Context): Promise<void> {
-  const months = await ctx.db.all<{ month: string; n: number }>(
-    `SELECT strftime(month, '%Y-%m') AS month, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY 1 ORDER BY 1`,
+  const rows = await ctx.db.all<{ lad_code: string; lad_name: string; month: string; n: number }>(
+    `SELECT e.lad_code, any_value(w.lad_name) AS lad_name, strftime(e.month, '%Y-%m') AS month, count(*)::INTEGER AS n
+     FROM staging.crime_events e JOIN (SELECT DISTINCT lad_code, lad_name FROM ref.lsoa_ward) w USING (lad_code) GROUP BY e.lad_code, 3 ORDER BY 1, 3`,
   );
-  for (const a of findAnomalousMonths(months)) {
-    await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_anomalous_month', $s, $m)`, {
-      s: a.month,
-      m: messages.anomalousMonth("police.uk street crime", a.month, a.n, a.typical),
-    });
+  const byLad = new Map<string, { name: string; months: { month: string; n: number }[] }>();
+  for (const r of rows) {
+    const entry = byLad.get(r.lad_code) ?? { name: r.lad_name, months: [] };
+    entry.months.push({ month: r.month, n: r.n });
+    byLad.set(r.lad_code, entry);
+  }
+  const subject = byLad.size > 1 ? (name: string) => `police.uk street crime in ${name}` : () => "police.uk street crime";
+  for (const { name, months } of byLad.values()) {
+    for (const a of findAnomalousMonths(months)) {
+      await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_anomalous_month', $s, $m)`, {
+        s: a.month,
+        m: messages.anomalousMonth(subject(name), a.month, a.n, a.typical),
+      });
+    }
   }
 }
 
-/** Months whose count departs from the median of up to 2 months either side by more than ANOMALY_RATIO. */
+/**
+ * Months whose count departs from the median of their neighbours (up to 2 months either side) by
+ * more than ANOMALY_RATIO. Two passes, so one bad month does not make its neighbours look bad: a
+ * month flagged in the first pass is kept only if it is still anomalous against the nearest
+ * months (up to 2 each side, within 4 months) that were not flagged.
+ */
 export function findAnomalousMonths(months: { month: string; n: number }[]): { month: string; n: number; typical: number }[] {
-  const out: { month: string; n: number; typical: number }[] = [];
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = s.length / 2;
+    return s.length % 2 ? s[Math.floor(mid)]! : (s[mid - 1]! + s[mid]!) / 2;
+  };
+  const odd = (n: number, typical: number) => n < typical * ANOMALY_RATIO || n > typical / ANOMALY_RATIO;
+  const first = new Set<number>();
   months.forEach((m, i) => {
-    const neighbours = [...months.slice(Math.max(0, i - 2), i), ...months.slice(i + 1, i + 3)].map((x) => x.n).sort((a, b) => a - b);
-    if (neighbours.length < 2) return;
-    const mid = neighbours.length / 2;
-    const typical = neighbours.length % 2 ? neighbours[Math.floor(mid)]! : (neighbours[mid - 1]! + neighbours[mid]!) / 2;
-    if (m.n < typical * ANOMALY_RATIO || m.n > typical / ANOMALY_RATIO) out.push({ month: m.month, n: m.n, typical: Math.round(typical) });
+    const neighbours = [...months.slice(Math.max(0, i - 2), i), ...months.slice(i + 1, i + 3)].map((x) => x.n);
+    if (neighbours.length >= 2 && odd(m.n, median(neighbours))) first.add(i);
   });
+  const out: { month: string; n: number; typical: number }[] = [];
+  for (const i of first) {
+    const clean = (from: number, to: number, step: number) => {
+      const xs: number[] = [];
+      for (let j = from; j !== to && xs.length < 2; j += step) if (j >= 0 && j < months.length && !first.has(j)) xs.push(months[j]!.n);
+      return xs;
+    };
+    const neighbours = [...clean(i - 1, i - 5, -1), ...clean(i + 1, i + 5, 1)];
+    if (neighbours.length < 2) continue;
+    const typical = median(neighbours);
+    if (odd(months[i]!.n, typical)) out.push({ month: months[i]!.month, n: months[i]!.n, typical: Math.round(typical) });
+  }
   return out;
 }

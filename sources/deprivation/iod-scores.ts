@@ -1,13 +1,19 @@
 /**
- * English Indices of Deprivation scores, ranks and deciles by LSOA (File 1/2/5/7 style: long
- * MHCLG headers, quoted ranks with thousands separators). Grain of `staging.deprivation_lsoa`:
+ * English Indices of Deprivation by LSOA: the scores file (File 5/7 style: long MHCLG headers,
+ * quoted ranks with thousands separators), and with it Files 1, 2 and 6 and the ONS IMD lookup
+ * (`iod-files.ts`), any mix, each recognised by its header. Grain of `staging.deprivation_lsoa`:
  * one row per LSOA.
  */
-import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, registerFormats } from "../load-csv.ts";
-import { expandFiles, readHeader } from "../files.ts";
+import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
+import { loadCsvFiles, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
+import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { literal } from "../../pipelines/warehouse.ts";
+import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/context.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
+import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
+import { IOD_DOMAINS, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat } from "./iod-files.ts";
 
 const num = (name: string, header: RegExp, optional = true) => ({ name, header, kind: "number" as const, optional });
 
@@ -35,28 +41,150 @@ export const iodScoresFormat = defineCsvFormat({
 });
 registerFormats(iodScoresFormat);
 
-const toDouble = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE)`;
+/** Score columns of the scores file, by domain stem. */
+const SCORE_COLUMNS: Record<string, string> = {
+  imd: "imd_score", income: "income_score", employment: "employment_score", education: "education_score",
+  health: "health_score", crime: "crime_score", barriers: "barriers_score", living_environment: "living_environment_score",
+};
 
-/** Deprivation adapter. */
+/** The formats the deprivation slot takes, recognised by header. */
+export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat] as const;
+const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6 or the ONS IMD lookup)";
+
+/** Measures each format provides (staging column -> raw column). */
+function measuresOf(format: CsvFormat): [string, string][] {
+  if (format === iodScoresFormat) return format.columns.filter((c) => /_(score|rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
+  if (format === onsImdLookupFormat) return [["imd_rank", "imd_rank"]];
+  if (format === iodFile1Format || format === iodFile2Format) return format.columns.filter((c) => /_(rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
+  return [];
+}
+
+/** Edition of a file from its header: 2011 LSOAs -> IoD2019, 2021 LSOAs -> IoD2025 (the ONS lookup says IMD19). */
+export function iodEdition(file: string): string {
+  const header = (readHeader(file) ?? []).join(",");
+  const imd = /\bIMD(\d{2})\b/.exec(header);
+  if (imd) return `IoD20${imd[1]}`;
+  if (/\(2021\)|LSOA21CD/.test(header)) return "IoD2025";
+  if (/\(2011\)|LSOA11CD/.test(header)) return "IoD2019";
+  return "IoD";
+}
+
+/** Staging columns of `staging.deprivation_lsoa`, in order (the first 12 are the original contract). */
+export const DEPRIVATION_COLUMNS = [
+  "imd_score", "imd_rank", "imd_decile", "income_score", "employment_score", "education_score", "health_score", "crime_score",
+  "barriers_score", "living_environment_score",
+  ...IOD_DOMAINS.filter(([stem]) => stem !== "imd").flatMap(([stem]) => [`${stem}_rank`, `${stem}_decile`]),
+];
+
+/**
+ * Deprivation adapter. `staging.deprivation_lsoa`: one row per LSOA, merging every file given
+ * (for a measure two files both give, the first listed wins and a disagreement is reported):
+ * `lsoa_code, edition, imd_score` (NULL when only ranks were published, as in Files 1 and 2),
+ * `imd_rank, imd_decile`, the 7 domain scores, then each domain's rank and decile. Deciles missing
+ * from a file that has ranks (the ONS lookup) are derived from the national rank.
+ * `staging.deprivation_summary`: one row per aggregate area (ward, locality, authority, rest of
+ * authority) and domain: population-weighted average score (NULL without scores) and rank, and the
+ * share of residents in the most deprived national decile. Weights: IoD File 6 when given in this
+ * slot, else the latest year of `staging.population_lsoa`.
+ */
 export const deprivationAdapter: SourceAdapter = {
   slot: "deprivation",
   title: "English Indices of Deprivation (MHCLG)",
   licence: OGL,
   enabled: (ctx) => Boolean(ctx.config.sources.deprivation),
   async load(ctx) {
-    return loadCsvFiles(ctx, iodScoresFormat, await expandFiles(ctx.db, "deprivation", ctx.config.sources.deprivation!.files));
+    const files = await expandFiles(ctx.db, "deprivation", ctx.config.sources.deprivation!.files);
+    const already = new Set(ctx.config.sources.population?.files ?? []);
+    const loads: FileLoad[] = [];
+    for (const f of files) {
+      const format = pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE);
+      // File 6 listed in the population slot too is loaded once (by the population adapter).
+      if (format === iodDenominatorsFormat && already.has(f)) continue;
+      loads.push(...(await loadCsvFiles(ctx, format, [f])));
+    }
+    return loads;
   },
   async conform(ctx) {
-    // Edition from the LSOA vintage in the header: 2011 LSOAs -> IoD2019, 2021 LSOAs -> IoD2025.
-    const files = ctx.config.sources.deprivation!.files;
-    const header = (await expandFiles(ctx.db, "deprivation", files)).map((f) => readHeader(f) ?? []).flat();
-    const edition = header.some((h) => h.includes("(2021)")) ? "IoD2025" : "IoD2019";
-    await ctx.db.run(`CREATE OR REPLACE TABLE staging.deprivation_lsoa AS
-      SELECT trim(lsoa_code) AS lsoa_code, ${literal(edition)} AS edition, ${toDouble("imd_score")} AS imd_score, ${toDouble("imd_rank")}::INTEGER AS imd_rank,
-             ${toDouble("imd_decile")}::INTEGER AS imd_decile, ${toDouble("income_score")} AS income_score,
-             ${toDouble("employment_score")} AS employment_score, ${toDouble("education_score")} AS education_score,
-             ${toDouble("health_score")} AS health_score, ${toDouble("crime_score")} AS crime_score,
-             ${toDouble("barriers_score")} AS barriers_score, ${toDouble("living_environment_score")} AS living_environment_score
-      FROM raw.iod_scores`);
+    const { db } = ctx;
+    const files = await expandFiles(ctx.db, "deprivation", ctx.config.sources.deprivation!.files);
+    const picked = files.map((f, order) => ({ file: f, order, format: pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE), edition: iodEdition(f) }));
+    await db.run(`CREATE OR REPLACE TEMP TABLE _dep_long (lsoa_code VARCHAR, measure VARCHAR, value DOUBLE, file_order INTEGER, edition VARCHAR, _file VARCHAR)`);
+    for (const p of picked) {
+      const measures = measuresOf(p.format);
+      if (!measures.length) continue;
+      await warnDuplicates(ctx, p.format.rawTable, [p.file], "Indices of Deprivation");
+      const values = measures.map(([m, c]) => `(${literal(m)}, ${toDouble(`d.${c}`)})`).join(", ");
+      await db.run(`INSERT INTO _dep_long SELECT d.lsoa_code, v.measure, v.value, ${p.order}, ${literal(p.edition)}, d._file
+        FROM (${lastLineSql(p.format.rawTable, [p.file])}) d, LATERAL (VALUES ${values}) v(measure, value) WHERE v.value IS NOT NULL`);
+    }
+    await reportDisagreements(ctx);
+    const pivot = DEPRIVATION_COLUMNS.map((c) => `max(value) FILTER (WHERE measure = ${literal(c)})`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE _dep_wide AS
+      SELECT lsoa_code, arg_min(edition, file_order) AS edition, ${pivot.map((x, i) => `${x} AS ${DEPRIVATION_COLUMNS[i]}`).join(", ")}
+      FROM (SELECT * FROM _dep_long QUALIFY row_number() OVER (PARTITION BY lsoa_code, measure ORDER BY file_order) = 1)
+      GROUP BY lsoa_code`);
+    // Deciles from national ranks where a file gave ranks only.
+    const derived: string[] = [];
+    for (const [stem] of IOD_DOMAINS) {
+      const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _dep_wide WHERE ${stem}_decile IS NULL AND ${stem}_rank IS NOT NULL`);
+      if (n!.n) derived.push(stem);
+    }
+    const rankBase = `CASE edition ${Object.entries(LSOAS_RANKED).map(([e, n]) => `WHEN ${literal(e)} THEN ${n}`).join(" ")} END`;
+    const col = (c: string) => {
+      const m = /^(.*)_decile$/.exec(c);
+      if (m && derived.includes(m[1]!)) return `coalesce(${c}, ceil(${m[1]}_rank * 10 / ${rankBase}))::INTEGER AS ${c}`;
+      return /_(rank|decile)$/.test(c) ? `${c}::INTEGER AS ${c}` : c;
+    };
+    await db.run(`CREATE OR REPLACE TABLE staging.deprivation_lsoa AS
+      SELECT lsoa_code, edition, ${DEPRIVATION_COLUMNS.map(col).join(", ")} FROM _dep_wide ORDER BY lsoa_code`);
+    if (derived.length) {
+      const from = picked.filter((p) => p.format === onsImdLookupFormat).map((p) => p.file);
+      for (const f of from.length ? from : ["deprivation"]) {
+        await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'iod_decile_derived', $s, $m)`, { s: displayPath(ctx.config, f), m: messages.iodDecileDerived(displayPath(ctx.config, f)) });
+      }
+    }
+    await summarise(ctx, picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file));
   },
 };
+
+/** A measure two files give differently for the same LSOA (first 10 reported, then a count). */
+async function reportDisagreements(ctx: Context): Promise<void> {
+  const rows = await ctx.db.all<{ lsoa_code: string; measure: string; a: number; b: number }>(`
+    SELECT lsoa_code, measure, arg_min(value, file_order) AS a, arg_max(value, file_order) AS b
+    FROM _dep_long GROUP BY 1, 2 HAVING count(DISTINCT value) > 1 ORDER BY 1, 2 LIMIT 10`);
+  for (const r of rows) {
+    await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'iod_disagreement', $s, $m)`, {
+      s: r.lsoa_code,
+      m: messages.iodDisagrees(r.lsoa_code, r.measure, String(r.a), String(r.b)),
+    });
+  }
+}
+
+/** `staging.deprivation_summary` (see the adapter doc). */
+async function summarise(ctx: Context, denominatorFiles: string[]): Promise<void> {
+  const { db } = ctx;
+  const hasPop = Boolean(await db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = 'population_lsoa'`));
+  const weights = denominatorFiles.length
+    ? `SELECT lsoa_code, TRY_CAST(replace(trim(total), ',', '') AS DOUBLE) AS population, 'IoD File 6' AS weight_source FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denominatorFiles)})`
+    : hasPop
+      ? `SELECT lsoa_code, sum(population) AS population, 'staging.population_lsoa ' || max(year) AS weight_source FROM staging.population_lsoa
+         WHERE year = (SELECT max(year) FROM staging.population_lsoa) GROUP BY 1`
+      : undefined;
+  await db.run(`CREATE OR REPLACE TABLE staging.deprivation_summary (area_code VARCHAR, area_type VARCHAR, edition VARCHAR, domain VARCHAR,
+    lsoas INTEGER, population DOUBLE, avg_score DOUBLE, avg_rank DOUBLE, most_deprived_decile_share DOUBLE, weight_source VARCHAR)`);
+  if (!weights) return;
+  const parts = IOD_DOMAINS.map(([stem]) => {
+    const score = SCORE_COLUMNS[stem]!;
+    return `SELECT m.area_code, m.area_type, any_value(d.edition) AS edition, ${literal(stem)} AS domain, count(*)::INTEGER AS lsoas, sum(w.population) AS population,
+             sum(d.${score} * w.population) / nullif(sum(w.population) FILTER (WHERE d.${score} IS NOT NULL), 0) AS avg_score,
+             sum(d.${stem}_rank * w.population) / nullif(sum(w.population) FILTER (WHERE d.${stem}_rank IS NOT NULL), 0) AS avg_rank,
+             coalesce(sum(w.population) FILTER (WHERE d.${stem}_decile = 1), 0) / nullif(sum(w.population) FILTER (WHERE d.${stem}_decile IS NOT NULL), 0) AS most_deprived_decile_share,
+             any_value(w.weight_source) AS weight_source
+      FROM ref.area_members m JOIN staging.deprivation_lsoa d USING (lsoa_code) JOIN w USING (lsoa_code)
+      WHERE d.${stem}_rank IS NOT NULL OR d.${score} IS NOT NULL
+      GROUP BY m.area_code, m.area_type`;
+  });
+  await db.run(`INSERT INTO staging.deprivation_summary WITH w AS (${weights}) ${parts.join("\nUNION ALL\n")} ORDER BY 1, 4`);
+}
+
+const toDouble = (c: string) => `TRY_CAST(replace(replace(trim(${c}), ',', ''), '%', '') AS DOUBLE)`;

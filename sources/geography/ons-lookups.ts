@@ -1,11 +1,21 @@
 /**
  * ONS geography lookups: LSOA -> ward -> local authority (best fit), and ward -> authority ->
- * region -> country. Columns are matched by pattern (`WD24CD`, `LSOA21CD`...) because ONS
- * headers carry the vintage year; the ward vintage must match the build's declared one.
+ * (county, blank for unitary authorities) -> region -> country. Columns are matched by pattern
+ * (`WD24CD`, `LSOA21CD`, `F_LSOA11CD`...) because ONS headers carry the vintage year; FID/ObjectId
+ * columns, first or last, are ignored. The lookup's ward vintage must be the build's declared one,
+ * unless LSOA and declared-vintage ward boundaries are configured: then each LSOA goes to the ward
+ * containing its centroid (a stated best-fit crosswalk, reported in `audit.warnings`).
+ * Optional: the LSOA 2011 -> 2021 change file (`ref.lsoa_changes`), boundary GeoJSON
+ * (`ref.boundaries`), other ONS lookups (`ref.geography_codes`, `ref.geography_links`), and
+ * `geography.authorities` to keep only some authorities' LSOAs from a national lookup.
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
-import { readHeader } from "../files.ts";
+import { displayPath, expandFiles, readHeader } from "../files.ts";
+import { BoundaryIndex, loadBoundaries, readBoundaries } from "./boundaries.ts";
+import { loadAreaLookups } from "./ons-area-lookups.ts";
+import { conformLsoaChanges, lsoaChangesFormat } from "./lsoa-vintage.ts";
+import { conformWardCrosswalk, loadWardCrosswalk } from "./ward-crosswalk.ts";
 import { literal } from "../../pipelines/warehouse.ts";
 import { LocalneedsError, messages } from "../../pipelines/messages.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
@@ -38,7 +48,9 @@ export const wardHierarchyFormat = defineCsvFormat({
     { name: "ward_name", header: /^WD\d{2}NM$/ },
     { name: "lad_code", header: /^LAD\d{2}CD$/, required: true },
     { name: "lad_name", header: /^LAD\d{2}NM$/ },
-    { name: "region_code", header: /^RGN\d{2}CD$/, required: true },
+    { name: "county_code", header: /^CTY\d{2}CD$/, optional: true },
+    { name: "county_name", header: /^CTY\d{2}NM$/, optional: true },
+    { name: "region_code", header: /^RGN\d{2}CD$/ }, // blank for Wales, Scotland and Northern Ireland
     { name: "region_name", header: /^RGN\d{2}NM$/ },
     { name: "country_code", header: /^CTRY\d{2}CD$/, required: true },
     { name: "country_name", header: /^CTRY\d{2}NM$/ },
@@ -58,7 +70,7 @@ export function headerVintage(file: string, family: "WD" | "LSOA" | "LAD"): stri
   return undefined;
 }
 
-/** Geography: builds `ref.areas`, `ref.lsoa_ward` and `ref.area_members`. */
+/** Geography: builds `ref.areas`, `ref.lsoa_ward`, `ref.area_members`, and the optional reference tables. */
 export const geographyAdapter: SourceAdapter = {
   slot: "geography",
   title: "ONS Open Geography Portal lookups",
@@ -67,9 +79,20 @@ export const geographyAdapter: SourceAdapter = {
   async load(ctx): Promise<FileLoad[]> {
     const g = ctx.config.geography;
     const vintage = headerVintage(g.lsoaLookup, "WD");
-    if (vintage !== g.wardVintage) throw new LocalneedsError(messages.wardVintageMismatch(g.lsoaLookup, g.wardVintage, vintage ?? "none"));
+    if (vintage !== g.wardVintage) {
+      // Another ward vintage is usable only with a stated crosswalk: LSOA centroids in the declared wards' boundaries.
+      const wardsVintage = g.wardBoundaries ? boundaryVintage(g.wardBoundaries, "WD") : undefined;
+      if (!(g.lsoaBoundaries && wardsVintage === g.wardVintage)) {
+        throw new LocalneedsError(messages.wardVintageMismatch(g.lsoaLookup, g.wardVintage, vintage ?? "none"));
+      }
+    }
     const loads = await loadCsvFiles(ctx, lsoaWardLookupFormat, [g.lsoaLookup]);
     if (g.hierarchy) loads.push(...(await loadCsvFiles(ctx, wardHierarchyFormat, [g.hierarchy])));
+    if (g.lsoaChanges) loads.push(...(await loadCsvFiles(ctx, lsoaChangesFormat, [g.lsoaChanges])));
+    if (g.lsoaBoundaries) loads.push((await loadBoundaries(ctx, g.lsoaBoundaries, "LSOA")).load);
+    if (g.wardBoundaries) loads.push((await loadBoundaries(ctx, g.wardBoundaries, "WD")).load);
+    if (g.lookups?.length) loads.push(...(await loadAreaLookups(ctx, await expandFiles(ctx.db, "geography.lookups", g.lookups))));
+    loads.push(...(await loadWardCrosswalk(ctx)));
     return loads;
   },
   async conform(ctx) {
@@ -77,12 +100,21 @@ export const geographyAdapter: SourceAdapter = {
     const g = config.geography;
     const lsoaVintage = headerVintage(g.lsoaLookup, "LSOA") ?? "LSOA";
     const ladVintage = headerVintage(g.lsoaLookup, "LAD") ?? "LAD";
+    const lookupWardVintage = headerVintage(g.lsoaLookup, "WD") ?? g.wardVintage;
+    await db.run(`CREATE OR REPLACE TABLE ref.geography_meta AS SELECT $wv AS ward_vintage, $lv AS lsoa_vintage, $av AS lad_vintage, $lw AS lookup_ward_vintage, $f AS lsoa_lookup`, {
+      wv: g.wardVintage, lv: lsoaVintage, av: ladVintage, lw: lookupWardVintage, f: g.lsoaLookup,
+    });
+    const keep = g.authorities?.length ? `WHERE trim(lad_code) IN (${g.authorities.map(literal).join(", ")})` : "";
+    if (g.authorities?.length && !g.authorities.includes(config.parent)) throw new LocalneedsError(messages.parentNotInAuthorities(config.parent, g.authorities));
     await db.run(`CREATE OR REPLACE TABLE ref.lsoa_ward AS
       SELECT DISTINCT trim(lsoa_code) AS lsoa_code, trim(lsoa_name) AS lsoa_name, trim(ward_code) AS ward_code,
              trim(ward_name) AS ward_name, trim(lad_code) AS lad_code, trim(lad_name) AS lad_name
-      FROM raw.geo_lsoa_ward`);
+      FROM raw.geo_lsoa_ward ${keep}`);
     const dup = await db.one<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward GROUP BY 1 HAVING count(*) > 1 LIMIT 1`);
     if (dup) throw new LocalneedsError(messages.lsoaInTwoWards(g.lsoaLookup, dup.lsoa_code));
+    if (lookupWardVintage !== g.wardVintage) await reassignWardsByCentroid(ctx, lookupWardVintage);
+    await conformLsoaChanges(ctx, Boolean(g.lsoaChanges));
+    await conformWardCrosswalk(ctx);
     const hasHierarchy = Boolean(g.hierarchy);
     await db.run(`DELETE FROM ref.areas`);
     await db.run(
@@ -90,25 +122,76 @@ export const geographyAdapter: SourceAdapter = {
        SELECT lsoa_code, coalesce(lsoa_name, lsoa_code), 'lsoa', ward_code, $lv FROM ref.lsoa_ward
        UNION ALL SELECT DISTINCT ward_code, ward_name, 'ward', lad_code, $wv FROM ref.lsoa_ward
        UNION ALL SELECT DISTINCT l.lad_code, l.lad_name, 'authority', ${hasHierarchy ? "h.region_code" : "NULL"}, $av
-         FROM ref.lsoa_ward l ${hasHierarchy ? "LEFT JOIN (SELECT DISTINCT lad_code, region_code FROM raw.geo_ward_hierarchy) h USING (lad_code)" : ""}`,
+         FROM ref.lsoa_ward l ${hasHierarchy ? "LEFT JOIN (SELECT DISTINCT trim(lad_code) AS lad_code, coalesce(nullif(trim(region_code), ''), trim(country_code)) AS region_code FROM raw.geo_ward_hierarchy) h USING (lad_code)" : ""}`,
       { lv: lsoaVintage, wv: g.wardVintage, av: ladVintage },
     );
     if (hasHierarchy) {
-      const rv = g.wardVintage.replace("WD", "RGN");
-      const cv = g.wardVintage.replace("WD", "CTRY");
+      const hv = headerVintage(g.hierarchy!, "WD") ?? g.wardVintage;
+      const rv = hv.replace("WD", "RGN");
+      const cv = hv.replace("WD", "CTRY");
       await db.run(
         `INSERT INTO ref.areas
          SELECT DISTINCT trim(region_code), trim(coalesce(region_name, region_code)), 'region', trim(country_code), $rv FROM raw.geo_ward_hierarchy
            WHERE trim(region_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')
          UNION ALL
          SELECT DISTINCT trim(country_code), trim(coalesce(country_name, country_code)), 'country', NULL, $cv FROM raw.geo_ward_hierarchy
-           WHERE trim(region_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')`,
+           WHERE trim(region_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')
+              OR trim(country_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')`,
         { rv, cv },
       );
     }
+    await checkBoundaryCodes(ctx);
     await buildMemberships(ctx);
   },
 };
+
+/** The vintage (`WD22`, `LSOA11`) of a boundary file's code property. */
+function boundaryVintage(file: string, family: "LSOA" | "WD"): string {
+  return readBoundaries(file, family).vintage;
+}
+
+/**
+ * The lookup's wards are another vintage than the build's: place each LSOA in the declared-vintage
+ * ward containing its centroid (best fit), from the configured boundaries, and say so.
+ */
+async function reassignWardsByCentroid(ctx: Parameters<SourceAdapter["conform"]>[0], lookupWardVintage: string): Promise<void> {
+  const { db, config } = ctx;
+  const g = config.geography;
+  const wards = readBoundaries(g.wardBoundaries!, "WD");
+  const lsoas = readBoundaries(g.lsoaBoundaries!, "LSOA");
+  const index = new BoundaryIndex(wards.areas);
+  const placed = lsoas.areas.map((l) => ({ lsoa_code: l.code, ward: index.locate(l.centroid[0], l.centroid[1]) }));
+  await db.run(`CREATE OR REPLACE TEMP TABLE _lsoa_new_ward (lsoa_code VARCHAR, ward_code VARCHAR, ward_name VARCHAR)`);
+  await db.insertRows("_lsoa_new_ward", ["lsoa_code", "ward_code", "ward_name"], placed.filter((p) => p.ward).map((p) => ({
+    lsoa_code: p.lsoa_code, ward_code: p.ward!.code, ward_name: p.ward!.name ?? p.ward!.code,
+  })));
+  const before = (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ref.lsoa_ward`))!.n;
+  await db.run(`CREATE OR REPLACE TABLE ref.lsoa_ward AS
+    SELECT l.lsoa_code, l.lsoa_name, w.ward_code, w.ward_name, l.lad_code, l.lad_name
+    FROM ref.lsoa_ward l JOIN _lsoa_new_ward w USING (lsoa_code)`);
+  const after = (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ref.lsoa_ward`))!.n;
+  await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'ward_vintage_crosswalk', $s, $m)`, {
+    s: g.wardVintage,
+    m: messages.wardCrosswalkByCentroid(g.wardVintage, lookupWardVintage, displayPath(config, g.lsoaBoundaries!), displayPath(config, g.wardBoundaries!), after, before - after),
+  });
+}
+
+/** Ward boundaries of another vintage than the build's: say whether their codes match the build's wards. */
+async function checkBoundaryCodes(ctx: Parameters<SourceAdapter["conform"]>[0]): Promise<void> {
+  const { db, config } = ctx;
+  const g = config.geography;
+  if (!g.wardBoundaries) return;
+  const r = await db.one<{ vintage: string; n: number; matched: number; missing: number }>(`
+    WITH b AS (SELECT DISTINCT area_code, vintage FROM ref.boundaries WHERE path = $f),
+         w AS (SELECT DISTINCT ward_code FROM ref.lsoa_ward WHERE lad_code IN (SELECT DISTINCT lad_code FROM ref.lsoa_ward WHERE ward_code IN (SELECT area_code FROM b)))
+    SELECT any_value(b.vintage) AS vintage, count(*)::INTEGER AS n, count(*) FILTER (WHERE area_code IN (SELECT ward_code FROM w))::INTEGER AS matched,
+           (SELECT count(*) FROM w WHERE ward_code NOT IN (SELECT area_code FROM b))::INTEGER AS missing FROM b`, { f: g.wardBoundaries });
+  if (!r || r.vintage === g.wardVintage) return;
+  await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'ward_boundaries_vintage', $s, $m)`, {
+    s: r.vintage,
+    m: messages.wardBoundariesOtherVintage(displayPath(config, g.wardBoundaries), r.vintage, g.wardVintage, r.n, r.matched, r.missing),
+  });
+}
 
 /**
  * Localities (groups of wards from the config), rest-of-parent areas, and `ref.area_members`:

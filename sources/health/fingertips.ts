@@ -10,6 +10,7 @@ import { loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { localCountsFormat } from "./local-counts.ts";
+import { reportWardConversion } from "../geography/ward-crosswalk.ts";
 
 const n = (name: string, header: string) => ({ name, header, kind: "number" as const });
 
@@ -41,6 +42,9 @@ export const fingertipsFormat = defineCsvFormat({
     n("denominator", "Denominator"),
     { name: "value_note", header: "Value note" },
     { name: "compared_to_england", header: /^Compared to England/, optional: true },
+    // Named after the parent area type: `Compared to Region ...`, `Compared to Counties & UAs (from Apr 2021) ...`, `Compared to CCGs ...`.
+    { name: "compared_to_parent", header: /^Compared to (?!England|goal)/i, optional: true },
+    { name: "compared_to_goal", header: /^Compared to goal/i, optional: true },
     { name: "time_period_sortable", header: "Time period Sortable", kind: "integer" },
   ],
 });
@@ -61,6 +65,8 @@ export function periodLabelToDate(c: string): string {
 }
 
 const dbl = (c: string) => `TRY_CAST(trim(${c}) AS DOUBLE)`;
+/** Trim spaces and line breaks (names carry a quoted trailing LF). */
+const clean = (c: string) => `trim(${c}, ' ' || chr(9) || chr(10) || chr(13))`;
 
 /** Health adapter: Fingertips exports and local counts. */
 export const healthAdapter: SourceAdapter = {
@@ -84,21 +90,30 @@ export const healthAdapter: SourceAdapter = {
     const h = ctx.config.sources.health!;
     if (h.fingertips) {
       await db.run(`CREATE OR REPLACE TABLE staging.fingertips_values AS
-        SELECT trim(indicator_id) AS indicator_id, trim(indicator_name) AS indicator_name, trim(area_code) AS area_code,
-               trim(area_name) AS area_name, trim(area_type) AS area_type, trim(sex) AS sex, trim(age) AS age,
+        SELECT trim(indicator_id) AS indicator_id, ${clean("indicator_name")} AS indicator_name, trim(area_code) AS area_code,
+               ${clean("area_name")} AS area_name, trim(area_type) AS area_type, trim(sex) AS sex, trim(age) AS age,
                trim(time_period) AS period_label, TRY_CAST(time_period_sortable AS INTEGER) AS period_sortable,
                ${periodLabelToDate("time_period")} AS period_date,
                ${dbl("value")} AS value, ${dbl("lower95")} AS lower95, ${dbl("upper95")} AS upper95,
                ${dbl("lower998")} AS lower998, ${dbl("upper998")} AS upper998,
-               ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note
+               ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note,
+               nullif(trim(compared_to_england), '') AS compared_to_england, nullif(trim(compared_to_parent), '') AS compared_to_parent,
+               nullif(trim(parent_code), '') AS parent_code
         FROM raw.fingertips WHERE coalesce(trim(category_type), '') = ''`);
     }
     if (h.local?.length) {
+      // Ward codes of another vintage go through the crosswalk: shared by weight (population_weighted) or wholly (best_fit).
+      const shared = ctx.config.geography.wardCrosswalk?.method === "population_weighted";
       await db.run(`CREATE OR REPLACE TABLE staging.local_counts AS
-        SELECT m.measure, trim(c.area_code) AS area_code, trim(c.period) AS period_label,
-               TRY_CAST(replace(c.numerator, ',', '') AS DOUBLE) AS numerator, TRY_CAST(replace(c.denominator, ',', '') AS DOUBLE) AS denominator,
-               coalesce(nullif(trim(c.breakdown), ''), 'all') AS breakdown, ${periodLabelToDate("c.period")} AS period_date
-        FROM raw.local_counts c JOIN raw.local_counts_measure m USING (_file)`);
+        SELECT m.measure, coalesce(x.to_code, trim(c.area_code)) AS area_code, trim(c.period) AS period_label,
+               TRY_CAST(replace(c.numerator, ',', '') AS DOUBLE) * coalesce(x.share, 1) AS numerator,
+               TRY_CAST(replace(c.denominator, ',', '') AS DOUBLE) * coalesce(x.share, 1) AS denominator,
+               coalesce(nullif(trim(c.breakdown), ''), 'all') AS breakdown, ${periodLabelToDate("c.period")} AS period_date,
+               trim(c.area_code) AS source_area_code
+        FROM raw.local_counts c JOIN raw.local_counts_measure m USING (_file)
+        LEFT JOIN (SELECT from_code, to_code, ${shared ? "weight" : "1.0"} AS share FROM ref.ward_crosswalk WHERE ${shared ? "true" : "best_fit"}) x
+          ON x.from_code = trim(c.area_code)`);
+      await reportWardConversion(ctx, "local counts", "staging.local_counts", "source_area_code", shared ? "population_weighted" : "best_fit");
     }
   },
 };

@@ -5,10 +5,14 @@
  */
 import path from "node:path";
 import { defineCsvFormat, type ColumnSpec } from "../csv-format.ts";
-import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { fileAttributeTable, loadCsvFiles, pickFormat, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/context.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./iod-denominators.ts";
+import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
+import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
 const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
@@ -39,39 +43,79 @@ export function sapeYear(file: string): number {
 
 /**
  * Population: `staging.population_lsoa(lsoa_code, year, sex, age, age_to, population)`, one row per
- * LSOA, mid-year, sex and age band (`age`..`age_to` inclusive; single years here, 90 = 90-120).
- * Other population adapters (e.g. IoD File 6 broad bands, sex `P`) write the same table.
+ * LSOA, mid-year, sex and age band (`age`..`age_to` inclusive; single years from SAPE, 90 = 90-120;
+ * the broad bands 0-15, 16-59, 60-120 with sex `P` from IoD File 6). The slot takes either kind of
+ * file, recognised by its header; for a year both cover, SAPE wins. An LSOA repeated in a file
+ * (a duplicated line) counts once, from its last line, and is reported. Optionally the European
+ * Standard Population into `ref.esp2013`.
  */
 export const populationAdapter: SourceAdapter = {
   slot: "population",
-  title: "ONS mid-year small-area population estimates",
+  title: "ONS mid-year small-area population estimates; IoD2019 population denominators",
   licence: OGL,
   enabled: (ctx) => Boolean(ctx.config.sources.population),
   async load(ctx) {
-    const files = await expandFiles(ctx.db, "population", ctx.config.sources.population!.files);
-    files.forEach(sapeYear);
-    return loadCsvFiles(ctx, sapeFormat, files);
+    const p = ctx.config.sources.population!;
+    const files = await expandFiles(ctx.db, "population", p.files);
+    const formats = files.map((f) => pickFormat(f, [sapeFormat, iodDenominatorsFormat], "a population file (ONS SAPE or IoD File 6)"));
+    files.forEach((f, i) => (formats[i] === sapeFormat ? sapeYear(f) : denominatorsYear(f)));
+    const loads = [];
+    for (const [i, f] of files.entries()) loads.push(...(await loadCsvFiles(ctx, formats[i]!, [f])));
+    if (p.esp2013) loads.push(...(await loadEsp2013(ctx, p.esp2013)));
+    return loads;
   },
   async conform(ctx) {
     const { db } = ctx;
-    await fileAttributeTable(db, "_sape_year", sapeFormat.rawTable, "year", sapeYear);
-    const unpivot = bySexAge.map((c) => `(${"'" + c.name[0]!.toUpperCase() + "'"}, ${c.name.slice(1)}, replace(${c.name}, ',', '')::DOUBLE)`).join(",\n");
-    await db.run(`CREATE OR REPLACE TABLE staging.population_lsoa AS
-      SELECT trim(p.lsoa_code) AS lsoa_code, y.year, v.sex, v.age::INTEGER AS age,
-             CASE WHEN v.age = 90 THEN 120 ELSE v.age END::INTEGER AS age_to, v.population
-      FROM raw.population_sape p JOIN _sape_year y ON y.f = p._file,
-      LATERAL (VALUES ${unpivot}) v(sex, age, population)`);
-    // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
-    const bad = await db.all<{ lsoa_code: string; year: number }>(`
-      WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
-      SELECT s.lsoa_code, s.year FROM sums s JOIN raw.population_sape p ON trim(p.lsoa_code) = s.lsoa_code
-      JOIN _sape_year y ON y.f = p._file AND y.year = s.year
-      WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 LIMIT 5`);
-    for (const b of bad) {
-      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'population_total_mismatch', $s, $m)`, {
-        s: b.lsoa_code,
-        m: messages.populationTotalMismatch(b.lsoa_code, b.year),
-      });
+    const p = ctx.config.sources.population!;
+    const files = await expandFiles(ctx.db, "population", p.files);
+    const sapeFiles = files.filter((f) => pickFormat(f, [sapeFormat, iodDenominatorsFormat], "population") === sapeFormat);
+    const denFiles = files.filter((f) => !sapeFiles.includes(f));
+    await db.run(`CREATE OR REPLACE TABLE staging.population_lsoa (lsoa_code VARCHAR, year INTEGER, sex VARCHAR, age INTEGER, age_to INTEGER, population DOUBLE)`);
+    if (sapeFiles.length) {
+      await fileAttributeTable(db, "_sape_year", sapeFormat.rawTable, "year", sapeYear);
+      await warnDuplicates(ctx, sapeFormat.rawTable, sapeFiles, "population (SAPE)");
+      const unpivot = bySexAge.map((c) => `(${"'" + c.name[0]!.toUpperCase() + "'"}, ${c.name.slice(1)}, replace(${c.name}, ',', '')::DOUBLE)`).join(",\n");
+      await db.run(`INSERT INTO staging.population_lsoa
+        SELECT p.lsoa_code, y.year, v.sex, v.age::INTEGER AS age,
+               CASE WHEN v.age = 90 THEN 120 ELSE v.age END::INTEGER AS age_to, v.population
+        FROM (${lastLineSql(sapeFormat.rawTable, sapeFiles)}) p JOIN _sape_year y ON y.f = p._file,
+        LATERAL (VALUES ${unpivot}) v(sex, age, population)`);
+      // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
+      const bad = await db.all<{ lsoa_code: string; year: number }>(`
+        WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
+        SELECT s.lsoa_code, s.year FROM sums s JOIN raw.population_sape p ON trim(p.lsoa_code) = s.lsoa_code
+        JOIN _sape_year y ON y.f = p._file AND y.year = s.year
+        WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 LIMIT 5`);
+      for (const b of bad) {
+        await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'population_total_mismatch', $s, $m)`, {
+          s: b.lsoa_code,
+          m: messages.populationTotalMismatch(b.lsoa_code, b.year),
+        });
+      }
     }
+    if (denFiles.length) await conformDenominators(ctx, denFiles);
+    if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
 };
+
+/** IoD File 6 -> broad bands in `staging.population_lsoa`, for years no SAPE file covers. */
+async function conformDenominators(ctx: Context, files: readonly string[]): Promise<void> {
+  const { db } = ctx;
+  await fileAttributeTable(db, "_den_year", iodDenominatorsFormat.rawTable, "year", denominatorsYear);
+  await warnDuplicates(ctx, iodDenominatorsFormat.rawTable, files, "population (IoD File 6)");
+  const bands = DENOMINATOR_BANDS.map(([c, a, b]) => `(${a}, ${b}, TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE))`).join(", ");
+  await db.run(`INSERT INTO staging.population_lsoa
+    SELECT d.lsoa_code, y.year, 'P', v.age, v.age_to, v.population
+    FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file,
+    LATERAL (VALUES ${bands}) v(age, age_to, population)
+    WHERE y.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`);
+  const bad = await db.all<{ lsoa_code: string; year: number }>(`
+    SELECT d.lsoa_code, y.year FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file
+    WHERE abs(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) - (${DENOMINATOR_BANDS.map(([c]) => `TRY_CAST(replace(trim(d.${c}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 LIMIT 5`);
+  for (const b of bad) {
+    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'population_total_mismatch', $s, $m)`, {
+      s: b.lsoa_code,
+      m: messages.populationTotalMismatch(b.lsoa_code, b.year),
+    });
+  }
+}

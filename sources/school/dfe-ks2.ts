@@ -2,15 +2,21 @@
  * DfE KS2 performance tables (`YYYY-YYYY_<LA>_ks2final.csv`): columns drift every year, so
  * only the ones we use are declared. Row types: 1 mainstream, 2 special, 3 LA total, 4/5
  * England. Markers (`SUPP`, `NA`, `NEW`, `LOWCOV`, blank, a single space) are coded missing
- * values; percentages are text like `72%`. Schools are placed in wards through a Get
- * Information About Schools extract (Windows-1252, `AdministrativeWard (code)`).
+ * values; percentages are text like `72%`; closed and new schools have short rows (null padded).
+ * Schools are placed in wards through a supplied URN -> ward lookup or the Get Information About
+ * Schools extract's `AdministrativeWard (code)`; URNs are chained across academy conversions
+ * through the GIAS links file (`gias-links.ts`).
  */
 import path from "node:path";
 import { defineCsvFormat } from "../csv-format.ts";
-import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { fileAttributeTable, loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
+import { conformLinks, giasLinksFormat } from "./gias-links.ts";
+import { conformFsm, eesFsmFormat } from "./ees-fsm.ts";
+import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
 /** DfE coded missing values seen in KS2 and EES files. */
 export const DFE_MARKERS = ["SUPP", "NA", "NEW", "LOWCOV", "NE", "NP", "x", "c", "z", ":", "low", "u", "#DIV/0!"] as const;
@@ -31,29 +37,58 @@ export const ks2Format = defineCsvFormat({
     { name: "telig", header: "TELIG", kind: "integer", markers: DFE_MARKERS },
     { name: "belig", header: "BELIG", kind: "integer", markers: DFE_MARKERS, optional: true },
     { name: "gelig", header: "GELIG", kind: "integer", markers: DFE_MARKERS, optional: true },
+    { name: "totpups", header: "TOTPUPS", kind: "integer" as const, markers: DFE_MARKERS, optional: true },
+    { name: "readprog", header: "READPROG", kind: "number" as const, markers: DFE_MARKERS, optional: true },
+    { name: "writprog", header: "WRITPROG", kind: "number" as const, markers: DFE_MARKERS, optional: true },
+    { name: "matprog", header: "MATPROG", kind: "number" as const, markers: DFE_MARKERS, optional: true },
     pct("ptrwm_exp", "PTRWM_EXP"),
     pct("ptrwm_exp_b", "PTRWM_EXP_B"),
     pct("ptrwm_exp_g", "PTRWM_EXP_G"),
   ],
 });
 
-/** GIAS "download selected fields" extract (the columns we use). */
+/**
+ * GIAS "download selected fields" extract (the columns we use; which columns a download has is
+ * the user's choice, so only URN, LA and name are required). Windows-1252 or UTF-8 (detected),
+ * every field quoted but URN, dates `dd-mm-yyyy`.
+ */
 export const giasFormat = defineCsvFormat({
   id: "dfe_gias_extract",
   title: "a Get Information About Schools extract",
   rawTable: "raw.gias",
   grain: "one row per establishment",
-  encoding: "windows-1252",
+  encoding: "auto",
   columns: [
-    { name: "urn", header: "URN", required: true },
+    { name: "urn", header: "URN", kind: "integer", required: true },
     { name: "la_code", header: "LA (code)" },
     { name: "name", header: "EstablishmentName" },
+    { name: "establishment_number", header: "EstablishmentNumber", optional: true },
+    { name: "type_group", header: "EstablishmentTypeGroup (name)", optional: true },
     { name: "phase", header: "PhaseOfEducation (name)", optional: true },
-    { name: "ward_code", header: "AdministrativeWard (code)" },
+    { name: "ward_code", header: "AdministrativeWard (code)", optional: true },
+    { name: "ward_name", header: "AdministrativeWard (name)", optional: true },
+    { name: "district_name", header: "DistrictAdministrative (name)", optional: true },
+    { name: "percentage_fsm", header: "PercentageFSM", kind: "number", optional: true, markers: DFE_MARKERS },
     { name: "postcode", header: "Postcode", optional: true },
+    { name: "easting", header: "Easting", kind: "number", optional: true },
+    { name: "northing", header: "Northing", kind: "number", optional: true },
+    { name: "open_date", header: "OpenDate", kind: "date_dmy", optional: true },
+    { name: "close_date", header: "CloseDate", kind: "date_dmy", optional: true },
   ],
 });
-registerFormats(ks2Format, giasFormat);
+
+/** A supplied school -> ward lookup: `URN` and a ward code column (`WD24CD` or `ward_code`). */
+export const schoolWardLookupFormat = defineCsvFormat({
+  id: "school_ward_lookup",
+  title: "a school to ward lookup (URN, ward code)",
+  rawTable: "raw.school_wards",
+  grain: "one row per school",
+  columns: [
+    { name: "urn", header: "URN", kind: "integer", required: true },
+    { name: "ward_code", header: /^(WD\d{2}CD|ward_code)$/i, required: true },
+  ],
+});
+registerFormats(ks2Format, giasFormat, schoolWardLookupFormat);
 
 /** Academic year label (`2023/24`) from a KS2 file name (`2023-2024_999_ks2final.csv`). */
 export function ks2AcademicYear(file: string): string {
@@ -65,25 +100,54 @@ export function ks2AcademicYear(file: string): string {
 const pctSql = (c: string) => `TRY_CAST(replace(trim(${c}), '%', '') AS DOUBLE)`;
 const intSql = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS INTEGER)`;
 
-/** School adapter. `staging.ks2_results`: one row per school (or LA/England total), academic year and sex breakdown. */
+/**
+ * School adapter. `staging.schools`: one row per establishment in the GIAS extract (ward from its
+ * `AdministrativeWard (code)` or the supplied ward lookup, which wins). `staging.ks2_results`: one
+ * row per school (or LA/England total), academic year and sex breakdown, with the school's current
+ * URN through the GIAS links (`current_urn`) and its ward (own URN's, else the current URN's).
+ * `staging.school_urn_chain` and `staging.fsm` when links and FSM files are given.
+ */
 export const schoolAdapter: SourceAdapter = {
   slot: "school",
-  title: "DfE KS2 performance tables and Get Information About Schools",
+  title: "DfE KS2 performance tables, Get Information About Schools, and Explore Education Statistics",
   licence: OGL,
   enabled: (ctx) => Boolean(ctx.config.sources.school),
   async load(ctx) {
     const s = ctx.config.sources.school!;
-    const ks2 = await expandFiles(ctx.db, "school.ks2", s.ks2);
-    ks2.forEach(ks2AcademicYear);
-    const loads = await loadCsvFiles(ctx, ks2Format, ks2);
-    loads.push(...(await loadCsvFiles(ctx, giasFormat, [s.establishments])));
+    const loads: FileLoad[] = [];
+    if (s.ks2?.length) {
+      const ks2 = await expandFiles(ctx.db, "school.ks2", s.ks2);
+      ks2.forEach(ks2AcademicYear);
+      loads.push(...(await loadCsvFiles(ctx, ks2Format, ks2)));
+    }
+    if (s.establishments) loads.push(...(await loadCsvFiles(ctx, giasFormat, [s.establishments])));
+    if (s.wardLookup) loads.push(...(await loadCsvFiles(ctx, schoolWardLookupFormat, [s.wardLookup])));
+    if (s.links) loads.push(...(await loadCsvFiles(ctx, giasLinksFormat, [s.links])));
+    if (s.fsm?.length) loads.push(...(await loadCsvFiles(ctx, eesFsmFormat, await expandFiles(ctx.db, "school.fsm", s.fsm))));
     return loads;
   },
   async conform(ctx) {
     const { db } = ctx;
-    await fileAttributeTable(db, "_ks2_year", ks2Format.rawTable, "academic_year", ks2AcademicYear);
+    const s = ctx.config.sources.school!;
+    if (s.links) await conformLinks(ctx);
+    else await db.run(`CREATE OR REPLACE TABLE staging.school_urn_chain (urn VARCHAR, current_urn VARCHAR, steps INTEGER)`);
+    if (s.fsm?.length) await conformFsm(ctx);
+    const lookup = s.wardLookup ? `(${lastLineSql(schoolWardLookupFormat.rawTable, [s.wardLookup], "urn")})` : `(SELECT NULL::VARCHAR AS urn, NULL::VARCHAR AS ward_code)`;
+    if (s.wardLookup) await warnDuplicates(ctx, schoolWardLookupFormat.rawTable, [s.wardLookup], "school ward lookup", "urn");
     await db.run(`CREATE OR REPLACE TABLE staging.schools AS
-      SELECT DISTINCT trim(urn) AS urn, trim(name) AS name, trim(la_code) AS la_code, nullif(trim(ward_code), '') AS ward_code FROM raw.gias`);
+      WITH gias AS (${s.establishments ? `SELECT * FROM (${lastLineSql(giasFormat.rawTable, [s.establishments], "urn")})` : "SELECT NULL::VARCHAR AS urn, NULL::VARCHAR AS name, NULL::VARCHAR AS la_code, NULL::VARCHAR AS ward_code, NULL::VARCHAR AS phase WHERE false"}),
+           lk AS (SELECT trim(urn) AS urn, trim(ward_code) AS ward_code FROM ${lookup} WHERE urn IS NOT NULL)
+      SELECT coalesce(g.urn, lk.urn) AS urn, trim(g.name) AS name, trim(g.la_code) AS la_code,
+             ${declaredWardSql("coalesce(lk.ward_code, nullif(trim(g.ward_code), ''))")} AS ward_code, nullif(trim(g.phase), '') AS phase,
+             coalesce(lk.ward_code, nullif(trim(g.ward_code), '')) AS source_ward_code
+      FROM gias g FULL JOIN lk ON lk.urn = g.urn`);
+    await reportWardConversion(ctx, "schools", "staging.schools", "source_ward_code", "best_fit");
+    const noWard = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.schools WHERE ward_code IS NULL`);
+    if (noWard!.n && (s.establishments || s.wardLookup)) {
+      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'school_no_ward', NULL, $m)`, { m: messages.schoolWardUnknown(noWard!.n) });
+    }
+    if (!s.ks2?.length) return;
+    await fileAttributeTable(db, "_ks2_year", ks2Format.rawTable, "academic_year", ks2AcademicYear);
     // Pupils meeting the expected standard = round(eligible x percent); breakdowns all/boys/girls.
     await db.run(`CREATE OR REPLACE TABLE staging.ks2_results AS
       WITH rows AS (
@@ -97,9 +161,14 @@ export const schoolAdapter: SourceAdapter = {
         UNION ALL SELECT academic_year, rectype, urn, school_name, 'boys', belig, p_boys, s_boys FROM rows
         UNION ALL SELECT academic_year, rectype, urn, school_name, 'girls', gelig, p_girls, s_girls FROM rows
       )
-      SELECT l.academic_year, make_date(left(l.academic_year, 4)::INTEGER, 9, 1) AS period_date, l.rectype, l.urn, l.school_name, s.ward_code, l.breakdown, l.eligible, l.pct,
+      SELECT l.academic_year, make_date(left(l.academic_year, 4)::INTEGER, 9, 1) AS period_date, l.rectype, l.urn, l.school_name,
+             coalesce(s.ward_code, cs.ward_code) AS ward_code, l.breakdown, l.eligible, l.pct,
              CASE WHEN l.pct IS NOT NULL AND l.eligible IS NOT NULL THEN round(l.eligible * l.pct / 100) END AS meeting,
-             CASE WHEN l.pct IS NULL THEN coalesce(nullif(trim(l.raw_value), ''), 'blank') END AS status
-      FROM long l LEFT JOIN staging.schools s ON s.urn = l.urn`);
+             CASE WHEN l.pct IS NULL THEN coalesce(nullif(trim(l.raw_value), ''), 'blank') END AS status,
+             coalesce(c.current_urn, l.urn) AS current_urn
+      FROM long l
+      LEFT JOIN staging.schools s ON s.urn = l.urn
+      LEFT JOIN staging.school_urn_chain c ON c.urn = l.urn
+      LEFT JOIN staging.schools cs ON cs.urn = c.current_urn`);
   },
 };

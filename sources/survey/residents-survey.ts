@@ -14,6 +14,7 @@ import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/messages.ts";
 import { literal } from "../../pipelines/warehouse.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
+import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
 const questionSchema = z.object({
   id: z.string().regex(/^[a-z0-9_]+$/),
@@ -100,9 +101,11 @@ export const surveyAdapter: SourceAdapter = {
     await db.run(`CREATE OR REPLACE TABLE staging.survey_respondents AS
       SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id,
              coalesce(try_strptime(trim(fieldwork_date), '%Y-%m-%d'), try_strptime(trim(fieldwork_date), '%d/%m/%Y'))::DATE AS fieldwork_date,
-             trim(ward_code) AS ward_code, trim(stratum) AS stratum, replace(design_weight, ',', '')::DOUBLE AS weight,
-             coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band
+             ${declaredWardSql("trim(ward_code)")} AS ward_code, trim(stratum) AS stratum, replace(design_weight, ',', '')::DOUBLE AS weight,
+             coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band,
+             trim(ward_code) AS source_ward_code
       FROM raw.survey_responses`);
+    await reportWardConversion(ctx, "residents survey", "staging.survey_respondents", "source_ward_code", "best_fit");
     const unions = codebook.questions
       .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM raw.survey_responses`)
       .join("\nUNION ALL ");

@@ -1,0 +1,47 @@
+/**
+ * police.uk files as snapshots: police.uk re-issues monthly files (outcomes get updated), so an
+ * analyst can end up with two files for the same month and force. Each month and force is
+ * counted from one file only: the newest (last modified), or when equally new the one listed
+ * later in the config. The rows of the file it replaces stay in `raw.*` and `audit.loads` (they
+ * were read) but are not staged, and the replacement is reported in `audit.warnings`.
+ */
+import type { Context } from "../../pipelines/context.ts";
+import { messages } from "../../pipelines/messages.ts";
+import { displayPath, fileMtime } from "../files.ts";
+
+/** Record the files of one kind in `raw.police_files(_file, kind, mtime, list_order)`. */
+export async function recordPoliceFiles(ctx: Pick<Context, "db">, kind: string, files: readonly string[]): Promise<void> {
+  await ctx.db.run(`CREATE TABLE IF NOT EXISTS raw.police_files (_file VARCHAR, kind VARCHAR, mtime TIMESTAMP, list_order INTEGER)`);
+  await ctx.db.run(`DELETE FROM raw.police_files WHERE kind = $k`, { k: kind });
+  await ctx.db.insertRows("raw.police_files", ["_file", "kind", "mtime", "list_order"], files.map((f, i) => ({
+    _file: f, kind, mtime: fileMtime(f).toISOString(), list_order: i,
+  })));
+}
+
+/**
+ * Decide which file counts for each month and force of one kind. `rowsSql` selects
+ * `(_file, month, force)` for every row of the kind's raw table. Creates the temp table
+ * `_superseded_<kind>(_file, month, force, kept, rows)` of the pairs not to stage, and warns for each.
+ */
+export async function resolveReissues(ctx: Context, kind: string, rowsSql: string, label: string): Promise<void> {
+  const { db } = ctx;
+  const table = `_superseded_${kind}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    WITH keys AS (SELECT _file, month, force, count(*)::INTEGER AS rows FROM (${rowsSql}) GROUP BY ALL),
+         ranked AS (
+           SELECT k._file, k.month, k.force, k.rows, row_number() OVER w AS rn, first_value(k._file) OVER w AS kept
+           FROM keys k JOIN raw.police_files f ON f._file = k._file AND f.kind = $k
+           WINDOW w AS (PARTITION BY k.month, k.force ORDER BY f.mtime DESC, f.list_order DESC))
+    SELECT _file, month, force, kept, rows FROM ranked WHERE rn > 1`, { k: kind });
+  const dropped = await db.all<{ _file: string; month: string; force: string; kept: string; rows: number }>(`SELECT * FROM ${table} ORDER BY month, force, _file`);
+  for (const d of dropped) {
+    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'police_file_replaced', $s, $m)`, {
+      s: `${d.month} ${d.force}`,
+      m: messages.crimeFileReplaced(label, d.month, d.force, displayPath(ctx.config, d.kept), displayPath(ctx.config, d._file), d.rows),
+    });
+  }
+}
+
+/** SQL condition: row `alias` (with `_file`) of month/force expressions is in a superseded file. */
+export const supersededSql = (kind: string, alias: string, month: string, force: string) =>
+  `EXISTS (SELECT 1 FROM _superseded_${kind} x WHERE x._file = ${alias}._file AND x.month = ${month} AND x.force = ${force})`;

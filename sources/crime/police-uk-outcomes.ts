@@ -1,0 +1,61 @@
+/**
+ * police.uk outcomes files (`YYYY-MM-<force>-outcomes.csv`): one row per outcome recorded in the
+ * month, for crimes of that month or earlier ones (join to street crime on Crime ID across
+ * months). No ASB (it has no Crime IDs). The no-location marker is `No location` (lowercase l)
+ * and street names are upper case here. Grain of `staging.crime_outcomes`: one row per outcome
+ * line; `placement` says how it was placed: `lsoa` (in a build LSOA), `no_location`, or
+ * `outside_area` (an LSOA of another authority or nation). `crime_month` is the month of the
+ * street-level crime with the same ID in the loaded street files, wherever it was (else NULL).
+ */
+import type { Context } from "../../pipelines/context.ts";
+import { defineCsvFormat } from "../csv-format.ts";
+import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
+import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
+import { recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+
+/** police.uk outcomes CSV (10 columns). */
+export const policeOutcomesFormat = defineCsvFormat({
+  id: "police_uk_outcomes",
+  title: "a police.uk outcomes file",
+  rawTable: "raw.police_outcomes",
+  grain: "one row per line of the police.uk outcomes files",
+  columns: [
+    { name: "crime_id", header: "Crime ID", required: true },
+    { name: "month", header: "Month", kind: "month", required: true },
+    { name: "reported_by", header: "Reported by" },
+    { name: "falls_within", header: "Falls within", required: true },
+    { name: "longitude", header: "Longitude", kind: "number" },
+    { name: "latitude", header: "Latitude", kind: "number" },
+    { name: "location", header: "Location" },
+    { name: "lsoa_code", header: "LSOA code" },
+    { name: "lsoa_name", header: "LSOA name" },
+    { name: "outcome_type", header: "Outcome type", required: true },
+  ],
+});
+registerFormats(policeOutcomesFormat);
+
+/** Load outcomes files into `raw.police_outcomes`. */
+export async function loadOutcomes(ctx: Context, files: readonly string[]): Promise<FileLoad[]> {
+  await recordPoliceFiles(ctx, "outcomes", files);
+  return loadCsvFiles(ctx, policeOutcomesFormat, files);
+}
+
+/** Stage outcomes into `staging.crime_outcomes` (see module doc). */
+export async function conformOutcomes(ctx: Context): Promise<void> {
+  const { db } = ctx;
+  await resolveReissues(ctx, "outcomes", `SELECT _file, trim(month) AS month, trim(falls_within) AS force FROM raw.police_outcomes`, "outcomes");
+  await placeLsoaCodes(ctx, "police_outcomes", "raw.police_outcomes", "police.uk outcomes");
+  await db.run(`CREATE OR REPLACE TABLE staging.crime_outcomes AS
+    WITH crimes AS (SELECT trim(crime_id) AS crime_id, min(strptime(trim(month), '%Y-%m'))::DATE AS crime_month FROM raw.police_street
+                    WHERE nullif(trim(crime_id), '') IS NOT NULL GROUP BY 1)
+    SELECT trim(r.crime_id) AS crime_id, strptime(trim(r.month), '%Y-%m')::DATE AS outcome_month, c.crime_month,
+           trim(r.falls_within) AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim(r.outcome_type) AS outcome_type,
+           CASE WHEN nullif(trim(r.lsoa_code), '') IS NULL THEN 'no_location' WHEN w.lsoa_code IS NULL THEN 'outside_area' ELSE 'lsoa' END AS placement,
+           nullif(trim(r.lsoa_code), '') AS source_lsoa_code, r._file, r._line
+    FROM raw.police_outcomes r
+    LEFT JOIN _lsoa_map_police_outcomes m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
+    LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = m.lsoa_code
+    LEFT JOIN crimes c ON c.crime_id = trim(r.crime_id)
+    WHERE NOT ${supersededSql("outcomes", "r", "trim(r.month)", "trim(r.falls_within)")}
+    ORDER BY r._file, r._line`);
+}

@@ -1,0 +1,124 @@
+/**
+ * police.uk stop and search (`YYYY-MM-<force>-stop-and-search.csv`). There is no LSOA column,
+ * and the columns run Latitude, Longitude (the reverse of the street files): each search is
+ * placed by point in polygon, in JS, against the configured LSOA boundaries (then LSOA -> ward
+ * through the lookup) or, without them, the ward boundaries. Searches with no coordinates, or
+ * outside every polygon (a Kent search can sit in Northern Ireland), are counted, not placed.
+ * Dates are ISO 8601 with an offset (`+01:00` in summer) and are stored in UTC.
+ * Grain of `staging.stop_search`: one row per search line; `placement` is `lsoa_boundary`,
+ * `ward_boundary`, `no_location`, `outside_boundaries` or `no_boundaries`.
+ */
+import path from "node:path";
+import type { Context } from "../../pipelines/context.ts";
+import { messages } from "../../pipelines/messages.ts";
+import { defineCsvFormat } from "../csv-format.ts";
+import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
+import { BoundaryIndex, readBoundaries } from "../geography/boundaries.ts";
+import { displayPath } from "../files.ts";
+import { recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+
+const bool = (name: string, header: string) => ({ name, header, values: ["True", "False", "true", "false", "TRUE", "FALSE"] });
+
+/** police.uk stop-and-search CSV (15 columns). */
+export const policeStopSearchFormat = defineCsvFormat({
+  id: "police_uk_stop_search",
+  title: "a police.uk stop and search file",
+  rawTable: "raw.police_stop_search",
+  grain: "one row per line of the police.uk stop-and-search files",
+  columns: [
+    { name: "type", header: "Type", required: true },
+    { name: "date", header: "Date", kind: "datetime_iso", required: true },
+    bool("part_of_operation", "Part of a policing operation"),
+    { name: "policing_operation", header: "Policing operation" },
+    { name: "latitude", header: "Latitude", kind: "number" },
+    { name: "longitude", header: "Longitude", kind: "number" },
+    { name: "gender", header: "Gender" },
+    { name: "age_range", header: "Age range" },
+    { name: "self_defined_ethnicity", header: "Self-defined ethnicity" },
+    { name: "officer_defined_ethnicity", header: "Officer-defined ethnicity" },
+    { name: "legislation", header: "Legislation" },
+    { name: "object_of_search", header: "Object of search" },
+    { name: "outcome", header: "Outcome" },
+    bool("outcome_linked", "Outcome linked to object of search"),
+    bool("removal_of_clothing", "Removal of more than just outer clothing"),
+  ],
+});
+registerFormats(policeStopSearchFormat);
+
+/** The force of a stop-and-search file from its name (`2019-01-kent-stop-and-search.csv` -> `kent`), or null. */
+export function stopSearchForce(file: string): string | null {
+  return /^\d{4}-\d{2}-(.+?)-stop-and-search/.exec(path.basename(file))?.[1] ?? null;
+}
+
+/** Load stop-and-search files into `raw.police_stop_search`. */
+export async function loadStopSearch(ctx: Context, files: readonly string[]): Promise<FileLoad[]> {
+  await recordPoliceFiles(ctx, "stop_search", files);
+  const loads = await loadCsvFiles(ctx, policeStopSearchFormat, files);
+  await ctx.db.run(`CREATE OR REPLACE TABLE raw.police_stop_search_force (_file VARCHAR, force VARCHAR)`);
+  await ctx.db.insertRows("raw.police_stop_search_force", ["_file", "force"], files.map((f) => ({ _file: f, force: stopSearchForce(f) ?? f })));
+  return loads;
+}
+
+const boolSql = (c: string) => `CASE lower(trim(${c})) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+
+/** Place searches in areas and stage them into `staging.stop_search` (see module doc). */
+export async function conformStopSearch(ctx: Context): Promise<void> {
+  const { db, config } = ctx;
+  const g = config.geography;
+  const monthSql = `strftime(TRY_CAST(trim(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m')`;
+  await resolveReissues(
+    ctx,
+    "stop_search",
+    `SELECT r._file, ${monthSql} AS month, f.force FROM raw.police_stop_search r JOIN raw.police_stop_search_force f USING (_file)`,
+    "stop and search",
+  );
+  // Point in polygon, in JS.
+  const boundaryFile = g.lsoaBoundaries ?? g.wardBoundaries;
+  const index = boundaryFile ? new BoundaryIndex(readBoundaries(boundaryFile, g.lsoaBoundaries ? "LSOA" : "WD").areas) : undefined;
+  const points = await db.all<{ _file: string; _line: string; lat: number | null; lon: number | null }>(
+    `SELECT _file, _line, TRY_CAST(trim(latitude) AS DOUBLE) AS lat, TRY_CAST(trim(longitude) AS DOUBLE) AS lon FROM raw.police_stop_search`,
+  );
+  const placed = points.map((p) => {
+    if (p.lat === null || p.lon === null) return { _file: p._file, _line: Number(p._line), code: null, placement: "no_location" };
+    if (!index) return { _file: p._file, _line: Number(p._line), code: null, placement: "no_boundaries" };
+    const hit = index.locate(p.lon, p.lat);
+    return { _file: p._file, _line: Number(p._line), code: hit?.code ?? null, placement: hit ? (g.lsoaBoundaries ? "lsoa_boundary" : "ward_boundary") : "outside_boundaries" };
+  });
+  await db.run(`CREATE OR REPLACE TEMP TABLE _ss_place (_file VARCHAR, _line BIGINT, code VARCHAR, placement VARCHAR)`);
+  await db.insertRows("_ss_place", ["_file", "_line", "code", "placement"], placed);
+  const byLsoa = Boolean(g.lsoaBoundaries);
+  await db.run(`CREATE OR REPLACE TABLE staging.stop_search AS
+    SELECT trim(r.type) AS type, (TRY_CAST(trim(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS searched_at_utc,
+           strptime(${monthSql}, '%Y-%m')::DATE AS month, f.force,
+           coalesce(${boolSql("r.part_of_operation")}, false) AS part_of_operation, nullif(trim(r.policing_operation), '') AS policing_operation,
+           TRY_CAST(trim(r.latitude) AS DOUBLE) AS latitude, TRY_CAST(trim(r.longitude) AS DOUBLE) AS longitude,
+           nullif(trim(r.gender), '') AS gender, nullif(trim(r.age_range), '') AS age_range,
+           nullif(trim(r.self_defined_ethnicity), '') AS self_defined_ethnicity, nullif(trim(r.officer_defined_ethnicity), '') AS officer_defined_ethnicity,
+           nullif(trim(r.legislation), '') AS legislation, nullif(trim(r.object_of_search), '') AS object_of_search, nullif(trim(r.outcome), '') AS outcome,
+           ${boolSql("r.outcome_linked")} AS outcome_linked, ${boolSql("r.removal_of_clothing")} AS removal_of_clothing,
+           ${byLsoa ? "p.code" : "NULL::VARCHAR"} AS lsoa_code,
+           ${byLsoa ? "w.ward_code" : "p.code"} AS ward_code,
+           ${byLsoa ? "w.lad_code" : "(SELECT any_value(lad_code) FROM ref.lsoa_ward x WHERE x.ward_code = p.code)"} AS lad_code,
+           p.placement, r._file, r._line
+    FROM raw.police_stop_search r
+    JOIN raw.police_stop_search_force f USING (_file)
+    JOIN _ss_place p ON p._file = r._file AND p._line = r._line
+    ${byLsoa ? "LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = p.code" : ""}
+    WHERE NOT ${supersededSql("stop_search", "r", monthSql, "f.force")}
+    ORDER BY r._file, r._line`);
+  if (!index) {
+    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'stop_search_not_placed', NULL, $m)`, { m: messages.stopSearchNoBoundaries() });
+    return;
+  }
+  const perFile = await db.all<{ _file: string; outside: number; none: number; total: number }>(
+    `SELECT _file, count(*) FILTER (WHERE placement = 'outside_boundaries')::INTEGER AS outside, count(*) FILTER (WHERE placement = 'no_location')::INTEGER AS none,
+            count(*)::INTEGER AS total FROM staging.stop_search GROUP BY 1 ORDER BY 1`,
+  );
+  for (const f of perFile) {
+    if (f.outside + f.none === 0) continue;
+    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'stop_search_unplaced', $s, $m)`, {
+      s: displayPath(config, f._file),
+      m: messages.stopSearchUnplaced(displayPath(config, f._file), f.outside, f.none, f.total, displayPath(config, boundaryFile!)),
+    });
+  }
+}

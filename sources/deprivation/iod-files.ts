@@ -1,0 +1,69 @@
+/**
+ * The published English Indices of Deprivation CSVs other than the scores file: File 1 (IMD rank
+ * and decile, no score), File 2 (IMD and the 7 domains, rank and decile each; long headers such as
+ * `Income Rank (where 1 is most deprived)`), and the ONS "IMD (December 2019) Lookup" where
+ * `IMD19` is the rank (1 = most deprived of 32,844). Numbers may carry thousands separators
+ * inside quotes (`"29,199"`, File 1) or not (File 2). File 6 (population denominators) is in
+ * `sources/population/iod-denominators.ts`.
+ */
+import { defineCsvFormat, type ColumnSpec } from "../csv-format.ts";
+import { registerFormats } from "../load-csv.ts";
+
+/** The IMD and its 7 domains: column stem in staging, and the header's name. */
+export const IOD_DOMAINS = [
+  ["imd", "Index of Multiple Deprivation \\(IMD\\)"],
+  ["income", "Income"],
+  ["employment", "Employment"],
+  ["education", "Education, Skills and Training"],
+  ["health", "Health Deprivation and Disability"],
+  ["crime", "Crime"],
+  ["barriers", "Barriers to Housing and Services"],
+  ["living_environment", "Living Environment"],
+] as const;
+
+const ids: ColumnSpec[] = [
+  { name: "lsoa_code", header: /^LSOA code \(20\d{2}\)$/, required: true },
+  { name: "lsoa_name", header: /^LSOA name \(20\d{2}\)$/ },
+  { name: "lad_code", header: /^Local Authority District code \(20\d{2}\)$/ },
+  { name: "lad_name", header: /^Local Authority District name \(20\d{2}\)$/, optional: true },
+];
+const rank = (stem: string, label: string): ColumnSpec => ({ name: `${stem}_rank`, header: new RegExp(`^${label} Rank( \\(where 1 is most deprived\\))?$`), kind: "integer", nonNegative: true, required: true });
+const decile = (stem: string, label: string): ColumnSpec => ({ name: `${stem}_decile`, header: new RegExp(`^${label} Decile( \\(where 1 is most deprived 10% of LSOAs\\))?$`), kind: "integer", nonNegative: true, required: true });
+
+/** IoD2019 File 1: IMD rank and decile by LSOA. */
+export const iodFile1Format = defineCsvFormat({
+  id: "iod_file1_imd",
+  title: "an Indices of Deprivation IMD file (File 1: rank and decile)",
+  rawTable: "raw.iod_imd",
+  grain: "one row per LSOA",
+  columns: [...ids, rank("imd", IOD_DOMAINS[0][1]), decile("imd", IOD_DOMAINS[0][1])],
+});
+
+/** IoD2019 File 2: IMD and domain ranks and deciles by LSOA. */
+export const iodFile2Format = defineCsvFormat({
+  id: "iod_file2_domains",
+  title: "an Indices of Deprivation domains file (File 2: ranks and deciles)",
+  rawTable: "raw.iod_domains",
+  grain: "one row per LSOA",
+  columns: [...ids, ...IOD_DOMAINS.flatMap(([stem, label]) => [rank(stem, label), decile(stem, label)])],
+});
+
+/** ONS IMD lookup (`LSOA11CD,LSOA11NM,LAD19CD,LAD19NM,IMD19,FID`): IMD19 is the rank. */
+export const onsImdLookupFormat = defineCsvFormat({
+  id: "ons_imd_lookup",
+  title: "an ONS IMD lookup (IMDyy = rank)",
+  rawTable: "raw.ons_imd_lookup",
+  grain: "one row per LSOA",
+  columns: [
+    { name: "lsoa_code", header: /^LSOA\d{2}CD$/, required: true },
+    { name: "lsoa_name", header: /^LSOA\d{2}NM$/ },
+    { name: "lad_code", header: /^LAD\d{2}CD$/ },
+    { name: "lad_name", header: /^LAD\d{2}NM$/, optional: true },
+    { name: "imd_rank", header: /^IMD\d{2}$/, kind: "integer", nonNegative: true, required: true },
+  ],
+});
+
+registerFormats(iodFile1Format, iodFile2Format, onsImdLookupFormat);
+
+/** LSOAs ranked in each edition (England): deciles are ceil(rank x 10 / N). */
+export const LSOAS_RANKED: Record<string, number> = { IoD2015: 32844, IoD2019: 32844, IoD2025: 33755 };

@@ -1,0 +1,76 @@
+/**
+ * Nomis API CSV downloads (ONS/DWP): claimant count (`NM_162_1`), the Annual Population Survey
+ * and other datasets share one layout: UPPERCASE `*_NAME`/`*_CODE` columns plus `OBS_VALUE` and
+ * `OBS_STATUS_NAME`. Files are CRLF, often with no final newline. `DATE_NAME` comes as
+ * `December 2017` from the API, `Dec-17` after Excel, `2017-12`, or a rolling year
+ * `Jul 2016-Jun 2017` (APS). Grain of `staging.nomis_values`: one row per dataset, date, area and
+ * variable/breakdown; `period_start`/`period_end` from the date (NULL and reported when unreadable).
+ */
+import path from "node:path";
+import { defineCsvFormat } from "../csv-format.ts";
+import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { displayPath, expandFiles } from "../files.ts";
+import { messages } from "../../pipelines/messages.ts";
+import { OGL, type SourceAdapter } from "../source-adapter.ts";
+
+/** Nomis API CSV layout (the columns common to datasets; the rest are optional). */
+export const nomisFormat = defineCsvFormat({
+  id: "nomis_api_csv",
+  title: "a Nomis API download",
+  rawTable: "raw.nomis",
+  grain: "one row per line of the download",
+  columns: [
+    { name: "date_name", header: "DATE_NAME", required: true },
+    { name: "geography_name", header: "GEOGRAPHY_NAME", optional: true },
+    { name: "geography_code", header: "GEOGRAPHY_CODE", required: true },
+    { name: "gender_name", header: "GENDER_NAME", optional: true },
+    { name: "age_name", header: "AGE_NAME", optional: true },
+    { name: "measure_name", header: "MEASURE_NAME", optional: true },
+    { name: "variable_name", header: "VARIABLE_NAME", optional: true },
+    { name: "measures_name", header: "MEASURES_NAME", optional: true },
+    { name: "obs_value", header: "OBS_VALUE", kind: "number", markers: ["-", "*", "!", "#", "~"] },
+    { name: "obs_status_name", header: "OBS_STATUS_NAME", optional: true },
+  ],
+});
+registerFormats(nomisFormat);
+
+/** Dataset id of a download (`NM_162_1` from its name, else the file name). */
+export function nomisDataset(file: string): string {
+  return /NM_\d+_\d+/i.exec(path.basename(file))?.[0]?.toUpperCase() ?? path.basename(file, path.extname(file));
+}
+
+/** SQL: first day of the period a Nomis date label starts. */
+const MONTH = (label: string) => `coalesce(try_strptime(${label}, '%B %Y'), try_strptime(${label}, '%b %Y'), try_strptime(${label}, '%b-%y'), try_strptime(${label}, '%Y-%m'))`;
+const ROLLING = "^([A-Za-z]{3,9} [0-9]{4})-([A-Za-z]{3,9} [0-9]{4})$";
+
+/** Economy adapter (Nomis). */
+export const economyAdapter: SourceAdapter = {
+  slot: "economy",
+  title: "Nomis (ONS, DWP) labour market downloads",
+  licence: OGL,
+  enabled: (ctx) => Boolean(ctx.config.sources.economy),
+  async load(ctx) {
+    return loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx.db, "economy.nomis", ctx.config.sources.economy!.nomis));
+  },
+  async conform(ctx) {
+    const { db } = ctx;
+    await fileAttributeTable(db, "_nomis_dataset", nomisFormat.rawTable, "dataset", nomisDataset);
+    const d = "trim(n.date_name)";
+    await db.run(`CREATE OR REPLACE TABLE staging.nomis_values AS
+      WITH r AS (
+        SELECT n.*, x.dataset,
+               CASE WHEN regexp_matches(${d}, '${ROLLING}') THEN ${MONTH(`regexp_extract(${d}, '${ROLLING}', 1)`)} ELSE ${MONTH(d)} END AS start_ts,
+               CASE WHEN regexp_matches(${d}, '${ROLLING}') THEN ${MONTH(`regexp_extract(${d}, '${ROLLING}', 2)`)} ELSE ${MONTH(d)} END AS end_month
+        FROM raw.nomis n JOIN _nomis_dataset x ON x.f = n._file)
+      SELECT dataset, trim(date_name) AS date_label, start_ts::DATE AS period_start, (end_month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS period_end,
+             trim(geography_code) AS area_code, trim(geography_name) AS area_name,
+             coalesce(nullif(trim(variable_name), ''), nullif(trim(measure_name), '')) AS variable,
+             nullif(trim(gender_name), '') AS gender, nullif(trim(age_name), '') AS age, nullif(trim(measures_name), '') AS measures,
+             TRY_CAST(replace(trim(obs_value), ',', '') AS DOUBLE) AS value, nullif(trim(obs_status_name), '') AS status, _file, _line
+      FROM r ORDER BY _file, _line`);
+    const bad = await db.all<{ _file: string; date_label: string }>(`SELECT _file, min(date_label) AS date_label FROM staging.nomis_values WHERE period_start IS NULL GROUP BY 1`);
+    for (const b of bad) {
+      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'nomis_date', $s, $m)`, { s: displayPath(ctx.config, b._file), m: messages.nomisUnknownDate(displayPath(ctx.config, b._file), b.date_label) });
+    }
+  },
+};

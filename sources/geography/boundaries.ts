@@ -1,0 +1,197 @@
+/**
+ * ONS boundary GeoJSON (LSOA or ward polygons, CRS84 lon/lat) and the geometry the toolkit does
+ * in JS, since DuckDB's spatial extension is not available: point in polygon (with holes and
+ * multipolygons), polygon centroids, and a grid index so that placing many points stays fast.
+ * Grain of `ref.boundaries`: one row per area code and vintage.
+ */
+import { readFileSync } from "node:fs";
+import type { Context } from "../../pipelines/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import { fileBytes, sha256File } from "../files.ts";
+import type { FileLoad } from "../load-csv.ts";
+
+/** A ring is a list of [lon, lat]; a polygon is an outer ring then holes. */
+export type Ring = number[][];
+export type Polygon = Ring[];
+
+/** One area's boundary. */
+export interface Boundary {
+  code: string;
+  name: string | null;
+  /** `LSOA11`, `WD22`... from the code property's name. */
+  vintage: string;
+  polygons: Polygon[];
+  bbox: [number, number, number, number];
+  /** Centroid: the file's `LONG`/`LAT` when present, else the area-weighted centroid. */
+  centroid: [number, number];
+}
+
+/** A boundary file read: the areas, and the features that could not be used (1-based feature number). */
+export interface BoundaryFile {
+  file: string;
+  family: "LSOA" | "WD";
+  vintage: string;
+  areas: Boundary[];
+  rejected: { feature: number; column: string | null; reason: string }[];
+}
+
+/** Source id of boundary files in `audit.loads`. */
+export const BOUNDARY_SOURCE = "ons_boundaries";
+
+/** Read an ONS boundary GeoJSON whose features carry an `LSOAyyCD` (or `WDyyCD`) property. */
+export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFile {
+  let json: { type?: string; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
+  try {
+    json = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+  } catch (err) {
+    throw new LocalneedsError(messages.boundariesUnreadable(file, (err as Error).message));
+  }
+  if (json.type !== "FeatureCollection" || !Array.isArray(json.features)) throw new LocalneedsError(messages.boundariesUnreadable(file, "not a GeoJSON FeatureCollection"));
+  const props = json.features[0]?.properties ?? {};
+  const re = new RegExp(`^${family}(\\d{2})CD$`, "i");
+  const codeKey = Object.keys(props).find((k) => re.test(k));
+  if (!codeKey) throw new LocalneedsError(messages.boundariesNoCode(file, `${family}yyCD`, Object.keys(props)));
+  const vintage = `${family}${re.exec(codeKey)![1]}`;
+  const nameKey = Object.keys(props).find((k) => k.toUpperCase() === `${vintage}NM`);
+  const areas: Boundary[] = [];
+  const rejected: BoundaryFile["rejected"] = [];
+  json.features.forEach((f, i) => {
+    const code = String(f.properties?.[codeKey] ?? "").trim();
+    if (!code) return void rejected.push({ feature: i + 1, column: codeKey, reason: messages.boundaryFeatureNoCode(codeKey) });
+    const g = f.geometry;
+    const polygons: Polygon[] | undefined =
+      g?.type === "Polygon" ? [g.coordinates as Polygon] : g?.type === "MultiPolygon" ? (g.coordinates as Polygon[]) : undefined;
+    if (!polygons || polygons.length === 0 || !polygons.every((p) => Array.isArray(p) && p.length > 0 && p[0]!.length >= 4)) {
+      return void rejected.push({ feature: i + 1, column: "geometry", reason: messages.boundaryFeatureNoPolygon(g?.type ?? "none") });
+    }
+    const bbox = boundsOf(polygons);
+    const lon = Number(f.properties?.LONG);
+    const lat = Number(f.properties?.LAT);
+    const centroid: [number, number] = Number.isFinite(lon) && Number.isFinite(lat) && f.properties?.LONG != null ? [lon, lat] : centroidOf(polygons);
+    areas.push({ code, name: nameKey ? String(f.properties?.[nameKey] ?? "") || null : null, vintage, polygons, bbox, centroid });
+  });
+  return { file, family, vintage, areas, rejected };
+}
+
+function boundsOf(polygons: Polygon[]): [number, number, number, number] {
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of polygons) for (const [x, y] of p[0]!) {
+    if (x! < x0) x0 = x!;
+    if (x! > x1) x1 = x!;
+    if (y! < y0) y0 = y!;
+    if (y! > y1) y1 = y!;
+  }
+  return [x0, y0, x1, y1];
+}
+
+/** Signed area and centroid of a ring (shoelace). */
+function ringMoments(ring: Ring): { a: number; cx: number; cy: number } {
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    const cross = xj! * yi! - xi! * yj!;
+    a += cross;
+    cx += (xj! + xi!) * cross;
+    cy += (yj! + yi!) * cross;
+  }
+  return { a: a / 2, cx, cy };
+}
+
+/** Area-weighted centroid of polygons (holes subtracted). */
+export function centroidOf(polygons: Polygon[]): [number, number] {
+  let area = 0;
+  let cx = 0;
+  let cy = 0;
+  for (const p of polygons) {
+    p.forEach((ring, k) => {
+      const m = ringMoments(ring);
+      // Outer rings add, holes subtract, whatever their winding.
+      const sign = (k === 0 ? 1 : -1) * Math.sign(m.a || 1);
+      area += sign * m.a;
+      cx += sign * m.cx;
+      cy += sign * m.cy;
+    });
+  }
+  return area === 0 ? [polygons[0]![0]![0]![0]!, polygons[0]![0]![0]![1]!] : [cx / (6 * area), cy / (6 * area)];
+}
+
+/** Is the point inside the ring (ray casting; points on an edge may fall either side)? */
+function inRing(x: number, y: number, ring: Ring): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi! > y !== yj! > y && x < ((xj! - xi!) * (y - yi!)) / (yj! - yi!) + xi!) inside = !inside;
+  }
+  return inside;
+}
+
+/** Is [lon, lat] inside any polygon (inside the outer ring and outside its holes)? */
+export function pointInPolygons(lon: number, lat: number, polygons: Polygon[]): boolean {
+  return polygons.some((p) => inRing(lon, lat, p[0]!) && !p.slice(1).some((hole) => inRing(lon, lat, hole)));
+}
+
+/** A grid index over boundaries: `locate(lon, lat)` gives the code of the area containing the point. */
+export class BoundaryIndex {
+  private readonly cells = new Map<string, Boundary[]>();
+  private readonly size: number;
+
+  constructor(readonly areas: readonly Boundary[], cellDegrees = 0.05) {
+    this.size = cellDegrees;
+    for (const a of areas) {
+      const [x0, y0, x1, y1] = a.bbox;
+      for (let gx = Math.floor(x0 / this.size); gx <= Math.floor(x1 / this.size); gx++)
+        for (let gy = Math.floor(y0 / this.size); gy <= Math.floor(y1 / this.size); gy++) {
+          const k = `${gx}:${gy}`;
+          const list = this.cells.get(k);
+          if (list) list.push(a);
+          else this.cells.set(k, [a]);
+        }
+    }
+  }
+
+  /** The area containing the point (the first by code when polygons overlap), or undefined. */
+  locate(lon: number, lat: number): Boundary | undefined {
+    if (!Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
+    const list = this.cells.get(`${Math.floor(lon / this.size)}:${Math.floor(lat / this.size)}`) ?? [];
+    return list
+      .filter((a) => lon >= a.bbox[0] && lon <= a.bbox[2] && lat >= a.bbox[1] && lat <= a.bbox[3] && pointInPolygons(lon, lat, a.polygons))
+      .sort((a, b) => a.code.localeCompare(b.code))[0];
+  }
+}
+
+/**
+ * Load a boundary file into `ref.boundaries` (replacing an earlier load of the same file), with
+ * an `audit.loads` row (features read = loaded + rejected) and an `audit.rejects` row per unusable feature.
+ */
+export async function loadBoundaries(ctx: Pick<Context, "db" | "clock">, file: string, family: "LSOA" | "WD"): Promise<{ load: FileLoad; boundaries: BoundaryFile }> {
+  const { db } = ctx;
+  const b = readBoundaries(file, family);
+  await db.run(`CREATE TABLE IF NOT EXISTS ref.boundaries (area_code VARCHAR, area_name VARCHAR, area_type VARCHAR, vintage VARCHAR,
+    centroid_lon DOUBLE, centroid_lat DOUBLE, geometry JSON, path VARCHAR)`);
+  await db.run(`DELETE FROM ref.boundaries WHERE path = $f`, { f: file });
+  await db.run(`DELETE FROM audit.rejects WHERE path = $f AND source = $s`, { f: file, s: BOUNDARY_SOURCE });
+  await db.run(`DELETE FROM audit.loads WHERE path = $f AND source = $s`, { f: file, s: BOUNDARY_SOURCE });
+  await db.insertRows(
+    "ref.boundaries",
+    ["area_code", "area_name", "area_type", "vintage", "centroid_lon", "centroid_lat", "geometry", "path"],
+    b.areas.map((a) => ({
+      area_code: a.code, area_name: a.name, area_type: family === "LSOA" ? "lsoa" : "ward", vintage: a.vintage,
+      centroid_lon: a.centroid[0], centroid_lat: a.centroid[1],
+      geometry: JSON.stringify(a.polygons.length === 1 ? { type: "Polygon", coordinates: a.polygons[0] } : { type: "MultiPolygon", coordinates: a.polygons }),
+      path: file,
+    })),
+  );
+  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], b.rejected.map((r) => ({
+    source: BOUNDARY_SOURCE, path: file, line: r.feature, column: r.column, reason: r.reason, raw_line: null,
+  })));
+  const sha256 = await sha256File(file);
+  const load: FileLoad = { source: BOUNDARY_SOURCE, path: file, sha256, rowsRead: b.areas.length + b.rejected.length, rowsLoaded: b.areas.length, rowsRejected: b.rejected.length };
+  await db.run(`INSERT INTO audit.loads VALUES ($s, $f, $h, $b, 'ref.boundaries', $r, $l, $j, $at::TIMESTAMP)`, {
+    s: BOUNDARY_SOURCE, f: file, h: sha256, b: fileBytes(file), r: load.rowsRead, l: load.rowsLoaded, j: load.rowsRejected, at: ctx.clock.now().toISOString(),
+  });
+  return { load, boundaries: b };
+}

@@ -1,0 +1,104 @@
+/**
+ * End-to-end over the real public samples: `pipelines/configs/medway-2019.json` (Luton and
+ * Wayfield, WD19) built in place, its warehouse and pack written to a temporary folder.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseConfig } from "../../pipelines/config.ts";
+import { fixedClock, memoryLogger } from "../../pipelines/context.ts";
+import { messages } from "../../pipelines/messages.ts";
+import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+import { hasShared, repoRoot, sharedSkipReason } from "../helpers/shared.ts";
+
+const CONFIG = path.join(repoRoot, "pipelines", "configs", "medway-2019.json");
+const WARD = "E05002255";
+const MEDWAY = "E06000035";
+
+describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkipReason}`, () => {
+  let result: BuildResult;
+  let db: Warehouse;
+  let root: string;
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(tmpdir(), "localneeds-medway-"));
+    const json = JSON.parse(readFileSync(CONFIG, "utf8"));
+    json.warehouse = path.join(root, "warehouse.duckdb");
+    json.outputDir = path.join(root, "packs");
+    const config = parseConfig(json, CONFIG); // paths stay relative to the config in place
+    result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z") });
+    db = await Warehouse.open(result.warehouse);
+  }, 300_000);
+  afterAll(() => db?.close());
+
+  it("reconciles every input file: rows read = loaded + rejected, and PROVENANCE.md counts", async () => {
+    const loads = await db.all<{ path: string; r: number; l: number; j: number }>(`SELECT path, rows_read::INTEGER r, rows_loaded::INTEGER l, rows_rejected::INTEGER j FROM audit.loads`);
+    for (const x of loads) expect(x.r, x.path).toBe(x.l + x.j);
+    const rejects = await db.all<{ path: string; n: number }>(`SELECT path, count(*)::INTEGER n FROM audit.rejects GROUP BY 1`);
+    for (const r of rejects) expect(loads.find((l) => l.path === r.path)!.j).toBe(r.n);
+    const read = Object.fromEntries(loads.map((l) => [path.basename(l.path), l.r]));
+    expect(read).toMatchObject({
+      "2018-10-kent-street.medway-only.csv": 3437, "2018-11-kent-street.medway-only.csv": 2401, "2018-12-kent-street.medway-only.csv": 1325,
+      "2019-01-kent-street.csv": 17792, "2019-02-kent-street.medway-only.csv": 2828, "LSOA11_to_WD19_LAD19_EW_lookup.csv": 34753,
+      "File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv": 32844, "File_6_-_IoD2019_Population_Denominators.kent-medway.csv": 1065,
+      "indicators-CountyUA.data.csv": 852,
+    });
+    expect(loads.filter((l) => path.basename(l.path) === "File_6_-_IoD2019_Population_Denominators.kent-medway.csv")).toHaveLength(1);
+  });
+
+  it("measures Luton and Wayfield's crime by month against Medway on the File 6 population", async () => {
+    const rows = await db.all<{ area_code: string; period_label: string; numerator: number; denominator: number; value: number }>(
+      `SELECT area_code, period_label, numerator, denominator, value FROM marts.indicator_values
+       WHERE indicator_id = 'crime.all_crime_rate' AND period_type = 'month' AND area_code IN ($w, $m) AND breakdown = 'all' ORDER BY period_label, area_code`,
+      { w: WARD, m: MEDWAY },
+    );
+    expect(rows.map((r) => r.period_label)).toEqual(["2018-10", "2018-10", "2018-11", "2018-11", "2018-12", "2018-12", "2019-01", "2019-01", "2019-02", "2019-02"]);
+    const ward = rows.filter((r) => r.area_code === WARD);
+    const medway = rows.filter((r) => r.area_code === MEDWAY);
+    expect(ward.map((r) => r.numerator)).toEqual([225, 188, 74, 195, 155]);
+    expect(medway.map((r) => r.numerator)).toEqual([3437, 2401, 1325, 3025, 2828]);
+    for (const r of ward) expect(r.denominator).toBe(15189);
+    expect(ward[0]!.value).toBeCloseTo((225 / 15189) * 1000, 10);
+    // No financial year is complete with 5 months: the pack falls back to months.
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM marts.indicator_values WHERE indicator_id LIKE 'crime.%' AND period_type = 'financial_year'`)).toEqual({ n: 0 });
+    const cmp = await db.all<{ comparator_kind: string }>(
+      `SELECT DISTINCT comparator_kind FROM marts.indicator_comparisons WHERE area_code = $w AND indicator_id = 'crime.all_crime_rate' ORDER BY 1`, { w: WARD },
+    );
+    expect(cmp.map((c) => c.comparator_kind)).toEqual(expect.arrayContaining(["parent", "rest_of_parent"]));
+  });
+
+  it("builds the WD19 hierarchy: Luton and Wayfield -> Medway -> South East -> England", async () => {
+    const up = await db.all(`SELECT area_code, parent_code FROM ref.areas WHERE area_code IN ($w, $m, 'E12000008') ORDER BY 1`, { w: WARD, m: MEDWAY });
+    expect(up).toEqual([
+      { area_code: WARD, parent_code: MEDWAY }, { area_code: MEDWAY, parent_code: "E12000008" }, { area_code: "E12000008", parent_code: "E92000001" },
+    ]);
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM ref.areas WHERE area_type = 'ward'`)).toEqual({ n: 22 });
+  });
+
+  it("has the December 2018 anomaly in audit.warnings, and the pack shows it", async () => {
+    const w = await db.all(`SELECT subject, message FROM audit.warnings WHERE code = 'crime_anomalous_month'`);
+    expect(w).toEqual([{ subject: "2018-12", message: messages.anomalousMonth("police.uk street crime", "2018-12", 1325, 2828) }]);
+    const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
+    const html = readFileSync(path.join(pack, "index.html"), "utf8");
+    expect(html).toContain("2018-12 has 1325 rows");
+  });
+
+  it("stages deprivation from IMD 2019 (ranks and deciles, no scores) with ward summaries", async () => {
+    expect(await db.one(`SELECT count(*)::INTEGER n, count(imd_score)::INTEGER s FROM staging.deprivation_lsoa`)).toEqual({ n: 32844, s: 0 });
+    const s = await db.one<{ population: number; most_deprived_decile_share: number }>(
+      `SELECT population, most_deprived_decile_share FROM staging.deprivation_summary WHERE area_code = $w AND domain = 'imd'`, { w: WARD },
+    );
+    expect(s!.population).toBe(15189);
+    expect(s!.most_deprived_decile_share).toBeGreaterThan(0);
+  });
+
+  it("writes a real (not synthetic) pack with its manifest", () => {
+    const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
+    expect(existsSync(path.join(pack, "index.html"))).toBe(true);
+    const manifest = JSON.parse(readFileSync(path.join(pack, "manifest.json"), "utf8"));
+    for (const i of manifest.inputs) expect(i.rows_read).toBe(i.rows_loaded + i.rows_rejected);
+    const html = readFileSync(path.join(pack, "index.html"), "utf8");
+    expect(html).not.toMatch(/Synthetic demo data/);
+  });
+});

@@ -1,0 +1,90 @@
+/** Council CRM complaints exports (hand-made: no real export is public): encodings, dates, repeat-issue flags. */
+import { describe, expect, it } from "vitest";
+import type { Warehouse } from "../../../pipelines/warehouse.ts";
+import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
+import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, tempDir } from "../helpers.ts";
+
+const HEADER = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code,Postcode,UPRN,Customer Name,Description";
+const row = (ref: string, received: string, category: string, opts: { uprn?: string; postcode?: string; closed?: string; name?: string } = {}) =>
+  [ref, received, opts.closed ?? "", category, "Highways", "Web", "Closed", LUTON_WAYFIELD, opts.postcode ?? "", opts.uprn ?? "", opts.name ?? "A Resident", "text"].join(",");
+const complaints = (files: string[], extra: Record<string, unknown> = {}) => realConfig({ sources: { complaints: { files, ...extra } } });
+
+async function withBuild<T>(files: string[], extra: Record<string, unknown>, fn: (db: Warehouse) => Promise<T>): Promise<T> {
+  const { db } = await runSources(complaints(files, extra));
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
+  it("reads dd/mm/yyyy and dd/mm/yyyy hh:mm dates; a bad date is rejected with line and column", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", [HEADER, row("C1", "01/04/2022", "Potholes", { closed: "15/04/2022 08:46" }), row("C2", "02-04-2022", "Noise"), row("C3", "31/02/2022", "Noise")].join("\n"));
+    await withBuild([f], {}, async (db) => {
+      expect((await loadCounts(db))["crm.csv"]).toEqual({ read: 3, loaded: 2, rejected: 1 });
+      expect(await db.one(`SELECT line::INTEGER line, "column" FROM audit.rejects`)).toEqual({ line: 4, column: "Date Received" });
+      expect(await db.all(`SELECT received::VARCHAR r, strftime(closed, '%Y-%m-%d %H:%M') c, days_to_resolve::INTEGER d FROM staging.complaints ORDER BY r`)).toEqual([
+        { r: "2022-04-01", c: "2022-04-15 08:46", d: 14 }, { r: "2022-04-02", c: null, d: null },
+      ]);
+    });
+  });
+
+  it("Windows-1252 and UTF-8 exports: declared, or told apart by the bytes with encoding auto", async () => {
+    const t = tempDir();
+    const text = [HEADER, row("C1", "01/04/2022", "Noise", { name: "Siobh\u00e1n O\u2019Brien" })].join("\r\n") + "\r\n";
+    const cpBytes = Buffer.from(text.replace("\u2019", "\u0000").replace("\u00e1", "\u0001"), "latin1").map((b) => (b === 0 ? 0x92 : b === 1 ? 0xe1 : b));
+    const cp = t.write("cp.csv", Buffer.from(cpBytes));
+    const u8 = t.write("u8.csv", text);
+    for (const [f, encoding] of [[cp, "windows-1252"], [cp, "auto"], [u8, "utf-8"], [u8, "auto"]] as const) {
+      await withBuild([f], { encoding }, async (db) => {
+        expect(await db.one(`SELECT customer_name FROM raw.complaints`)).toEqual({ customer_name: "Siobh\u00e1n O\u2019Brien" });
+      });
+    }
+    // A Windows-1252 export declared as UTF-8: the line is rejected, with the reason.
+    await withBuild([cp], { encoding: "utf-8" }, async (db) => {
+      expect((await loadCounts(db))["cp.csv"]).toEqual({ read: 1, loaded: 0, rejected: 1 });
+      expect((await db.one<{ reason: string }>(`SELECT reason FROM audit.rejects`))!.reason).toMatch(/not utf-8 encoded/);
+    });
+  });
+
+  it("flags a repeat: same place and category within 28 days (UPRN, else postcode); personal fields never staged", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", [
+      HEADER,
+      row("C1", "01/04/2022", "Fly-tipping", { uprn: "100062300001" }),
+      row("C2", "20/04/2022", "Fly-tipping", { uprn: "100062300001" }), // 19 days later: repeat
+      row("C3", "19/05/2022", "Fly-tipping", { uprn: "100062300001" }), // 29 days after C2: not a repeat
+      row("C4", "20/05/2022", "Noise", { uprn: "100062300001" }), // other category
+      row("C5", "01/06/2022", "Potholes", { postcode: "ME5 9AB" }),
+      row("C6", "28/06/2022", "Potholes", { postcode: "me59ab" }), // same postcode written differently: 27 days
+      row("C7", "01/07/2022", "Potholes"), // no place: never a repeat
+      row("C8", "02/07/2022", "Potholes"),
+    ].join("\n"));
+    await withBuild([f], {}, async (db) => {
+      const rows = await db.all(`SELECT received::VARCHAR r, is_repeat, days_since_previous d, repeat_basis b FROM staging.complaints ORDER BY received`);
+      expect(rows).toEqual([
+        { r: "2022-04-01", is_repeat: false, d: null, b: "uprn" },
+        { r: "2022-04-20", is_repeat: true, d: 19, b: "uprn" },
+        { r: "2022-05-19", is_repeat: false, d: 29, b: "uprn" },
+        { r: "2022-05-20", is_repeat: false, d: null, b: "uprn" },
+        { r: "2022-06-01", is_repeat: false, d: null, b: "postcode" },
+        { r: "2022-06-28", is_repeat: true, d: 27, b: "postcode" },
+        { r: "2022-07-01", is_repeat: false, d: null, b: null },
+        { r: "2022-07-02", is_repeat: false, d: null, b: null },
+      ]);
+      const cols = (await db.all<{ column_name: string }>(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'staging' AND table_name = 'complaints'`)).map((c) => c.column_name);
+      for (const personal of ["uprn", "postcode", "customer_name", "description", "place", "case_reference"]) expect(cols).not.toContain(personal);
+    });
+    await withBuild([f], { repeatWindowDays: 30 }, async (db) => {
+      expect(await db.one(`SELECT count(*) FILTER (WHERE is_repeat)::INTEGER n FROM staging.complaints`)).toEqual({ n: 3 });
+    });
+  });
+
+  it("a renamed column is an error naming the file, expected and found columns", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", [HEADER.replace("Date Received", "Received"), row("C1", "01/04/2022", "Noise")].join("\n"));
+    await expect(runSources(complaints([f]))).rejects.toThrow(`${f}: missing column(s) Date Received; expected Case Reference, Date Received, Date Closed, Category, Service, Channel, Status; found Case Reference, Received`);
+  });
+});

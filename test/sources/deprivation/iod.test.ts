@@ -1,0 +1,149 @@
+/** Indices of Deprivation 2019: Files 1, 2 and 6 and the ONS IMD lookup, merged by LSOA, with ward summaries. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import type { Warehouse } from "../../../pipelines/warehouse.ts";
+import { messages } from "../../../pipelines/messages.ts";
+import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
+import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";
+
+const imd = (f: string) => realData("imd2019", f);
+const FILE1 = imd("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv");
+const FILE2 = imd("File_2_-_IoD2019_Domains_of_Deprivation.kent-medway.csv");
+const FILE6 = imd("File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
+const ONS = imd("ONS_IMD_Dec2019_lookup.kent-medway.csv");
+const dep = (files: string[], population?: string[]) => realConfig({ sources: { deprivation: { files }, ...(population ? { population: { files: population } } : {}) } });
+
+describe.skipIf(!hasShared)(`IoD2019 real files${sharedSkipReason}`, () => {
+  let db: Warehouse;
+  beforeAll(async () => {
+    ({ db } = await runSources(dep([FILE1, FILE2, FILE6, ONS])));
+  });
+  afterAll(() => db?.close());
+
+  it("loads every row (File 1: 32,844; File 2, File 6, ONS lookup: 1,065 each)", async () => {
+    const n = await loadCounts(db);
+    expect(n["File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"]).toEqual({ read: 32844, loaded: 32844, rejected: 0 });
+    expect(n["File_2_-_IoD2019_Domains_of_Deprivation.kent-medway.csv"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+    expect(n["File_6_-_IoD2019_Population_Denominators.kent-medway.csv"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+    expect(n["ONS_IMD_Dec2019_lookup.kent-medway.csv"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+  });
+
+  it("stages one row per LSOA in England with ranks ('29,199' read as 29199), deciles, edition IoD2019 and no score", async () => {
+    expect(await db.one(`SELECT count(*)::INTEGER n, count(DISTINCT edition)::INTEGER e, any_value(edition) ed, count(imd_score)::INTEGER s FROM staging.deprivation_lsoa`))
+      .toEqual({ n: 32844, e: 1, ed: "IoD2019", s: 0 });
+    expect(await db.one(`SELECT imd_rank, imd_decile FROM staging.deprivation_lsoa WHERE lsoa_code = 'E01000001'`)).toEqual({ imd_rank: 29199, imd_decile: 9 });
+    const lw = await db.all<{ lsoa_code: string; imd_rank: number; imd_decile: number }>(
+      `SELECT d.lsoa_code, imd_rank, imd_decile FROM staging.deprivation_lsoa d JOIN ref.lsoa_ward w USING (lsoa_code) WHERE w.ward_code = $w ORDER BY imd_rank`, { w: LUTON_WAYFIELD },
+    );
+    expect(lw.slice(0, 3).map((r) => [r.lsoa_code, r.imd_rank])).toEqual([["E01016063", 1279], ["E01016069", 1428], ["E01016062", 2701]]);
+    expect(new Set(lw.map((r) => r.imd_decile))).toEqual(new Set([1, 2, 3, 4, 5].filter((d) => lw.some((r) => r.imd_decile === d))));
+    expect(Math.min(...lw.map((r) => r.imd_decile))).toBe(1);
+    expect(Math.max(...lw.map((r) => r.imd_decile))).toBe(5);
+  });
+
+  it("adds the seven domains' ranks and deciles from File 2 for Kent and Medway", async () => {
+    const r = await db.one(`SELECT income_rank, income_decile, crime_rank, crime_decile, living_environment_rank FROM staging.deprivation_lsoa WHERE lsoa_code = 'E01016017'`);
+    expect(r).toEqual({ income_rank: 3188, income_decile: 1, crime_rank: 28, crime_decile: 1, living_environment_rank: 2485 });
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM staging.deprivation_lsoa WHERE income_rank IS NOT NULL`)).toEqual({ n: 1065 });
+  });
+
+  it("finds the three files agree on every IMD rank and decile", async () => {
+    expect(await warningsOf(db, "iod_disagreement")).toEqual([]);
+  });
+
+  it("summarises wards by population-weighted average rank and the share in the most deprived decile, by domain", async () => {
+    const rows = await db.all<{ domain: string; lsoas: number; population: number; avg_score: number | null; avg_rank: number; most_deprived_decile_share: number }>(
+      `SELECT domain, lsoas, population, avg_score, avg_rank, most_deprived_decile_share FROM staging.deprivation_summary WHERE area_code = $w ORDER BY domain`, { w: LUTON_WAYFIELD },
+    );
+    expect(rows.map((r) => r.domain)).toEqual(["barriers", "crime", "education", "employment", "health", "imd", "income", "living_environment"]);
+    const imdRow = rows.find((r) => r.domain === "imd")!;
+    expect(imdRow).toMatchObject({ lsoas: 9, population: 15189, avg_score: null });
+    // Check against the files directly: population-weighted mean rank, and the population of decile-1 LSOAs.
+    const f1 = new Map(readFileSync(FILE1, "utf8").split("\r\n").slice(1).map((l) => {
+      const m = /^(E\d{8}),[^,]*,[^,]*,[^,]*,"?([\d,]+)"?,(\d+)$/.exec(l);
+      return [m?.[1], [Number(m?.[2]?.replace(/,/g, "")), Number(m?.[3])]] as const;
+    }));
+    const f6 = new Map(readFileSync(FILE6, "utf8").split("\r\n").slice(1).filter(Boolean).map((l) => [l.split(",")[0], Number(/^[^,]*,[^,]*,[^,]*,[^,]*,("[\d,]+"|\d+)/.exec(l)![1]!.replace(/[",]/g, ""))] as const));
+    const lsoas = (await db.all<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward WHERE ward_code = $w`, { w: LUTON_WAYFIELD })).map((r) => r.lsoa_code);
+    const pop = lsoas.reduce((s, c) => s + f6.get(c)!, 0);
+    expect(pop).toBe(15189);
+    expect(imdRow.avg_rank).toBeCloseTo(lsoas.reduce((s, c) => s + f1.get(c)![0] * f6.get(c)!, 0) / pop, 6);
+    expect(imdRow.most_deprived_decile_share).toBeCloseTo(lsoas.filter((c) => f1.get(c)![1] === 1).reduce((s, c) => s + f6.get(c)!, 0) / pop, 10);
+  });
+});
+
+describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${sharedSkipReason}`, () => {
+  it("the ONS lookup alone: IMD19 is the rank, deciles derived from it match File 1, and the derivation is reported", async () => {
+    const { db } = await runSources(dep([ONS]));
+    try {
+      const file1 = await db.all<{ code: string; decile: number }>(
+        `SELECT "LSOA code (2011)" code, "Index of Multiple Deprivation (IMD) Decile"::INTEGER decile FROM read_csv('${FILE1}', all_varchar = true)`,
+      );
+      const staged = new Map((await db.all<{ lsoa_code: string; imd_decile: number }>(`SELECT lsoa_code, imd_decile FROM staging.deprivation_lsoa`)).map((r) => [r.lsoa_code, r.imd_decile]));
+      expect(staged.size).toBe(1065);
+      const mismatched = file1.filter((r) => staged.has(r.code) && staged.get(r.code) !== r.decile);
+      expect(mismatched).toEqual([]);
+      expect(await warningsOf(db, "iod_decile_derived")).toEqual([{ subject: shown(ONS), message: messages.iodDecileDerived(shown(ONS)) }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("File 6 in both slots is loaded once; the summary then weights by it", async () => {
+    const { db } = await runSources(dep([FILE2, FILE6], [FILE6]));
+    try {
+      expect(await db.one(`SELECT count(*)::INTEGER n FROM audit.loads WHERE path = $f`, { f: FILE6 })).toEqual({ n: 1 });
+      expect(await db.one(`SELECT population FROM staging.deprivation_summary WHERE area_code = $w AND domain = 'imd'`, { w: LUTON_WAYFIELD })).toEqual({ population: 15189 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("two files disagreeing on a rank: the first listed wins and the disagreement is reported", async () => {
+    const t = tempDir();
+    const ons = readFileSync(ONS, "utf8").replace("E01016020,Medway 021A,E06000035,Medway,5363,", "E01016020,Medway 021A,E06000035,Medway,5364,");
+    const f = t.write("ons_imd.csv", ons);
+    const { db } = await runSources(dep([FILE2, f]));
+    try {
+      expect(await db.one(`SELECT imd_rank FROM staging.deprivation_lsoa WHERE lsoa_code = 'E01016020'`)).toEqual({ imd_rank: 5363 });
+      expect(await warningsOf(db, "iod_disagreement")).toEqual([{ subject: "E01016020", message: messages.iodDisagrees("E01016020", "imd_rank", "5363", "5364") }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("File 2 with thousands separators (File 1 style) reads the same", async () => {
+    const t = tempDir();
+    const lines = readFileSync(FILE2, "utf8").split("\r\n");
+    const withSep = lines.map((l, i) => (i === 0 ? l : l.replace(/,(\d)(\d{3}),/, ',"$1,$2",')));
+    const f = t.write("file2.csv", withSep.join("\r\n"));
+    const { db } = await runSources(dep([f]));
+    try {
+      expect((await loadCounts(db))["file2.csv"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+      expect(await db.one(`SELECT imd_rank FROM staging.deprivation_lsoa WHERE lsoa_code = 'E01016016'`)).toEqual({ imd_rank: 6597 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a street crime file given as deprivation is recognised and named", async () => {
+    const f = realData("police", "2019-02-kent-street.medway-only.csv");
+    await expect(runSources(dep([f]))).rejects.toThrow(messages.wrongKindOfFile(f, "an Indices of Deprivation file (scores, File 1, File 2, File 6 or the ONS IMD lookup)", policeStreetFormat.title));
+  });
+
+  it("a text rank is rejected with the line and column", async () => {
+    const t = tempDir();
+    const lines = readFileSync(FILE2, "utf8").split("\r\n");
+    lines[3] = lines[3]!.replace(/^(E\d{8},[^,]*,[^,]*,[^,]*,)\d+,/, "$1n/a,");
+    const f = t.write("file2.csv", lines.join("\r\n"));
+    const { db } = await runSources(dep([f]));
+    try {
+      expect(await db.one(`SELECT line::INTEGER line, "column", reason FROM audit.rejects`)).toEqual({
+        line: 4, column: "Index of Multiple Deprivation (IMD) Rank (where 1 is most deprived)", reason: "expected a whole number of 0 or more, found n/a",
+      });
+    } finally {
+      db.close();
+    }
+  });
+});

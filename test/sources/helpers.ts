@@ -1,0 +1,92 @@
+/** Helpers for adapter tests: a config over the real samples (or temp files), run through stages 1-2 in a fresh in-memory warehouse. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseConfig, type Config } from "../../pipelines/config.ts";
+import { fixedClock, silentLogger, type Context } from "../../pipelines/context.ts";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+import { createCoreTables } from "../../transforms/marts.ts";
+import { ADAPTERS } from "../../sources/index.ts";
+import type { FileLoad } from "../../sources/load-csv.ts";
+import { realData } from "../helpers/shared.ts";
+import { displayPath } from "../../sources/files.ts";
+
+/** Medway's GSS code and the pilot ward (Luton and Wayfield). */
+export const MEDWAY = "E06000035";
+export const LUTON_WAYFIELD = "E05002255";
+
+/** The folder test configs are resolved against. */
+export const TEST_CONFIG = path.join(tmpdir(), "localneeds-test-config.json");
+/** A path as warnings show it (relative to the config's folder). */
+export const shown = (p: string) => displayPath({ baseDir: path.dirname(TEST_CONFIG) }, p);
+
+/** A temporary folder for hand-made files. */
+export function tempDir(prefix = "ln-src-"): { dir: string; write: (name: string, text: string | Buffer) => string } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, write: (name, text) => {
+    const p = path.join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  } };
+}
+
+/** A config over the real samples: the WD19 national lookup kept to Medway, plus the given sources. */
+export function realConfig(over: { geography?: Record<string, unknown>; sources?: Record<string, unknown>; [k: string]: unknown } = {}): Config {
+  const { geography, sources, ...rest } = over;
+  return parseConfig(
+    {
+      name: "test",
+      parent: MEDWAY,
+      focus: [{ ward: LUTON_WAYFIELD }],
+      baseline: { period: "2018/19" },
+      warehouse: ":memory:",
+      ...rest,
+      geography: {
+        wardVintage: "WD19",
+        lsoaLookup: realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"),
+        hierarchy: realData("ons_geography", "WD19_LAD19_CTY19_RGN19_CTRY19_UK_lookup.csv"),
+        authorities: [MEDWAY],
+        ...geography,
+      },
+      sources: sources ?? {},
+    },
+    TEST_CONFIG,
+  );
+}
+
+/** A fresh warehouse with stages 1 (load) and 2 (conform) run for the config's enabled adapters. */
+export async function runSources(config: Config): Promise<{ db: Warehouse; ctx: Context; loads: FileLoad[] }> {
+  const db = await Warehouse.open();
+  await createCoreTables(db);
+  const ctx: Context = { db, config, log: silentLogger, clock: fixedClock("2025-01-01T00:00:00Z") };
+  const enabled = ADAPTERS.filter((a) => a.enabled(ctx));
+  const loads: FileLoad[] = [];
+  try {
+    for (const a of enabled) loads.push(...(await a.load(ctx)));
+    for (const a of enabled) await a.conform(ctx);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return { db, ctx, loads };
+}
+
+/** Row counts by file name from `audit.loads`, and the invariant read = loaded + rejected. */
+export async function loadCounts(db: Warehouse): Promise<Record<string, { read: number; loaded: number; rejected: number }>> {
+  const rows = await db.all<{ path: string; r: number; l: number; j: number }>(
+    `SELECT path, rows_read::INTEGER r, rows_loaded::INTEGER l, rows_rejected::INTEGER j FROM audit.loads ORDER BY path`,
+  );
+  const rejects = await db.all<{ path: string; n: number }>(`SELECT path, count(*)::INTEGER n FROM audit.rejects GROUP BY 1`);
+  const out: Record<string, { read: number; loaded: number; rejected: number }> = {};
+  for (const r of rows) {
+    if (r.r !== r.l + r.j) throw new Error(`${r.path}: read ${r.r} != loaded ${r.l} + rejected ${r.j}`);
+    const listed = rejects.find((x) => x.path === r.path)?.n ?? 0;
+    if (listed !== r.j) throw new Error(`${r.path}: ${r.j} rejected but ${listed} rows in audit.rejects`);
+    out[path.basename(r.path)] = { read: r.r, loaded: r.l, rejected: r.j };
+  }
+  return out;
+}
+
+/** Warnings of one code. */
+export const warningsOf = (db: Warehouse, code: string) =>
+  db.all<{ subject: string | null; message: string }>(`SELECT subject, message FROM audit.warnings WHERE code = $c ORDER BY subject, message`, { c: code });
