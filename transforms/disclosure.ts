@@ -8,6 +8,7 @@
  *    the other.
  * 3. Breakdowns that partition `all` (`boys`/`girls`, `language:*`): when exactly one part is
  *    suppressed, the next smallest part is suppressed too.
+ * Ties go to the lowest area code or breakdown, so the same inputs always hide the same cells.
  * Repeats until nothing changes. Suppressed cells lose their numerator, value and limits; the
  * reason says it was secondary.
  */
@@ -37,7 +38,7 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
     // 1. wards within the authority
     changed += await hide(ctx, `
       WITH w AS (
-        SELECT v.rowid AS rid, v.indicator_id, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
+        SELECT v.rowid AS rid, v.area_code, v.indicator_id, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
         FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid JOIN ref.areas a ON a.area_code = v.area_code
         WHERE a.area_type = 'ward' AND a.parent_code = $p
       ),
@@ -45,8 +46,9 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
         SELECT indicator_id, period_type, period_label, breakdown FROM w GROUP BY ALL
         HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) FILTER (WHERE NOT is_suppressed) > 0
       )
-      SELECT arg_min(w.rid, w.n) AS rid FROM w JOIN groups USING (indicator_id, period_type, period_label, breakdown)
-      WHERE NOT w.is_suppressed AND w.n IS NOT NULL GROUP BY w.indicator_id, w.period_type, w.period_label, w.breakdown`, { p: config.parent }, reason);
+      SELECT w.rid FROM w JOIN groups USING (indicator_id, period_type, period_label, breakdown)
+      WHERE NOT w.is_suppressed AND w.n IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY w.indicator_id, w.period_type, w.period_label, w.breakdown ORDER BY w.n, w.area_code) = 1`, { p: config.parent }, reason);
     // 2. focus and rest of authority
     for (const code of focusCodes(config)) {
       changed += await hide(ctx, `
@@ -59,12 +61,13 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
     for (const part of PARTITIONS) {
       changed += await hide(ctx, `
         WITH b AS (
-          SELECT v.rowid AS rid, v.indicator_id, v.area_code, v.period_type, v.period_label, v.is_suppressed, n.n
+          SELECT v.rowid AS rid, v.indicator_id, v.area_code, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
           FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid WHERE ${part.match}
         ),
         groups AS (SELECT indicator_id, area_code, period_type, period_label FROM b GROUP BY ALL HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) > 1)
-        SELECT arg_min(b.rid, coalesce(b.n, 0)) AS rid FROM b JOIN groups USING (indicator_id, area_code, period_type, period_label)
-        WHERE NOT b.is_suppressed GROUP BY b.indicator_id, b.area_code, b.period_type, b.period_label`, {}, reason);
+        SELECT b.rid FROM b JOIN groups USING (indicator_id, area_code, period_type, period_label)
+        WHERE NOT b.is_suppressed
+        QUALIFY row_number() OVER (PARTITION BY b.indicator_id, b.area_code, b.period_type, b.period_label ORDER BY coalesce(b.n, 0), b.breakdown) = 1`, {}, reason);
     }
     total += changed;
     if (changed === 0) break;

@@ -106,7 +106,9 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
         };
         if (base.length < ind.suppress.minBase) {
           if (breakdown.startsWith("language:") && base.length === 0) continue;
-          out.push({ ...row, numerator: null, value: null, lower95: null, upper95: null, lower998: null, upper998: null,
+          // A base of 1 to 4 respondents is itself a small count: hide it too.
+          const denominator = base.length >= 1 && base.length < 5 ? null : base.length;
+          out.push({ ...row, numerator: null, denominator, value: null, lower95: null, upper95: null, lower998: null, upper998: null,
             method: "survey logit", is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
           continue;
         }
