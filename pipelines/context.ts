@@ -26,6 +26,8 @@ export interface Context {
   config: Config;
   log: Logger;
   clock: Clock;
+  /** Refresh: a file already loaded with the same content hash is not read again. */
+  reuseUnchangedLoads?: boolean;
 }
 
 /** A logger that drops everything (tests). */

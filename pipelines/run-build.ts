@@ -11,7 +11,7 @@
  * renamed into place only when every stage has succeeded, so a failed or killed run leaves the
  * previous warehouse and pack whole.
  */
-import { existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Clock, Context, Logger } from "./context.ts";
 import type { Config } from "./config.ts";
@@ -81,6 +81,20 @@ export async function ensureDemoData(config: Config, log: Logger): Promise<boole
   return true;
 }
 
+/** Refresh: drop the rows of files that earlier runs loaded but this run's config no longer lists. */
+async function forgetRemovedFiles(ctx: Context, loads: FileLoad[]): Promise<void> {
+  const keep = new Set(loads.map((l) => `${l.source}|${l.path}`));
+  const old = await ctx.db.all<{ source: string; path: string; raw_table: string }>(`SELECT DISTINCT source, path, raw_table FROM audit.loads`);
+  for (const o of old) {
+    if (keep.has(`${o.source}|${o.path}`)) continue;
+    if (await ctx.db.one(`SELECT 1 FROM duckdb_columns() WHERE schema_name || '.' || table_name = $t AND column_name = '_file'`, { t: o.raw_table })) {
+      await ctx.db.run(`DELETE FROM ${o.raw_table} WHERE _file = $f`, { f: o.path });
+    }
+    await ctx.db.run(`DELETE FROM audit.rejects WHERE source = $s AND path = $f`, { s: o.source, f: o.path });
+    await ctx.db.run(`DELETE FROM audit.loads WHERE source = $s AND path = $f`, { s: o.source, f: o.path });
+  }
+}
+
 /** Run stages 1-6. Throws on failure, leaving earlier outputs untouched. */
 export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const { config, log, clock } = opts;
@@ -102,8 +116,11 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   const final = config.warehouse;
   const building = final === ":memory:" ? final : `${final}.building-${process.pid}`;
   if (building !== ":memory:") for (const f of [building, building + ".wal"]) rmSync(f, { force: true });
+  // A refresh starts from a copy of the last warehouse, so unchanged files need not be read again.
+  const incremental = Boolean(opts.refresh) && building !== ":memory:" && existsSync(final);
+  if (incremental) copyFileSync(final, building);
   const db = await Warehouse.open(building);
-  const ctx: Context = { db, config, log, clock };
+  const ctx: Context = { db, config, log, clock, reuseUnchangedLoads: incremental };
   const stages: BuildResult["stages"] = [];
   const stage = async <T>(n: number, name: string, fn: () => Promise<T>, summary: (t: T) => string): Promise<T> => {
     const t0 = performance.now();
@@ -123,14 +140,15 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       try {
         await db.run(`ATTACH ${literal(final)} AS prev (READ_ONLY)`);
         prev = "prev";
-        // Run history carries forward.
-        if (await db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'audit' AND table_name = 'runs'`)) {
+        // Run history carries forward (a refresh's copy has it already).
+        if (!incremental && (await db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'audit' AND table_name = 'runs'`))) {
           await db.run(`INSERT INTO audit.runs SELECT * FROM prev.audit.runs`);
         }
       } catch (err) {
         log.warn(messages.previousWarehouseUnreadable(final, (err as Error).message.split("\n")[0]!));
       }
     }
+    if (incremental) for (const t of ["audit.warnings", "audit.source_files", "audit.baseline_revisions"]) await db.run(`DELETE FROM ${t}`);
     await db.insertRows("audit.runs", ["run_id", "mode", "started_at", "status"], [{ run_id: runId, mode: opts.refresh ? "refresh" : "build", started_at: clock.now().toISOString(), status: "running" }]);
     const enabled = ADAPTERS.filter((a) => a.enabled(ctx));
     // 1. load: raw files -> raw.*
@@ -141,11 +159,14 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
         await db.insertRows("audit.source_files", ["slot", "path", "sha256"], loads.map((l) => ({ slot: a.slot, path: l.path, sha256: l.sha256 })));
         all.push(...loads);
       }
+      if (incremental) await forgetRemovedFiles(ctx, all);
       return all;
     }, (l) => {
-      const read = l.reduce((s, x) => s + x.rowsRead, 0);
-      const rej = l.reduce((s, x) => s + x.rowsRejected, 0);
-      return `${l.length} files, ${fmt(read)} rows read, ${fmt(read - rej)} loaded, ${fmt(rej)} rejected`;
+      const fresh = l.filter((x) => !x.reused);
+      const read = fresh.reduce((s, x) => s + x.rowsRead, 0);
+      const rej = fresh.reduce((s, x) => s + x.rowsRejected, 0);
+      const reused = l.length - fresh.length;
+      return `${fresh.length} files, ${fmt(read)} rows read, ${fmt(read - rej)} loaded, ${fmt(rej)} rejected${incremental ? `; ${reused} unchanged files not reloaded` : ""}`;
     });
     // 2. conform: raw.* -> staging.* + ref.*
     await stage(2, "conform", async () => {

@@ -19,6 +19,8 @@ export interface FileLoad {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** A refresh found the file unchanged (same path and content hash) and did not read it again. */
+  reused?: boolean;
 }
 
 /** Formats known to the loader, for recognising a file of the wrong kind in a slot. */
@@ -180,7 +182,7 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   const out: FileLoad[] = [];
   for (const [i, file] of files.entries()) {
     ctx.log.progress(format.title, i, files.length);
-    out.push(await loadOne(db, format, file, ctx.clock.now()));
+    out.push(await loadOne(db, format, file, ctx.clock.now(), Boolean((ctx as Partial<Context>).reuseUnchangedLoads)));
   }
   ctx.log.progress(format.title, files.length, files.length);
   return out;
@@ -193,20 +195,38 @@ export async function resolveEncoding(format: CsvFormat, file: string): Promise<
   return (await isValidUtf8(file)) ? "utf-8" : "windows-1252";
 }
 
-async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date): Promise<FileLoad> {
+async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date, reuse: boolean): Promise<FileLoad> {
+  const sha256 = await sha256File(file);
+  // A refresh reuses a file already loaded with the same content: nothing to read again.
+  const previous = await db.one<{ r: number; l: number; j: number }>(
+    `SELECT rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j, sha256 FROM audit.loads WHERE path = $f AND source = $s`,
+    { f: file, s: format.id },
+  );
+  if (reuse && previous && (previous as unknown as { sha256: string }).sha256 === sha256) {
+    return { source: format.id, path: file, sha256, rowsRead: Number(previous.r), rowsLoaded: Number(previous.l), rowsRejected: Number(previous.j), reused: true };
+  }
   const encoding = await resolveEncoding(format, file);
   const header = readHeader(file, encoding);
   if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
   const { index, missing } = matchHeader(format, header);
   if (missing.length) throw headerError(file, header, [format], format.title);
   const readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
-  const sha256 = await sha256File(file);
   const bytes = fileBytes(file);
+  return db.transaction(() => scanFile(db, format, file, readPath, header, index, { sha256, bytes, at, replace: Boolean(previous) }));
+}
 
-  // Replace any earlier load of the same file.
-  await db.run(`DELETE FROM ${format.rawTable} WHERE _file = $f`, { f: file });
-  await db.run(`DELETE FROM audit.rejects WHERE path = $f AND source = $s`, { f: file, s: format.id });
-  await db.run(`DELETE FROM audit.loads WHERE path = $f AND source = $s`, { f: file, s: format.id });
+/** Read one file into the raw table and the audit tables (inside the caller's transaction). */
+async function scanFile(
+  db: Warehouse, format: CsvFormat, file: string, readPath: string, header: string[], index: Map<string, number>,
+  meta: { sha256: string; bytes: number; at: Date; replace: boolean },
+): Promise<FileLoad> {
+  const { sha256, bytes, at } = meta;
+  // Replace any earlier load of the same file (only when there was one: the DELETE scans the table).
+  if (meta.replace) {
+    await db.run(`DELETE FROM ${format.rawTable} WHERE _file = $f`, { f: file });
+    await db.run(`DELETE FROM audit.rejects WHERE path = $f AND source = $s`, { f: file, s: format.id });
+    await db.run(`DELETE FROM audit.loads WHERE path = $f AND source = $s`, { f: file, s: format.id });
+  }
 
   const colDefs = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
   await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
@@ -226,9 +246,11 @@ async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date)
   const loadedCount = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _scan`))!.n);
 
   // Line number of each parsed row: the record numbers (header = 1) not taken by a reject, in order.
-  await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
-  const notRejected = rejectedLines.size ? `g NOT IN (${[...rejectedLines].join(", ")})` : "true";
-  await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + rejectedLines.size + 1}) t(g) WHERE ${notRejected}`);
+  // Without parse rejects that is the row's position + 2 (rowids inside a transaction start high).
+  if (rejectedLines.size) {
+    await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
+    await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + rejectedLines.size + 1}) t(g) WHERE g NOT IN (${[...rejectedLines].join(", ")})`);
+  }
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
   const checks: string[] = [];
   for (const spec of format.columns) {
@@ -244,18 +266,22 @@ async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date)
     .join(", ")})`;
   await db.run(
     `DROP TABLE IF EXISTS _checked;
-     CREATE TEMP TABLE _checked AS
-     WITH numbered AS (SELECT *, row_number() OVER (ORDER BY rowid) AS _k FROM _scan),
-          lines AS (SELECT line, row_number() OVER (ORDER BY line) AS _k FROM _lines)
-     SELECT numbered.*, lines.line AS _line, ${why} AS _why FROM numbered JOIN lines USING (_k)`,
+     CREATE TEMP TABLE _checked AS ${rejectedLines.size
+       ? `WITH numbered AS (SELECT *, row_number() OVER (ORDER BY rowid) AS _k FROM _scan),
+               lines AS (SELECT line, row_number() OVER (ORDER BY line) AS _k FROM _lines)
+          SELECT numbered.*, lines.line AS _line, ${why} AS _why FROM numbered JOIN lines USING (_k)`
+       : `SELECT *, rowid - (SELECT min(rowid) FROM _scan) + 2 AS _line, ${why} AS _why FROM _scan`}`,
   );
+  const validationRejected = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _checked WHERE _why IS NOT NULL`))!.n);
   const select = format.columns.map((c) => `${cell(c.name)} AS ${ident(c.name)}`).join(", ");
-  await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, $f AS _file, _line FROM _checked WHERE _why IS NULL ORDER BY _line`, { f: file });
-  await db.run(
-    `INSERT INTO audit.rejects SELECT $s, $f, _line, split_part(_why, chr(31), 1), split_part(_why, chr(31), 2), ${rawLine}
-     FROM _checked WHERE _why IS NOT NULL ORDER BY _line`,
-    { s: format.id, f: file },
-  );
+  await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, $f AS _file, _line FROM _checked${validationRejected ? " WHERE _why IS NULL" : ""}`, { f: file });
+  if (validationRejected) {
+    await db.run(
+      `INSERT INTO audit.rejects SELECT $s, $f, _line, split_part(_why, chr(31), 1), split_part(_why, chr(31), 2), ${rawLine}
+       FROM _checked WHERE _why IS NOT NULL ORDER BY _line`,
+      { s: format.id, f: file },
+    );
+  }
   // DuckDB parse rejects: one row per rejected line (the first error on it).
   const seen = new Set<number>();
   const parseRows = parseRejects
@@ -269,7 +295,6 @@ async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date)
       raw_line: r.csv_line,
     }));
   await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], parseRows);
-  const validationRejected = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _checked WHERE _why IS NOT NULL`))!.n);
   const rowsLoaded = loadedCount - validationRejected;
   const rowsRejected = validationRejected + rejectedLines.size;
   const rowsRead = rowsLoaded + rowsRejected;

@@ -81,6 +81,7 @@ export const healthAdapter: SourceAdapter = {
       const files = await expandFiles(ctx.db, `health.local.${l.measure}`, l.files);
       loads.push(...(await loadCsvFiles(ctx, localCountsFormat, files)));
       await ctx.db.run(`CREATE TABLE IF NOT EXISTS raw.local_counts_measure (_file VARCHAR, measure VARCHAR)`);
+      await ctx.db.run(`DELETE FROM raw.local_counts_measure WHERE measure = $m`, { m: l.measure });
       await ctx.db.insertRows("raw.local_counts_measure", ["_file", "measure"], files.map((f) => ({ _file: f, measure: l.measure })));
     }
     return loads;

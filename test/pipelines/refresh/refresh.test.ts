@@ -1,0 +1,124 @@
+/**
+ * Scheduled refresh: new months are added without reloading anything else, a re-issued file
+ * replaces its earlier version without double-counting, a corrupt new file fails the run with
+ * nothing published, and a revised baseline-period file is reported but not applied.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildDemoInTemp } from "../../helpers/demo-build.ts";
+import { fixedClock, memoryLogger } from "../../../pipelines/context.ts";
+import { runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
+import { Warehouse } from "../../../pipelines/warehouse.ts";
+import type { Config } from "../../../pipelines/config.ts";
+
+let config: Config;
+let police: string;
+let clockDay = 1;
+const refresh = async () => {
+  const log = memoryLogger();
+  const result = await runBuild({ config, log, clock: fixedClock(`2025-07-${String(++clockDay).padStart(2, "0")}T02:30:00Z`), refresh: true });
+  return { result, log };
+};
+const query = async <T,>(sql: string, params?: Record<string, string>) => {
+  const db = await Warehouse.open(config.warehouse);
+  try {
+    return await db.all<T>(sql, params);
+  } finally {
+    db.close();
+  }
+};
+const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+const crimeTotal = async () => (await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`))[0]!.n;
+
+/** A copy of one month's street file relabelled as another month. */
+function writeMonth(from: string, to: string): string {
+  const src = readFileSync(path.join(police, from, `${from}-demo-street.csv`), "utf8");
+  const dir = path.join(police, to);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${to}-demo-street.csv`);
+  writeFileSync(file, src.replaceAll(`,${from},`, `,${to},`));
+  return file;
+}
+
+beforeAll(async () => {
+  const built = await buildDemoInTemp();
+  config = built.config;
+  police = path.join(config.demoData!.dir, "police");
+}, 300_000);
+
+describe("refresh", () => {
+  it("a new month of police.uk data reloads only that file, and the change report lists the month", async () => {
+    const before = await crimeTotal();
+    const file = writeMonth("2024-04", "2025-04");
+    const added = readFileSync(file, "utf8").trim().split("\n").length - 1;
+    const { result, log } = await refresh();
+    const loaded = result.loads.filter((l) => !l.reused);
+    expect(loaded.map((l) => l.path)).toEqual([file]);
+    expect(result.loads.filter((l) => l.reused).length).toBeGreaterThan(40);
+    expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/^1 load: 1 files, .* unchanged files not reloaded/);
+    expect(result.changes.files.added).toEqual([file]);
+    expect(result.changes.files.replaced).toEqual([]);
+    expect(result.changes.new_periods).toContainEqual({ indicator_id: "crime.violence_rate", period_type: "month", period_label: "2025-04" });
+    const after = await crimeTotal();
+    expect(after - before).toBeGreaterThan(added * 0.9);
+    expect(after - before).toBeLessThanOrEqual(added);
+  }, 300_000);
+
+  it("a re-issued file replaces its earlier version, logged, and nothing is double-counted", async () => {
+    const file = path.join(police, "2024-05", "2024-05-demo-street.csv");
+    const before = await crimeTotal();
+    const text = readFileSync(file, "utf8");
+    // police.uk re-issues update outcomes: change one outcome, keep the rows.
+    writeFileSync(file, text.replace("Investigation complete; no suspect identified", "Unable to prosecute suspect"));
+    const { result } = await refresh();
+    expect(result.changes.files.replaced.map((r) => r.path)).toEqual([file]);
+    expect(result.loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([file]);
+    expect(await crimeTotal()).toBe(before);
+    const runs = await query<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`);
+    expect(runs.map((r) => r.mode)).toEqual(["build", "refresh", "refresh"]);
+  }, 300_000);
+
+  it("a corrupt new file fails the run and leaves the warehouse and pack as they were", async () => {
+    const warehouseBefore = sha(config.warehouse);
+    const packDir = path.join(config.outputDir);
+    const packBefore = readdirSync(packDir, { recursive: true }).length;
+    const dir = path.join(police, "2025-05");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "2025-05-demo-street.csv"), "RECTYPE,URN,SCHNAME\n1,100000,A school\n");
+    await expect(refresh()).rejects.toThrow(/2025-05-demo-street\.csv/);
+    expect(sha(config.warehouse)).toBe(warehouseBefore);
+    expect(readdirSync(packDir, { recursive: true }).length).toBe(packBefore);
+    // Remove it again so later runs are clean.
+    writeMonth("2024-04", "2025-05");
+  }, 300_000);
+
+  it("a revised baseline-period file is reported, and the frozen baseline kept", async () => {
+    const frozen = await query<{ value: number }>(
+      `SELECT value FROM marts.baselines WHERE indicator_id = 'crime.violence_rate' AND area_code = 'Z05000007' AND breakdown = 'all'`,
+    );
+    expect(frozen).toHaveLength(1);
+    // 40 more violent crimes in the focus ward in June 2022 (baseline year 2022/23).
+    const file = path.join(police, "2022-06", "2022-06-demo-street.csv");
+    const lsoa = (await query<{ lsoa_code: string; lsoa_name: string }>(`SELECT lsoa_code, lsoa_name FROM ref.lsoa_ward WHERE ward_code = 'Z05000007' ORDER BY 1 LIMIT 1`))[0]!;
+    for (let i = 0; i < 40; i++) {
+      const id = createHash("sha256").update(`revision-${i}`).digest("hex");
+      appendFileSync(file, `${id},2022-06,Demo Constabulary,Demo Constabulary,-0.8,52.1,On or near Mill Lane,${lsoa.lsoa_code},${lsoa.lsoa_name},Violence and sexual offences,Under investigation,\n`);
+    }
+    const { result } = await refresh();
+    const revision = result.changes.baseline_revisions.find((r) => r.indicator_id === "crime.violence_rate" && r.area_code === "Z05000007" && r.breakdown === "all");
+    expect(revision).toMatchObject({ action: "kept frozen", frozen_value: frozen[0]!.value });
+    expect(revision!.revised_value!).toBeGreaterThan(frozen[0]!.value);
+    const outcome = await query<{ baseline_value: number }>(
+      `SELECT baseline_value FROM marts.outcomes WHERE indicator_id = 'crime.violence_rate' AND area_code = 'Z05000007'`,
+    );
+    expect(outcome[0]!.baseline_value).toBe(frozen[0]!.value);
+    const kept = await query<{ value: number }>(
+      `SELECT value FROM marts.baselines WHERE indicator_id = 'crime.violence_rate' AND area_code = 'Z05000007' AND breakdown = 'all'`,
+    );
+    expect(kept[0]!.value).toBe(frozen[0]!.value);
+  }, 300_000);
+});
+
+export type { BuildResult };
