@@ -83,7 +83,8 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
     if (ind.polarity === "no_judgement") continue;
     const rows = await db.all<IndicatorValueRow>(
       `SELECT * FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t AND area_type = 'ward'
-       AND period_start = (SELECT max(period_start) FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all')`,
+       AND period_start = (SELECT max(period_start) FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all')
+       ORDER BY area_code`,
       { i: ind.id, t: ind.periods[0]! },
     );
     const usable = rows.filter((r) => wardSet.has(r.area_code) && !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));

@@ -76,6 +76,60 @@ export function limitAt(limits: FunnelLimit[], den: number, key: Exclude<keyof F
   return null;
 }
 
+/**
+ * Funnel limits as PHEindicatormethods' `calculate_funnel_limits` (and `funnelLimits` in
+ * `localneeds/stats`) return them: one row per axis point. For proportions `point` is the
+ * denominator; for rates each limit sits at its own population (`lower95At`, ...), so each limit
+ * is a separate curve: they are resampled here onto one shared grid of `points` populations
+ * (log-spaced, linear interpolation), null where a curve does not reach.
+ */
+export function funnelLimitsFromRows(
+  statistic: "proportion" | "rate",
+  rows: readonly {
+    point: number;
+    lower95: number;
+    upper95: number;
+    lower998: number;
+    upper998: number;
+    lower95At?: number;
+    upper95At?: number;
+    lower998At?: number;
+    upper998At?: number;
+  }[],
+  points = 80,
+  /** Populations to cover (default: the whole range of the limits). */
+  range?: [number, number],
+): FunnelLimit[] {
+  if (statistic === "proportion") {
+    return rows.map((r) => ({ denominator: r.point, lower95: r.lower95, upper95: r.upper95, lower998: r.lower998, upper998: r.upper998 }));
+  }
+  const keys = ["lower95", "upper95", "lower998", "upper998"] as const;
+  const curves = keys.map((k) =>
+    rows
+      .map((r) => ({ x: r[`${k}At`], y: r[k] }))
+      .filter((p): p is { x: number; y: number } => typeof p.x === "number" && Number.isFinite(p.x) && p.x > 0 && Number.isFinite(p.y))
+      .sort((a, b) => a.x - b.x),
+  );
+  const xs = curves.flat().map((p) => p.x);
+  if (!xs.length) return [];
+  const lo = Math.max(Math.min(...xs), range?.[0] ?? 0);
+  const hi = Math.min(Math.max(...xs), range?.[1] ?? Infinity);
+  if (!(hi > lo)) return [];
+  const at = (curve: { x: number; y: number }[], x: number): number | null => {
+    if (!curve.length || x < curve[0].x || x > curve[curve.length - 1].x) return null;
+    let i = curve.findIndex((p) => p.x >= x);
+    if (curve[i].x === x || i === 0) return curve[i].y;
+    const a = curve[i - 1];
+    const b = curve[i];
+    return a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
+  };
+  const grid = Array.from({ length: points }, (_, i) => (points === 1 ? lo : lo * Math.pow(hi / lo, i / (points - 1))));
+  return grid.map((x) => {
+    const [lower95, upper95, lower998, upper998] = curves.map((c) => at(c, x));
+    return { denominator: x, lower95, upper95, lower998, upper998 };
+  });
+}
+
 /** Which limits a point is outside of. */
 export function funnelBand(limits: FunnelLimit[], p: { denominator: number; value: number }): FunnelBand | null {
   const u998 = limitAt(limits, p.denominator, "upper998");
@@ -125,7 +179,15 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
   if (yLo < 0 && Math.min(...pts.map((p) => p.value)) >= 0) yLo = 0;
   if (opts.statistic === "proportion") yHi = Math.min(yHi, opts.multiplier);
 
-  const limitRows = limits.flatMap((l) =>
+  // Only the limits over the x range (and one point either side, so the lines reach the edges):
+  // far outside it they run to huge values, which the PDF printer would still trace point by
+  // point behind the clip. Values beyond the y range are clamped to just outside it for the same reason.
+  const first = Math.max(0, limits.findIndex((l) => l.denominator >= xMin) - 1);
+  const lastIn = limits.findLastIndex((l) => l.denominator <= xMax);
+  const drawn = limits.slice(first, Math.min(limits.length, (lastIn < 0 ? limits.length - 1 : lastIn) + 2));
+  const span = yHi - yLo;
+  const clampY = (v: number | null) => (v === null ? null : Math.min(yHi + span, Math.max(yLo - span, v)));
+  const limitRows = drawn.flatMap((l) =>
     (
       [
         ["upper998", "99.8% limits", "upper"],
@@ -135,7 +197,7 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
       ] as const
     )
       .filter(([k]) => l[k] !== null)
-      .map(([k, level, side]) => ({ denominator: l.denominator, value: round(l[k], decimals + 3), level, line: `${level} ${side}` })),
+      .map(([k, level, side]) => ({ denominator: l.denominator, value: round(clampY(l[k]), decimals + 3), level, line: `${level} ${side}` })),
   );
   const x = {
     field: "denominator",

@@ -9,7 +9,6 @@ import {
   type CommonChartOptions,
   VL_SCHEMA,
   chartId,
-  d3Format,
   exprString,
   formatNumber,
   listEnglish,
@@ -105,7 +104,7 @@ export function needIndexChart(rows: NeedIndexRow[], opts: NeedIndexOptions): Ch
         mark: { type: "bar", height: { band: 0.75 } },
         encoding: {
           y,
-          x: { field: "score", type: "quantitative", title: opts.scoreLabel ?? "Need score", axis: { format: d3Format(Math.max(0, decimals - 1)), labelLimit: 60, grid: true, tickCount: 5 } },
+          x: { field: "score", type: "quantitative", title: opts.scoreLabel ?? "Need score", axis: { format: ",.2~r", labelLimit: 60, grid: true, tickCount: 5 } },
           fill: {
             field: "tier",
             type: "nominal",

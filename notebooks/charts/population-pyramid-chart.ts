@@ -1,7 +1,7 @@
 /**
  * Population pyramid: share of the population in each age band and sex, males to the left and
  * females to the right, oldest at the top. The focus area is drawn as solid bars and the
- * comparator as black outlines over them, so the difference reads without colour.
+ * comparator (optional) as black outlines over them, so the difference reads without colour.
  */
 import type { TopLevelSpec } from "vega-lite";
 import {
@@ -21,13 +21,15 @@ export interface PyramidRow {
   age_band: string;
   sex: "F" | "M";
   focus_pct: number;
-  comparator_pct: number;
+  /** Null (or absent) when the chart has no comparator. */
+  comparator_pct?: number | null;
 }
 
 /** Options of {@link populationPyramidChart}. */
 export interface PyramidOptions extends CommonChartOptions {
   focusName: string;
-  comparatorName: string;
+  /** The outlined comparator; without it only the focus area's bars are drawn. */
+  comparatorName?: string;
 }
 
 const SEX_LABEL = { M: "Males", F: "Females" } as const;
@@ -42,13 +44,15 @@ export function ageBandLower(band: string): number | null {
 export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions): ChartSpecBundle {
   const decimals = opts.decimals ?? 1;
   const bands = [...new Set(rows.map((r) => r.age_band))];
-  const compName = opts.comparatorName === opts.focusName ? `${opts.comparatorName} (comparator)` : opts.comparatorName;
+  const compName =
+    opts.comparatorName === undefined ? undefined : opts.comparatorName === opts.focusName ? `${opts.comparatorName} (comparator)` : opts.comparatorName;
+  const comp = (r: PyramidRow) => r.comparator_pct ?? 0;
   // One row per band, sex and series; males negative so they extend left.
   const values = rows.flatMap((r) =>
     (
       [
         [opts.focusName, r.focus_pct, true],
-        [compName, r.comparator_pct, false],
+        ...(compName === undefined ? [] : [[compName, comp(r), false] as const]),
       ] as const
     ).map(([series, pct, is_focus]) => ({
       age_band: r.age_band,
@@ -58,8 +62,8 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
       pct: round(r.sex === "M" ? -pct : pct, decimals + 2),
     })),
   );
-  const m = niceCeil(Math.max(0.1, ...rows.flatMap((r) => [r.focus_pct, r.comparator_pct])) * 1.05);
-  const series = [opts.focusName, compName];
+  const m = niceCeil(Math.max(0.1, ...rows.flatMap((r) => [r.focus_pct, compName === undefined ? 0 : comp(r)])) * 1.05);
+  const series = compName === undefined ? [opts.focusName] : [opts.focusName, compName];
   const y = {
     field: "age_band",
     type: "ordinal" as const,
@@ -85,13 +89,18 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
     symbolSize: 150,
     symbolStrokeWidth: 1.5,
   };
-  const fill = { field: "series", type: "nominal" as const, sort: series, scale: { domain: series, range: [colours.focus, "transparent"] }, legend };
-  const stroke = { field: "series", type: "nominal" as const, sort: series, scale: { domain: series, range: [colours.focus, "#000000"] }, legend };
+  const fill = { field: "series", type: "nominal" as const, sort: series, scale: { domain: series, range: [colours.focus, "transparent"].slice(0, series.length) }, legend };
+  const stroke = { field: "series", type: "nominal" as const, sort: series, scale: { domain: series, range: [colours.focus, "#000000"].slice(0, series.length) }, legend };
 
   const alt = pyramidAlt(rows, opts, compName, decimals);
   const spec = {
     $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [opts.subtitle, `Solid bars: ${opts.focusName}. Black outlines: ${compName}. Males left, females right; each bar is a share of all residents.`]),
+    title: titleBlock(opts.title, [
+      opts.subtitle,
+      compName === undefined
+        ? `${opts.focusName}. Males left, females right; each bar is a share of all residents.`
+        : `Solid bars: ${opts.focusName}. Black outlines: ${compName}. Males left, females right; each bar is a share of all residents.`,
+    ]),
     description: alt,
     width: A4_WIDTH - 120,
     height: { step: 16 },
@@ -102,11 +111,15 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
         mark: { type: "bar", opacity: 0.85, height: { band: 0.85 } },
         encoding: { y, x: x("pct"), fill, stroke },
       },
-      {
-        transform: [{ filter: "!datum.is_focus" }],
-        mark: { type: "bar", strokeWidth: 1.5, height: { band: 0.85 }, fillOpacity: 0 },
-        encoding: { y, x: x("pct"), fill, stroke },
-      },
+      ...(compName === undefined
+        ? []
+        : [
+            {
+              transform: [{ filter: "!datum.is_focus" }],
+              mark: { type: "bar", strokeWidth: 1.5, height: { band: 0.85 }, fillOpacity: 0 },
+              encoding: { y, x: x("pct"), fill, stroke },
+            },
+          ]),
       {
         data: { values: [{ sex: "Males", x: -m / 2 }, { sex: "Females", x: m / 2 }] },
         mark: { type: "text", fontSize: 12, fontWeight: "bold", baseline: "bottom", dy: -4 },
@@ -126,32 +139,39 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
     spec,
     alt,
     table: {
-      columns: ["Age band", "Sex", `${opts.focusName} (%)`, `${compName} (%)`],
+      columns: ["Age band", "Sex", `${opts.focusName} (%)`, ...(compName === undefined ? [] : [`${compName} (%)`])],
       rows: [...rows]
         .sort((a, b) => bands.indexOf(a.age_band) - bands.indexOf(b.age_band) || a.sex.localeCompare(b.sex))
-        .map((r) => [r.age_band, SEX_LABEL[r.sex], round(r.focus_pct, decimals), round(r.comparator_pct, decimals)]),
+        .map((r) => [r.age_band, SEX_LABEL[r.sex], round(r.focus_pct, decimals), ...(compName === undefined ? [] : [round(comp(r), decimals)])]),
     },
   };
 }
 
-function pyramidAlt(rows: PyramidRow[], opts: PyramidOptions, compName: string, decimals: number): string {
-  const parts = [`Population pyramid of ${opts.focusName} compared with ${compName}, by age band and sex.`];
+function pyramidAlt(rows: PyramidRow[], opts: PyramidOptions, compName: string | undefined, decimals: number): string {
+  const parts = [`Population pyramid of ${opts.focusName}${compName === undefined ? "" : ` compared with ${compName}`}, by age band and sex.`];
   const share = (pick: (lower: number) => boolean, key: "focus_pct" | "comparator_pct") =>
     rows.reduce((s, r) => {
       const lo = ageBandLower(r.age_band);
-      return lo !== null && pick(lo) ? s + r[key] : s;
+      return lo !== null && pick(lo) ? s + (r[key] ?? 0) : s;
     }, 0);
   const lowers = new Set(rows.map((r) => ageBandLower(r.age_band)));
+  const pct = (pick: (lower: number) => boolean, key: "focus_pct" | "comparator_pct") => `${formatNumber(share(pick, key), decimals)}%`;
+  if (compName === undefined) {
+    if (lowers.has(20)) parts.push(`Aged under 20: ${pct((l) => l < 20, "focus_pct")} of residents.`);
+    if (lowers.has(65)) parts.push(`Aged 65 and over: ${pct((l) => l >= 65, "focus_pct")}.`);
+    return parts.join(" ");
+  }
   if (lowers.has(20)) {
-    parts.push(`Aged under 20: ${formatNumber(share((l) => l < 20, "focus_pct"), decimals)}% in ${opts.focusName} against ${formatNumber(share((l) => l < 20, "comparator_pct"), decimals)}% in ${compName}.`);
+    parts.push(`Aged under 20: ${pct((l) => l < 20, "focus_pct")} in ${opts.focusName} against ${pct((l) => l < 20, "comparator_pct")} in ${compName}.`);
   }
   if (lowers.has(65)) {
-    parts.push(`Aged 65 and over: ${formatNumber(share((l) => l >= 65, "focus_pct"), decimals)}% against ${formatNumber(share((l) => l >= 65, "comparator_pct"), decimals)}%.`);
+    parts.push(`Aged 65 and over: ${pct((l) => l >= 65, "focus_pct")} against ${pct((l) => l >= 65, "comparator_pct")}.`);
   }
-  const biggest = [...rows].sort((a, b) => Math.abs(b.focus_pct - b.comparator_pct) - Math.abs(a.focus_pct - a.comparator_pct))[0];
+  const gap = (r: PyramidRow) => Math.abs(r.focus_pct - (r.comparator_pct ?? 0));
+  const biggest = [...rows].sort((a, b) => gap(b) - gap(a))[0];
   if (biggest) {
     parts.push(
-      `The biggest difference is ${SEX_LABEL[biggest.sex].toLowerCase()} aged ${biggest.age_band}: ${formatNumber(biggest.focus_pct, decimals)}% of residents against ${formatNumber(biggest.comparator_pct, decimals)}%.`,
+      `The biggest difference is ${SEX_LABEL[biggest.sex].toLowerCase()} aged ${biggest.age_band}: ${formatNumber(biggest.focus_pct, decimals)}% of residents against ${formatNumber(biggest.comparator_pct ?? 0, decimals)}%.`,
     );
   }
   return parts.join(" ");

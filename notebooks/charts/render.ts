@@ -3,7 +3,7 @@
  * Vega view) -> PNG (resvg, DejaVu Sans). About 25 ms + 50 ms per chart.
  */
 import { createHash } from "node:crypto";
-import { Resvg } from "@resvg/resvg-js";
+import { Resvg, renderAsync } from "@resvg/resvg-js";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
@@ -62,12 +62,25 @@ export interface RenderPngOptions {
 
 /** Rasterise an SVG (from {@link renderSvg}) to PNG with DejaVu Sans as the default font. */
 export function renderPng(svg: string, opts: RenderPngOptions = {}): Buffer {
-  const resvg = new Resvg(svg, {
-    fitTo: { mode: "width", value: opts.width ?? 1200 },
+  const resvg = new Resvg(svg, pngOptions(opts));
+  return resvg.render().asPng();
+}
+
+/**
+ * {@link renderPng} on libuv's thread pool: the rasterising runs off the main thread, so many
+ * charts render in parallel with other work (same bytes as `renderPng`).
+ */
+export async function renderPngAsync(svg: string, opts: RenderPngOptions = {}): Promise<Buffer> {
+  const image = await renderAsync(svg, pngOptions(opts));
+  return image.asPng();
+}
+
+function pngOptions(opts: RenderPngOptions) {
+  return {
+    fitTo: { mode: "width" as const, value: opts.width ?? 1200 },
     background: "white",
     font: { loadSystemFonts: true, defaultFontFamily: FONT, sansSerifFamily: FONT },
-  });
-  return resvg.render().asPng();
+  };
 }
 
 /** Escape text for an XML attribute or element. */
@@ -95,9 +108,16 @@ function titleText(spec: TopLevelSpec): string {
   return "";
 }
 
+/**
+ * The chart is one image to assistive technology: the root gets `role="img"` and the text
+ * alternative; the ARIA roles Vega still puts on some inner groups (e.g. geoshape layers) are
+ * removed, as an image's parts are not read out.
+ */
 function accessibleRoot(svg: string, title: string, description: string): string {
   const open = svg.indexOf(">", svg.indexOf("<svg")) + 1;
   if (open <= 0) throw new Error("Vega returned no <svg> element");
+  const inner = svg.slice(open).replace(/ (?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g, "");
+  svg = svg.slice(0, open) + inner;
   const head = svg.slice(0, open - 1).replace(/^<svg/, `<svg role="img"${description ? ` aria-label="${escapeXml(description)}"` : ""}`);
   const titleEl = title ? `<title>${escapeXml(title)}</title>` : "";
   return `${head}>${titleEl}${svg.slice(open)}`;

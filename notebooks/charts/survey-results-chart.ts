@@ -138,7 +138,11 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     title: titleBlock(opts.title, [
       opts.subtitle,
       `Dots: weighted estimate; lines: 95% confidence interval; n: number of responses.${comp !== null ? ` Dashed line: ${compName}.` : ""}`,
-      focusNames.length ? `Highlighted (purple dot, bold name): ${listEnglish(focusNames)}.` : undefined,
+      focusNames.length > 3
+        ? `Highlighted (purple dot, bold name): ${focusNames.length} groups.`
+        : focusNames.length
+          ? `Highlighted (purple dot, bold name): ${listEnglish(focusNames)}.`
+          : undefined,
     ]),
     description: alt,
     width,

@@ -1,164 +1,605 @@
 /**
- * Stage 5, chart: read the marts and assemble one `PackModel` per focus area: headlines written
- * from the comparisons, the Fingertips-style summary, and Vega-Lite chart bundles by domain.
+ * Stage 5, chart: read the marts once (`readPackData`) and assemble one `PackModel` per focus
+ * area plus the borough overview: the executive summary and headlines written from the
+ * comparisons, the Fingertips-style summary and spine chart, the domain sections with their
+ * Vega-Lite charts, the outcomes framework, the need index and the data-quality notes. A
+ * `PackModel` is plain data; `render-html.ts`, `render-pdf.ts` and `write-xlsx.ts` only render it.
  */
 import type { Context } from "../context.ts";
 import { focusCodes } from "../config.ts";
+import { LocalneedsError, messages } from "../messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import type { Indicator, Domain } from "../../transforms/indicators/define.ts";
-import type { IndicatorValueRow, Outcome, Polarity } from "../../transforms/marts.ts";
-import { restOfParentCode } from "../../sources/geography/ons-lookups.ts";
-import { compareAreasChart, trendChart, type ChartSpecBundle } from "../../notebooks/charts/index.ts";
-import { headlineFor, type Headline } from "./headlines.ts";
+import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
+import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
+import type { SpineRow } from "../../notebooks/charts/builders.ts";
+import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
+import { readPackData, type DataQuality, type PackData } from "./pack-data.ts";
+import {
+  compareFigure,
+  complaintsFigures,
+  crimeMonthFigure,
+  crimeTypeFigure,
+  funnelFigure,
+  headlinePeriodType,
+  lsoaImdMapFigure,
+  needIndexFigure,
+  needMapFigure,
+  populationMapFigure,
+  pyramidFigure,
+  quantile,
+  rowsOf,
+  spineFigure,
+  surveyLanguageFigure,
+  surveyWardFigure,
+  trendPanelsFigure,
+  wardMapFigure,
+  type PackFigure,
+  type View,
+} from "./pack-charts.ts";
 
-/** Domain sections, in pack order. */
-export const SECTIONS: { domain: Domain; title: string; intro: string }[] = [
-  { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents." },
-  { domain: "health", title: "Health and wellbeing", intro: "Hospital admissions from Fingertips and locally held health visiting counts." },
-  { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results of the schools in the area." },
-  { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population." },
-  { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward." },
-  { domain: "deprivation", title: "Deprivation and economy", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods." },
+export type { PackFigure } from "./pack-charts.ts";
+export type { Headline } from "./headlines.ts";
+
+/** Domain sections, in pack order, with the config slot that feeds each. */
+export const SECTIONS: { domain: Domain; title: string; intro: string; slot: string }[] = [
+  { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents.", slot: "sources.crime" },
+  { domain: "health", title: "Health and wellbeing", intro: "Hospital admissions from Fingertips and locally held health visiting counts.", slot: "sources.health" },
+  { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results of the schools in the area.", slot: "sources.school" },
+  { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey" },
+  { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints" },
+  { domain: "deprivation", title: "Deprivation and economy", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
 ];
 
 /** One row of the summary table. */
 export interface SummaryRow {
   indicator: Indicator;
+  periodType: string;
   period: string;
   focus: IndicatorValueRow;
   comparators: { kind: string; code: string; name: string; value: number | null; outcome: Outcome }[];
-  wardRange: { min: number; max: number } | null;
+  /** The wards' spread in the same period. */
+  wardRange: { min: number; q25: number; q75: number; max: number; wards: number } | null;
+  /** Recent trend (`marts.indicator_trends`), when computed. */
+  trend: IndicatorTrendRow | null;
+}
+
+/** A block of a section. */
+export type PackBlock =
+  | { kind: "figure"; figure: PackFigure }
+  | { kind: "subhead"; id: string; text: string }
+  | { kind: "note"; text: string };
+
+/** A section of the pack. */
+export interface PackSection {
+  id: string;
+  title: string;
+  /** Paragraphs before the first block. */
+  intro: string[];
+  blocks: PackBlock[];
+}
+
+/** The overview's table of every ward's value for one domain's indicators. */
+export interface WardMatrix {
+  domain: Domain;
+  title: string;
+  indicators: { id: string; short: string; unit: string; period: string }[];
+  rows: { code: string; name: string; kind: "ward" | "parent" | "country"; cells: { value: number | null; suppressed: boolean; outcome: Outcome | null }[] }[];
+}
+
+/** One line of the outcomes framework. */
+export interface OutcomeLine {
+  title: string;
+  unit: string;
+  polarity: Polarity | null;
+  row: OutcomeRow;
 }
 
 /** A pack: everything stage 6 needs to write it. */
 export interface PackModel {
+  kind: "focus" | "overview";
   slug: string;
   title: string;
   synthetic: boolean;
   builtAt: Date;
+  /** The focus area; for the overview, the parent authority. */
   focus: { code: string; name: string; type: string };
   parent: { code: string; name: string };
+  /** Codes highlighted in charts ([] in the overview). */
+  highlight: string[];
+  /** Opening sentences of the executive summary. */
+  keyFacts: string[];
   headlines: Headline[];
   summary: SummaryRow[];
-  sections: { id: string; title: string; intro: string; charts: ChartSpecBundle[] }[];
-  dataQuality: {
-    loads: FileLoad[];
-    warnings: { code: string; subject: string | null; message: string }[];
-    rejectsByFile: { path: string; rejected: number; first: { line: number; column: string | null; reason: string }[] }[];
-    suppressed: number;
+  spine: PackFigure | null;
+  wardMatrices: WardMatrix[];
+  about: PackSection;
+  sections: PackSection[];
+  outcomes: { lines: OutcomeLine[]; baseline: string; note: string | null };
+  need: {
+    rows: NeedIndexRow[];
+    focusRow: NeedIndexRow | null;
+    drivers: { title: string; z: number }[];
+    figures: PackFigure[];
+    note: string | null;
+    /** Indicators used, by domain, and the alternative weightings tested. */
+    domains: { domain: string; indicators: string[] }[];
+    schemes: string[];
   };
+  dataQuality: DataQuality;
+  /** Comparator definitions used in this pack (for Methods). */
+  comparatorNotes: string[];
   indicators: Indicator[];
   inputs: { path: string; sha256: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[];
   configBaseDir: string;
   chartCount: number;
 }
 
-const kindLabel: Record<string, string> = { parent: "borough", rest_of_parent: "rest of borough", region: "region", country: "England" };
+/** Every figure of a pack, in page order. */
+export function packFigures(m: PackModel): PackFigure[] {
+  const fromBlocks = (s: PackSection) => s.blocks.flatMap((b) => (b.kind === "figure" ? [b.figure] : []));
+  return [...(m.spine ? [m.spine] : []), ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...m.need.figures];
+}
 
-/** Build the pack models of a build (every focus area, or just `area`). */
+const kindLabel: Record<string, string> = {
+  parent: "borough",
+  rest_of_parent: "rest of borough",
+  similar_wards: "similar wards",
+  deprivation_decile: "same deprivation decile",
+  region: "region",
+  country: "England",
+};
+export { kindLabel };
+
+/** Build the pack models of a build: every focus area and the borough overview, or just `area`. */
 export async function buildPackModels(ctx: Context, indicators: readonly Indicator[], opts: { area?: string; loads: FileLoad[] }): Promise<PackModel[]> {
-  const codes = focusCodes(ctx.config).filter((c) => !opts.area || c === opts.area);
-  if (opts.area && codes.length === 0) throw new Error(`--area ${opts.area} is not a focus area of this config (${focusCodes(ctx.config).join(", ")})`);
+  const all = focusCodes(ctx.config);
+  const parent = ctx.config.parent;
+  const codes = all.filter((c) => !opts.area || c === opts.area);
+  const overview = !opts.area || opts.area === parent;
+  if (opts.area && codes.length === 0 && !overview) throw new LocalneedsError(messages.areaNotInBuild(opts.area, all, parent));
+  const data = await readPackData(ctx, opts.loads);
   const out: PackModel[] = [];
-  for (const code of codes) out.push(await focusPack(ctx, indicators, code, opts.loads));
+  for (const code of codes) out.push(focusPack(ctx, data, indicators, code));
+  if (overview) out.push(overviewPack(ctx, data, indicators));
   return out;
 }
 
-async function focusPack(ctx: Context, indicators: readonly Indicator[], code: string, loads: FileLoad[]): Promise<PackModel> {
-  const { db, config } = ctx;
-  const names = Object.fromEntries(
-    (await db.all<{ area_code: string; area_name: string }>(`SELECT area_code, area_name FROM ref.areas WHERE area_type <> 'lsoa'`)).map((r) => [r.area_code, r.area_name]),
-  );
-  const focus = (await db.one<{ area_code: string; area_name: string; area_type: string }>(`SELECT * FROM ref.areas WHERE area_code = $c`, { c: code }))!;
-  const parent = { code: config.parent, name: names[config.parent] ?? config.parent };
-  const values = await db.all<IndicatorValueRow>(`SELECT * FROM marts.indicator_values WHERE breakdown = 'all' ORDER BY indicator_id, period_start, area_code`);
-  const comparisons = await db.all<{ indicator_id: string; period_label: string; comparator_kind: string; comparator_code: string; comparator_value: number | null; outcome: Outcome }>(
-    `SELECT * FROM marts.indicator_comparisons WHERE area_code = $c AND breakdown = 'all' AND level = '95'`,
-    { c: code },
-  );
-  const wardCodes = new Set((await db.all<{ area_code: string }>(`SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p`, { p: config.parent })).map((r) => r.area_code));
-  const rest = restOfParentCode(config.parent, code);
-  const summary: SummaryRow[] = [];
-  const sections: PackModel["sections"] = [];
-  for (const s of SECTIONS) {
-    const charts: ChartSpecBundle[] = [];
-    for (const ind of indicators.filter((i) => i.domain === s.domain)) {
-      // The headline period type: the first the indicator declares that has data for the focus.
-      const all = values.filter((v) => v.indicator_id === ind.id);
-      const periodType = ind.periods.find((t) => all.some((r) => r.period_type === t && r.area_code === code));
-      const rows = all.filter((r) => r.period_type === periodType);
-      const focusRows = rows.filter((r) => r.area_code === code);
-      const latest = focusRows.at(-1);
-      if (!latest) continue;
-      const period = latest.period_label;
-      const inPeriod = rows.filter((r) => r.period_label === period);
-      const wardsInPeriod = inPeriod.filter((r) => wardCodes.has(r.area_code) || r.area_code === code);
-      const cmp = comparisons.filter((c) => c.indicator_id === ind.id && c.period_label === period);
-      const shown = wardsInPeriod.filter((r) => !r.is_suppressed && r.value !== null).map((r) => r.value!);
-      summary.push({
-        indicator: ind,
-        period,
-        focus: latest,
-        comparators: cmp.map((c) => ({ kind: c.comparator_kind, code: c.comparator_code, name: names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, outcome: c.outcome })),
-        wardRange: shown.length ? { min: Math.min(...shown), max: Math.max(...shown) } : null,
-      });
-      charts.push(
-        compareAreasChart(wardsInPeriod, {
-          id: `${ind.id.replace(".", "-")}-wards`,
-          title: `${ind.short}, ${period}: every ward`,
-          focusCodes: [code],
-          areaNames: names,
-          comparators: cmp.map((c) => ({ code: c.comparator_code, name: names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, kind: c.comparator_kind })),
-          unit: ind.unit,
-          polarity: ind.polarity as Polarity,
-        }),
-      );
-      const periods = new Set(focusRows.map((r) => r.period_label));
-      if (periods.size >= 2) {
-        const comparatorCodes = [config.parent, rest].filter((c) => rows.some((r) => r.area_code === c));
-        charts.push(
-          trendChart(rows.filter((r) => [code, ...comparatorCodes].includes(r.area_code)), {
-            id: `${ind.id.replace(".", "-")}-trend`,
-            title: `${ind.short}: trend`,
-            focusCode: code,
-            comparatorCodes,
-            areaNames: names,
-            unit: ind.unit,
-          }),
-        );
-      }
-    }
-    if (charts.length) sections.push({ id: s.domain, title: s.title, intro: s.intro, charts });
+/** Members of a focus area: the ward itself, or a locality's wards. */
+function membersOf(ctx: Context, code: string): string[] {
+  const f = ctx.config.focus.find((x) => ("ward" in x ? x.ward : x.locality) === code);
+  return f && "wards" in f ? [...f.wards] : [code];
+}
+
+function summaryRows(d: PackData, indicators: readonly Indicator[], code: string): SummaryRow[] {
+  const wards = new Set(d.wards);
+  const out: SummaryRow[] = [];
+  for (const ind of indicators) {
+    const pt = headlinePeriodType(d, ind, code);
+    if (!pt) continue;
+    const rows = rowsOf(d, ind, pt);
+    const latest = rows.filter((r) => r.area_code === code).at(-1);
+    if (!latest) continue;
+    const period = latest.period_label;
+    const wardValues = rows
+      .filter((r) => r.period_label === period && wards.has(r.area_code) && !r.is_suppressed && r.value !== null)
+      .map((r) => r.value as number)
+      .sort((a, b) => a - b);
+    out.push({
+      indicator: ind,
+      periodType: pt,
+      period,
+      focus: latest,
+      comparators: d.comparisons
+        .filter((c) => c.indicator_id === ind.id && c.area_code === code && c.period_label === period)
+        .map((c) => ({ kind: c.comparator_kind, code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, outcome: c.outcome })),
+      wardRange: wardValues.length
+        ? { min: wardValues[0], q25: quantile(wardValues, 0.25)!, q75: quantile(wardValues, 0.75)!, max: wardValues[wardValues.length - 1], wards: wardValues.length }
+        : null,
+      trend: d.trends.find((t) => t.indicator_id === ind.id && t.area_code === code && t.period_type === pt) ?? null,
+    });
   }
-  const headlines = summary.map((r) => headlineFor(r, focus.area_name)).filter((h): h is Headline => h !== null);
-  const warnings = await db.all<{ code: string; subject: string | null; message: string }>(`SELECT code, subject, message FROM audit.warnings ORDER BY stage, code, subject`);
-  const rejects = await db.all<{ path: string; line: number; column: string | null; reason: string }>(
-    `SELECT path, line::INTEGER AS line, "column", reason FROM audit.rejects ORDER BY path, line`,
-  );
-  const byFile = new Map<string, typeof rejects>();
-  for (const r of rejects) byFile.set(r.path, [...(byFile.get(r.path) ?? []), r]);
-  const rejectsByFile = [...byFile].map(([p, rs]) => ({ path: p, rejected: rs.length, first: rs.slice(0, 5) }));
-  const suppressed = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values WHERE is_suppressed AND numerator IS NULL`))!.n);
+  return out;
+}
+
+const OUTCOME_ORDER: Outcome[] = ["worse", "higher", "better", "lower", "similar", "not_compared"];
+
+/** Headlines in reading order: worse first, biggest differences first within each outcome. */
+function orderHeadlines(hs: Headline[]): Headline[] {
+  return [...hs].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome) || b.size - a.size);
+}
+
+/** `Anti-social behaviour` -> `anti-social behaviour`, but `KS2 results` and `All crime and ASB` keep their capitals where they are acronyms. */
+export function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+}
+
+function ordinal(n: number): string {
+  const t = n % 100;
+  if (t >= 11 && t <= 13) return `${n}th`;
+  return `${n}${({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th"}`;
+}
+
+/** The spine rows of the summary: focus against the borough and the range of wards. */
+function spineRows(summary: SummaryRow[]): SpineRow[] {
+  return summary.map((r) => {
+    const p = r.comparators.find((c) => c.kind === "parent");
+    const unit = r.indicator.unit;
+    return {
+      indicator_id: r.indicator.id,
+      title: unit === "%" || unit === "score" ? r.indicator.short : `${r.indicator.short} (${unit})`,
+      focus_value: r.focus.is_suppressed ? null : r.focus.value,
+      england_or_parent_value: p?.value ?? null,
+      min: r.wardRange?.min ?? null,
+      q25: r.wardRange?.q25 ?? null,
+      q75: r.wardRange?.q75 ?? null,
+      max: r.wardRange?.max ?? null,
+      outcome: p?.outcome ?? "not_compared",
+      polarity: r.indicator.polarity as Polarity,
+      unit,
+    };
+  });
+}
+
+/** Sections by domain, shared by focus packs and the overview. */
+function domainSections(ctx: Context, d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[]): PackSection[] {
+  const sections: PackSection[] = [];
+  const sources = ctx.config.sources as Record<string, unknown>;
+  for (const s of SECTIONS) {
+    const rows = summary.filter((r) => r.indicator.domain === s.domain);
+    const blocks: PackBlock[] = [];
+    const fig = (f: PackFigure | null) => {
+      if (f) blocks.push({ kind: "figure", figure: f });
+    };
+    const intro = [s.intro];
+    if (!rows.length) {
+      const configured = sources[s.slot.split(".")[1]] !== undefined;
+      intro.push(
+        configured
+          ? `No values for ${view.name} in this build: the ${s.title.toLowerCase()} data did not cover the area or were all suppressed.`
+          : `Not available in this build: the config has no ${s.slot} input. Add it to include this section.`,
+      );
+      sections.push({ id: s.domain, title: s.title, intro, blocks });
+      continue;
+    }
+    intro.push(domainSentence(view, rows, d));
+    // Domain-wide charts first.
+    if (s.domain === "crime") {
+      fig(crimeTypeFigure(d, view, [...indicators]));
+      fig(crimeMonthFigure(d, view));
+    }
+    if (s.domain === "complaints") for (const f of complaintsFigures(d, view)) fig(f);
+    if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
+    const lead = rows[0];
+    fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
+    fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType }))));
+    // Funnels for the indicators where the focus differs from the borough (at most two), or the first.
+    const eligible = rows.filter((r) => r.indicator.method === "rate" || r.indicator.method === "proportion");
+    const differs = eligible.filter((r) => {
+      const o = r.comparators.find((c) => c.kind === "parent")?.outcome;
+      return view.kind === "focus" && o !== undefined && o !== "similar" && o !== "not_compared";
+    });
+    const funnels = new Set((differs.length ? differs.slice(0, 2) : eligible.slice(0, 1)).map((r) => r.indicator.id));
+    for (const r of rows) {
+      const ind = r.indicator;
+      blocks.push({ kind: "subhead", id: `${s.domain}-${ind.id.replace(/[._]/g, "-")}`, text: ind.title });
+      if (ind.method === "survey_proportion") {
+        fig(surveyWardFigure(d, view, ind, r.periodType, r.period));
+        fig(surveyLanguageFigure(d, view, ind, r.period));
+      } else {
+        fig(compareFigure(d, view, ind, r.periodType, r.period));
+      }
+      if (funnels.has(ind.id)) fig(funnelFigure(d, view, ind, r.periodType, r.period));
+    }
+    sections.push({ id: s.domain, title: s.title, intro, blocks });
+  }
+  return sections;
+}
+
+/** One data-driven sentence for a domain section. */
+function domainSentence(view: View, rows: SummaryRow[], d: PackData): string {
+  if (view.kind === "focus") {
+    const by = (o: Outcome[]) => rows.filter((r) => o.includes(r.comparators.find((c) => c.kind === "parent")?.outcome ?? "not_compared"));
+    const worse = by(["worse"]);
+    const better = by(["better"]);
+    const similar = by(["similar"]);
+    const hl = by(["higher", "lower"]);
+    const parts: string[] = [];
+    if (worse.length) parts.push(`significantly worse on ${listEnglish(worse.map((r) => lowerFirst(r.indicator.short)))}`);
+    if (better.length) parts.push(`significantly better on ${listEnglish(better.map((r) => lowerFirst(r.indicator.short)))}`);
+    if (hl.length) parts.push(`significantly different (no better or worse) on ${listEnglish(hl.map((r) => lowerFirst(r.indicator.short)))}`);
+    if (similar.length) parts.push(`similar on ${plural(similar.length, "other indicator")}`);
+    const tested = worse.length + better.length + similar.length + hl.length;
+    return tested
+      ? `Compared with ${d.parent.name}, ${view.name} is ${listEnglish(parts)} (${plural(rows.length, "indicator")} in this section; 95% level).`
+      : `${plural(rows.length, "indicator")} in this section; none can be tested for a significant difference from ${d.parent.name}.`;
+  }
+  const flagged = rows.map((r) => {
+    const cmp = d.comparisons.filter((c) => c.indicator_id === r.indicator.id && c.period_label === r.period && c.comparator_kind === "parent" && d.wards.includes(c.area_code));
+    const flag = r.indicator.polarity === "no_judgement" ? "higher" : "worse";
+    return { r, n: cmp.filter((c) => c.outcome === flag).length };
+  });
+  const most = [...flagged].sort((a, b) => b.n - a.n)[0];
+  return most && most.n
+    ? `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}. The most wards stand out on ${lowerFirst(most.r.indicator.short)}: ${most.n} significantly ${most.r.indicator.polarity === "no_judgement" ? "higher" : "worse"} than ${d.parent.name}.`
+    : `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}; no ward is significantly worse than ${d.parent.name} on any of them.`;
+}
+
+function aboutSection(d: PackData, view: View, summary: SummaryRow[]): PackSection {
+  const blocks: PackBlock[] = [];
+  const intro: string[] = [];
+  const pop = d.population ? d.population.rows.filter((r) => view.members.includes(r.ward_code)).reduce((s, r) => s + r.population, 0) : 0;
+  const lsoas = d.lsoaDeprivation?.filter((r) => view.members.includes(r.ward_code)).length ?? 0;
+  if (view.kind === "focus") {
+    const what = view.members.length > 1 ? `a locality of ${plural(view.members.length, "ward")}` : "a ward";
+    intro.push(
+      `${view.name} is ${what} of ${d.parent.name}${pop ? `, home to about ${Math.round(pop / 10) * 10 > 0 ? (Math.round(pop / 10) * 10).toLocaleString("en-GB") : pop} residents (mid-${d.population!.year})` : ""}${lsoas ? ` in ${plural(lsoas, "neighbourhood")} (LSOAs)` : ""}.`,
+    );
+    const sim = d.similarWards.filter((s) => s.focus_code === view.code).map((s) => d.names[s.ward_code] ?? s.ward_code);
+    if (sim.length) intro.push(`The wards most like it on deprivation and age profile (its "similar wards" comparator) are ${listEnglish(sim)}.`);
+  } else {
+    intro.push(`${d.parent.name} has ${plural(d.wards.length, "ward")}${pop ? ` and about ${(Math.round(pop / 100) * 100).toLocaleString("en-GB")} residents (mid-${d.population!.year})` : ""}.`);
+  }
+  const dep = summary.find((r) => r.indicator.id === "deprivation.most_deprived_decile");
+  if (dep && dep.focus.value !== null && !dep.focus.is_suppressed) {
+    intro.push(`${formatNumber(dep.focus.value, 0)}% of its residents live in neighbourhoods among the 10% most deprived in England.`);
+  }
+  const map = populationMapFigure(d, view);
+  if (map) blocks.push({ kind: "figure", figure: map });
+  const pyr = pyramidFigure(d, view);
+  if (pyr) blocks.push({ kind: "figure", figure: pyr });
+  if (!map && !pyr) blocks.push({ kind: "note", text: "No population estimates or ward boundaries in this build: the map and the age profile are not available." });
+  return { id: "area", title: view.kind === "focus" ? "The area and its people" : "The borough and its people", intro, blocks };
+}
+
+function outcomesOf(ctx: Context, d: PackData, indicators: readonly Indicator[], code: string): PackModel["outcomes"] {
+  const rows = d.outcomes.filter((o) => o.area_code === code);
+  const order = ctx.config.outcomes.map((o) => o.indicator);
+  const byId = new Map(indicators.map((i) => [i.id, i]));
+  const lines = rows
+    .map((row) => {
+      const ind = byId.get(row.indicator_id);
+      return { title: ind?.title ?? row.indicator_id, unit: ind?.unit ?? "", polarity: (ind?.polarity as Polarity | undefined) ?? null, row };
+    })
+    .sort((a, b) => {
+      const ia = order.indexOf(a.row.indicator_id);
+      const ib = order.indexOf(b.row.indicator_id);
+      return (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib) || a.row.indicator_id.localeCompare(b.row.indicator_id);
+    });
+  const note = lines.length
+    ? null
+    : ctx.config.outcomes.length
+      ? "The outcomes framework is configured but has no values for this area in this build (marts.outcomes is empty)."
+      : "No outcomes framework in the config: add `outcomes` (indicators and optional targets) to track change from the baseline.";
+  return { lines, baseline: ctx.config.baseline.period, note };
+}
+
+function needOf(d: PackData, view: View, indicators: readonly Indicator[]): PackModel["need"] {
+  if (!d.needIndex.length) {
+    return { rows: [], focusRow: null, drivers: [], figures: [], note: "The need index is not available in this build (marts.need_index is empty).", domains: [], schemes: [] };
+  }
+  const focusRow = view.kind === "focus" ? (d.needIndex.find((r) => r.area_code === view.code) ?? null) : null;
+  const titles = new Map(indicators.map((i) => [i.id, i.short]));
+  const drivers = focusRow
+    ? d.needComponents
+        .filter((c) => c.area_code === view.code && c.z_signed !== null && c.z_signed > 0)
+        .sort((a, b) => (b.z_signed as number) * b.weight - (a.z_signed as number) * a.weight)
+        .slice(0, 5)
+        .map((c) => ({ title: titles.get(c.indicator_id) ?? c.indicator_id, z: c.z_signed as number }))
+    : [];
+  const figures = [needIndexFigure(d, view), needMapFigure(d, view)].filter((f): f is PackFigure => f !== null);
+  const domains = new Map<string, Set<string>>();
+  for (const c of d.needComponents) domains.set(c.domain, (domains.get(c.domain) ?? new Set()).add(titles.get(c.indicator_id) ?? c.indicator_id));
   return {
-    slug: `${code}-${slugify(focus.area_name)}`,
-    title: config.name,
-    synthetic: config.synthetic,
+    rows: d.needIndex,
+    focusRow,
+    drivers,
+    figures,
+    note: null,
+    domains: [...domains].map(([domain, inds]) => ({ domain, indicators: [...inds] })),
+    schemes: d.needSchemes,
+  };
+}
+
+function comparatorNotes(ctx: Context, d: PackData, view: View): string[] {
+  const out: string[] = [];
+  const has = (k: string) => ctx.config.comparators.includes(k as never);
+  if (has("parent")) out.push(`Borough: ${d.parent.name} as a whole (its published or summed values).`);
+  if (has("rest_of_parent")) out.push(`Rest of borough: ${d.parent.name} without the focus area, so the area is not compared with itself.`);
+  if (has("similar_wards")) {
+    out.push(
+      `Similar wards: the ${ctx.config.similarWards.k} wards of ${d.parent.name} nearest to the focus ward on ${ctx.config.similarWards.variables.join(", ").replaceAll("_", " ")} (standardised), pooled.`,
+    );
+  }
+  if (has("deprivation_decile")) out.push("Same deprivation decile: other wards whose population-weighted IMD score falls in the same national decile, pooled.");
+  if (has("region")) out.push("Region and England: published values where the source has them.");
+  else if (has("country")) out.push("England: published values where the source has them.");
+  if (view.kind === "overview") out.push(`In the overview every ward is compared with ${d.parent.name}.`);
+  return out;
+}
+
+function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads: FileLoad[]) {
+  return {
+    title: ctx.config.name,
+    synthetic: ctx.config.synthetic,
     builtAt: ctx.clock.now(),
-    focus: { code, name: focus.area_name, type: focus.area_type },
-    parent,
-    headlines,
-    summary,
-    sections,
-    dataQuality: { loads, warnings, rejectsByFile, suppressed },
+    parent: d.parent,
+    dataQuality: d.quality,
     indicators: [...indicators],
     inputs: loads.map((l) => ({ path: l.path, sha256: l.sha256, rowsRead: l.rowsRead, rowsLoaded: l.rowsLoaded, rowsRejected: l.rowsRejected })),
-    configBaseDir: config.baseDir,
-    chartCount: sections.reduce((n, s) => n + s.charts.length, 0),
+    configBaseDir: ctx.config.baseDir,
   };
+}
+
+function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], code: string): PackModel {
+  const area = d.areas.get(code);
+  if (!area) throw new LocalneedsError(messages.unknownArea(code));
+  const view: View = { kind: "focus", code, name: area.area_name, highlight: [code], members: membersOf(ctx, code) };
+  const summary = summaryRows(d, indicators, code);
+  const headlines = orderHeadlines(summary.map((r) => headlineFor(r, view.name)).filter((h): h is Headline => h !== null));
+  const outcomes = outcomesOf(ctx, d, indicators, code);
+  const need = needOf(d, view, indicators);
+  const keyFacts = focusKeyFacts(d, view, summary, outcomes, need);
+  const about = aboutSection(d, view, summary);
+  const sections = domainSections(ctx, d, view, indicators, summary);
+  const m: PackModel = {
+    ...base(ctx, d, indicators, d.quality.loads),
+    kind: "focus",
+    slug: `${code}-${slugify(area.area_name)}`,
+    focus: { code, name: area.area_name, type: area.area_type },
+    highlight: view.highlight,
+    keyFacts,
+    headlines,
+    summary,
+    spine: spineFigure(view, d.parent.name, spineRows(summary)),
+    wardMatrices: [],
+    about,
+    sections,
+    outcomes,
+    need,
+    comparatorNotes: comparatorNotes(ctx, d, view),
+    chartCount: 0,
+  };
+  m.chartCount = packFigures(m).length;
+  return m;
+}
+
+function focusKeyFacts(d: PackData, view: View, summary: SummaryRow[], outcomes: PackModel["outcomes"], need: PackModel["need"]): string[] {
+  const facts: string[] = [];
+  const count = (o: Outcome[]) => summary.filter((r) => o.includes(r.comparators.find((c) => c.kind === "parent")?.outcome ?? "not_compared")).length;
+  const worse = count(["worse"]);
+  const better = count(["better"]);
+  const similar = count(["similar"]);
+  const other = count(["higher", "lower"]);
+  const untested = summary.length - worse - better - similar - other;
+  const num = (n: number) => (n === 0 ? "none" : String(n));
+  facts.push(
+    `Compared with ${d.parent.name} as a whole, on the latest data ${view.name} is significantly worse on ${worse} of its ${plural(summary.length, "indicator")} and significantly better on ${num(better)}; ` +
+      `it is similar on ${similar}` +
+      (other ? `, and significantly different on ${other} where neither higher nor lower is better` : "") +
+      "." +
+      (untested ? ` ${untested} ${untested === 1 ? "indicator has" : "indicators have"} no interval and ${untested === 1 ? "is" : "are"} shown for context only.` : ""),
+  );
+  if (need.focusRow) {
+    const r = need.focusRow;
+    const range = r.rank_min !== r.rank_max ? ` (between ${ordinal(r.rank_min)} and ${ordinal(r.rank_max)} under other weightings)` : "";
+    facts.push(`On the need index it ranks ${ordinal(r.rank)} of ${plural(need.rows.length, "ward")}${range}, in the tier "${r.tier}".`);
+  }
+  const o = outcomes.lines;
+  if (o.length) {
+    const dir = (w: string[]) => o.filter((l) => w.includes(l.row.direction)).length;
+    const improved = dir(["improved"]);
+    const worsened = dir(["worsened"]);
+    const flat = dir(["no significant change"]);
+    const moved = dir(["increased", "decreased"]);
+    facts.push(
+      `Of ${plural(o.length, "outcome")} tracked from ${outcomes.baseline}, ${improved ? `${improved} ${improved === 1 ? "has" : "have"} improved significantly` : "none has improved significantly"}, ` +
+        `${worsened ? `${worsened} ${worsened === 1 ? "has" : "have"} worsened` : "none has worsened"} and ${flat} ${flat === 1 ? "shows" : "show"} no significant change` +
+        (moved ? `; ${moved} changed where neither direction is better` : "") +
+        ".",
+    );
+  }
+  return facts;
+}
+
+function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[]): PackModel {
+  const view: View = { kind: "overview", code: d.parent.code, name: d.parent.name, highlight: [], members: d.wards };
+  const summary = summaryRows(d, indicators, d.parent.code);
+  const wardSet = new Set(d.wards);
+  const headlines = orderHeadlines(
+    summary
+      .map((r) =>
+        wardHeadline({
+          indicator: r.indicator,
+          period: r.period,
+          parentName: d.parent.name,
+          parentValue: r.focus.is_suppressed ? null : r.focus.value,
+          wards: d.comparisons
+            .filter((c) => c.indicator_id === r.indicator.id && c.period_label === r.period && c.comparator_kind === "parent" && wardSet.has(c.area_code))
+            .map((c) => {
+              const v = rowsOf(d, r.indicator, r.periodType).find((x) => x.area_code === c.area_code && x.period_label === r.period);
+              return { name: d.names[c.area_code] ?? c.area_code, value: v && !v.is_suppressed ? v.value : null, outcome: c.outcome };
+            }),
+        }),
+      )
+      .filter((h): h is Headline => h !== null),
+  );
+  const outcomes = outcomesOf(ctx, d, indicators, d.parent.code);
+  const need = needOf(d, view, indicators);
+  const keyFacts: string[] = [];
+  const flaggedWards = new Map<string, number>();
+  for (const c of d.comparisons) {
+    if (c.comparator_kind !== "parent" || !wardSet.has(c.area_code)) continue;
+    const r = summary.find((s) => s.indicator.id === c.indicator_id);
+    if (!r || r.period !== c.period_label) continue;
+    if (c.outcome === (r.indicator.polarity === "no_judgement" ? "higher" : "worse")) flaggedWards.set(c.area_code, (flaggedWards.get(c.area_code) ?? 0) + 1);
+  }
+  const top = [...flaggedWards].sort((a, b) => b[1] - a[1] || (d.names[a[0]] ?? a[0]).localeCompare(d.names[b[0]] ?? b[0])).slice(0, 3);
+  keyFacts.push(`This overview compares each of the ${plural(d.wards.length, "ward")} of ${d.parent.name} with the borough as a whole on ${plural(summary.length, "indicator")}.`);
+  if (top.length) {
+    keyFacts.push(`The wards significantly worse than ${d.parent.name} on the most indicators: ${listEnglish(top.map(([c, n]) => `${d.names[c] ?? c} (${n})`))}.`);
+  }
+  if (need.rows.length) {
+    const first = need.rows.filter((r) => r.rank <= 3).sort((a, b) => a.rank - b.rank);
+    keyFacts.push(`Greatest need on the need index: ${listEnglish(first.map((r) => `${d.names[r.area_code] ?? r.area_name} (${r.tier})`))}.`);
+  }
+  const m: PackModel = {
+    ...base(ctx, d, indicators, d.quality.loads),
+    kind: "overview",
+    slug: `${d.parent.code}-${slugify(d.parent.name)}-overview`,
+    focus: { code: d.parent.code, name: d.parent.name, type: d.areas.get(d.parent.code)?.area_type ?? "authority" },
+    highlight: [],
+    keyFacts,
+    headlines,
+    summary,
+    spine: null,
+    wardMatrices: wardMatrices(d, indicators, summary),
+    about: aboutSection(d, view, summary),
+    sections: domainSections(ctx, d, view, indicators, summary),
+    outcomes,
+    need,
+    comparatorNotes: comparatorNotes(ctx, d, view),
+    chartCount: 0,
+  };
+  m.chartCount = packFigures(m).length;
+  return m;
+}
+
+function wardMatrices(d: PackData, indicators: readonly Indicator[], summary: SummaryRow[]): WardMatrix[] {
+  const country = [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  const out: WardMatrix[] = [];
+  for (const s of SECTIONS) {
+    const rows = summary.filter((r) => r.indicator.domain === s.domain);
+    if (!rows.length) continue;
+    const cell = (r: SummaryRow, code: string, withOutcome: boolean) => {
+      const v = rowsOf(d, r.indicator, r.periodType).find((x) => x.area_code === code && x.period_label === r.period);
+      const cmp = withOutcome
+        ? d.comparisons.find((c) => c.indicator_id === r.indicator.id && c.area_code === code && c.period_label === r.period && c.comparator_kind === "parent")
+        : undefined;
+      return { value: v && !v.is_suppressed ? v.value : null, suppressed: !!v?.is_suppressed, outcome: cmp?.outcome ?? null };
+    };
+    const lines: WardMatrix["rows"] = d.wards.map((w) => ({ code: w, name: d.names[w] ?? w, kind: "ward" as const, cells: rows.map((r) => cell(r, w, true)) }));
+    lines.push({ code: d.parent.code, name: d.parent.name, kind: "parent", cells: rows.map((r) => cell(r, d.parent.code, false)) });
+    if (country && rows.some((r) => cell(r, country, false).value !== null)) {
+      lines.push({ code: country, name: d.names[country] ?? country, kind: "country", cells: rows.map((r) => cell(r, country, false)) });
+    }
+    out.push({
+      domain: s.domain,
+      title: s.title,
+      indicators: rows.map((r) => ({ id: r.indicator.id, short: r.indicator.short, unit: r.indicator.unit, period: r.period })),
+      rows: lines,
+    });
+  }
+  return out;
 }
 
 /** `Northgate & Eastfields` -> `northgate-eastfields`. */
 export function slugify(s: string): string {
   return s.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
 }
-export { kindLabel };
+
+export { formatValue };

@@ -1,16 +1,28 @@
 /**
- * Stage 6, pack: render every chart (SVG, PNG, Vega-Lite spec, data CSV), the HTML page, data
- * downloads and `manifest.json` into a temporary folder beside the destination, then swap it
- * into place, so a failed or killed run leaves the previous pack whole.
+ * Stage 6, pack: render every chart (SVG, PNG, Vega-Lite spec, data CSV), the HTML page, the
+ * PDF, the Excel workbook, data downloads and `manifest.json` into a temporary folder beside the
+ * destination, then swap it into place, so a failed or killed run leaves the previous pack whole.
+ *
+ * Work overlaps: Chromium starts while the charts render, PNGs rasterise on the thread pool
+ * while the main thread renders the next SVG, and the PDF prints while the workbook is written.
+ * Charts that are identical in two packs of one build are rendered once.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import type { Browser } from "playwright-core";
 import type { Context } from "../context.ts";
-import type { PackModel } from "./pack-model.ts";
+import { messages } from "../messages.ts";
+import { packFigures, type PackModel } from "./pack-model.ts";
+import { methodLine } from "./pack-charts.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
-import { renderPng, renderSvg } from "../../notebooks/charts/index.ts";
+import { launchPdfBrowser, renderPdf } from "./render-pdf.ts";
+import { writeWorkbook } from "./write-xlsx.ts";
+import { renderPngAsync, renderSvg } from "../../notebooks/charts/index.ts";
+import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
+import { packSuppression } from "./pack-data.ts";
+import type { IndicatorValueRow } from "../../transforms/marts.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
 
 /** Give a chart's SVG ids a unique prefix so many charts can share one HTML page. */
@@ -34,45 +46,150 @@ export function listFiles(dir: string, base = dir): string[] {
 
 const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
 
+/**
+ * SVGs and PNGs rendered once per build, keyed by content, and kept between builds in `dir`
+ * (`outputs/.cache/charts`): an SVG is named by the SHA-256 of its spec and everything else that
+ * shapes it (Vega's versions, the renderer, theme and font metrics sources), a PNG by that of its
+ * SVG and the rasteriser's version, so an unchanged chart is never rendered twice. Files this
+ * build did not use are removed at the end of a full build.
+ */
+class RenderCache {
+  private svgs = new Map<string, Promise<string>>();
+  private pngs = new Map<string, Promise<Buffer>>();
+  private used = new Set<string>();
+  constructor(private readonly dir: string) {}
+  svg(spec: TopLevelSpec): Promise<string> {
+    const key = sha256(`${SVG_RENDERER}\n${JSON.stringify(spec)}`);
+    let p = this.svgs.get(key);
+    if (!p) {
+      const file = path.join(this.dir, `${key}.svg`);
+      this.used.add(`${key}.svg`);
+      p = existsSync(file) ? Promise.resolve(readFileSync(file, "utf8")) : renderSvg(spec).then((svg) => this.keep(file, svg));
+      this.svgs.set(key, p);
+    }
+    return p;
+  }
+  private keep<T extends string | Buffer>(file: string, data: T): T {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(`${file}.tmp-${process.pid}`, data);
+    renameSync(`${file}.tmp-${process.pid}`, file);
+    return data;
+  }
+  png(svg: string): Promise<Buffer> {
+    const key = sha256(`${PNG_RENDERER}\n${svg}`);
+    let p = this.pngs.get(key);
+    if (!p) {
+      const file = path.join(this.dir, `${key}.png`);
+      this.used.add(`${key}.png`);
+      p = existsSync(file) ? Promise.resolve(readFileSync(file)) : renderPngAsync(svg).then((png) => this.keep(file, png));
+      this.pngs.set(key, p);
+    }
+    return p;
+  }
+  /** Remove cached files this build did not use. */
+  prune(): void {
+    if (!existsSync(this.dir)) return;
+    for (const f of readdirSync(this.dir)) if (!this.used.has(f)) rmSync(path.join(this.dir, f), { force: true });
+  }
+}
+
+const read = (rel: string) => readFileSync(new URL(rel, import.meta.url), "utf8");
+/** What shapes an SVG besides its spec: Vega's versions and the renderer, theme and font metrics. */
+const SVG_RENDERER = sha256(
+  [
+    JSON.parse(read("../../node_modules/vega/package.json")).version,
+    JSON.parse(read("../../node_modules/vega-lite/package.json")).version,
+    read("../../notebooks/charts/render.ts"),
+    read("../../notebooks/charts/theme.ts"),
+    read("../../notebooks/charts/text-metrics.ts"),
+  ].join("\n"),
+);
+/** What shapes a PNG besides its SVG: the rasteriser's version and the output width. */
+const PNG_RENDERER = `resvg-js ${JSON.parse(read("../../node_modules/@resvg/resvg-js/package.json")).version} 1200px`;
+
 /** Versions of the tools that shaped the outputs. */
-async function versions(ctx: Context): Promise<Record<string, string>> {
+async function versions(ctx: Context, browser: Browser | null): Promise<Record<string, string>> {
   const pkg = (name: string) => {
     const file = name === "localneeds" ? new URL("../../package.json", import.meta.url) : new URL(`../../node_modules/${name}/package.json`, import.meta.url);
     return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
   };
   const duck = await ctx.db.one<{ v: string }>(`SELECT version() AS v`);
-  return { localneeds: pkg("localneeds"), duckdb: duck!.v, "vega-lite": pkg("vega-lite"), vega: pkg("vega"), node: process.versions.node };
+  return {
+    localneeds: pkg("localneeds"),
+    duckdb: duck!.v,
+    "vega-lite": pkg("vega-lite"),
+    vega: pkg("vega"),
+    "@resvg/resvg-js": pkg("@resvg/resvg-js"),
+    exceljs: pkg("exceljs"),
+    "playwright-core": pkg("playwright-core"),
+    ...(browser ? { chromium: browser.version() } : {}),
+    node: process.versions.node,
+  };
 }
 
 /** Write one pack into `dir` (which must not exist). */
-async function writePackFiles(ctx: Context, m: PackModel, dir: string): Promise<void> {
+async function writePackFiles(
+  ctx: Context,
+  m: PackModel,
+  dir: string,
+  cache: RenderCache,
+  getBrowser: () => Promise<Browser | null>,
+  downloads: () => Promise<Record<string, string>>,
+): Promise<void> {
   mkdirSync(path.join(dir, "charts"), { recursive: true });
   mkdirSync(path.join(dir, "data"), { recursive: true });
+  const figures = packFigures(m);
+  const seen = new Set<string>();
+  for (const f of figures) {
+    if (seen.has(f.chart.id)) throw new Error(`pack ${m.slug}: two charts have the id ${f.chart.id}`);
+    seen.add(f.chart.id);
+  }
   const charts = new Map<string, RenderedChart>();
-  const all = m.sections.flatMap((s) => s.charts);
-  for (const [i, bundle] of all.entries()) {
-    ctx.log.progress(`rendering charts for ${m.focus.name}`, i, all.length);
-    const svg = await renderSvg(bundle.spec);
+  const figureNumbers = new Map<string, number>();
+  const pngs: Promise<void>[] = [];
+  for (const [i, f] of figures.entries()) {
+    ctx.log.progress(`rendering charts for ${m.focus.name}`, i, figures.length);
+    const bundle = f.chart;
+    const svg = await cache.svg(bundle.spec);
     const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
     writeFileSync(path.join(dir, files.svg), svg);
-    writeFileSync(path.join(dir, files.png), renderPng(svg));
     writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
     writeFileSync(path.join(dir, files.csv), toCsv(bundle.table.columns, bundle.table.rows));
+    pngs.push(cache.png(svg).then((png) => writeFileSync(path.join(dir, files.png), png)));
     charts.set(bundle.id, { bundle, svg: prefixSvgIds(svg, `f${i + 1}`), files });
+    figureNumbers.set(bundle.id, i + 1);
   }
-  ctx.log.progress(`rendering charts for ${m.focus.name}`, all.length, all.length);
-  writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts));
-  // The indicator values behind the pack: the borough's wards, the focus, its comparators.
-  const values = await ctx.db.all<Record<string, unknown>>(
-    `SELECT v.* FROM marts.indicator_values v JOIN ref.areas a USING (area_code)
-     WHERE a.area_type <> 'lsoa' ORDER BY indicator_id, period_start, breakdown, area_code`,
-  );
-  writeFileSync(path.join(dir, "data", "indicator_values.csv"), toCsv(VALUE_COLUMNS, values.map((r) => VALUE_COLUMNS.map((c) => r[c]))));
-  const comparisons = await ctx.db.all<Record<string, unknown>>(
-    `SELECT * FROM marts.indicator_comparisons ORDER BY indicator_id, area_code, period_label, breakdown, comparator_kind, level`,
-  );
-  const cCols = ["indicator_id", "area_code", "period_label", "breakdown", "comparator_code", "comparator_kind", "comparator_value", "outcome", "level", "method"];
-  writeFileSync(path.join(dir, "data", "indicator_comparisons.csv"), toCsv(cCols, comparisons.map((r) => cCols.map((c) => r[c]))));
+  ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
+  const browser = await getBrowser();
+  writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx" } }));
+  // Draft charts for the PDF's first pass: the same <svg> box (width, height, viewBox), no content.
+  const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, svg: `${c.svg.slice(0, c.svg.indexOf(">") + 1)}</svg>` }]));
+  const notice = m.synthetic ? "Synthetic demo data: every figure is made up. " : "";
+  const pdf = browser
+    ? renderPdf(browser, (pages, draft) => renderPackHtml(m, draft ? drafts : charts, { forPdf: true, pages }), {
+        footer: `${notice}${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`,
+        builtAt: m.builtAt,
+      })
+    : null;
+  // The workbook and the data downloads while Chromium prints and the PNGs rasterise.
+  const settled = Promise.allSettled([...(pdf ? [pdf] : []), ...pngs]);
+  let pdfInfo: { pages: number; contents: Record<string, number> } | null = null;
+  try {
+    writeFileSync(path.join(dir, "pack.xlsx"), await writeWorkbook(m, figureNumbers));
+    for (const [name, csv] of Object.entries(await downloads())) writeFileSync(path.join(dir, "data", name), csv);
+  } finally {
+    // Never leave Chromium or the thread pool writing into a folder that is being removed.
+    const results = await settled;
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
+  if (pdf) {
+    const r = await pdf;
+    if (r.problem) ctx.log.warn(messages.packPdfNoPageNumbers(r.problem));
+    writeFileSync(path.join(dir, "pack.pdf"), r.pdf);
+    pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
+  } else ctx.log.warn(messages.packPdfNoChromium());
+
   // Manifest last: every other file with its hash.
   const files = listFiles(dir).map((f) => {
     const buf = readFileSync(path.join(dir, f));
@@ -81,39 +198,92 @@ async function writePackFiles(ctx: Context, m: PackModel, dir: string): Promise<
   const rel = (p: string) => path.relative(m.configBaseDir, p).split(path.sep).join("/");
   const manifest = {
     pack: m.slug,
+    kind: m.kind,
     title: m.title,
     focus: m.focus,
     parent: m.parent,
     synthetic: m.synthetic,
     built_at: m.builtAt.toISOString(),
-    versions: await versions(ctx),
+    versions: await versions(ctx, browser),
+    data_versions: {
+      latest_periods: Object.fromEntries(m.summary.map((r) => [r.indicator.id, r.period])),
+      baseline: m.outcomes.baseline,
+      code_vintages: m.dataQuality.vintages,
+    },
+    pdf: pdfInfo,
     inputs: m.inputs.map((i) => ({ path: rel(i.path), sha256: i.sha256, rows_read: i.rowsRead, rows_loaded: i.rowsLoaded, rows_rejected: i.rowsRejected })),
-    indicators: m.indicators.map((i) => ({ id: i.id, title: i.title, domain: i.domain, method: i.method, unit: i.unit, multiplier: i.multiplier, polarity: i.polarity, periods: i.periods, suppress: i.suppress, source: i.source, definition: i.definition })),
+    indicators: m.indicators.map((i) => ({
+      id: i.id,
+      title: i.title,
+      domain: i.domain,
+      method: i.method,
+      method_description: methodLine(i),
+      unit: i.unit,
+      multiplier: i.multiplier,
+      polarity: i.polarity,
+      periods: i.periods,
+      suppress: i.suppress,
+      source: i.source,
+      definition: i.definition,
+    })),
+    charts: figures.map((f, i) => ({ figure: i + 1, id: f.chart.id, sheet: f.sheet, source: f.source })),
     files,
   };
   writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 }
 
-/** Write every pack; each is swapped into `<outputDir>/<slug>` only when complete. */
+/** The warehouse tables every pack carries as CSV downloads (the same in every pack of a build). */
+async function warehouseDownloads(ctx: Context): Promise<Record<string, string>> {
+  const values = await ctx.db.all<Record<string, unknown>>(
+    `SELECT * FROM marts.indicator_values WHERE area_type <> 'lsoa' ORDER BY indicator_id, period_start, period_type, breakdown, area_code`,
+  );
+  const comparisons = await ctx.db.all<Record<string, unknown>>(
+    `SELECT * FROM marts.indicator_comparisons ORDER BY indicator_id, area_code, period_label, breakdown, comparator_kind, comparator_code, level`,
+  );
+  const cCols = ["indicator_id", "area_code", "period_label", "breakdown", "comparator_code", "comparator_kind", "comparator_value", "outcome", "level", "method"];
+  return {
+    "indicator_values.csv": toCsv(VALUE_COLUMNS, values.map((r) => packSuppression(r as unknown as IndicatorValueRow) as unknown as Record<string, unknown>).map((r) => VALUE_COLUMNS.map((c) => r[c]))),
+    "indicator_comparisons.csv": toCsv(cCols, comparisons.map((r) => cCols.map((c) => r[c]))),
+  };
+}
+
+/**
+ * Write every pack, side by side (one pack's PDF prints while the next one's charts render), into
+ * temporary folders; only when all are complete is each swapped into `<outputDir>/<slug>`.
+ */
 export async function writePacks(ctx: Context, models: PackModel[]): Promise<string[]> {
   const root = ctx.config.outputDir;
   mkdirSync(root, { recursive: true });
-  const dirs: string[] = [];
-  for (const m of models) {
-    const final = path.join(root, m.slug);
-    const tmp = path.join(root, `.building-${m.slug}-${process.pid}`);
-    rmSync(tmp, { recursive: true, force: true });
-    try {
-      await writePackFiles(ctx, m, tmp);
-      const old = path.join(root, `.old-${m.slug}-${process.pid}`);
-      if (existsSync(final)) renameSync(final, old);
-      renameSync(tmp, final);
+  // Chromium starts while the first charts render; a launch failure is reported when awaited.
+  const launching = models.length ? launchPdfBrowser().then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
+  const cache = new RenderCache(path.join(path.dirname(root), ".cache", "charts"));
+  const getBrowser = async () => {
+    const l = await launching;
+    if ("err" in l) throw l.err;
+    return l.b;
+  };
+  let csv: Promise<Record<string, string>> | undefined;
+  const downloads = () => (csv ??= warehouseDownloads(ctx));
+  const jobs = models.map((m) => ({ m, final: path.join(root, m.slug), tmp: path.join(root, `.building-${m.slug}-${process.pid}`) }));
+  try {
+    for (const j of jobs) rmSync(j.tmp, { recursive: true, force: true });
+    const results = await Promise.allSettled(jobs.map((j) => writePackFiles(ctx, j.m, j.tmp, cache, getBrowser, downloads)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    for (const j of jobs) {
+      const old = path.join(root, `.old-${j.m.slug}-${process.pid}`);
+      if (existsSync(j.final)) renameSync(j.final, old);
+      renameSync(j.tmp, j.final);
       rmSync(old, { recursive: true, force: true });
-    } catch (err) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw err;
     }
-    dirs.push(final);
+  } catch (err) {
+    for (const j of jobs) rmSync(j.tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    const l = await launching;
+    if ("b" in l && l.b) await l.b.close();
   }
-  return dirs;
+  // Only a complete build knows every chart it needs (a build of one --area keeps the others').
+  if (models.length > 1) cache.prune();
+  return jobs.map((j) => j.final);
 }

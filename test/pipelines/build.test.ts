@@ -160,7 +160,7 @@ describe("demo build", () => {
     const sections = html.split('<section class="page"').slice(1);
     expect(sections.length).toBeGreaterThan(6);
     for (const s of sections) expect(s).toMatch(/Synthetic demo data/);
-    expect(html).toMatch(/Violence and sexual offences: [\d.]+ per 1,000 in Northgate &amp; Eastfields \(\d{4}\/\d{2}\), significantly higher than Northgate/);
+    expect(html).toMatch(/Violence and sexual offences: [\d.]+ per 1,000(?: residents)? in Northgate &amp; Eastfields \(\d{4}\/\d{2}\), significantly higher than Northgate/);
     expect(html).not.toMatch(/https?:\/\/(?!vega\.github\.io\/schema|www\.w3\.org)/);
     expect(html).toContain('http-equiv="Content-Security-Policy"');
   });

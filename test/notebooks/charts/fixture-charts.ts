@@ -1,6 +1,6 @@
 /** Every builder applied to its fixture: shared by the tests and the preview script. */
-import { type ChartSpecBundle, choroplethMap, compareAreasChart, crimeByMonthChart, crimeByTypeChart, funnelChart, needIndexChart, populationPyramidChart, spineChart, surveyResultsChart, trendChart } from "../../../notebooks/charts/index.ts";
-import { BOROUGH, FOCUS, compareComparators, compareRows, crimeMonthRows, crimeTypeRows, funnelLimits, funnelPoints, mapValues, needRows, pyramidRows, spineRows, surveyRows, trendRows, wardGeojson, wardNames } from "./fixtures.ts";
+import { type ChartSpecBundle, categoryBarsChart, choroplethMap, compareAreasChart, crimeByMonthChart, crimeByTypeChart, funnelChart, needIndexChart, populationPyramidChart, spineChart, surveyResultsChart, trendChart, trendPanelsChart } from "../../../notebooks/charts/index.ts";
+import { BOROUGH, FOCUS, compareComparators, compareRows, crimeMonthRows, crimeTypeRows, funnelLimits, funnelPoints, mapValues, needRows, pyramidRows, spineRows, surveyRows, trendRows, wardGeojson, wardNames, categoryRows, trendPanelRows } from "./fixtures.ts";
 
 export const fixtureCharts = {
   "compare-areas": () =>
@@ -74,6 +74,20 @@ export const fixtureCharts = {
       title: "Composite need index by ward",
       focusCodes: [FOCUS.code],
       tiers: ["Highest need", "High need", "Moderate need", "Lower need"],
+    }),
+  "category-bars": () =>
+    categoryBarsChart(categoryRows, {
+      title: "Council cases by category, 2023/24: share of all cases",
+      focusName: FOCUS.name,
+      comparatorName: BOROUGH.name,
+      unit: "%",
+    }),
+  "trend-panels": () =>
+    trendPanelsChart(trendPanelRows, {
+      title: "Crime and community safety: trends",
+      focusCode: FOCUS.code,
+      comparatorCodes: [BOROUGH.code, "E12000008"],
+      areaNames: wardNames,
     }),
 } satisfies Record<string, () => ChartSpecBundle>;
 

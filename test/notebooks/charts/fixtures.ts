@@ -221,3 +221,23 @@ export const needRows = [1.92, 1.41, 2.37, 0.88, 1.15, -0.31, -1.12, 0.42, 1.6, 
   .map((score, i) => ({ area_code: wardCodes[i], name: wardNames[wardCodes[i]], score }))
   .sort((a, b) => b.score - a.score)
   .map((r, i) => ({ ...r, rank: i + 1, tier: tierOf(i + 1) }));
+
+/** Council cases by category: the focus area's share (one category withheld: fewer than 5 cases) and the borough's. */
+export const categoryRows = [
+  { category: "Missed bin", focus: 24.1, comparator: 21.3 },
+  { category: "Fly-tipping", focus: 19.5, comparator: 14.8 },
+  { category: "=Housing repairs", focus: 15.2, comparator: 13.0 },
+  { category: "Noise", focus: 12.7, comparator: 11.9 },
+  { category: "Graffiti", focus: null, comparator: 9.6, focus_note: "fewer than 5 cases" },
+  { category: "Street lighting", focus: 4.1, comparator: 8.2 },
+];
+
+/** Two indicators' trends for the panels: violence (the trend fixture) and a made-up ASB series. */
+export const trendPanelRows = [
+  { title: "Violence and sexual offences", unit: "per 1,000", rows: trendRows },
+  {
+    title: "Anti-social behaviour",
+    unit: "per 1,000",
+    rows: trendRows.map((r) => ({ ...r, indicator_id: "crime.asb_rate", value: r.value === null ? null : r.value / 2, lower95: r.lower95 === null ? null : r.lower95 / 2, upper95: r.upper95 === null ? null : r.upper95 / 2 })),
+  },
+];

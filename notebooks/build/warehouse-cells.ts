@@ -1,0 +1,215 @@
+/**
+ * SQL cells at build time. Every `<script type="application/sql" database="warehouse">` cell of
+ * a notebook is run against the warehouse (opened read-only) when the page is built or served,
+ * and its result is written where Notebook Kit looks for a cached query result
+ * (`notebooks/.observable/cache/`), so the kit's own SQL-cell machinery turns it into a
+ * `FileAttachment(...).json()` on the page. The page never talks to a database.
+ *
+ * Why not the kit's DuckDB connector: Notebook Kit 2.1.8 imports `VARINT` from
+ * `@duckdb/node-api`, a type that DuckDB 1.4 renamed `BIGNUM`, so the connector cannot load next
+ * to the pinned `@duckdb/node-api` 1.5.6. Running the cells here also lets us open the file
+ * read-only and always re-run the queries (the kit keys its cache on the query text only, so a
+ * rebuilt warehouse would otherwise be served stale results).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { DuckDBInstance, DuckDBTypeId, type DuckDBType } from "@duckdb/node-api";
+import { getQueryCachePath } from "@observablehq/notebook-kit/databases";
+import type { Notebook } from "@observablehq/notebook-kit";
+
+/** The `database` name notebooks give their SQL cells. */
+export const WAREHOUSE_DATABASE = "warehouse";
+
+/** A column of a cached result, as Notebook Kit's `DatabaseClient.revive` reads it. */
+export interface ResultColumn {
+  name: string;
+  type: "string" | "number" | "integer" | "date" | "boolean" | "object" | "array" | "buffer" | "other";
+}
+
+/** What Notebook Kit expects in a query cache file. */
+export interface CachedResult {
+  rows: Record<string, unknown>[];
+  schema: ResultColumn[];
+  duration: number;
+  /** When the data was produced: the warehouse file's modification time. */
+  date: string;
+}
+
+/** The build-time SQL runner of one build or preview session. */
+export interface WarehouseCells {
+  /** The warehouse file (absolute). */
+  warehouse: string;
+  /**
+   * The name SQL cells are re-pointed to: `warehouse-<hash of the path>-<process id>`, so two
+   * sessions (a build and a preview, a test and a build) never share or delete each other's
+   * cache files.
+   */
+  databaseName: string;
+  /** Notebook Kit's `transformNotebook` hook: runs the notebook's warehouse SQL cells. */
+  transformNotebook(notebook: Notebook, context: { filename: string }): Promise<Notebook>;
+  /** Cache files written or confirmed by this session. */
+  readonly files: Set<string>;
+  /** Queries run so far. */
+  readonly queries: number;
+  /** Delete this session's cache files (after a build: the built pages carry their own copies). */
+  removeCacheFiles(): void;
+}
+
+/** A notebook's SQL cell failed; the message names the notebook and the cell. */
+export class NotebookQueryError extends Error {
+  override name = "NotebookQueryError";
+}
+
+/**
+ * Prepare to run notebooks' SQL cells against `warehouse`. The file is opened read-only for each
+ * notebook and closed again, so a long preview never holds it while the pipeline rebuilds it.
+ */
+export function warehouseCells(warehouse: string): WarehouseCells {
+  if (!existsSync(warehouse)) {
+    throw new NotebookQueryError(`warehouse not found: ${warehouse} (build it first: npx tsx pipelines/build.ts)`);
+  }
+  const file = realpathSync(warehouse);
+  const databaseName = `${WAREHOUSE_DATABASE}-${createHash("sha1").update(file).digest("hex").slice(0, 10)}-${process.pid}`;
+  const files = new Set<string>();
+  let queries = 0;
+
+  async function transformNotebook(notebook: Notebook, context: { filename: string }): Promise<Notebook> {
+    const cells = notebook.cells.filter((c) => c.mode === "sql");
+    if (!cells.length) return notebook;
+    const where = (id: number) => `${path.relative(process.cwd(), context.filename)}, cell ${id}`;
+    for (const cell of cells) {
+      if (cell.database !== WAREHOUSE_DATABASE) {
+        throw new NotebookQueryError(
+          `${where(cell.id)}: SQL cells must use database="${WAREHOUSE_DATABASE}" (got ${cell.database ? `"${cell.database}"` : "none"}); ` +
+            `the notebooks read only the warehouse, at build time`,
+        );
+      }
+      if (/\$\{/.test(cell.value)) {
+        throw new NotebookQueryError(
+          `${where(cell.id)}: SQL cells run once, at build time, so they cannot interpolate \${...}; ` +
+            `select what you need here and filter it in a JavaScript cell`,
+        );
+      }
+    }
+    const date = statSync(file).mtime.toISOString();
+    const instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY", autoinstall_known_extensions: "false" });
+    try {
+      const connection = await instance.connect();
+      try {
+        await connection.run("SET TimeZone = 'UTC'");
+        for (const cell of cells) {
+          const t0 = performance.now();
+          let result: CachedResult;
+          try {
+            const reader = await connection.runAndReadAll(cell.value);
+            const schema = reader.columnNames().map((name, i) => ({ name, type: columnType(reader.columnTypes()[i]) }));
+            const rows = reader.getRowObjectsJson().map((row) => reviveNumbers(row as Record<string, unknown>, schema));
+            result = { rows, schema, duration: Math.round(performance.now() - t0), date };
+          } catch (err) {
+            throw new NotebookQueryError(`${where(cell.id)}: ${(err as Error).message}`);
+          }
+          queries++;
+          cell.database = databaseName;
+          const cachePath = await getQueryCachePath(context.filename, databaseName, [cell.value]);
+          writeIfChanged(cachePath, JSON.stringify({ ...result, duration: 0 }));
+          files.add(cachePath);
+        }
+      } finally {
+        connection.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
+    return notebook;
+  }
+
+  return {
+    warehouse: file,
+    databaseName,
+    transformNotebook,
+    files,
+    get queries() {
+      return queries;
+    },
+    removeCacheFiles() {
+      for (const f of files) if (existsSync(f)) unlinkSync(f);
+      files.clear();
+    },
+  };
+}
+
+/**
+ * Delete query results that interrupted sessions left in `cacheDir` (a finished session removes
+ * its own): those whose session process (the `<pid>` in `warehouse-<hash>-<pid>-...`) has exited.
+ */
+export function removeStaleCacheFiles(cacheDir: string): void {
+  if (!existsSync(cacheDir)) return;
+  for (const f of readdirSync(cacheDir)) {
+    const m = new RegExp(`^${WAREHOUSE_DATABASE}-[0-9a-f]{10}-(\\d+)-`).exec(f);
+    if (m && !isRunning(Number(m[1]))) unlinkSync(path.join(cacheDir, f));
+  }
+}
+
+/** Whether a process with this id exists (signal 0 only checks). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to another user.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Write only when the content differs: the preview server watches the notebooks folder, and an
+ * unchanged result must not trigger a reload (which would re-run the queries, and so on).
+ */
+function writeIfChanged(file: string, content: string): void {
+  if (existsSync(file) && readFileSync(file, "utf-8") === content) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+}
+
+/** DuckDB column type -> Database Client column type (dates are revived as `Date` on the page). */
+function columnType(type: DuckDBType): ResultColumn["type"] {
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return "boolean";
+    case DuckDBTypeId.TINYINT: case DuckDBTypeId.SMALLINT: case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT: case DuckDBTypeId.USMALLINT: case DuckDBTypeId.UINTEGER:
+    case DuckDBTypeId.BIGINT: case DuckDBTypeId.UBIGINT: case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT: case DuckDBTypeId.BIGNUM:
+      return "integer";
+    case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL:
+      return "number";
+    case DuckDBTypeId.DATE: case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_S: case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_NS: case DuckDBTypeId.TIMESTAMP_TZ:
+      return "date";
+    case DuckDBTypeId.VARCHAR: case DuckDBTypeId.UUID: case DuckDBTypeId.ENUM: case DuckDBTypeId.TIME: case DuckDBTypeId.TIME_TZ:
+      return "string";
+    case DuckDBTypeId.BLOB:
+      return "buffer";
+    case DuckDBTypeId.LIST: case DuckDBTypeId.ARRAY:
+      return "array";
+    case DuckDBTypeId.STRUCT: case DuckDBTypeId.MAP:
+      return "object";
+    default:
+      return "other";
+  }
+}
+
+/**
+ * The JSON rows carry BIGINT and DECIMAL as strings and NaN as `"NaN"`: make them plain numbers
+ * (null when not finite), so a `count(*)` is a number on the page without a cast.
+ */
+function reviveNumbers(row: Record<string, unknown>, schema: ResultColumn[]): Record<string, unknown> {
+  for (const { name, type } of schema) {
+    if (type !== "integer" && type !== "number") continue;
+    const v = row[name];
+    if (typeof v !== "string") continue;
+    const n = Number(v);
+    row[name] = Number.isFinite(n) ? n : null;
+  }
+  return row;
+}

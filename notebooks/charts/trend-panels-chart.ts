@@ -1,0 +1,175 @@
+/**
+ * Trend panels: several indicators' trends as small multiples, one panel per indicator with its
+ * own value axis, the focus area as a solid line with its 95% confidence interval shaded and its
+ * latest value printed, comparators as dashed or dotted dark-grey lines. One legend names every
+ * line for all panels. For a domain's indicators at a glance, where one trend chart per indicator
+ * would fill a page each.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import type { IndicatorValueRow } from "../../transforms/marts.ts";
+import {
+  type ChartSpecBundle,
+  type CommonChartOptions,
+  VL_SCHEMA,
+  chartId,
+  formatNumber,
+  listEnglish,
+  round,
+  titleBlock,
+  withUnit,
+} from "./bundle.ts";
+import { uniqueLabels } from "./labels.ts";
+import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+
+/** One panel: an indicator's rows (one per area and period) with its title and unit. */
+export interface TrendPanel {
+  /** Panel heading, e.g. "Violence and sexual offences". Must be unique within the chart. */
+  title: string;
+  unit: string;
+  rows: IndicatorValueRow[];
+}
+
+/** Options of {@link trendPanelsChart}. */
+export interface TrendPanelsOptions extends CommonChartOptions {
+  focusCode: string;
+  /** Comparator areas drawn as dashed/dotted lines, in legend order (at most 3 are styled distinctly). */
+  comparatorCodes: string[];
+  areaNames: Record<string, string>;
+  /** Panels per row; default 2. */
+  columns?: number;
+}
+
+const LINE_COLOURS = [colours.comparator, colours.comparator2, colours.comparator3];
+const LINE_DASHES = [[6, 3], [2, 2], [8, 3, 2, 3]];
+const PANEL_HEIGHT = 105;
+
+/** Small multiples of trends; panels in the order given, periods ordered by `period_start`. */
+export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions): ChartSpecBundle {
+  const decimals = opts.decimals ?? 1;
+  const columns = Math.max(1, opts.columns ?? 2);
+  const codes = [opts.focusCode, ...opts.comparatorCodes.filter((c) => c !== opts.focusCode)].slice(0, 1 + LINE_COLOURS.length);
+  const labels = uniqueLabels(codes, opts.areaNames);
+  const names = codes.map((c) => labels.get(c)!);
+  const focusName = names[0];
+  const heading = (p: TrendPanel) => (p.unit === "%" || p.unit === "score" || p.unit === "" ? `${p.title} (${p.unit || "value"})` : `${p.title} (${p.unit})`);
+  const shown = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
+  const used = panels.filter((p) => p.rows.some((r) => r.area_code === opts.focusCode));
+  const values = used.flatMap((p) => {
+    const rows = p.rows.filter((r) => codes.includes(r.area_code)).sort((a, b) => a.period_start.localeCompare(b.period_start) || codes.indexOf(a.area_code) - codes.indexOf(b.area_code));
+    const lastFocus = [...rows].reverse().find((r) => r.area_code === opts.focusCode && shown(r));
+    return rows.map((r) => ({
+      panel: heading(p),
+      name: labels.get(r.area_code)!,
+      is_focus: r.area_code === opts.focusCode,
+      period: r.period_label,
+      period_start: r.period_start,
+      value: shown(r) ? round(r.value, decimals + 2) : null,
+      lower95: shown(r) ? round(r.lower95, decimals + 2) : null,
+      upper95: shown(r) ? round(r.upper95, decimals + 2) : null,
+      label: r === lastFocus ? formatNumber(r.value, decimals) : null,
+    }));
+  });
+  const periodsPerPanel = Math.max(1, ...used.map((p) => new Set(p.rows.map((r) => r.period_label)).size));
+  const width = Math.floor((A4_WIDTH - 40 - (columns - 1) * 30) / columns);
+  const x = {
+    field: "period",
+    type: "ordinal" as const,
+    sort: { field: "period_start" },
+    title: null,
+    scale: { paddingOuter: 0.3 },
+    axis: { labelLimit: 80, labelAngle: periodsPerPanel > 5 ? -45 : 0, grid: false, ticks: false },
+  };
+  const y = { field: "value", type: "quantitative" as const, title: null, scale: { zero: true }, axis: { format: ",~f", labelLimit: 60, tickCount: 4 } };
+  const legend = {
+    orient: "top" as const,
+    direction: "horizontal" as const,
+    title: null,
+    labelLimit: LABEL_LIMIT.legend,
+    symbolType: "stroke",
+    symbolStrokeWidth: 2.5,
+    symbolSize: 500,
+  };
+  const colour = { field: "name", type: "nominal" as const, sort: names, scale: { domain: names, range: [colours.focus, ...LINE_COLOURS].slice(0, names.length) }, legend };
+  const dash = { field: "name", type: "nominal" as const, sort: names, scale: { domain: names, range: [[1, 0], ...LINE_DASHES].slice(0, names.length) }, legend };
+  const layers: unknown[] = [
+    {
+      transform: [{ filter: "datum.is_focus && isValid(datum.lower95)" }],
+      mark: { type: "area", color: colours.focusLight, opacity: 0.45 },
+      encoding: { x, y: { field: "lower95", type: "quantitative" }, y2: { field: "upper95" } },
+    },
+    {
+      mark: { type: "line", strokeWidth: 2 },
+      encoding: { x, y, color: colour, strokeDash: dash, strokeWidth: { condition: { test: "datum.is_focus", value: 2.75 }, value: 1.5 } },
+    },
+    {
+      mark: { type: "point", filled: true, size: 30, opacity: 1 },
+      encoding: { x, y, color: colour },
+    },
+    {
+      transform: [{ filter: "isValid(datum.label)" }],
+      mark: { type: "text", align: "left", dx: 6, dy: -7, fontWeight: "bold", fontSize: 10, color: colours.focus },
+      encoding: { x, y, text: { field: "label" } },
+    },
+  ];
+  const alt = panelsAlt(used, opts, labels, decimals);
+  const spec = {
+    $schema: VL_SCHEMA,
+    title: titleBlock(opts.title, [
+      opts.subtitle,
+      `${focusName}: solid line; shaded band: its 95% confidence interval.` + (names.length > 1 ? ` ${listEnglish(names.slice(1))}: dashed or dotted.` : "") + " Each panel has its own scale, starting at zero.",
+    ]),
+    description: alt,
+    data: { values },
+    facet: {
+      field: "panel",
+      type: "nominal",
+      sort: used.map(heading),
+      title: null,
+      header: { labelAnchor: "start", labelFontWeight: "bold", labelLimit: width + 20, labelPadding: 4 },
+    },
+    columns,
+    spacing: { row: 16, column: 30 },
+    spec: { width, height: PANEL_HEIGHT, layer: layers },
+    resolve: { scale: { y: "independent", x: "independent" }, axis: { x: "independent" } },
+    config: chartConfig,
+  } as TopLevelSpec;
+
+  return {
+    id: chartId("trend-panels", opts),
+    spec,
+    alt,
+    table: {
+      columns: ["Indicator", "Period", "Area code", "Area", "Value", "Lower 95% CI", "Upper 95% CI"],
+      rows: used.flatMap((p) =>
+        p.rows
+          .filter((r) => codes.includes(r.area_code))
+          .sort((a, b) => codes.indexOf(a.area_code) - codes.indexOf(b.area_code) || a.period_start.localeCompare(b.period_start))
+          .map((r) => [heading(p), r.period_label, r.area_code, labels.get(r.area_code)!, shown(r) ? round(r.value, decimals) : null, shown(r) ? round(r.lower95, decimals) : null, shown(r) ? round(r.upper95, decimals) : null]),
+      ),
+    },
+  };
+}
+
+function panelsAlt(panels: TrendPanel[], opts: TrendPanelsOptions, labels: Map<string, string>, decimals: number): string {
+  const focus = labels.get(opts.focusCode)!;
+  const comps = opts.comparatorCodes.filter((c) => labels.has(c));
+  const parts = [`Line charts of ${panels.length} indicators over time for ${focus}${comps.length ? `, compared with ${listEnglish(comps.map((c) => labels.get(c)!))}` : ""}.`];
+  for (const p of panels) {
+    const own = p.rows.filter((r) => r.area_code === opts.focusCode && !r.is_suppressed && r.value !== null).sort((a, b) => a.period_start.localeCompare(b.period_start));
+    if (!own.length) {
+      parts.push(`${p.title}: no published value for ${focus}.`);
+      continue;
+    }
+    const first = own[0];
+    const last = own[own.length - 1];
+    let s = `${p.title}: ${withUnit(last.value, p.unit, decimals)} in ${last.period_label}`;
+    if (first !== last) {
+      const d = (last.value as number) - (first.value as number);
+      s += Math.abs(d) < 0.5 * 10 ** -decimals ? `, unchanged from ${first.period_label}` : `, ${d > 0 ? "up" : "down"} from ${formatNumber(first.value, decimals)} in ${first.period_label}`;
+    }
+    const c = comps[0] ? p.rows.find((r) => r.area_code === comps[0] && r.period_start === last.period_start && !r.is_suppressed && r.value !== null) : undefined;
+    if (c) s += ` (${labels.get(comps[0])}: ${formatNumber(c.value, decimals)})`;
+    parts.push(`${s}.`);
+  }
+  return parts.join(" ");
+}

@@ -1,0 +1,56 @@
+/**
+ * Indicator metadata for notebooks: the catalogue definitions (`transforms/indicators/catalogue`),
+ * normalised exactly as the build normalises them, so titles, units and polarity match the pack.
+ */
+import { CATALOGUE } from "../../transforms/indicators/catalogue/index.ts";
+import { loadIndicators, type Indicator } from "../../transforms/indicators/define.ts";
+import type { Polarity } from "../../transforms/marts.ts";
+
+/** What a notebook shows about an indicator. */
+export interface IndicatorInfo {
+  id: string;
+  domain: string;
+  title: string;
+  short: string;
+  unit: string;
+  method: Indicator["method"] | "unknown";
+  multiplier: number;
+  polarity: Polarity;
+  definition: string;
+  source: string;
+}
+
+/** Every catalogue indicator, in pack order. */
+export const indicators: IndicatorInfo[] = loadIndicators(CATALOGUE).indicators.map((i) => ({
+  id: i.id,
+  domain: i.domain,
+  title: i.title,
+  short: i.short,
+  unit: i.unit,
+  method: i.method,
+  multiplier: i.multiplier,
+  polarity: i.polarity,
+  definition: i.definition,
+  source: i.source,
+}));
+
+const byId = new Map(indicators.map((i) => [i.id, i]));
+
+/** The indicator's metadata; an id the catalogue does not know gets neutral defaults. */
+export function indicatorInfo(id: string): IndicatorInfo {
+  return (
+    byId.get(id) ?? {
+      id, domain: id.split(".")[0] ?? "", title: id, short: id, unit: "", method: "unknown", multiplier: 1,
+      polarity: "no_judgement", definition: "", source: "",
+    }
+  );
+}
+
+/** Indicator ids in catalogue (pack) order; ids the catalogue does not know go last, by name. */
+export function sortByCatalogue(ids: Iterable<string>): string[] {
+  const rank = (id: string) => {
+    const i = indicators.findIndex((x) => x.id === id);
+    return i < 0 ? Infinity : i;
+  };
+  return [...new Set(ids)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}

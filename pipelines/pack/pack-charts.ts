@@ -1,0 +1,592 @@
+/**
+ * The pack's charts: adapters from the warehouse rows in `PackData` to the pure chart builders
+ * of `notebooks/charts`. Each function returns a `PackFigure` (the chart bundle plus its source
+ * line and workbook sheet), or null when its data is not in this build, so a missing source costs
+ * its charts and never the pack. A `View` is one pack's point of view: a focus ward or locality
+ * (highlighted), or the borough overview (nothing highlighted).
+ */
+import { funnelLimits } from "../../transforms/stats/index.ts";
+import type { Indicator } from "../../transforms/indicators/define.ts";
+import type { IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
+import {
+  type CategoryBarRow,
+  type ChartSpecBundle,
+  type CrimeTypeRow,
+  type FunnelPoint,
+  type PyramidRow,
+  type SpineRow,
+  type SurveyResultRow,
+  categoryBarsChart,
+  choroplethMap,
+  compareAreasChart,
+  crimeByMonthChart,
+  crimeByTypeChart,
+  funnelChart,
+  funnelLimitsFromRows,
+  needIndexChart,
+  populationPyramidChart,
+  spineChart,
+  surveyResultsChart,
+  trendPanelsChart,
+} from "../../notebooks/charts/builders.ts";
+import type { PackData } from "./pack-data.ts";
+
+/** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
+export interface PackFigure {
+  chart: ChartSpecBundle;
+  /** Source (and method) line printed under the chart. */
+  source: string;
+  /** Workbook sheet: a domain id (`crime`, ...), `summary`, `area` or `need`. */
+  sheet: string;
+}
+
+/** One pack's point of view. */
+export interface View {
+  kind: "focus" | "overview";
+  /** The focus area, or the parent authority for the overview. */
+  code: string;
+  name: string;
+  /** Codes highlighted in ward charts ([] for the overview). */
+  highlight: string[];
+  /** The wards the area is made of (the focus ward; a locality's wards; every ward for the overview). */
+  members: string[];
+}
+
+/** Smallest count published (1 to 4 suppressed), as everywhere in the pack. */
+export const MIN_COUNT = 5;
+
+const idOf = (s: string) => s.replace(/[._]/g, "-");
+
+/** Type-7 quantile of sorted values. */
+export function quantile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
+}
+
+const shown = (r: IndicatorValueRow | undefined): r is IndicatorValueRow & { value: number } =>
+  !!r && !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
+
+/** The period type an indicator is headlined on for `code`: the first it declares that has a row for the area. */
+export function headlinePeriodType(d: PackData, ind: Indicator, code: string): string | undefined {
+  const rows = d.byIndicator.get(ind.id) ?? [];
+  return ind.periods.find((t) => rows.some((r) => r.period_type === t && r.area_code === code));
+}
+
+/** Rows of one indicator and period type. */
+export function rowsOf(d: PackData, ind: Indicator, periodType: string): IndicatorValueRow[] {
+  return (d.byIndicator.get(ind.id) ?? []).filter((r) => r.period_type === periodType);
+}
+
+/** The comparator lines drawn on ward charts: the borough, similar wards and England (those with a value). */
+function comparatorLines(d: PackData, view: View, ind: Indicator, period: string, periodType: string) {
+  if (view.kind === "focus") {
+    const cmp = d.comparisons.filter((c) => c.indicator_id === ind.id && c.area_code === view.code && c.period_label === period);
+    return ["parent", "similar_wards", "country"]
+      .map((k) => cmp.find((c) => c.comparator_kind === k))
+      .filter((c): c is NonNullable<typeof c> => !!c && c.comparator_value !== null)
+      .map((c) => ({ code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, kind: c.comparator_kind }));
+  }
+  const rows = rowsOf(d, ind, periodType).filter((r) => r.period_label === period);
+  const country = [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  return [
+    { code: d.parent.code, kind: "parent" },
+    ...(country ? [{ code: country, kind: "country" }] : []),
+  ]
+    .map((c) => ({ ...c, row: rows.find((r) => r.area_code === c.code) }))
+    .filter((c) => shown(c.row))
+    .map((c) => ({ code: c.code, name: d.names[c.code] ?? c.code, value: c.row!.value, kind: c.kind }));
+}
+
+/** The ward rows (and a locality focus) of one indicator and period. */
+function wardRows(d: PackData, view: View, ind: Indicator, periodType: string, period: string): IndicatorValueRow[] {
+  const wards = new Set(d.wards);
+  return rowsOf(d, ind, periodType).filter(
+    (r) => r.period_label === period && (wards.has(r.area_code) || (view.kind === "focus" && r.area_code === view.code)),
+  );
+}
+
+/** Every ward's value with its interval and the comparator lines. */
+export function compareFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
+  const rows = wardRows(d, view, ind, periodType, period);
+  if (!rows.length) return null;
+  return {
+    chart: compareAreasChart(rows, {
+      id: `${idOf(ind.id)}-wards`,
+      title: `${ind.short}, ${period}: every ward`,
+      focusCodes: view.highlight,
+      areaNames: d.names,
+      comparators: comparatorLines(d, view, ind, period, periodType),
+      unit: ind.unit,
+      polarity: ind.polarity as Polarity,
+    }),
+    source: `${ind.source}. ${methodLine(ind)}`,
+    sheet: ind.domain,
+  };
+}
+
+/** Survey results by ward: estimate, interval and number of responses. */
+export function surveyWardFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
+  const rows = wardRows(d, view, ind, periodType, period);
+  if (!rows.length) return null;
+  const parent = rowsOf(d, ind, periodType).find((r) => r.period_label === period && r.area_code === d.parent.code);
+  const data: SurveyResultRow[] = rows.map((r) => ({
+    group: d.names[r.area_code] ?? r.area_code,
+    value: shown(r) ? r.value : null,
+    lower95: r.lower95,
+    upper95: r.upper95,
+    is_suppressed: r.is_suppressed || r.value === null,
+    n: r.denominator ?? 0,
+  }));
+  return {
+    chart: surveyResultsChart(data, {
+      id: `${idOf(ind.id)}-wards`,
+      title: `${ind.short}, ${period}: every ward`,
+      comparatorValue: shown(parent) ? parent.value : null,
+      comparatorName: d.parent.name,
+      focusGroups: view.highlight.map((c) => d.names[c] ?? c),
+      order: "value",
+      decimals: 1,
+    }),
+    source: `${ind.source}. ${methodLine(ind)}`,
+    sheet: ind.domain,
+  };
+}
+
+/** Survey results by interview language: the borough, and the focus area where its bases allow. */
+export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, period: string): PackFigure | null {
+  const rows = d.languageValues.filter((r) => r.indicator_id === ind.id && r.period_label === period);
+  const borough = rows.filter((r) => r.area_code === d.parent.code);
+  if (!borough.length) return null;
+  const lang = (b: string) => {
+    const code = b.replace(/^language:/, "");
+    return d.languageNames[code] ?? code;
+  };
+  const focus = view.kind === "focus" ? rows.filter((r) => r.area_code === view.code) : [];
+  const showFocus = focus.some((r) => shown(r));
+  const toRow = (r: IndicatorValueRow, label: string): SurveyResultRow => ({
+    group: label,
+    value: shown(r) ? r.value : null,
+    lower95: r.lower95,
+    upper95: r.upper95,
+    is_suppressed: r.is_suppressed || r.value === null,
+    n: r.denominator ?? 0,
+  });
+  const ordered = [...borough].sort((a, b) => lang(a.breakdown).localeCompare(lang(b.breakdown)));
+  const tag = view.members.length > 1 ? "locality" : "ward";
+  const data = ordered.flatMap((b) => {
+    const f = focus.find((r) => r.breakdown === b.breakdown);
+    return [toRow(b, lang(b.breakdown)), ...(showFocus && f ? [toRow(f, `${lang(f.breakdown)} (${tag})`)] : [])];
+  });
+  const all = (d.byIndicator.get(ind.id) ?? []).find((r) => r.area_code === d.parent.code && r.period_label === period);
+  return {
+    chart: surveyResultsChart(data, {
+      id: `${idOf(ind.id)}-language`,
+      title: `${ind.short}, ${period}: by interview language`,
+      subtitle: showFocus ? `Rows marked (${tag}): respondents in ${view.name}; other rows: all of ${d.parent.name}.` : `All respondents in ${d.parent.name}.`,
+      comparatorValue: shown(all) ? all.value : null,
+      comparatorName: `${d.parent.name}, all languages`,
+      focusGroups: showFocus ? data.filter((r) => r.group.endsWith(` (${tag})`)).map((r) => r.group) : [],
+      decimals: 1,
+    }),
+    source: `${ind.source}. Interview language as recorded by the survey; ${methodLine(ind)}`,
+    sheet: ind.domain,
+  };
+}
+
+/** Trends of a domain's indicators as small multiples: the area against the borough and England. */
+export function trendPanelsFigure(d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string }[]): PackFigure | null {
+  const country = [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  const panels = items
+    .map(({ ind, periodType }) => ({ ind, rows: rowsOf(d, ind, periodType) }))
+    .filter((p) => new Set(p.rows.filter((r) => r.area_code === view.code).map((r) => r.period_label)).size >= 2);
+  if (!panels.length) return null;
+  const comparatorCodes = (view.kind === "focus" ? [d.parent.code, country] : [country]).filter(
+    (c): c is string => !!c && panels.some((p) => p.rows.some((r) => r.area_code === c && shown(r))),
+  );
+  const trends = panels
+    .map((p) => ({ p, t: d.trends.find((t) => t.indicator_id === p.ind.id && t.area_code === view.code && t.direction !== "cannot be calculated") }))
+    .filter((x) => x.t);
+  return {
+    chart: trendPanelsChart(
+      panels.map((p) => ({ title: p.ind.short, unit: p.ind.unit, rows: p.rows })),
+      {
+        id: `${domain}-trends`,
+        title: `${title}: trends in ${view.name}`,
+        subtitle: trends.length ? `Recent trend: ${trends.map((x) => `${x.p.ind.short} ${x.t!.direction}`).join("; ")}.` : undefined,
+        focusCode: view.code,
+        comparatorCodes,
+        areaNames: d.names,
+        columns: 2,
+      },
+    ),
+    source: `${[...new Set(panels.map((p) => p.ind.source))].join("; ")}. Each indicator's headline period type; 95% intervals as in Methods.`,
+    sheet: domain,
+  };
+}
+
+/** Funnel plot of the wards' values against their populations (rates and proportions with counts only). */
+export function funnelFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
+  if (ind.method !== "rate" && ind.method !== "proportion") return null;
+  const wards = new Set(d.wards);
+  const rows = rowsOf(d, ind, periodType).filter(
+    (r) =>
+      r.period_label === period && wards.has(r.area_code) && !r.is_suppressed &&
+      r.numerator !== null && r.denominator !== null && r.numerator >= 0 && r.denominator > 0 &&
+      (ind.method === "rate" || r.numerator <= r.denominator),
+  );
+  if (rows.length < 5) return null;
+  const num = rows.map((r) => r.numerator as number);
+  const den = rows.map((r) => r.denominator as number);
+  const statistic = ind.method === "rate" ? "rate" : "proportion";
+  const limits =
+    statistic === "rate"
+      ? funnelLimits({ statistic, numerator: num, denominator: den, rate: rows.map((r) => ((r.numerator as number) / (r.denominator as number)) * ind.multiplier), multiplier: ind.multiplier, rateType: "crude", yearsOfData: 1 })
+      : funnelLimits({ statistic, numerator: num, denominator: den, multiplier: ind.multiplier });
+  const baseline = limits.rows[0]?.baseline;
+  if (baseline === undefined || !Number.isFinite(baseline)) return null;
+  const points: FunnelPoint[] = rows.map((r) => ({
+    area_code: r.area_code,
+    name: d.names[r.area_code] ?? r.area_code,
+    numerator: r.numerator as number,
+    denominator: r.denominator as number,
+    value: ((r.numerator as number) / (r.denominator as number)) * ind.multiplier,
+    is_focus: view.members.length === 1 && view.highlight.includes(r.area_code),
+  }));
+  const left = d.wards.length - rows.length;
+  return {
+    chart: funnelChart(points, {
+      id: `${idOf(ind.id)}-funnel`,
+      title: `${ind.short}, ${period}: wards against the ${d.parent.name} average`,
+      subtitle: left ? `${left} ${left === 1 ? "ward" : "wards"} with a suppressed count ${left === 1 ? "is" : "are"} left out.` : undefined,
+      statistic,
+      multiplier: ind.multiplier,
+      unit: ind.unit,
+      limits: funnelLimitsFromRows(statistic, limits.rows, 80, [Math.min(...den) * 0.7, Math.max(...den) * 1.2]),
+      comparatorValue: baseline,
+      comparatorName: `${d.parent.name} (all wards)`,
+      denominatorLabel: statistic === "rate" ? "Population" : "Denominator",
+    }),
+    source: `${ind.source}. Control limits: ${limits.method} (${limits.label}), 95% and 99.8%, around the pooled ward average (PHE funnel plot method).`,
+    sheet: ind.domain,
+  };
+}
+
+/** Ward map of one indicator's latest values (needs ward boundaries). */
+export function wardMapFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
+  const b = d.wardBoundaries;
+  if (!b) return null;
+  const rows = rowsOf(d, ind, periodType).filter((r) => r.period_label === period && d.wards.includes(r.area_code));
+  if (!rows.length) return null;
+  const values = Object.fromEntries(rows.map((r) => [r.area_code, shown(r) ? r.value : null]));
+  return {
+    chart: choroplethMap(b.geojson, values, {
+      id: `${idOf(ind.id)}-map`,
+      title: `${ind.short}, ${period}: map of wards`,
+      codeProperty: b.codeProperty,
+      nameProperty: b.nameProperty,
+      focusCodes: view.members.length === 1 ? view.highlight : view.kind === "focus" ? view.members : [],
+      legendTitle: ind.unit === "%" ? "Per cent" : ind.unit === "score" ? "Score" : ind.unit.replace(/^per/, "Per"),
+      unit: ind.unit === "score" ? "" : ind.unit,
+    }),
+    source: `${ind.source}. Boundaries: ${boundaryLine(b)}.`,
+    sheet: ind.domain,
+  };
+}
+
+/** Where the area is: resident population by ward on the ward map. */
+export function populationMapFigure(d: PackData, view: View): PackFigure | null {
+  const b = d.wardBoundaries;
+  if (!b || !d.population) return null;
+  const byWard = new Map<string, number>();
+  for (const r of d.population.rows) byWard.set(r.ward_code, (byWard.get(r.ward_code) ?? 0) + r.population);
+  return {
+    chart: choroplethMap(b.geojson, Object.fromEntries(d.wards.map((w) => [w, byWard.get(w) ?? null])), {
+      id: "area-map",
+      title: `Residents by ward, mid-${d.population.year}${view.kind === "focus" ? `: where ${view.name} is` : ""}`,
+      codeProperty: b.codeProperty,
+      nameProperty: b.nameProperty,
+      focusCodes: view.kind === "focus" ? (view.members.length === 1 ? view.highlight : view.members) : [],
+      legendTitle: "Residents",
+      decimals: 0,
+    }),
+    source: `ONS small area population estimates, mid-${d.population.year}. Boundaries: ${boundaryLine(b)}.`,
+    sheet: "area",
+  };
+}
+
+/** IMD score of every LSOA on the LSOA map (needs LSOA boundaries and the deprivation source). */
+export function lsoaImdMapFigure(d: PackData, view: View): PackFigure | null {
+  const b = d.lsoaBoundaries;
+  if (!b || !d.lsoaDeprivation?.some((r) => r.imd_score !== null)) return null;
+  const members = new Set(view.members);
+  return {
+    chart: choroplethMap(b.geojson, Object.fromEntries(d.lsoaDeprivation.map((r) => [r.lsoa_code, r.imd_score])), {
+      id: "deprivation-lsoa-map",
+      title: `Index of Multiple Deprivation score by neighbourhood (LSOA)`,
+      subtitle: view.kind === "focus" ? `The neighbourhoods of ${view.name} are outlined.` : undefined,
+      codeProperty: b.codeProperty,
+      nameProperty: b.nameProperty,
+      focusCodes: view.kind === "focus" ? d.lsoaDeprivation.filter((r) => members.has(r.ward_code)).map((r) => r.lsoa_code) : [],
+      legendTitle: "IMD score",
+    }),
+    source: `English Indices of Deprivation (higher score: more deprived). Boundaries: ${boundaryLine(b)}.`,
+    sheet: "deprivation",
+  };
+}
+
+/** Crime rates by type: the area against the borough (or the borough against England). */
+export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]): PackFigure | null {
+  const comparator = view.kind === "focus" ? d.parent.code : [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  if (!comparator) return null;
+  let period = "";
+  const rows: CrimeTypeRow[] = [];
+  for (const ind of indicators.filter((i) => i.domain === "crime" && i.id !== "crime.all_crime_rate" && i.method === "rate")) {
+    const pt = headlinePeriodType(d, ind, view.code);
+    if (!pt) continue;
+    const own = rowsOf(d, ind, pt).filter((r) => r.area_code === view.code).at(-1);
+    const comp = own && rowsOf(d, ind, pt).find((r) => r.area_code === comparator && r.period_label === own.period_label);
+    if (!shown(own) || !shown(comp)) continue;
+    period = own.period_label;
+    rows.push({ crime_type: ind.short, focus_rate: own.value, comparator_rate: comp.value });
+  }
+  if (rows.length < 2) return null;
+  return {
+    chart: crimeByTypeChart(rows, {
+      id: "crime-by-type",
+      title: `Crime rates by type, ${period}`,
+      focusName: view.name,
+      comparatorName: d.names[comparator] ?? comparator,
+    }),
+    source: "police.uk street-level crime; ONS population estimates. Rates per 1,000 residents.",
+    sheet: "crime",
+  };
+}
+
+/** Recorded crime by month and type in the area, with the loader's anomalous months flagged. */
+export function crimeMonthFigure(d: PackData, view: View): PackFigure | null {
+  if (!d.crimeByMonth) return null;
+  const members = new Set(view.members);
+  const byKey = new Map<string, { month: string; crime_type: string; count: number }>();
+  for (const r of d.crimeByMonth) {
+    if (!members.has(r.ward_code)) continue;
+    const k = `${r.month}\u0000${r.crime_type}`;
+    const x = byKey.get(k);
+    if (x) x.count += r.count;
+    else byKey.set(k, { month: r.month, crime_type: r.crime_type, count: r.count });
+  }
+  const rows = [...byKey.values()];
+  if (!rows.length) return null;
+  return {
+    chart: crimeByMonthChart(rows, {
+      id: "crime-by-month",
+      title: "Recorded crime by month",
+      subtitle: `In ${view.name}.`,
+      anomalousMonths: d.anomalousMonths,
+      areaName: view.name,
+    }),
+    source: "police.uk street-level crime (crimes placed by police.uk's LSOA). Counts of recorded crimes and ASB incidents.",
+    sheet: "crime",
+  };
+}
+
+/** Median of sorted numbers. */
+function median(sorted: number[]): number | null {
+  return quantile(sorted, 0.5);
+}
+
+/**
+ * Council cases by category (share of the area's cases) and median days to resolve, area
+ * against the borough. Counts of 1 to 4 are withheld; when exactly one category is withheld the
+ * next smallest is withheld too, so it cannot be recovered from the total.
+ */
+export function complaintsFigures(d: PackData, view: View): PackFigure[] {
+  const c = d.complaints;
+  if (!c || !c.rows.length) return [];
+  const members = new Set(view.members);
+  const agg = (pick: (ward: string) => boolean) => {
+    const m = new Map<string, { cases: number; days: number[] }>();
+    for (const r of c.rows) {
+      if (!pick(r.ward_code)) continue;
+      const x = m.get(r.category) ?? { cases: 0, days: [] };
+      x.cases += r.cases;
+      x.days.push(...r.days);
+      m.set(r.category, x);
+    }
+    for (const x of m.values()) x.days.sort((a, b) => a - b);
+    return m;
+  };
+  const borough = agg(() => true);
+  const area = view.kind === "focus" ? agg((w) => members.has(w)) : borough;
+  const categories = [...borough.keys()].sort();
+  const total = (m: typeof borough) => [...m.values()].reduce((s, x) => s + x.cases, 0);
+  const areaTotal = total(area);
+  const boroughTotal = total(borough);
+  if (!areaTotal) return [];
+  const withheld = new Set(categories.filter((k) => {
+    const n = area.get(k)?.cases ?? 0;
+    return n > 0 && n < MIN_COUNT;
+  }));
+  if (withheld.size === 1) {
+    const next = categories
+      .filter((k) => !withheld.has(k) && (area.get(k)?.cases ?? 0) > 0)
+      .sort((a, b) => (area.get(a)!.cases - area.get(b)!.cases) || a.localeCompare(b))[0];
+    if (next) withheld.add(next);
+  }
+  const focus = view.kind === "focus";
+  const shareRows: CategoryBarRow[] = categories.map((k) => ({
+    category: k,
+    focus: withheld.has(k) ? null : (100 * (area.get(k)?.cases ?? 0)) / areaTotal,
+    comparator: focus ? (100 * (borough.get(k)?.cases ?? 0)) / boroughTotal : undefined,
+    focus_note: withheld.has(k) ? `fewer than ${MIN_COUNT} cases` : undefined,
+  }));
+  const dayRows: CategoryBarRow[] = categories.map((k) => {
+    const a = area.get(k)?.days ?? [];
+    const b = borough.get(k)?.days ?? [];
+    return {
+      category: k,
+      focus: a.length >= MIN_COUNT ? median(a) : null,
+      comparator: focus ? (b.length >= MIN_COUNT ? median(b) : null) : undefined,
+      focus_note: a.length >= MIN_COUNT ? undefined : `fewer than ${MIN_COUNT} resolved cases`,
+    };
+  });
+  const src = `Council CRM export (withdrawn cases left out), ${c.period}; cases placed by ward. Counts of 1 to 4 are not shown.`;
+  return [
+    {
+      chart: categoryBarsChart(shareRows, {
+        id: "complaints-by-category",
+        title: `Council cases by category, ${c.period}: share of all cases`,
+        subtitle: `${areaTotal.toLocaleString("en-GB")} cases in ${view.name}${focus ? `; ${boroughTotal.toLocaleString("en-GB")} in ${d.parent.name}` : ""}.`,
+        focusName: view.name,
+        comparatorName: focus ? d.parent.name : undefined,
+        unit: "%",
+      }),
+      source: src,
+      sheet: "complaints",
+    },
+    {
+      chart: categoryBarsChart(dayRows, {
+        id: "complaints-days-to-resolve",
+        title: `Median days to resolve a case, by category, ${c.period}`,
+        focusName: view.name,
+        comparatorName: focus ? d.parent.name : undefined,
+        unit: "days",
+        valueTitle: "Median days from received to closed",
+        decimals: 1,
+      }),
+      source: src,
+      sheet: "complaints",
+    },
+  ];
+}
+
+const BAND_LABEL = (b: number) => (b >= 90 ? "90+" : `${b}\u2013${b + 4}`);
+
+/** Population pyramid of the area against the borough (the borough alone in the overview). */
+export function pyramidFigure(d: PackData, view: View): PackFigure | null {
+  const p = d.population;
+  if (!p) return null;
+  const members = new Set(view.members);
+  const sum = (pick: (w: string) => boolean) => {
+    const m = new Map<string, number>();
+    let total = 0;
+    for (const r of p.rows) {
+      if (!pick(r.ward_code)) continue;
+      const k = `${r.band}|${r.sex}`;
+      m.set(k, (m.get(k) ?? 0) + r.population);
+      total += r.population;
+    }
+    return { m, total };
+  };
+  const all = sum(() => true);
+  const area = view.kind === "focus" ? sum((w) => members.has(w)) : all;
+  if (!area.total) return null;
+  const bands = [...new Set(p.rows.map((r) => r.band))].sort((a, b) => a - b);
+  const rows: PyramidRow[] = bands.flatMap((b) =>
+    (["M", "F"] as const).map((sex) => ({
+      age_band: BAND_LABEL(b),
+      sex,
+      focus_pct: (100 * (area.m.get(`${b}|${sex}`) ?? 0)) / area.total,
+      comparator_pct: view.kind === "focus" ? (100 * (all.m.get(`${b}|${sex}`) ?? 0)) / all.total : null,
+    })),
+  );
+  return {
+    chart: populationPyramidChart(rows, {
+      id: "population-pyramid",
+      title: `Residents by age and sex, mid-${p.year}`,
+      subtitle: `${Math.round(area.total).toLocaleString("en-GB")} residents in ${view.name}.`,
+      focusName: view.name,
+      comparatorName: view.kind === "focus" ? d.parent.name : undefined,
+    }),
+    source: `ONS small area population estimates, mid-${p.year}, summed over the area's LSOAs.`,
+    sheet: "area",
+  };
+}
+
+/** The need index ranking of wards, tiers by colour and in words. */
+export function needIndexFigure(d: PackData, view: View): PackFigure | null {
+  if (!d.needIndex.length) return null;
+  const tiers = [...new Map([...d.needIndex].sort((a, b) => a.rank - b.rank).map((r) => [r.tier, r.rank])).keys()];
+  return {
+    chart: needIndexChart(
+      d.needIndex.map((r) => ({ area_code: r.area_code, name: d.names[r.area_code] ?? r.area_name, score: r.score, rank: r.rank, tier: r.tier })),
+      { id: "need-index", title: `Need index: wards of ${d.parent.name} ranked`, focusCodes: view.highlight, tiers },
+    ),
+    source: "Need index: the weighted mean of domain scores, each the mean of its indicators' signed z-scores across the wards (see Methods).",
+    sheet: "need",
+  };
+}
+
+/** Need index score on the ward map. */
+export function needMapFigure(d: PackData, view: View): PackFigure | null {
+  const b = d.wardBoundaries;
+  if (!b || !d.needIndex.length) return null;
+  return {
+    chart: choroplethMap(b.geojson, Object.fromEntries(d.needIndex.map((r) => [r.area_code, r.score])), {
+      id: "need-index-map",
+      title: "Need index score: map of wards",
+      codeProperty: b.codeProperty,
+      nameProperty: b.nameProperty,
+      focusCodes: view.members.length === 1 ? view.highlight : view.kind === "focus" ? view.members : [],
+      legendTitle: "Need score",
+    }),
+    source: `Need index (see Methods). Boundaries: ${boundaryLine(b)}.`,
+    sheet: "need",
+  };
+}
+
+/** Spine chart of every summary indicator against the borough and the range of wards. */
+export function spineFigure(view: View, parentName: string, rows: SpineRow[]): PackFigure | null {
+  if (!rows.length) return null;
+  return {
+    chart: spineChart(rows, {
+      id: "spine",
+      title: `${view.name} at a glance: every indicator against ${parentName} and the range of wards`,
+      focusName: view.name,
+      comparatorName: parentName,
+    }),
+    source: "Every indicator's latest value; outcomes at the 95% level (see Methods).",
+    sheet: "summary",
+  };
+}
+
+/** One line on how an indicator is computed, for captions. */
+export function methodLine(ind: Indicator): string {
+  switch (ind.method) {
+    case "rate":
+      return `Crude rate ${ind.unit}; 95% interval: exact Poisson below 10 events, Byar's method from 10.`;
+    case "proportion":
+      return "Proportion with Wilson score 95% interval.";
+    case "survey_proportion":
+      return "Design-weighted proportion with a logit 95% interval; bases under 30 not published.";
+    case "weighted_mean":
+      return "Population-weighted average of LSOA values (no sampling interval).";
+    default:
+      return `${ind.method}.`;
+  }
+}
+
+function boundaryLine(b: { file: string; vintage: string | null }): string {
+  return `${b.file.split(/[\\/]/).pop()}${b.vintage ? ` (${b.vintage})` : ""}`;
+}

@@ -1,0 +1,349 @@
+/**
+ * Stage 5 input: everything the packs of one build read from the warehouse, read once and shared
+ * by every focus pack and the borough overview. Tables of optional sources (crime, survey,
+ * complaints, ...) and marts that another stage may leave empty (`marts.outcomes`,
+ * `marts.need_index`, `marts.indicator_trends`) are read defensively: a missing table gives an
+ * empty list, and every pack section says what is not available instead of failing.
+ */
+import path from "node:path";
+import type { Context } from "../context.ts";
+import type { FileLoad } from "../../sources/load-csv.ts";
+import type {
+  AreaRow,
+  IndicatorTrendRow,
+  IndicatorValueRow,
+  NeedIndexRow,
+  Outcome,
+  OutcomeRow,
+} from "../../transforms/marts.ts";
+import { messages } from "../messages.ts";
+import { loadBoundaries, lsoaBoundaryCandidates, type Boundaries } from "./boundaries.ts";
+
+/** One comparison at the 95% level, overall breakdown (grain: indicator, area, period, comparator). */
+export interface ComparisonRow {
+  indicator_id: string;
+  area_code: string;
+  period_label: string;
+  comparator_code: string;
+  comparator_kind: string;
+  comparator_value: number | null;
+  outcome: Outcome;
+}
+
+/** Recorded crimes: one row per ward, month (`YYYY-MM`) and crime type. */
+export interface CrimeMonthRow {
+  ward_code: string;
+  month: string;
+  crime_type: string;
+  count: number;
+}
+
+/** Council cases in one financial year: one row per ward and category. */
+export interface ComplaintRow {
+  ward_code: string;
+  category: string;
+  cases: number;
+  /** Cases closed, with a resolution time. */
+  resolved: number;
+  /** Days to resolve of every resolved case, ascending (medians of larger areas are taken over these, never averaged). */
+  days: number[];
+}
+
+/** Resident population of the latest year: one row per ward, sex and 5-year band (90 = 90+). */
+export interface PopulationRow {
+  ward_code: string;
+  sex: "F" | "M";
+  band: number;
+  population: number;
+}
+
+/** `marts.need_index_components`: one row per ward and indicator. */
+export interface NeedComponentRow {
+  area_code: string;
+  indicator_id: string;
+  domain: string;
+  period_label: string;
+  value: number | null;
+  z_signed: number | null;
+  weight: number;
+}
+
+/** Everything the packs read. */
+export interface PackData {
+  /** Area code -> name, every area but LSOAs. */
+  names: Record<string, string>;
+  areas: Map<string, AreaRow>;
+  parent: { code: string; name: string };
+  /** Codes of the parent's wards, sorted by name. */
+  wards: string[];
+  /** `marts.indicator_values`, breakdown `all`, areas above LSOA, ordered by indicator, period, area. */
+  values: IndicatorValueRow[];
+  byIndicator: Map<string, IndicatorValueRow[]>;
+  /** Survey values by interview language (breakdown `language:xx`). */
+  languageValues: IndicatorValueRow[];
+  /** Language code -> name (`ref.survey_languages`). */
+  languageNames: Record<string, string>;
+  comparisons: ComparisonRow[];
+  trends: IndicatorTrendRow[];
+  outcomes: OutcomeRow[];
+  needIndex: NeedIndexRow[];
+  needComponents: NeedComponentRow[];
+  /** Alternative weighting schemes the need index ranks were recomputed under. */
+  needSchemes: string[];
+  /** Null when the build has no crime source. */
+  crimeByMonth: CrimeMonthRow[] | null;
+  /** Months (`YYYY-MM`) the loader flagged as anomalous. */
+  anomalousMonths: string[];
+  complaints: { period: string; rows: ComplaintRow[] } | null;
+  population: { year: number; rows: PopulationRow[] } | null;
+  /** LSOA IMD scores with their ward; null without a deprivation source. */
+  lsoaDeprivation: { lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }[] | null;
+  wardBoundaries: Boundaries | null;
+  lsoaBoundaries: Boundaries | null;
+  /** Wards most like each focus ward (`ref.similar_wards`). */
+  similarWards: { focus_code: string; ward_code: string; rank: number }[];
+  quality: DataQuality;
+}
+
+/** The data-quality facts the pack reports. */
+export interface DataQuality {
+  loads: FileLoad[];
+  warnings: { stage: string; code: string; subject: string | null; message: string }[];
+  rejectsByFile: { path: string; rejected: number; first: { line: number | null; column: string | null; reason: string }[] }[];
+  /** Suppressed values per indicator and reason (all areas and breakdowns). */
+  suppression: { indicator_id: string; reason: string; values: number }[];
+  /** Suppressed values in total. */
+  suppressed: number;
+  /** Areas per type and code vintage. */
+  vintages: { area_type: string; vintage: string; areas: number }[];
+  /** police.uk rows that could not be placed in an area of the lookup. */
+  crimeUnplaced: { noLocation: number; outsideLookup: number } | null;
+  /** Problems found while reading the boundary files (messages). */
+  boundaryNotes: string[];
+  /** The boundary files used for maps. */
+  boundaries: { kind: string; file: string; codeProperty: string; matched: number; expected: number }[];
+}
+
+/**
+ * The pack's own disclosure rule, applied to every value it publishes (charts, tables, CSV
+ * downloads): a value that rests on a count of 1 to 4 (e.g. a survey breakdown with 3 positive
+ * answers on a base over 30) is withheld, even where the warehouse keeps it. Means and order
+ * statistics do not rest on a count and are left as they are.
+ */
+export function packSuppression<T extends Pick<IndicatorValueRow, "numerator" | "value" | "lower95" | "upper95" | "lower998" | "upper998" | "method" | "is_suppressed" | "suppression_reason">>(r: T): T {
+  if (r.is_suppressed || r.numerator === null || /mean|order statistics/.test(r.method)) return r;
+  const n = Number(r.numerator);
+  if (!(n >= 1 && n <= 4)) return r;
+  return {
+    ...r,
+    numerator: null,
+    value: null,
+    lower95: null,
+    upper95: null,
+    lower998: null,
+    upper998: null,
+    is_suppressed: true,
+    suppression_reason: messages.suppressedSmallCount(5),
+  };
+}
+
+async function tableExists(ctx: Context, qualified: string): Promise<boolean> {
+  const [schema, table] = qualified.split(".");
+  const r = await ctx.db.one<{ n: number }>(
+    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = $s AND table_name = $t`,
+    { s: schema, t: table },
+  );
+  return (r?.n ?? 0) > 0;
+}
+
+/** Rows of `sql` when every table in `needs` exists; otherwise an empty list (an optional source or mart). */
+async function allIf<T>(ctx: Context, needs: string[], sql: string, params?: Record<string, string | number>): Promise<T[]> {
+  for (const t of needs) if (!(await tableExists(ctx, t))) return [];
+  return ctx.db.all<T>(sql, params);
+}
+
+/** Read everything the packs need. */
+export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<PackData> {
+  const { db, config } = ctx;
+  const areaRows = await db.all<AreaRow>(`SELECT area_code, area_name, area_type, parent_code, vintage FROM ref.areas WHERE area_type <> 'lsoa' ORDER BY area_code`);
+  const areas = new Map(areaRows.map((a) => [a.area_code, a]));
+  const names = Object.fromEntries(areaRows.map((a) => [a.area_code, a.area_name]));
+  const parent = { code: config.parent, name: names[config.parent] ?? config.parent };
+  const wards = areaRows
+    .filter((a) => a.area_type === "ward" && a.parent_code === config.parent)
+    .sort((a, b) => a.area_name.localeCompare(b.area_name) || a.area_code.localeCompare(b.area_code))
+    .map((a) => a.area_code);
+
+  const values = (
+    await db.all<IndicatorValueRow>(
+      `SELECT * FROM marts.indicator_values WHERE breakdown = 'all' AND area_type <> 'lsoa' ORDER BY indicator_id, period_start, period_type, area_code`,
+    )
+  ).map(packSuppression);
+  const byIndicator = new Map<string, IndicatorValueRow[]>();
+  for (const v of values) {
+    const list = byIndicator.get(v.indicator_id);
+    if (list) list.push(v);
+    else byIndicator.set(v.indicator_id, [v]);
+  }
+  const languageValues = (
+    await db.all<IndicatorValueRow>(`SELECT * FROM marts.indicator_values WHERE breakdown LIKE 'language:%' ORDER BY indicator_id, period_start, area_code, breakdown`)
+  ).map(packSuppression);
+  const languageNames = Object.fromEntries(
+    (await allIf<{ code: string; name: string }>(ctx, ["ref.survey_languages"], `SELECT code, name FROM ref.survey_languages ORDER BY code`)).map((l) => [l.code, l.name]),
+  );
+  const comparisons = await db.all<ComparisonRow>(
+    `SELECT indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome
+     FROM marts.indicator_comparisons WHERE breakdown = 'all' AND level = '95' ORDER BY ALL`,
+  );
+  const trends = await allIf<IndicatorTrendRow>(ctx, ["marts.indicator_trends"], `SELECT * FROM marts.indicator_trends WHERE breakdown = 'all' ORDER BY ALL`);
+  const outcomes = await allIf<OutcomeRow>(ctx, ["marts.outcomes"], `SELECT * FROM marts.outcomes WHERE breakdown = 'all' ORDER BY indicator_id, area_code`);
+  const needIndex = await allIf<NeedIndexRow>(ctx, ["marts.need_index"], `SELECT * FROM marts.need_index ORDER BY rank, area_code`);
+  const needComponents = await allIf<NeedComponentRow>(ctx, ["marts.need_index_components"], `SELECT * FROM marts.need_index_components ORDER BY area_code, indicator_id`);
+  const needSchemes = (
+    await allIf<{ scheme: string }>(ctx, ["marts.need_index_sensitivity"], `SELECT scheme FROM marts.need_index_sensitivity GROUP BY scheme ORDER BY min(rowid)`)
+  ).map((r) => r.scheme);
+
+  const hasCrime = await tableExists(ctx, "staging.crime_events");
+  const crimeByMonth = hasCrime
+    ? await db.all<CrimeMonthRow>(
+        `SELECT ward_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS count
+         FROM staging.crime_events WHERE ward_code IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+      )
+    : null;
+  const anomalousMonths = (
+    await db.all<{ subject: string }>(`SELECT DISTINCT subject FROM audit.warnings WHERE code = 'crime_anomalous_month' AND subject IS NOT NULL ORDER BY 1`)
+  ).map((r) => r.subject);
+
+  const complaints = await readComplaints(ctx);
+  const population = await readPopulation(ctx);
+  const lsoaDeprivation = (await tableExists(ctx, "staging.deprivation_lsoa"))
+    ? await db.all<{ lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }>(
+        `SELECT l.lsoa_code, coalesce(l.lsoa_name, l.lsoa_code) AS lsoa_name, l.ward_code, d.imd_score, d.imd_decile::INTEGER AS imd_decile
+         FROM ref.lsoa_ward l LEFT JOIN staging.deprivation_lsoa d USING (lsoa_code)
+         WHERE l.lad_code = $p ORDER BY l.lsoa_code`,
+        { p: config.parent },
+      )
+    : null;
+
+  const boundaryNotes: string[] = [];
+  const show = (f: string) => path.relative(config.baseDir, f).split(path.sep).join("/");
+  const wardBoundaries = config.geography.wardBoundaries
+    ? loadBoundaries(config.geography.wardBoundaries, new Set(wards), "wards", parent.code, boundaryNotes, show(config.geography.wardBoundaries))
+    : null;
+  const lsoaCodes = new Set(
+    (await db.all<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward WHERE lad_code = $p`, { p: config.parent })).map((r) => r.lsoa_code),
+  );
+  let lsoaBoundaries: Boundaries | null = null;
+  for (const file of lsoaBoundaryCandidates(config)) {
+    const b = loadBoundaries(file, lsoaCodes, "LSOAs", parent.code, [], show(file));
+    if (b && (!lsoaBoundaries || b.matched > lsoaBoundaries.matched)) lsoaBoundaries = b;
+  }
+  if (lsoaBoundaries && lsoaBoundaries.matched < lsoaBoundaries.expected) {
+    boundaryNotes.push(messages.packBoundariesPartial(show(lsoaBoundaries.file), lsoaBoundaries.matched, lsoaBoundaries.expected, "LSOAs"));
+  }
+
+  const similarWards = await allIf<{ focus_code: string; ward_code: string; rank: number }>(
+    ctx,
+    ["ref.similar_wards"],
+    `SELECT focus_code, ward_code, rank::INTEGER AS rank FROM ref.similar_wards ORDER BY focus_code, rank`,
+  );
+
+  const warnings = await db.all<DataQuality["warnings"][number]>(`SELECT stage, code, subject, message FROM audit.warnings ORDER BY stage, code, subject, message`);
+  const rejects = await db.all<{ path: string; line: number | null; column: string | null; reason: string }>(
+    `SELECT path, line::INTEGER AS line, "column", reason FROM audit.rejects ORDER BY path, line`,
+  );
+  const byFile = new Map<string, typeof rejects>();
+  for (const r of rejects) byFile.set(r.path, [...(byFile.get(r.path) ?? []), r]);
+  const suppression = await db.all<{ indicator_id: string; reason: string; values: number }>(
+    `SELECT indicator_id, coalesce(suppression_reason, 'suppressed') AS reason, count(*)::INTEGER AS "values"
+     FROM marts.indicator_values WHERE is_suppressed GROUP BY ALL ORDER BY ALL`,
+  );
+  const vintages = await db.all<{ area_type: string; vintage: string; areas: number }>(
+    `SELECT area_type, vintage, count(*)::INTEGER AS areas FROM ref.areas GROUP BY ALL ORDER BY ALL`,
+  );
+  let crimeUnplaced: DataQuality["crimeUnplaced"] = null;
+  if ((await tableExists(ctx, "staging.crime_no_location")) && (await tableExists(ctx, "staging.crime_outside_lookup"))) {
+    const r = await db.one<{ a: number; b: number }>(
+      `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a, (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup) AS b`,
+    );
+    crimeUnplaced = { noLocation: r!.a, outsideLookup: r!.b };
+  }
+
+  return {
+    names,
+    areas,
+    parent,
+    wards,
+    values,
+    byIndicator,
+    languageValues,
+    languageNames,
+    comparisons,
+    trends,
+    outcomes,
+    needIndex,
+    needComponents,
+    needSchemes,
+    crimeByMonth,
+    anomalousMonths,
+    complaints,
+    population,
+    lsoaDeprivation,
+    wardBoundaries,
+    lsoaBoundaries,
+    similarWards,
+    quality: {
+      loads,
+      warnings,
+      rejectsByFile: [...byFile].map(([p, rs]) => ({ path: p, rejected: rs.length, first: rs.slice(0, 5) })),
+      suppression,
+      suppressed: suppression.reduce((s, r) => s + r.values, 0),
+      vintages,
+      crimeUnplaced,
+      boundaryNotes,
+      boundaries: [
+        ...(wardBoundaries ? [{ kind: "wards", file: wardBoundaries.file, codeProperty: wardBoundaries.codeProperty, matched: wardBoundaries.matched, expected: wardBoundaries.expected }] : []),
+        ...(lsoaBoundaries ? [{ kind: "LSOAs", file: lsoaBoundaries.file, codeProperty: lsoaBoundaries.codeProperty, matched: lsoaBoundaries.matched, expected: lsoaBoundaries.expected }] : []),
+      ],
+    },
+  };
+}
+
+/** Cases of the latest financial year with data, by ward and category (withdrawn cases left out, as in `complaints.rate`). */
+async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
+  if (!(await tableExists(ctx, "staging.complaints"))) return null;
+  const fy = await ctx.db.one<{ y: number | null }>(
+    `SELECT max(year(received) - CASE WHEN month(received) < 4 THEN 1 ELSE 0 END)::INTEGER AS y FROM staging.complaints`,
+  );
+  if (fy?.y === null || fy?.y === undefined) return null;
+  const y = fy.y;
+  const rows = await ctx.db.all<{ ward_code: string; category: string; cases: number; resolved: number; days: number[] | null }>(
+    `SELECT ward_code, coalesce(category, 'Not recorded') AS category, count(*)::INTEGER AS cases,
+            count(days_to_resolve)::INTEGER AS resolved,
+            list(days_to_resolve::INTEGER ORDER BY days_to_resolve) FILTER (WHERE days_to_resolve IS NOT NULL) AS days
+     FROM staging.complaints
+     WHERE ward_code IS NOT NULL AND coalesce(status, '') <> 'Withdrawn'
+       AND received >= make_date($y, 4, 1) AND received < make_date($y + 1, 4, 1)
+     GROUP BY ALL ORDER BY ALL`,
+    { y },
+  );
+  return {
+    period: `${y}/${String((y + 1) % 100).padStart(2, "0")}`,
+    rows: rows.map((r) => ({ ...r, days: r.days ?? [] })),
+  };
+}
+
+/** Population of the latest year by ward, sex and 5-year band. */
+async function readPopulation(ctx: Context): Promise<PackData["population"]> {
+  if (!(await tableExists(ctx, "staging.population_lsoa"))) return null;
+  const y = await ctx.db.one<{ y: number | null }>(`SELECT max(year)::INTEGER AS y FROM staging.population_lsoa`);
+  if (y?.y === null || y?.y === undefined) return null;
+  const rows = await ctx.db.all<PopulationRow>(
+    `SELECT w.ward_code, p.sex, least(floor(p.age / 5) * 5, 90)::INTEGER AS band, sum(p.population)::DOUBLE AS population
+     FROM staging.population_lsoa p JOIN ref.lsoa_ward w USING (lsoa_code)
+     WHERE p.year = $y AND p.sex IN ('F', 'M') AND w.lad_code = $p
+     GROUP BY ALL ORDER BY ALL`,
+    { y: y.y, p: ctx.config.parent },
+  );
+  return rows.length ? { year: y.y, rows } : null;
+}

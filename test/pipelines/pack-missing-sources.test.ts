@@ -1,0 +1,59 @@
+/**
+ * A build with sources missing (no survey, complaints or health data, no ward boundaries) still
+ * writes complete packs: every section is there and says what is not available, no map is drawn,
+ * and the executive summary, PDF and workbook are written as usual.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../pipelines/config.ts";
+import { fixedClock, memoryLogger } from "../../pipelines/context.ts";
+import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
+import { repoRoot } from "../helpers/shared.ts";
+
+let result: BuildResult;
+let log: ReturnType<typeof memoryLogger>;
+beforeAll(async () => {
+  const root = mkdtempSync(path.join(tmpdir(), "localneeds-missing-"));
+  const dir = path.join(root, "configs", "demo");
+  mkdirSync(dir, { recursive: true });
+  const json = JSON.parse(readFileSync(path.join(repoRoot, "pipelines", "configs", "demo.json"), "utf8"));
+  delete json.sources.survey;
+  delete json.sources.complaints;
+  delete json.sources.health;
+  delete json.geography.wardBoundaries;
+  json.outcomes = (json.outcomes as { indicator: string }[]).filter((o) => o.indicator.startsWith("crime.") || o.indicator.startsWith("school."));
+  const file = path.join(dir, "reduced.json");
+  writeFileSync(file, JSON.stringify(json, null, 2));
+  log = memoryLogger();
+  result = await runBuild({ config: loadConfig(file), log, clock: fixedClock("2025-06-30T12:00:00Z") });
+}, 300_000);
+
+describe("a build without survey, complaints, health or boundaries", () => {
+  it("writes the focus pack and the overview, with PDF and workbook", () => {
+    expect(result.packDirs).toHaveLength(2);
+    for (const d of result.packDirs) {
+      const files = readdirSync(d);
+      expect(files).toEqual(expect.arrayContaining(["index.html", "pack.xlsx", "manifest.json", "charts", "data"]));
+    }
+  });
+
+  it("keeps every section and says which inputs are missing", () => {
+    const html = readFileSync(path.join(result.packDirs[0], "index.html"), "utf8");
+    for (const id of ["summary", "glance", "area", "crime", "health", "school", "survey", "complaints", "deprivation", "outcomes", "need", "data-quality", "methods", "sources"]) {
+      expect(html, id).toContain(`<section class="page" id="${id}"`);
+    }
+    expect(html).toContain("Not available in this build: the config has no sources.survey input");
+    expect(html).toContain("Not available in this build: the config has no sources.complaints input");
+    expect(html).toContain("Not available in this build: the config has no sources.health input");
+    expect(html).toMatch(/Violence and sexual offences: [\d.]+ per 1,000 residents in Northgate &amp; Eastfields/);
+  });
+
+  it("draws no map without boundaries, and no chart of a missing source", () => {
+    const charts = readdirSync(path.join(result.packDirs[0], "charts"));
+    expect(charts.some((c) => c.includes("-map."))).toBe(false);
+    expect(charts.some((c) => /^(survey|complaints|health)-/.test(c))).toBe(false);
+    expect(charts.some((c) => c.startsWith("crime-"))).toBe(true);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The pack's files: pack.pdf (A4 pages, "Page X of Y" and the synthetic-data notice on every
+ * page, headlines, a contents page whose numbers point at the sections), pack.xlsx (opens with
+ * exceljs, a README and a sheet per domain, typed cells, neutralised formulas), the manifest, and
+ * byte-identical files when stages 5 and 6 run again with the same clock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { buildDemoInTemp } from "../helpers/demo-build.ts";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+import { buildPackModels } from "../../pipelines/pack/pack-model.ts";
+import { writePacks } from "../../pipelines/pack/write-pack.ts";
+import { normalisePdfDates, pdfDestinationPages } from "../../pipelines/pack/render-pdf.ts";
+import { normaliseZipTimes } from "../../pipelines/pack/write-xlsx.ts";
+
+const hasPoppler = existsSync("/usr/bin/pdftotext") && existsSync("/usr/bin/pdfinfo");
+const hasChromium = existsSync("/usr/bin/chromium") || existsSync("/usr/bin/chromium-browser");
+const CLOCK = "2025-06-30T12:00:00Z";
+
+let built: Awaited<ReturnType<typeof buildDemoInTemp>>;
+let focusDir: string;
+let overviewDir: string;
+beforeAll(async () => {
+  built = await buildDemoInTemp();
+  focusDir = built.result.packDirs.find((d) => path.basename(d).startsWith("Z05000007-"))!;
+  overviewDir = built.result.packDirs.find((d) => path.basename(d).endsWith("-overview"))!;
+}, 300_000);
+
+const pdfText = (file: string, ...args: string[]) => execFileSync("pdftotext", [...args, file, "-"], { maxBuffer: 64 << 20 }).toString("utf8");
+/** Text of each page, whitespace collapsed (pdftotext separates pages with form feeds). */
+const pagesOf = (file: string) => pdfText(file).split("\f").slice(0, -1).map((p) => p.replace(/\s+/g, " ").trim());
+
+describe.skipIf(!hasPoppler || !hasChromium)(`pack.pdf${hasPoppler && hasChromium ? "" : " (skipped: needs chromium and poppler-utils)"}`, () => {
+  it("is A4, and every page says 'Page X of Y' and that the data are synthetic", () => {
+    for (const dir of [focusDir, overviewDir]) {
+      const file = path.join(dir, "pack.pdf");
+      const info = execFileSync("pdfinfo", [file]).toString();
+      const pages = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
+      expect(info).toMatch(/Page size:\s+595\.\d+ x 842\.\d+ pts \(A4\)/);
+      expect(pages).toBeGreaterThan(20);
+      const text = pagesOf(file);
+      expect(text).toHaveLength(pages);
+      text.forEach((t, i) => {
+        expect(t, `page ${i + 1}`).toContain(`Page ${i + 1} of ${pages}`);
+        expect(t, `page ${i + 1}`).toContain("Synthetic demo data");
+      });
+      const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
+      expect(manifest.pdf.pages).toBe(pages);
+    }
+  });
+
+  it("carries the executive summary and the headlines written from the statistics", () => {
+    const all = pagesOf(path.join(focusDir, "pack.pdf")).join(" ");
+    expect(all).toContain("Executive summary");
+    expect(all).toMatch(/Violence and sexual offences: [\d.]+ per 1,000 residents in Northgate & Eastfields \(\d{4}\/\d{2}\), significantly higher than Northgate \([\d.]+\)\./);
+    expect(all).toMatch(/Compared with Northgate as a whole, on the latest data Northgate & Eastfields is significantly worse on \d+ of its \d+ indicators/);
+    const overview = pagesOf(path.join(overviewDir, "pack.pdf")).join(" ");
+    expect(overview).toMatch(/\d+ of 20 wards significantly (higher|lower) than Northgate/);
+  });
+
+  it("has a contents page whose page numbers point at each section's heading", () => {
+    const file = path.join(focusDir, "pack.pdf");
+    const pages = pagesOf(file);
+    const contents = pdfText(file, "-layout", "-f", "2", "-l", "2");
+    const entries = [...contents.matchAll(/^\s*(\d{1,2})\s+(\S.*?\S)\s{2,}(\d+)\s*$/gm)].map((m) => ({ n: Number(m[1]), title: m[2], page: Number(m[3]) }));
+    expect(entries.map((e) => e.title)).toEqual(expect.arrayContaining(["Executive summary", "Crime and community safety", "Outcomes framework", "Data quality", "Sources and licences"]));
+    expect(entries.length).toBeGreaterThanOrEqual(14);
+    let last = 2;
+    for (const e of entries) {
+      expect(e.page, e.title).toBeGreaterThan(last);
+      expect(pages[e.page - 1], `${e.title} on page ${e.page}`).toContain(e.title);
+      last = e.page;
+    }
+    // The named destinations Chromium wrote agree with the printed numbers.
+    const dests = pdfDestinationPages(readFileSync(file));
+    expect(typeof dests).not.toBe("string");
+    expect((dests as Map<string, number>).get("summary")).toBe(entries[0].page);
+  });
+
+  it("stamps the build time, not the wall clock, as the PDF's dates", () => {
+    const info = execFileSync("pdfinfo", ["-isodates", path.join(focusDir, "pack.pdf")]).toString();
+    expect(info).toMatch(/CreationDate:\s+2025-06-30T12:00:00(Z|\+00)/);
+    expect(info).toMatch(/ModDate:\s+2025-06-30T12:00:00(Z|\+00)/);
+  });
+});
+
+describe("pack.xlsx", () => {
+  let wb: ExcelJS.Workbook;
+  beforeAll(async () => {
+    wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(path.join(focusDir, "pack.xlsx"));
+  });
+
+  it("has a README, the summary and a sheet per domain", () => {
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names.slice(0, 2)).toEqual(["README", "Summary"]);
+    expect(names).toEqual(expect.arrayContaining(["Crime", "Health", "Schools", "Community voice", "Complaints", "Deprivation", "Data quality", "Methods"]));
+    const readme = wb.getWorksheet("README")!;
+    const text: string[] = [];
+    readme.eachRow((r) => r.eachCell((c) => void text.push(String(c.value))));
+    expect(text.join("\n")).toContain("Synthetic demo data");
+    expect(text.join("\n")).toContain("Open Government Licence v3.0");
+  });
+
+  it("types cells explicitly and neutralises text that a spreadsheet would run as a formula", () => {
+    let numbers = 0;
+    for (const ws of wb.worksheets) {
+      ws.eachRow((r) =>
+        r.eachCell((c) => {
+          expect(typeof c.value === "string" || typeof c.value === "number", `${ws.name}!${c.address}`).toBe(true);
+          if (typeof c.value === "number") numbers++;
+          if (typeof c.value === "string") expect(c.value, `${ws.name}!${c.address}`).not.toMatch(/^[=+\-@]/);
+        }),
+      );
+    }
+    expect(numbers).toBeGreaterThan(500);
+    const crime = wb.getWorksheet("Crime")!;
+    const titles: string[] = [];
+    crime.eachRow((r) => {
+      const v = r.getCell(1).value;
+      if (typeof v === "string" && v.startsWith("Figure ")) titles.push(v);
+    });
+    expect(titles.length).toBeGreaterThan(5);
+  });
+
+  it("dates the workbook with the build time", () => {
+    expect(wb.created.toISOString()).toBe("2025-06-30T12:00:00.000Z");
+    expect(wb.modified.toISOString()).toBe("2025-06-30T12:00:00.000Z");
+  });
+});
+
+describe("reproducible packs", () => {
+  let db: Warehouse | undefined;
+  afterAll(() => db?.close());
+
+  it("stages 5 and 6 run again with the same clock give byte-identical files, PDF and workbook included", async () => {
+    db = await Warehouse.open(built.result.warehouse);
+    const again = path.join(built.root, "outputs", "packs-again");
+    const ctx = { db, config: { ...built.config, outputDir: again }, log: silentLogger, clock: fixedClock(CLOCK) };
+    const models = await buildPackModels(ctx, built.result.indicators, { loads: built.result.loads });
+    const dirs = await writePacks(ctx, models);
+    for (const first of built.result.packDirs) {
+      const second = dirs.find((d) => path.basename(d) === path.basename(first))!;
+      const files = readdirSync(first, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(first, path.join(e.parentPath, e.name)));
+      expect(files.length).toBeGreaterThan(100);
+      for (const f of files) expect(readFileSync(path.join(second, f)).equals(readFileSync(path.join(first, f))), f).toBe(true);
+    }
+  }, 300_000);
+
+  it("normalises a PDF's dates without moving a byte", () => {
+    const pdf = Buffer.from("%PDF-1.4\n1 0 obj\n<</CreationDate (D:20261126054753+00'00')\n/ModDate (D:20261126054753+00'00')>>\nendobj\n");
+    const out = normalisePdfDates(pdf, new Date("2025-06-30T12:00:00Z"));
+    expect(out.length).toBe(pdf.length);
+    expect(out.toString("latin1")).toContain("/CreationDate (D:20250630120000+00'00')");
+    expect(out.toString("latin1")).toContain("/ModDate (D:20250630120000+00'00')");
+  });
+
+  it("sets every zip entry's time to the build time", async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.created = wb.modified = new Date("2025-06-30T12:00:00Z");
+    wb.addWorksheet("A").addRow(["x", 1]);
+    const a = normaliseZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), new Date("2025-06-30T12:00:00Z"));
+    await new Promise((r) => setTimeout(r, 2100));
+    const b = normaliseZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), new Date("2025-06-30T12:00:00Z"));
+    expect(a.equals(b)).toBe(true);
+  });
+});

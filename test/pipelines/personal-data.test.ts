@@ -1,0 +1,108 @@
+/**
+ * Personal data stays in, small counts stay out. Canary values are planted in the personal and
+ * free-text fields of the demo inputs (names, emails, phones, addresses, UPRNs, complaint text,
+ * case references, survey comments and respondent ids); after a build, every output file is
+ * scanned for them: HTML, SVG, CSV, JSON (specs, manifest), the XLSX workbook's cells and the
+ * PDF's text. The same outputs are audited for unsuppressed counts of 1 to 4.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import Papa from "papaparse";
+import { demoConfigInTemp } from "../helpers/demo-build.ts";
+import { CANARIES, plantCanaries } from "../helpers/canaries.ts";
+import { ensureDemoData, runBuild, type BuildResult } from "../../pipelines/run-build.ts";
+import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+
+let result: BuildResult;
+let outputDir: string;
+const files: { path: string; text: string }[] = [];
+
+/** Parse CSV properly (names like "Mill, Quay and Docks" are quoted). */
+const parseCsv = (text: string) => Papa.parse<string[]>(text.trim(), { header: false }).data;
+
+const walk = (d: string): string[] =>
+  readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+
+/** The text of an output file as a reader or a program would see it. */
+async function textOf(file: string): Promise<string> {
+  if (file.endsWith(".pdf")) return execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+  if (file.endsWith(".xlsx")) {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(file) as never);
+    const cells: string[] = [];
+    wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((c) => void cells.push(String(c.text ?? c.value ?? "")))));
+    return cells.join("\n");
+  }
+  if (file.endsWith(".png")) return ""; // rendered from the SVG, which is scanned
+  return readFileSync(file, "utf8");
+}
+
+beforeAll(async () => {
+  const { config } = demoConfigInTemp();
+  await ensureDemoData(config, silentLogger);
+  plantCanaries(config.demoData!.dir);
+  result = await runBuild({ config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
+  outputDir = config.outputDir;
+  for (const f of walk(outputDir)) if (statSync(f).isFile()) files.push({ path: f, text: await textOf(f) });
+}, 300_000);
+
+describe("personal data never reaches an output", () => {
+  it("the canaries were loaded into the warehouse (so the test means something)", async () => {
+    const db = await Warehouse.open(result.warehouse);
+    try {
+      const complaints = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.complaints WHERE customer_name = $c`, { c: CANARIES.complaintName });
+      expect(complaints!.n).toBe(3);
+      const survey = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.survey_responses WHERE comments = $c`, { c: CANARIES.surveyText });
+      expect(survey!.n).toBeGreaterThanOrEqual(3);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("no output file holds any canary (PDF text and XLSX cells included)", () => {
+    expect(files.length).toBeGreaterThan(20);
+    expect(files.some((f) => f.path.endsWith(".pdf"))).toBe(true);
+    expect(files.some((f) => f.path.endsWith(".xlsx"))).toBe(true);
+    const leaks: string[] = [];
+    for (const f of files) for (const [field, canary] of Object.entries(CANARIES)) if (f.text.includes(canary)) leaks.push(`${field} in ${path.relative(outputDir, f.path)}`);
+    expect(leaks).toEqual([]);
+  });
+});
+
+describe("small counts never reach an output", () => {
+  it("no published indicator value rests on a count of 1 to 4", () => {
+    const csvs = files.filter((f) => /indicator_values\.csv$/.test(f.path));
+    expect(csvs.length).toBeGreaterThan(0);
+    for (const f of csvs) {
+      const [cols, ...rows] = parseCsv(f.text);
+      const num = cols!.indexOf("numerator");
+      const sup = cols!.indexOf("is_suppressed");
+      const kind = cols!.indexOf("method");
+      for (const cells of rows) {
+        const r = cells.join(",");
+        if (cells[sup] === "true" || /mean|order statistics/.test(cells[kind] ?? "")) continue;
+        const n = Number(cells[num]);
+        expect(n >= 1 && n <= 4, `${path.basename(f.path)}: ${r}`).toBe(false);
+      }
+    }
+  });
+
+  it("no chart table publishes a count of 1 to 4 in a count column", () => {
+    const small: string[] = [];
+    for (const f of files.filter((x) => x.path.includes(`${path.sep}data${path.sep}`) && x.path.endsWith(".csv") && !/indicator_(values|comparisons)\.csv$/.test(x.path))) {
+      const [cols, ...rows] = parseCsv(f.text);
+      const countCols = cols!.map((c, i) => [c, i] as const).filter(([c]) => /^(count|numerator|cases|crimes|respondents|n|base)\b/i.test(c));
+      for (const cells of rows) {
+        for (const [c, i] of countCols) {
+          const n = Number(cells[i]);
+          if (Number.isInteger(n) && n >= 1 && n <= 4) small.push(`${path.basename(f.path)} ${c}=${n}`);
+        }
+      }
+    }
+    expect(small).toEqual([]);
+  });
+});
