@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh });
     log.info(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log.info(`warehouse: ${path.relative(process.cwd(), result.warehouse)}`);
-    for (const d of result.packDirs) log.info(`pack: ${path.relative(process.cwd(), path.join(d, "index.html"))}`);
+    for (const d of result.packDirs) log.info(`pack: ${path.relative(process.cwd(), path.join(config.outputDir, "latest", path.basename(d), "index.html"))}`);
     const c = result.changes;
     if (refresh) {
       log.info(`changes: ${c.files.added.length} files added, ${c.files.replaced.length} replaced, ${c.files.removed.length} removed; ` +

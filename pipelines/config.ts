@@ -35,6 +35,7 @@ export const configSchema = z
       .describe("generate the synthetic demo borough into dir (relative to the config) before loading"),
     warehouse: z.string().min(1).default("../../outputs/warehouse.duckdb"),
     outputDir: z.string().min(1).default("../../outputs/packs"),
+    retention: z.number().int().min(1).default(10).describe("pack versions kept under outputDir (the newest; latest is never removed)"),
     parent: z.string().min(1).describe("GSS code of the parent local authority"),
     focus: z.array(focusSchema).min(1),
     comparators: z.array(z.enum(COMPARATOR_KINDS)).min(1).default(["rest_of_parent", "parent", "region", "country"]),

@@ -35,6 +35,7 @@ import { computeOutcomes } from "../transforms/outcomes.ts";
 import { computeNeedIndex } from "../transforms/need-index.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
+import { publishRun } from "./refresh/publish.ts";
 import { DEMO_GENERATOR_VERSION, generateDemoData } from "../sources/demo/generate.ts";
 
 /** Options of one build. */
@@ -197,12 +198,21 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
     const models = await stage(5, "chart", () => buildPackModels(ctx, indicators, { area: opts.area, loads }), (ms) =>
       `${ms.length} pack(s), ${ms.reduce((s, m) => s + m.chartCount, 0)} charts`);
     // 6. pack: specs -> outputs (written aside, renamed into place)
-    const packDirs = await stage(6, "pack", () => writePacks(ctx, models), (dirs) =>
-      dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
+    for (const m of models) m.changes = changes;
+    // The run's own record is final before publishing, so only renames remain after it.
     const warnings = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.warnings`))!.n) + changes.baseline_revisions.length;
     await db.run(`UPDATE audit.runs SET status = $s, finished_at = $f::TIMESTAMP, changes = $c WHERE run_id = $r`, {
       s: warnings ? "published with warnings" : "published", f: clock.now().toISOString(), c: JSON.stringify(changes), r: runId,
     });
+    const packDirs = await stage(6, "pack", async () => {
+      // Written aside, renamed to <outputDir>/<runId>/, then `latest` switched to it atomically.
+      const published = await publishRun(config.outputDir, runId, (dir) => writePacks(ctx, models, dir), {
+        retention: config.retention,
+        extra: { "changes.json": JSON.stringify(changes, null, 2) + "\n" },
+      });
+      return published.written.map((d) => path.join(published.versionDir, path.basename(d)));
+    }, (dirs) =>
+      dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
     if (prev) await db.run(`DETACH prev`);
     prev = null;
     ok = true;

@@ -6,6 +6,7 @@
  * `PackModel` is plain data; `render-html.ts`, `render-pdf.ts` and `write-xlsx.ts` only render it.
  */
 import type { Context } from "../context.ts";
+import type { ChangeReport } from "../refresh/changes.ts";
 import { focusCodes } from "../config.ts";
 import { LocalneedsError, messages } from "../messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
@@ -98,6 +99,8 @@ export interface OutcomeLine {
 /** A pack: everything stage 6 needs to write it. */
 export interface PackModel {
   kind: "focus" | "overview";
+  /** What changed since the last run (set by the build before the pack is written). */
+  changes?: ChangeReport;
   slug: string;
   title: string;
   synthetic: boolean;

@@ -175,10 +175,34 @@ export function tocEntries(m: PackModel): { id: string; title: string }[] {
     ...m.sections.map((s) => ({ id: s.id, title: s.title })),
     { id: "outcomes", title: "Outcomes framework" },
     { id: "need", title: "Need index and area tiers" },
+    { id: "changes", title: "What changed since the last run" },
     { id: "data-quality", title: "Data quality" },
     { id: "methods", title: "Methods" },
     { id: "sources", title: "Sources and licences" },
   ];
+}
+
+/** The change report: files, new periods, outcomes that changed, baseline revisions, warnings. */
+function changesBody(m: PackModel): Raw {
+  const c = m.changes;
+  if (!c) return html`<p class="missing">No change report for this build.</p>`;
+  if (!c.previous_run_id) return html`<p>This is the first run: everything is new. Later runs list here what changed since the one before (also in <code>changes.json</code>).</p>`;
+  const periods = [...new Set(c.new_periods.map((p) => `${p.period_label}`))];
+  const names = new Map(m.indicators.map((i) => [i.id, i.short]));
+  return html`<p>Run ${c.run_id}, compared with run ${c.previous_run_id}. The same report is in <code>changes.json</code>.</p>
+  <h3>Input files</h3>
+  <p>${c.files.added.length} added, ${c.files.replaced.length} replaced (re-issued), ${c.files.removed.length} removed, ${c.files.unchanged} unchanged.</p>
+  ${c.files.added.length || c.files.replaced.length || c.files.removed.length ? html`<ul class="note">
+    ${c.files.added.map((f) => html`<li>added: ${f}</li>`)}${c.files.replaced.map((f) => html`<li>replaced: ${f.path}</li>`)}${c.files.removed.map((f) => html`<li>removed: ${f}</li>`)}</ul>` : ""}
+  <h3>New periods</h3>
+  <p>${periods.length ? periods.slice(0, 24).join(", ") + (periods.length > 24 ? ` and ${periods.length - 24} more` : "") : "None."}</p>
+  <h3>Comparisons that changed</h3>
+  ${c.outcome_changes.length ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Compared with</th><th scope="col">Was</th><th scope="col">Now</th></tr></thead>
+    <tbody>${c.outcome_changes.slice(0, 40).map((o) => html`<tr><td>${names.get(o.indicator_id) ?? o.indicator_id}</td><td>${o.period_label}</td><td>${o.comparator_kind.replaceAll("_", " ")}</td><td>${o.previous}</td><td>${o.now}</td></tr>`)}</tbody></table>` : html`<p>None.</p>`}
+  <h3>Baseline revisions</h3>
+  ${c.baseline_revisions.length ? html`<p>${c.baseline_revisions.length} baseline-period values changed in the source data; they were ${c.baseline_revisions[0]!.action === "rebased" ? "rebased as the config asks" : "kept frozen (set baseline.rebase to adopt them)"}.</p>` : html`<p>None: the frozen baseline matches the data.</p>`}
+  <h3>Data-quality warnings</h3>
+  <p>${c.warnings.filter((w) => w.new).length} new, ${c.warnings.filter((w) => !w.new).length} still present (see Data quality).</p>`;
 }
 
 function summaryTable(m: PackModel): Raw {
@@ -332,6 +356,7 @@ ${section(m.about.id, m.about.title, html`${m.about.intro.map((p) => html`<p>${p
 ${m.sections.map(domainSection)}
 ${section("outcomes", "Outcomes framework", outcomesBody(m))}
 ${section("need", "Need index and area tiers", needBody(m, figure))}
+${section("changes", "What changed since the last run", changesBody(m))}
 ${section("data-quality", "Data quality", dataQualityBody(m, rel))}
 ${section("methods", "Methods", methodsBody(m))}
 ${section("sources", "Sources and licences", sourcesBody(m, rel))}

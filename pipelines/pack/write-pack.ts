@@ -162,6 +162,7 @@ async function writePackFiles(
   ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
   const browser = await getBrowser();
   writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx" } }));
+  if (m.changes) writeFileSync(path.join(dir, "changes.json"), JSON.stringify(m.changes, null, 2) + "\n");
   // Draft charts for the PDF's first pass: the same <svg> box (width, height, viewBox), no content.
   const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, svg: `${c.svg.slice(0, c.svg.indexOf(">") + 1)}</svg>` }]));
   const notice = m.synthetic ? "Synthetic demo data: every figure is made up. " : "";
@@ -251,12 +252,11 @@ async function warehouseDownloads(ctx: Context): Promise<Record<string, string>>
  * Write every pack, side by side (one pack's PDF prints while the next one's charts render), into
  * temporary folders; only when all are complete is each swapped into `<outputDir>/<slug>`.
  */
-export async function writePacks(ctx: Context, models: PackModel[]): Promise<string[]> {
-  const root = ctx.config.outputDir;
+export async function writePacks(ctx: Context, models: PackModel[], root: string = ctx.config.outputDir): Promise<string[]> {
   mkdirSync(root, { recursive: true });
   // Chromium starts while the first charts render; a launch failure is reported when awaited.
   const launching = models.length ? launchPdfBrowser().then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
-  const cache = new RenderCache(path.join(path.dirname(root), ".cache", "charts"));
+  const cache = new RenderCache(path.join(path.dirname(ctx.config.outputDir), ".cache", "charts"));
   const getBrowser = async () => {
     const l = await launching;
     if ("err" in l) throw l.err;

@@ -4,6 +4,7 @@
  * outcomes of the focus areas that changed; baseline revisions; data-quality warnings (new or
  * still present). Written to `audit.runs.changes` and to `changes.json` in the pack.
  */
+import path from "node:path";
 import type { Context } from "../context.ts";
 import { focusCodes } from "../config.ts";
 
@@ -24,7 +25,10 @@ const exists = async (ctx: Context, db: string, schema: string, table: string) =
 /** Build the change report against `prev` (an attached database alias) or a first run (null). */
 export async function changeReport(ctx: Context, runId: string, prev: string | null): Promise<ChangeReport> {
   const { db } = ctx;
-  const current = await db.all<{ path: string; sha256: string }>(`SELECT DISTINCT path, sha256 FROM audit.loads ORDER BY path`);
+  // Paths relative to the config file: the report goes into the pack, which must not depend on
+  // where the project sits on disk.
+  const rel = (p: string) => path.relative(ctx.config.baseDir, p).split(path.sep).join("/");
+  const current = (await db.all<{ path: string; sha256: string }>(`SELECT DISTINCT path, sha256 FROM audit.loads ORDER BY path`)).map((r) => ({ ...r, path: rel(r.path) }));
   const report: ChangeReport = {
     run_id: runId, previous_run_id: null,
     files: { added: current.map((c) => c.path), replaced: [], removed: [], unchanged: 0 },
@@ -39,7 +43,7 @@ export async function changeReport(ctx: Context, runId: string, prev: string | n
   if (await exists(ctx, prev, "audit", "runs")) {
     report.previous_run_id = (await db.one<{ run_id: string }>(`SELECT run_id FROM ${prev}.audit.runs WHERE status <> 'failed' ORDER BY started_at DESC, run_id DESC LIMIT 1`))?.run_id ?? null;
   }
-  const before = new Map((await db.all<{ path: string; sha256: string }>(`SELECT DISTINCT path, sha256 FROM ${prev}.audit.loads`)).map((r) => [r.path, r.sha256]));
+  const before = new Map((await db.all<{ path: string; sha256: string }>(`SELECT DISTINCT path, sha256 FROM ${prev}.audit.loads`)).map((r) => [rel(r.path), r.sha256]));
   const now = new Map(current.map((c) => [c.path, c.sha256]));
   report.files = { added: [], replaced: [], removed: [], unchanged: 0 };
   for (const [p, sha] of now) {

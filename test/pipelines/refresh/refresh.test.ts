@@ -58,7 +58,7 @@ describe("refresh", () => {
     expect(loaded.map((l) => l.path)).toEqual([file]);
     expect(result.loads.filter((l) => l.reused).length).toBeGreaterThan(40);
     expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/^1 load: 1 files, .* unchanged files not reloaded/);
-    expect(result.changes.files.added).toEqual([file]);
+    expect(result.changes.files.added).toEqual([path.relative(config.baseDir, file)]);
     expect(result.changes.files.replaced).toEqual([]);
     expect(result.changes.new_periods).toContainEqual({ indicator_id: "crime.violence_rate", period_type: "month", period_label: "2025-04" });
     const after = await crimeTotal();
@@ -73,7 +73,7 @@ describe("refresh", () => {
     // police.uk re-issues update outcomes: change one outcome, keep the rows.
     writeFileSync(file, text.replace("Investigation complete; no suspect identified", "Unable to prosecute suspect"));
     const { result } = await refresh();
-    expect(result.changes.files.replaced.map((r) => r.path)).toEqual([file]);
+    expect(result.changes.files.replaced.map((r) => r.path)).toEqual([path.relative(config.baseDir, file)]);
     expect(result.loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([file]);
     expect(await crimeTotal()).toBe(before);
     const runs = await query<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`);

@@ -1,0 +1,95 @@
+/**
+ * Kill test: refreshes killed with SIGKILL at random moments never leave a broken pack. After
+ * every kill, `latest` points at a whole pack folder (every file its manifest lists is there
+ * with the listed hash) and the warehouse opens; then an unkilled refresh succeeds.
+ */
+import { describe, expect, it } from "vitest";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import path from "node:path";
+import { demoConfigInTemp } from "../../helpers/demo-build.ts";
+import { repoRoot } from "../../helpers/shared.ts";
+import { latestVersion } from "../../../pipelines/refresh/publish.ts";
+import { Warehouse } from "../../../pipelines/warehouse.ts";
+
+const KILLS = 20;
+const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
+const build = path.join(repoRoot, "pipelines", "build.ts");
+
+/** A deterministic pseudo-random sequence (the test must be repeatable). */
+function* delays(seed: number, maxMs: number): Generator<number> {
+  let s = seed >>> 0;
+  for (;;) {
+    s = (Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0;
+    yield 200 + (s % maxMs);
+  }
+}
+
+/** Check every pack under the latest version against its manifest. */
+function latestIsWhole(outputDir: string): void {
+  const v = latestVersion(outputDir);
+  expect(v, "latest points at a version").not.toBeNull();
+  const packs = readdirSync(v!, { withFileTypes: true }).filter((e) => e.isDirectory());
+  expect(packs.length).toBeGreaterThan(0);
+  for (const p of packs) {
+    const dir = path.join(v!, p.name);
+    const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as { files: { path: string; sha256: string }[] };
+    expect(manifest.files.length).toBeGreaterThan(5);
+    for (const f of manifest.files) {
+      const file = path.join(dir, f.path);
+      expect(existsSync(file), f.path).toBe(true);
+      expect(createHash("sha256").update(readFileSync(file)).digest("hex"), f.path).toBe(f.sha256);
+    }
+  }
+}
+
+function run(configPath: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number }> {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    const child = spawn(tsx, [build, "--config", configPath, "--refresh", "--json-log"], { detached: true, stdio: "ignore" });
+    let timer: NodeJS.Timeout | undefined;
+    if (killAfterMs !== undefined) timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already exited */ } }, killAfterMs);
+    child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, ms: Date.now() - t0 });
+    });
+  });
+}
+
+describe(`refresh killed ${KILLS} times with SIGKILL`, () => {
+  it("leaves latest whole after every kill, and the next run succeeds", async () => {
+    const { root, config } = demoConfigInTemp();
+    const first = spawnSync(tsx, [build, "--config", config.configPath], { encoding: "utf8", timeout: 300_000 });
+    expect(first.status, first.stderr).toBe(0);
+    latestIsWhole(config.outputDir);
+    // How long a refresh takes here, to spread the kills over its whole span.
+    const timed = await run(config.configPath);
+    expect([0, 3]).toContain(timed.code);
+    const gen = delays(20251126, Math.max(1000, timed.ms));
+    const police = path.join(config.demoData!.dir, "police");
+    const months = readdirSync(police).sort();
+    let killed = 0;
+    for (let i = 0; i < KILLS; i++) {
+      // Touch a month's file now and then so some refreshes have something to reload.
+      if (i % 4 === 0) {
+        const m = months[i % months.length]!;
+        const f = path.join(police, m, `${m}-demo-street.csv`);
+        const t = new Date(Date.now() + i * 1000);
+        utimesSync(f, t, t);
+      }
+      const r = await run(config.configPath, gen.next().value);
+      if (r.signal === "SIGKILL") killed++;
+      latestIsWhole(config.outputDir);
+      const db = await Warehouse.open(config.warehouse);
+      expect((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values`))!.n).toBeGreaterThan(1000);
+      db.close();
+    }
+    expect(killed).toBeGreaterThanOrEqual(KILLS / 2);
+    const last = await run(config.configPath);
+    expect([0, 3]).toContain(last.code);
+    latestIsWhole(config.outputDir);
+    expect(readdirSync(config.outputDir).filter((n) => n.startsWith(".building-"))).toEqual([]);
+    void root;
+  }, 900_000);
+});
