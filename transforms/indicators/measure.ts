@@ -67,7 +67,7 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
       est = median(r.vals ?? []);
       break;
     case "weighted_mean":
-      return { ...base, value: x / n, lower95: null, upper95: null, lower998: null, upper998: null, method: "population-weighted mean", is_suppressed: false, suppression_reason: messages.noInterval() };
+      return { ...base, value: (x / n) * ind.multiplier, lower95: null, upper95: null, lower998: null, upper998: null, method: "population-weighted mean", is_suppressed: false, suppression_reason: messages.noInterval() };
     default:
       throw new Error(`indicator ${ind.id}: method ${ind.method} is not computed from counts`);
   }

@@ -1,7 +1,7 @@
 /** Deprivation and economy indicators (English Indices of Deprivation, by LSOA). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
 
-const weightedScore = (id: string, column: string, title: string, short: string, unit: string): IndicatorSpec =>
+const weightedScore = (id: string, column: string, title: string, short: string, unit: string, multiplier = 1): IndicatorSpec =>
   defineIndicator({
     id: `deprivation.${id}`,
     domain: "deprivation",
@@ -10,6 +10,7 @@ const weightedScore = (id: string, column: string, title: string, short: string,
     numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: column },
     method: "weighted_mean",
     unit,
+    multiplier,
     polarity: "low_is_good",
     periods: ["snapshot"],
     source: "English Indices of Deprivation; ONS population estimates",
@@ -31,8 +32,8 @@ export const deprivationIndicators: IndicatorSpec[] = [
     source: "English Indices of Deprivation; ONS population estimates",
     definition: "Share of residents living in LSOAs in the most deprived national IMD decile (Wilson interval on resident counts).",
   }),
-  weightedScore("income_score", "income_score", "Income deprivation: share of residents income-deprived (IoD income score)", "Income deprivation", "rate"),
-  weightedScore("employment_score", "employment_score", "Employment deprivation: share of working-age residents employment-deprived", "Employment deprivation", "rate"),
+  weightedScore("income_score", "income_score", "Income deprivation: share of residents income-deprived (IoD income score)", "Income deprivation", "%", 100),
+  weightedScore("employment_score", "employment_score", "Employment deprivation: share of working-age residents employment-deprived", "Employment deprivation", "%", 100),
   weightedScore("education_score", "education_score", "Education, skills and training deprivation score", "Education and skills deprivation", "score"),
   weightedScore("health_score", "health_score", "Health deprivation and disability score", "Health deprivation", "score"),
   weightedScore("crime_score", "crime_score", "Crime domain score", "Crime domain score", "score"),
