@@ -52,4 +52,23 @@ export const complaintsIndicators: IndicatorSpec[] = [
     source: "Council CRM export",
     definition: `Share of closed cases received in the period that were closed within ${RESOLUTION_TARGET_DAYS} calendar days (about 20 working days).`,
   }),
+  defineIndicator({
+    id: "complaints.repeat_issues",
+    domain: "complaints",
+    title: "Cases that repeat an issue reported at the same place in the previous 28 days",
+    short: "Repeat issues",
+    numerator: {
+      kind: "counts",
+      from: `(SELECT ward_code, received, is_repeat::INTEGER AS repeat_case, 1 AS all_cases FROM staging.complaints WHERE status <> 'Withdrawn')`,
+      date: "received",
+      area: "ward_code",
+      numerator: "repeat_case",
+      denominator: "all_cases",
+    },
+    method: "proportion",
+    polarity: "low_is_good",
+    periods: ["financial_year"],
+    source: "Council CRM export",
+    definition: "Share of cases (withdrawn excluded) where the same place (UPRN, else postcode, else LSOA) had a case of the same category in the 28 days before: a sign the first response did not fix it.",
+  }),
 ];
