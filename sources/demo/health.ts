@@ -201,7 +201,38 @@ function breastfeedingFile(b: Borough): DemoFile {
   return csvFile("health/local_breastfeeding.csv", lines, { eol: "\n" });
 }
 
-/** Both health files. */
+/**
+ * Annual local counts in the same documented format, by financial year (`2022/23`): a share or a
+ * rate whose level rises (or falls) with a ward's deprivation. No significance is forced.
+ */
+function annualCountsFile(
+  b: Borough,
+  name: string,
+  denominator: (w: Ward, fy: number) => number,
+  probability: (deprivation: number) => number,
+): DemoFile {
+  const rng = Rng.for(b.seed, name);
+  const lines = ["area_code,period,numerator,denominator,breakdown"];
+  for (const w of b.wards) {
+    const p = Math.min(0.99, Math.max(0.0001, probability(w.deprivation) * (1 + rng.normal(0, 0.05))));
+    for (const fy of [2022, 2023, 2024]) {
+      const n = Math.max(1, Math.round(denominator(w, fy)));
+      lines.push(csvLine([w.code, `${fy}/${String((fy + 1) % 100).padStart(2, "0")}`, rng.binomial(n, p), n, "all"]));
+    }
+  }
+  return csvFile(`health/local_${name}.csv`, lines, { eol: "\n" });
+}
+
+/** Every health file. */
 export function healthFiles(b: Borough): DemoFile[] {
-  return [fingertipsFile(b), breastfeedingFile(b)];
+  return [
+    fingertipsFile(b),
+    breastfeedingFile(b),
+    // New mothers screened for post-natal depression at the 6-8 week review (births as the base).
+    annualCountsFile(b, "postnatal_depression_screen", (w, fy) => populationOf(w.lsoas, fy, 0, 0), (d) => 0.9 - 0.15 * d),
+    // Children on a child protection plan at 31 March, of children aged 0-17.
+    annualCountsFile(b, "child_protection_plans", (w, fy) => populationOf(w.lsoas, fy, 0, 17), (d) => 0.0015 + 0.006 * d),
+    // Conceptions to girls aged under 18, of girls aged 15-17.
+    annualCountsFile(b, "under18_conceptions", (w, fy) => populationOf(w.lsoas, fy, 15, 17, "f"), (d) => 0.006 + 0.03 * d),
+  ];
 }

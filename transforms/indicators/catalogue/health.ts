@@ -1,6 +1,17 @@
 /** Health and wellbeing indicators (Fingertips exports and local counts). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
 
+/** An indicator over a measure of the documented local counts format. */
+const local = (measure: string, spec: Omit<IndicatorSpec, "id" | "domain" | "numerator" | "periods" | "source">): IndicatorSpec =>
+  defineIndicator({
+    id: `health.${measure}`,
+    domain: "health",
+    numerator: { kind: "counts", from: "staging.local_counts", where: `measure = '${measure}'`, date: "period_date", area: "area_code", numerator: "numerator", denominator: "denominator", breakdown: "breakdown" },
+    periods: ["financial_year", "pooled_3_financial_years"],
+    source: "Locally held counts (documented local counts format)",
+    ...spec,
+  });
+
 /** Health indicators. */
 export const healthIndicators: IndicatorSpec[] = [
   defineIndicator({
@@ -28,5 +39,30 @@ export const healthIndicators: IndicatorSpec[] = [
     periods: ["financial_year"],
     source: "Local health visiting service counts",
     definition: "Infants totally or partially breastfed at the 6-8 week review, as a share of infants due a review.",
+  }),
+  local("postnatal_depression_screen", {
+    title: "New mothers screened for post-natal depression at the 6-8 week review",
+    short: "Post-natal depression screens",
+    method: "proportion",
+    polarity: "high_is_good",
+    definition: "Mothers screened for post-natal depression at the 6-8 week review, as a share of births in the year.",
+  }),
+  local("child_protection_plans", {
+    title: "Children on a child protection plan, per 10,000 children",
+    short: "Child protection plans",
+    method: "rate",
+    multiplier: 10000,
+    unit: "per 10,000",
+    polarity: "low_is_good",
+    definition: "Children aged 0-17 on a child protection plan at 31 March, per 10,000 children aged 0-17.",
+  }),
+  local("under18_conceptions", {
+    title: "Conceptions to girls aged under 18, per 1,000 girls aged 15-17",
+    short: "Under-18 conceptions",
+    method: "rate",
+    multiplier: 1000,
+    unit: "per 1,000",
+    polarity: "low_is_good",
+    definition: "Conceptions to girls aged under 18 in the year, per 1,000 girls aged 15-17; pooled over three years where ward numbers are small.",
   }),
 ];
