@@ -189,6 +189,10 @@ function changesBody(m: PackModel): Raw {
   if (!c.previous_run_id) return html`<p>This is the first run: everything is new. Later runs list here what changed since the one before (also in <code>changes.json</code>).</p>`;
   const periods = [...new Set(c.new_periods.map((p) => `${p.period_label}`))];
   const names = new Map(m.indicators.map((i) => [i.id, i.short]));
+  // The page shows annual and pooled periods; monthly and rolling churn stays in changes.json.
+  const fine = (label: string) => /^\d{4}-\d{2}$/.test(label) || label.startsWith("12 months to");
+  const shown = c.outcome_changes.filter((o) => !fine(o.period_label));
+  const word = (o: string) => o.replaceAll("_", " ");
   return html`<p>Run ${c.run_id}, compared with run ${c.previous_run_id}. The same report is in <code>changes.json</code>.</p>
   <h3>Input files</h3>
   <p>${c.files.added.length} added, ${c.files.replaced.length} replaced (re-issued), ${c.files.removed.length} removed, ${c.files.unchanged} unchanged.</p>
@@ -197,8 +201,9 @@ function changesBody(m: PackModel): Raw {
   <h3>New periods</h3>
   <p>${periods.length ? periods.slice(0, 24).join(", ") + (periods.length > 24 ? ` and ${periods.length - 24} more` : "") : "None."}</p>
   <h3>Comparisons that changed</h3>
-  ${c.outcome_changes.length ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Compared with</th><th scope="col">Was</th><th scope="col">Now</th></tr></thead>
-    <tbody>${c.outcome_changes.slice(0, 40).map((o) => html`<tr><td>${names.get(o.indicator_id) ?? o.indicator_id}</td><td>${o.period_label}</td><td>${o.comparator_kind.replaceAll("_", " ")}</td><td>${o.previous}</td><td>${o.now}</td></tr>`)}</tbody></table>` : html`<p>None.</p>`}
+  ${shown.length ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Compared with</th><th scope="col">Was</th><th scope="col">Now</th></tr></thead>
+    <tbody>${shown.slice(0, 40).map((o) => html`<tr><td>${names.get(o.indicator_id) ?? o.indicator_id}</td><td>${o.period_label}</td><td>${word(o.comparator_kind)}</td><td>${word(o.previous)}</td><td>${word(o.now)}</td></tr>`)}</tbody></table>` : html`<p>None for annual or pooled periods.</p>`}
+  ${c.outcome_changes.length > shown.length ? html`<p class="note">${c.outcome_changes.length - shown.length} changes for single months and rolling 12-month periods are listed in changes.json.</p>` : ""}
   <h3>Baseline revisions</h3>
   ${c.baseline_revisions.length ? html`<p>${c.baseline_revisions.length} baseline-period values changed in the source data; they were ${c.baseline_revisions[0]!.action === "rebased" ? "rebased as the config asks" : "kept frozen (set baseline.rebase to adopt them)"}.</p>` : html`<p>None: the frozen baseline matches the data.</p>`}
   <h3>Data-quality warnings</h3>
