@@ -178,7 +178,7 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
   const period = rows[0]?.period_label;
   const notes = [
     opts.subtitle,
-    [period, `Bars: value; black lines: 95% confidence interval.`].filter(Boolean).join(". "),
+    [period, rows.some((r) => r.lower95 !== null && r.upper95 !== null) ? `Bars: value; black lines: 95% confidence interval.` : `Bars: value (no sampling interval).`].filter(Boolean).join(". "),
     focusNames.length ? `Highlighted (dark bar, bold name): ${listEnglish(focusNames)}.` : undefined,
     placed.length ? `Vertical lines: ${listEnglish(placed.map((p) => `${p.name} (${dashWord(p.dash)})`))}.` : undefined,
     polarityNote(opts.polarity),
