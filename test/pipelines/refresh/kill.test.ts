@@ -44,14 +44,27 @@ function latestIsWhole(outputDir: string): void {
   }
 }
 
+/** Is any process of this process group still alive? */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is gone
+  }
+}
+
 function run(configPath: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     const child = spawn(tsx, [build, "--config", configPath, "--refresh", "--json-log"], { detached: true, stdio: "ignore" });
     let timer: NodeJS.Timeout | undefined;
     if (killAfterMs !== undefined) timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already exited */ } }, killAfterMs);
-    child.on("exit", (code, signal) => {
+    child.on("exit", async (code, signal) => {
       if (timer) clearTimeout(timer);
+      // tsx runs the build in a child process of its own: wait until the whole group is gone
+      // (a dying grandchild still holds the warehouse's file lock for a moment).
+      for (let i = 0; i < 200 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
       resolve({ code, signal, ms: Date.now() - t0 });
     });
   });
