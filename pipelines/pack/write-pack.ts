@@ -18,7 +18,7 @@ import { methodLine } from "./pack-charts.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { launchPdfBrowser, renderPdf } from "./render-pdf.ts";
 import { writeWorkbook } from "./write-xlsx.ts";
-import { renderPngAsync, renderSvg } from "../../notebooks/charts/index.ts";
+import { renderPng, renderSvg } from "../../notebooks/charts/index.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
 import { packSuppression } from "./pack-data.ts";
@@ -81,7 +81,9 @@ class RenderCache {
     if (!p) {
       const file = path.join(this.dir, `${key}.png`);
       this.used.add(`${key}.png`);
-      p = existsSync(file) ? Promise.resolve(readFileSync(file)) : renderPngAsync(svg).then((png) => this.keep(file, png));
+      // Synchronous resvg: a CI run once lost a test worker while many async (threadpool) renders
+      // were in flight; the synchronous path costs a few seconds and rules that out.
+      p = existsSync(file) ? Promise.resolve(readFileSync(file)) : Promise.resolve().then(() => this.keep(file, renderPng(svg)));
       this.pngs.set(key, p);
     }
     return p;
