@@ -42,6 +42,7 @@ export const messages = {
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
   csvParseReject: (type: string, detail: string) => `${type.toLowerCase()}: ${detail}`,
+  repeatedHeaderLine: () => "a repeated header line (files pasted together?), not data",
   wardVintageMismatch: (file: string, declared: string, found: string) =>
     `${file}: the build declares ward vintage ${declared} but this lookup's ward columns are ${found} (convert through a crosswalk, or change geography.wardVintage)`,
   lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward (expected a best-fit lookup)`,

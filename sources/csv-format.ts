@@ -12,7 +12,9 @@ export type ColumnKind =
   | "month" // YYYY-MM
   | "date_dmy" // dd/mm/yyyy or dd-mm-yyyy, optionally followed by hh:mm
   | "date_iso" // YYYY-MM-DD
-  | "datetime_iso"; // ISO 8601 date and time, optionally with an offset (2019-01-01T01:00:00+00:00)
+  | "datetime_iso" // ISO 8601 date and time, optionally with an offset (2019-01-01T01:00:00+00:00)
+  | "date" // YYYY-MM-DD or dd/mm/yyyy (never mm/dd/yyyy: 03/04/2024 is 3 April)
+  | "period"; // a period label: YYYY-MM (month), YYYY-Qn (quarter), YYYY/YY (financial year) or YYYY
 
 /** One declared column. */
 export interface ColumnSpec {
@@ -27,6 +29,8 @@ export interface ColumnSpec {
   required?: boolean;
   /** Negative numbers reject the row (counts). */
   nonNegative?: boolean;
+  /** A date, month or period starting after the build's clock rejects the row (events cannot be in the future). */
+  notFuture?: boolean;
   /** Coded missing values (`SUPP`, `NA`, `x`, `:`...) accepted in a numeric column. */
   markers?: readonly string[];
   /** A closed list of values (after trimming; a blank cell passes unless `required`). */
@@ -47,6 +51,8 @@ export interface CsvFormat {
    * reads a file as UTF-8 when it is valid UTF-8 and as Windows-1252 otherwise (GIAS, CRM exports).
    */
   encoding?: "utf-8" | "windows-1252" | "auto";
+  /** Row rules across columns: `column`'s number above `limit`'s rejects the row (a numerator above its denominator). */
+  atMost?: readonly { column: string; limit: string }[];
   /** Accept rows with fewer fields than the header (Fingertips, KS2 short rows). */
   nullPadding?: boolean;
   /** Grain of the raw table, for the README and docs. */
@@ -59,6 +65,9 @@ export function defineCsvFormat(format: CsvFormat): CsvFormat {
   for (const c of format.columns) {
     if (names.has(c.name)) throw new Error(`format ${format.id}: duplicate column ${c.name}`);
     names.add(c.name);
+  }
+  for (const r of format.atMost ?? []) {
+    for (const c of [r.column, r.limit]) if (!names.has(c)) throw new Error(`format ${format.id}: atMost names unknown column ${c}`);
   }
   return format;
 }

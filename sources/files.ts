@@ -158,3 +158,111 @@ export async function transcodeCp1252(file: string): Promise<string> {
   await pipeline(createReadStream(file), transcode, createWriteStream(out));
   return out;
 }
+
+/** A file's SHA-256 and whether its line structure needs `normaliseLines` before DuckDB reads it. */
+export interface FileFacts {
+  sha256: string;
+  /** Blank lines, a lone CR line end, or CRLF and LF line ends mixed (anywhere, even inside quotes: then checked properly). */
+  irregularLines: boolean;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+
+/**
+ * SHA-256 and line-ending facts of a file in one streamed pass. Native `indexOf` finds the line
+ * ends, so a regular file costs little more than hashing it.
+ */
+export async function inspectFile(file: string): Promise<FileFacts> {
+  const hash = createHash("sha256");
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  let blank = false;
+  let prev1 = -1; // the byte before the chunk
+  let prev2 = -1; // and the one before that
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    const at = (i: number) => (i >= 0 ? chunk[i]! : i === -1 ? prev1 : prev2);
+    for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) {
+      const before = at(i - 1);
+      if (before === CR) {
+        crlf++;
+        if (at(i - 2) === LF) blank = true;
+      } else {
+        lf++;
+        if (before === LF) blank = true;
+      }
+    }
+    for (let i = chunk.indexOf(CR); i >= 0; i = chunk.indexOf(CR, i + 1)) cr++;
+    if (chunk.length >= 2) [prev2, prev1] = [chunk[chunk.length - 2]!, chunk[chunk.length - 1]!];
+    else if (chunk.length === 1) [prev2, prev1] = [prev1, chunk[0]!];
+  }
+  return { sha256: hash.digest("hex"), irregularLines: blank || cr > crlf || (crlf > 0 && lf > 0) };
+}
+
+/**
+ * Copy a CSV file with every line end outside quotes made LF (CRLF, LF and lone CR mixed in one
+ * file stop DuckDB's parser), and list its blank lines. DuckDB skips blank lines but still counts
+ * them in its reject line numbers, so the loader numbers rows the same way. Quote-aware (RFC 4180
+ * `""` escapes); line breaks inside quoted fields are kept as they are. Returns the copy's path and
+ * the line numbers (header = 1, a quoted multi-line record counts once) of the blank lines.
+ */
+export async function normaliseLines(file: string): Promise<{ path: string; blankLines: number[] }> {
+  const out = path.join(await scratchDir(), createHash("sha1").update(file + "\0lines").digest("hex").slice(0, 12) + "-" + path.basename(file));
+  const blankLines: number[] = [];
+  let state = 0; // 0 field start, 1 inside an unquoted field, 2 inside quotes, 3 a quote seen inside quotes
+  let pendingCr = false;
+  let line = 1;
+  let lineHasBytes = false;
+  const endLine = () => {
+    if (!lineHasBytes) blankLines.push(line);
+    line++;
+    lineHasBytes = false;
+    state = 0;
+  };
+  const transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      const o = Buffer.allocUnsafe(chunk.length + 1);
+      let n = 0;
+      for (const b of chunk) {
+        if (state === 3) {
+          o[n++] = b;
+          state = b === QUOTE ? 2 : 1;
+          if (b === QUOTE) continue;
+          n--; // not an escaped quote: the quoted field has ended; handle b as an unquoted byte
+        } else if (state === 2) {
+          o[n++] = b;
+          if (b === QUOTE) state = 3;
+          continue;
+        }
+        if (pendingCr) {
+          pendingCr = false;
+          o[n++] = LF;
+          endLine();
+          if (b === LF) continue;
+        }
+        if (b === CR) pendingCr = true;
+        else if (b === LF) {
+          o[n++] = LF;
+          endLine();
+        } else {
+          o[n++] = b;
+          lineHasBytes = true;
+          state = b === COMMA ? 0 : b === QUOTE && state === 0 ? 2 : 1;
+        }
+      }
+      done(null, o.subarray(0, n));
+    },
+    flush(done) {
+      if (pendingCr) {
+        endLine();
+        done(null, Buffer.from([LF]));
+      } else done();
+    },
+  });
+  await pipeline(createReadStream(file), transform, createWriteStream(out));
+  return { path: out, blankLines };
+}

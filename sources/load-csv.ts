@@ -8,8 +8,8 @@
 import type { Context } from "../pipelines/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/messages.ts";
-import { type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
-import { fileBytes, isValidUtf8, readHeader, sha256File, transcodeCp1252 } from "./files.ts";
+import { type ColumnKind, type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
+import { fileBytes, inspectFile, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -118,6 +118,9 @@ export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<
   await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
 }
 
+/** SQL: a numeric cell as DOUBLE (thousands separators and a trailing % dropped), NULL when not a number. */
+const numberSql = (cell: string) => `TRY_CAST(replace(replace(trim(${cell}), ',', ''), '%', '') AS DOUBLE)`;
+
 const NUMBER_RE = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?%?$";
 const INTEGER_RE = "^-?[0-9]+$";
 
@@ -133,16 +136,57 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
     case "integer":
       return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? "^[0-9]+$" : INTEGER_RE}'))`;
     case "number":
-      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${NUMBER_RE}'))`;
-    case "month":
-      return `(NOT ${blank} AND (NOT regexp_matches(trim(${cell}), '^[0-9]{4}-(0[1-9]|1[0-2])$')))`;
-    case "date_iso":
-      return `(NOT ${blank} AND try_strptime(trim(${cell}), '%Y-%m-%d') IS NULL)`;
-    case "date_dmy":
-      return `(NOT ${blank} AND ${parseDmySql(cell)} IS NULL)`;
-    case "datetime_iso":
-      return `(NOT ${blank} AND (NOT regexp_matches(trim(${cell}), '^[0-9]{4}-[0-9]{2}-[0-9]{2}') OR TRY_CAST(trim(${cell}) AS TIMESTAMPTZ) IS NULL))`;
+      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? NUMBER_RE.replace("^-?", "^") : NUMBER_RE}'))`;
+    default:
+      return `(NOT ${blank} AND ${startSql(spec.kind as DateKind, cell)} IS NULL)`;
   }
+}
+
+/** SQL: the first day (or instant) a date-like cell stands for, NULL when it is not one of its kind. */
+type DateKind = Exclude<ColumnKind, "text" | "integer" | "number">;
+function startSql(kind: DateKind, cell: string): string {
+  const t = `trim(${cell})`;
+  switch (kind) {
+    case "month":
+      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-(0[1-9]|1[0-2])$') THEN strptime(${t}, '%Y-%m')::DATE END)`;
+    case "date_iso":
+      return `try_strptime(${t}, '%Y-%m-%d')::DATE`;
+    case "date_dmy":
+      return `${parseDmySql(cell)}::DATE`;
+    case "date":
+      return `coalesce(try_strptime(${t}, '%Y-%m-%d'), ${parseDmySql(cell)})::DATE`;
+    case "datetime_iso":
+      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${t} AS TIMESTAMPTZ) END)`;
+    case "period":
+      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$')
+                      OR (regexp_matches(${t}, '^[0-9]{4}/[0-9]{2}$') AND (left(${t}, 4)::INTEGER + 1) % 100 = right(${t}, 2)::INTEGER)
+                    THEN ${periodLabelToDate(cell)} END)`;
+  }
+}
+
+/** SQL: true when a valid date-like cell starts after the build's clock. */
+function futureSql(spec: ColumnSpec, cell: string, at: Date): string | undefined {
+  const kind = spec.kind ?? "text";
+  if (!spec.notFuture || kind === "text" || kind === "integer" || kind === "number") return undefined;
+  const limit = kind === "datetime_iso" ? `${literal(at.toISOString())}::TIMESTAMPTZ` : `DATE ${literal(at.toISOString().slice(0, 10))}`;
+  return `(${startSql(kind as DateKind, cell)} > ${limit})`;
+}
+
+/** The build date as a future-date reason shows it (a month for months, else the day). */
+const buildDateLabel = (spec: ColumnSpec, at: Date) => (spec.kind === "month" ? at.toISOString().slice(0, 7) : at.toISOString().slice(0, 10));
+
+/**
+ * SQL: the first day of a period label: `2022/23` (financial year, April), `2022-Q2` (calendar
+ * quarter), `2022-04` (month), `2022` (calendar year), `2015 - 17` (pooled years: the first).
+ */
+export function periodLabelToDate(c: string): string {
+  const t = `trim(${c})`;
+  return `(CASE
+    WHEN regexp_matches(${t}, '^[0-9]{4}/[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, 4, 1)
+    WHEN regexp_matches(${t}, '^[0-9]{4}-Q[1-4]$') THEN make_date(left(${t}, 4)::INTEGER, (right(${t}, 1)::INTEGER - 1) * 3 + 1, 1)
+    WHEN regexp_matches(${t}, '^[0-9]{4}-[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, right(${t}, 2)::INTEGER, 1)
+    WHEN regexp_matches(${t}, '^[0-9]{4}') THEN make_date(left(${t}, 4)::INTEGER, 1, 1)
+  END)`;
 }
 
 /** SQL parsing `dd/mm/yyyy`, `dd-mm-yyyy`, optionally with ` hh:mm[:ss]`, to TIMESTAMP (NULL when invalid). */
@@ -161,6 +205,10 @@ function expectedText(spec: ColumnSpec): string {
       return "a number" + m;
     case "month":
       return "a month as YYYY-MM";
+    case "date":
+      return "a date as YYYY-MM-DD or dd/mm/yyyy";
+    case "period":
+      return "a period as YYYY-MM, YYYY-Qn, YYYY/YY or YYYY";
     case "date_iso":
       return "a date as YYYY-MM-DD";
     case "date_dmy":
@@ -196,7 +244,7 @@ export async function resolveEncoding(format: CsvFormat, file: string): Promise<
 }
 
 async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date, reuse: boolean): Promise<FileLoad> {
-  const sha256 = await sha256File(file);
+  const { sha256, irregularLines } = await inspectFile(file);
   // A refresh reuses a file already loaded with the same content: nothing to read again.
   const previous = await db.one<{ r: number; l: number; j: number }>(
     `SELECT rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j, sha256 FROM audit.loads WHERE path = $f AND source = $s`,
@@ -210,15 +258,18 @@ async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date,
   if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
   const { index, missing } = matchHeader(format, header);
   if (missing.length) throw headerError(file, header, [format], format.title);
-  const readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
+  let readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
+  // Blank lines or mixed line ends: read an LF copy, numbering rows around the blank lines.
+  let blankLines: number[] = [];
+  if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
   const bytes = fileBytes(file);
-  return db.transaction(() => scanFile(db, format, file, readPath, header, index, { sha256, bytes, at, replace: Boolean(previous) }));
+  return db.transaction(() => scanFile(db, format, file, readPath, header, index, { sha256, bytes, at, replace: Boolean(previous), blankLines }));
 }
 
 /** Read one file into the raw table and the audit tables (inside the caller's transaction). */
 async function scanFile(
   db: Warehouse, format: CsvFormat, file: string, readPath: string, header: string[], index: Map<string, number>,
-  meta: { sha256: string; bytes: number; at: Date; replace: boolean },
+  meta: { sha256: string; bytes: number; at: Date; replace: boolean; blankLines: readonly number[] },
 ): Promise<FileLoad> {
   const { sha256, bytes, at } = meta;
   // Replace any earlier load of the same file (only when there was one: the DELETE scans the table).
@@ -245,28 +296,46 @@ async function scanFile(
   const rejectedLines = new Set(parseRejects.map((r) => Number(r.line)));
   const loadedCount = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _scan`))!.n);
 
-  // Line number of each parsed row: the record numbers (header = 1) not taken by a reject, in order.
-  // Without parse rejects that is the row's position + 2 (rowids inside a transaction start high).
-  if (rejectedLines.size) {
+  // Line number of each parsed row: the line numbers (header = 1) taken by neither a reject nor a
+  // blank line (DuckDB skips blank lines but counts them), in order. Without either, the row's
+  // position + 2 (rowids inside a transaction start high).
+  const skipped = [...rejectedLines, ...meta.blankLines];
+  if (skipped.length) {
     await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
-    await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + rejectedLines.size + 1}) t(g) WHERE g NOT IN (${[...rejectedLines].join(", ")})`);
+    await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + skipped.length + 1}) t(g) WHERE g NOT IN (${skipped.join(", ")})`);
   }
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
   const checks: string[] = [];
+  // A line repeating the header (files pasted together) is not data.
+  const headerCells = header.map((h, i) => `lower(trim(coalesce(c${i}, ''))) = ${literal(h.toLowerCase())}`);
+  checks.push(`WHEN ${headerCells.join(" AND ")} THEN ${literal("\u001f" + messages.repeatedHeaderLine())}`);
+  const named = (spec: ColumnSpec) => headerNameAt(header, index, spec) + "\u001f";
   for (const spec of format.columns) {
     if (!index.has(spec.name)) continue;
     const c = cell(spec.name);
-    if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim(${c}) = '') THEN ${literal(headerNameAt(header, index, spec) + "\u001fexpected a value, found a blank cell")}`);
+    if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim(${c}) = '') THEN ${literal(named(spec) + "expected a value, found a blank cell")}`);
     const rule = failsRule(spec, c);
-    if (rule) checks.push(`WHEN ${rule} THEN ${literal(headerNameAt(header, index, spec) + "\u001fexpected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
+    if (rule) checks.push(`WHEN ${rule} THEN ${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
+    const future = futureSql(spec, c, meta.at);
+    if (future) {
+      const expected = `expected ${expectedText(spec)} not after ${buildDateLabel(spec, meta.at)} (the build date), found `;
+      checks.push(`WHEN ${future} THEN ${literal(named(spec) + expected)} || trim(${c})`);
+    }
   }
-  const why = checks.length ? `CASE ${checks.join(" ")} END` : "NULL";
+  for (const r of format.atMost ?? []) {
+    const [a, b] = [format.columns.find((c) => c.name === r.column)!, format.columns.find((c) => c.name === r.limit)!];
+    if (!index.has(a.name) || !index.has(b.name)) continue;
+    const [na, nb] = [numberSql(cell(a.name)), numberSql(cell(b.name))];
+    const label = `expected at most the ${headerNameAt(header, index, b)} (`;
+    checks.push(`WHEN ${na} > ${nb} THEN ${literal(named(a) + label)} || trim(${cell(b.name)}) || '), found ' || trim(${cell(a.name)})`);
+  }
+  const why = `CASE ${checks.join(" ")} END`;
   const rawLine = `concat_ws(',', ${header
     .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
     .join(", ")})`;
   await db.run(
     `DROP TABLE IF EXISTS _checked;
-     CREATE TEMP TABLE _checked AS ${rejectedLines.size
+     CREATE TEMP TABLE _checked AS ${skipped.length
        ? `WITH numbered AS (SELECT *, row_number() OVER (ORDER BY rowid) AS _k FROM _scan),
                lines AS (SELECT line, row_number() OVER (ORDER BY line) AS _k FROM _lines)
           SELECT numbered.*, lines.line AS _line, ${why} AS _why FROM numbered JOIN lines USING (_k)`
@@ -277,7 +346,7 @@ async function scanFile(
   await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, $f AS _file, _line FROM _checked${validationRejected ? " WHERE _why IS NULL" : ""}`, { f: file });
   if (validationRejected) {
     await db.run(
-      `INSERT INTO audit.rejects SELECT $s, $f, _line, split_part(_why, chr(31), 1), split_part(_why, chr(31), 2), ${rawLine}
+      `INSERT INTO audit.rejects SELECT $s, $f, _line, nullif(split_part(_why, chr(31), 1), ''), split_part(_why, chr(31), 2), ${rawLine}
        FROM _checked WHERE _why IS NOT NULL ORDER BY _line`,
       { s: format.id, f: file },
     );

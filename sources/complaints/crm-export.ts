@@ -20,8 +20,8 @@ export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
     encoding,
     columns: [
       { name: "case_reference", header: "Case Reference", required: true },
-      { name: "date_received", header: "Date Received", kind: "date_dmy", required: true },
-      { name: "date_closed", header: "Date Closed", kind: "date_dmy" },
+      { name: "date_received", header: "Date Received", kind: "date_dmy", required: true, notFuture: true },
+      { name: "date_closed", header: "Date Closed", kind: "date_dmy", notFuture: true },
       { name: "category", header: "Category", required: true },
       { name: "service", header: "Service" },
       { name: "channel", header: "Channel" },

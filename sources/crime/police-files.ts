@@ -8,6 +8,22 @@
 import type { Context } from "../../pipelines/context.ts";
 import { messages } from "../../pipelines/messages.ts";
 import { displayPath, fileMtime } from "../files.ts";
+import type { ColumnSpec } from "../csv-format.ts";
+
+/**
+ * The eight columns the street-level and outcomes files share, in their order (after Crime ID).
+ * A month after the build's clock is rejected: police.uk publishes past months only.
+ */
+export const POLICE_SHARED_COLUMNS: readonly ColumnSpec[] = [
+  { name: "month", header: "Month", kind: "month", required: true, notFuture: true },
+  { name: "reported_by", header: "Reported by" },
+  { name: "falls_within", header: "Falls within", required: true },
+  { name: "longitude", header: "Longitude", kind: "number" },
+  { name: "latitude", header: "Latitude", kind: "number" },
+  { name: "location", header: "Location" },
+  { name: "lsoa_code", header: "LSOA code" },
+  { name: "lsoa_name", header: "LSOA name" },
+];
 
 /** Record the files of one kind in `raw.police_files(_file, kind, mtime, list_order)`. */
 export async function recordPoliceFiles(ctx: Pick<Context, "db">, kind: string, files: readonly string[]): Promise<void> {

@@ -11,7 +11,7 @@ import type { Context } from "../../pipelines/context.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
-import { recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
 
 /** police.uk outcomes CSV (10 columns). */
 export const policeOutcomesFormat = defineCsvFormat({
@@ -21,14 +21,7 @@ export const policeOutcomesFormat = defineCsvFormat({
   grain: "one row per line of the police.uk outcomes files",
   columns: [
     { name: "crime_id", header: "Crime ID", required: true },
-    { name: "month", header: "Month", kind: "month", required: true },
-    { name: "reported_by", header: "Reported by" },
-    { name: "falls_within", header: "Falls within", required: true },
-    { name: "longitude", header: "Longitude", kind: "number" },
-    { name: "latitude", header: "Latitude", kind: "number" },
-    { name: "location", header: "Location" },
-    { name: "lsoa_code", header: "LSOA code" },
-    { name: "lsoa_name", header: "LSOA name" },
+    ...POLICE_SHARED_COLUMNS,
     { name: "outcome_type", header: "Outcome type", required: true },
   ],
 });

@@ -27,7 +27,7 @@ export const policeStopSearchFormat = defineCsvFormat({
   grain: "one row per line of the police.uk stop-and-search files",
   columns: [
     { name: "type", header: "Type", required: true },
-    { name: "date", header: "Date", kind: "datetime_iso", required: true },
+    { name: "date", header: "Date", kind: "datetime_iso", required: true, notFuture: true },
     bool("part_of_operation", "Part of a policing operation"),
     { name: "policing_operation", header: "Policing operation" },
     { name: "latitude", header: "Latitude", kind: "number" },

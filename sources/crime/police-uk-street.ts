@@ -16,7 +16,7 @@ import { messages } from "../../pipelines/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import type { Context } from "../../pipelines/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
-import { recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
 import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
 
@@ -28,14 +28,7 @@ export const policeStreetFormat = defineCsvFormat({
   grain: "one row per line of the police.uk street files",
   columns: [
     { name: "crime_id", header: "Crime ID" },
-    { name: "month", header: "Month", kind: "month", required: true },
-    { name: "reported_by", header: "Reported by" },
-    { name: "falls_within", header: "Falls within", required: true },
-    { name: "longitude", header: "Longitude", kind: "number" },
-    { name: "latitude", header: "Latitude", kind: "number" },
-    { name: "location", header: "Location" },
-    { name: "lsoa_code", header: "LSOA code" },
-    { name: "lsoa_name", header: "LSOA name" },
+    ...POLICE_SHARED_COLUMNS,
     { name: "crime_type", header: "Crime type", required: true },
     { name: "last_outcome_category", header: "Last outcome category" },
     { name: "context", header: "Context" },

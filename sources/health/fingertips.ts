@@ -6,7 +6,7 @@
  * Grain: one row per indicator, area, sex, age and period.
  */
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { loadCsvFiles, periodLabelToDate, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { localCountsFormat } from "./local-counts.ts";
@@ -38,8 +38,8 @@ export const fingertipsFormat = defineCsvFormat({
     n("upper95", "Upper CI 95.0 limit"),
     { ...n("lower998", "Lower CI 99.8 limit"), optional: true },
     { ...n("upper998", "Upper CI 99.8 limit"), optional: true },
-    n("count", "Count"),
-    n("denominator", "Denominator"),
+    { ...n("count", "Count"), nonNegative: true },
+    { ...n("denominator", "Denominator"), nonNegative: true },
     { name: "value_note", header: "Value note" },
     { name: "compared_to_england", header: /^Compared to England/, optional: true },
     // Named after the parent area type: `Compared to Region ...`, `Compared to Counties & UAs (from Apr 2021) ...`, `Compared to CCGs ...`.
@@ -50,19 +50,8 @@ export const fingertipsFormat = defineCsvFormat({
 });
 registerFormats(fingertipsFormat);
 
-/**
- * SQL: the first day of a period label: `2022/23` (financial year, April), `2022-Q2` (calendar
- * quarter), `2022-04` (month), `2022` (calendar year), `2015 - 17` (pooled years: the first).
- */
-export function periodLabelToDate(c: string): string {
-  const t = `trim(${c})`;
-  return `(CASE
-    WHEN regexp_matches(${t}, '^[0-9]{4}/[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, 4, 1)
-    WHEN regexp_matches(${t}, '^[0-9]{4}-Q[1-4]$') THEN make_date(left(${t}, 4)::INTEGER, (right(${t}, 1)::INTEGER - 1) * 3 + 1, 1)
-    WHEN regexp_matches(${t}, '^[0-9]{4}-[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, right(${t}, 2)::INTEGER, 1)
-    WHEN regexp_matches(${t}, '^[0-9]{4}') THEN make_date(left(${t}, 4)::INTEGER, 1, 1)
-  END)`;
-}
+/** The first day of a period label (moved to the loader, which checks `period` cells with it). */
+export { periodLabelToDate };
 
 const dbl = (c: string) => `TRY_CAST(trim(${c}) AS DOUBLE)`;
 /** Trim spaces and line breaks (names carry a quoted trailing LF). */

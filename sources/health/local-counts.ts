@@ -13,9 +13,10 @@ export const localCountsFormat = defineCsvFormat({
   title: "a local counts file (area_code, period, numerator, denominator)",
   rawTable: "raw.local_counts",
   grain: "one row per area, period and breakdown",
+  atMost: [{ column: "numerator", limit: "denominator" }],
   columns: [
     { name: "area_code", header: "area_code", required: true },
-    { name: "period", header: "period", required: true },
+    { name: "period", header: "period", kind: "period", required: true, notFuture: true },
     { name: "numerator", header: "numerator", kind: "integer", nonNegative: true, required: true },
     { name: "denominator", header: "denominator", kind: "integer", nonNegative: true, required: true },
     { name: "breakdown", header: "breakdown", optional: true },

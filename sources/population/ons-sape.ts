@@ -16,7 +16,7 @@ import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
 const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
-  ages.map((a) => ({ name: `${sex.toLowerCase()}${a}`, header: `${sex}${a}`, kind: "integer" as const, required: true })),
+  ages.map((a) => ({ name: `${sex.toLowerCase()}${a}`, header: `${sex}${a}`, kind: "integer" as const, nonNegative: true, required: true })),
 );
 
 /** ONS SAPE wide single-year-of-age layout. */
@@ -28,7 +28,7 @@ export const sapeFormat = defineCsvFormat({
   columns: [
     { name: "lsoa_code", header: /^LSOA (20)?\d{2} Code$/, required: true },
     { name: "lsoa_name", header: /^LSOA (20)?\d{2} Name$/ },
-    { name: "total", header: "Total", kind: "integer", required: true },
+    { name: "total", header: "Total", kind: "integer", nonNegative: true, required: true },
     ...bySexAge,
   ],
 });

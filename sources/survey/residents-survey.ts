@@ -58,10 +58,10 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
     columns: [
       { name: "respondent_id", header: "respondent_id", required: true },
       { name: "wave", header: "wave", required: true },
-      { name: "fieldwork_date", header: "fieldwork_date", required: true },
+      { name: "fieldwork_date", header: "fieldwork_date", kind: "date", required: true, notFuture: true },
       { name: "ward_code", header: "ward_code", required: true },
       { name: "stratum", header: "stratum", required: true },
-      { name: "design_weight", header: "design_weight", kind: "number", required: true },
+      { name: "design_weight", header: "design_weight", kind: "number", nonNegative: true, required: true },
       { name: "interview_language", header: "interview_language" },
       { name: "sex", header: "sex", optional: true },
       { name: "age_band", header: "age_band", optional: true },
