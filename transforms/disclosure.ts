@@ -1,6 +1,14 @@
 /**
- * Secondary suppression: after primary suppression (counts 1 to minCount-1), hide further cells
- * wherever a suppressed count could be recovered by subtraction from published ones.
+ * Disclosure control of `marts.indicator_values`, run once after the values are measured, so the
+ * warehouse itself (and everything read from it: packs, notebooks, analysts' queries) carries it.
+ *
+ * First the floor: no value may rest on a count of 1 to 4 (`MIN_PUBLISHED_COUNT`), whatever an
+ * indicator's own rule lets through (e.g. a survey breakdown with 3 positive answers on a base of
+ * 40, which the minimum-base rule publishes). Means and order statistics do not rest on a count
+ * and are left as they are.
+ *
+ * Then secondary suppression: after primary suppression (counts 1 to minCount-1, and the floor),
+ * hide further cells wherever a suppressed count could be recovered by subtraction from published ones.
  *
  * 1. Wards within their authority: when exactly one ward of an indicator, period and breakdown is
  *    suppressed while the authority total is published, the next smallest ward is suppressed too.
@@ -23,12 +31,35 @@ export const PARTITIONS: { name: string; match: string }[] = [
   { name: "language", match: "breakdown LIKE 'language:%'" },
 ];
 
+/** The smallest count a published value may rest on: counts of 1 to 4 are never published. */
+export const MIN_PUBLISHED_COUNT = 5;
+
+/** Methods whose value does not rest on a count (population-weighted means, medians): the floor leaves them. */
+const NOT_COUNT_BASED = /mean|order statistics/;
+
 const SUPPRESS = (reason: string) =>
   `SET is_suppressed = true, numerator = NULL, value = NULL, lower95 = NULL, upper95 = NULL, lower998 = NULL, upper998 = NULL, suppression_reason = '${reason.replaceAll("'", "''")}'`;
 
-/** Apply secondary suppression to `marts.indicator_values`; returns cells suppressed. */
+/**
+ * Suppress every published value that rests on a count of 1 to 4 (see the file comment), with
+ * the small-count reason; returns cells suppressed.
+ */
+export async function smallCountFloor(ctx: Context): Promise<number> {
+  const rows = await ctx.db.all<{ rid: string }>(
+    `SELECT rowid AS rid FROM marts.indicator_values
+     WHERE NOT is_suppressed AND numerator >= 1 AND numerator < $min AND NOT regexp_matches(method, $skip)`,
+    { min: MIN_PUBLISHED_COUNT, skip: NOT_COUNT_BASED.source },
+  );
+  return suppressRows(ctx, rows, messages.suppressedSmallCount(MIN_PUBLISHED_COUNT));
+}
+
+/**
+ * Disclosure control of `marts.indicator_values`: the small-count floor (`smallCountFloor`), then
+ * secondary suppression; returns the cells secondarily suppressed.
+ */
 export async function secondarySuppression(ctx: Context): Promise<number> {
   const { db, config } = ctx;
+  await smallCountFloor(ctx);
   const reason = messages.secondarySuppression();
   // Candidate numerators must stay readable after a cell is hidden: keep them aside.
   await db.run(`CREATE OR REPLACE TEMP TABLE _num AS SELECT rowid AS rid, numerator AS n FROM marts.indicator_values`);
@@ -76,7 +107,10 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
 }
 
 async function hide(ctx: Context, selectRids: string, params: Record<string, string>, reason: string): Promise<number> {
-  const rows = await ctx.db.all<{ rid: string }>(selectRids, params);
+  return suppressRows(ctx, await ctx.db.all<{ rid: string }>(selectRids, params), reason);
+}
+
+async function suppressRows(ctx: Context, rows: { rid: string }[], reason: string): Promise<number> {
   if (rows.length === 0) return 0;
   await ctx.db.run(`UPDATE marts.indicator_values ${SUPPRESS(reason)} WHERE rowid IN (${rows.map((r) => Number(r.rid)).join(", ")})`);
   return rows.length;

@@ -30,6 +30,29 @@ export interface ComparisonRow {
   outcome: Outcome;
 }
 
+/** `marts.indicator_comparisons` as downloaded: every breakdown and level. */
+export interface WarehouseComparisonRow extends ComparisonRow {
+  breakdown: string;
+  level: string;
+  method: string | null;
+}
+
+/**
+ * The two marts every pack carries whole as CSV downloads, read once per build (the pack's own
+ * views of them, `PackData.values` and `PackData.comparisons`, are cut from these).
+ */
+export interface WarehouseTables {
+  /** `marts.indicator_values` above LSOA, every breakdown, ordered by indicator, period start, period type, breakdown, area. */
+  values: IndicatorValueRow[];
+  /** `marts.indicator_comparisons`, ordered by indicator, area, period, breakdown, comparator kind and code, level. */
+  comparisons: WarehouseComparisonRow[];
+}
+
+/** The columns of `WarehouseComparisonRow`, in download order. */
+export const COMPARISON_COLUMNS: (keyof WarehouseComparisonRow)[] = [
+  "indicator_id", "area_code", "period_label", "breakdown", "comparator_code", "comparator_kind", "comparator_value", "outcome", "level", "method",
+];
+
 /** Recorded crimes: one row per ward, month (`YYYY-MM`) and crime type. */
 export interface CrimeMonthRow {
   ward_code: string;
@@ -76,6 +99,8 @@ export interface PackData {
   parent: { code: string; name: string };
   /** Codes of the parent's wards, sorted by name. */
   wards: string[];
+  /** The country's code (England), when the lookup has it. */
+  country: string | undefined;
   /** `marts.indicator_values`, breakdown `all`, areas above LSOA, ordered by indicator, period, area. */
   values: IndicatorValueRow[];
   byIndicator: Map<string, IndicatorValueRow[]>;
@@ -83,7 +108,10 @@ export interface PackData {
   languageValues: IndicatorValueRow[];
   /** Language code -> name (`ref.survey_languages`). */
   languageNames: Record<string, string>;
+  /** The 95% comparisons, breakdown `all`. */
   comparisons: ComparisonRow[];
+  /** The marts whole, for the downloads. */
+  warehouse: WarehouseTables;
   trends: IndicatorTrendRow[];
   outcomes: OutcomeRow[];
   needIndex: NeedIndexRow[];
@@ -124,29 +152,6 @@ export interface DataQuality {
   boundaries: { kind: string; file: string; codeProperty: string; matched: number; expected: number }[];
 }
 
-/**
- * The pack's own disclosure rule, applied to every value it publishes (charts, tables, CSV
- * downloads): a value that rests on a count of 1 to 4 (e.g. a survey breakdown with 3 positive
- * answers on a base over 30) is withheld, even where the warehouse keeps it. Means and order
- * statistics do not rest on a count and are left as they are.
- */
-export function packSuppression<T extends Pick<IndicatorValueRow, "numerator" | "value" | "lower95" | "upper95" | "lower998" | "upper998" | "method" | "is_suppressed" | "suppression_reason">>(r: T): T {
-  if (r.is_suppressed || r.numerator === null || /mean|order statistics/.test(r.method)) return r;
-  const n = Number(r.numerator);
-  if (!(n >= 1 && n <= 4)) return r;
-  return {
-    ...r,
-    numerator: null,
-    value: null,
-    lower95: null,
-    upper95: null,
-    lower998: null,
-    upper998: null,
-    is_suppressed: true,
-    suppression_reason: messages.suppressedSmallCount(5),
-  };
-}
-
 async function tableExists(ctx: Context, qualified: string): Promise<boolean> {
   const [schema, table] = qualified.split(".");
   const r = await ctx.db.one<{ n: number }>(
@@ -174,27 +179,31 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     .sort((a, b) => a.area_name.localeCompare(b.area_name) || a.area_code.localeCompare(b.area_code))
     .map((a) => a.area_code);
 
-  const values = (
-    await db.all<IndicatorValueRow>(
-      `SELECT * FROM marts.indicator_values WHERE breakdown = 'all' AND area_type <> 'lsoa' ORDER BY indicator_id, period_start, period_type, area_code`,
-    )
-  ).map(packSuppression);
+  const warehouse: WarehouseTables = {
+    values: await db.all<IndicatorValueRow>(
+      `SELECT * FROM marts.indicator_values WHERE area_type <> 'lsoa' ORDER BY indicator_id, period_start, period_type, breakdown, area_code`,
+    ),
+    comparisons: await db.all<WarehouseComparisonRow>(
+      `SELECT ${COMPARISON_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM marts.indicator_comparisons
+       ORDER BY indicator_id, area_code, period_label, breakdown, comparator_kind, comparator_code, level`,
+    ),
+  };
+  const values = warehouse.values.filter((v) => v.breakdown === "all");
   const byIndicator = new Map<string, IndicatorValueRow[]>();
   for (const v of values) {
     const list = byIndicator.get(v.indicator_id);
     if (list) list.push(v);
     else byIndicator.set(v.indicator_id, [v]);
   }
-  const languageValues = (
-    await db.all<IndicatorValueRow>(`SELECT * FROM marts.indicator_values WHERE breakdown LIKE 'language:%' ORDER BY indicator_id, period_start, area_code, breakdown`)
-  ).map(packSuppression);
+  const languageValues = warehouse.values.filter((v) => v.breakdown.startsWith("language:"));
   const languageNames = Object.fromEntries(
     (await allIf<{ code: string; name: string }>(ctx, ["ref.survey_languages"], `SELECT code, name FROM ref.survey_languages ORDER BY code`)).map((l) => [l.code, l.name]),
   );
-  const comparisons = await db.all<ComparisonRow>(
-    `SELECT indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome
-     FROM marts.indicator_comparisons WHERE breakdown = 'all' AND level = '95' ORDER BY ALL`,
-  );
+  const comparisons: ComparisonRow[] = warehouse.comparisons
+    .filter((c) => c.breakdown === "all" && c.level === "95")
+    .map(({ indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome }) => ({
+      indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome,
+    }));
   const trends = await allIf<IndicatorTrendRow>(ctx, ["marts.indicator_trends"], `SELECT * FROM marts.indicator_trends WHERE breakdown = 'all' ORDER BY ALL`);
   const outcomes = await allIf<OutcomeRow>(ctx, ["marts.outcomes"], `SELECT * FROM marts.outcomes WHERE breakdown = 'all' ORDER BY indicator_id, area_code`);
   const needIndex = await allIf<NeedIndexRow>(ctx, ["marts.need_index"], `SELECT * FROM marts.need_index ORDER BY rank, area_code`);
@@ -274,11 +283,13 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     areas,
     parent,
     wards,
+    country: areaRows.find((a) => a.area_type === "country")?.area_code,
     values,
     byIndicator,
     languageValues,
     languageNames,
     comparisons,
+    warehouse,
     trends,
     outcomes,
     needIndex,
@@ -346,4 +357,20 @@ async function readPopulation(ctx: Context): Promise<PackData["population"]> {
     { y: y.y, p: ctx.config.parent },
   );
   return rows.length ? { year: y.y, rows } : null;
+}
+
+/** One indicator's row (breakdown `all`) for an area, period type and period, if the mart has it. */
+export function valueAt(d: PackData, indicatorId: string, periodType: string, code: string, period: string): IndicatorValueRow | undefined {
+  return d.byIndicator.get(indicatorId)?.find((r) => r.period_type === periodType && r.area_code === code && r.period_label === period);
+}
+
+/** The 95% comparisons of one indicator, area and period (one per comparator). */
+export function comparisonsAt(d: PackData, indicatorId: string, code: string, period: string): ComparisonRow[] {
+  return d.comparisons.filter((c) => c.indicator_id === indicatorId && c.area_code === code && c.period_label === period);
+}
+
+/** Every ward of the parent compared with the parent on one indicator and period. */
+export function wardComparisons(d: PackData, indicatorId: string, period: string): ComparisonRow[] {
+  const wards = new Set(d.wards);
+  return d.comparisons.filter((c) => c.indicator_id === indicatorId && c.period_label === period && c.comparator_kind === "parent" && wards.has(c.area_code));
 }

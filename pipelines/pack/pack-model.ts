@@ -15,7 +15,7 @@ import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, Outco
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
-import { readPackData, type DataQuality, type PackData } from "./pack-data.ts";
+import { comparisonsAt, readPackData, valueAt, wardComparisons, type DataQuality, type PackData, type WarehouseTables } from "./pack-data.ts";
 import {
   compareFigure,
   complaintsFigures,
@@ -130,6 +130,8 @@ export interface PackModel {
     schemes: string[];
   };
   dataQuality: DataQuality;
+  /** The marts the pack carries whole as CSV downloads (the same object in every pack of a build). */
+  warehouse: WarehouseTables;
   /** Comparator definitions used in this pack (for Methods). */
   comparatorNotes: string[];
   indicators: Indicator[];
@@ -193,9 +195,7 @@ function summaryRows(d: PackData, indicators: readonly Indicator[], code: string
       periodType: pt,
       period,
       focus: latest,
-      comparators: d.comparisons
-        .filter((c) => c.indicator_id === ind.id && c.area_code === code && c.period_label === period)
-        .map((c) => ({ kind: c.comparator_kind, code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, outcome: c.outcome })),
+      comparators: comparisonsAt(d, ind.id, code, period).map((c) => ({ kind: c.comparator_kind, code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, outcome: c.outcome })),
       wardRange: wardValues.length
         ? { min: wardValues[0], q25: quantile(wardValues, 0.25)!, q75: quantile(wardValues, 0.75)!, max: wardValues[wardValues.length - 1], wards: wardValues.length }
         : null,
@@ -322,7 +322,7 @@ function domainSentence(view: View, rows: SummaryRow[], d: PackData): string {
       : `${plural(rows.length, "indicator")} in this section; none can be tested for a significant difference from ${d.parent.name}.`;
   }
   const flagged = rows.map((r) => {
-    const cmp = d.comparisons.filter((c) => c.indicator_id === r.indicator.id && c.period_label === r.period && c.comparator_kind === "parent" && d.wards.includes(c.area_code));
+    const cmp = wardComparisons(d, r.indicator.id, r.period);
     const flag = r.indicator.polarity === "no_judgement" ? "higher" : "worse";
     return { r, n: cmp.filter((c) => c.outcome === flag).length };
   });
@@ -432,6 +432,7 @@ function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads
     builtAt: ctx.clock.now(),
     parent: d.parent,
     dataQuality: d.quality,
+    warehouse: d.warehouse,
     indicators: [...indicators],
     inputs: loads.map((l) => ({ path: l.path, sha256: l.sha256, rowsRead: l.rowsRead, rowsLoaded: l.rowsLoaded, rowsRejected: l.rowsRejected })),
     configBaseDir: ctx.config.baseDir,
@@ -521,10 +522,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
           period: r.period,
           parentName: d.parent.name,
           parentValue: r.focus.is_suppressed ? null : r.focus.value,
-          wards: d.comparisons
-            .filter((c) => c.indicator_id === r.indicator.id && c.period_label === r.period && c.comparator_kind === "parent" && wardSet.has(c.area_code))
-            .map((c) => {
-              const v = rowsOf(d, r.indicator, r.periodType).find((x) => x.area_code === c.area_code && x.period_label === r.period);
+          wards: wardComparisons(d, r.indicator.id, r.period).map((c) => {
+              const v = valueAt(d, r.indicator.id, r.periodType, c.area_code, r.period);
               return { name: d.names[c.area_code] ?? c.area_code, value: v && !v.is_suppressed ? v.value : null, outcome: c.outcome };
             }),
         }),
@@ -573,16 +572,14 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
 }
 
 function wardMatrices(d: PackData, indicators: readonly Indicator[], summary: SummaryRow[]): WardMatrix[] {
-  const country = [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  const country = d.country;
   const out: WardMatrix[] = [];
   for (const s of SECTIONS) {
     const rows = summary.filter((r) => r.indicator.domain === s.domain);
     if (!rows.length) continue;
     const cell = (r: SummaryRow, code: string, withOutcome: boolean) => {
-      const v = rowsOf(d, r.indicator, r.periodType).find((x) => x.area_code === code && x.period_label === r.period);
-      const cmp = withOutcome
-        ? d.comparisons.find((c) => c.indicator_id === r.indicator.id && c.area_code === code && c.period_label === r.period && c.comparator_kind === "parent")
-        : undefined;
+      const v = valueAt(d, r.indicator.id, r.periodType, code, r.period);
+      const cmp = withOutcome ? comparisonsAt(d, r.indicator.id, code, r.period).find((c) => c.comparator_kind === "parent") : undefined;
       return { value: v && !v.is_suppressed ? v.value : null, suppressed: !!v?.is_suppressed, outcome: cmp?.outcome ?? null };
     };
     const lines: WardMatrix["rows"] = d.wards.map((w) => ({ code: w, name: d.names[w] ?? w, kind: "ward" as const, cells: rows.map((r) => cell(r, w, true)) }));

@@ -21,8 +21,7 @@ import { writeWorkbook } from "./write-xlsx.ts";
 import { renderPng, renderSvg } from "../../notebooks/charts/index.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
-import { packSuppression } from "./pack-data.ts";
-import type { IndicatorValueRow } from "../../transforms/marts.ts";
+import { COMPARISON_COLUMNS, type WarehouseTables } from "./pack-data.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
 
 /** Give a chart's SVG ids a unique prefix so many charts can share one HTML page. */
@@ -136,7 +135,7 @@ async function writePackFiles(
   dir: string,
   cache: RenderCache,
   getBrowser: () => Promise<Browser | null>,
-  downloads: () => Promise<Record<string, string>>,
+  downloads: (t: WarehouseTables) => Record<string, string>,
 ): Promise<void> {
   mkdirSync(path.join(dir, "charts"), { recursive: true });
   mkdirSync(path.join(dir, "data"), { recursive: true });
@@ -179,7 +178,7 @@ async function writePackFiles(
   let pdfInfo: { pages: number; contents: Record<string, number> } | null = null;
   try {
     writeFileSync(path.join(dir, "pack.xlsx"), await writeWorkbook(m, figureNumbers));
-    for (const [name, csv] of Object.entries(await downloads())) writeFileSync(path.join(dir, "data", name), csv);
+    for (const [name, csv] of Object.entries(downloads(m.warehouse))) writeFileSync(path.join(dir, "data", name), csv);
   } finally {
     // Never leave Chromium or the thread pool writing into a folder that is being removed.
     const results = await settled;
@@ -235,18 +234,11 @@ async function writePackFiles(
   writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 }
 
-/** The warehouse tables every pack carries as CSV downloads (the same in every pack of a build). */
-async function warehouseDownloads(ctx: Context): Promise<Record<string, string>> {
-  const values = await ctx.db.all<Record<string, unknown>>(
-    `SELECT * FROM marts.indicator_values WHERE area_type <> 'lsoa' ORDER BY indicator_id, period_start, period_type, breakdown, area_code`,
-  );
-  const comparisons = await ctx.db.all<Record<string, unknown>>(
-    `SELECT * FROM marts.indicator_comparisons ORDER BY indicator_id, area_code, period_label, breakdown, comparator_kind, comparator_code, level`,
-  );
-  const cCols = ["indicator_id", "area_code", "period_label", "breakdown", "comparator_code", "comparator_kind", "comparator_value", "outcome", "level", "method"];
+/** The warehouse tables every pack carries as CSV downloads (the same in every pack of a build, read once by `readPackData`). */
+function warehouseDownloads(t: WarehouseTables): Record<string, string> {
   return {
-    "indicator_values.csv": toCsv(VALUE_COLUMNS, values.map((r) => packSuppression(r as unknown as IndicatorValueRow) as unknown as Record<string, unknown>).map((r) => VALUE_COLUMNS.map((c) => r[c]))),
-    "indicator_comparisons.csv": toCsv(cCols, comparisons.map((r) => cCols.map((c) => r[c]))),
+    "indicator_values.csv": toCsv(VALUE_COLUMNS, t.values.map((r) => VALUE_COLUMNS.map((c) => r[c]))),
+    "indicator_comparisons.csv": toCsv(COMPARISON_COLUMNS, t.comparisons.map((r) => COMPARISON_COLUMNS.map((c) => r[c]))),
   };
 }
 
@@ -264,8 +256,9 @@ export async function writePacks(ctx: Context, models: PackModel[], root: string
     if ("err" in l) throw l.err;
     return l.b;
   };
-  let csv: Promise<Record<string, string>> | undefined;
-  const downloads = () => (csv ??= warehouseDownloads(ctx));
+  // Every pack of a build shares one WarehouseTables: its CSVs are written out once.
+  const csvs = new Map<WarehouseTables, Record<string, string>>();
+  const downloads = (t: WarehouseTables) => csvs.get(t) ?? csvs.set(t, warehouseDownloads(t)).get(t)!;
   const jobs = models.map((m) => ({ m, final: path.join(root, m.slug), tmp: path.join(root, `.building-${m.slug}-${process.pid}`) }));
   try {
     for (const j of jobs) rmSync(j.tmp, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { CANARIES, plantCanaries } from "../helpers/canaries.ts";
 import { ensureDemoData, runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/context.ts";
 import { Warehouse } from "../../pipelines/warehouse.ts";
+import { messages } from "../../pipelines/messages.ts";
 
 let result: BuildResult;
 let outputDir: string;
@@ -74,6 +75,26 @@ describe("personal data never reaches an output", () => {
 });
 
 describe("small counts never reach an output", () => {
+  it("the demo has a survey value resting on 1 to 4 positive answers, withheld in the warehouse (so the audits below mean something)", async () => {
+    // The survey's own rule (a base of 30 respondents) publishes it; the disclosure step's floor must not.
+    const db = await Warehouse.open(result.warehouse);
+    try {
+      const floored = await db.one<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM marts.indicator_values
+         WHERE indicator_id LIKE 'survey.%' AND is_suppressed AND suppression_reason = $r AND denominator >= 30`,
+        { r: messages.suppressedSmallCount(5) },
+      );
+      expect(floored!.n).toBeGreaterThan(0);
+      const published = await db.one<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM marts.indicator_values
+         WHERE NOT is_suppressed AND numerator BETWEEN 1 AND 4 AND NOT regexp_matches(method, 'mean|order statistics')`,
+      );
+      expect(published!.n).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it("no published indicator value rests on a count of 1 to 4", () => {
     const csvs = files.filter((f) => /indicator_values\.csv$/.test(f.path));
     expect(csvs.length).toBeGreaterThan(0);
@@ -103,6 +124,22 @@ describe("small counts never reach an output", () => {
         }
       }
     }
+    expect(small).toEqual([]);
+  });
+
+  it("no chart spec's inline data carries a numerator or survey base of 1 to 4", () => {
+    const small: string[] = [];
+    const walk = (node: unknown, file: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, file));
+      if (!node || typeof node !== "object") return;
+      for (const [k, v] of Object.entries(node)) {
+        if ((k === "numerator" || k === "n") && typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 4) small.push(`${path.basename(file)} ${k}=${v}`);
+        else walk(v, file);
+      }
+    };
+    const specs = files.filter((f) => f.path.endsWith(".vl.json"));
+    expect(specs.length).toBeGreaterThan(20);
+    for (const f of specs) walk(JSON.parse(f.text), f.path);
     expect(small).toEqual([]);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * Disclosure control of `marts.indicator_values` on a hand-made mart: the small-count floor (no
+ * published value rests on a count of 1 to 4, whatever the indicator's own rule let through),
+ * and secondary suppression acting on what the floor hid.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MIN_PUBLISHED_COUNT, secondarySuppression, smallCountFloor } from "../../transforms/disclosure.ts";
+import { createCoreTables } from "../../transforms/marts.ts";
+import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
+import type { IndicatorValueRow } from "../../transforms/marts.ts";
+import type { Config } from "../../pipelines/config.ts";
+import { fixedClock, silentLogger, type Context } from "../../pipelines/context.ts";
+import { messages } from "../../pipelines/messages.ts";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+
+const PARENT = "Z06000001";
+const WARDS = ["Z05000001", "Z05000002", "Z05000003", "Z05000004"];
+
+let db: Warehouse;
+let ctx: Context;
+
+beforeEach(async () => {
+  db = await Warehouse.open();
+  await createCoreTables(db);
+  await db.insertRows("ref.areas", ["area_code", "area_name", "area_type", "parent_code", "vintage"], [
+    { area_code: PARENT, area_name: "Borough", area_type: "authority", parent_code: null, vintage: "2023" },
+    ...WARDS.map((w, i) => ({ area_code: w, area_name: `Ward ${i + 1}`, area_type: "ward", parent_code: PARENT, vintage: "2023" })),
+  ]);
+  ctx = { db, config: { parent: PARENT, focus: [] } as unknown as Config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") };
+});
+afterEach(() => db.close());
+
+/** A published value row; `over` sets what the case is about. */
+const row = (over: Partial<IndicatorValueRow>): IndicatorValueRow => ({
+  indicator_id: "survey.feel_safe", area_code: PARENT, area_type: "authority", period_type: "survey_wave", period_label: "2024",
+  period_start: "2024-01-01", period_end: "2024-12-31", breakdown: "all", numerator: 20, denominator: 40, value: 50,
+  lower95: 35, upper95: 65, lower998: 28, upper998: 72, method: "logit", is_suppressed: false, suppression_reason: null, ...over,
+});
+
+async function insert(rows: IndicatorValueRow[]): Promise<void> {
+  await db.insertRows("marts.indicator_values", VALUE_COLUMNS, rows as unknown as Record<string, unknown>[]);
+}
+
+async function cells() {
+  return db.all<{ area_code: string; breakdown: string; numerator: number | null; value: number | null; lower95: number | null; upper998: number | null; is_suppressed: boolean; suppression_reason: string | null }>(
+    `SELECT area_code, breakdown, numerator, value, lower95, upper998, is_suppressed, suppression_reason FROM marts.indicator_values ORDER BY area_code, breakdown`,
+  );
+}
+
+describe("small-count floor", () => {
+  it("hides a survey breakdown resting on 1 to 4 positive answers (base above the survey's minimum), with the small-count reason", async () => {
+    await insert([
+      row({ breakdown: "language:pa", numerator: 3, denominator: 40, value: 7.5 }),
+      row({ breakdown: "language:pl", numerator: 5, denominator: 40, value: 12.5 }),
+      row({ breakdown: "language:ro", numerator: 0, denominator: 40, value: 0 }),
+    ]);
+    expect(await smallCountFloor(ctx)).toBe(1);
+    const byBreakdown = Object.fromEntries((await cells()).map((c) => [c.breakdown, c]));
+    expect(byBreakdown["language:pa"]).toEqual({
+      area_code: PARENT, breakdown: "language:pa", numerator: null, value: null, lower95: null, upper998: null,
+      is_suppressed: true, suppression_reason: messages.suppressedSmallCount(MIN_PUBLISHED_COUNT),
+    });
+    // 5 is published, and so is 0 (no one to disclose).
+    expect(byBreakdown["language:pl"]).toMatchObject({ numerator: 5, value: 12.5, is_suppressed: false });
+    expect(byBreakdown["language:ro"]).toMatchObject({ numerator: 0, value: 0, is_suppressed: false });
+  });
+
+  it("hides every count-based value resting on 1 to 4, and leaves means and medians (no count behind them)", async () => {
+    await insert([
+      ...[1, 2, 3, 4].map((n, i) => row({ indicator_id: `crime.rate_${i}`, method: "Byars", numerator: n, denominator: 1000, value: n })),
+      row({ indicator_id: "deprivation.score", method: "population-weighted mean", numerator: 3.2, denominator: 1, value: 3.2, lower95: null, upper95: null, lower998: null, upper998: null }),
+      row({ indicator_id: "complaints.days", method: "order statistics", numerator: 2, denominator: 1, value: 2 }),
+    ]);
+    expect(await smallCountFloor(ctx)).toBe(4);
+    const left = await db.all<{ indicator_id: string }>(`SELECT indicator_id FROM marts.indicator_values WHERE NOT is_suppressed ORDER BY 1`);
+    expect(left.map((r) => r.indicator_id)).toEqual(["complaints.days", "deprivation.score"]);
+  });
+
+  it("keeps the reason of a cell already suppressed", async () => {
+    await insert([row({ numerator: null, value: null, lower95: null, upper95: null, lower998: null, upper998: null, is_suppressed: true, suppression_reason: messages.smallBase(30) })]);
+    expect(await smallCountFloor(ctx)).toBe(0);
+    expect((await cells())[0].suppression_reason).toBe(messages.smallBase(30));
+  });
+});
+
+describe("secondary suppression after the floor", () => {
+  it("hides the next smallest language when the floor hid exactly one, so it cannot be recovered from the total", async () => {
+    await insert([
+      row({ breakdown: "all", numerator: 60, denominator: 200, value: 30 }),
+      row({ breakdown: "language:en", numerator: 40, denominator: 100, value: 40 }),
+      row({ breakdown: "language:pa", numerator: 2, denominator: 40, value: 5 }),
+      row({ breakdown: "language:pl", numerator: 18, denominator: 60, value: 30 }),
+    ]);
+    expect(await secondarySuppression(ctx)).toBe(1);
+    const byBreakdown = Object.fromEntries((await cells()).map((c) => [c.breakdown, c]));
+    expect(byBreakdown["language:pa"]).toMatchObject({ is_suppressed: true, numerator: null, suppression_reason: messages.suppressedSmallCount(5) });
+    expect(byBreakdown["language:pl"]).toMatchObject({ is_suppressed: true, numerator: null, suppression_reason: messages.secondarySuppression() });
+    expect(byBreakdown["language:en"]).toMatchObject({ is_suppressed: false, numerator: 40 });
+    expect(byBreakdown.all).toMatchObject({ is_suppressed: false, numerator: 60 });
+  });
+
+  it("hides a second ward when the floor hid one ward of the borough", async () => {
+    await insert(WARDS.map((w, i) => row({ area_code: w, area_type: "ward", method: "Wilson", numerator: [3, 12, 9, 30][i], denominator: 100 })));
+    await secondarySuppression(ctx);
+    const hidden = (await cells()).filter((c) => c.is_suppressed).map((c) => [c.area_code, c.suppression_reason]);
+    expect(hidden).toEqual([
+      ["Z05000001", messages.suppressedSmallCount(5)],
+      ["Z05000003", messages.secondarySuppression()],
+    ]);
+  });
+});
