@@ -3,9 +3,13 @@
  * value as a horizontal line and 95% (dashed) and 99.8% (solid) control limits that narrow as
  * the denominator grows. Points are filled white, grey or black by which limits they fall
  * outside, so the reading survives grey-scale print; the focus area is highlighted and named.
- * The limits are computed by the caller (`transforms/stats`), not here.
+ *
+ * The statistics are `transforms/stats`' alone: the chart takes `funnelLimits`' output as it is
+ * (PHE's limits, their baseline as the horizontal line) and places each area with
+ * `funnelSignificance`; it draws the limit curves at PHE's own points and computes no limit itself.
  */
 import type { TopLevelSpec } from "vega-lite";
+import { funnelSignificance, type FunnelLimitRow, type FunnelLimits, type FunnelSignificance } from "../../transforms/stats/index.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
@@ -30,24 +34,14 @@ export interface FunnelPoint {
   is_focus: boolean;
 }
 
-/** Control limits at one denominator (precomputed, e.g. Wilson or Byar limits around the comparator). */
-export interface FunnelLimit {
-  denominator: number;
-  lower95: number | null;
-  upper95: number | null;
-  lower998: number | null;
-  upper998: number | null;
-}
-
 /** Options of {@link funnelChart}. */
 export interface FunnelOptions extends CommonChartOptions {
-  statistic: "proportion" | "rate";
-  /** 100 for a percentage, 1000 for a rate per 1,000, ... */
-  multiplier: number;
-  limits: FunnelLimit[];
-  /** The value the limits are centred on (e.g. the borough's). */
-  comparatorValue: number;
-  /** Its name; default "Comparator". */
+  /**
+   * `funnelLimits` (transforms/stats) over the same areas: a proportion or a crude rate funnel.
+   * Its baseline is the horizontal line; its multiplier sets the scale of the values.
+   */
+  limits: FunnelLimits;
+  /** Name of the baseline; default "Comparator". */
   comparatorName?: string;
   /** Unit; default `"%"` for a proportion per 100, else `"per <multiplier>"`. */
   unit?: string;
@@ -60,98 +54,72 @@ export type FunnelBand = "above 99.8% limit" | "above 95% limit" | "within 95% l
 
 const BAND_FILL = { within: "Within 95% limits", out95: "Outside 95% limits", out998: "Outside 99.8% limits" } as const;
 
-/** Linear interpolation of a limit at `den` (limits sorted by denominator); null outside their range. */
-export function limitAt(limits: FunnelLimit[], den: number, key: Exclude<keyof FunnelLimit, "denominator">): number | null {
-  const ls = limits.filter((l) => l[key] !== null);
-  if (!ls.length || den < ls[0].denominator || den > ls[ls.length - 1].denominator) return null;
-  for (let i = 0; i < ls.length; i++) {
-    const b = ls[i];
-    if (b.denominator === den) return b[key];
-    if (b.denominator > den) {
-      const a = ls[i - 1];
-      const t = (den - a.denominator) / (b.denominator - a.denominator);
-      return (a[key] as number) + t * ((b[key] as number) - (a[key] as number));
-    }
-  }
-  return null;
-}
+const BAND_OF: Record<FunnelSignificance, FunnelBand | null> = {
+  "High (0.001)": "above 99.8% limit",
+  "High (0.025)": "above 95% limit",
+  "Not significant": "within 95% limits",
+  "Low (0.025)": "below 95% limit",
+  "Low (0.001)": "below 99.8% limit",
+  "Not applicable for events less than 10 for dsrs": null,
+};
 
 /**
- * Funnel limits as PHEindicatormethods' `calculate_funnel_limits` (and `funnelLimits` in
- * `localneeds/stats`) return them: one row per axis point. For proportions `point` is the
- * denominator; for rates each limit sits at its own population (`lower95At`, ...), so each limit
- * is a separate curve: they are resampled here onto one shared grid of `points` populations
- * (log-spaced, linear interpolation), null where a curve does not reach.
+ * Where each point sits against the limits, in order: PHE's `assign_funnel_significance`
+ * (`funnelSignificance` in transforms/stats) with the funnel's statistic and multiplier; null
+ * where PHE does not assess (directly standardised rates on fewer than 10 events).
  */
-export function funnelLimitsFromRows(
-  statistic: "proportion" | "rate",
-  rows: readonly {
-    point: number;
-    lower95: number;
-    upper95: number;
-    lower998: number;
-    upper998: number;
-    lower95At?: number;
-    upper95At?: number;
-    lower998At?: number;
-    upper998At?: number;
-  }[],
-  points = 80,
-  /** Populations to cover (default: the whole range of the limits). */
-  range?: [number, number],
-): FunnelLimit[] {
-  if (statistic === "proportion") {
-    return rows.map((r) => ({ denominator: r.point, lower95: r.lower95, upper95: r.upper95, lower998: r.lower998, upper998: r.upper998 }));
-  }
-  const keys = ["lower95", "upper95", "lower998", "upper998"] as const;
-  const curves = keys.map((k) =>
-    rows
-      .map((r) => ({ x: r[`${k}At`], y: r[k] }))
-      .filter((p): p is { x: number; y: number } => typeof p.x === "number" && Number.isFinite(p.x) && p.x > 0 && Number.isFinite(p.y))
-      .sort((a, b) => a.x - b.x),
-  );
-  const xs = curves.flat().map((p) => p.x);
-  if (!xs.length) return [];
-  const lo = Math.max(Math.min(...xs), range?.[0] ?? 0);
-  const hi = Math.min(Math.max(...xs), range?.[1] ?? Infinity);
-  if (!(hi > lo)) return [];
-  const at = (curve: { x: number; y: number }[], x: number): number | null => {
-    if (!curve.length || x < curve[0].x || x > curve[curve.length - 1].x) return null;
-    let i = curve.findIndex((p) => p.x >= x);
-    if (curve[i].x === x || i === 0) return curve[i].y;
-    const a = curve[i - 1];
-    const b = curve[i];
-    return a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
-  };
-  const grid = Array.from({ length: points }, (_, i) => (points === 1 ? lo : lo * Math.pow(hi / lo, i / (points - 1))));
-  return grid.map((x) => {
-    const [lower95, upper95, lower998, upper998] = curves.map((c) => at(c, x));
-    return { denominator: x, lower95, upper95, lower998, upper998 };
-  });
+export function funnelBands(limits: FunnelLimits, points: readonly Pick<FunnelPoint, "numerator" | "denominator" | "value">[]): (FunnelBand | null)[] {
+  if (limits.statistic !== "proportion" && limits.statistic !== "rate") throw new Error(`funnelChart draws proportion and rate funnels, not ${limits.statistic} funnels`);
+  if (!points.length) return [];
+  const numerator = points.map((p) => p.numerator);
+  const denominator = points.map((p) => p.denominator);
+  const sig =
+    limits.statistic === "proportion"
+      ? funnelSignificance({ statistic: "proportion", numerator, denominator })
+      : funnelSignificance({ statistic: "rate", rateType: limits.rateType, multiplier: limits.multiplier, numerator, denominator, rate: points.map((p) => p.value) });
+  return sig.map((s) => BAND_OF[s]);
 }
 
-/** Which limits a point is outside of. */
-export function funnelBand(limits: FunnelLimit[], p: { denominator: number; value: number }): FunnelBand | null {
-  const u998 = limitAt(limits, p.denominator, "upper998");
-  const l998 = limitAt(limits, p.denominator, "lower998");
-  const u95 = limitAt(limits, p.denominator, "upper95");
-  const l95 = limitAt(limits, p.denominator, "lower95");
-  if (u95 === null || l95 === null) return null;
-  if (u998 !== null && p.value > u998) return "above 99.8% limit";
-  if (l998 !== null && p.value < l998) return "below 99.8% limit";
-  if (p.value > u95) return "above 95% limit";
-  if (p.value < l95) return "below 95% limit";
-  return "within 95% limits";
+const LIMIT_KEYS = [
+  ["upper998", "99.8% limits", "upper"],
+  ["lower998", "99.8% limits", "lower"],
+  ["upper95", "95% limits", "upper"],
+  ["lower95", "95% limits", "lower"],
+] as const;
+type LimitKey = (typeof LIMIT_KEYS)[number][0];
+
+/**
+ * One limit as a curve of (denominator, value) points, as PHE tabulates it: for proportions at
+ * each population `point`; for rates at the population where `point` events sit on that limit.
+ */
+function limitCurve(limits: FunnelLimits, key: LimitKey): { x: number; y: number }[] {
+  const xOf = (r: FunnelLimitRow) => (limits.statistic === "proportion" ? r.point : r[`${key}At`]);
+  return limits.rows
+    .map((r) => ({ x: xOf(r), y: r[key] }))
+    .filter((p): p is { x: number; y: number } => typeof p.x === "number" && Number.isFinite(p.x) && p.x > 0 && Number.isFinite(p.y))
+    .sort((a, b) => a.x - b.x);
+}
+
+/** Where a curve crosses `x` (straight between its points, for placing a label); null beyond its ends. */
+function curveAt(curve: { x: number; y: number }[], x: number): number | null {
+  if (!curve.length || x < curve[0].x || x > curve[curve.length - 1].x) return null;
+  const i = curve.findIndex((p) => p.x >= x);
+  if (curve[i].x === x || i === 0) return curve[i].y;
+  const a = curve[i - 1];
+  const b = curve[i];
+  return a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
 }
 
 /** Scatter of value against denominator with funnel limits. */
 export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSpecBundle {
   const decimals = opts.decimals ?? 1;
-  const unit = opts.unit ?? (opts.statistic === "proportion" && opts.multiplier === 100 ? "%" : `per ${formatNumber(opts.multiplier, 0)}`);
+  const { limits } = opts;
+  const unit = opts.unit ?? (limits.statistic === "proportion" && limits.multiplier === 100 ? "%" : `per ${formatNumber(limits.multiplier, 0)}`);
   const compName = opts.comparatorName ?? "Comparator";
-  const limits = [...opts.limits].sort((a, b) => a.denominator - b.denominator);
-  const pts = points.map((p) => {
-    const band = funnelBand(limits, p);
+  const baseline = limits.rows[0]?.baseline ?? null;
+  const bands = funnelBands(limits, points);
+  const pts = points.map((p, i) => {
+    const band = bands[i];
     return {
       ...p,
       value: round(p.value, decimals + 2) as number,
@@ -160,45 +128,37 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
       label: `${p.name}: ${withUnit(p.value, unit, decimals)}`,
     };
   });
+  const curves = LIMIT_KEYS.map(([key, level, side]) => ({ key, level, line: `${level} ${side}`, points: limitCurve(limits, key) }));
 
   // x spans the points (limits outside that range are clipped, not allowed to squash the points).
   const pointDens = pts.map((p) => p.denominator);
-  const xMin = pointDens.length ? Math.min(...pointDens) * 0.8 : limits[0]?.denominator ?? 0;
-  const xMax = pointDens.length ? Math.max(...pointDens) * 1.08 : limits[limits.length - 1]?.denominator ?? 1;
-  const inRange = limits.filter((l) => l.denominator >= xMin && l.denominator <= xMax);
+  const limitXs = curves.flatMap((c) => c.points.map((q) => q.x));
+  const xMin = pointDens.length ? Math.min(...pointDens) * 0.8 : limitXs.length ? Math.min(...limitXs) : 0;
+  const xMax = pointDens.length ? Math.max(...pointDens) * 1.08 : limitXs.length ? Math.max(...limitXs) : 1;
   const ys = [
     ...pts.map((p) => p.value),
-    opts.comparatorValue,
-    ...inRange.flatMap((l) => [l.lower998, l.upper998, l.lower95, l.upper95]).filter((v): v is number => v !== null),
+    ...(baseline === null ? [] : [baseline]),
+    ...curves.flatMap((c) => c.points.filter((q) => q.x >= xMin && q.x <= xMax).map((q) => q.y)),
   ];
-  let yLo = Math.min(...ys);
-  let yHi = Math.max(...ys);
+  let yLo = ys.length ? Math.min(...ys) : 0;
+  let yHi = ys.length ? Math.max(...ys) : 1;
   const pad = (yHi - yLo) * 0.05 || 1;
   yLo -= pad;
   yHi += pad;
   if (yLo < 0 && Math.min(...pts.map((p) => p.value)) >= 0) yLo = 0;
-  if (opts.statistic === "proportion") yHi = Math.min(yHi, opts.multiplier);
+  if (limits.statistic === "proportion") yHi = Math.min(yHi, limits.multiplier);
 
-  // Only the limits over the x range (and one point either side, so the lines reach the edges):
+  // Each curve only over the x range (and one point either side, so the lines reach the edges):
   // far outside it they run to huge values, which the PDF printer would still trace point by
   // point behind the clip. Values beyond the y range are clamped to just outside it for the same reason.
-  const first = Math.max(0, limits.findIndex((l) => l.denominator >= xMin) - 1);
-  const lastIn = limits.findLastIndex((l) => l.denominator <= xMax);
-  const drawn = limits.slice(first, Math.min(limits.length, (lastIn < 0 ? limits.length - 1 : lastIn) + 2));
   const span = yHi - yLo;
-  const clampY = (v: number | null) => (v === null ? null : Math.min(yHi + span, Math.max(yLo - span, v)));
-  const limitRows = drawn.flatMap((l) =>
-    (
-      [
-        ["upper998", "99.8% limits", "upper"],
-        ["lower998", "99.8% limits", "lower"],
-        ["upper95", "95% limits", "upper"],
-        ["lower95", "95% limits", "lower"],
-      ] as const
-    )
-      .filter(([k]) => l[k] !== null)
-      .map(([k, level, side]) => ({ denominator: l.denominator, value: round(clampY(l[k]), decimals + 3), level, line: `${level} ${side}` })),
-  );
+  const clampY = (v: number) => Math.min(yHi + span, Math.max(yLo - span, v));
+  const limitRows = curves.flatMap((c) => {
+    const first = Math.max(0, c.points.findIndex((q) => q.x >= xMin) - 1);
+    const lastIn = c.points.findLastIndex((q) => q.x <= xMax);
+    const drawn = c.points.slice(first, Math.min(c.points.length, (lastIn < 0 ? c.points.length - 1 : lastIn) + 2));
+    return drawn.map((q) => ({ denominator: round(q.x, 2), value: round(clampY(q.y), decimals + 3), level: c.level, line: c.line }));
+  });
   const x = {
     field: "denominator",
     type: "quantitative" as const,
@@ -214,12 +174,13 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
     axis: { format: d3Format(Math.max(0, decimals - 1)), labelLimit: 60, grid: true, tickCount: 6 },
   };
   // Right-margin labels where the upper limits and the comparator line leave the plot.
-  const edgeDen = Math.min(xMax, limits[limits.length - 1]?.denominator ?? xMax);
+  const edgeDen = Math.min(xMax, limitXs.length ? Math.max(...limitXs) : xMax);
   const endLabels = [
-    ...(["upper998", "upper95"] as const)
-      .map((k) => ({ value: limitAt(limits, edgeDen, k), text: k === "upper998" ? "99.8%" : "95%" }))
+    ...curves
+      .filter((c) => c.key === "upper998" || c.key === "upper95")
+      .map((c) => ({ value: curveAt(c.points, edgeDen), text: c.key === "upper998" ? "99.8%" : "95%" }))
       .filter((l): l is { value: number; text: string } => l.value !== null && l.value <= yHi),
-    { value: opts.comparatorValue, text: `${compName}: ${formatNumber(opts.comparatorValue, decimals)}` },
+    ...(baseline === null ? [] : [{ value: baseline, text: `${compName}: ${formatNumber(baseline, decimals)}` }]),
   ].map((l) => ({ ...l, denominator: edgeDen }));
 
   const layers: unknown[] = [
@@ -239,7 +200,7 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
       },
     },
     {
-      data: { values: [{ comparator: compName, value: opts.comparatorValue }] },
+      data: { values: baseline === null ? [] : [{ comparator: compName, value: baseline }] },
       mark: { type: "rule", color: colours.comparator, strokeWidth: 1.5 },
       encoding: { y: { field: "value", type: "quantitative" } },
     },
@@ -278,7 +239,7 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
   ];
 
   const focus = pts.filter((p) => p.is_focus);
-  const alt = funnelAlt(pts, opts, unit, decimals, compName);
+  const alt = funnelAlt(pts, opts, unit, decimals, compName, baseline);
   const spec = {
     $schema: VL_SCHEMA,
     title: titleBlock(opts.title, [
@@ -310,9 +271,10 @@ function funnelAlt(
   unit: string,
   decimals: number,
   compName: string,
+  baseline: number | null,
 ): string {
   const parts = [
-    `Funnel plot of ${opts.title}: ${pts.length} areas' values against their population, with 95% and 99.8% control limits around ${compName} (${withUnit(opts.comparatorValue, unit, decimals)}).`,
+    `Funnel plot of ${opts.title}: ${pts.length} areas' values against their population, with 95% and 99.8% control limits around ${compName} (${withUnit(baseline, unit, decimals)}).`,
   ];
   for (const p of pts.filter((q) => q.is_focus)) {
     parts.push(

@@ -1,12 +1,12 @@
 /**
  * Funnel plot inputs from `marts.indicator_values` rows: one point per area with a published
  * count and denominator, and control limits from the PHE method in `transforms/stats`
- * (`funnelLimits`: Wilson limits for proportions, Poisson limits for crude rates) re-expressed
- * by denominator (`funnelLimitsFromRows`), which is what `funnelChart` draws against.
+ * (`funnelLimits`: Wilson limits for proportions, Poisson limits for crude rates), which
+ * `funnelChart` draws as they are.
  */
-import { funnelLimitsFromRows, type FunnelLimit, type FunnelPoint } from "../charts/builders.ts";
+import type { FunnelPoint } from "../charts/builders.ts";
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import { funnelLimits } from "../../transforms/stats/index.ts";
+import { funnelLimits, type FunnelLimits } from "../../transforms/stats/index.ts";
 
 /** Options of {@link wardFunnel}. */
 export interface WardFunnelOptions {
@@ -20,9 +20,8 @@ export interface WardFunnelOptions {
 /** What `funnelChart` needs, plus the areas left out. */
 export interface WardFunnel {
   points: FunnelPoint[];
-  limits: FunnelLimit[];
-  /** The pooled value of the plotted areas (sum of numerators over sum of denominators). */
-  comparatorValue: number;
+  /** PHE limits around the pooled value of the plotted areas (their `baseline`). */
+  limits: FunnelLimits;
   /** Areas without a published count (suppressed or not computable): not plotted. */
   left_out: string[];
 }
@@ -34,11 +33,9 @@ export function wardFunnel(rows: IndicatorValueRow[], opts: WardFunnelOptions): 
   if (usable.length < 3 || usable.every((r) => r.numerator === 0)) return null;
   const numerator = usable.map((r) => r.numerator as number);
   const denominator = usable.map((r) => r.denominator as number);
-  const phe = opts.statistic === "proportion"
+  const limits = opts.statistic === "proportion"
     ? funnelLimits({ statistic: "proportion", numerator, denominator, multiplier: opts.multiplier })
     : rateFunnelLimits(numerator, denominator, opts.multiplier);
-  const limits: FunnelLimit[] = funnelLimitsFromRows(opts.statistic, phe.rows, 120);
-  const comparatorValue = phe.rows[0]?.baseline ?? (numerator.reduce((a, b) => a + b, 0) / denominator.reduce((a, b) => a + b, 0)) * opts.multiplier;
   const focus = new Set(opts.focusCodes);
   return {
     points: usable.map((r) => ({
@@ -50,7 +47,6 @@ export function wardFunnel(rows: IndicatorValueRow[], opts: WardFunnelOptions): 
       is_focus: focus.has(r.area_code),
     })),
     limits,
-    comparatorValue,
     left_out,
   };
 }
@@ -61,7 +57,7 @@ export function wardFunnel(rows: IndicatorValueRow[], opts: WardFunnelOptions): 
  * (it leaves the pooled rate, and so the limits, unchanged) extends the table to twice the
  * largest population.
  */
-function rateFunnelLimits(numerator: number[], denominator: number[], multiplier: number) {
+export function rateFunnelLimits(numerator: number[], denominator: number[], multiplier: number): FunnelLimits {
   const n = numerator.reduce((a, b) => a + b, 0);
   const d = denominator.reduce((a, b) => a + b, 0);
   const extra = Math.max(1, Math.ceil((2 * Math.max(...denominator) * n) / d));

@@ -22,14 +22,13 @@ import {
   crimeByMonthChart,
   crimeByTypeChart,
   funnelChart,
-  funnelLimitsFromRows,
   needIndexChart,
   populationPyramidChart,
   spineChart,
   surveyResultsChart,
   trendPanelsChart,
 } from "../../notebooks/charts/builders.ts";
-import type { PackData } from "./pack-data.ts";
+import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
 export interface PackFigure {
@@ -82,19 +81,17 @@ export function rowsOf(d: PackData, ind: Indicator, periodType: string): Indicat
 /** The comparator lines drawn on ward charts: the borough, similar wards and England (those with a value). */
 function comparatorLines(d: PackData, view: View, ind: Indicator, period: string, periodType: string) {
   if (view.kind === "focus") {
-    const cmp = d.comparisons.filter((c) => c.indicator_id === ind.id && c.area_code === view.code && c.period_label === period);
+    const cmp = comparisonsAt(d, ind.id, view.code, period);
     return ["parent", "similar_wards", "country"]
       .map((k) => cmp.find((c) => c.comparator_kind === k))
       .filter((c): c is NonNullable<typeof c> => !!c && c.comparator_value !== null)
       .map((c) => ({ code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, kind: c.comparator_kind }));
   }
-  const rows = rowsOf(d, ind, periodType).filter((r) => r.period_label === period);
-  const country = [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
   return [
     { code: d.parent.code, kind: "parent" },
-    ...(country ? [{ code: country, kind: "country" }] : []),
+    ...(d.country ? [{ code: d.country, kind: "country" }] : []),
   ]
-    .map((c) => ({ ...c, row: rows.find((r) => r.area_code === c.code) }))
+    .map((c) => ({ ...c, row: valueAt(d, ind.id, periodType, c.code, period) }))
     .filter((c) => shown(c.row))
     .map((c) => ({ code: c.code, name: d.names[c.code] ?? c.code, value: c.row!.value, kind: c.kind }));
 }
@@ -130,7 +127,7 @@ export function compareFigure(d: PackData, view: View, ind: Indicator, periodTyp
 export function surveyWardFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
   const rows = wardRows(d, view, ind, periodType, period);
   if (!rows.length) return null;
-  const parent = rowsOf(d, ind, periodType).find((r) => r.period_label === period && r.area_code === d.parent.code);
+  const parent = valueAt(d, ind.id, periodType, d.parent.code, period);
   const data: SurveyResultRow[] = rows.map((r) => ({
     group: d.names[r.area_code] ?? r.area_code,
     value: shown(r) ? r.value : null,
@@ -197,7 +194,7 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
 
 /** Trends of a domain's indicators as small multiples: the area against the borough and England. */
 export function trendPanelsFigure(d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string }[]): PackFigure | null {
-  const country = [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  const country = d.country;
   const panels = items
     .map(({ ind, periodType }) => ({ ind, rows: rowsOf(d, ind, periodType) }))
     .filter((p) => new Set(p.rows.filter((r) => r.area_code === view.code).map((r) => r.period_label)).size >= 2);
@@ -244,8 +241,7 @@ export function funnelFigure(d: PackData, view: View, ind: Indicator, periodType
     statistic === "rate"
       ? funnelLimits({ statistic, numerator: num, denominator: den, rate: rows.map((r) => ((r.numerator as number) / (r.denominator as number)) * ind.multiplier), multiplier: ind.multiplier, rateType: "crude", yearsOfData: 1 })
       : funnelLimits({ statistic, numerator: num, denominator: den, multiplier: ind.multiplier });
-  const baseline = limits.rows[0]?.baseline;
-  if (baseline === undefined || !Number.isFinite(baseline)) return null;
+  if (!Number.isFinite(limits.rows[0]?.baseline)) return null;
   const points: FunnelPoint[] = rows.map((r) => ({
     area_code: r.area_code,
     name: d.names[r.area_code] ?? r.area_code,
@@ -260,11 +256,8 @@ export function funnelFigure(d: PackData, view: View, ind: Indicator, periodType
       id: `${idOf(ind.id)}-funnel`,
       title: `${ind.short}, ${period}: wards against the ${d.parent.name} average`,
       subtitle: left ? `${left} ${left === 1 ? "ward" : "wards"} with a suppressed count ${left === 1 ? "is" : "are"} left out.` : undefined,
-      statistic,
-      multiplier: ind.multiplier,
       unit: ind.unit,
-      limits: funnelLimitsFromRows(statistic, limits.rows, 80, [Math.min(...den) * 0.7, Math.max(...den) * 1.2]),
-      comparatorValue: baseline,
+      limits,
       comparatorName: `${d.parent.name} (all wards)`,
       denominatorLabel: statistic === "rate" ? "Population" : "Denominator",
     }),
@@ -338,7 +331,7 @@ export function lsoaImdMapFigure(d: PackData, view: View): PackFigure | null {
 
 /** Crime rates by type: the area against the borough (or the borough against England). */
 export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]): PackFigure | null {
-  const comparator = view.kind === "focus" ? d.parent.code : [...d.areas.values()].find((a) => a.area_type === "country")?.area_code;
+  const comparator = view.kind === "focus" ? d.parent.code : d.country;
   if (!comparator) return null;
   let period = "";
   const rows: CrimeTypeRow[] = [];
@@ -346,7 +339,7 @@ export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]
     const pt = headlinePeriodType(d, ind, view.code);
     if (!pt) continue;
     const own = rowsOf(d, ind, pt).filter((r) => r.area_code === view.code).at(-1);
-    const comp = own && rowsOf(d, ind, pt).find((r) => r.area_code === comparator && r.period_label === own.period_label);
+    const comp = own && comparator ? valueAt(d, ind.id, pt, comparator, own.period_label) : undefined;
     if (!shown(own) || !shown(comp)) continue;
     period = own.period_label;
     rows.push({ crime_type: ind.short, focus_rate: own.value, comparator_rate: comp.value });

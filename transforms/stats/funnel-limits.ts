@@ -53,9 +53,15 @@ export interface FunnelLimitRow {
   baseline?: number;
 }
 
-/** The funnel: its points and how they were made. */
+/** The funnel: its points and how they were made (enough for a chart to place areas against it). */
 export interface FunnelLimits {
   statistic: FunnelStatistic;
+  /** As given: 100 for percentages, 100,000 for rates per 100,000, ... */
+  multiplier: number;
+  /** Ratios only: as given. */
+  ratioType?: RatioType;
+  /** Rates only: as given. */
+  rateType?: RateType;
   /** PHE's statistic text, e.g. "proportion", "ratio (isr)", "rate (dsr per 100,000)". */
   label: string;
   method: "Wilson" | "Poisson";
@@ -184,5 +190,8 @@ export function funnelLimits(input: FunnelLimitsInput): FunnelLimits {
       };
     });
   }
-  return { statistic, label, method: statistic === "proportion" ? "Wilson" : "Poisson", rows };
+  return {
+    statistic, multiplier, ...(ratioType ? { ratioType } : {}), ...(rateType ? { rateType } : {}),
+    label, method: statistic === "proportion" ? "Wilson" : "Poisson", rows,
+  };
 }

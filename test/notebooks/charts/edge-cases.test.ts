@@ -24,7 +24,7 @@ const empties: Record<string, () => ChartSpecBundle> = {
   "crime-by-month": () => crimeByMonthChart([], { title: "t" }),
   "crime-by-type": () => crimeByTypeChart([], { title: "t", focusName: "A", comparatorName: "B" }),
   spine: () => spineChart([], { title: "t", focusName: "A", comparatorName: "B" }),
-  funnel: () => funnelChart([], { title: "t", statistic: "proportion", multiplier: 100, limits: [], comparatorValue: 50 }),
+  funnel: () => funnelChart([], { title: "t", limits: { statistic: "proportion", multiplier: 100, label: "proportion", method: "Wilson", rows: [] } }),
   pyramid: () => populationPyramidChart([], { title: "t", focusName: "A", comparatorName: "B" }),
   survey: () => surveyResultsChart([], { title: "t" }),
   map: () => choroplethMap({ type: "FeatureCollection", features: [] }, {}, { title: "t", codeProperty: "c", nameProperty: "n", focusCodes: [], legendTitle: "v" }),

@@ -41,10 +41,7 @@ export const fixtureCharts = {
   funnel: () =>
     funnelChart(funnelPoints, {
       title: "Violence and sexual offences per 1,000 residents: wards against the Kestrel rate",
-      statistic: "rate",
-      multiplier: 1000,
       limits: funnelLimits,
-      comparatorValue: 25.4,
       comparatorName: BOROUGH.name,
     }),
   "population-pyramid": () =>

@@ -3,6 +3,7 @@
  * invented values. Names include an apostrophe, an ampersand and a long name on purpose.
  */
 import type { IndicatorValueRow } from "../../../transforms/marts.ts";
+import { rateFunnelLimits } from "../../../notebooks/lib/funnel.ts";
 
 export const BOROUGH = { code: "E06999999", name: "Kestrel" };
 export const FOCUS = { code: "E05099003", name: "St Mary's & Riverside" };
@@ -151,13 +152,8 @@ export const funnelPoints = compareRows
     is_focus: r.area_code === FOCUS.code,
   }));
 
-/** Normal-approximation Poisson limits around 25.4 per 1,000 (good enough for a chart fixture). */
-export const funnelLimits = Array.from({ length: 45 }, (_, i) => {
-  const den = 1000 + i * 250;
-  const e = (25.4 * den) / 1000;
-  const at = (z: number) => +(((e + z * Math.sqrt(e)) / den) * 1000).toFixed(3);
-  return { denominator: den, lower95: at(-1.96), upper95: at(1.96), lower998: at(-3.09), upper998: at(3.09) };
-});
+/** PHE crude-rate funnel limits (per 1,000) around the fixture wards' pooled rate, tabulated out to twice the largest ward (as the notebooks draw them). */
+export const funnelLimits = rateFunnelLimits(funnelPoints.map((p) => p.numerator), funnelPoints.map((p) => p.denominator), 1000);
 
 const ageBands = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85+"];
 const rawPyramid = (young: number) =>
