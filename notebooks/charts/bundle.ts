@@ -4,6 +4,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { dejaVuWidth } from "./text-metrics.ts";
+import { chartConfig } from "./theme.ts";
 
 /** The data table behind a chart: for the accessible table beside it and the CSV download. */
 export interface ChartTable {
@@ -37,6 +38,36 @@ export interface CommonChartOptions {
 
 /** The `$schema` every spec declares. */
 export const VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+
+/** What a builder supplies to {@link chartBundle}: its own reading notes, alt text, spec body and table. */
+export interface BundleParts {
+  /** Reading notes shown under the title, after the caller's subtitle (undefined ones are skipped). */
+  notes: (string | undefined)[];
+  /** The text alternative (also the spec's `description`). */
+  alt: string;
+  /** The spec without `$schema`, `title`, `description` and `config` (data, marks, size, ...). */
+  spec: Record<string, unknown>;
+  /** The data table behind the chart. */
+  table: ChartTable;
+  /** Attach the shared theme as the spec's `config`; default true. */
+  theme?: boolean;
+}
+
+/**
+ * The bundle of a builder of `kind`: id from the options (`chartId`), and the spec with the
+ * shared head (`$schema`, the title block of `opts.title` with `opts.subtitle` then the
+ * builder's notes, the alt text as `description`), the builder's body, then the shared theme.
+ */
+export function chartBundle(kind: string, opts: CommonChartOptions, parts: BundleParts): ChartSpecBundle {
+  const spec = {
+    $schema: VL_SCHEMA,
+    title: titleBlock(opts.title, [opts.subtitle, ...parts.notes]),
+    description: parts.alt,
+    ...parts.spec,
+    ...(parts.theme === false ? {} : { config: chartConfig }),
+  } as TopLevelSpec;
+  return { id: chartId(kind, opts), spec, alt: parts.alt, table: parts.table };
+}
 
 /** `"Violence per 1,000!"` -> `"violence-per-1-000"`. */
 export function slug(s: string): string {

@@ -5,21 +5,18 @@
  * (a small count suppressed for disclosure control) keeps its row and says why in words, so the
  * reader never mistakes it for zero. Fill versus outline keeps the pair distinct in grey-scale.
  */
-import type { TopLevelSpec } from "vega-lite";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   d3Format,
   formatNumber,
   listEnglish,
   niceCeil,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One row per category. */
 export interface CategoryBarRow {
@@ -103,51 +100,44 @@ export function categoryBarsChart(rows: CategoryBarRow[], opts: CategoryBarsOpti
     ? { orient: "top" as const, direction: "horizontal" as const, title: null, labelLimit: LABEL_LIMIT.legend, symbolType: "square", symbolSize: 150 }
     : null;
   const alt = categoryAlt(sorted, opts, compName);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("category-bars", opts, {
+    notes: [
       compName ? `Solid bars: ${focusName}. Outlined bars: ${compName}.` : `Bars: ${focusName}.`,
-    ]),
-    description: alt,
-    width,
-    height: { step: compName ? 24 : 18 },
-    data: { values },
-    encoding: { y, ...(compName ? { yOffset } : {}) },
-    layer: [
-      {
-        transform: [{ filter: "datum.has_value" }],
-        mark: { type: "bar", strokeWidth: 1.2, height: { band: compName ? 0.95 : 0.75 } },
-        encoding: {
-          x,
-          fill: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, "#ffffff"] }, legend },
-          stroke: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, colours.comparator] }, legend },
-        },
-      },
-      {
-        mark: {
-          type: "text",
-          align: "left",
-          baseline: "middle",
-          dx: 3,
-          fontSize: 10,
-          fontWeight: { expr: "datum.is_focus && datum.has_value ? 'bold' : 'normal'" },
-          fontStyle: { expr: "datum.has_value ? 'normal' : 'italic'" },
-        },
-        encoding: {
-          x: { ...x, field: "pos" },
-          text: { field: "label" },
-          color: { condition: { test: "datum.has_value", value: colours.text }, value: colours.muted },
-        },
-      },
     ],
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("category-bars", opts),
-    spec,
     alt,
+    spec: {
+      width,
+      height: { step: compName ? 24 : 18 },
+      data: { values },
+      encoding: { y, ...(compName ? { yOffset } : {}) },
+      layer: [
+        {
+          transform: [{ filter: "datum.has_value" }],
+          mark: { type: "bar", strokeWidth: 1.2, height: { band: compName ? 0.95 : 0.75 } },
+          encoding: {
+            x,
+            fill: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, "#ffffff"] }, legend },
+            stroke: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, colours.comparator] }, legend },
+          },
+        },
+        {
+          mark: {
+            type: "text",
+            align: "left",
+            baseline: "middle",
+            dx: 3,
+            fontSize: 10,
+            fontWeight: { expr: "datum.is_focus && datum.has_value ? 'bold' : 'normal'" },
+            fontStyle: { expr: "datum.has_value ? 'normal' : 'italic'" },
+          },
+          encoding: {
+            x: { ...x, field: "pos" },
+            text: { field: "label" },
+            color: { condition: { test: "datum.has_value", value: colours.text }, value: colours.muted },
+          },
+        },
+      ],
+    },
     table: {
       columns: ["Category", `${focusName} (${opts.unit})`, ...(compName ? [`${compName} (${opts.unit})`] : []), "Note"],
       rows: sorted.map((r) => [
@@ -157,7 +147,7 @@ export function categoryBarsChart(rows: CategoryBarRow[], opts: CategoryBarsOpti
         shown(r.focus) ? null : (r.focus_note ?? "suppressed"),
       ]),
     },
-  };
+  });
 }
 
 function categoryAlt(rows: CategoryBarRow[], opts: CategoryBarsOptions, compName: string | undefined): string {

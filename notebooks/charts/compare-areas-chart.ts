@@ -4,13 +4,11 @@
  * subtitle), and comparator values as labelled vertical lines (a different dash per kind).
  * Suppressed wards keep their row, labelled "suppressed" instead of a bar.
  */
-import type { TopLevelSpec } from "vega-lite";
 import type { IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   d3Format,
   estimateTextWidth,
   exprString,
@@ -18,10 +16,9 @@ import {
   listEnglish,
   niceCeil,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
-import { A4_WIDTH, DEFAULT_DASH, LABEL_LIMIT, chartConfig, colours, comparatorDashes } from "./theme.ts";
+import { A4_WIDTH, DEFAULT_DASH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
 import { ciVersus, ordinal, polarityNote, uniqueLabels } from "./labels.ts";
 
 /** A comparator line: e.g. the borough, or the rest of the borough. */
@@ -177,28 +174,21 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
 
   const period = rows[0]?.period_label;
   const notes = [
-    opts.subtitle,
     [period, rows.some((r) => r.lower95 !== null && r.upper95 !== null) ? `Bars: value; black lines: 95% confidence interval.` : `Bars: value (no sampling interval).`].filter(Boolean).join(". "),
     focusNames.length ? `Highlighted (dark bar, bold name): ${listEnglish(focusNames)}.` : undefined,
     placed.length ? `Vertical lines: ${listEnglish(placed.map((p) => `${p.name} (${dashWord(p.dash)})`))}.` : undefined,
     polarityNote(opts.polarity),
   ];
   const alt = compareAlt(values, sorted, opts, decimals, period);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, notes),
-    description: alt,
-    width,
-    height: { step: BAR_STEP },
-    data: { values },
-    layer: layers,
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("compare-areas", opts),
-    spec,
+  return chartBundle("compare-areas", opts, {
+    notes: notes,
     alt,
+    spec: {
+      width,
+      height: { step: BAR_STEP },
+      data: { values },
+      layer: layers,
+    },
     table: {
       columns: ["Area code", "Area", `Value (${opts.unit})`, "Lower 95% CI", "Upper 95% CI", "Note"],
       rows: [
@@ -213,7 +203,7 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
         ...opts.comparators.map((c) => [c.code, c.name, round(c.value, decimals), null, null, `comparator (${c.kind})`]),
       ],
     },
-  };
+  });
 }
 
 interface PlacedLabel {

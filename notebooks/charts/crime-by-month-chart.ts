@@ -5,18 +5,15 @@
  * chart reads in grey-scale print without a colour legend. Months flagged as anomalous by the
  * loader get a labelled "data-quality warning" line and hatched-looking outlined bars.
  */
-import type { TopLevelSpec } from "vega-lite";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   formatNumber,
   listEnglish,
   niceCeil,
-  titleBlock,
 } from "./bundle.ts";
-import { A4_WIDTH, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, colours } from "./theme.ts";
 
 /** One row per month and crime type (grain of `police.uk` street-level crime aggregated). */
 export interface CrimeMonthRow {
@@ -154,36 +151,29 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
   }
 
   const alt = crimeAlt(values, groups, months, flagged, grandTotal, opts);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("crime-by-month", opts, {
+    notes: [
       `Crimes recorded per month${months.length ? `, ${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}` : ""}. One panel per crime type, largest first, all on the same scale.`,
       flagged.length
         ? `Data-quality warning (dashed line, pale bars) for ${listEnglish(flagged.map(monthLabel))}: the source file for that month looks incomplete or unusual; treat it with caution.`
         : undefined,
-    ]),
-    description: alt,
-    data: { values },
-    facet: {
-      row: {
-        field: "panel",
-        type: "nominal",
-        sort: panels,
-        title: null,
-        header: { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top", labelFontWeight: "bold", labelPadding: 2 },
-      },
-    },
-    spacing: 10,
-    spec: { width: A4_WIDTH - 70, height: PANEL_HEIGHT, layer: layers },
-    resolve: { scale: { y: "shared" } },
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("crime-by-month", opts),
-    spec,
+    ],
     alt,
+    spec: {
+      data: { values },
+      facet: {
+        row: {
+          field: "panel",
+          type: "nominal",
+          sort: panels,
+          title: null,
+          header: { labelAngle: 0, labelAlign: "left", labelAnchor: "start", labelOrient: "top", labelFontWeight: "bold", labelPadding: 2 },
+        },
+      },
+      spacing: 10,
+      spec: { width: A4_WIDTH - 70, height: PANEL_HEIGHT, layer: layers },
+      resolve: { scale: { y: "shared" } },
+    },
     table: {
       columns: ["Month", ...groups, "All crime", "Data-quality warning"],
       rows: months.map((m) => {
@@ -191,7 +181,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
         return [m, ...cs, cs.reduce((a, b) => a + b, 0), anomalous.has(m) ? "yes" : null];
       }),
     },
-  };
+  });
 }
 
 function crimeAlt(

@@ -3,20 +3,17 @@
  * for the comparator (e.g. the borough), per 1,000 residents, with the value printed at each
  * bar's end. Fill versus outline keeps the pair distinct in grey-scale print.
  */
-import type { TopLevelSpec } from "vega-lite";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   d3Format,
   formatNumber,
   niceCeil,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One row per crime type: the focus area's rate and the comparator's. */
 export interface CrimeTypeRow {
@@ -60,40 +57,34 @@ export function crimeByTypeChart(rows: CrimeTypeRow[], opts: CrimeByTypeOptions)
   const yOffset = { field: "series", type: "nominal" as const, sort: series, scale: { domain: series, paddingInner: 0.1 } };
   const legend = { orient: "top" as const, direction: "horizontal" as const, title: null, labelLimit: LABEL_LIMIT.legend, symbolType: "square", symbolSize: 150 };
   const alt = crimeTypeAlt(sorted, opts, unit, decimals, compName);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [opts.subtitle, `Solid bars: ${focusName}. Outlined bars: ${compName}. Rates ${unit} residents.`]),
-    description: alt,
-    width,
-    height: Math.max(1, rows.length) * 30,
-    data: { values },
-    encoding: { y, yOffset },
-    layer: [
-      {
-        mark: { type: "bar", strokeWidth: 1.2, height: { band: 0.95 } },
-        encoding: {
-          x,
-          fill: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, "#ffffff"] }, legend },
-          stroke: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, colours.comparator] }, legend },
-        },
-      },
-      {
-        mark: { type: "text", align: "left", baseline: "middle", dx: 3, fontSize: 10, fontWeight: { expr: "datum.is_focus ? 'bold' : 'normal'" } },
-        encoding: { x, text: { field: "label" }, color: { value: colours.text } },
-      },
-    ],
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("crime-by-type", opts),
-    spec,
+  return chartBundle("crime-by-type", opts, {
+    notes: [`Solid bars: ${focusName}. Outlined bars: ${compName}. Rates ${unit} residents.`],
     alt,
+    spec: {
+      width,
+      height: Math.max(1, rows.length) * 30,
+      data: { values },
+      encoding: { y, yOffset },
+      layer: [
+        {
+          mark: { type: "bar", strokeWidth: 1.2, height: { band: 0.95 } },
+          encoding: {
+            x,
+            fill: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, "#ffffff"] }, legend },
+            stroke: { field: "series", type: "nominal", sort: series, scale: { domain: series, range: [colours.focus, colours.comparator] }, legend },
+          },
+        },
+        {
+          mark: { type: "text", align: "left", baseline: "middle", dx: 3, fontSize: 10, fontWeight: { expr: "datum.is_focus ? 'bold' : 'normal'" } },
+          encoding: { x, text: { field: "label" }, color: { value: colours.text } },
+        },
+      ],
+    },
     table: {
       columns: ["Crime type", `${focusName} (${unit})`, `${compName} (${unit})`, "Ratio"],
       rows: sorted.map((r) => [r.crime_type, round(r.focus_rate, decimals), round(r.comparator_rate, decimals), r.comparator_rate > 0 ? round(r.focus_rate / r.comparator_rate, 2) : null]),
     },
-  };
+  });
 }
 
 function crimeTypeAlt(sorted: CrimeTypeRow[], opts: CrimeByTypeOptions, unit: string, decimals: number, compName: string): string {

@@ -8,21 +8,18 @@
  * (PHE's limits, their baseline as the horizontal line) and places each area with
  * `funnelSignificance`; it draws the limit curves at PHE's own points and computes no limit itself.
  */
-import type { TopLevelSpec } from "vega-lite";
 import { funnelSignificance, type FunnelLimitRow, type FunnelLimits, type FunnelSignificance } from "../../transforms/stats/index.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   d3Format,
   formatNumber,
   listEnglish,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One point per area. */
 export interface FunnelPoint {
@@ -240,29 +237,22 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
 
   const focus = pts.filter((p) => p.is_focus);
   const alt = funnelAlt(pts, opts, unit, decimals, compName, baseline);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("funnel", opts, {
+    notes: [
       `Each circle is an area; ${focus.length ? `the purple diamond is ${listEnglish(focus.map((p) => p.name))}; ` : ""}the horizontal line is ${compName}. Areas outside the funnel differ from ${compName} by more than chance alone would be expected to produce.`,
-    ]),
-    description: alt,
-    width: A4_WIDTH - 150,
-    height: 360,
-    layer: layers,
-    resolve: { legend: { fill: "independent", strokeDash: "independent" } },
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("funnel", opts),
-    spec,
+    ],
     alt,
+    spec: {
+      width: A4_WIDTH - 150,
+      height: 360,
+      layer: layers,
+      resolve: { legend: { fill: "independent", strokeDash: "independent" } },
+    },
     table: {
       columns: ["Area code", "Area", "Numerator", "Denominator", `Value (${unit})`, "Against the limits"],
       rows: pts.map((p) => [p.area_code, p.name, p.numerator, p.denominator, round(p.value, decimals), p.band ?? "limits not available"]),
     },
-  };
+  });
 }
 
 function funnelAlt(

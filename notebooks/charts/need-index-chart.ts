@@ -3,20 +3,17 @@
  * each bar coloured by need tier (dark to light orange) AND the tier written in a column beside
  * it, so tiers read without colour. Focus areas get a black outline and a bold name.
  */
-import type { TopLevelSpec } from "vega-lite";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   exprString,
   formatNumber,
   listEnglish,
   round,
-  titleBlock,
 } from "./bundle.ts";
 import { ordinal } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours, tierOranges } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours, tierOranges } from "./theme.ts";
 
 /** One row per area. */
 export interface NeedIndexRow {
@@ -88,48 +85,41 @@ export function needIndexChart(rows: NeedIndexRow[], opts: NeedIndexOptions): Ch
     },
   ];
   const alt = needAlt(values, tiers, opts, decimals);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("need-index", opts, {
+    notes: [
       "Ranked from greatest need (top). Bar colour and the Tier column both show the need tier.",
       focusNames.length ? `Outlined in black, bold name: ${listEnglish(focusNames)}.` : undefined,
-    ]),
-    description: alt,
-    width,
-    height: { step: 18 },
-    data: { values },
-    layer: [
-      {
-        mark: { type: "bar", height: { band: 0.75 } },
-        encoding: {
-          y,
-          x: { field: "score", type: "quantitative", title: opts.scoreLabel ?? "Need score", axis: { format: ",.2~r", labelLimit: 60, grid: true, tickCount: 5 } },
-          fill: {
-            field: "tier",
-            type: "nominal",
-            scale: { domain: tiers, range: tierRange },
-            legend: { orient: "bottom", direction: "horizontal", title: "Need tier", labelLimit: LABEL_LIMIT.legend, symbolType: "square", symbolStrokeColor: colours.muted, symbolStrokeWidth: 0.75 },
-          },
-          stroke: { condition: { test: "datum.is_focus", value: "#000000" }, value: colours.muted },
-          strokeWidth: { condition: { test: "datum.is_focus", value: 2.5 }, value: 0.5 },
-        },
-      },
-      ...column(SCORE_COLUMN_PX - 6, "score_label", "right", "Score"),
-      ...column(SCORE_COLUMN_PX + 6, "tier", "left", "Tier"),
     ],
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("need-index", opts),
-    spec,
     alt,
+    spec: {
+      width,
+      height: { step: 18 },
+      data: { values },
+      layer: [
+        {
+          mark: { type: "bar", height: { band: 0.75 } },
+          encoding: {
+            y,
+            x: { field: "score", type: "quantitative", title: opts.scoreLabel ?? "Need score", axis: { format: ",.2~r", labelLimit: 60, grid: true, tickCount: 5 } },
+            fill: {
+              field: "tier",
+              type: "nominal",
+              scale: { domain: tiers, range: tierRange },
+              legend: { orient: "bottom", direction: "horizontal", title: "Need tier", labelLimit: LABEL_LIMIT.legend, symbolType: "square", symbolStrokeColor: colours.muted, symbolStrokeWidth: 0.75 },
+            },
+            stroke: { condition: { test: "datum.is_focus", value: "#000000" }, value: colours.muted },
+            strokeWidth: { condition: { test: "datum.is_focus", value: 2.5 }, value: 0.5 },
+          },
+        },
+        ...column(SCORE_COLUMN_PX - 6, "score_label", "right", "Score"),
+        ...column(SCORE_COLUMN_PX + 6, "tier", "left", "Tier"),
+      ],
+    },
     table: {
       columns: ["Rank", "Area code", "Area", "Score", "Tier"],
       rows: sorted.map((r) => [r.rank, r.area_code, label(r), round(r.score, decimals), r.tier]),
     },
-  };
+  });
 }
 
 function needAlt(values: { name: string; score: number | null; rank: number; tier: string; is_focus: boolean }[], tiers: string[], opts: NeedIndexOptions, decimals: number): string {

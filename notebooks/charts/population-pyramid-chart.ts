@@ -3,18 +3,15 @@
  * females to the right, oldest at the top. The focus area is drawn as solid bars and the
  * comparator (optional) as black outlines over them, so the difference reads without colour.
  */
-import type { TopLevelSpec } from "vega-lite";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   formatNumber,
   niceCeil,
   round,
-  titleBlock,
 } from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One row per age band and sex: percentage of the area's whole population (all bands and both sexes sum to 100). */
 export interface PyramidRow {
@@ -93,58 +90,51 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
   const stroke = { field: "series", type: "nominal" as const, sort: series, scale: { domain: series, range: [colours.focus, "#000000"].slice(0, series.length) }, legend };
 
   const alt = pyramidAlt(rows, opts, compName, decimals);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("population-pyramid", opts, {
+    notes: [
       compName === undefined
         ? `${opts.focusName}. Males left, females right; each bar is a share of all residents.`
         : `Solid bars: ${opts.focusName}. Black outlines: ${compName}. Males left, females right; each bar is a share of all residents.`,
-    ]),
-    description: alt,
-    width: A4_WIDTH - 120,
-    height: { step: 16 },
-    data: { values },
-    layer: [
-      {
-        transform: [{ filter: "datum.is_focus" }],
-        mark: { type: "bar", opacity: 0.85, height: { band: 0.85 } },
-        encoding: { y, x: x("pct"), fill, stroke },
-      },
-      ...(compName === undefined
-        ? []
-        : [
-            {
-              transform: [{ filter: "!datum.is_focus" }],
-              mark: { type: "bar", strokeWidth: 1.5, height: { band: 0.85 }, fillOpacity: 0 },
-              encoding: { y, x: x("pct"), fill, stroke },
-            },
-          ]),
-      {
-        data: { values: [{ sex: "Males", x: -m / 2 }, { sex: "Females", x: m / 2 }] },
-        mark: { type: "text", fontSize: 12, fontWeight: "bold", baseline: "bottom", dy: -4 },
-        encoding: { x: { field: "x", type: "quantitative", scale: xScale }, y: { value: 0 }, text: { field: "sex" } },
-      },
-      {
-        data: { values: [{ x: 0 }] },
-        mark: { type: "rule", color: colours.axis },
-        encoding: { x: { field: "x", type: "quantitative", scale: xScale } },
-      },
     ],
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("population-pyramid", opts),
-    spec,
     alt,
+    spec: {
+      width: A4_WIDTH - 120,
+      height: { step: 16 },
+      data: { values },
+      layer: [
+        {
+          transform: [{ filter: "datum.is_focus" }],
+          mark: { type: "bar", opacity: 0.85, height: { band: 0.85 } },
+          encoding: { y, x: x("pct"), fill, stroke },
+        },
+        ...(compName === undefined
+          ? []
+          : [
+              {
+                transform: [{ filter: "!datum.is_focus" }],
+                mark: { type: "bar", strokeWidth: 1.5, height: { band: 0.85 }, fillOpacity: 0 },
+                encoding: { y, x: x("pct"), fill, stroke },
+              },
+            ]),
+        {
+          data: { values: [{ sex: "Males", x: -m / 2 }, { sex: "Females", x: m / 2 }] },
+          mark: { type: "text", fontSize: 12, fontWeight: "bold", baseline: "bottom", dy: -4 },
+          encoding: { x: { field: "x", type: "quantitative", scale: xScale }, y: { value: 0 }, text: { field: "sex" } },
+        },
+        {
+          data: { values: [{ x: 0 }] },
+          mark: { type: "rule", color: colours.axis },
+          encoding: { x: { field: "x", type: "quantitative", scale: xScale } },
+        },
+      ],
+    },
     table: {
       columns: ["Age band", "Sex", `${opts.focusName} (%)`, ...(compName === undefined ? [] : [`${compName} (%)`])],
       rows: [...rows]
         .sort((a, b) => bands.indexOf(a.age_band) - bands.indexOf(b.age_band) || a.sex.localeCompare(b.sex))
         .map((r) => [r.age_band, SEX_LABEL[r.sex], round(r.focus_pct, decimals), ...(compName === undefined ? [] : [round(comp(r), decimals)])]),
     },
-  };
+  });
 }
 
 function pyramidAlt(rows: PyramidRow[], opts: PyramidOptions, compName: string | undefined, decimals: number): string {

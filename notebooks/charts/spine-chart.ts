@@ -9,17 +9,14 @@
  * Drawn as one view with the columns laid out in pixels (no hconcat): rows and headers of the
  * text columns and the spine then line up exactly, whatever the header lengths.
  */
-import type { TopLevelSpec } from "vega-lite";
 import type { Outcome, Polarity } from "../../transforms/marts.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   formatNumber,
   listEnglish,
   round,
-  titleBlock,
   wrapToWidth,
 } from "./bundle.ts";
 import { A4_WIDTH, chartConfig, colours, outcomeColours, outcomeLabels } from "./theme.ts";
@@ -170,30 +167,25 @@ export function spineChart(rows: SpineRow[], opts: SpineOptions): ChartSpecBundl
 
   const alt = spineAlt(rows, opts, decimals);
   const judged = rows.some((r) => r.polarity !== "no_judgement");
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("spine", opts, {
+    notes: [
       `${opts.focusName} compared with ${opts.comparatorName}. In each spine the centre line is ${opts.comparatorName}; the light bar spans all wards, the dark bar the middle half of wards; the circle is ${opts.focusName}, coloured by the comparison written beside it.`,
       judged ? "Better is to the right (for indicators with no better or worse, higher is to the right)." : "Higher is to the right.",
-    ]),
-    description: alt,
-    width: A4_WIDTH,
-    height: Math.max(1, rows.length) * step,
-    data: { values },
-    layer: layers,
-    config: { ...chartConfig, view: { stroke: null } },
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("spine", opts),
-    spec,
+    ],
     alt,
+    spec: {
+      width: A4_WIDTH,
+      height: Math.max(1, rows.length) * step,
+      data: { values },
+      layer: layers,
+      config: { ...chartConfig, view: { stroke: null } },
+    },
+    theme: false,
     table: {
       columns: ["Indicator", opts.focusName, opts.comparatorName, "Compared with " + opts.comparatorName, "Lowest ward", "25th percentile", "75th percentile", "Highest ward"],
       rows: rows.map((r) => [r.title, round(r.focus_value, decimals), round(r.england_or_parent_value, decimals), outcomeLabels[r.outcome], round(r.min, decimals), round(r.q25, decimals), round(r.q75, decimals), round(r.max, decimals)]),
     },
-  };
+  });
 }
 
 function spineAlt(rows: SpineRow[], opts: SpineOptions, decimals: number): string {

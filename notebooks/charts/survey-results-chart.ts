@@ -4,12 +4,10 @@
  * value in a column on the right, and an optional comparator as a labelled dashed line. Groups
  * whose base is too small are kept, labelled "suppressed".
  */
-import type { TopLevelSpec } from "vega-lite";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   d3Format,
   estimateTextWidth,
   exprString,
@@ -17,11 +15,10 @@ import {
   listEnglish,
   niceCeil,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
 import { ciVersus } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours, comparatorDashes } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
 
 /** One row per group. */
 export interface SurveyResultRow {
@@ -133,34 +130,27 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     });
   }
   const alt = surveyAlt(sorted, opts, unit, decimals, compName);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("survey", opts, {
+    notes: [
       `Dots: weighted estimate; lines: 95% confidence interval; n: number of responses.${comp !== null ? ` Dashed line: ${compName}.` : ""}`,
       focusNames.length > 3
         ? `Highlighted (purple dot, bold name): ${focusNames.length} groups.`
         : focusNames.length
           ? `Highlighted (purple dot, bold name): ${listEnglish(focusNames)}.`
           : undefined,
-    ]),
-    description: alt,
-    width,
-    height: { step: 22 },
-    data: { values },
-    layer: layers,
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("survey", opts),
-    spec,
+    ],
     alt,
+    spec: {
+      width,
+      height: { step: 22 },
+      data: { values },
+      layer: layers,
+    },
     table: {
       columns: ["Group", "Responses (n)", `Estimate (${unit})`, "Lower 95% CI", "Upper 95% CI", "Note"],
       rows: sorted.map((r) => [r.group, r.n, shown(r) ? round(r.value, decimals + 1) : null, shown(r) ? round(r.lower95, decimals + 1) : null, shown(r) ? round(r.upper95, decimals + 1) : null, r.is_suppressed ? "suppressed: too few responses" : null]),
     },
-  };
+  });
 }
 
 function surveyAlt(rows: SurveyResultRow[], opts: SurveyResultsOptions, unit: string, decimals: number, compName: string): string {

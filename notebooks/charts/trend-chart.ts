@@ -2,23 +2,20 @@
  * Trend: one line per area over `period_start` (UTC), the focus area solid with its 95%
  * confidence interval as a shaded band, comparators as dashed/dotted dark-grey lines. A legend names every line; the latest focus value is labelled.
  */
-import type { TopLevelSpec } from "vega-lite";
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   d3Format,
   exprString,
   formatNumber,
   listEnglish,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
 import { ciVersus, uniqueLabels } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** Options of {@link trendChart}. */
 export interface TrendOptions extends CommonChartOptions {
@@ -154,26 +151,19 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
 
   const alt = trendAlt(rows, labels, opts, decimals, periods.map(([, l]) => l));
   const notes = [
-    opts.subtitle,
     `${focusName}: solid line; shaded band: its 95% confidence interval.` +
       (names.length > 1 ? ` Comparators: ${listEnglish(names.slice(1))} (dashed or dotted).` : ""),
     values.some((v) => v.value === null) ? "Gaps: value suppressed or not available." : undefined,
   ];
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, notes),
-    description: alt,
-    width: A4_WIDTH - 80,
-    height: 280,
-    data: { values },
-    layer: layers,
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("trend", opts),
-    spec,
+  return chartBundle("trend", opts, {
+    notes: notes,
     alt,
+    spec: {
+      width: A4_WIDTH - 80,
+      height: 280,
+      data: { values },
+      layer: layers,
+    },
     table: {
       columns: ["Period", ...names.map((n) => `${n} (${opts.unit})`), `${focusName} lower 95% CI`, `${focusName} upper 95% CI`],
       rows: periods.map(([start, label]) => {
@@ -190,7 +180,7 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
         ];
       }),
     },
-  };
+  });
 }
 
 function trendAlt(

@@ -5,21 +5,18 @@
  * line for all panels. For a domain's indicators at a glance, where one trend chart per indicator
  * would fill a page each.
  */
-import type { TopLevelSpec } from "vega-lite";
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
-  VL_SCHEMA,
-  chartId,
+  chartBundle,
   formatNumber,
   listEnglish,
   round,
-  titleBlock,
   withUnit,
 } from "./bundle.ts";
 import { uniqueLabels } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours } from "./theme.ts";
+import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One panel: an indicator's rows (one per area and period) with its title and unit. */
 export interface TrendPanel {
@@ -112,32 +109,25 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
     },
   ];
   const alt = panelsAlt(used, opts, labels, decimals);
-  const spec = {
-    $schema: VL_SCHEMA,
-    title: titleBlock(opts.title, [
-      opts.subtitle,
+  return chartBundle("trend-panels", opts, {
+    notes: [
       `${focusName}: solid line; shaded band: its 95% confidence interval.` + (names.length > 1 ? ` ${listEnglish(names.slice(1))}: dashed or dotted.` : "") + " Each panel has its own scale, starting at zero.",
-    ]),
-    description: alt,
-    data: { values },
-    facet: {
-      field: "panel",
-      type: "nominal",
-      sort: used.map(heading),
-      title: null,
-      header: { labelAnchor: "start", labelFontWeight: "bold", labelLimit: width + 20, labelPadding: 4 },
-    },
-    columns,
-    spacing: { row: 16, column: 30 },
-    spec: { width, height: PANEL_HEIGHT, layer: layers },
-    resolve: { scale: { y: "independent", x: "independent" }, axis: { x: "independent" } },
-    config: chartConfig,
-  } as TopLevelSpec;
-
-  return {
-    id: chartId("trend-panels", opts),
-    spec,
+    ],
     alt,
+    spec: {
+      data: { values },
+      facet: {
+        field: "panel",
+        type: "nominal",
+        sort: used.map(heading),
+        title: null,
+        header: { labelAnchor: "start", labelFontWeight: "bold", labelLimit: width + 20, labelPadding: 4 },
+      },
+      columns,
+      spacing: { row: 16, column: 30 },
+      spec: { width, height: PANEL_HEIGHT, layer: layers },
+      resolve: { scale: { y: "independent", x: "independent" }, axis: { x: "independent" } },
+    },
     table: {
       columns: ["Indicator", "Period", "Area code", "Area", "Value", "Lower 95% CI", "Upper 95% CI"],
       rows: used.flatMap((p) =>
@@ -147,7 +137,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
           .map((r) => [heading(p), r.period_label, r.area_code, labels.get(r.area_code)!, shown(r) ? round(r.value, decimals) : null, shown(r) ? round(r.lower95, decimals) : null, shown(r) ? round(r.upper95, decimals) : null]),
       ),
     },
-  };
+  });
 }
 
 function panelsAlt(panels: TrendPanel[], opts: TrendPanelsOptions, labels: Map<string, string>, decimals: number): string {
