@@ -141,7 +141,8 @@ export const configSchema = z
             establishments: z.string().min(1).optional().describe("GIAS extract (Windows-1252 or UTF-8)"),
             links: z.string().min(1).optional().describe("GIAS links file: URNs chained across academy conversions"),
             wardLookup: z.string().min(1).optional().describe("CSV of URN and ward code (WDyyCD or ward_code)"),
-            fsm: files.optional().describe("Explore Education Statistics free school meals time series"),
+            fsm: files.optional().describe("Explore Education Statistics free school meals: national/regional/LA time series and/or school-level data"),
+            absence: files.optional().describe("Explore Education Statistics pupil absence (full year): national/regional/LA and/or school-level rows"),
           })
           .strict()
           .optional(),
@@ -218,6 +219,7 @@ export function parseConfig(json: unknown, configPath: string): Config {
         links: s.school.links && abs(s.school.links),
         wardLookup: s.school.wardLookup && abs(s.school.wardLookup),
         fsm: absAll(s.school.fsm),
+        absence: absAll(s.school.absence),
       },
       survey: s.survey && { microdata: absAll(s.survey.microdata)!, codebook: abs(s.survey.codebook) },
       complaints: s.complaints && { ...s.complaints, files: absAll(s.complaints.files)! },

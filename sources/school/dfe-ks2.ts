@@ -16,6 +16,7 @@ import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { conformLinks, giasLinksFormat } from "./gias-links.ts";
 import { conformFsm, eesFsmFormat } from "./ees-fsm.ts";
+import { conformAbsence, eesAbsenceFormat } from "./ees-absence.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
 /** DfE coded missing values seen in KS2 and EES files. */
@@ -104,8 +105,11 @@ const intSql = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS INTEGER)
  * School adapter. `staging.schools`: one row per establishment in the GIAS extract (ward from its
  * `AdministrativeWard (code)` or the supplied ward lookup, which wins). `staging.ks2_results`: one
  * row per school (or LA/England total), academic year and sex breakdown, with the school's current
- * URN through the GIAS links (`current_urn`) and its ward (own URN's, else the current URN's).
- * `staging.school_urn_chain` and `staging.fsm` when links and FSM files are given.
+ * URN through the GIAS links (`current_urn`) and its ward (own URN's, else the current URN's);
+ * `area_code` is the area a row counts toward: the school's ward, the parent authority for the LA
+ * total of the parent's schools (RECTYPE 3; another LA's total gets none), the parent's country
+ * for England (RECTYPE 4). `staging.school_urn_chain`, `staging.fsm` and `staging.school_absence`
+ * when links, FSM and absence files are given.
  */
 export const schoolAdapter: SourceAdapter = {
   slot: "school",
@@ -124,6 +128,7 @@ export const schoolAdapter: SourceAdapter = {
     if (s.wardLookup) loads.push(...(await loadCsvFiles(ctx, schoolWardLookupFormat, [s.wardLookup])));
     if (s.links) loads.push(...(await loadCsvFiles(ctx, giasLinksFormat, [s.links])));
     if (s.fsm?.length) loads.push(...(await loadCsvFiles(ctx, eesFsmFormat, await expandFiles(ctx.db, "school.fsm", s.fsm))));
+    if (s.absence?.length) loads.push(...(await loadCsvFiles(ctx, eesAbsenceFormat, await expandFiles(ctx.db, "school.absence", s.absence))));
     return loads;
   },
   async conform(ctx) {
@@ -131,7 +136,6 @@ export const schoolAdapter: SourceAdapter = {
     const s = ctx.config.sources.school!;
     if (s.links) await conformLinks(ctx);
     else await db.run(`CREATE OR REPLACE TABLE staging.school_urn_chain (urn VARCHAR, current_urn VARCHAR, steps INTEGER)`);
-    if (s.fsm?.length) await conformFsm(ctx);
     const lookup = s.wardLookup ? `(${lastLineSql(schoolWardLookupFormat.rawTable, [s.wardLookup], "urn")})` : `(SELECT NULL::VARCHAR AS urn, NULL::VARCHAR AS ward_code)`;
     if (s.wardLookup) await warnDuplicates(ctx, schoolWardLookupFormat.rawTable, [s.wardLookup], "school ward lookup", "urn");
     await db.run(`CREATE OR REPLACE TABLE staging.schools AS
@@ -146,29 +150,37 @@ export const schoolAdapter: SourceAdapter = {
     if (noWard!.n && (s.establishments || s.wardLookup)) {
       await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'school_no_ward', NULL, $m)`, { m: messages.schoolWardUnknown(noWard!.n) });
     }
+    // EES files place school rows through staging.schools.
+    if (s.fsm?.length) await conformFsm(ctx);
+    if (s.absence?.length) await conformAbsence(ctx);
     if (!s.ks2?.length) return;
     await fileAttributeTable(db, "_ks2_year", ks2Format.rawTable, "academic_year", ks2AcademicYear);
     // Pupils meeting the expected standard = round(eligible x percent); breakdowns all/boys/girls.
     await db.run(`CREATE OR REPLACE TABLE staging.ks2_results AS
       WITH rows AS (
-        SELECT y.academic_year, ${intSql("k.rectype")} AS rectype, nullif(trim(k.urn), '') AS urn, trim(k.schname) AS school_name,
+        SELECT y.academic_year, ${intSql("k.rectype")} AS rectype, trim(k.lea) AS lea, nullif(trim(k.urn), '') AS urn, trim(k.schname) AS school_name,
                ${intSql("k.telig")} AS telig, ${intSql("k.belig")} AS belig, ${intSql("k.gelig")} AS gelig,
                ${pctSql("k.ptrwm_exp")} AS p_all, ${pctSql("k.ptrwm_exp_b")} AS p_boys, ${pctSql("k.ptrwm_exp_g")} AS p_girls,
                nullif(trim(k.ptrwm_exp), '') AS s_all, nullif(trim(k.ptrwm_exp_b), '') AS s_boys, nullif(trim(k.ptrwm_exp_g), '') AS s_girls
         FROM raw.ks2 k JOIN _ks2_year y ON y.f = k._file
       ), long AS (
-        SELECT academic_year, rectype, urn, school_name, 'all' AS breakdown, telig AS eligible, p_all AS pct, s_all AS raw_value FROM rows
-        UNION ALL SELECT academic_year, rectype, urn, school_name, 'boys', belig, p_boys, s_boys FROM rows
-        UNION ALL SELECT academic_year, rectype, urn, school_name, 'girls', gelig, p_girls, s_girls FROM rows
+        SELECT academic_year, rectype, lea, urn, school_name, 'all' AS breakdown, telig AS eligible, p_all AS pct, s_all AS raw_value FROM rows
+        UNION ALL SELECT academic_year, rectype, lea, urn, school_name, 'boys', belig, p_boys, s_boys FROM rows
+        UNION ALL SELECT academic_year, rectype, lea, urn, school_name, 'girls', gelig, p_girls, s_girls FROM rows
       )
       SELECT l.academic_year, make_date(left(l.academic_year, 4)::INTEGER, 9, 1) AS period_date, l.rectype, l.urn, l.school_name,
              coalesce(s.ward_code, cs.ward_code) AS ward_code, l.breakdown, l.eligible, l.pct,
              CASE WHEN l.pct IS NOT NULL AND l.eligible IS NOT NULL THEN round(l.eligible * l.pct / 100) END AS meeting,
              CASE WHEN l.pct IS NULL THEN coalesce(nullif(trim(l.raw_value), ''), 'blank') END AS status,
-             coalesce(c.current_urn, l.urn) AS current_urn
+             coalesce(c.current_urn, l.urn) AS current_urn,
+             CASE WHEN l.rectype IN (1, 2) THEN coalesce(s.ward_code, cs.ward_code)
+                  WHEN l.rectype = 3 AND (l.lea IN (SELECT p.la_code FROM staging.schools p JOIN ref.areas w ON w.area_code = p.ward_code WHERE w.parent_code = $parent)
+                                          OR NOT EXISTS (SELECT 1 FROM staging.schools WHERE la_code IS NOT NULL)) THEN $parent
+                  WHEN l.rectype = 4 THEN (SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = $parent LIMIT 1)
+             END AS area_code
       FROM long l
       LEFT JOIN staging.schools s ON s.urn = l.urn
       LEFT JOIN staging.school_urn_chain c ON c.urn = l.urn
-      LEFT JOIN staging.schools cs ON cs.urn = c.current_urn`);
+      LEFT JOIN staging.schools cs ON cs.urn = c.current_urn`, { parent: ctx.config.parent });
   },
 };

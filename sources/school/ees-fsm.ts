@@ -1,74 +1,72 @@
 /**
- * DfE Explore Education Statistics (EES) tidy CSVs, here the free school meals time series
- * (`fsm_time_series.csv`): `time_period` is a 6-digit academic year (`202021` = 2020/21),
- * `geographic_level` National / Regional / Local authority with blank codes above LA level, and
- * LA codes that change over time (Dorset 835/E10000009 then 838/E06000059): key on
- * `new_la_code` + `time_period`. EES markers (`x`, `c`, `z`, `:`, `low`, `u`) are coded missing
- * values. The 259 rows with `#DIV/0!` in `headcount` (an Excel error with shifted columns) are
- * rejected at load with that reason. Rows whose percentage is not eligible / headcount (within
- * 0.05 points) are flagged `percent_mismatch` and reported. Grain of `staging.fsm`: one row per
- * period, term, area and phase.
+ * DfE Explore Education Statistics (EES) free school meals: the "Schools, pupils and their
+ * characteristics" time series (`fsm_time_series.csv`: National, Regional and Local authority
+ * rows by phase) and the school-level underlying data (one row per school, `school_urn`). The
+ * shared EES columns are in `ees.ts`. The 259 rows of the real file with `#DIV/0!` in `headcount`
+ * (an Excel error with shifted columns) are rejected at load with that reason. Rows whose
+ * percentage is not eligible / headcount (within 0.05 points) are flagged `percent_mismatch` and
+ * reported; rows with more eligible pupils than pupils are flagged `eligible_above_headcount`.
+ * Grain of `staging.fsm`: one row per period, term, area (or school) and phase.
  */
 import type { Context } from "../../pipelines/context.ts";
 import { messages } from "../../pipelines/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
+import { displayPath } from "../files.ts";
+import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, eesPercent } from "./ees.ts";
 
-/** EES coded missing values (not `#DIV/0!`: that is an error, not a code). */
-export const EES_MARKERS = ["x", "c", "z", ":", "low", "u", "SUPP", "NA"] as const;
+export { EES_MARKERS } from "./ees.ts";
 
 /** EES free school meals layout. */
 export const eesFsmFormat = defineCsvFormat({
   id: "dfe_ees_fsm",
   title: "a DfE Explore Education Statistics free school meals file",
   rawTable: "raw.ees_fsm",
-  grain: "one row per period, term, area and phase",
+  grain: "one row per period, term, area (or school) and phase",
   columns: [
-    { name: "time_period", header: "time_period", kind: "integer", required: true },
-    { name: "time_identifier", header: "time_identifier", required: true },
-    { name: "geographic_level", header: "geographic_level", required: true, values: ["National", "Regional", "Local authority"] },
-    { name: "country_code", header: "country_code" },
-    { name: "country_name", header: "country_name" },
-    { name: "region_code", header: "region_code" },
-    { name: "region_name", header: "region_name" },
-    { name: "old_la_code", header: "old_la_code" },
-    { name: "la_name", header: "la_name" },
-    { name: "new_la_code", header: "new_la_code" },
+    ...EES_GEOGRAPHY_COLUMNS,
     { name: "phase", header: "phase", required: true },
-    { name: "fsm_eligible", header: "fsm_eligible", kind: "integer", nonNegative: true, markers: EES_MARKERS },
-    { name: "headcount", header: "headcount", kind: "integer", nonNegative: true, markers: EES_MARKERS },
-    { name: "fsm_eligible_percent", header: "fsm_eligible_percent", kind: "number", markers: EES_MARKERS },
+    eesCount("fsm_eligible"),
+    eesCount("headcount"),
+    eesPercent("fsm_eligible_percent"),
   ],
 });
 registerFormats(eesFsmFormat);
 
-const num = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE)`;
-
-/** Stage `raw.ees_fsm` into `staging.fsm` and report percentage mismatches. */
+/** Stage `raw.ees_fsm` into `staging.fsm` (after `staging.schools`) and report inconsistent rows. */
 export async function conformFsm(ctx: Context): Promise<void> {
   const { db } = ctx;
   await db.run(`CREATE OR REPLACE TABLE staging.fsm AS
     WITH r AS (
-      SELECT trim(time_period) AS time_period, trim(time_identifier) AS time_identifier, trim(geographic_level) AS geographic_level,
-             CASE trim(geographic_level) WHEN 'National' THEN nullif(trim(country_code), '') WHEN 'Regional' THEN nullif(trim(region_code), '')
-                  ELSE nullif(trim(new_la_code), '') END AS area_code,
-             nullif(trim(old_la_code), '') AS old_la_code, coalesce(nullif(trim(la_name), ''), nullif(trim(region_name), ''), nullif(trim(country_name), '')) AS area_name,
-             trim(phase) AS phase, ${num("fsm_eligible")} AS fsm_eligible, ${num("headcount")} AS headcount, ${num("fsm_eligible_percent")} AS fsm_eligible_percent,
-             nullif(concat_ws(' ', CASE WHEN ${num("fsm_eligible")} IS NULL THEN nullif(trim(fsm_eligible), '') END,
-                                   CASE WHEN ${num("headcount")} IS NULL THEN nullif(trim(headcount), '') END), '') AS markers,
-             _file, _line
-      FROM raw.ees_fsm)
-    SELECT time_period, left(time_period, 4) || '/' || right(time_period, 2) AS academic_year, time_identifier, geographic_level, area_code, old_la_code, area_name,
-           phase, fsm_eligible, headcount, fsm_eligible_percent,
+      SELECT ${eesGeographySql()}, trim(r.phase) AS phase,
+             ${num("r.fsm_eligible")} AS fsm_eligible, ${num("r.headcount")} AS headcount, ${num("r.fsm_eligible_percent")} AS fsm_eligible_percent,
+             nullif(concat_ws(' ', CASE WHEN ${num("r.fsm_eligible")} IS NULL THEN nullif(trim(r.fsm_eligible), '') END,
+                                   CASE WHEN ${num("r.headcount")} IS NULL THEN nullif(trim(r.headcount), '') END), '') AS markers,
+             r._file, r._line
+      FROM raw.ees_fsm r)
+    SELECT * EXCLUDE (markers),
            CASE WHEN markers IS NOT NULL THEN 'coded: ' || markers
+                WHEN fsm_eligible > headcount THEN 'eligible_above_headcount'
                 WHEN headcount > 0 AND abs(fsm_eligible_percent - 100 * fsm_eligible / headcount) > 0.05 THEN 'percent_mismatch'
-                ELSE 'ok' END AS status,
-           _file, _line
-    FROM r ORDER BY time_period, geographic_level, area_code, phase`);
+                ELSE 'ok' END AS status
+    FROM r ORDER BY time_period, geographic_level, area_code, urn, phase`);
   const bad = await db.one<{ n: number; example: string | null }>(`SELECT count(*)::INTEGER AS n,
-    min(area_code || ' ' || academic_year || ' ' || phase || ': ' || fsm_eligible_percent || '% vs ' || round(100 * fsm_eligible / headcount, 2) || '%') AS example
+    min(coalesce(urn, area_code) || ' ' || academic_year || ' ' || phase || ': ' || fsm_eligible_percent || '% vs ' || round(100 * fsm_eligible / headcount, 2) || '%') AS example
     FROM staging.fsm WHERE status = 'percent_mismatch'`);
   if (bad!.n) {
     await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'fsm_percent_mismatch', NULL, $m)`, { m: messages.fsmPercentMismatch(bad!.n, bad!.example ?? "") });
   }
+  await warnNumeratorAbove(ctx, "staging.fsm", "eligible_above_headcount", "free school meals", "fsm_eligible", "headcount");
+}
+
+/** One warning for rows whose count exceeds its base (kept in staging, left out of indicators), naming the first file and line. */
+export async function warnNumeratorAbove(ctx: Context, table: string, status: string, source: string, numerator: string, denominator: string): Promise<void> {
+  const rows = await ctx.db.all<{ f: string; line: number; num: number; den: number }>(
+    `SELECT _file AS f, _line::INTEGER AS line, ${numerator}::DOUBLE AS num, ${denominator}::DOUBLE AS den FROM ${table} WHERE status = $s ORDER BY _file, _line`, { s: status });
+  if (!rows.length) return;
+  const first = rows[0]!;
+  await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'numerator_above_denominator', $s, $m)`, {
+    s: table,
+    m: messages.numeratorAboveDenominator(source, rows.length, `${displayPath(ctx.config, first.f)} line ${first.line}`, `${numerator} ${first.num} > ${denominator} ${first.den}`),
+  });
 }

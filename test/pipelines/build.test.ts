@@ -128,6 +128,56 @@ describe("demo build", () => {
     expect(await outcome("health.breastfeeding_6_8_weeks")).toBe("better");
   });
 
+  it("measures LSOA values where the data is LSOA-keyed and the period long enough, adding up to their ward", async () => {
+    const kinds = await db.all<{ indicator_id: string; period_type: string }>(
+      `SELECT DISTINCT indicator_id, period_type FROM marts.indicator_values WHERE area_type = 'lsoa' ORDER BY ALL`);
+    const ids = new Set(kinds.map((k) => k.indicator_id));
+    expect(ids.has("crime.all_crime_rate") && ids.has("deprivation.imd_score") && ids.has("deprivation.imd_average_rank")).toBe(true);
+    // Ward-keyed sources (survey, complaints, schools) have no LSOA values; nor do months or quarters.
+    expect([...ids].filter((i) => !/^(crime|deprivation)\./.test(i))).toEqual([]);
+    const types = new Set(kinds.map((k) => k.period_type));
+    expect(types.has("financial_year") && types.has("rolling_12_months") && types.has("snapshot")).toBe(true);
+    expect(types.has("month") || types.has("quarter")).toBe(false);
+    // Every LSOA of the borough, and the events of a ward's LSOAs sum to the ward's.
+    const lsoas = await db.one<{ n: number }>(`SELECT count(DISTINCT area_code)::INTEGER n FROM marts.indicator_values WHERE area_type = 'lsoa'`);
+    expect(lsoas!.n).toBe((await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM ref.lsoa_ward`))!.n);
+    const mismatched = await db.all(`
+      WITH l AS (SELECT a.parent_code AS ward, v.period_label, sum(v.numerator) AS n, sum(v.denominator) AS d FROM marts.indicator_values v
+                 JOIN ref.areas a USING (area_code) WHERE v.area_type = 'lsoa' AND v.indicator_id = 'crime.all_crime_rate' AND v.period_type = 'financial_year' GROUP BY ALL)
+      SELECT l.ward, l.period_label, l.n, w.numerator FROM l JOIN marts.indicator_values w ON w.area_code = l.ward AND w.period_label = l.period_label
+      WHERE w.indicator_id = 'crime.all_crime_rate' AND w.period_type = 'financial_year' AND (l.n <> w.numerator OR abs(l.d - w.denominator) > 1e-6)`);
+    expect(mismatched).toEqual([]);
+  });
+
+  it("measures school absence and free school meals by ward, with the region and England only where the source publishes them", async () => {
+    const byType = async (id: string) =>
+      (await db.all<{ area_type: string }>(`SELECT DISTINCT area_type FROM marts.indicator_values WHERE indicator_id = $i AND value IS NOT NULL ORDER BY 1`, { i: id })).map((r) => r.area_type);
+    for (const id of ["school.overall_absence", "school.persistent_absence", "school.fsm_eligible"]) {
+      expect(await byType(id)).toEqual(["authority", "comparator_group", "country", "region", "rest_of_authority", "ward"]);
+    }
+    // KS2 tables carry England (RECTYPE 4) but no region.
+    expect(await byType("school.ks2_rwm_expected")).toEqual(["authority", "comparator_group", "country", "rest_of_authority", "ward"]);
+    // Ward values are sums of their schools' rows; the borough uses its published LA total.
+    const ward = await db.one<{ n: number; d: number }>(`SELECT sum(sess_overall)::DOUBLE n, sum(sess_possible)::DOUBLE d FROM staging.school_absence
+      WHERE geographic_level = 'School' AND ward_code = $f AND academic_year = '2023/24'`, { f: FOCUS });
+    const v = await db.one<{ numerator: number; denominator: number }>(`SELECT numerator, denominator FROM marts.indicator_values
+      WHERE indicator_id = 'school.overall_absence' AND area_code = $f AND period_label = '2023/24'`, { f: FOCUS });
+    expect(v).toEqual({ numerator: ward!.n, denominator: ward!.d });
+    const la = await db.one<{ n: number }>(`SELECT sess_overall::DOUBLE n FROM staging.school_absence WHERE geographic_level = 'Local authority' AND school_type = 'Total' AND academic_year = '2023/24'`);
+    expect((await db.one<{ numerator: number }>(`SELECT numerator FROM marts.indicator_values WHERE indicator_id = 'school.overall_absence' AND area_type = 'authority' AND period_label = '2023/24'`))!.numerator).toBe(la!.n);
+    // A count withheld (`c`) at a school leaves that school out, with a note; nothing else is lost.
+    const noted = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM marts.indicator_values WHERE indicator_id = 'school.persistent_absence' AND suppression_reason LIKE '%without counts left out%'`);
+    expect(noted!.n).toBeGreaterThan(0);
+    // The demo's story: the focus ward's pupils miss more school and more are eligible for free meals, against every comparator.
+    const outcomes = await db.all<{ indicator_id: string; outcome: string }>(`SELECT DISTINCT indicator_id, outcome FROM marts.indicator_comparisons
+      WHERE area_code = $f AND period_label = '2023/24' AND level = '95' AND indicator_id IN ('school.overall_absence', 'school.persistent_absence', 'school.fsm_eligible') ORDER BY 1`, { f: FOCUS });
+    expect(outcomes).toEqual([
+      { indicator_id: "school.fsm_eligible", outcome: "worse" },
+      { indicator_id: "school.overall_absence", outcome: "worse" },
+      { indicator_id: "school.persistent_absence", outcome: "worse" },
+    ]);
+  });
+
   it("writes a complete pack whose manifest hashes every file", () => {
     const dir = built.result.packDirs[0]!;
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Papa from "papaparse";
 import { parseConfig } from "../../pipelines/config.ts";
 import { fixedClock, memoryLogger } from "../../pipelines/context.ts";
 import { messages } from "../../pipelines/messages.ts";
 import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { Warehouse } from "../../pipelines/warehouse.ts";
-import { hasShared, repoRoot, sharedSkipReason } from "../helpers/shared.ts";
+import { hasShared, realData, repoRoot, sharedSkipReason } from "../helpers/shared.ts";
 
 const CONFIG = path.join(repoRoot, "pipelines", "configs", "medway-2019.json");
 const WARD = "E05002255";
@@ -91,6 +92,34 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     );
     expect(s!.population).toBe(15189);
     expect(s!.most_deprived_decile_share).toBeGreaterThan(0);
+  });
+
+  it("measures the IMD average rank from File 1's ranks: the population-weighted mean of the ward's LSOA ranks", async () => {
+    // Independently of the warehouse: the ward's LSOAs from the lookup, ranks from File 1, populations from File 6.
+    const rowsOf = (file: string) =>
+      Papa.parse<string[]>(readFileSync(realData(...file.split("/")), "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.slice(1);
+    const lsoas = rowsOf("ons_geography/LSOA11_to_WD19_LAD19_EW_lookup.csv").filter((f) => f[3] === WARD).map((f) => f[1]!);
+    expect(lsoas).toHaveLength(9);
+    const field = (file: string, col: number) => new Map(rowsOf(file).map((f) => [f[0]!, Number(f[col]!.replace(/,/g, ""))]));
+    const rank = field("imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", 4);
+    const pop = field("imd2019/File_6_-_IoD2019_Population_Denominators.kent-medway.csv", 4);
+    const expected = lsoas.reduce((a, l) => a + rank.get(l)! * pop.get(l)!, 0) / lsoas.reduce((a, l) => a + pop.get(l)!, 0);
+    const v = await db.one<{ value: number }>(`SELECT value FROM marts.indicator_values WHERE indicator_id = 'deprivation.imd_average_rank' AND area_code = $w`, { w: WARD });
+    expect(v!.value).toBeCloseTo(expected, 6);
+    // And each LSOA of Medway has its own rank as its value.
+    const l = await db.one<{ value: number }>(`SELECT value FROM marts.indicator_values WHERE indicator_id = 'deprivation.imd_average_rank' AND area_code = $l`, { l: lsoas[0]! });
+    expect(l!.value).toBe(rank.get(lsoas[0]!));
+  });
+
+  it("measures free school meals for Medway, the South East and England as the EES time series publishes them", async () => {
+    const rows = await db.all<{ area_code: string; area_type: string; numerator: number; denominator: number }>(
+      `SELECT area_code, area_type, numerator, denominator FROM marts.indicator_values WHERE indicator_id = 'school.fsm_eligible' AND period_label = '2018/19' ORDER BY area_code`);
+    // Medway, Total phase, 2018/19: 6,388 of 46,374 (FORMATS.md section 8); no school rows, so no ward value.
+    expect(rows.find((r) => r.area_code === MEDWAY)).toEqual({ area_code: MEDWAY, area_type: "authority", numerator: 6388, denominator: 46374 });
+    expect(rows.map((r) => r.area_type).sort()).toEqual(["authority", "country", "region"]);
+    const cmp = await db.all<{ comparator_code: string; outcome: string }>(
+      `SELECT comparator_code, outcome FROM marts.indicator_comparisons WHERE indicator_id = 'school.fsm_eligible' AND area_code = $m AND period_label = '2018/19' AND level = '95' ORDER BY 1`, { m: MEDWAY });
+    expect(cmp.map((c) => c.comparator_code)).toEqual(["E12000008", "E92000001"]);
   });
 
   it("writes a real (not synthetic) pack with its manifest", () => {

@@ -3,6 +3,11 @@
  * for every area the data supports, grain "one row per area, period and breakdown":
  * `(area_code, area_type, period_label, period_start, period_end, breakdown, numerator, denominator, note)`.
  * Statistics are then computed in JS on these aggregated rows (`measure.ts`).
+ *
+ * Area levels: every aggregate of `ref.area_members` (ward, locality, authority, rest of the
+ * authority, comparator groups); region and country where a counts source publishes them; and
+ * LSOAs of the parent authority where the data is LSOA-keyed (events by LSOA, LSOA measures) and
+ * the period is long enough to be meaningful (`LSOA_PERIOD_TYPES`: not months or quarters).
  */
 import type { Indicator, PeriodType } from "./define.ts";
 import { isWindowType, monthsInPeriod, periodSql, windowsSql } from "./periods.ts";
@@ -11,18 +16,33 @@ import { literal } from "../../pipelines/warehouse.ts";
 /** Aggregate area types built from members (LSOAs/wards). */
 const AGGREGATES = "('ward', 'locality', 'authority', 'rest_of_authority', 'comparator_group')";
 
+/** Period types for which LSOA-keyed indicators also get values per LSOA. */
+export const LSOA_PERIOD_TYPES: readonly PeriodType[] = ["financial_year", "calendar_year", "rolling_12_months", "pooled_3_financial_years", "snapshot"];
+
+/** Does this indicator, for this period type, get LSOA-level values? */
+export function hasLsoaValues(ind: Indicator, type: PeriodType): boolean {
+  const n = ind.numerator;
+  return ((n.kind === "events" && n.area === "lsoa_code") || n.kind === "lsoa_measure") && LSOA_PERIOD_TYPES.includes(type);
+}
+
 /** SQL of the members of every aggregate area at ward level. */
 const WARD_MEMBERS = `(SELECT DISTINCT m.area_code, m.area_type, l.ward_code AS unit
   FROM ref.area_members m JOIN ref.lsoa_ward l USING (lsoa_code))`;
-const LSOA_MEMBERS = `(SELECT area_code, area_type, lsoa_code AS unit FROM ref.area_members)`;
+
+/** `ref.area_members`, plus each LSOA of the parent as its own area when `lsoas` is set. */
+const membersSql = (lsoas: boolean, parent: string) =>
+  lsoas
+    ? `(SELECT area_code, area_type, lsoa_code FROM ref.area_members
+        UNION ALL SELECT lsoa_code, 'lsoa', lsoa_code FROM ref.lsoa_ward WHERE lad_code = ${literal(parent)})`
+    : "ref.area_members";
 
 /** Population of every aggregate area by mid-year, for an age range. */
-function populationSql(ind: Indicator): string {
+function populationSql(ind: Indicator, members = "ref.area_members"): string {
   const den = ind.denominator;
   // Bands wholly inside the range count (broad bands that straddle it are left out).
   const ages = "population" in den && den.population !== "all_ages" ? `AND p.age >= ${den.population.ages[0]} AND p.age_to <= ${den.population.ages[1]}` : "";
   return `(SELECT m.area_code, p.year, sum(p.population) AS population
-    FROM staging.population_lsoa p JOIN ref.area_members m ON m.lsoa_code = p.lsoa_code WHERE true ${ages} GROUP BY ALL)`;
+    FROM staging.population_lsoa p JOIN ${members} m ON m.lsoa_code = p.lsoa_code WHERE true ${ages} GROUP BY ALL)`;
 }
 
 /** Join a period to the nearest available population year. */
@@ -34,11 +54,11 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent
   const n = ind.numerator;
   switch (n.kind) {
     case "events":
-      return compileEvents(ind, n, type);
+      return compileEvents(ind, n, type, membersSql(hasLsoaValues(ind, type), ctx.parent));
     case "counts":
-      return compileCounts(n, type, ctx);
+      return compileCounts(n, type);
     case "lsoa_measure":
-      return compileLsoaMeasure(n);
+      return compileLsoaMeasure(n, membersSql(hasLsoaValues(ind, type), ctx.parent));
     case "values":
       return compileValues(n, type);
     case "survey":
@@ -47,8 +67,8 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent
   }
 }
 
-function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType): string {
-  const members = n.area === "lsoa_code" ? LSOA_MEMBERS : WARD_MEMBERS;
+function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType, allMembers: string): string {
+  const members = n.area === "lsoa_code" ? `(SELECT area_code, area_type, lsoa_code AS unit FROM ${allMembers})` : WARD_MEMBERS;
   const where = n.where ? `AND (${n.where})` : "";
   const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
   if (!("population" in ind.denominator)) throw new Error(`indicator ${ind.id}: events need a population denominator`);
@@ -69,13 +89,13 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
       SELECT ${n.area} AS unit, date_trunc('month', ${n.date})::DATE AS m, sum(${value}) AS n
       FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where} GROUP BY ALL
     ),
-    areas AS (SELECT DISTINCT area_code, area_type FROM ref.area_members),
+    areas AS (SELECT DISTINCT area_code, area_type FROM ${allMembers}),
     counts AS (
       SELECT m.area_code, pr.period_label, sum(e.n) AS numerator
       FROM monthly e JOIN periods pr ON e.m BETWEEN pr.period_start AND pr.period_end
       JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
     ),
-    pop AS ${populationSql(ind)}
+    pop AS ${populationSql(ind, allMembers)}
     SELECT a.area_code, a.area_type, pr.period_label, pr.period_start, pr.period_end, 'all' AS breakdown,
            coalesce(c.numerator, 0)::DOUBLE AS numerator, (pop.population * pr.years)::DOUBLE AS denominator,
            CASE WHEN pr.years > 1 THEN 'denominator: person-years (population x ' || pr.years::INTEGER || ' years)' END AS note
@@ -84,16 +104,13 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr")}`;
 }
 
-function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType, ctx: { parent: string }): string {
-  if (isWindowType(type)) return compileCountsWindows(n, type, ctx);
+function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType): string {
+  if (isWindowType(type)) return compileCountsWindows(n, type);
   const p = periodSql(type, "d");
   const where = n.where ? `WHERE (${n.where})` : "";
-  const parent = literal(ctx.parent);
   return `
     WITH src AS (
-      SELECT CASE ${n.area} WHEN '@authority' THEN ${parent}
-                  WHEN '@country' THEN (SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = ${parent} LIMIT 1)
-                  ELSE ${n.area} END AS code,
+      SELECT ${n.area} AS code,
              ${n.date} AS d, ${n.numerator}::DOUBLE AS num, ${n.denominator}::DOUBLE AS den, ${n.breakdown ?? "'all'"} AS breakdown
       FROM ${n.from} ${where}
     ),
@@ -121,10 +138,10 @@ function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, t
 }
 
 /** Counts over overlapping windows: rows whose date falls in the window are summed (pooled). */
-function compileCountsWindows(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType & ("rolling_12_months" | "pooled_3_financial_years"), ctx: { parent: string }): string {
+function compileCountsWindows(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType & ("rolling_12_months" | "pooled_3_financial_years")): string {
   // Compile per base period (financial years for pooling, months for rolling), then sum the base
   // periods inside each window; coverage is every month a base period spans.
-  const base = compileCounts(n, type === "pooled_3_financial_years" ? "financial_year" : "month", ctx);
+  const base = compileCounts(n, type === "pooled_3_financial_years" ? "financial_year" : "month");
   const covered = `SELECT DISTINCT unnest(generate_series(period_start, period_end, INTERVAL 1 MONTH))::DATE AS m FROM base`;
   return `
     WITH base AS (${base}),
@@ -138,7 +155,7 @@ function compileCountsWindows(n: Extract<Indicator["numerator"], { kind: "counts
     GROUP BY b.area_code, p.period_label, p.period_start, p.period_end, b.breakdown`;
 }
 
-function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_measure" }>): string {
+function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_measure" }>, members: string): string {
   const weight = `pop.population`;
   // DECIMAL sums are exact, so the result does not depend on DuckDB's (parallel) summation order.
   const num = n.share_where ? `sum(CASE WHEN ${n.share_where} THEN ${weight} ELSE 0 END)` : `sum((s.${n.value} * ${weight})::DECIMAL(38, 6))`;
@@ -151,7 +168,7 @@ function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_mea
            make_date(regexp_extract(any_value(s.edition), '[0-9]{4}')::INTEGER, 1, 1) AS period_start,
            make_date(regexp_extract(any_value(s.edition), '[0-9]{4}')::INTEGER, 12, 31) AS period_end,
            'all' AS breakdown, ${num}::DOUBLE AS numerator, sum(${weight})::DOUBLE AS denominator, NULL::VARCHAR AS note
-    FROM ${n.from} s JOIN ref.area_members m ON m.lsoa_code = s.lsoa_code JOIN pop ON pop.lsoa_code = s.lsoa_code
+    FROM ${n.from} s JOIN ${members} m ON m.lsoa_code = s.lsoa_code JOIN pop ON pop.lsoa_code = s.lsoa_code
     WHERE s.${n.value} IS NOT NULL
     GROUP BY m.area_code, m.area_type`;
 }
@@ -159,7 +176,7 @@ function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_mea
 /** Values per area and period (for medians): `numerator` = number of values, `vals` = the sorted list. */
 function compileValues(n: Extract<Indicator["numerator"], { kind: "values" }>, type: PeriodType): string {
   const p = periodSql(type, n.date);
-  const members = n.area === "lsoa_code" ? LSOA_MEMBERS : WARD_MEMBERS;
+  const members = n.area === "lsoa_code" ? `(SELECT area_code, area_type, lsoa_code AS unit FROM ref.area_members)` : WARD_MEMBERS;
   const where = n.where ? `AND (${n.where})` : "";
   return `
     WITH v AS (

@@ -1,5 +1,15 @@
-/** Children, schools and education indicators (DfE KS2 performance tables). */
+/** Children, schools and education indicators (DfE KS2 performance tables, EES pupil absence and free school meals). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
+import { EES_INDICATOR_AREA } from "../../../sources/school/ees.ts";
+
+/**
+ * Rows of a staged EES table an indicator counts: schools (toward their ward, then aggregated)
+ * and the published LA, regional and national totals (the `total` filter value). Rows counting
+ * more than their base (status `..._above_...`, reported at conform) are left out; coded cells
+ * (`c`, `x`) are NULL and the compiler notes the member rows left out.
+ */
+const eesRows = (table: string, filter: string, total: string) =>
+  `(SELECT ${EES_INDICATOR_AREA} AS area, * FROM ${table} WHERE status NOT LIKE '%\\_above\\_%' ESCAPE '\\' AND (geographic_level = 'School' OR ${filter} = '${total}'))`;
 
 /** School indicators. */
 export const schoolIndicators: IndicatorSpec[] = [
@@ -10,9 +20,10 @@ export const schoolIndicators: IndicatorSpec[] = [
     short: "KS2 reading, writing and maths",
     numerator: {
       kind: "counts",
-      from: "(SELECT coalesce(CASE WHEN rectype IN (1, 2) THEN ward_code WHEN rectype = 3 THEN '@authority' WHEN rectype = 4 THEN '@country' END, '?') AS area, * FROM staging.ks2_results WHERE rectype IN (1, 2, 3, 4))",
+      from: "staging.ks2_results",
+      where: "area_code IS NOT NULL",
       date: "period_date",
-      area: "area",
+      area: "area_code",
       numerator: "meeting",
       denominator: "eligible",
       breakdown: "breakdown",
@@ -22,5 +33,62 @@ export const schoolIndicators: IndicatorSpec[] = [
     periods: ["academic_year"],
     source: "DfE KS2 performance tables; Get Information About Schools (school ward)",
     definition: "Pupils at the end of KS2 meeting the expected standard in all of reading, writing and maths, for schools in the area (pupils = eligible x published percentage, rounded). Suppressed schools (SUPP) are left out; the authority and England use their published totals.",
+  }),
+  defineIndicator({
+    id: "school.overall_absence",
+    domain: "school",
+    title: "Overall absence: share of school sessions missed (authorised and unauthorised)",
+    short: "Overall absence",
+    numerator: {
+      kind: "counts",
+      from: eesRows("staging.school_absence", "school_type", "Total"),
+      date: "period_date",
+      area: "area",
+      numerator: "sess_overall",
+      denominator: "sess_possible",
+    },
+    method: "proportion",
+    polarity: "low_is_good",
+    periods: ["academic_year"],
+    source: "DfE Pupil absence in schools in England (Explore Education Statistics); Get Information About Schools (school ward)",
+    definition: "Sessions missed for any reason over sessions possible, full academic year, for state-funded schools in the area (by school location, not pupil residence); the authority, region and England use their published totals. Wilson interval on sessions, as Fingertips does.",
+  }),
+  defineIndicator({
+    id: "school.persistent_absence",
+    domain: "school",
+    title: "Persistent absence: pupils missing 10% or more of their sessions",
+    short: "Persistent absence",
+    numerator: {
+      kind: "counts",
+      from: eesRows("staging.school_absence", "school_type", "Total"),
+      date: "period_date",
+      area: "area",
+      numerator: "enrolments_pa_10_exact",
+      denominator: "enrolments",
+    },
+    method: "proportion",
+    polarity: "low_is_good",
+    periods: ["academic_year"],
+    source: "DfE Pupil absence in schools in England (Explore Education Statistics); Get Information About Schools (school ward)",
+    definition: "Enrolments missing 10% or more of possible sessions over all enrolments, full academic year, for state-funded schools in the area (by school location); published totals for the authority, region and England.",
+  }),
+  defineIndicator({
+    id: "school.fsm_eligible",
+    domain: "school",
+    title: "Pupils known to be eligible for free school meals",
+    short: "Free school meals",
+    numerator: {
+      kind: "counts",
+      from: eesRows("staging.fsm", "phase", "Total"),
+      date: "period_date",
+      area: "area",
+      numerator: "fsm_eligible",
+      denominator: "headcount",
+    },
+    method: "proportion",
+    polarity: "low_is_good",
+    periods: ["academic_year"],
+    source: "DfE Schools, pupils and their characteristics (Explore Education Statistics); Get Information About Schools (school ward)",
+    definition: "Pupils known to be eligible for free school meals over pupils on roll at the January census, for schools in the area (by school location); the authority, region and England use their published totals (all school types). A measure of need: a higher share means more low-income families.",
   }),
 ];
