@@ -79,5 +79,14 @@ export function headerMatches(spec: ColumnSpec, header: string): boolean {
 
 /** Printable form of a declared header. */
 export function headerLabel(spec: ColumnSpec): string {
-  return typeof spec.header === "string" ? spec.header : spec.header.source.replace(/^\^|\$$/g, "").replace(/\\d\{2\}/g, "yy").replace(/\\d/g, "n");
+  if (typeof spec.header === "string") return spec.header;
+  return spec.header.source
+    .replace(/^\^|\$$/g, "")
+    .replace(/\(\?[!=](?:[^()\\]|\\.)*\)/g, "") // lookaheads
+    .replace(/\((?:[^()\\]|\\.)*\)\?|[A-Za-z_]\?/g, "") // optional parts: `( \(where 1 is most deprived\))?`, `F?_?`
+    .replace(/20\\d\{2\}/g, "yyyy")
+    .replace(/\\d\{2\}/g, "yy")
+    .replace(/\\d/g, "n")
+    .replace(/\(([^()|]*)\|([^()]*)\)/g, "$1 or $2")
+    .replace(/\\(.)/g, "$1");
 }

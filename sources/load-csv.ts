@@ -61,7 +61,7 @@ export function recogniseHeader(header: readonly string[], except?: string | rea
 /** A header with more `;`, tab or `|` separators than fields: the file is not comma-delimited. */
 export function foreignDelimiter(header: readonly string[]): string | undefined {
   const text = header.join(",");
-  return [";", "\t", "|"].find((d) => text.split(d).length > Math.max(2, header.length));
+  return [";", "\t", "|"].find((d) => text.split(d).length > header.length);
 }
 
 /** The error for a file whose header does not fit `format` (wrong delimiter, wrong kind, or missing columns). */
@@ -202,7 +202,7 @@ function expectedText(spec: ColumnSpec): string {
     case "integer":
       return (spec.nonNegative ? "a whole number of 0 or more" : "a whole number") + m;
     case "number":
-      return "a number" + m;
+      return (spec.nonNegative ? "a number of 0 or more" : "a number") + m;
     case "month":
       return "a month as YYYY-MM";
     case "date":

@@ -28,8 +28,8 @@ export const iodScoresFormat = defineCsvFormat({
     { name: "lsoa_name", header: /^LSOA name \(20\d{2}\)$/ },
     { name: "lad_code", header: /^Local Authority District code \(20\d{2}\)$/ },
     num("imd_score", /^Index of Multiple Deprivation \(IMD\) Score$/, false),
-    { name: "imd_rank", header: /^Index of Multiple Deprivation \(IMD\) Rank/, kind: "integer" as const, optional: true },
-    { name: "imd_decile", header: /^Index of Multiple Deprivation \(IMD\) Decile/, kind: "integer" as const, optional: true },
+    { name: "imd_rank", header: /^Index of Multiple Deprivation \(IMD\) Rank/, kind: "integer" as const, nonNegative: true, optional: true },
+    { name: "imd_decile", header: /^Index of Multiple Deprivation \(IMD\) Decile/, kind: "integer" as const, nonNegative: true, optional: true },
     num("income_score", /^Income Score \(rate\)$/),
     num("employment_score", /^Employment Score \(rate\)$/),
     num("education_score", /^Education, Skills and Training Score$/),
@@ -49,7 +49,8 @@ const SCORE_COLUMNS: Record<string, string> = {
 
 /** The formats the deprivation slot takes, recognised by header. */
 export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat] as const;
-const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6 or the ONS IMD lookup)";
+/** The deprivation slot as errors name it. */
+export const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6 or the ONS IMD lookup)";
 
 /** Measures each format provides (staging column -> raw column). */
 function measuresOf(format: CsvFormat): [string, string][] {

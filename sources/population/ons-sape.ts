@@ -4,7 +4,7 @@
  * mid-year, the year read from the file name (`sapelsoasyoa2023.csv`) or a `Year` column.
  */
 import path from "node:path";
-import { defineCsvFormat, type ColumnSpec } from "../csv-format.ts";
+import { defineCsvFormat, type ColumnSpec, type CsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, pickFormat, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/messages.ts";
@@ -34,6 +34,11 @@ export const sapeFormat = defineCsvFormat({
 });
 registerFormats(sapeFormat);
 
+/** The formats the population slot takes (each file recognised by its header). */
+export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, iodDenominatorsFormat];
+/** The population slot as errors name it. */
+export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE or IoD File 6)";
+
 /** Mid-year of a SAPE file from its name. */
 export function sapeYear(file: string): number {
   const m = /(19|20)\d{2}/.exec(path.basename(file));
@@ -57,7 +62,7 @@ export const populationAdapter: SourceAdapter = {
   async load(ctx) {
     const p = ctx.config.sources.population!;
     const files = await expandFiles(ctx.db, "population", p.files);
-    const formats = files.map((f) => pickFormat(f, [sapeFormat, iodDenominatorsFormat], "a population file (ONS SAPE or IoD File 6)"));
+    const formats = files.map((f) => pickFormat(f, POPULATION_FORMATS, POPULATION_SLOT_TITLE));
     files.forEach((f, i) => (formats[i] === sapeFormat ? sapeYear(f) : denominatorsYear(f)));
     const loads = [];
     for (const [i, f] of files.entries()) loads.push(...(await loadCsvFiles(ctx, formats[i]!, [f])));

@@ -102,7 +102,7 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     await expect(runSources(cfg([f]))).rejects.toThrow(/this looks like an Indices of Deprivation domains file \(File 2/);
     const t = tempDir();
     const g = t.write("renamed.csv", [lines[0]!.replace("Total population", "Total pop"), lines[1]].join("\r\n"));
-    await expect(runSources(cfg([g]))).rejects.toThrow(`${g}: missing column(s) Total population: mid 20yy`);
+    await expect(runSources(cfg([g]))).rejects.toThrow(`${g}: missing column(s) Total population: mid yyyy`);
     expect([sapeFormat.id, iodDenominatorsFormat.id]).toHaveLength(2);
   });
 
