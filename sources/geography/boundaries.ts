@@ -42,7 +42,8 @@ export const BOUNDARY_SOURCE = "ons_boundaries";
 export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFile {
   let json: { type?: string; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
   try {
-    json = JSON.parse(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+    // GeoJSON is UTF-8 (RFC 7946): other bytes are an error, not names silently turned into U+FFFD.
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(file)).replace(/^\uFEFF/, ""));
   } catch (err) {
     throw new LocalneedsError(messages.boundariesUnreadable(file, (err as Error).message));
   }

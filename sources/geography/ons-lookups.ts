@@ -10,7 +10,7 @@
  * `geography.authorities` to keep only some authorities' LSOAs from a national lookup.
  */
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
+import { loadCsvFiles, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { BoundaryIndex, loadBoundaries, readBoundaries } from "./boundaries.ts";
 import { loadAreaLookups } from "./ons-area-lookups.ts";
@@ -78,6 +78,8 @@ export const geographyAdapter: SourceAdapter = {
   enabled: () => true,
   async load(ctx): Promise<FileLoad[]> {
     const g = ctx.config.geography;
+    // A lookup that is not one (empty, `;`-delimited, another kind, missing columns) is named for that first.
+    pickFormat(g.lsoaLookup, [lsoaWardLookupFormat], lsoaWardLookupFormat.title);
     const vintage = headerVintage(g.lsoaLookup, "WD");
     if (vintage !== g.wardVintage) {
       // Another ward vintage is usable only with a stated crosswalk: LSOA centroids in the declared wards' boundaries.
