@@ -7,9 +7,9 @@
  */
 import type { Context } from "../pipelines/context.ts";
 import { restOfParentCode } from "../sources/geography/ons-lookups.ts";
-import type { ComparatorKind, IndicatorComparisonRow, IndicatorValueRow } from "./marts.ts";
+import type { ComparatorKind, IndicatorComparisonRow } from "./marts.ts";
 import type { Indicator } from "./indicators/define.ts";
-import { compareToValue } from "./stats/index.ts";
+import { compareToValueSql } from "./stats/index.ts";
 import { decileGroupCode, similarWardsCode } from "./reference/comparator-groups.ts";
 
 /** Columns of `marts.indicator_comparisons`, in order. */
@@ -17,63 +17,74 @@ export const COMPARISON_COLUMNS: (keyof IndicatorComparisonRow)[] = [
   "indicator_id", "area_code", "period_label", "breakdown", "comparator_code", "comparator_kind", "comparator_value", "outcome", "level", "method",
 ];
 
-/** The comparator codes of an area, by kind (only those that exist in `ref.areas`). */
-export async function comparatorCodes(ctx: Context, area: { code: string; type: string }): Promise<Map<ComparatorKind, string>> {
+/** One area's comparator of one kind. */
+export interface ComparatorLink {
+  area_code: string;
+  comparator_kind: ComparatorKind;
+  comparator_code: string;
+}
+
+/**
+ * The comparators of every ward, locality and the authority, by kind, in the config's order (only
+ * those that exist in `ref.areas`; the region and country are the parent's). Two queries in all.
+ */
+export async function comparatorLinks(ctx: Context): Promise<ComparatorLink[]> {
   const parent = ctx.config.parent;
-  const out = new Map<ComparatorKind, string>();
-  const areaRow = async (code: string) => ctx.db.one<{ area_code: string; parent_code: string | null }>(`SELECT area_code, parent_code FROM ref.areas WHERE area_code = $c`, { c: code });
-  const region = (await areaRow(parent))?.parent_code ?? null;
-  const country = region ? ((await areaRow(region))?.parent_code ?? null) : null;
-  for (const kind of ctx.config.comparators) {
-    if (kind === "parent" && area.type !== "authority") out.set("parent", parent);
-    if (kind === "rest_of_parent" && area.type !== "authority") {
-      const rest = restOfParentCode(parent, area.code);
-      if (await areaRow(rest)) out.set("rest_of_parent", rest);
+  const all = await ctx.db.all<{ area_code: string; area_type: string; parent_code: string | null }>(
+    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('ward', 'locality', 'authority', 'region', 'rest_of_authority', 'comparator_group')`,
+  );
+  const byCode = new Map(all.map((a) => [a.area_code, a]));
+  const region = byCode.get(parent)?.parent_code ?? null;
+  const country = region ? (byCode.get(region)?.parent_code ?? null) : null;
+  const areas = all.filter((a) => a.area_type === "ward" || a.area_type === "locality" || a.area_code === parent);
+  const out: ComparatorLink[] = [];
+  for (const a of areas) {
+    const add = (kind: ComparatorKind, code: string | null, mustExist = true) => {
+      if (code && (!mustExist || byCode.has(code))) out.push({ area_code: a.area_code, comparator_kind: kind, comparator_code: code });
+    };
+    for (const kind of ctx.config.comparators) {
+      if (kind === "parent" && a.area_type !== "authority") add("parent", parent, false);
+      if (kind === "rest_of_parent" && a.area_type !== "authority") add("rest_of_parent", restOfParentCode(parent, a.area_code));
+      if (kind === "similar_wards") add("similar_wards", similarWardsCode(a.area_code));
+      if (kind === "deprivation_decile") add("deprivation_decile", decileGroupCode(a.area_code));
+      if (kind === "region") add("region", region, false);
+      if (kind === "country") add("country", country, false);
     }
-    if (kind === "similar_wards" && (await areaRow(similarWardsCode(area.code)))) out.set("similar_wards", similarWardsCode(area.code));
-    if (kind === "deprivation_decile" && (await areaRow(decileGroupCode(area.code)))) out.set("deprivation_decile", decileGroupCode(area.code));
-    if (kind === "region" && region) out.set("region", region);
-    if (kind === "country" && country) out.set("country", country);
   }
   return out;
 }
 
-/** Compare every ward, locality and the authority with its comparators; returns rows written. */
+/**
+ * Compare every ward, locality and the authority with its comparators, in one SQL statement over
+ * the marts (the rule is `compareToValueSql`, the SQL twin of `compareToValue`); returns rows written.
+ * A comparator without a value row for the indicator, period and breakdown gives no row; a
+ * suppressed comparator value, a suppressed area or a missing interval gives `not_compared`.
+ */
 export async function compareIndicators(ctx: Context, indicators: readonly Indicator[]): Promise<number> {
   const { db } = ctx;
   await db.run(`DELETE FROM marts.indicator_comparisons`);
-  const byId = new Map(indicators.map((i) => [i.id, i]));
-  const values = await db.all<IndicatorValueRow>(`SELECT * FROM marts.indicator_values`);
-  const key = (r: { indicator_id: string; area_code: string; period_label: string; breakdown: string }) =>
-    `${r.indicator_id}|${r.area_code}|${r.period_label}|${r.breakdown}`;
-  const index = new Map(values.map((v) => [key(v), v]));
-  const areas = await db.all<{ code: string; type: string }>(
-    `SELECT area_code AS code, area_type AS type FROM ref.areas WHERE area_type IN ('ward', 'locality') OR area_code = $p`,
-    { p: ctx.config.parent },
-  );
-  const areaTypes = new Map(areas.map((a) => [a.code, a.type]));
-  const comparators = new Map<string, Map<ComparatorKind, string>>();
-  for (const a of areas) comparators.set(a.code, await comparatorCodes(ctx, a));
-  const rows: IndicatorComparisonRow[] = [];
-  for (const v of values) {
-    if (!areaTypes.has(v.area_code)) continue;
-    const ind = byId.get(v.indicator_id);
-    if (!ind) continue;
-    for (const [kind, code] of comparators.get(v.area_code)!) {
-      const c = index.get(key({ ...v, area_code: code }));
-      if (!c) continue; // the comparator has no data for this indicator, period and breakdown
-      const cValue = c && !c.is_suppressed ? c.value : null;
-      for (const level of ["95", "99.8"] as const) {
-        const [lower, upper] = level === "95" ? [v.lower95, v.upper95] : [v.lower998, v.upper998];
-        const outcome = v.is_suppressed ? "not_compared" : compareToValue({ lower, upper }, cValue, ind.polarity);
-        rows.push({
-          indicator_id: v.indicator_id, area_code: v.area_code, period_label: v.period_label, breakdown: v.breakdown,
-          comparator_code: code, comparator_kind: kind, comparator_value: cValue, outcome, level,
-          method: lower === null || upper === null ? "not compared: no interval" : `area ${level}% interval vs comparator value (Fingertips)`,
-        });
-      }
-    }
-  }
-  await db.insertRows("marts.indicator_comparisons", COMPARISON_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
-  return rows.length;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_links (area_code VARCHAR, comparator_kind VARCHAR, comparator_code VARCHAR, ord INTEGER)`);
+  await db.insertRows("_cmp_links", ["area_code", "comparator_kind", "comparator_code", "ord"],
+    (await comparatorLinks(ctx)).map((l, ord) => ({ ...l, ord })) as unknown as Record<string, unknown>[]);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_polarity (indicator_id VARCHAR, polarity VARCHAR)`);
+  await db.insertRows("_cmp_polarity", ["indicator_id", "polarity"], indicators.map((i) => ({ indicator_id: i.id, polarity: i.polarity })));
+  const lower = "CASE l.level WHEN '95' THEN v.lower95 ELSE v.lower998 END";
+  const upper = "CASE l.level WHEN '95' THEN v.upper95 ELSE v.upper998 END";
+  const cValue = "CASE WHEN NOT c.is_suppressed THEN c.value END";
+  await db.run(`INSERT INTO marts.indicator_comparisons (${COMPARISON_COLUMNS.join(", ")})
+    SELECT v.indicator_id, v.area_code, v.period_label, v.breakdown, k.comparator_code, k.comparator_kind, ${cValue},
+           CASE WHEN v.is_suppressed THEN 'not_compared' ELSE ${compareToValueSql(lower, upper, cValue, "p.polarity")} END,
+           l.level,
+           CASE WHEN ${lower} IS NULL OR ${upper} IS NULL THEN 'not compared: no interval'
+                ELSE 'area ' || l.level || '% interval vs comparator value (Fingertips)' END
+    FROM marts.indicator_values v
+    JOIN _cmp_polarity p USING (indicator_id)
+    JOIN _cmp_links k ON k.area_code = v.area_code
+    JOIN marts.indicator_values c ON c.indicator_id = v.indicator_id AND c.area_code = k.comparator_code
+         AND c.period_type = v.period_type AND c.period_label = v.period_label AND c.breakdown = v.breakdown
+    CROSS JOIN (VALUES ('95', 1), ('99.8', 2)) l(level, lord)
+    ORDER BY v.indicator_id, v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`);
+  const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`);
+  await db.run(`DROP TABLE IF EXISTS _cmp_links; DROP TABLE IF EXISTS _cmp_polarity`);
+  return n!.n;
 }

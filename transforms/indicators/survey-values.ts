@@ -1,7 +1,9 @@
 /**
  * Survey indicators: design-based weighted proportions for every area (ward, locality,
  * authority, rest of authority) and, for the authority and focus areas, by interview language.
- * Domain estimation keeps the whole design (all strata) and zeroes out-of-domain rows.
+ * Domain estimation keeps the whole design (all strata) and zeroes out-of-domain rows; the design
+ * is prepared once per period and respondents are indexed by ward, so each area costs time in
+ * proportion to its own respondents (national surveys have thousands of ward domains).
  * `numerator`/`denominator` hold the unweighted positive answers and base; bases under the
  * indicator's `minBase` are not published.
  */
@@ -9,7 +11,7 @@ import type { Context } from "../../pipelines/context.ts";
 import { focusCodes } from "../../pipelines/config.ts";
 import { messages } from "../../pipelines/messages.ts";
 import type { IndicatorValueRow } from "../marts.ts";
-import { surveyEstimate } from "../stats/index.ts";
+import { surveyDesign, surveyDomainEstimate } from "../stats/index.ts";
 import type { Indicator, PeriodType } from "./define.ts";
 import { periodSql } from "./periods.ts";
 import { literal } from "../../pipelines/warehouse.ts";
@@ -86,8 +88,18 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
   for (const period of periods) {
     const design = respondents.filter((r) => r.period_label === period);
     const { period_start, period_end } = design[0]!;
+    const prepared = surveyDesign(design.map((r) => ({ stratum: r.stratum, weight: r.weight })));
+    // Valid respondents by ward (indices into the design), in design order.
+    const byWard = new Map<string, number[]>();
+    design.forEach((r, i) => {
+      if (!r.valid) return;
+      const list = byWard.get(r.ward_code) ?? [];
+      list.push(i);
+      byWard.set(r.ward_code, list);
+    });
     const languages = [...new Set(design.map((r) => r.language))].sort();
     for (const [code, area] of areas) {
+      const valid = [...area.wards].flatMap((w) => byWard.get(w) ?? []).sort((a, b) => a - b);
       // [breakdown, who is in the group, who counts as positive]
       const groups: [string, (r: Respondent) => boolean, (r: Respondent) => boolean][] = [];
       if (n.kind === "survey") {
@@ -97,9 +109,9 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
         for (const c of choices) groups.push([`choice:${c}`, () => true, (r) => r.answers.includes(c)]);
       }
       for (const [breakdown, inGroup, isPositive] of groups) {
-        const inDomain = (r: Respondent) => r.valid && area.wards.has(r.ward_code) && inGroup(r);
-        const base = design.filter(inDomain);
-        const positives = base.filter(isPositive).length;
+        const base = valid.filter((i) => inGroup(design[i]!));
+        const y = base.map((i) => (isPositive(design[i]!) ? 1 : 0));
+        const positives = y.reduce<number>((a, b) => a + b, 0);
         const row = {
           indicator_id: ind.id, area_code: code, area_type: area.type, period_type: periodType, period_label: period,
           period_start, period_end, breakdown, numerator: positives, denominator: base.length,
@@ -112,10 +124,7 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
             method: "survey logit", is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
           continue;
         }
-        const est = surveyEstimate(
-          design.map((r) => ({ stratum: r.stratum, weight: r.weight, y: isPositive(r) ? 1 : 0, inDomain: inDomain(r) })),
-          { multiplier: ind.multiplier },
-        );
+        const est = surveyDomainEstimate(prepared, base, y, { multiplier: ind.multiplier });
         out.push({ ...row, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
           method: est.method, is_suppressed: false, suppression_reason: est.note ?? null });
       }

@@ -43,6 +43,19 @@ export function compareToValue(
   return direction === "higher" ? "worse" : "better";
 }
 
+/**
+ * `compareToValue` as a SQL expression over columns (for comparing whole tables in the warehouse):
+ * the same rule, the same outcomes. Inputs are trusted (the warehouse holds no NaN and lower <= upper);
+ * `test/transforms/stats/compare.test.ts` checks it against `compareToValue` on random inputs.
+ */
+export function compareToValueSql(lower: string, upper: string, value: string, polarity: string): string {
+  const direction = `CASE WHEN ${lower} > ${value} THEN 'higher' WHEN ${upper} < ${value} THEN 'lower' ELSE 'similar' END`;
+  return `CASE WHEN ${lower} IS NULL OR ${upper} IS NULL OR ${value} IS NULL THEN 'not_compared'
+    WHEN ${direction} = 'similar' OR ${polarity} = 'no_judgement' THEN ${direction}
+    WHEN ${polarity} = 'high_is_good' THEN CASE WHEN ${direction} = 'higher' THEN 'better' ELSE 'worse' END
+    ELSE CASE WHEN ${direction} = 'higher' THEN 'worse' ELSE 'better' END END`;
+}
+
 /** Outcome at both Fingertips levels, e.g. "worse_99.8" when even the 99.8% interval excludes the value. */
 export type TwoLevelOutcome =
   | "better_99.8" | "better_95" | "similar" | "worse_95" | "worse_99.8"

@@ -31,7 +31,7 @@ export { slopeIndexOfInequality, type SiiInput, type SiiOptions, type SiiResult 
 
 // comparing, funnels, quantiles, trends, change
 export {
-  compareToValue, compareTwoLevel, POLARITIES,
+  compareToValue, compareToValueSql, compareTwoLevel, POLARITIES,
   type Polarity, type Outcome, type TwoLevelOutcome, type TwoLevelComparison,
 } from "./compare.ts";
 export {
@@ -45,9 +45,10 @@ export { changeFromBaseline, type Change, type ChangeInput } from "./change-from
 
 // surveys
 export {
-  surveyProportion, surveyEstimate, SURVEY_CI_METHODS,
+  surveyProportion, surveyEstimate, surveyDomainEstimate, SURVEY_CI_METHODS,
   type SurveyRow, type SurveyCiMethod, type SurveyProportion, type SurveyProportionOptions,
 } from "./survey-proportion.ts";
+export { surveyDesign, type SurveyDesign } from "./survey-design.ts";
 export { rakeWeights, type RakeMargins, type RakeOptions, type RakeResult } from "./rake-weights.ts";
 
 // distributions (R-compatible), the R random stream, the batch calculator

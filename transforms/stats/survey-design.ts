@@ -3,7 +3,10 @@
  * optional clusters (PSUs) and finite-population correction, as the R `survey` package computes
  * it (`svydesign(ids, strata, weights, fpc)`, `svyrecvar`), with lonely PSUs handled as
  * `options(survey.lonely.psu = "adjust")`. A domain (e.g. a ward) is estimated within the whole
- * design: rows outside the domain contribute zero, every stratum and PSU still counts.
+ * design: rows outside the domain contribute zero, every stratum and PSU still counts. The design
+ * is checked and indexed once (`surveyDesign`); a domain's variance then costs time in proportion
+ * to the domain's rows, not the survey's (the zero PSUs enter in closed form), so thousands of
+ * ward domains of one national survey stay cheap.
  */
 import { StatsInputError, statsMessages as m } from "./messages.ts";
 
@@ -15,8 +18,8 @@ export interface SurveyRow {
   weight: number;
   /** Stratum population size (> 1), or sampling fraction (<= 1); the same on every row of a stratum. Omit for no FPC. */
   fpc?: number;
-  /** The outcome: 1 yes, 0 no. */
-  y: 0 | 1;
+  /** The outcome: 1 yes, 0 no (omitted in a design prepared once for many domains and outcomes). */
+  y?: 0 | 1;
   /** In the domain being estimated (default true). */
   inDomain?: boolean;
   /** Primary sampling unit within the stratum (default: each row is its own PSU). */
@@ -37,7 +40,12 @@ export interface SurveyDesign {
   /** Finite-population factor (1 - sampling fraction) per stratum; 1 without FPC. */
   fpcFactor: number[];
   strata: string[];
+  /** Sum of the finite-population factors of the single-PSU strata that count (factor >= 1e-7). */
+  lonelyFactorSum: number;
 }
+
+/** A stratum sampled completely (factor below this) contributes nothing to the variance. */
+const COMPLETE = 1e-7;
 
 /** Check rows and index strata and PSUs. */
 export function surveyDesign(rows: SurveyRow[]): SurveyDesign {
@@ -52,7 +60,7 @@ export function surveyDesign(rows: SurveyRow[]): SurveyDesign {
   rows.forEach((r, i) => {
     if (typeof r !== "object" || r === null || typeof r.stratum !== "string" || r.stratum === "") throw new StatsInputError(m.surveyBadStratum(i));
     if (typeof r.weight !== "number" || !Number.isFinite(r.weight) || r.weight <= 0) throw new StatsInputError(m.surveyBadWeight(i, r.weight));
-    if (r.y !== 0 && r.y !== 1) throw new StatsInputError(m.surveyBadOutcome(i, r.y));
+    if (r.y !== undefined && r.y !== 0 && r.y !== 1) throw new StatsInputError(m.surveyBadOutcome(i, r.y));
     if (r.fpc !== undefined && (typeof r.fpc !== "number" || !Number.isFinite(r.fpc) || r.fpc <= 0)) throw new StatsInputError(m.surveyBadFpc(i, r.fpc));
     let h = stratumIndex.get(r.stratum);
     if (h === undefined) {
@@ -82,7 +90,11 @@ export function surveyDesign(rows: SurveyRow[]): SurveyDesign {
     if (popsize < nPsu[h]) throw new StatsInputError(m.surveyFpcTooSmall(s, f, nPsu[h]));
     return (popsize - nPsu[h]) / popsize;
   });
-  return { rows, stratumOf, psuOf, psuStratum, nPsu, fpcFactor, strata };
+  let lonelyFactorSum = 0;
+  strata.forEach((_, h) => {
+    if (nPsu[h] === 1 && fpcFactor[h] >= COMPLETE) lonelyFactorSum += fpcFactor[h];
+  });
+  return { rows, stratumOf, psuOf, psuStratum, nPsu, fpcFactor, strata, lonelyFactorSum };
 }
 
 /**
@@ -92,36 +104,64 @@ export function surveyDesign(rows: SurveyRow[]): SurveyDesign {
  * (lonely PSU "adjust"); a stratum sampled completely (f = 0) contributes nothing.
  */
 export function designVariance(design: SurveyDesign, z: number[]): number {
-  const totals = design.psuStratum.map(() => 0);
-  z.forEach((v, i) => (totals[design.psuOf[i]] += v));
-  const grandMean = totals.reduce((a, b) => a + b, 0) / totals.length;
-  const sums = design.strata.map(() => 0);
-  totals.forEach((t, j) => (sums[design.psuStratum[j]] += t));
+  return domainVariance(design, z.map((_, i) => i), z);
+}
+
+/**
+ * `designVariance` for scores given only on the domain's rows (`rows[k]` has score `z[k]`; every
+ * other row scores zero). PSUs without a domain row have total zero: within a stratum of n PSUs,
+ * k of them touched, they add (n - k) c^2 around the stratum centre c; untouched single-PSU
+ * strata add f x (grand mean)^2 each.
+ */
+export function domainVariance(design: SurveyDesign, rows: ArrayLike<number>, z: ArrayLike<number>): number {
+  const totals = new Map<number, number>();
+  for (let k = 0; k < rows.length; k++) {
+    const j = design.psuOf[rows[k]!]!;
+    totals.set(j, (totals.get(j) ?? 0) + z[k]!);
+  }
+  let grand = 0;
+  const sums = new Map<number, number>();
+  const touched = new Map<number, number>();
+  for (const [j, t] of totals) {
+    grand += t;
+    const h = design.psuStratum[j]!;
+    sums.set(h, (sums.get(h) ?? 0) + t);
+    touched.set(h, (touched.get(h) ?? 0) + 1);
+  }
+  const grandMean = grand / design.psuStratum.length;
+  const ss = new Map<number, number>();
+  for (const [j, t] of totals) {
+    const h = design.psuStratum[j]!;
+    const n = design.nPsu[h]!;
+    const centre = n > 1 ? sums.get(h)! / n : grandMean;
+    ss.set(h, (ss.get(h) ?? 0) + (t - centre) ** 2);
+  }
   let variance = 0;
-  const ss = design.strata.map(() => 0);
-  totals.forEach((t, j) => {
-    const h = design.psuStratum[j];
-    const n = design.nPsu[h];
-    const centre = n > 1 ? sums[h] / n : grandMean;
-    ss[h] += (t - centre) ** 2;
-  });
-  design.strata.forEach((_, h) => {
-    const f = design.fpcFactor[h];
-    if (f < 1e-7) return;
-    const n = design.nPsu[h];
-    variance += n > 1 ? ((f * n) / (n - 1)) * ss[h] : f * ss[h];
-  });
+  let lonelyTouched = 0;
+  for (const [h, k] of touched) {
+    const f = design.fpcFactor[h]!;
+    if (f < COMPLETE) continue;
+    const n = design.nPsu[h]!;
+    if (n > 1) {
+      const centre = sums.get(h)! / n;
+      variance += ((f * n) / (n - 1)) * (ss.get(h)! + (n - k) * centre * centre);
+    } else {
+      variance += f * ss.get(h)!;
+      lonelyTouched += f;
+    }
+  }
+  // Untouched single-PSU strata: total zero, centred on the grand mean.
+  variance += (design.lonelyFactorSum - lonelyTouched) * grandMean * grandMean;
   return variance;
 }
 
 /** Design degrees of freedom of a domain: PSUs with a respondent in it minus strata with a respondent in it. */
-export function domainDf(design: SurveyDesign, inDomain: boolean[]): number {
+export function domainDf(design: SurveyDesign, rows: ArrayLike<number>): number {
   const psus = new Set<number>();
   const strata = new Set<number>();
-  inDomain.forEach((d, i) => {
-    if (!d) return;
-    psus.add(design.psuOf[i]);
-    strata.add(design.stratumOf[i]);
-  });
+  for (let k = 0; k < rows.length; k++) {
+    psus.add(design.psuOf[rows[k]!]!);
+    strata.add(design.stratumOf[rows[k]!]!);
+  }
   return psus.size - strata.size;
 }

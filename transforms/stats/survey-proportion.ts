@@ -25,7 +25,7 @@
 import { qbeta, qnorm, qt } from "./distributions.ts";
 import { type Estimate, LEVEL_95, LEVEL_998 } from "./estimate.ts";
 import { StatsInputError, statsMessages as m } from "./messages.ts";
-import { designVariance, domainDf, surveyDesign, type SurveyRow } from "./survey-design.ts";
+import { domainDf, domainVariance, surveyDesign, type SurveyDesign, type SurveyRow } from "./survey-design.ts";
 import { likelihoodLimits, expit } from "./survey-likelihood.ts";
 import { fitInterceptLogit } from "./survey-logistic.ts";
 import * as check from "./validate.ts";
@@ -62,47 +62,56 @@ export interface SurveyProportion {
 }
 
 interface DomainStats {
+  /** The domain's rows (indices into the design) and their outcomes and weights. */
+  idx: number[];
   y: number[];
   w: number[];
-  inDomain: boolean[];
   p: number;
   n: number;
   N: number;
   variance: number;
   df: number;
   deff: number | null;
-  design: ReturnType<typeof surveyDesign>;
+  design: SurveyDesign;
 }
 
-function domainStats(rows: SurveyRow[]): DomainStats {
-  const design = surveyDesign(rows);
-  const inDomain = rows.map((r) => r.inDomain !== false);
-  const y: number[] = [];
-  const w: number[] = [];
-  rows.forEach((r, i) => {
-    if (!inDomain[i]) return;
-    y.push(r.y);
-    w.push(r.weight);
-  });
-  const n = y.length;
+/** A domain's statistics from the design and its rows' outcomes (time in proportion to the domain). */
+function domainStatsOf(design: SurveyDesign, idx: number[], y: number[]): DomainStats {
+  const n = idx.length;
   if (n === 0) throw new StatsInputError(m.surveyEmptyDomain());
-  const N = w.reduce((a, b) => a + b, 0);
+  const w = idx.map((i) => design.rows[i]!.weight);
+  let N = 0;
   let yes = 0;
-  for (let i = 0; i < n; i++) yes += w[i] * y[i];
+  for (let k = 0; k < n; k++) {
+    if (y[k] !== 0 && y[k] !== 1) throw new StatsInputError(m.surveyBadOutcome(idx[k]!, y[k]));
+    N += w[k]!;
+    yes += w[k]! * y[k]!;
+  }
   const p = yes / N;
-  const z = rows.map((r, i) => (inDomain[i] ? (r.weight * (r.y - p)) / N : 0));
-  const variance = designVariance(design, z);
-  const df = domainDf(design, inDomain);
+  const variance = domainVariance(design, idx, idx.map((_, k) => (w[k]! * (y[k]! - p)) / N));
+  const df = domainDf(design, idx);
   // design effect against simple random sampling without replacement (svymean deff = TRUE)
   let deff: number | null = null;
   if (n > 1 && N >= n) {
     let ss = 0;
-    for (let i = 0; i < n; i++) ss += w[i] * (y[i] - p) ** 2;
+    for (let k = 0; k < n; k++) ss += w[k]! * (y[k]! - p) ** 2;
     const svyvar = (ss / N) * (n / (n - 1));
     const vsrs = (svyvar * (N - n)) / (N * n);
     if (vsrs > 0) deff = variance / vsrs;
   }
-  return { y, w, inDomain, p, n, N, variance, df, deff, design };
+  return { idx, y, w, p, n, N, variance, df, deff, design };
+}
+
+function domainStats(rows: SurveyRow[]): DomainStats {
+  const design = surveyDesign(rows);
+  const idx: number[] = [];
+  const y: number[] = [];
+  rows.forEach((r, i) => {
+    if (r.inDomain === false) return;
+    idx.push(i);
+    y.push(r.y as number);
+  });
+  return domainStatsOf(design, idx, y);
 }
 
 /** Clopper-Pearson limits for 0 or n successes out of n. */
@@ -111,7 +120,7 @@ function allSameLimits(p: number, n: number, level: number): { lower: number; up
   return p === 0 ? { lower: 0, upper: 1 - edge } : { lower: edge, upper: 1 };
 }
 
-function limits(s: DomainStats, method: SurveyCiMethod, level: number, rows: SurveyRow[]): { lower: number | null; upper: number | null; note?: string } {
+function limits(s: DomainStats, method: SurveyCiMethod, level: number): { lower: number | null; upper: number | null; note?: string } {
   const { p, n, variance, df } = s;
   const se = Math.sqrt(variance);
   if (p === 0 || p === 1) return { ...allSameLimits(p, n, level), note: m.surveyAllSame(p, n) };
@@ -138,8 +147,8 @@ function limits(s: DomainStats, method: SurveyCiMethod, level: number, rows: Sur
   const fit = fitInterceptLogit(s.y, wPrior);
   if (fit === null) return { ...allSameLimits(p, n, level), note: m.surveyAllSame(p, n) };
   const mu = fit.mu;
-  const z = rows.map((r, i) => (s.inDomain[i] ? (r.weight * (r.y - mu)) / s.N / (mu * (1 - mu)) : 0));
-  const seLogit = Math.sqrt(designVariance(s.design, z));
+  const z = s.idx.map((_, k) => (s.w[k]! * (s.y[k]! - mu)) / s.N / (mu * (1 - mu)));
+  const seLogit = Math.sqrt(domainVariance(s.design, s.idx, z));
   if (method === "logit") {
     return { lower: expit(fit.coef - t * seLogit), upper: expit(fit.coef + t * seLogit) };
   }
@@ -167,7 +176,7 @@ export function surveyProportion(rows: SurveyRow[], opts?: SurveyProportionOptio
   const method = opts?.method === undefined ? "logit" : check.oneOf(opts.method, "survey interval method", SURVEY_CI_METHODS);
   const level = opts?.level === undefined ? 0.95 : check.confidence(opts.level);
   const s = domainStats(rows);
-  const lim = limits(s, method, level, rows);
+  const lim = limits(s, method, level);
   const out: SurveyProportion = {
     estimate: s.p,
     se: Math.sqrt(s.variance),
@@ -184,24 +193,44 @@ export function surveyProportion(rows: SurveyRow[], opts?: SurveyProportionOptio
   return out;
 }
 
+/** An `Estimate` (95% and 99.8% limits, times `multiplier`) from a domain's statistics. */
+function estimateOf(s: DomainStats, method: SurveyCiMethod, mult: number): Estimate {
+  const a = limits(s, method, LEVEL_95);
+  const b = limits(s, method, LEVEL_998);
+  const scale = (v: number | null) => (v === null ? null : v * mult);
+  const e: Estimate = {
+    value: s.p * mult,
+    lower95: scale(a.lower),
+    upper95: scale(a.upper),
+    lower998: scale(b.lower),
+    upper998: scale(b.upper),
+    method,
+  };
+  const note = a.note ?? b.note;
+  if (note !== undefined) e.note = note;
+  return e;
+}
+
 /**
  * A domain's weighted proportion as an `Estimate` with 95% and 99.8% limits by `method`
  * (default "logit"); `multiplier` 1 by default (100 for a percentage).
  */
 export function surveyEstimate(rows: SurveyRow[], opts?: { method?: SurveyCiMethod; multiplier?: number }): Estimate {
   const mult = check.multiplier(opts?.multiplier, 1);
-  const a = surveyProportion(rows, { method: opts?.method, level: LEVEL_95 });
-  const b = surveyProportion(rows, { method: opts?.method, level: LEVEL_998 });
-  const scale = (v: number | null) => (v === null ? null : v * mult);
-  const e: Estimate = {
-    value: a.estimate * mult,
-    lower95: scale(a.lower),
-    upper95: scale(a.upper),
-    lower998: scale(b.lower),
-    upper998: scale(b.upper),
-    method: a.method,
-  };
-  const note = a.note ?? b.note;
-  if (note !== undefined) e.note = note;
-  return e;
+  const method = opts?.method === undefined ? "logit" : check.oneOf(opts.method, "survey interval method", SURVEY_CI_METHODS);
+  return estimateOf(domainStats(rows), method, mult);
+}
+
+/**
+ * `surveyEstimate` for many domains of one survey: the design is prepared once (`surveyDesign`
+ * over every respondent, outcomes omitted) and each domain is given by its rows (indices into the
+ * design) and their outcomes. Same statistics, in time proportional to the domain.
+ */
+export function surveyDomainEstimate(
+  design: SurveyDesign, rows: number[], y: number[], opts?: { method?: SurveyCiMethod; multiplier?: number },
+): Estimate {
+  const mult = check.multiplier(opts?.multiplier, 1);
+  const method = opts?.method === undefined ? "logit" : check.oneOf(opts.method, "survey interval method", SURVEY_CI_METHODS);
+  if (rows.length !== y.length) throw new StatsInputError(m.surveyNoRows());
+  return estimateOf(domainStatsOf(design, rows, y), method, mult);
 }

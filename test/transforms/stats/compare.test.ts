@@ -1,6 +1,6 @@
 /** Fingertips comparisons: touching = similar, polarity, no_judgement, nulls, two levels. */
 import { describe, expect, it } from "vitest";
-import { compareToValue, compareTwoLevel, StatsInputError } from "../../../transforms/stats/index.ts";
+import { compareToValue, compareToValueSql, compareTwoLevel, StatsInputError } from "../../../transforms/stats/index.ts";
 
 describe("compareToValue", () => {
   it("above, below, overlapping", () => {
@@ -52,5 +52,33 @@ describe("compareTwoLevel", () => {
     expect(compareTwoLevel(area(9, 11, 8, 12), 10, "high_is_good")).toMatchObject({ outcome: "similar", level: null, twoLevel: "similar" });
     expect(compareTwoLevel(area(9, 11, 8, 12), null, "high_is_good").twoLevel).toBe("not_compared");
     expect(compareTwoLevel(area(11, 12, 10.5, 13), 10, "no_judgement").twoLevel).toBe("higher_99.8");
+  });
+});
+
+describe("compareToValueSql", () => {
+  it("gives compareToValue's outcome on random intervals, values and polarities (touching and nulls included)", async () => {
+    const fc = (await import("fast-check")).default;
+    const { Warehouse } = await import("../../../pipelines/warehouse.ts");
+    const db = await Warehouse.open();
+    try {
+      const grid = fc.integer({ min: 0, max: 12 }).map((x) => x / 2); // a coarse grid makes touching common
+      const cases = fc.sample(
+        fc.record({
+          a: fc.option(grid, { freq: 8 }), b: fc.option(grid, { freq: 8 }), value: fc.option(grid, { freq: 8 }),
+          polarity: fc.constantFrom("high_is_good", "low_is_good", "no_judgement" as const),
+        }),
+        { numRuns: 500, seed: 20261126 },
+      ).map((c, i) => {
+        const [lower, upper] = c.a !== null && c.b !== null ? [Math.min(c.a, c.b), Math.max(c.a, c.b)] : [c.a, c.b];
+        return { i, lower, upper, value: c.value, polarity: c.polarity };
+      });
+      await db.run(`CREATE TEMP TABLE t (i INTEGER, lower DOUBLE, upper DOUBLE, value DOUBLE, polarity VARCHAR)`);
+      await db.insertRows("t", ["i", "lower", "upper", "value", "polarity"], cases);
+      const rows = await db.all<{ i: number; outcome: string }>(`SELECT i, ${compareToValueSql("lower", "upper", "value", "polarity")} AS outcome FROM t ORDER BY i`);
+      expect(rows.map((r) => r.outcome)).toEqual(cases.map((c) => compareToValue({ lower: c.lower, upper: c.upper }, c.value, c.polarity)));
+      expect(new Set(rows.map((r) => r.outcome)).size).toBeGreaterThanOrEqual(5);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
-  rakeWeights, StatsInputError, statsMessages, surveyEstimate, surveyProportion, SURVEY_CI_METHODS, type SurveyRow,
+  rakeWeights, StatsInputError, statsMessages, surveyDesign, surveyDomainEstimate, surveyEstimate, surveyProportion, SURVEY_CI_METHODS, type SurveyRow,
 } from "../../../transforms/stats/index.ts";
 import { referenceFile } from "../../helpers/shared.ts";
 
@@ -184,5 +185,57 @@ describe("rakeWeights", () => {
       rakeWeights([{ a: "1", b: "1", weight: 1 }], { a: { "1": 10 }, b: { "1": 12 } }),
     ).toThrow("margins disagree");
     expect(() => rakeWeights([], { a: { x: 1 } })).toThrow(statsMessages.rakeNoRows());
+  });
+});
+
+describe("surveyDomainEstimate (a design prepared once, domains by their rows)", () => {
+  it("equals surveyEstimate on the full rows for random designs: strata, clusters, lonely PSUs, FPC, every method", () => {
+    const design = fc.integer({ min: 2, max: 6 }).chain((strata) =>
+      fc.record({
+        rows: fc.array(
+          fc.record({
+            h: fc.integer({ min: 0, max: strata - 1 }), psu: fc.integer({ min: 0, max: 3 }), weight: fc.double({ min: 0.2, max: 9, noNaN: true }),
+            y: fc.constantFrom(0 as const, 1 as const), inDomain: fc.boolean(),
+          }),
+          { minLength: 8, maxLength: 60 },
+        ),
+        clustered: fc.boolean(),
+        fpc: fc.boolean(),
+        method: fc.constantFrom(...SURVEY_CI_METHODS),
+      }));
+    fc.assert(fc.property(design, ({ rows, clustered, fpc, method }) => {
+      const full: SurveyRow[] = rows.map((r) => ({
+        stratum: `s${r.h}`, weight: r.weight, y: r.y, inDomain: r.inDomain, ...(clustered ? { psu: `p${r.psu}` } : {}), ...(fpc ? { fpc: 500 } : {}),
+      }));
+      fc.pre(full.some((r) => r.inDomain));
+      const idx = full.flatMap((r, i) => (r.inDomain ? [i] : []));
+      const prepared = surveyDesign(full.map(({ stratum, weight, psu, fpc: f }) => ({ stratum, weight, ...(psu ? { psu } : {}), ...(f ? { fpc: f } : {}) })));
+      const a = surveyEstimate(full, { method, multiplier: 100 });
+      const b = surveyDomainEstimate(prepared, idx, idx.map((i) => full[i]!.y!), { method, multiplier: 100 });
+      expect(b.method).toBe(a.method);
+      expect(b.note).toBe(a.note);
+      for (const k of ["value", "lower95", "upper95", "lower998", "upper998"] as const) {
+        const [x, y] = [a[k], b[k]];
+        if (x === null || y === null) expect(y).toBe(x);
+        else expect(Math.abs(x - y)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x)));
+      }
+    }), { numRuns: 300, seed: 20261126 });
+  });
+});
+
+describe("domainVariance", () => {
+  it("equals the dense design variance (zeros outside the domain summed PSU by PSU), lonely PSUs and complete strata included", async () => {
+    const { designVariance, domainVariance } = await import("../../../transforms/stats/survey-design.ts");
+    const rows = fc.array(
+      fc.record({ h: fc.integer({ min: 0, max: 5 }), psu: fc.integer({ min: 0, max: 4 }), z: fc.double({ min: -5, max: 5, noNaN: true }), inDomain: fc.boolean() }),
+      { minLength: 3, maxLength: 80 },
+    );
+    fc.assert(fc.property(rows, fc.constantFrom(undefined, 40, 1), (rs, fpc) => {
+      const design = surveyDesign(rs.map((r) => ({ stratum: `s${r.h}`, weight: 1, psu: `p${r.psu}`, ...(fpc ? { fpc: r.h === 0 ? 1 : fpc } : {}) })));
+      const idx = rs.flatMap((r, i) => (r.inDomain ? [i] : []));
+      const dense = designVariance(design, rs.map((r) => (r.inDomain ? r.z : 0)));
+      const sparse = domainVariance(design, idx, idx.map((i) => rs[i]!.z));
+      expect(Math.abs(dense - sparse)).toBeLessThanOrEqual(1e-9 * Math.max(1, dense));
+    }), { numRuns: 500, seed: 20261126 });
   });
 });
