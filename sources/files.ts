@@ -164,6 +164,8 @@ export interface FileFacts {
   sha256: string;
   /** Blank lines, a lone CR line end, or CRLF and LF line ends mixed (anywhere, even inside quotes: then checked properly). */
   irregularLines: boolean;
+  /** Physical lines (LF line ends, plus a last line without one): records + 1 for a file with a header and no quoted line breaks. */
+  lines: number;
 }
 
 const LF = 0x0a;
@@ -200,7 +202,8 @@ export async function inspectFile(file: string): Promise<FileFacts> {
     if (chunk.length >= 2) [prev2, prev1] = [chunk[chunk.length - 2]!, chunk[chunk.length - 1]!];
     else if (chunk.length === 1) [prev2, prev1] = [prev1, chunk[0]!];
   }
-  return { sha256: hash.digest("hex"), irregularLines: blank || cr > crlf || (crlf > 0 && lf > 0) };
+  const lines = lf + crlf + (prev1 !== -1 && prev1 !== LF ? 1 : 0);
+  return { sha256: hash.digest("hex"), irregularLines: blank || cr > crlf || (crlf > 0 && lf > 0), lines };
 }
 
 /**

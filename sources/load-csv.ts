@@ -222,17 +222,56 @@ function expectedText(spec: ColumnSpec): string {
 
 /**
  * Load files of one format into its raw table. A file loaded before (same path) is replaced,
- * never double-counted. Throws a `LocalneedsError` for a file that cannot be this format.
+ * never double-counted. Throws a `LocalneedsError` for a file that cannot be this format (every
+ * file's header is checked before anything is written). All the files are written in one
+ * transaction; files read in place (UTF-8, regular line ends) with the same header are parsed
+ * together by one `read_csv` (up to `BATCH_BYTES` at a time), so a month of police.uk files (43
+ * forces) costs one scan, not 43.
  */
 export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
   await createRawTable(db, format);
+  const at = ctx.clock.now();
+  const reuse = Boolean((ctx as Partial<Context>).reuseUnchangedLoads);
+  const previous = new Map(
+    (await db.all<{ path: string; sha256: string; r: number; l: number; j: number }>(
+      `SELECT path, sha256, rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j FROM audit.loads WHERE source = $s`,
+      { s: format.id },
+    )).map((p) => [p.path, p]),
+  );
   const out: FileLoad[] = [];
+  const todo: PreparedFile[] = [];
   for (const [i, file] of files.entries()) {
-    ctx.log.progress(format.title, i, files.length);
-    out.push(await loadOne(db, format, file, ctx.clock.now(), Boolean((ctx as Partial<Context>).reuseUnchangedLoads)));
+    ctx.log.progress(format.title, i, files.length * 2);
+    const { sha256, irregularLines, lines } = await inspectFile(file);
+    const prev = previous.get(file);
+    // A refresh reuses a file already loaded with the same content: nothing to read again.
+    if (reuse && prev && prev.sha256 === sha256) {
+      out[i] = { source: format.id, path: file, sha256, rowsRead: Number(prev.r), rowsLoaded: Number(prev.l), rowsRejected: Number(prev.j), reused: true };
+      continue;
+    }
+    const encoding = await resolveEncoding(format, file);
+    const header = readHeader(file, encoding);
+    if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
+    const { index, missing } = matchHeader(format, header);
+    if (missing.length) throw headerError(file, header, [format], format.title);
+    let readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
+    // Blank lines or mixed line ends: read an LF copy, numbering rows around the blank lines.
+    let blankLines: number[] = [];
+    if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
+    todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: Boolean(prev), blankLines, lines });
   }
-  ctx.log.progress(format.title, files.length, files.length);
+  if (todo.length) {
+    await db.transaction(async () => {
+      let done = 0;
+      for (const batch of batchFiles(todo)) {
+        for (const load of await scanBatch(db, format, batch, at)) out[load.i] = load.load;
+        done += batch.length;
+        ctx.log.progress(format.title, files.length + done, files.length * 2);
+      }
+    });
+  }
+  ctx.log.progress(format.title, 1, 1);
   return out;
 }
 
@@ -243,67 +282,171 @@ export async function resolveEncoding(format: CsvFormat, file: string): Promise<
   return (await isValidUtf8(file)) ? "utf-8" : "windows-1252";
 }
 
-async function loadOne(db: Warehouse, format: CsvFormat, file: string, at: Date, reuse: boolean): Promise<FileLoad> {
-  const { sha256, irregularLines } = await inspectFile(file);
-  // A refresh reuses a file already loaded with the same content: nothing to read again.
-  const previous = await db.one<{ r: number; l: number; j: number }>(
-    `SELECT rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j, sha256 FROM audit.loads WHERE path = $f AND source = $s`,
-    { f: file, s: format.id },
-  );
-  if (reuse && previous && (previous as unknown as { sha256: string }).sha256 === sha256) {
-    return { source: format.id, path: file, sha256, rowsRead: Number(previous.r), rowsLoaded: Number(previous.l), rowsRejected: Number(previous.j), reused: true };
-  }
-  const encoding = await resolveEncoding(format, file);
-  const header = readHeader(file, encoding);
-  if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
-  const { index, missing } = matchHeader(format, header);
-  if (missing.length) throw headerError(file, header, [format], format.title);
-  let readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
-  // Blank lines or mixed line ends: read an LF copy, numbering rows around the blank lines.
-  let blankLines: number[] = [];
-  if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
-  const bytes = fileBytes(file);
-  return db.transaction(() => scanFile(db, format, file, readPath, header, index, { sha256, bytes, at, replace: Boolean(previous), blankLines }));
+/** A file checked and ready to scan. */
+interface PreparedFile {
+  /** Position in the caller's list. */
+  i: number;
+  file: string;
+  /** What DuckDB reads: the file, or its UTF-8 / LF copy. */
+  readPath: string;
+  header: string[];
+  index: Map<string, number>;
+  sha256: string;
+  bytes: number;
+  /** The file was loaded before: its earlier rows are replaced. */
+  replace: boolean;
+  blankLines: number[];
+  /** Physical lines of the file (see `inspectFile`). */
+  lines: number;
 }
 
-/** Read one file into the raw table and the audit tables (inside the caller's transaction). */
-async function scanFile(
-  db: Warehouse, format: CsvFormat, file: string, readPath: string, header: string[], index: Map<string, number>,
-  meta: { sha256: string; bytes: number; at: Date; replace: boolean; blankLines: readonly number[] },
-): Promise<FileLoad> {
-  const { sha256, bytes, at } = meta;
-  // Replace any earlier load of the same file (only when there was one: the DELETE scans the table).
-  if (meta.replace) {
-    await db.run(`DELETE FROM ${format.rawTable} WHERE _file = $f`, { f: file });
-    await db.run(`DELETE FROM audit.rejects WHERE path = $f AND source = $s`, { f: file, s: format.id });
-    await db.run(`DELETE FROM audit.loads WHERE path = $f AND source = $s`, { f: file, s: format.id });
+/** Input bytes parsed by one `read_csv` at most (bounds the temporary tables). */
+const BATCH_BYTES = 400_000_000;
+
+/** Group files that can be parsed together: read in place, same header, up to BATCH_BYTES; any other file alone. */
+function batchFiles(files: PreparedFile[]): PreparedFile[][] {
+  const batches: PreparedFile[][] = [];
+  const open = new Map<string, { files: PreparedFile[]; bytes: number }>();
+  for (const f of files) {
+    if (f.readPath !== f.file || f.blankLines.length) {
+      batches.push([f]);
+      continue;
+    }
+    const key = JSON.stringify(f.header);
+    let b = open.get(key);
+    if (!b || b.bytes + f.bytes > BATCH_BYTES) {
+      b = { files: [], bytes: 0 };
+      open.set(key, b);
+      batches.push(b.files);
+    }
+    b.files.push(f);
+    b.bytes += f.bytes;
+  }
+  return batches;
+}
+
+/**
+ * Read a batch of files (one, or several with the same header read in place) into the raw table
+ * and the audit tables (inside the caller's transaction). A file of a batch that DuckDB rejects
+ * lines of is taken out and scanned on its own, where its line numbers are worked out around them.
+ */
+async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[], at: Date): Promise<{ i: number; load: FileLoad }[]> {
+  const { header, index } = batch[0]!;
+  const paths = batch.map((f) => f.file);
+  // Replace any earlier load of the same files (only when there was one: the DELETE scans the table).
+  const replaced = batch.filter((f) => f.replace).map((f) => literal(f.file));
+  if (replaced.length) {
+    const list = replaced.join(", ");
+    await db.run(`DELETE FROM ${format.rawTable} WHERE _file IN (${list})`);
+    await db.run(`DELETE FROM audit.rejects WHERE source = $s AND path IN (${list})`, { s: format.id });
+    await db.run(`DELETE FROM audit.loads WHERE source = $s AND path IN (${list})`, { s: format.id });
   }
 
   const colDefs = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
   await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
   try {
     await db.run(
-      `CREATE TEMP TABLE _scan AS SELECT * FROM read_csv(${literal(readPath)}, header=true, auto_detect=false,
+      `CREATE TEMP TABLE _scan AS SELECT * FROM read_csv([${batch.map((f) => literal(f.readPath)).join(", ")}], header=true, auto_detect=false,
          delim=',', quote='"', escape='"', columns={${colDefs}}, null_padding=${format.nullPadding ? "true, parallel=false" : "false"},
-         store_rejects=true, rejects_table='_scan_rejects', rejects_scan='_scan_scans', max_line_size=10000000)`,
+         filename='_path', store_rejects=true, rejects_table='_scan_rejects', rejects_scan='_scan_scans', max_line_size=10000000)`,
     );
   } catch (err) {
-    throw new LocalneedsError(messages.unreadableCsv(file, (err as Error).message.split("\n")[0]!));
+    const which = batch.length === 1 ? batch[0]!.file : paths.join(", ");
+    throw new LocalneedsError(messages.unreadableCsv(which, (err as Error).message.split("\n")[0]!));
   }
-  const parseRejects = await db.all<{ line: string; column_name: string | null; error_type: string; error_message: string; csv_line: string }>(
-    `SELECT line::BIGINT AS line, column_name, error_type, error_message, csv_line FROM _scan_rejects ORDER BY line`,
+  const parseRejects = await db.all<{ path: string; line: string; column_name: string | null; error_type: string; error_message: string; csv_line: string }>(
+    `SELECT s.file_path AS path, r.line::BIGINT AS line, r.column_name, r.error_type, r.error_message, r.csv_line
+     FROM _scan_rejects r JOIN _scan_scans s USING (scan_id, file_id) ORDER BY s.file_path, r.line`,
   );
+  let counts = new Map(
+    (await db.all<{ p: string; n: number }>(`SELECT _path AS p, count(*)::BIGINT AS n FROM _scan GROUP BY 1`)).map((r) => [r.p, { n: Number(r.n) }]),
+  );
+  // Several files: any file whose rows are not exactly one per line after the header (quoted line
+  // breaks, or lines DuckDB rejected: its multi-file scan can drop a broken tail without recording
+  // a reject) is scanned again on its own, where rejects are recorded and lines numbered around them.
+  const again = batch.length > 1 ? batch.filter((f) => parseRejects.some((r) => r.path === f.readPath) || (counts.get(f.readPath)?.n ?? 0) !== f.lines - 1) : [];
+  if (again.length) {
+    await db.run(`DELETE FROM _scan WHERE _path IN (${again.map((f) => literal(f.readPath)).join(", ")})`);
+    for (const r of parseRejects.splice(0)) if (!again.some((f) => f.readPath === r.path)) parseRejects.push(r);
+    counts = new Map([...counts].filter(([p]) => !again.some((f) => f.readPath === p)));
+  }
+  const scanned = batch.filter((f) => !again.includes(f));
   const rejectedLines = new Set(parseRejects.map((r) => Number(r.line)));
-  const loadedCount = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _scan`))!.n);
 
-  // Line number of each parsed row: the line numbers (header = 1) taken by neither a reject nor a
-  // blank line (DuckDB skips blank lines but counts them), in order. Without either, the row's
-  // position + 2 (rowids inside a transaction start high).
-  const skipped = [...rejectedLines, ...meta.blankLines];
+  // Line number of each parsed row (header = 1). A file read alone with rejected or blank lines:
+  // the line numbers taken by neither a reject nor a blank line (DuckDB skips blank lines but
+  // counts them), in order. Otherwise the row's position in its file + 2 (rows of one file are
+  // contiguous and in order in the scan).
+  const single = scanned.length === 1 ? scanned[0]! : undefined;
+  const skipped = single ? [...rejectedLines, ...single.blankLines] : [];
   if (skipped.length) {
+    const loadedCount = counts.get(single!.readPath)?.n ?? 0;
     await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
     await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + skipped.length + 1}) t(g) WHERE g NOT IN (${skipped.join(", ")})`);
   }
+  // Each file's first rowid, kept in SQL (rowids inside a transaction exceed what a JS number holds exactly).
+  await db.run(`DROP TABLE IF EXISTS _paths; CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
+  await db.insertRows("_paths", ["read_path", "file"], scanned.map((f) => ({ read_path: f.readPath, file: f.file })));
+  await db.run(`DROP TABLE IF EXISTS _files; CREATE TEMP TABLE _files AS
+    SELECT p.read_path, p.file, min(s.rowid) AS first FROM _paths p JOIN _scan s ON s._path = p.read_path GROUP BY ALL`);
+  const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
+  const why = `CASE ${validationChecks(format, header, index, at).join(" ")} END`;
+  const rawLine = `concat_ws(',', ${header
+    .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
+    .join(", ")})`;
+  // Rows with their file and line; validated once into `_bad` (only failing rows kept), so the
+  // good rows go to the raw table without another full copy.
+  const numbered = skipped.length
+    ? `(SELECT numbered.*, f.file AS _file, lines.line AS _line FROM (SELECT *, row_number() OVER (ORDER BY rowid) AS _k FROM _scan) numbered
+        JOIN (SELECT line, row_number() OVER (ORDER BY line) AS _k FROM _lines) lines USING (_k) JOIN _files f ON f.read_path = numbered._path)`
+    : `(SELECT s.*, f.file AS _file, s.rowid - f.first + 2 AS _line FROM _scan s JOIN _files f ON f.read_path = s._path)`;
+  await db.run(`DROP TABLE IF EXISTS _bad; CREATE TEMP TABLE _bad AS
+    SELECT _file, _line, _why, ${rawLine} AS raw_line FROM (SELECT *, ${why} AS _why FROM ${numbered}) WHERE _why IS NOT NULL`);
+  const rejectedBy = new Map(
+    (await db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::BIGINT AS n FROM _bad GROUP BY 1`)).map((r) => [r.f, Number(r.n)]),
+  );
+  const select = format.columns.map((c) => `${cell(c.name)} AS ${ident(c.name)}`).join(", ");
+  await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, _file, _line FROM ${numbered} t
+    ${rejectedBy.size ? "WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b._file = t._file AND b._line = t._line)" : ""}`);
+  if (rejectedBy.size) {
+    await db.run(
+      `INSERT INTO audit.rejects SELECT $s, _file, _line, nullif(split_part(_why, chr(31), 1), ''), split_part(_why, chr(31), 2), raw_line
+       FROM _bad ORDER BY _file, _line`,
+      { s: format.id },
+    );
+  }
+  // DuckDB parse rejects: one row per rejected line (the first error on it).
+  const seen = new Set<number>();
+  const parseRows = parseRejects
+    .filter((r) => (seen.has(Number(r.line)) ? false : (seen.add(Number(r.line)), true)))
+    .map((r) => ({
+      source: format.id,
+      path: single!.file,
+      line: Number(r.line),
+      column: r.column_name && /^c\d+$/.test(r.column_name) ? header[Number(r.column_name.slice(1))] ?? null : null,
+      reason: messages.csvParseReject(r.error_type, r.error_message.replace(/c(\d+)/g, (_m, i) => header[Number(i)] ?? _m)),
+      raw_line: r.csv_line,
+    }));
+  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], parseRows);
+  const loads = scanned.map((f) => {
+    const validationRejected = rejectedBy.get(f.file) ?? 0;
+    const rowsLoaded = (counts.get(f.readPath)?.n ?? 0) - validationRejected;
+    const rowsRejected = validationRejected + (f === single ? rejectedLines.size : 0);
+    return { i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: rowsLoaded + rowsRejected, rowsLoaded, rowsRejected } as FileLoad, bytes: f.bytes };
+  });
+  await db.insertRows("audit.loads", ["source", "path", "sha256", "bytes", "raw_table", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"],
+    loads.map(({ load, bytes }) => ({
+      source: format.id, path: load.path, sha256: load.sha256, bytes, raw_table: format.rawTable,
+      rows_read: load.rowsRead, rows_loaded: load.rowsLoaded, rows_rejected: load.rowsRejected, loaded_at: at.toISOString().replace("T", " ").replace("Z", ""),
+    })));
+  await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _bad; DROP TABLE IF EXISTS _lines; DROP TABLE IF EXISTS _files; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+  const again2: { i: number; load: FileLoad }[] = [];
+  for (const f of again) again2.push(...(await scanBatch(db, format, [f], at)));
+  return [...loads.map(({ i, load }) => ({ i, load })), ...again2];
+}
+
+/** The validation CASE arms of a format over a file's header (`c<i>` columns): the first failing rule names the column and what was expected. */
+function validationChecks(format: CsvFormat, header: string[], index: Map<string, number>, at: Date): string[] {
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
   const checks: string[] = [];
   // A line repeating the header (files pasted together) is not data.
@@ -316,9 +459,9 @@ async function scanFile(
     if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim(${c}) = '') THEN ${literal(named(spec) + "expected a value, found a blank cell")}`);
     const rule = failsRule(spec, c);
     if (rule) checks.push(`WHEN ${rule} THEN ${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
-    const future = futureSql(spec, c, meta.at);
+    const future = futureSql(spec, c, at);
     if (future) {
-      const expected = `expected ${expectedText(spec)} not after ${buildDateLabel(spec, meta.at)} (the build date), found `;
+      const expected = `expected ${expectedText(spec)} not after ${buildDateLabel(spec, at)} (the build date), found `;
       checks.push(`WHEN ${future} THEN ${literal(named(spec) + expected)} || trim(${c})`);
     }
   }
@@ -329,50 +472,7 @@ async function scanFile(
     const label = `expected at most the ${headerNameAt(header, index, b)} (`;
     checks.push(`WHEN ${na} > ${nb} THEN ${literal(named(a) + label)} || trim(${cell(b.name)}) || '), found ' || trim(${cell(a.name)})`);
   }
-  const why = `CASE ${checks.join(" ")} END`;
-  const rawLine = `concat_ws(',', ${header
-    .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
-    .join(", ")})`;
-  await db.run(
-    `DROP TABLE IF EXISTS _checked;
-     CREATE TEMP TABLE _checked AS ${skipped.length
-       ? `WITH numbered AS (SELECT *, row_number() OVER (ORDER BY rowid) AS _k FROM _scan),
-               lines AS (SELECT line, row_number() OVER (ORDER BY line) AS _k FROM _lines)
-          SELECT numbered.*, lines.line AS _line, ${why} AS _why FROM numbered JOIN lines USING (_k)`
-       : `SELECT *, rowid - (SELECT min(rowid) FROM _scan) + 2 AS _line, ${why} AS _why FROM _scan`}`,
-  );
-  const validationRejected = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _checked WHERE _why IS NOT NULL`))!.n);
-  const select = format.columns.map((c) => `${cell(c.name)} AS ${ident(c.name)}`).join(", ");
-  await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, $f AS _file, _line FROM _checked${validationRejected ? " WHERE _why IS NULL" : ""}`, { f: file });
-  if (validationRejected) {
-    await db.run(
-      `INSERT INTO audit.rejects SELECT $s, $f, _line, nullif(split_part(_why, chr(31), 1), ''), split_part(_why, chr(31), 2), ${rawLine}
-       FROM _checked WHERE _why IS NOT NULL ORDER BY _line`,
-      { s: format.id, f: file },
-    );
-  }
-  // DuckDB parse rejects: one row per rejected line (the first error on it).
-  const seen = new Set<number>();
-  const parseRows = parseRejects
-    .filter((r) => (seen.has(Number(r.line)) ? false : (seen.add(Number(r.line)), true)))
-    .map((r) => ({
-      source: format.id,
-      path: file,
-      line: Number(r.line),
-      column: r.column_name && /^c\d+$/.test(r.column_name) ? header[Number(r.column_name.slice(1))] ?? null : null,
-      reason: messages.csvParseReject(r.error_type, r.error_message.replace(/c(\d+)/g, (_m, i) => header[Number(i)] ?? _m)),
-      raw_line: r.csv_line,
-    }));
-  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], parseRows);
-  const rowsLoaded = loadedCount - validationRejected;
-  const rowsRejected = validationRejected + rejectedLines.size;
-  const rowsRead = rowsLoaded + rowsRejected;
-  await db.run(
-    `INSERT INTO audit.loads VALUES ($s, $f, $h, $b, $t, $r, $l, $j, $at::TIMESTAMP)`,
-    { s: format.id, f: file, h: sha256, b: bytes, t: format.rawTable, r: rowsRead, l: rowsLoaded, j: rowsRejected, at: at.toISOString() },
-  );
-  await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _checked; DROP TABLE IF EXISTS _lines; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
-  return { source: format.id, path: file, sha256, rowsRead, rowsLoaded, rowsRejected };
+  return checks;
 }
 
 function headerNameAt(header: readonly string[], index: Map<string, number>, spec: ColumnSpec): string {

@@ -60,7 +60,10 @@ export const crimeAdapter: SourceAdapter = {
     await placeLsoaCodes(ctx, "police_street", "raw.police_street", "police.uk street crime");
     const live = `NOT ${supersededSql("street", "r", "trim(r.month)", "trim(r.falls_within)")}`;
     // Identical lines with a Crime ID count once (the first copy); ID-less (ASB) lines all count.
-    // A GROUP BY over the ID rows only: the bench found a window over every row far slower.
+    // A GROUP BY over the ID rows only (the bench found a window over every row far slower), and
+    // only when some ID line repeats at all (reported first; usually none does).
+    const repeats = await reportRepeats(ctx, live);
+    const lineColumns = "crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
     await db.run(`CREATE OR REPLACE TABLE staging.crime_events AS
       WITH lines AS (
         SELECT nullif(trim(r.crime_id), '') AS crime_id, strptime(trim(r.month), '%Y-%m')::DATE AS month,
@@ -69,20 +72,15 @@ export const crimeAdapter: SourceAdapter = {
         FROM raw.police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
         WHERE ${live}
       ),
-      firsts AS (
-        SELECT crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category,
-               min(struct_pack(f := _file, l := _line)) AS first
-        FROM lines WHERE crime_id IS NOT NULL
-        GROUP BY crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category, longitude, latitude, location
-      ),
-      kept AS (
-        SELECT crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category, first.f AS _file, first.l AS _line FROM firsts
-        UNION ALL
-        SELECT crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category, _file, _line FROM lines WHERE crime_id IS NULL
-      )
+      kept AS (${repeats === 0
+        ? `SELECT ${lineColumns}, _file, _line FROM lines`
+        : `SELECT ${lineColumns}, first.f AS _file, first.l AS _line FROM (
+             SELECT ${lineColumns}, min(struct_pack(f := _file, l := _line)) AS first FROM lines WHERE crime_id IS NOT NULL
+             GROUP BY ${lineColumns}, longitude, latitude, location)
+           UNION ALL
+           SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NULL`})
       SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
-      FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code
-      ORDER BY l._file, l._line`);
+      FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`);
     await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
       SELECT strptime(trim(month), '%Y-%m')::DATE AS month, trim(falls_within) AS falls_within, trim(crime_type) AS crime_type, count(*)::INTEGER AS crimes
       FROM raw.police_street r WHERE nullif(trim(lsoa_code), '') IS NULL AND ${live} GROUP BY ALL ORDER BY ALL`);
@@ -104,7 +102,6 @@ export const crimeAdapter: SourceAdapter = {
              count(*)::INTEGER AS crimes
       FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
       WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
-    await reportRepeats(ctx, live);
     await checkMonthlyVolumes(ctx);
     const c = ctx.config.sources.crime!;
     if (c.outcomes?.length) await conformOutcomes(ctx);
@@ -112,16 +109,19 @@ export const crimeAdapter: SourceAdapter = {
   },
 };
 
-async function reportRepeats(ctx: Context, live: string): Promise<void> {
+/** Warn of each Crime ID line repeated identically; returns how many such lines there are. */
+async function reportRepeats(ctx: Context, live: string): Promise<number> {
   const repeats = await ctx.db.all<{ crime_id: string; copies: number }>(`
-    SELECT crime_id, count(*)::INTEGER AS copies FROM raw.police_street r WHERE nullif(trim(crime_id), '') IS NOT NULL AND ${live}
-    GROUP BY crime_id, month, falls_within, longitude, latitude, location, lsoa_code, crime_type, last_outcome_category HAVING count(*) > 1 ORDER BY 1`);
+    SELECT nullif(trim(crime_id), '') AS crime_id, count(*)::INTEGER AS copies FROM raw.police_street r WHERE nullif(trim(crime_id), '') IS NOT NULL AND ${live}
+    GROUP BY ${["crime_id", "month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim(${c}), '')`).join(", ")},
+             longitude, latitude, location HAVING count(*) > 1 ORDER BY 1`);
   for (const r of repeats) {
     await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_repeated_line', $s, $m)`, {
       s: r.crime_id,
       m: messages.repeatedCrimeLine(r.crime_id, r.copies),
     });
   }
+  return repeats.length;
 }
 
 /** Month-on-month volume check over the crimes placed in each authority of the build. */

@@ -115,3 +115,34 @@ describe("loadCsvFiles", () => {
     expect(await db.one(`SELECT note FROM raw.cp`)).toEqual({ note: "O\u2019Brien" });
   });
 });
+
+describe("loadCsvFiles over many files at once (one read_csv per header)", () => {
+  it("numbers every file's rows from 2, keeps each file's own counts, and rescans a file DuckDB rejects lines of on its own", async () => {
+    const header = "AREA24CD,Month,Count\n";
+    // 30 files of different lengths, the same header: parsed together.
+    const files = Array.from({ length: 30 }, (_, k) =>
+      write(`m${String(k).padStart(2, "0")}.csv`, header + Array.from({ length: 5 + k * 37 }, (_, j) => `F${k}L${j + 2},2024-01,${j}`).join("\n") + "\n"));
+    // One with a bad month on line 3 and a quote left open on line 5 (it runs to the end of the file:
+    // DuckDB's multi-file scan drops such a tail without a reject), one with its columns reordered.
+    files.push(write("broken.csv", header + "B2,2024-01,1\nB3,2024-13,2\nB4,2024-01,3\n\"B5,2024-01,4\nB6,2024-01,5\nB7,2024-01,6\n"));
+    files.push(write("reordered.csv", "Count,AREA24CD,Month\n7,R2,2024-01\n8,R3,2024-01\n"));
+    const loads = await loadCsvFiles(ctx(), fmt, files);
+    expect(loads.map((l) => l.path)).toEqual(files);
+    for (const [k, l] of loads.slice(0, 30).entries()) expect(l).toMatchObject({ rowsRead: 5 + k * 37, rowsLoaded: 5 + k * 37, rowsRejected: 0 });
+    // Every row's line matches the line it came from (the area code says which).
+    const wrong = await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
+      WHERE area_code LIKE 'F%' AND area_code <> 'F' || regexp_extract(_file, 'm([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`);
+    expect(wrong).toEqual([]);
+    expect(loads[30]).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsRejected: 2 });
+    const rejects = await db.all<{ line: string; column: string | null }>(`SELECT line::VARCHAR AS line, "column" FROM audit.rejects WHERE path = $f ORDER BY line`, { f: files[30]! });
+    expect(rejects).toEqual([{ line: "3", column: "Month" }, { line: "5", column: "AREA24CD" }]);
+    const good = await db.all<{ area_code: string; _line: string }>(`SELECT area_code, _line::VARCHAR AS _line FROM raw.test_counts WHERE _file = $f ORDER BY _line`, { f: files[30]! });
+    for (const g of good) expect(g.area_code).toBe(`B${g._line}`);
+    expect(loads[31]).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0 });
+    expect(await db.all(`SELECT area_code, count, _line::VARCHAR AS l FROM raw.test_counts WHERE _file = $f ORDER BY _line`, { f: files[31]! }))
+      .toEqual([{ area_code: "R2", count: "7", l: "2" }, { area_code: "R3", count: "8", l: "3" }]);
+    // audit.loads has one row per file, read = loaded + rejected.
+    const audit = await db.one<{ n: number; bad: number }>(`SELECT count(*)::INTEGER n, count(*) FILTER (WHERE rows_read <> rows_loaded + rows_rejected)::INTEGER bad FROM audit.loads`);
+    expect(audit).toEqual({ n: 32, bad: 0 });
+  });
+});
