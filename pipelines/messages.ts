@@ -90,8 +90,6 @@ export const messages = {
   noYearInHeader: (file: string) => `${file}: cannot tell the mid-year from the header (expected "mid 2015" or similar)`,
   fsmPercentMismatch: (rows: number, example: string) =>
     `free school meals: ${rows} rows have fsm_eligible_percent far from fsm_eligible / headcount (e.g. ${example}); flagged, values kept as published`,
-  numeratorAboveDenominator: (source: string, rows: number, where: string, example: string) =>
-    `${source}: ${rows} row(s) count more than their base (first at ${where}: ${example}); kept in staging, left out of indicators`,
   absencePercentMismatch: (rows: number) =>
     `pupil absence: ${rows} rows have a published percentage far from the counts (sessions missed / possible, persistent absentees / enrolments); flagged, counts used`,
   schoolWardUnknown: (rows: number) => `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup)`,

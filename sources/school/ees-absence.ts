@@ -5,7 +5,9 @@
  * (`Total`, `State-funded primary`, ...) and the counts behind the two headline measures:
  * overall absence (`sess_overall` of `sess_possible` sessions) and persistent absence
  * (`enrolments_pa_10_exact` of `enrolments`: pupils missing 10% or more of their sessions).
- * Published percentages, when present, are checked against the counts (within 0.05 points).
+ * Published percentages, when present, are checked against the counts (within 0.05 points); a row
+ * counting more sessions missed than possible, or more persistent absentees than enrolments, is
+ * rejected at load (`atMost`).
  * Grain of `staging.school_absence`: one row per period, term, area (or school) and school type.
  */
 import type { Context } from "../../pipelines/context.ts";
@@ -13,7 +15,6 @@ import { messages } from "../../pipelines/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, eesPercent } from "./ees.ts";
-import { warnNumeratorAbove } from "./ees-fsm.ts";
 
 /** EES pupil absence layout (the columns we use). */
 export const eesAbsenceFormat = defineCsvFormat({
@@ -31,6 +32,7 @@ export const eesAbsenceFormat = defineCsvFormat({
     eesCount("enrolments_pa_10_exact"),
     { ...eesPercent("enrolments_pa_10_exact_percent"), optional: true },
   ],
+  atMost: [{ column: "sess_overall", limit: "sess_possible" }, { column: "enrolments_pa_10_exact", limit: "enrolments" }],
 });
 registerFormats(eesAbsenceFormat);
 
@@ -48,14 +50,10 @@ export async function conformAbsence(ctx: Context): Promise<void> {
       FROM raw.ees_absence r)
     SELECT * EXCLUDE (markers),
            CASE WHEN markers IS NOT NULL THEN 'coded: ' || markers
-                WHEN sess_overall > sess_possible THEN 'sessions_missed_above_possible'
-                WHEN enrolments_pa_10_exact > enrolments THEN 'persistent_above_enrolments'
                 WHEN (sess_possible > 0 AND abs(sess_overall_percent - 100 * sess_overall / sess_possible) > 0.05)
                   OR (enrolments > 0 AND abs(pa_percent - 100 * enrolments_pa_10_exact / enrolments) > 0.05) THEN 'percent_mismatch'
                 ELSE 'ok' END AS status
     FROM r ORDER BY time_period, geographic_level, area_code, urn, school_type`);
-  await warnNumeratorAbove(ctx, "staging.school_absence", "sessions_missed_above_possible", "pupil absence", "sess_overall", "sess_possible");
-  await warnNumeratorAbove(ctx, "staging.school_absence", "persistent_above_enrolments", "pupil absence", "enrolments_pa_10_exact", "enrolments");
   const bad = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.school_absence WHERE status = 'percent_mismatch'`);
   if (bad!.n) await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'absence_percent_mismatch', NULL, $m)`, { m: messages.absencePercentMismatch(bad!.n) });
 }

@@ -5,14 +5,14 @@
  * shared EES columns are in `ees.ts`. The 259 rows of the real file with `#DIV/0!` in `headcount`
  * (an Excel error with shifted columns) are rejected at load with that reason. Rows whose
  * percentage is not eligible / headcount (within 0.05 points) are flagged `percent_mismatch` and
- * reported; rows with more eligible pupils than pupils are flagged `eligible_above_headcount`.
+ * reported; a row with more eligible pupils than pupils is rejected at load (as every count over a
+ * base is: `atMost`).
  * Grain of `staging.fsm`: one row per period, term, area (or school) and phase.
  */
 import type { Context } from "../../pipelines/context.ts";
 import { messages } from "../../pipelines/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
-import { displayPath } from "../files.ts";
 import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, eesPercent } from "./ees.ts";
 
 export { EES_MARKERS } from "./ees.ts";
@@ -30,6 +30,7 @@ export const eesFsmFormat = defineCsvFormat({
     eesCount("headcount"),
     eesPercent("fsm_eligible_percent"),
   ],
+  atMost: [{ column: "fsm_eligible", limit: "headcount" }],
 });
 registerFormats(eesFsmFormat);
 
@@ -46,7 +47,6 @@ export async function conformFsm(ctx: Context): Promise<void> {
       FROM raw.ees_fsm r)
     SELECT * EXCLUDE (markers),
            CASE WHEN markers IS NOT NULL THEN 'coded: ' || markers
-                WHEN fsm_eligible > headcount THEN 'eligible_above_headcount'
                 WHEN headcount > 0 AND abs(fsm_eligible_percent - 100 * fsm_eligible / headcount) > 0.05 THEN 'percent_mismatch'
                 ELSE 'ok' END AS status
     FROM r ORDER BY time_period, geographic_level, area_code, urn, phase`);
@@ -56,17 +56,4 @@ export async function conformFsm(ctx: Context): Promise<void> {
   if (bad!.n) {
     await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'fsm_percent_mismatch', NULL, $m)`, { m: messages.fsmPercentMismatch(bad!.n, bad!.example ?? "") });
   }
-  await warnNumeratorAbove(ctx, "staging.fsm", "eligible_above_headcount", "free school meals", "fsm_eligible", "headcount");
-}
-
-/** One warning for rows whose count exceeds its base (kept in staging, left out of indicators), naming the first file and line. */
-export async function warnNumeratorAbove(ctx: Context, table: string, status: string, source: string, numerator: string, denominator: string): Promise<void> {
-  const rows = await ctx.db.all<{ f: string; line: number; num: number; den: number }>(
-    `SELECT _file AS f, _line::INTEGER AS line, ${numerator}::DOUBLE AS num, ${denominator}::DOUBLE AS den FROM ${table} WHERE status = $s ORDER BY _file, _line`, { s: status });
-  if (!rows.length) return;
-  const first = rows[0]!;
-  await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'numerator_above_denominator', $s, $m)`, {
-    s: table,
-    m: messages.numeratorAboveDenominator(source, rows.length, `${displayPath(ctx.config, first.f)} line ${first.line}`, `${numerator} ${first.num} > ${denominator} ${first.den}`),
-  });
 }

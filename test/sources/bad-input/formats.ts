@@ -25,6 +25,7 @@ import { localCountsFormat } from "../../../sources/health/local-counts.ts";
 import { giasFormat, ks2Format, schoolWardLookupFormat } from "../../../sources/school/dfe-ks2.ts";
 import { giasLinksFormat } from "../../../sources/school/gias-links.ts";
 import { eesFsmFormat } from "../../../sources/school/ees-fsm.ts";
+import { eesAbsenceFormat } from "../../../sources/school/ees-absence.ts";
 import { readCodebook, surveyFormat } from "../../../sources/survey/residents-survey.ts";
 import { crmExportFormat } from "../../../sources/complaints/crm-export.ts";
 import { nomisFormat } from "../../../sources/economy/nomis.ts";
@@ -267,13 +268,12 @@ export const FORMATS: FormatSpec[] = [
       duplicate_rows: "staged twice (no key declared): both lines count",
     },
   },
-  // --- school (sources/school is owned elsewhere: outcomes here are the current behaviour) ---
+  // --- school ---
   {
     adapter: "school", id: "dfe_ks2_final", title: ks2Format.title, format: ks2Format,
     base: "real/dfe/2018-2019_850_ks2final.csv", load: one(ks2Format),
     text: "SCHNAME", requiredColumn: "RECTYPE",
-    // TELIG is not declared nonNegative: a negative count loads (see the report: should be rejected).
-    count: { header: "TELIG", negative: "loaded", nonNumeric: `expected a whole number or one of ${DFE}, found twelve` },
+    count: { header: "TELIG", negative: `expected a whole number of 0 or more or one of ${DFE}, found -5`, nonNumeric: `expected a whole number of 0 or more or one of ${DFE}, found twelve` },
     area: { header: "URN", unknown: "999999", otherVintage: "100000" },
     na: { ambiguous_dates: NO_DATES + " (the academic year is in the file name)", future_dates: NO_DATES + " (the academic year is in the file name)", numerator_above_denominator: "percentages, not counts over a base" },
     override: { truncated_file: paddedLoads, truncated_last_line: paddedLoads },
@@ -283,7 +283,7 @@ export const FORMATS: FormatSpec[] = [
     adapter: "school", id: "dfe_gias_extract", title: giasFormat.title, format: giasFormat, decodes1252: true,
     base: "real/dfe/2021-05-07_850_936_gias.csv", load: one(giasFormat),
     text: "EstablishmentName", requiredColumn: "URN",
-    count: { header: "PercentageFSM", negative: "loaded", nonNumeric: `expected a number or one of ${DFE}, found twelve` },
+    count: { header: "PercentageFSM", negative: `expected a number of 0 or more or one of ${DFE}, found -5`, nonNumeric: `expected a number of 0 or more or one of ${DFE}, found twelve` },
     area: { header: "LA (code)", unknown: "999", otherVintage: "835" },
     na: { ambiguous_dates: "the sample has no OpenDate/CloseDate (dd-mm-yyyy when present)", future_dates: "the sample has no OpenDate/CloseDate; a future OpenDate (a proposed school) would load", numerator_above_denominator: NO_RATIO },
     conform: { unknown_area_codes: "a ward code not in the lookup leaves the school without a ward (school_no_ward warning)", wrong_vintage_codes: "ward codes of another vintage go through geography.wardCrosswalk", duplicate_rows: "the URN counts once (last line); duplicate_key warning" },
@@ -301,10 +301,20 @@ export const FORMATS: FormatSpec[] = [
     base: "real/dfe/fsm_time_series.csv", load: one(eesFsmFormat),
     text: "la_name", requiredColumn: "phase",
     count: { header: "headcount", negative: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found -5", nonNumeric: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found twelve" },
-    ratio: { numerator: "fsm_eligible", denominator: "headcount", reason: "loaded" },
+    ratio: { numerator: "fsm_eligible", denominator: "headcount", reason: "expected at most the headcount ({den}), found {num}" },
     area: { header: "new_la_code", unknown: "E06099999", otherVintage: "E10000009" },
     na: { ambiguous_dates: "time_period is a 6-digit academic year (202021), not a date", future_dates: "time_period is a 6-digit academic year; not checked against the clock" },
     conform: { unknown_area_codes: "staged with its code", wrong_vintage_codes: "staged with its code (LA codes change: key on new_la_code)", duplicate_rows: "staged twice (no key declared)" },
+  },
+  {
+    adapter: "school", id: "dfe_ees_absence", title: eesAbsenceFormat.title, format: eesAbsenceFormat,
+    base: "demo/school/absence_3term_nat_reg_la_sch.csv", load: one(eesAbsenceFormat),
+    text: "la_name", requiredColumn: "school_type",
+    count: { header: "enrolments", negative: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found -5", nonNumeric: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found twelve" },
+    ratio: { numerator: "sess_overall", denominator: "sess_possible", reason: "expected at most the sess_possible ({den}), found {num}" },
+    area: { header: "new_la_code", unknown: "E06099999", otherVintage: "E10000009" },
+    na: { ambiguous_dates: "time_period is a 6-digit academic year (202223), not a date", future_dates: "time_period is a 6-digit academic year; not checked against the clock" },
+    conform: { unknown_area_codes: "staged with its code; a school URN not in GIAS has no ward (its rows count toward no ward)", wrong_vintage_codes: "staged with its code (key on new_la_code)", duplicate_rows: "staged twice (no key declared)" },
   },
   {
     adapter: "school", id: "school_ward_lookup", title: schoolWardLookupFormat.title, format: schoolWardLookupFormat,

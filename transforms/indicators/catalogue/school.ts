@@ -4,12 +4,12 @@ import { EES_INDICATOR_AREA } from "../../../sources/school/ees.ts";
 
 /**
  * Rows of a staged EES table an indicator counts: schools (toward their ward, then aggregated)
- * and the published LA, regional and national totals (the `total` filter value). Rows counting
- * more than their base (status `..._above_...`, reported at conform) are left out; coded cells
- * (`c`, `x`) are NULL and the compiler notes the member rows left out.
+ * and the published LA, regional and national totals (the `total` filter value). Coded cells
+ * (`c`, `x`) are NULL and the compiler notes the member rows left out; rows counting more than
+ * their base never load.
  */
 const eesRows = (table: string, filter: string, total: string) =>
-  `(SELECT ${EES_INDICATOR_AREA} AS area, * FROM ${table} WHERE status NOT LIKE '%\\_above\\_%' ESCAPE '\\' AND (geographic_level = 'School' OR ${filter} = '${total}'))`;
+  `(SELECT ${EES_INDICATOR_AREA} AS area, * FROM ${table} WHERE geographic_level = 'School' OR ${filter} = '${total}')`;
 
 /** School indicators. */
 export const schoolIndicators: IndicatorSpec[] = [
