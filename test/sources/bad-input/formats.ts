@@ -52,6 +52,13 @@ const CODES_ONLY = { ambiguous_dates: NO_DATES, future_dates: NO_DATES, negative
 /** What conform does with the LSOA-keyed IoD files. */
 const IOD_CONFORM = { unknown_area_codes: "staged; only LSOAs of the build's wards enter the summaries", wrong_vintage_codes: "as unknown codes", duplicate_rows: "the LSOA counts once (last line); duplicate_key warning" };
 const DFE = "SUPP, NA, NEW, LOWCOV, NE, NP, x, c, z, :, low, u, #DIV/0!";
+/** The shared parts of the EES formats' entries (FSM, absence). */
+const EES_MARKER_LIST = "x, c, z, :, low, u, SUPP, NA";
+const eesCount = (header: string) => ({
+  header, negative: `expected a whole number of 0 or more or one of ${EES_MARKER_LIST}, found -5`, nonNumeric: `expected a whole number of 0 or more or one of ${EES_MARKER_LIST}, found twelve`,
+});
+const EES_AREA = { header: "new_la_code", unknown: "E06099999", otherVintage: "E10000009" };
+const EES_NA = { ambiguous_dates: "time_period is a 6-digit academic year (202021), not a date", future_dates: "time_period is a 6-digit academic year; not checked against the clock" };
 
 /** The survey codebook the demo generator writes (the microdata format is declared from it). */
 function demoCodebook(): string {
@@ -300,20 +307,20 @@ export const FORMATS: FormatSpec[] = [
     adapter: "school", id: "dfe_ees_fsm", title: eesFsmFormat.title, format: eesFsmFormat,
     base: "real/dfe/fsm_time_series.csv", load: one(eesFsmFormat),
     text: "la_name", requiredColumn: "phase",
-    count: { header: "headcount", negative: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found -5", nonNumeric: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found twelve" },
+    count: eesCount("headcount"),
     ratio: { numerator: "fsm_eligible", denominator: "headcount", reason: "expected at most the headcount ({den}), found {num}" },
-    area: { header: "new_la_code", unknown: "E06099999", otherVintage: "E10000009" },
-    na: { ambiguous_dates: "time_period is a 6-digit academic year (202021), not a date", future_dates: "time_period is a 6-digit academic year; not checked against the clock" },
+    area: EES_AREA,
+    na: EES_NA,
     conform: { unknown_area_codes: "staged with its code", wrong_vintage_codes: "staged with its code (LA codes change: key on new_la_code)", duplicate_rows: "staged twice (no key declared)" },
   },
   {
     adapter: "school", id: "dfe_ees_absence", title: eesAbsenceFormat.title, format: eesAbsenceFormat,
     base: "demo/school/absence_3term_nat_reg_la_sch.csv", load: one(eesAbsenceFormat),
     text: "la_name", requiredColumn: "school_type",
-    count: { header: "enrolments", negative: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found -5", nonNumeric: "expected a whole number of 0 or more or one of x, c, z, :, low, u, SUPP, NA, found twelve" },
+    count: eesCount("enrolments"),
     ratio: { numerator: "sess_overall", denominator: "sess_possible", reason: "expected at most the sess_possible ({den}), found {num}" },
-    area: { header: "new_la_code", unknown: "E06099999", otherVintage: "E10000009" },
-    na: { ambiguous_dates: "time_period is a 6-digit academic year (202223), not a date", future_dates: "time_period is a 6-digit academic year; not checked against the clock" },
+    area: EES_AREA,
+    na: EES_NA,
     conform: { unknown_area_codes: "staged with its code; a school URN not in GIAS has no ward (its rows count toward no ward)", wrong_vintage_codes: "staged with its code (key on new_la_code)", duplicate_rows: "staged twice (no key declared)" },
   },
   {
