@@ -10,8 +10,10 @@
  * Then secondary suppression: after primary suppression (counts 1 to minCount-1, and the floor),
  * hide further cells wherever a suppressed count could be recovered by subtraction from published ones.
  *
- * 1. Wards within their authority: when exactly one ward of an indicator, period and breakdown is
- *    suppressed while the authority total is published, the next smallest ward is suppressed too.
+ * 1. Members within their parent (wards within the authority, LSOAs within their ward): when
+ *    exactly one member of an indicator, period and breakdown is suppressed while others are
+ *    published, the next smallest member is suppressed too; when the parent is suppressed while
+ *    every member is published (their sum would give it away), the smallest member is suppressed.
  * 2. A focus area and the rest of its authority are complements: when either is suppressed, so is
  *    the other.
  * 3. Breakdowns that partition `all` (`boys`/`girls`, `language:*`): when exactly one part is
@@ -66,20 +68,33 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
   let total = 0;
   for (let pass = 0; pass < 10; pass++) {
     let changed = 0;
-    // 1. wards within the authority
+    // 1. members within their parent: wards within the authority, LSOAs within their ward
+    const members = `(SELECT v.rowid AS rid, v.area_code, m.parent_code, v.indicator_id, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
+        FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid JOIN (
+          SELECT area_code, parent_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p
+          UNION ALL
+          SELECT l.area_code, l.parent_code FROM ref.areas l JOIN ref.areas w ON w.area_code = l.parent_code
+          WHERE l.area_type = 'lsoa' AND w.area_type = 'ward' AND w.parent_code = $p) m ON m.area_code = v.area_code)`;
+    const smallestPublished = `WHERE NOT w.is_suppressed AND w.n IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY w.parent_code, w.indicator_id, w.period_type, w.period_label, w.breakdown ORDER BY w.n, w.area_code) = 1`;
+    // 1a. exactly one member hidden while others are shown: hide the next smallest
     changed += await hide(ctx, `
-      WITH w AS (
-        SELECT v.rowid AS rid, v.area_code, v.indicator_id, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
-        FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid JOIN ref.areas a ON a.area_code = v.area_code
-        WHERE a.area_type = 'ward' AND a.parent_code = $p
-      ),
+      WITH w AS ${members},
       groups AS (
-        SELECT indicator_id, period_type, period_label, breakdown FROM w GROUP BY ALL
+        SELECT parent_code, indicator_id, period_type, period_label, breakdown FROM w GROUP BY ALL
         HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) FILTER (WHERE NOT is_suppressed) > 0
       )
-      SELECT w.rid FROM w JOIN groups USING (indicator_id, period_type, period_label, breakdown)
-      WHERE NOT w.is_suppressed AND w.n IS NOT NULL
-      QUALIFY row_number() OVER (PARTITION BY w.indicator_id, w.period_type, w.period_label, w.breakdown ORDER BY w.n, w.area_code) = 1`, { p: config.parent }, reason);
+      SELECT w.rid FROM w JOIN groups USING (parent_code, indicator_id, period_type, period_label, breakdown) ${smallestPublished}`, { p: config.parent }, reason);
+    // 1b. the parent hidden while every member is shown (their sum would give it): hide the smallest member
+    changed += await hide(ctx, `
+      WITH w AS ${members},
+      groups AS (
+        SELECT w.parent_code, w.indicator_id, w.period_type, w.period_label, w.breakdown FROM w
+        JOIN marts.indicator_values p ON p.area_code = w.parent_code AND p.indicator_id = w.indicator_id AND p.period_type = w.period_type
+             AND p.period_label = w.period_label AND p.breakdown = w.breakdown AND p.is_suppressed
+        GROUP BY ALL HAVING count(*) FILTER (WHERE w.is_suppressed) = 0
+      )
+      SELECT w.rid FROM w JOIN groups USING (parent_code, indicator_id, period_type, period_label, breakdown) ${smallestPublished}`, { p: config.parent }, reason);
     // 2. focus and rest of authority
     for (const code of focusCodes(config)) {
       changed += await hide(ctx, `

@@ -91,6 +91,20 @@ describe("demo build", () => {
         WHERE a.area_type = 'ward' GROUP BY ALL
         HAVING count(*) FILTER (WHERE v.is_suppressed) = 1 AND count(*) FILTER (WHERE NOT v.is_suppressed) > 0)`);
     expect(lone!.n).toBe(0);
+    // LSOAs within their ward: no lone suppressed LSOA beside published ones, and no suppressed ward
+    // whose LSOAs are all published (their sum would give it away).
+    const lsoas = `SELECT v.*, a.parent_code FROM marts.indicator_values v JOIN ref.areas a USING (area_code) WHERE a.area_type = 'lsoa'`;
+    const loneLsoa = await db.one<{ n: number; groups: number }>(`
+      SELECT count(*) FILTER (WHERE hidden = 1 AND shown > 0)::INTEGER AS n, count(*) FILTER (WHERE hidden > 0)::INTEGER AS groups FROM (
+        SELECT parent_code, indicator_id, period_type, period_label, breakdown,
+               count(*) FILTER (WHERE is_suppressed) AS hidden, count(*) FILTER (WHERE NOT is_suppressed) AS shown FROM (${lsoas}) GROUP BY ALL)`);
+    expect(loneLsoa!.n).toBe(0);
+    expect(loneLsoa!.groups).toBeGreaterThan(0); // the demo has suppressed LSOA cells: the check is not vacuous
+    const wardFromLsoas = await db.one<{ n: number }>(`
+      SELECT count(*)::INTEGER AS n FROM marts.indicator_values w JOIN (${lsoas}) l
+        ON l.parent_code = w.area_code AND l.indicator_id = w.indicator_id AND l.period_type = w.period_type AND l.period_label = w.period_label AND l.breakdown = w.breakdown
+      WHERE w.is_suppressed GROUP BY w.area_code, w.indicator_id, w.period_type, w.period_label, w.breakdown HAVING count(*) FILTER (WHERE l.is_suppressed) = 0`);
+    expect(wardFromLsoas?.n ?? 0).toBe(0);
     const complement = await db.one<{ n: number }>(`
       SELECT count(*)::INTEGER AS n FROM marts.indicator_values f JOIN marts.indicator_values r USING (indicator_id, period_type, period_label, breakdown)
       WHERE f.area_code = $f AND r.area_code = $r AND f.is_suppressed <> r.is_suppressed`, { f: FOCUS, r: "Z06000001_EXCL_" + FOCUS });

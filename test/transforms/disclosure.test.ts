@@ -109,3 +109,28 @@ describe("secondary suppression after the floor", () => {
     ]);
   });
 });
+
+describe("secondary suppression: LSOAs within their ward", () => {
+  const LSOAS = ["Z01000001", "Z01000002", "Z01000003"];
+  beforeEach(async () => {
+    await db.insertRows("ref.areas", ["area_code", "area_name", "area_type", "parent_code", "vintage"],
+      LSOAS.map((l, i) => ({ area_code: l, area_name: `LSOA ${i + 1}`, area_type: "lsoa", parent_code: WARDS[0]!, vintage: "2021" })));
+  });
+  const rate = (area: string, type: string, n: number | null, suppressed = false): IndicatorValueRow =>
+    row({ indicator_id: "crime.all_crime_rate", area_code: area, area_type: type, period_type: "financial_year", period_label: "2023/24",
+      numerator: n, denominator: 1500, value: n === null ? null : n / 1.5, method: "Byar", is_suppressed: suppressed, suppression_reason: suppressed ? "primary" : null });
+
+  it("a lone suppressed LSOA beside published ones: the next smallest LSOA is hidden too", async () => {
+    await insert([rate(WARDS[0]!, "ward", 60), rate(LSOAS[0]!, "lsoa", null, true), rate(LSOAS[1]!, "lsoa", 20), rate(LSOAS[2]!, "lsoa", 37)]);
+    expect(await secondarySuppression(ctx)).toBe(1);
+    const hidden = (await cells()).filter((c) => c.is_suppressed).map((c) => c.area_code);
+    expect(hidden).toEqual([LSOAS[0], LSOAS[1]]);
+  });
+  it("a suppressed ward whose LSOAs are all published: the smallest LSOA is hidden, so they no longer add up to it", async () => {
+    await insert([rate(WARDS[0]!, "ward", null, true), rate(LSOAS[0]!, "lsoa", 12), rate(LSOAS[1]!, "lsoa", 9), rate(LSOAS[2]!, "lsoa", 30)]);
+    // The smallest (9) goes first; then it is a lone hidden LSOA, so the next smallest (12) follows.
+    expect(await secondarySuppression(ctx)).toBe(2);
+    const hidden = (await cells()).filter((c) => c.is_suppressed).map((c) => c.area_code);
+    expect(hidden).toEqual([LSOAS[0], LSOAS[1], WARDS[0]]);
+  });
+});
