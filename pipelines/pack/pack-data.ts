@@ -42,7 +42,7 @@ export interface WarehouseComparisonRow extends ComparisonRow {
  * views of them, `PackData.values` and `PackData.comparisons`, are cut from these).
  */
 export interface WarehouseTables {
-  /** `marts.indicator_values` above LSOA, every breakdown, ordered by indicator, period start, period type, breakdown, area. */
+  /** `marts.indicator_values` of the pack's areas (the parent, its wards, region, country, comparator groups), every breakdown, ordered by indicator, period start, period type, breakdown, area. */
   values: IndicatorValueRow[];
   /** `marts.indicator_comparisons`, ordered by indicator, area, period, breakdown, comparator kind and code, level. */
   comparisons: WarehouseComparisonRow[];
@@ -179,13 +179,24 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     .sort((a, b) => a.area_name.localeCompare(b.area_name) || a.area_code.localeCompare(b.area_code))
     .map((a) => a.area_code);
 
+  // The pack's areas: the parent, everything directly under it (wards, localities, the rest of
+  // it), its region and country, the comparator groups and their member wards. A national
+  // warehouse holds every ward of England; a pack reads only its own borough's.
+  const similar = (await tableExists(ctx, "ref.similar_wards")) ? "UNION SELECT ward_code FROM ref.similar_wards" : "";
+  const packAreas = `(SELECT area_code FROM ref.areas WHERE area_code = $p OR (parent_code = $p AND area_type <> 'lsoa') OR area_type = 'comparator_group'
+    UNION SELECT parent_code FROM ref.areas WHERE area_code = $p
+    UNION SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = $p
+    ${similar})`;
   const warehouse: WarehouseTables = {
     values: await db.all<IndicatorValueRow>(
-      `SELECT * FROM marts.indicator_values WHERE area_type <> 'lsoa' ORDER BY indicator_id, period_start, period_type, breakdown, area_code`,
+      `SELECT * FROM marts.indicator_values WHERE area_code IN ${packAreas}
+       ORDER BY indicator_id, period_start, period_type, breakdown, area_code`,
+      { p: config.parent },
     ),
     comparisons: await db.all<WarehouseComparisonRow>(
-      `SELECT ${COMPARISON_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM marts.indicator_comparisons
+      `SELECT ${COMPARISON_COLUMNS.map((c) => `"${c}"`).join(", ")} FROM marts.indicator_comparisons WHERE area_code IN ${packAreas}
        ORDER BY indicator_id, area_code, period_label, breakdown, comparator_kind, comparator_code, level`,
+      { p: config.parent },
     ),
   };
   const values = warehouse.values.filter((v) => v.breakdown === "all");

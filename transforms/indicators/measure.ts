@@ -89,20 +89,24 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   for (const [i, ind] of indicators.entries()) {
     ctx.log.progress("measuring indicators", i, indicators.length);
     if (!(await sourceAvailable(ctx, ind))) continue;
-    const rows: IndicatorValueRow[] = [];
+    // One period type at a time, written as it is done: a national build's monthly series of
+    // every ward would not fit in memory all at once.
+    let n = 0;
     for (const periodType of ind.periods) {
+      let rows: IndicatorValueRow[];
       if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
-        rows.push(...(await surveyValues(ctx, ind, periodType)));
-        continue;
+        rows = await surveyValues(ctx, ind, periodType);
+      } else {
+        const counts = await db.all<CountRow>(compileIndicator(ind, periodType, { parent: ctx.config.parent }));
+        rows = counts.map((c) => {
+          const vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
+          return valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator), vals });
+        });
       }
-      const counts = await db.all<CountRow>(compileIndicator(ind, periodType, { parent: ctx.config.parent }));
-      for (const c of counts) {
-        const vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
-        rows.push(valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator), vals }));
-      }
+      await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
+      n += rows.length;
     }
-    await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
-    written.set(ind.id, rows.length);
+    written.set(ind.id, n);
   }
   ctx.log.progress("measuring indicators", indicators.length, indicators.length);
   return written;
