@@ -37,7 +37,8 @@ Options:
   -h, --help      show this help
 
 Environment:
-  SOURCE_DATE_EPOCH   fix the build time stamped on outputs (reproducible builds)
+  SOURCE_DATE_EPOCH   fix the build time stamped on outputs (reproducible builds); it is also
+                      the build date rows are checked against (a month after it is rejected)
 
 Exit codes:
   0  built (with --refresh: and nothing new to look at)
