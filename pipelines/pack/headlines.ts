@@ -29,7 +29,7 @@ export function formatValue(v: number | null, unit: string, ind?: Pick<Indicator
   if (v === null || !Number.isFinite(v)) return "no value";
   const n = formatNumber(v, 1);
   if (unit === "%") return `${n}%`;
-  if (unit === "score" || unit === "rate" || unit === "") return n;
+  if (unit === "score" || unit === "rate" || unit === "rank" || unit === "") return n;
   const residents = ind && "population" in ind.denominator && ind.denominator.population === "all_ages" ? " residents" : "";
   return `${n} ${unit}${residents}`;
 }
