@@ -143,7 +143,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
 function panelsAlt(panels: TrendPanel[], opts: TrendPanelsOptions, labels: Map<string, string>, decimals: number): string {
   const focus = labels.get(opts.focusCode)!;
   const comps = opts.comparatorCodes.filter((c) => labels.has(c));
-  const parts = [`Line charts of ${panels.length} indicators over time for ${focus}${comps.length ? `, compared with ${listEnglish(comps.map((c) => labels.get(c)!))}` : ""}.`];
+  const parts = [`Line charts of ${panels.length} indicator${panels.length === 1 ? "" : "s"} over time for ${focus}${comps.length ? `, compared with ${listEnglish(comps.map((c) => labels.get(c)!))}` : ""}.`];
   for (const p of panels) {
     const own = p.rows.filter((r) => r.area_code === opts.focusCode && !r.is_suppressed && r.value !== null).sort((a, b) => a.period_start.localeCompare(b.period_start));
     if (!own.length) {

@@ -46,7 +46,7 @@ export type { Headline } from "./headlines.ts";
 export const SECTIONS: { domain: Domain; title: string; intro: string; slot: string }[] = [
   { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents.", slot: "sources.crime" },
   { domain: "health", title: "Health and wellbeing", intro: "Hospital admissions from Fingertips and locally held health visiting counts.", slot: "sources.health" },
-  { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results of the schools in the area.", slot: "sources.school" },
+  { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).", slot: "sources.school" },
   { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey" },
   { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints" },
   { domain: "deprivation", title: "Deprivation and economy", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
@@ -290,6 +290,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     for (const r of rows) {
       const ind = r.indicator;
       blocks.push({ kind: "subhead", id: `${s.domain}-${ind.id.replace(/[._]/g, "-")}`, text: ind.title });
+      const before = blocks.length;
       if (ind.method === "survey_proportion") {
         fig(surveyWardFigure(d, view, ind, r.periodType, r.period));
         fig(surveyLanguageFigure(d, view, ind, r.period));
@@ -297,6 +298,9 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
         fig(compareFigure(d, view, ind, r.periodType, r.period));
       }
       if (funnels.has(ind.id)) fig(funnelFigure(d, view, ind, r.periodType, r.period));
+      if (blocks.length === before) {
+        blocks.push({ kind: "note", text: `Not published by ward: the source gives ${d.parent.name}'s figure (and the region's and England's where it has them), shown in the trend chart above and in the data downloads.` });
+      }
     }
     sections.push({ id: s.domain, title: s.title, intro, blocks });
   }
@@ -324,8 +328,9 @@ function domainSentence(view: View, rows: SummaryRow[], d: PackData): string {
   const flagged = rows.map((r) => {
     const cmp = wardComparisons(d, r.indicator.id, r.period);
     const flag = r.indicator.polarity === "no_judgement" ? "higher" : "worse";
-    return { r, n: cmp.filter((c) => c.outcome === flag).length };
+    return { r, n: cmp.filter((c) => c.outcome === flag).length, compared: cmp.length };
   });
+  if (!flagged.some((f) => f.compared)) return `${plural(rows.length, "indicator")}; none is published by ward, so wards are not compared with ${d.parent.name}.`;
   const most = [...flagged].sort((a, b) => b.n - a.n)[0];
   return most && most.n
     ? `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}. The most wards stand out on ${lowerFirst(most.r.indicator.short)}: ${most.n} significantly ${most.r.indicator.polarity === "no_judgement" ? "higher" : "worse"} than ${d.parent.name}.`

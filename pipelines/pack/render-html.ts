@@ -289,7 +289,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
     if (!c) throw new Error(`chart ${f.chart.id} was not rendered`);
     return figureHtml(f, c, ++fig, forPdf);
   };
-  /** Blocks, with each subheading kept on the page of the figure that follows it. */
+  /** Blocks, with each subheading kept on the page of the figure or note that follows it. */
   const blocks = (bs: PackBlock[]): Raw[] => {
     const out: Raw[] = [];
     for (let i = 0; i < bs.length; i++) {
@@ -298,6 +298,9 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
         const next = bs[i + 1];
         if (next?.kind === "figure") {
           out.push(html`<div class="keep"><h3 id="${b.id}">${b.text}</h3>${figure(next.figure)}</div>`);
+          i++;
+        } else if (next?.kind === "note") {
+          out.push(html`<div class="keep"><h3 id="${b.id}">${b.text}</h3><p class="missing">${next.text}</p></div>`);
           i++;
         } else out.push(html`<h3 id="${b.id}">${b.text}</h3>`);
       } else if (b.kind === "figure") out.push(figure(b.figure));

@@ -122,6 +122,13 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     expect(cmp.map((c) => c.comparator_code)).toEqual(["E12000008", "E92000001"]);
   });
 
+  it("says under an indicator published for Medway only that it has no ward figures (no empty heading)", () => {
+    const overview = result.packDirs.find((d) => path.basename(d).startsWith(MEDWAY))!;
+    const html = readFileSync(path.join(overview, "index.html"), "utf8");
+    expect(html).toMatch(/<div class="keep"><h3 id="school-school-fsm-eligible">Pupils known to be eligible for free school meals<\/h3><p class="missing">Not published by ward: the source gives Medway&#39;s figure/);
+    expect(html).toContain("none is published by ward, so wards are not compared with Medway");
+  });
+
   it("writes a real (not synthetic) pack with its manifest", () => {
     const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
     expect(existsSync(path.join(pack, "index.html"))).toBe(true);
