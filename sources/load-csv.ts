@@ -421,7 +421,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     .filter((r) => (seen.has(Number(r.line)) ? false : (seen.add(Number(r.line)), true)))
     .map((r) => ({
       source: format.id,
-      path: single!.file,
+      path: batch.find((f) => f.readPath === r.path)!.file,
       line: Number(r.line),
       column: r.column_name && /^c\d+$/.test(r.column_name) ? header[Number(r.column_name.slice(1))] ?? null : null,
       reason: messages.csvParseReject(r.error_type, r.error_message.replace(/c(\d+)/g, (_m, i) => header[Number(i)] ?? _m)),

@@ -15,7 +15,6 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, eesPercent } from "./ees.ts";
 
-export { EES_MARKERS } from "./ees.ts";
 
 /** EES free school meals layout. */
 export const eesFsmFormat = defineCsvFormat({

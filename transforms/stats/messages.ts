@@ -66,6 +66,7 @@ export const statsMessages = {
     `stratum ${stratum}: fpc ${fpc} is smaller than the ${n} PSUs sampled`,
   surveyBadFpc: (i: number, fpc: unknown) => `row ${i + 1}: fpc must be a positive number (population size, or a sampling fraction up to 1) (got ${fmt(fpc)})`,
   surveyEmptyDomain: () => "the domain has no respondents",
+  surveyDomainLengths: (rows: number, outcomes: number) => `the domain has ${rows} rows but ${outcomes} outcomes (expected one outcome per row)`,
   surveyNoDf: () => "the design has no degrees of freedom left (one PSU per stratum in the domain): no interval",
   surveyAllSame: (estimate: number, n: number) =>
     `every respondent answered ${estimate === 0 ? "no" : "yes"}: Clopper-Pearson limits with the unweighted count (n = ${n}) as the sample size`,

@@ -231,6 +231,6 @@ export function surveyDomainEstimate(
 ): Estimate {
   const mult = check.multiplier(opts?.multiplier, 1);
   const method = opts?.method === undefined ? "logit" : check.oneOf(opts.method, "survey interval method", SURVEY_CI_METHODS);
-  if (rows.length !== y.length) throw new StatsInputError(m.surveyNoRows());
+  if (rows.length !== y.length) throw new StatsInputError(m.surveyDomainLengths(rows.length, y.length));
   return estimateOf(domainStatsOf(design, rows, y), method, mult);
 }

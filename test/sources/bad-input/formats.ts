@@ -26,6 +26,7 @@ import { giasFormat, ks2Format, schoolWardLookupFormat } from "../../../sources/
 import { giasLinksFormat } from "../../../sources/school/gias-links.ts";
 import { eesFsmFormat } from "../../../sources/school/ees-fsm.ts";
 import { eesAbsenceFormat } from "../../../sources/school/ees-absence.ts";
+import { EES_MARKERS } from "../../../sources/school/ees.ts";
 import { readCodebook, surveyFormat } from "../../../sources/survey/residents-survey.ts";
 import { crmExportFormat } from "../../../sources/complaints/crm-export.ts";
 import { nomisFormat } from "../../../sources/economy/nomis.ts";
@@ -53,7 +54,7 @@ const CODES_ONLY = { ambiguous_dates: NO_DATES, future_dates: NO_DATES, negative
 const IOD_CONFORM = { unknown_area_codes: "staged; only LSOAs of the build's wards enter the summaries", wrong_vintage_codes: "as unknown codes", duplicate_rows: "the LSOA counts once (last line); duplicate_key warning" };
 const DFE = "SUPP, NA, NEW, LOWCOV, NE, NP, x, c, z, :, low, u, #DIV/0!";
 /** The shared parts of the EES formats' entries (FSM, absence). */
-const EES_MARKER_LIST = "x, c, z, :, low, u, SUPP, NA";
+const EES_MARKER_LIST = EES_MARKERS.join(", ");
 const eesCount = (header: string) => ({
   header, negative: `expected a whole number of 0 or more or one of ${EES_MARKER_LIST}, found -5`, nonNumeric: `expected a whole number of 0 or more or one of ${EES_MARKER_LIST}, found twelve`,
 });
