@@ -41,8 +41,11 @@ function populationSql(ind: Indicator, members = "ref.area_members"): string {
   const den = ind.denominator;
   // Bands wholly inside the range count (broad bands that straddle it are left out).
   const ages = "population" in den && den.population !== "all_ages" ? `AND p.age >= ${den.population.ages[0]} AND p.age_to <= ${den.population.ages[1]}` : "";
+  // Summed to LSOA and year first: the single-year-of-age rows (millions nationally) are not
+  // joined to every area an LSOA belongs to.
   return `(SELECT m.area_code, p.year, sum(p.population) AS population
-    FROM staging.population_lsoa p JOIN ${members} m ON m.lsoa_code = p.lsoa_code WHERE true ${ages} GROUP BY ALL)`;
+    FROM (SELECT lsoa_code, year, sum(population) AS population FROM staging.population_lsoa p WHERE true ${ages} GROUP BY ALL) p
+    JOIN ${members} m ON m.lsoa_code = p.lsoa_code GROUP BY ALL)`;
 }
 
 /** Join a period to the nearest available population year. */

@@ -1,12 +1,20 @@
 /**
  * Stage 3, measure: every indicator, every period type, every area the data supports ->
  * `marts.indicator_values` with value, 95% and 99.8% limits, and suppression.
- * Counts are aggregated in DuckDB (`compile.ts`); statistics run in JS on the aggregated rows.
+ * Counts are aggregated in DuckDB (`compile.ts`). Rates and proportions then get their
+ * statistics in the same SQL (`valueSql`, the closed forms of the stats module with its exact
+ * Poisson limits below 10 as a table), so a national build's millions of cells never cross into
+ * JS; medians, weighted means, survey estimates and any count the SQL does not take (see
+ * `sqlCannotTake`) run through `valueRow` in JS. `valueSql` and `valueRow` agree to the bit
+ * (property-tested).
  */
 import type { Context } from "../../pipelines/context.ts";
 import { messages } from "../../pipelines/messages.ts";
+import { ident, literal } from "../../pipelines/warehouse.ts";
 import type { IndicatorValueRow } from "../marts.ts";
 import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
+import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
+import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
 import { compileIndicator } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { surveyValues } from "./survey-values.ts";
@@ -81,6 +89,92 @@ function methodLabel(ind: Indicator): string {
   return { rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median" }[ind.method];
 }
 
+/** A JS double as an exact DuckDB DOUBLE (a decimal literal would parse as DECIMAL and round differently). */
+const dbl = (v: number) => `CAST('${String(v)}' AS DOUBLE)`;
+
+/** Does `valueSql` compute this indicator (rates and proportions from compiled counts)? */
+export const computedInSql = (ind: Indicator) =>
+  (ind.method === "rate" || ind.method === "proportion") && ind.numerator.kind !== "survey" && ind.numerator.kind !== "survey_choice";
+
+/**
+ * SQL: true for a count row of `src` that `valueRow` would refuse (the stats module throws) or
+ * that the SQL does not cover (a fractional count below 10 for an exact Poisson limit). Any such
+ * row sends the indicator's period type through `valueRow`, so its error reaches the user as before.
+ */
+export function sqlCannotTake(ind: Indicator, src: string): string {
+  const x = "numerator", n = "denominator";
+  const live = `${x} IS NOT NULL AND ${n} IS NOT NULL AND ${n} > 0`;
+  const fractional = ind.method === "rate" ? ` OR (${x} < ${EXACT_BELOW} AND ${x} <> floor(${x}))` : ` OR ${x} > ${n}`;
+  return `SELECT 1 FROM ${src} WHERE (${live}) AND (${x} < 0 OR isinf(${x}) OR isnan(${x}) OR isinf(${n}) OR isnan(${n})${fractional}) LIMIT 1`;
+}
+
+/**
+ * SQL computing `valueRow` for every count row of `src` (the columns of `CountRow`), for rates
+ * and proportions: the same cases in the same order (no denominator; small count; small
+ * complement; statistics) and the same arithmetic, so each value is the same double.
+ */
+export function valueSql(ind: Indicator, periodType: string, src: string): string {
+  const x = "c.numerator", n = "c.denominator";
+  const min = ind.suppress.minCount;
+  const mult = dbl(ind.multiplier);
+  const withheld = (reason: string) => `${literal(reason)}`;
+  const cases: [string, string][] = [
+    [`${x} IS NULL OR ${n} IS NULL`, `coalesce(c.note, ${withheld(messages.noDenominator())})`],
+    [`NOT (${n} > 0)`, withheld(messages.noDenominator())],
+    [`${x} >= 1 AND ${x} < ${min}`, withheld(messages.suppressedSmallCount(min))],
+  ];
+  if (ind.method === "proportion" && ind.domain !== "deprivation") {
+    cases.push([`${n} - ${x} >= 1 AND ${n} - ${x} < ${min}`, withheld(messages.suppressedSmallComplement(min))]);
+  }
+  // Which case a row falls in (0-based), or NULL when it gets statistics.
+  const which = `CASE ${cases.map(([when], i) => `WHEN ${when} THEN ${i}`).join(" ")} END`;
+  const reasonOf = `CASE w ${cases.map(([, reason], i) => `WHEN ${i} THEN ${reason}`).join(" ")} ELSE c.note END`;
+  // The statistics, over rows that get them.
+  let bases: [string, string][] = [];
+  let stats: { value: string; l95: string; u95: string; l998: string; u998: string; method: string };
+  if (ind.method === "rate") {
+    const exact = Array.from({ length: EXACT_BELOW }, (_, k) =>
+      `(${k}, ${[exactLower(k, LEVEL_95), exactUpper(k, LEVEL_95), exactLower(k, LEVEL_998), exactUpper(k, LEVEL_998)].map(dbl).join(", ")})`);
+    // Byar's cube bases per row (inner layer), cubed as t * t * t as `byarsLower` / `byarsUpper` do.
+    const base = (z: number, lower: boolean) => lower
+      ? `1 - 1 / (9 * ${x}) - ${dbl(z)} / (3 * sqrt(${x}))`
+      : `1 - 1 / (9 * (${x} + 1)) + ${dbl(z)} / (3 * sqrt(${x} + 1))`;
+    bases = [["tl95", base(zFor(LEVEL_95), true)], ["tu95", base(zFor(LEVEL_95), false)], ["tl998", base(zFor(LEVEL_998), true)], ["tu998", base(zFor(LEVEL_998), false)]];
+    const byarsLower = (t: string) => `(${x} * (c.${t} * c.${t} * c.${t}))`;
+    const low = (t: string, e: string) =>
+      `CASE WHEN ${x} < ${EXACT_BELOW} THEN (c.${e} / ${n}) * ${mult} ELSE (CASE WHEN ${byarsLower(t)} < 0 OR isnan(${byarsLower(t)}) THEN NULL ELSE ${byarsLower(t)} END / ${n}) * ${mult} END`;
+    const up = (t: string, e: string) => `CASE WHEN ${x} < ${EXACT_BELOW} THEN (c.${e} / ${n}) * ${mult} ELSE (((${x} + 1) * (c.${t} * c.${t} * c.${t})) / ${n}) * ${mult} END`;
+    stats = {
+      value: `(${x} / ${n}) * ${mult}`, l95: low("tl95", "l95"), u95: up("tu95", "u95"), l998: low("tl998", "l998"), u998: up("tu998", "u998"),
+      method: `CASE WHEN ${x} < ${EXACT_BELOW} THEN 'Exact' ELSE 'Byars' END`,
+    };
+    src = `${src} c LEFT JOIN (VALUES ${exact.join(", ")}) e(k, l95, u95, l998, u998) ON ${x} < ${EXACT_BELOW} AND e.k = ${x}`;
+  } else {
+    const wilson = (level: number) => {
+      const z = zFor(level);
+      const root = `(${dbl(z)} * sqrt(${dbl(z * z)} + 4 * ${x} * (1 - ${x} / ${n})))`;
+      return {
+        lower: `(CASE WHEN ${x} = 0 THEN 0 ELSE greatest(0, (2 * ${x} + ${dbl(z * z)} - ${root}) / 2 / (${n} + ${dbl(z * z)})) END * ${mult})`,
+        upper: `(CASE WHEN ${x} = ${n} THEN 1 ELSE least(1, (2 * ${x} + ${dbl(z * z)} + ${root}) / 2 / (${n} + ${dbl(z * z)})) END * ${mult})`,
+      };
+    };
+    const [w95, w998] = [wilson(LEVEL_95), wilson(LEVEL_998)];
+    stats = { value: `(${x} / ${n}) * ${mult}`, l95: w95.lower, u95: w95.upper, l998: w998.lower, u998: w998.upper, method: `'Wilson'` };
+    src = `${src} c`;
+  }
+  const ifStats = (e: string) => `CASE WHEN w IS NULL THEN ${e} END`;
+  return `SELECT ${literal(ind.id)} AS indicator_id, area_code, area_type, ${literal(periodType)} AS period_type, period_label,
+      period_start, period_end, breakdown,
+      CASE WHEN w IN (0, 1) OR w IS NULL THEN numerator END AS numerator, denominator,
+      value, lower95, upper95, lower998, upper998,
+      coalesce(method, ${literal(methodLabel(ind))}) AS method, w IS NOT NULL AS is_suppressed, reason AS suppression_reason
+    FROM (
+      SELECT c.*, w, ${ifStats(stats.value)} AS value, ${ifStats(stats.l95)} AS lower95, ${ifStats(stats.u95)} AS upper95,
+             ${ifStats(stats.l998)} AS lower998, ${ifStats(stats.u998)} AS upper998, ${ifStats(stats.method)} AS method, ${reasonOf} AS reason
+      FROM (SELECT c.*, ${which} AS w${ind.method === "rate" ? ", e.*" : ""}${bases.map(([name, sql]) => `, ${sql} AS ${name}`).join("")} FROM ${src}) c
+    )`;
+}
+
 /** Compute and store every indicator's values. Returns rows written per indicator. */
 export async function measureIndicators(ctx: Context, indicators: readonly Indicator[]): Promise<Map<string, number>> {
   const { db } = ctx;
@@ -96,12 +190,17 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
       let rows: IndicatorValueRow[];
       if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
         rows = await surveyValues(ctx, ind, periodType);
+      } else if (computedInSql(ind)) {
+        // Counts into a temporary table; statistics in SQL unless a row needs the JS path.
+        await db.run(`CREATE OR REPLACE TEMP TABLE _measure_counts AS ${compileIndicator(ind, periodType, { parent: ctx.config.parent })}`);
+        if (!(await db.one(sqlCannotTake(ind, "_measure_counts")))) {
+          await db.run(`INSERT INTO marts.indicator_values (${VALUE_COLUMNS.map(ident).join(", ")}) ${valueSql(ind, periodType, "_measure_counts")}`);
+          n += Number((await db.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM _measure_counts`))!.n);
+          continue;
+        }
+        rows = await jsValues(ctx, ind, periodType, `SELECT * FROM _measure_counts`);
       } else {
-        const counts = await db.all<CountRow>(compileIndicator(ind, periodType, { parent: ctx.config.parent }));
-        rows = counts.map((c) => {
-          const vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
-          return valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator), vals });
-        });
+        rows = await jsValues(ctx, ind, periodType, compileIndicator(ind, periodType, { parent: ctx.config.parent }));
       }
       await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
       n += rows.length;
@@ -110,6 +209,15 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   }
   ctx.log.progress("measuring indicators", indicators.length, indicators.length);
   return written;
+}
+
+/** Count rows of a query through `valueRow`. */
+async function jsValues(ctx: Context, ind: Indicator, periodType: string, sql: string): Promise<IndicatorValueRow[]> {
+  const counts = await ctx.db.all<CountRow>(sql);
+  return counts.map((c) => {
+    const vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
+    return valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator), vals });
+  });
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -14,17 +14,22 @@ export function zFor(level: number): number {
   return qnorm(level + (1 - level) / 2);
 }
 
+// The cubes are written t * t * t, not Math.pow(t, 3): the measure stage computes the same limits
+// in DuckDB (`valueSql`), whose pow can differ from V8's in the last bit; products cannot.
+
 /** Byar's lower limit for an observed count x >= 1 (null where the approximation goes negative). */
 export function byarsLower(x: number, level: number): number | null {
   const z = zFor(level);
-  const v = x * Math.pow(1 - 1 / (9 * x) - z / (3 * Math.sqrt(x)), 3);
+  const t = 1 - 1 / (9 * x) - z / (3 * Math.sqrt(x));
+  const v = x * (t * t * t);
   return v < 0 || Number.isNaN(v) ? null : v;
 }
 
 /** Byar's upper limit for an observed count x >= 0. */
 export function byarsUpper(x: number, level: number): number {
   const z = zFor(level);
-  return (x + 1) * Math.pow(1 - 1 / (9 * (x + 1)) + z / (3 * Math.sqrt(x + 1)), 3);
+  const t = 1 - 1 / (9 * (x + 1)) + z / (3 * Math.sqrt(x + 1));
+  return (x + 1) * (t * t * t);
 }
 
 /** Exact lower limit: qchisq((1 - c) / 2, 2x) / 2 (0 when x = 0). */

@@ -1,6 +1,6 @@
 /** valueRow: statistics by method and primary suppression; the period SQL; the indicator normaliser. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { valueRow, type CountRow } from "../../../transforms/indicators/measure.ts";
+import { sqlCannotTake, valueRow, valueSql, type CountRow } from "../../../transforms/indicators/measure.ts";
 import { loadIndicators, normaliseIndicator, type IndicatorSpec } from "../../../transforms/indicators/define.ts";
 import { periodSql } from "../../../transforms/indicators/periods.ts";
 import { CATALOGUE } from "../../../transforms/indicators/catalogue/index.ts";
@@ -97,5 +97,74 @@ describe("median", () => {
     expect(m.upper998!).toBeGreaterThanOrEqual(m.upper95!);
     expect(() => median([])).toThrow(/non-empty/);
     expect(() => median([1, Number.NaN])).toThrow(/finite/);
+  });
+});
+
+describe("valueSql: rates and proportions in SQL, the same doubles as valueRow", () => {
+  let db: Warehouse;
+  beforeAll(async () => {
+    db = await Warehouse.open();
+    await db.run(`CREATE TABLE counts (area_code VARCHAR, area_type VARCHAR, period_label VARCHAR, period_start DATE, period_end DATE,
+      breakdown VARCHAR, numerator DOUBLE, denominator DOUBLE, note VARCHAR)`);
+  });
+  afterAll(() => db.close());
+
+  // Seeded: the same 4,000 count rows every run, weighted to the edges (0, 1..9, 10, complements, no denominator).
+  let seed = 20261126;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const countRows = (proportion: boolean): CountRow[] =>
+    Array.from({ length: 4000 }, (_, i) => {
+      const n = pick([null, 0, -3, 1, 7, 12, 100, 1013.5, Math.floor(rnd() * 1e6) + 1, rnd() * 5e4 + 0.5]);
+      let x: number | null = pick([null, 0, 1, 2, 4, 5, 9, 10, 11, Math.floor(rnd() * 40), Math.floor(rnd() * 1e5), rnd() * 500 + 10]);
+      if (proportion && x !== null && n !== null && n > 0) x = pick([x > n ? n : x, n, n - 1, n - 4, Math.floor(n / 2)]);
+      if (proportion && x !== null && x < 0) x = 0;
+      return {
+        ...row(x, n), area_code: `Z05${String(i).padStart(6, "0")}`, note: pick([null, null, "denominator: person-years (population x 3 years)"]),
+      };
+    });
+  const compare = async (ind: ReturnType<typeof normaliseIndicator>, rows: CountRow[]) => {
+    await db.run(`DELETE FROM counts`);
+    await db.insertRows("counts", ["area_code", "area_type", "period_label", "period_start", "period_end", "breakdown", "numerator", "denominator", "note"],
+      rows as unknown as Record<string, unknown>[]);
+    expect(await db.one(sqlCannotTake(ind, "counts"))).toBeUndefined();
+    const fromSql = await db.all(`SELECT * FROM (${valueSql(ind, "financial_year", "counts")}) ORDER BY area_code`);
+    const fromJs = rows.map((r) => valueRow(ind, "financial_year", r));
+    expect(fromSql.length).toBe(fromJs.length);
+    let cells = 0;
+    for (const [i, js] of fromJs.entries()) {
+      expect(fromSql[i], `row ${i}: x=${rows[i]!.numerator}, n=${rows[i]!.denominator}`).toEqual({ ...js });
+      cells += Object.values(js).filter((v) => typeof v === "number").length;
+    }
+    return cells;
+  };
+
+  it("rates: exact Poisson below 10, Byar's from 10, suppression and missing denominators, several multipliers", async () => {
+    for (const [multiplier, minCount] of [[1000, 5], [100000, 10], [1, 3]] as const) {
+      const ind = normaliseIndicator(spec({ multiplier, suppress: { minCount } }));
+      expect(await compare(ind, countRows(false))).toBeGreaterThan(10000);
+    }
+  });
+  it("proportions: Wilson limits, small complements (not for deprivation shares), x = n and x = 0", async () => {
+    for (const over of [{ domain: "health", multiplier: 100 }, { domain: "school", multiplier: 1 }, { domain: "deprivation", multiplier: 100 }] as const) {
+      const ind = normaliseIndicator(spec({ id: `${over.domain}.test_prop`, method: "proportion", polarity: "high_is_good", ...over }));
+      expect(await compare(ind, countRows(true))).toBeGreaterThan(10000);
+    }
+  });
+  it("hands a count the stats module would refuse (negative, above the denominator, fractional below 10) to the JS path", async () => {
+    const rate = normaliseIndicator(spec());
+    const prop = normaliseIndicator(spec({ id: "health.test_prop", domain: "health", method: "proportion", multiplier: 100, polarity: "high_is_good" }));
+    const flagged = async (ind: typeof rate, x: number, n: number) => {
+      await db.run(`DELETE FROM counts`);
+      await db.insertRows("counts", ["area_code", "area_type", "period_label", "period_start", "period_end", "breakdown", "numerator", "denominator", "note"],
+        [row(x, n) as unknown as Record<string, unknown>]);
+      return Boolean(await db.one(sqlCannotTake(ind, "counts")));
+    };
+    expect(await flagged(rate, -1, 100)).toBe(true);
+    expect(await flagged(rate, 2.5, 100)).toBe(true);
+    expect(await flagged(rate, 12.5, 100)).toBe(false);
+    expect(await flagged(prop, 101, 100)).toBe(true);
+    expect(await flagged(prop, 100, 100)).toBe(false);
+    expect(() => valueRow(prop, "financial_year", row(101, 100))).toThrow();
   });
 });
