@@ -46,6 +46,9 @@ export class Warehouse {
     const connection = await instance.connect();
     const wh = new Warehouse(instance, connection, path);
     await wh.run("SET TimeZone = 'UTC'");
+    // trim() allocates a new string for every cell; most cells have no edge spaces. Same result
+    // (DuckDB's trim strips spaces only), a fraction of the cost on millions of rows.
+    await wh.run(`CREATE OR REPLACE TEMP MACRO trim_fast(x) AS CASE WHEN prefix(x, ' ') OR suffix(x, ' ') THEN trim(x) ELSE x END`);
     for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     return wh;
   }

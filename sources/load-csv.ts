@@ -119,17 +119,17 @@ export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<
 }
 
 /** SQL: a numeric cell as DOUBLE (thousands separators and a trailing % dropped), NULL when not a number. */
-const numberSql = (cell: string) => `TRY_CAST(replace(replace(trim(${cell}), ',', ''), '%', '') AS DOUBLE)`;
+const numberSql = (cell: string) => `TRY_CAST(replace(replace(trim_fast(${cell}), ',', ''), '%', '') AS DOUBLE)`;
 
 const NUMBER_RE = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?%?$";
 const INTEGER_RE = "^-?[0-9]+$";
 
 /** SQL that is true when a cell breaks its column's rule. */
 function failsRule(spec: ColumnSpec, cell: string): string | undefined {
-  const blank = `(${cell} IS NULL OR trim(${cell}) = '')`;
-  const markers = spec.markers?.length ? ` AND trim(${cell}) NOT IN (${spec.markers.map(literal).join(", ")})` : "";
-  const cleaned = `replace(trim(${cell}), ',', '')`;
-  if (spec.values?.length) return `(NOT ${blank} AND trim(${cell}) NOT IN (${spec.values.map(literal).join(", ")}))`;
+  const blank = `(${cell} IS NULL OR trim_fast(${cell}) = '')`;
+  const markers = spec.markers?.length ? ` AND trim_fast(${cell}) NOT IN (${spec.markers.map(literal).join(", ")})` : "";
+  const cleaned = `replace(trim_fast(${cell}), ',', '')`;
+  if (spec.values?.length) return `(NOT ${blank} AND trim_fast(${cell}) NOT IN (${spec.values.map(literal).join(", ")}))`;
   switch (spec.kind ?? "text") {
     case "text":
       return undefined;
@@ -145,7 +145,7 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
 /** SQL: the first day (or instant) a date-like cell stands for, NULL when it is not one of its kind. */
 type DateKind = Exclude<ColumnKind, "text" | "integer" | "number">;
 function startSql(kind: DateKind, cell: string): string {
-  const t = `trim(${cell})`;
+  const t = `trim_fast(${cell})`;
   switch (kind) {
     case "month":
       return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-(0[1-9]|1[0-2])$') THEN strptime(${t}, '%Y-%m')::DATE END)`;
@@ -180,7 +180,7 @@ const buildDateLabel = (spec: ColumnSpec, at: Date) => (spec.kind === "month" ? 
  * quarter), `2022-04` (month), `2022` (calendar year), `2015 - 17` (pooled years: the first).
  */
 export function periodLabelToDate(c: string): string {
-  const t = `trim(${c})`;
+  const t = `trim_fast(${c})`;
   return `(CASE
     WHEN regexp_matches(${t}, '^[0-9]{4}/[0-9]{2}$') THEN make_date(left(${t}, 4)::INTEGER, 4, 1)
     WHEN regexp_matches(${t}, '^[0-9]{4}-Q[1-4]$') THEN make_date(left(${t}, 4)::INTEGER, (right(${t}, 1)::INTEGER - 1) * 3 + 1, 1)
@@ -191,7 +191,7 @@ export function periodLabelToDate(c: string): string {
 
 /** SQL parsing `dd/mm/yyyy`, `dd-mm-yyyy`, optionally with ` hh:mm[:ss]`, to TIMESTAMP (NULL when invalid). */
 export function parseDmySql(cell: string): string {
-  const c = `replace(trim(${cell}), '-', '/')`;
+  const c = `replace(trim_fast(${cell}), '-', '/')`;
   return `coalesce(try_strptime(${c}, '%d/%m/%Y %H:%M:%S'), try_strptime(${c}, '%d/%m/%Y %H:%M'), try_strptime(${c}, '%d/%m/%Y'))`;
 }
 
@@ -226,7 +226,7 @@ function expectedText(spec: ColumnSpec): string {
  * file's header is checked before anything is written). All the files are written in one
  * transaction; files read in place (UTF-8, regular line ends) with the same header are parsed
  * together by one `read_csv` (up to `BATCH_BYTES` at a time), so a month of police.uk files (43
- * forces) costs one scan, not 43.
+ * forces) costs one scan, not 43; and clean files go straight into the raw table (`fastScan`).
  */
 export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
@@ -327,12 +327,14 @@ function batchFiles(files: PreparedFile[]): PreparedFile[][] {
 
 /**
  * Read a batch of files (one, or several with the same header read in place) into the raw table
- * and the audit tables (inside the caller's transaction). A file of a batch that DuckDB rejects
- * lines of is taken out and scanned on its own, where its line numbers are worked out around them.
+ * and the audit tables (inside the caller's transaction). A batch without blank lines is first
+ * tried the fast way (`fastScan`: straight into the raw table, kept only when every line is a
+ * valid row). Otherwise, the careful way: parsed into `_scan`, rows numbered, failing rows into
+ * `_bad` and `audit.rejects`; a file of a batch that DuckDB rejects lines of is taken out and
+ * scanned on its own, where its line numbers are worked out around them.
  */
 async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[], at: Date): Promise<{ i: number; load: FileLoad }[]> {
   const { header, index } = batch[0]!;
-  const paths = batch.map((f) => f.file);
   // Replace any earlier load of the same files (only when there was one: the DELETE scans the table).
   const replaced = batch.filter((f) => f.replace).map((f) => literal(f.file));
   if (replaced.length) {
@@ -342,18 +344,14 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     await db.run(`DELETE FROM audit.loads WHERE source = $s AND path IN (${list})`, { s: format.id });
   }
 
-  const colDefs = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
-  await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
-  try {
-    await db.run(
-      `CREATE TEMP TABLE _scan AS SELECT * FROM read_csv([${batch.map((f) => literal(f.readPath)).join(", ")}], header=true, auto_detect=false,
-         delim=',', quote='"', escape='"', columns={${colDefs}}, null_padding=${format.nullPadding ? "true, parallel=false" : "false"},
-         filename='_path', store_rejects=true, rejects_table='_scan_rejects', rejects_scan='_scan_scans', max_line_size=10000000)`,
-    );
-  } catch (err) {
-    const which = batch.length === 1 ? batch[0]!.file : paths.join(", ");
-    throw new LocalneedsError(messages.unreadableCsv(which, (err as Error).message.split("\n")[0]!));
+  // The common case, every line a valid row: straight into the raw table in one pass.
+  if (!batch.some((f) => f.blankLines.length)) {
+    const fast = await fastScan(db, format, batch, at);
+    if (fast) return fast;
   }
+
+  await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+  await scanInto(db, `CREATE TEMP TABLE _scan AS SELECT *`, format, batch);
   const parseRejects = await db.all<{ path: string; line: string; column_name: string | null; error_type: string; error_message: string; csv_line: string }>(
     `SELECT s.file_path AS path, r.line::BIGINT AS line, r.column_name, r.error_type, r.error_message, r.csv_line
      FROM _scan_rejects r JOIN _scan_scans s USING (scan_id, file_id) ORDER BY s.file_path, r.line`,
@@ -434,35 +432,111 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     const rowsRejected = validationRejected + (f === single ? rejectedLines.size : 0);
     return { i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: rowsLoaded + rowsRejected, rowsLoaded, rowsRejected } as FileLoad, bytes: f.bytes };
   });
-  await db.insertRows("audit.loads", ["source", "path", "sha256", "bytes", "raw_table", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"],
-    loads.map(({ load, bytes }) => ({
-      source: format.id, path: load.path, sha256: load.sha256, bytes, raw_table: format.rawTable,
-      rows_read: load.rowsRead, rows_loaded: load.rowsLoaded, rows_rejected: load.rowsRejected, loaded_at: at.toISOString().replace("T", " ").replace("Z", ""),
-    })));
+  await recordLoads(db, format, loads, at);
   await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _bad; DROP TABLE IF EXISTS _lines; DROP TABLE IF EXISTS _files; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
   const again2: { i: number; load: FileLoad }[] = [];
   for (const f of again) again2.push(...(await scanBatch(db, format, [f], at)));
   return [...loads.map(({ i, load }) => ({ i, load })), ...again2];
 }
 
-/** The validation CASE arms of a format over a file's header (`c<i>` columns): the first failing rule names the column and what was expected. */
-function validationChecks(format: CsvFormat, header: string[], index: Map<string, number>, at: Date): string[] {
-  const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
+/**
+ * `<into> FROM read_csv(<the batch's files>) ...` with the loader's parse options (every column
+ * VARCHAR as `c<i>`, `_path` the file read, DuckDB's rejects in `_scan_rejects` / `_scan_scans`).
+ * A file DuckDB cannot read at all is a `LocalneedsError` naming it.
+ */
+async function scanInto(db: Warehouse, into: string, format: CsvFormat, batch: PreparedFile[], tail = ""): Promise<void> {
+  const colDefs = batch[0]!.header.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ");
+  try {
+    await db.run(
+      `${into} FROM read_csv([${batch.map((f) => literal(f.readPath)).join(", ")}], header=true, auto_detect=false,
+         delim=',', quote='"', escape='"', columns={${colDefs}}, null_padding=${format.nullPadding ? "true, parallel=false" : "false"},
+         filename='_path', store_rejects=true, rejects_table='_scan_rejects', rejects_scan='_scan_scans', max_line_size=10000000) ${tail}`,
+    );
+  } catch (err) {
+    const which = batch.length === 1 ? batch[0]!.file : batch.map((f) => f.file).join(", ");
+    throw new LocalneedsError(messages.unreadableCsv(which, (err as Error).message.split("\n")[0]!));
+  }
+}
+
+/**
+ * The fast path of `scanBatch`: parse the batch straight into the raw table (no staging copy),
+ * number each file's rows from their order (line = position + 2), then check. When DuckDB
+ * rejected nothing, every file has exactly one row per line after its header and no row breaks
+ * a column rule (a row equal to the header in its declared columns counts as breaking one), the
+ * load is done: returns its audit rows. Otherwise the batch's rows are taken out again and null
+ * is returned, for the careful path to read it with its rejects.
+ */
+async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[], at: Date): Promise<{ i: number; load: FileLoad }[] | null> {
+  const { header, index } = batch[0]!;
+  const raw = format.rawTable;
+  await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;
+    CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
+  await db.insertRows("_paths", ["read_path", "file"], batch.map((f) => ({ read_path: f.readPath, file: f.file })));
+  const select = format.columns.map((c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL")).join(", ");
+  // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
+  await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, p.file, 0`, format, batch, `s JOIN _paths p ON p.read_path = s._path`);
+  const files = batch.map((f) => literal(f.file)).join(", ");
+  const undo = async () => {
+    await db.run(`DELETE FROM ${raw} WHERE _file IN (${files}); DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;`);
+    return null;
+  };
+  if (await db.one(`SELECT 1 FROM _scan_rejects LIMIT 1`)) return undo();
+  // Rows of one scan are appended in scan order, each file's together: its first rowid numbers them.
+  await db.run(`CREATE TEMP TABLE _firsts AS SELECT _file, min(rowid) AS first, count(*)::BIGINT AS n FROM ${raw} WHERE _line = 0 GROUP BY 1`);
+  const counts = new Map((await db.all<{ f: string; n: number }>(`SELECT _file AS f, n FROM _firsts`)).map((r) => [r.f, Number(r.n)]));
+  if (batch.some((f) => (counts.get(f.file) ?? 0) !== f.lines - 1)) return undo();
+  const cellAt = (i: number) => ident(format.columns.find((c) => index.get(c.name) === i)!.name);
+  const declared = [...index.values()].sort((a, b) => a - b);
+  const why = `CASE ${validationChecks(format, header, index, at, cellAt, declared).join(" ")} END`;
+  if (await db.one(`SELECT 1 FROM ${raw} WHERE _line = 0 AND (${why}) IS NOT NULL LIMIT 1`)) return undo();
+  await db.run(`UPDATE ${raw} SET _line = ${raw}.rowid - f.first + 2 FROM _firsts f WHERE f._file = ${raw}._file AND ${raw}._line = 0`);
+  const loads = batch.map((f) => ({ i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: f.lines - 1, rowsLoaded: f.lines - 1, rowsRejected: 0 } as FileLoad }));
+  await recordLoads(db, format, loads.map((l, k) => ({ load: l.load, bytes: batch[k]!.bytes })), at);
+  await db.run(`DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+  return loads;
+}
+
+/** One `audit.loads` row per file loaded. */
+async function recordLoads(db: Warehouse, format: CsvFormat, loads: { load: FileLoad; bytes: number }[], at: Date): Promise<void> {
+  await db.insertRows("audit.loads", ["source", "path", "sha256", "bytes", "raw_table", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"],
+    loads.map(({ load, bytes }) => ({
+      source: format.id, path: load.path, sha256: load.sha256, bytes, raw_table: format.rawTable,
+      rows_read: load.rowsRead, rows_loaded: load.rowsLoaded, rows_rejected: load.rowsRejected, loaded_at: at.toISOString().replace("T", " ").replace("Z", ""),
+    })));
+}
+
+/**
+ * The validation CASE arms of a format over a file's header: the first failing rule names the
+ * column and what was expected. Cells are the scan's `c<i>` columns, or with `cellAt` any other
+ * naming (the raw table's own columns); `repeatAt` lists the header positions compared for a
+ * repeated header line (all of them by default).
+ */
+function validationChecks(
+  format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
+  cellAt: (i: number) => string = (i) => `c${i}`, repeatAt: readonly number[] = header.map((_, i) => i),
+): string[] {
+  const cell = (name: string) => (index.has(name) ? cellAt(index.get(name)!) : "NULL");
   const checks: string[] = [];
   // A line repeating the header (files pasted together) is not data.
-  const headerCells = header.map((h, i) => `lower(trim(coalesce(c${i}, ''))) = ${literal(h.toLowerCase())}`);
+  // A length test first (cheap) so lower() runs only on cells as long as the header's (ASCII headers).
+  const headerCells = repeatAt.map((i) => {
+    const h = header[i]!;
+    const cell = `trim_fast(coalesce(${cellAt(i)}, ''))`;
+    const same = `lower(${cell}) = ${literal(h.toLowerCase())}`;
+    return /^[\x20-\x7e]*$/.test(h) ? `(length(${cell}) = ${h.length} AND ${same})` : same;
+  });
   checks.push(`WHEN ${headerCells.join(" AND ")} THEN ${literal("\u001f" + messages.repeatedHeaderLine())}`);
   const named = (spec: ColumnSpec) => headerNameAt(header, index, spec) + "\u001f";
   for (const spec of format.columns) {
     if (!index.has(spec.name)) continue;
     const c = cell(spec.name);
-    if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim(${c}) = '') THEN ${literal(named(spec) + "expected a value, found a blank cell")}`);
+    if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim_fast(${c}) = '') THEN ${literal(named(spec) + "expected a value, found a blank cell")}`);
     const rule = failsRule(spec, c);
     if (rule) checks.push(`WHEN ${rule} THEN ${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
     const future = futureSql(spec, c, at);
     if (future) {
       const expected = `expected ${expectedText(spec)} not after ${buildDateLabel(spec, at)} (the build date), found `;
-      checks.push(`WHEN ${future} THEN ${literal(named(spec) + expected)} || trim(${c})`);
+      checks.push(`WHEN ${future} THEN ${literal(named(spec) + expected)} || trim_fast(${c})`);
     }
   }
   for (const r of format.atMost ?? []) {
@@ -470,7 +544,7 @@ function validationChecks(format: CsvFormat, header: string[], index: Map<string
     if (!index.has(a.name) || !index.has(b.name)) continue;
     const [na, nb] = [numberSql(cell(a.name)), numberSql(cell(b.name))];
     const label = `expected at most the ${headerNameAt(header, index, b)} (`;
-    checks.push(`WHEN ${na} > ${nb} THEN ${literal(named(a) + label)} || trim(${cell(b.name)}) || '), found ' || trim(${cell(a.name)})`);
+    checks.push(`WHEN ${na} > ${nb} THEN ${literal(named(a) + label)} || trim_fast(${cell(b.name)}) || '), found ' || trim_fast(${cell(a.name)})`);
   }
   return checks;
 }

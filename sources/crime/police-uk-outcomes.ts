@@ -36,19 +36,19 @@ export async function loadOutcomes(ctx: Context, files: readonly string[]): Prom
 /** Stage outcomes into `staging.crime_outcomes` (see module doc). */
 export async function conformOutcomes(ctx: Context): Promise<void> {
   const { db } = ctx;
-  await resolveReissues(ctx, "outcomes", `SELECT _file, trim(month) AS month, trim(falls_within) AS force FROM raw.police_outcomes`, "outcomes");
+  await resolveReissues(ctx, "outcomes", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force FROM raw.police_outcomes`, "outcomes");
   await placeLsoaCodes(ctx, "police_outcomes", "raw.police_outcomes", "police.uk outcomes");
   await db.run(`CREATE OR REPLACE TABLE staging.crime_outcomes AS
-    WITH crimes AS (SELECT trim(crime_id) AS crime_id, min(strptime(trim(month), '%Y-%m'))::DATE AS crime_month FROM raw.police_street
-                    WHERE nullif(trim(crime_id), '') IS NOT NULL GROUP BY 1)
-    SELECT trim(r.crime_id) AS crime_id, strptime(trim(r.month), '%Y-%m')::DATE AS outcome_month, c.crime_month,
-           trim(r.falls_within) AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim(r.outcome_type) AS outcome_type,
-           CASE WHEN nullif(trim(r.lsoa_code), '') IS NULL THEN 'no_location' WHEN w.lsoa_code IS NULL THEN 'outside_area' ELSE 'lsoa' END AS placement,
-           nullif(trim(r.lsoa_code), '') AS source_lsoa_code, r._file, r._line
+    WITH crimes AS (SELECT trim_fast(crime_id) AS crime_id, min(strptime(trim_fast(month), '%Y-%m'))::DATE AS crime_month FROM raw.police_street
+                    WHERE nullif(trim_fast(crime_id), '') IS NOT NULL GROUP BY 1)
+    SELECT trim_fast(r.crime_id) AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS outcome_month, c.crime_month,
+           trim_fast(r.falls_within) AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim_fast(r.outcome_type) AS outcome_type,
+           CASE WHEN nullif(trim_fast(r.lsoa_code), '') IS NULL THEN 'no_location' WHEN w.lsoa_code IS NULL THEN 'outside_area' ELSE 'lsoa' END AS placement,
+           nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, r._file, r._line
     FROM raw.police_outcomes r
-    LEFT JOIN _lsoa_map_police_outcomes m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
+    LEFT JOIN _lsoa_map_police_outcomes m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
     LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = m.lsoa_code
-    LEFT JOIN crimes c ON c.crime_id = trim(r.crime_id)
-    WHERE NOT ${supersededSql("outcomes", "r", "trim(r.month)", "trim(r.falls_within)")}
+    LEFT JOIN crimes c ON c.crime_id = trim_fast(r.crime_id)
+    WHERE NOT ${supersededSql("outcomes", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}
     ORDER BY r._file, r._line`);
 }

@@ -59,13 +59,13 @@ export async function loadStopSearch(ctx: Context, files: readonly string[]): Pr
   return loads;
 }
 
-const boolSql = (c: string) => `CASE lower(trim(${c})) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+const boolSql = (c: string) => `CASE lower(trim_fast(${c})) WHEN 'true' THEN true WHEN 'false' THEN false END`;
 
 /** Place searches in areas and stage them into `staging.stop_search` (see module doc). */
 export async function conformStopSearch(ctx: Context): Promise<void> {
   const { db, config } = ctx;
   const g = config.geography;
-  const monthSql = `strftime(TRY_CAST(trim(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m')`;
+  const monthSql = `strftime(TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m')`;
   await resolveReissues(
     ctx,
     "stop_search",
@@ -76,7 +76,7 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   const boundaryFile = g.lsoaBoundaries ?? g.wardBoundaries;
   const index = boundaryFile ? new BoundaryIndex(readBoundaries(boundaryFile, g.lsoaBoundaries ? "LSOA" : "WD").areas) : undefined;
   const points = await db.all<{ _file: string; _line: string; lat: number | null; lon: number | null }>(
-    `SELECT _file, _line, TRY_CAST(trim(latitude) AS DOUBLE) AS lat, TRY_CAST(trim(longitude) AS DOUBLE) AS lon FROM raw.police_stop_search`,
+    `SELECT _file, _line, TRY_CAST(trim_fast(latitude) AS DOUBLE) AS lat, TRY_CAST(trim_fast(longitude) AS DOUBLE) AS lon FROM raw.police_stop_search`,
   );
   const placed = points.map((p) => {
     if (p.lat === null || p.lon === null) return { _file: p._file, _line: Number(p._line), code: null, placement: "no_location" };
@@ -88,13 +88,13 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   await db.insertRows("_ss_place", ["_file", "_line", "code", "placement"], placed);
   const byLsoa = Boolean(g.lsoaBoundaries);
   await db.run(`CREATE OR REPLACE TABLE staging.stop_search AS
-    SELECT trim(r.type) AS type, (TRY_CAST(trim(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS searched_at_utc,
+    SELECT trim_fast(r.type) AS type, (TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS searched_at_utc,
            strptime(${monthSql}, '%Y-%m')::DATE AS month, f.force,
-           coalesce(${boolSql("r.part_of_operation")}, false) AS part_of_operation, nullif(trim(r.policing_operation), '') AS policing_operation,
-           TRY_CAST(trim(r.latitude) AS DOUBLE) AS latitude, TRY_CAST(trim(r.longitude) AS DOUBLE) AS longitude,
-           nullif(trim(r.gender), '') AS gender, nullif(trim(r.age_range), '') AS age_range,
-           nullif(trim(r.self_defined_ethnicity), '') AS self_defined_ethnicity, nullif(trim(r.officer_defined_ethnicity), '') AS officer_defined_ethnicity,
-           nullif(trim(r.legislation), '') AS legislation, nullif(trim(r.object_of_search), '') AS object_of_search, nullif(trim(r.outcome), '') AS outcome,
+           coalesce(${boolSql("r.part_of_operation")}, false) AS part_of_operation, nullif(trim_fast(r.policing_operation), '') AS policing_operation,
+           TRY_CAST(trim_fast(r.latitude) AS DOUBLE) AS latitude, TRY_CAST(trim_fast(r.longitude) AS DOUBLE) AS longitude,
+           nullif(trim_fast(r.gender), '') AS gender, nullif(trim_fast(r.age_range), '') AS age_range,
+           nullif(trim_fast(r.self_defined_ethnicity), '') AS self_defined_ethnicity, nullif(trim_fast(r.officer_defined_ethnicity), '') AS officer_defined_ethnicity,
+           nullif(trim_fast(r.legislation), '') AS legislation, nullif(trim_fast(r.object_of_search), '') AS object_of_search, nullif(trim_fast(r.outcome), '') AS outcome,
            ${boolSql("r.outcome_linked")} AS outcome_linked, ${boolSql("r.removal_of_clothing")} AS removal_of_clothing,
            ${byLsoa ? "p.code" : "NULL::VARCHAR"} AS lsoa_code,
            ${byLsoa ? "w.ward_code" : "p.code"} AS ward_code,

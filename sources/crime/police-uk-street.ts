@@ -56,9 +56,9 @@ export const crimeAdapter: SourceAdapter = {
   },
   async conform(ctx) {
     const { db } = ctx;
-    await resolveReissues(ctx, "street", `SELECT _file, trim(month) AS month, trim(falls_within) AS force FROM raw.police_street`, "street-level crime");
+    await resolveReissues(ctx, "street", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force FROM raw.police_street`, "street-level crime");
     await placeLsoaCodes(ctx, "police_street", "raw.police_street", "police.uk street crime");
-    const live = `NOT ${supersededSql("street", "r", "trim(r.month)", "trim(r.falls_within)")}`;
+    const live = `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}`;
     // Identical lines with a Crime ID count once (the first copy); ID-less (ASB) lines all count.
     // A GROUP BY over the ID rows only (the bench found a window over every row far slower), and
     // only when some ID line repeats at all (reported first; usually none does).
@@ -66,10 +66,10 @@ export const crimeAdapter: SourceAdapter = {
     const lineColumns = "crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
     await db.run(`CREATE OR REPLACE TABLE staging.crime_events AS
       WITH lines AS (
-        SELECT nullif(trim(r.crime_id), '') AS crime_id, strptime(trim(r.month), '%Y-%m')::DATE AS month,
-               trim(r.falls_within) AS falls_within, m.lsoa_code, nullif(trim(r.lsoa_code), '') AS source_lsoa_code, trim(r.crime_type) AS crime_type,
-               nullif(trim(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line, r.longitude, r.latitude, r.location
-        FROM raw.police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
+        SELECT nullif(trim_fast(r.crime_id), '') AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS month,
+               trim_fast(r.falls_within) AS falls_within, m.lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
+               nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line, r.longitude, r.latitude, r.location
+        FROM raw.police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
         WHERE ${live}
       ),
       kept AS (${repeats === 0
@@ -82,8 +82,8 @@ export const crimeAdapter: SourceAdapter = {
       SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
       FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`);
     await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
-      SELECT strptime(trim(month), '%Y-%m')::DATE AS month, trim(falls_within) AS falls_within, trim(crime_type) AS crime_type, count(*)::INTEGER AS crimes
-      FROM raw.police_street r WHERE nullif(trim(lsoa_code), '') IS NULL AND ${live} GROUP BY ALL ORDER BY ALL`);
+      SELECT strptime(trim_fast(month), '%Y-%m')::DATE AS month, trim_fast(falls_within) AS falls_within, trim_fast(crime_type) AS crime_type, count(*)::INTEGER AS crimes
+      FROM raw.police_street r WHERE nullif(trim_fast(lsoa_code), '') IS NULL AND ${live} GROUP BY ALL ORDER BY ALL`);
     // One line per force: how many rows, over which months, could not be placed.
     const noLoc = await db.all<{ falls_within: string; first: string; last: string; months: number; n: number }>(
       `SELECT falls_within, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last, count(DISTINCT month)::INTEGER AS months,
@@ -97,10 +97,10 @@ export const crimeAdapter: SourceAdapter = {
       });
     }
     await db.run(`CREATE OR REPLACE TABLE staging.crime_outside_lookup AS
-      SELECT strptime(trim(r.month), '%Y-%m')::DATE AS month, m.lsoa_code, any_value(trim(r.lsoa_name)) AS lsoa_name,
-             CASE WHEN m.lsoa_code IN (SELECT trim(lsoa_code) FROM raw.geo_lsoa_ward) THEN 'authority not in this build' ELSE 'not in the lookup' END AS reason,
+      SELECT strptime(trim_fast(r.month), '%Y-%m')::DATE AS month, m.lsoa_code, any_value(trim_fast(r.lsoa_name)) AS lsoa_name,
+             CASE WHEN m.lsoa_code IN (SELECT trim_fast(lsoa_code) FROM raw.geo_lsoa_ward) THEN 'authority not in this build' ELSE 'not in the lookup' END AS reason,
              count(*)::INTEGER AS crimes
-      FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim(r.lsoa_code)
+      FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
       WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
     await checkMonthlyVolumes(ctx);
     const c = ctx.config.sources.crime!;
@@ -112,12 +112,12 @@ export const crimeAdapter: SourceAdapter = {
 /** Warn of each Crime ID line repeated identically; returns how many such lines there are. */
 async function reportRepeats(ctx: Context, live: string): Promise<number> {
   // Usually every Crime ID is distinct: one cheap count decides whether to look for identical lines.
-  const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT trim(crime_id))::BIGINT AS d
-    FROM raw.police_street r WHERE nullif(trim(crime_id), '') IS NOT NULL AND ${live}`);
+  const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT trim_fast(crime_id))::BIGINT AS d
+    FROM raw.police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}`);
   if (Number(ids!.n) === Number(ids!.d)) return 0;
   const repeats = await ctx.db.all<{ crime_id: string; copies: number }>(`
-    SELECT nullif(trim(crime_id), '') AS crime_id, count(*)::INTEGER AS copies FROM raw.police_street r WHERE nullif(trim(crime_id), '') IS NOT NULL AND ${live}
-    GROUP BY ${["crime_id", "month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim(${c}), '')`).join(", ")},
+    SELECT nullif(trim_fast(crime_id), '') AS crime_id, count(*)::INTEGER AS copies FROM raw.police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
+    GROUP BY ${["crime_id", "month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
              longitude, latitude, location HAVING count(*) > 1 ORDER BY 1`);
   for (const r of repeats) {
     await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_repeated_line', $s, $m)`, {

@@ -46,7 +46,7 @@ export async function conformLsoaChanges(ctx: Pick<Context, "db">, loaded: boole
   await ctx.db.run(`CREATE OR REPLACE TABLE ref.lsoa_changes (lsoa11_code VARCHAR, lsoa11_name VARCHAR, lsoa21_code VARCHAR, lsoa21_name VARCHAR, change VARCHAR)`);
   if (!loaded) return;
   await ctx.db.run(`INSERT INTO ref.lsoa_changes
-    SELECT DISTINCT trim(lsoa11_code), trim(lsoa11_name), trim(lsoa21_code), trim(lsoa21_name), trim(change) FROM raw.geo_lsoa_changes`);
+    SELECT DISTINCT trim_fast(lsoa11_code), trim_fast(lsoa11_name), trim_fast(lsoa21_code), trim_fast(lsoa21_name), trim_fast(change) FROM raw.geo_lsoa_changes`);
 }
 
 /** A file's detected LSOA vintage. */
@@ -76,8 +76,8 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
     codes INTEGER, codes_in_lookup INTEGER, codes_only_2011 INTEGER, codes_only_2021 INTEGER, converted BOOLEAN)`);
   await db.run(`DELETE FROM audit.lsoa_vintages WHERE source = $s`, { s: source });
   const rows = await db.all<{ path: string; codes: number; in_lookup: number; only11: number; only21: number; ex11: string | null; ex21: string | null }>(`
-    WITH codes AS (SELECT DISTINCT _file, trim(lsoa_code) AS code FROM ${rawTable} WHERE nullif(trim(lsoa_code), '') IS NOT NULL),
-         lk AS (SELECT DISTINCT trim(lsoa_code) AS code FROM raw.geo_lsoa_ward),
+    WITH codes AS (SELECT DISTINCT _file, trim_fast(lsoa_code) AS code FROM ${rawTable} WHERE nullif(trim_fast(lsoa_code), '') IS NOT NULL),
+         lk AS (SELECT DISTINCT trim_fast(lsoa_code) AS code FROM raw.geo_lsoa_ward),
          c11 AS (SELECT DISTINCT lsoa11_code AS code FROM ref.lsoa_changes),
          c21 AS (SELECT DISTINCT lsoa21_code AS code FROM ref.lsoa_changes),
          flagged AS (
@@ -112,17 +112,17 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
   const map = `_lsoa_map_${source}`;
   await db.run(`CREATE OR REPLACE TEMP TABLE ${map} (_file VARCHAR, source_code VARCHAR, lsoa_code VARCHAR, exact BOOLEAN)`);
   await db.run(`INSERT INTO ${map}
-    SELECT DISTINCT r._file, trim(r.lsoa_code), coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.to_code END, trim(r.lsoa_code)),
+    SELECT DISTINCT r._file, trim_fast(r.lsoa_code), coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.to_code END, trim_fast(r.lsoa_code)),
            coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.exact END, true)
     FROM ${rawTable} r
     JOIN audit.lsoa_vintages v ON v.source = $s AND v.path = r._file
-    LEFT JOIN (SELECT DISTINCT trim(lsoa_code) AS code FROM raw.geo_lsoa_ward) lk ON lk.code = trim(r.lsoa_code)
-    LEFT JOIN ${mismatched.length ? "ref.lsoa_conversion" : "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact)"} c ON c.from_code = trim(r.lsoa_code)
-    WHERE nullif(trim(r.lsoa_code), '') IS NOT NULL`, { s: source });
+    LEFT JOIN (SELECT DISTINCT trim_fast(lsoa_code) AS code FROM raw.geo_lsoa_ward) lk ON lk.code = trim_fast(r.lsoa_code)
+    LEFT JOIN ${mismatched.length ? "ref.lsoa_conversion" : "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact)"} c ON c.from_code = trim_fast(r.lsoa_code)
+    WHERE nullif(trim_fast(r.lsoa_code), '') IS NOT NULL`, { s: source });
   for (const f of mismatched) {
     const n = await db.one<{ rows: number; approx: number }>(
       `SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE NOT m.exact)::INTEGER AS approx
-       FROM ${rawTable} r JOIN ${map} m ON m._file = r._file AND m.source_code = trim(r.lsoa_code) WHERE r._file = $f AND m.source_code <> m.lsoa_code`,
+       FROM ${rawTable} r JOIN ${map} m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code) WHERE r._file = $f AND m.source_code <> m.lsoa_code`,
       { f: f.path },
     );
     await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'lsoa_vintage_converted', $s, $m)`, {

@@ -117,6 +117,26 @@ describe("loadCsvFiles", () => {
 });
 
 describe("loadCsvFiles over many files at once (one read_csv per header)", () => {
+  it("clean files go straight into the raw table (the fast path): every row numbered by its own line, and a failing rule sends the batch the careful way", async () => {
+    const header = "AREA24CD,Month,Count\n";
+    const files = Array.from({ length: 12 }, (_, k) =>
+      write(`c${String(k).padStart(2, "0")}.csv`, header + Array.from({ length: 3 + k * 101 }, (_, j) => `C${k}L${j + 2},2024-01,${j}`).join("\n") + "\n"));
+    const loads = await loadCsvFiles(ctx(), fmt, files);
+    for (const [k, l] of loads.entries()) expect(l).toMatchObject({ rowsRead: 3 + k * 101, rowsLoaded: 3 + k * 101, rowsRejected: 0 });
+    const wrong = await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
+      WHERE area_code LIKE 'C%' AND area_code <> 'C' || regexp_extract(_file, 'c([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`);
+    expect(wrong).toEqual([]);
+    expect(await db.one(`SELECT count(*)::INTEGER n, min(_line)::INTEGER lo FROM raw.test_counts WHERE area_code LIKE 'C%'`)).toEqual({ n: loads.reduce((s, l) => s + l.rowsLoaded, 0), lo: 2 });
+    // Loaded again with one row breaking a rule (no parse reject): the batch is read the careful way, with the reject and the same numbering.
+    writeFileSync(files[5]!, header + Array.from({ length: 3 + 5 * 101 }, (_, j) => `C5L${j + 2},${j === 40 ? "2024-13" : "2024-01"},${j}`).join("\n") + "\n");
+    const again = await loadCsvFiles(ctx(), fmt, files);
+    expect(again[5]).toMatchObject({ rowsRead: 508, rowsLoaded: 507, rowsRejected: 1 });
+    expect(await db.all(`SELECT line::INTEGER AS line, "column" FROM audit.rejects WHERE path = $f`, { f: files[5]! })).toEqual([{ line: 42, column: "Month" }]);
+    expect(await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
+      WHERE area_code LIKE 'C%' AND area_code <> 'C' || regexp_extract(_file, 'c([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`)).toEqual([]);
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw.test_counts WHERE area_code LIKE 'C%'`)).toEqual({ n: loads.reduce((s, l) => s + l.rowsLoaded, 0) - 1 });
+  });
+
   it("numbers every file's rows from 2, keeps each file's own counts, and rescans a file DuckDB rejects lines of on its own", async () => {
     const header = "AREA24CD,Month,Count\n";
     // 30 files of different lengths, the same header: parsed together.
