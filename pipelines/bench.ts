@@ -306,7 +306,7 @@ async function main(): Promise<number> {
       crime_raw_duckdb: "in-memory DuckDB; one CREATE TABLE AS SELECT over read_csv of the month folders (explicit VARCHAR columns) joined to read_csv of the lookup, GROUP BY ward, month",
       crime_papaparse: "papaparse streaming (header: true) of the lookup into a Map, then of every crime file, counting ward|month in a Map",
       full_build: "runBuild with a generated config over the national inputs: stages 1-6 (load, conform incl. comparator groups, measure, compare, chart, pack for the one focus ward; no per-ward packs, no PDF)",
-      refresh: "copy of the 12-month warehouse (not timed), then loadCsvFiles for the 13th month's files + crime adapter conform + measureIndicators (compare timed separately, not included)",
+      refresh: "copy of the 12-month warehouse (not timed), then loadCsvFiles for the 13th month's files + crime adapter conform + measureIndicators with the refresh's plan against the 12-month warehouse (planMeasure: only what the new month touches is measured again; compare timed separately, not included)",
       demo_build: "runBuild with pipelines/configs/demo.json in a temporary folder, demo data generated beforehand (not timed)",
       chart_render: "renderSvg of every .vl.json the demo and 12-month national packs wrote, 3 times each after one warm-up render",
       memory: "peak RSS of each child process: max of /proc/<pid>/status VmHWM sampled every 200 ms and process.resourceUsage().maxRSS",

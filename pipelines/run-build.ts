@@ -26,6 +26,7 @@ import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator } from "../transforms/indicators/define.ts";
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
 import { measureIndicators } from "../transforms/indicators/measure.ts";
+import { planMeasure, planSummary } from "../transforms/indicators/measure-scope.ts";
 import { compareIndicators } from "../transforms/compare.ts";
 import { buildComparatorGroups } from "../transforms/reference/comparator-groups.ts";
 import { computeTrends } from "../transforms/trends.ts";
@@ -179,8 +180,13 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       );
     }, (r) => `${enabled.length} sources staged, ${fmt(r!.areas)} areas, ${r!.warnings} data-quality warnings`);
     // 3. measure: staging.* -> marts.indicator_values
-    await stage(3, "measure", async () => ({ written: await measureIndicators(ctx, indicators), secondary: await secondarySuppression(ctx) }), (m) =>
-      `${m.written.size} indicators, ${fmt([...m.written.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits, ${fmt(m.secondary)} cells secondarily suppressed`);
+    // A refresh measures again only what its changed inputs touch (`planMeasure`).
+    await stage(3, "measure", async () => {
+      const plan = incremental && prev ? await planMeasure(ctx, indicators, prev) : null;
+      return { plan, written: await measureIndicators(ctx, indicators, plan), secondary: await secondarySuppression(ctx) };
+    }, (m) =>
+      `${m.written.size} indicators, ${fmt([...m.written.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits, ${fmt(m.secondary)} cells secondarily suppressed` +
+      (m.plan ? `; ${planSummary(m.plan)}` : ""));
     // 4. compare: marts.indicator_values -> marts.indicator_comparisons, trends, outcomes, need index
     const compared = await stage(4, "compare", async () => {
       const comparisons = await compareIndicators(ctx, indicators);

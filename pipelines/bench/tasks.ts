@@ -84,7 +84,8 @@ export async function runTask(task: Task): Promise<TaskResult> {
       return { ok: true, seconds, steps, info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), charts: r.packDirs.map((d) => path.join(d, "charts")) } };
     }
     case "refresh": {
-      const { Warehouse } = await import("../warehouse.ts");
+      const { Warehouse, literal } = await import("../warehouse.ts");
+      const { planMeasure, planSummary } = await import("../../transforms/indicators/measure-scope.ts");
       const { loadCsvFiles } = await import("../../sources/load-csv.ts");
       const { crimeAdapter, policeStreetFormat } = await import("../../sources/crime/police-uk-street.ts");
       const { loadIndicators } = await import("../../transforms/indicators/define.ts");
@@ -107,7 +108,10 @@ export async function runTask(task: Task): Promise<TaskResult> {
         await crimeAdapter.conform(ctx);
         steps.conform_crime = since(t);
         t = performance.now();
-        const written = await measureIndicators(ctx, indicators);
+        // As a refresh does: the previous warehouse attached, only what the new month touches measured again.
+        await db.run(`ATTACH ${literal(task.from)} AS prev (READ_ONLY)`);
+        const plan = await planMeasure(ctx, indicators, "prev");
+        const written = await measureIndicators(ctx, indicators, plan);
         steps.measure = since(t);
         const seconds = since(t0);
         t = performance.now();
@@ -115,7 +119,7 @@ export async function runTask(task: Task): Promise<TaskResult> {
         const compareSeconds = since(t);
         return {
           ok: true, seconds, steps,
-          info: { compare_seconds: compareSeconds, rows_loaded: loads.reduce((s, l) => s + l.rowsLoaded, 0), values: [...written.values()].reduce((a, b) => a + b, 0), comparisons },
+          info: { plan: plan ? planSummary(plan) : "measured in full (no usable previous values)", compare_seconds: compareSeconds, rows_loaded: loads.reduce((s, l) => s + l.rowsLoaded, 0), values: [...written.values()].reduce((a, b) => a + b, 0), comparisons },
         };
       } finally {
         db.close();

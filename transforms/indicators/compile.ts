@@ -52,12 +52,22 @@ function populationSql(ind: Indicator, members = "ref.area_members"): string {
 const popYearJoin = (alias: string) =>
   `pop.year = greatest(least(year(${alias}.period_start), (SELECT max(year) FROM staging.population_lsoa)), (SELECT min(year) FROM staging.population_lsoa))`;
 
-/** Compile an indicator for one period type to SQL (see module doc for the columns). */
-export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent: string }): string {
+/** A date range (`YYYY-MM-DD`, inclusive): only periods overlapping it are compiled. */
+export interface PeriodRange {
+  from: string;
+  to: string;
+}
+
+/**
+ * Compile an indicator for one period type to SQL (see module doc for the columns). With
+ * `touching`, an events indicator yields only the periods overlapping that range (a refresh
+ * that added or changed those months); other kinds ignore it.
+ */
+export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent: string; touching?: PeriodRange }): string {
   const n = ind.numerator;
   switch (n.kind) {
     case "events":
-      return compileEvents(ind, n, type, membersSql(hasLsoaValues(ind, type), ctx.parent));
+      return compileEvents(ind, n, type, membersSql(hasLsoaValues(ind, type), ctx.parent), ctx.touching);
     case "counts":
       return compileCounts(n, type);
     case "lsoa_measure":
@@ -70,7 +80,7 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent
   }
 }
 
-function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType, allMembers: string): string {
+function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType, allMembers: string, touching?: PeriodRange): string {
   const members = n.area === "lsoa_code" ? `(SELECT area_code, area_type, lsoa_code AS unit FROM ${allMembers})` : WARD_MEMBERS;
   const where = n.where ? `AND (${n.where})` : "";
   const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
@@ -85,6 +95,9 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     const full = monthsInPeriod(type);
     periods = `(SELECT ${p.label} AS period_label, min(${p.start}) AS period_start, min(${p.end}) AS period_end, 1.0::DOUBLE AS years
       FROM (${months}) GROUP BY 1 ${full ? `HAVING count(*) >= ${full}` : ""})`;
+  }
+  if (touching) {
+    periods = `(SELECT * FROM ${periods} WHERE period_end >= DATE ${literal(touching.from)} AND period_start <= DATE ${literal(touching.to)})`;
   }
   return `
     WITH periods AS ${periods},

@@ -18,6 +18,7 @@ import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
 import { compileIndicator } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { surveyValues } from "./survey-values.ts";
+import { measureFingerprint, recordMeasureState, type MeasurePlan } from "./measure-scope.ts";
 
 /** Count rows as compiled. */
 export interface CountRow {
@@ -175,40 +176,56 @@ export function valueSql(ind: Indicator, periodType: string, src: string): strin
     )`;
 }
 
-/** Compute and store every indicator's values. Returns rows written per indicator. */
-export async function measureIndicators(ctx: Context, indicators: readonly Indicator[]): Promise<Map<string, number>> {
+/**
+ * Compute and store every indicator's values; returns the values each indicator has. With a
+ * `plan` (a refresh, see `measure-scope.ts`), kept indicators keep their values, and an
+ * indicator planned for some periods has only the periods overlapping them deleted and computed
+ * again. Records the fingerprint the values were measured with either way.
+ */
+export async function measureIndicators(ctx: Context, indicators: readonly Indicator[], plan?: Map<string, MeasurePlan> | null): Promise<Map<string, number>> {
   const { db } = ctx;
-  await db.run(`DELETE FROM marts.indicator_values`);
-  const written = new Map<string, number>();
+  if (!plan) await db.run(`DELETE FROM marts.indicator_values`);
+  const measured = new Set<string>();
   for (const [i, ind] of indicators.entries()) {
     ctx.log.progress("measuring indicators", i, indicators.length);
+    const p: MeasurePlan = plan?.get(ind.id) ?? { kind: "all", why: "no plan" };
+    if (p.kind === "keep") continue;
+    const touching = p.kind === "periods" ? { from: p.from, to: p.to } : undefined;
+    if (plan) {
+      await db.run(`DELETE FROM marts.indicator_values WHERE indicator_id = $i
+        ${touching ? `AND period_end >= DATE ${literal(touching.from)} AND period_start <= DATE ${literal(touching.to)}` : ""}`, { i: ind.id });
+    }
     if (!(await sourceAvailable(ctx, ind))) continue;
+    measured.add(ind.id);
     // One period type at a time, written as it is done: a national build's monthly series of
     // every ward would not fit in memory all at once.
-    let n = 0;
     for (const periodType of ind.periods) {
+      const compiled = () => compileIndicator(ind, periodType, { parent: ctx.config.parent, touching });
       let rows: IndicatorValueRow[];
       if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
         rows = await surveyValues(ctx, ind, periodType);
       } else if (computedInSql(ind)) {
         // Counts into a temporary table; statistics in SQL unless a row needs the JS path.
-        await db.run(`CREATE OR REPLACE TEMP TABLE _measure_counts AS ${compileIndicator(ind, periodType, { parent: ctx.config.parent })}`);
+        await db.run(`CREATE OR REPLACE TEMP TABLE _measure_counts AS ${compiled()}`);
         if (!(await db.one(sqlCannotTake(ind, "_measure_counts")))) {
           await db.run(`INSERT INTO marts.indicator_values (${VALUE_COLUMNS.map(ident).join(", ")}) ${valueSql(ind, periodType, "_measure_counts")}`);
-          n += Number((await db.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM _measure_counts`))!.n);
           continue;
         }
         rows = await jsValues(ctx, ind, periodType, `SELECT * FROM _measure_counts`);
       } else {
-        rows = await jsValues(ctx, ind, periodType, compileIndicator(ind, periodType, { parent: ctx.config.parent }));
+        rows = await jsValues(ctx, ind, periodType, compiled());
       }
       await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
-      n += rows.length;
     }
-    written.set(ind.id, n);
   }
+  await db.run(`DROP TABLE IF EXISTS _measure_counts`);
+  await recordMeasureState(ctx, measureFingerprint(ctx, indicators));
   ctx.log.progress("measuring indicators", indicators.length, indicators.length);
-  return written;
+  const counts = await db.all<{ id: string; n: number }>(`SELECT indicator_id AS id, count(*)::INTEGER AS n FROM marts.indicator_values GROUP BY 1`);
+  const byId = new Map(counts.map((c) => [c.id, Number(c.n)]));
+  // Kept indicators count when they have values (they were measured before).
+  const keptWithValues = (id: string) => plan?.get(id)?.kind === "keep" && byId.has(id);
+  return new Map(indicators.filter((ind) => measured.has(ind.id) || keptWithValues(ind.id)).map((ind) => [ind.id, byId.get(ind.id) ?? 0]));
 }
 
 /** Count rows of a query through `valueRow`. */

@@ -60,6 +60,9 @@ async function choiceSet(ctx: Context, questions: string[], periodType: PeriodTy
   );
 }
 
+/** Every table the survey indicators read (a refresh re-measures them when any changed). */
+export const SURVEY_TABLES = ["ref.area_members", "ref.lsoa_ward", "ref.survey_questions", "staging.survey_answers", "staging.survey_respondents"] as const;
+
 /** Values of one survey indicator for one period type. */
 export async function surveyValues(ctx: Context, ind: Indicator, periodType: PeriodType): Promise<IndicatorValueRow[]> {
   const n = ind.numerator;

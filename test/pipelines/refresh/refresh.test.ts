@@ -5,12 +5,13 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildDemoInTemp } from "../../helpers/demo-build.ts";
 import { fixedClock, memoryLogger } from "../../../pipelines/context.ts";
 import { runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
+import { literal, Warehouse } from "../../../pipelines/warehouse.ts";
 import type { Config } from "../../../pipelines/config.ts";
 
 let config: Config;
@@ -31,6 +32,29 @@ const query = async <T,>(sql: string, params?: Record<string, string>) => {
 };
 const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
 const crimeTotal = async () => (await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`))[0]!.n;
+
+/**
+ * The same inputs built in full (not a refresh) into a fresh warehouse with the same clock: the
+ * rows of `marts.indicator_values` the refresh has that the full build has not, and the other way.
+ */
+async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFull: number; values: number }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "localneeds-full-"));
+  const full = { ...config, warehouse: path.join(dir, "warehouse.duckdb"), outputDir: path.join(dir, "packs") };
+  await runBuild({ config: full, log: memoryLogger(), clock: fixedClock(`2025-07-${String(clockDay).padStart(2, "0")}T02:30:00Z`) });
+  const db = await Warehouse.open(config.warehouse);
+  try {
+    await db.run(`ATTACH ${literal(full.warehouse)} AS full_build (READ_ONLY)`);
+    const n = async (a: string, b: string) => (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`))!.n;
+    return {
+      onlyRefresh: await n("marts.indicator_values", "full_build.marts.indicator_values"),
+      onlyFull: await n("full_build.marts.indicator_values", "marts.indicator_values"),
+      values: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values`))!.n,
+    };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** A copy of one month's street file relabelled as another month. */
 function writeMonth(from: string, to: string): string {
@@ -64,6 +88,14 @@ describe("refresh", () => {
     const after = await crimeTotal();
     expect(after - before).toBeGreaterThan(added * 0.9);
     expect(after - before).toBeLessThanOrEqual(added);
+    // Only the crime indicators' periods touching the new month were measured again...
+    expect(log.lines.find((l) => l.startsWith("3 measure:"))).toMatch(/refresh: \d+ indicators kept, [1-9]\d* measured for the changed months \(2025-04\), 0 measured again/);
+  }, 300_000);
+
+  it("the refresh's values are exactly those of a full build of the same inputs", async () => {
+    const d = await differencesFromFullBuild();
+    expect(d.values).toBeGreaterThan(10_000);
+    expect(d).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
   }, 300_000);
 
   it("a re-issued file replaces its earlier version, logged, and nothing is double-counted", async () => {
@@ -76,6 +108,8 @@ describe("refresh", () => {
     expect(result.changes.files.replaced.map((r) => r.path)).toEqual([path.relative(config.baseDir, file)]);
     expect(result.loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([file]);
     expect(await crimeTotal()).toBe(before);
+    // The re-issued month's periods were measured again, and the values are still a full build's.
+    expect((await differencesFromFullBuild())).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
     const runs = await query<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`);
     expect(runs.map((r) => r.mode)).toEqual(["build", "refresh", "refresh"]);
   }, 300_000);

@@ -1,0 +1,128 @@
+/**
+ * What a refresh's measure stage must compute again, from what changed in its inputs since the
+ * previous warehouse (attached as `prev`). Values are a pure function of the measure code, the
+ * indicator definitions, the build's parent and focus, and the tables the indicator reads, so:
+ *
+ * 1. The fingerprint of the code and definitions (`measureFingerprint`) must equal the one the
+ *    previous run recorded in `audit.measure_state`; if not, everything is measured again.
+ * 2. Each table an indicator reads (the `staging.*` / `ref.*` names in its compiled SQL, or the
+ *    survey tables) is compared with the previous warehouse's by row count and a checksum of
+ *    every row. No table changed: the indicator's values are kept.
+ * 3. Only an events table changed (a new month of police.uk data, a re-issued month): its rows
+ *    are compared month by month, and only the periods overlapping the changed months are
+ *    computed again. Anything else changed: the indicator is computed again in full.
+ *
+ * Grain of the plan: one entry per indicator.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Context } from "../../pipelines/context.ts";
+import { focusCodes } from "../../pipelines/config.ts";
+import { compileIndicator, type PeriodRange } from "./compile.ts";
+import type { Indicator } from "./define.ts";
+import { SURVEY_TABLES } from "./survey-values.ts";
+
+/** What to do with one indicator's values. */
+export type MeasurePlan =
+  | { kind: "keep" }
+  | { kind: "all"; why: string }
+  | ({ kind: "periods" } & PeriodRange);
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Source files whose code decides the values (the measure stage, its compiler, the statistics, disclosure control). */
+const CODE_FILES = [
+  ...["compile.ts", "define.ts", "measure.ts", "periods.ts", "survey-values.ts", "measure-scope.ts"].map((f) => path.join(here, f)),
+  ...readdirSync(path.join(here, "..", "stats")).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(here, "..", "stats", f)),
+  path.join(here, "..", "disclosure.ts"),
+];
+
+/** The fingerprint of everything but the data that decides the values: code, definitions, parent and focus. */
+export function measureFingerprint(ctx: Pick<Context, "config">, indicators: readonly Indicator[]): string {
+  const h = createHash("sha256");
+  for (const f of CODE_FILES) h.update(readFileSync(f));
+  h.update(JSON.stringify({ indicators, parent: ctx.config.parent, focus: focusCodes(ctx.config) }));
+  return h.digest("hex");
+}
+
+/** Record the fingerprint the values in `marts.indicator_values` were measured with. */
+export async function recordMeasureState(ctx: Context, fingerprint: string): Promise<void> {
+  await ctx.db.run(`CREATE TABLE IF NOT EXISTS audit.measure_state (fingerprint VARCHAR NOT NULL)`);
+  await ctx.db.run(`DELETE FROM audit.measure_state`);
+  await ctx.db.run(`INSERT INTO audit.measure_state VALUES ($f)`, { f: fingerprint });
+}
+
+/** The tables an indicator reads. */
+export function tablesRead(ind: Indicator, parent: string): string[] {
+  const n = ind.numerator;
+  if (n.kind === "survey" || n.kind === "survey_choice") return [...SURVEY_TABLES];
+  const sql = ind.periods.map((p) => compileIndicator(ind, p, { parent })).join("\n");
+  return [...new Set(sql.match(/\b(?:staging|ref)\.[a-z0-9_]+/g) ?? [])].sort();
+}
+
+const exists = async (ctx: Context, db: string, table: string) => {
+  const [schema, name] = table.split(".");
+  return Boolean(await ctx.db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = $d AND schema_name = $s AND table_name = $t`, { d: db, s: schema!, t: name! }));
+};
+
+/** Row count and checksum of a table in the current warehouse and in `prev`: equal or not. */
+async function tableUnchanged(ctx: Context, prev: string, table: string): Promise<boolean> {
+  const cur = (await ctx.db.one<{ d: string }>(`SELECT current_database() AS d`))!.d;
+  if (!(await exists(ctx, cur, table)) || !(await exists(ctx, prev, table))) return false;
+  const sum = (t: string) => `(SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '') FROM ${t} t)`;
+  const r = await ctx.db.one<{ same: boolean }>(`SELECT ${sum(table)} = ${sum(`${prev}.${table}`)} AS same`);
+  return Boolean(r?.same);
+}
+
+/** The months (first days) whose rows differ between the current warehouse and `prev`, by a date expression. */
+async function changedMonths(ctx: Context, prev: string, table: string, date: string): Promise<string[]> {
+  const byMonth = (t: string) =>
+    `SELECT date_trunc('month', ${date})::DATE AS m, count(*) AS n, sum(hash(t)) AS h FROM ${t} t GROUP BY 1`;
+  const rows = await ctx.db.all<{ m: string | null }>(`
+    SELECT coalesce(a.m, b.m) AS m FROM (${byMonth(table)}) a FULL JOIN (${byMonth(`${prev}.${table}`)}) b ON a.m IS NOT DISTINCT FROM b.m
+    WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h ORDER BY 1`);
+  return rows.map((r) => r.m ?? "");
+}
+
+/**
+ * The plan for each indicator, or null to measure everything again (no previous values, or
+ * measured with other code or definitions).
+ */
+export async function planMeasure(ctx: Context, indicators: readonly Indicator[], prev: string): Promise<Map<string, MeasurePlan> | null> {
+  if (!(await exists(ctx, prev, "audit.measure_state")) || !(await exists(ctx, prev, "marts.indicator_values"))) return null;
+  const recorded = await ctx.db.one<{ f: string }>(`SELECT fingerprint AS f FROM ${prev}.audit.measure_state`);
+  if (recorded?.f !== measureFingerprint(ctx, indicators)) return null;
+  const unchanged = new Map<string, Promise<boolean>>();
+  const same = (t: string) => {
+    if (!unchanged.has(t)) unchanged.set(t, tableUnchanged(ctx, prev, t));
+    return unchanged.get(t)!;
+  };
+  const plan = new Map<string, MeasurePlan>();
+  for (const ind of indicators) {
+    const tables = tablesRead(ind, ctx.config.parent);
+    const changed: string[] = [];
+    for (const t of tables) if (!(await same(t))) changed.push(t);
+    const n = ind.numerator;
+    if (changed.length === 0) plan.set(ind.id, { kind: "keep" });
+    else if (n.kind === "events" && changed.length === 1 && changed[0] === n.from) {
+      const months = await changedMonths(ctx, prev, n.from, n.date);
+      if (months.length === 0 || months.includes("")) plan.set(ind.id, { kind: "all", why: `${n.from} changed outside dated rows` });
+      else {
+        const last = new Date(`${months.at(-1)}T00:00:00Z`);
+        const to = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+        plan.set(ind.id, { kind: "periods", from: months[0]!, to });
+      }
+    } else plan.set(ind.id, { kind: "all", why: `${changed.join(", ")} changed` });
+  }
+  return plan;
+}
+
+/** One line for the build log: `refresh: 21 indicators kept, 7 for the changed months (2025-04), 0 measured again`. */
+export function planSummary(plan: Map<string, MeasurePlan>): string {
+  const all = [...plan.values()];
+  const periods = all.filter((p): p is Extract<MeasurePlan, { kind: "periods" }> => p.kind === "periods");
+  const range = periods.length ? ` (${[...new Set(periods.map((p) => p.from === p.to.slice(0, 8) + "01" ? p.from.slice(0, 7) : `${p.from.slice(0, 7)} to ${p.to.slice(0, 7)}`))].join(", ")})` : "";
+  return `refresh: ${all.filter((p) => p.kind === "keep").length} indicators kept, ${periods.length} measured for the changed months${range}, ` +
+    `${all.filter((p) => p.kind === "all").length} measured again`;
+}
