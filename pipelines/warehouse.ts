@@ -146,6 +146,45 @@ export class Warehouse {
     }
   }
 
+  /**
+   * Make `table` hold exactly the rows of `selectSql`, rewriting only the groups of rows (by the
+   * value of column `by`, e.g. each row's source file) that differ from what it holds (row count
+   * and a checksum of every row). A new table is created directly. A refresh that adds one month
+   * of files thus writes that month's rows, not every row again. Returns the groups rewritten.
+   */
+  async syncTable(table: string, selectSql: string, by: string): Promise<number> {
+    const [schema, name] = table.split(".", 2);
+    const exists = await this.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $s AND table_name = $t`, { s: schema!, t: name! });
+    if (!exists) {
+      await this.run(`CREATE TABLE ${table} AS ${selectSql}`);
+      return this.groupCount(table, by);
+    }
+    await this.run(`CREATE OR REPLACE TEMP TABLE _sync AS ${selectSql}`);
+    const shape = (t: string, db: string) =>
+      `SELECT list(column_name || ' ' || data_type ORDER BY column_index)::VARCHAR AS s FROM duckdb_columns() WHERE database_name = ${db} AND schema_name = ${literal(t === "_sync" ? "main" : schema!)} AND table_name = ${literal(t === "_sync" ? "_sync" : name!)}`;
+    const same = await this.one<{ same: boolean }>(`SELECT (${shape(table, "current_database()")}) = (${shape("_sync", "'temp'")}) AS same`);
+    if (!same?.same) {
+      await this.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM _sync; DROP TABLE _sync`);
+      return this.groupCount(table, by);
+    }
+    const groups = (t: string) => `SELECT ${ident(by)} AS g, count(*) AS n, sum(hash(t)) AS h FROM ${t} t GROUP BY 1`;
+    await this.run(`CREATE OR REPLACE TEMP TABLE _sync_groups AS
+      SELECT coalesce(a.g, b.g) AS g FROM (${groups("_sync")}) a FULL JOIN (${groups(table)}) b ON a.g IS NOT DISTINCT FROM b.g
+      WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h`);
+    const changed = Number((await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM _sync_groups`))!.n);
+    if (changed) {
+      const inChanged = `${ident(by)} IN (SELECT g FROM _sync_groups) OR (${ident(by)} IS NULL AND EXISTS (SELECT 1 FROM _sync_groups WHERE g IS NULL))`;
+      await this.run(`DELETE FROM ${table} WHERE ${inChanged}`);
+      await this.run(`INSERT INTO ${table} SELECT * FROM _sync WHERE ${inChanged}`);
+    }
+    await this.run(`DROP TABLE _sync; DROP TABLE _sync_groups`);
+    return changed;
+  }
+
+  private async groupCount(table: string, by: string): Promise<number> {
+    return Number((await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT ${ident(by)} FROM ${table})`))!.n);
+  }
+
   /** Release the connection and the database file. */
   close(): void {
     this.connection.closeSync();

@@ -36,21 +36,31 @@ const membersSql = (lsoas: boolean, parent: string) =>
         UNION ALL SELECT lsoa_code, 'lsoa', lsoa_code FROM ref.lsoa_ward WHERE lad_code = ${literal(parent)})`
     : "ref.area_members";
 
-/** Population of every aggregate area by mid-year, for an age range. */
-function populationSql(ind: Indicator, members = "ref.area_members"): string {
+/**
+ * SQL: population by LSOA and mid-year for an indicator's age range, `(lsoa_code, year,
+ * population)`. Bands wholly inside the range count (broad bands that straddle it are left out).
+ */
+export function lsoaPopulationSql(ind: Indicator): string {
   const den = ind.denominator;
-  // Bands wholly inside the range count (broad bands that straddle it are left out).
   const ages = "population" in den && den.population !== "all_ages" ? `AND p.age >= ${den.population.ages[0]} AND p.age_to <= ${den.population.ages[1]}` : "";
-  // Summed to LSOA and year first: the single-year-of-age rows (millions nationally) are not
-  // joined to every area an LSOA belongs to.
+  return `(SELECT lsoa_code, year, sum(population) AS population FROM staging.population_lsoa p WHERE true ${ages} GROUP BY ALL)`;
+}
+
+/**
+ * Population of every aggregate area by mid-year, for an age range: from `lsoaPopulation` (a
+ * table of `lsoaPopulationSql`'s rows, which the measure stage makes once per age range) or
+ * computed here. Summed to LSOA first: the single-year-of-age rows (millions nationally) are
+ * not joined to every area an LSOA belongs to.
+ */
+function populationSql(ind: Indicator, members = "ref.area_members", lsoaPopulation?: string): string {
   return `(SELECT m.area_code, p.year, sum(p.population) AS population
-    FROM (SELECT lsoa_code, year, sum(population) AS population FROM staging.population_lsoa p WHERE true ${ages} GROUP BY ALL) p
+    FROM ${lsoaPopulation ?? lsoaPopulationSql(ind)} p
     JOIN ${members} m ON m.lsoa_code = p.lsoa_code GROUP BY ALL)`;
 }
 
 /** Join a period to the nearest available population year. */
-const popYearJoin = (alias: string) =>
-  `pop.year = greatest(least(year(${alias}.period_start), (SELECT max(year) FROM staging.population_lsoa)), (SELECT min(year) FROM staging.population_lsoa))`;
+const popYearJoin = (alias: string, years = "staging.population_lsoa") =>
+  `pop.year = greatest(least(year(${alias}.period_start), (SELECT max(year) FROM ${years})), (SELECT min(year) FROM ${years}))`;
 
 /** A date range (`YYYY-MM-DD`, inclusive): only periods overlapping it are compiled. */
 export interface PeriodRange {
@@ -58,16 +68,25 @@ export interface PeriodRange {
   to: string;
 }
 
+/** What compiling needs besides the indicator: the parent authority, and optionally a period range and a population table. */
+export interface CompileOptions {
+  parent: string;
+  /** Only periods overlapping this range (events indicators). */
+  touching?: PeriodRange;
+  /** A table of `lsoaPopulationSql(ind)`'s rows to read instead of summing `staging.population_lsoa` again. */
+  lsoaPopulation?: string;
+}
+
 /**
  * Compile an indicator for one period type to SQL (see module doc for the columns). With
  * `touching`, an events indicator yields only the periods overlapping that range (a refresh
  * that added or changed those months); other kinds ignore it.
  */
-export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent: string; touching?: PeriodRange }): string {
+export function compileIndicator(ind: Indicator, type: PeriodType, ctx: CompileOptions): string {
   const n = ind.numerator;
   switch (n.kind) {
     case "events":
-      return compileEvents(ind, n, type, membersSql(hasLsoaValues(ind, type), ctx.parent), ctx.touching);
+      return compileEvents(ind, n, type, membersSql(hasLsoaValues(ind, type), ctx.parent), ctx);
     case "counts":
       return compileCounts(n, type);
     case "lsoa_measure":
@@ -80,7 +99,8 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: { parent
   }
 }
 
-function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType, allMembers: string, touching?: PeriodRange): string {
+function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType, allMembers: string, opts: CompileOptions): string {
+  const { touching, lsoaPopulation } = opts;
   const members = n.area === "lsoa_code" ? `(SELECT area_code, area_type, lsoa_code AS unit FROM ${allMembers})` : WARD_MEMBERS;
   const where = n.where ? `AND (${n.where})` : "";
   const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
@@ -103,7 +123,8 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     WITH periods AS ${periods},
     monthly AS (
       SELECT ${n.area} AS unit, date_trunc('month', ${n.date})::DATE AS m, sum(${value}) AS n
-      FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where} GROUP BY ALL
+      FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where}
+      ${touching ? `AND ${n.date} >= (SELECT min(period_start) FROM periods) AND ${n.date} <= (SELECT max(period_end) FROM periods)` : ""} GROUP BY ALL
     ),
     areas AS (SELECT DISTINCT area_code, area_type FROM ${allMembers}),
     counts AS (
@@ -111,13 +132,13 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
       FROM monthly e JOIN periods pr ON e.m BETWEEN pr.period_start AND pr.period_end
       JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
     ),
-    pop AS ${populationSql(ind, allMembers)}
+    pop AS ${populationSql(ind, allMembers, lsoaPopulation)}
     SELECT a.area_code, a.area_type, pr.period_label, pr.period_start, pr.period_end, 'all' AS breakdown,
            coalesce(c.numerator, 0)::DOUBLE AS numerator, (pop.population * pr.years)::DOUBLE AS denominator,
            CASE WHEN pr.years > 1 THEN 'denominator: person-years (population x ' || pr.years::INTEGER || ' years)' END AS note
     FROM areas a CROSS JOIN periods pr
     LEFT JOIN counts c ON c.area_code = a.area_code AND c.period_label = pr.period_label
-    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr")}`;
+    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr", lsoaPopulation)}`;
 }
 
 function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType): string {

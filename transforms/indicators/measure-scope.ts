@@ -69,7 +69,8 @@ const exists = async (ctx: Context, db: string, table: string) => {
 /** Row count and checksum of a table in the current warehouse and in `prev`: equal or not. */
 async function tableUnchanged(ctx: Context, prev: string, table: string): Promise<boolean> {
   const cur = (await ctx.db.one<{ d: string }>(`SELECT current_database() AS d`))!.d;
-  if (!(await exists(ctx, cur, table)) || !(await exists(ctx, prev, table))) return false;
+  const [here, there] = [await exists(ctx, cur, table), await exists(ctx, prev, table)];
+  if (!here || !there) return here === there; // absent from both: nothing changed
   const sum = (t: string) => `(SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '') FROM ${t} t)`;
   const r = await ctx.db.one<{ same: boolean }>(`SELECT ${sum(table)} = ${sum(`${prev}.${table}`)} AS same`);
   return Boolean(r?.same);
@@ -98,16 +99,24 @@ export async function planMeasure(ctx: Context, indicators: readonly Indicator[]
     if (!unchanged.has(t)) unchanged.set(t, tableUnchanged(ctx, prev, t));
     return unchanged.get(t)!;
   };
+  const monthsOf = new Map<string, Promise<string[]>>();
+  const changedMonthsOf = (table: string, date: string) => {
+    const key = `${table}|${date}`;
+    if (!monthsOf.has(key)) monthsOf.set(key, changedMonths(ctx, prev, table, date));
+    return monthsOf.get(key)!;
+  };
   const plan = new Map<string, MeasurePlan>();
   for (const ind of indicators) {
-    const tables = tablesRead(ind, ctx.config.parent);
-    const changed: string[] = [];
-    for (const t of tables) if (!(await same(t))) changed.push(t);
     const n = ind.numerator;
+    const tables = tablesRead(ind, ctx.config.parent);
+    // An events table is compared month by month (rows without a date form their own group).
+    const events = n.kind === "events" && tables.includes(n.from) ? n : null;
+    const months = events ? await changedMonthsOf(events.from, events.date) : null;
+    const changed: string[] = [];
+    for (const t of tables) if (events && months && t === events.from ? months.length > 0 : !(await same(t))) changed.push(t);
     if (changed.length === 0) plan.set(ind.id, { kind: "keep" });
-    else if (n.kind === "events" && changed.length === 1 && changed[0] === n.from) {
-      const months = await changedMonths(ctx, prev, n.from, n.date);
-      if (months.length === 0 || months.includes("")) plan.set(ind.id, { kind: "all", why: `${n.from} changed outside dated rows` });
+    else if (n.kind === "events" && months && changed.length === 1 && changed[0] === n.from) {
+      if (months.includes("")) plan.set(ind.id, { kind: "all", why: `${n.from} changed in rows without a date` });
       else {
         const last = new Date(`${months.at(-1)}T00:00:00Z`);
         const to = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);

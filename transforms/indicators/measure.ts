@@ -15,7 +15,7 @@ import type { IndicatorValueRow } from "../marts.ts";
 import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
 import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
-import { compileIndicator } from "./compile.ts";
+import { compileIndicator, lsoaPopulationSql } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { surveyValues } from "./survey-values.ts";
 import { measureFingerprint, recordMeasureState, type MeasurePlan } from "./measure-scope.ts";
@@ -186,6 +186,18 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   const { db } = ctx;
   if (!plan) await db.run(`DELETE FROM marts.indicator_values`);
   const measured = new Set<string>();
+  // Population by LSOA and year, made once per age range and shared by the indicators using it.
+  const populations = new Map<string, string>();
+  const lsoaPopulation = async (ind: Indicator): Promise<string | undefined> => {
+    if (!("population" in ind.denominator) || ind.numerator.kind !== "events") return undefined;
+    const sql = lsoaPopulationSql(ind);
+    if (!populations.has(sql)) {
+      const table = `_measure_population_${populations.size}`;
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`);
+      populations.set(sql, table);
+    }
+    return populations.get(sql);
+  };
   for (const [i, ind] of indicators.entries()) {
     ctx.log.progress("measuring indicators", i, indicators.length);
     const p: MeasurePlan = plan?.get(ind.id) ?? { kind: "all", why: "no plan" };
@@ -197,10 +209,11 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     }
     if (!(await sourceAvailable(ctx, ind))) continue;
     measured.add(ind.id);
+    const options = { parent: ctx.config.parent, touching, lsoaPopulation: await lsoaPopulation(ind) };
     // One period type at a time, written as it is done: a national build's monthly series of
     // every ward would not fit in memory all at once.
     for (const periodType of ind.periods) {
-      const compiled = () => compileIndicator(ind, periodType, { parent: ctx.config.parent, touching });
+      const compiled = () => compileIndicator(ind, periodType, options);
       let rows: IndicatorValueRow[];
       if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
         rows = await surveyValues(ctx, ind, periodType);
@@ -219,6 +232,7 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     }
   }
   await db.run(`DROP TABLE IF EXISTS _measure_counts`);
+  for (const table of populations.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
   await recordMeasureState(ctx, measureFingerprint(ctx, indicators));
   ctx.log.progress("measuring indicators", indicators.length, indicators.length);
   const counts = await db.all<{ id: string; n: number }>(`SELECT indicator_id AS id, count(*)::INTEGER AS n FROM marts.indicator_values GROUP BY 1`);

@@ -1,0 +1,55 @@
+/** Warehouse helpers: syncTable rewrites only the groups of rows that changed; trim_fast is trim. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Warehouse } from "../../pipelines/warehouse.ts";
+
+let db: Warehouse;
+beforeEach(async () => {
+  db = await Warehouse.open();
+  await db.run(`CREATE TABLE src (f VARCHAR, k INTEGER, v VARCHAR)`);
+  await db.run(`INSERT INTO src VALUES ('a', 1, 'x'), ('a', 2, 'y'), ('b', 1, 'z'), ('c', 1, 'w'), (NULL, 9, 'n')`);
+});
+afterEach(() => db.close());
+
+const rows = () => db.all(`SELECT f, k, v FROM staging.t ORDER BY f NULLS LAST, k`);
+const rowids = async () => new Map((await db.all<{ f: string | null; k: number; r: string }>(`SELECT f, k, rowid::VARCHAR AS r FROM staging.t`)).map((x) => [`${x.f}|${x.k}`, x.r]));
+
+describe("syncTable", () => {
+  it("creates the table, then rewrites only the groups that differ (changed, added, removed, NULL), leaving the others' rows in place", async () => {
+    expect(await db.syncTable("staging.t", `SELECT * FROM src`, "f")).toBe(4);
+    expect(await rows()).toEqual([
+      { f: "a", k: 1, v: "x" }, { f: "a", k: 2, v: "y" }, { f: "b", k: 1, v: "z" }, { f: "c", k: 1, v: "w" }, { f: null, k: 9, v: "n" },
+    ]);
+    const before = await rowids();
+    expect(await db.syncTable("staging.t", `SELECT * FROM src`, "f")).toBe(0);
+    expect(await rowids()).toEqual(before);
+    // b changes, c goes, d arrives, the NULL group changes; a is untouched.
+    await db.run(`UPDATE src SET v = 'Z' WHERE f = 'b'; DELETE FROM src WHERE f = 'c'; INSERT INTO src VALUES ('d', 1, 'q'); UPDATE src SET v = 'N' WHERE f IS NULL`);
+    expect(await db.syncTable("staging.t", `SELECT * FROM src`, "f")).toBe(4);
+    expect(await rows()).toEqual([
+      { f: "a", k: 1, v: "x" }, { f: "a", k: 2, v: "y" }, { f: "b", k: 1, v: "Z" }, { f: "d", k: 1, v: "q" }, { f: null, k: 9, v: "N" },
+    ]);
+    const after = await rowids();
+    expect([after.get("a|1"), after.get("a|2")]).toEqual([before.get("a|1"), before.get("a|2")]);
+    // A row repeated within a group counts: the group is rewritten with both copies.
+    await db.run(`INSERT INTO src VALUES ('a', 1, 'x')`);
+    expect(await db.syncTable("staging.t", `SELECT * FROM src`, "f")).toBe(1);
+    expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.t WHERE f = 'a'`)).toEqual({ n: 3 });
+  });
+
+  it("a query of another shape replaces the table", async () => {
+    await db.syncTable("staging.t", `SELECT * FROM src`, "f");
+    await db.syncTable("staging.t", `SELECT f, k FROM src`, "f");
+    expect(await db.all(`SELECT column_name FROM duckdb_columns() WHERE table_name = 't' ORDER BY column_index`)).toEqual([{ column_name: "f" }, { column_name: "k" }]);
+    expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.t`)).toEqual({ n: 5 });
+  });
+});
+
+describe("trim_fast", () => {
+  it("is trim: spaces only, either side, NULL kept", async () => {
+    const cases = [" a ", "a", "  ", "", "\ta\t", " a\n", "a b", null];
+    for (const c of cases) {
+      const r = await db.one<{ same: boolean }>(`SELECT trim_fast($c::VARCHAR) IS NOT DISTINCT FROM trim($c::VARCHAR) AS same`, { c: c as string });
+      expect(r?.same, JSON.stringify(c)).toBe(true);
+    }
+  });
+});
