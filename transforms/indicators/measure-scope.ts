@@ -31,11 +31,15 @@ export type MeasurePlan =
   | ({ kind: "periods" } & PeriodRange);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** Source files whose code decides the values (the measure stage, its compiler, the statistics, disclosure control). */
+/**
+ * Source files whose code decides the values: the measure stage, its compiler, the statistics,
+ * disclosure control, and the message catalogue (suppression reasons are part of a value row).
+ */
 const CODE_FILES = [
   ...["compile.ts", "define.ts", "measure.ts", "periods.ts", "survey-values.ts", "measure-scope.ts"].map((f) => path.join(here, f)),
   ...readdirSync(path.join(here, "..", "stats")).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(here, "..", "stats", f)),
   path.join(here, "..", "disclosure.ts"),
+  path.join(here, "..", "..", "pipelines", "messages.ts"),
 ];
 
 /** The fingerprint of everything but the data that decides the values: code, definitions, parent and focus. */
