@@ -41,6 +41,8 @@ export const messages = {
   noDenominator: () => "no denominator for this area and period",
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
+  encodingNotAsDeclared: (file: string, title: string) =>
+    `${file}: ${title} is declared Windows-1252, but this file is UTF-8 (it has non-ASCII characters and decodes as UTF-8): read as UTF-8; set "encoding": "utf-8" (or "auto") in the config if the export has changed`,
   csvParseReject: (type: string, detail: string) => `${type.toLowerCase()}: ${detail}`,
   repeatedHeaderLine: () => "a repeated header line (files pasted together?), not data",
   wardVintageMismatch: (file: string, declared: string, found: string) =>

@@ -50,6 +50,14 @@ export async function isValidUtf8(file: string): Promise<boolean> {
   }
 }
 
+/** Does a file have any byte above 0x7F (anything but ASCII)? Streamed; stops at the first. */
+export async function hasNonAscii(file: string): Promise<boolean> {
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = 0; i < chunk.length; i++) if (chunk[i]! > 0x7f) return true;
+  }
+  return false;
+}
+
 /** SHA-256 of a file, streamed. */
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash("sha256");

@@ -9,7 +9,7 @@ import type { Context } from "../pipelines/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
-import { fileBytes, inspectFile, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
+import { fileBytes, hasNonAscii, inspectFile, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -250,7 +250,10 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
       out[i] = { source: format.id, path: file, sha256, rowsRead: Number(prev.r), rowsLoaded: Number(prev.l), rowsRejected: Number(prev.j), reused: true };
       continue;
     }
-    const encoding = await resolveEncoding(format, file);
+    const { encoding, overridden } = await encodingOf(format, file);
+    if (overridden) {
+      await db.run(`INSERT INTO audit.warnings VALUES ('load', 'encoding_not_as_declared', $s, $m)`, { s: file, m: messages.encodingNotAsDeclared(file, format.title) });
+    }
     const header = readHeader(file, encoding);
     if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
     const { index, missing } = matchHeader(format, header);
@@ -275,11 +278,22 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   return out;
 }
 
-/** The encoding a file is read with: `auto` becomes UTF-8 when the file is valid UTF-8, else Windows-1252. */
+/**
+ * The encoding a file is read with: `auto` becomes UTF-8 when the file is valid UTF-8, else
+ * Windows-1252. A file declared Windows-1252 that is valid UTF-8 with non-ASCII characters (which
+ * Windows-1252 text practically never is) is read as UTF-8 rather than garbled (`O’Brien` would
+ * become `Oâ€™Brien`); the loader then records an `encoding_not_as_declared` warning.
+ */
 export async function resolveEncoding(format: CsvFormat, file: string): Promise<"utf-8" | "windows-1252"> {
+  return (await encodingOf(format, file)).encoding;
+}
+
+async function encodingOf(format: CsvFormat, file: string): Promise<{ encoding: "utf-8" | "windows-1252"; overridden: boolean }> {
   const declared = format.encoding ?? "utf-8";
-  if (declared !== "auto") return declared;
-  return (await isValidUtf8(file)) ? "utf-8" : "windows-1252";
+  if (declared === "utf-8") return { encoding: declared, overridden: false };
+  if (declared === "auto") return { encoding: (await isValidUtf8(file)) ? "utf-8" : "windows-1252", overridden: false };
+  const utf8 = (await hasNonAscii(file)) && (await isValidUtf8(file));
+  return { encoding: utf8 ? "utf-8" : "windows-1252", overridden: utf8 };
 }
 
 /** A file checked and ready to scan. */

@@ -114,6 +114,16 @@ describe("loadCsvFiles", () => {
     await loadCsvFiles(ctx(), cp, [f]);
     expect(await db.one(`SELECT note FROM raw.cp`)).toEqual({ note: "O\u2019Brien" });
   });
+
+  it("reads a UTF-8 file in a Windows-1252 slot as UTF-8, not garbled, and warns; plain ASCII stays quiet", async () => {
+    const cp = defineCsvFormat({ ...fmt, id: "cp8", rawTable: "raw.cp8", encoding: "windows-1252" });
+    const utf8 = write("u.csv", "AREA24CD,Month,Count,Note\nZ01,2024-01,5,O\u2019Brien caf\u00e9\n");
+    const ascii = write("a.csv", "AREA24CD,Month,Count,Note\nZ02,2024-01,6,plain\n");
+    await loadCsvFiles(ctx(), cp, [utf8, ascii]);
+    expect(await db.all(`SELECT note FROM raw.cp8 ORDER BY area_code`)).toEqual([{ note: "O\u2019Brien caf\u00e9" }, { note: "plain" }]);
+    const warnings = await db.all<{ code: string; subject: string; message: string }>(`SELECT code, subject, message FROM audit.warnings`);
+    expect(warnings).toEqual([{ code: "encoding_not_as_declared", subject: utf8, message: messages.encodingNotAsDeclared(utf8, cp.title) }]);
+  });
 });
 
 describe("loadCsvFiles over many files at once (one read_csv per header)", () => {
