@@ -97,6 +97,8 @@ export const messages = {
   schoolWardUnknown: (rows: number) => `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup)`,
   urnChainCycle: (urn: string) => `GIAS links: URN ${urn} is in a cycle of successor links; chain stopped there`,
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
+  areaCodeNotInBuild: (source: string, rows: number, codes: number, examples: string) =>
+    `${source}: ${rows.toLocaleString("en-GB")} row(s) give an area code that is not an area of this build (${codes} code(s), e.g. ${examples}): they are counted in no area; check the codes, their vintage (geography.wardVintage, geography.wardCrosswalk) or whether they belong to another authority`,
   wardCrosswalkApplied: (source: string, rows: number, from: string, to: string, file: string, how: string) =>
     `${source}: ${rows} rows keyed on ${from} wards converted to ${to} wards through ${file} (${how === "best_fit" ? "best fit: each old ward wholly to one new ward" : "population-weighted shares"})`,
   esp2013Total: (file: string, total: number) => `${file}: the European Standard Population bands add up to ${total}, expected 100,000`,

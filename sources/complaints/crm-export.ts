@@ -80,6 +80,6 @@ export const complaintsAdapter: SourceAdapter = {
              coalesce(place IS NOT NULL AND gap IS NOT NULL AND gap <= ${Number(windowDays)}, false) AS is_repeat,
              CASE WHEN place IS NOT NULL THEN gap END::INTEGER AS days_since_previous, repeat_basis, source_ward_code
       FROM ordered ORDER BY _file, _line`);
-    await reportWardConversion(ctx, "complaints", "staging.complaints", "source_ward_code", "best_fit");
+    await reportWardConversion(ctx, "complaints", "staging.complaints", "source_ward_code", "best_fit", "ward_code");
   },
 };

@@ -73,8 +73,29 @@ export async function conformWardCrosswalk(ctx: Context): Promise<void> {
 export const declaredWardSql = (expr: string) =>
   `coalesce((SELECT x.to_code FROM ref.ward_crosswalk x WHERE x.from_code = ${expr} AND x.best_fit), ${expr})`;
 
-/** Report how many rows of a staged table were converted (`column` holds the original code). */
-export async function reportWardConversion(ctx: Context, source: string, table: string, originalColumn: string, how: "best_fit" | "population_weighted"): Promise<void> {
+/**
+ * Report how the ward codes of a staged table were placed: with `placed` (the column holding the
+ * code as placed), rows whose source gave a code but which sit in no area of the build (empty,
+ * or not in `ref.areas`: a typo, an unknown vintage, another authority); and rows converted
+ * through the crosswalk (`originalColumn` holds the code as supplied). Sources that list the
+ * whole country (GIAS schools) pass no `placed`: most of their rows belong elsewhere by design.
+ */
+export async function reportWardConversion(
+  ctx: Context, source: string, table: string, originalColumn: string, how: "best_fit" | "population_weighted", placed?: string,
+): Promise<void> {
+  if (placed) {
+    const unplaced = await ctx.db.one<{ n: number; codes: number; examples: string | null }>(
+      `SELECT count(*)::INTEGER AS n, count(DISTINCT code)::INTEGER AS codes, string_agg(DISTINCT code, ', ' ORDER BY code) FILTER (WHERE r <= 3) AS examples
+       FROM (SELECT t.${ident(originalColumn)} AS code, dense_rank() OVER (ORDER BY t.${ident(originalColumn)}) AS r FROM ${table} t
+             WHERE t.${ident(originalColumn)} IS NOT NULL AND (t.${ident(placed)} IS NULL OR t.${ident(placed)} NOT IN (SELECT area_code FROM ref.areas)))`,
+    );
+    if (unplaced!.n) {
+      await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'area_code_not_in_build', $s, $m)`, {
+        s: source,
+        m: messages.areaCodeNotInBuild(source, unplaced!.n, unplaced!.codes, unplaced!.examples ?? ""),
+      });
+    }
+  }
   const w = ctx.config.geography.wardCrosswalk;
   if (!w) return;
   const n = await ctx.db.one<{ n: number; v: string | null }>(

@@ -103,7 +103,7 @@ export const healthAdapter: SourceAdapter = {
         FROM raw.local_counts c JOIN raw.local_counts_measure m USING (_file)
         LEFT JOIN (SELECT from_code, to_code, ${shared ? "weight" : "1.0"} AS share FROM ref.ward_crosswalk WHERE ${shared ? "true" : "best_fit"}) x
           ON x.from_code = trim(c.area_code)`);
-      await reportWardConversion(ctx, "local counts", "staging.local_counts", "source_area_code", shared ? "population_weighted" : "best_fit");
+      await reportWardConversion(ctx, "local counts", "staging.local_counts", "source_area_code", shared ? "population_weighted" : "best_fit", "area_code");
     }
   },
 };

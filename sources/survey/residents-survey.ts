@@ -105,7 +105,7 @@ export const surveyAdapter: SourceAdapter = {
              coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band,
              trim(ward_code) AS source_ward_code
       FROM raw.survey_responses`);
-    await reportWardConversion(ctx, "residents survey", "staging.survey_respondents", "source_ward_code", "best_fit");
+    await reportWardConversion(ctx, "residents survey", "staging.survey_respondents", "source_ward_code", "best_fit", "ward_code");
     const unions = codebook.questions
       .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM raw.survey_responses`)
       .join("\nUNION ALL ");

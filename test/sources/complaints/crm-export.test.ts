@@ -37,7 +37,8 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
     const cpBytes = Buffer.from(text.replace("\u2019", "\u0000").replace("\u00e1", "\u0001"), "latin1").map((b) => (b === 0 ? 0x92 : b === 1 ? 0xe1 : b));
     const cp = t.write("cp.csv", Buffer.from(cpBytes));
     const u8 = t.write("u8.csv", text);
-    for (const [f, encoding] of [[cp, "windows-1252"], [cp, "auto"], [u8, "utf-8"], [u8, "auto"]] as const) {
+    // A UTF-8 export in a slot declared Windows-1252 (the export changed) is read as UTF-8 too, with a warning.
+    for (const [f, encoding] of [[cp, "windows-1252"], [cp, "auto"], [u8, "utf-8"], [u8, "auto"], [u8, "windows-1252"]] as const) {
       await withBuild([f], { encoding }, async (db) => {
         expect(await db.one(`SELECT customer_name FROM raw.complaints`)).toEqual({ customer_name: "Siobh\u00e1n O\u2019Brien" });
       });
@@ -79,6 +80,17 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
     });
     await withBuild([f], { repeatWindowDays: 30 }, async (db) => {
       expect(await db.one(`SELECT count(*) FILTER (WHERE is_repeat)::INTEGER n FROM staging.complaints`)).toEqual({ n: 3 });
+    });
+  });
+
+  it("rows whose ward code is not an area of the build are reported, with the codes (no postcode to place them by)", async () => {
+    const t = tempDir();
+    const other = (ref: string, ward: string) => row(ref, "01/04/2022", "Noise").replace(LUTON_WAYFIELD, ward);
+    const f = t.write("crm.csv", [HEADER, row("C1", "01/04/2022", "Noise"), other("C2", "E05999999"), other("C3", "E05999999"), other("C4", "E0500010X")].join("\n"));
+    await withBuild([f], {}, async (db) => {
+      const w = await db.all<{ code: string; subject: string; message: string }>(`SELECT code, subject, message FROM audit.warnings WHERE code = 'area_code_not_in_build'`);
+      expect(w).toHaveLength(1);
+      expect(w[0]!.message).toMatch(/^complaints: 3 row\(s\) give an area code that is not an area of this build \(2 code\(s\), e\.g\. E0500010X, E05999999\)/);
     });
   });
 
