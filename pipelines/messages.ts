@@ -84,6 +84,8 @@ export const messages = {
   stopSearchUnplaced: (file: string, outside: number, noLocation: number, total: number, boundaries: string) =>
     `police.uk stop and search: ${file}: ${outside} of ${total} searches fall outside ${boundaries} and ${noLocation} have no location: counted, not placed`,
   stopSearchNoBoundaries: () => `police.uk stop and search has no LSOA: set geography.lsoaBoundaries (or wardBoundaries) to place searches in areas`,
+  repeatedRespondents: (ids: number, lines: number, examples: string) =>
+    `residents survey: ${ids.toLocaleString("en-GB")} respondent ID(s) appear on more than one line (${lines.toLocaleString("en-GB")} lines, e.g. ${examples}); each is counted once, from its last line`,
   duplicateKey: (source: string, key: string, rows: number, file: string) =>
     `${source}: ${key} appears on ${rows} lines of ${file}; the last one is used`,
   iodDisagrees: (lsoa: string, measure: string, a: string, b: string) =>

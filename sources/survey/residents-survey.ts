@@ -98,17 +98,31 @@ export const surveyAdapter: SourceAdapter = {
     }
     await db.run(`CREATE OR REPLACE TABLE ref.survey_languages (code VARCHAR, name VARCHAR)`);
     await db.insertRows("ref.survey_languages", ["code", "name"], Object.entries(codebook.languages).map(([code, name]) => ({ code, name })));
+    // A respondent ID repeated within a wave (a re-pasted block, an export run twice) counts once,
+    // from its last line: joined to its answers twice it would count four times.
+    await db.run(`CREATE OR REPLACE TEMP TABLE _survey_lines AS SELECT * FROM raw.survey_responses
+      QUALIFY row_number() OVER (PARTITION BY trim(wave), trim(respondent_id) ORDER BY _file DESC, _line DESC) = 1`);
+    const repeated = await db.one<{ ids: number; lines: number; examples: string | null }>(`
+      SELECT count(*)::INTEGER AS ids, sum(n)::INTEGER AS lines, string_agg(id, ', ' ORDER BY id) FILTER (WHERE r <= 3) AS examples
+      FROM (SELECT trim(respondent_id) || ' (wave ' || trim(wave) || ')' AS id, count(*) AS n, row_number() OVER (ORDER BY trim(wave), trim(respondent_id)) AS r
+            FROM raw.survey_responses GROUP BY trim(wave), trim(respondent_id) HAVING count(*) > 1)`);
+    if (repeated!.ids) {
+      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'survey_repeated_respondent', 'residents survey', $m)`, {
+        m: messages.repeatedRespondents(repeated!.ids, repeated!.lines, repeated!.examples ?? ""),
+      });
+    }
     await db.run(`CREATE OR REPLACE TABLE staging.survey_respondents AS
       SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id,
              coalesce(try_strptime(trim(fieldwork_date), '%Y-%m-%d'), try_strptime(trim(fieldwork_date), '%d/%m/%Y'))::DATE AS fieldwork_date,
              ${declaredWardSql("trim(ward_code)")} AS ward_code, trim(stratum) AS stratum, replace(design_weight, ',', '')::DOUBLE AS weight,
              coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band,
              trim(ward_code) AS source_ward_code
-      FROM raw.survey_responses`);
+      FROM _survey_lines`);
     await reportWardConversion(ctx, "residents survey", "staging.survey_respondents", "source_ward_code", "best_fit", "ward_code");
     const unions = codebook.questions
-      .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM raw.survey_responses`)
+      .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM _survey_lines`)
       .join("\nUNION ALL ");
     await db.run(`CREATE OR REPLACE TABLE staging.survey_answers AS ${unions}`);
+    await db.run(`DROP TABLE _survey_lines`);
   },
 };

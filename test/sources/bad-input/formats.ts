@@ -346,7 +346,7 @@ export const FORMATS: FormatSpec[] = [
     date: { header: "fieldwork_date", ambiguous: "03/04/2023", ambiguousReason: "loaded", future: "2031-05-01", futureReason: future("a date as YYYY-MM-DD or dd/mm/yyyy", "2031-05-01") },
     area: { header: "ward_code", unknown: "Z05999999", otherVintage: "E05002255" },
     na: { numerator_above_denominator: "answers are codes, not counts" },
-    conform: { unknown_area_codes: "staged with that ward code; ward estimates use the build's wards only", wrong_vintage_codes: "converted through geography.wardCrosswalk (best fit)", duplicate_rows: "staged twice (a respondent ID repeated is not yet reported)" },
+    conform: { unknown_area_codes: "staged with that ward code; ward estimates use the build's wards only; area_code_not_in_build warning", wrong_vintage_codes: "converted through geography.wardCrosswalk (best fit)", duplicate_rows: "the respondent counts once (last line); survey_repeated_respondent warning" },
   },
   // --- complaints ---
   {
@@ -360,7 +360,7 @@ export const FORMATS: FormatSpec[] = [
     },
     area: { header: "Ward Code", unknown: "Z05999999", otherVintage: "E05002255" },
     na: { negative_count: NO_COUNT + " (one row per case)", non_numeric_count: NO_COUNT + " (one row per case)", numerator_above_denominator: NO_RATIO },
-    conform: { unknown_area_codes: "staged with no ward (ward_code NULL) unless its LSOA places it", wrong_vintage_codes: "converted through geography.wardCrosswalk (best fit)", duplicate_rows: "staged twice; the second is a repeat of the first (same place and category, 0 days)" },
+    conform: { unknown_area_codes: "staged with no ward (ward_code NULL) unless its LSOA places it; area_code_not_in_build warning when nothing places it", wrong_vintage_codes: "converted through geography.wardCrosswalk (best fit)", duplicate_rows: "staged twice; the second is a repeat of the first (same place and category, 0 days)" },
   },
   // --- economy ---
   {
