@@ -103,6 +103,8 @@ export const messages = {
     `${source}: ${rows.toLocaleString("en-GB")} row(s) give an area code that is not an area of this build (${codes} code(s), e.g. ${examples}): they are counted in no area; check the codes, their vintage (geography.wardVintage, geography.wardCrosswalk) or whether they belong to another authority`,
   wardCrosswalkApplied: (source: string, rows: number, from: string, to: string, file: string, how: string) =>
     `${source}: ${rows} rows keyed on ${from} wards converted to ${to} wards through ${file} (${how === "best_fit" ? "best fit: each old ward wholly to one new ward" : "population-weighted shares"})`,
+  esp2013BandUnreadable: (file: string, line: number, label: string) =>
+    `${file}, line ${line}: "${label}" is not an age band this reader knows (expected e.g. "Under 1 year", "5-9 years", "90plus years"): that band is left out of the standard population`,
   esp2013Total: (file: string, total: number) => `${file}: the European Standard Population bands add up to ${total}, expected 100,000`,
   codebookUnreadable: (file: string, why: string) => `cannot read survey codebook ${file}: ${why}`,
   codebookInvalid: (file: string, problems: string[]) => `invalid survey codebook ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),

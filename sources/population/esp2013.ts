@@ -43,12 +43,21 @@ export async function loadEsp2013(ctx: Context, file: string): Promise<FileLoad[
 /** Conform `raw.esp2013` into the 19 standard bands. */
 export async function conformEsp2013(ctx: Context, file: string): Promise<void> {
   const { db } = ctx;
-  const rows = await db.all<{ age_group: string; population: string }>(`SELECT age_group, population FROM raw.esp2013 WHERE _file = $f ORDER BY _line`, { f: file });
+  const rows = await db.all<{ age_group: string; population: string; line: number }>(
+    `SELECT age_group, population, _line::INTEGER AS line FROM raw.esp2013 WHERE _file = $f ORDER BY _line`, { f: file });
   const bands: { age: number; age_to: number; label: string; population: number }[] = [];
   let sawUnder1 = false;
   for (const r of rows) {
     const b = espBand(r.age_group);
-    if (!b) continue;
+    if (!b) {
+      // A total line is expected; any other label is a band this reader cannot place: say which.
+      if (!/^\s*total\b/i.test(r.age_group)) {
+        await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'esp2013_band_unreadable', $s, $m)`, {
+          s: displayPath(ctx.config, file), m: messages.esp2013BandUnreadable(displayPath(ctx.config, file), r.line, r.age_group),
+        });
+      }
+      continue;
+    }
     let [from, to] = b;
     const pop = Number(r.population.replace(/,/g, ""));
     if (from === 0 && to === 0) sawUnder1 = true;

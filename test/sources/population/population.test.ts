@@ -117,4 +117,19 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
       db.close();
     }
   });
+
+  it("an ESP band label the reader cannot place is named with its line, not skipped silently", async () => {
+    const t = tempDir();
+    const lines = readFileSync(ESP, "utf8").split(/\r?\n/);
+    const at = lines.findIndex((l) => l.startsWith("5-9 years"));
+    lines[at] = lines[at]!.replace("5-9 years", "Age 5 to 9");
+    const e = t.write("esp.csv", lines.join("\n"));
+    const { db } = await runSources(cfg([FILE6], e));
+    try {
+      expect(await warningsOf(db, "esp2013_band_unreadable")).toEqual([{ subject: shown(e), message: messages.esp2013BandUnreadable(shown(e), at + 1, "Age 5 to 9") }]);
+      expect((await warningsOf(db, "esp2013_total")).length).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
 });
