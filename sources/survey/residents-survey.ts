@@ -100,8 +100,10 @@ export const surveyAdapter: SourceAdapter = {
     await db.insertRows("ref.survey_languages", ["code", "name"], Object.entries(codebook.languages).map(([code, name]) => ({ code, name })));
     // A respondent ID repeated within a wave (a re-pasted block, an export run twice) counts once,
     // from its last line: joined to its answers twice it would count four times.
-    await db.run(`CREATE OR REPLACE TEMP TABLE _survey_lines AS SELECT * FROM raw.survey_responses
-      QUALIFY row_number() OVER (PARTITION BY trim(wave), trim(respondent_id) ORDER BY _file DESC, _line DESC) = 1`);
+    // In the raw table's own order: weighting sums over respondents in this order, and a window's
+    // output order varies run to run (the last bits of the weights would too).
+    await db.run(`CREATE OR REPLACE TEMP TABLE _survey_lines AS SELECT * EXCLUDE (_rid) FROM (SELECT *, rowid AS _rid FROM raw.survey_responses
+      QUALIFY row_number() OVER (PARTITION BY trim(wave), trim(respondent_id) ORDER BY _file DESC, _line DESC) = 1) ORDER BY _rid`);
     const repeated = await db.one<{ ids: number; lines: number; examples: string | null }>(`
       SELECT count(*)::INTEGER AS ids, sum(n)::INTEGER AS lines, string_agg(id, ', ' ORDER BY id) FILTER (WHERE r <= 3) AS examples
       FROM (SELECT trim(respondent_id) || ' (wave ' || trim(wave) || ')' AS id, count(*) AS n, row_number() OVER (ORDER BY trim(wave), trim(respondent_id)) AS r
