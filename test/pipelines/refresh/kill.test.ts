@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { demoConfigInTemp } from "../../helpers/demo-build.ts";
 import { repoRoot } from "../../helpers/shared.ts";
@@ -54,11 +54,27 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
+/**
+ * After a native crash: the backtrace of any core file the crash left in the working directory
+ * (core_pattern `core`), via gdb when installed; the core is then deleted. Says what it could not do.
+ */
+function crashReport(since: number): string {
+  const cores = readdirSync(process.cwd()).filter((f) => /^core(\.\d+)?$/.test(f) && statSync(f).mtimeMs >= since - 1000);
+  if (cores.length === 0) return `no core file in ${process.cwd()} (core_pattern: ${existsSync("/proc/sys/kernel/core_pattern") ? readFileSync("/proc/sys/kernel/core_pattern", "utf8").trim() : "unknown"})`;
+  return cores.map((core) => {
+    const gdb = spawnSync("gdb", ["-batch", "-ex", "bt 40", "-ex", "info sharedlibrary", process.execPath, core], { encoding: "utf8", timeout: 120_000 });
+    rmSync(core, { force: true });
+    return gdb.error ? `${core}: gdb not available (${gdb.error.message})` : `${core}:\n${(gdb.stdout ?? "").split("\n").filter((l) => /^#|\.so/.test(l)).slice(0, 80).join("\n")}`;
+  }).join("\n");
+}
+
 /** Run a refresh (killed after `killAfterMs`); keeps the end of its stderr to name a crash (e.g. exit 139, SIGSEGV). */
 function run(configPath: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number; stderr: string }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
-    const child = spawn(tsx, [build, "--config", configPath, "--refresh", "--json-log"], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+    // Through sh, to allow a core dump: a native crash (exit 139) then gets a backtrace (`crashReport`).
+    const child = spawn("sh", ["-c", `ulimit -c unlimited 2>/dev/null; exec "$0" "$@"`, tsx, build, "--config", configPath, "--refresh", "--json-log"],
+      { detached: true, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (b: Buffer) => { stderr = (stderr + b.toString("utf8")).slice(-4000); });
     let timer: NodeJS.Timeout | undefined;
@@ -68,7 +84,7 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
       // tsx runs the build in a child process of its own: wait until the whole group is gone
       // (a dying grandchild still holds the warehouse's file lock for a moment).
       for (let i = 0; i < 200 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
-      resolve({ code, signal, ms: Date.now() - t0, stderr });
+      resolve({ code, signal, ms: Date.now() - t0, stderr: code === 139 ? `${stderr}\n${crashReport(t0)}` : stderr });
     });
   });
 }
