@@ -24,6 +24,18 @@ export function literal(value: string): string {
 }
 
 /** An open warehouse. Always `close()` it in `finally`. */
+/**
+ * SQL: the groups whose rows differ between tables `a` and `b` (same columns), one row `g` per
+ * group value: rows grouped by `group` (an expression over the row, alias `t`) and compared by
+ * count and a checksum of every row; a group in one table only differs too (NULL is a group).
+ * With a constant `group`, one row when the tables differ at all, none when they hold the same rows.
+ */
+export const changedGroupsSql = (a: string, b: string, group: string) => {
+  const groups = (x: string) => `SELECT ${group} AS g, count(*) AS n, sum(hash(t)) AS h FROM ${x} t GROUP BY 1`;
+  return `SELECT coalesce(a.g, b.g) AS g FROM (${groups(a)}) a FULL JOIN (${groups(b)}) b ON a.g IS NOT DISTINCT FROM b.g
+    WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h ORDER BY 1`;
+};
+
 export class Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -154,8 +166,7 @@ export class Warehouse {
    */
   async syncTable(table: string, selectSql: string, by: string): Promise<number> {
     const [schema, name] = table.split(".", 2);
-    const exists = await this.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $s AND table_name = $t`, { s: schema!, t: name! });
-    if (!exists) {
+    if (!(await this.hasTable(table))) {
       await this.run(`CREATE TABLE ${table} AS ${selectSql}`);
       return this.groupCount(table, by);
     }
@@ -167,10 +178,7 @@ export class Warehouse {
       await this.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM _sync; DROP TABLE _sync`);
       return this.groupCount(table, by);
     }
-    const groups = (t: string) => `SELECT ${ident(by)} AS g, count(*) AS n, sum(hash(t)) AS h FROM ${t} t GROUP BY 1`;
-    await this.run(`CREATE OR REPLACE TEMP TABLE _sync_groups AS
-      SELECT coalesce(a.g, b.g) AS g FROM (${groups("_sync")}) a FULL JOIN (${groups(table)}) b ON a.g IS NOT DISTINCT FROM b.g
-      WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h`);
+    await this.run(`CREATE OR REPLACE TEMP TABLE _sync_groups AS ${changedGroupsSql("_sync", table, ident(by))}`);
     const changed = Number((await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM _sync_groups`))!.n);
     if (changed) {
       const inChanged = `${ident(by)} IN (SELECT g FROM _sync_groups) OR (${ident(by)} IS NULL AND EXISTS (SELECT 1 FROM _sync_groups WHERE g IS NULL))`;
@@ -179,6 +187,15 @@ export class Warehouse {
     }
     await this.run(`DROP TABLE _sync; DROP TABLE _sync_groups`);
     return changed;
+  }
+
+  /** Does `schema.table` exist in this warehouse, or in the attached database `database`? */
+  async hasTable(qualified: string, database?: string): Promise<boolean> {
+    const [schema, name] = qualified.split(".", 2);
+    return Boolean(await this.one(
+      `SELECT 1 FROM duckdb_tables() WHERE database_name = ${database ? "$d" : "current_database()"} AND schema_name = $s AND table_name = $t`,
+      database ? { d: database, s: schema!, t: name! } : { s: schema!, t: name! },
+    ));
   }
 
   private async groupCount(table: string, by: string): Promise<number> {

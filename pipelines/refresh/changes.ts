@@ -19,8 +19,7 @@ export interface ChangeReport {
   warnings: { code: string; subject: string | null; message: string; new: boolean }[];
 }
 
-const exists = async (ctx: Context, db: string, schema: string, table: string) =>
-  Boolean(await ctx.db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = $d AND schema_name = $s AND table_name = $t`, { d: db, s: schema, t: table }));
+const exists = (ctx: Context, db: string, schema: string, table: string) => ctx.db.hasTable(`${schema}.${table}`, db);
 
 /** Build the change report against `prev` (an attached database alias) or a first run (null). */
 export async function changeReport(ctx: Context, runId: string, prev: string | null): Promise<ChangeReport> {

@@ -23,6 +23,7 @@ import { focusCodes } from "../../pipelines/config.ts";
 import { compileIndicator, type PeriodRange } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { SURVEY_TABLES } from "./survey-values.ts";
+import { changedGroupsSql } from "../../pipelines/warehouse.ts";
 
 /** What to do with one indicator's values. */
 export type MeasurePlan =
@@ -65,29 +66,17 @@ export function tablesRead(ind: Indicator, parent: string): string[] {
   return [...new Set(sql.match(/\b(?:staging|ref)\.[a-z0-9_]+/g) ?? [])].sort();
 }
 
-const exists = async (ctx: Context, db: string, table: string) => {
-  const [schema, name] = table.split(".");
-  return Boolean(await ctx.db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = $d AND schema_name = $s AND table_name = $t`, { d: db, s: schema!, t: name! }));
-};
-
-/** Row count and checksum of a table in the current warehouse and in `prev`: equal or not. */
+/** Is a table unchanged since `prev` (same rows; absent from both counts as unchanged)? */
 async function tableUnchanged(ctx: Context, prev: string, table: string): Promise<boolean> {
-  const cur = (await ctx.db.one<{ d: string }>(`SELECT current_database() AS d`))!.d;
-  const [here, there] = [await exists(ctx, cur, table), await exists(ctx, prev, table)];
-  if (!here || !there) return here === there; // absent from both: nothing changed
-  const sum = (t: string) => `(SELECT count(*)::VARCHAR || ':' || coalesce(sum(hash(t))::VARCHAR, '') FROM ${t} t)`;
-  const r = await ctx.db.one<{ same: boolean }>(`SELECT ${sum(table)} = ${sum(`${prev}.${table}`)} AS same`);
-  return Boolean(r?.same);
+  const [here, there] = [await ctx.db.hasTable(table), await ctx.db.hasTable(table, prev)];
+  if (!here || !there) return here === there;
+  return !(await ctx.db.one(changedGroupsSql(table, `${prev}.${table}`, "0")));
 }
 
-/** The months (first days) whose rows differ between the current warehouse and `prev`, by a date expression. */
+/** The months (first days) whose rows differ between the current warehouse and `prev`, by a date expression ("" for rows without a date). */
 async function changedMonths(ctx: Context, prev: string, table: string, date: string): Promise<string[]> {
-  const byMonth = (t: string) =>
-    `SELECT date_trunc('month', ${date})::DATE AS m, count(*) AS n, sum(hash(t)) AS h FROM ${t} t GROUP BY 1`;
-  const rows = await ctx.db.all<{ m: string | null }>(`
-    SELECT coalesce(a.m, b.m) AS m FROM (${byMonth(table)}) a FULL JOIN (${byMonth(`${prev}.${table}`)}) b ON a.m IS NOT DISTINCT FROM b.m
-    WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h ORDER BY 1`);
-  return rows.map((r) => r.m ?? "");
+  const rows = await ctx.db.all<{ g: string | null }>(changedGroupsSql(table, `${prev}.${table}`, `date_trunc('month', ${date})::DATE`));
+  return rows.map((r) => r.g ?? "");
 }
 
 /**
@@ -95,7 +84,7 @@ async function changedMonths(ctx: Context, prev: string, table: string, date: st
  * measured with other code or definitions).
  */
 export async function planMeasure(ctx: Context, indicators: readonly Indicator[], prev: string): Promise<Map<string, MeasurePlan> | null> {
-  if (!(await exists(ctx, prev, "audit.measure_state")) || !(await exists(ctx, prev, "marts.indicator_values"))) return null;
+  if (!(await ctx.db.hasTable("audit.measure_state", prev)) || !(await ctx.db.hasTable("marts.indicator_values", prev))) return null;
   const recorded = await ctx.db.one<{ f: string }>(`SELECT fingerprint AS f FROM ${prev}.audit.measure_state`);
   if (recorded?.f !== measureFingerprint(ctx, indicators)) return null;
   const unchanged = new Map<string, Promise<boolean>>();

@@ -118,14 +118,13 @@ export function valueSql(ind: Indicator, periodType: string, src: string): strin
   const x = "c.numerator", n = "c.denominator";
   const min = ind.suppress.minCount;
   const mult = dbl(ind.multiplier);
-  const withheld = (reason: string) => `${literal(reason)}`;
   const cases: [string, string][] = [
-    [`${x} IS NULL OR ${n} IS NULL`, `coalesce(c.note, ${withheld(messages.noDenominator())})`],
-    [`NOT (${n} > 0)`, withheld(messages.noDenominator())],
-    [`${x} >= 1 AND ${x} < ${min}`, withheld(messages.suppressedSmallCount(min))],
+    [`${x} IS NULL OR ${n} IS NULL`, `coalesce(c.note, ${literal(messages.noDenominator())})`],
+    [`NOT (${n} > 0)`, literal(messages.noDenominator())],
+    [`${x} >= 1 AND ${x} < ${min}`, literal(messages.suppressedSmallCount(min))],
   ];
   if (ind.method === "proportion" && ind.domain !== "deprivation") {
-    cases.push([`${n} - ${x} >= 1 AND ${n} - ${x} < ${min}`, withheld(messages.suppressedSmallComplement(min))]);
+    cases.push([`${n} - ${x} >= 1 AND ${n} - ${x} < ${min}`, literal(messages.suppressedSmallComplement(min))]);
   }
   // Which case a row falls in (0-based), or NULL when it gets statistics.
   const which = `CASE ${cases.map(([when], i) => `WHEN ${when} THEN ${i}`).join(" ")} END`;
@@ -258,11 +257,6 @@ async function sourceAvailable(ctx: Context, ind: Indicator): Promise<boolean> {
   const n = ind.numerator;
   const table = n.kind === "survey" || n.kind === "survey_choice" ? "staging.survey_answers" : /(staging\.[a-z0-9_]+)/.exec(n.from)?.[1];
   if (!table) return true;
-  const [schema, name] = table.split(".");
-  const found = await ctx.db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = $s AND table_name = $t`, { s: schema!, t: name! });
-  if (!found) return false;
-  if ("population" in ind.denominator || n.kind === "lsoa_measure") {
-    return Boolean(await ctx.db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = 'population_lsoa'`));
-  }
-  return true;
+  if (!(await ctx.db.hasTable(table))) return false;
+  return "population" in ind.denominator || n.kind === "lsoa_measure" ? ctx.db.hasTable("staging.population_lsoa") : true;
 }
