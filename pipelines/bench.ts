@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { COMPARATOR_KINDS } from "./config.ts";
+import { COMPARATOR_KINDS } from "./core/config.ts";
 import { BENCH_GENERATOR_VERSION, DEFAULT_BENCH_SEED, benchConfig, generateBenchData, type BenchManifest } from "../sources/bench/generate.ts";
 import { NATIONAL_SCALE, QUICK_SCALE, type NationScale } from "../sources/bench/nation.ts";
 import { firstDifference } from "./bench/crime-counts.ts";

@@ -12,9 +12,9 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadConfig } from "./config.ts";
-import { buildClock, consoleLogger, jsonLogger } from "./context.ts";
-import { LocalneedsError } from "./messages.ts";
+import { loadConfig } from "./core/config.ts";
+import { buildClock, consoleLogger, jsonLogger } from "./core/context.ts";
+import { LocalneedsError } from "./core/messages.ts";
 import { runBuild } from "./run-build.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -10,11 +10,11 @@
  * db.close();
  * ```
  */
-export { loadConfig, parseConfig, configSchema, focusCodes, type Config } from "./config.ts";
+export { loadConfig, parseConfig, configSchema, focusCodes, type Config } from "./core/config.ts";
 export { runBuild, ensureDemoData, type BuildOptions, type BuildResult } from "./run-build.ts";
-export { Warehouse, ident, literal, SCHEMAS } from "./warehouse.ts";
-export { consoleLogger, silentLogger, memoryLogger, buildClock, fixedClock, type Context, type Logger, type Clock } from "./context.ts";
-export { LocalneedsError, messages } from "./messages.ts";
+export { Warehouse, ident, literal, SCHEMAS } from "./core/warehouse.ts";
+export { consoleLogger, silentLogger, memoryLogger, buildClock, fixedClock, type Context, type Logger, type Clock } from "./core/context.ts";
+export { LocalneedsError, messages } from "./core/messages.ts";
 export { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
 export { defineIndicator, loadIndicators, normaliseIndicator, type Indicator, type IndicatorSpec } from "../transforms/indicators/define.ts";
 export type { IndicatorValueRow, IndicatorComparisonRow, AreaRow, Outcome, Polarity } from "../transforms/marts.ts";

@@ -12,7 +12,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { consoleLogger } from "./context.ts";
+import { consoleLogger } from "./core/context.ts";
 import { buildNotebooks, listNotebooks, previewNotebooks, serveNotebooks } from "../notebooks/build/build-notebooks.ts";
 
 const HELP = `Usage: npx tsx pipelines/notebooks.ts <build|preview|serve> [options] [notebook.html ...]

@@ -13,10 +13,10 @@
  */
 import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
-import type { Clock, Context, Logger } from "./context.ts";
-import type { Config } from "./config.ts";
-import { literal, Warehouse } from "./warehouse.ts";
-import { messages } from "./messages.ts";
+import type { Clock, Context, Logger } from "./core/context.ts";
+import type { Config } from "./core/config.ts";
+import { literal, Warehouse } from "./core/warehouse.ts";
+import { messages } from "./core/messages.ts";
 import { acquireLock } from "./refresh/lock.ts";
 import { changeReport, type ChangeReport } from "./refresh/changes.ts";
 import { freezeBaselines } from "../transforms/baselines.ts";
@@ -143,7 +143,7 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
         await db.run(`ATTACH ${literal(final)} AS prev (READ_ONLY)`);
         prev = "prev";
         // Run history carries forward (a refresh's copy has it already).
-        if (!incremental && (await db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'audit' AND table_name = 'runs'`))) {
+        if (!incremental && (await db.hasTable("audit.runs", "prev"))) {
           await db.run(`INSERT INTO audit.runs SELECT * FROM prev.audit.runs`);
         }
       } catch (err) {

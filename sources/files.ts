@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import type { Warehouse } from "../pipelines/warehouse.ts";
-import { LocalneedsError, messages } from "../pipelines/messages.ts";
+import type { Warehouse } from "../pipelines/core/warehouse.ts";
+import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 
 /**
  * Expand paths and globs (DuckDB's `glob()`); a pattern matching nothing is an error. Files come

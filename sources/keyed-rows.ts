@@ -3,9 +3,9 @@
  * line, a re-pasted block) is counted once, from its last line, and reported in `audit.warnings`.
  * Every line still counts as loaded in `audit.loads`: the rows were read and are kept in `raw.*`.
  */
-import type { Context } from "../pipelines/context.ts";
-import { messages } from "../pipelines/messages.ts";
-import { ident, literal } from "../pipelines/warehouse.ts";
+import type { Context } from "../pipelines/core/context.ts";
+import { messages } from "../pipelines/core/messages.ts";
+import { ident, literal } from "../pipelines/core/warehouse.ts";
 import { displayPath } from "./files.ts";
 
 /** SQL: the rows of some files of a raw table, one per key and file (the last line), the key trimmed. */
@@ -25,9 +25,6 @@ export async function warnDuplicates(ctx: Pick<Context, "db" | "config">, rawTab
      GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 2, 1`,
   );
   for (const d of dups) {
-    await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'duplicate_key', $s, $m)`, {
-      s: d.k,
-      m: messages.duplicateKey(source, d.k, d.n, displayPath(ctx.config, d._file)),
-    });
+    await ctx.db.recordWarning("conform", "duplicate_key", d.k, messages.duplicateKey(source, d.k, d.n, displayPath(ctx.config, d._file)));
   }
 }

@@ -5,9 +5,9 @@
  * and one `audit.rejects` row per rejected line (file, line, column, reason, raw line).
  * Line numbers count CSV records with the header as line 1.
  */
-import type { Context } from "../pipelines/context.ts";
-import { ident, literal, type Warehouse } from "../pipelines/warehouse.ts";
-import { LocalneedsError, messages } from "../pipelines/messages.ts";
+import type { Context } from "../pipelines/core/context.ts";
+import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
+import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
 import { fileBytes, hasNonAscii, inspectFile, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
@@ -252,7 +252,7 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     }
     const { encoding, overridden } = await encodingOf(format, file);
     if (overridden) {
-      await db.run(`INSERT INTO audit.warnings VALUES ('load', 'encoding_not_as_declared', $s, $m)`, { s: file, m: messages.encodingNotAsDeclared(file, format.title) });
+      await db.recordWarning("load", "encoding_not_as_declared", file, messages.encodingNotAsDeclared(file, format.title));
     }
     const header = readHeader(file, encoding);
     if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));

@@ -1,5 +1,5 @@
 /** The shape of a source adapter: stage 1 loads its files into `raw.*`, stage 2 conforms them into `staging.*`/`ref.*`. */
-import type { Context } from "../pipelines/context.ts";
+import type { Context } from "../pipelines/core/context.ts";
 import type { FileLoad } from "./load-csv.ts";
 
 /** One dataset family (a config `sources` slot, or geography). */

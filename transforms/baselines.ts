@@ -6,7 +6,7 @@
  * keeps the frozen value, unless the config says `baseline.rebase`.
  */
 import { createHash } from "node:crypto";
-import type { Context } from "../pipelines/context.ts";
+import type { Context } from "../pipelines/core/context.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorValueRow } from "./marts.ts";
 
@@ -41,7 +41,7 @@ export async function freezeBaselines(ctx: Context, indicators: readonly Indicat
   await db.run(`DELETE FROM marts.baselines`);
   await db.run(`DELETE FROM audit.baseline_revisions`);
   if (prev) {
-    const has = await db.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = $d AND schema_name = 'marts' AND table_name = 'baselines'`, { d: prev });
+    const has = await db.hasTable("marts.baselines", prev);
     if (has) await db.run(`INSERT INTO marts.baselines SELECT * FROM ${prev}.marts.baselines WHERE period_label = $p`, { p: period });
   }
   const frozenAt = ctx.clock.now().toISOString();

@@ -5,8 +5,8 @@
  * Grain of `marts.indicator_comparisons`: one row per indicator, area, period, breakdown,
  * comparator and level.
  */
-import type { Context } from "../pipelines/context.ts";
-import { restOfParentCode } from "../sources/geography/ons-lookups.ts";
+import type { Context } from "../pipelines/core/context.ts";
+import { restOfParentCode } from "../pipelines/core/config.ts";
 import type { ComparatorKind, IndicatorComparisonRow } from "./marts.ts";
 import type { Indicator } from "./indicators/define.ts";
 import { compareToValueSql } from "./stats/index.ts";

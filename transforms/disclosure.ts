@@ -22,10 +22,10 @@
  * Repeats until nothing changes. Suppressed cells lose their numerator, value and limits; the
  * reason says it was secondary.
  */
-import type { Context } from "../pipelines/context.ts";
-import { focusCodes } from "../pipelines/config.ts";
-import { messages } from "../pipelines/messages.ts";
-import { restOfParentCode } from "../sources/geography/ons-lookups.ts";
+import type { Context } from "../pipelines/core/context.ts";
+import { focusCodes, restOfParentCode } from "../pipelines/core/config.ts";
+import { messages } from "../pipelines/core/messages.ts";
+
 
 /** Breakdown families whose members add up to `all`. */
 export const PARTITIONS: { name: string; match: string }[] = [

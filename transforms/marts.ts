@@ -2,7 +2,7 @@
  * The warehouse contract: DDL and TypeScript row types of the core tables that analysts,
  * notebooks and the pack read. Changing a column here is a breaking change (README "Warehouse").
  */
-import type { Warehouse } from "../pipelines/warehouse.ts";
+import type { Warehouse } from "../pipelines/core/warehouse.ts";
 
 /** Comparison outcome, Fingertips style. */
 export type Outcome = "better" | "similar" | "worse" | "higher" | "lower" | "not_compared";

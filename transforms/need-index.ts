@@ -12,7 +12,7 @@
  * 5. Sensitivity: the ranking is recomputed with every indicator weighted equally and with each
  *    domain left out in turn (`marts.need_index_sensitivity`); `rank_min`/`rank_max` show the spread.
  */
-import type { Context } from "../pipelines/context.ts";
+import type { Context } from "../pipelines/core/context.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorValueRow, NeedIndexRow } from "./marts.ts";
 

@@ -5,11 +5,11 @@
  * toward an optional target ("10% lower by 2027/28"). Grain of `marts.outcomes`: one row per
  * indicator, area and breakdown `all`, on the indicator's headline (first declared) period type.
  */
-import type { Context } from "../pipelines/context.ts";
+import type { Context } from "../pipelines/core/context.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorValueRow, OutcomeRow } from "./marts.ts";
 import { changeFromBaseline } from "./stats/index.ts";
-import { messages } from "../pipelines/messages.ts";
+import { messages } from "../pipelines/core/messages.ts";
 
 /** Columns of `marts.outcomes`, in order. */
 export const OUTCOME_COLUMNS: (keyof OutcomeRow)[] = [

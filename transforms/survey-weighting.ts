@@ -5,8 +5,8 @@
  * current weighted total; the F and M targets share the rest in population proportion).
  * `staging.survey_respondents.weight` becomes the raked weight; `design_weight` keeps the original.
  */
-import type { Context } from "../pipelines/context.ts";
-import { messages } from "../pipelines/messages.ts";
+import type { Context } from "../pipelines/core/context.ts";
+import { messages } from "../pipelines/core/messages.ts";
 import { rakeWeights } from "./stats/index.ts";
 
 interface Resp {
@@ -29,7 +29,7 @@ export function parseAgeBand(label: string): [number, number] | null {
 /** Rake the survey weights when the config asks for it. Returns the number of waves raked. */
 export async function weightSurvey(ctx: Context): Promise<number> {
   const { db, config } = ctx;
-  const has = async (t: string) => Boolean(await db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = $t`, { t }));
+  const has = (t: string) => db.hasTable(`staging.${t}`);
   if (!(await has("survey_respondents"))) return 0;
   await db.run(`ALTER TABLE staging.survey_respondents ADD COLUMN IF NOT EXISTS design_weight DOUBLE`);
   await db.run(`UPDATE staging.survey_respondents SET design_weight = weight WHERE design_weight IS NULL`);
@@ -84,7 +84,7 @@ export async function weightSurvey(ctx: Context): Promise<number> {
       const result = rakeWeights(input, { ward: byWard, band: byBand, sex: sexMargin });
       rows.forEach((r, i) => raked.push({ wave, respondent_id: r.respondent_id, weight: result.weights[i]! }));
     } catch (err) {
-      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'survey_not_raked', $s, $m)`, { s: wave, m: messages.surveyNotRaked(wave, (err as Error).message) });
+      await db.recordWarning("conform", "survey_not_raked", wave, messages.surveyNotRaked(wave, (err as Error).message));
     }
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE _raked (wave VARCHAR, respondent_id VARCHAR, weight DOUBLE)`);

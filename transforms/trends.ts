@@ -3,7 +3,7 @@
  * for every area (financial, academic and calendar years only). Grain of `marts.indicator_trends`:
  * one row per indicator, area, breakdown and annual period type.
  */
-import type { Context } from "../pipelines/context.ts";
+import type { Context } from "../pipelines/core/context.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow } from "./marts.ts";
 import { recentTrend, type TrendKind } from "./stats/index.ts";

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { config as kitConfig, observable } from "@observablehq/notebook-kit/vite";
 import { build, createServer, preview, type InlineConfig, type PreviewServer, type ViteDevServer } from "vite";
 import type { Notebook } from "@observablehq/notebook-kit";
-import type { Logger } from "../../pipelines/context.ts";
+import type { Logger } from "../../pipelines/core/context.ts";
 import { offlineProblems } from "./offline-check.ts";
 import { removeStaleCacheFiles, warehouseCells, type WarehouseCells } from "./warehouse-cells.ts";
 

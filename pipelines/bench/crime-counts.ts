@@ -13,10 +13,10 @@
 import { createReadStream } from "node:fs";
 import Papa from "papaparse";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { Config } from "../config.ts";
-import type { Context } from "../context.ts";
-import { silentLogger, fixedClock } from "../context.ts";
-import { Warehouse, literal } from "../warehouse.ts";
+import type { Config } from "../core/config.ts";
+import type { Context } from "../core/context.ts";
+import { silentLogger, fixedClock } from "../core/context.ts";
+import { Warehouse, literal } from "../core/warehouse.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
 import { geographyAdapter } from "../../sources/geography/ons-lookups.ts";
 import { crimeAdapter } from "../../sources/crime/police-uk-street.ts";

@@ -5,8 +5,8 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { loadConfig } from "../config.ts";
-import { fixedClock, silentLogger, type Context, type Logger } from "../context.ts";
+import { loadConfig } from "../core/config.ts";
+import { fixedClock, silentLogger, type Context, type Logger } from "../core/context.ts";
 import { countTableText, type CountResult } from "./crime-counts.ts";
 
 // Each task imports only what it runs (dynamic imports), so the crime comparison does not depend
@@ -84,7 +84,7 @@ export async function runTask(task: Task): Promise<TaskResult> {
       return { ok: true, seconds, steps, info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), charts: r.packDirs.map((d) => path.join(d, "charts")) } };
     }
     case "refresh": {
-      const { Warehouse, literal } = await import("../warehouse.ts");
+      const { Warehouse, literal } = await import("../core/warehouse.ts");
       const { planMeasure, planSummary } = await import("../../transforms/indicators/measure-scope.ts");
       const { loadCsvFiles } = await import("../../sources/load-csv.ts");
       const { crimeAdapter, policeStreetFormat } = await import("../../sources/crime/police-uk-street.ts");

@@ -7,8 +7,8 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Feature, FeatureCollection } from "geojson";
-import type { Config } from "../config.ts";
-import { messages } from "../messages.ts";
+import type { Config } from "../core/config.ts";
+import { messages } from "../core/messages.ts";
 
 /** A boundary file ready for `choroplethMap`. */
 export interface Boundaries {

@@ -6,7 +6,7 @@
  * empty list, and every pack section says what is not available instead of failing.
  */
 import path from "node:path";
-import type { Context } from "../context.ts";
+import type { Context } from "../core/context.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import type {
   AreaRow,
@@ -16,7 +16,7 @@ import type {
   Outcome,
   OutcomeRow,
 } from "../../transforms/marts.ts";
-import { messages } from "../messages.ts";
+import { messages } from "../core/messages.ts";
 import { loadBoundaries, lsoaBoundaryCandidates, type Boundaries } from "./boundaries.ts";
 
 /** One comparison at the 95% level, overall breakdown (grain: indicator, area, period, comparator). */
@@ -152,18 +152,9 @@ export interface DataQuality {
   boundaries: { kind: string; file: string; codeProperty: string; matched: number; expected: number }[];
 }
 
-async function tableExists(ctx: Context, qualified: string): Promise<boolean> {
-  const [schema, table] = qualified.split(".");
-  const r = await ctx.db.one<{ n: number }>(
-    `SELECT count(*)::INTEGER AS n FROM information_schema.tables WHERE table_schema = $s AND table_name = $t`,
-    { s: schema, t: table },
-  );
-  return (r?.n ?? 0) > 0;
-}
-
 /** Rows of `sql` when every table in `needs` exists; otherwise an empty list (an optional source or mart). */
 async function allIf<T>(ctx: Context, needs: string[], sql: string, params?: Record<string, string | number>): Promise<T[]> {
-  for (const t of needs) if (!(await tableExists(ctx, t))) return [];
+  for (const t of needs) if (!(await ctx.db.hasTable(t))) return [];
   return ctx.db.all<T>(sql, params);
 }
 
@@ -182,7 +173,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   // The pack's areas: the parent, everything directly under it (wards, localities, the rest of
   // it), its region and country, the comparator groups and their member wards. A national
   // warehouse holds every ward of England; a pack reads only its own borough's.
-  const similar = (await tableExists(ctx, "ref.similar_wards")) ? "UNION SELECT ward_code FROM ref.similar_wards" : "";
+  const similar = (await ctx.db.hasTable("ref.similar_wards")) ? "UNION SELECT ward_code FROM ref.similar_wards" : "";
   const packAreas = `(SELECT area_code FROM ref.areas WHERE area_code = $p OR (parent_code = $p AND area_type <> 'lsoa') OR area_type = 'comparator_group'
     UNION SELECT parent_code FROM ref.areas WHERE area_code = $p
     UNION SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = $p
@@ -223,7 +214,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     await allIf<{ scheme: string }>(ctx, ["marts.need_index_sensitivity"], `SELECT scheme FROM marts.need_index_sensitivity GROUP BY scheme ORDER BY min(rowid)`)
   ).map((r) => r.scheme);
 
-  const hasCrime = await tableExists(ctx, "staging.crime_events");
+  const hasCrime = await ctx.db.hasTable("staging.crime_events");
   const crimeByMonth = hasCrime
     ? await db.all<CrimeMonthRow>(
         `SELECT ward_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS count
@@ -236,7 +227,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
 
   const complaints = await readComplaints(ctx);
   const population = await readPopulation(ctx);
-  const lsoaDeprivation = (await tableExists(ctx, "staging.deprivation_lsoa"))
+  const lsoaDeprivation = (await ctx.db.hasTable("staging.deprivation_lsoa"))
     ? await db.all<{ lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }>(
         `SELECT l.lsoa_code, coalesce(l.lsoa_name, l.lsoa_code) AS lsoa_name, l.ward_code, d.imd_score, d.imd_decile::INTEGER AS imd_decile
          FROM ref.lsoa_ward l LEFT JOIN staging.deprivation_lsoa d USING (lsoa_code)
@@ -282,7 +273,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     `SELECT area_type, vintage, count(*)::INTEGER AS areas FROM ref.areas GROUP BY ALL ORDER BY ALL`,
   );
   let crimeUnplaced: DataQuality["crimeUnplaced"] = null;
-  if ((await tableExists(ctx, "staging.crime_no_location")) && (await tableExists(ctx, "staging.crime_outside_lookup"))) {
+  if ((await ctx.db.hasTable("staging.crime_no_location")) && (await ctx.db.hasTable("staging.crime_outside_lookup"))) {
     const r = await db.one<{ a: number; b: number }>(
       `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a, (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup) AS b`,
     );
@@ -333,7 +324,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
 
 /** Cases of the latest financial year with data, by ward and category (withdrawn cases left out, as in `complaints.rate`). */
 async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
-  if (!(await tableExists(ctx, "staging.complaints"))) return null;
+  if (!(await ctx.db.hasTable("staging.complaints"))) return null;
   const fy = await ctx.db.one<{ y: number | null }>(
     `SELECT max(year(received) - CASE WHEN month(received) < 4 THEN 1 ELSE 0 END)::INTEGER AS y FROM staging.complaints`,
   );
@@ -357,7 +348,7 @@ async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
 
 /** Population of the latest year by ward, sex and 5-year band. */
 async function readPopulation(ctx: Context): Promise<PackData["population"]> {
-  if (!(await tableExists(ctx, "staging.population_lsoa"))) return null;
+  if (!(await ctx.db.hasTable("staging.population_lsoa"))) return null;
   const y = await ctx.db.one<{ y: number | null }>(`SELECT max(year)::INTEGER AS y FROM staging.population_lsoa`);
   if (y?.y === null || y?.y === undefined) return null;
   const rows = await ctx.db.all<PopulationRow>(

@@ -5,10 +5,10 @@
  * Vega-Lite charts, the outcomes framework, the need index and the data-quality notes. A
  * `PackModel` is plain data; `render-html.ts`, `render-pdf.ts` and `write-xlsx.ts` only render it.
  */
-import type { Context } from "../context.ts";
+import type { Context } from "../core/context.ts";
 import type { ChangeReport } from "../refresh/changes.ts";
-import { focusCodes } from "../config.ts";
-import { LocalneedsError, messages } from "../messages.ts";
+import { focusCodes } from "../core/config.ts";
+import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import type { Indicator, Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
@@ -172,8 +172,7 @@ export async function buildPackModels(ctx: Context, indicators: readonly Indicat
 
 /** Members of a focus area: the ward itself, or a locality's wards. */
 function membersOf(ctx: Context, code: string): string[] {
-  const f = ctx.config.focus.find((x) => ("ward" in x ? x.ward : x.locality) === code);
-  return f && "wards" in f ? [...f.wards] : [code];
+  return ctx.config.focusAreas.find((f) => f.code === code)?.wards ?? [code];
 }
 
 function summaryRows(d: PackData, indicators: readonly Indicator[], code: string): SummaryRow[] {

@@ -5,8 +5,8 @@
  * still present). Written to `audit.runs.changes` and to `changes.json` in the pack.
  */
 import path from "node:path";
-import type { Context } from "../context.ts";
-import { focusCodes } from "../config.ts";
+import type { Context } from "../core/context.ts";
+import { focusCodes } from "../core/config.ts";
 
 /** The change report. */
 export interface ChangeReport {

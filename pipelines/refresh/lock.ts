@@ -4,7 +4,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
-import { LocalneedsError, messages } from "../messages.ts";
+import { LocalneedsError, messages } from "../core/messages.ts";
 
 /** A held lock; `release()` removes it (only if still ours). */
 export interface Lock {

@@ -5,8 +5,8 @@
  * later in the config. The rows of the file it replaces stay in `raw.*` and `audit.loads` (they
  * were read) but are not staged, and the replacement is reported in `audit.warnings`.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { displayPath, fileMtime } from "../files.ts";
 import type { ColumnSpec } from "../csv-format.ts";
 
@@ -51,10 +51,7 @@ export async function resolveReissues(ctx: Context, kind: string, rowsSql: strin
     SELECT _file, month, force, kept, rows FROM ranked WHERE rn > 1`, { k: kind });
   const dropped = await db.all<{ _file: string; month: string; force: string; kept: string; rows: number }>(`SELECT * FROM ${table} ORDER BY month, force, _file`);
   for (const d of dropped) {
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'police_file_replaced', $s, $m)`, {
-      s: `${d.month} ${d.force}`,
-      m: messages.crimeFileReplaced(label, d.month, d.force, displayPath(ctx.config, d.kept), displayPath(ctx.config, d._file), d.rows),
-    });
+    await db.recordWarning("conform", "police_file_replaced", `${d.month} ${d.force}`, messages.crimeFileReplaced(label, d.month, d.force, displayPath(ctx.config, d.kept), displayPath(ctx.config, d._file), d.rows));
   }
 }
 

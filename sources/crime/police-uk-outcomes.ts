@@ -7,7 +7,7 @@
  * `outside_area` (an LSOA of another authority or nation). `crime_month` is the month of the
  * street-level crime with the same ID in the loaded street files, wherever it was (else NULL).
  */
-import type { Context } from "../../pipelines/context.ts";
+import type { Context } from "../../pipelines/core/context.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";

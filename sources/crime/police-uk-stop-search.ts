@@ -9,8 +9,8 @@
  * `ward_boundary`, `no_location`, `outside_boundaries` or `no_boundaries`.
  */
 import path from "node:path";
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { BoundaryIndex, readBoundaries } from "../geography/boundaries.ts";
@@ -107,7 +107,7 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
     WHERE NOT ${supersededSql("stop_search", "r", monthSql, "f.force")}
     ORDER BY r._file, r._line`);
   if (!index) {
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'stop_search_not_placed', NULL, $m)`, { m: messages.stopSearchNoBoundaries() });
+    await db.recordWarning("conform", "stop_search_not_placed", null, messages.stopSearchNoBoundaries());
     return;
   }
   const perFile = await db.all<{ _file: string; outside: number; none: number; total: number }>(
@@ -116,9 +116,6 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   );
   for (const f of perFile) {
     if (f.outside + f.none === 0) continue;
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'stop_search_unplaced', $s, $m)`, {
-      s: displayPath(config, f._file),
-      m: messages.stopSearchUnplaced(displayPath(config, f._file), f.outside, f.none, f.total, displayPath(config, boundaryFile!)),
-    });
+    await db.recordWarning("conform", "stop_search_unplaced", displayPath(config, f._file), messages.stopSearchUnplaced(displayPath(config, f._file), f.outside, f.none, f.total, displayPath(config, boundaryFile!)));
   }
 }

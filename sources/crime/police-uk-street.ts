@@ -12,9 +12,9 @@
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
-import type { Context } from "../../pipelines/context.ts";
+import type { Context } from "../../pipelines/core/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
 import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
@@ -92,10 +92,7 @@ export const crimeAdapter: SourceAdapter = {
     );
     for (const r of noLoc) {
       const period = r.months === 1 ? r.first : `${r.first} to ${r.last} (${r.months} months)`;
-      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_no_location', $s, $m)`, {
-        s: r.falls_within,
-        m: messages.noLocationRows("street-level crime", period, r.falls_within, r.n),
-      });
+      await db.recordWarning("conform", "crime_no_location", r.falls_within, messages.noLocationRows("street-level crime", period, r.falls_within, r.n));
     }
     await db.run(`CREATE OR REPLACE TABLE staging.crime_outside_lookup AS
       SELECT strptime(trim_fast(r.month), '%Y-%m')::DATE AS month, m.lsoa_code, any_value(trim_fast(r.lsoa_name)) AS lsoa_name,
@@ -123,10 +120,7 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
     GROUP BY ${["crime_id", "month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
              longitude, latitude, location HAVING count(*) > 1 ORDER BY 1`);
   for (const r of repeats) {
-    await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_repeated_line', $s, $m)`, {
-      s: r.crime_id,
-      m: messages.repeatedCrimeLine(r.crime_id, r.copies),
-    });
+    await ctx.db.recordWarning("conform", "crime_repeated_line", r.crime_id, messages.repeatedCrimeLine(r.crime_id, r.copies));
   }
   return repeats.length;
 }
@@ -146,10 +140,7 @@ async function checkMonthlyVolumes(ctx: Context): Promise<void> {
   const subject = byLad.size > 1 ? (name: string) => `police.uk street crime in ${name}` : () => "police.uk street crime";
   for (const { name, months } of byLad.values()) {
     for (const a of findAnomalousMonths(months)) {
-      await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'crime_anomalous_month', $s, $m)`, {
-        s: a.month,
-        m: messages.anomalousMonth(subject(name), a.month, a.n, a.typical),
-      });
+      await ctx.db.recordWarning("conform", "crime_anomalous_month", a.month, messages.anomalousMonth(subject(name), a.month, a.n, a.typical));
     }
   }
 }

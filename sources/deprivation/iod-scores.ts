@@ -7,9 +7,9 @@
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
-import { literal } from "../../pipelines/warehouse.ts";
-import { messages } from "../../pipelines/messages.ts";
-import type { Context } from "../../pipelines/context.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
@@ -141,7 +141,7 @@ export const deprivationAdapter: SourceAdapter = {
     if (derived.length) {
       const from = picked.filter((p) => p.format === onsImdLookupFormat).map((p) => p.file);
       for (const f of from.length ? from : ["deprivation"]) {
-        await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'iod_decile_derived', $s, $m)`, { s: displayPath(ctx.config, f), m: messages.iodDecileDerived(displayPath(ctx.config, f)) });
+        await db.recordWarning("conform", "iod_decile_derived", displayPath(ctx.config, f), messages.iodDecileDerived(displayPath(ctx.config, f)));
       }
     }
     await summarise(ctx, picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file));
@@ -154,17 +154,14 @@ async function reportDisagreements(ctx: Context): Promise<void> {
     SELECT lsoa_code, measure, arg_min(value, file_order) AS a, arg_max(value, file_order) AS b
     FROM _dep_long GROUP BY 1, 2 HAVING count(DISTINCT value) > 1 ORDER BY 1, 2 LIMIT 10`);
   for (const r of rows) {
-    await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'iod_disagreement', $s, $m)`, {
-      s: r.lsoa_code,
-      m: messages.iodDisagrees(r.lsoa_code, r.measure, String(r.a), String(r.b)),
-    });
+    await ctx.db.recordWarning("conform", "iod_disagreement", r.lsoa_code, messages.iodDisagrees(r.lsoa_code, r.measure, String(r.a), String(r.b)));
   }
 }
 
 /** `staging.deprivation_summary` (see the adapter doc). */
 async function summarise(ctx: Context, denominatorFiles: string[]): Promise<void> {
   const { db } = ctx;
-  const hasPop = Boolean(await db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'staging' AND table_name = 'population_lsoa'`));
+  const hasPop = await db.hasTable("staging.population_lsoa");
   const weights = denominatorFiles.length
     ? `SELECT lsoa_code, TRY_CAST(replace(trim(total), ',', '') AS DOUBLE) AS population, 'IoD File 6' AS weight_source FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denominatorFiles)})`
     : hasPop

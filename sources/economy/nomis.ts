@@ -10,7 +10,7 @@ import path from "node:path";
 import { defineCsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles } from "../files.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 
 /** Nomis API CSV layout (the columns common to datasets; the rest are optional). */
@@ -70,7 +70,7 @@ export const economyAdapter: SourceAdapter = {
       FROM r ORDER BY _file, _line`);
     const bad = await db.all<{ _file: string; date_label: string }>(`SELECT _file, min(date_label) AS date_label FROM staging.nomis_values WHERE period_start IS NULL GROUP BY 1`);
     for (const b of bad) {
-      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'nomis_date', $s, $m)`, { s: displayPath(ctx.config, b._file), m: messages.nomisUnknownDate(displayPath(ctx.config, b._file), b.date_label) });
+      await db.recordWarning("conform", "nomis_date", displayPath(ctx.config, b._file), messages.nomisUnknownDate(displayPath(ctx.config, b._file), b.date_label));
     }
   },
 };

@@ -5,8 +5,8 @@
  * Grain of `ref.boundaries`: one row per area code and vintage.
  */
 import { readFileSync } from "node:fs";
-import type { Context } from "../../pipelines/context.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { fileBytes, sha256File } from "../files.ts";
 import type { FileLoad } from "../load-csv.ts";
 

@@ -10,8 +10,8 @@
  * or the build stops with a clear message when no change file is configured.
  * Grain of `audit.lsoa_vintages`: one row per source and file.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { displayPath } from "../files.ts";
@@ -125,10 +125,7 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
        FROM ${rawTable} r JOIN ${map} m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code) WHERE r._file = $f AND m.source_code <> m.lsoa_code`,
       { f: f.path },
     );
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'lsoa_vintage_converted', $s, $m)`, {
-      s: displayPath(config, f.path),
-      m: messages.lsoaVintageConverted(subject, displayPath(config, f.path), f.vintage, lookupVintage, displayPath(config, config.geography.lsoaChanges ?? ""), n!.rows, n!.approx),
-    });
+    await db.recordWarning("conform", "lsoa_vintage_converted", displayPath(config, f.path), messages.lsoaVintageConverted(subject, displayPath(config, f.path), f.vintage, lookupVintage, displayPath(config, config.geography.lsoaChanges ?? ""), n!.rows, n!.approx));
   }
   return out;
 }

@@ -7,9 +7,9 @@
  * one row per child code and each other code column of the same row. The first code column is the
  * child. `FID`/`ObjectId` columns are ignored wherever they are; `F_LSOA11CD` is read as `LSOA11CD`.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
-import { ident } from "../../pipelines/warehouse.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { ident } from "../../pipelines/core/warehouse.ts";
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { readHeader } from "../files.ts";
 import { foreignDelimiter, loadCsvFiles, recogniseHeader, type FileLoad } from "../load-csv.ts";

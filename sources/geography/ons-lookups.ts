@@ -16,8 +16,9 @@ import { BoundaryIndex, loadBoundaries, readBoundaries } from "./boundaries.ts";
 import { loadAreaLookups } from "./ons-area-lookups.ts";
 import { conformLsoaChanges, lsoaChangesFormat } from "./lsoa-vintage.ts";
 import { conformWardCrosswalk, loadWardCrosswalk } from "./ward-crosswalk.ts";
-import { literal } from "../../pipelines/warehouse.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
+import { restOfParentCode } from "../../pipelines/core/config.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
 import { OGL } from "../source-adapter.ts";
 
@@ -172,10 +173,7 @@ async function reassignWardsByCentroid(ctx: Parameters<SourceAdapter["conform"]>
     SELECT l.lsoa_code, l.lsoa_name, w.ward_code, w.ward_name, l.lad_code, l.lad_name
     FROM ref.lsoa_ward l JOIN _lsoa_new_ward w USING (lsoa_code)`);
   const after = (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ref.lsoa_ward`))!.n;
-  await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'ward_vintage_crosswalk', $s, $m)`, {
-    s: g.wardVintage,
-    m: messages.wardCrosswalkByCentroid(g.wardVintage, lookupWardVintage, displayPath(config, g.lsoaBoundaries!), displayPath(config, g.wardBoundaries!), after, before - after),
-  });
+  await db.recordWarning("conform", "ward_vintage_crosswalk", g.wardVintage, messages.wardCrosswalkByCentroid(g.wardVintage, lookupWardVintage, displayPath(config, g.lsoaBoundaries!), displayPath(config, g.wardBoundaries!), after, before - after));
 }
 
 /** Ward boundaries of another vintage than the build's: say whether their codes match the build's wards. */
@@ -189,10 +187,7 @@ async function checkBoundaryCodes(ctx: Parameters<SourceAdapter["conform"]>[0]):
     SELECT any_value(b.vintage) AS vintage, count(*)::INTEGER AS n, count(*) FILTER (WHERE area_code IN (SELECT ward_code FROM w))::INTEGER AS matched,
            (SELECT count(*) FROM w WHERE ward_code NOT IN (SELECT area_code FROM b))::INTEGER AS missing FROM b`, { f: g.wardBoundaries });
   if (!r || r.vintage === g.wardVintage) return;
-  await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'ward_boundaries_vintage', $s, $m)`, {
-    s: r.vintage,
-    m: messages.wardBoundariesOtherVintage(displayPath(config, g.wardBoundaries), r.vintage, g.wardVintage, r.n, r.matched, r.missing),
-  });
+  await db.recordWarning("conform", "ward_boundaries_vintage", r.vintage, messages.wardBoundariesOtherVintage(displayPath(config, g.wardBoundaries), r.vintage, g.wardVintage, r.n, r.matched, r.missing));
 }
 
 /**
@@ -207,17 +202,17 @@ export async function buildMemberships(ctx: Parameters<SourceAdapter["conform"]>
   await db.run(`INSERT INTO ref.area_members
     SELECT ward_code, 'ward', lsoa_code FROM ref.lsoa_ward
     UNION ALL SELECT lad_code, 'authority', lsoa_code FROM ref.lsoa_ward`);
-  for (const f of config.focus) {
-    const wards = "ward" in f ? [f.ward] : f.wards;
+  for (const { code, kind, name, wards } of config.focusAreas) {
     for (const w of wards) {
       const ok = await db.one(`SELECT 1 FROM ref.lsoa_ward WHERE ward_code = $w AND lad_code = $p LIMIT 1`, { w, p: config.parent });
       if (!ok) throw new LocalneedsError(messages.focusNotWard(w, config.parent));
     }
-    const code = "ward" in f ? f.ward : f.locality;
-    if (!("ward" in f)) {
-      await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'locality', $p, 'config')`, { c: f.locality, n: f.name, p: config.parent });
+    if (kind === "locality") {
+      const taken = await db.one<{ area_type: string }>(`SELECT area_type FROM ref.areas WHERE area_code = $c`, { c: code });
+      if (taken) throw new LocalneedsError(messages.localityCodeTaken(code, taken.area_type));
+      await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'locality', $p, 'config')`, { c: code, n: name!, p: config.parent });
       await db.run(`INSERT INTO ref.area_members SELECT $c, 'locality', lsoa_code FROM ref.lsoa_ward WHERE ward_code IN (${wards.map(literal).join(", ")})`, {
-        c: f.locality,
+        c: code,
       });
     }
     const rest = restOfParentCode(config.parent, code);
@@ -234,6 +229,3 @@ export async function buildMemberships(ctx: Parameters<SourceAdapter["conform"]>
     );
   }
 }
-
-/** Code of the derived "rest of the authority without the focus area" comparator. */
-export const restOfParentCode = (parent: string, focus: string) => `${parent}_EXCL_${focus}`;

@@ -14,9 +14,9 @@
  * population. Grain of `ref.ward_crosswalk`: one row per old and new ward pair.
  */
 import { writeFileSync } from "node:fs";
-import type { Context } from "../../pipelines/context.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
-import { ident } from "../../pipelines/warehouse.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { ident } from "../../pipelines/core/warehouse.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { displayPath, readHeader } from "../files.ts";
 import { loadCsvFiles, type FileLoad } from "../load-csv.ts";
@@ -90,10 +90,7 @@ export async function reportWardConversion(
              WHERE t.${ident(originalColumn)} IS NOT NULL AND (t.${ident(placed)} IS NULL OR t.${ident(placed)} NOT IN (SELECT area_code FROM ref.areas)))`,
     );
     if (unplaced!.n) {
-      await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'area_code_not_in_build', $s, $m)`, {
-        s: source,
-        m: messages.areaCodeNotInBuild(source, unplaced!.n, unplaced!.codes, unplaced!.examples ?? ""),
-      });
+      await ctx.db.recordWarning("conform", "area_code_not_in_build", source, messages.areaCodeNotInBuild(source, unplaced!.n, unplaced!.codes, unplaced!.examples ?? ""));
     }
   }
   const w = ctx.config.geography.wardCrosswalk;
@@ -102,10 +99,7 @@ export async function reportWardConversion(
     `SELECT count(*)::INTEGER AS n, any_value(x.from_vintage) AS v FROM ${table} t JOIN ref.ward_crosswalk x ON x.from_code = t.${ident(originalColumn)} AND x.best_fit`,
   );
   if (!n!.n) return;
-  await ctx.db.run(`INSERT INTO audit.warnings VALUES ('conform', 'ward_crosswalk_applied', $s, $m)`, {
-    s: source,
-    m: messages.wardCrosswalkApplied(source, n!.n, n!.v ?? "?", ctx.config.geography.wardVintage, displayPath(ctx.config, w.file), how),
-  });
+  await ctx.db.recordWarning("conform", "ward_crosswalk_applied", source, messages.wardCrosswalkApplied(source, n!.n, n!.v ?? "?", ctx.config.geography.wardVintage, displayPath(ctx.config, w.file), how));
 }
 
 /**

@@ -5,8 +5,8 @@
  * 0-4 band (5,000), giving the 19 bands of `ref.esp2013(age, age_to, label, population)` that
  * sum to 100,000 (90+ is 90-120). A total other than 100,000 is reported in `audit.warnings`.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { displayPath } from "../files.ts";
@@ -52,9 +52,7 @@ export async function conformEsp2013(ctx: Context, file: string): Promise<void> 
     if (!b) {
       // A total line is expected; any other label is a band this reader cannot place: say which.
       if (!/^\s*total\b/i.test(r.age_group)) {
-        await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'esp2013_band_unreadable', $s, $m)`, {
-          s: displayPath(ctx.config, file), m: messages.esp2013BandUnreadable(displayPath(ctx.config, file), r.line, r.age_group),
-        });
+        await db.recordWarning("conform", "esp2013_band_unreadable", displayPath(ctx.config, file), messages.esp2013BandUnreadable(displayPath(ctx.config, file), r.line, r.age_group));
       }
       continue;
     }
@@ -76,6 +74,6 @@ export async function conformEsp2013(ctx: Context, file: string): Promise<void> 
   await db.insertRows("ref.esp2013", ["age", "age_to", "label", "population"], bands);
   const total = bands.reduce((s, b) => s + b.population, 0);
   if (total !== 100000) {
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'esp2013_total', $s, $m)`, { s: displayPath(ctx.config, file), m: messages.esp2013Total(displayPath(ctx.config, file), total) });
+    await db.recordWarning("conform", "esp2013_total", displayPath(ctx.config, file), messages.esp2013Total(displayPath(ctx.config, file), total));
   }
 }

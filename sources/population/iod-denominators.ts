@@ -8,7 +8,7 @@
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { readHeader } from "../files.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 
 const count = (name: string, header: RegExp, optional = false) => ({ name, header, kind: "integer" as const, nonNegative: true, required: !optional, optional });
 

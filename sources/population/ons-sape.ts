@@ -7,8 +7,8 @@ import path from "node:path";
 import { defineCsvFormat, type ColumnSpec, type CsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, pickFormat, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
-import type { Context } from "../../pipelines/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./iod-denominators.ts";
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
@@ -98,10 +98,7 @@ export const populationAdapter: SourceAdapter = {
         JOIN _sape_year y ON y.f = p._file AND y.year = s.year
         WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 LIMIT 5`);
       for (const b of bad) {
-        await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'population_total_mismatch', $s, $m)`, {
-          s: b.lsoa_code,
-          m: messages.populationTotalMismatch(b.lsoa_code, b.year),
-        });
+        await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
       }
     }
     if (denFiles.length) await conformDenominators(ctx, denFiles);
@@ -124,9 +121,6 @@ async function conformDenominators(ctx: Context, files: readonly string[]): Prom
     SELECT d.lsoa_code, y.year FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file
     WHERE abs(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) - (${DENOMINATOR_BANDS.map(([c]) => `TRY_CAST(replace(trim(d.${c}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 LIMIT 5`);
   for (const b of bad) {
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'population_total_mismatch', $s, $m)`, {
-      s: b.lsoa_code,
-      m: messages.populationTotalMismatch(b.lsoa_code, b.year),
-    });
+    await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
   }
 }

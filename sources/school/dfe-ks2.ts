@@ -11,7 +11,7 @@ import path from "node:path";
 import { defineCsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { conformLinks, giasLinksFormat } from "./gias-links.ts";
@@ -148,7 +148,7 @@ export const schoolAdapter: SourceAdapter = {
     await reportWardConversion(ctx, "schools", "staging.schools", "source_ward_code", "best_fit");
     const noWard = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.schools WHERE ward_code IS NULL`);
     if (noWard!.n && (s.establishments || s.wardLookup)) {
-      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'school_no_ward', NULL, $m)`, { m: messages.schoolWardUnknown(noWard!.n) });
+      await db.recordWarning("conform", "school_no_ward", null, messages.schoolWardUnknown(noWard!.n));
     }
     // EES files place school rows through staging.schools.
     if (s.fsm?.length) await conformFsm(ctx);

@@ -10,8 +10,8 @@
  * rejected at load (`atMost`).
  * Grain of `staging.school_absence`: one row per period, term, area (or school) and school type.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, eesPercent } from "./ees.ts";
@@ -55,5 +55,5 @@ export async function conformAbsence(ctx: Context): Promise<void> {
                 ELSE 'ok' END AS status
     FROM r ORDER BY time_period, geographic_level, area_code, urn, school_type`);
   const bad = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.school_absence WHERE status = 'percent_mismatch'`);
-  if (bad!.n) await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'absence_percent_mismatch', NULL, $m)`, { m: messages.absencePercentMismatch(bad!.n) });
+  if (bad!.n) await db.recordWarning("conform", "absence_percent_mismatch", null, messages.absencePercentMismatch(bad!.n));
 }

@@ -9,8 +9,8 @@
  * base is: `atMost`).
  * Grain of `staging.fsm`: one row per period, term, area (or school) and phase.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, eesPercent } from "./ees.ts";
@@ -53,6 +53,6 @@ export async function conformFsm(ctx: Context): Promise<void> {
     min(coalesce(urn, area_code) || ' ' || academic_year || ' ' || phase || ': ' || fsm_eligible_percent || '% vs ' || round(100 * fsm_eligible / headcount, 2) || '%') AS example
     FROM staging.fsm WHERE status = 'percent_mismatch'`);
   if (bad!.n) {
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'fsm_percent_mismatch', NULL, $m)`, { m: messages.fsmPercentMismatch(bad!.n, bad!.example ?? "") });
+    await db.recordWarning("conform", "fsm_percent_mismatch", null, messages.fsmPercentMismatch(bad!.n, bad!.example ?? ""));
   }
 }

@@ -57,8 +57,3 @@ export function eesGeographySql(): string {
     CASE WHEN trim(r.geographic_level) = 'School' THEN (SELECT s.ward_code FROM staging.schools s WHERE s.urn = ${urn} LIMIT 1) END AS ward_code`;
 }
 
-/**
- * The area an EES row counts toward in an indicator: a school row's ward, else the code of its
- * level (LA, region, country: published totals used as given).
- */
-export const EES_INDICATOR_AREA = "CASE WHEN geographic_level = 'School' THEN ward_code ELSE area_code END";

@@ -11,8 +11,8 @@
  * URN and the number of steps; when a school has several successors (a split) the most recently
  * established link is followed (then the highest URN). A cycle stops the chain and is reported.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { parseDmySql, registerFormats } from "../load-csv.ts";
 
@@ -77,6 +77,6 @@ export async function conformLinks(ctx: Context): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE staging.school_urn_chain (urn VARCHAR, current_urn VARCHAR, steps INTEGER)`);
   await db.insertRows("staging.school_urn_chain", ["urn", "current_urn", "steps"], [...chains].map(([urn, c]) => ({ urn, current_urn: c.current, steps: c.steps })));
   for (const u of cycles) {
-    await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'gias_link_cycle', $s, $m)`, { s: u, m: messages.urnChainCycle(u) });
+    await db.recordWarning("conform", "gias_link_cycle", u, messages.urnChainCycle(u));
   }
 }

@@ -11,8 +11,8 @@ import { z } from "zod";
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
-import { LocalneedsError, messages } from "../../pipelines/messages.ts";
-import { literal } from "../../pipelines/warehouse.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
@@ -109,9 +109,7 @@ export const surveyAdapter: SourceAdapter = {
       FROM (SELECT trim(respondent_id) || ' (wave ' || trim(wave) || ')' AS id, count(*) AS n, row_number() OVER (ORDER BY trim(wave), trim(respondent_id)) AS r
             FROM raw.survey_responses GROUP BY trim(wave), trim(respondent_id) HAVING count(*) > 1)`);
     if (repeated!.ids) {
-      await db.run(`INSERT INTO audit.warnings VALUES ('conform', 'survey_repeated_respondent', 'residents survey', $m)`, {
-        m: messages.repeatedRespondents(repeated!.ids, repeated!.lines, repeated!.examples ?? ""),
-      });
+      await db.recordWarning("conform", "survey_repeated_respondent", "residents survey", messages.repeatedRespondents(repeated!.ids, repeated!.lines, repeated!.examples ?? ""));
     }
     await db.run(`CREATE OR REPLACE TABLE staging.survey_respondents AS
       SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id,

@@ -2,8 +2,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfig, type Config } from "../../pipelines/config.ts";
-import { fixedClock, memoryLogger } from "../../pipelines/context.ts";
+import { loadConfig, type Config } from "../../pipelines/core/config.ts";
+import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
 import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { repoRoot } from "./shared.ts";
 

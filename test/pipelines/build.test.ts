@@ -3,11 +3,11 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { Warehouse } from "../../pipelines/warehouse.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { buildDemoInTemp } from "../helpers/demo-build.ts";
 import { runBuild } from "../../pipelines/run-build.ts";
-import { fixedClock, silentLogger } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 
 let built: Awaited<ReturnType<typeof buildDemoInTemp>>;
 let db: Warehouse;

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
-import { parseConfig } from "../../pipelines/config.ts";
-import { fixedClock, memoryLogger } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { parseConfig } from "../../pipelines/core/config.ts";
+import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
-import { Warehouse } from "../../pipelines/warehouse.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { hasShared, realData, repoRoot, sharedSkipReason } from "../helpers/shared.ts";
 
 const CONFIG = path.join(repoRoot, "pipelines", "configs", "medway-2019.json");

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { loadConfig } from "../../pipelines/config.ts";
-import { fixedClock, memoryLogger } from "../../pipelines/context.ts";
+import { loadConfig } from "../../pipelines/core/config.ts";
+import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
 import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { repoRoot } from "../helpers/shared.ts";
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { demoConfigInTemp } from "../helpers/demo-build.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { ensureDemoData, runBuild } from "../../pipelines/run-build.ts";
-import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 
 const PAYLOAD = "<img src=x onerror=alert(1)>";
 

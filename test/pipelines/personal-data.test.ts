@@ -14,9 +14,9 @@ import Papa from "papaparse";
 import { demoConfigInTemp } from "../helpers/demo-build.ts";
 import { CANARIES, plantCanaries } from "../helpers/canaries.ts";
 import { ensureDemoData, runBuild, type BuildResult } from "../../pipelines/run-build.ts";
-import { fixedClock, silentLogger } from "../../pipelines/context.ts";
-import { Warehouse } from "../../pipelines/warehouse.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 
 let result: BuildResult;
 let outputDir: string;

@@ -1,6 +1,6 @@
 /** Warehouse helpers: syncTable rewrites only the groups of rows that changed; trim_fast is trim. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Warehouse } from "../../pipelines/warehouse.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
 
 let db: Warehouse;
 beforeEach(async () => {

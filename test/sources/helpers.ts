@@ -2,9 +2,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseConfig, type Config } from "../../pipelines/config.ts";
-import { fixedClock, silentLogger, type Context } from "../../pipelines/context.ts";
-import { Warehouse } from "../../pipelines/warehouse.ts";
+import { parseConfig, type Config } from "../../pipelines/core/config.ts";
+import { fixedClock, silentLogger, type Context } from "../../pipelines/core/context.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
 import { ADAPTERS } from "../../sources/index.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";

@@ -1,11 +1,11 @@
 /** The loader's format handling: several formats per slot, closed value lists, ISO date-times, auto encoding, wrong delimiters. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Warehouse } from "../../pipelines/warehouse.ts";
-import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
+import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
 import { defineCsvFormat } from "../../sources/csv-format.ts";
 import { foreignDelimiter, loadCsvFiles, loadDetectedFiles, pickFormat, recogniseHeader, registerFormats } from "../../sources/load-csv.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { isValidUtf8 } from "../../sources/files.ts";
 import { tempDir } from "./helpers.ts";
 

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Warehouse } from "../../pipelines/warehouse.ts";
-import { fixedClock, silentLogger } from "../../pipelines/context.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
+import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
 import { defineCsvFormat } from "../../sources/csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../../sources/load-csv.ts";
-import { messages } from "../../pipelines/messages.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 
 const fmt = defineCsvFormat({
   id: "test_counts",

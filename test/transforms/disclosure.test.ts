@@ -8,10 +8,10 @@ import { MIN_PUBLISHED_COUNT, secondarySuppression, smallCountFloor } from "../.
 import { createCoreTables } from "../../transforms/marts.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import type { Config } from "../../pipelines/config.ts";
-import { fixedClock, silentLogger, type Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
-import { Warehouse } from "../../pipelines/warehouse.ts";
+import type { Config } from "../../pipelines/core/config.ts";
+import { fixedClock, silentLogger, type Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
 
 const PARENT = "Z06000001";
 const WARDS = ["Z05000001", "Z05000002", "Z05000003", "Z05000004"];
@@ -26,7 +26,7 @@ beforeEach(async () => {
     { area_code: PARENT, area_name: "Borough", area_type: "authority", parent_code: null, vintage: "2023" },
     ...WARDS.map((w, i) => ({ area_code: w, area_name: `Ward ${i + 1}`, area_type: "ward", parent_code: PARENT, vintage: "2023" })),
   ]);
-  ctx = { db, config: { parent: PARENT, focus: [] } as unknown as Config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") };
+  ctx = { db, config: { parent: PARENT, focus: [], focusAreas: [] } as unknown as Config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") };
 });
 afterEach(() => db.close());
 

@@ -11,7 +11,7 @@
  */
 import type { Indicator, PeriodType } from "./define.ts";
 import { isWindowType, monthsInPeriod, periodSql, windowsSql } from "./periods.ts";
-import { literal } from "../../pipelines/warehouse.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 
 /** Aggregate area types built from members (LSOAs/wards). */
 const AGGREGATES = "('ward', 'locality', 'authority', 'rest_of_authority', 'comparator_group')";

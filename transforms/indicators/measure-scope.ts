@@ -18,12 +18,12 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Context } from "../../pipelines/context.ts";
-import { focusCodes } from "../../pipelines/config.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { focusCodes } from "../../pipelines/core/config.ts";
 import { compileIndicator, type PeriodRange } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { SURVEY_TABLES } from "./survey-values.ts";
-import { changedGroupsSql } from "../../pipelines/warehouse.ts";
+import { changedGroupsSql } from "../../pipelines/core/warehouse.ts";
 
 /** What to do with one indicator's values. */
 export type MeasurePlan =
@@ -40,7 +40,7 @@ const CODE_FILES = [
   ...["compile.ts", "define.ts", "measure.ts", "periods.ts", "survey-values.ts", "measure-scope.ts"].map((f) => path.join(here, f)),
   ...readdirSync(path.join(here, "..", "stats")).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(here, "..", "stats", f)),
   path.join(here, "..", "disclosure.ts"),
-  path.join(here, "..", "..", "pipelines", "messages.ts"),
+  path.join(here, "..", "..", "pipelines", "core", "messages.ts"),
 ];
 
 /** The fingerprint of everything but the data that decides the values: code, definitions, parent and focus. */

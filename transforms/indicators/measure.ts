@@ -8,9 +8,9 @@
  * `sqlCannotTake`) run through `valueRow` in JS. `valueSql` and `valueRow` agree to the bit
  * (property-tested).
  */
-import type { Context } from "../../pipelines/context.ts";
-import { messages } from "../../pipelines/messages.ts";
-import { ident, literal } from "../../pipelines/warehouse.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import { ident, literal } from "../../pipelines/core/warehouse.ts";
 import type { IndicatorValueRow } from "../marts.ts";
 import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";

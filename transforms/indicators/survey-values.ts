@@ -7,14 +7,14 @@
  * `numerator`/`denominator` hold the unweighted positive answers and base; bases under the
  * indicator's `minBase` are not published.
  */
-import type { Context } from "../../pipelines/context.ts";
-import { focusCodes } from "../../pipelines/config.ts";
-import { messages } from "../../pipelines/messages.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { focusCodes } from "../../pipelines/core/config.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import type { IndicatorValueRow } from "../marts.ts";
 import { surveyDesign, surveyDomainEstimate } from "../stats/index.ts";
 import type { Indicator, PeriodType } from "./define.ts";
 import { periodSql } from "./periods.ts";
-import { literal } from "../../pipelines/warehouse.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 
 interface Respondent {
   period_label: string;

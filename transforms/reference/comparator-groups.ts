@@ -6,9 +6,8 @@
  * focus area's). Writes `ref.areas`, `ref.area_members`, and `ref.similar_wards` (one row per
  * focus area and neighbour, with its distance and rank).
  */
-import type { Context } from "../../pipelines/context.ts";
-import { focusCodes } from "../../pipelines/config.ts";
-import { literal } from "../../pipelines/warehouse.ts";
+import type { Context } from "../../pipelines/core/context.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 
 /** Code of a focus area's similar-wards group. */
 export const similarWardsCode = (focus: string) => `SIM_${focus}`;
@@ -25,13 +24,9 @@ interface WardProfile {
   mean_decile: number | null;
 }
 
-async function tableExists(ctx: Context, schema: string, name: string): Promise<boolean> {
-  return Boolean(await ctx.db.one(`SELECT 1 FROM information_schema.tables WHERE table_schema = $s AND table_name = $t`, { s: schema, t: name }));
-}
-
 /** Ward profiles on the latest population year (deprivation columns null without IoD data). */
 export async function wardProfiles(ctx: Context): Promise<WardProfile[]> {
-  const dep = await tableExists(ctx, "staging", "deprivation_lsoa");
+  const dep = await ctx.db.hasTable("staging.deprivation_lsoa");
   return ctx.db.all<WardProfile>(`
     WITH pop AS (
       SELECT lsoa_code, sum(population) AS population,
@@ -77,12 +72,10 @@ export async function buildComparatorGroups(ctx: Context): Promise<void> {
   const { db, config } = ctx;
   const wanted = new Set(config.comparators);
   if (!wanted.has("similar_wards") && !wanted.has("deprivation_decile")) return;
-  if (!(await tableExists(ctx, "staging", "population_lsoa"))) return;
+  if (!(await ctx.db.hasTable("staging.population_lsoa"))) return;
   const profiles = await wardProfiles(ctx);
   await db.run(`CREATE OR REPLACE TABLE ref.similar_wards (focus_code VARCHAR, ward_code VARCHAR, rank INTEGER, distance DOUBLE, variables VARCHAR)`);
-  for (const code of focusCodes(config)) {
-    const f = config.focus.find((x) => ("ward" in x ? x.ward : x.locality) === code)!;
-    const wards = "ward" in f ? [f.ward] : f.wards;
+  for (const { code, wards } of config.focusAreas) {
     const name = (await db.one<{ area_name: string }>(`SELECT area_name FROM ref.areas WHERE area_code = $c`, { c: code }))!.area_name;
     const addGroup = async (groupCode: string, groupName: string, members: string[]) => {
       await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'comparator_group', $p, 'derived')`, { c: groupCode, n: groupName, p: config.parent });

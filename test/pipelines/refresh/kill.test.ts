@@ -11,7 +11,7 @@ import path from "node:path";
 import { demoConfigInTemp } from "../../helpers/demo-build.ts";
 import { repoRoot } from "../../helpers/shared.ts";
 import { latestVersion } from "../../../pipelines/refresh/publish.ts";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
 
 const KILLS = 20;
 const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");

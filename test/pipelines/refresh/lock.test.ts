@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { acquireLock, processAlive } from "../../../pipelines/refresh/lock.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 
 const dir = () => mkdtempSync(path.join(tmpdir(), "ln-lock-"));
 

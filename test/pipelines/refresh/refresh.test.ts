@@ -9,10 +9,10 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildDemoInTemp } from "../../helpers/demo-build.ts";
-import { fixedClock, memoryLogger } from "../../../pipelines/context.ts";
+import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
 import { runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
-import { literal, Warehouse } from "../../../pipelines/warehouse.ts";
-import type { Config } from "../../../pipelines/config.ts";
+import { literal, Warehouse } from "../../../pipelines/core/warehouse.ts";
+import type { Config } from "../../../pipelines/core/config.ts";
 
 let config: Config;
 let police: string;

@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import path from "node:path";
 import { writeFileSync } from "node:fs";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
-import { fixedClock, silentLogger } from "../../../pipelines/context.ts";
-import { LocalneedsError } from "../../../pipelines/messages.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { fixedClock, silentLogger } from "../../../pipelines/core/context.ts";
+import { LocalneedsError } from "../../../pipelines/core/messages.ts";
 import { createCoreTables } from "../../../transforms/marts.ts";
 import { matchHeader } from "../../../sources/load-csv.ts";
 import { readHeader } from "../../../sources/files.ts";

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
-import { fixedClock, silentLogger } from "../../../pipelines/context.ts";
-import { LocalneedsError, messages } from "../../../pipelines/messages.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { fixedClock, silentLogger } from "../../../pipelines/core/context.ts";
+import { LocalneedsError, messages } from "../../../pipelines/core/messages.ts";
 import { createCoreTables } from "../../../transforms/marts.ts";
 import { loadBoundaries } from "../../../sources/geography/boundaries.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";

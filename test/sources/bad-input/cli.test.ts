@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { messages } from "../../../pipelines/messages.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { repoRoot } from "../../helpers/shared.ts";
 import { tempDir } from "../helpers.ts";
 

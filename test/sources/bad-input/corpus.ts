@@ -7,10 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import type { CsvFormat } from "../../../sources/csv-format.ts";
-import type { Context } from "../../../pipelines/context.ts";
+import type { Context } from "../../../pipelines/core/context.ts";
 import type { FileLoad } from "../../../sources/load-csv.ts";
 import { decodeCp1252 } from "../../../sources/files.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { demoFiles } from "../../../sources/demo/generate.ts";
 
 /** The cases of issue 9, in its order. */

@@ -1,6 +1,6 @@
 /** Council CRM complaints exports (hand-made: no real export is public): encodings, dates, repeat-issue flags. */
 import { describe, expect, it } from "vitest";
-import type { Warehouse } from "../../../pipelines/warehouse.ts";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, tempDir } from "../helpers.ts";
 

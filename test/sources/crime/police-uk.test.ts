@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, utimesSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Warehouse } from "../../../pipelines/warehouse.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { findAnomalousMonths, policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";

@@ -1,8 +1,8 @@
 /** Indices of Deprivation 2019: Files 1, 2 and 6 and the ONS IMD lookup, merged by LSOA, with ward summaries. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import type { Warehouse } from "../../../pipelines/warehouse.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";

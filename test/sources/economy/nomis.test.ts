@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { nomisDataset } from "../../../sources/economy/nomis.ts";
 
 const CLAIMANT = realData("nomis", "NM_162_1_claimant_count_lsoa.tombolo-fixture.csv");

@@ -1,12 +1,12 @@
 /** ONS geography: every real lookup and boundary file, the ward-vintage crosswalk, and broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { messages } from "../../../pipelines/messages.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { BoundaryIndex, centroidOf, loadBoundaries, pointInPolygons, readBoundaries } from "../../../sources/geography/boundaries.ts";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
-import { fixedClock } from "../../../pipelines/context.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { fixedClock } from "../../../pipelines/core/context.ts";
 import { createCoreTables } from "../../../transforms/marts.ts";
 import { codeColumns } from "../../../sources/geography/ons-area-lookups.ts";
 import { deriveWardCrosswalk } from "../../../sources/geography/ward-crosswalk.ts";

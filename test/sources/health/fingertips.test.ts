@@ -1,8 +1,8 @@
 /** Fingertips exports (the real Campylobacter file) and the local counts format, with broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import type { Warehouse } from "../../../pipelines/warehouse.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { MEDWAY, loadCounts, realConfig, runSources, tempDir } from "../helpers.ts";
 import { fingertipsFormat } from "../../../sources/health/fingertips.ts";

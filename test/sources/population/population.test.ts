@@ -1,8 +1,8 @@
 /** Population: IoD File 6 denominators as broad bands, the European Standard Population, and broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import type { Warehouse } from "../../../pipelines/warehouse.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";

@@ -1,8 +1,8 @@
 /** DfE: KS2 performance tables, GIAS extract and links, EES free school meals; real files and broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import type { Warehouse } from "../../../pipelines/warehouse.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { loadCounts, realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
 import { chainUrns } from "../../../sources/school/gias-links.ts";

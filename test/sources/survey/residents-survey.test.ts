@@ -1,7 +1,7 @@
 /** Residents survey conform: a respondent repeated within a wave counts once, and is reported. */
 import { describe, expect, it } from "vitest";
 import { demoFiles } from "../../../sources/demo/generate.ts";
-import { messages } from "../../../pipelines/messages.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
 import { realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
 

@@ -1,12 +1,12 @@
 /** planMeasure: what a refresh keeps, measures for the changed months, or measures again. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
-import { fixedClock, silentLogger, type Context } from "../../../pipelines/context.ts";
-import type { Config } from "../../../pipelines/config.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { fixedClock, silentLogger, type Context } from "../../../pipelines/core/context.ts";
+import type { Config } from "../../../pipelines/core/config.ts";
 import { normaliseIndicator } from "../../../transforms/indicators/define.ts";
 import { measureFingerprint, planMeasure, planSummary, recordMeasureState, tablesRead } from "../../../transforms/indicators/measure-scope.ts";
 
-const config = { parent: "Z06000001", focus: [{ code: "Z05000001" }] } as unknown as Config;
+const config = { parent: "Z06000001", focus: [{ ward: "Z05000001" }], focusAreas: [{ code: "Z05000001", kind: "ward", wards: ["Z05000001"] }] } as unknown as Config;
 const events = normaliseIndicator({
   id: "crime.test_rate", domain: "crime", title: "Test", source: "test",
   numerator: { kind: "events", from: "staging.ev", date: "month", area: "lsoa_code" },

@@ -5,8 +5,8 @@ import { loadIndicators, normaliseIndicator, type IndicatorSpec } from "../../..
 import { periodSql } from "../../../transforms/indicators/periods.ts";
 import { CATALOGUE } from "../../../transforms/indicators/catalogue/index.ts";
 import { crudeRate, proportion } from "../../../transforms/stats/index.ts";
-import { messages } from "../../../pipelines/messages.ts";
-import { Warehouse } from "../../../pipelines/warehouse.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
 
 const spec = (over: Partial<IndicatorSpec> = {}): IndicatorSpec => ({
   id: "crime.test_rate", domain: "crime", title: "Test", source: "test",

@@ -58,7 +58,7 @@ describe("compareTwoLevel", () => {
 describe("compareToValueSql", () => {
   it("gives compareToValue's outcome on random intervals, values and polarities (touching and nulls included)", async () => {
     const fc = (await import("fast-check")).default;
-    const { Warehouse } = await import("../../../pipelines/warehouse.ts");
+    const { Warehouse } = await import("../../../pipelines/core/warehouse.ts");
     const db = await Warehouse.open();
     try {
       const grid = fc.integer({ min: 0, max: 12 }).map((x) => x / 2); // a coarse grid makes touching common

@@ -1,6 +1,11 @@
 /** Children, schools and education indicators (DfE KS2 performance tables, EES pupil absence and free school meals). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
-import { EES_INDICATOR_AREA } from "../../../sources/school/ees.ts";
+
+/**
+ * The area an EES row counts toward in an indicator: a school row's ward (placed at conform
+ * through GIAS), else the code of its level (LA, region, country: published totals used as given).
+ */
+const EES_INDICATOR_AREA = "CASE WHEN geographic_level = 'School' THEN ward_code ELSE area_code END";
 
 /**
  * Rows of a staged EES table an indicator counts: schools (toward their ward, then aggregated)

@@ -164,12 +164,25 @@ export const configSchema = z
   })
   .strict();
 
+/** A focus area worked out once from the config: its code, kind, name (localities) and member wards. */
+export interface FocusArea {
+  /** The ward's GSS code, or the locality's own code. */
+  code: string;
+  kind: "ward" | "locality";
+  /** The locality's name from the config (wards take theirs from the lookup). */
+  name?: string;
+  /** Member wards: the ward itself, or the locality's wards. */
+  wards: string[];
+}
+
 /** A validated config with absolute paths. */
 export type Config = z.output<typeof configSchema> & {
   /** Absolute path of the config file. */
   configPath: string;
   /** Folder the config's relative paths are resolved against. */
   baseDir: string;
+  /** The focus areas, resolved once (see `FocusArea`). */
+  focusAreas: FocusArea[];
 };
 
 function formatIssuePath(p: ReadonlyArray<PropertyKey>): string {
@@ -183,15 +196,21 @@ export function parseConfig(json: unknown, configPath: string): Config {
     const problems = result.error.issues.map((i) => messages.configKey(formatIssuePath(i.path), i.message));
     throw new LocalneedsError(messages.configInvalid(configPath, problems));
   }
+  const c = result.data;
+  const focusAreas: FocusArea[] = c.focus.map((f) =>
+    "ward" in f ? { code: f.ward, kind: "ward", wards: [f.ward] } : { code: f.locality, kind: "locality", name: f.name, wards: [...f.wards] },
+  );
+  const problems = focusProblems(focusAreas);
+  if (problems.length) throw new LocalneedsError(messages.configInvalid(configPath, problems));
   const baseDir = path.dirname(path.resolve(configPath));
   const abs = (p: string) => path.resolve(baseDir, p);
-  const c = result.data;
   const s = c.sources;
   const absAll = (xs: string[] | undefined) => xs?.map(abs);
   return {
     ...c,
     configPath: path.resolve(configPath),
     baseDir,
+    focusAreas,
     demoData: c.demoData && { ...c.demoData, dir: abs(c.demoData.dir) },
     warehouse: c.warehouse === ":memory:" ? c.warehouse : abs(c.warehouse),
     outputDir: abs(c.outputDir),
@@ -232,7 +251,8 @@ export function parseConfig(json: unknown, configPath: string): Config {
 export function loadConfig(configPath: string): Config {
   let text: string;
   try {
-    text = readFileSync(configPath, "utf8");
+    // Notepad and Excel save UTF-8 with a byte-order mark, which JSON.parse refuses.
+    text = readFileSync(configPath, "utf8").replace(/^\uFEFF/, "");
   } catch (err) {
     throw new LocalneedsError(messages.configUnreadable(configPath, (err as Error).message));
   }
@@ -246,6 +266,27 @@ export function loadConfig(configPath: string): Config {
 }
 
 /** The focus areas as codes (a ward's code, or a locality's own code). */
-export function focusCodes(config: Config): string[] {
-  return config.focus.map((f) => ("ward" in f ? f.ward : f.locality));
+export function focusCodes(config: Pick<Config, "focusAreas">): string[] {
+  return config.focusAreas.map((f) => f.code);
+}
+
+/** Code of the derived "rest of the authority without the focus area" comparator. */
+export const restOfParentCode = (parent: string, focus: string) => `${parent}_EXCL_${focus}`;
+
+/** A focus list the warehouse could not hold: the same area twice, or a locality coded as one of the focus wards. */
+function focusProblems(areas: readonly FocusArea[]): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  areas.forEach((a, i) => {
+    if (seen.has(a.code)) out.push(messages.configKey(`focus[${i}]`, messages.focusRepeated(a.code, seen.get(a.code)!)));
+    else seen.set(a.code, i);
+  });
+  const wards = new Set(areas.flatMap((a) => a.wards));
+  areas.forEach((a, i) => {
+    if (a.kind !== "locality") return;
+    if (wards.has(a.code)) out.push(messages.configKey(`focus[${i}].locality`, messages.localityCodeIsWard(a.code)));
+    const dup = a.wards.find((w, j) => a.wards.indexOf(w) !== j);
+    if (dup) out.push(messages.configKey(`focus[${i}].wards`, messages.localityWardRepeated(a.code, dup)));
+  });
+  return out;
 }

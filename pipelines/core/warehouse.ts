@@ -36,6 +36,9 @@ export const changedGroupsSql = (a: string, b: string, group: string) => {
     WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h ORDER BY 1`;
 };
 
+/** The stages that record warnings. */
+export type WarningStage = "load" | "conform" | "measure" | "compare" | "chart" | "pack";
+
 export class Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -187,6 +190,14 @@ export class Warehouse {
     }
     await this.run(`DROP TABLE _sync; DROP TABLE _sync_groups`);
     return changed;
+  }
+
+  /**
+   * Record one row of `audit.warnings`: the stage that noticed it, a code from the message
+   * catalogue, its subject (a file, a wave, an area code; null when none) and the text.
+   */
+  async recordWarning(stage: WarningStage, code: string, subject: string | null | undefined, message: string): Promise<void> {
+    await this.run(`INSERT INTO audit.warnings VALUES ($stage, $code, $subject, $message)`, { stage, code, subject: subject ?? null, message });
   }
 
   /** Does `schema.table` exist in this warehouse, or in the attached database `database`? */

@@ -31,6 +31,10 @@ export const messages = {
   rowsDoNotReconcile: (file: string, read: number, loaded: number, rejected: number) =>
     `${file}: rows read (${read}) != loaded (${loaded}) + rejected (${rejected})`,
   unknownArea: (code: string) => `area code ${code} is not in the geography lookup`,
+  focusRepeated: (code: string, first: number) => `${code} is already a focus area (focus[${first}]); list each area once`,
+  localityCodeIsWard: (code: string) => `locality code ${code} is also a focus ward's code; give the locality a code of its own (e.g. LOC-NORTH)`,
+  localityWardRepeated: (code: string, ward: string) => `ward ${ward} is listed twice in locality ${code}`,
+  localityCodeTaken: (code: string, type: string) => `locality code ${code} is already the code of a ${type} in the geography lookup; give the locality a code of its own (e.g. LOC-NORTH)`,
   focusNotWard: (code: string, parent: string) => `focus ward ${code} is not a ward of ${parent} in the geography lookup`,
   anomalousMonth: (subject: string, month: string, rows: number, typical: number) =>
     `${subject}: ${month} has ${rows} rows, far from the neighbouring months' typical ${typical}; check the file before trusting that month`,

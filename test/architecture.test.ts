@@ -1,0 +1,63 @@
+/**
+ * The layers' boundary: `sources/`, `transforms/` and `notebooks/` import nothing from
+ * `pipelines/` but its shared core (`pipelines/core/`), and `transforms/` and `notebooks/` do not
+ * reach into the adapters in `sources/`. `pipelines/core/` imports nothing of the project outside
+ * itself. Read from the import statements of every tracked TypeScript file.
+ */
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+function tsFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name.startsWith(".")) continue;
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...tsFiles(p));
+    else if (/\.(ts|js|mjs)$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** Every relative import of a file, resolved to a path relative to the repository root. */
+function importsOf(file: string): string[] {
+  const src = readFileSync(file, "utf8");
+  const specs = [...src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["'](\.{1,2}\/[^"']+)["']|import\(\s*["'](\.{1,2}\/[^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return specs.map((s) => path.relative(ROOT, path.resolve(path.dirname(file), s)).split(path.sep).join("/"));
+}
+
+/** `[file, import]` pairs of the files under `folder` whose import breaks `allowed`. */
+function violations(folder: string, allowed: (target: string) => boolean): string[] {
+  return tsFiles(path.join(ROOT, folder)).flatMap((f) =>
+    importsOf(f)
+      .filter((t) => !allowed(t))
+      .map((t) => `${path.relative(ROOT, f)} -> ${t}`),
+  );
+}
+
+const notPipelinesOutsideCore = (t: string) => !t.startsWith("pipelines/") || t.startsWith("pipelines/core/");
+
+describe("layer boundaries", () => {
+  it("finds the imports it checks (the reader is not blind)", () => {
+    const all = tsFiles(path.join(ROOT, "sources")).flatMap(importsOf);
+    expect(all).toContain("pipelines/core/messages.ts");
+  });
+
+  it("sources/ imports only pipelines/core/ from pipelines/", () => {
+    expect(violations("sources", notPipelinesOutsideCore)).toEqual([]);
+  });
+
+  it("transforms/ imports only pipelines/core/ from pipelines/, and no adapter from sources/", () => {
+    expect(violations("transforms", (t) => notPipelinesOutsideCore(t) && !t.startsWith("sources/"))).toEqual([]);
+  });
+
+  it("notebooks/ imports only pipelines/core/ from pipelines/, and no adapter from sources/", () => {
+    expect(violations("notebooks", (t) => notPipelinesOutsideCore(t) && !t.startsWith("sources/"))).toEqual([]);
+  });
+
+  it("pipelines/core/ depends on nothing of the project outside itself", () => {
+    expect(violations("pipelines/core", (t) => t.startsWith("pipelines/core/"))).toEqual([]);
+  });
+});
