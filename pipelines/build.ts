@@ -14,8 +14,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./core/config.ts";
 import { buildClock, consoleLogger, jsonLogger } from "./core/context.ts";
-import { LocalneedsError } from "./core/messages.ts";
+import { LocalneedsError, messages } from "./core/messages.ts";
 import { runBuild } from "./run-build.ts";
+import { runFetch } from "./run-fetch.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The demo config, used when no --config is given. */
@@ -24,7 +25,7 @@ export const DEMO_CONFIG = path.join(here, "configs", "demo.json");
 /** Exit codes, documented in --help and the README. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, publishedWithWarnings: 3, locked: 4 } as const;
 
-const HELP = `Usage: npx tsx pipelines/build.ts [--config FILE] [--area CODE] [--refresh] [--json-log]
+const HELP = `Usage: npx tsx pipelines/build.ts [--config FILE] [--area CODE] [--refresh [--fetch]] [--json-log]
 
 Builds the DuckDB warehouse and the needs-assessment pack(s) described by a JSON config.
 
@@ -33,6 +34,9 @@ Options:
   --area CODE     build only the pack of this focus area
   --refresh       a scheduled refresh: pick up new and re-issued files, keep the baseline frozen,
                   report what changed since the last run (exit 3 when there is something to look at)
+  --fetch         download new public data first (pipelines/fetch.ts, the config's "fetch" block);
+                  if that fails, build from the files already on disk, say so, and exit 3.
+                  Without it the build never touches the network
   --json-log      log one JSON object per line (for schedulers and monitoring)
   -h, --help      show this help
 
@@ -44,7 +48,8 @@ Exit codes:
   0  built (with --refresh: and nothing new to look at)
   1  failed: nothing was published, the previous warehouse and pack are as they were
   2  bad usage
-  3  --refresh only: published, with new data-quality warnings or baseline revisions to review
+  3  --refresh only: published, with new data-quality warnings or baseline revisions to review;
+     with --fetch also when the fetch failed and the build used the files already on disk
   4  another run holds the lock: nothing was done`;
 
 async function main(): Promise<number> {
@@ -52,7 +57,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs({
       options: {
-        config: { type: "string" }, area: { type: "string" }, refresh: { type: "boolean" }, "json-log": { type: "boolean" },
+        config: { type: "string" }, area: { type: "string" }, refresh: { type: "boolean" }, fetch: { type: "boolean" }, "json-log": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -71,6 +76,20 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig(args.values.config ?? DEMO_CONFIG);
     const refresh = Boolean(args.values.refresh);
+    let fetchFailed = false;
+    if (args.values.fetch) {
+      try {
+        const fetched = await runFetch({ config, log });
+        if (fetched.counts.problems) {
+          fetchFailed = true;
+          log.warn(messages.fetchFailedBuildingFromCache(`${fetched.counts.problems} problem(s), listed above`));
+        }
+      } catch (err) {
+        if (!(err instanceof LocalneedsError)) throw err;
+        fetchFailed = true;
+        log.warn(messages.fetchFailedBuildingFromCache(err.message));
+      }
+    }
     const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh });
     log.info(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log.info(`warehouse: ${path.relative(process.cwd(), result.warehouse)}`);
@@ -80,9 +99,9 @@ async function main(): Promise<number> {
       log.info(`changes: ${c.files.added.length} files added, ${c.files.replaced.length} replaced, ${c.files.removed.length} removed; ` +
         `${c.new_periods.length} new periods; ${c.outcome_changes.length} comparison outcomes changed; ${c.baseline_revisions.length} baseline revisions`);
       const fresh = c.warnings.filter((w) => w.new).length + c.baseline_revisions.length;
-      return fresh ? EXIT.publishedWithWarnings : EXIT.ok;
+      return fresh || fetchFailed ? EXIT.publishedWithWarnings : EXIT.ok;
     }
-    return EXIT.ok;
+    return fetchFailed ? EXIT.publishedWithWarnings : EXIT.ok;
   } catch (err) {
     const message = err instanceof LocalneedsError ? err.message : `${(err as Error).message} (an unexpected failure: please report it with the command you ran)`;
     if (json) process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: "error", message, published: false }) + "\n");

@@ -23,6 +23,71 @@ const focusSchema = z.union([
     .strict(),
 ]);
 
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month as YYYY-MM");
+const arcgisLayer = z
+  .object({
+    service: z.string().min(1).describe("ArcGIS feature service name, e.g. LSOA21_WD24_LAD24_EW_LU"),
+    layer: z.number().int().min(0).default(0),
+    where: z.string().min(1).optional().describe("SQL filter (default: the parent authority, on the service's LADyyCD field)"),
+  })
+  .strict();
+
+/** The `fetch` block: what `pipelines/fetch.ts` downloads, and from where (every base URL can be changed). */
+const fetchSchema = z
+  .object({
+    manifest: z.string().min(1).optional().describe("fetch manifest (default: fetch-manifest.json beside the warehouse)"),
+    cacheDir: z.string().min(1).optional().describe("downloaded archives (default: fetch-cache beside the warehouse)"),
+    userAgent: z.string().min(1).optional(),
+    timeoutSeconds: z.number().positive().default(60).describe("a request with no bytes for this long is retried"),
+    retries: z.number().int().min(0).max(10).default(4),
+    concurrency: z.number().int().min(1).max(8).default(2),
+    baseUrls: z
+      .object({
+        policeApi: z.string().url().default("https://data.police.uk/api"),
+        policeArchive: z.string().url().default("https://data.police.uk/data/archive"),
+        fingertips: z.string().url().default("https://fingertips.phe.org.uk/api"),
+        nomis: z.string().url().default("https://www.nomisweb.co.uk/api/v01"),
+        ons: z.string().url().default("https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"),
+      })
+      .strict()
+      .prefault({}),
+    police: z
+      .object({
+        from: month.optional().describe("first month (default: 'months' before 'to')"),
+        to: z.union([month, z.literal("latest")]).default("latest"),
+        months: z.number().int().min(1).max(120).default(12),
+        forces: z.array(z.string().min(1)).min(1).optional().describe("police.uk force ids; default: from a LAD to PFA lookup in geography.lookups"),
+      })
+      .strict()
+      .optional(),
+    fingertips: z
+      .object({
+        indicators: z.array(z.number().int().positive()).min(1).optional(),
+        profiles: z.array(z.number().int().positive()).min(1).optional(),
+        areaTypeId: z.number().int().positive().default(502).describe("Fingertips child area type (502 counties and unitary authorities from April 2023; 3 MSOA; 8 ward)"),
+        parentAreaTypeId: z.number().int().positive().default(6).describe("the parent area type whose rows come too (6 regions; 15 England)"),
+      })
+      .strict()
+      .refine((f) => f.indicators || f.profiles, "list indicators or profiles")
+      .optional(),
+    nomis: z
+      .object({
+        dataset: z.string().regex(/^NM_\d+_\d+$/).default("NM_162_1"),
+        geography: z.string().min(1).optional().describe("Nomis geography id of the parent (default: looked up by its GSS code)"),
+        authorityType: z.string().regex(/^TYPE\d+$/).default("TYPE432").describe("Nomis geography type listing local authorities"),
+        areaType: z.string().regex(/^TYPE\d+$/).default("TYPE298").describe("Nomis geography type of the areas inside it (TYPE298: 2011 LSOAs)"),
+        to: z.union([month, z.literal("latest")]).default("latest"),
+        months: z.number().int().min(1).max(120).default(24),
+      })
+      .strict()
+      .optional(),
+    ons: z
+      .object({ lsoaLookup: arcgisLayer.optional(), hierarchy: arcgisLayer.optional(), wardBoundaries: arcgisLayer.optional(), lsoaBoundaries: arcgisLayer.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /** The JSON schema of a config file (zod). */
 export const configSchema = z
   .object({
@@ -104,6 +169,7 @@ export const configSchema = z
           .describe("converts ward codes of another vintage in ward-keyed data (complaints, survey, schools, local counts)"),
       })
       .strict(),
+    fetch: fetchSchema.optional().describe("what pipelines/fetch.ts downloads (the build itself never fetches)"),
     sources: z
       .object({
         crime: z
@@ -211,6 +277,11 @@ export function parseConfig(json: unknown, configPath: string): Config {
     configPath: path.resolve(configPath),
     baseDir,
     focusAreas,
+    fetch: c.fetch && {
+      ...c.fetch,
+      manifest: c.fetch.manifest ? abs(c.fetch.manifest) : path.join(path.dirname(c.warehouse === ":memory:" ? abs("fetch") : abs(c.warehouse)), "fetch-manifest.json"),
+      cacheDir: c.fetch.cacheDir ? abs(c.fetch.cacheDir) : path.join(path.dirname(c.warehouse === ":memory:" ? abs("fetch") : abs(c.warehouse)), "fetch-cache"),
+    },
     demoData: c.demoData && { ...c.demoData, dir: abs(c.demoData.dir) },
     warehouse: c.warehouse === ":memory:" ? c.warehouse : abs(c.warehouse),
     outputDir: abs(c.outputDir),

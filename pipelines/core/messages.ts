@@ -124,6 +124,35 @@ export const messages = {
   previousWarehouseUnreadable: (file: string, why: string) =>
     `the previous warehouse ${file} cannot be read (${why}): this run starts afresh and cannot say what changed`,
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
+  // Fetching the public data (sources/download.ts, sources/*/*-fetch.ts, pipelines/fetch.ts).
+  fetchUnreachable: (url: string, why: string, tries: number) =>
+    `could not reach ${url} (${why}) after ${tries} tr${tries === 1 ? "y" : "ies"}: check the network or proxy, then run the fetch again`,
+  fetchHttpStatus: (url: string, status: number, tries: number) =>
+    `${url} answered HTTP ${status}${tries > 1 ? ` after ${tries} tries` : ""}: the publisher's service is failing; try again later`,
+  fetchNotFound: (url: string, status: number) => `${url} answered HTTP ${status}: the publisher has no such file`,
+  fetchNotPublished: (what: string, month: string, latest: string) => `${what}: not published yet for ${month} (the latest month published is ${latest})`,
+  fetchHtmlInstead: (url: string, expected: string) =>
+    `${url}: the publisher returned an HTML page instead of ${expected} (an error or maintenance page); nothing was replaced`,
+  fetchNotJson: (url: string, why: string) => `${url}: the answer is not JSON (${why})`,
+  fetchNotCsv: (url: string, start: string) => `${url}: the answer is not a CSV file (it starts "${start}"); nothing was replaced`,
+  fetchCorruptArchive: (url: string, why: string) => `${url}: the archive is damaged or incomplete (${why}); it was discarded and will be downloaded again`,
+  fetchInterrupted: (url: string, why: string, bytes: number) => `${url}: the download stopped after ${bytes.toLocaleString("en-GB")} bytes (${why}); the next fetch resumes it`,
+  fetchShort: (url: string, got: number, expected: number) => `${url}: the download ended after ${got.toLocaleString("en-GB")} of ${expected.toLocaleString("en-GB")} bytes; the next fetch resumes it`,
+  fetchRetrying: (url: string, why: string, seconds: number, attempt: number, of: number) =>
+    `${url}: ${why}; retrying in ${seconds.toFixed(1)} s (retry ${attempt} of ${of})`,
+  fetchManifestUnreadable: (file: string, why: string) => `cannot read the fetch manifest ${file} (${why}): delete it to fetch everything again`,
+  fetchNothingConfigured: (config: string) =>
+    `${config} has no "fetch" block: add one (see README "Fetch the public data for your area") naming the months, indicators or lookups to download`,
+  fetchNoDestination: (what: string, key: string) => `fetch ${what}: the config has no ${key} to say where the files go; add it (a folder glob such as data/police/*/*-street.csv)`,
+  fetchNotMatched: (file: string, key: string, patterns: readonly string[]) =>
+    `fetch: ${file} would not be read by ${key} (${list(patterns)}); change the glob or the fetch settings`,
+  fetchNoForces: (parent: string) =>
+    `fetch police: no police force is known for ${parent}; list them in fetch.police.forces (police.uk force ids such as "kent"), or add the ONS LAD to PFA lookup to geography.lookups`,
+  fetchUnknownForce: (force: string, known: readonly string[]) => `fetch police: "${force}" is not a police.uk force id (known: ${list(known)})`,
+  fetchEntryMissing: (entry: string, archive: string) => `${archive} holds no ${entry}: that force published no such file for that month`,
+  fetchNomisGeographyUnknown: (parent: string, type: string) =>
+    `fetch nomis: ${parent} is not in Nomis's ${type} geography list; set fetch.nomis.geography to its Nomis geography id`,
+  fetchFailedBuildingFromCache: (why: string) => `fetch failed (${why}): building from the files already on disk`,
   // The pack (pipelines/pack/**).
   areaNotInBuild: (area: string, focus: readonly string[], parent: string) =>
     `--area ${area} is not a focus area of this config (focus areas: ${list(focus)}; ${parent} builds the borough overview)`,
