@@ -28,6 +28,8 @@ export interface ComparisonRow {
   comparator_kind: string;
   comparator_value: number | null;
   outcome: Outcome;
+  /** The outcome at the 99.8% level (null when not compared at that level). */
+  outcome998: Outcome | null;
 }
 
 /** `marts.indicator_comparisons` as downloaded: every breakdown and level. */
@@ -201,10 +203,13 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const languageNames = Object.fromEntries(
     (await allIf<{ code: string; name: string }>(ctx, ["ref.survey_languages"], `SELECT code, name FROM ref.survey_languages ORDER BY code`)).map((l) => [l.code, l.name]),
   );
+  const compKey = (c: WarehouseComparisonRow) => `${c.indicator_id}|${c.area_code}|${c.period_label}|${c.comparator_kind}|${c.comparator_code}`;
+  const at998 = new Map(warehouse.comparisons.filter((c) => c.breakdown === "all" && c.level === "99.8").map((c) => [compKey(c), c.outcome]));
   const comparisons: ComparisonRow[] = warehouse.comparisons
     .filter((c) => c.breakdown === "all" && c.level === "95")
-    .map(({ indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome }) => ({
-      indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome,
+    .map((c) => ({
+      indicator_id: c.indicator_id, area_code: c.area_code, period_label: c.period_label, comparator_code: c.comparator_code,
+      comparator_kind: c.comparator_kind, comparator_value: c.comparator_value, outcome: c.outcome, outcome998: at998.get(compKey(c)) ?? null,
     }));
   const trends = await allIf<IndicatorTrendRow>(ctx, ["marts.indicator_trends"], `SELECT * FROM marts.indicator_trends WHERE breakdown = 'all' ORDER BY ALL`);
   const outcomes = await allIf<OutcomeRow>(ctx, ["marts.outcomes"], `SELECT * FROM marts.outcomes WHERE breakdown = 'all' ORDER BY indicator_id, area_code`);

@@ -15,6 +15,7 @@ import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, Outco
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
+import { rankPriorities, type Priority } from "./priorities.ts";
 import { comparisonsAt, readPackData, valueAt, wardComparisons, type DataQuality, type PackData, type WarehouseTables } from "./pack-data.ts";
 import {
   compareFigure,
@@ -58,7 +59,7 @@ export interface SummaryRow {
   periodType: string;
   period: string;
   focus: IndicatorValueRow;
-  comparators: { kind: string; code: string; name: string; value: number | null; outcome: Outcome }[];
+  comparators: { kind: string; code: string; name: string; value: number | null; outcome: Outcome; outcome998: Outcome | null }[];
   /** The wards' spread in the same period. */
   wardRange: { min: number; q25: number; q75: number; max: number; wards: number } | null;
   /** Recent trend (`marts.indicator_trends`), when computed. */
@@ -110,6 +111,8 @@ export interface PackModel {
   parent: { code: string; name: string };
   /** Codes highlighted in charts ([] in the overview). */
   highlight: string[];
+  /** The three to five issues that matter most, ranked by `PRIORITY_RULE` (priorities.ts). */
+  priorities: Priority[];
   /** Opening sentences of the executive summary. */
   keyFacts: string[];
   headlines: Headline[];
@@ -194,7 +197,7 @@ function summaryRows(d: PackData, indicators: readonly Indicator[], code: string
       periodType: pt,
       period,
       focus: latest,
-      comparators: comparisonsAt(d, ind.id, code, period).map((c) => ({ kind: c.comparator_kind, code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, outcome: c.outcome })),
+      comparators: comparisonsAt(d, ind.id, code, period).map((c) => ({ kind: c.comparator_kind, code: c.comparator_code, name: d.names[c.comparator_code] ?? c.comparator_code, value: c.comparator_value, outcome: c.outcome, outcome998: c.outcome998 })),
       wardRange: wardValues.length
         ? { min: wardValues[0], q25: quantile(wardValues, 0.25)!, q75: quantile(wardValues, 0.75)!, max: wardValues[wardValues.length - 1], wards: wardValues.length }
         : null,
@@ -460,6 +463,7 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
     slug: `${code}-${slugify(area.area_name)}`,
     focus: { code, name: area.area_name, type: area.area_type },
     highlight: view.highlight,
+    priorities: prioritiesOf(ctx, d, view, summary, headlines),
     keyFacts,
     headlines,
     summary,
@@ -474,6 +478,33 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   };
   m.chartCount = packFigures(m).length;
   return m;
+}
+
+/** The candidates of `rankPriorities` from the summary: the focus against the borough (the overview: the borough against England). */
+function prioritiesOf(ctx: Context, d: PackData, view: View, summary: SummaryRow[], headlines: Headline[]): Priority[] {
+  const kind = view.kind === "focus" ? "parent" : "country";
+  const tracked = new Set((ctx.config.outcomes ?? []).map((o) => o.indicator));
+  const need = new Map<string, number>();
+  for (const c of d.needComponents) if (c.area_code === view.code && c.z_signed !== null) need.set(c.domain, (need.get(c.domain) ?? 0) + c.z_signed * c.weight);
+  return rankPriorities(
+    summary.flatMap((r) => {
+      const c = r.comparators.find((x) => x.kind === kind);
+      // The overview's own headlines speak of wards; its priorities compare the borough with England.
+      const headline = view.kind === "focus" ? headlines.find((h) => h.indicatorId === r.indicator.id) : c && headlineFor({ ...r, comparators: [{ ...c, kind: "parent" }] }, view.name);
+      if (!c || !headline || r.focus.is_suppressed) return [];
+      const england = r.comparators.find((x) => x.kind === "country");
+      return [{
+        indicator: r.indicator,
+        headline,
+        value: r.focus.value,
+        period: r.period,
+        comparator: { name: c.name, value: c.value, outcome: c.outcome, level: c.outcome998 === c.outcome ? 99.8 : 95 },
+        worseThanEngland: england && kind !== "country" ? england.outcome === "worse" : null,
+        tracked: tracked.has(r.indicator.id),
+        domainNeed: need.get(r.indicator.domain) ?? 0,
+      }];
+    }),
+  );
 }
 
 function focusKeyFacts(d: PackData, view: View, summary: SummaryRow[], outcomes: PackModel["outcomes"], need: PackModel["need"]): string[] {
@@ -559,6 +590,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     slug: `${d.parent.code}-${slugify(d.parent.name)}-overview`,
     focus: { code: d.parent.code, name: d.parent.name, type: d.areas.get(d.parent.code)?.area_type ?? "authority" },
     highlight: [],
+    priorities: prioritiesOf(ctx, d, view, summary, headlines),
     keyFacts,
     headlines,
     summary,

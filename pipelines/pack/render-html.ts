@@ -6,7 +6,8 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { kindLabel } from "./pack-model.ts";
+import { kindLabel, SECTIONS } from "./pack-model.ts";
+import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
@@ -26,7 +27,7 @@ export interface RenderHtmlOptions {
   /** True for the page Chromium prints: no fixed footer (the PDF has its own), no download links. */
   forPdf?: boolean;
   /** File names of the pack's PDF and workbook when written (linked from the cover). */
-  downloads?: { pdf?: string; xlsx?: string };
+  downloads?: { pdf?: string; xlsx?: string; pptx?: string };
 }
 
 /** Outcome words and shapes: the shape and the word carry the outcome as well as the colour. */
@@ -77,6 +78,10 @@ a { color: var(--accent); }
 .toc li .pg { min-width: 8mm; text-align: right; font-variant-numeric: tabular-nums; }
 .keyfacts { font-size: 11pt; }
 .keyfacts p { margin-bottom: 3mm; }
+.priorities { border-left: 1.2mm solid #b2182b; padding: 1mm 0 1mm 4mm; margin: 0 0 4mm; }
+.priorities ol { margin: 0 0 2mm; padding-left: 5mm; }
+.priorities li { margin: 0 0 2mm; break-inside: avoid; }
+.priorities .why { color: #555; }
 .headlines { list-style: none; padding: 0; margin: 0 0 3mm; }
 .headlines li { margin: 0 0 2mm; padding-left: 27mm; text-indent: -27mm; break-inside: avoid; }
 .headlines li .pill { text-indent: 0; margin-right: 2mm; }
@@ -278,6 +283,17 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** The priorities that open the executive summary: ranked, each with its figure, comparator and a link to its evidence. */
+function priorities(m: PackModel): unknown {
+  const heading = m.kind === "focus" ? `Priorities for ${m.focus.name}` : `Priorities for ${m.parent.name}`;
+  if (!m.priorities.length) {
+    return html`<div class="priorities"><h3>${heading}</h3><p>No indicator is significantly worse than ${m.kind === "focus" ? m.parent.name : "England"}, so none is ranked as a priority. The headlines below give every comparison.</p></div>`;
+  }
+  return html`<div class="priorities"><h3>${heading}</h3><ol>${m.priorities.map(
+    (p) => html`<li><strong>${p.title}</strong>: ${p.sentence} <span class="why">(${p.reasons.join("; ")}; evidence: <a href="#${p.sectionId}">${SECTIONS.find((x) => x.domain === p.sectionId)?.title ?? p.sectionId}</a>)</span></li>`,
+  )}</ol><p class="note">${PRIORITY_RULE}</p></div>`;
+}
+
 /** Render the whole pack page. `charts` are keyed by bundle id. */
 export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>, opts: RenderHtmlOptions = {}): string {
   const forPdf = opts.forPdf ?? false;
@@ -334,7 +350,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
   <p class="meta">${areaLine}<br>Built ${built} by localneeds<br>${m.headlines.length} headlines · ${m.summary.length} indicators · ${m.chartCount} charts</p>
   ${forPdf
     ? ""
-    : html`<p class="downloads-box">Downloads: ${opts.downloads?.pdf ? html`<a href="${opts.downloads.pdf}">the pack as PDF</a> · ` : ""}${opts.downloads?.xlsx ? html`<a href="${opts.downloads.xlsx}">every table as an Excel workbook</a> · ` : ""}<a href="data/">chart data (CSV)</a> · <a href="manifest.json">manifest</a></p>`}
+    : html`<p class="downloads-box">Downloads: ${opts.downloads?.pdf ? html`<a href="${opts.downloads.pdf}">the pack as PDF</a> · ` : ""}${opts.downloads?.xlsx ? html`<a href="${opts.downloads.xlsx}">every table as an Excel workbook</a> · ` : ""}${opts.downloads?.pptx ? html`<a href="${opts.downloads.pptx}">slides (PowerPoint)</a> · ` : ""}<a href="data/">chart data (CSV)</a> · <a href="manifest.json">manifest</a></p>`}
 </header>
 <main>
 <nav class="toc" aria-labelledby="toc-h"><h2 id="toc-h">Contents</h2>${synthetic}<ol>
@@ -346,7 +362,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
 ${section(
   "summary",
   "Executive summary",
-  html`<div class="keyfacts">${m.keyFacts.map((p) => html`<p>${p}</p>`)}</div>
+  html`${priorities(m)}<div class="keyfacts">${m.keyFacts.map((p) => html`<p>${p}</p>`)}</div>
   <p class="note">"Significantly" means the difference is larger than chance would explain at the 95% level. Better or worse is said only for indicators where lower or higher is clearly better.</p>
   ${significant.length ? html`<h3>${m.kind === "focus" ? `Where ${m.focus.name} differs from ${m.parent.name}` : `Where wards stand out from ${m.parent.name}`}</h3><ul class="headlines">${significant.map((h) => html`<li>${pill(h.outcome)}${h.text}</li>`)}</ul>` : html`<p>No indicator shows a significant difference for ${focusWord}.</p>`}
   ${similar.length ? html`<h3>${m.kind === "focus" ? "Where it is similar" : "Where no ward stands out"}</h3><ul class="headlines">${similar.map((h) => html`<li>${pill("similar")}${h.text}</li>`)}</ul>` : ""}

@@ -18,6 +18,7 @@ import { methodLine } from "./pack-charts.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { launchPdfBrowser, renderPdf } from "./render-pdf.ts";
 import { writeWorkbook } from "./write-xlsx.ts";
+import { writePptx } from "./write-pptx.ts";
 import { renderPng, renderSvg } from "../../notebooks/charts/index.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
@@ -162,7 +163,7 @@ async function writePackFiles(
   }
   ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
   const browser = await getBrowser();
-  writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx" } }));
+  writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx", pptx: "pack.pptx" } }));
   if (m.changes) writeFileSync(path.join(dir, "changes.json"), JSON.stringify(m.changes, null, 2) + "\n");
   // Draft charts for the PDF's first pass: the same <svg> box (width, height, viewBox), no content.
   const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, svg: `${c.svg.slice(0, c.svg.indexOf(">") + 1)}</svg>` }]));
@@ -191,6 +192,8 @@ async function writePackFiles(
     writeFileSync(path.join(dir, "pack.pdf"), r.pdf);
     pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
   } else ctx.log.warn(messages.packPdfNoChromium());
+  // The slides place the chart PNGs, all written by now.
+  writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, dir));
 
   // Manifest last: every other file with its hash.
   const files = listFiles(dir).map((f) => {

@@ -1,0 +1,127 @@
+/**
+ * `pack.pptx`: the pack as slides for partnership meetings, written with pptxgenjs (a maintained
+ * PowerPoint writer) from the pack model and the chart PNGs already rendered into the pack folder.
+ *
+ * Slides: a title slide; the priorities; the spine chart ("at a glance"); one slide per domain
+ * section with its key chart (the section's first figure), the section's strongest headline as
+ * the title and the chart's text alternative in the speaker notes; the need index; sources.
+ *
+ * Deterministic: the archive's file dates and the document's created/modified times are the
+ * pack's build time (`SOURCE_DATE_EPOCH` when set), so the same build gives the same bytes.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import JSZip from "jszip";
+import PptxGenJS from "pptxgenjs";
+import type { PackFigure, PackModel } from "./pack-model.ts";
+import { SECTIONS } from "./pack-model.ts";
+import { PRIORITY_RULE } from "./priorities.ts";
+
+const W = 13.333;
+const H = 7.5;
+const FONT = "DejaVu Sans";
+const INK = "1A1A1A";
+const MUTED = "555555";
+const ACCENT = "B2182B";
+
+/** Width and height of a PNG, from its IHDR chunk. */
+export function pngSize(png: Buffer): { width: number; height: number } {
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+type Slide = ReturnType<PptxGenJS["addSlide"]>;
+
+function titled(pptx: PptxGenJS, title: string, m: PackModel): Slide {
+  const s = pptx.addSlide();
+  s.addText(title, { x: 0.5, y: 0.3, w: W - 1, h: 0.9, fontFace: FONT, fontSize: 24, bold: true, color: INK, valign: "top", fit: "shrink" });
+  const foot = `${m.synthetic ? "Synthetic demo data: every figure is made up. " : ""}${m.focus.name} · ${m.kind === "overview" ? "borough overview" : "needs assessment"}`;
+  s.addText(foot, { x: 0.5, y: H - 0.45, w: W - 1, h: 0.3, fontFace: FONT, fontSize: 10, color: MUTED });
+  return s;
+}
+
+/** A figure's PNG placed to fit the area below the title, keeping its shape. */
+function addFigure(s: Slide, dir: string, f: PackFigure): void {
+  const png = readFileSync(path.join(dir, "charts", `${f.chart.id}.png`));
+  const { width, height } = pngSize(png);
+  const box = { x: 0.5, y: 1.25, w: W - 1, h: H - 1.25 - 0.9 };
+  const scale = Math.min(box.w / width, box.h / height);
+  const w = width * scale;
+  const h = height * scale;
+  s.addImage({ data: `image/png;base64,${png.toString("base64")}`, x: box.x + (box.w - w) / 2, y: box.y, w, h, altText: f.chart.alt });
+  s.addText(f.source, { x: 0.5, y: box.y + h + 0.05, w: W - 1, h: 0.3, fontFace: FONT, fontSize: 9, color: MUTED });
+  s.addNotes(`${f.chart.alt}\n\nSource: ${f.source}`);
+}
+
+/** The slides of one pack, as the bytes of a .pptx file. */
+export async function writePptx(m: PackModel, dir: string): Promise<Buffer> {
+  const pptx = new PptxGenJS();
+  pptx.layout = "LAYOUT_WIDE";
+  pptx.title = `${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`;
+  pptx.subject = m.title;
+  pptx.author = "localneeds";
+  pptx.company = m.parent.name;
+
+  const cover = pptx.addSlide();
+  cover.addText("Strategic needs assessment", { x: 0.7, y: 1.6, w: W - 1.4, h: 0.5, fontFace: FONT, fontSize: 16, color: ACCENT, bold: true });
+  cover.addText(m.focus.name, { x: 0.7, y: 2.2, w: W - 1.4, h: 1.2, fontFace: FONT, fontSize: 40, bold: true, color: INK });
+  cover.addText(m.title, { x: 0.7, y: 3.5, w: W - 1.4, h: 0.8, fontFace: FONT, fontSize: 18, color: INK });
+  cover.addText(`Built ${m.builtAt.toISOString().slice(0, 10)} by localneeds${m.synthetic ? " · synthetic demo data: every figure is made up" : ""}`, {
+    x: 0.7, y: 4.4, w: W - 1.4, h: 0.5, fontFace: FONT, fontSize: 12, color: MUTED,
+  });
+  cover.addNotes(m.keyFacts.join("\n"));
+
+  const pri = titled(pptx, m.kind === "focus" ? `Priorities for ${m.focus.name}` : `Priorities for ${m.parent.name}`, m);
+  const items = m.priorities.length
+    ? m.priorities.map((p) => ({ text: `${p.title}: ${p.sentence}`, options: { bullet: { type: "number" as const }, breakLine: true, paraSpaceAfter: 8 } }))
+    : [{ text: `No indicator is significantly worse than ${m.kind === "focus" ? m.parent.name : "England"}, so none is ranked as a priority.`, options: {} }];
+  pri.addText(items, { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 18, color: INK, valign: "top", fit: "shrink" });
+  pri.addNotes(`${PRIORITY_RULE}\n\n${m.priorities.map((p) => `${p.rank}. ${p.title}: ${p.reasons.join("; ")}`).join("\n")}`);
+
+  if (m.spine) {
+    const s = titled(pptx, `${m.focus.name} at a glance`, m);
+    addFigure(s, dir, m.spine);
+  }
+  for (const section of m.sections) {
+    const key = section.blocks.find((b): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure");
+    if (!key) continue;
+    const domainIds = new Set(m.indicators.filter((i) => i.domain === section.id).map((i) => i.id));
+    const headline = m.headlines.find((h) => domainIds.has(h.indicatorId));
+    const s = titled(pptx, headline?.text ?? SECTIONS.find((x) => x.domain === section.id)?.title ?? section.title, m);
+    addFigure(s, dir, key.figure);
+  }
+  const needFigure = m.need.figures[0];
+  if (needFigure) {
+    const s = titled(pptx, m.need.focusRow ? `Need index: ${m.focus.name} ranks ${m.need.focusRow.rank} of ${m.need.rows.length} wards (${m.need.focusRow.tier})` : `Need index: wards of ${m.parent.name} ranked`, m);
+    addFigure(s, dir, needFigure);
+  }
+  const src = titled(pptx, "Sources and methods", m);
+  src.addText(
+    [
+      `Every figure comes from the files listed in the pack's manifest (${m.inputs.length} input files, each with its SHA-256).`,
+      "Rates and proportions carry 95% and 99.8% confidence intervals (PHE methods); counts of 1 to 4 are suppressed.",
+      ...m.comparatorNotes,
+    ].map((t) => ({ text: t, options: { bullet: true, breakLine: true, paraSpaceAfter: 6 } })),
+    { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 14, color: INK, valign: "top", fit: "shrink" },
+  );
+
+  const raw = (await pptx.write({ outputType: "nodebuffer", compression: true })) as Buffer;
+  return fixTimes(raw, m.builtAt);
+}
+
+/** Rewrite the archive with every date at `at`: the same pack gives the same bytes. */
+async function fixTimes(pptx: Buffer, at: Date): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(pptx);
+  const out = new JSZip();
+  const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z");
+  for (const [name, file] of Object.entries(zip.files)) {
+    if (file.dir) continue;
+    let data: Uint8Array | string = await file.async("uint8array");
+    if (name === "docProps/core.xml") {
+      data = Buffer.from(data)
+        .toString("utf8")
+        .replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`);
+    }
+    out.file(name, data, { date: at, createFolders: false });
+  }
+  return out.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "UNIX" });
+}

@@ -1,0 +1,47 @@
+/** The priorities rule: what ranks first, what is never a priority, and the cap per domain. */
+import { describe, expect, it } from "vitest";
+import { rankPriorities, type PriorityCandidate } from "../../../pipelines/pack/priorities.ts";
+import type { Outcome } from "../../../transforms/marts.ts";
+
+function cand(id: string, domain: string, o: Partial<{ outcome: Outcome; level: number; england: boolean | null; tracked: boolean; need: number; size: number; polarity: "high_is_good" | "low_is_good" | "no_judgement" }> = {}): PriorityCandidate {
+  return {
+    indicator: { id, title: `Title ${id}`, short: `Short ${id}`, domain: domain as never, unit: "%", polarity: o.polarity ?? "low_is_good" },
+    headline: { indicatorId: id, outcome: o.outcome ?? "worse", text: `Short ${id}: 12.0% in Ward (2024/25), significantly higher than Borough (8.0%).`, size: o.size ?? 1.5 },
+    value: 12,
+    period: "2024/25",
+    comparator: { name: "Borough", value: 8, outcome: o.outcome ?? "worse", level: o.level ?? 95 },
+    worseThanEngland: o.england ?? null,
+    tracked: o.tracked ?? false,
+    domainNeed: o.need ?? 0,
+  };
+}
+
+describe("rankPriorities", () => {
+  it("ranks 99.8% before 95%, then England, then tracked, then need, then gap", () => {
+    const r = rankPriorities([
+      cand("a", "crime", { size: 9 }),
+      cand("b", "health", { level: 99.8 }),
+      cand("c", "school", { england: true }),
+      cand("d", "survey", { tracked: true }),
+      cand("e", "complaints", { need: 1.2 }),
+      cand("f", "deprivation", { size: 3 }),
+    ]);
+    expect(r.map((p) => p.indicatorId)).toEqual(["b", "c", "d", "e", "a"]);
+    expect(r[0]!.reasons).toEqual(["worse at 99.8%"]);
+    expect(r[1]!.reasons).toEqual(["worse at 95%", "also worse than England"]);
+    expect(r.map((p) => p.rank)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("never ranks a similar, better or context measure, and says the sentence without repeating the name", () => {
+    const r = rankPriorities([cand("a", "crime", { outcome: "similar" }), cand("b", "crime", { outcome: "better" }), cand("c", "crime", { polarity: "no_judgement", outcome: "worse" }), cand("d", "crime")]);
+    expect(r.map((p) => p.indicatorId)).toEqual(["d"]);
+    expect(r[0]!.sentence).toBe("12.0% in Ward (2024/25), significantly higher than Borough (8.0%).");
+    expect(r[0]!.sectionId).toBe("crime");
+  });
+
+  it("takes at most two from one domain while other domains have candidates, and fills up when they do not", () => {
+    const many = ["a", "b", "c", "d"].map((id, i) => cand(id, "school", { need: 5, size: 10 - i }));
+    expect(rankPriorities([...many, cand("x", "crime"), cand("y", "health")]).map((p) => p.indicatorId)).toEqual(["a", "b", "x", "y", "c"]);
+    expect(rankPriorities(many).map((p) => p.indicatorId)).toEqual(["a", "b", "c", "d"]);
+  });
+});
