@@ -60,7 +60,7 @@ h1, h2, h3 { color: var(--accent); line-height: 1.2; break-after: avoid; page-br
 h1 { font-size: 26pt; margin: 0 0 4mm; }
 h2 { font-size: 16pt; border-bottom: 2px solid var(--accent); padding-bottom: 1.5mm; margin: 10mm 0 4mm; }
 h3 { font-size: 11.5pt; margin: 7mm 0 2mm; }
-h2 .no { color: var(--muted); font-weight: normal; margin-right: 2mm; }
+h2 .no { color: var(--muted); font-weight: normal; margin-right: 1mm; }
 p { margin: 0 0 2.5mm; }
 a { color: var(--accent); }
 .banner { background: #fff3cd; border: 1px solid #9a7a00; color: #4a3800; padding: 1.5mm 3mm; font-weight: bold; margin: 3mm 0; font-size: 9pt; }
@@ -327,7 +327,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
   const toc = tocEntries(m);
   const no = (id: string) => toc.findIndex((t) => t.id === id) + 1;
   const section = (id: string, title: string, body: unknown) =>
-    html`<section class="page" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h"><span class="no">${no(id)}</span>${title}</h2>${synthetic}${body}</section>`;
+    html`<section class="page" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h"><span class="no">${no(id)}</span> ${title}</h2>${synthetic}${body}</section>`;
   const rel = (p: string) => path.relative(m.configBaseDir, p).split(path.sep).join("/") || p;
   const areaLine =
     m.kind === "overview"
