@@ -116,6 +116,8 @@ export const messages = {
   noInterval: () => "no interval: a census-style index with no sampling error, so not tested for significance",
   baselineUnavailable: (period: string) => `no usable baseline value for ${period} (missing or suppressed)`,
   latestUnavailable: (period: string) => `no usable latest value for ${period} (missing or suppressed)`,
+  unknownLocalMeasure: (measure: string, known: readonly string[]) =>
+    `sources.health.local: no indicator reads the measure "${measure}" (known measures: ${known.length ? list(known) : "none"}); fix the measure id or add an indicator for it to the catalogue`,
   unknownOutcomeIndicator: (id: string) => `outcomes: unknown indicator ${id} in the config (it is not in the catalogue)`,
   surveyNotRaked: (wave: string, why: string) => `survey wave ${wave} kept its design weights: raking to population margins failed (${why})`,
   runLocked: (file: string, pid: number, started: string) =>
