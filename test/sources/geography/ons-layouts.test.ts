@@ -31,14 +31,14 @@ const areas = (db: Warehouse, type: string) =>
     `SELECT area_code, area_name, parent_code, vintage FROM ref.areas WHERE area_type = $t ORDER BY 1`, { t: type },
   );
 
-/** LSOA -> ward -> LAD layouts (README rows L1-L6): file, declared ward vintage, the focus ward and its name, the LSOA and LAD vintages. */
+/** LSOA -> ward -> LAD layouts (README rows L1-L7; L4 below): file, declared ward vintage, the focus ward and its name, the LSOA and LAD vintages. */
 const LSOA_LAYOUTS = [
   { row: "L1 2011, Welsh names for wards and authorities, FID last", file: "LSOA11_WD11_LAD11_lookup.csv", wv: "WD11", ward: "E05002255", name: "Luton and Wayfield", lv: "LSOA11", av: "LAD11" },
   { row: "L2 2016, no Welsh names, FID last", file: "LSOA11_WD16_LAD16_lookup.csv", wv: "WD16", ward: "E05002255", name: "Luton and Wayfield", lv: "LSOA11", av: "LAD16" },
   { row: "L3 2015-2018, Welsh ward names, FID last", file: "LSOA11_WD18_LAD18_lookup.csv", wv: "WD18", ward: "E05002255", name: "Luton and Wayfield", lv: "LSOA11", av: "LAD18" },
-  { row: "L5 2021-2023, Geoportal download: BOM, CRLF, ObjectId last", file: "LSOA21_WD22_LAD22_lookup.csv", wv: "WD22", ward: "E05002255", name: "Luton and Wayfield", lv: "LSOA21", av: "LAD22" },
-  { row: "L5 2024, Welsh-name columns after each English one", file: "LSOA21_WD24_LAD24_lookup.welsh-names.csv", wv: "WD24", ward: "E05014459", name: "Luton", lv: "LSOA21", av: "LAD24" },
-  { row: "L6 2025, lower-case headers, no FID", file: "LSOA21_WD25_LAD25_lookup.lowercase.csv", wv: "WD25", ward: "E05014459", name: "Luton", lv: "LSOA21", av: "LAD25" },
+  { row: "L5 2021-2025, Geoportal download: BOM, CRLF, ObjectId last", file: "LSOA21_WD22_LAD22_lookup.csv", wv: "WD22", ward: "E05002255", name: "Luton and Wayfield", lv: "LSOA21", av: "LAD22" },
+  { row: "L6 2024, Welsh-name columns after each English one", file: "LSOA21_WD24_LAD24_lookup.welsh-names.csv", wv: "WD24", ward: "E05014459", name: "Luton", lv: "LSOA21", av: "LAD24" },
+  { row: "L7 2025, lower-case headers, no FID", file: "LSOA21_WD25_LAD25_lookup.lowercase.csv", wv: "WD25", ward: "E05014459", name: "Luton", lv: "LSOA21", av: "LAD25" },
 ] as const;
 
 describe.skipIf(!hasShared)(`ONS LSOA -> ward -> LAD lookups, every layout${sharedSkipReason}`, () => {
