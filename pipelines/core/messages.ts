@@ -52,7 +52,7 @@ export const messages = {
   repeatedHeaderLine: () => "a repeated header line (files pasted together?), not data",
   wardVintageMismatch: (file: string, declared: string, found: string) =>
     `${file}: the build declares ward vintage ${declared} but this lookup's ward columns are ${found} (convert through a crosswalk, or change geography.wardVintage)`,
-  lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward (expected a best-fit lookup)`,
+  lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward or authority (expected a best-fit lookup: one row per LSOA)`,
   parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
   populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
