@@ -14,7 +14,8 @@ export type ColumnKind =
   | "date_iso" // YYYY-MM-DD
   | "datetime_iso" // ISO 8601 date and time, optionally with an offset (2019-01-01T01:00:00+00:00)
   | "date" // YYYY-MM-DD or dd/mm/yyyy (never mm/dd/yyyy: 03/04/2024 is 3 April)
-  | "period"; // a period label: YYYY-MM (month), YYYY-Qn (quarter), YYYY/YY (financial year) or YYYY
+  | "period" // a period label: YYYY-MM (month), YYYY-Qn (quarter), YYYY/YY (financial year) or YYYY
+  | "gss_code"; // an ONS GSS code, a letter and 8 digits (E05002255); any case, Unicode spaces around it allowed
 
 /** One declared column. */
 export interface ColumnSpec {

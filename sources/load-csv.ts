@@ -121,6 +121,20 @@ export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<
 /** SQL: a numeric cell as DOUBLE (thousands separators and a trailing % dropped), NULL when not a number. */
 const numberSql = (cell: string) => `TRY_CAST(replace(replace(trim_fast(${cell}), ',', ''), '%', '') AS DOUBLE)`;
 
+/** Unicode white space and invisible spaces (no-break, em, ideographic, zero-width, BOM) as a regex class. */
+const SPACE_CLASS = "[\\s\\p{Z}\\x{FEFF}\\x{200B}]";
+
+/** SQL: a text cell without leading or trailing white space of any kind (ASCII, no-break U+00A0, U+2000-U+200B, U+3000, BOM). */
+export const unicodeTrimSql = (cell: string) => `regexp_replace(${cell}, '^${SPACE_CLASS}+|${SPACE_CLASS}+$', '', 'g')`;
+
+/** SQL: an area code as the warehouse keys it: trimmed of any white space, upper case, NULL when blank. */
+export const codeSql = (cell: string) => `nullif(upper(${unicodeTrimSql(cell)}), '')`;
+
+/** SQL: a name cell trimmed of any white space, NULL when blank. */
+export const nameSql = (cell: string) => `nullif(${unicodeTrimSql(cell)}, '')`;
+
+const GSS_CODE_RE = "^[A-Z][0-9]{8}$";
+
 const NUMBER_RE = "^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?%?$";
 const INTEGER_RE = "^-?[0-9]+$";
 
@@ -133,6 +147,8 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
   switch (spec.kind ?? "text") {
     case "text":
       return undefined;
+    case "gss_code":
+      return `(NOT ${blank} AND coalesce(NOT regexp_matches(${codeSql(cell)}, '${GSS_CODE_RE}'), true))`;
     case "integer":
       return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? "^[0-9]+$" : INTEGER_RE}'))`;
     case "number":
@@ -143,7 +159,7 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
 }
 
 /** SQL: the first day (or instant) a date-like cell stands for, NULL when it is not one of its kind. */
-type DateKind = Exclude<ColumnKind, "text" | "integer" | "number">;
+type DateKind = Exclude<ColumnKind, "text" | "integer" | "number" | "gss_code">;
 function startSql(kind: DateKind, cell: string): string {
   const t = `trim_fast(${cell})`;
   switch (kind) {
@@ -167,7 +183,7 @@ function startSql(kind: DateKind, cell: string): string {
 /** SQL: true when a valid date-like cell starts after the build's clock. */
 function futureSql(spec: ColumnSpec, cell: string, at: Date): string | undefined {
   const kind = spec.kind ?? "text";
-  if (!spec.notFuture || kind === "text" || kind === "integer" || kind === "number") return undefined;
+  if (!spec.notFuture || kind === "text" || kind === "integer" || kind === "number" || kind === "gss_code") return undefined;
   const limit = kind === "datetime_iso" ? `${literal(at.toISOString())}::TIMESTAMPTZ` : `DATE ${literal(at.toISOString().slice(0, 10))}`;
   return `(${startSql(kind as DateKind, cell)} > ${limit})`;
 }
@@ -209,6 +225,8 @@ function expectedText(spec: ColumnSpec): string {
       return "a date as YYYY-MM-DD or dd/mm/yyyy";
     case "period":
       return "a period as YYYY-MM, YYYY-Qn, YYYY/YY or YYYY";
+    case "gss_code":
+      return "an ONS code: a letter and 8 digits (e.g. E05002255)";
     case "date_iso":
       return "a date as YYYY-MM-DD";
     case "date_dmy":

@@ -7,6 +7,7 @@
  */
 import type { Context } from "../pipelines/core/context.ts";
 import { restOfParentCode } from "../pipelines/core/config.ts";
+import { messages } from "../pipelines/core/messages.ts";
 import type { ComparatorKind, IndicatorComparisonRow } from "./marts.ts";
 import type { Indicator } from "./indicators/define.ts";
 import { compareToValueSql } from "./stats/index.ts";
@@ -24,34 +25,76 @@ export interface ComparatorLink {
   comparator_code: string;
 }
 
+/** The parent's region and country comparators, and why one the config asks for is missing. */
+export interface ParentComparators {
+  region: string | null;
+  country: string | null;
+  missing: { kind: "region" | "country"; why: string }[];
+}
+
+/**
+ * The region and country of the build's parent from `ref.areas` rows: never the parent itself,
+ * a region only if its row is a region (an authority whose parent is a country, as in Wales, has
+ * a country comparator and no region), a country only if its row is a country.
+ */
+export function parentComparators(areas: readonly { area_code: string; area_type: string; parent_code: string | null }[], parent: string, hasHierarchy: boolean): ParentComparators {
+  const byCode = new Map(areas.map((a) => [a.area_code, a]));
+  const up = byCode.get(parent)?.parent_code ?? null;
+  const upType = up && up !== parent ? byCode.get(up)?.area_type : undefined;
+  const region = upType === "region" ? up : null;
+  const countryCode = region ? (byCode.get(region)?.parent_code ?? null) : upType === "country" ? up : null;
+  const country = countryCode && countryCode !== parent && countryCode !== region && byCode.get(countryCode)?.area_type === "country" ? countryCode : null;
+  const why = !hasHierarchy ? "no hierarchy lookup is configured (geography.hierarchy)"
+    : !up ? "it has no row in the hierarchy lookup"
+    : up === parent ? "the hierarchy lookup gives it as its own parent"
+    : !upType ? `its parent ${up} has no row in the geography lookups`
+    : upType === "country" ? `it has no region: its parent ${up} is a country`
+    : `its region ${up} has no country`;
+  const missing: ParentComparators["missing"] = [];
+  if (!region) missing.push({ kind: "region", why });
+  if (!country) missing.push({ kind: "country", why });
+  return { region, country, missing };
+}
+
 /**
  * The comparators of every ward, locality and the authority, by kind, in the config's order (only
- * those that exist in `ref.areas`; the region and country are the parent's). Two queries in all.
+ * those that exist in `ref.areas`; the region and country are the parent's, see `parentComparators`).
  */
 export async function comparatorLinks(ctx: Context): Promise<ComparatorLink[]> {
   const parent = ctx.config.parent;
   const all = await ctx.db.all<{ area_code: string; area_type: string; parent_code: string | null }>(
-    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('ward', 'locality', 'authority', 'region', 'rest_of_authority', 'comparator_group')`,
+    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('ward', 'locality', 'authority', 'region', 'country', 'rest_of_authority', 'comparator_group')`,
   );
   const byCode = new Map(all.map((a) => [a.area_code, a]));
-  const region = byCode.get(parent)?.parent_code ?? null;
-  const country = region ? (byCode.get(region)?.parent_code ?? null) : null;
+  const { region, country } = parentComparators(all, parent, Boolean(ctx.config.geography.hierarchy));
   const areas = all.filter((a) => a.area_type === "ward" || a.area_type === "locality" || a.area_code === parent);
   const out: ComparatorLink[] = [];
   for (const a of areas) {
     const add = (kind: ComparatorKind, code: string | null, mustExist = true) => {
-      if (code && (!mustExist || byCode.has(code))) out.push({ area_code: a.area_code, comparator_kind: kind, comparator_code: code });
+      if (code && code !== a.area_code && (!mustExist || byCode.has(code))) out.push({ area_code: a.area_code, comparator_kind: kind, comparator_code: code });
     };
     for (const kind of ctx.config.comparators) {
       if (kind === "parent" && a.area_type !== "authority") add("parent", parent, false);
       if (kind === "rest_of_parent" && a.area_type !== "authority") add("rest_of_parent", restOfParentCode(parent, a.area_code));
       if (kind === "similar_wards") add("similar_wards", similarWardsCode(a.area_code));
       if (kind === "deprivation_decile") add("deprivation_decile", decileGroupCode(a.area_code));
-      if (kind === "region") add("region", region, false);
-      if (kind === "country") add("country", country, false);
+      if (kind === "region") add("region", region);
+      if (kind === "country") add("country", country);
     }
   }
   return out;
+}
+
+/** Say which configured region or country comparator the parent has none of, and why (`comparator_unavailable`). */
+async function warnMissingComparators(ctx: Context): Promise<void> {
+  const all = await ctx.db.all<{ area_code: string; area_type: string; parent_code: string | null }>(
+    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('authority', 'region', 'country')`,
+  );
+  const { missing } = parentComparators(all, ctx.config.parent, Boolean(ctx.config.geography.hierarchy));
+  for (const m of missing) {
+    if (!ctx.config.comparators.includes(m.kind)) continue;
+    await ctx.db.recordWarning("compare", "comparator_unavailable", m.kind, messages.comparatorUnavailable(m.kind, ctx.config.parent, m.why));
+  }
 }
 
 /**
@@ -63,6 +106,7 @@ export async function comparatorLinks(ctx: Context): Promise<ComparatorLink[]> {
 export async function compareIndicators(ctx: Context, indicators: readonly Indicator[]): Promise<number> {
   const { db } = ctx;
   await db.run(`DELETE FROM marts.indicator_comparisons`);
+  await warnMissingComparators(ctx);
   await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_links (area_code VARCHAR, comparator_kind VARCHAR, comparator_code VARCHAR, ord INTEGER)`);
   await db.insertRows("_cmp_links", ["area_code", "comparator_kind", "comparator_code", "ord"],
     (await comparatorLinks(ctx)).map((l, ord) => ({ ...l, ord })) as unknown as Record<string, unknown>[]);

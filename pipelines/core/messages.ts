@@ -13,6 +13,7 @@ export class LocalneedsError extends Error {
 }
 
 const list = (xs: readonly string[]) => xs.join(", ");
+const article = (noun: string) => `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
 
 export const messages = {
   configKey: (key: string, problem: string) => `${key}: ${problem}`,
@@ -51,7 +52,7 @@ export const messages = {
   repeatedHeaderLine: () => "a repeated header line (files pasted together?), not data",
   wardVintageMismatch: (file: string, declared: string, found: string) =>
     `${file}: the build declares ward vintage ${declared} but this lookup's ward columns are ${found} (convert through a crosswalk, or change geography.wardVintage)`,
-  lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward (expected a best-fit lookup)`,
+  lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward or authority (expected a best-fit lookup: one row per LSOA)`,
   parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
   populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
@@ -164,4 +165,23 @@ export const messages = {
     `${file}: none of its ${features} features has the code of an area of ${parent} in the lookup; maps from this file are left out`,
   packBoundariesPartial: (file: string, matched: number, areas: number, kind: string) =>
     `${file}: boundaries found for ${matched} of ${areas} ${kind}; areas without a boundary are missing from the maps`,
+  // The geography hierarchy (sources/geography/ons-lookups.ts): conflicts name the file and the codes.
+  wardInTwoAuthorities: (file: string, ward: string, lads: readonly string[], lines: readonly number[]) =>
+    `${file}: ward ${ward} is in ${lads.length} authorities (${list(lads)}; lines ${list(lines.map(String))}); a ward belongs to one authority: fix the lookup or use one of a single vintage`,
+  wardInTwoAuthoritiesResolved: (file: string, ward: string, lads: readonly string[], kept: string) =>
+    `${file}: ward ${ward} is in ${lads.length} authorities (${list(lads)}); its parent is taken as ${kept} (most LSOAs); each LSOA keeps its own authority`,
+  areaNamedTwice: (file: string, type: string, code: string, names: readonly string[], used: string) =>
+    `${file}: ${type} ${code} has ${names.length} names (${names.map((n) => `"${n}"`).join(", ")}); "${used}" is used (the most common, then the last)`,
+  authorityInTwoRegions: (file: string, lad: string, regions: readonly string[], lines: readonly number[]) =>
+    `${file}: the build's authority ${lad} is in ${regions.length} regions (${list(regions)}; lines ${list(lines.map(String))}); its region comparator would be ambiguous: fix the lookup`,
+  areaInTwoParentsResolved: (file: string, type: string, code: string, parentType: string, parents: readonly string[], kept: string) =>
+    `${file}: ${type} ${code} is in ${parents.length} ${parentType}s (${list(parents)}); ${kept} is used (the most common, then the last)`,
+  hierarchyCircular: (file: string, code: string, types: readonly string[]) =>
+    `${file}: ${code} is ${types.length > 1 ? `both ${types.map(article).join(" and ")}` : `${article(types[0]!)} and its own parent`}, so an area would be its own ancestor (e.g. an authority its own region); fix the lookup`,
+  authorityNotInHierarchy: (file: string, lad: string) =>
+    `${file}: authority ${lad} has no row in the hierarchy lookup: it has no region or country, so no region or country comparator`,
+  codesNormalised: (file: string, rows: number, example: string) =>
+    `${file}: ${rows.toLocaleString("en-GB")} row(s) have codes in lower case or with spaces around them (e.g. "${example}"): read as upper-case codes without the spaces`,
+  comparatorUnavailable: (kind: string, parent: string, why: string) =>
+    `the ${kind} comparator is configured but ${parent} has none (${why}): no ${kind} comparisons are made`,
 } as const;

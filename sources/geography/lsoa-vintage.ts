@@ -13,7 +13,7 @@
 import type { Context } from "../../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
-import { registerFormats } from "../load-csv.ts";
+import { codeSql, nameSql, registerFormats } from "../load-csv.ts";
 import { displayPath } from "../files.ts";
 
 /** ONS LSOA (2011) to LSOA (2021) to LAD lookup (the "change file"; BOM and `F_LSOA11CD` handled). */
@@ -23,13 +23,13 @@ export const lsoaChangesFormat = defineCsvFormat({
   rawTable: "raw.geo_lsoa_changes",
   grain: "one row per LSOA11 and LSOA21 pair",
   columns: [
-    { name: "lsoa11_code", header: /^(F_)?LSOA11CD$/, required: true },
-    { name: "lsoa11_name", header: /^(F_)?LSOA11NM$/ },
-    { name: "lsoa21_code", header: /^(F_)?LSOA21CD$/, required: true },
-    { name: "lsoa21_name", header: /^(F_)?LSOA21NM$/ },
+    { name: "lsoa11_code", header: /^(F_)?LSOA11CD$/i, required: true, kind: "gss_code" },
+    { name: "lsoa11_name", header: /^(F_)?LSOA11NM$/i },
+    { name: "lsoa21_code", header: /^(F_)?LSOA21CD$/i, required: true, kind: "gss_code" },
+    { name: "lsoa21_name", header: /^(F_)?LSOA21NM$/i },
     { name: "change", header: "CHGIND", required: true, values: ["U", "S", "M", "X"] },
-    { name: "lad_code", header: /^LAD\d{2}CD$/, optional: true },
-    { name: "lad_name", header: /^LAD\d{2}NM$/, optional: true },
+    { name: "lad_code", header: /^LAD\d{2}CD$/i, optional: true, kind: "gss_code" },
+    { name: "lad_name", header: /^LAD\d{2}NM$/i, optional: true },
   ],
 });
 registerFormats(lsoaChangesFormat);
@@ -46,7 +46,7 @@ export async function conformLsoaChanges(ctx: Pick<Context, "db">, loaded: boole
   await ctx.db.run(`CREATE OR REPLACE TABLE ref.lsoa_changes (lsoa11_code VARCHAR, lsoa11_name VARCHAR, lsoa21_code VARCHAR, lsoa21_name VARCHAR, change VARCHAR)`);
   if (!loaded) return;
   await ctx.db.run(`INSERT INTO ref.lsoa_changes
-    SELECT DISTINCT trim_fast(lsoa11_code), trim_fast(lsoa11_name), trim_fast(lsoa21_code), trim_fast(lsoa21_name), trim_fast(change) FROM raw.geo_lsoa_changes`);
+    SELECT DISTINCT ${codeSql("lsoa11_code")}, ${nameSql("lsoa11_name")}, ${codeSql("lsoa21_code")}, ${nameSql("lsoa21_name")}, trim_fast(change) FROM raw.geo_lsoa_changes`);
 }
 
 /** A file's detected LSOA vintage. */

@@ -12,7 +12,8 @@ import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { ident } from "../../pipelines/core/warehouse.ts";
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { readHeader } from "../files.ts";
-import { foreignDelimiter, loadCsvFiles, recogniseHeader, type FileLoad } from "../load-csv.ts";
+import { codeSql, foreignDelimiter, loadCsvFiles, nameSql, recogniseHeader, type FileLoad } from "../load-csv.ts";
+import { warnNormalisedCodes } from "./area-codes.ts";
 
 /** A code column of an ONS lookup header. */
 export interface CodeColumn {
@@ -25,7 +26,7 @@ export interface CodeColumn {
   nameHeader?: string;
 }
 
-const CODE_RE = /^(?:F_)?([A-Z]+?)(\d{2})?CD(_ACTIVE)?$/;
+const CODE_RE = /^(?:F_)?([A-Z]+?)(\d{2})?CD(_ACTIVE)?$/i;
 
 /** The code columns of a header (`LAD19CD`, `WDCD`, `LADCD_ACTIVE`, `F_LSOA11CD`), with their name columns. */
 export function codeColumns(header: readonly string[]): CodeColumn[] {
@@ -33,15 +34,16 @@ export function codeColumns(header: readonly string[]): CodeColumn[] {
   for (const h of header) {
     const m = CODE_RE.exec(h.trim());
     if (!m) continue;
-    const type = m[1]!;
+    const type = m[1]!.toUpperCase();
     const vintage = type + (m[2] ?? "") + (m[3] ? "_ACTIVE" : "");
-    const nameHeader = header.find((x) => x.trim() === h.trim().replace(/^F_/, "").replace(/CD(_ACTIVE)?$/, "NM$1"));
+    const name = h.trim().replace(/^F_/i, "").replace(/CD(_ACTIVE)?$/i, "NM$1").toLowerCase();
+    const nameHeader = header.find((x) => x.trim().toLowerCase() === name);
     out.push({ header: h, type: type === "WD" ? "ward" : type.toLowerCase(), vintage, nameHeader });
   }
   return out;
 }
 
-const columnName = (h: string) => h.trim().replace(/^F_/, "").toLowerCase().replace(/[^a-z0-9]+/g, "_");
+const columnName = (h: string) => h.trim().replace(/^F_/i, "").toLowerCase().replace(/[^a-z0-9]+/g, "_");
 
 /** The format of one lookup file, declared from its header (every code and name column). */
 export function onsLookupFormat(file: string, header: readonly string[]): { format: CsvFormat; codes: CodeColumn[] } {
@@ -54,7 +56,7 @@ export function onsLookupFormat(file: string, header: readonly string[]): { form
     throw new LocalneedsError(messages.missingColumns(file, ["two or more ONS code columns (e.g. LAD19CD, RGN19CD)"], header, ["ONS code columns"]));
   }
   const cols = codes.flatMap((c) => [
-    { name: columnName(c.header), header: c.header, required: c === codes[0] },
+    { name: columnName(c.header), header: c.header, required: c === codes[0], kind: "gss_code" as const },
     ...(c.nameHeader ? [{ name: columnName(c.nameHeader), header: c.nameHeader }] : []),
   ]);
   const slug = codes.map((c) => c.vintage.toLowerCase()).join("_").slice(0, 60);
@@ -71,7 +73,7 @@ export function onsLookupFormat(file: string, header: readonly string[]): { form
 }
 
 /** Load extra lookups and normalise them into `ref.geography_codes` and `ref.geography_links`. */
-export async function loadAreaLookups(ctx: Pick<Context, "db" | "log" | "clock">, files: readonly string[]): Promise<FileLoad[]> {
+export async function loadAreaLookups(ctx: Pick<Context, "db" | "log" | "clock"> & Partial<Pick<Context, "config">>, files: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
   await db.run(`CREATE TABLE IF NOT EXISTS ref.geography_codes (geography_type VARCHAR, vintage VARCHAR, code VARCHAR, name VARCHAR, path VARCHAR)`);
   await db.run(`CREATE TABLE IF NOT EXISTS ref.geography_links (child_type VARCHAR, child_vintage VARCHAR, child_code VARCHAR,
@@ -87,16 +89,17 @@ export async function loadAreaLookups(ctx: Pick<Context, "db" | "log" | "clock">
     await db.run(`DELETE FROM ref.geography_links WHERE path = $f`, { f: file });
     const child = codes[0]!;
     const col = (h: string) => ident(columnName(h));
+    await warnNormalisedCodes(ctx, format.rawTable, file, codes.map((c) => columnName(c.header)));
     for (const c of codes) {
       await db.run(
-        `INSERT INTO ref.geography_codes SELECT DISTINCT $t, $v, trim(${col(c.header)}), ${c.nameHeader ? `nullif(trim(${col(c.nameHeader)}), '')` : "NULL"}, $f
-         FROM ${format.rawTable} WHERE _file = $f AND nullif(trim(${col(c.header)}), '') IS NOT NULL`,
+        `INSERT INTO ref.geography_codes SELECT DISTINCT $t, $v, ${codeSql(col(c.header))}, ${c.nameHeader ? nameSql(col(c.nameHeader)) : "NULL"}, $f
+         FROM ${format.rawTable} WHERE _file = $f AND ${codeSql(col(c.header))} IS NOT NULL`,
         { t: c.type, v: c.vintage, f: file },
       );
       if (c === child) continue;
       await db.run(
-        `INSERT INTO ref.geography_links SELECT DISTINCT $ct, $cv, trim(${col(child.header)}), $pt, $pv, trim(${col(c.header)}), $f
-         FROM ${format.rawTable} WHERE _file = $f AND nullif(trim(${col(c.header)}), '') IS NOT NULL`,
+        `INSERT INTO ref.geography_links SELECT DISTINCT $ct, $cv, ${codeSql(col(child.header))}, $pt, $pv, ${codeSql(col(c.header))}, $f
+         FROM ${format.rawTable} WHERE _file = $f AND ${codeSql(col(c.header))} IS NOT NULL`,
         { ct: child.type, cv: child.vintage, pt: c.type, pv: c.vintage, f: file },
       );
     }

@@ -17,56 +17,66 @@ import { loadAreaLookups } from "./ons-area-lookups.ts";
 import { conformLsoaChanges, lsoaChangesFormat } from "./lsoa-vintage.ts";
 import { conformWardCrosswalk, loadWardCrosswalk } from "./ward-crosswalk.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
+import { codeSql, nameSql } from "../load-csv.ts";
+import { pickPerKey, warnNormalisedCodes } from "./area-codes.ts";
 import { restOfParentCode } from "../../pipelines/core/config.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
 import { OGL } from "../source-adapter.ts";
 
-/** LSOA -> ward -> LAD lookup (any vintage; FID/ObjectId first or last is ignored). */
+/** A column family's code header of any vintage and case (`WD19CD`, `wd24cd`, `GOR10CD`); `NMW` (Welsh) columns never match a name. */
+const family = (prefix: string, suffix: "CD" | "NM") => new RegExp(`^${prefix}\\d{2}${suffix}$`, "i");
+
+/** LSOA -> ward -> LAD lookup (any vintage and header case; FID/ObjectId first, last or absent; Welsh names ignored). */
 export const lsoaWardLookupFormat = defineCsvFormat({
   id: "ons_lsoa_ward_lookup",
   title: "an ONS LSOA to ward to local authority lookup",
   rawTable: "raw.geo_lsoa_ward",
   grain: "one row per LSOA (best-fit ward)",
   columns: [
-    { name: "lsoa_code", header: /^F?_?LSOA\d{2}CD$/, required: true },
-    { name: "lsoa_name", header: /^LSOA\d{2}NM$/ },
-    { name: "ward_code", header: /^WD\d{2}CD$/, required: true },
-    { name: "ward_name", header: /^WD\d{2}NM$/, required: true },
-    { name: "lad_code", header: /^LAD\d{2}CD$/, required: true },
-    { name: "lad_name", header: /^LAD\d{2}NM$/, required: true },
+    { name: "lsoa_code", header: /^F?_?LSOA\d{2}CD$/i, required: true, kind: "gss_code" },
+    { name: "lsoa_name", header: family("LSOA", "NM") },
+    { name: "ward_code", header: family("WD", "CD"), required: true, kind: "gss_code" },
+    { name: "ward_name", header: family("WD", "NM"), required: true },
+    { name: "lad_code", header: family("LAD", "CD"), required: true, kind: "gss_code" },
+    { name: "lad_name", header: family("LAD", "NM"), required: true },
   ],
 });
 
-/** Ward -> LAD -> (county) -> region -> country lookup. */
+/**
+ * Ward -> LAD -> (county) -> region -> country lookup. Regions are `RGNyy` (2019 on) or `GOR10`
+ * (2016-2018); they are blank for Wales, Scotland and Northern Ireland, or (2023 on) hold the
+ * country's code. Counties are filled for shire and metropolitan counties and Inner/Outer London,
+ * blank for unitary authorities.
+ */
 export const wardHierarchyFormat = defineCsvFormat({
   id: "ons_ward_hierarchy",
   title: "an ONS ward to local authority to region to country lookup",
   rawTable: "raw.geo_ward_hierarchy",
   grain: "one row per ward",
   columns: [
-    { name: "ward_code", header: /^WD\d{2}CD$/, required: true },
-    { name: "ward_name", header: /^WD\d{2}NM$/ },
-    { name: "lad_code", header: /^LAD\d{2}CD$/, required: true },
-    { name: "lad_name", header: /^LAD\d{2}NM$/ },
-    { name: "county_code", header: /^CTY\d{2}CD$/, optional: true },
-    { name: "county_name", header: /^CTY\d{2}NM$/, optional: true },
-    { name: "region_code", header: /^RGN\d{2}CD$/ }, // blank for Wales, Scotland and Northern Ireland
-    { name: "region_name", header: /^RGN\d{2}NM$/ },
-    { name: "country_code", header: /^CTRY\d{2}CD$/, required: true },
-    { name: "country_name", header: /^CTRY\d{2}NM$/ },
+    { name: "ward_code", header: family("WD", "CD"), required: true, kind: "gss_code" },
+    { name: "ward_name", header: family("WD", "NM") },
+    { name: "lad_code", header: family("LAD", "CD"), required: true, kind: "gss_code" },
+    { name: "lad_name", header: family("LAD", "NM") },
+    { name: "county_code", header: family("CTY", "CD"), optional: true, kind: "gss_code" },
+    { name: "county_name", header: family("CTY", "NM"), optional: true },
+    { name: "region_code", header: /^(RGN|GOR)\d{2}CD$/i, kind: "gss_code" },
+    { name: "region_name", header: /^(RGN|GOR)\d{2}NM$/i },
+    { name: "country_code", header: family("CTRY", "CD"), required: true, kind: "gss_code" },
+    { name: "country_name", header: family("CTRY", "NM") },
   ],
 });
 
 registerFormats(lsoaWardLookupFormat, wardHierarchyFormat);
 
-/** The vintage tag (`WD24`, `LSOA21`, `LAD24`) a lookup's header declares for a column family. */
-export function headerVintage(file: string, family: "WD" | "LSOA" | "LAD"): string | undefined {
+/** The vintage tag (`WD24`, `LSOA21`, `LAD24`, `GOR10`) a lookup's header declares for a column family, upper case. */
+export function headerVintage(file: string, family: "WD" | "LSOA" | "LAD" | "RGN" | "GOR" | "CTRY"): string | undefined {
   const header = readHeader(file) ?? [];
-  const re = new RegExp(`^F?_?(${family})(\\d{2})CD$`);
+  const re = new RegExp(`^F?_?(${family})(\\d{2})CD$`, "i");
   for (const h of header) {
     const m = re.exec(h);
-    if (m) return `${m[1]}${m[2]}`;
+    if (m) return `${m[1]!.toUpperCase()}${m[2]}`;
   }
   return undefined;
 }
@@ -107,46 +117,140 @@ export const geographyAdapter: SourceAdapter = {
     await db.run(`CREATE OR REPLACE TABLE ref.geography_meta AS SELECT $wv AS ward_vintage, $lv AS lsoa_vintage, $av AS lad_vintage, $lw AS lookup_ward_vintage, $f AS lsoa_lookup`, {
       wv: g.wardVintage, lv: lsoaVintage, av: ladVintage, lw: lookupWardVintage, f: g.lsoaLookup,
     });
-    const keep = g.authorities?.length ? `WHERE trim(lad_code) IN (${g.authorities.map(literal).join(", ")})` : "";
     if (g.authorities?.length && !g.authorities.includes(config.parent)) throw new LocalneedsError(messages.parentNotInAuthorities(config.parent, g.authorities));
-    await db.run(`CREATE OR REPLACE TABLE ref.lsoa_ward AS
-      SELECT DISTINCT trim(lsoa_code) AS lsoa_code, trim(lsoa_name) AS lsoa_name, trim(ward_code) AS ward_code,
-             trim(ward_name) AS ward_name, trim(lad_code) AS lad_code, trim(lad_name) AS lad_name
-      FROM raw.geo_lsoa_ward ${keep}`);
-    const dup = await db.one<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward GROUP BY 1 HAVING count(*) > 1 LIMIT 1`);
-    if (dup) throw new LocalneedsError(messages.lsoaInTwoWards(g.lsoaLookup, dup.lsoa_code));
+    await conformLsoaLookup(ctx);
     if (lookupWardVintage !== g.wardVintage) await reassignWardsByCentroid(ctx, lookupWardVintage);
     await conformLsoaChanges(ctx, Boolean(g.lsoaChanges));
     await conformWardCrosswalk(ctx);
-    const hasHierarchy = Boolean(g.hierarchy);
+    await conformHierarchy(ctx);
     await db.run(`DELETE FROM ref.areas`);
+    // A ward's parent is the authority holding most of its LSOAs (one, unless the lookup disagrees: see conformLsoaLookup).
     await db.run(
       `INSERT INTO ref.areas
+       WITH ward_lads AS (SELECT ward_code, ward_name, lad_code, count(*) OVER (PARTITION BY ward_code, lad_code) AS n FROM ref.lsoa_ward),
+       wards AS (SELECT ward_code, coalesce(any_value(ward_name), ward_code) AS ward_name, first(lad_code ORDER BY n DESC, lad_code) AS lad_code FROM ward_lads GROUP BY 1),
+       authorities AS (SELECT lad_code, coalesce(any_value(lad_name), lad_code) AS lad_name FROM ref.lsoa_ward GROUP BY 1)
        SELECT lsoa_code, coalesce(lsoa_name, lsoa_code), 'lsoa', ward_code, $lv FROM ref.lsoa_ward
-       UNION ALL SELECT DISTINCT ward_code, ward_name, 'ward', lad_code, $wv FROM ref.lsoa_ward
-       UNION ALL SELECT DISTINCT l.lad_code, l.lad_name, 'authority', ${hasHierarchy ? "h.region_code" : "NULL"}, $av
-         FROM ref.lsoa_ward l ${hasHierarchy ? "LEFT JOIN (SELECT DISTINCT trim(lad_code) AS lad_code, coalesce(nullif(trim(region_code), ''), trim(country_code)) AS region_code FROM raw.geo_ward_hierarchy) h USING (lad_code)" : ""}`,
-      { lv: lsoaVintage, wv: g.wardVintage, av: ladVintage },
+       UNION ALL SELECT ward_code, ward_name, 'ward', lad_code, $wv FROM wards
+       UNION ALL SELECT a.lad_code, a.lad_name, 'authority', u.value, $av FROM authorities a LEFT JOIN _lad_up u ON u.key = a.lad_code
+       UNION ALL SELECT r.key, coalesce(n.value, r.key), 'region', r.value, $rv FROM _region_up r LEFT JOIN _region_name n ON n.key = r.key
+       UNION ALL SELECT c.key, coalesce(c.value, c.key), 'country', NULL, $cv FROM _country_name c`,
+      {
+        lv: lsoaVintage, wv: g.wardVintage, av: ladVintage,
+        rv: (g.hierarchy && (headerVintage(g.hierarchy, "RGN") ?? headerVintage(g.hierarchy, "GOR"))) ?? "RGN",
+        cv: (g.hierarchy && headerVintage(g.hierarchy, "CTRY")) ?? "CTRY",
+      },
     );
-    if (hasHierarchy) {
-      const hv = headerVintage(g.hierarchy!, "WD") ?? g.wardVintage;
-      const rv = hv.replace("WD", "RGN");
-      const cv = hv.replace("WD", "CTRY");
-      await db.run(
-        `INSERT INTO ref.areas
-         SELECT DISTINCT trim(region_code), trim(coalesce(region_name, region_code)), 'region', trim(country_code), $rv FROM raw.geo_ward_hierarchy
-           WHERE trim(region_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')
-         UNION ALL
-         SELECT DISTINCT trim(country_code), trim(coalesce(country_name, country_code)), 'country', NULL, $cv FROM raw.geo_ward_hierarchy
-           WHERE trim(region_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')
-              OR trim(country_code) IN (SELECT parent_code FROM ref.areas WHERE area_type = 'authority')`,
-        { rv, cv },
-      );
-    }
+    await checkNoAreaIsItsOwnAncestor(ctx);
     await checkBoundaryCodes(ctx);
     await buildMemberships(ctx);
   },
 };
+
+/** The types of `ref.areas` in hierarchy order: each area's parent is of a later type. */
+const AREA_RANKS = ["lsoa", "ward", "authority", "region", "country"] as const;
+
+/**
+ * `ref.lsoa_ward` from the LSOA lookup, codes normalised, kept to `geography.authorities`:
+ * - a ward in two authorities is an error when one of them is the build's parent (its wards would
+ *   be wrong), else a warning: its parent is the authority with most of its LSOAs;
+ * - an LSOA, ward or authority with two names: a warning, the most common name used (then the last);
+ * - an LSOA in two wards: an error.
+ */
+async function conformLsoaLookup(ctx: Parameters<SourceAdapter["conform"]>[0]): Promise<void> {
+  const { db, config } = ctx;
+  const g = config.geography;
+  const f = g.lsoaLookup;
+  const shownFile = displayPath(config, f);
+  await warnNormalisedCodes(ctx, "raw.geo_lsoa_ward", f, ["lsoa_code", "ward_code", "lad_code"]);
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE _lsoa_rows AS
+     SELECT ${codeSql("lsoa_code")} AS lsoa_code, ${nameSql("lsoa_name")} AS lsoa_name, ${codeSql("ward_code")} AS ward_code, ${nameSql("ward_name")} AS ward_name,
+            ${codeSql("lad_code")} AS lad_code, ${nameSql("lad_name")} AS lad_name, _line::INTEGER AS line
+     FROM raw.geo_lsoa_ward WHERE _file = $f`,
+    { f },
+  );
+  const keep = g.authorities?.length ? `WHERE lad_code IN (${g.authorities.map(literal).join(", ")})` : "";
+  await db.run(`CREATE OR REPLACE TEMP TABLE _lsoa_kept AS SELECT * FROM _lsoa_rows ${keep}`);
+  const twoLads = await pickPerKey(db, "_ward_lad", `SELECT ward_code AS key, lad_code AS value, line FROM _lsoa_rows WHERE ward_code IN (SELECT ward_code FROM _lsoa_kept)`);
+  for (const c of twoLads) {
+    if (c.choices.includes(config.parent)) throw new LocalneedsError(messages.wardInTwoAuthorities(f, c.key, c.choices, c.lines));
+    const kept = await db.one<{ lad_code: string }>(`SELECT lad_code FROM _lsoa_kept WHERE ward_code = $w GROUP BY 1 ORDER BY count(*) DESC, lad_code LIMIT 1`, { w: c.key });
+    await db.recordWarning("conform", "ward_in_two_authorities", c.key, messages.wardInTwoAuthoritiesResolved(shownFile, c.key, c.choices, kept!.lad_code));
+  }
+  for (const [type, code, name] of [["LSOA", "lsoa_code", "lsoa_name"], ["ward", "ward_code", "ward_name"], ["authority", "lad_code", "lad_name"]] as const) {
+    const names = await pickPerKey(db, `_${code}_name`, `SELECT ${code} AS key, ${name} AS value, line FROM _lsoa_rows WHERE ${code} IN (SELECT ${code} FROM _lsoa_kept)`);
+    for (const c of names) await db.recordWarning("conform", "area_named_twice", c.key, messages.areaNamedTwice(shownFile, type, c.key, c.choices, c.value));
+  }
+  await db.run(`CREATE OR REPLACE TABLE ref.lsoa_ward AS
+    SELECT DISTINCT k.lsoa_code, ln.value AS lsoa_name, k.ward_code, wn.value AS ward_name, k.lad_code, an.value AS lad_name
+    FROM _lsoa_kept k LEFT JOIN _lsoa_code_name ln ON ln.key = k.lsoa_code
+    LEFT JOIN _ward_code_name wn ON wn.key = k.ward_code LEFT JOIN _lad_code_name an ON an.key = k.lad_code`);
+  const dup = await db.one<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 1`);
+  if (dup) throw new LocalneedsError(messages.lsoaInTwoWards(f, dup.lsoa_code));
+}
+
+/**
+ * Parents of the build's authorities from the ward hierarchy lookup (`_lad_up`: authority ->
+ * region, or country where there is no region), regions' countries (`_region_up`), and region and
+ * country names. A region column that is blank, a pseudo code (`W99999999`) or the country's own
+ * code (Scotland and Northern Ireland from 2023) means no region. The build's parent in two
+ * regions is an error; another authority in two regions, or a region in two countries, is a
+ * warning (the most common is used); an authority with no row is a warning (no region comparator).
+ */
+async function conformHierarchy(ctx: Parameters<SourceAdapter["conform"]>[0]): Promise<void> {
+  const { db, config } = ctx;
+  const h = config.geography.hierarchy;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _hier_rows (lad_code VARCHAR, region_code VARCHAR, region_name VARCHAR, country_code VARCHAR, country_name VARCHAR, line INTEGER)`);
+  if (h) {
+    await warnNormalisedCodes(ctx, "raw.geo_ward_hierarchy", h, ["ward_code", "lad_code", "region_code", "country_code"]);
+    const region = codeSql("region_code");
+    await db.run(
+      `INSERT INTO _hier_rows
+       SELECT ${codeSql("lad_code")}, CASE WHEN ${region} LIKE '_99999999' OR ${region} = ${codeSql("country_code")} THEN NULL ELSE ${region} END,
+              ${nameSql("region_name")}, ${codeSql("country_code")}, ${nameSql("country_name")}, _line::INTEGER
+       FROM raw.geo_ward_hierarchy WHERE _file = $h`,
+      { h },
+    );
+  }
+  const shownFile = h ? displayPath(config, h) : "";
+  const ladUp = await pickPerKey(db, "_lad_up", `SELECT lad_code AS key, coalesce(region_code, country_code) AS value, line FROM _hier_rows WHERE lad_code IN (SELECT lad_code FROM ref.lsoa_ward)`);
+  for (const c of ladUp) {
+    if (c.key === config.parent) throw new LocalneedsError(messages.authorityInTwoRegions(h!, c.key, c.choices, c.lines));
+    await db.recordWarning("conform", "authority_in_two_regions", c.key, messages.areaInTwoParentsResolved(shownFile, "authority", c.key, "region", c.choices, c.value));
+  }
+  if (h) {
+    const missing = await db.all<{ lad_code: string }>(`SELECT DISTINCT lad_code FROM ref.lsoa_ward WHERE lad_code NOT IN (SELECT key FROM _lad_up) ORDER BY 1`);
+    for (const m of missing) await db.recordWarning("conform", "authority_not_in_hierarchy", m.lad_code, messages.authorityNotInHierarchy(shownFile, m.lad_code));
+  }
+  const regionUp = await pickPerKey(db, "_region_up", `SELECT region_code AS key, country_code AS value, line FROM _hier_rows WHERE region_code IN (SELECT value FROM _lad_up)`);
+  for (const c of regionUp) await db.recordWarning("conform", "region_in_two_countries", c.key, messages.areaInTwoParentsResolved(shownFile, "region", c.key, "country", c.choices, c.value));
+  const names = [
+    ["region", "_region_name", `SELECT region_code AS key, region_name AS value, line FROM _hier_rows WHERE region_code IN (SELECT key FROM _region_up)`],
+    ["country", "_country_name", `SELECT country_code AS key, coalesce(country_name, country_code) AS value, line FROM _hier_rows
+       WHERE country_code IN (SELECT value FROM _region_up UNION SELECT value FROM _lad_up WHERE value NOT IN (SELECT key FROM _region_up))`],
+  ] as const;
+  for (const [type, table, sql] of names) {
+    for (const c of await pickPerKey(db, table, sql)) await db.recordWarning("conform", "area_named_twice", c.key, messages.areaNamedTwice(shownFile, type, c.key, c.choices, c.value));
+  }
+}
+
+/**
+ * No area may be its own ancestor: a code that is two types of area (an authority whose region
+ * column holds its own code, a ward coded as its authority) or its own parent is an error naming
+ * the file that made it (the hierarchy lookup for regions and countries, else the LSOA lookup).
+ */
+async function checkNoAreaIsItsOwnAncestor(ctx: Parameters<SourceAdapter["conform"]>[0]): Promise<void> {
+  const { db, config } = ctx;
+  const g = config.geography;
+  const clash = await db.one<{ area_code: string; types: string[] }>(
+    `SELECT area_code, list(DISTINCT area_type ORDER BY list_position(${JSON.stringify(AREA_RANKS).replace(/"/g, "'")}, area_type)) AS types
+     FROM ref.areas GROUP BY 1 HAVING count(DISTINCT area_type) > 1 OR bool_or(area_code = parent_code) ORDER BY 1 LIMIT 1`,
+  );
+  if (!clash) return;
+  const file = g.hierarchy && clash.types.some((t) => t === "region" || t === "country") ? g.hierarchy : g.lsoaLookup;
+  throw new LocalneedsError(messages.hierarchyCircular(file, clash.area_code, clash.types));
+}
 
 /** The vintage (`WD22`, `LSOA11`) of a boundary file's code property. */
 function boundaryVintage(file: string, family: "LSOA" | "WD"): string {

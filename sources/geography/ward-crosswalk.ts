@@ -19,7 +19,8 @@ import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { ident } from "../../pipelines/core/warehouse.ts";
 import { defineCsvFormat } from "../csv-format.ts";
 import { displayPath, readHeader } from "../files.ts";
-import { loadCsvFiles, type FileLoad } from "../load-csv.ts";
+import { codeSql, loadCsvFiles, type FileLoad } from "../load-csv.ts";
+import { warnNormalisedCodes } from "./area-codes.ts";
 import { BoundaryIndex, readBoundaries } from "./boundaries.ts";
 
 /** The crosswalk format for a file, from its header: the non-declared ward column is `from`. */
@@ -39,8 +40,8 @@ function crosswalkFormat(file: string, declared: string) {
       rawTable: "raw.ward_crosswalk",
       grain: "one row per old and new ward pair",
       columns: [
-        { name: "from_code", header: from, required: true },
-        { name: "to_code", header: to, required: true },
+        { name: "from_code", header: from, required: true, kind: "gss_code" },
+        { name: "to_code", header: to, required: true, kind: "gss_code" },
         { name: "weight", header: /^(weight|share|population)$/i, kind: "number", optional: true },
       ],
     }),
@@ -61,12 +62,13 @@ export async function conformWardCrosswalk(ctx: Context): Promise<void> {
   const w = config.geography.wardCrosswalk;
   if (!w) return;
   const { fromVintage } = crosswalkFormat(w.file, config.geography.wardVintage);
+  await warnNormalisedCodes(ctx, "raw.ward_crosswalk", w.file, ["from_code", "to_code"]);
   await db.run(`INSERT INTO ref.ward_crosswalk
-    WITH x AS (SELECT trim(from_code) AS from_code, trim(to_code) AS to_code, sum(coalesce(TRY_CAST(replace(trim(weight), ',', '') AS DOUBLE), 1)) AS w
-               FROM raw.ward_crosswalk GROUP BY 1, 2),
+    WITH x AS (SELECT ${codeSql("from_code")} AS from_code, ${codeSql("to_code")} AS to_code, sum(coalesce(TRY_CAST(replace(trim(weight), ',', '') AS DOUBLE), 1)) AS w
+               FROM raw.ward_crosswalk WHERE _file = $f GROUP BY 1, 2),
          n AS (SELECT *, w / sum(w) OVER (PARTITION BY from_code) AS weight,
                       row_number() OVER (PARTITION BY from_code ORDER BY w DESC, to_code) = 1 AS best_fit FROM x)
-    SELECT from_code, to_code, weight, best_fit, $v, $m FROM n WHERE from_code <> '' AND to_code <> ''`, { v: fromVintage, m: w.method });
+    SELECT from_code, to_code, weight, best_fit, $v, $m FROM n WHERE from_code IS NOT NULL AND to_code IS NOT NULL`, { v: fromVintage, m: w.method, f: w.file });
 }
 
 /** SQL: the declared-vintage ward of a ward code (best fit through the crosswalk; unchanged when not an old code). */

@@ -125,7 +125,7 @@ export const FORMATS: FormatSpec[] = [
     conform: {
       unknown_area_codes: "the lookup defines the LSOAs: a code no other file uses is an LSOA with no data",
       wrong_vintage_codes: "the header declares the vintage (LSOA11CD); a code of another vintage is just an LSOA no data file uses",
-      duplicate_rows: "counted once (ref.lsoa_ward is DISTINCT); the same LSOA in two wards is an error naming it",
+      duplicate_rows: "counted once (ref.lsoa_ward is DISTINCT); the same LSOA in two wards is an error naming it; a ward in two authorities or with two names: sources/geography/README.md, Hierarchy checks",
     },
   },
   {
@@ -137,7 +137,7 @@ export const FORMATS: FormatSpec[] = [
     conform: {
       unknown_area_codes: "only the regions and countries of the build's authorities are read from it: other wards are ignored",
       wrong_vintage_codes: "as unknown codes: rows are used for their authority's region and country only",
-      duplicate_rows: "regions and countries are DISTINCT: counted once",
+      duplicate_rows: "counted once; an authority in two regions or an area named twice: sources/geography/README.md, Hierarchy checks",
     },
   },
   {

@@ -1,0 +1,59 @@
+/**
+ * Shared checks of ONS lookup rows: codes written in lower case or with spaces around them
+ * (normalised, and said so), and one value per key where a lookup gives several (a ward's two
+ * names, an authority's two regions): the most common, ties to the last line, with every choice.
+ */
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import { ident } from "../../pipelines/core/warehouse.ts";
+import { displayPath } from "../files.ts";
+import { codeSql } from "../load-csv.ts";
+
+/** A key given more than one value by a lookup. */
+export interface KeyConflict {
+  key: string;
+  /** The value used: the most common, then the one on the last line. */
+  value: string;
+  /** Every value seen, most common first. */
+  choices: string[];
+  /** Up to three line numbers of each value, in the order of `choices`. */
+  lines: number[];
+}
+
+/**
+ * Write `table(key, value, choices, lines)`: one row per key of `rowsSql` (which selects `key`,
+ * `value`, `line`; blank keys and values are skipped), the value the most common one, ties to the
+ * last line. Returns the keys that had more than one value.
+ */
+export async function pickPerKey(db: Context["db"], table: string, rowsSql: string, params?: Record<string, string>): Promise<KeyConflict[]> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} AS
+     WITH src AS (${rowsSql}),
+     counted AS (
+       SELECT key, value, count(*) AS n, max(line) AS last_line, list(line::INTEGER ORDER BY line)[1:3] AS lines
+       FROM src WHERE key IS NOT NULL AND value IS NOT NULL GROUP BY key, value)
+     SELECT key, first(value ORDER BY n DESC, last_line DESC) AS value,
+            list(value ORDER BY n DESC, last_line DESC) AS choices, flatten(list(lines ORDER BY n DESC, last_line DESC)) AS lines
+     FROM counted GROUP BY key`,
+    params,
+  );
+  return db.all<KeyConflict>(`SELECT key, value, choices, lines FROM ${table} WHERE len(choices) > 1 ORDER BY key`);
+}
+
+/**
+ * Codes of a loaded file written in lower case or with white space around them (a no-break space
+ * from a spreadsheet): they are read normalised (`codeSql`); record one warning saying how many rows.
+ */
+export async function warnNormalisedCodes(
+  ctx: Pick<Context, "db"> & Partial<Pick<Context, "config">>, rawTable: string, file: string, columns: readonly string[],
+): Promise<void> {
+  if (!columns.length) return;
+  const differs = (c: string) => `coalesce(${ident(c)}, '') <> coalesce(${codeSql(ident(c))}, '')`;
+  const r = await ctx.db.one<{ n: number; example: string | null }>(
+    `SELECT count(*)::INTEGER AS n, any_value(CASE ${columns.map((c) => `WHEN ${differs(c)} THEN ${ident(c)}`).join(" ")} END) AS example
+     FROM ${rawTable} WHERE _file = $f AND (${columns.map(differs).join(" OR ")})`,
+    { f: file },
+  );
+  if (!r?.n) return;
+  await ctx.db.recordWarning("conform", "codes_normalised", file, messages.codesNormalised(ctx.config ? displayPath(ctx.config, file) : file, r.n, r.example ?? ""));
+}
