@@ -133,4 +133,11 @@ export const messages = {
     `${file}: none of its ${features} features has the code of an area of ${parent} in the lookup; maps from this file are left out`,
   packBoundariesPartial: (file: string, matched: number, areas: number, kind: string) =>
     `${file}: boundaries found for ${matched} of ${areas} ${kind}; areas without a boundary are missing from the maps`,
+  // Fingertips exports as published (sources/health, transforms/indicators/published.ts).
+  publishedValueMissing: () => "no value published for this area and period",
+  fingertipsPeriodUnread: (indicatorId: string, label: string, rows: number) =>
+    `Fingertips indicator ${indicatorId}: time period "${label}" is not a layout this reader knows (expected e.g. 2015, 2017/18, 2015 - 17, 2016/17 - 18/19, 2019 Q1, 2019/20 Q1): its ${rows} row(s) are staged but not measured`,
+  fingertipsUnknownIndicator: (indicatorId: string, name: string) =>
+    `Fingertips indicator ${indicatorId} (${name}) is not in the catalogue of known indicators: its values are kept as published, with no polarity (no better or worse), unit "as published"`,
+  indicatorNotShown: (title: string, why: string) => `${title}: ${why}`,
 } as const;
