@@ -29,7 +29,7 @@ export async function publishedIndicators(ctx: Context, catalogue: readonly Fing
   const { db } = ctx;
   if (!(await db.hasTable(FINGERTIPS_TABLE))) return [];
   const found = await db.all<{ indicator_id: string; name: string; types: string[] }>(
-    `SELECT indicator_id, arg_max(indicator_name, period_sortable) AS name, list(DISTINCT period_type) FILTER (WHERE period_type IS NOT NULL) AS types
+    `SELECT indicator_id, coalesce(arg_max(indicator_name, period_sortable), max(indicator_name), indicator_id) AS name, list(DISTINCT period_type) FILTER (WHERE period_type IS NOT NULL) AS types
      FROM ${FINGERTIPS_TABLE} WHERE indicator_id <> '' GROUP BY indicator_id`,
   );
   const byId = new Map(catalogue.map((e, i) => [String(e.id), { e, i }]));
