@@ -78,6 +78,8 @@ export interface IndicatorSpec {
   source: string;
   /** One sentence on how it is computed, for the methods page. */
   definition?: string;
+  /** Whether the need index uses it (default true; false when another indicator already carries the same counts). */
+  needIndex?: boolean;
 }
 
 /** A normalised indicator: every option present. */
@@ -115,6 +117,7 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
     suppress: { minCount: spec.suppress?.minCount ?? 5, minBase: spec.suppress?.minBase ?? 30 },
     source: spec.source,
     definition: spec.definition ?? "",
+    needIndex: spec.needIndex ?? true,
   };
 }
 
