@@ -16,6 +16,8 @@ export { Warehouse, ident, literal, SCHEMAS } from "./core/warehouse.ts";
 export { consoleLogger, silentLogger, memoryLogger, buildClock, fixedClock, type Context, type Logger, type Clock } from "./core/context.ts";
 export { LocalneedsError, messages } from "./core/messages.ts";
 export { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
+export { FINGERTIPS_CATALOGUE, type FingertipsEntry } from "../transforms/indicators/catalogue/fingertips.ts";
+export { publishedIndicators, fingertipsIndicatorId } from "../transforms/indicators/published.ts";
 export { defineIndicator, loadIndicators, normaliseIndicator, type Indicator, type IndicatorSpec } from "../transforms/indicators/define.ts";
 export type { IndicatorValueRow, IndicatorComparisonRow, AreaRow, Outcome, Polarity } from "../transforms/marts.ts";
 export { ADAPTERS } from "../sources/index.ts";

@@ -27,6 +27,7 @@ import { loadIndicators, type Indicator } from "../transforms/indicators/define.
 import { knownLocalMeasures, unreadLocalMeasures } from "../transforms/indicators/local-measures.ts";
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
 import { measureIndicators } from "../transforms/indicators/measure.ts";
+import { publishedIndicators } from "../transforms/indicators/published.ts";
 import { planMeasure, planSummary } from "../transforms/indicators/measure-scope.ts";
 import { compareIndicators } from "../transforms/compare.ts";
 import { buildComparatorGroups } from "../transforms/reference/comparator-groups.ts";
@@ -178,6 +179,10 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       for (const a of enabled) await a.conform(ctx);
       await buildComparatorGroups(ctx);
       await weightSurvey(ctx);
+      // Every indicator of the Fingertips exports joins the catalogue's, keyed by its Fingertips ID.
+      const published = loadIndicators(await publishedIndicators(ctx));
+      for (const e of published.errors) log.warn(e);
+      indicators.push(...published.indicators);
       return db.one<{ areas: number; warnings: number }>(
         `SELECT (SELECT count(*)::INTEGER FROM ref.areas) AS areas, (SELECT count(*)::INTEGER FROM audit.warnings) AS warnings`,
       );

@@ -1,8 +1,9 @@
 /**
  * The need index: a documented composite ranking of the parent authority's wards.
  *
- * 1. Indicators: every indicator with a polarity (not `no_judgement`), breakdown `all`, on its
- *    headline period type's latest period; suppressed values are left out.
+ * 1. Indicators: every indicator with a polarity (not `no_judgement`) and not left out
+ *    (`needIndex: false`), breakdown `all`, on its headline period type's latest period;
+ *    suppressed values are left out.
  * 2. Standardise across the wards: z = (value - mean) / sd, signed so that higher = more need
  *    (`low_is_good`: +z; `high_is_good`: -z).
  * 3. Domain score = mean of its indicators' signed z; ward score = weighted mean of its domain
@@ -80,7 +81,7 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
   const wardSet = new Set(wards.map((w) => w.area_code));
   const components: Component[] = [];
   for (const ind of indicators) {
-    if (ind.polarity === "no_judgement") continue;
+    if (ind.polarity === "no_judgement" || !ind.needIndex) continue;
     const rows = await db.all<IndicatorValueRow>(
       `SELECT * FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t AND area_type = 'ward'
        AND period_start = (SELECT max(period_start) FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all')

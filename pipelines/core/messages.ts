@@ -184,4 +184,11 @@ export const messages = {
     `${file}: ${rows.toLocaleString("en-GB")} row(s) have codes in lower case or with spaces around them (e.g. "${example}"): read as upper-case codes without the spaces`,
   comparatorUnavailable: (kind: string, parent: string, why: string) =>
     `the ${kind} comparator is configured but ${parent} has none (${why}): no ${kind} comparisons are made`,
+  // Fingertips exports as published (sources/health, transforms/indicators/published.ts).
+  publishedValueMissing: () => "no value published for this area and period",
+  fingertipsPeriodUnread: (indicatorId: string, label: string, rows: number) =>
+    `Fingertips indicator ${indicatorId}: time period "${label}" is not a layout this reader knows (expected e.g. 2015, 2017/18, 2015 - 17, 2016/17 - 18/19, 2019 Q1, 2019/20 Q1): its ${rows} row(s) are staged but not measured`,
+  fingertipsUnknownIndicator: (indicatorId: string, name: string) =>
+    `Fingertips indicator ${indicatorId} (${name}) is not in the catalogue of known indicators: its values are kept as published, with no polarity (no better or worse), unit "as published"`,
+  indicatorNotShown: (title: string, why: string) => `${title}: ${why}`,
 } as const;

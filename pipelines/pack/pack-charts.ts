@@ -29,6 +29,7 @@ import {
   trendPanelsChart,
 } from "../../notebooks/charts/builders.ts";
 import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
+import { listEnglish } from "../../notebooks/charts/bundle.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
 export interface PackFigure {
@@ -102,6 +103,34 @@ function wardRows(d: PackData, view: View, ind: Indicator, periodType: string, p
   return rowsOf(d, ind, periodType).filter(
     (r) => r.period_label === period && (wards.has(r.area_code) || (view.kind === "focus" && r.area_code === view.code)),
   );
+}
+
+/**
+ * An indicator published above ward level (e.g. by OHID for the authority): the parent's value
+ * with its interval beside its region's and England's, from the same source and period; null
+ * when the parent has no value for it.
+ */
+export function publishedAreasFigure(d: PackData, ind: Indicator, periodType: string, period: string): PackFigure | null {
+  const region = d.areas.get(d.parent.code)?.parent_code ?? undefined;
+  const rows = [d.parent.code, region, d.country]
+    .filter((c): c is string => !!c)
+    .map((c) => valueAt(d, ind.id, periodType, c, period))
+    .filter((r): r is IndicatorValueRow => !!r);
+  if (!rows.some((r) => r.area_code === d.parent.code)) return null;
+  const names = rows.map((r) => d.names[r.area_code] ?? r.area_code);
+  return {
+    chart: compareAreasChart(rows, {
+      id: `${idOf(ind.id)}-published`,
+      title: `${ind.short}, ${period}: ${listEnglish(names)}`,
+      focusCodes: [d.parent.code],
+      areaNames: d.names,
+      comparators: [],
+      unit: ind.unit,
+      polarity: ind.polarity as Polarity,
+    }),
+    source: `${ind.source}. ${methodLine(ind)}`,
+    sheet: ind.domain,
+  };
 }
 
 /** Every ward's value with its interval and the comparator lines. */
@@ -575,6 +604,8 @@ export function methodLine(ind: Indicator): string {
       return "Design-weighted proportion with a logit 95% interval; bases under 30 not published.";
     case "weighted_mean":
       return "Population-weighted average of LSOA values (no sampling interval).";
+    case "published":
+      return `Value and 95% interval as published (${ind.numerator.kind === "published" ? ind.numerator.label : "as published"}), not recomputed.`;
     default:
       return `${ind.method}.`;
   }

@@ -106,6 +106,8 @@ export interface PackData {
   /** `marts.indicator_values`, breakdown `all`, areas above LSOA, ordered by indicator, period, area. */
   values: IndicatorValueRow[];
   byIndicator: Map<string, IndicatorValueRow[]>;
+  /** Values each indicator has in the whole of `marts.indicator_values` (any area or breakdown). */
+  martValues: Map<string, number>;
   /** Survey values by interview language (breakdown `language:xx`). */
   languageValues: IndicatorValueRow[];
   /** Language code -> name (`ref.survey_languages`). */
@@ -199,6 +201,9 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     if (list) list.push(v);
     else byIndicator.set(v.indicator_id, [v]);
   }
+  const martValues = new Map(
+    (await db.all<{ id: string; n: number }>(`SELECT indicator_id AS id, count(*)::INTEGER AS n FROM marts.indicator_values GROUP BY 1`)).map((r) => [r.id, Number(r.n)]),
+  );
   const languageValues = warehouse.values.filter((v) => v.breakdown.startsWith("language:"));
   const languageNames = Object.fromEntries(
     (await allIf<{ code: string; name: string }>(ctx, ["ref.survey_languages"], `SELECT code, name FROM ref.survey_languages ORDER BY code`)).map((l) => [l.code, l.name]),
@@ -293,6 +298,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     country: areaRows.find((a) => a.area_type === "country")?.area_code,
     values,
     byIndicator,
+    martValues,
     languageValues,
     languageNames,
     comparisons,

@@ -28,6 +28,7 @@ import {
   needIndexFigure,
   needMapFigure,
   populationMapFigure,
+  publishedAreasFigure,
   pyramidFigure,
   quantile,
   rowsOf,
@@ -46,7 +47,7 @@ export type { Headline } from "./headlines.ts";
 /** Domain sections, in pack order, with the config slot that feeds each. */
 export const SECTIONS: { domain: Domain; title: string; intro: string; slot: string }[] = [
   { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents.", slot: "sources.crime" },
-  { domain: "health", title: "Health and wellbeing", intro: "Hospital admissions from Fingertips and locally held health visiting counts.", slot: "sources.health" },
+  { domain: "health", title: "Health and wellbeing", intro: "OHID Fingertips indicators as OHID publishes them, and locally held health counts.", slot: "sources.health" },
   { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).", slot: "sources.school" },
   { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey" },
   { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints" },
@@ -133,6 +134,8 @@ export interface PackModel {
     schemes: string[];
   };
   dataQuality: DataQuality;
+  /** Indicators with values in the warehouse that no section shows, and why (listed on the data-quality page). */
+  unshown: { id: string; title: string; reason: string }[];
   /** The marts the pack carries whole as CSV downloads (the same object in every pack of a build). */
   warehouse: WarehouseTables;
   /** Comparator definitions used in this pack (for Methods). */
@@ -250,18 +253,39 @@ function spineRows(summary: SummaryRow[]): SpineRow[] {
   });
 }
 
-/** Sections by domain, shared by focus packs and the overview. */
-function domainSections(ctx: Context, d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[]): PackSection[] {
+/** An indicator a focus pack shows for context: published for the parent authority, not for the focus area. */
+interface ContextRow {
+  indicator: Indicator;
+  periodType: string;
+  period: string;
+}
+
+/** The domain's indicators with a value for the parent but none for the focus area (focus packs only). */
+function contextRows(d: PackData, view: View, indicators: readonly Indicator[], domain: Domain, summary: SummaryRow[]): ContextRow[] {
+  if (view.kind !== "focus") return [];
+  const inSummary = new Set(summary.map((r) => r.indicator.id));
+  return indicators
+    .filter((i) => i.domain === domain && !inSummary.has(i.id))
+    .flatMap((indicator) => {
+      const periodType = headlinePeriodType(d, indicator, d.parent.code);
+      const latest = periodType ? rowsOf(d, indicator, periodType).filter((r) => r.area_code === d.parent.code).at(-1) : undefined;
+      return periodType && latest ? [{ indicator, periodType, period: latest.period_label }] : [];
+    });
+}
+
+/** Sections by domain, shared by focus packs and the overview; adds the id of every indicator a section shows to `shown`. */
+function domainSections(ctx: Context, d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[], shown: Set<string>): PackSection[] {
   const sections: PackSection[] = [];
   const sources = ctx.config.sources as Record<string, unknown>;
   for (const s of SECTIONS) {
     const rows = summary.filter((r) => r.indicator.domain === s.domain);
+    const context = contextRows(d, view, indicators, s.domain, summary);
     const blocks: PackBlock[] = [];
     const fig = (f: PackFigure | null) => {
       if (f) blocks.push({ kind: "figure", figure: f });
     };
     const intro = [s.intro];
-    if (!rows.length) {
+    if (!rows.length && !context.length) {
       const configured = sources[s.slot.split(".")[1]] !== undefined;
       intro.push(
         configured
@@ -271,17 +295,25 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       sections.push({ id: s.domain, title: s.title, intro, blocks });
       continue;
     }
-    intro.push(domainSentence(view, rows, d));
-    // Domain-wide charts first.
-    if (s.domain === "crime") {
-      fig(crimeTypeFigure(d, view, [...indicators]));
-      fig(crimeMonthFigure(d, view));
+    for (const r of [...rows, ...context]) shown.add(r.indicator.id);
+    if (rows.length) {
+      intro.push(domainSentence(view, rows, d));
+      // Domain-wide charts first.
+      if (s.domain === "crime") {
+        fig(crimeTypeFigure(d, view, [...indicators]));
+        fig(crimeMonthFigure(d, view));
+      }
+      if (s.domain === "complaints") for (const f of complaintsFigures(d, view)) fig(f);
+      if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
+      const lead = rows[0];
+      fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
+      fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType }))));
     }
-    if (s.domain === "complaints") for (const f of complaintsFigures(d, view)) fig(f);
-    if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
-    const lead = rows[0];
-    fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
-    fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType }))));
+    if (context.length) {
+      intro.push(
+        `${plural(context.length, "indicator")} ${context.length === 1 ? "is" : "are"} published for ${d.parent.name} only, not for ${view.name}: shown for context, beside the region and England, and not compared with ${view.name}.`,
+      );
+    }
     // Funnels for the indicators where the focus differs from the borough (at most two), or the first.
     const eligible = rows.filter((r) => r.indicator.method === "rate" || r.indicator.method === "proportion");
     const differs = eligible.filter((r) => {
@@ -289,6 +321,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       return view.kind === "focus" && o !== undefined && o !== "similar" && o !== "not_compared";
     });
     const funnels = new Set((differs.length ? differs.slice(0, 2) : eligible.slice(0, 1)).map((r) => r.indicator.id));
+    const notByWard = `Not published by ward: the source gives ${d.parent.name}'s figure (and the region's and England's where it has them)`;
     for (const r of rows) {
       const ind = r.indicator;
       blocks.push({ kind: "subhead", id: `${s.domain}-${ind.id.replace(/[._]/g, "-")}`, text: ind.title });
@@ -301,12 +334,35 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       }
       if (funnels.has(ind.id)) fig(funnelFigure(d, view, ind, r.periodType, r.period));
       if (blocks.length === before) {
-        blocks.push({ kind: "note", text: `Not published by ward: the source gives ${d.parent.name}'s figure (and the region's and England's where it has them), shown in the trend chart above and in the data downloads.` });
+        blocks.push({ kind: "note", text: `${notByWard}, shown below, in the trend chart above where there are two periods or more, and in the data downloads.` });
+        fig(publishedAreasFigure(d, ind, r.periodType, r.period));
       }
+    }
+    for (const c of context) {
+      const ind = c.indicator;
+      blocks.push({ kind: "subhead", id: `${s.domain}-${ind.id.replace(/[._]/g, "-")}`, text: ind.title });
+      blocks.push({ kind: "note", text: `${notByWard}, shown below and in the data downloads; ${view.name} has no figure of its own.` });
+      fig(publishedAreasFigure(d, ind, c.periodType, c.period));
     }
     sections.push({ id: s.domain, title: s.title, intro, blocks });
   }
   return sections;
+}
+
+/**
+ * Indicators with values in the warehouse that no section of this pack shows, with the reason:
+ * listed on the data-quality page, never dropped silently.
+ */
+function unshownIndicators(d: PackData, indicators: readonly Indicator[], shown: Set<string>): PackModel["unshown"] {
+  return indicators
+    .filter((i) => !shown.has(i.id) && (d.martValues.get(i.id) ?? 0) > 0)
+    .map((i) => {
+      const here = d.byIndicator.get(i.id) ?? [];
+      const why = here.length
+        ? `values for ${listEnglish([...new Set(here.map((r) => d.names[r.area_code] ?? r.area_code))].slice(0, 3))} only in this pack's areas, none for ${d.parent.name} or its wards`
+        : `${(d.martValues.get(i.id) ?? 0).toLocaleString("en-GB")} values in marts.indicator_values, none for ${d.parent.name}, its wards, region or England as a whole (other areas or breakdowns only)`;
+      return { id: i.id, title: i.title, reason: why };
+    });
 }
 
 /** One data-driven sentence for a domain section. */
@@ -456,7 +512,8 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   const need = needOf(d, view, indicators);
   const keyFacts = focusKeyFacts(d, view, summary, outcomes, need);
   const about = aboutSection(d, view, summary);
-  const sections = domainSections(ctx, d, view, indicators, summary);
+  const shown = new Set<string>();
+  const sections = domainSections(ctx, d, view, indicators, summary, shown);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
     kind: "focus",
@@ -471,6 +528,7 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
     wardMatrices: [],
     about,
     sections,
+    unshown: unshownIndicators(d, indicators, shown),
     outcomes,
     need,
     comparatorNotes: comparatorNotes(ctx, d, view),
@@ -584,6 +642,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     const first = need.rows.filter((r) => r.rank <= 3).sort((a, b) => a.rank - b.rank);
     keyFacts.push(`Greatest need on the need index: ${listEnglish(first.map((r) => `${d.names[r.area_code] ?? r.area_name} (${r.tier})`))}.`);
   }
+  const shown = new Set<string>();
+  const sections = domainSections(ctx, d, view, indicators, summary, shown);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
     kind: "overview",
@@ -597,7 +657,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     spine: null,
     wardMatrices: wardMatrices(d, indicators, summary),
     about: aboutSection(d, view, summary),
-    sections: domainSections(ctx, d, view, indicators, summary),
+    sections,
+    unshown: unshownIndicators(d, indicators, shown),
     outcomes,
     need,
     comparatorNotes: comparatorNotes(ctx, d, view),

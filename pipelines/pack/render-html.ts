@@ -502,6 +502,11 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
     ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col" class="num">Values withheld</th><th scope="col">Why</th></tr></thead>
     <tbody>${[...suppressionByInd].map(([id, x]) => html`<tr><th scope="row">${titles.get(id) ?? id}</th><td class="num">${n(x.n)}</td><td>${x.reasons.join("; ")}</td></tr>`)}</tbody></table>`
     : ""}</div>
+  <div class="keep"><h3>Indicators not shown in a section</h3>
+  ${m.unshown.length
+    ? html`<p>These indicators have values in the warehouse (<code>marts.indicator_values</code>) but no section of this pack shows them:</p>
+    <ul class="plain">${m.unshown.map((u) => html`<li><strong>${u.title}</strong> (${u.id}): ${u.reason}.</li>`)}</ul>`
+    : html`<p>Every indicator with values in this build is shown in a section.</p>`}</div>
   <div class="keep"><h3>Area codes and boundaries</h3>
   <table><thead><tr><th scope="col">Area type</th><th scope="col">Code vintage</th><th scope="col" class="num">Areas</th></tr></thead>
   <tbody>${q.vintages.map((v) => html`<tr><th scope="row">${v.area_type.replaceAll("_", " ")}</th><td>${v.vintage}</td><td class="num">${n(v.areas)}</td></tr>`)}</tbody></table>
@@ -512,7 +517,7 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
 }
 
 function methodsBody(m: PackModel): Raw {
-  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits; survey estimates are design-weighted with logit intervals on the design's degrees of freedom (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
+  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits; survey estimates are design-weighted with logit intervals on the design's degrees of freedom (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
   <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. Recent trends, where shown, use the Fingertips chi-squared test for trend over the latest five points. Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
   ${m.need.rows.length
     ? html`<p>The need index standardises each indicator across the wards (z-scores, signed so that positive means more need than the average ward), averages them within each domain, and takes the weighted mean of the domain scores; rank 1 is the greatest need. It uses ${m.need.domains.reduce((s, x) => s + x.indicators.length, 0)} indicators in ${m.need.domains.length} domains (${m.need.domains.map((x) => `${x.domain}: ${x.indicators.length}`).join(", ")}). Tiers: ${[...new Set(m.need.rows.map((r) => r.tier))].map((t) => `${t} (${m.need.rows.filter((r) => r.tier === t).length} wards)`).join(", ")}.${m.need.schemes.length ? ` The rank range comes from recomputing the ranks under ${m.need.schemes.length} weightings: ${m.need.schemes.join("; ")}.` : ""}</p>`

@@ -1,9 +1,12 @@
 /**
- * Fingertips "Export data" CSVs (OHID). Quirks handled: one header field more than the rows
- * (null padding), quoted line breaks in names (trimmed), CRLF, the `Compared to ...` column
- * whose name varies with the parent area type (matched by prefix), deprivation-decile rows
- * mixed with area rows (kept out of `staging.fingertips_values`).
- * Grain: one row per indicator, area, sex, age and period.
+ * Fingertips "Export data" CSVs (OHID), any profile and any area type. Quirks handled: one header
+ * field more than the rows (null padding), quoted line breaks in names (trimmed), CRLF, the
+ * `Compared to ...` column whose name varies with the parent area type (matched by prefix),
+ * deprivation-decile category rows mixed with area rows (kept as breakdowns), time periods as
+ * labels (`2015`, `2017/18`, `2015 - 17`, `2016/17 - 18/19`, `2019 Q1`, `2019/20 Q1`).
+ * Grain of `staging.fingertips_values`: one row per indicator, area, sex, age, category and
+ * period; it has the published-values columns (`PUBLISHED_COLUMNS`) that `published`
+ * indicators read.
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, periodLabelToDate, registerFormats } from "../load-csv.ts";
@@ -11,6 +14,7 @@ import { expandFiles } from "../files.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import { localCountsFormat } from "./local-counts.ts";
 import { reportWardConversion } from "../geography/ward-crosswalk.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 
 const n = (name: string, header: string) => ({ name, header, kind: "number" as const });
 
@@ -54,6 +58,53 @@ registerFormats(fingertipsFormat);
 export { periodLabelToDate };
 
 const dbl = (c: string) => `TRY_CAST(trim(${c}) AS DOUBLE)`;
+
+/**
+ * SQL of a Fingertips time-period label `t` (trimmed) read as `(period_type, period_start,
+ * period_end)`, all NULL for a layout not known here. `YYYY/YY` is read as a financial year (an
+ * academic-year indicator says so in the catalogue); spans of years other than three financial
+ * years are `multi_year`.
+ */
+export function fingertipsPeriodSql(t: string): { type: string; start: string; end: string } {
+  const g = (re: string, i: number) => `TRY_CAST(regexp_extract(${t}, '${re}', ${i}) AS INTEGER)`;
+  // A two-digit year after a four-digit one: the first year at or after it ending in those digits.
+  const after = (y: string, yy: string) => `(${y} - ${y} % 100 + ${yy} + CASE WHEN ${yy} < ${y} % 100 THEN 100 ELSE 0 END)`;
+  const Y = "^([0-9]{4})$", FY = "^([0-9]{4})/([0-9]{2})$", CY_SPAN = "^([0-9]{4}) - ([0-9]{2})$";
+  const FY_SPAN = "^([0-9]{4})/([0-9]{2}) - ([0-9]{2})/([0-9]{2})$", Q = "^([0-9]{4}) Q([1-4])$", FQ = "^([0-9]{4})/([0-9]{2}) Q([1-4])$";
+  const m = (re: string) => `regexp_matches(${t}, '${re}')`;
+  const fySpanEnd = after(g(FY_SPAN, 1), g(FY_SPAN, 4));
+  const fqMonth = `(${g(FQ, 3)} * 3 + 1)`; // Q1 = April
+  const fqStart = `make_date(${g(FQ, 1)} + CASE WHEN ${fqMonth} > 12 THEN 1 ELSE 0 END, (${fqMonth} - 1) % 12 + 1, 1)`;
+  const qStart = `make_date(${g(Q, 1)}, (${g(Q, 2)} - 1) * 3 + 1, 1)`;
+  const endOf = (start: string, months: number) => `(${start} + INTERVAL ${months} MONTH - INTERVAL 1 DAY)::DATE`;
+  return {
+    type: `CASE WHEN ${m(Y)} THEN 'calendar_year' WHEN ${m(FY)} THEN 'financial_year' WHEN ${m(CY_SPAN)} THEN 'multi_year'
+      WHEN ${m(FY_SPAN)} THEN CASE WHEN ${fySpanEnd} - ${g(FY_SPAN, 1)} = 3 THEN 'pooled_3_financial_years' ELSE 'multi_year' END
+      WHEN ${m(Q)} OR ${m(FQ)} THEN 'quarter' END`,
+    start: `CASE WHEN ${m(Y)} THEN make_date(${g(Y, 1)}, 1, 1) WHEN ${m(FY)} THEN make_date(${g(FY, 1)}, 4, 1)
+      WHEN ${m(CY_SPAN)} THEN make_date(${g(CY_SPAN, 1)}, 1, 1) WHEN ${m(FY_SPAN)} THEN make_date(${g(FY_SPAN, 1)}, 4, 1)
+      WHEN ${m(Q)} THEN ${qStart} WHEN ${m(FQ)} THEN ${fqStart} END`,
+    end: `CASE WHEN ${m(Y)} THEN make_date(${g(Y, 1)}, 12, 31) WHEN ${m(FY)} THEN make_date(${g(FY, 1)} + 1, 3, 31)
+      WHEN ${m(CY_SPAN)} THEN make_date(${after(g(CY_SPAN, 1), g(CY_SPAN, 2))}, 12, 31) WHEN ${m(FY_SPAN)} THEN make_date(${fySpanEnd}, 3, 31)
+      WHEN ${m(Q)} THEN ${endOf(qStart, 3)} WHEN ${m(FQ)} THEN ${endOf(fqStart, 3)} END`,
+  };
+}
+
+/**
+ * SQL: the localneeds area level of a Fingertips `Area Type` (`Country`/`England` -> country,
+ * `Region` -> region, `County & UA`, `District & UA`, `Counties & UAs (from Apr 2023)`, ... ->
+ * authority, `MSOA` -> msoa, `Ward` -> ward, `LSOA` -> lsoa; other types lower-cased).
+ */
+export function fingertipsAreaLevelSql(c: string): string {
+  const t = `lower(trim(${c}))`;
+  return `CASE WHEN ${t} IN ('country', 'england') THEN 'country'
+    WHEN ${t} LIKE 'region%' OR ${t} LIKE '%government office region%' THEN 'region'
+    WHEN regexp_matches(${t}, '(count(y|ies)|district|ua|unitary|local authorit|upper tier|lower tier)') THEN 'authority'
+    WHEN ${t} LIKE 'msoa%' OR ${t} LIKE 'middle super output area%' THEN 'msoa'
+    WHEN ${t} LIKE 'lsoa%' OR ${t} LIKE 'lower super output area%' THEN 'lsoa'
+    WHEN ${t} LIKE 'ward%' OR ${t} LIKE '%electoral ward%' THEN 'ward'
+    ELSE regexp_replace(${t}, '[^a-z0-9]+', '_', 'g') END`;
+}
 /** Trim spaces and line breaks (names carry a quoted trailing LF). */
 const clean = (c: string) => `trim(${c}, ' ' || chr(9) || chr(10) || chr(13))`;
 
@@ -79,17 +130,38 @@ export const healthAdapter: SourceAdapter = {
     const { db } = ctx;
     const h = ctx.config.sources.health!;
     if (h.fingertips) {
+      const p = fingertipsPeriodSql("trim(time_period)");
+      // Each indicator's headline sex and age: its most common pair on area rows, preferring
+      // Persons and All ages. Other sexes, ages and every category row are breakdowns.
       await db.run(`CREATE OR REPLACE TABLE staging.fingertips_values AS
-        SELECT trim(indicator_id) AS indicator_id, ${clean("indicator_name")} AS indicator_name, trim(area_code) AS area_code,
-               ${clean("area_name")} AS area_name, trim(area_type) AS area_type, trim(sex) AS sex, trim(age) AS age,
-               trim(time_period) AS period_label, TRY_CAST(time_period_sortable AS INTEGER) AS period_sortable,
-               ${periodLabelToDate("time_period")} AS period_date,
-               ${dbl("value")} AS value, ${dbl("lower95")} AS lower95, ${dbl("upper95")} AS upper95,
-               ${dbl("lower998")} AS lower998, ${dbl("upper998")} AS upper998,
-               ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note,
-               nullif(trim(compared_to_england), '') AS compared_to_england, nullif(trim(compared_to_parent), '') AS compared_to_parent,
-               nullif(trim(parent_code), '') AS parent_code
-        FROM raw.fingertips WHERE coalesce(trim(category_type), '') = ''`);
+        WITH rows AS (
+          SELECT trim(indicator_id) AS indicator_id, ${clean("indicator_name")} AS indicator_name, trim(area_code) AS area_code,
+                 ${clean("area_name")} AS area_name, trim(area_type) AS area_type, ${fingertipsAreaLevelSql("area_type")} AS area_level,
+                 coalesce(trim(sex), '') AS sex, coalesce(trim(age), '') AS age,
+                 nullif(trim(category_type), '') AS category_type, nullif(trim(category), '') AS category,
+                 trim(time_period) AS period_label, TRY_CAST(time_period_sortable AS INTEGER) AS period_sortable,
+                 ${periodLabelToDate("time_period")} AS period_date, ${p.type} AS period_type, ${p.start} AS period_start, ${p.end} AS period_end,
+                 ${dbl("value")} AS value, ${dbl("lower95")} AS lower95, ${dbl("upper95")} AS upper95,
+                 ${dbl("lower998")} AS lower998, ${dbl("upper998")} AS upper998,
+                 ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note,
+                 nullif(trim(compared_to_england), '') AS compared_to_england, nullif(trim(compared_to_parent), '') AS compared_to_parent,
+                 nullif(trim(parent_code), '') AS parent_code, _file, _line
+          FROM raw.fingertips
+        ),
+        headline AS (
+          SELECT indicator_id, arg_max(sex, (sex = 'Persons', age = 'All ages', n, sex, age)) AS main_sex,
+                 arg_max(age, (sex = 'Persons', age = 'All ages', n, sex, age)) AS main_age
+          FROM (SELECT indicator_id, sex, age, count(*) AS n FROM rows WHERE category_type IS NULL GROUP BY ALL) GROUP BY indicator_id
+        )
+        SELECT r.*, coalesce(nullif(concat_ws('; ',
+                 CASE WHEN r.sex <> h.main_sex THEN 'sex:' || r.sex END,
+                 CASE WHEN r.age <> h.main_age THEN 'age:' || r.age END,
+                 CASE WHEN r.category_type IS NOT NULL THEN 'category:' || r.category_type || ': ' || coalesce(r.category, '') END), ''), 'all') AS breakdown
+        FROM rows r JOIN headline h USING (indicator_id)`);
+      const unread = await db.all<{ indicator_id: string; period_label: string; n: number }>(
+        `SELECT indicator_id, period_label, count(*)::INTEGER AS n FROM staging.fingertips_values WHERE period_type IS NULL GROUP BY ALL ORDER BY ALL`,
+      );
+      for (const u of unread) await db.recordWarning("conform", "fingertips_period_unread", `${u.indicator_id} ${u.period_label}`, messages.fingertipsPeriodUnread(u.indicator_id, u.period_label, u.n));
     }
     if (h.local?.length) {
       // Ward codes of another vintage go through the crosswalk: shared by weight (population_weighted) or wholly (best_fit).

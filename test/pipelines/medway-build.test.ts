@@ -129,6 +129,35 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     expect(html).toContain("none is published by ward, so wards are not compared with Medway");
   });
 
+  it("holds Fingertips indicator 93356 for Medway as OHID published it, compared with the export's South East and England", async () => {
+    expect(result.indicators.find((i) => i.id === "fingertips.93356")).toMatchObject({ method: "published", polarity: "low_is_good", periods: ["calendar_year"] });
+    expect(await db.all(`SELECT period_label, numerator, denominator, value, lower95, upper95, method FROM marts.indicator_values
+      WHERE indicator_id = 'fingertips.93356' AND area_code = $m AND breakdown = 'all' ORDER BY 1`, { m: MEDWAY })).toEqual([
+      { period_label: "2015", numerator: 198, denominator: 276492, value: 71.6114751963891, lower95: 61.9836668089318, upper95: 82.3110086030816, method: "crude rate, as published by OHID" },
+      { period_label: "2016", numerator: 237, denominator: 278542, value: 85.0859116398963, lower95: 74.5972829030477, upper95: 96.6362646059932, method: "crude rate, as published by OHID" },
+      { period_label: "2017", numerator: 265, denominator: 278542, value: 95.1382556311077, lower95: 84.0273815429801, upper95: 107.309635973846, method: "crude rate, as published by OHID" },
+    ]);
+    expect(await db.all(`SELECT comparator_code, outcome FROM marts.indicator_comparisons
+      WHERE indicator_id = 'fingertips.93356' AND area_code = $m AND period_label = '2017' AND breakdown = 'all' AND level = '95' ORDER BY 1`, { m: MEDWAY })).toEqual([
+      { comparator_code: "E12000008", outcome: "better" }, { comparator_code: "E92000001", outcome: "similar" },
+    ]);
+  });
+
+  it("shows 93356 in the health section of both packs: beside the South East and England in the ward's, with its trend in the overview", () => {
+    const section = (dir: string) => {
+      const html = readFileSync(path.join(dir, "index.html"), "utf8");
+      return html.slice(html.indexOf('<section class="page" id="health"'), html.indexOf('<section class="page" id="school"'));
+    };
+    const ward = section(result.packDirs.find((d) => path.basename(d).startsWith(WARD))!);
+    expect(ward).toContain('<h3 id="health-fingertips-93356">Campylobacter incidence rate per 100,000 (as published by OHID)</h3>');
+    expect(ward).toContain("1 indicator is published for Medway only, not for Luton and Wayfield");
+    expect(ward).toMatch(/Campylobacter incidence \(OHID\), 2017: Medway, South East and England[^<]*Medway: 95\.1 per 100,000 \(95% confidence interval 84\.0 to 107\.3\)/);
+    expect(ward).not.toContain("No values for Luton and Wayfield");
+    const overview = section(result.packDirs.find((d) => path.basename(d).startsWith(MEDWAY))!);
+    expect(overview).toContain('id="fig-health-trends"');
+    expect(overview).toContain('id="fig-fingertips-93356-published"');
+  });
+
   it("writes a real (not synthetic) pack with its manifest", () => {
     const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
     expect(existsSync(path.join(pack, "index.html"))).toBe(true);

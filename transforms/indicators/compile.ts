@@ -4,6 +4,8 @@
  * `(area_code, area_type, period_label, period_start, period_end, breakdown, numerator, denominator, note)`.
  * Statistics are then computed in JS on these aggregated rows (`measure.ts`).
  *
+ * Published indicators (`published`) are not aggregated: the publisher's rows are passed through.
+ *
  * Area levels: every aggregate of `ref.area_members` (ward, locality, authority, rest of the
  * authority, comparator groups); region and country where a counts source publishes them; and
  * LSOAs of the parent authority where the data is LSOA-keyed (events by LSOA, LSOA measures) and
@@ -93,6 +95,8 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: CompileO
       return compileLsoaMeasure(n, membersSql(hasLsoaValues(ind, type), ctx.parent));
     case "values":
       return compileValues(n, type);
+    case "published":
+      return compilePublished(n, type);
     case "survey":
     case "survey_choice":
       throw new Error(`indicator ${ind.id}: survey indicators are computed from microdata, not compiled`);
@@ -208,6 +212,32 @@ function compileLsoaMeasure(n: Extract<Indicator["numerator"], { kind: "lsoa_mea
     FROM ${n.from} s JOIN ${members} m ON m.lsoa_code = s.lsoa_code JOIN pop ON pop.lsoa_code = s.lsoa_code
     WHERE s.${n.value} IS NOT NULL
     GROUP BY m.area_code, m.area_type`;
+}
+
+/**
+ * Published values (a table of `PUBLISHED_COLUMNS`) for one period type, as count rows carrying
+ * the published value and limits. Areas kept: those of `ref.areas` (wards, the authority, its
+ * region and country, whatever the publisher's area type) and areas the source places under an
+ * authority or ward of the build (e.g. MSOAs whose parent is the authority), typed by the
+ * source's area level. With
+ * `academicYears`, `YYYY/YY` periods are academic years (September to August).
+ */
+function compilePublished(n: Extract<Indicator["numerator"], { kind: "published" }>, type: PeriodType): string {
+  const where = n.where ? `AND (${n.where})` : "";
+  // Academic years are staged as `YYYY/YY` financial years and moved five months on.
+  const academic = n.academicYears === true && type === "academic_year";
+  const moved = (c: string) => (academic ? `(${c} + INTERVAL 5 MONTH)::DATE` : c);
+  return `
+    WITH src AS (SELECT * FROM ${n.from} WHERE period_type = ${literal(academic ? "financial_year" : type)} ${where}),
+    placed AS (
+      SELECT s.*, coalesce(a.area_type, s.area_level) AS placed_type FROM src s
+      LEFT JOIN ref.areas a ON a.area_code = s.area_code
+      WHERE a.area_code IS NOT NULL OR s.parent_code IN (SELECT area_code FROM ref.areas WHERE area_type IN ('authority', 'ward', 'locality'))
+    )
+    SELECT area_code, placed_type AS area_type, period_label, ${moved("period_start")} AS period_start, ${moved("period_end")} AS period_end,
+           breakdown, count::DOUBLE AS numerator, denominator::DOUBLE AS denominator, value_note AS note,
+           value::DOUBLE AS value, lower95::DOUBLE AS lower95, upper95::DOUBLE AS upper95, lower998::DOUBLE AS lower998, upper998::DOUBLE AS upper998
+    FROM placed`;
 }
 
 /** Values per area and period (for medians): `numerator` = number of values, `vals` = the sorted list. */

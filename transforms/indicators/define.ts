@@ -8,11 +8,14 @@ import type { Polarity } from "../marts.ts";
 /** Domains, in pack order. */
 export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "deprivation"] as const;
 export type Domain = (typeof DOMAINS)[number];
-export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median"] as const;
+/** `published`: the publisher's value and limits kept as published, never recomputed (Fingertips). */
+export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median", "published"] as const;
 export type Method = (typeof METHODS)[number];
 export const POLARITIES = ["high_is_good", "low_is_good", "no_judgement"] as const;
 export const PERIOD_TYPES = [
   "month", "quarter", "financial_year", "academic_year", "calendar_year", "rolling_12_months", "pooled_3_financial_years", "snapshot",
+  // A span of years as a publisher labels it (Fingertips `2015 - 17`), other than 3 financial years.
+  "multi_year",
 ] as const;
 export type PeriodType = (typeof PERIOD_TYPES)[number];
 
@@ -24,6 +27,8 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
  * - `lsoa_measure`: an LSOA-level measure (e.g. IMD score) averaged with population weights, or the
  *   population share of LSOAs meeting a condition.
+ * - `published`: values a publisher computed (OHID Fingertips), read with their limits, count and
+ *   denominator from a staged table of the published-values contract (`PUBLISHED_COLUMNS`).
  */
 export type NumeratorSpec =
   | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string }
@@ -33,7 +38,23 @@ export type NumeratorSpec =
   | { kind: "survey_choice"; questions: string[] }
   /** A list of values per area and period (e.g. days to resolve) for a median. */
   | { kind: "values"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; value: string }
-  | { kind: "lsoa_measure"; from: string; value: string; share_where?: string };
+  | { kind: "lsoa_measure"; from: string; value: string; share_where?: string }
+  /**
+   * Values as published. `label` names the publisher's method for the `method` column (e.g.
+   * `directly standardised rate, as published by OHID`); with `academicYears`, `YYYY/YY` labels are
+   * academic years (September to August), not financial years.
+   */
+  | { kind: "published"; from: string; where?: string; label: string; academicYears?: boolean };
+
+/**
+ * Columns a `published` numerator's table has: one row per indicator, area, period and
+ * breakdown, with the period already read (`period_type` one of `PERIOD_TYPES`, or NULL when
+ * the label could not be read), and the published figures.
+ */
+export const PUBLISHED_COLUMNS = [
+  "area_code", "area_level", "parent_code", "period_type", "period_label", "period_start", "period_end", "breakdown",
+  "count", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "value_note",
+] as const;
 
 /** Denominator: resident population (an age range or all ages), or none (counts carry their own). */
 export type DenominatorSpec = { population: "all_ages" | { ages: [number, number] } } | { fromNumerator: true };
@@ -57,6 +78,8 @@ export interface IndicatorSpec {
   source: string;
   /** One sentence on how it is computed, for the methods page. */
   definition?: string;
+  /** Whether the need index uses it (default true; false when another indicator already carries the same counts). */
+  needIndex?: boolean;
 }
 
 /** A normalised indicator: every option present. */
@@ -68,8 +91,8 @@ export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "de
 /** Declare an indicator (identity: keeps the literal typed). */
 export const defineIndicator = (spec: IndicatorSpec): IndicatorSpec => spec;
 
-const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1 };
-const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days" };
+const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1, published: 1 };
+const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days", published: "as published" };
 
 /** Normalise a spec (throws with a precise message on a bad option). */
 export function normaliseIndicator(spec: IndicatorSpec): Indicator {
@@ -94,6 +117,7 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
     suppress: { minCount: spec.suppress?.minCount ?? 5, minBase: spec.suppress?.minBase ?? 30 },
     source: spec.source,
     definition: spec.definition ?? "",
+    needIndex: spec.needIndex ?? true,
   };
 }
 

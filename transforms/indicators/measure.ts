@@ -33,6 +33,12 @@ export interface CountRow {
   note: string | null;
   /** Sorted values, for medians. */
   vals?: number[];
+  /** The publisher's value and limits (`published` indicators). */
+  value?: number | null;
+  lower95?: number | null;
+  upper95?: number | null;
+  lower998?: number | null;
+  upper998?: number | null;
 }
 
 /** Columns of `marts.indicator_values`, in order. */
@@ -57,6 +63,7 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
     ...base, numerator: null, ...EMPTY, method, is_suppressed: true, suppression_reason: reason,
   });
   const { numerator: x, denominator: n } = r;
+  if (ind.method === "published") return publishedRow(ind, base, r, withheld);
   if (x === null || n === null) return { ...withheld(r.note ?? messages.noDenominator()), numerator: x };
   if (!(n > 0)) return { ...withheld(messages.noDenominator()), numerator: x };
   const min = ind.suppress.minCount;
@@ -86,8 +93,27 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
   };
 }
 
+/**
+ * A published value kept as published (never recomputed: the publisher's method may be a DSR).
+ * Withheld: a published count of 1 to minCount-1 (the same primary suppression as computed
+ * values), and a blank value (the publisher's note says why).
+ */
+function publishedRow(ind: Indicator, base: Omit<IndicatorValueRow, keyof Estimate | "is_suppressed" | "suppression_reason">, r: CountRow,
+  withheld: (reason: string) => IndicatorValueRow): IndicatorValueRow {
+  const min = ind.suppress.minCount;
+  const x = r.numerator;
+  if (x !== null && x >= 1 && x < min) return withheld(messages.suppressedSmallCount(min));
+  const v = (k: "value" | "lower95" | "upper95" | "lower998" | "upper998") => num(r[k]);
+  if (v("value") === null) return { ...withheld(r.note ?? messages.publishedValueMissing()), numerator: x };
+  return {
+    ...base, value: v("value"), lower95: v("lower95"), upper95: v("upper95"), lower998: v("lower998"), upper998: v("upper998"),
+    method: methodLabel(ind), is_suppressed: false, suppression_reason: r.note,
+  };
+}
+
 function methodLabel(ind: Indicator): string {
-  return { rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median" }[ind.method];
+  if (ind.numerator.kind === "published") return ind.numerator.label;
+  return { rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median", published: "as published" }[ind.method];
 }
 
 /** A JS double as an exact DuckDB DOUBLE (a decimal literal would parse as DECIMAL and round differently). */

@@ -29,6 +29,8 @@ export function periodSql(type: PeriodType, d: string): { label: string; start: 
     case "rolling_12_months":
     case "pooled_3_financial_years":
       throw new Error(`${type} periods overlap: use windowsSql`);
+    case "multi_year":
+      throw new Error(`${type} periods are read from a publisher's labels, not derived from dates`);
   }
 }
 
@@ -63,5 +65,5 @@ export function windowsSql(type: (typeof WINDOW_TYPES)[number], monthsSql: strin
 
 /** Months a complete period of this type spans (null: no completeness rule). */
 export function monthsInPeriod(type: PeriodType): number | null {
-  return { month: 1, quarter: 3, financial_year: 12, academic_year: 12, calendar_year: 12, rolling_12_months: 12, pooled_3_financial_years: 36, snapshot: null }[type];
+  return { month: 1, quarter: 3, financial_year: 12, academic_year: 12, calendar_year: 12, rolling_12_months: 12, pooled_3_financial_years: 36, snapshot: null, multi_year: null }[type];
 }

@@ -5,7 +5,8 @@ import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { MEDWAY, loadCounts, realConfig, runSources, tempDir } from "../helpers.ts";
-import { fingertipsFormat } from "../../../sources/health/fingertips.ts";
+import { fingertipsFormat, fingertipsPeriodSql } from "../../../sources/health/fingertips.ts";
+import { fingertipsExport, TWO_INDICATORS } from "./fingertips-export.ts";
 
 const FT = realData("fingertips", "indicators-CountyUA.data.csv");
 const health = (h: Record<string, unknown>) => realConfig({ sources: { health: h } });
@@ -24,17 +25,30 @@ describe.skipIf(!hasShared)(`Fingertips real export${sharedSkipReason}`, () => {
     expect(await db.all(`SELECT DISTINCT indicator_name FROM staging.fingertips_values`)).toEqual([{ indicator_name: "Campylobacter incidence rate/100,000" }]);
   });
 
-  it("keeps area rows and leaves the 60 deprivation-decile rows out of staging", async () => {
+  it("keeps every row: Persons, All ages area rows as `all`, the 0-9 age rows and the 60 deprivation-decile rows as breakdowns", async () => {
     expect(await db.one(`SELECT count(*)::INTEGER n FROM raw.fingertips WHERE coalesce(trim(category_type), '') <> ''`)).toEqual({ n: 60 });
-    expect(await db.one(`SELECT count(*)::INTEGER n FROM staging.fingertips_values`)).toEqual({ n: 852 - 60 });
-    expect(await db.all(`SELECT DISTINCT area_type FROM staging.fingertips_values ORDER BY 1`)).toEqual([
-      { area_type: "Country" }, { area_type: "County & UA" }, { area_type: "Region" },
+    expect(await db.all(`SELECT CASE WHEN breakdown LIKE 'category:%' THEN 'category' ELSE breakdown END AS b, count(*)::INTEGER n
+      FROM staging.fingertips_values GROUP BY 1 ORDER BY 1`)).toEqual([
+      { b: "age:0-9 yrs", n: 306 }, { b: "all", n: 486 }, { b: "category", n: 60 },
+    ]);
+    expect(await db.all(`SELECT DISTINCT area_type, area_level FROM staging.fingertips_values ORDER BY 1`)).toEqual([
+      { area_type: "Country", area_level: "country" }, { area_type: "County & UA", area_level: "authority" }, { area_type: "Region", area_level: "region" },
+    ]);
+    expect(await db.one(`SELECT DISTINCT breakdown FROM staging.fingertips_values WHERE category = 'Most deprived decile (IMD2015)' AND category_type LIKE 'County%'`))
+      .toEqual({ breakdown: "category:County & UA deprivation deciles in England (IMD2015): Most deprived decile (IMD2015)" });
+  });
+
+  it("reads every time period as a calendar year, 2015 to 2017", async () => {
+    expect(await db.all(`SELECT DISTINCT period_label, period_type, period_start::VARCHAR s, period_end::VARCHAR e FROM staging.fingertips_values ORDER BY 1`)).toEqual([
+      { period_label: "2015", period_type: "calendar_year", s: "2015-01-01", e: "2015-12-31" },
+      { period_label: "2016", period_type: "calendar_year", s: "2016-01-01", e: "2016-12-31" },
+      { period_label: "2017", period_type: "calendar_year", s: "2017-01-01", e: "2017-12-31" },
     ]);
   });
 
   it("reads Medway 2015 exactly, with both comparison columns whatever the parent's name", async () => {
     const r = await db.one<Record<string, unknown>>(`SELECT period_label, period_date::VARCHAR d, round(value, 2) v, round(lower95, 2) lo, round(upper95, 2) hi, count, denominator,
-      compared_to_england, compared_to_parent, parent_code FROM staging.fingertips_values WHERE area_code = $m`, { m: MEDWAY });
+      compared_to_england, compared_to_parent, parent_code FROM staging.fingertips_values WHERE area_code = $m AND breakdown = 'all' ORDER BY period_label LIMIT 1`, { m: MEDWAY });
     expect(r).toEqual({ period_label: "2015", d: "2015-01-01", v: 71.61, lo: 61.98, hi: 82.31, count: 198, denominator: 276492, compared_to_england: "Better", compared_to_parent: expect.any(String), parent_code: "E12000008" });
   });
 
@@ -104,5 +118,59 @@ describe.skipIf(!hasShared)(`Fingertips and local counts, hand-made broken copie
   it("a KS2 file given as Fingertips is named", async () => {
     const f = realData("dfe", "2016-2017_850_ks2final.csv");
     await expect(runSources(health({ fingertips: [f] }))).rejects.toThrow(messages.wrongKindOfFile(f, fingertipsFormat.title, "a DfE KS2 performance table"));
+  });
+});
+
+describe.skipIf(!hasShared)(`Fingertips hand-made exports: two indicators, sex breakdowns, an MSOA, a region row, period layouts${sharedSkipReason}`, () => {
+  let db: Warehouse;
+  beforeAll(async () => {
+    const t = tempDir();
+    const f = t.write("two.csv", fingertipsExport(TWO_INDICATORS));
+    ({ db } = await runSources(health({ fingertips: [f] })));
+  });
+  afterAll(() => db?.close());
+
+  it("loads every row and stages sexes other than the headline Persons as breakdowns", async () => {
+    expect((await loadCounts(db))["two.csv"]).toEqual({ read: 10, loaded: 10, rejected: 0 });
+    expect(await db.all(`SELECT breakdown, value FROM staging.fingertips_values WHERE indicator_id = '99901' AND area_code = $m ORDER BY 1`, { m: MEDWAY })).toEqual([
+      { breakdown: "all", value: 170.5 }, { breakdown: "sex:Female", value: 140.3 }, { breakdown: "sex:Male", value: 200.1 },
+    ]);
+  });
+
+  it("reads area types whatever their vintage suffix: MSOA, Counties & UAs (from Apr 2021), England, Region", async () => {
+    expect(await db.all(`SELECT DISTINCT area_type, area_level FROM staging.fingertips_values ORDER BY 1`)).toEqual([
+      { area_type: "Counties & UAs (from Apr 2021)", area_level: "authority" }, { area_type: "England", area_level: "country" },
+      { area_type: "MSOA", area_level: "msoa" }, { area_type: "Region", area_level: "region" },
+    ]);
+  });
+
+  it("reads pooled calendar years, pooled financial years and financial quarters; warns of a label it cannot read", async () => {
+    expect(await db.all(`SELECT DISTINCT period_label, period_type, period_start::VARCHAR s, period_end::VARCHAR e FROM staging.fingertips_values ORDER BY 1`)).toEqual([
+      { period_label: "2016/17 - 18/19", period_type: "pooled_3_financial_years", s: "2016-04-01", e: "2019-03-31" },
+      { period_label: "2017 - 19", period_type: "multi_year", s: "2017-01-01", e: "2019-12-31" },
+      { period_label: "2019/20 Q4", period_type: "quarter", s: "2020-01-01", e: "2020-03-31" },
+      { period_label: "Jan 2019", period_type: null, s: null, e: null },
+    ]);
+    expect(await db.all(`SELECT code, message FROM audit.warnings WHERE code = 'fingertips_period_unread'`)).toEqual([
+      { code: "fingertips_period_unread", message: messages.fingertipsPeriodUnread("99902", "Jan 2019", 1) },
+    ]);
+  });
+
+  it("reads every Fingertips period layout, across a century", async () => {
+    const labels = ["2015", "2021/22", "2099/00", "2015 - 17", "1998 - 02", "2016/17 - 18/19", "2014/15 - 18/19", "2019 Q2", "2019/20 Q1", "2019/20 Q4"];
+    const p = fingertipsPeriodSql("l");
+    const rows = await db.all(`SELECT l, ${p.type} AS t, ${p.start}::VARCHAR AS s, ${p.end}::VARCHAR AS e FROM (VALUES ${labels.map((l) => `('${l}')`).join(", ")}) v(l)`);
+    expect(rows).toEqual([
+      { l: "2015", t: "calendar_year", s: "2015-01-01", e: "2015-12-31" },
+      { l: "2021/22", t: "financial_year", s: "2021-04-01", e: "2022-03-31" },
+      { l: "2099/00", t: "financial_year", s: "2099-04-01", e: "2100-03-31" },
+      { l: "2015 - 17", t: "multi_year", s: "2015-01-01", e: "2017-12-31" },
+      { l: "1998 - 02", t: "multi_year", s: "1998-01-01", e: "2002-12-31" },
+      { l: "2016/17 - 18/19", t: "pooled_3_financial_years", s: "2016-04-01", e: "2019-03-31" },
+      { l: "2014/15 - 18/19", t: "multi_year", s: "2014-04-01", e: "2019-03-31" },
+      { l: "2019 Q2", t: "quarter", s: "2019-04-01", e: "2019-06-30" },
+      { l: "2019/20 Q1", t: "quarter", s: "2019-04-01", e: "2019-06-30" },
+      { l: "2019/20 Q4", t: "quarter", s: "2020-01-01", e: "2020-03-31" },
+    ]);
   });
 });

@@ -47,6 +47,31 @@ describe("valueRow", () => {
   });
 });
 
+describe("valueRow, published values", () => {
+  const pub = normaliseIndicator(spec({
+    id: "fingertips.99901", domain: "health", method: "published", polarity: "low_is_good", denominator: undefined, multiplier: undefined,
+    numerator: { kind: "published", from: "staging.fingertips_values", label: "directly standardised rate, as published by OHID" },
+  }));
+  const published = (x: number | null, value: number | null, note: string | null = null): CountRow => ({
+    ...row(x, 830000), note, value, lower95: 160.1, upper95: 181.2, lower998: 155, upper998: 187,
+  });
+
+  it("keeps the value and both limits as published (a DSR is not count / denominator) and names the method", () => {
+    expect(valueRow(pub, "multi_year", published(1100, 170.5))).toMatchObject({
+      numerator: 1100, denominator: 830000, value: 170.5, lower95: 160.1, upper95: 181.2, lower998: 155, upper998: 187,
+      method: "directly standardised rate, as published by OHID", is_suppressed: false,
+    });
+    expect(pub).toMatchObject({ multiplier: 1, unit: "as published", needIndex: true });
+  });
+  it("withholds a published count of 1 to 4, and a blank value with the publisher's note", () => {
+    expect(valueRow(pub, "multi_year", published(3, 1.2))).toMatchObject({ value: null, lower95: null, numerator: null, is_suppressed: true, suppression_reason: messages.suppressedSmallCount(5) });
+    expect(valueRow(pub, "multi_year", published(null, null, "Value for Cornwall & Isles of Scilly combined"))).toMatchObject({
+      value: null, is_suppressed: true, suppression_reason: "Value for Cornwall & Isles of Scilly combined",
+    });
+    expect(valueRow(pub, "multi_year", published(null, 20.5))).toMatchObject({ value: 20.5, numerator: null, is_suppressed: false });
+  });
+});
+
 describe("indicator definitions", () => {
   it("the starter catalogue normalises without errors and covers every domain", () => {
     const { indicators, errors } = loadIndicators(CATALOGUE);

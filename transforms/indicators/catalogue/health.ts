@@ -1,5 +1,6 @@
 /** Health and wellbeing indicators (Fingertips exports and local counts). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
+import { FINGERTIPS_IDS } from "./fingertips.ts";
 
 /** An indicator over a measure of the documented local counts format. */
 const local = (measure: string, spec: Omit<IndicatorSpec, "id" | "domain" | "numerator" | "periods" | "source">): IndicatorSpec =>
@@ -19,14 +20,15 @@ export const healthIndicators: IndicatorSpec[] = [
     domain: "health",
     title: "Emergency hospital admissions for asthma, under 19s, per 100,000",
     short: "Asthma admissions (under 19s)",
-    numerator: { kind: "counts", from: "staging.fingertips_values", where: "indicator_name ILIKE '%asthma%'", date: "period_date", area: "area_code", numerator: "count", denominator: "denominator" },
+    // By Fingertips ID (never by name), headline rows only: OHID's ward counts summed for localities and pooled years.
+    numerator: { kind: "counts", from: "staging.fingertips_values", where: `indicator_id = '${FINGERTIPS_IDS.asthmaAdmissionsU19}' AND breakdown = 'all'`, date: "period_date", area: "area_code", numerator: "count", denominator: "denominator" },
     method: "rate",
     multiplier: 100000,
     unit: "per 100,000",
     polarity: "low_is_good",
     periods: ["financial_year", "pooled_3_financial_years"],
     source: "OHID Fingertips export (hospital episode statistics)",
-    definition: "Emergency admissions for asthma of people aged under 19, per 100,000 residents aged under 19. Ward counts summed for larger areas; the authority, region and England use their published counts.",
+    definition: "Emergency admissions for asthma of people aged under 19, per 100,000 residents aged under 19, from the counts of OHID's Fingertips indicator 90810. Ward counts summed for localities and pooled over three years; the authority, region and England use their published counts. OHID's own values are shown as indicator fingertips.90810.",
   }),
   defineIndicator({
     id: "health.breastfeeding_6_8_weeks",
