@@ -8,9 +8,10 @@
  * Used only by `pipelines/fetch.ts` (and `build.ts --refresh --fetch`): a build never fetches.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { Readable, Transform } from "node:stream";
+import { open } from "node:fs/promises";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import cliProgress from "cli-progress";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
@@ -306,21 +307,22 @@ export class Downloader {
       timer = setTimeout(() => body.destroy(new Error(`no bytes for ${this.o.timeoutMs / 1000} s`)), this.o.timeoutMs);
     };
     idle();
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
+    // Every chunk is on disk before the next is read, so an interrupted download resumes from
+    // exactly the bytes that arrived.
+    const fh = await open(part, append ? "a" : "w");
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        await fh.write(chunk);
         done += chunk.length;
         bar?.update(done);
         idle();
-        cb(null, chunk);
-      },
-    });
-    try {
-      await pipeline(body, meter, createWriteStream(part, { flags: append ? "a" : "w" }));
+      }
     } catch (err) {
       throw new FetchError(messages.fetchInterrupted(url, (err as Error).message, done), "unreachable", url);
     } finally {
       clearTimeout(timer);
       bar?.stop();
+      await fh.close();
     }
     if (Number.isFinite(total) && done !== total) throw new FetchError(messages.fetchShort(url, done, total), "unreachable", url);
   }

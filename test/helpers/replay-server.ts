@@ -15,6 +15,8 @@ export interface Reply {
   delayMs?: number;
   /** Send this many bytes of the body, then drop the connection. */
   cutAfter?: number;
+  /** Send this many bytes of the body, then send nothing more (a stalled download). */
+  stallAfter?: number;
 }
 
 /** A route: a fixed reply, a list used in turn (the last one repeats), or a function of the request. */
@@ -46,8 +48,13 @@ function serve(req: IncomingMessage, res: ServerResponse, r: Reply): void {
     return;
   }
   res.writeHead(status, { "Content-Length": String(body.length), ...headers });
+  if (r.stallAfter !== undefined) {
+    res.write(body.subarray(0, r.stallAfter));
+    return;
+  }
   if (r.cutAfter !== undefined) {
-    res.write(body.subarray(0, r.cutAfter), () => setTimeout(() => res.socket?.destroy(), 20));
+    // Close the connection gracefully (FIN, not RST) so the bytes sent arrive before the cut.
+    res.write(body.subarray(0, r.cutAfter), () => res.socket?.end());
     return;
   }
   res.end(body);
