@@ -133,4 +133,26 @@ export const messages = {
     `${file}: none of its ${features} features has the code of an area of ${parent} in the lookup; maps from this file are left out`,
   packBoundariesPartial: (file: string, matched: number, areas: number, kind: string) =>
     `${file}: boundaries found for ${matched} of ${areas} ${kind}; areas without a boundary are missing from the maps`,
+  // Labels, answer codes and weights (issue 15: personal data, silent wrong results).
+  labelsRefused: (subject: string, what: string, counts: readonly { reason: string; labels: number; rows: number }[], replacement: string | null) => {
+    const why: Record<string, string> = {
+      undeclared: "not in the declared list",
+      email: "look like an e-mail address",
+      phone: "look like a phone number",
+      postcode: "look like a postcode",
+      long_text: "are long free text",
+      rare: "are used by fewer than 5 records (typed text, not a category)",
+    };
+    const rows = counts.reduce((s, c) => s + c.rows, 0);
+    const parts = counts.map((c) => `${c.labels} ${why[c.reason] ?? c.reason}`).join("; ");
+    return `${subject}: ${rows.toLocaleString("en-GB")} row(s) have a ${what} that may not be published as a label (${parts}): the value is not shown here, ` +
+      `never staged or published, and those rows count as ${replacement === null ? "not recorded" : `"${replacement}"`}`;
+  },
+  surveyUnknownAnswerCodes: (question: string, codes: readonly string[], withheld: number, rows: number) =>
+    `residents survey: question ${question} has ${rows.toLocaleString("en-GB")} answer(s) with a code that is not in the codebook ` +
+    `(${[...codes.map((c) => `"${c}"`), ...(withheld ? [`${withheld} code(s) not shown: they look like personal data`] : [])].join(", ")}): ` +
+    `those answers are left out of the base (not counted as no); add the code to the codebook if it is a real answer`,
+  nonFiniteValue: () => "not a finite number (NaN or infinite): withheld",
+  nonFiniteValues: (indicator: string, rows: number) =>
+    `${indicator}: ${rows} value(s) or limits were not finite numbers (NaN or infinite, e.g. from extreme weights): withheld`,
 } as const;
