@@ -257,9 +257,10 @@ export async function withholdNonFinite(ctx: Context): Promise<number> {
     `SELECT indicator_id AS id, count(*)::INTEGER AS n FROM marts.indicator_values WHERE ${bad} GROUP BY 1 ORDER BY 1`,
   );
   if (!found.length) return 0;
-  const cleared = NUMERIC_VALUE_COLUMNS.map((c) => `${ident(c)} = CASE WHEN coalesce(isfinite(${ident(c)}::DOUBLE), true) THEN ${ident(c)} END`);
-  await db.run(`UPDATE marts.indicator_values SET ${cleared.join(", ")}, value = NULL, lower95 = NULL, upper95 = NULL, lower998 = NULL, upper998 = NULL,
-    is_suppressed = true, suppression_reason = $r WHERE ${bad}`, { r: messages.nonFiniteValue() });
+  // counts keep their finite values; the value and its limits go
+  const set = NUMERIC_VALUE_COLUMNS.map((c) =>
+    c === "numerator" || c === "denominator" ? `${c} = CASE WHEN coalesce(isfinite(${c}::DOUBLE), true) THEN ${c} END` : `${c} = NULL`);
+  await db.run(`UPDATE marts.indicator_values SET ${set.join(", ")}, is_suppressed = true, suppression_reason = $r WHERE ${bad}`, { r: messages.nonFiniteValue() });
   for (const f of found) await db.recordWarning("measure", "non_finite_value", f.id, messages.nonFiniteValues(f.id, f.n));
   return found.reduce((s, f) => s + f.n, 0);
 }
