@@ -145,7 +145,7 @@ export const messages = {
     };
     const rows = counts.reduce((s, c) => s + c.rows, 0);
     const parts = counts.map((c) => `${c.labels} ${why[c.reason] ?? c.reason}`).join("; ");
-    return `${subject}: ${rows.toLocaleString("en-GB")} row(s) have a ${what} that may not be published as a label (${parts}): the value is not shown here, ` +
+    return `${subject}: ${rows.toLocaleString("en-GB")} row(s) give their ${what} a value that may not be published as a label (${parts}): the value is not shown here, ` +
       `never staged or published, and those rows count as ${replacement === null ? "not recorded" : `"${replacement}"`}`;
   },
   surveyUnknownAnswerCodes: (question: string, codes: readonly string[], withheld: number, rows: number) =>
