@@ -30,6 +30,12 @@ export interface ColumnSpec {
   required?: boolean;
   /** Negative numbers reject the row (counts). */
   nonNegative?: boolean;
+  /**
+   * Numbers outside this range reject the row: `above` is exclusive, `atMost` inclusive (a survey
+   * weight must be above 0 and not absurd). A value beyond the range of a double (`1e400`) always
+   * rejects a `number` cell.
+   */
+  range?: { above?: number; atMost?: number };
   /** A date, month or period starting after the build's clock rejects the row (events cannot be in the future). */
   notFuture?: boolean;
   /** Coded missing values (`SUPP`, `NA`, `x`, `:`...) accepted in a numeric column. */

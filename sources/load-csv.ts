@@ -151,8 +151,15 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
       return `(NOT ${blank} AND coalesce(NOT regexp_matches(${codeSql(cell)}, '${GSS_CODE_RE}'), true))`;
     case "integer":
       return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? "^[0-9]+$" : INTEGER_RE}'))`;
-    case "number":
-      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? NUMBER_RE.replace("^-?", "^") : NUMBER_RE}'))`;
+    case "number": {
+      // a number DuckDB reads as infinite (beyond the range of a double) is not a number; so is one outside `range`
+      const value = numberSql(cell);
+      const outside = [`NOT isfinite(${value})`];
+      if (spec.range?.above !== undefined) outside.push(`${value} <= ${spec.range.above}`);
+      if (spec.range?.atMost !== undefined) outside.push(`${value} > ${spec.range.atMost}`);
+      return `(NOT ${blank}${markers} AND (NOT regexp_matches(${cleaned}, '${spec.nonNegative ? NUMBER_RE.replace("^-?", "^") : NUMBER_RE}')` +
+        ` OR coalesce(${outside.join(" OR ")}, true)))`;
+    }
     default:
       return `(NOT ${blank} AND ${startSql(spec.kind as DateKind, cell)} IS NULL)`;
   }
@@ -217,8 +224,15 @@ function expectedText(spec: ColumnSpec): string {
   switch (spec.kind ?? "text") {
     case "integer":
       return (spec.nonNegative ? "a whole number of 0 or more" : "a whole number") + m;
-    case "number":
+    case "number": {
+      const r = spec.range;
+      const bounds = [
+        ...(r?.above !== undefined ? [`above ${r.above.toLocaleString("en-GB")}`] : []),
+        ...(r?.atMost !== undefined ? [`at most ${r.atMost.toLocaleString("en-GB")}`] : []),
+      ];
+      if (bounds.length) return `a number ${bounds.join(" and ")}` + m;
       return (spec.nonNegative ? "a number of 0 or more" : "a number") + m;
+    }
     case "month":
       return "a month as YYYY-MM";
     case "date":

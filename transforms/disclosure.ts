@@ -130,3 +130,42 @@ async function suppressRows(ctx: Context, rows: { rid: string }[], reason: strin
   await ctx.db.run(`UPDATE marts.indicator_values ${SUPPRESS(reason)} WHERE rowid IN (${rows.map((r) => Number(r.rid)).join(", ")})`);
   return rows.length;
 }
+
+/**
+ * Disclosure control of figures published outside `marts.indicator_values` (a chart's shares of
+ * a total, as counts by category): which parts of each whole to withhold so that no count of 1
+ * to 4 can be read off or worked out, from shares times the published totals included. Each
+ * whole is a count per part (e.g. the focus area's cases by category, then the borough's).
+ * Primary: a part with 1 to 4. Secondary, within each whole: when exactly one part is withheld,
+ * the next smallest (ties to the lowest key) is withheld too, as the total minus the others
+ * would give it. `complements` pairs a whole with one that contains it (the focus area within
+ * the borough): where the difference of a part (the rest of the borough) is 1 to 4 and both
+ * are shown, the inner part is withheld. Repeats until nothing changes. Returns one set per whole.
+ */
+export function withheldParts(
+  wholes: readonly ReadonlyMap<string, number>[],
+  complements: readonly { inner: number; outer: number }[] = [],
+): Set<string>[] {
+  const small = (n: number) => n >= 1 && n < MIN_PUBLISHED_COUNT;
+  const withheld = wholes.map((w) => new Set([...w].filter(([, n]) => small(n)).map(([k]) => k)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    const hide = (i: number, k: string) => {
+      if (withheld[i]!.has(k)) return;
+      withheld[i]!.add(k);
+      changed = true;
+    };
+    for (const { inner, outer } of complements) {
+      for (const [k, n] of wholes[outer]!) {
+        if (!withheld[inner]!.has(k) && !withheld[outer]!.has(k) && small(n - (wholes[inner]!.get(k) ?? 0))) hide(inner, k);
+      }
+    }
+    wholes.forEach((w, i) => {
+      if (withheld[i]!.size !== 1) return;
+      const next = [...w].filter(([k, n]) => n > 0 && !withheld[i]!.has(k)).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0];
+      if (next) hide(i, next[0]);
+    });
+  }
+  return withheld;
+}
+

@@ -218,6 +218,7 @@ export const configSchema = z
             files,
             encoding: z.enum(["utf-8", "windows-1252", "auto"]).default("utf-8"),
             repeatWindowDays: z.number().int().min(1).default(28).describe("a case is a repeat when the same place and category had a case this many days before"),
+            categories: z.array(z.string().min(1)).min(1).optional().describe("the declared case categories: any other category is refused as a label (else categories are screened)"),
           })
           .strict()
           .optional(),

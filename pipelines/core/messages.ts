@@ -191,4 +191,26 @@ export const messages = {
   fingertipsUnknownIndicator: (indicatorId: string, name: string) =>
     `Fingertips indicator ${indicatorId} (${name}) is not in the catalogue of known indicators: its values are kept as published, with no polarity (no better or worse), unit "as published"`,
   indicatorNotShown: (title: string, why: string) => `${title}: ${why}`,
+  // Labels, answer codes and weights (issue 15: personal data, silent wrong results).
+  labelsRefused: (subject: string, what: string, counts: readonly { reason: string; labels: number; rows: number }[], replacement: string | null) => {
+    const why: Record<string, string> = {
+      undeclared: "not in the declared list",
+      email: "look like an e-mail address",
+      phone: "look like a phone number",
+      postcode: "look like a postcode",
+      long_text: "are long free text",
+      rare: "are used by fewer than 5 records (typed text, not a category)",
+    };
+    const rows = counts.reduce((s, c) => s + c.rows, 0);
+    const parts = counts.map((c) => `${c.labels} ${why[c.reason] ?? c.reason}`).join("; ");
+    return `${subject}: ${rows.toLocaleString("en-GB")} row(s) give their ${what} a value that may not be published as a label (${parts}): the value is not shown here, ` +
+      `never staged or published, and those rows count as ${replacement === null ? "not recorded" : `"${replacement}"`}`;
+  },
+  surveyUnknownAnswerCodes: (question: string, codes: readonly string[], withheld: number, rows: number) =>
+    `residents survey: question ${question} has ${rows.toLocaleString("en-GB")} answer(s) with a code that is not in the codebook ` +
+    `(${[...codes.map((c) => `"${c}"`), ...(withheld ? [`${withheld} code(s) not shown: they look like personal data`] : [])].join(", ")}): ` +
+    `those answers are left out of the base (not counted as no); add the code to the codebook if it is a real answer`,
+  nonFiniteValue: () => "not a finite number (NaN or infinite): withheld",
+  nonFiniteValues: (indicator: string, rows: number) =>
+    `${indicator}: ${rows} value(s) or limits were not finite numbers (NaN or infinite, e.g. from extreme weights): withheld`,
 } as const;

@@ -30,6 +30,7 @@ import {
 } from "../../notebooks/charts/builders.ts";
 import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
 import { listEnglish } from "../../notebooks/charts/bundle.ts";
+import { withheldParts } from "../../transforms/disclosure.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
 export interface PackFigure {
@@ -446,22 +447,18 @@ export function complaintsFigures(d: PackData, view: View): PackFigure[] {
   const areaTotal = total(area);
   const boroughTotal = total(borough);
   if (!areaTotal) return [];
-  const withheld = new Set(categories.filter((k) => {
-    const n = area.get(k)?.cases ?? 0;
-    return n > 0 && n < MIN_COUNT;
-  }));
-  if (withheld.size === 1) {
-    const next = categories
-      .filter((k) => !withheld.has(k) && (area.get(k)?.cases ?? 0) > 0)
-      .sort((a, b) => (area.get(a)!.cases - area.get(b)!.cases) || a.localeCompare(b))[0];
-    if (next) withheld.add(next);
-  }
   const focus = view.kind === "focus";
+  // Disclosure control sees the comparator's shares too: each share times its published total
+  // is a count, so the borough's small categories are withheld as well as the area's.
+  const counts = (m: typeof borough) => new Map([...m].map(([k, x]) => [k, x.cases]));
+  const [withheld, boroughWithheld] = focus
+    ? withheldParts([counts(area), counts(borough)], [{ inner: 0, outer: 1 }])
+    : withheldParts([counts(area)]).concat([new Set<string>()]);
   const shareRows: CategoryBarRow[] = categories.map((k) => ({
     category: k,
-    focus: withheld.has(k) ? null : (100 * (area.get(k)?.cases ?? 0)) / areaTotal,
-    comparator: focus ? (100 * (borough.get(k)?.cases ?? 0)) / boroughTotal : undefined,
-    focus_note: withheld.has(k) ? `fewer than ${MIN_COUNT} cases` : undefined,
+    focus: withheld!.has(k) ? null : (100 * (area.get(k)?.cases ?? 0)) / areaTotal,
+    comparator: focus ? (boroughWithheld!.has(k) ? null : (100 * (borough.get(k)?.cases ?? 0)) / boroughTotal) : undefined,
+    focus_note: !withheld!.has(k) ? undefined : (area.get(k)?.cases ?? 0) < MIN_COUNT ? `fewer than ${MIN_COUNT} cases` : "withheld so that a small count cannot be worked out",
   }));
   const dayRows: CategoryBarRow[] = categories.map((k) => {
     const a = area.get(k)?.days ?? [];

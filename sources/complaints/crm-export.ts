@@ -9,6 +9,7 @@ import { loadCsvFiles, parseDmySql, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
+import { screenLabelColumn } from "../../pipelines/core/label-screen.ts";
 
 /** CRM export layout (the columns we use; personal columns are optional and never staged). */
 export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
@@ -81,5 +82,10 @@ export const complaintsAdapter: SourceAdapter = {
              CASE WHEN place IS NOT NULL THEN gap END::INTEGER AS days_since_previous, repeat_basis, source_ward_code
       FROM ordered ORDER BY _file, _line`);
     await reportWardConversion(ctx, "complaints", "staging.complaints", "source_ward_code", "best_fit", "ward_code");
+    // The category becomes a chart and table label: only declared categories, or screened ones.
+    await screenLabelColumn(ctx.db, {
+      table: "staging.complaints", column: "category", subject: "complaints", what: "category",
+      vocabulary: ctx.config.sources.complaints!.categories, replacement: null, stage: "conform",
+    });
   },
 };

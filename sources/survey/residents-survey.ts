@@ -12,7 +12,8 @@ import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
-import { literal } from "../../pipelines/core/warehouse.ts";
+import { literal, type Warehouse } from "../../pipelines/core/warehouse.ts";
+import { screenLabel, screenLabelColumn } from "../../pipelines/core/label-screen.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
@@ -48,6 +49,12 @@ export function readCodebook(file: string): Codebook {
   return r.data;
 }
 
+/**
+ * The largest design weight accepted: a respondent standing for more people than live in the UK
+ * is a typing or export error (weights of 0, negative, non-finite or above this reject the row).
+ */
+export const MAX_DESIGN_WEIGHT = 100_000_000;
+
 /** The microdata format a codebook implies: design columns, its questions and free text. */
 export function surveyFormat(codebook: Codebook): CsvFormat {
   return defineCsvFormat({
@@ -61,7 +68,7 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
       { name: "fieldwork_date", header: "fieldwork_date", kind: "date", required: true, notFuture: true },
       { name: "ward_code", header: "ward_code", required: true },
       { name: "stratum", header: "stratum", required: true },
-      { name: "design_weight", header: "design_weight", kind: "number", nonNegative: true, required: true },
+      { name: "design_weight", header: "design_weight", kind: "number", range: { above: 0, atMost: MAX_DESIGN_WEIGHT }, required: true },
       { name: "interview_language", header: "interview_language" },
       { name: "sex", header: "sex", optional: true },
       { name: "age_band", header: "age_band", optional: true },
@@ -119,10 +126,49 @@ export const surveyAdapter: SourceAdapter = {
              trim(ward_code) AS source_ward_code
       FROM _survey_lines`);
     await reportWardConversion(ctx, "residents survey", "staging.survey_respondents", "source_ward_code", "best_fit", "ward_code");
+    // The interview language becomes a breakdown label: only the codebook's languages (or, with
+    // none declared, screened values) are kept; anything else counts as unknown.
+    await screenLabelColumn(db, {
+      table: "staging.survey_respondents", column: "language", subject: "residents survey", what: "interview language",
+      vocabulary: Object.keys(codebook.languages), replacement: "unknown", stage: "conform",
+    });
     const unions = codebook.questions
       .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM _survey_lines`)
       .join("\nUNION ALL ");
     await db.run(`CREATE OR REPLACE TABLE staging.survey_answers AS ${unions}`);
     await db.run(`DROP TABLE _survey_lines`);
+    await dropUnknownAnswerCodes(db, codebook);
   },
 };
+
+/**
+ * Answers whose code is not one of their question's codebook answers are left out (NULL: not in
+ * the base), never counted as a "no", with one warning per question naming it and the codes
+ * (only short codes that pass the label screen are shown; others are counted). Questions with no declared
+ * answers (numeric) and multi-answer cells are left as they are.
+ */
+async function dropUnknownAnswerCodes(db: Warehouse, codebook: Codebook): Promise<void> {
+  const coded = codebook.questions.filter((q) => q.type !== "multi" && Object.keys(q.answers).length > 0);
+  if (!coded.length) return;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _survey_codes (question_id VARCHAR, code VARCHAR)`);
+  await db.insertRows("_survey_codes", ["question_id", "code"], coded.flatMap((q) => Object.keys(q.answers).map((code) => ({ question_id: q.id, code }))));
+  const unknown = await db.all<{ question_id: string; answer: string; n: number }>(
+    `SELECT a.question_id, a.answer, count(*)::INTEGER AS n FROM staging.survey_answers a
+     WHERE a.answer IS NOT NULL AND a.question_id IN (SELECT question_id FROM _survey_codes)
+       AND NOT EXISTS (SELECT 1 FROM _survey_codes c WHERE c.question_id = a.question_id AND c.code = a.answer)
+     GROUP BY ALL ORDER BY 1, 2`,
+  );
+  for (const q of coded) {
+    const mine = unknown.filter((u) => u.question_id === q.id);
+    if (!mine.length) continue;
+    const shown = mine.filter((u) => /^[\w.+-]{1,12}$/.test(u.answer) && screenLabel(u.answer) === null).map((u) => u.answer);
+    const rows = mine.reduce((s, u) => s + u.n, 0);
+    await db.recordWarning("conform", "survey_unknown_answer_code", q.id, messages.surveyUnknownAnswerCodes(q.id, shown, mine.length - shown.length, rows));
+  }
+  if (unknown.length) {
+    await db.run(`UPDATE staging.survey_answers a SET answer = NULL
+      WHERE a.answer IS NOT NULL AND a.question_id IN (SELECT question_id FROM _survey_codes)
+        AND NOT EXISTS (SELECT 1 FROM _survey_codes c WHERE c.question_id = a.question_id AND c.code = a.answer)`);
+  }
+  await db.run(`DROP TABLE _survey_codes`);
+}

@@ -3,7 +3,10 @@
  * free-text fields of the demo inputs (names, emails, phones, addresses, UPRNs, complaint text,
  * case references, survey comments and respondent ids); after a build, every output file is
  * scanned for them: HTML, SVG, CSV, JSON (specs, manifest), the XLSX workbook's cells and the
- * PDF's text. The same outputs are audited for unsuppressed counts of 1 to 4.
+ * PDF's text. Personal data typed into label columns (interview language, complaint category)
+ * must be refused before the warehouse's staging and marts. The same outputs are audited for
+ * unsuppressed counts of 1 to 4, also those a share times a published total would give, and for
+ * NaN and infinite numbers.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
@@ -12,7 +15,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { demoConfigInTemp } from "../helpers/demo-build.ts";
-import { CANARIES, plantCanaries } from "../helpers/canaries.ts";
+import { CANARIES, LABEL_CANARIES, plantCanaries, plantLabelCanaries, RARE_CATEGORY } from "../helpers/canaries.ts";
 import { ensureDemoData, runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
@@ -46,10 +49,14 @@ beforeAll(async () => {
   const { config } = demoConfigInTemp();
   await ensureDemoData(config, silentLogger);
   plantCanaries(config.demoData!.dir);
+  plantLabelCanaries(config.demoData!.dir);
+  // The council declares its case categories: the planted ones are refused, the rare declared one is kept.
+  const demoCategories = ["Missed bin", "Fly-tipping", "Housing repairs", "Noise", "Potholes", "Anti-social behaviour", "Street lighting", "Graffiti"];
+  config.sources.complaints!.categories = [...demoCategories, RARE_CATEGORY];
   result = await runBuild({ config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
   outputDir = config.outputDir;
   for (const f of walk(outputDir)) if (statSync(f).isFile()) files.push({ path: f, text: await textOf(f) });
-}, 300_000);
+}, 1_200_000);
 
 describe("personal data never reaches an output", () => {
   it("the canaries were loaded into the warehouse (so the test means something)", async () => {
@@ -143,3 +150,129 @@ describe("small counts never reach an output", () => {
     expect(small).toEqual([]);
   });
 });
+
+describe("personal data typed into a label column is refused", () => {
+  it("the label canaries were loaded into raw (so the test means something)", async () => {
+    const db = await Warehouse.open(result.warehouse);
+    try {
+      const c = LABEL_CANARIES;
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM raw.complaints WHERE category IN ($a, $b, $c)`, { a: c.categoryName, b: c.categoryPhone, c: c.categoryEmail })).toEqual({ n: 9 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM raw.survey_responses WHERE interview_language IN ($a, $b)`, { a: c.languagePhone, b: c.languageEmail })).toEqual({ n: 36 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("no label canary is in any output file, nor in any table of staging, ref, marts or audit.warnings", async () => {
+    const leaks: string[] = [];
+    for (const f of files) for (const [field, canary] of Object.entries(LABEL_CANARIES)) if (f.text.includes(canary)) leaks.push(`${field} in ${path.relative(outputDir, f.path)}`);
+    const db = await Warehouse.open(result.warehouse);
+    try {
+      const columns = await db.all<{ s: string; t: string; c: string }>(
+        `SELECT schema_name AS s, table_name AS t, column_name AS c FROM duckdb_columns()
+         WHERE database_name = current_database() AND schema_name IN ('staging', 'ref', 'marts', 'audit') AND data_type = 'VARCHAR'
+           AND NOT (schema_name = 'audit' AND table_name IN ('rejects', 'loads'))`,
+      );
+      expect(columns.length).toBeGreaterThan(20);
+      const needles = Object.values(LABEL_CANARIES);
+      for (const { s, t, c } of columns) {
+        const hit = await db.one<{ n: number }>(
+          `SELECT count(*)::INTEGER AS n FROM "${s}"."${t}" WHERE ${needles.map((_, i) => `contains("${c}", $n${i})`).join(" OR ")}`,
+          Object.fromEntries(needles.map((v, i) => [`n${i}`, v])),
+        );
+        if (hit!.n) leaks.push(`${s}.${t}.${c}`);
+      }
+      // Refused, with warnings that say so without the values.
+      const refused = await db.all<{ subject: string }>(`SELECT subject FROM audit.warnings WHERE code = 'label_refused' ORDER BY 1`);
+      expect(refused.map((r) => r.subject)).toEqual(["complaints", "residents survey"]);
+    } finally {
+      db.close();
+    }
+    expect(leaks).toEqual([]);
+  });
+});
+
+describe("no published figure lets a count of 1 to 4 be worked out", () => {
+  /** Integers in a text (thousands separators allowed): the totals a chart's title or subtitle publishes. */
+  const totalsIn = (text: string) => [...text.matchAll(/\d{1,3}(?:,\d{3})+|\d+/g)].map((m) => Number(m[0].replaceAll(",", ""))).filter((n) => n >= 5);
+  /** Is `share` percent of `total` a count of 1 to 4, to the precision the share is published with (3 decimals)? */
+  const smallCountOf = (share: number, total: number) => {
+    const count = (share * total) / 100;
+    const k = Math.round(count);
+    return k >= 1 && k <= 4 && Math.abs(count - k) <= (total * 0.0005) / 100 + 1e-9;
+  };
+
+  it("no share in a chart spec, times a total the chart publishes, gives a count of 1 to 4 (comparators included)", () => {
+    const found: string[] = [];
+    let checked = 0;
+    for (const f of files.filter((x) => x.path.endsWith(".vl.json"))) {
+      const spec = JSON.parse(f.text) as { title?: string | { text?: string | string[]; subtitle?: string | string[] }; data?: { values?: Record<string, unknown>[] } };
+      const t = typeof spec.title === "string" ? { text: spec.title } : spec.title;
+      const title = [t?.text ?? "", t?.subtitle ?? ""].flat().join(" \n ");
+      if (!/share/i.test(title)) continue;
+      const totals = totalsIn(title);
+      for (const row of spec.data?.values ?? []) {
+        if (typeof row.value !== "number") continue;
+        checked++;
+        for (const t of totals) if (smallCountOf(row.value, t)) found.push(`${path.relative(outputDir, f.path)}: ${String(row.category ?? "")} ${String(row.series ?? "")} ${row.value}% of ${t}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(found).toEqual([]);
+  });
+
+  it("the planted category of one case is named but withheld for the borough, in the focus pack and the overview alike", () => {
+    const tables = files.filter((f) => f.path.endsWith(`${path.sep}complaints-by-category.csv`));
+    expect(tables.length).toBe(2);
+    // the overview's one share column is the borough's
+    const overview = tables.map((f) => parseCsv(f.text)[0]!).find((cols) => cols.filter((c) => /\(%\)$/.test(c)).length === 1)!;
+    const boroughColumn = overview.find((c) => /\(%\)$/.test(c))!;
+    for (const f of tables) {
+      const [cols, ...rows] = parseCsv(f.text);
+      const rare = rows.find((r) => r[0] === RARE_CATEGORY);
+      expect(rare, path.relative(outputDir, f.path)).toBeDefined();
+      expect(rare![cols!.indexOf(boroughColumn)], `${boroughColumn} in ${path.relative(outputDir, f.path)}`).toBe("");
+    }
+  });
+
+  it("no value times its denominator in indicator_values.csv gives a count of 1 to 4 where the numerator is withheld", () => {
+    const found: string[] = [];
+    for (const f of files.filter((x) => x.path.endsWith(`${path.sep}indicator_values.csv`))) {
+      const [cols, ...rows] = parseCsv(f.text);
+      const at = (name: string) => cols!.indexOf(name);
+      for (const cells of rows) {
+        const [num, den, value] = [cells[at("numerator")], Number(cells[at("denominator")]), Number(cells[at("value")])];
+        if (num !== "" || cells[at("value")] === "" || !(den > 0) || /mean|order statistics/.test(cells[at("method")] ?? "")) continue;
+        for (const multiplier of [1, 100, 1000, 100000]) {
+          const count = (value * den) / multiplier;
+          const k = Math.round(count);
+          if (k >= 1 && k <= 4 && Math.abs(count - k) < 1e-6 * Math.max(1, count)) found.push(`${path.basename(f.path)}: ${cells.join(",")}`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});
+
+describe("no NaN or infinite number is published", () => {
+  it("no CSV cell, workbook cell or chart value is NaN or Infinity, and the marts hold none", async () => {
+    const bad: string[] = [];
+    for (const f of files.filter((x) => /\.(csv|xlsx)$/.test(x.path))) if (/(^|[,\n])-?(NaN|Infinity)($|[,\n])/.test(f.text)) bad.push(path.relative(outputDir, f.path));
+    for (const f of files.filter((x) => x.path.endsWith(".vl.json"))) if (/\b(NaN|Infinity)\b/.test(f.text)) bad.push(path.relative(outputDir, f.path));
+    const db = await Warehouse.open(result.warehouse);
+    try {
+      const columns = await db.all<{ t: string; c: string }>(
+        `SELECT table_name AS t, column_name AS c FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'marts' AND data_type IN ('DOUBLE', 'FLOAT')`,
+      );
+      expect(columns.length).toBeGreaterThan(5);
+      for (const { t, c } of columns) {
+        const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts."${t}" WHERE NOT isfinite("${c}")`);
+        if (n!.n) bad.push(`marts.${t}.${c}`);
+      }
+    } finally {
+      db.close();
+    }
+    expect(bad).toEqual([]);
+  });
+});
+

@@ -4,9 +4,9 @@
  * and secondary suppression acting on what the floor hid.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MIN_PUBLISHED_COUNT, secondarySuppression, smallCountFloor } from "../../transforms/disclosure.ts";
+import { MIN_PUBLISHED_COUNT, secondarySuppression, smallCountFloor, withheldParts } from "../../transforms/disclosure.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
-import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
+import { VALUE_COLUMNS, withholdNonFinite } from "../../transforms/indicators/measure.ts";
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
 import type { Config } from "../../pipelines/core/config.ts";
 import { fixedClock, silentLogger, type Context } from "../../pipelines/core/context.ts";
@@ -134,3 +134,41 @@ describe("secondary suppression: LSOAs within their ward", () => {
     expect(hidden).toEqual([LSOAS[0], LSOAS[1], WARDS[0]]);
   });
 });
+
+describe("withheldParts: shares of a total published outside the mart", () => {
+  const m = (o: Record<string, number>) => new Map(Object.entries(o));
+
+  it("withholds the borough's small part too, not only the area's (share x total would give it)", () => {
+    // the borough has one case of trees, all outside the focus area: the area shows 0 (true), the borough must not show 1
+    const [area, borough] = withheldParts([m({ bins: 40, noise: 30, trees: 0 }), m({ bins: 400, noise: 300, trees: 1 })], [{ inner: 0, outer: 1 }]);
+    expect([...area!]).toEqual([]);
+    expect([...borough!].sort()).toEqual(["noise", "trees"]); // trees, then the next smallest so trees cannot be recovered from the total
+  });
+
+  it("a part whose rest of the borough is 1 to 4 is withheld in the area (borough minus area would give it)", () => {
+    const [area, borough] = withheldParts([m({ bins: 40, noise: 30, potholes: 9 }), m({ bins: 400, noise: 300, potholes: 12 })], [{ inner: 0, outer: 1 }]);
+    expect([...borough!]).toEqual([]);
+    expect([...area!].sort()).toEqual(["noise", "potholes"]);
+  });
+
+  it("one whole: the small part and the next smallest; nothing small, nothing withheld", () => {
+    expect(withheldParts([m({ a: 3, b: 50, c: 7, d: 0 })]).map((s) => [...s].sort())).toEqual([["a", "c"]]);
+    expect(withheldParts([m({ a: 5, b: 50, d: 0 })]).map((s) => [...s])).toEqual([[]]);
+  });
+});
+
+describe("withholdNonFinite: no NaN or infinity in the mart", () => {
+  it("a row with a NaN or infinite figure is withheld with the reason and one warning per indicator", async () => {
+    await insert([row({ area_code: "Z05000001", value: Number.NaN }), row({ area_code: "Z05000002", upper998: Number.POSITIVE_INFINITY }), row({ area_code: "Z05000003" })]);
+    expect(await withholdNonFinite(ctx)).toBe(2);
+    expect(await db.all(`SELECT area_code, value, upper998, is_suppressed, suppression_reason FROM marts.indicator_values ORDER BY area_code`)).toEqual([
+      { area_code: "Z05000001", value: null, upper998: null, is_suppressed: true, suppression_reason: messages.nonFiniteValue() },
+      { area_code: "Z05000002", value: null, upper998: null, is_suppressed: true, suppression_reason: messages.nonFiniteValue() },
+      { area_code: "Z05000003", value: 50, upper998: 72, is_suppressed: false, suppression_reason: null },
+    ]);
+    expect(await db.all(`SELECT code, subject, message FROM audit.warnings`)).toEqual([
+      { code: "non_finite_value", subject: "survey.feel_safe", message: messages.nonFiniteValues("survey.feel_safe", 2) },
+    ]);
+  });
+});
+

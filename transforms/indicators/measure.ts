@@ -257,6 +257,7 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     }
   }
   await db.run(`DROP TABLE IF EXISTS _measure_counts`);
+  await withholdNonFinite(ctx);
   for (const table of populations.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
   await recordMeasureState(ctx, measureFingerprint(ctx, indicators));
   ctx.log.progress("measuring indicators", indicators.length, indicators.length);
@@ -265,6 +266,29 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   // Kept indicators count when they have values (they were measured before).
   const keptWithValues = (id: string) => plan?.get(id)?.kind === "keep" && byId.has(id);
   return new Map(indicators.filter((ind) => measured.has(ind.id) || keptWithValues(ind.id)).map((ind) => [ind.id, byId.get(ind.id) ?? 0]));
+}
+
+/** The numeric columns of `marts.indicator_values`, none of which may hold NaN or infinity. */
+const NUMERIC_VALUE_COLUMNS = ["numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998"] as const;
+
+/**
+ * Withhold every value whose figures are not finite (NaN or infinite, e.g. from extreme survey
+ * weights) with a reason and one warning per indicator: NaN never reaches the marts, the CSV or
+ * the workbook.
+ */
+export async function withholdNonFinite(ctx: Context): Promise<number> {
+  const { db } = ctx;
+  const bad = NUMERIC_VALUE_COLUMNS.map((c) => `NOT coalesce(isfinite(${ident(c)}::DOUBLE), true)`).join(" OR ");
+  const found = await db.all<{ id: string; n: number }>(
+    `SELECT indicator_id AS id, count(*)::INTEGER AS n FROM marts.indicator_values WHERE ${bad} GROUP BY 1 ORDER BY 1`,
+  );
+  if (!found.length) return 0;
+  // counts keep their finite values; the value and its limits go
+  const set = NUMERIC_VALUE_COLUMNS.map((c) =>
+    c === "numerator" || c === "denominator" ? `${c} = CASE WHEN coalesce(isfinite(${c}::DOUBLE), true) THEN ${c} END` : `${c} = NULL`);
+  await db.run(`UPDATE marts.indicator_values SET ${set.join(", ")}, is_suppressed = true, suppression_reason = $r WHERE ${bad}`, { r: messages.nonFiniteValue() });
+  for (const f of found) await db.recordWarning("measure", "non_finite_value", f.id, messages.nonFiniteValues(f.id, f.n));
+  return found.reduce((s, f) => s + f.n, 0);
 }
 
 /** Count rows of a query through `valueRow`. */

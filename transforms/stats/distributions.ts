@@ -360,8 +360,10 @@ export function pt(t: number, df: number, lowerTail = true): number {
   let tail: number;
   if (x < 0.5 || t * t < 1e-300) tail = 0.5 * pbeta(x, df / 2, 0.5, true);
   else tail = 0.5 * pbeta((t * t) / (df + t * t), 0.5, df / 2, false);
-  const upper = t > 0 ? tail : 1 - tail; // P(T > t)
-  return lowerTail ? 1 - upper : upper;
+  // tail is the smaller of the two tails when it lies on the side asked for: return it directly,
+  // never as 1 - (1 - tail), which would lose every digit of a tiny tail
+  const tailAsked = lowerTail ? t < 0 : t > 0;
+  return tailAsked ? tail : 1 - tail;
 }
 
 /** Student's t density. */
@@ -386,7 +388,12 @@ export function qt(p: number, df: number, lowerTail = true): number {
   const tailP = pl < 0.5 ? pl : 1 - pl;
   pl = tailP;
   // closed forms
-  if (df === 1) return sign * Math.abs(Math.tan(Math.PI * (tailP - 0.5)));
+  if (df === 1) {
+    // Cauchy: P(T < -t) = atan(1/t) / pi, so t = cot(pi * tailP) (R's 1/tanpi(P/2)). Near
+    // tailP = 1/2 use tan(pi (1/2 - tailP)) instead: 1/2 - tailP is exact there, pi * tailP is not.
+    const t = tailP <= 0.25 ? 1 / Math.tan(Math.PI * tailP) : Math.tan(Math.PI * (0.5 - tailP));
+    return sign * t;
+  }
   if (df === 2) {
     const a = 4 * tailP * (1 - tailP);
     return sign * Math.sqrt(2 / a) * (1 - 2 * tailP);

@@ -33,6 +33,7 @@ export const statsMessages = {
   dsrSuppressed: (total: number, min: number) => `dsr NA for total count < ${min} (total count ${total}): not published`,
   zeroExpected: () => "expected count is zero (sum of n * x_ref / n_ref): the ratio is undefined",
   tooFewValues: (min: number, got: number) => `a t interval needs at least ${min} values (got ${got})`,
+  meanOneValue: () => "one value: the mean is that value; a t interval needs at least 2 values, so no limits",
   unknownOption: (what: string, value: unknown, expected: readonly string[]) =>
     `invalid ${what} ${fmt(value)} (expected ${expected.join(" | ")})`,
   required: (what: string, forWhat: string) => `${what} is required for ${forWhat}`,

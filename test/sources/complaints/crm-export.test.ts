@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, tempDir } from "../helpers.ts";
+import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
+import { messages } from "../../../pipelines/core/messages.ts";
 
 const HEADER = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code,Postcode,UPRN,Customer Name,Description";
 const row = (ref: string, received: string, category: string, opts: { uprn?: string; postcode?: string; closed?: string; name?: string } = {}) =>
@@ -99,4 +100,36 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
     const f = t.write("crm.csv", [HEADER.replace("Date Received", "Received"), row("C1", "01/04/2022", "Noise")].join("\n"));
     await expect(runSources(complaints([f]))).rejects.toThrow(`${f}: missing column(s) Date Received; expected Case Reference, Date Received, Date Closed, Category, Service, Channel, Status; found Case Reference, Received`);
   });
+
+  it("a category carrying a name, phone or e-mail is never staged: screened when no list is declared, else only declared categories pass", async () => {
+    const t = tempDir();
+    const typed = ["Noise - Ottoline Canarybird 07700 900789", "cat.canary@example.net", "Ottoline Canarybird"];
+    const cases = [
+      ...Array.from({ length: 6 }, (_, i) => row(`N${i}`, "01/04/2022", "Noise")),
+      ...Array.from({ length: 5 }, (_, i) => row(`T${i}`, "01/04/2022", "Dangerous trees")),
+      ...typed.map((c, i) => row(`X${i}`, "02/04/2022", c)),
+    ];
+    const f = t.write("crm.csv", [HEADER, ...cases].join("\n"));
+    const staged = (db: Warehouse) => db.all(`SELECT coalesce(category, '(none)') AS category, count(*)::INTEGER AS n FROM staging.complaints GROUP BY 1 ORDER BY 1`);
+    const leaks = async (db: Warehouse) =>
+      JSON.stringify([await db.all(`SELECT * FROM staging.complaints`), await db.all(`SELECT * FROM audit.warnings`)]).match(/Canarybird|07700|example\.net/g);
+    // No list: the phone and e-mail by pattern, the lone name as a value fewer than 5 cases use.
+    await withBuild([f], {}, async (db) => {
+      expect(await staged(db)).toEqual([{ category: "(none)", n: 3 }, { category: "Dangerous trees", n: 5 }, { category: "Noise", n: 6 }]);
+      expect(await warningsOf(db, "label_refused")).toEqual([{
+        subject: "complaints",
+        message: messages.labelsRefused("complaints", "category", [{ reason: "email", labels: 1, rows: 1 }, { reason: "phone", labels: 1, rows: 1 }, { reason: "rare", labels: 1, rows: 1 }], null),
+      }]);
+      expect(await leaks(db)).toBeNull();
+    });
+    // A declared list: anything else is refused, however harmless it looks.
+    await withBuild([f], { categories: ["Noise"] }, async (db) => {
+      expect(await staged(db)).toEqual([{ category: "(none)", n: 8 }, { category: "Noise", n: 6 }]);
+      expect(await warningsOf(db, "label_refused")).toEqual([{
+        subject: "complaints", message: messages.labelsRefused("complaints", "category", [{ reason: "undeclared", labels: 4, rows: 8 }], null),
+      }]);
+      expect(await leaks(db)).toBeNull();
+    });
+  });
 });
+

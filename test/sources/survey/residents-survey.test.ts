@@ -3,7 +3,25 @@ import { describe, expect, it } from "vitest";
 import { demoFiles } from "../../../sources/demo/generate.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
-import { realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
+import { loadCounts, realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
+import { MAX_DESIGN_WEIGHT } from "../../../sources/survey/residents-survey.ts";
+
+/** The demo's codebook and first wave's lines, written to a temp folder; `edit` changes cells of a line by column name. */
+function demoWave() {
+  const t = tempDir();
+  const demo = demoFiles(20240401);
+  const codebook = t.write("codebook.json", Buffer.from(demo.find((f) => f.path === "survey/codebook.json")!.bytes));
+  const [header, ...rows] = Buffer.from(demo.find((f) => f.path === "survey/residents_survey_2023.csv")!.bytes).toString("utf8").trim().split("\n");
+  const cols = header!.split(",");
+  // every column before the last (free-text comments) is a plain cell without commas
+  const edit = (line: string, cells: Record<string, string>) => {
+    const parts = line.split(",");
+    const head = parts.slice(0, cols.length - 1);
+    for (const [c, v] of Object.entries(cells)) head[cols.indexOf(c)] = v;
+    return [...head, parts.slice(cols.length - 1).join(",")].join(",");
+  };
+  return { t, codebook, header: header!, rows, edit };
+}
 
 describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
   it("a respondent ID on two lines of a wave is staged once (the last line), with its answers once, and reported", async () => {
@@ -25,6 +43,70 @@ describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
       ]);
       // Every line was read and loaded: the repeat is a conform decision, not a reject.
       expect(await db.one(`SELECT rows_read::INTEGER AS r, rows_loaded::INTEGER AS l FROM audit.loads WHERE source = 'residents_survey_microdata'`)).toEqual({ r: 4, l: 4 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("an interview language that is not a codebook language never becomes a label: it counts as unknown, and the warning does not repeat it", async () => {
+    const { t, codebook, header, rows, edit } = demoWave();
+    const phone = "ring me 07700 900123";
+    const email = "jo.bloggs@example.com";
+    const lines = [edit(rows[0]!, { interview_language: phone }), edit(rows[1]!, { interview_language: email }), edit(rows[2]!, { interview_language: "pl" })];
+    const file = t.write("survey.csv", [header, ...lines].join("\n") + "\n");
+    const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
+    try {
+      expect(await db.all(`SELECT language FROM staging.survey_respondents ORDER BY respondent_id`)).toEqual([{ language: "unknown" }, { language: "unknown" }, { language: "pl" }]);
+      const warnings = await warningsOf(db, "label_refused");
+      expect(warnings).toEqual([
+        { subject: "residents survey", message: messages.labelsRefused("residents survey", "interview language", [{ reason: "undeclared", labels: 2, rows: 2 }], "unknown") },
+      ]);
+      const everything = JSON.stringify(await db.all(`SELECT * FROM audit.warnings`)) + JSON.stringify(await db.all(`SELECT * FROM staging.survey_respondents`));
+      expect(everything).not.toContain("07700");
+      expect(everything).not.toContain("example.com");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("an answer code missing from the codebook is left out of the base (not counted as no), with a warning naming the question and code", async () => {
+    const { t, codebook, header, rows, edit } = demoWave();
+    const lines = [
+      edit(rows[0]!, { q_safe_dark: "7" }), edit(rows[1]!, { q_safe_dark: "7" }), edit(rows[2]!, { q_safe_dark: "me@example.com" }),
+      edit(rows[3]!, { q_safe_dark: "1" }), edit(rows[4]!, { q_priority_1: "bins" }),
+    ];
+    const file = t.write("survey.csv", [header, ...lines].join("\n") + "\n");
+    const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
+    try {
+      expect(await db.all(`SELECT answer FROM staging.survey_answers WHERE question_id = 'q_safe_dark' ORDER BY respondent_id`)).toEqual([
+        { answer: null }, { answer: null }, { answer: null }, { answer: "1" }, { answer: edit(rows[4]!, {}).split(",")[9] },
+      ]);
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.survey_answers WHERE question_id = 'q_priority_1' AND answer = 'bins'`)).toEqual({ n: 0 });
+      expect(await warningsOf(db, "survey_unknown_answer_code")).toEqual([
+        { subject: "q_priority_1", message: messages.surveyUnknownAnswerCodes("q_priority_1", ["bins"], 0, 1) },
+        { subject: "q_safe_dark", message: messages.surveyUnknownAnswerCodes("q_safe_dark", ["7"], 1, 3) },
+      ]);
+      expect(JSON.stringify(await db.all(`SELECT * FROM audit.warnings`))).not.toContain("example.com");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a design weight of 0, below 0, beyond the range of a double, absurdly large or not a number rejects the row with the reason", async () => {
+    const { t, codebook, header, rows, edit } = demoWave();
+    const bad = ["0", "-1", "1e400", String(MAX_DESIGN_WEIGHT * 10), "NaN", "Infinity"];
+    const lines = [...bad.map((w, i) => edit(rows[i]!, { design_weight: w })), rows[10]!, edit(rows[11]!, { design_weight: "1e-3" })];
+    const file = t.write("survey.csv", [header, ...lines].join("\n") + "\n");
+    const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
+    try {
+      expect((await loadCounts(db))["survey.csv"]).toEqual({ read: 8, loaded: 2, rejected: 6 });
+      const rejects = await db.all<{ line: number; column: string; reason: string }>(`SELECT line::INTEGER AS line, "column", reason FROM audit.rejects ORDER BY line`);
+      expect(rejects.map((r) => [r.line, r.column])).toEqual(bad.map((_, i) => [i + 2, "design_weight"]));
+      for (const [i, r] of rejects.entries()) {
+        expect(r.reason).toContain(`expected a number above 0 and at most ${MAX_DESIGN_WEIGHT.toLocaleString("en-GB")}`);
+        expect(r.reason).toContain(bad[i]);
+      }
+      expect(await db.one(`SELECT count(*)::INTEGER AS n, bool_and(isfinite(weight) AND weight > 0) AS ok FROM staging.survey_respondents`)).toEqual({ n: 2, ok: true });
     } finally {
       db.close();
     }

@@ -133,8 +133,12 @@ describe("mean (t interval)", () => {
     expect(e.lower95).toBeCloseTo(-0.389945165425414, 12);
     expect(e.method).toBe("t");
   });
-  it("needs two finite values", () => {
-    expect(() => mean([3])).toThrow(statsMessages.tooFewValues(2, 1));
+  it("gives one value back with null limits and a note, as phe_mean gives NA limits", () => {
+    expect(mean([3])).toEqual({
+      value: 3, lower95: null, upper95: null, lower998: null, upper998: null, method: "t", note: statsMessages.meanOneValue(),
+    });
+  });
+  it("needs finite values", () => {
     expect(() => mean([])).toThrow("values must contain at least one value");
     expect(() => mean([1, Number.POSITIVE_INFINITY])).toThrow("values must be a finite number");
   });
