@@ -139,7 +139,7 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
       } finally {
         await context.close();
       }
-    }, 180_000);
+    }, 300_000);
   }
 });
 
