@@ -7,7 +7,8 @@
  *
  * Every library a notebook uses is bundled from node_modules, so the built pages make no request
  * to any other host. They are ES modules: open them through a local web server (`serveNotebooks`
- * or `npx tsx pipelines/notebooks.ts serve`), not from file://.
+ * or `npx tsx pipelines/notebooks.ts serve`), not from file:// (a page opened from a file says so
+ * and how to serve it, `messages.notebookFileProtocol`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
@@ -15,8 +16,11 @@ import { fileURLToPath } from "node:url";
 import { config as kitConfig, observable } from "@observablehq/notebook-kit/vite";
 import { build, createServer, preview, type InlineConfig, type PreviewServer, type ViteDevServer } from "vite";
 import type { Notebook } from "@observablehq/notebook-kit";
+import { escapeHtml } from "./escape-html.ts";
 import type { Logger } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { offlineProblems } from "./offline-check.ts";
+import { offlineLibraries } from "./offline-libraries.ts";
 import { removeStaleCacheFiles, warehouseCells, type WarehouseCells } from "./warehouse-cells.ts";
 
 /** The notebooks folder (the Vite root). */
@@ -85,7 +89,7 @@ export async function buildNotebooks(opts: BuildNotebooksOptions): Promise<Build
   const outDir = path.resolve(opts.outDir);
   const tmp = `${outDir}.tmp-${process.pid}`;
   const old = `${outDir}.old-${process.pid}`;
-  const cells = warehouseCells(opts.warehouse);
+  const cells = warehouseCells(opts.warehouse, opts.log);
   removeStaleCacheFiles(path.join(dir, ".observable", "cache"));
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(path.dirname(outDir), { recursive: true });
@@ -130,7 +134,7 @@ export interface PreviewNotebooksOptions extends NotebookSessionOptions {
  */
 export async function previewNotebooks(opts: PreviewNotebooksOptions): Promise<ViteDevServer> {
   const dir = opts.notebooksDir ?? NOTEBOOKS_DIR;
-  const cells = warehouseCells(opts.warehouse);
+  const cells = warehouseCells(opts.warehouse, opts.log);
   const server = await createServer({
     ...sessionConfig(dir, cells, null),
     server: { port: opts.port ?? 5173, host: opts.host ?? "127.0.0.1", strictPort: false },
@@ -188,6 +192,7 @@ function sessionConfig(dir: string, cells: WarehouseCells, files: string[] | nul
     resolve: { ...kit.resolve, alias: aliases.filter((a) => !/npm:|jsr:/.test(String(a.find))) },
     server: { watch: { ignored: ["**/.observable/**"] } },
     plugins: [
+      offlineLibraries(),
       observable({
         template: PAGE_TEMPLATE,
         transformTemplate: (html, ctx) => frame(html, path.basename(ctx.filename), titles(), warehouseLabel()),
@@ -210,9 +215,8 @@ function frame(html: string, current: string, titles: Map<string, string>, wareh
   const footer =
     `Warehouse: ${escapeHtml(warehouse)}. Notebook source: <code>notebooks/${escapeHtml(current)}</code>. ` +
     `Charts: <code>notebooks/charts/</code>, the builders the pack uses.`;
-  return html.replace("<!-- localneeds:nav -->", nav).replace("<!-- localneeds:footer -->", footer);
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+  return html
+    .replace("<!-- localneeds:nav -->", nav)
+    .replace("<!-- localneeds:file-protocol -->", escapeHtml(messages.notebookFileProtocol(current)))
+    .replace("<!-- localneeds:footer -->", footer);
 }

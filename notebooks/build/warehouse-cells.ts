@@ -10,13 +10,21 @@
  * to the pinned `@duckdb/node-api` 1.5.6. Running the cells here also lets us open the file
  * read-only and always re-run the queries (the kit keys its cache on the query text only, so a
  * rebuilt warehouse would otherwise be served stale results).
+ *
+ * Any warehouse: a build without a survey or complaints has no `ref.survey_languages` or
+ * `staging.complaints`. A SQL cell that reads a table the warehouse lacks is not run; it and every
+ * cell that depends on it (through the variables they define) are replaced by a short note, so
+ * the rest of the notebook still builds and runs (`omitCellsOnAbsentTables`).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { DuckDBInstance, DuckDBTypeId, type DuckDBType } from "@duckdb/node-api";
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType } from "@duckdb/node-api";
 import { getQueryCachePath } from "@observablehq/notebook-kit/databases";
-import type { Notebook } from "@observablehq/notebook-kit";
+import { transpile, type Cell, type Notebook } from "@observablehq/notebook-kit";
+import type { Logger } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import { escapeHtml } from "./escape-html.ts";
 
 /** The `database` name notebooks give their SQL cells. */
 export const WAREHOUSE_DATABASE = "warehouse";
@@ -65,7 +73,7 @@ export class NotebookQueryError extends Error {
  * Prepare to run notebooks' SQL cells against `warehouse`. The file is opened read-only for each
  * notebook and closed again, so a long preview never holds it while the pipeline rebuilds it.
  */
-export function warehouseCells(warehouse: string): WarehouseCells {
+export function warehouseCells(warehouse: string, log?: Logger): WarehouseCells {
   if (!existsSync(warehouse)) {
     throw new NotebookQueryError(`warehouse not found: ${warehouse} (build it first: npx tsx pipelines/build.ts)`);
   }
@@ -98,7 +106,14 @@ export function warehouseCells(warehouse: string): WarehouseCells {
       const connection = await instance.connect();
       try {
         await connection.run("SET TimeZone = 'UTC'");
+        const present = await warehouseTables(connection);
+        const absent = new Map<Cell, string[]>();
         for (const cell of cells) {
+          const missing = (await referencedTables(connection, cell.value)).filter((t) => !present.has(t));
+          if (missing.length) {
+            absent.set(cell, missing);
+            continue;
+          }
           const t0 = performance.now();
           let result: CachedResult;
           try {
@@ -114,6 +129,11 @@ export function warehouseCells(warehouse: string): WarehouseCells {
           const cachePath = await getQueryCachePath(context.filename, databaseName, [cell.value]);
           writeIfChanged(cachePath, JSON.stringify({ ...result, duration: 0 }));
           files.add(cachePath);
+        }
+        if (absent.size) {
+          const { notebook: shown, omitted, tables } = omitCellsOnAbsentTables(notebook, absent);
+          log?.warn(messages.notebookCellsOmitted(path.relative(process.cwd(), context.filename), omitted, tables));
+          return shown;
         }
       } finally {
         connection.closeSync();
@@ -137,6 +157,108 @@ export function warehouseCells(warehouse: string): WarehouseCells {
       files.clear();
     },
   };
+}
+
+/** Every table and view of the warehouse, as `schema.name`. */
+async function warehouseTables(connection: DuckDBConnection): Promise<Set<string>> {
+  const reader = await connection.runAndReadAll(
+    `SELECT schema_name || '.' || table_name AS name FROM duckdb_tables()
+     UNION ALL SELECT schema_name || '.' || view_name FROM duckdb_views() WHERE NOT internal`,
+  );
+  return new Set(reader.getRowObjectsJson().map((r) => String(r.name)));
+}
+
+/**
+ * The schema-qualified tables a query reads (`staging.complaints`, ...), from DuckDB's own parse
+ * tree (`json_serialize_sql`), so names in comments, strings and CTEs are not mistaken for tables.
+ * Unqualified names (CTEs, table functions) are left out. A query DuckDB cannot parse gives none:
+ * running it then reports the syntax error.
+ */
+export async function referencedTables(connection: DuckDBConnection, sql: string): Promise<string[]> {
+  // json_serialize_sql takes a constant only: the query goes in as a quoted literal.
+  const reader = await connection.runAndReadAll(`SELECT json_serialize_sql('${sql.replaceAll("'", "''")}') AS tree`);
+  const tables = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === "object") {
+      const n = node as Record<string, unknown>;
+      if (n.type === "BASE_TABLE" && typeof n.schema_name === "string" && n.schema_name && typeof n.table_name === "string") {
+        tables.add(`${n.schema_name}.${n.table_name}`);
+      }
+      Object.values(n).forEach(visit);
+    }
+  };
+  visit(JSON.parse(String(reader.getRowObjectsJson()[0].tree)));
+  return [...tables].sort();
+}
+
+/** What {@link omitCellsOnAbsentTables} made of a notebook. */
+export interface OmittedCells {
+  notebook: Notebook;
+  /** Cells taken out (each shown as a note where it would have shown something). */
+  omitted: number;
+  /** The absent tables, sorted. */
+  tables: string[];
+}
+
+/**
+ * Take out the SQL cells in `absent` (cell -> the tables it reads that the warehouse lacks) and
+ * every cell that uses a variable they define, directly or through other cells. A cell that would
+ * have shown something (a visible SQL, Markdown or HTML cell, a JavaScript expression, or one
+ * that calls `display` or `view`) becomes a note naming the absent tables; the others go.
+ * Adjacent identical notes are shown once. A Markdown cell that opens with a heading keeps a
+ * heading of that level, so the page's outline stays whole.
+ */
+export function omitCellsOnAbsentTables(notebook: Notebook, absent: Map<Cell, string[]>): OmittedCells {
+  const missingVars = new Map<string, string[]>();
+  const omitted = new Map<Cell, string[]>(absent);
+  for (const [cell, tables] of absent) if (cell.output) missingVars.set(cell.output, tables);
+  const deps = new Map(notebook.cells.filter((c) => c.mode !== "sql").map((c) => [c, transpile(c)]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [cell, t] of deps) {
+      if (omitted.has(cell)) continue;
+      const tables = [...new Set((t.inputs ?? []).flatMap((name) => missingVars.get(name) ?? []))].sort();
+      if (!tables.length) continue;
+      omitted.set(cell, tables);
+      for (const name of [...(t.outputs ?? []), ...(t.output ? [t.output] : []), ...(cell.output ? [cell.output] : [])]) missingVars.set(name, tables);
+      changed = true;
+    }
+  }
+  const shows = (cell: Cell): boolean => {
+    if (cell.mode === "sql" || cell.mode === "md" || cell.mode === "html") return !cell.hidden;
+    const t = deps.get(cell)!;
+    return !cell.hidden && (Boolean(t.autodisplay) || (t.inputs ?? []).some((name) => name === "display" || name === "view"));
+  };
+  const cells: Cell[] = [];
+  let lastNote: string | undefined;
+  for (const cell of notebook.cells) {
+    const tables = omitted.get(cell);
+    if (!tables) {
+      cells.push(cell);
+      lastNote = undefined;
+      continue;
+    }
+    if (!shows(cell)) continue;
+    const note = headingOf(cell) + `<p class="ln-note ln-absent">${escapeHtml(messages.notebookTablesAbsent(tables))}</p>`;
+    if (note === lastNote) continue;
+    cells.push({ id: cell.id, mode: "html", value: note, pinned: false, hidden: false });
+    lastNote = note;
+  }
+  return { notebook: { ...notebook, cells }, omitted: omitted.size, tables: [...new Set([...absent.values()].flat())].sort() };
+}
+
+
+/**
+ * The heading a Markdown cell opens with, as HTML: its text without `${...}` parts, or "Not
+ * available" when nothing readable is left (`## ${info.title}`). Empty for other cells.
+ */
+function headingOf(cell: Cell): string {
+  if (cell.mode !== "md") return "";
+  const m = /^\s*(#{1,6})\s+(.*)$/m.exec(cell.value);
+  if (!m || cell.value.trimStart().indexOf(m[1]) !== 0) return "";
+  const text = m[2].replace(/\$\{[^}]*\}/g, "").replace(/^[\s,:;.–-]+|[\s,:;–-]+$/g, "");
+  return `<h${m[1].length}>${escapeHtml(/\p{L}/u.test(text) ? text : "Not available")}</h${m[1].length}>`;
 }
 
 /**

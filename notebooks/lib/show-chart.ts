@@ -46,14 +46,27 @@ export async function showChart(bundle: ChartSpecBundle, options: ShowChartOptio
 
 /** Render a Vega-Lite spec into `container` as SVG (no tooltips handler, warnings kept quiet). */
 export async function renderSpec(spec: TopLevelSpec, container: HTMLElement): Promise<vega.View> {
-  // Vega adopts inline data objects and mutates them: compile a copy, as the pack does.
-  const compiled = compile(structuredClone(spec)).spec;
+  // Vega adopts inline data objects and mutates them: compile a copy, as the pack does. The SVG
+  // is one image named by the spec's description (below): \`aria: false\` keeps Vega from giving
+  // each mark and axis a role of its own, unnamed inside the image (axe: svg-img-alt).
+  const copy = structuredClone(spec);
+  const compiled = compile({ ...copy, config: { ...copy.config, aria: false } } as TopLevelSpec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "svg", container, hover: true, logLevel: vega.Error });
   await view.runAsync();
   const svg = container.querySelector("svg");
   if (svg) {
     svg.setAttribute("role", "img");
     if (typeof spec.description === "string") svg.setAttribute("aria-label", spec.description);
+    // Inside an image, Vega's mark containers' roles name nothing (axe: svg-img-alt): drop
+    // them, now and whenever Vega redraws (hover).
+    const unrole = () => {
+      for (const el of svg.querySelectorAll("[role], [aria-roledescription]")) {
+        el.removeAttribute("role");
+        el.removeAttribute("aria-roledescription");
+      }
+    };
+    unrole();
+    new MutationObserver(unrole).observe(svg, { childList: true, subtree: true });
   }
   return view;
 }

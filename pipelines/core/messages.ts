@@ -213,4 +213,14 @@ export const messages = {
   nonFiniteValue: () => "not a finite number (NaN or infinite): withheld",
   nonFiniteValues: (indicator: string, rows: number) =>
     `${indicator}: ${rows} value(s) or limits were not finite numbers (NaN or infinite, e.g. from extreme weights): withheld`,
+  // The notebooks (notebooks/build/**).
+  notebookTablesAbsent: (tables: readonly string[]) =>
+    `Not shown: this warehouse has no ${list(tables)} (the build that made it had no such data: see the config's sources).`,
+  notebookCellsOmitted: (file: string, cells: number, tables: readonly string[]) =>
+    `${file}: ${cells} cell(s) not shown: the warehouse has no ${list(tables)}`,
+  notebookFileProtocol: (page: string) =>
+    `This notebook cannot run from a file. Its charts and figures are JavaScript modules, which browsers run only when the page comes from a web server. ` +
+    `From the repository folder, run "npx tsx pipelines/notebooks.ts serve" and open http://127.0.0.1:4173/${page}`,
+  notebookLoaderNotInstalled: (pkg: string, version: string) =>
+    `Notebook Kit needs ${pkg} here, which is not installed: add "${pkg}": "${version}" to package.json and run npm install (the notebooks load nothing from a CDN)`,
 } as const;

@@ -3,14 +3,19 @@
  * warehouse (read-only, results where Notebook Kit looks for them), and nothing a notebook does
  * may load code from a CDN.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { toNotebook, type CellSpec } from "@observablehq/notebook-kit";
+import type { Plugin } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { repoRoot } from "../helpers/shared.ts";
+import { memoryLogger } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { offlineProblems } from "../../notebooks/build/offline-check.ts";
-import { NotebookQueryError, WAREHOUSE_DATABASE, removeStaleCacheFiles, warehouseCells } from "../../notebooks/build/warehouse-cells.ts";
+import { offlineLibraries, parseCdnReference } from "../../notebooks/build/offline-libraries.ts";
+import { NotebookQueryError, WAREHOUSE_DATABASE, referencedTables, removeStaleCacheFiles, warehouseCells } from "../../notebooks/build/warehouse-cells.ts";
 
 const notebook = (cells: Omit<CellSpec, "id">[]) => toNotebook({ title: "t", cells: cells.map((c, i) => ({ id: i + 1, ...c })) });
 
@@ -119,5 +124,111 @@ describe("warehouseCells", () => {
 
   it("says how to build a missing warehouse", () => {
     expect(() => warehouseCells(path.join(dir, "nope.duckdb"))).toThrow(/warehouse not found: .*nope\.duckdb \(build it first: npx tsx pipelines\/build\.ts\)/);
+  });
+});
+
+describe("warehouseCells on a warehouse without some tables", () => {
+  let dir: string;
+  let warehouse: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "localneeds-nb-absent-"));
+    warehouse = path.join(dir, "warehouse.duckdb");
+    const instance = await DuckDBInstance.create(warehouse);
+    const c = await instance.connect();
+    await c.run(`CREATE SCHEMA marts; CREATE TABLE marts.t AS SELECT 1 AS n`);
+    c.closeSync();
+    instance.closeSync();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("reads the tables a query names from DuckDB's parse tree, not from its CTEs, strings or comments", async () => {
+    const instance = await DuckDBInstance.create(":memory:");
+    const c = await instance.connect();
+    try {
+      expect(
+        await referencedTables(c, `WITH a AS (SELECT * FROM marts.t) SELECT 'FROM staging.s' AS s, * FROM a JOIN ref.areas USING (n) -- FROM staging.x\nWHERE n IN (SELECT n FROM audit.loads)`),
+      ).toEqual(["audit.loads", "marts.t", "ref.areas"]);
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("replaces a cell whose table is absent, and the cells that use it, by a note; the rest runs", async () => {
+    const log = memoryLogger();
+    const cells = warehouseCells(warehouse, log);
+    const filename = path.join(dir, "nb.html");
+    const nb = notebook([
+      { mode: "sql", database: WAREHOUSE_DATABASE, output: "gone", hidden: true, value: "SELECT * FROM staging.gone" },
+      { mode: "md", value: "## Heading" },
+      { mode: "js", value: "gone.length" },
+      { mode: "js", value: "const total = gone.length;" },
+      { mode: "sql", database: WAREHOUSE_DATABASE, output: "kept", value: "SELECT n FROM marts.t" },
+      { mode: "md", value: "## ${total} rows\n\nTotal ${total}, kept ${kept.length}" },
+      { mode: "js", value: "kept.length" },
+    ]);
+    const out = await cells.transformNotebook(nb, { filename });
+    const note = `<p class="ln-note ln-absent">${messages.notebookTablesAbsent(["staging.gone"])}</p>`;
+    expect(out.cells.map((c) => [c.id, c.mode, c.mode === "html" ? c.value : ""])).toEqual([
+      [2, "md", ""],
+      [3, "html", note],
+      [5, "sql", ""],
+      [6, "html", `<h2>rows</h2>${note}`],
+      [7, "js", ""],
+    ]);
+    expect(cells.queries).toBe(1);
+    expect(log.warnings).toEqual([messages.notebookCellsOmitted(path.relative(process.cwd(), filename), 4, ["staging.gone"])]);
+    cells.removeCacheFiles();
+  });
+
+  it("still fails the build on any other error, naming the cell", async () => {
+    const cells = warehouseCells(warehouse);
+    await expect(cells.transformNotebook(notebook([{ mode: "sql", database: WAREHOUSE_DATABASE, value: "SELECT nope FROM marts.t" }]), { filename: path.join(dir, "nb.html") })).rejects.toThrow(
+      /nb\.html, cell 1: .*nope/,
+    );
+  });
+});
+
+describe("offlineLibraries (Notebook Kit's lazy loaders from node_modules)", () => {
+  const kit = path.join(repoRoot, "node_modules", "@observablehq", "notebook-kit", "dist", "src", "runtime");
+  const stdlib = (f: string) => path.join(kit, "stdlib", f);
+  const plugin = offlineLibraries();
+  const hook = <K extends "transform" | "load" | "resolveId">(name: K) => plugin[name] as unknown as (this: unknown, ...args: unknown[]) => unknown;
+  const transform = (file: string) => {
+    const out = hook("transform").call({}, readFileSync(file, "utf-8"), file) as { code: string } | string | null;
+    return typeof out === "string" ? out : out!.code;
+  };
+
+  it("reads CDN references", () => {
+    expect(parseCdnReference("apache-arrow@17.0.0/+esm")).toEqual({ name: "apache-arrow", version: "17.0.0", file: "/+esm" });
+    expect(parseCdnReference("@observablehq/inputs/dist/index.css")).toEqual({ name: "@observablehq/inputs", version: undefined, file: "/dist/index.css" });
+    expect(parseCdnReference("@duckdb/duckdb-wasm@1.32.0")).toEqual({ name: "@duckdb/duckdb-wasm", version: "1.32.0", file: "/+esm" });
+  });
+
+  it("points FileAttachment's loaders at node_modules, and a missing package at an error naming it", async () => {
+    const code = transform(stdlib("fileAttachment.js"));
+    expect(code).not.toMatch(/jsdelivr/);
+    expect(code).toContain(`import("d3-dsv")`);
+    expect(code).toContain(`import("virtual:localneeds-missing/apache-arrow@17.0.0")`);
+    const id = hook("resolveId").call({}, "virtual:localneeds-missing/apache-arrow@17.0.0") as string;
+    const loaded = hook("load").call({}, id) as { code: string };
+    expect(loaded.code).toContain(JSON.stringify(messages.notebookLoaderNotInstalled("apache-arrow", "17.0.0")));
+  });
+
+  it("turns a runtime module that statically imports a missing package into one that throws", () => {
+    expect(transform(stdlib("leaflet.js"))).toBe(`throw new Error(${JSON.stringify(messages.notebookLoaderNotInstalled("leaflet", "latest"))});\nexport {};\n`);
+  });
+
+  it("imports the Inputs stylesheet from node_modules, and touches nothing outside the kit's runtime", () => {
+    expect(transform(stdlib("inputs.css")).split("\n")[0]).toBe(`@import url("@observablehq/inputs/dist/index.css");`);
+    expect(hook("transform").call({}, `import("https://cdn.jsdelivr.net/npm/d3/+esm")`, "/x/notebooks/mine.js")).toBeNull();
+  });
+
+  it("leaves no CDN address in any runtime module", () => {
+    const files = readdirSync(kit, { recursive: true, encoding: "utf-8" }).filter((f) => /\.(js|css)$/.test(f));
+    expect(files.length).toBeGreaterThan(20);
+    const left = files.filter((f) => readFileSync(path.join(kit, f), "utf-8").includes("cdn.jsdelivr")).filter((f) => /jsdelivr/.test(transform(path.join(kit, f))));
+    expect(left).toEqual([]);
   });
 });

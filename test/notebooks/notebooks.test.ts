@@ -3,21 +3,24 @@
  * the demo borough, else a fresh demo build in a temporary folder), build every notebook against
  * it, serve the pages from localhost and load each in headless Chromium. Each
  * page must load with no console error, no page error and no request to any other host (such
- * requests are aborted and reported), and draw its charts. Screenshots go to
- * `<tmp>/localneeds-notebooks/` for a human to look at.
+ * requests are aborted and reported), draw its charts and pass axe. No built file names a CDN;
+ * a page opened from file:// says how to serve it; a notebook of one's own reads a
+ * `FileAttachment` CSV offline. Screenshots go to `<tmp>/localneeds-notebooks/` for a human to
+ * look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { DuckDBInstance } from "@duckdb/node-api";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import { NOTEBOOKS_DIR, buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
 import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
 import { buildDemoInTemp } from "../helpers/demo-build.ts";
 import { repoRoot } from "../helpers/shared.ts";
+import { axeViolations, cdnReferences, offlineTab, serveDir } from "./notebook-pages.ts";
 
 /** What each notebook must draw at least: shared-builder charts (Vega-Lite) and Plot charts. */
 const EXPECTED: Record<string, { charts: number; plots: number; tables: number }> = {
@@ -34,13 +37,14 @@ const SCREENSHOTS = path.join(tmpdir(), "localneeds-notebooks");
 describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () => {
   let root: string | undefined;
   let outRoot: string;
+  let warehouse: string;
   let built: BuildNotebooksResult;
-  let server: http.Server;
+  let server: Awaited<ReturnType<typeof serveDir>>;
   let origin: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    let warehouse = path.join(repoRoot, "outputs", "warehouse.duckdb");
+    warehouse = path.join(repoRoot, "outputs", "warehouse.duckdb");
     if (!(await isDemoWarehouse(warehouse))) {
       const demo = await buildDemoInTemp();
       root = demo.root;
@@ -48,9 +52,8 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
     }
     outRoot = mkdtempSync(path.join(tmpdir(), "localneeds-notebooks-out-"));
     built = await buildNotebooks({ warehouse, outDir: path.join(outRoot, "notebooks") });
-    server = staticServer(built.outDir);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveDir(built.outDir);
+    origin = server.origin;
     browser = await launchChromium();
     rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -58,7 +61,7 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+    await server?.close();
     if (root) rmSync(root, { recursive: true, force: true });
     if (outRoot) rmSync(outRoot, { recursive: true, force: true });
   });
@@ -67,26 +70,29 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
     expect(built.pages).toEqual(listNotebooks().map((f) => path.basename(f)));
     expect(Object.keys(EXPECTED).sort()).toEqual([...built.pages].sort());
     expect(built.queries).toBeGreaterThanOrEqual(20);
-    // Nothing in the output points at a CDN: every library was bundled from node_modules.
-    for (const page of built.pages) expect(readFileSync(path.join(built.outDir, page), "utf-8")).not.toMatch(/cdn\.jsdelivr|esm\.sh|unpkg|api\.observablehq/);
+    // Nothing in the output, pages or assets, points at a CDN: every library was bundled from
+    // node_modules, Notebook Kit's lazy loaders included.
+    expect(cdnReferences(built.outDir)).toEqual([]);
+  });
+
+  it("says, on a page opened from file://, how to serve it, and hides the half-drawn page", async () => {
+    const context = await browser.newContext();
+    try {
+      const tab = await context.newPage();
+      await tab.goto(pathToFileURL(path.join(built.outDir, "crime.html")).href, { waitUntil: "load" });
+      const notice = tab.locator(".ln-file-protocol");
+      expect(await notice.isVisible()).toBe(true);
+      expect(await notice.textContent()).toBe(messages.notebookFileProtocol("crime.html"));
+      expect(await tab.locator("main").isVisible()).toBe(false);
+      expect(await tab.locator("nav a").count()).toBe(built.pages.length);
+    } finally {
+      await context.close();
+    }
   });
 
   for (const page of Object.keys(EXPECTED)) {
     it(`${page} loads offline without errors and draws its charts`, async () => {
-      const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-      const problems: string[] = [];
-      const external: string[] = [];
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (url.startsWith(origin + "/") || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
-        external.push(url);
-        return route.abort("blockedbyclient");
-      });
-      const tab = await context.newPage();
-      tab.on("console", (m) => {
-        if (m.type() === "error") problems.push(`console: ${m.text()}`);
-      });
-      tab.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+      const { context, tab, problems, external } = await offlineTab(browser, origin);
       try {
         await tab.goto(`${origin}/${page}`, { waitUntil: "networkidle" });
         const want = EXPECTED[page];
@@ -106,6 +112,8 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
         // Every chart has marks in it, not just a frame.
         for (const n of [...seen.charts, ...seen.plots]) expect(n).toBeGreaterThan(10);
         expect(seen.cellErrors).toEqual([]);
+        expect(await tab.locator(".ln-file-protocol").isVisible()).toBe(false);
+        expect(await axeViolations(tab)).toEqual([]);
         if (page === "indicator-explorer.html") {
           // Every indicator renders (rates, proportions, survey estimates, medians, scores).
           const select = tab.locator("form", { hasText: "Indicator" }).locator("select");
@@ -131,7 +139,7 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
       } finally {
         await context.close();
       }
-    }, 60_000);
+    }, 300_000);
   }
 });
 
@@ -165,33 +173,64 @@ async function isDemoWarehouse(file: string): Promise<boolean> {
   }
 }
 
-const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript",
-  ".css": "text/css",
-  ".json": "application/json",
-  ".woff2": "font/woff2",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-};
+/** A notebook of one's own that reads files with FileAttachment, as the starter notebook suggests. */
+const CSV_NOTEBOOK = `<!doctype html>
+<notebook theme="air">
+  <title>My data</title>
+  <script id="1" type="module">
+    const places = await FileAttachment("places.csv").csv({typed: true});
+    display(Object.assign(document.createElement("p"), {id: "csv", textContent: places.map((p) => \`\${p.place}=\${p.count + 1}\`).join(";")}));
+  </script>
+  <script id="2" type="module">
+    const arrow = await FileAttachment("places.arrow").arrow().then(() => "loaded", (e) => e.message);
+    display(Object.assign(document.createElement("p"), {id: "arrow", textContent: arrow}));
+  </script>
+</notebook>
+`;
 
-/** A static file server for `dir` (GET only, no directory listings). */
-function staticServer(dir: string): http.Server {
-  return http.createServer((req, res) => {
-    const rel = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname);
-    const file = path.join(dir, rel.endsWith("/") ? `${rel}index.html` : rel);
-    if (!file.startsWith(dir + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    let body: Buffer;
-    try {
-      body = readFileSync(file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT" && (err as NodeJS.ErrnoException).code !== "EISDIR") throw err;
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body);
+describe.skipIf(!CHROMIUM)("a notebook reading a FileAttachment, offline", () => {
+  let root: string;
+  let built: BuildNotebooksResult;
+  let server: Awaited<ReturnType<typeof serveDir>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // Inside the checkout, so the page's imports resolve from its node_modules as a notebook's do.
+    mkdirSync(path.join(repoRoot, "outputs"), { recursive: true });
+    root = mkdtempSync(path.join(repoRoot, "outputs", "notebook-files-test-"));
+    const dir = path.join(root, "notebooks");
+    mkdirSync(path.join(dir, "lib"), { recursive: true });
+    copyFileSync(path.join(NOTEBOOKS_DIR, "lib", "notebook.css"), path.join(dir, "lib", "notebook.css"));
+    writeFileSync(path.join(dir, "mine.html"), CSV_NOTEBOOK);
+    writeFileSync(path.join(dir, "places.csv"), "place,count\nNorthgate,12\nEastfields,5\n");
+    writeFileSync(path.join(dir, "places.arrow"), "");
+    const instance = await DuckDBInstance.create(path.join(root, "warehouse.duckdb"));
+    instance.closeSync();
+    built = await buildNotebooks({ warehouse: path.join(root, "warehouse.duckdb"), notebooksDir: dir, outDir: path.join(root, "out") });
+    server = await serveDir(built.outDir);
+    browser = await launchChromium();
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
   });
-}
+
+  it("parses the CSV with d3-dsv bundled from node_modules, and names the package a missing loader needs", async () => {
+    expect(cdnReferences(built.outDir)).toEqual([]);
+    const { context, tab, problems, external } = await offlineTab(browser, server.origin);
+    try {
+      await tab.goto(`${server.origin}/mine.html`, { waitUntil: "networkidle" });
+      await tab.waitForSelector("#csv");
+      await tab.waitForSelector("#arrow");
+      // typed: the counts are numbers (12 + 1), not strings ("12" + 1).
+      expect(await tab.textContent("#csv")).toBe("Northgate=13;Eastfields=6");
+      expect(await tab.textContent("#arrow")).toBe(messages.notebookLoaderNotInstalled("apache-arrow", "17.0.0"));
+      expect(external).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,2 @@
+/** @observablehq/inputs ships no types: the notebooks use it untyped. */
+declare module "@observablehq/inputs";
