@@ -9,6 +9,7 @@
  * published; 2 bad usage; 3 (--refresh) published with new data-quality warnings or baseline
  * revisions; 4 another run holds the lock, nothing done.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -16,6 +17,7 @@ import { loadConfig } from "./core/config.ts";
 import { buildClock, consoleLogger, jsonLogger } from "./core/context.ts";
 import { LocalneedsError } from "./core/messages.ts";
 import { runBuild } from "./run-build.ts";
+import { findBrowser } from "./pack/render-pdf.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The demo config, used when no --config is given. */
@@ -39,6 +41,8 @@ Options:
 Environment:
   SOURCE_DATE_EPOCH   fix the build time stamped on outputs (reproducible builds); it is also
                       the build date rows are checked against (a month after it is rejected)
+  LOCALNEEDS_CHROME   the Chromium, Chrome or Edge that prints pack.pdf (default: the first found
+                      in the standard install paths of Linux, macOS or Windows)
 
 Exit codes:
   0  built (with --refresh: and nothing new to look at)
@@ -71,7 +75,8 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig(args.values.config ?? DEMO_CONFIG);
     const refresh = Boolean(args.values.refresh);
-    const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh });
+    const browserPath = findBrowser({ platform: process.platform, env: process.env, exists: existsSync }).path;
+    const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh, browserPath });
     log.info(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log.info(`warehouse: ${path.relative(process.cwd(), result.warehouse)}`);
     for (const d of result.packDirs) log.info(`pack: ${path.relative(process.cwd(), path.join(config.outputDir, "latest", path.basename(d), "index.html"))}`);
