@@ -14,7 +14,7 @@
  * held) is removed.
  */
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LocalneedsError, messages } from "../core/messages.ts";
 
@@ -87,11 +87,7 @@ function clearStale(file: string, staleText: string): "cleared" | "changed" | "b
     mkdirSync(section);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    try {
-      if (Date.now() - statSync(section).mtimeMs > TAKEOVER_STALE_MS) rmSync(section, { recursive: true, force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e; // the other run just left it
-    }
+    clearAbandonedSection(section);
     return "busy";
   }
   try {
@@ -99,7 +95,16 @@ function clearStale(file: string, staleText: string): "cleared" | "changed" | "b
     rmSync(file, { force: true });
     return "cleared";
   } finally {
-    rmdirSync(section);
+    rmSync(section, { recursive: true, force: true });
+  }
+}
+
+/** Remove a takeover section left by a run killed inside it (older than `TAKEOVER_STALE_MS`). */
+function clearAbandonedSection(section: string): void {
+  try {
+    if (Date.now() - statSync(section).mtimeMs > TAKEOVER_STALE_MS) rmSync(section, { recursive: true, force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err; // none: the usual case
   }
 }
 
@@ -112,6 +117,7 @@ export function acquireLock(dir: string, now: Date = new Date()): Lock {
   // Each pass either takes the lock, finds it live, or sees another run mid-takeover (and waits a little).
   for (const until = Date.now() + 30_000; Date.now() < until; ) {
     if (createExclusive(file, text)) {
+      clearAbandonedSection(`${file}.takeover`);
       const lock: Lock = {
         file,
         release() {

@@ -103,7 +103,7 @@ describe("ioFailure", () => {
 describe("a refresh that meets an I/O failure", () => {
   beforeAll(async () => {
     config = (await buildDemoInTemp()).config;
-  }, 900_000);
+  }, 1_500_000);
 
   it("a full disk while writing a PNG: a clear error, nothing published, the lock released, nothing left", async () => {
     const before = snapshot();
@@ -113,7 +113,7 @@ describe("a refresh that meets an I/O failure", () => {
     expect(err.message).toBe(messages.ioFailed("open", file, "ENOSPC"));
     expect(snapshot()).toEqual(before);
     expect(leftovers()).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 
   it("a previous warehouse that cannot be replaced: neither the warehouse nor latest switches", async () => {
     const before = snapshot();
@@ -121,7 +121,7 @@ describe("a refresh that meets an I/O failure", () => {
     expect(err.message).toBe(messages.ioFailed("rename", `${config.warehouse}.building-${process.pid}`, "EBUSY"));
     expect(snapshot()).toEqual(before);
     expect(leftovers()).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 
   it("latest that cannot be switched after the warehouse was: the old warehouse is put back", async () => {
     const before = snapshot();
@@ -129,7 +129,7 @@ describe("a refresh that meets an I/O failure", () => {
     expect(err.message).toBe(messages.ioFailed("rename", path.join(config.outputDir, `.LATEST-${process.pid}`), "EACCES"));
     expect(snapshot()).toEqual(before);
     expect(leftovers()).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 
   it("a full disk while copying the warehouse for the refresh: a clear error and no copy left", async () => {
     const before = snapshot();
@@ -137,7 +137,7 @@ describe("a refresh that meets an I/O failure", () => {
     expect(err.message).toBe(messages.ioFailed("copy", config.warehouse, "ENOSPC"));
     expect(snapshot()).toEqual(before);
     expect(leftovers()).toEqual([]);
-  }, 600_000);
+  }, 1_200_000);
 
   it("cleans what dead runs left, and rebuilds a damaged warehouse in full (no copy left)", async () => {
     const gone = Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
@@ -163,5 +163,5 @@ describe("a refresh that meets an I/O failure", () => {
     const db = await Warehouse.open(config.warehouse);
     expect((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values`))!.n).toBeGreaterThan(1000);
     db.close();
-  }, 600_000);
+  }, 1_200_000);
 });
