@@ -15,7 +15,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./core/config.ts";
 import { buildClock, consoleLogger, jsonLogger } from "./core/context.ts";
-import { LocalneedsError } from "./core/messages.ts";
+import { LocalneedsError, messages } from "./core/messages.ts";
+import { supervise } from "./refresh/supervise.ts";
 import { runBuild } from "./run-build.ts";
 import { findBrowser } from "./pack/render-pdf.ts";
 
@@ -70,6 +71,17 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   const json = Boolean(args.values["json-log"]);
+  // The build itself runs in a watched child process (see supervise.ts).
+  if (!process.env.LOCALNEEDS_SUPERVISED) {
+    return supervise([...process.execArgv, ...process.argv.slice(1)], { ...process.env, LOCALNEEDS_SUPERVISED: "1" }, {
+      retries: 1,
+      onCrash: (signal, attempt, retrying) => {
+        const message = messages.buildCrashed(signal, attempt, retrying);
+        if (json) process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: retrying ? "warn" : "error", message }) + "\n");
+        else process.stderr.write(`${retrying ? "warning" : "error"}: ${message}\n`);
+      },
+    });
+  }
   const log = json ? jsonLogger() : consoleLogger();
   const t0 = performance.now();
   try {

@@ -148,6 +148,8 @@ export const messages = {
   abandonedRunFilesCleared: (dir: string, names: readonly string[]) => `removed what interrupted runs left in ${dir}: ${list(names)}`,
   ioFailed: (operation: string, file: string, code: string) => `cannot ${operation} ${file}: ${IO_CAUSES[code] ?? "an I/O error"} (${code})`,
   warehouseIoFailed: (detail: string) => `the warehouse could not be read or written: ${detail}`,
+  buildCrashed: (signal: string, attempt: number, retrying: boolean) =>
+    `the build process crashed in native code (${signal}, attempt ${attempt}); nothing was published` + (retrying ? ": running it again" : ""),
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
   // The pack (pipelines/pack/**).
   areaNotInBuild: (area: string, focus: readonly string[], parent: string) =>
