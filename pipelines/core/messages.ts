@@ -147,7 +147,7 @@ export const messages = {
     `the warehouse ${file} is damaged (${why}): this refresh rebuilds it in full from the input files; the baseline is frozen afresh and the run history starts again`,
   abandonedRunFilesCleared: (dir: string, names: readonly string[]) => `removed what interrupted runs left in ${dir}: ${list(names)}`,
   ioFailed: (operation: string, file: string, code: string) => `cannot ${operation} ${file}: ${IO_CAUSES[code] ?? "an I/O error"} (${code})`,
-  warehouseIoFailed: (detail: string) => `the warehouse could not be read or written: ${detail}`,
+  duckdbIoFailed: (detail: string) => `DuckDB could not read or write a file: ${detail}`,
   buildCrashed: (signal: string, attempt: number, retrying: boolean) =>
     `the build process crashed in native code (${signal}, attempt ${attempt}); nothing was published` + (retrying ? ": running it again" : ""),
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,

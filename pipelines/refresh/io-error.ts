@@ -24,6 +24,6 @@ export function ioFailure(err: unknown): LocalneedsError | null {
     return Object.assign(new LocalneedsError(messages.ioFailed(op, file, e.code)), { cause: err });
   }
   const duck = /^IO Error: (.*)/.exec(e.message);
-  if (duck) return Object.assign(new LocalneedsError(messages.warehouseIoFailed(duck[1]!.split("\n")[0]!)), { cause: err });
+  if (duck) return Object.assign(new LocalneedsError(messages.duckdbIoFailed(duck[1]!.split("\n")[0]!)), { cause: err });
   return null;
 }

@@ -95,7 +95,7 @@ describe("ioFailure", () => {
     const r = Object.assign(new Error("x"), { code: "EXDEV", syscall: "rename", path: "/a", dest: "/b" });
     expect(ioFailure(r)).toBeNull(); // not a machine fault this catalogue explains: reported as it is
     const duck = new Error("IO Error: Could not write file \"/w.duckdb\": No space left on device\nmore");
-    expect(ioFailure(duck)?.message).toBe(messages.warehouseIoFailed("Could not write file \"/w.duckdb\": No space left on device"));
+    expect(ioFailure(duck)?.message).toBe(messages.duckdbIoFailed("Could not write file \"/w.duckdb\": No space left on device"));
     expect(ioFailure(new LocalneedsError("already clear"))).toBeNull();
   });
 });
