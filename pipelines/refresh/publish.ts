@@ -139,22 +139,39 @@ export function switchLatest(outputDir: string, versionDir: string, opts: Switch
     how = "copy";
     cpSync(versionDir, next, { recursive: true });
   }
-  try {
-    writeFileSync(pointer, name + "\n");
+  const previous = latestVersion(outputDir);
+  const point = (to: string) => {
+    writeFileSync(pointer, to + "\n");
     renameSync(pointer, path.join(outputDir, LATEST_FILE));
+  };
+  try {
+    point(name);
   } catch (err) {
     rmSync(pointer, { force: true });
     rmSync(next, { recursive: true, force: true });
     throw err;
   }
-  // A symlink is renamed over a symlink in one step; a folder (a copy, or a symlink replacing
-  // an earlier copy) cannot replace or be replaced that way, so the old one is moved aside first.
-  const before = entryKind(latest);
-  if (before === "folder" || (how === "copy" && before === "link")) {
-    renameSync(latest, old);
-    renameSync(next, latest);
-    rmSync(old, { recursive: true, force: true });
-  } else renameSync(next, latest);
+  try {
+    // A symlink is renamed over a symlink in one step; a folder (a copy, or a symlink replacing
+    // an earlier copy) cannot replace or be replaced that way, so the old one is moved aside first.
+    const before = entryKind(latest);
+    if (before === "folder" || (how === "copy" && before === "link")) {
+      renameSync(latest, old);
+      try {
+        renameSync(next, latest);
+      } catch (err) {
+        renameSync(old, latest);
+        throw err;
+      }
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(next, latest);
+  } catch (err) {
+    // `latest` did not move: LATEST goes back to what it named.
+    if (previous) point(path.relative(outputDir, previous));
+    else rmSync(path.join(outputDir, LATEST_FILE), { force: true });
+    rmSync(next, { recursive: true, force: true });
+    throw err;
+  }
   return how;
 }
 
