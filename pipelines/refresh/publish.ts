@@ -44,7 +44,7 @@ const TEMP_NAME = /^\.(?:building|latest|LATEST)(?:-.*)?-(\d+)$/;
 function clearDeadRuns(dir: string, pattern: RegExp): string[] {
   if (!existsSync(dir)) return [];
   const cleared: string[] = [];
-  for (const name of readdirSync(dir)) {
+  for (const name of readdirSync(dir).sort()) {
     const m = pattern.exec(name);
     if (m && !processAlive(Number(m[1]))) {
       rmSync(path.join(dir, name), { recursive: true, force: true });
