@@ -9,13 +9,16 @@
  * published; 2 bad usage; 3 (--refresh) published with new data-quality warnings or baseline
  * revisions; 4 another run holds the lock, nothing done.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "./core/config.ts";
 import { buildClock, consoleLogger, jsonLogger } from "./core/context.ts";
 import { LocalneedsError, messages } from "./core/messages.ts";
+import { supervise } from "./refresh/supervise.ts";
 import { runBuild } from "./run-build.ts";
+import { findBrowser } from "./pack/render-pdf.ts";
 import { runFetch } from "./run-fetch.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -43,6 +46,8 @@ Options:
 Environment:
   SOURCE_DATE_EPOCH   fix the build time stamped on outputs (reproducible builds); it is also
                       the build date rows are checked against (a month after it is rejected)
+  LOCALNEEDS_CHROME   the Chromium, Chrome or Edge that prints pack.pdf (default: the first found
+                      in the standard install paths of Linux, macOS or Windows)
 
 Exit codes:
   0  built (with --refresh: and nothing new to look at)
@@ -71,6 +76,17 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   const json = Boolean(args.values["json-log"]);
+  // The build itself runs in a watched child process (see supervise.ts).
+  if (!process.env.LOCALNEEDS_SUPERVISED) {
+    return supervise([...process.execArgv, ...process.argv.slice(1)], { ...process.env, LOCALNEEDS_SUPERVISED: "1" }, {
+      retries: 1,
+      onCrash: (signal, attempt, retrying) => {
+        const message = messages.buildCrashed(signal, attempt, retrying);
+        if (json) process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level: retrying ? "warn" : "error", message }) + "\n");
+        else process.stderr.write(`${retrying ? "warning" : "error"}: ${message}\n`);
+      },
+    });
+  }
   const log = json ? jsonLogger() : consoleLogger();
   const t0 = performance.now();
   try {
@@ -90,7 +106,8 @@ async function main(): Promise<number> {
         log.warn(messages.fetchFailedBuildingFromCache(err.message));
       }
     }
-    const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh });
+    const browserPath = findBrowser({ platform: process.platform, env: process.env, exists: existsSync }).path;
+    const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh, browserPath });
     log.info(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log.info(`warehouse: ${path.relative(process.cwd(), result.warehouse)}`);
     for (const d of result.packDirs) log.info(`pack: ${path.relative(process.cwd(), path.join(config.outputDir, "latest", path.basename(d), "index.html"))}`);

@@ -11,13 +11,14 @@
  * renamed into place only when every stage has succeeded, so a failed or killed run leaves the
  * previous warehouse and pack whole.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Clock, Context, Logger } from "./core/context.ts";
 import type { Config } from "./core/config.ts";
 import { literal, Warehouse } from "./core/warehouse.ts";
 import { LocalneedsError, messages } from "./core/messages.ts";
 import { acquireLock } from "./refresh/lock.ts";
+import { ioFailure } from "./refresh/io-error.ts";
 import { changeReport, type ChangeReport } from "./refresh/changes.ts";
 import { freezeBaselines } from "../transforms/baselines.ts";
 import { createCoreTables } from "../transforms/marts.ts";
@@ -38,7 +39,7 @@ import { computeOutcomes } from "../transforms/outcomes.ts";
 import { computeNeedIndex } from "../transforms/need-index.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
-import { publishRun } from "./refresh/publish.ts";
+import { clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
 import { DEMO_GENERATOR_VERSION, generateDemoData } from "../sources/demo/generate.ts";
 
 /** Options of one build. */
@@ -50,6 +51,8 @@ export interface BuildOptions {
   area?: string;
   /** A scheduled refresh (`--refresh`): same stages, reporting what changed since the last run. */
   refresh?: boolean;
+  /** The browser that prints `pack.pdf` (default: one found in the standard install paths; null: no PDF). */
+  browserPath?: string | null;
 }
 
 /** What a build did. */
@@ -106,6 +109,9 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   if (lock.clearedStale) log.warn(messages.staleLockCleared(lock.clearedStale.pid, lock.clearedStale.started));
   try {
     return await runLocked(opts);
+  } catch (err) {
+    // A full disk, a read-only folder, a file where a folder should be: named with its path and cause.
+    throw ioFailure(err) ?? err;
   } finally {
     lock.release();
   }
@@ -121,11 +127,61 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   if (unread.length) throw new LocalneedsError(messages.unknownLocalMeasure(unread[0]!, knownLocalMeasures(indicators)));
   const final = config.warehouse;
   const building = final === ":memory:" ? final : `${final}.building-${process.pid}`;
-  if (building !== ":memory:") for (const f of [building, building + ".wal"]) rmSync(f, { force: true });
-  // A refresh starts from a copy of the last warehouse, so unchanged files need not be read again.
-  const incremental = Boolean(opts.refresh) && building !== ":memory:" && existsSync(final);
-  if (incremental) copyFileSync(final, building);
-  const db = await Warehouse.open(building);
+  const fileBacked = building !== ":memory:";
+  if (fileBacked) {
+    // What killed or failed runs left beside the warehouse (their pids are gone).
+    const cleared = clearAbandonedWarehouse(final);
+    if (cleared.length) log.info(messages.abandonedRunFilesCleared(path.dirname(final), cleared));
+    for (const f of [building, building + ".wal"]) rmSync(f, { force: true });
+  }
+  let committed = false;
+  try {
+    // A refresh starts from a copy of the last warehouse, so unchanged files need not be read again.
+    let incremental = Boolean(opts.refresh) && fileBacked && existsSync(final);
+    if (incremental) {
+      copyFileSync(final, building);
+      const damaged = await warehouseDamage(building);
+      if (damaged) {
+        // A damaged warehouse cannot be refreshed: rebuild it in full (the copy goes).
+        log.warn(messages.refreshWarehouseDamaged(final, damaged));
+        for (const f of [building, building + ".wal"]) rmSync(f, { recursive: true, force: true });
+        incremental = false;
+      }
+    }
+    // runStages closes the warehouse, whatever happens.
+    const result = await runStages(opts, await Warehouse.open(building), runId, indicators, incremental, final, building);
+    committed = true;
+    return result;
+  } finally {
+    if (fileBacked && !committed) {
+      for (const f of [building, building + ".wal", building + ".tmp"]) rmSync(f, { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Why the warehouse file `file` cannot be refreshed (it does not open, or its run history
+ * cannot be read), or null when it is sound enough to start from.
+ */
+export async function warehouseDamage(file: string): Promise<string | null> {
+  let db: Warehouse | null = null;
+  try {
+    db = await Warehouse.open(file);
+    if (await db.hasTable("audit.runs")) await db.all(`SELECT count(*) FROM audit.runs`);
+    await db.run(`CHECKPOINT`);
+    return null;
+  } catch (err) {
+    return (err as Error).message.split("\n")[0]!;
+  } finally {
+    db?.close();
+  }
+}
+
+/** Stages 1-6 on the open warehouse `db` (at `building`), then the switch of warehouse and packs. */
+async function runStages(
+  opts: BuildOptions, db: Warehouse, runId: string, indicators: Indicator[], incremental: boolean, final: string, building: string,
+): Promise<BuildResult> {
+  const { config, log, clock } = opts;
   const ctx: Context = { db, config, log, clock, reuseUnchangedLoads: incremental };
   const stages: BuildResult["stages"] = [];
   const stage = async <T>(n: number, name: string, fn: () => Promise<T>, summary: (t: T) => string): Promise<T> => {
@@ -138,7 +194,7 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
     else log.info(`${n} ${name}: ${line} (${seconds.toFixed(1)} s)`);
     return out;
   };
-  let ok = false;
+  let closed = false;
   let prev: string | null = null;
   try {
     await createCoreTables(db);
@@ -219,24 +275,21 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       s: warnings ? "published with warnings" : "published", f: clock.now().toISOString(), c: JSON.stringify(changes), r: runId,
     });
     const packDirs = await stage(6, "pack", async () => {
-      // Written aside, renamed to <outputDir>/<runId>/, then `latest` switched to it atomically.
-      const published = await publishRun(config.outputDir, runId, (dir) => writePacks(ctx, models, dir), {
-        retention: config.retention,
-        extra: { "changes.json": JSON.stringify(changes, null, 2) + "\n" },
+      // Written aside and renamed to <outputDir>/<runId>/; `latest` switches with the warehouse below.
+      const { staged, written } = await stageRun(config.outputDir, runId, (dir) => writePacks(ctx, models, dir, opts.browserPath), {
+        "changes.json": JSON.stringify(changes, null, 2) + "\n",
       });
-      return published.written.map((d) => path.join(published.versionDir, path.basename(d)));
-    }, (dirs) =>
-      dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
+      return { staged, dirs: written.map((d) => path.join(staged.versionDir, path.basename(d))) };
+    }, (p) =>
+      p.dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
     if (prev) await db.run(`DETACH prev`);
     prev = null;
-    ok = true;
-    return { warehouse: final, packDirs, loads, indicators, stages, runId, changes, warnings };
-  } finally {
+    // The switch: the warehouse and `latest` together, or neither (`commitRun`).
     db.close();
-    if (building !== ":memory:") {
-      if (ok) renameSync(building, final);
-      else rmSync(building, { force: true });
-      rmSync(building + ".wal", { force: true });
-    }
+    closed = true;
+    commitRun(packDirs.staged, { retention: config.retention, ...(building !== ":memory:" ? { warehouse: { building, final } } : {}) });
+    return { warehouse: final, packDirs: packDirs.dirs, loads, indicators, stages, runId, changes, warnings };
+  } finally {
+    if (!closed) db.close();
   }
 }

@@ -15,6 +15,26 @@ export class LocalneedsError extends Error {
 const list = (xs: readonly string[]) => xs.join(", ");
 const article = (noun: string) => `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
 
+/** What each errno code of a failed file operation means to someone running a build (`messages.ioFailed`). */
+export const IO_CAUSES: Readonly<Record<string, string>> = {
+  ENOSPC: "no space left on the disk",
+  EDQUOT: "the disk quota is used up",
+  EFBIG: "the file is larger than the file system allows",
+  EACCES: "permission denied",
+  EPERM: "not permitted (read-only, or in use by another program)",
+  EROFS: "the file system is read-only",
+  EBUSY: "the file is in use by another program",
+  ENOTDIR: "a file stands where a folder should be",
+  EISDIR: "a folder stands where a file should be",
+  EEXIST: "something else already has that name",
+  ENOTEMPTY: "a folder that is not empty has that name",
+  ENOENT: "no such file or folder",
+  EIO: "the disk reported an input/output error",
+  EMFILE: "too many files open",
+  ENFILE: "too many files open on this machine",
+  ENAMETOOLONG: "the path is too long",
+};
+
 export const messages = {
   configKey: (key: string, problem: string) => `${key}: ${problem}`,
   configInvalid: (file: string, problems: string[]) =>
@@ -126,6 +146,13 @@ export const messages = {
   staleLockCleared: (pid: number, started: string) => `cleared a stale lock left by pid ${pid} (started ${started}), whose process is gone`,
   previousWarehouseUnreadable: (file: string, why: string) =>
     `the previous warehouse ${file} cannot be read (${why}): this run starts afresh and cannot say what changed`,
+  refreshWarehouseDamaged: (file: string, why: string) =>
+    `the warehouse ${file} is damaged (${why}): this refresh rebuilds it in full from the input files; the baseline is frozen afresh and the run history starts again`,
+  abandonedRunFilesCleared: (dir: string, names: readonly string[]) => `removed what interrupted runs left in ${dir}: ${list(names)}`,
+  ioFailed: (operation: string, file: string, code: string) => `cannot ${operation} ${file}: ${IO_CAUSES[code] ?? "an I/O error"} (${code})`,
+  duckdbIoFailed: (detail: string) => `DuckDB could not read or write a file: ${detail}`,
+  buildCrashed: (signal: string, attempt: number, retrying: boolean) =>
+    `the build process crashed in native code (${signal}, attempt ${attempt}); nothing was published` + (retrying ? ": running it again" : ""),
   unknownFlag: (flag: string, known: readonly string[]) => `unknown option ${flag} (expected one of ${list(known)})`,
   // Fetching the public data (sources/download.ts, sources/*/*-fetch.ts, pipelines/fetch.ts).
   fetchUnreachable: (url: string, why: string, tries: number) =>
@@ -159,7 +186,8 @@ export const messages = {
   // The pack (pipelines/pack/**).
   areaNotInBuild: (area: string, focus: readonly string[], parent: string) =>
     `--area ${area} is not a focus area of this config (focus areas: ${list(focus)}; ${parent} builds the borough overview)`,
-  packPdfNoChromium: () => "pack.pdf not written: Debian chromium is not installed (apt-get install chromium); the HTML pack is complete",
+  packPdfNoChromium: () =>
+    "pack.pdf not written: no Chromium, Chrome or Edge found in the standard install paths (install one, or set LOCALNEEDS_CHROME to its path); the HTML pack is complete",
   packPdfNoPageNumbers: (why: string) => `pack.pdf: cannot read the section page numbers from the first rendering (${why}); contents printed without page numbers`,
   packBoundariesNoMatch: (file: string, features: number, parent: string) =>
     `${file}: none of its ${features} features has the code of an area of ${parent} in the lookup; maps from this file are left out`,

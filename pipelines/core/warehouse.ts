@@ -84,7 +84,12 @@ export class Warehouse {
     return (await this.all<T>(sql, params))[0];
   }
 
-  /** Run `fn` inside a transaction; rolls back on error. */
+  /**
+   * Run `fn` inside a transaction; rolls back on error and rethrows the error that ended it. When
+   * the failure already ended the transaction (DuckDB aborts it on an I/O error such as a full
+   * disk), the ROLLBACK fails too ("no transaction is active"); that second error is dropped so
+   * it never hides the cause.
+   */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.run("BEGIN TRANSACTION");
     try {
@@ -92,7 +97,11 @@ export class Warehouse {
       await this.run("COMMIT");
       return out;
     } catch (err) {
-      await this.run("ROLLBACK");
+      try {
+        await this.run("ROLLBACK");
+      } catch {
+        // The transaction is already gone with the failure: `err` is what the user must see.
+      }
       throw err;
     }
   }

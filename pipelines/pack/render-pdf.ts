@@ -1,5 +1,5 @@
 /**
- * `pack.pdf`: the pack page printed by Debian Chromium through playwright-core, A4, with "Page X
+ * `pack.pdf`: the pack page printed by an installed Chromium, Chrome or Edge (`findBrowser`) through playwright-core, A4, with "Page X
  * of Y" (and the synthetic-data notice) in every page's footer, a tagged PDF with bookmarks, and
  * a contents page that gives each section's page. Two passes: print a draft (every chart an
  * empty box of the same size, so the pages break in the same places, about ten times faster),
@@ -16,8 +16,49 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { esc } from "./html.ts";
 
-/** Debian's Chromium, if installed. */
-export const CHROMIUM_PATH = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+/** Where to look for a browser: the platform, its environment, and a file-exists check (injectable for tests). */
+export interface BrowserSearch {
+  platform: NodeJS.Platform;
+  /** `LOCALNEEDS_CHROME` (an explicit path: the only candidate when set), and on Windows `PROGRAMFILES`, `PROGRAMFILES(X86)`, `LOCALAPPDATA`. */
+  env: Record<string, string | undefined>;
+  exists: (file: string) => boolean;
+}
+
+/**
+ * The paths where an installed Chromium, Chrome or Edge is looked for, in order: the
+ * `LOCALNEEDS_CHROME` path alone when it is set; else the standard install paths of the platform
+ * (Linux packages and snaps; macOS applications, system-wide then the user's; Windows per-machine
+ * then per-user installs).
+ */
+export function browserCandidates(platform: NodeJS.Platform, env: Record<string, string | undefined>): string[] {
+  // Windows spells these ProgramFiles, LOCALAPPDATA, ...: look names up in any case.
+  const get = (name: string) => Object.entries(env).find(([k, v]) => k.toUpperCase() === name && v)?.[1];
+  const explicit = get("LOCALNEEDS_CHROME")?.trim();
+  if (explicit) return [explicit];
+  if (platform === "win32") {
+    const local = get("LOCALAPPDATA");
+    const roots = [get("PROGRAMFILES") ?? "C:\\Program Files", get("PROGRAMFILES(X86)") ?? "C:\\Program Files (x86)", ...(local ? [local] : [])];
+    const apps = ["Google\\Chrome\\Application\\chrome.exe", "Microsoft\\Edge\\Application\\msedge.exe", "Chromium\\Application\\chrome.exe"];
+    return roots.flatMap((r) => apps.map((a) => `${r.replace(/[\\/]+$/, "")}\\${a}`));
+  }
+  if (platform === "darwin") {
+    const apps = ["Google Chrome.app/Contents/MacOS/Google Chrome", "Chromium.app/Contents/MacOS/Chromium", "Microsoft Edge.app/Contents/MacOS/Microsoft Edge"];
+    const home = get("HOME");
+    return ["/Applications", ...(home ? [`${home}/Applications`] : [])].flatMap((r) => apps.map((a) => `${r}/${a}`));
+  }
+  return ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge", "microsoft-edge-stable"]
+    .map((b) => `/usr/bin/${b}`)
+    .concat(["/snap/bin/chromium", "/opt/google/chrome/chrome", "/opt/microsoft/msedge/msedge"]);
+}
+
+/** The first installed browser of `browserCandidates`, or null (with the paths tried). */
+export function findBrowser(search: BrowserSearch): { path: string | null; tried: string[] } {
+  const tried = browserCandidates(search.platform, search.env);
+  return { path: tried.find((p) => search.exists(p)) ?? null, tried };
+}
+
+/** The browser found on this machine from the standard paths alone (the entry points add `LOCALNEEDS_CHROME`). */
+export const CHROMIUM_PATH = findBrowser({ platform: process.platform, env: {}, exists: existsSync }).path ?? undefined;
 
 /** Flags that keep Chromium off the network and quiet (playwright gives it a fresh temporary profile). */
 export const CHROMIUM_FLAGS = [
@@ -31,10 +72,10 @@ export const CHROMIUM_FLAGS = [
   "--disable-sync",
 ];
 
-/** Launch headless Chromium; null when it is not installed. */
-export async function launchPdfBrowser(): Promise<Browser | null> {
-  if (!CHROMIUM_PATH) return null;
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+/** Launch headless Chromium (at `executablePath`, default `CHROMIUM_PATH`); null when none is installed. */
+export async function launchPdfBrowser(executablePath: string | null | undefined = CHROMIUM_PATH): Promise<Browser | null> {
+  if (!executablePath) return null;
+  return chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
 }
 
 /** What one PDF rendering gives. */

@@ -16,7 +16,7 @@ import { messages } from "../core/messages.ts";
 import { packFigures, type PackModel } from "./pack-model.ts";
 import { methodLine } from "./pack-charts.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
-import { launchPdfBrowser, renderPdf } from "./render-pdf.ts";
+import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";
 import { writeWorkbook } from "./write-xlsx.ts";
 import { writePptx } from "./write-pptx.ts";
 import { renderPng, renderSvg } from "../../notebooks/charts/index.ts";
@@ -148,44 +148,52 @@ async function writePackFiles(
   }
   const charts = new Map<string, RenderedChart>();
   const figureNumbers = new Map<string, number>();
-  const pngs: Promise<void>[] = [];
-  for (const [i, f] of figures.entries()) {
-    ctx.log.progress(`rendering charts for ${m.focus.name}`, i, figures.length);
-    const bundle = f.chart;
-    const svg = await cache.svg(bundle.spec);
-    const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
-    writeFileSync(path.join(dir, files.svg), svg);
-    writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
-    writeFileSync(path.join(dir, files.csv), toCsv(bundle.table.columns, bundle.table.rows));
-    pngs.push(cache.png(svg).then((png) => writeFileSync(path.join(dir, files.png), png)));
-    charts.set(bundle.id, { bundle, svg: prefixSvgIds(svg, `f${i + 1}`), files });
-    figureNumbers.set(bundle.id, i + 1);
-  }
-  ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
-  const browser = await getBrowser();
-  writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx", pptx: "pack.pptx" } }));
-  if (m.changes) writeFileSync(path.join(dir, "changes.json"), JSON.stringify(m.changes, null, 2) + "\n");
-  // Draft charts for the PDF's first pass: the same <svg> box (width, height, viewBox), no content.
-  const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, svg: `${c.svg.slice(0, c.svg.indexOf(">") + 1)}</svg>` }]));
-  const notice = m.synthetic ? "Synthetic demo data: every figure is made up. " : "";
-  const pdf = browser
-    ? renderPdf(browser, (pages, draft) => renderPackHtml(m, draft ? drafts : charts, { forPdf: true, pages }), {
-        footer: `${notice}${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`,
-        builtAt: m.builtAt,
-      })
-    : null;
-  // The workbook and the data downloads while Chromium prints and the PNGs rasterise.
-  const settled = Promise.allSettled([...(pdf ? [pdf] : []), ...pngs]);
-  let pdfInfo: { pages: number; contents: Record<string, number> } | null = null;
+  // Each PNG settles on its own (an error is kept, not left unhandled while the next chart
+  // renders) and is awaited before this function returns or throws.
+  const pngs: Promise<PromiseSettledResult<void>>[] = [];
+  const settle = <T>(p: Promise<T>) => p.then((value): PromiseSettledResult<T> => ({ status: "fulfilled", value }), (reason: unknown): PromiseSettledResult<T> => ({ status: "rejected", reason }));
+  let browser: Browser | null = null;
+  let pdf: Promise<RenderedPdf> | null = null;
+  let pdfSettled: Promise<PromiseSettledResult<RenderedPdf>> | null = null;
+  // Never leave Chromium or the thread pool writing into a folder that is being removed.
+  const inFlight = () => Promise.all<PromiseSettledResult<unknown>>([...(pdfSettled ? [pdfSettled] : []), ...pngs]);
   try {
+    for (const [i, f] of figures.entries()) {
+      ctx.log.progress(`rendering charts for ${m.focus.name}`, i, figures.length);
+      const bundle = f.chart;
+      const svg = await cache.svg(bundle.spec);
+      const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
+      writeFileSync(path.join(dir, files.svg), svg);
+      writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
+      writeFileSync(path.join(dir, files.csv), toCsv(bundle.table.columns, bundle.table.rows));
+      pngs.push(settle(cache.png(svg).then((png) => writeFileSync(path.join(dir, files.png), png))));
+      charts.set(bundle.id, { bundle, svg: prefixSvgIds(svg, `f${i + 1}`), files });
+      figureNumbers.set(bundle.id, i + 1);
+    }
+    ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
+    browser = await getBrowser();
+    writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx", pptx: "pack.pptx" } }));
+    if (m.changes) writeFileSync(path.join(dir, "changes.json"), JSON.stringify(m.changes, null, 2) + "\n");
+    // Draft charts for the PDF's first pass: the same <svg> box (width, height, viewBox), no content.
+    const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, svg: `${c.svg.slice(0, c.svg.indexOf(">") + 1)}</svg>` }]));
+    const notice = m.synthetic ? "Synthetic demo data: every figure is made up. " : "";
+    pdf = browser
+      ? renderPdf(browser, (pages, draft) => renderPackHtml(m, draft ? drafts : charts, { forPdf: true, pages }), {
+          footer: `${notice}${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`,
+          builtAt: m.builtAt,
+        })
+      : null;
+    pdfSettled = pdf ? settle(pdf) : null;
+    // The workbook and the data downloads while Chromium prints and the PNGs rasterise.
     writeFileSync(path.join(dir, "pack.xlsx"), await writeWorkbook(m, figureNumbers));
     for (const [name, csv] of Object.entries(downloads(m.warehouse))) writeFileSync(path.join(dir, "data", name), csv);
-  } finally {
-    // Never leave Chromium or the thread pool writing into a folder that is being removed.
-    const results = await settled;
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
+  } catch (err) {
+    await inFlight();
+    throw err;
   }
+  const failed = (await inFlight()).find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  let pdfInfo: { pages: number; contents: Record<string, number> } | null = null;
   if (pdf) {
     const r = await pdf;
     if (r.problem) ctx.log.warn(messages.packPdfNoPageNumbers(r.problem));
@@ -249,10 +257,16 @@ function warehouseDownloads(t: WarehouseTables): Record<string, string> {
  * Write every pack, side by side (one pack's PDF prints while the next one's charts render), into
  * temporary folders; only when all are complete is each swapped into `<outputDir>/<slug>`.
  */
-export async function writePacks(ctx: Context, models: PackModel[], root: string = ctx.config.outputDir): Promise<string[]> {
+export async function writePacks(
+  ctx: Context,
+  models: PackModel[],
+  root: string = ctx.config.outputDir,
+  /** The browser that prints the PDFs (default: the one found in the standard install paths; null: none). */
+  browserPath: string | null | undefined = CHROMIUM_PATH,
+): Promise<string[]> {
   mkdirSync(root, { recursive: true });
   // Chromium starts while the first charts render; a launch failure is reported when awaited.
-  const launching = models.length ? launchPdfBrowser().then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
+  const launching = models.length ? launchPdfBrowser(browserPath).then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
   const cache = new RenderCache(path.join(path.dirname(ctx.config.outputDir), ".cache", "charts"));
   const getBrowser = async () => {
     const l = await launching;

@@ -1,7 +1,11 @@
 /**
- * Kill test: refreshes killed with SIGKILL at random moments never leave a broken pack. After
- * every kill, `latest` points at a whole pack folder (every file its manifest lists is there
- * with the listed hash) and the warehouse opens; then an unkilled refresh succeeds.
+ * Kill test: refreshes killed with SIGKILL at random moments, with CPU hogs running beside them,
+ * never leave a broken pack. After every kill, `latest` points at a whole pack folder (every file
+ * its manifest lists is there with the listed hash) and the warehouse opens; then an unkilled
+ * refresh succeeds and leaves nothing behind: no temporary folder, warehouse copy or lock.
+ *
+ * `LOCALNEEDS_KILLS` (default 12, the issue's full run is 50) and `LOCALNEEDS_KILL_HOGS` (busy
+ * processes beside the refreshes, default 1) set its size; the default keeps CI cheap.
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
@@ -13,7 +17,8 @@ import { repoRoot } from "../../helpers/shared.ts";
 import { latestVersion } from "../../../pipelines/refresh/publish.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
 
-const KILLS = 20;
+const KILLS = Number(process.env.LOCALNEEDS_KILLS ?? 12);
+const HOGS = Number(process.env.LOCALNEEDS_KILL_HOGS ?? 1);
 const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
 const build = path.join(repoRoot, "pipelines", "build.ts");
 
@@ -89,8 +94,27 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
   });
 }
 
-describe(`refresh killed ${KILLS} times with SIGKILL`, () => {
-  it("leaves latest whole after every kill, and the next run succeeds", async () => {
+/** What a finished run must not leave: temporary folders and files of the output folder, warehouse copies, the lock. */
+function leftovers(outputDir: string, warehouse: string): string[] {
+  return [
+    ...readdirSync(outputDir).filter((n) => n.startsWith(".")),
+    ...readdirSync(path.dirname(warehouse)).filter((n) => /\.(building|previous)-|\.wal$|\.localneeds\.lock/.test(n)),
+  ];
+}
+
+describe(`refresh killed ${KILLS} times with SIGKILL beside ${HOGS} CPU hog(s)`, () => {
+  it("leaves latest whole after every kill, and the next run succeeds and leaves nothing behind", async () => {
+    const hogs = Array.from({ length: HOGS }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    try {
+      await killRefreshes();
+    } finally {
+      for (const h of hogs) h.kill("SIGKILL");
+    }
+  }, 1_800_000);
+});
+
+async function killRefreshes(): Promise<void> {
+  {
     const { root, config } = demoConfigInTemp();
     const first = spawnSync(tsx, [build, "--config", config.configPath], { encoding: "utf8", timeout: 300_000 });
     expect(first.status, first.stderr).toBe(0);
@@ -121,7 +145,7 @@ describe(`refresh killed ${KILLS} times with SIGKILL`, () => {
     const last = await run(config.configPath);
     expect([0, 3], `exit ${last.code}: ${last.stderr}`).toContain(last.code);
     latestIsWhole(config.outputDir);
-    expect(readdirSync(config.outputDir).filter((n) => n.startsWith(".building-"))).toEqual([]);
+    expect(leftovers(config.outputDir, config.warehouse)).toEqual([]);
     void root;
-  }, 900_000);
-});
+  }
+}

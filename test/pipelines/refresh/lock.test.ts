@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { repoRoot } from "../../helpers/shared.ts";
 import { acquireLock, processAlive } from "../../../pipelines/refresh/lock.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 
@@ -39,4 +40,45 @@ describe("run lock", () => {
     expect(lock.clearedStale).toBeDefined();
     lock.release();
   });
+
+  it("several runs finding the same stale lock at once: exactly one holds it, every trial", async () => {
+    const RACERS = 5;
+    const TRIALS = 20;
+    const d = dir();
+    const sync = path.join(d, "sync");
+    mkdirSync(sync);
+    const lockFile = path.join(d, ".localneeds.lock");
+    const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
+    const racer = path.join(repoRoot, "test", "helpers", "lock-racer.ts");
+    const children = Array.from({ length: RACERS }, (_, id) => {
+      const c = spawn(tsx, [racer, d, sync, String(TRIALS), String(id)], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      c.stderr!.on("data", (b: Buffer) => { stderr += b.toString("utf8"); });
+      return { c, exited: new Promise<string>((resolve) => c.on("exit", (code) => resolve(`racer ${id} exit ${code}: ${stderr}`))) };
+    });
+    const until = async (what: string, test: () => boolean) => {
+      for (let i = 0; i < 6000 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(test(), what).toBe(true);
+    };
+    try {
+      await until("every racer started", () => readdirSync(sync).filter((f) => f.startsWith("ready-")).length === RACERS);
+      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+      const holders: number[] = [];
+      const answers: string[] = [];
+      for (let k = 0; k < TRIALS; k++) {
+        writeFileSync(lockFile, JSON.stringify({ pid: Number(dead.stdout), started: "2025-01-01T00:00:00.000Z" }) + "\n");
+        writeFileSync(path.join(sync, `go-${k}`), "");
+        await until(`trial ${k}: every racer answered`, () => readdirSync(sync).filter((f) => f.startsWith(`r-${k}-`)).length === RACERS);
+        const said = readdirSync(sync).filter((f) => f.startsWith(`r-${k}-`)).map((f) => readFileSync(path.join(sync, f), "utf8"));
+        holders.push(said.filter((a) => a === "held").length);
+        answers.push(`trial ${k}: ${said.join(" | ")}`);
+        writeFileSync(path.join(sync, `release-${k}`), "");
+        await until(`trial ${k}: the holder released the lock`, () => !existsSync(lockFile));
+      }
+      expect(holders, answers.join("\n")).toEqual(Array(TRIALS).fill(1));
+      for (const ch of children) expect(await ch.exited).toMatch(/exit 0:/);
+    } finally {
+      for (const ch of children) ch.c.kill();
+    }
+  }, 120_000);
 });
