@@ -11,7 +11,7 @@
  * renamed into place only when every stage has succeeded, so a failed or killed run leaves the
  * previous warehouse and pack whole.
  */
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Clock, Context, Logger } from "./core/context.ts";
 import type { Config } from "./core/config.ts";
@@ -20,7 +20,7 @@ import { messages } from "./core/messages.ts";
 import { acquireLock } from "./refresh/lock.ts";
 import { changeReport, type ChangeReport } from "./refresh/changes.ts";
 import { freezeBaselines } from "../transforms/baselines.ts";
-import { createCoreTables } from "../transforms/marts.ts";
+import { commentContractTables, createCoreTables, exportContractParquet } from "../transforms/marts.ts";
 import { ADAPTERS } from "../sources/index.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator } from "../transforms/indicators/define.ts";
@@ -83,6 +83,12 @@ export async function ensureDemoData(config: Config, log: Logger): Promise<boole
   return true;
 }
 
+/**
+ * Where the contract tables are exported as Parquet: a folder beside the warehouse named after it
+ * (`outputs/warehouse.duckdb` -> `outputs/warehouse-parquet/<schema>.<table>.parquet`).
+ */
+export const parquetDirOf = (warehouse: string) => path.join(path.dirname(warehouse), `${path.basename(warehouse, path.extname(warehouse))}-parquet`);
+
 /** Refresh: drop the rows of files that earlier runs loaded but this run's config no longer lists. */
 async function forgetRemovedFiles(ctx: Context, loads: FileLoad[]): Promise<void> {
   const keep = new Set(loads.map((l) => `${l.source}|${l.path}`));
@@ -121,6 +127,7 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   // A refresh starts from a copy of the last warehouse, so unchanged files need not be read again.
   const incremental = Boolean(opts.refresh) && building !== ":memory:" && existsSync(final);
   if (incremental) copyFileSync(final, building);
+  const parquetBuilding = building === ":memory:" ? null : `${parquetDirOf(final)}.building-${process.pid}`;
   const db = await Warehouse.open(building);
   const ctx: Context = { db, config, log, clock, reuseUnchangedLoads: incremental };
   const stages: BuildResult["stages"] = [];
@@ -221,6 +228,14 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
     if (prev) await db.run(`DETACH prev`);
     prev = null;
+    // The warehouse documents itself, and its contract tables go out as Parquet, renamed into
+    // place with the warehouse.
+    await commentContractTables(db);
+    if (parquetBuilding) {
+      rmSync(parquetBuilding, { recursive: true, force: true });
+      mkdirSync(parquetBuilding, { recursive: true });
+      await exportContractParquet(db, parquetBuilding);
+    }
     ok = true;
     return { warehouse: final, packDirs, loads, indicators, stages, runId, changes, warnings };
   } finally {
@@ -229,6 +244,15 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       if (ok) renameSync(building, final);
       else rmSync(building, { force: true });
       rmSync(building + ".wal", { force: true });
+    }
+    if (parquetBuilding) {
+      const parquet = parquetDirOf(final);
+      if (ok) {
+        const old = `${parquet}.old-${process.pid}`;
+        if (existsSync(parquet)) renameSync(parquet, old);
+        renameSync(parquetBuilding, parquet);
+        rmSync(old, { recursive: true, force: true });
+      } else rmSync(parquetBuilding, { recursive: true, force: true });
     }
   }
 }
