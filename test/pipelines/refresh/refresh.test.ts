@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildDemoInTemp, copySharedDemo } from "../../helpers/demo-build.ts";
 import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
-import { runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
+import { parquetDirOf, runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
 import { literal, Warehouse } from "../../../pipelines/core/warehouse.ts";
 import type { Config } from "../../../pipelines/core/config.ts";
 
@@ -121,12 +121,17 @@ describe("refresh", () => {
     const warehouseBefore = sha(config.warehouse);
     const packDir = path.join(config.outputDir);
     const packBefore = readdirSync(packDir, { recursive: true }).length;
+    const parquet = parquetDirOf(config.warehouse);
+    const parquetBefore = readdirSync(parquet).map((f) => `${f} ${sha(path.join(parquet, f))}`);
+    expect(parquetBefore.length).toBeGreaterThan(10);
     const dir = path.join(police, "2025-05");
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "2025-05-demo-street.csv"), "RECTYPE,URN,SCHNAME\n1,100000,A school\n");
     await expect(refresh()).rejects.toThrow(/2025-05-demo-street\.csv/);
     expect(sha(config.warehouse)).toBe(warehouseBefore);
     expect(readdirSync(packDir, { recursive: true }).length).toBe(packBefore);
+    expect(readdirSync(parquet).map((f) => `${f} ${sha(path.join(parquet, f))}`)).toEqual(parquetBefore);
+    expect(readdirSync(path.dirname(parquet)).filter((f) => f.includes("-parquet."))).toEqual([]);
     // Remove it again so later runs are clean.
     writeMonth("2024-04", "2025-05");
   }, 900_000);
