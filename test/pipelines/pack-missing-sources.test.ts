@@ -27,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(file, JSON.stringify(json, null, 2));
   log = memoryLogger();
   result = await runBuild({ config: loadConfig(file), log, clock: fixedClock("2025-06-30T12:00:00Z") });
-}, 900_000);
+}, 1_800_000);
 
 describe("a build without survey, complaints, health or boundaries", () => {
   it("writes the focus pack and the overview, with PDF and workbook", () => {

@@ -44,5 +44,5 @@ describe("a ward named like an HTML payload", () => {
     } finally {
       await browser.close();
     }
-  }, 900_000);
+  }, 1_800_000);
 });

@@ -48,7 +48,7 @@ beforeAll(async () => {
   result = await runBuild({ config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
   outputDir = config.outputDir;
   for (const f of walk(outputDir)) if (statSync(f).isFile()) files.push({ path: f, text: await textOf(f) });
-}, 900_000);
+}, 1_800_000);
 
 describe("personal data never reaches an output", () => {
   it("the canaries were loaded into the warehouse (so the test means something)", async () => {

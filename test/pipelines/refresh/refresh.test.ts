@@ -73,7 +73,7 @@ beforeAll(async () => {
   const built = await buildDemoInTemp((await copySharedDemo()).root);
   config = built.config;
   police = path.join(config.demoData!.dir, "police");
-}, 900_000);
+}, 1_800_000);
 
 describe("refresh", () => {
   it("a new month of police.uk data reloads only that file, and the change report lists the month", async () => {
