@@ -11,7 +11,7 @@
  * renamed into place only when every stage has succeeded, so a failed or killed run leaves the
  * previous warehouse and pack whole.
  */
-import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { Clock, Context, Logger } from "./core/context.ts";
 import type { Config } from "./core/config.ts";
@@ -21,7 +21,7 @@ import { acquireLock } from "./refresh/lock.ts";
 import { ioFailure } from "./refresh/io-error.ts";
 import { changeReport, type ChangeReport } from "./refresh/changes.ts";
 import { freezeBaselines } from "../transforms/baselines.ts";
-import { createCoreTables } from "../transforms/marts.ts";
+import { commentContractTables, createCoreTables, exportContractParquet } from "../transforms/marts.ts";
 import { ADAPTERS } from "../sources/index.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator } from "../transforms/indicators/define.ts";
@@ -87,6 +87,12 @@ export async function ensureDemoData(config: Config, log: Logger): Promise<boole
   log.info(`0 demo data: generated the synthetic borough (seed ${seed}) in ${path.relative(process.cwd(), dir) || dir}`);
   return true;
 }
+
+/**
+ * Where the contract tables are exported as Parquet: a folder beside the warehouse named after it
+ * (`outputs/warehouse.duckdb` -> `outputs/warehouse-parquet/<schema>.<table>.parquet`).
+ */
+export const parquetDirOf = (warehouse: string) => path.join(path.dirname(warehouse), `${path.basename(warehouse, path.extname(warehouse))}-parquet`);
 
 /** Refresh: drop the rows of files that earlier runs loaded but this run's config no longer lists. */
 async function forgetRemovedFiles(ctx: Context, loads: FileLoad[]): Promise<void> {
@@ -175,6 +181,14 @@ export async function warehouseDamage(file: string): Promise<string | null> {
   } finally {
     db?.close();
   }
+}
+
+/** Put the folder `from` in the place of `to` (the old one renamed aside first, then removed). */
+function swapFolder(from: string, to: string): void {
+  const old = `${to}.old-${process.pid}`;
+  if (existsSync(to)) renameSync(to, old);
+  renameSync(from, to);
+  rmSync(old, { recursive: true, force: true });
 }
 
 /** Stages 1-6 on the open warehouse `db` (at `building`), then the switch of warehouse and packs. */
@@ -284,10 +298,30 @@ async function runStages(
       p.dirs.map((d) => path.relative(process.cwd(), d) || d).join(", "));
     if (prev) await db.run(`DETACH prev`);
     prev = null;
+    // The warehouse documents itself, and its contract tables go out as Parquet beside it.
+    await commentContractTables(db);
+    const parquetBuilding = building === ":memory:" ? null : `${parquetDirOf(final)}.building-${process.pid}`;
+    if (parquetBuilding) {
+      rmSync(parquetBuilding, { recursive: true, force: true });
+      mkdirSync(parquetBuilding, { recursive: true });
+      try {
+        await exportContractParquet(db, parquetBuilding);
+      } catch (err) {
+        rmSync(parquetBuilding, { recursive: true, force: true });
+        throw err;
+      }
+    }
     // The switch: the warehouse and `latest` together, or neither (`commitRun`).
     db.close();
     closed = true;
-    commitRun(packDirs.staged, { retention: config.retention, ...(building !== ":memory:" ? { warehouse: { building, final } } : {}) });
+    try {
+      commitRun(packDirs.staged, { retention: config.retention, ...(building !== ":memory:" ? { warehouse: { building, final } } : {}) });
+    } catch (err) {
+      if (parquetBuilding) rmSync(parquetBuilding, { recursive: true, force: true });
+      throw err;
+    }
+    // The Parquet copy follows the warehouse it was exported from.
+    if (parquetBuilding) swapFolder(parquetBuilding, parquetDirOf(final));
     return { warehouse: final, packDirs: packDirs.dirs, loads, indicators, stages, runId, changes, warnings };
   } finally {
     if (!closed) db.close();

@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildDemoInTemp } from "./helpers/demo-build.ts";
+import { sharedDemo } from "./helpers/demo-build.ts";
 import { repoRoot } from "./helpers/shared.ts";
 
 const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
@@ -27,10 +28,11 @@ describe("README cookbook snippets", () => {
   let warehouse: string;
   let root: string;
   beforeAll(async () => {
-    const built = await buildDemoInTemp();
-    root = built.root;
-    warehouse = built.result.warehouse;
-  }, 180_000);
+    // A copy of the shared build's warehouse: the snippets open it as written, for writing.
+    root = mkdtempSync(path.join(tmpdir(), "localneeds-readme-"));
+    warehouse = path.join(root, "warehouse.duckdb");
+    copyFileSync((await sharedDemo()).warehouse, warehouse);
+  }, 900_000);
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it("has query snippets to run (the extraction finds them)", () => {

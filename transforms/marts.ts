@@ -2,6 +2,7 @@
  * The warehouse contract: DDL and TypeScript row types of the core tables that analysts,
  * notebooks and the pack read. Changing a column here is a breaking change (README "Warehouse").
  */
+import path from "node:path";
 import type { Warehouse } from "../pipelines/core/warehouse.ts";
 
 /** Comparison outcome, Fingertips style. */
@@ -179,4 +180,202 @@ CREATE TABLE IF NOT EXISTS audit.warnings (
 /** Create the core tables if they do not exist. */
 export async function createCoreTables(db: Warehouse): Promise<void> {
   await db.run(CORE_DDL);
+}
+
+/** A contract table's description and one for each of its columns (`COMMENT ON`, Parquet export). */
+export interface ContractTable {
+  table: string;
+  columns: Record<string, string>;
+}
+
+const PERIOD = "period label as published, e.g. 2023/24, 2024-04 or Apr 2023 to Mar 2024";
+const AREA = "ONS-style area code (ward, LSOA, authority, region, country, rest-of-authority <parent>_EXCL_<focus>, comparator group)";
+const INDICATOR = "indicator id, <domain>.<name>, e.g. crime.asb_rate";
+const BREAKDOWN = "all, or a breakdown: boys/girls, language:<code>, choice:<code>";
+
+/**
+ * The warehouse's stable contract (README "Warehouse"): what each table and column means, written
+ * into the DuckDB file with `COMMENT ON` so it documents itself (`duckdb_tables()`,
+ * `duckdb_columns()`), and the tables exported as Parquet beside it.
+ */
+export const CONTRACT: Record<string, ContractTable> = {
+  "ref.areas": {
+    table: "One row per area and code vintage: LSOAs, wards, localities, the authority, the rest of it, region and country.",
+    columns: {
+      area_code: AREA, area_name: "area name as the lookup gives it", area_type: "lsoa, ward, locality, authority, rest_of_authority, region or country",
+      parent_code: "code of the area it sits in (null at the top)", vintage: "code vintage, e.g. WD24",
+    },
+  },
+  "ref.lsoa_ward": {
+    table: "One row per LSOA of the parent authority: its best-fit ward and authority.",
+    columns: {
+      lsoa_code: "LSOA code", lsoa_name: "LSOA name", ward_code: "best-fit ward code", ward_name: "ward name",
+      lad_code: "local authority district code", lad_name: "local authority district name",
+    },
+  },
+  "ref.area_members": {
+    table: "One row per aggregate area (ward, locality, authority, rest of authority, comparator group) and member LSOA.",
+    columns: { area_code: "aggregate area code", area_type: "type of the aggregate area", lsoa_code: "member LSOA code" },
+  },
+  "ref.similar_wards": {
+    table: "One row per focus area and one of its statistically nearest wards (the similar_wards comparator).",
+    columns: {
+      focus_code: "focus area code", ward_code: "a similar ward's code", rank: "1 = most similar",
+      distance: "distance from the focus area over the standardised variables", variables: "variables the distance was computed over",
+    },
+  },
+  "marts.indicator_values": {
+    table: "One row per indicator, area, period and breakdown: the value with 95% and 99.8% confidence limits, or why it is withheld.",
+    columns: {
+      indicator_id: INDICATOR, area_code: AREA, area_type: "type of area (see ref.areas, plus comparator_group)",
+      period_type: "period type, e.g. financial_year, academic_year, month, rolling_12_months, pooled_3_financial_years, snapshot",
+      period_label: PERIOD, period_start: "first day of the period", period_end: "last day of the period (inclusive)", breakdown: BREAKDOWN,
+      numerator: "count of events or people (null when suppressed)", denominator: "population or total the count is taken from",
+      value: "the indicator value in its unit (rate per 1,000, percentage, score); null when suppressed or not computable",
+      lower95: "lower 95% confidence limit", upper95: "upper 95% confidence limit",
+      lower998: "lower 99.8% confidence limit", upper998: "upper 99.8% confidence limit",
+      method: "statistical method of the value and its limits, e.g. Wilson, Byars, Exact",
+      is_suppressed: "true when withheld for disclosure control (a count of 1 to 4, or recoverable by subtraction)",
+      suppression_reason: "why the value or its limits are missing; null when both are given",
+    },
+  },
+  "marts.indicator_comparisons": {
+    table: "One row per indicator, area, period, breakdown, comparator and confidence level: Fingertips-style significance.",
+    columns: {
+      indicator_id: INDICATOR, area_code: "the compared area", period_label: PERIOD, breakdown: BREAKDOWN,
+      comparator_code: "code of the area compared with", comparator_kind: "parent, rest_of_parent, region, country, similar_wards or deprivation_decile",
+      comparator_value: "the comparator's value", outcome: "better, similar, worse (by polarity), higher or lower (no judgement), or not_compared",
+      level: "confidence level of the comparison: 95 or 99.8", method: "how the comparison was made, e.g. area 95% interval vs comparator value (Fingertips)",
+    },
+  },
+  "marts.indicator_trends": {
+    table: "Fingertips recent trend: one row per indicator, area, breakdown and annual period type.",
+    columns: {
+      indicator_id: INDICATOR, area_code: AREA, breakdown: BREAKDOWN, period_type: "the annual period type the trend runs over",
+      first_period: "first period of the trend", last_period: "last period of the trend", points: "number of periods used",
+      direction: "increasing, decreasing, no significant change, or cannot be calculated", chi_squared: "chi-squared test statistic for trend",
+      slope: "fitted slope per period", method: "trend test used, e.g. chi-squared test for trend (logit slope)", note: "why no trend was calculated, when it was not",
+    },
+  },
+  "marts.outcomes": {
+    table: "The outcomes framework: one row per tracked indicator, area and breakdown, baseline against latest, with the target.",
+    columns: {
+      indicator_id: INDICATOR, area_code: AREA, breakdown: BREAKDOWN, period_type: "period type of the tracked values",
+      baseline_period: "the frozen baseline period", baseline_value: "value in the baseline period",
+      baseline_lower95: "lower 95% limit of the baseline value", baseline_upper95: "upper 95% limit of the baseline value",
+      latest_period: "the latest period", latest_value: "value in the latest period",
+      latest_lower95: "lower 95% limit of the latest value", latest_upper95: "upper 95% limit of the latest value",
+      change: "latest against baseline (a difference or a ratio, see change_kind)", change_lower95: "lower 95% limit of the change",
+      change_upper95: "upper 95% limit of the change", change_kind: "difference or ratio", significant: "true when the change is significant at 95%",
+      direction: "improved, worsened, no significant change, increased, decreased or not comparable",
+      target_description: "the configured target in words", target_value: "the value the target aims at", target_period: "the period the target is due",
+      progress_pct: "share of the targeted change achieved so far (100 = reached); null without a target",
+      target_met: "true when the target is met; null without a target", note: "caveats of this row",
+    },
+  },
+  "marts.baselines": {
+    table: "Baseline values frozen at the first build that had the baseline period; later revisions are reported, not applied.",
+    columns: {
+      indicator_id: INDICATOR, area_code: AREA, breakdown: BREAKDOWN, period_type: "period type", period_label: "the baseline period",
+      numerator: "frozen numerator", denominator: "frozen denominator", value: "frozen value",
+      lower95: "frozen lower 95% limit", upper95: "frozen upper 95% limit", lower998: "frozen lower 99.8% limit", upper998: "frozen upper 99.8% limit",
+      is_suppressed: "frozen suppression flag", inputs_sha256: "hash of the input files the value was measured from", frozen_at: "build time it was frozen",
+    },
+  },
+  "marts.need_index": {
+    table: "The composite need ranking of wards: one row per ward.",
+    columns: {
+      area_code: "ward code", area_name: "ward name", score: "composite need score (mean of signed z-scores, higher = more need)",
+      rank: "1 = highest need", tier: "need tier of the rank", indicators_used: "number of indicators in the score",
+      rank_min: "best rank across the alternative weighting schemes", rank_max: "worst rank across the alternative weighting schemes",
+    },
+  },
+  "marts.need_index_components": {
+    table: "What each ward's need score is made of: one row per ward and indicator.",
+    columns: {
+      area_code: "ward code", indicator_id: INDICATOR, domain: "indicator domain", period_label: "period of the value used",
+      value: "the ward's value", z_signed: "z-score signed so that higher means more need", weight: "weight in the score",
+    },
+  },
+  "marts.need_index_sensitivity": {
+    table: "The need score and rank of each ward under each alternative weighting scheme.",
+    columns: { scheme: "weighting scheme", area_code: "ward code", score: "score under the scheme", rank: "rank under the scheme (1 = highest need)" },
+  },
+  "audit.loads": {
+    table: "One row per input file loaded: always rows_read = rows_loaded + rows_rejected.",
+    columns: {
+      source: "source slot, e.g. crime", path: "input file as the build read it", sha256: "SHA-256 of the file", bytes: "file size in bytes",
+      raw_table: "raw.* table the rows went to", rows_read: "data rows read", rows_loaded: "rows loaded", rows_rejected: "rows rejected (see audit.rejects)",
+      loaded_at: "build time of the load",
+    },
+  },
+  "audit.rejects": {
+    table: "One row per rejected input line, with what was wrong.",
+    columns: {
+      source: "source slot", path: "input file", line: "line number (the header is line 1)", column: "the column at fault, when one is",
+      reason: "what was expected", raw_line: "the rejected line as read",
+    },
+  },
+  "audit.warnings": {
+    table: "One row per data-quality warning of the run.",
+    columns: { stage: "build stage: load, conform, measure, compare, chart or pack", code: "warning code", subject: "what it is about (file, indicator, area)", message: "the warning in words" },
+  },
+  "audit.source_files": {
+    table: "One row per input file of this run, by config slot, with its content hash.",
+    columns: { slot: "config slot", path: "input file", sha256: "SHA-256 of the file" },
+  },
+  "audit.runs": {
+    table: "One row per build or refresh run.",
+    columns: {
+      run_id: "run id from the build time, e.g. 20250630T120000Z", mode: "build or refresh", started_at: "build time it started",
+      finished_at: "build time it finished", status: "running, published, or published with warnings", changes: "the run's change report (JSON)",
+    },
+  },
+  "audit.measure_state": {
+    table: "One row: the fingerprint the values were measured with (a refresh re-measures everything when it differs).",
+    columns: { fingerprint: "hash of the measure code, indicator definitions, parent and focus" },
+  },
+  "audit.baseline_revisions": {
+    table: "One row per baseline value whose inputs were revised after it was frozen.",
+    columns: {
+      indicator_id: INDICATOR, area_code: AREA, breakdown: BREAKDOWN, period_label: "the baseline period",
+      frozen_value: "the value frozen", revised_value: "the value the revised inputs give", frozen_inputs_sha256: "inputs hash when frozen",
+      revised_inputs_sha256: "inputs hash now", action: "what the build did: kept frozen or rebased",
+    },
+  },
+};
+
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * Write the contract's descriptions into the warehouse (`COMMENT ON TABLE/COLUMN`). Tables a
+ * build did not create (a source not configured) are skipped; a described column that does not
+ * exist is an error, so the descriptions cannot drift from the tables.
+ */
+export async function commentContractTables(db: Warehouse): Promise<number> {
+  let n = 0;
+  for (const [name, t] of Object.entries(CONTRACT)) {
+    const [schema, table] = name.split(".") as [string, string];
+    if (!(await db.hasTable(name))) continue;
+    const sql = [`COMMENT ON TABLE ${name} IS ${quote(t.table)}`];
+    for (const [col, text] of Object.entries(t.columns)) sql.push(`COMMENT ON COLUMN ${schema}.${table}."${col}" IS ${quote(text)}`);
+    await db.run(sql.join(";\n"));
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Export every contract table the build made as `<dir>/<schema>.<table>.parquet` (read by R,
+ * pandas, Power BI, Arrow), each in the column order of the warehouse. Returns the file names.
+ */
+export async function exportContractParquet(db: Warehouse, dir: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const name of Object.keys(CONTRACT)) {
+    if (!(await db.hasTable(name))) continue;
+    const file = `${name}.parquet`;
+    await db.run(`COPY ${name} TO ${quote(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
+    files.push(file);
+  }
+  return files;
 }

@@ -50,13 +50,14 @@ export class Warehouse {
   /**
    * Open (or create) a warehouse file, or `:memory:`; creates the layer schemas. DuckDB's memory is
    * capped (`LOCALNEEDS_MEMORY_LIMIT`, default 3GB) and spills to a temp folder beside the file.
+   * `readOnly` opens an existing file for reading only, so several processes can read it at once.
    */
-  static async open(path = ":memory:", opts: { memoryLimit?: string } = {}): Promise<Warehouse> {
+  static async open(path = ":memory:", opts: { memoryLimit?: string; readOnly?: boolean } = {}): Promise<Warehouse> {
     const instance = await DuckDBInstance.create(path, {
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "true",
       memory_limit: opts.memoryLimit ?? "3GB",
-      ...(path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),
+      ...(opts.readOnly ? { access_mode: "READ_ONLY" } : path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),
     });
     const connection = await instance.connect();
     const wh = new Warehouse(instance, connection, path);
@@ -64,7 +65,7 @@ export class Warehouse {
     // trim() allocates a new string for every cell; most cells have no edge spaces. Same result
     // (DuckDB's trim strips spaces only), a fraction of the cost on millions of rows.
     await wh.run(`CREATE OR REPLACE TEMP MACRO trim_fast(x) AS CASE WHEN prefix(x, ' ') OR suffix(x, ' ') THEN trim(x) ELSE x END`);
-    for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (!opts.readOnly) for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     return wh;
   }
 

@@ -14,7 +14,14 @@ export function csvField(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** A whole CSV document (LF line ends, header first). */
+/**
+ * A UTF-8 byte order mark. Excel opens a CSV without one in the machine's legacy code page, so
+ * "Mill Quay – Docks" or "£" come out garbled; with one it reads UTF-8. R, pandas, DuckDB and
+ * papaparse skip it.
+ */
+export const UTF8_BOM = "\uFEFF";
+
+/** A whole CSV document (UTF-8 byte order mark, LF line ends, header first). */
 export function toCsv(columns: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [columns.map(csvField).join(","), ...rows.map((r) => r.map(csvField).join(","))].join("\n") + "\n";
+  return UTF8_BOM + [columns.map(csvField).join(","), ...rows.map((r) => r.map(csvField).join(","))].join("\n") + "\n";
 }

@@ -46,7 +46,8 @@ function clearDeadRuns(dir: string, pattern: RegExp): string[] {
   const cleared: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const m = pattern.exec(name);
-    if (m && !processAlive(Number(m[1]))) {
+    const pid = m && Number(m[1] ?? m[2]);
+    if (m && !processAlive(pid as number)) {
       rmSync(path.join(dir, name), { recursive: true, force: true });
       cleared.push(name);
     }
@@ -65,8 +66,11 @@ export function clearAbandoned(outputDir: string): string[] {
  * while switching (`<final>.previous-<pid>`). Paths removed, relative to the warehouse's folder.
  */
 export function clearAbandonedWarehouse(final: string): string[] {
-  const base = path.basename(final).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return clearDeadRuns(path.dirname(final), new RegExp(`^${base}\\.(?:building|previous)-(\\d+)(?:\\.wal|\\.tmp)?$`));
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const base = esc(path.basename(final));
+  // The Parquet export beside it (`<name>-parquet.building-<pid>`, `<name>-parquet.old-<pid>`).
+  const parquet = esc(`${path.basename(final, path.extname(final))}-parquet`);
+  return clearDeadRuns(path.dirname(final), new RegExp(`^(?:${base}\\.(?:building|previous)-(\\d+)(?:\\.wal|\\.tmp)?|${parquet}\\.(?:building|old)-(\\d+))$`));
 }
 
 /** A run's packs in their version folder, waiting for `commitRun` (or `discardRun`). */

@@ -1,28 +1,80 @@
-/** Build the demo into a temporary folder (for end-to-end tests). */
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+/**
+ * The demo build for end-to-end tests. One build per test run is shared read-only by every file
+ * that only reads it (`sharedDemo()`, built by `test/global-setup.ts` in a child process); a test
+ * that changes inputs or outputs starts from a private copy of it (`copySharedDemo()`), which is
+ * much cheaper than a build, or builds from scratch (`buildDemoInTemp()`).
+ */
+import { copyFileSync, cpSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { inject } from "vitest";
 import { loadConfig, type Config } from "../../pipelines/core/config.ts";
-import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
-import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
-import { repoRoot } from "./shared.ts";
+import { loadIndicators, type Indicator } from "../../transforms/indicators/define.ts";
+import { CATALOGUE } from "../../transforms/indicators/catalogue/index.ts";
+import { demoConfigInTemp, SHARED_FAILED, SHARED_READY, type SharedDemoRecord } from "./demo-layout.ts";
+
+export { buildDemoInTemp, DEMO_CLOCK, demoConfigInTemp } from "./demo-layout.ts";
+
+/** The shared build, with its config and indicators loaded in this process. */
+export interface SharedDemo extends SharedDemoRecord {
+  config: Config;
+  indicators: Indicator[];
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Folder the shared demo is built in; `ready.json` appears there when it is done, `failed.txt` if it failed. */
+    sharedDemoDir: string;
+  }
+}
+
+
+let cached: Promise<SharedDemo> | undefined;
 
 /**
- * A copy of the demo config placed so that its `../../outputs/...` paths land in a fresh
- * temporary folder: `<tmp>/outputs/{demo-data,warehouse.duckdb,packs}`.
+ * The demo built once for the whole run (the fixed clock of `DEMO_CLOCK`). Read it, never write
+ * to it: open its warehouse with `Warehouse.open(file, { readOnly: true })`, and write anything
+ * else into a folder of your own (`copySharedDemo()` when the test must change it).
  */
-export function demoConfigInTemp(root = mkdtempSync(path.join(tmpdir(), "localneeds-e2e-"))): { root: string; config: Config } {
-  const dir = path.join(root, "configs", "demo");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "demo.json");
-  copyFileSync(path.join(repoRoot, "pipelines", "configs", "demo.json"), file);
-  return { root, config: loadConfig(file) };
+export function sharedDemo(): Promise<SharedDemo> {
+  cached ??= waitForShared();
+  return cached;
 }
 
-/** Build the demo into a temporary folder with a fixed clock. */
-export async function buildDemoInTemp(root?: string): Promise<{ root: string; config: Config; result: BuildResult; log: ReturnType<typeof memoryLogger> }> {
-  const { root: r, config } = demoConfigInTemp(root);
-  const log = memoryLogger();
-  const result = await runBuild({ config, log, clock: fixedClock("2025-06-30T12:00:00Z") });
-  return { root: r, config, result, log };
+async function waitForShared(): Promise<SharedDemo> {
+  const dir = inject("sharedDemoDir");
+  if (!dir) throw new Error("no shared demo build: test/global-setup.ts provides one to files that call sharedDemo()");
+  for (;;) {
+    if (existsSync(path.join(dir, SHARED_FAILED))) throw new Error(`the shared demo build failed:\n${readFileSync(path.join(dir, SHARED_FAILED), "utf8")}`);
+    if (existsSync(path.join(dir, SHARED_READY))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const record = JSON.parse(readFileSync(path.join(dir, SHARED_READY), "utf8")) as SharedDemoRecord;
+  return { ...record, config: loadConfig(record.configFile), indicators: loadIndicators(CATALOGUE).indicators };
 }
+
+/** What a private copy of the shared build carries besides the config, the demo inputs and the render cache. */
+export interface CopyOptions {
+  /** The warehouse file (a later build then attaches it as the previous run's). */
+  warehouse?: boolean;
+  /** The published packs (`outputs/packs`, `latest` included). */
+  packs?: boolean;
+}
+
+/**
+ * A private copy of the shared build in a fresh temporary folder, laid out as `demoConfigInTemp`
+ * lays it out: the config, the generated demo inputs and the chart render cache always, the
+ * warehouse and the packs when asked. A build run on it then skips generating the demo data and
+ * rendering unchanged charts.
+ */
+export async function copySharedDemo(opts: CopyOptions = {}): Promise<{ root: string; config: Config; shared: SharedDemo }> {
+  const shared = await sharedDemo();
+  const { root, config } = demoConfigInTemp();
+  const from = (...p: string[]) => path.join(shared.root, "outputs", ...p);
+  const to = (...p: string[]) => path.join(root, "outputs", ...p);
+  cpSync(from("demo-data"), to("demo-data"), { recursive: true });
+  if (existsSync(from(".cache"))) cpSync(from(".cache"), to(".cache"), { recursive: true });
+  if (opts.warehouse) copyFileSync(shared.warehouse, to(path.basename(shared.warehouse)));
+  if (opts.packs) cpSync(from("packs"), to("packs"), { recursive: true, verbatimSymlinks: true });
+  return { root, config, shared };
+}
+

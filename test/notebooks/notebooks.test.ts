@@ -1,7 +1,6 @@
 /**
- * The notebooks end to end: take the demo warehouse (`outputs/warehouse.duckdb` when it holds
- * the demo borough, else a fresh demo build in a temporary folder), build every notebook against
- * it, serve the pages from localhost and load each in headless Chromium. Each
+ * The notebooks end to end: take the warehouse of the run's shared demo build (read-only), build
+ * every notebook against it, serve the pages from localhost and load each in headless Chromium. Each
  * page must load with no console error, no page error and no request to any other host (such
  * requests are aborted and reported), draw its charts and pass axe. No built file names a CDN;
  * a page opened from file:// says how to serve it; a notebook of one's own reads a
@@ -18,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../pipelines/core/messages.ts";
 import { NOTEBOOKS_DIR, buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
 import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
-import { buildDemoInTemp } from "../helpers/demo-build.ts";
+import { sharedDemo } from "../helpers/demo-build.ts";
 import { repoRoot } from "../helpers/shared.ts";
 import { axeViolations, cdnReferences, offlineTab, serveDir } from "./notebook-pages.ts";
 
@@ -35,7 +34,6 @@ const EXPECTED: Record<string, { charts: number; plots: number; tables: number }
 const SCREENSHOTS = path.join(tmpdir(), "localneeds-notebooks");
 
 describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () => {
-  let root: string | undefined;
   let outRoot: string;
   let warehouse: string;
   let built: BuildNotebooksResult;
@@ -44,12 +42,7 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
   let browser: Browser;
 
   beforeAll(async () => {
-    warehouse = path.join(repoRoot, "outputs", "warehouse.duckdb");
-    if (!(await isDemoWarehouse(warehouse))) {
-      const demo = await buildDemoInTemp();
-      root = demo.root;
-      warehouse = demo.result.warehouse;
-    }
+    warehouse = (await sharedDemo()).warehouse;
     outRoot = mkdtempSync(path.join(tmpdir(), "localneeds-notebooks-out-"));
     built = await buildNotebooks({ warehouse, outDir: path.join(outRoot, "notebooks") });
     server = await serveDir(built.outDir);
@@ -57,12 +50,11 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
     browser = await launchChromium();
     rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
-  }, 240_000);
+  }, 900_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
     if (outRoot) rmSync(outRoot, { recursive: true, force: true });
   });
 
@@ -143,35 +135,6 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
   }
 });
 
-/**
- * True when `file` is a warehouse of the demo borough with the tables the notebooks read (the
- * notebooks' expectations above are about the demo data; another config's warehouse would not
- * meet them).
- */
-async function isDemoWarehouse(file: string): Promise<boolean> {
-  if (!existsSync(file)) return false;
-  const parent = JSON.parse(readFileSync(path.join(repoRoot, "pipelines", "configs", "demo.json"), "utf-8")).parent as string;
-  let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(file, { access_mode: "READ_ONLY" });
-  } catch {
-    return false; // in use by a writer, or not a DuckDB file: build a fresh demo instead
-  }
-  try {
-    const c = await instance.connect();
-    try {
-      const tables = (await c.runAndReadAll("SELECT schema_name || '.' || table_name AS t FROM duckdb_tables()")).getRowObjectsJson().map((r) => r.t);
-      const needed = ["ref.areas", "marts.indicator_values", "marts.indicator_comparisons", "staging.crime_events", "staging.survey_answers", "staging.complaints", "audit.loads"];
-      if (!needed.every((t) => tables.includes(t))) return false;
-      const found = await c.runAndReadAll("SELECT count(*)::INTEGER AS n FROM ref.areas WHERE area_code = $p", { p: parent });
-      return (found.getRowObjectsJson()[0].n as number) > 0;
-    } finally {
-      c.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
-}
 
 /** A notebook of one's own that reads files with FileAttachment, as the starter notebook suggests. */
 const CSV_NOTEBOOK = `<!doctype html>

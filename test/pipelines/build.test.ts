@@ -1,22 +1,23 @@
 /** End-to-end: the demo builds, the warehouse keeps its contract, the pack is complete, and a rebuild gives the same numbers. */
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
-import { buildDemoInTemp } from "../helpers/demo-build.ts";
+import { copySharedDemo, DEMO_CLOCK, sharedDemo, type SharedDemo } from "../helpers/demo-build.ts";
 import { runBuild } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 
-let built: Awaited<ReturnType<typeof buildDemoInTemp>>;
+let built: SharedDemo;
 let db: Warehouse;
 const FOCUS = "Z05000007";
 
 beforeAll(async () => {
-  built = await buildDemoInTemp();
-  db = await Warehouse.open(built.result.warehouse);
-}, 180_000);
+  built = await sharedDemo();
+  db = await Warehouse.open(built.warehouse, { readOnly: true });
+}, 900_000);
 afterAll(() => db?.close());
 
 const columnsOf = async (schema: string, table: string) =>
@@ -27,7 +28,7 @@ const columnsOf = async (schema: string, table: string) =>
 
 describe("demo build", () => {
   it("prints one line per stage, numbered 1 to 6", () => {
-    const stageLines = built.log.lines.filter((l) => /^[1-6] /.test(l));
+    const stageLines = built.logLines.filter((l) => /^[1-6] /.test(l));
     expect(stageLines.map((l) => l.split(" ")[0])).toEqual(["1", "2", "3", "4", "5", "6"]);
     expect(stageLines[0]).toMatch(/^1 load: \d+ files, [\d,]+ rows read/);
   });
@@ -193,7 +194,7 @@ describe("demo build", () => {
   });
 
   it("writes a complete pack whose manifest hashes every file", () => {
-    const dir = built.result.packDirs[0]!;
+    const dir = built.packDirs[0]!;
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
     const listed = new Set<string>(manifest.files.map((f: { path: string }) => f.path));
     const walk = (d: string): string[] =>
@@ -220,7 +221,7 @@ describe("demo build", () => {
   });
 
   it("writes an HTML pack that says synthetic demo data on every section and carries headlines", () => {
-    const html = readFileSync(path.join(built.result.packDirs[0]!, "index.html"), "utf8");
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
     const sections = html.split('<section class="page"').slice(1);
     expect(sections.length).toBeGreaterThan(6);
     for (const s of sections) expect(s).toMatch(/Synthetic demo data/);
@@ -229,16 +230,22 @@ describe("demo build", () => {
     expect(html).toContain('http-equiv="Content-Security-Policy"');
   });
 
-  it("rebuilding the same inputs gives the same numbers", async () => {
+  it("rebuilding the same inputs over the warehouse gives the same numbers", async () => {
     const before = await db.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`);
     const beforeCmp = await db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`);
-    db.close();
-    await runBuild({ config: built.config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
-    db = await Warehouse.open(built.result.warehouse);
-    expect(await db.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`)).toEqual(before);
-    expect(await db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`)).toEqual(beforeCmp);
-    expect(existsSync(built.result.warehouse + ".building-" + process.pid)).toBe(false);
-  }, 180_000);
+    // A private copy of the build, warehouse included: the rebuild attaches it as the previous run.
+    const { config } = await copySharedDemo({ warehouse: true });
+    await runBuild({ config, log: silentLogger, clock: fixedClock(DEMO_CLOCK) });
+    const again = await Warehouse.open(config.warehouse, { readOnly: true });
+    try {
+      expect((await again.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.runs`))!.n).toBe(2);
+      expect(await again.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`)).toEqual(before);
+      expect(await again.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`)).toEqual(beforeCmp);
+    } finally {
+      again.close();
+    }
+    expect(existsSync(config.warehouse + ".building-" + process.pid)).toBe(false);
+  }, 900_000);
 });
 
 describe("the pack in headless Chromium", () => {
@@ -252,13 +259,13 @@ describe("the pack in headless Chromium", () => {
       page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
       page.on("pageerror", (e) => errors.push(e.message));
       page.on("request", (r) => requests.push(r.url()));
-      const file = path.join(built.result.packDirs[0]!, "index.html");
+      const file = path.join(built.packDirs[0]!, "index.html");
       await page.goto("file://" + file, { waitUntil: "load" });
       expect(errors).toEqual([]);
       expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
       expect(await page.locator("figure svg").count()).toBeGreaterThan(6);
       expect(await page.getAttribute("html", "lang")).toBe("en-GB");
-      const shot = path.join(built.root, "pack-screenshot.png");
+      const shot = path.join(mkdtempSync(path.join(tmpdir(), "localneeds-shot-")), "pack-screenshot.png");
       await page.screenshot({ path: shot, fullPage: false });
       expect(existsSync(shot)).toBe(true);
     } finally {

@@ -9,23 +9,23 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { buildDemoInTemp } from "../helpers/demo-build.ts";
+import { sharedDemo, type SharedDemo } from "../helpers/demo-build.ts";
 import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-let built: Awaited<ReturnType<typeof buildDemoInTemp>>;
+let built: SharedDemo;
 let browser: Browser | undefined;
 beforeAll(async () => {
-  built = await buildDemoInTemp();
+  built = await sharedDemo();
   if (CHROMIUM) browser = await launchChromium();
-}, 300_000);
+}, 900_000);
 afterAll(async () => browser?.close());
 
 const packs = () => [
-  { name: "focus pack", dir: built.result.packDirs.find((d) => path.basename(d).startsWith("Z05000007-"))! },
-  { name: "borough overview", dir: built.result.packDirs.find((d) => path.basename(d).endsWith("-overview"))! },
+  { name: "focus pack", dir: built.packDirs.find((d) => path.basename(d).startsWith("Z05000007-"))! },
+  { name: "borough overview", dir: built.packDirs.find((d) => path.basename(d).endsWith("-overview"))! },
 ];
 
 describe("both packs are written", () => {

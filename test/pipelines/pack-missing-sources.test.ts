@@ -4,21 +4,20 @@
  * and the executive summary, PDF and workbook are written as usual.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../../pipelines/core/config.ts";
 import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
 import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
-import { repoRoot } from "../helpers/shared.ts";
+import { copySharedDemo } from "../helpers/demo-build.ts";
 
 let result: BuildResult;
 let log: ReturnType<typeof memoryLogger>;
 beforeAll(async () => {
-  const root = mkdtempSync(path.join(tmpdir(), "localneeds-missing-"));
-  const dir = path.join(root, "configs", "demo");
-  mkdirSync(dir, { recursive: true });
-  const json = JSON.parse(readFileSync(path.join(repoRoot, "pipelines", "configs", "demo.json"), "utf8"));
+  // The shared build's demo inputs and render cache, with a config that leaves four sources out.
+  const { config } = await copySharedDemo();
+  const dir = path.dirname(config.configPath);
+  const json = JSON.parse(readFileSync(config.configPath, "utf8"));
   delete json.sources.survey;
   delete json.sources.complaints;
   delete json.sources.health;
@@ -28,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(file, JSON.stringify(json, null, 2));
   log = memoryLogger();
   result = await runBuild({ config: loadConfig(file), log, clock: fixedClock("2025-06-30T12:00:00Z") });
-}, 300_000);
+}, 1_800_000);
 
 describe("a build without survey, complaints, health or boundaries", () => {
   it("writes the focus pack and the overview, with PDF and workbook", () => {

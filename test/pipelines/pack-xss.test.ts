@@ -6,17 +6,16 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { demoConfigInTemp } from "../helpers/demo-build.ts";
+import { copySharedDemo } from "../helpers/demo-build.ts";
 import { launchChromium } from "../helpers/browser.ts";
-import { ensureDemoData, runBuild } from "../../pipelines/run-build.ts";
+import { runBuild } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 
 const PAYLOAD = "<img src=x onerror=alert(1)>";
 
 describe("a ward named like an HTML payload", () => {
   it("renders as text in Chromium: no script runs, no element is injected", async () => {
-    const { config } = demoConfigInTemp();
-    await ensureDemoData(config, silentLogger);
+    const { config } = await copySharedDemo();
     const geo = path.join(config.demoData!.dir, "geography");
     for (const f of ["LSOA21_WD24_LAD24_lookup.csv", "WD24_LAD24_RGN24_CTRY24_lookup.csv", "wards_WD24.geojson"]) {
       const file = path.join(geo, f);
@@ -45,5 +44,5 @@ describe("a ward named like an HTML payload", () => {
     } finally {
       await browser.close();
     }
-  }, 300_000);
+  }, 1_800_000);
 });

@@ -14,9 +14,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
-import { demoConfigInTemp } from "../helpers/demo-build.ts";
+import { copySharedDemo } from "../helpers/demo-build.ts";
 import { CANARIES, LABEL_CANARIES, plantCanaries, plantLabelCanaries, RARE_CATEGORY } from "../helpers/canaries.ts";
-import { ensureDemoData, runBuild, type BuildResult } from "../../pipelines/run-build.ts";
+import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { messages } from "../../pipelines/core/messages.ts";
@@ -46,8 +46,7 @@ async function textOf(file: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const { config } = demoConfigInTemp();
-  await ensureDemoData(config, silentLogger);
+  const { config } = await copySharedDemo();
   plantCanaries(config.demoData!.dir);
   plantLabelCanaries(config.demoData!.dir);
   // The council declares its case categories: the planted ones are refused, the rare declared one is kept.
@@ -56,7 +55,7 @@ beforeAll(async () => {
   result = await runBuild({ config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
   outputDir = config.outputDir;
   for (const f of walk(outputDir)) if (statSync(f).isFile()) files.push({ path: f, text: await textOf(f) });
-}, 1_200_000);
+}, 1_800_000);
 
 describe("personal data never reaches an output", () => {
   it("the canaries were loaded into the warehouse (so the test means something)", async () => {

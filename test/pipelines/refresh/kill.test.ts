@@ -12,7 +12,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
-import { demoConfigInTemp } from "../../helpers/demo-build.ts";
+import { copySharedDemo } from "../../helpers/demo-build.ts";
 import { repoRoot } from "../../helpers/shared.ts";
 import { latestVersion } from "../../../pipelines/refresh/publish.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
@@ -115,7 +115,7 @@ describe(`refresh killed ${KILLS} times with SIGKILL beside ${HOGS} CPU hog(s)`,
 
 async function killRefreshes(): Promise<void> {
   {
-    const { root, config } = demoConfigInTemp();
+    const { root, config } = await copySharedDemo(); // demo inputs and rendered charts; the first build is this test's
     const first = spawnSync(tsx, [build, "--config", config.configPath], { encoding: "utf8", timeout: 300_000 });
     expect(first.status, first.stderr).toBe(0);
     latestIsWhole(config.outputDir);

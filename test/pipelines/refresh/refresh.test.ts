@@ -5,12 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { buildDemoInTemp } from "../../helpers/demo-build.ts";
+import { buildDemoInTemp, copySharedDemo } from "../../helpers/demo-build.ts";
 import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
-import { runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
+import { parquetDirOf, runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
 import { literal, Warehouse } from "../../../pipelines/core/warehouse.ts";
 import type { Config } from "../../../pipelines/core/config.ts";
 
@@ -40,6 +40,7 @@ const crimeTotal = async () => (await query<{ n: number }>(`SELECT count(*)::INT
 async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFull: number; values: number }> {
   const dir = mkdtempSync(path.join(tmpdir(), "localneeds-full-"));
   const full = { ...config, warehouse: path.join(dir, "warehouse.duckdb"), outputDir: path.join(dir, "packs") };
+  cpSync(path.join(path.dirname(config.outputDir), ".cache"), path.join(dir, ".cache"), { recursive: true }); // rendered charts
   await runBuild({ config: full, log: memoryLogger(), clock: fixedClock(`2025-07-${String(clockDay).padStart(2, "0")}T02:30:00Z`) });
   const db = await Warehouse.open(config.warehouse);
   try {
@@ -67,10 +68,12 @@ function writeMonth(from: string, to: string): string {
 }
 
 beforeAll(async () => {
-  const built = await buildDemoInTemp();
+  // The shared build's demo inputs and rendered charts; the build itself is this file's (a
+  // refresh must find the files at the paths its warehouse recorded).
+  const built = await buildDemoInTemp((await copySharedDemo()).root);
   config = built.config;
   police = path.join(config.demoData!.dir, "police");
-}, 300_000);
+}, 1_800_000);
 
 describe("refresh", () => {
   it("a new month of police.uk data reloads only that file, and the change report lists the month", async () => {
@@ -90,13 +93,13 @@ describe("refresh", () => {
     expect(after - before).toBeLessThanOrEqual(added);
     // Only the crime indicators' periods touching the new month were measured again...
     expect(log.lines.find((l) => l.startsWith("3 measure:"))).toMatch(/refresh: \d+ indicators kept, [1-9]\d* measured for the changed months \(2025-04\), 0 measured again/);
-  }, 300_000);
+  }, 900_000);
 
   it("the refresh's values are exactly those of a full build of the same inputs", async () => {
     const d = await differencesFromFullBuild();
     expect(d.values).toBeGreaterThan(10_000);
     expect(d).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
-  }, 300_000);
+  }, 900_000);
 
   it("a re-issued file replaces its earlier version, logged, and nothing is double-counted", async () => {
     const file = path.join(police, "2024-05", "2024-05-demo-street.csv");
@@ -112,21 +115,26 @@ describe("refresh", () => {
     expect((await differencesFromFullBuild())).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
     const runs = await query<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`);
     expect(runs.map((r) => r.mode)).toEqual(["build", "refresh", "refresh"]);
-  }, 300_000);
+  }, 900_000);
 
   it("a corrupt new file fails the run and leaves the warehouse and pack as they were", async () => {
     const warehouseBefore = sha(config.warehouse);
     const packDir = path.join(config.outputDir);
     const packBefore = readdirSync(packDir, { recursive: true }).length;
+    const parquet = parquetDirOf(config.warehouse);
+    const parquetBefore = readdirSync(parquet).map((f) => `${f} ${sha(path.join(parquet, f))}`);
+    expect(parquetBefore.length).toBeGreaterThan(10);
     const dir = path.join(police, "2025-05");
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, "2025-05-demo-street.csv"), "RECTYPE,URN,SCHNAME\n1,100000,A school\n");
     await expect(refresh()).rejects.toThrow(/2025-05-demo-street\.csv/);
     expect(sha(config.warehouse)).toBe(warehouseBefore);
     expect(readdirSync(packDir, { recursive: true }).length).toBe(packBefore);
+    expect(readdirSync(parquet).map((f) => `${f} ${sha(path.join(parquet, f))}`)).toEqual(parquetBefore);
+    expect(readdirSync(path.dirname(parquet)).filter((f) => f.includes("-parquet."))).toEqual([]);
     // Remove it again so later runs are clean.
     writeMonth("2024-04", "2025-05");
-  }, 300_000);
+  }, 900_000);
 
   it("a revised baseline-period file is reported, and the frozen baseline kept", async () => {
     const frozen = await query<{ value: number }>(
@@ -152,7 +160,7 @@ describe("refresh", () => {
       `SELECT value FROM marts.baselines WHERE indicator_id = 'crime.violence_rate' AND area_code = 'Z05000007' AND breakdown = 'all'`,
     );
     expect(kept[0]!.value).toBe(frozen[0]!.value);
-  }, 300_000);
+  }, 900_000);
 });
 
 export type { BuildResult };
