@@ -575,6 +575,8 @@ export function methodLine(ind: Indicator): string {
       return "Design-weighted proportion with a logit 95% interval; bases under 30 not published.";
     case "weighted_mean":
       return "Population-weighted average of LSOA values (no sampling interval).";
+    case "estimate":
+      return "Published or modelled estimate, summed over the area's neighbourhoods where it is by LSOA (no sampling interval is published, so it is not tested for significance).";
     default:
       return `${ind.method}.`;
   }

@@ -49,7 +49,8 @@ export const SECTIONS: { domain: Domain; title: string; intro: string; slot: str
   { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).", slot: "sources.school" },
   { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey" },
   { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints" },
-  { domain: "deprivation", title: "Deprivation and economy", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
+  { domain: "economy", title: "Work, income and affordable warmth", intro: "People claiming unemployment-related benefits (DWP claimant count), the employment rate (Annual Population Survey) and households in fuel poverty (DESNZ).", slot: "sources.economy" },
+  { domain: "deprivation", title: "Deprivation", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
 ];
 
 /** One row of the summary table. */

@@ -26,6 +26,7 @@ const SHEET_NAMES: Record<string, string> = {
   school: "Schools",
   survey: "Community voice",
   complaints: "Complaints",
+  economy: "Work and warmth",
   deprivation: "Deprivation",
   summary: "Summary",
   area: "Area and people",

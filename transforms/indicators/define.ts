@@ -6,9 +6,9 @@ import { keyword } from "../options.ts";
 import type { Polarity } from "../marts.ts";
 
 /** Domains, in pack order. */
-export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "deprivation"] as const;
+export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "economy", "deprivation"] as const;
 export type Domain = (typeof DOMAINS)[number];
-export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median"] as const;
+export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median", "estimate"] as const;
 export type Method = (typeof METHODS)[number];
 export const POLARITIES = ["high_is_good", "low_is_good", "no_judgement"] as const;
 export const PERIOD_TYPES = [
@@ -19,6 +19,9 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
 /**
  * Where counts come from.
  * - `events`: count (or sum) rows of a staged table that has an LSOA or ward column and a date.
+ *   `stock: true` for monthly counts of a stock (claimants on a day each month): a period sums its
+ *   months' counts (person-months) over the population times the months, so the value is the
+ *   average monthly share, not a 12-month total.
  * - `counts`: a staged table that already holds numerator and denominator per area and date
  *   (rows for wards are aggregated up; rows for the authority, region or country are used as given).
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
@@ -26,8 +29,12 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   population share of LSOAs meeting a condition.
  */
 export type NumeratorSpec =
-  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string }
-  | { kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string }
+  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string; stock?: boolean }
+  | {
+      kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string;
+      /** Periods as published (e.g. APS rolling years): SQL of the label, start and end per row, used instead of the period type's own. */
+      period?: { label: string; start: string; end: string };
+    }
   | { kind: "survey"; question: string }
   /** Multiple-choice set (e.g. top three priorities): one breakdown `choice:<code>` per answer code. */
   | { kind: "survey_choice"; questions: string[] }
@@ -35,8 +42,12 @@ export type NumeratorSpec =
   | { kind: "values"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; value: string }
   | { kind: "lsoa_measure"; from: string; value: string; share_where?: string };
 
-/** Denominator: resident population (an age range or all ages), or none (counts carry their own). */
-export type DenominatorSpec = { population: "all_ages" | { ages: [number, number] } } | { fromNumerator: true };
+/**
+ * Denominator: resident population (all ages, an age range, or working age: ONS 16-64 where SAPE
+ * single years are held, else IoD File 6's 18-59/64 column; `staging.population_working_age`),
+ * or none (counts carry their own).
+ */
+export type DenominatorSpec = { population: "all_ages" | "working_age" | { ages: [number, number] } } | { fromNumerator: true };
 
 /** What an analyst writes. */
 export interface IndicatorSpec {
@@ -68,8 +79,8 @@ export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "de
 /** Declare an indicator (identity: keeps the literal typed). */
 export const defineIndicator = (spec: IndicatorSpec): IndicatorSpec => spec;
 
-const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1 };
-const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days" };
+const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1, estimate: 1 };
+const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days", estimate: "%" };
 
 /** Normalise a spec (throws with a precise message on a bad option). */
 export function normaliseIndicator(spec: IndicatorSpec): Indicator {
