@@ -192,6 +192,78 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
   };
 }
 
+/** Labels of the sex breakdowns the sources publish (KS2 `boys`/`girls`), in chart order. */
+const SEX_BREAKDOWNS: Record<string, string> = { all: "All pupils", boys: "Boys", girls: "Girls" };
+
+/**
+ * An indicator by sex beside all pupils (KS2 boys and girls): for the focus area (when shown),
+ * the borough and England, each with its interval and base; null when the indicator has no sex
+ * breakdown in the period.
+ */
+export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, period: string): PackFigure | null {
+  const split = d.breakdownValues.filter((r) => r.indicator_id === ind.id && r.period_label === period && r.breakdown in SEX_BREAKDOWNS);
+  if (!split.length) return null;
+  const all = (d.byIndicator.get(ind.id) ?? []).filter((r) => r.period_label === period);
+  const areas = [...(view.kind === "focus" ? [view.code] : []), d.parent.code, ...(d.country ? [d.country] : [])];
+  const data: SurveyResultRow[] = areas.flatMap((code) =>
+    Object.entries(SEX_BREAKDOWNS).flatMap(([b, label]) => {
+      const r = (b === "all" ? all : split).find((x) => x.area_code === code && x.breakdown === b);
+      return r ? [{ group: `${label}, ${d.names[code] ?? code}`, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0 }] : [];
+    }),
+  );
+  if (!data.some((r) => !r.is_suppressed && !r.group.startsWith("All pupils"))) return null;
+  return {
+    chart: surveyResultsChart(data, {
+      id: `${idOf(ind.id)}-by-sex`,
+      title: `${ind.short}, ${period}: boys and girls beside all pupils`,
+      subtitle: `${view.kind === "focus" ? `${view.name}, ` : ""}${d.parent.name}${d.country ? ` and ${d.names[d.country] ?? d.country}` : ""}; n = pupils at the end of KS2.`,
+      focusGroups: view.kind === "focus" ? data.filter((r) => r.group.endsWith(`, ${view.name}`)).map((r) => r.group) : [],
+      unit: ind.unit,
+      decimals: 1,
+    }),
+    source: `${ind.source}. ${methodLine(ind)} Boys and girls as published per school (pupils = eligible x percentage); small cohorts are suppressed by DfE.`,
+    sheet: ind.domain,
+  };
+}
+
+/**
+ * Residents' top priorities: the share naming each issue among their choices (a survey choice
+ * indicator's `choice:<code>` breakdowns), highest first, for the borough and the focus area
+ * where its bases allow; null when the build has no such values.
+ */
+export function prioritiesFigure(d: PackData, view: View, indicators: readonly Indicator[]): PackFigure | null {
+  const ind = indicators.find((i) => i.numerator.kind === "survey_choice");
+  if (!ind) return null;
+  const rows = d.breakdownValues.filter((r) => r.indicator_id === ind.id && r.breakdown.startsWith("choice:"));
+  const borough = rows.filter((r) => r.area_code === d.parent.code);
+  const period = borough.map((r) => r.period_label).sort().at(-1);
+  if (!period) return null;
+  const name = (b: string) => d.choiceNames[b.slice("choice:".length)] ?? b.slice("choice:".length);
+  const focus = view.kind === "focus" ? rows.filter((r) => r.area_code === view.code && r.period_label === period) : [];
+  const showFocus = focus.some((r) => shown(r));
+  const toRow = (r: IndicatorValueRow, label: string): SurveyResultRow => ({
+    group: label, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0,
+  });
+  const source = showFocus ? focus : borough.filter((r) => r.period_label === period);
+  const ordered = [...source].sort((a, b) => (shown(b) ? (b.value as number) : -1) - (shown(a) ? (a.value as number) : -1) || name(a.breakdown).localeCompare(name(b.breakdown)));
+  const where = showFocus ? view.name : d.parent.name;
+  const data = ordered.flatMap((r) => {
+    const b = borough.find((x) => x.period_label === period && x.breakdown === r.breakdown);
+    return showFocus ? [toRow(r, `${name(r.breakdown)} (${where})`), ...(b ? [toRow(b, `${name(r.breakdown)} (${d.parent.name})`)] : [])] : [toRow(r, name(r.breakdown))];
+  });
+  return {
+    chart: surveyResultsChart(data, {
+      id: `${idOf(ind.id)}-choices`,
+      title: `Residents' top priorities for the area, ${period}`,
+      subtitle: `Share of respondents naming each issue among their top three${showFocus ? `: ${view.name} beside ${d.parent.name}` : ` in ${d.parent.name}`}.`,
+      focusGroups: showFocus ? data.filter((r) => r.group.endsWith(`(${where})`)).map((r) => r.group) : [],
+      decimals: 0,
+    }),
+    source: `${ind.source}. ${methodLine(ind)}`,
+    sheet: ind.domain,
+  };
+}
+
 /** Trends of a domain's indicators as small multiples: the area against the borough and England. */
 export function trendPanelsFigure(d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string }[]): PackFigure | null {
   const country = d.country;

@@ -108,6 +108,10 @@ export interface PackData {
   languageValues: IndicatorValueRow[];
   /** Language code -> name (`ref.survey_languages`). */
   languageNames: Record<string, string>;
+  /** Values by other breakdowns (KS2 `boys`/`girls`, survey `choice:<code>`), same areas and order as `values`. */
+  breakdownValues: IndicatorValueRow[];
+  /** Answer code -> label of the survey's multiple-choice questions (priorities), for `choice:<code>`. */
+  choiceNames: Record<string, string>;
   /** The 95% comparisons, breakdown `all`. */
   comparisons: ComparisonRow[];
   /** The marts whole, for the downloads. */
@@ -201,6 +205,10 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const languageNames = Object.fromEntries(
     (await allIf<{ code: string; name: string }>(ctx, ["ref.survey_languages"], `SELECT code, name FROM ref.survey_languages ORDER BY code`)).map((l) => [l.code, l.name]),
   );
+  const breakdownValues = warehouse.values.filter((v) => v.breakdown !== "all" && !v.breakdown.startsWith("language:"));
+  const choiceNames: Record<string, string> = {};
+  const choiceQuestions = await allIf<{ answers: string }>(ctx, ["ref.survey_questions"], `SELECT answers::VARCHAR AS answers FROM ref.survey_questions WHERE type <> 'single' ORDER BY question_id`);
+  for (const q of choiceQuestions) Object.assign(choiceNames, JSON.parse(q.answers) as Record<string, string>);
   const comparisons: ComparisonRow[] = warehouse.comparisons
     .filter((c) => c.breakdown === "all" && c.level === "95")
     .map(({ indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome }) => ({
@@ -289,6 +297,8 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     values,
     byIndicator,
     languageValues,
+    breakdownValues,
+    choiceNames,
     languageNames,
     comparisons,
     warehouse,

@@ -27,9 +27,11 @@ import {
   needIndexFigure,
   needMapFigure,
   populationMapFigure,
+  prioritiesFigure,
   pyramidFigure,
   quantile,
   rowsOf,
+  sexBreakdownFigure,
   spineFigure,
   surveyLanguageFigure,
   surveyWardFigure,
@@ -276,6 +278,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       fig(crimeMonthFigure(d, view));
     }
     if (s.domain === "complaints") for (const f of complaintsFigures(d, view)) fig(f);
+    if (s.domain === "survey") fig(prioritiesFigure(d, view, indicators));
     if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
     const lead = rows[0];
     fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
@@ -296,6 +299,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
         fig(surveyLanguageFigure(d, view, ind, r.period));
       } else {
         fig(compareFigure(d, view, ind, r.periodType, r.period));
+        fig(sexBreakdownFigure(d, view, ind, r.period));
       }
       if (funnels.has(ind.id)) fig(funnelFigure(d, view, ind, r.periodType, r.period));
       if (blocks.length === before) {
