@@ -103,6 +103,8 @@ export const messages = {
   schoolWardUnknown: (rows: number) => `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup)`,
   urnChainCycle: (urn: string) => `GIAS links: URN ${urn} is in a cycle of successor links; chain stopped there`,
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
+  definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
+    `${indicator}: the series changes definition from ${period} (${label}): ${reason}; values before and after are not comparable, and no trend is computed across the change`,
   fuelPovertyNoTable: (file: string) =>
     `${file}: no LSOA table found (expected a sheet with a header row starting "LSOA Code", then "Number of households" and "Number of households in fuel poverty", as in the DESNZ sub-regional fuel poverty tables)`,
   fuelPovertyNoYear: (file: string) =>

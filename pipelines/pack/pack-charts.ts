@@ -7,7 +7,7 @@
  */
 import { funnelLimits } from "../../transforms/stats/index.ts";
 import type { Indicator } from "../../transforms/indicators/define.ts";
-import type { IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
+import type { IndicatorTrendRow, IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type CategoryBarRow,
   type ChartSpecBundle,
@@ -264,26 +264,43 @@ export function prioritiesFigure(d: PackData, view: View, indicators: readonly I
   };
 }
 
+/**
+ * The definition breaks of an indicator's series of one period type, each placed at the first
+ * period of that type starting on or after the break (where the chart draws its rule).
+ */
+export function breaksOf(d: PackData, id: string, periodType: string): { period_start: string; label: string }[] {
+  const starts = [...new Set((d.byIndicator.get(id) ?? []).filter((r) => r.period_type === periodType).map((r) => String(r.period_start).slice(0, 10)))].sort();
+  const at = new Map<string, string[]>();
+  for (const b of d.seriesBreaks.filter((x) => x.indicator_id === id)) {
+    const first = starts.find((s) => s >= b.break_start.slice(0, 10));
+    if (first && first !== starts[0]) at.set(first, [...(at.get(first) ?? []), b.label]);
+  }
+  return [...at].map(([period_start, labels]) => ({ period_start, label: labels.join("; ") }));
+}
+
 /** Trends of a domain's indicators as small multiples: the area against the borough and England. */
-export function trendPanelsFigure(d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string }[]): PackFigure | null {
+export function trendPanelsFigure(
+  d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string; trend?: IndicatorTrendRow | null }[],
+): PackFigure | null {
   const country = d.country;
   const panels = items
-    .map(({ ind, periodType }) => ({ ind, rows: rowsOf(d, ind, periodType) }))
+    .map(({ ind, periodType, trend }) => ({ ind, rows: rowsOf(d, ind, periodType), trend: trend && trend.direction !== "cannot be calculated" ? trend : undefined, breaks: breaksOf(d, ind.id, periodType) }))
     .filter((p) => new Set(p.rows.filter((r) => r.area_code === view.code).map((r) => r.period_label)).size >= 2);
   if (!panels.length) return null;
   const comparatorCodes = (view.kind === "focus" ? [d.parent.code, country] : [country]).filter(
     (c): c is string => !!c && panels.some((p) => p.rows.some((r) => r.area_code === c && shown(r))),
   );
-  const trends = panels
-    .map((p) => ({ p, t: d.trends.find((t) => t.indicator_id === p.ind.id && t.area_code === view.code && t.direction !== "cannot be calculated") }))
-    .filter((x) => x.t);
+  const trends = panels.filter((p) => p.trend);
   return {
     chart: trendPanelsChart(
-      panels.map((p) => ({ title: p.ind.short, unit: p.ind.unit, rows: p.rows })),
+      panels.map((p) => ({
+        title: p.ind.short, unit: p.ind.unit, rows: p.rows, breaks: p.breaks,
+        trend: p.trend ? { direction: p.trend.direction, over: `last ${p.trend.points} ${p.trend.period_type === "quarter" ? "quarters" : "years"}` } : undefined,
+      })),
       {
         id: `${domain}-trends`,
         title: `${title}: trends in ${view.name}`,
-        subtitle: trends.length ? `Recent trend: ${trends.map((x) => `${x.p.ind.short} ${x.t!.direction}`).join("; ")}.` : undefined,
+        subtitle: trends.length ? `Recent trend: ${trends.map((p) => `${p.ind.short} ${p.trend!.direction} (${p.trend!.period_type === "quarter" ? "quarters" : "years"})`).join("; ")}.` : undefined,
         focusCode: view.code,
         comparatorCodes,
         areaNames: d.names,

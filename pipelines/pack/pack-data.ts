@@ -112,6 +112,8 @@ export interface PackData {
   breakdownValues: IndicatorValueRow[];
   /** Answer code -> label of the survey's multiple-choice questions (priorities), for `choice:<code>`. */
   choiceNames: Record<string, string>;
+  /** Definition breaks of the indicators' series (`marts.series_breaks`), by indicator and date. */
+  seriesBreaks: { indicator_id: string; break_start: string; label: string; reason: string }[];
   /** The 95% comparisons, breakdown `all`. */
   comparisons: ComparisonRow[];
   /** The marts whole, for the downloads. */
@@ -209,6 +211,8 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const choiceNames: Record<string, string> = {};
   const choiceQuestions = await allIf<{ answers: string }>(ctx, ["ref.survey_questions"], `SELECT answers::VARCHAR AS answers FROM ref.survey_questions WHERE type <> 'single' ORDER BY question_id`);
   for (const q of choiceQuestions) Object.assign(choiceNames, JSON.parse(q.answers) as Record<string, string>);
+  const seriesBreaks = await allIf<PackData["seriesBreaks"][number]>(ctx, ["marts.series_breaks"],
+    `SELECT indicator_id, break_start::VARCHAR AS break_start, label, reason FROM marts.series_breaks ORDER BY indicator_id, break_start`);
   const comparisons: ComparisonRow[] = warehouse.comparisons
     .filter((c) => c.breakdown === "all" && c.level === "95")
     .map(({ indicator_id, area_code, period_label, comparator_code, comparator_kind, comparator_value, outcome }) => ({
@@ -299,6 +303,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     languageValues,
     breakdownValues,
     choiceNames,
+    seriesBreaks,
     languageNames,
     comparisons,
     warehouse,

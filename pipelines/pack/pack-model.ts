@@ -201,10 +201,26 @@ function summaryRows(d: PackData, indicators: readonly Indicator[], code: string
       wardRange: wardValues.length
         ? { min: wardValues[0], q25: quantile(wardValues, 0.25)!, q75: quantile(wardValues, 0.75)!, max: wardValues[wardValues.length - 1], wards: wardValues.length }
         : null,
-      trend: d.trends.find((t) => t.indicator_id === ind.id && t.area_code === code && t.period_type === pt) ?? null,
+      trend: trendFor(d, ind.id, code, pt),
     });
   }
   return out;
+}
+
+/**
+ * The recent trend shown for an indicator: on its headline period type when that can be
+ * calculated, else on quarters (series of months too short for five years), else whatever was tried.
+ */
+export function trendFor(d: PackData, id: string, code: string, periodType: string): IndicatorTrendRow | null {
+  const of = (t: string) => d.trends.find((x) => x.indicator_id === id && x.area_code === code && x.period_type === t);
+  const [own, quarters] = [of(periodType), of("quarter")];
+  const ok = (t: IndicatorTrendRow | undefined) => t && t.direction !== "cannot be calculated";
+  return (ok(own) ? own : ok(quarters) ? quarters : own ?? quarters) ?? null;
+}
+
+/** What a trend was computed over, for labels: `last 5 quarters`, `last 5 years`. */
+export function trendSpan(t: IndicatorTrendRow): string {
+  return `last ${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
 }
 
 const OUTCOME_ORDER: Outcome[] = ["worse", "higher", "better", "lower", "similar", "not_compared"];
@@ -282,7 +298,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
     const lead = rows[0];
     fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
-    fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType }))));
+    fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType, trend: r.trend }))));
     // Funnels for the indicators where the focus differs from the borough (at most two), or the first.
     const eligible = rows.filter((r) => r.indicator.method === "rate" || r.indicator.method === "proportion");
     const differs = eligible.filter((r) => {

@@ -68,6 +68,12 @@ export interface IndicatorSpec {
   source: string;
   /** One sentence on how it is computed, for the methods page. */
   definition?: string;
+  /**
+   * Known definition changes: values from `from` (`YYYY-MM-DD`, the first period on the new
+   * definition) are not comparable with earlier ones. A series spanning one gets a warning and a
+   * chart marker (`transforms/series-breaks.ts`).
+   */
+  breaks?: { from: string; label: string; reason: string }[];
 }
 
 /** A normalised indicator: every option present. */
@@ -105,6 +111,7 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
     suppress: { minCount: spec.suppress?.minCount ?? 5, minBase: spec.suppress?.minBase ?? 30 },
     source: spec.source,
     definition: spec.definition ?? "",
+    breaks: spec.breaks ?? [],
   };
 }
 
