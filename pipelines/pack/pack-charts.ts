@@ -393,7 +393,7 @@ export function populationMapFigure(d: PackData, view: View): PackFigure | null 
       legendTitle: "Residents",
       decimals: 0,
     }),
-    source: `ONS small area population estimates, mid-${d.population.year}. Boundaries: ${boundaryLine(b)}.`,
+    source: `${d.population.source}, mid-${d.population.year}. Boundaries: ${boundaryLine(b)}.`,
     sheet: "area",
   };
 }
@@ -568,7 +568,7 @@ const BAND_LABEL = (b: number) => (b >= 90 ? "90+" : `${b}\u2013${b + 4}`);
 /** Population pyramid of the area against the borough (the borough alone in the overview). */
 export function pyramidFigure(d: PackData, view: View): PackFigure | null {
   const p = d.population;
-  if (!p) return null;
+  if (!p?.bySex) return null;
   const members = new Set(view.members);
   const sum = (pick: (w: string) => boolean) => {
     const m = new Map<string, number>();

@@ -75,7 +75,8 @@ export interface ComplaintRow {
 /** Resident population of the latest year: one row per ward, sex and 5-year band (90 = 90+). */
 export interface PopulationRow {
   ward_code: string;
-  sex: "F" | "M";
+  /** `P` (persons): IoD File 6 broad bands, which have no split by sex. */
+  sex: "F" | "M" | "P";
   band: number;
   population: number;
 }
@@ -129,7 +130,8 @@ export interface PackData {
   /** Months (`YYYY-MM`) the loader flagged as anomalous. */
   anomalousMonths: string[];
   complaints: { period: string; rows: ComplaintRow[] } | null;
-  population: { year: number; rows: PopulationRow[] } | null;
+  /** Residents by ward, sex and 5-year band of the latest mid-year (`source` names the estimates: SAPE, or IoD File 6 broad bands with sex `P`). */
+  population: { year: number; rows: PopulationRow[]; source: string; bySex: boolean } | null;
   /** LSOA IMD scores with their ward; null without a deprivation source. */
   lsoaDeprivation: { lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }[] | null;
   wardBoundaries: Boundaries | null;
@@ -369,11 +371,13 @@ async function readPopulation(ctx: Context): Promise<PackData["population"]> {
   const rows = await ctx.db.all<PopulationRow>(
     `SELECT w.ward_code, p.sex, least(floor(p.age / 5) * 5, 90)::INTEGER AS band, sum(p.population)::DOUBLE AS population
      FROM staging.population_lsoa p JOIN ref.lsoa_ward w USING (lsoa_code)
-     WHERE p.year = $y AND p.sex IN ('F', 'M') AND w.lad_code = $p
+     WHERE p.year = $y AND p.sex IN ('F', 'M', 'P') AND w.lad_code = $p
      GROUP BY ALL ORDER BY ALL`,
     { y: y.y, p: ctx.config.parent },
   );
-  return rows.length ? { year: y.y, rows } : null;
+  const bySex = rows.some((r) => r.sex !== "P");
+  const source = bySex ? "ONS small area population estimates" : "IoD File 6 population denominators (excluding prisoners)";
+  return rows.length ? { year: y.y, rows: bySex ? rows.filter((r) => r.sex !== "P") : rows, source, bySex } : null;
 }
 
 /** One indicator's row (breakdown `all`) for an area, period type and period, if the mart has it. */

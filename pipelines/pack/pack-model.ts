@@ -269,7 +269,6 @@ function spineRows(summary: SummaryRow[]): SpineRow[] {
 /** Sections by domain, shared by focus packs and the overview. */
 function domainSections(ctx: Context, d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[]): PackSection[] {
   const sections: PackSection[] = [];
-  const sources = ctx.config.sources as Record<string, unknown>;
   for (const s of SECTIONS) {
     const rows = summary.filter((r) => r.indicator.domain === s.domain);
     const blocks: PackBlock[] = [];
@@ -277,16 +276,8 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       if (f) blocks.push({ kind: "figure", figure: f });
     };
     const intro = [s.intro];
-    if (!rows.length) {
-      const configured = sources[s.slot.split(".")[1]] !== undefined;
-      intro.push(
-        configured
-          ? `No values for ${view.name} in this build: the ${s.title.toLowerCase()} data did not cover the area or were all suppressed.`
-          : `Not available in this build: the config has no ${s.slot} input. Add it to include this section.`,
-      );
-      sections.push({ id: s.domain, title: s.title, intro, blocks });
-      continue;
-    }
+    // A domain without values gets no page: `absentDomains` lists it in one paragraph instead.
+    if (!rows.length) continue;
     intro.push(domainSentence(view, rows, d));
     // Domain-wide charts first.
     if (s.domain === "crime") {
@@ -325,6 +316,26 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     sections.push({ id: s.domain, title: s.title, intro, blocks });
   }
   return sections;
+}
+
+/**
+ * One short paragraph naming the domains with no page in this pack: not configured (the config
+ * slot to add), or configured but without values for the area. Null when every domain has a page.
+ */
+export function absentDomains(ctx: Context, view: View, summary: SummaryRow[]): string | null {
+  const sources = ctx.config.sources as Record<string, unknown>;
+  const absent = SECTIONS.filter((s) => !summary.some((r) => r.indicator.domain === s.domain));
+  if (!absent.length) return null;
+  const notConfigured = absent.filter((s) => sources[s.slot.split(".")[1]!] === undefined);
+  const empty = absent.filter((s) => !notConfigured.includes(s));
+  const parts: string[] = [];
+  if (notConfigured.length) {
+    parts.push(`Not in this build (no input in the config): ${listEnglish(notConfigured.map((s) => `${lowerFirst(s.title)} (${s.slot})`))}.`);
+  }
+  if (empty.length) {
+    parts.push(`Configured, but with no values for ${view.name}: ${listEnglish(empty.map((s) => lowerFirst(s.title)))} (the data did not cover the area, or every value was suppressed; see data quality).`);
+  }
+  return parts.join(" ");
 }
 
 /** One data-driven sentence for a domain section. */
@@ -380,7 +391,13 @@ function aboutSection(d: PackData, view: View, summary: SummaryRow[]): PackSecti
   if (map) blocks.push({ kind: "figure", figure: map });
   const pyr = pyramidFigure(d, view);
   if (pyr) blocks.push({ kind: "figure", figure: pyr });
-  if (!map && !pyr) blocks.push({ kind: "note", text: "No population estimates or ward boundaries in this build: the map and the age profile are not available." });
+  const missing = [
+    !map ? (!d.population ? "No population estimates in this build, so no map of residents." : !d.wardBoundaries ? "No ward boundaries in this build (geography.wardBoundaries), so no map of residents." : null) : null,
+    !pyr && d.population && !d.population.bySex ? `No age profile: the ${d.population.source} in this build have broad age bands and no split by sex; ONS small area population estimates would give one.` : null,
+    !pyr && !d.population && map ? "No population estimates in this build, so no age profile." : null,
+  ].filter((x): x is string => !!x);
+  if (!map && !pyr && !d.population) missing.splice(0, missing.length, "No population estimates in this build: the map of residents and the age profile are not available.");
+  for (const text of missing) blocks.push({ kind: "note", text });
   return { id: "area", title: view.kind === "focus" ? "The area and its people" : "The borough and its people", intro, blocks };
 }
 
@@ -474,6 +491,8 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   const need = needOf(d, view, indicators);
   const keyFacts = focusKeyFacts(d, view, summary, outcomes, need);
   const about = aboutSection(d, view, summary);
+  const absent = absentDomains(ctx, view, summary);
+  if (absent) about.intro.push(absent);
   const sections = domainSections(ctx, d, view, indicators, summary);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
@@ -557,6 +576,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
   );
   const outcomes = outcomesOf(ctx, d, indicators, d.parent.code);
   const need = needOf(d, view, indicators);
+  const about = aboutSection(d, view, summary);
+  const absentOverview = absentDomains(ctx, view, summary);
   const keyFacts: string[] = [];
   const flaggedWards = new Map<string, number>();
   for (const c of d.comparisons) {
@@ -585,7 +606,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     summary,
     spine: null,
     wardMatrices: wardMatrices(d, indicators, summary),
-    about: aboutSection(d, view, summary),
+    about: { ...about, intro: [...about.intro, ...(absentOverview ? [absentOverview] : [])] },
     sections: domainSections(ctx, d, view, indicators, summary),
     outcomes,
     need,
