@@ -40,7 +40,7 @@ export const economyIndicators: IndicatorSpec[] = [
     denominator: { population: "working_age" },
     method: "proportion",
     polarity: "low_is_good",
-    periods: ["month", "rolling_12_months", "financial_year", "quarter"],
+    periods: ["financial_year", "rolling_12_months", "month", "quarter"],
     source: "DWP claimant count (Nomis NM_162_1); ONS population estimates or IoD File 6 working-age population",
     definition:
       "Claimants (Jobseeker's Allowance and Universal Credit claimants required to seek work; Nomis rounds each LSOA count to 5) over working-age residents: ONS ages 16-64 where single-year estimates are held, else IoD File 6's 18-59/64. A month is that month's count; 12 months and financial years average the monthly counts (claimant-months over residents x months). Wilson interval on the counts.",
