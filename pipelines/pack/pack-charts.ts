@@ -28,6 +28,7 @@ import {
   surveyResultsChart,
   trendPanelsChart,
 } from "../../notebooks/charts/builders.ts";
+import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
@@ -192,6 +193,9 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
   };
 }
 
+/** `Crime and anti-social behaviour` -> `crime and anti-social behaviour` (acronyms keep their capitals). */
+const lowerFirstWord = (t: string) => (/^[A-Z][a-z]/.test(t) ? t.charAt(0).toLowerCase() + t.slice(1) : t);
+
 /** Labels of the sex breakdowns the sources publish (KS2 `boys`/`girls`), in chart order. */
 const SEX_BREAKDOWNS: Record<string, string> = { all: "All pupils", boys: "Boys", girls: "Girls" };
 
@@ -208,7 +212,8 @@ export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, peri
   const data: SurveyResultRow[] = areas.flatMap((code) =>
     Object.entries(SEX_BREAKDOWNS).flatMap(([b, label]) => {
       const r = (b === "all" ? all : split).find((x) => x.area_code === code && x.breakdown === b);
-      return r ? [{ group: `${label}, ${d.names[code] ?? code}`, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0 }] : [];
+      const where = code === d.parent.code ? d.parent.name : code === d.country ? "England" : view.members.length > 1 ? "locality" : "ward";
+      return r ? [{ group: `${label} (${where})`, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0 }] : [];
     }),
   );
   if (!data.some((r) => !r.is_suppressed && !r.group.startsWith("All pupils"))) return null;
@@ -216,8 +221,9 @@ export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, peri
     chart: surveyResultsChart(data, {
       id: `${idOf(ind.id)}-by-sex`,
       title: `${ind.short}, ${period}: boys and girls beside all pupils`,
-      subtitle: `${view.kind === "focus" ? `${view.name}, ` : ""}${d.parent.name}${d.country ? ` and ${d.names[d.country] ?? d.country}` : ""}; n = pupils at the end of KS2.`,
-      focusGroups: view.kind === "focus" ? data.filter((r) => r.group.endsWith(`, ${view.name}`)).map((r) => r.group) : [],
+      subtitle: `${view.kind === "focus" ? `${view.name} (${view.members.length > 1 ? "locality" : "ward"}), ` : ""}${d.parent.name}${d.country ? ` and England` : ""}.`,
+      focusGroups: view.kind === "focus" ? data.filter((r) => /\((ward|locality)\)$/.test(r.group)).map((r) => r.group) : [],
+      counted: { people: "pupils", estimate: "proportion" },
       unit: ind.unit,
       decimals: 1,
     }),
@@ -247,16 +253,15 @@ export function prioritiesFigure(d: PackData, view: View, indicators: readonly I
   const source = showFocus ? focus : borough.filter((r) => r.period_label === period);
   const ordered = [...source].sort((a, b) => (shown(b) ? (b.value as number) : -1) - (shown(a) ? (a.value as number) : -1) || name(a.breakdown).localeCompare(name(b.breakdown)));
   const where = showFocus ? view.name : d.parent.name;
-  const data = ordered.flatMap((r) => {
-    const b = borough.find((x) => x.period_label === period && x.breakdown === r.breakdown);
-    return showFocus ? [toRow(r, `${name(r.breakdown)} (${where})`), ...(b ? [toRow(b, `${name(r.breakdown)} (${d.parent.name})`)] : [])] : [toRow(r, name(r.breakdown))];
-  });
+  const data = ordered.map((r) => toRow(r, name(r.breakdown)));
+  // The borough's own top three, for comparison with the focus area's order.
+  const boroughTop = [...borough.filter((r) => r.period_label === period && shown(r))].sort((a, b) => (b.value as number) - (a.value as number)).slice(0, 3);
   return {
     chart: surveyResultsChart(data, {
       id: `${idOf(ind.id)}-choices`,
       title: `Residents' top priorities for the area, ${period}`,
-      subtitle: `Share of respondents naming each issue among their top three${showFocus ? `: ${view.name} beside ${d.parent.name}` : ` in ${d.parent.name}`}.`,
-      focusGroups: showFocus ? data.filter((r) => r.group.endsWith(`(${where})`)).map((r) => r.group) : [],
+      subtitle: `Share of respondents in ${where} naming each issue among their top three.` +
+        (showFocus && boroughTop.length ? ` Across ${d.parent.name}: ${listEnglish(boroughTop.map((r) => `${lowerFirstWord(name(r.breakdown))} ${formatNumber(r.value, 0)}%`))}.` : ""),
       decimals: 0,
     }),
     source: `${ind.source}. ${methodLine(ind)}`,
@@ -290,7 +295,6 @@ export function trendPanelsFigure(
   const comparatorCodes = (view.kind === "focus" ? [d.parent.code, country] : [country]).filter(
     (c): c is string => !!c && panels.some((p) => p.rows.some((r) => r.area_code === c && shown(r))),
   );
-  const trends = panels.filter((p) => p.trend);
   return {
     chart: trendPanelsChart(
       panels.map((p) => ({
@@ -300,7 +304,7 @@ export function trendPanelsFigure(
       {
         id: `${domain}-trends`,
         title: `${title}: trends in ${view.name}`,
-        subtitle: trends.length ? `Recent trend: ${trends.map((p) => `${p.ind.short} ${p.trend!.direction} (${p.trend!.period_type === "quarter" ? "quarters" : "years"})`).join("; ")}.` : undefined,
+        // The chart's own notes name each recent trend and what it was computed over.
         focusCode: view.code,
         comparatorCodes,
         areaNames: d.names,

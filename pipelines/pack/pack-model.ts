@@ -279,6 +279,8 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     // A domain without values gets no page: `absentDomains` lists it in one paragraph instead.
     if (!rows.length) continue;
     intro.push(domainSentence(view, rows, d));
+    const context = boroughOnly(d, view, indicators, summary, s.domain);
+    if (context) intro.push(context);
     // Domain-wide charts first.
     if (s.domain === "crime") {
       fig(crimeTypeFigure(d, view, [...indicators]));
@@ -336,6 +338,30 @@ export function absentDomains(ctx: Context, view: View, summary: SummaryRow[]): 
     parts.push(`Configured, but with no values for ${view.name}: ${listEnglish(empty.map((s) => lowerFirst(s.title)))} (the data did not cover the area, or every value was suppressed; see data quality).`);
   }
   return parts.join(" ");
+}
+
+/**
+ * A focus pack's sentence on a domain's indicators published only for the authority and above
+ * (the APS employment rate): their latest value for the borough, the region and England, for
+ * context. Null when there are none.
+ */
+function boroughOnly(d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[], domain: Domain): string | null {
+  if (view.kind !== "focus") return null;
+  const parts = indicators
+    .filter((ind) => ind.domain === domain && !summary.some((r) => r.indicator.id === ind.id))
+    .flatMap((ind) => {
+      const at = (code: string | undefined) => (d.byIndicator.get(ind.id) ?? []).filter((r) => r.area_code === code && !r.is_suppressed && r.value !== null).at(-1);
+      const own = at(d.parent.code);
+      if (!own) return [];
+      const others = [d.areas.get(d.parent.code)?.parent_code, d.country]
+        .filter((c, i, all): c is string => !!c && all.indexOf(c) === i)
+        .flatMap((c) => {
+          const r = at(c);
+          return r && r.period_label === own.period_label ? [`${d.names[c] ?? c} ${formatValue(r.value, ind.unit, ind)}`] : [];
+        });
+      return [`${lowerFirst(ind.short)} ${formatValue(own.value, ind.unit, ind)} in ${d.parent.name} (${own.period_label}${others.length ? `; ${others.join(", ")}` : ""})`];
+    });
+  return parts.length ? `Published for the authority only, not by ward: ${listEnglish(parts)}.` : null;
 }
 
 /** One data-driven sentence for a domain section. */
