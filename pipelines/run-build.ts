@@ -33,6 +33,7 @@ import { planMeasure, planSummary } from "../transforms/indicators/measure-scope
 import { compareIndicators } from "../transforms/compare.ts";
 import { buildComparatorGroups } from "../transforms/reference/comparator-groups.ts";
 import { computeTrends } from "../transforms/trends.ts";
+import { findSeriesBreaks } from "../transforms/series-breaks.ts";
 import { secondarySuppression } from "../transforms/disclosure.ts";
 import { weightSurvey } from "../transforms/survey-weighting.ts";
 import { computeOutcomes } from "../transforms/outcomes.ts";
@@ -268,6 +269,7 @@ async function runStages(
     // 4. compare: marts.indicator_values -> marts.indicator_comparisons, trends, outcomes, need index
     const compared = await stage(4, "compare", async () => {
       const comparisons = await compareIndicators(ctx, indicators);
+      await findSeriesBreaks(ctx, indicators);
       const trends = await computeTrends(ctx, indicators);
       const baselines = await freezeBaselines(ctx, indicators, prev);
       const outcomes = await computeOutcomes(ctx, indicators);

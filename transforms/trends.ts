@@ -1,7 +1,11 @@
 /**
- * Recent trends, the Fingertips way, over the five most recent annual points of each indicator
- * for every area (financial, academic and calendar years only). Grain of `marts.indicator_trends`:
- * one row per indicator, area, breakdown and annual period type.
+ * Recent trends, the Fingertips way, over the five most recent points of each indicator for every
+ * area: annual points (financial, academic and calendar years), and calendar quarters for series
+ * of months, so that 15 to 24 months of data (five complete quarters or more) get a marker where
+ * five years would be needed otherwise. Quarters, not rolling 12-month periods: overlapping
+ * windows share eleven of their twelve months, and the test assumes independent points.
+ * Grain of `marts.indicator_trends`: one row per indicator, area, breakdown and period type
+ * (`quarter` or an annual type).
  */
 import type { Context } from "../pipelines/core/context.ts";
 import type { Indicator } from "./indicators/define.ts";
@@ -9,6 +13,14 @@ import type { IndicatorTrendRow, IndicatorValueRow } from "./marts.ts";
 import { recentTrend, type TrendKind } from "./stats/index.ts";
 
 const ANNUAL = ["financial_year", "academic_year", "calendar_year"];
+/** Period types trended: the annual ones and quarters. */
+export const TREND_PERIOD_TYPES = [...ANNUAL, "quarter"];
+
+/** A period's position on a scale of consecutive integers: the year it starts, or year x 4 + quarter for quarters. */
+export function trendPeriodNumber(periodType: string, periodStart: string): number {
+  const year = Number(periodStart.slice(0, 4));
+  return periodType === "quarter" ? year * 4 + Math.floor((Number(periodStart.slice(5, 7)) - 1) / 3) : year;
+}
 const COLUMNS: (keyof IndicatorTrendRow)[] = [
   "indicator_id", "area_code", "breakdown", "period_type", "first_period", "last_period", "points", "direction", "chi_squared", "slope", "method", "note",
 ];
@@ -23,7 +35,7 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
   const { db } = ctx;
   await db.run(`DELETE FROM marts.indicator_trends`);
   const values = await db.all<IndicatorValueRow>(
-    `SELECT * FROM marts.indicator_values WHERE period_type IN (${ANNUAL.map((t) => `'${t}'`).join(", ")}) ORDER BY indicator_id, area_code, breakdown, period_type, period_start`,
+    `SELECT * FROM marts.indicator_values WHERE period_type IN (${TREND_PERIOD_TYPES.map((t) => `'${t}'`).join(", ")}) ORDER BY indicator_id, area_code, breakdown, period_type, period_start`,
   );
   const groups = new Map<string, IndicatorValueRow[]>();
   for (const v of values) {
@@ -31,23 +43,32 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
     groups.set(k, [...(groups.get(k) ?? []), v]);
   }
   const byId = new Map(indicators.map((i) => [i.id, i]));
+  // A trend never spans a definition break: only the points since the latest break count.
+  const breaks = (await db.hasTable("marts.series_breaks"))
+    ? await db.all<{ id: string; at: string }>(`SELECT indicator_id AS id, break_start::VARCHAR AS at FROM marts.series_breaks`)
+    : [];
   const rows: IndicatorTrendRow[] = [];
   for (const series of groups.values()) {
     const ind = byId.get(series[0]!.indicator_id);
     if (!ind) continue;
     const kind = trendKind(ind);
-    const recent = series.slice(-5);
+    const since = breaks.filter((b) => b.id === ind.id).map((b) => b.at).filter((at) => series.some((v) => String(v.period_start).slice(0, 10) < at)).sort().at(-1);
+    const comparable = since ? series.filter((v) => String(v.period_start).slice(0, 10) >= since) : series;
+    const recent = comparable.slice(-5);
     const points = recent.map((v) => ({
-      period: Number(v.period_start.slice(0, 4)),
+      period: trendPeriodNumber(v.period_type, v.period_start),
       numerator: v.is_suppressed ? null : v.numerator,
       denominator: v.denominator,
       value: v.value,
       lower95: v.lower95,
       upper95: v.upper95,
     }));
-    const t = ind.method === "weighted_mean"
-      ? { direction: "cannot be calculated" as const, note: "no interval: a census-style index is not trended" }
+    const t = ind.method === "weighted_mean" || ind.method === "estimate"
+      ? { direction: "cannot be calculated" as const, note: "no interval: a census-style index or a published estimate without one is not trended" }
       : recentTrend(points, kind);
+    // Notes name periods by their labels, not by their position numbers.
+    if (t.note) for (const [i, p] of points.entries()) t.note = t.note.replaceAll(String(p.period), recent[i]!.period_label);
+    if (since && t.note) t.note += ` (points since the definition change from ${recent[0]?.period_label ?? since} only)`;
     rows.push({
       indicator_id: ind.id, area_code: series[0]!.area_code, breakdown: series[0]!.breakdown, period_type: series[0]!.period_type,
       first_period: recent[0]?.period_label ?? null, last_period: recent.at(-1)?.period_label ?? null, points: recent.length,

@@ -41,6 +41,8 @@ export interface SurveyResultsOptions extends CommonChartOptions {
   focusGroups?: string[];
   /** `"input"` (default) keeps the rows' order; `"value"` sorts highest first. */
   order?: "input" | "value";
+  /** What is counted, for the axis and notes (default survey wording: `respondents`, `responses`, a weighted estimate); e.g. `{ people: "pupils", estimate: "proportion" }`. */
+  counted?: { people: string; estimate: string };
 }
 
 const VALUE_COLUMN_PX = 70;
@@ -86,7 +88,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
   const x = {
     field: "value",
     type: "quantitative" as const,
-    title: unit === "%" ? "Per cent of respondents" : `Value (${unit})`,
+    title: unit === "%" ? `Per cent of ${opts.counted?.people ?? "respondents"}` : `Value (${unit})`,
     scale: { domain: [0, xMax], nice: false },
     axis: { format: d3Format(0), labelLimit: 60, grid: true, tickCount: 6 },
   };
@@ -132,7 +134,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
   const alt = surveyAlt(sorted, opts, unit, decimals, compName);
   return chartBundle("survey", opts, {
     notes: [
-      `Dots: weighted estimate; lines: 95% confidence interval; n: number of responses.${comp !== null ? ` Dashed line: ${compName}.` : ""}`,
+      `Dots: ${opts.counted?.estimate ?? "weighted estimate"}; lines: 95% confidence interval; n: number of ${opts.counted?.people ?? "responses"}.${comp !== null ? ` Dashed line: ${compName}.` : ""}`,
       focusNames.length > 3
         ? `Highlighted (purple dot, bold name): ${focusNames.length} groups.`
         : focusNames.length

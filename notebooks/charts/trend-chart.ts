@@ -26,6 +26,20 @@ export interface TrendOptions extends CommonChartOptions {
   unit: string;
   /** Start the value axis at zero (default true: a truncated axis exaggerates change). */
   zero?: boolean;
+  /**
+   * Definition breaks: the series is not comparable across each (police.uk LSOA vintage, the 2016
+   * KS2 change, a new Fingertips definition, a population base change). Drawn as a vertical rule
+   * at the first period of the new definition, with its label.
+   */
+  breaks?: SeriesBreak[];
+  /** A recent-trend marker, e.g. "increasing over the last 5 quarters", printed under the chart. */
+  trend?: string;
+}
+
+/** A definition break in a series: the first period (`period_start`, `YYYY-MM-DD`) on the new definition, and a short label. */
+export interface SeriesBreak {
+  period_start: string;
+  label: string;
 }
 
 const LINE_COLOURS = [colours.comparator, colours.comparator2, colours.comparator3, colours.comparator];
@@ -149,11 +163,24 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
     });
   }
 
+  const breaks = (opts.breaks ?? []).filter((b) => periods.some(([d]) => d.slice(0, 10) === b.period_start.slice(0, 10)));
+  if (breaks.length) {
+    const data = { values: breaks.map((b) => ({ period_start: b.period_start.slice(0, 10), label: b.label })) };
+    layers.push(
+      { data, mark: { type: "rule", color: colours.muted, strokeDash: [4, 2], strokeWidth: 1.5 }, encoding: { x } },
+      { data, mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 9, color: colours.muted }, encoding: { x, text: { field: "label" } } },
+    );
+  }
   const alt = trendAlt(rows, labels, opts, decimals, periods.map(([, l]) => l));
+  const breakNote = breaks.length
+    ? `Vertical rule: the definition changes (${breaks.map((b) => `${b.label}, from ${periods.find(([d]) => d.slice(0, 10) === b.period_start.slice(0, 10))?.[1]}`).join("; ")}); values either side are not comparable.`
+    : undefined;
   const notes = [
     `${focusName}: solid line; shaded band: its 95% confidence interval.` +
       (names.length > 1 ? ` Comparators: ${listEnglish(names.slice(1))} (dashed or dotted).` : ""),
     values.some((v) => v.value === null) ? "Gaps: value suppressed or not available." : undefined,
+    opts.trend ? `Recent trend for ${focusName}: ${opts.trend}.` : undefined,
+    breakNote,
   ];
   return chartBundle("trend", opts, {
     notes: notes,

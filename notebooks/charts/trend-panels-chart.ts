@@ -16,6 +16,7 @@ import {
   withUnit,
 } from "./bundle.ts";
 import { uniqueLabels } from "./labels.ts";
+import type { SeriesBreak } from "./trend-chart.ts";
 import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One panel: an indicator's rows (one per area and period) with its title and unit. */
@@ -24,6 +25,10 @@ export interface TrendPanel {
   title: string;
   unit: string;
   rows: IndicatorValueRow[];
+  /** A recent-trend marker for the focus area (`increasing`, `decreasing`, `no significant change`) and what it was computed on. */
+  trend?: { direction: string; over: string };
+  /** Definition breaks (see `SeriesBreak` in trend-chart.ts): a rule at the first period of each new definition. */
+  breaks?: SeriesBreak[];
 }
 
 /** Options of {@link trendPanelsChart}. */
@@ -48,13 +53,17 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
   const labels = uniqueLabels(codes, opts.areaNames);
   const names = codes.map((c) => labels.get(c)!);
   const focusName = names[0];
-  const heading = (p: TrendPanel) => (p.unit === "%" || p.unit === "score" || p.unit === "" ? `${p.title} (${p.unit || "value"})` : `${p.title} (${p.unit})`);
+  const arrow: Record<string, string> = { increasing: "▲", decreasing: "▼", "no significant change": "◆" };
+  const marker = (p: TrendPanel) => (p.trend && arrow[p.trend.direction] ? ` ${arrow[p.trend.direction]}` : "");
+  const heading = (p: TrendPanel) => `${p.unit === "%" || p.unit === "score" || p.unit === "" ? `${p.title} (${p.unit || "value"})` : `${p.title} (${p.unit})`}${marker(p)}`;
   const shown = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
   const used = panels.filter((p) => p.rows.some((r) => r.area_code === opts.focusCode));
   const values = used.flatMap((p) => {
     const rows = p.rows.filter((r) => codes.includes(r.area_code)).sort((a, b) => a.period_start.localeCompare(b.period_start) || codes.indexOf(a.area_code) - codes.indexOf(b.area_code));
     const lastFocus = [...rows].reverse().find((r) => r.area_code === opts.focusCode && shown(r));
+    const breakAt = new Map((p.breaks ?? []).map((b) => [b.period_start.slice(0, 10), b.label]));
     return rows.map((r) => ({
+      ...(breakAt.size ? { break_label: r.area_code === opts.focusCode ? (breakAt.get(r.period_start.slice(0, 10)) ?? null) : null } : {}),
       panel: heading(p),
       name: labels.get(r.area_code)!,
       is_focus: r.area_code === opts.focusCode,
@@ -108,10 +117,24 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
       encoding: { x, y, text: { field: "label" } },
     },
   ];
+  if (used.some((p) => p.breaks?.length)) {
+    layers.push(
+      { transform: [{ filter: "isValid(datum.break_label)" }], mark: { type: "rule", color: colours.muted, strokeDash: [4, 2], strokeWidth: 1.5 }, encoding: { x } },
+      {
+        transform: [{ filter: "isValid(datum.break_label)" }],
+        mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 9, color: colours.muted },
+        encoding: { x, text: { field: "break_label" } },
+      },
+    );
+  }
   const alt = panelsAlt(used, opts, labels, decimals);
   return chartBundle("trend-panels", opts, {
     notes: [
       `${focusName}: solid line; shaded band: its 95% confidence interval.` + (names.length > 1 ? ` ${listEnglish(names.slice(1))}: dashed or dotted.` : "") + " Each panel has its own scale, starting at zero.",
+      ...(used.some((p) => p.trend && arrow[p.trend.direction])
+        ? [`Recent trend for ${focusName} (Fingertips test): ${used.filter((p) => p.trend && arrow[p.trend.direction]).map((p) => `${p.title} ${arrow[p.trend!.direction]} ${p.trend!.direction} over the ${p.trend!.over}`).join("; ")}.`]
+        : []),
+      ...(used.some((p) => p.breaks?.length) ? ["Dashed vertical rule: the series' definition changes there; values either side are not comparable."] : []),
     ],
     alt,
     spec: {

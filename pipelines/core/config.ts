@@ -223,7 +223,10 @@ export const configSchema = z
           .strict()
           .optional(),
         economy: z
-          .object({ nomis: files.describe("Nomis API CSV downloads (claimant count, APS...)") })
+          .object({
+            nomis: files.optional().describe("Nomis API CSV downloads (claimant count NM_162_1 by LSOA or ward, APS employment rate...)"),
+            fuelPoverty: files.optional().describe("DESNZ sub-regional fuel poverty tables: the .xlsx workbook (its LSOA sheet is found) or a CSV saved from that sheet"),
+          })
           .strict()
           .optional(),
       })
@@ -314,7 +317,7 @@ export function parseConfig(json: unknown, configPath: string): Config {
       },
       survey: s.survey && { microdata: absAll(s.survey.microdata)!, codebook: abs(s.survey.codebook) },
       complaints: s.complaints && { ...s.complaints, files: absAll(s.complaints.files)! },
-      economy: s.economy && { nomis: absAll(s.economy.nomis)! },
+      economy: s.economy && { nomis: absAll(s.economy.nomis), fuelPoverty: absAll(s.economy.fuelPoverty) },
     },
   };
 }

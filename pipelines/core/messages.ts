@@ -124,6 +124,14 @@ export const messages = {
   schoolWardUnknown: (rows: number) => `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup)`,
   urnChainCycle: (urn: string) => `GIAS links: URN ${urn} is in a cycle of successor links; chain stopped there`,
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
+  definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
+    `${indicator}: the series changes definition from ${period} (${label}): ${reason}; values before and after are not comparable, and no trend is computed across the change`,
+  fuelPovertyNoTable: (file: string) =>
+    `${file}: no LSOA table found (expected a sheet with a header row starting "LSOA Code", then "Number of households" and "Number of households in fuel poverty", as in the DESNZ sub-regional fuel poverty tables)`,
+  fuelPovertyNoYear: (file: string) =>
+    `${file}: cannot tell the data year (expected it in the table's title, e.g. "... by LSOA, England, 2021", or in the file name as DESNZ names it, e.g. "...-2023-2021-data")`,
+  fuelPovertyLsoasUnplaced: (file: string, lsoas: number, examples: string) =>
+    `${file}: ${lsoas.toLocaleString("en-GB")} LSOA(s) of this build's authority are not in the LSOA-to-ward lookup (e.g. ${examples}): their households are counted in no ward; the table and the lookup may use different LSOA vintages (2011 and 2021)`,
   areaCodeNotInBuild: (source: string, rows: number, codes: number, examples: string) =>
     `${source}: ${rows.toLocaleString("en-GB")} row(s) give an area code that is not an area of this build (${codes} code(s), e.g. ${examples}): they are counted in no area; check the codes, their vintage (geography.wardVintage, geography.wardCrosswalk) or whether they belong to another authority`,
   wardCrosswalkApplied: (source: string, rows: number, from: string, to: string, file: string, how: string) =>
@@ -135,6 +143,7 @@ export const messages = {
   codebookInvalid: (file: string, problems: string[]) => `invalid survey codebook ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
   suppressedSmallComplement: (min: number) => `the count not meeting the measure is between 1 and ${min - 1}: suppressed for disclosure control`,
   noInterval: () => "no interval: a census-style index with no sampling error, so not tested for significance",
+  noIntervalEstimate: () => "no interval: a published or modelled estimate given without a sampling interval, so not tested for significance",
   baselineUnavailable: (period: string) => `no usable baseline value for ${period} (missing or suppressed)`,
   latestUnavailable: (period: string) => `no usable latest value for ${period} (missing or suppressed)`,
   unknownLocalMeasure: (measure: string, known: readonly string[]) =>

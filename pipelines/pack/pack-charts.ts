@@ -7,7 +7,7 @@
  */
 import { funnelLimits } from "../../transforms/stats/index.ts";
 import type { Indicator } from "../../transforms/indicators/define.ts";
-import type { IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
+import type { IndicatorTrendRow, IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type CategoryBarRow,
   type ChartSpecBundle,
@@ -28,8 +28,8 @@ import {
   surveyResultsChart,
   trendPanelsChart,
 } from "../../notebooks/charts/builders.ts";
+import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
-import { listEnglish } from "../../notebooks/charts/bundle.ts";
 import { withheldParts } from "../../transforms/disclosure.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
@@ -222,26 +222,118 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
   };
 }
 
+/** `Crime and anti-social behaviour` -> `crime and anti-social behaviour` (acronyms keep their capitals). */
+const lowerFirstWord = (t: string) => (/^[A-Z][a-z]/.test(t) ? t.charAt(0).toLowerCase() + t.slice(1) : t);
+
+/** Labels of the sex breakdowns the sources publish (KS2 `boys`/`girls`), in chart order. */
+const SEX_BREAKDOWNS: Record<string, string> = { all: "All pupils", boys: "Boys", girls: "Girls" };
+
+/**
+ * An indicator by sex beside all pupils (KS2 boys and girls): for the focus area (when shown),
+ * the borough and England, each with its interval and base; null when the indicator has no sex
+ * breakdown in the period.
+ */
+export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, period: string): PackFigure | null {
+  const split = d.breakdownValues.filter((r) => r.indicator_id === ind.id && r.period_label === period && r.breakdown in SEX_BREAKDOWNS);
+  if (!split.length) return null;
+  const all = (d.byIndicator.get(ind.id) ?? []).filter((r) => r.period_label === period);
+  const areas = [...(view.kind === "focus" ? [view.code] : []), d.parent.code, ...(d.country ? [d.country] : [])];
+  const data: SurveyResultRow[] = areas.flatMap((code) =>
+    Object.entries(SEX_BREAKDOWNS).flatMap(([b, label]) => {
+      const r = (b === "all" ? all : split).find((x) => x.area_code === code && x.breakdown === b);
+      const where = code === d.parent.code ? d.parent.name : code === d.country ? "England" : view.members.length > 1 ? "locality" : "ward";
+      return r ? [{ group: `${label} (${where})`, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0 }] : [];
+    }),
+  );
+  if (!data.some((r) => !r.is_suppressed && !r.group.startsWith("All pupils"))) return null;
+  return {
+    chart: surveyResultsChart(data, {
+      id: `${idOf(ind.id)}-by-sex`,
+      title: `${ind.short}, ${period}: boys and girls beside all pupils`,
+      subtitle: `${view.kind === "focus" ? `${view.name} (${view.members.length > 1 ? "locality" : "ward"}), ` : ""}${d.parent.name}${d.country ? ` and England` : ""}.`,
+      focusGroups: view.kind === "focus" ? data.filter((r) => /\((ward|locality)\)$/.test(r.group)).map((r) => r.group) : [],
+      counted: { people: "pupils", estimate: "proportion" },
+      unit: ind.unit,
+      decimals: 1,
+    }),
+    source: `${ind.source}. ${methodLine(ind)} Boys and girls as published per school (pupils = eligible x percentage); small cohorts are suppressed by DfE.`,
+    sheet: ind.domain,
+  };
+}
+
+/**
+ * Residents' top priorities: the share naming each issue among their choices (a survey choice
+ * indicator's `choice:<code>` breakdowns), highest first, for the borough and the focus area
+ * where its bases allow; null when the build has no such values.
+ */
+export function prioritiesFigure(d: PackData, view: View, indicators: readonly Indicator[]): PackFigure | null {
+  const ind = indicators.find((i) => i.numerator.kind === "survey_choice");
+  if (!ind) return null;
+  const rows = d.breakdownValues.filter((r) => r.indicator_id === ind.id && r.breakdown.startsWith("choice:"));
+  const borough = rows.filter((r) => r.area_code === d.parent.code);
+  const period = borough.map((r) => r.period_label).sort().at(-1);
+  if (!period) return null;
+  const name = (b: string) => d.choiceNames[b.slice("choice:".length)] ?? b.slice("choice:".length);
+  const focus = view.kind === "focus" ? rows.filter((r) => r.area_code === view.code && r.period_label === period) : [];
+  const showFocus = focus.some((r) => shown(r));
+  const toRow = (r: IndicatorValueRow, label: string): SurveyResultRow => ({
+    group: label, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0,
+  });
+  const source = showFocus ? focus : borough.filter((r) => r.period_label === period);
+  const ordered = [...source].sort((a, b) => (shown(b) ? (b.value as number) : -1) - (shown(a) ? (a.value as number) : -1) || name(a.breakdown).localeCompare(name(b.breakdown)));
+  const where = showFocus ? view.name : d.parent.name;
+  const data = ordered.map((r) => toRow(r, name(r.breakdown)));
+  // The borough's own top three, for comparison with the focus area's order.
+  const boroughTop = [...borough.filter((r) => r.period_label === period && shown(r))].sort((a, b) => (b.value as number) - (a.value as number)).slice(0, 3);
+  return {
+    chart: surveyResultsChart(data, {
+      id: `${idOf(ind.id)}-choices`,
+      title: `Residents' top priorities for the area, ${period}`,
+      subtitle: `Share of respondents in ${where} naming each issue among their top three.` +
+        (showFocus && boroughTop.length ? ` Across ${d.parent.name}: ${listEnglish(boroughTop.map((r) => `${lowerFirstWord(name(r.breakdown))} ${formatNumber(r.value, 0)}%`))}.` : ""),
+      decimals: 0,
+    }),
+    source: `${ind.source}. ${methodLine(ind)}`,
+    sheet: ind.domain,
+  };
+}
+
+/**
+ * The definition breaks of an indicator's series of one period type, each placed at the first
+ * period of that type starting on or after the break (where the chart draws its rule).
+ */
+export function breaksOf(d: PackData, id: string, periodType: string): { period_start: string; label: string }[] {
+  const starts = [...new Set((d.byIndicator.get(id) ?? []).filter((r) => r.period_type === periodType).map((r) => String(r.period_start).slice(0, 10)))].sort();
+  const at = new Map<string, string[]>();
+  for (const b of d.seriesBreaks.filter((x) => x.indicator_id === id)) {
+    const first = starts.find((s) => s >= b.break_start.slice(0, 10));
+    if (first && first !== starts[0]) at.set(first, [...(at.get(first) ?? []), b.label]);
+  }
+  return [...at].map(([period_start, labels]) => ({ period_start, label: labels.join("; ") }));
+}
+
 /** Trends of a domain's indicators as small multiples: the area against the borough and England. */
-export function trendPanelsFigure(d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string }[]): PackFigure | null {
+export function trendPanelsFigure(
+  d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string; trend?: IndicatorTrendRow | null }[],
+): PackFigure | null {
   const country = d.country;
   const panels = items
-    .map(({ ind, periodType }) => ({ ind, rows: rowsOf(d, ind, periodType) }))
+    .map(({ ind, periodType, trend }) => ({ ind, rows: rowsOf(d, ind, periodType), trend: trend && trend.direction !== "cannot be calculated" ? trend : undefined, breaks: breaksOf(d, ind.id, periodType) }))
     .filter((p) => new Set(p.rows.filter((r) => r.area_code === view.code).map((r) => r.period_label)).size >= 2);
   if (!panels.length) return null;
   const comparatorCodes = (view.kind === "focus" ? [d.parent.code, country] : [country]).filter(
     (c): c is string => !!c && panels.some((p) => p.rows.some((r) => r.area_code === c && shown(r))),
   );
-  const trends = panels
-    .map((p) => ({ p, t: d.trends.find((t) => t.indicator_id === p.ind.id && t.area_code === view.code && t.direction !== "cannot be calculated") }))
-    .filter((x) => x.t);
   return {
     chart: trendPanelsChart(
-      panels.map((p) => ({ title: p.ind.short, unit: p.ind.unit, rows: p.rows })),
+      panels.map((p) => ({
+        title: p.ind.short, unit: p.ind.unit, rows: p.rows, breaks: p.breaks,
+        trend: p.trend ? { direction: p.trend.direction, over: `last ${p.trend.points} ${p.trend.period_type === "quarter" ? "quarters" : "years"}` } : undefined,
+      })),
       {
         id: `${domain}-trends`,
         title: `${title}: trends in ${view.name}`,
-        subtitle: trends.length ? `Recent trend: ${trends.map((x) => `${x.p.ind.short} ${x.t!.direction}`).join("; ")}.` : undefined,
+        // The chart's own notes name each recent trend and what it was computed over.
         focusCode: view.code,
         comparatorCodes,
         areaNames: d.names,
@@ -334,7 +426,7 @@ export function populationMapFigure(d: PackData, view: View): PackFigure | null 
       legendTitle: "Residents",
       decimals: 0,
     }),
-    source: `ONS small area population estimates, mid-${d.population.year}. Boundaries: ${boundaryLine(b)}.`,
+    source: `${d.population.source}, mid-${d.population.year}. Boundaries: ${boundaryLine(b)}.`,
     sheet: "area",
   };
 }
@@ -505,7 +597,7 @@ const BAND_LABEL = (b: number) => (b >= 90 ? "90+" : `${b}\u2013${b + 4}`);
 /** Population pyramid of the area against the borough (the borough alone in the overview). */
 export function pyramidFigure(d: PackData, view: View): PackFigure | null {
   const p = d.population;
-  if (!p) return null;
+  if (!p?.bySex) return null;
   const members = new Set(view.members);
   const sum = (pick: (w: string) => boolean) => {
     const m = new Map<string, number>();
@@ -603,6 +695,8 @@ export function methodLine(ind: Indicator): string {
       return "Population-weighted average of LSOA values (no sampling interval).";
     case "published":
       return `Value and 95% interval as published (${ind.numerator.kind === "published" ? ind.numerator.label : "as published"}), not recomputed.`;
+    case "estimate":
+      return "Published or modelled estimate, summed over the area's neighbourhoods where it is by LSOA (no sampling interval is published, so it is not tested for significance).";
     default:
       return `${ind.method}.`;
   }

@@ -77,7 +77,8 @@ export interface ComplaintRow {
 /** Resident population of the latest year: one row per ward, sex and 5-year band (90 = 90+). */
 export interface PopulationRow {
   ward_code: string;
-  sex: "F" | "M";
+  /** `P` (persons): IoD File 6 broad bands, which have no split by sex. */
+  sex: "F" | "M" | "P";
   band: number;
   population: number;
 }
@@ -112,6 +113,12 @@ export interface PackData {
   languageValues: IndicatorValueRow[];
   /** Language code -> name (`ref.survey_languages`). */
   languageNames: Record<string, string>;
+  /** Values by other breakdowns (KS2 `boys`/`girls`, survey `choice:<code>`), same areas and order as `values`. */
+  breakdownValues: IndicatorValueRow[];
+  /** Answer code -> label of the survey's multiple-choice questions (priorities), for `choice:<code>`. */
+  choiceNames: Record<string, string>;
+  /** Definition breaks of the indicators' series (`marts.series_breaks`), by indicator and date. */
+  seriesBreaks: { indicator_id: string; break_start: string; label: string; reason: string }[];
   /** The 95% comparisons, breakdown `all`. */
   comparisons: ComparisonRow[];
   /** The marts whole, for the downloads. */
@@ -127,7 +134,8 @@ export interface PackData {
   /** Months (`YYYY-MM`) the loader flagged as anomalous. */
   anomalousMonths: string[];
   complaints: { period: string; rows: ComplaintRow[] } | null;
-  population: { year: number; rows: PopulationRow[] } | null;
+  /** Residents by ward, sex and 5-year band of the latest mid-year (`source` names the estimates: SAPE, or IoD File 6 broad bands with sex `P`). */
+  population: { year: number; rows: PopulationRow[]; source: string; bySex: boolean } | null;
   /** LSOA IMD scores with their ward; null without a deprivation source. */
   lsoaDeprivation: { lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }[] | null;
   wardBoundaries: Boundaries | null;
@@ -210,6 +218,12 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   );
   const compKey = (c: WarehouseComparisonRow) => `${c.indicator_id}|${c.area_code}|${c.period_label}|${c.comparator_kind}|${c.comparator_code}`;
   const at998 = new Map(warehouse.comparisons.filter((c) => c.breakdown === "all" && c.level === "99.8").map((c) => [compKey(c), c.outcome]));
+  const breakdownValues = warehouse.values.filter((v) => v.breakdown !== "all" && !v.breakdown.startsWith("language:"));
+  const choiceNames: Record<string, string> = {};
+  const choiceQuestions = await allIf<{ answers: string }>(ctx, ["ref.survey_questions"], `SELECT answers::VARCHAR AS answers FROM ref.survey_questions WHERE type <> 'single' ORDER BY question_id`);
+  for (const q of choiceQuestions) Object.assign(choiceNames, JSON.parse(q.answers) as Record<string, string>);
+  const seriesBreaks = await allIf<PackData["seriesBreaks"][number]>(ctx, ["marts.series_breaks"],
+    `SELECT indicator_id, break_start::VARCHAR AS break_start, label, reason FROM marts.series_breaks ORDER BY indicator_id, break_start`);
   const comparisons: ComparisonRow[] = warehouse.comparisons
     .filter((c) => c.breakdown === "all" && c.level === "95")
     .map((c) => ({
@@ -300,6 +314,9 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     byIndicator,
     martValues,
     languageValues,
+    breakdownValues,
+    choiceNames,
+    seriesBreaks,
     languageNames,
     comparisons,
     warehouse,
@@ -365,11 +382,13 @@ async function readPopulation(ctx: Context): Promise<PackData["population"]> {
   const rows = await ctx.db.all<PopulationRow>(
     `SELECT w.ward_code, p.sex, least(floor(p.age / 5) * 5, 90)::INTEGER AS band, sum(p.population)::DOUBLE AS population
      FROM staging.population_lsoa p JOIN ref.lsoa_ward w USING (lsoa_code)
-     WHERE p.year = $y AND p.sex IN ('F', 'M') AND w.lad_code = $p
+     WHERE p.year = $y AND p.sex IN ('F', 'M', 'P') AND w.lad_code = $p
      GROUP BY ALL ORDER BY ALL`,
     { y: y.y, p: ctx.config.parent },
   );
-  return rows.length ? { year: y.y, rows } : null;
+  const bySex = rows.some((r) => r.sex !== "P");
+  const source = bySex ? "ONS small area population estimates" : "IoD File 6 population denominators (excluding prisoners)";
+  return rows.length ? { year: y.y, rows: bySex ? rows.filter((r) => r.sex !== "P") : rows, source, bySex } : null;
 }
 
 /** One indicator's row (breakdown `all`) for an area, period type and period, if the mart has it. */

@@ -29,9 +29,11 @@ import {
   needMapFigure,
   populationMapFigure,
   publishedAreasFigure,
+  prioritiesFigure,
   pyramidFigure,
   quantile,
   rowsOf,
+  sexBreakdownFigure,
   spineFigure,
   surveyLanguageFigure,
   surveyWardFigure,
@@ -51,7 +53,8 @@ export const SECTIONS: { domain: Domain; title: string; intro: string; slot: str
   { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).", slot: "sources.school" },
   { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey" },
   { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints" },
-  { domain: "deprivation", title: "Deprivation and economy", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
+  { domain: "economy", title: "Work, income and affordable warmth", intro: "People claiming unemployment-related benefits (DWP claimant count), the employment rate (Annual Population Survey) and households in fuel poverty (DESNZ).", slot: "sources.economy" },
+  { domain: "deprivation", title: "Deprivation", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
 ];
 
 /** One row of the summary table. */
@@ -204,10 +207,26 @@ function summaryRows(d: PackData, indicators: readonly Indicator[], code: string
       wardRange: wardValues.length
         ? { min: wardValues[0], q25: quantile(wardValues, 0.25)!, q75: quantile(wardValues, 0.75)!, max: wardValues[wardValues.length - 1], wards: wardValues.length }
         : null,
-      trend: d.trends.find((t) => t.indicator_id === ind.id && t.area_code === code && t.period_type === pt) ?? null,
+      trend: trendFor(d, ind.id, code, pt),
     });
   }
   return out;
+}
+
+/**
+ * The recent trend shown for an indicator: on its headline period type when that can be
+ * calculated, else on quarters (series of months too short for five years), else whatever was tried.
+ */
+export function trendFor(d: PackData, id: string, code: string, periodType: string): IndicatorTrendRow | null {
+  const of = (t: string) => d.trends.find((x) => x.indicator_id === id && x.area_code === code && x.period_type === t);
+  const [own, quarters] = [of(periodType), of("quarter")];
+  const ok = (t: IndicatorTrendRow | undefined) => t && t.direction !== "cannot be calculated";
+  return (ok(own) ? own : ok(quarters) ? quarters : own ?? quarters) ?? null;
+}
+
+/** What a trend was computed over, for labels: `last 5 quarters`, `last 5 years`. */
+export function trendSpan(t: IndicatorTrendRow): string {
+  return `last ${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
 }
 
 const OUTCOME_ORDER: Outcome[] = ["worse", "higher", "better", "lower", "similar", "not_compared"];
@@ -276,7 +295,6 @@ function contextRows(d: PackData, view: View, indicators: readonly Indicator[], 
 /** Sections by domain, shared by focus packs and the overview; adds the id of every indicator a section shows to `shown`. */
 function domainSections(ctx: Context, d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[], shown: Set<string>): PackSection[] {
   const sections: PackSection[] = [];
-  const sources = ctx.config.sources as Record<string, unknown>;
   for (const s of SECTIONS) {
     const rows = summary.filter((r) => r.indicator.domain === s.domain);
     const context = contextRows(d, view, indicators, s.domain, summary);
@@ -285,16 +303,8 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       if (f) blocks.push({ kind: "figure", figure: f });
     };
     const intro = [s.intro];
-    if (!rows.length && !context.length) {
-      const configured = sources[s.slot.split(".")[1]] !== undefined;
-      intro.push(
-        configured
-          ? `No values for ${view.name} in this build: the ${s.title.toLowerCase()} data did not cover the area or were all suppressed.`
-          : `Not available in this build: the config has no ${s.slot} input. Add it to include this section.`,
-      );
-      sections.push({ id: s.domain, title: s.title, intro, blocks });
-      continue;
-    }
+    // A domain with no values and nothing published for the borough gets no page: `absentDomains` lists it instead.
+    if (!rows.length && !context.length) continue;
     for (const r of [...rows, ...context]) shown.add(r.indicator.id);
     if (rows.length) {
       intro.push(domainSentence(view, rows, d));
@@ -304,10 +314,11 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
         fig(crimeMonthFigure(d, view));
       }
       if (s.domain === "complaints") for (const f of complaintsFigures(d, view)) fig(f);
+      if (s.domain === "survey") fig(prioritiesFigure(d, view, indicators));
       if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
       const lead = rows[0];
       fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
-      fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType }))));
+      fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType, trend: r.trend }))));
     }
     if (context.length) {
       intro.push(
@@ -331,6 +342,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
         fig(surveyLanguageFigure(d, view, ind, r.period));
       } else {
         fig(compareFigure(d, view, ind, r.periodType, r.period));
+        fig(sexBreakdownFigure(d, view, ind, r.period));
       }
       if (funnels.has(ind.id)) fig(funnelFigure(d, view, ind, r.periodType, r.period));
       if (blocks.length === before) {
@@ -363,6 +375,26 @@ function unshownIndicators(d: PackData, indicators: readonly Indicator[], shown:
         : `${(d.martValues.get(i.id) ?? 0).toLocaleString("en-GB")} values in marts.indicator_values, none for ${d.parent.name}, its wards, region or England as a whole (other areas or breakdowns only)`;
       return { id: i.id, title: i.title, reason: why };
     });
+}
+
+/**
+ * One short paragraph naming the domains with no page in this pack: not configured (the config
+ * slot to add), or configured but without values for the area. Null when every domain has a page.
+ */
+export function absentDomains(ctx: Context, view: View, sections: readonly PackSection[]): string | null {
+  const sources = ctx.config.sources as Record<string, unknown>;
+  const absent = SECTIONS.filter((s) => !sections.some((x) => x.id === s.domain));
+  if (!absent.length) return null;
+  const notConfigured = absent.filter((s) => sources[s.slot.split(".")[1]!] === undefined);
+  const empty = absent.filter((s) => !notConfigured.includes(s));
+  const parts: string[] = [];
+  if (notConfigured.length) {
+    parts.push(`Not in this build (no input in the config): ${listEnglish(notConfigured.map((s) => `${lowerFirst(s.title)} (${s.slot})`))}.`);
+  }
+  if (empty.length) {
+    parts.push(`Configured, but with no values for ${view.name}: ${listEnglish(empty.map((s) => lowerFirst(s.title)))} (the data did not cover the area, or every value was suppressed; see data quality).`);
+  }
+  return parts.join(" ");
 }
 
 /** One data-driven sentence for a domain section. */
@@ -418,7 +450,13 @@ function aboutSection(d: PackData, view: View, summary: SummaryRow[]): PackSecti
   if (map) blocks.push({ kind: "figure", figure: map });
   const pyr = pyramidFigure(d, view);
   if (pyr) blocks.push({ kind: "figure", figure: pyr });
-  if (!map && !pyr) blocks.push({ kind: "note", text: "No population estimates or ward boundaries in this build: the map and the age profile are not available." });
+  const missing = [
+    !map ? (!d.population ? "No population estimates in this build, so no map of residents." : !d.wardBoundaries ? "No ward boundaries in this build (geography.wardBoundaries), so no map of residents." : null) : null,
+    !pyr && d.population && !d.population.bySex ? `No age profile: the ${d.population.source} in this build have broad age bands and no split by sex; ONS small area population estimates would give one.` : null,
+    !pyr && !d.population && map ? "No population estimates in this build, so no age profile." : null,
+  ].filter((x): x is string => !!x);
+  if (!map && !pyr && !d.population) missing.splice(0, missing.length, "No population estimates in this build: the map of residents and the age profile are not available.");
+  for (const text of missing) blocks.push({ kind: "note", text });
   return { id: "area", title: view.kind === "focus" ? "The area and its people" : "The borough and its people", intro, blocks };
 }
 
@@ -514,6 +552,8 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   const about = aboutSection(d, view, summary);
   const shown = new Set<string>();
   const sections = domainSections(ctx, d, view, indicators, summary, shown);
+  const absent = absentDomains(ctx, view, sections);
+  if (absent) about.intro.push(absent);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
     kind: "focus",
@@ -625,6 +665,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
   );
   const outcomes = outcomesOf(ctx, d, indicators, d.parent.code);
   const need = needOf(d, view, indicators);
+  const about = aboutSection(d, view, summary);
   const keyFacts: string[] = [];
   const flaggedWards = new Map<string, number>();
   for (const c of d.comparisons) {
@@ -644,6 +685,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
   }
   const shown = new Set<string>();
   const sections = domainSections(ctx, d, view, indicators, summary, shown);
+  const absentOverview = absentDomains(ctx, view, sections);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
     kind: "overview",
@@ -656,7 +698,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     summary,
     spine: null,
     wardMatrices: wardMatrices(d, indicators, summary),
-    about: aboutSection(d, view, summary),
+    about: { ...about, intro: [...about.intro, ...(absentOverview ? [absentOverview] : [])] },
     sections,
     unshown: unshownIndicators(d, indicators, shown),
     outcomes,

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { kindLabel, SECTIONS } from "./pack-model.ts";
+import { kindLabel, SECTIONS, trendSpan } from "./pack-model.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
@@ -235,7 +235,7 @@ function summaryTable(m: PackModel): Raw {
           return html`<td class="num">${bare(c?.value)}${c && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${m.focus.name} against ${kindLabel[k] ?? k}`) : ""}</td>`;
         })}
         <td class="num">${r.wardRange ? `${bare(r.wardRange.min)}–${bare(r.wardRange.max)}` : "–"}</td>
-        ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? r.trend.direction : "–"}</td>` : ""}
+        ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? `${r.trend.direction} (${trendSpan(r.trend)})` : "–"}</td>` : ""}
         <td>${pill(parent?.outcome ?? "not_compared")}</td></tr>`;
     })}</tbody></table></div>
     <p class="note">* suppressed: counts of 1 to 4 (and survey bases under 30) are not shown, to protect privacy. Count: events or people counted in the period (for the survey, the number of respondents answering positively, unweighted). Ward range: lowest to highest ward value in ${m.parent.name}.</p>`;
@@ -518,7 +518,7 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
 
 function methodsBody(m: PackModel): Raw {
   return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits; survey estimates are design-weighted with logit intervals on the design's degrees of freedom (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
-  <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. Recent trends, where shown, use the Fingertips chi-squared test for trend over the latest five points. Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
+  <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. Recent trends, where shown, use the Fingertips test for trend over the latest five points: five years, or, for series of months too short for that, five calendar quarters (quarters rather than rolling 12-month periods, whose overlapping months would break the test's assumption of independent points). Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
   ${m.need.rows.length
     ? html`<p>The need index standardises each indicator across the wards (z-scores, signed so that positive means more need than the average ward), averages them within each domain, and takes the weighted mean of the domain scores; rank 1 is the greatest need. It uses ${m.need.domains.reduce((s, x) => s + x.indicators.length, 0)} indicators in ${m.need.domains.length} domains (${m.need.domains.map((x) => `${x.domain}: ${x.indicators.length}`).join(", ")}). Tiers: ${[...new Set(m.need.rows.map((r) => r.tier))].map((t) => `${t} (${m.need.rows.filter((r) => r.tier === t).length} wards)`).join(", ")}.${m.need.schemes.length ? ` The rank range comes from recomputing the ranks under ${m.need.schemes.length} weightings: ${m.need.schemes.join("; ")}.` : ""}</p>`
     : ""}

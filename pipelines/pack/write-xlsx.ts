@@ -26,6 +26,7 @@ const SHEET_NAMES: Record<string, string> = {
   school: "Schools",
   survey: "Community voice",
   complaints: "Complaints",
+  economy: "Work and warmth",
   deprivation: "Deprivation",
   summary: "Summary",
   area: "Area and people",
@@ -53,7 +54,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   };
   const readme = sheet("README");
   sheet("Summary");
-  for (const s of SECTIONS) sheet(SHEET_NAMES[s.domain]!);
+  for (const s of SECTIONS) if (m.sections.some((x) => x.id === s.domain)) sheet(SHEET_NAMES[s.domain]!);
 
   // Summary: the indicator table (focus) or every ward's value (overview).
   const summary = sheets.get("Summary")!;
@@ -107,8 +108,8 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
     table(ws, [f.chart.table.columns, ...f.chart.table.rows]);
   }
   for (const s of SECTIONS) {
-    const ws = sheets.get(SHEET_NAMES[s.domain]!)!;
-    if (ws.rowCount === 0) row(ws, ["No data for this domain in this build."]);
+    const ws = sheets.get(SHEET_NAMES[s.domain]!);
+    if (ws && ws.rowCount === 0) row(ws, ["No chart data for this domain in this pack."]);
   }
 
   if (m.outcomes.lines.length) {

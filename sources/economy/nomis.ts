@@ -12,6 +12,7 @@ import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.t
 import { displayPath, expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
 
 /** Nomis API CSV layout (the columns common to datasets; the rest are optional). */
 export const nomisFormat = defineCsvFormat({
@@ -46,14 +47,20 @@ const ROLLING = "^([A-Za-z]{3,9} [0-9]{4})-([A-Za-z]{3,9} [0-9]{4})$";
 /** Economy adapter (Nomis). */
 export const economyAdapter: SourceAdapter = {
   slot: "economy",
-  title: "Nomis (ONS, DWP) labour market downloads",
+  title: "Nomis (ONS, DWP) labour market downloads; DESNZ sub-regional fuel poverty",
   licence: OGL,
   enabled: (ctx) => Boolean(ctx.config.sources.economy),
   async load(ctx) {
-    return loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx.db, "economy.nomis", ctx.config.sources.economy!.nomis));
+    const e = ctx.config.sources.economy!;
+    const loads = e.nomis ? await loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx.db, "economy.nomis", e.nomis)) : [];
+    if (e.fuelPoverty) loads.push(...(await loadFuelPoverty(ctx, e.fuelPoverty)));
+    return loads;
   },
   async conform(ctx) {
     const { db } = ctx;
+    const e = ctx.config.sources.economy!;
+    if (e.fuelPoverty) await conformFuelPoverty(ctx, e.fuelPoverty);
+    if (!e.nomis) return;
     await fileAttributeTable(db, "_nomis_dataset", nomisFormat.rawTable, "dataset", nomisDataset);
     const d = "trim(n.date_name)";
     await db.run(`CREATE OR REPLACE TABLE staging.nomis_values AS

@@ -102,9 +102,29 @@ export const populationAdapter: SourceAdapter = {
       }
     }
     if (denFiles.length) await conformDenominators(ctx, denFiles);
+    await conformWorkingAge(ctx, denFiles);
     if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
 };
+
+/**
+ * Working-age residents, `staging.population_working_age(lsoa_code, year, population, definition)`,
+ * one row per LSOA and mid-year: ages 16-64 summed from SAPE single years (the ONS claimant rate's
+ * base); for years no SAPE file covers, IoD File 6's working-age column (18-59/64, the state
+ * pension age of its time; excluding prisoners), where the file has it.
+ */
+async function conformWorkingAge(ctx: Context, denFiles: readonly string[]): Promise<void> {
+  const { db } = ctx;
+  await db.run(`CREATE OR REPLACE TABLE staging.population_working_age AS
+    SELECT lsoa_code, year, sum(population) AS population, 'ONS mid-year estimates, residents aged 16-64' AS definition
+    FROM staging.population_lsoa WHERE sex <> 'P' AND age >= 16 AND age_to <= 64 GROUP BY lsoa_code, year`);
+  if (!denFiles.length) return;
+  await db.run(`INSERT INTO staging.population_working_age
+    SELECT d.lsoa_code, y.year, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE), 'IoD File 6 working-age population 18-59/64 (excluding prisoners)'
+    FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denFiles)}) d JOIN _den_year y ON y.f = d._file
+    WHERE TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) IS NOT NULL
+      AND y.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`);
+}
 
 /** IoD File 6 -> broad bands in `staging.population_lsoa`, for years no SAPE file covers. */
 async function conformDenominators(ctx: Context, files: readonly string[]): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * A build with sources missing (no survey, complaints or health data, no ward boundaries) still
- * writes complete packs: every section is there and says what is not available, no map is drawn,
- * and the executive summary, PDF and workbook are written as usual.
+ * writes complete packs: the missing domains get no empty page but one paragraph naming them and
+ * their config slots, no map is drawn (and the pack says why), and the executive summary, PDF
+ * and workbook are written as usual.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -38,14 +39,17 @@ describe("a build without survey, complaints, health or boundaries", () => {
     }
   });
 
-  it("keeps every section and says which inputs are missing", () => {
+  it("gives missing domains no page, names them in one paragraph, and says why there is no map", () => {
     const html = readFileSync(path.join(result.packDirs[0], "index.html"), "utf8");
-    for (const id of ["summary", "glance", "area", "crime", "health", "school", "survey", "complaints", "deprivation", "outcomes", "need", "data-quality", "methods", "sources"]) {
+    for (const id of ["summary", "glance", "area", "crime", "school", "economy", "deprivation", "outcomes", "need", "data-quality", "methods", "sources"]) {
       expect(html, id).toContain(`<section class="page" id="${id}"`);
     }
-    expect(html).toContain("Not available in this build: the config has no sources.survey input");
-    expect(html).toContain("Not available in this build: the config has no sources.complaints input");
-    expect(html).toContain("Not available in this build: the config has no sources.health input");
+    for (const id of ["health", "survey", "complaints"]) expect(html, id).not.toContain(`<section class="page" id="${id}"`);
+    expect(html).toContain(
+      "Not in this build (no input in the config): health and wellbeing (sources.health), community voice (sources.survey) and council contacts and complaints (sources.complaints).",
+    );
+    expect(html).toContain("No ward boundaries in this build (geography.wardBoundaries), so no map of residents.");
+    expect(html).not.toContain("No population estimates");
     expect(html).toMatch(/Violence and sexual offences: [\d.]+ per 1,000 residents in Northgate &amp; Eastfields/);
   });
 

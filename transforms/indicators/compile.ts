@@ -44,9 +44,19 @@ const membersSql = (lsoas: boolean, parent: string) =>
  */
 export function lsoaPopulationSql(ind: Indicator): string {
   const den = ind.denominator;
-  const ages = "population" in den && den.population !== "all_ages" ? `AND p.age >= ${den.population.ages[0]} AND p.age_to <= ${den.population.ages[1]}` : "";
+  if ("population" in den && den.population === "working_age") {
+    return `(SELECT lsoa_code, year, sum(population) AS population FROM ${WORKING_AGE_TABLE} GROUP BY ALL)`;
+  }
+  const ages = "population" in den && typeof den.population === "object" ? `AND p.age >= ${den.population.ages[0]} AND p.age_to <= ${den.population.ages[1]}` : "";
   return `(SELECT lsoa_code, year, sum(population) AS population FROM staging.population_lsoa p WHERE true ${ages} GROUP BY ALL)`;
 }
+
+/** Working-age residents by LSOA and mid-year (`lsoa_code, year, population, definition`), made by the population adapter. */
+export const WORKING_AGE_TABLE = "staging.population_working_age";
+
+/** The staged population table an indicator's denominator reads. */
+export const populationTable = (ind: Indicator): string =>
+  "population" in ind.denominator && ind.denominator.population === "working_age" ? WORKING_AGE_TABLE : "staging.population_lsoa";
 
 /**
  * Population of every aggregate area by mid-year, for an age range: from `lsoaPopulation` (a
@@ -90,7 +100,7 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: CompileO
     case "events":
       return compileEvents(ind, n, type, membersSql(hasLsoaValues(ind, type), ctx.parent), ctx);
     case "counts":
-      return compileCounts(n, type);
+      return n.period ? compileCounts(n, "month") : compileCounts(n, type);
     case "lsoa_measure":
       return compileLsoaMeasure(n, membersSql(hasLsoaValues(ind, type), ctx.parent));
     case "values":
@@ -110,16 +120,22 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
   const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
   if (!("population" in ind.denominator)) throw new Error(`indicator ${ind.id}: events need a population denominator`);
   // Complete periods only: every month of the period has data somewhere in the source table.
-  const months = `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL`;
+  const covered = `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL`;
   let periods: string;
   if (isWindowType(type)) {
-    periods = windowsSql(type, months);
+    periods = windowsSql(type, covered);
   } else {
     const p = periodSql(type, "m");
     const full = monthsInPeriod(type);
     periods = `(SELECT ${p.label} AS period_label, min(${p.start}) AS period_start, min(${p.end}) AS period_end, 1.0::DOUBLE AS years
-      FROM (${months}) GROUP BY 1 ${full ? `HAVING count(*) >= ${full}` : ""})`;
+      FROM (${covered}) GROUP BY 1 ${full ? `HAVING count(*) >= ${full}` : ""})`;
   }
+  // A stock counted monthly (claimants): person-months over population x months; else person-years.
+  const months = `(datediff('month', pr.period_start, pr.period_end) + 1)`;
+  const denominator = n.stock ? `(pop.population * ${months})` : `(pop.population * pr.years)`;
+  const note = n.stock
+    ? `CASE WHEN ${months} > 1 THEN 'average of ' || ${months} || ' monthly counts (person-months over population x months)' END`
+    : `CASE WHEN pr.years > 1 THEN 'denominator: person-years (population x ' || pr.years::INTEGER || ' years)' END`;
   if (touching) {
     periods = `(SELECT * FROM ${periods} WHERE period_end >= DATE ${literal(touching.from)} AND period_start <= DATE ${literal(touching.to)})`;
   }
@@ -138,21 +154,22 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     ),
     pop AS ${populationSql(ind, allMembers, lsoaPopulation)}
     SELECT a.area_code, a.area_type, pr.period_label, pr.period_start, pr.period_end, 'all' AS breakdown,
-           coalesce(c.numerator, 0)::DOUBLE AS numerator, (pop.population * pr.years)::DOUBLE AS denominator,
-           CASE WHEN pr.years > 1 THEN 'denominator: person-years (population x ' || pr.years::INTEGER || ' years)' END AS note
+           coalesce(c.numerator, 0)::DOUBLE AS numerator, ${denominator}::DOUBLE AS denominator, ${note} AS note
     FROM areas a CROSS JOIN periods pr
     LEFT JOIN counts c ON c.area_code = a.area_code AND c.period_label = pr.period_label
-    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr", lsoaPopulation)}`;
+    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr", lsoaPopulation ?? populationTable(ind))}`;
 }
 
 function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType): string {
   if (isWindowType(type)) return compileCountsWindows(n, type);
-  const p = periodSql(type, "d");
+  // Periods as published (APS rolling years) are taken from the row; else from its date.
+  const p = n.period ? { label: "p_label", start: "p_start", end: "p_end" } : periodSql(type, "d");
+  const published = n.period ? `, ${n.period.label} AS p_label, ${n.period.start}::DATE AS p_start, ${n.period.end}::DATE AS p_end` : "";
   const where = n.where ? `WHERE (${n.where})` : "";
   return `
     WITH src AS (
       SELECT ${n.area} AS code,
-             ${n.date} AS d, ${n.numerator}::DOUBLE AS num, ${n.denominator}::DOUBLE AS den, ${n.breakdown ?? "'all'"} AS breakdown
+             ${n.date} AS d, ${n.numerator}::DOUBLE AS num, ${n.denominator}::DOUBLE AS den, ${n.breakdown ?? "'all'"} AS breakdown${published}
       FROM ${n.from} ${where}
     ),
     dated AS (SELECT *, ${p.label} AS period_label, ${p.start} AS period_start, ${p.end} AS period_end FROM src WHERE d IS NOT NULL),

@@ -6,10 +6,10 @@ import { keyword } from "../options.ts";
 import type { Polarity } from "../marts.ts";
 
 /** Domains, in pack order. */
-export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "deprivation"] as const;
+export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "economy", "deprivation"] as const;
 export type Domain = (typeof DOMAINS)[number];
-/** `published`: the publisher's value and limits kept as published, never recomputed (Fingertips). */
-export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median", "published"] as const;
+/** `published`: the publisher's value and limits kept as published, never recomputed (Fingertips); `estimate`: a published or modelled value with no interval (APS, fuel poverty). */
+export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median", "published", "estimate"] as const;
 export type Method = (typeof METHODS)[number];
 export const POLARITIES = ["high_is_good", "low_is_good", "no_judgement"] as const;
 export const PERIOD_TYPES = [
@@ -22,6 +22,9 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
 /**
  * Where counts come from.
  * - `events`: count (or sum) rows of a staged table that has an LSOA or ward column and a date.
+ *   `stock: true` for monthly counts of a stock (claimants on a day each month): a period sums its
+ *   months' counts (person-months) over the population times the months, so the value is the
+ *   average monthly share, not a 12-month total.
  * - `counts`: a staged table that already holds numerator and denominator per area and date
  *   (rows for wards are aggregated up; rows for the authority, region or country are used as given).
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
@@ -31,8 +34,12 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   denominator from a staged table of the published-values contract (`PUBLISHED_COLUMNS`).
  */
 export type NumeratorSpec =
-  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string }
-  | { kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string }
+  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string; stock?: boolean }
+  | {
+      kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string;
+      /** Periods as published (e.g. APS rolling years): SQL of the label, start and end per row, used instead of the period type's own. */
+      period?: { label: string; start: string; end: string };
+    }
   | { kind: "survey"; question: string }
   /** Multiple-choice set (e.g. top three priorities): one breakdown `choice:<code>` per answer code. */
   | { kind: "survey_choice"; questions: string[] }
@@ -56,8 +63,12 @@ export const PUBLISHED_COLUMNS = [
   "count", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "value_note",
 ] as const;
 
-/** Denominator: resident population (an age range or all ages), or none (counts carry their own). */
-export type DenominatorSpec = { population: "all_ages" | { ages: [number, number] } } | { fromNumerator: true };
+/**
+ * Denominator: resident population (all ages, an age range, or working age: ONS 16-64 where SAPE
+ * single years are held, else IoD File 6's 18-59/64 column; `staging.population_working_age`),
+ * or none (counts carry their own).
+ */
+export type DenominatorSpec = { population: "all_ages" | "working_age" | { ages: [number, number] } } | { fromNumerator: true };
 
 /** What an analyst writes. */
 export interface IndicatorSpec {
@@ -80,6 +91,12 @@ export interface IndicatorSpec {
   definition?: string;
   /** Whether the need index uses it (default true; false when another indicator already carries the same counts). */
   needIndex?: boolean;
+  /**
+   * Known definition changes: values from `from` (`YYYY-MM-DD`, the first period on the new
+   * definition) are not comparable with earlier ones. A series spanning one gets a warning and a
+   * chart marker (`transforms/series-breaks.ts`).
+   */
+  breaks?: { from: string; label: string; reason: string }[];
 }
 
 /** A normalised indicator: every option present. */
@@ -91,8 +108,8 @@ export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "de
 /** Declare an indicator (identity: keeps the literal typed). */
 export const defineIndicator = (spec: IndicatorSpec): IndicatorSpec => spec;
 
-const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1, published: 1 };
-const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days", published: "as published" };
+const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1, published: 1, estimate: 1 };
+const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days", published: "as published", estimate: "%" };
 
 /** Normalise a spec (throws with a precise message on a bad option). */
 export function normaliseIndicator(spec: IndicatorSpec): Indicator {
@@ -118,6 +135,7 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
     source: spec.source,
     definition: spec.definition ?? "",
     needIndex: spec.needIndex ?? true,
+    breaks: spec.breaks ?? [],
   };
 }
 

@@ -15,7 +15,7 @@ import type { IndicatorValueRow } from "../marts.ts";
 import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
 import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
-import { compileIndicator, lsoaPopulationSql } from "./compile.ts";
+import { compileIndicator, lsoaPopulationSql, populationTable } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { surveyValues } from "./survey-values.ts";
 import { measureFingerprint, recordMeasureState, type MeasurePlan } from "./measure-scope.ts";
@@ -67,7 +67,7 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
   if (x === null || n === null) return { ...withheld(r.note ?? messages.noDenominator()), numerator: x };
   if (!(n > 0)) return { ...withheld(messages.noDenominator()), numerator: x };
   const min = ind.suppress.minCount;
-  if (ind.method !== "weighted_mean") {
+  if (ind.method !== "weighted_mean" && ind.method !== "estimate") {
     if (x >= 1 && x < min) return withheld(messages.suppressedSmallCount(min));
     if (ind.method === "proportion" && n - x >= 1 && n - x < min && ind.domain !== "deprivation") return withheld(messages.suppressedSmallComplement(min));
   }
@@ -83,7 +83,11 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
       est = median(r.vals ?? []);
       break;
     case "weighted_mean":
-      return { ...base, value: (x / n) * ind.multiplier, lower95: null, upper95: null, lower998: null, upper998: null, method: "population-weighted mean", is_suppressed: false, suppression_reason: messages.noInterval() };
+    case "estimate":
+      return {
+        ...base, value: (x / n) * ind.multiplier, lower95: null, upper95: null, lower998: null, upper998: null, method: methodLabel(ind), is_suppressed: false,
+        suppression_reason: ind.method === "estimate" ? messages.noIntervalEstimate() : messages.noInterval(),
+      };
     default:
       throw new Error(`indicator ${ind.id}: method ${ind.method} is not computed from counts`);
   }
@@ -113,7 +117,7 @@ function publishedRow(ind: Indicator, base: Omit<IndicatorValueRow, keyof Estima
 
 function methodLabel(ind: Indicator): string {
   if (ind.numerator.kind === "published") return ind.numerator.label;
-  return { rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median", published: "as published" }[ind.method];
+  return { rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median", published: "as published", estimate: "published or modelled estimate" }[ind.method];
 }
 
 /** A JS double as an exact DuckDB DOUBLE (a decimal literal would parse as DECIMAL and round differently). */
@@ -308,5 +312,5 @@ async function sourceAvailable(ctx: Context, ind: Indicator): Promise<boolean> {
   const table = n.kind === "survey" || n.kind === "survey_choice" ? "staging.survey_answers" : /(staging\.[a-z0-9_]+)/.exec(n.from)?.[1];
   if (!table) return true;
   if (!(await ctx.db.hasTable(table))) return false;
-  return "population" in ind.denominator || n.kind === "lsoa_measure" ? ctx.db.hasTable("staging.population_lsoa") : true;
+  return "population" in ind.denominator || n.kind === "lsoa_measure" ? ctx.db.hasTable(populationTable(ind)) : true;
 }

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { trendChart } from "../../../notebooks/charts/index.ts";
 import { chartContract, render } from "./contract.ts";
 import { fixtureCharts } from "./fixture-charts.ts";
-import { FOCUS, ivRow } from "./fixtures.ts";
+import { FOCUS, ivRow, trendRows } from "./fixtures.ts";
 
 chartContract("trend", fixtureCharts.trend, { focusText: FOCUS.name, focusValueText: "41.3 per 1,000" });
 
@@ -41,5 +41,22 @@ describe("trendChart", () => {
     const { texts, warnings } = await render(bb);
     expect(warnings).toEqual([]);
     expect(texts).toContain("Jan 2022");
+  });
+});
+
+describe("trendChart definition breaks", () => {
+  test("a rule and its label at the first period of the new definition, and a note", async () => {
+    const start = trendRows.filter((r) => r.area_code === FOCUS.code).map((r) => r.period_start).sort()[3]!;
+    const b = trendChart(trendRows, {
+      focusCode: FOCUS.code, comparatorCodes: [], areaNames: { [FOCUS.code]: FOCUS.name }, title: "t", unit: "per 1,000",
+      breaks: [{ period_start: start, label: "Population base changes" }], trend: "increasing over the last 5 years",
+    });
+    const { texts, warnings } = await render(b);
+    expect(warnings).toEqual([]);
+    expect(texts).toContain("Population base changes");
+    const layers = (b.spec as { layer: { mark: { type: string } }[] }).layer;
+    expect(layers.filter((l) => l.mark.type === "rule")).toHaveLength(1);
+    expect([(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ")).toContain("Vertical rule: the definition changes (Population base changes, from");
+    expect([(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ")).toContain("Recent trend for St Mary's & Riverside: increasing over the last 5 years.");
   });
 });

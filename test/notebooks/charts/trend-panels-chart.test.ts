@@ -1,7 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { chartContract, render } from "./contract.ts";
 import { fixtureCharts } from "./fixture-charts.ts";
-import { FOCUS } from "./fixtures.ts";
+import { BOROUGH, FOCUS, trendPanelRows, wardNames } from "./fixtures.ts";
+import { trendPanelsChart } from "../../../notebooks/charts/index.ts";
 
 chartContract("trend-panels", fixtureCharts["trend-panels"], { focusText: FOCUS.name, focusValueText: "41.3 per 1,000" });
 
@@ -21,5 +22,29 @@ describe("trendPanelsChart", () => {
   test("the table is long: indicator, period and area on every row", () => {
     expect(b.table.columns).toEqual(["Indicator", "Period", "Area code", "Area", "Value", "Lower 95% CI", "Upper 95% CI"]);
     expect(b.table.rows.every((r) => typeof r[0] === "string" && typeof r[1] === "string")).toBe(true);
+  });
+});
+
+describe("trendPanelsChart markers", () => {
+  test("a recent-trend marker in the panel heading and a definition-break rule at the named period", async () => {
+    const [first, ...rest] = trendPanelRows;
+    const start = first!.rows.filter((r) => r.area_code === FOCUS.code).map((r) => r.period_start).sort()[2]!;
+    const b = trendPanelsChart(
+      [{ ...first!, trend: { direction: "increasing", over: "last 5 quarters" }, breaks: [{ period_start: start, label: "New definition" }] }, ...rest],
+      { title: "t", focusCode: FOCUS.code, comparatorCodes: [BOROUGH.code], areaNames: wardNames },
+    );
+    const { texts, warnings } = await render(b);
+    expect(warnings).toEqual([]);
+    expect(texts).toContain(`${first!.title} (${first!.unit}) ▲`);
+    expect([(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ")).toContain(`${first!.title} ▲ increasing over the last 5 quarters`);
+    expect(texts).toContain("New definition");
+    const values = (b.spec as { data: { values: { break_label?: string | null; period_start: string; is_focus: boolean }[] } }).data.values;
+    expect(values.filter((v) => v.break_label)).toEqual([expect.objectContaining({ break_label: "New definition", period_start: start, is_focus: true })]);
+    expect([(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ")).toContain("definition changes");
+  });
+
+  test("without markers the spec has no break field (earlier charts unchanged)", () => {
+    const values = (fixtureCharts["trend-panels"]().spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    expect(values.some((v) => "break_label" in v)).toBe(false);
   });
 });

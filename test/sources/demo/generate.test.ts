@@ -714,3 +714,27 @@ describe("demo generator: the focus-ward story holds in the generated files", ()
     }
   });
 });
+
+describe("demo generator: economy files in the Nomis and DESNZ layouts", () => {
+  it("claimant count: the Nomis API CSV by LSOA, CRLF without a final newline, counts rounded to 5, 36 months", () => {
+    const text = utf8("economy/NM_162_1_claimant_count_lsoa.csv");
+    expect(text.split("\r\n")[0]).toBe("DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,AGE_NAME,MEASURE_NAME,MEASURES_NAME,OBS_VALUE,OBS_STATUS_NAME");
+    expect(text.endsWith("\r\n")).toBe(false);
+    const [, ...rows] = parseCsv(text.replace(/\r\n/g, "\n"));
+    expect(rows).toHaveLength(36 * 120);
+    expect(rows[0]!.slice(0, 1)).toEqual(["April 2022"]);
+    for (const r of rows) expect(Number(r[7]) % 5, r.join(",")).toBe(0);
+  });
+
+  it("fuel poverty: a workbook whose LSOA sheet the adapter finds, with the data year in its title", async () => {
+    const { workbookTable, fuelPovertyYear } = await import("../../../sources/economy/fuel-poverty.ts");
+    const file = path.join(dirA, "economy/sub-regional-fuel-poverty-tables-2025-2023-data.xlsx");
+    const t = await workbookTable(file);
+    expect(t.sheet).toBe("Table 3");
+    expect(fuelPovertyYear(file, t.title)).toBe(2023);
+    const [h, ...rows] = parseCsv(t.csv);
+    expect(h!.slice(5, 7)).toEqual(["Number of households1", "Number of households in fuel poverty1"]);
+    expect(rows).toHaveLength(120);
+    for (const r of rows) expect(Number(r[6])).toBeLessThanOrEqual(Number(r[5]));
+  });
+});

@@ -76,7 +76,7 @@ describe("indicator definitions", () => {
   it("the starter catalogue normalises without errors and covers every domain", () => {
     const { indicators, errors } = loadIndicators(CATALOGUE);
     expect(errors).toEqual([]);
-    expect(new Set(indicators.map((i) => i.domain))).toEqual(new Set(["crime", "health", "school", "survey", "complaints", "deprivation"]));
+    expect(new Set(indicators.map((i) => i.domain))).toEqual(new Set(["crime", "health", "school", "survey", "complaints", "economy", "deprivation"]));
   });
   it("reports a bad option precisely and keeps the good definitions", () => {
     const { indicators, errors } = loadIndicators([spec(), spec({ id: "crime.bad", polarity: "hgh" as never })]);
@@ -191,5 +191,15 @@ describe("valueSql: rates and proportions in SQL, the same doubles as valueRow",
     expect(await flagged(prop, 101, 100)).toBe(true);
     expect(await flagged(prop, 100, 100)).toBe(false);
     expect(() => valueRow(prop, "financial_year", row(101, 100))).toThrow();
+  });
+});
+
+describe("published or modelled estimates (method estimate)", () => {
+  it("takes the value as given, with no interval, no small-count suppression, and says why", () => {
+    const est = normaliseIndicator(spec({ id: "economy.test_estimate", domain: "economy", method: "estimate", multiplier: 100, polarity: "low_is_good", unit: undefined }));
+    expect(est.unit).toBe("%");
+    expect(valueRow(est, "calendar_year", row(3, 20))).toMatchObject({
+      value: 15, lower95: null, upper95: null, is_suppressed: false, method: "published or modelled estimate", suppression_reason: messages.noIntervalEstimate(),
+    });
   });
 });

@@ -12,7 +12,7 @@ const crimeRate = (id: string, title: string, short: string, where?: string): In
     method: "rate",
     multiplier: 1000,
     polarity: "low_is_good",
-    periods: ["financial_year", "rolling_12_months", "month"],
+    periods: ["financial_year", "rolling_12_months", "month", "quarter"],
     source: "police.uk street-level crime; ONS population estimates",
     definition: `Recorded ${short.toLowerCase()} placed in the area by police.uk's LSOA, per 1,000 residents (mid-year population of the year the period starts).`,
   });

@@ -4,6 +4,7 @@ import { healthIndicators } from "./health.ts";
 import { schoolIndicators } from "./school.ts";
 import { surveyIndicators } from "./survey.ts";
 import { complaintsIndicators } from "./complaints.ts";
+import { economyIndicators } from "./economy.ts";
 import { deprivationIndicators } from "./deprivation.ts";
 import type { IndicatorSpec } from "../define.ts";
 
@@ -14,5 +15,6 @@ export const CATALOGUE: readonly IndicatorSpec[] = [
   ...schoolIndicators,
   ...surveyIndicators,
   ...complaintsIndicators,
+  ...economyIndicators,
   ...deprivationIndicators,
 ];

@@ -37,6 +37,7 @@ export const schoolIndicators: IndicatorSpec[] = [
     polarity: "high_is_good",
     periods: ["academic_year"],
     source: "DfE KS2 performance tables; Get Information About Schools (school ward)",
+    breaks: [{ from: "2015-09-01", label: "New KS2 tests (2016)", reason: "KS2 was assessed against the new national curriculum from 2016 (the expected standard replaced level 4), so results before 2015/16 are not comparable with later ones" }],
     definition: "Pupils at the end of KS2 meeting the expected standard in all of reading, writing and maths, for schools in the area (pupils = eligible x published percentage, rounded). Suppressed schools (SUPP) are left out; the authority and England use their published totals.",
   }),
   defineIndicator({

@@ -1,0 +1,168 @@
+/**
+ * DESNZ (formerly BEIS) sub-regional fuel poverty statistics: the LSOA table of the published
+ * workbook (`sub-regional-fuel-poverty-tables-2023-2021-data.xlsx`, sheet "Table 3" in recent
+ * editions, a later sheet in older ones): a title row with the data year, then a header row
+ * `LSOA Code, LSOA Name, LA Code, LA Name, Region, Number of households, Number of households in
+ * fuel poverty, Proportion of households fuel poor (%)` (older editions put footnote digits on
+ * the counts' headers: `Number of households1`; newer ones spell `Local Authority Code`), the
+ * LSOAs, then footnotes. Read from the .xlsx with exceljs (the sheet is found by its header row),
+ * or from a CSV saved from that sheet (header row first). Grain of `staging.fuel_poverty_lsoa`:
+ * one row per LSOA and data year.
+ */
+import { createHash } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import type { Context } from "../../pipelines/core/context.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
+import { defineCsvFormat, headerMatches } from "../csv-format.ts";
+import { displayPath, expandFiles, readHeader, scratchDir, sha256File } from "../files.ts";
+import { lastLineSql } from "../keyed-rows.ts";
+import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
+
+const count = (name: string, header: RegExp) => ({ name, header, kind: "integer" as const, nonNegative: true, required: true });
+
+/** The LSOA table of the sub-regional fuel poverty workbook (as a CSV saved from its sheet). */
+export const fuelPovertyFormat = defineCsvFormat({
+  id: "desnz_fuel_poverty_lsoa",
+  title: "a DESNZ sub-regional fuel poverty LSOA table",
+  rawTable: "raw.fuel_poverty",
+  grain: "one row per LSOA",
+  columns: [
+    { name: "lsoa_code", header: /^LSOA Code$/i, required: true },
+    { name: "lsoa_name", header: /^LSOA Name$/i, optional: true },
+    { name: "lad_code", header: /^(LA|Local Authority) Code/i, optional: true },
+    { name: "lad_name", header: /^(LA|Local Authority) Name/i, optional: true },
+    { name: "region", header: /^Region/i, optional: true },
+    count("households", /^Number of households\s*\d*$/i),
+    count("fuel_poor", /^Number of households in fuel poverty\s*\d*$/i),
+    { name: "proportion", header: /^Proportion of households fuel poor/i, kind: "number", optional: true },
+  ],
+  atMost: [{ column: "fuel_poor", limit: "households" }],
+});
+registerFormats(fuelPovertyFormat);
+
+/** The data year from a title (`... by LSOA, England, 2021`: the last year in it) or a DESNZ file name (`...-2023-2021-data`). */
+export function fuelPovertyYear(file: string, title: string): number {
+  const inTitle = title.match(/\b20\d{2}\b/g);
+  if (inTitle?.length) return Number(inTitle.at(-1));
+  const named = /(20\d{2})[-_ ]?data/i.exec(path.basename(file));
+  if (named) return Number(named[1]);
+  throw new LocalneedsError(messages.fuelPovertyNoYear(file));
+}
+
+/** Text of an exceljs cell value (numbers as written, formulas by their result, rich text joined). */
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "object") {
+    if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
+    if ("richText" in v) return v.richText.map((r) => r.text).join("");
+    if ("text" in v) return String(v.text);
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
+  }
+  return String(v);
+}
+
+const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+const isHeader = (row: string[]) => fuelPovertyFormat.columns.filter((c) => !c.optional).every((c) => row.some((h) => headerMatches(c, h.trim())));
+
+/**
+ * The LSOA table of a workbook as CSV text (header, then rows up to the first blank row, where
+ * the footnotes start), with its sheet and the text above the header (the title).
+ */
+export async function workbookTable(file: string): Promise<{ csv: string; sheet: string; title: string }> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  for (const ws of wb.worksheets) {
+    const above: string[] = [];
+    let lines: string[] | null = null;
+    let width = 0;
+    for (let r = 1; r <= ws.rowCount; r++) {
+      const values = ws.getRow(r).values as ExcelJS.CellValue[];
+      const cells = values.slice(1).map((v) => cellText(v).trim());
+      if (!lines) {
+        if (isHeader(cells)) {
+          width = cells.length;
+          lines = [cells.map(csvCell).join(",")];
+        } else above.push(cells.filter(Boolean).join(" "));
+        if (r > 30 && !lines) break;
+        continue;
+      }
+      if (cells.every((c) => c === "")) break;
+      lines.push(Array.from({ length: width }, (_, i) => csvCell(cells[i] ?? "")).join(","));
+    }
+    if (lines) return { csv: lines.join("\n") + "\n", sheet: ws.name, title: above.join(" ") };
+  }
+  throw new LocalneedsError(messages.fuelPovertyNoTable(file));
+}
+
+/**
+ * Load fuel poverty tables: a workbook's LSOA sheet is saved as CSV in the scratch folder and
+ * loaded from there, then its `audit.loads` / `audit.rejects` rows and raw rows are pointed back at
+ * the workbook (its own hash; lines count from the table's header row). The data year of each
+ * file goes to `raw.fuel_poverty_files`.
+ */
+export async function loadFuelPoverty(ctx: Context, patterns: readonly string[]): Promise<FileLoad[]> {
+  const { db } = ctx;
+  const files = await expandFiles(db, "economy.fuelPoverty", patterns);
+  await db.run(`CREATE TABLE IF NOT EXISTS raw.fuel_poverty_files (_file VARCHAR, data_year INTEGER, sheet VARCHAR)`);
+  const out: FileLoad[] = [];
+  for (const file of files) {
+    await db.run(`DELETE FROM raw.fuel_poverty_files WHERE _file = $f`, { f: file });
+    if (!/\.xlsx$/i.test(file)) {
+      const year = fuelPovertyYear(file, "");
+      if (!readHeader(file)) throw new LocalneedsError(messages.emptyFile(file, fuelPovertyFormat.title));
+      out.push(...(await loadCsvFiles(ctx, fuelPovertyFormat, [file])));
+      await db.run(`INSERT INTO raw.fuel_poverty_files VALUES ($f, $y, NULL)`, { f: file, y: year });
+      continue;
+    }
+    const { csv, sheet, title } = await workbookTable(file);
+    const year = fuelPovertyYear(file, title);
+    const copy = path.join(await scratchDir(), `${createHash("sha1").update(file).digest("hex").slice(0, 12)}-${path.basename(file)}.csv`);
+    await writeFile(copy, csv);
+    for (const t of ["audit.loads", "audit.rejects"]) await db.run(`DELETE FROM ${t} WHERE path = $f`, { f: file });
+    if (await db.hasTable(fuelPovertyFormat.rawTable)) await db.run(`DELETE FROM ${fuelPovertyFormat.rawTable} WHERE _file = $f`, { f: file });
+    const [load] = await loadCsvFiles(ctx, fuelPovertyFormat, [copy]);
+    const sha256 = await sha256File(file);
+    await db.run(`UPDATE audit.loads SET path = $f, sha256 = $h WHERE path = $c`, { f: file, h: sha256, c: copy });
+    await db.run(`UPDATE audit.rejects SET path = $f WHERE path = $c`, { f: file, c: copy });
+    await db.run(`UPDATE ${fuelPovertyFormat.rawTable} SET _file = $f WHERE _file = $c`, { f: file, c: copy });
+    await db.run(`INSERT INTO raw.fuel_poverty_files VALUES ($f, $y, $s)`, { f: file, y: year, s: sheet });
+    out.push({ ...load!, path: file, sha256 });
+  }
+  return out;
+}
+
+/**
+ * `staging.fuel_poverty_lsoa(lsoa_code, lad_code, data_year, period_date, households, fuel_poor)`
+ * (a repeated LSOA counts once, from its last line), and `staging.fuel_poverty_ward`: the rows
+ * with the LSOA's ward (`area_code`), plus England's total when the table covers England. LSOAs
+ * of the build's authority missing from the LSOA-to-ward lookup are reported.
+ */
+export async function conformFuelPoverty(ctx: Context, patterns: readonly string[]): Promise<void> {
+  const { db } = ctx;
+  const files = (await db.all<{ _file: string }>(`SELECT _file FROM raw.fuel_poverty_files`)).map((f) => f._file);
+  if (!files.length || !patterns.length) return;
+  const num = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE)`;
+  await db.run(`CREATE OR REPLACE TABLE staging.fuel_poverty_lsoa AS
+    SELECT trim(r.lsoa_code) AS lsoa_code, nullif(trim(r.lad_code), '') AS lad_code, y.data_year,
+           make_date(y.data_year, 1, 1) AS period_date, ${num("r.households")} AS households, ${num("r.fuel_poor")} AS fuel_poor, r._file, r._line
+    FROM (${lastLineSql(fuelPovertyFormat.rawTable, files)}) r JOIN raw.fuel_poverty_files y ON y._file = r._file`);
+  await db.run(`CREATE OR REPLACE TABLE staging.fuel_poverty_ward AS
+    SELECT l.ward_code AS area_code, f.period_date, f.households, f.fuel_poor
+    FROM staging.fuel_poverty_lsoa f JOIN ref.lsoa_ward l ON l.lsoa_code = f.lsoa_code
+    UNION ALL
+    SELECT 'E92000001', period_date, sum(households), sum(fuel_poor) FROM staging.fuel_poverty_lsoa
+    WHERE lsoa_code LIKE 'E01%' GROUP BY period_date HAVING count(*) >= 32000`);
+  const parent = ctx.config.parent;
+  for (const file of files) {
+    const miss = await db.all<{ lsoa_code: string }>(
+      `SELECT lsoa_code FROM staging.fuel_poverty_lsoa WHERE _file = $f AND lad_code = ${literal(parent)}
+       AND lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) ORDER BY 1`, { f: file });
+    if (miss.length) {
+      const shown = displayPath(ctx.config, file);
+      await db.recordWarning("conform", "fuel_poverty_lsoas_unplaced", shown, messages.fuelPovertyLsoasUnplaced(shown, miss.length, miss.slice(0, 3).map((m) => m.lsoa_code).join(", ")));
+    }
+  }
+}
