@@ -9,7 +9,7 @@ import type { Context } from "../pipelines/core/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
-import { fileBytes, hasNonAscii, inspectFile, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
+import { type BrokenLine, fileBytes, hasNonAscii, inspectFile, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -312,6 +312,8 @@ interface PreparedFile {
   blankLines: number[];
   /** Physical lines of the file (see `inspectFile`). */
   lines: number;
+  /** Lines blanked out of `readPath` because a quote opened on them never closed (`isolateBrokenQuotes`): each one rejected. */
+  broken?: BrokenLine[];
 }
 
 /** Input bytes parsed by one `read_csv` at most (bounds the temporary tables). */
@@ -359,7 +361,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   }
 
   // The common case, every line a valid row: straight into the raw table in one pass.
-  if (!batch.some((f) => f.blankLines.length)) {
+  if (!batch.some((f) => f.blankLines.length || f.broken)) {
     const fast = await fastScan(db, format, batch, at);
     if (fast) return fast;
   }
@@ -373,6 +375,19 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   let counts = new Map(
     (await db.all<{ p: string; n: number }>(`SELECT _path AS p, count(*)::BIGINT AS n FROM _scan GROUP BY 1`)).map((r) => [r.p, { n: Number(r.n) }]),
   );
+  // A quote that never closes swallows the lines after it into one rejected record (or, with
+  // null padding, silently into one row): when a lone file's rows and rejects fall short of its
+  // lines, or DuckDB rejects a quote, blank out the lines that open one (each rejected alone)
+  // and read the file again. A file whose quoted line breaks all make whole records is unchanged.
+  const lone = batch.length === 1 && !batch[0]!.broken ? batch[0]! : undefined;
+  const accounted = lone ? (counts.get(lone.readPath)?.n ?? 0) + new Set(parseRejects.map((r) => r.line)).size + lone.blankLines.length : 0;
+  if (lone && (accounted < lone.lines - 1 || parseRejects.some((r) => /unterminated quote/i.test(r.error_message) || /[\r\n]/.test(r.csv_line ?? "")))) {
+    const fixed = await isolateBrokenQuotes(lone.readPath, header.length, Boolean(format.nullPadding));
+    if (fixed.broken.length) {
+      await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+      return scanBatch(db, format, [{ ...lone, readPath: fixed.path, blankLines: fixed.blankLines, broken: fixed.broken, replace: false }], at);
+    }
+  }
   // Several files: any file whose rows are not exactly one per line after the header (quoted line
   // breaks, or lines DuckDB rejected: its multi-file scan can drop a broken tail without recording
   // a reject) is scanned again on its own, where rejects are recorded and lines numbered around them.
@@ -390,7 +405,8 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   // counts them), in order. Otherwise the row's position in its file + 2 (rows of one file are
   // contiguous and in order in the scan).
   const single = scanned.length === 1 ? scanned[0]! : undefined;
-  const skipped = single ? [...rejectedLines, ...single.blankLines] : [];
+  const brokenLines = single?.broken ?? [];
+  const skipped = single ? [...rejectedLines, ...single.blankLines, ...brokenLines.map((b) => b.line)] : [];
   if (skipped.length) {
     const loadedCount = counts.get(single!.readPath)?.n ?? 0;
     await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
@@ -439,11 +455,14 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
       reason: messages.csvParseReject(r.error_type, r.error_message.replace(/c(\d+)/g, (_m, i) => header[Number(i)] ?? _m)),
       raw_line: r.csv_line,
     }));
-  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], parseRows);
+  const brokenRows = brokenLines.map((b) => ({
+    source: format.id, path: single!.file, line: b.line, column: header[b.field] ?? null, reason: messages.unclosedQuote(), raw_line: b.text,
+  }));
+  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], [...parseRows, ...brokenRows].sort((a, b) => a.line - b.line));
   const loads = scanned.map((f) => {
     const validationRejected = rejectedBy.get(f.file) ?? 0;
     const rowsLoaded = (counts.get(f.readPath)?.n ?? 0) - validationRejected;
-    const rowsRejected = validationRejected + (f === single ? rejectedLines.size : 0);
+    const rowsRejected = validationRejected + (f === single ? rejectedLines.size + brokenLines.length : 0);
     return { i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: rowsLoaded + rowsRejected, rowsLoaded, rowsRejected } as FileLoad, bytes: f.bytes };
   });
   await recordLoads(db, format, loads, at);

@@ -133,4 +133,6 @@ export const messages = {
     `${file}: none of its ${features} features has the code of an area of ${parent} in the lookup; maps from this file are left out`,
   packBoundariesPartial: (file: string, matched: number, areas: number, kind: string) =>
     `${file}: boundaries found for ${matched} of ${areas} ${kind}; areas without a boundary are missing from the maps`,
+  // Loading: nothing dropped or nulled in silence (sources/load-csv.ts, sources/crime/**, issue 15).
+  unclosedQuote: () => "a quote opens in this field and no record closes it (a stray \" in the export?): this line alone is rejected, the lines after it are read",
 } as const;

@@ -20,6 +20,8 @@ export const CASES = [
   "empty_file", "header_only", "blank_lines", "quoted_newlines", "huge_field", "ambiguous_dates", "future_dates",
   "negative_count", "non_numeric_count", "numerator_above_denominator", "unknown_area_codes", "wrong_vintage_codes",
   "duplicate_rows", "wrong_kind_of_file",
+  // Issue 15: silent drops at load.
+  "stray_quote",
 ] as const;
 export type CaseId = (typeof CASES)[number];
 
@@ -174,6 +176,8 @@ const withCell = (c: CaseContext, row: number, header: string, value: string) =>
 const join = (c: CaseContext, lines: string[]) => lines.join(c.eol) + c.eol;
 const body = (c: CaseContext, rows: string[]) => join(c, [c.header.text, ...rows]);
 
+/** A line with a stray quote, rejected alone: by the loader, or by DuckDB where a quote later on the line closes it. */
+const strayQuote = new RegExp(`^(${messages.unclosedQuote().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}|unquoted value: |missing columns: |too many columns: )`);
 /** Field-count message DuckDB gives a short row. */
 const shortRow = /^missing columns: Expected Number of Columns: \d+ Found: \d+$/;
 
@@ -267,6 +271,14 @@ export const MUTATIONS: Record<CaseId, (c: CaseContext) => { bytes: string | Buf
   duplicate_rows: (c) => {
     const n = c.rows.length;
     return { bytes: body(c, [...c.rows.map((r) => r.text), c.rows[0]!.text]), outcome: allLoaded(n + 1) };
+  },
+  stray_quote: (c) => {
+    // A quote opens the free-text cell of line 3 and nothing closes it: only that line is rejected
+    // (by the loader; or by DuckDB where a later quote on the line closes it, in files that quote fields).
+    const i = idx(c, c.spec.text);
+    const broken = c.rows[1]!.fields.map((f, k) => (k === i ? `"${f.replace(/[",\r\n]/g, " ")}` : quote(f))).join(",");
+    const n = c.rows.length;
+    return { bytes: body(c, c.rows.map((r, k) => (k === 1 ? broken : r.text))), outcome: someRejected(n, [{ line: 3, column: expect_any, reason: strayQuote }]) };
   },
   wrong_kind_of_file: (c) => {
     // A police.uk street file in any other slot; a local counts file in the police slots.
