@@ -297,7 +297,7 @@ const MAX_RECORD_LINES = 1000;
  * out, and list them. A stray `"` at the start of a field makes an RFC 4180 parser read on to
  * the next quote in the file, swallowing every line between into one field: a whole month of
  * police.uk rows lost in one reject. Here a quoted field may span lines only when the record it
- * makes is well formed (each closing quote followed by a comma or the line end) with the header's number of fields (one fewer allowed when `padded`) within
+ * makes is well formed (each closing quote followed by a comma or the line end) with the header's number of fields (fewer allowed when `padded`: short rows are null-padded) within
  * `MAX_RECORD_LINES`; otherwise its first line alone is broken and reading resumes on the next
  * line. Blank lines are listed as `normaliseLines` lists them (DuckDB skips both kinds but
  * counts them in its line numbers). Read only for a file DuckDB rejected a quote in.
@@ -330,7 +330,7 @@ export async function isolateBrokenQuotes(file: string, fields: number, padded: 
       } else state.fieldStart = false;
     }
   };
-  const fits = (n: number) => n === fields || (padded && n === fields - 1);
+  const fits = (n: number) => n === fields || (padded && n < fields);
   const emit = (text: string) => {
     parts.push(text);
     line++;
