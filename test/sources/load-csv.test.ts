@@ -52,9 +52,10 @@ describe("loadCsvFiles", () => {
     const [r] = await loadCsvFiles(ctx(), fmt, [f]);
     expect(r).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsRejected: 0 });
     const rows = await db.all(`SELECT area_code, month, count, note, _line FROM raw.test_counts ORDER BY _line`);
+    // Thousands separators are stored without the commas (issue 15: `1,204` was NULL in staging).
     expect(rows).toEqual([
       { area_code: "Z01", month: "2024-01", count: "3", note: null, _line: "2" },
-      { area_code: "Z02", month: "2024-02", count: "1,204", note: null, _line: "3" },
+      { area_code: "Z02", month: "2024-02", count: "1204", note: null, _line: "3" },
       { area_code: "Z03", month: "2024-03", count: "SUPP", note: null, _line: "4" },
     ]);
   });
