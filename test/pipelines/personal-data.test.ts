@@ -53,7 +53,7 @@ beforeAll(async () => {
   result = await runBuild({ config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") });
   outputDir = config.outputDir;
   for (const f of walk(outputDir)) if (statSync(f).isFile()) files.push({ path: f, text: await textOf(f) });
-}, 300_000);
+}, 600_000);
 
 describe("personal data never reaches an output", () => {
   it("the canaries are in the inputs the build loaded (so the tests below mean something)", async () => {
