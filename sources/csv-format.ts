@@ -7,6 +7,7 @@
 /** How a column's cells are checked at load time (raw keeps text; staging casts). */
 export type ColumnKind =
   | "text"
+  | "code" // an area code (GSS): stored upper-case with ASCII and Unicode spaces (no-break, thin, BOM...) trimmed
   | "integer" // whole number, may carry thousands separators ("1,279")
   | "number" // decimal, may carry a trailing % or thousands separators
   | "month" // YYYY-MM
@@ -42,7 +43,25 @@ export interface ColumnSpec {
   markers?: readonly string[];
   /** A closed list of values (after trimming; a blank cell passes unless `required`). */
   values?: readonly string[];
+  /** A date-like cell starting before this (`YYYY-MM-DD`) rejects the row; event dates (`notFuture`) default to `EARLIEST_DATE`. */
+  notBefore?: string;
+  /**
+   * Personal data (issue 17). `drop`: declared so the header is recognised, never read into the
+   * warehouse; `hash`: stored only as a salted SHA-256 (spaces removed, upper-cased first) where a
+   * key is needed (a repeat-case place, a respondent). A format with any personal column keeps
+   * no raw line in `audit.rejects`.
+   */
+  personal?: "drop" | "hash";
 }
+
+/** The earliest date a date-like cell may hold unless its column says otherwise: earlier is a typing slip (`1900`), not data. */
+export const EARLIEST_DATE = "1990-01-01";
+
+/** The columns of a format the warehouse stores (all but `personal: "drop"`). */
+export const storedColumns = (format: CsvFormat) => format.columns.filter((c) => c.personal !== "drop");
+
+/** Does a format carry personal data (then rejects keep no raw line)? */
+export const hasPersonalData = (format: CsvFormat) => format.columns.some((c) => c.personal);
 
 /** A declared CSV format. */
 export interface CsvFormat {

@@ -5,6 +5,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
 import type { Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
@@ -276,4 +278,117 @@ export async function normaliseLines(file: string): Promise<{ path: string; blan
   });
   await pipeline(createReadStream(file), transform, createWriteStream(out));
   return { path: out, blankLines };
+}
+
+/** A physical line taken out of a file because a quote opened on it never closes as a record. */
+export interface BrokenLine {
+  /** Line number (header = 1, a quoted multi-line record counts once, as the loader numbers rows). */
+  line: number;
+  /** 0-based field index where the unclosed quote opened. */
+  field: number;
+  text: string;
+}
+
+/** A quoted field may span at most this many physical lines before its record is judged broken. */
+const MAX_RECORD_LINES = 1000;
+
+/**
+ * Copy a CSV file (LF line ends) with every line that opens a quote no record closes blanked
+ * out, and list them. A stray `"` at the start of a field makes an RFC 4180 parser read on to
+ * the next quote in the file, swallowing every line between into one field: a whole month of
+ * police.uk rows lost in one reject. Here a quoted field may span lines only when the record it
+ * makes is well formed (each closing quote followed by a comma or the line end) with the header's number of fields (fewer allowed when `padded`: short rows are null-padded) within
+ * `MAX_RECORD_LINES`; otherwise its first line alone is broken and reading resumes on the next
+ * line. Blank lines are listed as `normaliseLines` lists them (DuckDB skips both kinds but
+ * counts them in its line numbers). Read only for a file DuckDB rejected a quote in.
+ */
+export async function isolateBrokenQuotes(file: string, fields: number, padded: boolean): Promise<{ path: string; blankLines: number[]; broken: BrokenLine[] }> {
+  const out = path.join(await scratchDir(), createHash("sha1").update(file + "\0quotes").digest("hex").slice(0, 12) + "-" + path.basename(file));
+  const blankLines: number[] = [];
+  const broken: BrokenLine[] = [];
+  const parts: string[] = [];
+  let line = 1;
+  let buffer: string[] = [];
+  let state = { quoted: false, fieldStart: true, fields: 1, openedAt: -1, bad: false };
+  const scan = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i]!;
+      if (state.quoted) {
+        if (ch === '"' && text[i + 1] === '"') i++;
+        else if (ch === '"') {
+          state.quoted = false;
+          // A closing quote not followed by a comma or the line end: not a well-formed field.
+          if (i + 1 < text.length && text[i + 1] !== ",") state.bad = true;
+        }
+      } else if (ch === '"' && state.fieldStart) {
+        state.quoted = true;
+        state.fieldStart = false;
+        state.openedAt = state.fields - 1;
+      } else if (ch === ",") {
+        state.fields++;
+        state.fieldStart = true;
+      } else state.fieldStart = false;
+    }
+  };
+  const fits = (n: number) => n === fields || (padded && n < fields);
+  const emit = (text: string) => {
+    parts.push(text);
+    line++;
+  };
+  const breakFirst = () => {
+    const [first, ...rest] = buffer;
+    broken.push({ line, field: state.openedAt, text: first! });
+    emit("");
+    buffer = [];
+    return rest;
+  };
+  const feed = (incoming: string) => {
+    const queue = [incoming];
+    while (queue.length) {
+      const text = queue.shift()!;
+      if (!buffer.length) {
+        if (text === "") {
+          blankLines.push(line);
+          emit("");
+          continue;
+        }
+        state = { quoted: false, fieldStart: true, fields: 1, openedAt: -1, bad: false };
+        scan(text);
+        if (!state.quoted) {
+          emit(text);
+          continue;
+        }
+        buffer = [text];
+        continue;
+      }
+      buffer.push(text);
+      scan("\n" + text);
+      if (!state.quoted && !state.bad && fits(state.fields)) {
+        emit(buffer.join("\n"));
+        buffer = [];
+      } else if (!state.quoted || buffer.length > MAX_RECORD_LINES) queue.unshift(...breakFirst());
+    }
+  };
+  const sink = createWriteStream(out);
+  const flush = async () => {
+    if (!parts.length) return;
+    const chunk = parts.join("\n") + "\n";
+    parts.length = 0;
+    if (!sink.write(chunk)) await once(sink, "drain");
+  };
+  try {
+    for await (const l of createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity })) {
+      feed(l);
+      if (parts.length >= 10_000) await flush();
+    }
+    while (buffer.length) {
+      const rest = breakFirst();
+      for (const l of rest) feed(l);
+    }
+    await flush();
+  } finally {
+    sink.end();
+    await once(sink, "close");
+  }
+  return { path: out, blankLines, broken };
 }

@@ -8,8 +8,9 @@
 import type { Context } from "../pipelines/core/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
-import { type ColumnKind, type ColumnSpec, type CsvFormat, headerLabel, headerMatches } from "./csv-format.ts";
-import { fileBytes, hasNonAscii, inspectFile, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
+import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, storedColumns } from "./csv-format.ts";
+import { saltFor } from "./salt.ts";
+import { type BrokenLine, fileBytes, hasNonAscii, inspectFile, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -114,8 +115,28 @@ export async function loadDetectedFiles(
 
 /** Create a format's raw table (all VARCHAR plus `_file`, `_line`). */
 export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
-  const cols = format.columns.map((c) => `${ident(c.name)} VARCHAR`).join(", ");
+  const cols = storedColumns(format).map((c) => `${ident(c.name)} VARCHAR`).join(", ");
   await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
+}
+
+/** Characters trimmed from codes: ASCII white space, Unicode spaces (no-break, thin, ideographic...), zero-width space and BOM. */
+const SPACES = "[\\s\\p{Z}\\x{200B}\\x{FEFF}]";
+
+/**
+ * SQL: the value stored for a cell of a column: a code upper-cased and Unicode-trimmed (blank
+ * becomes NULL); a number without its thousands separators (`1,021` -> `1021`: every later cast
+ * reads it); a personal key as a salted hash (NULL when blank); anything else as read.
+ */
+export function storeSql(spec: ColumnSpec, cell: string, salt: string): string {
+  if (spec.personal === "hash") {
+    const key = `upper(regexp_replace(${cell}, ${literal(SPACES + "+")}, '', 'g'))`;
+    return `CASE WHEN nullif(${key}, '') IS NOT NULL THEN sha256(${literal(salt)} || ${key}) END`;
+  }
+  if (spec.kind === "code") return `nullif(upper(regexp_replace(${cell}, ${literal(`^${SPACES}+|${SPACES}+$`)}, '', 'g')), '')`;
+  if (spec.kind === "integer" || spec.kind === "number") {
+    return `CASE WHEN regexp_matches(trim_fast(${cell}), '^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?$') THEN replace(trim_fast(${cell}), ',', '') ELSE ${cell} END`;
+  }
+  return cell;
 }
 
 /** SQL: a numeric cell as DOUBLE (thousands separators and a trailing % dropped), NULL when not a number. */
@@ -146,6 +167,7 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
   if (spec.values?.length) return `(NOT ${blank} AND trim_fast(${cell}) NOT IN (${spec.values.map(literal).join(", ")}))`;
   switch (spec.kind ?? "text") {
     case "text":
+    case "code":
       return undefined;
     case "gss_code":
       return `(NOT ${blank} AND coalesce(NOT regexp_matches(${codeSql(cell)}, '${GSS_CODE_RE}'), true))`;
@@ -166,7 +188,7 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
 }
 
 /** SQL: the first day (or instant) a date-like cell stands for, NULL when it is not one of its kind. */
-type DateKind = Exclude<ColumnKind, "text" | "integer" | "number" | "gss_code">;
+type DateKind = Exclude<ColumnKind, "text" | "code" | "integer" | "number" | "gss_code">;
 function startSql(kind: DateKind, cell: string): string {
   const t = `trim_fast(${cell})`;
   switch (kind) {
@@ -190,9 +212,22 @@ function startSql(kind: DateKind, cell: string): string {
 /** SQL: true when a valid date-like cell starts after the build's clock. */
 function futureSql(spec: ColumnSpec, cell: string, at: Date): string | undefined {
   const kind = spec.kind ?? "text";
-  if (!spec.notFuture || kind === "text" || kind === "integer" || kind === "number" || kind === "gss_code") return undefined;
+  if (!spec.notFuture || !isDateKind(kind)) return undefined;
   const limit = kind === "datetime_iso" ? `${literal(at.toISOString())}::TIMESTAMPTZ` : `DATE ${literal(at.toISOString().slice(0, 10))}`;
   return `(${startSql(kind as DateKind, cell)} > ${limit})`;
+}
+
+const isDateKind = (kind: ColumnKind): kind is DateKind => !["text", "code", "integer", "number", "gss_code"].includes(kind);
+
+/**
+ * SQL: true when a valid date-like cell starts before its column's earliest date: `notBefore`, or
+ * `EARLIEST_DATE` for an event date (`notFuture`). Other dates (a school link established in 1975)
+ * and period labels have no floor.
+ */
+function pastSql(spec: ColumnSpec, cell: string): string | undefined {
+  const kind = spec.kind ?? "text";
+  if (!isDateKind(kind) || kind === "period" || !(spec.notBefore || spec.notFuture)) return undefined;
+  return `(${startSql(kind, cell)} < DATE ${literal(spec.notBefore ?? EARLIEST_DATE)})`;
 }
 
 /** The build date as a future-date reason shows it (a month for months, else the day). */
@@ -297,10 +332,11 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: Boolean(prev), blankLines, lines });
   }
   if (todo.length) {
+    const opts: ScanOptions = { at, salt: await saltFor(ctx as Partial<Context>) };
     await db.transaction(async () => {
       let done = 0;
       for (const batch of batchFiles(todo)) {
-        for (const load of await scanBatch(db, format, batch, at)) out[load.i] = load.load;
+        for (const load of await scanBatch(db, format, batch, opts)) out[load.i] = load.load;
         done += batch.length;
         ctx.log.progress(format.title, files.length + done, files.length * 2);
       }
@@ -344,6 +380,8 @@ interface PreparedFile {
   blankLines: number[];
   /** Physical lines of the file (see `inspectFile`). */
   lines: number;
+  /** Lines blanked out of `readPath` because a quote opened on them never closed (`isolateBrokenQuotes`): each one rejected. */
+  broken?: BrokenLine[];
 }
 
 /** Input bytes parsed by one `read_csv` at most (bounds the temporary tables). */
@@ -379,7 +417,14 @@ function batchFiles(files: PreparedFile[]): PreparedFile[][] {
  * `_bad` and `audit.rejects`; a file of a batch that DuckDB rejects lines of is taken out and
  * scanned on its own, where its line numbers are worked out around them.
  */
-async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[], at: Date): Promise<{ i: number; load: FileLoad }[]> {
+/** What every scan of one load shares: the build's clock and the salt personal keys are hashed with. */
+interface ScanOptions {
+  at: Date;
+  salt: string;
+}
+
+async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[], opts: ScanOptions): Promise<{ i: number; load: FileLoad }[]> {
+  const { at, salt } = opts;
   const { header, index } = batch[0]!;
   // Replace any earlier load of the same files (only when there was one: the DELETE scans the table).
   const replaced = batch.filter((f) => f.replace).map((f) => literal(f.file));
@@ -391,8 +436,8 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   }
 
   // The common case, every line a valid row: straight into the raw table in one pass.
-  if (!batch.some((f) => f.blankLines.length)) {
-    const fast = await fastScan(db, format, batch, at);
+  if (!batch.some((f) => f.blankLines.length || f.broken)) {
+    const fast = await fastScan(db, format, batch, opts);
     if (fast) return fast;
   }
 
@@ -405,6 +450,19 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   let counts = new Map(
     (await db.all<{ p: string; n: number }>(`SELECT _path AS p, count(*)::BIGINT AS n FROM _scan GROUP BY 1`)).map((r) => [r.p, { n: Number(r.n) }]),
   );
+  // A quote that never closes swallows the lines after it into one rejected record (or, with
+  // null padding, silently into one row): when a lone file's rows and rejects fall short of its
+  // lines, or DuckDB rejects a quote, blank out the lines that open one (each rejected alone)
+  // and read the file again. A file whose quoted line breaks all make whole records is unchanged.
+  const lone = batch.length === 1 && !batch[0]!.broken ? batch[0]! : undefined;
+  const accounted = lone ? (counts.get(lone.readPath)?.n ?? 0) + new Set(parseRejects.map((r) => r.line)).size + lone.blankLines.length : 0;
+  if (lone && (accounted < lone.lines - 1 || parseRejects.some((r) => /unterminated quote/i.test(r.error_message) || /[\r\n]/.test(r.csv_line ?? "")))) {
+    const fixed = await isolateBrokenQuotes(lone.readPath, header.length, Boolean(format.nullPadding));
+    if (fixed.broken.length) {
+      await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+      return scanBatch(db, format, [{ ...lone, readPath: fixed.path, blankLines: fixed.blankLines, broken: fixed.broken, replace: false }], opts);
+    }
+  }
   // Several files: any file whose rows are not exactly one per line after the header (quoted line
   // breaks, or lines DuckDB rejected: its multi-file scan can drop a broken tail without recording
   // a reject) is scanned again on its own, where rejects are recorded and lines numbered around them.
@@ -422,7 +480,8 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   // counts them), in order. Otherwise the row's position in its file + 2 (rows of one file are
   // contiguous and in order in the scan).
   const single = scanned.length === 1 ? scanned[0]! : undefined;
-  const skipped = single ? [...rejectedLines, ...single.blankLines] : [];
+  const brokenLines = single?.broken ?? [];
+  const skipped = single ? [...rejectedLines, ...single.blankLines, ...brokenLines.map((b) => b.line)] : [];
   if (skipped.length) {
     const loadedCount = counts.get(single!.readPath)?.n ?? 0;
     await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
@@ -435,7 +494,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     SELECT p.read_path, p.file, min(s.rowid) AS first FROM _paths p JOIN _scan s ON s._path = p.read_path GROUP BY ALL`);
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
   const why = `CASE ${validationChecks(format, header, index, at).join(" ")} END`;
-  const rawLine = `concat_ws(',', ${header
+  const rawLine = hasPersonalData(format) ? "NULL::VARCHAR" : `concat_ws(',', ${header
     .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
     .join(", ")})`;
   // Rows with their file and line; validated once into `_bad` (only failing rows kept), so the
@@ -449,7 +508,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   const rejectedBy = new Map(
     (await db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::BIGINT AS n FROM _bad GROUP BY 1`)).map((r) => [r.f, Number(r.n)]),
   );
-  const select = format.columns.map((c) => `${cell(c.name)} AS ${ident(c.name)}`).join(", ");
+  const select = storedColumns(format).map((c) => `${storeSql(c, cell(c.name), salt)} AS ${ident(c.name)}`).join(", ");
   await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, _file, _line FROM ${numbered} t
     ${rejectedBy.size ? "WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b._file = t._file AND b._line = t._line)" : ""}`);
   if (rejectedBy.size) {
@@ -469,19 +528,22 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
       line: Number(r.line),
       column: r.column_name && /^c\d+$/.test(r.column_name) ? header[Number(r.column_name.slice(1))] ?? null : null,
       reason: messages.csvParseReject(r.error_type, r.error_message.replace(/c(\d+)/g, (_m, i) => header[Number(i)] ?? _m)),
-      raw_line: r.csv_line,
+      raw_line: hasPersonalData(format) ? null : r.csv_line,
     }));
-  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], parseRows);
+  const brokenRows = brokenLines.map((b) => ({
+    source: format.id, path: single!.file, line: b.line, column: header[b.field] ?? null, reason: messages.unclosedQuote(), raw_line: hasPersonalData(format) ? null : b.text,
+  }));
+  await db.insertRows("audit.rejects", ["source", "path", "line", "column", "reason", "raw_line"], [...parseRows, ...brokenRows].sort((a, b) => a.line - b.line));
   const loads = scanned.map((f) => {
     const validationRejected = rejectedBy.get(f.file) ?? 0;
     const rowsLoaded = (counts.get(f.readPath)?.n ?? 0) - validationRejected;
-    const rowsRejected = validationRejected + (f === single ? rejectedLines.size : 0);
+    const rowsRejected = validationRejected + (f === single ? rejectedLines.size + brokenLines.length : 0);
     return { i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: rowsLoaded + rowsRejected, rowsLoaded, rowsRejected } as FileLoad, bytes: f.bytes };
   });
   await recordLoads(db, format, loads, at);
   await db.run(`DROP TABLE IF EXISTS _scan; DROP TABLE IF EXISTS _bad; DROP TABLE IF EXISTS _lines; DROP TABLE IF EXISTS _files; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
   const again2: { i: number; load: FileLoad }[] = [];
-  for (const f of again) again2.push(...(await scanBatch(db, format, [f], at)));
+  for (const f of again) again2.push(...(await scanBatch(db, format, [f], opts)));
   return [...loads.map(({ i, load }) => ({ i, load })), ...again2];
 }
 
@@ -512,13 +574,15 @@ async function scanInto(db: Warehouse, into: string, format: CsvFormat, batch: P
  * load is done: returns its audit rows. Otherwise the batch's rows are taken out again and null
  * is returned, for the careful path to read it with its rejects.
  */
-async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[], at: Date): Promise<{ i: number; load: FileLoad }[] | null> {
-  const { header, index } = batch[0]!;
+async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[], { at, salt }: ScanOptions): Promise<{ i: number; load: FileLoad }[] | null> {
+  const { header } = batch[0]!;
+  // Checked on the stored values: dropped personal columns are not there, hashed ones not compared with the header.
+  const index = new Map([...batch[0]!.index].filter(([name]) => format.columns.find((c) => c.name === name)!.personal !== "drop"));
   const raw = format.rawTable;
   await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;
     CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
   await db.insertRows("_paths", ["read_path", "file"], batch.map((f) => ({ read_path: f.readPath, file: f.file })));
-  const select = format.columns.map((c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL")).join(", ");
+  const select = storedColumns(format).map((c) => (index.has(c.name) ? storeSql(c, `s.c${index.get(c.name)}`, salt) : "NULL")).join(", ");
   // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
   await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, p.file, 0`, format, batch, `s JOIN _paths p ON p.read_path = s._path`);
   const files = batch.map((f) => literal(f.file)).join(", ");
@@ -532,7 +596,7 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   const counts = new Map((await db.all<{ f: string; n: number }>(`SELECT _file AS f, n FROM _firsts`)).map((r) => [r.f, Number(r.n)]));
   if (batch.some((f) => (counts.get(f.file) ?? 0) !== f.lines - 1)) return undo();
   const cellAt = (i: number) => ident(format.columns.find((c) => index.get(c.name) === i)!.name);
-  const declared = [...index.values()].sort((a, b) => a - b);
+  const declared = format.columns.filter((c) => index.has(c.name) && !c.personal).map((c) => index.get(c.name)!).sort((a, b) => a - b);
   const why = `CASE ${validationChecks(format, header, index, at, cellAt, declared).join(" ")} END`;
   if (await db.one(`SELECT 1 FROM ${raw} WHERE _line = 0 AND (${why}) IS NOT NULL LIMIT 1`)) return undo();
   await db.run(`UPDATE ${raw} SET _line = ${raw}.rowid - f.first + 2 FROM _firsts f WHERE f._file = ${raw}._file AND ${raw}._line = 0`);
@@ -579,6 +643,11 @@ function validationChecks(
     if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim_fast(${c}) = '') THEN ${literal(named(spec) + "expected a value, found a blank cell")}`);
     const rule = failsRule(spec, c);
     if (rule) checks.push(`WHEN ${rule} THEN ${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
+    const past = pastSql(spec, c);
+    if (past) {
+      const expected = `expected ${expectedText(spec)} not before ${spec.notBefore ?? EARLIEST_DATE}, found `;
+      checks.push(`WHEN ${past} THEN ${literal(named(spec) + expected)} || trim_fast(${c})`);
+    }
     const future = futureSql(spec, c, at);
     if (future) {
       const expected = `expected ${expectedText(spec)} not after ${buildDateLabel(spec, at)} (the build date), found `;

@@ -36,7 +36,7 @@ export async function weightSurvey(ctx: Context): Promise<number> {
   if (config.surveyWeighting !== "rake" || !(await has("population_lsoa"))) return 0;
   const resp = await db.all<Resp>(
     `SELECT wave, respondent_id, ward_code, age_band, sex, design_weight AS weight, year(fieldwork_date)::INTEGER AS year
-     FROM staging.survey_respondents ORDER BY wave, respondent_id`,
+     FROM staging.survey_respondents ORDER BY wave, line_order`,
   );
   const waves = [...new Set(resp.map((r) => r.wave))].sort();
   const raked: { wave: string; respondent_id: string; weight: number }[] = [];

@@ -260,4 +260,21 @@ export const messages = {
     `From the repository folder, run "npx tsx pipelines/notebooks.ts serve" and open http://127.0.0.1:4173/${page}`,
   notebookLoaderNotInstalled: (pkg: string, version: string) =>
     `Notebook Kit needs ${pkg} here, which is not installed: add "${pkg}": "${version}" to package.json and run npm install (the notebooks load nothing from a CDN)`,
+  // Loading: nothing dropped or nulled in silence (sources/load-csv.ts, sources/crime/**, issue 15).
+  complaintsNoAreaColumn: (file: string, has: readonly string[]) =>
+    `${file}: a complaints export needs a Ward Code (GSS ward code, e.g. E05002255) or LSOA Code column to place cases in wards; ` +
+    `this one has ${has.length ? has.join(", ") : "no area column"} but neither, so no case could be counted in any ward. ` +
+    `Add the ward (or LSOA) code to the export: a postcode converts to one through the ONS Postcode Directory (localneeds does not read postcodes)`,
+  complaintsNoArea: (file: string, rows: number, total: number) =>
+    `complaints: ${rows.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} cases in ${file} have neither a ward code nor an LSOA code: loaded, counted in no ward`,
+  policeRowsOfOtherMonth: (kind: string, file: string, own: string, rows: number, months: string) =>
+    `police.uk ${kind}: ${file} (a ${own} file) holds ${rows.toLocaleString("en-GB")} row(s) of other months: ${months}; kept and counted in their own month ` +
+    `(a crime also in that month's file counts once); they do not replace that month's file`,
+  crimeIdConflict: (month: string, forces: string, ids: number, examples: string) =>
+    `police.uk: ${ids.toLocaleString("en-GB")} Crime ID(s) of ${month} appear on lines that differ (${forces}; e.g. ${examples}): each crime counted once, from the first file (by path) and line`,
+  crimeEmptyMonth: (kind: string, file: string, month: string) =>
+    `police.uk ${kind}: ${file} has a header and no rows: ${month} is treated as missing for that force (no data), not as zero crimes; check the download`,
+  anomalousTypeMonth: (force: string, crimeType: string, month: string, rows: number, typical: number) =>
+    `police.uk street crime, ${crimeType} in ${force}: ${month} has ${rows.toLocaleString("en-GB")} crimes, far from the neighbouring months' typical ${typical.toLocaleString("en-GB")}; check the file before trusting that month`,
+  unclosedQuote: () => "a quote opens in this field and no record closes it (a stray \" in the export?): this line alone is rejected, the lines after it are read",
 } as const;

@@ -5,11 +5,15 @@
  * status, dates and area. Grain: one row per case.
  */
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, parseDmySql, registerFormats } from "../load-csv.ts";
-import { expandFiles } from "../files.ts";
+import { loadCsvFiles, matchHeader, parseDmySql, registerFormats, resolveEncoding } from "../load-csv.ts";
+import { displayPath, expandFiles, readHeader } from "../files.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { SourceAdapter } from "../source-adapter.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 import { screenLabelColumn } from "../../pipelines/core/label-screen.ts";
+
+/** The earliest date a complaint may be received or closed: before 2000 is a slip (`01/01/1900`), rejected with its line. */
+export const COMPLAINTS_EARLIEST = "2000-01-01";
 
 /** CRM export layout (the columns we use; personal columns are optional and never staged). */
 export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
@@ -20,23 +24,23 @@ export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
     grain: "one row per case",
     encoding,
     columns: [
-      { name: "case_reference", header: "Case Reference", required: true },
-      { name: "date_received", header: "Date Received", kind: "date_dmy", required: true, notFuture: true },
-      { name: "date_closed", header: "Date Closed", kind: "date_dmy", notFuture: true },
+      { name: "case_reference", header: "Case Reference", required: true, personal: "hash" },
+      { name: "date_received", header: "Date Received", kind: "date_dmy", required: true, notFuture: true, notBefore: COMPLAINTS_EARLIEST },
+      { name: "date_closed", header: "Date Closed", kind: "date_dmy", notFuture: true, notBefore: COMPLAINTS_EARLIEST },
       { name: "category", header: "Category", required: true },
       { name: "service", header: "Service" },
       { name: "channel", header: "Channel" },
       { name: "status", header: "Status" },
       { name: "ward_name", header: "Ward", optional: true },
-      { name: "ward_code", header: "Ward Code", optional: true },
-      { name: "postcode", header: "Postcode", optional: true },
-      { name: "lsoa_code", header: "LSOA Code", optional: true },
-      { name: "uprn", header: "UPRN", optional: true },
-      { name: "customer_name", header: "Customer Name", optional: true },
-      { name: "address", header: "Address", optional: true },
-      { name: "telephone", header: "Telephone", optional: true },
-      { name: "email", header: "Email", optional: true },
-      { name: "description", header: "Description", optional: true },
+      { name: "ward_code", header: "Ward Code", kind: "code", optional: true },
+      { name: "postcode", header: "Postcode", optional: true, personal: "hash" },
+      { name: "lsoa_code", header: "LSOA Code", kind: "code", optional: true },
+      { name: "uprn", header: "UPRN", optional: true, personal: "hash" },
+      { name: "customer_name", header: "Customer Name", optional: true, personal: "drop" },
+      { name: "address", header: "Address", optional: true, personal: "drop" },
+      { name: "telephone", header: "Telephone", optional: true, personal: "drop" },
+      { name: "email", header: "Email", optional: true, personal: "drop" },
+      { name: "description", header: "Description", optional: true, personal: "drop" },
     ],
   });
 registerFormats(crmExportFormat("utf-8"));
@@ -55,7 +59,20 @@ export const complaintsAdapter: SourceAdapter = {
   enabled: (ctx) => Boolean(ctx.config.sources.complaints),
   async load(ctx) {
     const c = ctx.config.sources.complaints!;
-    return loadCsvFiles(ctx, crmExportFormat(c.encoding), await expandFiles(ctx.db, "complaints", c.files));
+    const format = crmExportFormat(c.encoding);
+    const files = await expandFiles(ctx.db, "complaints", c.files);
+    // Cases are placed by ward or LSOA code only (never by name, and there is no postcode lookup):
+    // an export with neither column would load and count in no ward.
+    for (const file of files) {
+      const header = readHeader(file, await resolveEncoding(format, file));
+      if (!header) continue; // an empty file: the loader names it
+      const { index } = matchHeader(format, header);
+      if (!index.has("ward_code") && !index.has("lsoa_code") && (index.size >= 3)) {
+        const by = ["postcode", "uprn", "ward_name"].filter((k) => index.has(k)).map((k) => header[index.get(k)!]!);
+        throw new LocalneedsError(messages.complaintsNoAreaColumn(file, by));
+      }
+    }
+    return loadCsvFiles(ctx, format, files);
   },
   async conform(ctx) {
     const windowDays = ctx.config.sources.complaints!.repeatWindowDays ?? 28;
@@ -87,5 +104,14 @@ export const complaintsAdapter: SourceAdapter = {
       table: "staging.complaints", column: "category", subject: "complaints", what: "category",
       vocabulary: ctx.config.sources.complaints!.categories, replacement: null, stage: "conform",
     });
+    // Rows with a blank ward code and no LSOA code: loaded, counted in no ward; said once per file.
+    const blank = await ctx.db.all<{ _file: string; n: number; total: number }>(
+      `SELECT _file, count(*) FILTER (WHERE nullif(trim(ward_code), '') IS NULL AND nullif(trim(lsoa_code), '') IS NULL)::INTEGER AS n, count(*)::INTEGER AS total
+       FROM raw.complaints GROUP BY 1 HAVING n > 0 ORDER BY 1`,
+    );
+    for (const b of blank) {
+      const file = displayPath(ctx.config, b._file);
+      await ctx.db.recordWarning("conform", "complaints_no_area", file, messages.complaintsNoArea(file, b.n, b.total));
+    }
   },
 };

@@ -10,18 +10,21 @@ import { messages } from "../../pipelines/core/messages.ts";
 import { displayPath, fileMtime } from "../files.ts";
 import type { ColumnSpec } from "../csv-format.ts";
 
+/** police.uk data start in December 2010: a month or date before 2000 is a slip (`1900-01`), rejected with its line. */
+export const POLICE_EARLIEST = "2000-01-01";
+
 /**
  * The eight columns the street-level and outcomes files share, in their order (after Crime ID).
  * A month after the build's clock is rejected: police.uk publishes past months only.
  */
 export const POLICE_SHARED_COLUMNS: readonly ColumnSpec[] = [
-  { name: "month", header: "Month", kind: "month", required: true, notFuture: true },
+  { name: "month", header: "Month", kind: "month", required: true, notFuture: true, notBefore: POLICE_EARLIEST },
   { name: "reported_by", header: "Reported by" },
   { name: "falls_within", header: "Falls within", required: true },
   { name: "longitude", header: "Longitude", kind: "number" },
   { name: "latitude", header: "Latitude", kind: "number" },
   { name: "location", header: "Location" },
-  { name: "lsoa_code", header: "LSOA code" },
+  { name: "lsoa_code", header: "LSOA code", kind: "code" },
   { name: "lsoa_name", header: "LSOA name" },
 ];
 
@@ -38,20 +41,36 @@ export async function recordPoliceFiles(ctx: Pick<Context, "db">, kind: string, 
  * Decide which file counts for each month and force of one kind. `rowsSql` selects
  * `(_file, month, force)` for every row of the kind's raw table. Creates the temp table
  * `_superseded_<kind>(_file, month, force, kept, rows)` of the pairs not to stage, and warns for each.
+ * Only a file's own month takes part: the month in its name (`2019-02-kent-street.csv`), else the
+ * month most of its rows have. A few rows of another month in a file (late rows of January in
+ * the February file) never replace that month's own file: they are kept, and reported
+ * (`police_rows_of_other_month`); a crime also in its own month's file counts once (by Crime ID).
  */
 export async function resolveReissues(ctx: Context, kind: string, rowsSql: string, label: string): Promise<void> {
   const { db } = ctx;
   const table = `_superseded_${kind}`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+  await db.run(`CREATE OR REPLACE TEMP TABLE _police_keys AS
     WITH keys AS (SELECT _file, month, force, count(*)::INTEGER AS rows FROM (${rowsSql}) GROUP BY ALL),
-         ranked AS (
+         own AS (SELECT _file, coalesce(nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/]*$', 1), ''), arg_max(month, rows)) AS own_month FROM keys GROUP BY _file)
+    SELECT k.*, o.own_month FROM keys k JOIN own o USING (_file)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
+    WITH ranked AS (
            SELECT k._file, k.month, k.force, k.rows, row_number() OVER w AS rn, first_value(k._file) OVER w AS kept
-           FROM keys k JOIN raw.police_files f ON f._file = k._file AND f.kind = $k
+           FROM _police_keys k JOIN raw.police_files f ON f._file = k._file AND f.kind = $k
+           WHERE k.month = k.own_month
            WINDOW w AS (PARTITION BY k.month, k.force ORDER BY f.mtime DESC, f.list_order DESC))
     SELECT _file, month, force, kept, rows FROM ranked WHERE rn > 1`, { k: kind });
   const dropped = await db.all<{ _file: string; month: string; force: string; kept: string; rows: number }>(`SELECT * FROM ${table} ORDER BY month, force, _file`);
   for (const d of dropped) {
     await db.recordWarning("conform", "police_file_replaced", `${d.month} ${d.force}`, messages.crimeFileReplaced(label, d.month, d.force, displayPath(ctx.config, d.kept), displayPath(ctx.config, d._file), d.rows));
+  }
+  const strays = await db.all<{ _file: string; own_month: string; months: string; rows: number }>(
+    `SELECT _file, any_value(own_month) AS own_month, string_agg(DISTINCT month || ' (' || force || ')', ', ' ORDER BY month || ' (' || force || ')') AS months, sum(rows)::INTEGER AS rows
+     FROM _police_keys WHERE month <> own_month GROUP BY _file ORDER BY _file`,
+  );
+  for (const x of strays) {
+    const file = displayPath(ctx.config, x._file);
+    await db.recordWarning("conform", "police_rows_of_other_month", file, messages.policeRowsOfOtherMonth(label, file, x.own_month, x.rows, x.months));
   }
 }
 

@@ -15,7 +15,7 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { BoundaryIndex, readBoundaries } from "../geography/boundaries.ts";
 import { displayPath } from "../files.ts";
-import { recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+import { POLICE_EARLIEST, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
 
 const bool = (name: string, header: string) => ({ name, header, values: ["True", "False", "true", "false", "TRUE", "FALSE"] });
 
@@ -27,7 +27,7 @@ export const policeStopSearchFormat = defineCsvFormat({
   grain: "one row per line of the police.uk stop-and-search files",
   columns: [
     { name: "type", header: "Type", required: true },
-    { name: "date", header: "Date", kind: "datetime_iso", required: true, notFuture: true },
+    { name: "date", header: "Date", kind: "datetime_iso", required: true, notFuture: true, notBefore: POLICE_EARLIEST },
     bool("part_of_operation", "Part of a policing operation"),
     { name: "policing_operation", header: "Policing operation" },
     { name: "latitude", header: "Latitude", kind: "number" },

@@ -11,7 +11,7 @@
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
-import { expandFiles } from "../files.ts";
+import { displayPath, expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import type { Context } from "../../pipelines/core/context.ts";
@@ -59,9 +59,9 @@ export const crimeAdapter: SourceAdapter = {
     await resolveReissues(ctx, "street", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force FROM raw.police_street`, "street-level crime");
     await placeLsoaCodes(ctx, "police_street", "raw.police_street", "police.uk street crime");
     const live = `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}`;
-    // Identical lines with a Crime ID count once (the first copy); ID-less (ASB) lines all count.
-    // A GROUP BY over the ID rows only (the bench found a window over every row far slower), and
-    // only when some ID line repeats at all (reported first; usually none does).
+    // A Crime ID counts once (its first line by file path and line), whether its lines are
+    // identical or differ (two forces, a re-typed line); ID-less (ASB) lines all count. A window
+    // over the ID rows only, and only when some ID repeats at all (reported first; usually none does).
     const repeats = await reportRepeats(ctx, live);
     const lineColumns = "crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
     // Rewritten file by file where it differs (a refresh adds one month's files, not every row again).
@@ -75,9 +75,8 @@ export const crimeAdapter: SourceAdapter = {
       ),
       kept AS (${repeats === 0
         ? `SELECT ${lineColumns}, _file, _line FROM lines`
-        : `SELECT ${lineColumns}, first.f AS _file, first.l AS _line FROM (
-             SELECT ${lineColumns}, min(struct_pack(f := _file, l := _line)) AS first FROM lines WHERE crime_id IS NOT NULL
-             GROUP BY ${lineColumns}, longitude, latitude, location)
+        : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NOT NULL
+             QUALIFY row_number() OVER (PARTITION BY crime_id ORDER BY _file, _line) = 1
            UNION ALL
            SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NULL`})
       SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
@@ -101,13 +100,18 @@ export const crimeAdapter: SourceAdapter = {
       FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
       WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
     await checkMonthlyVolumes(ctx);
+    await checkTypeVolumes(ctx);
+    await reportEmptyMonths(ctx);
     const c = ctx.config.sources.crime!;
     if (c.outcomes?.length) await conformOutcomes(ctx);
     if (c.stopSearch?.length) await conformStopSearch(ctx);
   },
 };
 
-/** Warn of each Crime ID line repeated identically; returns how many such lines there are. */
+/**
+ * Warn of each Crime ID line repeated identically, and of Crime IDs whose lines differ (one
+ * warning per month and set of forces, with the count); returns how many IDs repeat at all.
+ */
 async function reportRepeats(ctx: Context, live: string): Promise<number> {
   // Usually every Crime ID is distinct: one cheap count decides whether to look for identical lines.
   // Distinct hashes (8 bytes, not 64 characters): equal hashes can only make distinct IDs look
@@ -122,7 +126,71 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
   for (const r of repeats) {
     await ctx.db.recordWarning("conform", "crime_repeated_line", r.crime_id, messages.repeatedCrimeLine(r.crime_id, r.copies));
   }
-  return repeats.length;
+  const line = ["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ");
+  const conflicts = await ctx.db.all<{ month: string; forces: string; ids: number; examples: string }>(`
+    WITH ids AS (
+      SELECT trim_fast(crime_id) AS crime_id, min(trim_fast(month)) AS month,
+             string_agg(DISTINCT trim_fast(falls_within), ' and ' ORDER BY trim_fast(falls_within)) AS forces
+      FROM raw.police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
+      GROUP BY 1 HAVING count(DISTINCT (${line}, longitude, latitude, location)) > 1)
+    SELECT month, forces, count(*)::INTEGER AS ids,
+           string_agg(left(crime_id, 12) || '…', ', ' ORDER BY crime_id) FILTER (WHERE rn <= 3) AS examples
+    FROM (SELECT *, row_number() OVER (PARTITION BY month, forces ORDER BY crime_id) AS rn FROM ids) GROUP BY 1, 2 ORDER BY 1, 2`);
+  for (const c of conflicts) {
+    await ctx.db.recordWarning("conform", "crime_id_conflict", `${c.month} ${c.forces}`, messages.crimeIdConflict(c.month, c.forces, c.ids, c.examples));
+  }
+  return repeats.length + conflicts.length;
+}
+
+/**
+ * A month file with a header and no rows: the month is missing data, not zero crimes. Recorded
+ * in `staging.crime_missing_months(month, force, file)` and warned (`crime_empty_month`). The
+ * month comes from the file name (else unknown), the force from it too (`2019-02-kent-street.csv`).
+ */
+async function reportEmptyMonths(ctx: Context): Promise<void> {
+  const empty = await ctx.db.all<{ _file: string }>(
+    `SELECT f._file FROM raw.police_files f WHERE f.kind = 'street' AND NOT EXISTS (SELECT 1 FROM raw.police_street r WHERE r._file = f._file)
+       AND f._file IN (SELECT path FROM audit.loads WHERE source = 'police_uk_street' AND rows_read = 0) ORDER BY 1`,
+  );
+  await ctx.db.run(`CREATE OR REPLACE TABLE staging.crime_missing_months (month DATE, force VARCHAR, file VARCHAR)`);
+  for (const { _file } of empty) {
+    const m = /(\d{4}-\d{2})-(.+?)-street[^/\\]*$/.exec(_file);
+    const file = displayPath(ctx.config, _file);
+    await ctx.db.insertRows("staging.crime_missing_months", ["month", "force", "file"], [{ month: m ? `${m[1]}-01` : null, force: m?.[2] ?? null, file }]);
+    await ctx.db.recordWarning("conform", "crime_empty_month", file, messages.crimeEmptyMonth("street-level crime", file, m?.[1] ?? "its month"));
+  }
+}
+
+/** A crime type is checked month on month only where its neighbours' typical month has at least this many crimes (smaller series are noise). */
+export const TYPE_ANOMALY_MIN = 20;
+
+/**
+ * Month-on-month volume check per force and crime type over the crimes placed in the build
+ * (issue 14.6): a month far from its neighbours (`findAnomalousMonths`) is flagged with the
+ * force, the type and the month (`crime_anomalous_type_month`). Months with no crimes of a type
+ * count as 0 between the first and last month of the build's data, so a type that vanishes is seen.
+ */
+async function checkTypeVolumes(ctx: Context): Promise<void> {
+  const rows = await ctx.db.all<{ force: string; crime_type: string; month: string; n: number }>(
+    `WITH months AS (SELECT DISTINCT month FROM staging.crime_events),
+          series AS (SELECT DISTINCT falls_within AS force, crime_type FROM staging.crime_events),
+          counts AS (SELECT falls_within AS force, crime_type, month, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY ALL)
+     SELECT s.force, s.crime_type, strftime(m.month, '%Y-%m') AS month, coalesce(c.n, 0)::INTEGER AS n
+     FROM series s CROSS JOIN months m LEFT JOIN counts c USING (force, crime_type, month) ORDER BY 1, 2, 3`,
+  );
+  const series = new Map<string, { force: string; type: string; months: { month: string; n: number }[] }>();
+  for (const r of rows) {
+    const key = `${r.force}\u0000${r.crime_type}`;
+    const entry = series.get(key) ?? { force: r.force, type: r.crime_type, months: [] };
+    entry.months.push({ month: r.month, n: r.n });
+    series.set(key, entry);
+  }
+  for (const { force, type, months } of series.values()) {
+    for (const a of findAnomalousMonths(months)) {
+      if (a.typical < TYPE_ANOMALY_MIN) continue;
+      await ctx.db.recordWarning("conform", "crime_anomalous_type_month", `${a.month} ${force} ${type}`, messages.anomalousTypeMonth(force, type, a.month, a.n, a.typical));
+    }
+  }
 }
 
 /** Month-on-month volume check over the crimes placed in each authority of the build. */

@@ -15,7 +15,7 @@ export const localCountsFormat = defineCsvFormat({
   grain: "one row per area, period and breakdown",
   atMost: [{ column: "numerator", limit: "denominator" }],
   columns: [
-    { name: "area_code", header: "area_code", required: true },
+    { name: "area_code", header: "area_code", kind: "code", required: true },
     { name: "period", header: "period", kind: "period", required: true, notFuture: true },
     { name: "numerator", header: "numerator", kind: "integer", nonNegative: true, required: true },
     { name: "denominator", header: "denominator", kind: "integer", nonNegative: true, required: true },

@@ -63,17 +63,17 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
     rawTable: "raw.survey_responses",
     grain: "one row per respondent and wave",
     columns: [
-      { name: "respondent_id", header: "respondent_id", required: true },
+      { name: "respondent_id", header: "respondent_id", required: true, personal: "hash" },
       { name: "wave", header: "wave", required: true },
       { name: "fieldwork_date", header: "fieldwork_date", kind: "date", required: true, notFuture: true },
-      { name: "ward_code", header: "ward_code", required: true },
+      { name: "ward_code", header: "ward_code", kind: "code", required: true },
       { name: "stratum", header: "stratum", required: true },
       { name: "design_weight", header: "design_weight", kind: "number", range: { above: 0, atMost: MAX_DESIGN_WEIGHT }, required: true },
       { name: "interview_language", header: "interview_language" },
       { name: "sex", header: "sex", optional: true },
       { name: "age_band", header: "age_band", optional: true },
       ...codebook.questions.map((q) => ({ name: q.id, header: q.id })),
-      ...codebook.free_text.map((f) => ({ name: f, header: f, optional: true })),
+      ...codebook.free_text.map((f) => ({ name: f, header: f, optional: true, personal: "drop" as const })),
     ],
   });
 }
@@ -123,7 +123,8 @@ export const surveyAdapter: SourceAdapter = {
              coalesce(try_strptime(trim(fieldwork_date), '%Y-%m-%d'), try_strptime(trim(fieldwork_date), '%d/%m/%Y'))::DATE AS fieldwork_date,
              ${declaredWardSql("trim(ward_code)")} AS ward_code, trim(stratum) AS stratum, replace(design_weight, ',', '')::DOUBLE AS weight,
              coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band,
-             trim(ward_code) AS source_ward_code
+             trim(ward_code) AS source_ward_code,
+             row_number() OVER (ORDER BY trim(wave), _file, _line)::INTEGER AS line_order
       FROM _survey_lines`);
     await reportWardConversion(ctx, "residents survey", "staging.survey_respondents", "source_ward_code", "best_fit", "ward_code");
     // The interview language becomes a breakdown label: only the codebook's languages (or, with

@@ -3,10 +3,11 @@
  * free-text fields of the demo inputs (names, emails, phones, addresses, UPRNs, complaint text,
  * case references, survey comments and respondent ids); after a build, every output file is
  * scanned for them: HTML, SVG, CSV, JSON (specs, manifest), the XLSX workbook's cells and the
- * PDF's text. Personal data typed into label columns (interview language, complaint category)
- * must be refused before the warehouse's staging and marts. The same outputs are audited for
- * unsuppressed counts of 1 to 4, also those a share times a published total would give, and for
- * NaN and infinite numbers.
+ * PDF's text. The warehouse itself is scanned too (issue 17): no VARCHAR column of any table holds
+ * an e-mail, a phone number or any personal value of the inputs. Personal data typed into label
+ * columns (interview language, complaint category) must be refused before the warehouse's staging
+ * and marts. The same outputs are audited for unsuppressed counts of 1 to 4, also those a share
+ * times a published total would give, and for NaN and infinite numbers.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
@@ -23,6 +24,7 @@ import { messages } from "../../pipelines/core/messages.ts";
 
 let result: BuildResult;
 let outputDir: string;
+let demoDir: string;
 const files: { path: string; text: string }[] = [];
 
 /** Parse CSV properly (names like "Mill, Quay and Docks" are quoted). */
@@ -47,8 +49,9 @@ async function textOf(file: string): Promise<string> {
 
 beforeAll(async () => {
   const { config } = await copySharedDemo();
-  plantCanaries(config.demoData!.dir);
-  plantLabelCanaries(config.demoData!.dir);
+  demoDir = config.demoData!.dir;
+  plantCanaries(demoDir);
+  plantLabelCanaries(demoDir);
   // The council declares its case categories: the planted ones are refused, the rare declared one is kept.
   const demoCategories = ["Missed bin", "Fly-tipping", "Housing repairs", "Noise", "Potholes", "Anti-social behaviour", "Street lighting", "Graffiti"];
   config.sources.complaints!.categories = [...demoCategories, RARE_CATEGORY];
@@ -58,13 +61,51 @@ beforeAll(async () => {
 }, 1_800_000);
 
 describe("personal data never reaches an output", () => {
-  it("the canaries were loaded into the warehouse (so the test means something)", async () => {
+  it("the canaries are in the inputs the build loaded (so the tests below mean something)", async () => {
+    expect(readFileSync(path.join(demoDir, "complaints", "crm_export.csv"), "latin1")).toContain(CANARIES.complaintText);
     const db = await Warehouse.open(result.warehouse);
     try {
-      const complaints = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.complaints WHERE customer_name = $c`, { c: CANARIES.complaintName });
-      expect(complaints!.n).toBe(3);
-      const survey = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.survey_responses WHERE comments = $c`, { c: CANARIES.surveyText });
-      expect(survey!.n).toBeGreaterThanOrEqual(3);
+      // The canary cases were loaded (their rows are there), without their personal fields.
+      const loaded = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.complaints WHERE ward_code = 'Z05000010' AND postcode IS NOT NULL`);
+      expect(loaded!.n).toBeGreaterThan(3);
+      const files = await db.all<{ source: string }>(`SELECT DISTINCT source FROM audit.loads WHERE source IN ('council_crm_complaints', 'residents_survey_microdata') ORDER BY 1`);
+      expect(files.map((f) => f.source)).toEqual(["council_crm_complaints", "residents_survey_microdata"]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("no table of the warehouse holds an e-mail address, a phone number, a name, an address or complaint text (issue 17)", async () => {
+    // Every distinct value of the demo's personal columns (read from the inputs), and every canary.
+    const [head, ...rows] = parseCsv(new TextDecoder("windows-1252").decode(readFileSync(path.join(demoDir, "complaints", "crm_export.csv"))));
+    const personal = ["Customer Name", "Address", "Telephone", "Email", "Description", "Case Reference", "UPRN", "Postcode"].map((h) => head!.indexOf(h));
+    expect(personal.every((i) => i >= 0)).toBe(true);
+    const values = new Set<string>(Object.values(CANARIES));
+    for (const r of rows) for (const i of personal) if ((r[i] ?? "").trim().length >= 6) values.add(r[i]!.trim());
+    expect(values.size).toBeGreaterThan(1000);
+    const db = await Warehouse.open(result.warehouse);
+    try {
+      await db.run(`CREATE TEMP TABLE _personal (v VARCHAR)`);
+      await db.insertRows("_personal", ["v"], [...values].map((v) => ({ v })));
+      const columns = await db.all<{ s: string; t: string; c: string }>(
+        `SELECT table_schema AS s, table_name AS t, column_name AS c FROM information_schema.columns
+         WHERE data_type = 'VARCHAR' AND table_catalog = current_database() AND table_schema NOT IN ('information_schema', 'pg_catalog', 'temp')
+           AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE') ORDER BY ALL`,
+      );
+      expect(columns.length).toBeGreaterThan(100);
+      const email = "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\\.[A-Za-z0-9.-]+";
+      const phone = "(^|[^0-9A-Za-z])(\\+44 ?|0)7[0-9]{3} ?[0-9]{3} ?[0-9]{3}([^0-9A-Za-z]|$)";
+      const found: string[] = [];
+      for (const { s, t, c } of columns) {
+        const col = `"${c.replace(/"/g, '""')}"`;
+        const hit = await db.one<{ n: number; example: string | null }>(
+          `SELECT count(*)::INTEGER AS n, any_value(${col}) AS example FROM "${s}"."${t}"
+           WHERE regexp_matches(${col}, '${email}') OR regexp_matches(${col}, '${phone}')
+              OR ${col} IN (SELECT v FROM _personal) OR contains(${col}, 'CANARY')`,
+        );
+        if (hit!.n) found.push(`${s}.${t}.${c}: ${hit!.n} (e.g. ${hit!.example})`);
+      }
+      expect(found).toEqual([]);
     } finally {
       db.close();
     }

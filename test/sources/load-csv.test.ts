@@ -52,9 +52,10 @@ describe("loadCsvFiles", () => {
     const [r] = await loadCsvFiles(ctx(), fmt, [f]);
     expect(r).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsRejected: 0 });
     const rows = await db.all(`SELECT area_code, month, count, note, _line FROM raw.test_counts ORDER BY _line`);
+    // Thousands separators are stored without the commas (issue 15: `1,204` was NULL in staging).
     expect(rows).toEqual([
       { area_code: "Z01", month: "2024-01", count: "3", note: null, _line: "2" },
-      { area_code: "Z02", month: "2024-02", count: "1,204", note: null, _line: "3" },
+      { area_code: "Z02", month: "2024-02", count: "1204", note: null, _line: "3" },
       { area_code: "Z03", month: "2024-03", count: "SUPP", note: null, _line: "4" },
     ]);
   });
@@ -152,8 +153,8 @@ describe("loadCsvFiles over many files at once (one read_csv per header)", () =>
     // 30 files of different lengths, the same header: parsed together.
     const files = Array.from({ length: 30 }, (_, k) =>
       write(`m${String(k).padStart(2, "0")}.csv`, header + Array.from({ length: 5 + k * 37 }, (_, j) => `F${k}L${j + 2},2024-01,${j}`).join("\n") + "\n"));
-    // One with a bad month on line 3 and a quote left open on line 5 (it runs to the end of the file:
-    // DuckDB's multi-file scan drops such a tail without a reject), one with its columns reordered.
+    // One with a bad month on line 3 and a quote left open on line 5 (it would run to the end of the
+    // file: only line 5 is rejected, lines 6 and 7 load), one with its columns reordered.
     files.push(write("broken.csv", header + "B2,2024-01,1\nB3,2024-13,2\nB4,2024-01,3\n\"B5,2024-01,4\nB6,2024-01,5\nB7,2024-01,6\n"));
     files.push(write("reordered.csv", "Count,AREA24CD,Month\n7,R2,2024-01\n8,R3,2024-01\n"));
     const loads = await loadCsvFiles(ctx(), fmt, files);
@@ -163,7 +164,7 @@ describe("loadCsvFiles over many files at once (one read_csv per header)", () =>
     const wrong = await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
       WHERE area_code LIKE 'F%' AND area_code <> 'F' || regexp_extract(_file, 'm([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`);
     expect(wrong).toEqual([]);
-    expect(loads[30]).toMatchObject({ rowsRead: 4, rowsLoaded: 2, rowsRejected: 2 });
+    expect(loads[30]).toMatchObject({ rowsRead: 6, rowsLoaded: 4, rowsRejected: 2 });
     const rejects = await db.all<{ line: string; column: string | null }>(`SELECT line::VARCHAR AS line, "column" FROM audit.rejects WHERE path = $f ORDER BY line`, { f: files[30]! });
     expect(rejects).toEqual([{ line: "3", column: "Month" }, { line: "5", column: "AREA24CD" }]);
     const good = await db.all<{ area_code: string; _line: string }>(`SELECT area_code, _line::VARCHAR AS _line FROM raw.test_counts WHERE _file = $f ORDER BY _line`, { f: files[30]! });

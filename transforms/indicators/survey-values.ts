@@ -56,7 +56,7 @@ async function choiceSet(ctx: Context, questions: string[], periodType: PeriodTy
      FROM staging.survey_respondents r
      JOIN staging.survey_answers a USING (wave, respondent_id)
      WHERE list_contains([${questions.map(literal).join(", ")}]::VARCHAR[], a.question_id) AND r.fieldwork_date IS NOT NULL
-     GROUP BY ALL ORDER BY r.wave, r.respondent_id`,
+     GROUP BY ALL ORDER BY r.wave, any_value(r.line_order)`,
   );
 }
 

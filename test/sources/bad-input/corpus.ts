@@ -6,7 +6,7 @@
  * format states its own outcome where it differs (`override`) or why a case does not apply (`na`).
  */
 import { readFileSync } from "node:fs";
-import type { CsvFormat } from "../../../sources/csv-format.ts";
+import { EARLIEST_DATE, type ColumnSpec, type CsvFormat } from "../../../sources/csv-format.ts";
 import type { Context } from "../../../pipelines/core/context.ts";
 import type { FileLoad } from "../../../sources/load-csv.ts";
 import { decodeCp1252 } from "../../../sources/files.ts";
@@ -20,6 +20,8 @@ export const CASES = [
   "empty_file", "header_only", "blank_lines", "quoted_newlines", "huge_field", "ambiguous_dates", "future_dates",
   "negative_count", "non_numeric_count", "numerator_above_denominator", "unknown_area_codes", "wrong_vintage_codes",
   "duplicate_rows", "wrong_kind_of_file",
+  // Issue 15: silent drops at load.
+  "stray_quote", "unicode_codes", "thousands_separators", "implausible_dates",
 ] as const;
 export type CaseId = (typeof CASES)[number];
 
@@ -174,6 +176,10 @@ const withCell = (c: CaseContext, row: number, header: string, value: string) =>
 const join = (c: CaseContext, lines: string[]) => lines.join(c.eol) + c.eol;
 const body = (c: CaseContext, rows: string[]) => join(c, [c.header.text, ...rows]);
 
+/** Text as a literal in a RegExp. */
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A line with a stray quote, rejected alone: by the loader, or by DuckDB where a quote later on the line closes it. */
+const strayQuote = new RegExp(`^(${esc(messages.unclosedQuote())}|unquoted value: |missing columns: |too many columns: )`);
 /** Field-count message DuckDB gives a short row. */
 const shortRow = /^missing columns: Expected Number of Columns: \d+ Found: \d+$/;
 
@@ -184,7 +190,7 @@ export const MUTATIONS: Record<CaseId, (c: CaseContext) => { bytes: string | Buf
     const last = c.rows.at(-1)!.text;
     const n = c.rows.length;
     const text = [c.header.text, ...c.rows.slice(0, -1).map((r) => r.text), last.slice(0, Math.floor(last.length / 2))].join(c.eol);
-    return { bytes: text, outcome: padded(c) ? undefined : someRejected(n, [{ line: n + 1, column: expect_any, reason: /^(missing columns: Expected Number of Columns|unquoted value: Value with unterminated quote found)/ }]) };
+    return { bytes: text, outcome: padded(c) ? undefined : someRejected(n, [{ line: n + 1, column: expect_any, reason: new RegExp(`^(missing columns: Expected Number of Columns|unquoted value: Value with unterminated quote found|${esc(messages.unclosedQuote())})`) }]) };
   },
   truncated_last_line: (c) => {
     const n = c.rows.length;
@@ -268,6 +274,47 @@ export const MUTATIONS: Record<CaseId, (c: CaseContext) => { bytes: string | Buf
     const n = c.rows.length;
     return { bytes: body(c, [...c.rows.map((r) => r.text), c.rows[0]!.text]), outcome: allLoaded(n + 1) };
   },
+  stray_quote: (c) => {
+    // A quote opens the free-text cell of line 3 and nothing closes it: only that line is rejected
+    // (by the loader; or by DuckDB where a later quote on the line closes it, in files that quote fields).
+    const i = idx(c, c.spec.text);
+    const broken = c.rows[1]!.fields.map((f, k) => (k === i ? `"${f.replace(/[",\r\n]/g, " ")}` : quote(f))).join(",");
+    const n = c.rows.length;
+    return { bytes: body(c, c.rows.map((r, k) => (k === 1 ? broken : r.text))), outcome: someRejected(n, [{ line: 3, column: expect_any, reason: strayQuote }]) };
+  },
+  unicode_codes: (c) => {
+    // An area code in lower case, a no-break space after it: a code column stores it upper-case and trimmed.
+    const a = c.spec.area;
+    if (!a) return { bytes: "", outcome: { kind: "na", reason: "no area code column in this format" } };
+    if (columnOf(c, a.header)?.kind !== "code") return { bytes: "", outcome: { kind: "na", reason: `${a.header} is not declared a code column: read as published (issue 15 normalises crime, complaints, survey and local counts codes)` } };
+    const code = c.rows[1]!.fields[idx(c, a.header)]!;
+    return { bytes: body(c, withCell(c, 1, a.header, ` ${code.toLowerCase()}\u00a0`)), outcome: allLoaded(c.rows.length, undefined, { line: 3, header: a.header, value: code.toUpperCase() }) };
+  },
+  thousands_separators: (c) => {
+    // `1,021` in a count column (the denominator where there is one, so no ratio rule trips) is
+    // stored as 1021, so every later cast reads it.
+    const h = c.spec.ratio?.denominator ?? c.spec.count?.header;
+    const kind = h ? columnOf(c, h)?.kind : undefined;
+    if (!h || (kind !== "integer" && kind !== "number")) return { bytes: "", outcome: { kind: "na", reason: "no numeric count column in this format" } };
+    // The row's own value written with separators where it is 1,000 or more (no ratio rule can trip), else 1,021.
+    const own = c.rows[1]!.fields[idx(c, h)]!.replace(/,/g, "");
+    const value = /^\d{4,}$/.test(own) ? own : "1021";
+    const written = value.replace(/\B(?=(\d{3})+$)/g, ",");
+    return { bytes: body(c, withCell(c, 1, h, written)), outcome: allLoaded(c.rows.length, undefined, { line: 3, header: h, value }) };
+  },
+  implausible_dates: (c) => {
+    // A date in 1900 (a typing slip or a default): rejected with the column's earliest date.
+    const d = c.spec.date;
+    if (!d) return { bytes: "", outcome: { kind: "na", reason: "no date column in this format" } };
+    const value = d.future.replace("2031", "1900");
+    const spec = columnOf(c, d.header);
+    const n = c.rows.length;
+    if (d.futureReason === "loaded" || spec?.kind === "period") {
+      return { bytes: body(c, withCell(c, 1, d.header, value)), outcome: allLoaded(n, undefined, { line: 3, header: d.header, value }) };
+    }
+    const reason = d.futureReason.replace(/ not after .*$/, ` not before ${spec?.notBefore ?? EARLIEST_DATE}, found ${value}`);
+    return { bytes: body(c, withCell(c, 1, d.header, value)), outcome: someRejected(n, [{ line: 3, column: d.header, reason }]) };
+  },
   wrong_kind_of_file: (c) => {
     // A police.uk street file in any other slot; a local counts file in the police slots.
     const police = c.spec.adapter === "crime";
@@ -280,6 +327,13 @@ export const MUTATIONS: Record<CaseId, (c: CaseContext) => { bytes: string | Buf
 /** The format of a case's file. */
 export const formatOf = (c: Pick<CaseContext, "spec" | "file">) => (typeof c.spec.format === "function" ? c.spec.format(c.file) : c.spec.format);
 
+/** The declared column a header of the base file is read as. */
+function columnOf(c: CaseContext, header: string): ColumnSpec | undefined {
+  if (typeof c.spec.format === "function") return undefined; // declared from the file's own header
+  const format = formatOf(c);
+  return format.columns.find((s) => (typeof s.header === "string" ? s.header.toLowerCase() === header.toLowerCase() : s.header.test(header)));
+}
+
 /** Short rows load padded with NULLs (declared per format; a format declared from its header never pads). */
 const padded = (c: CaseContext) => typeof c.spec.format !== "function" && Boolean(c.spec.format.nullPadding);
 
@@ -287,7 +341,6 @@ const padded = (c: CaseContext) => typeof c.spec.format !== "function" && Boolea
 export const expect_any = "\u0000any";
 
 function missingColumn(c: CaseContext, header: string): RegExp {
-  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const label = c.spec.requiredLabel ?? header.replace(/\d{2}(CD|NM)$/, "yy$1");
   return new RegExp(`^${esc(c.file)}: missing column\\(s\\) [^;]*${esc(label)}[^;]*; expected .+; found `);
 }

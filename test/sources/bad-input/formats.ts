@@ -341,7 +341,7 @@ export const FORMATS: FormatSpec[] = [
   {
     adapter: "survey", id: "residents_survey_microdata", title: "residents survey microdata", get format() { return surveyMicrodata(); },
     base: "demo/survey/residents_survey_2023.csv", load: (ctx, file) => loadCsvFiles(ctx, surveyMicrodata(), [file]),
-    text: "comments", requiredColumn: "ward_code",
+    text: "interview_language", requiredColumn: "ward_code", // free text (comments) is never stored
     count: { header: "design_weight", negative: "expected a number of 0 or more, found -5", nonNumeric: "expected a number of 0 or more, found twelve" },
     date: { header: "fieldwork_date", ambiguous: "03/04/2023", ambiguousReason: "loaded", future: "2031-05-01", futureReason: future("a date as YYYY-MM-DD or dd/mm/yyyy", "2031-05-01") },
     area: { header: "ward_code", unknown: "Z05999999", otherVintage: "E05002255" },
@@ -352,7 +352,7 @@ export const FORMATS: FormatSpec[] = [
   {
     adapter: "complaints", id: "council_crm_complaints", title: crmExportFormat("auto").title, format: crmExportFormat("auto"), decodes1252: true,
     base: "demo/complaints/crm_export.csv", load: one(crmExportFormat("auto")),
-    text: "Description", requiredColumn: "Date Received",
+    text: "Service", requiredColumn: "Date Received", // the case text (Description) is never stored
     date: {
       // The format declares dd/mm/yyyy: 03/04/2023 is 3 April; an m/d/y date with a day over 12 cannot be read and is rejected.
       header: "Date Received", ambiguous: "03/04/2023", ambiguousReason: "loaded",

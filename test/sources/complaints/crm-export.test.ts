@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
+import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 
 const HEADER = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code,Postcode,UPRN,Customer Name,Description";
 const row = (ref: string, received: string, category: string, opts: { uprn?: string; postcode?: string; closed?: string; name?: string } = {}) =>
@@ -34,14 +34,14 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
 
   it("Windows-1252 and UTF-8 exports: declared, or told apart by the bytes with encoding auto", async () => {
     const t = tempDir();
-    const text = [HEADER, row("C1", "01/04/2022", "Noise", { name: "Siobh\u00e1n O\u2019Brien" })].join("\r\n") + "\r\n";
+    const text = [HEADER, row("C1", "01/04/2022", "Noise").replace("Highways", "Siobh\u00e1n O\u2019Brien Team")].join("\r\n") + "\r\n";
     const cpBytes = Buffer.from(text.replace("\u2019", "\u0000").replace("\u00e1", "\u0001"), "latin1").map((b) => (b === 0 ? 0x92 : b === 1 ? 0xe1 : b));
     const cp = t.write("cp.csv", Buffer.from(cpBytes));
     const u8 = t.write("u8.csv", text);
     // A UTF-8 export in a slot declared Windows-1252 (the export changed) is read as UTF-8 too, with a warning.
     for (const [f, encoding] of [[cp, "windows-1252"], [cp, "auto"], [u8, "utf-8"], [u8, "auto"], [u8, "windows-1252"]] as const) {
       await withBuild([f], { encoding }, async (db) => {
-        expect(await db.one(`SELECT customer_name FROM raw.complaints`)).toEqual({ customer_name: "Siobh\u00e1n O\u2019Brien" });
+        expect(await db.one(`SELECT service FROM raw.complaints`)).toEqual({ service: "Siobh\u00e1n O\u2019Brien Team" });
       });
     }
     // A Windows-1252 export declared as UTF-8: the line is rejected, with the reason.
@@ -133,3 +133,49 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
   });
 });
 
+describe.skipIf(!hasShared)(`complaints: nothing silent, nothing personal stored (issues 15, 17)${sharedSkipReason}`, () => {
+  const FULL = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code,Postcode,UPRN,Customer Name,Address,Telephone,Email,Description";
+  const line = (ref: string, ward: string, received = "01/04/2022") =>
+    `${ref},${received},,Noise,Env,Web,Closed,${ward},ME5 9AB,100062300001,Jo Bloggs,"1 High St, Gillingham",07700 900123,jo@example.com,"Shouting next door, again"`;
+
+  it("an export with postcodes but no ward or LSOA column is a named error saying what to add", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", ["Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Postcode", "C1,01/04/2022,,Noise,Env,Web,Closed,ME5 9AB"].join("\n"));
+    await expect(runSources(complaints([f]))).rejects.toThrow(messages.complaintsNoAreaColumn(f, ["Postcode"]));
+  });
+
+  it("ward codes in lower case or with a no-break space are placed; blank ones are counted and said", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", [FULL, line("C1", LUTON_WAYFIELD.toLowerCase()), line("C2", `${LUTON_WAYFIELD}\u00a0`), line("C3", "")].join("\n"));
+    await withBuild([f], {}, async (db) => {
+      expect(await db.all(`SELECT ward_code FROM staging.complaints ORDER BY received, ward_code NULLS LAST`)).toEqual([
+        { ward_code: LUTON_WAYFIELD }, { ward_code: LUTON_WAYFIELD }, { ward_code: null },
+      ]);
+      expect(await warningsOf(db, "complaints_no_area")).toEqual([{ subject: shown(f), message: messages.complaintsNoArea(shown(f), 1, 3) }]);
+    });
+  });
+
+  it("a date in 1900 is rejected with its line, not turned into a 1899/00 period", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", [FULL, line("C1", LUTON_WAYFIELD), line("C2", LUTON_WAYFIELD, "01/01/1900")].join("\n"));
+    await withBuild([f], {}, async (db) => {
+      expect((await loadCounts(db))["crm.csv"]).toEqual({ read: 2, loaded: 1, rejected: 1 });
+      expect(await db.one(`SELECT line::INTEGER AS line, "column", reason FROM audit.rejects`)).toEqual({
+        line: 3, column: "Date Received", reason: "expected a date as dd/mm/yyyy (optionally hh:mm) not before 2000-01-01, found 01/01/1900",
+      });
+    });
+  });
+
+  it("names, addresses, phones, e-mails and case text are never read; keys are salted hashes; rejects keep no raw line", async () => {
+    const t = tempDir();
+    const f = t.write("crm.csv", [FULL, line("C1", LUTON_WAYFIELD), line("C2", LUTON_WAYFIELD, "31/02/2022")].join("\n"));
+    await withBuild([f], {}, async (db) => {
+      const cols = (await db.all<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'complaints'`)).map((r) => r.c);
+      for (const gone of ["customer_name", "address", "telephone", "email", "description"]) expect(cols).not.toContain(gone);
+      const r = await db.one<{ case_reference: string; postcode: string; uprn: string }>(`SELECT case_reference, postcode, uprn FROM raw.complaints`);
+      for (const v of Object.values(r!)) expect(v).toMatch(/^[0-9a-f]{64}$/);
+      expect(r!.postcode).not.toBe(r!.uprn);
+      expect(await db.one(`SELECT line::INTEGER AS line, raw_line FROM audit.rejects`)).toEqual({ line: 3, raw_line: null });
+    });
+  });
+});

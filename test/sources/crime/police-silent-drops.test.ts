@@ -1,0 +1,155 @@
+/**
+ * Issue 15's silent drops and silent wrong results in police.uk street files, on mutated copies of
+ * the real Kent samples (read in place, copies in a temp folder): a stray quote, codes in lower
+ * case or with Unicode spaces, an empty month, a Crime ID repeated across forces or with other
+ * content, late rows of an earlier month, implausible dates, and per-type anomalies.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { messages } from "../../../pipelines/core/messages.ts";
+import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
+import { loadCounts, realConfig, runSources, shown as shownPath, tempDir, warningsOf } from "../helpers.ts";
+
+const police = (f: string) => realData("police", f);
+const realLines = (f: string) => readFileSync(police(f), "utf8").replace(/\n$/, "").split("\n");
+const crime = (files: string[], extra: Record<string, unknown> = {}) => realConfig({ sources: { crime: { files, ...extra } } });
+/** A line with one field replaced (police.uk lines have no quoted commas in these columns). */
+const withField = (l: string, i: number, v: string) => l.split(",").map((f, k) => (k === i ? v : f)).join(",");
+
+describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in silence${sharedSkipReason}`, () => {
+  let nov: string[] = []; // header + 2,401 Medway lines of 2018-11
+  beforeAll(() => {
+    nov = realLines("2018-11-kent-street.medway-only.csv");
+  });
+
+  it("a stray quote mid-file rejects that line alone; every other line loads with its own line number", async () => {
+    const t = tempDir();
+    const lines = [...nov];
+    lines[100] = withField(lines[100]!, 6, `"${lines[100]!.split(",")[6]}`); // file line 101
+    const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
+    const { db } = await runSources(crime([f]));
+    try {
+      expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 2401, loaded: 2400, rejected: 1 });
+      expect(await db.all(`SELECT line::INTEGER AS line, "column", reason, raw_line FROM audit.rejects`)).toEqual([
+        { line: 101, column: "Location", reason: messages.unclosedQuote(), raw_line: lines[100] },
+      ]);
+      // The line after the broken one is still line 102.
+      const next = await db.one<{ location: string }>(`SELECT location FROM raw.police_street WHERE _line = 102`);
+      expect(next!.location).toBe(lines[101]!.split(",")[6]);
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 2400 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("LSOA codes in lower case or ending in a no-break space are placed like the rest", async () => {
+    const t = tempDir();
+    const lines = nov.slice(0, 11).map((l, k) => (k === 0 ? l : withField(l, 7, k % 2 ? `${l.split(",")[7]!.toLowerCase()}` : `${l.split(",")[7]}\u00a0`)));
+    const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
+    const { db } = await runSources(crime([f]));
+    try {
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 10 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_outside_lookup`)).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a header-only month file is warned about and recorded as missing, not zero", async () => {
+    const t = tempDir();
+    const f = t.write("2018-12-kent-street.csv", nov[0] + "\n");
+    const g = t.write("2018-11-kent-street.csv", nov.join("\n") + "\n");
+    const { db } = await runSources(crime([g, f]));
+    try {
+      expect(await warningsOf(db, "crime_empty_month")).toEqual([{ subject: shownPath(f), message: messages.crimeEmptyMonth("street-level crime", shownPath(f), "2018-12") }]);
+      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, force FROM staging.crime_missing_months`)).toEqual([{ month: "2018-12", force: "kent" }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a Crime ID in two forces' files, or on lines that differ, counts once and is reported", async () => {
+    const t = tempDir();
+    const withId = nov.slice(1).filter((l) => l.split(",")[0] !== "").slice(0, 5);
+    const other = withId.slice(0, 2).map((l) => withField(withField(l, 3, "Metropolitan Police Service"), 2, "Metropolitan Police Service"));
+    const retyped = withField(withId[2]!, 9, withId[2]!.split(",")[9] === "Other theft" ? "Burglary" : "Other theft");
+    const kent = t.write("2018-11-kent-street.csv", [nov[0], ...withId, retyped].join("\n") + "\n");
+    const met = t.write("2018-11-metropolitan-street.csv", [nov[0], ...other].join("\n") + "\n");
+    const { db } = await runSources(crime([kent, met]));
+    try {
+      expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT crime_id)::INTEGER AS d FROM staging.crime_events`)).toEqual({ n: 5, d: 5 });
+      const w = await warningsOf(db, "crime_id_conflict");
+      expect(w.map((x) => x.subject)).toEqual(["2018-11 Kent Police", "2018-11 Kent Police and Metropolitan Police Service"]);
+      expect(w[1]!.message).toBe(messages.crimeIdConflict("2018-11", "Kent Police and Metropolitan Police Service", 2, [withId[0], withId[1]].map((l) => l!.split(",")[0]!).sort().map((id) => id.slice(0, 12) + "…").join(", ")));
+    } finally {
+      db.close();
+    }
+  });
+
+  it("late rows of an earlier month inside a month file do not replace that month's file: kept once, and reported", async () => {
+    const t = tempDir();
+    const oct = realLines("2018-10-kent-street.medway-only.csv");
+    const octFile = t.write("2018-10-kent-street.csv", oct.join("\n") + "\n");
+    // The November file, written later, carries 3 rows of October (copies of October's own crimes, with their IDs).
+    const late = oct.slice(1).filter((l) => l.split(",")[0] !== "").slice(0, 3);
+    const novFile = t.write("2018-11-kent-street.csv", [...nov, ...late].join("\n") + "\n");
+    const { db } = await runSources(crime([octFile, novFile]));
+    try {
+      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS m, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY 1 ORDER BY 1`)).toEqual([
+        { m: "2018-10", n: 3437 }, { m: "2018-11", n: 2401 },
+      ]);
+      expect(await warningsOf(db, "police_file_replaced")).toEqual([]);
+      expect(await warningsOf(db, "police_rows_of_other_month")).toEqual([{
+        subject: shownPath(novFile), message: messages.policeRowsOfOtherMonth("street-level crime", shownPath(novFile), "2018-11", 3, "2018-10 (Kent Police)"),
+      }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a month in 1900 is rejected with its line, never a 1899/00 period", async () => {
+    const t = tempDir();
+    const lines = [...nov.slice(0, 6)];
+    lines[2] = withField(lines[2]!, 1, "1900-01");
+    const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
+    const { db } = await runSources(crime([f]));
+    try {
+      expect(await db.all(`SELECT line::INTEGER AS line, "column", reason FROM audit.rejects`)).toEqual([
+        { line: 3, column: "Month", reason: "expected a month as YYYY-MM not before 2000-01-01, found 1900-01" },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("per-type anomaly: anti-social behaviour collapsing in one real month is flagged with force, type and month", async () => {
+    const t = tempDir();
+    // Seven months: the real October, November, January and February, and copies of them relabelled
+    // as other months (their Crime IDs made unique) so each month has two neighbours either side.
+    const months: [string, string][] = [
+      ["2018-08", "2018-10-kent-street.medway-only.csv"], ["2018-09", "2019-02-kent-street.medway-only.csv"],
+      ["2018-10", "2018-10-kent-street.medway-only.csv"], ["2018-11", "2018-11-kent-street.medway-only.csv"],
+      ["2019-01", "2019-01-kent-street.csv"], ["2019-02", "2019-02-kent-street.medway-only.csv"], ["2019-03", "2018-11-kent-street.medway-only.csv"],
+    ];
+    const files = months.map(([month, m]) => {
+      let lines = realLines(m);
+      if (!m.startsWith(month)) lines = lines.map((l, i) => (i === 0 ? l : withField(withField(l, 1, month), 0, l.split(",")[0] ? `${l.split(",")[0]}-${month}` : "")));
+      // November: keep one ASB line in five (the rest of the month untouched).
+      if (month === "2018-11") {
+        let k = 0;
+        lines = lines.filter((l, i) => i === 0 || l.split(",")[9] !== "Anti-social behaviour" || k++ % 5 === 0);
+      }
+      return t.write(`${month}-kent-street.csv`, lines.join("\n") + "\n");
+    });
+    const { db } = await runSources(crime(files));
+    try {
+      const flagged = await warningsOf(db, "crime_anomalous_type_month");
+      expect(flagged.map((w) => w.subject)).toContain("2018-11 Kent Police Anti-social behaviour");
+      expect(flagged.filter((w) => w.subject!.endsWith("Anti-social behaviour")).map((w) => w.subject)).toEqual(["2018-11 Kent Police Anti-social behaviour"]);
+      // The total for November moved less than the check's threshold: only the per-type check sees it.
+      expect((await warningsOf(db, "crime_anomalous_month")).map((w) => w.subject)).not.toContain("2018-11");
+    } finally {
+      db.close();
+    }
+  });
+});
