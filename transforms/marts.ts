@@ -257,6 +257,13 @@ export const CONTRACT: Record<string, ContractTable> = {
       slope: "fitted slope per period", method: "trend test used, e.g. chi-squared test for trend (logit slope)", note: "why no trend was calculated, when it was not",
     },
   },
+  "marts.series_breaks": {
+    table: "Definition breaks: one row per indicator and break; values before break_start are not comparable with those after (no trend spans one; charts mark it).",
+    columns: {
+      indicator_id: INDICATOR, break_start: "the first day of the first period on the new definition",
+      label: "the break in a few words, as charts mark it", reason: "why the series breaks (a catalogue declaration, an LSOA vintage, a source's value note, a population base)",
+    },
+  },
   "marts.outcomes": {
     table: "The outcomes framework: one row per tracked indicator, area and breakdown, baseline against latest, with the target.",
     columns: {

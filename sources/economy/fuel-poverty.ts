@@ -108,7 +108,20 @@ export async function loadFuelPoverty(ctx: Context, patterns: readonly string[])
   const files = await expandFiles(db, "economy.fuelPoverty", patterns);
   await db.run(`CREATE TABLE IF NOT EXISTS raw.fuel_poverty_files (_file VARCHAR, data_year INTEGER, sheet VARCHAR)`);
   const out: FileLoad[] = [];
+  const reuse = Boolean(ctx.reuseUnchangedLoads);
   for (const file of files) {
+    if (/\.xlsx$/i.test(file) && reuse) {
+      // A refresh reuses a workbook already loaded with the same content (as the CSV loader does).
+      const sha256 = await sha256File(file);
+      const prev = await db.one<{ r: number; l: number; j: number }>(
+        `SELECT rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j FROM audit.loads WHERE source = $s AND path = $f AND sha256 = $h`,
+        { s: fuelPovertyFormat.id, f: file, h: sha256 },
+      );
+      if (prev) {
+        out.push({ source: fuelPovertyFormat.id, path: file, sha256, rowsRead: Number(prev.r), rowsLoaded: Number(prev.l), rowsRejected: Number(prev.j), reused: true });
+        continue;
+      }
+    }
     await db.run(`DELETE FROM raw.fuel_poverty_files WHERE _file = $f`, { f: file });
     if (!/\.xlsx$/i.test(file)) {
       const year = fuelPovertyYear(file, "");

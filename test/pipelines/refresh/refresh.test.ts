@@ -57,13 +57,17 @@ async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFu
   }
 }
 
-/** A copy of one month's street file relabelled as another month. */
+/**
+ * A copy of one month's street file relabelled as another month, with Crime IDs of its own (a
+ * Crime ID is counted once across months, so a new month never repeats another's IDs).
+ */
 function writeMonth(from: string, to: string): string {
   const src = readFileSync(path.join(police, from, `${from}-demo-street.csv`), "utf8");
   const dir = path.join(police, to);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${to}-demo-street.csv`);
-  writeFileSync(file, src.replaceAll(`,${from},`, `,${to},`));
+  const prefix = createHash("sha256").update(to).digest("hex").slice(0, 8);
+  writeFileSync(file, src.replaceAll(`,${from},`, `,${to},`).replace(/^[0-9a-f]{8}(?=[0-9a-f]{56},)/gm, prefix));
   return file;
 }
 

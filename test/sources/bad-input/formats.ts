@@ -342,7 +342,7 @@ export const FORMATS: FormatSpec[] = [
     adapter: "survey", id: "residents_survey_microdata", title: "residents survey microdata", get format() { return surveyMicrodata(); },
     base: "demo/survey/residents_survey_2023.csv", load: (ctx, file) => loadCsvFiles(ctx, surveyMicrodata(), [file]),
     text: "interview_language", requiredColumn: "ward_code", // free text (comments) is never stored
-    count: { header: "design_weight", negative: "expected a number of 0 or more, found -5", nonNumeric: "expected a number of 0 or more, found twelve" },
+    count: { header: "design_weight", negative: "expected a number above 0 and at most 100,000,000, found -5", nonNumeric: "expected a number above 0 and at most 100,000,000, found twelve" },
     date: { header: "fieldwork_date", ambiguous: "03/04/2023", ambiguousReason: "loaded", future: "2031-05-01", futureReason: future("a date as YYYY-MM-DD or dd/mm/yyyy", "2031-05-01") },
     area: { header: "ward_code", unknown: "Z05999999", otherVintage: "E05002255" },
     na: { numerator_above_denominator: "answers are codes, not counts" },

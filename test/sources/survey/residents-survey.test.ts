@@ -56,7 +56,7 @@ describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
     const file = t.write("survey.csv", [header, ...lines].join("\n") + "\n");
     const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
     try {
-      expect(await db.all(`SELECT language FROM staging.survey_respondents ORDER BY respondent_id`)).toEqual([{ language: "unknown" }, { language: "unknown" }, { language: "pl" }]);
+      expect(await db.all(`SELECT language FROM staging.survey_respondents ORDER BY line_order`)).toEqual([{ language: "unknown" }, { language: "unknown" }, { language: "pl" }]);
       const warnings = await warningsOf(db, "label_refused");
       expect(warnings).toEqual([
         { subject: "residents survey", message: messages.labelsRefused("residents survey", "interview language", [{ reason: "undeclared", labels: 2, rows: 2 }], "unknown") },
@@ -78,7 +78,7 @@ describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
     const file = t.write("survey.csv", [header, ...lines].join("\n") + "\n");
     const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
     try {
-      expect(await db.all(`SELECT answer FROM staging.survey_answers WHERE question_id = 'q_safe_dark' ORDER BY respondent_id`)).toEqual([
+      expect(await db.all(`SELECT a.answer FROM staging.survey_answers a JOIN staging.survey_respondents r USING (wave, respondent_id) WHERE a.question_id = 'q_safe_dark' ORDER BY r.line_order`)).toEqual([
         { answer: null }, { answer: null }, { answer: null }, { answer: "1" }, { answer: edit(rows[4]!, {}).split(",")[9] },
       ]);
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.survey_answers WHERE question_id = 'q_priority_1' AND answer = 'bins'`)).toEqual({ n: 0 });
