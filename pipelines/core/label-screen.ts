@@ -71,6 +71,8 @@ export interface LabelColumn {
   /** What a refused value becomes (null: not recorded). */
   replacement: string | null;
   stage: WarningStage;
+  /** The raw column the label was read from: a refused value is blanked there too, so the warehouse never keeps it. */
+  raw?: { table: string; column: string };
 }
 
 /**
@@ -96,6 +98,10 @@ export async function screenLabelColumn(db: Warehouse, c: LabelColumn): Promise<
       `UPDATE ${c.table} t SET ${col} = ${c.replacement === null ? "NULL" : "$replacement"} FROM _refused_labels r WHERE t.${col} = r.label`,
       params,
     );
+    if (c.raw) {
+      const rawCol = `"${c.raw.column.replaceAll('"', '""')}"`;
+      await db.run(`UPDATE ${c.raw.table} t SET ${rawCol} = NULL FROM _refused_labels r WHERE trim(t.${rawCol}) = r.label`);
+    }
     await db.recordWarning(c.stage, "label_refused", c.subject, messages.labelsRefused(c.subject, c.what, counts, c.replacement));
   }
   await db.run(`DROP TABLE _refused_labels`);

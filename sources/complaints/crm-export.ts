@@ -102,7 +102,7 @@ export const complaintsAdapter: SourceAdapter = {
     // The category becomes a chart and table label: only declared categories, or screened ones.
     await screenLabelColumn(ctx.db, {
       table: "staging.complaints", column: "category", subject: "complaints", what: "category",
-      vocabulary: ctx.config.sources.complaints!.categories, replacement: null, stage: "conform",
+      vocabulary: ctx.config.sources.complaints!.categories, replacement: null, stage: "conform", raw: { table: "raw.complaints", column: "category" },
     });
     // Rows with a blank ward code and no LSOA code: loaded, counted in no ward; said once per file.
     const blank = await ctx.db.all<{ _file: string; n: number; total: number }>(

@@ -3,7 +3,7 @@
  * strings, no styles), zipped without compression, every entry dated 1980-01-01, so the same
  * rows always give the same bytes (exceljs writes asynchronously and stamps the wall clock).
  */
-import { crc32 } from "node:zlib";
+import { storedZip } from "../zip.ts";
 
 /** A sheet: its name and rows of cells (null for an empty cell). */
 export interface XlsxSheet {
@@ -36,54 +36,6 @@ function sheetXml(rows: XlsxSheet["rows"]): string {
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${body}</sheetData></worksheet>`;
 }
 
-/** A stored (uncompressed) zip of the entries, in order. */
-function zip(entries: { name: string; data: Uint8Array }[]): Uint8Array {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-  for (const e of entries) {
-    const name = Buffer.from(e.name, "utf8");
-    const crc = crc32(e.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, Buffer.from(e.data));
-    const cen = Buffer.alloc(46);
-    cen.writeUInt32LE(0x02014b50, 0);
-    cen.writeUInt16LE(20, 4);
-    cen.writeUInt16LE(20, 6);
-    cen.writeUInt16LE(0x0800, 8);
-    cen.writeUInt16LE(0, 10);
-    cen.writeUInt16LE(0, 12);
-    cen.writeUInt16LE(DOS_DATE, 14);
-    cen.writeUInt32LE(crc, 16);
-    cen.writeUInt32LE(e.data.length, 20);
-    cen.writeUInt32LE(e.data.length, 24);
-    cen.writeUInt16LE(name.length, 28);
-    cen.writeUInt32LE(offset, 42);
-    central.push(cen, name);
-    offset += 30 + name.length + e.data.length;
-  }
-  const dir = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(dir.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, dir, end]));
-}
-
 /** The bytes of a workbook holding `sheets`. */
 export function xlsxBytes(sheets: readonly XlsxSheet[]): Uint8Array {
   const text = (s: string) => new TextEncoder().encode(s);
@@ -103,7 +55,7 @@ export function xlsxBytes(sheets: readonly XlsxSheet[]): Uint8Array {
     `${head}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
     sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join("") +
     `</Relationships>`;
-  return zip([
+  return storedZip([
     { name: "[Content_Types].xml", data: text(types) },
     { name: "_rels/.rels", data: text(rels) },
     { name: "xl/workbook.xml", data: text(workbook) },

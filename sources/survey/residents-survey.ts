@@ -131,7 +131,7 @@ export const surveyAdapter: SourceAdapter = {
     // none declared, screened values) are kept; anything else counts as unknown.
     await screenLabelColumn(db, {
       table: "staging.survey_respondents", column: "language", subject: "residents survey", what: "interview language",
-      vocabulary: Object.keys(codebook.languages), replacement: "unknown", stage: "conform",
+      vocabulary: Object.keys(codebook.languages), replacement: "unknown", stage: "conform", raw: { table: "raw.survey_responses", column: "interview_language" },
     });
     const unions = codebook.questions
       .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM _survey_lines`)
