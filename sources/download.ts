@@ -8,15 +8,14 @@
  * Used only by `pipelines/fetch.ts` (and `build.ts --refresh --fetch`): a build never fetches.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { open } from "node:fs/promises";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import cliProgress from "cli-progress";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import type { Logger } from "../pipelines/core/context.ts";
-import { readHead } from "./files.ts";
+import { readHead, sha256File } from "./files.ts";
 import { checkZip } from "./zip.ts";
 
 /** What kind of body a request expects: the body is checked before it replaces anything. */
@@ -75,13 +74,6 @@ export function writeAtomic(file: string, data: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, data);
   renameSync(tmp, file);
-}
-
-/** SHA-256 of a file, streamed. */
-export async function sha256Of(file: string): Promise<string> {
-  const h = createHash("sha256");
-  await pipeline(createReadStream(file), h);
-  return h.digest("hex");
 }
 
 /** How a download ended. */
@@ -214,10 +206,10 @@ export class Downloader {
     const total = resumed ? contentRangeTotal(res.headers.get("content-range")) : Number(res.headers.get("content-length") ?? NaN);
     await this.stream(res, part, resumed, offset, total, req.url);
     await checkBody(part, req.expect, res.headers.get("content-type"), req.url);
-    const sha256 = await sha256Of(part);
+    const sha256 = await sha256File(part);
     const bytes = statSync(part).size;
     const entry: ManifestEntry = { source: req.source, url: req.url, retrievedAt: this.o.now().toISOString(), sha256, bytes, ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) };
-    const previous = have ? known.sha256 : existsSync(req.dest) ? await sha256Of(req.dest) : undefined;
+    const previous = have ? known.sha256 : existsSync(req.dest) ? await sha256File(req.dest) : undefined;
     this.manifest.files[req.dest] = entry;
     if (previous === sha256) {
       rmSync(part, { force: true });
@@ -233,7 +225,7 @@ export class Downloader {
   async record(source: string, url: string, file: string, data: Uint8Array | string, validators: { etag?: string; lastModified?: string } = {}): Promise<DownloadResult> {
     const sha256 = createHash("sha256").update(data).digest("hex");
     const known = this.manifest.files[file];
-    const previous = existsSync(file) ? (known && known.bytes === statSync(file).size ? known.sha256 : await sha256Of(file)) : undefined;
+    const previous = existsSync(file) ? (known && known.bytes === statSync(file).size ? known.sha256 : await sha256File(file)) : undefined;
     const entry: ManifestEntry = { source, url, retrievedAt: this.o.now().toISOString(), sha256, bytes: Buffer.byteLength(data), ...validators };
     this.manifest.files[file] = entry;
     if (previous === sha256) return { status: "unchanged", file, entry };
