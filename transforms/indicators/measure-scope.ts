@@ -73,8 +73,14 @@ async function tableUnchanged(ctx: Context, prev: string, table: string): Promis
   return !(await ctx.db.one(changedGroupsSql(table, `${prev}.${table}`, "0")));
 }
 
-/** The months (first days) whose rows differ between the current warehouse and `prev`, by a date expression ("" for rows without a date). */
-async function changedMonths(ctx: Context, prev: string, table: string, date: string): Promise<string[]> {
+/**
+ * The months (first days) whose rows differ between the current warehouse and `prev`, by a date
+ * expression ("" for rows without a date); none when the table is in neither (a source this
+ * build does not have), null when it is in only one (it appeared or went: compare it whole).
+ */
+async function changedMonths(ctx: Context, prev: string, table: string, date: string): Promise<string[] | null> {
+  const [here, there] = [await ctx.db.hasTable(table), await ctx.db.hasTable(table, prev)];
+  if (!here || !there) return here === there ? [] : null;
   const rows = await ctx.db.all<{ g: string | null }>(changedGroupsSql(table, `${prev}.${table}`, `date_trunc('month', ${date})::DATE`));
   return rows.map((r) => r.g ?? "");
 }
@@ -92,7 +98,7 @@ export async function planMeasure(ctx: Context, indicators: readonly Indicator[]
     if (!unchanged.has(t)) unchanged.set(t, tableUnchanged(ctx, prev, t));
     return unchanged.get(t)!;
   };
-  const monthsOf = new Map<string, Promise<string[]>>();
+  const monthsOf = new Map<string, Promise<string[] | null>>();
   const changedMonthsOf = (table: string, date: string) => {
     const key = `${table}|${date}`;
     if (!monthsOf.has(key)) monthsOf.set(key, changedMonths(ctx, prev, table, date));

@@ -41,7 +41,8 @@ async function singleQuestion(ctx: Context, question: string, periodType: Period
      FROM staging.survey_respondents r
      JOIN staging.survey_answers a USING (wave, respondent_id)
      JOIN ref.survey_questions qq ON qq.question_id = a.question_id
-     WHERE a.question_id = $q AND r.fieldwork_date IS NOT NULL`,
+     WHERE a.question_id = $q AND r.fieldwork_date IS NOT NULL
+     ORDER BY r.wave, r.line_order`, // a fixed order: the weighted sums in JS are the same in every run, to the last bit
     { q: question },
   );
 }

@@ -92,3 +92,14 @@ describe("planMeasure", () => {
     expect(await planMeasure(ctx, indicators, "prev")).toBeNull();
   });
 });
+
+describe("planMeasure on a build without a source", () => {
+  it("keeps an events indicator whose table neither warehouse has (a build with no complaints), and measures it in full when the table appears or goes", async () => {
+    await db.run(`DROP TABLE staging.ev; DROP TABLE prev.staging.ev`);
+    expect((await planMeasure(ctx, indicators, "prev"))!.get("crime.test_rate")).toEqual({ kind: "keep" });
+    await db.run(`CREATE TABLE staging.ev (month DATE, lsoa_code VARCHAR, crime_type VARCHAR)`);
+    expect((await planMeasure(ctx, indicators, "prev"))!.get("crime.test_rate")).toEqual({ kind: "all", why: "staging.ev changed" });
+    await db.run(`DROP TABLE staging.ev; CREATE TABLE prev.staging.ev (month DATE, lsoa_code VARCHAR, crime_type VARCHAR)`);
+    expect((await planMeasure(ctx, indicators, "prev"))!.get("crime.test_rate")).toEqual({ kind: "all", why: "staging.ev changed" });
+  });
+});
