@@ -17,9 +17,8 @@ import { loadConfig } from "./core/config.ts";
 import { buildClock, consoleLogger, jsonLogger } from "./core/context.ts";
 import { LocalneedsError, messages } from "./core/messages.ts";
 import { supervise } from "./refresh/supervise.ts";
-import { runBuild } from "./run-build.ts";
-import { findBrowser } from "./pack/render-pdf.ts";
-import { runFetch } from "./run-fetch.ts";
+// The stages (DuckDB, Vega, Chromium, ...) are imported in the build's own process only (below),
+// so the supervising process and --help start at once.
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The demo config, used when no --config is given. */
@@ -28,7 +27,7 @@ export const DEMO_CONFIG = path.join(here, "configs", "demo.json");
 /** Exit codes, documented in --help and the README. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, publishedWithWarnings: 3, locked: 4 } as const;
 
-const HELP = `Usage: npx tsx pipelines/build.ts [--config FILE] [--area CODE] [--refresh [--fetch]] [--json-log]
+const HELP = `Usage: npx tsx pipelines/build.ts [--config FILE] [--area CODE] [--refresh [--fetch]] [--no-pdf] [--json-log]
 
 Builds the DuckDB warehouse and the needs-assessment pack(s) described by a JSON config.
 
@@ -40,6 +39,8 @@ Options:
   --fetch         download new public data first (pipelines/fetch.ts, the config's "fetch" block);
                   if that fails, build from the files already on disk, say so, and exit 3.
                   Without it the build never touches the network
+  --no-pdf        leave out pack.pdf (a quick draft while you work on a config: the PDF is most
+                  of a build's time); everything else in the pack is written as usual
   --json-log      log one JSON object per line (for schedulers and monitoring)
   -h, --help      show this help
 
@@ -62,7 +63,7 @@ async function main(): Promise<number> {
   try {
     args = parseArgs({
       options: {
-        config: { type: "string" }, area: { type: "string" }, refresh: { type: "boolean" }, fetch: { type: "boolean" }, "json-log": { type: "boolean" },
+        config: { type: "string" }, area: { type: "string" }, refresh: { type: "boolean" }, fetch: { type: "boolean" }, "json-log": { type: "boolean" }, "no-pdf": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
   const log = json ? jsonLogger() : consoleLogger();
   const t0 = performance.now();
   try {
+    const [{ runBuild }, { findBrowser }, { runFetch }] = await Promise.all([import("./run-build.ts"), import("./pack/render-pdf.ts"), import("./run-fetch.ts")]);
     const config = loadConfig(args.values.config ?? DEMO_CONFIG);
     const refresh = Boolean(args.values.refresh);
     let fetchFailed = false;
@@ -106,7 +108,7 @@ async function main(): Promise<number> {
         log.warn(messages.fetchFailedBuildingFromCache(err.message));
       }
     }
-    const browserPath = findBrowser({ platform: process.platform, env: process.env, exists: existsSync }).path;
+    const browserPath = args.values["no-pdf"] ? false : findBrowser({ platform: process.platform, env: process.env, exists: existsSync }).path;
     const result = await runBuild({ config, log, clock: buildClock(process.env.SOURCE_DATE_EPOCH), area: args.values.area, refresh, browserPath });
     log.info(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     log.info(`warehouse: ${path.relative(process.cwd(), result.warehouse)}`);

@@ -53,7 +53,7 @@ export interface BuildOptions {
   /** A scheduled refresh (`--refresh`): same stages, reporting what changed since the last run. */
   refresh?: boolean;
   /** The browser that prints `pack.pdf` (default: one found in the standard install paths; null: no PDF). */
-  browserPath?: string | null;
+  browserPath?: string | null | false;
 }
 
 /** What a build did. */

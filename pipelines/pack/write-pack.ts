@@ -137,6 +137,8 @@ async function writePackFiles(
   cache: RenderCache,
   getBrowser: () => Promise<Browser | null>,
   downloads: (t: WarehouseTables) => Record<string, string>,
+  /** The PDF was not asked for (`--no-pdf`): none is written, and no warning says so. */
+  pdfLeftOut = false,
 ): Promise<void> {
   mkdirSync(path.join(dir, "charts"), { recursive: true });
   mkdirSync(path.join(dir, "data"), { recursive: true });
@@ -199,7 +201,7 @@ async function writePackFiles(
     if (r.problem) ctx.log.warn(messages.packPdfNoPageNumbers(r.problem));
     writeFileSync(path.join(dir, "pack.pdf"), r.pdf);
     pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
-  } else ctx.log.warn(messages.packPdfNoChromium());
+  } else if (!pdfLeftOut) ctx.log.warn(messages.packPdfNoChromium());
   // The slides place the chart PNGs, all written by now.
   writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, dir));
 
@@ -261,12 +263,12 @@ export async function writePacks(
   ctx: Context,
   models: PackModel[],
   root: string = ctx.config.outputDir,
-  /** The browser that prints the PDFs (default: the one found in the standard install paths; null: none). */
-  browserPath: string | null | undefined = CHROMIUM_PATH,
+  /** The browser that prints the PDFs (default: the one found in the standard install paths; null: none found, warned; false: no PDF asked for). */
+  browserPath: string | null | false | undefined = CHROMIUM_PATH,
 ): Promise<string[]> {
   mkdirSync(root, { recursive: true });
   // Chromium starts while the first charts render; a launch failure is reported when awaited.
-  const launching = models.length ? launchPdfBrowser(browserPath).then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
+  const launching = models.length && browserPath !== false ? launchPdfBrowser(browserPath).then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
   const cache = new RenderCache(path.join(path.dirname(ctx.config.outputDir), ".cache", "charts"));
   const getBrowser = async () => {
     const l = await launching;
@@ -279,7 +281,7 @@ export async function writePacks(
   const jobs = models.map((m) => ({ m, final: path.join(root, m.slug), tmp: path.join(root, `.building-${m.slug}-${process.pid}`) }));
   try {
     for (const j of jobs) rmSync(j.tmp, { recursive: true, force: true });
-    const results = await Promise.allSettled(jobs.map((j) => writePackFiles(ctx, j.m, j.tmp, cache, getBrowser, downloads)));
+    const results = await Promise.allSettled(jobs.map((j) => writePackFiles(ctx, j.m, j.tmp, cache, getBrowser, downloads, browserPath === false)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) throw failed.reason;
     for (const j of jobs) {
