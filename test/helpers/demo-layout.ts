@@ -28,11 +28,11 @@ export function demoConfigInTemp(root = mkdtempSync(path.join(tmpdir(), "localne
   return { root, config: loadConfig(file) };
 }
 
-/** Build the demo into a temporary folder with a fixed clock. */
-export async function buildDemoInTemp(root?: string): Promise<{ root: string; config: Config; result: BuildResult; log: ReturnType<typeof memoryLogger> }> {
+/** Build the demo into a temporary folder with a fixed clock (`pdf: false`: without pack.pdf, for tests of anything else). */
+export async function buildDemoInTemp(root?: string, opts: { pdf?: boolean } = {}): Promise<{ root: string; config: Config; result: BuildResult; log: ReturnType<typeof memoryLogger> }> {
   const { root: r, config } = demoConfigInTemp(root);
   const log = memoryLogger();
-  const result = await runBuild({ config, log, clock: fixedClock(DEMO_CLOCK) });
+  const result = await runBuild({ config, log, clock: fixedClock(DEMO_CLOCK), ...(opts.pdf === false ? { browserPath: false as const } : {}) });
   return { root: r, config, result, log };
 }
 

@@ -45,7 +45,7 @@ describe.skipIf(!hasShared || !CHROMIUM)(`notebooks on the real Medway warehouse
     json.warehouse = path.join(root, "warehouse.duckdb");
     json.outputDir = path.join(root, "packs");
     const config = parseConfig(json, CONFIG); // input paths stay relative to the config in place
-    const result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z") });
+    const result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
     log = memoryLogger();
     built = await buildNotebooks({ warehouse: result.warehouse, outDir: path.join(root, "notebooks"), log });
     server = await serveDir(built.outDir);

@@ -236,7 +236,7 @@ describe("demo build", () => {
     const beforeCmp = await db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`);
     // A private copy of the build, warehouse included: the rebuild attaches it as the previous run.
     const { config } = await copySharedDemo({ warehouse: true });
-    await runBuild({ config, log: silentLogger, clock: fixedClock(DEMO_CLOCK) });
+    await runBuild({ config, log: silentLogger, clock: fixedClock(DEMO_CLOCK), browserPath: false });
     const again = await Warehouse.open(config.warehouse, { readOnly: true });
     try {
       expect((await again.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.runs`))!.n).toBe(2);

@@ -1,14 +1,22 @@
 /**
- * Reproducible builds: two builds of the same inputs in different folders, with the build time
- * fixed (as SOURCE_DATE_EPOCH does), give byte-identical pack folders (PDF and workbook
- * included). The first is the run's shared build; the second starts from nothing (its own demo
- * data and an empty render cache), so every chart is rendered again.
+ * Reproducible and offline builds, from one second build:
+ * - Two builds of the same inputs in different folders, with the build time fixed
+ *   (SOURCE_DATE_EPOCH), give byte-identical pack folders (PDF and workbook included). The first
+ *   is the run's shared build (in-process, fixed clock); the second is the command line from
+ *   nothing (its own demo data and an empty render cache), so every chart is rendered again.
+ * - That second build opens no network connection: every JavaScript network API is trapped
+ *   (test/helpers/no-network.mjs, inherited by child processes through NODE_OPTIONS) and, where
+ *   the machine allows (root or user namespaces), it runs inside an unshared network namespace
+ *   with no interfaces but loopback.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { buildDemoInTemp, sharedDemo } from "../helpers/demo-build.ts";
+import { DEMO_CLOCK, demoConfigInTemp, sharedDemo, type SharedDemo } from "../helpers/demo-build.ts";
+import { repoRoot } from "../helpers/shared.ts";
+import { latestVersion } from "../../pipelines/refresh/publish.ts";
 
 const walk = (d: string, base = d): string[] =>
   readdirSync(d, { withFileTypes: true })
@@ -16,20 +24,47 @@ const walk = (d: string, base = d): string[] =>
     .sort();
 const hashes = (dir: string) => Object.fromEntries(walk(dir).map((f) => [f, createHash("sha256").update(readFileSync(path.join(dir, f))).digest("hex")]));
 
-describe("reproducible packs", () => {
-  it("two builds with a fixed build time give byte-identical pack folders", async () => {
-    const a = await sharedDemo();
-    const b = await buildDemoInTemp();
-    expect(a.packDirs.length).toBeGreaterThan(0);
-    expect(path.dirname(b.result.packDirs[0]!)).not.toBe(path.dirname(a.packDirs[0]!));
-    for (const [i, dir] of a.packDirs.entries()) {
-      const other = b.result.packDirs[i]!;
-      expect(path.basename(other)).toBe(path.basename(dir));
+const canUnshare = spawnSync("unshare", ["-n", "true"]).status === 0;
+
+let shared: SharedDemo;
+let second: { root: string; outputDir: string; run: SpawnSyncReturns<string> };
+
+beforeAll(async () => {
+  shared = await sharedDemo();
+  const { root, config } = demoConfigInTemp();
+  const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
+  const cmd = [tsx, path.join(repoRoot, "pipelines", "build.ts"), "--config", config.configPath];
+  const env = {
+    ...process.env,
+    SOURCE_DATE_EPOCH: String(Date.parse(DEMO_CLOCK) / 1000),
+    NODE_OPTIONS: `--import ${path.join(repoRoot, "test", "helpers", "no-network.mjs")}`,
+  };
+  const run = canUnshare
+    ? spawnSync("unshare", ["-n", ...cmd], { env, encoding: "utf8", timeout: 600_000 })
+    : spawnSync(cmd[0]!, cmd.slice(1), { env, encoding: "utf8", timeout: 600_000 });
+  second = { root, outputDir: config.outputDir, run };
+}, 900_000);
+
+describe(`a second build from nothing, offline${canUnshare ? " (network namespace)" : " (no namespace: unshare -n is not permitted here; JS network trap only)"}`, () => {
+  it("builds with no network API used and no network available", () => {
+    expect(second.run.stderr).not.toMatch(/NETWORK-ATTEMPT/);
+    expect(second.run.status, second.run.stderr).toBe(0);
+    expect(existsSync(path.join(second.root, "outputs", "warehouse.duckdb"))).toBe(true);
+  });
+
+  it("gives pack folders byte-identical to the shared build's", () => {
+    expect(second.run.status, second.run.stderr).toBe(0);
+    expect(shared.packDirs.length).toBeGreaterThan(0);
+    const version = latestVersion(second.outputDir);
+    expect(version).not.toBeNull();
+    expect(version).not.toBe(path.dirname(shared.packDirs[0]!));
+    for (const dir of shared.packDirs) {
+      const other = path.join(version!, path.basename(dir));
       const ha = hashes(dir);
       const hb = hashes(other);
       expect(Object.keys(hb)).toEqual(Object.keys(ha));
       const differing = Object.keys(ha).filter((f) => ha[f] !== hb[f]);
       expect(differing).toEqual([]);
     }
-  }, 1_200_000);
+  });
 });

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { buildDemoInTemp } from "../../helpers/demo-build.ts";
+import { buildDemoInTemp, copySharedDemo } from "../../helpers/demo-build.ts";
 import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../../../pipelines/core/messages.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
@@ -45,7 +45,7 @@ vi.mock("node:fs", async (importOriginal) => {
 
 let config: Config;
 let day = 1;
-const refresh = () => runBuild({ config, log: memoryLogger(), clock: fixedClock(`2025-07-${String(++day).padStart(2, "0")}T02:30:00Z`), refresh: true });
+const refresh = () => runBuild({ config, log: memoryLogger(), clock: fixedClock(`2025-07-${String(++day).padStart(2, "0")}T02:30:00Z`), refresh: true, browserPath: false });
 const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
 
 /** Everything that must be as it was after a failed run, and nothing left behind. */
@@ -102,7 +102,8 @@ describe("ioFailure", () => {
 
 describe("a refresh that meets an I/O failure", () => {
   beforeAll(async () => {
-    config = (await buildDemoInTemp()).config;
+    // The shared build's demo inputs and rendered charts; the build itself is this file's.
+    config = (await buildDemoInTemp((await copySharedDemo()).root, { pdf: false })).config;
   }, 1_500_000);
 
   it("a full disk while writing a PNG: a clear error, nothing published, the lock released, nothing left", async () => {
@@ -151,7 +152,7 @@ describe("a refresh that meets an I/O failure", () => {
     bytes.fill(0x5a, 0, 8192);
     writeFileSync(config.warehouse, bytes);
     const log = memoryLogger();
-    const result = await runBuild({ config, log, clock: fixedClock(`2025-07-${String(++day).padStart(2, "0")}T02:30:00Z`), refresh: true });
+    const result = await runBuild({ config, log, clock: fixedClock(`2025-07-${String(++day).padStart(2, "0")}T02:30:00Z`), refresh: true, browserPath: false });
     const damaged = log.warnings.find((w) => w.startsWith(messages.refreshWarehouseDamaged(config.warehouse, "").split("(")[0]!));
     expect(damaged).toBeDefined();
     expect(log.lines).toContain(messages.abandonedRunFilesCleared(path.dirname(config.warehouse), dead.slice(0, 2).map((f) => path.basename(f)).sort()));

@@ -4,21 +4,28 @@
  * its manifest lists is there with the listed hash) and the warehouse opens; then an unkilled
  * refresh succeeds and leaves nothing behind: no temporary folder, warehouse copy or lock.
  *
- * `LOCALNEEDS_KILLS` (default 12, the issue's full run is 50) and `LOCALNEEDS_KILL_HOGS` (busy
- * processes beside the refreshes, default 1) set its size; the default keeps CI cheap.
+ * The refreshes build a lighter version of the demo (crime, population and deprivation; two
+ * comparators; `--no-pdf`): the same publishing path as any build (warehouse copy, pack folders
+ * with their manifests, the switch of `latest`) in a few seconds, so that 50 kills fit in CI.
+ * `LOCALNEEDS_KILLS` (default 50) and `LOCALNEEDS_KILL_HOGS` (busy processes beside the
+ * refreshes, default 1) set its size; `LOCALNEEDS_KILL_HOG_NICE` (default 10) is the hogs'
+ * niceness: in CI they take the CPU the other test files leave, rather than a core of their own
+ * (0 for hogs at full strength).
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { copySharedDemo } from "../../helpers/demo-build.ts";
 import { repoRoot } from "../../helpers/shared.ts";
 import { latestVersion } from "../../../pipelines/refresh/publish.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { loadConfig, type Config } from "../../../pipelines/core/config.ts";
 
-const KILLS = Number(process.env.LOCALNEEDS_KILLS ?? 12);
+const KILLS = Number(process.env.LOCALNEEDS_KILLS ?? 50);
 const HOGS = Number(process.env.LOCALNEEDS_KILL_HOGS ?? 1);
+const HOG_NICE = Number(process.env.LOCALNEEDS_KILL_HOG_NICE ?? 10);
 const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
 const build = path.join(repoRoot, "pipelines", "build.ts");
 
@@ -78,7 +85,7 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
   return new Promise((resolve) => {
     const t0 = Date.now();
     // Through sh, to allow a core dump: a native crash (exit 139) then gets a backtrace (`crashReport`).
-    const child = spawn("sh", ["-c", `ulimit -c unlimited 2>/dev/null; exec "$0" "$@"`, tsx, build, "--config", configPath, "--refresh", "--json-log"],
+    const child = spawn("sh", ["-c", `ulimit -c unlimited 2>/dev/null; exec "$0" "$@"`, tsx, build, "--config", configPath, "--refresh", "--no-pdf", "--json-log"],
       { detached: true, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (b: Buffer) => { stderr = (stderr + b.toString("utf8")).slice(-4000); });
@@ -104,7 +111,7 @@ function leftovers(outputDir: string, warehouse: string): string[] {
 
 describe(`refresh killed ${KILLS} times with SIGKILL beside ${HOGS} CPU hog(s)`, () => {
   it("leaves latest whole after every kill, and the next run succeeds and leaves nothing behind", async () => {
-    const hogs = Array.from({ length: HOGS }, () => spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    const hogs = Array.from({ length: HOGS }, () => spawn("nice", ["-n", String(HOG_NICE), process.execPath, "-e", "for (;;) {}"], { stdio: "ignore" }));
     try {
       await killRefreshes();
     } finally {
@@ -115,10 +122,16 @@ describe(`refresh killed ${KILLS} times with SIGKILL beside ${HOGS} CPU hog(s)`,
 
 async function killRefreshes(): Promise<void> {
   {
-    const { root, config } = await copySharedDemo(); // demo inputs and rendered charts; the first build is this test's
-    const first = spawnSync(tsx, [build, "--config", config.configPath], { encoding: "utf8", timeout: 300_000 });
+    const { config: demo } = await copySharedDemo(); // demo inputs and rendered charts; the first build is this test's
+    const config = lighterDemo(demo);
+    const first = spawnSync(tsx, [build, "--config", config.configPath, "--no-pdf"], { encoding: "utf8", timeout: 300_000 });
     expect(first.status, first.stderr).toBe(0);
     latestIsWhole(config.outputDir);
+    // --no-pdf: the packs are whole without a PDF, and nothing warns that Chromium is missing.
+    const focus = path.join(latestVersion(config.outputDir)!, readdirSync(latestVersion(config.outputDir)!).find((n) => n.startsWith("Z05"))!);
+    expect(existsSync(path.join(focus, "index.html"))).toBe(true);
+    expect(existsSync(path.join(focus, "pack.pdf"))).toBe(false);
+    expect(first.stdout + first.stderr).not.toContain("pack.pdf not written");
     // How long a refresh takes here, to spread the kills over its whole span.
     const timed = await run(config.configPath);
     expect([0, 3], timed.stderr).toContain(timed.code);
@@ -146,6 +159,19 @@ async function killRefreshes(): Promise<void> {
     expect([0, 3], `exit ${last.code}: ${last.stderr}`).toContain(last.code);
     latestIsWhole(config.outputDir);
     expect(leftovers(config.outputDir, config.warehouse)).toEqual([]);
-    void root;
   }
+}
+
+/** The demo config beside `demo`'s, with crime, population and deprivation only, two comparators and the crime outcomes. */
+function lighterDemo(demo: Config): Config {
+  const json = JSON.parse(readFileSync(demo.configPath, "utf8")) as Record<string, unknown> & { sources: Record<string, unknown>; outcomes: { indicator: string }[] };
+  const light = {
+    ...json,
+    comparators: ["rest_of_parent", "parent"],
+    outcomes: json.outcomes.filter((o) => o.indicator.startsWith("crime.")),
+    sources: { crime: json.sources.crime, population: json.sources.population, deprivation: json.sources.deprivation },
+  };
+  const file = path.join(path.dirname(demo.configPath), "light.json");
+  writeFileSync(file, JSON.stringify(light, null, 2));
+  return loadConfig(file);
 }
