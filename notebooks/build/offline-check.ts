@@ -79,17 +79,18 @@ const URL_ = String.raw`(?:https?|wss?):\/\/[^\s"'\`)>]+`;
 const Q = String.raw`["'\`]`;
 /**
  * Where an address in a built file makes the browser load it: module imports, fetch, workers and
- * sockets, `src`/`href` set from script, Markdown images rendered in the page; in HTML, the attributes that load (not `<a href>`); in
- * CSS, `url()` and `@import`. Addresses elsewhere (XML namespaces, links in error messages and
- * licence comments) load nothing.
+ * sockets, a `src` set from script, Markdown images rendered in the page; in HTML, the attributes
+ * that load (not `<a href>`); in CSS, `url()` and `@import`. Addresses elsewhere (links, XML
+ * namespaces, messages, licence comments) load nothing. An `href` set from script is left alone
+ * (it is mostly a link); Notebook Kit's stylesheet loaders name a CDN host, which is caught anyway.
  */
 const LOADS: Record<string, RegExp[]> = {
   js: [
     new RegExp(String.raw`\b(?:import|fetch|importScripts)\s*\(\s*${Q}(${URL_})`, "g"),
     new RegExp(String.raw`\b(?:from|import)\s*${Q}(${URL_})`, "g"),
     new RegExp(String.raw`\bnew\s+(?:Worker|SharedWorker|WebSocket|EventSource)\s*\(\s*${Q}(${URL_})`, "g"),
-    new RegExp(String.raw`\.(?:src|href)\s*=\s*${Q}(${URL_})`, "g"),
-    new RegExp(String.raw`setAttribute\(\s*${Q}(?:src|href)${Q}\s*,\s*${Q}(${URL_})`, "g"),
+    new RegExp(String.raw`\.src\s*=\s*${Q}(${URL_})`, "g"),
+    new RegExp(String.raw`setAttribute\(\s*${Q}src${Q}\s*,\s*${Q}(${URL_})`, "g"),
     // A Markdown cell with `${…}` is rendered in the page: its images load from there.
     new RegExp(String.raw`!\[[^\]\n]*\]\(\s*<?(${URL_})`, "g"),
   ],

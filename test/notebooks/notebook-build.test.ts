@@ -68,7 +68,7 @@ describe("remoteLoads (the offline rule on built files)", () => {
   it("finds what a page would load from another host, in scripts, pages and stylesheets", () => {
     expect(
       files({
-        "assets/a.js": `const m = await import("https://example.org/m.js"); fetch('https://api.example.org/x.json'); link.href = "https://example.org/s.css";`,
+        "assets/a.js": `const m = await import("https://example.org/m.js"); fetch('https://api.example.org/x.json'); img.src = "https://example.org/s.png";`,
         "assets/b.js": `import x from"https://example.org/b.js";const w=new Worker(\`https://example.org/w.js\`);md\`![map](https://tiles.example.org/1.png)\``,
         "p.html": `<link rel="stylesheet" href="https://example.org/p.css"><img alt="" src=https://example.org/i.png><script>fetch("https://example.org/inline.json")</script>`,
         "assets/c.css": `@import "https://example.org/c.css"; .x { background: url(https://example.org/bg.png) }`,
@@ -77,7 +77,7 @@ describe("remoteLoads (the offline rule on built files)", () => {
     ).toEqual([
       "assets/a.js: https://api.example.org/x.json",
       "assets/a.js: https://example.org/m.js",
-      "assets/a.js: https://example.org/s.css",
+      "assets/a.js: https://example.org/s.png",
       "assets/b.js: https://example.org/b.js",
       "assets/b.js: https://example.org/w.js",
       "assets/b.js: https://tiles.example.org/1.png",
@@ -93,7 +93,7 @@ describe("remoteLoads (the offline rule on built files)", () => {
   it("passes addresses that load nothing: namespaces, links, messages, licence comments, local files", () => {
     expect(
       files({
-        "assets/a.js": `/*! see https://github.com/x/y */ const ns = "http://www.w3.org/2000/svg"; throw Error(\`See https://rolldown.rs/in-depth\`); import("./b.js"); fetch("./data.csv");`,
+        "assets/a.js": `/*! see https://github.com/x/y */ const ns = "http://www.w3.org/2000/svg"; throw Error(\`See https://rolldown.rs/in-depth\`); import("./b.js"); fetch("./data.csv"); a.href = "https://www.gov.uk/";`,
         "p.html": `<a href="https://www.gov.uk/">GOV.UK</a><p>open http://127.0.0.1:4173/p.html</p><link rel="icon" href="data:,"><script type="module" src="./assets/a.js"></script>`,
         "assets/c.css": `.x { background: url(./bg.png) } /* https://example.org */`,
         "assets/m.wasm": `import("https://example.org/not-a-script.js")`,
