@@ -5,10 +5,11 @@
  * read-only: `warehouse-cells.ts`), the offline rule (`offline-check.ts`) and the page frame
  * (`lib/page-template.html`: navigation between notebooks, a footer naming the warehouse).
  *
- * Every library a notebook uses is bundled from node_modules, so the built pages make no request
- * to any other host. They are ES modules: open them through a local web server (`serveNotebooks`
- * or `npx tsx pipelines/notebooks.ts serve`), not from file:// (a page opened from a file says so
- * and how to serve it, `messages.notebookFileProtocol`).
+ * Every library a notebook uses is bundled from node_modules, Notebook Kit's lazy loaders included
+ * (`offline-libraries.ts`), so the built pages make no request to any other host; a build whose
+ * files would load from one fails (`remoteLoads`). They are ES modules: open them through a local
+ * web server (`serveNotebooks` or `npx tsx pipelines/notebooks.ts serve`), not from file:// (a
+ * page opened from a file says so and how to serve it, `messages.notebookFileProtocol`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
@@ -19,7 +20,7 @@ import type { Notebook } from "@observablehq/notebook-kit";
 import { escapeHtml } from "./escape-html.ts";
 import type { Logger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { offlineProblems } from "./offline-check.ts";
+import { offlineProblems, remoteLoads } from "./offline-check.ts";
 import { offlineLibraries } from "./offline-libraries.ts";
 import { removeStaleCacheFiles, warehouseCells, type WarehouseCells } from "./warehouse-cells.ts";
 
@@ -108,6 +109,9 @@ export async function buildNotebooks(opts: BuildNotebooksOptions): Promise<Build
         rolldownOptions: { input: files, checks: { bundlerTimings: false } },
       },
     });
+    // The last word on the offline rule: nothing built loads from another host.
+    const remote = remoteLoads(tmp);
+    if (remote.length) throw new Error(messages.notebookRemoteLoads(remote));
     if (existsSync(outDir)) renameSync(outDir, old);
     renameSync(tmp, outDir);
     rmSync(old, { recursive: true, force: true });

@@ -1,10 +1,13 @@
 /**
  * The offline rule, checked at build time: a notebook must not make the page fetch anything from
- * the network. Notebook Kit's runtime provides `Plot`, `Inputs`, `d3`, `html` and friends by
+ * the network. Checked twice: on each notebook before it is built ({@link offlineProblems}), and
+ * on the built files ({@link remoteLoads}). Notebook Kit's runtime provides `Plot`, `Inputs`, `d3`, `html` and friends by
  * importing them from cdn.jsdelivr.net on first use, and resolves `npm:` / `jsr:` imports to
  * CDN URLs; both fail offline. Notebooks import every library from node_modules instead
  * (`import * as Plot from "@observablehq/plot"`), which Vite bundles into the built page.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { transpile, type Cell, type Notebook } from "@observablehq/notebook-kit";
 
 /** Globals Notebook Kit's runtime loads from a CDN when a cell uses them and no cell defines them. */
@@ -67,4 +70,53 @@ export function offlineProblems(notebook: Notebook, file: string): string[] {
     problems.push(`${file}, cell ${cell.id}: uses \`${name}\`, which Notebook Kit loads from a CDN; define it from node_modules in a cell: ${FIX[name] ?? `import it from an installed package`}`);
   }
   return problems;
+}
+
+/** CDN hosts: named anywhere in a built file, a page could load from them (Notebook Kit builds such URLs from parts). */
+const CDN_HOST = /\b(?:cdn\.jsdelivr\.net|unpkg\.com|esm\.sh|esm\.run|cdn\.skypack\.dev|ga\.jspm\.io)\b/g;
+/** An absolute address of another host, as a quoted string or a bare attribute value. */
+const URL_ = String.raw`(?:https?|wss?):\/\/[^\s"'\`)>]+`;
+const Q = String.raw`["'\`]`;
+/**
+ * Where an address in a built file makes the browser load it: module imports, fetch, workers and
+ * sockets, a `src` set from script, Markdown images rendered in the page; in HTML, the attributes
+ * that load (not `<a href>`); in CSS, `url()` and `@import`. Addresses elsewhere (links, XML
+ * namespaces, messages, licence comments) load nothing. An `href` set from script is left alone
+ * (it is mostly a link); Notebook Kit's stylesheet loaders name a CDN host, which is caught anyway.
+ */
+const LOADS: Record<string, RegExp[]> = {
+  js: [
+    new RegExp(String.raw`\b(?:import|fetch|importScripts)\s*\(\s*${Q}(${URL_})`, "g"),
+    new RegExp(String.raw`\b(?:from|import)\s*${Q}(${URL_})`, "g"),
+    new RegExp(String.raw`\bnew\s+(?:Worker|SharedWorker|WebSocket|EventSource)\s*\(\s*${Q}(${URL_})`, "g"),
+    new RegExp(String.raw`\.src\s*=\s*${Q}(${URL_})`, "g"),
+    new RegExp(String.raw`setAttribute\(\s*${Q}src${Q}\s*,\s*${Q}(${URL_})`, "g"),
+    // A Markdown cell with `${…}` is rendered in the page: its images load from there.
+    new RegExp(String.raw`!\[[^\]\n]*\]\(\s*<?(${URL_})`, "g"),
+  ],
+  html: [
+    new RegExp(String.raw`<(?:script|img|iframe|source|video|audio|embed|track|input|object|link)\b[^>]*?\s(?:src|href|srcset|poster|data)\s*=\s*["']?(${URL_})`, "gi"),
+  ],
+  css: [new RegExp(String.raw`(?:\burl\(\s*["']?|@import\s+["'])(${URL_})`, "gi")],
+};
+/** HTML pages also hold inline scripts and styles. */
+LOADS.html.push(...LOADS.js, ...LOADS.css);
+
+/**
+ * Every address of another host that the built files in `dir` would load (`file: address`,
+ * paths relative to `dir`), and every file naming a CDN host at all. Empty when the pages make
+ * no request to any host but their own.
+ */
+export function remoteLoads(dir: string): string[] {
+  const found = new Set<string>();
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const kind = { ".js": "js", ".mjs": "js", ".css": "css", ".html": "html", ".htm": "html" }[path.extname(entry.name).toLowerCase()];
+    if (!entry.isFile() || !kind) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const rel = path.relative(dir, file).split(path.sep).join("/");
+    const text = readFileSync(file, "utf-8");
+    for (const re of LOADS[kind]) for (const m of text.matchAll(re)) found.add(`${rel}: ${m[1]}`);
+    for (const m of text.matchAll(CDN_HOST)) found.add(`${rel}: ${m[0]}`);
+  }
+  return [...found].sort();
 }

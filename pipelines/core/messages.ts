@@ -260,6 +260,9 @@ export const messages = {
     `From the repository folder, run "npx tsx pipelines/notebooks.ts serve" and open http://127.0.0.1:4173/${page}`,
   notebookLoaderNotInstalled: (pkg: string, version: string) =>
     `Notebook Kit needs ${pkg} here, which is not installed: add "${pkg}": "${version}" to package.json and run npm install (the notebooks load nothing from a CDN)`,
+  notebookRemoteLoads: (refs: readonly string[]) =>
+    `the built notebooks would load from other hosts, and the notebooks must work offline: ${refs.join("; ")}. ` +
+    `Install the library and import it by its name, or put the file beside the notebook and read it with FileAttachment`,
   // Loading: nothing dropped or nulled in silence (sources/load-csv.ts, sources/crime/**, issue 15).
   complaintsNoAreaColumn: (file: string, has: readonly string[]) =>
     `${file}: a complaints export needs a Ward Code (GSS ward code, e.g. E05002255) or LSOA Code column to place cases in wards; ` +

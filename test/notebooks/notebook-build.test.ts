@@ -3,7 +3,7 @@
  * warehouse (read-only, results where Notebook Kit looks for them), and nothing a notebook does
  * may load code from a CDN.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../helpers/shared.ts";
 import { memoryLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { offlineProblems } from "../../notebooks/build/offline-check.ts";
+import { offlineProblems, remoteLoads } from "../../notebooks/build/offline-check.ts";
 import { offlineLibraries, parseCdnReference } from "../../notebooks/build/offline-libraries.ts";
 import { NotebookQueryError, WAREHOUSE_DATABASE, referencedTables, removeStaleCacheFiles, warehouseCells } from "../../notebooks/build/warehouse-cells.ts";
 
@@ -45,6 +45,60 @@ describe("offlineProblems", () => {
       `n.html, cell 3: uses \`Inputs\`, which Notebook Kit loads from a CDN; define it from node_modules in a cell: import * as Inputs from "@observablehq/inputs";`,
       `n.html, cell 4: uses \`htl\`, which Notebook Kit loads from a CDN; define it from node_modules in a cell: import * as htl from "htl"; (after npm install htl), or write the cell in Markdown`,
     ]);
+  });
+});
+
+describe("remoteLoads (the offline rule on built files)", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "localneeds-nb-remote-"));
+    mkdirSync(path.join(dir, "assets"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const files = (contents: Record<string, string>) => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const [name, text] of Object.entries(contents)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    return remoteLoads(dir);
+  };
+
+  it("finds what a page would load from another host, in scripts, pages and stylesheets", () => {
+    expect(
+      files({
+        "assets/a.js": `const m = await import("https://example.org/m.js"); fetch('https://api.example.org/x.json'); img.src = "https://example.org/s.png";`,
+        "assets/b.js": `import x from"https://example.org/b.js";const w=new Worker(\`https://example.org/w.js\`);md\`![map](https://tiles.example.org/1.png)\``,
+        "p.html": `<link rel="stylesheet" href="https://example.org/p.css"><img alt="" src=https://example.org/i.png><script>fetch("https://example.org/inline.json")</script>`,
+        "assets/c.css": `@import "https://example.org/c.css"; .x { background: url(https://example.org/bg.png) }`,
+        "assets/d.js": `const base = "https://cdn.jsdelivr.net/npm/" + name;`,
+      }),
+    ).toEqual([
+      "assets/a.js: https://api.example.org/x.json",
+      "assets/a.js: https://example.org/m.js",
+      "assets/a.js: https://example.org/s.png",
+      "assets/b.js: https://example.org/b.js",
+      "assets/b.js: https://example.org/w.js",
+      "assets/b.js: https://tiles.example.org/1.png",
+      "assets/c.css: https://example.org/bg.png",
+      "assets/c.css: https://example.org/c.css",
+      "assets/d.js: cdn.jsdelivr.net",
+      "p.html: https://example.org/i.png",
+      "p.html: https://example.org/inline.json",
+      "p.html: https://example.org/p.css",
+    ]);
+  });
+
+  it("passes addresses that load nothing: namespaces, links, messages, licence comments, local files", () => {
+    expect(
+      files({
+        "assets/a.js": `/*! see https://github.com/x/y */ const ns = "http://www.w3.org/2000/svg"; throw Error(\`See https://rolldown.rs/in-depth\`); import("./b.js"); fetch("./data.csv"); a.href = "https://www.gov.uk/";`,
+        "p.html": `<a href="https://www.gov.uk/">GOV.UK</a><p>open http://127.0.0.1:4173/p.html</p><link rel="icon" href="data:,"><script type="module" src="./assets/a.js"></script>`,
+        "assets/c.css": `.x { background: url(./bg.png) } /* https://example.org */`,
+        "assets/m.wasm": `import("https://example.org/not-a-script.js")`,
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -206,14 +260,22 @@ describe("offlineLibraries (Notebook Kit's lazy loaders from node_modules)", () 
     expect(parseCdnReference("@duckdb/duckdb-wasm@1.32.0")).toEqual({ name: "@duckdb/duckdb-wasm", version: "1.32.0", file: "/+esm" });
   });
 
-  it("points FileAttachment's loaders at node_modules, and a missing package at an error naming it", async () => {
+  it("points FileAttachment's loaders at node_modules, the Parquet WebAssembly module at the installed file", () => {
     const code = transform(stdlib("fileAttachment.js"));
     expect(code).not.toMatch(/jsdelivr/);
-    expect(code).toContain(`import("d3-dsv")`);
-    expect(code).toContain(`import("virtual:localneeds-missing/apache-arrow@17.0.0")`);
-    const id = hook("resolveId").call({}, "virtual:localneeds-missing/apache-arrow@17.0.0") as string;
+    for (const pkg of ["d3-dsv", "apache-arrow", "arquero", "parquet-wasm"]) expect(code).toContain(`import(${JSON.stringify(pkg)})`);
+    // Vite emits a `?url` import as a built asset and gives its address.
+    expect(code).toContain(`import __localneeds_asset1 from "parquet-wasm/esm/parquet_wasm_bg.wasm?url";`);
+    expect(code).toContain(`Parquet.default(__localneeds_asset1)`);
+  });
+
+  it("points a loader whose package is not installed at a module that fails naming it", () => {
+    const code = transform(stdlib("recommendedLibraries.js"));
+    expect(code).toContain(`import("virtual:localneeds-missing/lodash")`);
+    expect(code).toContain(`import("apache-arrow")`);
+    const id = hook("resolveId").call({}, "virtual:localneeds-missing/lodash") as string;
     const loaded = hook("load").call({}, id) as { code: string };
-    expect(loaded.code).toContain(JSON.stringify(messages.notebookLoaderNotInstalled("apache-arrow", "17.0.0")));
+    expect(loaded.code).toContain(JSON.stringify(messages.notebookLoaderNotInstalled("lodash", "latest")));
   });
 
   it("turns a runtime module that statically imports a missing package into one that throws", () => {

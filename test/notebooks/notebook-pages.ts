@@ -33,6 +33,7 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
   ".svg": "image/svg+xml",
   ".png": "image/png",
+  ".wasm": "application/wasm",
 };
 
 /** A static file server for `dir` on 127.0.0.1 (GET only, no directory listings). */

@@ -3,22 +3,20 @@
  * every notebook against it, serve the pages from localhost and load each in headless Chromium. Each
  * page must load with no console error, no page error and no request to any other host (such
  * requests are aborted and reported), draw its charts and pass axe. No built file names a CDN;
- * a page opened from file:// says how to serve it; a notebook of one's own reads a
- * `FileAttachment` CSV offline. Screenshots go to `<tmp>/localneeds-notebooks/` for a human to
- * look at.
+ * a page opened from file:// says how to serve it. (A notebook of one's own reading FileAttachments
+ * offline: `notebook-files.test.ts`.) Screenshots go to `<tmp>/localneeds-notebooks/` for a human
+ * to look at.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { DuckDBInstance } from "@duckdb/node-api";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messages } from "../../pipelines/core/messages.ts";
-import { NOTEBOOKS_DIR, buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
+import { buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
 import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
 import { sharedDemo } from "../helpers/demo-build.ts";
-import { repoRoot } from "../helpers/shared.ts";
 import { axeViolations, cdnReferences, offlineTab, serveDir } from "./notebook-pages.ts";
 
 /** What each notebook must draw at least: shared-builder charts (Vega-Lite) and Plot charts. */
@@ -133,67 +131,4 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
       }
     }, 300_000);
   }
-});
-
-
-/** A notebook of one's own that reads files with FileAttachment, as the starter notebook suggests. */
-const CSV_NOTEBOOK = `<!doctype html>
-<notebook theme="air">
-  <title>My data</title>
-  <script id="1" type="module">
-    const places = await FileAttachment("places.csv").csv({typed: true});
-    display(Object.assign(document.createElement("p"), {id: "csv", textContent: places.map((p) => \`\${p.place}=\${p.count + 1}\`).join(";")}));
-  </script>
-  <script id="2" type="module">
-    const arrow = await FileAttachment("places.arrow").arrow().then(() => "loaded", (e) => e.message);
-    display(Object.assign(document.createElement("p"), {id: "arrow", textContent: arrow}));
-  </script>
-</notebook>
-`;
-
-describe.skipIf(!CHROMIUM)("a notebook reading a FileAttachment, offline", () => {
-  let root: string;
-  let built: BuildNotebooksResult;
-  let server: Awaited<ReturnType<typeof serveDir>>;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    // Inside the checkout, so the page's imports resolve from its node_modules as a notebook's do.
-    mkdirSync(path.join(repoRoot, "outputs"), { recursive: true });
-    root = mkdtempSync(path.join(repoRoot, "outputs", "notebook-files-test-"));
-    const dir = path.join(root, "notebooks");
-    mkdirSync(path.join(dir, "lib"), { recursive: true });
-    copyFileSync(path.join(NOTEBOOKS_DIR, "lib", "notebook.css"), path.join(dir, "lib", "notebook.css"));
-    writeFileSync(path.join(dir, "mine.html"), CSV_NOTEBOOK);
-    writeFileSync(path.join(dir, "places.csv"), "place,count\nNorthgate,12\nEastfields,5\n");
-    writeFileSync(path.join(dir, "places.arrow"), "");
-    const instance = await DuckDBInstance.create(path.join(root, "warehouse.duckdb"));
-    instance.closeSync();
-    built = await buildNotebooks({ warehouse: path.join(root, "warehouse.duckdb"), notebooksDir: dir, outDir: path.join(root, "out") });
-    server = await serveDir(built.outDir);
-    browser = await launchChromium();
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  it("parses the CSV with d3-dsv bundled from node_modules, and names the package a missing loader needs", async () => {
-    expect(cdnReferences(built.outDir)).toEqual([]);
-    const { context, tab, problems, external } = await offlineTab(browser, server.origin);
-    try {
-      await tab.goto(`${server.origin}/mine.html`, { waitUntil: "networkidle" });
-      await tab.waitForSelector("#csv");
-      await tab.waitForSelector("#arrow");
-      // typed: the counts are numbers (12 + 1), not strings ("12" + 1).
-      expect(await tab.textContent("#csv")).toBe("Northgate=13;Eastfields=6");
-      expect(await tab.textContent("#arrow")).toBe(messages.notebookLoaderNotInstalled("apache-arrow", "17.0.0"));
-      expect(external).toEqual([]);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }, 60_000);
 });
