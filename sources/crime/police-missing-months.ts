@@ -1,0 +1,87 @@
+/**
+ * Months of police.uk street-level crime known to be missing: missing data, never zero crimes.
+ * A force's month is missing when its only file for the month has a header and no rows, or when
+ * the force has no file for a month between the build's first and last street month (police.uk
+ * publishes nothing for a force some months). Each file's month is the one in its name
+ * (`2019-02-kent-street.csv`), else most of its rows'; its force is its rows' `Falls within`, or
+ * for a header-only file that of the other files with the same force in the name (`kent`).
+ *
+ * Tables (rebuilt each run):
+ * - `staging.crime_missing_months(month, force, falls_within, file, reason)`: one row per missing
+ *   month and force (`file` NULL for a month with no file; `month` NULL when a header-only file's
+ *   name gives none).
+ * - `staging.crime_missing_lsoa_months(month, lsoa_code, reason)`: one row per missing month and
+ *   LSOA of the authorities of the build the force placed crimes in (police force areas are made
+ *   of whole authorities; an LSOA with no crime in the files loaded is covered too; `lsoa_code`
+ *   NULL: the force is unknown, every LSOA). The crime indicators read it (`missing` in their
+ *   definition): every period containing the month is withheld for the areas of those LSOAs,
+ *   with the reason.
+ */
+import path from "node:path";
+import type { Context } from "../../pipelines/core/context.ts";
+import { messages } from "../../pipelines/core/messages.ts";
+import { displayPath } from "../files.ts";
+
+/** The table the crime indicators read for missing months. */
+export const CRIME_MISSING_LSOA_MONTHS = "staging.crime_missing_lsoa_months";
+
+/** Record the missing months of the street files (see module doc) and warn once per header-only file and per force with months without a file. */
+export async function recordMissingMonths(ctx: Context): Promise<void> {
+  const { db } = ctx;
+  // One row per street file: its month, force (NULL when unknown) and rows.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _street_files AS
+    WITH files AS (
+      SELECT _file, nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/\\\\]*$', 1), '') AS name_month,
+             nullif(regexp_extract(_file, '[0-9]{4}-[0-9]{2}-(.+?)-street[^/\\\\]*$', 1), '') AS slug
+      FROM raw.police_files WHERE kind = 'street'
+    ),
+    row_keys AS (SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*) AS n FROM raw.police_street GROUP BY ALL),
+    per_file AS (SELECT _file, first(month ORDER BY n DESC, month) AS month, first(force ORDER BY n DESC, force) AS force, sum(n)::INTEGER AS n FROM row_keys GROUP BY 1),
+    known AS (
+      SELECT f._file, f.slug, try_strptime(coalesce(f.name_month, p.month), '%Y-%m')::DATE AS month, p.force, coalesce(p.n, 0) AS n,
+             f._file IN (SELECT path FROM audit.loads WHERE source = 'police_uk_street' AND rows_read = 0) AS header_only
+      FROM files f LEFT JOIN per_file p USING (_file)
+    ),
+    slug_force AS (SELECT slug, first(force ORDER BY force) AS force FROM known WHERE slug IS NOT NULL AND force IS NOT NULL GROUP BY 1)
+    SELECT k._file, k.slug, k.month, coalesce(k.force, s.force) AS force, k.n, k.header_only
+    FROM known k LEFT JOIN slug_force s USING (slug)`);
+  const headerOnly = await db.all<{ _file: string; slug: string | null; month: string | null; force: string | null }>(
+    `SELECT _file, slug, strftime(month, '%Y-%m') AS month, force FROM _street_files s WHERE header_only
+       AND NOT EXISTS (SELECT 1 FROM _street_files x WHERE x.n > 0 AND x.month = s.month AND x.force = s.force) ORDER BY _file`,
+  );
+  // Months with no file of a force between the build's first and last street month.
+  const noFile = await db.all<{ month: string; force: string; slug: string | null; first: string; last: string }>(
+    `WITH span AS (SELECT min(month) AS first, max(month) AS last FROM _street_files),
+     months AS (SELECT unnest(generate_series(first, last, INTERVAL 1 MONTH))::DATE AS month FROM span WHERE first IS NOT NULL),
+     forces AS (SELECT force, first(slug ORDER BY slug) AS slug FROM _street_files WHERE force IS NOT NULL GROUP BY 1)
+     SELECT strftime(m.month, '%Y-%m') AS month, f.force, f.slug, strftime(s.first, '%Y-%m') AS first, strftime(s.last, '%Y-%m') AS last
+     FROM months m CROSS JOIN forces f CROSS JOIN span s
+     WHERE NOT EXISTS (SELECT 1 FROM _street_files x WHERE x.force = f.force AND x.month = m.month) ORDER BY f.force, m.month`,
+  );
+  const rows = [
+    ...headerOnly.map((h) => ({
+      month: h.month && `${h.month}-01`, force: h.slug, falls_within: h.force, file: displayPath(ctx.config, h._file),
+      reason: h.month && messages.crimeMonthHeaderOnly(h.month, path.basename(h._file)),
+    })),
+    ...noFile.map((g) => ({ month: `${g.month}-01`, force: g.slug, falls_within: g.force, file: null, reason: messages.crimeMonthNoFile(g.month, g.force) })),
+  ];
+  await db.run(`CREATE OR REPLACE TABLE staging.crime_missing_months (month DATE, force VARCHAR, falls_within VARCHAR, file VARCHAR, reason VARCHAR)`);
+  await db.insertRows("staging.crime_missing_months", ["month", "force", "falls_within", "file", "reason"], rows);
+  await db.run(`CREATE OR REPLACE TABLE ${CRIME_MISSING_LSOA_MONTHS} AS
+    SELECT DISTINCT m.month, l.lsoa_code, m.reason FROM staging.crime_missing_months m
+    JOIN (SELECT DISTINCT falls_within, lad_code FROM staging.crime_events) e ON e.falls_within = m.falls_within
+    JOIN ref.lsoa_ward l ON l.lad_code = e.lad_code WHERE m.month IS NOT NULL
+    UNION ALL
+    SELECT month, NULL, reason FROM staging.crime_missing_months WHERE month IS NOT NULL AND falls_within IS NULL
+    ORDER BY ALL`);
+  await db.run(`DROP TABLE _street_files`);
+  for (const h of headerOnly) {
+    const file = displayPath(ctx.config, h._file);
+    await db.recordWarning("conform", "crime_empty_month", file, messages.crimeEmptyMonth("street-level crime", file, h.month ?? "its month"));
+  }
+  const byForce = new Map<string, typeof noFile>();
+  for (const g of noFile) byForce.set(g.force, [...(byForce.get(g.force) ?? []), g]);
+  for (const [force, months] of byForce) {
+    await db.recordWarning("conform", "crime_month_without_file", force, messages.crimeMonthsWithoutFile(force, months.map((g) => g.month), months[0]!.first, months[0]!.last));
+  }
+}
