@@ -1,10 +1,12 @@
 /**
  * Months of police.uk street-level crime known to be missing: missing data, never zero crimes.
  * A force's month is missing when its only file for the month has a header and no rows, or when
- * the force has no file for a month between the build's first and last street month (police.uk
- * publishes nothing for a force some months). Each file's month is the one in its name
- * (`2019-02-kent-street.csv`), else most of its rows'; its force is its rows' `Falls within`, or
- * for a header-only file that of the other files with the same force in the name (`kent`).
+ * the force has no data for a month between the build's first and last street month (police.uk
+ * publishes nothing for a force some months). A file named for a month (`2019-02-kent-street.csv`)
+ * gives the force that month only (a few late rows of another month do not stand for that
+ * month's file); a file named for no month (a council's combined export) gives every month of its
+ * rows. A file's force is its rows' `Falls within`, or for a header-only file that of the other
+ * files with the same force in the name (`kent`).
  *
  * Tables (rebuilt each run):
  * - `staging.crime_missing_months(month, force, falls_within, file, reason)`: one row per missing
@@ -29,34 +31,41 @@ export const CRIME_MISSING_LSOA_MONTHS = "staging.crime_missing_lsoa_months";
 export async function recordMissingMonths(ctx: Context): Promise<void> {
   const { db } = ctx;
   // One row per street file: its month, force (NULL when unknown) and rows.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _street_keys AS
+    SELECT _file, try_strptime(trim_fast(month), '%Y-%m')::DATE AS month, trim_fast(falls_within) AS force, count(*)::INTEGER AS n FROM raw.police_street GROUP BY ALL`);
   await db.run(`CREATE OR REPLACE TEMP TABLE _street_files AS
     WITH files AS (
-      SELECT _file, nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/\\\\]*$', 1), '') AS name_month,
+      SELECT _file, try_strptime(nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/\\\\]*$', 1), ''), '%Y-%m')::DATE AS name_month,
              nullif(regexp_extract(_file, '[0-9]{4}-[0-9]{2}-(.+?)-street[^/\\\\]*$', 1), '') AS slug
       FROM raw.police_files WHERE kind = 'street'
     ),
-    row_keys AS (SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*) AS n FROM raw.police_street GROUP BY ALL),
-    per_file AS (SELECT _file, first(month ORDER BY n DESC, month) AS month, first(force ORDER BY n DESC, force) AS force, sum(n)::INTEGER AS n FROM row_keys GROUP BY 1),
+    per_file AS (SELECT _file, first(month ORDER BY n DESC, month) AS month, first(force ORDER BY n DESC, force) AS force, sum(n)::INTEGER AS n FROM _street_keys GROUP BY 1),
     known AS (
-      SELECT f._file, f.slug, try_strptime(coalesce(f.name_month, p.month), '%Y-%m')::DATE AS month, p.force, coalesce(p.n, 0) AS n,
+      SELECT f._file, f.slug, f.name_month, coalesce(f.name_month, p.month) AS month, p.force, coalesce(p.n, 0) AS n,
              f._file IN (SELECT path FROM audit.loads WHERE source = 'police_uk_street' AND rows_read = 0) AS header_only
       FROM files f LEFT JOIN per_file p USING (_file)
     ),
     slug_force AS (SELECT slug, first(force ORDER BY force) AS force FROM known WHERE slug IS NOT NULL AND force IS NOT NULL GROUP BY 1)
-    SELECT k._file, k.slug, k.month, coalesce(k.force, s.force) AS force, k.n, k.header_only
+    SELECT k._file, k.slug, k.name_month, k.month, coalesce(k.force, s.force) AS force, k.n, k.header_only
     FROM known k LEFT JOIN slug_force s USING (slug)`);
+  // The months each force has data for: a file named for a month gives that month only (a few
+  // late rows of another month do not make it present); a file named for none, every month of its rows.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _street_present AS
+    SELECT DISTINCT k.month, k.force FROM _street_keys k JOIN _street_files f USING (_file)
+    WHERE k.month IS NOT NULL AND (f.name_month IS NULL OR k.month = f.name_month)`);
   const headerOnly = await db.all<{ _file: string; slug: string | null; month: string | null; force: string | null }>(
     `SELECT _file, slug, strftime(month, '%Y-%m') AS month, force FROM _street_files s WHERE header_only
-       AND NOT EXISTS (SELECT 1 FROM _street_files x WHERE x.n > 0 AND x.month = s.month AND x.force = s.force) ORDER BY _file`,
+       AND NOT EXISTS (SELECT 1 FROM _street_present x WHERE x.month = s.month AND x.force = s.force) ORDER BY _file`,
   );
   // Months with no file of a force between the build's first and last street month.
   const noFile = await db.all<{ month: string; force: string; slug: string | null; first: string; last: string }>(
-    `WITH span AS (SELECT min(month) AS first, max(month) AS last FROM _street_files),
+    `WITH present AS (SELECT month, force FROM _street_present UNION SELECT month, force FROM _street_files WHERE header_only AND month IS NOT NULL),
+     span AS (SELECT min(month) AS first, max(month) AS last FROM present),
      months AS (SELECT unnest(generate_series(first, last, INTERVAL 1 MONTH))::DATE AS month FROM span WHERE first IS NOT NULL),
-     forces AS (SELECT force, first(slug ORDER BY slug) AS slug FROM _street_files WHERE force IS NOT NULL GROUP BY 1)
+     forces AS (SELECT DISTINCT p.force, (SELECT first(slug ORDER BY slug) FROM _street_files f WHERE f.force = p.force) AS slug FROM present p WHERE p.force IS NOT NULL)
      SELECT strftime(m.month, '%Y-%m') AS month, f.force, f.slug, strftime(s.first, '%Y-%m') AS first, strftime(s.last, '%Y-%m') AS last
      FROM months m CROSS JOIN forces f CROSS JOIN span s
-     WHERE NOT EXISTS (SELECT 1 FROM _street_files x WHERE x.force = f.force AND x.month = m.month) ORDER BY f.force, m.month`,
+     WHERE NOT EXISTS (SELECT 1 FROM present x WHERE x.force = f.force AND x.month = m.month) ORDER BY f.force, m.month`,
   );
   const rows = [
     ...headerOnly.map((h) => ({
@@ -74,7 +83,7 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
     UNION ALL
     SELECT month, NULL, reason FROM staging.crime_missing_months WHERE month IS NOT NULL AND falls_within IS NULL
     ORDER BY ALL`);
-  await db.run(`DROP TABLE _street_files`);
+  await db.run(`DROP TABLE _street_keys; DROP TABLE _street_files; DROP TABLE _street_present`);
   for (const h of headerOnly) {
     const file = displayPath(ctx.config, h._file);
     await db.recordWarning("conform", "crime_empty_month", file, messages.crimeEmptyMonth("street-level crime", file, h.month ?? "its month"));

@@ -142,6 +142,26 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     }
   });
 
+  it("a file named for no month gives every month of its rows; late rows in a month's file do not stand for their month's file", async () => {
+    const t = tempDir();
+    const oct = realLines("2018-10-kent-street.medway-only.csv");
+    const dec = realLines("2018-12-kent-street.medway-only.csv");
+    // October and November in one combined export; December's file carries 3 late rows of January; February's file.
+    const combined = t.write("kent-street-oct-nov.csv", [...oct, ...nov.slice(1)].join("\n") + "\n");
+    const late = dec.slice(1, 4).map((l) => withField(l, 1, "2019-01"));
+    const decFile = t.write("2018-12-kent-street.csv", [...dec, ...late].join("\n") + "\n");
+    const feb = t.write("2019-02-kent-street.csv", realLines("2019-02-kent-street.medway-only.csv").join("\n") + "\n");
+    const { db } = await runSources(crime([combined, decFile, feb]));
+    try {
+      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, falls_within, file FROM staging.crime_missing_months`)).toEqual([
+        { month: "2019-01", falls_within: "Kent Police", file: null },
+      ]);
+      expect((await warningsOf(db, "crime_month_without_file")).map((w) => w.message)).toEqual([messages.crimeMonthsWithoutFile("Kent Police", ["2019-01"], "2018-10", "2019-02")]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("a Crime ID in two forces' files, or on lines that differ, counts once and is reported", async () => {
     const t = tempDir();
     const withId = nov.slice(1).filter((l) => l.split(",")[0] !== "").slice(0, 5);
