@@ -13,9 +13,8 @@
  *   month and force (`file` NULL for a month with no file; `month` NULL when a header-only file's
  *   name gives none).
  * - `staging.crime_missing_lsoa_months(month, lsoa_code, reason)`: one row per missing month and
- *   LSOA of the authorities of the build the force placed crimes in (police force areas are made
- *   of whole authorities; an LSOA with no crime in the files loaded is covered too; `lsoa_code`
- *   NULL: the force is unknown, every LSOA). The crime indicators read it (`missing` in their
+ *   LSOA of the authorities of the build the force covers (`FORCE_COVERS_SHARE`; an LSOA with no
+ *   crime in the files loaded is covered too; `lsoa_code` NULL: the force is unknown, every LSOA). The crime indicators read it (`missing` in their
  *   definition): every period containing the month is withheld for the areas of those LSOAs,
  *   with the reason.
  */
@@ -23,6 +22,14 @@ import path from "node:path";
 import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { displayPath } from "../files.ts";
+
+/**
+ * A force covers an authority of the build when it placed at least this share of the crimes
+ * placed there. Police force areas are whole authorities, so that is the authority's own force;
+ * a neighbour's cross-border crimes, or British Transport Police's, do not make it cover one (its
+ * missing month is still warned, but does not withhold that authority's values).
+ */
+export const FORCE_COVERS_SHARE = 0.1;
 
 /** The table the crime indicators read for missing months. */
 export const CRIME_MISSING_LSOA_MONTHS = "staging.crime_missing_lsoa_months";
@@ -77,9 +84,11 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE staging.crime_missing_months (month DATE, force VARCHAR, falls_within VARCHAR, file VARCHAR, reason VARCHAR)`);
   await db.insertRows("staging.crime_missing_months", ["month", "force", "falls_within", "file", "reason"], rows);
   await db.run(`CREATE OR REPLACE TABLE ${CRIME_MISSING_LSOA_MONTHS} AS
+    WITH placed AS (SELECT falls_within, lad_code, count(*) AS n FROM staging.crime_events GROUP BY ALL),
+    covers AS (SELECT falls_within, lad_code FROM placed QUALIFY n >= ${FORCE_COVERS_SHARE} * sum(n) OVER (PARTITION BY lad_code))
     SELECT DISTINCT m.month, l.lsoa_code, m.reason FROM staging.crime_missing_months m
-    JOIN (SELECT DISTINCT falls_within, lad_code FROM staging.crime_events) e ON e.falls_within = m.falls_within
-    JOIN ref.lsoa_ward l ON l.lad_code = e.lad_code WHERE m.month IS NOT NULL
+    JOIN covers c ON c.falls_within = m.falls_within
+    JOIN ref.lsoa_ward l ON l.lad_code = c.lad_code WHERE m.month IS NOT NULL
     UNION ALL
     SELECT month, NULL, reason FROM staging.crime_missing_months WHERE month IS NOT NULL AND falls_within IS NULL
     ORDER BY ALL`);

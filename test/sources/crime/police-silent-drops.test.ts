@@ -117,15 +117,25 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
 
   it("a month with no file from the force is missing too: its values are withheld with the reason, and it is warned once", async () => {
     const t = tempDir();
-    // The real Medway months 2018-10 to 2019-02 without the January file.
+    // The real Medway months 2018-10 to 2019-02 without the January file; and a neighbouring
+    // force's October file with 5 cross-border crimes in Medway (its later months absent).
     const files = ["2018-10", "2018-11", "2018-12", "2019-02"].map((m) => t.write(`${m}-kent-street.csv`, realLines(`${m}-kent-street.medway-only.csv`).join("\n") + "\n"));
+    const met = (l: string) => withField(withField(withField(l, 3, "Metropolitan Police Service"), 2, "Metropolitan Police Service"), 0, l.split(",")[0] ? `${l.split(",")[0]}-met` : "");
+    files.push(t.write("2018-10-metropolitan-street.csv", [nov[0], ...realLines("2018-10-kent-street.medway-only.csv").slice(1, 6).map(met)].join("\n") + "\n"));
     const { db, ctx } = await runSources(crime(files, {}, { population: { files: [FILE6] } }));
     try {
-      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, force, falls_within, file, reason FROM staging.crime_missing_months`)).toEqual([
+      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, force, falls_within, file, reason FROM staging.crime_missing_months ORDER BY falls_within, month`)).toEqual([
         { month: "2019-01", force: "kent", falls_within: "Kent Police", file: null, reason: messages.crimeMonthNoFile("2019-01", "Kent Police") },
+        ...["2018-11", "2018-12", "2019-01", "2019-02"].map((month) => ({
+          month, force: "metropolitan", falls_within: "Metropolitan Police Service", file: null, reason: messages.crimeMonthNoFile(month, "Metropolitan Police Service"),
+        })),
       ]);
-      expect(await warningsOf(db, "crime_month_without_file")).toEqual([{ subject: "Kent Police", message: messages.crimeMonthsWithoutFile("Kent Police", ["2019-01"], "2018-10", "2019-02") }]);
-      // Every LSOA of the authority the force placed crimes in misses the month.
+      expect(await warningsOf(db, "crime_month_without_file")).toEqual([
+        { subject: "Kent Police", message: messages.crimeMonthsWithoutFile("Kent Police", ["2019-01"], "2018-10", "2019-02") },
+        { subject: "Metropolitan Police Service", message: messages.crimeMonthsWithoutFile("Metropolitan Police Service", ["2018-11", "2018-12", "2019-01", "2019-02"], "2018-10", "2019-02") },
+      ]);
+      // Every LSOA of the authority the force covers misses the month; the neighbour's few crimes do not make it cover Medway.
+      expect(await db.all(`SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM staging.crime_missing_lsoa_months`)).toEqual([{ month: "2019-01" }]);
       expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT lsoa_code)::INTEGER AS d FROM staging.crime_missing_lsoa_months`))
         .toEqual(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT lsoa_code)::INTEGER AS d FROM ref.lsoa_ward WHERE lad_code = $m`, { m: MEDWAY }));
       const rate = loadIndicators(crimeIndicators).indicators.filter((i) => i.id === "crime.violence_rate");
