@@ -4,6 +4,11 @@
  * `(area_code, area_type, period_label, period_start, period_end, breakdown, numerator, denominator, note)`.
  * Statistics are then computed in JS on these aggregated rows (`measure.ts`).
  *
+ * Events indicators count complete periods only; a month known to be missing (the numerator's
+ * `missing` table) is missing data, not zero: every period containing it is listed with a NULL
+ * numerator and the reasons as `note`, for every area with a unit missing it, so the measure
+ * stage withholds it with that reason.
+ *
  * Published indicators (`published`) are not aggregated: the publisher's rows are passed through.
  *
  * Area levels: every aggregate of `ref.area_members` (ward, locality, authority, rest of the
