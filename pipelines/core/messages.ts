@@ -276,7 +276,15 @@ export const messages = {
   crimeIdConflict: (month: string, forces: string, ids: number, examples: string) =>
     `police.uk: ${ids.toLocaleString("en-GB")} Crime ID(s) of ${month} appear on lines that differ (${forces}; e.g. ${examples}): each crime counted once, from the first file (by path) and line`,
   crimeEmptyMonth: (kind: string, file: string, month: string) =>
-    `police.uk ${kind}: ${file} has a header and no rows: ${month} is treated as missing for that force (no data), not as zero crimes; check the download`,
+    `police.uk ${kind}: ${file} has a header and no rows: ${month} is treated as missing for that force (no data), not as zero crimes; ` +
+    `the crime values of ${month} and of every quarter, year and 12-month period containing it are withheld for the areas the force covers; check the download`,
+  crimeMonthsWithoutFile: (force: string, months: readonly string[], first: string, last: string) =>
+    `police.uk street-level crime: no file from ${force} for ${months.join(", ")} (the build's street files run from ${first} to ${last}): ` +
+    `${months.length === 1 ? "that month is" : "those months are"} missing data, not zero crimes; the crime values of ${months.length === 1 ? "it" : "each"} ` +
+    `and of every quarter, year and 12-month period containing ${months.length === 1 ? "it" : "one"} are withheld for the areas the force covers; check the download`,
+  // Suppression reasons of a period containing a missing month (transforms/indicators/compile.ts `missing`).
+  crimeMonthHeaderOnly: (month: string, file: string) => `police.uk data for ${month} missing (${file} has a header and no rows): withheld, not counted as zero`,
+  crimeMonthNoFile: (month: string, force: string) => `police.uk data for ${month} missing (no file from ${force} for that month): withheld, not counted as zero`,
   anomalousTypeMonth: (force: string, crimeType: string, month: string, rows: number, typical: number) =>
     `police.uk street crime, ${crimeType} in ${force}: ${month} has ${rows.toLocaleString("en-GB")} crimes, far from the neighbouring months' typical ${typical.toLocaleString("en-GB")}; check the file before trusting that month`,
   unclosedQuote: () => "a quote opens in this field and no record closes it (a stray \" in the export?): this line alone is rejected, the lines after it are read",

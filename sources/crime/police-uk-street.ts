@@ -7,17 +7,19 @@
  * level (`staging.crime_no_location`); LSOAs outside the build are counted, not placed
  * (`staging.crime_outside_lookup`); a line repeated with the same Crime ID is counted once and
  * reported; ID-less ASB lines are all counted (separate incidents can be byte-identical); a
- * month and force found in two files is counted from one (see `police-files.ts`).
+ * month and force found in two files is counted from one (see `police-files.ts`); a month with
+ * a header-only file or no file is recorded as missing, not zero (`police-missing-months.ts`).
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
-import { displayPath, expandFiles } from "../files.ts";
+import { expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { OGL, type SourceAdapter } from "../source-adapter.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
 import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
+import { recordMissingMonths } from "./police-missing-months.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
 
 /** police.uk street-level crime CSV (12 columns). */
@@ -101,7 +103,7 @@ export const crimeAdapter: SourceAdapter = {
       WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
     await checkMonthlyVolumes(ctx);
     await checkTypeVolumes(ctx);
-    await reportEmptyMonths(ctx);
+    await recordMissingMonths(ctx);
     const c = ctx.config.sources.crime!;
     if (c.outcomes?.length) await conformOutcomes(ctx);
     if (c.stopSearch?.length) await conformStopSearch(ctx);
@@ -140,25 +142,6 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
     await ctx.db.recordWarning("conform", "crime_id_conflict", `${c.month} ${c.forces}`, messages.crimeIdConflict(c.month, c.forces, c.ids, c.examples));
   }
   return repeats.length + conflicts.length;
-}
-
-/**
- * A month file with a header and no rows: the month is missing data, not zero crimes. Recorded
- * in `staging.crime_missing_months(month, force, file)` and warned (`crime_empty_month`). The
- * month comes from the file name (else unknown), the force from it too (`2019-02-kent-street.csv`).
- */
-async function reportEmptyMonths(ctx: Context): Promise<void> {
-  const empty = await ctx.db.all<{ _file: string }>(
-    `SELECT f._file FROM raw.police_files f WHERE f.kind = 'street' AND NOT EXISTS (SELECT 1 FROM raw.police_street r WHERE r._file = f._file)
-       AND f._file IN (SELECT path FROM audit.loads WHERE source = 'police_uk_street' AND rows_read = 0) ORDER BY 1`,
-  );
-  await ctx.db.run(`CREATE OR REPLACE TABLE staging.crime_missing_months (month DATE, force VARCHAR, file VARCHAR)`);
-  for (const { _file } of empty) {
-    const m = /(\d{4}-\d{2})-(.+?)-street[^/\\]*$/.exec(_file);
-    const file = displayPath(ctx.config, _file);
-    await ctx.db.insertRows("staging.crime_missing_months", ["month", "force", "file"], [{ month: m ? `${m[1]}-01` : null, force: m?.[2] ?? null, file }]);
-    await ctx.db.recordWarning("conform", "crime_empty_month", file, messages.crimeEmptyMonth("street-level crime", file, m?.[1] ?? "its month"));
-  }
 }
 
 /** A crime type is checked month on month only where its neighbours' typical month has at least this many crimes (smaller series are noise). */

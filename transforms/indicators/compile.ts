@@ -4,6 +4,11 @@
  * `(area_code, area_type, period_label, period_start, period_end, breakdown, numerator, denominator, note)`.
  * Statistics are then computed in JS on these aggregated rows (`measure.ts`).
  *
+ * Events indicators count complete periods only; a month known to be missing (the numerator's
+ * `missing` table) is missing data, not zero: every period containing it is listed with a NULL
+ * numerator and the reasons as `note`, for every area with a unit missing it, so the measure
+ * stage withholds it with that reason.
+ *
  * Published indicators (`published`) are not aggregated: the publisher's rows are passed through.
  *
  * Area levels: every aggregate of `ref.area_members` (ward, locality, authority, rest of the
@@ -87,6 +92,8 @@ export interface CompileOptions {
   touching?: PeriodRange;
   /** A table of `lsoaPopulationSql(ind)`'s rows to read instead of summing `staging.population_lsoa` again. */
   lsoaPopulation?: string;
+  /** The events' `missing` table is not in this warehouse: no month is known to be missing. */
+  noMissingTable?: boolean;
 }
 
 /**
@@ -119,8 +126,14 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
   const where = n.where ? `AND (${n.where})` : "";
   const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
   if (!("population" in ind.denominator)) throw new Error(`indicator ${ind.id}: events need a population denominator`);
-  // Complete periods only: every month of the period has data somewhere in the source table.
-  const covered = `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL`;
+  // Months known to be missing (`missing`): (m, unit, reason).
+  const missing = n.missing && !opts.noMissingTable
+    ? `SELECT date_trunc('month', month)::DATE AS m, ${n.area} AS unit, reason FROM ${n.missing} WHERE month IS NOT NULL`
+    : null;
+  // Complete periods only: every month of the period has data somewhere in the source table, or
+  // is known to be missing (the period is then listed, withheld with the reason).
+  const covered = `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL` +
+    (missing ? ` UNION SELECT m FROM (${missing})` : "");
   let periods: string;
   if (isWindowType(type)) {
     periods = windowsSql(type, covered);
@@ -152,12 +165,23 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
       FROM monthly e JOIN periods pr ON e.m BETWEEN pr.period_start AND pr.period_end
       JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
     ),
-    pop AS ${populationSql(ind, allMembers, lsoaPopulation)}
+    pop AS ${populationSql(ind, allMembers, lsoaPopulation)}${missing ? `,
+    missing_months AS (${missing}),
+    missing_in_period AS (
+      SELECT m.area_code, pr.period_label, g.m, g.reason
+      FROM missing_months g JOIN periods pr ON g.m BETWEEN pr.period_start AND pr.period_end JOIN ${members} m ON m.unit = g.unit
+      UNION
+      SELECT a.area_code, pr.period_label, g.m, g.reason
+      FROM missing_months g JOIN periods pr ON g.m BETWEEN pr.period_start AND pr.period_end CROSS JOIN areas a WHERE g.unit IS NULL
+    ),
+    withheld AS (SELECT area_code, period_label, string_agg(reason, '; ' ORDER BY m, reason) AS reason FROM missing_in_period GROUP BY ALL)` : ""}
     SELECT a.area_code, a.area_type, pr.period_label, pr.period_start, pr.period_end, 'all' AS breakdown,
-           coalesce(c.numerator, 0)::DOUBLE AS numerator, ${denominator}::DOUBLE AS denominator, ${note} AS note
+           ${missing ? "CASE WHEN w.reason IS NULL THEN coalesce(c.numerator, 0) END" : "coalesce(c.numerator, 0)"}::DOUBLE AS numerator,
+           ${denominator}::DOUBLE AS denominator, ${missing ? `coalesce(w.reason, ${note})` : note} AS note
     FROM areas a CROSS JOIN periods pr
     LEFT JOIN counts c ON c.area_code = a.area_code AND c.period_label = pr.period_label
-    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr", lsoaPopulation ?? populationTable(ind))}`;
+    LEFT JOIN pop ON pop.area_code = a.area_code AND ${popYearJoin("pr", lsoaPopulation ?? populationTable(ind))}${missing ? `
+    LEFT JOIN withheld w ON w.area_code = a.area_code AND w.period_label = pr.period_label` : ""}`;
 }
 
 function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, type: PeriodType): string {

@@ -25,6 +25,11 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   `stock: true` for monthly counts of a stock (claimants on a day each month): a period sums its
  *   months' counts (person-months) over the population times the months, so the value is the
  *   average monthly share, not a 12-month total.
+ *   `missing` names a table of months known to be missing from `from` (a header-only police.uk
+ *   file, a month a force published no file for): `(month DATE, <area> VARCHAR, reason VARCHAR)`,
+ *   one row per month and unit (`<area>` NULL: every unit). Such a month is missing data, not
+ *   zero: every period containing it is withheld, for every area with a unit missing it, with
+ *   the reasons (see `compile.ts`).
  * - `counts`: a staged table that already holds numerator and denominator per area and date
  *   (rows for wards are aggregated up; rows for the authority, region or country are used as given).
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
@@ -34,7 +39,7 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   denominator from a staged table of the published-values contract (`PUBLISHED_COLUMNS`).
  */
 export type NumeratorSpec =
-  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string; stock?: boolean }
+  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string; stock?: boolean; missing?: string }
   | {
       kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string;
       /** Periods as published (e.g. APS rolling years): SQL of the label, start and end per row, used instead of the period type's own. */

@@ -8,7 +8,8 @@
  * 2. Each table an indicator reads (the `staging.*` / `ref.*` names in its compiled SQL, or the
  *    survey tables) is compared with the previous warehouse's by row count and a checksum of
  *    every row. No table changed: the indicator's values are kept.
- * 3. Only an events table changed (a new month of police.uk data, a re-issued month): its rows
+ * 3. Only an events table changed (a new month of police.uk data, a re-issued month), or its
+ *    table of missing months (a header-only month whose real file has now arrived): their rows
  *    are compared month by month, and only the periods overlapping the changed months are
  *    computed again. Anything else changed: the indicator is computed again in full.
  *
@@ -108,14 +109,22 @@ export async function planMeasure(ctx: Context, indicators: readonly Indicator[]
   for (const ind of indicators) {
     const n = ind.numerator;
     const tables = tablesRead(ind, ctx.config.parent);
-    // An events table is compared month by month (rows without a date form their own group).
-    const events = n.kind === "events" && tables.includes(n.from) ? n : null;
-    const months = events ? await changedMonthsOf(events.from, events.date) : null;
+    // An events table and its table of missing months are compared month by month (rows without
+    // a date form their own group); null: in only one warehouse, compared whole.
+    const monthly = new Map<string, string[] | null>();
+    if (n.kind === "events") {
+      for (const [t, date] of [[n.from, n.date], [n.missing, "month"]] as const) if (t && tables.includes(t)) monthly.set(t, await changedMonthsOf(t, date));
+    }
     const changed: string[] = [];
-    for (const t of tables) if (events && months && t === events.from ? months.length > 0 : !(await same(t))) changed.push(t);
+    for (const t of tables) {
+      const months = monthly.get(t);
+      if (months ? months.length > 0 : !(await same(t))) changed.push(t);
+    }
     if (changed.length === 0) plan.set(ind.id, { kind: "keep" });
-    else if (n.kind === "events" && months && changed.length === 1 && changed[0] === n.from) {
-      if (months.includes("")) plan.set(ind.id, { kind: "all", why: `${n.from} changed in rows without a date` });
+    else if (changed.every((t) => monthly.get(t))) {
+      const months = [...new Set(changed.flatMap((t) => monthly.get(t)!))].sort();
+      const undated = changed.filter((t) => monthly.get(t)!.includes(""));
+      if (undated.length) plan.set(ind.id, { kind: "all", why: `${undated.join(", ")} changed in rows without a date` });
       else {
         const last = new Date(`${months.at(-1)}T00:00:00Z`);
         const to = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);

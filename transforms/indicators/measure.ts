@@ -238,7 +238,9 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     }
     if (!(await sourceAvailable(ctx, ind))) continue;
     measured.add(ind.id);
-    const options = { parent: ctx.config.parent, touching, lsoaPopulation: await lsoaPopulation(ind) };
+    const n = ind.numerator;
+    const noMissingTable = n.kind === "events" && n.missing ? !(await db.hasTable(n.missing)) : undefined;
+    const options = { parent: ctx.config.parent, touching, lsoaPopulation: await lsoaPopulation(ind), noMissingTable };
     // One period type at a time, written as it is done: a national build's monthly series of
     // every ward would not fit in memory all at once.
     for (const periodType of ind.periods) {

@@ -8,11 +8,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { loadCounts, realConfig, runSources, shown as shownPath, tempDir, warningsOf } from "../helpers.ts";
+import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown as shownPath, tempDir, warningsOf } from "../helpers.ts";
+import { loadIndicators } from "../../../transforms/indicators/define.ts";
+import { measureIndicators } from "../../../transforms/indicators/measure.ts";
+import { compareIndicators } from "../../../transforms/compare.ts";
+import { crimeIndicators } from "../../../transforms/indicators/catalogue/crime.ts";
 
 const police = (f: string) => realData("police", f);
 const realLines = (f: string) => readFileSync(police(f), "utf8").replace(/\n$/, "").split("\n");
-const crime = (files: string[], extra: Record<string, unknown> = {}) => realConfig({ sources: { crime: { files, ...extra } } });
+const crime = (files: string[], extra: Record<string, unknown> = {}, sources: Record<string, unknown> = {}) => realConfig({ sources: { crime: { files, ...extra }, ...sources } });
+const FILE6 = realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
 /** A line with one field replaced (police.uk lines have no quoted commas in these columns). */
 const withField = (l: string, i: number, v: string) => l.split(",").map((f, k) => (k === i ? v : f)).join(",");
 
@@ -63,6 +68,105 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     try {
       expect(await warningsOf(db, "crime_empty_month")).toEqual([{ subject: shownPath(f), message: messages.crimeEmptyMonth("street-level crime", shownPath(f), "2018-12") }]);
       expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, force FROM staging.crime_missing_months`)).toEqual([{ month: "2018-12", force: "kent" }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a header-only month withholds the crime rates of the month and of every period containing it, with the reason; other years are published", async () => {
+    const t = tempDir();
+    // 24 months, 2017-04 to 2019-03: one line in eight of a real Medway month, relabelled
+    // (Crime IDs made unique per month); 2018-12 is a header-only file.
+    const real = ["2018-10-kent-street.medway-only.csv", "2018-11-kent-street.medway-only.csv", "2019-02-kent-street.medway-only.csv"].map(realLines);
+    const months = Array.from({ length: 24 }, (_, i) => new Date(Date.UTC(2017, 3 + i, 1)).toISOString().slice(0, 7));
+    const files = months.map((month, i) => {
+      const lines = month === "2018-12" ? [nov[0]] : real[i % 3]!.filter((_, k) => k % 8 === 0).map((l, k) => (k === 0 ? l : withField(withField(l, 1, month), 0, l.split(",")[0] ? `${l.split(",")[0]}-${month}` : "")));
+      return t.write(`${month}-kent-street.csv`, lines.join("\n") + "\n");
+    });
+    const empty = files[months.indexOf("2018-12")]!;
+    const { db, ctx } = await runSources(crime(files, {}, { population: { files: [FILE6] } }));
+    try {
+      const rate = loadIndicators(crimeIndicators).indicators.filter((i) => i.id === "crime.all_crime_rate");
+      await measureIndicators(ctx, rate);
+      await compareIndicators(ctx, rate);
+      const reason = messages.crimeMonthHeaderOnly("2018-12", "2018-12-kent-street.csv");
+      const value = (area: string, type: string, label: string) => db.one<{ numerator: number | null; value: number | null; is_suppressed: boolean; suppression_reason: string | null }>(
+        `SELECT numerator, value, is_suppressed, suppression_reason FROM marts.indicator_values WHERE area_code = $a AND period_type = $t AND period_label = $l AND breakdown = 'all'`, { a: area, t: type, l: label });
+      const placed = async (from: string, to: string, ward?: string) => (await db.one<{ n: number }>(
+        `SELECT count(*)::INTEGER AS n FROM staging.crime_events WHERE month BETWEEN DATE '${from}' AND DATE '${to}' ${ward ? `AND ward_code = '${ward}'` : ""}`))!.n;
+      for (const area of [MEDWAY, LUTON_WAYFIELD]) {
+        for (const [type, label] of [["financial_year", "2018/19"], ["quarter", "2018-Q4"], ["month", "2018-12"], ["rolling_12_months", "12 months to 2019-03"]]) {
+          expect(await value(area, type!, label!)).toEqual({ numerator: null, value: null, is_suppressed: true, suppression_reason: reason });
+        }
+      }
+      // The year before, and the months and quarters without December, are published.
+      const before = await value(MEDWAY, "financial_year", "2017/18");
+      expect(before).toMatchObject({ numerator: await placed("2017-04-01", "2018-03-01"), is_suppressed: false, suppression_reason: null });
+      expect(before!.value).toBeGreaterThan(0);
+      expect(await value(LUTON_WAYFIELD, "financial_year", "2017/18")).toMatchObject({ numerator: await placed("2017-04-01", "2018-03-01", LUTON_WAYFIELD), is_suppressed: false });
+      expect(await value(MEDWAY, "month", "2018-11")).toMatchObject({ numerator: await placed("2018-11-01", "2018-11-01"), is_suppressed: false });
+      expect(await value(MEDWAY, "quarter", "2019-Q1")).toMatchObject({ numerator: await placed("2019-01-01", "2019-03-01"), is_suppressed: false });
+      // Not compared (never a "better" fall), and said once, naming the file and the month.
+      expect(await db.all(`SELECT DISTINCT outcome FROM marts.indicator_comparisons WHERE area_code = $w AND period_label = '2018/19'`, { w: LUTON_WAYFIELD })).toEqual([{ outcome: "not_compared" }]);
+      expect(await warningsOf(db, "crime_empty_month")).toEqual([{ subject: shownPath(empty), message: messages.crimeEmptyMonth("street-level crime", shownPath(empty), "2018-12") }]);
+      expect(await warningsOf(db, "crime_month_without_file")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a month with no file from the force is missing too: its values are withheld with the reason, and it is warned once", async () => {
+    const t = tempDir();
+    // The real Medway months 2018-10 to 2019-02 without the January file; and a neighbouring
+    // force's October file with 5 cross-border crimes in Medway (its later months absent).
+    const files = ["2018-10", "2018-11", "2018-12", "2019-02"].map((m) => t.write(`${m}-kent-street.csv`, realLines(`${m}-kent-street.medway-only.csv`).join("\n") + "\n"));
+    const met = (l: string) => withField(withField(withField(l, 3, "Metropolitan Police Service"), 2, "Metropolitan Police Service"), 0, l.split(",")[0] ? `${l.split(",")[0]}-met` : "");
+    files.push(t.write("2018-10-metropolitan-street.csv", [nov[0], ...realLines("2018-10-kent-street.medway-only.csv").slice(1, 6).map(met)].join("\n") + "\n"));
+    const { db, ctx } = await runSources(crime(files, {}, { population: { files: [FILE6] } }));
+    try {
+      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, force, falls_within, file, reason FROM staging.crime_missing_months ORDER BY falls_within, month`)).toEqual([
+        { month: "2019-01", force: "kent", falls_within: "Kent Police", file: null, reason: messages.crimeMonthNoFile("2019-01", "Kent Police") },
+        ...["2018-11", "2018-12", "2019-01", "2019-02"].map((month) => ({
+          month, force: "metropolitan", falls_within: "Metropolitan Police Service", file: null, reason: messages.crimeMonthNoFile(month, "Metropolitan Police Service"),
+        })),
+      ]);
+      expect(await warningsOf(db, "crime_month_without_file")).toEqual([
+        { subject: "Kent Police", message: messages.crimeMonthsWithoutFile("Kent Police", ["2019-01"], "2018-10", "2019-02") },
+        { subject: "Metropolitan Police Service", message: messages.crimeMonthsWithoutFile("Metropolitan Police Service", ["2018-11", "2018-12", "2019-01", "2019-02"], "2018-10", "2019-02") },
+      ]);
+      // Every LSOA of the authority the force covers misses the month; the neighbour's few crimes do not make it cover Medway.
+      expect(await db.all(`SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM staging.crime_missing_lsoa_months`)).toEqual([{ month: "2019-01" }]);
+      expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT lsoa_code)::INTEGER AS d FROM staging.crime_missing_lsoa_months`))
+        .toEqual(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT lsoa_code)::INTEGER AS d FROM ref.lsoa_ward WHERE lad_code = $m`, { m: MEDWAY }));
+      const rate = loadIndicators(crimeIndicators).indicators.filter((i) => i.id === "crime.violence_rate");
+      await measureIndicators(ctx, rate);
+      expect(await db.all(`SELECT period_type, period_label, numerator, is_suppressed, suppression_reason FROM marts.indicator_values
+        WHERE area_code = $m AND period_type IN ('month', 'quarter') ORDER BY 1, 2`, { m: MEDWAY })).toEqual([
+        ...["2018-10", "2018-11", "2018-12"].map((l) => expect.objectContaining({ period_type: "month", period_label: l, is_suppressed: false, suppression_reason: null })),
+        { period_type: "month", period_label: "2019-01", numerator: null, is_suppressed: true, suppression_reason: messages.crimeMonthNoFile("2019-01", "Kent Police") },
+        expect.objectContaining({ period_type: "month", period_label: "2019-02", is_suppressed: false }),
+        expect.objectContaining({ period_type: "quarter", period_label: "2018-Q4", is_suppressed: false }),
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a file named for no month gives every month of its rows; late rows in a month's file do not stand for their month's file", async () => {
+    const t = tempDir();
+    const oct = realLines("2018-10-kent-street.medway-only.csv");
+    const dec = realLines("2018-12-kent-street.medway-only.csv");
+    // October and November in one combined export; December's file carries 3 late rows of January; February's file.
+    const combined = t.write("kent-street-oct-nov.csv", [...oct, ...nov.slice(1)].join("\n") + "\n");
+    const late = dec.slice(1, 4).map((l) => withField(l, 1, "2019-01"));
+    const decFile = t.write("2018-12-kent-street.csv", [...dec, ...late].join("\n") + "\n");
+    const feb = t.write("2019-02-kent-street.csv", realLines("2019-02-kent-street.medway-only.csv").join("\n") + "\n");
+    const { db } = await runSources(crime([combined, decFile, feb]));
+    try {
+      expect(await db.all(`SELECT strftime(month, '%Y-%m') AS month, falls_within, file FROM staging.crime_missing_months`)).toEqual([
+        { month: "2019-01", falls_within: "Kent Police", file: null },
+      ]);
+      expect((await warningsOf(db, "crime_month_without_file")).map((w) => w.message)).toEqual([messages.crimeMonthsWithoutFile("Kent Police", ["2019-01"], "2018-10", "2019-02")]);
     } finally {
       db.close();
     }

@@ -103,3 +103,23 @@ describe("planMeasure on a build without a source", () => {
     expect((await planMeasure(ctx, indicators, "prev"))!.get("crime.test_rate")).toEqual({ kind: "all", why: "staging.ev changed" });
   });
 });
+
+describe("planMeasure with a table of months known to be missing", () => {
+  const withMissing = normaliseIndicator({ ...events, id: "crime.test_missing_rate", numerator: { ...events.numerator, missing: "staging.ev_missing" } } as never);
+  beforeEach(async () => {
+    for (const p of ["", "prev."]) await db.run(`CREATE TABLE ${p}staging.ev_missing (month DATE, lsoa_code VARCHAR, reason VARCHAR)`);
+    await db.run(`UPDATE prev.audit.measure_state SET fingerprint = $f`, { f: measureFingerprint(ctx, [withMissing]) });
+  });
+
+  it("reads the missing table and compares it month by month: a month found missing, or its file arriving, plans that month's periods only", async () => {
+    expect(tablesRead(withMissing, config.parent)).toContain("staging.ev_missing");
+    expect((await planMeasure(ctx, [withMissing], "prev"))!.get(withMissing.id)).toEqual({ kind: "keep" });
+    await db.run(`INSERT INTO staging.ev_missing VALUES ('2024-04-01', NULL, 'r')`);
+    expect((await planMeasure(ctx, [withMissing], "prev"))!.get(withMissing.id)).toEqual({ kind: "periods", from: "2024-04-01", to: "2024-04-30" });
+    // The file arrives: the events change in April, the missing row goes (prev had it).
+    await db.run(`DELETE FROM staging.ev_missing; INSERT INTO prev.staging.ev_missing VALUES ('2024-04-01', NULL, 'r'); INSERT INTO staging.ev VALUES ('2024-04-01', 'Z01', 'a')`);
+    expect((await planMeasure(ctx, [withMissing], "prev"))!.get(withMissing.id)).toEqual({ kind: "periods", from: "2024-04-01", to: "2024-04-30" });
+    await db.run(`INSERT INTO staging.ev_missing VALUES (NULL, NULL, 'r')`);
+    expect((await planMeasure(ctx, [withMissing], "prev"))!.get(withMissing.id)).toEqual({ kind: "all", why: "staging.ev_missing changed in rows without a date" });
+  });
+});
