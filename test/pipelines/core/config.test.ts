@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { focusCodes, loadConfig, parseConfig, restOfParentCode } from "../../../pipelines/core/config.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
+import "../../../sources/index.ts"; // registers the sources' config blocks
 
 const base = {
   name: "t",
