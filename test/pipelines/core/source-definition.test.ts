@@ -1,4 +1,5 @@
 /** defineSource: a source declared once gives the config its block, its resolved paths and an adapter that runs when the slot is configured. */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -62,6 +63,12 @@ describe("defineSource", () => {
   it("refuses a second source declaring a slot already taken", () => {
     const again = defineSource({ slot: "tides", title: "Tides again", licence: "test", schema: tidesConfig, paths: ["files"], load: async () => [], conform: async () => {} });
     expect(() => registerSources(again)).toThrow("sources.tides");
+  });
+
+  it("leaves no source's block or paths in pipelines/core/config.ts (no second hand-kept list)", () => {
+    const core = readFileSync(path.resolve(import.meta.dirname, "../../../pipelines/core/config.ts"), "utf8");
+    expect(SOURCES.length).toBeGreaterThan(0);
+    for (const { slot } of SOURCES) expect(core).not.toMatch(new RegExp(`(^|\\n)\\s*${slot}\\s*:|\\.${slot}\\b`));
   });
 
   it("registers every adapter of sources/index.ts but geography (its block is the config's own), in load order", () => {
