@@ -6,6 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "./core/config.ts";
+import "../sources/index.ts"; // registers the sources' config blocks
 import { consoleLogger, jsonLogger } from "./core/context.ts";
 import { LocalneedsError } from "./core/messages.ts";
 import { FETCH_SOURCES, runFetch, type FetchSource } from "./run-fetch.ts";

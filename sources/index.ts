@@ -1,4 +1,8 @@
-/** Every source adapter, in load order (geography first: the others join to it). */
+/**
+ * Every source adapter, in load order (geography first: the others join to it). Importing this
+ * module registers each source's config block (`registerSources`), so a config can be read.
+ */
+import { registerSources } from "../pipelines/core/source-definition.ts";
 import { geographyAdapter } from "./geography/ons-lookups.ts";
 import { populationAdapter } from "./population/ons-sape.ts";
 import { crimeAdapter } from "./crime/police-uk-street.ts";
@@ -10,9 +14,8 @@ import { complaintsAdapter } from "./complaints/crm-export.ts";
 import { economyAdapter } from "./economy/nomis.ts";
 import type { SourceAdapter } from "./source-adapter.ts";
 
-/** The adapters a build runs, geography first. */
-export const ADAPTERS: readonly SourceAdapter[] = [
-  geographyAdapter,
+/** The `sources.<slot>` sources (each declared with `defineSource`), in load order. */
+export const SOURCES = [
   populationAdapter,
   crimeAdapter,
   deprivationAdapter,
@@ -21,5 +24,9 @@ export const ADAPTERS: readonly SourceAdapter[] = [
   surveyAdapter,
   complaintsAdapter,
   economyAdapter,
-];
+] as const;
+registerSources(...SOURCES);
+
+/** The adapters a build runs, geography first. */
+export const ADAPTERS: readonly SourceAdapter[] = [geographyAdapter, ...SOURCES];
 export type { SourceAdapter } from "./source-adapter.ts";

@@ -6,6 +6,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../core/config.ts";
+import "../../sources/index.ts"; // registers the sources' config blocks
 import { fixedClock, silentLogger, type Context, type Logger } from "../core/context.ts";
 import { countTableText, type CountResult } from "./crime-counts.ts";
 

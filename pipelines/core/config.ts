@@ -6,11 +6,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { messages, LocalneedsError } from "./messages.ts";
+import { fileList as files, registeredSources, resolvePathFields, type PathField, type SourcesConfig } from "./source-definition.ts";
 
 /** Comparator kinds a build can ask for. */
 export const COMPARATOR_KINDS = ["rest_of_parent", "parent", "region", "country", "similar_wards", "deprivation_decile"] as const;
-
-const files = z.array(z.string().min(1)).min(1).describe("file paths or globs, relative to the config file");
 
 const focusSchema = z.union([
   z.object({ ward: z.string().min(1).describe("the ward's GSS code") }).strict(),
@@ -88,8 +87,33 @@ const fetchSchema = z
   })
   .strict();
 
-/** The JSON schema of a config file (zod). */
-export const configSchema = z
+/** The `geography` block: the ONS lookups and boundaries every build places its rows through. */
+const geographySchema = z
+  .object({
+    wardVintage: z.string().regex(/^WD\d{2}$/, "expected a ward vintage like WD24"),
+    lsoaLookup: z.string().min(1).describe("ONS LSOA -> ward -> LAD lookup CSV"),
+    hierarchy: z.string().min(1).optional().describe("ONS ward -> LAD -> region -> country lookup CSV"),
+    wardBoundaries: z.string().min(1).optional().describe("ward boundary GeoJSON"),
+    lsoaBoundaries: z.string().min(1).optional().describe("LSOA boundary GeoJSON (places stop-and-search points; with wardBoundaries, a centroid crosswalk)"),
+    lsoaChanges: z.string().min(1).optional().describe("ONS LSOA 2011 -> LSOA 2021 lookup (CHGIND U/S/M/X), to convert codes between vintages"),
+    authorities: z.array(z.string().min(1)).min(1).optional().describe("keep only these authorities' LSOAs from a national lookup (must include parent)"),
+    lookups: files.optional().describe("other ONS lookups (LSOA -> UTLA, LAD -> CSP -> PFA, MSOA -> ward...) kept in ref.geography_links"),
+    wardCrosswalk: z
+      .object({
+        file: z.string().min(1).describe("CSV: old ward code (WDyyCD), declared-vintage ward code, optional weight"),
+        method: z.enum(["best_fit", "population_weighted"]).default("best_fit"),
+      })
+      .strict()
+      .optional()
+      .describe("converts ward codes of another vintage in ward-keyed data (complaints, survey, schools, local counts)"),
+  })
+  .strict();
+
+/** The geography block's fields that are file paths or globs. */
+const GEOGRAPHY_PATHS: readonly PathField<z.output<typeof geographySchema>>[] = ["lsoaLookup", "hierarchy", "wardBoundaries", "lsoaBoundaries", "lsoaChanges", "lookups", "wardCrosswalk.file"];
+
+/** A config file's schema (zod) but for the sources' blocks, which `configSchema()` adds. */
+const baseConfigSchema = z
   .object({
     name: z.string().min(1).describe("title of the assessment"),
     synthetic: z.boolean().default(false).describe("true for demo data: every pack page says so"),
@@ -149,88 +173,9 @@ export const configSchema = z
       )
       .default([])
       .describe("the outcomes framework: indicators tracked from the baseline, with optional targets"),
-    geography: z
-      .object({
-        wardVintage: z.string().regex(/^WD\d{2}$/, "expected a ward vintage like WD24"),
-        lsoaLookup: z.string().min(1).describe("ONS LSOA -> ward -> LAD lookup CSV"),
-        hierarchy: z.string().min(1).optional().describe("ONS ward -> LAD -> region -> country lookup CSV"),
-        wardBoundaries: z.string().min(1).optional().describe("ward boundary GeoJSON"),
-        lsoaBoundaries: z.string().min(1).optional().describe("LSOA boundary GeoJSON (places stop-and-search points; with wardBoundaries, a centroid crosswalk)"),
-        lsoaChanges: z.string().min(1).optional().describe("ONS LSOA 2011 -> LSOA 2021 lookup (CHGIND U/S/M/X), to convert codes between vintages"),
-        authorities: z.array(z.string().min(1)).min(1).optional().describe("keep only these authorities' LSOAs from a national lookup (must include parent)"),
-        lookups: files.optional().describe("other ONS lookups (LSOA -> UTLA, LAD -> CSP -> PFA, MSOA -> ward...) kept in ref.geography_links"),
-        wardCrosswalk: z
-          .object({
-            file: z.string().min(1).describe("CSV: old ward code (WDyyCD), declared-vintage ward code, optional weight"),
-            method: z.enum(["best_fit", "population_weighted"]).default("best_fit"),
-          })
-          .strict()
-          .optional()
-          .describe("converts ward codes of another vintage in ward-keyed data (complaints, survey, schools, local counts)"),
-      })
-      .strict(),
+    geography: geographySchema,
     fetch: fetchSchema.optional().describe("what pipelines/fetch.ts downloads (the build itself never fetches)"),
-    sources: z
-      .object({
-        crime: z
-          .object({
-            files,
-            outcomes: files.optional().describe("police.uk outcomes CSVs"),
-            stopSearch: files.optional().describe("police.uk stop-and-search CSVs (placed by point in polygon)"),
-          })
-          .strict()
-          .optional(),
-        population: z
-          .object({
-            files: files.describe("ONS SAPE single-year files and/or IoD2019 File 6 population denominators (recognised by header)"),
-            esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
-          })
-          .strict()
-          .optional(),
-        deprivation: z
-          .object({ files: files.describe("IoD files 1, 2, 6 and scores, or the ONS IMD lookup (recognised by header)") })
-          .strict()
-          .optional(),
-        health: z
-          .object({
-            fingertips: files.optional(),
-            local: z
-              .array(z.object({ measure: z.string().regex(/^[a-z0-9_]+$/, "expected a snake_case measure id"), files }).strict())
-              .optional()
-              .describe("locally held counts: area_code, period, numerator, denominator[, breakdown]"),
-          })
-          .strict()
-          .optional(),
-        school: z
-          .object({
-            ks2: files.optional(),
-            establishments: z.string().min(1).optional().describe("GIAS extract (Windows-1252 or UTF-8)"),
-            links: z.string().min(1).optional().describe("GIAS links file: URNs chained across academy conversions"),
-            wardLookup: z.string().min(1).optional().describe("CSV of URN and ward code (WDyyCD or ward_code)"),
-            fsm: files.optional().describe("Explore Education Statistics free school meals: national/regional/LA time series and/or school-level data"),
-            absence: files.optional().describe("Explore Education Statistics pupil absence (full year): national/regional/LA and/or school-level rows"),
-          })
-          .strict()
-          .optional(),
-        survey: z.object({ microdata: files, codebook: z.string().min(1) }).strict().optional(),
-        complaints: z
-          .object({
-            files,
-            encoding: z.enum(["utf-8", "windows-1252", "auto"]).default("utf-8"),
-            repeatWindowDays: z.number().int().min(1).default(28).describe("a case is a repeat when the same place and category had a case this many days before"),
-            categories: z.array(z.string().min(1)).min(1).optional().describe("the declared case categories: any other category is refused as a label (else categories are screened)"),
-          })
-          .strict()
-          .optional(),
-        economy: z
-          .object({
-            nomis: files.optional().describe("Nomis API CSV downloads (claimant count NM_162_1 by LSOA or ward, APS employment rate...)"),
-            fuelPoverty: files.optional().describe("DESNZ sub-regional fuel poverty tables: the .xlsx workbook (its LSOA sheet is found) or a CSV saved from that sheet"),
-          })
-          .strict()
-          .optional(),
-      })
-      .strict(),
+    sources: z.object({}).strict().describe("each source's block, by slot: the schemas registered by sources/index.ts (see configSchema)"),
   })
   .strict();
 
@@ -245,8 +190,20 @@ export interface FocusArea {
   wards: string[];
 }
 
+/**
+ * The JSON schema of a config file (zod): the base schema with each registered source's block
+ * (`sources/index.ts` registers them when imported), so an unknown slot is refused by key.
+ */
+export function configSchema() {
+  const sources = registeredSources();
+  if (!sources.length) throw new Error("no source is registered: import sources/index.ts before reading a config");
+  return baseConfigSchema.extend({ sources: z.object(Object.fromEntries(sources.map((s) => [s.slot, s.schema.optional()]))).strict() });
+}
+
 /** A validated config with absolute paths. */
-export type Config = z.output<typeof configSchema> & {
+export type Config = Omit<z.output<typeof baseConfigSchema>, "sources"> & {
+  /** Each configured source's block (its type declared by the source: `SourceConfigs`). */
+  sources: SourcesConfig;
   /** Absolute path of the config file. */
   configPath: string;
   /** Folder the config's relative paths are resolved against. */
@@ -261,12 +218,12 @@ function formatIssuePath(p: ReadonlyArray<PropertyKey>): string {
 
 /** Validate parsed JSON; throws a `LocalneedsError` listing every problem with its key. */
 export function parseConfig(json: unknown, configPath: string): Config {
-  const result = configSchema.safeParse(json);
+  const result = configSchema().safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((i) => messages.configKey(formatIssuePath(i.path), i.message));
     throw new LocalneedsError(messages.configInvalid(configPath, problems));
   }
-  const c = result.data;
+  const c = result.data as z.output<typeof baseConfigSchema> & { sources: Record<string, unknown> };
   const focusAreas: FocusArea[] = c.focus.map((f) =>
     "ward" in f ? { code: f.ward, kind: "ward", wards: [f.ward] } : { code: f.locality, kind: "locality", name: f.name, wards: [...f.wards] },
   );
@@ -274,8 +231,6 @@ export function parseConfig(json: unknown, configPath: string): Config {
   if (problems.length) throw new LocalneedsError(messages.configInvalid(configPath, problems));
   const baseDir = path.dirname(path.resolve(configPath));
   const abs = (p: string) => path.resolve(baseDir, p);
-  const s = c.sources;
-  const absAll = (xs: string[] | undefined) => xs?.map(abs);
   return {
     ...c,
     configPath: path.resolve(configPath),
@@ -289,36 +244,12 @@ export function parseConfig(json: unknown, configPath: string): Config {
     demoData: c.demoData && { ...c.demoData, dir: abs(c.demoData.dir) },
     warehouse: c.warehouse === ":memory:" ? c.warehouse : abs(c.warehouse),
     outputDir: abs(c.outputDir),
-    geography: {
-      ...c.geography,
-      lsoaLookup: abs(c.geography.lsoaLookup),
-      hierarchy: c.geography.hierarchy && abs(c.geography.hierarchy),
-      wardBoundaries: c.geography.wardBoundaries && abs(c.geography.wardBoundaries),
-      lsoaBoundaries: c.geography.lsoaBoundaries && abs(c.geography.lsoaBoundaries),
-      lsoaChanges: c.geography.lsoaChanges && abs(c.geography.lsoaChanges),
-      lookups: absAll(c.geography.lookups),
-      wardCrosswalk: c.geography.wardCrosswalk && { ...c.geography.wardCrosswalk, file: abs(c.geography.wardCrosswalk.file) },
-    },
-    sources: {
-      crime: s.crime && { files: absAll(s.crime.files)!, outcomes: absAll(s.crime.outcomes), stopSearch: absAll(s.crime.stopSearch) },
-      population: s.population && { files: absAll(s.population.files)!, esp2013: s.population.esp2013 && abs(s.population.esp2013) },
-      deprivation: s.deprivation && { files: absAll(s.deprivation.files)! },
-      health: s.health && {
-        fingertips: absAll(s.health.fingertips),
-        local: s.health.local?.map((l) => ({ measure: l.measure, files: absAll(l.files)! })),
-      },
-      school: s.school && {
-        ks2: absAll(s.school.ks2),
-        establishments: s.school.establishments && abs(s.school.establishments),
-        links: s.school.links && abs(s.school.links),
-        wardLookup: s.school.wardLookup && abs(s.school.wardLookup),
-        fsm: absAll(s.school.fsm),
-        absence: absAll(s.school.absence),
-      },
-      survey: s.survey && { microdata: absAll(s.survey.microdata)!, codebook: abs(s.survey.codebook) },
-      complaints: s.complaints && { ...s.complaints, files: absAll(s.complaints.files)! },
-      economy: s.economy && { nomis: absAll(s.economy.nomis), fuelPoverty: absAll(s.economy.fuelPoverty) },
-    },
+    geography: resolvePathFields(c.geography, GEOGRAPHY_PATHS, baseDir),
+    sources: Object.fromEntries(
+      registeredSources()
+        .filter((d) => c.sources[d.slot] !== undefined)
+        .map((d) => [d.slot, resolvePathFields(c.sources[d.slot], d.paths, baseDir)]),
+    ) as SourcesConfig,
   };
 }
 

@@ -8,7 +8,8 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, matchHeader, parseDmySql, registerFormats, resolveEncoding } from "../load-csv.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
-import type { SourceAdapter } from "../source-adapter.ts";
+import { z } from "zod";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 import { screenLabelColumn } from "../../pipelines/core/label-screen.ts";
 
@@ -45,6 +46,20 @@ export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
   });
 registerFormats(crmExportFormat("utf-8"));
 
+/** The `sources.complaints` block. */
+const complaintsConfig = z
+  .object({
+    files: fileList,
+    encoding: z.enum(["utf-8", "windows-1252", "auto"]).default("utf-8"),
+    repeatWindowDays: z.number().int().min(1).default(28).describe("a case is a repeat when the same place and category had a case this many days before"),
+    categories: z.array(z.string().min(1)).min(1).optional().describe("the declared case categories: any other category is refused as a label (else categories are screened)"),
+  })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { complaints: z.output<typeof complaintsConfig> }
+}
+
 /**
  * Complaints adapter. `staging.complaints`: one row per case, with `is_repeat` true when the same
  * place had a case of the same category received up to `repeatWindowDays` (default 28) days
@@ -52,13 +67,13 @@ registerFormats(crmExportFormat("utf-8"));
  * else the postcode (spaces and case ignored), else the LSOA; `repeat_basis` says which. Neither
  * the UPRN nor the postcode is staged.
  */
-export const complaintsAdapter: SourceAdapter = {
+export const complaintsAdapter = defineSource({
   slot: "complaints",
   title: "Council complaints (CRM export)",
   licence: "Local data: council CRM. Personal details and case text never leave the warehouse; small counts are suppressed.",
-  enabled: (ctx) => Boolean(ctx.config.sources.complaints),
-  async load(ctx) {
-    const c = ctx.config.sources.complaints!;
+  schema: complaintsConfig,
+  paths: ["files"],
+  async load(ctx, c) {
     const format = crmExportFormat(c.encoding);
     const files = await expandFiles(ctx.db, "complaints", c.files);
     // Cases are placed by ward or LSOA code only (never by name, and there is no postcode lookup):
@@ -74,8 +89,8 @@ export const complaintsAdapter: SourceAdapter = {
     }
     return loadCsvFiles(ctx, format, files);
   },
-  async conform(ctx) {
-    const windowDays = ctx.config.sources.complaints!.repeatWindowDays ?? 28;
+  async conform(ctx, c) {
+    const windowDays = c.repeatWindowDays;
     // Area: the ward code when given, else the ward of the LSOA.
     await ctx.db.run(`CREATE OR REPLACE TABLE staging.complaints AS
       WITH cases AS (
@@ -102,7 +117,7 @@ export const complaintsAdapter: SourceAdapter = {
     // The category becomes a chart and table label: only declared categories, or screened ones.
     await screenLabelColumn(ctx.db, {
       table: "staging.complaints", column: "category", subject: "complaints", what: "category",
-      vocabulary: ctx.config.sources.complaints!.categories, replacement: null, stage: "conform", raw: { table: "raw.complaints", column: "category" },
+      vocabulary: c.categories, replacement: null, stage: "conform", raw: { table: "raw.complaints", column: "category" },
     });
     // Rows with a blank ward code and no LSOA code: loaded, counted in no ward; said once per file.
     const blank = await ctx.db.all<{ _file: string; n: number; total: number }>(
@@ -114,4 +129,4 @@ export const complaintsAdapter: SourceAdapter = {
       await ctx.db.recordWarning("conform", "complaints_no_area", file, messages.complaintsNoArea(file, b.n, b.total));
     }
   },
-};
+});

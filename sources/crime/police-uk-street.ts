@@ -14,7 +14,9 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { z } from "zod";
+import { OGL } from "../source-adapter.ts";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
@@ -41,14 +43,27 @@ registerFormats(policeStreetFormat);
 /** A month is anomalous when its volume is below this share, or above its inverse, of its neighbours' median. */
 export const ANOMALY_RATIO = 0.6;
 
+/** The `sources.crime` block. */
+const crimeConfig = z
+  .object({
+    files: fileList,
+    outcomes: fileList.optional().describe("police.uk outcomes CSVs"),
+    stopSearch: fileList.optional().describe("police.uk stop-and-search CSVs (placed by point in polygon)"),
+  })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { crime: z.output<typeof crimeConfig> }
+}
+
 /** Crime adapter: street-level crime, and optionally outcomes and stop and search. */
-export const crimeAdapter: SourceAdapter = {
+export const crimeAdapter = defineSource({
   slot: "crime",
   title: "police.uk street-level crime, outcomes and stop and search",
   licence: OGL,
-  enabled: (ctx) => Boolean(ctx.config.sources.crime),
-  async load(ctx) {
-    const c = ctx.config.sources.crime!;
+  schema: crimeConfig,
+  paths: ["files", "outcomes", "stopSearch"],
+  async load(ctx, c) {
     const files = await expandFiles(ctx.db, "crime", c.files);
     await recordPoliceFiles(ctx, "street", files);
     const loads = await loadCsvFiles(ctx, policeStreetFormat, files);
@@ -56,7 +71,7 @@ export const crimeAdapter: SourceAdapter = {
     if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx.db, "crime.stopSearch", c.stopSearch))));
     return loads;
   },
-  async conform(ctx) {
+  async conform(ctx, c) {
     const { db } = ctx;
     await resolveReissues(ctx, "street", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force FROM raw.police_street`, "street-level crime");
     await placeLsoaCodes(ctx, "police_street", "raw.police_street", "police.uk street crime");
@@ -104,11 +119,10 @@ export const crimeAdapter: SourceAdapter = {
     await checkMonthlyVolumes(ctx);
     await checkTypeVolumes(ctx);
     await recordMissingMonths(ctx);
-    const c = ctx.config.sources.crime!;
     if (c.outcomes?.length) await conformOutcomes(ctx);
     if (c.stopSearch?.length) await conformStopSearch(ctx);
   },
-};
+});
 
 /**
  * Warn of each Crime ID line repeated identically, and of Crime IDs whose lines differ (one

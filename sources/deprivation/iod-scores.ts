@@ -10,7 +10,9 @@ import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
-import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { OGL } from "../source-adapter.ts";
+import { z } from "zod";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
 import { IOD_DOMAINS, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat } from "./iod-files.ts";
@@ -77,6 +79,15 @@ export const DEPRIVATION_COLUMNS = [
   ...IOD_DOMAINS.filter(([stem]) => stem !== "imd").flatMap(([stem]) => [`${stem}_rank`, `${stem}_decile`]),
 ];
 
+/** The `sources.deprivation` block. */
+const deprivationConfig = z
+  .object({ files: fileList.describe("IoD files 1, 2, 6 and scores, or the ONS IMD lookup (recognised by header)") })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { deprivation: z.output<typeof deprivationConfig> }
+}
+
 /**
  * Deprivation adapter. `staging.deprivation_lsoa`: one row per LSOA, merging every file given
  * (for a measure two files both give, the first listed wins and a disagreement is reported):
@@ -88,13 +99,14 @@ export const DEPRIVATION_COLUMNS = [
  * share of residents in the most deprived national decile. Weights: IoD File 6 when given in this
  * slot, else the latest year of `staging.population_lsoa`.
  */
-export const deprivationAdapter: SourceAdapter = {
+export const deprivationAdapter = defineSource({
   slot: "deprivation",
   title: "English Indices of Deprivation (MHCLG)",
   licence: OGL,
-  enabled: (ctx) => Boolean(ctx.config.sources.deprivation),
-  async load(ctx) {
-    const files = await expandFiles(ctx.db, "deprivation", ctx.config.sources.deprivation!.files);
+  schema: deprivationConfig,
+  paths: ["files"],
+  async load(ctx, d) {
+    const files = await expandFiles(ctx.db, "deprivation", d.files);
     const already = new Set(ctx.config.sources.population?.files ?? []);
     const loads: FileLoad[] = [];
     for (const f of files) {
@@ -105,9 +117,9 @@ export const deprivationAdapter: SourceAdapter = {
     }
     return loads;
   },
-  async conform(ctx) {
+  async conform(ctx, d) {
     const { db } = ctx;
-    const files = await expandFiles(ctx.db, "deprivation", ctx.config.sources.deprivation!.files);
+    const files = await expandFiles(ctx.db, "deprivation", d.files);
     const picked = files.map((f, order) => ({ file: f, order, format: pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE), edition: iodEdition(f) }));
     await db.run(`CREATE OR REPLACE TEMP TABLE _dep_long (lsoa_code VARCHAR, measure VARCHAR, value DOUBLE, file_order INTEGER, edition VARCHAR, _file VARCHAR)`);
     for (const p of picked) {
@@ -146,7 +158,7 @@ export const deprivationAdapter: SourceAdapter = {
     }
     await summarise(ctx, picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file));
   },
-};
+});
 
 /** A measure two files give differently for the same LSOA (first 10 reported, then a count). */
 async function reportDisagreements(ctx: Context): Promise<void> {

@@ -11,7 +11,9 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { OGL } from "../source-adapter.ts";
+import { z } from "zod";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
 
 /** Nomis API CSV layout (the columns common to datasets; the rest are optional). */
@@ -44,21 +46,32 @@ export function nomisDataset(file: string): string {
 const MONTH = (label: string) => `coalesce(try_strptime(${label}, '%B %Y'), try_strptime(${label}, '%b %Y'), try_strptime(${label}, '%b-%y'), try_strptime(${label}, '%Y-%m'))`;
 const ROLLING = "^([A-Za-z]{3,9} [0-9]{4})-([A-Za-z]{3,9} [0-9]{4})$";
 
+/** The `sources.economy` block. */
+const economyConfig = z
+  .object({
+    nomis: fileList.optional().describe("Nomis API CSV downloads (claimant count NM_162_1 by LSOA or ward, APS employment rate...)"),
+    fuelPoverty: fileList.optional().describe("DESNZ sub-regional fuel poverty tables: the .xlsx workbook (its LSOA sheet is found) or a CSV saved from that sheet"),
+  })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { economy: z.output<typeof economyConfig> }
+}
+
 /** Economy adapter (Nomis). */
-export const economyAdapter: SourceAdapter = {
+export const economyAdapter = defineSource({
   slot: "economy",
   title: "Nomis (ONS, DWP) labour market downloads; DESNZ sub-regional fuel poverty",
   licence: OGL,
-  enabled: (ctx) => Boolean(ctx.config.sources.economy),
-  async load(ctx) {
-    const e = ctx.config.sources.economy!;
+  schema: economyConfig,
+  paths: ["nomis", "fuelPoverty"],
+  async load(ctx, e) {
     const loads = e.nomis ? await loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx.db, "economy.nomis", e.nomis)) : [];
     if (e.fuelPoverty) loads.push(...(await loadFuelPoverty(ctx, e.fuelPoverty)));
     return loads;
   },
-  async conform(ctx) {
+  async conform(ctx, e) {
     const { db } = ctx;
-    const e = ctx.config.sources.economy!;
     if (e.fuelPoverty) await conformFuelPoverty(ctx, e.fuelPoverty);
     if (!e.nomis) return;
     await fileAttributeTable(db, "_nomis_dataset", nomisFormat.rawTable, "dataset", nomisDataset);
@@ -80,4 +93,4 @@ export const economyAdapter: SourceAdapter = {
       await db.recordWarning("conform", "nomis_date", displayPath(ctx.config, b._file), messages.nomisUnknownDate(displayPath(ctx.config, b._file), b.date_label));
     }
   },
-};
+});

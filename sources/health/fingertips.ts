@@ -11,7 +11,9 @@
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, periodLabelToDate, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
-import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { OGL } from "../source-adapter.ts";
+import { z } from "zod";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { localCountsFormat } from "./local-counts.ts";
 import { reportWardConversion } from "../geography/ward-crosswalk.ts";
 import { messages } from "../../pipelines/core/messages.ts";
@@ -108,14 +110,29 @@ export function fingertipsAreaLevelSql(c: string): string {
 /** Trim spaces and line breaks (names carry a quoted trailing LF). */
 const clean = (c: string) => `trim(${c}, ' ' || chr(9) || chr(10) || chr(13))`;
 
+/** The `sources.health` block. */
+const healthConfig = z
+  .object({
+    fingertips: fileList.optional(),
+    local: z
+      .array(z.object({ measure: z.string().regex(/^[a-z0-9_]+$/, "expected a snake_case measure id"), files: fileList }).strict())
+      .optional()
+      .describe("locally held counts: area_code, period, numerator, denominator[, breakdown]"),
+  })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { health: z.output<typeof healthConfig> }
+}
+
 /** Health adapter: Fingertips exports and local counts. */
-export const healthAdapter: SourceAdapter = {
+export const healthAdapter = defineSource({
   slot: "health",
   title: "OHID Fingertips exports and locally held health counts",
   licence: OGL,
-  enabled: (ctx) => Boolean(ctx.config.sources.health),
-  async load(ctx) {
-    const h = ctx.config.sources.health!;
+  schema: healthConfig,
+  paths: ["fingertips", "local[].files"],
+  async load(ctx, h) {
     const loads = h.fingertips ? await loadCsvFiles(ctx, fingertipsFormat, await expandFiles(ctx.db, "health.fingertips", h.fingertips)) : [];
     for (const l of h.local ?? []) {
       const files = await expandFiles(ctx.db, `health.local.${l.measure}`, l.files);
@@ -126,9 +143,8 @@ export const healthAdapter: SourceAdapter = {
     }
     return loads;
   },
-  async conform(ctx) {
+  async conform(ctx, h) {
     const { db } = ctx;
-    const h = ctx.config.sources.health!;
     if (h.fingertips) {
       const p = fingertipsPeriodSql("trim(time_period)");
       // Each indicator's headline sex and age: its most common pair on area rows, preferring
@@ -178,4 +194,4 @@ export const healthAdapter: SourceAdapter = {
       await reportWardConversion(ctx, "local counts", "staging.local_counts", "source_area_code", shared ? "population_weighted" : "best_fit", "area_code");
     }
   },
-};
+});

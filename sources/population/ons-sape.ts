@@ -9,7 +9,9 @@ import { fileAttributeTable, loadCsvFiles, pickFormat, registerFormats } from ".
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
-import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { OGL } from "../source-adapter.ts";
+import { z } from "zod";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./iod-denominators.ts";
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
@@ -46,6 +48,18 @@ export function sapeYear(file: string): number {
   return Number(m[0]);
 }
 
+/** The `sources.population` block. */
+const populationConfig = z
+  .object({
+    files: fileList.describe("ONS SAPE single-year files and/or IoD2019 File 6 population denominators (recognised by header)"),
+    esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
+  })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { population: z.output<typeof populationConfig> }
+}
+
 /**
  * Population: `staging.population_lsoa(lsoa_code, year, sex, age, age_to, population)`, one row per
  * LSOA, mid-year, sex and age band (`age`..`age_to` inclusive; single years from SAPE, 90 = 90-120;
@@ -54,13 +68,13 @@ export function sapeYear(file: string): number {
  * (a duplicated line) counts once, from its last line, and is reported. Optionally the European
  * Standard Population into `ref.esp2013`.
  */
-export const populationAdapter: SourceAdapter = {
+export const populationAdapter = defineSource({
   slot: "population",
   title: "ONS mid-year small-area population estimates; IoD2019 population denominators",
   licence: OGL,
-  enabled: (ctx) => Boolean(ctx.config.sources.population),
-  async load(ctx) {
-    const p = ctx.config.sources.population!;
+  schema: populationConfig,
+  paths: ["files", "esp2013"],
+  async load(ctx, p) {
     const files = await expandFiles(ctx.db, "population", p.files);
     const formats = files.map((f) => pickFormat(f, POPULATION_FORMATS, POPULATION_SLOT_TITLE));
     files.forEach((f, i) => (formats[i] === sapeFormat ? sapeYear(f) : denominatorsYear(f)));
@@ -69,9 +83,8 @@ export const populationAdapter: SourceAdapter = {
     if (p.esp2013) loads.push(...(await loadEsp2013(ctx, p.esp2013)));
     return loads;
   },
-  async conform(ctx) {
+  async conform(ctx, p) {
     const { db } = ctx;
-    const p = ctx.config.sources.population!;
     const files = await expandFiles(ctx.db, "population", p.files);
     const sapeFiles = files.filter((f) => pickFormat(f, [sapeFormat, iodDenominatorsFormat], "population") === sapeFormat);
     const denFiles = files.filter((f) => !sapeFiles.includes(f));
@@ -105,7 +118,7 @@ export const populationAdapter: SourceAdapter = {
     await conformWorkingAge(ctx, denFiles);
     if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
-};
+});
 
 /**
  * Working-age residents, `staging.population_working_age(lsoa_code, year, population, definition)`,

@@ -12,7 +12,9 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
-import { OGL, type SourceAdapter } from "../source-adapter.ts";
+import { OGL } from "../source-adapter.ts";
+import { z } from "zod";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { conformLinks, giasLinksFormat } from "./gias-links.ts";
 import { conformFsm, eesFsmFormat } from "./ees-fsm.ts";
@@ -101,6 +103,22 @@ export function ks2AcademicYear(file: string): string {
 const pctSql = (c: string) => `TRY_CAST(replace(trim(${c}), '%', '') AS DOUBLE)`;
 const intSql = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS INTEGER)`;
 
+/** The `sources.school` block. */
+const schoolConfig = z
+  .object({
+    ks2: fileList.optional(),
+    establishments: z.string().min(1).optional().describe("GIAS extract (Windows-1252 or UTF-8)"),
+    links: z.string().min(1).optional().describe("GIAS links file: URNs chained across academy conversions"),
+    wardLookup: z.string().min(1).optional().describe("CSV of URN and ward code (WDyyCD or ward_code)"),
+    fsm: fileList.optional().describe("Explore Education Statistics free school meals: national/regional/LA time series and/or school-level data"),
+    absence: fileList.optional().describe("Explore Education Statistics pupil absence (full year): national/regional/LA and/or school-level rows"),
+  })
+  .strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { school: z.output<typeof schoolConfig> }
+}
+
 /**
  * School adapter. `staging.schools`: one row per establishment in the GIAS extract (ward from its
  * `AdministrativeWard (code)` or the supplied ward lookup, which wins). `staging.ks2_results`: one
@@ -111,13 +129,13 @@ const intSql = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS INTEGER)
  * for England (RECTYPE 4). `staging.school_urn_chain`, `staging.fsm` and `staging.school_absence`
  * when links, FSM and absence files are given.
  */
-export const schoolAdapter: SourceAdapter = {
+export const schoolAdapter = defineSource({
   slot: "school",
   title: "DfE KS2 performance tables, Get Information About Schools, and Explore Education Statistics",
   licence: OGL,
-  enabled: (ctx) => Boolean(ctx.config.sources.school),
-  async load(ctx) {
-    const s = ctx.config.sources.school!;
+  schema: schoolConfig,
+  paths: ["ks2", "establishments", "links", "wardLookup", "fsm", "absence"],
+  async load(ctx, s) {
     const loads: FileLoad[] = [];
     if (s.ks2?.length) {
       const ks2 = await expandFiles(ctx.db, "school.ks2", s.ks2);
@@ -131,9 +149,8 @@ export const schoolAdapter: SourceAdapter = {
     if (s.absence?.length) loads.push(...(await loadCsvFiles(ctx, eesAbsenceFormat, await expandFiles(ctx.db, "school.absence", s.absence))));
     return loads;
   },
-  async conform(ctx) {
+  async conform(ctx, s) {
     const { db } = ctx;
-    const s = ctx.config.sources.school!;
     if (s.links) await conformLinks(ctx);
     else await db.run(`CREATE OR REPLACE TABLE staging.school_urn_chain (urn VARCHAR, current_urn VARCHAR, steps INTEGER)`);
     const lookup = s.wardLookup ? `(${lastLineSql(schoolWardLookupFormat.rawTable, [s.wardLookup], "urn")})` : `(SELECT NULL::VARCHAR AS urn, NULL::VARCHAR AS ward_code)`;
@@ -183,4 +200,4 @@ export const schoolAdapter: SourceAdapter = {
       LEFT JOIN staging.school_urn_chain c ON c.urn = l.urn
       LEFT JOIN staging.schools cs ON cs.urn = c.current_urn`, { parent: ctx.config.parent });
   },
-};
+});

@@ -14,7 +14,7 @@ import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { literal, type Warehouse } from "../../pipelines/core/warehouse.ts";
 import { screenLabel, screenLabelColumn } from "../../pipelines/core/label-screen.ts";
-import type { SourceAdapter } from "../source-adapter.ts";
+import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
 
 const questionSchema = z.object({
@@ -78,21 +78,28 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
   });
 }
 
+/** The `sources.survey` block. */
+const surveyConfig = z.object({ microdata: fileList, codebook: z.string().min(1) }).strict();
+
+declare module "../../pipelines/core/source-definition.ts" {
+  interface SourceConfigs { survey: z.output<typeof surveyConfig> }
+}
+
 /** Survey adapter. */
-export const surveyAdapter: SourceAdapter = {
+export const surveyAdapter = defineSource({
   slot: "survey",
   title: "Residents survey (local microdata)",
   licence: "Local data: council residents survey. Microdata and free text never leave the warehouse.",
-  enabled: (ctx) => Boolean(ctx.config.sources.survey),
-  async load(ctx) {
-    const s = ctx.config.sources.survey!;
+  schema: surveyConfig,
+  paths: ["microdata", "codebook"],
+  async load(ctx, s) {
     const format = surveyFormat(readCodebook(s.codebook));
     registerFormats(format);
     return loadCsvFiles(ctx, format, await expandFiles(ctx.db, "survey", s.microdata));
   },
-  async conform(ctx) {
+  async conform(ctx, s) {
     const { db } = ctx;
-    const codebook = readCodebook(ctx.config.sources.survey!.codebook);
+    const codebook = readCodebook(s.codebook);
     await db.run(`CREATE OR REPLACE TABLE ref.survey_questions (question_id VARCHAR, text VARCHAR, type VARCHAR, positive VARCHAR[], exclude VARCHAR[], answers JSON)`);
     for (const q of codebook.questions) {
       const list = (xs: string[] | undefined) => `[${(xs ?? []).map(literal).join(", ")}]::VARCHAR[]`;
@@ -140,7 +147,7 @@ export const surveyAdapter: SourceAdapter = {
     await db.run(`DROP TABLE _survey_lines`);
     await dropUnknownAnswerCodes(db, codebook);
   },
-};
+});
 
 /**
  * Answers whose code is not one of their question's codebook answers are left out (NULL: not in

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMPARATOR_KINDS, loadConfig } from "../../pipelines/core/config.ts";
+import "../../sources/index.ts"; // registers the sources' config blocks
 import { countTableText, firstDifference, localneedsCounts, papaparseCounts, rawDuckdbCounts } from "../../pipelines/bench/crime-counts.ts";
 import { benchConfig, generateBenchData, type BenchManifest } from "../../sources/bench/generate.ts";
 import { buildNation, type NationScale } from "../../sources/bench/nation.ts";

@@ -5,6 +5,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { focusCodes, loadConfig, parseConfig, restOfParentCode } from "../../../pipelines/core/config.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
+import "../../../sources/index.ts"; // registers the sources' config blocks
 
 const base = {
   name: "t",
@@ -51,5 +52,66 @@ describe("loadConfig", () => {
     const file = path.join(dir, "bom.json");
     writeFileSync(file, "\uFEFF" + JSON.stringify({ ...base, focus: [{ ward: "Z05000001" }] }), "utf8");
     expect(loadConfig(file).parent).toBe("Z06000001");
+  });
+});
+
+describe("config sources", () => {
+  /** The message a refused config gives (`parseConfig` throws it). */
+  const refusal = (json: unknown): string => {
+    try {
+      parseConfig(json, "c.json");
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error("the config was accepted");
+  };
+  const focus = [{ ward: "Z05000001" }];
+
+  it("refuses an unknown source slot, naming it", () => {
+    expect(refusal({ ...base, focus, sources: { crimes: { files: ["a.csv"] } } })).toContain(messages.configKey("sources", 'Unrecognized key: "crimes"'));
+  });
+
+  it("refuses a source field of the wrong type, and an unknown field in a source, by key", () => {
+    const msg = refusal({ ...base, focus, sources: { crime: { files: "a.csv" }, complaints: { files: ["c.csv"], encodin: "auto" } } });
+    expect(msg).toContain("sources.crime.files: ");
+    expect(msg).toContain(messages.configKey("sources.complaints", 'Unrecognized key: "encodin"'));
+  });
+
+  it("refuses a health local measure that is not snake_case, naming its place in the list", () => {
+    expect(refusal({ ...base, focus, sources: { health: { local: [{ measure: "Bad-Id", files: ["x.csv"] }] } } })).toContain(
+      messages.configKey("sources.health.local[0].measure", "expected a snake_case measure id"),
+    );
+  });
+
+  it("resolves every source's file paths and globs against the config's folder, and keeps the other fields", () => {
+    const c = parseConfig(
+      {
+        ...base,
+        focus,
+        geography: { ...base.geography, hierarchy: "h.csv", lookups: ["l/*.csv"], wardCrosswalk: { file: "x.csv" } },
+        sources: {
+          crime: { files: ["police/*-street.csv"], stopSearch: ["police/*-stop-and-search.csv"] },
+          population: { files: ["pop.csv"], esp2013: "esp.csv" },
+          deprivation: { files: ["iod/*.csv"] },
+          health: { fingertips: ["ft.csv"], local: [{ measure: "falls", files: ["falls.csv"] }] },
+          school: { ks2: ["ks2.csv"], establishments: "gias.csv", fsm: ["fsm.csv"] },
+          survey: { microdata: ["s.csv"], codebook: "cb.json" },
+          complaints: { files: ["c.csv"], encoding: "auto" },
+          economy: { nomis: ["n.csv"] },
+        },
+      },
+      "/x/c.json",
+    );
+    const at = (p: string) => path.resolve("/x", p);
+    expect(c.geography).toMatchObject({ lsoaLookup: at("lookup.csv"), hierarchy: at("h.csv"), lookups: [at("l/*.csv")], wardCrosswalk: { file: at("x.csv"), method: "best_fit" } });
+    expect(c.geography.wardBoundaries).toBeUndefined();
+    expect(c.sources.crime).toEqual({ files: [at("police/*-street.csv")], stopSearch: [at("police/*-stop-and-search.csv")] });
+    expect(c.sources.population).toEqual({ files: [at("pop.csv")], esp2013: at("esp.csv") });
+    expect(c.sources.deprivation).toEqual({ files: [at("iod/*.csv")] });
+    expect(c.sources.health).toEqual({ fingertips: [at("ft.csv")], local: [{ measure: "falls", files: [at("falls.csv")] }] });
+    expect(c.sources.school).toEqual({ ks2: [at("ks2.csv")], establishments: at("gias.csv"), fsm: [at("fsm.csv")] });
+    expect(c.sources.survey).toEqual({ microdata: [at("s.csv")], codebook: at("cb.json") });
+    expect(c.sources.complaints).toEqual({ files: [at("c.csv")], encoding: "auto", repeatWindowDays: 28 });
+    expect(c.sources.economy).toEqual({ nomis: [at("n.csv")] });
   });
 });

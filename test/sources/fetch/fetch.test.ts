@@ -10,6 +10,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig, type Config } from "../../../pipelines/core/config.ts";
+import "../../../sources/index.ts"; // registers the sources' config blocks
 import { memoryLogger } from "../../../pipelines/core/context.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { runFetch, type FetchOptions } from "../../../pipelines/run-fetch.ts";
