@@ -4,7 +4,7 @@
  * that changes inputs or outputs starts from a private copy of it (`copySharedDemo()`), which is
  * much cheaper than a build, or builds from scratch (`buildDemoInTemp()`).
  */
-import { copyFileSync, cpSync, existsSync, readFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../pipelines/core/config.ts";
@@ -78,3 +78,20 @@ export async function copySharedDemo(opts: CopyOptions = {}): Promise<{ root: st
   return { root, config, shared };
 }
 
+/**
+ * A lighter demo: the config beside `demo`'s (`light.json`, same inputs and outputs) with crime,
+ * population and deprivation only and the crime outcomes. A build of it takes a third of the
+ * demo's time and goes through every stage and the same publishing (the crime charts come from
+ * the shared build's render cache), for tests of the run itself (kills, I/O failures).
+ */
+export function lighterDemo(demo: Config): Config {
+  const json = JSON.parse(readFileSync(demo.configPath, "utf8")) as Record<string, unknown> & { sources: Record<string, unknown>; outcomes: { indicator: string }[] };
+  const light = {
+    ...json,
+    outcomes: json.outcomes.filter((o) => o.indicator.startsWith("crime.")),
+    sources: { crime: json.sources.crime, population: json.sources.population, deprivation: json.sources.deprivation },
+  };
+  const file = path.join(path.dirname(demo.configPath), "light.json");
+  writeFileSync(file, JSON.stringify(light, null, 2));
+  return loadConfig(file);
+}
