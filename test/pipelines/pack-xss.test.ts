@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { copySharedDemo } from "../helpers/demo-build.ts";
+import { copySharedDemo, lighterDemo } from "../helpers/demo-build.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { runBuild } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
@@ -15,7 +15,9 @@ const PAYLOAD = "<img src=x onerror=alert(1)>";
 
 describe("a ward named like an HTML payload", () => {
   it("renders as text in Chromium: no script runs, no element is injected", async () => {
-    const { config } = await copySharedDemo();
+    // The lighter demo (crime, population, deprivation): its ward charts and tables name every
+    // ward, and renaming one re-renders only its charts.
+    const config = lighterDemo((await copySharedDemo()).config);
     const geo = path.join(config.demoData!.dir, "geography");
     for (const f of ["LSOA21_WD24_LAD24_lookup.csv", "WD24_LAD24_RGN24_CTRY24_lookup.csv", "wards_WD24.geojson"]) {
       const file = path.join(geo, f);
