@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 import LongFirstSequencer from "./test/sequencer.ts";
 
@@ -6,9 +7,9 @@ process.env.TZ = "UTC";
 export default defineConfig({
   test: {
     pool: "forks",
-    // Both cores: most long files wait on DuckDB, Chromium or a child build (vitest's default on
-    // 2 cores is one worker).
-    maxWorkers: 2,
+    // At least two: most long files wait on DuckDB, Chromium or a child build (vitest's default,
+    // one fewer than the cores, is a single worker on 2 cores).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     sequence: { sequencer: LongFirstSequencer },
     include: ["test/**/*.test.ts"],
     // One demo build per run, shared read-only by the files that read it (test/helpers/demo-build.ts).
