@@ -5,21 +5,18 @@
  * builds; a cell whose tables are absent shows a short note; every page loads offline with no
  * error, draws what it can and passes axe.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../../pipelines/core/config.ts";
-import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
+import { memoryLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { runBuild } from "../../pipelines/run-build.ts";
 import { NOTEBOOKS_DIR, buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
 import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
-import { hasShared, repoRoot, sharedSkipReason } from "../helpers/shared.ts";
+import { hasShared, sharedSkipReason } from "../helpers/shared.ts";
+import { buildMedwayInTemp } from "../helpers/medway.ts";
 import { axeViolations, cdnReferences, offlineTab, serveDir } from "./notebook-pages.ts";
 
-const CONFIG = path.join(repoRoot, "pipelines", "configs", "medway-2019.json");
 const SURVEY_TABLES = ["ref.survey_languages", "ref.survey_questions", "staging.survey_answers", "staging.survey_respondents"];
 
 /** What each page must show at least on this warehouse: charts, Plot charts, tables, notes on absent tables. */
@@ -40,14 +37,10 @@ describe.skipIf(!hasShared || !CHROMIUM)(`notebooks on the real Medway warehouse
   let browser: Browser;
 
   beforeAll(async () => {
-    root = mkdtempSync(path.join(tmpdir(), "localneeds-medway-notebooks-"));
-    const json = JSON.parse(readFileSync(CONFIG, "utf8"));
-    json.warehouse = path.join(root, "warehouse.duckdb");
-    json.outputDir = path.join(root, "packs");
-    const config = parseConfig(json, CONFIG); // input paths stay relative to the config in place
-    const result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+    const medway = await buildMedwayInTemp("localneeds-medway-notebooks-");
+    root = medway.root;
     log = memoryLogger();
-    built = await buildNotebooks({ warehouse: result.warehouse, outDir: path.join(root, "notebooks"), log });
+    built = await buildNotebooks({ warehouse: medway.result.warehouse, outDir: path.join(root, "notebooks"), log });
     server = await serveDir(built.outDir);
     browser = await launchChromium();
   }, 600_000);

@@ -3,33 +3,23 @@
  * Wayfield, WD19) built in place, its warehouse and pack written to a temporary folder.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
-import { parseConfig } from "../../pipelines/core/config.ts";
-import { fixedClock, memoryLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
+import type { BuildResult } from "../../pipelines/run-build.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
-import { hasShared, realData, repoRoot, sharedSkipReason } from "../helpers/shared.ts";
+import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
+import { buildMedwayInTemp } from "../helpers/medway.ts";
 
-const CONFIG = path.join(repoRoot, "pipelines", "configs", "medway-2019.json");
 const WARD = "E05002255";
 const MEDWAY = "E06000035";
 
 describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkipReason}`, () => {
   let result: BuildResult;
   let db: Warehouse;
-  let root: string;
   beforeAll(async () => {
-    root = mkdtempSync(path.join(tmpdir(), "localneeds-medway-"));
-    const json = JSON.parse(readFileSync(CONFIG, "utf8"));
-    json.warehouse = path.join(root, "warehouse.duckdb");
-    json.outputDir = path.join(root, "packs");
-    const config = parseConfig(json, CONFIG); // paths stay relative to the config in place
-    // No PDF: the demo's tests check it; this file checks what real data gives.
-    result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+    ({ result } = await buildMedwayInTemp("localneeds-medway-"));
     db = await Warehouse.open(result.warehouse);
   }, 300_000);
   afterAll(() => db?.close());
