@@ -3,6 +3,10 @@ import { defineConfig } from "vitest/config";
 import LongFirstSequencer from "./test/sequencer.ts";
 
 process.env.TZ = "UTC";
+// Two test workers already keep both cores busy: DuckDB on one thread each spends about 15% less
+// CPU on a demo build than on one per core (they contend), and the suite runs faster. Set
+// LOCALNEEDS_DUCKDB_THREADS to run the tests with more.
+process.env.LOCALNEEDS_DUCKDB_THREADS ??= "1";
 
 export default defineConfig({
   test: {
@@ -16,6 +20,6 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { TZ: "UTC" },
+    env: { TZ: "UTC", LOCALNEEDS_DUCKDB_THREADS: process.env.LOCALNEEDS_DUCKDB_THREADS },
   },
 });

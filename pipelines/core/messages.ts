@@ -39,6 +39,7 @@ export const messages = {
   configKey: (key: string, problem: string) => `${key}: ${problem}`,
   configInvalid: (file: string, problems: string[]) =>
     `invalid config ${file}:\n` + problems.map((p) => `  - ${p}`).join("\n"),
+  badEnvironmentSetting: (name: string, value: string, expected: string) => `environment variable ${name} is "${value}"; expected ${expected}`,
   configUnreadable: (file: string, why: string) => `cannot read config ${file}: ${why}`,
   configNotJson: (file: string, why: string) => `config ${file} is not valid JSON: ${why}`,
   invalidOption: (what: string, value: string, owner: string, expected: readonly string[]) =>

@@ -6,6 +6,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LocalneedsError, messages } from "./messages.ts";
 
 /** Parameters bound to `$name` (object) or `?` (array) placeholders. */
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
@@ -39,6 +40,16 @@ export const changedGroupsSql = (a: string, b: string, group: string) => {
 /** The stages that record warnings. */
 export type WarningStage = "load" | "conform" | "measure" | "compare" | "chart" | "pack";
 
+/** A DuckDB setting from the environment variable `name`, checked against `pattern` (else a named error). */
+function engineSetting(name: string, pattern: RegExp, expected: string): string | undefined {
+  const value = process.env[name]?.trim();
+  if (!value) return undefined;
+  if (!pattern.test(value)) throw new LocalneedsError(messages.badEnvironmentSetting(name, value, expected));
+  return value;
+}
+
+const withSetting = (key: string, value: string | undefined): Record<string, string> => (value === undefined ? {} : { [key]: value });
+
 export class Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -49,14 +60,17 @@ export class Warehouse {
 
   /**
    * Open (or create) a warehouse file, or `:memory:`; creates the layer schemas. DuckDB's memory is
-   * capped (`LOCALNEEDS_MEMORY_LIMIT`, default 3GB) and spills to a temp folder beside the file.
+   * capped (`opts.memoryLimit`, else `LOCALNEEDS_MEMORY_LIMIT`, default 3GB) and spills to a temp
+   * folder beside the file; its worker threads are `LOCALNEEDS_DUCKDB_THREADS` (default: one per
+   * core; 1 where other processes already use every core, as the test workers do).
    * `readOnly` opens an existing file for reading only, so several processes can read it at once.
    */
   static async open(path = ":memory:", opts: { memoryLimit?: string; readOnly?: boolean } = {}): Promise<Warehouse> {
     const instance = await DuckDBInstance.create(path, {
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "true",
-      memory_limit: opts.memoryLimit ?? "3GB",
+      memory_limit: opts.memoryLimit ?? engineSetting("LOCALNEEDS_MEMORY_LIMIT", /^\d+(\.\d+)?\s*[KMGT]i?B$/i, "a size such as 3GB or 512MB") ?? "3GB",
+      ...withSetting("threads", engineSetting("LOCALNEEDS_DUCKDB_THREADS", /^[1-9]\d{0,3}$/, "a whole number of threads from 1")),
       ...(opts.readOnly ? { access_mode: "READ_ONLY" } : path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),
     });
     const connection = await instance.connect();

@@ -1,4 +1,4 @@
-/** Warehouse helpers: syncTable rewrites only the groups of rows that changed; trim_fast is trim. */
+/** Warehouse helpers: syncTable rewrites only the groups of rows that changed; trim_fast is trim; engine settings from the environment. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 
@@ -51,5 +51,40 @@ describe("trim_fast", () => {
       const r = await db.one<{ same: boolean }>(`SELECT trim_fast($c::VARCHAR) IS NOT DISTINCT FROM trim($c::VARCHAR) AS same`, { c: c as string });
       expect(r?.same, JSON.stringify(c)).toBe(true);
     }
+  });
+});
+
+describe("engine settings from the environment", () => {
+  const keep = { threads: process.env.LOCALNEEDS_DUCKDB_THREADS, memory: process.env.LOCALNEEDS_MEMORY_LIMIT };
+  afterEach(() => {
+    for (const [k, v] of [["LOCALNEEDS_DUCKDB_THREADS", keep.threads], ["LOCALNEEDS_MEMORY_LIMIT", keep.memory]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+  const setting = async (name: string) => {
+    const w = await Warehouse.open();
+    try {
+      return (await w.one<{ v: string }>(`SELECT current_setting('${name}')::VARCHAR AS v`))!.v;
+    } finally {
+      w.close();
+    }
+  };
+
+  it("LOCALNEEDS_DUCKDB_THREADS sets DuckDB's worker threads, LOCALNEEDS_MEMORY_LIMIT its memory cap", async () => {
+    process.env.LOCALNEEDS_DUCKDB_THREADS = "3";
+    process.env.LOCALNEEDS_MEMORY_LIMIT = "512MB";
+    expect(await setting("threads")).toBe("3");
+    expect(await setting("memory_limit")).toMatch(/^(488\.2 MiB|512\.0 MB|512MB)$/);
+    delete process.env.LOCALNEEDS_MEMORY_LIMIT;
+    expect(await setting("memory_limit")).toMatch(/^(2\.7 GiB|3\.0 GB|2\.7GiB)$/);
+  });
+
+  it("a value that is not a number of threads or a size is an error naming the variable", async () => {
+    process.env.LOCALNEEDS_DUCKDB_THREADS = "two";
+    await expect(Warehouse.open()).rejects.toThrow('environment variable LOCALNEEDS_DUCKDB_THREADS is "two"; expected a whole number of threads from 1');
+    delete process.env.LOCALNEEDS_DUCKDB_THREADS;
+    process.env.LOCALNEEDS_MEMORY_LIMIT = "lots";
+    await expect(Warehouse.open()).rejects.toThrow(/LOCALNEEDS_MEMORY_LIMIT is "lots"; expected a size/);
   });
 });
