@@ -8,19 +8,27 @@
  * columns (interview language, complaint category) must be refused before the warehouse's staging
  * and marts. The same outputs are audited for unsuppressed counts of 1 to 4, also those a share
  * times a published total would give, and for NaN and infinite numbers.
+ *
+ * The same build (one build of hostile inputs serves both) renames a ward to an HTML payload in
+ * the geography inputs: data-derived text must be escaped everywhere, and the pack must show it as
+ * text in Chromium, run no script, make no request and carry a Content-Security-Policy.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import Papa from "papaparse";
 import { copySharedDemo } from "../helpers/demo-build.ts";
+import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
 import { CANARIES, LABEL_CANARIES, plantCanaries, plantLabelCanaries, RARE_CATEGORY } from "../helpers/canaries.ts";
 import { runBuild, type BuildResult } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { messages } from "../../pipelines/core/messages.ts";
+
+/** The name one ward is given in the geography inputs. */
+const PAYLOAD = "<img src=x onerror=alert(1)>";
 
 let result: BuildResult;
 let outputDir: string;
@@ -52,6 +60,14 @@ beforeAll(async () => {
   demoDir = config.demoData!.dir;
   plantCanaries(demoDir);
   plantLabelCanaries(demoDir);
+  // A ward named like an HTML payload: its charts and tables name it in both packs.
+  const geo = path.join(demoDir, "geography");
+  for (const f of ["LSOA21_WD24_LAD24_lookup.csv", "WD24_LAD24_RGN24_CTRY24_lookup.csv", "wards_WD24.geojson"]) {
+    const file = path.join(geo, f);
+    const text = readFileSync(file, "utf8");
+    if (!text.includes("Fernhill")) throw new Error(`${f}: the demo has no ward Fernhill to rename`);
+    writeFileSync(file, text.replaceAll("Fernhill", f.endsWith(".geojson") ? PAYLOAD.replaceAll('"', '\\"') : PAYLOAD));
+  }
   // The council declares its case categories: the planted ones are refused, the rare declared one is kept.
   const demoCategories = ["Missed bin", "Fly-tipping", "Housing repairs", "Noise", "Potholes", "Anti-social behaviour", "Street lighting", "Graffiti"];
   config.sources.complaints!.categories = [...demoCategories, RARE_CATEGORY];
@@ -323,3 +339,33 @@ describe("no NaN or infinite number is published", () => {
   });
 });
 
+
+describe("a ward named like an HTML payload", () => {
+  it("is escaped in every HTML page and SVG chart, and each pack carries a Content-Security-Policy", () => {
+    const pages = files.filter((f) => /\.(html|svg)$/.test(f.path));
+    expect(pages.filter((f) => f.text.includes("&lt;img src=x onerror=alert(1)&gt;")).length).toBeGreaterThan(2);
+    expect(pages.filter((f) => f.text.includes(PAYLOAD)).map((f) => path.relative(outputDir, f.path))).toEqual([]);
+    for (const dir of result.packDirs) expect(readFileSync(path.join(dir, "index.html"), "utf8")).toContain('http-equiv="Content-Security-Policy"');
+  });
+
+  it.skipIf(!CHROMIUM)(`renders as text in Chromium: no script runs, no element is injected${CHROMIUM ? "" : " (skipped: chromium not installed)"}`, async () => {
+    const browser = await launchChromium();
+    try {
+      for (const dir of result.packDirs) {
+        const page = await browser.newPage();
+        const dialogs: string[] = [];
+        const requests: string[] = [];
+        page.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+        page.on("request", (r) => requests.push(r.url()));
+        await page.goto("file://" + path.join(dir, "index.html"), { waitUntil: "load" });
+        expect(dialogs).toEqual([]);
+        expect(await page.locator('img[src="x"]').count()).toBe(0);
+        expect(await page.locator("body").innerText()).toContain(PAYLOAD);
+        expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});

@@ -9,7 +9,7 @@
  * with their manifests, the switch of `latest`) in a few seconds. The kill moments are spread
  * evenly over a refresh's span (one in each of KILLS equal slices, at a pseudo-random point in
  * it), so that the start, the stages and the publishing at the end are each hit.
- * `LOCALNEEDS_KILLS` (default 12 in CI: a kill costs on average half a refresh, and 50 took 13
+ * `LOCALNEEDS_KILLS` (default 8 in CI: a kill costs on average half a refresh, and 50 took 13
  * minutes in CI on 2 cores; `LOCALNEEDS_KILLS=50` for the full run) and `LOCALNEEDS_KILL_HOGS`
  * (busy processes beside the refreshes, default 1) set its size; `LOCALNEEDS_KILL_HOG_NICE`
  * (default 10) is the hogs' niceness: in CI they take the CPU the other test files leave, rather
@@ -25,7 +25,7 @@ import { repoRoot } from "../../helpers/shared.ts";
 import { latestVersion } from "../../../pipelines/refresh/publish.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
 
-const KILLS = Number(process.env.LOCALNEEDS_KILLS ?? 12);
+const KILLS = Number(process.env.LOCALNEEDS_KILLS ?? 8);
 const HOGS = Number(process.env.LOCALNEEDS_KILL_HOGS ?? 1);
 const HOG_NICE = Number(process.env.LOCALNEEDS_KILL_HOG_NICE ?? 10);
 const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
