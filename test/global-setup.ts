@@ -1,9 +1,11 @@
 /**
- * vitest globalSetup: when any selected test file uses the shared demo build (`sharedDemo` or
- * `copySharedDemo` from `helpers/demo-build.ts`), build the demo once, in a child process that
- * runs beside the first test files, into a temporary folder handed to the files with
- * `provide("sharedDemoDir")`. Teardown waits for the build, fails the run if a test wrote into
- * the shared folder, and removes it.
+ * vitest globalSetup: the builds that several test files read are made once per run, each in a
+ * child process that runs beside the first test files, into a temporary folder handed to the
+ * files with `provide(key)`: the demo (`sharedDemo()` or `copySharedDemo()` from
+ * `helpers/demo-build.ts`) and, when `../shared` is present, the real Medway config
+ * (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
+ * calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
+ * folder, and removes them.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,19 +13,41 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { SHARED_FAILED, SHARED_READY, SHARED_SNAPSHOT, treeSnapshot } from "./helpers/demo-layout.ts";
-import { repoRoot } from "./helpers/shared.ts";
+import { hasShared, repoRoot } from "./helpers/shared.ts";
 
 const TSX_CLI = path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
-const USES_SHARED = /\b(?:sharedDemo|copySharedDemo)\(/;
+
+/** The shared builds: the key the folder is provided under, who uses it, the script that builds it. */
+const SHARED_BUILDS = [
+  { key: "sharedDemoDir", uses: /\b(?:sharedDemo|copySharedDemo)\(/, script: "build-shared-demo.ts", needs: true },
+  { key: "sharedMedwayDir", uses: /\bsharedMedway\(/, script: "build-shared-medway.ts", needs: hasShared },
+] as const;
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   // The command line's file filters (vitest keeps them as `filenamePattern`, not in its typings).
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   const { testFiles } = await project.globTestFiles(filters);
-  if (!testFiles.some((f) => USES_SHARED.test(readFileSync(f, "utf8")))) return undefined;
-  const dir = mkdtempSync(path.join(tmpdir(), "localneeds-shared-demo-"));
-  project.provide("sharedDemoDir", dir);
-  const child = spawn(process.execPath, [TSX_CLI, path.join(repoRoot, "test", "helpers", "build-shared-demo.ts"), dir], {
+  const texts = testFiles.map((f) => readFileSync(f, "utf8"));
+  const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b.key, b.script));
+  if (started.length === 0) return undefined;
+  return async () => {
+    const problems: string[] = [];
+    for (const teardown of started) {
+      try {
+        await teardown();
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    if (problems.length) throw new Error(problems.join("\n"));
+  };
+}
+
+/** Start one shared build; its teardown waits for it, checks nobody wrote into it, and removes it. */
+function startBuild(project: TestProject, key: "sharedDemoDir" | "sharedMedwayDir", script: string): () => Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), `localneeds-${key.replace(/Dir$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-`));
+  project.provide(key, dir);
+  const child = spawn(process.execPath, [TSX_CLI, path.join(repoRoot, "test", "helpers", script), dir], {
     cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, TZ: "UTC" },
   });
   const exited = new Promise<void>((resolve) => {
@@ -42,7 +66,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       const before = JSON.parse(readFileSync(snapshot, "utf8")) as Record<string, string>;
       const after = treeSnapshot(dir, [SHARED_READY, SHARED_SNAPSHOT]);
       const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => before[f] !== after[f]).sort();
-      if (changed.length) throw new Error(`tests wrote into the shared demo build, which is read-only (copy it with copySharedDemo()): ${changed.slice(0, 10).join(", ")}`);
+      if (changed.length) throw new Error(`tests wrote into the shared build ${key}, which is read-only: ${changed.slice(0, 10).join(", ")}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

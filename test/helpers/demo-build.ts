@@ -10,7 +10,7 @@ import { inject } from "vitest";
 import { loadConfig, type Config } from "../../pipelines/core/config.ts";
 import { loadIndicators, type Indicator } from "../../transforms/indicators/define.ts";
 import { CATALOGUE } from "../../transforms/indicators/catalogue/index.ts";
-import { demoConfigInTemp, SHARED_FAILED, SHARED_READY, type SharedDemoRecord } from "./demo-layout.ts";
+import { demoConfigInTemp, waitForSharedBuild, type SharedDemoRecord } from "./demo-layout.ts";
 
 export { buildDemoInTemp, DEMO_CLOCK, demoConfigInTemp } from "./demo-layout.ts";
 
@@ -24,6 +24,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Folder the shared demo is built in; `ready.json` appears there when it is done, `failed.txt` if it failed. */
     sharedDemoDir: string;
+    /** Folder the real Medway config is built in (when ../shared is present), laid out the same way. */
+    sharedMedwayDir: string;
   }
 }
 
@@ -41,14 +43,7 @@ export function sharedDemo(): Promise<SharedDemo> {
 }
 
 async function waitForShared(): Promise<SharedDemo> {
-  const dir = inject("sharedDemoDir");
-  if (!dir) throw new Error("no shared demo build: test/global-setup.ts provides one to files that call sharedDemo()");
-  for (;;) {
-    if (existsSync(path.join(dir, SHARED_FAILED))) throw new Error(`the shared demo build failed:\n${readFileSync(path.join(dir, SHARED_FAILED), "utf8")}`);
-    if (existsSync(path.join(dir, SHARED_READY))) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const record = JSON.parse(readFileSync(path.join(dir, SHARED_READY), "utf8")) as SharedDemoRecord;
+  const record = await waitForSharedBuild<SharedDemoRecord>(inject("sharedDemoDir"), "demo", "sharedDemo()");
   return { ...record, config: loadConfig(record.configFile), indicators: loadIndicators(CATALOGUE).indicators };
 }
 

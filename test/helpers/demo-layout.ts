@@ -3,7 +3,7 @@
  * process): the temporary folder layout, the fixed clock, the shared build's record and markers,
  * and the render cache kept between runs.
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig, type Config } from "../../pipelines/core/config.ts";
@@ -52,6 +52,19 @@ export interface SharedDemoRecord {
 /** File names inside the shared build's folder: written when it is done, or when it failed. */
 export const SHARED_READY = "ready.json";
 export const SHARED_FAILED = "failed.txt";
+/**
+ * The record of a shared build made by `test/global-setup.ts` in `dir` (the folder it provided),
+ * once it is done; throws the build's error if it failed.
+ */
+export async function waitForSharedBuild<T>(dir: string | undefined, what: string, caller: string): Promise<T> {
+  if (!dir) throw new Error(`no shared ${what} build: test/global-setup.ts provides one to files that call ${caller}`);
+  for (;;) {
+    if (existsSync(path.join(dir, SHARED_FAILED))) throw new Error(`the shared ${what} build failed:\n${readFileSync(path.join(dir, SHARED_FAILED), "utf8")}`);
+    if (existsSync(path.join(dir, SHARED_READY))) return JSON.parse(readFileSync(path.join(dir, SHARED_READY), "utf8")) as T;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** The shared build's files and their sizes and times when it was done (teardown checks nobody wrote to it). */
 export const SHARED_SNAPSHOT = "snapshot.json";
 

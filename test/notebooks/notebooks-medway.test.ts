@@ -1,11 +1,12 @@
 /**
  * The notebooks on a warehouse other than the demo's: the real Medway 2019 samples
  * (`pipelines/configs/medway-2019.json`: crime, population, deprivation, Fingertips, school; no
- * survey, no complaints), its warehouse built once into a temporary folder. Every notebook
+ * survey, no complaints), its warehouse the run's shared Medway build (`sharedMedway()`). Every notebook
  * builds; a cell whose tables are absent shows a short note; every page loads offline with no
  * error, draws what it can and passes axe.
  */
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ import { messages } from "../../pipelines/core/messages.ts";
 import { NOTEBOOKS_DIR, buildNotebooks, listNotebooks, type BuildNotebooksResult } from "../../notebooks/build/build-notebooks.ts";
 import { CHROMIUM, launchChromium } from "../helpers/browser.ts";
 import { hasShared, sharedSkipReason } from "../helpers/shared.ts";
-import { buildMedwayInTemp } from "../helpers/medway.ts";
+import { sharedMedway } from "../helpers/medway.ts";
 import { axeViolations, cdnReferences, offlineTab, serveDir } from "./notebook-pages.ts";
 
 const SURVEY_TABLES = ["ref.survey_languages", "ref.survey_questions", "staging.survey_answers", "staging.survey_respondents"];
@@ -37,10 +38,10 @@ describe.skipIf(!hasShared || !CHROMIUM)(`notebooks on the real Medway warehouse
   let browser: Browser;
 
   beforeAll(async () => {
-    const medway = await buildMedwayInTemp("localneeds-medway-notebooks-");
-    root = medway.root;
+    const medway = await sharedMedway();
+    root = mkdtempSync(path.join(tmpdir(), "localneeds-medway-notebooks-"));
     log = memoryLogger();
-    built = await buildNotebooks({ warehouse: medway.result.warehouse, outDir: path.join(root, "notebooks"), log });
+    built = await buildNotebooks({ warehouse: medway.warehouse, outDir: path.join(root, "notebooks"), log });
     server = await serveDir(built.outDir);
     browser = await launchChromium();
   }, 600_000);

@@ -1,26 +1,26 @@
 /**
  * End-to-end over the real public samples: `pipelines/configs/medway-2019.json` (Luton and
- * Wayfield, WD19) built in place, its warehouse and pack written to a temporary folder.
+ * Wayfield, WD19) built in place, its warehouse and pack written to a temporary folder (the
+ * run's shared Medway build, `sharedMedway()`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
 import { messages } from "../../pipelines/core/messages.ts";
-import type { BuildResult } from "../../pipelines/run-build.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
-import { buildMedwayInTemp } from "../helpers/medway.ts";
+import { sharedMedway, type SharedMedwayRecord } from "../helpers/medway.ts";
 
 const WARD = "E05002255";
 const MEDWAY = "E06000035";
 
 describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkipReason}`, () => {
-  let result: BuildResult;
+  let result: SharedMedwayRecord;
   let db: Warehouse;
   beforeAll(async () => {
-    ({ result } = await buildMedwayInTemp("localneeds-medway-"));
-    db = await Warehouse.open(result.warehouse);
+    result = await sharedMedway();
+    db = await Warehouse.open(result.warehouse, { readOnly: true });
   }, 300_000);
   afterAll(() => db?.close());
 
