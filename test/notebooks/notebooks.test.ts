@@ -29,7 +29,8 @@ const EXPECTED: Record<string, { charts: number; plots: number; tables: number }
   "starter.html": { charts: 1, plots: 1, tables: 3 },
 };
 
-const SCREENSHOTS = path.join(tmpdir(), "localneeds-notebooks");
+/** Where full-page screenshots of the pages go, for looking at them: only when LOCALNEEDS_SCREENSHOTS names a folder. */
+const SCREENSHOTS = process.env.LOCALNEEDS_SCREENSHOTS || null;
 
 describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () => {
   let outRoot: string;
@@ -46,8 +47,7 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
     server = await serveDir(built.outDir);
     origin = server.origin;
     browser = await launchChromium();
-    rmSync(SCREENSHOTS, { recursive: true, force: true });
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
   }, 900_000);
 
   afterAll(async () => {
@@ -119,11 +119,13 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
           }
           expect(await tab.evaluate(() => document.querySelectorAll(".observablehq--error").length)).toBe(0);
         }
-        // A full-page screenshot: grow the viewport to the page (no scroll-and-stitch resizing).
-        const height = await tab.evaluate(() => document.documentElement.scrollHeight);
-        await tab.setViewportSize({ width: 1100, height: Math.min(height, 16_000) });
-        await tab.waitForTimeout(200);
-        await tab.screenshot({ path: path.join(SCREENSHOTS, page.replace(".html", ".png")) });
+        if (SCREENSHOTS) {
+          // A full-page screenshot: grow the viewport to the page (no scroll-and-stitch resizing).
+          const height = await tab.evaluate(() => document.documentElement.scrollHeight);
+          await tab.setViewportSize({ width: 1100, height: Math.min(height, 16_000) });
+          await tab.waitForTimeout(200);
+          await tab.screenshot({ path: path.join(SCREENSHOTS, page.replace(".html", ".png")) });
+        }
         expect(external).toEqual([]);
         expect(problems).toEqual([]);
       } finally {
