@@ -225,7 +225,12 @@ async function runStages(
         log.warn(messages.previousWarehouseUnreadable(final, (err as Error).message.split("\n")[0]!));
       }
     }
-    if (incremental) for (const t of ["audit.warnings", "audit.source_files", "audit.baseline_revisions"]) await db.run(`DELETE FROM ${t}`);
+    if (incremental) {
+      // Warnings are the run's own; the load warnings of files it will not read again are kept
+      // aside and put back after the load for the files that turn out unchanged.
+      await db.run(`CREATE OR REPLACE TEMP TABLE _previous_load_warnings AS SELECT * FROM audit.warnings WHERE stage = 'load'`);
+      for (const t of ["audit.warnings", "audit.source_files", "audit.baseline_revisions"]) await db.run(`DELETE FROM ${t}`);
+    }
     await db.insertRows("audit.runs", ["run_id", "mode", "started_at", "status"], [{ run_id: runId, mode: opts.refresh ? "refresh" : "build", started_at: clock.now().toISOString(), status: "running" }]);
     const enabled = ADAPTERS.filter((a) => a.enabled(ctx));
     // 1. load: raw files -> raw.*
@@ -236,7 +241,12 @@ async function runStages(
         await db.insertRows("audit.source_files", ["slot", "path", "sha256"], loads.map((l) => ({ slot: a.slot, path: l.path, sha256: l.sha256 })));
         all.push(...loads);
       }
-      if (incremental) await forgetRemovedFiles(ctx, all);
+      if (incremental) {
+        await forgetRemovedFiles(ctx, all);
+        const reused = all.filter((l) => l.reused).map((l) => literal(l.path));
+        if (reused.length) await db.run(`INSERT INTO audit.warnings SELECT * FROM _previous_load_warnings WHERE subject IN (${reused.join(", ")})`);
+        await db.run(`DROP TABLE _previous_load_warnings`);
+      }
       return all;
     }, (l) => {
       const fresh = l.filter((x) => !x.reused);
