@@ -99,13 +99,22 @@ export function defineSource<S extends z.ZodType, Load>(d: SourceDeclaration<S, 
 
 const registry = new Map<string, DefinedSource>();
 
-/** Make the config accept these sources' blocks (`sources/index.ts` registers every source when imported). */
-export function registerSources(...sources: readonly DefinedSource[]): void {
+/**
+ * Make the config accept these sources' blocks (`sources/index.ts` registers every source when
+ * imported). Returns a function that takes back the ones this call added (a plugin or test that
+ * registers a source for a while).
+ */
+export function registerSources(...sources: readonly DefinedSource[]): () => void {
+  const added: string[] = [];
   for (const s of sources) {
     const known = registry.get(s.slot);
     if (known && known !== s) throw new Error(`two sources declare the config slot sources.${s.slot}`);
+    if (!known) added.push(s.slot);
     registry.set(s.slot, s);
   }
+  return () => {
+    for (const slot of added) registry.delete(slot);
+  };
 }
 
 /** The registered sources, in registration order. */

@@ -1,7 +1,7 @@
 /** defineSource: a source declared once gives the config its block, its resolved paths and an adapter that runs when the slot is configured. */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import "../../../sources/index.ts"; // registers the sources' config blocks
 import { parseConfig } from "../../../pipelines/core/config.ts";
@@ -34,7 +34,9 @@ const tides = defineSource({
     seen.push(["conform", block.files.length]);
   },
 });
-registerSources(tides);
+// Taken back after this file: the test workers run several files in one process.
+const unregisterTides = registerSources(tides);
+afterAll(unregisterTides);
 
 const base = { name: "t", parent: "Z06000001", focus: [{ ward: "Z05000001" }], baseline: { period: "2022/23" }, geography: { wardVintage: "WD22", lsoaLookup: "lookup.csv" } };
 const at = (p: string) => path.resolve("/cfg", p);

@@ -1,14 +1,15 @@
 /**
  * Failures of the machine, not of the data: a full disk while writing a PNG or copying the
  * warehouse, a previous warehouse that cannot be replaced, a `latest` that cannot be switched, a
- * damaged warehouse, and what killed runs left. Faults are injected through a mock of `node:fs`
+ * damaged warehouse, and what killed runs left. Faults are injected into `node:fs` itself
  * (a small tmpfs is not available): each ends as a catalogue message naming the path and the
  * cause, with the lock released, no temporary file left, and the warehouse and `latest` either
  * both switched or both as they were.
  */
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import fs, { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { copySharedDemo, lighterDemo } from "../../helpers/demo-build.ts";
@@ -21,26 +22,33 @@ import { latestVersion } from "../../../pipelines/refresh/publish.ts";
 import { ioFailure } from "../../../pipelines/refresh/io-error.ts";
 
 /** The fault to inject: calls of `fn` on a path that `on` matches throw an errno error `code`. */
-const fault = vi.hoisted(() => ({ now: null as null | { fn: string; on: RegExp; code: string; syscall: string } }));
+const fault = { now: null as null | { fn: string; on: RegExp; code: string; syscall: string } };
 
-vi.mock("node:fs", async (importOriginal) => {
-  const fs = await importOriginal<typeof import("node:fs")>();
-  const failing = <F extends (...args: never[]) => unknown>(name: string, fn: F): F =>
-    ((...args: Parameters<F>) => {
+/**
+ * Wrap `node:fs`'s writeFileSync, copyFileSync and renameSync in the module itself (and its ESM
+ * named exports, `syncBuiltinESMExports`), so every module's imports see the fault whatever was
+ * loaded before; `afterAll` puts the originals back.
+ */
+const FAULTY = ["writeFileSync", "copyFileSync", "renameSync"] as const;
+const originals = Object.fromEntries(FAULTY.map((name) => [name, fs[name]])) as Record<(typeof FAULTY)[number], (...args: unknown[]) => unknown>;
+beforeAll(() => {
+  const target = fs as unknown as Record<string, unknown>;
+  for (const name of FAULTY) {
+    const original = originals[name];
+    target[name] = (...args: unknown[]) => {
       const f = fault.now;
       const file = String(args[0]);
       if (f && f.fn === name && f.on.test(file)) {
         throw Object.assign(new Error(`${f.code}: injected, ${f.syscall} '${file}'`), { code: f.code, syscall: f.syscall, path: file });
       }
-      return fn(...args);
-    }) as F;
-  const mocked = {
-    ...fs,
-    writeFileSync: failing("writeFileSync", fs.writeFileSync),
-    copyFileSync: failing("copyFileSync", fs.copyFileSync),
-    renameSync: failing("renameSync", fs.renameSync),
-  };
-  return { ...mocked, default: mocked };
+      return original(...args);
+    };
+  }
+  syncBuiltinESMExports();
+});
+afterAll(() => {
+  Object.assign(fs, originals);
+  syncBuiltinESMExports();
 });
 
 let config: Config;
