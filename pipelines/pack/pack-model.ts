@@ -534,7 +534,8 @@ function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads
     parent: d.parent,
     dataQuality: d.quality,
     warehouse: d.warehouse,
-    indicators: [...indicators],
+    // A fallback (e.g. a domain's average rank) is defined here only where it stood in for its indicator.
+    indicators: indicators.filter((i) => i.fallbackFor === null || (d.martValues.get(i.id) ?? 0) > 0),
     inputs: loads.map((l) => ({ path: l.path, sha256: l.sha256, rowsRead: l.rowsRead, rowsLoaded: l.rowsLoaded, rowsRejected: l.rowsRejected })),
     configBaseDir: ctx.config.baseDir,
   };
