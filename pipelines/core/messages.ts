@@ -221,6 +221,8 @@ export const messages = {
     `${file}: ${rows.toLocaleString("en-GB")} row(s) have codes in lower case or with spaces around them (e.g. "${example}"): read as upper-case codes without the spaces`,
   comparatorUnavailable: (kind: string, parent: string, why: string) =>
     `the ${kind} comparator is configured but ${parent} has none (${why}): no ${kind} comparisons are made`,
+  countyNotCompared: (parent: string, county: string, name: string) =>
+    `${parent} is a district of ${name} (${county}), which is not among the comparators: add "county" to comparators to compare with it (values published only for the county are shown either way)`,
   // Fingertips exports as published (sources/health, transforms/indicators/published.ts).
   publishedValueMissing: () => "no value published for this area and period",
   fingertipsPeriodUnread: (indicatorId: string, label: string, rows: number) =>

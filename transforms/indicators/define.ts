@@ -31,7 +31,7 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   zero: every period containing it is withheld, for every area with a unit missing it, with
  *   the reasons (see `compile.ts`).
  * - `counts`: a staged table that already holds numerator and denominator per area and date
- *   (rows for wards are aggregated up; rows for the authority, region or country are used as given).
+ *   (rows for wards are aggregated up; rows for the authority, a district's county, region or country are used as given).
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
  * - `lsoa_measure`: an LSOA-level measure (e.g. IMD score) averaged with population weights, or the
  *   population share of LSOAs meeting a condition.
