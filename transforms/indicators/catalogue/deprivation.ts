@@ -11,12 +11,12 @@ import { defineIndicator, type IndicatorSpec } from "../define.ts";
 const DOMAIN_RULE = "Each deprivation domain has one indicator: its score where the IoD scores file (File 5 or 7) is given, else its population-weighted average rank from the ranks of File 2.";
 
 /** The seven IoD domains: staging stem, score title, short name, score unit and multiplier. */
-const DOMAINS: readonly { stem: string; title: string; short: string; unit: string; multiplier?: number; rankTitle: string }[] = [
+const DOMAINS: readonly { stem: string; title: string; short: string; unit: string; multiplier?: number; rankTitle: string; rankShort?: string }[] = [
   { stem: "income", title: "Income deprivation: share of residents income-deprived (IoD income score)", short: "Income deprivation", unit: "%", multiplier: 100, rankTitle: "Income deprivation" },
   { stem: "employment", title: "Employment deprivation: share of working-age residents employment-deprived", short: "Employment deprivation", unit: "%", multiplier: 100, rankTitle: "Employment deprivation" },
   { stem: "education", title: "Education, skills and training deprivation score", short: "Education and skills deprivation", unit: "score", rankTitle: "Education, skills and training deprivation" },
   { stem: "health", title: "Health deprivation and disability score", short: "Health deprivation", unit: "score", rankTitle: "Health deprivation and disability" },
-  { stem: "crime", title: "Crime domain score", short: "Crime domain score", unit: "score", rankTitle: "Crime domain" },
+  { stem: "crime", title: "Crime domain score", short: "Crime domain score", unit: "score", rankTitle: "Crime domain", rankShort: "Crime domain" },
   { stem: "barriers", title: "Barriers to housing and services score", short: "Barriers to housing and services", unit: "score", rankTitle: "Barriers to housing and services" },
   { stem: "living_environment", title: "Living environment deprivation score", short: "Living environment", unit: "score", rankTitle: "Living environment deprivation" },
 ];
@@ -45,7 +45,7 @@ const averageRank = (d: (typeof DOMAINS)[number]): IndicatorSpec =>
     id: `deprivation.${d.stem}_average_rank`,
     domain: "deprivation",
     title: `${d.rankTitle}: average rank of the area's neighbourhoods (population-weighted)`,
-    short: `${d.short} (average rank)`,
+    short: `${d.rankShort ?? d.short} average rank`,
     numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: `${d.stem}_rank` },
     method: "weighted_mean",
     unit: "rank",
