@@ -106,6 +106,8 @@ export const messages = {
     `police.uk ${kind}: ${month} ${force} is in two files; ${kept} replaces ${replaced} (newer, or listed later): its ${rows} rows are not counted`,
   noLocationRows: (kind: string, period: string, force: string, rows: number) =>
     `police.uk ${kind}: ${rows} rows of ${force} in ${period} have no location: counted at force level only`,
+  crimeFileOutsideBuild: (file: string, rows: number, months: string, authorities: readonly string[]) =>
+    `${file}: none of its ${rows} located rows (${months}) is in ${list(authorities)}, the build's ${authorities.length === 1 ? "authority" : "authorities"} (an extract of another area?): ${months.includes(",") ? "those months are" : "that month is"} not measured unless another file covers ${authorities.length === 1 ? "it" : "them"}`,
   stopSearchUnplaced: (file: string, outside: number, noLocation: number, total: number, boundaries: string) =>
     `police.uk stop and search: ${file}: ${outside} of ${total} searches fall outside ${boundaries} and ${noLocation} have no location: counted, not placed`,
   stopSearchNoBoundaries: () => `police.uk stop and search has no LSOA: set geography.lsoaBoundaries (or wardBoundaries) to place searches in areas`,

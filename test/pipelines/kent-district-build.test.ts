@@ -1,9 +1,10 @@
 /**
  * A ward of a Kent district, built over the real samples as a new user would: a two-tier area
  * (Margate Central -> Thanet -> Kent county -> South East -> England). The config is written to a
- * temporary folder; it uses only the samples that cover the district: the all-Kent police.uk
- * month (the other months are Medway-only extracts), the WD19 and LSOA lookups, IoD Files 1, 2
- * and 6, Fingertips County & UA and the free school meals time series. OHID and DfE publish for
+ * temporary folder. Its police.uk glob is Medway's (`20*-kent-street*.csv`): one month covers all
+ * of Kent, the other four are Medway-only extracts, which must give no values (not zeros) and a
+ * warning. Then the WD19 and LSOA lookups, IoD Files 1, 2 and 6, Fingertips County & UA and the
+ * free school meals time series. OHID and DfE publish for
  * Kent, not Thanet: the pack must show Kent's values as the county's, not drop them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import path from "node:path";
 import Papa from "papaparse";
 import type { BuildResult } from "../../pipelines/run-build.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
+import { messages } from "../../pipelines/core/messages.ts";
 import { parentComparators } from "../../transforms/compare.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
 import { buildConfigInTemp } from "../helpers/medway.ts";
@@ -36,7 +38,7 @@ const config = () => ({
     lookups: ["LSOA11_to_UTLA19_lookup.kent-medway.csv", "LAD19_to_CSP19_PFA19_lookup.csv", "LAD19_to_PHEC19_PHEREG19_lookup.csv"].map((f) => realData("ons_geography", f)),
   },
   sources: {
-    crime: { files: [realData("police", "2019-01-kent-street.csv")] },
+    crime: { files: [realData("police", "20*-kent-street*.csv")] },
     population: { files: [realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv")] },
     deprivation: {
       files: ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", "File_2_-_IoD2019_Domains_of_Deprivation.kent-medway.csv", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv"]
@@ -103,6 +105,14 @@ describe.skipIf(!hasShared)(`a ward of a Kent district (two-tier) over the real 
     expect(ids).toHaveLength(18);
     // The ward's crime is one month (2019-01, the only all-Kent month), on File 6's population.
     expect(await db.all(`SELECT DISTINCT period_label FROM marts.indicator_values WHERE indicator_id = 'crime.all_crime_rate' AND area_code = $w`, { w: WARD })).toEqual([{ period_label: "2019-01" }]);
+  });
+
+  it("says that each Medway-only police.uk extract has no row in Thanet, and measures none of its months as zero", async () => {
+    const w = await db.all<{ subject: string; message: string }>(`SELECT subject, message FROM audit.warnings WHERE code = 'crime_file_outside_build' ORDER BY 1`);
+    expect(w.map((x) => path.basename(x.subject))).toEqual(["2018-10", "2018-11", "2018-12", "2019-02"].map((m) => `${m}-kent-street.medway-only.csv`));
+    // Located rows: all rows of these extracts (FORMATS.md: 3,437 rows in 2018-10, all in Medway).
+    expect(w[0]!.message).toBe(messages.crimeFileOutsideBuild(w[0]!.subject, 3437, "2018-10", [THANET]));
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM marts.indicator_values WHERE indicator_id LIKE 'crime.%' AND period_label IN ('2018-10', '2018-11', '2018-12', '2019-02')`)).toEqual({ n: 0 });
   });
 
   it("shows the county's values in the health and school pages of both packs, labelled as Kent's, and never says they are missing", () => {
