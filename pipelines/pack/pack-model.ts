@@ -605,6 +605,17 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   return m;
 }
 
+/**
+ * What the priorities say when there are none: nothing significantly worse than the comparator
+ * (the borough for a focus pack, England for the overview), or, when nothing was compared with
+ * it at all (a district whose sources publish nothing for England beside it), that instead.
+ */
+export function noPrioritiesSentence(m: PackModel): string {
+  const kind = m.kind === "focus" ? "parent" : "country";
+  const compared = m.summary.filter((r) => r.comparators.some((c) => c.kind === kind)).length;
+  return messages.noPriorities(m.kind === "focus" ? m.focus.name : m.parent.name, m.kind === "focus" ? m.parent.name : "England", compared);
+}
+
 /** The candidates of `rankPriorities` from the summary: the focus against the borough (the overview: the borough against England). */
 function prioritiesOf(ctx: Context, d: PackData, view: View, summary: SummaryRow[], headlines: Headline[]): Priority[] {
   const kind = view.kind === "focus" ? "parent" : "country";

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { kindLabel, SECTIONS, trendSpan } from "./pack-model.ts";
+import { kindLabel, noPrioritiesSentence, SECTIONS, trendSpan } from "./pack-model.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
@@ -287,7 +287,7 @@ function capital(s: string): string {
 function priorities(m: PackModel): unknown {
   const heading = m.kind === "focus" ? `Priorities for ${m.focus.name}` : `Priorities for ${m.parent.name}`;
   if (!m.priorities.length) {
-    return html`<div class="priorities"><h3>${heading}</h3><p>No indicator is significantly worse than ${m.kind === "focus" ? m.parent.name : "England"}, so none is ranked as a priority. The headlines below give every comparison.</p></div>`;
+    return html`<div class="priorities"><h3>${heading}</h3><p>${noPrioritiesSentence(m)} The headlines below give every comparison.</p></div>`;
   }
   return html`<div class="priorities"><h3>${heading}</h3><ol>${m.priorities.map(
     (p) => html`<li><strong>${p.title}</strong>: ${p.sentence} <span class="why">(${p.reasons.join("; ")}; evidence: <a href="#${p.sectionId}">${SECTIONS.find((x) => x.domain === p.sectionId)?.title ?? p.sectionId}</a>)</span></li>`,

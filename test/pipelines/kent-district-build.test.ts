@@ -129,5 +129,8 @@ describe.skipIf(!hasShared)(`a ward of a Kent district (two-tier) over the real 
       expect(html).not.toContain("none for Thanet or its wards");
     }
     expect(wardHtml).toMatch(/<br>\d+ headlines · 16 indicators · /);
+    // Thanet's own indicators (crime, deprivation) have no England figure beside them: the overview says so, not "none is worse".
+    expect(overviewHtml).toContain(messages.noPriorities("Thanet", "England", 0));
+    expect(messages.noPriorities("Thanet", "England", 0)).toBe("No indicator of Thanet is compared with England in this build (no source gives both figures), so none is ranked as a priority.");
   });
 });
