@@ -128,6 +128,12 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     expect(ward).toContain("(9 indicators in this section");
   });
 
+  it("builds the need index from every domain with ward values: crime on its headline period (the latest month: no financial year in 5 months) and deprivation", async () => {
+    expect(await db.all(`SELECT domain, count(DISTINCT indicator_id)::INTEGER n, string_agg(DISTINCT period_label, ',') p FROM marts.need_index_components GROUP BY 1 ORDER BY 1`)).toEqual([
+      { domain: "crime", n: 7, p: "2019-02" }, { domain: "deprivation", n: 9, p: "IoD2019" },
+    ]);
+  });
+
   it("measures free school meals for Medway, the South East and England as the EES time series publishes them", async () => {
     const rows = await db.all<{ area_code: string; area_type: string; numerator: number; denominator: number }>(
       `SELECT area_code, area_type, numerator, denominator FROM marts.indicator_values WHERE indicator_id = 'school.fsm_eligible' AND period_label = '2018/19' ORDER BY area_code`);
