@@ -163,7 +163,7 @@ export interface DataQuality {
   /** Areas per type and code vintage. */
   vintages: { area_type: string; vintage: string; areas: number }[];
   /** police.uk rows that could not be placed in an area of the lookup. */
-  crimeUnplaced: { noLocation: number; outsideLookup: number } | null;
+  crimeUnplaced: { noLocation: number; outsideLookup: number; otherAuthorities: number } | null;
   /** Problems found while reading the boundary files (messages). */
   boundaryNotes: string[];
   /** The boundary files used for maps. */
@@ -304,10 +304,12 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   );
   let crimeUnplaced: DataQuality["crimeUnplaced"] = null;
   if ((await ctx.db.hasTable("staging.crime_no_location")) && (await ctx.db.hasTable("staging.crime_outside_lookup"))) {
-    const r = await db.one<{ a: number; b: number }>(
-      `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a, (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup) AS b`,
+    const r = await db.one<{ a: number; b: number; c: number }>(
+      `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a,
+              (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup WHERE reason <> 'authority not in this build') AS b,
+              (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup WHERE reason = 'authority not in this build') AS c`,
     );
-    crimeUnplaced = { noLocation: r!.a, outsideLookup: r!.b };
+    crimeUnplaced = { noLocation: r!.a, outsideLookup: r!.b, otherAuthorities: r!.c };
   }
 
   return {

@@ -486,8 +486,8 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
         return html`<p><strong>${WARNING_TITLES[code] ?? capital(code.replaceAll("_", " "))}</strong> (${ws.length})</p>${ws.slice(0, 8).map((w) => html`<p class="warning">${w.message}</p>`)}${ws.length > 8 ? html`<p class="note">… and ${ws.length - 8} more (audit.warnings).</p>` : ""}`;
       })
     : html`<p>No data-quality warnings.</p>`}
-  ${q.crimeUnplaced && (q.crimeUnplaced.noLocation || q.crimeUnplaced.outsideLookup)
-    ? html`<p>police.uk: ${n(q.crimeUnplaced.noLocation)} crimes had no location and ${n(q.crimeUnplaced.outsideLookup)} were in neighbourhoods outside the geography lookup; they are counted at force level only, not in any area.</p>`
+  ${q.crimeUnplaced && (q.crimeUnplaced.noLocation || q.crimeUnplaced.outsideLookup || q.crimeUnplaced.otherAuthorities)
+    ? html`<p>police.uk: ${n(q.crimeUnplaced.noLocation)} crimes had no location and ${n(q.crimeUnplaced.outsideLookup)} were in neighbourhoods outside the geography lookup${q.crimeUnplaced.otherAuthorities ? `, and ${n(q.crimeUnplaced.otherAuthorities)} in neighbourhoods of authorities not in this build (geography.authorities)` : ""}; they are counted at force level only, not in any area.</p>`
     : ""}
   <h3>Rejected rows</h3>
   ${q.rejectsByFile.length

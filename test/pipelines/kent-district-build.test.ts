@@ -113,6 +113,10 @@ describe.skipIf(!hasShared)(`a ward of a Kent district (two-tier) over the real 
     // Located rows: all rows of these extracts (FORMATS.md: 3,437 rows in 2018-10, all in Medway).
     expect(w[0]!.message).toBe(messages.crimeFileOutsideBuild(w[0]!.subject, 3437, "2018-10", [THANET]));
     expect(await db.one(`SELECT count(*)::INTEGER n FROM marts.indicator_values WHERE indicator_id LIKE 'crime.%' AND period_label IN ('2018-10', '2018-11', '2018-12', '2019-02')`)).toEqual({ n: 0 });
+    // Crimes elsewhere in Kent (and the Bexley, Bromley, Anglesey rows) are in the national lookup, in authorities not in this build: said so, not "outside the lookup".
+    const other = await db.one<{ n: number }>(`SELECT sum(crimes)::INTEGER n FROM staging.crime_outside_lookup WHERE reason = 'authority not in this build'`);
+    expect(other!.n).toBeGreaterThan(15_000);
+    expect(wardHtml).toContain(`257 crimes had no location and 0 were in neighbourhoods outside the geography lookup, and ${other!.n.toLocaleString("en-GB")} in neighbourhoods of authorities not in this build`);
   });
 
   it("shows the county's values in the health and school pages of both packs, labelled as Kent's, and never says they are missing", () => {
