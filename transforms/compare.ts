@@ -25,35 +25,44 @@ export interface ComparatorLink {
   comparator_code: string;
 }
 
-/** The parent's region and country comparators, and why one the config asks for is missing. */
+/** The parent's county, region and country comparators, and why one the config asks for is missing. */
 export interface ParentComparators {
+  /** The shire county of a district (null for a unitary authority, which has none). */
+  county: string | null;
   region: string | null;
   country: string | null;
   missing: { kind: "region" | "country"; why: string }[];
 }
 
 /**
- * The region and country of the build's parent from `ref.areas` rows: never the parent itself,
- * a region only if its row is a region (an authority whose parent is a country, as in Wales, has
- * a country comparator and no region), a country only if its row is a country.
+ * The county, region and country of the build's parent from `ref.areas` rows, walking up its
+ * parents (a district's parent is its county, the county's its region): never the parent itself,
+ * each only if its row is of that type (an authority whose parent is a country, as in Wales, has a
+ * country comparator and no region).
  */
 export function parentComparators(areas: readonly { area_code: string; area_type: string; parent_code: string | null }[], parent: string, hasHierarchy: boolean): ParentComparators {
   const byCode = new Map(areas.map((a) => [a.area_code, a]));
+  const chain: { area_code: string; area_type: string }[] = [];
+  for (let code = byCode.get(parent)?.parent_code ?? null; code && code !== parent && !chain.some((c) => c.area_code === code);) {
+    const row = byCode.get(code);
+    if (!row) break;
+    chain.push(row);
+    code = row.parent_code;
+  }
+  const first = (type: string) => chain.find((c) => c.area_type === type)?.area_code ?? null;
+  const [county, region, country] = [first("county"), first("region"), first("country")];
   const up = byCode.get(parent)?.parent_code ?? null;
   const upType = up && up !== parent ? byCode.get(up)?.area_type : undefined;
-  const region = upType === "region" ? up : null;
-  const countryCode = region ? (byCode.get(region)?.parent_code ?? null) : upType === "country" ? up : null;
-  const country = countryCode && countryCode !== parent && countryCode !== region && byCode.get(countryCode)?.area_type === "country" ? countryCode : null;
   const why = !hasHierarchy ? "no hierarchy lookup is configured (geography.hierarchy)"
     : !up ? "it has no row in the hierarchy lookup"
     : up === parent ? "the hierarchy lookup gives it as its own parent"
     : !upType ? `its parent ${up} has no row in the geography lookups`
-    : upType === "country" ? `it has no region: its parent ${up} is a country`
-    : `its region ${up} has no country`;
+    : !region && country ? `it has no region: its parent ${up} is a country`
+    : `its region ${region ?? up} has no country`;
   const missing: ParentComparators["missing"] = [];
   if (!region) missing.push({ kind: "region", why });
   if (!country) missing.push({ kind: "country", why });
-  return { region, country, missing };
+  return { county, region, country, missing };
 }
 
 /**
@@ -63,10 +72,10 @@ export function parentComparators(areas: readonly { area_code: string; area_type
 export async function comparatorLinks(ctx: Context): Promise<ComparatorLink[]> {
   const parent = ctx.config.parent;
   const all = await ctx.db.all<{ area_code: string; area_type: string; parent_code: string | null }>(
-    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('ward', 'locality', 'authority', 'region', 'country', 'rest_of_authority', 'comparator_group')`,
+    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('ward', 'locality', 'authority', 'county', 'region', 'country', 'rest_of_authority', 'comparator_group')`,
   );
   const byCode = new Map(all.map((a) => [a.area_code, a]));
-  const { region, country } = parentComparators(all, parent, Boolean(ctx.config.geography.hierarchy));
+  const { county, region, country } = parentComparators(all, parent, Boolean(ctx.config.geography.hierarchy));
   const areas = all.filter((a) => a.area_type === "ward" || a.area_type === "locality" || a.area_code === parent);
   const out: ComparatorLink[] = [];
   for (const a of areas) {
@@ -78,6 +87,7 @@ export async function comparatorLinks(ctx: Context): Promise<ComparatorLink[]> {
       if (kind === "rest_of_parent" && a.area_type !== "authority") add("rest_of_parent", restOfParentCode(parent, a.area_code));
       if (kind === "similar_wards") add("similar_wards", similarWardsCode(a.area_code));
       if (kind === "deprivation_decile") add("deprivation_decile", decileGroupCode(a.area_code));
+      if (kind === "county") add("county", county);
       if (kind === "region") add("region", region);
       if (kind === "country") add("country", country);
     }
@@ -85,15 +95,24 @@ export async function comparatorLinks(ctx: Context): Promise<ComparatorLink[]> {
   return out;
 }
 
-/** Say which configured region or country comparator the parent has none of, and why (`comparator_unavailable`). */
+/**
+ * Say which configured region or country comparator the parent has none of, and why
+ * (`comparator_unavailable`), and name a district's county when `county` is not a comparator
+ * (`county_not_compared`). A unitary authority has no county: nothing is missing.
+ */
 async function warnMissingComparators(ctx: Context): Promise<void> {
-  const all = await ctx.db.all<{ area_code: string; area_type: string; parent_code: string | null }>(
-    `SELECT area_code, area_type, parent_code FROM ref.areas WHERE area_type IN ('authority', 'region', 'country')`,
+  const all = await ctx.db.all<{ area_code: string; area_name: string; area_type: string; parent_code: string | null }>(
+    `SELECT area_code, area_name, area_type, parent_code FROM ref.areas WHERE area_type IN ('authority', 'county', 'region', 'country')`,
   );
-  const { missing } = parentComparators(all, ctx.config.parent, Boolean(ctx.config.geography.hierarchy));
+  const { county, missing } = parentComparators(all, ctx.config.parent, Boolean(ctx.config.geography.hierarchy));
   for (const m of missing) {
     if (!ctx.config.comparators.includes(m.kind)) continue;
     await ctx.db.recordWarning("compare", "comparator_unavailable", m.kind, messages.comparatorUnavailable(m.kind, ctx.config.parent, m.why));
+  }
+  // A district's county left out of a comparators list written for a unitary authority: say how to add it.
+  if (county && !ctx.config.comparators.includes("county")) {
+    const name = all.find((a) => a.area_code === county)?.area_name ?? county;
+    await ctx.db.recordWarning("compare", "county_not_compared", county, messages.countyNotCompared(ctx.config.parent, county, name));
   }
 }
 

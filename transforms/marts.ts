@@ -10,13 +10,13 @@ export type Outcome = "better" | "similar" | "worse" | "higher" | "lower" | "not
 /** Which way is good. */
 export type Polarity = "high_is_good" | "low_is_good" | "no_judgement";
 /** Kinds of comparator a focus area is compared with. */
-export type ComparatorKind = "parent" | "rest_of_parent" | "region" | "country" | "similar_wards" | "deprivation_decile";
+export type ComparatorKind = "parent" | "rest_of_parent" | "county" | "region" | "country" | "similar_wards" | "deprivation_decile";
 
 /** One row per area (LSOA, ward, locality, authority, region, country) and code vintage. */
 export interface AreaRow {
   area_code: string;
   area_name: string;
-  area_type: "lsoa" | "ward" | "locality" | "authority" | "region" | "country";
+  area_type: "lsoa" | "ward" | "locality" | "authority" | "county" | "region" | "country";
   parent_code: string | null;
   vintage: string;
 }
@@ -202,7 +202,7 @@ export const CONTRACT: Record<string, ContractTable> = {
   "ref.areas": {
     table: "One row per area and code vintage: LSOAs, wards, localities, the authority, the rest of it, region and country.",
     columns: {
-      area_code: AREA, area_name: "area name as the lookup gives it", area_type: "lsoa, ward, locality, authority, rest_of_authority, region or country",
+      area_code: AREA, area_name: "area name as the lookup gives it", area_type: "lsoa, ward, locality, authority, county (a district's shire county), rest_of_authority, region or country",
       parent_code: "code of the area it sits in (null at the top)", vintage: "code vintage, e.g. WD24",
     },
   },
@@ -243,7 +243,7 @@ export const CONTRACT: Record<string, ContractTable> = {
     table: "One row per indicator, area, period, breakdown, comparator and confidence level: Fingertips-style significance.",
     columns: {
       indicator_id: INDICATOR, area_code: "the compared area", period_label: PERIOD, breakdown: BREAKDOWN,
-      comparator_code: "code of the area compared with", comparator_kind: "parent, rest_of_parent, region, country, similar_wards or deprivation_decile",
+      comparator_code: "code of the area compared with", comparator_kind: "parent, rest_of_parent, county, region, country, similar_wards or deprivation_decile",
       comparator_value: "the comparator's value", outcome: "better, similar, worse (by polarity), higher or lower (no judgement), or not_compared",
       level: "confidence level of the comparison: 95 or 99.8", method: "how the comparison was made, e.g. area 95% interval vs comparator value (Fingertips)",
     },

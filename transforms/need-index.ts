@@ -82,11 +82,17 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
   const components: Component[] = [];
   for (const ind of indicators) {
     if (ind.polarity === "no_judgement" || !ind.needIndex) continue;
+    // The headline period type, as the pack's: the first of the indicator's types with ward values
+    // (5 months of police.uk data have months, not yet a financial year).
+    const types = await db.all<{ t: string }>(
+      `SELECT DISTINCT period_type AS t FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND area_type = 'ward' AND value IS NOT NULL`, { i: ind.id });
+    const headline = ind.periods.find((p) => types.some((x) => x.t === p));
+    if (!headline) continue;
     const rows = await db.all<IndicatorValueRow>(
       `SELECT * FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t AND area_type = 'ward'
        AND period_start = (SELECT max(period_start) FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all')
        ORDER BY area_code`,
-      { i: ind.id, t: ind.periods[0]! },
+      { i: ind.id, t: headline },
     );
     const usable = rows.filter((r) => wardSet.has(r.area_code) && !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));
     const z = signedZ(ind, usable);

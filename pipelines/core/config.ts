@@ -9,7 +9,7 @@ import { messages, LocalneedsError } from "./messages.ts";
 import { fileList as files, registeredSources, resolvePathFields, type PathField, type SourcesConfig } from "./source-definition.ts";
 
 /** Comparator kinds a build can ask for. */
-export const COMPARATOR_KINDS = ["rest_of_parent", "parent", "region", "country", "similar_wards", "deprivation_decile"] as const;
+export const COMPARATOR_KINDS = ["rest_of_parent", "parent", "county", "region", "country", "similar_wards", "deprivation_decile"] as const;
 
 const focusSchema = z.union([
   z.object({ ward: z.string().min(1).describe("the ward's GSS code") }).strict(),
@@ -127,7 +127,7 @@ const baseConfigSchema = z
     retention: z.number().int().min(1).default(10).describe("pack versions kept under outputDir (the newest; latest is never removed)"),
     parent: z.string().min(1).describe("GSS code of the parent local authority"),
     focus: z.array(focusSchema).min(1),
-    comparators: z.array(z.enum(COMPARATOR_KINDS)).min(1).default(["rest_of_parent", "parent", "region", "country"]),
+    comparators: z.array(z.enum(COMPARATOR_KINDS)).min(1).default(["rest_of_parent", "parent", "county", "region", "country"]),
     similarWards: z
       .object({
         k: z.number().int().min(1).max(50).default(5),

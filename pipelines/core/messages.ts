@@ -107,6 +107,8 @@ export const messages = {
     `police.uk ${kind}: ${month} ${force} is in two files; ${kept} replaces ${replaced} (newer, or listed later): its ${rows} rows are not counted`,
   noLocationRows: (kind: string, period: string, force: string, rows: number) =>
     `police.uk ${kind}: ${rows} rows of ${force} in ${period} have no location: counted at force level only`,
+  crimeFileOutsideBuild: (file: string, rows: number, months: string, authorities: readonly string[]) =>
+    `${file}: none of its ${rows} located rows (${months}) is in ${list(authorities)}, the build's ${authorities.length === 1 ? "authority" : "authorities"} (an extract of another area?): ${months.includes(",") ? "those months are" : "that month is"} not measured unless another file covers ${authorities.length === 1 ? "it" : "them"}`,
   stopSearchUnplaced: (file: string, outside: number, noLocation: number, total: number, boundaries: string) =>
     `police.uk stop and search: ${file}: ${outside} of ${total} searches fall outside ${boundaries} and ${noLocation} have no location: counted, not placed`,
   stopSearchNoBoundaries: () => `police.uk stop and search has no LSOA: set geography.lsoaBoundaries (or wardBoundaries) to place searches in areas`,
@@ -222,6 +224,12 @@ export const messages = {
     `${file}: ${rows.toLocaleString("en-GB")} row(s) have codes in lower case or with spaces around them (e.g. "${example}"): read as upper-case codes without the spaces`,
   comparatorUnavailable: (kind: string, parent: string, why: string) =>
     `the ${kind} comparator is configured but ${parent} has none (${why}): no ${kind} comparisons are made`,
+  noPriorities: (area: string, against: string, compared: number) =>
+    compared
+      ? `No indicator is significantly worse than ${against}, so none is ranked as a priority.`
+      : `No indicator of ${area} is compared with ${against} in this build (no source gives both figures), so none is ranked as a priority.`,
+  countyNotCompared: (parent: string, county: string, name: string) =>
+    `${parent} is a district of ${name} (${county}), which is not among the comparators: add "county" to comparators to compare with it (values published only for the county are shown either way)`,
   // Fingertips exports as published (sources/health, transforms/indicators/published.ts).
   publishedValueMissing: () => "no value published for this area and period",
   fingertipsPeriodUnread: (indicatorId: string, label: string, rows: number) =>

@@ -108,22 +108,24 @@ function wardRows(d: PackData, view: View, ind: Indicator, periodType: string, p
 
 /**
  * An indicator published above ward level (e.g. by OHID for the authority): the parent's value
- * with its interval beside its region's and England's, from the same source and period; null
- * when the parent has no value for it.
+ * with its interval beside its county's (a district's), region's and England's, from the same
+ * source and period. A district with no value of its own (OHID and DfE publish for the county, the
+ * upper tier) gets its county's, labelled "(county)". Null when neither has a value.
  */
 export function publishedAreasFigure(d: PackData, ind: Indicator, periodType: string, period: string): PackFigure | null {
-  const region = d.areas.get(d.parent.code)?.parent_code ?? undefined;
-  const rows = [d.parent.code, region, d.country]
+  const rows = [d.parent.code, d.county, d.region, d.country]
     .filter((c): c is string => !!c)
     .map((c) => valueAt(d, ind.id, periodType, c, period))
     .filter((r): r is IndicatorValueRow => !!r);
-  if (!rows.some((r) => r.area_code === d.parent.code)) return null;
-  const names = rows.map((r) => d.names[r.area_code] ?? r.area_code);
+  // The borough's value, or else its county's (a district's upper tier publishes for the county).
+  const own = [d.parent.code, d.county].find((c) => c && rows.some((r) => r.area_code === c));
+  if (!own) return null;
+  const names = rows.map((r) => (r.area_code === d.county ? `${d.names[r.area_code] ?? r.area_code} (county)` : d.names[r.area_code] ?? r.area_code));
   return {
     chart: compareAreasChart(rows, {
       id: `${idOf(ind.id)}-published`,
       title: `${ind.short}, ${period}: ${listEnglish(names)}`,
-      focusCodes: [d.parent.code],
+      focusCodes: [own],
       areaNames: d.names,
       comparators: [],
       unit: ind.unit,

@@ -18,6 +18,8 @@ import type {
 } from "../../transforms/marts.ts";
 import { messages } from "../core/messages.ts";
 import { loadBoundaries, lsoaBoundaryCandidates, type Boundaries } from "./boundaries.ts";
+import { ancestorsSql } from "../core/area-ancestors.ts";
+import { parentComparators } from "../../transforms/compare.ts";
 
 /** One comparison at the 95% level, overall breakdown (grain: indicator, area, period, comparator). */
 export interface ComparisonRow {
@@ -104,6 +106,10 @@ export interface PackData {
   wards: string[];
   /** The country's code (England), when the lookup has it. */
   country: string | undefined;
+  /** The parent's shire county (a district's upper tier; none for a unitary authority). */
+  county: string | undefined;
+  /** The parent's region. */
+  region: string | undefined;
   /** `marts.indicator_values`, breakdown `all`, areas above LSOA, ordered by indicator, period, area. */
   values: IndicatorValueRow[];
   byIndicator: Map<string, IndicatorValueRow[]>;
@@ -157,7 +163,7 @@ export interface DataQuality {
   /** Areas per type and code vintage. */
   vintages: { area_type: string; vintage: string; areas: number }[];
   /** police.uk rows that could not be placed in an area of the lookup. */
-  crimeUnplaced: { noLocation: number; outsideLookup: number } | null;
+  crimeUnplaced: { noLocation: number; outsideLookup: number; otherAuthorities: number } | null;
   /** Problems found while reading the boundary files (messages). */
   boundaryNotes: string[];
   /** The boundary files used for maps. */
@@ -175,6 +181,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const { db, config } = ctx;
   const areaRows = await db.all<AreaRow>(`SELECT area_code, area_name, area_type, parent_code, vintage FROM ref.areas WHERE area_type <> 'lsoa' ORDER BY area_code`);
   const areas = new Map(areaRows.map((a) => [a.area_code, a]));
+  const up = parentComparators(areaRows, config.parent, Boolean(config.geography.hierarchy));
   const names = Object.fromEntries(areaRows.map((a) => [a.area_code, a.area_name]));
   const parent = { code: config.parent, name: names[config.parent] ?? config.parent };
   const wards = areaRows
@@ -183,12 +190,11 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     .map((a) => a.area_code);
 
   // The pack's areas: the parent, everything directly under it (wards, localities, the rest of
-  // it), its region and country, the comparator groups and their member wards. A national
+  // it), its county (a district's), region and country, the comparator groups and their member wards. A national
   // warehouse holds every ward of England; a pack reads only its own borough's.
   const similar = (await ctx.db.hasTable("ref.similar_wards")) ? "UNION SELECT ward_code FROM ref.similar_wards" : "";
   const packAreas = `(SELECT area_code FROM ref.areas WHERE area_code = $p OR (parent_code = $p AND area_type <> 'lsoa') OR area_type = 'comparator_group'
-    UNION SELECT parent_code FROM ref.areas WHERE area_code = $p
-    UNION SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = $p
+    UNION SELECT area_code FROM ${ancestorsSql("$p")}
     ${similar})`;
   const warehouse: WarehouseTables = {
     values: await db.all<IndicatorValueRow>(
@@ -298,10 +304,12 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   );
   let crimeUnplaced: DataQuality["crimeUnplaced"] = null;
   if ((await ctx.db.hasTable("staging.crime_no_location")) && (await ctx.db.hasTable("staging.crime_outside_lookup"))) {
-    const r = await db.one<{ a: number; b: number }>(
-      `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a, (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup) AS b`,
+    const r = await db.one<{ a: number; b: number; c: number }>(
+      `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a,
+              (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup WHERE reason <> 'authority not in this build') AS b,
+              (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup WHERE reason = 'authority not in this build') AS c`,
     );
-    crimeUnplaced = { noLocation: r!.a, outsideLookup: r!.b };
+    crimeUnplaced = { noLocation: r!.a, outsideLookup: r!.b, otherAuthorities: r!.c };
   }
 
   return {
@@ -309,7 +317,9 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     areas,
     parent,
     wards,
-    country: areaRows.find((a) => a.area_type === "country")?.area_code,
+    country: up.country ?? areaRows.find((a) => a.area_type === "country")?.area_code,
+    county: up.county ?? undefined,
+    region: up.region ?? undefined,
     values,
     byIndicator,
     martValues,

@@ -158,6 +158,7 @@ export function packFigures(m: PackModel): PackFigure[] {
 const kindLabel: Record<string, string> = {
   parent: "borough",
   rest_of_parent: "rest of borough",
+  county: "county",
   similar_wards: "similar wards",
   deprivation_decile: "same deprivation decile",
   region: "region",
@@ -272,23 +273,34 @@ function spineRows(summary: SummaryRow[]): SpineRow[] {
   });
 }
 
-/** An indicator a focus pack shows for context: published for the parent authority, not for the focus area. */
+/**
+ * An indicator a pack shows for context: published for the parent authority and not for the focus
+ * area, or (a district) published only for the parent's county, the upper tier.
+ */
 interface ContextRow {
   indicator: Indicator;
   periodType: string;
   period: string;
+  /** Where the value is published: the parent, or its county. */
+  area: string;
 }
 
-/** The domain's indicators with a value for the parent but none for the focus area (focus packs only). */
+/**
+ * The domain's indicators with no value for the pack's own area but one for the parent (focus
+ * packs) or, failing that, for the parent's county (focus packs and the overview).
+ */
 function contextRows(d: PackData, view: View, indicators: readonly Indicator[], domain: Domain, summary: SummaryRow[]): ContextRow[] {
-  if (view.kind !== "focus") return [];
   const inSummary = new Set(summary.map((r) => r.indicator.id));
+  const places = (view.kind === "focus" ? [d.parent.code, d.county] : [d.county]).filter((c): c is string => !!c);
   return indicators
     .filter((i) => i.domain === domain && !inSummary.has(i.id))
     .flatMap((indicator) => {
-      const periodType = headlinePeriodType(d, indicator, d.parent.code);
-      const latest = periodType ? rowsOf(d, indicator, periodType).filter((r) => r.area_code === d.parent.code).at(-1) : undefined;
-      return periodType && latest ? [{ indicator, periodType, period: latest.period_label }] : [];
+      for (const area of places) {
+        const periodType = headlinePeriodType(d, indicator, area);
+        const latest = periodType ? rowsOf(d, indicator, periodType).filter((r) => r.area_code === area).at(-1) : undefined;
+        if (periodType && latest) return [{ indicator, periodType, period: latest.period_label, area }];
+      }
+      return [];
     });
 }
 
@@ -320,9 +332,17 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
       fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType, trend: r.trend }))));
     }
-    if (context.length) {
+    const forParent = context.filter((c) => c.area === d.parent.code).length;
+    const forCounty = context.length - forParent;
+    const countyName = d.county ? (d.names[d.county] ?? d.county) : "";
+    if (forParent) {
       intro.push(
-        `${plural(context.length, "indicator")} ${context.length === 1 ? "is" : "are"} published for ${d.parent.name} only, not for ${view.name}: shown for context, beside the region and England, and not compared with ${view.name}.`,
+        `${plural(forParent, "indicator")} ${forParent === 1 ? "is" : "are"} published for ${d.parent.name} only, not for ${view.name}: shown for context, beside the region and England, and not compared with ${view.name}.`,
+      );
+    }
+    if (forCounty) {
+      intro.push(
+        `${plural(forCounty, "indicator")} ${forCounty === 1 ? "is" : "are"} published for ${countyName} only, the county ${d.parent.name} is part of, not for ${d.parent.name}${view.kind === "focus" ? ` or ${view.name}` : " or its wards"}: ${countyName}'s ${forCounty === 1 ? "figure is" : "figures are"} shown for context, beside the region and England, and not compared with ${view.name}.`,
       );
     }
     // Funnels for the indicators where the focus differs from the borough (at most two), or the first.
@@ -353,7 +373,10 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     for (const c of context) {
       const ind = c.indicator;
       blocks.push({ kind: "subhead", id: `${s.domain}-${ind.id.replace(/[._]/g, "-")}`, text: ind.title });
-      blocks.push({ kind: "note", text: `${notByWard}, shown below and in the data downloads; ${view.name} has no figure of its own.` });
+      const note = c.area === d.parent.code
+        ? `${notByWard}, shown below and in the data downloads; ${view.name} has no figure of its own.`
+        : `Not published by ward or for ${d.parent.name}: the source gives the figure of ${countyName}, the county ${d.parent.name} is part of (and the region's and England's where it has them), shown below and in the data downloads; ${view.name} has no figure of its own.`;
+      blocks.push({ kind: "note", text: note });
       fig(publishedAreasFigure(d, ind, c.periodType, c.period));
     }
     sections.push({ id: s.domain, title: s.title, intro, blocks });
@@ -520,6 +543,9 @@ function comparatorNotes(ctx: Context, d: PackData, view: View): string[] {
     );
   }
   if (has("deprivation_decile")) out.push("Same deprivation decile: other wards whose population-weighted IMD score falls in the same national decile, pooled.");
+  if (has("county") && d.county) {
+    out.push(`County: ${d.names[d.county] ?? d.county}, the county ${d.parent.name} is part of (the upper tier): its published values where the source has them (OHID and DfE publish for counties, not districts).`);
+  }
   if (has("region")) out.push("Region and England: published values where the source has them.");
   else if (has("country")) out.push("England: published values where the source has them.");
   if (view.kind === "overview") out.push(`In the overview every ward is compared with ${d.parent.name}.`);
@@ -534,7 +560,8 @@ function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads
     parent: d.parent,
     dataQuality: d.quality,
     warehouse: d.warehouse,
-    indicators: [...indicators],
+    // A fallback (e.g. a domain's average rank) is defined here only where it stood in for its indicator.
+    indicators: indicators.filter((i) => i.fallbackFor === null || (d.martValues.get(i.id) ?? 0) > 0),
     inputs: loads.map((l) => ({ path: l.path, sha256: l.sha256, rowsRead: l.rowsRead, rowsLoaded: l.rowsLoaded, rowsRejected: l.rowsRejected })),
     configBaseDir: ctx.config.baseDir,
   };
@@ -576,6 +603,17 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   };
   m.chartCount = packFigures(m).length;
   return m;
+}
+
+/**
+ * What the priorities say when there are none: nothing significantly worse than the comparator
+ * (the borough for a focus pack, England for the overview), or, when nothing was compared with
+ * it at all (a district whose sources publish nothing for England beside it), that instead.
+ */
+export function noPrioritiesSentence(m: PackModel): string {
+  const kind = m.kind === "focus" ? "parent" : "country";
+  const compared = m.summary.filter((r) => r.comparators.some((c) => c.kind === kind)).length;
+  return messages.noPriorities(m.kind === "focus" ? m.focus.name : m.parent.name, m.kind === "focus" ? m.parent.name : "England", compared);
 }
 
 /** The candidates of `rankPriorities` from the summary: the focus against the borough (the overview: the borough against England). */

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { kindLabel, SECTIONS, trendSpan } from "./pack-model.ts";
+import { kindLabel, noPrioritiesSentence, SECTIONS, trendSpan } from "./pack-model.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
@@ -287,7 +287,7 @@ function capital(s: string): string {
 function priorities(m: PackModel): unknown {
   const heading = m.kind === "focus" ? `Priorities for ${m.focus.name}` : `Priorities for ${m.parent.name}`;
   if (!m.priorities.length) {
-    return html`<div class="priorities"><h3>${heading}</h3><p>No indicator is significantly worse than ${m.kind === "focus" ? m.parent.name : "England"}, so none is ranked as a priority. The headlines below give every comparison.</p></div>`;
+    return html`<div class="priorities"><h3>${heading}</h3><p>${noPrioritiesSentence(m)} The headlines below give every comparison.</p></div>`;
   }
   return html`<div class="priorities"><h3>${heading}</h3><ol>${m.priorities.map(
     (p) => html`<li><strong>${p.title}</strong>: ${p.sentence} <span class="why">(${p.reasons.join("; ")}; evidence: <a href="#${p.sectionId}">${SECTIONS.find((x) => x.domain === p.sectionId)?.title ?? p.sectionId}</a>)</span></li>`,
@@ -486,8 +486,8 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
         return html`<p><strong>${WARNING_TITLES[code] ?? capital(code.replaceAll("_", " "))}</strong> (${ws.length})</p>${ws.slice(0, 8).map((w) => html`<p class="warning">${w.message}</p>`)}${ws.length > 8 ? html`<p class="note">… and ${ws.length - 8} more (audit.warnings).</p>` : ""}`;
       })
     : html`<p>No data-quality warnings.</p>`}
-  ${q.crimeUnplaced && (q.crimeUnplaced.noLocation || q.crimeUnplaced.outsideLookup)
-    ? html`<p>police.uk: ${n(q.crimeUnplaced.noLocation)} crimes had no location and ${n(q.crimeUnplaced.outsideLookup)} were in neighbourhoods outside the geography lookup; they are counted at force level only, not in any area.</p>`
+  ${q.crimeUnplaced && (q.crimeUnplaced.noLocation || q.crimeUnplaced.outsideLookup || q.crimeUnplaced.otherAuthorities)
+    ? html`<p>police.uk: ${n(q.crimeUnplaced.noLocation)} crimes had no location and ${n(q.crimeUnplaced.outsideLookup)} were in neighbourhoods outside the geography lookup${q.crimeUnplaced.otherAuthorities ? `, and ${n(q.crimeUnplaced.otherAuthorities)} in neighbourhoods of authorities not in this build (geography.authorities)` : ""}; they are counted at force level only, not in any area.</p>`
     : ""}
   <h3>Rejected rows</h3>
   ${q.rejectsByFile.length

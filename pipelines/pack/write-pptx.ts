@@ -14,7 +14,7 @@ import path from "node:path";
 import JSZip from "jszip";
 import PptxGenJS from "pptxgenjs";
 import type { PackFigure, PackModel } from "./pack-model.ts";
-import { SECTIONS } from "./pack-model.ts";
+import { noPrioritiesSentence, SECTIONS } from "./pack-model.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 
 const W = 13.333;
@@ -73,7 +73,7 @@ export async function writePptx(m: PackModel, dir: string): Promise<Buffer> {
   const pri = titled(pptx, m.kind === "focus" ? `Priorities for ${m.focus.name}` : `Priorities for ${m.parent.name}`, m);
   const items = m.priorities.length
     ? m.priorities.map((p) => ({ text: `${p.title}: ${p.sentence}`, options: { bullet: { type: "number" as const }, breakLine: true, paraSpaceAfter: 8 } }))
-    : [{ text: `No indicator is significantly worse than ${m.kind === "focus" ? m.parent.name : "England"}, so none is ranked as a priority.`, options: {} }];
+    : [{ text: noPrioritiesSentence(m), options: {} }];
   pri.addText(items, { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 18, color: INK, valign: "top", fit: "shrink" });
   pri.addNotes(`${PRIORITY_RULE}\n\n${m.priorities.map((p) => `${p.rank}. ${p.title}: ${p.reasons.join("; ")}`).join("\n")}`);
 

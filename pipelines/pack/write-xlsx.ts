@@ -59,7 +59,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   // Summary: the indicator table (focus) or every ward's value (overview).
   const summary = sheets.get("Summary")!;
   if (m.kind === "focus") {
-    const kinds = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "region", "country"].filter((k) =>
+    const kinds = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "county", "region", "country"].filter((k) =>
       m.summary.some((r) => r.comparators.some((c) => c.kind === k)),
     );
     const names = new Map(m.summary.flatMap((r) => r.comparators.map((c) => [c.kind, c.name] as const)));

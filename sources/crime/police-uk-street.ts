@@ -12,7 +12,7 @@
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
-import { expandFiles } from "../files.ts";
+import { displayPath, expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { z } from "zod";
 import { OGL } from "../source-adapter.ts";
@@ -116,6 +116,7 @@ export const crimeAdapter = defineSource({
              count(*)::INTEGER AS crimes
       FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
       WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
+    await warnFilesOutsideBuild(ctx, live);
     await checkMonthlyVolumes(ctx);
     await checkTypeVolumes(ctx);
     await recordMissingMonths(ctx);
@@ -123,6 +124,24 @@ export const crimeAdapter = defineSource({
     if (c.stopSearch?.length) await conformStopSearch(ctx);
   },
 });
+
+/**
+ * Warn of each street file none of whose located rows falls in the build's authorities (a
+ * Medway-only extract in a Thanet build): its months get no values there rather than zeros, and
+ * the analyst is told why (`crime_file_outside_build`).
+ */
+async function warnFilesOutsideBuild(ctx: Context, live: string): Promise<void> {
+  const files = await ctx.db.all<{ f: string; n: number; months: string }>(`
+    SELECT r._file AS f, count(*)::INTEGER AS n, string_agg(DISTINCT trim_fast(r.month), ', ' ORDER BY trim_fast(r.month)) AS months
+    FROM raw.police_street r
+    WHERE ${live} AND nullif(trim_fast(r.lsoa_code), '') IS NOT NULL AND r._file NOT IN (SELECT DISTINCT _file FROM staging.crime_events)
+    GROUP BY 1 ORDER BY 1`);
+  const authorities = ctx.config.geography.authorities?.length ? ctx.config.geography.authorities : [ctx.config.parent];
+  for (const x of files) {
+    const shown = displayPath(ctx.config, x.f);
+    await ctx.db.recordWarning("conform", "crime_file_outside_build", shown, messages.crimeFileOutsideBuild(shown, x.n, x.months, authorities));
+  }
+}
 
 /**
  * Warn of each Crime ID line repeated identically, and of Crime IDs whose lines differ (one

@@ -71,7 +71,7 @@ export const wardHierarchyFormat = defineCsvFormat({
 registerFormats(lsoaWardLookupFormat, wardHierarchyFormat);
 
 /** The vintage tag (`WD24`, `LSOA21`, `LAD24`, `GOR10`) a lookup's header declares for a column family, upper case. */
-export function headerVintage(file: string, family: "WD" | "LSOA" | "LAD" | "RGN" | "GOR" | "CTRY"): string | undefined {
+export function headerVintage(file: string, family: "WD" | "LSOA" | "LAD" | "CTY" | "RGN" | "GOR" | "CTRY"): string | undefined {
   const header = readHeader(file) ?? [];
   const re = new RegExp(`^F?_?(${family})(\\d{2})CD$`, "i");
   for (const h of header) {
@@ -133,12 +133,14 @@ export const geographyAdapter: SourceAdapter = {
        SELECT lsoa_code, coalesce(lsoa_name, lsoa_code), 'lsoa', ward_code, $lv FROM ref.lsoa_ward
        UNION ALL SELECT ward_code, ward_name, 'ward', lad_code, $wv FROM wards
        UNION ALL SELECT a.lad_code, a.lad_name, 'authority', u.value, $av FROM authorities a LEFT JOIN _lad_up u ON u.key = a.lad_code
+       UNION ALL SELECT c.key, coalesce(n.value, c.key), 'county', c.value, $tv FROM _county_up c LEFT JOIN _county_name n ON n.key = c.key
        UNION ALL SELECT r.key, coalesce(n.value, r.key), 'region', r.value, $rv FROM _region_up r LEFT JOIN _region_name n ON n.key = r.key
        UNION ALL SELECT c.key, coalesce(c.value, c.key), 'country', NULL, $cv FROM _country_name c`,
       {
         lv: lsoaVintage, wv: g.wardVintage, av: ladVintage,
         rv: (g.hierarchy && (headerVintage(g.hierarchy, "RGN") ?? headerVintage(g.hierarchy, "GOR"))) ?? "RGN",
         cv: (g.hierarchy && headerVintage(g.hierarchy, "CTRY")) ?? "CTRY",
+        tv: (g.hierarchy && headerVintage(g.hierarchy, "CTY")) ?? "CTY",
       },
     );
     await checkNoAreaIsItsOwnAncestor(ctx);
@@ -148,7 +150,14 @@ export const geographyAdapter: SourceAdapter = {
 };
 
 /** The types of `ref.areas` in hierarchy order: each area's parent is of a later type. */
-const AREA_RANKS = ["lsoa", "ward", "authority", "region", "country"] as const;
+const AREA_RANKS = ["lsoa", "ward", "authority", "county", "region", "country"] as const;
+
+/**
+ * Shire (non-metropolitan) counties, `E10`: the upper tier of a two-tier area, so a district's
+ * parent in `ref.areas` (ward -> district -> county -> region -> country). Metropolitan counties
+ * (`E11`) and Inner/Outer London (`E13`) are groupings, not councils: left out.
+ */
+const SHIRE_COUNTY_PREFIX = "E10";
 
 /**
  * `ref.lsoa_ward` from the LSOA lookup, codes normalised, kept to `geography.authorities`:
@@ -191,9 +200,9 @@ async function conformLsoaLookup(ctx: Parameters<SourceAdapter["conform"]>[0]): 
 }
 
 /**
- * Parents of the build's authorities from the ward hierarchy lookup (`_lad_up`: authority ->
- * region, or country where there is no region), regions' countries (`_region_up`), and region and
- * country names. A region column that is blank, a pseudo code (`W99999999`) or the country's own
+ * Parents of the build's authorities from the ward hierarchy lookup (`_lad_up`: a district ->
+ * its shire county; another authority -> region, or country where there is no region), counties'
+ * regions (`_county_up`), regions' countries (`_region_up`), and county, region and country names. A region column that is blank, a pseudo code (`W99999999`) or the country's own
  * code (Scotland and Northern Ireland from 2023) means no region. The build's parent in two
  * regions is an error; another authority in two regions, or a region in two countries, is a
  * warning (the most common is used); an authority with no row is a warning (no region comparator).
@@ -201,20 +210,24 @@ async function conformLsoaLookup(ctx: Parameters<SourceAdapter["conform"]>[0]): 
 async function conformHierarchy(ctx: Parameters<SourceAdapter["conform"]>[0]): Promise<void> {
   const { db, config } = ctx;
   const h = config.geography.hierarchy;
-  await db.run(`CREATE OR REPLACE TEMP TABLE _hier_rows (lad_code VARCHAR, region_code VARCHAR, region_name VARCHAR, country_code VARCHAR, country_name VARCHAR, line INTEGER)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _hier_rows (lad_code VARCHAR, county_code VARCHAR, county_name VARCHAR, region_code VARCHAR, region_name VARCHAR,
+    country_code VARCHAR, country_name VARCHAR, line INTEGER)`);
   if (h) {
-    await warnNormalisedCodes(ctx, "raw.geo_ward_hierarchy", h, ["ward_code", "lad_code", "region_code", "country_code"]);
+    await warnNormalisedCodes(ctx, "raw.geo_ward_hierarchy", h, ["ward_code", "lad_code", "county_code", "region_code", "country_code"]);
     const region = codeSql("region_code");
+    const county = codeSql("county_code");
     await db.run(
       `INSERT INTO _hier_rows
-       SELECT ${codeSql("lad_code")}, CASE WHEN ${region} LIKE '_99999999' OR ${region} = ${codeSql("country_code")} THEN NULL ELSE ${region} END,
+       SELECT ${codeSql("lad_code")}, CASE WHEN ${county} LIKE '${SHIRE_COUNTY_PREFIX}%' THEN ${county} END, ${nameSql("county_name")},
+              CASE WHEN ${region} LIKE '_99999999' OR ${region} = ${codeSql("country_code")} THEN NULL ELSE ${region} END,
               ${nameSql("region_name")}, ${codeSql("country_code")}, ${nameSql("country_name")}, _line::INTEGER
        FROM raw.geo_ward_hierarchy WHERE _file = $h`,
       { h },
     );
   }
   const shownFile = h ? displayPath(config, h) : "";
-  const ladUp = await pickPerKey(db, "_lad_up", `SELECT lad_code AS key, coalesce(region_code, country_code) AS value, line FROM _hier_rows WHERE lad_code IN (SELECT lad_code FROM ref.lsoa_ward)`);
+  // A district's parent is its shire county; a unitary authority's is its region (or country).
+  const ladUp = await pickPerKey(db, "_lad_up", `SELECT lad_code AS key, coalesce(county_code, region_code, country_code) AS value, line FROM _hier_rows WHERE lad_code IN (SELECT lad_code FROM ref.lsoa_ward)`);
   for (const c of ladUp) {
     if (c.key === config.parent) throw new LocalneedsError(messages.authorityInTwoRegions(h!, c.key, c.choices, c.lines));
     await db.recordWarning("conform", "authority_in_two_regions", c.key, messages.areaInTwoParentsResolved(shownFile, "authority", c.key, "region", c.choices, c.value));
@@ -223,12 +236,17 @@ async function conformHierarchy(ctx: Parameters<SourceAdapter["conform"]>[0]): P
     const missing = await db.all<{ lad_code: string }>(`SELECT DISTINCT lad_code FROM ref.lsoa_ward WHERE lad_code NOT IN (SELECT key FROM _lad_up) ORDER BY 1`);
     for (const m of missing) await db.recordWarning("conform", "authority_not_in_hierarchy", m.lad_code, messages.authorityNotInHierarchy(shownFile, m.lad_code));
   }
-  const regionUp = await pickPerKey(db, "_region_up", `SELECT region_code AS key, country_code AS value, line FROM _hier_rows WHERE region_code IN (SELECT value FROM _lad_up)`);
+  const countyUp = await pickPerKey(db, "_county_up", `SELECT county_code AS key, coalesce(region_code, country_code) AS value, line FROM _hier_rows WHERE county_code IN (SELECT value FROM _lad_up)`);
+  for (const c of countyUp) await db.recordWarning("conform", "county_in_two_regions", c.key, messages.areaInTwoParentsResolved(shownFile, "county", c.key, "region", c.choices, c.value));
+  const regionUp = await pickPerKey(db, "_region_up", `SELECT region_code AS key, country_code AS value, line FROM _hier_rows
+    WHERE region_code IN (SELECT value FROM _lad_up UNION SELECT value FROM _county_up)`);
   for (const c of regionUp) await db.recordWarning("conform", "region_in_two_countries", c.key, messages.areaInTwoParentsResolved(shownFile, "region", c.key, "country", c.choices, c.value));
   const names = [
+    ["county", "_county_name", `SELECT county_code AS key, county_name AS value, line FROM _hier_rows WHERE county_code IN (SELECT key FROM _county_up)`],
     ["region", "_region_name", `SELECT region_code AS key, region_name AS value, line FROM _hier_rows WHERE region_code IN (SELECT key FROM _region_up)`],
     ["country", "_country_name", `SELECT country_code AS key, coalesce(country_name, country_code) AS value, line FROM _hier_rows
-       WHERE country_code IN (SELECT value FROM _region_up UNION SELECT value FROM _lad_up WHERE value NOT IN (SELECT key FROM _region_up))`],
+       WHERE country_code IN (SELECT value FROM _region_up UNION SELECT value FROM _lad_up WHERE value NOT IN (SELECT key FROM _region_up UNION SELECT key FROM _county_up)
+         UNION SELECT value FROM _county_up WHERE value NOT IN (SELECT key FROM _region_up))`],
   ] as const;
   for (const [type, table, sql] of names) {
     for (const c of await pickPerKey(db, table, sql)) await db.recordWarning("conform", "area_named_twice", c.key, messages.areaNamedTwice(shownFile, type, c.key, c.choices, c.value));

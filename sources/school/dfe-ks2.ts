@@ -7,6 +7,7 @@
  * Schools extract's `AdministrativeWard (code)`; URNs are chained across academy conversions
  * through the GIAS links file (`gias-links.ts`).
  */
+import { ancestorOfTypeSql } from "../../pipelines/core/area-ancestors.ts";
 import path from "node:path";
 import { defineCsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
@@ -192,8 +193,10 @@ export const schoolAdapter = defineSource({
              coalesce(c.current_urn, l.urn) AS current_urn,
              CASE WHEN l.rectype IN (1, 2) THEN coalesce(s.ward_code, cs.ward_code)
                   WHEN l.rectype = 3 AND (l.lea IN (SELECT p.la_code FROM staging.schools p JOIN ref.areas w ON w.area_code = p.ward_code WHERE w.parent_code = $parent)
-                                          OR NOT EXISTS (SELECT 1 FROM staging.schools WHERE la_code IS NOT NULL)) THEN $parent
-                  WHEN l.rectype = 4 THEN (SELECT r.parent_code FROM ref.areas a JOIN ref.areas r ON r.area_code = a.parent_code WHERE a.area_code = $parent LIMIT 1)
+                                          OR NOT EXISTS (SELECT 1 FROM staging.schools WHERE la_code IS NOT NULL))
+                    -- The local authority's total is the education authority's: a district's county (upper tier).
+                    THEN coalesce(${ancestorOfTypeSql("$parent", "county")}, $parent)
+                  WHEN l.rectype = 4 THEN ${ancestorOfTypeSql("$parent", "country")}
              END AS area_code
       FROM long l
       LEFT JOIN staging.schools s ON s.urn = l.urn

@@ -18,7 +18,7 @@ try {
   const result = await buildMedwayInto(dir);
   const record: SharedMedwayRecord = {
     root: dir, warehouse: result.warehouse, packDirs: result.packDirs, runId: result.runId,
-    indicators: result.indicators.map(({ id, title, domain, method, unit, polarity, periods }) => ({ id, title, domain, method, unit, polarity, periods })),
+    indicators: result.indicators.map(({ id, title, domain, method, unit, polarity, periods, fallbackFor }) => ({ id, title, domain, method, unit, polarity, periods, fallbackFor })),
   };
   writeAtomically(SHARED_SNAPSHOT, JSON.stringify(treeSnapshot(dir)));
   writeAtomically(SHARED_READY, JSON.stringify(record));

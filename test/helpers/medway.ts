@@ -1,10 +1,12 @@
 /**
- * The real Medway 2019 config (`pipelines/configs/medway-2019.json`) built over the real samples
- * in place, its warehouse and packs written to a folder of the test run's, without PDF (the
- * demo's tests check the PDF; these check what real data gives). `sharedMedway()` is the one
- * build per test run that the Medway test files read (made by `test/global-setup.ts`).
+ * Real-data builds: the real Medway 2019 config (`pipelines/configs/medway-2019.json`) built over
+ * the real samples in place, or any config written by a test, its warehouse and packs written to
+ * a folder of the test's, without PDF (the demo's tests check the PDF; these check what real
+ * data gives). `sharedMedway()` is the one Medway build per test run that the Medway test files
+ * read (made by `test/global-setup.ts`).
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
 import { parseConfig } from "../../pipelines/core/config.ts";
@@ -16,12 +18,24 @@ import { repoRoot } from "./shared.ts";
 
 export const MEDWAY_CONFIG = path.join(repoRoot, "pipelines", "configs", "medway-2019.json");
 
+/**
+ * Build a config (JSON as read, its relative paths resolved against `configPath`'s folder) into
+ * `root/{warehouse.duckdb,packs}`.
+ */
+export async function buildConfigInto(json: Record<string, unknown>, configPath: string, root: string): Promise<BuildResult> {
+  const config = { ...json, warehouse: path.join(root, "warehouse.duckdb"), outputDir: path.join(root, "packs") };
+  return runBuild({ config: parseConfig(config, configPath), log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+}
+
+/** Build a config into a fresh `<tmp>/<prefix>XXXXXX/`. */
+export async function buildConfigInTemp(json: Record<string, unknown>, configPath: string, prefix: string): Promise<{ root: string; result: BuildResult }> {
+  const root = mkdtempSync(path.join(tmpdir(), prefix));
+  return { root, result: await buildConfigInto(json, configPath, root) };
+}
+
 /** Build Medway into `root/{warehouse.duckdb,packs}`; input paths stay relative to the config in place. */
 export async function buildMedwayInto(root: string): Promise<BuildResult> {
-  const json = JSON.parse(readFileSync(MEDWAY_CONFIG, "utf8"));
-  json.warehouse = path.join(root, "warehouse.duckdb");
-  json.outputDir = path.join(root, "packs");
-  return runBuild({ config: parseConfig(json, MEDWAY_CONFIG), log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+  return buildConfigInto(JSON.parse(readFileSync(MEDWAY_CONFIG, "utf8")), MEDWAY_CONFIG, root);
 }
 
 /** What the shared Medway build wrote (plain JSON: it crosses from the build's process to the test files). */
@@ -30,8 +44,8 @@ export interface SharedMedwayRecord {
   warehouse: string;
   packDirs: string[];
   runId: string;
-  /** The indicators the build measured: id, title, domain, method, unit, polarity and period types. */
-  indicators: Pick<Indicator, "id" | "title" | "domain" | "method" | "unit" | "polarity" | "periods">[];
+  /** The indicators the build measured: id, title, domain, method, unit, polarity, period types and what each stands in for. */
+  indicators: Pick<Indicator, "id" | "title" | "domain" | "method" | "unit" | "polarity" | "periods" | "fallbackFor">[];
 }
 
 let cached: Promise<SharedMedwayRecord> | undefined;

@@ -102,6 +102,38 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     expect(l!.value).toBe(rank.get(lsoas[0]!));
   });
 
+  it("gives each of the 7 IoD domains its average rank from File 2's ranks (no scores file), and no score indicator", async () => {
+    // Independently of the warehouse: File 2's rank columns (IMD first, then the 7 domains, rank and decile each), File 6's populations.
+    const rowsOf = (file: string) =>
+      Papa.parse<string[]>(readFileSync(realData(...file.split("/")), "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.slice(1);
+    const lsoas = rowsOf("ons_geography/LSOA11_to_WD19_LAD19_EW_lookup.csv").filter((f) => f[3] === WARD).map((f) => f[1]!);
+    const pop = new Map(rowsOf("imd2019/File_6_-_IoD2019_Population_Denominators.kent-medway.csv").map((f) => [f[0]!, Number(f[4]!.replace(/,/g, ""))]));
+    const file2 = new Map(rowsOf("imd2019/File_2_-_IoD2019_Domains_of_Deprivation.kent-medway.csv").map((f) => [f[0]!, f]));
+    const domains = ["income", "employment", "education", "health", "crime", "barriers", "living_environment"];
+    const values = new Map((await db.all<{ indicator_id: string; value: number }>(
+      `SELECT indicator_id, value FROM marts.indicator_values WHERE area_code = $w AND indicator_id LIKE 'deprivation.%'`, { w: WARD })).map((r) => [r.indicator_id, r.value]));
+    for (const [i, d] of domains.entries()) {
+      const col = 6 + 2 * i;
+      const expected = lsoas.reduce((a, l) => a + Number(file2.get(l)![col]) * pop.get(l)!, 0) / lsoas.reduce((a, l) => a + pop.get(l)!, 0);
+      expect(values.get(`deprivation.${d}_average_rank`), d).toBeCloseTo(expected, 6);
+      expect(values.has(`deprivation.${d}_score`), d).toBe(false);
+    }
+    // 9 deprivation indicators: the IMD's average rank and most-deprived-decile share, and one per domain.
+    expect(values.size).toBe(9);
+    const ranks = result.indicators.filter((ind) => ind.id.endsWith("_average_rank") && ind.fallbackFor);
+    expect(ranks.map((r) => r.fallbackFor).sort()).toEqual(domains.map((d) => `deprivation.${d}_score`).sort());
+    const section = (html: string) => html.slice(html.indexOf('<section class="page" id="deprivation"'), html.indexOf("</section>", html.indexOf('<section class="page" id="deprivation"')));
+    const ward = section(readFileSync(path.join(result.packDirs.find((d) => path.basename(d).startsWith(WARD))!, "index.html"), "utf8"));
+    expect(ward).toContain("Income deprivation: average rank of the area&#39;s neighbourhoods (population-weighted)");
+    expect(ward).toContain("(9 indicators in this section");
+  });
+
+  it("builds the need index from every domain with ward values: crime on its headline period (the latest month: no financial year in 5 months) and deprivation", async () => {
+    expect(await db.all(`SELECT domain, count(DISTINCT indicator_id)::INTEGER n, string_agg(DISTINCT period_label, ',') p FROM marts.need_index_components GROUP BY 1 ORDER BY 1`)).toEqual([
+      { domain: "crime", n: 7, p: "2019-02" }, { domain: "deprivation", n: 9, p: "IoD2019" },
+    ]);
+  });
+
   it("measures free school meals for Medway, the South East and England as the EES time series publishes them", async () => {
     const rows = await db.all<{ area_code: string; area_type: string; numerator: number; denominator: number }>(
       `SELECT area_code, area_type, numerator, denominator FROM marts.indicator_values WHERE indicator_id = 'school.fsm_eligible' AND period_label = '2018/19' ORDER BY area_code`);

@@ -210,7 +210,7 @@ function compileCounts(n: Extract<Indicator["numerator"], { kind: "counts" }>, t
     direct AS (
       SELECT d.code AS area_code, a.area_type, period_label, min(period_start) AS period_start, min(period_end) AS period_end, breakdown,
              sum(num) AS numerator, sum(den) AS denominator, NULL::VARCHAR AS note
-      FROM dated d JOIN ref.areas a ON a.area_code = d.code AND a.area_type IN ('authority', 'region', 'country')
+      FROM dated d JOIN ref.areas a ON a.area_code = d.code AND a.area_type IN ('authority', 'county', 'region', 'country')
       GROUP BY ALL
     )
     SELECT * FROM direct

@@ -31,7 +31,7 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   zero: every period containing it is withheld, for every area with a unit missing it, with
  *   the reasons (see `compile.ts`).
  * - `counts`: a staged table that already holds numerator and denominator per area and date
- *   (rows for wards are aggregated up; rows for the authority, region or country are used as given).
+ *   (rows for wards are aggregated up; rows for the authority, a district's county, region or country are used as given).
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
  * - `lsoa_measure`: an LSOA-level measure (e.g. IMD score) averaged with population weights, or the
  *   population share of LSOAs meeting a condition.
@@ -102,12 +102,20 @@ export interface IndicatorSpec {
    * chart marker (`transforms/series-breaks.ts`).
    */
   breaks?: { from: string; label: string; reason: string }[];
+  /**
+   * The id of an indicator this one stands in for: it is measured only when that indicator has no
+   * value in the build (e.g. a deprivation domain's average rank, from the ranks of IoD Files 1
+   * and 2, stands in for the domain's score when no scores file is given), so the pack never
+   * shows both. The measure stage measures such indicators after the others.
+   */
+  fallbackFor?: string;
 }
 
-/** A normalised indicator: every option present. */
-export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "denominator">> {
+/** A normalised indicator: every option present (`fallbackFor` null: it stands in for none). */
+export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "denominator" | "fallbackFor">> {
   denominator: DenominatorSpec;
   suppress: { minCount: number; minBase: number };
+  fallbackFor: string | null;
 }
 
 /** Declare an indicator (identity: keeps the literal typed). */
@@ -141,6 +149,7 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
     definition: spec.definition ?? "",
     needIndex: spec.needIndex ?? true,
     breaks: spec.breaks ?? [],
+    fallbackFor: spec.fallbackFor ?? null,
   };
 }
 
@@ -159,5 +168,14 @@ export function loadIndicators(specs: readonly IndicatorSpec[]): { indicators: I
       errors.push((err as Error).message);
     }
   }
-  return { indicators, errors };
+  // A fallback stands in for a known indicator that is not itself a fallback (no chains).
+  const byId = new Map(indicators.map((i) => [i.id, i]));
+  const kept = indicators.filter((ind) => {
+    if (ind.fallbackFor === null) return true;
+    const primary = byId.get(ind.fallbackFor);
+    if (primary && primary.fallbackFor === null && primary.id !== ind.id) return true;
+    errors.push(`invalid fallbackFor "${ind.fallbackFor}" in indicator ${ind.id} (expected the id of another indicator that is not itself a fallback)`);
+    return false;
+  });
+  return { indicators: kept, errors };
 }

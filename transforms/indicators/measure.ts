@@ -227,8 +227,14 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     }
     return populations.get(sql);
   };
-  for (const [i, ind] of indicators.entries()) {
+  // Fallbacks after the others: one is measured only when the indicator it stands in for has no value.
+  const ordered = [...indicators.filter((ind) => ind.fallbackFor === null), ...indicators.filter((ind) => ind.fallbackFor !== null)];
+  for (const [i, ind] of ordered.entries()) {
     ctx.log.progress("measuring indicators", i, indicators.length);
+    if (ind.fallbackFor !== null && (await hasValues(ctx, ind.fallbackFor))) {
+      await db.run(`DELETE FROM marts.indicator_values WHERE indicator_id = $i`, { i: ind.id });
+      continue;
+    }
     const p: MeasurePlan = plan?.get(ind.id) ?? { kind: "all", why: "no plan" };
     if (p.kind === "keep") continue;
     const touching = p.kind === "periods" ? { from: p.from, to: p.to } : undefined;
@@ -307,6 +313,11 @@ async function jsValues(ctx: Context, ind: Indicator, periodType: string, sql: s
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** Has an indicator at least one value (not withheld) in `marts.indicator_values`? */
+async function hasValues(ctx: Context, id: string): Promise<boolean> {
+  return Boolean(await ctx.db.one(`SELECT 1 AS x FROM marts.indicator_values WHERE indicator_id = $i AND value IS NOT NULL LIMIT 1`, { i: id }));
+}
 
 /** Does the staged table an indicator reads exist in this build? */
 async function sourceAvailable(ctx: Context, ind: Indicator): Promise<boolean> {

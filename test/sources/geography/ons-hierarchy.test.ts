@@ -95,10 +95,12 @@ describe.skipIf(!hasShared)(`geography hierarchy conflicts${sharedSkipReason}`, 
 
     const other = t.write("other.csv", [...hierarchyLines(), `E05005004,Park Wood,,${MAIDSTONE},Maidstone,E10000016,Kent,E12000006,East of England,E92000001,England,99`].join("\n"));
     await withDb(run({ hierarchy: other }, [MEDWAY, MAIDSTONE]), async (db) => {
-      expect(await warningsOf(db, "authority_in_two_regions")).toEqual([
-        { subject: MAIDSTONE, message: messages.areaInTwoParentsResolved(shown(other), "authority", MAIDSTONE, "region", ["E12000006", "E12000008"], "E12000006") },
+      // Maidstone is a district of Kent: its parent is the county, and the county is in two regions.
+      expect(await warningsOf(db, "county_in_two_regions")).toEqual([
+        { subject: "E10000016", message: messages.areaInTwoParentsResolved(shown(other), "county", "E10000016", "region", ["E12000006", "E12000008"], "E12000006") },
       ]);
-      expect(await parentOf(db, MAIDSTONE)).toBe("E12000006");
+      expect(await parentOf(db, MAIDSTONE)).toBe("E10000016");
+      expect(await parentOf(db, "E10000016")).toBe("E12000006");
       expect(await parentOf(db, MEDWAY)).toBe("E12000008");
     });
   });
@@ -133,15 +135,18 @@ describe.skipIf(!hasShared)(`geography hierarchy conflicts${sharedSkipReason}`, 
   it("the region comparator is never the area itself, and a Welsh authority gets a country and no region", () => {
     const self = [{ area_code: MEDWAY, area_type: "authority", parent_code: MEDWAY }];
     expect(parentComparators(self, MEDWAY, true)).toEqual({
-      region: null, country: null,
+      county: null, region: null, country: null,
       missing: [{ kind: "region", why: "the hierarchy lookup gives it as its own parent" }, { kind: "country", why: "the hierarchy lookup gives it as its own parent" }],
     });
     const wales = [{ area_code: "W06000002", area_type: "authority", parent_code: "W92000004" }, { area_code: "W92000004", area_type: "country", parent_code: null }];
     expect(parentComparators(wales, "W06000002", true)).toEqual({
-      region: null, country: "W92000004", missing: [{ kind: "region", why: "it has no region: its parent W92000004 is a country" }],
+      county: null, region: null, country: "W92000004", missing: [{ kind: "region", why: "it has no region: its parent W92000004 is a country" }],
     });
     const england = [{ area_code: MEDWAY, area_type: "authority", parent_code: "E12000008" }, { area_code: "E12000008", area_type: "region", parent_code: "E92000001" }, { area_code: "E92000001", area_type: "country", parent_code: null }];
-    expect(parentComparators(england, MEDWAY, true)).toEqual({ region: "E12000008", country: "E92000001", missing: [] });
+    expect(parentComparators(england, MEDWAY, true)).toEqual({ county: null, region: "E12000008", country: "E92000001", missing: [] });
+    // A district: its parent is its shire county, the county's is the region.
+    const district = [{ area_code: "E07000114", area_type: "authority", parent_code: "E10000016" }, { area_code: "E10000016", area_type: "county", parent_code: "E12000008" }, ...england.slice(1)];
+    expect(parentComparators(district, "E07000114", true)).toEqual({ county: "E10000016", region: "E12000008", country: "E92000001", missing: [] });
   });
 });
 

@@ -76,23 +76,28 @@ const HIERARCHY_LAYOUTS = [
 ] as const;
 
 describe.skipIf(!hasShared)(`ONS ward hierarchy lookups, every layout${sharedSkipReason}`, () => {
-  /** Medway (unitary, county blank) and Maidstone (Kent, county filled) -> South East -> England; Gwynedd -> Wales with no region. */
-  const expectChain = async (db: Warehouse, rv: string, cv: string, av: string) => {
+  /**
+   * Medway (unitary, county blank) -> South East -> England; Maidstone (a district, county filled)
+   * -> Kent -> South East -> England (straight to South East in a layout with no county columns);
+   * Gwynedd -> Wales with no region.
+   */
+  const expectChain = async (db: Warehouse, rv: string, cv: string, av: string, counties = true) => {
     expect((await areas(db, "authority")).map((a) => [a.area_code, a.parent_code, a.vintage])).toEqual([
-      [MEDWAY, "E12000008", av], [MAIDSTONE, "E12000008", av], [GWYNEDD, "W92000004", av],
+      [MEDWAY, "E12000008", av], [MAIDSTONE, counties ? "E10000016" : "E12000008", av], [GWYNEDD, "W92000004", av],
     ]);
+    expect(await areas(db, "county")).toEqual(counties ? [{ area_code: "E10000016", area_name: "Kent", parent_code: "E12000008", vintage: `CTY${cv.slice(4)}` }] : []);
     expect(await areas(db, "region")).toEqual([{ area_code: "E12000008", area_name: "South East", parent_code: "E92000001", vintage: rv }]);
     expect(await areas(db, "country")).toEqual([
       { area_code: "E92000001", area_name: "England", parent_code: null, vintage: cv },
       { area_code: "W92000004", area_name: "Wales", parent_code: null, vintage: cv },
     ]);
-    // Counties (Kent E10, Greater Manchester E11, Outer London E13) are never an authority's parent.
-    expect(await db.one(`SELECT count(*)::INTEGER n FROM ref.areas WHERE area_code LIKE 'E1_000%' AND area_code NOT LIKE 'E12%'`)).toEqual({ n: 0 });
+    // Metropolitan counties (Greater Manchester E11) and Inner/Outer London (E13) are groupings, never an authority's parent.
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM ref.areas WHERE area_code LIKE 'E11%' OR area_code LIKE 'E13%'`)).toEqual({ n: 0 });
   };
 
   it.each(HIERARCHY_LAYOUTS)("$row", async (h) => {
     await build(fx(h.lookup), h.wv, h.ward, fx(h.file), async (db) => {
-      await expectChain(db, h.rv, h.cv, `LAD${h.wv.slice(2)}`);
+      await expectChain(db, h.rv, h.cv, `LAD${h.wv.slice(2)}`, !h.row.startsWith("H4"));
       expect(await db.all(`SELECT code FROM audit.warnings WHERE stage = 'conform'`)).toEqual([]);
     });
   });

@@ -1,6 +1,28 @@
 /** Deprivation and economy indicators (English Indices of Deprivation, by LSOA). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
 
+/**
+ * The rule for the seven domains: one indicator each. The domain's score (population-weighted
+ * average) where a scores file gives it; else its population-weighted average rank, from the ranks
+ * of File 2 (`fallbackFor`: measured only when the score has no value). The IMD itself keeps its
+ * score (where given), its average rank and the share of residents in its most deprived decile,
+ * as the IoD's local authority summaries do.
+ */
+const DOMAIN_RULE = "Each deprivation domain has one indicator: its score where the IoD scores file (File 5 or 7) is given, else its population-weighted average rank from the ranks of File 2.";
+
+/** The seven IoD domains: staging stem, score title, short name, score unit and multiplier. */
+const DOMAINS: readonly { stem: string; title: string; short: string; unit: string; multiplier?: number; rankTitle: string; rankShort?: string }[] = [
+  { stem: "income", title: "Income deprivation: share of residents income-deprived (IoD income score)", short: "Income deprivation", unit: "%", multiplier: 100, rankTitle: "Income deprivation" },
+  { stem: "employment", title: "Employment deprivation: share of working-age residents employment-deprived", short: "Employment deprivation", unit: "%", multiplier: 100, rankTitle: "Employment deprivation" },
+  { stem: "education", title: "Education, skills and training deprivation score", short: "Education and skills deprivation", unit: "score", rankTitle: "Education, skills and training deprivation" },
+  { stem: "health", title: "Health deprivation and disability score", short: "Health deprivation", unit: "score", rankTitle: "Health deprivation and disability" },
+  { stem: "crime", title: "Crime domain score", short: "Crime domain score", unit: "score", rankTitle: "Crime domain", rankShort: "Crime domain" },
+  { stem: "barriers", title: "Barriers to housing and services score", short: "Barriers to housing and services", unit: "score", rankTitle: "Barriers to housing and services" },
+  { stem: "living_environment", title: "Living environment deprivation score", short: "Living environment", unit: "score", rankTitle: "Living environment deprivation" },
+];
+
+const SOURCE = "English Indices of Deprivation; ONS population estimates";
+
 const weightedScore = (id: string, column: string, title: string, short: string, unit: string, multiplier = 1): IndicatorSpec =>
   defineIndicator({
     id: `deprivation.${id}`,
@@ -13,11 +35,28 @@ const weightedScore = (id: string, column: string, title: string, short: string,
     multiplier,
     polarity: "low_is_good",
     periods: ["snapshot"],
-    source: "English Indices of Deprivation; ONS population estimates",
+    source: SOURCE,
     definition: `Average of the area's LSOA ${short.toLowerCase()} weighted by resident population. A census-style index, so it has no sampling interval and is not tested for significance.`,
   });
 
-/** Deprivation indicators: the IMD score, the share in the most deprived decile, and each domain. */
+/** A domain's population-weighted average rank (File 2), standing in for its score when no scores file is given. */
+const averageRank = (d: (typeof DOMAINS)[number]): IndicatorSpec =>
+  defineIndicator({
+    id: `deprivation.${d.stem}_average_rank`,
+    domain: "deprivation",
+    title: `${d.rankTitle}: average rank of the area's neighbourhoods (population-weighted)`,
+    short: `${d.rankShort ?? d.short} average rank`,
+    numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: `${d.stem}_rank` },
+    method: "weighted_mean",
+    unit: "rank",
+    polarity: "high_is_good",
+    periods: ["snapshot"],
+    source: "English Indices of Deprivation (File 2 ranks); ONS population estimates",
+    definition: `Average of the area's LSOA ranks on the ${d.rankTitle.toLowerCase()} domain (1 = most deprived of 32,844 in England) weighted by resident population. A lower rank means more deprived. ${DOMAIN_RULE} Shown only when the domain's score (deprivation.${d.stem}_score) has no value in the build.`,
+    fallbackFor: `deprivation.${d.stem}_score`,
+  });
+
+/** Deprivation indicators: the IMD score, the share in the most deprived decile, the IMD average rank, and each domain (score, or average rank without scores). */
 export const deprivationIndicators: IndicatorSpec[] = [
   weightedScore("imd_score", "imd_score", "Index of Multiple Deprivation score (population-weighted average)", "IMD score", "score"),
   defineIndicator({
@@ -29,7 +68,7 @@ export const deprivationIndicators: IndicatorSpec[] = [
     method: "proportion",
     polarity: "low_is_good",
     periods: ["snapshot"],
-    source: "English Indices of Deprivation; ONS population estimates",
+    source: SOURCE,
     definition: "Share of residents living in LSOAs in the most deprived national IMD decile (Wilson interval on resident counts).",
   }),
   defineIndicator({
@@ -45,11 +84,6 @@ export const deprivationIndicators: IndicatorSpec[] = [
     source: "English Indices of Deprivation (File 1 ranks); ONS population estimates",
     definition: "Average of the area's LSOA IMD ranks (1 = most deprived of 32,844 in England) weighted by resident population: the 'average rank' summary of the IoD local authority summaries. Works from the ranks alone, so it is available where only Files 1 and 2 are held. A lower rank means more deprived.",
   }),
-  weightedScore("income_score", "income_score", "Income deprivation: share of residents income-deprived (IoD income score)", "Income deprivation", "%", 100),
-  weightedScore("employment_score", "employment_score", "Employment deprivation: share of working-age residents employment-deprived", "Employment deprivation", "%", 100),
-  weightedScore("education_score", "education_score", "Education, skills and training deprivation score", "Education and skills deprivation", "score"),
-  weightedScore("health_score", "health_score", "Health deprivation and disability score", "Health deprivation", "score"),
-  weightedScore("crime_score", "crime_score", "Crime domain score", "Crime domain score", "score"),
-  weightedScore("barriers_score", "barriers_score", "Barriers to housing and services score", "Barriers to housing and services", "score"),
-  weightedScore("living_environment_score", "living_environment_score", "Living environment deprivation score", "Living environment", "score"),
+  ...DOMAINS.map((d) => weightedScore(`${d.stem}_score`, `${d.stem}_score`, d.title, d.short, d.unit, d.multiplier)),
+  ...DOMAINS.map(averageRank),
 ];
