@@ -61,3 +61,12 @@ describe("layer boundaries", () => {
     expect(violations("pipelines/core", (t) => t.startsWith("pipelines/core/"))).toEqual([]);
   });
 });
+
+describe("test files share their workers' processes (vitest isolate: false)", () => {
+  it("no test file mocks a module (vi.mock would leak into the files after it in the same worker)", () => {
+    const files = tsFiles(path.join(ROOT, "test")).filter((f) => f.endsWith(".test.ts"));
+    expect(files.length).toBeGreaterThan(50);
+    const mocking = files.filter((f) => /\bvi\s*\.\s*(mock|doMock|stubGlobal|stubEnv)\s*\(/.test(readFileSync(f, "utf8"))).map((f) => path.relative(ROOT, f));
+    expect(mocking).toEqual([]);
+  });
+});
