@@ -10,7 +10,7 @@ import type { ChangeReport } from "../refresh/changes.ts";
 import { focusCodes } from "../core/config.ts";
 import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
-import type { Indicator, Domain } from "../../transforms/indicators/define.ts";
+import { isContextMeasure, type Indicator, type Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
@@ -417,13 +417,13 @@ function domainSentence(view: View, rows: SummaryRow[], d: PackData): string {
   }
   const flagged = rows.map((r) => {
     const cmp = wardComparisons(d, r.indicator.id, r.period);
-    const flag = r.indicator.polarity === "no_judgement" ? "higher" : "worse";
+    const flag = isContextMeasure(r.indicator) ? "higher" : "worse";
     return { r, n: cmp.filter((c) => c.outcome === flag).length, compared: cmp.length };
   });
   if (!flagged.some((f) => f.compared)) return `${plural(rows.length, "indicator")}; none is published by ward, so wards are not compared with ${d.parent.name}.`;
   const most = [...flagged].sort((a, b) => b.n - a.n)[0];
   return most && most.n
-    ? `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}. The most wards stand out on ${lowerFirst(most.r.indicator.short)}: ${most.n} significantly ${most.r.indicator.polarity === "no_judgement" ? "higher" : "worse"} than ${d.parent.name}.`
+    ? `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}. The most wards stand out on ${lowerFirst(most.r.indicator.short)}: ${most.n} significantly ${isContextMeasure(most.r.indicator) ? "higher" : "worse"} than ${d.parent.name}.`
     : `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}; no ward is significantly worse than ${d.parent.name} on any of them.`;
 }
 
@@ -672,7 +672,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     if (c.comparator_kind !== "parent" || !wardSet.has(c.area_code)) continue;
     const r = summary.find((s) => s.indicator.id === c.indicator_id);
     if (!r || r.period !== c.period_label) continue;
-    if (c.outcome === (r.indicator.polarity === "no_judgement" ? "higher" : "worse")) flaggedWards.set(c.area_code, (flaggedWards.get(c.area_code) ?? 0) + 1);
+    // Context measures are never called worse, so they never count here.
+    if (!isContextMeasure(r.indicator) && c.outcome === "worse") flaggedWards.set(c.area_code, (flaggedWards.get(c.area_code) ?? 0) + 1);
   }
   const top = [...flaggedWards].sort((a, b) => b[1] - a[1] || (d.names[a[0]] ?? a[0]).localeCompare(d.names[b[0]] ?? b[0])).slice(0, 3);
   keyFacts.push(`This overview compares each of the ${plural(d.wards.length, "ward")} of ${d.parent.name} with the borough as a whole on ${plural(summary.length, "indicator")}.`);

@@ -12,6 +12,7 @@ import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";
+import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 
 /** A chart rendered for the page: its bundle, inline SVG, and download file names. */
 export interface RenderedChart {
@@ -101,6 +102,7 @@ th, td { border-bottom: 1px solid var(--rule); padding: 1mm 1.2mm; text-align: l
 thead th { background: var(--tint); font-weight: bold; vertical-align: bottom; white-space: normal; }
 tbody th { font-weight: normal; }
 th .unit, td .unit { font-weight: normal; color: var(--muted); }
+.context-why { display: block; font-size: 7.5pt; color: var(--muted); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 tr.agg th, tr.agg td { background: var(--tint); font-weight: bold; }
@@ -219,7 +221,7 @@ function summaryTable(m: PackModel): Raw {
   const kinds = ["parent", "rest_of_parent", "similar_wards", "country"].filter((k) => m.summary.some((r) => r.comparators.some((c) => c.kind === k && c.value !== null)));
   const hasTrend = m.summary.some((r) => r.trend && r.trend.direction !== "cannot be calculated");
   return html`<div class="table-wrap" role="region" aria-label="All indicators at a glance" tabindex="0"><table class="summary-table">
-    <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words.</caption>
+    <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words; context measures (which describe the area) are never called better or worse.</caption>
     <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">Count</th><th scope="col" class="num">${m.focus.name}</th>
     ${kinds.map((k) => html`<th scope="col" class="num">${capital(kindLabel[k] ?? k)}</th>`)}
     <th scope="col" class="num">Ward range</th>${hasTrend ? html`<th scope="col">Recent trend</th>` : ""}<th scope="col">Compared with ${m.parent.name}</th></tr></thead>
@@ -236,7 +238,7 @@ function summaryTable(m: PackModel): Raw {
         })}
         <td class="num">${r.wardRange ? `${bare(r.wardRange.min)}–${bare(r.wardRange.max)}` : "–"}</td>
         ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? `${r.trend.direction} (${trendSpan(r.trend)})` : "–"}</td>` : ""}
-        <td>${pill(parent?.outcome ?? "not_compared")}</td></tr>`;
+        <td>${pill(parent?.outcome ?? "not_compared")}${isContextMeasure(r.indicator) ? html`<span class="context-why">${CONTEXT_NOTE}</span>` : ""}</td></tr>`;
     })}</tbody></table></div>
     <p class="note">* suppressed: counts of 1 to 4 (and survey bases under 30) are not shown, to protect privacy. Count: events or people counted in the period (for the survey, the number of respondents answering positively, unweighted). Ward range: lowest to highest ward value in ${m.parent.name}.</p>`;
 }
