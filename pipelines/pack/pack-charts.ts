@@ -31,6 +31,7 @@ import {
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
 import { withheldParts } from "../../transforms/disclosure.ts";
+import { weightingWords, type Weighting } from "../../transforms/survey-weighting.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
 export interface PackFigure {
@@ -129,7 +130,7 @@ export function publishedAreasFigure(d: PackData, ind: Indicator, periodType: st
       unit: ind.unit,
       polarity: ind.polarity as Polarity,
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -148,7 +149,7 @@ export function compareFigure(d: PackData, view: View, ind: Indicator, periodTyp
       unit: ind.unit,
       polarity: ind.polarity as Polarity,
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -176,7 +177,7 @@ export function surveyWardFigure(d: PackData, view: View, ind: Indicator, period
       order: "value",
       decimals: 1,
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -217,7 +218,7 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
       focusGroups: showFocus ? data.filter((r) => r.group.endsWith(` (${tag})`)).map((r) => r.group) : [],
       decimals: 1,
     }),
-    source: `${ind.source}. Interview language as recorded by the survey; ${methodLine(ind)}`,
+    source: `${ind.source}. Interview language as recorded by the survey; ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -256,7 +257,7 @@ export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, peri
       unit: ind.unit,
       decimals: 1,
     }),
-    source: `${ind.source}. ${methodLine(ind)} Boys and girls as published per school (pupils = eligible x percentage); small cohorts are suppressed by DfE.`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)} Boys and girls as published per school (pupils = eligible x percentage); small cohorts are suppressed by DfE.`,
     sheet: ind.domain,
   };
 }
@@ -293,7 +294,7 @@ export function prioritiesFigure(d: PackData, view: View, indicators: readonly I
         (showFocus && boroughTop.length ? ` Across ${d.parent.name}: ${listEnglish(boroughTop.map((r) => `${lowerFirstWord(name(r.breakdown))} ${formatNumber(r.value, 0)}%`))}.` : ""),
       decimals: 0,
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -682,15 +683,15 @@ export function spineFigure(view: View, parentName: string, rows: SpineRow[]): P
   };
 }
 
-/** One line on how an indicator is computed, for captions. */
-export function methodLine(ind: Indicator): string {
+/** One line on how an indicator is computed, for captions; `weightings`: what the survey's weights did in this build (`PackData.surveyWeightings`). */
+export function methodLine(ind: Indicator, weightings: readonly Weighting[] = []): string {
   switch (ind.method) {
     case "rate":
       return `Crude rate ${ind.unit}; 95% interval: exact Poisson below 10 events, Byar's method from 10.`;
     case "proportion":
       return "Proportion with Wilson score 95% interval.";
     case "survey_proportion":
-      return "Design-weighted proportion with a logit 95% interval; bases under 30 not published.";
+      return `Proportion weighted with ${weightingWords(weightings) ?? "the survey's weights"}, with a logit 95% interval; bases under 30 not published.`;
     case "weighted_mean":
       return "Population-weighted average of LSOA values (no sampling interval).";
     case "published":

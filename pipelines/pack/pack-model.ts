@@ -7,6 +7,7 @@
  */
 import type { Context } from "../core/context.ts";
 import type { ChangeReport } from "../refresh/changes.ts";
+import type { Weighting } from "../../transforms/survey-weighting.ts";
 import { focusCodes } from "../core/config.ts";
 import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
@@ -141,6 +142,8 @@ export interface PackModel {
   unshown: { id: string; title: string; reason: string }[];
   /** The marts the pack carries whole as CSV downloads (the same object in every pack of a build). */
   warehouse: WarehouseTables;
+  /** The weightings the survey estimates were made with (raked, design), for the wording of Methods and captions. */
+  surveyWeightings: Weighting[];
   /** Comparator definitions used in this pack (for Methods). */
   comparatorNotes: string[];
   indicators: Indicator[];
@@ -533,6 +536,7 @@ function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads
     builtAt: ctx.clock.now(),
     parent: d.parent,
     dataQuality: d.quality,
+    surveyWeightings: d.surveyWeightings,
     warehouse: d.warehouse,
     indicators: [...indicators],
     inputs: loads.map((l) => ({ path: l.path, sha256: l.sha256, rowsRead: l.rowsRead, rowsLoaded: l.rowsLoaded, rowsRejected: l.rowsRejected })),

@@ -13,6 +13,7 @@ import { html, raw, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";
 import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
+import { weightingWords } from "../../transforms/survey-weighting.ts";
 
 /** A chart rendered for the page: its bundle, inline SVG, and download file names. */
 export interface RenderedChart {
@@ -518,8 +519,14 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
   <p class="note">Codes are joined by GSS code and vintage, never by name. Vintage conversions (crosswalks) made while loading are listed under Warnings.</p></div>`;
 }
 
+/** How the survey estimates were weighted, as the build did it: raked weights are never called design weights. */
+function surveyMethod(m: PackModel): string {
+  const words = weightingWords(m.surveyWeightings);
+  return words ? ` survey estimates use ${words}, with logit intervals on the design's degrees of freedom` : " survey estimates are weighted, with logit intervals on the design's degrees of freedom";
+}
+
 function methodsBody(m: PackModel): Raw {
-  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits; survey estimates are design-weighted with logit intervals on the design's degrees of freedom (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
+  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits;${surveyMethod(m)} (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
   <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. Recent trends, where shown, use the Fingertips test for trend over the latest five points: five years, or, for series of months too short for that, five calendar quarters (quarters rather than rolling 12-month periods, whose overlapping months would break the test's assumption of independent points). Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
   ${m.need.rows.length
     ? html`<p>The need index standardises each indicator across the wards (z-scores, signed so that positive means more need than the average ward), averages them within each domain, and takes the weighted mean of the domain scores; rank 1 is the greatest need. It uses ${m.need.domains.reduce((s, x) => s + x.indicators.length, 0)} indicators in ${m.need.domains.length} domains (${m.need.domains.map((x) => `${x.domain}: ${x.indicators.length}`).join(", ")}). Tiers: ${[...new Set(m.need.rows.map((r) => r.tier))].map((t) => `${t} (${m.need.rows.filter((r) => r.tier === t).length} wards)`).join(", ")}.${m.need.schemes.length ? ` The rank range comes from recomputing the ranks under ${m.need.schemes.length} weightings: ${m.need.schemes.join("; ")}.` : ""}</p>`

@@ -149,7 +149,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   title(methods, "Indicator definitions");
   table(methods, [
     ["Indicator id", "Domain", "Title", "Definition", "Method", "Interval", "Unit", "Multiplier", "Polarity", "Periods", "Source"],
-    ...m.indicators.map((i) => [i.id, i.domain, i.title, i.definition, i.method, methodLine(i), i.unit, i.multiplier, i.polarity, i.periods.join(", "), i.source]),
+    ...m.indicators.map((i) => [i.id, i.domain, i.title, i.definition, i.method, methodLine(i, m.surveyWeightings), i.unit, i.multiplier, i.polarity, i.periods.join(", "), i.source]),
   ]);
   title(methods, "Comparators");
   for (const c of m.comparatorNotes) row(methods, [c]);

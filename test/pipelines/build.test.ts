@@ -221,6 +221,17 @@ describe("demo build", () => {
     expect(html).toMatch(new RegExp(`Free school meals: [^<]*${CONTEXT_NOTE}`));
   });
 
+  it("says the survey's weights are raked (the demo rakes them), never design-weighted, from the warehouse to the pack", async () => {
+    // Every estimate with respondents names its weights (an area with none has no weights to name).
+    const methods = await db.all<{ method: string; respondents: boolean }>(`SELECT DISTINCT method, coalesce(denominator, 1) > 0 AS respondents
+      FROM marts.indicator_values WHERE indicator_id LIKE 'survey.%' ORDER BY 1`);
+    expect(methods.filter((m) => m.respondents).map((m) => m.method).sort()).toEqual(["logit; raked weights (weighted to population totals by ward, age band and sex)", "survey logit; raked weights (weighted to population totals by ward, age band and sex)"]);
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    expect(html).not.toMatch(/design-weighted/i);
+    expect(html).toContain("survey estimates use raked weights (weighted to population totals by ward, age band and sex)");
+    expect(html).toContain("Proportion weighted with raked weights (weighted to population totals by ward, age band and sex), with a logit 95% interval");
+  });
+
   it("writes a complete pack whose manifest hashes every file", () => {
     const dir = built.packDirs[0]!;
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
