@@ -6,7 +6,6 @@
  * (highlighted), or the borough overview (nothing highlighted).
  */
 import { funnelLimits } from "../../transforms/stats/index.ts";
-import type { Indicator } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type CategoryBarRow,
@@ -29,7 +28,9 @@ import {
   trendPanelsChart,
 } from "../../notebooks/charts/builders.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
-import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
+import { comparisonsAt, valueAt, wardComparisons, type PackData } from "./pack-data.ts";
+import type { AreaComparison } from "../../notebooks/charts/significance.ts";
+import { CONTEXT_NOTE, isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import { withheldParts } from "../../transforms/disclosure.ts";
 import { weightingWords, type Weighting } from "../../transforms/survey-weighting.ts";
 
@@ -135,6 +136,18 @@ export function publishedAreasFigure(d: PackData, ind: Indicator, periodType: st
   };
 }
 
+/**
+ * How the wards (and a locality focus) compare with the borough, from the comparison lookup (95%
+ * level), keyed by `key(area code)`, for colouring a ward chart: none for a context measure, or
+ * when no ward could be compared (no sampling interval), with the reason.
+ */
+function wardSignificance(d: PackData, view: View, ind: Indicator, period: string, key: (code: string) => string): { comparison?: AreaComparison; notJudged?: string } {
+  if (isContextMeasure(ind)) return { notJudged: CONTEXT_NOTE };
+  const rows = [...wardComparisons(d, ind.id, period), ...(view.kind === "focus" && !d.wards.includes(view.code) ? comparisonsAt(d, ind.id, view.code, period).filter((c) => c.comparator_kind === "parent") : [])];
+  if (!rows.some((c) => c.outcome !== "not_compared")) return { notJudged: "no sampling interval, so not tested for significance" };
+  return { comparison: { name: d.parent.name, level: "95%", outcomes: Object.fromEntries(rows.map((c) => [key(c.area_code), c.outcome])) } };
+}
+
 /** Every ward's value with its interval and the comparator lines. */
 export function compareFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
   const rows = wardRows(d, view, ind, periodType, period);
@@ -148,6 +161,7 @@ export function compareFigure(d: PackData, view: View, ind: Indicator, periodTyp
       comparators: comparatorLines(d, view, ind, period, periodType),
       unit: ind.unit,
       polarity: ind.polarity as Polarity,
+      ...wardSignificance(d, view, ind, period, (c) => c),
     }),
     source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
@@ -176,6 +190,7 @@ export function surveyWardFigure(d: PackData, view: View, ind: Indicator, period
       focusGroups: view.highlight.map((c) => d.names[c] ?? c),
       order: "value",
       decimals: 1,
+      ...wardSignificance(d, view, ind, period, (c) => d.names[c] ?? c),
     }),
     source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
