@@ -5,13 +5,11 @@
  * its charts and never the pack. A `View` is one pack's point of view: a focus ward or locality
  * (highlighted), or the borough overview (nothing highlighted).
  */
-import { funnelLimits } from "../../transforms/stats/index.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type CategoryBarRow,
   type ChartSpecBundle,
   type CrimeTypeRow,
-  type FunnelPoint,
   type PyramidRow,
   type SpineRow,
   type SurveyResultRow,
@@ -32,6 +30,7 @@ import { comparisonsAt, valueAt, wardComparisons, type PackData } from "./pack-d
 import type { AreaComparison } from "../../notebooks/charts/significance.ts";
 import { CONTEXT_NOTE, isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import { withheldParts } from "../../transforms/disclosure.ts";
+import { wardFunnel } from "../../notebooks/lib/funnel.ts";
 import { weightingWords, type Weighting } from "../../transforms/survey-weighting.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
@@ -361,45 +360,37 @@ export function trendPanelsFigure(
   };
 }
 
-/** Funnel plot of the wards' values against their populations (rates and proportions with counts only). */
+/**
+ * Funnel plot of the wards' values against their populations (rates and proportions with counts
+ * only), by the one funnel rule the notebooks use too (`wardFunnel`: PHE limits, or limits adjusted
+ * for over-dispersion when the wards are over-dispersed).
+ */
 export function funnelFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
   if (ind.method !== "rate" && ind.method !== "proportion") return null;
   const wards = new Set(d.wards);
-  const rows = rowsOf(d, ind, periodType).filter(
-    (r) =>
-      r.period_label === period && wards.has(r.area_code) && !r.is_suppressed &&
-      r.numerator !== null && r.denominator !== null && r.numerator >= 0 && r.denominator > 0 &&
-      (ind.method === "rate" || r.numerator <= r.denominator),
-  );
-  if (rows.length < 5) return null;
-  const num = rows.map((r) => r.numerator as number);
-  const den = rows.map((r) => r.denominator as number);
-  const statistic = ind.method === "rate" ? "rate" : "proportion";
-  const limits =
-    statistic === "rate"
-      ? funnelLimits({ statistic, numerator: num, denominator: den, rate: rows.map((r) => ((r.numerator as number) / (r.denominator as number)) * ind.multiplier), multiplier: ind.multiplier, rateType: "crude", yearsOfData: 1 })
-      : funnelLimits({ statistic, numerator: num, denominator: den, multiplier: ind.multiplier });
-  if (!Number.isFinite(limits.rows[0]?.baseline)) return null;
-  const points: FunnelPoint[] = rows.map((r) => ({
-    area_code: r.area_code,
-    name: d.names[r.area_code] ?? r.area_code,
-    numerator: r.numerator as number,
-    denominator: r.denominator as number,
-    value: ((r.numerator as number) / (r.denominator as number)) * ind.multiplier,
-    is_focus: view.members.length === 1 && view.highlight.includes(r.area_code),
-  }));
-  const left = d.wards.length - rows.length;
+  const rows = rowsOf(d, ind, periodType).filter((r) => r.period_label === period && wards.has(r.area_code));
+  const statistic = ind.method;
+  const f = wardFunnel(rows, {
+    statistic, multiplier: ind.multiplier, areaNames: d.names,
+    focusCodes: view.members.length === 1 ? view.highlight : [],
+  });
+  if (!f || !Number.isFinite(f.limits.rows[0]?.baseline)) return null;
+  const left = d.wards.length - f.points.length;
+  const adjusted = !!f.dispersion?.overdispersion.overdispersed;
   return {
-    chart: funnelChart(points, {
+    chart: funnelChart(f.points, {
       id: `${idOf(ind.id)}-funnel`,
       title: `${ind.short}, ${period}: wards against the ${d.parent.name} average`,
       subtitle: left ? `${left} ${left === 1 ? "ward" : "wards"} with a suppressed count ${left === 1 ? "is" : "are"} left out.` : undefined,
       unit: ind.unit,
-      limits,
+      limits: f.limits,
+      dispersion: f.dispersion,
       comparatorName: `${d.parent.name} (all wards)`,
       denominatorLabel: statistic === "rate" ? "Population" : "Denominator",
     }),
-    source: `${ind.source}. Control limits: ${limits.method} (${limits.label}), 95% and 99.8%, around the pooled ward average (PHE funnel plot method).`,
+    source: `${ind.source}. Control limits: ${adjusted
+      ? "95% and 99.8%, adjusted for over-dispersion (Spiegelhalter 2005, additive random effects)"
+      : `${f.limits.method} (${f.limits.label}), 95% and 99.8% (PHE funnel plot method)`}, around the pooled ward average.`,
     sheet: ind.domain,
   };
 }

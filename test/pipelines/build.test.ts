@@ -232,6 +232,14 @@ describe("demo build", () => {
     expect(html).toContain("Proportion weighted with raked weights (weighted to population totals by ward, age band and sex), with a logit 95% interval");
   });
 
+  it("draws the pack's funnels by the notebooks' rule: over-dispersed wards get adjusted limits, and the chart says so", () => {
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    // The demo's wards spread far more than chance allows (16 of 20 outside the plain 99.8% limits on violence).
+    expect(html).toMatch(/Over-dispersed: \d+ of 20 areas lie outside the plain 99\.8% limits/);
+    expect(html).toContain("Limits drawn: 95% and 99.8% adjusted for over-dispersion (Spiegelhalter 2005");
+    expect(html).toContain("Control limits: 95% and 99.8%, adjusted for over-dispersion (Spiegelhalter 2005, additive random effects)");
+  });
+
   it("writes a complete pack whose manifest hashes every file", () => {
     const dir = built.packDirs[0]!;
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
