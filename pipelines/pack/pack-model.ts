@@ -168,6 +168,9 @@ const kindLabel: Record<string, string> = {
 };
 export { kindLabel };
 
+/** Comparator kinds in the order the glance table and the workbook show them (those with values only). */
+export const COMPARATOR_ORDER = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "region", "country"] as const;
+
 /** Build the pack models of a build: every focus area and the borough overview, or just `area`. */
 export async function buildPackModels(ctx: Context, indicators: readonly Indicator[], opts: { area?: string; loads: FileLoad[] }): Promise<PackModel[]> {
   const all = focusCodes(ctx.config);

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { kindLabel, SECTIONS, trendSpan } from "./pack-model.ts";
+import { COMPARATOR_ORDER, kindLabel, SECTIONS, trendSpan } from "./pack-model.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
@@ -219,7 +219,7 @@ function changesBody(m: PackModel): Raw {
 }
 
 function summaryTable(m: PackModel): Raw {
-  const kinds = ["parent", "rest_of_parent", "similar_wards", "country"].filter((k) => m.summary.some((r) => r.comparators.some((c) => c.kind === k && c.value !== null)));
+  const kinds = COMPARATOR_ORDER.filter((k) => m.summary.some((r) => r.comparators.some((c) => c.kind === k && c.value !== null)));
   const hasTrend = m.summary.some((r) => r.trend && r.trend.direction !== "cannot be calculated");
   return html`<div class="table-wrap" role="region" aria-label="All indicators at a glance" tabindex="0"><table class="summary-table">
     <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words; context measures (which describe the area) are never called better or worse.</caption>

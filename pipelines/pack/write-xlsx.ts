@@ -13,7 +13,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { neutralise } from "./csv.ts";
 import type { PackModel } from "./pack-model.ts";
-import { SECTIONS, packFigures } from "./pack-model.ts";
+import { COMPARATOR_ORDER, SECTIONS, packFigures } from "./pack-model.ts";
 import { methodLine } from "./pack-charts.ts";
 import { OUTCOME_TEXT } from "./render-html.ts";
 
@@ -59,7 +59,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   // Summary: the indicator table (focus) or every ward's value (overview).
   const summary = sheets.get("Summary")!;
   if (m.kind === "focus") {
-    const kinds = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "region", "country"].filter((k) =>
+    const kinds = COMPARATOR_ORDER.filter((k) =>
       m.summary.some((r) => r.comparators.some((c) => c.kind === k)),
     );
     const names = new Map(m.summary.flatMap((r) => r.comparators.map((c) => [c.kind, c.name] as const)));

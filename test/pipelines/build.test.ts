@@ -240,6 +240,14 @@ describe("demo build", () => {
     expect(html).toContain("Control limits: 95% and 99.8%, adjusted for over-dispersion (Spiegelhalter 2005, additive random effects)");
   });
 
+  it("shows the region and same-deprivation-decile comparators it computes in the glance table", () => {
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    const head = html.match(/<table class="summary-table">[\s\S]*?<\/thead>/)?.[0] ?? "";
+    const columns = [...head.matchAll(/<th scope="col"[^>]*>([^<]*)/g)].map((m) => m[1]!.trim());
+    expect(columns).toEqual(expect.arrayContaining(["Borough", "Same deprivation decile", "Region", "England"]));
+    expect(columns.indexOf("Same deprivation decile")).toBeLessThan(columns.indexOf("Region"));
+  });
+
   it("writes a complete pack whose manifest hashes every file", () => {
     const dir = built.packDirs[0]!;
     const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8"));
