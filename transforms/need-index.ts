@@ -1,7 +1,7 @@
 /**
  * The need index: a documented composite ranking of the parent authority's wards.
  *
- * 1. Indicators: every indicator with a polarity (not `no_judgement`) and not left out
+ * 1. Indicators: every indicator with a polarity (not a context measure, `no_judgement`) and not left out
  *    (`needIndex: false`), breakdown `all`, on its headline period type's latest period;
  *    suppressed values are left out.
  * 2. Standardise across the wards: z = (value - mean) / sd, signed so that higher = more need
@@ -14,7 +14,7 @@
  *    domain left out in turn (`marts.need_index_sensitivity`); `rank_min`/`rank_max` show the spread.
  */
 import type { Context } from "../pipelines/core/context.ts";
-import type { Indicator } from "./indicators/define.ts";
+import { isContextMeasure, type Indicator } from "./indicators/define.ts";
 import type { IndicatorValueRow, NeedIndexRow } from "./marts.ts";
 
 /** Tier names. */
@@ -81,7 +81,7 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
   const wardSet = new Set(wards.map((w) => w.area_code));
   const components: Component[] = [];
   for (const ind of indicators) {
-    if (ind.polarity === "no_judgement" || !ind.needIndex) continue;
+    if (isContextMeasure(ind) || !ind.needIndex) continue;
     // The headline period type, as the pack's: the first of the indicator's types with ward values
     // (5 months of police.uk data have months, not yet a financial year).
     const types = await db.all<{ t: string }>(

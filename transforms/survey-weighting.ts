@@ -3,11 +3,43 @@
  * (residents aged 16 and over by ward, by age band, and by sex) from `staging.population_lsoa`.
  * Respondents whose sex is not F or M keep their weighted share (their margin target is their
  * current weighted total; the F and M targets share the rest in population proportion).
- * `staging.survey_respondents.weight` becomes the raked weight; `design_weight` keeps the original.
+ * `staging.survey_respondents.weight` becomes the raked weight; `design_weight` keeps the original;
+ * `weighting` says which a respondent has (`raked`, or `design` where raking was not asked for or
+ * failed), so every estimate can say what its weights did (`weightingMethod`).
  */
 import type { Context } from "../pipelines/core/context.ts";
 import { messages } from "../pipelines/core/messages.ts";
 import { rakeWeights } from "./stats/index.ts";
+
+/** How a respondent's weight was made (`staging.survey_respondents.weighting`). */
+export type Weighting = "design" | "raked";
+
+/** The words for each weighting, as method labels and the pack write them. */
+export const WEIGHTING_WORDS: Record<Weighting, string> = {
+  design: "design weights",
+  raked: "raked weights (weighted to population totals by ward, age band and sex)",
+};
+
+/** The weightings named in words, raked first: `raked weights (...) and design weights`; null for none. */
+export function weightingWords(weightings: Iterable<string>): string | null {
+  const given = [...weightings];
+  const used = (["raked", "design"] as const).filter((w) => given.includes(w));
+  return used.length ? used.map((w) => WEIGHTING_WORDS[w]).join(" and ") : null;
+}
+
+/**
+ * The method label of a survey estimate from the weightings of its respondents: `logit; raked
+ * weights (...)`, `logit; design weights`, or both when a period mixes raked and unraked waves.
+ */
+export function weightingMethod(interval: string, weightings: Iterable<string>): string {
+  const words = weightingWords(weightings);
+  return words ? `${interval}; ${words}` : interval;
+}
+
+/** The weightings a method label from {@link weightingMethod} names (none for other methods). */
+export function weightingsOf(method: string | null | undefined): Weighting[] {
+  return (Object.keys(WEIGHTING_WORDS) as Weighting[]).filter((w) => method?.includes(WEIGHTING_WORDS[w]));
+}
 
 interface Resp {
   wave: string;
@@ -33,6 +65,8 @@ export async function weightSurvey(ctx: Context): Promise<number> {
   if (!(await has("survey_respondents"))) return 0;
   await db.run(`ALTER TABLE staging.survey_respondents ADD COLUMN IF NOT EXISTS design_weight DOUBLE`);
   await db.run(`UPDATE staging.survey_respondents SET design_weight = weight WHERE design_weight IS NULL`);
+  await db.run(`ALTER TABLE staging.survey_respondents ADD COLUMN IF NOT EXISTS weighting VARCHAR`);
+  await db.run(`UPDATE staging.survey_respondents SET weighting = 'design' WHERE weighting IS NULL`);
   if (config.surveyWeighting !== "rake" || !(await has("population_lsoa"))) return 0;
   const resp = await db.all<Resp>(
     `SELECT wave, respondent_id, ward_code, age_band, sex, design_weight AS weight, year(fieldwork_date)::INTEGER AS year
@@ -89,6 +123,6 @@ export async function weightSurvey(ctx: Context): Promise<number> {
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE _raked (wave VARCHAR, respondent_id VARCHAR, weight DOUBLE)`);
   await db.insertRows("_raked", ["wave", "respondent_id", "weight"], raked);
-  await db.run(`UPDATE staging.survey_respondents s SET weight = r.weight FROM _raked r WHERE s.wave = r.wave AND s.respondent_id = r.respondent_id`);
+  await db.run(`UPDATE staging.survey_respondents s SET weight = r.weight, weighting = 'raked' FROM _raked r WHERE s.wave = r.wave AND s.respondent_id = r.respondent_id`);
   return new Set(raked.map((r) => r.wave)).size;
 }

@@ -10,7 +10,7 @@ export { trendPanelsChart, type TrendPanel, type TrendPanelsOptions } from "./tr
 export { crimeByMonthChart, monthLabel, OTHER_CRIME, type CrimeByMonthOptions, type CrimeMonthRow } from "./crime-by-month-chart.ts";
 export { crimeByTypeChart, type CrimeByTypeOptions, type CrimeTypeRow } from "./crime-by-type-chart.ts";
 export { spineChart, spinePosition, type SpineOptions, type SpineRow } from "./spine-chart.ts";
-export { funnelBands, funnelChart, type FunnelBand, type FunnelOptions, type FunnelPoint } from "./funnel-chart.ts";
+export { FUNNEL_X_PAD, funnelBands, funnelChart, type AdjustedLimitRow, type FunnelBand, type FunnelDispersion, type FunnelOptions, type FunnelPoint } from "./funnel-chart.ts";
 export { ageBandLower, populationPyramidChart, type PyramidOptions, type PyramidRow } from "./population-pyramid-chart.ts";
 export { surveyResultsChart, type SurveyResultRow, type SurveyResultsOptions } from "./survey-results-chart.ts";
 export { choroplethMap, labelPoint, rewindForD3, type ChoroplethOptions } from "./choropleth-map.ts";

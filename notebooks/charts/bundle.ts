@@ -124,9 +124,9 @@ export function exprString(s: string): string {
 }
 
 /** Join names as English: `["A"]` -> `A`, `["A","B","C"]` -> `A, B and C`. */
-export function listEnglish(xs: readonly string[]): string {
+export function listEnglish(xs: readonly string[], conjunction: "and" | "or" = "and"): string {
   if (xs.length <= 1) return xs[0] ?? "";
-  return `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
+  return `${xs.slice(0, -1).join(", ")} ${conjunction} ${xs[xs.length - 1]}`;
 }
 
 /** Rendered width in px of `text` in DejaVu Sans at `fontSize` (the same widths `renderSvg` uses). */

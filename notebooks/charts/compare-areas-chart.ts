@@ -2,7 +2,11 @@
  * Compare areas: one horizontal bar per ward for one indicator and period, sorted by value, with
  * 95% confidence intervals, the focus ward(s) highlighted (colour, bold name, and named in the
  * subtitle), and comparator values as labelled vertical lines (a different dash per kind).
- * Suppressed wards keep their row, labelled "suppressed" instead of a bar.
+ * Suppressed wards keep their row, labelled "suppressed" instead of a bar. With a `comparison`,
+ * each bar takes the colour of its outcome against the stated comparator (the spine chart's
+ * palette, with a key), the focus keeps its bold name and gets a heavy outline, and the outcome is
+ * written in the table and alt text; without one (or for a context measure, `notJudged`) bars
+ * stay neutral.
  */
 import type { IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
@@ -20,6 +24,8 @@ import {
 } from "./bundle.ts";
 import { A4_WIDTH, DEFAULT_DASH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
 import { ciVersus, ordinal, polarityNote, uniqueLabels } from "./labels.ts";
+import { comparisonNote, comparisonSummary, outcomeColourEncoding, outcomeOf, type AreaComparison } from "./significance.ts";
+import { outcomeLabels } from "./theme.ts";
 
 /** A comparator line: e.g. the borough, or the rest of the borough. */
 export interface ComparatorLine {
@@ -39,6 +45,10 @@ export interface CompareAreasOptions extends CommonChartOptions {
   /** Unit shown after values: `"%"`, `"per 1,000"`, ... */
   unit: string;
   polarity: Polarity;
+  /** Colour each bar by its comparison (area code -> outcome) with one comparator, with a key. */
+  comparison?: AreaComparison;
+  /** Why the bars are not coloured by comparison (e.g. a context measure), printed as a note. */
+  notJudged?: string;
 }
 
 const BAR_STEP = 18;
@@ -54,6 +64,7 @@ const VALUE_COLUMN_PX = 64;
 export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasOptions): ChartSpecBundle {
   const decimals = opts.decimals ?? 1;
   const focus = new Set(opts.focusCodes);
+  const comparison = opts.comparison;
   const labels = uniqueLabels(rows.map((r) => r.area_code), opts.areaNames);
   const hasValue = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
   const sorted = [...rows].sort((a, b) => {
@@ -73,9 +84,11 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
       label: shown ? formatNumber(r.value, decimals) : r.is_suppressed ? "suppressed" : "no value",
       is_focus: focus.has(r.area_code),
       has_value: shown,
+      ...(comparison ? { outcome_label: outcomeLabels[outcomeOf(comparison, r.area_code)] } : {}),
     };
   });
   const order = values.map((v) => v.name);
+  const present = comparison ? [...new Set(sorted.filter(hasValue).map((r) => outcomeOf(comparison, r.area_code)))] : [];
   const focusNames = values.filter((v) => v.is_focus).map((v) => v.name);
   const comparators = opts.comparators.filter((c) => c.value !== null && Number.isFinite(c.value));
 
@@ -111,11 +124,16 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
   const layers: unknown[] = [
     {
       transform: [{ filter: "datum.has_value" }],
-      mark: { type: "bar", height: { band: 0.7 } },
+      mark: comparison
+        ? { type: "bar", height: { band: 0.7 }, stroke: colours.comparator }
+        : { type: "bar", height: { band: 0.7 } },
       encoding: {
         y,
         x,
-        color: { condition: { test: "datum.is_focus", value: colours.focus }, value: colours.other },
+        color: comparison
+          ? outcomeColourEncoding(comparison, present, "bottom")
+          : { condition: { test: "datum.is_focus", value: colours.focus }, value: colours.other },
+        ...(comparison ? { strokeWidth: { condition: { test: "datum.is_focus", value: 2.5 }, value: 0.5 } } : {}),
       },
     },
     {
@@ -175,7 +193,8 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
   const period = rows[0]?.period_label;
   const notes = [
     [period, rows.some((r) => r.lower95 !== null && r.upper95 !== null) ? `Bars: value; black lines: 95% confidence interval.` : `Bars: value (no sampling interval).`].filter(Boolean).join(". "),
-    focusNames.length ? `Highlighted (dark bar, bold name): ${listEnglish(focusNames)}.` : undefined,
+    focusNames.length ? `Highlighted (${comparison ? "heavy outline" : "dark bar"}, bold name): ${listEnglish(focusNames)}.` : undefined,
+    comparison ? comparisonNote(comparison, present) : opts.notJudged ? `Bars not coloured by comparison: ${opts.notJudged}.` : undefined,
     placed.length ? `Vertical lines: ${listEnglish(placed.map((p) => `${p.name} (${dashWord(p.dash)})`))}.` : undefined,
     polarityNote(opts.polarity),
   ];
@@ -190,7 +209,7 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
       layer: layers,
     },
     table: {
-      columns: ["Area code", "Area", `Value (${opts.unit})`, "Lower 95% CI", "Upper 95% CI", "Note"],
+      columns: ["Area code", "Area", `Value (${opts.unit})`, "Lower 95% CI", "Upper 95% CI", ...(comparison ? [`Compared with ${comparison.name} (${comparison.level})`] : []), "Note"],
       rows: [
         ...sorted.map((r) => [
           r.area_code,
@@ -198,9 +217,10 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
           hasValue(r) ? round(r.value, decimals) : null,
           hasValue(r) ? round(r.lower95, decimals) : null,
           hasValue(r) ? round(r.upper95, decimals) : null,
+          ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.area_code)]] : []),
           r.is_suppressed ? "suppressed" + (r.suppression_reason ? `: ${r.suppression_reason}` : "") : focus.has(r.area_code) ? "focus" : null,
         ]),
-        ...opts.comparators.map((c) => [c.code, c.name, round(c.value, decimals), null, null, `comparator (${c.kind})`]),
+        ...opts.comparators.map((c) => [c.code, c.name, round(c.value, decimals), null, null, ...(comparison ? [null] : []), `comparator (${c.kind})`]),
       ],
     },
   });
@@ -289,6 +309,8 @@ function compareAlt(
       parts.push(`${c.name}: ${withUnit(c.value, opts.unit, decimals)}${ciVersus(r, c.value, name)}.`);
     }
   }
+  if (opts.comparison) parts.push(comparisonSummary(opts.comparison, rows.filter((r) => !r.is_suppressed && r.value !== null).map((r) => outcomeOf(opts.comparison!, r.area_code))));
+  else if (opts.notJudged) parts.push(`Not compared: ${opts.notJudged}.`);
   const pol = polarityNote(opts.polarity);
   if (pol) parts.push(pol);
   return parts.join(" ");

@@ -7,13 +7,21 @@
  * The statistics are `transforms/stats`' alone: the chart takes `funnelLimits`' output as it is
  * (PHE's limits, their baseline as the horizontal line) and places each area with
  * `funnelSignificance`; it draws the limit curves at PHE's own points and computes no limit itself.
+ * With a `dispersion` (`overdispersion` of transforms/stats) it says under the chart whether the
+ * areas are over-dispersed, and when they are it draws the adjusted limits it is given instead
+ * (placing areas with `overdispersedBands`), saying which limits are drawn. The limits run across
+ * the whole x axis, which ends `FUNNEL_X_PAD` past the largest area; the focus label is placed
+ * where it covers no point and no line.
  */
-import { funnelSignificance, type FunnelLimitRow, type FunnelLimits, type FunnelSignificance } from "../../transforms/stats/index.ts";
+import {
+  funnelSignificance, overdispersedBands, type FunnelLimitRow, type FunnelLimits, type FunnelSignificance, type Overdispersion,
+} from "../../transforms/stats/index.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
   chartBundle,
   d3Format,
+  estimateTextWidth,
   formatNumber,
   listEnglish,
   round,
@@ -31,6 +39,24 @@ export interface FunnelPoint {
   is_focus: boolean;
 }
 
+/** How far past the largest area the x axis (and every limit line) runs. */
+export const FUNNEL_X_PAD = 1.05;
+
+/** Limits adjusted for over-dispersion at one population (x), on the value scale. */
+export interface AdjustedLimitRow {
+  point: number;
+  lower95: number;
+  upper95: number;
+  lower998: number;
+  upper998: number;
+}
+
+/** The over-dispersion test of a funnel's areas and, when over-dispersed, the adjusted limits to draw (empty when not). */
+export interface FunnelDispersion {
+  overdispersion: Overdispersion;
+  adjusted: AdjustedLimitRow[];
+}
+
 /** Options of {@link funnelChart}. */
 export interface FunnelOptions extends CommonChartOptions {
   /**
@@ -44,10 +70,53 @@ export interface FunnelOptions extends CommonChartOptions {
   unit?: string;
   /** x-axis title; default "Population (denominator)". */
   denominatorLabel?: string;
+  /** The over-dispersion test (notebooks/lib/funnel.ts `funnelDispersion`): said under the chart; its adjusted limits are drawn when over-dispersed. */
+  dispersion?: FunnelDispersion | null;
 }
 
 /** Where a point sits against the limits. */
 export type FunnelBand = "above 99.8% limit" | "above 95% limit" | "within 95% limits" | "below 95% limit" | "below 99.8% limit";
+
+/** The plotting area, px. */
+const PLOT = { width: A4_WIDTH - 150, height: 360 } as const;
+const FOCUS_FONT = 11;
+
+type Px = { px: number; py: number };
+
+/** Does the segment a-b pass through the box (sampled every 2 px)? */
+function crosses(a: Px, b: Px, box: { x0: number; x1: number; y0: number; y1: number }): boolean {
+  const steps = Math.max(1, Math.ceil(Math.hypot(b.px - a.px, b.py - a.py) / 2));
+  for (let i = 0; i <= steps; i++) {
+    const x = a.px + ((b.px - a.px) * i) / steps;
+    const y = a.py + ((b.py - a.py) * i) / steps;
+    if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1) return true;
+  }
+  return false;
+}
+
+/**
+ * Where to put a label of `width` px beside the mark at `at`: the first of a ring of places, nearest
+ * first, whose box (2 px margin) lies inside the plot and touches no point (6 px radius) and no
+ * line; null when none is free. Returns the label's left end and vertical middle.
+ */
+export function placeLabel(at: Px, width: number, obstacles: { points: Px[]; lines: Px[][] }): Px | null {
+  const h = 14;
+  const candidates: Px[] = [];
+  for (const r of [12, 24, 40, 60, 90]) {
+    for (const [dx, dy] of [[1, 0], [-1, 0], [1, -1], [1, 1], [-1, -1], [-1, 1], [0, -1], [0, 1]] as const) {
+      const left = dx > 0 ? at.px + r : dx < 0 ? at.px - r - width : at.px - width / 2;
+      candidates.push({ px: left, py: at.py + dy * (r * 0.8 + (dx === 0 ? h / 2 : 0)) });
+    }
+  }
+  for (const c of candidates) {
+    const box = { x0: c.px - 2, x1: c.px + width + 2, y0: c.py - h / 2 - 2, y1: c.py + h / 2 + 2 };
+    if (box.x0 < 0 || box.x1 > PLOT.width || box.y0 < 0 || box.y1 > PLOT.height) continue;
+    if (obstacles.points.some((p) => p.px + 6 >= box.x0 && p.px - 6 <= box.x1 && p.py + 6 >= box.y0 && p.py - 6 <= box.y1)) continue;
+    if (obstacles.lines.some((line) => line.some((p, i) => i > 0 && crosses(line[i - 1]!, p, box)))) continue;
+    return c;
+  }
+  return null;
+}
 
 const BAND_FILL = { within: "Within 95% limits", out95: "Outside 95% limits", out998: "Outside 99.8% limits" } as const;
 
@@ -114,7 +183,10 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
   const unit = opts.unit ?? (limits.statistic === "proportion" && limits.multiplier === 100 ? "%" : `per ${formatNumber(limits.multiplier, 0)}`);
   const compName = opts.comparatorName ?? "Comparator";
   const baseline = limits.rows[0]?.baseline ?? null;
-  const bands = funnelBands(limits, points);
+  const plainBands = funnelBands(limits, points);
+  const od = opts.dispersion?.overdispersion ?? null;
+  const adjusted = od?.overdispersed && opts.dispersion!.adjusted.length ? opts.dispersion!.adjusted : null;
+  const bands: (FunnelBand | null)[] = adjusted ? overdispersedBands(od!) : plainBands;
   const pts = points.map((p, i) => {
     const band = bands[i];
     return {
@@ -125,13 +197,21 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
       label: `${p.name}: ${withUnit(p.value, unit, decimals)}`,
     };
   });
-  const curves = LIMIT_KEYS.map(([key, level, side]) => ({ key, level, line: `${level} ${side}`, points: limitCurve(limits, key) }));
+  const curves = LIMIT_KEYS.map(([key, level, side]) => ({
+    key,
+    level: adjusted ? `${level} (adjusted)` : level,
+    line: `${level} ${side}`,
+    points: adjusted ? adjusted.map((r) => ({ x: r.point, y: r[key] })).filter((q) => Number.isFinite(q.y)) : limitCurve(limits, key),
+  }));
 
-  // x spans the points (limits outside that range are clipped, not allowed to squash the points).
+  // x spans the points, to FUNNEL_X_PAD past the largest (limits outside that range are clipped,
+  // not allowed to squash the points); it starts where every limit line has begun, so each runs
+  // across the whole axis.
   const pointDens = pts.map((p) => p.denominator);
   const limitXs = curves.flatMap((c) => c.points.map((q) => q.x));
-  const xMin = pointDens.length ? Math.min(...pointDens) * 0.8 : limitXs.length ? Math.min(...limitXs) : 0;
-  const xMax = pointDens.length ? Math.max(...pointDens) * 1.08 : limitXs.length ? Math.max(...limitXs) : 1;
+  const curveStart = Math.max(0, ...curves.filter((c) => c.points.length).map((c) => c.points[0]!.x));
+  const xMin = pointDens.length ? Math.min(Math.max(Math.min(...pointDens) * 0.8, curveStart), Math.min(...pointDens) * 0.98) : limitXs.length ? Math.min(...limitXs) : 0;
+  const xMax = pointDens.length ? Math.max(...pointDens) * FUNNEL_X_PAD : limitXs.length ? Math.max(...limitXs) : 1;
   const ys = [
     ...pts.map((p) => p.value),
     ...(baseline === null ? [] : [baseline]),
@@ -180,6 +260,30 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
     ...(baseline === null ? [] : [{ value: baseline, text: `${compName}: ${formatNumber(baseline, decimals)}` }]),
   ].map((l) => ({ ...l, denominator: edgeDen }));
 
+  // The focus label: the nearest place beside its diamond that covers no point, no limit line,
+  // no comparator line and stays inside the plot (none free: the notes name the focus instead).
+  const toPx = (dx: number, dy: number) => ({
+    px: ((dx - xMin) / (xMax - xMin)) * PLOT.width,
+    py: PLOT.height - ((dy - yLo) / (yHi - yLo)) * PLOT.height,
+  });
+  const obstacles = {
+    points: pts.map((p) => toPx(p.denominator, p.value)),
+    lines: [
+      ...curves.map((c) => c.points.map((q) => toPx(q.x, clampY(q.y)))),
+      ...(baseline === null ? [] : [[toPx(xMin, baseline), toPx(xMax, baseline)]]),
+    ],
+  };
+  const focusLabels = pts.filter((p) => p.is_focus).flatMap((p) => {
+    const mark = toPx(p.denominator, p.value);
+    const w = estimateTextWidth(p.label, FOCUS_FONT, true);
+    const at = placeLabel(mark, w, obstacles);
+    if (!at) return [];
+    // A label set away from its diamond gets a thin leader line to the nearer end of the label.
+    const end = { px: Math.min(Math.max(mark.px, at.px), at.px + w), py: at.py };
+    const far = Math.hypot(end.px - mark.px, end.py - mark.py) > 18;
+    return [{ ...at, label: p.label, lx: mark.px, ly: mark.py, lx2: end.px, ly2: end.py, leader: far }];
+  });
+
   const layers: unknown[] = [
     {
       data: { values: limitRows },
@@ -191,7 +295,7 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
         strokeDash: {
           field: "level",
           type: "nominal",
-          scale: { domain: ["95% limits", "99.8% limits"], range: [[5, 3], [1, 0]] },
+          scale: { domain: adjusted ? ["95% limits (adjusted)", "99.8% limits (adjusted)"] : ["95% limits", "99.8% limits"], range: [[5, 3], [1, 0]] },
           legend: { orient: "top", direction: "horizontal", title: null, symbolType: "stroke", symbolSize: 400, labelLimit: LABEL_LIMIT.legend },
         },
       },
@@ -228,29 +332,39 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
       encoding: { x, y },
     },
     {
-      data: { values: pts },
-      transform: [{ filter: "datum.is_focus" }],
-      mark: { type: "text", align: { expr: "datum.denominator > (domain('x')[0] + domain('x')[1]) / 2 ? 'right' : 'left'" }, dx: { expr: "datum.denominator > (domain('x')[0] + domain('x')[1]) / 2 ? -10 : 10" }, baseline: "middle", fontSize: 11, fontWeight: "bold", color: colours.focus },
-      encoding: { x, y, text: { field: "label" } },
+      data: { values: focusLabels },
+      transform: [{ filter: "datum.leader" }],
+      mark: { type: "rule", color: colours.focus, strokeWidth: 0.75 },
+      encoding: {
+        x: { field: "lx", type: "quantitative", scale: null }, y: { field: "ly", type: "quantitative", scale: null },
+        x2: { field: "lx2" }, y2: { field: "ly2" },
+      },
+    },
+    {
+      data: { values: focusLabels },
+      mark: { type: "text", align: "left", baseline: "middle", fontSize: FOCUS_FONT, fontWeight: "bold", color: colours.focus },
+      encoding: { x: { field: "px", type: "quantitative", scale: null }, y: { field: "py", type: "quantitative", scale: null }, text: { field: "label" } },
     },
   ];
 
   const focus = pts.filter((p) => p.is_focus);
-  const alt = funnelAlt(pts, opts, unit, decimals, compName, baseline);
+  const limitsText = limitsNote(od, adjusted !== null, plainBands, pts.length);
+  const alt = `${funnelAlt(pts, opts, unit, decimals, compName, baseline, adjusted !== null)} ${limitsText}`;
   return chartBundle("funnel", opts, {
     notes: [
-      `Each circle is an area; ${focus.length ? `the purple diamond is ${listEnglish(focus.map((p) => p.name))}; ` : ""}the horizontal line is ${compName}. Areas outside the funnel differ from ${compName} by more than chance alone would be expected to produce.`,
+      `Each circle is an area; ${focus.length ? `the purple diamond is ${listEnglish(focus.map((p) => p.name))}; ` : ""}the horizontal line is ${compName}. Areas outside the funnel differ from ${compName} by more than ${adjusted ? "the usual spread between areas" : "chance alone"} would be expected to produce.`,
+      limitsText,
     ],
     alt,
     spec: {
-      width: A4_WIDTH - 150,
-      height: 360,
+      width: PLOT.width,
+      height: PLOT.height,
       layer: layers,
       resolve: { legend: { fill: "independent", strokeDash: "independent" } },
     },
     table: {
-      columns: ["Area code", "Area", "Numerator", "Denominator", `Value (${unit})`, "Against the limits"],
-      rows: pts.map((p) => [p.area_code, p.name, p.numerator, p.denominator, round(p.value, decimals), p.band ?? "limits not available"]),
+      columns: ["Area code", "Area", "Numerator", "Denominator", `Value (${unit})`, adjusted ? "Against the adjusted limits" : "Against the limits", ...(adjusted ? ["Against the plain limits"] : [])],
+      rows: pts.map((p, i) => [p.area_code, p.name, p.numerator, p.denominator, round(p.value, decimals), p.band ?? "limits not available", ...(adjusted ? [plainBands[i] ?? "limits not available"] : [])]),
     },
   });
 }
@@ -262,9 +376,10 @@ function funnelAlt(
   decimals: number,
   compName: string,
   baseline: number | null,
+  adjusted: boolean,
 ): string {
   const parts = [
-    `Funnel plot of ${opts.title}: ${pts.length} areas' values against their population, with 95% and 99.8% control limits around ${compName} (${withUnit(baseline, unit, decimals)}).`,
+    `Funnel plot of ${opts.title}: ${pts.length} areas' values against their population, with 95% and 99.8% control limits${adjusted ? " adjusted for over-dispersion" : ""} around ${compName} (${withUnit(baseline, unit, decimals)}).`,
   ];
   for (const p of pts.filter((q) => q.is_focus)) {
     parts.push(
@@ -272,7 +387,21 @@ function funnelAlt(
     );
   }
   const out = pts.filter((p) => p.band?.includes("99.8"));
-  if (out.length) parts.push(`Outside the 99.8% limits: ${listEnglish(out.map((p) => `${p.name} (${p.band!.startsWith("above") ? "above" : "below"})`))}.`);
-  else parts.push("No area is outside the 99.8% limits.");
+  if (out.length) parts.push(`Outside the ${adjusted ? "adjusted " : ""}99.8% limits: ${listEnglish(out.map((p) => `${p.name} (${p.band!.startsWith("above") ? "above" : "below"})`))}.`);
+  else parts.push(`No area is outside the ${adjusted ? "adjusted " : ""}99.8% limits.`);
   return parts.join(" ");
+}
+
+/**
+ * Which limits are drawn, and why: the over-dispersion test's verdict with the share of areas
+ * outside the plain 99.8% limits, and for adjusted limits how they were made.
+ */
+export function limitsNote(od: Overdispersion | null, adjusted: boolean, plainBands: readonly (FunnelBand | null)[], areas: number): string {
+  const outside = plainBands.filter((b) => b?.includes("99.8")).length;
+  if (!od) return "Limits drawn: 95% and 99.8% control limits (PHE method); over-dispersion could not be estimated.";
+  const phi = formatNumber(od.phi, 1);
+  if (!adjusted) return `Limits drawn: 95% and 99.8% control limits (PHE method). The areas are not over-dispersed (dispersion ratio ${phi}; ${outside} of ${areas} outside the 99.8% limits).`;
+  const scale = od.statistic === "proportion" ? "arcsine square-root" : "square-root";
+  return `Over-dispersed: ${outside} of ${areas} areas lie outside the plain 99.8% limits (dispersion ratio ${phi}, far more spread than chance alone), so those limits say little. ` +
+    `Limits drawn: 95% and 99.8% adjusted for over-dispersion (Spiegelhalter 2005: additive random effects on the ${scale} scale, z-scores winsorised at 10%).`;
 }

@@ -20,6 +20,7 @@ import {
   wrapToWidth,
 } from "./bundle.ts";
 import { A4_WIDTH, chartConfig, colours, outcomeColours, outcomeLabels } from "./theme.ts";
+import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 
 /** One row per indicator: focus and comparator values and the distribution over all wards. */
 export interface SpineRow {
@@ -166,11 +167,13 @@ export function spineChart(rows: SpineRow[], opts: SpineOptions): ChartSpecBundl
   ];
 
   const alt = spineAlt(rows, opts, decimals);
-  const judged = rows.some((r) => r.polarity !== "no_judgement");
+  const judged = rows.some((r) => !isContextMeasure(r));
+  const context = rows.filter((r) => isContextMeasure(r)).map((r) => r.title);
   return chartBundle("spine", opts, {
     notes: [
       `${opts.focusName} compared with ${opts.comparatorName}. In each spine the centre line is ${opts.comparatorName}; the light bar spans all wards, the dark bar the middle half of wards; the circle is ${opts.focusName}, coloured by the comparison written beside it.`,
       judged ? "Better is to the right (for indicators with no better or worse, higher is to the right)." : "Higher is to the right.",
+      context.length ? `Higher or lower, never better or worse (${CONTEXT_NOTE}): ${listEnglish(context)}.` : undefined,
     ],
     alt,
     spec: {
@@ -183,7 +186,7 @@ export function spineChart(rows: SpineRow[], opts: SpineOptions): ChartSpecBundl
     theme: false,
     table: {
       columns: ["Indicator", opts.focusName, opts.comparatorName, "Compared with " + opts.comparatorName, "Lowest ward", "25th percentile", "75th percentile", "Highest ward"],
-      rows: rows.map((r) => [r.title, round(r.focus_value, decimals), round(r.england_or_parent_value, decimals), outcomeLabels[r.outcome], round(r.min, decimals), round(r.q25, decimals), round(r.q75, decimals), round(r.max, decimals)]),
+      rows: rows.map((r) => [r.title, round(r.focus_value, decimals), round(r.england_or_parent_value, decimals), outcomeLabels[r.outcome] + (isContextMeasure(r) ? ` (${CONTEXT_NOTE})` : ""), round(r.min, decimals), round(r.q25, decimals), round(r.q75, decimals), round(r.max, decimals)]),
     },
   });
 }
@@ -199,7 +202,7 @@ function spineAlt(rows: SpineRow[], opts: SpineOptions, decimals: number): strin
   for (const r of rows) {
     const v = r.focus_value === null ? "suppressed" : `${formatNumber(r.focus_value, decimals)}${r.unit === "%" ? "%" : ""}`;
     const c = r.england_or_parent_value === null ? "no value" : `${formatNumber(r.england_or_parent_value, decimals)}${r.unit === "%" ? "%" : ""}`;
-    parts.push(`${r.title}: ${v} against ${c} (${outcomeLabels[r.outcome].toLowerCase()}).`);
+    parts.push(`${r.title}: ${v} against ${c} (${outcomeLabels[r.outcome].toLowerCase()}${isContextMeasure(r) ? `; ${CONTEXT_NOTE}` : ""}).`);
   }
   return parts.join(" ");
 }

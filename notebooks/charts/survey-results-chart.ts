@@ -2,7 +2,9 @@
  * Survey results: one row per group (ward, interview language, ...) with the weighted estimate
  * as a dot, its 95% confidence interval as a line, the unweighted base (n) in the label, the
  * value in a column on the right, and an optional comparator as a labelled dashed line. Groups
- * whose base is too small are kept, labelled "suppressed".
+ * whose base is too small are kept, labelled "suppressed". With a `comparison`, each dot takes the
+ * colour of its outcome against the stated comparator (the spine chart's palette, with a key) and
+ * the focus a larger dot and bold name; the outcome is written in the table and alt text too.
  */
 import {
   type ChartSpecBundle,
@@ -18,6 +20,8 @@ import {
   withUnit,
 } from "./bundle.ts";
 import { ciVersus } from "./labels.ts";
+import { comparisonNote, comparisonSummary, outcomeColourEncoding, outcomeOf, type AreaComparison } from "./significance.ts";
+import { outcomeLabels } from "./theme.ts";
 import { A4_WIDTH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
 
 /** One row per group. */
@@ -43,6 +47,10 @@ export interface SurveyResultsOptions extends CommonChartOptions {
   order?: "input" | "value";
   /** What is counted, for the axis and notes (default survey wording: `respondents`, `responses`, a weighted estimate); e.g. `{ people: "pupils", estimate: "proportion" }`. */
   counted?: { people: string; estimate: string };
+  /** Colour each dot by its comparison (group -> outcome) with one comparator, with a key. */
+  comparison?: AreaComparison;
+  /** Why the dots are not coloured by comparison (e.g. a context measure), printed as a note. */
+  notJudged?: string;
 }
 
 const VALUE_COLUMN_PX = 70;
@@ -52,6 +60,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
   const decimals = opts.decimals ?? 0;
   const unit = opts.unit ?? "%";
   const focus = new Set(opts.focusGroups ?? []);
+  const comparison = opts.comparison;
   const shown = (r: SurveyResultRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
   const sorted =
     opts.order === "value" ? [...rows].sort((a, b) => (shown(b) ? (b.value as number) : -Infinity) - (shown(a) ? (a.value as number) : -Infinity)) : rows;
@@ -66,7 +75,9 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     has_value: shown(r),
     is_focus: focus.has(r.group),
     value_label: shown(r) ? withUnit(r.value, unit === "%" ? "%" : "", decimals) : "suppressed",
+    ...(comparison ? { outcome_label: outcomeLabels[outcomeOf(comparison, r.group)] } : {}),
   }));
+  const present = comparison ? [...new Set(sorted.filter(shown).map((r) => outcomeOf(comparison, r.group)))] : [];
   const comp = opts.comparatorValue ?? null;
   const compName = opts.comparatorName ?? "Comparator";
   const xMax = unit === "%" ? 100 : niceCeil(Math.max(0, comp ?? 0, ...values.map((v) => v.upper95 ?? v.value ?? 0)) * 1.05);
@@ -101,7 +112,13 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     {
       transform: [{ filter: "datum.has_value" }],
       mark: { type: "point", shape: "circle", filled: true, size: 80, opacity: 1, stroke: "#000000", strokeWidth: 0.75 },
-      encoding: { y, x, color: { condition: { test: "datum.is_focus", value: colours.focus }, value: colours.comparator } },
+      encoding: comparison
+        ? {
+            y, x, fill: outcomeColourEncoding(comparison, present, "bottom"),
+            size: { condition: { test: "datum.is_focus", value: 170 }, value: 80 },
+            strokeWidth: { condition: { test: "datum.is_focus", value: 2 }, value: 0.75 },
+          }
+        : { y, x, color: { condition: { test: "datum.is_focus", value: colours.focus }, value: colours.comparator } },
     },
     {
       mark: {
@@ -136,10 +153,11 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     notes: [
       `Dots: ${opts.counted?.estimate ?? "weighted estimate"}; lines: 95% confidence interval; n: number of ${opts.counted?.people ?? "responses"}.${comp !== null ? ` Dashed line: ${compName}.` : ""}`,
       focusNames.length > 3
-        ? `Highlighted (purple dot, bold name): ${focusNames.length} groups.`
+        ? `Highlighted (${comparison ? "large dot" : "purple dot"}, bold name): ${focusNames.length} groups.`
         : focusNames.length
-          ? `Highlighted (purple dot, bold name): ${listEnglish(focusNames)}.`
+          ? `Highlighted (${comparison ? "large dot" : "purple dot"}, bold name): ${listEnglish(focusNames)}.`
           : undefined,
+      comparison ? comparisonNote(comparison, present) : opts.notJudged ? `Dots not coloured by comparison: ${opts.notJudged}.` : undefined,
     ],
     alt,
     spec: {
@@ -149,8 +167,11 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
       layer: layers,
     },
     table: {
-      columns: ["Group", "Responses (n)", `Estimate (${unit})`, "Lower 95% CI", "Upper 95% CI", "Note"],
-      rows: sorted.map((r) => [r.group, r.n, shown(r) ? round(r.value, decimals + 1) : null, shown(r) ? round(r.lower95, decimals + 1) : null, shown(r) ? round(r.upper95, decimals + 1) : null, r.is_suppressed ? "suppressed: too few responses" : null]),
+      columns: ["Group", "Responses (n)", `Estimate (${unit})`, "Lower 95% CI", "Upper 95% CI", ...(comparison ? [`Compared with ${comparison.name} (${comparison.level})`] : []), "Note"],
+      rows: sorted.map((r) => [
+        r.group, r.n, shown(r) ? round(r.value, decimals + 1) : null, shown(r) ? round(r.lower95, decimals + 1) : null, shown(r) ? round(r.upper95, decimals + 1) : null,
+        ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.group)]] : []), r.is_suppressed ? "suppressed: too few responses" : null,
+      ]),
     },
   });
 }
@@ -177,5 +198,7 @@ function surveyAlt(rows: SurveyResultRow[], opts: SurveyResultsOptions, unit: st
   }
   const supp = rows.filter((r) => r.is_suppressed).map((r) => r.group);
   if (supp.length) parts.push(`Suppressed because of too few responses: ${listEnglish(supp)}.`);
+  if (opts.comparison) parts.push(comparisonSummary(opts.comparison, valued.map((r) => outcomeOf(opts.comparison!, r.group))));
+  else if (opts.notJudged) parts.push(`Not compared: ${opts.notJudged}.`);
   return parts.join(" ");
 }

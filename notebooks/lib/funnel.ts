@@ -1,12 +1,17 @@
 /**
- * Funnel plot inputs from `marts.indicator_values` rows: one point per area with a published
- * count and denominator, and control limits from the PHE method in `transforms/stats`
- * (`funnelLimits`: Wilson limits for proportions, Poisson limits for crude rates), which
- * `funnelChart` draws as they are.
+ * The one funnel rule of the pack and the notebooks: from `marts.indicator_values` rows, one
+ * point per area with a published count and denominator, the PHE control limits of
+ * `transforms/stats` (`funnelLimits`: Wilson limits for proportions, Poisson limits for crude
+ * rates, tabulated out past the largest area), and the over-dispersion test (Spiegelhalter 2005,
+ * `overdispersion`): when the areas spread more than chance allows, the limits adjusted for it
+ * (additive random effects) are the ones drawn. `funnelChart` draws what this returns.
  */
-import type { FunnelPoint } from "../charts/builders.ts";
+import { FUNNEL_X_PAD, type FunnelDispersion, type FunnelPoint } from "../charts/builders.ts";
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import { funnelLimits, type FunnelLimits } from "../../transforms/stats/index.ts";
+import { funnelLimits, overdispersedLimit, overdispersion, type FunnelLimits } from "../../transforms/stats/index.ts";
+
+/** Fewest areas with a published count for a funnel plot (and an over-dispersion estimate). */
+export const MIN_FUNNEL_AREAS = 5;
 
 /** Options of {@link wardFunnel}. */
 export interface WardFunnelOptions {
@@ -22,15 +27,19 @@ export interface WardFunnel {
   points: FunnelPoint[];
   /** PHE limits around the pooled value of the plotted areas (their `baseline`). */
   limits: FunnelLimits;
+  /** The over-dispersion test and, when over-dispersed, the adjusted limits (drawn instead of the PHE ones); null when it cannot be estimated. */
+  dispersion: FunnelDispersion | null;
   /** Areas without a published count (suppressed or not computable): not plotted. */
   left_out: string[];
 }
 
-/** Funnel of one indicator and period over `rows` (one row per area); null with fewer than 3 usable areas. */
+/** Funnel of one indicator and period over `rows` (one row per area); null with fewer than `MIN_FUNNEL_AREAS` usable areas or no events. */
 export function wardFunnel(rows: IndicatorValueRow[], opts: WardFunnelOptions): WardFunnel | null {
-  const usable = rows.filter((r) => !r.is_suppressed && r.numerator !== null && r.denominator !== null && r.denominator > 0 && r.value !== null);
+  const usable = rows.filter((r) =>
+    !r.is_suppressed && r.numerator !== null && r.denominator !== null && r.numerator >= 0 && r.denominator > 0 &&
+    (opts.statistic === "rate" || r.numerator <= r.denominator));
   const left_out = rows.filter((r) => !usable.includes(r)).map((r) => opts.areaNames[r.area_code] ?? r.area_code);
-  if (usable.length < 3 || usable.every((r) => r.numerator === 0)) return null;
+  if (usable.length < MIN_FUNNEL_AREAS || usable.every((r) => r.numerator === 0)) return null;
   const numerator = usable.map((r) => r.numerator as number);
   const denominator = usable.map((r) => r.denominator as number);
   const limits = opts.statistic === "proportion"
@@ -43,12 +52,36 @@ export function wardFunnel(rows: IndicatorValueRow[], opts: WardFunnelOptions): 
       name: opts.areaNames[r.area_code] ?? r.area_code,
       numerator: r.numerator as number,
       denominator: r.denominator as number,
-      value: r.value as number,
+      // From the count, so the point and its limits rest on the same numbers.
+      value: ((r.numerator as number) / (r.denominator as number)) * opts.multiplier,
       is_focus: focus.has(r.area_code),
     })),
     limits,
+    dispersion: funnelDispersion(opts.statistic, numerator, denominator, opts.multiplier),
     left_out,
   };
+}
+
+/**
+ * The over-dispersion test of the areas and, when they are over-dispersed, the adjusted limits at
+ * 100 populations from a fifth of the smallest area to `FUNNEL_X_PAD` times the largest (none when
+ * not over-dispersed); null when it cannot be estimated (every area at 0% or 100%).
+ */
+export function funnelDispersion(statistic: "proportion" | "rate", numerator: number[], denominator: number[], multiplier: number): FunnelDispersion | null {
+  const pooled = numerator.reduce((a, b) => a + b, 0) / denominator.reduce((a, b) => a + b, 0);
+  if (!(pooled > 0) || (statistic === "proportion" && !(pooled < 1))) return null;
+  const od = overdispersion({ statistic, numerator, denominator, multiplier });
+  if (!od.overdispersed) return { overdispersion: od, adjusted: [] };
+  const lo = Math.max(1, Math.min(...denominator) * 0.2);
+  const hi = Math.max(...denominator) * FUNNEL_X_PAD;
+  const adjusted = Array.from({ length: 100 }, (_, i) => lo * (hi / lo) ** (i / 99)).map((n) => ({
+    point: n,
+    lower95: overdispersedLimit(od, n, 0.95, "lower"),
+    upper95: overdispersedLimit(od, n, 0.95, "upper"),
+    lower998: overdispersedLimit(od, n, 0.998, "lower"),
+    upper998: overdispersedLimit(od, n, 0.998, "upper"),
+  }));
+  return { overdispersion: od, adjusted };
 }
 
 /**

@@ -3,9 +3,10 @@
  * comparison supports: "significantly higher/lower" (the pill beside it says better or worse when
  * the indicator has a polarity), "similar to" when the interval includes the comparator, and for
  * values that cannot be tested (an index without sampling error) a plain statement of both values
- * that makes no claim of difference.
+ * that makes no claim of difference. A context measure (polarity `no_judgement`) says so in its
+ * headline ({@link CONTEXT_NOTE}).
  */
-import type { Indicator } from "../../transforms/indicators/define.ts";
+import { CONTEXT_NOTE, isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import type { Outcome } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SummaryRow } from "./pack-model.ts";
@@ -45,10 +46,11 @@ export function headlineFor(row: SummaryRow, focusName: string): Headline | null
   const where = `${formatValue(f.value, unit, row.indicator)} in ${focusName} (${row.period})`;
   const cv = `${c.name} (${bareValue(c.value, unit)})`;
   const direction = f.value > c.value ? "higher" : "lower";
+  const context = isContextMeasure(row.indicator) ? ` (${CONTEXT_NOTE})` : "";
   let text: string;
   switch (c.outcome) {
     case "similar":
-      text = `${row.indicator.short}: ${where}, similar to ${cv}.`;
+      text = `${row.indicator.short}: ${where}, similar to ${cv}${context}.`;
       break;
     case "better":
     case "worse":
@@ -56,11 +58,11 @@ export function headlineFor(row: SummaryRow, focusName: string): Headline | null
       break;
     case "higher":
     case "lower":
-      text = `${row.indicator.short}: ${where}, significantly ${c.outcome} than ${cv}.`;
+      text = `${row.indicator.short}: ${where}, significantly ${c.outcome} than ${cv}${context}.`;
       break;
     default:
       // Not tested (e.g. a census-style index): both values, no claim of a difference.
-      text = `${row.indicator.short}: ${where}, against ${cv} (not tested for significance).`;
+      text = `${row.indicator.short}: ${where}, against ${cv} (not tested for significance${context ? `; ${CONTEXT_NOTE}` : ""}).`;
   }
   return { indicatorId: row.indicator.id, outcome: c.outcome, text, size: ratio(f.value, c.value) };
 }
@@ -83,8 +85,9 @@ export function wardHeadline(w: WardOutcomes): Headline | null {
   const unit = w.indicator.unit;
   const compared = w.wards.filter((x) => x.outcome !== "not_compared" && x.value !== null);
   if (!compared.length || w.parentValue === null) return null;
-  const flag: Outcome = w.indicator.polarity === "no_judgement" ? "higher" : "worse";
+  const flag: Outcome = isContextMeasure(w.indicator) ? "higher" : "worse";
   const flagged = compared.filter((x) => x.outcome === flag);
+  const context = isContextMeasure(w.indicator) ? ` (${CONTEXT_NOTE})` : "";
   const cv = `${w.parentName} (${formatValue(w.parentValue, unit, w.indicator)})`;
   if (!flagged.length) {
     const differ = compared.filter((x) => x.outcome !== "similar").length;
@@ -92,8 +95,8 @@ export function wardHeadline(w: WardOutcomes): Headline | null {
       indicatorId: w.indicator.id,
       outcome: "similar",
       text: differ
-        ? `${w.indicator.short} (${w.period}): no ward is significantly ${flag === "worse" ? "worse" : "higher"} than ${cv}; ${differ} of ${compared.length} ${differ === 1 ? "is" : "are"} significantly ${flag === "worse" ? "better" : "lower"}.`
-        : `${w.indicator.short} (${w.period}): all ${compared.length} wards are similar to ${cv}.`,
+        ? `${w.indicator.short} (${w.period}): no ward is significantly ${flag === "worse" ? "worse" : "higher"} than ${cv}; ${differ} of ${compared.length} ${differ === 1 ? "is" : "are"} significantly ${flag === "worse" ? "better" : "lower"}${context}.`
+        : `${w.indicator.short} (${w.period}): all ${compared.length} wards are similar to ${cv}${context}.`,
       size: 0,
     };
   }
@@ -106,7 +109,7 @@ export function wardHeadline(w: WardOutcomes): Headline | null {
   return {
     indicatorId: w.indicator.id,
     outcome: flag,
-    text: `${w.indicator.short} (${w.period}): ${flagged.length} of ${compared.length} wards significantly ${dir} than ${cv}: ${list}.`,
+    text: `${w.indicator.short} (${w.period}): ${flagged.length} of ${compared.length} wards significantly ${dir} than ${cv}: ${list}${context}.`,
     size: flagged.length,
   };
 }

@@ -5,14 +5,11 @@
  * its charts and never the pack. A `View` is one pack's point of view: a focus ward or locality
  * (highlighted), or the borough overview (nothing highlighted).
  */
-import { funnelLimits } from "../../transforms/stats/index.ts";
-import type { Indicator } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type CategoryBarRow,
   type ChartSpecBundle,
   type CrimeTypeRow,
-  type FunnelPoint,
   type PyramidRow,
   type SpineRow,
   type SurveyResultRow,
@@ -29,8 +26,12 @@ import {
   trendPanelsChart,
 } from "../../notebooks/charts/builders.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
-import { comparisonsAt, valueAt, type PackData } from "./pack-data.ts";
+import { comparisonsAt, valueAt, wardComparisons, type PackData } from "./pack-data.ts";
+import type { AreaComparison } from "../../notebooks/charts/significance.ts";
+import { CONTEXT_NOTE, isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import { withheldParts } from "../../transforms/disclosure.ts";
+import { wardFunnel } from "../../notebooks/lib/funnel.ts";
+import { weightingWords, type Weighting } from "../../transforms/survey-weighting.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
 export interface PackFigure {
@@ -131,9 +132,21 @@ export function publishedAreasFigure(d: PackData, ind: Indicator, periodType: st
       unit: ind.unit,
       polarity: ind.polarity as Polarity,
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
+}
+
+/**
+ * How the wards (and a locality focus) compare with the borough, from the comparison lookup (95%
+ * level), keyed by `key(area code)`, for colouring a ward chart: none for a context measure, or
+ * when no ward could be compared (no sampling interval), with the reason.
+ */
+function wardSignificance(d: PackData, view: View, ind: Indicator, period: string, key: (code: string) => string): { comparison?: AreaComparison; notJudged?: string } {
+  if (isContextMeasure(ind)) return { notJudged: CONTEXT_NOTE };
+  const rows = [...wardComparisons(d, ind.id, period), ...(view.kind === "focus" && !d.wards.includes(view.code) ? comparisonsAt(d, ind.id, view.code, period).filter((c) => c.comparator_kind === "parent") : [])];
+  if (!rows.some((c) => c.outcome !== "not_compared")) return { notJudged: "no sampling interval, so not tested for significance" };
+  return { comparison: { name: d.parent.name, level: "95%", outcomes: Object.fromEntries(rows.map((c) => [key(c.area_code), c.outcome])) } };
 }
 
 /** Every ward's value with its interval and the comparator lines. */
@@ -149,8 +162,9 @@ export function compareFigure(d: PackData, view: View, ind: Indicator, periodTyp
       comparators: comparatorLines(d, view, ind, period, periodType),
       unit: ind.unit,
       polarity: ind.polarity as Polarity,
+      ...wardSignificance(d, view, ind, period, (c) => c),
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -177,8 +191,9 @@ export function surveyWardFigure(d: PackData, view: View, ind: Indicator, period
       focusGroups: view.highlight.map((c) => d.names[c] ?? c),
       order: "value",
       decimals: 1,
+      ...wardSignificance(d, view, ind, period, (c) => d.names[c] ?? c),
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -219,7 +234,7 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
       focusGroups: showFocus ? data.filter((r) => r.group.endsWith(` (${tag})`)).map((r) => r.group) : [],
       decimals: 1,
     }),
-    source: `${ind.source}. Interview language as recorded by the survey; ${methodLine(ind)}`,
+    source: `${ind.source}. Interview language as recorded by the survey; ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -258,7 +273,7 @@ export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, peri
       unit: ind.unit,
       decimals: 1,
     }),
-    source: `${ind.source}. ${methodLine(ind)} Boys and girls as published per school (pupils = eligible x percentage); small cohorts are suppressed by DfE.`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)} Boys and girls as published per school (pupils = eligible x percentage); small cohorts are suppressed by DfE.`,
     sheet: ind.domain,
   };
 }
@@ -295,7 +310,7 @@ export function prioritiesFigure(d: PackData, view: View, indicators: readonly I
         (showFocus && boroughTop.length ? ` Across ${d.parent.name}: ${listEnglish(boroughTop.map((r) => `${lowerFirstWord(name(r.breakdown))} ${formatNumber(r.value, 0)}%`))}.` : ""),
       decimals: 0,
     }),
-    source: `${ind.source}. ${methodLine(ind)}`,
+    source: `${ind.source}. ${methodLine(ind, d.surveyWeightings)}`,
     sheet: ind.domain,
   };
 }
@@ -347,45 +362,37 @@ export function trendPanelsFigure(
   };
 }
 
-/** Funnel plot of the wards' values against their populations (rates and proportions with counts only). */
+/**
+ * Funnel plot of the wards' values against their populations (rates and proportions with counts
+ * only), by the one funnel rule the notebooks use too (`wardFunnel`: PHE limits, or limits adjusted
+ * for over-dispersion when the wards are over-dispersed).
+ */
 export function funnelFigure(d: PackData, view: View, ind: Indicator, periodType: string, period: string): PackFigure | null {
   if (ind.method !== "rate" && ind.method !== "proportion") return null;
   const wards = new Set(d.wards);
-  const rows = rowsOf(d, ind, periodType).filter(
-    (r) =>
-      r.period_label === period && wards.has(r.area_code) && !r.is_suppressed &&
-      r.numerator !== null && r.denominator !== null && r.numerator >= 0 && r.denominator > 0 &&
-      (ind.method === "rate" || r.numerator <= r.denominator),
-  );
-  if (rows.length < 5) return null;
-  const num = rows.map((r) => r.numerator as number);
-  const den = rows.map((r) => r.denominator as number);
-  const statistic = ind.method === "rate" ? "rate" : "proportion";
-  const limits =
-    statistic === "rate"
-      ? funnelLimits({ statistic, numerator: num, denominator: den, rate: rows.map((r) => ((r.numerator as number) / (r.denominator as number)) * ind.multiplier), multiplier: ind.multiplier, rateType: "crude", yearsOfData: 1 })
-      : funnelLimits({ statistic, numerator: num, denominator: den, multiplier: ind.multiplier });
-  if (!Number.isFinite(limits.rows[0]?.baseline)) return null;
-  const points: FunnelPoint[] = rows.map((r) => ({
-    area_code: r.area_code,
-    name: d.names[r.area_code] ?? r.area_code,
-    numerator: r.numerator as number,
-    denominator: r.denominator as number,
-    value: ((r.numerator as number) / (r.denominator as number)) * ind.multiplier,
-    is_focus: view.members.length === 1 && view.highlight.includes(r.area_code),
-  }));
-  const left = d.wards.length - rows.length;
+  const rows = rowsOf(d, ind, periodType).filter((r) => r.period_label === period && wards.has(r.area_code));
+  const statistic = ind.method;
+  const f = wardFunnel(rows, {
+    statistic, multiplier: ind.multiplier, areaNames: d.names,
+    focusCodes: view.members.length === 1 ? view.highlight : [],
+  });
+  if (!f || !Number.isFinite(f.limits.rows[0]?.baseline)) return null;
+  const left = d.wards.length - f.points.length;
+  const adjusted = !!f.dispersion?.overdispersion.overdispersed;
   return {
-    chart: funnelChart(points, {
+    chart: funnelChart(f.points, {
       id: `${idOf(ind.id)}-funnel`,
       title: `${ind.short}, ${period}: wards against the ${d.parent.name} average`,
       subtitle: left ? `${left} ${left === 1 ? "ward" : "wards"} with a suppressed count ${left === 1 ? "is" : "are"} left out.` : undefined,
       unit: ind.unit,
-      limits,
+      limits: f.limits,
+      dispersion: f.dispersion,
       comparatorName: `${d.parent.name} (all wards)`,
       denominatorLabel: statistic === "rate" ? "Population" : "Denominator",
     }),
-    source: `${ind.source}. Control limits: ${limits.method} (${limits.label}), 95% and 99.8%, around the pooled ward average (PHE funnel plot method).`,
+    source: `${ind.source}. Control limits: ${adjusted
+      ? "95% and 99.8%, adjusted for over-dispersion (Spiegelhalter 2005, additive random effects)"
+      : `${f.limits.method} (${f.limits.label}), 95% and 99.8% (PHE funnel plot method)`}, around the pooled ward average.`,
     sheet: ind.domain,
   };
 }
@@ -684,15 +691,15 @@ export function spineFigure(view: View, parentName: string, rows: SpineRow[]): P
   };
 }
 
-/** One line on how an indicator is computed, for captions. */
-export function methodLine(ind: Indicator): string {
+/** One line on how an indicator is computed, for captions; `weightings`: what the survey's weights did in this build (`PackData.surveyWeightings`). */
+export function methodLine(ind: Indicator, weightings: readonly Weighting[] = []): string {
   switch (ind.method) {
     case "rate":
       return `Crude rate ${ind.unit}; 95% interval: exact Poisson below 10 events, Byar's method from 10.`;
     case "proportion":
       return "Proportion with Wilson score 95% interval.";
     case "survey_proportion":
-      return "Design-weighted proportion with a logit 95% interval; bases under 30 not published.";
+      return `Proportion weighted with ${weightingWords(weightings) ?? "the survey's weights"}, with a logit 95% interval; bases under 30 not published.`;
     case "weighted_mean":
       return "Population-weighted average of LSOA values (no sampling interval).";
     case "published":

@@ -20,6 +20,7 @@ import { messages } from "../core/messages.ts";
 import { loadBoundaries, lsoaBoundaryCandidates, type Boundaries } from "./boundaries.ts";
 import { ancestorsSql } from "../core/area-ancestors.ts";
 import { parentComparators } from "../../transforms/compare.ts";
+import { weightingsOf, type Weighting } from "../../transforms/survey-weighting.ts";
 
 /** One comparison at the 95% level, overall breakdown (grain: indicator, area, period, comparator). */
 export interface ComparisonRow {
@@ -113,6 +114,8 @@ export interface PackData {
   /** `marts.indicator_values`, breakdown `all`, areas above LSOA, ordered by indicator, period, area. */
   values: IndicatorValueRow[];
   byIndicator: Map<string, IndicatorValueRow[]>;
+  /** The weightings the survey estimates were made with (from their `method`): what the pack says of them. */
+  surveyWeightings: Weighting[];
   /** Values each indicator has in the whole of `marts.indicator_values` (any area or breakdown). */
   martValues: Map<string, number>;
   /** Survey values by interview language (breakdown `language:xx`). */
@@ -322,6 +325,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     region: up.region ?? undefined,
     values,
     byIndicator,
+    surveyWeightings: [...new Set(warehouse.values.flatMap((v) => weightingsOf(v.method)))].sort(),
     martValues,
     languageValues,
     breakdownValues,

@@ -7,10 +7,11 @@
  */
 import type { Context } from "../core/context.ts";
 import type { ChangeReport } from "../refresh/changes.ts";
+import type { Weighting } from "../../transforms/survey-weighting.ts";
 import { focusCodes } from "../core/config.ts";
 import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
-import type { Indicator, Domain } from "../../transforms/indicators/define.ts";
+import { isContextMeasure, type Indicator, type Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
@@ -141,6 +142,8 @@ export interface PackModel {
   unshown: { id: string; title: string; reason: string }[];
   /** The marts the pack carries whole as CSV downloads (the same object in every pack of a build). */
   warehouse: WarehouseTables;
+  /** The weightings the survey estimates were made with (raked, design), for the wording of Methods and captions. */
+  surveyWeightings: Weighting[];
   /** Comparator definitions used in this pack (for Methods). */
   comparatorNotes: string[];
   indicators: Indicator[];
@@ -165,6 +168,9 @@ const kindLabel: Record<string, string> = {
   country: "England",
 };
 export { kindLabel };
+
+/** Comparator kinds in the order the glance table and the workbook show them (those with values only). */
+export const COMPARATOR_ORDER = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "county", "region", "country"] as const;
 
 /** Build the pack models of a build: every focus area and the borough overview, or just `area`. */
 export async function buildPackModels(ctx: Context, indicators: readonly Indicator[], opts: { area?: string; loads: FileLoad[] }): Promise<PackModel[]> {
@@ -440,13 +446,13 @@ function domainSentence(view: View, rows: SummaryRow[], d: PackData): string {
   }
   const flagged = rows.map((r) => {
     const cmp = wardComparisons(d, r.indicator.id, r.period);
-    const flag = r.indicator.polarity === "no_judgement" ? "higher" : "worse";
+    const flag = isContextMeasure(r.indicator) ? "higher" : "worse";
     return { r, n: cmp.filter((c) => c.outcome === flag).length, compared: cmp.length };
   });
   if (!flagged.some((f) => f.compared)) return `${plural(rows.length, "indicator")}; none is published by ward, so wards are not compared with ${d.parent.name}.`;
   const most = [...flagged].sort((a, b) => b.n - a.n)[0];
   return most && most.n
-    ? `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}. The most wards stand out on ${lowerFirst(most.r.indicator.short)}: ${most.n} significantly ${most.r.indicator.polarity === "no_judgement" ? "higher" : "worse"} than ${d.parent.name}.`
+    ? `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}. The most wards stand out on ${lowerFirst(most.r.indicator.short)}: ${most.n} significantly ${isContextMeasure(most.r.indicator) ? "higher" : "worse"} than ${d.parent.name}.`
     : `${plural(rows.length, "indicator")} across ${plural(d.wards.length, "ward")}; no ward is significantly worse than ${d.parent.name} on any of them.`;
 }
 
@@ -559,6 +565,7 @@ function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads
     builtAt: ctx.clock.now(),
     parent: d.parent,
     dataQuality: d.quality,
+    surveyWeightings: d.surveyWeightings,
     warehouse: d.warehouse,
     // A fallback (e.g. a domain's average rank) is defined here only where it stood in for its indicator.
     indicators: indicators.filter((i) => i.fallbackFor === null || (d.martValues.get(i.id) ?? 0) > 0),
@@ -710,7 +717,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     if (c.comparator_kind !== "parent" || !wardSet.has(c.area_code)) continue;
     const r = summary.find((s) => s.indicator.id === c.indicator_id);
     if (!r || r.period !== c.period_label) continue;
-    if (c.outcome === (r.indicator.polarity === "no_judgement" ? "higher" : "worse")) flaggedWards.set(c.area_code, (flaggedWards.get(c.area_code) ?? 0) + 1);
+    // Context measures are never called worse, so they never count here.
+    if (!isContextMeasure(r.indicator) && c.outcome === "worse") flaggedWards.set(c.area_code, (flaggedWards.get(c.area_code) ?? 0) + 1);
   }
   const top = [...flaggedWards].sort((a, b) => b[1] - a[1] || (d.names[a[0]] ?? a[0]).localeCompare(d.names[b[0]] ?? b[0])).slice(0, 3);
   keyFacts.push(`This overview compares each of the ${plural(d.wards.length, "ward")} of ${d.parent.name} with the borough as a whole on ${plural(summary.length, "indicator")}.`);

@@ -3,7 +3,7 @@
  * stated rule (`PRIORITY_RULE`) over what the pack has already computed. Each carries one plain
  * sentence (its headline), its figure and comparator, and the section holding the evidence.
  */
-import type { Indicator } from "../../transforms/indicators/define.ts";
+import { isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import type { Outcome } from "../../transforms/marts.ts";
 import type { Headline } from "./headlines.ts";
 
@@ -46,7 +46,7 @@ export interface Priority {
 
 /** Rank the candidates by `PRIORITY_RULE` and keep the first `max` (5), at most `perDomain` (2) from a domain while others have candidates. */
 export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5, perDomain = 2): Priority[] {
-  const worse = candidates.filter((c) => c.comparator.outcome === "worse" && c.indicator.polarity !== "no_judgement");
+  const worse = candidates.filter((c) => c.comparator.outcome === "worse" && !isContextMeasure(c.indicator));
   const key = (c: PriorityCandidate): number[] => [
     c.comparator.level !== null && c.comparator.level >= 99.8 ? 1 : 0,
     c.worseThanEngland ? 1 : 0,

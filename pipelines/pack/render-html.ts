@@ -6,12 +6,14 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { kindLabel, noPrioritiesSentence, SECTIONS, trendSpan } from "./pack-model.ts";
+import { COMPARATOR_ORDER, kindLabel, noPrioritiesSentence, SECTIONS, trendSpan } from "./pack-model.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";
+import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
+import { weightingWords } from "../../transforms/survey-weighting.ts";
 
 /** A chart rendered for the page: its bundle, inline SVG, and download file names. */
 export interface RenderedChart {
@@ -101,6 +103,7 @@ th, td { border-bottom: 1px solid var(--rule); padding: 1mm 1.2mm; text-align: l
 thead th { background: var(--tint); font-weight: bold; vertical-align: bottom; white-space: normal; }
 tbody th { font-weight: normal; }
 th .unit, td .unit { font-weight: normal; color: var(--muted); }
+.context-why { display: block; font-size: 7.5pt; color: var(--muted); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 tr.agg th, tr.agg td { background: var(--tint); font-weight: bold; }
@@ -216,10 +219,10 @@ function changesBody(m: PackModel): Raw {
 }
 
 function summaryTable(m: PackModel): Raw {
-  const kinds = ["parent", "rest_of_parent", "similar_wards", "country"].filter((k) => m.summary.some((r) => r.comparators.some((c) => c.kind === k && c.value !== null)));
+  const kinds = COMPARATOR_ORDER.filter((k) => m.summary.some((r) => r.comparators.some((c) => c.kind === k && c.value !== null)));
   const hasTrend = m.summary.some((r) => r.trend && r.trend.direction !== "cannot be calculated");
   return html`<div class="table-wrap" role="region" aria-label="All indicators at a glance" tabindex="0"><table class="summary-table">
-    <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words.</caption>
+    <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words; context measures (which describe the area) are never called better or worse.</caption>
     <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">Count</th><th scope="col" class="num">${m.focus.name}</th>
     ${kinds.map((k) => html`<th scope="col" class="num">${capital(kindLabel[k] ?? k)}</th>`)}
     <th scope="col" class="num">Ward range</th>${hasTrend ? html`<th scope="col">Recent trend</th>` : ""}<th scope="col">Compared with ${m.parent.name}</th></tr></thead>
@@ -236,7 +239,7 @@ function summaryTable(m: PackModel): Raw {
         })}
         <td class="num">${r.wardRange ? `${bare(r.wardRange.min)}–${bare(r.wardRange.max)}` : "–"}</td>
         ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? `${r.trend.direction} (${trendSpan(r.trend)})` : "–"}</td>` : ""}
-        <td>${pill(parent?.outcome ?? "not_compared")}</td></tr>`;
+        <td>${pill(parent?.outcome ?? "not_compared")}${isContextMeasure(r.indicator) ? html`<span class="context-why">${CONTEXT_NOTE}</span>` : ""}</td></tr>`;
     })}</tbody></table></div>
     <p class="note">* suppressed: counts of 1 to 4 (and survey bases under 30) are not shown, to protect privacy. Count: events or people counted in the period (for the survey, the number of respondents answering positively, unweighted). Ward range: lowest to highest ward value in ${m.parent.name}.</p>`;
 }
@@ -516,9 +519,15 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
   <p class="note">Codes are joined by GSS code and vintage, never by name. Vintage conversions (crosswalks) made while loading are listed under Warnings.</p></div>`;
 }
 
+/** How the survey estimates were weighted, as the build did it: raked weights are never called design weights. */
+function surveyMethod(m: PackModel): string {
+  const words = weightingWords(m.surveyWeightings);
+  return words ? ` survey estimates use ${words}, with logit intervals on the design's degrees of freedom` : " survey estimates are weighted, with logit intervals on the design's degrees of freedom";
+}
+
 function methodsBody(m: PackModel): Raw {
-  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits; survey estimates are design-weighted with logit intervals on the design's degrees of freedom (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
-  <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. Recent trends, where shown, use the Fingertips test for trend over the latest five points: five years, or, for series of months too short for that, five calendar quarters (quarters rather than rolling 12-month periods, whose overlapping months would break the test's assumption of independent points). Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
+  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits;${surveyMethod(m)} (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
+  <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. When the wards are over-dispersed (their winsorised z-scores spread more than a chi-squared test on the number of wards allows), those limits say little, so the limits drawn are adjusted for over-dispersion by Spiegelhalter's method (2005: an additive random-effects variance on the arcsine or square-root scale, z-scores winsorised at 10%), and the note under each funnel says which limits it draws. Recent trends, where shown, use the Fingertips test for trend over the latest five points: five years, or, for series of months too short for that, five calendar quarters (quarters rather than rolling 12-month periods, whose overlapping months would break the test's assumption of independent points). Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
   ${m.need.rows.length
     ? html`<p>The need index standardises each indicator across the wards (z-scores, signed so that positive means more need than the average ward), averages them within each domain, and takes the weighted mean of the domain scores; rank 1 is the greatest need. It uses ${m.need.domains.reduce((s, x) => s + x.indicators.length, 0)} indicators in ${m.need.domains.length} domains (${m.need.domains.map((x) => `${x.domain}: ${x.indicators.length}`).join(", ")}). Tiers: ${[...new Set(m.need.rows.map((r) => r.tier))].map((t) => `${t} (${m.need.rows.filter((r) => r.tier === t).length} wards)`).join(", ")}.${m.need.schemes.length ? ` The rank range comes from recomputing the ranks under ${m.need.schemes.length} weightings: ${m.need.schemes.join("; ")}.` : ""}</p>`
     : ""}

@@ -232,7 +232,7 @@ async function writePackFiles(
       title: i.title,
       domain: i.domain,
       method: i.method,
-      method_description: methodLine(i),
+      method_description: methodLine(i, m.surveyWeightings),
       unit: i.unit,
       multiplier: i.multiplier,
       polarity: i.polarity,

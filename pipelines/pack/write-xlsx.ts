@@ -13,7 +13,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { neutralise } from "./csv.ts";
 import type { PackModel } from "./pack-model.ts";
-import { SECTIONS, packFigures } from "./pack-model.ts";
+import { COMPARATOR_ORDER, SECTIONS, packFigures } from "./pack-model.ts";
 import { methodLine } from "./pack-charts.ts";
 import { OUTCOME_TEXT } from "./render-html.ts";
 
@@ -59,7 +59,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   // Summary: the indicator table (focus) or every ward's value (overview).
   const summary = sheets.get("Summary")!;
   if (m.kind === "focus") {
-    const kinds = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "county", "region", "country"].filter((k) =>
+    const kinds = COMPARATOR_ORDER.filter((k) =>
       m.summary.some((r) => r.comparators.some((c) => c.kind === k)),
     );
     const names = new Map(m.summary.flatMap((r) => r.comparators.map((c) => [c.kind, c.name] as const)));
@@ -149,7 +149,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   title(methods, "Indicator definitions");
   table(methods, [
     ["Indicator id", "Domain", "Title", "Definition", "Method", "Interval", "Unit", "Multiplier", "Polarity", "Periods", "Source"],
-    ...m.indicators.map((i) => [i.id, i.domain, i.title, i.definition, i.method, methodLine(i), i.unit, i.multiplier, i.polarity, i.periods.join(", "), i.source]),
+    ...m.indicators.map((i) => [i.id, i.domain, i.title, i.definition, i.method, methodLine(i, m.surveyWeightings), i.unit, i.multiplier, i.polarity, i.periods.join(", "), i.source]),
   ]);
   title(methods, "Comparators");
   for (const c of m.comparatorNotes) row(methods, [c]);

@@ -129,6 +129,7 @@ export const surveyAdapter = defineSource({
       SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id,
              coalesce(try_strptime(trim(fieldwork_date), '%Y-%m-%d'), try_strptime(trim(fieldwork_date), '%d/%m/%Y'))::DATE AS fieldwork_date,
              ${declaredWardSql("trim(ward_code)")} AS ward_code, trim(stratum) AS stratum, replace(design_weight, ',', '')::DOUBLE AS weight,
+             'design' AS weighting,
              coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band,
              trim(ward_code) AS source_ward_code,
              row_number() OVER (ORDER BY trim(wave), _file, _line)::INTEGER AS line_order

@@ -9,6 +9,7 @@ import { copySharedDemo, DEMO_CLOCK, sharedDemo, type SharedDemo } from "../help
 import { runBuild } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
+import { CONTEXT_NOTE } from "../../transforms/indicators/define.ts";
 
 let built: SharedDemo;
 let db: Warehouse;
@@ -69,8 +70,9 @@ describe("demo build", () => {
        GROUP BY 1 ORDER BY 1`,
       { f: FOCUS },
     );
-    // Fingertips indicators (`fingertips.<ID>`) are health's.
-    expect(rows.map((r) => r.domain)).toEqual(["complaints", "crime", "deprivation", "economy", "health", "school", "survey"]);
+    // Fingertips indicators (`fingertips.<ID>`) are health's. Deprivation has no interval: every
+    // one of its indicators is census-style (a score or a count of the whole population).
+    expect(rows.map((r) => r.domain)).toEqual(["complaints", "crime", "economy", "health", "school", "survey"]);
   });
 
   it("has no NaN or infinity, limits around values, and a reason for every missing interval", async () => {
@@ -188,10 +190,62 @@ describe("demo build", () => {
     const outcomes = await db.all<{ indicator_id: string; outcome: string }>(`SELECT DISTINCT indicator_id, outcome FROM marts.indicator_comparisons
       WHERE area_code = $f AND period_label = '2023/24' AND level = '95' AND indicator_id IN ('school.overall_absence', 'school.persistent_absence', 'school.fsm_eligible') ORDER BY 1`, { f: FOCUS });
     expect(outcomes).toEqual([
-      { indicator_id: "school.fsm_eligible", outcome: "worse" },
+      // Free school meals is a context measure: higher, never "worse".
+      { indicator_id: "school.fsm_eligible", outcome: "higher" },
       { indicator_id: "school.overall_absence", outcome: "worse" },
       { indicator_id: "school.persistent_absence", outcome: "worse" },
     ]);
+  });
+
+  it("never judges a context measure: no interval on a count of the whole population, no better or worse in the marts or the pack", async () => {
+    // The share in the most deprived decile counts every resident: no sampling interval, so never compared.
+    const decile = await db.one<{ n: number; with_ci: number }>(`SELECT count(*)::INTEGER n, count(lower95)::INTEGER with_ci FROM marts.indicator_values
+      WHERE indicator_id = 'deprivation.most_deprived_decile' AND value IS NOT NULL`);
+    expect(decile!.n).toBeGreaterThan(0);
+    expect(decile!.with_ci).toBe(0);
+    const judged = await db.all<{ indicator_id: string; outcome: string }>(`SELECT DISTINCT indicator_id, outcome FROM marts.indicator_comparisons
+      WHERE indicator_id IN ('deprivation.most_deprived_decile', 'school.fsm_eligible') AND outcome IN ('better', 'worse') ORDER BY ALL`);
+    expect(judged).toEqual([]);
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    // The glance table's row for each says why it is not judged, and carries no Worse or Better pill.
+    for (const short of ["Free school meals", "In most deprived 10% nationally"]) {
+      const row = html.match(new RegExp(`<tr><th scope="row">${short} <span class="unit">[\\s\\S]*?</tr>`))?.[0];
+      expect(row, short).toBeDefined();
+      expect(row).toContain(CONTEXT_NOTE);
+      expect(row).not.toMatch(/class="pill (worse|better)"/);
+    }
+    // Neither is a priority, and each headline says it is context.
+    const priorities = html.match(/<div class="priorities">[\s\S]*?<\/div>/)?.[0] ?? "";
+    expect(priorities).toContain("<ol>");
+    for (const title of ["free school meals", "most deprived neighbourhoods"]) expect(priorities.toLowerCase()).not.toContain(title);
+    expect(html).toMatch(new RegExp(`Free school meals: [^<]*${CONTEXT_NOTE}`));
+  });
+
+  it("says the survey's weights are raked (the demo rakes them), never design-weighted, from the warehouse to the pack", async () => {
+    // Every estimate with respondents names its weights (an area with none has no weights to name).
+    const methods = await db.all<{ method: string; respondents: boolean }>(`SELECT DISTINCT method, coalesce(denominator, 1) > 0 AS respondents
+      FROM marts.indicator_values WHERE indicator_id LIKE 'survey.%' ORDER BY 1`);
+    expect(methods.filter((m) => m.respondents).map((m) => m.method).sort()).toEqual(["logit; raked weights (weighted to population totals by ward, age band and sex)", "survey logit; raked weights (weighted to population totals by ward, age band and sex)"]);
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    expect(html).not.toMatch(/design-weighted/i);
+    expect(html).toContain("survey estimates use raked weights (weighted to population totals by ward, age band and sex)");
+    expect(html).toContain("Proportion weighted with raked weights (weighted to population totals by ward, age band and sex), with a logit 95% interval");
+  });
+
+  it("draws the pack's funnels by the notebooks' rule: over-dispersed wards get adjusted limits, and the chart says so", () => {
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    // The demo's wards spread far more than chance allows (16 of 20 outside the plain 99.8% limits on violence).
+    expect(html).toMatch(/Over-dispersed: \d+ of 20 areas lie outside the plain 99\.8% limits/);
+    expect(html).toContain("Limits drawn: 95% and 99.8% adjusted for over-dispersion (Spiegelhalter 2005");
+    expect(html).toContain("Control limits: 95% and 99.8%, adjusted for over-dispersion (Spiegelhalter 2005, additive random effects)");
+  });
+
+  it("shows the region and same-deprivation-decile comparators it computes in the glance table", () => {
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    const head = html.match(/<table class="summary-table">[\s\S]*?<\/thead>/)?.[0] ?? "";
+    const columns = [...head.matchAll(/<th scope="col"[^>]*>([^<]*)/g)].map((m) => m[1]!.trim());
+    expect(columns).toEqual(expect.arrayContaining(["Borough", "Same deprivation decile", "Region", "England"]));
+    expect(columns.indexOf("Same deprivation decile")).toBeLessThan(columns.indexOf("Region"));
   });
 
   it("writes a complete pack whose manifest hashes every file", () => {

@@ -87,6 +87,13 @@ export interface IndicatorSpec {
   denominator?: DenominatorSpec;
   method: Method;
   multiplier?: number;
+  /**
+   * Which direction is good. `no_judgement` declares a context measure: a description of the
+   * population (a census-style count of residents, a share of pupils eligible for free school
+   * meals), not an outcome to improve. It is never called better or worse anywhere (comparisons say
+   * only higher, lower or similar; charts stay neutral), is never a priority, and is left out of the
+   * need index (see {@link isContextMeasure}).
+   */
   polarity: Polarity;
   periods?: PeriodType[];
   /** Counts 1..minCount-1 are suppressed (zero is shown). Survey: bases under minBase. */
@@ -116,6 +123,14 @@ export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "de
   denominator: DenominatorSpec;
   suppress: { minCount: number; minBase: number };
   fallbackFor: string | null;
+}
+
+/** The reason printed beside a context measure wherever a judgement would otherwise be. */
+export const CONTEXT_NOTE = "context: describes the area, not judged";
+
+/** A context measure (declared with polarity `no_judgement`): described, never judged better or worse. */
+export function isContextMeasure(ind: { polarity: Polarity | string }): boolean {
+  return ind.polarity === "no_judgement";
 }
 
 /** Declare an indicator (identity: keeps the literal typed). */

@@ -5,7 +5,8 @@
  * is prepared once per period and respondents are indexed by ward, so each area costs time in
  * proportion to its own respondents (national surveys have thousands of ward domains).
  * `numerator`/`denominator` hold the unweighted positive answers and base; bases under the
- * indicator's `minBase` are not published.
+ * indicator's `minBase` are not published. The `method` names the interval and the weights the
+ * respondents carry (`logit; raked weights (...)` or `logit; design weights`).
  */
 import type { Context } from "../../pipelines/core/context.ts";
 import { focusCodes } from "../../pipelines/core/config.ts";
@@ -14,6 +15,7 @@ import type { IndicatorValueRow } from "../marts.ts";
 import { surveyDesign, surveyDomainEstimate } from "../stats/index.ts";
 import type { Indicator, PeriodType } from "./define.ts";
 import { periodSql } from "./periods.ts";
+import { weightingMethod } from "../survey-weighting.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 
 interface Respondent {
@@ -23,6 +25,8 @@ interface Respondent {
   ward_code: string;
   stratum: string;
   weight: number;
+  /** `design` or `raked` (transforms/survey-weighting.ts). */
+  weighting: string;
   language: string;
   valid: boolean;
   /** Single question: the positive answer given. Choice set: the answers given. */
@@ -35,7 +39,7 @@ async function singleQuestion(ctx: Context, question: string, periodType: Period
   const p = periodSql(periodType, "r.fieldwork_date");
   return ctx.db.all<Respondent>(
     `SELECT ${p.label} AS period_label, ${p.start}::VARCHAR AS period_start, ${p.end}::VARCHAR AS period_end,
-            r.ward_code, r.stratum, r.weight, r.language,
+            r.ward_code, r.stratum, r.weight, r.weighting, r.language,
             (a.answer IS NOT NULL AND NOT list_contains(qq.exclude, a.answer)) AS valid,
             coalesce(list_contains(qq.positive, a.answer), false) AS positive, [a.answer] AS answers
      FROM staging.survey_respondents r
@@ -52,7 +56,7 @@ async function choiceSet(ctx: Context, questions: string[], periodType: PeriodTy
   const p = periodSql(periodType, "r.fieldwork_date");
   return ctx.db.all<Respondent>(
     `SELECT r.wave, r.respondent_id, ${p.label} AS period_label, ${p.start}::VARCHAR AS period_start, ${p.end}::VARCHAR AS period_end,
-            r.ward_code, r.stratum, r.weight, r.language, count(a.answer) > 0 AS valid, false AS positive,
+            r.ward_code, r.stratum, r.weight, r.weighting, r.language, count(a.answer) > 0 AS valid, false AS positive,
             coalesce(list(DISTINCT a.answer) FILTER (WHERE a.answer IS NOT NULL), []::VARCHAR[]) AS answers
      FROM staging.survey_respondents r
      JOIN staging.survey_answers a USING (wave, respondent_id)
@@ -125,12 +129,12 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
           // A base of 1 to 4 respondents is itself a small count: hide it too.
           const denominator = base.length >= 1 && base.length < 5 ? null : base.length;
           out.push({ ...row, numerator: null, denominator, value: null, lower95: null, upper95: null, lower998: null, upper998: null,
-            method: "survey logit", is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
+            method: weightingMethod("survey logit", base.map((i) => design[i]!.weighting)), is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
           continue;
         }
         const est = surveyDomainEstimate(prepared, base, y, { multiplier: ind.multiplier });
         out.push({ ...row, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
-          method: est.method, is_suppressed: false, suppression_reason: est.note ?? null });
+          method: weightingMethod(est.method, base.map((i) => design[i]!.weighting)), is_suppressed: false, suppression_reason: est.note ?? null });
       }
     }
   }

@@ -38,6 +38,10 @@ export {
   funnelLimits, FUNNEL_POINTS,
   type FunnelLimits, type FunnelLimitRow, type FunnelLimitsInput, type FunnelStatistic, type RatioType, type RateType,
 } from "./funnel-limits.ts";
+export {
+  overdispersion, overdispersedBands, overdispersedLimit, WINSORISE_BY,
+  type Overdispersion, type OverdispersedBand, type OverdispersionInput,
+} from "./funnel-overdispersion.ts";
 export { funnelSignificance, FUNNEL_SIGNIFICANCE, type FunnelSignificance, type FunnelSignificanceInput } from "./funnel-significance.ts";
 export { quantiles, type QuantileOptions, type QuantileResult } from "./quantiles.ts";
 export { recentTrend, TREND_POINTS, TREND_THRESHOLD, type TrendPoint, type TrendKind, type RecentTrend } from "./recent-trend.ts";

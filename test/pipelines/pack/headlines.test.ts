@@ -1,6 +1,8 @@
 /** How the pack writes a value in a sentence: the unit once, and none for scores and ranks. */
 import { describe, expect, it } from "vitest";
-import { formatValue } from "../../../pipelines/pack/headlines.ts";
+import { formatValue, headlineFor, wardHeadline } from "../../../pipelines/pack/headlines.ts";
+import type { SummaryRow } from "../../../pipelines/pack/pack-model.ts";
+import { CONTEXT_NOTE } from "../../../transforms/indicators/define.ts";
 
 describe("formatValue", () => {
   it("writes percentages with %, rates with their unit and 'residents' for all-age populations", () => {
@@ -12,5 +14,36 @@ describe("formatValue", () => {
     expect(formatValue(2657.68, "rank")).toBe("2,657.7");
     expect(formatValue(32.4, "score")).toBe("32.4");
     expect(formatValue(null, "%")).toBe("no value");
+  });
+});
+
+describe("headlines of context measures", () => {
+  const row = (polarity: "low_is_good" | "no_judgement", outcome: "worse" | "higher" | "not_compared") => ({
+    indicator: { id: "school.fsm_eligible", short: "Free school meals", unit: "%", polarity, denominator: { fromNumerator: true } },
+    periodType: "academic_year",
+    period: "2023/24",
+    focus: { value: 31.5, is_suppressed: false },
+    comparators: [{ kind: "parent", code: "P", name: "Borough", value: 24.6, outcome, outcome998: outcome }],
+    wardRange: null,
+    trend: null,
+  }) as unknown as SummaryRow;
+
+  it("say a context measure is higher (never worse) and why it is not judged", () => {
+    expect(headlineFor(row("no_judgement", "higher"), "Ward")!.text).toBe(
+      `Free school meals: 31.5% in Ward (2023/24), significantly higher than Borough (24.6%) (${CONTEXT_NOTE}).`);
+    expect(headlineFor(row("no_judgement", "not_compared"), "Ward")!.text).toBe(
+      `Free school meals: 31.5% in Ward (2023/24), against Borough (24.6%) (not tested for significance; ${CONTEXT_NOTE}).`);
+    // An outcome with a polarity keeps its plain sentence.
+    expect(headlineFor(row("low_is_good", "worse"), "Ward")!.text).toBe("Free school meals: 31.5% in Ward (2023/24), significantly higher than Borough (24.6%).");
+  });
+
+  it("flag the wards of a context measure as higher, with the reason", () => {
+    const h = wardHeadline({
+      indicator: { id: "school.fsm_eligible", short: "Free school meals", unit: "%", polarity: "no_judgement", denominator: { fromNumerator: true } } as never,
+      period: "2023/24", parentName: "Borough", parentValue: 24.6,
+      wards: [{ name: "A", value: 35, outcome: "higher" }, { name: "B", value: 20, outcome: "lower" }, { name: "C", value: 25, outcome: "similar" }],
+    });
+    expect(h!.outcome).toBe("higher");
+    expect(h!.text).toBe(`Free school meals (2023/24): 1 of 3 wards significantly higher than Borough (24.6%): A (35.0%) (${CONTEXT_NOTE}).`);
   });
 });

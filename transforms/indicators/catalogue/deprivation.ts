@@ -65,11 +65,15 @@ export const deprivationIndicators: IndicatorSpec[] = [
     title: "Residents living in the 10% most deprived neighbourhoods in England",
     short: "In most deprived 10% nationally",
     numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: "imd_decile", share_where: "imd_decile = 1" },
-    method: "proportion",
-    polarity: "low_is_good",
+    // A share of the whole resident population (the population-weighted mean of "in decile 1"), not a sample.
+    method: "weighted_mean",
+    multiplier: 100,
+    unit: "%",
+    // A context measure: it describes the area's population, so it is not judged better or worse.
+    polarity: "no_judgement",
     periods: ["snapshot"],
     source: SOURCE,
-    definition: "Share of residents living in LSOAs in the most deprived national IMD decile (Wilson interval on resident counts).",
+    definition: "Share of residents living in LSOAs in the most deprived national IMD decile. A count of the whole resident population, not a sample, so it has no sampling interval; a context measure, so it is not judged better or worse.",
   }),
   defineIndicator({
     id: "deprivation.imd_average_rank",

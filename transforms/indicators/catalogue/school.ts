@@ -92,9 +92,10 @@ export const schoolIndicators: IndicatorSpec[] = [
       denominator: "headcount",
     },
     method: "proportion",
-    polarity: "low_is_good",
+    // A context measure: it describes the pupils, not an outcome to improve.
+    polarity: "no_judgement",
     periods: ["academic_year"],
     source: "DfE Schools, pupils and their characteristics (Explore Education Statistics); Get Information About Schools (school ward)",
-    definition: "Pupils known to be eligible for free school meals over pupils on roll at the January census, for schools in the area (by school location); the authority, region and England use their published totals (all school types). A measure of need: a higher share means more low-income families.",
+    definition: "Pupils known to be eligible for free school meals over pupils on roll at the January census, for schools in the area (by school location); the authority, region and England use their published totals (all school types). A context measure: a higher share means more low-income families, so it is not judged better or worse.",
   }),
 ];

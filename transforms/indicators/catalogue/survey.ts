@@ -1,4 +1,4 @@
-/** Community voice: residents survey indicators (design-weighted proportions). */
+/** Community voice: residents survey indicators (weighted proportions: design or raked weights, as `transforms/survey-weighting.ts` made them). */
 import { defineIndicator, type IndicatorSpec } from "../define.ts";
 
 const q = (id: string, question: string, title: string, short: string, polarity: IndicatorSpec["polarity"]): IndicatorSpec =>
@@ -11,7 +11,7 @@ const q = (id: string, question: string, title: string, short: string, polarity:
     method: "survey_proportion",
     polarity,
     periods: ["financial_year"],
-    source: "Residents survey (local microdata, design-weighted)",
+    source: "Residents survey (local microdata)",
     definition: `Weighted share of respondents giving the positive answer(s) to "${question}" (don't know excluded); stratified design, logit interval with the design's degrees of freedom. Bases under 30 are not published.`,
   });
 
@@ -32,7 +32,7 @@ export const surveyIndicators: IndicatorSpec[] = [
     method: "survey_proportion",
     polarity: "no_judgement",
     periods: ["financial_year"],
-    source: "Residents survey (local microdata, design-weighted)",
+    source: "Residents survey (local microdata)",
     definition: "Weighted share of respondents naming each issue among their three priorities (breakdown choice:<code>); respondents who named none are left out.",
   }),
 ];
