@@ -16,9 +16,11 @@ export default defineConfig({
     // puts them back; the source-definition test takes its extra source back). Per-file
     // isolation cost 3.4x the CPU on the unit files (141 s against 42 s for 34 files).
     isolate: false,
-    // At least two: most long files wait on DuckDB, Chromium or a child build (vitest's default,
-    // one fewer than the cores, is a single worker on 2 cores).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // One more worker than cores: each worker's DuckDB runs one thread, and the long files often
+    // wait on a child build, Chromium or a timer (two workers on 2 cores left a quarter of the
+    // CPU to the kill test's low-priority hog; vitest's default, one fewer than the cores, is a
+    // single worker there).
+    maxWorkers: availableParallelism() + 1,
     sequence: { sequencer: LongFirstSequencer },
     include: ["test/**/*.test.ts"],
     // One demo build per run, shared read-only by the files that read it (test/helpers/demo-build.ts).
