@@ -1,5 +1,5 @@
 /**
- * The order test files start in: the long ones first (measured on 2 cores), so that the two
+ * The order test files start in: the long ones first (measured on 2 cores), so that the
  * workers finish together instead of one long file starting last; then vitest's own order
  * (files that failed last time, then the longest last time, then the largest).
  */
