@@ -19,8 +19,8 @@ const TSX_CLI = path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The shared builds: the key the folder is provided under, who uses it, the script that builds it. */
 const SHARED_BUILDS = [
-  { key: "sharedDemoDir", uses: /\b(?:sharedDemo|copySharedDemo)\(/, script: "build-shared-demo.ts", needs: true },
-  { key: "sharedMedwayDir", uses: /\bsharedMedway\(/, script: "build-shared-medway.ts", needs: hasShared },
+  { key: "sharedDemoDir", name: "demo", uses: /\b(?:sharedDemo|copySharedDemo)\(/, script: "build-shared-demo.ts", needs: true },
+  { key: "sharedMedwayDir", name: "medway", uses: /\bsharedMedway\(/, script: "build-shared-medway.ts", needs: hasShared },
 ] as const;
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   const { testFiles } = await project.globTestFiles(filters);
   const texts = testFiles.map((f) => readFileSync(f, "utf8"));
-  const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b.key, b.script));
+  const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b));
   if (started.length === 0) return undefined;
   return async () => {
     const problems: string[] = [];
@@ -44,8 +44,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
 }
 
 /** Start one shared build; its teardown waits for it, checks nobody wrote into it, and removes it. */
-function startBuild(project: TestProject, key: "sharedDemoDir" | "sharedMedwayDir", script: string): () => Promise<void> {
-  const dir = mkdtempSync(path.join(tmpdir(), `localneeds-${key.replace(/Dir$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}-`));
+function startBuild(project: TestProject, { key, name, script }: (typeof SHARED_BUILDS)[number]): () => Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), `localneeds-shared-${name}-`));
   project.provide(key, dir);
   const child = spawn(process.execPath, [TSX_CLI, path.join(repoRoot, "test", "helpers", script), dir], {
     cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, TZ: "UTC" },

@@ -48,8 +48,6 @@ function engineSetting(name: string, pattern: RegExp, expected: string): string 
   return value;
 }
 
-const withSetting = (key: string, value: string | undefined): Record<string, string> => (value === undefined ? {} : { [key]: value });
-
 export class Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -66,11 +64,12 @@ export class Warehouse {
    * `readOnly` opens an existing file for reading only, so several processes can read it at once.
    */
   static async open(path = ":memory:", opts: { memoryLimit?: string; readOnly?: boolean } = {}): Promise<Warehouse> {
+    const threads = engineSetting("LOCALNEEDS_DUCKDB_THREADS", /^[1-9]\d{0,3}$/, "a whole number of threads from 1");
     const instance = await DuckDBInstance.create(path, {
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "true",
       memory_limit: opts.memoryLimit ?? engineSetting("LOCALNEEDS_MEMORY_LIMIT", /^\d+(\.\d+)?\s*[KMGT]i?B$/i, "a size such as 3GB or 512MB") ?? "3GB",
-      ...withSetting("threads", engineSetting("LOCALNEEDS_DUCKDB_THREADS", /^[1-9]\d{0,3}$/, "a whole number of threads from 1")),
+      ...(threads ? { threads } : {}),
       ...(opts.readOnly ? { access_mode: "READ_ONLY" } : path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),
     });
     const connection = await instance.connect();

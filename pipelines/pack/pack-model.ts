@@ -248,7 +248,8 @@ export function lowerFirst(s: string): string {
   return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** `1 indicator`, `3 indicators`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 }
 
