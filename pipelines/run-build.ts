@@ -1,12 +1,14 @@
 /**
  * The build: six stages in order, each writing named tables and reading only earlier ones.
  *
- *   raw files --1 load--> raw.*  --2 conform--> staging.* + ref.*
+ *   raw files --1 load--> raw_* (temporary) --2 conform--> staging.* + ref.*
  *             --3 measure--> marts.indicator_values      (value, 95% and 99.8% CIs)
  *             --4 compare--> marts.indicator_comparisons (vs each comparator)
  *             --5 chart----> Vega-Lite specs
  *             --6 pack-----> outputs/packs/<name>/: HTML + SVG/PNG + data downloads + manifest
  *
+ * The input files are the raw layer (hashed in `audit.loads`): their rows live in temporary tables
+ * for the run only. A refresh reads again only the sources whose inputs changed (`source-state.ts`).
  * The warehouse is built in a temporary file and the pack in a temporary folder; both are
  * renamed into place only when every stage has succeeded, so a failed or killed run leaves the
  * previous warehouse and pack whole.
@@ -42,6 +44,7 @@ import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
 import { clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
 import { DEMO_GENERATOR_VERSION, generateDemoData } from "../sources/demo/generate.ts";
+import { compareSources, previousLoads, recordSourceState, sourceStates } from "./refresh/source-state.ts";
 
 /** Options of one build. */
 export interface BuildOptions {
@@ -95,15 +98,12 @@ export async function ensureDemoData(config: Config, log: Logger): Promise<boole
  */
 export const parquetDirOf = (warehouse: string) => path.join(path.dirname(warehouse), `${path.basename(warehouse, path.extname(warehouse))}-parquet`);
 
-/** Refresh: drop the rows of files that earlier runs loaded but this run's config no longer lists. */
+/** Refresh: drop the load records of files that earlier runs loaded but this run's config no longer lists. */
 async function forgetRemovedFiles(ctx: Context, loads: FileLoad[]): Promise<void> {
   const keep = new Set(loads.map((l) => `${l.source}|${l.path}`));
-  const old = await ctx.db.all<{ source: string; path: string; raw_table: string }>(`SELECT DISTINCT source, path, raw_table FROM audit.loads`);
+  const old = await ctx.db.all<{ source: string; path: string }>(`SELECT DISTINCT source, path FROM audit.loads`);
   for (const o of old) {
     if (keep.has(`${o.source}|${o.path}`)) continue;
-    if (await ctx.db.one(`SELECT 1 FROM duckdb_columns() WHERE schema_name || '.' || table_name = $t AND column_name = '_file'`, { t: o.raw_table })) {
-      await ctx.db.run(`DELETE FROM ${o.raw_table} WHERE _file = $f`, { f: o.path });
-    }
     await ctx.db.run(`DELETE FROM audit.rejects WHERE source = $s AND path = $f`, { s: o.source, f: o.path });
     await ctx.db.run(`DELETE FROM audit.loads WHERE source = $s AND path = $f`, { s: o.source, f: o.path });
   }
@@ -143,7 +143,7 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   }
   let committed = false;
   try {
-    // A refresh starts from a copy of the last warehouse, so unchanged files need not be read again.
+    // A refresh starts from a copy of the last warehouse, so unchanged sources need not be read again.
     let incremental = Boolean(opts.refresh) && fileBacked && existsSync(final);
     if (incremental) {
       copyFileSync(final, building);
@@ -197,7 +197,7 @@ async function runStages(
   opts: BuildOptions, db: Warehouse, runId: string, indicators: Indicator[], incremental: boolean, final: string, building: string,
 ): Promise<BuildResult> {
   const { config, log, clock } = opts;
-  const ctx: Context = { db, config, log, clock, reuseUnchangedLoads: incremental };
+  const ctx: Context = { db, config, log, clock };
   const stages: BuildResult["stages"] = [];
   const stage = async <T>(n: number, name: string, fn: () => Promise<T>, summary: (t: T) => string): Promise<T> => {
     const t0 = performance.now();
@@ -225,39 +225,63 @@ async function runStages(
         log.warn(messages.previousWarehouseUnreadable(final, (err as Error).message.split("\n")[0]!));
       }
     }
+    const enabled = ADAPTERS.filter((a) => a.enabled(ctx));
+    // A refresh leaves a source whose inputs are unchanged as it is (staged tables, load records,
+    // warnings), and lets one whose only change is its files read just the changed ones.
+    const before = incremental && prev ? await sourceStates(ctx, enabled) : null;
+    const standing = before && prev ? await compareSources(db, prev, before) : new Map<string, "unchanged" | Map<string, string>>();
+    const unchanged = new Set([...standing].filter(([, v]) => v === "unchanged").map(([k]) => k));
     if (incremental) {
-      // Warnings are the run's own; the load warnings of files it will not read again are kept
-      // aside and put back after the load for the files that turn out unchanged.
-      await db.run(`CREATE OR REPLACE TEMP TABLE _previous_load_warnings AS SELECT * FROM audit.warnings WHERE stage = 'load'`);
-      for (const t of ["audit.warnings", "audit.source_files", "audit.baseline_revisions"]) await db.run(`DELETE FROM ${t}`);
+      // Warnings are the run's own, but for the unchanged sources', and the load warnings of the files a source does not read again.
+      const kept = [...unchanged].map(literal).join(", ") || "NULL";
+      const keptFiles = [...standing].flatMap(([slot, v]) => (v === "unchanged" ? [] : [...v].filter(([f, sha]) => before!.get(slot)?.files.get(f) === sha).map(([f]) => literal(f))));
+      await db.run(`DELETE FROM audit.warnings WHERE slot IS NULL OR (slot NOT IN (${kept}) AND NOT (stage = 'load' AND subject IN (${keptFiles.join(", ") || "NULL"})))`);
+      await db.run(`DELETE FROM audit.source_files WHERE slot NOT IN (${kept})`);
+      await db.run(`DELETE FROM audit.baseline_revisions`);
     }
     await db.insertRows("audit.runs", ["run_id", "mode", "started_at", "status"], [{ run_id: runId, mode: opts.refresh ? "refresh" : "build", started_at: clock.now().toISOString(), status: "running" }]);
-    const enabled = ADAPTERS.filter((a) => a.enabled(ctx));
-    // 1. load: raw files -> raw.*
+    const bySource = async (fn: (a: (typeof enabled)[number]) => Promise<void>) => {
+      for (const a of enabled) {
+        const files = standing.get(a.slot);
+        db.slot = a.slot;
+        if (files instanceof Map) ctx.previousFiles = { before: files, now: before!.get(a.slot)!.files };
+        try {
+          await fn(a);
+        } finally {
+          db.slot = null;
+          delete ctx.previousFiles;
+        }
+      }
+    };
+    // 1. load: input files -> temporary raw_* tables
     const loads = await stage(1, "load", async () => {
       const all: FileLoad[] = [];
-      for (const a of enabled) {
+      await bySource(async (a) => {
+        if (unchanged.has(a.slot)) {
+          all.push(...(await previousLoads(db, a.slot)));
+          return;
+        }
         const loads = await a.load(ctx);
         await db.insertRows("audit.source_files", ["slot", "path", "sha256"], loads.map((l) => ({ slot: a.slot, path: l.path, sha256: l.sha256 })));
         all.push(...loads);
-      }
-      if (incremental) {
-        await forgetRemovedFiles(ctx, all);
-        const reused = all.filter((l) => l.reused).map((l) => literal(l.path));
-        if (reused.length) await db.run(`INSERT INTO audit.warnings SELECT * FROM _previous_load_warnings WHERE subject IN (${reused.join(", ")})`);
-        await db.run(`DROP TABLE _previous_load_warnings`);
-      }
+      });
+      if (incremental) await forgetRemovedFiles(ctx, all);
       return all;
     }, (l) => {
       const fresh = l.filter((x) => !x.reused);
       const read = fresh.reduce((s, x) => s + x.rowsRead, 0);
       const rej = fresh.reduce((s, x) => s + x.rowsRejected, 0);
       const reused = l.length - fresh.length;
-      return `${fresh.length} files, ${fmt(read)} rows read, ${fmt(read - rej)} loaded, ${fmt(rej)} rejected${incremental ? `; ${reused} unchanged files not reloaded` : ""}`;
+      return `${fresh.length} files, ${fmt(read)} rows read, ${fmt(read - rej)} loaded, ${fmt(rej)} rejected` +
+        (incremental ? `; ${reused} unchanged files not read again (${unchanged.size} source${unchanged.size === 1 ? "" : "s"} unchanged)` : "");
     });
-    // 2. conform: raw.* -> staging.* + ref.*
+    // 2. conform: raw_* -> staging.* + ref.*
     await stage(2, "conform", async () => {
-      for (const a of enabled) await a.conform(ctx);
+      await bySource(async (a) => {
+        if (!unchanged.has(a.slot)) await a.conform(ctx);
+      });
+      // A full build hashes each file once, as it loads it (`audit.file_hashes`).
+      await recordSourceState(db, before ?? (await sourceStates(ctx, enabled)));
       await buildComparatorGroups(ctx);
       await weightSurvey(ctx);
       // Every indicator of the Fingertips exports joins the catalogue's, keyed by its Fingertips ID.

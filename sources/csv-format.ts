@@ -1,6 +1,6 @@
 /**
  * Declarations of CSV source formats: which columns a file must have (matched by name or by a
- * pattern, since real headers carry vintage years), their canonical names in `raw.*`, the
+ * pattern, since real headers carry vintage years), their canonical names in the run's `raw_*` table, the
  * per-column rules a row must pass, and the file's encoding.
  */
 
@@ -20,7 +20,7 @@ export type ColumnKind =
 
 /** One declared column. */
 export interface ColumnSpec {
-  /** Canonical snake_case name in `raw.*`. */
+  /** Canonical snake_case name in the `raw_*` table. */
   name: string;
   /** Header text, or a pattern for headers that carry a vintage (`/^WD\d{2}CD$/`). */
   header: string | RegExp;
@@ -69,7 +69,7 @@ export interface CsvFormat {
   id: string;
   /** What a person would call it, used in messages (`a police.uk street-level crime file`). */
   title: string;
-  /** The table rows load into, e.g. `raw.police_street`. */
+  /** The table rows load into, e.g. `raw_police_street`. */
   rawTable: string;
   columns: readonly ColumnSpec[];
   /**
@@ -87,6 +87,7 @@ export interface CsvFormat {
 
 /** Define a format (identity, for typing and one place to check declarations). */
 export function defineCsvFormat(format: CsvFormat): CsvFormat {
+  if (!/^raw_[a-z0-9_]+$/.test(format.rawTable)) throw new Error(`format ${format.id}: rawTable must be a temporary raw_<name> table (the files are the raw layer), not ${format.rawTable}`);
   const names = new Set<string>();
   for (const c of format.columns) {
     if (names.has(c.name)) throw new Error(`format ${format.id}: duplicate column ${c.name}`);

@@ -1,10 +1,12 @@
 /**
- * Stage 1 mechanism: load CSV files of a declared format into `raw.*` with every row accounted
+ * Stage 1 mechanism: read CSV files of a declared format into a temporary `raw_*` table (the files
+ * are the raw layer; no row of them is stored in the warehouse) with every row accounted
  * for. DuckDB parses (explicit all-VARCHAR columns, reject tables); declared column rules reject
  * rows that parse but are wrong. Per file: one `audit.loads` row (rows read = loaded + rejected)
  * and one `audit.rejects` row per rejected line (file, line, column, reason, raw line).
  * Line numbers count CSV records with the header as line 1.
  */
+import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
@@ -20,7 +22,7 @@ export interface FileLoad {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
-  /** A refresh found the file unchanged (same path and content hash) and did not read it again. */
+  /** A refresh found the file's source unchanged and did not read it again (these are its last counts). */
   reused?: boolean;
 }
 
@@ -116,7 +118,7 @@ export async function loadDetectedFiles(
 /** Create a format's raw table (all VARCHAR plus `_file`, `_line`). */
 export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
   const cols = storedColumns(format).map((c) => `${ident(c.name)} VARCHAR`).join(", ");
-  await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
 }
 
 /** Characters trimmed from codes: ASCII white space, Unicode spaces (no-break, thin, ideographic...), zero-width space and BOM. */
@@ -299,24 +301,15 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   const { db } = ctx;
   await createRawTable(db, format);
   const at = ctx.clock.now();
-  const reuse = Boolean((ctx as Partial<Context>).reuseUnchangedLoads);
-  const previous = new Map(
-    (await db.all<{ path: string; sha256: string; r: number; l: number; j: number }>(
-      `SELECT path, sha256, rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j FROM audit.loads WHERE source = $s`,
-      { s: format.id },
-    )).map((p) => [p.path, p]),
-  );
+  // A file loaded before (by an earlier run, or earlier in this one) has its records replaced.
+  const previous = new Set((await db.all<{ path: string }>(`SELECT DISTINCT path FROM audit.loads WHERE source = $s`, { s: format.id })).map((p) => p.path));
   const out: FileLoad[] = [];
   const todo: PreparedFile[] = [];
   for (const [i, file] of files.entries()) {
     ctx.log.progress(format.title, i, files.length * 2);
     const { sha256, irregularLines, lines } = await inspectFile(file);
-    const prev = previous.get(file);
-    // A refresh reuses a file already loaded with the same content: nothing to read again.
-    if (reuse && prev && prev.sha256 === sha256) {
-      out[i] = { source: format.id, path: file, sha256, rowsRead: Number(prev.r), rowsLoaded: Number(prev.l), rowsRejected: Number(prev.j), reused: true };
-      continue;
-    }
+    // Read anew: its load warnings are this reading's (a refresh may have kept the last run's).
+    await db.run(`DELETE FROM audit.warnings WHERE stage = 'load' AND subject = $f`, { f: file });
     const { encoding, overridden } = await encodingOf(format, file);
     if (overridden) {
       await db.recordWarning("load", "encoding_not_as_declared", file, messages.encodingNotAsDeclared(file, format.title));
@@ -329,7 +322,7 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     // Blank lines or mixed line ends: read an LF copy, numbering rows around the blank lines.
     let blankLines: number[] = [];
     if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
-    todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: Boolean(prev), blankLines, lines });
+    todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: previous.has(file), blankLines, lines });
   }
   if (todo.length) {
     const opts: ScanOptions = { at, salt: await saltFor(ctx as Partial<Context>) };
@@ -606,13 +599,36 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   return loads;
 }
 
-/** One `audit.loads` row per file loaded. */
+/**
+ * One `audit.loads` row per file loaded, and its hash in `audit.file_hashes` (with its size and
+ * modification time), so the run's source fingerprints need not read the file again.
+ */
 async function recordLoads(db: Warehouse, format: CsvFormat, loads: { load: FileLoad; bytes: number }[], at: Date): Promise<void> {
+  const stats = loads.map(({ load }) => ({ path: load.path, stat: statSync(load.path, { throwIfNoEntry: false }), sha256: load.sha256 }));
+  const known = stats.filter((s) => s.stat);
+  if (known.length) {
+    await db.run(`DELETE FROM audit.file_hashes WHERE path IN (${known.map((k) => literal(k.path)).join(", ")})`);
+    await db.insertRows("audit.file_hashes", ["path", "bytes", "mtime_ms", "sha256"], known.map((k) => ({ path: k.path, bytes: k.stat!.size, mtime_ms: Math.trunc(k.stat!.mtimeMs), sha256: k.sha256 })));
+  }
   await db.insertRows("audit.loads", ["source", "path", "sha256", "bytes", "raw_table", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"],
     loads.map(({ load, bytes }) => ({
       source: format.id, path: load.path, sha256: load.sha256, bytes, raw_table: format.rawTable,
       rows_read: load.rowsRead, rows_loaded: load.rowsLoaded, rows_rejected: load.rowsRejected, loaded_at: at.toISOString().replace("T", " ").replace("Z", ""),
     })));
+}
+
+/** What files of a format gave when they were last read (their `audit.loads` rows), marked as reused: a refresh that does not read them again. */
+export async function recordedLoads(db: Warehouse, format: CsvFormat, files: readonly string[]): Promise<FileLoad[]> {
+  if (!files.length) return [];
+  const rows = await db.all<{ path: string; sha256: string; r: number; l: number; j: number }>(
+    `SELECT path, sha256, rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j FROM audit.loads
+     WHERE source = $s AND path IN (${files.map(literal).join(", ")})`, { s: format.id });
+  const byPath = new Map(rows.map((r) => [r.path, r]));
+  return files.map((f) => {
+    const r = byPath.get(f);
+    if (!r) throw new Error(`${f}: no earlier load of ${format.title} is recorded to reuse`);
+    return { source: format.id, path: f, sha256: r.sha256, rowsRead: Number(r.r), rowsLoaded: Number(r.l), rowsRejected: Number(r.j), reused: true };
+  });
 }
 
 /** Files with more columns than this are wide (population by single year of age, KS2 with its hundreds). */

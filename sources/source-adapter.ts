@@ -1,4 +1,4 @@
-/** The shape of a source adapter: stage 1 loads its files into `raw.*`, stage 2 conforms them into `staging.*`/`ref.*`. */
+/** The shape of a source adapter: stage 1 reads its files into temporary `raw_*` tables, stage 2 conforms them into `staging.*`/`ref.*`. */
 import type { SourceAdapter as CoreSourceAdapter } from "../pipelines/core/source-definition.ts";
 import type { FileLoad } from "./load-csv.ts";
 

@@ -174,7 +174,10 @@ CREATE TABLE IF NOT EXISTS audit.rejects (
   source VARCHAR NOT NULL, path VARCHAR NOT NULL, line BIGINT, "column" VARCHAR,
   reason VARCHAR NOT NULL, raw_line VARCHAR);
 CREATE TABLE IF NOT EXISTS audit.warnings (
-  stage VARCHAR NOT NULL, code VARCHAR NOT NULL, subject VARCHAR, message VARCHAR NOT NULL);
+  stage VARCHAR NOT NULL, code VARCHAR NOT NULL, subject VARCHAR, message VARCHAR NOT NULL, slot VARCHAR);
+ALTER TABLE audit.warnings ADD COLUMN IF NOT EXISTS slot VARCHAR;
+CREATE TABLE IF NOT EXISTS audit.source_state (slot VARCHAR NOT NULL, setup VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS audit.file_hashes (path VARCHAR NOT NULL, bytes BIGINT NOT NULL, mtime_ms BIGINT NOT NULL, sha256 VARCHAR NOT NULL);
 `;
 
 /** Create the core tables if they do not exist. */
@@ -312,7 +315,7 @@ export const CONTRACT: Record<string, ContractTable> = {
     table: "One row per input file loaded: always rows_read = rows_loaded + rows_rejected.",
     columns: {
       source: "source slot, e.g. crime", path: "input file as the build read it", sha256: "SHA-256 of the file", bytes: "file size in bytes",
-      raw_table: "raw.* table the rows went to", rows_read: "data rows read", rows_loaded: "rows loaded", rows_rejected: "rows rejected (see audit.rejects)",
+      raw_table: "the temporary table the rows were read into (raw_*; the files themselves are the raw layer)", rows_read: "data rows read", rows_loaded: "rows loaded", rows_rejected: "rows rejected (see audit.rejects)",
       loaded_at: "build time of the load",
     },
   },
@@ -325,7 +328,10 @@ export const CONTRACT: Record<string, ContractTable> = {
   },
   "audit.warnings": {
     table: "One row per data-quality warning of the run.",
-    columns: { stage: "build stage: load, conform, measure, compare, chart or pack", code: "warning code", subject: "what it is about (file, indicator, area)", message: "the warning in words" },
+    columns: {
+      stage: "build stage: load, conform, measure, compare, chart or pack", code: "warning code", subject: "what it is about (file, indicator, area)", message: "the warning in words",
+      slot: "the source (config slot) whose load or conform raised it; empty for the later stages",
+    },
   },
   "audit.source_files": {
     table: "One row per input file of this run, by config slot, with its content hash.",

@@ -24,10 +24,10 @@ export type Task =
   /** `runBuild` over a generated config: stages 1-6 (one focus ward's pack, no per-ward packs). */
   | { kind: "build"; config: string }
   /**
-   * One-month refresh: copy an existing warehouse (not timed), then `loadCsvFiles` for the new
-   * month's files + crime conform + measure (timed); compare is timed separately.
+   * One-month refresh: copy an existing 12-month warehouse (not timed), then `runBuild` with
+   * `refresh` and the 13-month config (timed: every stage, as a scheduled refresh runs it).
    */
-  | { kind: "refresh"; config: string; from: string; files: string[] }
+  | { kind: "refresh"; config: string; from: string }
   /** The demo borough's full build (`runBuild` with the demo config), demo data pre-generated (not timed). */
   | { kind: "demo"; root: string; demoConfig: string }
   /** Spec -> SVG (`renderSvg`) for every `.vl.json` under the folders, after one warm-up render. */
@@ -85,45 +85,19 @@ export async function runTask(task: Task): Promise<TaskResult> {
       return { ok: true, seconds, steps, info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), charts: r.packDirs.map((d) => path.join(d, "charts")) } };
     }
     case "refresh": {
-      const { Warehouse, literal } = await import("../core/warehouse.ts");
-      const { planMeasure, planSummary } = await import("../../transforms/indicators/measure-scope.ts");
-      const { loadCsvFiles } = await import("../../sources/load-csv.ts");
-      const { crimeAdapter, policeStreetFormat } = await import("../../sources/crime/police-uk-street.ts");
-      const { loadIndicators } = await import("../../transforms/indicators/define.ts");
-      const { CATALOGUE } = await import("../../transforms/indicators/catalogue/index.ts");
-      const { measureIndicators } = await import("../../transforms/indicators/measure.ts");
-      const { compareIndicators } = await import("../../transforms/compare.ts");
+      const { runBuild } = await import("../run-build.ts");
       const config = loadConfig(task.config);
       for (const f of [config.warehouse, config.warehouse + ".wal"]) rmSync(f, { force: true });
       copyFileSync(task.from, config.warehouse);
-      const db = await Warehouse.open(config.warehouse);
       try {
-        const ctx: Context = { db, config, log: silentLogger, clock };
-        const { indicators } = loadIndicators(CATALOGUE);
-        const steps: Record<string, number> = {};
         const t0 = performance.now();
-        let t = t0;
-        const loads = await loadCsvFiles(ctx, policeStreetFormat, task.files);
-        steps.load_new_month = since(t);
-        t = performance.now();
-        await crimeAdapter.conform(ctx);
-        steps.conform_crime = since(t);
-        t = performance.now();
-        // As a refresh does: the previous warehouse attached, only what the new month touches measured again.
-        await db.run(`ATTACH ${literal(task.from)} AS prev (READ_ONLY)`);
-        const plan = await planMeasure(ctx, indicators, "prev");
-        const written = await measureIndicators(ctx, indicators, plan);
-        steps.measure = since(t);
+        const r = await runBuild({ config, log: stageLogger, clock: fixedClock("2025-07-31T12:00:00Z"), refresh: true });
         const seconds = since(t0);
-        t = performance.now();
-        const comparisons = await compareIndicators(ctx, indicators);
-        const compareSeconds = since(t);
         return {
-          ok: true, seconds, steps,
-          info: { plan: plan ? planSummary(plan) : "measured in full (no usable previous values)", compare_seconds: compareSeconds, rows_loaded: loads.reduce((s, l) => s + l.rowsLoaded, 0), values: [...written.values()].reduce((a, b) => a + b, 0), comparisons },
+          ok: true, seconds, steps: Object.fromEntries(r.stages.map((s) => [s.stage, s.seconds])),
+          info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), files_read: r.loads.filter((l) => !l.reused).length, files_kept: r.loads.filter((l) => l.reused).length },
         };
       } finally {
-        db.close();
         for (const f of [config.warehouse, config.warehouse + ".wal"]) rmSync(f, { force: true });
       }
     }

@@ -26,8 +26,12 @@ export interface Context {
   config: Config;
   log: Logger;
   clock: Clock;
-  /** Refresh: a file already loaded with the same content hash is not read again. */
-  reuseUnchangedLoads?: boolean;
+  /**
+   * Set while a refresh runs a source whose only change is its own files: the files of the last
+   * run and of this one, each with its SHA-256. An adapter that can may read only the new ones
+   * (police.uk street files); one that ignores it reads every file, as in a full build.
+   */
+  previousFiles?: { before: ReadonlyMap<string, string>; now: ReadonlyMap<string, string> };
 }
 
 /** A logger that drops everything (tests). */

@@ -41,25 +41,35 @@ export type PathField<T> = T extends readonly unknown[]
       }[keyof T & string]
     : never;
 
-/** One dataset family: stage 1 loads its files into `raw.*`, stage 2 conforms them into `staging.*`/`ref.*`. */
+/**
+ * One dataset family: stage 1 reads its files into temporary `raw_*` tables (the files are the raw
+ * layer), stage 2 conforms them into `staging.*`/`ref.*`.
+ */
 export interface SourceAdapter<Load = unknown> {
   /** Config slot, e.g. `crime`. */
   slot: string;
+  /**
+   * The other sources whose staged tables this one's stages read (geography is read by all and
+   * need not be named): a refresh reads this source again whenever one of them changed.
+   */
+  reads?: readonly string[];
   /** Publisher and format, for the pack's sources page. */
   title: string;
   /** Licence / attribution text. */
   licence: string;
   /** Is this slot configured in this build? */
   enabled(ctx: Context): boolean;
-  /** Stage 1: load the configured files into `raw.*`. */
+  /** Stage 1: read the configured files into temporary `raw_*` tables, every row accounted for in `audit.loads`. */
   load(ctx: Context): Promise<Load[]>;
-  /** Stage 2: conform `raw.*` into typed `staging.*` (and `ref.*`) tables. */
+  /** Stage 2: conform the `raw_*` rows into typed `staging.*` (and `ref.*`) tables. */
   conform(ctx: Context): Promise<void>;
 }
 
 /** What a source declares: its `sources.<slot>` block and path fields, and its stages given that block. */
 export interface SourceDeclaration<S extends z.ZodType, Load> {
   slot: string;
+  /** See `SourceAdapter.reads`. */
+  reads?: readonly string[];
   title: string;
   licence: string;
   /** The zod schema of the `sources.<slot>` block (`.strict()`, so a misspelt field is refused). */
@@ -87,6 +97,7 @@ export function defineSource<S extends z.ZodType, Load>(d: SourceDeclaration<S, 
   };
   return {
     slot: d.slot,
+    ...(d.reads ? { reads: d.reads } : {}),
     title: d.title,
     licence: d.licence,
     schema: d.schema,

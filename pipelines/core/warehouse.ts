@@ -1,6 +1,8 @@
 /**
  * The DuckDB warehouse: a thin wrapper over `@duckdb/node-api` with bound parameters, quoted
- * identifiers and JSON-friendly results. One schema per layer: raw, staging, ref, marts, audit.
+ * identifiers and JSON-friendly results. One schema per layer: staging, ref, marts, audit. The
+ * input files are the raw layer: the loader reads them into temporary `raw_*` tables that live
+ * only as long as the connection, so no raw row (and no personal data) is ever stored.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
@@ -12,7 +14,7 @@ import { LocalneedsError, messages } from "./messages.ts";
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 
 /** The layers of the warehouse, in data-flow order. */
-export const SCHEMAS = ["raw", "staging", "ref", "marts", "audit"] as const;
+export const SCHEMAS = ["staging", "ref", "marts", "audit"] as const;
 
 /** Quote an SQL identifier (schema, table or column name). */
 export function ident(name: string): string {
@@ -78,9 +80,16 @@ export class Warehouse {
     // trim() allocates a new string for every cell; most cells have no edge spaces. Same result
     // (DuckDB's trim strips spaces only), a fraction of the cost on millions of rows.
     await wh.run(`CREATE OR REPLACE TEMP MACRO trim_fast(x) AS CASE WHEN prefix(x, ' ') OR suffix(x, ' ') THEN trim(x) ELSE x END`);
-    if (!opts.readOnly) for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    if (!opts.readOnly) {
+      for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      // Warehouses written before the files became the raw layer kept a copy of every row in `raw.*`.
+      await wh.run(`DROP SCHEMA IF EXISTS raw CASCADE`);
+    }
     return wh;
   }
+
+  /** The source (config slot) being loaded or conformed, recorded with its warnings (a refresh keeps an unchanged source's). */
+  slot: string | null = null;
 
   /** Run a statement (or several separated by `;` when there are no parameters). */
   async run(sql: string, params?: Params): Promise<void> {
@@ -220,11 +229,12 @@ export class Warehouse {
    * catalogue, its subject (a file, a wave, an area code; null when none) and the text.
    */
   async recordWarning(stage: WarningStage, code: string, subject: string | null | undefined, message: string): Promise<void> {
-    await this.run(`INSERT INTO audit.warnings VALUES ($stage, $code, $subject, $message)`, { stage, code, subject: subject ?? null, message });
+    await this.run(`INSERT INTO audit.warnings VALUES ($stage, $code, $subject, $message, $slot)`, { stage, code, subject: subject ?? null, message, slot: this.slot });
   }
 
-  /** Does `schema.table` exist in this warehouse, or in the attached database `database`? */
+  /** Does `schema.table` exist in this warehouse, or in the attached database `database`? A name without a schema is a temporary table. */
   async hasTable(qualified: string, database?: string): Promise<boolean> {
+    if (!qualified.includes(".")) return Boolean(await this.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = $t`, { t: qualified }));
     const [schema, name] = qualified.split(".", 2);
     return Boolean(await this.one(
       `SELECT 1 FROM duckdb_tables() WHERE database_name = ${database ? "$d" : "current_database()"} AND schema_name = $s AND table_name = $t`,

@@ -1,7 +1,7 @@
 /**
  * A council CRM complaints export (Windows-1252 or UTF-8, or `auto` to tell by the bytes;
  * `dd/mm/yyyy` and `dd/mm/yyyy hh:mm` dates). Personal fields (names, addresses, phone numbers, emails, UPRNs, case text) are
- * loaded into `raw.complaints` only; `staging.complaints` keeps category, service, channel,
+ * loaded into `raw_complaints` only; `staging.complaints` keeps category, service, channel,
  * status, dates and area. Grain: one row per case.
  */
 import { defineCsvFormat } from "../csv-format.ts";
@@ -21,7 +21,7 @@ export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
   defineCsvFormat({
     id: "council_crm_complaints",
     title: "a council complaints (CRM) export",
-    rawTable: "raw.complaints",
+    rawTable: "raw_complaints",
     grain: "one row per case",
     encoding,
     columns: [
@@ -102,7 +102,7 @@ export const complaintsAdapter = defineSource({
                     WHEN nullif(trim(c.lsoa_code), '') IS NOT NULL THEN 'lsoa' END AS repeat_basis,
                coalesce(nullif(trim(c.uprn), ''), upper(replace(nullif(trim(c.postcode), ''), ' ', '')), nullif(trim(c.lsoa_code), '')) AS place,
                trim(c.case_reference) AS case_reference, nullif(trim(c.ward_code), '') AS source_ward_code, c._file, c._line
-        FROM raw.complaints c
+        FROM raw_complaints c
         LEFT JOIN (SELECT DISTINCT ward_code FROM ref.lsoa_ward) w ON w.ward_code = ${declaredWardSql("trim(c.ward_code)")}
         LEFT JOIN ref.lsoa_ward l ON l.lsoa_code = trim(c.lsoa_code)
       ), ordered AS (
@@ -117,12 +117,12 @@ export const complaintsAdapter = defineSource({
     // The category becomes a chart and table label: only declared categories, or screened ones.
     await screenLabelColumn(ctx.db, {
       table: "staging.complaints", column: "category", subject: "complaints", what: "category",
-      vocabulary: c.categories, replacement: null, stage: "conform", raw: { table: "raw.complaints", column: "category" },
+      vocabulary: c.categories, replacement: null, stage: "conform", raw: { table: "raw_complaints", column: "category" },
     });
     // Rows with a blank ward code and no LSOA code: loaded, counted in no ward; said once per file.
     const blank = await ctx.db.all<{ _file: string; n: number; total: number }>(
       `SELECT _file, count(*) FILTER (WHERE nullif(trim(ward_code), '') IS NULL AND nullif(trim(lsoa_code), '') IS NULL)::INTEGER AS n, count(*)::INTEGER AS total
-       FROM raw.complaints GROUP BY 1 HAVING n > 0 ORDER BY 1`,
+       FROM raw_complaints GROUP BY 1 HAVING n > 0 ORDER BY 1`,
     );
     for (const b of blank) {
       const file = displayPath(ctx.config, b._file);

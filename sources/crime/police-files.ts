@@ -2,7 +2,7 @@
  * police.uk files as snapshots: police.uk re-issues monthly files (outcomes get updated), so an
  * analyst can end up with two files for the same month and force. Each month and force is
  * counted from one file only: the newest (last modified), or when equally new the one listed
- * later in the config. The rows of the file it replaces stay in `raw.*` and `audit.loads` (they
+ * later in the config. The rows of the file it replaces are counted in `audit.loads` (they
  * were read) but are not staged, and the replacement is reported in `audit.warnings`.
  */
 import type { Context } from "../../pipelines/core/context.ts";
@@ -28,38 +28,47 @@ export const POLICE_SHARED_COLUMNS: readonly ColumnSpec[] = [
   { name: "lsoa_name", header: "LSOA name" },
 ];
 
-/** Record the files of one kind in `raw.police_files(_file, kind, mtime, list_order)`. */
+/**
+ * `staging.crime_street_keys(_file, month, force, rows, located)`: how many rows (and rows with
+ * an LSOA code) each street file has of each month and force, kept across runs, so a refresh that
+ * only adds files decides re-issues and missing months over every file while reading the new ones.
+ */
+export const STREET_KEYS = "staging.crime_street_keys";
+
+/** Record the files of one kind in `raw_police_files(_file, kind, mtime, list_order)`. */
 export async function recordPoliceFiles(ctx: Pick<Context, "db">, kind: string, files: readonly string[]): Promise<void> {
-  await ctx.db.run(`CREATE TABLE IF NOT EXISTS raw.police_files (_file VARCHAR, kind VARCHAR, mtime TIMESTAMP, list_order INTEGER)`);
-  await ctx.db.run(`DELETE FROM raw.police_files WHERE kind = $k`, { k: kind });
-  await ctx.db.insertRows("raw.police_files", ["_file", "kind", "mtime", "list_order"], files.map((f, i) => ({
+  await ctx.db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_police_files (_file VARCHAR, kind VARCHAR, mtime TIMESTAMP, list_order INTEGER)`);
+  await ctx.db.run(`DELETE FROM raw_police_files WHERE kind = $k`, { k: kind });
+  await ctx.db.insertRows("raw_police_files", ["_file", "kind", "mtime", "list_order"], files.map((f, i) => ({
     _file: f, kind, mtime: fileMtime(f).toISOString(), list_order: i,
   })));
 }
 
 /**
  * Decide which file counts for each month and force of one kind. `rowsSql` selects
- * `(_file, month, force)` for every row of the kind's raw table. Creates the temp table
+ * `(_file, month, force, rows)`: how many rows each file has of each month and force. Creates the temp table
  * `_superseded_<kind>(_file, month, force, kept, rows)` of the pairs not to stage, and warns for each.
  * Only a file's own month takes part: the month in its name (`2019-02-kent-street.csv`), else the
  * month most of its rows have. A few rows of another month in a file (late rows of January in
  * the February file) never replace that month's own file: they are kept, and reported
  * (`police_rows_of_other_month`); a crime also in its own month's file counts once (by Crime ID).
+ * `quiet`: decide only, without the warnings (a check before the conform).
  */
-export async function resolveReissues(ctx: Context, kind: string, rowsSql: string, label: string): Promise<void> {
+export async function resolveReissues(ctx: Context, kind: string, rowsSql: string, label: string, opts: { quiet?: boolean } = {}): Promise<void> {
   const { db } = ctx;
   const table = `_superseded_${kind}`;
   await db.run(`CREATE OR REPLACE TEMP TABLE _police_keys AS
-    WITH keys AS (SELECT _file, month, force, count(*)::INTEGER AS rows FROM (${rowsSql}) GROUP BY ALL),
+    WITH keys AS (SELECT _file, month, force, sum(rows)::INTEGER AS rows FROM (${rowsSql}) GROUP BY ALL),
          own AS (SELECT _file, coalesce(nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/]*$', 1), ''), arg_max(month, rows)) AS own_month FROM keys GROUP BY _file)
     SELECT k.*, o.own_month FROM keys k JOIN own o USING (_file)`);
   await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
     WITH ranked AS (
            SELECT k._file, k.month, k.force, k.rows, row_number() OVER w AS rn, first_value(k._file) OVER w AS kept
-           FROM _police_keys k JOIN raw.police_files f ON f._file = k._file AND f.kind = $k
+           FROM _police_keys k JOIN raw_police_files f ON f._file = k._file AND f.kind = $k
            WHERE k.month = k.own_month
            WINDOW w AS (PARTITION BY k.month, k.force ORDER BY f.mtime DESC, f.list_order DESC))
     SELECT _file, month, force, kept, rows FROM ranked WHERE rn > 1`, { k: kind });
+  if (opts.quiet) return;
   const dropped = await db.all<{ _file: string; month: string; force: string; kept: string; rows: number }>(`SELECT * FROM ${table} ORDER BY month, force, _file`);
   for (const d of dropped) {
     await db.recordWarning("conform", "police_file_replaced", `${d.month} ${d.force}`, messages.crimeFileReplaced(label, d.month, d.force, displayPath(ctx.config, d.kept), displayPath(ctx.config, d._file), d.rows));

@@ -22,6 +22,7 @@ import path from "node:path";
 import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { displayPath } from "../files.ts";
+import { STREET_KEYS } from "./police-files.ts";
 
 /**
  * A force covers an authority of the build when it placed at least this share of the crimes
@@ -39,12 +40,12 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
   const { db } = ctx;
   // One row per street file: its month, force (NULL when unknown) and rows.
   await db.run(`CREATE OR REPLACE TEMP TABLE _street_keys AS
-    SELECT _file, try_strptime(trim_fast(month), '%Y-%m')::DATE AS month, trim_fast(falls_within) AS force, count(*)::INTEGER AS n FROM raw.police_street GROUP BY ALL`);
+    SELECT _file, try_strptime(month, '%Y-%m')::DATE AS month, force, sum(rows)::INTEGER AS n FROM ${STREET_KEYS} GROUP BY ALL`);
   await db.run(`CREATE OR REPLACE TEMP TABLE _street_files AS
     WITH files AS (
       SELECT _file, try_strptime(nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/\\\\]*$', 1), ''), '%Y-%m')::DATE AS name_month,
              nullif(regexp_extract(_file, '[0-9]{4}-[0-9]{2}-(.+?)-street[^/\\\\]*$', 1), '') AS slug
-      FROM raw.police_files WHERE kind = 'street'
+      FROM raw_police_files WHERE kind = 'street'
     ),
     per_file AS (SELECT _file, first(month ORDER BY n DESC, month) AS month, first(force ORDER BY n DESC, force) AS force, sum(n)::INTEGER AS n FROM _street_keys GROUP BY 1),
     known AS (

@@ -17,7 +17,7 @@ import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSq
 export const policeOutcomesFormat = defineCsvFormat({
   id: "police_uk_outcomes",
   title: "a police.uk outcomes file",
-  rawTable: "raw.police_outcomes",
+  rawTable: "raw_police_outcomes",
   grain: "one row per line of the police.uk outcomes files",
   columns: [
     { name: "crime_id", header: "Crime ID", required: true },
@@ -27,7 +27,7 @@ export const policeOutcomesFormat = defineCsvFormat({
 });
 registerFormats(policeOutcomesFormat);
 
-/** Load outcomes files into `raw.police_outcomes`. */
+/** Load outcomes files into `raw_police_outcomes`. */
 export async function loadOutcomes(ctx: Context, files: readonly string[]): Promise<FileLoad[]> {
   await recordPoliceFiles(ctx, "outcomes", files);
   return loadCsvFiles(ctx, policeOutcomesFormat, files);
@@ -36,16 +36,16 @@ export async function loadOutcomes(ctx: Context, files: readonly string[]): Prom
 /** Stage outcomes into `staging.crime_outcomes` (see module doc). */
 export async function conformOutcomes(ctx: Context): Promise<void> {
   const { db } = ctx;
-  await resolveReissues(ctx, "outcomes", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force FROM raw.police_outcomes`, "outcomes");
-  await placeLsoaCodes(ctx, "police_outcomes", "raw.police_outcomes", "police.uk outcomes");
+  await resolveReissues(ctx, "outcomes", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`, "outcomes");
+  await placeLsoaCodes(ctx, "police_outcomes", "raw_police_outcomes", "police.uk outcomes");
   await db.run(`CREATE OR REPLACE TABLE staging.crime_outcomes AS
-    WITH crimes AS (SELECT trim_fast(crime_id) AS crime_id, min(strptime(trim_fast(month), '%Y-%m'))::DATE AS crime_month FROM raw.police_street
+    WITH crimes AS (SELECT trim_fast(crime_id) AS crime_id, min(strptime(trim_fast(month), '%Y-%m'))::DATE AS crime_month FROM raw_police_street
                     WHERE nullif(trim_fast(crime_id), '') IS NOT NULL GROUP BY 1)
     SELECT trim_fast(r.crime_id) AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS outcome_month, c.crime_month,
            trim_fast(r.falls_within) AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim_fast(r.outcome_type) AS outcome_type,
            CASE WHEN nullif(trim_fast(r.lsoa_code), '') IS NULL THEN 'no_location' WHEN w.lsoa_code IS NULL THEN 'outside_area' ELSE 'lsoa' END AS placement,
            nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, r._file, r._line
-    FROM raw.police_outcomes r
+    FROM raw_police_outcomes r
     LEFT JOIN _lsoa_map_police_outcomes m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
     LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = m.lsoa_code
     LEFT JOIN crimes c ON c.crime_id = trim_fast(r.crime_id)

@@ -23,7 +23,7 @@ const bool = (name: string, header: string) => ({ name, header, values: ["True",
 export const policeStopSearchFormat = defineCsvFormat({
   id: "police_uk_stop_search",
   title: "a police.uk stop and search file",
-  rawTable: "raw.police_stop_search",
+  rawTable: "raw_police_stop_search",
   grain: "one row per line of the police.uk stop-and-search files",
   columns: [
     { name: "type", header: "Type", required: true },
@@ -50,12 +50,12 @@ export function stopSearchForce(file: string): string | null {
   return /^\d{4}-\d{2}-(.+?)-stop-and-search/.exec(path.basename(file))?.[1] ?? null;
 }
 
-/** Load stop-and-search files into `raw.police_stop_search`. */
+/** Load stop-and-search files into `raw_police_stop_search`. */
 export async function loadStopSearch(ctx: Context, files: readonly string[]): Promise<FileLoad[]> {
   await recordPoliceFiles(ctx, "stop_search", files);
   const loads = await loadCsvFiles(ctx, policeStopSearchFormat, files);
-  await ctx.db.run(`CREATE OR REPLACE TABLE raw.police_stop_search_force (_file VARCHAR, force VARCHAR)`);
-  await ctx.db.insertRows("raw.police_stop_search_force", ["_file", "force"], files.map((f) => ({ _file: f, force: stopSearchForce(f) ?? f })));
+  await ctx.db.run(`CREATE OR REPLACE TEMP TABLE raw_police_stop_search_force (_file VARCHAR, force VARCHAR)`);
+  await ctx.db.insertRows("raw_police_stop_search_force", ["_file", "force"], files.map((f) => ({ _file: f, force: stopSearchForce(f) ?? f })));
   return loads;
 }
 
@@ -69,14 +69,14 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   await resolveReissues(
     ctx,
     "stop_search",
-    `SELECT r._file, ${monthSql} AS month, f.force FROM raw.police_stop_search r JOIN raw.police_stop_search_force f USING (_file)`,
+    `SELECT r._file, ${monthSql} AS month, f.force, count(*) AS rows FROM raw_police_stop_search r JOIN raw_police_stop_search_force f USING (_file) GROUP BY ALL`,
     "stop and search",
   );
   // Point in polygon, in JS.
   const boundaryFile = g.lsoaBoundaries ?? g.wardBoundaries;
   const index = boundaryFile ? new BoundaryIndex(readBoundaries(boundaryFile, g.lsoaBoundaries ? "LSOA" : "WD").areas) : undefined;
   const points = await db.all<{ _file: string; _line: string; lat: number | null; lon: number | null }>(
-    `SELECT _file, _line, TRY_CAST(trim_fast(latitude) AS DOUBLE) AS lat, TRY_CAST(trim_fast(longitude) AS DOUBLE) AS lon FROM raw.police_stop_search`,
+    `SELECT _file, _line, TRY_CAST(trim_fast(latitude) AS DOUBLE) AS lat, TRY_CAST(trim_fast(longitude) AS DOUBLE) AS lon FROM raw_police_stop_search`,
   );
   const placed = points.map((p) => {
     if (p.lat === null || p.lon === null) return { _file: p._file, _line: Number(p._line), code: null, placement: "no_location" };
@@ -100,8 +100,8 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
            ${byLsoa ? "w.ward_code" : "p.code"} AS ward_code,
            ${byLsoa ? "w.lad_code" : "(SELECT any_value(lad_code) FROM ref.lsoa_ward x WHERE x.ward_code = p.code)"} AS lad_code,
            p.placement, r._file, r._line
-    FROM raw.police_stop_search r
-    JOIN raw.police_stop_search_force f USING (_file)
+    FROM raw_police_stop_search r
+    JOIN raw_police_stop_search_force f USING (_file)
     JOIN _ss_place p ON p._file = r._file AND p._line = r._line
     ${byLsoa ? "LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = p.code" : ""}
     WHERE NOT ${supersededSql("stop_search", "r", monthSql, "f.force")}

@@ -11,7 +11,7 @@
  * a header-only file or no file is recorded as missing, not zero (`police-missing-months.ts`).
  */
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { loadCsvFiles, recordedLoads, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { z } from "zod";
@@ -19,7 +19,8 @@ import { OGL } from "../source-adapter.ts";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
-import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
@@ -28,7 +29,7 @@ import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
 export const policeStreetFormat = defineCsvFormat({
   id: "police_uk_street",
   title: "a police.uk street-level crime file",
-  rawTable: "raw.police_street",
+  rawTable: "raw_police_street",
   grain: "one row per line of the police.uk street files",
   columns: [
     { name: "crime_id", header: "Crime ID" },
@@ -56,6 +57,15 @@ declare module "../../pipelines/core/source-definition.ts" {
   interface SourceConfigs { crime: z.output<typeof crimeConfig> }
 }
 
+/** Per-file tables of the street conform, kept across runs (a refresh that only adds files reads just those). */
+const NO_LOCATION_FILES = "staging.crime_no_location_files";
+const OUTSIDE_FILES = "staging.crime_outside_lookup_files";
+/** Hashes of the Crime IDs of lines not placed in the build (the placed ones are in `staging.crime_events`). */
+const UNPLACED_IDS = "staging.crime_unplaced_ids";
+/** One row: how many Crime IDs repeated in the last conform over every file; and the warnings that said so. */
+const STREET_STATE = "staging.crime_street_state";
+const STREET_REPEATS = "staging.crime_street_repeats";
+
 /** Crime adapter: street-level crime, and optionally outcomes and stop and search. */
 export const crimeAdapter = defineSource({
   slot: "crime",
@@ -66,75 +76,182 @@ export const crimeAdapter = defineSource({
   async load(ctx, c) {
     const files = await expandFiles(ctx.db, "crime", c.files);
     await recordPoliceFiles(ctx, "street", files);
-    const loads = await loadCsvFiles(ctx, policeStreetFormat, files);
+    const added = await addedStreetFiles(ctx, c, files);
+    const byPath = new Map((await loadCsvFiles(ctx, policeStreetFormat, added ?? files)).map((l) => [l.path, l]));
+    if (added) {
+      const earlier = files.filter((f) => !byPath.has(f));
+      // The added files are staged alone when they can be (see addedStandAlone); else every file is read.
+      const rest = (await addedStandAlone(ctx, earlier)) ? await recordedLoads(ctx.db, policeStreetFormat, earlier) : await loadCsvFiles(ctx, policeStreetFormat, earlier);
+      for (const l of rest) byPath.set(l.path, l);
+    }
+    await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _street_read (_file VARCHAR)`);
+    await ctx.db.insertRows("_street_read", ["_file"], [...byPath.values()].filter((l) => !l.reused).map((l) => ({ _file: l.path })));
+    const loads = files.map((f) => byPath.get(f)!);
     if (c.outcomes?.length) loads.push(...(await loadOutcomes(ctx, await expandFiles(ctx.db, "crime.outcomes", c.outcomes))));
     if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx.db, "crime.stopSearch", c.stopSearch))));
     return loads;
   },
   async conform(ctx, c) {
-    const { db } = ctx;
-    await resolveReissues(ctx, "street", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force FROM raw.police_street`, "street-level crime");
-    await placeLsoaCodes(ctx, "police_street", "raw.police_street", "police.uk street crime");
-    const live = `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}`;
-    // A Crime ID counts once (its first line by file path and line), whether its lines are
-    // identical or differ (two forces, a re-typed line); ID-less (ASB) lines all count. A window
-    // over the ID rows only, and only when some ID repeats at all (reported first; usually none does).
-    const repeats = await reportRepeats(ctx, live);
-    const lineColumns = "crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
-    // Rewritten file by file where it differs (a refresh adds one month's files, not every row again).
-    await db.syncTable("staging.crime_events", `
-      WITH lines AS (
-        SELECT nullif(trim_fast(r.crime_id), '') AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS month,
-               trim_fast(r.falls_within) AS falls_within, m.lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
-               nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line, r.longitude, r.latitude, r.location
-        FROM raw.police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
-        WHERE ${live}
-      ),
-      kept AS (${repeats === 0
-        ? `SELECT ${lineColumns}, _file, _line FROM lines`
-        : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NOT NULL
-             QUALIFY row_number() OVER (PARTITION BY crime_id ORDER BY _file, _line) = 1
-           UNION ALL
-           SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NULL`})
-      SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
-      FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`, "_file");
-    await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
-      SELECT strptime(trim_fast(month), '%Y-%m')::DATE AS month, trim_fast(falls_within) AS falls_within, trim_fast(crime_type) AS crime_type, count(*)::INTEGER AS crimes
-      FROM raw.police_street r WHERE nullif(trim_fast(lsoa_code), '') IS NULL AND ${live} GROUP BY ALL ORDER BY ALL`);
-    // One line per force: how many rows, over which months, could not be placed.
-    const noLoc = await db.all<{ falls_within: string; first: string; last: string; months: number; n: number }>(
-      `SELECT falls_within, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last, count(DISTINCT month)::INTEGER AS months,
-              sum(crimes)::INTEGER AS n FROM staging.crime_no_location GROUP BY 1 ORDER BY 1`,
-    );
-    for (const r of noLoc) {
-      const period = r.months === 1 ? r.first : `${r.first} to ${r.last} (${r.months} months)`;
-      await db.recordWarning("conform", "crime_no_location", r.falls_within, messages.noLocationRows("street-level crime", period, r.falls_within, r.n));
-    }
-    await db.run(`CREATE OR REPLACE TABLE staging.crime_outside_lookup AS
-      SELECT strptime(trim_fast(r.month), '%Y-%m')::DATE AS month, m.lsoa_code, any_value(trim_fast(r.lsoa_name)) AS lsoa_name,
-             CASE WHEN m.lsoa_code IN (SELECT trim_fast(lsoa_code) FROM raw.geo_lsoa_ward) THEN 'authority not in this build' ELSE 'not in the lookup' END AS reason,
-             count(*)::INTEGER AS crimes
-      FROM raw.police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
-      WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) AND ${live} GROUP BY ALL ORDER BY ALL`);
-    await warnFilesOutsideBuild(ctx, live);
-    await checkMonthlyVolumes(ctx);
-    await checkTypeVolumes(ctx);
-    await recordMissingMonths(ctx);
+    const unread = await ctx.db.one(`SELECT 1 FROM raw_police_files WHERE kind = 'street' AND _file NOT IN (SELECT _file FROM _street_read)`);
+    await conformStreet(ctx, Boolean(unread));
     if (c.outcomes?.length) await conformOutcomes(ctx);
     if (c.stopSearch?.length) await conformStopSearch(ctx);
   },
 });
 
 /**
+ * The street files a refresh need read, when they are only new ones: the source's only change is
+ * files added (none changed or gone), there are no outcomes or stop-and-search files (whose
+ * conform reads every street row) and the last conform kept its per-file tables. Else null: read
+ * every file. (The conform may still read them all: see `conformStreet`.)
+ */
+async function addedStreetFiles(ctx: Context, c: z.output<typeof crimeConfig>, files: readonly string[]): Promise<string[] | null> {
+  const p = ctx.previousFiles;
+  if (!p || c.outcomes?.length || c.stopSearch?.length) return null;
+  for (const [f, sha] of p.before) if (p.now.get(f) !== sha) return null;
+  for (const t of [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events"]) {
+    if (!(await ctx.db.hasTable(t))) return null;
+  }
+  return files.filter((f) => !p.before.has(f));
+}
+
+/**
+ * Can the files a refresh added be staged alone, the `earlier` files' lines standing as staged?
+ * Not when one of their Crime IDs repeats among them or is in an earlier file (late rows of last
+ * month: counted once, from its first line over every file), nor when an added file re-issues an
+ * earlier file's month while Crime IDs repeat (the first line of an ID may go with it). Checked
+ * on the lines just read (`raw_police_street`) against the per-file tables of the last conform.
+ */
+async function addedStandAlone(ctx: Context, earlier: readonly string[]): Promise<boolean> {
+  const { db } = ctx;
+  await newStreetKeys(db);
+  const files = earlier.map(literal).join(", ") || "NULL";
+  await resolveReissues(ctx, "street", `SELECT * FROM ${STREET_KEYS} WHERE _file IN (${files}) UNION ALL SELECT * FROM _street_new_keys`, "street-level crime", { quiet: true });
+  const check = await db.one<{ meets: boolean; repeats: number; reissued: boolean }>(`
+    WITH n AS (SELECT hash(trim_fast(crime_id)) AS h FROM raw_police_street WHERE nullif(trim_fast(crime_id), '') IS NOT NULL)
+    SELECT (SELECT count(*) <> count(DISTINCT h) FROM n)
+        OR EXISTS (SELECT 1 FROM n WHERE h IN (SELECT hash(crime_id) FROM staging.crime_events WHERE crime_id IS NOT NULL UNION ALL SELECT id_hash FROM ${UNPLACED_IDS})) AS meets,
+      (SELECT max(repeats) FROM ${STREET_STATE})::INTEGER AS repeats,
+      EXISTS (SELECT 1 FROM staging.crime_events e WHERE ${supersededSql("street", "e", "strftime(e.month, '%Y-%m')", "e.falls_within")}) AS reissued`);
+  return !check!.meets && !(Number(check!.repeats) > 0 && check!.reissued);
+}
+
+/** `_street_new_keys`: the rows of each month and force in each street file read (see `STREET_KEYS`). */
+async function newStreetKeys(db: Context["db"]): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE _street_new_keys AS SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*)::INTEGER AS rows,
+    count(*) FILTER (WHERE nullif(trim_fast(lsoa_code), '') IS NOT NULL)::INTEGER AS located FROM raw_police_street GROUP BY ALL`);
+}
+
+/**
+ * Stage the street lines read (`_street_read`) into `staging.crime_events` and the per-file
+ * tables, then derive what spans files (re-issues, no-location and outside-lookup counts, missing
+ * months, volume checks) from the per-file tables of every file. With `onlyAdded`, a refresh
+ * read only the files it gained (`addedStandAlone`): the earlier files' lines stand as staged.
+ */
+async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
+  const { db } = ctx;
+  const files = "(SELECT _file FROM raw_police_files WHERE kind = 'street')";
+  const tables = {
+    [STREET_KEYS]: "_file VARCHAR, month VARCHAR, force VARCHAR, rows INTEGER, located INTEGER",
+    [NO_LOCATION_FILES]: "_file VARCHAR, month DATE, falls_within VARCHAR, crime_type VARCHAR, crimes INTEGER",
+    [OUTSIDE_FILES]: "_file VARCHAR, month DATE, falls_within VARCHAR, lsoa_code VARCHAR, lsoa_name VARCHAR, reason VARCHAR, crimes INTEGER",
+    [UNPLACED_IDS]: "_file VARCHAR, id_hash UBIGINT",
+  };
+  await newStreetKeys(db);
+  const earlierKeys = onlyAdded ? `SELECT * FROM ${STREET_KEYS} WHERE _file IN ${files} AND _file NOT IN (SELECT _file FROM _street_read) UNION ALL ` : "";
+  await resolveReissues(ctx, "street", `${earlierKeys}SELECT * FROM _street_new_keys`, "street-level crime");
+  for (const [t, cols] of Object.entries(tables)) {
+    if (onlyAdded) await db.run(`DELETE FROM ${t} WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN ${files}`);
+    else await db.run(`CREATE OR REPLACE TABLE ${t} (${cols})`);
+  }
+  await db.run(`INSERT INTO ${STREET_KEYS} SELECT * FROM _street_new_keys`);
+  await placeLsoaCodes(ctx, "police_street", "raw_police_street", "police.uk street crime");
+  const live = `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}`;
+  // A Crime ID counts once (its first line by file path and line), whether its lines are
+  // identical or differ (two forces, a re-typed line); ID-less (ASB) lines all count. A window
+  // over the ID rows only, and only when some ID repeats at all (reported first; usually none does).
+  // Added files alone repeat none (checked above): the earlier files' repeats stand, and are reported again.
+  let repeats = 0;
+  if (onlyAdded) {
+    for (const w of await db.all<{ code: string; subject: string; message: string }>(`SELECT code, subject, message FROM ${STREET_REPEATS} ORDER BY rowid`)) {
+      await db.recordWarning("conform", w.code, w.subject, w.message);
+    }
+  } else {
+    await db.run(`CREATE OR REPLACE TEMP TABLE _warnings_before AS SELECT rowid AS r FROM audit.warnings`);
+    repeats = await reportRepeats(ctx, live);
+    await db.run(`CREATE OR REPLACE TABLE ${STREET_REPEATS} AS SELECT code, subject, message FROM audit.warnings
+      WHERE stage = 'conform' AND code IN ('crime_repeated_line', 'crime_id_conflict') AND rowid NOT IN (SELECT r FROM _warnings_before) ORDER BY rowid`);
+    await db.run(`CREATE OR REPLACE TABLE ${STREET_STATE} AS SELECT ${repeats}::INTEGER AS repeats`);
+  }
+  const lineColumns = "crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
+  const events = `
+    WITH lines AS (
+      SELECT nullif(trim_fast(r.crime_id), '') AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS month,
+             trim_fast(r.falls_within) AS falls_within, m.lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
+             nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line
+      FROM raw_police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
+      WHERE ${live}
+    ),
+    kept AS (${repeats === 0
+      ? `SELECT ${lineColumns}, _file, _line FROM lines`
+      : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NOT NULL
+           QUALIFY row_number() OVER (PARTITION BY crime_id ORDER BY _file, _line) = 1
+         UNION ALL
+         SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NULL`})
+    SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
+    FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`;
+  if (onlyAdded) {
+    await db.run(`DELETE FROM staging.crime_events WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN ${files}`);
+    await db.run(`INSERT INTO staging.crime_events ${events}`);
+    // An added file can re-issue the month and force of an earlier one: that file's rows of it go.
+    await db.run(`DELETE FROM staging.crime_events e WHERE ${supersededSql("street", "e", "strftime(e.month, '%Y-%m')", "e.falls_within")}`);
+  } else {
+    await db.run(`CREATE OR REPLACE TABLE staging.crime_events AS ${events}`);
+  }
+  // Per file: lines with no location, lines outside the build, and the Crime IDs of lines not placed.
+  await db.run(`INSERT INTO ${NO_LOCATION_FILES}
+    SELECT _file, strptime(trim_fast(month), '%Y-%m')::DATE, trim_fast(falls_within), trim_fast(crime_type), count(*)::INTEGER
+    FROM raw_police_street WHERE nullif(trim_fast(lsoa_code), '') IS NULL GROUP BY ALL`);
+  await db.run(`INSERT INTO ${OUTSIDE_FILES}
+    SELECT r._file, strptime(trim_fast(r.month), '%Y-%m')::DATE, trim_fast(r.falls_within), m.lsoa_code, any_value(trim_fast(r.lsoa_name)),
+           CASE WHEN m.lsoa_code IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
+    FROM raw_police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
+    WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, m.lsoa_code`);
+  await db.run(`INSERT INTO ${UNPLACED_IDS}
+    SELECT r._file, hash(trim_fast(r.crime_id)) FROM raw_police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
+    WHERE nullif(trim_fast(r.crime_id), '') IS NOT NULL AND (m.lsoa_code IS NULL OR m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward))`);
+  // Over every file: the live months and forces only.
+  await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
+    SELECT month, falls_within, crime_type, sum(crimes)::INTEGER AS crimes FROM ${NO_LOCATION_FILES} n
+    WHERE NOT ${supersededSql("street", "n", "strftime(n.month, '%Y-%m')", "n.falls_within")} GROUP BY ALL ORDER BY ALL`);
+  // One line per force: how many rows, over which months, could not be placed.
+  const noLoc = await db.all<{ falls_within: string; first: string; last: string; months: number; n: number }>(
+    `SELECT falls_within, strftime(min(month), '%Y-%m') AS first, strftime(max(month), '%Y-%m') AS last, count(DISTINCT month)::INTEGER AS months,
+            sum(crimes)::INTEGER AS n FROM staging.crime_no_location GROUP BY 1 ORDER BY 1`,
+  );
+  for (const r of noLoc) {
+    const period = r.months === 1 ? r.first : `${r.first} to ${r.last} (${r.months} months)`;
+    await db.recordWarning("conform", "crime_no_location", r.falls_within, messages.noLocationRows("street-level crime", period, r.falls_within, r.n));
+  }
+  await db.run(`CREATE OR REPLACE TABLE staging.crime_outside_lookup AS
+    SELECT month, lsoa_code, any_value(lsoa_name) AS lsoa_name, reason, sum(crimes)::INTEGER AS crimes FROM ${OUTSIDE_FILES} o
+    WHERE NOT ${supersededSql("street", "o", "strftime(o.month, '%Y-%m')", "o.falls_within")} GROUP BY month, lsoa_code, reason ORDER BY ALL`);
+  await warnFilesOutsideBuild(ctx);
+  await checkMonthlyVolumes(ctx);
+  await checkTypeVolumes(ctx);
+  await recordMissingMonths(ctx);
+}
+
+/**
  * Warn of each street file none of whose located rows falls in the build's authorities (a
  * Medway-only extract in a Thanet build): its months get no values there rather than zeros, and
  * the analyst is told why (`crime_file_outside_build`).
  */
-async function warnFilesOutsideBuild(ctx: Context, live: string): Promise<void> {
+async function warnFilesOutsideBuild(ctx: Context): Promise<void> {
   const files = await ctx.db.all<{ f: string; n: number; months: string }>(`
-    SELECT r._file AS f, count(*)::INTEGER AS n, string_agg(DISTINCT trim_fast(r.month), ', ' ORDER BY trim_fast(r.month)) AS months
-    FROM raw.police_street r
-    WHERE ${live} AND nullif(trim_fast(r.lsoa_code), '') IS NOT NULL AND r._file NOT IN (SELECT DISTINCT _file FROM staging.crime_events)
+    SELECT k._file AS f, sum(k.located)::INTEGER AS n, string_agg(DISTINCT k.month, ', ' ORDER BY k.month) AS months
+    FROM ${STREET_KEYS} k
+    WHERE NOT ${supersededSql("street", "k", "k.month", "k.force")} AND k.located > 0 AND k._file NOT IN (SELECT DISTINCT _file FROM staging.crime_events)
     GROUP BY 1 ORDER BY 1`);
   const authorities = ctx.config.geography.authorities?.length ? ctx.config.geography.authorities : [ctx.config.parent];
   for (const x of files) {
@@ -152,10 +269,10 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
   // Distinct hashes (8 bytes, not 64 characters): equal hashes can only make distinct IDs look
   // repeated, never hide a repeat, and a false alarm just runs the exact search below.
   const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT hash(trim_fast(crime_id)))::BIGINT AS d
-    FROM raw.police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}`);
+    FROM raw_police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}`);
   if (Number(ids!.n) === Number(ids!.d)) return 0;
   const repeats = await ctx.db.all<{ crime_id: string; copies: number }>(`
-    SELECT nullif(trim_fast(crime_id), '') AS crime_id, count(*)::INTEGER AS copies FROM raw.police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
+    SELECT nullif(trim_fast(crime_id), '') AS crime_id, count(*)::INTEGER AS copies FROM raw_police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
     GROUP BY ${["crime_id", "month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
              longitude, latitude, location HAVING count(*) > 1 ORDER BY 1`);
   for (const r of repeats) {
@@ -166,7 +283,7 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
     WITH ids AS (
       SELECT trim_fast(crime_id) AS crime_id, min(trim_fast(month)) AS month,
              string_agg(DISTINCT trim_fast(falls_within), ' and ' ORDER BY trim_fast(falls_within)) AS forces
-      FROM raw.police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
+      FROM raw_police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
       GROUP BY 1 HAVING count(DISTINCT (${line}, longitude, latitude, location)) > 1)
     SELECT month, forces, count(*)::INTEGER AS ids,
            string_agg(left(crime_id, 12) || '…', ', ' ORDER BY crime_id) FILTER (WHERE rn <= 3) AS examples

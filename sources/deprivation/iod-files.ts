@@ -34,7 +34,7 @@ const decile = (stem: string, label: string): ColumnSpec => ({ name: `${stem}_de
 export const iodFile1Format = defineCsvFormat({
   id: "iod_file1_imd",
   title: "an Indices of Deprivation IMD file (File 1: rank and decile)",
-  rawTable: "raw.iod_imd",
+  rawTable: "raw_iod_imd",
   grain: "one row per LSOA",
   columns: [...ids, rank("imd", IOD_DOMAINS[0][1]), decile("imd", IOD_DOMAINS[0][1])],
 });
@@ -43,7 +43,7 @@ export const iodFile1Format = defineCsvFormat({
 export const iodFile2Format = defineCsvFormat({
   id: "iod_file2_domains",
   title: "an Indices of Deprivation domains file (File 2: ranks and deciles)",
-  rawTable: "raw.iod_domains",
+  rawTable: "raw_iod_domains",
   grain: "one row per LSOA",
   columns: [...ids, ...IOD_DOMAINS.flatMap(([stem, label]) => [rank(stem, label), decile(stem, label)])],
 });
@@ -52,7 +52,7 @@ export const iodFile2Format = defineCsvFormat({
 export const onsImdLookupFormat = defineCsvFormat({
   id: "ons_imd_lookup",
   title: "an ONS IMD lookup (IMDyy = rank)",
-  rawTable: "raw.ons_imd_lookup",
+  rawTable: "raw_ons_imd_lookup",
   grain: "one row per LSOA",
   columns: [
     { name: "lsoa_code", header: /^LSOA\d{2}CD$/, required: true },

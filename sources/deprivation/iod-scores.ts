@@ -23,7 +23,7 @@ const num = (name: string, header: RegExp, optional = true) => ({ name, header, 
 export const iodScoresFormat = defineCsvFormat({
   id: "iod_lsoa_scores",
   title: "an English Indices of Deprivation LSOA file",
-  rawTable: "raw.iod_scores",
+  rawTable: "raw_iod_scores",
   grain: "one row per LSOA",
   columns: [
     { name: "lsoa_code", header: /^LSOA code \(20\d{2}\)$/, required: true },
@@ -101,6 +101,8 @@ declare module "../../pipelines/core/source-definition.ts" {
  */
 export const deprivationAdapter = defineSource({
   slot: "deprivation",
+  // Population weights come from `staging.population_lsoa`, and File 6 may sit in the population slot.
+  reads: ["population"],
   title: "English Indices of Deprivation (MHCLG)",
   licence: OGL,
   schema: deprivationConfig,

@@ -27,7 +27,7 @@ const count = (name: string, header: RegExp) => ({ name, header, kind: "integer"
 export const fuelPovertyFormat = defineCsvFormat({
   id: "desnz_fuel_poverty_lsoa",
   title: "a DESNZ sub-regional fuel poverty LSOA table",
-  rawTable: "raw.fuel_poverty",
+  rawTable: "raw_fuel_poverty",
   grain: "one row per LSOA",
   columns: [
     { name: "lsoa_code", header: /^LSOA Code$/i, required: true },
@@ -101,33 +101,20 @@ export async function workbookTable(file: string): Promise<{ csv: string; sheet:
  * Load fuel poverty tables: a workbook's LSOA sheet is saved as CSV in the scratch folder and
  * loaded from there, then its `audit.loads` / `audit.rejects` rows and raw rows are pointed back at
  * the workbook (its own hash; lines count from the table's header row). The data year of each
- * file goes to `raw.fuel_poverty_files`.
+ * file goes to `raw_fuel_poverty_files`.
  */
 export async function loadFuelPoverty(ctx: Context, patterns: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
   const files = await expandFiles(db, "economy.fuelPoverty", patterns);
-  await db.run(`CREATE TABLE IF NOT EXISTS raw.fuel_poverty_files (_file VARCHAR, data_year INTEGER, sheet VARCHAR)`);
+  await db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_fuel_poverty_files (_file VARCHAR, data_year INTEGER, sheet VARCHAR)`);
   const out: FileLoad[] = [];
-  const reuse = Boolean(ctx.reuseUnchangedLoads);
   for (const file of files) {
-    if (/\.xlsx$/i.test(file) && reuse) {
-      // A refresh reuses a workbook already loaded with the same content (as the CSV loader does).
-      const sha256 = await sha256File(file);
-      const prev = await db.one<{ r: number; l: number; j: number }>(
-        `SELECT rows_read::BIGINT AS r, rows_loaded::BIGINT AS l, rows_rejected::BIGINT AS j FROM audit.loads WHERE source = $s AND path = $f AND sha256 = $h`,
-        { s: fuelPovertyFormat.id, f: file, h: sha256 },
-      );
-      if (prev) {
-        out.push({ source: fuelPovertyFormat.id, path: file, sha256, rowsRead: Number(prev.r), rowsLoaded: Number(prev.l), rowsRejected: Number(prev.j), reused: true });
-        continue;
-      }
-    }
-    await db.run(`DELETE FROM raw.fuel_poverty_files WHERE _file = $f`, { f: file });
+    await db.run(`DELETE FROM raw_fuel_poverty_files WHERE _file = $f`, { f: file });
     if (!/\.xlsx$/i.test(file)) {
       const year = fuelPovertyYear(file, "");
       if (!readHeader(file)) throw new LocalneedsError(messages.emptyFile(file, fuelPovertyFormat.title));
       out.push(...(await loadCsvFiles(ctx, fuelPovertyFormat, [file])));
-      await db.run(`INSERT INTO raw.fuel_poverty_files VALUES ($f, $y, NULL)`, { f: file, y: year });
+      await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, NULL)`, { f: file, y: year });
       continue;
     }
     const { csv, sheet, title } = await workbookTable(file);
@@ -141,7 +128,7 @@ export async function loadFuelPoverty(ctx: Context, patterns: readonly string[])
     await db.run(`UPDATE audit.loads SET path = $f, sha256 = $h WHERE path = $c`, { f: file, h: sha256, c: copy });
     await db.run(`UPDATE audit.rejects SET path = $f WHERE path = $c`, { f: file, c: copy });
     await db.run(`UPDATE ${fuelPovertyFormat.rawTable} SET _file = $f WHERE _file = $c`, { f: file, c: copy });
-    await db.run(`INSERT INTO raw.fuel_poverty_files VALUES ($f, $y, $s)`, { f: file, y: year, s: sheet });
+    await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, $s)`, { f: file, y: year, s: sheet });
     out.push({ ...load!, path: file, sha256 });
   }
   return out;
@@ -155,13 +142,13 @@ export async function loadFuelPoverty(ctx: Context, patterns: readonly string[])
  */
 export async function conformFuelPoverty(ctx: Context, patterns: readonly string[]): Promise<void> {
   const { db } = ctx;
-  const files = (await db.all<{ _file: string }>(`SELECT _file FROM raw.fuel_poverty_files`)).map((f) => f._file);
+  const files = (await db.all<{ _file: string }>(`SELECT _file FROM raw_fuel_poverty_files`)).map((f) => f._file);
   if (!files.length || !patterns.length) return;
   const num = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE)`;
   await db.run(`CREATE OR REPLACE TABLE staging.fuel_poverty_lsoa AS
     SELECT trim(r.lsoa_code) AS lsoa_code, nullif(trim(r.lad_code), '') AS lad_code, y.data_year,
            make_date(y.data_year, 1, 1) AS period_date, ${num("r.households")} AS households, ${num("r.fuel_poor")} AS fuel_poor, r._file, r._line
-    FROM (${lastLineSql(fuelPovertyFormat.rawTable, files)}) r JOIN raw.fuel_poverty_files y ON y._file = r._file`);
+    FROM (${lastLineSql(fuelPovertyFormat.rawTable, files)}) r JOIN raw_fuel_poverty_files y ON y._file = r._file`);
   await db.run(`CREATE OR REPLACE TABLE staging.fuel_poverty_ward AS
     SELECT l.ward_code AS area_code, f.period_date, f.households, f.fuel_poor
     FROM staging.fuel_poverty_lsoa f JOIN ref.lsoa_ward l ON l.lsoa_code = f.lsoa_code

@@ -20,7 +20,7 @@ import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
 export const nomisFormat = defineCsvFormat({
   id: "nomis_api_csv",
   title: "a Nomis API download",
-  rawTable: "raw.nomis",
+  rawTable: "raw_nomis",
   grain: "one row per line of the download",
   columns: [
     { name: "date_name", header: "DATE_NAME", required: true },
@@ -81,7 +81,7 @@ export const economyAdapter = defineSource({
         SELECT n.*, x.dataset,
                CASE WHEN regexp_matches(${d}, '${ROLLING}') THEN ${MONTH(`regexp_extract(${d}, '${ROLLING}', 1)`)} ELSE ${MONTH(d)} END AS start_ts,
                CASE WHEN regexp_matches(${d}, '${ROLLING}') THEN ${MONTH(`regexp_extract(${d}, '${ROLLING}', 2)`)} ELSE ${MONTH(d)} END AS end_month
-        FROM raw.nomis n JOIN _nomis_dataset x ON x.f = n._file)
+        FROM raw_nomis n JOIN _nomis_dataset x ON x.f = n._file)
       SELECT dataset, trim(date_name) AS date_label, start_ts::DATE AS period_start, (end_month + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS period_end,
              trim(geography_code) AS area_code, trim(geography_name) AS area_name,
              coalesce(nullif(trim(variable_name), ''), nullif(trim(measure_name), '')) AS variable,

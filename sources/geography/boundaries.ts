@@ -170,20 +170,6 @@ export class BoundaryIndex {
  */
 export async function loadBoundaries(ctx: Pick<Context, "db" | "clock">, file: string, family: "LSOA" | "WD"): Promise<{ load: FileLoad; boundaries: BoundaryFile }> {
   const { db } = ctx;
-  if ((ctx as Partial<Context>).reuseUnchangedLoads) {
-    // A refresh does not re-read a boundary file whose content is unchanged.
-    const sha = await sha256File(file);
-    const prev = await db.one<{ r: number; l: number; j: number }>(
-      `SELECT rows_read::INTEGER AS r, rows_loaded::INTEGER AS l, rows_rejected::INTEGER AS j FROM audit.loads WHERE path = $f AND source = $s AND sha256 = $h`,
-      { f: file, s: BOUNDARY_SOURCE, h: sha },
-    );
-    if (prev) {
-      return {
-        load: { source: BOUNDARY_SOURCE, path: file, sha256: sha, rowsRead: prev.r, rowsLoaded: prev.l, rowsRejected: prev.j, reused: true },
-        boundaries: readBoundaries(file, family),
-      };
-    }
-  }
   const b = readBoundaries(file, family);
   await db.run(`CREATE TABLE IF NOT EXISTS ref.boundaries (area_code VARCHAR, area_name VARCHAR, area_type VARCHAR, vintage VARCHAR,
     centroid_lon DOUBLE, centroid_lat DOUBLE, geometry JSON, path VARCHAR)`);

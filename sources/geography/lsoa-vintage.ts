@@ -20,7 +20,7 @@ import { displayPath } from "../files.ts";
 export const lsoaChangesFormat = defineCsvFormat({
   id: "ons_lsoa11_lsoa21_changes",
   title: "an ONS LSOA 2011 to LSOA 2021 lookup (change file)",
-  rawTable: "raw.geo_lsoa_changes",
+  rawTable: "raw_geo_lsoa_changes",
   grain: "one row per LSOA11 and LSOA21 pair",
   columns: [
     { name: "lsoa11_code", header: /^(F_)?LSOA11CD$/i, required: true, kind: "gss_code" },
@@ -46,7 +46,7 @@ export async function conformLsoaChanges(ctx: Pick<Context, "db">, loaded: boole
   await ctx.db.run(`CREATE OR REPLACE TABLE ref.lsoa_changes (lsoa11_code VARCHAR, lsoa11_name VARCHAR, lsoa21_code VARCHAR, lsoa21_name VARCHAR, change VARCHAR)`);
   if (!loaded) return;
   await ctx.db.run(`INSERT INTO ref.lsoa_changes
-    SELECT DISTINCT ${codeSql("lsoa11_code")}, ${nameSql("lsoa11_name")}, ${codeSql("lsoa21_code")}, ${nameSql("lsoa21_name")}, trim_fast(change) FROM raw.geo_lsoa_changes`);
+    SELECT DISTINCT ${codeSql("lsoa11_code")}, ${nameSql("lsoa11_name")}, ${codeSql("lsoa21_code")}, ${nameSql("lsoa21_name")}, trim_fast(change) FROM raw_geo_lsoa_changes`);
 }
 
 /** A file's detected LSOA vintage. */
@@ -73,11 +73,14 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
   const lookupVintage = (await db.one<{ v: string }>(`SELECT lsoa_vintage AS v FROM ref.geography_meta`))!.v;
   const haveChanges = Boolean(await db.one(`SELECT 1 FROM ref.lsoa_changes LIMIT 1`));
   await db.run(`CREATE TABLE IF NOT EXISTS audit.lsoa_vintages (source VARCHAR, path VARCHAR, lsoa_vintage VARCHAR, lookup_vintage VARCHAR,
-    codes INTEGER, codes_in_lookup INTEGER, codes_only_2011 INTEGER, codes_only_2021 INTEGER, converted BOOLEAN)`);
-  await db.run(`DELETE FROM audit.lsoa_vintages WHERE source = $s`, { s: source });
+    codes INTEGER, codes_in_lookup INTEGER, codes_only_2011 INTEGER, codes_only_2021 INTEGER, converted BOOLEAN, rows_converted INTEGER, rows_approx INTEGER);
+    ALTER TABLE audit.lsoa_vintages ADD COLUMN IF NOT EXISTS rows_converted INTEGER; ALTER TABLE audit.lsoa_vintages ADD COLUMN IF NOT EXISTS rows_approx INTEGER`);
+  // The files read now are recorded again; those no longer configured go. A refresh that reads
+  // only new files keeps the earlier files' rows, and their conversion warnings are said again below.
+  await db.run(`DELETE FROM audit.lsoa_vintages WHERE source = $s AND (path IN (SELECT DISTINCT _file FROM ${rawTable}) OR path NOT IN (SELECT path FROM audit.source_files))`, { s: source });
   const rows = await db.all<{ path: string; codes: number; in_lookup: number; only11: number; only21: number; ex11: string | null; ex21: string | null }>(`
     WITH codes AS (SELECT DISTINCT _file, trim_fast(lsoa_code) AS code FROM ${rawTable} WHERE nullif(trim_fast(lsoa_code), '') IS NOT NULL),
-         lk AS (SELECT DISTINCT trim_fast(lsoa_code) AS code FROM raw.geo_lsoa_ward),
+         lk AS (SELECT lsoa_code AS code FROM ref.lookup_lsoas),
          c11 AS (SELECT DISTINCT lsoa11_code AS code FROM ref.lsoa_changes),
          c21 AS (SELECT DISTINCT lsoa21_code AS code FROM ref.lsoa_changes),
          flagged AS (
@@ -116,16 +119,22 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
            coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.exact END, true)
     FROM ${rawTable} r
     JOIN audit.lsoa_vintages v ON v.source = $s AND v.path = r._file
-    LEFT JOIN (SELECT DISTINCT trim_fast(lsoa_code) AS code FROM raw.geo_lsoa_ward) lk ON lk.code = trim_fast(r.lsoa_code)
+    LEFT JOIN (SELECT lsoa_code AS code FROM ref.lookup_lsoas) lk ON lk.code = trim_fast(r.lsoa_code)
     LEFT JOIN ${mismatched.length ? "ref.lsoa_conversion" : "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact)"} c ON c.from_code = trim_fast(r.lsoa_code)
     WHERE nullif(trim_fast(r.lsoa_code), '') IS NOT NULL`, { s: source });
   for (const f of mismatched) {
-    const n = await db.one<{ rows: number; approx: number }>(
-      `SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE NOT m.exact)::INTEGER AS approx
-       FROM ${rawTable} r JOIN ${map} m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code) WHERE r._file = $f AND m.source_code <> m.lsoa_code`,
-      { f: f.path },
+    await db.run(
+      `UPDATE audit.lsoa_vintages SET rows_converted = n.rows, rows_approx = n.approx FROM (
+         SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE NOT m.exact)::INTEGER AS approx
+         FROM ${rawTable} r JOIN ${map} m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code) WHERE r._file = $f AND m.source_code <> m.lsoa_code) n
+       WHERE source = $s AND path = $f`,
+      { f: f.path, s: source },
     );
-    await db.recordWarning("conform", "lsoa_vintage_converted", displayPath(config, f.path), messages.lsoaVintageConverted(subject, displayPath(config, f.path), f.vintage, lookupVintage, displayPath(config, config.geography.lsoaChanges ?? ""), n!.rows, n!.approx));
+  }
+  const converted = await db.all<{ path: string; lsoa_vintage: string; rows: number; approx: number }>(
+    `SELECT path, lsoa_vintage, rows_converted AS rows, rows_approx AS approx FROM audit.lsoa_vintages WHERE source = $s AND converted ORDER BY path`, { s: source });
+  for (const f of converted) {
+    await db.recordWarning("conform", "lsoa_vintage_converted", displayPath(config, f.path), messages.lsoaVintageConverted(subject, displayPath(config, f.path), f.lsoa_vintage, lookupVintage, displayPath(config, config.geography.lsoaChanges ?? ""), f.rows, f.approx));
   }
   return out;
 }

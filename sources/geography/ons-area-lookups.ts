@@ -65,7 +65,7 @@ export function onsLookupFormat(file: string, header: readonly string[]): { form
     format: defineCsvFormat({
       id: "ons_lookup",
       title: "an ONS lookup",
-      rawTable: `raw.geo_lookup_${slug}`,
+      rawTable: `raw_geo_lookup_${slug}`,
       grain: `one row per ${codes[0]!.vintage} code`,
       columns: cols,
     }),

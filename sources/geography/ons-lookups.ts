@@ -31,7 +31,7 @@ const family = (prefix: string, suffix: "CD" | "NM") => new RegExp(`^${prefix}\\
 export const lsoaWardLookupFormat = defineCsvFormat({
   id: "ons_lsoa_ward_lookup",
   title: "an ONS LSOA to ward to local authority lookup",
-  rawTable: "raw.geo_lsoa_ward",
+  rawTable: "raw_geo_lsoa_ward",
   grain: "one row per LSOA (best-fit ward)",
   columns: [
     { name: "lsoa_code", header: /^F?_?LSOA\d{2}CD$/i, required: true, kind: "gss_code" },
@@ -52,7 +52,7 @@ export const lsoaWardLookupFormat = defineCsvFormat({
 export const wardHierarchyFormat = defineCsvFormat({
   id: "ons_ward_hierarchy",
   title: "an ONS ward to local authority to region to country lookup",
-  rawTable: "raw.geo_ward_hierarchy",
+  rawTable: "raw_geo_ward_hierarchy",
   grain: "one row per ward",
   columns: [
     { name: "ward_code", header: family("WD", "CD"), required: true, kind: "gss_code" },
@@ -171,14 +171,16 @@ async function conformLsoaLookup(ctx: Parameters<SourceAdapter["conform"]>[0]): 
   const g = config.geography;
   const f = g.lsoaLookup;
   const shownFile = displayPath(config, f);
-  await warnNormalisedCodes(ctx, "raw.geo_lsoa_ward", f, ["lsoa_code", "ward_code", "lad_code"]);
+  await warnNormalisedCodes(ctx, "raw_geo_lsoa_ward", f, ["lsoa_code", "ward_code", "lad_code"]);
   await db.run(
     `CREATE OR REPLACE TEMP TABLE _lsoa_rows AS
      SELECT ${codeSql("lsoa_code")} AS lsoa_code, ${nameSql("lsoa_name")} AS lsoa_name, ${codeSql("ward_code")} AS ward_code, ${nameSql("ward_name")} AS ward_name,
             ${codeSql("lad_code")} AS lad_code, ${nameSql("lad_name")} AS lad_name, _line::INTEGER AS line
-     FROM raw.geo_lsoa_ward WHERE _file = $f`,
+     FROM raw_geo_lsoa_ward WHERE _file = $f`,
     { f },
   );
+  // Every LSOA of the lookup, all authorities: other sources tell a code of another authority from one the lookup does not know.
+  await db.run(`CREATE OR REPLACE TABLE ref.lookup_lsoas AS SELECT DISTINCT lsoa_code FROM _lsoa_rows WHERE lsoa_code IS NOT NULL ORDER BY 1`);
   const keep = g.authorities?.length ? `WHERE lad_code IN (${g.authorities.map(literal).join(", ")})` : "";
   await db.run(`CREATE OR REPLACE TEMP TABLE _lsoa_kept AS SELECT * FROM _lsoa_rows ${keep}`);
   const twoLads = await pickPerKey(db, "_ward_lad", `SELECT ward_code AS key, lad_code AS value, line FROM _lsoa_rows WHERE ward_code IN (SELECT ward_code FROM _lsoa_kept)`);
@@ -213,7 +215,7 @@ async function conformHierarchy(ctx: Parameters<SourceAdapter["conform"]>[0]): P
   await db.run(`CREATE OR REPLACE TEMP TABLE _hier_rows (lad_code VARCHAR, county_code VARCHAR, county_name VARCHAR, region_code VARCHAR, region_name VARCHAR,
     country_code VARCHAR, country_name VARCHAR, line INTEGER)`);
   if (h) {
-    await warnNormalisedCodes(ctx, "raw.geo_ward_hierarchy", h, ["ward_code", "lad_code", "county_code", "region_code", "country_code"]);
+    await warnNormalisedCodes(ctx, "raw_geo_ward_hierarchy", h, ["ward_code", "lad_code", "county_code", "region_code", "country_code"]);
     const region = codeSql("region_code");
     const county = codeSql("county_code");
     await db.run(
@@ -221,7 +223,7 @@ async function conformHierarchy(ctx: Parameters<SourceAdapter["conform"]>[0]): P
        SELECT ${codeSql("lad_code")}, CASE WHEN ${county} LIKE '${SHIRE_COUNTY_PREFIX}%' THEN ${county} END, ${nameSql("county_name")},
               CASE WHEN ${region} LIKE '_99999999' OR ${region} = ${codeSql("country_code")} THEN NULL ELSE ${region} END,
               ${nameSql("region_name")}, ${codeSql("country_code")}, ${nameSql("country_name")}, _line::INTEGER
-       FROM raw.geo_ward_hierarchy WHERE _file = $h`,
+       FROM raw_geo_ward_hierarchy WHERE _file = $h`,
       { h },
     );
   }

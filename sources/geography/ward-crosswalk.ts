@@ -37,7 +37,7 @@ function crosswalkFormat(file: string, declared: string) {
     format: defineCsvFormat({
       id: "ward_crosswalk",
       title: "a ward to ward crosswalk",
-      rawTable: "raw.ward_crosswalk",
+      rawTable: "raw_ward_crosswalk",
       grain: "one row per old and new ward pair",
       columns: [
         { name: "from_code", header: from, required: true, kind: "gss_code" },
@@ -62,10 +62,10 @@ export async function conformWardCrosswalk(ctx: Context): Promise<void> {
   const w = config.geography.wardCrosswalk;
   if (!w) return;
   const { fromVintage } = crosswalkFormat(w.file, config.geography.wardVintage);
-  await warnNormalisedCodes(ctx, "raw.ward_crosswalk", w.file, ["from_code", "to_code"]);
+  await warnNormalisedCodes(ctx, "raw_ward_crosswalk", w.file, ["from_code", "to_code"]);
   await db.run(`INSERT INTO ref.ward_crosswalk
     WITH x AS (SELECT ${codeSql("from_code")} AS from_code, ${codeSql("to_code")} AS to_code, sum(coalesce(TRY_CAST(replace(trim(weight), ',', '') AS DOUBLE), 1)) AS w
-               FROM raw.ward_crosswalk WHERE _file = $f GROUP BY 1, 2),
+               FROM raw_ward_crosswalk WHERE _file = $f GROUP BY 1, 2),
          n AS (SELECT *, w / sum(w) OVER (PARTITION BY from_code) AS weight,
                       row_number() OVER (PARTITION BY from_code ORDER BY w DESC, to_code) = 1 AS best_fit FROM x)
     SELECT from_code, to_code, weight, best_fit, $v, $m FROM n WHERE from_code IS NOT NULL AND to_code IS NOT NULL`, { v: fromVintage, m: w.method, f: w.file });

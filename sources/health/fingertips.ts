@@ -24,7 +24,7 @@ const n = (name: string, header: string) => ({ name, header, kind: "number" as c
 export const fingertipsFormat = defineCsvFormat({
   id: "fingertips_export",
   title: "a Fingertips data export",
-  rawTable: "raw.fingertips",
+  rawTable: "raw_fingertips",
   grain: "one row per line of the export",
   nullPadding: true,
   columns: [
@@ -137,9 +137,9 @@ export const healthAdapter = defineSource({
     for (const l of h.local ?? []) {
       const files = await expandFiles(ctx.db, `health.local.${l.measure}`, l.files);
       loads.push(...(await loadCsvFiles(ctx, localCountsFormat, files)));
-      await ctx.db.run(`CREATE TABLE IF NOT EXISTS raw.local_counts_measure (_file VARCHAR, measure VARCHAR)`);
-      await ctx.db.run(`DELETE FROM raw.local_counts_measure WHERE measure = $m`, { m: l.measure });
-      await ctx.db.insertRows("raw.local_counts_measure", ["_file", "measure"], files.map((f) => ({ _file: f, measure: l.measure })));
+      await ctx.db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_local_counts_measure (_file VARCHAR, measure VARCHAR)`);
+      await ctx.db.run(`DELETE FROM raw_local_counts_measure WHERE measure = $m`, { m: l.measure });
+      await ctx.db.insertRows("raw_local_counts_measure", ["_file", "measure"], files.map((f) => ({ _file: f, measure: l.measure })));
     }
     return loads;
   },
@@ -162,7 +162,7 @@ export const healthAdapter = defineSource({
                  ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note,
                  nullif(trim(compared_to_england), '') AS compared_to_england, nullif(trim(compared_to_parent), '') AS compared_to_parent,
                  nullif(trim(parent_code), '') AS parent_code, _file, _line
-          FROM raw.fingertips
+          FROM raw_fingertips
         ),
         headline AS (
           SELECT indicator_id, arg_max(sex, (sex = 'Persons', age = 'All ages', n, sex, age)) AS main_sex,
@@ -188,7 +188,7 @@ export const healthAdapter = defineSource({
                TRY_CAST(replace(c.denominator, ',', '') AS DOUBLE) * coalesce(x.share, 1) AS denominator,
                coalesce(nullif(trim(c.breakdown), ''), 'all') AS breakdown, ${periodLabelToDate("c.period")} AS period_date,
                trim(c.area_code) AS source_area_code
-        FROM raw.local_counts c JOIN raw.local_counts_measure m USING (_file)
+        FROM raw_local_counts c JOIN raw_local_counts_measure m USING (_file)
         LEFT JOIN (SELECT from_code, to_code, ${shared ? "weight" : "1.0"} AS share FROM ref.ward_crosswalk WHERE ${shared ? "true" : "best_fit"}) x
           ON x.from_code = trim(c.area_code)`);
       await reportWardConversion(ctx, "local counts", "staging.local_counts", "source_area_code", shared ? "population_weighted" : "best_fit", "area_code");

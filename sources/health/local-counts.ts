@@ -11,7 +11,7 @@ import { registerFormats } from "../load-csv.ts";
 export const localCountsFormat = defineCsvFormat({
   id: "local_counts",
   title: "a local counts file (area_code, period, numerator, denominator)",
-  rawTable: "raw.local_counts",
+  rawTable: "raw_local_counts",
   grain: "one row per area, period and breakdown",
   atMost: [{ column: "numerator", limit: "denominator" }],
   columns: [

@@ -15,7 +15,7 @@ import { displayPath } from "../files.ts";
 export const esp2013Format = defineCsvFormat({
   id: "esp2013",
   title: "a European Standard Population file",
-  rawTable: "raw.esp2013",
+  rawTable: "raw_esp2013",
   grain: "one row per age band as published",
   columns: [
     { name: "age_group", header: "AgeGroup", required: true },
@@ -40,11 +40,11 @@ export async function loadEsp2013(ctx: Context, file: string): Promise<FileLoad[
   return loadCsvFiles(ctx, esp2013Format, [file]);
 }
 
-/** Conform `raw.esp2013` into the 19 standard bands. */
+/** Conform `raw_esp2013` into the 19 standard bands. */
 export async function conformEsp2013(ctx: Context, file: string): Promise<void> {
   const { db } = ctx;
   const rows = await db.all<{ age_group: string; population: string; line: number }>(
-    `SELECT age_group, population, _line::INTEGER AS line FROM raw.esp2013 WHERE _file = $f ORDER BY _line`, { f: file });
+    `SELECT age_group, population, _line::INTEGER AS line FROM raw_esp2013 WHERE _file = $f ORDER BY _line`, { f: file });
   const bands: { age: number; age_to: number; label: string; population: number }[] = [];
   let sawUnder1 = false;
   for (const r of rows) {

@@ -16,7 +16,7 @@ const count = (name: string, header: RegExp, optional = false) => ({ name, heade
 export const iodDenominatorsFormat = defineCsvFormat({
   id: "iod_population_denominators",
   title: "an Indices of Deprivation population denominators file (File 6)",
-  rawTable: "raw.iod_denominators",
+  rawTable: "raw_iod_denominators",
   grain: "one row per LSOA",
   columns: [
     { name: "lsoa_code", header: /^LSOA code \(20\d{2}\)$/, required: true },

@@ -25,7 +25,7 @@ const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
 export const sapeFormat = defineCsvFormat({
   id: "ons_sape_lsoa_syoa",
   title: "an ONS small-area population estimates file (LSOA by sex and single year of age)",
-  rawTable: "raw.population_sape",
+  rawTable: "raw_population_sape",
   grain: "one row per LSOA and mid-year (ages and sexes wide)",
   columns: [
     { name: "lsoa_code", header: /^LSOA (20)?\d{2} Code$/, required: true },
@@ -107,7 +107,7 @@ export const populationAdapter = defineSource({
       // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
       const bad = await db.all<{ lsoa_code: string; year: number }>(`
         WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
-        SELECT s.lsoa_code, s.year FROM sums s JOIN raw.population_sape p ON trim(p.lsoa_code) = s.lsoa_code
+        SELECT s.lsoa_code, s.year FROM sums s JOIN raw_population_sape p ON trim(p.lsoa_code) = s.lsoa_code
         JOIN _sape_year y ON y.f = p._file AND y.year = s.year
         WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 LIMIT 5`);
       for (const b of bad) {

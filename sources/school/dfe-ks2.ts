@@ -30,7 +30,7 @@ const pct = (name: string, header: string) => ({ name, header, kind: "number" as
 export const ks2Format = defineCsvFormat({
   id: "dfe_ks2_final",
   title: "a DfE KS2 performance table",
-  rawTable: "raw.ks2",
+  rawTable: "raw_ks2",
   grain: "one row per school or aggregate row per academic year",
   nullPadding: true,
   columns: [
@@ -59,7 +59,7 @@ export const ks2Format = defineCsvFormat({
 export const giasFormat = defineCsvFormat({
   id: "dfe_gias_extract",
   title: "a Get Information About Schools extract",
-  rawTable: "raw.gias",
+  rawTable: "raw_gias",
   grain: "one row per establishment",
   encoding: "auto",
   columns: [
@@ -85,7 +85,7 @@ export const giasFormat = defineCsvFormat({
 export const schoolWardLookupFormat = defineCsvFormat({
   id: "school_ward_lookup",
   title: "a school to ward lookup (URN, ward code)",
-  rawTable: "raw.school_wards",
+  rawTable: "raw_school_wards",
   grain: "one row per school",
   columns: [
     { name: "urn", header: "URN", kind: "integer", required: true },
@@ -180,7 +180,7 @@ export const schoolAdapter = defineSource({
                ${intSql("k.telig")} AS telig, ${intSql("k.belig")} AS belig, ${intSql("k.gelig")} AS gelig,
                ${pctSql("k.ptrwm_exp")} AS p_all, ${pctSql("k.ptrwm_exp_b")} AS p_boys, ${pctSql("k.ptrwm_exp_g")} AS p_girls,
                nullif(trim(k.ptrwm_exp), '') AS s_all, nullif(trim(k.ptrwm_exp_b), '') AS s_boys, nullif(trim(k.ptrwm_exp_g), '') AS s_girls
-        FROM raw.ks2 k JOIN _ks2_year y ON y.f = k._file
+        FROM raw_ks2 k JOIN _ks2_year y ON y.f = k._file
       ), long AS (
         SELECT academic_year, rectype, lea, urn, school_name, 'all' AS breakdown, telig AS eligible, p_all AS pct, s_all AS raw_value FROM rows
         UNION ALL SELECT academic_year, rectype, lea, urn, school_name, 'boys', belig, p_boys, s_boys FROM rows

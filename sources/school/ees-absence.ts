@@ -20,7 +20,7 @@ import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, ees
 export const eesAbsenceFormat = defineCsvFormat({
   id: "dfe_ees_absence",
   title: "a DfE Explore Education Statistics pupil absence file",
-  rawTable: "raw.ees_absence",
+  rawTable: "raw_ees_absence",
   grain: "one row per period, term, area (or school) and school type",
   columns: [
     ...EES_GEOGRAPHY_COLUMNS,
@@ -36,7 +36,7 @@ export const eesAbsenceFormat = defineCsvFormat({
 });
 registerFormats(eesAbsenceFormat);
 
-/** Stage `raw.ees_absence` into `staging.school_absence` (after `staging.schools`). */
+/** Stage `raw_ees_absence` into `staging.school_absence` (after `staging.schools`). */
 export async function conformAbsence(ctx: Context): Promise<void> {
   const { db } = ctx;
   const counts = ["enrolments", "sess_possible", "sess_overall", "enrolments_pa_10_exact"];
@@ -47,7 +47,7 @@ export async function conformAbsence(ctx: Context): Promise<void> {
              ${num("r.sess_overall_percent")} AS sess_overall_percent, ${num("r.enrolments_pa_10_exact_percent")} AS pa_percent,
              nullif(concat_ws(' ', ${counts.map((c) => `CASE WHEN ${num(`r.${c}`)} IS NULL THEN nullif(trim(r.${c}), '') END`).join(", ")}), '') AS markers,
              r._file, r._line
-      FROM raw.ees_absence r)
+      FROM raw_ees_absence r)
     SELECT * EXCLUDE (markers),
            CASE WHEN markers IS NOT NULL THEN 'coded: ' || markers
                 WHEN (sess_possible > 0 AND abs(sess_overall_percent - 100 * sess_overall / sess_possible) > 0.05)

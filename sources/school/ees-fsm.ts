@@ -20,7 +20,7 @@ import { EES_GEOGRAPHY_COLUMNS, eesCount, eesGeographySql, eesNumber as num, ees
 export const eesFsmFormat = defineCsvFormat({
   id: "dfe_ees_fsm",
   title: "a DfE Explore Education Statistics free school meals file",
-  rawTable: "raw.ees_fsm",
+  rawTable: "raw_ees_fsm",
   grain: "one row per period, term, area (or school) and phase",
   columns: [
     ...EES_GEOGRAPHY_COLUMNS,
@@ -33,7 +33,7 @@ export const eesFsmFormat = defineCsvFormat({
 });
 registerFormats(eesFsmFormat);
 
-/** Stage `raw.ees_fsm` into `staging.fsm` (after `staging.schools`) and report inconsistent rows. */
+/** Stage `raw_ees_fsm` into `staging.fsm` (after `staging.schools`) and report inconsistent rows. */
 export async function conformFsm(ctx: Context): Promise<void> {
   const { db } = ctx;
   await db.run(`CREATE OR REPLACE TABLE staging.fsm AS
@@ -43,7 +43,7 @@ export async function conformFsm(ctx: Context): Promise<void> {
              nullif(concat_ws(' ', CASE WHEN ${num("r.fsm_eligible")} IS NULL THEN nullif(trim(r.fsm_eligible), '') END,
                                    CASE WHEN ${num("r.headcount")} IS NULL THEN nullif(trim(r.headcount), '') END), '') AS markers,
              r._file, r._line
-      FROM raw.ees_fsm r)
+      FROM raw_ees_fsm r)
     SELECT * EXCLUDE (markers),
            CASE WHEN markers IS NOT NULL THEN 'coded: ' || markers
                 WHEN headcount > 0 AND abs(fsm_eligible_percent - 100 * fsm_eligible / headcount) > 0.05 THEN 'percent_mismatch'

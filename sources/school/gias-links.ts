@@ -20,7 +20,7 @@ import { parseDmySql, registerFormats } from "../load-csv.ts";
 export const giasLinksFormat = defineCsvFormat({
   id: "dfe_gias_links",
   title: "a Get Information About Schools links file",
-  rawTable: "raw.gias_links",
+  rawTable: "raw_gias_links",
   grain: "one row per link between two URNs",
   encoding: "auto",
   columns: [
@@ -64,14 +64,14 @@ export function chainUrns(edges: { from: string; to: string; date: string | null
   return { chains, cycles };
 }
 
-/** Build `staging.school_urn_chain` from `raw.gias_links`. */
+/** Build `staging.school_urn_chain` from `raw_gias_links`. */
 export async function conformLinks(ctx: Context): Promise<void> {
   const { db } = ctx;
   const rows = await db.all<{ from: string; to: string; date: string | null }>(`
     SELECT CASE WHEN link_type ILIKE 'Predecessor%' THEN trim(link_urn) ELSE trim(urn) END AS "from",
            CASE WHEN link_type ILIKE 'Predecessor%' THEN trim(urn) ELSE trim(link_urn) END AS "to",
            strftime(${parseDmySql("link_established_date")}, '%Y-%m-%d') AS date
-    FROM raw.gias_links
+    FROM raw_gias_links
     WHERE link_type ILIKE 'Successor%' OR link_type ILIKE 'Predecessor%'`);
   const { chains, cycles } = chainUrns(rows);
   await db.run(`CREATE OR REPLACE TABLE staging.school_urn_chain (urn VARCHAR, current_urn VARCHAR, steps INTEGER)`);

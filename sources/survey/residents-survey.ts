@@ -2,7 +2,7 @@
  * Residents survey microdata plus its codebook (JSON). The codebook names the questions, their
  * answer codes, which codes count as the positive answer for an indicator, which answers are
  * excluded from the base ("Don't know"), the free-text columns and the design columns. Free text
- * stays in `raw.survey_responses` and is never staged, charted or exported.
+ * stays in `raw_survey_responses` and is never staged, charted or exported.
  * Grains: `staging.survey_respondents` one row per respondent and wave;
  * `staging.survey_answers` one row per respondent, wave and question.
  */
@@ -60,7 +60,7 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
   return defineCsvFormat({
     id: "residents_survey_microdata",
     title: "residents survey microdata",
-    rawTable: "raw.survey_responses",
+    rawTable: "raw_survey_responses",
     grain: "one row per respondent and wave",
     columns: [
       { name: "respondent_id", header: "respondent_id", required: true, personal: "hash" },
@@ -116,12 +116,12 @@ export const surveyAdapter = defineSource({
     // from its last line: joined to its answers twice it would count four times.
     // In the raw table's own order: weighting sums over respondents in this order, and a window's
     // output order varies run to run (the last bits of the weights would too).
-    await db.run(`CREATE OR REPLACE TEMP TABLE _survey_lines AS SELECT * EXCLUDE (_rid) FROM (SELECT *, rowid AS _rid FROM raw.survey_responses
+    await db.run(`CREATE OR REPLACE TEMP TABLE _survey_lines AS SELECT * EXCLUDE (_rid) FROM (SELECT *, rowid AS _rid FROM raw_survey_responses
       QUALIFY row_number() OVER (PARTITION BY trim(wave), trim(respondent_id) ORDER BY _file DESC, _line DESC) = 1) ORDER BY _rid`);
     const repeated = await db.one<{ ids: number; lines: number; examples: string | null }>(`
       SELECT count(*)::INTEGER AS ids, sum(n)::INTEGER AS lines, string_agg(id, ', ' ORDER BY id) FILTER (WHERE r <= 3) AS examples
       FROM (SELECT trim(respondent_id) || ' (wave ' || trim(wave) || ')' AS id, count(*) AS n, row_number() OVER (ORDER BY trim(wave), trim(respondent_id)) AS r
-            FROM raw.survey_responses GROUP BY trim(wave), trim(respondent_id) HAVING count(*) > 1)`);
+            FROM raw_survey_responses GROUP BY trim(wave), trim(respondent_id) HAVING count(*) > 1)`);
     if (repeated!.ids) {
       await db.recordWarning("conform", "survey_repeated_respondent", "residents survey", messages.repeatedRespondents(repeated!.ids, repeated!.lines, repeated!.examples ?? ""));
     }
@@ -139,7 +139,7 @@ export const surveyAdapter = defineSource({
     // none declared, screened values) are kept; anything else counts as unknown.
     await screenLabelColumn(db, {
       table: "staging.survey_respondents", column: "language", subject: "residents survey", what: "interview language",
-      vocabulary: Object.keys(codebook.languages), replacement: "unknown", stage: "conform", raw: { table: "raw.survey_responses", column: "interview_language" },
+      vocabulary: Object.keys(codebook.languages), replacement: "unknown", stage: "conform", raw: { table: "raw_survey_responses", column: "interview_language" },
     });
     const unions = codebook.questions
       .map((q) => `SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id, ${literal(q.id)} AS question_id, nullif(trim(${q.id}), '') AS answer FROM _survey_lines`)

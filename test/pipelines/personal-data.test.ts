@@ -81,9 +81,12 @@ describe("personal data never reaches an output", () => {
     expect(readFileSync(path.join(demoDir, "complaints", "crm_export.csv"), "latin1")).toContain(CANARIES.complaintText);
     const db = await Warehouse.open(result.warehouse);
     try {
-      // The canary cases were loaded (their rows are there), without their personal fields.
-      const loaded = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.complaints WHERE ward_code = 'Z05000010' AND postcode IS NOT NULL`);
+      // The canary cases were loaded (their rows are staged), without their personal fields.
+      const loaded = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.complaints WHERE ward_code = 'Z05000010'`);
       expect(loaded!.n).toBeGreaterThan(3);
+      // The files are the raw layer: no copy of their rows is kept (no raw schema, no raw_* table).
+      const raw = await db.all(`SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() AND (schema_name = 'raw' OR starts_with(table_name, 'raw_'))`);
+      expect(raw).toEqual([]);
       const files = await db.all<{ source: string }>(`SELECT DISTINCT source FROM audit.loads WHERE source IN ('council_crm_complaints', 'residents_survey_microdata') ORDER BY 1`);
       expect(files.map((f) => f.source)).toEqual(["council_crm_complaints", "residents_survey_microdata"]);
     } finally {
@@ -94,7 +97,7 @@ describe("personal data never reaches an output", () => {
   it("no table of the warehouse holds an e-mail address, a phone number, a name, an address or complaint text (issue 17)", async () => {
     // Every distinct value of the demo's personal columns (read from the inputs), and every canary.
     const [head, ...rows] = parseCsv(new TextDecoder("windows-1252").decode(readFileSync(path.join(demoDir, "complaints", "crm_export.csv"))));
-    // Not postcodes: a complainant's postcode can be a school's (raw.gias holds public establishment postcodes).
+    // Not postcodes: a complainant's postcode can be a school's (staged schools keep public establishment postcodes).
     const personal = ["Customer Name", "Address", "Telephone", "Email", "Description", "Case Reference", "UPRN"].map((h) => head!.indexOf(h));
     expect(personal.every((i) => i >= 0)).toBe(true);
     const values = new Set<string>(Object.values(CANARIES));
@@ -209,7 +212,7 @@ describe("small counts never reach an output", () => {
 });
 
 describe("personal data typed into a label column is refused", () => {
-  it("the label canaries were in the inputs, read, and refused: blanked even in raw (so the test means something)", async () => {
+  it("the label canaries were in the inputs, read, and refused (so the test means something)", async () => {
     const c = LABEL_CANARIES;
     const crm = new TextDecoder("windows-1252").decode(readFileSync(path.join(demoDir, "complaints", "crm_export.csv")));
     for (const v of [c.categoryName, c.categoryPhone, c.categoryEmail]) expect(crm).toContain(v);
@@ -219,8 +222,15 @@ describe("personal data typed into a label column is refused", () => {
     try {
       const refused = await db.all<{ subject: string }>(`SELECT DISTINCT subject FROM audit.warnings WHERE code = 'label_refused' ORDER BY 1`);
       expect(refused.map((r) => r.subject)).toEqual(expect.arrayContaining(["complaints", "residents survey"]));
-      expect((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.complaints WHERE category IS NULL`))!.n).toBeGreaterThanOrEqual(9);
-      expect((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM raw.survey_responses WHERE interview_language IS NULL`))!.n).toBeGreaterThanOrEqual(36);
+      // The refused cases and respondents are still counted: the category blanked, the language "unknown".
+      expect((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.complaints WHERE category IS NULL`))!.n).toBeGreaterThanOrEqual(9);
+      // Respondents whose language was blank in the inputs are "unknown" too: the refused ones come on top.
+      const blank = readdirSync(path.join(demoDir, "survey")).filter((f) => f.endsWith(".csv")).reduce((n, f) => {
+        const [head, ...rows] = parseCsv(readFileSync(path.join(demoDir, "survey", f), "utf8"));
+        const i = head!.indexOf("interview_language");
+        return n + rows.filter((r) => (r[i] ?? "").trim() === "").length;
+      }, 0);
+      expect((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.survey_respondents WHERE language = 'unknown'`))!.n).toBeGreaterThanOrEqual(blank + 36);
     } finally {
       db.close();
     }

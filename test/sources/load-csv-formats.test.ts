@@ -10,15 +10,15 @@ import { isValidUtf8 } from "../../sources/files.ts";
 import { tempDir } from "./helpers.ts";
 
 const small = defineCsvFormat({
-  id: "t_small", title: "a small file", rawTable: "raw.t_small", grain: "row",
+  id: "t_small", title: "a small file", rawTable: "raw_t_small", grain: "row",
   columns: [{ name: "code", header: "CODE", required: true }, { name: "rank", header: "RANK", kind: "integer" }],
 });
 const big = defineCsvFormat({
-  id: "t_big", title: "a big file", rawTable: "raw.t_big", grain: "row",
+  id: "t_big", title: "a big file", rawTable: "raw_t_big", grain: "row",
   columns: [{ name: "code", header: "CODE", required: true }, { name: "rank", header: "RANK", kind: "integer" }, { name: "score", header: "SCORE", kind: "number" }],
 });
 const coded = defineCsvFormat({
-  id: "t_coded", title: "a coded file", rawTable: "raw.t_coded", grain: "row", encoding: "auto",
+  id: "t_coded", title: "a coded file", rawTable: "raw_t_coded", grain: "row", encoding: "auto",
   columns: [
     { name: "kind", header: "KIND", values: ["U", "S", "M", "X"], required: true },
     { name: "at", header: "AT", kind: "datetime_iso" },
@@ -87,6 +87,6 @@ describe("encoding auto", () => {
     expect(await isValidUtf8(u8)).toBe(true);
     expect(await isValidUtf8(cp)).toBe(false);
     await loadCsvFiles(ctx(), coded, [u8, cp]);
-    expect(await db.all(`SELECT note FROM raw.t_coded ORDER BY _file DESC`)).toEqual([{ note: "caf\u00e9 \u2019" }, { note: "caf\u00e9 \u2019" }]);
+    expect(await db.all(`SELECT note FROM raw_t_coded ORDER BY _file DESC`)).toEqual([{ note: "caf\u00e9 \u2019" }, { note: "caf\u00e9 \u2019" }]);
   });
 });

@@ -11,7 +11,7 @@ import { defineCsvFormat } from "../../sources/csv-format.ts";
 import { loadCsvFiles } from "../../sources/load-csv.ts";
 
 const fmt = defineCsvFormat({
-  id: "prop_table", title: "a property-test table", rawTable: "raw.prop_table", grain: "row",
+  id: "prop_table", title: "a property-test table", rawTable: "raw_prop_table", grain: "row",
   columns: [
     { name: "code", header: "code", required: true },
     { name: "text", header: "text" },
@@ -47,7 +47,7 @@ describe("loadCsvFiles properties", () => {
       writeFileSync(file, (bom ? "\uFEFF" : "") + ["code,text,count", ...rows.map((r) => [r.code, q(r.text), String(r.count)].join(","))].join(eol) + eol);
       const [r] = await loadCsvFiles(ctx(), fmt, [file]);
       expect(r).toMatchObject({ rowsRead: rows.length, rowsLoaded: rows.length, rowsRejected: 0 });
-      const got = await db.all<{ code: string; text: string; count: string }>(`SELECT code, text, count FROM raw.prop_table WHERE _file = $f ORDER BY _line`, { f: file });
+      const got = await db.all<{ code: string; text: string; count: string }>(`SELECT code, text, count FROM raw_prop_table WHERE _file = $f ORDER BY _line`, { f: file });
       expect(got.map((g) => ({ code: g.code, text: g.text.replaceAll("\r\n", "\n"), count: Number(g.count) }))).toEqual(
         rows.map((x) => ({ ...x, text: x.text.replaceAll("\r\n", "\n") })),
       );

@@ -12,7 +12,7 @@ import { messages } from "../../pipelines/core/messages.ts";
 const fmt = defineCsvFormat({
   id: "test_counts",
   title: "a test counts file",
-  rawTable: "raw.test_counts",
+  rawTable: "raw_test_counts",
   grain: "one row per area and month",
   columns: [
     { name: "area_code", header: /^AREA\d{2}CD$/, required: true },
@@ -24,7 +24,7 @@ const fmt = defineCsvFormat({
 const other = defineCsvFormat({
   id: "other_kind",
   title: "a KS2 performance table",
-  rawTable: "raw.other_kind",
+  rawTable: "raw_other_kind",
   grain: "school",
   columns: [{ name: "urn", header: "URN" }, { name: "rectype", header: "RECTYPE" }],
 });
@@ -51,7 +51,7 @@ describe("loadCsvFiles", () => {
     const f = write("a.csv", "\uFEFFCount,Month,AREA24CD\r\n3,2024-01,Z01\r\n\"1,204\",2024-02,Z02\r\nSUPP,2024-03,Z03\r\n");
     const [r] = await loadCsvFiles(ctx(), fmt, [f]);
     expect(r).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsRejected: 0 });
-    const rows = await db.all(`SELECT area_code, month, count, note, _line FROM raw.test_counts ORDER BY _line`);
+    const rows = await db.all(`SELECT area_code, month, count, note, _line FROM raw_test_counts ORDER BY _line`);
     // Thousands separators are stored without the commas (issue 15: `1,204` was NULL in staging).
     expect(rows).toEqual([
       { area_code: "Z01", month: "2024-01", count: "3", note: null, _line: "2" },
@@ -80,7 +80,7 @@ describe("loadCsvFiles", () => {
     expect(rej[2]!.reason).toContain("-x");
     const loads = await db.all(`SELECT rows_read::INTEGER r, rows_loaded::INTEGER l, rows_rejected::INTEGER j FROM audit.loads`);
     expect(loads).toEqual([{ r: 7, l: 2, j: 5 }]);
-    const lines = await db.all(`SELECT _line::INTEGER AS line FROM raw.test_counts ORDER BY 1`);
+    const lines = await db.all(`SELECT _line::INTEGER AS line FROM raw_test_counts ORDER BY 1`);
     expect(lines).toEqual([{ line: 2 }, { line: 8 }]);
   });
 
@@ -88,7 +88,7 @@ describe("loadCsvFiles", () => {
     const f = write("c.csv", "AREA24CD,Month,Count\nZ01,2024-01,5\n");
     await loadCsvFiles(ctx(), fmt, [f]);
     await loadCsvFiles(ctx(), fmt, [f]);
-    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw.test_counts`)).toEqual({ n: 1 });
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw_test_counts`)).toEqual({ n: 1 });
     expect(await db.one(`SELECT count(*)::INTEGER n FROM audit.loads`)).toEqual({ n: 1 });
   });
 
@@ -110,18 +110,18 @@ describe("loadCsvFiles", () => {
   });
 
   it("transcodes Windows-1252 before loading", async () => {
-    const cp = defineCsvFormat({ ...fmt, id: "cp", rawTable: "raw.cp", encoding: "windows-1252" });
+    const cp = defineCsvFormat({ ...fmt, id: "cp", rawTable: "raw_cp", encoding: "windows-1252" });
     const f = write("g.csv", Buffer.from([...Buffer.from("AREA24CD,Month,Count,Note\nZ01,2024-01,5,O"), 0x92, ...Buffer.from("Brien\n")]));
     await loadCsvFiles(ctx(), cp, [f]);
-    expect(await db.one(`SELECT note FROM raw.cp`)).toEqual({ note: "O\u2019Brien" });
+    expect(await db.one(`SELECT note FROM raw_cp`)).toEqual({ note: "O\u2019Brien" });
   });
 
   it("reads a UTF-8 file in a Windows-1252 slot as UTF-8, not garbled, and warns; plain ASCII stays quiet", async () => {
-    const cp = defineCsvFormat({ ...fmt, id: "cp8", rawTable: "raw.cp8", encoding: "windows-1252" });
+    const cp = defineCsvFormat({ ...fmt, id: "cp8", rawTable: "raw_cp8", encoding: "windows-1252" });
     const utf8 = write("u.csv", "AREA24CD,Month,Count,Note\nZ01,2024-01,5,O\u2019Brien caf\u00e9\n");
     const ascii = write("a.csv", "AREA24CD,Month,Count,Note\nZ02,2024-01,6,plain\n");
     await loadCsvFiles(ctx(), cp, [utf8, ascii]);
-    expect(await db.all(`SELECT note FROM raw.cp8 ORDER BY area_code`)).toEqual([{ note: "O\u2019Brien caf\u00e9" }, { note: "plain" }]);
+    expect(await db.all(`SELECT note FROM raw_cp8 ORDER BY area_code`)).toEqual([{ note: "O\u2019Brien caf\u00e9" }, { note: "plain" }]);
     const warnings = await db.all<{ code: string; subject: string; message: string }>(`SELECT code, subject, message FROM audit.warnings`);
     expect(warnings).toEqual([{ code: "encoding_not_as_declared", subject: utf8, message: messages.encodingNotAsDeclared(utf8, cp.title) }]);
   });
@@ -134,18 +134,18 @@ describe("loadCsvFiles over many files at once (one read_csv per header)", () =>
       write(`c${String(k).padStart(2, "0")}.csv`, header + Array.from({ length: 3 + k * 101 }, (_, j) => `C${k}L${j + 2},2024-01,${j}`).join("\n") + "\n"));
     const loads = await loadCsvFiles(ctx(), fmt, files);
     for (const [k, l] of loads.entries()) expect(l).toMatchObject({ rowsRead: 3 + k * 101, rowsLoaded: 3 + k * 101, rowsRejected: 0 });
-    const wrong = await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
+    const wrong = await db.all(`SELECT _file, _line, area_code FROM raw_test_counts
       WHERE area_code LIKE 'C%' AND area_code <> 'C' || regexp_extract(_file, 'c([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`);
     expect(wrong).toEqual([]);
-    expect(await db.one(`SELECT count(*)::INTEGER n, min(_line)::INTEGER lo FROM raw.test_counts WHERE area_code LIKE 'C%'`)).toEqual({ n: loads.reduce((s, l) => s + l.rowsLoaded, 0), lo: 2 });
+    expect(await db.one(`SELECT count(*)::INTEGER n, min(_line)::INTEGER lo FROM raw_test_counts WHERE area_code LIKE 'C%'`)).toEqual({ n: loads.reduce((s, l) => s + l.rowsLoaded, 0), lo: 2 });
     // Loaded again with one row breaking a rule (no parse reject): the batch is read the careful way, with the reject and the same numbering.
     writeFileSync(files[5]!, header + Array.from({ length: 3 + 5 * 101 }, (_, j) => `C5L${j + 2},${j === 40 ? "2024-13" : "2024-01"},${j}`).join("\n") + "\n");
     const again = await loadCsvFiles(ctx(), fmt, files);
     expect(again[5]).toMatchObject({ rowsRead: 508, rowsLoaded: 507, rowsRejected: 1 });
     expect(await db.all(`SELECT line::INTEGER AS line, "column" FROM audit.rejects WHERE path = $f`, { f: files[5]! })).toEqual([{ line: 42, column: "Month" }]);
-    expect(await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
+    expect(await db.all(`SELECT _file, _line, area_code FROM raw_test_counts
       WHERE area_code LIKE 'C%' AND area_code <> 'C' || regexp_extract(_file, 'c([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`)).toEqual([]);
-    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw.test_counts WHERE area_code LIKE 'C%'`)).toEqual({ n: loads.reduce((s, l) => s + l.rowsLoaded, 0) - 1 });
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw_test_counts WHERE area_code LIKE 'C%'`)).toEqual({ n: loads.reduce((s, l) => s + l.rowsLoaded, 0) - 1 });
   });
 
   it("numbers every file's rows from 2, keeps each file's own counts, and rescans a file DuckDB rejects lines of on its own", async () => {
@@ -161,16 +161,16 @@ describe("loadCsvFiles over many files at once (one read_csv per header)", () =>
     expect(loads.map((l) => l.path)).toEqual(files);
     for (const [k, l] of loads.slice(0, 30).entries()) expect(l).toMatchObject({ rowsRead: 5 + k * 37, rowsLoaded: 5 + k * 37, rowsRejected: 0 });
     // Every row's line matches the line it came from (the area code says which).
-    const wrong = await db.all(`SELECT _file, _line, area_code FROM raw.test_counts
+    const wrong = await db.all(`SELECT _file, _line, area_code FROM raw_test_counts
       WHERE area_code LIKE 'F%' AND area_code <> 'F' || regexp_extract(_file, 'm([0-9]+)\\.csv', 1)::INTEGER || 'L' || _line`);
     expect(wrong).toEqual([]);
     expect(loads[30]).toMatchObject({ rowsRead: 6, rowsLoaded: 4, rowsRejected: 2 });
     const rejects = await db.all<{ line: string; column: string | null }>(`SELECT line::VARCHAR AS line, "column" FROM audit.rejects WHERE path = $f ORDER BY line`, { f: files[30]! });
     expect(rejects).toEqual([{ line: "3", column: "Month" }, { line: "5", column: "AREA24CD" }]);
-    const good = await db.all<{ area_code: string; _line: string }>(`SELECT area_code, _line::VARCHAR AS _line FROM raw.test_counts WHERE _file = $f ORDER BY _line`, { f: files[30]! });
+    const good = await db.all<{ area_code: string; _line: string }>(`SELECT area_code, _line::VARCHAR AS _line FROM raw_test_counts WHERE _file = $f ORDER BY _line`, { f: files[30]! });
     for (const g of good) expect(g.area_code).toBe(`B${g._line}`);
     expect(loads[31]).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0 });
-    expect(await db.all(`SELECT area_code, count, _line::VARCHAR AS l FROM raw.test_counts WHERE _file = $f ORDER BY _line`, { f: files[31]! }))
+    expect(await db.all(`SELECT area_code, count, _line::VARCHAR AS l FROM raw_test_counts WHERE _file = $f ORDER BY _line`, { f: files[31]! }))
       .toEqual([{ area_code: "R2", count: "7", l: "2" }, { area_code: "R3", count: "8", l: "3" }]);
     // audit.loads has one row per file, read = loaded + rejected.
     const audit = await db.one<{ n: number; bad: number }>(`SELECT count(*)::INTEGER n, count(*) FILTER (WHERE rows_read <> rows_loaded + rows_rejected)::INTEGER bad FROM audit.loads`);

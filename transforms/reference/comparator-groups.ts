@@ -70,6 +70,8 @@ export function nearestWards(profiles: WardProfile[], focusWards: string[], vari
 /** Build the comparator groups the config asks for. */
 export async function buildComparatorGroups(ctx: Context): Promise<void> {
   const { db, config } = ctx;
+  // Derived afresh each run: a refresh that left geography as it was still has the last run's groups.
+  await db.run(`DELETE FROM ref.area_members WHERE area_type = 'comparator_group'; DELETE FROM ref.areas WHERE area_type = 'comparator_group'`);
   const wanted = new Set(config.comparators);
   if (!wanted.has("similar_wards") && !wanted.has("deprivation_decile")) return;
   if (!(await ctx.db.hasTable("staging.population_lsoa"))) return;

@@ -88,15 +88,17 @@ beforeAll(async () => {
 }, 1_800_000);
 
 describe("refresh", () => {
-  it("a new month of police.uk data reloads only that file, and the change report lists the month", async () => {
+  it("a new month of police.uk data reads only that file, and the change report lists the month", async () => {
     const before = await crimeTotal();
     const file = writeMonth("2024-04", "2025-04");
     const added = readFileSync(file, "utf8").trim().split("\n").length - 1;
     const { result, log } = await refresh();
-    const loaded = result.loads.filter((l) => !l.reused);
-    expect(loaded.map((l) => l.path)).toEqual([file]);
-    expect(result.loads.filter((l) => l.reused).length).toBeGreaterThan(40);
-    expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/^1 load: 1 files, .* unchanged files not reloaded/);
+    // The files are the raw layer: the other sources are left as they were, and the crime source
+    // reads just the file it gained (the rest of its lines are staged already).
+    expect(result.loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([file]);
+    const reused = result.loads.filter((l) => l.reused);
+    expect(reused.length).toBeGreaterThan(40);
+    expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(new RegExp(`^1 load: 1 files, .*; ${reused.length} unchanged files not read again \\(\\d+ sources unchanged\\)`));
     expect(result.changes.files.added).toEqual([path.relative(config.baseDir, file)]);
     expect(result.changes.files.replaced).toEqual([]);
     expect(result.changes.new_periods).toContainEqual({ indicator_id: "crime.violence_rate", period_type: "month", period_label: "2025-04" });
@@ -115,14 +117,41 @@ describe("refresh", () => {
     writeFileSync(file, text.replace("Investigation complete; no suspect identified", "Unable to prosecute suspect"));
     const { result } = await refresh();
     expect(result.changes.files.replaced.map((r) => r.path)).toEqual([path.relative(config.baseDir, file)]);
-    expect(result.loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([file]);
+    // A changed file (not only an added one): the crime source reads every file again.
+    const loaded = result.loads.filter((l) => !l.reused).map((l) => l.path);
+    const crimeFiles = (await query<{ path: string }>(`SELECT path FROM audit.source_files WHERE slot = 'crime'`)).map((r) => r.path);
+    expect(loaded).toContain(file);
+    expect([...loaded].sort()).toEqual([...crimeFiles].sort());
     expect(await crimeTotal()).toBe(before);
     const runs = await query<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`);
     expect(runs.map((r) => r.mode)).toEqual(["build", "refresh", "refresh"]);
   }, 900_000);
 
-  it("after a new month and a re-issue, the refresh's values are exactly those of a full build of the same inputs", async () => {
-    // One full build checks both refreshes: what each measured again (the new month's periods,
+  it("a new month carrying late rows of the month before (their Crime IDs staged already) reads every crime file again, each crime counted once", async () => {
+    const before = await crimeTotal();
+    const file = writeMonth("2024-04", "2025-05");
+    const added = readFileSync(file, "utf8").trim().split("\n").length - 1;
+    const late = readFileSync(path.join(police, "2025-04", "2025-04-demo-street.csv"), "utf8").trim().split("\n").slice(1, 6);
+    appendFileSync(file, late.join("\n") + "\n");
+    const { result } = await refresh();
+    const loaded = result.loads.filter((l) => !l.reused).map((l) => l.path);
+    const crimeFiles = (await query<{ path: string }>(`SELECT path FROM audit.source_files WHERE slot = 'crime'`)).map((r) => r.path);
+    expect([...loaded].sort()).toEqual([...crimeFiles].sort());
+    const after = await crimeTotal();
+    expect(after - before).toBeGreaterThan(added * 0.9);
+    expect(after - before).toBeLessThanOrEqual(added);
+    const ids = late.map((l) => l.split(",")[0]!).filter(Boolean);
+    expect(ids.length).toBeGreaterThan(0);
+    const counted = await query<{ crime_id: string; n: number }>(
+      `SELECT crime_id, count(*)::INTEGER AS n FROM staging.crime_events WHERE crime_id IN (${ids.map((i) => `'${i}'`).join(", ")}) GROUP BY 1`,
+    );
+    expect(counted.every((c) => c.n === 1)).toBe(true);
+    const warned = await query<{ subject: string }>(`SELECT subject FROM audit.warnings WHERE code = 'police_rows_of_other_month'`);
+    expect(warned.map((w) => w.subject)).toContain(path.relative(config.baseDir, file));
+  }, 900_000);
+
+  it("after a new month, a re-issue and a month with late rows, the refresh's values are exactly those of a full build of the same inputs", async () => {
+    // One full build checks the three refreshes: what each measured again (the new month's periods,
     // the re-issued month's) and what each kept.
     const d = await differencesFromFullBuild();
     expect(d.values).toBeGreaterThan(10_000);

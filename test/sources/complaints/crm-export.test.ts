@@ -41,7 +41,7 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
     // A UTF-8 export in a slot declared Windows-1252 (the export changed) is read as UTF-8 too, with a warning.
     for (const [f, encoding] of [[cp, "windows-1252"], [cp, "auto"], [u8, "utf-8"], [u8, "auto"], [u8, "windows-1252"]] as const) {
       await withBuild([f], { encoding }, async (db) => {
-        expect(await db.one(`SELECT service FROM raw.complaints`)).toEqual({ service: "Siobh\u00e1n O\u2019Brien Team" });
+        expect(await db.one(`SELECT service FROM raw_complaints`)).toEqual({ service: "Siobh\u00e1n O\u2019Brien Team" });
       });
     }
     // A Windows-1252 export declared as UTF-8: the line is rejected, with the reason.
@@ -170,9 +170,9 @@ describe.skipIf(!hasShared)(`complaints: nothing silent, nothing personal stored
     const t = tempDir();
     const f = t.write("crm.csv", [FULL, line("C1", LUTON_WAYFIELD), line("C2", LUTON_WAYFIELD, "31/02/2022")].join("\n"));
     await withBuild([f], {}, async (db) => {
-      const cols = (await db.all<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = 'complaints'`)).map((r) => r.c);
+      const cols = (await db.all<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'raw_complaints'`)).map((r) => r.c);
       for (const gone of ["customer_name", "address", "telephone", "email", "description"]) expect(cols).not.toContain(gone);
-      const r = await db.one<{ case_reference: string; postcode: string; uprn: string }>(`SELECT case_reference, postcode, uprn FROM raw.complaints`);
+      const r = await db.one<{ case_reference: string; postcode: string; uprn: string }>(`SELECT case_reference, postcode, uprn FROM raw_complaints`);
       for (const v of Object.values(r!)) expect(v).toMatch(/^[0-9a-f]{64}$/);
       expect(r!.postcode).not.toBe(r!.uprn);
       expect(await db.one(`SELECT line::INTEGER AS line, raw_line FROM audit.rejects`)).toEqual({ line: 3, raw_line: null });

@@ -39,7 +39,7 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
         { line: 101, column: "Location", reason: messages.unclosedQuote(), raw_line: lines[100] },
       ]);
       // The line after the broken one is still line 102.
-      const next = await db.one<{ location: string }>(`SELECT location FROM raw.police_street WHERE _line = 102`);
+      const next = await db.one<{ location: string }>(`SELECT location FROM raw_police_street WHERE _line = 102`);
       expect(next!.location).toBe(lines[101]!.split(",")[6]);
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 2400 });
     } finally {

@@ -96,7 +96,7 @@ describe.skipIf(!hasShared)(`police.uk real samples${sharedSkipReason}`, () => {
     );
     // 25 of the 30 IDs are 2019-01 crimes; the 3 from December and 2 from November are Medway's only when in Medway.
     expect(months.find((m) => m.m === "2019-01")!.n).toBe(25);
-    const upper = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM raw.police_outcomes WHERE location LIKE 'On or near %' AND location = upper(location) COLLATE NOCASE`);
+    const upper = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM raw_police_outcomes WHERE location LIKE 'On or near %' AND location = upper(location) COLLATE NOCASE`);
     expect(upper!.n).toBeGreaterThan(0);
   });
 

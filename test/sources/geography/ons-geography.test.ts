@@ -64,9 +64,9 @@ describe.skipIf(!hasShared)(`ONS lookups and boundaries, real files${sharedSkipR
       { area_code: "E92000001", area_type: "country", parent_code: null, vintage: "CTRY19" },
       { area_code: "E12000008", area_type: "region", parent_code: "E92000001", vintage: "RGN19" },
     ]);
-    expect(await db.one(`SELECT DISTINCT county_code FROM raw.geo_ward_hierarchy WHERE trim(lad_code) = $m`, { m: MEDWAY })).toEqual({ county_code: null });
+    expect(await db.one(`SELECT DISTINCT county_code FROM raw_geo_ward_hierarchy WHERE trim(lad_code) = $m`, { m: MEDWAY })).toEqual({ county_code: null });
     // Wales, Scotland and Northern Ireland wards have no region and still load.
-    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw.geo_ward_hierarchy WHERE region_code IS NULL`)).toEqual({ n: 462 + 354 + 852 });
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw_geo_ward_hierarchy WHERE region_code IS NULL`)).toEqual({ n: 462 + 354 + 852 });
   });
 
   it("normalises the other lookups to codes and links, whatever the vintage and FID position", async () => {

@@ -26,7 +26,7 @@ describe.skipIf(!hasShared)(`Fingertips real export${sharedSkipReason}`, () => {
   });
 
   it("keeps every row: Persons, All ages area rows as `all`, the 0-9 age rows and the 60 deprivation-decile rows as breakdowns", async () => {
-    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw.fingertips WHERE coalesce(trim(category_type), '') <> ''`)).toEqual({ n: 60 });
+    expect(await db.one(`SELECT count(*)::INTEGER n FROM raw_fingertips WHERE coalesce(trim(category_type), '') <> ''`)).toEqual({ n: 60 });
     expect(await db.all(`SELECT CASE WHEN breakdown LIKE 'category:%' THEN 'category' ELSE breakdown END AS b, count(*)::INTEGER n
       FROM staging.fingertips_values GROUP BY 1 ORDER BY 1`)).toEqual([
       { b: "age:0-9 yrs", n: 306 }, { b: "all", n: 486 }, { b: "category", n: 60 },
@@ -75,7 +75,7 @@ describe.skipIf(!hasShared)(`Fingertips and local counts, hand-made broken copie
     const { db } = await runSources(health({ fingertips: [f] }));
     try {
       expect((await loadCounts(db))["ccg.csv"]).toEqual({ read: 19, loaded: 19, rejected: 0 });
-      expect(await db.one(`SELECT count(compared_to_parent)::INTEGER n FROM raw.fingertips`)).toEqual({ n: 19 });
+      expect(await db.one(`SELECT count(compared_to_parent)::INTEGER n FROM raw_fingertips`)).toEqual({ n: 19 });
     } finally {
       db.close();
     }

@@ -33,7 +33,7 @@ describe.skipIf(!hasShared)(`DfE real files${sharedSkipReason}`, () => {
   });
 
   it("KS2: row types 1-5 per file, the LA row named by the LA, England totals as published", async () => {
-    const types = await db.all<{ rectype: string; n: number }>(`SELECT rectype, count(*)::INTEGER n FROM raw.ks2 WHERE _file LIKE '%2018-2019_850%' GROUP BY 1 ORDER BY 1`);
+    const types = await db.all<{ rectype: string; n: number }>(`SELECT rectype, count(*)::INTEGER n FROM raw_ks2 WHERE _file LIKE '%2018-2019_850%' GROUP BY 1 ORDER BY 1`);
     expect(types.map((t) => t.rectype)).toEqual(["1", "2", "3", "4", "5"]);
     expect(await db.all(`SELECT DISTINCT rectype, eligible FROM staging.ks2_results WHERE academic_year = '2018/19' AND rectype IN (4, 5) AND breakdown = 'all' ORDER BY 1`)).toEqual([
       { rectype: 4, eligible: 649249 }, { rectype: 5, eligible: 644967 },
@@ -45,12 +45,12 @@ describe.skipIf(!hasShared)(`DfE real files${sharedSkipReason}`, () => {
     expect(await db.all(`SELECT status, count(*)::INTEGER n FROM staging.ks2_results WHERE status IS NOT NULL GROUP BY 1 ORDER BY 1`)).toEqual([
       { status: "SUPP", n: 213 }, { status: "blank", n: 92 },
     ]);
-    const pct = await db.one<{ raw: string; pct: number }>(`SELECT k.ptrwm_exp raw, r.pct FROM raw.ks2 k JOIN staging.ks2_results r ON r.urn = trim(k.urn) AND r.breakdown = 'all'
+    const pct = await db.one<{ raw: string; pct: number }>(`SELECT k.ptrwm_exp raw, r.pct FROM raw_ks2 k JOIN staging.ks2_results r ON r.urn = trim(k.urn) AND r.breakdown = 'all'
       AND r.academic_year = '2018/19' WHERE k._file LIKE '%2018-2019_850%' AND k.ptrwm_exp LIKE '%\\%' ESCAPE '\\' LIMIT 1`);
     expect(Number(pct!.raw.replace("%", ""))).toBe(pct!.pct);
     // Other markers pass the load checks as coded values: NEW in TOTPUPS, LOWCOV and NA on progress scores, " " in summary rows.
-    const codes = await db.all<{ c: string; m: string }>(`SELECT DISTINCT 'totpups' c, totpups m FROM raw.ks2 WHERE NOT regexp_matches(coalesce(totpups, '0'), '^[0-9]+$')
-      UNION SELECT DISTINCT 'readprog', readprog FROM raw.ks2 WHERE NOT regexp_matches(coalesce(readprog, '0'), '^-?[0-9.]+$') ORDER BY 1, 2`);
+    const codes = await db.all<{ c: string; m: string }>(`SELECT DISTINCT 'totpups' c, totpups m FROM raw_ks2 WHERE NOT regexp_matches(coalesce(totpups, '0'), '^[0-9]+$')
+      UNION SELECT DISTINCT 'readprog', readprog FROM raw_ks2 WHERE NOT regexp_matches(coalesce(readprog, '0'), '^-?[0-9.]+$') ORDER BY 1, 2`);
     expect(codes).toEqual([{ c: "readprog", m: " " }, { c: "readprog", m: "LOWCOV" }, { c: "readprog", m: "NA" }, { c: "readprog", m: "SUPP" }, { c: "totpups", m: "NEW" }]);
   });
 
@@ -61,7 +61,7 @@ describe.skipIf(!hasShared)(`DfE real files${sharedSkipReason}`, () => {
     expect(short.length).toBeGreaterThan(0);
     expect(width).toBe(318);
     const urn = short[0]!.split(",")[4]!;
-    expect(await db.one(`SELECT ptrwm_exp FROM raw.ks2 WHERE trim(urn) = $u AND _file LIKE '%2018-2019_850%'`, { u: urn })).toEqual({ ptrwm_exp: null });
+    expect(await db.one(`SELECT ptrwm_exp FROM raw_ks2 WHERE trim(urn) = $u AND _file LIKE '%2018-2019_850%'`, { u: urn })).toEqual({ ptrwm_exp: null });
   });
 
   it("GIAS: every field quoted but URN; LA codes stay text", async () => {
@@ -70,7 +70,7 @@ describe.skipIf(!hasShared)(`DfE real files${sharedSkipReason}`, () => {
   });
 
   it("links: Windows-1252 names decoded; URNs chained across academy conversions", async () => {
-    expect(await db.all(`SELECT link_name FROM raw.gias_links WHERE urn IN ('108299', '109401') ORDER BY urn`)).toEqual([
+    expect(await db.all(`SELECT link_name FROM raw_gias_links WHERE urn IN ('108299', '109401') ORDER BY urn`)).toEqual([
       { link_name: "St Thomas \u00e0 Becket Catholic Secondary School, A Voluntary Academy" }, { link_name: "North Star 82\u00b0" },
     ]);
     expect(await db.one(`SELECT current_urn, steps FROM staging.school_urn_chain WHERE urn = '108299'`)).toEqual({ current_urn: "138950", steps: 1 });

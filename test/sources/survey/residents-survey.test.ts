@@ -34,7 +34,7 @@ describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
     const file = t.write("survey.csv", [header, a, b, c, a].join("\n") + "\n");
     const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
     try {
-      const id = (await db.one<{ id: string; wave: string }>(`SELECT trim(respondent_id) AS id, trim(wave) AS wave FROM raw.survey_responses WHERE _line = 2`))!;
+      const id = (await db.one<{ id: string; wave: string }>(`SELECT trim(respondent_id) AS id, trim(wave) AS wave FROM raw_survey_responses WHERE _line = 2`))!;
       expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT respondent_id)::INTEGER AS d FROM staging.survey_respondents`)).toEqual({ n: 3, d: 3 });
       const questions = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ref.survey_questions`))!.n);
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.survey_answers WHERE respondent_id = $r`, { r: id.id })).toEqual({ n: questions });
