@@ -36,7 +36,8 @@ Options:
                         one run of each build: a few minutes
   --only PARTS          run only these parts, comma-separated: ingest (the crime comparison, 1 and 12
                         months; within 5 minutes at national scale), demo, build, refresh, charts
-                        (refresh needs build, charts uses what demo and build wrote)
+                        (refresh needs build, charts uses what demo and build wrote); the 36-month
+                        cases run only in a run of every part
   --keep                keep the generated data and warehouses (reused by the next run with the same scale)
   --runs N              repetitions of each timed case (default 3)
   --build-runs N        repetitions of the 12-month national build and the refresh (default 3 full, 1 quick)
@@ -139,7 +140,7 @@ async function main(): Promise<number> {
   const runs = (p: Part) => opts.only.has(p);
   // `--only ingest` keeps to 1 and 12 months, so it runs within 5 minutes at national scale.
   const crimeMonths = !runs("ingest") ? [] : opts.quick || opts.only.size < PARTS.length ? [1, 12] : [1, 12, 36];
-  const buildMonths = !runs("build") ? [] : opts.quick ? [12] : [12, 36];
+  const buildMonths = !runs("build") ? [] : opts.quick || opts.only.size < PARTS.length ? [12] : [12, 36];
   const dataMonths = Math.max(runs("refresh") ? 13 : 12, ...crimeMonths, ...buildMonths);
   const dataDir = opts.data;
   const work = path.join(opts.out, "work");
@@ -254,7 +255,11 @@ async function main(): Promise<number> {
   if (runs("refresh")) {
     say("4 one-month refresh (runBuild with refresh: the 13th month's files into a copy of the 12-month warehouse)");
     if (existsSync(base)) {
+      // One more month of crime, nothing else: the population files stay the 12-month build's.
       const cfg = configFor(13, "refresh");
+      const twelve = JSON.parse(readFileSync(configFor(12), "utf8")) as { sources: Record<string, unknown> };
+      const thirteen = JSON.parse(readFileSync(cfg, "utf8")) as { sources: Record<string, unknown> };
+      writeFileSync(cfg, JSON.stringify({ ...thirteen, sources: { ...thirteen.sources, population: twelve.sources.population } }, null, 2) + "\n");
       refreshRuns = await repeat("refresh", opts.buildRuns, () => ({ kind: "refresh", config: cfg, from: base }), opts.buildTimeout);
       refresh = summarise(refreshRuns, opts.buildRuns);
     } else notes.push("refresh: not run (no 12-month warehouse: the 12-month build did not finish)");
@@ -365,19 +370,21 @@ function markdown(
   out.push(`Data: synthetic nation of ${s.lsoas.toLocaleString("en-GB")} LSOAs, ${s.wards.toLocaleString("en-GB")} wards, ${s.authorities} authorities, ${s.forces} forces; ${s.crimesPerMonth.toLocaleString("en-GB")} police.uk rows a month; ${s.respondents.toLocaleString("en-GB")} survey respondents; ${s.complaints.toLocaleString("en-GB")} complaints.`, "");
   out.push("| target | goal | measured | |", "| --- | --- | --- | --- |");
   for (const t of r.targets) out.push(`| ${t.target} | ${t.goal} | ${t.measured} | ${mark(t.met)} |`);
-  out.push("", "Crime ingest + ward x month counts (median seconds of the runs; the three count tables compared exactly first):", "");
-  out.push("| months | localneeds | raw DuckDB | papaparse + Map | localneeds / raw | localneeds / papaparse | tables agree | localneeds peak RSS |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
-  for (const [months, c] of crime) {
-    out.push(`| ${months} | ${secs(c.localneeds.median_seconds)} (${c.localneeds.runs_ok} runs) | ${secs(c.raw.median_seconds)} (${c.raw.runs_ok}) | ${secs(c.papa.median_seconds)} (${c.papa.runs_ok}) | ${ratio(c.ratioRaw)} | ${ratio(c.ratioPapa)} | ${c.agree ? "yes" : "**no**"} | ${mib(c.localneeds.peak_rss_mb)} |`);
+  if (crime.size) {
+    out.push("", "Crime ingest + ward x month counts (median seconds of the runs; the three count tables compared exactly first):", "");
+    out.push("| months | localneeds | raw DuckDB | papaparse + Map | localneeds / raw | localneeds / papaparse | tables agree | localneeds peak RSS |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    for (const [months, c] of crime) {
+      out.push(`| ${months} | ${secs(c.localneeds.median_seconds)} (${c.localneeds.runs_ok} runs) | ${secs(c.raw.median_seconds)} (${c.raw.runs_ok}) | ${secs(c.papa.median_seconds)} (${c.papa.runs_ok}) | ${ratio(c.ratioRaw)} | ${ratio(c.ratioPapa)} | ${c.agree ? "yes" : "**no**"} | ${mib(c.localneeds.peak_rss_mb)} |`);
+    }
+    const steps = [...crime.values()].at(-1)?.localneeds.steps ?? {};
+    if (Object.keys(steps).length) out.push("", `localneeds crime steps (${[...crime.keys()].at(-1)} months, medians): ${Object.entries(steps).map(([k, v]) => `${k} ${secs(v)}`).join(", ")}.`);
   }
-  const steps = [...crime.values()].at(-1)!.localneeds.steps;
-  if (Object.keys(steps).length) out.push("", `localneeds crime steps (${[...crime.keys()].at(-1)} months, medians): ${Object.entries(steps).map(([k, v]) => `${k} ${secs(v)}`).join(", ")}.`);
   out.push("", "Builds (median seconds per stage):", "");
   const stageNames = ["load", "conform", "measure", "compare", "chart", "pack"];
   out.push(`| build | runs | total | ${stageNames.join(" | ")} | peak RSS |`, `| --- | --- | --- | ${stageNames.map(() => "---").join(" | ")} | --- |`);
   const row = (name: string, x: Summary) =>
     `| ${name} | ${x.runs_ok}/${x.runs_planned} | ${x.median_seconds === null ? `did not finish: ${(x.errors[0] ?? "").split("\n")[0]}` : secs(x.median_seconds)} | ${stageNames.map((n) => secs(x.steps[n])).join(" | ")} | ${mib(x.peak_rss_mb)} |`;
-  out.push(row("demo borough", demo));
+  if (demo.runs_planned) out.push(row("demo borough", demo));
   for (const [months, b] of builds) {
     const failed = b.runs.find((r) => !r.ok && r.info.finished_stages);
     const partial = failed ? { ...b.summary, steps: failed.info.finished_stages as Record<string, number> } : b.summary;

@@ -302,7 +302,8 @@ async function runStages(
       (m.plan ? `; ${planSummary(m.plan)}` : ""));
     // 4. compare: marts.indicator_values -> marts.indicator_comparisons, trends, outcomes, need index
     const compared = await stage(4, "compare", async () => {
-      const comparisons = await compareIndicators(ctx, indicators);
+      // A refresh compares again only the groups whose values changed (its copy holds the last comparisons).
+      const comparisons = await compareIndicators(ctx, indicators, incremental && prev ? prev : undefined);
       await findSeriesBreaks(ctx, indicators);
       const trends = await computeTrends(ctx, indicators);
       const baselines = await freezeBaselines(ctx, indicators, prev);

@@ -5,7 +5,12 @@
  * Grain of `marts.indicator_comparisons`: one row per indicator, area, period, breakdown,
  * comparator and level.
  */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Context } from "../pipelines/core/context.ts";
+import { changedGroupsSql, literal } from "../pipelines/core/warehouse.ts";
 import { restOfParentCode } from "../pipelines/core/config.ts";
 import { messages } from "../pipelines/core/messages.ts";
 import type { ComparatorKind, IndicatorComparisonRow } from "./marts.ts";
@@ -116,21 +121,40 @@ async function warnMissingComparators(ctx: Context): Promise<void> {
   }
 }
 
+/** Source files whose code decides the comparisons: this stage and the statistics it calls. */
+const here = path.dirname(fileURLToPath(import.meta.url));
+const COMPARE_CODE = [path.join(here, "compare.ts"), ...readdirSync(path.join(here, "stats")).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(here, "stats", f))];
+
 /**
- * Compare every ward, locality and the authority with its comparators, in one SQL statement over
- * the marts (the rule is `compareToValueSql`, the SQL twin of `compareToValue`); returns rows written.
- * A comparator without a value row for the indicator, period and breakdown gives no row; a
- * suppressed comparator value, a suppressed area or a missing interval gives `not_compared`.
+ * Compare every value with its comparators into `marts.indicator_comparisons`. With `prev` (a
+ * refresh: the previous warehouse attached under that name, whose comparisons this warehouse
+ * copied), when the code, the comparator links and the polarities are those the previous run
+ * compared with (`audit.compare_state`), only the indicator, period and breakdown groups whose
+ * values changed are compared again; the others keep their rows. Returns the rows in the table.
  */
-export async function compareIndicators(ctx: Context, indicators: readonly Indicator[]): Promise<number> {
+export async function compareIndicators(ctx: Context, indicators: readonly Indicator[], prev?: string): Promise<number> {
   const { db } = ctx;
-  await db.run(`DELETE FROM marts.indicator_comparisons`);
   await warnMissingComparators(ctx);
+  const links = (await comparatorLinks(ctx)).map((l, ord) => ({ ...l, ord }));
+  const polarity = indicators.map((i) => ({ indicator_id: i.id, polarity: i.polarity }));
+  const fingerprint = createHash("sha256");
+  for (const f of COMPARE_CODE) fingerprint.update(readFileSync(f));
+  const state = fingerprint.update(JSON.stringify({ links, polarity })).digest("hex");
+  await db.run(`CREATE TABLE IF NOT EXISTS audit.compare_state (fingerprint VARCHAR NOT NULL)`);
+  const same = prev && (await db.hasTable("audit.compare_state", prev)) && (await db.hasTable("marts.indicator_values", prev)) &&
+    (await db.one<{ f: string }>(`SELECT fingerprint AS f FROM ${prev}.audit.compare_state`))?.f === state;
+  // The groups to compare: every one, or those whose values (the area's or a comparator's) changed.
+  const key = (t: string) => `concat_ws(chr(31), ${t}.indicator_id, ${t}.period_label, ${t}.breakdown)`;
+  if (same) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_groups AS SELECT DISTINCT g AS k FROM (${changedGroupsSql("marts.indicator_values", `${prev}.marts.indicator_values`, key("t"))})`);
+    await db.run(`DELETE FROM marts.indicator_comparisons c WHERE ${key("c")} IN (SELECT k FROM _cmp_groups)`);
+  } else {
+    await db.run(`DELETE FROM marts.indicator_comparisons`);
+  }
   await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_links (area_code VARCHAR, comparator_kind VARCHAR, comparator_code VARCHAR, ord INTEGER)`);
-  await db.insertRows("_cmp_links", ["area_code", "comparator_kind", "comparator_code", "ord"],
-    (await comparatorLinks(ctx)).map((l, ord) => ({ ...l, ord })) as unknown as Record<string, unknown>[]);
+  await db.insertRows("_cmp_links", ["area_code", "comparator_kind", "comparator_code", "ord"], links as unknown as Record<string, unknown>[]);
   await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_polarity (indicator_id VARCHAR, polarity VARCHAR)`);
-  await db.insertRows("_cmp_polarity", ["indicator_id", "polarity"], indicators.map((i) => ({ indicator_id: i.id, polarity: i.polarity })));
+  await db.insertRows("_cmp_polarity", ["indicator_id", "polarity"], polarity);
   const lower = "CASE l.level WHEN '95' THEN v.lower95 ELSE v.lower998 END";
   const upper = "CASE l.level WHEN '95' THEN v.upper95 ELSE v.upper998 END";
   const cValue = "CASE WHEN NOT c.is_suppressed THEN c.value END";
@@ -146,8 +170,10 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
     JOIN marts.indicator_values c ON c.indicator_id = v.indicator_id AND c.area_code = k.comparator_code
          AND c.period_type = v.period_type AND c.period_label = v.period_label AND c.breakdown = v.breakdown
     CROSS JOIN (VALUES ('95', 1), ('99.8', 2)) l(level, lord)
+    ${same ? `WHERE ${key("v")} IN (SELECT k FROM _cmp_groups)` : ""}
     ORDER BY v.indicator_id, v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`);
+  await db.run(`DELETE FROM audit.compare_state; INSERT INTO audit.compare_state VALUES (${literal(state)})`);
   const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`);
-  await db.run(`DROP TABLE IF EXISTS _cmp_links; DROP TABLE IF EXISTS _cmp_polarity`);
+  await db.run(`DROP TABLE IF EXISTS _cmp_links; DROP TABLE IF EXISTS _cmp_polarity; DROP TABLE IF EXISTS _cmp_groups`);
   return n!.n;
 }

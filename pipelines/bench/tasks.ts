@@ -79,7 +79,7 @@ export async function runTask(task: Task): Promise<TaskResult> {
       const { runBuild } = await import("../run-build.ts");
       const config = loadConfig(task.config);
       const t0 = performance.now();
-      const r = await runBuild({ config, log: stageLogger, clock });
+      const r = await runBuild({ config, log: stageLogger, clock, browserPath: null });
       const seconds = since(t0);
       const steps = Object.fromEntries(r.stages.map((s) => [s.stage, s.seconds]));
       return { ok: true, seconds, steps, info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), charts: r.packDirs.map((d) => path.join(d, "charts")) } };
@@ -91,7 +91,7 @@ export async function runTask(task: Task): Promise<TaskResult> {
       copyFileSync(task.from, config.warehouse);
       try {
         const t0 = performance.now();
-        const r = await runBuild({ config, log: stageLogger, clock: fixedClock("2025-07-31T12:00:00Z"), refresh: true });
+        const r = await runBuild({ config, log: stageLogger, clock: fixedClock("2025-07-31T12:00:00Z"), refresh: true, browserPath: null });
         const seconds = since(t0);
         return {
           ok: true, seconds, steps: Object.fromEntries(r.stages.map((s) => [s.stage, s.seconds])),

@@ -5,8 +5,8 @@
  *
  * A source's fingerprint covers everything its two stages depend on:
  * - the code that loads and conforms (`sources/`, `pipelines/core/`);
- * - the config outside `sources` (parent, focus, geography and its files...), so a geography
- *   change reads every source again;
+ * - what of the config outside `sources` the stages read (parent, focus, geography and its
+ *   files), so a geography change reads every source again;
  * - the source's own block and the content (SHA-256) of every file it names (globs expanded);
  * - the fingerprints of the sources whose staged tables its conform reads (`reads`).
  * A source whose fingerprint equals the one the previous run recorded (`audit.source_state`) is
@@ -82,7 +82,10 @@ async function hashFiles(db: Warehouse, files: readonly string[]): Promise<Map<s
  * A config value as JSON with its paths and globs left out: what they name is in the files part
  * (so listing one more month's file, or a glob that now matches it, is a change of files only).
  */
-const withoutPaths = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" && path.isAbsolute(v) ? "<path>" : v));
+const withoutPaths = (value: unknown) => {
+  const isPath = (v: unknown) => typeof v === "string" && path.isAbsolute(v);
+  return JSON.stringify(value, (_k, v: unknown) => (isPath(v) || (Array.isArray(v) && v.length > 0 && v.every(isPath)) ? "<paths>" : v));
+};
 
 /** The files a config value names: each string that is a file, or a glob's matches. */
 async function namedFiles(db: Warehouse, value: unknown): Promise<string[]> {
@@ -108,10 +111,13 @@ export interface SourceState {
 /** Each source's state, in load order (a source's `reads` come before it). */
 export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters: readonly SourceAdapter[]): Promise<Map<string, SourceState>> {
   const { db } = ctx;
-  const { warehouse: _w, outputDir: _o, retention: _r, sources, ...rest } = ctx.config;
+  // What of the config the two stages read besides `sources` (the title, comparators, weighting,
+  // outcomes and pack options are for the later stages, which run in full every time).
+  const { sources, parent, focus, focusAreas, geography, baseDir } = ctx.config;
+  const rest = { parent, focus, focusAreas, geography, baseDir };
   const common = await namedFiles(db, rest);
   const commonHashes = await hashFiles(db, common);
-  const base = createHash("sha256").update(codeFingerprint()).update(withoutPaths(rest)).update(JSON.stringify([...commonHashes])).digest("hex");
+  const base = createHash("sha256").update(codeFingerprint()).update(baseDir).update(withoutPaths(rest)).update(JSON.stringify([...commonHashes])).digest("hex");
   const out = new Map<string, SourceState>();
   for (const a of adapters) {
     const block = (sources as Record<string, unknown>)[a.slot];

@@ -37,7 +37,7 @@ const crimeTotal = async () => (await query<{ n: number }>(`SELECT count(*)::INT
  * The same inputs built in full (not a refresh) into a fresh warehouse with the same clock: the
  * rows of `marts.indicator_values` the refresh has that the full build has not, and the other way.
  */
-async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFull: number; values: number; examples: string }> {
+async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFull: number; values: number; comparisonsOnlyRefresh: number; comparisonsOnlyFull: number; comparisons: number; examples: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), "localneeds-full-"));
   const full = { ...config, warehouse: path.join(dir, "warehouse.duckdb"), outputDir: path.join(dir, "packs") };
   cpSync(path.join(path.dirname(config.outputDir), ".cache"), path.join(dir, ".cache"), { recursive: true }); // rendered charts
@@ -53,8 +53,15 @@ async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFu
       onlyRefresh: await n("marts.indicator_values", "full_build.marts.indicator_values"),
       onlyFull: await n("full_build.marts.indicator_values", "marts.indicator_values"),
       values: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values`))!.n,
+      // The comparisons too: a refresh compares again only the groups whose values changed.
+      comparisonsOnlyRefresh: await n("marts.indicator_comparisons", "full_build.marts.indicator_comparisons"),
+      comparisonsOnlyFull: await n("full_build.marts.indicator_comparisons", "marts.indicator_comparisons"),
+      comparisons: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`))!.n,
       examples: "",
     };
+    if (out.comparisonsOnlyRefresh || out.comparisonsOnlyFull) {
+      out.examples = `comparisons in the full build only: ${await some("full_build.marts.indicator_comparisons", "marts.indicator_comparisons")}`;
+    }
     if (out.onlyRefresh || out.onlyFull) {
       out.examples = `refresh only: ${await some("marts.indicator_values", "full_build.marts.indicator_values")}\nfull build only: ${await some("full_build.marts.indicator_values", "marts.indicator_values")}`;
     }
@@ -155,7 +162,8 @@ describe("refresh", () => {
     // the re-issued month's) and what each kept.
     const d = await differencesFromFullBuild();
     expect(d.values).toBeGreaterThan(10_000);
-    expect(d, d.examples).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
+    expect(d.comparisons).toBeGreaterThan(10_000);
+    expect(d, d.examples).toMatchObject({ onlyRefresh: 0, onlyFull: 0, comparisonsOnlyRefresh: 0, comparisonsOnlyFull: 0 });
   }, 900_000);
 
   it("a corrupt new file fails the run and leaves the warehouse and pack as they were", async () => {
