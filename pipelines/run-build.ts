@@ -282,6 +282,8 @@ async function runStages(
       });
       // A full build hashes each file once, as it loads it (`audit.file_hashes`).
       await recordSourceState(db, before ?? (await sourceStates(ctx, enabled)));
+      // The files are the raw layer: what was read from them goes now, before it weighs on the later stages.
+      await db.dropRawTables();
       await buildComparatorGroups(ctx);
       await weightSurvey(ctx);
       // Every indicator of the Fingertips exports joins the catalogue's, keyed by its Fingertips ID.

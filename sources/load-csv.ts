@@ -115,10 +115,12 @@ export async function loadDetectedFiles(
   return out;
 }
 
-/** Create a format's raw table (all VARCHAR plus `_file`, `_line`). */
+/** Create a format's raw table (all VARCHAR plus `_file`, `_line`) for the run. */
 export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
   const cols = storedColumns(format).map((c) => `${ident(c.name)} VARCHAR`).join(", ");
-  await db.run(`CREATE TEMP TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
+  // In the warehouse being built (compressed, spilled like any table: a national year of police.uk
+  // rows is gigabytes as a temporary table), and dropped when the conform is done (`dropRawTables`).
+  await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
 }
 
 /** Characters trimmed from codes: ASCII white space, Unicode spaces (no-break, thin, ideographic...), zero-width space and BOM. */

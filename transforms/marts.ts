@@ -337,6 +337,13 @@ export const CONTRACT: Record<string, ContractTable> = {
     table: "One row per input file of this run, by config slot, with its content hash.",
     columns: { slot: "config slot", path: "input file", sha256: "SHA-256 of the file" },
   },
+  "audit.source_state": {
+    table: "One row per source of the run: what a refresh compares to decide which sources to read again.",
+    columns: {
+      slot: "config slot", setup: "hash of what the source's stages read but its own files (code, config, the sources it reads)",
+      fingerprint: "hash of the setup and the SHA-256 of each of its files",
+    },
+  },
   "audit.runs": {
     table: "One row per build or refresh run.",
     columns: {

@@ -1,8 +1,8 @@
 /**
  * The DuckDB warehouse: a thin wrapper over `@duckdb/node-api` with bound parameters, quoted
  * identifiers and JSON-friendly results. One schema per layer: staging, ref, marts, audit. The
- * input files are the raw layer: the loader reads them into temporary `raw_*` tables that live
- * only as long as the connection, so no raw row (and no personal data) is ever stored.
+ * input files are the raw layer: the loader reads them into `raw_*` tables that the build drops
+ * once conformed (`dropRawTables`), so the warehouse keeps no raw row.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
@@ -232,9 +232,11 @@ export class Warehouse {
     await this.run(`INSERT INTO audit.warnings VALUES ($stage, $code, $subject, $message, $slot)`, { stage, code, subject: subject ?? null, message, slot: this.slot });
   }
 
-  /** Does `schema.table` exist in this warehouse, or in the attached database `database`? A name without a schema is a temporary table. */
+  /** Does `schema.table` exist in this warehouse, or in the attached database `database`? A name without a schema: a run's table (`main` or temporary). */
   async hasTable(qualified: string, database?: string): Promise<boolean> {
-    if (!qualified.includes(".")) return Boolean(await this.one(`SELECT 1 FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = $t`, { t: qualified }));
+    if (!qualified.includes(".")) {
+      return Boolean(await this.one(`SELECT 1 FROM duckdb_tables() WHERE database_name IN ('temp', current_database()) AND schema_name = 'main' AND table_name = $t`, { t: qualified }));
+    }
     const [schema, name] = qualified.split(".", 2);
     return Boolean(await this.one(
       `SELECT 1 FROM duckdb_tables() WHERE database_name = ${database ? "$d" : "current_database()"} AND schema_name = $s AND table_name = $t`,
@@ -244,6 +246,17 @@ export class Warehouse {
 
   private async groupCount(table: string, by: string): Promise<number> {
     return Number((await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT ${ident(by)} FROM ${table})`))!.n);
+  }
+
+  /**
+   * Drop the run's `raw_*` tables (what the loader read from the input files): the files are the
+   * raw layer, so the warehouse keeps only what staging made of them.
+   */
+  async dropRawTables(): Promise<void> {
+    const tables = await this.all<{ d: string; t: string }>(
+      `SELECT database_name AS d, table_name AS t FROM duckdb_tables() WHERE database_name IN ('temp', current_database()) AND schema_name = 'main' AND starts_with(table_name, 'raw_')`,
+    );
+    for (const { d, t } of tables) await this.run(`DROP TABLE ${ident(d)}.main.${ident(t)}`);
   }
 
   /** Release the connection and the database file. */
