@@ -52,13 +52,21 @@ export interface ColumnSpec {
    * no raw line in `audit.rejects`.
    */
   personal?: "drop" | "hash";
+  /**
+   * `false`: declared so the header is recognised (and a file without it named), but nothing uses
+   * it, so it is never read into the warehouse (police.uk's `Reported by` and free-text `Context`).
+   */
+  stored?: false;
 }
 
 /** The earliest date a date-like cell may hold unless its column says otherwise: earlier is a typing slip (`1900`), not data. */
 export const EARLIEST_DATE = "1990-01-01";
 
-/** The columns of a format the warehouse stores (all but `personal: "drop"`). */
-export const storedColumns = (format: CsvFormat) => format.columns.filter((c) => c.personal !== "drop");
+/** Is a column read into the warehouse (not `personal: "drop"`, not `stored: false`)? */
+export const isStored = (c: ColumnSpec) => c.personal !== "drop" && c.stored !== false;
+
+/** The columns of a format the warehouse stores (all but `personal: "drop"` and `stored: false`). */
+export const storedColumns = (format: CsvFormat) => format.columns.filter(isStored);
 
 /** Does a format carry personal data (then rejects keep no raw line)? */
 export const hasPersonalData = (format: CsvFormat) => format.columns.some((c) => c.personal);

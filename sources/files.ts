@@ -195,7 +195,8 @@ export async function inspectFile(file: string): Promise<FileFacts> {
   let blank = false;
   let prev1 = -1; // the byte before the chunk
   let prev2 = -1; // and the one before that
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+  // 1 MB reads: with the default 64 KB, reading a national year of police.uk files took longer than hashing it.
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     const at = (i: number) => (i >= 0 ? chunk[i]! : i === -1 ? prev1 : prev2);
     for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) {

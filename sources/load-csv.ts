@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
-import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, storedColumns } from "./csv-format.ts";
+import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isStored, storedColumns } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
 import { type BrokenLine, fileBytes, hasNonAscii, inspectFile, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
@@ -307,11 +307,11 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   const previous = new Set((await db.all<{ path: string }>(`SELECT DISTINCT path FROM audit.loads WHERE source = $s`, { s: format.id })).map((p) => p.path));
   const out: FileLoad[] = [];
   const todo: PreparedFile[] = [];
+  // Read anew: their load warnings are this reading's (a refresh may have kept the last run's).
+  if (files.length) await db.run(`DELETE FROM audit.warnings WHERE stage = 'load' AND subject IN (${files.map(literal).join(", ")})`);
   for (const [i, file] of files.entries()) {
     ctx.log.progress(format.title, i, files.length * 2);
     const { sha256, irregularLines, lines } = await inspectFile(file);
-    // Read anew: its load warnings are this reading's (a refresh may have kept the last run's).
-    await db.run(`DELETE FROM audit.warnings WHERE stage = 'load' AND subject = $f`, { f: file });
     const { encoding, overridden } = await encodingOf(format, file);
     if (overridden) {
       await db.recordWarning("load", "encoding_not_as_declared", file, messages.encodingNotAsDeclared(file, format.title));
@@ -571,15 +571,17 @@ async function scanInto(db: Warehouse, into: string, format: CsvFormat, batch: P
  */
 async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[], { at, salt }: ScanOptions): Promise<{ i: number; load: FileLoad }[] | null> {
   const { header } = batch[0]!;
-  // Checked on the stored values: dropped personal columns are not there, hashed ones not compared with the header.
-  const index = new Map([...batch[0]!.index].filter(([name]) => format.columns.find((c) => c.name === name)!.personal !== "drop"));
+  // Checked on the stored values: dropped columns are not there, hashed ones not compared with the header.
+  const index = new Map([...batch[0]!.index].filter(([name]) => isStored(format.columns.find((c) => c.name === name)!)));
   const raw = format.rawTable;
   await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;
     CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
   await db.insertRows("_paths", ["read_path", "file"], batch.map((f) => ({ read_path: f.readPath, file: f.file })));
   const select = trimFor(header.length, storedColumns(format).map((c) => (index.has(c.name) ? storeSql(c, `s.c${index.get(c.name)}`, salt) : "NULL")).join(", "));
   // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
-  await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, p.file, 0`, format, batch, `s JOIN _paths p ON p.read_path = s._path`);
+  // Files read in place (every file of a batch of several) are named by the scan itself: no join.
+  const inPlace = batch.every((f) => f.readPath === f.file);
+  await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, ${inPlace ? "s._path" : "p.file"}, 0`, format, batch, inPlace ? "s" : `s JOIN _paths p ON p.read_path = s._path`);
   const files = batch.map((f) => literal(f.file)).join(", ");
   const undo = async () => {
     await db.run(`DELETE FROM ${raw} WHERE _file IN (${files}); DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;`);
@@ -592,8 +594,7 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   if (batch.some((f) => (counts.get(f.file) ?? 0) !== f.lines - 1)) return undo();
   const cellAt = (i: number) => ident(format.columns.find((c) => index.get(c.name) === i)!.name);
   const declared = format.columns.filter((c) => index.has(c.name) && !c.personal).map((c) => index.get(c.name)!).sort((a, b) => a - b);
-  const why = trimFor(header.length, `CASE ${validationChecks(format, header, index, at, cellAt, declared).join(" ")} END`);
-  if (await db.one(`SELECT 1 FROM ${raw} WHERE _line = 0 AND (${why}) IS NOT NULL LIMIT 1`)) return undo();
+  if (await anyInvalid(db, raw, "_line = 0", format, header, index, at, cellAt, declared)) return undo();
   await db.run(`UPDATE ${raw} SET _line = ${raw}.rowid - f.first + 2 FROM _firsts f WHERE f._file = ${raw}._file AND ${raw}._line = 0`);
   const loads = batch.map((f) => ({ i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: f.lines - 1, rowsLoaded: f.lines - 1, rowsRejected: 0 } as FileLoad }));
   await recordLoads(db, format, loads.map((l, k) => ({ load: l.load, bytes: batch[k]!.bytes })), at);
@@ -646,6 +647,15 @@ function trimFor(columns: number, sql: string): string {
   return columns > WIDE_FILE_COLUMNS ? sql.replaceAll("trim_fast(", "trim(") : sql;
 }
 
+/** One validation rule over a file's cells: the condition, the reason it gives (column name, U+001F, text), and the header positions it reads. */
+interface ValidationArm {
+  /** The repeated-header rule (over every compared column). */
+  header?: boolean;
+  when: string;
+  then: string;
+  cells: readonly number[];
+}
+
 /**
  * The validation CASE arms of a format over a file's header: the first failing rule names the
  * column and what was expected. Cells are the scan's `c<i>` columns, or with `cellAt` any other
@@ -656,8 +666,15 @@ function validationChecks(
   format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
   cellAt: (i: number) => string = (i) => `c${i}`, repeatAt: readonly number[] = header.map((_, i) => i),
 ): string[] {
+  return validationArms(format, header, index, at, cellAt, repeatAt).map((a) => `WHEN ${a.when} THEN ${a.then}`);
+}
+
+function validationArms(
+  format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
+  cellAt: (i: number) => string, repeatAt: readonly number[],
+): ValidationArm[] {
   const cell = (name: string) => (index.has(name) ? cellAt(index.get(name)!) : "NULL");
-  const checks: string[] = [];
+  const arms: ValidationArm[] = [];
   // A line repeating the header (files pasted together) is not data.
   // A length test first (cheap) so lower() runs only on cells as long as the header's (ASCII headers).
   const headerCells = repeatAt.map((i) => {
@@ -666,23 +683,24 @@ function validationChecks(
     const same = `lower(${cell}) = ${literal(h.toLowerCase())}`;
     return /^[\x20-\x7e]*$/.test(h) ? `(length(${cell}) = ${h.length} AND ${same})` : same;
   });
-  checks.push(`WHEN ${headerCells.join(" AND ")} THEN ${literal("\u001f" + messages.repeatedHeaderLine())}`);
+  arms.push({ when: headerCells.join(" AND "), then: literal("\u001f" + messages.repeatedHeaderLine()), cells: repeatAt, header: true });
   const named = (spec: ColumnSpec) => headerNameAt(header, index, spec) + "\u001f";
   for (const spec of format.columns) {
     if (!index.has(spec.name)) continue;
     const c = cell(spec.name);
-    if (spec.required) checks.push(`WHEN (${c} IS NULL OR trim_fast(${c}) = '') THEN ${literal(named(spec) + "expected a value, found a blank cell")}`);
+    const cells = [index.get(spec.name)!];
+    if (spec.required) arms.push({ when: `(${c} IS NULL OR trim_fast(${c}) = '')`, then: literal(named(spec) + "expected a value, found a blank cell"), cells });
     const rule = failsRule(spec, c);
-    if (rule) checks.push(`WHEN ${rule} THEN ${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`);
+    if (rule) arms.push({ when: rule, then: `${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`, cells });
     const past = pastSql(spec, c);
     if (past) {
       const expected = `expected ${expectedText(spec)} not before ${spec.notBefore ?? EARLIEST_DATE}, found `;
-      checks.push(`WHEN ${past} THEN ${literal(named(spec) + expected)} || trim_fast(${c})`);
+      arms.push({ when: past, then: `${literal(named(spec) + expected)} || trim_fast(${c})`, cells });
     }
     const future = futureSql(spec, c, at);
     if (future) {
       const expected = `expected ${expectedText(spec)} not after ${buildDateLabel(spec, at)} (the build date), found `;
-      checks.push(`WHEN ${future} THEN ${literal(named(spec) + expected)} || trim_fast(${c})`);
+      arms.push({ when: future, then: `${literal(named(spec) + expected)} || trim_fast(${c})`, cells });
     }
   }
   for (const r of format.atMost ?? []) {
@@ -690,9 +708,41 @@ function validationChecks(
     if (!index.has(a.name) || !index.has(b.name)) continue;
     const [na, nb] = [numberSql(cell(a.name)), numberSql(cell(b.name))];
     const label = `expected at most the ${headerNameAt(header, index, b)} (`;
-    checks.push(`WHEN ${na} > ${nb} THEN ${literal(named(a) + label)} || trim_fast(${cell(b.name)}) || '), found ' || trim_fast(${cell(a.name)})`);
+    arms.push({
+      when: `${na} > ${nb}`,
+      then: `${literal(named(a) + label)} || trim_fast(${cell(b.name)}) || '), found ' || trim_fast(${cell(a.name)})`,
+      cells: [index.get(a.name)!, index.get(b.name)!],
+    });
   }
-  return checks;
+  return arms;
+}
+
+/**
+ * Does any row of `where` in `table` break a rule (the fast path's check, which needs only yes or
+ * no; the careful path finds which rule)? Each rule is its own filter query (DuckDB evaluated the
+ * rules OR-ed together several times slower than one by one), and rules over one date-like or
+ * listed-value column (a month, a period: few distinct values, costly parses) are checked once
+ * per distinct value (in an aggregate, so the filter is not pushed below the DISTINCT).
+ */
+async function anyInvalid(
+  db: Warehouse, table: string, where: string, format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
+  cellAt: (i: number) => string, repeatAt: readonly number[],
+): Promise<boolean> {
+  const byDistinct = new Set(
+    format.columns.filter((c) => index.has(c.name) && (c.values?.length || isDateKind(c.kind ?? "text"))).map((c) => index.get(c.name)!),
+  );
+  for (const a of validationArms(format, header, index, at, cellAt, repeatAt)) {
+    if (!a.header && a.cells.length === 1 && byDistinct.has(a.cells[0]!)) continue;
+    if (await db.one(trimFor(header.length, `SELECT 1 FROM ${table} WHERE ${where} AND (${a.when}) LIMIT 1`))) return true;
+  }
+  for (const i of byDistinct) {
+    const arms = validationArms(format, header, index, at, (j) => (j === i ? "v" : "NULL"), []).filter((a) => !a.header && a.cells.length === 1 && a.cells[0] === i);
+    if (!arms.length) continue;
+    const bad = await db.one<{ bad: boolean | null }>(trimFor(header.length,
+      `SELECT bool_or(${arms.map((a) => `coalesce(${a.when}, false)`).join(" OR ")}) AS bad FROM (SELECT DISTINCT ${cellAt(i)} AS v FROM ${table} WHERE ${where})`));
+    if (bad?.bad) return true;
+  }
+  return false;
 }
 
 function headerNameAt(header: readonly string[], index: Map<string, number>, spec: ColumnSpec): string {

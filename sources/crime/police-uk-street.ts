@@ -36,7 +36,8 @@ export const policeStreetFormat = defineCsvFormat({
     ...POLICE_SHARED_COLUMNS,
     { name: "crime_type", header: "Crime type", required: true },
     { name: "last_outcome_category", header: "Last outcome category" },
-    { name: "context", header: "Context" },
+    // Free text police.uk leaves blank: never read.
+    { name: "context", header: "Context", stored: false },
   ],
 });
 registerFormats(policeStreetFormat);
@@ -166,7 +167,12 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   }
   await db.run(`INSERT INTO ${STREET_KEYS} SELECT * FROM _street_new_keys`);
   await placeLsoaCodes(ctx, "police_street", "raw_police_street", "police.uk street crime");
-  const live = `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}`;
+  // Usually no file is superseded and none is converted to the lookup's LSOA vintage: then every
+  // line is live and placed by its own code, and the conform joins neither table (6 million lines a national year).
+  const live = (await db.one(`SELECT 1 FROM _superseded_street LIMIT 1`)) ? `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}` : "true";
+  const converts = Boolean(await db.one(`SELECT 1 FROM _lsoa_map_police_street WHERE source_code IS DISTINCT FROM lsoa_code LIMIT 1`));
+  const mapJoin = converts ? "LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)" : "";
+  const placed = converts ? "m.lsoa_code" : "nullif(trim_fast(r.lsoa_code), '')";
   // A Crime ID counts once (its first line by file path and line), whether its lines are
   // identical or differ (two forces, a re-typed line); ID-less (ASB) lines all count. A window
   // over the ID rows only, and only when some ID repeats at all (reported first; usually none does).
@@ -187,9 +193,9 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   const events = `
     WITH lines AS (
       SELECT nullif(trim_fast(r.crime_id), '') AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS month,
-             trim_fast(r.falls_within) AS falls_within, m.lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
+             trim_fast(r.falls_within) AS falls_within, ${placed} AS lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
              nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line
-      FROM raw_police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
+      FROM raw_police_street r ${mapJoin}
       WHERE ${live}
     ),
     kept AS (${repeats === 0
@@ -213,13 +219,13 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
     SELECT _file, strptime(trim_fast(month), '%Y-%m')::DATE, trim_fast(falls_within), trim_fast(crime_type), count(*)::INTEGER
     FROM raw_police_street WHERE nullif(trim_fast(lsoa_code), '') IS NULL GROUP BY ALL`);
   await db.run(`INSERT INTO ${OUTSIDE_FILES}
-    SELECT r._file, strptime(trim_fast(r.month), '%Y-%m')::DATE, trim_fast(r.falls_within), m.lsoa_code, any_value(trim_fast(r.lsoa_name)),
-           CASE WHEN m.lsoa_code IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
-    FROM raw_police_street r JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
-    WHERE m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, m.lsoa_code`);
+    SELECT r._file, strptime(trim_fast(r.month), '%Y-%m')::DATE, trim_fast(r.falls_within), ${placed}, any_value(trim_fast(r.lsoa_name)),
+           CASE WHEN ${placed} IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
+    FROM raw_police_street r ${mapJoin}
+    WHERE ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, ${placed}`);
   await db.run(`INSERT INTO ${UNPLACED_IDS}
-    SELECT r._file, hash(trim_fast(r.crime_id)) FROM raw_police_street r LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
-    WHERE nullif(trim_fast(r.crime_id), '') IS NOT NULL AND (m.lsoa_code IS NULL OR m.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward))`);
+    SELECT r._file, hash(trim_fast(r.crime_id)) FROM raw_police_street r ${mapJoin}
+    WHERE nullif(trim_fast(r.crime_id), '') IS NOT NULL AND (${placed} IS NULL OR ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward))`);
   // Over every file: the live months and forces only.
   await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
     SELECT month, falls_within, crime_type, sum(crimes)::INTEGER AS crimes FROM ${NO_LOCATION_FILES} n

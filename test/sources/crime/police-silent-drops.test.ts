@@ -60,6 +60,26 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     }
   });
 
+  it("an unreadable coordinate loses no crime, and the unused Reported by and free-text Context columns are never read into the warehouse", async () => {
+    const t = tempDir();
+    const note = "Caller Jo Bloggs 07700 900123";
+    // line 2: a garbled longitude; line 3: free text in Context (police.uk leaves it blank).
+    const lines = nov.slice(0, 11).map((l, k) => (k === 1 ? withField(l, 4, "0.5x") : k === 2 ? withField(withField(l, 11, note), 2, "Reporter X") : l));
+    const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
+    const { db } = await runSources(crime([f]));
+    try {
+      expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 10, loaded: 10, rejected: 0 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 10 });
+      const columns = (await db.all<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_police_street'`)).map((c) => c.column_name);
+      expect(columns).toContain("longitude");
+      expect(columns).not.toContain("context");
+      expect(columns).not.toContain("reported_by");
+      expect(await db.one(`SELECT longitude FROM raw_police_street WHERE _line = 2`)).toEqual({ longitude: "0.5x" });
+    } finally {
+      db.close();
+    }
+  });
+
   it("a header-only month file is warned about and recorded as missing, not zero", async () => {
     const t = tempDir();
     const f = t.write("2018-12-kent-street.csv", nov[0] + "\n");
