@@ -307,7 +307,7 @@ async function runStages(
       // A refresh compares again only the groups whose values changed (its copy holds the last comparisons).
       const comparisons = await compareIndicators(ctx, indicators, incremental && prev ? prev : undefined);
       await findSeriesBreaks(ctx, indicators);
-      const trends = await computeTrends(ctx, indicators);
+      const trends = await computeTrends(ctx, indicators, incremental && prev ? prev : undefined);
       const baselines = await freezeBaselines(ctx, indicators, prev);
       const outcomes = await computeOutcomes(ctx, indicators);
       const wards = await computeNeedIndex(ctx, indicators);

@@ -8,7 +8,6 @@
 import { createHash } from "node:crypto";
 import type { Context } from "../pipelines/core/context.ts";
 import type { Indicator } from "./indicators/define.ts";
-import type { IndicatorValueRow } from "./marts.ts";
 
 /** Source slots an indicator's values depend on. */
 export function indicatorSlots(ind: Indicator): string[] {
@@ -18,22 +17,24 @@ export function indicatorSlots(ind: Indicator): string[] {
   return [...slots].sort();
 }
 
-/** Hash of the input files (path and content hash) behind some source slots. */
-export async function inputsHash(ctx: Context, slots: string[]): Promise<string> {
-  const rows = await ctx.db.all<{ slot: string; path: string; sha256: string }>(
-    `SELECT slot, path, sha256 FROM audit.source_files ORDER BY slot, path`,
-  );
+type SourceFile = { slot: string; path: string; sha256: string };
+const sourceFiles = (ctx: Context) => ctx.db.all<SourceFile>(`SELECT slot, path, sha256 FROM audit.source_files ORDER BY slot, path`);
+
+/** Hash of the input files (slot and content hash) behind some source slots. */
+function hashOf(rows: readonly SourceFile[], slots: string[]): string {
   const h = createHash("sha256");
   for (const r of rows) if (slots.includes(r.slot)) h.update(`${r.slot}\t${r.sha256}\n`);
   return h.digest("hex");
 }
 
-const same = (a: number | null, b: number | null) =>
-  a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
+/** SQL: true when two values are not the same (both NULL is the same; equal to a part in 10^9 is the same). */
+const differsSql = (a: string, b: string) =>
+  `NOT (${a} IS NOT DISTINCT FROM ${b} OR (${a} IS NOT NULL AND ${b} IS NOT NULL AND abs(${a} - ${b}) <= 1e-9 * greatest(1, abs(${a}), abs(${b}))))`;
 
 /**
  * Freeze or check the baseline. `prev` is the schema alias of the previous warehouse (attached),
- * or null on a first build. Returns counts of frozen, kept and rebased rows.
+ * or null on a first build. Returns counts of frozen, kept and rebased rows. Set-based: every
+ * indicator's baseline-period values at once (`_bl_current`), against the frozen rows.
  */
 export async function freezeBaselines(ctx: Context, indicators: readonly Indicator[], prev: string | null): Promise<{ frozen: number; revised: number; rebased: number }> {
   const { db, config } = ctx;
@@ -44,49 +45,33 @@ export async function freezeBaselines(ctx: Context, indicators: readonly Indicat
     const has = await db.hasTable("marts.baselines", prev);
     if (has) await db.run(`INSERT INTO marts.baselines SELECT * FROM ${prev}.marts.baselines WHERE period_label = $p`, { p: period });
   }
-  const frozenAt = ctx.clock.now().toISOString();
-  let frozen = 0;
-  let revised = 0;
-  let rebased = 0;
-  for (const ind of indicators) {
-    const type = ind.periods[0]!;
-    const hash = await inputsHash(ctx, indicatorSlots(ind));
-    const current = await db.all<IndicatorValueRow>(
-      `SELECT * FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND period_label = $p`,
-      { i: ind.id, t: type, p: period },
-    );
-    if (current.length === 0) continue;
-    const kept = new Map(
-      (await db.all<IndicatorValueRow & { inputs_sha256: string }>(`SELECT * FROM marts.baselines WHERE indicator_id = $i AND period_type = $t`, { i: ind.id, t: type }))
-        .map((b) => [`${b.area_code}|${b.breakdown}`, b]),
-    );
-    const toFreeze: IndicatorValueRow[] = [];
-    for (const c of current) {
-      const k = kept.get(`${c.area_code}|${c.breakdown}`);
-      if (!k) {
-        toFreeze.push(c);
-        continue;
-      }
-      if (same(k.value, c.value) && k.is_suppressed === c.is_suppressed) continue;
-      const action = config.baseline.rebase ? "rebased" : "kept frozen";
-      await db.insertRows(
-        "audit.baseline_revisions",
-        ["indicator_id", "area_code", "breakdown", "period_label", "frozen_value", "revised_value", "frozen_inputs_sha256", "revised_inputs_sha256", "action"],
-        [{ indicator_id: ind.id, area_code: c.area_code, breakdown: c.breakdown, period_label: period, frozen_value: k.value, revised_value: c.value, frozen_inputs_sha256: k.inputs_sha256, revised_inputs_sha256: hash, action }],
-      );
-      revised++;
-      if (config.baseline.rebase) {
-        await db.run(`DELETE FROM marts.baselines WHERE indicator_id = $i AND period_type = $t AND area_code = $a AND breakdown = $b`, { i: ind.id, t: type, a: c.area_code, b: c.breakdown });
-        toFreeze.push(c);
-        rebased++;
-      }
-    }
-    await db.insertRows(
-      "marts.baselines",
-      ["indicator_id", "area_code", "breakdown", "period_type", "period_label", "numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "is_suppressed", "inputs_sha256", "frozen_at"],
-      toFreeze.map((c) => ({ ...c, inputs_sha256: hash, frozen_at: frozenAt })) as unknown as Record<string, unknown>[],
-    );
-    frozen += toFreeze.length;
+  // Each indicator's headline period type and the hash of the inputs behind it, in catalogue order.
+  const files = await sourceFiles(ctx);
+  await db.run(`CREATE OR REPLACE TEMP TABLE _bl_ind (indicator_id VARCHAR, period_type VARCHAR, inputs_sha256 VARCHAR, ord INTEGER)`);
+  await db.insertRows("_bl_ind", ["indicator_id", "period_type", "inputs_sha256", "ord"],
+    indicators.map((ind, ord) => ({ indicator_id: ind.id, period_type: ind.periods[0]!, inputs_sha256: hashOf(files, indicatorSlots(ind)), ord })));
+  await db.run(`CREATE OR REPLACE TEMP TABLE _bl_current AS
+    SELECT v.*, i.inputs_sha256 AS _hash, i.ord AS _ord FROM marts.indicator_values v
+    JOIN _bl_ind i ON i.indicator_id = v.indicator_id AND i.period_type = v.period_type WHERE v.period_label = $p`, { p: period });
+  const match = "k.indicator_id = c.indicator_id AND k.period_type = c.period_type AND k.area_code = c.area_code AND k.breakdown = c.breakdown";
+  // Revised: a frozen value the inputs now give differently (or now withhold, or now publish).
+  const action = config.baseline.rebase ? "rebased" : "kept frozen";
+  await db.run(`INSERT INTO audit.baseline_revisions
+    SELECT c.indicator_id, c.area_code, c.breakdown, $p, k.value, c.value, k.inputs_sha256, c._hash, $a
+    FROM _bl_current c JOIN marts.baselines k ON ${match}
+    WHERE ${differsSql("k.value", "c.value")} OR k.is_suppressed <> c.is_suppressed ORDER BY c._ord, c.area_code, c.breakdown`, { p: period, a: action });
+  const revised = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.baseline_revisions`))!.n);
+  if (config.baseline.rebase && revised) {
+    await db.run(`DELETE FROM marts.baselines k USING audit.baseline_revisions r, _bl_ind i
+      WHERE i.indicator_id = r.indicator_id AND k.indicator_id = r.indicator_id AND k.period_type = i.period_type AND k.area_code = r.area_code AND k.breakdown = r.breakdown`);
   }
-  return { frozen, revised, rebased };
+  // Frozen now: every current value with no frozen row (new areas, new indicators, rebased values).
+  const before = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.baselines`))!.n);
+  await db.run(`INSERT INTO marts.baselines
+    SELECT indicator_id, area_code, breakdown, period_type, period_label, numerator, denominator, value, lower95, upper95, lower998, upper998,
+           is_suppressed, _hash, $f::TIMESTAMP
+    FROM _bl_current c WHERE NOT EXISTS (SELECT 1 FROM marts.baselines k WHERE ${match}) ORDER BY _ord, area_code, breakdown`, { f: ctx.clock.now().toISOString() });
+  const frozen = Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.baselines`))!.n) - before;
+  await db.run(`DROP TABLE IF EXISTS _bl_ind; DROP TABLE IF EXISTS _bl_current`);
+  return { frozen, revised, rebased: config.baseline.rebase ? revised : 0 };
 }

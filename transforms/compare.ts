@@ -5,12 +5,10 @@
  * Grain of `marts.indicator_comparisons`: one row per indicator, area, period, breakdown,
  * comparator and level.
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context } from "../pipelines/core/context.ts";
-import { changedGroupsSql, literal } from "../pipelines/core/warehouse.ts";
+import { changedGroupsSql } from "../pipelines/core/warehouse.ts";
+import { sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
 import { restOfParentCode } from "../pipelines/core/config.ts";
 import { messages } from "../pipelines/core/messages.ts";
 import type { ComparatorKind, IndicatorComparisonRow } from "./marts.ts";
@@ -121,10 +119,6 @@ async function warnMissingComparators(ctx: Context): Promise<void> {
   }
 }
 
-/** Source files whose code decides the comparisons: this stage and the statistics it calls. */
-const here = path.dirname(fileURLToPath(import.meta.url));
-const COMPARE_CODE = [path.join(here, "compare.ts"), ...readdirSync(path.join(here, "stats")).filter((f) => f.endsWith(".ts")).sort().map((f) => path.join(here, "stats", f))];
-
 /**
  * Compare every value with its comparators into `marts.indicator_comparisons`. With `prev` (a
  * refresh: the previous warehouse attached under that name, whose comparisons this warehouse
@@ -137,12 +131,8 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
   await warnMissingComparators(ctx);
   const links = (await comparatorLinks(ctx)).map((l, ord) => ({ ...l, ord }));
   const polarity = indicators.map((i) => ({ indicator_id: i.id, polarity: i.polarity }));
-  const fingerprint = createHash("sha256");
-  for (const f of COMPARE_CODE) fingerprint.update(readFileSync(f));
-  const state = fingerprint.update(JSON.stringify({ links, polarity })).digest("hex");
-  await db.run(`CREATE TABLE IF NOT EXISTS audit.compare_state (fingerprint VARCHAR NOT NULL)`);
-  const same = prev && (await db.hasTable("audit.compare_state", prev)) && (await db.hasTable("marts.indicator_values", prev)) &&
-    (await db.one<{ f: string }>(`SELECT fingerprint AS f FROM ${prev}.audit.compare_state`))?.f === state;
+  const state = stageFingerprint(fileURLToPath(import.meta.url), { links, polarity });
+  const same = await sameStateAsBefore(db, "audit.compare_state", state, prev, ["marts.indicator_values"]);
   // The groups to compare: every one, or those whose values (the area's or a comparator's) changed.
   const key = (t: string) => `concat_ws(chr(31), ${t}.indicator_id, ${t}.period_label, ${t}.breakdown)`;
   if (same) {
@@ -172,7 +162,6 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
     CROSS JOIN (VALUES ('95', 1), ('99.8', 2)) l(level, lord)
     ${same ? `WHERE ${key("v")} IN (SELECT k FROM _cmp_groups)` : ""}
     ORDER BY v.indicator_id, v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`);
-  await db.run(`DELETE FROM audit.compare_state; INSERT INTO audit.compare_state VALUES (${literal(state)})`);
   const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`);
   await db.run(`DROP TABLE IF EXISTS _cmp_links; DROP TABLE IF EXISTS _cmp_polarity; DROP TABLE IF EXISTS _cmp_groups`);
   return n!.n;

@@ -7,7 +7,10 @@
  * Grain of `marts.indicator_trends`: one row per indicator, area, breakdown and period type
  * (`quarter` or an annual type).
  */
+import { fileURLToPath } from "node:url";
 import type { Context } from "../pipelines/core/context.ts";
+import { changedGroupsSql } from "../pipelines/core/warehouse.ts";
+import { sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow } from "./marts.ts";
 import { recentTrend, type TrendKind } from "./stats/index.ts";
@@ -30,23 +33,43 @@ export function trendKind(ind: Indicator): TrendKind {
   return ind.method === "proportion" ? "proportion" : ind.method === "rate" ? "rate" : "other";
 }
 
-/** Compute `marts.indicator_trends`. Returns rows written. */
-export async function computeTrends(ctx: Context, indicators: readonly Indicator[]): Promise<number> {
+/**
+ * Compute `marts.indicator_trends`. Returns the rows in the table. With `prev` (a refresh: the
+ * previous warehouse attached under that name, whose trends this warehouse copied), when the trend
+ * code, the indicators' methods and the series breaks are those of the last run
+ * (`audit.trend_state`), only the series of the indicator, breakdown and period type groups whose
+ * values changed are computed again (a new month: its quarter and year); the others keep their rows.
+ */
+export async function computeTrends(ctx: Context, indicators: readonly Indicator[], prev?: string): Promise<number> {
   const { db } = ctx;
-  await db.run(`DELETE FROM marts.indicator_trends`);
+  // A trend never spans a definition break: only the points since the latest break count.
+  const breaks = (await db.hasTable("marts.series_breaks"))
+    ? await db.all<{ id: string; at: string }>(`SELECT indicator_id AS id, break_start::VARCHAR AS at FROM marts.series_breaks ORDER BY ALL`)
+    : [];
+  const state = stageFingerprint(fileURLToPath(import.meta.url), { methods: indicators.map((i) => [i.id, i.method]), breaks });
+  const same = await sameStateAsBefore(db, "audit.trend_state", state, prev, ["marts.indicator_values", "marts.indicator_trends"]);
+  const types = `period_type IN (${TREND_PERIOD_TYPES.map((t) => `'${t}'`).join(", ")})`;
+  const key = (t: string) => `concat_ws(chr(31), ${t}.indicator_id, ${t}.breakdown, ${t}.period_type)`;
+  if (same) {
+    const trended = (x: string) => `(SELECT * FROM ${x} WHERE ${types})`;
+    await db.run(`CREATE OR REPLACE TEMP TABLE _trend_groups AS SELECT DISTINCT g AS k FROM (${changedGroupsSql(trended("marts.indicator_values"), trended(`${prev}.marts.indicator_values`), key("t"))})`);
+    await db.run(`DELETE FROM marts.indicator_trends t WHERE ${key("t")} IN (SELECT k FROM _trend_groups)`);
+  } else {
+    await db.run(`DELETE FROM marts.indicator_trends`);
+  }
   const values = await db.all<IndicatorValueRow>(
-    `SELECT * FROM marts.indicator_values WHERE period_type IN (${TREND_PERIOD_TYPES.map((t) => `'${t}'`).join(", ")}) ORDER BY indicator_id, area_code, breakdown, period_type, period_start`,
+    `SELECT indicator_id, area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed
+     FROM marts.indicator_values v WHERE ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}
+     ORDER BY indicator_id, area_code, breakdown, period_type, period_start`,
   );
   const groups = new Map<string, IndicatorValueRow[]>();
   for (const v of values) {
     const k = `${v.indicator_id}|${v.area_code}|${v.breakdown}|${v.period_type}`;
-    groups.set(k, [...(groups.get(k) ?? []), v]);
+    const series = groups.get(k);
+    if (series) series.push(v);
+    else groups.set(k, [v]);
   }
   const byId = new Map(indicators.map((i) => [i.id, i]));
-  // A trend never spans a definition break: only the points since the latest break count.
-  const breaks = (await db.hasTable("marts.series_breaks"))
-    ? await db.all<{ id: string; at: string }>(`SELECT indicator_id AS id, break_start::VARCHAR AS at FROM marts.series_breaks`)
-    : [];
   const rows: IndicatorTrendRow[] = [];
   for (const series of groups.values()) {
     const ind = byId.get(series[0]!.indicator_id);
@@ -78,5 +101,6 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
     });
   }
   await db.insertRows("marts.indicator_trends", COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
-  return rows.length;
+  await db.run(`DROP TABLE IF EXISTS _trend_groups`);
+  return Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_trends`))!.n);
 }

@@ -239,7 +239,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
       indicator_id: c.indicator_id, area_code: c.area_code, period_label: c.period_label, comparator_code: c.comparator_code,
       comparator_kind: c.comparator_kind, comparator_value: c.comparator_value, outcome: c.outcome, outcome998: at998.get(compKey(c)) ?? null,
     }));
-  const trends = await allIf<IndicatorTrendRow>(ctx, ["marts.indicator_trends"], `SELECT * FROM marts.indicator_trends WHERE breakdown = 'all' ORDER BY ALL`);
+  const trends = await allIf<IndicatorTrendRow>(ctx, ["marts.indicator_trends"], `SELECT * FROM marts.indicator_trends WHERE breakdown = 'all' AND area_code IN ${packAreas} ORDER BY ALL`, { p: config.parent });
   const outcomes = await allIf<OutcomeRow>(ctx, ["marts.outcomes"], `SELECT * FROM marts.outcomes WHERE breakdown = 'all' ORDER BY indicator_id, area_code`);
   const needIndex = await allIf<NeedIndexRow>(ctx, ["marts.need_index"], `SELECT * FROM marts.need_index ORDER BY rank, area_code`);
   const needComponents = await allIf<NeedComponentRow>(ctx, ["marts.need_index_components"], `SELECT * FROM marts.need_index_components ORDER BY area_code, indicator_id`);
@@ -250,8 +250,10 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const hasCrime = await ctx.db.hasTable("staging.crime_events");
   const crimeByMonth = hasCrime
     ? await db.all<CrimeMonthRow>(
+        // The borough's own wards (the pack's views are made of them; a national warehouse has every ward).
         `SELECT ward_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS count
-         FROM staging.crime_events WHERE ward_code IS NOT NULL GROUP BY ALL ORDER BY ALL`,
+         FROM staging.crime_events WHERE ward_code IN (SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p) GROUP BY ALL ORDER BY ALL`,
+        { p: config.parent },
       )
     : null;
   const anomalousMonths = (

@@ -141,3 +141,53 @@ describe("definition breaks", () => {
     }
   });
 });
+
+describe("recent trends on a refresh", () => {
+  /** Attach an in-memory `prev` holding copies of the warehouse's values, trends and trend state, as a refresh attaches the last warehouse. */
+  async function snapshotAsPrev(ctx: Context) {
+    await ctx.db.run(`ATTACH ':memory:' AS prev; CREATE SCHEMA prev.marts; CREATE SCHEMA prev.audit;
+      CREATE TABLE prev.marts.indicator_values AS SELECT * FROM marts.indicator_values;
+      CREATE TABLE prev.marts.indicator_trends AS SELECT * FROM marts.indicator_trends;
+      CREATE TABLE prev.audit.trend_state AS SELECT * FROM audit.trend_state`);
+  }
+  const trends = (ctx: Context) => ctx.db.all(`SELECT * FROM marts.indicator_trends ORDER BY ALL`);
+
+  it("computes again only the series whose values changed, and ends with what a full computation gives", async () => {
+    const ctx = await warehouse();
+    try {
+      const { indicators } = loadIndicators([rateSpec(), rateSpec({ id: "crime.other_rate" })]);
+      await insertQuarters(ctx, "crime.test_rate", [300, 340, 390, 450, 520]);
+      await insertQuarters(ctx, "crime.other_rate", [500, 480, 470, 450, 430]);
+      await computeTrends(ctx, indicators);
+      await snapshotAsPrev(ctx);
+      // A new quarter of one indicator; a mark on the other's kept row shows it was not computed again.
+      await insertQuarters(ctx, "crime.test_rate", [600], 2020, 1);
+      await ctx.db.run(`UPDATE marts.indicator_trends SET note = 'kept' WHERE indicator_id = 'crime.other_rate'`);
+      await computeTrends(ctx, indicators, "prev");
+      const after = await trends(ctx);
+      expect(after.map((r) => [r.indicator_id, r.last_period, r.note])).toEqual([["crime.other_rate", "2019-Q4", "kept"], ["crime.test_rate", "2020-Q1", null]]);
+      await ctx.db.run(`UPDATE marts.indicator_trends SET note = NULL WHERE note = 'kept'`);
+      const incremental = await trends(ctx);
+      await computeTrends(ctx, indicators);
+      expect(incremental).toEqual(await trends(ctx));
+    } finally {
+      ctx.db.close();
+    }
+  });
+
+  it("computes every series again when what decides trends changed (a definition break declared since)", async () => {
+    const ctx = await warehouse();
+    try {
+      await insertQuarters(ctx, "crime.test_rate", [300, 340, 390, 450, 520]);
+      await computeTrends(ctx, loadIndicators([rateSpec()]).indicators);
+      await snapshotAsPrev(ctx);
+      await ctx.db.run(`UPDATE marts.indicator_trends SET note = 'kept'`);
+      const withBreak = loadIndicators([rateSpec({ breaks: [{ from: "2019-07-01", label: "New recording rules", reason: "r" }] })]).indicators;
+      await findSeriesBreaks(ctx, withBreak);
+      await computeTrends(ctx, withBreak, "prev");
+      expect(await ctx.db.one(`SELECT points, note LIKE '%since the definition change%' AS since FROM marts.indicator_trends`)).toEqual({ points: 2, since: true });
+    } finally {
+      ctx.db.close();
+    }
+  });
+});

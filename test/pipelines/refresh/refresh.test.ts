@@ -34,10 +34,13 @@ const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("
 const crimeTotal = async () => (await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`))[0]!.n;
 
 /**
- * The same inputs built in full (not a refresh) into a fresh warehouse with the same clock: the
- * rows of `marts.indicator_values` the refresh has that the full build has not, and the other way.
+ * The same inputs built in full (not a refresh) into a fresh warehouse with the same clock: for
+ * each mart a refresh keeps in part (values, comparisons, trends), the rows the refresh has that
+ * the full build has not, and the other way, with a few of them to name in a failure.
  */
-async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFull: number; values: number; comparisonsOnlyRefresh: number; comparisonsOnlyFull: number; comparisons: number; examples: string }> {
+const KEPT_IN_PART = { values: "marts.indicator_values", comparisons: "marts.indicator_comparisons", trends: "marts.indicator_trends" } as const;
+type Difference = { rows: number; onlyRefresh: number; onlyFull: number };
+async function differencesFromFullBuild(): Promise<{ tables: Record<keyof typeof KEPT_IN_PART, Difference>; examples: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), "localneeds-full-"));
   const full = { ...config, warehouse: path.join(dir, "warehouse.duckdb"), outputDir: path.join(dir, "packs") };
   cpSync(path.join(path.dirname(config.outputDir), ".cache"), path.join(dir, ".cache"), { recursive: true }); // rendered charts
@@ -46,26 +49,16 @@ async function differencesFromFullBuild(): Promise<{ onlyRefresh: number; onlyFu
   try {
     await db.run(`ATTACH ${literal(full.warehouse)} AS full_build (READ_ONLY)`);
     const n = async (a: string, b: string) => (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`))!.n;
-    // A few of the differing rows, to name in the failure.
     const some = async (a: string, b: string) =>
       JSON.stringify(await db.all(`SELECT * FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b}) ORDER BY ALL LIMIT 4`), (_k, v) => (typeof v === "bigint" ? Number(v) : v));
-    const out = {
-      onlyRefresh: await n("marts.indicator_values", "full_build.marts.indicator_values"),
-      onlyFull: await n("full_build.marts.indicator_values", "marts.indicator_values"),
-      values: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values`))!.n,
-      // The comparisons too: a refresh compares again only the groups whose values changed.
-      comparisonsOnlyRefresh: await n("marts.indicator_comparisons", "full_build.marts.indicator_comparisons"),
-      comparisonsOnlyFull: await n("full_build.marts.indicator_comparisons", "marts.indicator_comparisons"),
-      comparisons: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`))!.n,
-      examples: "",
-    };
-    if (out.comparisonsOnlyRefresh || out.comparisonsOnlyFull) {
-      out.examples = `comparisons in the full build only: ${await some("full_build.marts.indicator_comparisons", "marts.indicator_comparisons")}`;
+    const tables = {} as Record<keyof typeof KEPT_IN_PART, Difference>;
+    let examples = "";
+    for (const [name, t] of Object.entries(KEPT_IN_PART) as [keyof typeof KEPT_IN_PART, string][]) {
+      const d = { rows: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${t}`))!.n, onlyRefresh: await n(t, `full_build.${t}`), onlyFull: await n(`full_build.${t}`, t) };
+      tables[name] = d;
+      if (d.onlyRefresh || d.onlyFull) examples += `${t}: refresh only: ${await some(t, `full_build.${t}`)}\nfull build only: ${await some(`full_build.${t}`, t)}\n`;
     }
-    if (out.onlyRefresh || out.onlyFull) {
-      out.examples = `refresh only: ${await some("marts.indicator_values", "full_build.marts.indicator_values")}\nfull build only: ${await some("full_build.marts.indicator_values", "marts.indicator_values")}`;
-    }
-    return out;
+    return { tables, examples };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -160,10 +153,11 @@ describe("refresh", () => {
   it("after a new month, a re-issue and a month with late rows, the refresh's values are exactly those of a full build of the same inputs", async () => {
     // One full build checks the three refreshes: what each measured again (the new month's periods,
     // the re-issued month's) and what each kept.
-    const d = await differencesFromFullBuild();
-    expect(d.values).toBeGreaterThan(10_000);
-    expect(d.comparisons).toBeGreaterThan(10_000);
-    expect(d, d.examples).toMatchObject({ onlyRefresh: 0, onlyFull: 0, comparisonsOnlyRefresh: 0, comparisonsOnlyFull: 0 });
+    const { tables, examples } = await differencesFromFullBuild();
+    expect(tables.values.rows).toBeGreaterThan(10_000);
+    expect(tables.comparisons.rows).toBeGreaterThan(10_000);
+    expect(tables.trends.rows).toBeGreaterThan(1_000);
+    for (const d of Object.values(tables)) expect(d, examples).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
   }, 900_000);
 
   it("a corrupt new file fails the run and leaves the warehouse and pack as they were", async () => {
