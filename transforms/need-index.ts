@@ -91,8 +91,9 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
     const rows = await db.all<IndicatorValueRow>(
       `SELECT * FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t AND area_type = 'ward'
        AND period_start = (SELECT max(period_start) FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all')
+       AND area_code IN (SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p)
        ORDER BY area_code`,
-      { i: ind.id, t: headline },
+      { i: ind.id, t: headline, p: config.parent },
     );
     const usable = rows.filter((r) => wardSet.has(r.area_code) && !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));
     const z = signedZ(ind, usable);
