@@ -649,8 +649,6 @@ function trimFor(columns: number, sql: string): string {
 
 /** One validation rule over a file's cells: the condition, the reason it gives (column name, U+001F, text), and the header positions it reads. */
 interface ValidationArm {
-  /** The repeated-header rule (over every compared column). */
-  header?: boolean;
   when: string;
   then: string;
   cells: readonly number[];
@@ -683,7 +681,7 @@ function validationArms(
     const same = `lower(${cell}) = ${literal(h.toLowerCase())}`;
     return /^[\x20-\x7e]*$/.test(h) ? `(length(${cell}) = ${h.length} AND ${same})` : same;
   });
-  arms.push({ when: headerCells.join(" AND "), then: literal("\u001f" + messages.repeatedHeaderLine()), cells: repeatAt, header: true });
+  arms.push({ when: headerCells.join(" AND "), then: literal("\u001f" + messages.repeatedHeaderLine()), cells: repeatAt });
   const named = (spec: ColumnSpec) => headerNameAt(header, index, spec) + "\u001f";
   for (const spec of format.columns) {
     if (!index.has(spec.name)) continue;
@@ -719,27 +717,28 @@ function validationArms(
 
 /**
  * Does any row of `where` in `table` break a rule (the fast path's check, which needs only yes or
- * no; the careful path finds which rule)? Each rule is its own filter query (DuckDB evaluated the
- * rules OR-ed together several times slower than one by one), and rules over one date-like or
- * listed-value column (a month, a period: few distinct values, costly parses) are checked once
- * per distinct value (in an aggregate, so the filter is not pushed below the DISTINCT).
+ * no; the careful path finds which rule)? `cellAt` must name plain columns of `table`. Each rule
+ * is its own filter query (DuckDB evaluated the rules OR-ed together several times slower than one
+ * by one); the rules over one date-like or listed-value column (a month, a period: few distinct
+ * values, costly parses) are checked once per distinct value, in an aggregate so the check is not
+ * pushed below the DISTINCT.
  */
 async function anyInvalid(
   db: Warehouse, table: string, where: string, format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
   cellAt: (i: number) => string, repeatAt: readonly number[],
 ): Promise<boolean> {
-  const byDistinct = new Set(
+  const fewValues = new Set(
     format.columns.filter((c) => index.has(c.name) && (c.values?.length || isDateKind(c.kind ?? "text"))).map((c) => index.get(c.name)!),
   );
+  const byColumn = new Map<number, string[]>();
   for (const a of validationArms(format, header, index, at, cellAt, repeatAt)) {
-    if (!a.header && a.cells.length === 1 && byDistinct.has(a.cells[0]!)) continue;
-    if (await db.one(trimFor(header.length, `SELECT 1 FROM ${table} WHERE ${where} AND (${a.when}) LIMIT 1`))) return true;
+    const [only, ...more] = a.cells;
+    if (only !== undefined && !more.length && fewValues.has(only)) byColumn.set(only, [...(byColumn.get(only) ?? []), a.when]);
+    else if (await db.one(trimFor(header.length, `SELECT 1 FROM ${table} WHERE ${where} AND (${a.when}) LIMIT 1`))) return true;
   }
-  for (const i of byDistinct) {
-    const arms = validationArms(format, header, index, at, (j) => (j === i ? "v" : "NULL"), []).filter((a) => !a.header && a.cells.length === 1 && a.cells[0] === i);
-    if (!arms.length) continue;
+  for (const [i, whens] of byColumn) {
     const bad = await db.one<{ bad: boolean | null }>(trimFor(header.length,
-      `SELECT bool_or(${arms.map((a) => `coalesce(${a.when}, false)`).join(" OR ")}) AS bad FROM (SELECT DISTINCT ${cellAt(i)} AS v FROM ${table} WHERE ${where})`));
+      `SELECT bool_or(${whens.map((w) => `coalesce(${w}, false)`).join(" OR ")}) AS bad FROM (SELECT DISTINCT ${cellAt(i)} FROM ${table} WHERE ${where})`));
     if (bad?.bad) return true;
   }
   return false;

@@ -7,8 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Context } from "../pipelines/core/context.ts";
-import { changedGroupsSql } from "../pipelines/core/warehouse.ts";
-import { sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
+import { clearChangedGroups, sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
 import { restOfParentCode } from "../pipelines/core/config.ts";
 import { messages } from "../pipelines/core/messages.ts";
 import type { ComparatorKind, IndicatorComparisonRow } from "./marts.ts";
@@ -136,8 +135,7 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
   // The groups to compare: every one, or those whose values (the area's or a comparator's) changed.
   const key = (t: string) => `concat_ws(chr(31), ${t}.indicator_id, ${t}.period_label, ${t}.breakdown)`;
   if (same) {
-    await db.run(`CREATE OR REPLACE TEMP TABLE _cmp_groups AS SELECT DISTINCT g AS k FROM (${changedGroupsSql("marts.indicator_values", `${prev}.marts.indicator_values`, key("t"))})`);
-    await db.run(`DELETE FROM marts.indicator_comparisons c WHERE ${key("c")} IN (SELECT k FROM _cmp_groups)`);
+    await clearChangedGroups(db, { temp: "_cmp_groups", current: "marts.indicator_values", previous: `${prev}.marts.indicator_values`, key, target: "marts.indicator_comparisons" });
   } else {
     await db.run(`DELETE FROM marts.indicator_comparisons`);
   }

@@ -78,7 +78,6 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
     `SELECT area_code, area_name FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p ORDER BY 1`,
     { p: config.parent },
   );
-  const wardSet = new Set(wards.map((w) => w.area_code));
   const components: Component[] = [];
   for (const ind of indicators) {
     if (isContextMeasure(ind) || !ind.needIndex) continue;
@@ -95,7 +94,7 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
        ORDER BY area_code`,
       { i: ind.id, t: headline, p: config.parent },
     );
-    const usable = rows.filter((r) => wardSet.has(r.area_code) && !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));
+    const usable = rows.filter((r) => !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));
     const z = signedZ(ind, usable);
     for (const u of usable) if (z.has(u.area_code)) components.push({ area_code: u.area_code, indicator: ind, period_label: u.period, value: u.value, z: z.get(u.area_code)! });
   }

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { literal, type Warehouse } from "../pipelines/core/warehouse.ts";
+import { changedGroupsSql, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The statistics code every comparing stage calls. */
@@ -34,4 +34,15 @@ export async function sameStateAsBefore(db: Warehouse, table: string, fingerprin
   }
   await db.run(`CREATE TABLE IF NOT EXISTS ${table} (fingerprint VARCHAR NOT NULL); DELETE FROM ${table}; INSERT INTO ${table} VALUES (${literal(fingerprint)})`);
   return same;
+}
+
+/**
+ * The groups a stage must redo: `temp(k)` gets each group `key` (an expression over alias `t`)
+ * whose rows differ between `current` and `previous` (tables or parenthesised queries), and the
+ * stage's `target` rows of those groups are deleted. The stage then writes those groups again,
+ * filtered by `key IN (SELECT k FROM temp)`.
+ */
+export async function clearChangedGroups(db: Warehouse, o: { temp: string; current: string; previous: string; key: (alias: string) => string; target: string }): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${o.temp} AS SELECT DISTINCT g AS k FROM (${changedGroupsSql(o.current, o.previous, o.key("t"))})`);
+  await db.run(`DELETE FROM ${o.target} x WHERE ${o.key("x")} IN (SELECT k FROM ${o.temp})`);
 }

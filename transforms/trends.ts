@@ -9,8 +9,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Context } from "../pipelines/core/context.ts";
-import { changedGroupsSql } from "../pipelines/core/warehouse.ts";
-import { sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
+import { clearChangedGroups, sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow } from "./marts.ts";
 import { recentTrend, type TrendKind } from "./stats/index.ts";
@@ -52,8 +51,7 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
   const key = (t: string) => `concat_ws(chr(31), ${t}.indicator_id, ${t}.breakdown, ${t}.period_type)`;
   if (same) {
     const trended = (x: string) => `(SELECT * FROM ${x} WHERE ${types})`;
-    await db.run(`CREATE OR REPLACE TEMP TABLE _trend_groups AS SELECT DISTINCT g AS k FROM (${changedGroupsSql(trended("marts.indicator_values"), trended(`${prev}.marts.indicator_values`), key("t"))})`);
-    await db.run(`DELETE FROM marts.indicator_trends t WHERE ${key("t")} IN (SELECT k FROM _trend_groups)`);
+    await clearChangedGroups(db, { temp: "_trend_groups", current: trended("marts.indicator_values"), previous: trended(`${prev}.marts.indicator_values`), key, target: "marts.indicator_trends" });
   } else {
     await db.run(`DELETE FROM marts.indicator_trends`);
   }

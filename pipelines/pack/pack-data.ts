@@ -250,9 +250,9 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const hasCrime = await ctx.db.hasTable("staging.crime_events");
   const crimeByMonth = hasCrime
     ? await db.all<CrimeMonthRow>(
-        // The borough's own wards (the pack's views are made of them; a national warehouse has every ward).
+        // The pack's own wards (a national warehouse has every ward).
         `SELECT ward_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS count
-         FROM staging.crime_events WHERE ward_code IN (SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p) GROUP BY ALL ORDER BY ALL`,
+         FROM staging.crime_events WHERE ward_code IN ${packAreas} GROUP BY ALL ORDER BY ALL`,
         { p: config.parent },
       )
     : null;
