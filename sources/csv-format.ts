@@ -55,8 +55,12 @@ export interface ColumnSpec {
   /**
    * `false`: declared so the header is recognised (and a file without it named), but nothing uses
    * it, so it is never read into the warehouse (police.uk's `Reported by` and free-text `Context`).
+   * `"hash"`: a cell only ever compared for equality, stored as a 64-bit hash (`UBIGINT`) of the
+   * trimmed cell, NULL when blank: police.uk's Crime ID (64 hex characters a row, six million rows
+   * a national year) and the coordinates and location that tell a repeated line from a
+   * conflicting one. A hashed column declares no rule (kind, required...): it is not checked.
    */
-  stored?: false;
+  stored?: false | "hash";
 }
 
 /** The earliest date a date-like cell may hold unless its column says otherwise: earlier is a typing slip (`1900`), not data. */
@@ -64,6 +68,9 @@ export const EARLIEST_DATE = "1990-01-01";
 
 /** Is a column read into the warehouse (not `personal: "drop"`, not `stored: false`)? */
 export const isStored = (c: ColumnSpec) => c.personal !== "drop" && c.stored !== false;
+
+/** Is a column stored as a 64-bit hash of its cell (`stored: "hash"`)? */
+export const isHashed = (c: ColumnSpec) => c.stored === "hash";
 
 /** The columns of a format the warehouse stores (all but `personal: "drop"` and `stored: false`). */
 export const storedColumns = (format: CsvFormat) => format.columns.filter(isStored);
@@ -100,6 +107,11 @@ export function defineCsvFormat(format: CsvFormat): CsvFormat {
   for (const c of format.columns) {
     if (names.has(c.name)) throw new Error(`format ${format.id}: duplicate column ${c.name}`);
     names.add(c.name);
+  }
+  for (const c of format.columns) {
+    if (isHashed(c) && (c.kind || c.required || c.values || c.markers || c.notFuture || c.range || c.personal)) {
+      throw new Error(`format ${format.id}: column ${c.name} is stored as a hash, so it can have no rule or personal handling`);
+    }
   }
   for (const r of format.atMost ?? []) {
     for (const c of [r.column, r.limit]) if (!names.has(c)) throw new Error(`format ${format.id}: atMost names unknown column ${c}`);

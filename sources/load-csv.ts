@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
 import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
-import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isStored, storedColumns } from "./csv-format.ts";
+import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, storedColumns } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
 import { type BrokenLine, fileBytes, hasNonAscii, inspectFile, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
@@ -115,9 +115,9 @@ export async function loadDetectedFiles(
   return out;
 }
 
-/** Create a format's raw table (all VARCHAR plus `_file`, `_line`) for the run. */
+/** Create a format's raw table (VARCHAR, hashed columns UBIGINT, plus `_file`, `_line`) for the run. */
 export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
-  const cols = storedColumns(format).map((c) => `${ident(c.name)} VARCHAR`).join(", ");
+  const cols = storedColumns(format).map((c) => `${ident(c.name)} ${isHashed(c) ? "UBIGINT" : "VARCHAR"}`).join(", ");
   // In the warehouse being built (compressed, spilled like any table: a national year of police.uk
   // rows is gigabytes as a temporary table), and dropped when the conform is done (`dropRawTables`).
   await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
@@ -127,11 +127,13 @@ export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<
 const SPACES = "[\\s\\p{Z}\\x{200B}\\x{FEFF}]";
 
 /**
- * SQL: the value stored for a cell of a column: a code upper-cased and Unicode-trimmed (blank
+ * SQL: the value stored for a cell of a column: a hashed column's 64-bit hash; a code upper-cased and Unicode-trimmed (blank
  * becomes NULL); a number without its thousands separators (`1,021` -> `1021`: every later cast
  * reads it); a personal key as a salted hash (NULL when blank); anything else as read.
  */
 export function storeSql(spec: ColumnSpec, cell: string, salt: string): string {
+  // DuckDB's hash(NULL) is a value like any other: a blank cell stays NULL.
+  if (isHashed(spec)) return `CASE WHEN nullif(trim_fast(${cell}), '') IS NOT NULL THEN hash(trim_fast(${cell})) END`;
   if (spec.personal === "hash") {
     const key = `upper(regexp_replace(${cell}, ${literal(SPACES + "+")}, '', 'g'))`;
     return `CASE WHEN nullif(${key}, '') IS NOT NULL THEN sha256(${literal(salt)} || ${key}) END`;
@@ -592,9 +594,11 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   await db.run(`CREATE TEMP TABLE _firsts AS SELECT _file, min(rowid) AS first, count(*)::BIGINT AS n FROM ${raw} WHERE _line = 0 GROUP BY 1`);
   const counts = new Map((await db.all<{ f: string; n: number }>(`SELECT _file AS f, n FROM _firsts`)).map((r) => [r.f, Number(r.n)]));
   if (batch.some((f) => (counts.get(f.file) ?? 0) !== f.lines - 1)) return undo();
-  const cellAt = (i: number) => ident(format.columns.find((c) => index.get(c.name) === i)!.name);
-  const declared = format.columns.filter((c) => index.has(c.name) && !c.personal).map((c) => index.get(c.name)!).sort((a, b) => a - b);
-  if (await anyInvalid(db, raw, "_line = 0", format, header, index, at, cellAt, declared)) return undo();
+  // Hashed cells have no rule and are not compared with the header (their text is not stored).
+  const checked = new Map([...index].filter(([name]) => !isHashed(format.columns.find((c) => c.name === name)!)));
+  const cellAt = (i: number) => ident(format.columns.find((c) => checked.get(c.name) === i)!.name);
+  const declared = format.columns.filter((c) => checked.has(c.name) && !c.personal).map((c) => checked.get(c.name)!).sort((a, b) => a - b);
+  if (await anyInvalid(db, raw, "_line = 0", format, header, checked, at, cellAt, declared)) return undo();
   await db.run(`UPDATE ${raw} SET _line = ${raw}.rowid - f.first + 2 FROM _firsts f WHERE f._file = ${raw}._file AND ${raw}._line = 0`);
   const loads = batch.map((f) => ({ i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: f.lines - 1, rowsLoaded: f.lines - 1, rowsRejected: 0 } as FileLoad }));
   await recordLoads(db, format, loads.map((l, k) => ({ load: l.load, bytes: batch[k]!.bytes })), at);

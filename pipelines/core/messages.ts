@@ -77,8 +77,10 @@ export const messages = {
   parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
   populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
-  repeatedCrimeLine: (crimeId: string, copies: number) =>
-    `police.uk: Crime ID ${crimeId.slice(0, 12)}… appears on ${copies} identical lines; counted once`,
+  repeatedCrimeLine: (firstLine: string, copies: number) =>
+    `police.uk: ${firstLine} appears ${copies} times (identical lines, one Crime ID); counted once`,
+  /** Where a line is: `2019-01-kent-street.csv line 12`. */
+  fileLine: (file: string, line: number) => `${file} line ${line}`,
   noAcademicYearInFileName: (file: string) =>
     `${file}: cannot tell the academic year from the file name (expected it to start like 2023-2024_)`,
   // Source adapters for the real public formats (sources/**).
@@ -283,7 +285,7 @@ export const messages = {
     `police.uk ${kind}: ${file} (a ${own} file) holds ${rows.toLocaleString("en-GB")} row(s) of other months: ${months}; kept and counted in their own month ` +
     `(a crime also in that month's file counts once); they do not replace that month's file`,
   crimeIdConflict: (month: string, forces: string, ids: number, examples: string) =>
-    `police.uk: ${ids.toLocaleString("en-GB")} Crime ID(s) of ${month} appear on lines that differ (${forces}; e.g. ${examples}): each crime counted once, from the first file (by path) and line`,
+    `police.uk: ${ids.toLocaleString("en-GB")} Crime ID(s) of ${month} appear on lines that differ (${forces}; e.g. the IDs first at ${examples}): each crime counted once, from the first file (by path) and line`,
   crimeEmptyMonth: (kind: string, file: string, month: string) =>
     `police.uk ${kind}: ${file} has a header and no rows: ${month} is treated as missing for that force (no data), not as zero crimes; ` +
     `the crime values of ${month} and of every quarter, year and 12-month period containing it are withheld for the areas the force covers; check the download`,

@@ -39,8 +39,8 @@ export async function conformOutcomes(ctx: Context): Promise<void> {
   await resolveReissues(ctx, "outcomes", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`, "outcomes");
   await placeLsoaCodes(ctx, "police_outcomes", "raw_police_outcomes", "police.uk outcomes");
   await db.run(`CREATE OR REPLACE TABLE staging.crime_outcomes AS
-    WITH crimes AS (SELECT trim_fast(crime_id) AS crime_id, min(strptime(trim_fast(month), '%Y-%m'))::DATE AS crime_month FROM raw_police_street
-                    WHERE nullif(trim_fast(crime_id), '') IS NOT NULL GROUP BY 1)
+    WITH crimes AS (SELECT crime_id AS crime_id_hash, min(strptime(trim_fast(month), '%Y-%m'))::DATE AS crime_month FROM raw_police_street
+                    WHERE crime_id IS NOT NULL GROUP BY 1)
     SELECT trim_fast(r.crime_id) AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS outcome_month, c.crime_month,
            trim_fast(r.falls_within) AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim_fast(r.outcome_type) AS outcome_type,
            CASE WHEN nullif(trim_fast(r.lsoa_code), '') IS NULL THEN 'no_location' WHEN w.lsoa_code IS NULL THEN 'outside_area' ELSE 'lsoa' END AS placement,
@@ -48,7 +48,7 @@ export async function conformOutcomes(ctx: Context): Promise<void> {
     FROM raw_police_outcomes r
     LEFT JOIN _lsoa_map_police_outcomes m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
     LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = m.lsoa_code
-    LEFT JOIN crimes c ON c.crime_id = trim_fast(r.crime_id)
+    LEFT JOIN crimes c ON c.crime_id_hash = hash(trim_fast(r.crime_id))
     WHERE NOT ${supersededSql("outcomes", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}
     ORDER BY r._file, r._line`);
 }

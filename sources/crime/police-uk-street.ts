@@ -32,7 +32,8 @@ export const policeStreetFormat = defineCsvFormat({
   rawTable: "raw_police_street",
   grain: "one row per line of the police.uk street files",
   columns: [
-    { name: "crime_id", header: "Crime ID" },
+    // Compared only for equality (a crime counted once): stored as a 64-bit hash, not 64 characters a row.
+    { name: "crime_id", header: "Crime ID", stored: "hash" },
     ...POLICE_SHARED_COLUMNS,
     { name: "crime_type", header: "Crime type", required: true },
     { name: "last_outcome_category", header: "Last outcome category" },
@@ -129,9 +130,9 @@ async function addedStandAlone(ctx: Context, earlier: readonly string[]): Promis
   const files = earlier.map(literal).join(", ") || "NULL";
   await resolveReissues(ctx, "street", `SELECT * FROM ${STREET_KEYS} WHERE _file IN (${files}) UNION ALL SELECT * FROM _street_new_keys`, "street-level crime", { quiet: true });
   const check = await db.one<{ meets: boolean; repeats: number; reissued: boolean }>(`
-    WITH n AS (SELECT hash(trim_fast(crime_id)) AS h FROM raw_police_street WHERE nullif(trim_fast(crime_id), '') IS NOT NULL)
+    WITH n AS (SELECT crime_id AS h FROM raw_police_street WHERE crime_id IS NOT NULL)
     SELECT (SELECT count(*) <> count(DISTINCT h) FROM n)
-        OR EXISTS (SELECT 1 FROM n WHERE h IN (SELECT hash(crime_id) FROM staging.crime_events WHERE crime_id IS NOT NULL UNION ALL SELECT id_hash FROM ${UNPLACED_IDS})) AS meets,
+        OR EXISTS (SELECT 1 FROM n WHERE h IN (SELECT crime_id_hash FROM staging.crime_events WHERE crime_id_hash IS NOT NULL UNION ALL SELECT id_hash FROM ${UNPLACED_IDS})) AS meets,
       (SELECT max(repeats) FROM ${STREET_STATE})::INTEGER AS repeats,
       EXISTS (SELECT 1 FROM staging.crime_events e WHERE ${supersededSql("street", "e", "strftime(e.month, '%Y-%m')", "e.falls_within")}) AS reissued`);
   return !check!.meets && !(Number(check!.repeats) > 0 && check!.reissued);
@@ -189,10 +190,10 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
       WHERE stage = 'conform' AND code IN ('crime_repeated_line', 'crime_id_conflict') AND rowid NOT IN (SELECT r FROM _warnings_before) ORDER BY rowid`);
     await db.run(`CREATE OR REPLACE TABLE ${STREET_STATE} AS SELECT ${repeats}::INTEGER AS repeats`);
   }
-  const lineColumns = "crime_id, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
+  const lineColumns = "crime_id_hash, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
   const events = `
     WITH lines AS (
-      SELECT nullif(trim_fast(r.crime_id), '') AS crime_id, strptime(trim_fast(r.month), '%Y-%m')::DATE AS month,
+      SELECT r.crime_id AS crime_id_hash, strptime(trim_fast(r.month), '%Y-%m')::DATE AS month,
              trim_fast(r.falls_within) AS falls_within, ${placed} AS lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
              nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line
       FROM raw_police_street r ${mapJoin}
@@ -200,11 +201,11 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
     ),
     kept AS (${repeats === 0
       ? `SELECT ${lineColumns}, _file, _line FROM lines`
-      : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NOT NULL
-           QUALIFY row_number() OVER (PARTITION BY crime_id ORDER BY _file, _line) = 1
+      : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IS NOT NULL
+           QUALIFY row_number() OVER (PARTITION BY crime_id_hash ORDER BY _file, _line) = 1
          UNION ALL
-         SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id IS NULL`})
-    SELECT l.crime_id, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
+         SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IS NULL`})
+    SELECT l.crime_id_hash, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
     FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`;
   if (onlyAdded) {
     await db.run(`DELETE FROM staging.crime_events WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN ${files}`);
@@ -224,8 +225,8 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
     FROM raw_police_street r ${mapJoin}
     WHERE ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, ${placed}`);
   await db.run(`INSERT INTO ${UNPLACED_IDS}
-    SELECT r._file, hash(trim_fast(r.crime_id)) FROM raw_police_street r ${mapJoin}
-    WHERE nullif(trim_fast(r.crime_id), '') IS NOT NULL AND (${placed} IS NULL OR ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward))`);
+    SELECT r._file, r.crime_id FROM raw_police_street r ${mapJoin}
+    WHERE r.crime_id IS NOT NULL AND (${placed} IS NULL OR ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward))`);
   // Over every file: the live months and forces only.
   await db.run(`CREATE OR REPLACE TABLE staging.crime_no_location AS
     SELECT month, falls_within, crime_type, sum(crimes)::INTEGER AS crimes FROM ${NO_LOCATION_FILES} n
@@ -269,33 +270,35 @@ async function warnFilesOutsideBuild(ctx: Context): Promise<void> {
 /**
  * Warn of each Crime ID line repeated identically, and of Crime IDs whose lines differ (one
  * warning per month and set of forces, with the count); returns how many IDs repeat at all.
+ * Crime IDs are stored as hashes: a warning names the first line (file and line) of each.
  */
 async function reportRepeats(ctx: Context, live: string): Promise<number> {
   // Usually every Crime ID is distinct: one cheap count decides whether to look for identical lines.
-  // Distinct hashes (8 bytes, not 64 characters): equal hashes can only make distinct IDs look
-  // repeated, never hide a repeat, and a false alarm just runs the exact search below.
-  const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT hash(trim_fast(crime_id)))::BIGINT AS d
-    FROM raw_police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}`);
+  // The stored hashes (8 bytes, not 64 characters): equal hashes can only make distinct IDs look
+  // repeated, never hide a repeat, and a false alarm just runs the search below.
+  const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT crime_id)::BIGINT AS d
+    FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}`);
   if (Number(ids!.n) === Number(ids!.d)) return 0;
-  const repeats = await ctx.db.all<{ crime_id: string; copies: number }>(`
-    SELECT nullif(trim_fast(crime_id), '') AS crime_id, count(*)::INTEGER AS copies FROM raw_police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
-    GROUP BY ${["crime_id", "month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
-             longitude, latitude, location HAVING count(*) > 1 ORDER BY 1`);
+  const first = "(list(_file ORDER BY _file, _line))[1] AS file, (list(_line ORDER BY _file, _line))[1]::BIGINT AS line";
+  const at = (r: { file: string; line: number }) => messages.fileLine(displayPath(ctx.config, r.file), Number(r.line));
+  const repeats = await ctx.db.all<{ file: string; line: number; copies: number }>(`
+    SELECT ${first}, count(*)::INTEGER AS copies FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}
+    GROUP BY crime_id, ${["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
+             longitude, latitude, location HAVING count(*) > 1 ORDER BY 1, 2`);
   for (const r of repeats) {
-    await ctx.db.recordWarning("conform", "crime_repeated_line", r.crime_id, messages.repeatedCrimeLine(r.crime_id, r.copies));
+    await ctx.db.recordWarning("conform", "crime_repeated_line", at(r), messages.repeatedCrimeLine(at(r), r.copies));
   }
   const line = ["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ");
-  const conflicts = await ctx.db.all<{ month: string; forces: string; ids: number; examples: string }>(`
+  const conflicts = await ctx.db.all<{ month: string; forces: string; ids: number; examples: { file: string; line: number }[] }>(`
     WITH ids AS (
-      SELECT trim_fast(crime_id) AS crime_id, min(trim_fast(month)) AS month,
+      SELECT crime_id, min(trim_fast(month)) AS month, ${first},
              string_agg(DISTINCT trim_fast(falls_within), ' and ' ORDER BY trim_fast(falls_within)) AS forces
-      FROM raw_police_street r WHERE nullif(trim_fast(crime_id), '') IS NOT NULL AND ${live}
+      FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}
       GROUP BY 1 HAVING count(DISTINCT (${line}, longitude, latitude, location)) > 1)
-    SELECT month, forces, count(*)::INTEGER AS ids,
-           string_agg(left(crime_id, 12) || '…', ', ' ORDER BY crime_id) FILTER (WHERE rn <= 3) AS examples
-    FROM (SELECT *, row_number() OVER (PARTITION BY month, forces ORDER BY crime_id) AS rn FROM ids) GROUP BY 1, 2 ORDER BY 1, 2`);
+    SELECT month, forces, count(*)::INTEGER AS ids, list({'file': file, 'line': line} ORDER BY file, line) FILTER (WHERE rn <= 3) AS examples
+    FROM (SELECT *, row_number() OVER (PARTITION BY month, forces ORDER BY file, line) AS rn FROM ids) GROUP BY 1, 2 ORDER BY 1, 2`);
   for (const c of conflicts) {
-    await ctx.db.recordWarning("conform", "crime_id_conflict", `${c.month} ${c.forces}`, messages.crimeIdConflict(c.month, c.forces, c.ids, c.examples));
+    await ctx.db.recordWarning("conform", "crime_id_conflict", `${c.month} ${c.forces}`, messages.crimeIdConflict(c.month, c.forces, c.ids, c.examples.map(at).join(", ")));
   }
   return repeats.length + conflicts.length;
 }

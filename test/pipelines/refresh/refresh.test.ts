@@ -142,9 +142,10 @@ describe("refresh", () => {
     expect(after - before).toBeLessThanOrEqual(added);
     const ids = late.map((l) => l.split(",")[0]!).filter(Boolean);
     expect(ids.length).toBeGreaterThan(0);
-    const counted = await query<{ crime_id: string; n: number }>(
-      `SELECT crime_id, count(*)::INTEGER AS n FROM staging.crime_events WHERE crime_id IN (${ids.map((i) => `'${i}'`).join(", ")}) GROUP BY 1`,
+    const counted = await query<{ h: string; n: number }>(
+      `SELECT crime_id_hash::VARCHAR AS h, count(*)::INTEGER AS n FROM staging.crime_events WHERE crime_id_hash IN (${ids.map((i) => `hash('${i}')`).join(", ")}) GROUP BY 1`,
     );
+    expect(counted).toHaveLength(new Set(ids).size);
     expect(counted.every((c) => c.n === 1)).toBe(true);
     const warned = await query<{ subject: string }>(`SELECT subject FROM audit.warnings WHERE code = 'police_rows_of_other_month'`);
     expect(warned.map((w) => w.subject)).toContain(path.relative(config.baseDir, file));

@@ -77,7 +77,7 @@ export const FORMATS: FormatSpec[] = [
   {
     adapter: "crime", id: "police_uk_street", title: policeStreetFormat.title, format: policeStreetFormat,
     base: "real/police/2019-02-kent-street.medway-only.csv", load: one(policeStreetFormat),
-    text: "Location", requiredColumn: "Crime type",
+    text: "LSOA name", requiredColumn: "Crime type",
     date: { header: "Month", ambiguous: "01/02/2019", ambiguousReason: "expected a month as YYYY-MM, found 01/02/2019", future: "2031-05", futureReason: `expected a month as YYYY-MM not after 2025-01 (the build date), found 2031-05` },
     area: { header: "LSOA code", unknown: "E01099999", otherVintage: "E01035188" },
     na: { negative_count: NO_COUNT, non_numeric_count: NO_COUNT, numerator_above_denominator: NO_RATIO },
@@ -90,7 +90,7 @@ export const FORMATS: FormatSpec[] = [
   {
     adapter: "crime", id: "police_uk_outcomes", title: policeOutcomesFormat.title, format: policeOutcomesFormat,
     base: "real/police/2019-01-kent-outcomes.head30.csv", load: one(policeOutcomesFormat),
-    text: "Location", requiredColumn: "Outcome type",
+    text: "LSOA name", requiredColumn: "Outcome type",
     date: { header: "Month", ambiguous: "01/02/2019", ambiguousReason: "expected a month as YYYY-MM, found 01/02/2019", future: "2031-05", futureReason: `expected a month as YYYY-MM not after 2025-01 (the build date), found 2031-05` },
     area: { header: "LSOA code", unknown: "E01099999", otherVintage: "E01035188" },
     na: { negative_count: NO_COUNT, non_numeric_count: NO_COUNT, numerator_above_denominator: NO_RATIO },

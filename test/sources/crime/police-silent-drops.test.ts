@@ -39,8 +39,8 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
         { line: 101, column: "Location", reason: messages.unclosedQuote(), raw_line: lines[100] },
       ]);
       // The line after the broken one is still line 102.
-      const next = await db.one<{ location: string }>(`SELECT location FROM raw_police_street WHERE _line = 102`);
-      expect(next!.location).toBe(lines[101]!.split(",")[6]);
+      const location = lines[101]!.split(",")[6]!;
+      expect(await db.one(`SELECT location = hash('${location.replaceAll("'", "''")}') AS same FROM raw_police_street WHERE _line = 102`)).toEqual({ same: true });
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 2400 });
     } finally {
       db.close();
@@ -74,7 +74,8 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
       expect(columns).toContain("longitude");
       expect(columns).not.toContain("context");
       expect(columns).not.toContain("reported_by");
-      expect(await db.one(`SELECT longitude FROM raw_police_street WHERE _line = 2`)).toEqual({ longitude: "0.5x" });
+      // Kept only as a hash: enough to tell this line from a repeat of it.
+      expect(await db.one(`SELECT longitude = hash('0.5x') AS same, typeof(longitude) AS type FROM raw_police_street WHERE _line = 2`)).toEqual({ same: true, type: "UBIGINT" });
     } finally {
       db.close();
     }
@@ -201,10 +202,12 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     const met = t.write("2018-11-metropolitan-street.csv", [nov[0], ...other].join("\n") + "\n");
     const { db } = await runSources(crime([kent, met]));
     try {
-      expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT crime_id)::INTEGER AS d FROM staging.crime_events`)).toEqual({ n: 5, d: 5 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT crime_id_hash)::INTEGER AS d FROM staging.crime_events`)).toEqual({ n: 5, d: 5 });
       const w = await warningsOf(db, "crime_id_conflict");
       expect(w.map((x) => x.subject)).toEqual(["2018-11 Kent Police", "2018-11 Kent Police and Metropolitan Police Service"]);
-      expect(w[1]!.message).toBe(messages.crimeIdConflict("2018-11", "Kent Police and Metropolitan Police Service", 2, [withId[0], withId[1]].map((l) => l!.split(",")[0]!).sort().map((id) => id.slice(0, 12) + "…").join(", ")));
+      // Named by the first line of each ID (Kent's file sorts first): lines 2 and 3.
+      const kentShown = shownPath(kent);
+      expect(w[1]!.message).toBe(messages.crimeIdConflict("2018-11", "Kent Police and Metropolitan Police Service", 2, [2, 3].map((l) => messages.fileLine(kentShown, l)).join(", ")));
     } finally {
       db.close();
     }
