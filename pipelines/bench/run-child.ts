@@ -55,7 +55,8 @@ export async function runChild(task: Task, opts: { scratch: string; timeoutSecon
     timedOut = true;
     child.kill("SIGKILL");
   }, opts.timeoutSeconds * 1000);
-  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+  // A child killed by a signal (SIGSEGV, SIGKILL from the kernel) exits with no code: name the signal.
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (c, s) => resolve({ code: c, signal: s })));
   clearInterval(sampler);
   clearTimeout(killer);
   const wall = (performance.now() - t0) / 1000;
@@ -70,7 +71,7 @@ export async function runChild(task: Task, opts: { scratch: string; timeoutSecon
     );
     return {
       ok: false, seconds: 0, steps: {}, info: Object.keys(steps).length ? { finished_stages: steps } : {}, wall_seconds: wall, peak_rss_mb: hwm, timed_out: timedOut,
-      error: timedOut ? `killed after the ${opts.timeoutSeconds} s time limit` : `child exited with code ${code} without a result${tail ? `: ${tail}` : ""}`,
+      error: timedOut ? `killed after the ${opts.timeoutSeconds} s time limit` : `child ${signal ? `killed by ${signal}` : `exited with code ${code}`} without a result${tail ? ` (last output: ${tail})` : ""}`,
     };
   }
   const r = JSON.parse(text) as TaskResult & { max_rss_mb: number };

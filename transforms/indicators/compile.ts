@@ -94,6 +94,25 @@ export interface CompileOptions {
   lsoaPopulation?: string;
   /** The events' `missing` table is not in this warehouse: no month is known to be missing. */
   noMissingTable?: boolean;
+  /**
+   * Events indicators: tables made once and read by every period type instead of the source:
+   * `monthly` (`eventsMonthlySql`'s rows) and `covered` (`eventsCoveredSql`'s).
+   */
+  events?: { monthly: string; covered: string };
+}
+
+/** SQL: an events indicator's numerator by unit and month (`unit, m, n`), `since` and `until` bounding the months (ISO dates) when given. */
+export function eventsMonthlySql(n: Extract<Indicator["numerator"], { kind: "events" }>, range?: { since: string; until: string }): string {
+  const where = n.where ? `AND (${n.where})` : "";
+  const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
+  const bounded = range ? `AND ${n.date} >= DATE ${literal(range.since)} AND ${n.date} < DATE ${literal(range.until)}` : "";
+  return `SELECT ${n.area} AS unit, date_trunc('month', ${n.date})::DATE AS m, sum(${value}) AS n
+    FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where} ${bounded} GROUP BY ALL`;
+}
+
+/** SQL: the months an events source has data in (`m`), whatever the indicator counts of it. */
+export function eventsCoveredSql(n: Extract<Indicator["numerator"], { kind: "events" }>): string {
+  return `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL`;
 }
 
 /**
@@ -121,10 +140,8 @@ export function compileIndicator(ind: Indicator, type: PeriodType, ctx: CompileO
 }
 
 function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind: "events" }>, type: PeriodType, allMembers: string, opts: CompileOptions): string {
-  const { touching, lsoaPopulation } = opts;
+  const { touching, lsoaPopulation, events } = opts;
   const members = n.area === "lsoa_code" ? `(SELECT area_code, area_type, lsoa_code AS unit FROM ${allMembers})` : WARD_MEMBERS;
-  const where = n.where ? `AND (${n.where})` : "";
-  const value = n.sum ? `coalesce(${n.sum}, 0)` : "1";
   if (!("population" in ind.denominator)) throw new Error(`indicator ${ind.id}: events need a population denominator`);
   // Months known to be missing (`missing`): (m, unit, reason).
   const missing = n.missing && !opts.noMissingTable
@@ -132,8 +149,7 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     : null;
   // Complete periods only: every month of the period has data somewhere in the source table, or
   // is known to be missing (the period is then listed, withheld with the reason).
-  const covered = `SELECT DISTINCT date_trunc('month', ${n.date})::DATE AS m FROM ${n.from} WHERE ${n.date} IS NOT NULL` +
-    (missing ? ` UNION SELECT m FROM (${missing})` : "");
+  const covered = (events ? `SELECT m FROM ${events.covered}` : eventsCoveredSql(n)) + (missing ? ` UNION SELECT m FROM (${missing})` : "");
   let periods: string;
   if (isWindowType(type)) {
     periods = windowsSql(type, covered);
@@ -155,9 +171,8 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
   return `
     WITH periods AS ${periods},
     monthly AS (
-      SELECT ${n.area} AS unit, date_trunc('month', ${n.date})::DATE AS m, sum(${value}) AS n
-      FROM ${n.from} WHERE ${n.date} IS NOT NULL AND ${n.area} IS NOT NULL ${where}
-      ${touching ? `AND ${n.date} >= (SELECT min(period_start) FROM periods) AND ${n.date} <= (SELECT max(period_end) FROM periods)` : ""} GROUP BY ALL
+      SELECT * FROM ${events ? events.monthly : `(${eventsMonthlySql(n)})`}
+      ${touching ? `WHERE m >= (SELECT min(period_start) FROM periods) AND m <= (SELECT max(period_end) FROM periods)` : ""}
     ),
     areas AS (SELECT DISTINCT area_code, area_type FROM ${allMembers}),
     counts AS (

@@ -15,8 +15,9 @@ import type { IndicatorValueRow } from "../marts.ts";
 import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
 import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
-import { compileIndicator, lsoaPopulationSql, populationTable } from "./compile.ts";
+import { compileIndicator, eventsCoveredSql, eventsMonthlySql, lsoaPopulationSql, populationTable } from "./compile.ts";
 import type { Indicator } from "./define.ts";
+import { monthsInPeriod } from "./periods.ts";
 import { surveyValues } from "./survey-values.ts";
 import { measureFingerprint, recordMeasureState, type MeasurePlan } from "./measure-scope.ts";
 
@@ -205,6 +206,13 @@ export function valueSql(ind: Indicator, periodType: string, src: string): strin
     )`;
 }
 
+/** The first day of the month `months` after (or before) the month of an ISO date. */
+function shiftMonths(iso: string, months: number): string {
+  const d = new Date(`${iso.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
+}
+
 /**
  * Compute and store every indicator's values; returns the values each indicator has. With a
  * `plan` (a refresh, see `measure-scope.ts`), kept indicators keep their values, and an
@@ -227,6 +235,26 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     }
     return populations.get(sql);
   };
+  // Events indicators: the months each source covers, made once per source; each indicator's
+  // counts by unit and month made once and read by all its period types (a national year is six
+  // million crimes: each period type counted them again). A refresh counts only the months its
+  // periods can reach (the longest period type's span either side of the months it touches).
+  const covered = new Map<string, string>();
+  const eventsTables = async (ind: Indicator, touching: { from: string; to: string } | undefined) => {
+    const n = ind.numerator;
+    if (n.kind !== "events") return undefined;
+    const sql = eventsCoveredSql(n);
+    if (!covered.has(sql)) {
+      const table = `_measure_covered_${covered.size}`;
+      await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${sql}`);
+      covered.set(sql, table);
+    }
+    const spans = ind.periods.map(monthsInPeriod);
+    const span = spans.some((m) => m === null) ? null : Math.max(...(spans as number[]));
+    const range = touching && span !== null ? { since: shiftMonths(touching.from, -span), until: shiftMonths(touching.to, span + 1) } : undefined;
+    await db.run(`CREATE OR REPLACE TEMP TABLE _measure_monthly AS ${eventsMonthlySql(n, range)}`);
+    return { monthly: "_measure_monthly", covered: covered.get(sql)! };
+  };
   // Fallbacks after the others: one is measured only when the indicator it stands in for has no value.
   const ordered = [...indicators.filter((ind) => ind.fallbackFor === null), ...indicators.filter((ind) => ind.fallbackFor !== null)];
   for (const [i, ind] of ordered.entries()) {
@@ -246,7 +274,7 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
     measured.add(ind.id);
     const n = ind.numerator;
     const noMissingTable = n.kind === "events" && n.missing ? !(await db.hasTable(n.missing)) : undefined;
-    const options = { parent: ctx.config.parent, touching, lsoaPopulation: await lsoaPopulation(ind), noMissingTable };
+    const options = { parent: ctx.config.parent, touching, lsoaPopulation: await lsoaPopulation(ind), noMissingTable, events: await eventsTables(ind, touching) };
     // One period type at a time, written as it is done: a national build's monthly series of
     // every ward would not fit in memory all at once.
     for (const periodType of ind.periods) {
@@ -268,7 +296,8 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
       await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
     }
   }
-  await db.run(`DROP TABLE IF EXISTS _measure_counts`);
+  await db.run(`DROP TABLE IF EXISTS _measure_counts; DROP TABLE IF EXISTS _measure_monthly`);
+  for (const table of covered.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
   await withholdNonFinite(ctx);
   for (const table of populations.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
   await recordMeasureState(ctx, measureFingerprint(ctx, indicators));
