@@ -119,6 +119,20 @@ export interface NeedIndexRow {
   rank_max: number;
 }
 
+/** `marts.need_index_localities`: a locality of the config on the wards' need scale, one row per locality. */
+export interface NeedLocalityRow {
+  area_code: string;
+  area_name: string;
+  wards: number;
+  score: number;
+  /** 1 = highest need among the localities. */
+  rank: number;
+  tier: string;
+  indicators_used: number;
+  /** The rank its score would have among the wards. */
+  ward_rank: number;
+}
+
 /** DDL of the core tables (idempotent). */
 export const CORE_DDL = `
 CREATE TABLE IF NOT EXISTS ref.areas (
@@ -150,6 +164,9 @@ CREATE TABLE IF NOT EXISTS marts.outcomes (
 CREATE TABLE IF NOT EXISTS marts.need_index (
   area_code VARCHAR NOT NULL, area_name VARCHAR NOT NULL, score DOUBLE NOT NULL, rank INTEGER NOT NULL, tier VARCHAR NOT NULL,
   indicators_used INTEGER NOT NULL, rank_min INTEGER NOT NULL, rank_max INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS marts.need_index_localities (
+  area_code VARCHAR NOT NULL, area_name VARCHAR NOT NULL, wards INTEGER NOT NULL, score DOUBLE NOT NULL, rank INTEGER NOT NULL, tier VARCHAR NOT NULL,
+  indicators_used INTEGER NOT NULL, ward_rank INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS marts.need_index_components (
   area_code VARCHAR NOT NULL, indicator_id VARCHAR NOT NULL, domain VARCHAR NOT NULL, period_label VARCHAR NOT NULL,
   value DOUBLE, z_signed DOUBLE, weight DOUBLE NOT NULL);
@@ -298,6 +315,15 @@ export const CONTRACT: Record<string, ContractTable> = {
       area_code: "ward code", area_name: "ward name", score: "composite need score (mean of signed z-scores, higher = more need)",
       rank: "1 = highest need", tier: "need tier of the rank", indicators_used: "number of indicators in the score",
       rank_min: "best rank across the alternative weighting schemes", rank_max: "worst rank across the alternative weighting schemes",
+    },
+  },
+  "marts.need_index_localities": {
+    table: "The localities of the config (groups of wards) on the need index: one row per locality, scored on the wards' scale and tiered by the managed wards' cut.",
+    columns: {
+      area_code: "locality code (from the config)", area_name: "locality name", wards: "number of wards in the locality",
+      score: "composite need score on the wards' scale (each indicator standardised with the wards' mean and sd)", rank: "1 = highest need among the localities",
+      tier: "managed when the score reaches the lowest managed ward's, else co-ordinated", indicators_used: "number of indicators in the score",
+      ward_rank: "the rank the score would have among the wards",
     },
   },
   "marts.need_index_components": {

@@ -12,6 +12,11 @@
  *    "managed" approach, the rest the "co-ordinated" one.
  * 5. Sensitivity: the ranking is recomputed with every indicator weighted equally and with each
  *    domain left out in turn (`marts.need_index_sensitivity`); `rank_min`/`rank_max` show the spread.
+ * 6. Localities (`localities` and focus localities in the config) are scored on the wards' scale:
+ *    each indicator's locality value (measured over its wards' LSOAs, same period) standardised
+ *    with the wards' mean and sd, then the same domain means and weights. A locality is
+ *    "managed" when its score reaches the lowest score of a managed ward, so a locality and a
+ *    ward of the same need get the same approach (`marts.need_index_localities`).
  */
 import type { Context } from "../pipelines/core/context.ts";
 import { isContextMeasure, type Indicator } from "./indicators/define.ts";
@@ -28,16 +33,20 @@ interface Component {
   z: number;
 }
 
-/** Signed z-scores of each indicator across the wards (indicators with no spread are dropped). */
-export function signedZ(ind: Indicator, values: { area_code: string; value: number }[]): Map<string, number> {
-  const out = new Map<string, number>();
-  if (values.length < 3) return out;
+/** The scale of an indicator across the wards: z = sign * (value - mean) / sd (null: fewer than 3 wards, or no spread). */
+export function wardScale(ind: Indicator, values: readonly { value: number }[]): ((value: number) => number) | null {
+  if (values.length < 3) return null;
   const mean = values.reduce((a, v) => a + v.value, 0) / values.length;
   const sd = Math.sqrt(values.reduce((a, v) => a + (v.value - mean) ** 2, 0) / (values.length - 1));
-  if (!(sd > 0)) return out;
+  if (!(sd > 0)) return null;
   const sign = ind.polarity === "low_is_good" ? 1 : -1;
-  for (const v of values) out.set(v.area_code, (sign * (v.value - mean)) / sd);
-  return out;
+  return (value) => (sign * (value - mean)) / sd;
+}
+
+/** Signed z-scores of each indicator across the wards (indicators with no spread are dropped). */
+export function signedZ(ind: Indicator, values: { area_code: string; value: number }[]): Map<string, number> {
+  const scale = wardScale(ind, values);
+  return new Map(scale ? values.map((v) => [v.area_code, scale(v.value)]) : []);
 }
 
 /** Scores from components under a weighting: `domainWeight` per domain, or equal per indicator. */
@@ -73,12 +82,14 @@ export function rankScores(scores: Map<string, { score: number }>): Map<string, 
 /** Compute `marts.need_index`, its components and its sensitivity. Returns wards ranked. */
 export async function computeNeedIndex(ctx: Context, indicators: readonly Indicator[]): Promise<number> {
   const { db, config } = ctx;
-  for (const t of ["need_index", "need_index_components", "need_index_sensitivity"]) await db.run(`DELETE FROM marts.${t}`);
+  for (const t of ["need_index", "need_index_components", "need_index_sensitivity", "need_index_localities"]) await db.run(`DELETE FROM marts.${t}`);
   const wards = await db.all<{ area_code: string; area_name: string }>(
     `SELECT area_code, area_name FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p ORDER BY 1`,
     { p: config.parent },
   );
   const components: Component[] = [];
+  // Each indicator's ward scale and the period it was taken on, for the localities.
+  const scales: { ind: Indicator; type: string; start: string; scale: (v: number) => number }[] = [];
   for (const ind of indicators) {
     if (isContextMeasure(ind) || !ind.needIndex) continue;
     // The headline period type, as the pack's: the first of the indicator's types with ward values
@@ -95,6 +106,8 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
       { i: ind.id, t: headline, p: config.parent },
     );
     const usable = rows.filter((r) => !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));
+    const scale = wardScale(ind, usable);
+    if (scale && rows.length) scales.push({ ind, type: headline, start: String(rows[0]!.period_start), scale });
     const z = signedZ(ind, usable);
     for (const u of usable) if (z.has(u.area_code)) components.push({ area_code: u.area_code, indicator: ind, period_label: u.period, value: u.value, z: z.get(u.area_code)! });
   }
@@ -123,5 +136,36 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
   await db.insertRows("marts.need_index_components", ["area_code", "indicator_id", "domain", "period_label", "value", "z_signed", "weight"],
     components.map((c) => ({ area_code: c.area_code, indicator_id: c.indicator.id, domain: c.indicator.domain, period_label: c.period_label, value: c.value, z_signed: c.z, weight: config.needIndex.weights[c.indicator.domain] ?? 1 })));
   await db.insertRows("marts.need_index_sensitivity", ["scheme", "area_code", "score", "rank"], sensitivity);
+  const lowestManaged = Math.min(...rows.filter((r) => r.tier === TIERS.managed).map((r) => r.score));
+  await tierLocalities(ctx, scales, lowestManaged, rows.map((r) => r.score));
   return rows.length;
+}
+
+/** `marts.need_index_localities`: each locality of the config scored on the wards' scale and tiered by the managed wards' cut (step 6). */
+async function tierLocalities(
+  ctx: Context, scales: readonly { ind: Indicator; type: string; start: string; scale: (v: number) => number }[], lowestManaged: number, wardScores: readonly number[],
+): Promise<void> {
+  const { db, config } = ctx;
+  await db.run(`DELETE FROM marts.need_index_localities`);
+  if (!config.localityAreas.length) return;
+  const codes = config.localityAreas.map((l) => l.code);
+  const components: Component[] = [];
+  for (const { ind, type, start, scale } of scales) {
+    const values = await db.all<{ area_code: string; value: number; period_label: string }>(
+      `SELECT area_code, value, period_label FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t
+       AND period_start = $s::DATE AND area_type = 'locality' AND value IS NOT NULL AND NOT is_suppressed`, { i: ind.id, t: type, s: start });
+    for (const v of values) {
+      if (codes.includes(v.area_code)) components.push({ area_code: v.area_code, indicator: ind, period_label: v.period_label, value: v.value, z: scale(v.value) });
+    }
+  }
+  const scores = scoreWards(components, { domainWeights: config.needIndex.weights });
+  const ranks = rankScores(scores);
+  await db.insertRows("marts.need_index_localities", ["area_code", "area_name", "wards", "score", "rank", "tier", "indicators_used", "ward_rank"],
+    config.localityAreas.filter((l) => scores.has(l.code)).map((l) => {
+      const s = scores.get(l.code)!;
+      return {
+        area_code: l.code, area_name: l.name!, wards: l.wards.length, score: s.score, rank: ranks.get(l.code)!,
+        tier: s.score >= lowestManaged ? TIERS.managed : TIERS.coordinated, indicators_used: s.used, ward_rank: 1 + wardScores.filter((w) => w > s.score).length,
+      };
+    }).sort((a, b) => a.rank - b.rank));
 }

@@ -16,4 +16,5 @@ export { surveyResultsChart, type SurveyResultRow, type SurveyResultsOptions } f
 export { choroplethMap, labelPoint, rewindForD3, type ChoroplethOptions } from "./choropleth-map.ts";
 export { categoryBarsChart, type CategoryBarRow, type CategoryBarsOptions } from "./category-bars-chart.ts";
 export { needIndexChart, type NeedIndexOptions, type NeedIndexRow } from "./need-index-chart.ts";
+export { trajectoryChart, type TrajectoryOptions, type TrajectoryPanel } from "./trajectory-chart.ts";
 export * as theme from "./theme.ts";

@@ -11,16 +11,15 @@ import { fileList as files, registeredSources, resolvePathFields, type PathField
 /** Comparator kinds a build can ask for. */
 export const COMPARATOR_KINDS = ["rest_of_parent", "parent", "county", "region", "country", "similar_wards", "deprivation_decile"] as const;
 
-const focusSchema = z.union([
-  z.object({ ward: z.string().min(1).describe("the ward's GSS code") }).strict(),
-  z
-    .object({
-      locality: z.string().min(1).describe("a code for the locality, e.g. LOC-NORTH"),
-      name: z.string().min(1),
-      wards: z.array(z.string().min(1)).min(2),
-    })
-    .strict(),
-]);
+const localitySchema = z
+  .object({
+    locality: z.string().min(1).describe("a code for the locality, e.g. LOC-NORTH"),
+    name: z.string().min(1),
+    wards: z.array(z.string().min(1)).min(2),
+  })
+  .strict();
+
+const focusSchema = z.union([z.object({ ward: z.string().min(1).describe("the ward's GSS code") }).strict(), localitySchema]);
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "expected a month as YYYY-MM");
 const arcgisLayer = z
@@ -127,6 +126,10 @@ const baseConfigSchema = z
     retention: z.number().int().min(1).default(10).describe("pack versions kept under outputDir (the newest; latest is never removed)"),
     parent: z.string().min(1).describe("GSS code of the parent local authority"),
     focus: z.array(focusSchema).min(1),
+    localities: z
+      .array(localitySchema)
+      .default([])
+      .describe("the borough's localities (groups of its wards): measured, compared and tiered on the need index as wards are, with no pack of their own"),
     comparators: z.array(z.enum(COMPARATOR_KINDS)).min(1).default(["rest_of_parent", "parent", "county", "region", "country"]),
     similarWards: z
       .object({
@@ -210,6 +213,8 @@ export type Config = Omit<z.output<typeof baseConfigSchema>, "sources"> & {
   baseDir: string;
   /** The focus areas, resolved once (see `FocusArea`). */
   focusAreas: FocusArea[];
+  /** Every locality: the focus localities, then those of `localities` (see `FocusArea`). */
+  localityAreas: FocusArea[];
 };
 
 function formatIssuePath(p: ReadonlyArray<PropertyKey>): string {
@@ -227,7 +232,8 @@ export function parseConfig(json: unknown, configPath: string): Config {
   const focusAreas: FocusArea[] = c.focus.map((f) =>
     "ward" in f ? { code: f.ward, kind: "ward", wards: [f.ward] } : { code: f.locality, kind: "locality", name: f.name, wards: [...f.wards] },
   );
-  const problems = focusProblems(focusAreas);
+  const listed: FocusArea[] = c.localities.map((l) => ({ code: l.locality, kind: "locality", name: l.name, wards: [...l.wards] }));
+  const problems = [...focusProblems(focusAreas), ...localityProblems(focusAreas, listed)];
   if (problems.length) throw new LocalneedsError(messages.configInvalid(configPath, problems));
   const baseDir = path.dirname(path.resolve(configPath));
   const abs = (p: string) => path.resolve(baseDir, p);
@@ -236,6 +242,7 @@ export function parseConfig(json: unknown, configPath: string): Config {
     configPath: path.resolve(configPath),
     baseDir,
     focusAreas,
+    localityAreas: [...focusAreas.filter((f) => f.kind === "locality"), ...listed],
     fetch: c.fetch && {
       ...c.fetch,
       manifest: c.fetch.manifest ? abs(c.fetch.manifest) : path.join(path.dirname(c.warehouse === ":memory:" ? abs("fetch") : abs(c.warehouse)), "fetch-manifest.json"),
@@ -278,6 +285,24 @@ export function focusCodes(config: Pick<Config, "focusAreas">): string[] {
 
 /** Code of the derived "rest of the authority without the focus area" comparator. */
 export const restOfParentCode = (parent: string, focus: string) => `${parent}_EXCL_${focus}`;
+
+/** A `localities` list the warehouse could not hold: a code twice (or also a focus area's), a ward's code, a ward twice in one. */
+function localityProblems(focus: readonly FocusArea[], listed: readonly FocusArea[]): string[] {
+  const out: string[] = [];
+  const seen = new Map<string, number>();
+  const focusAt = new Map(focus.map((f, i) => [f.code, i]));
+  const wards = new Set([...focus, ...listed].flatMap((a) => a.wards));
+  listed.forEach((a, i) => {
+    const key = `localities[${i}]`;
+    if (focusAt.has(a.code)) out.push(messages.configKey(`${key}.locality`, messages.localityAlsoFocus(a.code, focusAt.get(a.code)!)));
+    else if (seen.has(a.code)) out.push(messages.configKey(`${key}.locality`, messages.localityRepeated(a.code, seen.get(a.code)!)));
+    else seen.set(a.code, i);
+    if (wards.has(a.code)) out.push(messages.configKey(`${key}.locality`, messages.localityCodeIsWard(a.code)));
+    const dup = a.wards.find((w, j) => a.wards.indexOf(w) !== j);
+    if (dup) out.push(messages.configKey(`${key}.wards`, messages.localityWardRepeated(a.code, dup)));
+  });
+  return out;
+}
 
 /** A focus list the warehouse could not hold: the same area twice, or a locality coded as one of the focus wards. */
 function focusProblems(areas: readonly FocusArea[]): string[] {

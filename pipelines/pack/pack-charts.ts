@@ -5,7 +5,7 @@
  * its charts and never the pack. A `View` is one pack's point of view: a focus ward or locality
  * (highlighted), or the borough overview (nothing highlighted).
  */
-import type { IndicatorTrendRow, IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
+import type { IndicatorTrendRow, IndicatorValueRow, OutcomeRow, Polarity } from "../../transforms/marts.ts";
 import {
   type CategoryBarRow,
   type ChartSpecBundle,
@@ -20,6 +20,7 @@ import {
   crimeByTypeChart,
   funnelChart,
   needIndexChart,
+  trajectoryChart,
   populationPyramidChart,
   spineChart,
   surveyResultsChart,
@@ -644,6 +645,27 @@ export function pyramidFigure(d: PackData, view: View): PackFigure | null {
   };
 }
 
+/**
+ * The outcomes framework as a chart: each tracked outcome's values for the area from the
+ * baseline period to the latest (its own period type and breakdown), and its target path.
+ */
+export function trajectoryFigure(d: PackData, name: string, lines: readonly { short: string; unit: string; row: OutcomeRow }[]): PackFigure | null {
+  const panels = lines
+    .map(({ short, unit, row }) => ({
+      title: short, unit, direction: row.direction,
+      rows: d.values.filter((v) => v.indicator_id === row.indicator_id && v.area_code === row.area_code && v.breakdown === row.breakdown && v.period_type === row.period_type),
+      baseline: { period: row.baseline_period, value: row.baseline_value },
+      target: row.target_value !== null && row.target_period ? { period: row.target_period, value: row.target_value } : null,
+    }))
+    .filter((p) => p.rows.some((r) => r.value !== null && !r.is_suppressed));
+  if (!panels.length) return null;
+  return {
+    chart: trajectoryChart(panels, { id: "outcome-trajectories", title: `Outcomes for ${name}: from the baseline toward the targets`, areaName: name }),
+    source: "Outcomes framework (marts.outcomes) and each indicator's values; targets as configured. 95% intervals as in Methods.",
+    sheet: "outcomes",
+  };
+}
+
 /** The need index ranking of wards, tiers by colour and in words. */
 export function needIndexFigure(d: PackData, view: View): PackFigure | null {
   if (!d.needIndex.length) return null;
@@ -706,6 +728,8 @@ export function methodLine(ind: Indicator, weightings: readonly Weighting[] = []
       return `Value and 95% interval as published (${ind.numerator.kind === "published" ? ind.numerator.label : "as published"}), not recomputed.`;
     case "estimate":
       return "Published or modelled estimate, summed over the area's neighbourhoods where it is by LSOA (no sampling interval is published, so it is not tested for significance).";
+    case "dsr":
+      return `Directly standardised rate ${ind.unit} (European Standard Population 2013, 19 age bands), with Dobson 95% interval; not published on fewer than 10 events.`;
     default:
       return `${ind.method}.`;
   }

@@ -13,6 +13,7 @@ import type {
   IndicatorTrendRow,
   IndicatorValueRow,
   NeedIndexRow,
+  NeedLocalityRow,
   Outcome,
   OutcomeRow,
 } from "../../transforms/marts.ts";
@@ -135,6 +136,8 @@ export interface PackData {
   trends: IndicatorTrendRow[];
   outcomes: OutcomeRow[];
   needIndex: NeedIndexRow[];
+  /** The config's localities on the wards' need scale (`marts.need_index_localities`). */
+  needLocalities: NeedLocalityRow[];
   needComponents: NeedComponentRow[];
   /** Alternative weighting schemes the need index ranks were recomputed under. */
   needSchemes: string[];
@@ -242,6 +245,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   const trends = await allIf<IndicatorTrendRow>(ctx, ["marts.indicator_trends"], `SELECT * FROM marts.indicator_trends WHERE breakdown = 'all' AND area_code IN ${packAreas} ORDER BY ALL`, { p: config.parent });
   const outcomes = await allIf<OutcomeRow>(ctx, ["marts.outcomes"], `SELECT * FROM marts.outcomes WHERE breakdown = 'all' ORDER BY indicator_id, area_code`);
   const needIndex = await allIf<NeedIndexRow>(ctx, ["marts.need_index"], `SELECT * FROM marts.need_index ORDER BY rank, area_code`);
+  const needLocalities = await allIf<NeedLocalityRow>(ctx, ["marts.need_index_localities"], `SELECT * FROM marts.need_index_localities ORDER BY rank, area_code`);
   const needComponents = await allIf<NeedComponentRow>(ctx, ["marts.need_index_components"], `SELECT * FROM marts.need_index_components ORDER BY area_code, indicator_id`);
   const needSchemes = (
     await allIf<{ scheme: string }>(ctx, ["marts.need_index_sensitivity"], `SELECT scheme FROM marts.need_index_sensitivity GROUP BY scheme ORDER BY min(rowid)`)
@@ -339,6 +343,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     trends,
     outcomes,
     needIndex,
+    needLocalities,
     needComponents,
     needSchemes,
     crimeByMonth,

@@ -12,7 +12,7 @@ import { focusCodes } from "../core/config.ts";
 import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import { isContextMeasure, type Indicator, type Domain } from "../../transforms/indicators/define.ts";
-import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
+import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, NeedLocalityRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
@@ -27,6 +27,7 @@ import {
   headlinePeriodType,
   lsoaImdMapFigure,
   needIndexFigure,
+  trajectoryFigure,
   needMapFigure,
   populationMapFigure,
   publishedAreasFigure,
@@ -97,6 +98,8 @@ export interface WardMatrix {
 /** One line of the outcomes framework. */
 export interface OutcomeLine {
   title: string;
+  /** The indicator's short name, for chart panels. */
+  short: string;
   unit: string;
   polarity: Polarity | null;
   row: OutcomeRow;
@@ -126,10 +129,13 @@ export interface PackModel {
   wardMatrices: WardMatrix[];
   about: PackSection;
   sections: PackSection[];
-  outcomes: { lines: OutcomeLine[]; baseline: string; note: string | null };
+  outcomes: { lines: OutcomeLine[]; baseline: string; note: string | null; figure: PackFigure | null };
   need: {
     rows: NeedIndexRow[];
     focusRow: NeedIndexRow | null;
+    /** The config's localities on the wards' scale, and the focus's own row when it is one. */
+    localities: NeedLocalityRow[];
+    focusLocality: NeedLocalityRow | null;
     drivers: { title: string; z: number }[];
     figures: PackFigure[];
     note: string | null;
@@ -155,7 +161,7 @@ export interface PackModel {
 /** Every figure of a pack, in page order. */
 export function packFigures(m: PackModel): PackFigure[] {
   const fromBlocks = (s: PackSection) => s.blocks.flatMap((b) => (b.kind === "figure" ? [b.figure] : []));
-  return [...(m.spine ? [m.spine] : []), ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...m.need.figures];
+  return [...(m.spine ? [m.spine] : []), ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...(m.outcomes.figure ? [m.outcomes.figure] : []), ...m.need.figures];
 }
 
 const kindLabel: Record<string, string> = {
@@ -497,7 +503,7 @@ function outcomesOf(ctx: Context, d: PackData, indicators: readonly Indicator[],
   const lines = rows
     .map((row) => {
       const ind = byId.get(row.indicator_id);
-      return { title: ind?.title ?? row.indicator_id, unit: ind?.unit ?? "", polarity: (ind?.polarity as Polarity | undefined) ?? null, row };
+      return { title: ind?.title ?? row.indicator_id, short: ind?.short ?? row.indicator_id, unit: ind?.unit ?? "", polarity: (ind?.polarity as Polarity | undefined) ?? null, row };
     })
     .sort((a, b) => {
       const ia = order.indexOf(a.row.indicator_id);
@@ -509,12 +515,14 @@ function outcomesOf(ctx: Context, d: PackData, indicators: readonly Indicator[],
     : ctx.config.outcomes.length
       ? "The outcomes framework is configured but has no values for this area in this build (marts.outcomes is empty)."
       : "No outcomes framework in the config: add `outcomes` (indicators and optional targets) to track change from the baseline.";
-  return { lines, baseline: ctx.config.baseline.period, note };
+  return { lines, baseline: ctx.config.baseline.period, note, figure: lines.length ? trajectoryFigure(d, d.areas.get(code)?.area_name ?? code, lines) : null };
 }
 
 function needOf(d: PackData, view: View, indicators: readonly Indicator[]): PackModel["need"] {
   if (!d.needIndex.length) {
-    return { rows: [], focusRow: null, drivers: [], figures: [], note: "The need index is not available in this build (marts.need_index is empty).", domains: [], schemes: [] };
+    return {
+      rows: [], focusRow: null, localities: [], focusLocality: null, drivers: [], figures: [], note: "The need index is not available in this build (marts.need_index is empty).", domains: [], schemes: [],
+    };
   }
   const focusRow = view.kind === "focus" ? (d.needIndex.find((r) => r.area_code === view.code) ?? null) : null;
   const titles = new Map(indicators.map((i) => [i.id, i.short]));
@@ -531,6 +539,8 @@ function needOf(d: PackData, view: View, indicators: readonly Indicator[]): Pack
   return {
     rows: d.needIndex,
     focusRow,
+    localities: d.needLocalities,
+    focusLocality: view.kind === "focus" ? (d.needLocalities.find((r) => r.area_code === view.code) ?? null) : null,
     drivers,
     figures,
     note: null,

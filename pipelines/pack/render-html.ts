@@ -257,7 +257,7 @@ function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {
 
 function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean): Raw {
   const t = c.bundle.table;
-  const tall = /(^spine$|^crime-by-month$|-trends$|^need-index$)/.test(c.bundle.id);
+  const tall = /(^spine$|^crime-by-month$|-trends$|^need-index$|^outcome-trajectories$)/.test(c.bundle.id);
   return html`<figure id="fig-${c.bundle.id}" class="${tall ? "tall" : "std"}" aria-labelledby="fig-${c.bundle.id}-cap">
     ${raw(c.svg)}
     <figcaption id="fig-${c.bundle.id}-cap"><strong>Figure ${n}.</strong> ${forPdf ? shortCaption(c.bundle.alt) : c.bundle.alt} <span class="source">Source: ${f.source}</span></figcaption>
@@ -381,7 +381,7 @@ ${section(
 )}
 ${section(m.about.id, m.about.title, html`${m.about.intro.map((p) => html`<p>${p}</p>`)}${blocks(m.about.blocks)}`)}
 ${m.sections.map(domainSection)}
-${section("outcomes", "Outcomes framework", outcomesBody(m))}
+${section("outcomes", "Outcomes framework", outcomesBody(m, figure))}
 ${section("need", "Need index and area tiers", needBody(m, figure))}
 ${section("changes", "What changed since the last run", changesBody(m))}
 ${section("data-quality", "Data quality", dataQualityBody(m, rel))}
@@ -414,7 +414,7 @@ function fmtChange(l: OutcomeLine): string {
   return `${sign(r.change)}${formatNumber(r.change, r.change_kind === "ratio" ? 2 : 1)}${unit}${ci}`;
 }
 
-function outcomesBody(m: PackModel): Raw {
+function outcomesBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
   const o = m.outcomes;
   if (!o.lines.length) return html`<p>The outcomes framework tracks chosen indicators from the baseline year (${o.baseline}) to the latest.</p><p class="missing">${o.note ?? "Not available."}</p>`;
   const withTarget = o.lines.some((l) => l.row.target_value !== null || l.row.target_description);
@@ -435,7 +435,8 @@ function outcomesBody(m: PackModel): Raw {
         <td>${typeof progress === "number" ? html`<span class="bar" aria-hidden="true"><span style="width:${progress.toFixed(0)}%"></span></span>${formatNumber(r.progress_pct, 0)}%${r.target_met ? " (met)" : ""}` : "–"}</td>`
           : ""}</tr>`;
     })}</tbody></table></div>
-  <p class="note">Direction: ▲ improved, ▼ worsened, ● no significant change, ◆ increased, ◇ decreased (no better or worse). Progress: the share of the targeted change from the baseline achieved so far (100% = target reached).</p>`;
+  <p class="note">Direction: ▲ improved, ▼ worsened, ● no significant change, ◆ increased, ◇ decreased (no better or worse). Progress: the share of the targeted change from the baseline achieved so far (100% = target reached).</p>
+  ${o.figure ? figure(o.figure) : ""}`;
 }
 
 function needBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
@@ -444,12 +445,25 @@ function needBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
   const f = n.focusRow;
   return html`<p>The need index combines the indicators into one score per ward (higher: greater need) and ranks the wards; tiers group them for targeting. The rank range shows how far a ward's rank moves under the alternative weightings tested.</p>
   ${f ? html`<p><strong>${m.focus.name}</strong> ranks ${f.rank} of ${n.rows.length} wards (score ${formatNumber(f.score, 2)}, ${f.tier}; rank ${f.rank_min} to ${f.rank_max} under other weightings).</p>` : ""}
+  ${n.focusLocality ? html`<p><strong>${m.focus.name}</strong> (a locality of ${n.focusLocality.wards} wards) scores ${formatNumber(n.focusLocality.score, 2)} on the wards' scale, as the ward ranked ${n.focusLocality.ward_rank} of ${n.rows.length} would: ${n.focusLocality.tier}.</p>` : ""}
   ${n.drivers.length ? html`<p>What raises its score most (standardised value, positive: more need than the average ward): ${n.drivers.map((x, i) => html`${i ? "; " : ""}${x.title} (${x.z > 0 ? "+" : ""}${formatNumber(x.z, 1)})`)}.</p>` : ""}
   ${n.figures.map(figure)}
   <div class="table-wrap" role="region" aria-label="Need index by ward" tabindex="0"><table>
     <caption>Every ward's need score, rank and tier.</caption>
     <thead><tr><th scope="col" class="num">Rank</th><th scope="col">Ward</th><th scope="col" class="num">Score</th><th scope="col">Tier</th><th scope="col" class="num">Rank range</th><th scope="col" class="num">Indicators used</th></tr></thead>
     <tbody>${n.rows.map((r) => html`<tr class="${m.highlight.includes(r.area_code) ? "agg" : ""}"><td class="num">${r.rank}</td><th scope="row">${r.area_name}</th><td class="num">${formatNumber(r.score, 2)}</td><td>${r.tier}</td><td class="num">${r.rank_min}–${r.rank_max}</td><td class="num">${r.indicators_used}</td></tr>`)}</tbody>
+  </table></div>
+  ${n.localities.length ? localitiesTable(m) : ""}`;
+}
+
+/** The config's localities tiered on the wards' scale: the same cut as the wards', so a locality and a ward of the same need get the same approach. */
+function localitiesTable(m: PackModel): Raw {
+  const n = m.need;
+  return html`<p>Localities are scored on the wards' scale: each indicator's value for the locality (counted over all its wards) is standardised with the wards' average and spread, then combined as for a ward. A locality is managed when its score reaches that of the least needy managed ward.</p>
+  <div class="table-wrap" role="region" aria-label="Need index by locality" tabindex="0"><table>
+    <caption>Every locality's need score on the wards' scale, and its tier.</caption>
+    <thead><tr><th scope="col" class="num">Rank</th><th scope="col">Locality</th><th scope="col" class="num">Wards</th><th scope="col" class="num">Score</th><th scope="col" class="num">Would rank among the ${n.rows.length} wards</th><th scope="col">Tier</th></tr></thead>
+    <tbody>${n.localities.map((r) => html`<tr class="${m.highlight.includes(r.area_code) ? "agg" : ""}"><td class="num">${r.rank}</td><th scope="row">${r.area_name}</th><td class="num">${r.wards}</td><td class="num">${formatNumber(r.score, 2)}</td><td class="num">${r.ward_rank}</td><td>${r.tier}</td></tr>`)}</tbody>
   </table></div>`;
 }
 
@@ -526,7 +540,7 @@ function surveyMethod(m: PackModel): string {
 }
 
 function methodsBody(m: PackModel): Raw {
-  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; proportions use Wilson score limits;${surveyMethod(m)} (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
+  return html`<p>Rates use exact Poisson confidence limits below 10 events and Byar's method from 10; age-standardised rates are directly standardised to the European Standard Population 2013 (19 five-year bands) with Dobson limits, and are not published on fewer than 10 events; proportions use Wilson score limits;${surveyMethod(m)} (the methods of the Office for Health Improvement and Disparities' Fingertips and PHEindicatormethods). Fingertips indicators are shown as OHID publishes them (value, 95% and 99.8% limits, count and denominator; the method, which may be a directly standardised rate, is named in the data), never recomputed. An area is significantly different from a comparator when its 95% interval does not include the comparator's value. Indicators with no sampling interval (such as the deprivation score) are shown but not tested.</p>
   <p>Funnel plots draw 95% and 99.8% control limits around the pooled ward average (Wilson limits for proportions, Poisson limits for rates); a ward outside the 99.8% limits differs by more than chance would explain. When the wards are over-dispersed (their winsorised z-scores spread more than a chi-squared test on the number of wards allows), those limits say little, so the limits drawn are adjusted for over-dispersion by Spiegelhalter's method (2005: an additive random-effects variance on the arcsine or square-root scale, z-scores winsorised at 10%), and the note under each funnel says which limits it draws. Recent trends, where shown, use the Fingertips test for trend over the latest five points: five years, or, for series of months too short for that, five calendar quarters (quarters rather than rolling 12-month periods, whose overlapping months would break the test's assumption of independent points). Outcomes compare the latest value with the baseline year and call a change significant only when its 95% interval excludes no change.</p>
   ${m.need.rows.length
     ? html`<p>The need index standardises each indicator across the wards (z-scores, signed so that positive means more need than the average ward), averages them within each domain, and takes the weighted mean of the domain scores; rank 1 is the greatest need. It uses ${plural(m.need.domains.reduce((s, x) => s + x.indicators.length, 0), "indicator")} in ${plural(m.need.domains.length, "domain")} (${m.need.domains.map((x) => `${x.domain}: ${x.indicators.length}`).join(", ")}). Tiers: ${[...new Set(m.need.rows.map((r) => r.tier))].map((t) => `${t} (${m.need.rows.filter((r) => r.tier === t).length} wards)`).join(", ")}.${m.need.schemes.length ? ` The rank range comes from recomputing the ranks under ${m.need.schemes.length} weightings: ${m.need.schemes.join("; ")}.` : ""}</p>`

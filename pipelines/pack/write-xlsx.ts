@@ -31,6 +31,7 @@ const SHEET_NAMES: Record<string, string> = {
   summary: "Summary",
   area: "Area and people",
   need: "Need index",
+  outcomes: "Outcomes",
 };
 
 /** Build the workbook of one pack. `figureNumbers`: chart id -> figure number in the pack. */
@@ -130,6 +131,13 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
       ["Rank", "Area code", "Ward", "Score", "Tier", "Lowest rank (other weightings)", "Highest rank (other weightings)", "Indicators used"],
       ...m.need.rows.map((r) => [r.rank, r.area_code, r.area_name, r.score, r.tier, r.rank_min, r.rank_max, r.indicators_used]),
     ]);
+    if (m.need.localities.length) {
+      title(ws, "Localities on the wards' scale (managed when the score reaches the least needy managed ward's)");
+      table(ws, [
+        ["Rank", "Locality code", "Locality", "Wards", "Score", "Would rank among the wards", "Tier", "Indicators used"],
+        ...m.need.localities.map((r) => [r.rank, r.area_code, r.area_name, r.wards, r.score, r.ward_rank, r.tier, r.indicators_used]),
+      ]);
+    }
   }
 
   const q = m.dataQuality;

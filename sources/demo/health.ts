@@ -4,7 +4,7 @@
  * quoted LF in the indicator name and disclosure-control suppression) and a local
  * breastfeeding-at-6-8-weeks counts file in the documented `area_code,period,...` format.
  */
-import { BOROUGH, COUNTRY, NEIGHBOUR, REGION, populationOf, type Borough, type Ward } from "./borough.ts";
+import { BOROUGH, COUNTRY, MAX_AGE, NEIGHBOUR, REGION, populationOf, type Borough, type Ward } from "./borough.ts";
 import { csvFile, csvLine, type DemoFile } from "./format.ts";
 import { Rng } from "./random.ts";
 import { Z95, Z998, poissonLimits, proportionVersus, rateVersus } from "./stats.ts";
@@ -223,6 +223,30 @@ function annualCountsFile(
   return csvFile(`health/local_${name}.csv`, lines, { eol: "\n" });
 }
 
+/** Emergency admissions a person of each ESP2013 age band has in a year, before deprivation (0-4 ... 90+). */
+const ADMISSIONS_BY_AGE = [0.11, 0.04, 0.04, 0.06, 0.07, 0.07, 0.07, 0.07, 0.07, 0.08, 0.09, 0.1, 0.12, 0.14, 0.18, 0.24, 0.32, 0.42, 0.55];
+
+/**
+ * Emergency hospital admissions by ESP2013 age band (`breakdown` `0-4` ... `90+`, the band's
+ * residents as the denominator), by financial year, in the local counts format: the input of a
+ * directly standardised rate. Admissions rise with age and with a ward's deprivation.
+ */
+function emergencyAdmissionsFile(b: Borough): DemoFile {
+  const rng = Rng.for(b.seed, "emergency_admissions");
+  const lines = ["area_code,period,numerator,denominator,breakdown"];
+  for (const w of b.wards) {
+    for (const fy of [2022, 2023, 2024]) {
+      ADMISSIONS_BY_AGE.forEach((p, i) => {
+        const [from, to] = [i * 5, i === ADMISSIONS_BY_AGE.length - 1 ? MAX_AGE : i * 5 + 4];
+        const n = populationOf(w.lsoas, fy, from, to);
+        const band = i === ADMISSIONS_BY_AGE.length - 1 ? `${from}+` : `${from}-${to}`;
+        lines.push(csvLine([w.code, `${fy}/${String((fy + 1) % 100).padStart(2, "0")}`, rng.binomial(n, Math.min(0.99, p * (0.7 + 0.7 * w.deprivation))), n, band]));
+      });
+    }
+  }
+  return csvFile("health/local_emergency_admissions.csv", lines, { eol: "\n" });
+}
+
 /** Every health file. */
 export function healthFiles(b: Borough): DemoFile[] {
   return [
@@ -234,5 +258,7 @@ export function healthFiles(b: Borough): DemoFile[] {
     annualCountsFile(b, "child_protection_plans", (w, fy) => populationOf(w.lsoas, fy, 0, 17), (d) => 0.0015 + 0.006 * d),
     // Conceptions to girls aged under 18, of girls aged 15-17.
     annualCountsFile(b, "under18_conceptions", (w, fy) => populationOf(w.lsoas, fy, 15, 17, "f"), (d) => 0.006 + 0.03 * d),
+    // Emergency admissions by ESP2013 age band: a directly standardised rate.
+    emergencyAdmissionsFile(b),
   ];
 }

@@ -326,19 +326,24 @@ export async function buildMemberships(ctx: Parameters<SourceAdapter["conform"]>
   await db.run(`INSERT INTO ref.area_members
     SELECT ward_code, 'ward', lsoa_code FROM ref.lsoa_ward
     UNION ALL SELECT lad_code, 'authority', lsoa_code FROM ref.lsoa_ward`);
-  for (const { code, kind, name, wards } of config.focusAreas) {
+  const checkWards = async (wards: readonly string[], locality?: string) => {
     for (const w of wards) {
       const ok = await db.one(`SELECT 1 FROM ref.lsoa_ward WHERE ward_code = $w AND lad_code = $p LIMIT 1`, { w, p: config.parent });
-      if (!ok) throw new LocalneedsError(messages.focusNotWard(w, config.parent));
+      if (!ok) throw new LocalneedsError(locality ? messages.localityNotWard(locality, w, config.parent) : messages.focusNotWard(w, config.parent));
     }
-    if (kind === "locality") {
-      const taken = await db.one<{ area_type: string }>(`SELECT area_type FROM ref.areas WHERE area_code = $c`, { c: code });
-      if (taken) throw new LocalneedsError(messages.localityCodeTaken(code, taken.area_type));
-      await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'locality', $p, 'config')`, { c: code, n: name!, p: config.parent });
-      await db.run(`INSERT INTO ref.area_members SELECT $c, 'locality', lsoa_code FROM ref.lsoa_ward WHERE ward_code IN (${wards.map(literal).join(", ")})`, {
-        c: code,
-      });
-    }
+  };
+  // Every locality, focus or not (`localities`): an area of its wards' LSOAs.
+  for (const { code, name, wards } of config.localityAreas) {
+    await checkWards(wards, code);
+    const taken = await db.one<{ area_type: string }>(`SELECT area_type FROM ref.areas WHERE area_code = $c`, { c: code });
+    if (taken) throw new LocalneedsError(messages.localityCodeTaken(code, taken.area_type));
+    await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'locality', $p, 'config')`, { c: code, n: name!, p: config.parent });
+    await db.run(`INSERT INTO ref.area_members SELECT $c, 'locality', lsoa_code FROM ref.lsoa_ward WHERE ward_code IN (${wards.map(literal).join(", ")})`, {
+      c: code,
+    });
+  }
+  for (const { code, wards } of config.focusAreas) {
+    await checkWards(wards);
     const rest = restOfParentCode(config.parent, code);
     const focusName = (await db.one<{ area_name: string }>(`SELECT area_name FROM ref.areas WHERE area_code = $c`, { c: code }))!.area_name;
     await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'rest_of_authority', $p, 'derived')`, {

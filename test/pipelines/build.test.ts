@@ -9,6 +9,8 @@ import { copySharedDemo, DEMO_CLOCK, sharedDemo, type SharedDemo } from "../help
 import { runBuild } from "../../pipelines/run-build.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
+import { DSR_METHOD } from "../../transforms/indicators/measure.ts";
+import { directlyStandardisedRate, ESP2013_BANDS } from "../../transforms/stats/index.ts";
 import { CONTEXT_NOTE } from "../../transforms/indicators/define.ts";
 
 let built: SharedDemo;
@@ -146,6 +148,56 @@ describe("demo build", () => {
     expect(await outcome("health.breastfeeding_6_8_weeks")).toBe("better");
   });
 
+  it("age-standardises emergency admissions (DSR, ESP2013, Dobson) for wards and every area made of them, from their age bands' counts", async () => {
+    const v = await db.all<{ area_type: string; method: string; n: number; published: number }>(
+      `SELECT area_type, method, count(*)::INTEGER AS n, count(value)::INTEGER AS published FROM marts.indicator_values
+       WHERE indicator_id = 'health.emergency_admissions' GROUP BY ALL ORDER BY ALL`);
+    expect(v.map((r) => r.area_type)).toEqual(expect.arrayContaining(["authority", "rest_of_authority", "ward"]));
+    expect(new Set(v.map((r) => r.method))).toEqual(new Set([DSR_METHOD]));
+    expect(v.every((r) => r.published > 0)).toBe(true);
+    // The focus ward's financial-year DSR, recomputed from its staged age bands.
+    const bands = await db.all<{ breakdown: string; x: number; n: number }>(
+      `SELECT breakdown, sum(numerator)::DOUBLE AS x, sum(denominator)::DOUBLE AS n FROM staging.local_counts
+       WHERE measure = 'emergency_admissions' AND area_code = $f AND period_label = '2023/24' GROUP BY 1`, { f: FOCUS });
+    expect(bands).toHaveLength(19);
+    const byBand = new Map(bands.map((b) => [b.breakdown, b]));
+    const want = directlyStandardisedRate(ESP2013_BANDS.map((b) => byBand.get(b)!.x), ESP2013_BANDS.map((b) => byBand.get(b)!.n));
+    const got = await db.one<{ value: number; lower95: number }>(
+      `SELECT value, lower95 FROM marts.indicator_values WHERE indicator_id = 'health.emergency_admissions' AND area_code = $f AND period_label = '2023/24'`, { f: FOCUS });
+    expect(got!.value).toBeCloseTo(want.value!, 9);
+    expect(got!.lower95).toBeCloseTo(want.lower95!, 9);
+  });
+
+  it("tiers the config's localities on the wards' need scale, with the managed wards' cut", async () => {
+    const locs = await db.all<{ area_code: string; wards: number; score: number; rank: number; tier: string; ward_rank: number }>(
+      `SELECT area_code, wards, score, rank, tier, ward_rank FROM marts.need_index_localities ORDER BY rank`);
+    expect(locs.map((l) => l.area_code).sort()).toEqual(["LOC-CENTRAL", "LOC-EAST", "LOC-NORTH", "LOC-SOUTH", "LOC-WEST"]);
+    const wards = await db.all<{ score: number; tier: string }>(`SELECT score, tier FROM marts.need_index`);
+    const cut = Math.min(...wards.filter((w) => w.tier === "managed").map((w) => w.score));
+    for (const l of locs) {
+      expect(l.tier).toBe(l.score >= cut ? "managed" : "co-ordinated");
+      expect(l.ward_rank).toBe(1 + wards.filter((w) => w.score > l.score).length);
+    }
+    // The demo's central locality holds the two neediest wards: managed.
+    expect(locs[0]).toMatchObject({ area_code: "LOC-CENTRAL", tier: "managed", wards: 4 });
+    // Its score again from its own values, standardised with the wards' mean and sd of each component.
+    const components = await db.all<{ indicator_id: string; domain: string; period_label: string; value: number; z_signed: number }>(
+      `SELECT indicator_id, domain, period_label, value, z_signed FROM marts.need_index_components`);
+    const byDomain = new Map<string, number[]>();
+    for (const id of new Set(components.map((c) => c.indicator_id))) {
+      const cs = components.filter((c) => c.indicator_id === id);
+      const mean = cs.reduce((a, c) => a + c.value, 0) / cs.length;
+      const sd = Math.sqrt(cs.reduce((a, c) => a + (c.value - mean) ** 2, 0) / (cs.length - 1));
+      const sign = Math.sign(cs[0]!.z_signed) === Math.sign(cs[0]!.value - mean) ? 1 : -1;
+      const v = await db.one<{ value: number }>(
+        `SELECT value FROM marts.indicator_values WHERE indicator_id = $i AND area_code = 'LOC-CENTRAL' AND period_label = $p AND breakdown = 'all' AND value IS NOT NULL AND NOT is_suppressed
+         ORDER BY period_type LIMIT 1`, { i: id, p: cs[0]!.period_label });
+      if (v) byDomain.set(cs[0]!.domain, [...(byDomain.get(cs[0]!.domain) ?? []), (sign * (v.value - mean)) / sd]);
+    }
+    const domainMeans = [...byDomain.values()].map((zs) => zs.reduce((a, b) => a + b, 0) / zs.length);
+    expect(locs[0]!.score).toBeCloseTo(domainMeans.reduce((a, b) => a + b, 0) / domainMeans.length, 9);
+  });
+
   it("measures LSOA values where the data is LSOA-keyed and the period long enough, adding up to their ward", async () => {
     const kinds = await db.all<{ indicator_id: string; period_type: string }>(
       `SELECT DISTINCT indicator_id, period_type FROM marts.indicator_values WHERE area_type = 'lsoa' ORDER BY ALL`);
@@ -171,10 +223,10 @@ describe("demo build", () => {
     const byType = async (id: string) =>
       (await db.all<{ area_type: string }>(`SELECT DISTINCT area_type FROM marts.indicator_values WHERE indicator_id = $i AND value IS NOT NULL ORDER BY 1`, { i: id })).map((r) => r.area_type);
     for (const id of ["school.overall_absence", "school.persistent_absence", "school.fsm_eligible"]) {
-      expect(await byType(id)).toEqual(["authority", "comparator_group", "country", "region", "rest_of_authority", "ward"]);
+      expect(await byType(id)).toEqual(["authority", "comparator_group", "country", "locality", "region", "rest_of_authority", "ward"]);
     }
-    // KS2 tables carry England (RECTYPE 4) but no region.
-    expect(await byType("school.ks2_rwm_expected")).toEqual(["authority", "comparator_group", "country", "rest_of_authority", "ward"]);
+    // KS2 tables carry England (RECTYPE 4) but no region. Localities (the demo declares five) are sums of their wards.
+    expect(await byType("school.ks2_rwm_expected")).toEqual(["authority", "comparator_group", "country", "locality", "rest_of_authority", "ward"]);
     // Ward values are sums of their schools' rows; the borough uses its published LA total.
     const ward = await db.one<{ n: number; d: number }>(`SELECT sum(sess_overall)::DOUBLE n, sum(sess_possible)::DOUBLE d FROM staging.school_absence
       WHERE geographic_level = 'School' AND ward_code = $f AND academic_year = '2023/24'`, { f: FOCUS });

@@ -8,8 +8,13 @@ import type { Polarity } from "../marts.ts";
 /** Domains, in pack order. */
 export const DOMAINS = ["crime", "health", "school", "survey", "complaints", "economy", "deprivation"] as const;
 export type Domain = (typeof DOMAINS)[number];
-/** `published`: the publisher's value and limits kept as published, never recomputed (Fingertips); `estimate`: a published or modelled value with no interval (APS, fuel poverty). */
-export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median", "published", "estimate"] as const;
+/**
+ * `published`: the publisher's value and limits kept as published, never recomputed (Fingertips); `estimate`: a published or modelled value with no interval (APS, fuel poverty).
+ * `dsr`: a directly standardised rate (the PHE method): counts and populations by the 19 ESP2013
+ * age bands (a `counts` numerator whose `breakdown` is the band, `0-4` ... `90+`), weighted by the
+ * European Standard Population 2013, with Dobson limits; not published below 10 events.
+ */
+export const METHODS = ["rate", "proportion", "survey_proportion", "weighted_mean", "median", "published", "estimate", "dsr"] as const;
 export type Method = (typeof METHODS)[number];
 export const POLARITIES = ["high_is_good", "low_is_good", "no_judgement"] as const;
 export const PERIOD_TYPES = [
@@ -136,8 +141,10 @@ export function isContextMeasure(ind: { polarity: Polarity | string }): boolean 
 /** Declare an indicator (identity: keeps the literal typed). */
 export const defineIndicator = (spec: IndicatorSpec): IndicatorSpec => spec;
 
-const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1, published: 1, estimate: 1 };
-const defaultUnit: Record<Method, string> = { rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days", published: "as published", estimate: "%" };
+const defaultMultiplier: Record<Method, number> = { rate: 1000, proportion: 100, survey_proportion: 100, weighted_mean: 1, median: 1, published: 1, estimate: 1, dsr: 100000 };
+const defaultUnit: Record<Method, string> = {
+  rate: "per 1,000", proportion: "%", survey_proportion: "%", weighted_mean: "score", median: "days", published: "as published", estimate: "%", dsr: "per 1,000",
+};
 
 /** Normalise a spec (throws with a precise message on a bad option). */
 export function normaliseIndicator(spec: IndicatorSpec): Indicator {
@@ -147,6 +154,9 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
   const multiplier = spec.multiplier ?? defaultMultiplier[method];
   if (!(multiplier > 0)) throw new Error(`invalid multiplier "${spec.multiplier}" in ${owner} (expected a positive number)`);
   const periods = (spec.periods ?? ["financial_year"]).map((p) => keyword(p, PERIOD_TYPES, "period", owner));
+  if (method === "dsr" && (spec.numerator.kind !== "counts" || !spec.numerator.breakdown)) {
+    throw new Error(`invalid numerator in ${owner} (a dsr counts by ESP2013 age band: expected kind "counts" with a breakdown holding the band)`);
+  }
   return {
     id: spec.id,
     domain: keyword(spec.domain, DOMAINS, "domain", owner),

@@ -12,7 +12,7 @@ import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { ident, literal } from "../../pipelines/core/warehouse.ts";
 import type { IndicatorValueRow } from "../marts.ts";
-import { crudeRate, median, proportion, type Estimate } from "../stats/index.ts";
+import { crudeRate, directlyStandardisedRate, DSR_MIN_COUNT, ESP2013_BANDS, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
 import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
 import { compileIndicator, eventsCoveredSql, eventsMonthlySql, lsoaPopulationSql, populationTable } from "./compile.ts";
@@ -118,7 +118,63 @@ function publishedRow(ind: Indicator, base: Omit<IndicatorValueRow, keyof Estima
 
 function methodLabel(ind: Indicator): string {
   if (ind.numerator.kind === "published") return ind.numerator.label;
-  return { rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median", published: "as published", estimate: "published or modelled estimate" }[ind.method];
+  return {
+    rate: "crude rate", proportion: "Wilson", survey_proportion: "survey logit", weighted_mean: "population-weighted mean", median: "median", published: "as published",
+    estimate: "published or modelled estimate", dsr: DSR_METHOD,
+  }[ind.method];
+}
+
+/** How a DSR is labelled in `marts.indicator_values.method`. */
+export const DSR_METHOD = "directly standardised rate (ESP2013), Dobson limits";
+
+/**
+ * Directly standardised rates (method `dsr`) from count rows by ESP2013 age band (`breakdown`
+ * = `0-4` ... `90+`), one value per area and period (breakdown `all`): the events and population
+ * of every band, weighted by ESP2013, with Dobson limits (the PHE method, PHEindicatormethods
+ * `calculate_dsr`). Withheld, with the reason: a band missing or with no population, a total
+ * count of 1 to minCount-1 (primary suppression), and a total below 10 (PHE publishes no DSR
+ * on fewer than 10 events). Rows of other breakdowns are not bands: an error naming them.
+ */
+export function dsrRows(ind: Indicator, periodType: string, rows: readonly CountRow[]): IndicatorValueRow[] {
+  const bandIndex = new Map(ESP2013_BANDS.map((b, i) => [b, i]));
+  const groups = new Map<string, CountRow[]>();
+  for (const r of rows) {
+    if (!bandIndex.has(r.breakdown)) throw new Error(`indicator ${ind.id}: "${r.breakdown}" is not an ESP2013 age band (expected ${ESP2013_BANDS[0]}, ${ESP2013_BANDS[1]} ... ${ESP2013_BANDS.at(-1)})`);
+    const key = `${r.area_code}\u0000${r.period_label}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out: IndicatorValueRow[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const x = ESP2013_BANDS.map(() => 0);
+    const n = ESP2013_BANDS.map(() => 0);
+    const seen = new Set<number>();
+    let unknown = false;
+    for (const r of group) {
+      const i = bandIndex.get(r.breakdown)!;
+      seen.add(i);
+      if (r.numerator === null || r.denominator === null) unknown = true;
+      x[i]! += Number(r.numerator ?? 0);
+      n[i]! += Number(r.denominator ?? 0);
+    }
+    const total = x.reduce((a, b) => a + b, 0);
+    const base = {
+      indicator_id: ind.id, area_code: first.area_code, area_type: first.area_type, period_type: periodType, period_label: first.period_label,
+      period_start: first.period_start, period_end: first.period_end, breakdown: "all", numerator: total, denominator: n.reduce((a, b) => a + b, 0),
+    };
+    const withheld = (reason: string, numerator: number | null = null): IndicatorValueRow => ({ ...base, numerator, ...EMPTY, method: DSR_METHOD, is_suppressed: true, suppression_reason: reason });
+    const missing = ESP2013_BANDS.filter((_, i) => !seen.has(i) || !(n[i]! > 0));
+    const note = group.find((r) => r.note)?.note ?? null;
+    if (unknown) out.push(withheld(note ?? messages.noDenominator()));
+    else if (missing.length) out.push(withheld(messages.dsrBandsMissing(missing), total));
+    else if (total >= 1 && total < ind.suppress.minCount) out.push(withheld(messages.suppressedSmallCount(ind.suppress.minCount)));
+    else if (total < DSR_MIN_COUNT) out.push(withheld(messages.dsrTooFew(total, DSR_MIN_COUNT), total));
+    else {
+      const est = directlyStandardisedRate(x, n, { multiplier: ind.multiplier });
+      out.push({ ...base, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998, method: DSR_METHOD, is_suppressed: false, suppression_reason: note });
+    }
+  }
+  return out;
 }
 
 /** A JS double as an exact DuckDB DOUBLE (a decimal literal would parse as DECIMAL and round differently). */
@@ -282,6 +338,8 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
       let rows: IndicatorValueRow[];
       if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
         rows = await surveyValues(ctx, ind, periodType);
+      } else if (ind.method === "dsr") {
+        rows = dsrRows(ind, periodType, await db.all<CountRow>(compiled()));
       } else if (computedInSql(ind)) {
         // Counts into a temporary table; statistics in SQL unless a row needs the JS path.
         await db.run(`CREATE OR REPLACE TEMP TABLE _measure_counts AS ${compiled()}`);

@@ -1,6 +1,6 @@
 /** Every builder applied to its fixture: shared by the tests and the preview script. */
-import { type ChartSpecBundle, categoryBarsChart, choroplethMap, compareAreasChart, crimeByMonthChart, crimeByTypeChart, funnelChart, needIndexChart, populationPyramidChart, spineChart, surveyResultsChart, trendChart, trendPanelsChart } from "../../../notebooks/charts/index.ts";
-import { BOROUGH, FOCUS, compareComparators, compareRows, crimeMonthRows, crimeTypeRows, funnelLimits, funnelPoints, mapValues, needRows, pyramidRows, spineRows, surveyRows, trendRows, wardGeojson, wardNames, categoryRows, trendPanelRows } from "./fixtures.ts";
+import { type ChartSpecBundle, categoryBarsChart, choroplethMap, compareAreasChart, crimeByMonthChart, crimeByTypeChart, funnelChart, needIndexChart, populationPyramidChart, spineChart, surveyResultsChart, trajectoryChart, trendChart, trendPanelsChart } from "../../../notebooks/charts/index.ts";
+import { BOROUGH, FOCUS, compareComparators, compareRows, crimeMonthRows, crimeTypeRows, funnelLimits, funnelPoints, mapValues, needRows, pyramidRows, spineRows, surveyRows, trendRows, wardGeojson, wardNames, categoryRows, trendPanelRows, trajectoryPanels } from "./fixtures.ts";
 
 export const fixtureCharts = {
   "compare-areas": () =>
@@ -86,6 +86,7 @@ export const fixtureCharts = {
       comparatorCodes: [BOROUGH.code, "E12000008"],
       areaNames: wardNames,
     }),
+  trajectory: () => trajectoryChart(trajectoryPanels, { title: "Outcomes: from the baseline toward the targets", areaName: FOCUS.name }),
 } satisfies Record<string, () => ChartSpecBundle>;
 
 export function allFixtureCharts(): Record<string, ChartSpecBundle> {

@@ -92,6 +92,19 @@ export const trendRows: IndicatorValueRow[] = Object.entries(trendValues).flatMa
   }),
 );
 
+/** Two tracked outcomes of the focus ward: violence (baseline 2019/20, a 10% cut by 2026/27, worsened) and ASB (no target, improved). */
+export const trajectoryPanels = [
+  {
+    title: "Violence and sexual offences", unit: "per 1,000", direction: "worsened",
+    rows: trendRows.filter((r) => r.area_code === FOCUS.code), baseline: { period: "2019/20", value: 35.4 }, target: { period: "2026/27", value: 31.86 },
+  },
+  {
+    title: "Anti-social behaviour", unit: "per 1,000", direction: "improved",
+    rows: trendRows.filter((r) => r.area_code === FOCUS.code).map((r, i) => ({ ...r, value: r.value === null ? null : 30 - i * 2, lower95: r.value === null ? null : 28 - i * 2, upper95: r.value === null ? null : 32 - i * 2 })),
+    baseline: { period: "2018/19", value: 30 }, target: null,
+  },
+];
+
 const crimeTypes: [string, number][] = [
   ["Violence and sexual offences", 62],
   ["Anti-social behaviour", 48],

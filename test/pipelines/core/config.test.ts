@@ -7,6 +7,16 @@ import { focusCodes, loadConfig, parseConfig, restOfParentCode } from "../../../
 import { messages } from "../../../pipelines/core/messages.ts";
 import "../../../sources/index.ts"; // registers the sources' config blocks
 
+/** The error parsing a config gives (undefined when it parses). */
+function configError(json: unknown): Error | undefined {
+  try {
+    parseConfig(json, "c.json");
+  } catch (e) {
+    return e as Error;
+  }
+  return undefined;
+}
+
 const base = {
   name: "t",
   parent: "Z06000001",
@@ -34,15 +44,36 @@ describe("config focus areas", () => {
 
   it("refuses a locality whose code is a focus ward's code, and a ward listed twice in a locality", () => {
     const bad = { ...base, focus: [{ ward: "Z05000001" }, { locality: "Z05000001", name: "N", wards: ["Z05000002", "Z05000002"] }] };
-    let err: Error | undefined;
-    try {
-      parseConfig(bad, "c.json");
-    } catch (e) {
-      err = e as Error;
-    }
+    const err = configError(bad);
     expect(err?.message).toContain(messages.configKey("focus[1]", messages.focusRepeated("Z05000001", 0)));
     expect(err?.message).toContain(messages.configKey("focus[1].locality", messages.localityCodeIsWard("Z05000001")));
     expect(err?.message).toContain(messages.configKey("focus[1].wards", messages.localityWardRepeated("Z05000001", "Z05000002")));
+  });
+
+  it("takes the borough's localities beside the focus: every locality, focus or listed, is one to tier", () => {
+    const c = parseConfig({
+      ...base, focus: [{ ward: "Z05000001" }, { locality: "LOC-A", name: "A", wards: ["Z05000001", "Z05000002"] }],
+      localities: [{ locality: "LOC-B", name: "B", wards: ["Z05000003", "Z05000004"] }],
+    }, "c.json");
+    expect(c.localityAreas.map((l) => [l.code, l.name, l.wards])).toEqual([["LOC-A", "A", ["Z05000001", "Z05000002"]], ["LOC-B", "B", ["Z05000003", "Z05000004"]]]);
+    expect(parseConfig({ ...base, focus: [{ ward: "Z05000001" }] }, "c.json").localityAreas).toEqual([]);
+  });
+
+  it("refuses a listed locality that repeats a focus locality or another, is coded as a ward, or lists a ward twice", () => {
+    const bad = {
+      ...base, focus: [{ locality: "LOC-A", name: "A", wards: ["Z05000001", "Z05000002"] }],
+      localities: [
+        { locality: "LOC-A", name: "A again", wards: ["Z05000001", "Z05000002"] },
+        { locality: "LOC-B", name: "B", wards: ["Z05000003", "Z05000004"] },
+        { locality: "LOC-B", name: "B again", wards: ["Z05000003", "Z05000003"] },
+        { locality: "Z05000004", name: "C", wards: ["Z05000005", "Z05000006"] },
+      ],
+    };
+    const err = configError(bad);
+    expect(err?.message).toContain(messages.configKey("localities[0].locality", messages.localityAlsoFocus("LOC-A", 0)));
+    expect(err?.message).toContain(messages.configKey("localities[2].locality", messages.localityRepeated("LOC-B", 1)));
+    expect(err?.message).toContain(messages.configKey("localities[2].wards", messages.localityWardRepeated("LOC-B", "Z05000003")));
+    expect(err?.message).toContain(messages.configKey("localities[3].locality", messages.localityCodeIsWard("Z05000004")));
   });
 });
 

@@ -67,4 +67,12 @@ export const healthIndicators: IndicatorSpec[] = [
     polarity: "low_is_good",
     definition: "Conceptions to girls aged under 18 in the year, per 1,000 girls aged 15-17; pooled over three years where ward numbers are small.",
   }),
+  local("emergency_admissions", {
+    title: "Emergency hospital admissions, all ages, age-standardised rate per 100,000",
+    short: "Emergency admissions (age-standardised)",
+    method: "dsr",
+    polarity: "low_is_good",
+    definition:
+      "Emergency hospital admissions of residents in the year, by the 19 five-year age bands of the European Standard Population 2013 (0-4 to 90+), directly standardised to that population per 100,000 (PHE method, Dobson limits), so areas with older or younger populations compare fairly. Not published on fewer than 10 admissions.",
+  }),
 ];
