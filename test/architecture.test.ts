@@ -62,6 +62,33 @@ describe("layer boundaries", () => {
   });
 });
 
+describe("the pack's modules (issue 18)", () => {
+  const PACK = "pipelines/pack";
+  const files = tsFiles(path.join(ROOT, PACK)).map((f) => path.relative(ROOT, f).split(path.sep).join("/"));
+  const graph = new Map(files.map((f) => [f, importsOf(path.join(ROOT, f)).filter((t) => t.startsWith(`${PACK}/`))]));
+
+  it("import each other in no circle (type imports included)", () => {
+    const circles: string[] = [];
+    const walk = (f: string, trail: string[]) => {
+      if (trail.includes(f)) {
+        circles.push([...trail.slice(trail.indexOf(f)), f].join(" -> "));
+        return;
+      }
+      for (const t of graph.get(f) ?? []) walk(t, [...trail, f]);
+    };
+    for (const f of files) walk(f, []);
+    expect(graph.get(`${PACK}/pack-model.ts`)).toContain(`${PACK}/pack-types.ts`);
+    expect([...new Set(circles)]).toEqual([]);
+  });
+
+  it("renderers depend on the model's types, never on the assembly or on another renderer", () => {
+    const renderers = ["render-html.ts", "render-pdf.ts", "write-xlsx.ts", "write-pptx.ts"].map((f) => `${PACK}/${f}`);
+    const bad = renderers.flatMap((r) => (graph.get(r) ?? []).filter((t) => renderers.includes(t) || t === `${PACK}/pack-model.ts`).map((t) => `${r} -> ${t}`));
+    expect(graph.get(`${PACK}/write-xlsx.ts`)).toContain(`${PACK}/pack-types.ts`);
+    expect(bad).toEqual([]);
+  });
+});
+
 describe("test files share their workers' processes (vitest isolate: false)", () => {
   it("no test file mocks a module (vi.mock would leak into the files after it in the same worker)", () => {
     const files = tsFiles(path.join(ROOT, "test")).filter((f) => f.endsWith(".test.ts"));

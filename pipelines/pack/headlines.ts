@@ -9,16 +9,9 @@
 import { CONTEXT_NOTE, isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import type { Outcome } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
-import type { SummaryRow } from "./pack-model.ts";
+import type { Headline, SummaryRow } from "./pack-types.ts";
 
-/** One headline: the sentence and the outcome it rests on. */
-export interface Headline {
-  indicatorId: string;
-  outcome: Outcome;
-  text: string;
-  /** How far from the comparator, as a ratio (for ordering: biggest differences first). */
-  size: number;
-}
+export type { Headline } from "./pack-types.ts";
 
 /** `42.1` / `61.5%` / `182.3` (the unit said once, elsewhere in the sentence). */
 function bareValue(v: number, unit: string): string {

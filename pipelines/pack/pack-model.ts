@@ -3,21 +3,20 @@
  * area plus the borough overview: the executive summary and headlines written from the
  * comparisons, the Fingertips-style summary and spine chart, the domain sections with their
  * Vega-Lite charts, the outcomes framework, the need index and the data-quality notes. A
- * `PackModel` is plain data; `render-html.ts`, `render-pdf.ts` and `write-xlsx.ts` only render it.
+ * `PackModel` (its types in `pack-types.ts`) is plain data; `render-html.ts`, `render-pdf.ts`,
+ * `write-xlsx.ts` and `write-pptx.ts` only render it, importing the types, never this assembly.
  */
 import type { Context } from "../core/context.ts";
-import type { ChangeReport } from "../refresh/changes.ts";
-import type { Weighting } from "../../transforms/survey-weighting.ts";
 import { focusCodes } from "../core/config.ts";
 import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import { isContextMeasure, type Indicator, type Domain } from "../../transforms/indicators/define.ts";
-import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, NeedLocalityRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
+import type { IndicatorTrendRow, Outcome, Polarity } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
 import { rankPriorities, type Priority } from "./priorities.ts";
-import { comparisonsAt, readPackData, valueAt, wardComparisons, type DataQuality, type PackData, type WarehouseTables } from "./pack-data.ts";
+import { comparisonsAt, readPackData, valueAt, wardComparisons, type PackData } from "./pack-data.ts";
 import {
   compareFigure,
   complaintsFigures,
@@ -45,138 +44,11 @@ import {
   type View,
 } from "./pack-charts.ts";
 
-export type { PackFigure } from "./pack-charts.ts";
-export type { Headline } from "./headlines.ts";
-
-/** Domain sections, in pack order, with the config slot that feeds each. */
-export const SECTIONS: { domain: Domain; title: string; intro: string; slot: string }[] = [
-  { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents.", slot: "sources.crime" },
-  { domain: "health", title: "Health and wellbeing", intro: "OHID Fingertips indicators as OHID publishes them, and locally held health counts.", slot: "sources.health" },
-  { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).", slot: "sources.school" },
-  { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey" },
-  { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints" },
-  { domain: "economy", title: "Work, income and affordable warmth", intro: "People claiming unemployment-related benefits (DWP claimant count), the employment rate (Annual Population Survey) and households in fuel poverty (DESNZ).", slot: "sources.economy" },
-  { domain: "deprivation", title: "Deprivation", intro: "The English Indices of Deprivation, averaged over the area's neighbourhoods.", slot: "sources.deprivation" },
-];
-
-/** One row of the summary table. */
-export interface SummaryRow {
-  indicator: Indicator;
-  periodType: string;
-  period: string;
-  focus: IndicatorValueRow;
-  comparators: { kind: string; code: string; name: string; value: number | null; outcome: Outcome; outcome998: Outcome | null }[];
-  /** The wards' spread in the same period. */
-  wardRange: { min: number; q25: number; q75: number; max: number; wards: number } | null;
-  /** Recent trend (`marts.indicator_trends`), when computed. */
-  trend: IndicatorTrendRow | null;
-}
-
-/** A block of a section. */
-export type PackBlock =
-  | { kind: "figure"; figure: PackFigure }
-  | { kind: "subhead"; id: string; text: string }
-  | { kind: "note"; text: string };
-
-/** A section of the pack. */
-export interface PackSection {
-  id: string;
-  title: string;
-  /** Paragraphs before the first block. */
-  intro: string[];
-  blocks: PackBlock[];
-}
-
-/** The overview's table of every ward's value for one domain's indicators. */
-export interface WardMatrix {
-  domain: Domain;
-  title: string;
-  indicators: { id: string; short: string; unit: string; period: string }[];
-  rows: { code: string; name: string; kind: "ward" | "parent" | "country"; cells: { value: number | null; suppressed: boolean; outcome: Outcome | null }[] }[];
-}
-
-/** One line of the outcomes framework. */
-export interface OutcomeLine {
-  title: string;
-  /** The indicator's short name, for chart panels. */
-  short: string;
-  unit: string;
-  polarity: Polarity | null;
-  row: OutcomeRow;
-}
-
-/** A pack: everything stage 6 needs to write it. */
-export interface PackModel {
-  kind: "focus" | "overview";
-  /** What changed since the last run (set by the build before the pack is written). */
-  changes?: ChangeReport;
-  slug: string;
-  title: string;
-  synthetic: boolean;
-  builtAt: Date;
-  /** The focus area; for the overview, the parent authority. */
-  focus: { code: string; name: string; type: string };
-  parent: { code: string; name: string };
-  /** Codes highlighted in charts ([] in the overview). */
-  highlight: string[];
-  /** The three to five issues that matter most, ranked by `PRIORITY_RULE` (priorities.ts). */
-  priorities: Priority[];
-  /** Opening sentences of the executive summary. */
-  keyFacts: string[];
-  headlines: Headline[];
-  summary: SummaryRow[];
-  spine: PackFigure | null;
-  wardMatrices: WardMatrix[];
-  about: PackSection;
-  sections: PackSection[];
-  outcomes: { lines: OutcomeLine[]; baseline: string; note: string | null; figure: PackFigure | null };
-  need: {
-    rows: NeedIndexRow[];
-    focusRow: NeedIndexRow | null;
-    /** The config's localities on the wards' scale, and the focus's own row when it is one. */
-    localities: NeedLocalityRow[];
-    focusLocality: NeedLocalityRow | null;
-    drivers: { title: string; z: number }[];
-    figures: PackFigure[];
-    note: string | null;
-    /** Indicators used, by domain, and the alternative weightings tested. */
-    domains: { domain: string; indicators: string[] }[];
-    schemes: string[];
-  };
-  dataQuality: DataQuality;
-  /** Indicators with values in the warehouse that no section shows, and why (listed on the data-quality page). */
-  unshown: { id: string; title: string; reason: string }[];
-  /** The marts the pack carries whole as CSV downloads (the same object in every pack of a build). */
-  warehouse: WarehouseTables;
-  /** The weightings the survey estimates were made with (raked, design), for the wording of Methods and captions. */
-  surveyWeightings: Weighting[];
-  /** Comparator definitions used in this pack (for Methods). */
-  comparatorNotes: string[];
-  indicators: Indicator[];
-  inputs: { path: string; sha256: string; rowsRead: number; rowsLoaded: number; rowsRejected: number }[];
-  configBaseDir: string;
-  chartCount: number;
-}
-
-/** Every figure of a pack, in page order. */
-export function packFigures(m: PackModel): PackFigure[] {
-  const fromBlocks = (s: PackSection) => s.blocks.flatMap((b) => (b.kind === "figure" ? [b.figure] : []));
-  return [...(m.spine ? [m.spine] : []), ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...(m.outcomes.figure ? [m.outcomes.figure] : []), ...m.need.figures];
-}
-
-const kindLabel: Record<string, string> = {
-  parent: "borough",
-  rest_of_parent: "rest of borough",
-  county: "county",
-  similar_wards: "similar wards",
-  deprivation_decile: "same deprivation decile",
-  region: "region",
-  country: "England",
-};
-export { kindLabel };
-
-/** Comparator kinds in the order the glance table and the workbook show them (those with values only). */
-export const COMPARATOR_ORDER = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "county", "region", "country"] as const;
+import {
+  SECTIONS, packFigures,
+  type PackBlock, type PackModel, type PackSection, type SummaryRow, type WardMatrix,
+} from "./pack-types.ts";
+import { lowerFirst, plural } from "./narrative.ts";
 
 /** Build the pack models of a build: every focus area and the borough overview, or just `area`. */
 export async function buildPackModels(ctx: Context, indicators: readonly Indicator[], opts: { area?: string; loads: FileLoad[] }): Promise<PackModel[]> {
@@ -237,11 +109,6 @@ export function trendFor(d: PackData, id: string, code: string, periodType: stri
   return (ok(own) ? own : ok(quarters) ? quarters : own ?? quarters) ?? null;
 }
 
-/** What a trend was computed over, for labels: `last 5 quarters`, `last 5 years`. */
-export function trendSpan(t: IndicatorTrendRow): string {
-  return `last ${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
-}
-
 const OUTCOME_ORDER: Outcome[] = ["worse", "higher", "better", "lower", "similar", "not_compared"];
 
 /** Headlines in reading order: worse first, biggest differences first within each outcome. */
@@ -249,15 +116,6 @@ function orderHeadlines(hs: Headline[]): Headline[] {
   return [...hs].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome) || b.size - a.size);
 }
 
-/** `Anti-social behaviour` -> `anti-social behaviour`, but `KS2 results` and `All crime and ASB` keep their capitals where they are acronyms. */
-export function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;
-}
-
-/** `1 indicator`, `3 indicators`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
-}
 
 function ordinal(n: number): string {
   const t = n % 100;
@@ -623,16 +481,6 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   return m;
 }
 
-/**
- * What the priorities say when there are none: nothing significantly worse than the comparator
- * (the borough for a focus pack, England for the overview), or, when nothing was compared with
- * it at all (a district whose sources publish nothing for England beside it), that instead.
- */
-export function noPrioritiesSentence(m: PackModel): string {
-  const kind = m.kind === "focus" ? "parent" : "country";
-  const compared = m.summary.filter((r) => r.comparators.some((c) => c.kind === kind)).length;
-  return messages.noPriorities(m.kind === "focus" ? m.focus.name : m.parent.name, m.kind === "focus" ? m.parent.name : "England", compared);
-}
 
 /** The candidates of `rankPriorities` from the summary: the focus against the borough (the overview: the borough against England). */
 function prioritiesOf(ctx: Context, d: PackData, view: View, summary: SummaryRow[], headlines: Headline[]): Priority[] {

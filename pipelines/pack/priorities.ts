@@ -5,7 +5,9 @@
  */
 import { isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import type { Outcome } from "../../transforms/marts.ts";
-import type { Headline } from "./headlines.ts";
+import type { Headline, Priority } from "./pack-types.ts";
+
+export type { Priority } from "./pack-types.ts";
 
 /** The ranking rule, printed under the priorities so a reader can check it. */
 export const PRIORITY_RULE =
@@ -28,21 +30,6 @@ export interface PriorityCandidate {
   domainNeed: number;
 }
 
-/** One priority as the pack shows it. */
-export interface Priority {
-  rank: number;
-  indicatorId: string;
-  title: string;
-  sentence: string;
-  value: number | null;
-  unit: string;
-  period: string;
-  comparator: { name: string; value: number | null };
-  /** The id of the pack section with the evidence (`#crime`). */
-  sectionId: string;
-  /** Why it ranks where it does, in words. */
-  reasons: string[];
-}
 
 /** Rank the candidates by `PRIORITY_RULE` and keep the first `max` (5), at most `perDomain` (2) from a domain while others have candidates. */
 export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5, perDomain = 2): Priority[] {

@@ -5,8 +5,9 @@
  * contents and without the fixed print footer, is what `render-pdf.ts` prints.
  */
 import path from "node:path";
-import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-model.ts";
-import { COMPARATOR_ORDER, kindLabel, noPrioritiesSentence, plural, SECTIONS, trendSpan } from "./pack-model.ts";
+import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-types.ts";
+import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS } from "./pack-types.ts";
+import { noPrioritiesSentence, plural, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
 import { html, raw, type Raw } from "./html.ts";
@@ -31,16 +32,6 @@ export interface RenderHtmlOptions {
   /** File names of the pack's PDF and workbook when written (linked from the cover). */
   downloads?: { pdf?: string; xlsx?: string; pptx?: string };
 }
-
-/** Outcome words and shapes: the shape and the word carry the outcome as well as the colour. */
-export const OUTCOME_TEXT: Record<string, { label: string; symbol: string }> = {
-  better: { label: "Better", symbol: "▲" },
-  worse: { label: "Worse", symbol: "▼" },
-  similar: { label: "Similar", symbol: "●" },
-  higher: { label: "Higher", symbol: "◆" },
-  lower: { label: "Lower", symbol: "◇" },
-  not_compared: { label: "Not compared", symbol: "–" },
-};
 
 /** Direction of change from the baseline (outcomes framework), as word and shape. */
 const DIRECTION_TEXT: Record<string, { cls: string; symbol: string }> = {

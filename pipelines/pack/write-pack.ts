@@ -13,7 +13,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import type { Context } from "../core/context.ts";
 import { messages } from "../core/messages.ts";
-import { packFigures, type PackModel } from "./pack-model.ts";
+import { packFigures, type PackModel } from "./pack-types.ts";
 import { methodLine } from "./pack-charts.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";

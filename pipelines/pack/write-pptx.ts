@@ -13,8 +13,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
 import PptxGenJS from "pptxgenjs";
-import type { PackFigure, PackModel } from "./pack-model.ts";
-import { noPrioritiesSentence, SECTIONS } from "./pack-model.ts";
+import type { PackFigure, PackModel } from "./pack-types.ts";
+import { SECTIONS } from "./pack-types.ts";
+import { noPrioritiesSentence } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 
 const W = 13.333;

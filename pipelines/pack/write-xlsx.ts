@@ -12,10 +12,9 @@
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { neutralise } from "./csv.ts";
-import type { PackModel } from "./pack-model.ts";
-import { COMPARATOR_ORDER, SECTIONS, packFigures } from "./pack-model.ts";
+import type { PackModel } from "./pack-types.ts";
+import { COMPARATOR_ORDER, OUTCOME_TEXT, SECTIONS, packFigures } from "./pack-types.ts";
 import { methodLine } from "./pack-charts.ts";
-import { OUTCOME_TEXT } from "./render-html.ts";
 
 type Cell = string | number | null | undefined;
 

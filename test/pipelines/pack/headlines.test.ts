@@ -1,7 +1,7 @@
 /** How the pack writes a value in a sentence: the unit once, and none for scores and ranks. */
 import { describe, expect, it } from "vitest";
 import { formatValue, headlineFor, wardHeadline } from "../../../pipelines/pack/headlines.ts";
-import type { SummaryRow } from "../../../pipelines/pack/pack-model.ts";
+import type { SummaryRow } from "../../../pipelines/pack/pack-types.ts";
 import { CONTEXT_NOTE } from "../../../transforms/indicators/define.ts";
 
 describe("formatValue", () => {
