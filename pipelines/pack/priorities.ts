@@ -11,11 +11,11 @@ export type { Priority } from "./pack-types.ts";
 
 /** The ranking rule, printed under the priorities so a reader can check it. */
 export const PRIORITY_RULE =
-  "Ranked by: significantly worse than the comparator at 99.8% before worse at 95% only; then worse than England too; then a tracked outcome of the pilot; then the domain's weight in the need index; then the size of the gap. At most five, and at most two from one domain while other domains have candidates; context measures (no better or worse) are never priorities.";
+  "Ranked by: significantly worse than the comparator at 99.8% before worse at 95% only; then worse than England too; then a tracked outcome of the pilot; then the domain's weight in the need index; then the size of the gap. At most five, and at most two from one domain while other domains have candidates; context measures (no better or worse) are never priorities, nor an indicator that repeats another's counts (such as OHID's published value beside the same counts summed by ward).";
 
 /** What the rule reads about one indicator. */
 export interface PriorityCandidate {
-  indicator: Pick<Indicator, "id" | "title" | "short" | "domain" | "unit" | "polarity">;
+  indicator: Pick<Indicator, "id" | "title" | "short" | "domain" | "unit" | "polarity"> & { needIndex?: boolean };
   headline: Headline;
   /** The focus value and its period. */
   value: number | null;
@@ -33,7 +33,9 @@ export interface PriorityCandidate {
 
 /** Rank the candidates by `PRIORITY_RULE` and keep the first `max` (5), at most `perDomain` (2) from a domain while others have candidates. */
 export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5, perDomain = 2): Priority[] {
-  const worse = candidates.filter((c) => c.comparator.outcome === "worse" && !isContextMeasure(c.indicator));
+  // An indicator left out of the need index because another carries the same counts (needIndex
+  // false) would make the same issue two priorities: the other one speaks for it.
+  const worse = candidates.filter((c) => c.comparator.outcome === "worse" && !isContextMeasure(c.indicator) && c.indicator.needIndex !== false);
   const key = (c: PriorityCandidate): number[] => [
     c.comparator.level !== null && c.comparator.level >= 99.8 ? 1 : 0,
     c.worseThanEngland ? 1 : 0,
