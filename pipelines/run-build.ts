@@ -40,6 +40,7 @@ import { secondarySuppression } from "../transforms/disclosure.ts";
 import { weightSurvey } from "../transforms/survey-weighting.ts";
 import { computeOutcomes } from "../transforms/outcomes.ts";
 import { computeNeedIndex } from "../transforms/need-index.ts";
+import { buildFigureMarts } from "../transforms/figure-marts.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
 import { clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
@@ -294,11 +295,13 @@ async function runStages(
         `SELECT (SELECT count(*)::INTEGER FROM ref.areas) AS areas, (SELECT count(*)::INTEGER FROM audit.warnings) AS warnings`,
       );
     }, (r) => `${enabled.length} sources staged, ${fmt(r!.areas)} areas, ${r!.warnings} data-quality warnings`);
-    // 3. measure: staging.* -> marts.indicator_values
+    // 3. measure: staging.* -> marts.indicator_values, and the figure marts the pack draws (crime by month, ...)
     // A refresh measures again only what its changed inputs touch (`planMeasure`).
     await stage(3, "measure", async () => {
       const plan = incremental && prev ? await planMeasure(ctx, indicators, prev) : null;
-      return { plan, written: await measureIndicators(ctx, indicators, plan), secondary: await secondarySuppression(ctx) };
+      const written = await measureIndicators(ctx, indicators, plan);
+      await buildFigureMarts(ctx);
+      return { plan, written, secondary: await secondarySuppression(ctx) };
     }, (m) =>
       `${m.written.size} indicators, ${fmt([...m.written.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits, ${fmt(m.secondary)} cells secondarily suppressed` +
       (m.plan ? `; ${planSummary(m.plan)}` : ""));

@@ -81,6 +81,12 @@ describe("the pack's modules (issue 18)", () => {
     expect([...new Set(circles)]).toEqual([]);
   });
 
+  it("read marts (the figure marts included), never a staging table", () => {
+    const reading = files.filter((f) => /\bstaging\.[a-z_]+/.test(readFileSync(path.join(ROOT, f), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")));
+    expect(files).toContain(`${PACK}/pack-data.ts`);
+    expect(reading).toEqual([]);
+  });
+
   it("renderers depend on the model's types, never on the assembly or on another renderer", () => {
     const renderers = ["render-html.ts", "render-pdf.ts", "write-xlsx.ts", "write-pptx.ts"].map((f) => `${PACK}/${f}`);
     const bad = renderers.flatMap((r) => (graph.get(r) ?? []).filter((t) => renderers.includes(t) || t === `${PACK}/pack-model.ts`).map((t) => `${r} -> ${t}`));

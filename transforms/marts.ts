@@ -317,6 +317,29 @@ export const CONTRACT: Record<string, ContractTable> = {
       rank_min: "best rank across the alternative weighting schemes", rank_max: "worst rank across the alternative weighting schemes",
     },
   },
+  "marts.crime_by_month": {
+    table: "Figure mart: police.uk crimes placed in the build, one row per ward, month and crime type (transforms/figure-marts.ts).",
+    columns: { ward_code: "ward code", lad_code: "authority code", month: "month as YYYY-MM", crime_type: "police.uk crime type", crimes: "crimes and ASB incidents" },
+  },
+  "marts.crime_unplaced": {
+    table: "Figure mart: police.uk street rows not placed in a ward of the build, one row per reason.",
+    columns: { reason: "no location, not in the lookup, or authority not in this build", crimes: "rows (each crime counted once)" },
+  },
+  "marts.lsoa_deprivation": {
+    table: "Figure mart: every LSOA of the lookup with its ward and Index of Multiple Deprivation score and decile.",
+    columns: { lsoa_code: "LSOA code", lsoa_name: "LSOA name (the code when the lookup has none)", ward_code: "ward code", lad_code: "authority code", imd_score: "IMD score", imd_decile: "IMD decile (1 = most deprived 10% in England)" },
+  },
+  "marts.complaints_by_category": {
+    table: "Figure mart: council cases by ward, financial year and category (withdrawn cases left out), with the days to resolve of the resolved ones.",
+    columns: {
+      ward_code: "ward code", financial_year: "first calendar year of the financial year (2024 = 2024/25)", category: "case category (Not recorded when blank)",
+      cases: "cases received", resolved: "cases with a days-to-resolve", days: "days to resolve of the resolved cases, sorted",
+    },
+  },
+  "marts.population_by_band": {
+    table: "Figure mart: residents by ward, year, sex and five-year age band (90 = 90 and over), summed from LSOAs.",
+    columns: { ward_code: "ward code", lad_code: "authority code", year: "mid-year", sex: "F, M, or P (persons, when the source has no sex)", band: "first age of the band", population: "residents" },
+  },
   "marts.need_index_localities": {
     table: "The localities of the config (groups of wards) on the need index: one row per locality, scored on the wards' scale and tiered by the managed wards' cut.",
     columns: {

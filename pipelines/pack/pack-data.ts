@@ -251,12 +251,10 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     await allIf<{ scheme: string }>(ctx, ["marts.need_index_sensitivity"], `SELECT scheme FROM marts.need_index_sensitivity GROUP BY scheme ORDER BY min(rowid)`)
   ).map((r) => r.scheme);
 
-  const hasCrime = await ctx.db.hasTable("staging.crime_events");
-  const crimeByMonth = hasCrime
+  // The figure marts (transforms/figure-marts.ts), for the pack's own wards (a national warehouse has every ward).
+  const crimeByMonth = (await ctx.db.hasTable("marts.crime_by_month"))
     ? await db.all<CrimeMonthRow>(
-        // The pack's own wards (a national warehouse has every ward).
-        `SELECT ward_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS count
-         FROM staging.crime_events WHERE ward_code IN ${packAreas} GROUP BY ALL ORDER BY ALL`,
+        `SELECT ward_code, month, crime_type, crimes AS count FROM marts.crime_by_month WHERE ward_code IN ${packAreas} ORDER BY ward_code, month, crime_type`,
         { p: config.parent },
       )
     : null;
@@ -266,11 +264,9 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
 
   const complaints = await readComplaints(ctx);
   const population = await readPopulation(ctx);
-  const lsoaDeprivation = (await ctx.db.hasTable("staging.deprivation_lsoa"))
+  const lsoaDeprivation = (await ctx.db.hasTable("marts.lsoa_deprivation"))
     ? await db.all<{ lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }>(
-        `SELECT l.lsoa_code, coalesce(l.lsoa_name, l.lsoa_code) AS lsoa_name, l.ward_code, d.imd_score, d.imd_decile::INTEGER AS imd_decile
-         FROM ref.lsoa_ward l LEFT JOIN staging.deprivation_lsoa d USING (lsoa_code)
-         WHERE l.lad_code = $p ORDER BY l.lsoa_code`,
+        `SELECT lsoa_code, lsoa_name, ward_code, imd_score, imd_decile FROM marts.lsoa_deprivation WHERE lad_code = $p ORDER BY lsoa_code`,
         { p: config.parent },
       )
     : null;
@@ -312,13 +308,9 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     `SELECT area_type, vintage, count(*)::INTEGER AS areas FROM ref.areas GROUP BY ALL ORDER BY ALL`,
   );
   let crimeUnplaced: DataQuality["crimeUnplaced"] = null;
-  if ((await ctx.db.hasTable("staging.crime_no_location")) && (await ctx.db.hasTable("staging.crime_outside_lookup"))) {
-    const r = await db.one<{ a: number; b: number; c: number }>(
-      `SELECT (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_no_location) AS a,
-              (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup WHERE reason <> 'authority not in this build') AS b,
-              (SELECT coalesce(sum(crimes), 0)::INTEGER FROM staging.crime_outside_lookup WHERE reason = 'authority not in this build') AS c`,
-    );
-    crimeUnplaced = { noLocation: r!.a, outsideLookup: r!.b, otherAuthorities: r!.c };
+  if (await ctx.db.hasTable("marts.crime_unplaced")) {
+    const by = new Map((await db.all<{ reason: string; crimes: number }>(`SELECT reason, crimes FROM marts.crime_unplaced`)).map((r) => [r.reason, Number(r.crimes)]));
+    crimeUnplaced = { noLocation: by.get("no location") ?? 0, outsideLookup: by.get("not in the lookup") ?? 0, otherAuthorities: by.get("authority not in this build") ?? 0 };
   }
 
   return {
@@ -373,20 +365,12 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
 
 /** Cases of the latest financial year with data, by ward and category (withdrawn cases left out, as in `complaints.rate`). */
 async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
-  if (!(await ctx.db.hasTable("staging.complaints"))) return null;
-  const fy = await ctx.db.one<{ y: number | null }>(
-    `SELECT max(year(received) - CASE WHEN month(received) < 4 THEN 1 ELSE 0 END)::INTEGER AS y FROM staging.complaints`,
-  );
+  if (!(await ctx.db.hasTable("marts.complaints_by_category"))) return null;
+  const fy = await ctx.db.one<{ y: number | null }>(`SELECT max(financial_year)::INTEGER AS y FROM marts.complaints_by_category`);
   if (fy?.y === null || fy?.y === undefined) return null;
   const y = fy.y;
   const rows = await ctx.db.all<{ ward_code: string; category: string; cases: number; resolved: number; days: number[] | null }>(
-    `SELECT ward_code, coalesce(category, 'Not recorded') AS category, count(*)::INTEGER AS cases,
-            count(days_to_resolve)::INTEGER AS resolved,
-            list(days_to_resolve::INTEGER ORDER BY days_to_resolve) FILTER (WHERE days_to_resolve IS NOT NULL) AS days
-     FROM staging.complaints
-     WHERE ward_code IS NOT NULL AND coalesce(status, '') <> 'Withdrawn'
-       AND received >= make_date($y, 4, 1) AND received < make_date($y + 1, 4, 1)
-     GROUP BY ALL ORDER BY ALL`,
+    `SELECT ward_code, category, cases, resolved, days FROM marts.complaints_by_category WHERE financial_year = $y ORDER BY ward_code, category`,
     { y },
   );
   return {
@@ -397,14 +381,11 @@ async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
 
 /** Population of the latest year by ward, sex and 5-year band. */
 async function readPopulation(ctx: Context): Promise<PackData["population"]> {
-  if (!(await ctx.db.hasTable("staging.population_lsoa"))) return null;
-  const y = await ctx.db.one<{ y: number | null }>(`SELECT max(year)::INTEGER AS y FROM staging.population_lsoa`);
+  if (!(await ctx.db.hasTable("marts.population_by_band"))) return null;
+  const y = await ctx.db.one<{ y: number | null }>(`SELECT max(year)::INTEGER AS y FROM marts.population_by_band`);
   if (y?.y === null || y?.y === undefined) return null;
   const rows = await ctx.db.all<PopulationRow>(
-    `SELECT w.ward_code, p.sex, least(floor(p.age / 5) * 5, 90)::INTEGER AS band, sum(p.population)::DOUBLE AS population
-     FROM staging.population_lsoa p JOIN ref.lsoa_ward w USING (lsoa_code)
-     WHERE p.year = $y AND p.sex IN ('F', 'M', 'P') AND w.lad_code = $p
-     GROUP BY ALL ORDER BY ALL`,
+    `SELECT ward_code, sex, band, population FROM marts.population_by_band WHERE year = $y AND lad_code = $p ORDER BY ward_code, sex, band`,
     { y: y.y, p: ctx.config.parent },
   );
   const bySex = rows.some((r) => r.sex !== "P");

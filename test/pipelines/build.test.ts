@@ -198,6 +198,18 @@ describe("demo build", () => {
     expect(locs[0]!.score).toBeCloseTo(domainMeans.reduce((a, b) => a + b, 0) / domainMeans.length, 9);
   });
 
+  it("makes the figure marts the pack draws from the staged rows, every row accounted for", async () => {
+    const one = async (sql: string) => Number(Object.values((await db.one<Record<string, unknown>>(sql))!)[0]);
+    expect(await one(`SELECT sum(crimes) FROM marts.crime_by_month`)).toBe(await one(`SELECT count(*) FROM staging.crime_events`));
+    expect(await one(`SELECT sum(cases) FROM marts.complaints_by_category`)).toBe(
+      await one(`SELECT count(*) FROM staging.complaints WHERE ward_code IS NOT NULL AND received IS NOT NULL AND coalesce(status, '') <> 'Withdrawn'`));
+    expect(await one(`SELECT sum(population) FROM marts.population_by_band WHERE sex = 'F'`)).toBeCloseTo(
+      await one(`SELECT sum(population) FROM staging.population_lsoa WHERE sex = 'F' AND lsoa_code IN (SELECT lsoa_code FROM ref.lsoa_ward)`), 6);
+    expect(await one(`SELECT count(*) FROM marts.lsoa_deprivation WHERE imd_score IS NOT NULL`)).toBe(await one(`SELECT count(*) FROM ref.lsoa_ward`));
+    expect(await one(`SELECT sum(crimes) FROM marts.crime_unplaced`)).toBe(
+      await one(`SELECT (SELECT coalesce(sum(crimes), 0) FROM staging.crime_no_location) + (SELECT coalesce(sum(crimes), 0) FROM staging.crime_outside_lookup)`));
+  });
+
   it("measures LSOA values where the data is LSOA-keyed and the period long enough, adding up to their ward", async () => {
     const kinds = await db.all<{ indicator_id: string; period_type: string }>(
       `SELECT DISTINCT indicator_id, period_type FROM marts.indicator_values WHERE area_type = 'lsoa' ORDER BY ALL`);
