@@ -4,9 +4,10 @@
  * again in full or leaves the source's staged tables, load records and warnings as they are.
  *
  * A source's fingerprint covers everything its two stages depend on:
- * - the code that loads and conforms (`sources/`, `pipelines/core/`);
- * - what of the config outside `sources` the stages read (parent, focus, geography and its
- *   files), so a geography change reads every source again;
+ * - the code that loads and conforms (`sources/`, `pipelines/core/`), and the DuckDB library
+ *   version (staged keys are DuckDB's 64-bit hashes, which another version may compute otherwise);
+ * - what of the config outside `sources` the stages read (parent, focus, the localities,
+ *   geography and its files), so a geography change reads every source again;
  * - the source's own block and the content (SHA-256) of every file it names (globs expanded);
  * - the fingerprints of the sources whose staged tables its conform reads (`reads`).
  * A source whose fingerprint equals the one the previous run recorded (`audit.source_state`) is
@@ -113,11 +114,12 @@ export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters
   const { db } = ctx;
   // What of the config the two stages read besides `sources` (the title, comparators, weighting,
   // outcomes and pack options are for the later stages, which run in full every time).
-  const { sources, parent, focus, focusAreas, geography, baseDir } = ctx.config;
-  const rest = { parent, focus, focusAreas, geography, baseDir };
+  const { sources, parent, focus, focusAreas, localityAreas, geography, baseDir } = ctx.config;
+  const rest = { parent, focus, focusAreas, localityAreas, geography, baseDir };
   const common = await namedFiles(db, rest);
   const commonHashes = await hashFiles(db, common);
-  const base = createHash("sha256").update(codeFingerprint()).update(baseDir).update(withoutPaths(rest)).update(JSON.stringify([...commonHashes])).digest("hex");
+  const engine = (await db.one<{ v: string }>(`SELECT library_version AS v FROM pragma_version()`))?.v ?? "unknown";
+  const base = createHash("sha256").update(codeFingerprint()).update(engine).update(baseDir).update(withoutPaths(rest)).update(JSON.stringify([...commonHashes])).digest("hex");
   const out = new Map<string, SourceState>();
   for (const a of adapters) {
     const block = (sources as Record<string, unknown>)[a.slot];

@@ -205,6 +205,16 @@ describe("refresh", () => {
     );
     expect(kept[0]!.value).toBe(frozen[0]!.value);
   }, 900_000);
+
+  it("a locality added to the config is placed, measured and tiered by the next refresh", async () => {
+    const added = { code: "LOC-ADDED", kind: "locality" as const, name: "Added locality", wards: ["Z05000001", "Z05000005"] };
+    config = { ...config, localities: [...config.localities, { locality: added.code, name: added.name, wards: added.wards }], localityAreas: [...config.localityAreas, added] };
+    await refresh();
+    expect(await query(`SELECT area_type FROM ref.areas WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_type: "locality" }]);
+    const values = await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values WHERE area_code = 'LOC-ADDED' AND value IS NOT NULL`);
+    expect(values[0]!.n).toBeGreaterThan(0);
+    expect(await query(`SELECT area_name, wards FROM marts.need_index_localities WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_name: "Added locality", wards: 2 }]);
+  }, 900_000);
 });
 
 export type { BuildResult };
