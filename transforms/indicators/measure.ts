@@ -141,7 +141,9 @@ export function dsrRows(ind: Indicator, periodType: string, rows: readonly Count
   for (const r of rows) {
     if (!bandIndex.has(r.breakdown)) throw new Error(`indicator ${ind.id}: "${r.breakdown}" is not an ESP2013 age band (expected ${ESP2013_BANDS[0]}, ${ESP2013_BANDS[1]} ... ${ESP2013_BANDS.at(-1)})`);
     const key = `${r.area_code}\u0000${r.period_label}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
   const out: IndicatorValueRow[] = [];
   for (const group of groups.values()) {
