@@ -1,26 +1,45 @@
 /**
- * The figure layer's marts (issue 18): the chart-ready aggregates the pack draws beside the
- * indicators, each with a stated grain, so the pack reads marts only, never a staging table.
- * Made at the end of the measure stage from the staged tables of this run (every area of the
- * warehouse: a pack keeps its own borough's rows); a mart whose source is not in the build is
- * dropped, so readers see it missing as they saw the source missing.
+ * The figure layer's marts (issue 18): the chart-ready aggregates the pack and the notebooks draw
+ * beside the indicators, each with a stated grain, so neither reads a staging table. Made at the
+ * end of the measure stage from the staged tables of this run (every area of the warehouse: a
+ * pack keeps its own borough's rows); a mart whose source is not in the build is dropped, so
+ * readers see it missing as they saw the source missing. Marts are made in the order listed; a
+ * coarser mart is summed from the finer one above it, so the two always agree.
  *
- * - `marts.crime_by_month`: one row per ward, month and crime type (police.uk crimes placed).
+ * - `marts.crime_by_lsoa_month`: one row per LSOA, month and crime type (police.uk crimes placed).
+ * - `marts.crime_by_month`: one row per ward, month and crime type (summed from the LSOA mart).
  * - `marts.crime_unplaced`: one row per reason police.uk rows were not placed in a ward.
  * - `marts.lsoa_deprivation`: one row per LSOA of the lookup, with its ward and IMD score and decile.
+ * - `marts.lsoa_population`: one row per LSOA of the lookup and mid-year, residents of all ages.
+ * - `marts.complaints_by_month`: one row per ward, LSOA, month, category, service, channel and
+ *   status, with the repeat cases and the days to resolve of the resolved cases.
  * - `marts.complaints_by_category`: one row per ward, financial year and category (withdrawn
- *   cases left out, as in `complaints.rate`), with the days to resolve of the resolved cases.
+ *   cases left out, as in `complaints.rate`; summed from the monthly mart).
  * - `marts.population_by_band`: one row per ward, year, sex and five-year age band (90+ last).
+ * - `marts.survey_priorities`: one row per survey wave and item of the codebook's `priority`
+ *   questions (choose up to n): weighted share of residents choosing it, with a 95% interval.
+ * - `marts.survey_design`: one row per survey wave and ward: interviews, Kish's effective sample
+ *   size and the design effect of the weights.
  */
 import type { Context } from "../pipelines/core/context.ts";
+
+/** Persons from a population table that has F and M rows, or P (persons) rows only. */
+const PERSONS = `CASE WHEN count(*) FILTER (WHERE sex IN ('F', 'M')) > 0 THEN sum(population) FILTER (WHERE sex IN ('F', 'M'))
+                      ELSE sum(population) FILTER (WHERE sex = 'P') END`;
 
 /** The figure marts and the staging tables each is made from (all of them must exist). */
 const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
   {
+    table: "marts.crime_by_lsoa_month",
+    from: ["staging.crime_events"],
+    sql: `SELECT lsoa_code, ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS crimes
+          FROM staging.crime_events GROUP BY ALL ORDER BY ALL`,
+  },
+  {
     table: "marts.crime_by_month",
     from: ["staging.crime_events"],
-    sql: `SELECT ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS crimes
-          FROM staging.crime_events GROUP BY ALL ORDER BY ALL`,
+    sql: `SELECT ward_code, lad_code, month, crime_type, sum(crimes)::INTEGER AS crimes
+          FROM marts.crime_by_lsoa_month GROUP BY ALL ORDER BY ALL`,
   },
   {
     table: "marts.crime_unplaced",
@@ -36,12 +55,27 @@ const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
           FROM ref.lsoa_ward l LEFT JOIN staging.deprivation_lsoa d USING (lsoa_code) ORDER BY l.lsoa_code`,
   },
   {
+    table: "marts.lsoa_population",
+    from: ["staging.population_lsoa"],
+    sql: `SELECT l.lsoa_code, coalesce(l.lsoa_name, l.lsoa_code) AS lsoa_name, l.ward_code, l.lad_code, p.year::INTEGER AS year, ${PERSONS}::DOUBLE AS population
+          FROM ref.lsoa_ward l JOIN staging.population_lsoa p USING (lsoa_code) GROUP BY ALL ORDER BY ALL`,
+  },
+  {
+    table: "marts.complaints_by_month",
+    from: ["staging.complaints"],
+    sql: `SELECT ward_code, lsoa_code, strftime(received, '%Y-%m') AS month,
+                 (year(received) - CASE WHEN month(received) < 4 THEN 1 ELSE 0 END)::INTEGER AS financial_year,
+                 coalesce(category, 'Not recorded') AS category, service, channel, status, count(*)::INTEGER AS cases,
+                 count(*) FILTER (WHERE is_repeat)::INTEGER AS repeats,
+                 coalesce(list(days_to_resolve::INTEGER ORDER BY days_to_resolve) FILTER (WHERE days_to_resolve IS NOT NULL), []) AS days
+          FROM staging.complaints GROUP BY ALL ORDER BY ALL`,
+  },
+  {
     table: "marts.complaints_by_category",
     from: ["staging.complaints"],
-    sql: `SELECT ward_code, (year(received) - CASE WHEN month(received) < 4 THEN 1 ELSE 0 END)::INTEGER AS financial_year,
-                 coalesce(category, 'Not recorded') AS category, count(*)::INTEGER AS cases, count(days_to_resolve)::INTEGER AS resolved,
-                 list(days_to_resolve::INTEGER ORDER BY days_to_resolve) FILTER (WHERE days_to_resolve IS NOT NULL) AS days
-          FROM staging.complaints WHERE ward_code IS NOT NULL AND received IS NOT NULL AND coalesce(status, '') <> 'Withdrawn'
+    sql: `SELECT ward_code, financial_year, category, sum(cases)::INTEGER AS cases, sum(len(days))::INTEGER AS resolved,
+                 list_sort(flatten(list(days))) AS days
+          FROM marts.complaints_by_month WHERE ward_code IS NOT NULL AND month IS NOT NULL AND coalesce(status, '') <> 'Withdrawn'
           GROUP BY ALL ORDER BY ALL`,
   },
   {
@@ -50,6 +84,46 @@ const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
     sql: `SELECT w.ward_code, w.lad_code, p.year::INTEGER AS year, p.sex, least(floor(p.age / 5) * 5, 90)::INTEGER AS band, sum(p.population)::DOUBLE AS population
           FROM staging.population_lsoa p JOIN ref.lsoa_ward w USING (lsoa_code) WHERE p.sex IN ('F', 'M', 'P')
           GROUP BY ALL ORDER BY ALL`,
+  },
+  {
+    // Respondents who chose at least one item are the base; an item chosen in two slots counts once.
+    // The interval is the with-replacement linearised one of a weighted share (strata ignored):
+    // se = sqrt(sum w^2 (y - p)^2) / sum w.
+    table: "marts.survey_priorities",
+    from: ["staging.survey_respondents", "staging.survey_answers"],
+    sql: `WITH questions AS (SELECT question_id, answers FROM ref.survey_questions WHERE type = 'priority'),
+          chose AS (
+            SELECT DISTINCT r.wave, r.respondent_id, r.weight, trim(a.answer) AS item
+            FROM staging.survey_respondents r JOIN staging.survey_answers a USING (wave, respondent_id)
+            WHERE a.question_id IN (SELECT question_id FROM questions) AND nullif(trim(a.answer), '') IS NOT NULL AND r.weight IS NOT NULL
+          ),
+          base AS (SELECT wave, count(*) AS n, sum(weight) AS w, sum(weight * weight) AS w2 FROM (SELECT DISTINCT wave, respondent_id, weight FROM chose) GROUP BY wave),
+          items AS (SELECT wave, item, count(*) AS n, sum(weight) AS w, sum(weight * weight) AS w2 FROM chose GROUP BY wave, item),
+          fieldwork AS (SELECT wave, min(fieldwork_date) AS d FROM staging.survey_respondents GROUP BY wave),
+          labels AS (
+            SELECT item, min(label) AS label FROM (
+              SELECT unnest(map_keys(m)) AS item, unnest(map_values(m)) AS label FROM (SELECT json_transform(answers, '"MAP(VARCHAR, VARCHAR)"') AS m FROM questions))
+            GROUP BY item
+          ),
+          est AS (
+            SELECT i.wave, i.item, i.n, b.n AS base, i.w / b.w AS p,
+                   sqrt(i.w2 * (1 - i.w / b.w) ^ 2 + (b.w2 - i.w2) * (i.w / b.w) ^ 2) / b.w AS se
+            FROM items i JOIN base b USING (wave)
+          )
+          SELECT e.wave, printf('%d/%02d', year(f.d) - (month(f.d) < 4)::INTEGER, (year(f.d) - (month(f.d) < 4)::INTEGER + 1) % 100) AS period_label,
+                 e.item, coalesce(l.label, e.item) AS label, e.n::INTEGER AS choosing, e.base::INTEGER AS base,
+                 100 * e.p AS weighted_pct, 100.0 * e.n / e.base AS unweighted_pct,
+                 greatest(0, 100 * (e.p - 1.959963984540054 * e.se)) AS lower95, least(100, 100 * (e.p + 1.959963984540054 * e.se)) AS upper95,
+                 rank() OVER (PARTITION BY e.wave ORDER BY e.p DESC)::INTEGER AS rank
+          FROM est e JOIN fieldwork f USING (wave) LEFT JOIN labels l USING (item)
+          ORDER BY e.wave, rank, e.item`,
+  },
+  {
+    table: "marts.survey_design",
+    from: ["staging.survey_respondents"],
+    sql: `SELECT wave, ward_code, count(*)::INTEGER AS interviews, sum(weight) ^ 2 / sum(weight ^ 2) AS effective_n,
+                 count(*) / (sum(weight) ^ 2 / sum(weight ^ 2)) AS design_effect
+          FROM staging.survey_respondents WHERE ward_code IS NOT NULL AND weight IS NOT NULL GROUP BY ALL ORDER BY ALL`,
   },
 ];
 

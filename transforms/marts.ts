@@ -317,8 +317,12 @@ export const CONTRACT: Record<string, ContractTable> = {
       rank_min: "best rank across the alternative weighting schemes", rank_max: "worst rank across the alternative weighting schemes",
     },
   },
+  "marts.crime_by_lsoa_month": {
+    table: "Figure mart: police.uk crimes placed in the build, one row per LSOA, month and crime type (transforms/figure-marts.ts).",
+    columns: { lsoa_code: "LSOA code", ward_code: "ward code", lad_code: "authority code", month: "month as YYYY-MM", crime_type: "police.uk crime type", crimes: "crimes and ASB incidents" },
+  },
   "marts.crime_by_month": {
-    table: "Figure mart: police.uk crimes placed in the build, one row per ward, month and crime type (transforms/figure-marts.ts).",
+    table: "Figure mart: police.uk crimes placed in the build, one row per ward, month and crime type (summed from marts.crime_by_lsoa_month).",
     columns: { ward_code: "ward code", lad_code: "authority code", month: "month as YYYY-MM", crime_type: "police.uk crime type", crimes: "crimes and ASB incidents" },
   },
   "marts.crime_unplaced": {
@@ -329,8 +333,22 @@ export const CONTRACT: Record<string, ContractTable> = {
     table: "Figure mart: every LSOA of the lookup with its ward and Index of Multiple Deprivation score and decile.",
     columns: { lsoa_code: "LSOA code", lsoa_name: "LSOA name (the code when the lookup has none)", ward_code: "ward code", lad_code: "authority code", imd_score: "IMD score", imd_decile: "IMD decile (1 = most deprived 10% in England)" },
   },
+  "marts.lsoa_population": {
+    table: "Figure mart: residents of every LSOA of the lookup by mid-year, all ages (persons).",
+    columns: { lsoa_code: "LSOA code", lsoa_name: "LSOA name (the code when the lookup has none)", ward_code: "ward code", lad_code: "authority code", year: "mid-year", population: "residents, all ages" },
+  },
+  "marts.complaints_by_month": {
+    table: "Figure mart: council cases by ward, LSOA (when the export has one), month, category, service, channel and status, with the repeats and the days to resolve of the resolved cases. No case row and no personal field.",
+    columns: {
+      ward_code: "ward code (null when the case was not placed)", lsoa_code: "LSOA code when the export gave one", month: "month received as YYYY-MM",
+      financial_year: "first calendar year of the financial year received (2024 = 2024/25)", category: "case category (Not recorded when blank)",
+      service: "service", channel: "channel", status: "case status (e.g. Open, Closed, Withdrawn)", cases: "cases received",
+      repeats: "cases marked repeats: the same address (UPRN, else postcode, else LSOA) had a case of the same category within the repeat window",
+      days: "days to resolve of the resolved cases, sorted",
+    },
+  },
   "marts.complaints_by_category": {
-    table: "Figure mart: council cases by ward, financial year and category (withdrawn cases left out), with the days to resolve of the resolved ones.",
+    table: "Figure mart: council cases by ward, financial year and category (withdrawn cases left out), with the days to resolve of the resolved ones (summed from marts.complaints_by_month).",
     columns: {
       ward_code: "ward code", financial_year: "first calendar year of the financial year (2024 = 2024/25)", category: "case category (Not recorded when blank)",
       cases: "cases received", resolved: "cases with a days-to-resolve", days: "days to resolve of the resolved cases, sorted",
@@ -339,6 +357,22 @@ export const CONTRACT: Record<string, ContractTable> = {
   "marts.population_by_band": {
     table: "Figure mart: residents by ward, year, sex and five-year age band (90 = 90 and over), summed from LSOAs.",
     columns: { ward_code: "ward code", lad_code: "authority code", year: "mid-year", sex: "F, M, or P (persons, when the source has no sex)", band: "first age of the band", population: "residents" },
+  },
+  "marts.survey_priorities": {
+    table: "Figure mart: the codebook's priority questions (choose up to n), one row per survey wave and item: the weighted share of residents choosing it among those who chose any.",
+    columns: {
+      wave: "survey wave", period_label: "financial year the wave's fieldwork started in", item: "answer code", label: "answer label from the codebook",
+      choosing: "respondents choosing the item", base: "respondents who chose at least one item", weighted_pct: "weighted share choosing the item (%)",
+      unweighted_pct: "unweighted share (%)", lower95: "lower 95% limit (linearised, with replacement, strata ignored)", upper95: "upper 95% limit",
+      rank: "1 = most chosen in the wave",
+    },
+  },
+  "marts.survey_design": {
+    table: "Figure mart: the cost of the survey weights, one row per wave and ward.",
+    columns: {
+      wave: "survey wave", ward_code: "ward code", interviews: "interviews", effective_n: "Kish's effective sample size (sum w)^2 / sum w^2",
+      design_effect: "interviews over the effective sample size",
+    },
   },
   "marts.need_index_localities": {
     table: "The localities of the config (groups of wards) on the need index: one row per locality, scored on the wards' scale and tiered by the managed wards' cut.",

@@ -209,6 +209,28 @@ describe("warehouseCells on a warehouse without some tables", () => {
     }
   });
 
+  it("every notebook's SQL cells read marts, ref and audit, never a staging table (issue 18: one set of figures for pack and notebooks)", async () => {
+    const instance = await DuckDBInstance.create(":memory:");
+    const c = await instance.connect();
+    try {
+      const dir = path.join(repoRoot, "notebooks");
+      const read = new Map<string, string[]>();
+      for (const f of readdirSync(dir).filter((n) => n.endsWith(".html"))) {
+        const html = readFileSync(path.join(dir, f), "utf8");
+        for (const m of html.matchAll(/<script\b[^>]*type="application\/sql"[^>]*>([\s\S]*?)<\/script>/g)) {
+          for (const t of await referencedTables(c, m[1]!)) read.set(t, [...(read.get(t) ?? []), f]);
+        }
+      }
+      // The notebooks do read the figure marts, and nothing else outside marts, ref and audit.
+      expect([...read.keys()]).toContain("marts.crime_by_lsoa_month");
+      expect([...read.keys()]).toContain("marts.complaints_by_month");
+      expect([...read.keys()].filter((t) => !/^(marts|ref|audit)\./.test(t)).map((t) => `${t} (${read.get(t)!.join(", ")})`)).toEqual([]);
+    } finally {
+      c.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it("replaces a cell whose table is absent, and the cells that use it, by a note; the rest runs", async () => {
     const log = memoryLogger();
     const cells = warehouseCells(warehouse, log);

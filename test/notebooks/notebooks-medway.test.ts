@@ -18,7 +18,7 @@ import { hasShared, sharedSkipReason } from "../helpers/shared.ts";
 import { sharedMedway } from "../helpers/medway.ts";
 import { axeViolations, cdnReferences, offlineTab, serveDir } from "./notebook-pages.ts";
 
-const SURVEY_TABLES = ["ref.survey_languages", "ref.survey_questions", "staging.survey_answers", "staging.survey_respondents"];
+const SURVEY_TABLES = ["marts.survey_design", "marts.survey_priorities", "ref.survey_languages"];
 
 /** What each page must show at least on this warehouse: charts, Plot charts, tables, notes on absent tables. */
 const EXPECTED: Record<string, { charts: number; plots: number; tables: number; notes: number }> = {
@@ -61,7 +61,7 @@ describe.skipIf(!hasShared || !CHROMIUM)(`notebooks on the real Medway warehouse
     const complaints = warnings.find((w) => w.startsWith(rel("complaints.html")))!;
     const cells = (w: string) => Number(/: (\d+) cell/.exec(w)?.[1]);
     expect(survey).toBe(messages.notebookCellsOmitted(rel("residents-survey.html"), cells(survey), SURVEY_TABLES));
-    expect(complaints).toBe(messages.notebookCellsOmitted(rel("complaints.html"), cells(complaints), ["staging.complaints"]));
+    expect(complaints).toBe(messages.notebookCellsOmitted(rel("complaints.html"), cells(complaints), ["marts.complaints_by_month"]));
     expect(cdnReferences(built.outDir)).toEqual([]);
   });
 
@@ -81,7 +81,7 @@ describe.skipIf(!hasShared || !CHROMIUM)(`notebooks on the real Medway warehouse
           { timeout: 60_000 },
         );
         const notes = await tab.locator(".ln-absent").allTextContents();
-        const absent = page === "residents-survey.html" ? SURVEY_TABLES : page === "complaints.html" ? ["staging.complaints"] : null;
+        const absent = page === "residents-survey.html" ? SURVEY_TABLES : page === "complaints.html" ? ["marts.complaints_by_month"] : null;
         if (absent) {
           // Each note names the absent tables its cell needed; together, every absent table.
           expect(notes.length).toBeGreaterThan(0);

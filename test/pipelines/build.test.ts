@@ -206,8 +206,50 @@ describe("demo build", () => {
     expect(await one(`SELECT sum(population) FROM marts.population_by_band WHERE sex = 'F'`)).toBeCloseTo(
       await one(`SELECT sum(population) FROM staging.population_lsoa WHERE sex = 'F' AND lsoa_code IN (SELECT lsoa_code FROM ref.lsoa_ward)`), 6);
     expect(await one(`SELECT count(*) FROM marts.lsoa_deprivation WHERE imd_score IS NOT NULL`)).toBe(await one(`SELECT count(*) FROM ref.lsoa_ward`));
+    // The notebooks' marts: LSOA crime sums to the ward mart; every case, repeat and resolved case counted once.
+    expect(await one(`SELECT sum(crimes) FROM marts.crime_by_lsoa_month`)).toBe(await one(`SELECT count(*) FROM staging.crime_events`));
+    expect(await one(`SELECT count(*) FROM (SELECT ward_code, month, crime_type, sum(crimes) c FROM marts.crime_by_lsoa_month GROUP BY ALL)
+                      FULL JOIN marts.crime_by_month USING (ward_code, month, crime_type) WHERE c IS DISTINCT FROM crimes`)).toBe(0);
+    expect(await one(`SELECT sum(cases) FROM marts.complaints_by_month`)).toBe(await one(`SELECT count(*) FROM staging.complaints`));
+    expect(await one(`SELECT sum(repeats) FROM marts.complaints_by_month`)).toBe(await one(`SELECT count(*) FROM staging.complaints WHERE is_repeat`));
+    expect(await one(`SELECT sum(len(days)) FROM marts.complaints_by_month`)).toBe(await one(`SELECT count(days_to_resolve) FROM staging.complaints`));
+    expect(await one(`SELECT sum(population) FROM marts.lsoa_population WHERE year = 2023`)).toBeCloseTo(
+      await one(`SELECT sum(population) FROM staging.population_lsoa WHERE year = 2023 AND lsoa_code IN (SELECT lsoa_code FROM ref.lsoa_ward)`), 6);
+    expect(await one(`SELECT sum(interviews) FROM marts.survey_design`)).toBe(await one(`SELECT count(*) FROM staging.survey_respondents WHERE ward_code IS NOT NULL`));
+    expect(await one(`SELECT count(*) FROM marts.survey_design WHERE abs(design_effect * effective_n - interviews) > 1e-9`)).toBe(0);
     expect(await one(`SELECT sum(crimes) FROM marts.crime_unplaced`)).toBe(
       await one(`SELECT (SELECT coalesce(sum(crimes), 0) FROM staging.crime_no_location) + (SELECT coalesce(sum(crimes), 0) FROM staging.crime_outside_lookup)`));
+  });
+
+  it("makes the survey's priority shares from the microdata: each item once per respondent, among those who chose any", async () => {
+    const rows = await db.all<{ wave: string; respondent_id: string; weight: number; item: string }>(
+      `SELECT r.wave, r.respondent_id, r.weight, trim(a.answer) AS item FROM staging.survey_respondents r JOIN staging.survey_answers a USING (wave, respondent_id)
+       WHERE a.question_id IN (SELECT question_id FROM ref.survey_questions WHERE type = 'priority') AND trim(a.answer) <> ''`);
+    const mart = await db.all<{ wave: string; item: string; choosing: number; base: number; weighted_pct: number; lower95: number; upper95: number; rank: number }>(
+      `SELECT wave, item, choosing, base, weighted_pct, lower95, upper95, rank FROM marts.survey_priorities ORDER BY wave, rank`);
+    expect(mart.length).toBeGreaterThan(8);
+    for (const wave of new Set(mart.map((m) => m.wave))) {
+      const people = new Map<string, { w: number; items: Set<string> }>();
+      for (const r of rows.filter((x) => x.wave === wave)) {
+        const p = people.get(r.respondent_id) ?? { w: r.weight, items: new Set<string>() };
+        p.items.add(r.item);
+        people.set(r.respondent_id, p);
+      }
+      const total = [...people.values()].reduce((a, p) => a + p.w, 0);
+      for (const m of mart.filter((x) => x.wave === wave)) {
+        const choosers = [...people.values()].filter((p) => p.items.has(m.item));
+        expect(m.base).toBe(people.size);
+        expect(m.choosing).toBe(choosers.length);
+        const share = choosers.reduce((a, p) => a + p.w, 0) / total;
+        expect(m.weighted_pct).toBeCloseTo(100 * share, 9);
+        // Linearised SE of a ratio of weighted totals: sqrt(sum w^2 (y - p)^2) / sum w.
+        const se = Math.sqrt([...people.values()].reduce((a, p) => a + p.w ** 2 * ((p.items.has(m.item) ? 1 : 0) - share) ** 2, 0)) / total;
+        expect(m.upper95 - m.weighted_pct).toBeCloseTo(100 * 1.959963984540054 * se, 9);
+        expect(m.lower95).toBeLessThan(m.weighted_pct);
+      }
+      const ranks = mart.filter((x) => x.wave === wave);
+      expect(ranks[0]!.rank).toBe(1);
+    }
   });
 
   it("measures LSOA values where the data is LSOA-keyed and the period long enough, adding up to their ward", async () => {
