@@ -77,13 +77,22 @@ export async function computeOutcomes(ctx: Context, indicators: readonly Indicat
       (await db.all<IndicatorValueRow>(`SELECT *, '' AS period_start FROM marts.baselines WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all'`, { i: ind.id, t: ind.periods[0]! }))
         .map((b) => [b.area_code, b]),
     );
+    let tracked = 0;
     for (const series of byArea.values()) {
       const current = series.find((v) => v.period_label === config.baseline.period);
       if (!current) continue;
+      tracked++;
       const f = frozen.get(current.area_code);
       const base = f ? { ...current, value: f.value, lower95: f.lower95, upper95: f.upper95, is_suppressed: f.is_suppressed } : current;
       const latest = series.filter((v) => v.period_start >= base.period_start).at(-1)!;
       rows.push(outcomeRow(ind, base, latest, o.target));
+    }
+    if (!tracked) {
+      // A tracked indicator that no area can follow from the baseline says so (it was silently absent).
+      const periods = [...new Set(values.map((v) => v.period_label))];
+      const message = messages.outcomeNoBaseline(ind.id, config.baseline.period, ind.periods[0]!, periods);
+      ctx.log.warn(message);
+      await db.recordWarning("compare", "outcome_no_baseline", ind.id, message);
     }
   }
   await db.insertRows("marts.outcomes", OUTCOME_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);

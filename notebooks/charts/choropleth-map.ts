@@ -14,7 +14,6 @@ import {
   type CommonChartOptions,
   VL_SCHEMA,
   chartId,
-  d3Format,
   formatNumber,
   listEnglish,
   round,
@@ -207,7 +206,9 @@ export function choroplethMap(
             field: "properties.value",
             type: "quantitative",
             scale: { type: "quantize", domain: [lo, hi === lo ? lo + 1 : hi], range: [...sequentialBlues], nice: true },
-            legend: { title: opts.legendTitle, format: d3Format(Math.max(0, decimals - 1)), labelLimit: 80, titleLimit: LABEL_LIMIT.legend, orient: "right" },
+            // Thresholds of a nice quantize scale can fall on halves or quarters (0.5, 2.5): one decimal
+            // more than the values', trailing zeros trimmed, so no two labels read the same.
+            legend: { title: opts.legendTitle, format: `,.${decimals + 1}~f`, labelLimit: 80, titleLimit: LABEL_LIMIT.legend, orient: "right" },
           },
           tooltip: [{ field: "properties.name", type: "nominal", title: "Area" }, { field: "properties.value_label", type: "nominal", title: opts.legendTitle }],
         },

@@ -154,8 +154,8 @@ function trajectoryAlt(panels: TrajectoryPanel[], opts: TrajectoryOptions, decim
     const own = p.rows.filter((r) => !r.is_suppressed && r.value !== null).sort((a, b) => a.period_start.localeCompare(b.period_start));
     const last = own.at(-1);
     let s = `${p.title}: baseline ${withUnit(p.baseline.value, p.unit, decimals)} in ${p.baseline.period}`;
-    if (last && last.period_label !== p.baseline.period) s += `, latest ${formatNumber(last.value, decimals)} in ${last.period_label} (${p.direction})`;
-    if (p.target) s += `; target ${formatNumber(p.target.value, decimals)} by ${p.target.period}`;
+    if (last && last.period_label !== p.baseline.period) s += `, latest ${withUnit(last.value, p.unit, decimals)} in ${last.period_label} (${p.direction})`;
+    if (p.target) s += `; target ${withUnit(p.target.value, p.unit, decimals)} by ${p.target.period}`;
     parts.push(`${s}.`);
   }
   return parts.join(" ");

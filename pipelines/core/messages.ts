@@ -159,6 +159,10 @@ export const messages = {
   latestUnavailable: (period: string) => `no usable latest value for ${period} (missing or suppressed)`,
   unknownLocalMeasure: (measure: string, known: readonly string[]) =>
     `sources.health.local: no indicator reads the measure "${measure}" (known measures: ${known.length ? list(known) : "none"}); fix the measure id or add an indicator for it to the catalogue`,
+  outcomeNoBaseline: (id: string, baseline: string, periodType: string, periods: string[]) =>
+    `outcomes: ${id} is tracked but no area has a ${periodType.replaceAll("_", " ")} value for the baseline ${baseline}` +
+    (periods.length ? ` (its periods: ${periods.length > 6 ? `${periods.slice(0, 3).join(", ")}, ..., ${periods.slice(-2).join(", ")}` : periods.join(", ")})` : " (it has no values in this build)") +
+    `: it is left out of marts.outcomes; choose a baseline period the indicator has, or give its source the baseline year`,
   unknownOutcomeIndicator: (id: string) => `outcomes: unknown indicator ${id} in the config (it is not in the catalogue)`,
   surveyNotRaked: (wave: string, why: string) => `survey wave ${wave} kept its design weights: raking to population margins failed (${why})`,
   runLocked: (file: string, pid: number, started: string) =>

@@ -354,6 +354,19 @@ function aboutSection(d: PackData, view: View, summary: SummaryRow[]): PackSecti
   return { id: "area", title: view.kind === "focus" ? "The area and its people" : "The borough and its people", intro, blocks };
 }
 
+/** Why each configured outcome has no row for an area: tracked for other areas only, or for none. */
+function untracked(ctx: Context, d: PackData, byId: Map<string, Indicator>, code: string): string[] {
+  return ctx.config.outcomes
+    .filter((o) => !d.outcomes.some((r) => r.indicator_id === o.indicator && r.area_code === code))
+    .map((o) => {
+      const name = byId.get(o.indicator)?.short ?? o.indicator;
+      const elsewhere = [...new Set(d.outcomes.filter((r) => r.indicator_id === o.indicator).map((r) => d.areas.get(r.area_code)?.area_name ?? r.area_code))];
+      return elsewhere.length
+        ? `${lowerFirst(name)} is tracked for ${elsewhere.length > 3 ? `${elsewhere.length} other areas` : elsewhere.join(", ")} only`
+        : `${lowerFirst(name)} has no value in the baseline period for any area (see the data-quality warnings)`;
+    });
+}
+
 function outcomesOf(ctx: Context, d: PackData, indicators: readonly Indicator[], code: string): PackModel["outcomes"] {
   const rows = d.outcomes.filter((o) => o.area_code === code);
   const order = ctx.config.outcomes.map((o) => o.indicator);
@@ -371,7 +384,8 @@ function outcomesOf(ctx: Context, d: PackData, indicators: readonly Indicator[],
   const note = lines.length
     ? null
     : ctx.config.outcomes.length
-      ? "The outcomes framework is configured but has no values for this area in this build (marts.outcomes is empty)."
+      ? `The outcomes framework is configured, but no tracked indicator has a value for ${d.areas.get(code)?.area_name ?? code} in the baseline period ${ctx.config.baseline.period}: ` +
+        untracked(ctx, d, byId, code).join("; ") + "."
       : "No outcomes framework in the config: add `outcomes` (indicators and optional targets) to track change from the baseline.";
   return { lines, baseline: ctx.config.baseline.period, note, figure: lines.length ? trajectoryFigure(d, d.areas.get(code)?.area_name ?? code, lines) : null };
 }

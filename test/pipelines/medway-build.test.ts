@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { messages } from "../../pipelines/core/messages.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
-import { sharedMedway, type SharedMedwayRecord } from "../helpers/medway.ts";
+import { MEDWAY_CONFIG, sharedMedway, type SharedMedwayRecord } from "../helpers/medway.ts";
 
 const WARD = "E05002255";
 const MEDWAY = "E06000035";
@@ -133,6 +133,72 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
       // Deprivation: the 9 less the share in the most deprived 10%, a context measure (not judged, so not in the index).
       { domain: "crime", n: 7, p: "2019-02" }, { domain: "deprivation", n: 8, p: "IoD2019" },
     ]);
+  });
+
+  it("tiers the config's five localities on the wards' need scale: Luton and Wayfield's Chatham second, none managed", async () => {
+    const config = JSON.parse(readFileSync(MEDWAY_CONFIG, "utf8")) as { localities: { locality: string; wards: string[] }[] };
+    expect(config.localities.map((l) => l.locality).sort()).toEqual(["LOC-CHATHAM", "LOC-GILLINGHAM", "LOC-RAINHAM", "LOC-ROCHESTER", "LOC-STROOD"]);
+    expect(config.localities.find((l) => l.wards.includes(WARD))?.locality).toBe("LOC-CHATHAM");
+    const rows = await db.all<{ area_code: string; area_name: string; wards: number; score: number; rank: number; tier: string; indicators_used: number; ward_rank: number }>(
+      `SELECT area_code, area_name, wards, score, rank, tier, indicators_used, ward_rank FROM marts.need_index_localities ORDER BY rank`);
+    expect(rows.map((r) => [r.area_code, r.area_name, r.wards, r.rank, r.tier, r.ward_rank])).toEqual([
+      ["LOC-GILLINGHAM", "Gillingham", 6, 1, "co-ordinated", 7],
+      ["LOC-CHATHAM", "Chatham", 5, 2, "co-ordinated", 9],
+      ["LOC-ROCHESTER", "Rochester", 3, 3, "co-ordinated", 10],
+      ["LOC-STROOD", "Strood and rural Medway", 5, 4, "co-ordinated", 11],
+      ["LOC-RAINHAM", "Rainham", 3, 5, "co-ordinated", 21],
+    ]);
+    // The wards' scale: a locality's ward rank counts the wards scoring higher, and it would be
+    // managed only at the least needy managed ward's score (Luton and Wayfield, 0.64).
+    const wards = await db.all<{ area_code: string; score: number; tier: string }>(`SELECT area_code, score, tier FROM marts.need_index`);
+    expect(wards).toHaveLength(22);
+    const leastManaged = Math.min(...wards.filter((w) => w.tier === "managed").map((w) => w.score));
+    expect(wards.find((w) => w.score === leastManaged)!.area_code).toBe(WARD);
+    for (const r of rows) {
+      expect(r.ward_rank, r.area_code).toBe(1 + wards.filter((w) => w.score > r.score).length);
+      expect(r.score < leastManaged, r.area_code).toBe(true);
+      // Seven crime rates (the latest month) and eight deprivation ranks; a drugs count of 1 to 4 is suppressed.
+      expect(r.indicators_used, r.area_code).toBe(r.area_code === "LOC-GILLINGHAM" ? 15 : 14);
+    }
+    // Each locality's wards are its members: their LSOAs, every one of Medway's 22 wards in one locality.
+    const members = await db.all<{ area_code: string; n: number }>(
+      `SELECT m.area_code, count(DISTINCT w.area_code)::INTEGER n FROM ref.area_members m JOIN ref.area_members w ON w.lsoa_code = m.lsoa_code AND w.area_type = 'ward'
+       WHERE m.area_type = 'locality' GROUP BY 1 ORDER BY 1`);
+    expect(members).toEqual(config.localities.map((l) => ({ area_code: l.locality, n: l.wards.length })).sort((a, b) => a.area_code.localeCompare(b.area_code)));
+    expect(members.reduce((a, m) => a + m.n, 0)).toBe(22);
+  });
+
+  it("tracks the configured outcomes from 2018/19: free school meals for Medway to 2020/21 against its target; crime has no financial year to track", async () => {
+    const config = JSON.parse(readFileSync(MEDWAY_CONFIG, "utf8")) as { outcomes: { indicator: string }[] };
+    expect(config.outcomes.map((o) => o.indicator)).toEqual(["crime.violence_rate", "school.fsm_eligible"]);
+    const rows = await db.all<Record<string, unknown>>(
+      `SELECT indicator_id, area_code, period_type, baseline_period, baseline_value, latest_period, latest_value, change, significant, direction,
+              target_description, target_value, target_period, target_met FROM marts.outcomes ORDER BY indicator_id, area_code`);
+    // Medway, Total phase: 6,388 of 46,374 in 2018/19, 9,210 of 47,539 in 2020/21 (the EES time series); no ward has school rows.
+    const base = (6388 / 46374) * 100;
+    const latest = (9210 / 47539) * 100;
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      indicator_id: "school.fsm_eligible", area_code: MEDWAY, period_type: "academic_year", baseline_period: "2018/19", latest_period: "2020/21",
+      significant: true, direction: "increased", target_description: "5% lower than the baseline by 2022/23", target_period: "2022/23", target_met: false,
+    });
+    expect(rows[0]!.baseline_value as number).toBeCloseTo(base, 9);
+    expect(rows[0]!.latest_value as number).toBeCloseTo(latest, 9);
+    expect(rows[0]!.change as number).toBeCloseTo(latest - base, 9);
+    expect(rows[0]!.target_value as number).toBeCloseTo(base * 0.95, 9);
+    // crime.violence_rate is tracked on its headline period, the financial year: 5 months make none, so no row yet.
+    expect(rows.some((r) => r.indicator_id === "crime.violence_rate")).toBe(false);
+    // The overview pack charts the trajectory; the ward's pack says it has none.
+    const html = (code: string) => readFileSync(path.join(result.packDirs.find((d) => path.basename(d).startsWith(code))!, "index.html"), "utf8");
+    expect(html(MEDWAY)).toContain('<figure id="fig-outcome-trajectories"');
+    expect(html(MEDWAY)).toContain("Free school meals: baseline 13.8% in 2018/19, latest 19.4% in 2020/21 (increased); target 13.1% by 2022/23.");
+    expect(html(WARD)).not.toContain('id="fig-outcome-trajectories"');
+    // ... and why: free school meals are published for the authority only; crime has no financial year yet (a warning says so).
+    expect(html(WARD)).toContain("The outcomes framework is configured, but no tracked indicator has a value for Luton and Wayfield in the baseline period 2018/19: " +
+      "violence and sexual offences has no value in the baseline period for any area (see the data-quality warnings); free school meals is tracked for Medway only.");
+    const warned = await db.all<{ subject: string; message: string }>(`SELECT subject, message FROM audit.warnings WHERE code = 'outcome_no_baseline'`);
+    expect(warned.map((w) => w.subject)).toEqual(["crime.violence_rate"]);
+    expect(warned[0]!.message).toContain("no area has a financial year value for the baseline 2018/19");
   });
 
   it("measures free school meals for Medway, the South East and England as the EES time series publishes them", async () => {

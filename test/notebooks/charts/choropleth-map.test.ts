@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { labelPoint, rewindForD3 } from "../../../notebooks/charts/index.ts";
+import { choroplethMap, labelPoint, rewindForD3 } from "../../../notebooks/charts/index.ts";
 import { chartContract, render } from "./contract.ts";
 import { fixtureCharts } from "./fixture-charts.ts";
-import { FOCUS } from "./fixtures.ts";
+import { FOCUS, mapValues, wardGeojson } from "./fixtures.ts";
 
 chartContract("map", fixtureCharts.map, { focusText: FOCUS.name, focusValueText: "41.3 per 1,000, 1st highest of 12" });
 
@@ -31,6 +31,20 @@ describe("choroplethMap", () => {
     const [x, y] = [Number(m![1]), Number(m![2])];
     expect(x).toBeGreaterThan(50);
     expect(y).toBeGreaterThan(50);
+  });
+});
+
+describe("choroplethMap key", () => {
+  test("no two key labels read the same when the thresholds fall on halves (need scores of -1.2 to 1.3)", async () => {
+    const codes = Object.keys(mapValues);
+    const scores = Object.fromEntries(codes.map((c, i) => [c, -1.2 + (2.5 * i) / (codes.length - 1)]));
+    const b = choroplethMap(wardGeojson(), scores, { title: "Need score by ward", codeProperty: "WD23CD", nameProperty: "WD23NM", focusCodes: [FOCUS.code], legendTitle: "Need score", unit: "", decimals: 1 });
+    const { svg } = await render(b);
+    // The key's labels are the text marks of the legend group.
+    const legend = svg.slice(svg.indexOf('class="mark-group role-legend"'));
+    const labels = [...legend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!).filter((t) => /^[−-]?\d/.test(t));
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 });
 

@@ -39,7 +39,7 @@ describe("trajectoryChart", () => {
   });
 
   test("alt text and table name the baseline, the latest, the direction and the target", () => {
-    expect(b.alt).toContain("Violence and sexual offences: baseline 35.4 per 1,000 in 2019/20, latest 41.3 in 2023/24 (worsened); target 31.9 by 2026/27.");
+    expect(b.alt).toContain("Violence and sexual offences: baseline 35.4 per 1,000 in 2019/20, latest 41.3 per 1,000 in 2023/24 (worsened); target 31.9 per 1,000 by 2026/27.");
     expect(b.table.rows.filter((r) => r[5] === "target")).toEqual([["Violence and sexual offences (per 1,000)", "2026/27", 31.9, null, null, "target"]]);
   });
 });
