@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { dejaVuWidth } from "./text-metrics.ts";
-import { chartConfig } from "./theme.ts";
+import { LABEL_LIMIT, PRINT_WIDTH, chartConfig } from "./theme.ts";
 
 /** The data table behind a chart: for the accessible table beside it and the CSV download. */
 export interface ChartTable {
@@ -132,6 +132,17 @@ export function listEnglish(xs: readonly string[], conjunction: "and" | "or" = "
 /** Rendered width in px of `text` in DejaVu Sans at `fontSize` (the same widths `renderSvg` uses). */
 export function estimateTextWidth(text: string, fontSize = 11, bold = false): number {
   return dejaVuWidth(text, fontSize, bold);
+}
+
+/**
+ * The plot width of a horizontal bar chart whose category labels sit left of the plot (11 px,
+ * 6 px from it, cut at `LABEL_LIMIT.axis`) and `right` px of columns right of it, so that the
+ * whole chart, with the theme's padding, is {@link PRINT_WIDTH} wide: the printed text width.
+ */
+export function barPlotWidth(labels: readonly { text: string; bold?: boolean }[], right: number): number {
+  const widest = Math.max(0, ...labels.map((l) => Math.ceil(estimateTextWidth(l.text, 11, l.bold ?? false))));
+  const padding = 2 * Number(chartConfig.padding ?? 0);
+  return Math.floor(PRINT_WIDTH - padding - 6 - Math.min(LABEL_LIMIT.axis, widest) - right - 2);
 }
 
 /** Split text into lines at most `maxPx` wide in DejaVu Sans (a longer word keeps its own line). */

@@ -5,18 +5,8 @@
  * (a small count suppressed for disclosure control) keeps its row and says why in words, so the
  * reader never mistakes it for zero. Fill versus outline keeps the pair distinct in grey-scale.
  */
-import {
-  type ChartSpecBundle,
-  type CommonChartOptions,
-  chartBundle,
-  d3Format,
-  formatNumber,
-  listEnglish,
-  niceCeil,
-  round,
-  withUnit,
-} from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
+import { barPlotWidth, chartBundle, d3Format, formatNumber, listEnglish, niceCeil, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
+import { LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One row per category. */
 export interface CategoryBarRow {
@@ -78,7 +68,7 @@ export function categoryBarsChart(rows: CategoryBarRow[], opts: CategoryBarsOpti
         ]
       : []),
   ]);
-  const width = A4_WIDTH - LABEL_LIMIT.axis - 60;
+  const width = barPlotWidth(values.map((v) => ({ text: v.category })), 60);
   const max = Math.max(0, ...values.filter((v) => v.has_value).map((v) => v.value as number));
   const xMax = opts.unit === "%" && max > 60 ? 100 : niceCeil(max * 1.15);
   const y = {

@@ -21,7 +21,7 @@ import {
   withUnit,
 } from "./bundle.ts";
 import { ordinal, uniqueLabels } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, chartConfig, colours, sequentialBlues } from "./theme.ts";
+import { LABEL_LIMIT, chartConfig, colours, sequentialBlues } from "./theme.ts";
 
 /** Options of {@link choroplethMap}. */
 export interface ChoroplethOptions extends CommonChartOptions {
@@ -35,7 +35,8 @@ export interface ChoroplethOptions extends CommonChartOptions {
   unit?: string;
 }
 
-const MAP_WIDTH = A4_WIDTH - 150;
+/** The largest plot a map gets (px): the width of the page less the key, and under half a printed page. */
+const MAP_BOX = { width: 560, height: 420 } as const;
 
 /** Signed planar area of a ring in lon/lat (positive: counter-clockwise). */
 function ringArea(ring: Position[]): number {
@@ -106,16 +107,22 @@ function bbox(features: Feature[]): [number, number, number, number] | null {
   return b;
 }
 
-/** Map height (px) that keeps the areas' Mercator aspect ratio at {@link MAP_WIDTH}, within 240..720. */
-function mapHeight(features: Feature[]): number {
+/**
+ * The map's plot size (px): the areas' Mercator aspect ratio within {@link MAP_BOX} (the key sits to
+ * its right), so a map and another figure fit a printed page. Degenerate extents get the box.
+ */
+function mapSize(features: Feature[]): { width: number; height: number } {
   const b = bbox(features);
-  if (!b) return 400;
+  if (!b) return { ...MAP_BOX };
   const rad = Math.PI / 180;
   const y = (lat: number) => Math.log(Math.tan(Math.PI / 4 + (lat * rad) / 2));
   const w = (b[2] - b[0]) * rad;
   const h = y(b[3]) - y(b[1]);
-  if (!(w > 0) || !(h > 0)) return 400;
-  return Math.round(Math.min(720, Math.max(240, (MAP_WIDTH * h) / w)));
+  if (!(w > 0) || !(h > 0)) return { ...MAP_BOX };
+  const aspect = h / w;
+  return MAP_BOX.width * aspect <= MAP_BOX.height
+    ? { width: MAP_BOX.width, height: Math.max(200, Math.round(MAP_BOX.width * aspect)) }
+    : { width: Math.max(240, Math.round(MAP_BOX.height / aspect)), height: MAP_BOX.height };
 }
 
 /** Choropleth of `values` (area code -> value; null or missing = no data) over `geojson`'s features. */
@@ -170,7 +177,7 @@ export function choroplethMap(
     data: { values: labelRows },
     mark: {
       type: "text",
-      fontSize: { expr: "datum.is_focus ? 12 : 9" },
+      fontSize: { expr: "datum.is_focus ? 12 : 10" },
       fontWeight: { expr: "datum.is_focus ? 'bold' : 'normal'" },
       fontStyle: { expr: "datum.is_focus ? 'normal' : 'italic'" },
       ...(halo ? { stroke: "white", strokeWidth: 3, strokeJoin: "round", strokeOpacity: 0.9, color: "white" } : { color: colours.text }),
@@ -187,8 +194,7 @@ export function choroplethMap(
       `Darker shading: higher value.${focus.size ? ` Thick black outline: ${listEnglish(features.filter((f) => f.properties!.is_focus).map((f) => f.properties!.name as string))}.` : ""}${valued.length < features.length ? ' White areas marked "no data": value suppressed or not available.' : ""}`,
     ]),
     description: alt,
-    width: MAP_WIDTH,
-    height: mapHeight(features),
+    ...mapSize(features),
     projection: { type: "mercator" },
     // The features are inlined once; the three shape layers inherit them, the label layers
     // bring their own points.

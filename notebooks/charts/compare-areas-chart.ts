@@ -12,8 +12,8 @@ import type { IndicatorValueRow, Polarity } from "../../transforms/marts.ts";
 import {
   type ChartSpecBundle,
   type CommonChartOptions,
+  barPlotWidth,
   chartBundle,
-  d3Format,
   estimateTextWidth,
   exprString,
   formatNumber,
@@ -22,7 +22,7 @@ import {
   round,
   withUnit,
 } from "./bundle.ts";
-import { A4_WIDTH, DEFAULT_DASH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
+import { DEFAULT_DASH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
 import { ciVersus, ordinal, polarityNote, uniqueLabels } from "./labels.ts";
 import { comparisonNote, comparisonSummary, outcomeColourEncoding, outcomeOf, type AreaComparison } from "./significance.ts";
 import { outcomeLabels } from "./theme.ts";
@@ -51,7 +51,7 @@ export interface CompareAreasOptions extends CommonChartOptions {
   notJudged?: string;
 }
 
-const BAR_STEP = 18;
+const BAR_STEP = 12;
 /** Height of one row of comparator labels above the plot. */
 const LABEL_ROW = 14;
 /** The value column: its right edge, px right of the plot. */
@@ -93,11 +93,16 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
   const comparators = opts.comparators.filter((c) => c.value !== null && Number.isFinite(c.value));
 
   // x domain fixed here (not by Vega) so comparator labels can be laid out without overlap.
+  // Scores can be negative (IoD domain scores): the domain then reaches below zero, as nicely.
   const maxData = Math.max(0, ...valued.map((r) => Math.max(r.value as number, r.upper95 ?? -Infinity)));
   const maxComp = Math.max(0, ...comparators.map((c) => c.value as number));
-  const width = A4_WIDTH - LABEL_LIMIT.axis - VALUE_COLUMN_PX;
-  const xMax = niceCeil(Math.max(maxComp, maxData) * 1.02);
-  const placed = layoutComparatorLabels(comparators, xMax, width, opts.unit, decimals);
+  const minData = Math.min(0, ...valued.map((r) => Math.min(r.value as number, r.lower95 ?? Infinity)));
+  const minComp = Math.min(0, ...comparators.map((c) => c.value as number));
+  const width = barPlotWidth(values.map((v) => ({ text: v.name, bold: v.is_focus })), VALUE_COLUMN_PX);
+  const xMax = Math.max(maxComp, maxData) > 0 ? niceCeil(Math.max(maxComp, maxData) * 1.02) : 0;
+  const xMin = Math.min(minComp, minData) < 0 ? -niceCeil(-Math.min(minComp, minData) * 1.02) : 0;
+  const domain: [number, number] = [xMin, xMax > xMin ? xMax : xMin + 1];
+  const placed = layoutComparatorLabels(comparators, domain, width, opts.unit, decimals);
 
   const focusTest = `indexof([${focusNames.map(exprString).join(", ")}], datum.value) >= 0`;
   const y = {
@@ -117,8 +122,9 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
     field: "value",
     type: "quantitative" as const,
     title: opts.unit ? `Value (${opts.unit})` : "Value",
-    scale: { domain: [0, xMax], nice: false, zero: true },
-    axis: { format: d3Format(decimals > 0 ? decimals - 1 : 0), labelLimit: 80, grid: true, tickCount: 6, orient: "bottom" as const },
+    scale: { domain, nice: false, zero: true },
+    // Ticks can fall between whole numbers (0.5 steps): the values' decimals, trailing zeros trimmed.
+    axis: { format: `,.${decimals}~f`, labelLimit: 80, grid: true, tickCount: 6, orient: "bottom" as const },
   };
 
   const layers: unknown[] = [
@@ -245,7 +251,7 @@ interface PlacedLabel {
  */
 function layoutComparatorLabels(
   comps: ComparatorLine[],
-  xMax: number,
+  [xMin, xMax]: [number, number],
   width: number,
   unit: string,
   decimals: number,
@@ -255,7 +261,7 @@ function layoutComparatorLabels(
   for (const c of [...comps].sort((a, b) => (a.value as number) - (b.value as number))) {
     const value = c.value as number;
     const label = `${c.name}: ${withUnit(value, unit, decimals)}`;
-    const px = (value / xMax) * width;
+    const px = ((value - xMin) / (xMax - xMin)) * width;
     const w = estimateTextWidth(label, 10) + 6;
     const align: "left" | "right" = px + w > width ? "right" : "left";
     const [x0, x1] = align === "left" ? [px, px + w] : [px - w, px];

@@ -13,7 +13,7 @@ import {
   listEnglish,
   niceCeil,
 } from "./bundle.ts";
-import { A4_WIDTH, colours } from "./theme.ts";
+import { PRINT_WIDTH, colours } from "./theme.ts";
 
 /** One row per month and crime type (grain of `police.uk` street-level crime aggregated). */
 export interface CrimeMonthRow {
@@ -171,7 +171,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
         },
       },
       spacing: 10,
-      spec: { width: A4_WIDTH - 70, height: PANEL_HEIGHT, layer: layers },
+      spec: { width: PRINT_WIDTH - 53, height: PANEL_HEIGHT, layer: layers },
       resolve: { scale: { y: "shared" } },
     },
     table: {

@@ -3,17 +3,8 @@
  * for the comparator (e.g. the borough), per 1,000 residents, with the value printed at each
  * bar's end. Fill versus outline keeps the pair distinct in grey-scale print.
  */
-import {
-  type ChartSpecBundle,
-  type CommonChartOptions,
-  chartBundle,
-  d3Format,
-  formatNumber,
-  niceCeil,
-  round,
-  withUnit,
-} from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
+import { barPlotWidth, chartBundle, d3Format, formatNumber, niceCeil, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
+import { LABEL_LIMIT, colours } from "./theme.ts";
 
 /** One row per crime type: the focus area's rate and the comparator's. */
 export interface CrimeTypeRow {
@@ -43,7 +34,7 @@ export function crimeByTypeChart(rows: CrimeTypeRow[], opts: CrimeByTypeOptions)
     { crime_type: r.crime_type, series: focusName, rate: round(r.focus_rate, decimals + 2), label: formatNumber(r.focus_rate, decimals), is_focus: true },
     { crime_type: r.crime_type, series: compName, rate: round(r.comparator_rate, decimals + 2), label: formatNumber(r.comparator_rate, decimals), is_focus: false },
   ]);
-  const width = A4_WIDTH - LABEL_LIMIT.axis - 40;
+  const width = barPlotWidth(order.map((t) => ({ text: t })), 40);
   const xMax = niceCeil(Math.max(0, ...rows.flatMap((r) => [r.focus_rate, r.comparator_rate])) * 1.12);
   const series = [focusName, compName];
   const y = { field: "crime_type", type: "nominal" as const, sort: order, title: null, axis: { labelLimit: LABEL_LIMIT.axis, labelPadding: 6, ticks: false, domain: false } };

@@ -27,7 +27,7 @@ import {
   round,
   withUnit,
 } from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
+import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
 
 /** One point per area. */
 export interface FunnelPoint {
@@ -78,7 +78,7 @@ export interface FunnelOptions extends CommonChartOptions {
 export type FunnelBand = "above 99.8% limit" | "above 95% limit" | "within 95% limits" | "below 95% limit" | "below 99.8% limit";
 
 /** The plotting area, px. */
-const PLOT = { width: A4_WIDTH - 150, height: 360 } as const;
+const PLOT = { width: PRINT_WIDTH - 250, height: 230 } as const;
 const FOCUS_FONT = 11;
 
 type Px = { px: number; py: number };
@@ -321,7 +321,7 @@ export function funnelChart(points: FunnelPoint[], opts: FunnelOptions): ChartSp
           field: "fill_band",
           type: "nominal",
           scale: { domain: [BAND_FILL.within, BAND_FILL.out95, BAND_FILL.out998], range: ["#ffffff", "#a6a6a6", colours.comparator] },
-          legend: { orient: "top", direction: "horizontal", title: null, symbolType: "circle", symbolStrokeColor: colours.comparator, symbolStrokeWidth: 1, labelLimit: LABEL_LIMIT.legend },
+          legend: { orient: "bottom", direction: "horizontal", title: null, symbolType: "circle", symbolStrokeColor: colours.comparator, symbolStrokeWidth: 1, labelLimit: LABEL_LIMIT.legend },
         },
       },
     },

@@ -3,17 +3,9 @@
  * each bar coloured by need tier (dark to light orange) AND the tier written in a column beside
  * it, so tiers read without colour. Focus areas get a black outline and a bold name.
  */
-import {
-  type ChartSpecBundle,
-  type CommonChartOptions,
-  chartBundle,
-  exprString,
-  formatNumber,
-  listEnglish,
-  round,
-} from "./bundle.ts";
+import { barPlotWidth, chartBundle, exprString, formatNumber, listEnglish, round, type ChartSpecBundle, type CommonChartOptions } from "./bundle.ts";
 import { ordinal } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours, tierOranges } from "./theme.ts";
+import { LABEL_LIMIT, colours, tierOranges } from "./theme.ts";
 
 /** One row per area. */
 export interface NeedIndexRow {
@@ -58,7 +50,7 @@ export function needIndexChart(rows: NeedIndexRow[], opts: NeedIndexOptions): Ch
     is_focus: focus.has(r.area_code),
   }));
   const focusNames = values.filter((v) => v.is_focus).map((v) => v.name);
-  const width = A4_WIDTH - LABEL_LIMIT.axis - SCORE_COLUMN_PX - TIER_COLUMN_PX;
+  const width = barPlotWidth(values.map((v) => ({ text: v.name, bold: v.is_focus })), SCORE_COLUMN_PX + TIER_COLUMN_PX);
   const y = {
     field: "name",
     type: "nominal" as const,

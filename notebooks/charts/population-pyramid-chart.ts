@@ -11,7 +11,7 @@ import {
   niceCeil,
   round,
 } from "./bundle.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
+import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
 
 /** One row per age band and sex: percentage of the area's whole population (all bands and both sexes sum to 100). */
 export interface PyramidRow {
@@ -98,7 +98,7 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
     ],
     alt,
     spec: {
-      width: A4_WIDTH - 120,
+      width: PRINT_WIDTH - 83,
       height: { step: 16 },
       data: { values },
       layer: [

@@ -19,7 +19,7 @@ import {
   round,
   wrapToWidth,
 } from "./bundle.ts";
-import { A4_WIDTH, chartConfig, colours, outcomeColours, outcomeLabels } from "./theme.ts";
+import { PRINT_WIDTH, chartConfig, colours, outcomeColours, outcomeLabels } from "./theme.ts";
 import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 
 /** One row per indicator: focus and comparator values and the distribution over all wards. */
@@ -48,7 +48,7 @@ export interface SpineOptions extends CommonChartOptions {
 
 /** Column layout in px from the left edge (the spine fills SPINE.x0..x1). */
 const COL = { title: 4, titleWidth: 214, focusRight: 282, compRight: 348, outcomeSymbol: 362, outcomeText: 372 } as const;
-const SPINE = { x0: 460, x1: A4_WIDTH - 4 } as const;
+const SPINE = { x0: 460, x1: PRINT_WIDTH - 32 } as const;
 const LINE = 13;
 
 /** Where `v` sits on the spine (0 = left edge, 1 = right edge); better/higher to the right. */
@@ -177,7 +177,7 @@ export function spineChart(rows: SpineRow[], opts: SpineOptions): ChartSpecBundl
     ],
     alt,
     spec: {
-      width: A4_WIDTH,
+      width: PRINT_WIDTH - 28,
       height: Math.max(1, rows.length) * step,
       data: { values },
       layer: layers,

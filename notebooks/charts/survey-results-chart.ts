@@ -6,23 +6,11 @@
  * colour of its outcome against the stated comparator (the spine chart's palette, with a key) and
  * the focus a larger dot and bold name; the outcome is written in the table and alt text too.
  */
-import {
-  type ChartSpecBundle,
-  type CommonChartOptions,
-  chartBundle,
-  d3Format,
-  estimateTextWidth,
-  exprString,
-  formatNumber,
-  listEnglish,
-  niceCeil,
-  round,
-  withUnit,
-} from "./bundle.ts";
+import { barPlotWidth, chartBundle, d3Format, estimateTextWidth, exprString, formatNumber, listEnglish, niceCeil, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
 import { ciVersus } from "./labels.ts";
 import { comparisonNote, comparisonSummary, outcomeColourEncoding, outcomeOf, type AreaComparison } from "./significance.ts";
 import { outcomeLabels } from "./theme.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
+import { LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
 
 /** One row per group. */
 export interface SurveyResultRow {
@@ -81,7 +69,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
   const comp = opts.comparatorValue ?? null;
   const compName = opts.comparatorName ?? "Comparator";
   const xMax = unit === "%" ? 100 : niceCeil(Math.max(0, comp ?? 0, ...values.map((v) => v.upper95 ?? v.value ?? 0)) * 1.05);
-  const width = A4_WIDTH - LABEL_LIMIT.axis - VALUE_COLUMN_PX;
+  const width = barPlotWidth(values.map((v) => ({ text: v.label, bold: v.is_focus })), VALUE_COLUMN_PX);
   const focusNames = values.filter((v) => v.is_focus).map((v) => v.label);
   const y = {
     field: "label",

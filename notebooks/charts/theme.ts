@@ -11,8 +11,12 @@ import type { Outcome } from "../../transforms/marts.ts";
 /** The only font installed on the build machines; also resvg's default family. */
 export const FONT = "DejaVu Sans";
 
-/** Width of the plotting area, in px, that fits an A4 page with margins (about 170 mm at 96 dpi). */
-export const A4_WIDTH = 640;
+/**
+ * The printed pack's text width in CSS px: A4 less 12 mm margins each side (186 mm at 96 dpi).
+ * Every pack chart is laid out to at most this width and printed 1:1, so its smallest text (10 px)
+ * prints at 7.5 pt, and the charts that can use the whole width do.
+ */
+export const PRINT_WIDTH = 703;
 
 /** Neutral greys and the focus highlight. */
 export const colours = {

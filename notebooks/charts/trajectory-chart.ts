@@ -8,7 +8,7 @@
  */
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
 import { type ChartSpecBundle, type CommonChartOptions, chartBundle, formatNumber, round, withUnit } from "./bundle.ts";
-import { A4_WIDTH, colours, outcomeColours } from "./theme.ts";
+import { PRINT_WIDTH, colours, outcomeColours } from "./theme.ts";
 
 /** One tracked outcome. */
 export interface TrajectoryPanel {
@@ -48,7 +48,7 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
   const columns = Math.max(1, Math.min(opts.columns ?? (panels.length > 4 ? 3 : 2), panels.length));
   const heading = (p: TrajectoryPanel) => (p.unit === "%" || p.unit === "" ? `${p.title}${p.unit ? " (%)" : ""}` : `${p.title} (${p.unit})`);
   const shown = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
-  const width = Math.floor((A4_WIDTH - 40 - (columns - 1) * 30) / columns);
+  const width = Math.floor((PRINT_WIDTH - 220 - (columns - 1) * 30) / columns);
   const values: Record<string, unknown>[] = [];
   for (const p of panels) {
     const rows = [...p.rows].sort((a, b) => a.period_start.localeCompare(b.period_start));

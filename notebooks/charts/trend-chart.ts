@@ -15,7 +15,7 @@ import {
   withUnit,
 } from "./bundle.ts";
 import { ciVersus, uniqueLabels } from "./labels.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
+import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
 
 /** Options of {@link trendChart}. */
 export interface TrendOptions extends CommonChartOptions {
@@ -168,7 +168,7 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
     const data = { values: breaks.map((b) => ({ period_start: b.period_start.slice(0, 10), label: b.label })) };
     layers.push(
       { data, mark: { type: "rule", color: colours.muted, strokeDash: [4, 2], strokeWidth: 1.5 }, encoding: { x } },
-      { data, mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 9, color: colours.muted }, encoding: { x, text: { field: "label" } } },
+      { data, mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 10, color: colours.muted }, encoding: { x, text: { field: "label" } } },
     );
   }
   const alt = trendAlt(rows, labels, opts, decimals, periods.map(([, l]) => l));
@@ -186,7 +186,7 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
     notes: notes,
     alt,
     spec: {
-      width: A4_WIDTH - 80,
+      width: PRINT_WIDTH - 140,
       height: 280,
       data: { values },
       layer: layers,

@@ -17,7 +17,7 @@ import {
 } from "./bundle.ts";
 import { uniqueLabels } from "./labels.ts";
 import type { SeriesBreak } from "./trend-chart.ts";
-import { A4_WIDTH, LABEL_LIMIT, colours } from "./theme.ts";
+import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
 
 /** One panel: an indicator's rows (one per area and period) with its title and unit. */
 export interface TrendPanel {
@@ -76,7 +76,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
     }));
   });
   const periodsPerPanel = Math.max(1, ...used.map((p) => new Set(p.rows.map((r) => r.period_label)).size));
-  const width = Math.floor((A4_WIDTH - 40 - (columns - 1) * 30) / columns);
+  const width = Math.floor((PRINT_WIDTH - 150 - (columns - 1) * 30) / columns);
   const x = {
     field: "period",
     type: "ordinal" as const,
@@ -122,7 +122,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
       { transform: [{ filter: "isValid(datum.break_label)" }], mark: { type: "rule", color: colours.muted, strokeDash: [4, 2], strokeWidth: 1.5 }, encoding: { x } },
       {
         transform: [{ filter: "isValid(datum.break_label)" }],
-        mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 9, color: colours.muted },
+        mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 10, color: colours.muted },
         encoding: { x, text: { field: "break_label" } },
       },
     );

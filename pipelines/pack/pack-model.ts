@@ -35,7 +35,7 @@ import {
   quantile,
   rowsOf,
   sexBreakdownFigure,
-  spineFigure,
+  spineFigures,
   surveyLanguageFigure,
   surveyWardFigure,
   trendPanelsFigure,
@@ -123,12 +123,13 @@ function ordinal(n: number): string {
   return `${n}${({ 1: "st", 2: "nd", 3: "rd" } as Record<number, string>)[n % 10] ?? "th"}`;
 }
 
-/** The spine rows of the summary: focus against the borough and the range of wards. */
-function spineRows(summary: SummaryRow[]): SpineRow[] {
+/** The spine rows of the summary, with their domain: focus against the borough and the range of wards. */
+function spineRows(summary: SummaryRow[]): { domain: string; domainTitle: string; row: SpineRow }[] {
   return summary.map((r) => {
     const p = r.comparators.find((c) => c.kind === "parent");
     const unit = r.indicator.unit;
-    return {
+    const domain = r.indicator.domain;
+    return { domain, domainTitle: SECTIONS.find((x) => x.domain === domain)?.title ?? domain, row: {
       indicator_id: r.indicator.id,
       title: unit === "%" || unit === "score" ? r.indicator.short : `${r.indicator.short} (${unit})`,
       focus_value: r.focus.is_suppressed ? null : r.focus.value,
@@ -140,7 +141,7 @@ function spineRows(summary: SummaryRow[]): SpineRow[] {
       outcome: p?.outcome ?? "not_compared",
       polarity: r.indicator.polarity as Polarity,
       unit,
-    };
+    } };
   });
 }
 
@@ -481,7 +482,7 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
     keyFacts,
     headlines,
     summary,
-    spine: spineFigure(view, d.parent.name, spineRows(summary)),
+    spines: spineFigures(view, d.parent.name, spineRows(summary)),
     wardMatrices: [],
     about,
     sections,
@@ -615,7 +616,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     keyFacts,
     headlines,
     summary,
-    spine: null,
+    spines: [],
     wardMatrices: wardMatrices(d, indicators, summary),
     about: { ...about, intro: [...about.intro, ...(absentOverview ? [absentOverview] : [])] },
     sections,

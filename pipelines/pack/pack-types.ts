@@ -125,7 +125,8 @@ export interface PackModel {
   keyFacts: string[];
   headlines: Headline[];
   summary: SummaryRow[];
-  spine: PackFigure | null;
+  /** The spine chart, in page-sized parts of whole domains (none in an overview). */
+  spines: PackFigure[];
   wardMatrices: WardMatrix[];
   about: PackSection;
   sections: PackSection[];
@@ -161,7 +162,7 @@ export interface PackModel {
 /** Every figure of a pack, in page order. */
 export function packFigures(m: PackModel): PackFigure[] {
   const fromBlocks = (s: PackSection) => s.blocks.flatMap((b) => (b.kind === "figure" ? [b.figure] : []));
-  return [...(m.spine ? [m.spine] : []), ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...(m.outcomes.figure ? [m.outcomes.figure] : []), ...m.need.figures];
+  return [...m.spines, ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...(m.outcomes.figure ? [m.outcomes.figure] : []), ...m.need.figures];
 }
 
 export const kindLabel: Record<string, string> = {

@@ -20,6 +20,8 @@ import { weightingWords } from "../../transforms/survey-weighting.ts";
 export interface RenderedChart {
   bundle: ChartSpecBundle;
   svg: string;
+  /** The chart without its title block, for print: the PDF's caption carries the title and reading notes as text. */
+  printSvg: string;
   files: { svg: string; png: string; spec: string; csv: string };
 }
 
@@ -134,9 +136,16 @@ footer.print-footer { display: none; }
   a { color: inherit; text-decoration: none; }
   footer.print-footer { display: block; position: fixed; bottom: -12mm; left: 0; right: 0; font-size: 7.5pt; color: #4a3800; text-align: center; }
   .table-wrap { overflow: visible; }
-  figure svg { width: auto; max-height: 96mm; }
+  /* Charts are laid out to the text width (PRINT_WIDTH) and printed 1:1: no chart is shrunk below its
+     10 px (7.5 pt) text. Only a chart taller than a page is scaled down to fit it. */
+  figure svg { width: auto; max-width: 100%; max-height: 235mm; }
+  /* Nothing may be wider than the text width: Chromium would shrink every page to fit it. */
+  table { table-layout: fixed; width: 100%; }
+  th, td { overflow-wrap: anywhere; }
+  td.num { white-space: normal; }
+  .summary-table th, .summary-table td { padding-left: .6mm; padding-right: .6mm; font-size: 7.5pt; }
+  .pill { white-space: normal; width: auto; max-width: 100%; }
   h3 { margin-top: 4mm; }
-  figure.tall svg { max-height: 225mm; }
   figcaption { margin-top: 1mm; }
   figure { margin: 3mm 0 4mm; }
 }
@@ -248,10 +257,9 @@ function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {
 
 function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean): Raw {
   const t = c.bundle.table;
-  const tall = /(^spine$|^crime-by-month$|-trends$|^need-index$|^outcome-trajectories$)/.test(c.bundle.id);
-  return html`<figure id="fig-${c.bundle.id}" class="${tall ? "tall" : "std"}" aria-labelledby="fig-${c.bundle.id}-cap">
-    ${raw(c.svg)}
-    <figcaption id="fig-${c.bundle.id}-cap"><strong>Figure ${n}.</strong> ${forPdf ? shortCaption(c.bundle.alt) : c.bundle.alt} <span class="source">Source: ${f.source}</span></figcaption>
+  return html`<figure id="fig-${c.bundle.id}" aria-labelledby="fig-${c.bundle.id}-cap">
+    ${raw(forPdf ? c.printSvg : c.svg)}
+    <figcaption id="fig-${c.bundle.id}-cap">${forPdf ? printCaption(c.bundle, n) : html`<strong>Figure ${n}.</strong> ${c.bundle.alt}`} <span class="source">Source: ${f.source}</span></figcaption>
     ${forPdf
       ? ""
       : html`<details><summary>Data table for figure ${n}</summary><div class="table-wrap" role="region" aria-label="Data table for figure ${n}" tabindex="0">
@@ -262,15 +270,22 @@ function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean)
   </figure>`;
 }
 
-/** The first sentences of a text alternative, up to about `max` characters (the printed caption; the full text is in the HTML pack). */
-export function shortCaption(alt: string, max = 260): string {
-  const sentences = alt.split(/(?<=[.!?])\s+(?=[A-Z0-9"(])/);
-  let out = "";
-  for (const s of sentences) {
-    if (out && out.length + 1 + s.length > max) return `${out} (Full description in the HTML pack.)`;
-    out = out ? `${out} ${s}` : s;
-  }
-  return out;
+/**
+ * The printed caption: the chart's title and its reading notes (what the on-screen chart shows
+ * in its title block), as text the width of the page, so the printed chart is all plot.
+ */
+function printCaption(b: ChartSpecBundle, n: number): Raw {
+  const { title, notes } = titleOf(b);
+  return html`<strong>Figure ${n}. ${title.replace(/[.:]$/, "")}.</strong> ${notes}`;
+}
+
+/** The title and the reading notes of a chart's title block, as plain text. */
+export function titleOf(b: ChartSpecBundle): { title: string; notes: string } {
+  const t = (b.spec as { title?: string | { text: string | string[]; subtitle?: string | string[] } }).title;
+  const join = (x: string | string[] | undefined) => (Array.isArray(x) ? x.join(" ") : (x ?? "")).replace(/\s+/g, " ").trim();
+  if (!t) return { title: b.id, notes: "" };
+  if (typeof t === "string") return { title: t, notes: "" };
+  return { title: join(t.text), notes: join(t.subtitle) };
 }
 
 function capital(s: string): string {
@@ -366,7 +381,7 @@ ${section(
   "glance",
   tocEntries(m)[1].title,
   m.kind === "focus"
-    ? html`${m.summary.length ? summaryTable(m) : html`<p class="missing">No indicator has a value for ${m.focus.name} in this build.</p>`}${m.spine ? figure(m.spine) : ""}`
+    ? html`${m.summary.length ? summaryTable(m) : html`<p class="missing">No indicator has a value for ${m.focus.name} in this build.</p>`}${m.spines.map((f) => figure(f))}`
     : html`<p>Every ward's latest value for each indicator, with how it compares with ${m.parent.name}.</p>${m.wardMatrices.map((t) => wardMatrixTable(t, m))}
       ${m.wardMatrices.length ? html`<p class="note">* suppressed (counts of 1 to 4, survey bases under 30).</p>` : html`<p class="missing">No indicator values in this build.</p>`}`,
 )}
@@ -505,11 +520,11 @@ function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
   <table><thead><tr><th scope="col">Source</th><th scope="col" class="num">Files</th><th scope="col" class="num">Rows read</th><th scope="col" class="num">Loaded</th><th scope="col" class="num">Rejected</th></tr></thead>
   <tbody>${[...bySource].map(([s, x]) => html`<tr><th scope="row">${s}</th><td class="num">${n(x.files)}</td><td class="num">${n(x.read)}</td><td class="num">${n(x.loaded)}</td><td class="num">${n(x.rejected)}</td></tr>`)}</tbody></table></div>
   <div class="keep"><h3>Suppression</h3>
-  <p>${n(q.suppressed)} values across all areas and breakdowns are not published: counts of 1 to 4 (and any count that would reveal one), survey bases under 30, and values with no denominator.</p>
+  <p>${n(q.suppressed)} values across all areas and breakdowns are not published: counts of 1 to 4 (and any count that would reveal one), survey bases under 30, and values with no denominator.</p></div>
   ${suppressionByInd.size
     ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col" class="num">Values withheld</th><th scope="col">Why</th></tr></thead>
     <tbody>${[...suppressionByInd].map(([id, x]) => html`<tr><th scope="row">${titles.get(id) ?? id}</th><td class="num">${n(x.n)}</td><td>${x.reasons.join("; ")}</td></tr>`)}</tbody></table>`
-    : ""}</div>
+    : ""}
   <div class="keep"><h3>Indicators not shown in a section</h3>
   ${m.unshown.length
     ? html`<p>These indicators have values in the warehouse (<code>marts.indicator_values</code>) but no section of this pack shows them:</p>

@@ -164,12 +164,14 @@ async function writePackFiles(
       ctx.log.progress(`rendering charts for ${m.focus.name}`, i, figures.length);
       const bundle = f.chart;
       const svg = await cache.svg(bundle.spec);
+      const { title: _title, ...bare } = bundle.spec as TopLevelSpec & { title?: unknown };
+      const printSvg = await cache.svg(bare as TopLevelSpec);
       const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
       writeFileSync(path.join(dir, files.svg), svg);
       writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
       writeFileSync(path.join(dir, files.csv), toCsv(bundle.table.columns, bundle.table.rows));
       pngs.push(settle(cache.png(svg).then((png) => writeFileSync(path.join(dir, files.png), png))));
-      charts.set(bundle.id, { bundle, svg: prefixSvgIds(svg, `f${i + 1}`), files });
+      charts.set(bundle.id, { bundle, svg: prefixSvgIds(svg, `f${i + 1}`), printSvg: prefixSvgIds(printSvg, `p${i + 1}`), files });
       figureNumbers.set(bundle.id, i + 1);
     }
     ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
@@ -177,7 +179,7 @@ async function writePackFiles(
     writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx", pptx: "pack.pptx" } }));
     if (m.changes) writeFileSync(path.join(dir, "changes.json"), JSON.stringify(m.changes, null, 2) + "\n");
     // Draft charts for the PDF's first pass: the same <svg> box (width, height, viewBox), no content.
-    const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, svg: `${c.svg.slice(0, c.svg.indexOf(">") + 1)}</svg>` }]));
+    const drafts = new Map([...charts].map(([id, c]) => [id, { ...c, printSvg: `${c.printSvg.slice(0, c.printSvg.indexOf(">") + 1)}</svg>` }]));
     const notice = m.synthetic ? "Synthetic demo data: every figure is made up. " : "";
     pdf = browser
       ? renderPdf(browser, (pages, draft) => renderPackHtml(m, draft ? drafts : charts, { forPdf: true, pages }), {

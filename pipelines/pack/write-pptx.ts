@@ -78,9 +78,9 @@ export async function writePptx(m: PackModel, dir: string): Promise<Buffer> {
   pri.addText(items, { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 18, color: INK, valign: "top", fit: "shrink" });
   pri.addNotes(`${PRIORITY_RULE}\n\n${m.priorities.map((p) => `${p.rank}. ${p.title}: ${p.reasons.join("; ")}`).join("\n")}`);
 
-  if (m.spine) {
-    const s = titled(pptx, `${m.focus.name} at a glance`, m);
-    addFigure(s, dir, m.spine);
+  for (const [i, spine] of m.spines.entries()) {
+    const s = titled(pptx, `${m.focus.name} at a glance${m.spines.length > 1 ? ` (${i + 1} of ${m.spines.length})` : ""}`, m);
+    addFigure(s, dir, spine);
   }
   for (const section of m.sections) {
     const key = section.blocks.find((b): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure");

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { compareAreasChart } from "../../../notebooks/charts/index.ts";
+import { PRINT_WIDTH } from "../../../notebooks/charts/theme.ts";
 import { chartContract, render } from "./contract.ts";
 import { fixtureCharts } from "./fixture-charts.ts";
 import { FOCUS, compareComparators, compareRows, ivRow, wardNames } from "./fixtures.ts";
@@ -31,6 +32,26 @@ describe("compareAreasChart", () => {
     expect(b.alt).toContain("1st highest of 13");
     expect(b.alt).toContain("Kestrel: 25.4 per 1,000; St Mary's & Riverside's confidence interval is wholly above this");
     expect(b.alt).toContain("Lower values are better.");
+  });
+
+  test("draws negative scores inside the plot, on an axis whose labels all differ (IoD domain scores run from about -3 to 3)", async () => {
+    const rows = compareRows.map((r, i) => (r.value === null ? r : { ...r, value: -1.8 + 0.25 * i, lower95: null, upper95: null }));
+    const bb = compareAreasChart(rows, {
+      focusCodes: [FOCUS.code], areaNames: wardNames, comparators: [{ code: "B", name: "Borough", value: -0.3, kind: "parent" }],
+      title: "Health deprivation score", unit: "score", polarity: "low_is_good",
+    });
+    const domain = (bb.spec as { layer: { encoding?: { x?: { scale?: { domain?: number[] } } } }[] }).layer[0]!.encoding!.x!.scale!.domain!;
+    expect(domain[0]).toBeLessThanOrEqual(-1.8);
+    expect(domain[1]).toBeGreaterThanOrEqual(rows.reduce((m, r) => Math.max(m, r.value ?? -Infinity), -Infinity));
+    const { svg, texts } = await render(bb);
+    // Bars reaching left of zero made the chart 1,100 px wide, its ticks read 0 0 0 1 1.
+    expect(Number(/<svg[^>]*\swidth="([\d.]+)"/.exec(svg)![1])).toBeLessThanOrEqual(PRINT_WIDTH);
+    // The axes' labels (Vega's role-axis-label groups): the numeric ones are the x axis's.
+    const axisLabels = svg.split('role-axis-label').slice(1).flatMap((g) => [...g.slice(0, g.indexOf("</g>")).matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!));
+    const ticks = axisLabels.filter((t) => /^[−-]?[\d.,]+$/.test(t));
+    expect(texts.length).toBeGreaterThan(ticks.length);
+    expect(ticks.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(ticks).size, ticks.join(" ")).toBe(ticks.length);
   });
 
   test("names with quotes and backslashes cannot break the spec's expressions", async () => {
