@@ -78,7 +78,7 @@ export interface FunnelOptions extends CommonChartOptions {
 export type FunnelBand = "above 99.8% limit" | "above 95% limit" | "within 95% limits" | "below 95% limit" | "below 99.8% limit";
 
 /** The plotting area, px. */
-const PLOT = { width: PRINT_WIDTH - 250, height: 230 } as const;
+const PLOT = { width: PRINT_WIDTH - 225, height: 200 } as const;
 const FOCUS_FONT = 11;
 
 type Px = { px: number; py: number };
@@ -102,7 +102,7 @@ function crosses(a: Px, b: Px, box: { x0: number; x1: number; y0: number; y1: nu
 export function placeLabel(at: Px, width: number, obstacles: { points: Px[]; lines: Px[][] }): Px | null {
   const h = 14;
   const candidates: Px[] = [];
-  for (const r of [12, 24, 40, 60, 90]) {
+  for (const r of [12, 24, 40, 60, 90, 130, 180]) {
     for (const [dx, dy] of [[1, 0], [-1, 0], [1, -1], [1, 1], [-1, -1], [-1, 1], [0, -1], [0, 1]] as const) {
       const left = dx > 0 ? at.px + r : dx < 0 ? at.px - r - width : at.px - width / 2;
       candidates.push({ px: left, py: at.py + dy * (r * 0.8 + (dx === 0 ? h / 2 : 0)) });

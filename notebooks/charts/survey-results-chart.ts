@@ -150,7 +150,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     alt,
     spec: {
       width,
-      height: { step: 22 },
+      height: { step: 16 },
       data: { values },
       layer: layers,
     },

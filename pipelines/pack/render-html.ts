@@ -145,9 +145,10 @@ footer.print-footer { display: none; }
   td.num { white-space: normal; }
   .summary-table th, .summary-table td { padding-left: .6mm; padding-right: .6mm; font-size: 7.5pt; }
   .pill { white-space: normal; width: auto; max-width: 100%; }
-  h3 { margin-top: 4mm; }
-  figcaption { margin-top: 1mm; }
-  figure { margin: 3mm 0 4mm; }
+  h3 { margin-top: 3mm; }
+  figcaption { margin-top: 1mm; font-size: 8pt; line-height: 1.3; }
+  .source { font-size: 7.5pt; }
+  figure { margin: 2mm 0 3mm; }
 }
 `;
 

@@ -7,7 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { sharedDemo } from "../helpers/demo-build.ts";
@@ -86,6 +87,36 @@ describe.skipIf(!hasPoppler || !hasChromium)(`pack.pdf${hasPoppler && hasChromiu
       await browser.close();
     }
   }, 120_000);
+
+  it("leaves no page less than 45% full but where a section ends", () => {
+    for (const dir of [focusDir, overviewDir]) {
+      const file = path.join(dir, "pack.pdf");
+      const text = pdfText(file, "-layout").split("\f").slice(0, -1).map((p) => p.trim());
+      const tmp = mkdtempSync(path.join(tmpdir(), "localneeds-fill-"));
+      try {
+        execFileSync("pdftoppm", ["-r", "20", "-gray", file, path.join(tmp, "p")]);
+        const pages = readdirSync(tmp).sort();
+        expect(pages).toHaveLength(text.length);
+        const thin: string[] = [];
+        pages.forEach((name, i) => {
+          // The lowest row above the footer with ink on it, as a share of the page's height (PGM: grey bytes).
+          const pgm = readFileSync(path.join(tmp, name));
+          const head = /^P5\s+(\d+)\s+(\d+)\s+\d+\s/.exec(pgm.subarray(0, 40).toString("latin1"))!;
+          const [w, h] = [Number(head[1]), Number(head[2])];
+          const px = pgm.subarray(head[0].length);
+          let last = 0;
+          for (let y = 0; y < Math.floor(h * 0.92); y++) if (px.subarray(y * w, (y + 1) * w).some((v) => v < 200)) last = y;
+          const sectionEnds = i === 0 || i === pages.length - 1 || /^\d+ [A-Z]/.test(text[i + 1] ?? "");
+          if (!sectionEnds && last / h < 0.45) thin.push(`page ${i + 1}: ${Math.round((100 * last) / h)}% (${text[i]!.split("\n")[0]!.trim().slice(0, 40)})`);
+        });
+        expect(thin, path.basename(dir)).toEqual([]);
+        // A chart and its funnel share a page: the focus pack is not one figure per page.
+        expect(pages.length, path.basename(dir)).toBeLessThan(90);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+  });
 
   it("carries the executive summary and the headlines written from the statistics", () => {
     const all = pagesOf(path.join(focusDir, "pack.pdf")).join(" ");
