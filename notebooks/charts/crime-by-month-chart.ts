@@ -171,7 +171,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
         },
       },
       spacing: 10,
-      spec: { width: PRINT_WIDTH - 53, height: PANEL_HEIGHT, layer: layers },
+      spec: { width: PRINT_WIDTH - 70, height: PANEL_HEIGHT, layer: layers },
       resolve: { scale: { y: "shared" } },
     },
     table: {

@@ -10,6 +10,7 @@ import Papa from "papaparse";
 import { messages } from "../../pipelines/core/messages.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
+import { chartPrintProblems } from "../helpers/print-checks.ts";
 import { MEDWAY_CONFIG, sharedMedway, type SharedMedwayRecord } from "../helpers/medway.ts";
 
 const WARD = "E05002255";
@@ -58,6 +59,11 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
       `SELECT DISTINCT comparator_kind FROM marts.indicator_comparisons WHERE area_code = $w AND indicator_id = 'crime.all_crime_rate' ORDER BY 1`, { w: WARD },
     );
     expect(cmp.map((c) => c.comparator_kind)).toEqual(expect.arrayContaining(["parent", "rest_of_parent"]));
+  });
+
+  it("prints every chart of the real packs 1:1 within the text width, no text under 7.5 pt (real names and counts are wider than the demo's)", () => {
+    expect(result.packDirs).toHaveLength(2);
+    for (const dir of result.packDirs) expect(chartPrintProblems(dir), path.basename(dir)).toEqual([]);
   });
 
   it("builds the WD19 hierarchy: Luton and Wayfield -> Medway -> South East -> England", async () => {

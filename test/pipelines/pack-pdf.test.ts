@@ -14,6 +14,7 @@ import ExcelJS from "exceljs";
 import { sharedDemo } from "../helpers/demo-build.ts";
 import { PRINT_WIDTH } from "../../notebooks/charts/theme.ts";
 import { launchChromium } from "../helpers/browser.ts";
+import { chartPrintProblems } from "../helpers/print-checks.ts";
 import { normalisePdfDates, pdfDestinationPages } from "../../pipelines/pack/render-pdf.ts";
 import { normaliseZipTimes } from "../../pipelines/pack/write-xlsx.ts";
 
@@ -52,22 +53,7 @@ describe.skipIf(!hasPoppler || !hasChromium)(`pack.pdf${hasPoppler && hasChromiu
   });
 
   it("prints every chart 1:1: within the text width and a page, no text under 7.5 pt, and the width used where a chart can use it", () => {
-    // The print stylesheet shrinks a chart only past the text width or 235 mm of height: within both,
-    // 10 px prints at 7.5 pt. Maps keep their areas' shape, so only charts that are not maps must fill the width.
-    const PAGE_PX = (235 / 25.4) * 96;
-    for (const dir of [focusDir, overviewDir]) {
-      const svgs = readdirSync(path.join(dir, "charts")).filter((f) => f.endsWith(".svg"));
-      expect(svgs.length).toBeGreaterThan(10);
-      for (const f of svgs) {
-        const svg = readFileSync(path.join(dir, "charts", f), "utf8");
-        const [, w, h] = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg)!;
-        expect(Number(w), `${f} width`).toBeLessThanOrEqual(PRINT_WIDTH);
-        expect(Number(h), `${f} height`).toBeLessThanOrEqual(PAGE_PX);
-        if (!/-map\.svg$|pyramid/.test(f)) expect(Number(w), `${f} width`).toBeGreaterThanOrEqual(0.85 * PRINT_WIDTH);
-        const sizes = [...svg.matchAll(/font-size="([\d.]+)px"/g)].map((m) => Number(m[1]));
-        expect(Math.min(...sizes), `${f} smallest text`).toBeGreaterThanOrEqual(10);
-      }
-    }
+    for (const dir of [focusDir, overviewDir]) expect(chartPrintProblems(dir), path.basename(dir)).toEqual([]);
   });
 
   it("lays the printed page out within the text width, so Chromium never shrinks the pages to fit", async () => {
