@@ -88,14 +88,19 @@ export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 }
 
-/** Rename every `id="x"` to `id="<prefix>-x"`, with its `url(#x)` and `href="#x"` references. */
+/**
+ * Rename every `id="x"` to `id="<prefix>-<n>"`, with its `url(#x)` and `href="#x"` references, n
+ * counting the ids in the order they are defined. Vega's own numbers (clip5, gradient2) come from a
+ * process-wide counter that concurrent renders share: renumbering makes the SVG depend on its spec only.
+ */
 function prefixIds(svg: string, prefix: string): string {
-  const ids = new Set([...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
-  if (!ids.size) return svg;
+  const ids = [...new Set([...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]!))];
+  if (!ids.length) return svg;
+  const renamed = new Map(ids.map((id, i) => [id, `${prefix}-${id.replace(/\d+$/, "")}${i + 1}`]));
   return svg
-    .replace(/\bid="([^"]+)"/g, (m, id: string) => (ids.has(id) ? `id="${prefix}-${id}"` : m))
-    .replace(/url\(#([^)]+)\)/g, (m, id: string) => (ids.has(id) ? `url(#${prefix}-${id})` : m))
-    .replace(/href="#([^"]+)"/g, (m, id: string) => (ids.has(id) ? `href="#${prefix}-${id}"` : m));
+    .replace(/\bid="([^"]+)"/g, (m, id: string) => (renamed.has(id) ? `id="${renamed.get(id)}"` : m))
+    .replace(/url\(#([^)]+)\)/g, (m, id: string) => (renamed.has(id) ? `url(#${renamed.get(id)})` : m))
+    .replace(/href="#([^"]+)"/g, (m, id: string) => (renamed.has(id) ? `href="#${renamed.get(id)}"` : m));
 }
 
 function titleText(spec: TopLevelSpec): string {

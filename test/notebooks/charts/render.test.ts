@@ -37,6 +37,15 @@ describe("renderSvg", () => {
     expect(c).toContain('id="fig3-clip1"');
     expect(c).toContain("url(#fig3-clip1)");
   });
+
+  test("gives the same SVG when other charts render at the same time (Vega's def counter is process-wide)", async () => {
+    const spec = fixtureCharts.funnel().spec;
+    const alone = await renderSvg(spec);
+    // Concurrent renders share Vega's counter between its reset and the SVG's serialisation.
+    const together = await Promise.all([renderSvg(fixtureCharts.trend().spec), renderSvg(spec), renderSvg(fixtureCharts["compare-areas"]().spec), renderSvg(spec)]);
+    expect(together[1]).toBe(alone);
+    expect(together[3]).toBe(alone);
+  });
 });
 
 describe("renderPng", () => {
