@@ -10,6 +10,7 @@ import type { Indicator, Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, NeedLocalityRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
 import type { DataQuality, WarehouseTables } from "./pack-data.ts";
 import type { PackFigure } from "./pack-charts.ts";
+import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 
 export type { PackFigure, View } from "./pack-charts.ts";
 
@@ -178,3 +179,11 @@ export const kindLabel: Record<string, string> = {
 /** Comparator kinds in the order the glance table and the workbook show them (those with values only). */
 export const COMPARATOR_ORDER = ["parent", "rest_of_parent", "similar_wards", "deprivation_decile", "county", "region", "country"] as const;
 
+/** The title and the reading notes of a chart's title block, as plain text. */
+export function titleOf(b: ChartSpecBundle): { title: string; notes: string } {
+  const t = (b.spec as { title?: string | { text: string | string[]; subtitle?: string | string[] } }).title;
+  const join = (x: string | string[] | undefined) => (Array.isArray(x) ? x.join(" ") : (x ?? "")).replace(/\s+/g, " ").trim();
+  if (!t) return { title: b.id, notes: "" };
+  if (typeof t === "string") return { title: t, notes: "" };
+  return { title: join(t.text), notes: join(t.subtitle) };
+}

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-types.ts";
-import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS } from "./pack-types.ts";
+import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./pack-types.ts";
 import { noPrioritiesSentence, plural, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
@@ -280,14 +280,6 @@ function printCaption(b: ChartSpecBundle, n: number): Raw {
   return html`<strong>Figure ${n}. ${title.replace(/[.:]$/, "")}.</strong> ${notes}`;
 }
 
-/** The title and the reading notes of a chart's title block, as plain text. */
-export function titleOf(b: ChartSpecBundle): { title: string; notes: string } {
-  const t = (b.spec as { title?: string | { text: string | string[]; subtitle?: string | string[] } }).title;
-  const join = (x: string | string[] | undefined) => (Array.isArray(x) ? x.join(" ") : (x ?? "")).replace(/\s+/g, " ").trim();
-  if (!t) return { title: b.id, notes: "" };
-  if (typeof t === "string") return { title: t, notes: "" };
-  return { title: join(t.text), notes: join(t.subtitle) };
-}
 
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -149,6 +149,8 @@ async function writePackFiles(
     seen.add(f.chart.id);
   }
   const charts = new Map<string, RenderedChart>();
+  /** Each chart without its title block (the PDF's and the slides' rendering). */
+  const printSvgs = new Map<string, string>();
   const figureNumbers = new Map<string, number>();
   // Each PNG settles on its own (an error is kept, not left unhandled while the next chart
   // renders) and is awaited before this function returns or throws.
@@ -166,6 +168,7 @@ async function writePackFiles(
       const svg = await cache.svg(bundle.spec);
       const { title: _title, ...bare } = bundle.spec as TopLevelSpec & { title?: unknown };
       const printSvg = await cache.svg(bare as TopLevelSpec);
+      printSvgs.set(bundle.id, printSvg);
       const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
       writeFileSync(path.join(dir, files.svg), svg);
       writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
@@ -205,7 +208,7 @@ async function writePackFiles(
     pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
   } else if (!pdfLeftOut) ctx.log.warn(messages.packPdfNoChromium());
   // The slides place the chart PNGs, all written by now.
-  writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, dir));
+  writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, (f) => cache.png(printSvgs.get(f.chart.id)!)));
 
   // Manifest last: every other file with its hash.
   const files = listFiles(dir).map((f) => {

@@ -9,12 +9,10 @@
  * Deterministic: the archive's file dates and the document's created/modified times are the
  * pack's build time (`SOURCE_DATE_EPOCH` when set), so the same build gives the same bytes.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import JSZip from "jszip";
 import PptxGenJS from "pptxgenjs";
 import type { PackFigure, PackModel } from "./pack-types.ts";
-import { SECTIONS } from "./pack-types.ts";
+import { SECTIONS, titleOf } from "./pack-types.ts";
 import { noPrioritiesSentence } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 
@@ -41,20 +39,27 @@ function titled(pptx: PptxGenJS, title: string, m: PackModel): Slide {
 }
 
 /** A figure's PNG placed to fit the area below the title, keeping its shape. */
-function addFigure(s: Slide, dir: string, f: PackFigure): void {
-  const png = readFileSync(path.join(dir, "charts", `${f.chart.id}.png`));
-  const { width, height } = pngSize(png);
-  const box = { x: 0.5, y: 1.25, w: W - 1, h: H - 1.25 - 0.9 };
+/**
+ * A figure on a slide: the chart's title as text, then the chart drawn without its title block
+ * (`png`: the print rendering), as large as the slide allows, then its source; the reading notes
+ * and the text alternative go in the speaker notes.
+ */
+async function addFigure(s: Slide, f: PackFigure, png: (f: PackFigure) => Promise<Buffer>): Promise<void> {
+  const { title, notes } = titleOf(f.chart);
+  s.addText(title, { x: 0.5, y: 1.25, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 14, bold: true, color: INK, valign: "top", fit: "shrink" });
+  const image = await png(f);
+  const { width, height } = pngSize(image);
+  const box = { x: 0.5, y: 1.7, w: W - 1, h: H - 1.7 - 0.85 };
   const scale = Math.min(box.w / width, box.h / height);
   const w = width * scale;
   const h = height * scale;
-  s.addImage({ data: `image/png;base64,${png.toString("base64")}`, x: box.x + (box.w - w) / 2, y: box.y, w, h, altText: f.chart.alt });
+  s.addImage({ data: `image/png;base64,${image.toString("base64")}`, x: box.x + (box.w - w) / 2, y: box.y, w, h, altText: f.chart.alt });
   s.addText(f.source, { x: 0.5, y: box.y + h + 0.05, w: W - 1, h: 0.3, fontFace: FONT, fontSize: 9, color: MUTED });
-  s.addNotes(`${f.chart.alt}\n\nSource: ${f.source}`);
+  s.addNotes(`${notes ? `${notes}\n\n` : ""}${f.chart.alt}\n\nSource: ${f.source}`);
 }
 
 /** The slides of one pack, as the bytes of a .pptx file. */
-export async function writePptx(m: PackModel, dir: string): Promise<Buffer> {
+export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Buffer>): Promise<Buffer> {
   const pptx = new PptxGenJS();
   pptx.layout = "LAYOUT_WIDE";
   pptx.title = `${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`;
@@ -80,7 +85,7 @@ export async function writePptx(m: PackModel, dir: string): Promise<Buffer> {
 
   for (const [i, spine] of m.spines.entries()) {
     const s = titled(pptx, `${m.focus.name} at a glance${m.spines.length > 1 ? ` (${i + 1} of ${m.spines.length})` : ""}`, m);
-    addFigure(s, dir, spine);
+    await addFigure(s, spine, png);
   }
   for (const section of m.sections) {
     const key = section.blocks.find((b): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure");
@@ -88,12 +93,12 @@ export async function writePptx(m: PackModel, dir: string): Promise<Buffer> {
     const domainIds = new Set(m.indicators.filter((i) => i.domain === section.id).map((i) => i.id));
     const headline = m.headlines.find((h) => domainIds.has(h.indicatorId));
     const s = titled(pptx, headline?.text ?? SECTIONS.find((x) => x.domain === section.id)?.title ?? section.title, m);
-    addFigure(s, dir, key.figure);
+    await addFigure(s, key.figure, png);
   }
   const needFigure = m.need.figures[0];
   if (needFigure) {
     const s = titled(pptx, m.need.focusRow ? `Need index: ${m.focus.name} ranks ${m.need.focusRow.rank} of ${m.need.rows.length} wards (${m.need.focusRow.tier})` : `Need index: wards of ${m.parent.name} ranked`, m);
-    addFigure(s, dir, needFigure);
+    await addFigure(s, needFigure, png);
   }
   const src = titled(pptx, "Sources and methods", m);
   src.addText(
