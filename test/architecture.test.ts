@@ -87,6 +87,20 @@ describe("the pack's modules (issue 18)", () => {
     expect(reading).toEqual([]);
   });
 
+  it("choose figures from the declared figure layer, not from branches on a domain's name", async () => {
+    const { SECTIONS } = await import("../pipelines/pack/pack-types.ts");
+    const { DOMAIN_FIGURES, INDICATOR_FIGURES } = await import("../pipelines/pack/figures.ts");
+    // Every name a section lists is a declared figure, and every declared figure is drawn somewhere.
+    const listed = SECTIONS.flatMap((s) => s.figures);
+    expect(listed.filter((n) => !(n in DOMAIN_FIGURES))).toEqual([]);
+    expect(Object.keys(DOMAIN_FIGURES).filter((n) => !listed.includes(n))).toEqual([]);
+    expect(INDICATOR_FIGURES.length).toBeGreaterThan(0);
+    for (const f of [...Object.values(DOMAIN_FIGURES), ...INDICATOR_FIGURES]) expect(f.reads.every((t) => /^(marts|ref|audit)\./.test(t))).toBe(true);
+    // The assembly names no domain: the crime, survey, complaints and deprivation branches are gone.
+    const model = readFileSync(path.join(ROOT, `${PACK}/pack-model.ts`), "utf8");
+    expect(model.match(/domain === "[a-z]+"/g) ?? []).toEqual([]);
+  });
+
   it("renderers depend on the model's types, never on the assembly or on another renderer", () => {
     const renderers = ["render-html.ts", "render-pdf.ts", "write-xlsx.ts", "write-pptx.ts"].map((f) => `${PACK}/${f}`);
     const bad = renderers.flatMap((r) => (graph.get(r) ?? []).filter((t) => renderers.includes(t) || t === `${PACK}/pack-model.ts`).map((t) => `${r} -> ${t}`));

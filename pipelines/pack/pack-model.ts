@@ -17,29 +17,19 @@ import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
 import { rankPriorities, type Priority } from "./priorities.ts";
 import { comparisonsAt, readPackData, valueAt, wardComparisons, type PackData } from "./pack-data.ts";
+import { DOMAIN_FIGURES, INDICATOR_FIGURES } from "./figures.ts";
 import {
-  compareFigure,
-  complaintsFigures,
-  crimeMonthFigure,
-  crimeTypeFigure,
   funnelFigure,
   headlinePeriodType,
-  lsoaImdMapFigure,
   needIndexFigure,
   trajectoryFigure,
   needMapFigure,
   populationMapFigure,
   publishedAreasFigure,
-  prioritiesFigure,
   pyramidFigure,
   quantile,
   rowsOf,
-  sexBreakdownFigure,
   spineFigures,
-  surveyLanguageFigure,
-  surveyWardFigure,
-  trendPanelsFigure,
-  wardMapFigure,
   type PackFigure,
   type View,
 } from "./pack-charts.ts";
@@ -192,17 +182,8 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     for (const r of [...rows, ...context]) shown.add(r.indicator.id);
     if (rows.length) {
       intro.push(domainSentence(view, rows, d));
-      // Domain-wide charts first.
-      if (s.domain === "crime") {
-        fig(crimeTypeFigure(d, view, [...indicators]));
-        fig(crimeMonthFigure(d, view));
-      }
-      if (s.domain === "complaints") for (const f of complaintsFigures(d, view)) fig(f);
-      if (s.domain === "survey") fig(prioritiesFigure(d, view, indicators));
-      if (s.domain === "deprivation") fig(lsoaImdMapFigure(d, view));
-      const lead = rows[0];
-      fig(wardMapFigure(d, view, lead.indicator, lead.periodType, lead.period));
-      fig(trendPanelsFigure(d, view, s.domain, s.title, rows.map((r) => ({ ind: r.indicator, periodType: r.periodType, trend: r.trend }))));
+      // Domain-wide figures first, as the section declares them (SECTIONS[].figures).
+      for (const name of s.figures) for (const f of DOMAIN_FIGURES[name]!.build({ d, view, indicators, domain: s.domain, title: s.title, rows })) fig(f);
     }
     const forParent = context.filter((c) => c.area === d.parent.code).length;
     const forCounty = context.length - forParent;
@@ -229,13 +210,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       const ind = r.indicator;
       blocks.push({ kind: "subhead", id: `${s.domain}-${ind.id.replace(/[._]/g, "-")}`, text: ind.title });
       const before = blocks.length;
-      if (ind.method === "survey_proportion") {
-        fig(surveyWardFigure(d, view, ind, r.periodType, r.period));
-        fig(surveyLanguageFigure(d, view, ind, r.period));
-      } else {
-        fig(compareFigure(d, view, ind, r.periodType, r.period));
-        fig(sexBreakdownFigure(d, view, ind, r.period));
-      }
+      for (const f of INDICATOR_FIGURES) if (f.appliesTo(ind)) fig(f.build(d, view, ind, r.periodType, r.period));
       if (funnels.has(ind.id)) fig(funnelFigure(d, view, ind, r.periodType, r.period));
       if (blocks.length === before) {
         blocks.push({ kind: "note", text: `${notByWard}, shown below, in the trend chart above where there are two periods or more, and in the data downloads.` });
