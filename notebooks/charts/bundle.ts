@@ -145,6 +145,11 @@ export function barPlotWidth(labels: readonly { text: string; bold?: boolean }[]
   return Math.floor(PRINT_WIDTH - padding - 6 - Math.min(LABEL_LIMIT.axis, widest) - right - 2);
 }
 
+/** Does `name` already say its unit ("Complaints per 1,000" says "per 1,000")? Then a label adds no "(per 1,000)". */
+export function namesUnit(name: string, unit: string): boolean {
+  return unit !== "" && unit !== "%" && name.toLowerCase().includes(unit.toLowerCase());
+}
+
 /** Split text into lines at most `maxPx` wide in DejaVu Sans (a longer word keeps its own line). */
 export function wrapToWidth(text: string, maxPx: number, fontSize = 11, bold = false): string[] {
   const lines: string[] = [];

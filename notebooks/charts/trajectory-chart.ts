@@ -7,7 +7,7 @@
  * change from the baseline (improved, worsened, no significant change), with a key.
  */
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import { type ChartSpecBundle, type CommonChartOptions, chartBundle, formatNumber, round, withUnit } from "./bundle.ts";
+import { chartBundle, formatNumber, namesUnit, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
 import { PRINT_WIDTH, colours, outcomeColours } from "./theme.ts";
 
 /** One tracked outcome. */
@@ -46,7 +46,7 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
   const decimals = opts.decimals ?? 1;
   // Three across from five outcomes, so a typical framework fits under its table on one printed page.
   const columns = Math.max(1, Math.min(opts.columns ?? (panels.length > 4 ? 3 : 2), panels.length));
-  const heading = (p: TrajectoryPanel) => (p.unit === "%" || p.unit === "" ? `${p.title}${p.unit ? " (%)" : ""}` : `${p.title} (${p.unit})`);
+  const heading = (p: TrajectoryPanel) => (p.unit === "%" || p.unit === "" ? `${p.title}${p.unit ? " (%)" : ""}` : namesUnit(p.title, p.unit) ? p.title : `${p.title} (${p.unit})`);
   const shown = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
   const width = Math.floor((PRINT_WIDTH - 220 - (columns - 1) * 30) / columns);
   const values: Record<string, unknown>[] = [];

@@ -6,15 +6,7 @@
  * would fill a page each.
  */
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import {
-  type ChartSpecBundle,
-  type CommonChartOptions,
-  chartBundle,
-  formatNumber,
-  listEnglish,
-  round,
-  withUnit,
-} from "./bundle.ts";
+import { chartBundle, formatNumber, listEnglish, namesUnit, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
 import { uniqueLabels } from "./labels.ts";
 import type { SeriesBreak } from "./trend-chart.ts";
 import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
@@ -55,7 +47,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
   const focusName = names[0];
   const arrow: Record<string, string> = { increasing: "▲", decreasing: "▼", "no significant change": "◆" };
   const marker = (p: TrendPanel) => (p.trend && arrow[p.trend.direction] ? ` ${arrow[p.trend.direction]}` : "");
-  const heading = (p: TrendPanel) => `${p.unit === "%" || p.unit === "score" || p.unit === "" ? `${p.title} (${p.unit || "value"})` : `${p.title} (${p.unit})`}${marker(p)}`;
+  const heading = (p: TrendPanel) => `${namesUnit(p.title, p.unit) ? p.title : `${p.title} (${p.unit || "value"})`}${marker(p)}`;
   const shown = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
   const used = panels.filter((p) => p.rows.some((r) => r.area_code === opts.focusCode));
   const values = used.flatMap((p) => {

@@ -12,7 +12,7 @@ import { LocalneedsError, messages } from "../core/messages.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import { isContextMeasure, type Indicator, type Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, Outcome, Polarity } from "../../transforms/marts.ts";
-import { formatNumber, listEnglish } from "../../notebooks/charts/bundle.ts";
+import { formatNumber, listEnglish, namesUnit } from "../../notebooks/charts/bundle.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
 import { rankPriorities, type Priority } from "./priorities.ts";
@@ -107,6 +107,12 @@ function orderHeadlines(hs: Headline[]): Headline[] {
 }
 
 
+/** The similar-wards variables in words (the config's names). */
+const SIMILAR_VARIABLE_WORDS: Record<string, string> = {
+  imd_score: "IMD score", most_deprived_decile_share: "share in the most deprived 10%", population: "population",
+  share_aged_0_15: "share aged 0-15", share_aged_65_plus: "share aged 65 and over",
+};
+
 function ordinal(n: number): string {
   const t = n % 100;
   if (t >= 11 && t <= 13) return `${n}th`;
@@ -121,7 +127,7 @@ function spineRows(summary: SummaryRow[]): { domain: string; domainTitle: string
     const domain = r.indicator.domain;
     return { domain, domainTitle: SECTIONS.find((x) => x.domain === domain)?.title ?? domain, row: {
       indicator_id: r.indicator.id,
-      title: unit === "%" || unit === "score" ? r.indicator.short : `${r.indicator.short} (${unit})`,
+      title: unit === "%" || unit === "score" || namesUnit(r.indicator.short, unit) ? r.indicator.short : `${r.indicator.short} (${unit})`,
       focus_value: r.focus.is_suppressed ? null : r.focus.value,
       england_or_parent_value: p?.value ?? null,
       min: r.wardRange?.min ?? null,
@@ -404,7 +410,7 @@ function comparatorNotes(ctx: Context, d: PackData, view: View): string[] {
   if (has("rest_of_parent")) out.push(`Rest of borough: ${d.parent.name} without the focus area, so the area is not compared with itself.`);
   if (has("similar_wards")) {
     out.push(
-      `Similar wards: the ${ctx.config.similarWards.k} wards of ${d.parent.name} nearest to the focus ward on ${ctx.config.similarWards.variables.join(", ").replaceAll("_", " ")} (standardised), pooled.`,
+      `Similar wards: the ${ctx.config.similarWards.k} wards of ${d.parent.name} nearest to the focus ward on ${listEnglish(ctx.config.similarWards.variables.map((v) => SIMILAR_VARIABLE_WORDS[v] ?? v.replaceAll("_", " ")))} (standardised), pooled.`,
     );
   }
   if (has("deprivation_decile")) out.push("Same deprivation decile: other wards whose population-weighted IMD score falls in the same national decile, pooled.");

@@ -10,9 +10,10 @@ import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./
 import { noPrioritiesSentence, plural, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
-import { html, raw, type Raw } from "./html.ts";
+import { esc, html, raw, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";
+import { namesUnit } from "../../notebooks/charts/bundle.ts";
 import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 import { weightingWords } from "../../transforms/survey-weighting.ts";
 
@@ -139,12 +140,11 @@ footer.print-footer { display: none; }
   /* Charts are laid out to the text width (PRINT_WIDTH) and printed 1:1: no chart is shrunk below its
      10 px (7.5 pt) text. Only a chart taller than a page is scaled down to fit it. */
   figure svg { width: auto; max-width: 100%; max-height: 235mm; }
-  /* Nothing may be wider than the text width: Chromium would shrink every page to fit it. */
-  table { table-layout: fixed; width: 100%; }
-  th, td { overflow-wrap: anywhere; }
+  /* Nothing may be wider than the text width: Chromium would shrink every page to fit it. Wide
+     tables get smaller type and may break a number's range after its dash, never inside a word. */
   td.num { white-space: normal; }
-  .summary-table th, .summary-table td { padding-left: .6mm; padding-right: .6mm; font-size: 7.5pt; }
-  .pill { white-space: normal; width: auto; max-width: 100%; }
+  .summary-table th, .summary-table td, .matrix th, .matrix td { padding-left: .4mm; padding-right: .4mm; font-size: 7pt; }
+  .pill { width: auto; white-space: normal; }
   h3 { margin-top: 3mm; }
   figcaption { margin-top: 1mm; font-size: 8pt; line-height: 1.3; }
   .source { font-size: 7.5pt; }
@@ -171,8 +171,10 @@ function bare(v: number | null | undefined, decimals = 1): string {
   return v === null || v === undefined || !Number.isFinite(v) ? "–" : formatNumber(v, decimals);
 }
 
-function unitOf(unit: string): string {
-  return unit;
+/** " (unit)" after a name, unless the name already says it; `extra` (a period) after the unit. */
+function unitSpan(name: string, unit: string, extra?: string): Raw | string {
+  const parts = [namesUnit(name, unit) ? "" : unit, extra ?? ""].filter(Boolean);
+  return parts.length ? html` <span class="unit">(${parts.join(", ")})</span>` : "";
 }
 
 /** The section list, in page order (id, title); also the contents. */
@@ -231,14 +233,14 @@ function summaryTable(m: PackModel): Raw {
       const parent = r.comparators.find((c) => c.kind === "parent");
       const count =
         r.indicator.method === "weighted_mean" ? "–" : r.focus.is_suppressed || r.focus.numerator === null ? "*" : Math.round(r.focus.numerator).toLocaleString("en-GB");
-      return html`<tr><th scope="row">${r.indicator.short} <span class="unit">(${unitOf(r.indicator.unit)})</span></th><td>${r.period}</td>
+      return html`<tr><th scope="row">${r.indicator.short}${unitSpan(r.indicator.short, r.indicator.unit)}</th><td>${r.period}</td>
         <td class="num">${count}</td>
         <td class="num"><strong>${r.focus.is_suppressed ? "*" : bare(r.focus.value)}</strong></td>
         ${kinds.map((k) => {
           const c = r.comparators.find((x) => x.kind === k);
           return html`<td class="num">${bare(c?.value)}${c && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${m.focus.name} against ${kindLabel[k] ?? k}`) : ""}</td>`;
         })}
-        <td class="num">${r.wardRange ? `${bare(r.wardRange.min)}–${bare(r.wardRange.max)}` : "–"}</td>
+        <td class="num">${r.wardRange ? html`${bare(r.wardRange.min)}–<wbr>${bare(r.wardRange.max)}` : "–"}</td>
         ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? `${r.trend.direction} (${trendSpan(r.trend)})` : "–"}</td>` : ""}
         <td>${pill(parent?.outcome ?? "not_compared")}${isContextMeasure(r.indicator) ? html`<span class="context-why">${CONTEXT_NOTE}</span>` : ""}</td></tr>`;
     })}</tbody></table></div>
@@ -248,7 +250,7 @@ function summaryTable(m: PackModel): Raw {
 function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {
   return html`<div class="table-wrap keep" role="region" aria-label="${t.title}: every ward" tabindex="0"><table class="matrix">
     <caption>${t.title}: every ward's latest value. After each ward's value a shape shows how it compares with ${m.parent.name} at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower.</caption>
-    <thead><tr><th scope="col">Ward</th>${t.indicators.map((i) => html`<th scope="col" class="num">${i.short} <span class="unit">(${unitOf(i.unit)}, ${i.period})</span></th>`)}</tr></thead>
+    <thead><tr><th scope="col">Ward</th>${t.indicators.map((i) => html`<th scope="col" class="num">${i.short}${unitSpan(i.short, i.unit, i.period)}</th>`)}</tr></thead>
     <tbody>${t.rows.map(
       (r) => html`<tr class="${r.kind === "ward" ? "" : "agg"}"><th scope="row">${r.name}</th>${r.cells.map(
         (c) => html`<td class="num">${c.suppressed ? "*" : bare(c.value)}${r.kind === "ward" && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${r.name} against ${m.parent.name}`) : ""}</td>`,
@@ -330,7 +332,8 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
   const no = (id: string) => toc.findIndex((t) => t.id === id) + 1;
   const section = (id: string, title: string, body: unknown) =>
     html`<section class="page" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h"><span class="no">${no(id)}</span> ${title}</h2>${synthetic}${body}</section>`;
-  const rel = (p: string) => path.relative(m.configBaseDir, p).split(path.sep).join("/") || p;
+  // A path may break after a folder or an underscore (<wbr>), never inside a word.
+  const rel = (p: string) => raw(esc(path.relative(m.configBaseDir, p).split(path.sep).join("/") || p).replace(/([/_])/g, "$1<wbr>"));
   const areaLine =
     m.kind === "overview"
       ? `Borough overview: all wards of ${m.parent.name} (${m.parent.code})`
@@ -424,7 +427,7 @@ function outcomesBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
       const r = l.row;
       const d = DIRECTION_TEXT[r.direction] ?? DIRECTION_TEXT["not comparable"]!;
       const progress = r.progress_pct === null ? "–" : Math.max(0, Math.min(100, r.progress_pct));
-      return html`<tr><th scope="row">${l.title} <span class="unit">(${unitOf(l.unit)})</span></th>
+      return html`<tr><th scope="row">${l.title}${unitSpan(l.title, l.unit)}</th>
         <td class="num">${bare(r.baseline_value)} <span class="unit">${r.baseline_period}</span></td>
         <td class="num">${bare(r.latest_value)} <span class="unit">${r.latest_period}</span></td>
         <td class="num">${fmtChange(l)}</td>
@@ -471,7 +474,7 @@ const WARNING_TITLES: Record<string, string> = {
   crime_repeated_line: "Repeated police.uk lines (counted once)",
 };
 
-function dataQualityBody(m: PackModel, rel: (p: string) => string): Raw {
+function dataQualityBody(m: PackModel, rel: (p: string) => Raw): Raw {
   const q = m.dataQuality;
   const read = q.loads.reduce((s, l) => s + l.rowsRead, 0);
   const rejected = q.loads.reduce((s, l) => s + l.rowsRejected, 0);
@@ -551,7 +554,7 @@ function methodsBody(m: PackModel): Raw {
   <tbody>${m.indicators.map((i) => html`<tr><th scope="row">${i.title}</th><td>${i.definition}</td><td>${i.method.replaceAll("_", " ")} (${i.unit}); ${i.periods.join(", ").replaceAll("_", " ")}</td><td>${i.source}</td></tr>`)}</tbody></table>`;
 }
 
-function sourcesBody(m: PackModel, rel: (p: string) => string): Raw {
+function sourcesBody(m: PackModel, rel: (p: string) => Raw): Raw {
   const bySource = new Map<string, typeof m.inputs>();
   const sourceOf = new Map(m.dataQuality.loads.map((l) => [l.path, l.source]));
   for (const i of m.inputs) {

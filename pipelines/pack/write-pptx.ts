@@ -11,7 +11,7 @@
  */
 import JSZip from "jszip";
 import PptxGenJS from "pptxgenjs";
-import type { PackFigure, PackModel } from "./pack-types.ts";
+import type { PackBlock, PackFigure, PackModel } from "./pack-types.ts";
 import { SECTIONS, titleOf } from "./pack-types.ts";
 import { noPrioritiesSentence } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
@@ -88,11 +88,16 @@ export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Bu
     await addFigure(s, spine, png);
   }
   for (const section of m.sections) {
-    const key = section.blocks.find((b): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure");
-    if (!key) continue;
+    // The slide says the section's strongest headline and shows that indicator's own chart (the
+    // first figure under its heading); without one, the section's title over its first figure.
     const domainIds = new Set(m.indicators.filter((i) => i.domain === section.id).map((i) => i.id));
     const headline = m.headlines.find((h) => domainIds.has(h.indicatorId));
-    const s = titled(pptx, headline?.text ?? SECTIONS.find((x) => x.domain === section.id)?.title ?? section.title, m);
+    const isFigure = (b: PackBlock): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure";
+    const heading = headline ? section.blocks.findIndex((b) => b.kind === "subhead" && b.id === `${section.id}-${headline.indicatorId.replace(/[._]/g, "-")}`) : -1;
+    const own = heading >= 0 ? section.blocks.slice(heading + 1).find((b) => b.kind === "subhead" || isFigure(b)) : undefined;
+    const key = own && isFigure(own) ? own : section.blocks.find(isFigure);
+    if (!key) continue;
+    const s = titled(pptx, own && isFigure(own) ? headline!.text : (SECTIONS.find((x) => x.domain === section.id)?.title ?? section.title), m);
     await addFigure(s, key.figure, png);
   }
   const needFigure = m.need.figures[0];

@@ -33,6 +33,6 @@ export const surveyIndicators: IndicatorSpec[] = [
     polarity: "no_judgement",
     periods: ["financial_year"],
     source: "Residents survey (local microdata)",
-    definition: "Weighted share of respondents naming each issue among their three priorities (breakdown choice:<code>); respondents who named none are left out.",
+    definition: "Weighted share of respondents naming each issue among their three priorities (one breakdown per issue); respondents who named none are left out.",
   }),
 ];
