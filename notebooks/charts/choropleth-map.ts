@@ -125,6 +125,11 @@ function mapSize(features: Feature[]): { width: number; height: number } {
     : { width: Math.max(240, Math.round(MAP_BOX.height / aspect)), height: MAP_BOX.height };
 }
 
+/** The outlined areas in words: their names, or how many when more than three. */
+function focusOutline(names: string[]): string {
+  return names.length <= 3 ? listEnglish(names) : `${names.length} areas`;
+}
+
 /** Choropleth of `values` (area code -> value; null or missing = no data) over `geojson`'s features. */
 export function choroplethMap(
   geojson: FeatureCollection,
@@ -159,8 +164,11 @@ export function choroplethMap(
         geometry: rewindForD3(f.geometry),
       };
     });
+  // One focus area is named on the map; several (a ward's neighbourhoods) are outlined only, as
+  // their names would pile on each other (the table names them).
+  const nameFocus = features.filter((f) => f.properties!.is_focus).length === 1;
   const labelRows = features
-    .filter((f) => f.properties!.is_focus || !f.properties!.has_value)
+    .filter((f) => (f.properties!.is_focus && nameFocus) || !f.properties!.has_value)
     .map((f) => {
       const c = labelPoint(f.geometry);
       return c
@@ -191,7 +199,7 @@ export function choroplethMap(
     $schema: VL_SCHEMA,
     title: titleBlock(opts.title, [
       opts.subtitle,
-      `Darker shading: higher value.${focus.size ? ` Thick black outline: ${listEnglish(features.filter((f) => f.properties!.is_focus).map((f) => f.properties!.name as string))}.` : ""}${valued.length < features.length ? ' White areas marked "no data": value suppressed or not available.' : ""}`,
+      `Darker shading: higher value.${focus.size ? ` Thick black outline: ${focusOutline(features.filter((f) => f.properties!.is_focus).map((f) => f.properties!.name as string))}.` : ""}${valued.length < features.length ? ' White areas marked "no data": value suppressed or not available.' : ""}`,
     ]),
     description: alt,
     ...mapSize(features),

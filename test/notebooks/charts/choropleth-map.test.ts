@@ -48,6 +48,18 @@ describe("choroplethMap key", () => {
   });
 });
 
+describe("choroplethMap with several focus areas", () => {
+  test("outlines a ward's neighbourhoods without naming each on the map, where the names would pile up", async () => {
+    const codes = Object.keys(mapValues).slice(0, 6);
+    const b = choroplethMap(wardGeojson(), mapValues, { title: "IMD score by LSOA", codeProperty: "WD23CD", nameProperty: "WD23NM", focusCodes: codes, legendTitle: "Score" });
+    const { texts } = await render(b);
+    const names = new Set(b.table.rows.filter((r) => r[4] === "focus").map((r) => r[1] as string));
+    expect(names.size).toBe(6);
+    expect(texts.filter((t) => names.has(t))).toEqual([]);
+    expect(JSON.stringify(b.spec)).toContain("Thick black outline: 6 areas.");
+  });
+});
+
 describe("rewindForD3 and labelPoint", () => {
   const ccw = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
   test("an RFC 7946 (counter-clockwise) exterior ring is reversed; a clockwise one kept", () => {
