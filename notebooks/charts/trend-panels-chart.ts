@@ -37,6 +37,11 @@ const LINE_COLOURS = [colours.comparator, colours.comparator2, colours.comparato
 const LINE_DASHES = [[6, 3], [2, 2], [8, 3, 2, 3]];
 const PANEL_HEIGHT = 105;
 
+/** An axis label for a period: "12 months to Mar 2024" -> "to Mar 2024" (the axis had nine "12 months t…"); others as they are. */
+export function shortPeriod(label: string): string {
+  return label.replace(/^\d+ months (to .+)$/, "$1");
+}
+
 /** Small multiples of trends; panels in the order given, periods ordered by `period_start`. */
 export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions): ChartSpecBundle {
   const decimals = opts.decimals ?? 1;
@@ -59,7 +64,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
       panel: heading(p),
       name: labels.get(r.area_code)!,
       is_focus: r.area_code === opts.focusCode,
-      period: r.period_label,
+      period: shortPeriod(r.period_label),
       period_start: r.period_start,
       value: shown(r) ? round(r.value, decimals + 2) : null,
       lower95: shown(r) ? round(r.lower95, decimals + 2) : null,

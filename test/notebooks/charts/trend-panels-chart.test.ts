@@ -3,6 +3,7 @@ import { chartContract, render } from "./contract.ts";
 import { fixtureCharts } from "./fixture-charts.ts";
 import { BOROUGH, FOCUS, trendPanelRows, wardNames } from "./fixtures.ts";
 import { trendPanelsChart } from "../../../notebooks/charts/index.ts";
+import { shortPeriod } from "../../../notebooks/charts/trend-panels-chart.ts";
 
 chartContract("trend-panels", fixtureCharts["trend-panels"], { focusText: FOCUS.name, focusValueText: "41.3 per 1,000" });
 
@@ -46,5 +47,18 @@ describe("trendPanelsChart markers", () => {
   test("without markers the spec has no break field (earlier charts unchanged)", () => {
     const values = (fixtureCharts["trend-panels"]().spec as { data: { values: Record<string, unknown>[] } }).data.values;
     expect(values.some((v) => "break_label" in v)).toBe(false);
+  });
+});
+
+describe("trendPanelsChart: rolling periods", () => {
+  test("labels 12-month windows by their end ('to 2025-03'), so the axis labels differ and are not cut", async () => {
+    const [first] = trendPanelRows;
+    const rolling = first!.rows.map((r) => ({ ...r, period_type: "rolling_12_months", period_label: `12 months to ${r.period_start.slice(0, 7)}` }));
+    const b = trendPanelsChart([{ ...first!, rows: rolling }], { title: "t", focusCode: FOCUS.code, comparatorCodes: [BOROUGH.code], areaNames: wardNames });
+    const { texts } = await render(b);
+    const labels = [...new Set(rolling.map((r) => shortPeriod(r.period_label)))];
+    expect(labels[0]).toMatch(/^to \d{4}-\d{2}$/);
+    for (const l of labels) expect(texts).toContain(l);
+    expect(texts.some((t) => t.startsWith("12 months t"))).toBe(false);
   });
 });
