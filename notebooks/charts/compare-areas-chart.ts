@@ -124,7 +124,8 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
     title: opts.unit ? `Value (${opts.unit})` : "Value",
     scale: { domain, nice: false, zero: true },
     // Ticks can fall between whole numbers (0.5 steps): the values' decimals, trailing zeros trimmed.
-    axis: { format: `,.${decimals}~f`, labelLimit: 80, grid: true, tickCount: 6, orient: "bottom" as const },
+    // The last label centred on its tick (flush, "40,000" ran into "35,000"), and none overlapping.
+    axis: { format: `,.${decimals}~f`, labelLimit: 80, grid: true, tickCount: 6, orient: "bottom" as const, labelFlush: false, labelOverlap: true },
   };
 
   const layers: unknown[] = [

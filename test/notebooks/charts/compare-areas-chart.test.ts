@@ -54,6 +54,23 @@ describe("compareAreasChart", () => {
     expect(new Set(ticks).size, ticks.join(" ")).toBe(ticks.length);
   });
 
+  test("centres the last axis label on its tick, so large values' labels do not run together (IMD ranks to 40,000)", async () => {
+    const rows = compareRows.map((r, i) => (r.value === null ? r : { ...r, value: 2443.5 + 2340 * i, lower95: null, upper95: null }));
+    const bb = compareAreasChart(rows, { focusCodes: [FOCUS.code], areaNames: wardNames, comparators: [], title: "IMD average rank", unit: "rank", polarity: "high_is_good" });
+    const { svg } = await render(bb);
+    // Each numeric axis label's extent from its anchor, alignment and text (11 px DejaVu: about 7 px a character).
+    const labels = svg.split("role-axis-label").slice(1).flatMap((g) =>
+      [...g.slice(0, g.indexOf("</g>")).matchAll(/<text([^>]*)>([\d,]+)<\/text>/g)].map((m) => {
+        const x = Number(/translate\(([\d.]+),/.exec(m[1]!)![1]);
+        const w = 7 * m[2]!.length;
+        const anchor = /text-anchor="(\w+)"/.exec(m[1]!)?.[1] ?? "start";
+        const x0 = anchor === "middle" ? x - w / 2 : anchor === "end" ? x - w : x;
+        return { x0, x1: x0 + w, t: m[2]! };
+      }));
+    expect(labels.length).toBeGreaterThanOrEqual(4);
+    for (let i = 1; i < labels.length; i++) expect(labels[i]!.x0, `${labels[i - 1]!.t} / ${labels[i]!.t}`).toBeGreaterThan(labels[i - 1]!.x1);
+  });
+
   test("names with quotes and backslashes cannot break the spec's expressions", async () => {
     const odd = 'O\'Brien "North" \\ Quay';
     const bb = compareAreasChart(compareRows, {
