@@ -41,6 +41,8 @@ export interface PackFigure {
   source: string;
   /** Workbook sheet: a domain id (`crime`, ...), `summary`, `area` or `need`. */
   sheet: string;
+  /** Indicators the figure shows that no summary row stands for (their values are charted here). */
+  shows?: string[];
 }
 
 /** One pack's point of view. */
@@ -304,6 +306,7 @@ export function prioritiesFigure(d: PackData, view: View, indicators: readonly I
   // The borough's own top three, for comparison with the focus area's order.
   const boroughTop = [...borough.filter((r) => r.period_label === period && shown(r))].sort((a, b) => (b.value as number) - (a.value as number)).slice(0, 3);
   return {
+    shows: [ind.id],
     chart: surveyResultsChart(data, {
       id: `${idOf(ind.id)}-choices`,
       title: `Residents' top priorities for the area, ${period}`,

@@ -181,6 +181,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
     const blocks: PackBlock[] = [];
     const fig = (f: PackFigure | null) => {
       if (f) blocks.push({ kind: "figure", figure: f });
+      for (const id of f?.shows ?? []) shown.add(id);
     };
     const intro = [s.intro];
     // A domain with no values and nothing published for the borough gets no page: `absentDomains` lists it instead.
