@@ -22,7 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { COMPARATOR_KINDS } from "./core/config.ts";
-import { BENCH_GENERATOR_VERSION, DEFAULT_BENCH_SEED, benchConfig, generateBenchData, type BenchManifest } from "../sources/bench/generate.ts";
+import { BENCH_GENERATOR_VERSION, DEFAULT_BENCH_SEED, FIRST_MONTH, benchConfig, generateBenchData, monthsFrom, type BenchManifest } from "../sources/bench/generate.ts";
 import { NATIONAL_SCALE, QUICK_SCALE, type NationScale } from "../sources/bench/nation.ts";
 import { firstDifference } from "./bench/crime-counts.ts";
 import { REPO_ROOT, runChild, type RunRecord } from "./bench/run-child.ts";
@@ -251,7 +251,11 @@ async function main(): Promise<number> {
     }
     say(`3 full build, ${months} months (runBuild: stages 1-6, one focus ward's pack)`);
     const cfg = configFor(months);
-    const runs = await repeat(`build ${months}m`, planned, () => ({ kind: "build", config: cfg }), opts.buildTimeout);
+    // Past 2025-06 (39 months from April 2022) the build's clock moves after the last month: a
+    // month after the build time is rejected as a future date (a 60-month build once rejected 21 months).
+    const last = monthsFrom(FIRST_MONTH, months).at(-1)!;
+    const clock = last > "2025-05" ? new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5)), 28, 12)).toISOString() : undefined;
+    const runs = await repeat(`build ${months}m`, planned, () => ({ kind: "build", config: cfg, ...(clock ? { clock } : {}) }), opts.buildTimeout);
     builds.set(months, { summary: summarise(runs, planned), runs });
   }
 

@@ -22,7 +22,7 @@ export type Task =
   /** The same counts with streaming papaparse and a JS Map. */
   | { kind: "crime-papaparse"; files: string[]; lookup: string; table: string }
   /** `runBuild` over a generated config: stages 1-6 (one focus ward's pack, no per-ward packs). */
-  | { kind: "build"; config: string }
+  | { kind: "build"; config: string; /** The build time (ISO); default 2025-06-30: a build past the data's last month. */ clock?: string }
   /**
    * One-month refresh: copy an existing 12-month warehouse (not timed), then `runBuild` with
    * `refresh` and the 13-month config (timed: every stage, as a scheduled refresh runs it).
@@ -79,7 +79,7 @@ export async function runTask(task: Task): Promise<TaskResult> {
       const { runBuild } = await import("../run-build.ts");
       const config = loadConfig(task.config);
       const t0 = performance.now();
-      const r = await runBuild({ config, log: stageLogger, clock, browserPath: null });
+      const r = await runBuild({ config, log: stageLogger, clock: task.clock ? fixedClock(task.clock) : clock, browserPath: null });
       const seconds = since(t0);
       const steps = Object.fromEntries(r.stages.map((s) => [s.stage, s.seconds]));
       return { ok: true, seconds, steps, info: { stages: r.stages.map((s) => `${s.stage}: ${s.summary}`), charts: r.packDirs.map((d) => path.join(d, "charts")) } };
