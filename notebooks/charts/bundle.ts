@@ -165,6 +165,25 @@ export function wrapToWidth(text: string, maxPx: number, fontSize = 11, bold = f
   return lines.length ? lines : [""];
 }
 
+/**
+ * Facet header for small multiples: each panel's title wrapped to the panel's width (two lines at
+ * most, the second ending in an ellipsis when the title is longer), never cut to "Violence and…".
+ */
+export function wrappedHeader(titles: readonly string[], maxPx: number, fontSize = 11): Record<string, unknown> {
+  const lines = Object.fromEntries(
+    titles.map((t) => {
+      const w = wrapToWidth(t, maxPx, fontSize, true);
+      const two = w.length > 2 ? [w[0], `${w[1]}\u2026`] : w;
+      return [t, two];
+    }),
+  );
+  return {
+    labelAnchor: "start", labelFontWeight: "bold", labelFontSize: fontSize, labelLimit: maxPx + 8, labelPadding: 4,
+    labelLineHeight: Math.round(fontSize * 1.25), labelBaseline: "bottom",
+    labelExpr: `${JSON.stringify(lines)}[datum.value] || datum.value`,
+  };
+}
+
 /** Width in px available to title and subtitle lines. */
 const TITLE_PX = 600;
 

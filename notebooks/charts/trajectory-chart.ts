@@ -7,7 +7,7 @@
  * change from the baseline (improved, worsened, no significant change), with a key.
  */
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import { chartBundle, formatNumber, namesUnit, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
+import { chartBundle, formatNumber, namesUnit, round, type ChartSpecBundle, type CommonChartOptions, withUnit, wrappedHeader } from "./bundle.ts";
 import { PRINT_WIDTH, colours, outcomeColours } from "./theme.ts";
 
 /** One tracked outcome. */
@@ -64,12 +64,29 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
         label: isBaseline ? `baseline ${formatNumber(r.value, decimals)}` : r === latest ? formatNumber(r.value, decimals) : null,
       });
     }
+    // The baseline's and the latest value's labels sit in a band above every interval of the panel
+    // (the baseline's running right from its point, the latest's ending at its point), the target's
+    // in a band below every mark, so no label covers a point, an interval or the path.
+    const panelValues = values.filter((v) => v.panel === heading(p) && v.kind === "value");
+    const tops = [...panelValues.map((v) => (v.upper95 ?? v.value) as number | null), p.target?.value ?? null, p.baseline.value].filter((v): v is number => v !== null && Number.isFinite(v));
+    const bottoms = [...panelValues.map((v) => (v.lower95 ?? v.value) as number | null), p.target?.value ?? null].filter((v): v is number => v !== null && Number.isFinite(v));
+    const top = Math.max(...tops);
+    const bottom = Math.min(...bottoms);
+    const span = top - bottom || Math.abs(top) * 0.1 || 1;
+    for (const v of panelValues) {
+      if (v.label === null) continue;
+      // Two rows, so the baseline's label and the latest's never meet in a narrow panel.
+      v.label_y = round(top + (v.status === "baseline" ? 0.42 : 0.14) * span, decimals + 3);
+      v.label_align = v.status === "baseline" ? "left" : "right";
+    }
+    // Every panel's label layers need a row (an empty layer in a facet gives Vega an infinite extent).
+    if (panelValues.length && !panelValues.some((v) => v.label !== null)) Object.assign(panelValues[0]!, { label: "", label_y: panelValues[0]!.value, label_align: "left" });
     const baseRow = series.find((r) => r.period_label === p.baseline.period);
     if (!(p.target && p.baseline.value !== null && series.length) && baseRow && shown(baseRow)) {
       // No target: one path point and a hidden target at the baseline, so every panel's layers have
       // data (an empty layer in a panel gives Vega an infinite extent) and nothing more is drawn.
       const at = { panel: heading(p), period: baseRow.period_label, period_start: baseRow.period_start.slice(0, 10), value: round(baseRow.value, decimals + 2) };
-      values.push({ ...at, kind: "path" }, { ...at, kind: "target", hidden: true });
+      values.push({ ...at, kind: "path" }, { ...at, kind: "target", hidden: true, label: "", label_y: at.value });
     } else if (p.target && p.baseline.value !== null && series.length) {
       const lastStart = series.at(-1)!.period_start.slice(0, 10);
       // The target period is after the latest (or one of the periods shown): order it after them.
@@ -78,7 +95,8 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
       values.push(
         { panel: heading(p), kind: "path", period: p.baseline.period, period_start: baseStart, value: round(p.baseline.value, decimals + 2) },
         { panel: heading(p), kind: "path", period: p.target.period, period_start: targetStart, value: round(p.target.value, decimals + 2) },
-        { panel: heading(p), kind: "target", period: p.target.period, period_start: targetStart, value: round(p.target.value, decimals + 2), label: `target ${formatNumber(p.target.value, decimals)}` },
+        // Its label in a band under every mark of the panel (the y scale makes room for it).
+        { panel: heading(p), kind: "target", period: p.target.period, period_start: targetStart, value: round(p.target.value, decimals + 2), label: `target ${formatNumber(p.target.value, decimals)}`, label_y: round(bottom - 0.32 * span, decimals + 3) },
       );
     }
   }
@@ -103,7 +121,10 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
         color: {
           field: "status", type: "nominal", title: null,
           scale: { domain: [...keyNames, "earlier"], range: [...keyNames.map((k) => DIRECTION_COLOURS[k]!), colours.focus] },
-          legend: { orient: "top", direction: "horizontal", values: keyNames, labelExpr: "datum.label === 'baseline' ? 'baseline' : 'latest: ' + datum.label" },
+          legend: {
+            orient: "top", direction: "horizontal", values: [...keyNames, "earlier"],
+            labelExpr: "datum.label === 'baseline' ? 'baseline' : datum.label === 'earlier' ? 'periods between' : 'latest: ' + datum.label",
+          },
         },
       },
     },
@@ -114,11 +135,19 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
     },
     // Labels on a white halo (the same text stroked white underneath), so a line or interval
     // passing behind a label never hides it.
-    ...[{ stroke: "white", strokeWidth: 3, strokeJoin: "round" }, {}].map((halo) => ({
-      transform: [{ filter: "isValid(datum.label)" }],
-      mark: { type: "text", align: "left", dx: 7, dy: -9, fontSize: 10, color: colours.text, ...halo },
-      encoding: { x, y, text: { field: "label" } },
-    })),
+    ...[{ stroke: "white", strokeWidth: 3, strokeJoin: "round" }, {}].flatMap((halo) => [
+      {
+        transform: [{ filter: "datum.kind === 'value' && isValid(datum.label)" }],
+        mark: { type: "text", align: { expr: "datum.label_align" }, dx: { expr: "datum.label_align === 'left' ? -4 : 4" }, baseline: "bottom", fontSize: 10, color: colours.text, ...halo },
+        encoding: { x, y: { field: "label_y", type: "quantitative" }, text: { field: "label" } },
+      },
+      // The target's label under its diamond.
+      {
+        transform: [{ filter: "datum.kind === 'target' && isValid(datum.label)" }],
+        mark: { type: "text", align: "center", baseline: "bottom", fontSize: 10, color: colours.text, ...halo },
+        encoding: { x, y: { field: "label_y", type: "quantitative" }, text: { field: "label" } },
+      },
+    ]),
   ];
   const withTarget = panels.filter((p) => p.target);
   return chartBundle("trajectory", opts, {
@@ -131,7 +160,7 @@ export function trajectoryChart(panels: TrajectoryPanel[], opts: TrajectoryOptio
       data: { values },
       facet: {
         field: "panel", type: "nominal", sort: panels.map(heading), title: null,
-        header: { labelAnchor: "start", labelFontWeight: "bold", labelFontSize: columns > 2 ? 10 : 11, labelLimit: width + 28, labelPadding: 4 },
+        header: wrappedHeader(panels.map(heading), width + 20, columns > 2 ? 10 : 11),
       },
       columns,
       spacing: { row: 18, column: 30 },

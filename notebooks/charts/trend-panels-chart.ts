@@ -6,7 +6,7 @@
  * would fill a page each.
  */
 import type { IndicatorValueRow } from "../../transforms/marts.ts";
-import { chartBundle, formatNumber, listEnglish, namesUnit, round, type ChartSpecBundle, type CommonChartOptions, withUnit } from "./bundle.ts";
+import { chartBundle, formatNumber, listEnglish, namesUnit, round, type ChartSpecBundle, type CommonChartOptions, withUnit, wrappedHeader } from "./bundle.ts";
 import { uniqueLabels } from "./labels.ts";
 import type { SeriesBreak } from "./trend-chart.ts";
 import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
@@ -141,7 +141,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
         type: "nominal",
         sort: used.map(heading),
         title: null,
-        header: { labelAnchor: "start", labelFontWeight: "bold", labelLimit: width + 20, labelPadding: 4 },
+        header: wrappedHeader(used.map(heading), width + 20),
       },
       columns,
       spacing: { row: 16, column: 30 },

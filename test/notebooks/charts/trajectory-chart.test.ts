@@ -43,3 +43,23 @@ describe("trajectoryChart", () => {
     expect(b.table.rows.filter((r) => r[5] === "target")).toEqual([["Violence and sexual offences (per 1,000)", "2026/27", 31.9, null, null, "target"]]);
   });
 });
+
+describe("trajectoryChart: labels", () => {
+  test("puts the value labels in a band above every interval of their panel, and the target's under its diamond", () => {
+    const b = fixtureCharts.trajectory();
+    const values = (b.spec as { data: { values: Record<string, unknown>[] } }).data.values;
+    const labelled = values.filter((v) => v.kind === "value" && v.label);
+    expect(labelled.length).toBeGreaterThanOrEqual(2);
+    for (const v of labelled) {
+      const panel = values.filter((w) => w.panel === v.panel && w.kind === "value");
+      const top = Math.max(...panel.map((w) => Number(w.upper95 ?? w.value)));
+      expect(Number(v.label_y), String(v.label)).toBeGreaterThan(top);
+    }
+    // The baseline's and the latest's labels in two rows; the target's under every mark of its panel.
+    const panels = new Set(labelled.map((v) => v.panel));
+    for (const panel of panels) expect(new Set(labelled.filter((v) => v.panel === panel).map((v) => v.label_y)).size).toBe(labelled.filter((v) => v.panel === panel).length);
+    const target = values.find((v) => v.kind === "target" && v.label)!;
+    const marks = values.filter((w) => w.panel === target.panel && (w.kind === "value" || w.kind === "target") && w.value !== null);
+    expect(Number(target.label_y)).toBeLessThan(Math.min(...marks.map((w) => Number(w.lower95 ?? w.value))));
+  });
+});

@@ -62,3 +62,17 @@ describe("trendPanelsChart: rolling periods", () => {
     expect(texts.some((t) => t.startsWith("12 months t"))).toBe(false);
   });
 });
+
+describe("trendPanelsChart panel headings", () => {
+  test("a heading longer than its panel wraps onto a second line, whole words and no ellipsis", async () => {
+    const [first, ...rest] = trendPanelRows;
+    const long = "Hospital admissions for injuries in children";
+    const b = trendPanelsChart([{ ...first!, title: long }, ...rest], { title: "t", focusCode: FOCUS.code, comparatorCodes: [BOROUGH.code], areaNames: wardNames });
+    const { texts, warnings } = await render(b);
+    expect(warnings).toEqual([]);
+    const heading = `${long} (${first!.unit})`;
+    const lines = texts.filter((t) => t.length > 3 && heading.includes(t));
+    expect(lines.length).toBe(2);
+    expect(lines.join(" ")).toBe(heading);
+  });
+});
