@@ -93,7 +93,9 @@ export function formatNumber(v: number | null | undefined, decimals = 1): string
     f = new Intl.NumberFormat("en-GB", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
     formatters.set(decimals, f);
   }
-  return f.format(v).replace(/^-/, "\u2212");
+  // A value that rounds to zero prints as 0.0, never "−0.0".
+  const text = f.format(v);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text.replace(/^-/, "\u2212");
 }
 
 /** A value with its unit: `"%"` attaches (`12.3%`), any other unit follows a space (`12.3 per 1,000`). */

@@ -99,7 +99,9 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
   const minData = Math.min(0, ...valued.map((r) => Math.min(r.value as number, r.lower95 ?? Infinity)));
   const minComp = Math.min(0, ...comparators.map((c) => c.value as number));
   const width = barPlotWidth(values.map((v) => ({ text: v.name, bold: v.is_focus })), VALUE_COLUMN_PX);
-  const xMax = Math.max(maxComp, maxData) > 0 ? niceCeil(Math.max(maxComp, maxData) * 1.02) : 0;
+  // A share never passes 100%: its axis stops there (not at the next nice step, 120).
+  const top = Math.max(maxComp, maxData);
+  const xMax = top > 0 ? (opts.unit === "%" && top <= 100 ? Math.min(100, niceCeil(top * 1.02)) : niceCeil(top * 1.02)) : 0;
   const xMin = Math.min(minComp, minData) < 0 ? -niceCeil(-Math.min(minComp, minData) * 1.02) : 0;
   const domain: [number, number] = [xMin, xMax > xMin ? xMax : xMin + 1];
   const placed = layoutComparatorLabels(comparators, domain, width, opts.unit, decimals);

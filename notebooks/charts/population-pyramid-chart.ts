@@ -93,7 +93,7 @@ export function populationPyramidChart(rows: PyramidRow[], opts: PyramidOptions)
   return chartBundle("population-pyramid", opts, {
     notes: [
       compName === undefined
-        ? `${opts.focusName}. Males left, females right; each bar is a share of all residents.`
+        ? "Males left, females right; each bar is a share of all residents."
         : `Solid bars: ${opts.focusName}. Black outlines: ${compName}. Males left, females right; each bar is a share of all residents.`,
     ],
     alt,

@@ -19,6 +19,11 @@ export interface SurveyResultRow {
   lower95: number | null;
   upper95: number | null;
   is_suppressed: boolean;
+  /**
+   * Suppressed though its own base is large enough: withheld so that another suppressed figure
+   * cannot be worked out by subtraction (secondary suppression). Labelled "withheld", and a note says why.
+   */
+  protects?: boolean;
   /** Unweighted number of responses. */
   n: number;
 }
@@ -31,6 +36,8 @@ export interface SurveyResultsOptions extends CommonChartOptions {
   unit?: string;
   /** Groups to highlight (e.g. the focus ward's name). */
   focusGroups?: string[];
+  /** How the note names the highlighted groups when they are many (e.g. `the rows marked (ward)`); default their names, or their count past three. */
+  focusDescription?: string;
   /** `"input"` (default) keeps the rows' order; `"value"` sorts highest first. */
   order?: "input" | "value";
   /** What is counted, for the axis and notes (default survey wording: `respondents`, `responses`, a weighted estimate); e.g. `{ people: "pupils", estimate: "proportion" }`. */
@@ -62,7 +69,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     upper95: shown(r) ? round(r.upper95, decimals + 2) : null,
     has_value: shown(r),
     is_focus: focus.has(r.group),
-    value_label: shown(r) ? withUnit(r.value, unit === "%" ? "%" : "", decimals) : "suppressed",
+    value_label: shown(r) ? withUnit(r.value, unit === "%" ? "%" : "", decimals) : r.protects ? "withheld" : "suppressed",
     ...(comparison ? { outcome_label: outcomeLabels[outcomeOf(comparison, r.group)] } : {}),
   }));
   const present = comparison ? [...new Set(sorted.filter(shown).map((r) => outcomeOf(comparison, r.group)))] : [];
@@ -140,11 +147,12 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
   return chartBundle("survey", opts, {
     notes: [
       `Dots: ${opts.counted?.estimate ?? "weighted estimate"}; lines: 95% confidence interval; n: number of ${opts.counted?.people ?? "responses"}.${comp !== null ? ` Dashed line: ${compName}.` : ""}`,
-      focusNames.length > 3
-        ? `Highlighted (${comparison ? "large dot" : "purple dot"}, bold name): ${focusNames.length} groups.`
-        : focusNames.length
-          ? `Highlighted (${comparison ? "large dot" : "purple dot"}, bold name): ${listEnglish(focusNames)}.`
-          : undefined,
+      focusNames.length
+        ? `Highlighted (${comparison ? "large dot" : "purple dot"}, bold name): ${opts.focusDescription ?? (focusNames.length > 3 ? `${focusNames.length} groups` : listEnglish(focusNames))}.`
+        : undefined,
+      rows.some((r) => r.is_suppressed && r.protects)
+        ? `Withheld: enough responses, but not shown so that a suppressed figure cannot be worked out from it by subtraction (${listEnglish(rows.filter((r) => r.is_suppressed && r.protects).map((r) => r.group))}).`
+        : undefined,
       comparison ? comparisonNote(comparison, present) : opts.notJudged ? `Dots not coloured by comparison: ${opts.notJudged}.` : undefined,
     ],
     alt,
@@ -158,7 +166,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
       columns: ["Group", "Responses (n)", `Estimate (${unit})`, "Lower 95% CI", "Upper 95% CI", ...(comparison ? [`Compared with ${comparison.name} (${comparison.level})`] : []), "Note"],
       rows: sorted.map((r) => [
         r.group, r.n, shown(r) ? round(r.value, decimals + 1) : null, shown(r) ? round(r.lower95, decimals + 1) : null, shown(r) ? round(r.upper95, decimals + 1) : null,
-        ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.group)]] : []), r.is_suppressed ? "suppressed: too few responses" : null,
+        ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.group)]] : []), r.is_suppressed ? (r.protects ? "withheld: protects a suppressed figure" : "suppressed: too few responses") : null,
       ]),
     },
   });
@@ -178,14 +186,16 @@ function surveyAlt(rows: SurveyResultRow[], opts: SurveyResultsOptions, unit: st
     const r = rows.find((x) => x.group === g);
     if (!r) continue;
     if (r.is_suppressed || r.value === null) {
-      parts.push(`${g}: suppressed (${formatNumber(r.n, 0)} responses).`);
+      parts.push(`${g}: ${r.is_suppressed && r.protects ? "withheld to protect a suppressed figure" : "suppressed"} (${formatNumber(r.n, 0)} responses).`);
       continue;
     }
     const ci = r.lower95 !== null && r.upper95 !== null ? ` (95% confidence interval ${formatNumber(r.lower95, decimals)} to ${formatNumber(r.upper95, decimals)})` : "";
     parts.push(`${g}: ${withUnit(r.value, unit, decimals)}${ci}, from ${formatNumber(r.n, 0)} responses${comp !== null ? ciVersus(r, comp, g) : ""}.`);
   }
-  const supp = rows.filter((r) => r.is_suppressed).map((r) => r.group);
+  const supp = rows.filter((r) => r.is_suppressed && !r.protects).map((r) => r.group);
   if (supp.length) parts.push(`Suppressed because of too few responses: ${listEnglish(supp)}.`);
+  const withheld = rows.filter((r) => r.is_suppressed && r.protects).map((r) => r.group);
+  if (withheld.length) parts.push(`Withheld so that a suppressed figure cannot be worked out by subtraction: ${listEnglish(withheld)}.`);
   if (opts.comparison) parts.push(comparisonSummary(opts.comparison, valued.map((r) => outcomeOf(opts.comparison!, r.group))));
   else if (opts.notJudged) parts.push(`Not compared: ${opts.notJudged}.`);
   return parts.join(" ");

@@ -36,3 +36,17 @@ function render(v: unknown): string {
   if (v === null || v === undefined || v === false) return "";
   return esc(v);
 }
+
+/** Rows kept together at a table's end: a page break never leaves fewer than this many rows alone. */
+export const TAIL_ROWS = 3;
+
+/**
+ * A table's body rows as `<tbody>` elements: the last `TAIL_ROWS` in a body of their own that
+ * print keeps whole (`tbody.tail { break-inside: avoid }`), so a long table never ends with one
+ * or two rows alone on the next page under a repeated header.
+ */
+export function tbodies(rows: readonly unknown[]): Raw {
+  if (rows.length <= 2 * TAIL_ROWS) return html`<tbody>${rows}</tbody>`;
+  const cut = rows.length - TAIL_ROWS;
+  return html`<tbody>${rows.slice(0, cut)}</tbody><tbody class="tail">${rows.slice(cut)}</tbody>`;
+}

@@ -33,6 +33,7 @@ import { CONTEXT_NOTE, isContextMeasure, type Indicator } from "../../transforms
 import { withheldParts } from "../../transforms/disclosure.ts";
 import { wardFunnel } from "../../notebooks/lib/funnel.ts";
 import { weightingWords, type Weighting } from "../../transforms/survey-weighting.ts";
+import { messages } from "../core/messages.ts";
 
 /** A chart in the pack, with where its numbers come from and the workbook sheet it goes to. */
 export interface PackFigure {
@@ -72,6 +73,12 @@ export function quantile(sorted: number[], p: number): number | null {
 
 const shown = (r: IndicatorValueRow | undefined): r is IndicatorValueRow & { value: number } =>
   !!r && !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
+
+/** A value as a row of a dot-and-interval chart, saying when it is withheld only to protect another (secondary suppression). */
+const resultRow = (r: IndicatorValueRow, group: string): SurveyResultRow => ({
+  group, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0,
+  protects: r.is_suppressed && r.suppression_reason === messages.secondarySuppression(),
+});
 
 /** The period type an indicator is headlined on for `code`: the first it declares that has a row for the area. */
 export function headlinePeriodType(d: PackData, ind: Indicator, code: string): string | undefined {
@@ -177,14 +184,7 @@ export function surveyWardFigure(d: PackData, view: View, ind: Indicator, period
   const rows = wardRows(d, view, ind, periodType, period);
   if (!rows.length) return null;
   const parent = valueAt(d, ind.id, periodType, d.parent.code, period);
-  const data: SurveyResultRow[] = rows.map((r) => ({
-    group: d.names[r.area_code] ?? r.area_code,
-    value: shown(r) ? r.value : null,
-    lower95: r.lower95,
-    upper95: r.upper95,
-    is_suppressed: r.is_suppressed || r.value === null,
-    n: r.denominator ?? 0,
-  }));
+  const data = rows.map((r) => resultRow(r, d.names[r.area_code] ?? r.area_code));
   return {
     chart: surveyResultsChart(data, {
       id: `${idOf(ind.id)}-wards`,
@@ -212,19 +212,11 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
   };
   const focus = view.kind === "focus" ? rows.filter((r) => r.area_code === view.code) : [];
   const showFocus = focus.some((r) => shown(r));
-  const toRow = (r: IndicatorValueRow, label: string): SurveyResultRow => ({
-    group: label,
-    value: shown(r) ? r.value : null,
-    lower95: r.lower95,
-    upper95: r.upper95,
-    is_suppressed: r.is_suppressed || r.value === null,
-    n: r.denominator ?? 0,
-  });
   const ordered = [...borough].sort((a, b) => lang(a.breakdown).localeCompare(lang(b.breakdown)));
   const tag = view.members.length > 1 ? "locality" : "ward";
   const data = ordered.flatMap((b) => {
     const f = focus.find((r) => r.breakdown === b.breakdown);
-    return [toRow(b, lang(b.breakdown)), ...(showFocus && f ? [toRow(f, `${lang(f.breakdown)} (${tag})`)] : [])];
+    return [resultRow(b, lang(b.breakdown)), ...(showFocus && f ? [resultRow(f, `${lang(f.breakdown)} (${tag})`)] : [])];
   });
   const all = (d.byIndicator.get(ind.id) ?? []).find((r) => r.area_code === d.parent.code && r.period_label === period);
   return {
@@ -235,6 +227,7 @@ export function surveyLanguageFigure(d: PackData, view: View, ind: Indicator, pe
       comparatorValue: shown(all) ? all.value : null,
       comparatorName: `${d.parent.name}, all languages`,
       focusGroups: showFocus ? data.filter((r) => r.group.endsWith(` (${tag})`)).map((r) => r.group) : [],
+      focusDescription: `the rows marked (${tag})`,
       decimals: 1,
     }),
     source: `${ind.source}. Interview language as recorded by the survey; ${methodLine(ind, d.surveyWeightings)}`,
@@ -262,7 +255,7 @@ export function sexBreakdownFigure(d: PackData, view: View, ind: Indicator, peri
     Object.entries(SEX_BREAKDOWNS).flatMap(([b, label]) => {
       const r = (b === "all" ? all : split).find((x) => x.area_code === code && x.breakdown === b);
       const where = code === d.parent.code ? d.parent.name : code === d.country ? "England" : view.members.length > 1 ? "locality" : "ward";
-      return r ? [{ group: `${label} (${where})`, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0 }] : [];
+      return r ? [resultRow(r, `${label} (${where})`)] : [];
     }),
   );
   if (!data.some((r) => !r.is_suppressed && !r.group.startsWith("All pupils"))) return null;
@@ -296,13 +289,10 @@ export function prioritiesFigure(d: PackData, view: View, indicators: readonly I
   const name = (b: string) => d.choiceNames[b.slice("choice:".length)] ?? b.slice("choice:".length);
   const focus = view.kind === "focus" ? rows.filter((r) => r.area_code === view.code && r.period_label === period) : [];
   const showFocus = focus.some((r) => shown(r));
-  const toRow = (r: IndicatorValueRow, label: string): SurveyResultRow => ({
-    group: label, value: shown(r) ? r.value : null, lower95: r.lower95, upper95: r.upper95, is_suppressed: !shown(r), n: r.denominator ?? 0,
-  });
   const source = showFocus ? focus : borough.filter((r) => r.period_label === period);
   const ordered = [...source].sort((a, b) => (shown(b) ? (b.value as number) : -1) - (shown(a) ? (a.value as number) : -1) || name(a.breakdown).localeCompare(name(b.breakdown)));
   const where = showFocus ? view.name : d.parent.name;
-  const data = ordered.map((r) => toRow(r, name(r.breakdown)));
+  const data = ordered.map((r) => resultRow(r, name(r.breakdown)));
   // The borough's own top three, for comparison with the focus area's order.
   const boroughTop = [...borough.filter((r) => r.period_label === period && shown(r))].sort((a, b) => (b.value as number) - (a.value as number)).slice(0, 3);
   return {

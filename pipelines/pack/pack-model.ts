@@ -102,8 +102,15 @@ export function trendFor(d: PackData, id: string, code: string, periodType: stri
 const OUTCOME_ORDER: Outcome[] = ["worse", "higher", "better", "lower", "similar", "not_compared"];
 
 /** Headlines in reading order: worse first, biggest differences first within each outcome. */
-function orderHeadlines(hs: Headline[]): Headline[] {
-  return [...hs].sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome) || b.size - a.size);
+/**
+ * Headlines strongest first; one that repeats another indicator's counts (`Indicator.repeats`) is
+ * left out when that indicator has a headline of its own: one issue, said once.
+ */
+function orderHeadlines(hs: Headline[], indicators: readonly Indicator[]): Headline[] {
+  const said = new Set(hs.map((h) => h.indicatorId));
+  const repeats = new Map(indicators.map((i) => [i.id, i.repeats]));
+  const kept = hs.filter((h) => !said.has(repeats.get(h.indicatorId) ?? ""));
+  return kept.sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome) || b.size - a.size);
 }
 
 
@@ -445,7 +452,7 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   if (!area) throw new LocalneedsError(messages.unknownArea(code));
   const view: View = { kind: "focus", code, name: area.area_name, highlight: [code], members: membersOf(ctx, code) };
   const summary = summaryRows(d, indicators, code);
-  const headlines = orderHeadlines(summary.map((r) => headlineFor(r, view.name)).filter((h): h is Headline => h !== null));
+  const headlines = orderHeadlines(summary.map((r) => headlineFor(r, view.name)).filter((h): h is Headline => h !== null), indicators);
   const outcomes = outcomesOf(ctx, d, indicators, code);
   const need = needOf(d, view, indicators);
   const keyFacts = focusKeyFacts(d, view, summary, outcomes, need);
@@ -563,6 +570,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
         }),
       )
       .filter((h): h is Headline => h !== null),
+    indicators,
   );
   const outcomes = outcomesOf(ctx, d, indicators, d.parent.code);
   const need = needOf(d, view, indicators);

@@ -15,7 +15,7 @@ export const PRIORITY_RULE =
 
 /** What the rule reads about one indicator. */
 export interface PriorityCandidate {
-  indicator: Pick<Indicator, "id" | "title" | "short" | "domain" | "unit" | "polarity"> & { needIndex?: boolean };
+  indicator: Pick<Indicator, "id" | "title" | "short" | "domain" | "unit" | "polarity"> & { repeats?: string | null };
   headline: Headline;
   /** The focus value and its period. */
   value: number | null;
@@ -33,9 +33,8 @@ export interface PriorityCandidate {
 
 /** Rank the candidates by `PRIORITY_RULE` and keep the first `max` (5), at most `perDomain` (2) from a domain while others have candidates. */
 export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5, perDomain = 2): Priority[] {
-  // An indicator left out of the need index because another carries the same counts (needIndex
-  // false) would make the same issue two priorities: the other one speaks for it.
-  const worse = candidates.filter((c) => c.comparator.outcome === "worse" && !isContextMeasure(c.indicator) && c.indicator.needIndex !== false);
+  // An indicator that repeats another's counts would make the same issue two priorities: the other one speaks for it.
+  const worse = candidates.filter((c) => c.comparator.outcome === "worse" && !isContextMeasure(c.indicator) && !c.indicator.repeats);
   const key = (c: PriorityCandidate): number[] => [
     c.comparator.level !== null && c.comparator.level >= 99.8 ? 1 : 0,
     c.worseThanEngland ? 1 : 0,

@@ -10,12 +10,13 @@ import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./
 import { noPrioritiesSentence, plural, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./pack-charts.ts";
-import { esc, html, raw, type Raw } from "./html.ts";
+import { esc, html, raw, tbodies, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";
 import { namesUnit } from "../../notebooks/charts/bundle.ts";
 import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 import { weightingWords } from "../../transforms/survey-weighting.ts";
+import type { IndicatorTrendRow } from "../../transforms/marts.ts";
 
 /** A chart rendered for the page: its bundle, inline SVG, and download file names. */
 export interface RenderedChart {
@@ -105,6 +106,7 @@ tr { break-inside: avoid; }
 .table-wrap { overflow-x: auto; }
 .summary-table thead th:first-child { width: 27%; }
 .summary-table td.num { font-size: 7.5pt; }
+.summary-table .trend { font-size: 10pt; line-height: 1; }
 .matrix th:first-child { width: 22%; }
 figure { margin: 5mm 0 6mm; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; max-width: 100%; height: auto; }
@@ -116,6 +118,7 @@ details table { font-size: 7.5pt; }
 .downloads { font-size: 8pt; color: var(--muted); margin: 1mm 0 0; }
 .note { font-size: 8.5pt; color: var(--muted); }
 .keep { break-inside: avoid; page-break-inside: avoid; }
+tbody.tail { break-inside: avoid; }
 .warning { border-left: 4px solid var(--worse); padding: 1mm 3mm; background: #fdf1e8; margin: 1.5mm 0; font-size: 8.5pt; break-inside: avoid; }
 .missing { border: 1px dashed #888; padding: 2mm 3mm; color: var(--muted); background: #fafafa; }
 .bar { display: inline-block; width: 18mm; height: 2.6mm; border: 1px solid #666; vertical-align: middle; margin-right: 1mm; background: #fff; }
@@ -213,7 +216,7 @@ function changesBody(m: PackModel): Raw {
   <p>${periods.length ? periods.slice(0, 24).join(", ") + (periods.length > 24 ? ` and ${periods.length - 24} more` : "") : "None."}</p>
   <h3>Comparisons that changed</h3>
   ${shown.length ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col">Compared with</th><th scope="col">Was</th><th scope="col">Now</th></tr></thead>
-    <tbody>${shown.slice(0, 40).map((o) => html`<tr><td>${names.get(o.indicator_id) ?? o.indicator_id}</td><td>${o.period_label}</td><td>${word(o.comparator_kind)}</td><td>${word(o.previous)}</td><td>${word(o.now)}</td></tr>`)}</tbody></table>` : html`<p>None for annual or pooled periods.</p>`}
+    ${tbodies(shown.slice(0, 40).map((o) => html`<tr><td>${names.get(o.indicator_id) ?? o.indicator_id}</td><td>${o.period_label}</td><td>${word(o.comparator_kind)}</td><td>${word(o.previous)}</td><td>${word(o.now)}</td></tr>`))}</table>` : html`<p>None for annual or pooled periods.</p>`}
   ${c.outcome_changes.length > shown.length ? html`<p class="note">${c.outcome_changes.length - shown.length} changes for single months and rolling 12-month periods are listed in changes.json.</p>` : ""}
   <h3>Baseline revisions</h3>
   ${c.baseline_revisions.length ? html`<p>${c.baseline_revisions.length} baseline-period values changed in the source data; they were ${c.baseline_revisions[0]!.action === "rebased" ? "rebased as the config asks" : "kept frozen (set baseline.rebase to adopt them)"}.</p>` : html`<p>None: the frozen baseline matches the data.</p>`}
@@ -221,15 +224,24 @@ function changesBody(m: PackModel): Raw {
   <p>${c.warnings.filter((w) => w.new).length} new, ${c.warnings.filter((w) => !w.new).length} still present (see Data quality).</p>`;
 }
 
+/** Arrows of the glance table's recent-trend column (the caption gives the key). */
+const TREND_ARROW: Record<string, string> = { increasing: "↑", decreasing: "↓", "no significant change": "→" };
+
+/** A recent trend in two short lines (an arrow, then its span: `→` / `5 quarters`), its words for screen readers and on hover. */
+function trendCell(t: IndicatorTrendRow): Raw {
+  const words = `${t.direction} (${trendSpan(t)})`;
+  return html`<span class="trend" role="img" aria-label="${words}" title="${words}">${TREND_ARROW[t.direction] ?? "–"}</span> ${t.points}&nbsp;${t.period_type === "quarter" ? "quarters" : "years"}`;
+}
+
 function summaryTable(m: PackModel): Raw {
   const kinds = COMPARATOR_ORDER.filter((k) => m.summary.some((r) => r.comparators.some((c) => c.kind === k && c.value !== null)));
   const hasTrend = m.summary.some((r) => r.trend && r.trend.direction !== "cannot be calculated");
   return html`<div class="table-wrap" role="region" aria-label="All indicators at a glance" tabindex="0"><table class="summary-table">
-    <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words; context measures (which describe the area) are never called better or worse.</caption>
+    <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words; context measures (which describe the area) are never called better or worse.${hasTrend ? " Recent trend (the Fingertips test over the latest points): ↑ increasing, ↓ decreasing, → no significant change." : ""}</caption>
     <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">Count</th><th scope="col" class="num">${m.focus.name}</th>
     ${kinds.map((k) => html`<th scope="col" class="num">${capital(kindLabel[k] ?? k)}</th>`)}
     <th scope="col" class="num">Ward range</th>${hasTrend ? html`<th scope="col">Recent trend</th>` : ""}<th scope="col">Compared with ${m.parent.name}</th></tr></thead>
-    <tbody>${m.summary.map((r) => {
+    ${tbodies(m.summary.map((r) => {
       const parent = r.comparators.find((c) => c.kind === "parent");
       const count =
         r.indicator.method === "weighted_mean" ? "–" : r.focus.is_suppressed || r.focus.numerator === null ? "*" : Math.round(r.focus.numerator).toLocaleString("en-GB");
@@ -241,9 +253,9 @@ function summaryTable(m: PackModel): Raw {
           return html`<td class="num">${bare(c?.value)}${c && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${m.focus.name} against ${kindLabel[k] ?? k}`) : ""}</td>`;
         })}
         <td class="num">${r.wardRange ? html`${bare(r.wardRange.min)}–<wbr>${bare(r.wardRange.max)}` : "–"}</td>
-        ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? `${r.trend.direction} (${trendSpan(r.trend)})` : "–"}</td>` : ""}
+        ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? trendCell(r.trend) : "–"}</td>` : ""}
         <td>${pill(parent?.outcome ?? "not_compared")}${isContextMeasure(r.indicator) ? html`<span class="context-why">${CONTEXT_NOTE}</span>` : ""}</td></tr>`;
-    })}</tbody></table></div>
+    }))}</table></div>
     <p class="note">* suppressed: counts of 1 to 4 (and survey bases under 30) are not shown, to protect privacy. Count: events or people counted in the period (for the survey, the number of respondents answering positively, unweighted). Ward range: lowest to highest ward value in ${m.parent.name}.</p>`;
 }
 
@@ -251,11 +263,11 @@ function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {
   return html`<div class="table-wrap keep" role="region" aria-label="${t.title}: every ward" tabindex="0"><table class="matrix">
     <caption>${t.title}: every ward's latest value. After each ward's value a shape shows how it compares with ${m.parent.name} at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower.</caption>
     <thead><tr><th scope="col">Ward</th>${t.indicators.map((i) => html`<th scope="col" class="num">${i.short}${unitSpan(i.short, i.unit, i.period)}</th>`)}</tr></thead>
-    <tbody>${t.rows.map(
+    ${tbodies(t.rows.map(
       (r) => html`<tr class="${r.kind === "ward" ? "" : "agg"}"><th scope="row">${r.name}</th>${r.cells.map(
         (c) => html`<td class="num">${c.suppressed ? "*" : bare(c.value)}${r.kind === "ward" && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${r.name} against ${m.parent.name}`) : ""}</td>`,
       )}</tr>`,
-    )}</tbody></table></div>`;
+    ))}</table></div>`;
 }
 
 function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean): Raw {
@@ -267,7 +279,7 @@ function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean)
       ? ""
       : html`<details><summary>Data table for figure ${n}</summary><div class="table-wrap" role="region" aria-label="Data table for figure ${n}" tabindex="0">
       <table><thead><tr>${t.columns.map((col) => html`<th scope="col">${col}</th>`)}</tr></thead>
-      <tbody>${t.rows.map((row) => html`<tr>${row.map((v) => (typeof v === "number" ? html`<td class="num">${v.toLocaleString("en-GB", { maximumFractionDigits: 2 })}</td>` : html`<td>${v ?? ""}</td>`))}</tr>`)}</tbody></table></div>
+      ${tbodies(t.rows.map((row) => html`<tr>${row.map((v) => (typeof v === "number" ? html`<td class="num">${v.toLocaleString("en-GB", { maximumFractionDigits: 2 })}</td>` : html`<td>${v ?? ""}</td>`))}</tr>`))}</table></div>
     </details>
     <p class="downloads">Downloads: <a href="${c.files.csv}">data (CSV)</a> · <a href="${c.files.svg}">SVG</a> · <a href="${c.files.png}">PNG</a> · <a href="${c.files.spec}">Vega-Lite spec</a></p>`}
   </figure>`;
@@ -423,7 +435,7 @@ function outcomesBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
   return html`<p>Change in each tracked indicator for ${m.focus.name} from the baseline year (${o.baseline}) to the latest period, with its 95% confidence interval. A change is called an improvement or a worsening only when it is significant.</p>
   <div class="table-wrap" role="region" aria-label="Outcomes framework" tabindex="0"><table>
     <thead><tr><th scope="col">Indicator</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Latest</th><th scope="col" class="num">Change (95% CI)</th><th scope="col">Direction</th>${withTarget ? html`<th scope="col">Target</th><th scope="col">Progress</th>` : ""}</tr></thead>
-    <tbody>${o.lines.map((l) => {
+    ${tbodies(o.lines.map((l) => {
       const r = l.row;
       const d = DIRECTION_TEXT[r.direction] ?? DIRECTION_TEXT["not comparable"]!;
       const progress = r.progress_pct === null ? "–" : Math.max(0, Math.min(100, r.progress_pct));
@@ -436,7 +448,7 @@ function outcomesBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
           ? html`<td>${r.target_description ?? (r.target_value !== null ? `${bare(r.target_value)}${r.target_period ? ` by ${r.target_period}` : ""}` : "no target")}</td>
         <td>${typeof progress === "number" ? html`<span class="bar" aria-hidden="true"><span style="width:${progress.toFixed(0)}%"></span></span>${formatNumber(r.progress_pct, 0)}%${r.target_met ? " (met)" : ""}` : "–"}</td>`
           : ""}</tr>`;
-    })}</tbody></table></div>
+    }))}</table></div>
   <p class="note">Direction: ▲ improved, ▼ worsened, ● no significant change, ◆ increased, ◇ decreased (no better or worse). Progress: the share of the targeted change from the baseline achieved so far (100% = target reached).</p>
   ${o.figure ? figure(o.figure) : ""}`;
 }
@@ -453,7 +465,7 @@ function needBody(m: PackModel, figure: (f: PackFigure) => Raw): Raw {
   <div class="table-wrap" role="region" aria-label="Need index by ward" tabindex="0"><table>
     <caption>Every ward's need score, rank and tier.</caption>
     <thead><tr><th scope="col" class="num">Rank</th><th scope="col">Ward</th><th scope="col" class="num">Score</th><th scope="col">Tier</th><th scope="col" class="num">Rank range</th><th scope="col" class="num">Indicators used</th></tr></thead>
-    <tbody>${n.rows.map((r) => html`<tr class="${m.highlight.includes(r.area_code) ? "agg" : ""}"><td class="num">${r.rank}</td><th scope="row">${r.area_name}</th><td class="num">${formatNumber(r.score, 2)}</td><td>${r.tier}</td><td class="num">${r.rank_min}–${r.rank_max}</td><td class="num">${r.indicators_used}</td></tr>`)}</tbody>
+    ${tbodies(n.rows.map((r) => html`<tr class="${m.highlight.includes(r.area_code) ? "agg" : ""}"><td class="num">${r.rank}</td><th scope="row">${r.area_name}</th><td class="num">${formatNumber(r.score, 2)}</td><td>${r.tier}</td><td class="num">${r.rank_min}–${r.rank_max}</td><td class="num">${r.indicators_used}</td></tr>`))}
   </table></div>
   ${n.localities.length ? localitiesTable(m) : ""}`;
 }
@@ -465,7 +477,7 @@ function localitiesTable(m: PackModel): Raw {
   <div class="table-wrap" role="region" aria-label="Need index by locality" tabindex="0"><table>
     <caption>Every locality's need score on the wards' scale, and its tier.</caption>
     <thead><tr><th scope="col" class="num">Rank</th><th scope="col">Locality</th><th scope="col" class="num">Wards</th><th scope="col" class="num">Score</th><th scope="col" class="num">Would rank among the ${n.rows.length} wards</th><th scope="col">Tier</th></tr></thead>
-    <tbody>${n.localities.map((r) => html`<tr class="${m.highlight.includes(r.area_code) ? "agg" : ""}"><td class="num">${r.rank}</td><th scope="row">${r.area_name}</th><td class="num">${r.wards}</td><td class="num">${formatNumber(r.score, 2)}</td><td class="num">${r.ward_rank}</td><td>${r.tier}</td></tr>`)}</tbody>
+    ${tbodies(n.localities.map((r) => html`<tr class="${m.highlight.includes(r.area_code) ? "agg" : ""}"><td class="num">${r.rank}</td><th scope="row">${r.area_name}</th><td class="num">${r.wards}</td><td class="num">${formatNumber(r.score, 2)}</td><td class="num">${r.ward_rank}</td><td>${r.tier}</td></tr>`))}
   </table></div>`;
 }
 
@@ -514,12 +526,12 @@ function dataQualityBody(m: PackModel, rel: (p: string) => Raw): Raw {
     : html`<p>No rows were rejected.</p>`}
   <div class="keep"><h3>Rows by source</h3>
   <table><thead><tr><th scope="col">Source</th><th scope="col" class="num">Files</th><th scope="col" class="num">Rows read</th><th scope="col" class="num">Loaded</th><th scope="col" class="num">Rejected</th></tr></thead>
-  <tbody>${[...bySource].map(([s, x]) => html`<tr><th scope="row">${s}</th><td class="num">${n(x.files)}</td><td class="num">${n(x.read)}</td><td class="num">${n(x.loaded)}</td><td class="num">${n(x.rejected)}</td></tr>`)}</tbody></table></div>
+  ${tbodies([...bySource].map(([s, x]) => html`<tr><th scope="row">${s}</th><td class="num">${n(x.files)}</td><td class="num">${n(x.read)}</td><td class="num">${n(x.loaded)}</td><td class="num">${n(x.rejected)}</td></tr>`))}</table></div>
   <div class="keep"><h3>Suppression</h3>
   <p>${n(q.suppressed)} values across all areas and breakdowns are not published: counts of 1 to 4 (and any count that would reveal one), survey bases under 30, and values with no denominator.</p></div>
   ${suppressionByInd.size
     ? html`<table><thead><tr><th scope="col">Indicator</th><th scope="col" class="num">Values withheld</th><th scope="col">Why</th></tr></thead>
-    <tbody>${[...suppressionByInd].map(([id, x]) => html`<tr><th scope="row">${titles.get(id) ?? id}</th><td class="num">${n(x.n)}</td><td>${x.reasons.join("; ")}</td></tr>`)}</tbody></table>`
+    ${tbodies([...suppressionByInd].map(([id, x]) => html`<tr><th scope="row">${titles.get(id) ?? id}</th><td class="num">${n(x.n)}</td><td>${x.reasons.join("; ")}</td></tr>`))}</table>`
     : ""}
   <div class="keep"><h3>Indicators not shown in a section</h3>
   ${m.unshown.length
@@ -528,7 +540,7 @@ function dataQualityBody(m: PackModel, rel: (p: string) => Raw): Raw {
     : html`<p>Every indicator with values in this build is shown in a section.</p>`}</div>
   <div class="keep"><h3>Area codes and boundaries</h3>
   <table><thead><tr><th scope="col">Area type</th><th scope="col">Code vintage</th><th scope="col" class="num">Areas</th></tr></thead>
-  <tbody>${q.vintages.map((v) => html`<tr><th scope="row">${v.area_type.replaceAll("_", " ")}</th><td>${v.vintage}</td><td class="num">${n(v.areas)}</td></tr>`)}</tbody></table>
+  ${tbodies(q.vintages.map((v) => html`<tr><th scope="row">${v.area_type.replaceAll("_", " ")}</th><td>${v.vintage}</td><td class="num">${n(v.areas)}</td></tr>`))}</table>
   ${q.boundaries.map((b) => html`<p>Boundaries of ${b.kind}: ${rel(b.file)} (codes in ${b.codeProperty}; ${b.matched} of ${b.expected} ${b.kind} of the lookup have a boundary).</p>`)}
   ${q.boundaries.length ? "" : html`<p>No boundary files in this build: the pack has no maps.</p>`}
   ${q.boundaryNotes.length ? q.boundaryNotes.map((b) => html`<p class="warning">${b}</p>`) : ""}
@@ -551,7 +563,7 @@ function methodsBody(m: PackModel): Raw {
   <ul class="plain">${m.comparatorNotes.map((c) => html`<li>${c}</li>`)}</ul>
   <h3>Indicator definitions</h3>
   <table><thead><tr><th scope="col">Indicator</th><th scope="col">Definition</th><th scope="col">Method</th><th scope="col">Source</th></tr></thead>
-  <tbody>${m.indicators.map((i) => html`<tr><th scope="row">${i.title}</th><td>${i.definition}</td><td>${i.method.replaceAll("_", " ")} (${i.unit}); ${i.periods.join(", ").replaceAll("_", " ")}</td><td>${i.source}</td></tr>`)}</tbody></table>`;
+  ${tbodies(m.indicators.map((i) => html`<tr><th scope="row">${i.title}</th><td>${i.definition}</td><td>${i.method.replaceAll("_", " ")} (${i.unit}); ${i.periods.join(", ").replaceAll("_", " ")}</td><td>${i.source}</td></tr>`))}</table>`;
 }
 
 function sourcesBody(m: PackModel, rel: (p: string) => Raw): Raw {
@@ -567,7 +579,7 @@ function sourcesBody(m: PackModel, rel: (p: string) => Raw): Raw {
   <ul class="plain">${sources.map((s) => html`<li>${s}</li>`)}</ul>
   <h3>Input files</h3>
   <table><thead><tr><th scope="col">Source</th><th scope="col">Files</th><th scope="col" class="num">Rows</th></tr></thead>
-  <tbody>${[...bySource].map(([s, files]) => html`<tr><th scope="row">${s}</th><td>${files.length > 3 ? html`${rel(files[0].path)} and ${files.length - 1} more` : files.map((f, i) => html`${i ? ", " : ""}${rel(f.path)}`)}</td><td class="num">${files.reduce((a, f) => a + f.rowsRead, 0).toLocaleString("en-GB")}</td></tr>`)}</tbody></table>
+  ${tbodies([...bySource].map(([s, files]) => html`<tr><th scope="row">${s}</th><td>${files.length > 3 ? html`${rel(files[0].path)} and ${files.length - 1} more` : files.map((f, i) => html`${i ? ", " : ""}${rel(f.path)}`)}</td><td class="num">${files.reduce((a, f) => a + f.rowsRead, 0).toLocaleString("en-GB")}</td></tr>`))}</table>
   <p class="note">manifest.json lists every input file with its SHA-256 and row counts, every output file with its SHA-256, the indicator definitions and the tool versions. The workbook pack.xlsx has every table in this pack.</p>`;
 }
 

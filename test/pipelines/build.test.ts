@@ -327,6 +327,18 @@ describe("demo build", () => {
     expect(html).toMatch(new RegExp(`Free school meals: [^<]*${CONTEXT_NOTE}`));
   });
 
+  it("says one issue once: OHID's published asthma value repeats the asthma counts, so it has no headline, priority or need-index place of its own", async () => {
+    const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
+    const lists = [...html.matchAll(/<ul class="headlines">([\s\S]*?)<\/ul>/g)].map((m) => m[1]!).join("");
+    const asthma = [...lists.matchAll(/<li>[\s\S]*?<\/li>/g)].map((m) => m[0]).filter((li) => /asthma/i.test(li));
+    expect(asthma).toHaveLength(1);
+    expect(asthma[0]).not.toContain("(OHID)");
+    // Its own section still shows it.
+    expect(html).toContain("Asthma admissions, under 19s (OHID)");
+    const inIndex = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.need_index_components WHERE indicator_id = 'fingertips.90810'`);
+    expect(inIndex!.n).toBe(0);
+  });
+
   it("says the survey's weights are raked (the demo rakes them), never design-weighted, from the warehouse to the pack", async () => {
     // Every estimate with respondents names its weights (an area with none has no weights to name).
     const methods = await db.all<{ method: string; respondents: boolean }>(`SELECT DISTINCT method, coalesce(denominator, 1) > 0 AS respondents

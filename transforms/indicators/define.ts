@@ -106,8 +106,15 @@ export interface IndicatorSpec {
   source: string;
   /** One sentence on how it is computed, for the methods page. */
   definition?: string;
-  /** Whether the need index uses it (default true; false when another indicator already carries the same counts). */
+  /** Whether the need index uses it (default true; false when it `repeats` another indicator). */
   needIndex?: boolean;
+  /**
+   * The id of an indicator carrying the same counts another way (OHID's published value of the
+   * counts `health.asthma_admissions_u19` sums by ward): this one is shown in its section's charts
+   * and tables, but is left out of the need index, the priorities and the headlines wherever that
+   * indicator has one, so one issue is never said twice.
+   */
+  repeats?: string;
   /**
    * Known definition changes: values from `from` (`YYYY-MM-DD`, the first period on the new
    * definition) are not comparable with earlier ones. A series spanning one gets a warning and a
@@ -124,10 +131,11 @@ export interface IndicatorSpec {
 }
 
 /** A normalised indicator: every option present (`fallbackFor` null: it stands in for none). */
-export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "denominator" | "fallbackFor">> {
+export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "denominator" | "fallbackFor" | "repeats">> {
   denominator: DenominatorSpec;
   suppress: { minCount: number; minBase: number };
   fallbackFor: string | null;
+  repeats: string | null;
 }
 
 /** The reason printed beside a context measure wherever a judgement would otherwise be. */
@@ -172,9 +180,10 @@ export function normaliseIndicator(spec: IndicatorSpec): Indicator {
     suppress: { minCount: spec.suppress?.minCount ?? 5, minBase: spec.suppress?.minBase ?? 30 },
     source: spec.source,
     definition: spec.definition ?? "",
-    needIndex: spec.needIndex ?? true,
+    needIndex: spec.needIndex ?? !spec.repeats,
     breaks: spec.breaks ?? [],
     fallbackFor: spec.fallbackFor ?? null,
+    repeats: spec.repeats ?? null,
   };
 }
 

@@ -53,7 +53,7 @@ export async function publishedIndicators(ctx: Context, catalogue: readonly Fing
       polarity: entry?.polarity ?? "no_judgement",
       periods,
       source: `OHID Fingertips, indicator ${f.indicator_id}`,
-      needIndex: entry?.needIndex,
+      repeats: entry?.repeats,
       definition: `${(entry?.definition ?? f.name).replace(/\.$/, "")}. Value, 95% and 99.8% limits, count and denominator as OHID publishes them (${publishedMethodLabel(entry)}); region and England from the same export.`,
     }));
   }

@@ -54,6 +54,16 @@ describe("compareAreasChart", () => {
     expect(new Set(ticks).size, ticks.join(" ")).toBe(ticks.length);
   });
 
+  test("a share's axis stops at 100%, even when a ward's interval nearly reaches it", () => {
+    const rows = compareRows.map((r, i) => (r.value === null ? r : { ...r, value: Math.min(95, 50 + 3 * i), lower95: Math.min(95, 50 + 3 * i) - 8, upper95: Math.min(99.5, 58 + 3 * i) }));
+    const bb = compareAreasChart(rows, {
+      focusCodes: [FOCUS.code], areaNames: wardNames, comparators: [{ code: "B", name: "Borough", value: 70, kind: "parent" }],
+      title: "Share in the most deprived 10%", unit: "%", polarity: "no_judgement",
+    });
+    const domain = (bb.spec as { layer: { encoding?: { x?: { scale?: { domain?: number[] } } } }[] }).layer[0]!.encoding!.x!.scale!.domain!;
+    expect(domain).toEqual([0, 100]);
+  });
+
   test("centres the last axis label on its tick, so large values' labels do not run together (IMD ranks to 40,000)", async () => {
     const rows = compareRows.map((r, i) => (r.value === null ? r : { ...r, value: 2443.5 + 2340 * i, lower95: null, upper95: null }));
     const bb = compareAreasChart(rows, { focusCodes: [FOCUS.code], areaNames: wardNames, comparators: [], title: "IMD average rank", unit: "rank", polarity: "high_is_good" });

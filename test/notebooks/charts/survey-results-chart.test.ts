@@ -15,3 +15,27 @@ describe("surveyResultsChart", () => {
     expect(b.alt).toContain("Romanian's confidence interval is wholly below this");
   });
 });
+
+describe("surveyResultsChart secondary suppression", () => {
+  test("a group withheld only to protect another suppressed figure says so, not 'too few responses'", async () => {
+    const { surveyResultsChart } = await import("../../../notebooks/charts/index.ts");
+    const b = surveyResultsChart(
+      [
+        { group: "English", value: 64, lower95: 61, upper95: 67, is_suppressed: false, n: 1576 },
+        { group: "Romanian", value: null, lower95: null, upper95: null, is_suppressed: true, protects: true, n: 53 },
+        { group: "Romanian (ward)", value: null, lower95: null, upper95: null, is_suppressed: true, n: 8 },
+        { group: "English (ward)", value: 34, lower95: 26, upper95: 43, is_suppressed: false, n: 114 },
+      ],
+      { title: "Feel safe", focusGroups: ["Romanian (ward)", "English (ward)"], focusDescription: "the rows marked (ward)" },
+    );
+    const { texts, warnings } = await render(b);
+    expect(warnings).toEqual([]);
+    expect(texts).toEqual(expect.arrayContaining(["Romanian (n=53)", "withheld", "suppressed"]));
+    const notes = [(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ");
+    expect(notes).toContain("Highlighted (purple dot, bold name): the rows marked (ward).");
+    expect(notes).toContain("cannot be worked out from it by subtraction (Romanian)");
+    expect(b.alt).toContain("Suppressed because of too few responses: Romanian (ward).");
+    expect(b.alt).toContain("Withheld so that a suppressed figure cannot be worked out by subtraction: Romanian.");
+    expect(b.table.rows.find((r) => r[0] === "Romanian")!.at(-1)).toBe("withheld: protects a suppressed figure");
+  });
+});

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { rankPriorities, type PriorityCandidate } from "../../../pipelines/pack/priorities.ts";
 import type { Outcome } from "../../../transforms/marts.ts";
 
-function cand(id: string, domain: string, o: Partial<{ outcome: Outcome; level: number; england: boolean | null; tracked: boolean; need: number; size: number; polarity: "high_is_good" | "low_is_good" | "no_judgement"; needIndex: boolean }> = {}): PriorityCandidate {
+function cand(id: string, domain: string, o: Partial<{ outcome: Outcome; level: number; england: boolean | null; tracked: boolean; need: number; size: number; polarity: "high_is_good" | "low_is_good" | "no_judgement"; repeats: string }> = {}): PriorityCandidate {
   return {
-    indicator: { id, title: `Title ${id}`, short: `Short ${id}`, domain: domain as never, unit: "%", polarity: o.polarity ?? "low_is_good", needIndex: o.needIndex ?? true },
+    indicator: { id, title: `Title ${id}`, short: `Short ${id}`, domain: domain as never, unit: "%", polarity: o.polarity ?? "low_is_good", repeats: o.repeats ?? null },
     headline: { indicatorId: id, outcome: o.outcome ?? "worse", text: `Short ${id}: 12.0% in Ward (2024/25), significantly higher than Borough (8.0%).`, size: o.size ?? 1.5 },
     value: 12,
     period: "2024/25",
@@ -44,8 +44,8 @@ describe("rankPriorities", () => {
     expect(rankPriorities([...many, cand("x", "crime"), cand("y", "health")]).map((p) => p.indicatorId)).toEqual(["a", "b", "x", "y", "c"]);
     expect(rankPriorities(many).map((p) => p.indicatorId)).toEqual(["a", "b", "c", "d"]);
   });
-  it("never lists an indicator that repeats another's counts (needIndex false): the same issue twice", () => {
-    const r = rankPriorities([cand("health.asthma", "health", { level: 99.8 }), cand("fingertips.90810", "health", { level: 99.8, size: 9, needIndex: false }), cand("c", "crime")]);
+  it("never lists an indicator that repeats another's counts (repeats): the same issue twice", () => {
+    const r = rankPriorities([cand("health.asthma", "health", { level: 99.8 }), cand("fingertips.90810", "health", { level: 99.8, size: 9, repeats: "health.asthma" }), cand("c", "crime")]);
     expect(r.map((p) => p.indicatorId)).toEqual(["health.asthma", "c"]);
   });
 });

@@ -28,8 +28,8 @@ export interface FingertipsEntry {
   domain?: Domain;
   /** `YYYY/YY` periods are academic years (September to August), not financial years. */
   academicYears?: boolean;
-  /** False when another indicator carries the same counts into the need index. */
-  needIndex?: boolean;
+  /** The localneeds indicator carrying the same counts (see `IndicatorSpec.repeats`). */
+  repeats?: string;
   definition?: string;
 }
 
@@ -51,8 +51,8 @@ export const FINGERTIPS_CATALOGUE: readonly FingertipsEntry[] = [
     unit: "per 100,000",
     polarity: "low_is_good",
     valueType: "crude rate",
-    // health.asthma_admissions_u19 sums these counts for localities and pooled years: the need index counts asthma once.
-    needIndex: false,
+    // health.asthma_admissions_u19 sums these counts for localities and pooled years: asthma is one issue, said once.
+    repeats: "health.asthma_admissions_u19",
     definition: "Emergency hospital admissions for asthma in people aged under 19, per 100,000 residents aged under 19 (Hospital Episode Statistics), as OHID publishes it.",
   },
   {
