@@ -89,13 +89,25 @@ describe("the pack's modules (issue 18)", () => {
 
   it("choose figures from the declared figure layer, not from branches on a domain's name", async () => {
     const { SECTIONS } = await import("../pipelines/pack/pack-types.ts");
-    const { DOMAIN_FIGURES, INDICATOR_FIGURES } = await import("../pipelines/pack/figures.ts");
+    const { DOMAIN_FIGURES, INDICATOR_FIGURES, AREA_FIGURES } = await import("../pipelines/pack/figures/index.ts");
     // Every name a section lists is a declared figure, and every declared figure is drawn somewhere.
     const listed = SECTIONS.flatMap((s) => s.figures);
     expect(listed.filter((n) => !(n in DOMAIN_FIGURES))).toEqual([]);
     expect(Object.keys(DOMAIN_FIGURES).filter((n) => !listed.includes(n))).toEqual([]);
     expect(INDICATOR_FIGURES.length).toBeGreaterThan(0);
-    for (const f of [...Object.values(DOMAIN_FIGURES), ...INDICATOR_FIGURES]) expect(f.reads.every((t) => /^(marts|ref|audit)\./.test(t))).toBe(true);
+    for (const f of [...Object.values(DOMAIN_FIGURES), ...INDICATOR_FIGURES, ...AREA_FIGURES]) expect(f.reads.every((t) => /^(marts|ref|audit)\./.test(t))).toBe(true);
+    // One file per figure: every file of the folder but the registry and the shared helpers
+    // declares exactly one figure, and the registry holds each of them.
+    const dir = path.join(ROOT, `${PACK}/figures`);
+    const registered = new Set<unknown>([...Object.values(DOMAIN_FIGURES), ...INDICATOR_FIGURES, ...AREA_FIGURES]);
+    const figureFiles = readdirSync(dir).filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "common.ts");
+    expect(figureFiles.length).toBeGreaterThanOrEqual(15);
+    for (const f of figureFiles) {
+      const mod = (await import(path.join(dir, f))) as { figure?: unknown };
+      expect(mod.figure, f).toBeDefined();
+      expect(registered.has(mod.figure), `${f} is registered in figures/index.ts`).toBe(true);
+    }
+    expect(registered.size).toBe(figureFiles.length);
     // The assembly names no domain: the crime, survey, complaints and deprivation branches are gone.
     const model = readFileSync(path.join(ROOT, `${PACK}/pack-model.ts`), "utf8");
     expect(model.match(/domain === "[a-z]+"/g) ?? []).toEqual([]);

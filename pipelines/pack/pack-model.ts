@@ -17,8 +17,9 @@ import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
 import { rankPriorities, type Priority } from "./priorities.ts";
 import { comparisonsAt, readPackData, valueAt, wardComparisons, type PackData } from "./pack-data.ts";
-import { DOMAIN_FIGURES, INDICATOR_FIGURES } from "./figures.ts";
 import {
+  DOMAIN_FIGURES,
+  INDICATOR_FIGURES,
   funnelFigure,
   headlinePeriodType,
   needIndexFigure,
@@ -32,7 +33,7 @@ import {
   spineFigures,
   type PackFigure,
   type View,
-} from "./pack-charts.ts";
+} from "./figures/index.ts";
 
 import {
   SECTIONS, packFigures,

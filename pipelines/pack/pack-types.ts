@@ -9,10 +9,10 @@ import type { Weighting } from "../../transforms/survey-weighting.ts";
 import type { Indicator, Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, NeedLocalityRow, Outcome, OutcomeRow, Polarity } from "../../transforms/marts.ts";
 import type { DataQuality, WarehouseTables } from "./pack-data.ts";
-import type { PackFigure } from "./pack-charts.ts";
+import type { PackFigure } from "./figures/index.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 
-export type { PackFigure, View } from "./pack-charts.ts";
+export type { PackFigure, View } from "./figures/index.ts";
 
 /** One headline: the sentence and the outcome it rests on. */
 export interface Headline {
@@ -52,7 +52,7 @@ export const OUTCOME_TEXT: Record<string, { label: string; symbol: string }> = {
 /** Domain sections, in pack order, with the config slot that feeds each. */
 /**
  * The pack's domain sections, in order, as data: each with the domain-wide figures it draws before
- * its indicators (names of `DOMAIN_FIGURES` in `figures.ts`, drawn in this order).
+ * its indicators (names of `DOMAIN_FIGURES` in `figures/index.ts`, drawn in this order).
  */
 export const SECTIONS: { domain: Domain; title: string; intro: string; slot: string; figures: string[] }[] = [
   { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents.", slot: "sources.crime", figures: ["crime-by-type", "crime-by-month", "ward-map", "trend-panels"] },

@@ -9,7 +9,7 @@ import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMa
 import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./pack-types.ts";
 import { noPrioritiesSentence, plural, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
-import type { PackFigure } from "./pack-charts.ts";
+import type { PackFigure } from "./figures/index.ts";
 import { esc, html, raw, tbodies, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";

@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import type { Context } from "../core/context.ts";
 import { messages } from "../core/messages.ts";
 import { packFigures, type PackModel } from "./pack-types.ts";
-import { methodLine } from "./pack-charts.ts";
+import { methodLine } from "./figures/index.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";
 import { writeWorkbook } from "./write-xlsx.ts";

@@ -14,7 +14,7 @@ import ExcelJS from "exceljs";
 import { neutralise } from "./csv.ts";
 import type { PackModel } from "./pack-types.ts";
 import { COMPARATOR_ORDER, OUTCOME_TEXT, SECTIONS, packFigures } from "./pack-types.ts";
-import { methodLine } from "./pack-charts.ts";
+import { methodLine } from "./figures/index.ts";
 
 type Cell = string | number | null | undefined;
 

@@ -1,0 +1,41 @@
+/**
+ * Crime rates by type: the area against the borough (or the borough against England).
+ */
+import type { Indicator } from "../../../transforms/indicators/define.ts";
+import { crimeByTypeChart, type CrimeTypeRow } from "../../../notebooks/charts/builders.ts";
+import { type PackData, valueAt } from "../pack-data.ts";
+import { type DomainFigure, headlinePeriodType, type PackFigure, rowsOf, shown, type View } from "./common.ts";
+
+/** Crime rates by type: the area against the borough (or the borough against England). */
+export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]): PackFigure | null {
+  const comparator = view.kind === "focus" ? d.parent.code : d.country;
+  if (!comparator) return null;
+  let period = "";
+  const rows: CrimeTypeRow[] = [];
+  for (const ind of indicators.filter((i) => i.domain === "crime" && i.id !== "crime.all_crime_rate" && i.method === "rate")) {
+    const pt = headlinePeriodType(d, ind, view.code);
+    if (!pt) continue;
+    const own = rowsOf(d, ind, pt).filter((r) => r.area_code === view.code).at(-1);
+    const comp = own && comparator ? valueAt(d, ind.id, pt, comparator, own.period_label) : undefined;
+    if (!shown(own) || !shown(comp)) continue;
+    period = own.period_label;
+    rows.push({ crime_type: ind.short, focus_rate: own.value, comparator_rate: comp.value });
+  }
+  if (rows.length < 2) return null;
+  return {
+    chart: crimeByTypeChart(rows, {
+      id: "crime-by-type",
+      title: `Crime rates by type, ${period}`,
+      focusName: view.name,
+      comparatorName: d.names[comparator] ?? comparator,
+    }),
+    source: "police.uk street-level crime; ONS population estimates. Rates per 1,000 residents.",
+    sheet: "crime",
+  };
+}
+
+
+export const figure: DomainFigure = {
+  kind: "domain", name: "crime-by-type", reads: ["marts.indicator_values"],
+  build: (x) => [crimeTypeFigure(x.d, x.view, [...x.indicators])],
+};
