@@ -350,6 +350,23 @@ describe("demo build", () => {
     expect(html).toContain("Proportion weighted with raked weights (weighted to population totals by ward, age band and sex), with a logit 95% interval");
   });
 
+  it("says when a funnel's centre line (the wards pooled) is not the borough's own figure on the ward chart", async () => {
+    const notes = (id: string) => {
+      const spec = JSON.parse(readFileSync(path.join(built.packDirs[0]!, "charts", `${id}.vl.json`), "utf8")) as { title: { subtitle?: string | string[] } };
+      return [spec.title.subtitle ?? []].flat().join(" ");
+    };
+    // Asthma: OHID's published borough count covers the 4 wards whose suppressed counts the funnel leaves out.
+    const own = await db.one<{ v: number }>(`SELECT value AS v FROM marts.indicator_values WHERE indicator_id = 'health.asthma_admissions_u19'
+      AND area_code = (SELECT area_code FROM ref.areas WHERE area_type = 'authority' LIMIT 1) AND breakdown = 'all' AND period_type = 'financial_year' ORDER BY period_start DESC LIMIT 1`);
+    const m = notes("health-asthma-admissions-u19-funnel").match(/Centre line: the (\d+) wards drawn pooled \(([\d,.]+) per 100,000\); Northgate's own figure, the line on the ward chart, is ([\d,.]+) per 100,000 \(it counts the wards left out too\)/);
+    expect(m, "asthma funnel note").not.toBeNull();
+    expect(Number(m![3]!.replace(/,/g, ""))).toBeCloseTo(own!.v, 1);
+    expect(Number(m![2]!.replace(/,/g, ""))).not.toBeCloseTo(own!.v, 1);
+    // Where the two agree as printed (all crime), nothing is said.
+    expect(notes("crime-all-crime-rate-funnel")).toMatch(/Limits drawn/);
+    expect(notes("crime-all-crime-rate-funnel")).not.toContain("Centre line");
+  });
+
   it("draws the pack's funnels by the notebooks' rule: over-dispersed wards get adjusted limits, and the chart says so", () => {
     const html = readFileSync(path.join(built.packDirs[0]!, "index.html"), "utf8");
     // The demo's wards spread far more than chance allows (16 of 20 outside the plain 99.8% limits on violence).

@@ -4,8 +4,9 @@
 import type { Indicator } from "../../../transforms/indicators/define.ts";
 import { funnelChart } from "../../../notebooks/charts/builders.ts";
 import { wardFunnel } from "../../../notebooks/lib/funnel.ts";
-import type { PackData } from "../pack-data.ts";
-import { type AreaFigure, idOf, type PackFigure, rowsOf, type View } from "./common.ts";
+import { formatNumber, withUnit } from "../../../notebooks/charts/bundle.ts";
+import { type PackData, valueAt } from "../pack-data.ts";
+import { type AreaFigure, idOf, type PackFigure, rowsOf, shown, type View } from "./common.ts";
 
 /**
  * Funnel plot of the wards' values against their populations (rates and proportions with counts
@@ -24,11 +25,23 @@ export function funnelFigure(d: PackData, view: View, ind: Indicator, periodType
   if (!f || !Number.isFinite(f.limits.rows[0]?.baseline)) return null;
   const left = d.wards.length - f.points.length;
   const adjusted = !!f.dispersion?.overdispersion.overdispersed;
+  // The centre line is the wards' pooled value; the bar chart's comparator line is the borough's
+  // own (published, or counted with what no ward holds). When they differ as printed, say why.
+  const pooled = f.limits.rows[0]!.baseline;
+  const own = valueAt(d, ind.id, periodType, d.parent.code, period);
+  const decimals = 1;
+  const differs = shown(own) && formatNumber(own.value, decimals) !== formatNumber(pooled, decimals);
+  const notes = [
+    left ? `${left} ${left === 1 ? "ward" : "wards"} with a suppressed count ${left === 1 ? "is" : "are"} left out.` : "",
+    differs
+      ? `Centre line: the ${f.points.length} wards drawn pooled (${withUnit(pooled, ind.unit, decimals)}); ${d.parent.name}'s own figure, the line on the ward chart, is ${withUnit(own!.value, ind.unit, decimals)}${left ? " (it counts the wards left out too)" : " (it counts what no ward holds too)"}.`
+      : "",
+  ].filter(Boolean);
   return {
     chart: funnelChart(f.points, {
       id: `${idOf(ind.id)}-funnel`,
       title: `${ind.short}, ${period}: wards against the ${d.parent.name} average`,
-      subtitle: left ? `${left} ${left === 1 ? "ward" : "wards"} with a suppressed count ${left === 1 ? "is" : "are"} left out.` : undefined,
+      subtitle: notes.length ? notes.join(" ") : undefined,
       unit: ind.unit,
       limits: f.limits,
       dispersion: f.dispersion,
