@@ -31,6 +31,7 @@ import {
   quantile,
   rowsOf,
   spineFigures,
+  SLIDE_SPINE_ROWS,
   type PackFigure,
   type View,
 } from "./figures/index.ts";
@@ -86,7 +87,13 @@ function summaryRows(d: PackData, indicators: readonly Indicator[], code: string
       trend: trendFor(d, ind.id, code, pt),
     });
   }
-  return out;
+  // In the sections' order, each domain's indicators together (a published indicator, listed
+  // after the catalogue's, joins its own domain), in their own order within it.
+  const at = (r: SummaryRow) => {
+    const i = SECTIONS.findIndex((x) => x.domain === r.indicator.domain);
+    return i < 0 ? SECTIONS.length : i;
+  };
+  return out.map((r, i) => ({ r, i })).sort((a, b) => at(a.r) - at(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
 /**
@@ -473,6 +480,7 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
     headlines,
     summary,
     spines: spineFigures(view, d.parent.name, spineRows(summary)),
+    slideSpines: spineFigures(view, d.parent.name, spineRows(summary), { maxRows: SLIDE_SPINE_ROWS, idPrefix: "spine-slide" }),
     wardMatrices: [],
     about,
     sections,
@@ -608,6 +616,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     headlines,
     summary,
     spines: [],
+    slideSpines: [],
     wardMatrices: wardMatrices(d, indicators, summary),
     about: { ...about, intro: [...about.intro, ...(absentOverview ? [absentOverview] : [])] },
     sections,

@@ -132,6 +132,8 @@ export interface PackModel {
   summary: SummaryRow[];
   /** The spine chart, in page-sized parts of whole domains (none in an overview). */
   spines: PackFigure[];
+  /** The same spine chart in slide-sized parts (`SLIDE_SPINE_ROWS`), for `pack.pptx` only. */
+  slideSpines: PackFigure[];
   wardMatrices: WardMatrix[];
   about: PackSection;
   sections: PackSection[];

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import type { Context } from "../core/context.ts";
 import { messages } from "../core/messages.ts";
-import { packFigures, type PackModel } from "./pack-types.ts";
+import { packFigures, type PackFigure, type PackModel } from "./pack-types.ts";
 import { methodLine } from "./figures/index.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";
@@ -24,6 +24,12 @@ import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
 import { COMPARISON_COLUMNS, type WarehouseTables } from "./pack-data.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
+
+/** A chart's spec without its title block: the print and slide rendering (the title is set as text beside it). */
+function withoutTitle(spec: unknown): TopLevelSpec {
+  const { title: _title, ...bare } = spec as TopLevelSpec & { title?: unknown };
+  return bare as TopLevelSpec;
+}
 
 /** Give a chart's SVG ids a unique prefix so many charts can share one HTML page. */
 export function prefixSvgIds(svg: string, prefix: string): string {
@@ -166,8 +172,7 @@ async function writePackFiles(
       ctx.log.progress(`rendering charts for ${m.focus.name}`, i, figures.length);
       const bundle = f.chart;
       const svg = await cache.svg(bundle.spec);
-      const { title: _title, ...bare } = bundle.spec as TopLevelSpec & { title?: unknown };
-      const printSvg = await cache.svg(bare as TopLevelSpec);
+      const printSvg = await cache.svg(withoutTitle(bundle.spec));
       printSvgs.set(bundle.id, printSvg);
       const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
       writeFileSync(path.join(dir, files.svg), svg);
@@ -208,7 +213,9 @@ async function writePackFiles(
     pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
   } else if (!pdfLeftOut) ctx.log.warn(messages.packPdfNoChromium());
   // The slides place the chart PNGs, all written by now.
-  writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, (f) => cache.png(printSvgs.get(f.chart.id)!)));
+  // A figure drawn only on the slides (the spine's slide-sized parts) is rendered here, without its title.
+  const slidePng = async (f: PackFigure) => cache.png(printSvgs.get(f.chart.id) ?? (await cache.svg(withoutTitle(f.chart.spec))));
+  writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, slidePng));
 
   // Manifest last: every other file with its hash.
   const files = listFiles(dir).map((f) => {

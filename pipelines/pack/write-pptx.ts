@@ -83,8 +83,9 @@ export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Bu
   pri.addText(items, { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 18, color: INK, valign: "top", fit: "shrink" });
   pri.addNotes(`${PRIORITY_RULE}\n\n${m.priorities.map((p) => `${p.rank}. ${p.title}: ${p.reasons.join("; ")}`).join("\n")}`);
 
-  for (const [i, spine] of m.spines.entries()) {
-    const s = titled(pptx, `${m.focus.name} at a glance${m.spines.length > 1 ? ` (${i + 1} of ${m.spines.length})` : ""}`, m);
+  // The spine chart in slide-sized parts: its rows as large as a chart slide's, not a page's 14 shrunk.
+  for (const [i, spine] of m.slideSpines.entries()) {
+    const s = titled(pptx, `${m.focus.name} at a glance${m.slideSpines.length > 1 ? ` (${i + 1} of ${m.slideSpines.length})` : ""}`, m);
     await addFigure(s, spine, png);
   }
   for (const section of m.sections) {

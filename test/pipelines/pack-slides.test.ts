@@ -10,6 +10,7 @@ import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sharedDemo, type SharedDemo } from "../helpers/demo-build.ts";
 import { PRIORITY_RULE } from "../../pipelines/pack/priorities.ts";
+import { SLIDE_SPINE_ROWS } from "../../pipelines/pack/figures/index.ts";
 
 let shared: SharedDemo;
 let focusDir: string;
@@ -54,6 +55,30 @@ describe("pack.pptx", () => {
     expect(media.length).toBeGreaterThanOrEqual(7);
     // The crime slide shows its headline indicator's own ward chart (the title and chart agree).
     expect(allNotes).toMatch(/Bar chart of (All crime|Violence|Anti-social|Criminal damage|Drug|Public order|Burglary)/);
+  });
+
+  it("shows the spine chart in slide-sized parts: every indicator once, at most SLIDE_SPINE_ROWS a slide, its picture the slide's full width", async () => {
+    const zip = await JSZip.loadAsync(readFileSync(path.join(focusDir, "pack.pptx")));
+    const slideNo = (n: string) => Number(/(\d+)\.xml$/.exec(n)![1]);
+    const slides = Object.keys(zip.files).filter((n) => /^ppt\/slides\/slide\d+\.xml$/.test(n)).sort((a, b) => slideNo(a) - slideNo(b));
+    const glance: { rows: number; widthIn: number }[] = [];
+    for (const n of slides) {
+      const xml = await zip.file(n)!.async("string");
+      if (!/at a glance/.test(xml)) continue;
+      const rels = await zip.file(n.replace("slides/", "slides/_rels/") + ".rels")!.async("string");
+      const notesPath = /Target="\.\.\/notesSlides\/(notesSlide\d+\.xml)"/.exec(rels)![1]!;
+      const notes = await zip.file(`ppt/notesSlides/${notesPath}`)!.async("string");
+      const rows = Number(/Spine chart of (\d+) indicators/.exec(notes)![1]);
+      const pic = /<p:pic>[\s\S]*?<a:ext cx="(\d+)" cy="(\d+)"/.exec(xml)!;
+      glance.push({ rows, widthIn: Number(pic[1]) / 914400 });
+    }
+    expect(glance.length).toBeGreaterThanOrEqual(2);
+    for (const g of glance) expect(g.rows).toBeLessThanOrEqual(SLIDE_SPINE_ROWS);
+    const html = readFileSync(path.join(focusDir, "index.html"), "utf8");
+    const glanceRows = (html.match(/<table class="summary-table">[\s\S]*?<\/table>/)![0].match(/<th scope="row">/g) ?? []).length;
+    expect(glance.reduce((a, g) => a + g.rows, 0)).toBe(glanceRows);
+    // A part of a page's 14 rows was shrunk to 7.4 of the slide's 12.3 inches; a slide's part takes the full width.
+    for (const g of glance) expect(g.widthIn).toBeGreaterThan(11);
   });
 
   it("dates every part from the build time, not the clock (determinism.test.ts compares two builds' bytes)", async () => {

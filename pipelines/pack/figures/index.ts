@@ -46,5 +46,5 @@ export { needMapFigure } from "./need-map.ts";
 export { populationMapFigure } from "./population-map.ts";
 export { publishedAreasFigure } from "./published-areas.ts";
 export { pyramidFigure } from "./pyramid.ts";
-export { SPINE_ROWS, spineFigures } from "./spine.ts";
+export { SLIDE_SPINE_ROWS, SPINE_ROWS, spineFigures } from "./spine.ts";
 export { trajectoryFigure } from "./trajectories.ts";
