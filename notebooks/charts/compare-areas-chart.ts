@@ -52,6 +52,9 @@ export interface CompareAreasOptions extends CommonChartOptions {
 }
 
 const BAR_STEP = 12;
+/** A chart of a few areas (the borough beside its region and England) gets taller bars: 12 px bars read as a sliver. */
+const FEW_AREAS = 6;
+const FEW_STEP = 22;
 /** Height of one row of comparator labels above the plot. */
 const LABEL_ROW = 14;
 /** The value column: its right edge, px right of the plot. */
@@ -213,7 +216,7 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
     alt,
     spec: {
       width,
-      height: { step: BAR_STEP },
+      height: { step: values.length <= FEW_AREAS ? FEW_STEP : BAR_STEP },
       data: { values },
       layer: layers,
     },

@@ -54,6 +54,17 @@ describe("compareAreasChart", () => {
     expect(new Set(ticks).size, ticks.join(" ")).toBe(ticks.length);
   });
 
+  test("three areas (a borough beside its region and England) get bars tall enough to read, twenty wards the compact ones", async () => {
+    const three = compareRows.filter((r) => r.value !== null).slice(0, 3);
+    const step = (b: ReturnType<typeof compareAreasChart>) => (b.spec as { height: { step: number } }).height.step;
+    const few = compareAreasChart(three, { focusCodes: [three[0]!.area_code], areaNames: wardNames, comparators: [], title: "Published", unit: "per 1,000", polarity: "low_is_good" });
+    const many = compareAreasChart(compareRows, { focusCodes: [FOCUS.code], areaNames: wardNames, comparators: [], title: "Wards", unit: "per 1,000", polarity: "low_is_good" });
+    expect(step(few)).toBeGreaterThanOrEqual(20);
+    expect(step(many)).toBeLessThan(step(few));
+    const { warnings } = await render(few);
+    expect(warnings).toEqual([]);
+  });
+
   test("a share's axis stops at 100%, even when a ward's interval nearly reaches it", () => {
     const rows = compareRows.map((r, i) => (r.value === null ? r : { ...r, value: Math.min(95, 50 + 3 * i), lower95: Math.min(95, 50 + 3 * i) - 8, upper95: Math.min(99.5, 58 + 3 * i) }));
     const bb = compareAreasChart(rows, {
