@@ -8,7 +8,7 @@
  */
 import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
-import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
+import { ident, literal, strptimeSql, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, storedColumns } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
@@ -199,13 +199,13 @@ function startSql(kind: DateKind, cell: string): string {
   const t = `trim_fast(${cell})`;
   switch (kind) {
     case "month":
-      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-(0[1-9]|1[0-2])$') THEN strptime(${t}, '%Y-%m')::DATE END)`;
+      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-(0[1-9]|1[0-2])$') THEN ${strptimeSql(t, "%Y-%m", { strict: true })}::DATE END)`;
     case "date_iso":
-      return `try_strptime(${t}, '%Y-%m-%d')::DATE`;
+      return `${strptimeSql(t, "%Y-%m-%d")}::DATE`;
     case "date_dmy":
       return `${parseDmySql(cell)}::DATE`;
     case "date":
-      return `coalesce(try_strptime(${t}, '%Y-%m-%d'), ${parseDmySql(cell)})::DATE`;
+      return `coalesce(${strptimeSql(t, "%Y-%m-%d")}, ${parseDmySql(cell)})::DATE`;
     case "datetime_iso":
       return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-[0-9]{2}-[0-9]{2}') THEN TRY_CAST(${t} AS TIMESTAMPTZ) END)`;
     case "period":
@@ -256,7 +256,7 @@ export function periodLabelToDate(c: string): string {
 /** SQL parsing `dd/mm/yyyy`, `dd-mm-yyyy`, optionally with ` hh:mm[:ss]`, to TIMESTAMP (NULL when invalid). */
 export function parseDmySql(cell: string): string {
   const c = `replace(trim_fast(${cell}), '-', '/')`;
-  return `coalesce(try_strptime(${c}, '%d/%m/%Y %H:%M:%S'), try_strptime(${c}, '%d/%m/%Y %H:%M'), try_strptime(${c}, '%d/%m/%Y'))`;
+  return `coalesce(${["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"].map((f) => strptimeSql(c, f)).join(", ")})`;
 }
 
 function expectedText(spec: ColumnSpec): string {

@@ -26,6 +26,49 @@ export function literal(value: string): string {
   return "'" + value.replaceAll("'", "''") + "'";
 }
 
+/** White space trimmed from a cell before it is parsed as a date (C isspace: space, tab, LF, VT, FF, CR). */
+const DATE_SPACES = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)";
+
+/** What each strptime specifier the project uses reads, as a regular expression. */
+const SPECIFIER_SHAPES: Record<string, string> = {
+  d: "[0-9]{1,2}", m: "[0-9]{1,2}", Y: "[0-9]{4}", y: "[0-9]{2}", H: "[0-9]{1,2}", M: "[0-9]{1,2}", S: "[0-9]{1,2}", B: "[A-Za-z]+", b: "[A-Za-z]{3}",
+};
+
+/** The shape of the text a strptime `format` reads whole, as a regular expression (`%d/%m/%Y` -> `[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}`). */
+export function strptimeShape(format: string): string {
+  let out = "";
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i]!;
+    if (ch !== "%") {
+      out += ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+      continue;
+    }
+    const spec = format[++i]!;
+    const shape = SPECIFIER_SHAPES[spec];
+    if (!shape) throw new Error(`strptimeSql: no shape for %${spec} (add it to SPECIFIER_SHAPES)`);
+    out += shape;
+  }
+  return out;
+}
+
+/**
+ * SQL: `cell` parsed as a timestamp with a strptime `format`: NULL when it does not fit (with
+ * `strict`, an error naming the value), NULL for NULL. Every strptime of the project goes through
+ * here. DuckDB's strptime (1.5.6) reads one byte past the end of its input when the input ends
+ * before the format does: "20/06/2022 10:20" against `%d/%m/%Y %H:%M:%S` read byte 17 of a
+ * 16-byte string. Where the string ended at the end of mapped memory, the build died with SIGSEGV,
+ * rarely and only under load: the "intermittent native crash" of issue 15, caught in a core dump
+ * reading the page after "20/06/2022 10:20" in `StrpTimeFormat::Parse`. (Its leading-white-space
+ * skip is unchecked too: duckdb/duckdb#25082.) So strptime is only ever given text of its
+ * format's whole shape (`strptimeShape`), trimmed of white space: it never runs out of input.
+ */
+export function strptimeSql(cell: string, format: string, { strict = false }: { strict?: boolean } = {}): string {
+  const text = `trim(${cell}, ${DATE_SPACES})`;
+  const fits = `regexp_full_match(${text}, ${literal(strptimeShape(format))})`;
+  const otherwise = strict ? ` WHEN ${cell} IS NOT NULL THEN error('could not parse ' || ${cell} || ' with the format ' || ${literal(format)})` : "";
+  return `(CASE WHEN ${fits} THEN ${strict ? "strptime" : "try_strptime"}(${text}, ${literal(format)})${otherwise} END)`;
+}
+
 /** An open warehouse. Always `close()` it in `finally`. */
 /**
  * SQL: the groups whose rows differ between tables `a` and `b` (same columns), one row `g` per

@@ -1,7 +1,8 @@
 /**
- * The build runs in a child process watched by the command: a native crash of the child (a
- * SIGSEGV in DuckDB, resvg or Chromium's driver, seen rarely under heavy load) is reported in one
- * line and the run tried again, once. That is safe because a crashed run publishes nothing and
+ * The build runs in a child process watched by the command: a native crash of the child is
+ * reported in one line and the run tried again, once. (The crash seen rarely under load was
+ * DuckDB's strptime reading past a date cell; see `strptimeSql`. This stays as the guard for any
+ * other native fault, in DuckDB, resvg or Chromium's driver.) That is safe because a crashed run publishes nothing and
  * the next run clears its lock and leftovers. SIGINT and SIGTERM are passed on to the child.
  */
 import { spawn } from "node:child_process";

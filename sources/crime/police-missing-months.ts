@@ -23,6 +23,7 @@ import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { displayPath } from "../files.ts";
 import { STREET_KEYS } from "./police-files.ts";
+import { strptimeSql } from "../../pipelines/core/warehouse.ts";
 
 /**
  * A force covers an authority of the build when it placed at least this share of the crimes
@@ -40,10 +41,10 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
   const { db } = ctx;
   // One row per street file: its month, force (NULL when unknown) and rows.
   await db.run(`CREATE OR REPLACE TEMP TABLE _street_keys AS
-    SELECT _file, try_strptime(month, '%Y-%m')::DATE AS month, force, sum(rows)::INTEGER AS n FROM ${STREET_KEYS} GROUP BY ALL`);
+    SELECT _file, ${strptimeSql("month", "%Y-%m")}::DATE AS month, force, sum(rows)::INTEGER AS n FROM ${STREET_KEYS} GROUP BY ALL`);
   await db.run(`CREATE OR REPLACE TEMP TABLE _street_files AS
     WITH files AS (
-      SELECT _file, try_strptime(nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/\\\\]*$', 1), ''), '%Y-%m')::DATE AS name_month,
+      SELECT _file, ${strptimeSql("nullif(regexp_extract(_file, '([0-9]{4}-[0-9]{2})-[^/\\\\]*$', 1), '')", "%Y-%m")}::DATE AS name_month,
              nullif(regexp_extract(_file, '[0-9]{4}-[0-9]{2}-(.+?)-street[^/\\\\]*$', 1), '') AS slug
       FROM raw_police_files WHERE kind = 'street'
     ),

@@ -15,6 +15,7 @@ import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
+import { strptimeSql } from "../../pipelines/core/warehouse.ts";
 
 /** Nomis API CSV layout (the columns common to datasets; the rest are optional). */
 export const nomisFormat = defineCsvFormat({
@@ -43,7 +44,7 @@ export function nomisDataset(file: string): string {
 }
 
 /** SQL: first day of the period a Nomis date label starts. */
-const MONTH = (label: string) => `coalesce(try_strptime(${label}, '%B %Y'), try_strptime(${label}, '%b %Y'), try_strptime(${label}, '%b-%y'), try_strptime(${label}, '%Y-%m'))`;
+const MONTH = (label: string) => `coalesce(${["%B %Y", "%b %Y", "%b-%y", "%Y-%m"].map((f) => strptimeSql(label, f)).join(", ")})`;
 const ROLLING = "^([A-Za-z]{3,9} [0-9]{4})-([A-Za-z]{3,9} [0-9]{4})$";
 
 /** The `sources.economy` block. */

@@ -12,7 +12,7 @@ import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
-import { literal, type Warehouse } from "../../pipelines/core/warehouse.ts";
+import { literal, strptimeSql, type Warehouse } from "../../pipelines/core/warehouse.ts";
 import { screenLabel, screenLabelColumn } from "../../pipelines/core/label-screen.ts";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { declaredWardSql, reportWardConversion } from "../geography/ward-crosswalk.ts";
@@ -127,7 +127,7 @@ export const surveyAdapter = defineSource({
     }
     await db.run(`CREATE OR REPLACE TABLE staging.survey_respondents AS
       SELECT trim(wave) AS wave, trim(respondent_id) AS respondent_id,
-             coalesce(try_strptime(trim(fieldwork_date), '%Y-%m-%d'), try_strptime(trim(fieldwork_date), '%d/%m/%Y'))::DATE AS fieldwork_date,
+             coalesce(${strptimeSql("trim(fieldwork_date)", "%Y-%m-%d")}, ${strptimeSql("trim(fieldwork_date)", "%d/%m/%Y")})::DATE AS fieldwork_date,
              ${declaredWardSql("trim(ward_code)")} AS ward_code, trim(stratum) AS stratum, replace(design_weight, ',', '')::DOUBLE AS weight,
              'design' AS weighting,
              coalesce(nullif(trim(interview_language), ''), 'unknown') AS language, nullif(trim(sex), '') AS sex, nullif(trim(age_band), '') AS age_band,
