@@ -8,7 +8,7 @@
  */
 import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
-import { ident, literal, strptimeSql, type Warehouse } from "../pipelines/core/warehouse.ts";
+import { checkedMonthSql, ident, literal, strptimeSql, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, storedColumns } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
@@ -199,7 +199,7 @@ function startSql(kind: DateKind, cell: string): string {
   const t = `trim_fast(${cell})`;
   switch (kind) {
     case "month":
-      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-(0[1-9]|1[0-2])$') THEN ${strptimeSql(t, "%Y-%m", { strict: true })}::DATE END)`;
+      return `(CASE WHEN regexp_matches(${t}, '^[0-9]{4}-(0[1-9]|1[0-2])$') THEN ${checkedMonthSql(t)} END)`;
     case "date_iso":
       return `${strptimeSql(t, "%Y-%m-%d")}::DATE`;
     case "date_dmy":

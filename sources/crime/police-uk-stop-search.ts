@@ -16,7 +16,7 @@ import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { BoundaryIndex, readBoundaries } from "../geography/boundaries.ts";
 import { displayPath } from "../files.ts";
 import { POLICE_EARLIEST, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
-import { strptimeSql } from "../../pipelines/core/warehouse.ts";
+import { checkedMonthSql } from "../../pipelines/core/warehouse.ts";
 
 const bool = (name: string, header: string) => ({ name, header, values: ["True", "False", "true", "false", "TRUE", "FALSE"] });
 
@@ -90,7 +90,7 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   const byLsoa = Boolean(g.lsoaBoundaries);
   await db.run(`CREATE OR REPLACE TABLE staging.stop_search AS
     SELECT trim_fast(r.type) AS type, (TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS searched_at_utc,
-           ${strptimeSql(monthSql, "%Y-%m", { strict: true })}::DATE AS month, f.force,
+           ${checkedMonthSql(monthSql)} AS month, f.force,
            coalesce(${boolSql("r.part_of_operation")}, false) AS part_of_operation, nullif(trim_fast(r.policing_operation), '') AS policing_operation,
            TRY_CAST(trim_fast(r.latitude) AS DOUBLE) AS latitude, TRY_CAST(trim_fast(r.longitude) AS DOUBLE) AS longitude,
            nullif(trim_fast(r.gender), '') AS gender, nullif(trim_fast(r.age_range), '') AS age_range,

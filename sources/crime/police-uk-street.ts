@@ -20,7 +20,7 @@ import { defineSource, fileList } from "../../pipelines/core/source-definition.t
 import type { Context } from "../../pipelines/core/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
-import { literal, strptimeSql } from "../../pipelines/core/warehouse.ts";
+import { checkedMonthSql, literal } from "../../pipelines/core/warehouse.ts";
 import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
@@ -193,7 +193,7 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   const lineColumns = "crime_id_hash, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
   const events = `
     WITH lines AS (
-      SELECT r.crime_id AS crime_id_hash, ${strptimeSql("trim_fast(r.month)", "%Y-%m", { strict: true })}::DATE AS month,
+      SELECT r.crime_id AS crime_id_hash, ${checkedMonthSql("trim_fast(r.month)")} AS month,
              trim_fast(r.falls_within) AS falls_within, ${placed} AS lsoa_code, nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
              nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line
       FROM raw_police_street r ${mapJoin}
@@ -217,10 +217,10 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   }
   // Per file: lines with no location, lines outside the build, and the Crime IDs of lines not placed.
   await db.run(`INSERT INTO ${NO_LOCATION_FILES}
-    SELECT _file, ${strptimeSql("trim_fast(month)", "%Y-%m", { strict: true })}::DATE, trim_fast(falls_within), trim_fast(crime_type), count(*)::INTEGER
+    SELECT _file, ${checkedMonthSql("trim_fast(month)")}, trim_fast(falls_within), trim_fast(crime_type), count(*)::INTEGER
     FROM raw_police_street WHERE nullif(trim_fast(lsoa_code), '') IS NULL GROUP BY ALL`);
   await db.run(`INSERT INTO ${OUTSIDE_FILES}
-    SELECT r._file, ${strptimeSql("trim_fast(r.month)", "%Y-%m", { strict: true })}::DATE, trim_fast(r.falls_within), ${placed}, any_value(trim_fast(r.lsoa_name)),
+    SELECT r._file, ${checkedMonthSql("trim_fast(r.month)")}, trim_fast(r.falls_within), ${placed}, any_value(trim_fast(r.lsoa_name)),
            CASE WHEN ${placed} IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
     FROM raw_police_street r ${mapJoin}
     WHERE ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, ${placed}`);

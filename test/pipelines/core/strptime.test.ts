@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { strptimeShape, strptimeSql, Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { checkedMonthSql, strptimeShape, strptimeSql, Warehouse } from "../../../pipelines/core/warehouse.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -75,3 +75,12 @@ function strftimeOf(row: { v?: unknown } | undefined): string {
   const v = row?.v as { toString(): string } | null | undefined;
   return v ? String(v).slice(0, 7) : "";
 }
+
+describe("checkedMonthSql", () => {
+  it("reads a month the loader checked by position, with no strptime: NULL stays NULL, anything else the loader rejects is an error", async () => {
+    const row = await db.one<{ a: string; b: null }>(`SELECT strftime(${checkedMonthSql("'2024-05'")}, '%Y-%m-%d') AS a, ${checkedMonthSql("NULL::VARCHAR")} AS b`);
+    expect(row).toEqual({ a: "2024-05-01", b: null });
+    expect(checkedMonthSql("m")).not.toMatch(/strptime/);
+    await expect(db.one(`SELECT ${checkedMonthSql("'May 2024'")}`)).rejects.toThrow();
+  });
+});
