@@ -26,6 +26,15 @@ export function literal(value: string): string {
   return "'" + value.replaceAll("'", "''") + "'";
 }
 
+/**
+ * SQL: a month the loader has checked (`YYYY-MM`, a column of `kind: "month"`) as the DATE of its
+ * first day, read by position: no strptime (cheaper over millions of police.uk rows, and nothing
+ * to read past). NULL for NULL; an error for text the loader would have rejected.
+ */
+export function checkedMonthSql(cell: string): string {
+  return `make_date(left(${cell}, 4)::INTEGER, substr(${cell}, 6, 2)::INTEGER, 1)`;
+}
+
 /** White space trimmed from a cell before it is parsed as a date (C isspace: space, tab, LF, VT, FF, CR). */
 const DATE_SPACES = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)";
 
@@ -62,15 +71,6 @@ export function strptimeShape(format: string): string {
  * skip is unchecked too: duckdb/duckdb#25082.) So strptime is only ever given text of its
  * format's whole shape (`strptimeShape`), trimmed of white space: it never runs out of input.
  */
-/**
- * SQL: a month the loader has checked (`YYYY-MM`, a column of `kind: "month"`) as the DATE of its
- * first day, read by position: no strptime (cheaper over millions of police.uk rows, and nothing
- * to read past). NULL for NULL; an error for text the loader would have rejected.
- */
-export function checkedMonthSql(cell: string): string {
-  return `make_date(left(${cell}, 4)::INTEGER, substr(${cell}, 6, 2)::INTEGER, 1)`;
-}
-
 export function strptimeSql(cell: string, format: string, { strict = false }: { strict?: boolean } = {}): string {
   const text = `trim(${cell}, ${DATE_SPACES})`;
   const fits = `regexp_full_match(${text}, ${literal(strptimeShape(format))})`;

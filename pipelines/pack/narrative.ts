@@ -2,14 +2,11 @@
  * Words the pack's assembly and its renderers share: counts in words, sentence case, trend spans,
  * the sentence for a pack with no priorities.
  */
-import type { IndicatorTrendRow } from "../../transforms/marts.ts";
 import { messages } from "../core/messages.ts";
 import type { PackModel } from "./pack-types.ts";
 
-/** What a trend was computed over, for labels: `last 5 quarters`, `last 5 years`. */
-export function trendSpan(t: IndicatorTrendRow): string {
-  return `last ${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
-}
+export { trendSpan } from "./figures/common.ts";
+
 
 /** `Anti-social behaviour` -> `anti-social behaviour`, but `KS2 results` and `All crime and ASB` keep their capitals where they are acronyms. */
 export function lowerFirst(s: string): string {

@@ -229,8 +229,9 @@ const TREND_ARROW: Record<string, string> = { increasing: "↑", decreasing: "�
 
 /** A recent trend in two short lines (an arrow, then its span: `→` / `5 quarters`), its words for screen readers and on hover. */
 function trendCell(t: IndicatorTrendRow): Raw {
-  const words = `${t.direction} (${trendSpan(t)})`;
-  return html`<span class="trend" role="img" aria-label="${words}" title="${words}">${TREND_ARROW[t.direction] ?? "–"}</span> ${t.points}&nbsp;${t.period_type === "quarter" ? "quarters" : "years"}`;
+  const span = trendSpan(t);
+  const words = `${t.direction} (${span})`;
+  return html`<span class="trend" role="img" aria-label="${words}" title="${words}">${TREND_ARROW[t.direction] ?? "–"}</span> ${span.replace(/^last /, "").replace(" ", "\u00a0")}`;
 }
 
 function summaryTable(m: PackModel): Raw {

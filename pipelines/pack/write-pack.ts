@@ -155,8 +155,6 @@ async function writePackFiles(
     seen.add(f.chart.id);
   }
   const charts = new Map<string, RenderedChart>();
-  /** Each chart without its title block (the PDF's and the slides' rendering). */
-  const printSvgs = new Map<string, string>();
   const figureNumbers = new Map<string, number>();
   // Each PNG settles on its own (an error is kept, not left unhandled while the next chart
   // renders) and is awaited before this function returns or throws.
@@ -173,7 +171,6 @@ async function writePackFiles(
       const bundle = f.chart;
       const svg = await cache.svg(bundle.spec);
       const printSvg = await cache.svg(withoutTitle(bundle.spec));
-      printSvgs.set(bundle.id, printSvg);
       const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
       writeFileSync(path.join(dir, files.svg), svg);
       writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
@@ -213,8 +210,8 @@ async function writePackFiles(
     pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
   } else if (!pdfLeftOut) ctx.log.warn(messages.packPdfNoChromium());
   // The slides place the chart PNGs, all written by now.
-  // A figure drawn only on the slides (the spine's slide-sized parts) is rendered here, without its title.
-  const slidePng = async (f: PackFigure) => cache.png(printSvgs.get(f.chart.id) ?? (await cache.svg(withoutTitle(f.chart.spec))));
+  // Each chart without its title (the cache has the pack's; the spine's slide-sized parts are rendered here).
+  const slidePng = async (f: PackFigure) => cache.png(await cache.svg(withoutTitle(f.chart.spec)));
   writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, slidePng));
 
   // Manifest last: every other file with its hash.

@@ -179,3 +179,8 @@ export function methodLine(ind: Indicator, weightings: readonly Weighting[] = []
 export function boundaryLine(b: { file: string; vintage: string | null }): string {
   return `${b.file.split(/[\\/]/).pop()}${b.vintage ? ` (${b.vintage})` : ""}`;
 }
+
+/** What a trend was computed over, for labels: `last 5 quarters`, `last 5 years`. */
+export function trendSpan(t: IndicatorTrendRow): string {
+  return `last ${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
+}

@@ -5,7 +5,7 @@ import type { IndicatorTrendRow } from "../../../transforms/marts.ts";
 import type { Indicator } from "../../../transforms/indicators/define.ts";
 import { trendPanelsChart } from "../../../notebooks/charts/builders.ts";
 import type { PackData } from "../pack-data.ts";
-import { type DomainFigure, type PackFigure, rowsOf, shown, type View } from "./common.ts";
+import { type DomainFigure, type PackFigure, rowsOf, shown, trendSpan, type View } from "./common.ts";
 
 /**
  * The definition breaks of an indicator's series of one period type, each placed at the first
@@ -37,7 +37,7 @@ export function trendPanelsFigure(
     chart: trendPanelsChart(
       panels.map((p) => ({
         title: p.ind.short, unit: p.ind.unit, rows: p.rows, breaks: p.breaks,
-        trend: p.trend ? { direction: p.trend.direction, over: `last ${p.trend.points} ${p.trend.period_type === "quarter" ? "quarters" : "years"}` } : undefined,
+        trend: p.trend ? { direction: p.trend.direction, over: trendSpan(p.trend) } : undefined,
       })),
       {
         id: `${domain}-trends`,
