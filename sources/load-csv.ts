@@ -296,8 +296,11 @@ function expectedText(spec: ColumnSpec): string {
 /**
  * Load files of one format into its raw table. A file loaded before (same path) is replaced,
  * never double-counted. Throws a `LocalneedsError` for a file that cannot be this format (every
- * file's header is checked before anything is written). All the files are written in one
- * transaction; files read in place (UTF-8, regular line ends) with the same header are parsed
+ * file's header is checked before anything is written). Each batch commits on its own: the
+ * build works on a copy of the warehouse that a failed run throws away, so one transaction
+ * around them all bought nothing, and cost half the time (DuckDB holds a transaction's appended
+ * rows apart until it commits: 22.2 s instead of 15.8 s for a national year of police.uk files,
+ * and twice the memory). Files read in place (UTF-8, regular line ends) with the same header are parsed
  * together by one `read_csv` (up to `BATCH_BYTES` at a time), so a month of police.uk files (43
  * forces) costs one scan, not 43; and clean files go straight into the raw table (`fastScan`).
  */
@@ -330,14 +333,12 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   }
   if (todo.length) {
     const opts: ScanOptions = { at, salt: await saltFor(ctx as Partial<Context>) };
-    await db.transaction(async () => {
-      let done = 0;
-      for (const batch of batchFiles(todo)) {
-        for (const load of await scanBatch(db, format, batch, opts)) out[load.i] = load.load;
-        done += batch.length;
-        ctx.log.progress(format.title, files.length + done, files.length * 2);
-      }
-    });
+    let done = 0;
+    for (const batch of batchFiles(todo)) {
+      for (const load of await scanBatch(db, format, batch, opts)) out[load.i] = load.load;
+      done += batch.length;
+      ctx.log.progress(format.title, files.length + done, files.length * 2);
+    }
   }
   ctx.log.progress(format.title, 1, 1);
   return out;
@@ -408,7 +409,7 @@ function batchFiles(files: PreparedFile[]): PreparedFile[][] {
 
 /**
  * Read a batch of files (one, or several with the same header read in place) into the raw table
- * and the audit tables (inside the caller's transaction). A batch without blank lines is first
+ * and the audit tables. A batch without blank lines is first
  * tried the fast way (`fastScan`: straight into the raw table, kept only when every line is a
  * valid row). Otherwise, the careful way: parsed into `_scan`, rows numbered, failing rows into
  * `_bad` and `audit.rejects`; a file of a batch that DuckDB rejects lines of is taken out and
@@ -484,7 +485,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     await db.run(`DROP TABLE IF EXISTS _lines; CREATE TEMP TABLE _lines(line BIGINT)`);
     await db.run(`INSERT INTO _lines SELECT g FROM generate_series(2, ${loadedCount + skipped.length + 1}) t(g) WHERE g NOT IN (${skipped.join(", ")})`);
   }
-  // Each file's first rowid, kept in SQL (rowids inside a transaction exceed what a JS number holds exactly).
+  // Each file's first rowid, kept in SQL (a rowid can exceed what a JS number holds exactly: those of rows appended inside a transaction do).
   await db.run(`DROP TABLE IF EXISTS _paths; CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
   await db.insertRows("_paths", ["read_path", "file"], scanned.map((f) => ({ read_path: f.readPath, file: f.file })));
   await db.run(`DROP TABLE IF EXISTS _files; CREATE TEMP TABLE _files AS
