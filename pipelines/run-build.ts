@@ -41,6 +41,7 @@ import { weightSurvey } from "../transforms/survey-weighting.ts";
 import { computeOutcomes } from "../transforms/outcomes.ts";
 import { computeNeedIndex } from "../transforms/need-index.ts";
 import { buildFigureMarts } from "../transforms/figure-marts.ts";
+import { TableChanges } from "../transforms/table-changes.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
 import { clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
@@ -298,9 +299,11 @@ async function runStages(
     // 3. measure: staging.* -> marts.indicator_values, and the figure marts the pack draws (crime by month, ...)
     // A refresh measures again only what its changed inputs touch (`planMeasure`).
     await stage(3, "measure", async () => {
-      const plan = incremental && prev ? await planMeasure(ctx, indicators, prev) : null;
+      // A refresh compares each table with the last run's once, for the plan and the figure marts.
+      const changes = incremental && prev ? new TableChanges(ctx, prev) : undefined;
+      const plan = changes ? await planMeasure(ctx, indicators, changes) : null;
       const written = await measureIndicators(ctx, indicators, plan);
-      await buildFigureMarts(ctx);
+      await buildFigureMarts(ctx, changes);
       return { plan, written, secondary: await secondarySuppression(ctx) };
     }, (m) =>
       `${m.written.size} indicators, ${fmt([...m.written.values()].reduce((a, b) => a + b, 0))} values with 95% and 99.8% limits, ${fmt(m.secondary)} cells secondarily suppressed` +

@@ -21,25 +21,44 @@
  * - `marts.survey_design`: one row per survey wave and ward: interviews, Kish's effective sample
  *   size and the design effect of the weights.
  */
+import { createHash } from "node:crypto";
 import type { Context } from "../pipelines/core/context.ts";
+import { literal } from "../pipelines/core/warehouse.ts";
+import type { TableChanges } from "./table-changes.ts";
 
 /** Persons from a population table that has F and M rows, or P (persons) rows only. */
 const PERSONS = `CASE WHEN count(*) FILTER (WHERE sex IN ('F', 'M')) > 0 THEN sum(population) FILTER (WHERE sex IN ('F', 'M'))
                       ELSE sum(population) FILTER (WHERE sex = 'P') END`;
 
-/** The figure marts and the staging tables each is made from (all of them must exist). */
-const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
+/** A figure mart: its table, the tables it is made from (the `staging.*` ones must exist), and its SQL. */
+interface FigureMart {
+  table: string;
+  from: string[];
+  sql: string;
+  /**
+   * A mart by month of an events table (`from[0]`, dated by `date`): its SQL for some months only
+   * (`months`: SQL list of first days), and the condition on its own `month` column (`YYYY-MM`) for
+   * them. A refresh makes again only the months whose events changed (a new month of police.uk data).
+   */
+  byMonth?: { date: string; sql: (months: string) => string };
+}
+
+/** SQL list of `YYYY-MM` labels of first days given as a SQL list of dates. */
+const labelsOf = (months: string) => `(SELECT strftime(d, '%Y-%m') FROM unnest([${months.slice(1, -1)}]) t(d))`;
+
+/** The figure marts, in the order they are made. */
+const FIGURE_MARTS: FigureMart[] = [
   {
     table: "marts.crime_by_lsoa_month",
     from: ["staging.crime_events"],
-    sql: `SELECT lsoa_code, ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS crimes
-          FROM staging.crime_events GROUP BY ALL ORDER BY ALL`,
+    sql: crimeByLsoaMonth("true"),
+    byMonth: { date: "month", sql: (months) => crimeByLsoaMonth(`month IN ${months}`) },
   },
   {
     table: "marts.crime_by_month",
     from: ["staging.crime_events"],
-    sql: `SELECT ward_code, lad_code, month, crime_type, sum(crimes)::INTEGER AS crimes
-          FROM marts.crime_by_lsoa_month GROUP BY ALL ORDER BY ALL`,
+    sql: crimeByMonth("true"),
+    byMonth: { date: "month", sql: (months) => crimeByMonth(`month IN ${labelsOf(months)}`) },
   },
   {
     table: "marts.crime_unplaced",
@@ -50,13 +69,13 @@ const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
   },
   {
     table: "marts.lsoa_deprivation",
-    from: ["staging.deprivation_lsoa"],
+    from: ["staging.deprivation_lsoa", "ref.lsoa_ward"],
     sql: `SELECT l.lsoa_code, coalesce(l.lsoa_name, l.lsoa_code) AS lsoa_name, l.ward_code, l.lad_code, d.imd_score, d.imd_decile::INTEGER AS imd_decile
           FROM ref.lsoa_ward l LEFT JOIN staging.deprivation_lsoa d USING (lsoa_code) ORDER BY l.lsoa_code`,
   },
   {
     table: "marts.lsoa_population",
-    from: ["staging.population_lsoa"],
+    from: ["staging.population_lsoa", "ref.lsoa_ward"],
     sql: `SELECT l.lsoa_code, coalesce(l.lsoa_name, l.lsoa_code) AS lsoa_name, l.ward_code, l.lad_code, p.year::INTEGER AS year, ${PERSONS}::DOUBLE AS population
           FROM ref.lsoa_ward l JOIN staging.population_lsoa p USING (lsoa_code) GROUP BY ALL ORDER BY ALL`,
   },
@@ -80,7 +99,7 @@ const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
   },
   {
     table: "marts.population_by_band",
-    from: ["staging.population_lsoa"],
+    from: ["staging.population_lsoa", "ref.lsoa_ward"],
     sql: `SELECT w.ward_code, w.lad_code, p.year::INTEGER AS year, p.sex, least(floor(p.age / 5) * 5, 90)::INTEGER AS band, sum(p.population)::DOUBLE AS population
           FROM staging.population_lsoa p JOIN ref.lsoa_ward w USING (lsoa_code) WHERE p.sex IN ('F', 'M', 'P')
           GROUP BY ALL ORDER BY ALL`,
@@ -90,7 +109,7 @@ const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
     // The interval is the with-replacement linearised one of a weighted share (strata ignored):
     // se = sqrt(sum w^2 (y - p)^2) / sum w.
     table: "marts.survey_priorities",
-    from: ["staging.survey_respondents", "staging.survey_answers"],
+    from: ["staging.survey_respondents", "staging.survey_answers", "ref.survey_questions"],
     sql: `WITH questions AS (SELECT question_id, answers FROM ref.survey_questions WHERE type = 'priority'),
           chose AS (
             SELECT DISTINCT r.wave, r.respondent_id, r.weight, trim(a.answer) AS item
@@ -127,18 +146,55 @@ const FIGURE_MARTS: { table: string; from: string[]; sql: string }[] = [
   },
 ];
 
-/** Make (or drop) every figure mart; returns the names of those made. */
-export async function buildFigureMarts(ctx: Pick<Context, "db">): Promise<string[]> {
+function crimeByLsoaMonth(where: string): string {
+  return `SELECT lsoa_code, ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS crimes
+          FROM staging.crime_events WHERE ${where} GROUP BY ALL ORDER BY ALL`;
+}
+
+function crimeByMonth(where: string): string {
+  return `SELECT ward_code, lad_code, month, crime_type, sum(crimes)::INTEGER AS crimes
+          FROM marts.crime_by_lsoa_month WHERE ${where} GROUP BY ALL ORDER BY ALL`;
+}
+
+/** `audit.figure_marts(mart, sql_sha256)`: the SQL each figure mart was last made with. */
+const STATE = "audit.figure_marts";
+
+/**
+ * Make (or drop) every figure mart; returns the names of those made. With `changes` (a refresh:
+ * the previous run's warehouse attached), a mart made by the same SQL from tables that have not
+ * changed is kept as it is, and a mart by month whose events changed in some months only has just
+ * those months made again.
+ */
+export async function buildFigureMarts(ctx: Pick<Context, "db">, changes?: TableChanges): Promise<string[]> {
+  const { db } = ctx;
   const made: string[] = [];
+  await db.run(`CREATE TABLE IF NOT EXISTS ${STATE} (mart VARCHAR, sql_sha256 VARCHAR)`);
+  const recorded = new Map((await db.all<{ mart: string; sql_sha256: string }>(`SELECT * FROM ${STATE}`)).map((r) => [r.mart, r.sql_sha256]));
   for (const m of FIGURE_MARTS) {
     let sources = true;
-    for (const t of m.from) if (!(await ctx.db.hasTable(t))) sources = false;
+    for (const t of m.from) if (t.startsWith("staging.") && !(await db.hasTable(t))) sources = false;
     if (!sources) {
-      await ctx.db.run(`DROP TABLE IF EXISTS ${m.table}`);
+      await db.run(`DROP TABLE IF EXISTS ${m.table}`);
+      await db.run(`DELETE FROM ${STATE} WHERE mart = $m`, { m: m.table });
       continue;
     }
-    await ctx.db.run(`CREATE OR REPLACE TABLE ${m.table} AS ${m.sql}`);
     made.push(m.table);
+    const sha = createHash("sha256").update(m.sql).digest("hex");
+    if (changes && recorded.get(m.table) === sha && (await db.hasTable(m.table))) {
+      const changed: string[] = [];
+      for (const t of m.from) if (!(await changes.unchanged(t))) changed.push(t);
+      if (!changed.length) continue;
+      const months = m.byMonth && changed.length === 1 && changed[0] === m.from[0] ? await changes.changedMonths(m.from[0], m.byMonth.date) : null;
+      if (months && !months.includes("")) {
+        const list = `(${months.map((d) => `DATE ${literal(d)}`).join(", ")})`;
+        await db.run(`DELETE FROM ${m.table} WHERE month IN ${labelsOf(list)}`);
+        await db.run(`INSERT INTO ${m.table} ${m.byMonth!.sql(list)}`);
+        continue;
+      }
+    }
+    await db.run(`CREATE OR REPLACE TABLE ${m.table} AS ${m.sql}`);
+    await db.run(`DELETE FROM ${STATE} WHERE mart = $m`, { m: m.table });
+    await db.run(`INSERT INTO ${STATE} VALUES ($m, $s)`, { m: m.table, s: sha });
   }
   return made;
 }

@@ -24,7 +24,7 @@ import { focusCodes } from "../../pipelines/core/config.ts";
 import { compileIndicator, type PeriodRange } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { SURVEY_TABLES } from "./survey-values.ts";
-import { changedGroupsSql } from "../../pipelines/core/warehouse.ts";
+import { TableChanges } from "../table-changes.ts";
 
 /** What to do with one indicator's values. */
 export type MeasurePlan =
@@ -67,44 +67,15 @@ export function tablesRead(ind: Indicator, parent: string): string[] {
   return [...new Set(sql.match(/\b(?:staging|ref)\.[a-z0-9_]+/g) ?? [])].sort();
 }
 
-/** Is a table unchanged since `prev` (same rows; absent from both counts as unchanged)? */
-async function tableUnchanged(ctx: Context, prev: string, table: string): Promise<boolean> {
-  const [here, there] = [await ctx.db.hasTable(table), await ctx.db.hasTable(table, prev)];
-  if (!here || !there) return here === there;
-  return !(await ctx.db.one(changedGroupsSql(table, `${prev}.${table}`, "0")));
-}
-
-/**
- * The months (first days) whose rows differ between the current warehouse and `prev`, by a date
- * expression ("" for rows without a date); none when the table is in neither (a source this
- * build does not have), null when it is in only one (it appeared or went: compare it whole).
- */
-async function changedMonths(ctx: Context, prev: string, table: string, date: string): Promise<string[] | null> {
-  const [here, there] = [await ctx.db.hasTable(table), await ctx.db.hasTable(table, prev)];
-  if (!here || !there) return here === there ? [] : null;
-  const rows = await ctx.db.all<{ g: string | null }>(changedGroupsSql(table, `${prev}.${table}`, `date_trunc('month', ${date})::DATE`));
-  return rows.map((r) => r.g ?? "");
-}
-
 /**
  * The plan for each indicator, or null to measure everything again (no previous values, or
  * measured with other code or definitions).
  */
-export async function planMeasure(ctx: Context, indicators: readonly Indicator[], prev: string): Promise<Map<string, MeasurePlan> | null> {
-  if (!(await ctx.db.hasTable("audit.measure_state", prev)) || !(await ctx.db.hasTable("marts.indicator_values", prev))) return null;
-  const recorded = await ctx.db.one<{ f: string }>(`SELECT fingerprint AS f FROM ${prev}.audit.measure_state`);
+export async function planMeasure(ctx: Context, indicators: readonly Indicator[], prev: string | TableChanges): Promise<Map<string, MeasurePlan> | null> {
+  const changes = typeof prev === "string" ? new TableChanges(ctx, prev) : prev;
+  if (!(await ctx.db.hasTable("audit.measure_state", changes.prev)) || !(await ctx.db.hasTable("marts.indicator_values", changes.prev))) return null;
+  const recorded = await ctx.db.one<{ f: string }>(`SELECT fingerprint AS f FROM ${changes.prev}.audit.measure_state`);
   if (recorded?.f !== measureFingerprint(ctx, indicators)) return null;
-  const unchanged = new Map<string, Promise<boolean>>();
-  const same = (t: string) => {
-    if (!unchanged.has(t)) unchanged.set(t, tableUnchanged(ctx, prev, t));
-    return unchanged.get(t)!;
-  };
-  const monthsOf = new Map<string, Promise<string[] | null>>();
-  const changedMonthsOf = (table: string, date: string) => {
-    const key = `${table}|${date}`;
-    if (!monthsOf.has(key)) monthsOf.set(key, changedMonths(ctx, prev, table, date));
-    return monthsOf.get(key)!;
-  };
   const plan = new Map<string, MeasurePlan>();
   for (const ind of indicators) {
     const n = ind.numerator;
@@ -113,12 +84,12 @@ export async function planMeasure(ctx: Context, indicators: readonly Indicator[]
     // a date form their own group); null: in only one warehouse, compared whole.
     const monthly = new Map<string, string[] | null>();
     if (n.kind === "events") {
-      for (const [t, date] of [[n.from, n.date], [n.missing, "month"]] as const) if (t && tables.includes(t)) monthly.set(t, await changedMonthsOf(t, date));
+      for (const [t, date] of [[n.from, n.date], [n.missing, "month"]] as const) if (t && tables.includes(t)) monthly.set(t, await changes.changedMonths(t, date));
     }
     const changed: string[] = [];
     for (const t of tables) {
       const months = monthly.get(t);
-      if (months ? months.length > 0 : !(await same(t))) changed.push(t);
+      if (months ? months.length > 0 : !(await changes.unchanged(t))) changed.push(t);
     }
     if (changed.length === 0) plan.set(ind.id, { kind: "keep" });
     else if (changed.every((t) => monthly.get(t))) {

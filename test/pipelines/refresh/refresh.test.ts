@@ -35,10 +35,15 @@ const crimeTotal = async () => (await query<{ n: number }>(`SELECT count(*)::INT
 
 /**
  * The same inputs built in full (not a refresh) into a fresh warehouse with the same clock: for
- * each mart a refresh keeps in part (values, comparisons, trends), the rows the refresh has that
+ * each mart a refresh keeps in part (values, comparisons, trends, the figure marts), the rows the refresh has that
  * the full build has not, and the other way, with a few of them to name in a failure.
  */
-const KEPT_IN_PART = { values: "marts.indicator_values", comparisons: "marts.indicator_comparisons", trends: "marts.indicator_trends" } as const;
+const KEPT_IN_PART = {
+  values: "marts.indicator_values", comparisons: "marts.indicator_comparisons", trends: "marts.indicator_trends",
+  // Figure marts: by month (the changed months made again) and kept whole (inputs unchanged).
+  crimeByLsoaMonth: "marts.crime_by_lsoa_month", crimeByMonth: "marts.crime_by_month", crimeUnplaced: "marts.crime_unplaced",
+  complaintsByMonth: "marts.complaints_by_month", lsoaPopulation: "marts.lsoa_population", surveyDesign: "marts.survey_design",
+} as const;
 type Difference = { rows: number; onlyRefresh: number; onlyFull: number };
 async function differencesFromFullBuild(): Promise<{ tables: Record<keyof typeof KEPT_IN_PART, Difference>; examples: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), "localneeds-full-"));
@@ -158,6 +163,8 @@ describe("refresh", () => {
     expect(tables.values.rows).toBeGreaterThan(10_000);
     expect(tables.comparisons.rows).toBeGreaterThan(10_000);
     expect(tables.trends.rows).toBeGreaterThan(1_000);
+    expect(tables.crimeByMonth.rows).toBeGreaterThan(1_000);
+    expect(tables.complaintsByMonth.rows).toBeGreaterThan(100);
     for (const d of Object.values(tables)) expect(d, examples).toMatchObject({ onlyRefresh: 0, onlyFull: 0 });
   }, 900_000);
 

@@ -1,0 +1,46 @@
+/**
+ * What changed in the warehouse's tables since the previous run's warehouse (attached as `prev`):
+ * the questions a refresh asks to do no more than its new data needs (`planMeasure`, the figure
+ * marts). Each table is compared once per run, by row count and a checksum of every row.
+ */
+import type { Context } from "../pipelines/core/context.ts";
+import { changedGroupsSql } from "../pipelines/core/warehouse.ts";
+
+export class TableChanges {
+  private readonly same = new Map<string, Promise<boolean>>();
+  private readonly months = new Map<string, Promise<string[] | null>>();
+
+  constructor(private readonly ctx: Pick<Context, "db">, readonly prev: string) {}
+
+  /** Is `table` unchanged since `prev` (same rows; absent from both counts as unchanged)? */
+  unchanged(table: string): Promise<boolean> {
+    if (!this.same.has(table)) this.same.set(table, this.compare(table));
+    return this.same.get(table)!;
+  }
+
+  /**
+   * The months (first days, `YYYY-MM-DD`) whose rows of `table` differ from `prev`'s, by a date
+   * expression ("" for rows without a date); none when the table is in neither warehouse (a source
+   * this build does not have), null when it is in only one (it appeared or went: compare it whole).
+   */
+  changedMonths(table: string, date: string): Promise<string[] | null> {
+    const key = `${table}|${date}`;
+    if (!this.months.has(key)) this.months.set(key, this.compareMonths(table, date));
+    return this.months.get(key)!;
+  }
+
+  private async compare(table: string): Promise<boolean> {
+    const { db } = this.ctx;
+    const [here, there] = [await db.hasTable(table), await db.hasTable(table, this.prev)];
+    if (!here || !there) return here === there;
+    return !(await db.one(changedGroupsSql(table, `${this.prev}.${table}`, "0")));
+  }
+
+  private async compareMonths(table: string, date: string): Promise<string[] | null> {
+    const { db } = this.ctx;
+    const [here, there] = [await db.hasTable(table), await db.hasTable(table, this.prev)];
+    if (!here || !there) return here === there ? [] : null;
+    const rows = await db.all<{ g: string | null }>(changedGroupsSql(table, `${this.prev}.${table}`, `date_trunc('month', ${date})::DATE`));
+    return rows.map((r) => r.g ?? "");
+  }
+}
