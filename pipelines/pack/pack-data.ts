@@ -295,11 +295,11 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   );
 
   const warnings = await db.all<DataQuality["warnings"][number]>(`SELECT stage, code, subject, message FROM audit.warnings ORDER BY stage, code, subject, message`);
-  const rejects = await db.all<{ path: string; line: number | null; column: string | null; reason: string }>(
-    `SELECT path, line::INTEGER AS line, "column", reason FROM audit.rejects ORDER BY path, line`,
+  // Per file: how many rows were rejected, and the first few (a file can have tens of thousands).
+  const rejectsByFile = await db.all<DataQuality["rejectsByFile"][number]>(
+    `SELECT path, count(*)::INTEGER AS rejected, list({'line': line::INTEGER, 'column': "column", 'reason': reason} ORDER BY line)[1:5] AS first
+     FROM audit.rejects GROUP BY path ORDER BY path`,
   );
-  const byFile = new Map<string, typeof rejects>();
-  for (const r of rejects) byFile.set(r.path, [...(byFile.get(r.path) ?? []), r]);
   const suppression = await db.all<{ indicator_id: string; reason: string; values: number }>(
     `SELECT indicator_id, coalesce(suppression_reason, 'suppressed') AS reason, count(*)::INTEGER AS "values"
      FROM marts.indicator_values WHERE is_suppressed GROUP BY ALL ORDER BY ALL`,
@@ -349,7 +349,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     quality: {
       loads,
       warnings,
-      rejectsByFile: [...byFile].map(([p, rs]) => ({ path: p, rejected: rs.length, first: rs.slice(0, 5) })),
+      rejectsByFile,
       suppression,
       suppressed: suppression.reduce((s, r) => s + r.values, 0),
       vintages,
