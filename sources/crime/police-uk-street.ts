@@ -201,10 +201,10 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
     ),
     kept AS (${repeats === 0
       ? `SELECT ${lineColumns}, _file, _line FROM lines`
-      : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IS NOT NULL
+      : `SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IN (SELECT crime_id FROM _repeated_ids)
            QUALIFY row_number() OVER (PARTITION BY crime_id_hash ORDER BY _file, _line) = 1
          UNION ALL
-         SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IS NULL`})
+         SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IS NULL OR crime_id_hash NOT IN (SELECT crime_id FROM _repeated_ids)`})
     SELECT l.crime_id_hash, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
     FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`;
   if (onlyAdded) {
@@ -279,10 +279,15 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
   const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT crime_id)::BIGINT AS d
     FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}`);
   if (Number(ids!.n) === Number(ids!.d)) return 0;
+  // The IDs that repeat (a few thousand in five national years): only their lines are grouped with
+  // lists below (grouping every line so ran out of memory at 30 million lines).
+  await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _repeated_ids AS
+    SELECT crime_id FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live} GROUP BY 1 HAVING count(*) > 1`);
+  const repeated = `crime_id IN (SELECT crime_id FROM _repeated_ids) AND ${live}`;
   const first = "(list(_file ORDER BY _file, _line))[1] AS file, (list(_line ORDER BY _file, _line))[1]::BIGINT AS line";
   const at = (r: { file: string; line: number }) => messages.fileLine(displayPath(ctx.config, r.file), Number(r.line));
   const repeats = await ctx.db.all<{ file: string; line: number; copies: number }>(`
-    SELECT ${first}, count(*)::INTEGER AS copies FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}
+    SELECT ${first}, count(*)::INTEGER AS copies FROM raw_police_street r WHERE ${repeated}
     GROUP BY crime_id, ${["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
              longitude, latitude, location HAVING count(*) > 1 ORDER BY 1, 2`);
   for (const r of repeats) {
@@ -293,7 +298,7 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
     WITH ids AS (
       SELECT crime_id, min(trim_fast(month)) AS month, ${first},
              string_agg(DISTINCT trim_fast(falls_within), ' and ' ORDER BY trim_fast(falls_within)) AS forces
-      FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}
+      FROM raw_police_street r WHERE ${repeated}
       GROUP BY 1 HAVING count(DISTINCT (${line}, longitude, latitude, location)) > 1)
     SELECT month, forces, count(*)::INTEGER AS ids, list({'file': file, 'line': line} ORDER BY file, line) FILTER (WHERE rn <= 3) AS examples
     FROM (SELECT *, row_number() OVER (PARTITION BY month, forces ORDER BY file, line) AS rn FROM ids) GROUP BY 1, 2 ORDER BY 1, 2`);
