@@ -36,15 +36,15 @@ interface FigureMart {
   from: string[];
   sql: string;
   /**
-   * A mart by month of an events table (`from[0]`, dated by `date`): its SQL for some months only
-   * (`months`: SQL list of first days), and the condition on its own `month` column (`YYYY-MM`) for
-   * them. A refresh makes again only the months whose events changed (a new month of police.uk data).
+   * A mart by month (its `month` column `YYYY-MM`) of an events table (`from[0]`, dated by `date`):
+   * its SQL for some months only (their first days, `YYYY-MM-DD`). A refresh makes again only the
+   * months whose events changed (a new month of police.uk data).
    */
-  byMonth?: { date: string; sql: (months: string) => string };
+  byMonth?: { date: string; sql: (months: readonly string[]) => string };
 }
 
-/** SQL list of `YYYY-MM` labels of first days given as a SQL list of dates. */
-const labelsOf = (months: string) => `(SELECT strftime(d, '%Y-%m') FROM unnest([${months.slice(1, -1)}]) t(d))`;
+/** SQL list of the `YYYY-MM` labels of months given by their first days. */
+const labelsOf = (months: readonly string[]) => `(${months.map((d) => literal(d.slice(0, 7))).join(", ")})`;
 
 /** The figure marts, in the order they are made. */
 const FIGURE_MARTS: FigureMart[] = [
@@ -52,7 +52,7 @@ const FIGURE_MARTS: FigureMart[] = [
     table: "marts.crime_by_lsoa_month",
     from: ["staging.crime_events"],
     sql: crimeByLsoaMonth("true"),
-    byMonth: { date: "month", sql: (months) => crimeByLsoaMonth(`month IN ${months}`) },
+    byMonth: { date: "month", sql: (months) => crimeByLsoaMonth(`month IN (${months.map((d) => `DATE ${literal(d)}`).join(", ")})`) },
   },
   {
     table: "marts.crime_by_month",
@@ -186,9 +186,8 @@ export async function buildFigureMarts(ctx: Pick<Context, "db">, changes?: Table
       if (!changed.length) continue;
       const months = m.byMonth && changed.length === 1 && changed[0] === m.from[0] ? await changes.changedMonths(m.from[0], m.byMonth.date) : null;
       if (months && !months.includes("")) {
-        const list = `(${months.map((d) => `DATE ${literal(d)}`).join(", ")})`;
-        await db.run(`DELETE FROM ${m.table} WHERE month IN ${labelsOf(list)}`);
-        await db.run(`INSERT INTO ${m.table} ${m.byMonth!.sql(list)}`);
+        await db.run(`DELETE FROM ${m.table} WHERE month IN ${labelsOf(months)}`);
+        await db.run(`INSERT INTO ${m.table} ${m.byMonth!.sql(months)}`);
         continue;
       }
     }

@@ -30,17 +30,21 @@ export class TableChanges {
   }
 
   private async compare(table: string): Promise<boolean> {
-    const { db } = this.ctx;
-    const [here, there] = [await db.hasTable(table), await db.hasTable(table, this.prev)];
-    if (!here || !there) return here === there;
-    return !(await db.one(changedGroupsSql(table, `${this.prev}.${table}`, "0")));
+    const inBoth = await this.inBoth(table);
+    if (inBoth !== "both") return inBoth === "neither";
+    return !(await this.ctx.db.one(changedGroupsSql(table, `${this.prev}.${table}`, "0")));
   }
 
   private async compareMonths(table: string, date: string): Promise<string[] | null> {
-    const { db } = this.ctx;
-    const [here, there] = [await db.hasTable(table), await db.hasTable(table, this.prev)];
-    if (!here || !there) return here === there ? [] : null;
-    const rows = await db.all<{ g: string | null }>(changedGroupsSql(table, `${this.prev}.${table}`, `date_trunc('month', ${date})::DATE`));
+    const inBoth = await this.inBoth(table);
+    if (inBoth !== "both") return inBoth === "neither" ? [] : null;
+    const rows = await this.ctx.db.all<{ g: string | null }>(changedGroupsSql(table, `${this.prev}.${table}`, `date_trunc('month', ${date})::DATE`));
     return rows.map((r) => r.g ?? "");
+  }
+
+  /** Is `table` in both warehouses, in neither, or in only one? */
+  private async inBoth(table: string): Promise<"both" | "neither" | "one"> {
+    const [here, there] = [await this.ctx.db.hasTable(table), await this.ctx.db.hasTable(table, this.prev)];
+    return here && there ? "both" : here || there ? "one" : "neither";
   }
 }

@@ -5,8 +5,7 @@
 import { messages } from "../core/messages.ts";
 import type { PackModel } from "./pack-types.ts";
 
-export { trendSpan } from "./figures/common.ts";
-
+export { trendPeriods, trendSpan } from "./figures/common.ts";
 
 /** `Anti-social behaviour` -> `anti-social behaviour`, but `KS2 results` and `All crime and ASB` keep their capitals where they are acronyms. */
 export function lowerFirst(s: string): string {

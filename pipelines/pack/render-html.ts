@@ -7,7 +7,7 @@
 import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-types.ts";
 import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./pack-types.ts";
-import { noPrioritiesSentence, plural, trendSpan } from "./narrative.ts";
+import { noPrioritiesSentence, plural, trendPeriods, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./figures/index.ts";
 import { esc, html, raw, tbodies, type Raw } from "./html.ts";
@@ -229,9 +229,8 @@ const TREND_ARROW: Record<string, string> = { increasing: "↑", decreasing: "�
 
 /** A recent trend in two short lines (an arrow, then its span: `→` / `5 quarters`), its words for screen readers and on hover. */
 function trendCell(t: IndicatorTrendRow): Raw {
-  const span = trendSpan(t);
-  const words = `${t.direction} (${span})`;
-  return html`<span class="trend" role="img" aria-label="${words}" title="${words}">${TREND_ARROW[t.direction] ?? "–"}</span> ${span.replace(/^last /, "").replace(" ", "\u00a0")}`;
+  const words = `${t.direction} (${trendSpan(t)})`;
+  return html`<span class="trend" role="img" aria-label="${words}" title="${words}">${TREND_ARROW[t.direction] ?? "–"}</span> ${trendPeriods(t).replace(" ", "\u00a0")}`;
 }
 
 function summaryTable(m: PackModel): Raw {

@@ -176,7 +176,7 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   const placed = converts ? "m.lsoa_code" : "nullif(trim_fast(r.lsoa_code), '')";
   // A Crime ID counts once (its first line by file path and line), whether its lines are
   // identical or differ (two forces, a re-typed line); ID-less (ASB) lines all count. A window
-  // over the ID rows only, and only when some ID repeats at all (reported first; usually none does).
+  // over the lines of the IDs that repeat only (`_repeated_ids`, found as they are reported; usually none).
   // Added files alone repeat none (checked above): the earlier files' repeats stand, and are reported again.
   let repeats = 0;
   if (onlyAdded) {
@@ -269,20 +269,17 @@ async function warnFilesOutsideBuild(ctx: Context): Promise<void> {
 
 /**
  * Warn of each Crime ID line repeated identically, and of Crime IDs whose lines differ (one
- * warning per month and set of forces, with the count); returns how many IDs repeat at all.
+ * warning per month and set of forces, with the count); returns how many warnings (0: no ID repeats).
  * Crime IDs are stored as hashes: a warning names the first line (file and line) of each.
  */
 async function reportRepeats(ctx: Context, live: string): Promise<number> {
-  // Usually every Crime ID is distinct: one cheap count decides whether to look for identical lines.
-  // The stored hashes (8 bytes, not 64 characters): equal hashes can only make distinct IDs look
-  // repeated, never hide a repeat, and a false alarm just runs the search below.
-  const ids = await ctx.db.one<{ n: number; d: number }>(`SELECT count(*)::BIGINT AS n, count(DISTINCT crime_id)::BIGINT AS d
-    FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live}`);
-  if (Number(ids!.n) === Number(ids!.d)) return 0;
-  // The IDs that repeat (a few thousand in five national years): only their lines are grouped with
-  // lists below (grouping every line so ran out of memory at 30 million lines).
+  // The IDs that repeat (none usually; some tens of thousands in five national years), by a plain
+  // GROUP BY that spills: only their lines are grouped with lists below (grouping every line so ran
+  // out of memory at 30 million lines). The stored hashes: equal hashes can only make distinct IDs
+  // look repeated, never hide a repeat, and a false alarm is reported as a conflict.
   await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _repeated_ids AS
     SELECT crime_id FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live} GROUP BY 1 HAVING count(*) > 1`);
+  if (!(await ctx.db.one(`SELECT 1 FROM _repeated_ids LIMIT 1`))) return 0;
   const repeated = `crime_id IN (SELECT crime_id FROM _repeated_ids) AND ${live}`;
   const first = "(list(_file ORDER BY _file, _line))[1] AS file, (list(_line ORDER BY _file, _line))[1]::BIGINT AS line";
   const at = (r: { file: string; line: number }) => messages.fileLine(displayPath(ctx.config, r.file), Number(r.line));

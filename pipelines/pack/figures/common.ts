@@ -180,7 +180,12 @@ export function boundaryLine(b: { file: string; vintage: string | null }): strin
   return `${b.file.split(/[\\/]/).pop()}${b.vintage ? ` (${b.vintage})` : ""}`;
 }
 
+/** How many periods a trend was computed over: `5 quarters`, `5 years`. */
+export function trendPeriods(t: IndicatorTrendRow): string {
+  return `${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
+}
+
 /** What a trend was computed over, for labels: `last 5 quarters`, `last 5 years`. */
 export function trendSpan(t: IndicatorTrendRow): string {
-  return `last ${t.points} ${t.period_type === "quarter" ? "quarters" : "years"}`;
+  return `last ${trendPeriods(t)}`;
 }
