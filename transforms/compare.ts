@@ -146,20 +146,25 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
   const lower = "CASE l.level WHEN '95' THEN v.lower95 ELSE v.lower998 END";
   const upper = "CASE l.level WHEN '95' THEN v.upper95 ELSE v.upper998 END";
   const cValue = "CASE WHEN NOT c.is_suppressed THEN c.value END";
-  await db.run(`INSERT INTO marts.indicator_comparisons (${COMPARISON_COLUMNS.join(", ")})
-    SELECT v.indicator_id, v.area_code, v.period_label, v.breakdown, k.comparator_code, k.comparator_kind, ${cValue},
-           CASE WHEN v.is_suppressed THEN 'not_compared' ELSE ${compareToValueSql(lower, upper, cValue, "p.polarity")} END,
-           l.level,
-           CASE WHEN ${lower} IS NULL OR ${upper} IS NULL THEN 'not compared: no interval'
-                ELSE 'area ' || l.level || '% interval vs comparator value (Fingertips)' END
-    FROM marts.indicator_values v
-    JOIN _cmp_polarity p USING (indicator_id)
-    JOIN _cmp_links k ON k.area_code = v.area_code
-    JOIN marts.indicator_values c ON c.indicator_id = v.indicator_id AND c.area_code = k.comparator_code
-         AND c.period_type = v.period_type AND c.period_label = v.period_label AND c.breakdown = v.breakdown
-    CROSS JOIN (VALUES ('95', 1), ('99.8', 2)) l(level, lord)
-    ${same ? `WHERE ${key("v")} IN (SELECT k FROM _cmp_groups)` : ""}
-    ORDER BY v.indicator_id, v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`);
+  // One indicator at a time (in indicator order, as one statement ordered by indicator would
+  // write them): the join and sort of a national build's values at once were the build's peak of memory.
+  const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values ORDER BY 1`);
+  for (const { id } of ids) {
+    await db.run(`INSERT INTO marts.indicator_comparisons (${COMPARISON_COLUMNS.join(", ")})
+      SELECT v.indicator_id, v.area_code, v.period_label, v.breakdown, k.comparator_code, k.comparator_kind, ${cValue},
+             CASE WHEN v.is_suppressed THEN 'not_compared' ELSE ${compareToValueSql(lower, upper, cValue, "p.polarity")} END,
+             l.level,
+             CASE WHEN ${lower} IS NULL OR ${upper} IS NULL THEN 'not compared: no interval'
+                  ELSE 'area ' || l.level || '% interval vs comparator value (Fingertips)' END
+      FROM marts.indicator_values v
+      JOIN _cmp_polarity p USING (indicator_id)
+      JOIN _cmp_links k ON k.area_code = v.area_code
+      JOIN marts.indicator_values c ON c.indicator_id = v.indicator_id AND c.area_code = k.comparator_code
+           AND c.period_type = v.period_type AND c.period_label = v.period_label AND c.breakdown = v.breakdown
+      CROSS JOIN (VALUES ('95', 1), ('99.8', 2)) l(level, lord)
+      WHERE v.indicator_id = $i AND c.indicator_id = $i ${same ? `AND ${key("v")} IN (SELECT k FROM _cmp_groups)` : ""}
+      ORDER BY v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`, { i: id });
+  }
   const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`);
   await db.run(`DROP TABLE IF EXISTS _cmp_links; DROP TABLE IF EXISTS _cmp_polarity; DROP TABLE IF EXISTS _cmp_groups`);
   return n!.n;

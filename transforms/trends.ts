@@ -55,24 +55,37 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
   } else {
     await db.run(`DELETE FROM marts.indicator_trends`);
   }
-  const values = await db.all<IndicatorValueRow>(
-    `SELECT indicator_id, area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed
-     FROM marts.indicator_values v WHERE ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}
-     ORDER BY indicator_id, area_code, breakdown, period_type, period_start`,
-  );
+  const byId = new Map(indicators.map((i) => [i.id, i]));
+  // One indicator at a time: a national build's trended values (half a million rows) held in JS
+  // at once made the compare stage the build's peak of memory.
+  const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values WHERE ${types} ORDER BY 1`);
+  for (const { id } of ids) {
+    const ind = byId.get(id);
+    if (!ind) continue;
+    const values = await db.all<IndicatorValueRow>(
+      `SELECT indicator_id, area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed
+       FROM marts.indicator_values v WHERE indicator_id = $i AND ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}
+       ORDER BY area_code, breakdown, period_type, period_start`, { i: id },
+    );
+    const rows = trendRows(ind, values, breaks);
+    await db.insertRows("marts.indicator_trends", COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
+  }
+  await db.run(`DROP TABLE IF EXISTS _trend_groups`);
+  return Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_trends`))!.n);
+}
+
+/** The trend rows of one indicator's values (sorted by area, breakdown, period type and start): one per series. */
+function trendRows(ind: Indicator, values: readonly IndicatorValueRow[], breaks: readonly { id: string; at: string }[]): IndicatorTrendRow[] {
   const groups = new Map<string, IndicatorValueRow[]>();
   for (const v of values) {
-    const k = `${v.indicator_id}|${v.area_code}|${v.breakdown}|${v.period_type}`;
+    const k = `${v.area_code}|${v.breakdown}|${v.period_type}`;
     const series = groups.get(k);
     if (series) series.push(v);
     else groups.set(k, [v]);
   }
-  const byId = new Map(indicators.map((i) => [i.id, i]));
+  const kind = trendKind(ind);
   const rows: IndicatorTrendRow[] = [];
   for (const series of groups.values()) {
-    const ind = byId.get(series[0]!.indicator_id);
-    if (!ind) continue;
-    const kind = trendKind(ind);
     const since = breaks.filter((b) => b.id === ind.id).map((b) => b.at).filter((at) => series.some((v) => String(v.period_start).slice(0, 10) < at)).sort().at(-1);
     const comparable = since ? series.filter((v) => String(v.period_start).slice(0, 10) >= since) : series;
     const recent = comparable.slice(-5);
@@ -98,7 +111,5 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
       note: t.note ?? null,
     });
   }
-  await db.insertRows("marts.indicator_trends", COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
-  await db.run(`DROP TABLE IF EXISTS _trend_groups`);
-  return Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_trends`))!.n);
+  return rows;
 }
