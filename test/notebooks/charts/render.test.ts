@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { Resvg } from "@resvg/resvg-js";
 import { renderPng, renderSvg } from "../../../notebooks/charts/index.ts";
 import { allFixtureCharts, fixtureCharts } from "./fixture-charts.ts";
 import * as fixtures from "./fixtures.ts";
@@ -55,6 +56,24 @@ describe("renderPng", () => {
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     expect(png.readUInt32BE(16)).toBe(1200);
     expect(renderPng(svg, { width: 600 }).readUInt32BE(16)).toBe(600);
+  });
+
+  // renderPng reads DejaVu Sans's own files, not every system font, for text DejaVu has.
+  const withEverySystemFont = (svg: string) =>
+    new Resvg(svg, { fitTo: { mode: "width", value: 1200 }, background: "white", font: { loadSystemFonts: true, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" } }).render().asPng();
+
+  test("draws the same bytes as with every system font loaded, bold titles and accented Welsh names included", async () => {
+    const b = fixtureCharts["compare-areas"]();
+    const spec = { ...b.spec, title: { text: "Troseddau ym Mhen-y-bont ar Ogwr: ŵ ŷ â – £1,021 ≥ 5 ▲" } } as typeof b.spec;
+    const svg = await renderSvg(spec);
+    expect(svg).toContain("ŵ ŷ â");
+    expect(renderPng(svg).equals(withEverySystemFont(svg))).toBe(true);
+  });
+
+  test("text beyond DejaVu Sans's scripts is still drawn with every system font", async () => {
+    const b = fixtureCharts["compare-areas"]();
+    const svg = await renderSvg({ ...b.spec, title: { text: "社区安全 Community safety" } } as typeof b.spec);
+    expect(renderPng(svg).equals(withEverySystemFont(svg))).toBe(true);
   });
 });
 
