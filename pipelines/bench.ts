@@ -13,11 +13,12 @@
  *   5 charts    spec -> SVG (`renderSvg`) for every chart of the packs built
  *
  * Every run is a fresh `node --import tsx` child (median of the runs; peak RSS of the child).
- * Writes `outputs/bench/results.json` and `outputs/bench/results.md`; deletes the generated data
- * afterwards unless `--keep`. The only bench entry point that reads argv or exits.
+ * Writes `outputs/bench/results.json` and `outputs/bench/results.md`; deletes the data
+ * it generated afterwards unless `--keep` (inputs it found in place are left as they were). The only
+ * bench entry point that reads argv or exits.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -27,7 +28,7 @@ import { NATIONAL_SCALE, QUICK_SCALE, type NationScale } from "../sources/bench/
 import { firstDifference } from "./bench/crime-counts.ts";
 import { REPO_ROOT, runChild, type RunRecord } from "./bench/run-child.ts";
 import { mark, mib, ratio, secs, summarise, type Summary, type TargetCheck } from "./bench/report.ts";
-import type { Task } from "./bench/tasks.ts";
+import { chartCacheOf, type Task } from "./bench/tasks.ts";
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --keep] [options]
 
@@ -38,7 +39,8 @@ Options:
                         months; within 5 minutes at national scale), demo, build, refresh, charts
                         (refresh needs build, charts uses what demo and build wrote); the 36-month
                         cases run only in a run of every part
-  --keep                keep the generated data and warehouses (reused by the next run with the same scale)
+  --keep                keep the generated data and warehouses (reused by the next run with the same scale;
+                        data a run did not create is never removed)
   --runs N              repetitions of each timed case (default 3)
   --build-runs N        repetitions of the 12-month national build and the refresh (default 3 full, 1 quick)
   --long-runs N         repetitions of the 36-month cases (default 1: say so in the results)
@@ -155,6 +157,9 @@ async function main(): Promise<number> {
   mkdirSync(work, { recursive: true });
   const loadAtStart = os.loadavg();
 
+  // Inputs this run did not create (kept by an earlier `--keep`, or a `--data` folder that was
+  // already there) are never removed afterwards.
+  const dataExisted = existsSync(dataDir);
   const tg = performance.now();
   const { manifest: m, reused } = benchData(dataDir, opts, scale, dataMonths);
   const generateSeconds = reused ? null : (performance.now() - tg) / 1000;
@@ -238,6 +243,7 @@ async function main(): Promise<number> {
   const demo = summarise(demoRuns, runs("demo") ? opts.runs : 0);
 
   // 3. national builds.
+  const refreshCharts = path.join(work, ".cache", "charts-12m");
   const builds = new Map<number, { summary: Summary; runs: RunRecord[] }>();
   for (const months of buildMonths) {
     const planned = months >= 36 ? opts.longRuns : opts.buildRuns;
@@ -257,6 +263,12 @@ async function main(): Promise<number> {
     const clock = last > "2025-05" ? new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5)), 28, 12)).toISOString() : undefined;
     const runs = await repeat(`build ${months}m`, planned, () => ({ kind: "build", config: cfg, ...(clock ? { clock } : {}) }), opts.buildTimeout);
     builds.set(months, { summary: summarise(runs, planned), runs });
+    // The chart images the 12-month build left, for each refresh run to start from.
+    if (months === 12) {
+      const drawn = chartCacheOf({ outputDir: path.join(work, "packs-12m") });
+      rmSync(refreshCharts, { recursive: true, force: true });
+      if (existsSync(drawn)) cpSync(drawn, refreshCharts, { recursive: true });
+    }
   }
 
   // 4. one-month refresh of the 12-month warehouse.
@@ -271,7 +283,7 @@ async function main(): Promise<number> {
       const twelve = JSON.parse(readFileSync(configFor(12), "utf8")) as { sources: Record<string, unknown> };
       const thirteen = JSON.parse(readFileSync(cfg, "utf8")) as { sources: Record<string, unknown> };
       writeFileSync(cfg, JSON.stringify({ ...thirteen, sources: { ...thirteen.sources, population: twelve.sources.population } }, null, 2) + "\n");
-      refreshRuns = await repeat("refresh", opts.buildRuns, () => ({ kind: "refresh", config: cfg, from: base }), opts.buildTimeout);
+      refreshRuns = await repeat("refresh", opts.buildRuns, () => ({ kind: "refresh", config: cfg, from: base, charts: refreshCharts }), opts.buildTimeout);
       refresh = summarise(refreshRuns, opts.buildRuns);
     } else notes.push("refresh: not run (no 12-month warehouse: the 12-month build did not finish)");
   }
@@ -365,7 +377,7 @@ async function main(): Promise<number> {
   writeFileSync(path.join(opts.out, "results.md"), md);
   say("\n" + md);
   if (!opts.keep) {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!dataExisted) rmSync(dataDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
   say(`results: ${path.relative(process.cwd(), path.join(opts.out, "results.json"))}, ${path.relative(process.cwd(), path.join(opts.out, "results.md"))} (${(elapsed() / 60).toFixed(1)} min)`);

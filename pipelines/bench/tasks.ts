@@ -3,7 +3,7 @@
  * memory is its own. A task is plain JSON in, a `TaskResult` out; what each one times is stated
  * on its type.
  */
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../core/config.ts";
 import "../../sources/index.ts"; // registers the sources' config blocks
@@ -27,7 +27,7 @@ export type Task =
    * One-month refresh: copy an existing 12-month warehouse (not timed), then `runBuild` with
    * `refresh` and the 13-month config (timed: every stage, as a scheduled refresh runs it).
    */
-  | { kind: "refresh"; config: string; from: string }
+  | { kind: "refresh"; config: string; from: string; charts?: string }
   /** The demo borough's full build (`runBuild` with the demo config), demo data pre-generated (not timed). */
   | { kind: "demo"; root: string; demoConfig: string }
   /** Spec -> SVG (`renderSvg`) for every `.vl.json` under the folders, after one warm-up render. */
@@ -90,6 +90,9 @@ export async function runTask(task: Task): Promise<TaskResult> {
       const config = loadConfig(task.config);
       for (const f of [config.warehouse, config.warehouse + ".wal"]) rmSync(f, { force: true });
       copyFileSync(task.from, config.warehouse);
+      // The chart images the build it refreshes left (a refresh draws only the charts that changed).
+      clearChartCache(config);
+      if (task.charts && existsSync(task.charts)) cpSync(task.charts, chartCacheOf(config), { recursive: true });
       try {
         const t0 = performance.now();
         const r = await runBuild({ config, log: stageLogger, clock: fixedClock("2025-07-31T12:00:00Z"), refresh: true, browserPath: null });
@@ -146,7 +149,11 @@ export async function runTask(task: Task): Promise<TaskResult> {
  * Empty the chart images a build keeps beside its packs (`<outputs>/.cache/charts`) before a timed
  * full build, so every run draws its charts as a first build does: the runs of one kind share the
  * folder, and the second run found every chart drawn (the demo build took 30 s cold, 15-18 s warm).
+ * Each refresh run starts from the images of the 12-month build it refreshes.
  */
 function clearChartCache(config: { outputDir: string }): void {
-  rmSync(path.join(path.dirname(config.outputDir), ".cache", "charts"), { recursive: true, force: true });
+  rmSync(chartCacheOf(config), { recursive: true, force: true });
 }
+
+/** The folder of chart images a build with this config keeps (see `RenderCache` in `write-pack.ts`). */
+export const chartCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "charts");
