@@ -181,11 +181,16 @@ export async function buildFigureMarts(ctx: Pick<Context, "db">, changes?: Table
     made.push(m.table);
     const sha = createHash("sha256").update(m.sql).digest("hex");
     if (changes && recorded.get(m.table) === sha && (await db.hasTable(m.table))) {
+      // A mart by month asks which months of its events changed (as the measure plan did, so the
+      // comparison is made once); that answer also says whether they changed at all.
+      const months = m.byMonth ? await changes.changedMonths(m.from[0]!, m.byMonth.date) : undefined;
       const changed: string[] = [];
-      for (const t of m.from) if (!(await changes.unchanged(t))) changed.push(t);
+      for (const t of m.from) {
+        const same = months !== undefined && t === m.from[0] ? months !== null && months.length === 0 : await changes.unchanged(t);
+        if (!same) changed.push(t);
+      }
       if (!changed.length) continue;
-      const months = m.byMonth && changed.length === 1 && changed[0] === m.from[0] ? await changes.changedMonths(m.from[0], m.byMonth.date) : null;
-      if (months && !months.includes("")) {
+      if (months && changed.length === 1 && changed[0] === m.from[0] && !months.includes("")) {
         await db.run(`DELETE FROM ${m.table} WHERE month IN ${labelsOf(months)}`);
         await db.run(`INSERT INTO ${m.table} ${m.byMonth!.sql(months)}`);
         continue;
