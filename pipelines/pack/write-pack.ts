@@ -19,7 +19,7 @@ import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";
 import { writeWorkbook } from "./write-xlsx.ts";
 import { writePptx } from "./write-pptx.ts";
-import { renderPng, renderSvg } from "../../notebooks/charts/index.ts";
+import { createPngPool, renderSvg, type PngPool } from "../../notebooks/charts/index.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
 import { COMPARISON_COLUMNS, type WarehouseTables } from "./pack-data.ts";
@@ -63,7 +63,10 @@ class RenderCache {
   private svgs = new Map<string, Promise<string>>();
   private pngs = new Map<string, Promise<Buffer>>();
   private used = new Set<string>();
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly pool: PngPool,
+  ) {}
   svg(spec: TopLevelSpec): Promise<string> {
     const key = sha256(`${SVG_RENDERER}\n${JSON.stringify(spec)}`);
     let p = this.svgs.get(key);
@@ -87,9 +90,10 @@ class RenderCache {
     if (!p) {
       const file = path.join(this.dir, `${key}.png`);
       this.used.add(`${key}.png`);
-      // Synchronous resvg: a CI run once lost a test worker while many async (threadpool) renders
-      // were in flight; the synchronous path costs a few seconds and rules that out.
-      p = existsSync(file) ? Promise.resolve(readFileSync(file)) : Promise.resolve().then(() => this.keep(file, renderPng(svg)));
+      // Drawn on the pool's worker threads, one chart at a time each, while this thread draws the
+      // next SVGs and drives Chromium (resvg's own thread pool took every chart at once, and a CI
+      // run once lost a test worker to it).
+      p = existsSync(file) ? Promise.resolve(readFileSync(file)) : this.pool.render(svg).then((png) => this.keep(file, png));
       this.pngs.set(key, p);
     }
     return p;
@@ -278,7 +282,8 @@ export async function writePacks(
   mkdirSync(root, { recursive: true });
   // Chromium starts while the first charts render; a launch failure is reported when awaited.
   const launching = models.length && browserPath !== false ? launchPdfBrowser(browserPath).then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
-  const cache = new RenderCache(path.join(path.dirname(ctx.config.outputDir), ".cache", "charts"));
+  const pool = createPngPool();
+  const cache = new RenderCache(path.join(path.dirname(ctx.config.outputDir), ".cache", "charts"), pool);
   const getBrowser = async () => {
     const l = await launching;
     if ("err" in l) throw l.err;
@@ -303,6 +308,7 @@ export async function writePacks(
     for (const j of jobs) rmSync(j.tmp, { recursive: true, force: true });
     throw err;
   } finally {
+    await pool.close();
     const l = await launching;
     if ("b" in l && l.b) await l.b.close();
   }

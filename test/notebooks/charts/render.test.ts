@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
-import { renderPng, renderSvg } from "../../../notebooks/charts/index.ts";
+import { createPngPool, renderPng, renderSvg } from "../../../notebooks/charts/index.ts";
 import { allFixtureCharts, fixtureCharts } from "./fixture-charts.ts";
 import * as fixtures from "./fixtures.ts";
 
@@ -74,6 +74,42 @@ describe("renderPng", () => {
     const b = fixtureCharts["compare-areas"]();
     const svg = await renderSvg({ ...b.spec, title: { text: "社区安全 Community safety" } } as typeof b.spec);
     expect(renderPng(svg).equals(withEverySystemFont(svg))).toBe(true);
+  });
+});
+
+describe("createPngPool", () => {
+  test("draws on worker threads the same bytes as renderPng, in the order asked, width included", async () => {
+    const pool = createPngPool(2);
+    try {
+      const svgs = await Promise.all([renderSvg(fixtureCharts.survey().spec), renderSvg(fixtureCharts.funnel().spec), renderSvg(fixtureCharts["compare-areas"]().spec)]);
+      const pngs = await Promise.all([...svgs.map((s) => pool.render(s)), pool.render(svgs[0]!, { width: 600 })]);
+      svgs.forEach((s, i) => expect(pngs[i]!.equals(renderPng(s)), `chart ${i}`).toBe(true));
+      expect(pngs[3]!.readUInt32BE(16)).toBe(600);
+      expect(Buffer.isBuffer(pngs[0])).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("an SVG resvg cannot read fails its own render with resvg's reason; the pool goes on", async () => {
+    const pool = createPngPool(1);
+    try {
+      const bad = pool.render("<svg this is not xml");
+      const good = pool.render(await renderSvg(fixtureCharts.survey().spec));
+      await expect(bad).rejects.toThrow(/resvg could not draw the chart: .+/);
+      expect((await good).subarray(1, 4).toString()).toBe("PNG");
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test("close waits for the renders asked for, then refuses new ones", async () => {
+    const pool = createPngPool(1);
+    const svg = await renderSvg(fixtureCharts.funnel().spec);
+    const pending = [pool.render(svg), pool.render(svg)];
+    await pool.close();
+    for (const p of pending) expect((await p).equals(renderPng(svg))).toBe(true);
+    await expect(pool.render(svg)).rejects.toThrow(/closed/);
   });
 });
 
