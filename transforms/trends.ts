@@ -62,9 +62,14 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
   for (const { id } of ids) {
     const ind = byId.get(id);
     if (!ind) continue;
-    const values = await db.all<IndicatorValueRow>(
-      `SELECT indicator_id, area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed
+    // Only the five most recent points of a series are tested: the others stay in the warehouse
+    // (five years of quarters are twenty a series), with the series' first period for the breaks.
+    const values = await db.all<TrendPoint>(
+      `SELECT indicator_id, area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed,
+              min(period_start) OVER series AS series_start
        FROM marts.indicator_values v WHERE indicator_id = $i AND ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}
+       WINDOW series AS (PARTITION BY area_code, breakdown, period_type)
+       QUALIFY row_number() OVER (series ORDER BY period_start DESC) <= 5
        ORDER BY area_code, breakdown, period_type, period_start`, { i: id },
     );
     const rows = trendRows(ind, values, breaks);
@@ -74,9 +79,12 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
   return Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_trends`))!.n);
 }
 
+/** A value of the five most recent of its series, with the first period the series has. */
+type TrendPoint = Pick<IndicatorValueRow, "indicator_id" | "area_code" | "breakdown" | "period_type" | "period_label" | "period_start" | "numerator" | "denominator" | "value" | "lower95" | "upper95" | "is_suppressed"> & { series_start: string };
+
 /** The trend rows of one indicator's values (sorted by area, breakdown, period type and start): one per series. */
-function trendRows(ind: Indicator, values: readonly IndicatorValueRow[], breaks: readonly { id: string; at: string }[]): IndicatorTrendRow[] {
-  const groups = new Map<string, IndicatorValueRow[]>();
+function trendRows(ind: Indicator, values: readonly TrendPoint[], breaks: readonly { id: string; at: string }[]): IndicatorTrendRow[] {
+  const groups = new Map<string, TrendPoint[]>();
   for (const v of values) {
     const k = `${v.area_code}|${v.breakdown}|${v.period_type}`;
     const series = groups.get(k);
@@ -86,7 +94,9 @@ function trendRows(ind: Indicator, values: readonly IndicatorValueRow[], breaks:
   const kind = trendKind(ind);
   const rows: IndicatorTrendRow[] = [];
   for (const series of groups.values()) {
-    const since = breaks.filter((b) => b.id === ind.id).map((b) => b.at).filter((at) => series.some((v) => String(v.period_start).slice(0, 10) < at)).sort().at(-1);
+    // The latest break the series spans: its points before it are not comparable.
+    const seriesStart = String(series[0]!.series_start).slice(0, 10);
+    const since = breaks.filter((b) => b.id === ind.id).map((b) => b.at).filter((at) => seriesStart < at).sort().at(-1);
     const comparable = since ? series.filter((v) => String(v.period_start).slice(0, 10) >= since) : series;
     const recent = comparable.slice(-5);
     const points = recent.map((v) => ({
