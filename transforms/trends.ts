@@ -12,7 +12,8 @@ import type { Context } from "../pipelines/core/context.ts";
 import { clearChangedGroups, sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow } from "./marts.ts";
-import { recentTrend, type TrendKind } from "./stats/index.ts";
+import { literal } from "../pipelines/core/warehouse.ts";
+import { recentTrend, TREND_POINTS, type TrendKind } from "./stats/index.ts";
 
 const ANNUAL = ["financial_year", "academic_year", "calendar_year"];
 /** Period types trended: the annual ones and quarters. */
@@ -56,34 +57,66 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
     await db.run(`DELETE FROM marts.indicator_trends`);
   }
   const byId = new Map(indicators.map((i) => [i.id, i]));
+  const hasBreaks = await db.hasTable("marts.series_breaks");
   // One indicator at a time: a national build's trended values (half a million rows) held in JS
   // at once made the compare stage the build's peak of memory.
   const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values WHERE ${types} ORDER BY 1`);
   for (const { id } of ids) {
     const ind = byId.get(id);
     if (!ind) continue;
-    // Only the five most recent points of a series are tested: the others stay in the warehouse
-    // (five years of quarters are twenty a series), with the series' first period for the breaks.
+    // Each series' points since the latest definition break it spans, the five most recent of them
+    // (the others stay in the warehouse: five years of quarters are twenty a series).
+    await db.run(`CREATE OR REPLACE TEMP TABLE _trend_points AS
+      WITH v AS (
+        SELECT area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed,
+               min(period_start) OVER (PARTITION BY area_code, breakdown, period_type) AS series_start
+        FROM marts.indicator_values v WHERE indicator_id = $i AND ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}),
+      s AS (
+        SELECT *, ${hasBreaks ? "(SELECT max(b.break_start) FROM marts.series_breaks b WHERE b.indicator_id = $i AND v.series_start < b.break_start)" : "NULL::DATE"} AS since
+        FROM v)
+      SELECT *, period_start >= coalesce(since, period_start) AS comparable,
+             count(*) FILTER (WHERE period_start >= coalesce(since, period_start)) OVER (PARTITION BY area_code, breakdown, period_type) AS points
+      FROM s
+      QUALIFY NOT comparable OR row_number() OVER (PARTITION BY area_code, breakdown, period_type, comparable ORDER BY period_start DESC) <= ${TREND_POINTS}`, { i: id });
+    const untested = ind.method === "weighted_mean" || ind.method === "estimate";
+    // What cannot be tested (too few points; a method without intervals) is written in SQL: a
+    // national year of data is all such series, half a million values that need not go through JS.
+    // The test's own words for n < 5 points (it says so before it looks at any value).
+    const fewer = (n: number) => recentTrend(Array.from({ length: n }, (_, i) => ({ period: i })), "other").note!;
+    const note = untested
+      ? literal(UNTESTED_NOTE)
+      : `CASE p.points ${Array.from({ length: TREND_POINTS }, (_, n) => `WHEN ${n} THEN ${literal(fewer(n))}`).join(" ")} END`;
+    await db.run(`INSERT INTO marts.indicator_trends (${COLUMNS.join(", ")})
+      SELECT $i, area_code, breakdown, period_type, first_period, last_period, points, 'cannot be calculated', NULL, NULL, $method,
+             ${note} || CASE WHEN since IS NOT NULL THEN ' (points since the definition change from ' || coalesce(first_period, since::VARCHAR) || ' only)' ELSE '' END
+      FROM (SELECT area_code, breakdown, period_type, any_value(since) AS since, least(min(points), ${TREND_POINTS})::INTEGER AS points,
+                   arg_min(period_label, period_start) FILTER (WHERE comparable) AS first_period, arg_max(period_label, period_start) FILTER (WHERE comparable) AS last_period
+            FROM _trend_points GROUP BY ALL) p
+      WHERE ${untested ? "true" : `p.points < ${TREND_POINTS}`}
+      ORDER BY area_code, breakdown, period_type`, { i: id, method: trendMethod(ind) });
+    if (untested) continue;
     const values = await db.all<TrendPoint>(
-      `SELECT indicator_id, area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed,
-              min(period_start) OVER series AS series_start
-       FROM marts.indicator_values v WHERE indicator_id = $i AND ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}
-       WINDOW series AS (PARTITION BY area_code, breakdown, period_type)
-       QUALIFY row_number() OVER (series ORDER BY period_start DESC) <= 5
-       ORDER BY area_code, breakdown, period_type, period_start`, { i: id },
+      `SELECT area_code, breakdown, period_type, period_label, period_start, numerator, denominator, value, lower95, upper95, is_suppressed, since::VARCHAR AS since
+       FROM _trend_points WHERE comparable AND points >= ${TREND_POINTS} ORDER BY area_code, breakdown, period_type, period_start`,
     );
-    const rows = trendRows(ind, values, breaks);
+    const rows = trendRows(ind, values);
     await db.insertRows("marts.indicator_trends", COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
   }
+  await db.run(`DROP TABLE IF EXISTS _trend_points`);
   await db.run(`DROP TABLE IF EXISTS _trend_groups`);
   return Number((await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_trends`))!.n);
 }
 
-/** A value of the five most recent of its series, with the first period the series has. */
-type TrendPoint = Pick<IndicatorValueRow, "indicator_id" | "area_code" | "breakdown" | "period_type" | "period_label" | "period_start" | "numerator" | "denominator" | "value" | "lower95" | "upper95" | "is_suppressed"> & { series_start: string };
+/** A value among the five most recent comparable points of its series, with the definition break they follow (if any). */
+type TrendPoint = Pick<IndicatorValueRow, "area_code" | "breakdown" | "period_type" | "period_label" | "period_start" | "numerator" | "denominator" | "value" | "lower95" | "upper95" | "is_suppressed"> & { since: string | null };
 
-/** The trend rows of one indicator's values (sorted by area, breakdown, period type and start): one per series. */
-function trendRows(ind: Indicator, values: readonly TrendPoint[], breaks: readonly { id: string; at: string }[]): IndicatorTrendRow[] {
+/** Why an index or a published estimate gets no trend. */
+const UNTESTED_NOTE = "no interval: a census-style index or a published estimate without one is not trended";
+
+const trendMethod = (ind: Indicator) => (trendKind(ind) === "proportion" ? "chi-squared test for trend (logit slope)" : "interval-weighted regression");
+
+/** The trend rows of one indicator's series of five points (sorted by area, breakdown, period type and start): one per series. */
+function trendRows(ind: Indicator, values: readonly TrendPoint[]): IndicatorTrendRow[] {
   const groups = new Map<string, TrendPoint[]>();
   for (const v of values) {
     const k = `${v.area_code}|${v.breakdown}|${v.period_type}`;
@@ -93,12 +126,8 @@ function trendRows(ind: Indicator, values: readonly TrendPoint[], breaks: readon
   }
   const kind = trendKind(ind);
   const rows: IndicatorTrendRow[] = [];
-  for (const series of groups.values()) {
-    // The latest break the series spans: its points before it are not comparable.
-    const seriesStart = String(series[0]!.series_start).slice(0, 10);
-    const since = breaks.filter((b) => b.id === ind.id).map((b) => b.at).filter((at) => seriesStart < at).sort().at(-1);
-    const comparable = since ? series.filter((v) => String(v.period_start).slice(0, 10) >= since) : series;
-    const recent = comparable.slice(-5);
+  for (const recent of groups.values()) {
+    const since = recent[0]!.since;
     const points = recent.map((v) => ({
       period: trendPeriodNumber(v.period_type, v.period_start),
       numerator: v.is_suppressed ? null : v.numerator,
@@ -107,17 +136,15 @@ function trendRows(ind: Indicator, values: readonly TrendPoint[], breaks: readon
       lower95: v.lower95,
       upper95: v.upper95,
     }));
-    const t = ind.method === "weighted_mean" || ind.method === "estimate"
-      ? { direction: "cannot be calculated" as const, note: "no interval: a census-style index or a published estimate without one is not trended" }
-      : recentTrend(points, kind);
+    const t = recentTrend(points, kind);
     // Notes name periods by their labels, not by their position numbers.
     if (t.note) for (const [i, p] of points.entries()) t.note = t.note.replaceAll(String(p.period), recent[i]!.period_label);
-    if (since && t.note) t.note += ` (points since the definition change from ${recent[0]?.period_label ?? since} only)`;
+    if (since && t.note) t.note += ` (points since the definition change from ${recent[0]!.period_label} only)`;
     rows.push({
-      indicator_id: ind.id, area_code: series[0]!.area_code, breakdown: series[0]!.breakdown, period_type: series[0]!.period_type,
-      first_period: recent[0]?.period_label ?? null, last_period: recent.at(-1)?.period_label ?? null, points: recent.length,
+      indicator_id: ind.id, area_code: recent[0]!.area_code, breakdown: recent[0]!.breakdown, period_type: recent[0]!.period_type,
+      first_period: recent[0]!.period_label, last_period: recent.at(-1)!.period_label, points: recent.length,
       direction: t.direction, chi_squared: "chiSquared" in t ? (t.chiSquared ?? null) : null, slope: "slope" in t ? (t.slope ?? null) : null,
-      method: kind === "proportion" ? "chi-squared test for trend (logit slope)" : "interval-weighted regression",
+      method: trendMethod(ind),
       note: t.note ?? null,
     });
   }

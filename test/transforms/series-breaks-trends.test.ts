@@ -92,6 +92,23 @@ describe("definition breaks", () => {
     }
   });
 
+  it("an area whose points all precede a break the indicator has gets no points, and says since when", async () => {
+    const ctx = await warehouse();
+    try {
+      const { indicators } = loadIndicators([rateSpec()]);
+      // Another area's series runs past 2019-07-01; this one ends before it.
+      await insertQuarters(ctx, "crime.test_rate", [300, 340, 390]);
+      await ctx.db.run(`CREATE TABLE marts.series_breaks AS SELECT 'crime.test_rate' AS indicator_id, DATE '2019-07-01' AS break_start, 'x' AS label, 'y' AS reason`);
+      await computeTrends(ctx, indicators);
+      expect(await ctx.db.one(`SELECT first_period, last_period, points, direction, note FROM marts.indicator_trends`)).toEqual({
+        first_period: null, last_period: null, points: 0, direction: "cannot be calculated",
+        note: "only 0 point(s); a recent trend needs the 5 most recent annual points (points since the definition change from 2019-07-01 only)",
+      });
+    } finally {
+      ctx.db.close();
+    }
+  });
+
   it("a break outside the series is not reported", async () => {
     const ctx = await warehouse();
     try {
