@@ -288,6 +288,8 @@ describe.skipIf(!hasShared)(`police.uk hand-made broken copies${sharedSkipReason
         );
         expect(placed).toEqual([{ source_lsoa_code: "E01035286", lsoa_code: "E01016076" }, { source_lsoa_code: "E01035287", lsoa_code: "E01016076" }]);
         expect(await db.one(`SELECT count(*)::INTEGER n FROM staging.crime_events`)).toEqual({ n: 5 });
+        // The lines placed by their own code keep no copy of it.
+        expect(await db.one(`SELECT count(*)::INTEGER n FROM staging.crime_events WHERE source_lsoa_code IS NULL`)).toEqual({ n: 3 });
         expect(await warningsOf(db, "lsoa_vintage_converted")).toEqual([
           { subject: shown(f), message: messages.lsoaVintageConverted("police.uk street crime", shown(f), "LSOA21", "LSOA11", shown(changes), 2, 0) },
         ]);
