@@ -28,7 +28,8 @@ import { NATIONAL_SCALE, QUICK_SCALE, type NationScale } from "../sources/bench/
 import { firstDifference } from "./bench/crime-counts.ts";
 import { REPO_ROOT, runChild, type RunRecord } from "./bench/run-child.ts";
 import { mark, mib, ratio, secs, summarise, type Summary, type TargetCheck } from "./bench/report.ts";
-import { chartCacheOf, type Task } from "./bench/tasks.ts";
+import type { Task } from "./bench/tasks.ts";
+import { chartCacheOf } from "./pack/chart-cache.ts";
 
 const HELP = `Usage: npm run bench [-- --quick] [-- --keep] [options]
 

@@ -186,7 +186,7 @@ export async function buildFigureMarts(ctx: Pick<Context, "db">, changes?: Table
       const months = m.byMonth ? await changes.changedMonths(m.from[0]!, m.byMonth.date) : undefined;
       const changed: string[] = [];
       for (const t of m.from) {
-        const same = months !== undefined && t === m.from[0] ? months !== null && months.length === 0 : await changes.unchanged(t);
+        const same = t === m.from[0] && months !== undefined ? months?.length === 0 : await changes.unchanged(t);
         if (!same) changed.push(t);
       }
       if (!changed.length) continue;

@@ -13,7 +13,7 @@ import { clearChangedGroups, sameStateAsBefore, stageFingerprint } from "./stage
 import type { Indicator } from "./indicators/define.ts";
 import type { IndicatorTrendRow, IndicatorValueRow } from "./marts.ts";
 import { literal } from "../pipelines/core/warehouse.ts";
-import { recentTrend, TREND_POINTS, type TrendKind } from "./stats/index.ts";
+import { recentTrend, statsMessages, TREND_POINTS, type TrendKind } from "./stats/index.ts";
 
 const ANNUAL = ["financial_year", "academic_year", "calendar_year"];
 /** Period types trended: the annual ones and quarters. */
@@ -43,7 +43,8 @@ export function trendKind(ind: Indicator): TrendKind {
 export async function computeTrends(ctx: Context, indicators: readonly Indicator[], prev?: string): Promise<number> {
   const { db } = ctx;
   // A trend never spans a definition break: only the points since the latest break count.
-  const breaks = (await db.hasTable("marts.series_breaks"))
+  const hasBreaks = await db.hasTable("marts.series_breaks");
+  const breaks = hasBreaks
     ? await db.all<{ id: string; at: string }>(`SELECT indicator_id AS id, break_start::VARCHAR AS at FROM marts.series_breaks ORDER BY ALL`)
     : [];
   const state = stageFingerprint(fileURLToPath(import.meta.url), { methods: indicators.map((i) => [i.id, i.method]), breaks });
@@ -57,7 +58,8 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
     await db.run(`DELETE FROM marts.indicator_trends`);
   }
   const byId = new Map(indicators.map((i) => [i.id, i]));
-  const hasBreaks = await db.hasTable("marts.series_breaks");
+  // The test's own words for a series of fewer than five points.
+  const tooFew = `CASE p.points ${Array.from({ length: TREND_POINTS }, (_, n) => `WHEN ${n} THEN ${literal(statsMessages.trendTooFewPoints(n, TREND_POINTS))}`).join(" ")} END`;
   // One indicator at a time: a national build's trended values (half a million rows) held in JS
   // at once made the compare stage the build's peak of memory.
   const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values WHERE ${types} ORDER BY 1`);
@@ -73,19 +75,15 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
         FROM marts.indicator_values v WHERE indicator_id = $i AND ${types} ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""}),
       s AS (
         SELECT *, ${hasBreaks ? "(SELECT max(b.break_start) FROM marts.series_breaks b WHERE b.indicator_id = $i AND v.series_start < b.break_start)" : "NULL::DATE"} AS since
-        FROM v)
-      SELECT *, period_start >= coalesce(since, period_start) AS comparable,
-             count(*) FILTER (WHERE period_start >= coalesce(since, period_start)) OVER (PARTITION BY area_code, breakdown, period_type) AS points
-      FROM s
+        FROM v),
+      c AS (SELECT *, period_start >= coalesce(since, period_start) AS comparable FROM s)
+      SELECT *, count(*) FILTER (WHERE comparable) OVER (PARTITION BY area_code, breakdown, period_type) AS points
+      FROM c
       QUALIFY NOT comparable OR row_number() OVER (PARTITION BY area_code, breakdown, period_type, comparable ORDER BY period_start DESC) <= ${TREND_POINTS}`, { i: id });
     const untested = ind.method === "weighted_mean" || ind.method === "estimate";
     // What cannot be tested (too few points; a method without intervals) is written in SQL: a
     // national year of data is all such series, half a million values that need not go through JS.
-    // The test's own words for n < 5 points (it says so before it looks at any value).
-    const fewer = (n: number) => recentTrend(Array.from({ length: n }, (_, i) => ({ period: i })), "other").note!;
-    const note = untested
-      ? literal(UNTESTED_NOTE)
-      : `CASE p.points ${Array.from({ length: TREND_POINTS }, (_, n) => `WHEN ${n} THEN ${literal(fewer(n))}`).join(" ")} END`;
+    const note = untested ? literal(UNTESTED_NOTE) : tooFew;
     await db.run(`INSERT INTO marts.indicator_trends (${COLUMNS.join(", ")})
       SELECT $i, area_code, breakdown, period_type, first_period, last_period, points, 'cannot be calculated', NULL, NULL, $method,
              ${note} || CASE WHEN since IS NOT NULL THEN ' (points since the definition change from ' || coalesce(first_period, since::VARCHAR) || ' only)' ELSE '' END

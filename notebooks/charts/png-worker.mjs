@@ -6,13 +6,13 @@
 import { parentPort } from "node:worker_threads";
 import { Resvg } from "@resvg/resvg-js";
 
-parentPort.on("message", ({ id, svg, options }) => {
+parentPort.on("message", ({ svg, options }) => {
   let png;
   try {
     png = new Resvg(svg, options).render().asPng();
   } catch (err) {
-    parentPort.postMessage({ id, error: err instanceof Error ? err.message : String(err) });
+    parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) });
     return;
   }
-  parentPort.postMessage({ id, png });
+  parentPort.postMessage({ png });
 });

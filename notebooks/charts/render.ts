@@ -98,17 +98,14 @@ export interface PngPool {
  * (resvg's own thread pool, {@link renderPngAsync}, takes them all at once).
  */
 export function createPngPool(threads = Math.min(4, availableParallelism())): PngPool {
-  type Job = { id: number; svg: string; options: ReturnType<typeof pngOptions>; resolve: (png: Buffer) => void; reject: (err: Error) => void };
+  type Job = { svg: string; options: ReturnType<typeof pngOptions>; resolve: (png: Buffer) => void; reject: (err: Error) => void };
   const queue: Job[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Job>();
-  let started = 0;
-  let nextId = 0;
   let closed = false;
   const spawn = () => {
     const w = new Worker(new URL("./png-worker.mjs", import.meta.url));
-    started++;
-    w.on("message", (msg: { id: number; png?: Uint8Array; error?: string }) => {
+    w.on("message", (msg: { png?: Uint8Array; error?: string }) => {
       const job = busy.get(w);
       busy.delete(w);
       if (job) {
@@ -124,7 +121,6 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
       busy.delete(w);
       const i = idle.indexOf(w);
       if (i >= 0) idle.splice(i, 1);
-      started--;
       job?.reject(new Error(`the PNG worker stopped (${why}) while drawing a chart`));
       next();
     };
@@ -136,13 +132,13 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
   };
   const next = () => {
     while (queue.length) {
-      if (!idle.length && started < threads) spawn();
+      if (!idle.length && busy.size < threads) spawn();
       const w = idle.pop();
       if (!w) break;
       const job = queue.shift()!;
       busy.set(w, job);
       w.ref();
-      w.postMessage({ id: job.id, svg: job.svg, options: job.options });
+      w.postMessage({ svg: job.svg, options: job.options });
     }
     // Idle workers must not keep the process alive; a busy one must (its caller awaits it).
     for (const w of idle) w.unref();
@@ -152,7 +148,7 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
     render(svg, opts = {}) {
       if (closed) return Promise.reject(new Error("the PNG pool is closed"));
       return new Promise<Buffer>((resolve, reject) => {
-        queue.push({ id: nextId++, svg, options: pngOptions(opts, svg), resolve, reject });
+        queue.push({ svg, options: pngOptions(opts, svg), resolve, reject });
         next();
       }).finally(() => {
         if (drained && !queue.length && !busy.size) drained();
@@ -163,7 +159,6 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
       if (queue.length || busy.size) await new Promise<void>((r) => (drained = r));
       const all = [...idle, ...busy.keys()];
       idle.length = 0;
-      started = 0;
       await Promise.all(all.map((w) => w.terminate()));
     },
   };

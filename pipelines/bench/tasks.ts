@@ -9,6 +9,7 @@ import { loadConfig } from "../core/config.ts";
 import "../../sources/index.ts"; // registers the sources' config blocks
 import { fixedClock, silentLogger, type Context, type Logger } from "../core/context.ts";
 import { countTableText, type CountResult } from "./crime-counts.ts";
+import { chartCacheOf } from "../pack/chart-cache.ts";
 
 // Each task imports only what it runs (dynamic imports), so the crime comparison does not depend
 // on the pack and chart code, and a task's memory holds only its own modules.
@@ -154,6 +155,3 @@ export async function runTask(task: Task): Promise<TaskResult> {
 function clearChartCache(config: { outputDir: string }): void {
   rmSync(chartCacheOf(config), { recursive: true, force: true });
 }
-
-/** The folder of chart images a build with this config keeps (see `RenderCache` in `write-pack.ts`). */
-export const chartCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "charts");

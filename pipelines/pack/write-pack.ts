@@ -22,6 +22,7 @@ import { writePptx } from "./write-pptx.ts";
 import { createPngPool, renderSvg, type PngPool } from "../../notebooks/charts/index.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
+import { chartCacheOf } from "./chart-cache.ts";
 import { COMPARISON_COLUMNS, type WarehouseTables } from "./pack-data.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
 
@@ -283,7 +284,7 @@ export async function writePacks(
   // Chromium starts while the first charts render; a launch failure is reported when awaited.
   const launching = models.length && browserPath !== false ? launchPdfBrowser(browserPath).then((b) => ({ b }), (err: unknown) => ({ err })) : Promise.resolve({ b: null });
   const pool = createPngPool();
-  const cache = new RenderCache(path.join(path.dirname(ctx.config.outputDir), ".cache", "charts"), pool);
+  const cache = new RenderCache(chartCacheOf(ctx.config), pool);
   const getBrowser = async () => {
     const l = await launching;
     if ("err" in l) throw l.err;
