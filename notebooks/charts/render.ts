@@ -4,11 +4,13 @@
  * thread with `createPngPool`).
  */
 import { createHash } from "node:crypto";
-import { readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { Resvg, renderAsync } from "@resvg/resvg-js";
+import subsetFont from "subset-font";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
@@ -98,7 +100,7 @@ export interface PngPool {
  * (resvg's own thread pool, {@link renderPngAsync}, takes them all at once).
  */
 export function createPngPool(threads = Math.min(4, availableParallelism())): PngPool {
-  type Job = { svg: string; options: ReturnType<typeof pngOptions>; resolve: (png: Buffer) => void; reject: (err: Error) => void };
+  type Job = { svg: string; opts: RenderPngOptions; resolve: (png: Buffer) => void; reject: (err: Error) => void };
   const queue: Job[] = [];
   const idle: Worker[] = [];
   const busy = new Map<Worker, Job>();
@@ -130,15 +132,21 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
     });
     idle.push(w);
   };
+  // Renders are sent once the chart fonts are cut (tens of milliseconds, once per machine and font version).
+  let fontsReady = false;
+  void prepareChartFonts().then(() => {
+    fontsReady = true;
+    next();
+  });
   const next = () => {
-    while (queue.length) {
+    while (fontsReady && queue.length) {
       if (!idle.length && busy.size < threads) spawn();
       const w = idle.pop();
       if (!w) break;
       const job = queue.shift()!;
       busy.set(w, job);
       w.ref();
-      w.postMessage({ svg: job.svg, options: job.options });
+      w.postMessage({ svg: job.svg, options: pngOptions(job.opts, job.svg) });
     }
     // Idle workers must not keep the process alive; a busy one must (its caller awaits it).
     for (const w of idle) w.unref();
@@ -148,7 +156,7 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
     render(svg, opts = {}) {
       if (closed) return Promise.reject(new Error("the PNG pool is closed"));
       return new Promise<Buffer>((resolve, reject) => {
-        queue.push({ svg, options: pngOptions(opts, svg), resolve, reject });
+        queue.push({ svg, opts, resolve, reject });
         next();
       }).finally(() => {
         if (drained && !queue.length && !busy.size) drained();
@@ -165,7 +173,7 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
 }
 
 function pngOptions(opts: RenderPngOptions, svg: string) {
-  const files = LATIN_TEXT.test(svg) ? dejaVuSansFiles() : null;
+  const files = LATIN_TEXT.test(svg) ? (chartFonts ?? dejaVuSansFiles()) : null;
   return {
     fitTo: { mode: "width" as const, value: opts.width ?? 1200 },
     background: "white",
@@ -180,7 +188,8 @@ function pngOptions(opts: RenderPngOptions, svg: string) {
  * punctuation, currency, arrows, operators and shapes): it is drawn with DejaVu Sans alone.
  * Anything else keeps every system font, so a character DejaVu lacks still finds one that has it.
  */
-const LATIN_TEXT = /^[\u0000-\u024f\u1e00-\u1eff\u2000-\u22ff\u25a0-\u25ff]*$/;
+const LATIN_RANGES: [number, number][] = [[0x0000, 0x024f], [0x1e00, 0x1eff], [0x2000, 0x22ff], [0x25a0, 0x25ff]];
+const LATIN_TEXT = new RegExp(`^[${LATIN_RANGES.map(([a, b]) => `\\u${a.toString(16).padStart(4, "0")}-\\u${b.toString(16).padStart(4, "0")}`).join("")}]*$`);
 
 /** Where resvg looks for system fonts on Linux, macOS and Windows. */
 const FONT_DIRS = [
@@ -214,6 +223,63 @@ function dejaVuSansFiles(): string[] | null {
   for (const dir of FONT_DIRS) walk(dir, 0);
   dejaVu = found.has("dejavusans.ttf") ? [...found.values()].sort() : null;
   return dejaVu;
+}
+
+let chartFonts: string[] | null | undefined;
+let chartFontsMade: Promise<string[] | null> | undefined;
+/**
+ * DejaVu Sans's faces cut to the characters of {@link LATIN_TEXT} (about 125 KB a face instead of
+ * 640-760 KB), for the PNGs. resvg-js 2.6 reads a font file whole again for each glyph it lays out
+ * (thx/resvg-js#367, open): some 800 reads a chart, 680 MB, over half of a PNG's time with the
+ * full faces. The cut keeps every glyph of those characters with its outline, kerning and the
+ * glyphs its ligatures reach, so a PNG is byte for byte the same (tested); hinting, which resvg
+ * does not use, is dropped. Made once per font version and kept in the user's cache folder
+ * (`$XDG_CACHE_HOME` or `~/.cache`, `localneeds/fonts/<hash>`); resolves to null, and the full
+ * faces are used, when DejaVu Sans is not installed or the folder cannot be written.
+ * {@link createPngPool} waits for it; {@link renderPng} uses the cut faces once they are made.
+ */
+export function prepareChartFonts(): Promise<string[] | null> {
+  chartFontsMade ??= cutChartFonts().then(
+    (files) => (chartFonts = files),
+    () => (chartFonts = null),
+  );
+  return chartFontsMade;
+}
+
+async function cutChartFonts(): Promise<string[] | null> {
+  const full = dejaVuSansFiles();
+  if (!full) return null;
+  const fonts = full.map((f) => readFileSync(f));
+  const hash = createHash("sha256").update(JSON.stringify(LATIN_RANGES));
+  for (const b of [...subsetter(), ...fonts]) hash.update(b);
+  const root = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "localneeds", "fonts");
+  const dir = path.join(root, hash.digest("hex").slice(0, 24));
+  const files = full.map((f) => path.join(dir, path.basename(f)));
+  if (files.every((f) => existsSync(f))) return files;
+  let text = "";
+  for (const [a, b] of LATIN_RANGES) for (let c = Math.max(a, 0x20); c <= b; c++) text += String.fromCodePoint(c);
+  const cut = await Promise.all(fonts.map((f) => subsetFont(f, text, { targetFormat: "truetype", noHinting: true })));
+  // Written whole into a folder of its own, then renamed into place: another build cutting the
+  // same fonts at the same moment never sees half a file.
+  mkdirSync(root, { recursive: true });
+  const tmp = mkdtempSync(path.join(root, ".cutting-"));
+  try {
+    cut.forEach((c, i) => writeFileSync(path.join(tmp, path.basename(full[i]!)), c));
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      if (!files.every((f) => existsSync(f))) throw err; // not another build's copy: give up, full faces
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return files;
+}
+
+/** What cuts the fonts (subset-font's version, harfbuzz's code): a new one may cut differently, so its fonts go in a folder of their own. */
+function subsetter(): Buffer[] {
+  const require = createRequire(import.meta.url);
+  return [Buffer.from(JSON.parse(readFileSync(require.resolve("subset-font/package.json"), "utf8")).version), readFileSync(require.resolve("harfbuzzjs/dist/harfbuzz-subset.wasm"))];
 }
 
 /** Escape text for an XML attribute or element. */
