@@ -132,6 +132,19 @@ describe.skipIf(!hasPoppler || !hasChromium)(`pack.pdf${hasPoppler && hasChromiu
     expect((dests as Map<string, number>).get("summary")).toBe(entries[0].page);
   });
 
+  it("is a tagged PDF with bookmarks (the first pass, read only for its pages, is neither)", () => {
+    for (const dir of [focusDir, overviewDir]) {
+      const file = path.join(dir, "pack.pdf");
+      expect(execFileSync("pdfinfo", [file]).toString(), path.basename(dir)).toMatch(/^Tagged:\s+yes$/m);
+      const pdf = readFileSync(file).toString("latin1");
+      expect(pdf).toMatch(/\/StructTreeRoot \d+ 0 R/);
+      expect(pdf).toMatch(/\/Outlines \d+ 0 R/);
+      // A bookmark per heading: the outline counts them, each item a title and a destination.
+      expect(Number(/\/Type \/Outlines[^>]*\/Count (\d+)/.exec(pdf)?.[1] ?? 0), path.basename(dir)).toBeGreaterThanOrEqual(8);
+      expect(pdf).toMatch(/<<\/Title \(Contents\)\s*\/Dest \[/);
+    }
+  });
+
   it("stamps the build time, not the wall clock, as the PDF's dates", () => {
     const info = execFileSync("pdfinfo", ["-isodates", path.join(focusDir, "pack.pdf")]).toString();
     expect(info).toMatch(/CreationDate:\s+2025-06-30T12:00:00(Z|\+00)/);
