@@ -38,14 +38,41 @@ export interface RenderSvgOptions {
  * inlined as one image; the caller puts the long text alternative and data table beside it.
  */
 export async function renderSvg(spec: TopLevelSpec, opts: RenderSvgOptions = {}): Promise<string> {
-  installDejaVuMetrics();
   const logger = opts.warn ? collectingLogger(opts.warn) : undefined;
+  return svgOfVega(compileSpec(spec, logger), spec, opts, logger);
+}
+
+/**
+ * {@link renderSvg} of a spec (`svg`) and of the same spec without its title block (`bare`: the
+ * printed and slide version, whose title is set as text beside it), from one Vega-Lite compile.
+ * Vega-Lite puts a title in the compiled Vega spec's top-level `title` alone (Vega lays it out), so
+ * the bare chart is the compiled spec without it: the same SVG as compiling the bare spec (tested).
+ */
+export async function renderSvgAndBare(spec: TopLevelSpec, opts: RenderSvgOptions = {}): Promise<{ svg: string; bare: string }> {
+  const logger = opts.warn ? collectingLogger(opts.warn) : undefined;
+  const compiled = compileSpec(spec, logger);
+  const { title: _title, ...bareVega } = compiled;
+  return { svg: await svgOfVega(compiled, spec, opts, logger), bare: await svgOfVega(bareVega, withoutTitle(spec), opts, logger) };
+}
+
+/** A chart's spec without its title block (the title, subtitle and reading notes a pack sets as text beside the printed chart). */
+export function withoutTitle(spec: TopLevelSpec): TopLevelSpec {
+  const { title: _title, ...bare } = spec as TopLevelSpec & { title?: unknown };
+  return bare as TopLevelSpec;
+}
+
+function compileSpec(spec: TopLevelSpec, logger: vega.LoggerInterface | undefined): vega.Spec {
+  installDejaVuMetrics();
   // Vega adopts inline data objects and mutates them (tuple ids, parsed dates): give it a copy so
   // the caller's spec, which is also written out as JSON, stays as built.
   // The shared theme is the base config, so a hand-written spec also gets DejaVu Sans; a spec's
   // own config wins over it.
-  const compiled = vl.compile(structuredClone(spec), { config: chartConfig, ...(logger ? { logger } : {}) });
-  const view = new vega.View(vega.parse(compiled.spec), {
+  return vl.compile(structuredClone(spec), { config: chartConfig, ...(logger ? { logger } : {}) }).spec;
+}
+
+/** The SVG of a compiled chart; `spec` (the Vega-Lite it came from) gives the ids' prefix and the text alternative. */
+async function svgOfVega(compiled: vega.Spec, spec: TopLevelSpec, opts: RenderSvgOptions, logger: vega.LoggerInterface | undefined): Promise<string> {
+  const view = new vega.View(vega.parse(compiled), {
     renderer: "none",
     ...(logger ? { logger } : {}),
   });

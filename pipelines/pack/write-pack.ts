@@ -18,19 +18,13 @@ import { methodLine } from "./figures/index.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";
 import { writeWorkbook } from "./write-xlsx.ts";
-import { writePptx } from "./write-pptx.ts";
-import { createPngPool, renderSvg, type PngPool } from "../../notebooks/charts/index.ts";
+import { chartSlides, writePptx } from "./write-pptx.ts";
+import { createPngPool, renderSvg, renderSvgAndBare, withoutTitle, type PngPool } from "../../notebooks/charts/index.ts";
 import type { TopLevelSpec } from "vega-lite";
 import { toCsv } from "./csv.ts";
 import { chartCacheOf } from "./chart-cache.ts";
 import { COMPARISON_COLUMNS, type WarehouseTables } from "./pack-data.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
-
-/** A chart's spec without its title block: the print and slide rendering (the title is set as text beside it). */
-function withoutTitle(spec: unknown): TopLevelSpec {
-  const { title: _title, ...bare } = spec as TopLevelSpec & { title?: unknown };
-  return bare as TopLevelSpec;
-}
 
 /** Give a chart's SVG ids a unique prefix so many charts can share one HTML page. */
 export function prefixSvgIds(svg: string, prefix: string): string {
@@ -69,12 +63,23 @@ class RenderCache {
     private readonly pool: PngPool,
   ) {}
   svg(spec: TopLevelSpec): Promise<string> {
+    return this.svgOf(spec, () => renderSvg(spec));
+  }
+  /** A chart's SVG and its bare (untitled) SVG, both rendered from one compile when neither is kept. */
+  async svgAndBare(spec: TopLevelSpec): Promise<{ svg: string; bare: string }> {
+    const bare = withoutTitle(spec);
+    let both: Promise<{ svg: string; bare: string }> | undefined;
+    const render = () => (both ??= renderSvgAndBare(spec));
+    const [a, b] = await Promise.all([this.svgOf(spec, () => render().then((r) => r.svg)), this.svgOf(bare, () => render().then((r) => r.bare))]);
+    return { svg: a, bare: b };
+  }
+  private svgOf(spec: TopLevelSpec, render: () => Promise<string>): Promise<string> {
     const key = sha256(`${SVG_RENDERER}\n${JSON.stringify(spec)}`);
     let p = this.svgs.get(key);
     if (!p) {
       const file = path.join(this.dir, `${key}.svg`);
       this.used.add(`${key}.svg`);
-      p = existsSync(file) ? Promise.resolve(readFileSync(file, "utf8")) : renderSvg(spec).then((svg) => this.keep(file, svg));
+      p = existsSync(file) ? Promise.resolve(readFileSync(file, "utf8")) : render().then((svg) => this.keep(file, svg));
       this.svgs.set(key, p);
     }
     return p;
@@ -170,12 +175,13 @@ async function writePackFiles(
   let pdfSettled: Promise<PromiseSettledResult<RenderedPdf>> | null = null;
   // Never leave Chromium or the thread pool writing into a folder that is being removed.
   const inFlight = () => Promise.all<PromiseSettledResult<unknown>>([...(pdfSettled ? [pdfSettled] : []), ...pngs]);
+  // A slide's chart is drawn without its title (the cache has the pack's; the spine's slide-sized parts are rendered here).
+  const slidePng = async (f: PackFigure) => cache.png(await cache.svg(withoutTitle(f.chart.spec)));
   try {
     for (const [i, f] of figures.entries()) {
       ctx.log.progress(`rendering charts for ${m.focus.name}`, i, figures.length);
       const bundle = f.chart;
-      const svg = await cache.svg(bundle.spec);
-      const printSvg = await cache.svg(withoutTitle(bundle.spec));
+      const { svg, bare: printSvg } = await cache.svgAndBare(bundle.spec);
       const files = { svg: `charts/${bundle.id}.svg`, png: `charts/${bundle.id}.png`, spec: `charts/${bundle.id}.vl.json`, csv: `data/${bundle.id}.csv` };
       writeFileSync(path.join(dir, files.svg), svg);
       writeFileSync(path.join(dir, files.spec), JSON.stringify(bundle.spec, null, 2) + "\n");
@@ -185,6 +191,8 @@ async function writePackFiles(
       figureNumbers.set(bundle.id, i + 1);
     }
     ctx.log.progress(`rendering charts for ${m.focus.name}`, figures.length, figures.length);
+    // The slides' images drawn now, beside the PDF, not one by one after it.
+    for (const c of chartSlides(m)) pngs.push(settle(slidePng(c.figure).then(() => {})));
     browser = await getBrowser();
     writeFileSync(path.join(dir, "index.html"), renderPackHtml(m, charts, { downloads: { pdf: browser ? "pack.pdf" : undefined, xlsx: "pack.xlsx", pptx: "pack.pptx" } }));
     if (m.changes) writeFileSync(path.join(dir, "changes.json"), JSON.stringify(m.changes, null, 2) + "\n");
@@ -214,9 +222,7 @@ async function writePackFiles(
     writeFileSync(path.join(dir, "pack.pdf"), r.pdf);
     pdfInfo = { pages: r.pages, contents: Object.fromEntries(r.sectionPages) };
   } else if (!pdfLeftOut) ctx.log.warn(messages.packPdfNoChromium());
-  // The slides place the chart PNGs, all written by now.
-  // Each chart without its title (the cache has the pack's; the spine's slide-sized parts are rendered here).
-  const slidePng = async (f: PackFigure) => cache.png(await cache.svg(withoutTitle(f.chart.spec)));
+  // The slides place the chart PNGs, all drawn by now.
   writeFileSync(path.join(dir, "pack.pptx"), await writePptx(m, slidePng));
 
   // Manifest last: every other file with its hash.

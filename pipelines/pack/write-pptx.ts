@@ -38,16 +38,14 @@ function titled(pptx: PptxGenJS, title: string, m: PackModel): Slide {
   return s;
 }
 
-/** A figure's PNG placed to fit the area below the title, keeping its shape. */
 /**
- * A figure on a slide: the chart's title as text, then the chart drawn without its title block
- * (`png`: the print rendering), as large as the slide allows, then its source; the reading notes
- * and the text alternative go in the speaker notes.
+ * A figure on a slide: the chart's title as text, then `image`, the chart's PNG drawn without its
+ * title block (the print rendering), as large as the slide allows keeping its shape, then its
+ * source; the reading notes and the text alternative go in the speaker notes.
  */
-async function addFigure(s: Slide, f: PackFigure, png: (f: PackFigure) => Promise<Buffer>): Promise<void> {
+function addFigure(s: Slide, f: PackFigure, image: Buffer): void {
   const { title, notes } = titleOf(f.chart);
   s.addText(title, { x: 0.5, y: 1.25, w: W - 1, h: 0.4, fontFace: FONT, fontSize: 14, bold: true, color: INK, valign: "top", fit: "shrink" });
-  const image = await png(f);
   const { width, height } = pngSize(image);
   const box = { x: 0.5, y: 1.7, w: W - 1, h: H - 1.7 - 0.85 };
   const scale = Math.min(box.w / width, box.h / height);
@@ -59,6 +57,34 @@ async function addFigure(s: Slide, f: PackFigure, png: (f: PackFigure) => Promis
 }
 
 /** The slides of one pack, as the bytes of a .pptx file. */
+/**
+ * The chart slides, in order, each with its title: the spine chart in slide-sized parts (its rows
+ * as large as a chart slide's, not a page's 14 shrunk), then per section the strongest headline
+ * over that indicator's own chart (the first figure under its heading; without one, the
+ * section's title over its first figure), then the need index.
+ */
+export function chartSlides(m: PackModel): { title: string; figure: PackFigure }[] {
+  const out: { title: string; figure: PackFigure }[] = [];
+  for (const [i, spine] of m.slideSpines.entries()) {
+    out.push({ title: `${m.focus.name} at a glance${m.slideSpines.length > 1 ? ` (${i + 1} of ${m.slideSpines.length})` : ""}`, figure: spine });
+  }
+  for (const section of m.sections) {
+    const domainIds = new Set(m.indicators.filter((i) => i.domain === section.id).map((i) => i.id));
+    const headline = m.headlines.find((h) => domainIds.has(h.indicatorId));
+    const isFigure = (b: PackBlock): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure";
+    const heading = headline ? section.blocks.findIndex((b) => b.kind === "subhead" && b.id === `${section.id}-${headline.indicatorId.replace(/[._]/g, "-")}`) : -1;
+    const own = heading >= 0 ? section.blocks.slice(heading + 1).find((b) => b.kind === "subhead" || isFigure(b)) : undefined;
+    const key = own && isFigure(own) ? own : section.blocks.find(isFigure);
+    if (!key) continue;
+    out.push({ title: own && isFigure(own) ? headline!.text : (SECTIONS.find((x) => x.domain === section.id)?.title ?? section.title), figure: key.figure });
+  }
+  const needFigure = m.need.figures[0];
+  if (needFigure) {
+    out.push({ title: m.need.focusRow ? `Need index: ${m.focus.name} ranks ${m.need.focusRow.rank} of ${m.need.rows.length} wards (${m.need.focusRow.tier})` : `Need index: wards of ${m.parent.name} ranked`, figure: needFigure });
+  }
+  return out;
+}
+
 export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Buffer>): Promise<Buffer> {
   const pptx = new PptxGenJS();
   pptx.layout = "LAYOUT_WIDE";
@@ -83,29 +109,13 @@ export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Bu
   pri.addText(items, { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 18, color: INK, valign: "top", fit: "shrink" });
   pri.addNotes(`${PRIORITY_RULE}\n\n${m.priorities.map((p) => `${p.rank}. ${p.title}: ${p.reasons.join("; ")}`).join("\n")}`);
 
-  // The spine chart in slide-sized parts: its rows as large as a chart slide's, not a page's 14 shrunk.
-  for (const [i, spine] of m.slideSpines.entries()) {
-    const s = titled(pptx, `${m.focus.name} at a glance${m.slideSpines.length > 1 ? ` (${i + 1} of ${m.slideSpines.length})` : ""}`, m);
-    await addFigure(s, spine, png);
-  }
-  for (const section of m.sections) {
-    // The slide says the section's strongest headline and shows that indicator's own chart (the
-    // first figure under its heading); without one, the section's title over its first figure.
-    const domainIds = new Set(m.indicators.filter((i) => i.domain === section.id).map((i) => i.id));
-    const headline = m.headlines.find((h) => domainIds.has(h.indicatorId));
-    const isFigure = (b: PackBlock): b is { kind: "figure"; figure: PackFigure } => b.kind === "figure";
-    const heading = headline ? section.blocks.findIndex((b) => b.kind === "subhead" && b.id === `${section.id}-${headline.indicatorId.replace(/[._]/g, "-")}`) : -1;
-    const own = heading >= 0 ? section.blocks.slice(heading + 1).find((b) => b.kind === "subhead" || isFigure(b)) : undefined;
-    const key = own && isFigure(own) ? own : section.blocks.find(isFigure);
-    if (!key) continue;
-    const s = titled(pptx, own && isFigure(own) ? headline!.text : (SECTIONS.find((x) => x.domain === section.id)?.title ?? section.title), m);
-    await addFigure(s, key.figure, png);
-  }
-  const needFigure = m.need.figures[0];
-  if (needFigure) {
-    const s = titled(pptx, m.need.focusRow ? `Need index: ${m.focus.name} ranks ${m.need.focusRow.rank} of ${m.need.rows.length} wards (${m.need.focusRow.tier})` : `Need index: wards of ${m.parent.name} ranked`, m);
-    await addFigure(s, needFigure, png);
-  }
+  // Every chart slide's image asked for at once: the PNGs draw side by side on the pool's threads.
+  const slides = chartSlides(m).map((c) => {
+    const image = png(c.figure);
+    image.catch(() => {}); // a failure is thrown where its slide awaits it, not left unhandled before
+    return { ...c, image };
+  });
+  for (const c of slides) addFigure(titled(pptx, c.title, m), c.figure, await c.image);
   const src = titled(pptx, "Sources and methods", m);
   src.addText(
     [

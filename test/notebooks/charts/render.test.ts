@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
-import { createPngPool, renderPng, renderSvg } from "../../../notebooks/charts/index.ts";
+import { createPngPool, renderPng, renderSvg, renderSvgAndBare, withoutTitle } from "../../../notebooks/charts/index.ts";
 import { allFixtureCharts, fixtureCharts } from "./fixture-charts.ts";
 import * as fixtures from "./fixtures.ts";
 
@@ -46,6 +46,20 @@ describe("renderSvg", () => {
     const together = await Promise.all([renderSvg(fixtureCharts.trend().spec), renderSvg(spec), renderSvg(fixtureCharts["compare-areas"]().spec), renderSvg(spec)]);
     expect(together[1]).toBe(alone);
     expect(together[3]).toBe(alone);
+  });
+});
+
+describe("renderSvgAndBare", () => {
+  test("gives, from one compile, the SVGs renderSvg gives of the chart and of the chart without its title, for every chart", async () => {
+    const charts = Object.entries(allFixtureCharts());
+    const withSubtitle = fixtureCharts.trend().spec;
+    charts.push(["subtitled", { spec: { ...withSubtitle, title: { text: "A title", subtitle: ["Reading note one", "and two"] } } } as never]);
+    for (const [name, b] of charts) {
+      const both = await renderSvgAndBare(b.spec);
+      expect(both.svg, name).toBe(await renderSvg(b.spec));
+      expect(both.bare, name).toBe(await renderSvg(withoutTitle(b.spec)));
+      expect(both.bare, name).not.toBe(both.svg);
+    }
   });
 });
 
