@@ -266,20 +266,20 @@ let chartFontsMade: Promise<string[] | null> | undefined;
  * {@link createPngPool} waits for it; {@link renderPng} uses the cut faces once they are made.
  */
 export function prepareChartFonts(): Promise<string[] | null> {
-  chartFontsMade ??= cutChartFonts().then(
+  chartFontsMade ??= cutChartFonts(path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "localneeds", "fonts")).then(
     (files) => (chartFonts = files),
     () => (chartFonts = null),
   );
   return chartFontsMade;
 }
 
-async function cutChartFonts(): Promise<string[] | null> {
+/** The cut faces in `root` (made there unless already made): what {@link prepareChartFonts} makes once per process. */
+export async function cutChartFonts(root: string): Promise<string[] | null> {
   const full = dejaVuSansFiles();
   if (!full) return null;
   const fonts = full.map((f) => readFileSync(f));
   const hash = createHash("sha256").update(JSON.stringify(LATIN_RANGES));
   for (const b of [...subsetter(), ...fonts]) hash.update(b);
-  const root = path.join(process.env.XDG_CACHE_HOME || path.join(homedir(), ".cache"), "localneeds", "fonts");
   const dir = path.join(root, hash.digest("hex").slice(0, 24));
   const files = full.map((f) => path.join(dir, path.basename(f)));
   if (files.every((f) => existsSync(f))) return files;

@@ -132,7 +132,7 @@ export async function renderPdf(
     if (typeof first === "string" || first.size === 0) {
       const problem = typeof first === "string" ? first : "the PDF has no named destinations";
       pdf = await print();
-      return { pdf: normalisePdfDates(pdf, opts.builtAt), pages: pdfPageCount(pdf), sectionPages: new Map(), problem };
+      return { pdf: normalisePdfStructureIds(normalisePdfDates(pdf, opts.builtAt)), pages: pdfPageCount(pdf), sectionPages: new Map(), problem };
     }
     let found = first;
     for (let pass = 0; pass < 2; pass++) {
@@ -141,7 +141,7 @@ export async function renderPdf(
       if (typeof again === "string" || sameMap(again, found)) break;
       found = again;
     }
-    return { pdf: normalisePdfDates(pdf, opts.builtAt), pages: pdfPageCount(pdf), sectionPages: found, problem: null };
+    return { pdf: normalisePdfStructureIds(normalisePdfDates(pdf, opts.builtAt)), pages: pdfPageCount(pdf), sectionPages: found, problem: null };
   } finally {
     await context.close();
   }
@@ -254,5 +254,20 @@ export function normalisePdfDates(pdf: Buffer, at: Date): Buffer {
     const at0 = m.index! + m[0].length - m[2].length;
     out.write(at.toISOString().slice(0, 19), at0, "latin1");
   }
+  return out;
+}
+
+/**
+ * Renumber a tagged PDF's structure element ids (`/ID (node00003128)`, Chromium's DOM node ids)
+ * by their order, keeping every byte offset: the numbers depend on how many nodes the page had
+ * made before (one more or less between two builds of the same pack), their order does not. In
+ * order, so the id tree's sorted names stay sorted.
+ */
+export function normalisePdfStructureIds(pdf: Buffer): Buffer {
+  const out = Buffer.from(pdf);
+  const text = out.toString("latin1");
+  const found = [...text.matchAll(/\(node(\d{8})\)/g)];
+  const rank = new Map([...new Set(found.map((m) => Number(m[1])))].sort((a, b) => a - b).map((n, i) => [n, String(i + 1).padStart(8, "0")]));
+  for (const m of found) out.write(rank.get(Number(m[1]))!, m.index! + 5, "latin1");
   return out;
 }
