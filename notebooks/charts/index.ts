@@ -4,4 +4,4 @@
  * Browser code should import `./builders.ts` instead (no native modules).
  */
 export * from "./builders.ts";
-export { createPngPool, renderPng, renderPngAsync, renderSvg, renderSvgAndBare, withoutTitle, type PngPool, type RenderPngOptions, type RenderSvgOptions } from "./render.ts";
+export { createPngPool, renderPng, renderSvg, renderSvgAndBare, withoutTitle, type PngPool, type RenderPngOptions, type RenderSvgOptions } from "./render.ts";

@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
-import { Resvg, renderAsync } from "@resvg/resvg-js";
+import { Resvg } from "@resvg/resvg-js";
 import subsetFont from "subset-font";
 import * as vega from "vega";
 import * as vl from "vega-lite";
@@ -100,15 +100,6 @@ export function renderPng(svg: string, opts: RenderPngOptions = {}): Buffer {
   return resvg.render().asPng();
 }
 
-/**
- * {@link renderPng} on libuv's thread pool: the rasterising runs off the main thread, so many
- * charts render in parallel with other work (same bytes as `renderPng`).
- */
-export async function renderPngAsync(svg: string, opts: RenderPngOptions = {}): Promise<Buffer> {
-  const image = await renderAsync(svg, pngOptions(opts, svg));
-  return image.asPng();
-}
-
 /** Draws PNGs on worker threads: see {@link createPngPool}. */
 export interface PngPool {
   /** {@link renderPng} on a worker thread: the same bytes, and the calling thread stays free. */
@@ -124,7 +115,7 @@ export interface PngPool {
  * four (the calling thread mostly waits once its SVGs are drawn; on 2 cores, two workers drew a
  * national pack's charts in half the time one took). Workers start as renders queue; an idle pool does not
  * keep the process alive. Renders are queued, so memory stays that of one chart per worker
- * (resvg's own thread pool, {@link renderPngAsync}, takes them all at once).
+ * (resvg's own `renderAsync` took them all at once).
  */
 export function createPngPool(threads = Math.min(4, availableParallelism())): PngPool {
   type Job = { svg: string; opts: RenderPngOptions; resolve: (png: Buffer) => void; reject: (err: Error) => void };
