@@ -474,11 +474,21 @@ export async function commentContractTables(db: Warehouse): Promise<number> {
  */
 export async function exportContractParquet(db: Warehouse, dir: string): Promise<string[]> {
   const files: string[] = [];
-  for (const name of Object.keys(CONTRACT)) {
-    if (!(await db.hasTable(name))) continue;
-    const file = `${name}.parquet`;
-    await db.run(`COPY ${name} TO ${quote(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
-    files.push(file);
+  // On one DuckDB thread: writing a file in the table's row order from several threads holds their
+  // row groups back until the earlier ones are written, 350 MB at the end of a national build
+  // (the build's peak: 1.85 against 1.6 GB) for 0.6 s less. Without the order, the files would
+  // differ from build to build.
+  const threads = (await db.one<{ t: number }>(`SELECT current_setting('threads')::INTEGER AS t`))?.t;
+  await db.run(`SET threads = 1`);
+  try {
+    for (const name of Object.keys(CONTRACT)) {
+      if (!(await db.hasTable(name))) continue;
+      const file = `${name}.parquet`;
+      await db.run(`COPY ${name} TO ${quote(path.join(dir, file))} (FORMAT parquet, COMPRESSION zstd)`);
+      files.push(file);
+    }
+  } finally {
+    if (threads) await db.run(`SET threads = ${Number(threads)}`);
   }
   return files;
 }

@@ -5,11 +5,12 @@
  * mark for Excel. Read from the run's shared demo build.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { literal, Warehouse } from "../../pipelines/core/warehouse.ts";
 import { parquetDirOf } from "../../pipelines/run-build.ts";
-import { CONTRACT } from "../../transforms/marts.ts";
+import { CONTRACT, exportContractParquet } from "../../transforms/marts.ts";
 import { sharedDemo, type SharedDemo } from "../helpers/demo-build.ts";
 import { repoRoot } from "../helpers/shared.ts";
 
@@ -65,6 +66,34 @@ describe("Parquet export beside the warehouse", () => {
     }
     const values = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(path.join(dir, "marts.indicator_values.parquet"))})`);
     expect(values!.n).toBeGreaterThan(1000);
+  });
+});
+
+describe("Parquet export, reproducible", () => {
+  it("writes a table's rows in their order, the same bytes each time, and leaves DuckDB's threads as they were", async () => {
+    const mem = await Warehouse.open();
+    const dir = mkdtempSync(path.join(tmpdir(), "localneeds-parquet-"));
+    try {
+      await mem.run(`SET threads = 2`);
+      await mem.run(`CREATE SCHEMA IF NOT EXISTS marts`);
+      // Enough rows for many row groups, in an order no sort would give.
+      await mem.run(`CREATE TABLE marts.indicator_comparisons AS SELECT 'i' || (r * 7919 % 1000) AS indicator_id, 'E' || r AS area_code, '2024' AS period_label,
+        'all' AS breakdown, 'P' AS comparator_code, 'parent' AS comparator_kind, r / 3.0 AS comparator_value, 'similar' AS outcome, '95' AS level, 'm' AS method
+        FROM range(600000) t(r)`);
+      const [a, b] = [path.join(dir, "a"), path.join(dir, "b")];
+      for (const d of [a, b]) {
+        mkdirSync(d);
+        expect(await exportContractParquet(mem, d)).toEqual(["marts.indicator_comparisons.parquet"]);
+      }
+      const bytes = (d: string) => readFileSync(path.join(d, "marts.indicator_comparisons.parquet"));
+      expect(bytes(a).equals(bytes(b))).toBe(true);
+      const order = await mem.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (SELECT area_code, row_number() OVER () - 1 AS i FROM read_parquet(${literal(path.join(a, "marts.indicator_comparisons.parquet"))})) WHERE area_code <> 'E' || i`);
+      expect(order!.n).toBe(0);
+      expect((await mem.one<{ t: number }>(`SELECT current_setting('threads')::INTEGER AS t`))!.t).toBe(2);
+    } finally {
+      mem.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
