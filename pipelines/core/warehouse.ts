@@ -148,6 +148,25 @@ export class Warehouse {
     await this.connection.run(sql, params as never);
   }
 
+  /**
+   * Run independent statements side by side, `n` at a time, each on a connection of its own to the
+   * same database (each statement runs on its connection's thread: with DuckDB's `threads` at 1, `n`
+   * statements use `n` cores). Waits for every one; then throws the first failure, if any.
+   */
+  async runSideBySide(statements: readonly string[], n: number): Promise<void> {
+    const connections = await Promise.all(Array.from({ length: Math.max(1, Math.min(n, statements.length)) }, () => this.instance.connect()));
+    let next = 0;
+    try {
+      const done = await Promise.allSettled(connections.map(async (c) => {
+        while (next < statements.length) await c.run(statements[next++]!);
+      }));
+      const failed = done.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    } finally {
+      for (const c of connections) c.closeSync();
+    }
+  }
+
   /** Run a query and return its rows as plain objects (BIGINT as string, DATE as `YYYY-MM-DD`). */
   async all<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params as never);
