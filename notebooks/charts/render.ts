@@ -124,7 +124,9 @@ export function createPngPool(threads = Math.min(4, availableParallelism())): Pn
   const busy = new Map<Worker, Job>();
   let closed = false;
   const spawn = () => {
-    const w = new Worker(new URL("./png-worker.mjs", import.meta.url));
+    // The worker is plain JavaScript: flags for the main script's source (`node --input-type=module
+    // -e ...`, which a worker refuses) are not passed on; the others (memory, loaders) are.
+    const w = new Worker(new URL("./png-worker.mjs", import.meta.url), { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
     w.on("message", (msg: { png?: Uint8Array; error?: string }) => {
       const job = busy.get(w);
       busy.delete(w);

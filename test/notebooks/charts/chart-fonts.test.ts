@@ -2,7 +2,8 @@
  * The PNGs' fonts: DejaVu Sans cut to the Latin characters (resvg-js reads a font file whole for
  * every glyph, so a small file is most of a PNG's speed).
  */
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -50,4 +51,47 @@ describe("chart fonts", () => {
       await pool.close();
     }
   });
+});
+
+describe("chart fonts in other processes", () => {
+  // A child process: cut the fonts into XDG_CACHE_HOME (or fail to), draw one chart on the pool, print its PNG's hash.
+  const child = (cacheHome: string) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const script = `
+        import { createHash } from "node:crypto";
+        import { createPngPool, prepareChartFonts, renderSvg } from ${JSON.stringify(path.resolve("notebooks/charts/render.ts"))};
+        const files = await prepareChartFonts();
+        const pool = createPngPool(1);
+        const svg = await renderSvg({ title: "Graffiti AV To Ŵ", data: { values: [{ a: "Office", b: 3 }] }, mark: "bar", encoding: { x: { field: "a", type: "nominal" }, y: { field: "b", type: "quantitative" } } });
+        const png = await pool.render(svg);
+        await pool.close();
+        console.log(JSON.stringify({ cut: files !== null, png: createHash("sha256").update(png).digest("hex") }));`;
+      const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
+      let out = "";
+      let err = "";
+      p.stdout.on("data", (d) => (out += d));
+      p.stderr.on("data", (d) => (err += d));
+      p.on("close", (code) => resolve({ code, out, err }));
+    });
+
+  test("two builds cutting the fonts at the same moment both draw with them, and leave one folder", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "localneeds-font-race-"));
+    const runs = await Promise.all([child(home), child(home)]);
+    for (const r of runs) expect(r.code, r.err).toBe(0);
+    const results = runs.map((r) => JSON.parse(r.out.trim().split("\n").pop()!));
+    expect(results.map((r) => r.cut)).toEqual([true, true]);
+    expect(results[0].png).toBe(results[1].png);
+    expect(readdirSync(path.join(home, "localneeds", "fonts"))).toHaveLength(1);
+  }, 60_000);
+
+  test("a cache folder that cannot be written: the full fonts draw the same chart", async () => {
+    const home = mkdtempSync(path.join(tmpdir(), "localneeds-font-home-"));
+    const blocked = path.join(home, "a-file");
+    writeFileSync(blocked, "not a folder");
+    const [cut, full] = await Promise.all([child(home), child(path.join(blocked, "cache"))]);
+    for (const r of [cut, full]) expect(r.code, r.err).toBe(0);
+    const [a, b] = [cut, full].map((r) => JSON.parse(r.out.trim().split("\n").pop()!));
+    expect([a.cut, b.cut]).toEqual([true, false]);
+    expect(b.png).toBe(a.png);
+  }, 60_000);
 });
