@@ -102,6 +102,16 @@ function engineSetting(name: string, pattern: RegExp, expected: string): string 
   return value;
 }
 
+/** A connection with the session every statement of the project expects: UTC, and `trim_fast`. */
+async function connectSession(instance: DuckDBInstance): Promise<DuckDBConnection> {
+  const c = await instance.connect();
+  await c.run("SET TimeZone = 'UTC'");
+  // trim() allocates a new string for every cell; most cells have no edge spaces. Same result
+  // (DuckDB's trim strips spaces only), a fraction of the cost on millions of rows.
+  await c.run(`CREATE OR REPLACE TEMP MACRO trim_fast(x) AS CASE WHEN prefix(x, ' ') OR suffix(x, ' ') THEN trim(x) ELSE x END`);
+  return c;
+}
+
 export class Warehouse {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -126,12 +136,7 @@ export class Warehouse {
       ...(threads ? { threads } : {}),
       ...(opts.readOnly ? { access_mode: "READ_ONLY" } : path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),
     });
-    const connection = await instance.connect();
-    const wh = new Warehouse(instance, connection, path);
-    await wh.run("SET TimeZone = 'UTC'");
-    // trim() allocates a new string for every cell; most cells have no edge spaces. Same result
-    // (DuckDB's trim strips spaces only), a fraction of the cost on millions of rows.
-    await wh.run(`CREATE OR REPLACE TEMP MACRO trim_fast(x) AS CASE WHEN prefix(x, ' ') OR suffix(x, ' ') THEN trim(x) ELSE x END`);
+    const wh = new Warehouse(instance, await connectSession(instance), path);
     if (!opts.readOnly) {
       for (const schema of SCHEMAS) await wh.run(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       // Warehouses written before the files became the raw layer kept a copy of every row in `raw.*`.
@@ -150,11 +155,11 @@ export class Warehouse {
 
   /**
    * Run independent statements side by side, `n` at a time, each on a connection of its own to the
-   * same database (each statement runs on its connection's thread: with DuckDB's `threads` at 1, `n`
+   * same database, set up as this one (each statement runs on its connection's thread: with DuckDB's `threads` at 1, `n`
    * statements use `n` cores). Waits for every one; then throws the first failure, if any.
    */
   async runSideBySide(statements: readonly string[], n: number): Promise<void> {
-    const connections = await Promise.all(Array.from({ length: Math.max(1, Math.min(n, statements.length)) }, () => this.instance.connect()));
+    const connections = await Promise.all(Array.from({ length: Math.max(1, Math.min(n, statements.length)) }, () => connectSession(this.instance)));
     let next = 0;
     try {
       const done = await Promise.allSettled(connections.map(async (c) => {

@@ -126,13 +126,15 @@ export async function renderPdf(
         }),
       );
     };
+    // Two builds of the same pack give the same bytes: the build time as the dates, the structure ids by order.
+    const reproducible = (pdf: Buffer) => normalisePdfStructureIds(normalisePdfDates(pdf, opts.builtAt));
     // The first pass only finds the pages, so it may be a draft (charts as empty boxes of the same size).
     let pdf = await print(undefined, true);
     const first = pdfDestinationPages(pdf);
     if (typeof first === "string" || first.size === 0) {
       const problem = typeof first === "string" ? first : "the PDF has no named destinations";
       pdf = await print();
-      return { pdf: normalisePdfStructureIds(normalisePdfDates(pdf, opts.builtAt)), pages: pdfPageCount(pdf), sectionPages: new Map(), problem };
+      return { pdf: reproducible(pdf), pages: pdfPageCount(pdf), sectionPages: new Map(), problem };
     }
     let found = first;
     for (let pass = 0; pass < 2; pass++) {
@@ -141,7 +143,7 @@ export async function renderPdf(
       if (typeof again === "string" || sameMap(again, found)) break;
       found = again;
     }
-    return { pdf: normalisePdfStructureIds(normalisePdfDates(pdf, opts.builtAt)), pages: pdfPageCount(pdf), sectionPages: found, problem: null };
+    return { pdf: reproducible(pdf), pages: pdfPageCount(pdf), sectionPages: found, problem: null };
   } finally {
     await context.close();
   }

@@ -16,6 +16,16 @@ describe("runSideBySide", () => {
     }
   });
 
+  test("each connection has the session every statement expects: UTC and trim_fast", async () => {
+    const db = await Warehouse.open();
+    try {
+      await db.runSideBySide([`CREATE TABLE z AS SELECT current_setting('TimeZone') AS tz, trim_fast('  a ') AS t`, `CREATE TABLE y AS SELECT 1 AS x`], 2);
+      expect(await db.one(`SELECT tz, t FROM z`)).toEqual({ tz: "UTC", t: "a" });
+    } finally {
+      db.close();
+    }
+  });
+
   test("a failing statement fails the call with DuckDB's reason, after the others have finished", async () => {
     const db = await Warehouse.open();
     try {
