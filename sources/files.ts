@@ -2,13 +2,15 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
 import type { Warehouse } from "../pipelines/core/warehouse.ts";
+import { createWorkerPool } from "../pipelines/core/worker-pool.ts";
+import { inspectFile } from "./inspect-file.mjs";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 
 /**
@@ -183,38 +185,32 @@ const CR = 0x0d;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 
+/** Files under this many bytes in all are inspected on the calling thread (a worker takes tens of milliseconds to start). */
+const INSPECT_IN_WORKERS_BYTES = 64 * 1024 * 1024;
+
 /**
- * SHA-256 and line-ending facts of a file in one streamed pass. Native `indexOf` finds the line
- * ends, so a regular file costs little more than hashing it.
+ * SHA-256 and line-ending facts (`inspectFile` in inspect-file.mjs: one streamed pass) of each file, in order: a file's facts, or the error reading it gave. Many bytes
+ * are read on worker threads, a file at a time each, one per core up to four: hashing is most of
+ * a load's time outside DuckDB, and DuckDB waits for it (a national year of police.uk files, 1.35
+ * GB: 1.1 s on one thread, 0.7 s on two).
  */
-export async function inspectFile(file: string): Promise<FileFacts> {
-  const hash = createHash("sha256");
-  let lf = 0;
-  let crlf = 0;
-  let cr = 0;
-  let blank = false;
-  let prev1 = -1; // the byte before the chunk
-  let prev2 = -1; // and the one before that
-  // 1 MB reads: with the default 64 KB, reading a national year of police.uk files took longer than hashing it.
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    const at = (i: number) => (i >= 0 ? chunk[i]! : i === -1 ? prev1 : prev2);
-    for (let i = chunk.indexOf(LF); i >= 0; i = chunk.indexOf(LF, i + 1)) {
-      const before = at(i - 1);
-      if (before === CR) {
-        crlf++;
-        if (at(i - 2) === LF) blank = true;
-      } else {
-        lf++;
-        if (before === LF) blank = true;
-      }
-    }
-    for (let i = chunk.indexOf(CR); i >= 0; i = chunk.indexOf(CR, i + 1)) cr++;
-    if (chunk.length >= 2) [prev2, prev1] = [chunk[chunk.length - 2]!, chunk[chunk.length - 1]!];
-    else if (chunk.length === 1) [prev2, prev1] = [prev1, chunk[0]!];
+export async function inspectFiles(
+  files: readonly string[],
+  { minBytes = INSPECT_IN_WORKERS_BYTES, threads = Math.min(4, availableParallelism()) } = {},
+): Promise<(FileFacts | Error)[]> {
+  const settle = (p: Promise<FileFacts>) => p.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  const bytes = files.reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+  if (files.length < 2 || threads < 2 || bytes < minBytes) {
+    const out: (FileFacts | Error)[] = [];
+    for (const f of files) out.push(await settle(inspectFile(f)));
+    return out;
   }
-  const lines = lf + crlf + (prev1 !== -1 && prev1 !== LF ? 1 : 0);
-  return { sha256: hash.digest("hex"), irregularLines: blank || cr > crlf || (crlf > 0 && lf > 0), lines };
+  const pool = createWorkerPool<string, FileFacts>(new URL("./inspect-worker.mjs", import.meta.url), { threads: Math.min(threads, files.length), name: "file inspection" });
+  try {
+    return await Promise.all(files.map((f) => settle(pool.run(f))));
+  } finally {
+    await pool.close();
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { checkedMonthSql, ident, literal, strptimeSql, type Warehouse } from "..
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, storedColumns } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
-import { type BrokenLine, fileBytes, hasNonAscii, inspectFile, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
+import { type BrokenLine, fileBytes, hasNonAscii, inspectFiles, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -316,9 +316,12 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   const todo: PreparedFile[] = [];
   // Read anew: their load warnings are this reading's (a refresh may have kept the last run's).
   if (files.length) await db.run(`DELETE FROM audit.warnings WHERE stage = 'load' AND subject IN (${files.map(literal).join(", ")})`);
+  const inspected = await inspectFiles(files);
   for (const [i, file] of files.entries()) {
     ctx.log.progress(format.title, i, files.length * 2);
-    const { sha256, irregularLines, lines } = await inspectFile(file);
+    const facts = inspected[i]!;
+    if (facts instanceof Error) throw facts;
+    const { sha256, irregularLines, lines } = facts;
     const { encoding, overridden } = await encodingOf(format, file);
     if (overridden) {
       await db.recordWarning("load", "encoding_not_as_declared", file, messages.encodingNotAsDeclared(file, format.title));
@@ -378,7 +381,7 @@ interface PreparedFile {
   /** The file was loaded before: its earlier rows are replaced. */
   replace: boolean;
   blankLines: number[];
-  /** Physical lines of the file (see `inspectFile`). */
+  /** Physical lines of the file (see `inspectFiles`). */
   lines: number;
   /** Lines blanked out of `readPath` because a quote opened on them never closed (`isolateBrokenQuotes`): each one rejected. */
   broken?: BrokenLine[];

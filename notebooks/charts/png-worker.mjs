@@ -1,18 +1,15 @@
 /**
  * A worker thread of a PNG pool (`createPngPool` in render.ts): draws one SVG at a time with the
- * resvg options the main thread chose, and posts the PNG's bytes back. Plain JavaScript so it
+ * resvg options the main thread chose, and answers with the PNG's bytes. Plain JavaScript so it
  * starts under any loader (tsx, vitest, plain node).
  */
-import { parentPort } from "node:worker_threads";
 import { Resvg } from "@resvg/resvg-js";
+import { answerJobs } from "../../pipelines/core/worker-answer.mjs";
 
-parentPort.on("message", ({ svg, options }) => {
-  let png;
+answerJobs(({ svg, options }) => {
   try {
-    png = new Resvg(svg, options).render().asPng();
+    return new Resvg(svg, options).render().asPng();
   } catch (err) {
-    parentPort.postMessage({ error: err instanceof Error ? err.message : String(err) });
-    return;
+    throw new Error(`resvg could not draw the chart: ${err instanceof Error ? err.message : String(err)}`);
   }
-  parentPort.postMessage({ png });
 });

@@ -7,13 +7,13 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
-import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import subsetFont from "subset-font";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
+import { createWorkerPool } from "../../pipelines/core/worker-pool.ts";
 import { dejaVuWidth } from "./text-metrics.ts";
 import { FONT, chartConfig } from "./theme.ts";
 
@@ -113,82 +113,21 @@ export interface PngPool {
  * (drawing SVGs, driving Chromium). A chart's PNG is about 45 ms of resvg, so a pack of 150
  * charts is 7 s that no longer holds up everything after it. Default: a thread per core, at most
  * four (the calling thread mostly waits once its SVGs are drawn; on 2 cores, two workers drew a
- * national pack's charts in half the time one took). Workers start as renders queue; an idle pool does not
- * keep the process alive. Renders are queued, so memory stays that of one chart per worker
- * (resvg's own `renderAsync` took them all at once).
+ * national pack's charts in half the time one took). Renders are sent once the chart fonts are
+ * cut (tens of milliseconds, once per machine and font version). See `createWorkerPool`.
  */
 export function createPngPool(threads = Math.min(4, availableParallelism())): PngPool {
-  type Job = { svg: string; opts: RenderPngOptions; resolve: (png: Buffer) => void; reject: (err: Error) => void };
-  const queue: Job[] = [];
-  const idle: Worker[] = [];
-  const busy = new Map<Worker, Job>();
-  let closed = false;
-  const spawn = () => {
-    // The worker is plain JavaScript: flags for the main script's source (`node --input-type=module
-    // -e ...`, which a worker refuses) are not passed on; the others (memory, loaders) are.
-    const w = new Worker(new URL("./png-worker.mjs", import.meta.url), { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
-    w.on("message", (msg: { png?: Uint8Array; error?: string }) => {
-      const job = busy.get(w);
-      busy.delete(w);
-      if (job) {
-        if (msg.png) job.resolve(Buffer.from(msg.png.buffer, msg.png.byteOffset, msg.png.byteLength));
-        else job.reject(new Error(`resvg could not draw the chart: ${msg.error}`));
-      }
-      idle.push(w);
-      next();
-    });
-    // A worker that dies (out of memory, a crash in the native code) fails its chart, not the pool.
-    const lost = (why: string) => {
-      const job = busy.get(w);
-      busy.delete(w);
-      const i = idle.indexOf(w);
-      if (i >= 0) idle.splice(i, 1);
-      job?.reject(new Error(`the PNG worker stopped (${why}) while drawing a chart`));
-      next();
-    };
-    w.on("error", (err) => lost(err.message));
-    w.on("exit", (code) => {
-      if (busy.has(w) || idle.includes(w)) lost(`exit code ${code}`);
-    });
-    idle.push(w);
-  };
-  // Renders are sent once the chart fonts are cut (tens of milliseconds, once per machine and font version).
-  let fontsReady = false;
-  void prepareChartFonts().then(() => {
-    fontsReady = true;
-    next();
-  });
-  const next = () => {
-    while (fontsReady && queue.length) {
-      if (!idle.length && busy.size < threads) spawn();
-      const w = idle.pop();
-      if (!w) break;
-      const job = queue.shift()!;
-      busy.set(w, job);
-      w.ref();
-      w.postMessage({ svg: job.svg, options: pngOptions(job.opts, job.svg) });
-    }
-    // Idle workers must not keep the process alive; a busy one must (its caller awaits it).
-    for (const w of idle) w.unref();
-  };
-  let drained: (() => void) | null = null;
+  const pool = createWorkerPool<{ svg: string; options: ReturnType<typeof pngOptions> }, Uint8Array>(new URL("./png-worker.mjs", import.meta.url), { threads, name: "PNG" });
+  const fontsCut = prepareChartFonts();
   return {
-    render(svg, opts = {}) {
-      if (closed) return Promise.reject(new Error("the PNG pool is closed"));
-      return new Promise<Buffer>((resolve, reject) => {
-        queue.push({ svg, opts, resolve, reject });
-        next();
-      }).finally(() => {
-        if (drained && !queue.length && !busy.size) drained();
-      });
+    async render(svg, opts = {}) {
+      // The options name the font files: the cut ones, once they are made.
+      await fontsCut;
+      const png = await pool.run({ svg, options: pngOptions(opts, svg) });
+      return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
     },
-    async close() {
-      closed = true;
-      if (queue.length || busy.size) await new Promise<void>((r) => (drained = r));
-      const all = [...idle, ...busy.keys()];
-      idle.length = 0;
-      await Promise.all(all.map((w) => w.terminate()));
-    },
+    // Renders asked for before the fonts were cut reach the pool first (they await the same promise).
+    close: () => fontsCut.then(() => pool.close()),
   };
 }
 

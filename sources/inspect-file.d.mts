@@ -1,0 +1,2 @@
+import type { FileFacts } from "./files.ts";
+export declare function inspectFile(file: string): Promise<FileFacts>;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { rmSync } from "node:fs";
+import { inspectFiles } from "../../sources/files.ts";
+import { loadCsvFiles } from "../../sources/load-csv.ts";
+import { Warehouse } from "../../pipelines/core/warehouse.ts";
+import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
+import { createCoreTables } from "../../transforms/marts.ts";
+import { defineCsvFormat } from "../../sources/csv-format.ts";
+import { tempDir } from "./helpers.ts";
+
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/** Files of every line-end kind the loader tells apart, and what inspecting each must say. */
+const CASES: { name: string; text: string; lines: number; irregular: boolean }[] = [
+  { name: "lf.csv", text: "a,b\n1,2\n3,4\n", lines: 3, irregular: false },
+  { name: "crlf.csv", text: "a,b\r\n1,2\r\n", lines: 2, irregular: false },
+  { name: "no-final-newline.csv", text: "a,b\n1,2", lines: 2, irregular: false },
+  { name: "blank-line.csv", text: "a,b\n\n1,2\n", lines: 3, irregular: true },
+  { name: "blank-crlf-line.csv", text: "a,b\r\n\r\n1,2\r\n", lines: 3, irregular: true },
+  { name: "mixed.csv", text: "a,b\r\n1,2\n", lines: 2, irregular: true },
+  { name: "lone-cr.csv", text: "a,b\r1,2\r", lines: 1, irregular: true },
+  { name: "empty.csv", text: "", lines: 0, irregular: false },
+];
+
+describe("inspectFiles", () => {
+  const { write } = tempDir("ln-inspect-");
+  const files = CASES.map((c) => write(c.name, c.text));
+  const expected = CASES.map((c) => ({ sha256: sha(c.text), lines: c.lines, irregularLines: c.irregular }));
+
+  it("gives each file's SHA-256, lines and line-end regularity, in order, on the calling thread", async () => {
+    expect(await inspectFiles(files)).toEqual(expected);
+  });
+
+  it("gives the same facts from worker threads (a file at a time each, in the order asked)", async () => {
+    expect(await inspectFiles(files, { minBytes: 0, threads: 2 })).toEqual(expected);
+    // A long queue on few workers keeps its order too.
+    const many = Array.from({ length: 40 }, (_, i) => files[i % files.length]!);
+    expect(await inspectFiles(many, { minBytes: 0, threads: 3 })).toEqual(many.map((_, i) => expected[i % files.length]));
+  });
+
+  it("a file that cannot be read gives its own error, with Node's code and path, from a worker as on the calling thread", async () => {
+    const missing = write("gone.csv", "x");
+    rmSync(missing);
+    for (const opts of [{}, { minBytes: 0, threads: 2 }]) {
+      const out = await inspectFiles([files[0]!, missing, files[1]!], opts);
+      expect(out[0]).toEqual(expected[0]);
+      expect(out[2]).toEqual(expected[1]);
+      const err = out[1] as NodeJS.ErrnoException;
+      expect(err).toBeInstanceOf(Error);
+      expect(err.code).toBe("ENOENT");
+      expect(err.path).toBe(missing);
+      expect(err.message).toMatch(/no such file/);
+    }
+  });
+
+  it("the loader reports such a file by name, having hashed the others on workers", async () => {
+    const fmt = defineCsvFormat({ id: "inspect_test", title: "an inspect test file", rawTable: "raw_inspect_test", grain: "row", columns: [{ name: "a", header: "a" }, { name: "b", header: "b" }] });
+    const db = await Warehouse.open();
+    try {
+      await createCoreTables(db);
+      const ctx = { db, log: silentLogger, clock: fixedClock("2025-01-01T00:00:00Z") };
+      const loads = await loadCsvFiles(ctx, fmt, [files[0]!, files[1]!]);
+      expect(loads.map((l) => [l.sha256, l.rowsRead])).toEqual([[expected[0]!.sha256, 2], [expected[1]!.sha256, 1]]);
+      await expect(loadCsvFiles(ctx, fmt, [files[0]!, `${files[0]}.gone`])).rejects.toMatchObject({ code: "ENOENT", path: `${files[0]}.gone` });
+    } finally {
+      db.close();
+    }
+  });
+});
