@@ -61,6 +61,12 @@ export interface ColumnSpec {
    * conflicting one. A hashed column declares no rule (kind, required...): it is not checked.
    */
   stored?: false | "hash";
+  /**
+   * With `stored: "hash"`: hashed together with the other columns of the same group into one
+   * 64-bit column named by the group (police.uk's coordinates and location, only ever compared
+   * together: one column of six million hashes a national year instead of three).
+   */
+  hashGroup?: string;
 }
 
 /** The earliest date a date-like cell may hold unless its column says otherwise: earlier is a typing slip (`1900`), not data. */
@@ -72,8 +78,25 @@ export const isStored = (c: ColumnSpec) => c.personal !== "drop" && c.stored !==
 /** Is a column stored as a 64-bit hash of its cell (`stored: "hash"`)? */
 export const isHashed = (c: ColumnSpec) => c.stored === "hash";
 
-/** The columns of a format the warehouse stores (all but `personal: "drop"` and `stored: false`). */
-export const storedColumns = (format: CsvFormat) => format.columns.filter(isStored);
+/** A column of a format's raw table: one declared column, or the group of hashed columns (`hashGroup`) stored as one hash. */
+export interface StoredField {
+  name: string;
+  columns: readonly ColumnSpec[];
+}
+
+/**
+ * The raw table's columns, in declaration order (a hash group where its first column is): every
+ * declared column but `personal: "drop"` and `stored: false` ones.
+ */
+export function storedFields(format: CsvFormat): StoredField[] {
+  const out: StoredField[] = [];
+  for (const c of format.columns.filter(isStored)) {
+    const group = c.hashGroup && out.find((f) => f.name === c.hashGroup);
+    if (group) (group.columns as ColumnSpec[]).push(c);
+    else out.push({ name: c.hashGroup ?? c.name, columns: [c] });
+  }
+  return out;
+}
 
 /** Does a format carry personal data (then rejects keep no raw line)? */
 export const hasPersonalData = (format: CsvFormat) => format.columns.some((c) => c.personal);
@@ -111,6 +134,11 @@ export function defineCsvFormat(format: CsvFormat): CsvFormat {
   for (const c of format.columns) {
     if (isHashed(c) && (c.kind || c.required || c.values || c.markers || c.notFuture || c.range || c.personal)) {
       throw new Error(`format ${format.id}: column ${c.name} is stored as a hash, so it can have no rule or personal handling`);
+    }
+  }
+  for (const c of format.columns) {
+    if (c.hashGroup && (!isHashed(c) || names.has(c.hashGroup))) {
+      throw new Error(`format ${format.id}: column ${c.name}'s hash group ${c.hashGroup} needs stored: "hash" and a name no column has`);
     }
   }
   for (const r of format.atMost ?? []) {

@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
 import { checkedMonthSql, ident, literal, strptimeSql, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
-import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, storedColumns } from "./csv-format.ts";
+import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, type StoredField, storedFields } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
 import { type BrokenLine, fileBytes, hasNonAscii, inspectFiles, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
 
@@ -117,7 +117,7 @@ export async function loadDetectedFiles(
 
 /** Create a format's raw table (VARCHAR, hashed columns UBIGINT, plus `_file`, `_line`) for the run. */
 export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
-  const cols = storedColumns(format).map((c) => `${ident(c.name)} ${isHashed(c) ? "UBIGINT" : "VARCHAR"}`).join(", ");
+  const cols = storedFields(format).map((f) => `${ident(f.name)} ${isHashed(f.columns[0]!) ? "UBIGINT" : "VARCHAR"}`).join(", ");
   // In the warehouse being built (compressed, spilled like any table: a national year of police.uk
   // rows is gigabytes as a temporary table), and dropped when the conform is done (`dropRawTables`).
   await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
@@ -125,6 +125,17 @@ export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<
 
 /** Characters trimmed from codes: ASCII white space, Unicode spaces (no-break, thin, ideographic...), zero-width space and BOM. */
 const SPACES = "[\\s\\p{Z}\\x{200B}\\x{FEFF}]";
+
+/**
+ * SQL: the value stored for a field of the raw table, from the cells of its columns (`cellOf`, NULL
+ * for a column the file lacks): a hash group's 64-bit hash of its trimmed cells (NULL when all are
+ * blank); else `storeSql` of its one column.
+ */
+function fieldSql(field: StoredField, cellOf: (spec: ColumnSpec) => string, salt: string): string {
+  if (field.columns.length === 1 && !field.columns[0]!.hashGroup) return storeSql(field.columns[0]!, cellOf(field.columns[0]!), salt);
+  const cells = field.columns.map((c) => `nullif(trim_fast(${cellOf(c)}), '')`);
+  return `CASE WHEN coalesce(${cells.join(", ")}) IS NOT NULL THEN hash(${cells.join(", ")}) END`;
+}
 
 /**
  * SQL: the value stored for a cell of a column: a hashed column's 64-bit hash; a code upper-cased and Unicode-trimmed (blank
@@ -511,7 +522,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   const rejectedBy = new Map(
     (await db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::BIGINT AS n FROM _bad GROUP BY 1`)).map((r) => [r.f, Number(r.n)]),
   );
-  const select = trimFor(header.length, storedColumns(format).map((c) => `${storeSql(c, cell(c.name), salt)} AS ${ident(c.name)}`).join(", "));
+  const select = trimFor(header.length, storedFields(format).map((f) => `${fieldSql(f, (c) => cell(c.name), salt)} AS ${ident(f.name)}`).join(", "));
   await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, _file, _line FROM ${numbered} t
     ${rejectedBy.size ? "WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b._file = t._file AND b._line = t._line)" : ""}`);
   if (rejectedBy.size) {
@@ -585,7 +596,7 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;
     CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
   await db.insertRows("_paths", ["read_path", "file"], batch.map((f) => ({ read_path: f.readPath, file: f.file })));
-  const select = trimFor(header.length, storedColumns(format).map((c) => (index.has(c.name) ? storeSql(c, `s.c${index.get(c.name)}`, salt) : "NULL")).join(", "));
+  const select = trimFor(header.length, storedFields(format).map((f) => fieldSql(f, (c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL"), salt)).join(", "));
   // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
   // Files read in place (every file of a batch of several) are named by the scan itself: no join.
   const inPlace = batch.every((f) => f.readPath === f.file);

@@ -16,7 +16,7 @@ export const POLICE_EARLIEST = "2000-01-01";
 /**
  * The eight columns the street-level and outcomes files share, in their order (after Crime ID).
  * A month after the build's clock is rejected: police.uk publishes past months only. Rows are
- * placed by LSOA code: the coordinates and location are kept only as hashes, to tell a repeated
+ * placed by LSOA code: the coordinates and location are kept only as one hash, to tell a repeated
  * line from a conflicting one (an unreadable coordinate does not lose the crime); `Reported by`
  * is not used, so not stored.
  */
@@ -24,9 +24,10 @@ export const POLICE_SHARED_COLUMNS: readonly ColumnSpec[] = [
   { name: "month", header: "Month", kind: "month", required: true, notFuture: true, notBefore: POLICE_EARLIEST },
   { name: "reported_by", header: "Reported by", stored: false },
   { name: "falls_within", header: "Falls within", required: true },
-  { name: "longitude", header: "Longitude", stored: "hash" },
-  { name: "latitude", header: "Latitude", stored: "hash" },
-  { name: "location", header: "Location", stored: "hash" },
+  // Only ever compared together (a repeated line or a conflicting one): one hash of the three.
+  { name: "longitude", header: "Longitude", stored: "hash", hashGroup: "place_hash" },
+  { name: "latitude", header: "Latitude", stored: "hash", hashGroup: "place_hash" },
+  { name: "location", header: "Location", stored: "hash", hashGroup: "place_hash" },
   { name: "lsoa_code", header: "LSOA code", kind: "code" },
   { name: "lsoa_name", header: "LSOA name" },
 ];

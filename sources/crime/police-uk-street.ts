@@ -290,7 +290,7 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
   const repeats = await ctx.db.all<{ file: string; line: number; copies: number }>(`
     SELECT ${first}, count(*)::INTEGER AS copies FROM raw_police_street r WHERE ${repeated}
     GROUP BY crime_id, ${["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
-             longitude, latitude, location HAVING count(*) > 1 ORDER BY 1, 2`);
+             place_hash HAVING count(*) > 1 ORDER BY 1, 2`);
   for (const r of repeats) {
     await ctx.db.recordWarning("conform", "crime_repeated_line", at(r), messages.repeatedCrimeLine(at(r), r.copies));
   }
@@ -300,7 +300,7 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
       SELECT crime_id, min(trim_fast(month)) AS month, ${first},
              string_agg(DISTINCT trim_fast(falls_within), ' and ' ORDER BY trim_fast(falls_within)) AS forces
       FROM raw_police_street r WHERE ${repeated}
-      GROUP BY 1 HAVING count(DISTINCT (${line}, longitude, latitude, location)) > 1)
+      GROUP BY 1 HAVING count(DISTINCT (${line}, place_hash)) > 1)
     SELECT month, forces, count(*)::INTEGER AS ids, list({'file': file, 'line': line} ORDER BY file, line) FILTER (WHERE rn <= 3) AS examples
     FROM (SELECT *, row_number() OVER (PARTITION BY month, forces ORDER BY file, line) AS rn FROM ids) GROUP BY 1, 2 ORDER BY 1, 2`);
   for (const c of conflicts) {

@@ -176,4 +176,39 @@ describe("loadCsvFiles over many files at once (one read_csv per header)", () =>
     const audit = await db.one<{ n: number; bad: number }>(`SELECT count(*)::INTEGER n, count(*) FILTER (WHERE rows_read <> rows_loaded + rows_rejected)::INTEGER bad FROM audit.loads`);
     expect(audit).toEqual({ n: 32, bad: 0 });
   });
+
+  it("columns of a hash group are stored as one hash of their trimmed cells (NULL when all are blank), the same on the fast and the careful path", async () => {
+    const grouped = defineCsvFormat({
+      id: "test_grouped", title: "a grouped test file", rawTable: "raw_test_grouped", grain: "row",
+      columns: [
+        { name: "area_code", header: "AREA", required: true },
+        { name: "x", header: "X", stored: "hash", hashGroup: "xy" },
+        { name: "y", header: "Y", stored: "hash", hashGroup: "xy" },
+        { name: "n", header: "N", kind: "integer" },
+      ],
+    });
+    const text = "AREA,X,Y,N\nA1, 0.5 ,52.1,1\nA2,,,2\nA3,,52.1,3\n";
+    const clean = write("clean.csv", text);
+    // The same rows with one bad line: read the careful way.
+    const careful = write("careful.csv", text + "A5,1,2,oops\n");
+    const loads = await loadCsvFiles(ctx(), grouped, [clean, careful]);
+    expect(loads.map((l) => [l.rowsLoaded, l.rowsRejected])).toEqual([[3, 0], [3, 1]]);
+    const columns = (await db.all<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'raw_test_grouped' ORDER BY column_index`)).map((c) => `${c.column_name} ${c.data_type}`);
+    expect(columns).toEqual(["area_code VARCHAR", "xy UBIGINT", "n VARCHAR", "_file VARCHAR", "_line BIGINT"]);
+    for (const f of [clean, careful]) {
+      expect(await db.all(`SELECT area_code, xy = hash('0.5', '52.1') AS both, xy IS NULL AS blank, xy = hash(NULL::VARCHAR, '52.1') AS one FROM raw_test_grouped WHERE _file = $f ORDER BY _line`, { f }))
+        .toEqual([
+          { area_code: "A1", both: true, blank: false, one: false },
+          { area_code: "A2", both: null, blank: true, one: null },
+          { area_code: "A3", both: false, blank: false, one: true },
+        ]);
+    }
+  });
+
+  it("a hash group needs hashed columns and a name of its own", () => {
+    const base = { id: "g", title: "g", rawTable: "raw_g", grain: "row" };
+    expect(() => defineCsvFormat({ ...base, columns: [{ name: "a", header: "A", hashGroup: "ab" }] })).toThrow(/hash group ab needs stored: "hash"/);
+    expect(() => defineCsvFormat({ ...base, columns: [{ name: "a", header: "A", stored: "hash", hashGroup: "b" }, { name: "b", header: "B" }] })).toThrow(/a name no column has/);
+  });
 });

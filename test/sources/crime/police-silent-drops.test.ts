@@ -39,8 +39,8 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
         { line: 101, column: "Location", reason: messages.unclosedQuote(), raw_line: lines[100] },
       ]);
       // The line after the broken one is still line 102.
-      const location = lines[101]!.split(",")[6]!;
-      expect(await db.one(`SELECT location = hash('${location.replaceAll("'", "''")}') AS same FROM raw_police_street WHERE _line = 102`)).toEqual({ same: true });
+      const [, , , , lon, lat, place] = lines[101]!.split(",");
+      expect(await db.one(`SELECT place_hash = hash($lon, $lat, $place) AS same FROM raw_police_street WHERE _line = 102`, { lon, lat, place })).toEqual({ same: true });
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 2400 });
     } finally {
       db.close();
@@ -71,11 +71,14 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
       expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 10, loaded: 10, rejected: 0 });
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 10 });
       const columns = (await db.all<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_police_street'`)).map((c) => c.column_name);
-      expect(columns).toContain("longitude");
+      expect(columns).toContain("place_hash");
+      expect(columns).not.toContain("longitude");
       expect(columns).not.toContain("context");
       expect(columns).not.toContain("reported_by");
-      // Kept only as a hash: enough to tell this line from a repeat of it.
-      expect(await db.one(`SELECT longitude = hash('0.5x') AS same, typeof(longitude) AS type FROM raw_police_street WHERE _line = 2`)).toEqual({ same: true, type: "UBIGINT" });
+      // Kept only as one hash of longitude, latitude and location: enough to tell this line from a repeat of it.
+      const [, , , , lon, lat, place] = lines[1]!.split(",");
+      expect(await db.one(`SELECT place_hash = hash($lon, $lat, $place) AS same, typeof(place_hash) AS type FROM raw_police_street WHERE _line = 2`, { lon, lat, place }))
+        .toEqual({ same: true, type: "UBIGINT" });
     } finally {
       db.close();
     }

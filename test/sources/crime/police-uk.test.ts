@@ -98,8 +98,8 @@ describe.skipIf(!hasShared)(`police.uk real samples${sharedSkipReason}`, () => {
     );
     // 25 of the 30 IDs are 2019-01 crimes; the 3 from December and 2 from November are Medway's only when in Medway.
     expect(months.find((m) => m.m === "2019-01")!.n).toBe(25);
-    // Coordinates and location are kept only as hashes (nothing reads them but the repeated-line check).
-    expect(await db.one(`SELECT DISTINCT typeof(location) AS t FROM raw_police_outcomes`)).toEqual({ t: "UBIGINT" });
+    // Coordinates and location are kept only as one hash (nothing reads them but the repeated-line check).
+    expect(await db.one(`SELECT DISTINCT typeof(place_hash) AS t FROM raw_police_outcomes`)).toEqual({ t: "UBIGINT" });
   });
 
   it("places stop and search by point in polygon; the Northern Ireland point and blanks are counted, not placed", async () => {
