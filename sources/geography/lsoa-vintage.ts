@@ -78,8 +78,13 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
   // The files read now are recorded again; those no longer configured go. A refresh that reads
   // only new files keeps the earlier files' rows, and their conversion warnings are said again below.
   await db.run(`DELETE FROM audit.lsoa_vintages WHERE source = $s AND (path IN (SELECT DISTINCT _file FROM ${rawTable}) OR path NOT IN (SELECT path FROM audit.source_files))`, { s: source });
+  // Each file's distinct codes, found once (a national year: 6 million lines, some 360,000 codes by
+  // file): the vintage of each file and the map of its codes are worked out from them alone.
+  const codes = `_lsoa_codes_${source}`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${codes} AS
+    SELECT DISTINCT _file, trim_fast(lsoa_code) AS code FROM ${rawTable} WHERE nullif(trim_fast(lsoa_code), '') IS NOT NULL`);
   const rows = await db.all<{ path: string; codes: number; in_lookup: number; only11: number; only21: number; ex11: string | null; ex21: string | null }>(`
-    WITH codes AS (SELECT DISTINCT _file, trim_fast(lsoa_code) AS code FROM ${rawTable} WHERE nullif(trim_fast(lsoa_code), '') IS NOT NULL),
+    WITH codes AS (SELECT * FROM ${codes}),
          lk AS (SELECT lsoa_code AS code FROM ref.lookup_lsoas),
          c11 AS (SELECT DISTINCT lsoa11_code AS code FROM ref.lsoa_changes),
          c21 AS (SELECT DISTINCT lsoa21_code AS code FROM ref.lsoa_changes),
@@ -115,13 +120,13 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
   const map = `_lsoa_map_${source}`;
   await db.run(`CREATE OR REPLACE TEMP TABLE ${map} (_file VARCHAR, source_code VARCHAR, lsoa_code VARCHAR, exact BOOLEAN)`);
   await db.run(`INSERT INTO ${map}
-    SELECT DISTINCT r._file, trim_fast(r.lsoa_code), coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.to_code END, trim_fast(r.lsoa_code)),
+    SELECT DISTINCT r._file, r.code, coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.to_code END, r.code),
            coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.exact END, true)
-    FROM ${rawTable} r
+    FROM ${codes} r
     JOIN audit.lsoa_vintages v ON v.source = $s AND v.path = r._file
-    LEFT JOIN (SELECT lsoa_code AS code FROM ref.lookup_lsoas) lk ON lk.code = trim_fast(r.lsoa_code)
-    LEFT JOIN ${mismatched.length ? "ref.lsoa_conversion" : "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact)"} c ON c.from_code = trim_fast(r.lsoa_code)
-    WHERE nullif(trim_fast(r.lsoa_code), '') IS NOT NULL`, { s: source });
+    LEFT JOIN (SELECT lsoa_code AS code FROM ref.lookup_lsoas) lk ON lk.code = r.code
+    LEFT JOIN ${mismatched.length ? "ref.lsoa_conversion" : "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact)"} c ON c.from_code = r.code`, { s: source });
+  await db.run(`DROP TABLE ${codes}`);
   for (const f of mismatched) {
     await db.run(
       `UPDATE audit.lsoa_vintages SET rows_converted = n.rows, rows_approx = n.approx FROM (
