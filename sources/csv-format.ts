@@ -89,13 +89,12 @@ export interface StoredField {
  * declared column but `personal: "drop"` and `stored: false` ones.
  */
 export function storedFields(format: CsvFormat): StoredField[] {
-  const out: StoredField[] = [];
+  const fields = new Map<string, ColumnSpec[]>();
   for (const c of format.columns.filter(isStored)) {
-    const group = c.hashGroup && out.find((f) => f.name === c.hashGroup);
-    if (group) (group.columns as ColumnSpec[]).push(c);
-    else out.push({ name: c.hashGroup ?? c.name, columns: [c] });
+    const name = c.hashGroup ?? c.name;
+    fields.set(name, [...(fields.get(name) ?? []), c]);
   }
-  return out;
+  return [...fields].map(([name, columns]) => ({ name, columns }));
 }
 
 /** Does a format carry personal data (then rejects keep no raw line)? */
