@@ -171,7 +171,8 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   await placeLsoaCodes(ctx, "police_street", "raw_police_street", "police.uk street crime");
   // Usually no file is superseded and none is converted to the lookup's LSOA vintage: then every
   // line is live and placed by its own code, and the conform joins neither table (6 million lines a national year).
-  const live = (await db.one(`SELECT 1 FROM _superseded_street LIMIT 1`)) ? `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}` : "true";
+  const superseded = Boolean(await db.one(`SELECT 1 FROM _superseded_street LIMIT 1`));
+  const live = superseded ? `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}` : "true";
   const converts = Boolean(await db.one(`SELECT 1 FROM _lsoa_map_police_street WHERE source_code IS DISTINCT FROM lsoa_code LIMIT 1`));
   const mapJoin = converts ? "LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)" : "";
   const placed = converts ? "m.lsoa_code" : "nullif(trim_fast(r.lsoa_code), '')";
@@ -214,8 +215,9 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   if (onlyAdded) {
     await db.run(`DELETE FROM staging.crime_events WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN ${files}`);
     await db.run(`INSERT INTO staging.crime_events ${events}`);
-    // An added file can re-issue the month and force of an earlier one: that file's rows of it go.
-    await db.run(`DELETE FROM staging.crime_events e WHERE ${supersededSql("street", "e", "strftime(e.month, '%Y-%m')", "e.falls_within")}`);
+    // An added file can re-issue the month and force of an earlier one: that file's rows of it go
+    // (a scan of every staged line, 0.2 s a national year: only when a file is superseded).
+    if (superseded) await db.run(`DELETE FROM staging.crime_events e WHERE ${supersededSql("street", "e", "strftime(e.month, '%Y-%m')", "e.falls_within")}`);
   } else {
     await db.run(`CREATE OR REPLACE TABLE staging.crime_events AS ${events}`);
   }

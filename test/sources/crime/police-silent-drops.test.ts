@@ -5,7 +5,10 @@
  * content, late rows of an earlier month, implausible dates, and per-type anomalies.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, utimesSync } from "node:fs";
+import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { crimeAdapter } from "../../../sources/crime/police-uk-street.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown as shownPath, tempDir, warningsOf } from "../helpers.ts";
@@ -17,6 +20,7 @@ import { crimeIndicators } from "../../../transforms/indicators/catalogue/crime.
 const police = (f: string) => realData("police", f);
 const realLines = (f: string) => readFileSync(police(f), "utf8").replace(/\n$/, "").split("\n");
 const crime = (files: string[], extra: Record<string, unknown> = {}, sources: Record<string, unknown> = {}) => realConfig({ sources: { crime: { files, ...extra }, ...sources } });
+const sha256 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
 const FILE6 = realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
 /** A line with one field replaced (police.uk lines have no quoted commas in these columns). */
 const withField = (l: string, i: number, v: string) => l.split(",").map((f, k) => (k === i ? v : f)).join(",");
@@ -280,6 +284,38 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
       expect((await warningsOf(db, "crime_anomalous_month")).map((w) => w.subject)).not.toContain("2018-11");
     } finally {
       db.close();
+    }
+  });
+
+  it("a refresh that only adds a file re-issuing a staged month and force (Crime IDs of its own) reads just that file, and the earlier file's lines of it go: as a full read of both", async () => {
+    const t = tempDir();
+    const earlier = t.write("2018-11-kent-street.csv", nov.join("\n") + "\n");
+    // police.uk re-issued the month: every other line, under Crime IDs of its own (ID-less ASB lines as they were), written later.
+    const reissue = [nov[0]!, ...nov.slice(1).filter((_, i) => i % 2 === 0).map((l) => l.replace(/^[0-9a-f]{8}(?=[0-9a-f]{56},)/, "feedbeef"))];
+    const later = t.write("2018-11-kent-street-reissued.csv", reissue.join("\n") + "\n");
+    utimesSync(later, new Date("2030-01-01T00:00:00Z"), new Date("2030-01-01T00:00:00Z"));
+    const lines = (db: Warehouse) => db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY 1 ORDER BY 1`);
+    const events = (db: Warehouse) => db.all(`SELECT * EXCLUDE (_file) FROM staging.crime_events ORDER BY ALL`);
+    const { db, ctx } = await runSources(crime([earlier]));
+    const full = await runSources(crime([earlier, later]));
+    try {
+      expect((await lines(db)).map((r) => r.f)).toEqual([earlier]);
+      // The refresh: what the build does between runs (raw tables dropped; the files it had, by hash), then stage 1 and 2 of the crime source.
+      await db.dropRawTables();
+      const hashes = Object.fromEntries((await db.all<{ path: string; sha256: string }>(`SELECT path, sha256 FROM audit.loads`)).map((r) => [r.path, r.sha256]));
+      ctx.config = crime([earlier, later]);
+      ctx.previousFiles = { before: new Map([[earlier, hashes[earlier]!]]), now: new Map([[earlier, hashes[earlier]!], [later, sha256(later)]]) };
+      const loads = await crimeAdapter.load(ctx);
+      expect(loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([later]);
+      await crimeAdapter.conform(ctx);
+      const kept = await lines(db);
+      expect(kept.map((r) => r.f)).toEqual([later]);
+      expect(kept[0]!.n).toBeGreaterThan(1000);
+      expect(await lines(full.db)).toEqual(kept);
+      expect(await events(db)).toEqual(await events(full.db));
+    } finally {
+      db.close();
+      full.db.close();
     }
   });
 });
