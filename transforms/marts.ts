@@ -481,9 +481,15 @@ export async function exportContractParquet(db: Warehouse, dir: string): Promise
   // earlier ones were written, 350 MB at the end of a national build (its peak: 1.85 against
   // 1.6 GB). Without the order (preserve_insertion_order off) the files would differ from build to build.
   const threads = Number((await db.one<{ t: number }>(`SELECT current_setting('threads')::INTEGER AS t`))?.t ?? 1);
+  // Largest first (by rows), so the connections finish together: in the contract's order the
+  // crime-by-LSOA mart (half a second) started after the values and comparisons (a national
+  // export 1.20-1.35 -> 1.15-1.17 s, four runs each).
+  const rows = new Map((await db.all<{ t: string; n: number }>(
+    `SELECT schema_name || '.' || table_name AS t, estimated_size::BIGINT AS n FROM duckdb_tables() WHERE database_name = current_database()`)).map((r) => [r.t, Number(r.n)]));
+  const largestFirst = [...names].sort((a, b) => (rows.get(b) ?? 0) - (rows.get(a) ?? 0));
   await db.run(`SET threads = 1`);
   try {
-    await db.runSideBySide(names.map((name, i) => `COPY ${name} TO ${quote(path.join(dir, files[i]!))} (FORMAT parquet, COMPRESSION zstd)`), threads);
+    await db.runSideBySide(largestFirst.map((name) => `COPY ${name} TO ${quote(path.join(dir, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`), threads);
   } finally {
     await db.run(`SET threads = ${threads}`);
   }
