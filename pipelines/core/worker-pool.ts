@@ -2,7 +2,7 @@
  * Worker threads that run one job at a time each while the calling thread goes on: the chart
  * PNGs (`createPngPool`) and the hashing of input files (`inspectFiles`). A worker script is plain
  * JavaScript (it starts under any loader: tsx, vitest, plain node) that answers each message with
- * `{ ok: result }` or `{ error: { message, code?, path?, syscall?, errno? } }` (see `answer` in
+ * `{ ok: result }` or `{ error: { message, code?, path?, syscall?, errno? } }` (see `answerJobs` in
  * `worker-answer.mjs`). Workers start as jobs queue, up to `threads`; an idle pool does not keep
  * the process alive; jobs are queued, so memory stays that of one job per worker.
  */
