@@ -21,23 +21,29 @@ export interface KeyConflict {
 }
 
 /**
- * Write `table(key, value, choices, lines)`: one row per key of `rowsSql` (which selects `key`,
- * `value`, `line`; blank keys and values are skipped), the value the most common one, ties to the
- * last line. Returns the keys that had more than one value.
+ * Write `table(key, value, choices)`: one row per key of `rowsSql` (which selects `key`, `value`,
+ * `line`; blank keys and values are skipped), the value the most common one, ties to the last
+ * line. Returns the keys that had more than one value, with up to three lines of each.
  */
 export async function pickPerKey(db: Context["db"], table: string, rowsSql: string, params?: Record<string, string>): Promise<KeyConflict[]> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${table} AS
      WITH src AS (${rowsSql}),
-     counted AS (
-       SELECT key, value, count(*) AS n, max(line) AS last_line, list(line::INTEGER ORDER BY line)[1:3] AS lines
-       FROM src WHERE key IS NOT NULL AND value IS NOT NULL GROUP BY key, value)
-     SELECT key, first(value ORDER BY n DESC, last_line DESC) AS value,
-            list(value ORDER BY n DESC, last_line DESC) AS choices, flatten(list(lines ORDER BY n DESC, last_line DESC)) AS lines
+     counted AS (SELECT key, value, count(*) AS n, max(line) AS last_line FROM src WHERE key IS NOT NULL AND value IS NOT NULL GROUP BY key, value)
+     SELECT key, first(value ORDER BY n DESC, last_line DESC) AS value, list(value ORDER BY n DESC, last_line DESC) AS choices
      FROM counted GROUP BY key`,
     params,
   );
-  return db.all<KeyConflict>(`SELECT key, value, choices, lines FROM ${table} WHERE len(choices) > 1 ORDER BY key`);
+  // The lines of each choice only for the keys that have several (a national lookup: 35,000 keys,
+  // usually none; listing every key's lines took 0.16 s of a geography conform's 0.55 s).
+  return db.all<KeyConflict>(
+    `WITH src AS (${rowsSql}),
+     conflicted AS (SELECT key, value, choices FROM ${table} WHERE len(choices) > 1),
+     per AS (SELECT s.key, s.value, list(s.line::INTEGER ORDER BY s.line)[1:3] AS lines FROM src s JOIN conflicted c USING (key) GROUP BY s.key, s.value)
+     SELECT c.key, c.value, c.choices, flatten(list(p.lines ORDER BY list_position(c.choices, p.value))) AS lines
+     FROM conflicted c JOIN per p ON p.key = c.key GROUP BY c.key, c.value, c.choices ORDER BY c.key`,
+    params,
+  );
 }
 
 /**
