@@ -264,8 +264,10 @@ async function checkNoAreaIsItsOwnAncestor(ctx: Parameters<SourceAdapter["confor
   const { db, config } = ctx;
   const g = config.geography;
   const clash = await db.one<{ area_code: string; types: string[] }>(
-    `SELECT area_code, list(DISTINCT area_type ORDER BY list_position(${JSON.stringify(AREA_RANKS).replace(/"/g, "'")}, area_type)) AS types
-     FROM ref.areas GROUP BY 1 HAVING count(DISTINCT area_type) > 1 OR bool_or(area_code = parent_code) ORDER BY 1 LIMIT 1`,
+    // The first offending code found by plain aggregates, then only its types listed (listing every area's took 0.06 s nationally).
+    `WITH clash AS (SELECT min(area_code) AS area_code FROM (SELECT area_code FROM ref.areas GROUP BY 1 HAVING count(DISTINCT area_type) > 1 OR bool_or(area_code = parent_code)))
+     SELECT area_code, list(DISTINCT area_type ORDER BY list_position(${JSON.stringify(AREA_RANKS).replace(/"/g, "'")}, area_type)) AS types
+     FROM ref.areas WHERE area_code = (SELECT area_code FROM clash) GROUP BY 1`,
   );
   if (!clash) return;
   const file = g.hierarchy && clash.types.some((t) => t === "region" || t === "country") ? g.hierarchy : g.lsoaLookup;
