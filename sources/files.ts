@@ -196,7 +196,7 @@ const INSPECT_IN_WORKERS_BYTES = 64 * 1024 * 1024;
  */
 export async function inspectFiles(
   files: readonly string[],
-  { minBytes = INSPECT_IN_WORKERS_BYTES, threads = Math.min(4, availableParallelism()) } = {},
+  { minBytes = INSPECT_IN_WORKERS_BYTES, threads = Math.min(4, availableParallelism()), worker = new URL("./inspect-worker.mjs", import.meta.url) } = {},
 ): Promise<(FileFacts | Error)[]> {
   const settle = (p: Promise<FileFacts>) => p.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   const bytes = files.reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
@@ -205,9 +205,11 @@ export async function inspectFiles(
     for (const f of files) out.push(await settle(inspectFile(f)));
     return out;
   }
-  const pool = createWorkerPool<string, FileFacts>(new URL("./inspect-worker.mjs", import.meta.url), { threads: Math.min(threads, files.length), name: "file inspection" });
+  const pool = createWorkerPool<string, FileFacts>(worker, { threads: Math.min(threads, files.length), name: "file inspection" });
   try {
-    return await Promise.all(files.map((f) => settle(pool.run(f))));
+    // A worker that cannot start or dies does not fail the load: that file is inspected here instead
+    // (a file that cannot be read gives the same error here as on a worker).
+    return await Promise.all(files.map((f) => settle(pool.run(f).catch(() => inspectFile(f)))));
   } finally {
     await pool.close();
   }

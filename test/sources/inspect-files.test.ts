@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { inspectFiles } from "../../sources/files.ts";
 import { loadCsvFiles } from "../../sources/load-csv.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
@@ -52,6 +53,14 @@ describe("inspectFiles", () => {
       expect(err.path).toBe(missing);
       expect(err.message).toMatch(/no such file/);
     }
+  });
+
+  it("a worker that dies does not fail the load: its files are inspected on the calling thread", async () => {
+    const { write: writeScript } = tempDir("ln-inspect-worker-");
+    const dying = pathToFileURL(writeScript("dying.mjs", "process.exit(1);\n"));
+    expect(await inspectFiles(files, { minBytes: 0, threads: 2, worker: dying })).toEqual(expected);
+    const missing = `${files[0]}.gone`;
+    expect(((await inspectFiles([files[0]!, missing], { minBytes: 0, threads: 2, worker: dying }))[1] as NodeJS.ErrnoException).code).toBe("ENOENT");
   });
 
   it("the loader reports such a file by name, having hashed the others on workers", async () => {
