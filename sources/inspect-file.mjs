@@ -1,6 +1,6 @@
 /**
- * SHA-256 and line-ending facts of an input file in one streamed pass (`inspectFile` in files.ts
- * gives its type; `inspectFiles` runs it on worker threads). Plain JavaScript so a worker starts
+ * SHA-256 and line-ending facts of an input file in one streamed pass (typed in inspect-file.d.mts;
+ * `inspectFiles` in files.ts runs it on worker threads). Plain JavaScript so a worker starts
  * it under any loader (tsx, vitest, plain node). Native `indexOf` finds the line ends, so a regular
  * file costs little more than hashing it.
  */

@@ -128,23 +128,23 @@ const SPACES = "[\\s\\p{Z}\\x{200B}\\x{FEFF}]";
 
 /**
  * SQL: the value stored for a field of the raw table, from the cells of its columns (`cellOf`, NULL
- * for a column the file lacks): a hash group's 64-bit hash of its trimmed cells (NULL when all are
- * blank); else `storeSql` of its one column.
+ * for a column the file lacks): hashed columns (one, or a `hashGroup`) as a 64-bit hash of their
+ * trimmed cells, NULL when all are blank (DuckDB's hash(NULL) is a value like any other); any
+ * other column as `storeSql` gives it.
  */
 function fieldSql(field: StoredField, cellOf: (spec: ColumnSpec) => string, salt: string): string {
-  if (field.columns.length === 1 && !field.columns[0]!.hashGroup) return storeSql(field.columns[0]!, cellOf(field.columns[0]!), salt);
+  const [first] = field.columns;
+  if (!isHashed(first!)) return storeSql(first!, cellOf(first!), salt);
   const cells = field.columns.map((c) => `nullif(trim_fast(${cellOf(c)}), '')`);
   return `CASE WHEN coalesce(${cells.join(", ")}) IS NOT NULL THEN hash(${cells.join(", ")}) END`;
 }
 
 /**
- * SQL: the value stored for a cell of a column: a hashed column's 64-bit hash; a code upper-cased and Unicode-trimmed (blank
+ * SQL: the value stored for a cell of an unhashed column (hashed ones: `fieldSql`): a code upper-cased and Unicode-trimmed (blank
  * becomes NULL); a number without its thousands separators (`1,021` -> `1021`: every later cast
  * reads it); a personal key as a salted hash (NULL when blank); anything else as read.
  */
-export function storeSql(spec: ColumnSpec, cell: string, salt: string): string {
-  // DuckDB's hash(NULL) is a value like any other: a blank cell stays NULL.
-  if (isHashed(spec)) return `CASE WHEN nullif(trim_fast(${cell}), '') IS NOT NULL THEN hash(trim_fast(${cell})) END`;
+function storeSql(spec: ColumnSpec, cell: string, salt: string): string {
   if (spec.personal === "hash") {
     const key = `upper(regexp_replace(${cell}, ${literal(SPACES + "+")}, '', 'g'))`;
     return `CASE WHEN nullif(${key}, '') IS NOT NULL THEN sha256(${literal(salt)} || ${key}) END`;

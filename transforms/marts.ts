@@ -475,7 +475,7 @@ export async function commentContractTables(db: Warehouse): Promise<number> {
 export async function exportContractParquet(db: Warehouse, dir: string): Promise<string[]> {
   const names: string[] = [];
   for (const name of Object.keys(CONTRACT)) if (await db.hasTable(name)) names.push(name);
-  const files = names.map((name) => `${name}.parquet`);
+  const fileOf = (name: string) => `${name}.parquet`;
   // Each file on one DuckDB thread, as many files side by side as DuckDB has threads: a file
   // written in its table's row order from several threads held their row groups back until the
   // earlier ones were written, 350 MB at the end of a national build (its peak: 1.85 against
@@ -489,9 +489,9 @@ export async function exportContractParquet(db: Warehouse, dir: string): Promise
   const largestFirst = [...names].sort((a, b) => (rows.get(b) ?? 0) - (rows.get(a) ?? 0));
   await db.run(`SET threads = 1`);
   try {
-    await db.runSideBySide(largestFirst.map((name) => `COPY ${name} TO ${quote(path.join(dir, `${name}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`), threads);
+    await db.runSideBySide(largestFirst.map((name) => `COPY ${name} TO ${quote(path.join(dir, fileOf(name)))} (FORMAT parquet, COMPRESSION zstd)`), threads);
   } finally {
     await db.run(`SET threads = ${threads}`);
   }
-  return files;
+  return names.map(fileOf);
 }
