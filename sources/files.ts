@@ -12,6 +12,7 @@ import type { Warehouse } from "../pipelines/core/warehouse.ts";
 import { createWorkerPool } from "../pipelines/core/worker-pool.ts";
 import { inspectFile } from "./inspect-file.mjs";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
+import { decodeCp1252 } from "./cp1252.ts";
 
 /**
  * Expand paths and globs (DuckDB's `glob()`); a pattern matching nothing is an error. Files come
@@ -130,32 +131,6 @@ let scratch: string | undefined;
 export async function scratchDir(): Promise<string> {
   scratch ??= await mkdtemp(path.join(tmpdir(), "localneeds-"));
   return scratch;
-}
-
-/**
- * Windows-1252 code points for bytes 0x80-0x9F (the rest is Latin-1). Node 20's
- * `TextDecoder('windows-1252')` decodes this range as Latin-1 C1 controls (fixed only in later
- * Node versions), which would turn `O’Brien` into `O\x92Brien`: so we decode it ourselves.
- */
-const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
-];
-
-/** Decode Windows-1252 bytes to a string. */
-export function decodeCp1252(bytes: Uint8Array): string {
-  let out = "";
-  const CHUNK = 8192;
-  for (let i = 0; i < bytes.length; i += CHUNK) {
-    const part = bytes.subarray(i, i + CHUNK);
-    const codes = new Array<number>(part.length);
-    for (let j = 0; j < part.length; j++) {
-      const b = part[j]!;
-      codes[j] = b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b;
-    }
-    out += String.fromCharCode(...codes);
-  }
-  return out;
 }
 
 /** Transcode a Windows-1252 file to UTF-8 (streamed); returns the new path. */

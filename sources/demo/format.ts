@@ -1,7 +1,10 @@
 /**
  * Text and byte helpers shared by the demo writers: CSV quoting, line endings, BOMs, a
- * Windows-1252 encoder, and locale-free number and date formatting.
+ * Windows-1252 encoder (`../cp1252.ts`, the table the loader decodes with), and locale-free number and date formatting.
  */
+import { encodeCp1252 } from "../cp1252.ts";
+
+export { encodeCp1252 };
 
 /** One generated file: a path relative to the output folder (POSIX separators) and its bytes. */
 export interface DemoFile {
@@ -53,29 +56,6 @@ export function encodeText(text: string, layout: Omit<CsvLayout, "eol">): Uint8A
 /** A CSV file from ready-made record strings. */
 export function csvFile(path: string, lines: readonly string[], layout: CsvLayout): DemoFile {
   return { path, bytes: encodeText(csvText(lines, layout.eol), layout) };
-}
-
-/** Windows-1252 bytes 0x80-0x9F and the Unicode characters they stand for (0x81, 0x8D, 0x8F, 0x90, 0x9D are unused). */
-const CP1252_HIGH: Record<number, number> = {
-  0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87,
-  0x02c6: 0x88, 0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91,
-  0x2019: 0x92, 0x201c: 0x93, 0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98,
-  0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b, 0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f,
-};
-
-/** Encode text as Windows-1252; throws on a character the code page lacks. */
-export function encodeCp1252(text: string): Uint8Array {
-  const out = new Uint8Array(text.length);
-  let n = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    let b: number | undefined;
-    if (cp < 0x80 || (cp >= 0xa0 && cp <= 0xff)) b = cp;
-    else b = CP1252_HIGH[cp];
-    if (b === undefined) throw new Error(`character U+${cp.toString(16).toUpperCase().padStart(4, "0")} (${ch}) has no Windows-1252 byte`);
-    out[n++] = b;
-  }
-  return out.subarray(0, n);
 }
 
 /** An integer with comma thousands separators (`1279` -> `1,279`), locale-free. */

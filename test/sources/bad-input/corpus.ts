@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { EARLIEST_DATE, type ColumnSpec, type CsvFormat } from "../../../sources/csv-format.ts";
 import type { Context } from "../../../pipelines/core/context.ts";
 import type { FileLoad } from "../../../sources/load-csv.ts";
-import { decodeCp1252 } from "../../../sources/files.ts";
+import { decodeCp1252 } from "../../../sources/cp1252.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { demoFiles } from "../../../sources/demo/generate.ts";
 
