@@ -81,6 +81,10 @@ export const messages = {
     `${file}: the build declares ward vintage ${declared} but this lookup's ward columns are ${found} (convert through a crosswalk, or change geography.wardVintage)`,
   lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward or authority (expected a best-fit lookup: one row per LSOA)`,
   parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
+  noYearInSheet: (file: string, sheet: string) =>
+    `${file}: cannot tell the mid-year of sheet "${sheet}" (expected it in the sheet's name, as ONS names them: "Mid-2022 LSOA 2021")`,
+  populationYearRepeated: (kind: string, year: number, dropped: string, used: string) =>
+    `${dropped}: its ${kind} population for mid-${year} is not used: ${used} gives the same year, and is used instead (the last given wins; remove one of them)`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
   populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
   repeatedCrimeLine: (firstLine: string, copies: number) =>
@@ -137,6 +141,9 @@ export const messages = {
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
   definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
     `${indicator}: the series changes definition from ${period} (${label}): ${reason}; values before and after are not comparable, and no trend is computed across the change`,
+  notAWorkbook: (file: string, why: string) => `${file}: cannot be read as an .xlsx workbook (${why}); give the workbook as published, or a CSV saved from its table's sheet`,
+  workbookNoTable: (file: string, expected: string) =>
+    `${file}: no sheet of this workbook has ${expected} (looked for a header row among the first 30 rows of each sheet)`,
   fuelPovertyNoTable: (file: string) =>
     `${file}: no LSOA table found (expected a sheet with a header row starting "LSOA Code", then "Number of households" and "Number of households in fuel poverty", as in the DESNZ sub-regional fuel poverty tables)`,
   fuelPovertyNoYear: (file: string) =>

@@ -159,13 +159,13 @@ export async function recordSourceState(db: Warehouse, states: Map<string, Sourc
   await db.insertRows("audit.source_state", ["slot", "setup", "fingerprint"], [...states].map(([slot, s]) => ({ slot, setup: s.setup, fingerprint: s.fingerprint })));
 }
 
-/** What files gave when they were last read (their `audit.loads` rows), marked as reused: all of an unchanged source's, or the named ones. */
+/** What files gave when they were last read (their `audit.loads` rows; a workbook's tables are `book.xlsx#sheet`), marked as reused: all of an unchanged source's, or the named ones. */
 export async function previousLoads(db: Warehouse, slot: string, only?: readonly string[]): Promise<FileLoad[]> {
   if (only && !only.length) return [];
   const rows = await db.all<{ source: string; path: string; sha256: string; r: number; l: number; j: number }>(
     `SELECT l.source, l.path, l.sha256, l.rows_read::BIGINT AS r, l.rows_loaded::BIGINT AS l, l.rows_rejected::BIGINT AS j
-     FROM audit.loads l JOIN audit.source_files s ON s.path = l.path AND s.sha256 = l.sha256 WHERE s.slot = $s
-     ${only ? `AND l.path IN (${only.map(literal).join(", ")})` : ""} ORDER BY s.rowid`,
+     FROM audit.loads l JOIN audit.source_files s ON (s.path = l.path OR starts_with(l.path, s.path || '#')) AND s.sha256 = l.sha256 WHERE s.slot = $s
+     ${only ? `AND l.path IN (${only.map(literal).join(", ")})` : ""} ORDER BY s.rowid, l.rowid`,
     { s: slot },
   );
   return rows.map((r) => ({ source: r.source, path: r.path, sha256: r.sha256, rowsRead: Number(r.r), rowsLoaded: Number(r.l), rowsRejected: Number(r.j), reused: true }));

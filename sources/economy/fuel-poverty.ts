@@ -5,19 +5,17 @@
  * `LSOA Code, LSOA Name, LA Code, LA Name, Region, Number of households, Number of households in
  * fuel poverty, Proportion of households fuel poor (%)` (older editions put footnote digits on
  * the counts' headers: `Number of households1`; newer ones spell `Local Authority Code`), the
- * LSOAs, then footnotes. Read from the .xlsx with exceljs (the sheet is found by its header row),
+ * LSOAs, then footnotes. Read from the .xlsx (`../workbook.ts`: the sheet is found by its header row),
  * or from a CSV saved from that sheet (header row first). Grain of `staging.fuel_poverty_lsoa`:
  * one row per LSOA and data year.
  */
-import { createHash } from "node:crypto";
-import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import ExcelJS from "exceljs";
 import type { Context } from "../../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { defineCsvFormat, headerMatches } from "../csv-format.ts";
-import { displayPath, expandFiles, readHeader, scratchDir, sha256File } from "../files.ts";
+import { displayPath, expandFiles, readHeader } from "../files.ts";
+import { isWorkbook, loadWorkbookTables, workbookTables, type WorkbookTable } from "../workbook.ts";
 import { lastLineSql } from "../keyed-rows.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 
@@ -52,56 +50,19 @@ export function fuelPovertyYear(file: string, title: string): number {
   throw new LocalneedsError(messages.fuelPovertyNoYear(file));
 }
 
-/** Text of an exceljs cell value (numbers as written, formulas by their result, rich text joined). */
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "object") {
-    if ("result" in v) return cellText(v.result as ExcelJS.CellValue);
-    if ("richText" in v) return v.richText.map((r) => r.text).join("");
-    if ("text" in v) return String(v.text);
-    if (v instanceof Date) return v.toISOString().slice(0, 10);
-  }
-  return String(v);
-}
+const isHeader = (row: string[]) => fuelPovertyFormat.columns.filter((c) => !c.optional).every((c) => row.some((h) => headerMatches(c, h)));
 
-const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-const isHeader = (row: string[]) => fuelPovertyFormat.columns.filter((c) => !c.optional).every((c) => row.some((h) => headerMatches(c, h.trim())));
-
-/**
- * The LSOA table of a workbook as CSV text (header, then rows up to the first blank row, where
- * the footnotes start), with its sheet and the text above the header (the title).
- */
-export async function workbookTable(file: string): Promise<{ csv: string; sheet: string; title: string }> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.readFile(file);
-  for (const ws of wb.worksheets) {
-    const above: string[] = [];
-    let lines: string[] | null = null;
-    let width = 0;
-    for (let r = 1; r <= ws.rowCount; r++) {
-      const values = ws.getRow(r).values as ExcelJS.CellValue[];
-      const cells = values.slice(1).map((v) => cellText(v).trim());
-      if (!lines) {
-        if (isHeader(cells)) {
-          width = cells.length;
-          lines = [cells.map(csvCell).join(",")];
-        } else above.push(cells.filter(Boolean).join(" "));
-        if (r > 30 && !lines) break;
-        continue;
-      }
-      if (cells.every((c) => c === "")) break;
-      lines.push(Array.from({ length: width }, (_, i) => csvCell(cells[i] ?? "")).join(","));
-    }
-    if (lines) return { csv: lines.join("\n") + "\n", sheet: ws.name, title: above.join(" ") };
-  }
-  throw new LocalneedsError(messages.fuelPovertyNoTable(file));
+/** The LSOA table of a workbook: its first sheet with one, as CSV (see `workbookTables`). */
+export async function fuelPovertyTable(file: string): Promise<WorkbookTable> {
+  const [table] = await workbookTables(file, isHeader);
+  if (!table) throw new LocalneedsError(messages.fuelPovertyNoTable(file));
+  return table;
 }
 
 /**
- * Load fuel poverty tables: a workbook's LSOA sheet is saved as CSV in the scratch folder and
- * loaded from there, then its `audit.loads` / `audit.rejects` rows and raw rows are pointed back at
- * the workbook (its own hash; lines count from the table's header row). The data year of each
- * file goes to `raw_fuel_poverty_files`.
+ * Load fuel poverty tables: a workbook's LSOA table (its first sheet with one, `workbookTables`)
+ * is loaded with its records pointed back at the workbook (its own hash; lines are the sheet's
+ * rows as Excel shows them). The data year of each file goes to `raw_fuel_poverty_files`.
  */
 export async function loadFuelPoverty(ctx: Context, patterns: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
@@ -110,26 +71,18 @@ export async function loadFuelPoverty(ctx: Context, patterns: readonly string[])
   const out: FileLoad[] = [];
   for (const file of files) {
     await db.run(`DELETE FROM raw_fuel_poverty_files WHERE _file = $f`, { f: file });
-    if (!/\.xlsx$/i.test(file)) {
+    if (!isWorkbook(file)) {
       const year = fuelPovertyYear(file, "");
       if (!readHeader(file)) throw new LocalneedsError(messages.emptyFile(file, fuelPovertyFormat.title));
       out.push(...(await loadCsvFiles(ctx, fuelPovertyFormat, [file])));
       await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, NULL)`, { f: file, y: year });
       continue;
     }
-    const { csv, sheet, title } = await workbookTable(file);
-    const year = fuelPovertyYear(file, title);
-    const copy = path.join(await scratchDir(), `${createHash("sha1").update(file).digest("hex").slice(0, 12)}-${path.basename(file)}.csv`);
-    await writeFile(copy, csv);
-    for (const t of ["audit.loads", "audit.rejects"]) await db.run(`DELETE FROM ${t} WHERE path = $f`, { f: file });
-    if (await db.hasTable(fuelPovertyFormat.rawTable)) await db.run(`DELETE FROM ${fuelPovertyFormat.rawTable} WHERE _file = $f`, { f: file });
-    const [load] = await loadCsvFiles(ctx, fuelPovertyFormat, [copy]);
-    const sha256 = await sha256File(file);
-    await db.run(`UPDATE audit.loads SET path = $f, sha256 = $h WHERE path = $c`, { f: file, h: sha256, c: copy });
-    await db.run(`UPDATE audit.rejects SET path = $f WHERE path = $c`, { f: file, c: copy });
-    await db.run(`UPDATE ${fuelPovertyFormat.rawTable} SET _file = $f WHERE _file = $c`, { f: file, c: copy });
-    await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, $s)`, { f: file, y: year, s: sheet });
-    out.push({ ...load!, path: file, sha256 });
+    const table = await fuelPovertyTable(file);
+    const year = fuelPovertyYear(file, table.title);
+    const [{ load }] = await loadWorkbookTables(ctx, file, [table], () => fuelPovertyFormat, () => file);
+    await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, $s)`, { f: file, y: year, s: table.sheet });
+    out.push(load);
   }
   return out;
 }

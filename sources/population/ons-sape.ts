@@ -1,12 +1,13 @@
 /**
  * ONS small-area population estimates (SAPE) by LSOA, sex and single year of age, in the
- * published wide layout (`F0..F90`, `M0..M90`, 90 = 90 and over) saved as CSV; one file per
- * mid-year, the year read from the file name (`sapelsoasyoa2023.csv`) or a `Year` column.
+ * published wide layout (`F0..F90`, `M0..M90`, 90 = 90 and over): the .xlsx workbook as ONS
+ * issues it (`sapelsoasyoa20222024.xlsx`: a sheet per mid-year, `Mid-2022 LSOA 2021`, its table
+ * below title rows), or a CSV saved from one sheet, the year in its file name (`sapelsoasyoa2023.csv`).
  */
 import path from "node:path";
 import { defineCsvFormat, type ColumnSpec, type CsvFormat } from "../csv-format.ts";
-import { fileAttributeTable, loadCsvFiles, pickFormat, registerFormats } from "../load-csv.ts";
-import { expandFiles } from "../files.ts";
+import { loadCsvFiles, matchHeader, pickFormat, registerFormats } from "../load-csv.ts";
+import { displayPath, expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { OGL } from "../source-adapter.ts";
@@ -15,6 +16,7 @@ import { defineSource, fileList } from "../../pipelines/core/source-definition.t
 import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./iod-denominators.ts";
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
+import { isWorkbook, loadWorkbookTables, workbookTables, type WorkbookTable } from "../workbook.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
 const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
@@ -48,10 +50,32 @@ export function sapeYear(file: string): number {
   return Number(m[0]);
 }
 
+/**
+ * Mid-year of a SAPE table of a workbook: from its sheet's name (`Mid-2022 LSOA 2021`) or the
+ * title above its header (`Mid-2022 population estimates for ...`), else any year in the sheet's
+ * name; the workbook's file name only when it holds this one table.
+ */
+export function sapeSheetYear(file: string, table: Pick<WorkbookTable, "sheet" | "title">, only: boolean): number {
+  for (const text of [table.sheet, table.title]) {
+    const m = /mid-?\s*((?:19|20)\d{2})/i.exec(text);
+    if (m) return Number(m[1]);
+  }
+  const y = /(?:19|20)\d{2}/.exec(table.sheet);
+  if (y) return Number(y[0]);
+  if (only) return sapeYear(file);
+  throw new LocalneedsError(messages.noYearInSheet(file, table.sheet));
+}
+
+/** Every population table read this run (a CSV file, or a workbook's sheet as `tablePath`) with its mid-year, in the order given. */
+const YEARS = "_population_years";
+
+/** A header row of a population table (SAPE or IoD File 6), as a workbook's sheets are searched for one. */
+const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => matchHeader(f, cells).missing.length === 0);
+
 /** The `sources.population` block. */
 const populationConfig = z
   .object({
-    files: fileList.describe("ONS SAPE single-year files and/or IoD2019 File 6 population denominators (recognised by header)"),
+    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx workbook as published, or CSVs saved from its sheets) and/or IoD2019 File 6 population denominators (recognised by header)"),
     esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
   })
   .strict();
@@ -75,22 +99,40 @@ export const populationAdapter = defineSource({
   schema: populationConfig,
   paths: ["files", "esp2013"],
   async load(ctx, p) {
-    const files = await expandFiles(ctx.db, "population", p.files);
-    const formats = files.map((f) => pickFormat(f, POPULATION_FORMATS, POPULATION_SLOT_TITLE));
-    files.forEach((f, i) => (formats[i] === sapeFormat ? sapeYear(f) : denominatorsYear(f)));
+    const { db } = ctx;
+    const files = await expandFiles(db, "population", p.files);
+    // Every CSV file's kind and year before anything is written (a workbook's come with its tables).
+    const csvYears = new Map(files.filter((f) => !isWorkbook(f)).map((f) => {
+      const format = pickFormat(f, POPULATION_FORMATS, POPULATION_SLOT_TITLE);
+      return [f, { format, year: format === sapeFormat ? sapeYear(f) : denominatorsYear(f) }] as const;
+    }));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${YEARS} (f VARCHAR, year INTEGER)`);
     const loads = [];
-    for (const [i, f] of files.entries()) loads.push(...(await loadCsvFiles(ctx, formats[i]!, [f])));
+    for (const f of files) {
+      const csv = csvYears.get(f);
+      if (csv) {
+        loads.push(...(await loadCsvFiles(ctx, csv.format, [f])));
+        await db.run(`INSERT INTO ${YEARS} VALUES ($f, $y)`, { f, y: csv.year });
+        continue;
+      }
+      const tables = await workbookTables(f, isPopulationHeader);
+      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "a population table (ONS SAPE: LSOA 2021 Code, Total, F0 to F90, M0 to M90; or IoD File 6)"));
+      const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, POPULATION_FORMATS, POPULATION_SLOT_TITLE)]));
+      const years = new Map(tables.map((t) => [t, formats.get(t) === sapeFormat ? sapeSheetYear(f, t, tables.length === 1) : denominatorsYear(t.csv)]));
+      for (const { table, load } of await loadWorkbookTables(ctx, f, tables, (t) => formats.get(t)!)) {
+        loads.push(load);
+        await db.run(`INSERT INTO ${YEARS} VALUES ($f, $y)`, { f: load.path, y: years.get(table)! });
+      }
+    }
     if (p.esp2013) loads.push(...(await loadEsp2013(ctx, p.esp2013)));
     return loads;
   },
   async conform(ctx, p) {
     const { db } = ctx;
-    const files = await expandFiles(ctx.db, "population", p.files);
-    const sapeFiles = files.filter((f) => pickFormat(f, [sapeFormat, iodDenominatorsFormat], "population") === sapeFormat);
-    const denFiles = files.filter((f) => !sapeFiles.includes(f));
     await db.run(`CREATE OR REPLACE TABLE staging.population_lsoa (lsoa_code VARCHAR, year INTEGER, sex VARCHAR, age INTEGER, age_to INTEGER, population DOUBLE)`);
+    const sapeFiles = await yearTable(ctx, "_sape_year", sapeFormat, "ONS SAPE");
+    const denFiles = await yearTable(ctx, "_den_year", iodDenominatorsFormat, "IoD File 6");
     if (sapeFiles.length) {
-      await fileAttributeTable(db, "_sape_year", sapeFormat.rawTable, "year", sapeYear);
       await warnDuplicates(ctx, sapeFormat.rawTable, sapeFiles, "population (SAPE)");
       // UNPIVOT the 182 cells (f0..f90, m0..m90); the bench measured it 40x faster and far leaner
       // in memory than a LATERAL VALUES list at national scale.
@@ -139,10 +181,32 @@ async function conformWorkingAge(ctx: Context, denFiles: readonly string[]): Pro
       AND y.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`);
 }
 
+/**
+ * `<name>(f, year)`: the tables of one format read this run and their mid-years, one per year:
+ * where several give the same year (two editions of a SAPE workbook both have mid-2022), the
+ * last given is used and the others are reported (`population_year_repeated`), never added
+ * together. Returns the tables used.
+ */
+async function yearTable(ctx: Context, name: string, format: CsvFormat, kind: string): Promise<string[]> {
+  const { db } = ctx;
+  const read = (await db.hasTable(format.rawTable)) ? `SELECT DISTINCT _file FROM ${format.rawTable}` : "SELECT NULL::VARCHAR WHERE false";
+  const tables = await db.all<{ f: string; year: number }>(`SELECT f, year FROM ${YEARS} WHERE f IN (${read}) ORDER BY rowid`);
+  const used = new Map<number, string>();
+  for (const t of tables) used.set(t.year, t.f);
+  for (const t of tables) {
+    const kept = used.get(t.year)!;
+    if (kept === t.f) continue;
+    const [a, b] = [displayPath(ctx.config, t.f), displayPath(ctx.config, kept)];
+    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, t.year, a, b));
+  }
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name} (f VARCHAR, year INTEGER)`);
+  await db.insertRows(name, ["f", "year"], [...used].map(([year, f]) => ({ f, year })));
+  return [...used.values()];
+}
+
 /** IoD File 6 -> broad bands in `staging.population_lsoa`, for years no SAPE file covers. */
 async function conformDenominators(ctx: Context, files: readonly string[]): Promise<void> {
   const { db } = ctx;
-  await fileAttributeTable(db, "_den_year", iodDenominatorsFormat.rawTable, "year", denominatorsYear);
   await warnDuplicates(ctx, iodDenominatorsFormat.rawTable, files, "population (IoD File 6)");
   const bands = DENOMINATOR_BANDS.map(([c, a, b]) => `(${a}, ${b}, TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE))`).join(", ");
   await db.run(`INSERT INTO staging.population_lsoa

@@ -721,12 +721,12 @@ describe("demo generator: economy files in the Nomis and DESNZ layouts", () => {
   });
 
   it("fuel poverty: a workbook whose LSOA sheet the adapter finds, with the data year in its title", async () => {
-    const { workbookTable, fuelPovertyYear } = await import("../../../sources/economy/fuel-poverty.ts");
+    const { fuelPovertyTable, fuelPovertyYear } = await import("../../../sources/economy/fuel-poverty.ts");
     const file = path.join(dirA, "economy/sub-regional-fuel-poverty-tables-2025-2023-data.xlsx");
-    const t = await workbookTable(file);
+    const t = await fuelPovertyTable(file);
     expect(t.sheet).toBe("Table 3");
     expect(fuelPovertyYear(file, t.title)).toBe(2023);
-    const [h, ...rows] = parseCsv(t.csv);
+    const [h, ...rows] = parseCsv(readFileSync(t.csv, "utf8"));
     expect(h!.slice(5, 7)).toEqual(["Number of households1", "Number of households in fuel poverty1"]);
     expect(rows).toHaveLength(120);
     for (const r of rows) expect(Number(r[6])).toBeLessThanOrEqual(Number(r[5]));

@@ -1,10 +1,13 @@
 /** Population: IoD File 6 denominators as broad bands, the European Standard Population, and broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import ExcelJS from "exceljs";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";
 import { sapeFormat } from "../../../sources/population/ons-sape.ts";
 import { iodDenominatorsFormat } from "../../../sources/population/iod-denominators.ts";
@@ -131,5 +134,100 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     } finally {
       db.close();
     }
+  });
+});
+
+describe.skipIf(!hasShared)(`population from the ONS SAPE workbook as published${sharedSkipReason}`, () => {
+  const ages = Array.from({ length: 91 }, (_, i) => i);
+  const HEADER = ["LAD 2023 Code", "LAD 2023 Name", "LSOA 2021 Code", "LSOA 2021 Name", "Total", ...ages.map((a) => `F${a}`), ...ages.map((a) => `M${a}`)];
+  const LSOAS = ["E01016016", "E01016017", "E01016018"];
+  /** One LSOA's row: every female age `f`, every male age `m` (Total their sum), with `cells` put over it. */
+  const row = (lsoa: string, f: number, m: number, cells: Record<string, number> = {}) => {
+    const values = HEADER.slice(5).map((h) => cells[h] ?? (h.startsWith("F") ? f : m));
+    return [MEDWAY, "Medway", lsoa, `Medway ${lsoa.slice(-3)}`, values.reduce((s, v) => s + v, 0), ...values];
+  };
+  /** A workbook laid out as ONS issues `sapelsoasyoa*.xlsx`: a cover sheet, then a sheet per mid-year, its table under three title rows. */
+  async function sapeWorkbook(file: string, years: Record<number, (string | number)[][]>): Promise<void> {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Cover sheet").addRow(["Lower layer Super Output Area population estimates"]);
+    for (const [year, rows] of Object.entries(years)) {
+      const ws = wb.addWorksheet(`Mid-${year} LSOA 2021`);
+      ws.addRow([`Mid-${year} population estimates for Lower layer Super Output Areas (LSOAs) in England and Wales by single year of age and sex`]);
+      ws.addRow(["This worksheet contains one table."]);
+      ws.addRow(["Source: Office for National Statistics"]);
+      ws.addRow(HEADER);
+      for (const r of rows) ws.addRow(r);
+    }
+    await wb.xlsx.writeFile(file);
+  }
+  const cfg = (files: string[]) => realConfig({ sources: { population: { files } } });
+
+  it("reads each mid-year's sheet, counts every row, and names a rejected cell by sheet and row as Excel shows them", async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, "sapelsoasyoa20212022.xlsx");
+    await sapeWorkbook(file, {
+      2021: LSOAS.map((l, i) => row(l, 5 + i, 4)),
+      2022: LSOAS.map((l, i) => row(l, 6 + i, 5, i === 2 ? { F3: -1 } : {})),
+    });
+    const { db } = await runSources(cfg([file]));
+    try {
+      expect(await loadCounts(db)).toMatchObject({
+        "sapelsoasyoa20212022.xlsx#Mid-2021 LSOA 2021": { read: 3, loaded: 3, rejected: 0 },
+        "sapelsoasyoa20212022.xlsx#Mid-2022 LSOA 2021": { read: 3, loaded: 2, rejected: 1 },
+      });
+      const sha = createHash("sha256").update(readFileSync(file)).digest("hex");
+      expect(await db.all(`SELECT DISTINCT sha256 FROM audit.loads WHERE starts_with(path, $f)`, { f: file })).toEqual([{ sha256: sha }]);
+      // Row 7: the title rows, the header on row 4, then the third LSOA.
+      expect(await db.all(`SELECT path, line::INTEGER AS line, "column", reason FROM audit.rejects`)).toEqual([
+        { path: `${file}#Mid-2022 LSOA 2021`, line: 7, column: "F3", reason: "expected a whole number of 0 or more, found -1" },
+      ]);
+      expect(await db.all(`SELECT year, count(DISTINCT lsoa_code)::INTEGER AS lsoas, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY 1 ORDER BY 1`)).toEqual([
+        { year: 2021, lsoas: 3, people: 91 * (5 + 6 + 7) + 91 * 4 * 3 },
+        { year: 2022, lsoas: 2, people: 91 * (6 + 7) + 91 * 5 * 2 },
+      ]);
+      expect(await db.all(`SELECT sex, age, age_to, population FROM staging.population_lsoa WHERE lsoa_code = 'E01016017' AND year = 2021 AND age = 90 ORDER BY sex`)).toEqual([
+        { sex: "F", age: 90, age_to: 120, population: 6 },
+        { sex: "M", age: 90, age_to: 120, population: 4 },
+      ]);
+      expect(await warningsOf(db, "population_total_mismatch")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a mid-year given twice (two editions, or a sheet saved as CSV too) is taken once, from the last given, and reported", async () => {
+    const t = tempDir();
+    const file = path.join(t.dir, "sapelsoasyoa20212022.xlsx");
+    await sapeWorkbook(file, { 2021: LSOAS.map((l) => row(l, 5, 4)), 2022: LSOAS.map((l) => row(l, 6, 5)) });
+    const csv = t.write("sape-revised-2022.csv", [HEADER, ...LSOAS.map((l) => row(l, 7, 7))].map((r) => r.join(",")).join("\n"));
+    const { db } = await runSources(cfg([file, csv]));
+    try {
+      const sheet = shown(`${file}#Mid-2022 LSOA 2021`);
+      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", 2022, sheet, shown(csv)) }]);
+      expect(await db.all(`SELECT year, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY 1 ORDER BY 1`)).toEqual([
+        { year: 2021, people: 3 * 91 * 9 },
+        { year: 2022, people: 3 * 91 * 14 },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a workbook with no population table is named, and so is a sheet whose mid-year cannot be told", async () => {
+    const t = tempDir();
+    const none = path.join(t.dir, "other.xlsx");
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Data").addRow(["Area", "Value"]);
+    await wb.xlsx.writeFile(none);
+    await expect(runSources(cfg([none]))).rejects.toThrow(`${none}: no sheet of this workbook has a population table`);
+    const unnamed = path.join(t.dir, "sape.xlsx");
+    const two = new ExcelJS.Workbook();
+    for (const name of ["Table 1", "Table 2"]) {
+      const ws = two.addWorksheet(name);
+      ws.addRow(HEADER);
+      ws.addRow(row(LSOAS[0]!, 1, 1));
+    }
+    await two.xlsx.writeFile(unnamed);
+    await expect(runSources(cfg([unnamed]))).rejects.toThrow(messages.noYearInSheet(unnamed, "Table 1"));
   });
 });

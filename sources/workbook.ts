@@ -1,0 +1,342 @@
+/**
+ * Tables of .xlsx workbooks, as publishers issue them (ONS small-area population estimates,
+ * DESNZ fuel poverty): each sheet's table found by its header row, below any title rows, and
+ * written out as CSV for the loader. Streamed: yauzl opens the archive by its central directory,
+ * so the sheet list (`xl/workbook.xml`) is read first whatever order the parts were stored in,
+ * and saxes parses each sheet's XML as it inflates, so an 80 MB national workbook (three years of
+ * 35,000 LSOAs by 182 ages and sexes) never sits whole in memory. exceljs's streaming reader was
+ * not used: it names sheets wrongly and can fail when `xl/workbook.xml` is stored after the
+ * sheets (exceljs#1364, #2663, #3064); its whole-workbook reader needs gigabytes for such a file.
+ */
+import { createHash } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import { finished } from "node:stream/promises";
+import { SaxesParser, type SaxesTagPlain } from "saxes";
+import yauzl from "yauzl";
+import type { Context } from "../pipelines/core/context.ts";
+import { literal } from "../pipelines/core/warehouse.ts";
+import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
+import type { CsvFormat } from "./csv-format.ts";
+import { scratchDir, sha256File } from "./files.ts";
+import { loadCsvFiles, type FileLoad } from "./load-csv.ts";
+
+/** One sheet's table, written out as CSV. */
+export interface WorkbookTable {
+  /** The sheet's name. */
+  sheet: string;
+  /** The text of the rows above the header (a title), joined by spaces. */
+  title: string;
+  /** The header's row number, as Excel shows it (the table's rows follow it). */
+  headerRow: number;
+  /** The CSV copy: the header, then every row up to the first blank one (where footnotes start). */
+  csv: string;
+  /** Rows after the header. */
+  rows: number;
+}
+
+/** Is this file an .xlsx workbook (by its name)? */
+export const isWorkbook = (file: string) => /\.xlsx$/i.test(file);
+
+/** The name a table of a workbook is loaded under, in `audit.loads` and every staged row's `_file`: `book.xlsx#Sheet name`. */
+export const tablePath = (file: string, sheet: string) => `${file}#${sheet}`;
+
+/** Rows searched for a header before a sheet is taken to hold no table. */
+const HEADER_SEARCH_ROWS = 30;
+
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, zip) => (err ? reject(err) : resolve(zip))));
+}
+
+async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
+  const out = new Map<string, yauzl.Entry>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on("entry", (e: yauzl.Entry) => {
+      out.set(e.fileName, e);
+      zip.readEntry();
+    });
+    zip.on("end", () => resolve());
+    zip.on("error", reject);
+    zip.readEntry();
+  });
+  return out;
+}
+
+/**
+ * Parse one part of the archive with saxes, streamed. `onTag`/`onText`/`onClose` see the XML;
+ * `stop()` ends the reading early (the rest of the part is not inflated).
+ */
+function parsePart(
+  zip: yauzl.ZipFile, entry: yauzl.Entry,
+  handlers: { open?: (t: SaxesTagPlain) => void; text?: (s: string) => void; close?: (name: string) => void },
+): { done: Promise<void>; stop: () => void } {
+  let stopped = false;
+  let stopStream: () => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) return reject(err);
+      const sax = new SaxesParser();
+      if (handlers.open) sax.on("opentag", handlers.open);
+      if (handlers.text) sax.on("text", handlers.text);
+      if (handlers.close) sax.on("closetag", (t) => handlers.close!(t.name));
+      sax.on("error", (e) => reject(e));
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        if (stopped) return;
+        try {
+          sax.write(chunk);
+        } catch (e) {
+          stream.destroy();
+          reject(e);
+        }
+      });
+      stream.on("error", (e) => (stopped ? resolve() : reject(e)));
+      stream.on("end", () => {
+        if (!stopped) sax.close();
+        resolve();
+      });
+      stream.on("close", () => resolve());
+      stopStream = () => {
+        stopped = true;
+        stream.destroy();
+      };
+      if (stopped) stopStream();
+    });
+  });
+  return { done, stop: () => ((stopped = true), stopStream()) };
+}
+
+/** The sheets of a workbook in order, with the part each is stored in. */
+async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ name: string; part: string }[]> {
+  const need = (name: string) => {
+    const e = entries.get(name);
+    if (!e) throw new LocalneedsError(messages.notAWorkbook(file, `it has no ${name}`));
+    return e;
+  };
+  const targets = new Map<string, string>();
+  await parsePart(zip, need("xl/_rels/workbook.xml.rels"), {
+    open: (t) => {
+      if (t.name === "Relationship") targets.set(String(t.attributes.Id), String(t.attributes.Target));
+    },
+  }).done;
+  const sheets: { name: string; part: string }[] = [];
+  await parsePart(zip, need("xl/workbook.xml"), {
+    open: (t) => {
+      if (t.name !== "sheet") return;
+      const target = targets.get(String(t.attributes["r:id"]));
+      if (!target) return;
+      const part = target.startsWith("/") ? target.slice(1) : path.posix.normalize(`xl/${target}`);
+      sheets.push({ name: String(t.attributes.name), part });
+    },
+  }).done;
+  return sheets;
+}
+
+/** The shared strings table (`xl/sharedStrings.xml`): the text of each `<si>`, rich-text runs joined, phonetic runs left out. */
+async function sharedStrings(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>): Promise<string[]> {
+  const entry = entries.get("xl/sharedStrings.xml");
+  if (!entry) return [];
+  const out: string[] = [];
+  let current = "";
+  let inText = false;
+  let phonetic = 0;
+  await parsePart(zip, entry, {
+    open: (t) => {
+      if (t.name === "si") current = "";
+      else if (t.name === "rPh") phonetic++;
+      else if (t.name === "t" && !phonetic) inText = true;
+    },
+    text: (s) => {
+      if (inText) current += s;
+    },
+    close: (name) => {
+      if (name === "t") inText = false;
+      else if (name === "rPh") phonetic--;
+      else if (name === "si") out.push(current);
+    },
+  }).done;
+  return out;
+}
+
+/** Column index (0-based) of a cell reference such as `AB12`. */
+function columnOf(ref: string): number {
+  let n = 0;
+  for (const ch of ref) {
+    const c = ch.charCodeAt(0);
+    if (c < 65 || c > 90) break;
+    n = n * 26 + (c - 64);
+  }
+  return n - 1;
+}
+
+/** A cell's text from its type (`t`) and stored value: shared strings looked up, numbers in their shortest form, booleans TRUE/FALSE. */
+function cellText(type: string, value: string, strings: readonly string[]): string {
+  switch (type) {
+    case "s":
+      return strings[Number(value)] ?? "";
+    case "b":
+      return value === "1" ? "TRUE" : "FALSE";
+    case "str":
+    case "inlineStr":
+    case "e":
+    case "d":
+      return value;
+    default: {
+      const n = Number(value);
+      return value !== "" && Number.isFinite(n) ? String(n) : value;
+    }
+  }
+}
+
+const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * Every sheet's table of a workbook whose header row `isHeader` accepts (found among a sheet's
+ * first 30 rows; cells trimmed), written as CSV into the scratch folder, in sheet order. A sheet
+ * without one is passed over. A file that is not a readable workbook is a `LocalneedsError`.
+ */
+export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean): Promise<WorkbookTable[]> {
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await openZip(file);
+  } catch (err) {
+    throw new LocalneedsError(messages.notAWorkbook(file, (err as Error).message));
+  }
+  try {
+    const entries = await entriesOf(zip);
+    const sheets = await sheetsOf(zip, entries, file);
+    const strings = await sharedStrings(zip, entries);
+    const dir = await scratchDir();
+    const stem = createHash("sha1").update(file).digest("hex").slice(0, 12);
+    const out: WorkbookTable[] = [];
+    for (const [i, sheet] of sheets.entries()) {
+      const entry = entries.get(sheet.part);
+      if (!entry) continue;
+      const table = await readSheet(zip, entry, sheet.name, strings, isHeader, path.join(dir, `${stem}-${i + 1}-${path.basename(file)}.csv`));
+      if (table) out.push(table);
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof LocalneedsError) throw err;
+    throw new LocalneedsError(messages.notAWorkbook(file, (err as Error).message));
+  } finally {
+    zip.close();
+  }
+}
+
+/** One sheet's table (see `workbookTables`), or null when no row of its first 30 is a header. */
+async function readSheet(
+  zip: yauzl.ZipFile, entry: yauzl.Entry, sheet: string, strings: readonly string[], isHeader: (cells: string[]) => boolean, csvPath: string,
+): Promise<WorkbookTable | null> {
+  const above: string[] = [];
+  let header: { row: number; width: number } | null = null;
+  let lastRow = 0;
+  let rows = 0;
+  let ended = false;
+  let cells: string[] = [];
+  let rowNumber = 0;
+  let cell: { col: number; type: string } | null = null;
+  let value = "";
+  let inValue = false;
+  let nextCol = 0;
+  const lines: string[] = [];
+  let writer: ReturnType<typeof createWriteStream> | null = null;
+  const flush = () => {
+    if (lines.length && writer) writer.write(lines.join("\n") + "\n");
+    lines.length = 0;
+  };
+  const endRow = (): boolean => {
+    const trimmed = cells.map((c) => (c ?? "").trim());
+    if (!header) {
+      if (isHeader(trimmed)) {
+        let width = trimmed.length;
+        while (width > 0 && trimmed[width - 1] === "") width--;
+        header = { row: rowNumber, width };
+        writer = createWriteStream(csvPath);
+        lines.push(trimmed.slice(0, width).map(csvCell).join(","));
+      } else if (rowNumber > HEADER_SEARCH_ROWS) return false;
+      else above.push(trimmed.filter(Boolean).join(" "));
+      lastRow = rowNumber;
+      return true;
+    }
+    // The table ends at its first blank row: an empty one, or a row number skipped.
+    if (rowNumber > lastRow + 1 || trimmed.every((c) => c === "")) return false;
+    lastRow = rowNumber;
+    rows++;
+    lines.push(Array.from({ length: header.width }, (_, i) => csvCell(trimmed[i] ?? "")).join(","));
+    if (lines.length >= 2000) flush();
+    return true;
+  };
+  const part = parsePart(zip, entry, {
+    open: (t) => {
+      if (ended) return;
+      if (t.name === "row") {
+        rowNumber = t.attributes.r ? Number(t.attributes.r) : rowNumber + 1;
+        cells = [];
+        nextCol = 0;
+      } else if (t.name === "c") {
+        const col = t.attributes.r ? columnOf(String(t.attributes.r)) : nextCol;
+        cell = { col, type: String(t.attributes.t ?? "n") };
+        nextCol = col + 1;
+        value = "";
+      } else if ((t.name === "v" || t.name === "t") && cell) inValue = true;
+    },
+    text: (s) => {
+      if (inValue) value += s;
+    },
+    close: (name) => {
+      if (ended) return;
+      if (name === "v" || name === "t") inValue = false;
+      else if (name === "c" && cell) {
+        cells[cell.col] = cellText(cell.type, value, strings);
+        cell = null;
+      } else if (name === "row") {
+        for (let i = 0; i < cells.length; i++) cells[i] ??= "";
+        if (!endRow()) {
+          ended = true;
+          part.stop();
+        }
+      }
+    },
+  });
+  await part.done;
+  if (!header) return null;
+  flush();
+  const w = writer as ReturnType<typeof createWriteStream> | null;
+  if (w) {
+    w.end();
+    await finished(w);
+  }
+  return { sheet, title: above.filter(Boolean).join(" "), headerRow: (header as { row: number }).row, csv: csvPath, rows };
+}
+
+/**
+ * Load tables of a workbook (see `workbookTables`) with the loader, each as `format` (or the
+ * format `formatOf` picks from its header), and point their records back at the workbook: in
+ * `audit.loads` and the raw table, each table is `tablePath(file, sheet)` (or the workbook alone
+ * when `named` says so) with the workbook's SHA-256; lines are the sheet's row numbers, as Excel
+ * shows them, in `audit.rejects` and `_line`. Earlier records of the same tables are replaced.
+ */
+export async function loadWorkbookTables(
+  ctx: Pick<Context, "db" | "log" | "clock">, file: string, tables: readonly WorkbookTable[],
+  formatOf: (t: WorkbookTable) => CsvFormat, named: (t: WorkbookTable) => string = (t) => tablePath(file, t.sheet),
+): Promise<{ table: WorkbookTable; format: CsvFormat; load: FileLoad }[]> {
+  const { db } = ctx;
+  const sha256 = await sha256File(file);
+  const out: { table: WorkbookTable; format: CsvFormat; load: FileLoad }[] = [];
+  for (const table of tables) {
+    const format = formatOf(table);
+    const subject = named(table);
+    for (const t of ["audit.loads", "audit.rejects"]) await db.run(`DELETE FROM ${t} WHERE source = $s AND path = $f`, { s: format.id, f: subject });
+    if (await db.hasTable(format.rawTable)) await db.run(`DELETE FROM ${format.rawTable} WHERE _file = $f`, { f: subject });
+    const [load] = await loadCsvFiles(ctx, format, [table.csv]);
+    const shift = table.headerRow - 1;
+    const at = { f: subject, c: table.csv };
+    await db.run(`UPDATE audit.loads SET path = $f, sha256 = ${literal(sha256)} WHERE path = $c`, at);
+    await db.run(`UPDATE audit.rejects SET path = $f, line = line + ${shift} WHERE path = $c`, at);
+    await db.run(`UPDATE ${format.rawTable} SET _file = $f, _line = _line + ${shift} WHERE _file = $c`, at);
+    await db.run(`DELETE FROM audit.file_hashes WHERE path = $c`, { c: table.csv });
+    out.push({ table, format, load: { ...load!, path: subject, sha256 } });
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/** Tables of .xlsx workbooks read as CSV (sources/workbook.ts), from workbooks exceljs writes. */
+import { describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { extractEntries, storedZip } from "../../sources/zip.ts";
+import { workbookTables } from "../../sources/workbook.ts";
+import { LocalneedsError } from "../../pipelines/core/messages.ts";
+import { tempDir } from "./helpers.ts";
+
+const isHeader = (cells: string[]) => cells.includes("Code") && cells.includes("Count");
+
+/** A workbook as publishers lay theirs out: a cover sheet, then tables under title rows, footnotes below a blank row. */
+async function publishedWorkbook(file: string): Promise<void> {
+  const wb = new ExcelJS.Workbook();
+  wb.addWorksheet("Cover sheet").addRow(["About these tables"]);
+  const a = wb.addWorksheet("Mid-2022 table");
+  a.addRow(["Mid-2022 counts by area"]);
+  a.addRow(["This worksheet contains one table."]);
+  a.addRow([]);
+  a.addRow(["Code", "Name", "Count"]);
+  a.addRow(["E01000001", "Somewhere, North", 1820]);
+  a.addRow(["E01000002", { richText: [{ text: "Rich " }, { font: { bold: true }, text: "text" }] }, 12.5]);
+  a.addRow(["E01000003", null, { formula: "1+2", result: 3 }]);
+  a.addRow([]);
+  a.addRow(["Source: a footnote under the table"]);
+  const b = wb.addWorksheet("Mid-2023 table");
+  b.addRow(["Mid-2023 counts"]);
+  b.addRow(["Code", "Name", "Count"]);
+  b.addRow([" E01000001 ", 'Quote "here"', 7]);
+  wb.addWorksheet("Notes").addRow(["Code", "means"]);
+  await wb.xlsx.writeFile(file);
+}
+
+describe("workbook tables", () => {
+  it("finds each sheet's table below its title rows, reads it up to the first blank row, and passes over sheets without one", async () => {
+    const t = tempDir("ln-xlsx-");
+    const file = path.join(t.dir, "published.xlsx");
+    await publishedWorkbook(file);
+    const tables = await workbookTables(file, isHeader);
+    expect(tables.map(({ sheet, title, headerRow, rows }) => ({ sheet, title, headerRow, rows }))).toEqual([
+      { sheet: "Mid-2022 table", title: "Mid-2022 counts by area This worksheet contains one table.", headerRow: 4, rows: 3 },
+      { sheet: "Mid-2023 table", title: "Mid-2023 counts", headerRow: 2, rows: 1 },
+    ]);
+    // Shared strings, rich text runs joined, numbers as written, a formula's result, an empty cell, quoting; cells trimmed.
+    expect(readFileSync(tables[0]!.csv, "utf8")).toBe('Code,Name,Count\nE01000001,"Somewhere, North",1820\nE01000002,Rich text,12.5\nE01000003,,3\n');
+    expect(readFileSync(tables[1]!.csv, "utf8")).toBe('Code,Name,Count\nE01000001,"Quote ""here""",7\n');
+  });
+
+  it("reads the sheet list first whatever order the workbook's parts are stored in", async () => {
+    const t = tempDir("ln-xlsx-");
+    const file = path.join(t.dir, "published.xlsx");
+    await publishedWorkbook(file);
+    const parts = await extractEntries(file, () => true);
+    const sheetsFirst = [...parts].sort(([a], [b]) => Number(b.includes("worksheets/")) - Number(a.includes("worksheets/")));
+    expect(sheetsFirst[0]![0]).toMatch(/worksheets\//);
+    for (const [name, order] of [["sheets-first.xlsx", sheetsFirst], ["workbook-last.xlsx", [...sheetsFirst.filter(([n]) => n !== "xl/workbook.xml"), ...sheetsFirst.filter(([n]) => n === "xl/workbook.xml")]]] as const) {
+      const f = path.join(t.dir, name);
+      writeFileSync(f, storedZip(order.map(([n, data]) => ({ name: n, data }))));
+      const tables = await workbookTables(f, isHeader);
+      expect(tables.map((x) => [x.sheet, x.rows]), name).toEqual([["Mid-2022 table", 3], ["Mid-2023 table", 1]]);
+    }
+  });
+
+  it("a file that is not a workbook is named, with what to give instead", async () => {
+    const t = tempDir("ln-xlsx-");
+    const csv = t.write("saved-as.xlsx", "Code,Name,Count\nE01000001,A,1\n");
+    const err = await workbookTables(csv, isHeader).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LocalneedsError);
+    expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as an \\.xlsx workbook \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
+  });
+});
