@@ -86,6 +86,9 @@ export const messages = {
   populationYearRepeated: (kind: string, year: number, dropped: string, used: string) =>
     `${dropped}: its ${kind} population for mid-${year} is not used: ${used} gives the same year, and is used instead (the last given wins; remove one of them)`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
+  populationLsoasMissing: (year: number, missing: number, lsoas: number, examples: string, unknown: number) =>
+    `population mid-${year}: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs have no population (e.g. ${examples}), so their wards' rates for ${year} are over too small a population` +
+    (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the population are not in the LSOA lookup at all: the file may use another LSOA vintage (2011 and 2021 codes differ) or cover another area` : "; give a population file that covers every LSOA of the lookup"),
   populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
   repeatedCrimeLine: (firstLine: string, copies: number) =>
     `police.uk: ${firstLine} appears ${copies} times (identical lines, one Crime ID); counted once`,

@@ -158,9 +158,32 @@ export const populationAdapter = defineSource({
     }
     if (denFiles.length) await conformDenominators(ctx, denFiles);
     await conformWorkingAge(ctx, denFiles);
+    await checkCoverage(ctx);
     if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
 });
+
+/**
+ * Each mid-year must cover every LSOA the build places people in (`ref.lsoa_ward`): a ward whose
+ * LSOAs lack a population would get rates over too small a denominator. Missing LSOAs are
+ * reported per year (`population_lsoas_missing`), with a hint when the population's own codes
+ * are not in the lookup at all (another LSOA vintage: 2011 and 2021 codes differ).
+ */
+async function checkCoverage(ctx: Context): Promise<void> {
+  const { db } = ctx;
+  if (!(await db.hasTable("ref.lsoa_ward"))) return;
+  const gaps = await db.all<{ year: number; missing: number; lsoas: number; examples: string[]; unknown: number }>(`
+    WITH build AS (SELECT DISTINCT lsoa_code FROM ref.lsoa_ward),
+         years AS (SELECT DISTINCT year FROM staging.population_lsoa),
+         gaps AS (SELECT y.year, b.lsoa_code FROM years y CROSS JOIN build b
+                  ANTI JOIN (SELECT DISTINCT year, lsoa_code FROM staging.population_lsoa) p ON p.year = y.year AND p.lsoa_code = b.lsoa_code)
+    SELECT g.year, count(*)::INTEGER AS missing, (SELECT count(*) FROM build)::INTEGER AS lsoas, list(g.lsoa_code ORDER BY g.lsoa_code)[1:3] AS examples,
+           (SELECT count(DISTINCT p.lsoa_code) FROM staging.population_lsoa p WHERE p.year = g.year AND p.lsoa_code NOT IN (SELECT lsoa_code FROM ref.lookup_lsoas))::INTEGER AS unknown
+    FROM gaps g GROUP BY g.year ORDER BY g.year`);
+  for (const g of gaps) {
+    await db.recordWarning("conform", "population_lsoas_missing", `population ${g.year}`, messages.populationLsoasMissing(g.year, g.missing, g.lsoas, g.examples.join(", "), g.unknown));
+  }
+}
 
 /**
  * Working-age residents, `staging.population_working_age(lsoa_code, year, population, definition)`,

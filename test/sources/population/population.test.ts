@@ -85,6 +85,29 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     }
   });
 
+  it("a year whose LSOAs fall short of the lookup's is reported with the LSOAs missing, and a hint when its codes are not in the lookup", async () => {
+    const t = tempDir();
+    const medway = lines.filter((l) => l.includes(",E06000035,"));
+    const code = (l: string) => l.split(",")[0]!;
+    const [gone1, gone2] = [medway[5]!, medway[9]!];
+    const short = t.write("file6-short.csv", [lines[0], ...medway.filter((l) => l !== gone1 && l !== gone2)].join("\r\n"));
+    const { db } = await runSources(cfg([short]));
+    try {
+      const [a, b] = [code(gone1), code(gone2)].sort();
+      expect(await warningsOf(db, "population_lsoas_missing")).toEqual([{ subject: "population 2015", message: messages.populationLsoasMissing(2015, 2, medway.length, `${a}, ${b}`, 0) }]);
+    } finally {
+      db.close();
+    }
+    // The same LSOA under a code the lookup does not have (another vintage): the hint says so.
+    const other = t.write("file6-other.csv", [lines[0], ...medway.map((l) => (l === gone1 ? l.replace(code(gone1), "E01099999") : l))].join("\r\n"));
+    const second = await runSources(cfg([other]));
+    try {
+      expect(await warningsOf(second.db, "population_lsoas_missing")).toEqual([{ subject: "population 2015", message: messages.populationLsoasMissing(2015, 1, medway.length, code(gone1), 1) }]);
+    } finally {
+      second.db.close();
+    }
+  });
+
   it("a negative or non-numeric count rejects the row with the column named", async () => {
     const t = tempDir();
     const bad = lines[1]!.replace(/,"1,681",/, ",-5,");
