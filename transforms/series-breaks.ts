@@ -113,7 +113,7 @@ async function populationBaseBreaks(ctx: Context): Promise<{ at: string; label: 
   const { db } = ctx;
   if (!(await db.hasTable("staging.population_lsoa"))) return [];
   const years = await db.all<{ year: number; base: string }>(
-    `SELECT year, CASE WHEN bool_and(sex = 'P') THEN 'IoD File 6 (mid-year, broad bands, excluding prisoners)' ELSE 'ONS small-area population estimates' END AS base
+    `SELECT year, CASE WHEN bool_and(age <> age_to) THEN 'IoD File 6 (mid-year, broad bands, excluding prisoners)' ELSE 'ONS small-area population estimates' END AS base
      FROM staging.population_lsoa GROUP BY year ORDER BY year`,
   );
   const out: { at: string; label: string; reason: string }[] = [];

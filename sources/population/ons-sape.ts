@@ -38,8 +38,28 @@ export const sapeFormat = defineCsvFormat({
 });
 registerFormats(sapeFormat);
 
+/**
+ * ONS SAPE on 2011 LSOAs (the editions to mid-2020): a sheet per mid-year and sex (`Mid-2019
+ * Males`, `Mid-2019 Females`, `Mid-2019 Persons`), single years across: `LSOA Code, LSOA Name, LA
+ * Code (2019 boundaries), ..., All Ages, 0, 1, ..., 89, 90+` (unformatted), or `Area Codes, LA
+ * (2019 boundaries), LSOA, All Ages, 0, ..., 90+` with each authority's subtotal row above its
+ * LSOAs (formatted).
+ */
+export const sapeBySexFormat = defineCsvFormat({
+  id: "ons_sape_lsoa_syoa_by_sex",
+  title: "an ONS small-area population estimates sheet (LSOA by single year of age, a sheet per sex)",
+  rawTable: "raw_population_sape_by_sex",
+  grain: "one row per LSOA of one mid-year and sex (formatted editions: and per authority)",
+  columns: [
+    { name: "lsoa_code", header: /^(LSOA Code|Area Codes)$/i, required: true },
+    { name: "total", header: /^All Ages$/i, kind: "integer", nonNegative: true, required: true },
+    ...ages.map((a) => ({ name: `a${a}`, header: a === 90 ? "90+" : String(a), kind: "integer" as const, nonNegative: true, required: true })),
+  ],
+});
+registerFormats(sapeBySexFormat);
+
 /** The formats the population slot takes (each file recognised by its header). */
-export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, iodDenominatorsFormat];
+export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, iodDenominatorsFormat];
 /** The population slot as errors name it. */
 export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE or IoD File 6)";
 
@@ -66,8 +86,24 @@ export function sapeSheetYear(file: string, table: Pick<WorkbookTable, "sheet" |
   throw new LocalneedsError(messages.noYearInSheet(file, table.sheet));
 }
 
-/** Every population table read this run (a CSV file, or a workbook's sheet as `tablePath`) with its mid-year, in the order given. */
+/** The sex of a sheet of the 2011-LSOA editions from its name (`Mid-2019 Males`), or of a CSV saved from one from its file name. */
+export function sapeSheetSex(file: string, sheet: string): "F" | "M" | "P" {
+  const word = (w: string) => new RegExp(`(?<![a-z])(${w})(?![a-z])`, "i").test(sheet);
+  if (word("females?")) return "F";
+  if (word("males?")) return "M";
+  if (word("persons|people|all")) return "P";
+  throw new LocalneedsError(messages.noSexInSheet(file, sheet));
+}
+
+/** Every population table read this run (a CSV file, or a workbook's sheet as `tablePath`) with its mid-year and, a sheet per sex, its sex; in the order given. */
 const YEARS = "_population_years";
+
+/** A population table's mid-year and (a sheet per sex) sex: from its sheet (`table`, `only` when its workbook holds no other), else its file. */
+function tableFacts(format: CsvFormat, file: string, read: string, table?: WorkbookTable, only = true): { year: number; sex: string | null } {
+  if (format === iodDenominatorsFormat) return { year: denominatorsYear(read), sex: null };
+  const year = table ? sapeSheetYear(file, table, only) : sapeYear(file);
+  return { year, sex: format === sapeBySexFormat ? sapeSheetSex(file, table?.sheet ?? path.basename(file)) : null };
+}
 
 /** A header row of a population table (SAPE or IoD File 6), as a workbook's sheets are searched for one. */
 const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => matchHeader(f, cells).missing.length === 0);
@@ -101,27 +137,28 @@ export const populationAdapter = defineSource({
   async load(ctx, p) {
     const { db } = ctx;
     const files = await expandFiles(db, "population", p.files);
-    // Every CSV file's kind and year before anything is written (a workbook's come with its tables).
-    const csvYears = new Map(files.filter((f) => !isWorkbook(f)).map((f) => {
+    // Every CSV file's kind, year and sex before anything is written (a workbook's come with its tables).
+    const csvFacts = new Map(files.filter((f) => !isWorkbook(f)).map((f) => {
       const format = pickFormat(f, POPULATION_FORMATS, POPULATION_SLOT_TITLE);
-      return [f, { format, year: format === sapeFormat ? sapeYear(f) : denominatorsYear(f) }] as const;
+      return [f, { format, ...tableFacts(format, f, f) }] as const;
     }));
-    await db.run(`CREATE OR REPLACE TEMP TABLE ${YEARS} (f VARCHAR, year INTEGER)`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${YEARS} (f VARCHAR, year INTEGER, sex VARCHAR)`);
+    const record = (f: string, facts: { year: number; sex: string | null }) => db.run(`INSERT INTO ${YEARS} VALUES ($f, $y, $s)`, { f, y: facts.year, s: facts.sex });
     const loads = [];
     for (const f of files) {
-      const csv = csvYears.get(f);
+      const csv = csvFacts.get(f);
       if (csv) {
         loads.push(...(await loadCsvFiles(ctx, csv.format, [f])));
-        await db.run(`INSERT INTO ${YEARS} VALUES ($f, $y)`, { f, y: csv.year });
+        await record(f, csv);
         continue;
       }
       const tables = await workbookTables(f, isPopulationHeader);
-      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "a population table (ONS SAPE: LSOA 2021 Code, Total, F0 to F90, M0 to M90; or IoD File 6)"));
+      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "a population table (ONS SAPE: LSOA 2021 Code, Total, F0 to F90, M0 to M90, or LSOA Code, All Ages, 0 to 90+; or IoD File 6)"));
       const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, POPULATION_FORMATS, POPULATION_SLOT_TITLE)]));
-      const years = new Map(tables.map((t) => [t, formats.get(t) === sapeFormat ? sapeSheetYear(f, t, tables.length === 1) : denominatorsYear(t.csv)]));
+      const facts = new Map(tables.map((t) => [t, tableFacts(formats.get(t)!, f, t.csv, t, tables.length === 1)]));
       for (const { table, load } of await loadWorkbookTables(ctx, f, tables, (t) => formats.get(t)!)) {
         loads.push(load);
-        await db.run(`INSERT INTO ${YEARS} VALUES ($f, $y)`, { f: load.path, y: years.get(table)! });
+        await record(load.path, facts.get(table)!);
       }
     }
     if (p.esp2013) loads.push(...(await loadEsp2013(ctx, p.esp2013)));
@@ -131,6 +168,7 @@ export const populationAdapter = defineSource({
     const { db } = ctx;
     await db.run(`CREATE OR REPLACE TABLE staging.population_lsoa (lsoa_code VARCHAR, year INTEGER, sex VARCHAR, age INTEGER, age_to INTEGER, population DOUBLE)`);
     const sapeFiles = await yearTable(ctx, "_sape_year", sapeFormat, "ONS SAPE");
+    const bySexFiles = await yearTable(ctx, "_sape_sex_year", sapeBySexFormat, "ONS SAPE");
     const denFiles = await yearTable(ctx, "_den_year", iodDenominatorsFormat, "IoD File 6");
     if (sapeFiles.length) {
       await warnDuplicates(ctx, sapeFormat.rawTable, sapeFiles, "population (SAPE)");
@@ -156,6 +194,7 @@ export const populationAdapter = defineSource({
         await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
       }
     }
+    if (bySexFiles.length) await conformBySex(ctx, bySexFiles);
     if (denFiles.length) await conformDenominators(ctx, denFiles);
     await conformWorkingAge(ctx, denFiles);
     await checkCoverage(ctx);
@@ -195,7 +234,7 @@ async function conformWorkingAge(ctx: Context, denFiles: readonly string[]): Pro
   const { db } = ctx;
   await db.run(`CREATE OR REPLACE TABLE staging.population_working_age AS
     SELECT lsoa_code, year, sum(population) AS population, 'ONS mid-year estimates, residents aged 16-64' AS definition
-    FROM staging.population_lsoa WHERE sex <> 'P' AND age >= 16 AND age_to <= 64 GROUP BY lsoa_code, year`);
+    FROM staging.population_lsoa WHERE age = age_to AND age >= 16 AND age_to <= 64 GROUP BY lsoa_code, year`);
   if (!denFiles.length) return;
   await db.run(`INSERT INTO staging.population_working_age
     SELECT d.lsoa_code, y.year, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE), 'IoD File 6 working-age population 18-59/64 (excluding prisoners)'
@@ -205,26 +244,58 @@ async function conformWorkingAge(ctx: Context, denFiles: readonly string[]): Pro
 }
 
 /**
- * `<name>(f, year)`: the tables of one format read this run and their mid-years, one per year:
- * where several give the same year (two editions of a SAPE workbook both have mid-2022), the
- * last given is used and the others are reported (`population_year_repeated`), never added
- * together. Returns the tables used.
+ * `<name>(f, year, sex)`: the tables of one format read this run, their mid-years and (a sheet
+ * per sex) sexes, one per year and sex: where several give the same (two editions of a SAPE
+ * workbook both have mid-2022), the last given is used and the others are reported
+ * (`population_year_repeated`), never added together. Returns the tables used.
  */
 async function yearTable(ctx: Context, name: string, format: CsvFormat, kind: string): Promise<string[]> {
   const { db } = ctx;
   const read = (await db.hasTable(format.rawTable)) ? `SELECT DISTINCT _file FROM ${format.rawTable}` : "SELECT NULL::VARCHAR WHERE false";
-  const tables = await db.all<{ f: string; year: number }>(`SELECT f, year FROM ${YEARS} WHERE f IN (${read}) ORDER BY rowid`);
-  const used = new Map<number, string>();
-  for (const t of tables) used.set(t.year, t.f);
+  const tables = await db.all<{ f: string; year: number; sex: string | null }>(`SELECT f, year, sex FROM ${YEARS} WHERE f IN (${read}) ORDER BY rowid`);
+  const what = (t: { year: number; sex: string | null }) => `mid-${t.year}${t.sex ? `, ${{ F: "females", M: "males", P: "persons" }[t.sex]}` : ""}`;
+  const used = new Map<string, { f: string; year: number; sex: string | null }>();
+  for (const t of tables) used.set(what(t), t);
   for (const t of tables) {
-    const kept = used.get(t.year)!;
-    if (kept === t.f) continue;
-    const [a, b] = [displayPath(ctx.config, t.f), displayPath(ctx.config, kept)];
-    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, t.year, a, b));
+    const kept = used.get(what(t))!;
+    if (kept.f === t.f) continue;
+    const [a, b] = [displayPath(ctx.config, t.f), displayPath(ctx.config, kept.f)];
+    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, what(t), a, b));
   }
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${name} (f VARCHAR, year INTEGER)`);
-  await db.insertRows(name, ["f", "year"], [...used].map(([year, f]) => ({ f, year })));
-  return [...used.values()];
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name} (f VARCHAR, year INTEGER, sex VARCHAR)`);
+  await db.insertRows(name, ["f", "year", "sex"], [...used.values()].map((t) => ({ f: t.f, year: t.year, sex: t.sex })));
+  return [...used.values()].map((t) => t.f);
+}
+
+/**
+ * The 2011-LSOA editions (a sheet per sex) -> single years in `staging.population_lsoa`, for years
+ * the current editions do not cover: the LSOA rows only (a formatted edition's authority subtotals
+ * are read, and left out here); a year's Persons sheet only when it has no Males and Females.
+ */
+async function conformBySex(ctx: Context, files: readonly string[]): Promise<void> {
+  const { db } = ctx;
+  await warnDuplicates(ctx, sapeBySexFormat.rawTable, files, "population (SAPE)");
+  const cells = ages.map((a) => `a${a}`).join(", ");
+  await db.run(`INSERT INTO staging.population_lsoa
+    WITH wide AS (
+      SELECT p.lsoa_code, y.year, y.sex, ${cells}
+      FROM (${lastLineSql(sapeBySexFormat.rawTable, files)}) p JOIN _sape_sex_year y ON y.f = p._file
+      WHERE regexp_full_match(upper(p.lsoa_code), '[EW]01[0-9]{6}')
+        AND y.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)
+        AND (y.sex <> 'P' OR y.year NOT IN (SELECT year FROM _sape_sex_year WHERE sex <> 'P'))
+    ),
+    long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
+    SELECT upper(lsoa_code), year, sex, cell[2:]::INTEGER AS age, CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to,
+           replace(v, ',', '')::DOUBLE AS population
+    FROM long`);
+  const bad = await db.all<{ lsoa_code: string; year: number }>(`
+    WITH sums AS (SELECT lsoa_code, year, sex, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
+    SELECT s.lsoa_code, s.year FROM sums s JOIN (${lastLineSql(sapeBySexFormat.rawTable, files)}) p ON upper(p.lsoa_code) = s.lsoa_code
+    JOIN _sape_sex_year y ON y.f = p._file AND y.year = s.year AND y.sex = s.sex
+    WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 ORDER BY 1, 2 LIMIT 5`);
+  for (const b of bad) {
+    await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
+  }
 }
 
 /** IoD File 6 -> broad bands in `staging.population_lsoa`, for years no SAPE file covers. */

@@ -9,7 +9,7 @@ import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";
-import { sapeFormat } from "../../../sources/population/ons-sape.ts";
+import { sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
 import { iodDenominatorsFormat } from "../../../sources/population/iod-denominators.ts";
 
 const FILE6 = realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
@@ -53,6 +53,17 @@ describe.skipIf(!hasShared)(`population, real files${sharedSkipReason}`, () => {
     expect(rows.at(-1)).toEqual({ age: 90, age_to: 120, population: 1000 });
     expect(rows.reduce((s, r) => s + r.population, 0)).toBe(100000);
     expect(await warningsOf(db, "esp2013_total")).toEqual([]);
+  });
+});
+
+describe("SAPE sheet names", () => {
+  it("tell the mid-year and, a sheet per sex, the sex; in a CSV's name too", () => {
+    expect(["Mid-2019 Males", "Mid-2019 Females", "Mid-2019 Persons", "sape_2019_males.csv", "sape-2019-FEMALES.csv"].map((s) => sapeSheetSex("x.xlsx", s))).toEqual(["M", "F", "P", "M", "F"]);
+    expect(() => sapeSheetSex("x.xlsx", "Small areas")).toThrow(messages.noSexInSheet("x.xlsx", "Small areas"));
+    expect(sapeSheetYear("x.xlsx", { sheet: "Mid-2022 LSOA 2021", title: "" }, false)).toBe(2022);
+    expect(sapeSheetYear("x.xlsx", { sheet: "Table 2", title: "Mid-2019 Population Estimates for LSOAs" }, false)).toBe(2019);
+    expect(sapeSheetYear("sape-2020.xlsx", { sheet: "Data", title: "" }, true)).toBe(2020);
+    expect(() => sapeSheetYear("sape-2020.xlsx", { sheet: "Data", title: "" }, false)).toThrow(messages.noYearInSheet("sape-2020.xlsx", "Data"));
   });
 });
 
@@ -226,7 +237,7 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbook as published$
     const { db } = await runSources(cfg([file, csv]));
     try {
       const sheet = shown(`${file}#Mid-2022 LSOA 2021`);
-      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", 2022, sheet, shown(csv)) }]);
+      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", "mid-2022", sheet, shown(csv)) }]);
       expect(await db.all(`SELECT year, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY 1 ORDER BY 1`)).toEqual([
         { year: 2021, people: 3 * 91 * 9 },
         { year: 2022, people: 3 * 91 * 14 },
@@ -252,5 +263,85 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbook as published$
     }
     await two.xlsx.writeFile(unnamed);
     await expect(runSources(cfg([unnamed]))).rejects.toThrow(messages.noYearInSheet(unnamed, "Table 1"));
+  });
+});
+
+describe.skipIf(!hasShared)(`population from the ONS SAPE workbooks on 2011 LSOAs (a sheet per sex)${sharedSkipReason}`, () => {
+  const ages = Array.from({ length: 91 }, (_, i) => (i === 90 ? "90+" : String(i)));
+  /** Medway's LSOAs (2011 codes, as the WD19 lookup has them), from the File 6 sample. */
+  const medwayLsoas = () => readFileSync(FILE6, "utf8").split("\r\n").filter((l) => l.includes(",E06000035,")).map((l) => l.split(",")[0]!);
+  /** Ages 0..90+ for an LSOA: `base` each, plus the LSOA's position so the sexes and LSOAs differ. */
+  const cells = (i: number, base: number) => ages.map((_, a) => base + ((i + a) % 3));
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  async function bySexWorkbook(file: string, year: number, layout: "unformatted" | "formatted", sheets: ("Persons" | "Males" | "Females")[]): Promise<void> {
+    const lsoas = medwayLsoas();
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Contents").addRow([`Mid-${year} Population Estimates for Lower Layer Super Output Areas in England and Wales by Single Year of Age and Sex`]);
+    for (const sheet of sheets) {
+      const ws = wb.addWorksheet(`Mid-${year} ${sheet}`);
+      ws.addRow([`Mid-${year} Population Estimates for Lower Layer Super Output Areas in England and Wales by Single Year of Age and Sex`]);
+      ws.addRow(["National Statistics"]);
+      ws.addRow([`${sheet}; All Ages`]);
+      ws.addRow(["Copyright"]);
+      const base = { Persons: 10, Males: 4, Females: 6 }[sheet];
+      if (layout === "unformatted") {
+        ws.addRow(["LSOA Code", "LSOA Name", "LA Code (2019 boundaries)", "LA name (2019 boundaries)", "LA Code (2020 boundaries)", "LA name (2020 boundaries)", "All Ages", ...ages]);
+        lsoas.forEach((l, i) => ws.addRow([l, `Medway ${i}`, MEDWAY, "Medway", MEDWAY, "Medway", sum(cells(i, base)), ...cells(i, base)]));
+      } else {
+        ws.addRow(["Area Codes", "LA (2019 boundaries)", "LSOA", "All Ages", ...ages]);
+        // The authority's subtotal row above its LSOAs.
+        const total = ages.map((_, a) => sum(lsoas.map((_, i) => cells(i, base)[a]!)));
+        ws.addRow([MEDWAY, "Medway", null, sum(total), ...total]);
+        lsoas.forEach((l, i) => ws.addRow([l, null, `Medway ${i}`, sum(cells(i, base)), ...cells(i, base)]));
+      }
+    }
+    await wb.xlsx.writeFile(file);
+  }
+  const cfg = (files: string[]) => realConfig({ sources: { population: { files } } });
+
+  it("reads the Males and Females sheets of the unformatted and formatted editions, leaving out the authority subtotals", async () => {
+    const t = tempDir();
+    const a = path.join(t.dir, "SAPE22DT2-mid-2019-lsoa-syoa-estimates-unformatted.xlsx");
+    const b = path.join(t.dir, "SAPE21DT1a-mid-2018-on-2019-LA-lsoa-syoa-estimates-formatted.xlsx");
+    await bySexWorkbook(a, 2019, "unformatted", ["Persons", "Males", "Females"]);
+    await bySexWorkbook(b, 2018, "formatted", ["Persons", "Males", "Females"]);
+    const { db } = await runSources(cfg([a, b]));
+    try {
+      const lsoas = medwayLsoas();
+      const counts = await loadCounts(db);
+      expect(counts["SAPE22DT2-mid-2019-lsoa-syoa-estimates-unformatted.xlsx#Mid-2019 Males"]).toEqual({ read: lsoas.length, loaded: lsoas.length, rejected: 0 });
+      expect(counts["SAPE21DT1a-mid-2018-on-2019-LA-lsoa-syoa-estimates-formatted.xlsx#Mid-2018 Females"]).toEqual({ read: lsoas.length + 1, loaded: lsoas.length + 1, rejected: 0 });
+      expect(await db.all(`SELECT year, sex, count(DISTINCT lsoa_code)::INTEGER AS lsoas, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY 1, 2 ORDER BY 1, 2`)).toEqual([2018, 2019].flatMap((year) => [
+        { year, sex: "F", lsoas: lsoas.length, people: sum(lsoas.map((_, i) => sum(cells(i, 6)))) },
+        { year, sex: "M", lsoas: lsoas.length, people: sum(lsoas.map((_, i) => sum(cells(i, 4)))) },
+      ]));
+      expect(await db.all(`SELECT age, age_to, population FROM staging.population_lsoa WHERE lsoa_code = $l AND year = 2019 AND sex = 'M' AND age IN (0, 90) ORDER BY age`, { l: lsoas[1]! }))
+        .toEqual([{ age: 0, age_to: 0, population: cells(1, 4)[0] }, { age: 90, age_to: 120, population: cells(1, 4)[90] }]);
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.population_lsoa WHERE lsoa_code = $c`, { c: MEDWAY })).toEqual({ n: 0 });
+      expect(await db.all(`SELECT year, count(*)::INTEGER AS lsoas FROM staging.population_working_age GROUP BY 1 ORDER BY 1`)).toEqual([{ year: 2018, lsoas: lsoas.length }, { year: 2019, lsoas: lsoas.length }]);
+      for (const code of ["population_total_mismatch", "population_lsoas_missing", "population_year_repeated"]) expect(await warningsOf(db, code), code).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a Persons sheet alone gives single years for persons; a sheet whose sex cannot be told is named", async () => {
+    const t = tempDir();
+    const p = path.join(t.dir, "mid-2017-persons.xlsx");
+    await bySexWorkbook(p, 2017, "unformatted", ["Persons"]);
+    const { db } = await runSources(cfg([p]));
+    try {
+      expect(await db.all(`SELECT sex, count(DISTINCT age)::INTEGER AS ages, count(DISTINCT lsoa_code)::INTEGER AS lsoas FROM staging.population_lsoa GROUP BY 1`)).toEqual([{ sex: "P", ages: 91, lsoas: medwayLsoas().length }]);
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.population_working_age WHERE year = 2017`)).toEqual({ n: medwayLsoas().length });
+    } finally {
+      db.close();
+    }
+    const odd = path.join(t.dir, "odd.xlsx");
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Mid-2019 Table");
+    ws.addRow(["LSOA Code", "All Ages", ...ages]);
+    ws.addRow([medwayLsoas()[0]!, 91, ...ages.map(() => 1)]);
+    await wb.xlsx.writeFile(odd);
+    await expect(runSources(cfg([odd]))).rejects.toThrow(messages.noSexInSheet(odd, "Mid-2019 Table"));
   });
 });
