@@ -120,6 +120,14 @@ export function readHeader(file: string, encoding: "utf-8" | "windows-1252" = "u
   return parseFirstRecord(text);
 }
 
+/** A spreadsheet given where text was expected, by its first bytes: an .xlsx (a zip) or an Excel 97-2003 .xls (an OLE2 compound file). */
+export function spreadsheetKind(file: string): "xlsx" | "xls" | null {
+  const h = readHead(file, 8);
+  if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) return "xlsx";
+  if (h.length === 8 && [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => h[i] === b)) return "xls";
+  return null;
+}
+
 /** Does the file start with a UTF-8 byte-order mark? */
 export function hasBom(file: string): boolean {
   const h = readHead(file, 3);

@@ -12,7 +12,7 @@ import { checkedMonthSql, ident, literal, strptimeSql, type Warehouse } from "..
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, type StoredField, storedFields } from "./csv-format.ts";
 import { saltFor } from "./salt.ts";
-import { type BrokenLine, fileBytes, hasNonAscii, inspectFiles, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, transcodeCp1252 } from "./files.ts";
+import { type BrokenLine, fileBytes, hasNonAscii, inspectFiles, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, spreadsheetKind, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -69,6 +69,8 @@ export function foreignDelimiter(header: readonly string[]): string | undefined 
 
 /** The error for a file whose header does not fit `format` (wrong delimiter, wrong kind, or missing columns). */
 function headerError(file: string, header: readonly string[], formats: readonly CsvFormat[], slotTitle: string): LocalneedsError {
+  const sheet = spreadsheetKind(file);
+  if (sheet) return new LocalneedsError(messages.spreadsheetNotCsv(file, sheet, slotTitle));
   const delim = foreignDelimiter(header);
   if (delim) return new LocalneedsError(messages.wrongDelimiter(file, delim === "\t" ? "tab" : delim, slotTitle));
   const other = recogniseHeader(header, formats.map((f) => f.id));

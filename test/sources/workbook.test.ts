@@ -5,7 +5,9 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { extractEntries, storedZip } from "../../sources/zip.ts";
 import { workbookTables } from "../../sources/workbook.ts";
-import { LocalneedsError } from "../../pipelines/core/messages.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { pickFormat } from "../../sources/load-csv.ts";
+import { POPULATION_FORMATS, POPULATION_SLOT_TITLE } from "../../sources/population/ons-sape.ts";
 import { tempDir } from "./helpers.ts";
 
 const isHeader = (cells: string[]) => cells.includes("Code") && cells.includes("Count");
@@ -68,5 +70,15 @@ describe("workbook tables", () => {
     const err = await workbookTables(csv, isHeader).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalneedsError);
     expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as an \\.xlsx workbook \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
+  });
+
+  it("a spreadsheet where a CSV was expected is named for what it is: an .xlsx under another name, or an Excel 97-2003 .xls", async () => {
+    const t = tempDir("ln-xlsx-");
+    const book = path.join(t.dir, "published.xlsx");
+    await publishedWorkbook(book);
+    const renamed = t.write("population.csv", readFileSync(book));
+    expect(() => pickFormat(renamed, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(renamed, "xlsx", POPULATION_SLOT_TITLE));
+    const xls = t.write("SAPE20DT1-mid-2017-lsoa-syoa-estimates-formatted.xls", Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
+    expect(() => pickFormat(xls, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(xls, "xls", POPULATION_SLOT_TITLE));
   });
 });
