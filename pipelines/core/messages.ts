@@ -73,8 +73,8 @@ export const messages = {
   noDenominator: () => "no denominator for this area and period",
   spreadsheetNotCsv: (file: string, kind: "xlsx" | "xls", title: string) =>
     kind === "xls"
-      ? `${file}: this is an Excel 97-2003 workbook (.xls), which is not read here (expected ${title}): open it in Excel and save it as .xlsx where the slot takes workbooks (population, fuel poverty), or save the table's sheet as CSV`
-      : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, fuel poverty), or save the table's sheet as CSV`,
+      ? `${file}: this is an Excel 97-2003 workbook (.xls), which is not read here (expected ${title}): open it in Excel and save it as .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
+      : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`,
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
   encodingNotAsDeclared: (file: string, title: string) =>

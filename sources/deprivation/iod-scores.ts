@@ -5,10 +5,11 @@
  * one row per LSOA.
  */
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
+import { loadCsvFiles, matchHeader, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
+import { isWorkbook, loadWorkbookTables, tablePath, workbookTables } from "../workbook.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
-import { messages } from "../../pipelines/core/messages.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
@@ -48,6 +49,9 @@ const SCORE_COLUMNS: Record<string, string> = {
   imd: "imd_score", income: "income_score", employment: "employment_score", education: "education_score",
   health: "health_score", crime: "crime_score", barriers: "barriers_score", living_environment: "living_environment_score",
 };
+
+/** Every deprivation table of this run (a CSV file, or a workbook's sheet as `tablePath`), its format and edition, in the order given. */
+const TABLES = "_deprivation_tables";
 
 /** The formats the deprivation slot takes, recognised by header. */
 export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat] as const;
@@ -108,21 +112,41 @@ export const deprivationAdapter = defineSource({
   schema: deprivationConfig,
   paths: ["files"],
   async load(ctx, d) {
-    const files = await expandFiles(ctx.db, "deprivation", d.files);
+    const { db } = ctx;
+    const files = await expandFiles(db, "deprivation", d.files);
     const already = new Set(ctx.config.sources.population?.files ?? []);
+    // Every CSV file's kind before anything is written (a workbook's come with its tables).
+    const csvFormats = new Map(files.filter((f) => !isWorkbook(f)).map((f) => [f, pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE)] as const));
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${TABLES} (path VARCHAR, format VARCHAR, edition VARCHAR, ord INTEGER)`);
     const loads: FileLoad[] = [];
+    let ord = 0;
+    const record = (path: string, format: CsvFormat, read: string) =>
+      db.run(`INSERT INTO ${TABLES} VALUES ($p, $f, $e, $o)`, { p: path, f: format.id, e: iodEdition(read), o: ord++ });
     for (const f of files) {
-      const format = pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE);
-      // File 6 listed in the population slot too is loaded once (by the population adapter).
-      if (format === iodDenominatorsFormat && already.has(f)) continue;
-      loads.push(...(await loadCsvFiles(ctx, format, [f])));
+      const format = csvFormats.get(f);
+      if (format) {
+        // File 6 listed in the population slot too is loaded once (by the population adapter).
+        if (!(format === iodDenominatorsFormat && already.has(f))) loads.push(...(await loadCsvFiles(ctx, format, [f])));
+        await record(f, format, f);
+        continue;
+      }
+      const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => matchHeader(x, cells).missing.length === 0));
+      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "an Indices of Deprivation table (scores, File 1, File 2, File 6 or the ONS IMD lookup)"));
+      const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, DEPRIVATION_FORMATS, SLOT_TITLE)]));
+      const read = tables.filter((t) => !(formats.get(t) === iodDenominatorsFormat && already.has(f)));
+      for (const { table, format: x, load } of await loadWorkbookTables(ctx, f, read, (t) => formats.get(t)!)) {
+        loads.push(load);
+        await record(load.path, x, table.csv);
+      }
+      for (const t of tables.filter((x) => !read.includes(x))) await record(tablePath(f, t.sheet), formats.get(t)!, t.csv);
     }
     return loads;
   },
-  async conform(ctx, d) {
+  async conform(ctx) {
     const { db } = ctx;
-    const files = await expandFiles(ctx.db, "deprivation", d.files);
-    const picked = files.map((f, order) => ({ file: f, order, format: pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE), edition: iodEdition(f) }));
+    const byId = new Map<string, CsvFormat>(DEPRIVATION_FORMATS.map((f) => [f.id, f]));
+    const picked = (await db.all<{ path: string; format: string; edition: string; ord: number }>(`SELECT path, format, edition, ord FROM ${TABLES} ORDER BY ord`))
+      .map((t) => ({ file: t.path, order: t.ord, format: byId.get(t.format)!, edition: t.edition }));
     await db.run(`CREATE OR REPLACE TEMP TABLE _dep_long (lsoa_code VARCHAR, measure VARCHAR, value DOUBLE, file_order INTEGER, edition VARCHAR, _file VARCHAR)`);
     for (const p of picked) {
       const measures = measuresOf(p.format);

@@ -1,6 +1,9 @@
 /** Indices of Deprivation 2019: Files 1, 2 and 6 and the ONS IMD lookup, merged by LSOA, with ward summaries. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import Papa from "papaparse";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
@@ -144,6 +147,48 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
       });
     } finally {
       db.close();
+    }
+  });
+});
+
+describe.skipIf(!hasShared)(`IoD2019 workbooks as MHCLG publishes them${sharedSkipReason}`, () => {
+  /** The sample CSV as MHCLG's .xlsx: a Notes sheet, then the data sheet (numbers as numbers, no thousands separators). */
+  async function asWorkbook(csv: string, file: string, sheet: string): Promise<void> {
+    const rows = Papa.parse<string[]>(readFileSync(csv, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet("Notes").addRow(["English indices of deprivation 2019"]);
+    const ws = wb.addWorksheet(sheet);
+    rows.forEach((r, i) => ws.addRow(i === 0 ? r : r.map((c) => (/^-?[\d,]+(\.\d+)?$/.test(c) ? Number(c.replace(/,/g, "")) : c))));
+    await wb.xlsx.writeFile(file);
+  }
+  /** A fingerprint of every staged deprivation row. */
+  const staged = async (db: Warehouse) => db.one(`SELECT
+      (SELECT md5(string_agg(t::VARCHAR, '|' ORDER BY lsoa_code)) FROM staging.deprivation_lsoa t) AS lsoa,
+      (SELECT md5(string_agg(t::VARCHAR, '|' ORDER BY area_code, area_type, domain)) FROM staging.deprivation_summary t) AS summary`);
+
+  it("Files 1, 2 and 6 as workbooks stage exactly as the CSVs do; File 6 in both slots is loaded once", async () => {
+    const t = tempDir();
+    const books = [
+      [FILE1, "File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx", "IMD2019"],
+      [FILE2, "File_2_-_IoD2019_Domains_of_Deprivation.xlsx", "IoD2019 Domains"],
+      [FILE6, "File_6_-_IoD2019_Population_Denominators.xlsx", "Population Denominators"],
+    ].map(([csv, name, sheet]) => ({ csv: csv!, xlsx: path.join(t.dir, name!), sheet: sheet! }));
+    for (const b of books) await asWorkbook(b.csv, b.xlsx, b.sheet);
+    const fromCsv = await runSources(dep([FILE1, FILE2, FILE6], [FILE6]));
+    const fromXlsx = await runSources(dep(books.map((b) => b.xlsx), [books[2]!.xlsx]));
+    try {
+      const n = await loadCounts(fromXlsx.db);
+      expect(n["File_1_-_IMD2019_Index_of_Multiple_Deprivation.xlsx#IMD2019"]).toEqual({ read: 32844, loaded: 32844, rejected: 0 });
+      expect(n["File_6_-_IoD2019_Population_Denominators.xlsx#Population Denominators"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+      expect((await fromXlsx.db.all(`SELECT path FROM audit.loads WHERE source = 'iod_population_denominators'`)).length).toBe(1);
+      const [a, b] = [await staged(fromCsv.db), await staged(fromXlsx.db)];
+      expect(a).toEqual({ lsoa: expect.stringMatching(/^[0-9a-f]{32}$/), summary: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(b).toEqual(a);
+      expect(await fromXlsx.db.one(`SELECT count(*)::INTEGER AS n, any_value(edition) AS e FROM staging.deprivation_lsoa`)).toEqual({ n: 32844, e: "IoD2019" });
+      expect(await fromXlsx.db.one(`SELECT DISTINCT weight_source FROM staging.deprivation_summary`)).toEqual({ weight_source: "IoD File 6" });
+    } finally {
+      fromCsv.db.close();
+      fromXlsx.db.close();
     }
   });
 });
