@@ -325,6 +325,23 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbooks on 2011 LSOA
     }
   });
 
+  it("a year the current edition gives too is taken from it, and the sheets are not checked against it", async () => {
+    const t = tempDir();
+    const book = path.join(t.dir, "SAPE22DT2-mid-2019-lsoa-syoa-estimates-unformatted.xlsx");
+    await bySexWorkbook(book, 2019, "unformatted", ["Males", "Females"]);
+    const wideAges = Array.from({ length: 91 }, (_, a) => a);
+    const header = ["LSOA 2021 Code", "Total", ...wideAges.map((a) => `F${a}`), ...wideAges.map((a) => `M${a}`)];
+    const wide = t.write("sapelsoasyoa2019.csv", [header, ...medwayLsoas().map((l) => [l, 182, ...header.slice(2).map(() => 1)])].map((r) => r.join(",")).join("\n"));
+    const { db } = await runSources(cfg([wide, book]));
+    try {
+      expect(await db.all(`SELECT year, min(population)::INTEGER AS lo, max(population)::INTEGER AS hi, count(*)::INTEGER AS n FROM staging.population_lsoa GROUP BY 1`))
+        .toEqual([{ year: 2019, lo: 1, hi: 1, n: medwayLsoas().length * 182 }]);
+      expect(await warningsOf(db, "population_total_mismatch")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("a Persons sheet alone gives single years for persons; a sheet whose sex cannot be told is named", async () => {
     const t = tempDir();
     const p = path.join(t.dir, "mid-2017-persons.xlsx");
