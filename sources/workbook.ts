@@ -76,9 +76,10 @@ function parsePart(
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(err);
       const sax = new SaxesParser();
-      if (handlers.open) sax.on("opentag", handlers.open);
+      // Element names without their namespace prefix: some writers (the .NET Open XML SDK) emit `<x:row>`, `<x:c>`.
+      if (handlers.open) sax.on("opentag", (t) => handlers.open!({ ...t, name: localName(t.name) }));
       if (handlers.text) sax.on("text", handlers.text);
-      if (handlers.close) sax.on("closetag", (t) => handlers.close!(t.name));
+      if (handlers.close) sax.on("closetag", (t) => handlers.close!(localName(t.name)));
       sax.on("error", (e) => reject(e));
       stream.setEncoding("utf8");
       stream.on("data", (chunk: string) => {
@@ -106,35 +107,46 @@ function parsePart(
   return { done, stop: () => ((stopped = true), stopStream()) };
 }
 
-/** The sheets of a workbook in order, with the part each is stored in. */
-async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ name: string; part: string }[]> {
+/** An element or attribute name without its namespace prefix (`x:row` -> `row`). */
+const localName = (name: string) => name.slice(name.indexOf(":") + 1);
+
+/** A part named by a relationship's target, from the workbook's folder (`worksheets/sheet1.xml`) or the archive's root (`/xl/...`). */
+const partOf = (target: string) => (target.startsWith("/") ? target.slice(1) : path.posix.normalize(`xl/${target}`));
+
+/**
+ * The sheets of a workbook in order, with the part each is stored in, and the shared strings
+ * part (named by the workbook's relationships; `xl/sharedStrings.xml` as most writers name it).
+ */
+async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ sheets: { name: string; part: string }[]; strings: string }> {
   const need = (name: string) => {
     const e = entries.get(name);
     if (!e) throw new LocalneedsError(messages.notAWorkbook(file, `it has no ${name}`));
     return e;
   };
   const targets = new Map<string, string>();
+  let strings = "xl/sharedStrings.xml";
   await parsePart(zip, need("xl/_rels/workbook.xml.rels"), {
     open: (t) => {
-      if (t.name === "Relationship") targets.set(String(t.attributes.Id), String(t.attributes.Target));
+      if (t.name !== "Relationship") return;
+      targets.set(String(t.attributes.Id), String(t.attributes.Target));
+      if (String(t.attributes.Type).endsWith("/sharedStrings")) strings = partOf(String(t.attributes.Target));
     },
   }).done;
   const sheets: { name: string; part: string }[] = [];
   await parsePart(zip, need("xl/workbook.xml"), {
     open: (t) => {
       if (t.name !== "sheet") return;
-      const target = targets.get(String(t.attributes["r:id"]));
-      if (!target) return;
-      const part = target.startsWith("/") ? target.slice(1) : path.posix.normalize(`xl/${target}`);
-      sheets.push({ name: String(t.attributes.name), part });
+      // The relationship id, `r:id` under whatever prefix the writer gave its namespace.
+      const id = Object.entries(t.attributes).find(([k]) => k.includes(":") && localName(k) === "id")?.[1];
+      const target = id === undefined ? undefined : targets.get(String(id));
+      if (target) sheets.push({ name: String(t.attributes.name), part: partOf(target) });
     },
   }).done;
-  return sheets;
+  return { sheets, strings };
 }
 
-/** The shared strings table (`xl/sharedStrings.xml`): the text of each `<si>`, rich-text runs joined, phonetic runs left out. */
-async function sharedStrings(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>): Promise<string[]> {
-  const entry = entries.get("xl/sharedStrings.xml");
+/** The shared strings table: the text of each `<si>`, rich-text runs joined, phonetic runs left out. */
+async function sharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined): Promise<string[]> {
   if (!entry) return [];
   const out: string[] = [];
   let current = "";
@@ -204,8 +216,8 @@ export async function workbookTables(file: string, isHeader: (cells: string[]) =
   }
   try {
     const entries = await entriesOf(zip);
-    const sheets = await sheetsOf(zip, entries, file);
-    const strings = await sharedStrings(zip, entries);
+    const { sheets, strings: stringsPart } = await sheetsOf(zip, entries, file);
+    const strings = await sharedStrings(zip, entries.get(stringsPart));
     const dir = await scratchDir();
     const stem = createHash("sha1").update(file).digest("hex").slice(0, 12);
     const out: WorkbookTable[] = [];

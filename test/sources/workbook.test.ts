@@ -81,4 +81,23 @@ describe("workbook tables", () => {
     const xls = t.write("SAPE20DT1-mid-2017-lsoa-syoa-estimates-formatted.xls", Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
     expect(() => pickFormat(xls, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(xls, "xls", POPULATION_SLOT_TITLE));
   });
+
+  it("reads a workbook whose XML carries a namespace prefix (<x:row>, as the .NET Open XML SDK writes) and whose shared strings part has another name", async () => {
+    const t = tempDir("ln-xlsx-");
+    const ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:rel="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+    const rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const cell = (ref: string, v: string, type?: string) => `<x:c r="${ref}"${type ? ` t="${type}"` : ""}><x:v>${v}</x:v></x:c>`;
+    const parts = {
+      "xl/workbook.xml": `<?xml version="1.0"?><x:workbook ${ns}><x:sheets><x:sheet name="Data 2023" sheetId="1" rel:id="R9"/></x:sheets></x:workbook>`,
+      "xl/_rels/workbook.xml.rels": `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+        <Relationship Id="R9" Type="${rels}/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="R2" Type="${rels}/sharedStrings" Target="strings.xml"/></Relationships>`,
+      "xl/strings.xml": `<?xml version="1.0"?><x:sst ${ns}><x:si><x:t>Code</x:t></x:si><x:si><x:t>Count</x:t></x:si><x:si><x:t xml:space="preserve"> E01000001 </x:t></x:si></x:sst>`,
+      "xl/worksheets/data.xml": `<?xml version="1.0"?><x:worksheet ${ns}><x:sheetData>
+        <x:row r="1">${cell("A1", "0", "s")}${cell("B1", "1", "s")}</x:row><x:row r="2">${cell("A2", "2", "s")}${cell("B2", "4.50")}</x:row></x:sheetData></x:worksheet>`,
+    };
+    const file = path.join(t.dir, "sdk.xlsx");
+    writeFileSync(file, storedZip(Object.entries(parts).map(([name, text]) => ({ name, data: Buffer.from(text) }))));
+    const [table] = await workbookTables(file, isHeader);
+    expect(table && { sheet: table.sheet, headerRow: table.headerRow, csv: readFileSync(table.csv, "utf8") }).toEqual({ sheet: "Data 2023", headerRow: 1, csv: "Code,Count\nE01000001,4.5\n" });
+  });
 });
