@@ -121,9 +121,9 @@ export const messages = {
   lsoaVintageNeedsChanges: (file: string, fileVintage: string, lookupVintage: string, example: string, lookup: string) =>
     `${file}: uses ${fileVintage === "mixed" ? "both 2011 and 2021" : fileVintage} LSOA codes (e.g. ${example}) but the lookup ${lookup} is ${lookupVintage}: ` +
     `set geography.lsoaChanges to the ONS LSOA 2011 to LSOA 2021 lookup to convert them, or use a ${fileVintage === "LSOA21" ? "LSOA21" : "LSOA11"} lookup`,
-  lsoaVintageConverted: (subject: string, file: string, from: string, to: string, changes: string, rows: number, approx: number) =>
+  lsoaVintageConverted: (subject: string, file: string, from: string, to: string, changes: string, rows: number, approx: number, shared = false) =>
     `${subject}: ${file} uses ${from === "mixed" ? "both 2011 and 2021" : from} LSOA codes; the lookup is ${to}: ${rows} rows converted through ${changes}` +
-    (approx ? ` (${approx} in split or merged LSOAs placed by best fit)` : " (all exact)"),
+    (approx ? ` (${approx} in split or merged LSOAs ${shared ? "shared equally between their counterparts" : "placed by best fit"})` : " (all exact)"),
   crimeFileReplaced: (kind: string, month: string, force: string, kept: string, replaced: string, rows: number) =>
     `police.uk ${kind}: ${month} ${force} is in two files; ${kept} replaces ${replaced} (newer, or listed later): its ${rows} rows are not counted`,
   noLocationRows: (kind: string, period: string, force: string, rows: number) =>

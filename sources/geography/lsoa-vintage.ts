@@ -64,11 +64,14 @@ export interface FileVintage {
 
 /**
  * Detect the LSOA vintage of every file in `rawTable` (column `lsoa_code`), record it in
- * `audit.lsoa_vintages`, and prepare `_lsoa_map_<source>(_file, source_code, lsoa_code, exact)`:
+ * `audit.lsoa_vintages`, and prepare `_lsoa_map_<source>(_file, source_code, lsoa_code, exact, share)`:
  * the code to place each row by (converted when the file's vintage differs from the lookup's).
+ * Events go wholly to one counterpart (best fit, `share` 1); with `shares`, for counts that can be
+ * divided (residents), a code with several counterparts maps to each of them with an equal share
+ * (a 2011 LSOA split in two: half to each), and codes merged into one are summed by the caller.
  * Throws when a conversion is needed and no change file is loaded.
  */
-export async function placeLsoaCodes(ctx: Context, source: string, rawTable: string, subject: string): Promise<FileVintage[]> {
+export async function placeLsoaCodes(ctx: Context, source: string, rawTable: string, subject: string, { shares = false }: { shares?: boolean } = {}): Promise<FileVintage[]> {
   const { db, config } = ctx;
   const lookupVintage = (await db.one<{ v: string }>(`SELECT lsoa_vintage AS v FROM ref.geography_meta`))!.v;
   const haveChanges = Boolean(await db.one(`SELECT 1 FROM ref.lsoa_changes LIMIT 1`));
@@ -118,20 +121,27 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
     })),
   );
   const map = `_lsoa_map_${source}`;
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${map} (_file VARCHAR, source_code VARCHAR, lsoa_code VARCHAR, exact BOOLEAN)`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${map} (_file VARCHAR, source_code VARCHAR, lsoa_code VARCHAR, exact BOOLEAN, share DOUBLE)`);
+  const conversion = !mismatched.length
+    ? "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact, NULL::DOUBLE AS share)"
+    : shares
+      ? `(SELECT from_code, to_code, count(*) OVER (PARTITION BY from_code) = 1 AS exact, 1 / count(*) OVER (PARTITION BY from_code) AS share
+          FROM (SELECT DISTINCT ${lookupVintage === "LSOA21" ? "lsoa11_code AS from_code, lsoa21_code AS to_code" : "lsoa21_code AS from_code, lsoa11_code AS to_code"} FROM ref.lsoa_changes))`
+      : "(SELECT from_code, to_code, exact, 1.0::DOUBLE AS share FROM ref.lsoa_conversion)";
   await db.run(`INSERT INTO ${map}
     SELECT DISTINCT r._file, r.code, coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.to_code END, r.code),
-           coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.exact END, true)
+           coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.exact END, true), coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.share END, 1)
     FROM ${codes} r
     JOIN audit.lsoa_vintages v ON v.source = $s AND v.path = r._file
     LEFT JOIN (SELECT lsoa_code AS code FROM ref.lookup_lsoas) lk ON lk.code = r.code
-    LEFT JOIN ${mismatched.length ? "ref.lsoa_conversion" : "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact)"} c ON c.from_code = r.code`, { s: source });
+    LEFT JOIN ${conversion} c ON c.from_code = r.code`, { s: source });
   await db.run(`DROP TABLE ${codes}`);
   for (const f of mismatched) {
     await db.run(
       `UPDATE audit.lsoa_vintages SET rows_converted = n.rows, rows_approx = n.approx FROM (
          SELECT count(*)::INTEGER AS rows, count(*) FILTER (WHERE NOT m.exact)::INTEGER AS approx
-         FROM ${rawTable} r JOIN ${map} m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code) WHERE r._file = $f AND m.source_code <> m.lsoa_code) n
+         FROM ${rawTable} r JOIN (SELECT _file, source_code, bool_and(exact) AS exact FROM ${map} WHERE source_code <> lsoa_code GROUP BY ALL) m
+           ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code) WHERE r._file = $f) n
        WHERE source = $s AND path = $f`,
       { f: f.path, s: source },
     );
@@ -139,7 +149,7 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
   const converted = await db.all<{ path: string; lsoa_vintage: string; rows: number; approx: number }>(
     `SELECT path, lsoa_vintage, rows_converted AS rows, rows_approx AS approx FROM audit.lsoa_vintages WHERE source = $s AND converted ORDER BY path`, { s: source });
   for (const f of converted) {
-    await db.recordWarning("conform", "lsoa_vintage_converted", displayPath(config, f.path), messages.lsoaVintageConverted(subject, displayPath(config, f.path), f.lsoa_vintage, lookupVintage, displayPath(config, config.geography.lsoaChanges ?? ""), f.rows, f.approx));
+    await db.recordWarning("conform", "lsoa_vintage_converted", displayPath(config, f.path), messages.lsoaVintageConverted(subject, displayPath(config, f.path), f.lsoa_vintage, lookupVintage, displayPath(config, config.geography.lsoaChanges ?? ""), f.rows, f.approx, shares));
   }
   return out;
 }

@@ -17,6 +17,8 @@ import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./io
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { isWorkbook, loadWorkbookTables, workbookTables, type WorkbookTable } from "../workbook.ts";
+import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
 const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
@@ -170,20 +172,21 @@ export const populationAdapter = defineSource({
     const sapeFiles = await yearTable(ctx, "_sape_year", sapeFormat, "ONS SAPE");
     const bySexFiles = await yearTable(ctx, "_sape_sex_year", sapeBySexFormat, "ONS SAPE");
     const denFiles = await yearTable(ctx, "_den_year", iodDenominatorsFormat, "IoD File 6");
+    const placed = await lsoaPlacing(ctx, [[sapeFormat, sapeFiles], [sapeBySexFormat, bySexFiles], [iodDenominatorsFormat, denFiles]]);
     if (sapeFiles.length) {
       await warnDuplicates(ctx, sapeFormat.rawTable, sapeFiles, "population (SAPE)");
       // UNPIVOT the 182 cells (f0..f90, m0..m90); the bench measured it 40x faster and far leaner
       // in memory than a LATERAL VALUES list at national scale.
       const cells = bySexAge.map((c) => c.name).join(", ");
-      await db.run(`INSERT INTO staging.population_lsoa
+      await db.run(`INSERT INTO staging.population_lsoa ${placed(`
         WITH wide AS (
-          SELECT p.lsoa_code, y.year, ${cells}
+          SELECT p._file, p.lsoa_code, y.year, ${cells}
           FROM (${lastLineSql(sapeFormat.rawTable, sapeFiles)}) p JOIN _sape_year y ON y.f = p._file
         ),
         long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
-        SELECT lsoa_code, year, upper(cell[1]) AS sex, cell[2:]::INTEGER AS age,
+        SELECT _file, lsoa_code, year, upper(cell[1]) AS sex, cell[2:]::INTEGER AS age,
                CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to, replace(v, ',', '')::DOUBLE AS population
-        FROM long`);
+        FROM long`)}`);
       // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
       const bad = await db.all<{ lsoa_code: string; year: number }>(`
         WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
@@ -194,13 +197,36 @@ export const populationAdapter = defineSource({
         await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
       }
     }
-    if (bySexFiles.length) await conformBySex(ctx, bySexFiles);
-    if (denFiles.length) await conformDenominators(ctx, denFiles);
+    if (bySexFiles.length) await conformBySex(ctx, bySexFiles, placed);
+    if (denFiles.length) await conformDenominators(ctx, denFiles, placed);
     await conformWorkingAge(ctx, denFiles);
     await checkCoverage(ctx);
     if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
 });
+
+/** SQL placing rows `(_file, lsoa_code, year, sex, age, age_to, population)` in the lookup's LSOAs: `(lsoa_code, year, sex, age, age_to, population)`. */
+type Placing = (rows: string) => string;
+
+/**
+ * How the population tables' LSOA codes are placed in the lookup's (`placeLsoaCodes`, the
+ * mechanism police.uk files use): as they are, or, for a table of the other LSOA vintage, through
+ * the change file: residents of LSOAs merged into one are added together, those of an LSOA split
+ * into several shared equally between them (`lsoa_vintage_converted` says how many were).
+ */
+async function lsoaPlacing(ctx: Context, tables: [CsvFormat, string[]][]): Promise<Placing> {
+  const { db } = ctx;
+  const as = (rows: string) => `SELECT lsoa_code, year, sex, age, age_to, population FROM (${rows})`;
+  const used = tables.filter(([, files]) => files.length);
+  if (!used.length || !(await db.hasTable("ref.geography_meta"))) return as;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _population_codes AS
+    ${used.map(([f, files]) => `SELECT _file, lsoa_code FROM ${f.rawTable} WHERE _file IN (${files.map(literal).join(", ")})`).join(" UNION ALL ")}`);
+  await placeLsoaCodes(ctx, "population", "_population_codes", "population estimates", { shares: true });
+  await db.run(`DROP TABLE _population_codes`);
+  if (!(await db.one(`SELECT 1 FROM _lsoa_map_population WHERE source_code <> lsoa_code LIMIT 1`))) return as;
+  return (rows) => `SELECT coalesce(m.lsoa_code, r.lsoa_code) AS lsoa_code, r.year, r.sex, r.age, r.age_to, sum(r.population * coalesce(m.share, 1)) AS population
+    FROM (${rows}) r LEFT JOIN _lsoa_map_population m ON m._file = r._file AND m.source_code = r.lsoa_code GROUP BY ALL`;
+}
 
 /**
  * Each mid-year must cover every LSOA the build places people in (`ref.lsoa_ward`): a ward whose
@@ -272,24 +298,24 @@ async function yearTable(ctx: Context, name: string, format: CsvFormat, kind: st
  * the current editions do not cover: the LSOA rows only (a formatted edition's authority subtotals
  * are read, and left out here); a year's Persons sheet only when it has no Males and Females.
  */
-async function conformBySex(ctx: Context, files: readonly string[]): Promise<void> {
+async function conformBySex(ctx: Context, files: readonly string[], placed: Placing): Promise<void> {
   const { db } = ctx;
   await warnDuplicates(ctx, sapeBySexFormat.rawTable, files, "population (SAPE)");
   const cells = ages.map((a) => `a${a}`).join(", ");
   // Years the current editions gave already: not taken from these sheets, nor checked against them.
   const before = (await db.all<{ year: number }>(`SELECT DISTINCT year FROM staging.population_lsoa`)).map((r) => Number(r.year));
   const fresh = before.length ? `AND y.year NOT IN (${before.join(", ")})` : "";
-  await db.run(`INSERT INTO staging.population_lsoa
+  await db.run(`INSERT INTO staging.population_lsoa ${placed(`
     WITH wide AS (
-      SELECT p.lsoa_code, y.year, y.sex, ${cells}
+      SELECT p._file, upper(p.lsoa_code) AS lsoa_code, y.year, y.sex, ${cells}
       FROM (${lastLineSql(sapeBySexFormat.rawTable, files)}) p JOIN _sape_sex_year y ON y.f = p._file
       WHERE regexp_full_match(upper(p.lsoa_code), '[EW]01[0-9]{6}') ${fresh}
         AND (y.sex <> 'P' OR y.year NOT IN (SELECT year FROM _sape_sex_year WHERE sex <> 'P'))
     ),
     long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
-    SELECT upper(lsoa_code), year, sex, cell[2:]::INTEGER AS age, CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to,
+    SELECT _file, lsoa_code, year, sex, cell[2:]::INTEGER AS age, CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to,
            replace(v, ',', '')::DOUBLE AS population
-    FROM long`);
+    FROM long`)}`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     WITH sums AS (SELECT lsoa_code, year, sex, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
     SELECT s.lsoa_code, s.year FROM sums s JOIN (${lastLineSql(sapeBySexFormat.rawTable, files)}) p ON upper(p.lsoa_code) = s.lsoa_code
@@ -301,15 +327,15 @@ async function conformBySex(ctx: Context, files: readonly string[]): Promise<voi
 }
 
 /** IoD File 6 -> broad bands in `staging.population_lsoa`, for years no SAPE file covers. */
-async function conformDenominators(ctx: Context, files: readonly string[]): Promise<void> {
+async function conformDenominators(ctx: Context, files: readonly string[], placed: Placing): Promise<void> {
   const { db } = ctx;
   await warnDuplicates(ctx, iodDenominatorsFormat.rawTable, files, "population (IoD File 6)");
   const bands = DENOMINATOR_BANDS.map(([c, a, b]) => `(${a}, ${b}, TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE))`).join(", ");
-  await db.run(`INSERT INTO staging.population_lsoa
-    SELECT d.lsoa_code, y.year, 'P', v.age, v.age_to, v.population
+  await db.run(`INSERT INTO staging.population_lsoa ${placed(`
+    SELECT d._file, d.lsoa_code, y.year, 'P' AS sex, v.age, v.age_to, v.population
     FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file,
     LATERAL (VALUES ${bands}) v(age, age_to, population)
-    WHERE y.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`);
+    WHERE y.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`)}`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     SELECT d.lsoa_code, y.year FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file
     WHERE abs(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) - (${DENOMINATOR_BANDS.map(([c]) => `TRY_CAST(replace(trim(d.${c}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 LIMIT 5`);

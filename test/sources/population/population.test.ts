@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import ExcelJS from "exceljs";
+import Papa from "papaparse";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
@@ -109,8 +110,8 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     } finally {
       db.close();
     }
-    // The same LSOA under a code the lookup does not have (another vintage): the hint says so.
-    const other = t.write("file6-other.csv", [lines[0], ...medway.map((l) => (l === gone1 ? l.replace(code(gone1), "E01099999") : l))].join("\r\n"));
+    // The same LSOA under a code the lookup does not have (another area, or a vintage not told by its codes): the hint says so.
+    const other = t.write("file6-other.csv", [lines[0], ...medway.map((l) => (l === gone1 ? l.replace(code(gone1), "E01000000") : l))].join("\r\n"));
     const second = await runSources(cfg([other]));
     try {
       expect(await warningsOf(second.db, "population_lsoas_missing")).toEqual([{ subject: "population 2015", message: messages.populationLsoasMissing(2015, 1, medway.length, code(gone1), 1) }]);
@@ -360,5 +361,50 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbooks on 2011 LSOA
     ws.addRow([medwayLsoas()[0]!, 91, ...ages.map(() => 1)]);
     await wb.xlsx.writeFile(odd);
     await expect(runSources(cfg([odd]))).rejects.toThrow(messages.noSexInSheet(odd, "Mid-2019 Table"));
+  });
+});
+
+describe.skipIf(!hasShared)(`population of the other LSOA vintage, converted through the change file${sharedSkipReason}`, () => {
+  const CHANGES = realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv");
+  const ages = Array.from({ length: 91 }, (_, a) => a);
+  const HEADER = ["LSOA 2021 Code", "Total", ...ages.map((a) => `F${a}`), ...ages.map((a) => `M${a}`)];
+
+  it("an LSOA 2021 population in an LSOA 2011 build: split LSOAs added back together, merged ones shared equally, nobody lost", async () => {
+    const rows = Papa.parse<string[]>(readFileSync(CHANGES, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.slice(1);
+    const medway = rows.filter((r) => r[5] === MEDWAY);
+    const merged = rows.filter((r) => r[4] === "M" && r[5] !== MEDWAY);
+    // One LSOA 2021 merged from several 2011 ones, outside Medway: its residents are shared between them.
+    const target = merged[0]![2]!;
+    const sources = merged.filter((r) => r[2] === target).map((r) => r[0]!).sort();
+    expect(sources.length).toBeGreaterThan(1);
+    const codes21 = [...new Set([...medway.map((r) => r[2]!), target])].sort();
+    // Each LSOA 2021 has (position + 1) residents of each sex and age: totals differ by LSOA.
+    const t = tempDir();
+    const csv = t.write("sapelsoasyoa2022.csv", [HEADER, ...codes21.map((c, i) => [c, 182 * (i + 1), ...HEADER.slice(2).map(() => i + 1)])].map((r) => r.join(",")).join("\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: CHANGES }, sources: { population: { files: [csv] } } }));
+    try {
+      const people = (code: string) => 182 * (codes21.indexOf(code) + 1);
+      const staged = new Map((await db.all<{ lsoa_code: string; n: number }>(`SELECT lsoa_code, sum(population) AS n FROM staging.population_lsoa GROUP BY 1`)).map((r) => [r.lsoa_code, Number(r.n)]));
+      // A 2011 LSOA split in 2021: the sum of its parts.
+      const split = medway.find((r) => r[4] === "S")!;
+      const parts = medway.filter((r) => r[0] === split[0]).map((r) => r[2]!);
+      expect(parts.length).toBeGreaterThan(1);
+      expect(staged.get(split[0]!)).toBe(parts.reduce((s, p) => s + people(p), 0));
+      // An unchanged one: as it was.
+      const same = medway.find((r) => r[4] === "U")!;
+      expect(staged.get(same[0]!)).toBe(people(same[2]!));
+      // The merged 2021 LSOA's residents, shared equally between the 2011 LSOAs it was made from.
+      for (const s of sources) expect(staged.get(s)).toBeCloseTo(people(target) / sources.length, 6);
+      expect([...staged.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(codes21.reduce((s, c) => s + people(c), 0), 6);
+      expect(await warningsOf(db, "population_lsoas_missing")).toEqual([]);
+      const [converted] = await warningsOf(db, "lsoa_vintage_converted");
+      expect(converted!.message).toContain("population estimates: ");
+      // Rows converted: the 2021 parts of Medway's split LSOAs and the merged one; shared: the merged one's row.
+      expect(converted!.message).toContain(`${medway.filter((r) => r[4] === "S").length + 1} rows converted through `);
+      expect(converted!.message).toContain("(1 in split or merged LSOAs shared equally between their counterparts)");
+      expect(await db.all(`SELECT lsoa_vintage, lookup_vintage, converted FROM audit.lsoa_vintages WHERE source = 'population'`)).toEqual([{ lsoa_vintage: "LSOA21", lookup_vintage: "LSOA11", converted: true }]);
+    } finally {
+      db.close();
+    }
   });
 });
