@@ -63,8 +63,9 @@ async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> 
 }
 
 /**
- * Parse one part of the archive with saxes, streamed. `onTag`/`onText`/`onClose` see the XML;
- * `stop()` ends the reading early (the rest of the part is not inflated).
+ * Parse one part of the archive with saxes, streamed: `open` sees each element as it opens (its
+ * name without a namespace prefix), `text` the text between, `close` each closing name; `stop()`
+ * ends the reading early (the rest of the part is not inflated).
  */
 function parsePart(
   zip: yauzl.ZipFile, entry: yauzl.Entry,
