@@ -21,6 +21,8 @@ export interface TrendPanel {
   trend?: { direction: string; over: string };
   /** Definition breaks (see `SeriesBreak` in trend-chart.ts): a rule at the first period of each new definition. */
   breaks?: SeriesBreak[];
+  /** Periods (`period_start`, `YYYY-MM-DD`) whose source data the loader flagged (a month far below its neighbours): a dotted warning rule. */
+  flagged?: string[];
 }
 
 /** Options of {@link trendPanelsChart}. */
@@ -55,12 +57,17 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
   const heading = (p: TrendPanel) => `${namesUnit(p.title, p.unit) ? p.title : `${p.title} (${p.unit || "value"})`}${marker(p)}`;
   const shown = (r: IndicatorValueRow) => !r.is_suppressed && r.value !== null && Number.isFinite(r.value);
   const used = panels.filter((p) => p.rows.some((r) => r.area_code === opts.focusCode));
+  // The flagged periods each panel draws (those it has), and the first such panel, which alone carries the rule's label.
+  const flaggedOf = (p: TrendPanel) => new Set((p.flagged ?? []).map((d) => d.slice(0, 10)).filter((d) => p.rows.some((r) => r.period_start.slice(0, 10) === d)));
+  const labelled = used.find((p) => flaggedOf(p).size);
   const values = used.flatMap((p) => {
     const rows = p.rows.filter((r) => codes.includes(r.area_code)).sort((a, b) => a.period_start.localeCompare(b.period_start) || codes.indexOf(a.area_code) - codes.indexOf(b.area_code));
     const lastFocus = [...rows].reverse().find((r) => r.area_code === opts.focusCode && shown(r));
     const breakAt = new Map((p.breaks ?? []).map((b) => [b.period_start.slice(0, 10), b.label]));
+    const flagged = flaggedOf(p);
     return rows.map((r) => ({
       ...(breakAt.size ? { break_label: r.area_code === opts.focusCode ? (breakAt.get(r.period_start.slice(0, 10)) ?? null) : null } : {}),
+      ...(labelled ? { flagged: r.area_code === opts.focusCode && flagged.has(r.period_start.slice(0, 10)), flag_label: p === labelled && r.area_code === opts.focusCode && flagged.has(r.period_start.slice(0, 10)) } : {}),
       panel: heading(p),
       name: labels.get(r.area_code)!,
       is_focus: r.area_code === opts.focusCode,
@@ -79,7 +86,9 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
     type: "ordinal" as const,
     sort: { field: "period_start" },
     title: null,
-    scale: { paddingOuter: 0.3 },
+    // A point scale, as the lines and points alone give it: a rule layer (a definition break, a
+    // data-quality warning) would otherwise turn it into a band scale and crowd the labels.
+    scale: { type: "point" as const, paddingOuter: 0.3 },
     axis: { labelLimit: 80, labelAngle: periodsPerPanel > 5 ? -45 : 0, grid: false, ticks: false },
   };
   const y = { field: "value", type: "quantitative" as const, title: null, scale: { zero: true }, axis: { format: ",~f", labelLimit: 60, tickCount: 4 } };
@@ -124,7 +133,18 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
       },
     );
   }
-  const alt = panelsAlt(used, opts, labels, decimals);
+  if (labelled) {
+    layers.push(
+      { transform: [{ filter: "datum.flagged" }], mark: { type: "rule", color: colours.warning, strokeDash: [3, 2], strokeWidth: 1.5 }, encoding: { x } },
+      {
+        transform: [{ filter: "datum.flag_label" }],
+        mark: { type: "text", align: "left", baseline: "top", dx: 3, y: 2, fontSize: 10, color: colours.warning },
+        encoding: { x, text: { value: "data-quality warning" } },
+      },
+    );
+  }
+  const flaggedPeriods = [...new Set(used.flatMap((p) => p.rows.filter((r) => r.area_code === opts.focusCode && flaggedOf(p).has(r.period_start.slice(0, 10))).map((r) => r.period_label)))];
+  const alt = panelsAlt(used, opts, labels, decimals) + (flaggedPeriods.length ? ` Data-quality warning for ${listEnglish(flaggedPeriods)}: treat with caution.` : "");
   return chartBundle("trend-panels", opts, {
     notes: [
       `${focusName}: solid line; shaded band: its 95% confidence interval.` + (names.length > 1 ? ` ${listEnglish(names.slice(1))}: dashed or dotted.` : "") + " Each panel has its own scale, starting at zero.",
@@ -132,6 +152,7 @@ export function trendPanelsChart(panels: TrendPanel[], opts: TrendPanelsOptions)
         ? [`Recent trend for ${focusName} (Fingertips test): ${used.filter((p) => p.trend && arrow[p.trend.direction]).map((p) => `${p.title} ${arrow[p.trend!.direction]} ${p.trend!.direction} over the ${p.trend!.over}`).join("; ")}.`]
         : []),
       ...(used.some((p) => p.breaks?.length) ? ["Dashed vertical rule: the series' definition changes there; values either side are not comparable."] : []),
+      ...(flaggedPeriods.length ? [`Orange dotted rule: data-quality warning for ${listEnglish(flaggedPeriods)}: the source file for that month looks incomplete or unusual; treat it with caution.`] : []),
     ],
     alt,
     spec: {

@@ -80,6 +80,11 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
     const html = readFileSync(path.join(pack, "index.html"), "utf8");
     expect(html).toContain("2018-12 has 1325 rows");
+    // The crime trends mark that month too, as the chart of crimes by month does (orange dotted rule).
+    const spec = JSON.parse(readFileSync(path.join(pack, "charts", "crime-trends.vl.json"), "utf8")) as { data: { values: { panel: string; flagged?: boolean; period: string }[] } };
+    const flagged = spec.data.values.filter((v) => v.flagged);
+    expect(new Set(flagged.map((v) => v.period))).toEqual(new Set(["2018-12"]));
+    expect(new Set(flagged.map((v) => v.panel)).size).toBeGreaterThan(3);
   });
 
   it("stages deprivation from IMD 2019 (ranks and deciles, no scores) with ward summaries", async () => {

@@ -21,13 +21,26 @@ export function breaksOf(d: PackData, id: string, periodType: string): { period_
   return [...at].map(([period_start, labels]) => ({ period_start, label: labels.join("; ") }));
 }
 
+/**
+ * The months of a police.uk-counted indicator's monthly series that the crime loader flagged as
+ * far from their neighbours (`crime_anomalous_month`, as the crime-by-month chart marks them), as `period_start` dates.
+ */
+export function flaggedOf(d: PackData, ind: Indicator, periodType: string): string[] {
+  const n = ind.numerator;
+  if (periodType !== "month" || n.kind !== "events" || n.from !== "staging.crime_events") return [];
+  return d.anomalousMonths.map((m) => `${m}-01`);
+}
+
 /** Trends of a domain's indicators as small multiples: the area against the borough and England. */
 export function trendPanelsFigure(
   d: PackData, view: View, domain: string, title: string, items: { ind: Indicator; periodType: string; trend?: IndicatorTrendRow | null }[],
 ): PackFigure | null {
   const country = d.country;
   const panels = items
-    .map(({ ind, periodType, trend }) => ({ ind, rows: rowsOf(d, ind, periodType), trend: trend && trend.direction !== "cannot be calculated" ? trend : undefined, breaks: breaksOf(d, ind.id, periodType) }))
+    .map(({ ind, periodType, trend }) => ({
+      ind, rows: rowsOf(d, ind, periodType), trend: trend && trend.direction !== "cannot be calculated" ? trend : undefined, breaks: breaksOf(d, ind.id, periodType),
+      flagged: flaggedOf(d, ind, periodType),
+    }))
     .filter((p) => new Set(p.rows.filter((r) => r.area_code === view.code).map((r) => r.period_label)).size >= 2);
   if (!panels.length) return null;
   const comparatorCodes = (view.kind === "focus" ? [d.parent.code, country] : [country]).filter(
@@ -36,7 +49,7 @@ export function trendPanelsFigure(
   return {
     chart: trendPanelsChart(
       panels.map((p) => ({
-        title: p.ind.short, unit: p.ind.unit, rows: p.rows, breaks: p.breaks,
+        title: p.ind.short, unit: p.ind.unit, rows: p.rows, breaks: p.breaks, flagged: p.flagged,
         trend: p.trend ? { direction: p.trend.direction, over: trendSpan(p.trend) } : undefined,
       })),
       {

@@ -44,9 +44,28 @@ describe("trendPanelsChart markers", () => {
     expect([(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ")).toContain("definition changes");
   });
 
-  test("without markers the spec has no break field (earlier charts unchanged)", () => {
+  test("without markers the spec has no break or warning field (earlier charts unchanged)", () => {
     const values = (fixtureCharts["trend-panels"]().spec as { data: { values: Record<string, unknown>[] } }).data.values;
-    expect(values.some((v) => "break_label" in v)).toBe(false);
+    expect(values.some((v) => "break_label" in v || "flagged" in v)).toBe(false);
+  });
+
+  test("a flagged month: a warning rule in every panel that has it, labelled once, and said in the notes and the alt text", async () => {
+    const [first, second, ...rest] = trendPanelRows;
+    const own = first!.rows.filter((r) => r.area_code === FOCUS.code).sort((a, b) => a.period_start.localeCompare(b.period_start));
+    const month = own[1]!;
+    const b = trendPanelsChart(
+      [{ ...first!, flagged: [month.period_start, "1999-01-01"] }, { ...second!, flagged: [month.period_start] }, ...rest],
+      { title: "t", focusCode: FOCUS.code, comparatorCodes: [BOROUGH.code], areaNames: wardNames },
+    );
+    const { texts, warnings } = await render(b);
+    expect(warnings).toEqual([]);
+    expect(texts.filter((t) => t === "data-quality warning")).toHaveLength(1);
+    const values = (b.spec as { data: { values: { panel: string; flagged?: boolean; flag_label?: boolean; period_start: string; is_focus: boolean }[] } }).data.values;
+    // The focus rows of that period in the two flagged panels; the month the series lacks (1999) draws nothing.
+    expect(values.filter((v) => v.flagged).map((v) => [v.period_start, v.is_focus])).toEqual([[month.period_start, true], [month.period_start, true]]);
+    expect(values.filter((v) => v.flag_label)).toHaveLength(1);
+    expect([(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ")).toContain(`data-quality warning for ${month.period_label}`);
+    expect(b.alt).toContain(`Data-quality warning for ${month.period_label}: treat with caution.`);
   });
 });
 
