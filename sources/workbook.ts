@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { finished } from "node:stream/promises";
-import { SaxesParser, type SaxesTagPlain } from "saxes";
+import { SaxesParser } from "saxes";
 import yauzl from "yauzl";
 import type { Context } from "../pipelines/core/context.ts";
 import { literal } from "../pipelines/core/warehouse.ts";
@@ -69,7 +69,7 @@ async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> 
  */
 function parsePart(
   zip: yauzl.ZipFile, entry: yauzl.Entry,
-  handlers: { open?: (t: SaxesTagPlain) => void; text?: (s: string) => void; close?: (name: string) => void },
+  handlers: { open?: (name: string, attributes: Record<string, string>) => void; text?: (s: string) => void; close?: (name: string) => void },
 ): { done: Promise<void>; stop: () => void } {
   let stopped = false;
   let stopStream: () => void = () => {};
@@ -78,7 +78,7 @@ function parsePart(
       if (err) return reject(err);
       const sax = new SaxesParser();
       // Element names without their namespace prefix: some writers (the .NET Open XML SDK) emit `<x:row>`, `<x:c>`.
-      if (handlers.open) sax.on("opentag", (t) => handlers.open!({ ...t, name: localName(t.name) }));
+      if (handlers.open) sax.on("opentag", (t) => handlers.open!(localName(t.name), t.attributes as Record<string, string>));
       if (handlers.text) sax.on("text", handlers.text);
       if (handlers.close) sax.on("closetag", (t) => handlers.close!(localName(t.name)));
       sax.on("error", (e) => reject(e));
@@ -127,20 +127,20 @@ async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, f
   const targets = new Map<string, string>();
   let strings = "xl/sharedStrings.xml";
   await parsePart(zip, need("xl/_rels/workbook.xml.rels"), {
-    open: (t) => {
-      if (t.name !== "Relationship") return;
-      targets.set(String(t.attributes.Id), String(t.attributes.Target));
-      if (String(t.attributes.Type).endsWith("/sharedStrings")) strings = partOf(String(t.attributes.Target));
+    open: (name, a) => {
+      if (name !== "Relationship") return;
+      targets.set(String(a.Id), String(a.Target));
+      if (String(a.Type).endsWith("/sharedStrings")) strings = partOf(String(a.Target));
     },
   }).done;
   const sheets: { name: string; part: string }[] = [];
   await parsePart(zip, need("xl/workbook.xml"), {
-    open: (t) => {
-      if (t.name !== "sheet") return;
+    open: (name, a) => {
+      if (name !== "sheet") return;
       // The relationship id, `r:id` under whatever prefix the writer gave its namespace.
-      const id = Object.entries(t.attributes).find(([k]) => k.includes(":") && localName(k) === "id")?.[1];
+      const id = Object.entries(a).find(([k]) => k.includes(":") && localName(k) === "id")?.[1];
       const target = id === undefined ? undefined : targets.get(String(id));
-      if (target) sheets.push({ name: String(t.attributes.name), part: partOf(target) });
+      if (target) sheets.push({ name: String(a.name), part: partOf(target) });
     },
   }).done;
   return { sheets, strings };
@@ -154,10 +154,10 @@ async function sharedStrings(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined)
   let inText = false;
   let phonetic = 0;
   await parsePart(zip, entry, {
-    open: (t) => {
-      if (t.name === "si") current = "";
-      else if (t.name === "rPh") phonetic++;
-      else if (t.name === "t" && !phonetic) inText = true;
+    open: (name) => {
+      if (name === "si") current = "";
+      else if (name === "rPh") phonetic++;
+      else if (name === "t" && !phonetic) inText = true;
     },
     text: (s) => {
       if (inText) current += s;
@@ -195,8 +195,10 @@ function cellText(type: string, value: string, strings: readonly string[]): stri
     case "d":
       return value;
     default: {
+      // Whole numbers as written; others in their shortest form (12.300000000000001 -> 12.3).
+      if (!value.includes(".") && !value.includes("E") && !value.includes("e")) return value;
       const n = Number(value);
-      return value !== "" && Number.isFinite(n) ? String(n) : value;
+      return Number.isFinite(n) ? String(n) : value;
     }
   }
 }
@@ -281,18 +283,18 @@ async function readSheet(
     return true;
   };
   const part = parsePart(zip, entry, {
-    open: (t) => {
+    open: (name, a) => {
       if (ended) return;
-      if (t.name === "row") {
-        rowNumber = t.attributes.r ? Number(t.attributes.r) : rowNumber + 1;
+      if (name === "row") {
+        rowNumber = a.r ? Number(a.r) : rowNumber + 1;
         cells = [];
         nextCol = 0;
-      } else if (t.name === "c") {
-        const col = t.attributes.r ? columnOf(String(t.attributes.r)) : nextCol;
-        cell = { col, type: String(t.attributes.t ?? "n") };
+      } else if (name === "c") {
+        const col = a.r ? columnOf(a.r) : nextCol;
+        cell = { col, type: a.t ?? "n" };
         nextCol = col + 1;
         value = "";
-      } else if ((t.name === "v" || t.name === "t") && cell) inValue = true;
+      } else if ((name === "v" || name === "t") && cell) inValue = true;
     },
     text: (s) => {
       if (inValue) value += s;
