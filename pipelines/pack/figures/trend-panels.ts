@@ -3,6 +3,7 @@
  */
 import type { IndicatorTrendRow } from "../../../transforms/marts.ts";
 import type { Indicator } from "../../../transforms/indicators/define.ts";
+import { countsPoliceStreetCrime } from "../../../transforms/indicators/catalogue/crime.ts";
 import { trendPanelsChart } from "../../../notebooks/charts/builders.ts";
 import type { PackData } from "../pack-data.ts";
 import { type DomainFigure, type PackFigure, rowsOf, shown, trendSpan, type View } from "./common.ts";
@@ -26,8 +27,7 @@ export function breaksOf(d: PackData, id: string, periodType: string): { period_
  * far from their neighbours (`crime_anomalous_month`, as the crime-by-month chart marks them), as `period_start` dates.
  */
 export function flaggedOf(d: PackData, ind: Indicator, periodType: string): string[] {
-  const n = ind.numerator;
-  if (periodType !== "month" || n.kind !== "events" || n.from !== "staging.crime_events") return [];
+  if (periodType !== "month" || !countsPoliceStreetCrime(ind)) return [];
   return d.anomalousMonths.map((m) => `${m}-01`);
 }
 

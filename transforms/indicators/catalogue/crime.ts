@@ -1,5 +1,11 @@
 /** Crime and community safety indicators (police.uk street-level crime, rates per 1,000 residents). */
-import { defineIndicator, type IndicatorSpec } from "../define.ts";
+import { defineIndicator, type Indicator, type IndicatorSpec } from "../define.ts";
+
+/** The staged police.uk street-level rows the crime indicators count. */
+const CRIME_EVENTS = "staging.crime_events";
+
+/** Does the indicator count police.uk street-level rows (whose months the crime loader checks against their neighbours)? */
+export const countsPoliceStreetCrime = (ind: Pick<Indicator, "numerator">) => ind.numerator.kind === "events" && ind.numerator.from === CRIME_EVENTS;
 
 const crimeRate = (id: string, title: string, short: string, where?: string): IndicatorSpec =>
   defineIndicator({
@@ -9,7 +15,7 @@ const crimeRate = (id: string, title: string, short: string, where?: string): In
     short,
     // A month known to be missing (a header-only file, no file from a force) withholds every
     // period containing it for the force's LSOAs (sources/crime/police-missing-months.ts).
-    numerator: { kind: "events", from: "staging.crime_events", where, date: "month", area: "lsoa_code", missing: "staging.crime_missing_lsoa_months" },
+    numerator: { kind: "events", from: CRIME_EVENTS, where, date: "month", area: "lsoa_code", missing: "staging.crime_missing_lsoa_months" },
     denominator: { population: "all_ages" },
     method: "rate",
     multiplier: 1000,
