@@ -179,10 +179,7 @@ export const populationAdapter = defineSource({
       // in memory than a LATERAL VALUES list at national scale.
       const cells = bySexAge.map((c) => c.name).join(", ");
       await db.run(`INSERT INTO staging.population_lsoa ${placed(`
-        WITH wide AS (
-          SELECT p._file, p.lsoa_code, y.year, ${cells}
-          FROM (${lastLineSql(sapeFormat.rawTable, sapeFiles)}) p JOIN _sape_year y ON y.f = p._file
-        ),
+        WITH wide AS (SELECT _file, lsoa_code, year, ${cells} FROM (${keptRows(sapeFormat, sapeFiles, "_sape_year")})),
         long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
         SELECT _file, lsoa_code, year, upper(cell[1]) AS sex, cell[2:]::INTEGER AS age,
                CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to, replace(v, ',', '')::DOUBLE AS population
@@ -190,9 +187,8 @@ export const populationAdapter = defineSource({
       // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
       const bad = await db.all<{ lsoa_code: string; year: number }>(`
         WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
-        SELECT s.lsoa_code, s.year FROM sums s JOIN raw_population_sape p ON trim(p.lsoa_code) = s.lsoa_code
-        JOIN _sape_year y ON y.f = p._file AND y.year = s.year
-        WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 LIMIT 5`);
+        SELECT s.lsoa_code, s.year FROM sums s JOIN (${keptRows(sapeFormat, sapeFiles, "_sape_year")}) p ON p.lsoa_code = s.lsoa_code AND p.year = s.year
+        WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 ORDER BY 1, 2 LIMIT 5`);
       for (const b of bad) {
         await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
       }
@@ -263,34 +259,47 @@ async function conformWorkingAge(ctx: Context, denFiles: readonly string[]): Pro
     FROM staging.population_lsoa WHERE age = age_to AND age >= 16 AND age_to <= 64 GROUP BY lsoa_code, year`);
   if (!denFiles.length) return;
   await db.run(`INSERT INTO staging.population_working_age
-    SELECT d.lsoa_code, y.year, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE), 'IoD File 6 working-age population 18-59/64 (excluding prisoners)'
-    FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denFiles)}) d JOIN _den_year y ON y.f = d._file
+    SELECT d.lsoa_code, d.year, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE), 'IoD File 6 working-age population 18-59/64 (excluding prisoners)'
+    FROM (${keptRows(iodDenominatorsFormat, denFiles, "_den_year")}) d
     WHERE TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) IS NOT NULL
-      AND y.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`);
+      AND d.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`);
 }
 
 /**
- * `<name>(f, year, sex)`: the tables of one format read this run, their mid-years and (a sheet
- * per sex) sexes, one per year and sex: where several give the same (two editions of a SAPE
- * workbook both have mid-2022), the last given is used and the others are reported
- * (`population_year_repeated`), never added together. Returns the tables used.
+ * `<name>(f, year, sex, ord)`: the tables of one format read this run, their mid-years, (a sheet
+ * per sex) sexes, and the order they were given in. An LSOA's mid-year (and sex) given by several
+ * tables (two editions of a SAPE workbook both hold mid-2022) is taken from the last given
+ * (`keptRows`), never added together, and reported (`population_year_repeated`); tables of one
+ * year with different LSOAs (extracts of two counties) are simply both used. Returns the tables.
  */
 async function yearTable(ctx: Context, name: string, format: CsvFormat, kind: string): Promise<string[]> {
   const { db } = ctx;
   const read = (await db.hasTable(format.rawTable)) ? `SELECT DISTINCT _file FROM ${format.rawTable}` : "SELECT NULL::VARCHAR WHERE false";
-  const tables = await db.all<{ f: string; year: number; sex: string | null }>(`SELECT f, year, sex FROM ${YEARS} WHERE f IN (${read}) ORDER BY rowid`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT f, year, sex, rowid::INTEGER AS ord FROM ${YEARS} WHERE f IN (${read})`);
+  const files = (await db.all<{ f: string }>(`SELECT f FROM ${name} ORDER BY ord`)).map((r) => r.f);
+  if (files.length < 2) return files;
+  const repeats = await db.all<{ dropped: string; used: string; year: number; sex: string | null; n: number }>(`
+    WITH codes AS (SELECT DISTINCT _file, upper(trim(lsoa_code)) AS code FROM ${format.rawTable} WHERE _file IN (${files.map(literal).join(", ")})),
+         t AS (SELECT y.f, y.year, y.sex, y.ord, c.code FROM ${name} y JOIN codes c ON c._file = y.f),
+         w AS (SELECT code, year, sex, arg_max(f, ord) AS used FROM t GROUP BY ALL)
+    SELECT t.f AS dropped, w.used, t.year, t.sex, count(*)::INTEGER AS n
+    FROM t JOIN w ON w.code = t.code AND w.year = t.year AND w.sex IS NOT DISTINCT FROM t.sex WHERE t.f <> w.used
+    GROUP BY ALL ORDER BY min(t.ord), 2`);
   const what = (t: { year: number; sex: string | null }) => `mid-${t.year}${t.sex ? `, ${{ F: "females", M: "males", P: "persons" }[t.sex]}` : ""}`;
-  const used = new Map<string, { f: string; year: number; sex: string | null }>();
-  for (const t of tables) used.set(what(t), t);
-  for (const t of tables) {
-    const kept = used.get(what(t))!;
-    if (kept.f === t.f) continue;
-    const [a, b] = [displayPath(ctx.config, t.f), displayPath(ctx.config, kept.f)];
-    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, what(t), a, b));
+  for (const r of repeats) {
+    const [a, b] = [displayPath(ctx.config, r.dropped), displayPath(ctx.config, r.used)];
+    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, what(r), r.n, a, b));
   }
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${name} (f VARCHAR, year INTEGER, sex VARCHAR)`);
-  await db.insertRows(name, ["f", "year", "sex"], [...used.values()].map((t) => ({ f: t.f, year: t.year, sex: t.sex })));
-  return [...used.values()].map((t) => t.f);
+  return files;
+}
+
+/**
+ * SQL: the rows of `files` of `format` (the last line of each LSOA in each, `lastLineSql`) with
+ * their mid-year and sex from `years`, one per LSOA, year and sex: from the last table given that has it.
+ */
+function keptRows(format: CsvFormat, files: readonly string[], years: string): string {
+  return `SELECT p.*, y.year, y.sex FROM (${lastLineSql(format.rawTable, files)}) p JOIN ${years} y ON y.f = p._file
+    QUALIFY row_number() OVER (PARTITION BY upper(p.lsoa_code), y.year, y.sex ORDER BY y.ord DESC) = 1`;
 }
 
 /**
@@ -307,9 +316,9 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
   const fresh = before.length ? `AND y.year NOT IN (${before.join(", ")})` : "";
   await db.run(`INSERT INTO staging.population_lsoa ${placed(`
     WITH wide AS (
-      SELECT p._file, upper(p.lsoa_code) AS lsoa_code, y.year, y.sex, ${cells}
-      FROM (${lastLineSql(sapeBySexFormat.rawTable, files)}) p JOIN _sape_sex_year y ON y.f = p._file
-      WHERE regexp_full_match(upper(p.lsoa_code), '[EW]01[0-9]{6}') ${fresh}
+      SELECT y._file, upper(y.lsoa_code) AS lsoa_code, y.year, y.sex, ${cells}
+      FROM (${keptRows(sapeBySexFormat, files, "_sape_sex_year")}) y
+      WHERE regexp_full_match(upper(y.lsoa_code), '[EW]01[0-9]{6}') ${fresh}
         AND (y.sex <> 'P' OR y.year NOT IN (SELECT year FROM _sape_sex_year WHERE sex <> 'P'))
     ),
     long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
@@ -318,9 +327,8 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
     FROM long`)}`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     WITH sums AS (SELECT lsoa_code, year, sex, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
-    SELECT s.lsoa_code, s.year FROM sums s JOIN (${lastLineSql(sapeBySexFormat.rawTable, files)}) p ON upper(p.lsoa_code) = s.lsoa_code
-    JOIN _sape_sex_year y ON y.f = p._file AND y.year = s.year AND y.sex = s.sex
-    WHERE true ${fresh} AND abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 ORDER BY 1, 2 LIMIT 5`);
+    SELECT s.lsoa_code, s.year FROM sums s JOIN (${keptRows(sapeBySexFormat, files, "_sape_sex_year")}) y ON upper(y.lsoa_code) = s.lsoa_code AND y.year = s.year AND y.sex = s.sex
+    WHERE true ${fresh} AND abs(s.s - replace(y.total, ',', '')::DOUBLE) > 0.5 ORDER BY 1, 2 LIMIT 5`);
   for (const b of bad) {
     await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
   }
@@ -332,12 +340,11 @@ async function conformDenominators(ctx: Context, files: readonly string[], place
   await warnDuplicates(ctx, iodDenominatorsFormat.rawTable, files, "population (IoD File 6)");
   const bands = DENOMINATOR_BANDS.map(([c, a, b]) => `(${a}, ${b}, TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE))`).join(", ");
   await db.run(`INSERT INTO staging.population_lsoa ${placed(`
-    SELECT d._file, d.lsoa_code, y.year, 'P' AS sex, v.age, v.age_to, v.population
-    FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file,
-    LATERAL (VALUES ${bands}) v(age, age_to, population)
-    WHERE y.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`)}`);
+    SELECT d._file, d.lsoa_code, d.year, 'P' AS sex, v.age, v.age_to, v.population
+    FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d, LATERAL (VALUES ${bands}) v(age, age_to, population)
+    WHERE d.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`)}`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
-    SELECT d.lsoa_code, y.year FROM (${lastLineSql(iodDenominatorsFormat.rawTable, files)}) d JOIN _den_year y ON y.f = d._file
+    SELECT d.lsoa_code, d.year FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d
     WHERE abs(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) - (${DENOMINATOR_BANDS.map(([c]) => `TRY_CAST(replace(trim(d.${c}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 LIMIT 5`);
   for (const b of bad) {
     await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));

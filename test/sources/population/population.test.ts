@@ -97,6 +97,29 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     }
   });
 
+  it("two extracts of one year with different LSOAs are both used; an LSOA in both is taken once, from the last given, and reported", async () => {
+    const t = tempDir();
+    const medway = lines.filter((l) => l.includes(",E06000035,"));
+    const half = Math.floor(medway.length / 2);
+    // The first extract has one LSOA of the second's too, with another population.
+    const shared = medway[half]!;
+    const a = t.write("file6-north.csv", [lines[0], ...medway.slice(0, half), shared.replace(/,"?[\d,]+"?,/, ",99999,")].join("\r\n"));
+    const b = t.write("file6-south.csv", [lines[0], ...medway.slice(half)].join("\r\n"));
+    const { db } = await runSources(cfg([a, b]));
+    try {
+      expect(await db.one(`SELECT count(DISTINCT lsoa_code)::INTEGER AS n FROM staging.population_lsoa`)).toEqual({ n: medway.length });
+      expect(await warningsOf(db, "population_lsoas_missing")).toEqual([]);
+      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: shown(a), message: messages.populationYearRepeated("IoD File 6", "mid-2015", 1, shown(a), shown(b)) }]);
+      // The LSOA in both has the second extract's population, once (its bands add up to its total: no mismatch reported).
+      const code = shared.split(",")[0]!;
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.population_lsoa WHERE lsoa_code = $c`, { c: code })).toEqual({ n: 3 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.population_working_age WHERE lsoa_code = $c`, { c: code })).toEqual({ n: 1 });
+      expect(await warningsOf(db, "population_total_mismatch")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("a year whose LSOAs fall short of the lookup's is reported with the LSOAs missing, and a hint when its codes are not in the lookup", async () => {
     const t = tempDir();
     const medway = lines.filter((l) => l.includes(",E06000035,"));
@@ -238,7 +261,7 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbook as published$
     const { db } = await runSources(cfg([file, csv]));
     try {
       const sheet = shown(`${file}#Mid-2022 LSOA 2021`);
-      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", "mid-2022", sheet, shown(csv)) }]);
+      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", "mid-2022", LSOAS.length, sheet, shown(csv)) }]);
       expect(await db.all(`SELECT year, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY 1 ORDER BY 1`)).toEqual([
         { year: 2021, people: 3 * 91 * 9 },
         { year: 2022, people: 3 * 91 * 14 },
