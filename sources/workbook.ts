@@ -9,7 +9,7 @@
  * sheets (exceljs#1364, #2663, #3064); its whole-workbook reader needs gigabytes for such a file.
  */
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { finished } from "node:stream/promises";
 import { SaxesParser } from "saxes";
@@ -205,12 +205,60 @@ function cellText(type: string, value: string, strings: readonly string[]): stri
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/** Where a build keeps the tables it read from workbooks, by each workbook's SHA-256: beside the chart images (`outputs/.cache/workbooks`). */
+export const workbookCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "workbooks");
+
+/** Bumped when what the reader writes changes, so tables cached by an earlier reader are read again. */
+const READER_VERSION = 1;
+
 /**
  * Every sheet's table of a workbook whose header row `isHeader` accepts (found among a sheet's
- * first 30 rows; cells trimmed), written as CSV into the scratch folder, in sheet order. A sheet
- * without one is passed over. A file that is not a readable workbook is a `LocalneedsError`.
+ * first 30 rows; cells trimmed), written as CSV, in sheet order. A sheet without one is passed
+ * over. A file that is not a readable workbook is a `LocalneedsError`. With `cache` (a folder,
+ * and the kind of table `isHeader` looks for), the tables are kept there by the workbook's SHA-256
+ * and the next build reads them instead of the workbook (a national population workbook takes
+ * some 13 s to read); an earlier version of the same workbook's tables goes. Else the scratch folder.
  */
-export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean): Promise<WorkbookTable[]> {
+export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean, cache?: { dir: string; kind: string }): Promise<WorkbookTable[]> {
+  if (!cache) return readTables(file, isHeader, await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file));
+  const key = `${cache.kind}-${(await sha256File(file)).slice(0, 32)}-v${READER_VERSION}`;
+  const manifest = path.join(cache.dir, `${key}.json`);
+  const known = cachedTables(cache.dir, manifest);
+  if (known) return known;
+  mkdirSync(cache.dir, { recursive: true });
+  const tables = await readTables(file, isHeader, cache.dir, key);
+  // Written last, so an interrupted build leaves no manifest of half-written tables.
+  const rel = tables.map((t) => ({ ...t, csv: path.basename(t.csv) }));
+  writeFileSync(`${manifest}.tmp`, JSON.stringify({ file, tables: rel }));
+  renameSync(`${manifest}.tmp`, manifest);
+  for (const other of readdirSync(cache.dir).filter((n) => n.startsWith(`${cache.kind}-`) && n.endsWith(".json") && n !== `${key}.json`)) {
+    const m = readManifest(path.join(cache.dir, other));
+    if (m?.file !== file) continue;
+    for (const t of m.tables) rmSync(path.join(cache.dir, t.csv), { force: true });
+    rmSync(path.join(cache.dir, other), { force: true });
+  }
+  return tables;
+}
+
+function readManifest(file: string): { file: string; tables: WorkbookTable[] } | null {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as { file: string; tables: WorkbookTable[] };
+  } catch {
+    return null;
+  }
+}
+
+/** The tables a manifest lists, when it and all their CSVs are there. */
+function cachedTables(dir: string, manifest: string): WorkbookTable[] | null {
+  if (!existsSync(manifest)) return null;
+  const m = readManifest(manifest);
+  if (!m) return null;
+  const tables = m.tables.map((t) => ({ ...t, csv: path.join(dir, t.csv) }));
+  return tables.every((t) => existsSync(t.csv)) ? tables : null;
+}
+
+/** Read a workbook's tables (see `workbookTables`) into `<dir>/<stem>-<sheet number>.csv`. */
+async function readTables(file: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<WorkbookTable[]> {
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(file);
@@ -221,13 +269,11 @@ export async function workbookTables(file: string, isHeader: (cells: string[]) =
     const entries = await entriesOf(zip);
     const { sheets, strings: stringsPart } = await sheetsOf(zip, entries, file);
     const strings = await sharedStrings(zip, entries.get(stringsPart));
-    const dir = await scratchDir();
-    const stem = createHash("sha1").update(file).digest("hex").slice(0, 12);
     const out: WorkbookTable[] = [];
     for (const [i, sheet] of sheets.entries()) {
       const entry = entries.get(sheet.part);
       if (!entry) continue;
-      const table = await readSheet(zip, entry, sheet.name, strings, isHeader, path.join(dir, `${stem}-${i + 1}-${path.basename(file)}.csv`));
+      const table = await readSheet(zip, entry, sheet.name, strings, isHeader, path.join(dir, `${stem}-${i + 1}.csv`));
       if (table) out.push(table);
     }
     return out;

@@ -6,7 +6,7 @@
  */
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, matchHeader, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
-import { isWorkbook, loadWorkbookTables, tablePath, workbookTables } from "../workbook.ts";
+import { isWorkbook, loadWorkbookTables, tablePath, workbookCacheOf, workbookTables } from "../workbook.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
@@ -130,7 +130,7 @@ export const deprivationAdapter = defineSource({
         await record(f, format, f);
         continue;
       }
-      const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => matchHeader(x, cells).missing.length === 0));
+      const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => matchHeader(x, cells).missing.length === 0), { dir: workbookCacheOf(ctx.config), kind: "deprivation" });
       if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "an Indices of Deprivation table (scores, File 1, File 2, File 6 or the ONS IMD lookup)"));
       const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, DEPRIVATION_FORMATS, SLOT_TITLE)]));
       const read = tables.filter((t) => !(formats.get(t) === iodDenominatorsFormat && already.has(f)));

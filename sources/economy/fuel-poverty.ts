@@ -15,7 +15,7 @@ import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { defineCsvFormat, headerMatches } from "../csv-format.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
-import { isWorkbook, loadWorkbookTables, workbookTables, type WorkbookTable } from "../workbook.ts";
+import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
 import { lastLineSql } from "../keyed-rows.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 
@@ -52,9 +52,9 @@ export function fuelPovertyYear(file: string, title: string): number {
 
 const isHeader = (row: string[]) => fuelPovertyFormat.columns.filter((c) => !c.optional).every((c) => row.some((h) => headerMatches(c, h)));
 
-/** The LSOA table of a workbook: its first sheet with one, as CSV (see `workbookTables`). */
-export async function fuelPovertyTable(file: string): Promise<WorkbookTable> {
-  const [table] = await workbookTables(file, isHeader);
+/** The LSOA table of a workbook: its first sheet with one, as CSV (see `workbookTables`, and its `cache`). */
+export async function fuelPovertyTable(file: string, cache?: { dir: string; kind: string }): Promise<WorkbookTable> {
+  const [table] = await workbookTables(file, isHeader, cache);
   if (!table) throw new LocalneedsError(messages.fuelPovertyNoTable(file));
   return table;
 }
@@ -78,7 +78,7 @@ export async function loadFuelPoverty(ctx: Context, patterns: readonly string[])
       await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, NULL)`, { f: file, y: year });
       continue;
     }
-    const table = await fuelPovertyTable(file);
+    const table = await fuelPovertyTable(file, { dir: workbookCacheOf(ctx.config), kind: "fuel-poverty" });
     const year = fuelPovertyYear(file, table.title);
     const [{ load }] = await loadWorkbookTables(ctx, file, [table], () => fuelPovertyFormat, () => file);
     await db.run(`INSERT INTO raw_fuel_poverty_files VALUES ($f, $y, $s)`, { f: file, y: year, s: table.sheet });

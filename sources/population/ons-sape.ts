@@ -16,7 +16,7 @@ import { defineSource, fileList } from "../../pipelines/core/source-definition.t
 import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./iod-denominators.ts";
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
-import { isWorkbook, loadWorkbookTables, workbookTables, type WorkbookTable } from "../workbook.ts";
+import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 
@@ -154,7 +154,7 @@ export const populationAdapter = defineSource({
         await record(f, csv);
         continue;
       }
-      const tables = await workbookTables(f, isPopulationHeader);
+      const tables = await workbookTables(f, isPopulationHeader, { dir: workbookCacheOf(ctx.config), kind: "population" });
       if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "a population table (ONS SAPE: LSOA 2021 Code, Total, F0 to F90, M0 to M90, or LSOA Code, All Ages, 0 to 90+; or IoD File 6)"));
       const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, POPULATION_FORMATS, POPULATION_SLOT_TITLE)]));
       const facts = new Map(tables.map((t) => [t, tableFacts(formats.get(t)!, f, t.csv, t, tables.length === 1)]));

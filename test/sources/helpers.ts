@@ -17,6 +17,8 @@ export const LUTON_WAYFIELD = "E05002255";
 
 /** The folder test configs are resolved against. */
 export const TEST_CONFIG = path.join(tmpdir(), "localneeds-test-config.json");
+/** Where the test configs' outputs go (the packs folder; the workbook cache beside it): a folder of this process's own. */
+const TEST_OUTPUTS = path.join(mkdtempSync(path.join(tmpdir(), "ln-test-outputs-")), "packs");
 /** A path as warnings show it (relative to the config's folder). */
 export const shown = (p: string) => displayPath({ baseDir: path.dirname(TEST_CONFIG) }, p);
 
@@ -40,6 +42,8 @@ export function realConfig(over: { geography?: Record<string, unknown>; sources?
       focus: [{ ward: LUTON_WAYFIELD }],
       baseline: { period: "2018/19" },
       warehouse: ":memory:",
+      // Packs and caches (tables read from workbooks) in a folder of this test process's own.
+      outputDir: TEST_OUTPUTS,
       ...rest,
       geography: {
         wardVintage: "WD19",

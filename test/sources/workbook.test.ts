@@ -1,6 +1,6 @@
 /** Tables of .xlsx workbooks read as CSV (sources/workbook.ts), from workbooks exceljs writes. */
 import { describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { extractEntries, storedZip } from "../../sources/zip.ts";
@@ -99,5 +99,28 @@ describe("workbook tables", () => {
     writeFileSync(file, storedZip(Object.entries(parts).map(([name, text]) => ({ name, data: Buffer.from(text) }))));
     const [table] = await workbookTables(file, isHeader);
     expect(table && { sheet: table.sheet, headerRow: table.headerRow, csv: readFileSync(table.csv, "utf8") }).toEqual({ sheet: "Data 2023", headerRow: 1, csv: "Code,Count\nE01000001,4.5\n" });
+  });
+
+  it("with a cache, the next build reads the tables kept by the workbook's SHA-256, not the workbook; a changed workbook is read again and its old tables go", async () => {
+    const t = tempDir("ln-xlsx-");
+    const book = path.join(t.dir, "published.xlsx");
+    const cache = { dir: path.join(t.dir, "cache"), kind: "test" };
+    await publishedWorkbook(book);
+    const first = await workbookTables(book, isHeader, cache);
+    expect(first.map((x) => path.dirname(x.csv))).toEqual([cache.dir, cache.dir]);
+    const written = first.map((x) => statSync(x.csv).mtimeMs);
+    const again = await workbookTables(book, isHeader, cache);
+    expect(again).toEqual(first);
+    // Not written again: the same files, untouched.
+    expect(again.map((x) => statSync(x.csv).mtimeMs)).toEqual(written);
+    // Another workbook at the same path: read again, and the earlier one's tables removed.
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Mid-2024 table");
+    ws.addRow(["Code", "Count"]);
+    ws.addRow(["E01000009", 9]);
+    await wb.xlsx.writeFile(book);
+    const changed = await workbookTables(book, isHeader, cache);
+    expect(changed.map((x) => [x.sheet, readFileSync(x.csv, "utf8")])).toEqual([["Mid-2024 table", "Code,Count\nE01000009,9\n"]]);
+    expect(readdirSync(cache.dir).sort()).toEqual([path.basename(changed[0]!.csv), path.basename(changed[0]!.csv).replace(/-1\.csv$/, ".json")].sort());
   });
 });
