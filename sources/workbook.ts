@@ -15,11 +15,11 @@ import { finished } from "node:stream/promises";
 import { SaxesParser } from "saxes";
 import yauzl from "yauzl";
 import type { Context } from "../pipelines/core/context.ts";
-import { literal } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import type { CsvFormat } from "./csv-format.ts";
 import { scratchDir, sha256File } from "./files.ts";
 import { loadCsvFiles, type FileLoad } from "./load-csv.ts";
+import { openZip, walk } from "./zip.ts";
 
 /** One sheet's table, written out as CSV. */
 export interface WorkbookTable {
@@ -33,6 +33,8 @@ export interface WorkbookTable {
   csv: string;
   /** Rows after the header. */
   rows: number;
+  /** The workbook's SHA-256 (its tables are recorded under it). */
+  sha256: string;
 }
 
 /** Is this file an .xlsx workbook (by its name)? */
@@ -44,21 +46,10 @@ export const tablePath = (file: string, sheet: string) => `${file}#${sheet}`;
 /** Rows searched for a header before a sheet is taken to hold no table. */
 const HEADER_SEARCH_ROWS = 30;
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, zip) => (err ? reject(err) : resolve(zip))));
-}
-
+/** Every entry of an archive by name (its central directory, read once). */
 async function entriesOf(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry>> {
   const out = new Map<string, yauzl.Entry>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on("entry", (e: yauzl.Entry) => {
-      out.set(e.fileName, e);
-      zip.readEntry();
-    });
-    zip.on("end", () => resolve());
-    zip.on("error", reject);
-    zip.readEntry();
-  });
+  await walk(zip, async (e) => void out.set(e.fileName, e));
   return out;
 }
 
@@ -209,7 +200,7 @@ const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"
 export const workbookCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "workbooks");
 
 /** Bumped when what the reader writes changes, so tables cached by an earlier reader are read again. */
-const READER_VERSION = 1;
+const READER_VERSION = 2;
 
 /**
  * Every sheet's table of a workbook whose header row `isHeader` accepts (found among a sheet's
@@ -220,13 +211,14 @@ const READER_VERSION = 1;
  * some 13 s to read); an earlier version of the same workbook's tables goes. Else the scratch folder.
  */
 export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean, cache?: { dir: string; kind: string }): Promise<WorkbookTable[]> {
-  if (!cache) return readTables(file, isHeader, await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file));
-  const key = `${cache.kind}-${(await sha256File(file)).slice(0, 32)}-v${READER_VERSION}`;
+  const sha256 = await sha256File(file);
+  if (!cache) return readTables(file, sha256, isHeader, await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file));
+  const key = `${cache.kind}-${sha256.slice(0, 32)}-v${READER_VERSION}`;
   const manifest = path.join(cache.dir, `${key}.json`);
   const known = cachedTables(cache.dir, manifest);
   if (known) return known;
   mkdirSync(cache.dir, { recursive: true });
-  const tables = await readTables(file, isHeader, cache.dir, key);
+  const tables = await readTables(file, sha256, isHeader, cache.dir, key);
   // Written last, so an interrupted build leaves no manifest of half-written tables.
   const rel = tables.map((t) => ({ ...t, csv: path.basename(t.csv) }));
   writeFileSync(`${manifest}.tmp`, JSON.stringify({ file, tables: rel }));
@@ -258,7 +250,7 @@ function cachedTables(dir: string, manifest: string): WorkbookTable[] | null {
 }
 
 /** Read a workbook's tables (see `workbookTables`) into `<dir>/<stem>-<sheet number>.csv`. */
-async function readTables(file: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<WorkbookTable[]> {
+async function readTables(file: string, sha256: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<WorkbookTable[]> {
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(file);
@@ -274,7 +266,7 @@ async function readTables(file: string, isHeader: (cells: string[]) => boolean, 
       const entry = entries.get(sheet.part);
       if (!entry) continue;
       const table = await readSheet(zip, entry, sheet.name, strings, isHeader, path.join(dir, `${stem}-${i + 1}.csv`));
-      if (table) out.push(table);
+      if (table) out.push({ ...table, sha256 });
     }
     return out;
   } catch (err) {
@@ -288,7 +280,7 @@ async function readTables(file: string, isHeader: (cells: string[]) => boolean, 
 /** One sheet's table (see `workbookTables`), or null when no row of its first 30 is a header. */
 async function readSheet(
   zip: yauzl.ZipFile, entry: yauzl.Entry, sheet: string, strings: readonly string[], isHeader: (cells: string[]) => boolean, csvPath: string,
-): Promise<WorkbookTable | null> {
+): Promise<Omit<WorkbookTable, "sha256"> | null> {
   const above: string[] = [];
   let header: { row: number; width: number } | null = null;
   let lastRow = 0;
@@ -383,9 +375,9 @@ export async function loadWorkbookTables(
   formatOf: (t: WorkbookTable) => CsvFormat, named: (t: WorkbookTable) => string = (t) => tablePath(file, t.sheet),
 ): Promise<{ table: WorkbookTable; format: CsvFormat; load: FileLoad }[]> {
   const { db } = ctx;
-  const sha256 = await sha256File(file);
   const out: { table: WorkbookTable; format: CsvFormat; load: FileLoad }[] = [];
   for (const table of tables) {
+    const { sha256 } = table;
     const format = formatOf(table);
     const subject = named(table);
     for (const t of ["audit.loads", "audit.rejects"]) await db.run(`DELETE FROM ${t} WHERE source = $s AND path = $f`, { s: format.id, f: subject });
@@ -393,7 +385,7 @@ export async function loadWorkbookTables(
     const [load] = await loadCsvFiles(ctx, format, [table.csv]);
     const shift = table.headerRow - 1;
     const at = { f: subject, c: table.csv };
-    await db.run(`UPDATE audit.loads SET path = $f, sha256 = ${literal(sha256)} WHERE path = $c`, at);
+    await db.run(`UPDATE audit.loads SET path = $f, sha256 = $h WHERE path = $c`, { ...at, h: sha256 });
     await db.run(`UPDATE audit.rejects SET path = $f, line = line + ${shift} WHERE path = $c`, at);
     await db.run(`UPDATE ${format.rawTable} SET _file = $f, _line = _line + ${shift} WHERE _file = $c`, at);
     await db.run(`DELETE FROM audit.file_hashes WHERE path = $c`, { c: table.csv });

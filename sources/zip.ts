@@ -7,13 +7,13 @@
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 
-/** yauzl's open, as a promise. */
-function openZip(file: string): Promise<yauzl.ZipFile> {
+/** yauzl's open, as a promise (entries read on demand, the archive left open until closed). */
+export function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, zip) => (err ? reject(err) : resolve(zip))));
 }
 
 /** Walk every entry of the central directory; `onEntry` may read it. */
-async function walk(zip: yauzl.ZipFile, onEntry: (e: yauzl.Entry) => Promise<void>): Promise<void> {
+export async function walk(zip: yauzl.ZipFile, onEntry: (e: yauzl.Entry) => Promise<void>): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     zip.on("entry", (e: yauzl.Entry) => onEntry(e).then(() => zip.readEntry(), reject));
     zip.on("end", () => resolve());

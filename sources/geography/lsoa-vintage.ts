@@ -125,9 +125,8 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
   const conversion = !mismatched.length
     ? "(SELECT NULL::VARCHAR AS from_code, NULL::VARCHAR AS to_code, NULL::BOOLEAN AS exact, NULL::DOUBLE AS share)"
     : shares
-      ? `(SELECT from_code, to_code, count(*) OVER (PARTITION BY from_code) = 1 AS exact, 1 / count(*) OVER (PARTITION BY from_code) AS share
-          FROM (SELECT DISTINCT ${lookupVintage === "LSOA21" ? "lsoa11_code AS from_code, lsoa21_code AS to_code" : "lsoa21_code AS from_code, lsoa11_code AS to_code"} FROM ref.lsoa_changes))`
-      : "(SELECT from_code, to_code, exact, 1.0::DOUBLE AS share FROM ref.lsoa_conversion)";
+      ? "(SELECT from_code, to_code, exact, share FROM ref.lsoa_conversion)"
+      : "(SELECT from_code, to_code, exact, 1.0::DOUBLE AS share FROM ref.lsoa_conversion WHERE best_fit)";
   await db.run(`INSERT INTO ${map}
     SELECT DISTINCT r._file, r.code, coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.to_code END, r.code),
            coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.exact END, true), coalesce(CASE WHEN lk.code IS NULL AND v.converted THEN c.share END, 1)
@@ -155,13 +154,16 @@ export async function placeLsoaCodes(ctx: Context, source: string, rawTable: str
 }
 
 /**
- * `ref.lsoa_conversion(from_code, to_code, exact, candidates)`: codes of the other vintage to the
- * lookup's. One counterpart: exact. Several (a 2011 LSOA split, or a 2021 LSOA merged from several):
- * best fit, the lowest code, `exact` false.
+ * `ref.lsoa_conversion(from_code, to_code, exact, candidates, share, best_fit)`: each code of the
+ * other vintage with each of its counterparts in the lookup's. One counterpart: exact. Several (a
+ * 2011 LSOA split, or a 2021 LSOA merged from several): `exact` false, an equal `share` each, and
+ * the best fit (the lowest code) marked, where events go wholly.
  */
 async function buildConversion(ctx: Pick<Context, "db">, lookupVintage: string): Promise<void> {
   const [from, to] = lookupVintage === "LSOA21" ? ["lsoa11_code", "lsoa21_code"] : ["lsoa21_code", "lsoa11_code"];
   await ctx.db.run(`CREATE OR REPLACE TABLE ref.lsoa_conversion AS
-    SELECT ${from} AS from_code, min(${to}) AS to_code, count(DISTINCT ${to}) = 1 AS exact, count(DISTINCT ${to})::INTEGER AS candidates
-    FROM ref.lsoa_changes GROUP BY 1`);
+    SELECT from_code, to_code, count(*) OVER w = 1 AS exact, (count(*) OVER w)::INTEGER AS candidates, 1 / count(*) OVER w AS share,
+           to_code = min(to_code) OVER w AS best_fit
+    FROM (SELECT DISTINCT ${from} AS from_code, ${to} AS to_code FROM ref.lsoa_changes)
+    WINDOW w AS (PARTITION BY from_code)`);
 }
