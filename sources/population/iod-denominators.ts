@@ -3,7 +3,8 @@
  * excluding prisoners), in broad bands, with thousands separators inside quoted numbers
  * (`"1,296"`). Written into `staging.population_lsoa` as sex `P` and the bands 0-15, 16-59 and
  * 60-120 of the mid-year in the header, so rates can use it as their denominator. The
- * working-age column (18-59/64) overlaps the bands and is kept in raw only.
+ * working-age column (18-59/64) overlaps the bands: it goes to `staging.population_working_age`
+ * (the claimant rate's base where no SAPE single years cover the year).
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";

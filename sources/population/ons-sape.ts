@@ -195,7 +195,7 @@ export const populationAdapter = defineSource({
     }
     if (bySexFiles.length) await conformBySex(ctx, bySexFiles, placed);
     if (denFiles.length) await conformDenominators(ctx, denFiles, placed);
-    await conformWorkingAge(ctx, denFiles);
+    await conformWorkingAge(ctx, denFiles, placed);
     await checkCoverage(ctx);
     if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
@@ -250,19 +250,22 @@ async function checkCoverage(ctx: Context): Promise<void> {
  * Working-age residents, `staging.population_working_age(lsoa_code, year, population, definition)`,
  * one row per LSOA and mid-year: ages 16-64 summed from SAPE single years (the ONS claimant rate's
  * base); for years no SAPE file covers, IoD File 6's working-age column (18-59/64, the state
- * pension age of its time; excluding prisoners), where the file has it.
+ * pension age of its time; excluding prisoners), where the file has it, placed in the lookup's
+ * LSOAs as the bands are (a File 6 on 2011 LSOAs in a 2021-LSOA build is converted).
  */
-async function conformWorkingAge(ctx: Context, denFiles: readonly string[]): Promise<void> {
+async function conformWorkingAge(ctx: Context, denFiles: readonly string[], placed: Placing): Promise<void> {
   const { db } = ctx;
   await db.run(`CREATE OR REPLACE TABLE staging.population_working_age AS
     SELECT lsoa_code, year, sum(population) AS population, 'ONS mid-year estimates, residents aged 16-64' AS definition
     FROM staging.population_lsoa WHERE age = age_to AND age >= 16 AND age_to <= 64 GROUP BY lsoa_code, year`);
   if (!denFiles.length) return;
+  // Placed like File 6's bands: a File 6 of the other LSOA vintage is converted through the change file.
   await db.run(`INSERT INTO staging.population_working_age
-    SELECT d.lsoa_code, d.year, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE), 'IoD File 6 working-age population 18-59/64 (excluding prisoners)'
-    FROM (${keptRows(iodDenominatorsFormat, denFiles, "_den_year")}) d
-    WHERE TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) IS NOT NULL
-      AND d.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`);
+    SELECT lsoa_code, year, population, 'IoD File 6 working-age population 18-59/64 (excluding prisoners)' FROM (${placed(`
+      SELECT d._file, d.lsoa_code, d.year, NULL::VARCHAR AS sex, 18 AS age, 64 AS age_to, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) AS population
+      FROM (${keptRows(iodDenominatorsFormat, denFiles, "_den_year")}) d
+      WHERE TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) IS NOT NULL
+        AND d.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`)})`);
 }
 
 /**

@@ -392,15 +392,23 @@ describe.skipIf(!hasShared)(`population of the other LSOA vintage, converted thr
   const ages = Array.from({ length: 91 }, (_, a) => a);
   const HEADER = ["LSOA 2021 Code", "Total", ...ages.map((a) => `F${a}`), ...ages.map((a) => `M${a}`)];
 
-  it("an LSOA 2021 population in an LSOA 2011 build: split LSOAs added back together, merged ones shared equally, nobody lost", async () => {
+  /** Medway's LSOAs 2021 and one merged outside it (`target`, made from the 2011 `sources`), from the change file. */
+  const changes = () => {
     const rows = Papa.parse<string[]>(readFileSync(CHANGES, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.slice(1);
     const medway = rows.filter((r) => r[5] === MEDWAY);
     const merged = rows.filter((r) => r[4] === "M" && r[5] !== MEDWAY);
-    // One LSOA 2021 merged from several 2011 ones, outside Medway: its residents are shared between them.
     const target = merged[0]![2]!;
     const sources = merged.filter((r) => r[2] === target).map((r) => r[0]!).sort();
     expect(sources.length).toBeGreaterThan(1);
-    const codes21 = [...new Set([...medway.map((r) => r[2]!), target])].sort();
+    const split = medway.find((r) => r[4] === "S")!;
+    const parts = medway.filter((r) => r[0] === split[0]).map((r) => r[2]!);
+    expect(parts.length).toBeGreaterThan(1);
+    return { medway, target, sources, split, parts, codes21: [...new Set([...medway.map((r) => r[2]!), target])].sort() };
+  };
+
+  it("an LSOA 2021 population in an LSOA 2011 build: split LSOAs added back together, merged ones shared equally, nobody lost", async () => {
+    // One LSOA 2021 merged from several 2011 ones, outside Medway: its residents are shared between them.
+    const { medway, target, sources, split, parts, codes21 } = changes();
     // Each LSOA 2021 has (position + 1) residents of each sex and age: totals differ by LSOA.
     const t = tempDir();
     const csv = t.write("sapelsoasyoa2022.csv", [HEADER, ...codes21.map((c, i) => [c, 182 * (i + 1), ...HEADER.slice(2).map(() => i + 1)])].map((r) => r.join(",")).join("\n"));
@@ -409,9 +417,6 @@ describe.skipIf(!hasShared)(`population of the other LSOA vintage, converted thr
       const people = (code: string) => 182 * (codes21.indexOf(code) + 1);
       const staged = new Map((await db.all<{ lsoa_code: string; n: number }>(`SELECT lsoa_code, sum(population) AS n FROM staging.population_lsoa GROUP BY 1`)).map((r) => [r.lsoa_code, Number(r.n)]));
       // A 2011 LSOA split in 2021: the sum of its parts.
-      const split = medway.find((r) => r[4] === "S")!;
-      const parts = medway.filter((r) => r[0] === split[0]).map((r) => r[2]!);
-      expect(parts.length).toBeGreaterThan(1);
       expect(staged.get(split[0]!)).toBe(parts.reduce((s, p) => s + people(p), 0));
       // An unchanged one: as it was.
       const same = medway.find((r) => r[4] === "U")!;
@@ -426,6 +431,30 @@ describe.skipIf(!hasShared)(`population of the other LSOA vintage, converted thr
       expect(converted!.message).toContain(`${medway.filter((r) => r[4] === "S").length + 1} rows converted through `);
       expect(converted!.message).toContain("(1 in split or merged LSOAs shared equally between their counterparts)");
       expect(await db.all(`SELECT lsoa_vintage, lookup_vintage, converted FROM audit.lsoa_vintages WHERE source = 'population'`)).toEqual([{ lsoa_vintage: "LSOA21", lookup_vintage: "LSOA11", converted: true }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("IoD File 6 of the other vintage: its working-age column (the claimant rate's base) is converted as its bands are", async () => {
+    const { target, sources, split, parts, codes21 } = changes();
+    // A File 6 on LSOAs 2021 (as IoD2025's is), mid-2022: each LSOA's working age is 100 x (position + 1).
+    const header = ["LSOA code (2021)", "LSOA name (2021)", "Local Authority District code (2024)", "Total population: mid 2022 (excluding prisoners)", "Dependent Children aged 0-15: mid 2022 (excluding prisoners)",
+      "Population aged 16-59: mid 2022 (excluding prisoners)", "Older population aged 60 and over: mid 2022 (excluding prisoners)",
+      "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)"];
+    const working = (code: string) => 100 * (codes21.indexOf(code) + 1);
+    const file6 = tempDir().write("File_6_IoD2025_Population_Denominators.csv",
+      [header, ...codes21.map((c) => [c, `LSOA ${c}`, "E06000035", 3 * working(c), working(c), working(c), working(c), `"${working(c).toLocaleString("en-GB")}"`])].map((r) => r.join(",")).join("\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: CHANGES }, sources: { population: { files: [file6] } } }));
+    try {
+      const staged = new Map((await db.all<{ lsoa_code: string; n: number }>(
+        `SELECT lsoa_code, population AS n FROM staging.population_working_age WHERE year = 2022`)).map((r) => [r.lsoa_code, Number(r.n)]));
+      expect(staged.get(split[0]!)).toBe(parts.reduce((s, p) => s + working(p), 0));
+      for (const s of sources) expect(staged.get(s)).toBeCloseTo(working(target) / sources.length, 6);
+      // Only codes of the build's vintage, one row each, and nobody lost.
+      expect(await db.one(`SELECT count(*) = count(DISTINCT lsoa_code) AS once, count(*) FILTER (WHERE lsoa_code NOT IN (SELECT lsoa_code FROM ref.lookup_lsoas))::INTEGER AS foreign
+        FROM staging.population_working_age WHERE year = 2022`)).toEqual({ once: true, foreign: 0 });
+      expect([...staged.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(codes21.reduce((s, c) => s + working(c), 0), 6);
     } finally {
       db.close();
     }
