@@ -9,6 +9,7 @@ import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
 import { defineCsvFormat } from "../../sources/csv-format.ts";
 import { tempDir } from "./helpers.ts";
+import { BLOCK } from "../../sources/inspect-file.mjs";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -22,6 +23,19 @@ const CASES: { name: string; text: string; lines: number; irregular: boolean }[]
   { name: "mixed.csv", text: "a,b\r\n1,2\n", lines: 2, irregular: true },
   { name: "lone-cr.csv", text: "a,b\r1,2\r", lines: 1, irregular: true },
   { name: "empty.csv", text: "", lines: 0, irregular: false },
+  // Line ends split between two reads of the file: `end` starts at the last bytes of the first read.
+  ...[
+    { name: "crlf-across-reads.csv", end: "\r\n1,2\r\n", lines: 3, irregular: false },
+    { name: "blank-across-reads.csv", end: "\n\n1,2\n", lines: 4, irregular: true },
+    { name: "blank-crlf-across-reads.csv", end: "\r\n\r\n1,2\r\n", lines: 4, irregular: true },
+    { name: "blank-crlf-2-across-reads.csv", end: "\r\n\r\n1,2\r\n", lines: 4, irregular: true, at: 3 },
+    { name: "blank-crlf-3-across-reads.csv", end: "\r\n\r\n1,2\r\n", lines: 4, irregular: true, at: 2 },
+    { name: "mixed-across-reads.csv", end: "\n1,2\r\n", lines: 3, irregular: true },
+  ].map(({ name, end, lines, irregular, at = 1 }) => {
+    // "a,b" + line end, then a long line of x, ending `at` bytes before the first read's end.
+    const first = end.startsWith("\r") ? "a,b\r\n" : "a,b\n";
+    return { name, text: first + "x".repeat(BLOCK - at - first.length) + end, lines, irregular };
+  }),
 ];
 
 describe("inspectFiles", () => {
