@@ -22,7 +22,7 @@ import type { Logger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { offlineProblems, remoteLoads } from "./offline-check.ts";
 import { offlineLibraries } from "./offline-libraries.ts";
-import { removeStaleCacheFiles, warehouseCells, type WarehouseCells } from "./warehouse-cells.ts";
+import { removeStaleCacheFiles, SESSION_CACHE_NAME, WAREHOUSE_DATABASE, warehouseCells, type WarehouseCells } from "./warehouse-cells.ts";
 
 /** The notebooks folder (the Vite root). */
 export const NOTEBOOKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -106,7 +106,7 @@ export async function buildNotebooks(opts: BuildNotebooksOptions): Promise<Build
         chunkSizeWarningLimit: 5000,
         reportCompressedSize: false,
         // The timing report is about Vite's own plugins, not something a notebook author can act on.
-        rolldownOptions: { input: files, checks: { bundlerTimings: false } },
+        rolldownOptions: { input: files, checks: { bundlerTimings: false }, output: { assetFileNames: assetFileName } },
       },
     });
     // The last word on the offline rule: nothing built loads from another host.
@@ -123,6 +123,19 @@ export async function buildNotebooks(opts: BuildNotebooksOptions): Promise<Build
   const seconds = (performance.now() - t0) / 1000;
   opts.log?.info(`notebooks: ${pages.length} pages, ${cells.queries} SQL cells run against ${path.basename(cells.warehouse)} (${seconds.toFixed(1)} s)`);
   return { outDir, pages, queries: cells.queries, seconds };
+}
+
+/**
+ * Where a built asset goes: Vite's `assets/[name]-[hash][extname]`, except a query result, whose
+ * cache name carries the session (`warehouse-<hash of the warehouse path>-<process id>-<hash of
+ * the query>`, see `warehouseCells`): it becomes `assets/warehouse-<hash of the query>-[hash].json`,
+ * so two builds of the same warehouse and notebooks write the same pages, byte for byte, from any
+ * checkout (the pages' scripts name these files, and their own names hash those scripts).
+ */
+export function assetFileName(asset: { names?: readonly string[]; name?: string }): string {
+  const name = asset.names?.[0] ?? asset.name ?? "";
+  const query = SESSION_CACHE_NAME.exec(path.basename(name));
+  return query ? `assets/${WAREHOUSE_DATABASE}-${query.groups!.query}-[hash][extname]` : "assets/[name]-[hash][extname]";
 }
 
 /** Options of {@link previewNotebooks}. */

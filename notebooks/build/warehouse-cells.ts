@@ -29,6 +29,9 @@ import { escapeHtml } from "./escape-html.ts";
 /** The `database` name notebooks give their SQL cells. */
 export const WAREHOUSE_DATABASE = "warehouse";
 
+/** A query result's cache file name, `warehouse-<hash of the warehouse path>-<process id>-<hash of the query>.json`: groups `pid` and `query`. */
+export const SESSION_CACHE_NAME = new RegExp(`^${WAREHOUSE_DATABASE}-[0-9a-f]{10}-(?<pid>\\d+)-(?<query>[0-9a-z]+)\\.json$`);
+
 /** A column of a cached result, as Notebook Kit's `DatabaseClient.revive` reads it. */
 export interface ResultColumn {
   name: string;
@@ -105,7 +108,10 @@ export function warehouseCells(warehouse: string, log?: Logger): WarehouseCells 
     try {
       const connection = await instance.connect();
       try {
-        await connection.run("SET TimeZone = 'UTC'");
+        // One thread: a query's rows then come out in the same order every build, ties of its
+        // ORDER BY (or a query without one) included, so the pages are the same byte for byte.
+        // Notebook queries read marts, small enough that more threads would save little.
+        await connection.run("SET TimeZone = 'UTC'; SET threads = 1");
         const present = await warehouseTables(connection);
         const absent = new Map<Cell, string[]>();
         for (const cell of cells) {
@@ -268,8 +274,8 @@ function headingOf(cell: Cell): string {
 export function removeStaleCacheFiles(cacheDir: string): void {
   if (!existsSync(cacheDir)) return;
   for (const f of readdirSync(cacheDir)) {
-    const m = new RegExp(`^${WAREHOUSE_DATABASE}-[0-9a-f]{10}-(\\d+)-`).exec(f);
-    if (m && !isRunning(Number(m[1]))) unlinkSync(path.join(cacheDir, f));
+    const pid = SESSION_CACHE_NAME.exec(f)?.groups?.pid;
+    if (pid && !isRunning(Number(pid))) unlinkSync(path.join(cacheDir, f));
   }
 }
 

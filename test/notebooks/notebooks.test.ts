@@ -7,7 +7,9 @@
  * offline: `notebook-files.test.ts`.) Screenshots go to `<tmp>/localneeds-notebooks/` for a human
  * to look at.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -64,6 +66,17 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
     // node_modules, Notebook Kit's lazy loaders included.
     expect(cdnReferences(built.outDir)).toEqual([]);
   });
+
+  it("a build in another process writes the same pages and assets, byte for byte (query results are named by their query, not the session)", () => {
+    const again = path.join(outRoot, "again");
+    execFileSync(process.execPath, ["--import", "tsx", "pipelines/notebooks.ts", "build", "--warehouse", warehouse, "--out", again], { stdio: "pipe" });
+    const tree = (dir: string) => Object.fromEntries(readdirSync(dir, { recursive: true }).map(String).sort()
+      .filter((f) => statSync(path.join(dir, f)).isFile())
+      .map((f) => [f, createHash("sha256").update(readFileSync(path.join(dir, f))).digest("hex")]));
+    const first = tree(built.outDir);
+    expect(Object.keys(first).filter((f) => /^assets\/warehouse-[0-9a-z]+-[\w-]+\.json$/.test(f)).length).toBeGreaterThanOrEqual(10);
+    expect(tree(again)).toEqual(first);
+  }, 300_000);
 
   it("says, on a page opened from file://, how to serve it, and hides the half-drawn page", async () => {
     const context = await browser.newContext();
