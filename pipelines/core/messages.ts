@@ -95,6 +95,9 @@ export const messages = {
   populationLsoasMissing: (year: number, missing: number, lsoas: number, examples: string, unknown: number) =>
     `population mid-${year}: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs have no population (e.g. ${examples}), so their wards' rates for ${year} are over too small a population` +
     (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the population are not in the LSOA lookup at all: the file may use another LSOA vintage (2011 and 2021 codes differ) or cover another area` : "; give a population file that covers every LSOA of the lookup"),
+  nomisPopulationLeftOut: (file: string, why: "date" | "sex" | "age" | "area", rows: number, example: string) =>
+    `${file}: ${rows.toLocaleString("en-GB")} row(s) left out: ` +
+    { date: `no year in DATE_NAME (e.g. "${example}")`, sex: `GENDER_NAME is not Total, Male or Female (e.g. "${example}")`, age: `C_AGE_NAME is not an age or a band of ages (e.g. "${example}"; expected Age 0 ... Age 90+, Aged 16 to 64, All Ages)`, area: `the area is not an LSOA (e.g. ${example}; download LSOAs: geography TYPE151 for LSOAs 2021, TYPE298 for 2011)` }[why],
   populationTotalMismatch: (lsoa: string, year: number) => `population ${year}: the single-year cells of ${lsoa} do not add up to its Total`,
   repeatedCrimeLine: (firstLine: string, copies: number) =>
     `police.uk: ${firstLine} appears ${copies} times (identical lines, one Crime ID); counted once`,

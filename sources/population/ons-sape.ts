@@ -19,6 +19,7 @@ import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
+import { nomisPopulationFormat, nomisPopulationRows } from "./nomis-population.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
 const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
@@ -61,9 +62,9 @@ export const sapeBySexFormat = defineCsvFormat({
 registerFormats(sapeBySexFormat);
 
 /** The formats the population slot takes (each file recognised by its header). */
-export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, iodDenominatorsFormat];
+export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, nomisPopulationFormat, iodDenominatorsFormat];
 /** The population slot as errors name it. */
-export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE or IoD File 6)";
+export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE, a Nomis population download or IoD File 6)";
 
 /** Mid-year of a SAPE file from its name. */
 export function sapeYear(file: string): number {
@@ -101,8 +102,10 @@ export function sapeSheetSex(file: string, sheet: string): "F" | "M" | "P" {
 const YEARS = "_population_years";
 
 /** A population table's mid-year and (a sheet per sex) sex: from its sheet (`table`, `only` when its workbook holds no other), else its file. */
-function tableFacts(format: CsvFormat, file: string, read: string, table?: WorkbookTable, only = true): { year: number; sex: string | null } {
+function tableFacts(format: CsvFormat, file: string, read: string, table?: WorkbookTable, only = true): { year: number | null; sex: string | null } {
   if (format === iodDenominatorsFormat) return { year: denominatorsYear(read), sex: null };
+  // A Nomis download gives each row's year and sex.
+  if (format === nomisPopulationFormat) return { year: null, sex: null };
   const year = table ? sapeSheetYear(file, table, only) : sapeYear(file);
   return { year, sex: format === sapeBySexFormat ? sapeSheetSex(file, table?.sheet ?? path.basename(file)) : null };
 }
@@ -113,7 +116,7 @@ const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => m
 /** The `sources.population` block. */
 const populationConfig = z
   .object({
-    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx workbook as published, or CSVs saved from its sheets) and/or IoD2019 File 6 population denominators (recognised by header)"),
+    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx workbook as published, CSVs saved from its sheets, or a Nomis download of NM_2014_1 / NM_2010_1) and/or IoD2019 File 6 population denominators (recognised by header)"),
     esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
   })
   .strict();
@@ -145,7 +148,7 @@ export const populationAdapter = defineSource({
       return [f, { format, ...tableFacts(format, f, f) }] as const;
     }));
     await db.run(`CREATE OR REPLACE TEMP TABLE ${YEARS} (f VARCHAR, year INTEGER, sex VARCHAR)`);
-    const record = (f: string, facts: { year: number; sex: string | null }) => db.run(`INSERT INTO ${YEARS} VALUES ($f, $y, $s)`, { f, y: facts.year, s: facts.sex });
+    const record = (f: string, facts: { year: number | null; sex: string | null }) => db.run(`INSERT INTO ${YEARS} VALUES ($f, $y, $s)`, { f, y: facts.year, s: facts.sex });
     const loads = [];
     for (const f of files) {
       const csv = csvFacts.get(f);
@@ -172,7 +175,8 @@ export const populationAdapter = defineSource({
     const sapeFiles = await yearTable(ctx, "_sape_year", sapeFormat, "ONS SAPE");
     const bySexFiles = await yearTable(ctx, "_sape_sex_year", sapeBySexFormat, "ONS SAPE");
     const denFiles = await yearTable(ctx, "_den_year", iodDenominatorsFormat, "IoD File 6");
-    const placed = await lsoaPlacing(ctx, [[sapeFormat, sapeFiles], [sapeBySexFormat, bySexFiles], [iodDenominatorsFormat, denFiles]]);
+    const nomisFiles = await yearTable(ctx, "_nomis_year", nomisPopulationFormat, "Nomis");
+    const placed = await lsoaPlacing(ctx, [[sapeFormat, sapeFiles], [sapeBySexFormat, bySexFiles], [nomisPopulationFormat, nomisFiles], [iodDenominatorsFormat, denFiles]]);
     if (sapeFiles.length) {
       await warnDuplicates(ctx, sapeFormat.rawTable, sapeFiles, "population (SAPE)");
       // UNPIVOT the 182 cells (f0..f90, m0..m90); the bench measured it 40x faster and far leaner
@@ -194,6 +198,11 @@ export const populationAdapter = defineSource({
       }
     }
     if (bySexFiles.length) await conformBySex(ctx, bySexFiles, placed);
+    if (nomisFiles.length) {
+      // Years the SAPE tables gave already are taken from them.
+      const taken = (await db.all<{ year: number }>(`SELECT DISTINCT year FROM staging.population_lsoa`)).map((r) => Number(r.year));
+      await db.run(`INSERT INTO staging.population_lsoa ${placed(await nomisPopulationRows(ctx, nomisFiles, taken))}`);
+    }
     if (denFiles.length) await conformDenominators(ctx, denFiles, placed);
     await conformWorkingAge(ctx, denFiles, placed);
     await checkCoverage(ctx);

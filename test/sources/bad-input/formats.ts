@@ -17,6 +17,7 @@ import { lsoaChangesFormat } from "../../../sources/geography/lsoa-vintage.ts";
 import { loadAreaLookups, onsLookupFormat } from "../../../sources/geography/ons-area-lookups.ts";
 import { POPULATION_FORMATS, POPULATION_SLOT_TITLE, sapeFormat } from "../../../sources/population/ons-sape.ts";
 import { iodDenominatorsFormat } from "../../../sources/population/iod-denominators.ts";
+import { nomisPopulationFormat } from "../../../sources/population/nomis-population.ts";
 import { esp2013Format } from "../../../sources/population/esp2013.ts";
 import { DEPRIVATION_FORMATS, SLOT_TITLE as DEPRIVATION_SLOT_TITLE, iodScoresFormat } from "../../../sources/deprivation/iod-scores.ts";
 import { iodFile1Format, iodFile2Format, onsImdLookupFormat } from "../../../sources/deprivation/iod-files.ts";
@@ -195,6 +196,21 @@ export const FORMATS: FormatSpec[] = [
     area: { header: "LSOA code (2011)", unknown: "E01099999", otherVintage: "E01035188" },
     na: { ambiguous_dates: NO_DATES + " (the mid-year is in the header)", future_dates: NO_DATES + " (the mid-year is in the header)", numerator_above_denominator: "no ratio: bands not adding up to the total give a population_total_mismatch warning" },
     conform: { unknown_area_codes: "staged; no ward holds it", wrong_vintage_codes: "as unknown codes", duplicate_rows: "the LSOA counts once (last line); duplicate_key warning" },
+  },
+  {
+    adapter: "population", id: "nomis_population", title: POPULATION_SLOT_TITLE, format: nomisPopulationFormat,
+    base: "derived/nomis_population", load: detected(POPULATION_FORMATS, POPULATION_SLOT_TITLE),
+    text: "GEOGRAPHY_NAME", requiredColumn: "GEOGRAPHY_CODE",
+    count: { header: "OBS_VALUE", negative: "expected a number of 0 or more or one of -, *, !, #, ~, .., found -5", nonNumeric: "expected a number of 0 or more or one of -, *, !, #, ~, .., found twelve" },
+    // DATE_NAME is a label: its year is read at conform (a row without one is left out and reported).
+    date: { header: "DATE_NAME", ambiguous: "01/02/2019", ambiguousReason: "loaded", future: "2031", futureReason: "loaded" },
+    area: { header: "GEOGRAPHY_CODE", unknown: "E01099999", otherVintage: "E01035188" },
+    na: { numerator_above_denominator: NO_RATIO },
+    conform: {
+      unknown_area_codes: "staged in staging.population_lsoa; no ward holds it, so no rate uses it (a code that is not an LSOA's is left out: population_rows_left_out)",
+      wrong_vintage_codes: "converted through geography.lsoaChanges when the download is of the other LSOA vintage",
+      duplicate_rows: "the LSOA's year, sex and age count once (the last line)",
+    },
   },
   {
     adapter: "population", id: "esp2013", title: esp2013Format.title, format: esp2013Format,
@@ -378,6 +394,12 @@ export const FORMATS: FormatSpec[] = [
 
 /** The text of a derived base: a school -> ward lookup made from the demo GIAS extract (no real or demo file exists). */
 export function derivedBase(name: string): string {
+  if (name === "nomis_population") {
+    // A Nomis API download (NM_2010_1 with select=): Medway LSOAs' males by single year of age, CRLF with no final newline, as Nomis sends it.
+    const header = "DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,C_AGE_NAME,MEASURES_NAME,OBS_VALUE,OBS_STATUS_NAME";
+    const lsoas = ["E01016016", "E01016017", "E01016018"];
+    return [header, ...lsoas.flatMap((l, i) => ["Age 0", "Age 1"].map((a, j) => `2019,Medway 0${i}A,${l},Male,${a},Value,${12 + i + j},Normal Value`))].join("\r\n");
+  }
   if (name !== "school_wards") throw new Error(`no derived base ${name}`);
   const gias = new TextDecoder().decode(demoFiles(20240401).find((f) => f.path === "school/gias_establishments.csv")!.bytes);
   const rows = gias.split(/\r?\n/).slice(1, 7).map((l) => l.split(",").map((f) => f.replace(/^"|"$/g, "")));
