@@ -50,7 +50,9 @@ const SEX = (g: string) => `CASE lower(trim(${g})) WHEN 'total' THEN 'P' WHEN 'a
  * left out. Counts only (`MEASURES_NAME` Value, or none); LSOAs only (a ward or authority row is
  * reported); of the bands a download gives for a year and sex, the finest (single years and 90+,
  * not `All Ages` or `Aged 16 to 64` besides them); persons only for a year given without males and
- * females; an LSOA's year, sex and age given twice from the last given.
+ * females; an LSOA's year and sex given by several downloads from the last given (all its ages:
+ * single years in one and All Ages in another are never added together), a line repeated in one
+ * download from its last line.
  */
 export async function nomisPopulationRows(ctx: Context, files: readonly string[], taken: readonly number[]): Promise<string> {
   const { db } = ctx;
@@ -77,7 +79,8 @@ export async function nomisPopulationRows(ctx: Context, files: readonly string[]
     FROM _nomis_population p SEMI JOIN _nomis_bands b ON b._file = p._file AND b.year = p.year AND b.sex = p.sex AND b.age = p.age AND b.age_to = p.age_to
     WHERE regexp_full_match(p.code, '[EW]01[0-9]{6}') AND p.population IS NOT NULL ${fresh}
       AND (p.sex <> 'P' OR p.year NOT IN (SELECT year FROM _nomis_population WHERE sex IN ('F', 'M')))
-    QUALIFY row_number() OVER (PARTITION BY p.code, p.year, p.sex, p.age, p.age_to ORDER BY p.ord DESC, p._line DESC) = 1`;
+    QUALIFY p.ord = max(p.ord) OVER (PARTITION BY p.code, p.year, p.sex)
+        AND row_number() OVER (PARTITION BY p.code, p.year, p.sex, p.age, p.age_to ORDER BY p.ord DESC, p._line DESC) = 1`;
 }
 
 /** Warn of the rows of Nomis downloads left out: areas that are not LSOAs, and dates, sexes or ages that cannot be read (each with its count and an example). */
@@ -97,13 +100,14 @@ async function reportLeftOut(ctx: Context): Promise<void> {
     const file = displayPath(ctx.config, l.file);
     await db.recordWarning("conform", "population_rows_left_out", file, messages.nomisPopulationLeftOut(file, l.why as "date" | "sex" | "age" | "area", l.n, l.example));
   }
-  // An LSOA's year given by two downloads: taken from the last given, as for SAPE tables.
-  const repeats = await db.all<{ dropped: string; used: string; year: number; n: number }>(`
-    WITH g AS (SELECT DISTINCT _file, ord, code, year FROM _nomis_population WHERE year IS NOT NULL),
-         w AS (SELECT code, year, arg_max(_file, ord) AS used FROM g GROUP BY ALL)
-    SELECT g._file AS dropped, w.used, g.year, count(*)::INTEGER AS n FROM g JOIN w USING (code, year) WHERE g._file <> w.used GROUP BY ALL ORDER BY min(g.ord), 2, 3`);
+  // An LSOA's year and sex given by two downloads: taken from the last given, as for SAPE tables.
+  const repeats = await db.all<{ dropped: string; used: string; year: number; sex: "F" | "M" | "P"; n: number }>(`
+    WITH g AS (SELECT DISTINCT _file, ord, code, year, sex FROM _nomis_population WHERE year IS NOT NULL AND sex IS NOT NULL),
+         w AS (SELECT code, year, sex, arg_max(_file, ord) AS used FROM g GROUP BY ALL)
+    SELECT g._file AS dropped, w.used, g.year, g.sex, count(*)::INTEGER AS n FROM g JOIN w USING (code, year, sex) WHERE g._file <> w.used GROUP BY ALL ORDER BY min(g.ord), 2, 3, 4`);
   for (const r of repeats) {
     const [a, b] = [displayPath(ctx.config, r.dropped), displayPath(ctx.config, r.used)];
-    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated("Nomis", `mid-${r.year}`, r.n, a, b));
+    const what = `mid-${r.year}, ${{ F: "females", M: "males", P: "persons" }[r.sex]}`;
+    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated("Nomis", what, r.n, a, b));
   }
 }

@@ -34,7 +34,7 @@ describe.skipIf(!hasShared)(`population from Nomis downloads${sharedSkipReason}`
   const ages = Array.from({ length: 91 }, (_, a) => a);
   const label = (a: number) => (a === 90 ? "Age 90+" : `Age ${a}`);
   let db: Warehouse;
-  let single: string, again: string, allAges: string;
+  let single: string, again: string, allAges: string, males2019: string;
   beforeAll(async () => {
     const t = tempDir();
     const codes = lsoas();
@@ -48,7 +48,9 @@ describe.skipIf(!hasShared)(`population from Nomis downloads${sharedSkipReason}`
     again = t.write("NM_2010_1_revised.csv", [HEADER.join(","), ...ages.flatMap((a) => [line(codes[0]!, 2019, "Male", label(a), 1000), line(codes[0]!, 2019, "Female", label(a), 1000)])].join("\r\n"));
     // mid-2020 as one total per LSOA (c_age=200, gender=0).
     allAges = t.write("NM_2010_1_2020_all_ages.csv", [HEADER.join(","), ...codes.map((c, i) => line(c, 2020, "Total", "All Ages", 100 * (i + 1)))].join("\r\n"));
-    ({ db } = await runSources(realConfig({ sources: { population: { files: [single, again, allAges] } } })));
+    // The third LSOA's males of mid-2019 as one total, given last: it replaces their single years (never added to them); its females stand.
+    males2019 = t.write("NM_2010_1_males_2019.csv", [HEADER.join(","), line(codes[2]!, 2019, "Male", "All Ages", 5000)].join("\r\n"));
+    ({ db } = await runSources(realConfig({ sources: { population: { files: [single, again, allAges, males2019] } } })));
   });
   afterAll(() => db?.close());
 
@@ -56,14 +58,15 @@ describe.skipIf(!hasShared)(`population from Nomis downloads${sharedSkipReason}`
     const counts = await loadCounts(db);
     const n = lsoas().length;
     const lines = (read: number) => ({ read, loaded: read, rejected: 0 });
-    expect([single, again, allAges].map((f) => counts[path.basename(f)])).toEqual([lines(n * (91 * 3 + 3) + 2), lines(182), lines(n)]);
+    expect([single, again, allAges, males2019].map((f) => counts[path.basename(f)])).toEqual([lines(n * (91 * 3 + 3) + 2), lines(182), lines(n), lines(1)]);
   });
 
   it("stages single years by sex (90+ as 90-120), not the persons totals, All Ages, bands beside them or percentages", async () => {
     const codes = lsoas();
     expect(await db.all(`SELECT DISTINCT sex FROM staging.population_lsoa WHERE year = 2019 ORDER BY 1`)).toEqual([{ sex: "F" }, { sex: "M" }]);
+    // Every LSOA's 91 ages of each sex (90+ a band), but the third LSOA's males: one band, 0-120.
     expect(await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT (lsoa_code, sex, age))::INTEGER AS keys, min(age)::INTEGER AS lo, max(age_to)::INTEGER AS hi,
-      count(*) FILTER (WHERE age <> age_to)::INTEGER AS bands FROM staging.population_lsoa WHERE year = 2019`)).toEqual({ n: codes.length * 182, keys: codes.length * 182, lo: 0, hi: 120, bands: codes.length * 2 });
+      count(*) FILTER (WHERE age <> age_to)::INTEGER AS bands FROM staging.population_lsoa WHERE year = 2019`)).toEqual({ n: codes.length * 182 - 90, keys: codes.length * 182 - 90, lo: 0, hi: 120, bands: codes.length * 2 });
     // The second LSOA (not given again): males of 30 are 2 + 30, everyone its sum by age.
     const c = codes[1]!;
     expect(await db.one(`SELECT population AS p FROM staging.population_lsoa WHERE year = 2019 AND lsoa_code = $c AND sex = 'M' AND age = 30`, { c })).toEqual({ p: 32 });
@@ -74,12 +77,16 @@ describe.skipIf(!hasShared)(`population from Nomis downloads${sharedSkipReason}`
     expect(await db.one(`SELECT population AS p FROM staging.population_working_age WHERE year = 2019 AND lsoa_code = $c`, { c })).toEqual({ p: working });
   });
 
-  it("an LSOA's year given again later is taken from the later download, and reported", async () => {
-    const first = lsoas()[0]!;
+  it("an LSOA's year and sex given again later is taken from the later download (all its ages), and reported", async () => {
+    const [first, , third] = lsoas();
     expect(await db.one(`SELECT sum(population) AS p FROM staging.population_lsoa WHERE year = 2019 AND lsoa_code = $c`, { c: first })).toEqual({ p: 182 * 1000 });
-    const [w] = await warningsOf(db, "population_year_repeated");
-    expect(w?.subject).toBe(shown(single));
-    expect(w?.message).toContain(`Nomis population for mid-2019 of 1 LSOA(s) is not used: ${shown(again)} gives them too`);
+    expect(await db.all(`SELECT sex, count(*)::INTEGER AS n, sum(population) AS p FROM staging.population_lsoa WHERE year = 2019 AND lsoa_code = $c GROUP BY 1 ORDER BY 1`, { c: third }))
+      .toEqual([{ sex: "F", n: 91, p: ages.reduce((s, a) => s + 2 * males(2, a), 0) }, { sex: "M", n: 1, p: 5000 }]);
+    expect((await warningsOf(db, "population_year_repeated")).map((w) => [w.subject, w.message.split(": ")[1]])).toEqual([
+      [shown(single), `its Nomis population for mid-2019, females of 1 LSOA(s) is not used`],
+      [shown(single), `its Nomis population for mid-2019, males of 1 LSOA(s) is not used`],
+      [shown(single), `its Nomis population for mid-2019, males of 1 LSOA(s) is not used`],
+    ]);
   });
 
   it("a download of all ages only gives one band per LSOA (persons, 0-120)", async () => {
