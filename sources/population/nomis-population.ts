@@ -63,8 +63,10 @@ export async function nomisPopulationRows(ctx: Context, files: readonly string[]
     WITH o(f, ord) AS (VALUES ${order}),
     ages AS (SELECT label, ${AGE_BAND("lower(trim(label))")} AS band FROM (SELECT DISTINCT age_name AS label FROM ${raw})),
     dates AS (SELECT label, TRY_CAST(regexp_extract(label, '(19|20)[0-9]{2}') AS INTEGER) AS year FROM (SELECT DISTINCT date_name AS label FROM ${raw}))
-    SELECT r._file, r._line, o.ord, upper(trim(r.lsoa_code)) AS code, trim(r.date_name) AS date_name, trim(r.age_name) AS age_name, trim(r.gender_name) AS gender_name,
-           d.year, ${SEX("r.gender_name")} AS sex, a.band[1] AS age, a.band[2] AS age_to, TRY_CAST(replace(trim(r.obs_value), ',', '') AS DOUBLE) AS population
+    SELECT r._file, r._line::INTEGER AS _line, o.ord::INTEGER AS ord, upper(trim(r.lsoa_code)) AS code, d.year, ${SEX("r.gender_name")} AS sex,
+           a.band[1]::SMALLINT AS age, a.band[2]::SMALLINT AS age_to, TRY_CAST(replace(trim(r.obs_value), ',', '') AS DOUBLE) AS population,
+           -- The label a left-out row is reported with (NULL for the rows used).
+           CASE WHEN d.year IS NULL THEN trim(r.date_name) WHEN ${SEX("r.gender_name")} IS NULL THEN trim(r.gender_name) WHEN a.band IS NULL THEN trim(r.age_name) END AS bad_label
     FROM ${raw} r JOIN o ON o.f = r._file JOIN ages a ON a.label IS NOT DISTINCT FROM r.age_name JOIN dates d ON d.label IS NOT DISTINCT FROM r.date_name
     WHERE r.measures_name IS NULL OR lower(trim(r.measures_name)) IN ('value', 'count', '')`);
   await reportLeftOut(ctx);
@@ -74,13 +76,16 @@ export async function nomisPopulationRows(ctx: Context, files: readonly string[]
     SELECT * FROM b WHERE NOT EXISTS (
       SELECT 1 FROM b f WHERE f._file = b._file AND f.year = b.year AND f.sex = b.sex AND f.age_to - f.age < b.age_to - b.age AND f.age <= b.age_to AND f.age_to >= b.age)`);
   const fresh = taken.length ? `AND p.year NOT IN (${taken.join(", ")})` : "";
+  // The last download of each LSOA's year and sex (a window only when there are several), then its last line of each age.
   return `
-    SELECT p._file, p.code AS lsoa_code, p.year, p.sex, p.age, p.age_to, p.population
-    FROM _nomis_population p SEMI JOIN _nomis_bands b ON b._file = p._file AND b.year = p.year AND b.sex = p.sex AND b.age = p.age AND b.age_to = p.age_to
-    WHERE regexp_full_match(p.code, '[EW]01[0-9]{6}') AND p.population IS NOT NULL ${fresh}
-      AND (p.sex <> 'P' OR p.year NOT IN (SELECT year FROM _nomis_population WHERE sex IN ('F', 'M')))
-    QUALIFY p.ord = max(p.ord) OVER (PARTITION BY p.code, p.year, p.sex)
-        AND row_number() OVER (PARTITION BY p.code, p.year, p.sex, p.age, p.age_to ORDER BY p.ord DESC, p._line DESC) = 1`;
+    WITH kept AS (
+      SELECT p._file, p._line, p.code, p.year, p.sex, p.age, p.age_to, p.population
+      FROM _nomis_population p SEMI JOIN _nomis_bands b ON b._file = p._file AND b.year = p.year AND b.sex = p.sex AND b.age = p.age AND b.age_to = p.age_to
+      WHERE regexp_full_match(p.code, '[EW]01[0-9]{6}') AND p.population IS NOT NULL ${fresh}
+        AND (p.sex <> 'P' OR p.year NOT IN (SELECT year FROM _nomis_population WHERE sex IN ('F', 'M')))
+      ${files.length > 1 ? "QUALIFY p.ord = max(p.ord) OVER (PARTITION BY p.code, p.year, p.sex)" : ""})
+    SELECT arg_max(_file, _line) AS _file, code AS lsoa_code, year, sex, age, age_to, arg_max(population, _line) AS population
+    FROM kept GROUP BY code, year, sex, age, age_to`;
 }
 
 /** Warn of the rows of Nomis downloads left out: areas that are not LSOAs, and dates, sexes or ages that cannot be read (each with its count and an example). */
@@ -93,7 +98,7 @@ async function reportLeftOut(ctx: Context): Promise<void> {
           WHEN sex IS NULL THEN 'sex'
           WHEN age IS NULL THEN 'age'
           WHEN NOT regexp_full_match(code, '[EW]01[0-9]{6}') THEN 'area' END AS why,
-        CASE WHEN year IS NULL THEN date_name WHEN sex IS NULL THEN gender_name WHEN age IS NULL THEN age_name ELSE code END AS value, _line
+        coalesce(bad_label, code) AS value, _line
       FROM _nomis_population)
     SELECT _file AS file, why, count(*)::INTEGER AS n, arg_min(value, _line) AS example FROM w WHERE why IS NOT NULL GROUP BY ALL ORDER BY 1, 2`);
   for (const l of left) {
