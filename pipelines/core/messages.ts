@@ -87,8 +87,8 @@ export const messages = {
   parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
   noYearInSheet: (file: string, sheet: string) =>
     `${file}: cannot tell the mid-year of sheet "${sheet}" (expected it in the sheet's name, as ONS names them: "Mid-2022 LSOA 2021")`,
-  populationYearRepeated: (kind: string, what: string, lsoas: number, dropped: string, used: string) =>
-    `${dropped}: its ${kind} population for ${what} of ${lsoas.toLocaleString("en-GB")} LSOA(s) is not used: ${used} gives them too, and is used instead (the last given wins; remove one of them)`,
+  populationYearRepeated: (kind: string, year: number, sex: "F" | "M" | "P" | null, lsoas: number, dropped: string, used: string) =>
+    `${dropped}: its ${kind} population for mid-${year}${sex ? `, ${{ F: "females", M: "males", P: "persons" }[sex]}` : ""} of ${lsoas.toLocaleString("en-GB")} LSOA(s) is not used: ${used} gives them too, and is used instead (the last given wins; remove one of them)`,
   noSexInSheet: (file: string, sheet: string) =>
     `${file}: cannot tell which sex "${sheet}" holds (expected Males, Females or Persons in the sheet's name, as ONS names them: "Mid-2019 Males", or in the name of a CSV saved from it)`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,

@@ -112,7 +112,6 @@ async function reportLeftOut(ctx: Context): Promise<void> {
     SELECT g._file AS dropped, w.used, g.year, g.sex, count(*)::INTEGER AS n FROM g JOIN w USING (code, year, sex) WHERE g._file <> w.used GROUP BY ALL ORDER BY min(g.ord), 2, 3, 4`);
   for (const r of repeats) {
     const [a, b] = [displayPath(ctx.config, r.dropped), displayPath(ctx.config, r.used)];
-    const what = `mid-${r.year}, ${{ F: "females", M: "males", P: "persons" }[r.sex]}`;
-    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated("Nomis", what, r.n, a, b));
+    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated("Nomis", r.year, r.sex, r.n, a, b));
   }
 }

@@ -289,18 +289,18 @@ async function yearTable(ctx: Context, name: string, format: CsvFormat, kind: st
   const read = (await db.hasTable(format.rawTable)) ? `SELECT DISTINCT _file FROM ${format.rawTable}` : "SELECT NULL::VARCHAR WHERE false";
   await db.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT f, year, sex, rowid::INTEGER AS ord FROM ${YEARS} WHERE f IN (${read})`);
   const files = (await db.all<{ f: string }>(`SELECT f FROM ${name} ORDER BY ord`)).map((r) => r.f);
-  if (files.length < 2) return files;
-  const repeats = await db.all<{ dropped: string; used: string; year: number; sex: string | null; n: number }>(`
+  // Tables whose rows carry their own years (Nomis downloads) are resolved by their own conform.
+  if (files.length < 2 || !(await db.one(`SELECT 1 FROM ${name} WHERE year IS NOT NULL LIMIT 1`))) return files;
+  const repeats = await db.all<{ dropped: string; used: string; year: number; sex: "F" | "M" | "P" | null; n: number }>(`
     WITH codes AS (SELECT DISTINCT _file, upper(trim(lsoa_code)) AS code FROM ${format.rawTable} WHERE _file IN (${files.map(literal).join(", ")})),
          t AS (SELECT y.f, y.year, y.sex, y.ord, c.code FROM ${name} y JOIN codes c ON c._file = y.f),
          w AS (SELECT code, year, sex, arg_max(f, ord) AS used FROM t GROUP BY ALL)
     SELECT t.f AS dropped, w.used, t.year, t.sex, count(*)::INTEGER AS n
     FROM t JOIN w ON w.code = t.code AND w.year = t.year AND w.sex IS NOT DISTINCT FROM t.sex WHERE t.f <> w.used
     GROUP BY ALL ORDER BY min(t.ord), 2`);
-  const what = (t: { year: number; sex: string | null }) => `mid-${t.year}${t.sex ? `, ${{ F: "females", M: "males", P: "persons" }[t.sex]}` : ""}`;
   for (const r of repeats) {
     const [a, b] = [displayPath(ctx.config, r.dropped), displayPath(ctx.config, r.used)];
-    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, what(r), r.n, a, b));
+    await db.recordWarning("conform", "population_year_repeated", a, messages.populationYearRepeated(kind, r.year, r.sex, r.n, a, b));
   }
   return files;
 }

@@ -109,7 +109,7 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     try {
       expect(await db.one(`SELECT count(DISTINCT lsoa_code)::INTEGER AS n FROM staging.population_lsoa`)).toEqual({ n: medway.length });
       expect(await warningsOf(db, "population_lsoas_missing")).toEqual([]);
-      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: shown(a), message: messages.populationYearRepeated("IoD File 6", "mid-2015", 1, shown(a), shown(b)) }]);
+      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: shown(a), message: messages.populationYearRepeated("IoD File 6", 2015, null, 1, shown(a), shown(b)) }]);
       // The LSOA in both has the second extract's population, once (its bands add up to its total: no mismatch reported).
       const code = shared.split(",")[0]!;
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.population_lsoa WHERE lsoa_code = $c`, { c: code })).toEqual({ n: 3 });
@@ -261,7 +261,7 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbook as published$
     const { db } = await runSources(cfg([file, csv]));
     try {
       const sheet = shown(`${file}#Mid-2022 LSOA 2021`);
-      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", "mid-2022", LSOAS.length, sheet, shown(csv)) }]);
+      expect(await warningsOf(db, "population_year_repeated")).toEqual([{ subject: sheet, message: messages.populationYearRepeated("ONS SAPE", 2022, null, LSOAS.length, sheet, shown(csv)) }]);
       expect(await db.all(`SELECT year, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY 1 ORDER BY 1`)).toEqual([
         { year: 2021, people: 3 * 91 * 9 },
         { year: 2022, people: 3 * 91 * 14 },
