@@ -34,6 +34,9 @@ export const lsoaChangesFormat = defineCsvFormat({
 });
 registerFormats(lsoaChangesFormat);
 
+/** An LSOA code of England or Wales (either vintage), as a regular expression for SQL: E01 or W01 and six digits. */
+export const LSOA_CODE_PATTERN = "[EW]01[0-9]{6}";
+
 /** The last LSOA codes issued in 2011: anything numbered after them is a 2021 code. */
 export const LAST_2011_CODES = { E: "E01033768", W: "W01001958" } as const;
 

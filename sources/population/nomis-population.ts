@@ -12,6 +12,7 @@ import { displayPath } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
+import { LSOA_CODE_PATTERN } from "../geography/lsoa-vintage.ts";
 
 /** Nomis population estimates download (small area based, by single year of age or bands). */
 export const nomisPopulationFormat = defineCsvFormat({
@@ -62,14 +63,18 @@ export async function nomisPopulationRows(ctx: Context, files: readonly string[]
   await db.run(`CREATE OR REPLACE TEMP TABLE _nomis_population AS
     WITH o(f, ord) AS (VALUES ${order}),
     ages AS (SELECT label, ${AGE_BAND("lower(trim(label))")} AS band FROM (SELECT DISTINCT age_name AS label FROM ${raw})),
-    dates AS (SELECT label, TRY_CAST(regexp_extract(label, '(19|20)[0-9]{2}') AS INTEGER) AS year FROM (SELECT DISTINCT date_name AS label FROM ${raw}))
-    SELECT r._file, r._line::INTEGER AS _line, o.ord::INTEGER AS ord, upper(trim(r.lsoa_code)) AS code, d.year, ${SEX("r.gender_name")} AS sex,
-           a.band[1]::SMALLINT AS age, a.band[2]::SMALLINT AS age_to, TRY_CAST(replace(trim(r.obs_value), ',', '') AS DOUBLE) AS population,
+    dates AS (SELECT label, TRY_CAST(regexp_extract(label, '(19|20)[0-9]{2}') AS INTEGER) AS year FROM (SELECT DISTINCT date_name AS label FROM ${raw})),
+    rows AS (
+      SELECT r._file, r._line::INTEGER AS _line, o.ord::INTEGER AS ord, upper(trim(r.lsoa_code)) AS code, d.year, ${SEX("r.gender_name")} AS sex,
+             a.band[1]::SMALLINT AS age, a.band[2]::SMALLINT AS age_to, TRY_CAST(replace(trim(r.obs_value), ',', '') AS DOUBLE) AS population,
+             r.date_name, r.gender_name, r.age_name
+      FROM ${raw} r JOIN o ON o.f = r._file JOIN ages a ON a.label IS NOT DISTINCT FROM r.age_name JOIN dates d ON d.label IS NOT DISTINCT FROM r.date_name
+      WHERE r.measures_name IS NULL OR lower(trim(r.measures_name)) IN ('value', 'count', ''))
+    SELECT _file, _line, ord, code, regexp_full_match(code, '${LSOA_CODE_PATTERN}') AS lsoa, year, sex, age, age_to, population,
            -- The label a left-out row is reported with (NULL for the rows used).
-           CASE WHEN d.year IS NULL THEN trim(r.date_name) WHEN ${SEX("r.gender_name")} IS NULL THEN trim(r.gender_name) WHEN a.band IS NULL THEN trim(r.age_name) END AS bad_label
-    FROM ${raw} r JOIN o ON o.f = r._file JOIN ages a ON a.label IS NOT DISTINCT FROM r.age_name JOIN dates d ON d.label IS NOT DISTINCT FROM r.date_name
-    WHERE r.measures_name IS NULL OR lower(trim(r.measures_name)) IN ('value', 'count', '')`);
-  await reportLeftOut(ctx);
+           CASE WHEN year IS NULL THEN trim(date_name) WHEN sex IS NULL THEN trim(gender_name) WHEN age IS NULL THEN trim(age_name) END AS bad_label
+    FROM rows`);
+  await reportRows(ctx, files.length > 1);
   // The bands kept for each download, year and sex: those no finer band given beside them overlaps.
   await db.run(`CREATE OR REPLACE TEMP TABLE _nomis_bands AS
     WITH b AS (SELECT DISTINCT _file, year, sex, age, age_to FROM _nomis_population WHERE year IS NOT NULL AND sex IS NOT NULL AND age IS NOT NULL)
@@ -81,15 +86,19 @@ export async function nomisPopulationRows(ctx: Context, files: readonly string[]
     WITH kept AS (
       SELECT p._file, p._line, p.code, p.year, p.sex, p.age, p.age_to, p.population
       FROM _nomis_population p SEMI JOIN _nomis_bands b ON b._file = p._file AND b.year = p.year AND b.sex = p.sex AND b.age = p.age AND b.age_to = p.age_to
-      WHERE regexp_full_match(p.code, '[EW]01[0-9]{6}') AND p.population IS NOT NULL ${fresh}
+      WHERE p.lsoa AND p.population IS NOT NULL ${fresh}
         AND (p.sex <> 'P' OR p.year NOT IN (SELECT year FROM _nomis_population WHERE sex IN ('F', 'M')))
       ${files.length > 1 ? "QUALIFY p.ord = max(p.ord) OVER (PARTITION BY p.code, p.year, p.sex)" : ""})
     SELECT arg_max(_file, _line) AS _file, code AS lsoa_code, year, sex, age, age_to, arg_max(population, _line) AS population
     FROM kept GROUP BY code, year, sex, age, age_to`;
 }
 
-/** Warn of the rows of Nomis downloads left out: areas that are not LSOAs, and dates, sexes or ages that cannot be read (each with its count and an example). */
-async function reportLeftOut(ctx: Context): Promise<void> {
+/**
+ * Warn of the rows of Nomis downloads left out (areas that are not LSOAs, dates, sexes or ages
+ * that cannot be read: each with its count and an example) and, of `several` downloads, of the
+ * LSOAs' years and sexes a later one gives again.
+ */
+async function reportRows(ctx: Context, several: boolean): Promise<void> {
   const { db } = ctx;
   const left = await db.all<{ file: string; why: string; n: number; example: string }>(`
     WITH w AS (
@@ -97,7 +106,7 @@ async function reportLeftOut(ctx: Context): Promise<void> {
           WHEN year IS NULL THEN 'date'
           WHEN sex IS NULL THEN 'sex'
           WHEN age IS NULL THEN 'age'
-          WHEN NOT regexp_full_match(code, '[EW]01[0-9]{6}') THEN 'area' END AS why,
+          WHEN NOT lsoa THEN 'area' END AS why,
         coalesce(bad_label, code) AS value, _line
       FROM _nomis_population)
     SELECT _file AS file, why, count(*)::INTEGER AS n, arg_min(value, _line) AS example FROM w WHERE why IS NOT NULL GROUP BY ALL ORDER BY 1, 2`);
@@ -106,6 +115,7 @@ async function reportLeftOut(ctx: Context): Promise<void> {
     await db.recordWarning("conform", "population_rows_left_out", file, messages.nomisPopulationLeftOut(file, l.why as "date" | "sex" | "age" | "area", l.n, l.example));
   }
   // An LSOA's year and sex given by two downloads: taken from the last given, as for SAPE tables.
+  if (!several) return;
   const repeats = await db.all<{ dropped: string; used: string; year: number; sex: "F" | "M" | "P"; n: number }>(`
     WITH g AS (SELECT DISTINCT _file, ord, code, year, sex FROM _nomis_population WHERE year IS NOT NULL AND sex IS NOT NULL),
          w AS (SELECT code, year, sex, arg_max(_file, ord) AS used FROM g GROUP BY ALL)

@@ -17,7 +17,7 @@ import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./io
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
-import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
+import { LSOA_CODE_PATTERN, placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { nomisPopulationFormat, nomisPopulationRows } from "./nomis-population.ts";
 
@@ -330,7 +330,7 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
     WITH wide AS (
       SELECT y._file, upper(y.lsoa_code) AS lsoa_code, y.year, y.sex, ${cells}
       FROM (${keptRows(sapeBySexFormat, files, "_sape_sex_year")}) y
-      WHERE regexp_full_match(upper(y.lsoa_code), '[EW]01[0-9]{6}') ${fresh}
+      WHERE regexp_full_match(upper(y.lsoa_code), '${LSOA_CODE_PATTERN}') ${fresh}
         AND (y.sex <> 'P' OR y.year NOT IN (SELECT year FROM _sape_sex_year WHERE sex <> 'P'))
     ),
     long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
