@@ -513,7 +513,8 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   await db.run(`DROP TABLE IF EXISTS _files; CREATE TEMP TABLE _files AS
     SELECT p.read_path, p.file, min(s.rowid) AS first FROM _paths p JOIN _scan s ON s._path = p.read_path GROUP BY ALL`);
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
-  const why = trimFor(header.length, `CASE ${validationChecks(format, header, index, at).join(" ")} END`);
+  const shape = shapeOf(batch);
+  const why = trimFor(shape, `CASE ${validationChecks(format, header, index, at).join(" ")} END`);
   const rawLine = hasPersonalData(format) ? "NULL::VARCHAR" : `concat_ws(',', ${header
     .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
     .join(", ")})`;
@@ -528,7 +529,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   const rejectedBy = new Map(
     (await db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::BIGINT AS n FROM _bad GROUP BY 1`)).map((r) => [r.f, Number(r.n)]),
   );
-  const select = trimFor(header.length, storedFields(format).map((f) => `${fieldSql(f, (c) => cell(c.name), salt)} AS ${ident(f.name)}`).join(", "));
+  const select = trimFor(shape, storedFields(format).map((f) => `${fieldSql(f, (c) => cell(c.name), salt)} AS ${ident(f.name)}`).join(", "));
   await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, _file, _line FROM ${numbered} t
     ${rejectedBy.size ? "WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b._file = t._file AND b._line = t._line)" : ""}`);
   if (rejectedBy.size) {
@@ -602,7 +603,8 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans; DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;
     CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
   await db.insertRows("_paths", ["read_path", "file"], batch.map((f) => ({ read_path: f.readPath, file: f.file })));
-  const select = trimFor(header.length, storedFields(format).map((f) => fieldSql(f, (c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL"), salt)).join(", "));
+  const shape = shapeOf(batch);
+  const select = trimFor(shape, storedFields(format).map((f) => fieldSql(f, (c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL"), salt)).join(", "));
   // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
   // Files read in place (every file of a batch of several) are named by the scan itself: no join.
   const inPlace = batch.every((f) => f.readPath === f.file);
@@ -621,7 +623,8 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   const checked = new Map([...index].filter(([name]) => !isHashed(format.columns.find((c) => c.name === name)!)));
   const cellAt = (i: number) => ident(format.columns.find((c) => checked.get(c.name) === i)!.name);
   const declared = format.columns.filter((c) => checked.has(c.name) && !c.personal).map((c) => checked.get(c.name)!).sort((a, b) => a - b);
-  if (await anyInvalid(db, raw, "_line = 0", format, header, checked, at, cellAt, declared)) return undo();
+  const rows = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (await anyInvalid(db, raw, "_line = 0", format, header, checked, at, cellAt, declared, shape, rows)) return undo();
   await db.run(`UPDATE ${raw} SET _line = ${raw}.rowid - f.first + 2 FROM _firsts f WHERE f._file = ${raw}._file AND ${raw}._line = 0`);
   const loads = batch.map((f) => ({ i: f.i, load: { source: format.id, path: f.file, sha256: f.sha256, rowsRead: f.lines - 1, rowsLoaded: f.lines - 1, rowsRejected: 0 } as FileLoad }));
   await recordLoads(db, format, loads.map((l, k) => ({ load: l.load, bytes: batch[k]!.bytes })), at);
@@ -663,15 +666,33 @@ export async function recordedLoads(db: Warehouse, format: CsvFormat, files: rea
 
 /** Files with more columns than this are wide (population by single year of age, KS2 with its hundreds). */
 const WIDE_FILE_COLUMNS = 40;
+/**
+ * Where the loader's SQL changes with the size of a batch (see `trimFor` and `anyInvalid`): either
+ * way gives the same result. A setting, so tests can run the large-batch SQL on small files.
+ */
+export const loaderTuning = {
+  /** Batches of at most this many input bytes are small: their statements cost more to plan than to run. */
+  smallBatchBytes: 16_000_000,
+  /** Checks of at most this many rows are made in one statement. */
+  oneCheckRows: 250_000,
+};
+
+/** What the loader's SQL is tuned by: a batch's columns and input bytes. */
+interface BatchShape {
+  columns: number;
+  bytes: number;
+}
+const shapeOf = (batch: readonly PreparedFile[]): BatchShape => ({ columns: batch[0]!.header.length, bytes: batch.reduce((s, f) => s + f.bytes, 0) });
 
 /**
- * The loader's SQL for a file of `columns` columns, with plain `trim` in place of the `trim_fast`
- * macro when the file is wide: DuckDB expands every macro call in place, and over a hundred columns the
+ * The loader's SQL for a batch, with plain `trim` in place of the `trim_fast` macro when the
+ * batch is wide or small: DuckDB expands every macro call in place, and over a hundred columns the
  * expanded checks took seconds to plan for each file, far more than `trim` costs on a wide
- * file's rows. Narrow formats with millions of rows (police.uk) keep the macro. Same result.
+ * file's rows; on a small file the expansion is most of each statement's time (a 7-line police.uk
+ * file: 3.4 ms of 7.5 to plan one check). Narrow batches of millions of rows (police.uk months) keep the macro. Same result.
  */
-function trimFor(columns: number, sql: string): string {
-  return columns > WIDE_FILE_COLUMNS ? sql.replaceAll("trim_fast(", "trim(") : sql;
+function trimFor(shape: BatchShape, sql: string): string {
+  return shape.columns > WIDE_FILE_COLUMNS || shape.bytes <= loaderTuning.smallBatchBytes ? sql.replaceAll("trim_fast(", "trim(") : sql;
 }
 
 /** One validation rule over a file's cells: the condition, the reason it gives (column name, U+001F, text), and the header positions it reads. */
@@ -744,27 +765,33 @@ function validationArms(
 
 /**
  * Does any row of `where` in `table` break a rule (the fast path's check, which needs only yes or
- * no; the careful path finds which rule)? `cellAt` must name plain columns of `table`. Each rule
- * is its own filter query (DuckDB evaluated the rules OR-ed together several times slower than one
- * by one); the rules over one date-like or listed-value column (a month, a period: few distinct
- * values, costly parses) are checked once per distinct value, in an aggregate so the check is not
- * pushed below the DISTINCT.
+ * no; the careful path finds which rule)? `cellAt` must name plain columns of `table`. Up to
+ * `loaderTuning.oneCheckRows` rows (`rows`), every rule is checked in one statement: planning, not scanning, is
+ * most of a small check's time (the demo's 62 files took 1.2 s of checks one rule at a time).
+ * Over that, each rule is its own filter query (DuckDB evaluated the rules OR-ed together
+ * several times slower than one by one); the rules over one date-like or listed-value column (a
+ * month, a period: few distinct values, costly parses) are checked once per distinct value, in an
+ * aggregate so the check is not pushed below the DISTINCT.
  */
 async function anyInvalid(
   db: Warehouse, table: string, where: string, format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
-  cellAt: (i: number) => string, repeatAt: readonly number[],
+  cellAt: (i: number) => string, repeatAt: readonly number[], shape: BatchShape, rows: number,
 ): Promise<boolean> {
+  const arms = validationArms(format, header, index, at, cellAt, repeatAt);
+  if (rows <= loaderTuning.oneCheckRows) {
+    return Boolean(await db.one(trimFor(shape, `SELECT 1 FROM ${table} WHERE ${where} AND (${arms.map((a) => `(${a.when})`).join(" OR ")}) LIMIT 1`)));
+  }
   const fewValues = new Set(
     format.columns.filter((c) => index.has(c.name) && (c.values?.length || isDateKind(c.kind ?? "text"))).map((c) => index.get(c.name)!),
   );
   const byColumn = new Map<number, string[]>();
-  for (const a of validationArms(format, header, index, at, cellAt, repeatAt)) {
+  for (const a of arms) {
     const [only, ...more] = a.cells;
     if (only !== undefined && !more.length && fewValues.has(only)) byColumn.set(only, [...(byColumn.get(only) ?? []), a.when]);
-    else if (await db.one(trimFor(header.length, `SELECT 1 FROM ${table} WHERE ${where} AND (${a.when}) LIMIT 1`))) return true;
+    else if (await db.one(trimFor(shape, `SELECT 1 FROM ${table} WHERE ${where} AND (${a.when}) LIMIT 1`))) return true;
   }
   for (const [i, whens] of byColumn) {
-    const bad = await db.one<{ bad: boolean | null }>(trimFor(header.length,
+    const bad = await db.one<{ bad: boolean | null }>(trimFor(shape,
       `SELECT bool_or(${whens.map((w) => `coalesce(${w}, false)`).join(" OR ")}) AS bad FROM (SELECT DISTINCT ${cellAt(i)} FROM ${table} WHERE ${where})`));
     if (bad?.bad) return true;
   }
