@@ -33,10 +33,10 @@ export function outcomeOf(spec: FormatSpec, id: CaseId, c: CaseContext): { bytes
 /**
  * Formats whose corpus is run a second time with the loader's large-batch SQL (a rule per check
  * query, the `trim_fast` macro), which the small files of the corpus would otherwise never meet:
- * the outcomes must be the same. Formats with many kinds of rule (months, dates, listed values,
- * numbers with ranges and markers, a personal key).
+ * the outcomes must be the same. Two formats with many kinds of rule between them (a month and
+ * required codes; period labels, whole numbers of 0 or more, a numerator at most its denominator).
  */
-const LARGE_BATCH_SQL = new Set(["police_uk_street", "council_crm_complaints", "fingertips_export", "local_counts", "residents_survey_microdata", "ons_sape_lsoa_syoa"]);
+const LARGE_BATCH_SQL = new Set(["police_uk_street", "local_counts"]);
 
 for (const spec of FORMATS) {
   corpus(spec);
