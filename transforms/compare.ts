@@ -7,6 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Context } from "../pipelines/core/context.ts";
+import { literal } from "../pipelines/core/warehouse.ts";
 import { clearChangedGroups, sameStateAsBefore, stageFingerprint } from "./stage-state.ts";
 import { restOfParentCode } from "../pipelines/core/config.ts";
 import { messages } from "../pipelines/core/messages.ts";
@@ -118,6 +119,24 @@ async function warnMissingComparators(ctx: Context): Promise<void> {
   }
 }
 
+/** How many values one comparison statement takes at most (see `compareIndicators`); a setting, so tests can compare an indicator a statement. */
+export const compareTuning = { batchValues: 250_000 };
+
+/** Consecutive ids grouped so each group's counts sum to at most `cap` (an id over it alone). */
+export function batchesOf(counts: readonly { id: string; n: number }[], cap: number): string[][] {
+  const out: string[][] = [];
+  let sum = Infinity;
+  for (const { id, n } of counts) {
+    if (sum + Number(n) > cap) {
+      out.push([]);
+      sum = 0;
+    }
+    out[out.length - 1]!.push(id);
+    sum += Number(n);
+  }
+  return out;
+}
+
 /**
  * Compare every value with its comparators into `marts.indicator_comparisons`. With `prev` (a
  * refresh: the previous warehouse attached under that name, whose comparisons this warehouse
@@ -146,10 +165,13 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
   const lower = "CASE l.level WHEN '95' THEN v.lower95 ELSE v.lower998 END";
   const upper = "CASE l.level WHEN '95' THEN v.upper95 ELSE v.upper998 END";
   const cValue = "CASE WHEN NOT c.is_suppressed THEN c.value END";
-  // One indicator at a time (in indicator order, as one statement ordered by indicator would
-  // write them): the join and sort of a national build's values at once were the build's peak of memory.
-  const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values ORDER BY 1`);
-  for (const { id } of ids) {
+  // A few indicators at a time, at most `compareTuning.batchValues` values of them (in indicator order, as
+  // one statement ordered by indicator would write them): the join and sort of a national build's
+  // values at once were the build's peak of memory; one statement per indicator cost a small build
+  // 42 statements where one does (planning, not joining, was their time).
+  const counts = await db.all<{ id: string; n: number }>(`SELECT indicator_id AS id, count(*)::BIGINT AS n FROM marts.indicator_values GROUP BY 1 ORDER BY 1`);
+  for (const ids of batchesOf(counts, compareTuning.batchValues)) {
+    const list = ids.map((i) => literal(i)).join(", ");
     await db.run(`INSERT INTO marts.indicator_comparisons (${COMPARISON_COLUMNS.join(", ")})
       SELECT v.indicator_id, v.area_code, v.period_label, v.breakdown, k.comparator_code, k.comparator_kind, ${cValue},
              CASE WHEN v.is_suppressed THEN 'not_compared' ELSE ${compareToValueSql(lower, upper, cValue, "p.polarity")} END,
@@ -162,8 +184,8 @@ export async function compareIndicators(ctx: Context, indicators: readonly Indic
       JOIN marts.indicator_values c ON c.indicator_id = v.indicator_id AND c.area_code = k.comparator_code
            AND c.period_type = v.period_type AND c.period_label = v.period_label AND c.breakdown = v.breakdown
       CROSS JOIN (VALUES ('95', 1), ('99.8', 2)) l(level, lord)
-      WHERE v.indicator_id = $i AND c.indicator_id = $i ${same ? `AND ${key("v")} IN (SELECT k FROM _cmp_groups)` : ""}
-      ORDER BY v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`, { i: id });
+      WHERE v.indicator_id IN (${list}) AND c.indicator_id IN (${list}) ${same ? `AND ${key("v")} IN (SELECT k FROM _cmp_groups)` : ""}
+      ORDER BY v.indicator_id, v.period_start, v.period_type, v.area_code, v.breakdown, k.ord, l.lord`);
   }
   const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_comparisons`);
   await db.run(`DROP TABLE IF EXISTS _cmp_links; DROP TABLE IF EXISTS _cmp_polarity; DROP TABLE IF EXISTS _cmp_groups`);

@@ -9,7 +9,7 @@ import { fixedClock, silentLogger, type Context } from "../../pipelines/core/con
 import type { Config } from "../../pipelines/core/config.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
-import { compareIndicators, comparatorLinks } from "../../transforms/compare.ts";
+import { batchesOf, compareIndicators, comparatorLinks, compareTuning } from "../../transforms/compare.ts";
 import { normaliseIndicator } from "../../transforms/indicators/define.ts";
 
 const [WARD, THANET, KENT, SE, ENGLAND] = ["E05005093", "E07000114", "E10000016", "E12000008", "E92000001"];
@@ -55,5 +55,39 @@ describe("a district's county comparator", () => {
     expect(messages.countyNotCompared(THANET, KENT, "Kent")).toBe(
       'E07000114 is a district of Kent (E10000016), which is not among the comparators: add "county" to comparators to compare with it (values published only for the county are shown either way)');
     expect(await db.one(`SELECT count(*)::INTEGER n FROM marts.indicator_comparisons WHERE comparator_kind = 'county'`)).toEqual({ n: 0 });
+  });
+});
+
+describe("comparison statements", () => {
+  it("group consecutive indicators up to a number of values, an indicator over it alone", () => {
+    const counts = [{ id: "a", n: 3 }, { id: "b", n: 4 }, { id: "c", n: 9 }, { id: "d", n: 1 }, { id: "e", n: 2 }];
+    expect(batchesOf(counts, 8)).toEqual([["a", "b"], ["c"], ["d", "e"]]);
+    expect(batchesOf(counts, 100)).toEqual([["a", "b", "c", "d", "e"]]);
+    expect(batchesOf(counts, 0)).toEqual([["a"], ["b"], ["c"], ["d"], ["e"]]);
+    expect(batchesOf([], 8)).toEqual([]);
+  });
+
+  it("write the same rows in the same order whether they take one indicator or several", async () => {
+    // Two more indicators with values of their own, sorted before and after the first.
+    for (const [id, shift] of [["crime.a_rate", -30], ["crime.z_rate", 15]] as const) {
+      await db.run(`INSERT INTO marts.indicator_values SELECT * REPLACE ($id AS indicator_id, value + $s AS value, lower95 + $s AS lower95, upper95 + $s AS upper95)
+        FROM marts.indicator_values WHERE indicator_id = 'crime.test_rate'`, { id, s: shift });
+    }
+    const inds = ["crime.a_rate", "crime.test_rate", "crime.z_rate"].map((id) => ({ ...ind, id }));
+    const ctx = ctxWith(["parent", "county", "region", "country"]);
+    const written = async () => db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY rowid`);
+    const usual = { ...compareTuning };
+    try {
+      compareTuning.batchValues = 0; // an indicator a statement
+      await compareIndicators(ctx, inds);
+      const one = await written();
+      compareTuning.batchValues = usual.batchValues; // all three in one
+      await compareIndicators(ctx, inds);
+      const all = await written();
+      expect(new Set(one.map((r) => (r as { indicator_id: string }).indicator_id))).toEqual(new Set(["crime.a_rate", "crime.test_rate", "crime.z_rate"]));
+      expect(all).toEqual(one);
+    } finally {
+      Object.assign(compareTuning, usual);
+    }
   });
 });
