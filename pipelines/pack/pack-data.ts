@@ -398,13 +398,30 @@ export function valueAt(d: PackData, indicatorId: string, periodType: string, co
   return d.byIndicator.get(indicatorId)?.find((r) => r.period_type === periodType && r.area_code === code && r.period_label === period);
 }
 
+/** Each pack data's comparisons by indicator and period, in their order (made on first use: a pack asks some thousand times). */
+const comparisonIndex = new WeakMap<PackData, Map<string, ComparisonRow[]>>();
+function comparisonsOf(d: PackData, indicatorId: string, period: string): ComparisonRow[] {
+  let index = comparisonIndex.get(d);
+  if (!index) {
+    index = new Map();
+    for (const c of d.comparisons) {
+      const k = `${c.indicator_id}\u0000${c.period_label}`;
+      const rows = index.get(k);
+      if (rows) rows.push(c);
+      else index.set(k, [c]);
+    }
+    comparisonIndex.set(d, index);
+  }
+  return index.get(`${indicatorId}\u0000${period}`) ?? [];
+}
+
 /** The 95% comparisons of one indicator, area and period (one per comparator). */
 export function comparisonsAt(d: PackData, indicatorId: string, code: string, period: string): ComparisonRow[] {
-  return d.comparisons.filter((c) => c.indicator_id === indicatorId && c.area_code === code && c.period_label === period);
+  return comparisonsOf(d, indicatorId, period).filter((c) => c.area_code === code);
 }
 
 /** Every ward of the parent compared with the parent on one indicator and period. */
 export function wardComparisons(d: PackData, indicatorId: string, period: string): ComparisonRow[] {
   const wards = new Set(d.wards);
-  return d.comparisons.filter((c) => c.indicator_id === indicatorId && c.period_label === period && c.comparator_kind === "parent" && wards.has(c.area_code));
+  return comparisonsOf(d, indicatorId, period).filter((c) => c.comparator_kind === "parent" && wards.has(c.area_code));
 }
