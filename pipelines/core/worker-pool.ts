@@ -41,9 +41,10 @@ export function createWorkerPool<Job, Result>(script: URL, opts: WorkerPoolOptio
   const busy = new Map<Worker, Queued>();
   let closed = false;
   const spawn = () => {
-    // The worker is plain JavaScript: flags for the main script's source (`node --input-type=module
-    // -e ...`, which a worker refuses) are not passed on; the others (memory, loaders) are.
-    const w = new Worker(script, { execArgv: process.execArgv.filter((a) => !a.startsWith("--input-type")) });
+    // The worker is plain JavaScript and starts with no flags of the process: it needs no loader,
+    // and a worker refuses V8 and process flags (--max-old-space-size, --max-semi-space-size,
+    // --input-type of `node --input-type=module -e ...`) outright.
+    const w = new Worker(script, { execArgv: [] });
     w.on("message", (msg: { ok?: Result; error?: SentError }) => {
       const q = busy.get(w);
       busy.delete(w);
@@ -71,7 +72,18 @@ export function createWorkerPool<Job, Result>(script: URL, opts: WorkerPoolOptio
   };
   const next = () => {
     while (queue.length) {
-      if (!idle.length && busy.size < opts.threads) spawn();
+      if (!idle.length && busy.size < opts.threads) {
+        try {
+          spawn();
+        } catch (err) {
+          // No worker could start: with none running, nothing would ever take the queued jobs
+          // (and `close` would wait for them for ever), so they fail now; otherwise the running ones take them.
+          if (busy.size) break;
+          const error = new Error(`the ${opts.name} worker could not start (${(err as Error).message})`);
+          for (const q of queue.splice(0)) q.reject(error);
+          break;
+        }
+      }
       const w = idle.pop();
       if (!w) break;
       const q = queue.shift()!;

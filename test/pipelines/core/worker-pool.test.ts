@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -50,5 +51,26 @@ describe("createWorkerPool", () => {
     await pool.close();
     expect((await Promise.all(pending)).map((o) => o.echo)).toEqual([1, 2, 3]);
     await expect(pool.run({ echo: 4 })).rejects.toThrow(/the test pool is closed/);
+  });
+
+  it("a worker that cannot start fails the jobs waiting for it, and close does not wait for them", async () => {
+    const pool = createWorkerPool<{ echo: number }, { echo: number }>(new URL("http://example.invalid/worker.mjs"), { threads: 2, name: "test" });
+    await expect(Promise.all([pool.run({ echo: 1 }), pool.run({ echo: 2 })])).rejects.toThrow(/the test worker could not start \(.*scheme file/);
+    await pool.close();
+  });
+
+  it("works in a process started with V8 flags, which a worker refuses (node --max-semi-space-size=64 --max-old-space-size=4096)", () => {
+    const main = path.join(dir, "main.mts");
+    writeFileSync(main, `
+import { createWorkerPool } from ${JSON.stringify(pathToFileURL(path.resolve("pipelines/core/worker-pool.ts")).href)};
+const pool = createWorkerPool(new URL(${JSON.stringify(pathToFileURL(script).href)}), { threads: 2, name: "test" });
+const out = await Promise.all([1, 2, 3].map((echo) => pool.run({ echo })));
+await pool.close();
+console.log(JSON.stringify(out.map((o) => o.echo)));
+`);
+    const run = spawnSync(process.execPath, ["--max-semi-space-size=64", "--max-old-space-size=4096", "--import", "tsx", main], { encoding: "utf8", timeout: 60_000 });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe("[1,2,3]");
   });
 });
