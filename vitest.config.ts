@@ -7,6 +7,9 @@ process.env.TZ = "UTC";
 // CPU on a demo build than on one per core (they contend), and the suite runs faster. Set
 // LOCALNEEDS_DUCKDB_THREADS to run the tests with more.
 process.env.LOCALNEEDS_DUCKDB_THREADS ??= "1";
+// The test workers and every process they start (builds, notebooks, CLIs) with the young
+// generation a build runs with (BUILD_V8_FLAGS in pipelines/build.ts): 15% less CPU on a build.
+if (!process.env.NODE_OPTIONS?.includes("--max-semi-space-size")) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --max-semi-space-size=64`.trim();
 
 export default defineConfig({
   test: {

@@ -24,6 +24,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The demo config, used when no --config is given. */
 export const DEMO_CONFIG = path.join(here, "configs", "demo.json");
 
+/**
+ * V8 flags of the build's process (before any of the command's own, which win). A young generation
+ * of 64 MB semi-spaces (16 by default) collects the build's many short-lived rows (query results,
+ * pack models) far less often: the demo build took 15% less CPU (20.7 s against 23.4-24.8 s), for
+ * at most some 150 MB more memory.
+ */
+export const BUILD_V8_FLAGS = ["--max-semi-space-size=64"];
+
 /** Exit codes, documented in --help and the README. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, publishedWithWarnings: 3, locked: 4 } as const;
 
@@ -79,7 +87,7 @@ async function main(): Promise<number> {
   const json = Boolean(args.values["json-log"]);
   // The build itself runs in a watched child process (see supervise.ts).
   if (!process.env.LOCALNEEDS_SUPERVISED) {
-    return supervise([...process.execArgv, ...process.argv.slice(1)], { ...process.env, LOCALNEEDS_SUPERVISED: "1" }, {
+    return supervise([...BUILD_V8_FLAGS, ...process.execArgv, ...process.argv.slice(1)], { ...process.env, LOCALNEEDS_SUPERVISED: "1" }, {
       retries: 1,
       onCrash: (signal, attempt, retrying) => {
         const message = messages.buildCrashed(signal, attempt, retrying);

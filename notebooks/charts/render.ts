@@ -9,13 +9,24 @@ import { createRequire } from "node:module";
 import { availableParallelism, homedir } from "node:os";
 import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
-import subsetFont from "subset-font";
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as Vega from "vega";
+import type * as VegaLite from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
 import { createWorkerPool } from "../../pipelines/core/worker-pool.ts";
 import { dejaVuWidth } from "./text-metrics.ts";
 import { FONT, chartConfig } from "./theme.ts";
+
+/** Vega and Vega-Lite. */
+interface Engines {
+  vega: typeof Vega;
+  vl: typeof VegaLite;
+}
+let engines: Promise<Engines> | undefined;
+/**
+ * Vega and Vega-Lite, imported on the first render rather than with this module: a build whose
+ * charts all come from the render cache never loads them (0.7 s of a build process's start-up).
+ */
+const loadEngines = () => (engines ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vl]) => ({ vega, vl })));
 
 /** Options of {@link renderSvg}. */
 export interface RenderSvgOptions {
@@ -38,8 +49,9 @@ export interface RenderSvgOptions {
  * inlined as one image; the caller puts the long text alternative and data table beside it.
  */
 export async function renderSvg(spec: TopLevelSpec, opts: RenderSvgOptions = {}): Promise<string> {
-  const logger = opts.warn ? collectingLogger(opts.warn) : undefined;
-  return svgOfVega(compileSpec(spec, logger), spec, opts, logger);
+  const e = await loadEngines();
+  const logger = opts.warn ? collectingLogger(e.vega, opts.warn) : undefined;
+  return svgOfVega(e.vega, compileSpec(e, spec, logger), spec, opts, logger);
 }
 
 /**
@@ -49,10 +61,11 @@ export async function renderSvg(spec: TopLevelSpec, opts: RenderSvgOptions = {})
  * the bare chart is the compiled spec without it: the same SVG as compiling the bare spec (tested).
  */
 export async function renderSvgAndBare(spec: TopLevelSpec, opts: RenderSvgOptions = {}): Promise<{ svg: string; bare: string }> {
-  const logger = opts.warn ? collectingLogger(opts.warn) : undefined;
-  const compiled = compileSpec(spec, logger);
+  const e = await loadEngines();
+  const logger = opts.warn ? collectingLogger(e.vega, opts.warn) : undefined;
+  const compiled = compileSpec(e, spec, logger);
   const { title: _title, ...bareVega } = compiled;
-  return { svg: await svgOfVega(compiled, spec, opts, logger), bare: await svgOfVega(bareVega, withoutTitle(spec), opts, logger) };
+  return { svg: await svgOfVega(e.vega, compiled, spec, opts, logger), bare: await svgOfVega(e.vega, bareVega, withoutTitle(spec), opts, logger) };
 }
 
 /** A chart's spec without its title block (the title, subtitle and reading notes a pack sets as text beside the printed chart). */
@@ -61,8 +74,8 @@ export function withoutTitle(spec: TopLevelSpec): TopLevelSpec {
   return bare as TopLevelSpec;
 }
 
-function compileSpec(spec: TopLevelSpec, logger: vega.LoggerInterface | undefined): vega.Spec {
-  installDejaVuMetrics();
+function compileSpec({ vega, vl }: Engines, spec: TopLevelSpec, logger: Vega.LoggerInterface | undefined): Vega.Spec {
+  installDejaVuMetrics(vega);
   // Vega adopts inline data objects and mutates them (tuple ids, parsed dates): give it a copy so
   // the caller's spec, which is also written out as JSON, stays as built.
   // The shared theme is the base config, so a hand-written spec also gets DejaVu Sans; a spec's
@@ -71,7 +84,7 @@ function compileSpec(spec: TopLevelSpec, logger: vega.LoggerInterface | undefine
 }
 
 /** The SVG of a compiled chart; `spec` (the Vega-Lite it came from) gives the ids' prefix and the text alternative. */
-async function svgOfVega(compiled: vega.Spec, spec: TopLevelSpec, opts: RenderSvgOptions, logger: vega.LoggerInterface | undefined): Promise<string> {
+async function svgOfVega(vega: typeof Vega, compiled: Vega.Spec, spec: TopLevelSpec, opts: RenderSvgOptions, logger: Vega.LoggerInterface | undefined): Promise<string> {
   const view = new vega.View(vega.parse(compiled), {
     renderer: "none",
     ...(logger ? { logger } : {}),
@@ -217,6 +230,7 @@ export async function cutChartFonts(root: string): Promise<string[] | null> {
   if (files.every((f) => existsSync(f))) return files;
   let text = "";
   for (const [a, b] of LATIN_RANGES) for (let c = Math.max(a, 0x20); c <= b; c++) text += String.fromCodePoint(c);
+  const { default: subsetFont } = await import("subset-font");
   const cut = await Promise.all(fonts.map((f) => subsetFont(f, text, { targetFormat: "truetype", noHinting: true })));
   // Written whole into a folder of its own, then renamed into place: another build cutting the
   // same fonts at the same moment never sees half a file.
@@ -287,7 +301,7 @@ function accessibleRoot(svg: string, title: string, description: string): string
 }
 
 /** A Vega logger that hands warnings to `warn` and throws on errors. */
-function collectingLogger(warn: (message: string) => void) {
+function collectingLogger(vega: typeof Vega, warn: (message: string) => void) {
   let level = vega.Warn;
   const join = (args: unknown[]) => args.map(String).join(" ");
   const logger = {
@@ -310,7 +324,7 @@ function collectingLogger(warn: (message: string) => void) {
       return logger;
     },
   };
-  return logger as unknown as vega.LoggerInterface;
+  return logger as unknown as Vega.LoggerInterface;
 }
 
 interface TextItem {
@@ -338,7 +352,7 @@ function itemWidth(item: TextItem, text: unknown): number {
 }
 
 /** Make Vega measure text with DejaVu Sans widths (idempotent; affects this process's Vega). */
-function installDejaVuMetrics(): void {
+function installDejaVuMetrics(vega: typeof Vega): void {
   // Exported by vega at run time but missing from its type declarations.
   const { textMetrics } = vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } };
   textMetrics.width = itemWidth;

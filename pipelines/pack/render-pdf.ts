@@ -13,7 +13,7 @@
  * SOURCE_DATE_EPOCH give identical files.
  */
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { esc } from "./html.ts";
 
 /** Where to look for a browser: the platform, its environment, and a file-exists check (injectable for tests). */
@@ -75,6 +75,8 @@ export const CHROMIUM_FLAGS = [
 /** Launch headless Chromium (at `executablePath`, default `CHROMIUM_PATH`); null when none is installed. */
 export async function launchPdfBrowser(executablePath: string | null | undefined = CHROMIUM_PATH): Promise<Browser | null> {
   if (!executablePath) return null;
+  // playwright-core is imported here, not at the top: a build without a PDF never loads it (0.9 s of start-up).
+  const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
 }
 
