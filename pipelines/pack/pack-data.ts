@@ -8,6 +8,7 @@
 import path from "node:path";
 import type { Context } from "../core/context.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
+import { populationSourceName } from "../../sources/population/ons-sape.ts";
 import type {
   AreaRow,
   IndicatorTrendRow,
@@ -263,7 +264,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   ).map((r) => r.subject);
 
   const complaints = await readComplaints(ctx);
-  const population = await readPopulation(ctx);
+  const population = await readPopulation(ctx, loads);
   const lsoaDeprivation = (await ctx.db.hasTable("marts.lsoa_deprivation"))
     ? await db.all<{ lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }>(
         `SELECT lsoa_code, lsoa_name, ward_code, imd_score, imd_decile FROM marts.lsoa_deprivation WHERE lad_code = $p ORDER BY lsoa_code`,
@@ -380,7 +381,7 @@ async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
 }
 
 /** Population of the latest year by ward, sex and 5-year band. */
-async function readPopulation(ctx: Context): Promise<PackData["population"]> {
+async function readPopulation(ctx: Context, loads: readonly FileLoad[]): Promise<PackData["population"]> {
   if (!(await ctx.db.hasTable("marts.population_by_band"))) return null;
   const y = await ctx.db.one<{ y: number | null }>(`SELECT max(year)::INTEGER AS y FROM marts.population_by_band`);
   if (y?.y === null || y?.y === undefined) return null;
@@ -389,7 +390,8 @@ async function readPopulation(ctx: Context): Promise<PackData["population"]> {
     { y: y.y, p: ctx.config.parent },
   );
   const bySex = rows.some((r) => r.sex !== "P");
-  const source = bySex ? "ONS small area population estimates" : "IoD File 6 population denominators (excluding prisoners)";
+  // The build's population files name it (as in the indicators' source lines).
+  const source = populationSourceName(loads.map((l) => l.source)) ?? "population estimates";
   return rows.length ? { year: y.y, rows: bySex ? rows.filter((r) => r.sex !== "P") : rows, source, bySex } : null;
 }
 

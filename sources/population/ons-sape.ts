@@ -64,6 +64,23 @@ registerFormats(sapeBySexFormat);
 /** The formats the population slot takes (each file recognised by its header). */
 export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, nomisPopulationFormat, iodDenominatorsFormat];
 /** The population slot as errors name it. */
+/**
+ * How a source line names the population a format gives: the denominator of the rates and the
+ * weights of the population-weighted means (indicator sources, the pack's population map).
+ */
+const POPULATION_SOURCE_NAMES: Record<string, string> = {
+  [sapeFormat.id]: "ONS small area population estimates",
+  [sapeBySexFormat.id]: "ONS small area population estimates",
+  [nomisPopulationFormat.id]: "ONS small area population estimates (Nomis)",
+  [iodDenominatorsFormat.id]: "IoD File 6 population denominators (excluding prisoners)",
+};
+
+/** The population sources of a build, from the formats of its loaded files (`FileLoad.source`); undefined when it loaded no population file. */
+export function populationSourceName(formatIds: Iterable<string>): string | undefined {
+  const names = [...new Set([...formatIds].flatMap((id) => POPULATION_SOURCE_NAMES[id] ?? []))];
+  return names.length ? names.join(" and ") : undefined;
+}
+
 export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE, a Nomis population download or IoD File 6)";
 
 /** Mid-year of a SAPE file from its name. */

@@ -259,6 +259,22 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     expect(overview).toContain('id="fig-fingertips-93356-published"');
   });
 
+  it("names the population it used in its source lines: IoD File 6 denominators, never ONS estimates it did not load", () => {
+    for (const dir of result.packDirs) {
+      const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as { indicators: { id: string; source: string }[]; charts: { id: string; source: string }[] };
+      const source = (id: string) => manifest.indicators.find((i) => i.id === id)?.source;
+      expect(source("crime.all_crime_rate")).toBe("police.uk street-level crime; IoD File 6 population denominators (excluding prisoners)");
+      expect(source("deprivation.imd_average_rank")).toBe("English Indices of Deprivation (File 1 ranks); IoD File 6 population denominators (excluding prisoners)");
+      const rates = manifest.charts.filter((c) => /^crime-(by-type|all-crime-rate)/.test(c.id));
+      expect(rates.length).toBeGreaterThanOrEqual(2);
+      for (const c of rates) expect(c.source, c.id).toMatch(/^police\.uk street-level crime; IoD File 6 population denominators \(excluding prisoners\)\. /);
+      for (const c of manifest.charts) expect(c.source, c.id).not.toContain("ONS population estimates");
+      const html = readFileSync(path.join(dir, "index.html"), "utf8");
+      expect(html).not.toContain("ONS population estimates");
+      expect(html).toContain("IoD File 6 population denominators (excluding prisoners)");
+    }
+  });
+
   it("writes a real (not synthetic) pack with its manifest", () => {
     const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
     expect(existsSync(path.join(pack, "index.html"))).toBe(true);

@@ -131,6 +131,19 @@ export interface IndicatorSpec {
 }
 
 /** A normalised indicator: every option present (`fallbackFor` null: it stands in for none). */
+/**
+ * The population named in a catalogue source line (rates per resident, population-weighted
+ * means). A build puts the population it loaded in its place (`withPopulationSource`): IoD File 6
+ * denominators in a build that has no ONS estimates are named as such.
+ */
+export const POPULATION_SOURCE = "ONS population estimates";
+
+/** The indicators' source lines with the build's population sources (`populationSourceName`) named. */
+export function withPopulationSource(indicators: Indicator[], population: string | undefined): void {
+  if (!population) return;
+  for (const ind of indicators) ind.source = ind.source.replaceAll(POPULATION_SOURCE, population);
+}
+
 export interface Indicator extends Required<Omit<IndicatorSpec, "suppress" | "denominator" | "fallbackFor" | "repeats">> {
   denominator: DenominatorSpec;
   suppress: { minCount: number; minBase: number };

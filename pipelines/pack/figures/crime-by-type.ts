@@ -11,6 +11,7 @@ export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]
   const comparator = view.kind === "focus" ? d.parent.code : d.country;
   if (!comparator) return null;
   let period = "";
+  let source = "";
   const rows: CrimeTypeRow[] = [];
   for (const ind of indicators.filter((i) => i.domain === "crime" && i.id !== "crime.all_crime_rate" && i.method === "rate")) {
     const pt = headlinePeriodType(d, ind, view.code);
@@ -19,6 +20,7 @@ export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]
     const comp = own && comparator ? valueAt(d, ind.id, pt, comparator, own.period_label) : undefined;
     if (!shown(own) || !shown(comp)) continue;
     period = own.period_label;
+    source ||= ind.source;
     rows.push({ crime_type: ind.short, focus_rate: own.value, comparator_rate: comp.value });
   }
   if (rows.length < 2) return null;
@@ -29,7 +31,7 @@ export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]
       focusName: view.name,
       comparatorName: d.names[comparator] ?? comparator,
     }),
-    source: "police.uk street-level crime; ONS population estimates. Rates per 1,000 residents.",
+    source: `${source}. Rates per 1,000 residents.`,
     sheet: "crime",
   };
 }

@@ -10,7 +10,10 @@ import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";
-import { sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
+import { populationSourceName, sapeBySexFormat, sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
+import { nomisPopulationFormat } from "../../../sources/population/nomis-population.ts";
+import { loadIndicators, POPULATION_SOURCE, withPopulationSource } from "../../../transforms/indicators/define.ts";
+import { CATALOGUE } from "../../../transforms/indicators/catalogue/index.ts";
 import { iodDenominatorsFormat } from "../../../sources/population/iod-denominators.ts";
 
 const FILE6 = realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
@@ -65,6 +68,28 @@ describe("SAPE sheet names", () => {
     expect(sapeSheetYear("x.xlsx", { sheet: "Table 2", title: "Mid-2019 Population Estimates for LSOAs" }, false)).toBe(2019);
     expect(sapeSheetYear("sape-2020.xlsx", { sheet: "Data", title: "" }, true)).toBe(2020);
     expect(() => sapeSheetYear("sape-2020.xlsx", { sheet: "Data", title: "" }, false)).toThrow(messages.noYearInSheet("sape-2020.xlsx", "Data"));
+  });
+});
+
+describe("the population a source line names", () => {
+  it("is the build's own: the formats it loaded, each named once, other sources ignored", () => {
+    expect(populationSourceName([sapeFormat.id, "police_uk_street", sapeBySexFormat.id])).toBe("ONS small area population estimates");
+    expect(populationSourceName([iodDenominatorsFormat.id, "esp2013"])).toBe("IoD File 6 population denominators (excluding prisoners)");
+    expect(populationSourceName([sapeFormat.id, iodDenominatorsFormat.id])).toBe("ONS small area population estimates and IoD File 6 population denominators (excluding prisoners)");
+    expect(populationSourceName([nomisPopulationFormat.id])).toBe("ONS small area population estimates (Nomis)");
+    expect(populationSourceName(["police_uk_street"])).toBeUndefined();
+  });
+
+  it("replaces the catalogue's generic population in the indicators that use one, and only there", () => {
+    const { indicators } = loadIndicators(CATALOGUE);
+    const before = new Map(indicators.map((i) => [i.id, i.source]));
+    withPopulationSource(indicators, "IoD File 6 population denominators (excluding prisoners)");
+    const changed = indicators.filter((i) => i.source !== before.get(i.id));
+    expect(changed.map((i) => i.id)).toEqual(expect.arrayContaining(["crime.all_crime_rate", "complaints.rate", "deprivation.imd_score", "economy.claimant_rate"]));
+    for (const i of changed) expect(i.source).toBe(before.get(i.id)!.replace(POPULATION_SOURCE, "IoD File 6 population denominators (excluding prisoners)"));
+    expect(indicators.every((i) => !i.source.includes(POPULATION_SOURCE))).toBe(true);
+    withPopulationSource(indicators, undefined);
+    expect(indicators.find((i) => i.id === "crime.all_crime_rate")!.source).toBe("police.uk street-level crime; IoD File 6 population denominators (excluding prisoners)");
   });
 });
 

@@ -1,5 +1,5 @@
 /** Council contacts and complaints indicators (CRM export). */
-import { defineIndicator, type IndicatorSpec } from "../define.ts";
+import { defineIndicator, POPULATION_SOURCE, type IndicatorSpec } from "../define.ts";
 
 /** Days within which a case counts as resolved on time (20 working days ~ 28 calendar days). */
 export const RESOLUTION_TARGET_DAYS = 28;
@@ -17,7 +17,7 @@ export const complaintsIndicators: IndicatorSpec[] = [
     multiplier: 1000,
     polarity: "no_judgement",
     periods: ["financial_year"],
-    source: "Council CRM export; ONS population estimates",
+    source: `Council CRM export; ${POPULATION_SOURCE}`,
     definition: "Cases received (withdrawn cases excluded), placed by ward, per 1,000 residents. More contact is not necessarily worse, so no judgement is made.",
   }),
   defineIndicator({

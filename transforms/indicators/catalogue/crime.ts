@@ -1,5 +1,5 @@
 /** Crime and community safety indicators (police.uk street-level crime, rates per 1,000 residents). */
-import { defineIndicator, type Indicator, type IndicatorSpec } from "../define.ts";
+import { defineIndicator, POPULATION_SOURCE, type Indicator, type IndicatorSpec } from "../define.ts";
 
 /** The staged police.uk street-level rows the crime indicators count. */
 const CRIME_EVENTS = "staging.crime_events";
@@ -21,7 +21,7 @@ const crimeRate = (id: string, title: string, short: string, where?: string): In
     multiplier: 1000,
     polarity: "low_is_good",
     periods: ["financial_year", "rolling_12_months", "month", "quarter"],
-    source: "police.uk street-level crime; ONS population estimates",
+    source: `police.uk street-level crime; ${POPULATION_SOURCE}`,
     definition: `Recorded ${short.toLowerCase()} placed in the area by police.uk's LSOA, per 1,000 residents (mid-year population of the year the period starts).`,
   });
 

@@ -1,5 +1,5 @@
 /** Deprivation and economy indicators (English Indices of Deprivation, by LSOA). */
-import { defineIndicator, type IndicatorSpec } from "../define.ts";
+import { defineIndicator, POPULATION_SOURCE, type IndicatorSpec } from "../define.ts";
 
 /**
  * The rule for the seven domains: one indicator each. The domain's score (population-weighted
@@ -21,7 +21,7 @@ const DOMAINS: readonly { stem: string; title: string; short: string; unit: stri
   { stem: "living_environment", title: "Living environment deprivation score", short: "Living environment", unit: "score", rankTitle: "Living environment deprivation" },
 ];
 
-const SOURCE = "English Indices of Deprivation; ONS population estimates";
+const SOURCE = `English Indices of Deprivation; ${POPULATION_SOURCE}`;
 
 const weightedScore = (id: string, column: string, title: string, short: string, unit: string, multiplier = 1): IndicatorSpec =>
   defineIndicator({
@@ -51,7 +51,7 @@ const averageRank = (d: (typeof DOMAINS)[number]): IndicatorSpec =>
     unit: "rank",
     polarity: "high_is_good",
     periods: ["snapshot"],
-    source: "English Indices of Deprivation (File 2 ranks); ONS population estimates",
+    source: `English Indices of Deprivation (File 2 ranks); ${POPULATION_SOURCE}`,
     definition: `Average of the area's LSOA ranks on the ${d.rankTitle.toLowerCase()} domain (1 = most deprived of 32,844 in England) weighted by resident population. A lower rank means more deprived. ${DOMAIN_RULE} Shown only when the domain's score (deprivation.${d.stem}_score) has no value in the build.`,
     fallbackFor: `deprivation.${d.stem}_score`,
   });
@@ -85,7 +85,7 @@ export const deprivationIndicators: IndicatorSpec[] = [
     unit: "rank",
     polarity: "high_is_good",
     periods: ["snapshot"],
-    source: "English Indices of Deprivation (File 1 ranks); ONS population estimates",
+    source: `English Indices of Deprivation (File 1 ranks); ${POPULATION_SOURCE}`,
     definition: "Average of the area's LSOA IMD ranks (1 = most deprived of 32,844 in England) weighted by resident population: the 'average rank' summary of the IoD local authority summaries. Works from the ranks alone, so it is available where only Files 1 and 2 are held. A lower rank means more deprived.",
   }),
   ...DOMAINS.map((d) => weightedScore(`${d.stem}_score`, `${d.stem}_score`, d.title, d.short, d.unit, d.multiplier)),

@@ -3,7 +3,7 @@
  * by LSOA or ward), the APS employment rate (authorities, as published), and the share of
  * households in fuel poverty (DESNZ sub-regional fuel poverty, by LSOA).
  */
-import { defineIndicator, type IndicatorSpec } from "../define.ts";
+import { defineIndicator, POPULATION_SOURCE, type IndicatorSpec } from "../define.ts";
 
 /**
  * Claimant count rows that count: the total of both sexes, all ages (16+), the count itself (not
@@ -41,7 +41,7 @@ export const economyIndicators: IndicatorSpec[] = [
     method: "proportion",
     polarity: "low_is_good",
     periods: ["financial_year", "rolling_12_months", "month", "quarter"],
-    source: "DWP claimant count (Nomis NM_162_1); ONS population estimates or IoD File 6 working-age population",
+    source: `DWP claimant count (Nomis NM_162_1); ${POPULATION_SOURCE} (working-age residents)`,
     definition:
       "Claimants (Jobseeker's Allowance and Universal Credit claimants required to seek work; Nomis rounds each LSOA count to 5) over working-age residents: ONS ages 16-64 where single-year estimates are held, else IoD File 6's 18-59/64. A month is that month's count; 12 months and financial years average the monthly counts (claimant-months over residents x months). Wilson interval on the counts.",
   }),
