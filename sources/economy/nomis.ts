@@ -17,6 +17,13 @@ import { defineSource, fileList } from "../../pipelines/core/source-definition.t
 import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
 import { strptimeSql } from "../../pipelines/core/warehouse.ts";
 
+/**
+ * What Nomis puts in `OBS_VALUE` where it gives no number (`-` none or rounded to nothing, `*`
+ * disclosive, `!` estimate not available, `#` unreliable, `~` fewer than 500 people, `..` not
+ * available): the cell is missing, the line is kept. Every Nomis format reads them alike.
+ */
+export const NOMIS_MARKERS = ["-", "*", "!", "#", "~", ".."];
+
 /** Nomis API CSV layout (the columns common to datasets; the rest are optional). */
 export const nomisFormat = defineCsvFormat({
   id: "nomis_api_csv",
@@ -32,7 +39,7 @@ export const nomisFormat = defineCsvFormat({
     { name: "measure_name", header: "MEASURE_NAME", optional: true },
     { name: "variable_name", header: "VARIABLE_NAME", optional: true },
     { name: "measures_name", header: "MEASURES_NAME", optional: true },
-    { name: "obs_value", header: "OBS_VALUE", kind: "number", markers: ["-", "*", "!", "#", "~"] },
+    { name: "obs_value", header: "OBS_VALUE", kind: "number", markers: NOMIS_MARKERS },
     { name: "obs_status_name", header: "OBS_STATUS_NAME", optional: true },
   ],
 });

@@ -13,6 +13,7 @@ import { messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { LSOA_CODE_PATTERN } from "../geography/lsoa-vintage.ts";
+import { NOMIS_MARKERS } from "../economy/nomis.ts";
 
 /** Nomis population estimates download (small area based, by single year of age or bands). */
 export const nomisPopulationFormat = defineCsvFormat({
@@ -27,7 +28,7 @@ export const nomisPopulationFormat = defineCsvFormat({
     { name: "gender_name", header: "GENDER_NAME", required: true },
     { name: "age_name", header: "C_AGE_NAME", required: true },
     { name: "measures_name", header: "MEASURES_NAME", optional: true },
-    { name: "obs_value", header: "OBS_VALUE", kind: "number", nonNegative: true, markers: ["-", "*", "!", "#", "~", ".."] },
+    { name: "obs_value", header: "OBS_VALUE", kind: "number", nonNegative: true, markers: NOMIS_MARKERS },
   ],
 });
 registerFormats(nomisPopulationFormat);

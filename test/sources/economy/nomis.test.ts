@@ -38,6 +38,17 @@ describe.skipIf(!hasShared)(`Nomis downloads${sharedSkipReason}`, () => {
     } finally {
       db.close();
     }
+    // Nomis's markers for a value it does not give, `..` among them, leave the value missing and keep the line.
+    const m = t.write("NM_162_1_markers.csv", "DATE_NAME,GEOGRAPHY_CODE,OBS_VALUE\r\nDec-17,E06000035,..\r\nDec-17,E01000001,!\r\nDec-17,E01000002,12\r\nDec-17,E01000003,n/a");
+    const marked = await runSources(realConfig({ sources: { economy: { nomis: [m] } } }));
+    try {
+      expect((await loadCounts(marked.db))["NM_162_1_markers.csv"]).toEqual({ read: 4, loaded: 3, rejected: 1 });
+      expect(await marked.db.all(`SELECT area_code, value FROM staging.nomis_values ORDER BY _line`)).toEqual([
+        { area_code: "E06000035", value: null }, { area_code: "E01000001", value: null }, { area_code: "E01000002", value: 12 },
+      ]);
+    } finally {
+      marked.db.close();
+    }
     const g = t.write("bad.csv", "DATE_NAME,GEOGRAPHY_CODE,VALUE\r\nDec-17,E06000035,5");
     await expect(runSources(realConfig({ sources: { economy: { nomis: [g] } } }))).rejects.toThrow(`${g}: missing column(s) OBS_VALUE`);
     expect(nomisDataset("/x/nm_162_1_claimants.csv")).toBe("NM_162_1");
