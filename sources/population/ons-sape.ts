@@ -63,7 +63,6 @@ registerFormats(sapeBySexFormat);
 
 /** The formats the population slot takes (each file recognised by its header). */
 export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, nomisPopulationFormat, iodDenominatorsFormat];
-/** The population slot as errors name it. */
 /**
  * How a source line names the population a format gives: the denominator of the rates and the
  * weights of the population-weighted means (indicator sources, the pack's population map).
@@ -81,6 +80,7 @@ export function populationSourceName(formatIds: Iterable<string>): string | unde
   return names.length ? names.join(" and ") : undefined;
 }
 
+/** The population slot as errors name it. */
 export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE, a Nomis population download or IoD File 6)";
 
 /** Mid-year of a SAPE file from its name. */
