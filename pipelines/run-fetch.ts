@@ -11,11 +11,11 @@ import { Downloader, readManifest, writeManifest, type DownloaderOptions } from 
 import type { FetchContext, SourceFetch } from "../sources/fetch-context.ts";
 import { fetchPolice } from "../sources/crime/police-uk-fetch.ts";
 import { fetchFingertips } from "../sources/health/fingertips-fetch.ts";
-import { fetchNomis } from "../sources/economy/nomis-fetch.ts";
+import { fetchNomis, fetchNomisPopulation } from "../sources/economy/nomis-fetch.ts";
 import { fetchOns } from "../sources/geography/ons-fetch.ts";
 
 /** The sources the fetch knows, in the order it runs them (geography first: the others are placed with it). */
-export const FETCH_SOURCES = ["ons", "police", "fingertips", "nomis"] as const;
+export const FETCH_SOURCES = ["ons", "police", "fingertips", "nomis", "population"] as const;
 export type FetchSource = (typeof FETCH_SOURCES)[number];
 
 const FETCHERS: Record<FetchSource, { configured: (c: FetchContext["config"]) => boolean; run: (ctx: FetchContext) => Promise<SourceFetch> }> = {
@@ -23,6 +23,7 @@ const FETCHERS: Record<FetchSource, { configured: (c: FetchContext["config"]) =>
   police: { configured: (c) => Boolean(c.fetch.police), run: fetchPolice },
   fingertips: { configured: (c) => Boolean(c.fetch.fingertips), run: fetchFingertips },
   nomis: { configured: (c) => Boolean(c.fetch.nomis), run: fetchNomis },
+  population: { configured: (c) => Boolean(c.fetch.population), run: fetchNomisPopulation },
 };
 
 /** Options of a fetch run. */

@@ -79,6 +79,16 @@ const fetchSchema = z
       })
       .strict()
       .optional(),
+    population: z
+      .object({
+        dataset: z.string().regex(/^NM_\d+_\d+$/).default("NM_2014_1").describe("Nomis small-area population estimates (NM_2014_1: LSOAs 2021; NM_2010_1: LSOAs 2011, to mid-2020)"),
+        geography: z.string().min(1).optional().describe("Nomis geography id of the parent (default: looked up by its GSS code)"),
+        authorityType: z.string().regex(/^TYPE\d+$/).default("TYPE432").describe("Nomis geography type listing local authorities"),
+        areaType: z.string().regex(/^TYPE\d+$/).default("TYPE151").describe("Nomis geography type of the LSOAs inside it (TYPE151: 2021 LSOAs; TYPE298: 2011)"),
+        years: z.number().int().min(1).max(20).default(1).describe("the latest this many mid-years"),
+      })
+      .strict()
+      .optional(),
     ons: z
       .object({ lsoaLookup: arcgisLayer.optional(), hierarchy: arcgisLayer.optional(), wardBoundaries: arcgisLayer.optional(), lsoaBoundaries: arcgisLayer.optional() })
       .strict()

@@ -223,8 +223,8 @@ export const messages = {
     `fetch police: no police force is known for ${parent}; list them in fetch.police.forces (police.uk force ids such as "kent"), or add the ONS LAD to PFA lookup to geography.lookups`,
   fetchUnknownForce: (force: string, known: readonly string[]) => `fetch police: "${force}" is not a police.uk force id (known: ${list(known)})`,
   fetchEntryMissing: (entry: string, archive: string) => `${archive} holds no ${entry}: that force published no such file for that month`,
-  fetchNomisGeographyUnknown: (parent: string, type: string) =>
-    `fetch nomis: ${parent} is not in Nomis's ${type} geography list; set fetch.nomis.geography to its Nomis geography id`,
+  fetchNomisGeographyUnknown: (parent: string, type: string, block = "nomis") =>
+    `fetch ${block}: ${parent} is not in Nomis's ${type} geography list; set fetch.${block}.geography to its Nomis geography id`,
   fetchFailedBuildingFromCache: (why: string) => `fetch failed (${why}): building from the files already on disk`,
   // The pack (pipelines/pack/**).
   areaNotInBuild: (area: string, focus: readonly string[], parent: string) =>

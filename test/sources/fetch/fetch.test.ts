@@ -21,6 +21,7 @@ import { destinationFor, globToRegExp } from "../../../sources/fetch-destination
 import { startReplayServer, type ReplayServer, type Route } from "../../helpers/replay-server.ts";
 import { makeZip } from "../../helpers/zip-writer.ts";
 import { hasShared, realData, repoRoot, sharedSkipReason } from "../../helpers/shared.ts";
+import { realConfig, runSources } from "../helpers.ts";
 
 const servers: ReplayServer[] = [];
 afterEach(async () => {
@@ -100,8 +101,8 @@ describe("fetch helpers", () => {
     expect(retryAfterMs(null, now)).toBeUndefined();
   });
 
-  it("--help documents all four sources and their endpoints", () => {
-    for (const s of ["police", "fingertips", "nomis", "ons", "crimes-street-dates", "by_indicator_id", "NM_162_1", "FeatureServer"]) expect(FETCH_HELP).toContain(s);
+  it("--help documents every source and its endpoints", () => {
+    for (const s of ["police", "fingertips", "nomis", "population", "ons", "crimes-street-dates", "by_indicator_id", "NM_162_1", "NM_2014_1", "FeatureServer"]) expect(FETCH_HELP).toContain(s);
     const run = spawnSync(process.execPath, ["--import", "tsx", path.join(repoRoot, "pipelines", "fetch.ts"), "--help"], { encoding: "utf8", cwd: repoRoot });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain("fetch.police");
@@ -298,6 +299,42 @@ describe.skipIf(!hasShared)(`fetch Fingertips, Nomis and ONS${sharedSkipReason}`
     expect(r.counts).toMatchObject({ new: 1, problems: 0 });
     const got = readFileSync(path.join(dir, "data", "economy", "NM_162_1.data.csv"), "utf8");
     expect(got.split(/\r\n/).filter(Boolean)).toEqual(csv.split(/\r?\n/).filter(Boolean));
+  });
+
+  it("fetches small-area population estimates for the parent's LSOAs from Nomis, which the population reader stages", async () => {
+    const sdmx = { structure: { codelists: { codelist: [{ code: [
+      { value: 1946157375, annotations: { annotation: [{ annotationtitle: "GeogCode", annotationtext: "E06000035" }] } },
+    ] }] } } };
+    // As Nomis answers with select=: every age it has (single years, 90+, All Ages, a band), persons, males and females.
+    const ages = [...Array.from({ length: 90 }, (_, a) => `Age ${a}`), "Age 90+", "All Ages", "Aged 16 to 64"];
+    const header = "DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,C_AGE_NAME,MEASURES_NAME,OBS_VALUE";
+    const lines = [header];
+    for (const [code, name] of [["E01016026", "Medway 028A"], ["E01016028", "Medway 028C"]])
+      for (const [g, per] of [["Total", 20], ["Male", 9], ["Female", 11]] as const)
+        for (const age of ages) lines.push(`2020,${name},${code},${g},${age},Value,${age === "All Ages" ? per * 91 : age === "Aged 16 to 64" ? per * 49 : per}`);
+    const srv = await server({
+      "/nomis/api/v01/dataset/NM_2010_1/geography/TYPE432.def.sdmx.json": { body: JSON.stringify(sdmx) },
+      "/nomis/api/v01/dataset/NM_2010_1.data.csv": (req) => {
+        const q = new URL(req.url!, "http://x").searchParams;
+        const asked = q.get("geography") === "1946157375TYPE298" && q.get("date") === "latestMINUS1-latest" && q.get("gender") === "0,1,2" && q.get("measures") === "20100";
+        return asked ? { body: lines.join("\r\n") + "\r\n", headers: { "Content-Type": "text/csv" } } : { status: 400, body: "bad query" };
+      },
+    });
+    const { dir, config } = configFor(srv.base, { population: { dataset: "NM_2010_1", areaType: "TYPE298", years: 2 } }, { sources: { population: { files: ["data/population/*.csv"] } } });
+    const r = await fetchWith(config, fast);
+    expect(r.counts).toMatchObject({ new: 1, problems: 0 });
+    const file = path.join(dir, "data", "population", "NM_2010_1.data.csv");
+    expect(readFileSync(file, "utf8").split("\r\n").filter(Boolean)).toHaveLength(lines.length);
+    const { db } = await runSources(realConfig({ sources: { population: { files: [file] } } }));
+    try {
+      // The finest ages, by sex: 91 single years (90 = 90+) for each LSOA, neither All Ages nor the band added on.
+      expect(await db.all(`SELECT lsoa_code, sex, count(*)::INTEGER AS ages, sum(population)::INTEGER AS people FROM staging.population_lsoa GROUP BY ALL ORDER BY ALL`)).toEqual([
+        { lsoa_code: "E01016026", sex: "F", ages: 91, people: 1001 }, { lsoa_code: "E01016026", sex: "M", ages: 91, people: 819 },
+        { lsoa_code: "E01016028", sex: "F", ages: 91, people: 1001 }, { lsoa_code: "E01016028", sex: "M", ages: 91, people: 819 },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it("writes an ONS lookup from the feature service, page by page, with the published columns", async () => {
