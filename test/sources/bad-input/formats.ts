@@ -384,7 +384,7 @@ export const FORMATS: FormatSpec[] = [
     base: "real/nomis/NM_162_1_claimant_count_lsoa.tombolo-fixture.csv", records: 5, load: one(nomisFormat),
     text: "GEOGRAPHY_NAME", requiredColumn: "GEOGRAPHY_CODE",
     // OBS_VALUE is any Nomis measure (changes can be negative).
-    count: { header: "OBS_VALUE", negative: "loaded", nonNumeric: "expected a number or one of -, *, !, #, ~, found twelve" },
+    count: { header: "OBS_VALUE", negative: "loaded", nonNumeric: "expected a number or one of -, *, !, #, ~, .., found twelve" },
     date: { header: "DATE_NAME", ambiguous: "01/02/2019", ambiguousReason: "loaded", future: "December 2031", futureReason: "loaded" },
     area: { header: "GEOGRAPHY_CODE", unknown: "E01099999", otherVintage: "E01035188" },
     na: { numerator_above_denominator: "one value per row (rates come as their own variable)" },
