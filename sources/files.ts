@@ -161,6 +161,8 @@ export interface FileFacts {
   irregularLines: boolean;
   /** Physical lines (LF line ends, plus a last line without one): records + 1 for a file with a header and no quoted line breaks. */
   lines: number;
+  /** A double quote anywhere in the file: without one, no cell holds a comma, a quote or a line break. */
+  quoted: boolean;
 }
 
 const LF = 0x0a;

@@ -1,5 +1,5 @@
 /**
- * SHA-256 and line-ending facts of an input file in one pass (typed in inspect-file.d.mts;
+ * SHA-256, line-ending and quote facts of an input file in one pass (typed in inspect-file.d.mts;
  * `inspectFiles` in files.ts runs it on worker threads). Plain JavaScript so a worker starts
  * it under any loader (tsx, vitest, plain node). Native `indexOf` finds the line ends, so a regular
  * file costs little more than hashing it. The file is read in 4 MB blocks with synchronous reads
@@ -12,6 +12,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 
 const LF = 0x0a;
 const CR = 0x0d;
+const QUOTE = 0x22;
 /** Bytes read at a time (exported for the tests of line ends split between two reads). */
 export const BLOCK = 4 << 20;
 
@@ -21,6 +22,7 @@ export async function inspectFile(file) {
   let crlf = 0;
   let cr = 0;
   let blank = false;
+  let quoted = false;
   let prev1 = -1; // the byte before the block
   let prev2 = -1; // and the one before that
   const block = Buffer.allocUnsafe(BLOCK);
@@ -40,6 +42,7 @@ export async function inspectFile(file) {
         }
       }
       for (let i = chunk.indexOf(CR); i >= 0; i = chunk.indexOf(CR, i + 1)) cr++;
+      if (!quoted && chunk.indexOf(QUOTE) >= 0) quoted = true;
       if (n >= 2) [prev2, prev1] = [chunk[n - 2], chunk[n - 1]];
       else [prev2, prev1] = [prev1, chunk[0]];
     }
@@ -47,5 +50,5 @@ export async function inspectFile(file) {
     closeSync(fd);
   }
   const lines = lf + crlf + (prev1 !== -1 && prev1 !== LF ? 1 : 0);
-  return { sha256: hash.digest("hex"), irregularLines: blank || cr > crlf || (crlf > 0 && lf > 0), lines };
+  return { sha256: hash.digest("hex"), irregularLines: blank || cr > crlf || (crlf > 0 && lf > 0), lines, quoted };
 }

@@ -134,9 +134,9 @@ const SPACES = "[\\s\\p{Z}\\x{200B}\\x{FEFF}]";
  * trimmed cells, NULL when all are blank (DuckDB's hash(NULL) is a value like any other); any
  * other column as `storeSql` gives it.
  */
-function fieldSql(field: StoredField, cellOf: (spec: ColumnSpec) => string, salt: string): string {
+function fieldSql(field: StoredField, cellOf: (spec: ColumnSpec) => string, salt: string, quoted = true): string {
   const [first] = field.columns;
-  if (!isHashed(first!)) return storeSql(first!, cellOf(first!), salt);
+  if (!isHashed(first!)) return storeSql(first!, cellOf(first!), salt, quoted);
   const cells = field.columns.map((c) => `nullif(trim_fast(${cellOf(c)}), '')`);
   return `CASE WHEN coalesce(${cells.join(", ")}) IS NOT NULL THEN hash(${cells.join(", ")}) END`;
 }
@@ -146,7 +146,7 @@ function fieldSql(field: StoredField, cellOf: (spec: ColumnSpec) => string, salt
  * becomes NULL); a number without its thousands separators (`1,021` -> `1021`: every later cast
  * reads it); a personal key as a salted hash (NULL when blank); anything else as read.
  */
-function storeSql(spec: ColumnSpec, cell: string, salt: string): string {
+function storeSql(spec: ColumnSpec, cell: string, salt: string, quoted: boolean): string {
   if (spec.personal === "hash") {
     const key = `upper(regexp_replace(${cell}, ${literal(SPACES + "+")}, '', 'g'))`;
     return `CASE WHEN nullif(${key}, '') IS NOT NULL THEN sha256(${literal(salt)} || ${key}) END`;
@@ -156,7 +156,8 @@ function storeSql(spec: ColumnSpec, cell: string, salt: string): string {
   if (spec.kind === "code") {
     return `CASE WHEN regexp_full_match(${cell}, '[0-9A-Z][0-9A-Z._/-]*') THEN ${cell} ELSE nullif(upper(regexp_replace(${cell}, ${literal(`^${SPACES}+|${SPACES}+$`)}, '', 'g')), '') END`;
   }
-  if (spec.kind === "integer" || spec.kind === "number") {
+  // A file with no double quote has no comma in a cell (a wide file's hundreds of these CASEs took most of a small load's planning).
+  if ((spec.kind === "integer" || spec.kind === "number") && quoted) {
     // The comma test first: CASE evaluates the regex only for the cells that have one (most have none;
     // 12.8 million cells of two national SAPE files: 1.8 -> 1.2 s).
     return `CASE WHEN contains(${cell}, ',') AND regexp_matches(trim_fast(${cell}), '^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?$') THEN replace(trim_fast(${cell}), ',', '') ELSE ${cell} END`;
@@ -338,7 +339,7 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     ctx.log.progress(format.title, i, files.length * 2);
     const facts = inspected[i]!;
     if (facts instanceof Error) throw facts;
-    const { sha256, irregularLines, lines } = facts;
+    const { sha256, irregularLines, lines, quoted } = facts;
     const { encoding, overridden } = await encodingOf(format, file);
     if (overridden) {
       await db.recordWarning("load", "encoding_not_as_declared", file, messages.encodingNotAsDeclared(file, format.title));
@@ -351,7 +352,7 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     // Blank lines or mixed line ends: read an LF copy, numbering rows around the blank lines.
     let blankLines: number[] = [];
     if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
-    todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: previous.has(file), blankLines, lines });
+    todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: previous.has(file), blankLines, lines, quoted });
   }
   if (todo.length) {
     const opts: ScanOptions = { at, salt: await saltFor(ctx as Partial<Context>) };
@@ -400,6 +401,8 @@ interface PreparedFile {
   blankLines: number[];
   /** Physical lines of the file (see `inspectFiles`). */
   lines: number;
+  /** The file has a double quote somewhere (see `FileFacts.quoted`). */
+  quoted: boolean;
   /** Lines blanked out of `readPath` because a quote opened on them never closed (`isolateBrokenQuotes`): each one rejected. */
   broken?: BrokenLine[];
 }
@@ -515,8 +518,9 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
   const shape = shapeOf(batch);
   const why = trimFor(shape, `CASE ${validationChecks(format, header, index, at).join(" ")} END`);
+  // A cell is quoted again when it holds a quote, a comma or a line break: never, in a file without a quote.
   const rawLine = hasPersonalData(format) ? "NULL::VARCHAR" : `concat_ws(',', ${header
-    .map((_, i) => `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END`)
+    .map((_, i) => (shape.quoted ? `CASE WHEN regexp_matches(coalesce(c${i}, ''), '[",\\r\\n]') THEN '"' || replace(c${i}, '"', '""') || '"' ELSE coalesce(c${i}, '') END` : `coalesce(c${i}, '')`))
     .join(", ")})`;
   // Rows with their file and line; validated once into `_bad` (only failing rows kept), so the
   // good rows go to the raw table without another full copy.
@@ -529,7 +533,7 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
   const rejectedBy = new Map(
     (await db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::BIGINT AS n FROM _bad GROUP BY 1`)).map((r) => [r.f, Number(r.n)]),
   );
-  const select = trimFor(shape, storedFields(format).map((f) => `${fieldSql(f, (c) => cell(c.name), salt)} AS ${ident(f.name)}`).join(", "));
+  const select = trimFor(shape, storedFields(format).map((f) => `${fieldSql(f, (c) => cell(c.name), salt, shape.quoted)} AS ${ident(f.name)}`).join(", "));
   await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, _file, _line FROM ${numbered} t
     ${rejectedBy.size ? "WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b._file = t._file AND b._line = t._line)" : ""}`);
   if (rejectedBy.size) {
@@ -604,7 +608,7 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
     CREATE TEMP TABLE _paths (read_path VARCHAR, file VARCHAR)`);
   await db.insertRows("_paths", ["read_path", "file"], batch.map((f) => ({ read_path: f.readPath, file: f.file })));
   const shape = shapeOf(batch);
-  const select = trimFor(shape, storedFields(format).map((f) => fieldSql(f, (c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL"), salt)).join(", "));
+  const select = trimFor(shape, storedFields(format).map((f) => fieldSql(f, (c) => (index.has(c.name) ? `s.c${index.get(c.name)}` : "NULL"), salt, shape.quoted)).join(", "));
   // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
   // Files read in place (every file of a batch of several) are named by the scan itself: no join.
   const inPlace = batch.every((f) => f.readPath === f.file);
@@ -681,8 +685,12 @@ export const loaderTuning = {
 interface BatchShape {
   columns: number;
   bytes: number;
+  /** Some file of the batch has a double quote: only then can a cell hold a comma, a quote or a line break. */
+  quoted: boolean;
 }
-const shapeOf = (batch: readonly PreparedFile[]): BatchShape => ({ columns: batch[0]!.header.length, bytes: batch.reduce((s, f) => s + f.bytes, 0) });
+const shapeOf = (batch: readonly PreparedFile[]): BatchShape => ({
+  columns: batch[0]!.header.length, bytes: batch.reduce((s, f) => s + f.bytes, 0), quoted: batch.some((f) => f.quoted),
+});
 
 /**
  * The loader's SQL for a batch, with plain `trim` in place of the `trim_fast` macro when the

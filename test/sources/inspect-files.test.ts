@@ -14,7 +14,7 @@ import { BLOCK } from "../../sources/inspect-file.mjs";
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** Files of every line-end kind the loader tells apart, and what inspecting each must say. */
-const CASES: { name: string; text: string; lines: number; irregular: boolean }[] = [
+const CASES: { name: string; text: string; lines: number; irregular: boolean; quoted?: boolean }[] = [
   { name: "lf.csv", text: "a,b\n1,2\n3,4\n", lines: 3, irregular: false },
   { name: "crlf.csv", text: "a,b\r\n1,2\r\n", lines: 2, irregular: false },
   { name: "no-final-newline.csv", text: "a,b\n1,2", lines: 2, irregular: false },
@@ -23,6 +23,8 @@ const CASES: { name: string; text: string; lines: number; irregular: boolean }[]
   { name: "mixed.csv", text: "a,b\r\n1,2\n", lines: 2, irregular: true },
   { name: "lone-cr.csv", text: "a,b\r1,2\r", lines: 1, irregular: true },
   { name: "empty.csv", text: "", lines: 0, irregular: false },
+  // A double quote anywhere: only then can a cell hold a comma (the loader strips thousands separators only then).
+  { name: "quoted.csv", text: 'a,b\n"1,021",2\n', lines: 2, irregular: false, quoted: true },
   // Line ends split between two reads of the file: `end` starts at the last bytes of the first read.
   ...[
     { name: "crlf-across-reads.csv", end: "\r\n1,2\r\n", lines: 3, irregular: false },
@@ -41,9 +43,9 @@ const CASES: { name: string; text: string; lines: number; irregular: boolean }[]
 describe("inspectFiles", () => {
   const { write } = tempDir("ln-inspect-");
   const files = CASES.map((c) => write(c.name, c.text));
-  const expected = CASES.map((c) => ({ sha256: sha(c.text), lines: c.lines, irregularLines: c.irregular }));
+  const expected = CASES.map((c) => ({ sha256: sha(c.text), lines: c.lines, irregularLines: c.irregular, quoted: c.quoted ?? false }));
 
-  it("gives each file's SHA-256, lines and line-end regularity, in order, on the calling thread", async () => {
+  it("gives each file's SHA-256, lines, line-end regularity and whether it has a quote, in order, on the calling thread", async () => {
     expect(await inspectFiles(files)).toEqual(expected);
   });
 
