@@ -38,9 +38,10 @@ Sources (each runs when the config's "fetch" block names it):
               (api/v01/dataset/NM_162_1.data.csv; the parent's Nomis id from its geography list).
               fetch.nomis: { "months": 24, "to": "latest", "geography": "<Nomis id>", "areaType": "TYPE298" }
               -> sources.economy.nomis
-  population  ONS small-area population estimates from Nomis (NM_2014_1, LSOAs 2021; NM_2010_1 for
+  nomisPopulation
+              ONS small-area population estimates from Nomis (NM_2014_1, LSOAs 2021; NM_2010_1 for
               LSOAs 2011) for the LSOAs inside the parent: persons, males and females, every age.
-              fetch.population: { "years": 1, "dataset": "NM_2014_1", "areaType": "TYPE151" }
+              fetch.nomisPopulation: { "years": 1, "dataset": "NM_2014_1", "areaType": "TYPE151" }
               -> sources.population.files
   ons         ONS Open Geography lookups and boundaries from the portal's ArcGIS feature services
               (FeatureServer/0/query), filtered to the parent authority.

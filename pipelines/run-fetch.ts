@@ -15,7 +15,7 @@ import { fetchNomis, fetchNomisPopulation } from "../sources/economy/nomis-fetch
 import { fetchOns } from "../sources/geography/ons-fetch.ts";
 
 /** The sources the fetch knows, in the order it runs them (geography first: the others are placed with it). */
-export const FETCH_SOURCES = ["ons", "police", "fingertips", "nomis", "population"] as const;
+export const FETCH_SOURCES = ["ons", "police", "fingertips", "nomis", "nomisPopulation"] as const;
 export type FetchSource = (typeof FETCH_SOURCES)[number];
 
 const FETCHERS: Record<FetchSource, { configured: (c: FetchContext["config"]) => boolean; run: (ctx: FetchContext) => Promise<SourceFetch> }> = {
@@ -23,7 +23,7 @@ const FETCHERS: Record<FetchSource, { configured: (c: FetchContext["config"]) =>
   police: { configured: (c) => Boolean(c.fetch.police), run: fetchPolice },
   fingertips: { configured: (c) => Boolean(c.fetch.fingertips), run: fetchFingertips },
   nomis: { configured: (c) => Boolean(c.fetch.nomis), run: fetchNomis },
-  population: { configured: (c) => Boolean(c.fetch.population), run: fetchNomisPopulation },
+  nomisPopulation: { configured: (c) => Boolean(c.fetch.nomisPopulation), run: fetchNomisPopulation },
 };
 
 /** Options of a fetch run. */

@@ -14,7 +14,7 @@ export interface FetchContext {
 
 /** What one source's fetch did: files written or confirmed, problems that stopped part of it, notes. */
 export interface SourceFetch {
-  source: "police" | "fingertips" | "nomis" | "population" | "ons";
+  source: "police" | "fingertips" | "nomis" | "nomisPopulation" | "ons";
   results: (DownloadResult & { what: string })[];
   problems: FetchError[];
   notes: string[];

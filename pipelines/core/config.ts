@@ -79,7 +79,7 @@ const fetchSchema = z
       })
       .strict()
       .optional(),
-    population: z
+    nomisPopulation: z
       .object({
         dataset: z.string().regex(/^NM_\d+_\d+$/).default("NM_2014_1").describe("Nomis small-area population estimates (NM_2014_1: LSOAs 2021; NM_2010_1: LSOAs 2011, to mid-2020)"),
         geography: z.string().min(1).optional().describe("Nomis geography id of the parent (default: looked up by its GSS code)"),

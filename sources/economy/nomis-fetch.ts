@@ -24,7 +24,7 @@ interface SdmxCodelist {
 }
 
 /** The parent's Nomis geography id, from the dataset's list of authorities. */
-async function nomisGeography(ctx: FetchContext, base: string, dataset: string, type: string, block: "nomis" | "population"): Promise<string> {
+async function nomisGeography(ctx: FetchContext, base: string, dataset: string, type: string, block: "nomis" | "nomisPopulation"): Promise<string> {
   const url = `${base}/dataset/${dataset}/geography/${type}.def.sdmx.json`;
   const list = await ctx.dl.json<SdmxCodelist>(url);
   for (const cl of list.structure?.codelists?.codelist ?? [])
@@ -35,8 +35,8 @@ async function nomisGeography(ctx: FetchContext, base: string, dataset: string, 
 
 /** One Nomis dataset's rows for the areas inside the parent, as one CSV file. */
 interface NomisTable {
-  /** The config's fetch block (`nomis`, `population`): its settings and the name its messages use. */
-  block: "nomis" | "population";
+  /** The config's fetch block (`nomis`, `nomisPopulation`): its settings and the name its messages use. */
+  block: "nomis" | "nomisPopulation";
   dataset: string;
   geography?: string;
   authorityType: string;
@@ -89,16 +89,16 @@ export async function fetchNomis(ctx: FetchContext): Promise<SourceFetch> {
 const POPULATION_SELECT = "DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,C_AGE_NAME,MEASURES_NAME,OBS_VALUE";
 
 /**
- * Fetch ONS small-area population estimates from Nomis (`fetch.population` -> `sources.population.files`):
+ * Fetch ONS small-area population estimates from Nomis (`fetch.nomisPopulation` -> `sources.population.files`):
  * the LSOAs inside the parent, the latest `years` mid-years, persons, males and females, every age
  * the dataset gives (single years, 90+ and its bands: the reader keeps the finest), counts only.
  */
 export async function fetchNomisPopulation(ctx: FetchContext): Promise<SourceFetch> {
-  const out: SourceFetch = { source: "population", results: [], problems: [], notes: [] };
-  const p = ctx.config.fetch.population!;
+  const out: SourceFetch = { source: "nomisPopulation", results: [], problems: [], notes: [] };
+  const p = ctx.config.fetch.nomisPopulation!;
   const dest = destinationFor(ctx.config.sources.population?.files, "sources.population.files", "Nomis population estimates", `${p.dataset}.data.csv`);
   await fetchNomisTable(ctx, out, {
-    block: "population", dataset: p.dataset, geography: p.geography, authorityType: p.authorityType, areaType: p.areaType, slot: "population", dest,
+    block: "nomisPopulation", dataset: p.dataset, geography: p.geography, authorityType: p.authorityType, areaType: p.areaType, slot: "population", dest,
     query: `date=${nomisDates(p.years, "latest")}&gender=0,1,2&measures=20100&select=${POPULATION_SELECT}`,
   });
   return out;

@@ -320,7 +320,7 @@ describe.skipIf(!hasShared)(`fetch Fingertips, Nomis and ONS${sharedSkipReason}`
         return asked ? { body: lines.join("\r\n") + "\r\n", headers: { "Content-Type": "text/csv" } } : { status: 400, body: "bad query" };
       },
     });
-    const { dir, config } = configFor(srv.base, { population: { dataset: "NM_2010_1", areaType: "TYPE298", years: 2 } }, { sources: { population: { files: ["data/population/*.csv"] } } });
+    const { dir, config } = configFor(srv.base, { nomisPopulation: { dataset: "NM_2010_1", areaType: "TYPE298", years: 2 } }, { sources: { population: { files: ["data/population/*.csv"] } } });
     const r = await fetchWith(config, fast);
     expect(r.counts).toMatchObject({ new: 1, problems: 0 });
     const file = path.join(dir, "data", "population", "NM_2010_1.data.csv");
