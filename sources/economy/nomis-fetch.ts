@@ -79,7 +79,7 @@ export async function fetchNomis(ctx: FetchContext): Promise<SourceFetch> {
   const n = ctx.config.fetch.nomis!;
   const dest = destinationFor(ctx.config.sources.economy?.nomis, "sources.economy.nomis", "Nomis", `${n.dataset}.data.csv`);
   await fetchNomisTable(ctx, out, {
-    block: "nomis", dataset: n.dataset, geography: n.geography, authorityType: n.authorityType, areaType: n.areaType, slot: "economy.nomis", dest,
+    block: "nomis", ...n, slot: "economy.nomis", dest,
     query: `date=${nomisDates(n.months, n.to)}&gender=0&age=0&measure=1&measures=20100&select=${SELECT}`,
   });
   return out;
@@ -98,7 +98,7 @@ export async function fetchNomisPopulation(ctx: FetchContext): Promise<SourceFet
   const p = ctx.config.fetch.nomisPopulation!;
   const dest = destinationFor(ctx.config.sources.population?.files, "sources.population.files", "Nomis population estimates", `${p.dataset}.data.csv`);
   await fetchNomisTable(ctx, out, {
-    block: "nomisPopulation", dataset: p.dataset, geography: p.geography, authorityType: p.authorityType, areaType: p.areaType, slot: "population", dest,
+    block: "nomisPopulation", ...p, slot: "population", dest,
     query: `date=${nomisDates(p.years, "latest")}&gender=0,1,2&measures=20100&select=${POPULATION_SELECT}`,
   });
   return out;
