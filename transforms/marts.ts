@@ -456,15 +456,22 @@ const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
  * exist is an error, so the descriptions cannot drift from the tables.
  */
 export async function commentContractTables(db: Warehouse): Promise<number> {
+  // Only the comments that differ are written: a table kept from the last run (a refresh's copy)
+  // has them already, and each COMMENT is a catalog change of its own (250 of them: 0.26 s a build).
+  const where = `database_name = current_database()`;
+  const tables = new Map((await db.all<{ t: string; c: string | null }>(`SELECT schema_name || '.' || table_name AS t, comment AS c FROM duckdb_tables() WHERE ${where}`))
+    .map((r) => [r.t, r.c]));
+  const columns = new Map((await db.all<{ k: string; c: string | null }>(
+    `SELECT schema_name || '.' || table_name || '.' || column_name AS k, comment AS c FROM duckdb_columns() WHERE ${where}`)).map((r) => [r.k, r.c]));
+  const sql: string[] = [];
   let n = 0;
   for (const [name, t] of Object.entries(CONTRACT)) {
-    const [schema, table] = name.split(".") as [string, string];
-    if (!(await db.hasTable(name))) continue;
-    const sql = [`COMMENT ON TABLE ${name} IS ${quote(t.table)}`];
-    for (const [col, text] of Object.entries(t.columns)) sql.push(`COMMENT ON COLUMN ${schema}.${table}."${col}" IS ${quote(text)}`);
-    await db.run(sql.join(";\n"));
+    if (!tables.has(name)) continue;
+    if (tables.get(name) !== t.table) sql.push(`COMMENT ON TABLE ${name} IS ${quote(t.table)}`);
+    for (const [col, text] of Object.entries(t.columns)) if (columns.get(`${name}.${col}`) !== text) sql.push(`COMMENT ON COLUMN ${name}."${col}" IS ${quote(text)}`);
     n++;
   }
+  if (sql.length) await db.run(sql.join(";\n"));
   return n;
 }
 
