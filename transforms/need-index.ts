@@ -19,6 +19,7 @@
  *    ward of the same need get the same approach (`marts.need_index_localities`).
  */
 import type { Context } from "../pipelines/core/context.ts";
+import { literal } from "../pipelines/core/warehouse.ts";
 import { isContextMeasure, type Indicator } from "./indicators/define.ts";
 import type { IndicatorValueRow, NeedIndexRow } from "./marts.ts";
 
@@ -90,21 +91,31 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
   const components: Component[] = [];
   // Each indicator's ward scale and the period it was taken on, for the localities.
   const scales: { ind: Indicator; type: string; start: string; scale: (v: number) => number }[] = [];
-  for (const ind of indicators) {
-    if (isContextMeasure(ind) || !ind.needIndex) continue;
-    // The headline period type, as the pack's: the first of the indicator's types with ward values
-    // (5 months of police.uk data have months, not yet a financial year).
-    const types = await db.all<{ t: string }>(
-      `SELECT DISTINCT period_type AS t FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND area_type = 'ward' AND value IS NOT NULL`, { i: ind.id });
-    const headline = ind.periods.find((p) => types.some((x) => x.t === p));
-    if (!headline) continue;
-    const rows = await db.all<IndicatorValueRow>(
-      `SELECT * FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t AND area_type = 'ward'
-       AND period_start = (SELECT max(period_start) FROM marts.indicator_values WHERE indicator_id = $i AND period_type = $t AND breakdown = 'all')
-       AND area_code IN (SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p)
-       ORDER BY area_code`,
-      { i: ind.id, t: headline, p: config.parent },
-    );
+  // Every indicator's values read in two statements, not two each (a statement costs a few ms to plan).
+  const used = indicators.filter((ind) => !isContextMeasure(ind) && ind.needIndex);
+  const ids = used.map((ind) => literal(ind.id)).join(", ") || "NULL";
+  // The headline period type, as the pack's: the first of the indicator's types with ward values
+  // (5 months of police.uk data have months, not yet a financial year).
+  const types = await db.all<{ i: string; t: string }>(
+    `SELECT DISTINCT indicator_id AS i, period_type AS t FROM marts.indicator_values WHERE indicator_id IN (${ids}) AND breakdown = 'all' AND area_type = 'ward' AND value IS NOT NULL`);
+  const headlines = used.flatMap((ind) => {
+    const headline = ind.periods.find((p) => types.some((x) => x.i === ind.id && x.t === p));
+    return headline ? [{ ind, headline }] : [];
+  });
+  const pairs = headlines.map((h) => `(${literal(h.ind.id)}, ${literal(h.headline)})`).join(", ");
+  // Each one's ward values on its latest period (the latest of any area's values of that type).
+  const all = pairs ? await db.all<IndicatorValueRow>(
+    `WITH h(indicator_id, period_type) AS (VALUES ${pairs}),
+     latest AS (SELECT v.indicator_id, v.period_type, max(v.period_start) AS s FROM marts.indicator_values v JOIN h USING (indicator_id, period_type) WHERE v.breakdown = 'all' GROUP BY ALL)
+     SELECT v.* FROM marts.indicator_values v JOIN latest l ON l.indicator_id = v.indicator_id AND l.period_type = v.period_type AND v.period_start = l.s
+     WHERE v.breakdown = 'all' AND v.area_type = 'ward' AND v.area_code IN (SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p)
+     ORDER BY v.indicator_id, v.area_code`,
+    { p: config.parent },
+  ) : [];
+  const byIndicator = new Map<string, IndicatorValueRow[]>();
+  for (const r of all) (byIndicator.get(r.indicator_id) ?? byIndicator.set(r.indicator_id, []).get(r.indicator_id)!).push(r);
+  for (const { ind, headline } of headlines) {
+    const rows = byIndicator.get(ind.id) ?? [];
     const usable = rows.filter((r) => !r.is_suppressed && r.value !== null).map((r) => ({ area_code: r.area_code, value: r.value!, period: r.period_label }));
     const scale = wardScale(ind, usable);
     if (scale && rows.length) scales.push({ ind, type: headline, start: String(rows[0]!.period_start), scale });
@@ -150,13 +161,16 @@ async function tierLocalities(
   if (!config.localityAreas.length) return;
   const codes = config.localityAreas.map((l) => l.code);
   const components: Component[] = [];
-  for (const { ind, type, start, scale } of scales) {
-    const values = await db.all<{ area_code: string; value: number; period_label: string }>(
-      `SELECT area_code, value, period_label FROM marts.indicator_values WHERE indicator_id = $i AND breakdown = 'all' AND period_type = $t
-       AND period_start = $s::DATE AND area_type = 'locality' AND value IS NOT NULL AND NOT is_suppressed`, { i: ind.id, t: type, s: start });
-    for (const v of values) {
-      if (codes.includes(v.area_code)) components.push({ area_code: v.area_code, indicator: ind, period_label: v.period_label, value: v.value, z: scale(v.value) });
-    }
+  if (!scales.length) return;
+  // Every scale's locality values in one statement.
+  const keys = scales.map((x, k) => `(${k}, ${literal(x.ind.id)}, ${literal(x.type)}, ${literal(x.start)}::DATE)`).join(", ");
+  const values = await db.all<{ k: number; area_code: string; value: number; period_label: string }>(
+    `WITH s(k, indicator_id, period_type, period_start) AS (VALUES ${keys})
+     SELECT s.k, v.area_code, v.value, v.period_label FROM marts.indicator_values v JOIN s USING (indicator_id, period_type, period_start)
+     WHERE v.breakdown = 'all' AND v.area_type = 'locality' AND v.value IS NOT NULL AND NOT v.is_suppressed ORDER BY s.k, v.rowid`);
+  for (const v of values) {
+    const { ind, scale } = scales[Number(v.k)]!;
+    if (codes.includes(v.area_code)) components.push({ area_code: v.area_code, indicator: ind, period_label: v.period_label, value: v.value, z: scale(v.value) });
   }
   const scores = scoreWards(components, { domainWeights: config.needIndex.weights });
   const ranks = rankScores(scores);
