@@ -236,10 +236,14 @@ async function runStages(
     const unchanged = new Set([...standing].filter(([, v]) => v === "unchanged").map(([k]) => k));
     if (incremental) {
       // Warnings are the run's own, but for the unchanged sources', and the load warnings of the files a source does not read again.
-      const kept = [...unchanged].map(literal).join(", ") || "NULL";
+      // (No list is `IN (NULL)`: `slot NOT IN (NULL)` is never true, and with no source unchanged
+      // (new code, a changed geography) every warning and file record would have been kept, twice.)
+      const kept = [...unchanged].map(literal);
       const keptFiles = [...standing].flatMap(([slot, v]) => (v === "unchanged" ? [] : [...v].filter(([f, sha]) => before!.get(slot)?.files.get(f) === sha).map(([f]) => literal(f))));
-      await db.run(`DELETE FROM audit.warnings WHERE slot IS NULL OR (slot NOT IN (${kept}) AND NOT (stage = 'load' AND subject IN (${keptFiles.join(", ") || "NULL"})))`);
-      await db.run(`DELETE FROM audit.source_files WHERE slot NOT IN (${kept})`);
+      const readAgain = kept.length ? `slot NOT IN (${kept.join(", ")})` : "true";
+      const fileKept = keptFiles.length ? `coalesce(subject IN (${keptFiles.join(", ")}), false)` : "false";
+      await db.run(`DELETE FROM audit.warnings WHERE slot IS NULL OR (${readAgain} AND NOT (stage = 'load' AND ${fileKept}))`);
+      await db.run(`DELETE FROM audit.source_files WHERE ${readAgain}`);
       await db.run(`DELETE FROM audit.baseline_revisions`);
     }
     await db.insertRows("audit.runs", ["run_id", "mode", "started_at", "status"], [{ run_id: runId, mode: opts.refresh ? "refresh" : "build", started_at: clock.now().toISOString(), status: "running" }]);

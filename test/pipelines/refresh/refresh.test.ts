@@ -252,8 +252,14 @@ describe("refresh", () => {
   it("a locality added to the config is placed, measured and tiered by the next refresh", async () => {
     const added = { code: "LOC-ADDED", kind: "locality" as const, name: "Added locality", wards: ["Z05000001", "Z05000005"] };
     config = { ...config, localities: [...config.localities, { locality: added.code, name: added.name, wards: added.wards }], localityAreas: [...config.localityAreas, added] };
-    await refresh();
+    const { log } = await refresh();
     expect(await query(`SELECT area_type FROM ref.areas WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_type: "locality" }]);
+    // The geography changed, so every source was read again: its warnings and file records
+    // replace the last run's, and none is there twice.
+    expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/\(0 sources unchanged\)/);
+    expect(await query(`SELECT stage, code, subject, count(*)::INTEGER AS n FROM audit.warnings GROUP BY stage, code, subject, message HAVING count(*) > 1`)).toEqual([]);
+    expect(await query(`SELECT slot, path, count(*)::INTEGER AS n FROM audit.source_files GROUP BY ALL HAVING count(*) > 1`)).toEqual([]);
+    expect((await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.warnings WHERE slot = 'crime'`))[0]!.n).toBeGreaterThan(0);
     const values = await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values WHERE area_code = 'LOC-ADDED' AND value IS NOT NULL`);
     expect(values[0]!.n).toBeGreaterThan(0);
     expect(await query(`SELECT area_name, wards FROM marts.need_index_localities WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_name: "Added locality", wards: 2 }]);
