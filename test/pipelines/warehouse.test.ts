@@ -1,5 +1,6 @@
-/** Warehouse helpers: syncTable rewrites only the groups of rows that changed; trim_fast is trim; engine settings from the environment. */
+/** Warehouse helpers: all() gives the rows DuckDB's row objects would; syncTable rewrites only the groups of rows that changed; trim_fast is trim; engine settings from the environment. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DuckDBInstance } from "@duckdb/node-api";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 
 let db: Warehouse;
@@ -12,6 +13,34 @@ afterEach(() => db.close());
 
 const rows = () => db.all(`SELECT f, k, v FROM staging.t ORDER BY f NULLS LAST, k`);
 const rowids = async () => new Map((await db.all<{ f: string | null; k: number; r: string }>(`SELECT f, k, rowid::VARCHAR AS r FROM staging.t`)).map((x) => [`${x.f}|${x.k}`, x.r]));
+
+describe("all", () => {
+  it("gives the objects DuckDB's getRowObjectsJson gives, for every type the warehouse holds, and none for no rows", async () => {
+    const queries = [
+      `SELECT * FROM src ORDER BY k, f`,
+      `SELECT 1::BIGINT AS b, 2::HUGEINT AS h, 3::UBIGINT AS u, 1.5::DOUBLE AS d, 'NaN'::DOUBLE AS nan, 2.25::DECIMAL(9, 2) AS dec, true AS t, NULL AS n,
+         DATE '2024-04-01' AS dt, TIMESTAMP '2024-04-01 10:30:00' AS ts, [1, 2] AS l, {'x': 1, 'y': 'z'} AS s, 'É’' AS txt, hash('a') AS hs`,
+      `SELECT * FROM range(3000) r(i)`,
+      `SELECT * FROM src WHERE false`,
+    ];
+    const instance = await DuckDBInstance.create(":memory:");
+    const con = await instance.connect();
+    await con.run(`CREATE TABLE src (f VARCHAR, k INTEGER, v VARCHAR); INSERT INTO src VALUES ('a', 1, 'x'), ('a', 2, 'y'), ('b', 1, 'z'), ('c', 1, 'w'), (NULL, 9, 'n')`);
+    try {
+      for (const q of queries) {
+        const expected = (await con.runAndReadAll(q)).getRowObjectsJson();
+        const got = await db.all(q);
+        expect(got, q).toEqual(expected);
+        expect(got.map((r) => Object.keys(r)), q).toEqual(expected.map((r) => Object.keys(r)));
+      }
+      expect(await db.all(`SELECT * FROM src WHERE false`)).toEqual([]);
+      expect((await db.all(`SELECT * FROM range(3000) r(i)`)).at(-1)).toEqual({ i: "2999" });
+    } finally {
+      con.closeSync();
+      instance.closeSync();
+    }
+  });
+});
 
 describe("syncTable", () => {
   it("creates the table, then rewrites only the groups that differ (changed, added, removed, NULL), leaving the others' rows in place", async () => {
