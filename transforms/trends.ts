@@ -62,7 +62,9 @@ export async function computeTrends(ctx: Context, indicators: readonly Indicator
   const tooFew = `CASE p.points ${Array.from({ length: TREND_POINTS }, (_, n) => `WHEN ${n} THEN ${literal(statsMessages.trendTooFewPoints(n, TREND_POINTS))}`).join(" ")} END`;
   // One indicator at a time: a national build's trended values (half a million rows) held in JS
   // at once made the compare stage the build's peak of memory.
-  const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values WHERE ${types} ORDER BY 1`);
+  // A refresh goes through only the indicators with a changed group (a new month: the crime ones).
+  const ids = await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values v WHERE ${types}
+    ${same ? `AND ${key("v")} IN (SELECT k FROM _trend_groups)` : ""} ORDER BY 1`);
   for (const { id } of ids) {
     const ind = byId.get(id);
     if (!ind) continue;
