@@ -270,6 +270,9 @@ function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {
     ))}</table></div>`;
 }
 
+/** A number in a figure's data table (what `toLocaleString("en-GB", ...)` gives, without making a formatter per cell). */
+const TABLE_NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
+
 function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean): Raw {
   const t = c.bundle.table;
   return html`<figure id="fig-${c.bundle.id}" aria-labelledby="fig-${c.bundle.id}-cap">
@@ -279,7 +282,7 @@ function figureHtml(f: PackFigure, c: RenderedChart, n: number, forPdf: boolean)
       ? ""
       : html`<details><summary>Data table for figure ${n}</summary><div class="table-wrap" role="region" aria-label="Data table for figure ${n}" tabindex="0">
       <table><thead><tr>${t.columns.map((col) => html`<th scope="col">${col}</th>`)}</tr></thead>
-      ${tbodies(t.rows.map((row) => html`<tr>${row.map((v) => (typeof v === "number" ? html`<td class="num">${v.toLocaleString("en-GB", { maximumFractionDigits: 2 })}</td>` : html`<td>${v ?? ""}</td>`))}</tr>`))}</table></div>
+      ${tbodies(t.rows.map((row) => html`<tr>${row.map((v) => (typeof v === "number" ? html`<td class="num">${TABLE_NUMBER.format(v)}</td>` : html`<td>${v ?? ""}</td>`))}</tr>`))}</table></div>
     </details>
     <p class="downloads">Downloads: <a href="${c.files.csv}">data (CSV)</a> · <a href="${c.files.svg}">SVG</a> · <a href="${c.files.png}">PNG</a> · <a href="${c.files.spec}">Vega-Lite spec</a></p>`}
   </figure>`;
