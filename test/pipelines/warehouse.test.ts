@@ -21,6 +21,7 @@ describe("all", () => {
       `SELECT 1::BIGINT AS b, 2::HUGEINT AS h, 3::UBIGINT AS u, 1.5::DOUBLE AS d, 'NaN'::DOUBLE AS nan, 2.25::DECIMAL(9, 2) AS dec, true AS t, NULL AS n,
          DATE '2024-04-01' AS dt, TIMESTAMP '2024-04-01 10:30:00' AS ts, [1, 2] AS l, {'x': 1, 'y': 'z'} AS s, 'É’' AS txt, hash('a') AS hs`,
       `SELECT * FROM range(3000) r(i)`,
+      `SELECT 1 AS a, 2 AS a, 'x' AS b`,
       `SELECT * FROM src WHERE false`,
     ];
     const instance = await DuckDBInstance.create(":memory:");
