@@ -150,10 +150,15 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
     let incremental = Boolean(opts.refresh) && fileBacked && existsSync(final);
     if (incremental) {
       copyFileSync(final, building);
-      const damaged = await warehouseDamage(building);
-      if (damaged) {
-        // A damaged warehouse cannot be refreshed: rebuild it in full (the copy goes).
-        log.warn(messages.refreshWarehouseDamaged(final, damaged));
+      const previous = await previousWarehouse(building);
+      // Sources the last run staged that the config no longer has: their staged tables are in the
+      // copy, and their indicators would be kept as if they were still read.
+      const enabled = new Set(ADAPTERS.filter((a) => a.enabled({ config })).map((a) => a.slot));
+      const dropped = "sources" in previous ? previous.sources.filter((s) => !enabled.has(s)) : [];
+      if ("damage" in previous) log.warn(messages.refreshWarehouseDamaged(final, previous.damage));
+      else if (dropped.length) log.info(messages.refreshSourcesDropped(final, dropped));
+      if ("damage" in previous || dropped.length) {
+        // Rebuilt in full (the copy goes); the last warehouse is still attached as the previous run.
         for (const f of [building, building + ".wal"]) rmSync(f, { recursive: true, force: true });
         incremental = false;
       }
@@ -170,18 +175,19 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
 }
 
 /**
- * Why the warehouse file `file` cannot be refreshed (it does not open, or its run history
- * cannot be read), or null when it is sound enough to start from.
+ * What a refresh needs of the copy of the last warehouse: why it cannot be refreshed (it does not
+ * open, or its run history cannot be read), or the sources the last run staged.
  */
-export async function warehouseDamage(file: string): Promise<string | null> {
+async function previousWarehouse(file: string): Promise<{ damage: string } | { sources: string[] }> {
   let db: Warehouse | null = null;
   try {
     db = await Warehouse.open(file);
     if (await db.hasTable("audit.runs")) await db.all(`SELECT count(*) FROM audit.runs`);
+    const sources = (await db.hasTable("audit.source_state")) ? (await db.all<{ slot: string }>(`SELECT DISTINCT slot FROM audit.source_state ORDER BY 1`)).map((r) => r.slot) : [];
     await db.run(`CHECKPOINT`);
-    return null;
+    return { sources };
   } catch (err) {
-    return (err as Error).message.split("\n")[0]!;
+    return { damage: (err as Error).message.split("\n")[0]! };
   } finally {
     db?.close();
   }

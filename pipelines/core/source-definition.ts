@@ -58,7 +58,7 @@ export interface SourceAdapter<Load = unknown> {
   /** Licence / attribution text. */
   licence: string;
   /** Is this slot configured in this build? */
-  enabled(ctx: Context): boolean;
+  enabled(ctx: Pick<Context, "config">): boolean;
   /** Stage 1: read the configured files into temporary `raw_*` tables, every row accounted for in `audit.loads`. */
   load(ctx: Context): Promise<Load[]>;
   /** Stage 2: conform the `raw_*` rows into typed `staging.*` (and `ref.*`) tables. */

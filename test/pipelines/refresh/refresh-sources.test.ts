@@ -1,0 +1,48 @@
+/**
+ * A refresh after a source is taken out of the config: what the last run staged of it goes (a
+ * refresh starts from a copy of the last warehouse, whose staged tables would otherwise keep its
+ * indicators alive with no file behind them). The refresh builds in full and says why.
+ */
+import { describe, expect, it } from "vitest";
+import path from "node:path";
+import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
+import { runBuild } from "../../../pipelines/run-build.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
+import { LUTON_WAYFIELD, realConfig, tempDir } from "../../sources/helpers.ts";
+
+const HEADER = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code";
+
+describe.skipIf(!hasShared)(`a refresh without a source the last run had${sharedSkipReason}`, () => {
+  it("keeps nothing of it: no staged table, indicator value, load record or source state; the run history stays", async () => {
+    const t = tempDir("ln-refresh-sources-");
+    const rows = Array.from({ length: 30 }, (_, i) => [`C${i}`, `${String((i % 28) + 1).padStart(2, "0")}/0${(i % 9) + 1}/2022`, "", "Noise", "Environmental Health", "Web", "Closed", LUTON_WAYFIELD].join(","));
+    const file = t.write("crm.csv", [HEADER, ...rows].join("\n") + "\n");
+    const base = { warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs") };
+    const withComplaints = realConfig({ ...base, sources: { complaints: { files: [file] } } });
+    const without = realConfig(base);
+    const state = async () => {
+      const db = await Warehouse.open(base.warehouse, { readOnly: true });
+      try {
+        const n = async (sql: string) => (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (${sql})`))!.n;
+        return {
+          tables: await n(`SELECT 1 FROM duckdb_tables() WHERE schema_name = 'staging' AND table_name LIKE 'complaints%'`),
+          values: await n(`SELECT 1 FROM marts.indicator_values WHERE indicator_id LIKE 'complaints.%'`),
+          loads: await n(`SELECT 1 FROM audit.loads WHERE path = '${file}'`),
+          sourceState: await n(`SELECT 1 FROM audit.source_state WHERE slot = 'complaints'`),
+          runs: await n(`SELECT 1 FROM audit.runs`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    await runBuild({ config: withComplaints, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+    const before = await state();
+    expect(before).toMatchObject({ tables: 1, loads: 1, sourceState: 1, runs: 1 });
+    expect(before.values).toBeGreaterThan(0);
+    const log = memoryLogger();
+    await runBuild({ config: without, log, clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
+    expect(log.lines.join("\n")).toMatch(/no longer has the complaints source .*builds in full/);
+    expect(await state()).toEqual({ tables: 0, values: 0, loads: 0, sourceState: 0, runs: 2 });
+  }, 300_000);
+});
