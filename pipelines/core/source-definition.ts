@@ -53,6 +53,12 @@ export interface SourceAdapter<Load = unknown> {
    * need not be named): a refresh reads this source again whenever one of them changed.
    */
   reads?: readonly string[];
+  /**
+   * Its stages read the build's own areas: the focus areas and localities of the config (in
+   * `ref.areas`, `ref.area_members`). A refresh reads it again when they change; a source without
+   * it depends only on the parent, the geography settings and files, and its own block and files.
+   */
+  readsAreas?: boolean;
   /** Publisher and format, for the pack's sources page. */
   title: string;
   /** Licence / attribution text. */
@@ -70,6 +76,8 @@ export interface SourceDeclaration<S extends z.ZodType, Load> {
   slot: string;
   /** See `SourceAdapter.reads`. */
   reads?: readonly string[];
+  /** See `SourceAdapter.readsAreas`. */
+  readsAreas?: boolean;
   title: string;
   licence: string;
   /** The zod schema of the `sources.<slot>` block (`.strict()`, so a misspelt field is refused). */
@@ -98,6 +106,7 @@ export function defineSource<S extends z.ZodType, Load>(d: SourceDeclaration<S, 
   return {
     slot: d.slot,
     ...(d.reads ? { reads: d.reads } : {}),
+    ...(d.readsAreas ? { readsAreas: true } : {}),
     title: d.title,
     licence: d.licence,
     schema: d.schema,

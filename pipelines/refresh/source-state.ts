@@ -6,8 +6,10 @@
  * A source's fingerprint covers everything its two stages depend on:
  * - the code that loads and conforms (`sources/`, `pipelines/core/`), and the DuckDB library
  *   version (staged keys are DuckDB's 64-bit hashes, which another version may compute otherwise);
- * - what of the config outside `sources` the stages read (parent, focus, the localities,
- *   geography and its files), so a geography change reads every source again;
+ * - what of the config outside `sources` the stages read: the parent and geography with its
+ *   files for every source (a change there reads every source again), the focus areas and
+ *   localities only for the sources that declare `readsAreas` (geography, which places them, and
+ *   those that read `ref.area_members`): a locality added reads those again and keeps the rest;
  * - the source's own block and the content (SHA-256) of every file it names (globs expanded);
  * - the fingerprints of the sources whose staged tables its conform reads (`reads`).
  * A source whose fingerprint equals the one the previous run recorded (`audit.source_state`) is
@@ -113,9 +115,11 @@ export interface SourceState {
 export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters: readonly SourceAdapter[]): Promise<Map<string, SourceState>> {
   const { db } = ctx;
   // What of the config the two stages read besides `sources` (the title, comparators, weighting,
-  // outcomes and pack options are for the later stages, which run in full every time).
+  // outcomes and pack options are for the later stages, which run in full every time): what
+  // every source reads, and the build's own areas, for the sources that read them.
   const { sources, parent, focus, focusAreas, localityAreas, geography, baseDir } = ctx.config;
-  const rest = { parent, focus, focusAreas, localityAreas, geography, baseDir };
+  const rest = { parent, geography, baseDir };
+  const areas = withoutPaths({ focus, focusAreas, localityAreas });
   const common = await namedFiles(db, rest);
   const commonHashes = await hashFiles(db, common);
   const engine = (await db.one<{ v: string }>(`SELECT library_version AS v FROM pragma_version()`))?.v ?? "unknown";
@@ -124,6 +128,7 @@ export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters
   for (const a of adapters) {
     const block = (sources as Record<string, unknown>)[a.slot];
     const setup = createHash("sha256").update(base).update(a.slot).update(withoutPaths(block ?? null));
+    if (a.readsAreas) setup.update(areas);
     for (const slot of a.reads ?? []) setup.update(slot).update(out.get(slot)?.fingerprint ?? "absent");
     const files = await hashFiles(db, await namedFiles(db, block));
     const setupHex = setup.digest("hex");

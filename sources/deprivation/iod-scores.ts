@@ -107,6 +107,8 @@ export const deprivationAdapter = defineSource({
   slot: "deprivation",
   // Population weights come from `staging.population_lsoa`, and File 6 may sit in the population slot.
   reads: ["population"],
+  // `staging.deprivation_summary` has a row per focus area and locality (`ref.area_members`).
+  readsAreas: true,
   title: "English Indices of Deprivation (MHCLG)",
   licence: OGL,
   schema: deprivationConfig,

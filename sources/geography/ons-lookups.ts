@@ -84,6 +84,8 @@ export function headerVintage(file: string, family: "WD" | "LSOA" | "LAD" | "CTY
 /** Geography: builds `ref.areas`, `ref.lsoa_ward`, `ref.area_members`, and the optional reference tables. */
 export const geographyAdapter: SourceAdapter = {
   slot: "geography",
+  // It places the focus areas and localities.
+  readsAreas: true,
   title: "ONS Open Geography Portal lookups",
   licence: OGL + " Contains OS data © Crown copyright and database right.",
   enabled: () => true,

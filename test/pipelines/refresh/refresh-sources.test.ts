@@ -1,7 +1,9 @@
 /**
- * A refresh after a source is taken out of the config: what the last run staged of it goes (a
- * refresh starts from a copy of the last warehouse, whose staged tables would otherwise keep its
- * indicators alive with no file behind them). The refresh builds in full and says why.
+ * Refreshes after the config changed, on a small real build. A source taken out of the config:
+ * what the last run staged of it goes (a refresh starts from a copy of the last warehouse, whose
+ * staged tables would otherwise keep its indicators alive with no file behind them); the refresh
+ * builds in full and says why. A change every source depends on (the config moved to another
+ * folder): every source is read again, and its warnings and file records replace the last run's.
  */
 import { describe, expect, it } from "vitest";
 import path from "node:path";
@@ -44,5 +46,32 @@ describe.skipIf(!hasShared)(`a refresh without a source the last run had${shared
     await runBuild({ config: without, log, clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
     expect(log.lines.join("\n")).toMatch(/no longer has the complaints source .*builds in full/);
     expect(await state()).toEqual({ tables: 0, values: 0, loads: 0, sourceState: 0, runs: 2 });
+  }, 300_000);
+
+  it("a change every source depends on reads every source again, and keeps no warning or file record twice", async () => {
+    const t = tempDir("ln-refresh-moved-");
+    const rows = Array.from({ length: 30 }, (_, i) => [`C${i}`, `${String((i % 28) + 1).padStart(2, "0")}/0${(i % 9) + 1}/2022`, "", "Noise", "Environmental Health", "Web", "Closed", LUTON_WAYFIELD].join(","));
+    // Two lines of an unknown ward: a data-quality warning to find once, not twice.
+    rows.push(`C98,01/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`, `C99,02/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`);
+    const file = t.write("crm.csv", [HEADER, ...rows].join("\n") + "\n");
+    const config = realConfig({ warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs"), sources: { complaints: { files: [file] } } });
+    const records = async () => {
+      const db = await Warehouse.open(config.warehouse, { readOnly: true });
+      try {
+        const n = async (sql: string) => (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (${sql})`))!.n;
+        return { warnings: await n(`SELECT 1 FROM audit.warnings`), sourceFiles: await n(`SELECT 1 FROM audit.source_files`), loads: await n(`SELECT 1 FROM audit.loads`) };
+      } finally {
+        db.close();
+      }
+    };
+    await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+    const before = await records();
+    expect(before.warnings).toBeGreaterThan(0);
+    const log = memoryLogger();
+    // The same inputs, the config in another folder (its paths are absolute): the folder is part
+    // of every source's fingerprint.
+    await runBuild({ config: { ...config, baseDir: path.join(t.dir, "elsewhere") }, log, clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
+    expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/\(0 sources unchanged\)/);
+    expect(await records()).toEqual(before);
   }, 300_000);
 });

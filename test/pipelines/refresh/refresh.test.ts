@@ -192,9 +192,34 @@ describe("refresh", () => {
     expect(warned.map((w) => w.subject)).toContain(path.relative(config.baseDir, file));
   }, 900_000);
 
-  it("after a new month, a re-issue and a month with late rows, the refresh's values are exactly those of a full build of the same inputs", async () => {
-    // One full build checks the three refreshes: what each measured again (the new month's periods,
-    // the re-issued month's) and what each kept.
+  it("a locality added to the config is placed, measured and tiered by the next refresh, which reads again only the sources that read the localities", async () => {
+    const added = { code: "LOC-ADDED", kind: "locality" as const, name: "Added locality", wards: ["Z05000001", "Z05000005"] };
+    config = { ...config, localities: [...config.localities, { locality: added.code, name: added.name, wards: added.wards }], localityAreas: [...config.localityAreas, added] };
+    const { result, log } = await refresh();
+    expect(await query(`SELECT area_type FROM ref.areas WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_type: "locality" }]);
+    // Geography (which places the localities) and deprivation (summarised per locality) are read
+    // again; the others, which never read the localities, are kept with their warnings and file
+    // records, none of them there twice. The full build below checks what was kept.
+    const sources = (await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.source_state`))[0]!.n;
+    expect(log.lines.find((l) => l.startsWith("1 load:"))).toContain(`(${sources - 2} sources unchanged)`);
+    const read = result.loads.filter((l) => !l.reused).map((l) => l.path);
+    const kept = (await query<{ path: string }>(`SELECT path FROM audit.source_files WHERE slot IN ('crime', 'complaints', 'survey', 'population')`)).map((r) => r.path);
+    expect(kept.length).toBeGreaterThan(40);
+    expect(read.filter((p) => kept.includes(p))).toEqual([]);
+    const deprivation = (await query<{ path: string }>(`SELECT path FROM audit.source_files WHERE slot = 'deprivation'`)).map((r) => r.path);
+    expect(deprivation.length).toBeGreaterThan(0);
+    expect(read).toEqual(expect.arrayContaining(deprivation));
+    expect(await query(`SELECT stage, code, subject, count(*)::INTEGER AS n FROM audit.warnings GROUP BY stage, code, subject, message HAVING count(*) > 1`)).toEqual([]);
+    expect(await query(`SELECT slot, path, count(*)::INTEGER AS n FROM audit.source_files GROUP BY ALL HAVING count(*) > 1`)).toEqual([]);
+    expect((await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.warnings WHERE slot = 'crime'`))[0]!.n).toBeGreaterThan(0);
+    const values = await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values WHERE area_code = 'LOC-ADDED' AND value IS NOT NULL AND indicator_id LIKE 'crime.%'`);
+    expect(values[0]!.n).toBeGreaterThan(0);
+    expect(await query(`SELECT area_name, wards FROM marts.need_index_localities WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_name: "Added locality", wards: 2 }]);
+  }, 900_000);
+
+  it("after a new month, a re-issue, a month with late rows and a locality added, the refresh's values are exactly those of a full build of the same inputs", async () => {
+    // One full build checks the four refreshes: what each measured again (the new month's periods,
+    // the re-issued month's, everything for the locality) and what each kept.
     const { tables, examples } = await differencesFromFullBuild();
     expect(tables.values.rows).toBeGreaterThan(10_000);
     expect(tables.comparisons.rows).toBeGreaterThan(10_000);
@@ -247,22 +272,6 @@ describe("refresh", () => {
       `SELECT value FROM marts.baselines WHERE indicator_id = 'crime.violence_rate' AND area_code = 'Z05000007' AND breakdown = 'all'`,
     );
     expect(kept[0]!.value).toBe(frozen[0]!.value);
-  }, 900_000);
-
-  it("a locality added to the config is placed, measured and tiered by the next refresh", async () => {
-    const added = { code: "LOC-ADDED", kind: "locality" as const, name: "Added locality", wards: ["Z05000001", "Z05000005"] };
-    config = { ...config, localities: [...config.localities, { locality: added.code, name: added.name, wards: added.wards }], localityAreas: [...config.localityAreas, added] };
-    const { log } = await refresh();
-    expect(await query(`SELECT area_type FROM ref.areas WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_type: "locality" }]);
-    // The geography changed, so every source was read again: its warnings and file records
-    // replace the last run's, and none is there twice.
-    expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/\(0 sources unchanged\)/);
-    expect(await query(`SELECT stage, code, subject, count(*)::INTEGER AS n FROM audit.warnings GROUP BY stage, code, subject, message HAVING count(*) > 1`)).toEqual([]);
-    expect(await query(`SELECT slot, path, count(*)::INTEGER AS n FROM audit.source_files GROUP BY ALL HAVING count(*) > 1`)).toEqual([]);
-    expect((await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.warnings WHERE slot = 'crime'`))[0]!.n).toBeGreaterThan(0);
-    const values = await query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM marts.indicator_values WHERE area_code = 'LOC-ADDED' AND value IS NOT NULL`);
-    expect(values[0]!.n).toBeGreaterThan(0);
-    expect(await query(`SELECT area_name, wards FROM marts.need_index_localities WHERE area_code = 'LOC-ADDED'`)).toEqual([{ area_name: "Added locality", wards: 2 }]);
   }, 900_000);
 });
 
