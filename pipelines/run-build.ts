@@ -27,7 +27,7 @@ import { commentContractTables, createCoreTables, exportContractParquet } from "
 import { ADAPTERS } from "../sources/index.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator, withPopulationSource } from "../transforms/indicators/define.ts";
-import { populationSourceName } from "../sources/population/ons-sape.ts";
+import { populationSourceUsed } from "../sources/population/ons-sape.ts";
 import { knownLocalMeasures, unreadLocalMeasures } from "../transforms/indicators/local-measures.ts";
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
 import { measureIndicators } from "../transforms/indicators/measure.ts";
@@ -288,8 +288,6 @@ async function runStages(
       return `${fresh.length} files, ${fmt(read)} rows read, ${fmt(read - rej)} loaded, ${fmt(rej)} rejected` +
         (incremental ? `; ${reused} unchanged files not read again (${unchanged.size} source${unchanged.size === 1 ? "" : "s"} unchanged)` : "");
     });
-    // Source lines name the population this build loaded (ONS estimates, or IoD File 6 denominators).
-    withPopulationSource(indicators, populationSourceName(loads.map((l) => l.source)));
     // 2. conform: raw_* -> staging.* + ref.*
     await stage(2, "conform", async () => {
       await bySource(async (a) => {
@@ -301,6 +299,8 @@ async function runStages(
       await db.dropRawTables();
       await buildComparatorGroups(ctx);
       await weightSurvey(ctx);
+      // Source lines name the population this build used (ONS estimates, or IoD File 6 denominators).
+      withPopulationSource(indicators, await populationSourceUsed(db, loads));
       // Every indicator of the Fingertips exports joins the catalogue's, keyed by its Fingertips ID.
       const published = loadIndicators(await publishedIndicators(ctx));
       for (const e of published.errors) log.warn(e);

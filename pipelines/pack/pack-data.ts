@@ -8,7 +8,7 @@
 import path from "node:path";
 import type { Context } from "../core/context.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
-import { populationSourceName } from "../../sources/population/ons-sape.ts";
+import { populationSourceUsed } from "../../sources/population/ons-sape.ts";
 import type {
   AreaRow,
   IndicatorTrendRow,
@@ -390,8 +390,8 @@ async function readPopulation(ctx: Context, loads: readonly FileLoad[]): Promise
     { y: y.y, p: ctx.config.parent },
   );
   const bySex = rows.some((r) => r.sex !== "P");
-  // The build's population files name it (as in the indicators' source lines).
-  const source = populationSourceName(loads.map((l) => l.source)) ?? "population estimates";
+  // The population the build used names it (as in the indicators' source lines).
+  const source = (await populationSourceUsed(ctx.db, loads)) ?? "population estimates";
   return rows.length ? { year: y.y, rows: bySex ? rows.filter((r) => r.sex !== "P") : rows, source, bySex } : null;
 }
 

@@ -18,7 +18,7 @@ import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
 import { LSOA_CODE_PATTERN, placeLsoaCodes } from "../geography/lsoa-vintage.ts";
-import { literal } from "../../pipelines/core/warehouse.ts";
+import { literal, type Warehouse } from "../../pipelines/core/warehouse.ts";
 import { nomisPopulationFormat, nomisPopulationRows } from "./nomis-population.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
@@ -74,10 +74,22 @@ const POPULATION_SOURCE_NAMES: Record<string, string> = {
   [iodDenominatorsFormat.id]: "IoD File 6 population denominators (excluding prisoners)",
 };
 
-/** The population sources of a build, from the formats of its loaded files (`FileLoad.source`); undefined when it loaded no population file. */
+/** How source lines name the population of these formats (ids of `POPULATION_FORMATS`); undefined when none is one. */
 export function populationSourceName(formatIds: Iterable<string>): string | undefined {
   const names = [...new Set([...formatIds].flatMap((id) => POPULATION_SOURCE_NAMES[id] ?? []))];
   return names.length ? names.join(" and ") : undefined;
+}
+
+/**
+ * The population sources a build used: the formats of the files its staged mid-years came from
+ * (`staging.population_sources`), not every file loaded: IoD File 6 given beside a SAPE table of
+ * the same mid-year is loaded but not used, and is not named. Falls back on the formats of the
+ * loaded files (`loads`) for a warehouse staged before that table existed.
+ */
+export async function populationSourceUsed(db: Warehouse, loads: readonly { source: string }[]): Promise<string | undefined> {
+  if (!(await db.hasTable("staging.population_sources"))) return populationSourceName(loads.map((l) => l.source));
+  const used = new Set((await db.all<{ format: string }>(`SELECT DISTINCT format FROM staging.population_sources`)).map((r) => r.format));
+  return populationSourceName(POPULATION_FORMATS.map((f) => f.id).filter((id) => used.has(id)));
 }
 
 /** The population slot as errors name it. */
@@ -194,6 +206,8 @@ export const populationAdapter = defineSource({
     const denFiles = await yearTable(ctx, "_den_year", iodDenominatorsFormat, "IoD File 6");
     const nomisFiles = await yearTable(ctx, "_nomis_year", nomisPopulationFormat, "Nomis");
     const placed = await lsoaPlacing(ctx, [[sapeFormat, sapeFiles], [sapeBySexFormat, bySexFiles], [nomisPopulationFormat, nomisFiles], [iodDenominatorsFormat, denFiles]]);
+    // Each format below fills only the mid-years not taken yet: the years new after it are its own.
+    const sources = yearSources(ctx);
     if (sapeFiles.length) {
       await warnDuplicates(ctx, sapeFormat.rawTable, sapeFiles, "population (SAPE)");
       // UNPIVOT the 182 cells (f0..f90, m0..m90); the bench measured it 40x faster and far leaner
@@ -213,19 +227,49 @@ export const populationAdapter = defineSource({
       for (const b of bad) {
         await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
       }
+      await sources.took(sapeFormat);
     }
-    if (bySexFiles.length) await conformBySex(ctx, bySexFiles, placed);
+    if (bySexFiles.length) {
+      await conformBySex(ctx, bySexFiles, placed);
+      await sources.took(sapeBySexFormat);
+    }
     if (nomisFiles.length) {
       // Years the SAPE tables gave already are taken from them.
-      const taken = (await db.all<{ year: number }>(`SELECT DISTINCT year FROM staging.population_lsoa`)).map((r) => Number(r.year));
-      await db.run(`INSERT INTO staging.population_lsoa ${placed(await nomisPopulationRows(ctx, nomisFiles, taken))}`);
+      await db.run(`INSERT INTO staging.population_lsoa ${placed(await nomisPopulationRows(ctx, nomisFiles, sources.taken()))}`);
+      await sources.took(nomisPopulationFormat);
     }
-    if (denFiles.length) await conformDenominators(ctx, denFiles, placed);
+    if (denFiles.length) {
+      await conformDenominators(ctx, denFiles, placed);
+      await sources.took(iodDenominatorsFormat);
+    }
+    await sources.write();
     await conformWorkingAge(ctx, denFiles, placed);
     await checkCoverage(ctx);
     if (p.esp2013) await conformEsp2013(ctx, p.esp2013);
   },
 });
+
+/**
+ * `staging.population_sources(year, format)`, one row per mid-year of `staging.population_lsoa`:
+ * the format (`POPULATION_FORMATS` id) its rows came from. What source lines name
+ * (`populationSourceUsed`): a file loaded but not used (IoD File 6 beside a SAPE table of its
+ * mid-year) is not named. `took(format)` after each format's rows are staged; `write()` at the end.
+ */
+function yearSources(ctx: Context) {
+  const byYear = new Map<number, string>();
+  return {
+    taken: () => [...byYear.keys()],
+    async took(format: CsvFormat) {
+      for (const r of await ctx.db.all<{ year: number }>(`SELECT DISTINCT year FROM staging.population_lsoa`)) {
+        if (!byYear.has(Number(r.year))) byYear.set(Number(r.year), format.id);
+      }
+    },
+    async write() {
+      await ctx.db.run(`CREATE OR REPLACE TABLE staging.population_sources (year INTEGER, format VARCHAR)`);
+      await ctx.db.insertRows("staging.population_sources", ["year", "format"], [...byYear].sort((a, b) => a[0] - b[0]).map(([year, format]) => ({ year, format })));
+    },
+  };
+}
 
 /** SQL placing rows `(_file, lsoa_code, year, sex, age, age_to, population)` in the lookup's LSOAs: `(lsoa_code, year, sex, age, age_to, population)`. */
 type Placing = (rows: string) => string;

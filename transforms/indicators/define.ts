@@ -138,7 +138,7 @@ export interface IndicatorSpec {
  */
 export const POPULATION_SOURCE = "ONS population estimates";
 
-/** The indicators' source lines with the build's population sources (`populationSourceName`) named. */
+/** The indicators' source lines with the build's population sources (`populationSourceUsed`) named. */
 export function withPopulationSource(indicators: Indicator[], population: string | undefined): void {
   if (!population) return;
   for (const ind of indicators) ind.source = ind.source.replaceAll(POPULATION_SOURCE, population);

@@ -10,7 +10,7 @@ import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";
-import { populationSourceName, sapeBySexFormat, sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
+import { populationSourceName, populationSourceUsed, sapeBySexFormat, sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
 import { nomisPopulationFormat } from "../../../sources/population/nomis-population.ts";
 import { loadIndicators, POPULATION_SOURCE, withPopulationSource } from "../../../transforms/indicators/define.ts";
 import { CATALOGUE } from "../../../transforms/indicators/catalogue/index.ts";
@@ -389,6 +389,30 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbooks on 2011 LSOA
     } finally {
       db.close();
     }
+  });
+
+  it("source lines name the population used: IoD File 6 beside SAPE of its mid-year is loaded but not named, and named once it gives a year", async () => {
+    const t = tempDir();
+    const sape2015 = path.join(t.dir, "SAPE20DT1-mid-2015-lsoa-syoa-estimates-unformatted.xlsx");
+    await bySexWorkbook(sape2015, 2015, "unformatted", ["Males", "Females"]);
+    const sape2019 = path.join(t.dir, "SAPE22DT2-mid-2019-lsoa-syoa-estimates-unformatted.xlsx");
+    await bySexWorkbook(sape2019, 2019, "unformatted", ["Males", "Females"]);
+    const named = async (files: string[]) => {
+      const { db, loads } = await runSources(cfg(files));
+      try {
+        expect(loads.some((l) => l.source === iodDenominatorsFormat.id)).toBe(true);
+        return { years: await db.all(`SELECT year, format FROM staging.population_sources ORDER BY year`), source: await populationSourceUsed(db, loads) };
+      } finally {
+        db.close();
+      }
+    };
+    // File 6 is mid-2015, which the SAPE workbook gives: its rows are not used.
+    expect(await named([FILE6, sape2015])).toEqual({ years: [{ year: 2015, format: sapeBySexFormat.id }], source: "ONS small area population estimates" });
+    // With SAPE for mid-2019 only, File 6 gives mid-2015.
+    expect(await named([FILE6, sape2019])).toEqual({
+      years: [{ year: 2015, format: iodDenominatorsFormat.id }, { year: 2019, format: sapeBySexFormat.id }],
+      source: "ONS small area population estimates and IoD File 6 population denominators (excluding prisoners)",
+    });
   });
 
   it("a Persons sheet alone gives single years for persons; a sheet whose sex cannot be told is named", async () => {
