@@ -14,12 +14,16 @@ import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, realConfig, tempDir } from "../../sources/helpers.ts";
 
 const HEADER = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code";
+/** A council CRM export of 30 cases in the focus ward, and any `extra` lines. */
+const crmExport = (t: ReturnType<typeof tempDir>, extra: string[] = []) => {
+  const rows = Array.from({ length: 30 }, (_, i) => [`C${i}`, `${String((i % 28) + 1).padStart(2, "0")}/0${(i % 9) + 1}/2022`, "", "Noise", "Environmental Health", "Web", "Closed", LUTON_WAYFIELD].join(","));
+  return t.write("crm.csv", [HEADER, ...rows, ...extra].join("\n") + "\n");
+};
 
 describe.skipIf(!hasShared)(`a refresh without a source the last run had${sharedSkipReason}`, () => {
   it("keeps nothing of it: no staged table, indicator value, load record or source state; the run history stays", async () => {
     const t = tempDir("ln-refresh-sources-");
-    const rows = Array.from({ length: 30 }, (_, i) => [`C${i}`, `${String((i % 28) + 1).padStart(2, "0")}/0${(i % 9) + 1}/2022`, "", "Noise", "Environmental Health", "Web", "Closed", LUTON_WAYFIELD].join(","));
-    const file = t.write("crm.csv", [HEADER, ...rows].join("\n") + "\n");
+    const file = crmExport(t);
     const base = { warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs") };
     const withComplaints = realConfig({ ...base, sources: { complaints: { files: [file] } } });
     const without = realConfig(base);
@@ -50,10 +54,8 @@ describe.skipIf(!hasShared)(`a refresh without a source the last run had${shared
 
   it("a change every source depends on reads every source again, and keeps no warning or file record twice", async () => {
     const t = tempDir("ln-refresh-moved-");
-    const rows = Array.from({ length: 30 }, (_, i) => [`C${i}`, `${String((i % 28) + 1).padStart(2, "0")}/0${(i % 9) + 1}/2022`, "", "Noise", "Environmental Health", "Web", "Closed", LUTON_WAYFIELD].join(","));
     // Two lines of an unknown ward: a data-quality warning to find once, not twice.
-    rows.push(`C98,01/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`, `C99,02/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`);
-    const file = t.write("crm.csv", [HEADER, ...rows].join("\n") + "\n");
+    const file = crmExport(t, [`C98,01/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`, `C99,02/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`]);
     const config = realConfig({ warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs"), sources: { complaints: { files: [file] } } });
     const records = async () => {
       const db = await Warehouse.open(config.warehouse, { readOnly: true });
