@@ -300,7 +300,7 @@ async function runStages(
       await buildComparatorGroups(ctx);
       await weightSurvey(ctx);
       // Source lines name the population this build used (ONS estimates, or IoD File 6 denominators).
-      withPopulationSource(indicators, await populationSourceUsed(db, loads));
+      withPopulationSource(indicators, await populationSourceUsed(db));
       // Every indicator of the Fingertips exports joins the catalogue's, keyed by its Fingertips ID.
       const published = loadIndicators(await publishedIndicators(ctx));
       for (const e of published.errors) log.warn(e);

@@ -264,7 +264,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
   ).map((r) => r.subject);
 
   const complaints = await readComplaints(ctx);
-  const population = await readPopulation(ctx, loads);
+  const population = await readPopulation(ctx);
   const lsoaDeprivation = (await ctx.db.hasTable("marts.lsoa_deprivation"))
     ? await db.all<{ lsoa_code: string; lsoa_name: string; ward_code: string; imd_score: number | null; imd_decile: number | null }>(
         `SELECT lsoa_code, lsoa_name, ward_code, imd_score, imd_decile FROM marts.lsoa_deprivation WHERE lad_code = $p ORDER BY lsoa_code`,
@@ -381,7 +381,7 @@ async function readComplaints(ctx: Context): Promise<PackData["complaints"]> {
 }
 
 /** Population of the latest year by ward, sex and 5-year band. */
-async function readPopulation(ctx: Context, loads: readonly FileLoad[]): Promise<PackData["population"]> {
+async function readPopulation(ctx: Context): Promise<PackData["population"]> {
   if (!(await ctx.db.hasTable("marts.population_by_band"))) return null;
   const y = await ctx.db.one<{ y: number | null }>(`SELECT max(year)::INTEGER AS y FROM marts.population_by_band`);
   if (y?.y === null || y?.y === undefined) return null;
@@ -391,7 +391,7 @@ async function readPopulation(ctx: Context, loads: readonly FileLoad[]): Promise
   );
   const bySex = rows.some((r) => r.sex !== "P");
   // The population the build used names it (as in the indicators' source lines).
-  const source = (await populationSourceUsed(ctx.db, loads)) ?? "population estimates";
+  const source = (await populationSourceUsed(ctx.db)) ?? "population estimates";
   return rows.length ? { year: y.y, rows: bySex ? rows.filter((r) => r.sex !== "P") : rows, source, bySex } : null;
 }
 

@@ -83,11 +83,10 @@ export function populationSourceName(formatIds: Iterable<string>): string | unde
 /**
  * The population sources a build used: the formats of the files its staged mid-years came from
  * (`staging.population_sources`), not every file loaded: IoD File 6 given beside a SAPE table of
- * the same mid-year is loaded but not used, and is not named. Falls back on the formats of the
- * loaded files (`loads`) for a warehouse staged before that table existed.
+ * the same mid-year is loaded but not used, and is not named. Undefined without a population slot.
  */
-export async function populationSourceUsed(db: Warehouse, loads: readonly { source: string }[]): Promise<string | undefined> {
-  if (!(await db.hasTable("staging.population_sources"))) return populationSourceName(loads.map((l) => l.source));
+export async function populationSourceUsed(db: Warehouse): Promise<string | undefined> {
+  if (!(await db.hasTable("staging.population_sources"))) return undefined;
   const used = new Set((await db.all<{ format: string }>(`SELECT DISTINCT format FROM staging.population_sources`)).map((r) => r.format));
   return populationSourceName(POPULATION_FORMATS.map((f) => f.id).filter((id) => used.has(id)));
 }

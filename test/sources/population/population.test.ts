@@ -401,7 +401,7 @@ describe.skipIf(!hasShared)(`population from the ONS SAPE workbooks on 2011 LSOA
       const { db, loads } = await runSources(cfg(files));
       try {
         expect(loads.some((l) => l.source === iodDenominatorsFormat.id)).toBe(true);
-        return { years: await db.all(`SELECT year, format FROM staging.population_sources ORDER BY year`), source: await populationSourceUsed(db, loads) };
+        return { years: await db.all(`SELECT year, format FROM staging.population_sources ORDER BY year`), source: await populationSourceUsed(db) };
       } finally {
         db.close();
       }
