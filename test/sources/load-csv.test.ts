@@ -84,6 +84,23 @@ describe("loadCsvFiles", () => {
     expect(lines).toEqual([{ line: 2 }, { line: 8 }]);
   });
 
+  it("a rejected row keeps its line as written, quoted cells quoted again, whether or not blank lines are numbered around", async () => {
+    const bad = `Z02,2024-13,5,"Flat 2, ""The Mews"""`;
+    const plain = write("q1.csv", `AREA24CD,Month,Count,Note\nZ01,2024-01,5,"a, b"\n${bad}\nZ03,2024-02,"1,204",\n`);
+    const blanks = write("q2.csv", `AREA24CD,Month,Count,Note\n\nZ01,2024-01,5,"a, b"\n\n${bad}\nZ04,2024-14,,\nZ03,2024-02,7,x\n`);
+    const [a, b] = await loadCsvFiles(ctx(), fmt, [plain, blanks]);
+    expect(a).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsRejected: 1 });
+    expect(b).toMatchObject({ rowsLoaded: 2, rowsRejected: 2 });
+    const rej = await db.all<{ f: string; line: number; raw_line: string }>(
+      `SELECT path AS f, line::INTEGER AS line, raw_line FROM audit.rejects ORDER BY path, line`,
+    );
+    expect(rej).toEqual([
+      { f: plain, line: 3, raw_line: bad },
+      { f: blanks, line: 5, raw_line: bad },
+      { f: blanks, line: 6, raw_line: "Z04,2024-14,," },
+    ]);
+  });
+
   it("loading the same file twice does not double-count", async () => {
     const f = write("c.csv", "AREA24CD,Month,Count\nZ01,2024-01,5\n");
     await loadCsvFiles(ctx(), fmt, [f]);
