@@ -126,7 +126,16 @@ export const messages = {
     `set geography.lsoaChanges to the ONS LSOA 2011 to LSOA 2021 lookup to convert them, or use a ${fileVintage === "LSOA21" ? "LSOA21" : "LSOA11"} lookup`,
   lsoaVintageConverted: (subject: string, file: string, from: string, to: string, changes: string, rows: number, approx: number, shared = false) =>
     `${subject}: ${file} uses ${from === "mixed" ? "both 2011 and 2021" : from} LSOA codes; the lookup is ${to}: ${rows} rows converted through ${changes}` +
-    (approx ? ` (${approx} in split or merged LSOAs ${shared ? "shared equally between their counterparts" : "placed by best fit"})` : " (all exact)"),
+    (approx ? ` (${approx} in split or merged LSOAs ${shared ? "shared between their counterparts" : "placed by best fit"})` : " (all exact)"),
+  populationSplitShares: (year: number, codes: number, weighted: number, nativeYear: number | null) =>
+    `population estimates, mid-${year}: the residents of ${codes} LSOA${codes === 1 ? "" : "s"} split or merged between vintages are shared between their counterparts ` +
+    (weighted === codes
+      ? `by the counterparts' residents in mid-${nativeYear}, the nearest year on the lookup's LSOAs`
+      : weighted
+        ? `by the counterparts' residents in mid-${nativeYear}, the nearest year on the lookup's LSOAs (${codes - weighted} equally: a counterpart has no residents that year)`
+        : nativeYear === null
+          ? "equally: the build has no year of population on the lookup's LSOAs to weight them by"
+          : `equally: their counterparts have no residents in mid-${nativeYear}, the nearest year on the lookup's LSOAs`),
   crimeFileReplaced: (kind: string, month: string, force: string, kept: string, replaced: string, rows: number) =>
     `police.uk ${kind}: ${month} ${force} is in two files; ${kept} replaces ${replaced} (newer, or listed later): its ${rows} rows are not counted`,
   noLocationRows: (kind: string, period: string, force: string, rows: number) =>

@@ -71,7 +71,8 @@ export interface FileVintage {
  * the code to place each row by (converted when the file's vintage differs from the lookup's).
  * Events go wholly to one counterpart (best fit, `share` 1); with `shares`, for counts that can be
  * divided (residents), a code with several counterparts maps to each of them with an equal share
- * (a 2011 LSOA split in two: half to each), and codes merged into one are summed by the caller.
+ * (a 2011 LSOA split in two: half to each; the population conform weights them by residents where
+ * it can), and codes merged into one are summed by the caller.
  * Throws when a conversion is needed and no change file is loaded.
  */
 export async function placeLsoaCodes(ctx: Context, source: string, rawTable: string, subject: string, { shares = false }: { shares?: boolean } = {}): Promise<FileVintage[]> {

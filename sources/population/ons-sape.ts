@@ -212,12 +212,12 @@ export const populationAdapter = defineSource({
       // UNPIVOT the 182 cells (f0..f90, m0..m90); the bench measured it 40x faster and far leaner
       // in memory than a LATERAL VALUES list at national scale.
       const cells = bySexAge.map((c) => c.name).join(", ");
-      await db.run(`INSERT INTO staging.population_lsoa ${placed(`
+      await placed.insert(`
         WITH wide AS (SELECT _file, lsoa_code, year, ${cells} FROM (${keptRows(sapeFormat, sapeFiles, "_sape_year")})),
         long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
         SELECT _file, lsoa_code, year, upper(cell[1]) AS sex, cell[2:]::INTEGER AS age,
                CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to, replace(v, ',', '')::DOUBLE AS population
-        FROM long`)}`);
+        FROM long`);
       // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
       const bad = await db.all<{ lsoa_code: string; year: number }>(`
         WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
@@ -234,13 +234,14 @@ export const populationAdapter = defineSource({
     }
     if (nomisFiles.length) {
       // Years the SAPE tables gave already are taken from them.
-      await db.run(`INSERT INTO staging.population_lsoa ${placed(await nomisPopulationRows(ctx, nomisFiles, sources.taken()))}`);
+      await placed.insert(await nomisPopulationRows(ctx, nomisFiles, sources.taken()));
       await sources.took(nomisPopulationFormat);
     }
     if (denFiles.length) {
       await conformDenominators(ctx, denFiles, placed);
       await sources.took(iodDenominatorsFormat);
     }
+    await placed.weigh();
     await sources.write();
     await conformWorkingAge(ctx, denFiles, placed);
     await checkCoverage(ctx);
@@ -270,27 +271,94 @@ function yearSources(ctx: Context) {
   };
 }
 
-/** SQL placing rows `(_file, lsoa_code, year, sex, age, age_to, population)` in the lookup's LSOAs: `(lsoa_code, year, sex, age, age_to, population)`. */
-type Placing = (rows: string) => string;
+/**
+ * Population rows `(_file, lsoa_code, year, sex, age, age_to, population)` placed in the lookup's
+ * LSOAs as `(lsoa_code, year, sex, age, age_to, population)`: `insert` adds them to
+ * `staging.population_lsoa`; `sql` gives them (for other tables); `weigh`, once every table is in,
+ * re-shares the residents of LSOAs split or merged between vintages (see `lsoaPlacing`).
+ */
+interface Placing {
+  insert(rows: string): Promise<void>;
+  sql(rows: string): string;
+  weigh(): Promise<void>;
+}
 
 /**
  * How the population tables' LSOA codes are placed in the lookup's (`placeLsoaCodes`, the
  * mechanism police.uk files use): as they are, or, for a table of the other LSOA vintage, through
- * the change file: residents of LSOAs merged into one are added together, those of an LSOA split
- * into several shared equally between them (`lsoa_vintage_converted` says how many were).
+ * the change file: residents of LSOAs merged into one are added together, and those of a code
+ * with several counterparts (a 2011 LSOA split in 2021; in a 2011-LSOA build, a 2021 LSOA merged
+ * from several) are shared between them by the counterparts' residents in the nearest mid-year the
+ * build has on the lookup's own LSOAs (`weigh`: a split part where more people live gets more), or
+ * equally when it has none. `lsoa_vintage_converted` says how many rows were converted, and
+ * `population_split_shares` how each year's were shared.
  */
 async function lsoaPlacing(ctx: Context, tables: [CsvFormat, string[]][]): Promise<Placing> {
   const { db } = ctx;
   const as = (rows: string) => `SELECT lsoa_code, year, sex, age, age_to, population FROM (${rows})`;
+  const plain: Placing = { insert: (rows) => db.run(`INSERT INTO staging.population_lsoa ${as(rows)}`), sql: as, weigh: async () => {} };
   const used = tables.filter(([, files]) => files.length);
-  if (!used.length || !(await db.hasTable("ref.geography_meta"))) return as;
+  if (!used.length || !(await db.hasTable("ref.geography_meta"))) return plain;
   await db.run(`CREATE OR REPLACE TEMP TABLE _population_codes AS
     ${used.map(([f, files]) => `SELECT _file, lsoa_code FROM ${f.rawTable} WHERE _file IN (${files.map(literal).join(", ")})`).join(" UNION ALL ")}`);
   await placeLsoaCodes(ctx, "population", "_population_codes", "population estimates", { shares: true });
   await db.run(`DROP TABLE _population_codes`);
-  if (!(await db.one(`SELECT 1 FROM _lsoa_map_population WHERE source_code <> lsoa_code LIMIT 1`))) return as;
-  return (rows) => `SELECT coalesce(m.lsoa_code, r.lsoa_code) AS lsoa_code, r.year, r.sex, r.age, r.age_to, sum(r.population * coalesce(m.share, 1)) AS population
-    FROM (${rows}) r LEFT JOIN _lsoa_map_population m ON m._file = r._file AND m.source_code = r.lsoa_code GROUP BY ALL`;
+  if (!(await db.one(`SELECT 1 FROM _lsoa_map_population WHERE source_code <> lsoa_code LIMIT 1`))) return plain;
+  // The converted tables' years, and their rows of codes with several counterparts (the source
+  // code's residents, before sharing): what `weigh` re-shares. Usually none of the latter.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _population_converted_years (year INTEGER);
+    CREATE OR REPLACE TEMP TABLE _population_shared (_file VARCHAR, source_code VARCHAR, year INTEGER, sex VARCHAR, age INTEGER, age_to INTEGER, population DOUBLE);
+    CREATE OR REPLACE TEMP TABLE _population_weights (_file VARCHAR, source_code VARCHAR, lsoa_code VARCHAR, year INTEGER, share DOUBLE)`);
+  const converted = `(SELECT path FROM audit.lsoa_vintages WHERE source = 'population' AND converted)`;
+  const sql = (rows: string) => `SELECT coalesce(m.lsoa_code, r.lsoa_code) AS lsoa_code, r.year, r.sex, r.age, r.age_to,
+      sum(r.population * coalesce(w.share, m.share, 1)) AS population
+    FROM (${rows}) r LEFT JOIN _lsoa_map_population m ON m._file = r._file AND m.source_code = r.lsoa_code
+    LEFT JOIN _population_weights w ON w._file = r._file AND w.source_code = r.lsoa_code AND w.lsoa_code = m.lsoa_code AND w.year = r.year
+    GROUP BY ALL`;
+  return {
+    sql,
+    async insert(rows) {
+      // Recorded first: a table's rows may leave out the years already staged.
+      await db.run(`INSERT INTO _population_converted_years SELECT DISTINCT year FROM (${rows}) WHERE _file IN ${converted}`);
+      await db.run(`INSERT INTO _population_shared SELECT r._file, r.lsoa_code, r.year, r.sex, r.age, r.age_to, sum(r.population)
+        FROM (${rows}) r SEMI JOIN (SELECT _file, source_code FROM _lsoa_map_population WHERE share < 1) m ON m._file = r._file AND m.source_code = r.lsoa_code
+        GROUP BY ALL`);
+      await db.run(`INSERT INTO staging.population_lsoa ${sql(rows)}`);
+    },
+    async weigh() {
+      if (!(await db.one(`SELECT 1 FROM _population_shared LIMIT 1`))) return;
+      // Each shared code's counterparts' residents in the mid-year of the lookup's LSOAs nearest
+      // its own (the earlier of two as near): their shares of it, when every counterpart has residents.
+      await db.run(`CREATE OR REPLACE TEMP TABLE _population_nearest AS
+        WITH native AS (SELECT DISTINCT year FROM staging.population_lsoa WHERE year NOT IN (SELECT year FROM _population_converted_years))
+        SELECT y.year, arg_min(n.year, abs(n.year - y.year) * 2 + (n.year > y.year)::INTEGER) AS native_year
+        FROM (SELECT DISTINCT year FROM _population_shared) y, native n GROUP BY 1`);
+      await db.run(`INSERT INTO _population_weights
+        WITH native AS (SELECT lsoa_code, year, sum(population) AS pop FROM staging.population_lsoa
+                        WHERE year IN (SELECT native_year FROM _population_nearest) GROUP BY ALL),
+             parts AS (SELECT y._file, y.source_code, m.lsoa_code, y.year, t.pop,
+                              count(*) OVER k AS n, count(t.pop) FILTER (WHERE t.pop > 0) OVER k AS have, sum(t.pop) OVER k AS total
+                       FROM (SELECT DISTINCT _file, source_code, year FROM _population_shared) y JOIN _population_nearest ne USING (year)
+                       JOIN _lsoa_map_population m ON m._file = y._file AND m.source_code = y.source_code
+                       LEFT JOIN native t ON t.lsoa_code = m.lsoa_code AND t.year = ne.native_year
+                       WINDOW k AS (PARTITION BY y._file, y.source_code, y.year))
+        SELECT _file, source_code, lsoa_code, year, pop / total FROM parts WHERE have = n`);
+      await db.run(`UPDATE staging.population_lsoa s SET population = s.population + d.delta FROM (
+          SELECT w.lsoa_code, x.year, x.sex, x.age, x.age_to, sum(x.population * (w.share - m.share)) AS delta
+          FROM _population_shared x
+          JOIN _population_weights w ON w._file = x._file AND w.source_code = x.source_code AND w.year = x.year
+          JOIN _lsoa_map_population m ON m._file = w._file AND m.source_code = w.source_code AND m.lsoa_code = w.lsoa_code
+          GROUP BY ALL) d
+        WHERE s.lsoa_code = d.lsoa_code AND s.year = d.year AND s.sex IS NOT DISTINCT FROM d.sex AND s.age = d.age AND s.age_to = d.age_to`);
+      const said = await db.all<{ year: number; codes: number; weighted: number; native_year: number | null }>(`
+        SELECT x.year, count(DISTINCT x.source_code)::INTEGER AS codes, count(DISTINCT w.source_code)::INTEGER AS weighted, any_value(ne.native_year) AS native_year
+        FROM _population_shared x LEFT JOIN _population_weights w USING (_file, source_code, year) LEFT JOIN _population_nearest ne USING (year)
+        GROUP BY 1 ORDER BY 1`);
+      for (const r of said) {
+        await db.recordWarning("conform", "population_split_shares", `population ${r.year}`, messages.populationSplitShares(r.year, r.codes, r.weighted, r.native_year));
+      }
+    },
+  };
 }
 
 /**
@@ -330,7 +398,7 @@ async function conformWorkingAge(ctx: Context, denFiles: readonly string[], plac
   if (!denFiles.length) return;
   // Placed like File 6's bands: a File 6 of the other LSOA vintage is converted through the change file.
   await db.run(`INSERT INTO staging.population_working_age
-    SELECT lsoa_code, year, population, 'IoD File 6 working-age population 18-59/64 (excluding prisoners)' FROM (${placed(`
+    SELECT lsoa_code, year, population, 'IoD File 6 working-age population 18-59/64 (excluding prisoners)' FROM (${placed.sql(`
       SELECT d._file, d.lsoa_code, d.year, NULL::VARCHAR AS sex, 18 AS age, 64 AS age_to, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) AS population
       FROM (${keptRows(iodDenominatorsFormat, denFiles, "_den_year")}) d
       WHERE TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) IS NOT NULL
@@ -386,7 +454,7 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
   // Years the current editions gave already: not taken from these sheets, nor checked against them.
   const before = (await db.all<{ year: number }>(`SELECT DISTINCT year FROM staging.population_lsoa`)).map((r) => Number(r.year));
   const fresh = before.length ? `AND y.year NOT IN (${before.join(", ")})` : "";
-  await db.run(`INSERT INTO staging.population_lsoa ${placed(`
+  await placed.insert(`
     WITH wide AS (
       SELECT y._file, upper(y.lsoa_code) AS lsoa_code, y.year, y.sex, ${cells}
       FROM (${keptRows(sapeBySexFormat, files, "_sape_sex_year")}) y
@@ -396,7 +464,7 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
     long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
     SELECT _file, lsoa_code, year, sex, cell[2:]::INTEGER AS age, CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to,
            replace(v, ',', '')::DOUBLE AS population
-    FROM long`)}`);
+    FROM long`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     WITH sums AS (SELECT lsoa_code, year, sex, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
     SELECT s.lsoa_code, s.year FROM sums s JOIN (${keptRows(sapeBySexFormat, files, "_sape_sex_year")}) y ON upper(y.lsoa_code) = s.lsoa_code AND y.year = s.year AND y.sex = s.sex
@@ -411,10 +479,10 @@ async function conformDenominators(ctx: Context, files: readonly string[], place
   const { db } = ctx;
   await warnDuplicates(ctx, iodDenominatorsFormat.rawTable, files, "population (IoD File 6)");
   const bands = DENOMINATOR_BANDS.map(([c, a, b]) => `(${a}, ${b}, TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE))`).join(", ");
-  await db.run(`INSERT INTO staging.population_lsoa ${placed(`
+  await placed.insert(`
     SELECT d._file, d.lsoa_code, d.year, 'P' AS sex, v.age, v.age_to, v.population
     FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d, LATERAL (VALUES ${bands}) v(age, age_to, population)
-    WHERE d.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`)}`);
+    WHERE d.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     SELECT d.lsoa_code, d.year FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d
     WHERE abs(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) - (${DENOMINATOR_BANDS.map(([c]) => `TRY_CAST(replace(trim(d.${c}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 LIMIT 5`);

@@ -455,7 +455,7 @@ describe.skipIf(!hasShared)(`population of the other LSOA vintage, converted thr
     return { medway, target, sources, split, parts, codes21: [...new Set([...medway.map((r) => r[2]!), target])].sort() };
   };
 
-  it("an LSOA 2021 population in an LSOA 2011 build: split LSOAs added back together, merged ones shared equally, nobody lost", async () => {
+  it("an LSOA 2021 population in an LSOA 2011 build: split LSOAs added back together, merged ones shared equally (no year on 2011 LSOAs to weight them by), nobody lost", async () => {
     // One LSOA 2021 merged from several 2011 ones, outside Medway: its residents are shared between them.
     const { medway, target, sources, split, parts, codes21 } = changes();
     // Each LSOA 2021 has (position + 1) residents of each sex and age: totals differ by LSOA.
@@ -478,8 +478,66 @@ describe.skipIf(!hasShared)(`population of the other LSOA vintage, converted thr
       expect(converted!.message).toContain("population estimates: ");
       // Rows converted: the 2021 parts of Medway's split LSOAs and the merged one; shared: the merged one's row.
       expect(converted!.message).toContain(`${medway.filter((r) => r[4] === "S").length + 1} rows converted through `);
-      expect(converted!.message).toContain("(1 in split or merged LSOAs shared equally between their counterparts)");
+      expect(converted!.message).toContain("(1 in split or merged LSOAs shared between their counterparts)");
+      expect(await warningsOf(db, "population_split_shares")).toEqual([{ subject: "population 2022", message: messages.populationSplitShares(2022, 1, 0, null) }]);
+      expect(messages.populationSplitShares(2022, 1, 0, null)).toContain("equally");
       expect(await db.all(`SELECT lsoa_vintage, lookup_vintage, converted FROM audit.lsoa_vintages WHERE source = 'population'`)).toEqual([{ lsoa_vintage: "LSOA21", lookup_vintage: "LSOA11", converted: true }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("with a year on the lookup's own LSOAs, a merged LSOA's residents are shared by its counterparts' residents that year, not equally", async () => {
+    const { medway, target, sources, codes21 } = changes();
+    const t = tempDir();
+    // Mid-2022 on 2021 LSOAs (converted); mid-2019 and mid-2020 on 2011 LSOAs (the lookup's): the
+    // merged LSOA's 2011 sources have 1, 2, 3 ... residents of each sex and age in 2020 (the
+    // nearest year to 2022) and the same in 2019 (so a year picked wrongly would show).
+    const csv21 = t.write("sapelsoasyoa2022.csv", [HEADER, ...codes21.map((c, i) => [c, 182 * (i + 1), ...HEADER.slice(2).map(() => i + 1)])].map((r) => r.join(",")).join("\n"));
+    const header11 = ["LSOA 2011 Code", ...HEADER.slice(1)];
+    const codes11 = [...new Set([...medway.map((r) => r[0]!), ...sources])].sort();
+    const each = (year: number, code: string) => (sources.includes(code) ? (year === 2020 ? sources.indexOf(code) + 1 : 1) : 7);
+    const native = (year: number) => t.write(`sapelsoasyoa${year}.csv`,
+      [header11, ...codes11.map((c) => [c, 182 * each(year, c), ...HEADER.slice(2).map(() => each(year, c))])].map((r) => r.join(",")).join("\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: CHANGES }, sources: { population: { files: [native(2019), native(2020), csv21] } } }));
+    try {
+      const people = 182 * (codes21.indexOf(target) + 1);
+      const weights = sources.map((s) => sources.indexOf(s) + 1);
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const staged = new Map((await db.all<{ lsoa_code: string; n: number }>(`SELECT lsoa_code, sum(population) AS n FROM staging.population_lsoa WHERE year = 2022 GROUP BY 1`)).map((r) => [r.lsoa_code, Number(r.n)]));
+      sources.forEach((s, i) => expect(staged.get(s)).toBeCloseTo((people * weights[i]!) / sum, 6));
+      // By age and sex too: each cell shared the same way.
+      const cell = await db.one<{ n: number }>(`SELECT population AS n FROM staging.population_lsoa WHERE year = 2022 AND lsoa_code = $c AND sex = 'F' AND age = 40`, { c: sources[0]! });
+      expect(Number(cell!.n)).toBeCloseTo((people / 182) * (weights[0]! / sum), 6);
+      // Nobody lost, and the native years as given.
+      expect([...staged.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(codes21.reduce((s, c) => s + 182 * (codes21.indexOf(c) + 1), 0), 6);
+      expect(Number((await db.one<{ n: number }>(`SELECT sum(population) AS n FROM staging.population_lsoa WHERE year = 2020`))!.n)).toBe(codes11.reduce((s, c) => s + 182 * each(2020, c), 0));
+      expect(await warningsOf(db, "population_split_shares")).toEqual([{ subject: "population 2022", message: messages.populationSplitShares(2022, 1, 1, 2020) }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("IoD File 6 of the other vintage beside a year on the lookup's LSOAs: its bands and working-age column shared alike, by residents", async () => {
+    const { medway, sources, codes21 } = changes();
+    const t = tempDir();
+    const header = ["LSOA code (2021)", "LSOA name (2021)", "Local Authority District code (2024)", "Total population: mid 2022 (excluding prisoners)", "Dependent Children aged 0-15: mid 2022 (excluding prisoners)",
+      "Population aged 16-59: mid 2022 (excluding prisoners)", "Older population aged 60 and over: mid 2022 (excluding prisoners)",
+      "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)"];
+    const file6 = t.write("File_6_IoD2025_Population_Denominators.csv",
+      [header, ...codes21.map((c) => [c, `LSOA ${c}`, "E06000035", 3000, 1000, 1000, 1000, 600])].map((r) => r.join(",")).join("\n"));
+    // Mid-2019 on 2011 LSOAs: the merged LSOA's sources have 1, 2, 3 ... residents of each sex and age.
+    const codes11 = [...new Set([...medway.map((r) => r[0]!), ...sources])].sort();
+    const each = (c: string) => (sources.includes(c) ? sources.indexOf(c) + 1 : 5);
+    const sape = t.write("sapelsoasyoa2019.csv", [["LSOA 2011 Code", ...HEADER.slice(1)], ...codes11.map((c) => [c, 182 * each(c), ...HEADER.slice(2).map(() => each(c))])].map((r) => r.join(",")).join("\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: CHANGES }, sources: { population: { files: [sape, file6] } } }));
+    try {
+      const sum = sources.reduce((a, s) => a + each(s), 0);
+      const of = async (sql: string, code: string) => Number((await db.one<{ n: number }>(sql, { c: code }))!.n);
+      for (const s of sources) {
+        expect(await of(`SELECT sum(population) AS n FROM staging.population_lsoa WHERE year = 2022 AND lsoa_code = $c`, s)).toBeCloseTo((3000 * each(s)) / sum, 6);
+        expect(await of(`SELECT population AS n FROM staging.population_working_age WHERE year = 2022 AND lsoa_code = $c`, s)).toBeCloseTo((600 * each(s)) / sum, 6);
+      }
     } finally {
       db.close();
     }
