@@ -517,8 +517,8 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     SELECT p.read_path, p.file, min(s.rowid) AS first FROM _paths p JOIN _scan s ON s._path = p.read_path GROUP BY ALL`);
   const cell = (name: string) => (index.has(name) ? `c${index.get(name)}` : "NULL");
   const shape = shapeOf(batch);
-  // A line repeating the header is recognised by the declared columns, as the fast path does: over
-  // every column of a wide file (KS2's 250) that check alone was most of the statement, planned per file.
+  // A line repeating the header is recognised by the declared columns, as the fast path does (a wide
+  // file's hundreds of undeclared columns were a term each, planned per file, for nothing).
   const declared = [...index.values()].sort((a, b) => a - b);
   const why = trimFor(shape, `CASE ${validationChecks(format, header, index, at, undefined, declared).join(" ")} END`);
   // The raw line of a rejected row, from its scanned cells (`s`). A cell is quoted again when it
