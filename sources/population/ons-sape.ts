@@ -318,12 +318,14 @@ async function lsoaPlacing(ctx: Context, tables: [CsvFormat, string[]][]): Promi
   return {
     sql,
     async insert(rows) {
-      // Recorded first: a table's rows may leave out the years already staged.
-      await db.run(`INSERT INTO _population_converted_years SELECT DISTINCT year FROM (${rows}) WHERE _file IN ${converted}`);
+      // The rows made once (a table's rows may leave out the years already staged), then read for
+      // the converted years, the shared rows and the placed ones.
+      await db.run(`CREATE OR REPLACE TEMP TABLE _population_rows AS ${rows}`);
+      await db.run(`INSERT INTO _population_converted_years SELECT DISTINCT year FROM _population_rows WHERE _file IN ${converted}`);
       await db.run(`INSERT INTO _population_shared SELECT r._file, r.lsoa_code, r.year, r.sex, r.age, r.age_to, sum(r.population)
-        FROM (${rows}) r SEMI JOIN (SELECT _file, source_code FROM _lsoa_map_population WHERE share < 1) m ON m._file = r._file AND m.source_code = r.lsoa_code
+        FROM _population_rows r SEMI JOIN (SELECT _file, source_code FROM _lsoa_map_population WHERE share < 1) m ON m._file = r._file AND m.source_code = r.lsoa_code
         GROUP BY ALL`);
-      await db.run(`INSERT INTO staging.population_lsoa ${sql(rows)}`);
+      await db.run(`INSERT INTO staging.population_lsoa ${sql("SELECT * FROM _population_rows")}; DROP TABLE _population_rows`);
     },
     async weigh() {
       if (!(await db.one(`SELECT 1 FROM _population_shared LIMIT 1`))) return;
