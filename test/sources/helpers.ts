@@ -105,6 +105,8 @@ function geographyTemplate(config: Config): Promise<{ file: string; loads: FileL
   });
   let made = templates.get(key);
   if (!made) {
+    // Named now, not after the awaits below: two templates made at once must not share a file.
+    const file = path.join(TEMPLATE_DIR, `${templates.size}.duckdb`);
     made = (async () => {
       const db = await Warehouse.open();
       try {
@@ -113,7 +115,6 @@ function geographyTemplate(config: Config): Promise<{ file: string; loads: FileL
         if (!geographyAdapter.enabled(ctx)) return null;
         const loads = await geographyAdapter.load(ctx);
         await geographyAdapter.conform(ctx);
-        const file = path.join(TEMPLATE_DIR, `${templates.size}.duckdb`);
         await db.run(`ATTACH ${literal(file)} AS geography_template; COPY FROM DATABASE memory TO geography_template; DETACH geography_template`);
         return { file, loads };
       } catch {
