@@ -132,6 +132,10 @@ export class Warehouse {
     const instance = await DuckDBInstance.create(path, {
       autoinstall_known_extensions: "false",
       autoload_known_extensions: "true",
+      // A new file in DuckDB 1.5's storage format, not the 1.0 format it writes by default: text columns
+      // write a quarter faster (a national year's staged crime lines 6.0 -> 4.6 s). Pinned, so a newer
+      // DuckDB does not change the format unasked; a file of an earlier build keeps its own.
+      storage_compatibility_version: "v1.5.0",
       memory_limit: opts.memoryLimit ?? engineSetting("LOCALNEEDS_MEMORY_LIMIT", /^\d+(\.\d+)?\s*[KMGT]i?B$/i, "a size such as 3GB or 512MB") ?? "3GB",
       ...(threads ? { threads } : {}),
       ...(opts.readOnly ? { access_mode: "READ_ONLY" } : path === ":memory:" ? {} : { temp_directory: `${path}.tmp` }),

@@ -118,3 +118,30 @@ describe("engine settings from the environment", () => {
     await expect(Warehouse.open()).rejects.toThrow(/LOCALNEEDS_MEMORY_LIMIT is "lots"; expected a size/);
   });
 });
+
+describe("storage format", () => {
+  it("a new warehouse file is written in DuckDB 1.5's storage format; a file written before keeps its own", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(`${tmpdir()}/localneeds-storage-`);
+    const version = async (w: Warehouse) =>
+      (await w.one<{ v: string }>(`SELECT tags['storage_version']::VARCHAR AS v FROM duckdb_databases() WHERE database_name = current_database()`))!.v;
+    try {
+      const w = await Warehouse.open(`${dir}/new.duckdb`);
+      expect(await version(w)).toBe("v1.5.0+");
+      w.close();
+      // A warehouse of an earlier build (DuckDB's default 1.0 format) opens and is written in its own format.
+      const old = await DuckDBInstance.create(`${dir}/old.duckdb`);
+      const con = await old.connect();
+      await con.run(`CREATE TABLE t AS SELECT 1 AS x`);
+      con.closeSync();
+      old.closeSync();
+      const o = await Warehouse.open(`${dir}/old.duckdb`);
+      expect(await version(o)).toBe("v1.0.0+");
+      expect(await o.one(`SELECT x FROM t`)).toEqual({ x: 1 });
+      o.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
