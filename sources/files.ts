@@ -177,7 +177,7 @@ const INSPECT_IN_WORKERS_BYTES = 64 * 1024 * 1024;
  * SHA-256 and line-ending facts of each file (`inspectFile` in inspect-file.mjs: one streamed
  * pass), in order: a file's facts, or the error reading it gave. Many bytes are read on worker
  * threads, a file at a time each, one per core up to four: DuckDB waits for this before it parses
- * anything (a national year of police.uk files, 1.35 GB: 1.1-1.2 s on one thread, 0.85 s on two).
+ * anything (a national year of police.uk files, 1.35 GB: 1.3 s on one thread, 0.8 s on two).
  */
 export async function inspectFiles(
   files: readonly string[],

@@ -16,6 +16,14 @@ const QUOTE = 0x22;
 /** Bytes read at a time (exported for the tests of line ends split between two reads). */
 export const BLOCK = 4 << 20;
 
+/**
+ * The block every file of this thread is read into, allocated once: a new 4 MB buffer per file was
+ * mapped, faulted in page by page and unmapped each time, and two workers doing so at once slowed
+ * each other down (a national year, 516 files: 3.0 s on two workers, slower than 1.5 s on one).
+ * `inspectFile` never yields while it reads, so one block per thread is never shared.
+ */
+let block;
+
 export async function inspectFile(file) {
   const hash = createHash("sha256");
   let lf = 0;
@@ -25,7 +33,7 @@ export async function inspectFile(file) {
   let quoted = false;
   let prev1 = -1; // the byte before the block
   let prev2 = -1; // and the one before that
-  const block = Buffer.allocUnsafe(BLOCK);
+  block ??= Buffer.allocUnsafe(BLOCK);
   const fd = openSync(file, "r");
   try {
     for (let n = readSync(fd, block, 0, BLOCK, null); n > 0; n = readSync(fd, block, 0, BLOCK, null)) {
