@@ -1,5 +1,7 @@
-/** Warehouse helpers: all() gives the rows DuckDB's row objects would; syncTable rewrites only the groups of rows that changed; trim_fast is trim; engine settings from the environment. */
+/** Warehouse helpers: all() gives the rows DuckDB's row objects would; syncTable rewrites only the groups of rows that changed; trim_fast is trim; engine settings from the environment; the storage format of a new file. */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 
@@ -121,8 +123,6 @@ describe("engine settings from the environment", () => {
 
 describe("storage format", () => {
   it("a new warehouse file is written in DuckDB 1.5's storage format; a file written before keeps its own", async () => {
-    const { mkdtempSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(`${tmpdir()}/localneeds-storage-`);
     const version = async (w: Warehouse) =>
       (await w.one<{ v: string }>(`SELECT tags['storage_version']::VARCHAR AS v FROM duckdb_databases() WHERE database_name = current_database()`))!.v;
