@@ -5,7 +5,7 @@
  * `helpers/demo-build.ts`) and, when `../shared` is present, the real Medway config
  * (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
  * calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
- * folder, and removes them.
+ * folder, and removes them, and the folder of geography templates the adapter tests share.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,14 +23,18 @@ const SHARED_BUILDS = [
   { key: "sharedMedwayDir", name: "medway", uses: /\bsharedMedway\(/, script: "build-shared-medway.ts", needs: hasShared },
 ] as const;
 
-export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The command line's file filters (vitest keeps them as `filenamePattern`, not in its typings).
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   const { testFiles } = await project.globTestFiles(filters);
   const texts = testFiles.map((f) => readFileSync(f, "utf8"));
   const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b));
-  if (started.length === 0) return undefined;
+  // The adapter tests' geography templates (`runSources` in sources/helpers.ts): the workers are
+  // stopped, not left to exit, so the folder is removed here, once every worker is done.
+  const templates = mkdtempSync(path.join(tmpdir(), "localneeds-geography-templates-"));
+  project.provide("geographyTemplatesDir", templates);
   return async () => {
+    rmSync(templates, { recursive: true, force: true });
     const problems: string[] = [];
     for (const teardown of started) {
       try {
