@@ -151,13 +151,19 @@ export const messages = {
     `${source}: ${key} appears on ${rows} lines of ${file}; the last one is used`,
   iodDisagrees: (lsoa: string, measure: string, a: string, b: string) =>
     `Indices of Deprivation: ${lsoa} has ${measure} ${a} in one file and ${b} in another; the first file listed wins`,
+  deprivationLsoasMissing: (missing: number, lsoas: number, examples: string, welsh: number, unknown: number) =>
+    `Indices of Deprivation: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs are not in the files given (e.g. ${examples}), so their wards' deprivation leaves them out` +
+    (welsh ? `; ${welsh === missing ? "all" : welsh.toLocaleString("en-GB")} of them are in Wales: the English Indices cover England only (the Welsh Index of Multiple Deprivation is not read)` : "") +
+    (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the files are not in the LSOA lookup: the files may be of another LSOA vintage (IoD2019 is on 2011 LSOAs, IoD2025 on 2021 LSOAs; give the edition on the lookup's LSOAs)` : ""),
   iodDecileDerived: (file: string) => `${file}: deciles derived from national ranks (decile = ceil(rank x 10 / 32,844))`,
   noYearInHeader: (file: string) => `${file}: cannot tell the mid-year from the header (expected "mid 2015" or similar)`,
   fsmPercentMismatch: (rows: number, example: string) =>
     `free school meals: ${rows} rows have fsm_eligible_percent far from fsm_eligible / headcount (e.g. ${example}); flagged, values kept as published`,
   absencePercentMismatch: (rows: number) =>
     `pupil absence: ${rows} rows have a published percentage far from the counts (sessions missed / possible, persistent absentees / enrolments); flagged, counts used`,
-  schoolWardUnknown: (rows: number) => `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup)`,
+  schoolWardUnknown: (rows: number) =>
+    `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup), so their results count toward no ward: ` +
+    "give a GIAS extract with the AdministrativeWard (code) column (the full edubasealldata download has it) or sources.school.wardLookup (URN and ward code)",
   urnChainCycle: (urn: string) => `GIAS links: URN ${urn} is in a cycle of successor links; chain stopped there`,
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
   definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
@@ -298,6 +304,11 @@ export const messages = {
     `residents survey: question ${question} has ${rows.toLocaleString("en-GB")} answer(s) with a code that is not in the codebook ` +
     `(${[...codes.map((c) => `"${c}"`), ...(withheld ? [`${withheld} code(s) not shown: they look like personal data`] : [])].join(", ")}): ` +
     `those answers are left out of the base (not counted as no); add the code to the codebook if it is a real answer`,
+  indicatorsNeedPopulation: (domain: string, indicators: readonly string[], workingAge: boolean) =>
+    `${domain}: ${indicators.length} indicator${indicators.length === 1 ? "" : "s"} not measured (${list([...new Set(indicators)].slice(0, 3))}${indicators.length > 3 ? ", ..." : ""}): ` +
+    (workingAge
+      ? "they need working-age residents (16 to 64) by LSOA, which this build's population does not give: add ONS small-area population estimates by single year of age (or the Nomis mid-year estimates) to sources.population"
+      : "they need residents by LSOA (a rate per resident, or an average of neighbourhoods weighted by their residents), and this build has no population: add sources.population (ONS small-area population estimates, the Nomis mid-year estimates, or IoD File 6 denominators)"),
   nonFiniteValue: () => "not a finite number (NaN or infinite): withheld",
   nonFiniteValues: (indicator: string, rows: number) =>
     `${indicator}: ${rows} value(s) or limits were not finite numbers (NaN or infinite, e.g. from extreme weights): withheld`,

@@ -273,15 +273,20 @@ function unshownIndicators(d: PackData, indicators: readonly Indicator[], shown:
  * One short paragraph naming the domains with no page in this pack: not configured (the config
  * slot to add), or configured but without values for the area. Null when every domain has a page.
  */
-export function absentDomains(ctx: Context, view: View, sections: readonly PackSection[]): string | null {
+export function absentDomains(ctx: Context, view: View, sections: readonly PackSection[], warnings: PackData["quality"]["warnings"]): string | null {
   const sources = ctx.config.sources as Record<string, unknown>;
   const absent = SECTIONS.filter((s) => !sections.some((x) => x.id === s.domain));
   if (!absent.length) return null;
   const notConfigured = absent.filter((s) => sources[s.slot.split(".")[1]!] === undefined);
-  const empty = absent.filter((s) => !notConfigured.includes(s));
+  // Staged, but its indicators need residents and the build has none (the measure stage's `no_population` warning).
+  const needPopulation = absent.filter((s) => !notConfigured.includes(s) && warnings.some((w) => w.code === "no_population" && w.subject === s.domain));
+  const empty = absent.filter((s) => !notConfigured.includes(s) && !needPopulation.includes(s));
   const parts: string[] = [];
   if (notConfigured.length) {
     parts.push(`Not in this build (no input in the config): ${listEnglish(notConfigured.map((s) => `${lowerFirst(s.title)} (${s.slot})`))}.`);
+  }
+  if (needPopulation.length) {
+    parts.push(`Configured, but not measured: ${listEnglish(needPopulation.map((s) => lowerFirst(s.title)))} (${needPopulation.length === 1 ? "its indicators need" : "their indicators need"} the residents of each neighbourhood, and this build has no population source: add sources.population; see data quality).`);
   }
   if (empty.length) {
     parts.push(`Configured, but with no values for ${view.name}: ${listEnglish(empty.map((s) => lowerFirst(s.title)))} (the data did not cover the area, or every value was suppressed; see data quality).`);
@@ -467,7 +472,7 @@ function focusPack(ctx: Context, d: PackData, indicators: readonly Indicator[], 
   const about = aboutSection(d, view, summary);
   const shown = new Set<string>();
   const sections = domainSections(ctx, d, view, indicators, summary, shown);
-  const absent = absentDomains(ctx, view, sections);
+  const absent = absentDomains(ctx, view, sections, d.quality.warnings);
   if (absent) about.intro.push(absent);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
@@ -604,7 +609,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
   }
   const shown = new Set<string>();
   const sections = domainSections(ctx, d, view, indicators, summary, shown);
-  const absentOverview = absentDomains(ctx, view, sections);
+  const absentOverview = absentDomains(ctx, view, sections, d.quality.warnings);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
     kind: "overview",

@@ -487,6 +487,7 @@ function localitiesTable(m: PackModel): Raw {
 const WARNING_TITLES: Record<string, string> = {
   crime_anomalous_month: "Months with unusual crime counts",
   crime_repeated_line: "Repeated police.uk lines (counted once)",
+  no_population: "Indicators not measured: no population",
 };
 
 function dataQualityBody(m: PackModel, rel: (p: string) => Raw): Raw {

@@ -184,9 +184,31 @@ export const deprivationAdapter = defineSource({
         await db.recordWarning("conform", "iod_decile_derived", displayPath(ctx.config, f), messages.iodDecileDerived(displayPath(ctx.config, f)));
       }
     }
+    await checkCoverage(ctx);
     await summarise(ctx, picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file));
   },
 });
+
+/**
+ * The files must cover every LSOA the build places people in (`ref.lsoa_ward`): a ward's averages
+ * leave out an LSOA they lack. Missing LSOAs are reported once (`deprivation_lsoas_missing`), with
+ * why when it can be told: Welsh LSOAs (the English Indices cover England), or codes of the files
+ * not in the lookup (another LSOA vintage: IoD2019 is on 2011 LSOAs, IoD2025 on 2021).
+ */
+async function checkCoverage(ctx: Context): Promise<void> {
+  const { db } = ctx;
+  if (!(await db.hasTable("ref.lsoa_ward"))) return;
+  const gap = await db.one<{ missing: number; lsoas: number; welsh: number; examples: string[]; unknown: number }>(`
+    WITH build AS (SELECT DISTINCT lsoa_code FROM ref.lsoa_ward),
+         gaps AS (SELECT lsoa_code FROM build ANTI JOIN staging.deprivation_lsoa d USING (lsoa_code))
+    SELECT (SELECT count(*) FROM gaps)::INTEGER AS missing, (SELECT count(*) FROM build)::INTEGER AS lsoas,
+           (SELECT count(*) FROM gaps WHERE lsoa_code LIKE 'W%')::INTEGER AS welsh,
+           (SELECT list(lsoa_code ORDER BY lsoa_code)[1:3] FROM gaps) AS examples,
+           (SELECT count(*) FROM staging.deprivation_lsoa WHERE lsoa_code NOT IN (SELECT lsoa_code FROM ref.lookup_lsoas))::INTEGER AS unknown`);
+  if (!gap!.missing) return;
+  await db.recordWarning("conform", "deprivation_lsoas_missing", "deprivation",
+    messages.deprivationLsoasMissing(gap!.missing, gap!.lsoas, gap!.examples.join(", "), gap!.welsh, gap!.unknown));
+}
 
 /** A measure two files give differently for the same LSOA (first 10 reported, then a count). */
 async function reportDisagreements(ctx: Context): Promise<void> {

@@ -101,6 +101,8 @@ export function ks2AcademicYear(file: string): string {
   return `${m[1]}/${m[2]!.slice(2)}`;
 }
 
+/** An authority's name compared without case, spaces or punctuation ("Bristol, City of" = "Bristol City of"; "&" = "and"). */
+const nameKey = (c: string) => `regexp_replace(replace(lower(${c}), '&', 'and'), '[^a-z0-9]', '', 'g')`;
 const pctSql = (c: string) => `TRY_CAST(replace(trim(${c}), '%', '') AS DOUBLE)`;
 const intSql = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS INTEGER)`;
 
@@ -173,6 +175,8 @@ export const schoolAdapter = defineSource({
     if (s.absence?.length) await conformAbsence(ctx);
     if (!s.ks2?.length) return;
     await fileAttributeTable(db, "_ks2_year", ks2Format.rawTable, "academic_year", ks2AcademicYear);
+    // EES files name each LA by its old (DfE) code beside its GSS code: the KS2 file's LEA.
+    const eesLaCodes = [s.fsm?.length ? "staging.fsm" : null, s.absence?.length ? "staging.school_absence" : null].filter((t): t is string => t !== null);
     // Pupils meeting the expected standard = round(eligible x percent); breakdowns all/boys/girls.
     await db.run(`CREATE OR REPLACE TABLE staging.ks2_results AS
       WITH rows AS (
@@ -192,13 +196,19 @@ export const schoolAdapter = defineSource({
              CASE WHEN l.pct IS NULL THEN coalesce(nullif(trim(l.raw_value), ''), 'blank') END AS status,
              coalesce(c.current_urn, l.urn) AS current_urn,
              CASE WHEN l.rectype IN (1, 2) THEN coalesce(s.ward_code, cs.ward_code)
+                  -- The local authority's total is the education authority's (a district's county,
+                  -- the upper tier), when the total is that authority's: the LA of the schools placed
+                  -- in the parent's wards, the authority's old LA code in an EES file, or its name
+                  -- (schools not placed in wards: a GIAS extract without ward codes; no GIAS at all),
+                  -- never another LA's total (a neighbour's file given by mistake, or beside ours).
                   WHEN l.rectype = 3 AND (l.lea IN (SELECT p.la_code FROM staging.schools p JOIN ref.areas w ON w.area_code = p.ward_code WHERE w.parent_code = $parent)
-                                          OR NOT EXISTS (SELECT 1 FROM staging.schools WHERE la_code IS NOT NULL))
-                    -- The local authority's total is the education authority's: a district's county (upper tier).
-                    THEN coalesce(${ancestorOfTypeSql("$parent", "county")}, $parent)
+                                          ${eesLaCodes.map((t) => `OR l.lea IN (SELECT old_la_code FROM ${t} WHERE area_code = ea.code AND old_la_code IS NOT NULL)`).join("\n                                          ")}
+                                          OR ${nameKey("l.school_name")} = ${nameKey("ea.name")})
+                    THEN ea.code
                   WHEN l.rectype = 4 THEN ${ancestorOfTypeSql("$parent", "country")}
              END AS area_code
       FROM long l
+      LEFT JOIN (SELECT a.area_code AS code, a.area_name AS name FROM ref.areas a WHERE a.area_code = coalesce(${ancestorOfTypeSql("$parent", "county")}, $parent)) ea ON true
       LEFT JOIN staging.schools s ON s.urn = l.urn
       LEFT JOIN staging.school_urn_chain c ON c.urn = l.urn
       LEFT JOIN staging.schools cs ON cs.urn = c.current_urn`, { parent: ctx.config.parent });

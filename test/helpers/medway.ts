@@ -5,7 +5,7 @@
  * data gives). `sharedMedway()` is the one Medway build per test run that the Medway test files
  * read (made by `test/global-setup.ts`).
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
@@ -31,6 +31,18 @@ export async function buildConfigInto(json: Record<string, unknown>, configPath:
 export async function buildConfigInTemp(json: Record<string, unknown>, configPath: string, prefix: string): Promise<{ root: string; result: BuildResult }> {
   const root = mkdtempSync(path.join(tmpdir(), prefix));
   return { root, result: await buildConfigInto(json, configPath, root) };
+}
+
+/**
+ * Build a config a test writes as a user would (`<tmp>/<prefix>config-XXXXXX/<file>`, its paths
+ * absolute) into a fresh folder; `packHtml(code)` reads the pack of the area `code`.
+ */
+export async function buildWrittenConfig(json: Record<string, unknown>, file: string, prefix: string): Promise<{ result: BuildResult; packHtml: (code: string) => string }> {
+  const configPath = path.join(mkdtempSync(path.join(tmpdir(), `${prefix}config-`)), file);
+  writeFileSync(configPath, JSON.stringify(json, null, 2));
+  const { result } = await buildConfigInTemp(json, configPath, prefix);
+  const packHtml = (code: string) => readFileSync(path.join(result.packDirs.find((d) => path.basename(d).startsWith(code))!, "index.html"), "utf8");
+  return { result, packHtml };
 }
 
 /** Build Medway into `root/{warehouse.duckdb,packs}`; input paths stay relative to the config in place. */

@@ -8,8 +8,7 @@
  * Kent, not Thanet: the pack must show Kent's values as the county's, not drop them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import Papa from "papaparse";
 import type { BuildResult } from "../../pipelines/run-build.ts";
@@ -17,7 +16,7 @@ import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { parentComparators } from "../../transforms/compare.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
-import { buildConfigInTemp } from "../helpers/medway.ts";
+import { buildWrittenConfig } from "../helpers/medway.ts";
 
 const WARD = "E05005093"; // Margate Central
 const THANET = "E07000114";
@@ -55,13 +54,10 @@ describe.skipIf(!hasShared)(`a ward of a Kent district (two-tier) over the real 
   let wardHtml: string;
   let overviewHtml: string;
   beforeAll(async () => {
-    const json = config();
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "localneeds-kent-config-")), "margate-central.json");
-    writeFileSync(file, JSON.stringify(json, null, 2));
-    ({ result } = await buildConfigInTemp(json, file, "localneeds-kent-"));
+    const built = await buildWrittenConfig(config(), "margate-central.json", "localneeds-kent-");
+    result = built.result;
     db = await Warehouse.open(result.warehouse);
-    const pack = (code: string) => readFileSync(path.join(result.packDirs.find((d) => path.basename(d).startsWith(code))!, "index.html"), "utf8");
-    [wardHtml, overviewHtml] = [pack(WARD), pack(THANET)];
+    [wardHtml, overviewHtml] = [built.packHtml(WARD), built.packHtml(THANET)];
   }, 300_000);
   afterAll(() => db?.close());
 

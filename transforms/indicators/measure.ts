@@ -15,7 +15,7 @@ import type { IndicatorValueRow } from "../marts.ts";
 import { crudeRate, directlyStandardisedRate, DSR_MIN_COUNT, ESP2013_BANDS, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
 import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
-import { compileIndicator, eventsCoveredSql, eventsMonthlySql, lsoaPopulationSql, populationTable } from "./compile.ts";
+import { compileIndicator, eventsCoveredSql, eventsMonthlySql, lsoaPopulationSql, populationTable, WORKING_AGE_TABLE } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { monthsInPeriod } from "./periods.ts";
 import { surveyValues } from "./survey-values.ts";
@@ -315,8 +315,12 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   };
   // Fallbacks after the others: one is measured only when the indicator it stands in for has no value.
   const ordered = [...indicators.filter((ind) => ind.fallbackFor === null), ...indicators.filter((ind) => ind.fallbackFor !== null)];
+  // Indicators whose source is staged but whose population is not: said once per domain, never dropped silently.
+  const noPopulation = new Map<string, Indicator[]>();
   for (const [i, ind] of ordered.entries()) {
     ctx.log.progress("measuring indicators", i, indicators.length);
+    const available = await sourceAvailable(ctx, ind);
+    if (available === "no population") noPopulation.set(ind.domain, [...(noPopulation.get(ind.domain) ?? []), ind]);
     if (ind.fallbackFor !== null && (await hasValues(ctx, ind.fallbackFor))) {
       await db.run(`DELETE FROM marts.indicator_values WHERE indicator_id = $i`, { i: ind.id });
       continue;
@@ -328,7 +332,7 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
       await db.run(`DELETE FROM marts.indicator_values WHERE indicator_id = $i
         ${touching ? `AND period_end >= DATE ${literal(touching.from)} AND period_start <= DATE ${literal(touching.to)}` : ""}`, { i: ind.id });
     }
-    if (!(await sourceAvailable(ctx, ind))) continue;
+    if (available !== "yes") continue;
     measured.add(ind.id);
     const n = ind.numerator;
     const noMissingTable = n.kind === "events" && n.missing ? !(await db.hasTable(n.missing)) : undefined;
@@ -355,6 +359,12 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
       }
       await db.insertRows("marts.indicator_values", VALUE_COLUMNS as string[], rows as unknown as Record<string, unknown>[]);
     }
+  }
+  for (const [domain, all] of noPopulation) {
+    // A fallback stands in for an indicator also listed: one indicator to the reader.
+    const inds = all.filter((x) => x.fallbackFor === null || !all.some((y) => y.id === x.fallbackFor));
+    const tables = [...new Set(inds.map(populationTable))];
+    await db.recordWarning("measure", "no_population", domain, messages.indicatorsNeedPopulation(domain, inds.map((x) => x.short), tables.includes(WORKING_AGE_TABLE) && tables.length === 1));
   }
   await db.run(`DROP TABLE IF EXISTS _measure_counts; DROP TABLE IF EXISTS _measure_monthly`);
   for (const table of covered.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
@@ -408,11 +418,16 @@ async function hasValues(ctx: Context, id: string): Promise<boolean> {
   return Boolean(await ctx.db.one(`SELECT 1 AS x FROM marts.indicator_values WHERE indicator_id = $i AND value IS NOT NULL LIMIT 1`, { i: id }));
 }
 
-/** Does the staged table an indicator reads exist in this build? */
-async function sourceAvailable(ctx: Context, ind: Indicator): Promise<boolean> {
+/**
+ * Can an indicator be measured in this build: "yes"; "no source" when the staged table it reads
+ * is not in the build (its source is not configured); "no population" when that table is staged
+ * but the residents it needs (a rate's denominator, the weights of an LSOA average) are not.
+ */
+async function sourceAvailable(ctx: Context, ind: Indicator): Promise<"yes" | "no source" | "no population"> {
   const n = ind.numerator;
   const table = n.kind === "survey" || n.kind === "survey_choice" ? "staging.survey_answers" : /(staging\.[a-z0-9_]+)/.exec(n.from)?.[1];
-  if (!table) return true;
-  if (!(await ctx.db.hasTable(table))) return false;
-  return "population" in ind.denominator || n.kind === "lsoa_measure" ? ctx.db.hasTable(populationTable(ind)) : true;
+  if (!table) return "yes";
+  if (!(await ctx.db.hasTable(table))) return "no source";
+  if (!("population" in ind.denominator || n.kind === "lsoa_measure")) return "yes";
+  return (await ctx.db.hasTable(populationTable(ind))) ? "yes" : "no population";
 }

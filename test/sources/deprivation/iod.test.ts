@@ -51,8 +51,9 @@ describe.skipIf(!hasShared)(`IoD2019 real files${sharedSkipReason}`, () => {
     expect(await db.one(`SELECT count(*)::INTEGER n FROM staging.deprivation_lsoa WHERE income_rank IS NOT NULL`)).toEqual({ n: 1065 });
   });
 
-  it("finds the three files agree on every IMD rank and decile", async () => {
+  it("finds the three files agree on every IMD rank and decile, and cover every LSOA of the build", async () => {
     expect(await warningsOf(db, "iod_disagreement")).toEqual([]);
+    expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
   });
 
   it("summarises wards by population-weighted average rank and the share in the most deprived decile, by domain", async () => {
@@ -88,6 +89,38 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
       const mismatched = file1.filter((r) => staged.has(r.code) && staged.get(r.code) !== r.decile);
       expect(mismatched).toEqual([]);
       expect(await warningsOf(db, "iod_decile_derived")).toEqual([{ subject: shown(ONS), message: messages.iodDecileDerived(shown(ONS)) }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a Welsh authority's LSOAs, which the English Indices do not cover, are said to be missing, and why", async () => {
+    const { db } = await runSources(realConfig({ parent: "W06000015", focus: [{ ward: "W05000860" }], geography: { authorities: ["W06000015"] }, sources: { deprivation: { files: [FILE1] } } }));
+    try {
+      const lsoas = await db.one<{ n: number }>(`SELECT count(DISTINCT lsoa_code)::INTEGER n FROM ref.lsoa_ward`);
+      expect(lsoas!.n).toBeGreaterThan(200);
+      const first = await db.all<{ c: string }>(`SELECT DISTINCT lsoa_code c FROM ref.lsoa_ward ORDER BY 1 LIMIT 3`);
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([
+        { subject: "deprivation", message: messages.deprivationLsoasMissing(lsoas!.n, lsoas!.n, first.map((r) => r.c).join(", "), lsoas!.n, 0) },
+      ]);
+      expect(messages.deprivationLsoasMissing(lsoas!.n, lsoas!.n, "", lsoas!.n, 0)).toContain("all of them are in Wales: the English Indices cover England only");
+    } finally {
+      db.close();
+    }
+  });
+
+  it("an IoD file whose codes the lookup lacks (another LSOA vintage): the build's LSOAs it lacks are said, with the vintage as the likely cause", async () => {
+    // Medway's first 150 LSOAs of File 1, and two codes of no 2011 LSOA (as 2021 codes of split LSOAs are not).
+    const text = readFileSync(FILE1, "utf8").split(/\r?\n/);
+    const medway = text.filter((l) => l.includes(",E06000035,"));
+    expect(medway).toHaveLength(163);
+    const t = tempDir();
+    const file = t.write("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", [text[0], ...medway.slice(0, 150), 'E01099998,Medway 099X,E06000035,Medway,"1,234",1', 'E01099999,Medway 099Y,E06000035,Medway,"1,235",1', ""].join("\n"));
+    const { db } = await runSources(dep([file]));
+    try {
+      const missing = medway.slice(150).map((l) => l.split(",")[0]!).sort();
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([{ subject: "deprivation", message: messages.deprivationLsoasMissing(13, 163, missing.slice(0, 3).join(", "), 0, 2) }]);
+      expect(messages.deprivationLsoasMissing(13, 163, "", 0, 2)).toContain("2 LSOA codes of the files are not in the LSOA lookup: the files may be of another LSOA vintage");
     } finally {
       db.close();
     }

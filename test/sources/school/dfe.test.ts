@@ -90,6 +90,20 @@ describe.skipIf(!hasShared)(`DfE real files${sharedSkipReason}`, () => {
   });
 });
 
+describe.skipIf(!hasShared)(`DfE KS2 files of other authorities, without GIAS${sharedSkipReason}`, () => {
+  it("a Medway build given Hampshire's and Surrey's KS2 files counts neither LA total as Medway's (England's totals still count)", async () => {
+    const { db } = await runSources(school({ ks2: KS2.map(dfe) }));
+    try {
+      expect(await db.all(`SELECT DISTINCT school_name, area_code FROM staging.ks2_results WHERE rectype = 3 ORDER BY 1`)).toEqual([
+        { school_name: "Hampshire", area_code: null }, { school_name: "Surrey", area_code: null },
+      ]);
+      expect(await db.all(`SELECT DISTINCT area_code FROM staging.ks2_results WHERE rectype = 4`)).toEqual([{ area_code: "E92000001" }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe("URN chains", () => {
   it("follows successors to the end, prefers the latest link at a split, and stops at cycles", () => {
     const { chains, cycles } = chainUrns([
