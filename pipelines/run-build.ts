@@ -25,6 +25,7 @@ import { changeReport, type ChangeReport } from "./refresh/changes.ts";
 import { freezeBaselines } from "../transforms/baselines.ts";
 import { commentContractTables, createCoreTables, exportContractParquet } from "../transforms/marts.ts";
 import { ADAPTERS } from "../sources/index.ts";
+import { holdScratch } from "../sources/files.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator, withPopulationSource } from "../transforms/indicators/define.ts";
 import { populationSourceUsed } from "../sources/population/ons-sape.ts";
@@ -45,7 +46,7 @@ import { buildFigureMarts } from "../transforms/figure-marts.ts";
 import { TableChanges } from "../transforms/table-changes.ts";
 import { buildPackModels } from "./pack/pack-model.ts";
 import { writePacks } from "./pack/write-pack.ts";
-import { clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
+import { clearAbandonedScratch, clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
 import { DEMO_GENERATOR_VERSION, generateDemoData } from "../sources/demo/generate.ts";
 import { compareSources, previousLoads, recordSourceState, sourceStates } from "./refresh/source-state.ts";
 
@@ -117,12 +118,16 @@ export async function runBuild(opts: BuildOptions): Promise<BuildResult> {
   const { config, log, clock } = opts;
   const lock = acquireLock(path.dirname(path.resolve(config.warehouse === ":memory:" ? config.outputDir : config.warehouse)), clock.now());
   if (lock.clearedStale) log.warn(messages.staleLockCleared(lock.clearedStale.pid, lock.clearedStale.started));
+  // Copies of input files made while reading them go with the run (and a killed run's with the next).
+  clearAbandonedScratch();
+  const releaseScratch = holdScratch();
   try {
     return await runLocked(opts);
   } catch (err) {
     // A full disk, a read-only folder, a file where a folder should be: named with its path and cause.
     throw ioFailure(err) ?? err;
   } finally {
+    releaseScratch();
     lock.release();
   }
 }

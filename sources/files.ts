@@ -1,6 +1,6 @@
 /** File helpers for adapters: glob expansion, content hashes, header sniffing, transcoding. */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, rmSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
@@ -134,11 +134,35 @@ export function hasBom(file: string): boolean {
   return h.length === 3 && h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf;
 }
 
+/**
+ * The scratch folder of this process's runs, for transcoded and normalised copies of input files
+ * (copies of local files can hold personal data): `<OS temp dir>/localneeds-scratch-<pid>-XXXXXX`.
+ * A build holds it (`holdScratch`) and the last holder's release removes it; whatever else made it
+ * (a bench, a test's loaders) removes it at exit; a killed process's is removed by the next build
+ * (`SCRATCH_NAME`, `clearAbandonedScratch` in pipelines/refresh/publish.ts).
+ */
 let scratch: string | undefined;
-/** A scratch folder for transcoded copies (under the OS temp dir). */
+let holders = 0;
+/** The name of a scratch folder, its first group the pid of the process that made it. */
+export const SCRATCH_NAME = /^localneeds-scratch-(\d+)-[A-Za-z0-9]{6}$/;
 export async function scratchDir(): Promise<string> {
-  scratch ??= await mkdtemp(path.join(tmpdir(), "localneeds-"));
+  scratch ??= await mkdtemp(path.join(tmpdir(), `localneeds-scratch-${process.pid}-`));
   return scratch;
+}
+const removeScratch = () => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+};
+process.on("exit", removeScratch);
+/** Hold the scratch folder for a run; the returned release (once) removes it when no other run holds it. */
+export function holdScratch(): () => void {
+  holders++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--holders === 0) removeScratch();
+  };
 }
 
 /** Transcode a Windows-1252 file to UTF-8 (streamed); returns the new path. */

@@ -6,6 +6,7 @@
  * (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
  * calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
  * folder, and removes them, and the folder of geography templates the adapter tests share.
+ * Every temporary folder of the run is made in one folder of the run (`TMPDIR`), removed at the end.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,6 +25,11 @@ const SHARED_BUILDS = [
 ] as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Every temporary folder of the run (the tests', their builds' and the processes they start)
+  // in one folder of the run, removed at the end: workers are stopped, not left to exit, and a
+  // test's own folders were left behind (47 GB of end-to-end test folders after a week of runs).
+  const runTmp = mkdtempSync(path.join(tmpdir(), "localneeds-test-run-"));
+  process.env.TMPDIR = runTmp;
   // The command line's file filters (vitest keeps them as `filenamePattern`, not in its typings).
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   const { testFiles } = await project.globTestFiles(filters);
@@ -43,6 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         problems.push((err as Error).message);
       }
     }
+    rmSync(runTmp, { recursive: true, force: true });
     if (problems.length) throw new Error(problems.join("\n"));
   };
 }

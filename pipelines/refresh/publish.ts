@@ -15,7 +15,9 @@
  *   copy of the version folder, swapped in by two renames.
  */
 import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { SCRATCH_NAME } from "../../sources/files.ts";
 import { processAlive } from "./lock.ts";
 
 /** The pointer file naming the latest version folder. */
@@ -71,6 +73,11 @@ export function clearAbandonedWarehouse(final: string): string[] {
   // The Parquet export beside it (`<name>-parquet.building-<pid>`, `<name>-parquet.old-<pid>`).
   const parquet = esc(`${path.basename(final, path.extname(final))}-parquet`);
   return clearDeadRuns(path.dirname(final), new RegExp(`^(?:${base}\\.(?:building|previous)-(\\d+)(?:\\.wal|\\.tmp)?|${parquet}\\.(?:building|old)-(\\d+))$`));
+}
+
+/** Remove the scratch folders (`SCRATCH_NAME`) that killed runs left in the OS temp dir. Names removed. */
+export function clearAbandonedScratch(): string[] {
+  return clearDeadRuns(tmpdir(), SCRATCH_NAME);
 }
 
 /** A run's packs in their version folder, waiting for `commitRun` (or `discardRun`). */

@@ -6,7 +6,9 @@
  * hold it must say why, and what it can hold (Hampshire's KS2 total, as the county's) it must.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import type { BuildResult } from "../../pipelines/run-build.ts";
@@ -50,13 +52,30 @@ describe.skipIf(!hasShared)(`a ward of a Hampshire district with no population a
   let result: BuildResult;
   let db: Warehouse;
   let wardHtml: string;
+  // Scratch folders (copies of input files made while reading them) of a killed run and of a live process.
+  const scratchOf = (pid: number) => path.join(tmpdir(), `localneeds-scratch-${pid}-AbC123`);
+  const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
   beforeAll(async () => {
+    for (const pid of [deadPid, process.ppid]) {
+      mkdirSync(scratchOf(pid), { recursive: true });
+      writeFileSync(path.join(scratchOf(pid), "copy.csv"), "a,b\n");
+    }
     const built = await buildWrittenConfig(config(), "aldershot-park.json", "localneeds-hants-");
     result = built.result;
     db = await Warehouse.open(result.warehouse);
     wardHtml = built.packHtml(WARD);
   }, 300_000);
-  afterAll(() => db?.close());
+  afterAll(() => {
+    db?.close();
+    rmSync(scratchOf(process.ppid), { recursive: true, force: true });
+  });
+
+  it("leaves no copy of an input file behind (the Windows-1252 GIAS links were read through one), and clears a killed run's", () => {
+    expect(result.loads.some((l) => l.path.endsWith("links_edubasealldata20250422.hants-surrey-sample.csv"))).toBe(true);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`localneeds-scratch-${process.pid}-`))).toEqual([]);
+    expect(existsSync(scratchOf(deadPid))).toBe(false);
+    expect(existsSync(scratchOf(process.ppid))).toBe(true);
+  });
 
   it("says the deprivation indicators need a population, in the warnings and the pack, instead of leaving them out unexplained", async () => {
     expect(await db.one(`SELECT count(*)::INTEGER n FROM marts.indicator_values WHERE indicator_id LIKE 'deprivation.%'`)).toEqual({ n: 0 });
