@@ -286,7 +286,7 @@ export function absentDomains(ctx: Context, view: View, sections: readonly PackS
     parts.push(`Not in this build (no input in the config): ${listEnglish(notConfigured.map((s) => `${lowerFirst(s.title)} (${s.slot})`))}.`);
   }
   if (needPopulation.length) {
-    parts.push(`Configured, but not measured: ${listEnglish(needPopulation.map((s) => lowerFirst(s.title)))} (${needPopulation.length === 1 ? "its indicators need" : "their indicators need"} the residents of each neighbourhood, and this build has no population source: add sources.population; see data quality).`);
+    parts.push(`Configured, but not measured: ${listEnglish(needPopulation.map((s) => lowerFirst(s.title)))} (${needPopulation.length === 1 ? "its indicators need" : "their indicators need"} the residents of each neighbourhood, which the population sources of this build do not give: see data quality for what to add to sources.population).`);
   }
   if (empty.length) {
     parts.push(`Configured, but with no values for ${view.name}: ${listEnglish(empty.map((s) => lowerFirst(s.title)))} (the data did not cover the area, or every value was suppressed; see data quality).`);

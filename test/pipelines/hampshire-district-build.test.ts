@@ -87,7 +87,7 @@ describe.skipIf(!hasShared)(`a ward of a Hampshire district with no population a
     ]);
     expect(messages.indicatorsNeedPopulation("deprivation", deprivation.map((i) => i.short), false))
       .toMatch(/^deprivation: 10 indicators not measured \(IMD score, .*\): they need residents by LSOA .* add sources\.population/);
-    expect(wardHtml).toContain("Configured, but not measured: deprivation (its indicators need the residents of each neighbourhood, and this build has no population source: add sources.population; see data quality).");
+    expect(wardHtml).toContain("Configured, but not measured: deprivation (its indicators need the residents of each neighbourhood, which the population sources of this build do not give: see data quality for what to add to sources.population).");
     expect(wardHtml).not.toContain("Configured, but with no values");
     expect(wardHtml).toContain("Indicators not measured: no population");
   });

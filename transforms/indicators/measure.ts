@@ -363,8 +363,9 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   for (const [domain, all] of noPopulation) {
     // A fallback stands in for an indicator also listed: one indicator to the reader.
     const inds = all.filter((x) => x.fallbackFor === null || !all.some((y) => y.id === x.fallbackFor));
-    const tables = [...new Set(inds.map(populationTable))];
-    await db.recordWarning("measure", "no_population", domain, messages.indicatorsNeedPopulation(domain, inds.map((x) => x.short), tables.includes(WORKING_AGE_TABLE) && tables.length === 1));
+    // Working-age residents only, missing beside a population of all ages (IoD File 6 bands without its working-age column).
+    const workingAge = inds.every((x) => populationTable(x) === WORKING_AGE_TABLE) && (await db.hasTable("staging.population_lsoa"));
+    await db.recordWarning("measure", "no_population", domain, messages.indicatorsNeedPopulation(domain, inds.map((x) => x.short), workingAge));
   }
   await db.run(`DROP TABLE IF EXISTS _measure_counts; DROP TABLE IF EXISTS _measure_monthly`);
   for (const table of covered.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
