@@ -12,6 +12,7 @@ import { literal } from "../../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { OGL } from "../source-adapter.ts";
+import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
@@ -158,6 +159,7 @@ export const deprivationAdapter = defineSource({
       await db.run(`INSERT INTO _dep_long SELECT d.lsoa_code, v.measure, v.value, ${p.order}, ${literal(p.edition)}, d._file
         FROM (${lastLineSql(p.format.rawTable, [p.file])}) d, LATERAL (VALUES ${values}) v(measure, value) WHERE v.value IS NOT NULL`);
     }
+    await convertLsoaVintage(ctx);
     await reportDisagreements(ctx);
     const pivot = DEPRIVATION_COLUMNS.map((c) => `max(value) FILTER (WHERE measure = ${literal(c)})`);
     await db.run(`CREATE OR REPLACE TEMP TABLE _dep_wide AS
@@ -188,6 +190,27 @@ export const deprivationAdapter = defineSource({
     await summarise(ctx, picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file));
   },
 });
+
+/**
+ * Files on the other LSOA vintage than the lookup's (IoD2019 on 2011 LSOAs in a build on 2021
+ * LSOAs, or IoD2025 the other way) are converted through `geography.lsoaChanges`, the mechanism of
+ * police.uk and population files (`placeLsoaCodes`; without the change file the build stops and
+ * says so). An LSOA split in two gives each part its value; LSOAs merged into one give it the mean
+ * of theirs (an approximation, counted in `lsoa_vintage_converted`). `_dep_long` is rewritten on
+ * the lookup's codes.
+ */
+async function convertLsoaVintage(ctx: Context): Promise<void> {
+  const { db } = ctx;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _dep_codes AS SELECT DISTINCT _file, lsoa_code FROM _dep_long`);
+  await placeLsoaCodes(ctx, "deprivation", "_dep_codes", "Indices of Deprivation", { shares: true });
+  if (await db.one(`SELECT 1 FROM _lsoa_map_deprivation WHERE source_code IS DISTINCT FROM lsoa_code LIMIT 1`)) {
+    await db.run(`CREATE OR REPLACE TEMP TABLE _dep_long AS
+      SELECT m.lsoa_code, d.measure, avg(d.value) AS value, d.file_order, d.edition, d._file
+      FROM _dep_long d JOIN _lsoa_map_deprivation m ON m._file = d._file AND m.source_code = trim_fast(d.lsoa_code)
+      GROUP BY m.lsoa_code, d.measure, d.file_order, d.edition, d._file`);
+  }
+  await db.run(`DROP TABLE _dep_codes`);
+}
 
 /**
  * The files must cover every LSOA the build places people in (`ref.lsoa_ward`): a ward's averages

@@ -109,18 +109,34 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
-  it("an IoD file whose codes the lookup lacks (another LSOA vintage): the build's LSOAs it lacks are said, with the vintage as the likely cause", async () => {
-    // Medway's first 150 LSOAs of File 1, and two codes of no 2011 LSOA (as 2021 codes of split LSOAs are not).
-    const text = readFileSync(FILE1, "utf8").split(/\r?\n/);
-    const medway = text.filter((l) => l.includes(",E06000035,"));
-    expect(medway).toHaveLength(163);
+  it("a File 1 on 2021 LSOAs (IoD2025 style) in a build on 2011 LSOAs is converted through the change file: a split LSOA takes the mean of its parts", async () => {
+    const changes = realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv");
+    const change = Papa.parse<string[]>(readFileSync(changes, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.filter((r) => r[5] === "E06000035");
+    const splits = change.filter((r) => r[4] === "S");
+    // Six Medway LSOAs of 2011 were split in two in 2021: their twelve parts are the codes converted (each exactly, to its one parent).
+    expect(splits).toHaveLength(12);
+    // Each 2011 LSOA's 2021 rows: an unchanged one keeps its rank; the two parts of a split one get 100 and 300.
+    const rank11 = new Map(readFileSync(FILE1, "utf8").split(/\r?\n/).filter((l) => l.includes(",E06000035,")).map((l) => [l.split(",")[0]!, Papa.parse<string[]>(l).data[0]!]));
+    const seen = new Map<string, number>();
+    const rows = change.map((r) => {
+      const n = seen.get(r[0]!) ?? 0;
+      seen.set(r[0]!, n + 1);
+      const rank = r[4] === "S" ? [100, 300][n]! : Number(rank11.get(r[0]!)![4]!.replace(",", ""));
+      return `${r[2]},${r[3]},E06000035,Medway,${rank},${Math.ceil((rank * 10) / 33755)}`;
+    });
     const t = tempDir();
-    const file = t.write("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", [text[0], ...medway.slice(0, 150), 'E01099998,Medway 099X,E06000035,Medway,"1,234",1', 'E01099999,Medway 099Y,E06000035,Medway,"1,235",1', ""].join("\n"));
-    const { db } = await runSources(dep([file]));
+    const file = t.write("File_1_-_IoD2025_Index_of_Multiple_Deprivation.csv", ["LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile", ...rows, ""].join("\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: changes }, sources: { deprivation: { files: [file] } } }));
     try {
-      const missing = medway.slice(150).map((l) => l.split(",")[0]!).sort();
-      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([{ subject: "deprivation", message: messages.deprivationLsoasMissing(13, 163, missing.slice(0, 3).join(", "), 0, 2) }]);
-      expect(messages.deprivationLsoasMissing(13, 163, "", 0, 2)).toContain("2 LSOA codes of the files are not in the LSOA lookup: the files may be of another LSOA vintage");
+      const parent = splits[0]![0]!;
+      expect(await db.one(`SELECT imd_rank, edition FROM staging.deprivation_lsoa WHERE lsoa_code = $c`, { c: parent })).toEqual({ imd_rank: 200, edition: "IoD2025" });
+      const unchanged = change.find((r) => r[4] === "U")!;
+      expect(await db.one(`SELECT imd_rank FROM staging.deprivation_lsoa WHERE lsoa_code = $c`, { c: unchanged[0] })).toEqual({ imd_rank: Number(rank11.get(unchanged[0]!)![4]!.replace(",", "")) });
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
+      const converted = await warningsOf(db, "lsoa_vintage_converted");
+      expect(converted.map((w) => w.message)).toEqual([messages.lsoaVintageConverted("Indices of Deprivation", shown(file), "LSOA21", "LSOA11", shown(changes), splits.length, 0, true)]);
+      // Without the change file the build stops, naming the file and what to set.
+      await expect(runSources(realConfig({ sources: { deprivation: { files: [file] } } }))).rejects.toThrow(/uses LSOA21 LSOA codes \(e\.g\. E01\d+\) but the lookup .* is LSOA11: set geography\.lsoaChanges/);
     } finally {
       db.close();
     }
