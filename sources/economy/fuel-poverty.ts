@@ -18,6 +18,7 @@ import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
 import { lastLineSql } from "../keyed-rows.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
+import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 
 const count = (name: string, header: RegExp) => ({ name, header, kind: "integer" as const, nonNegative: true, required: true });
 
@@ -98,10 +99,17 @@ export async function conformFuelPoverty(ctx: Context, patterns: readonly string
   const files = (await db.all<{ _file: string }>(`SELECT _file FROM raw_fuel_poverty_files`)).map((f) => f._file);
   if (!files.length || !patterns.length) return;
   const num = (c: string) => `TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE)`;
+  // A table on the other LSOA vintage than the lookup's (the 2021-data edition is on 2011 LSOAs, later
+  // ones on 2021 LSOAs) is converted through geography.lsoaChanges, as police.uk and population files
+  // are: the households of an LSOA split in two shared equally between the parts, LSOAs merged into one added.
+  await placeLsoaCodes(ctx, "fuel_poverty", fuelPovertyFormat.rawTable, "DESNZ fuel poverty", { shares: true });
   await db.run(`CREATE OR REPLACE TABLE staging.fuel_poverty_lsoa AS
-    SELECT trim(r.lsoa_code) AS lsoa_code, nullif(trim(r.lad_code), '') AS lad_code, y.data_year,
-           make_date(y.data_year, 1, 1) AS period_date, ${num("r.households")} AS households, ${num("r.fuel_poor")} AS fuel_poor, r._file, r._line
-    FROM (${lastLineSql(fuelPovertyFormat.rawTable, files)}) r JOIN raw_fuel_poverty_files y ON y._file = r._file`);
+    SELECT m.lsoa_code, any_value(nullif(trim(r.lad_code), '')) AS lad_code, y.data_year,
+           make_date(y.data_year, 1, 1) AS period_date, sum(${num("r.households")} * m.share) AS households, sum(${num("r.fuel_poor")} * m.share) AS fuel_poor,
+           r._file, min(r._line) AS _line
+    FROM (${lastLineSql(fuelPovertyFormat.rawTable, files)}) r JOIN raw_fuel_poverty_files y ON y._file = r._file
+    JOIN _lsoa_map_fuel_poverty m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
+    GROUP BY m.lsoa_code, y.data_year, r._file`);
   await db.run(`CREATE OR REPLACE TABLE staging.fuel_poverty_ward AS
     SELECT l.ward_code AS area_code, f.period_date, f.households, f.fuel_poor
     FROM staging.fuel_poverty_lsoa f JOIN ref.lsoa_ward l ON l.lsoa_code = f.lsoa_code

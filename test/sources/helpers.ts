@@ -1,5 +1,5 @@
 /** Helpers for adapter tests: a config over the real samples (or temp files), run through stages 1-2 in a fresh in-memory warehouse. */
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
@@ -12,6 +12,23 @@ import { geographyAdapter } from "../../sources/geography/ons-lookups.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import { realData } from "../helpers/shared.ts";
 import { displayPath } from "../../sources/files.ts";
+
+/** The real ONS LSOA 2011 to LSOA 2021 change file (Kent, Medway, and every merged or irregular LSOA). */
+export const LSOA_CHANGES = realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv");
+
+/**
+ * Medway's rows of the change file: each 2011 LSOA with its 2021 code(s) and change (`U`
+ * unchanged; `S` split: six 2011 LSOAs in two parts each), `part` numbering the parts of a split one.
+ */
+export function medwayLsoaChanges(): { lsoa11: string; lsoa21: string; name21: string; change: string; part: number }[] {
+  const rows = readFileSync(LSOA_CHANGES, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).slice(1).filter((l) => l.includes(",E06000035,")).map((l) => l.split(","));
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const part = seen.get(r[0]!) ?? 0;
+    seen.set(r[0]!, part + 1);
+    return { lsoa11: r[0]!, lsoa21: r[2]!, name21: r[3]!, change: r[4]!, part };
+  });
+}
 
 /** Medway's GSS code and the pilot ward (Luton and Wayfield). */
 export const MEDWAY = "E06000035";

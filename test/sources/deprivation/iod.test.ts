@@ -7,7 +7,7 @@ import Papa from "papaparse";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { LSOA_CHANGES, LUTON_WAYFIELD, loadCounts, medwayLsoaChanges, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";
 
 const imd = (f: string) => realData("imd2019", f);
@@ -110,28 +110,26 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
   });
 
   it("a File 1 on 2021 LSOAs (IoD2025 style) in a build on 2011 LSOAs is converted through the change file: a split LSOA takes the mean of its parts", async () => {
-    const changes = realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv");
-    const change = Papa.parse<string[]>(readFileSync(changes, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data.filter((r) => r[5] === "E06000035");
-    const splits = change.filter((r) => r[4] === "S");
+    const changes = LSOA_CHANGES;
+    const change = medwayLsoaChanges();
+    const splits = change.filter((r) => r.change === "S");
     // Six Medway LSOAs of 2011 were split in two in 2021: their twelve parts are the codes converted (each exactly, to its one parent).
     expect(splits).toHaveLength(12);
+    expect(change.every((r) => r.change === "U" || r.change === "S")).toBe(true);
     // Each 2011 LSOA's 2021 rows: an unchanged one keeps its rank; the two parts of a split one get 100 and 300.
     const rank11 = new Map(readFileSync(FILE1, "utf8").split(/\r?\n/).filter((l) => l.includes(",E06000035,")).map((l) => [l.split(",")[0]!, Papa.parse<string[]>(l).data[0]!]));
-    const seen = new Map<string, number>();
     const rows = change.map((r) => {
-      const n = seen.get(r[0]!) ?? 0;
-      seen.set(r[0]!, n + 1);
-      const rank = r[4] === "S" ? [100, 300][n]! : Number(rank11.get(r[0]!)![4]!.replace(",", ""));
-      return `${r[2]},${r[3]},E06000035,Medway,${rank},${Math.ceil((rank * 10) / 33755)}`;
+      const rank = r.change === "S" ? [100, 300][r.part]! : Number(rank11.get(r.lsoa11)![4]!.replace(",", ""));
+      return `${r.lsoa21},${r.name21},E06000035,Medway,${rank},${Math.ceil((rank * 10) / 33755)}`;
     });
     const t = tempDir();
     const file = t.write("File_1_-_IoD2025_Index_of_Multiple_Deprivation.csv", ["LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile", ...rows, ""].join("\n"));
     const { db } = await runSources(realConfig({ geography: { lsoaChanges: changes }, sources: { deprivation: { files: [file] } } }));
     try {
-      const parent = splits[0]![0]!;
+      const parent = splits[0]!.lsoa11;
       expect(await db.one(`SELECT imd_rank, edition FROM staging.deprivation_lsoa WHERE lsoa_code = $c`, { c: parent })).toEqual({ imd_rank: 200, edition: "IoD2025" });
-      const unchanged = change.find((r) => r[4] === "U")!;
-      expect(await db.one(`SELECT imd_rank FROM staging.deprivation_lsoa WHERE lsoa_code = $c`, { c: unchanged[0] })).toEqual({ imd_rank: Number(rank11.get(unchanged[0]!)![4]!.replace(",", "")) });
+      const unchanged = change.find((r) => r.change === "U")!;
+      expect(await db.one(`SELECT imd_rank FROM staging.deprivation_lsoa WHERE lsoa_code = $c`, { c: unchanged.lsoa11 })).toEqual({ imd_rank: Number(rank11.get(unchanged.lsoa11)![4]!.replace(",", "")) });
       expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
       const converted = await warningsOf(db, "lsoa_vintage_converted");
       expect(converted.map((w) => w.message)).toEqual([messages.lsoaVintageConverted("Indices of Deprivation", shown(file), "LSOA21", "LSOA11", shown(changes), splits.length, 0, true)]);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { LSOA_CHANGES, LUTON_WAYFIELD, MEDWAY, loadCounts, medwayLsoaChanges, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { measureIndicators } from "../../../transforms/indicators/measure.ts";
 import { loadIndicators } from "../../../transforms/indicators/define.ts";
@@ -83,12 +83,13 @@ describe.skipIf(!hasShared)(`economy indicators${sharedSkipReason}`, () => {
   it("fuel poverty: the LSOA sheet of the published workbook, summed to wards; the year from the title", async () => {
     const t = tempDir();
     const rows = LW_LSOAS.map((l, i) => [l, `Medway ${i}`, MEDWAY, "Medway", "South East", 600 + i, 60 + i, 10]);
-    rows.push(["E01099999", "Medway 999Z", MEDWAY, "Medway", "South East", 500, 50, 10]);
+    // An LSOA code in the 2011 range that no lookup has (a code of 2021's range would be read as the other vintage).
+    rows.push(["E01000000", "Medway 999Z", MEDWAY, "Medway", "South East", 500, 50, 10]);
     const f = t.write("sub-regional-fuel-poverty-tables-2023-2021-data.xlsx", await publishedWorkbook(rows));
     const { db, ctx } = await runSources(realConfig({ sources: { population: { files: [FILE6] }, economy: { fuelPoverty: [f] } } }));
     try {
       expect((await loadCounts(db))["sub-regional-fuel-poverty-tables-2023-2021-data.xlsx"]).toEqual({ read: 10, loaded: 10, rejected: 0 });
-      expect(await warningsOf(db, "fuel_poverty_lsoas_unplaced")).toEqual([{ subject: shown(f), message: messages.fuelPovertyLsoasUnplaced(shown(f), 1, "E01099999") }]);
+      expect(await warningsOf(db, "fuel_poverty_lsoas_unplaced")).toEqual([{ subject: shown(f), message: messages.fuelPovertyLsoasUnplaced(shown(f), 1, "E01000000") }]);
       await measureIndicators(ctx, indicators.filter((i) => i.id === "economy.fuel_poverty"));
       const v = await db.one<{ period_label: string; numerator: number; denominator: number; value: number; lower95: number | null }>(
         `SELECT period_label, numerator, denominator, value, lower95 FROM marts.indicator_values WHERE area_code = '${LUTON_WAYFIELD}'`);
@@ -99,6 +100,30 @@ describe.skipIf(!hasShared)(`economy indicators${sharedSkipReason}`, () => {
     } finally {
       db.close();
     }
+  });
+
+  it("fuel poverty on 2021 LSOAs in a build on 2011 LSOAs: converted through the change file, a split LSOA's parts added together", async () => {
+    const t = tempDir();
+    const change = medwayLsoaChanges();
+    const header = ["LSOA Code", "LSOA Name", "LA Code", "LA Name", "Region", "Number of households", "Number of households in fuel poverty", "Proportion of households fuel poor (%)"];
+    const rows = change.map((r) => r.change === "S" ? [r.lsoa21, r.name21, MEDWAY, "Medway", "South East", [100, 300][r.part], [10, 30][r.part], 10] : [r.lsoa21, r.name21, MEDWAY, "Medway", "South East", 600, 60, 10]);
+    const f = t.write("fuel_poverty_lsoa_2022_data.csv", [header, ...rows].map((r) => r.join(",")).join("\n") + "\n");
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: LSOA_CHANGES }, sources: { economy: { fuelPoverty: [f] } } }));
+    try {
+      const split = change.find((r) => r.change === "S")!.lsoa11;
+      const unchanged = change.find((r) => r.change === "U")!.lsoa11;
+      expect(await db.all(`SELECT lsoa_code, households, fuel_poor FROM staging.fuel_poverty_lsoa WHERE lsoa_code IN ($a, $b) ORDER BY 1`, { a: split, b: unchanged }))
+        .toEqual([{ lsoa_code: split, households: 400, fuel_poor: 40 }, { lsoa_code: unchanged, households: 600, fuel_poor: 60 }].sort((x, y) => x.lsoa_code.localeCompare(y.lsoa_code)));
+      // Every household counted once: 157 unchanged LSOAs and six split in two.
+      expect(await db.one(`SELECT count(*)::INTEGER n, sum(households)::INTEGER hh FROM staging.fuel_poverty_lsoa`)).toEqual({ n: 163, hh: 157 * 600 + 6 * 400 });
+      expect(await warningsOf(db, "fuel_poverty_lsoas_unplaced")).toEqual([]);
+      expect((await warningsOf(db, "lsoa_vintage_converted")).map((w) => w.message)).toEqual([
+        messages.lsoaVintageConverted("DESNZ fuel poverty", shown(f), "LSOA21", "LSOA11", shown(LSOA_CHANGES), 12, 0, true),
+      ]);
+    } finally {
+      db.close();
+    }
+    await expect(runSources(realConfig({ sources: { economy: { fuelPoverty: [f] } } }))).rejects.toThrow(/uses LSOA21 LSOA codes .* set geography\.lsoaChanges/);
   });
 
   it("fuel poverty: the demo's hand-zipped workbook reads; a CSV saved from the sheet takes the year from its name; no table or year is an error", async () => {
