@@ -15,6 +15,8 @@ import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
+import { LSOA_CODE_PATTERN, placeLsoaCodes } from "../geography/lsoa-vintage.ts";
+import type { Context } from "../../pipelines/core/context.ts";
 import { strptimeSql } from "../../pipelines/core/warehouse.ts";
 
 /**
@@ -96,9 +98,33 @@ export const economyAdapter = defineSource({
              nullif(trim(gender_name), '') AS gender, nullif(trim(age_name), '') AS age, nullif(trim(measures_name), '') AS measures,
              TRY_CAST(replace(trim(obs_value), ',', '') AS DOUBLE) AS value, nullif(trim(obs_status_name), '') AS status, _file, _line
       FROM r ORDER BY _file, _line`);
+    await convertLsoaVintage(ctx);
     const bad = await db.all<{ _file: string; date_label: string }>(`SELECT _file, min(date_label) AS date_label FROM staging.nomis_values WHERE period_start IS NULL GROUP BY 1`);
     for (const b of bad) {
       await db.recordWarning("conform", "nomis_date", displayPath(ctx.config, b._file), messages.nomisUnknownDate(displayPath(ctx.config, b._file), b.date_label));
     }
   },
 });
+
+/**
+ * Rows by LSOA of the other vintage than the lookup's (a Nomis download for 2021 LSOAs in a build
+ * on 2011 LSOAs, or the reverse) are converted through `geography.lsoaChanges`, as police.uk and
+ * population files are (`lsoa_vintage_converted`; without the change file the build stops and says
+ * what to set): a count (`Value`) of an LSOA split in two is shared equally between its parts, and
+ * those of LSOAs merged into one are added by the indicators that sum them; a percentage goes to
+ * each part as it is. Rows of other geographies (wards, authorities) are left as they are.
+ */
+async function convertLsoaVintage(ctx: Context): Promise<void> {
+  const { db } = ctx;
+  await db.run(`CREATE OR REPLACE TEMP TABLE _nomis_lsoas AS
+    SELECT DISTINCT _file, area_code AS lsoa_code FROM staging.nomis_values WHERE regexp_full_match(area_code, '${LSOA_CODE_PATTERN}')`);
+  await placeLsoaCodes(ctx, "nomis", "_nomis_lsoas", "Nomis", { shares: true });
+  if (await db.one(`SELECT 1 FROM _lsoa_map_nomis WHERE source_code IS DISTINCT FROM lsoa_code LIMIT 1`)) {
+    await db.run(`CREATE OR REPLACE TABLE staging.nomis_values AS
+      SELECT n.* REPLACE (coalesce(m.lsoa_code, n.area_code) AS area_code,
+                          CASE WHEN coalesce(n.measures, 'Value') ILIKE 'value' THEN n.value * coalesce(m.share, 1) ELSE n.value END AS value)
+      FROM staging.nomis_values n LEFT JOIN _lsoa_map_nomis m ON m._file = n._file AND m.source_code = n.area_code
+      ORDER BY n._file, n._line`);
+  }
+  await db.run(`DROP TABLE _nomis_lsoas`);
+}

@@ -102,6 +102,32 @@ describe.skipIf(!hasShared)(`economy indicators${sharedSkipReason}`, () => {
     }
   });
 
+  it("claimant counts by 2021 LSOA in a build on 2011 LSOAs: converted through the change file, a split LSOA's parts added in its ward; percentages not shared", async () => {
+    const t = tempDir();
+    const change = medwayLsoaChanges();
+    const lines = ["DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,AGE_NAME,MEASURE_NAME,MEASURES_NAME,OBS_VALUE,OBS_STATUS_NAME"];
+    for (const r of change) lines.push(`April 2018,x,${r.lsoa21},Total,All categories: Age 16+,Claimant count,Value,${r.change === "S" ? [10, 20][r.part] : 5},Normal Value`);
+    const split = change.find((r) => r.change === "S")!;
+    lines.push(`April 2018,x,${split.lsoa21},Total,All categories: Age 16+,Claimant count,Percent,2.5,Normal Value`);
+    const f = t.write("NM_162_1_lsoa21.csv", lines.join("\r\n"));
+    const { db, ctx } = await runSources(realConfig({ geography: { lsoaChanges: LSOA_CHANGES }, sources: { population: { files: [FILE6] }, economy: { nomis: [f] } } }));
+    try {
+      expect(await db.all(`SELECT measures, value FROM staging.nomis_values WHERE area_code = $c ORDER BY measures, value`, { c: split.lsoa11 })).toEqual([
+        { measures: "Percent", value: 2.5 }, { measures: "Value", value: 10 }, { measures: "Value", value: 20 },
+      ]);
+      expect(await db.one(`SELECT count(*)::INTEGER n FROM staging.nomis_values WHERE area_code NOT IN (SELECT lsoa_code FROM ref.lsoa_ward)`)).toEqual({ n: 0 });
+      expect((await warningsOf(db, "lsoa_vintage_converted")).map((w) => w.message)).toEqual([messages.lsoaVintageConverted("Nomis", shown(f), "LSOA21", "LSOA11", shown(LSOA_CHANGES), 12, 0, true)]);
+      await measureIndicators(ctx, indicators.filter((i) => i.id === "economy.claimant_rate"));
+      const ward = await db.one<{ w: string; n: number }>(`SELECT ward_code w, count(*)::INTEGER n FROM ref.lsoa_ward WHERE ward_code = (SELECT ward_code FROM ref.lsoa_ward WHERE lsoa_code = $c) GROUP BY 1`, { c: split.lsoa11 });
+      const splitsThere = change.filter((r) => r.change === "S" && r.part === 0).map((r) => r.lsoa11);
+      const inWard = await db.all<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward WHERE ward_code = $w`, { w: ward!.w });
+      const expected = inWard.reduce((s, l) => s + (splitsThere.includes(l.lsoa_code) ? 30 : 5), 0);
+      expect(await db.one(`SELECT numerator FROM marts.indicator_values WHERE area_code = $w AND period_type = 'month' AND period_label = '2018-04'`, { w: ward!.w })).toEqual({ numerator: expected });
+    } finally {
+      db.close();
+    }
+  });
+
   it("fuel poverty on 2021 LSOAs in a build on 2011 LSOAs: converted through the change file, a split LSOA's parts added together", async () => {
     const t = tempDir();
     const change = medwayLsoaChanges();
