@@ -13,6 +13,15 @@ export class LocalneedsError extends Error {
 }
 
 const list = (xs: readonly string[]) => xs.join(", ");
+
+/**
+ * What to do when the parent given is a county (GSS E10): wards belong to its districts, and the
+ * county is a comparator of theirs. Empty for any other code.
+ */
+const upperTierHint = (parent: string) =>
+  /^E10\d{6}$/.test(parent.trim().toUpperCase())
+    ? `: ${parent} is a county (an upper-tier area), and wards belong to its districts: set parent to the district the focus wards are in (an E07 code) and add "county" to comparators to compare with the county`
+    : "";
 const article = (noun: string) => `${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun}`;
 
 /** What each errno code of a failed file operation means to someone running a build (`messages.ioFailed`). */
@@ -84,7 +93,7 @@ export const messages = {
   wardVintageMismatch: (file: string, declared: string, found: string) =>
     `${file}: the build declares ward vintage ${declared} but this lookup's ward columns are ${found} (convert through a crosswalk, or change geography.wardVintage)`,
   lsoaInTwoWards: (file: string, lsoa: string) => `${file}: LSOA ${lsoa} is mapped to more than one ward or authority (expected a best-fit lookup: one row per LSOA)`,
-  parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}`,
+  parentNotInLookup: (parent: string, file: string) => `parent authority ${parent} is not in the geography lookup ${file}${upperTierHint(parent)}`,
   noYearInSheet: (file: string, sheet: string) =>
     `${file}: cannot tell the mid-year of sheet "${sheet}" (expected it in the sheet's name, as ONS names them: "Mid-2022 LSOA 2021")`,
   populationYearRepeated: (kind: string, year: number, sex: "F" | "M" | "P" | null, lsoas: number, dropped: string, used: string) =>
@@ -114,7 +123,7 @@ export const messages = {
   boundaryFeatureNoCode: (key: string) => `feature has no ${key} code`,
   boundaryFeatureNoPolygon: (type: string) => `feature geometry is ${type}, expected Polygon or MultiPolygon`,
   parentNotInAuthorities: (parent: string, kept: readonly string[]) =>
-    `geography.authorities (${list(kept)}) must include the parent authority ${parent}`,
+    `geography.authorities (${list(kept)}) must include the parent authority ${parent}${upperTierHint(parent)}`,
   wardCrosswalkByCentroid: (declared: string, lookup: string, lsoaFile: string, wardFile: string, placed: number, unplaced: number) =>
     `the build declares ${declared} wards but the LSOA lookup is ${lookup}: each LSOA was placed in the ${declared} ward containing its centroid ` +
     `(best fit; ${lsoaFile} in ${wardFile}): ${placed} LSOAs placed, ${unplaced} outside every ward left out`,

@@ -254,6 +254,18 @@ describe.skipIf(!hasShared)(`ONS lookups, hand-made broken copies${sharedSkipRea
     ]);
   });
 
+  it("a county given as the parent (a county council's pilot): the error says to give the district and compare with the county", async () => {
+    const lookup = realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv");
+    const county = { parent: "E10000016", focus: [{ ward: "E05005093" }] };
+    await expect(runSources(realConfig({ ...county, geography: { authorities: undefined } }))).rejects.toThrow(messages.parentNotInLookup("E10000016", lookup));
+    await expect(runSources(realConfig({ ...county, geography: { authorities: ["E07000114"] } }))).rejects.toThrow(messages.parentNotInAuthorities("E10000016", ["E07000114"]));
+    for (const m of [messages.parentNotInLookup("E10000016", lookup), messages.parentNotInAuthorities("E10000016", ["E07000114"])]) {
+      expect(m).toMatch(/E10000016 is a county \(an upper-tier area\).*set parent to the district the focus wards are in \(an E07 code\) and add "county" to comparators/);
+    }
+    // Any other code gets no such hint.
+    expect(messages.parentNotInLookup("E06099999", lookup)).toBe(`parent authority E06099999 is not in the geography lookup ${lookup}`);
+  });
+
   it("a file of another kind as an extra lookup is named", async () => {
     const f = realData("fingertips", "indicators-CountyUA.data.csv");
     await expect(runSources(realConfig({ geography: { lookups: [f] } }))).rejects.toThrow(messages.wrongKindOfFile(f, "an ONS lookup", "a Fingertips data export"));
