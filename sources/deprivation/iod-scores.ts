@@ -213,16 +213,18 @@ async function convertLsoaVintage(ctx: Context): Promise<void> {
 }
 
 /**
- * The files must cover every LSOA the build places people in (`ref.lsoa_ward`): a ward's averages
+ * The files must cover every LSOA of the build's authorities (`ref.lsoa_ward`): a ward's averages
  * leave out an LSOA they lack. Missing LSOAs are reported once (`deprivation_lsoas_missing`), with
  * why when it can be told: Welsh LSOAs (the English Indices cover England), or codes of the files
  * not in the lookup (another LSOA vintage: IoD2019 is on 2011 LSOAs, IoD2025 on 2021).
  */
 async function checkCoverage(ctx: Context): Promise<void> {
-  const { db } = ctx;
+  const { db, config } = ctx;
   if (!(await db.hasTable("ref.lsoa_ward"))) return;
+  // The build's own authorities (a build with national comparators holds every LSOA of the lookup, Wales's too).
+  const authorities = config.geography.authorities?.length ? config.geography.authorities : [config.parent];
   const gap = await db.one<{ missing: number; lsoas: number; welsh: number; examples: string[]; unknown: number }>(`
-    WITH build AS (SELECT DISTINCT lsoa_code FROM ref.lsoa_ward),
+    WITH build AS (SELECT DISTINCT lsoa_code FROM ref.lsoa_ward WHERE lad_code IN (${authorities.map(literal).join(", ")})),
          gaps AS (SELECT lsoa_code FROM build ANTI JOIN staging.deprivation_lsoa d USING (lsoa_code))
     SELECT (SELECT count(*) FROM gaps)::INTEGER AS missing, (SELECT count(*) FROM build)::INTEGER AS lsoas,
            (SELECT count(*) FROM gaps WHERE lsoa_code LIKE 'W%')::INTEGER AS welsh,

@@ -109,6 +109,16 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
+  it("a build holding every LSOA of England and Wales for its comparators is not told of the Welsh ones: coverage is of its own authorities", async () => {
+    const { db } = await runSources(realConfig({ comparators: ["parent", "similar_wards"], geography: { authorities: undefined }, sources: { deprivation: { files: [FILE1] } } }));
+    try {
+      expect((await db.one<{ n: number }>(`SELECT count(DISTINCT lsoa_code)::INTEGER n FROM ref.lsoa_ward WHERE lsoa_code LIKE 'W%'`))!.n).toBeGreaterThan(1000);
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("a File 1 on 2021 LSOAs (IoD2025 style) in a build on 2011 LSOAs is converted through the change file: a split LSOA takes the mean of its parts", async () => {
     const changes = LSOA_CHANGES;
     const change = medwayLsoaChanges();
