@@ -5,8 +5,8 @@
  * `helpers/demo-build.ts`) and, when `../shared` is present, the real Medway config
  * (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
  * calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
- * folder, and removes them, and the folder of geography templates the adapter tests share.
- * Every temporary folder of the run is made in one folder of the run (`TMPDIR`), removed at the end.
+ * folder, and removes them. Every temporary folder of the run (the adapter tests' geography
+ * templates among them) is made in one folder of the run (`TMPDIR`), removed at the end.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,12 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { testFiles } = await project.globTestFiles(filters);
   const texts = testFiles.map((f) => readFileSync(f, "utf8"));
   const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b));
-  // The adapter tests' geography templates (`runSources` in sources/helpers.ts): the workers are
-  // stopped, not left to exit, so the folder is removed here, once every worker is done.
-  const templates = mkdtempSync(path.join(tmpdir(), "localneeds-geography-templates-"));
-  project.provide("geographyTemplatesDir", templates);
   return async () => {
-    rmSync(templates, { recursive: true, force: true });
     const problems: string[] = [];
     for (const teardown of started) {
       try {

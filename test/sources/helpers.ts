@@ -2,7 +2,6 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { inject } from "vitest";
 import { parseConfig, type Config } from "../../pipelines/core/config.ts";
 import { fixedClock, silentLogger, type Context } from "../../pipelines/core/context.ts";
 import { literal, Warehouse } from "../../pipelines/core/warehouse.ts";
@@ -113,15 +112,8 @@ export async function runSources(config: Config): Promise<{ db: Warehouse; ctx: 
 
 /** Templates by config (all but `sources`): the database file and the geography's loads, or null when staging it failed. */
 const templates = new Map<string, Promise<{ file: string; loads: FileLoad[] } | null>>();
-/** A template's file, in the run's folder of them (made and removed by test/global-setup.ts; each holds a national lookup's staging). */
-const templatePath = (n: number) => path.join(inject("geographyTemplatesDir"), `${process.pid}-${n}.duckdb`);
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    /** Folder of the geography templates `runSources` stages (one set per test worker), removed after the run. */
-    geographyTemplatesDir: string;
-  }
-}
+/** A template's file (each holds a national lookup's staging), in the run's temporary folder that test/global-setup.ts removes. */
+const templatePath = (n: number) => path.join(tmpdir(), `geography-template-${process.pid}-${n}.duckdb`);
 
 function geographyTemplate(config: Config): Promise<{ file: string; loads: FileLoad[] } | null> {
   // A file the config names counts by its size and modification time too (a test may write a lookup anew at one path).
