@@ -159,7 +159,8 @@ export const deprivationAdapter = defineSource({
       await db.run(`INSERT INTO _dep_long SELECT d.lsoa_code, v.measure, v.value, ${p.order}, ${literal(p.edition)}, d._file
         FROM (${lastLineSql(p.format.rawTable, [p.file])}) d, LATERAL (VALUES ${values}) v(measure, value) WHERE v.value IS NOT NULL`);
     }
-    await convertLsoaVintage(ctx);
+    const denominatorFiles = picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file);
+    await convertLsoaVintage(ctx, denominatorFiles);
     await reportDisagreements(ctx);
     const pivot = DEPRIVATION_COLUMNS.map((c) => `max(value) FILTER (WHERE measure = ${literal(c)})`);
     await db.run(`CREATE OR REPLACE TEMP TABLE _dep_wide AS
@@ -187,7 +188,7 @@ export const deprivationAdapter = defineSource({
       }
     }
     await checkCoverage(ctx);
-    await summarise(ctx, picked.filter((p) => p.format === iodDenominatorsFormat).map((p) => p.file));
+    await summarise(ctx, denominatorFiles);
   },
 });
 
@@ -197,11 +198,13 @@ export const deprivationAdapter = defineSource({
  * police.uk and population files (`placeLsoaCodes`; without the change file the build stops and
  * says so). An LSOA split in two gives each part its value; LSOAs merged into one give it the mean
  * of theirs (an approximation, counted in `lsoa_vintage_converted`). `_dep_long` is rewritten on
- * the lookup's codes.
+ * the lookup's codes; File 6's codes are placed too (`_lsoa_map_deprivation`), for the summary's
+ * weights (residents shared between a split LSOA's parts, added for merged ones).
  */
-async function convertLsoaVintage(ctx: Context): Promise<void> {
+async function convertLsoaVintage(ctx: Context, denominatorFiles: readonly string[]): Promise<void> {
   const { db } = ctx;
-  await db.run(`CREATE OR REPLACE TEMP TABLE _dep_codes AS SELECT DISTINCT _file, lsoa_code FROM _dep_long`);
+  const file6 = denominatorFiles.length ? `UNION SELECT DISTINCT _file, lsoa_code FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denominatorFiles)})` : "";
+  await db.run(`CREATE OR REPLACE TEMP TABLE _dep_codes AS SELECT DISTINCT _file, lsoa_code FROM _dep_long ${file6}`);
   await placeLsoaCodes(ctx, "deprivation", "_dep_codes", "Indices of Deprivation", { shares: true });
   if (await db.one(`SELECT 1 FROM _lsoa_map_deprivation WHERE source_code IS DISTINCT FROM lsoa_code LIMIT 1`)) {
     await db.run(`CREATE OR REPLACE TEMP TABLE _dep_long AS
@@ -249,8 +252,15 @@ async function reportDisagreements(ctx: Context): Promise<void> {
 async function summarise(ctx: Context, denominatorFiles: string[]): Promise<void> {
   const { db } = ctx;
   const hasPop = await db.hasTable("staging.population_lsoa");
+  // File 6 on the lookup's LSOAs (converted from another vintage as the scores were), the first
+  // file listed where two give an LSOA.
+  const fileOrder = `CASE d._file ${denominatorFiles.map((f, i) => `WHEN ${literal(f)} THEN ${i}`).join(" ")} END`;
   const weights = denominatorFiles.length
-    ? `SELECT lsoa_code, TRY_CAST(replace(trim(total), ',', '') AS DOUBLE) AS population, 'IoD File 6' AS weight_source FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denominatorFiles)})`
+    ? `SELECT lsoa_code, population, 'IoD File 6' AS weight_source FROM (
+         SELECT coalesce(m.lsoa_code, d.lsoa_code) AS lsoa_code, ${fileOrder} AS file_order, sum(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) * coalesce(m.share, 1)) AS population
+         FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denominatorFiles)}) d LEFT JOIN _lsoa_map_deprivation m ON m._file = d._file AND m.source_code = d.lsoa_code
+         GROUP BY 1, 2)
+       QUALIFY row_number() OVER (PARTITION BY lsoa_code ORDER BY file_order) = 1`
     : hasPop
       ? `SELECT lsoa_code, sum(population) AS population, 'staging.population_lsoa ' || max(year) AS weight_source FROM staging.population_lsoa
          WHERE year = (SELECT max(year) FROM staging.population_lsoa) GROUP BY 1`

@@ -160,6 +160,33 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
+  it("a File 6 on 2021 LSOAs (IoD2025 style) in a build on 2011 LSOAs weights the summary by every resident: a split LSOA's parts are added", async () => {
+    const change = medwayLsoaChanges();
+    // Residents: 1,500 in each unchanged LSOA, 1,000 and 700 in the two parts of a split one.
+    const total = (r: (typeof change)[number]) => (r.change === "S" ? [1000, 700][r.part]! : 1500);
+    const rows = change.map((r) => `${r.lsoa21},${r.name21},E06000035,Medway,"${total(r).toLocaleString("en-GB")}",200,${total(r) - 300},100,${total(r) - 400}`);
+    const t = tempDir();
+    const file6 = t.write("File_6_-_IoD2025_Population_Denominators.csv", [
+      "LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024),Total population: mid 2022 (excluding prisoners),Dependent Children aged 0-15: mid 2022 (excluding prisoners),Population aged 16-59: mid 2022 (excluding prisoners),Older population aged 60 and over: mid 2022 (excluding prisoners),Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)",
+      ...rows, ""].join("\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaChanges: LSOA_CHANGES }, sources: { deprivation: { files: [FILE1, file6] } } }));
+    try {
+      const split = new Set(change.filter((r) => r.change === "S").map((r) => r.lsoa11));
+      const members = await db.all<{ ward_code: string; lsoa_code: string }>(`SELECT ward_code, lsoa_code FROM ref.lsoa_ward WHERE lad_code = 'E06000035'`);
+      const expected = new Map<string, number>();
+      for (const m of members) expected.set(m.ward_code, (expected.get(m.ward_code) ?? 0) + (split.has(m.lsoa_code) ? 1700 : 1500));
+      const withSplit = [...new Set(members.filter((m) => split.has(m.lsoa_code)).map((m) => m.ward_code))];
+      expect(withSplit.length).toBeGreaterThan(0);
+      const got = new Map((await db.all<{ area_code: string; population: number }>(
+        `SELECT area_code, population FROM staging.deprivation_summary WHERE area_type = 'ward' AND domain = 'imd'`)).map((r) => [r.area_code, r.population]));
+      for (const w of withSplit) expect(got.get(w), w).toBe(expected.get(w));
+      expect(await db.one(`SELECT DISTINCT weight_source FROM staging.deprivation_summary`)).toEqual({ weight_source: "IoD File 6" });
+      expect((await warningsOf(db, "lsoa_vintage_converted")).map((w) => w.subject)).toEqual([shown(file6)]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("two files disagreeing on a rank: the first listed wins and the disagreement is reported", async () => {
     const t = tempDir();
     const ons = readFileSync(ONS, "utf8").replace("E01016020,Medway 021A,E06000035,Medway,5363,", "E01016020,Medway 021A,E06000035,Medway,5364,");
