@@ -104,6 +104,11 @@ export const messages = {
   populationLsoasMissing: (year: number, missing: number, lsoas: number, examples: string, unknown: number) =>
     `population mid-${year}: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs have no population (e.g. ${examples}), so their wards' rates for ${year} are over too small a population` +
     (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the population are not in the LSOA lookup at all: the file may use another LSOA vintage (2011 and 2021 codes differ) or cover another area` : "; give a population file that covers every LSOA of the lookup"),
+  populationOtherNation: (parent: string, lsoas: number, wards: number, example: string) => {
+    const [own, other] = parent.startsWith("W") ? ["Wales", "England"] : ["England", "Wales"];
+    return `population: the files cover ${own} only, so the lookup's ${lsoas.toLocaleString("en-GB")} LSOAs in ${other} (e.g. ${example}; ${wards.toLocaleString("en-GB")} wards) have no population and no rates; ` +
+      `no comparator of a build in ${own} uses them (give a lookup of ${own} alone, or set geography.authorities, to leave them out)`;
+  },
   nomisPopulationLeftOut: (file: string, why: "date" | "sex" | "age" | "area", rows: number, example: string) =>
     `${file}: ${rows.toLocaleString("en-GB")} row(s) left out: ` +
     { date: `no year in DATE_NAME (e.g. "${example}")`, sex: `GENDER_NAME is not Total, Male or Female (e.g. "${example}")`, age: `C_AGE_NAME is not an age or a band of ages (e.g. "${example}"; expected Age 0 ... Age 90+, Aged 16 to 64, All Ages)`, area: `the area is not an LSOA (e.g. ${example}; download LSOAs: geography TYPE151 for LSOAs 2021, TYPE298 for 2011)` }[why],

@@ -367,13 +367,19 @@ async function lsoaPlacing(ctx: Context, tables: [CsvFormat, string[]][]): Promi
  * Each mid-year must cover every LSOA the build places people in (`ref.lsoa_ward`): a ward whose
  * LSOAs lack a population would get rates over too small a denominator. Missing LSOAs are
  * reported per year (`population_lsoas_missing`), with a hint when the population's own codes
- * are not in the lookup at all (another LSOA vintage: 2011 and 2021 codes differ).
+ * are not in the lookup at all (another LSOA vintage: 2011 and 2021 codes differ). LSOAs of the
+ * other nation than the parent's (Wales in an English build holding the whole lookup for its
+ * national comparators) that a population of the parent's nation alone leaves out (IoD File 6
+ * covers England) are said once (`population_other_nation`): no comparator of the build uses them.
  */
 async function checkCoverage(ctx: Context): Promise<void> {
-  const { db } = ctx;
+  const { db, config } = ctx;
   if (!(await db.hasTable("ref.lsoa_ward"))) return;
+  const nation = literal(config.parent.slice(0, 1));
+  // LSOAs of the other nation count as the build's unless the population has none of that nation at all.
+  const otherNationLeftOut = `(SELECT count(*) = 0 FROM staging.population_lsoa WHERE left(lsoa_code, 1) <> ${nation})`;
   const gaps = await db.all<{ year: number; missing: number; lsoas: number; examples: string[]; unknown: number }>(`
-    WITH build AS (SELECT DISTINCT lsoa_code FROM ref.lsoa_ward),
+    WITH build AS (SELECT DISTINCT lsoa_code FROM ref.lsoa_ward WHERE left(lsoa_code, 1) = ${nation} OR NOT ${otherNationLeftOut}),
          years AS (SELECT DISTINCT year FROM staging.population_lsoa),
          gaps AS (SELECT y.year, b.lsoa_code FROM years y CROSS JOIN build b
                   ANTI JOIN (SELECT DISTINCT year, lsoa_code FROM staging.population_lsoa) p ON p.year = y.year AND p.lsoa_code = b.lsoa_code)
@@ -382,6 +388,12 @@ async function checkCoverage(ctx: Context): Promise<void> {
     FROM gaps g GROUP BY g.year ORDER BY g.year`);
   for (const g of gaps) {
     await db.recordWarning("conform", "population_lsoas_missing", `population ${g.year}`, messages.populationLsoasMissing(g.year, g.missing, g.lsoas, g.examples.join(", "), g.unknown));
+  }
+  const other = await db.one<{ lsoas: number; wards: number; example: string | null }>(`
+    SELECT count(DISTINCT lsoa_code)::INTEGER AS lsoas, count(DISTINCT ward_code)::INTEGER AS wards, min(lsoa_code) AS example
+    FROM ref.lsoa_ward WHERE left(lsoa_code, 1) <> ${nation} AND ${otherNationLeftOut} AND EXISTS (SELECT 1 FROM staging.population_lsoa)`);
+  if (other!.lsoas) {
+    await db.recordWarning("conform", "population_other_nation", "population", messages.populationOtherNation(config.parent, other!.lsoas, other!.wards, other!.example!));
   }
 }
 
