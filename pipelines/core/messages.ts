@@ -169,7 +169,10 @@ export const messages = {
     `Indices of Deprivation: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs are not in the files given (e.g. ${examples}), so their wards' deprivation leaves them out` +
     (welsh ? `; ${welsh === missing ? "all" : welsh.toLocaleString("en-GB")} of them are in Wales: the English Indices cover England only (the Welsh Index of Multiple Deprivation is not read)` : "") +
     (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the files are not in the LSOA lookup: the files may be of another LSOA vintage (IoD2019 is on 2011 LSOAs, IoD2025 on 2021 LSOAs; give the edition on the lookup's LSOAs)` : ""),
-  iodDecileDerived: (file: string) => `${file}: deciles derived from national ranks (decile = ceil(rank x 10 / 32,844))`,
+  iodDecileDerived: (file: string, edition: string, ranked: number | undefined) =>
+    ranked
+      ? `${file}: deciles derived from national ranks (decile = ceil(rank x 10 / ${ranked.toLocaleString("en-GB")}), the LSOAs ${edition} ranks)`
+      : `${file}: the file gives ranks without deciles, and its header does not tell the edition (the LSOA code column's year: 2011 for IoD2019, 2021 for IoD2025), so no decile could be derived`,
   noYearInHeader: (file: string) => `${file}: cannot tell the mid-year from the header (expected "mid 2015" or similar)`,
   fsmPercentMismatch: (rows: number, example: string) =>
     `free school meals: ${rows} rows have fsm_eligible_percent far from fsm_eligible / headcount (e.g. ${example}); flagged, values kept as published`,

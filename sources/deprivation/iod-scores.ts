@@ -182,9 +182,11 @@ export const deprivationAdapter = defineSource({
     await db.run(`CREATE OR REPLACE TABLE staging.deprivation_lsoa AS
       SELECT lsoa_code, edition, ${DEPRIVATION_COLUMNS.map(col).join(", ")} FROM _dep_wide ORDER BY lsoa_code`);
     if (derived.length) {
-      const from = picked.filter((p) => p.format === onsImdLookupFormat).map((p) => p.file);
-      for (const f of from.length ? from : ["deprivation"]) {
-        await db.recordWarning("conform", "iod_decile_derived", displayPath(ctx.config, f), messages.iodDecileDerived(displayPath(ctx.config, f)));
+      const lookups = picked.filter((p) => p.format === onsImdLookupFormat);
+      const from = lookups.length ? lookups : [{ file: "deprivation", edition: picked[0]!.edition }];
+      for (const { file, edition } of from) {
+        const shownFile = displayPath(ctx.config, file);
+        await db.recordWarning("conform", "iod_decile_derived", shownFile, messages.iodDecileDerived(shownFile, edition, LSOAS_RANKED[edition]));
       }
     }
     await checkCoverage(ctx);

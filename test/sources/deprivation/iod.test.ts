@@ -88,7 +88,7 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
       expect(staged.size).toBe(1065);
       const mismatched = file1.filter((r) => staged.has(r.code) && staged.get(r.code) !== r.decile);
       expect(mismatched).toEqual([]);
-      expect(await warningsOf(db, "iod_decile_derived")).toEqual([{ subject: shown(ONS), message: messages.iodDecileDerived(shown(ONS)) }]);
+      expect(await warningsOf(db, "iod_decile_derived")).toEqual([{ subject: shown(ONS), message: messages.iodDecileDerived(shown(ONS), "IoD2019", 32844) }]);
     } finally {
       db.close();
     }

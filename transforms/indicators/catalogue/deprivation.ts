@@ -52,7 +52,7 @@ const averageRank = (d: (typeof DOMAINS)[number]): IndicatorSpec =>
     polarity: "high_is_good",
     periods: ["snapshot"],
     source: `English Indices of Deprivation (File 2 ranks); ${POPULATION_SOURCE}`,
-    definition: `Average of the area's LSOA ranks on the ${d.rankTitle.toLowerCase()} domain (1 = most deprived of 32,844 in England) weighted by resident population. A lower rank means more deprived. ${DOMAIN_RULE} Shown only when the domain's score (deprivation.${d.stem}_score) has no value in the build.`,
+    definition: `Average of the area's LSOA ranks on the ${d.rankTitle.toLowerCase()} domain (1 = most deprived of the 32,844 LSOAs of England in IoD2015 and IoD2019, of 33,755 in IoD2025) weighted by resident population. A lower rank means more deprived. ${DOMAIN_RULE} Shown only when the domain's score (deprivation.${d.stem}_score) has no value in the build.`,
     fallbackFor: `deprivation.${d.stem}_score`,
   });
 
@@ -86,7 +86,7 @@ export const deprivationIndicators: IndicatorSpec[] = [
     polarity: "high_is_good",
     periods: ["snapshot"],
     source: `English Indices of Deprivation (File 1 ranks); ${POPULATION_SOURCE}`,
-    definition: "Average of the area's LSOA IMD ranks (1 = most deprived of 32,844 in England) weighted by resident population: the 'average rank' summary of the IoD local authority summaries. Works from the ranks alone, so it is available where only Files 1 and 2 are held. A lower rank means more deprived.",
+    definition: "Average of the area's LSOA IMD ranks (1 = most deprived of the 32,844 LSOAs of England in IoD2015 and IoD2019, of 33,755 in IoD2025) weighted by resident population: the 'average rank' summary of the IoD local authority summaries. Works from the ranks alone, so it is available where only Files 1 and 2 are held. A lower rank means more deprived.",
   }),
   ...DOMAINS.map((d) => weightedScore(`${d.stem}_score`, `${d.stem}_score`, d.title, d.short, d.unit, d.multiplier)),
   ...DOMAINS.map(averageRank),
