@@ -27,8 +27,13 @@ const ids: ColumnSpec[] = [
   { name: "lad_code", header: /^Local Authority District code \(20\d{2}\)$/ },
   { name: "lad_name", header: /^Local Authority District name \(20\d{2}\)$/, optional: true },
 ];
-const rank = (stem: string, label: string): ColumnSpec => ({ name: `${stem}_rank`, header: new RegExp(`^${label} Rank( \\(where 1 is most deprived\\))?$`), kind: "integer", nonNegative: true, required: true });
-const decile = (stem: string, label: string): ColumnSpec => ({ name: `${stem}_decile`, header: new RegExp(`^${label} Decile( \\(where 1 is most deprived 10% of LSOAs\\))?$`), kind: "integer", nonNegative: true, required: true });
+const rank = (stem: string, label: string, required = true): ColumnSpec =>
+  ({ name: `${stem}_rank`, header: new RegExp(`^${label} Rank( \\(where 1 is most deprived\\))?$`), kind: "integer", nonNegative: true, required, optional: !required });
+const decile = (stem: string, label: string, required = true): ColumnSpec =>
+  ({ name: `${stem}_decile`, header: new RegExp(`^${label} Decile( \\(where 1 is most deprived 10% of LSOAs\\))?$`), kind: "integer", nonNegative: true, required, optional: !required });
+
+/** The 7 domains' rank and decile columns, optional: a scores file of File 7's kind gives them beside the scores. */
+export const optionalDomainRanks: ColumnSpec[] = IOD_DOMAINS.slice(1).flatMap(([stem, label]) => [rank(stem, label, false), decile(stem, label, false)]);
 
 /** IoD2019 File 1: IMD rank and decile by LSOA. */
 export const iodFile1Format = defineCsvFormat({

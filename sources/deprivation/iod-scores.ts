@@ -17,7 +17,7 @@ import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
-import { IOD_DOMAINS, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat } from "./iod-files.ts";
+import { IOD_DOMAINS, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks } from "./iod-files.ts";
 
 const num = (name: string, header: RegExp, optional = true) => ({ name, header, kind: "number" as const, optional });
 
@@ -41,6 +41,8 @@ export const iodScoresFormat = defineCsvFormat({
     num("crime_score", /^Crime Score$/),
     num("barriers_score", /^Barriers to Housing and Services Score$/),
     num("living_environment_score", /^Living Environment Score$/),
+    // File 7 gives each domain's rank and decile beside its score: read, so it is not taken for File 2 (ranks only).
+    ...optionalDomainRanks,
   ],
 });
 registerFormats(iodScoresFormat);
@@ -131,6 +133,11 @@ export const deprivationAdapter = defineSource({
         // File 6 listed in the population slot too is loaded once (by the population adapter).
         if (!(format === iodDenominatorsFormat && already.has(f))) loads.push(...(await loadCsvFiles(ctx, format, [f])));
         await record(f, format, f);
+        // File 7 carries File 6's columns after its scores: read as the denominators too (the summary's weights).
+        if (format === iodScoresFormat && matchHeader(iodDenominatorsFormat, readHeader(f) ?? []).missing.length === 0) {
+          if (!already.has(f)) loads.push(...(await loadCsvFiles(ctx, iodDenominatorsFormat, [f])));
+          await record(f, iodDenominatorsFormat, f);
+        }
         continue;
       }
       const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => matchHeader(x, cells).missing.length === 0), { dir: workbookCacheOf(ctx.config), kind: "deprivation" });

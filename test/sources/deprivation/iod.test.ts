@@ -17,6 +17,32 @@ const FILE6 = imd("File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
 const ONS = imd("ONS_IMD_Dec2019_lookup.kent-medway.csv");
 const dep = (files: string[], population?: string[]) => realConfig({ sources: { deprivation: { files }, ...(population ? { population: { files: population } } : {}) } });
 
+/**
+ * An IoD2019 File 7 ("All IoD2019 Scores, Ranks, Deciles and Population Denominators", 57 columns
+ * as MHCLG publishes it) for Kent and Medway: File 2's ranks and deciles, File 6's residents, and
+ * made-up scores (50 - rank / 1000) for the IMD, its domains and the supplementary indices.
+ */
+function writeFile7(t: ReturnType<typeof tempDir>): string {
+  const rows2 = readFileSync(FILE2, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter(Boolean).map((l) => Papa.parse<string[]>(l).data[0]!);
+  const rows6 = new Map(readFileSync(FILE6, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter(Boolean).slice(1).map((l) => Papa.parse<string[]>(l).data[0]!).map((r) => [r[0]!, r.slice(4)]));
+  const header6 = Papa.parse<string[]>(readFileSync(FILE6, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/)[0]!).data[0]!.slice(4);
+  const domains = ["Index of Multiple Deprivation (IMD) Score", "Income Score (rate)", "Employment Score (rate)", "Education, Skills and Training Score",
+    "Health Deprivation and Disability Score", "Crime Score", "Barriers to Housing and Services Score", "Living Environment Score"];
+  const supplementary = ["Income Deprivation Affecting Children Index (IDACI) Score (rate)", "Income Deprivation Affecting Older People (IDAOPI) Score (rate)",
+    "Children and Young People Sub-domain Score", "Adult Skills Sub-domain Score", "Geographical Barriers Sub-domain Score", "Wider Barriers Sub-domain Score",
+    "Indoors Sub-domain Score", "Outdoors Sub-domain Score"];
+  const h2 = rows2[0]!;
+  const label = (score: string) => score.replace(/ Score( \(rate\))?$/, "").replace(/ Sub-domain$/, " Sub-domain");
+  const header = [...h2.slice(0, 4), ...domains.flatMap((d, i) => [d, h2[4 + 2 * i]!, h2[5 + 2 * i]!]),
+    ...supplementary.flatMap((d) => [d, `${label(d)} Rank (where 1 is most deprived)`, `${label(d)} Decile (where 1 is most deprived 10% of LSOAs)`]), ...header6];
+  expect(header).toHaveLength(57);
+  const csv = (cells: string[]) => cells.map((c) => (/[",]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(",");
+  const lines = rows2.slice(1).map((r) => csv([...r.slice(0, 4),
+    ...domains.flatMap((_d, i) => [String(50 - Number(r[4 + 2 * i]) / 1000), r[4 + 2 * i]!, r[5 + 2 * i]!]),
+    ...supplementary.flatMap(() => ["0.1", r[4]!, r[5]!]), ...rows6.get(r[0]!)!]));
+  return t.write("File_7_-_All_IoD2019_Scores__Ranks__Deciles_and_Population_Denominators_3.csv", [csv(header), ...lines, ""].join("\r\n"));
+}
+
 describe.skipIf(!hasShared)(`IoD2019 real files${sharedSkipReason}`, () => {
   let db: Warehouse;
   beforeAll(async () => {
@@ -184,6 +210,29 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
       expect((await warningsOf(db, "lsoa_vintage_converted")).map((w) => w.subject)).toEqual([shown(file6)]);
     } finally {
       db.close();
+    }
+  });
+
+  it("File 7 (scores, ranks, deciles and population denominators in one file) is read for its scores, ranks and deciles, not taken for File 2; its residents weight the summaries, and listed as population too it is the build's population", async () => {
+    const file7 = writeFile7(tempDir());
+    for (const population of [undefined, [file7]]) {
+      const { db } = await runSources(dep([file7], population));
+      try {
+        // Staged once per LSOA with File 2's ranks and the file's scores; residents from its population columns.
+        expect(await db.one(`SELECT imd_rank, imd_decile, income_rank, imd_score, edition FROM staging.deprivation_lsoa WHERE lsoa_code = 'E01016016'`))
+          .toEqual({ imd_rank: 6597, imd_decile: 3, income_rank: 6615, imd_score: 50 - 6597 / 1000, edition: "IoD2019" });
+        expect(await db.one(`SELECT population FROM staging.deprivation_summary WHERE area_code = $w AND domain = 'imd'`, { w: LUTON_WAYFIELD })).toEqual({ population: 15189 });
+        expect(await db.one(`SELECT DISTINCT weight_source FROM staging.deprivation_summary`)).toEqual({ weight_source: "IoD File 6" });
+        // Listed in the population slot too, its residents are the build's population (read once as File 6's columns).
+        if (population) {
+          expect(await db.one(`SELECT sum(population)::INTEGER AS n FROM staging.population_lsoa WHERE lsoa_code = 'E01016016'`)).toEqual({ n: 1681 });
+          expect(await db.one(`SELECT count(*)::INTEGER AS n FROM audit.loads WHERE path = $f`, { f: file7 })).toEqual({ n: 2 });
+        } else {
+          expect(await db.hasTable("staging.population_lsoa")).toBe(false);
+        }
+      } finally {
+        db.close();
+      }
     }
   });
 
