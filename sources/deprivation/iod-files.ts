@@ -68,7 +68,35 @@ export const onsImdLookupFormat = defineCsvFormat({
   ],
 });
 
-registerFormats(iodFile1Format, iodFile2Format, onsImdLookupFormat);
+/**
+ * MHCLG's IoD2019 map layer (`Indices_of_Multiple_Deprivation_(IMD)_2019` on ArcGIS Online, the
+ * `IMD_2019` shapefile and its CSV download from data.gov.uk): short field names, one row per LSOA:
+ * `lsoa11cd, lsoa11nm, IMD_Rank, IMD_Decile, LSOA01NM, LADcd, LADnm, IMDScore, IMDRank0, IMDDec0,
+ * IncScore, IncRank, IncDec, EmpScore, ..., EnvDec`, the supplementary indices (`IDCScore`...), the
+ * File 6 populations (`TotPop, DepChi, Pop16_59, Pop60+, WorkPop`) and the shape's area and length.
+ */
+const ARCGIS_DOMAINS = [["income", "Inc"], ["employment", "Emp"], ["education", "Edu"], ["health", "HDD"], ["crime", "Cri"], ["barriers", "BHS"], ["living_environment", "Env"]] as const;
+export const iodArcgisLayerFormat = defineCsvFormat({
+  id: "iod_arcgis_layer",
+  title: "the Indices of Deprivation map layer (IMD_2019: lsoa11cd, IMDScore, IncScore ...)",
+  rawTable: "raw_iod_arcgis",
+  grain: "one row per LSOA",
+  columns: [
+    { name: "lsoa_code", header: /^lsoa\d{2}cd$/i, required: true },
+    { name: "lsoa_name", header: /^lsoa\d{2}nm$/i, optional: true },
+    { name: "lad_code", header: /^LADcd$/i, optional: true },
+    { name: "imd_score", header: /^IMDScore$/i, kind: "number", optional: false },
+    { name: "imd_rank", header: /^IMD_Rank$/i, kind: "integer", nonNegative: true, optional: true },
+    { name: "imd_decile", header: /^IMD_Decile$/i, kind: "integer", nonNegative: true, optional: true },
+    ...ARCGIS_DOMAINS.flatMap(([stem, short]): ColumnSpec[] => [
+      { name: `${stem}_score`, header: new RegExp(`^${short}Score$`, "i"), kind: "number", optional: true },
+      { name: `${stem}_rank`, header: new RegExp(`^${short}Rank$`, "i"), kind: "integer", nonNegative: true, optional: true },
+      { name: `${stem}_decile`, header: new RegExp(`^${short}Dec$`, "i"), kind: "integer", nonNegative: true, optional: true },
+    ]),
+  ],
+});
+
+registerFormats(iodFile1Format, iodFile2Format, onsImdLookupFormat, iodArcgisLayerFormat);
 
 /** LSOAs ranked in each edition (England): deciles are ceil(rank x 10 / N). */
 export const LSOAS_RANKED: Record<string, number> = { IoD2015: 32844, IoD2019: 32844, IoD2025: 33755 };

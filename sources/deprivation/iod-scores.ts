@@ -17,7 +17,7 @@ import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
-import { IOD_DOMAINS, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks } from "./iod-files.ts";
+import { IOD_DOMAINS, iodArcgisLayerFormat, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks } from "./iod-files.ts";
 
 const num = (name: string, header: RegExp, optional = true) => ({ name, header, kind: "number" as const, optional });
 
@@ -57,13 +57,13 @@ const SCORE_COLUMNS: Record<string, string> = {
 const TABLES = "_deprivation_tables";
 
 /** The formats the deprivation slot takes, recognised by header. */
-export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat] as const;
+export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat, iodArcgisLayerFormat] as const;
 /** The deprivation slot as errors name it. */
-export const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6 or the ONS IMD lookup)";
+export const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6, File 7, the ONS IMD lookup or the IMD_2019 map layer)";
 
 /** Measures each format provides (staging column -> raw column). */
 function measuresOf(format: CsvFormat): [string, string][] {
-  if (format === iodScoresFormat) return format.columns.filter((c) => /_(score|rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
+  if (format === iodScoresFormat || format === iodArcgisLayerFormat) return format.columns.filter((c) => /_(score|rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
   if (format === onsImdLookupFormat) return [["imd_rank", "imd_rank"]];
   if (format === iodFile1Format || format === iodFile2Format) return format.columns.filter((c) => /_(rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
   return [];
@@ -74,8 +74,8 @@ export function iodEdition(file: string): string {
   const header = (readHeader(file) ?? []).join(",");
   const imd = /\bIMD(\d{2})\b/.exec(header);
   if (imd) return `IoD20${imd[1]}`;
-  if (/\(2021\)|LSOA21CD/.test(header)) return "IoD2025";
-  if (/\(2011\)|LSOA11CD/.test(header)) return "IoD2019";
+  if (/\(2021\)|LSOA21CD/i.test(header)) return "IoD2025";
+  if (/\(2011\)|LSOA11CD/i.test(header)) return "IoD2019";
   return "IoD";
 }
 
@@ -141,7 +141,7 @@ export const deprivationAdapter = defineSource({
         continue;
       }
       const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => matchHeader(x, cells).missing.length === 0), { dir: workbookCacheOf(ctx.config), kind: "deprivation" });
-      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "an Indices of Deprivation table (scores, File 1, File 2, File 6 or the ONS IMD lookup)"));
+      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, SLOT_TITLE.replace(" file ", " table ")));
       const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, DEPRIVATION_FORMATS, SLOT_TITLE)]));
       const read = tables.filter((t) => !(formats.get(t) === iodDenominatorsFormat && already.has(f)));
       for (const { table, format: x, load } of await loadWorkbookTables(ctx, f, read, (t) => formats.get(t)!)) {

@@ -9,6 +9,7 @@ import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LSOA_CHANGES, LUTON_WAYFIELD, loadCounts, medwayLsoaChanges, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";
+import { SLOT_TITLE } from "../../../sources/deprivation/iod-scores.ts";
 
 const imd = (f: string) => realData("imd2019", f);
 const FILE1 = imd("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv");
@@ -236,6 +237,29 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
+  it("the IMD_2019 map layer's CSV (lsoa11cd, IMDScore, IncScore, IncRank, IncDec ...) is read for the IMD and the seven domains' scores, ranks and deciles", async () => {
+    const rows2 = readFileSync(FILE2, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter(Boolean).slice(1).map((l) => Papa.parse<string[]>(l).data[0]!);
+    const shorts = ["Inc", "Emp", "Edu", "HDD", "Cri", "BHS", "Env"];
+    const extra = ["IDC", "IDO", "CYP", "AS", "GB", "WB", "Ind", "Out"];
+    const header = ["FID", "lsoa11cd", "lsoa11nm", "lsoa11nmw", "st_areasha", "st_lengths", "IMD_Rank", "IMD_Decile", "LSOA01NM", "LADcd", "LADnm", "IMDScore", "IMDRank0", "IMDDec0",
+      ...shorts.flatMap((d) => [`${d}Score`, `${d}Rank`, `${d}Dec`]), ...extra.flatMap((d) => [`${d}Score`, `${d}Rank`, `${d}Dec`]),
+      "TotPop", "DepChi", "Pop16_59", "Pop60+", "WorkPop", "Shape__Are", "Shape__Len"];
+    const lines = rows2.map((r, i) => [String(i + 1), r[0], r[1], r[1], "1234567.5", "8901.2", r[4], r[5], r[1], r[2], r[3], String(50 - Number(r[4]) / 1000), r[4], r[5],
+      ...shorts.flatMap((_d, j) => [String(Number(r[6 + 2 * j]) / 100000), r[6 + 2 * j], r[7 + 2 * j]]), ...extra.flatMap(() => ["0.1", "100", "1"]),
+      "1500", "300", "900", "300", "880", "1234567.5", "8901.2"].join(","));
+    const file = tempDir().write("IMD_2019.csv", [header.join(","), ...lines, ""].join("\r\n"));
+    const { db } = await runSources(dep([file], [FILE6]));
+    try {
+      expect(await db.one(`SELECT edition, imd_rank, imd_decile, imd_score, income_score, income_rank, income_decile, living_environment_decile FROM staging.deprivation_lsoa WHERE lsoa_code = 'E01016016'`))
+        .toEqual({ edition: "IoD2019", imd_rank: 6597, imd_decile: 3, imd_score: 50 - 6.597, income_score: 0.06615, income_rank: 6615, income_decile: 3, living_environment_decile: 5 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.deprivation_lsoa`)).toEqual({ n: rows2.length });
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
+      expect(await db.one(`SELECT population FROM staging.deprivation_summary WHERE area_code = $w AND domain = 'imd'`, { w: LUTON_WAYFIELD })).toEqual({ population: 15189 });
+    } finally {
+      db.close();
+    }
+  });
+
   it("two files disagreeing on a rank: the first listed wins and the disagreement is reported", async () => {
     const t = tempDir();
     const ons = readFileSync(ONS, "utf8").replace("E01016020,Medway 021A,E06000035,Medway,5363,", "E01016020,Medway 021A,E06000035,Medway,5364,");
@@ -265,7 +289,7 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
 
   it("a street crime file given as deprivation is recognised and named", async () => {
     const f = realData("police", "2019-02-kent-street.medway-only.csv");
-    await expect(runSources(dep([f]))).rejects.toThrow(messages.wrongKindOfFile(f, "an Indices of Deprivation file (scores, File 1, File 2, File 6 or the ONS IMD lookup)", policeStreetFormat.title));
+    await expect(runSources(dep([f]))).rejects.toThrow(messages.wrongKindOfFile(f, SLOT_TITLE, policeStreetFormat.title));
   });
 
   it("a text rank is rejected with the line and column", async () => {
