@@ -146,9 +146,16 @@ export function defineCsvFormat(format: CsvFormat): CsvFormat {
   return format;
 }
 
-/** Does a header cell match a column declaration? */
+/**
+ * A header as compared with a declared name: case, spaces, dots, underscores and hyphens aside, so
+ * a file re-saved by R (`Indicator.ID`, `Lower.CI.95.0.limit`), by fingertipsR (`IndicatorID`,
+ * `Timeperiod`) or by pandas (`indicator_id`) is read as the publisher's `Indicator ID`.
+ */
+const headerKey = (h: string) => h.toLowerCase().replace(/[\s._-]+/g, "");
+
+/** Does a header cell match a column declaration? A pattern is tried on the cell without the spaces around it. */
 export function headerMatches(spec: ColumnSpec, header: string): boolean {
-  return typeof spec.header === "string" ? spec.header.toLowerCase() === header.toLowerCase() : spec.header.test(header);
+  return typeof spec.header === "string" ? headerKey(spec.header) === headerKey(header) : spec.header.test(header.trim());
 }
 
 /** Printable form of a declared header. */

@@ -162,7 +162,8 @@ describe.skipIf(!hasShared)(`police.uk hand-made broken copies${sharedSkipReason
 
   it("renamed column: an error naming the file, the expected and the found columns", async () => {
     const t = tempDir();
-    const renamed = header.replace("LSOA code", "LSOA_code");
+    // (`LSOA_code`, `lsoa code` or `LSOA.code` would be read as LSOA code: a column is matched aside case, spaces, dots, underscores and hyphens.)
+    const renamed = header.replace("LSOA code", "LSOA reference");
     const f = t.write("renamed.csv", [renamed, ...medway.slice(0, 3)].join("\n"));
     await expect(runSources(crime([f]))).rejects.toThrow(
       messages.missingColumns(f, ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"], renamed.split(","), ["LSOA code"]),

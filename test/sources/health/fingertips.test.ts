@@ -1,6 +1,7 @@
 /** Fingertips exports (the real Campylobacter file) and the local counts format, with broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import Papa from "papaparse";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
@@ -95,9 +96,28 @@ describe.skipIf(!hasShared)(`Fingertips and local counts, hand-made broken copie
 
   it("a renamed column is an error naming what was expected and found", async () => {
     const t = tempDir();
-    const renamed = header.replace("Area Code", "AreaCode");
+    const renamed = header.replace("Area Code", "Area Identifier");
     const f = t.write("renamed.csv", [renamed, ...records.slice(1, 4)].join("\r\n"));
     await expect(runSources(health({ fingertips: [f] }))).rejects.toThrow(`${f}: missing column(s) Area Code; expected`);
+  });
+
+  it("an export re-saved by fingertipsR or R (IndicatorID, Lower.CI.95.0.limit, Timeperiod) reads as the publisher's", async () => {
+    const t = tempDir();
+    const squeezed = Papa.unparse([Papa.parse<string[]>(header).data[0]!.map((h, i) => (i % 2 ? h.replaceAll(" ", "") : h.replaceAll(" ", ".")))]);
+    expect(squeezed).toContain("Indicator.ID,IndicatorName");
+    const f = t.write("fingertipsR.csv", [squeezed, ...records.slice(1, 40)].join("\r\n"));
+    const g = t.write("publisher.csv", [header, ...records.slice(1, 40)].join("\r\n"));
+    const read = async (file: string) => {
+      const { db } = await runSources(health({ fingertips: [file] }));
+      try {
+        return await db.all(`SELECT indicator_id, area_code, sex, age, period_label, period_type, value, lower95, upper95 FROM staging.fingertips_values ORDER BY ALL`);
+      } finally {
+        db.close();
+      }
+    };
+    const [a, b] = [await read(f), await read(g)];
+    expect(a.length).toBeGreaterThan(10);
+    expect(a).toEqual(b);
   });
 
   it("local counts: a negative count and a blank area are rejected with line and column", async () => {
