@@ -123,6 +123,8 @@ export const messages = {
   wrongDelimiter: (file: string, delimiter: string, title: string) =>
     `${file}: the header is separated by "${delimiter}", not commas (expected ${title}; save it as comma-separated CSV)`,
   boundariesUnreadable: (file: string, why: string) => `${file}: cannot be read as GeoJSON: ${why}`,
+  boundariesCrs: (file: string, crs: string) =>
+    `${file}: boundaries in ${crs}, which is not read here: give them in lon/lat (CRS84, as GeoJSON is by default; the Geoportal's "GeoJSON" download with WGS84) or British National Grid (EPSG:27700)`,
   boundariesNoCode: (file: string, expected: string, found: readonly string[]) =>
     `${file}: no ${expected} property on the features (found ${list(found)})`,
   boundaryFeatureNoCode: (key: string) => `feature has no ${key} code`,

@@ -1,10 +1,15 @@
 /**
- * ONS boundary GeoJSON (LSOA or ward polygons, CRS84 lon/lat) and the geometry the toolkit does
- * in JS, since DuckDB's spatial extension is not available: point in polygon (with holes and
- * multipolygons), polygon centroids, and a grid index so that placing many points stays fast.
- * Grain of `ref.boundaries`: one row per area code and vintage.
+ * ONS boundary GeoJSON (LSOA or ward polygons) and the geometry the toolkit does in JS, since
+ * DuckDB's spatial extension is not available: point in polygon (with holes and multipolygons),
+ * polygon centroids, and a grid index so that placing many points stays fast. Polygons are kept
+ * in lon/lat (CRS84, as RFC 7946 GeoJSON is): a file in British National Grid (EPSG:27700, the
+ * ONS boundaries' own system and what the Geoportal's GeoJSON often comes in) or Web Mercator
+ * (EPSG:3857) is converted as it is read, with proj4 (the OSGB36 datum shift by the
+ * seven-parameter Helmert transformation, a few metres: police.uk points are snapped further than
+ * that). Grain of `ref.boundaries`: one row per area code and vintage.
  */
 import { readFileSync } from "node:fs";
+import proj4 from "proj4";
 import type { Context } from "../../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { fileBytes, sha256File } from "../files.ts";
@@ -33,6 +38,54 @@ export interface BoundaryFile {
   vintage: string;
   areas: Boundary[];
   rejected: { feature: number; column: string | null; reason: string }[];
+  /** The file's coordinate system: lon/lat, or the one converted from. */
+  crs: BoundaryCrs;
+}
+
+/** Coordinate systems boundary files are read in. */
+export type BoundaryCrs = "CRS84" | "EPSG:27700" | "EPSG:3857";
+
+proj4.defs("EPSG:27700", "+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs");
+
+/**
+ * A GeoJSON's coordinate system: its legacy `crs` member where it has one (`urn:ogc:def:crs:EPSG::27700`),
+ * else told by the first position (lon/lat within +-180/+-90; eastings and northings of Great Britain
+ * otherwise). Null for any other system.
+ */
+function crsOf(json: { crs?: { properties?: { name?: unknown } } }, first: number[] | undefined): BoundaryCrs | null {
+  const name = String(json.crs?.properties?.name ?? "");
+  if (name) {
+    if (/CRS84$|EPSG::?4326$/i.test(name)) return "CRS84";
+    if (/EPSG::?27700$/i.test(name)) return "EPSG:27700";
+    if (/EPSG::?(3857|900913|102100)$/i.test(name)) return "EPSG:3857";
+    return null;
+  }
+  if (!first) return "CRS84";
+  const [x, y] = first as [number, number];
+  if (Math.abs(x) <= 180 && Math.abs(y) <= 90) return "CRS84";
+  if (x >= -10_000 && x <= 800_000 && y >= -10_000 && y <= 1_300_000) return "EPSG:27700";
+  return null;
+}
+
+/** The first position of a feature collection's polygons, to tell its coordinate system by. */
+function firstPosition(features: { geometry?: { type: string; coordinates: unknown } | null }[]): number[] | undefined {
+  for (const f of features) {
+    let c: unknown = f.geometry?.coordinates;
+    while (Array.isArray(c) && Array.isArray(c[0])) c = c[0];
+    if (Array.isArray(c) && typeof c[0] === "number") return c as number[];
+  }
+  return undefined;
+}
+
+/** Polygons from `crs` to lon/lat (6 decimal places, a tenth of a metre). */
+function toLonLat(polygons: Polygon[], crs: BoundaryCrs): Polygon[] {
+  if (crs === "CRS84") return polygons;
+  const convert = proj4(crs, "EPSG:4326");
+  const round = (v: number) => Math.round(v * 1e6) / 1e6;
+  return polygons.map((p) => p.map((ring) => ring.map((pt) => {
+    const [lon, lat] = convert.forward([pt[0]!, pt[1]!]);
+    return [round(lon!), round(lat!)];
+  })));
 }
 
 /** Source id of boundary files in `audit.loads`. */
@@ -54,24 +107,27 @@ export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFil
   if (!codeKey) throw new LocalneedsError(messages.boundariesNoCode(file, `${family}yyCD`, Object.keys(props)));
   const vintage = `${family}${re.exec(codeKey)![1]}`;
   const nameKey = Object.keys(props).find((k) => k.toUpperCase() === `${vintage}NM`);
+  const crs = crsOf(json as { crs?: { properties?: { name?: unknown } } }, firstPosition(json.features));
+  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, String((json as { crs?: { properties?: { name?: unknown } } }).crs?.properties?.name ?? "coordinates that are neither lon/lat nor British National Grid")));
   const areas: Boundary[] = [];
   const rejected: BoundaryFile["rejected"] = [];
   json.features.forEach((f, i) => {
     const code = String(f.properties?.[codeKey] ?? "").trim();
     if (!code) return void rejected.push({ feature: i + 1, column: codeKey, reason: messages.boundaryFeatureNoCode(codeKey) });
     const g = f.geometry;
-    const polygons: Polygon[] | undefined =
+    const given: Polygon[] | undefined =
       g?.type === "Polygon" ? [g.coordinates as Polygon] : g?.type === "MultiPolygon" ? (g.coordinates as Polygon[]) : undefined;
-    if (!polygons || polygons.length === 0 || !polygons.every((p) => Array.isArray(p) && p.length > 0 && p[0]!.length >= 4)) {
+    if (!given || given.length === 0 || !given.every((p) => Array.isArray(p) && p.length > 0 && p[0]!.length >= 4)) {
       return void rejected.push({ feature: i + 1, column: "geometry", reason: messages.boundaryFeatureNoPolygon(g?.type ?? "none") });
     }
+    const polygons = toLonLat(given, crs);
     const bbox = boundsOf(polygons);
     const lon = Number(f.properties?.LONG);
     const lat = Number(f.properties?.LAT);
     const centroid: [number, number] = Number.isFinite(lon) && Number.isFinite(lat) && f.properties?.LONG != null ? [lon, lat] : centroidOf(polygons);
     areas.push({ code, name: nameKey ? String(f.properties?.[nameKey] ?? "") || null : null, vintage, polygons, bbox, centroid });
   });
-  return { file, family, vintage, areas, rejected };
+  return { file, family, vintage, areas, rejected, crs };
 }
 
 function boundsOf(polygons: Polygon[]): [number, number, number, number] {
@@ -85,30 +141,35 @@ function boundsOf(polygons: Polygon[]): [number, number, number, number] {
   return [x0, y0, x1, y1];
 }
 
-/** Signed area and centroid of a ring (shoelace). */
-function ringMoments(ring: Ring): { a: number; cx: number; cy: number } {
+/** Signed area and centroid moments of a ring (shoelace), about the point `[ox, oy]`. */
+function ringMoments(ring: Ring, ox: number, oy: number): { a: number; cx: number; cy: number } {
   let a = 0;
   let cx = 0;
   let cy = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    const cross = xj! * yi! - xi! * yj!;
+    const [xi, yi] = [ring[i]![0]! - ox, ring[i]![1]! - oy];
+    const [xj, yj] = [ring[j]![0]! - ox, ring[j]![1]! - oy];
+    const cross = xj * yi - xi * yj;
     a += cross;
-    cx += (xj! + xi!) * cross;
-    cy += (yj! + yi!) * cross;
+    cx += (xj + xi) * cross;
+    cy += (yj + yi) * cross;
   }
   return { a: a / 2, cx, cy };
 }
 
-/** Area-weighted centroid of polygons (holes subtracted). */
+/**
+ * Area-weighted centroid of polygons (holes subtracted). Worked out about the first vertex: with
+ * coordinates near 51 degrees, the products of a small polygon's absolute coordinates lose its
+ * area to rounding (a 2 m square's centroid came out 13 m away).
+ */
 export function centroidOf(polygons: Polygon[]): [number, number] {
+  const [ox, oy] = polygons[0]![0]![0]! as [number, number];
   let area = 0;
   let cx = 0;
   let cy = 0;
   for (const p of polygons) {
     p.forEach((ring, k) => {
-      const m = ringMoments(ring);
+      const m = ringMoments(ring, ox, oy);
       // Outer rings add, holes subtract, whatever their winding.
       const sign = (k === 0 ? 1 : -1) * Math.sign(m.a || 1);
       area += sign * m.a;
@@ -116,7 +177,7 @@ export function centroidOf(polygons: Polygon[]): [number, number] {
       cy += sign * m.cy;
     });
   }
-  return area === 0 ? [polygons[0]![0]![0]![0]!, polygons[0]![0]![0]![1]!] : [cx / (6 * area), cy / (6 * area)];
+  return area === 0 ? [ox, oy] : [ox + cx / (6 * area), oy + cy / (6 * area)];
 }
 
 /** Is the point inside the ring (ray casting; points on an edge may fall either side)? */

@@ -1,6 +1,7 @@
 /** ONS geography: every real lookup and boundary file, the ward-vintage crosswalk, and broken copies. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
+import proj4 from "proj4";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
@@ -143,6 +144,47 @@ describe.skipIf(!hasShared)(`boundary files and geometry${sharedSkipReason}`, ()
     expect(() => readBoundaries(f, "LSOA")).toThrow(/no LSOAyyCD property on the features/);
     const g = t.write("broken.geojson", "{ \"type\": \"FeatureCollection\", ");
     expect(() => readBoundaries(g, "WD")).toThrow(new RegExp(`^${g}: cannot be read as GeoJSON`));
+  });
+
+  it("boundaries in British National Grid (EPSG:27700) are read in lon/lat: ONS's own easting/northing of each ward lands within metres of its published LONG/LAT", () => {
+    const t = tempDir();
+    const fc = JSON.parse(readFileSync(geo("boundaries", "medway_wards_WD22.geojson"), "utf8")) as {
+      crs?: unknown; features: { properties: Record<string, unknown>; geometry: { type: string; coordinates: unknown } }[];
+    };
+    // Each ward as a 2 m square around ONS's BNG_E/BNG_N, with no LONG/LAT: its centroid comes from the converted square.
+    const squares = {
+      type: "FeatureCollection", crs: { type: "name", properties: { name: "urn:ogc:def:crs:EPSG::27700" } },
+      features: fc.features.map((f) => {
+        const [e, n] = [Number(f.properties.BNG_E), Number(f.properties.BNG_N)];
+        return { type: "Feature", properties: { WD22CD: f.properties.WD22CD }, geometry: { type: "Polygon", coordinates: [[[e - 1, n - 1], [e + 1, n - 1], [e + 1, n + 1], [e - 1, n + 1], [e - 1, n - 1]]] } };
+      }),
+    };
+    const b = readBoundaries(t.write("squares-bng.geojson", JSON.stringify(squares)), "WD");
+    expect(b.crs).toBe("EPSG:27700");
+    const published = new Map(fc.features.map((f) => [String(f.properties.WD22CD), [Number(f.properties.LONG), Number(f.properties.LAT)]]));
+    const metres = b.areas.map((a) => {
+      const [lon, lat] = published.get(a.code)!;
+      return Math.hypot((a.centroid[0] - lon!) * 111_320 * Math.cos((lat! * Math.PI) / 180), (a.centroid[1] - lat!) * 110_574);
+    });
+    expect(metres).toHaveLength(22);
+    expect(Math.max(...metres)).toBeLessThan(10);
+    // The same file without its crs member is told by its coordinates; another system is refused, naming it.
+    delete (squares as { crs?: unknown }).crs;
+    expect(readBoundaries(t.write("squares-nocrs.geojson", JSON.stringify(squares)), "WD").areas.map((a) => a.centroid)).toEqual(b.areas.map((a) => a.centroid));
+    const irish = t.write("irish.geojson", JSON.stringify({ ...squares, crs: { type: "name", properties: { name: "urn:ogc:def:crs:EPSG::2157" } } }));
+    expect(() => readBoundaries(irish, "WD")).toThrow(messages.boundariesCrs(irish, "urn:ogc:def:crs:EPSG::2157"));
+    // The whole ward file in BNG places every Medway LSOA in the same ward as the lon/lat file does.
+    const toBng = proj4("EPSG:4326", "EPSG:27700");
+    const bng = { ...fc, crs: { type: "name", properties: { name: "urn:ogc:def:crs:EPSG::27700" } }, features: fc.features.map((f) => ({ ...f, geometry: {
+      type: f.geometry.type,
+      coordinates: (f.geometry.type === "Polygon" ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][]))
+        .map((poly) => poly.map((ring) => ring.map((pt) => toBng.forward([pt[0]!, pt[1]!])))).flat(f.geometry.type === "Polygon" ? 1 : 0),
+    } })) };
+    const [fromBng, fromLonLat] = [readBoundaries(t.write("wards-bng.geojson", JSON.stringify(bng)), "WD"), readBoundaries(geo("boundaries", "medway_wards_WD22.geojson"), "WD")];
+    const lsoas = readBoundaries(geo("boundaries", "medway_lsoa11.geojson"), "LSOA").areas;
+    const [a, b2] = [new BoundaryIndex(fromBng.areas), new BoundaryIndex(fromLonLat.areas)];
+    const placed = lsoas.map((l) => [a.locate(l.centroid[0], l.centroid[1])?.code, b2.locate(l.centroid[0], l.centroid[1])?.code]);
+    expect(placed.filter(([x, y]) => x && x === y)).toHaveLength(lsoas.length);
   });
 
   it("computed centroids agree with the published ones, and each LSOA11 centroid lies in its best-fit WD19 ward", async () => {
