@@ -20,6 +20,7 @@ import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type W
 import { LSOA_CODE_PATTERN, placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { literal, type Warehouse } from "../../pipelines/core/warehouse.ts";
 import { nomisPopulationFormat, nomisPopulationRows } from "./nomis-population.ts";
+import { CENSUS_YEAR, censusAgeBandsFormat, censusBands, censusSingleYearFormat } from "./census-age.ts";
 
 const ages = Array.from({ length: 91 }, (_, i) => i);
 const bySexAge: ColumnSpec[] = (["F", "M"] as const).flatMap((sex) =>
@@ -62,7 +63,7 @@ export const sapeBySexFormat = defineCsvFormat({
 registerFormats(sapeBySexFormat);
 
 /** The formats the population slot takes (each file recognised by its header). */
-export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, nomisPopulationFormat, iodDenominatorsFormat];
+export const POPULATION_FORMATS: readonly CsvFormat[] = [sapeFormat, sapeBySexFormat, nomisPopulationFormat, iodDenominatorsFormat, censusSingleYearFormat, censusAgeBandsFormat];
 /**
  * How a source line names the population a format gives: the denominator of the rates and the
  * weights of the population-weighted means (indicator sources, the pack's population map).
@@ -72,6 +73,8 @@ const POPULATION_SOURCE_NAMES: Record<string, string> = {
   [sapeBySexFormat.id]: "ONS small area population estimates",
   [nomisPopulationFormat.id]: "ONS small area population estimates (Nomis)",
   [iodDenominatorsFormat.id]: "IoD File 6 population denominators (excluding prisoners)",
+  [censusSingleYearFormat.id]: "Census 2021 usual residents",
+  [censusAgeBandsFormat.id]: "Census 2021 usual residents",
 };
 
 /** How source lines name the population of these formats (ids of `POPULATION_FORMATS`); undefined when none is one. */
@@ -92,7 +95,7 @@ export async function populationSourceUsed(db: Warehouse): Promise<string | unde
 }
 
 /** The population slot as errors name it. */
-export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE, a Nomis population download or IoD File 6)";
+export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE, a Nomis population download, IoD File 6 or Census 2021 age by LSOA)";
 
 /** Mid-year of a SAPE file from its name. */
 export function sapeYear(file: string): number {
@@ -132,6 +135,7 @@ const YEARS = "_population_years";
 /** A population table's mid-year and (a sheet per sex) sex: from its sheet (`table`, `only` when its workbook holds no other), else its file. */
 function tableFacts(format: CsvFormat, file: string, read: string, table?: WorkbookTable, only = true): { year: number | null; sex: string | null } {
   if (format === iodDenominatorsFormat) return { year: denominatorsYear(read), sex: null };
+  if (format === censusAgeBandsFormat || format === censusSingleYearFormat) return { year: CENSUS_YEAR, sex: null };
   // A Nomis download gives each row's year and sex.
   if (format === nomisPopulationFormat) return { year: null, sex: null };
   const year = table ? sapeSheetYear(file, table, only) : sapeYear(file);
@@ -144,7 +148,7 @@ const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => m
 /** The `sources.population` block. */
 const populationConfig = z
   .object({
-    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx workbook as published, CSVs saved from its sheets, or a Nomis download of NM_2014_1 / NM_2010_1) and/or IoD2019 File 6 population denominators (recognised by header)"),
+    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx workbook as published, CSVs saved from its sheets, or a Nomis download of NM_2014_1 / NM_2010_1) and/or IoD2019 File 6 population denominators and/or Census 2021 age by LSOA (TS007, TS007A) (recognised by header)"),
     esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
   })
   .strict();
@@ -186,7 +190,7 @@ export const populationAdapter = defineSource({
         continue;
       }
       const tables = await workbookTables(f, isPopulationHeader, { dir: workbookCacheOf(ctx.config), kind: "population" });
-      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "a population table (ONS SAPE: LSOA 2021 Code, Total, F0 to F90, M0 to M90, or LSOA Code, All Ages, 0 to 90+; or IoD File 6)"));
+      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, "a population table (ONS SAPE: LSOA 2021 Code, Total, F0 to F90, M0 to M90, or LSOA Code, All Ages, 0 to 90+; IoD File 6; or Census 2021 TS007/TS007A)"));
       const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, POPULATION_FORMATS, POPULATION_SLOT_TITLE)]));
       const facts = new Map(tables.map((t) => [t, tableFacts(formats.get(t)!, f, t.csv, t, tables.length === 1)]));
       for (const { table, load } of await loadWorkbookTables(ctx, f, tables, (t) => formats.get(t)!)) {
@@ -204,7 +208,11 @@ export const populationAdapter = defineSource({
     const bySexFiles = await yearTable(ctx, "_sape_sex_year", sapeBySexFormat, "ONS SAPE");
     const denFiles = await yearTable(ctx, "_den_year", iodDenominatorsFormat, "IoD File 6");
     const nomisFiles = await yearTable(ctx, "_nomis_year", nomisPopulationFormat, "Nomis");
-    const placed = await lsoaPlacing(ctx, [[sapeFormat, sapeFiles], [sapeBySexFormat, bySexFiles], [nomisPopulationFormat, nomisFiles], [iodDenominatorsFormat, denFiles]]);
+    const census = [censusSingleYearFormat, censusAgeBandsFormat].map((f) => [f, `_${f.id}_year`] as const);
+    const censusFiles: string[][] = [];
+    for (const [f, t] of census) censusFiles.push(await yearTable(ctx, t, f, "Census 2021"));
+    const placed = await lsoaPlacing(ctx, [[sapeFormat, sapeFiles], [sapeBySexFormat, bySexFiles], [nomisPopulationFormat, nomisFiles], [iodDenominatorsFormat, denFiles],
+      ...census.map(([f], i) => [f, censusFiles[i]!] as [CsvFormat, string[]])]);
     // Each format below fills only the mid-years not taken yet: the years new after it are its own.
     const sources = yearSources(ctx);
     if (sapeFiles.length) {
@@ -240,6 +248,11 @@ export const populationAdapter = defineSource({
     if (denFiles.length) {
       await conformDenominators(ctx, denFiles, placed);
       await sources.took(iodDenominatorsFormat);
+    }
+    for (const [i, [format, years]] of census.entries()) {
+      if (!censusFiles[i]!.length) continue;
+      await conformCensus(ctx, format, censusFiles[i]!, years, placed);
+      await sources.took(format);
     }
     await placed.weigh();
     await sources.write();
@@ -394,6 +407,29 @@ async function checkCoverage(ctx: Context): Promise<void> {
     FROM ref.lsoa_ward WHERE left(lsoa_code, 1) <> ${nation} AND ${otherNationLeftOut} AND EXISTS (SELECT 1 FROM staging.population_lsoa)`);
   if (other!.lsoas) {
     await db.recordWarning("conform", "population_other_nation", "population", messages.populationOtherNation(config.parent, other!.lsoas, other!.wards, other!.example!));
+  }
+}
+
+/**
+ * Census 2021 age tables -> `staging.population_lsoa` (sex `P`, the table's bands or single years),
+ * for 2021 when no estimate gave it; an LSOA whose ages do not add up to its total is reported.
+ */
+async function conformCensus(ctx: Context, format: CsvFormat, files: readonly string[], years: string, placed: Placing): Promise<void> {
+  const { db } = ctx;
+  await warnDuplicates(ctx, format.rawTable, files, "population (Census 2021)");
+  const bands = censusBands(format.id);
+  const cells = bands.map((b) => b.column).join(", ");
+  const ages = bands.map((b) => `(${literal(b.column)}, ${b.age}, ${b.ageTo})`).join(", ");
+  await placed.insert(`
+    WITH wide AS (SELECT _file, lsoa_code, year, ${cells} FROM (${keptRows(format, files, years)}) WHERE year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)),
+    long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
+    SELECT l._file, l.lsoa_code, l.year, 'P' AS sex, b.age, b.age_to, replace(l.v, ',', '')::DOUBLE AS population
+    FROM long l JOIN (VALUES ${ages}) b(cell, age, age_to) USING (cell)`);
+  const bad = await db.all<{ lsoa_code: string; year: number }>(`
+    SELECT lsoa_code, year FROM (${keptRows(format, files, years)})
+    WHERE abs(TRY_CAST(replace(trim(total), ',', '') AS DOUBLE) - (${bands.map((b) => `TRY_CAST(replace(trim(${b.column}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 ORDER BY 1 LIMIT 5`);
+  for (const b of bad) {
+    await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
   }
 }
 
