@@ -120,11 +120,22 @@ export function readHeader(file: string, encoding: "utf-8" | "windows-1252" = "u
   return parseFirstRecord(text);
 }
 
-/** A spreadsheet given where text was expected, by its first bytes: an .xlsx (a zip) or an Excel 97-2003 .xls (an OLE2 compound file). */
-export function spreadsheetKind(file: string): "xlsx" | "xls" | null {
-  const h = readHead(file, 8);
-  if (h.length >= 4 && h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) return "xlsx";
-  if (h.length === 8 && [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => h[i] === b)) return "xls";
+/**
+ * A spreadsheet or archive given where text was expected, by its first bytes: an .xlsx (a zip whose
+ * first entry is a workbook part), another zip (a police.uk download, a zipped CSV), or an Excel
+ * 97-2003 .xls (an OLE2 compound file).
+ */
+export function spreadsheetKind(file: string): "xlsx" | "xls" | "ods" | "zip" | null {
+  const h = readHead(file, 30 + 512);
+  if (h.length >= 30 && h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) {
+    // The first local header's entry name (length at bytes 26-27, the name from byte 30); an
+    // OpenDocument file stores its `mimetype` first, uncompressed, so its type follows in the clear.
+    const text = new TextDecoder("latin1").decode(h.subarray(30));
+    const first = text.slice(0, h[26]! | (h[27]! << 8));
+    if (first === "mimetype") return text.includes("opendocument.spreadsheet") ? "ods" : "zip";
+    return /^(\[Content_Types\]\.xml|xl\/|_rels\/|docProps\/|customXml\/)/.test(first) || !first ? "xlsx" : "zip";
+  }
+  if (h.length >= 8 && [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => h[i] === b)) return "xls";
   return null;
 }
 

@@ -80,8 +80,12 @@ export const messages = {
   tooFewEvents: (min: number) => `fewer than ${min} events: not published`,
   smallBase: (min: number) => `fewer than ${min} unweighted responses: not published`,
   noDenominator: () => "no denominator for this area and period",
-  spreadsheetNotCsv: (file: string, kind: "xlsx" | "xls", title: string) =>
-    kind === "xls"
+  spreadsheetNotCsv: (file: string, kind: "xlsx" | "xls" | "ods" | "zip", title: string) =>
+    kind === "ods"
+      ? `${file}: this is an OpenDocument spreadsheet (.ods), which is not read here (expected ${title}): open it and save it as .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
+      : kind === "zip"
+      ? `${file}: this is a zip archive, not a CSV file (expected ${title}): unzip it and list the CSV files inside (a police.uk download: its YYYY-MM/YYYY-MM-<force>-street.csv files, e.g. "police/*/*-street.csv")`
+      : kind === "xls"
       ? `${file}: this is an Excel 97-2003 workbook (.xls), which is not read here (expected ${title}): open it in Excel and save it as .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
       : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`,
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,

@@ -72,7 +72,7 @@ describe("workbook tables", () => {
     expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as an \\.xlsx workbook \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
   });
 
-  it("a spreadsheet where a CSV was expected is named for what it is: an .xlsx under another name, or an Excel 97-2003 .xls", async () => {
+  it("a spreadsheet or archive where a CSV was expected is named for what it is: an .xlsx under another name, an Excel 97-2003 .xls, an .ods, a zip of CSVs", async () => {
     const t = tempDir("ln-xlsx-");
     const book = path.join(t.dir, "published.xlsx");
     await publishedWorkbook(book);
@@ -80,6 +80,13 @@ describe("workbook tables", () => {
     expect(() => pickFormat(renamed, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(renamed, "xlsx", POPULATION_SLOT_TITLE));
     const xls = t.write("SAPE20DT1-mid-2017-lsoa-syoa-estimates-formatted.xls", Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]));
     expect(() => pickFormat(xls, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(xls, "xls", POPULATION_SLOT_TITLE));
+    // An OpenDocument spreadsheet (WIMD's and some ONS tables' format), and a zip of CSVs (a police.uk download) are named for what they are, not as workbooks.
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    const ods = t.write("wimd-2019-index-and-domain-ranks-by-small-area.csv", Buffer.from(storedZip([
+      { name: "mimetype", data: bytes("application/vnd.oasis.opendocument.spreadsheet") }, { name: "content.xml", data: bytes("<office:document-content/>") }])));
+    expect(() => pickFormat(ods, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(ods, "ods", POPULATION_SLOT_TITLE));
+    const zip = t.write("2019-01.csv", Buffer.from(storedZip([{ name: "2019-01/2019-01-kent-street.csv", data: bytes("Crime ID,Month\n") }])));
+    expect(() => pickFormat(zip, POPULATION_FORMATS, POPULATION_SLOT_TITLE)).toThrow(messages.spreadsheetNotCsv(zip, "zip", POPULATION_SLOT_TITLE));
   });
 
   it("reads a workbook whose XML carries a namespace prefix (<x:row>, as the .NET Open XML SDK writes) and whose shared strings part has another name", async () => {
