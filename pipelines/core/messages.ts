@@ -171,10 +171,13 @@ export const messages = {
     `${source}: ${key} appears on ${rows} lines of ${file}; the last one is used`,
   iodDisagrees: (lsoa: string, measure: string, a: string, b: string) =>
     `Indices of Deprivation: ${lsoa} has ${measure} ${a} in one file and ${b} in another; the first file listed wins`,
-  deprivationLsoasMissing: (missing: number, lsoas: number, examples: string, welsh: number, unknown: number) =>
-    `Indices of Deprivation: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs are not in the files given (e.g. ${examples}), so their wards' deprivation leaves them out` +
-    (welsh ? `; ${welsh === missing ? "all" : welsh.toLocaleString("en-GB")} of them are in Wales: the English Indices cover England only (the Welsh Index of Multiple Deprivation is not read)` : "") +
-    (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the files are not in the LSOA lookup: the files may be of another LSOA vintage (IoD2019 is on 2011 LSOAs, IoD2025 on 2021 LSOAs; give the edition on the lookup's LSOAs)` : ""),
+  deprivationLsoasMissing: (missing: number, lsoas: number, examples: string, welsh: number) => {
+    const other = missing - welsh;
+    return `Indices of Deprivation: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs are not in the files given (e.g. ${examples}), so their wards' deprivation leaves them out` +
+      (welsh ? `; ${welsh === missing ? "all" : welsh.toLocaleString("en-GB")} of them are in Wales: the English Indices cover England only (the Welsh Index of Multiple Deprivation is not read)` : "") +
+      (other && other === lsoas - welsh ? "; the files hold none of the build's English LSOAs: they may be an extract for another area (give the national file, or one for the build's authorities)"
+        : other ? `; give files that cover every LSOA of the build's authorities (an extract for part of the area?)` : "");
+  },
   iodDecileDerived: (file: string, edition: string, ranked: number | undefined) =>
     ranked
       ? `${file}: deciles derived from national ranks (decile = ceil(rank x 10 / ${ranked.toLocaleString("en-GB")}), the LSOAs ${edition} ranks)`
@@ -330,8 +333,8 @@ export const messages = {
   indicatorsNeedPopulation: (domain: string, indicators: readonly string[], workingAge: boolean) =>
     `${domain}: ${indicators.length} indicator${indicators.length === 1 ? "" : "s"} not measured (${list([...new Set(indicators)].slice(0, 3))}${indicators.length > 3 ? ", ..." : ""}): ` +
     (workingAge
-      ? "they need working-age residents (16 to 64) by LSOA, which this build's population does not give: add ONS small-area population estimates by single year of age (or the Nomis mid-year estimates) to sources.population"
-      : "they need residents by LSOA (a rate per resident, or an average of neighbourhoods weighted by their residents), and this build has no population: add sources.population (ONS small-area population estimates, the Nomis mid-year estimates, or IoD File 6 denominators)"),
+      ? "they need working-age residents (16 to 64) by LSOA, which this build's population does not give: add ONS small-area population estimates by single year of age (or the Nomis mid-year estimates, or Census 2021 single years, TS007) to sources.population"
+      : "they need residents by LSOA (a rate per resident, or an average of neighbourhoods weighted by their residents), and this build has no population: add sources.population (ONS small-area population estimates, the Nomis mid-year estimates, IoD File 6 denominators or Census 2021 age by LSOA)"),
   nonFiniteValue: () => "not a finite number (NaN or infinite): withheld",
   nonFiniteValues: (indicator: string, rows: number) =>
     `${indicator}: ${rows} value(s) or limits were not finite numbers (NaN or infinite, e.g. from extreme weights): withheld`,

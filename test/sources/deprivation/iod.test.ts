@@ -128,12 +128,31 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
       expect(lsoas!.n).toBeGreaterThan(200);
       const first = await db.all<{ c: string }>(`SELECT DISTINCT lsoa_code c FROM ref.lsoa_ward ORDER BY 1 LIMIT 3`);
       expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([
-        { subject: "deprivation", message: messages.deprivationLsoasMissing(lsoas!.n, lsoas!.n, first.map((r) => r.c).join(", "), lsoas!.n, 0) },
+        { subject: "deprivation", message: messages.deprivationLsoasMissing(lsoas!.n, lsoas!.n, first.map((r) => r.c).join(", "), lsoas!.n) },
       ]);
-      expect(messages.deprivationLsoasMissing(lsoas!.n, lsoas!.n, "", lsoas!.n, 0)).toContain("all of them are in Wales: the English Indices cover England only");
+      expect(messages.deprivationLsoasMissing(lsoas!.n, lsoas!.n, "", lsoas!.n)).toContain("all of them are in Wales: the English Indices cover England only");
     } finally {
       db.close();
     }
+  });
+
+  it("an extract for another area, or for part of the build's, is said to be so", async () => {
+    const t = tempDir();
+    const lines = readFileSync(FILE2, "utf8").split("\r\n").filter(Boolean);
+    const medway = lines.filter((l) => l.includes(",E06000035,"));
+    const kentOnly = t.write("File_2_kent.csv", [lines[0], ...lines.slice(1).filter((l) => !l.includes(",E06000035,"))].join("\r\n"));
+    const part = t.write("File_2_medway_part.csv", [lines[0], ...medway.slice(2)].join("\r\n"));
+    const codes = medway.map((l) => l.split(",")[0]!).sort();
+    for (const [file, missing, examples] of [[kentOnly, medway.length, codes.slice(0, 3)], [part, 2, medway.slice(0, 2).map((l) => l.split(",")[0]!).sort()]] as const) {
+      const { db } = await runSources(dep([file]));
+      try {
+        expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([{ subject: "deprivation", message: messages.deprivationLsoasMissing(missing, medway.length, examples.join(", "), 0) }]);
+      } finally {
+        db.close();
+      }
+    }
+    expect(messages.deprivationLsoasMissing(medway.length, medway.length, "", 0)).toContain("they may be an extract for another area");
+    expect(messages.deprivationLsoasMissing(2, medway.length, "", 0)).toContain("an extract for part of the area?");
   });
 
   it("a build holding every LSOA of England and Wales for its comparators is not told of the Welsh ones: coverage is of its own authorities", async () => {
