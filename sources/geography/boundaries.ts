@@ -93,7 +93,7 @@ export const BOUNDARY_SOURCE = "ons_boundaries";
 
 /** Read an ONS boundary GeoJSON whose features carry an `LSOAyyCD` (or `WDyyCD`) property. */
 export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFile {
-  let json: { type?: string; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
+  let json: { type?: string; crs?: { properties?: { name?: unknown } }; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
   try {
     // GeoJSON is UTF-8 (RFC 7946): other bytes are an error, not names silently turned into U+FFFD.
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(readFileSync(file)).replace(/^\uFEFF/, ""));
@@ -107,8 +107,8 @@ export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFil
   if (!codeKey) throw new LocalneedsError(messages.boundariesNoCode(file, `${family}yyCD`, Object.keys(props)));
   const vintage = `${family}${re.exec(codeKey)![1]}`;
   const nameKey = Object.keys(props).find((k) => k.toUpperCase() === `${vintage}NM`);
-  const crs = crsOf(json as { crs?: { properties?: { name?: unknown } } }, firstPosition(json.features));
-  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, String((json as { crs?: { properties?: { name?: unknown } } }).crs?.properties?.name ?? "coordinates that are neither lon/lat nor British National Grid")));
+  const crs = crsOf(json, firstPosition(json.features));
+  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, String(json.crs?.properties?.name ?? "coordinates that are neither lon/lat nor British National Grid")));
   const areas: Boundary[] = [];
   const rejected: BoundaryFile["rejected"] = [];
   json.features.forEach((f, i) => {
