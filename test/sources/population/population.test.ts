@@ -145,20 +145,22 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
     }
   });
 
-  it("a File 6 of England in a build holding the Welsh LSOAs too (national comparators): the Welsh LSOAs are said once, not as a gap in each year; an English LSOA missing still is", async () => {
+  it("a File 6 of England in a build holding Welsh LSOAs too (a lookup of both nations, for national comparators): the Welsh LSOAs are said once, not as a gap in each year; an English LSOA missing still is", async () => {
     const t = tempDir();
-    const english = [...new Set(readFileSync(realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), "utf8").split(/\r?\n/).slice(1)
-      .map((l) => l.split(",")[1]!).filter((c) => c?.startsWith("E")))];
-    // Every English LSOA but the first.
-    const file = t.write("file6-england.csv", [lines[0], ...english.slice(1).map((c) => `${c},,,,1000,200,600,200,600`)].join("\r\n"));
-    const { db } = await runSources(realConfig({ geography: { authorities: undefined }, sources: { population: { files: [file] } } }));
+    // The national lookup's rows of Medway and Cardiff, all kept (no geography.authorities), as a build with national comparators keeps both nations.
+    const lookup = readFileSync(realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), "utf8").split(/\r?\n/);
+    const both = t.write("LSOA11_to_WD19_LAD19_medway_cardiff.csv", [lookup[0], ...lookup.filter((l) => /,(E06000035|W06000015),/.test(l))].join("\n"));
+    const medway = lines.filter((l) => l.includes(",E06000035,"));
+    // Every Medway LSOA but the first (File 6 is England's: no Welsh LSOA).
+    const file = t.write("file6-england.csv", [lines[0], ...medway.slice(1)].join("\r\n"));
+    const { db } = await runSources(realConfig({ geography: { lsoaLookup: both, authorities: undefined }, sources: { population: { files: [file] } } }));
     try {
       const welsh = await db.one<{ lsoas: number; wards: number; first: string }>(
         `SELECT count(DISTINCT lsoa_code)::INTEGER AS lsoas, count(DISTINCT ward_code)::INTEGER AS wards, min(lsoa_code) AS first FROM ref.lsoa_ward WHERE lsoa_code LIKE 'W%'`);
-      expect(welsh!.lsoas).toBeGreaterThan(1000);
+      expect(welsh!.lsoas).toBeGreaterThan(200);
       expect(await warningsOf(db, "population_other_nation")).toEqual([{ subject: "population", message: messages.populationOtherNation(MEDWAY, welsh!.lsoas, welsh!.wards, welsh!.first) }]);
       // The English LSOA missing is a gap of the year; the Welsh ones are not counted in it.
-      expect(await warningsOf(db, "population_lsoas_missing")).toEqual([{ subject: "population 2015", message: messages.populationLsoasMissing(2015, 1, english.length, english[0]!, 0) }]);
+      expect(await warningsOf(db, "population_lsoas_missing")).toEqual([{ subject: "population 2015", message: messages.populationLsoasMissing(2015, 1, medway.length, medway[0]!.split(",")[0]!, 0) }]);
     } finally {
       db.close();
     }
