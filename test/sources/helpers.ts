@@ -16,6 +16,16 @@ import { displayPath } from "../../sources/files.ts";
 export const LSOA_CHANGES = realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv");
 
 /**
+ * The national LSOA -> WD19 lookup's rows of Medway and Cardiff, written to a temporary file: with
+ * no `geography.authorities`, a build of both nations (as one with national comparators is) at the
+ * cost of two authorities.
+ */
+export function medwayAndCardiffLookup(): string {
+  const lookup = readFileSync(realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), "utf8").split(/\r?\n/);
+  return tempDir().write("LSOA11_to_WD19_LAD19_medway_cardiff.csv", [lookup[0], ...lookup.filter((l) => /,(E06000035|W06000015),/.test(l))].join("\n"));
+}
+
+/**
  * Medway's rows of the change file: each 2011 LSOA with its 2021 code(s) and change (`U`
  * unchanged; `S` split: six 2011 LSOAs in two parts each), `part` numbering the parts of a split one.
  */

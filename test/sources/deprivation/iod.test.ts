@@ -7,7 +7,7 @@ import Papa from "papaparse";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { LSOA_CHANGES, LUTON_WAYFIELD, loadCounts, medwayLsoaChanges, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { LSOA_CHANGES, LUTON_WAYFIELD, loadCounts, medwayAndCardiffLookup, medwayLsoaChanges, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";
 import { SLOT_TITLE } from "../../../sources/deprivation/iod-scores.ts";
 
@@ -156,9 +156,7 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
   });
 
   it("a build holding every LSOA of England and Wales for its comparators is not told of the Welsh ones: coverage is of its own authorities", async () => {
-    // The national lookup's rows of Medway and Cardiff, all kept (no geography.authorities), as a build with national comparators keeps both nations.
-    const lookup = readFileSync(realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), "utf8").split(/\r?\n/);
-    const both = tempDir().write("LSOA11_to_WD19_LAD19_medway_cardiff.csv", [lookup[0], ...lookup.filter((l) => /,(E06000035|W06000015),/.test(l))].join("\n"));
+    const both = medwayAndCardiffLookup();
     const { db } = await runSources(realConfig({ comparators: ["parent", "similar_wards"], geography: { lsoaLookup: both, authorities: undefined }, sources: { deprivation: { files: [FILE1] } } }));
     try {
       expect((await db.one<{ n: number }>(`SELECT count(DISTINCT lsoa_code)::INTEGER n FROM ref.lsoa_ward WHERE lsoa_code LIKE 'W%'`))!.n).toBeGreaterThan(200);

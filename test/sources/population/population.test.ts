@@ -8,7 +8,7 @@ import Papa from "papaparse";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { LUTON_WAYFIELD, MEDWAY, loadCounts, medwayAndCardiffLookup, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";
 import { populationSourceName, populationSourceUsed, sapeBySexFormat, sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
 import { nomisPopulationFormat } from "../../../sources/population/nomis-population.ts";
@@ -147,9 +147,7 @@ describe.skipIf(!hasShared)(`population, hand-made broken copies${sharedSkipReas
 
   it("a File 6 of England in a build holding Welsh LSOAs too (a lookup of both nations, for national comparators): the Welsh LSOAs are said once, not as a gap in each year; an English LSOA missing still is", async () => {
     const t = tempDir();
-    // The national lookup's rows of Medway and Cardiff, all kept (no geography.authorities), as a build with national comparators keeps both nations.
-    const lookup = readFileSync(realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), "utf8").split(/\r?\n/);
-    const both = t.write("LSOA11_to_WD19_LAD19_medway_cardiff.csv", [lookup[0], ...lookup.filter((l) => /,(E06000035|W06000015),/.test(l))].join("\n"));
+    const both = medwayAndCardiffLookup();
     const medway = lines.filter((l) => l.includes(",E06000035,"));
     // Every Medway LSOA but the first (File 6 is England's: no Welsh LSOA).
     const file = t.write("file6-england.csv", [lines[0], ...medway.slice(1)].join("\r\n"));
