@@ -147,15 +147,83 @@ export function defineCsvFormat(format: CsvFormat): CsvFormat {
 }
 
 /**
- * A header as compared with a declared name: case, spaces, dots, underscores and hyphens aside, so
- * a file re-saved by R (`Indicator.ID`, `Lower.CI.95.0.limit`), by fingertipsR (`IndicatorID`,
- * `Timeperiod`) or by pandas (`indicator_id`) is read as the publisher's `Indicator ID`.
+ * A header as compared with a declared name: case and everything but letters and digits aside, so
+ * a file re-saved by R (`Indicator.ID`, `Lower.CI.95.0.limit`, `Education..Skills.and.Training`),
+ * by fingertipsR (`IndicatorID`, `Timeperiod`) or by pandas (`indicator_id`) is read as the
+ * publisher's `Indicator ID`.
  */
-const headerKey = (h: string) => h.toLowerCase().replace(/[\s._-]+/g, "");
+const headerKey = (h: string) => h.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
 
-/** Does a header cell match a column declaration? A pattern is tried on the cell without the spaces around it. */
-export function headerMatches(spec: ColumnSpec, header: string): boolean {
-  return typeof spec.header === "string" ? headerKey(spec.header) === headerKey(header) : spec.header.test(header.trim());
+/**
+ * What a separator in a declared pattern stands for in its loose form (see `loosePattern`): any
+ * run of characters not letters or digits, taken whole (atomically, by a lookahead and its
+ * backreference), so what follows cannot match within the run: `Compared to (?!England)` stays
+ * false of `Compared_to_England`.
+ */
+const looseSeparator = (n: number) => `(?=(?<sep${n}>[^\\p{L}\\p{N}]*))\\k<sep${n}>`;
+
+/** Characters with a meaning of their own in a pattern (outside a class), not separators. */
+const SYNTAX = new Set("^$.*+?()[]{}|");
+
+/**
+ * A declared pattern made blind to separators as `headerKey` makes names: each literal character
+ * that is not a letter or digit (space, `_`, `-`, `,`, `%`, an escaped dot or bracket) and each
+ * `\s`, outside a character class and with any quantifier on it, becomes "any run of
+ * separators, or none", and case is ignored. So `/^LSOA code \(20\d{2}\)$/` also reads R's
+ * `LSOA.code..2011.` and pandas' `lsoa_code_2011`, and `/^geography code$/i` pandas' `geography_code`.
+ */
+function loosePattern(re: RegExp): RegExp {
+  const s = re.source;
+  let out = "";
+  let inClass = false;
+  let separators = 0;
+  let lastSeparatorEnd = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    let separator = false;
+    if (c === "\\") {
+      const n = s[i + 1] ?? "";
+      i++;
+      if (!inClass && (n === "s" || !/[\p{L}\p{N}]/u.test(n))) separator = true;
+      else out += c + n;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else if (c === "(" && s[i + 1] === "?") {
+      // A group's own syntax: `(?:`, `(?=`, `(?!`, `(?<=`, `(?<!`, `(?<name>`.
+      const g = /^\(\?(?:<[=!]|<[A-Za-z]\w*>|[:=!])/.exec(s.slice(i))!;
+      out += g[0];
+      i += g[0].length - 1;
+    } else if (!SYNTAX.has(c) && !/[\p{L}\p{N}]/u.test(c)) separator = true;
+    else out += c;
+    if (!separator) continue;
+    // Its quantifier goes with it (the loose form repeats already).
+    const q = /^(?:[*+?]|\{\d+(?:,\d*)?\})\??/.exec(s.slice(i + 1));
+    if (q) i += q[0].length;
+    if (lastSeparatorEnd !== out.length) out += looseSeparator(separators++);
+    lastSeparatorEnd = out.length;
+  }
+  const flags = new Set([...re.flags, "i", "u"]);
+  return new RegExp(out, [...flags].join(""));
+}
+const loosePatterns = new WeakMap<RegExp, RegExp>();
+
+/**
+ * Does a header cell match a column declaration? A name is compared aside case and separators
+ * (`headerKey`); a pattern is tried on the cell without the spaces around it, and with `loose`,
+ * in its separator-blind form (`loosePattern`) too.
+ */
+export function headerMatches(spec: ColumnSpec, header: string, loose = true): boolean {
+  if (typeof spec.header === "string") return headerKey(spec.header) === headerKey(header);
+  const cell = header.trim();
+  if (spec.header.test(cell)) return true;
+  if (!loose) return false;
+  let l = loosePatterns.get(spec.header);
+  if (!l) loosePatterns.set(spec.header, (l = loosePattern(spec.header)));
+  return l.test(cell);
 }
 
 /** Printable form of a declared header. */

@@ -39,7 +39,9 @@ export function matchHeader(format: CsvFormat, header: readonly string[]): { ind
   const index = new Map<string, number>();
   const missing: ColumnSpec[] = [];
   for (const spec of format.columns) {
-    const i = header.findIndex((h) => headerMatches(spec, h));
+    // A cell the pattern matches as declared comes before one only its separator-blind form does.
+    let i = header.findIndex((h) => headerMatches(spec, h, false));
+    if (i < 0) i = header.findIndex((h) => headerMatches(spec, h));
     if (i >= 0) index.set(spec.name, i);
     else if (!spec.optional) missing.push(spec);
   }

@@ -69,13 +69,20 @@ function measuresOf(format: CsvFormat): [string, string][] {
   return [];
 }
 
-/** Edition of a file from its header: 2011 LSOAs -> IoD2019, 2021 LSOAs -> IoD2025 (the ONS lookup says IMD19). */
+/**
+ * Edition of a file from its header: 2011 LSOAs -> IoD2019, 2021 LSOAs -> IoD2025 (the ONS lookup
+ * says IMD19). Read aside case and separators, as the columns are (`LSOA code (2011)`, R's
+ * `LSOA.code..2011.`, pandas' `lsoa_code_2011`, `LSOA11CD`).
+ */
 export function iodEdition(file: string): string {
-  const header = (readHeader(file) ?? []).join(",");
-  const imd = /\bIMD(\d{2})\b/.exec(header);
-  if (imd) return `IoD20${imd[1]}`;
-  if (/\(2021\)|LSOA21CD/i.test(header)) return "IoD2025";
-  if (/\(2011\)|LSOA11CD/i.test(header)) return "IoD2019";
+  const cells = (readHeader(file) ?? []).map((h) => h.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim());
+  for (const c of cells) {
+    const imd = /\bimd(\d{2})\b/.exec(c);
+    if (imd) return `IoD20${imd[1]}`;
+  }
+  const lsoaVintage = (yyyy: string) => cells.some((c) => /^f? ?lsoa/.test(c) && (c.endsWith(` ${yyyy}`) || c === `lsoa${yyyy.slice(2)}cd` || c === `f lsoa${yyyy.slice(2)}cd`));
+  if (lsoaVintage("2021")) return "IoD2025";
+  if (lsoaVintage("2011")) return "IoD2019";
   return "IoD";
 }
 

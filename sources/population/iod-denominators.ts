@@ -32,9 +32,9 @@ export const iodDenominatorsFormat = defineCsvFormat({
 });
 registerFormats(iodDenominatorsFormat);
 
-/** The mid-year of a File 6 from its header (`Total population: mid 2015 ...`). */
+/** The mid-year of a File 6 from its header (`Total population: mid 2015 ...`; R's `mid.2015`, pandas' `mid_2015`). */
 export function denominatorsYear(file: string): number {
-  const m = /mid (20\d{2})/i.exec((readHeader(file) ?? []).join(","));
+  const m = /(?:^|[^a-z])mid[^a-z0-9]*(20\d{2})/i.exec((readHeader(file) ?? []).join(","));
   if (!m) throw new LocalneedsError(messages.noYearInHeader(file));
   return Number(m[1]);
 }

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
 import { createCoreTables } from "../../transforms/marts.ts";
-import { defineCsvFormat } from "../../sources/csv-format.ts";
-import { foreignDelimiter, loadCsvFiles, loadDetectedFiles, pickFormat, recogniseHeader, registerFormats } from "../../sources/load-csv.ts";
+import { defineCsvFormat, headerMatches } from "../../sources/csv-format.ts";
+import { foreignDelimiter, loadCsvFiles, loadDetectedFiles, matchHeader, pickFormat, recogniseHeader, registerFormats } from "../../sources/load-csv.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { isValidUtf8 } from "../../sources/files.ts";
 import { tempDir } from "./helpers.ts";
@@ -53,6 +53,25 @@ describe("formats per slot", () => {
     expect(() => pickFormat(c, [small, big], "a test slot")).toThrow(messages.missingColumns(c, ["CODE", "RANK"], ["CODEX", "RANK"], ["CODE"]));
     const d = t.write("d.csv", "KIND,AT\nU,2019-01-01T01:00:00+00:00\n");
     expect(() => pickFormat(d, [small, big], "a test slot")).toThrow(messages.wrongKindOfFile(d, "a test slot", coded.title));
+  });
+
+  it("headers re-saved by R or pandas match names and patterns aside case and separators; a pattern's lookahead still holds", () => {
+    const col = (header: string | RegExp) => ({ name: "x", header });
+    expect(headerMatches(col("Education, Skills and Training Rank (where 1 is most deprived)"), "Education..Skills.and.Training.Rank..where.1.is.most.deprived.")).toBe(true);
+    expect(headerMatches(col("Indicator ID"), "indicator_id")).toBe(true);
+    expect(headerMatches(col("Indicator ID"), "Indicator IDs")).toBe(false);
+    const lsoa = col(/^LSOA code \(20\d{2}\)$/);
+    for (const h of ["LSOA code (2011)", "LSOA.code..2011.", "lsoa_code_2011", "LSOACode2021"]) expect(headerMatches(lsoa, h), h).toBe(true);
+    for (const h of ["LSOA name (2011)", "LSOA code (1998)", "LSOA code (2011) x"]) expect(headerMatches(lsoa, h), h).toBe(false);
+    expect(headerMatches(col(/^geography code$/i), "geography_code")).toBe(true);
+    expect(headerMatches(col(/^F?_?LSOA\d{2}CD$/i), "f.lsoa11cd")).toBe(true);
+    const other = col(/^Compared to (?!England|goal)/i);
+    expect(headerMatches(other, "Compared.to.Region.value.or.percentiles")).toBe(true);
+    for (const h of ["Compared_to_England_value_or_percentiles", "Compared.to..goal", "ComparedtoEngland"]) expect(headerMatches(other, h), h).toBe(false);
+    // Only when the pattern as declared matches no cell is its loose form tried.
+    const either = defineCsvFormat({ id: "t_either", title: "t", rawTable: "raw_t_either", grain: "row", columns: [{ name: "code", header: /^Area Code$/ }] });
+    expect(matchHeader(either, ["area_code", "Area Code"]).index.get("code")).toBe(1);
+    expect(matchHeader(either, ["area_code", "Area Name"]).index.get("code")).toBe(0);
   });
 
   it("names the delimiter of a semicolon, tab or pipe file", () => {

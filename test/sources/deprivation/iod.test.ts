@@ -307,6 +307,38 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
+  it("Files 2 and 6 re-saved by R (make.names) or by pandas (snake_case) stage as the publisher's: ranks, edition, mid-year, residents, summaries", async () => {
+    const t = tempDir();
+    const rName = (h: string) => h.replace(/[^A-Za-z0-9_.]/g, ".");
+    const pandasName = (h: string) => h.toLowerCase().replace(/\W+/g, "_").replace(/^_|_$/g, "");
+    const resave = (file: string, name: string, rename: (h: string) => string) => {
+      const lines = readFileSync(file, "utf8").replace(/^\uFEFF/, "").split("\r\n");
+      return t.write(name, [Papa.unparse([Papa.parse<string[]>(lines[0]!).data[0]!.map(rename)]), ...lines.slice(1)].join("\r\n"));
+    };
+    expect(readFileSync(resave(FILE2, "probe.csv", rName), "utf8")).toMatch(/^LSOA\.code\.\.2011\.,/);
+    expect(readFileSync(resave(FILE6, "probe.csv", pandasName), "utf8")).toContain(",total_population_mid_2015_excluding_prisoners,");
+    const stage = async (tag: string, rename: (h: string) => string) => {
+      const [f2, f6] = [resave(FILE2, `file2${tag}.csv`, rename), resave(FILE6, `file6${tag}.csv`, rename)];
+      const { db } = await runSources(dep([f2, f6], [f6]));
+      try {
+        expect((await loadCounts(db))[`file2${tag}.csv`]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+        return {
+          lsoas: await db.all(`SELECT * FROM staging.deprivation_lsoa ORDER BY lsoa_code`),
+          summary: await db.all(`SELECT * FROM staging.deprivation_summary ORDER BY ALL`),
+          population: await db.all(`SELECT year, sex, count(*)::INTEGER AS n, sum(population) AS people FROM staging.population_lsoa GROUP BY ALL ORDER BY ALL`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const publisher = await stage("", (h) => h);
+    expect(publisher.lsoas).toHaveLength(1065);
+    expect(publisher.lsoas[0]).toMatchObject({ edition: "IoD2019" });
+    expect(publisher.population.map((p) => p.year)).toContain(2015);
+    expect(await stage("_r", rName)).toEqual(publisher);
+    expect(await stage("_pandas", pandasName)).toEqual(publisher);
+  });
+
   it("a street crime file given as deprivation is recognised and named", async () => {
     const f = realData("police", "2019-02-kent-street.medway-only.csv");
     await expect(runSources(dep([f]))).rejects.toThrow(messages.wrongKindOfFile(f, SLOT_TITLE, policeStreetFormat.title));
