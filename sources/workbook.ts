@@ -1,7 +1,8 @@
 /**
- * Tables of .xlsx workbooks, as publishers issue them (ONS small-area population estimates,
- * DESNZ fuel poverty): each sheet's table found by its header row, below any title rows, and
- * written out as CSV for the loader. Streamed: yauzl opens the archive by its central directory,
+ * Tables of .xlsx workbooks and OpenDocument .ods spreadsheets, as publishers issue them (ONS
+ * small-area population estimates, DESNZ fuel poverty, the Indices of Deprivation; government
+ * statistics published to the open standard as .ods): each sheet's table found by its header row,
+ * below any title rows, and written out as CSV for the loader. Streamed: yauzl opens the archive by its central directory,
  * so the sheet list (`xl/workbook.xml`) is read first whatever order the parts were stored in,
  * and saxes parses each sheet's XML as it inflates, so an 80 MB national workbook (three years of
  * 35,000 LSOAs by 182 ages and sexes) never sits whole in memory. exceljs's streaming reader was
@@ -37,8 +38,8 @@ export interface WorkbookTable {
   sha256: string;
 }
 
-/** Is this file an .xlsx workbook (by its name)? */
-export const isWorkbook = (file: string) => /\.xlsx$/i.test(file);
+/** Is this file a workbook, an .xlsx or an OpenDocument .ods (by its name)? */
+export const isWorkbook = (file: string) => /\.(xlsx|ods)$/i.test(file);
 
 /** The name a table of a workbook is loaded under, in `audit.loads` and every staged row's `_file`: `book.xlsx#Sheet name`. */
 export const tablePath = (file: string, sheet: string) => `${file}#${sheet}`;
@@ -259,6 +260,10 @@ async function readTables(file: string, sha256: string, isHeader: (cells: string
   }
   try {
     const entries = await entriesOf(zip);
+    const content = entries.get("content.xml");
+    if (content && !entries.has("xl/workbook.xml")) {
+      return (await readOdsTables(zip, content, isHeader, dir, stem)).flatMap((t) => (t ? [{ ...t, sha256 }] : []));
+    }
     const { sheets, strings: stringsPart } = await sheetsOf(zip, entries, file);
     const strings = await sharedStrings(zip, entries.get(stringsPart));
     const out: WorkbookTable[] = [];
@@ -277,14 +282,64 @@ async function readTables(file: string, sha256: string, isHeader: (cells: string
   }
 }
 
-/** One sheet's table (see `workbookTables`), or null when no row of its first 30 is a header. */
-async function readSheet(
-  zip: yauzl.ZipFile, entry: yauzl.Entry, sheet: string, strings: readonly string[], isHeader: (cells: string[]) => boolean, csvPath: string,
-): Promise<Omit<WorkbookTable, "sha256"> | null> {
+/**
+ * Gathers one sheet's table as its rows arrive (cells trimmed): the header is the first of its
+ * first 30 rows `isHeader` accepts (rows above it are the title), and the table runs to its first
+ * blank row, written to `csvPath`. `row` says false once the table has ended (or no header came).
+ */
+function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, csvPath: string) {
   const above: string[] = [];
   let header: { row: number; width: number } | null = null;
   let lastRow = 0;
   let rows = 0;
+  const lines: string[] = [];
+  let writer: ReturnType<typeof createWriteStream> | null = null;
+  const flush = () => {
+    if (lines.length && writer) writer.write(lines.join("\n") + "\n");
+    lines.length = 0;
+  };
+  return {
+    row(rowNumber: number, cells: readonly (string | undefined)[]): boolean {
+      const trimmed = Array.from(cells, (c) => (c ?? "").trim());
+      if (!header) {
+        if (isHeader(trimmed)) {
+          let width = trimmed.length;
+          while (width > 0 && trimmed[width - 1] === "") width--;
+          header = { row: rowNumber, width };
+          writer = createWriteStream(csvPath);
+          lines.push(trimmed.slice(0, width).map(csvCell).join(","));
+        } else if (rowNumber > HEADER_SEARCH_ROWS) return false;
+        else above.push(trimmed.filter(Boolean).join(" "));
+        lastRow = rowNumber;
+        return true;
+      }
+      // The table ends at its first blank row: an empty one, or a row number skipped.
+      if (rowNumber > lastRow + 1 || trimmed.every((c) => c === "")) return false;
+      lastRow = rowNumber;
+      rows++;
+      const width = header.width;
+      lines.push(Array.from({ length: width }, (_, i) => csvCell(trimmed[i] ?? "")).join(","));
+      if (lines.length >= 2000) flush();
+      return true;
+    },
+    async finish(): Promise<Omit<WorkbookTable, "sha256"> | null> {
+      if (!header) return null;
+      flush();
+      const w = writer as ReturnType<typeof createWriteStream> | null;
+      if (w) {
+        w.end();
+        await finished(w);
+      }
+      return { sheet, title: above.filter(Boolean).join(" "), headerRow: (header as { row: number }).row, csv: csvPath, rows };
+    },
+  };
+}
+
+/** One sheet's table of an .xlsx (see `workbookTables`), or null when no row of its first 30 is a header. */
+async function readSheet(
+  zip: yauzl.ZipFile, entry: yauzl.Entry, sheet: string, strings: readonly string[], isHeader: (cells: string[]) => boolean, csvPath: string,
+): Promise<Omit<WorkbookTable, "sha256"> | null> {
+  const table = tableCollector(sheet, isHeader, csvPath);
   let ended = false;
   let cells: string[] = [];
   let rowNumber = 0;
@@ -292,34 +347,6 @@ async function readSheet(
   let value = "";
   let inValue = false;
   let nextCol = 0;
-  const lines: string[] = [];
-  let writer: ReturnType<typeof createWriteStream> | null = null;
-  const flush = () => {
-    if (lines.length && writer) writer.write(lines.join("\n") + "\n");
-    lines.length = 0;
-  };
-  const endRow = (): boolean => {
-    const trimmed = cells.map((c) => (c ?? "").trim());
-    if (!header) {
-      if (isHeader(trimmed)) {
-        let width = trimmed.length;
-        while (width > 0 && trimmed[width - 1] === "") width--;
-        header = { row: rowNumber, width };
-        writer = createWriteStream(csvPath);
-        lines.push(trimmed.slice(0, width).map(csvCell).join(","));
-      } else if (rowNumber > HEADER_SEARCH_ROWS) return false;
-      else above.push(trimmed.filter(Boolean).join(" "));
-      lastRow = rowNumber;
-      return true;
-    }
-    // The table ends at its first blank row: an empty one, or a row number skipped.
-    if (rowNumber > lastRow + 1 || trimmed.every((c) => c === "")) return false;
-    lastRow = rowNumber;
-    rows++;
-    lines.push(Array.from({ length: header.width }, (_, i) => csvCell(trimmed[i] ?? "")).join(","));
-    if (lines.length >= 2000) flush();
-    return true;
-  };
   const part = parsePart(zip, entry, {
     open: (name, a) => {
       if (ended) return;
@@ -343,24 +370,103 @@ async function readSheet(
       else if (name === "c" && cell) {
         cells[cell.col] = cellText(cell.type, value, strings);
         cell = null;
-      } else if (name === "row") {
-        for (let i = 0; i < cells.length; i++) cells[i] ??= "";
-        if (!endRow()) {
-          ended = true;
-          part.stop();
-        }
+      } else if (name === "row" && !table.row(rowNumber, cells)) {
+        ended = true;
+        part.stop();
       }
     },
   });
   await part.done;
-  if (!header) return null;
-  flush();
-  const w = writer as ReturnType<typeof createWriteStream> | null;
-  if (w) {
-    w.end();
-    await finished(w);
-  }
-  return { sheet, title: above.filter(Boolean).join(" "), headerRow: (header as { row: number }).row, csv: csvPath, rows };
+  return table.finish();
+}
+
+/** An attribute by its local name, whatever prefix the writer gave its namespace (`table:name`). */
+function attribute(a: Record<string, string>, name: string): string | undefined {
+  for (const [k, v] of Object.entries(a)) if (localName(k) === name) return v;
+  return undefined;
+}
+
+/** Repeats of an OpenDocument row or cell (`number-rows-repeated`, `number-columns-repeated`), at least 1. */
+const repeats = (a: Record<string, string>, name: string) => Math.max(1, Number(attribute(a, name) ?? 1) || 1);
+
+/**
+ * Every sheet's table of an OpenDocument spreadsheet (.ods: `content.xml`, every sheet a
+ * `table:table` in it), as `readSheet` reads an .xlsx's: a cell's value is its typed value
+ * (`office:value` of a number, percentage or currency, as stored; `office:date-value`;
+ * TRUE/FALSE) or else its text (a formula's error, `#DIV/0!`, too) (paragraphs joined by line breaks, `text:s` spaces kept, notes
+ * left out); repeated rows and cells (`number-rows-repeated`, `number-columns-repeated`) count
+ * as many, so row numbers are the ones a spreadsheet shows.
+ */
+async function readOdsTables(zip: yauzl.ZipFile, content: yauzl.Entry, isHeader: (cells: string[]) => boolean, dir: string, stem: string) {
+  const out: Promise<Omit<WorkbookTable, "sha256"> | null>[] = [];
+  let table: ReturnType<typeof tableCollector> | null = null;
+  let ended = false;
+  let depth = 0; // tables open (a table inside a cell is not read)
+  let rowNumber = 0;
+  let rowRepeats = 1;
+  let cells: string[] = [];
+  let col = 0;
+  let cell: { repeat: number; typed: string | null; paragraphs: string[] } | null = null;
+  let inParagraph = 0;
+  let inNote = 0;
+  await parsePart(zip, content, {
+    open: (name, a) => {
+      if (name === "table") {
+        if (depth++ === 0) {
+          table = tableCollector(attribute(a, "name") ?? `Sheet${out.length + 1}`, isHeader, path.join(dir, `${stem}-${out.length + 1}.csv`));
+          ended = false;
+          rowNumber = 0;
+        }
+      } else if (depth !== 1 || ended) return;
+      else if (name === "table-row") {
+        rowRepeats = repeats(a, "number-rows-repeated");
+        cells = [];
+        col = 0;
+      } else if (name === "table-cell" || name === "covered-table-cell") {
+        // A formula's error (#DIV/0!) is stored as the number 0 with `calcext:value-type="error"`: its text is read.
+        const types = Object.entries(a).filter(([k]) => localName(k) === "value-type").map(([, v]) => v);
+        const type = types.includes("error") ? "error" : types[0];
+        const typed = type === "float" || type === "percentage" || type === "currency" ? cellText("n", attribute(a, "value") ?? "", [])
+          : type === "date" ? attribute(a, "date-value") ?? null
+          : type === "time" ? attribute(a, "time-value") ?? null
+          : type === "boolean" ? (attribute(a, "boolean-value") === "true" ? "TRUE" : "FALSE")
+          : null;
+        cell = { repeat: repeats(a, "number-columns-repeated"), typed, paragraphs: [] };
+      } else if (!cell) return;
+      else if (name === "annotation") inNote++;
+      else if (inNote) return;
+      else if (name === "p" || name === "h") {
+        if (inParagraph++ === 0) cell.paragraphs.push("");
+      } else if (inParagraph && name === "s") cell.paragraphs[cell.paragraphs.length - 1] += " ".repeat(Number(attribute(a, "c") ?? 1) || 1);
+      else if (inParagraph && name === "tab") cell.paragraphs[cell.paragraphs.length - 1] += "\t";
+      else if (inParagraph && name === "line-break") cell.paragraphs[cell.paragraphs.length - 1] += "\n";
+    },
+    text: (s) => {
+      if (cell && inParagraph && !inNote && depth === 1) cell.paragraphs[cell.paragraphs.length - 1] += s;
+    },
+    close: (name) => {
+      if (name === "table") {
+        if (--depth === 0 && table) out.push(table.finish());
+        return;
+      }
+      if (depth !== 1 || ended || !table) return;
+      if (name === "annotation") inNote--;
+      else if (inNote) return;
+      else if (name === "p" || name === "h") inParagraph--;
+      else if ((name === "table-cell" || name === "covered-table-cell") && cell) {
+        const value = cell.typed ?? cell.paragraphs.join("\n");
+        // An empty cell repeated to the sheet's edge (16,384 columns) is not spelled out.
+        if (value !== "") for (let i = 0; i < cell.repeat; i++) cells[col + i] = value;
+        col += cell.repeat;
+        cell = null;
+      } else if (name === "table-row") {
+        for (let i = 0; i < cells.length; i++) cells[i] ??= "";
+        // A row repeated to the sheet's end (a million blank rows) ends the table at its first.
+        for (let r = 0; r < rowRepeats && !ended; r++) if (!table.row(++rowNumber, cells)) ended = true;
+      }
+    },
+  }).done;
+  return Promise.all(out);
 }
 
 /**

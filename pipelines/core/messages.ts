@@ -82,7 +82,7 @@ export const messages = {
   noDenominator: () => "no denominator for this area and period",
   spreadsheetNotCsv: (file: string, kind: "xlsx" | "xls" | "ods" | "zip", title: string) =>
     kind === "ods"
-      ? `${file}: this is an OpenDocument spreadsheet (.ods), which is not read here (expected ${title}): open it and save it as .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
+      ? `${file}: this is an OpenDocument spreadsheet, not a CSV file (expected ${title}): name it .ods where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
       : kind === "zip"
       ? `${file}: this is a zip archive, not a CSV file (expected ${title}): unzip it and list the CSV files inside (a police.uk download: its YYYY-MM/YYYY-MM-<force>-street.csv files, e.g. "police/*/*-street.csv")`
       : kind === "xls"
@@ -194,7 +194,7 @@ export const messages = {
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
   definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
     `${indicator}: the series changes definition from ${period} (${label}): ${reason}; values before and after are not comparable, and no trend is computed across the change`,
-  notAWorkbook: (file: string, why: string) => `${file}: cannot be read as an .xlsx workbook (${why}); give the workbook as published, or a CSV saved from its table's sheet`,
+  notAWorkbook: (file: string, why: string) => `${file}: cannot be read as a workbook (.xlsx or .ods) (${why}); give the workbook as published, or a CSV saved from its table's sheet`,
   workbookNoTable: (file: string, expected: string) =>
     `${file}: no sheet of this workbook has ${expected} (looked for a header row among the first 30 rows of each sheet)`,
   fuelPovertyNoTable: (file: string) =>

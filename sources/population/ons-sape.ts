@@ -148,7 +148,7 @@ const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => m
 /** The `sources.population` block. */
 const populationConfig = z
   .object({
-    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx workbook as published, CSVs saved from its sheets, or a Nomis download of NM_2014_1 / NM_2010_1) and/or IoD2019 File 6 population denominators and/or Census 2021 age by LSOA (TS007, TS007A) (recognised by header)"),
+    files: fileList.describe("ONS SAPE single-year estimates (the .xlsx or .ods workbook as published, CSVs saved from its sheets, or a Nomis download of NM_2014_1 / NM_2010_1) and/or IoD2019 File 6 population denominators and/or Census 2021 age by LSOA (TS007, TS007A) (recognised by header)"),
     esp2013: z.string().min(1).optional().describe("European Standard Population 2013 CSV -> ref.esp2013"),
   })
   .strict();

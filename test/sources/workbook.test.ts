@@ -1,4 +1,4 @@
-/** Tables of .xlsx workbooks read as CSV (sources/workbook.ts), from workbooks exceljs writes. */
+/** Tables of .xlsx workbooks (as exceljs writes them) and .ods spreadsheets (as LibreOffice Calc writes them) read as CSV (sources/workbook.ts). */
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -9,6 +9,7 @@ import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { pickFormat } from "../../sources/load-csv.ts";
 import { POPULATION_FORMATS, POPULATION_SLOT_TITLE } from "../../sources/population/ons-sape.ts";
 import { tempDir } from "./helpers.ts";
+import { odsContent, writeOds } from "./ods.ts";
 
 const isHeader = (cells: string[]) => cells.includes("Code") && cells.includes("Count");
 
@@ -64,12 +65,58 @@ describe("workbook tables", () => {
     }
   });
 
+  it("reads an OpenDocument spreadsheet's tables as an .xlsx's: typed values, text runs, repeated rows and cells, notes left out", async () => {
+    const t = tempDir("ln-ods-");
+    const str = (text: string, extra = "") => `<table:table-cell office:value-type="string" calcext:value-type="string"${extra}>${text}</table:table-cell>`;
+    const num = (v: number, shown: string, extra = "") => `<table:table-cell office:value-type="float" office:value="${v}" calcext:value-type="float"${extra}><text:p>${shown}</text:p></table:table-cell>`;
+    const row = (cells: string, repeated = 1) => `<table:table-row table:style-name="ro1"${repeated > 1 ? ` table:number-rows-repeated="${repeated}"` : ""}>${cells}<table:table-cell table:number-columns-repeated="1020"/></table:table-row>`;
+    const blankRows = (n: number) => `<table:table-row table:style-name="ro1" table:number-rows-repeated="${n}"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>`;
+    const sheet = (name: string, rows: string) => `<table:table table:name="${name}" table:style-name="ta1"><table:table-column table:style-name="co1" table:number-columns-repeated="1024" table:default-cell-style-name="Default"/>${rows}</table:table>`;
+    const base = odsContent([{ name: "Cover sheet", rows: [["About these tables"]] }]);
+    const content = base.replace("<table:named-expressions/>", [
+      sheet("Mid-2022 table", [
+        row(str("<text:p>Mid-2022 counts by area</text:p>")),
+        row(str("<text:p>This worksheet contains one table.</text:p>")),
+        blankRows(2),
+        `<table:table-header-rows>${row(["Code", "Name", "Count", "Share"].map((h) => str(`<text:p>${h}</text:p>`)).join(""))}</table:table-header-rows>`,
+        row(str("<text:p>E01000001</text:p>") + str("<text:p>Somewhere, <text:s/>North</text:p>") + num(1820, "1,820")
+          + `<table:table-cell table:style-name="ce2" office:value-type="percentage" office:value="0.25" calcext:value-type="percentage"><text:p>25.00%</text:p></table:table-cell>`),
+        row(str("<text:p>E01000002</text:p>") + str('<office:annotation><dc:creator>Analyst</dc:creator><dc:date>2024-01-01T00:00:00</dc:date><text:p>a note, not data</text:p></office:annotation><text:p>Rich <text:span text:style-name="T1">text</text:span></text:p>')
+          + num(12.300000000000001, "12.3") + `<table:table-cell table:formula="of:=1/0" office:value-type="float" office:value="0" calcext:value-type="error"><text:p>#DIV/0!</text:p></table:table-cell>`),
+        row(str("<text:p>E01000003</text:p>") + "<table:table-cell/>" + num(3, "3", ' table:formula="of:=1+2"')
+          + `<table:table-cell office:value-type="boolean" office:boolean-value="true" calcext:value-type="boolean"><text:p>TRUE</text:p></table:table-cell>`, 2),
+        blankRows(1),
+        row(str("<text:p>Source: a footnote under the table</text:p>")),
+        blankRows(1048566),
+      ].join("")),
+      sheet("Mid-2023 table", [
+        row(str("<text:p>Mid-2023 counts</text:p>")),
+        row(str("<text:p>Code</text:p>") + str("<text:p>Name</text:p>") + str("<text:p>Count</text:p>")),
+        row(str("<text:p> E01000004 </text:p>") + str('<text:p>Quote "here"</text:p><text:p>line two</text:p>') + num(7, "7")),
+        blankRows(1048573),
+      ].join("")),
+      sheet("Notes", row(str("<text:p>Code</text:p>") + str("<text:p>means</text:p>"))),
+      "<table:named-expressions/>",
+    ].join(""));
+    const file = path.join(t.dir, "published.ods");
+    await writeOds(file, content);
+    const tables = await workbookTables(file, isHeader);
+    expect(tables.map(({ sheet, title, headerRow, rows }) => ({ sheet, title, headerRow, rows }))).toEqual([
+      { sheet: "Mid-2022 table", title: "Mid-2022 counts by area This worksheet contains one table.", headerRow: 5, rows: 4 },
+      { sheet: "Mid-2023 table", title: "Mid-2023 counts", headerRow: 2, rows: 1 },
+    ]);
+    // Numbers as stored (not as shown: 1,820, 25.00%), the shortest form; an error's text; spaces kept, runs joined, the note left
+    // out; a repeated row twice; paragraphs joined by a line break; cells trimmed.
+    expect(readFileSync(tables[0]!.csv, "utf8")).toBe('Code,Name,Count,Share\nE01000001,"Somewhere,  North",1820,0.25\nE01000002,Rich text,12.3,#DIV/0!\nE01000003,,3,TRUE\nE01000003,,3,TRUE\n');
+    expect(readFileSync(tables[1]!.csv, "utf8")).toBe('Code,Name,Count\nE01000004,"Quote ""here""\nline two",7\n');
+  });
+
   it("a file that is not a workbook is named, with what to give instead", async () => {
     const t = tempDir("ln-xlsx-");
     const csv = t.write("saved-as.xlsx", "Code,Name,Count\nE01000001,A,1\n");
     const err = await workbookTables(csv, isHeader).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalneedsError);
-    expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as an \\.xlsx workbook \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
+    expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as a workbook \\(\\.xlsx or \\.ods\\) \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
   });
 
   it("a spreadsheet or archive where a CSV was expected is named for what it is: an .xlsx under another name, an Excel 97-2003 .xls, an .ods, a zip of CSVs", async () => {

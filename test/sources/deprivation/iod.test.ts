@@ -10,6 +10,7 @@ import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LSOA_CHANGES, LUTON_WAYFIELD, loadCounts, medwayAndCardiffLookup, medwayLsoaChanges, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";
 import { SLOT_TITLE } from "../../../sources/deprivation/iod-scores.ts";
+import { writeOds } from "../ods.ts";
 
 const imd = (f: string) => realData("imd2019", f);
 const FILE1 = imd("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv");
@@ -398,6 +399,32 @@ describe.skipIf(!hasShared)(`IoD2019 workbooks as MHCLG publishes them${sharedSk
     } finally {
       fromCsv.db.close();
       fromXlsx.db.close();
+    }
+  });
+
+  it("Files 2 and 6 as OpenDocument spreadsheets (.ods) stage exactly as the CSVs do", async () => {
+    const t = tempDir();
+    const books = [[FILE2, "File_2_-_IoD2019_Domains_of_Deprivation.ods", "IoD2019 Domains"], [FILE6, "File_6_-_IoD2019_Population_Denominators.ods", "Population Denominators"]]
+      .map(([csv, name, sheet]) => ({ csv: csv!, ods: path.join(t.dir, name!), sheet: sheet! }));
+    for (const b of books) {
+      const rows = Papa.parse<string[]>(readFileSync(b.csv, "utf8").replace(/^\uFEFF/, ""), { skipEmptyLines: true }).data;
+      await writeOds(b.ods, [{ name: "Notes", rows: [["English indices of deprivation 2019"]] },
+        { name: b.sheet, rows: rows.map((r, i) => (i === 0 ? r : r.map((c) => (/^-?[\d,]+(\.\d+)?$/.test(c) ? Number(c.replace(/,/g, "")) : c)))) }]);
+    }
+    const fromCsv = await runSources(dep([FILE2, FILE6], [FILE6]));
+    const fromOds = await runSources(dep(books.map((b) => b.ods), [books[1]!.ods]));
+    try {
+      const n = await loadCounts(fromOds.db);
+      expect(n["File_2_-_IoD2019_Domains_of_Deprivation.ods#IoD2019 Domains"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+      expect(n["File_6_-_IoD2019_Population_Denominators.ods#Population Denominators"]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
+      const [a, b] = [await staged(fromCsv.db), await staged(fromOds.db)];
+      expect(a).toEqual({ lsoa: expect.stringMatching(/^[0-9a-f]{32}$/), summary: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(b).toEqual(a);
+      expect(await fromOds.db.one(`SELECT DISTINCT weight_source FROM staging.deprivation_summary`)).toEqual({ weight_source: "IoD File 6" });
+      expect(await fromOds.db.one(`SELECT count(DISTINCT lsoa_code)::INTEGER AS n FROM staging.population_lsoa WHERE year = 2015`)).toEqual({ n: 1065 });
+    } finally {
+      fromCsv.db.close();
+      fromOds.db.close();
     }
   });
 });
