@@ -1,14 +1,16 @@
 /**
- * Boundary GeoJSON for the pack's maps. Property names vary by publisher and vintage (`WD24CD`,
+ * Boundaries for the pack's maps, read as the geography stage reads them (`readBoundaryFeatures`:
+ * GeoJSON or a shapefile, in lon/lat). Property names vary by publisher and vintage (`WD24CD`,
  * `WD22CD`, `LSOA21CD`, `lsoa21cd`, ...), so the code property is detected: the property whose
  * values match the most codes of the areas being mapped; the name property is its `...NM`
  * partner when there is one. Only features of those areas are kept.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Feature, FeatureCollection } from "geojson";
 import type { Config } from "../core/config.ts";
 import { messages } from "../core/messages.ts";
+import { readBoundaryFeatures } from "../../sources/geography/boundaries.ts";
 
 /** A boundary file ready for `choroplethMap`. */
 export interface Boundaries {
@@ -28,20 +30,19 @@ export interface Boundaries {
  * `notes`, naming the file as `label`) when the file cannot be read or no feature matches.
  */
 export function loadBoundaries(file: string, codes: Set<string>, kind: string, parent: string, notes: string[], label = file): Boundaries | null {
-  let json: unknown;
+  let read: ReturnType<typeof readBoundaryFeatures>;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    read = readBoundaryFeatures(file);
   } catch (err) {
-    // An unreadable boundary file costs the maps, not the pack: say so in the data-quality notes.
-    notes.push(messages.boundariesUnreadable(label, (err as Error).message));
+    // An unreadable boundary file costs the maps, not the pack: say so in the data-quality notes (naming it as `label`).
+    notes.push((err as Error).message.split(file).join(label));
     return null;
   }
-  const features = (json as { features?: unknown }).features;
-  if (!Array.isArray(features)) {
-    notes.push(messages.boundariesUnreadable(label, "no features array"));
-    return null;
-  }
-  const polys = (features as Feature[]).filter((f) => f && f.geometry && (f.geometry.type === "Polygon" || f.geometry.type === "MultiPolygon"));
+  // Polygons in lon/lat whatever the file's system (British National Grid, a shapefile), as the map's projection expects.
+  const features: Feature[] = read.features.flatMap((f) => f.polygons
+    ? [{ type: "Feature" as const, properties: f.properties, geometry: f.polygons.length === 1 ? { type: "Polygon" as const, coordinates: f.polygons[0]! } : { type: "MultiPolygon" as const, coordinates: f.polygons } }]
+    : []);
+  const polys = features;
   const score = new Map<string, number>();
   for (const f of polys) {
     for (const [k, v] of Object.entries(f.properties ?? {})) if (typeof v === "string" && codes.has(v.trim())) score.set(k, (score.get(k) ?? 0) + 1);
@@ -83,7 +84,7 @@ export function lsoaBoundaryCandidates(config: Config): string[] {
   const wards = config.geography.wardBoundaries;
   if (!wards || !existsSync(path.dirname(wards))) return [];
   return readdirSync(path.dirname(wards))
-    .filter((f) => /\.(geo)?json$/i.test(f) && /lsoa/i.test(f))
+    .filter((f) => /\.((geo)?json|shp)$/i.test(f) && /lsoa/i.test(f))
     .sort()
     .map((f) => path.join(path.dirname(wards), f))
     .filter((f) => f !== wards);

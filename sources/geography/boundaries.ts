@@ -1,5 +1,5 @@
 /**
- * ONS boundary GeoJSON (LSOA or ward polygons) and the geometry the toolkit does in JS, since
+ * ONS boundary files (LSOA or ward polygons: GeoJSON, or an ESRI shapefile) and the geometry the toolkit does in JS, since
  * DuckDB's spatial extension is not available: point in polygon (with holes and multipolygons),
  * polygon centroids, and a grid index so that placing many points stays fast. Polygons are kept
  * in lon/lat (CRS84, as RFC 7946 GeoJSON is): a file in British National Grid (EPSG:27700, the
@@ -12,7 +12,8 @@ import { readFileSync } from "node:fs";
 import proj4 from "proj4";
 import type { Context } from "../../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
-import { fileBytes, sha256File } from "../files.ts";
+import { fileBytes, readHead, sha256File } from "../files.ts";
+import { readShapefileRecords } from "./shapefile.ts";
 import type { FileLoad } from "../load-csv.ts";
 
 /** A ring is a list of [lon, lat]; a polygon is an outer ring then holes. */
@@ -91,8 +92,34 @@ function toLonLat(polygons: Polygon[], crs: BoundaryCrs): Polygon[] {
 /** Source id of boundary files in `audit.loads`. */
 export const BOUNDARY_SOURCE = "ons_boundaries";
 
-/** Read an ONS boundary GeoJSON whose features carry an `LSOAyyCD` (or `WDyyCD`) property. */
-export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFile {
+/** A feature of a boundary file: its properties, and its polygons in lon/lat (null when its geometry is not a usable polygon). */
+export interface BoundaryFeature {
+  properties: Record<string, unknown>;
+  polygons: Polygon[] | null;
+  /** The geometry type as given (`Polygon`, `MultiPolygon`, `Point`, `none`...). */
+  geometryType: string;
+}
+
+/** Given polygons (an outer ring of 4 or more positions, then holes), or null. */
+function usablePolygons(given: unknown): Polygon[] | null {
+  const ps = given as Polygon[] | undefined;
+  return Array.isArray(ps) && ps.length > 0 && ps.every((p) => Array.isArray(p) && p.length > 0 && Array.isArray(p[0]) && p[0]!.length >= 4) ? ps : null;
+}
+
+/**
+ * The features of a boundary file, polygons in lon/lat whatever system the file is in: GeoJSON
+ * (lon/lat, British National Grid or Web Mercator; see `crsOf`) or an ESRI shapefile (`.shp`, its
+ * `.dbf` and `.prj` beside it; `readShapefile`), as the ONS Geoportal offers both. A zip, KML or
+ * GeoPackage is named, with what to give instead.
+ */
+export function readBoundaryFeatures(file: string): { features: BoundaryFeature[]; crs: BoundaryCrs } {
+  if (/\.shp$/i.test(file)) return readShapefile(file);
+  const head = readHead(file, 512);
+  const other = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? "a zip archive (a shapefile download? unzip it and give its .shp, with the .dbf and .prj beside it)"
+    : head.subarray(0, 15).toString("latin1") === "SQLite format 3" ? "a GeoPackage"
+    : /^\s*(<\?xml[^>]*>\s*)?<kml\b/i.test(head.toString("utf8").replace(/^\uFEFF/, "")) ? "KML"
+    : null;
+  if (other) throw new LocalneedsError(messages.boundariesOtherFormat(file, other));
   let json: { type?: string; crs?: { properties?: { name?: unknown } }; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
   try {
     // GeoJSON is UTF-8 (RFC 7946): other bytes are an error, not names silently turned into U+FFFD.
@@ -101,31 +128,73 @@ export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFil
     throw new LocalneedsError(messages.boundariesUnreadable(file, (err as Error).message));
   }
   if (json.type !== "FeatureCollection" || !Array.isArray(json.features)) throw new LocalneedsError(messages.boundariesUnreadable(file, "not a GeoJSON FeatureCollection"));
-  const props = json.features[0]?.properties ?? {};
+  const crs = crsOf(json, firstPosition(json.features));
+  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, String(json.crs?.properties?.name ?? "coordinates that are neither lon/lat nor British National Grid")));
+  const features = json.features.map((f): BoundaryFeature => {
+    const g = f?.geometry;
+    const polygons = usablePolygons(g?.type === "Polygon" ? [g.coordinates] : g?.type === "MultiPolygon" ? g.coordinates : undefined);
+    return { properties: f?.properties ?? {}, polygons: polygons && toLonLat(polygons, crs), geometryType: g?.type ?? "none" };
+  });
+  return { features, crs };
+}
+
+/** A shapefile's coordinate system from its `.prj` (WKT), or from its first position when it has none; null for another system. */
+function prjCrs(prj: string | null, first: number[] | undefined): BoundaryCrs | null {
+  if (prj === null) return crsOf({}, first);
+  if (/British_National_Grid|OSGB[_ ]?1936|OSGB36|EPSG["',: ]*27700/i.test(prj)) return "EPSG:27700";
+  if (/Web_Mercator|Mercator_Auxiliary_Sphere|Pseudo[_-]Mercator|EPSG["',: ]*(3857|900913|102100)/i.test(prj)) return "EPSG:3857";
+  if (/^\s*GEOG(CS|CRS)\[/i.test(prj) && /WGS[_ ]?(19)?84/i.test(prj)) return "CRS84";
+  return null;
+}
+
+/**
+ * An ESRI shapefile's features (`readShapefileRecords`), in lon/lat. A shape's rings are polygons
+ * as the format has them: each clockwise ring is an outer ring, each counter-clockwise one a hole
+ * of the outer ring it lies in (a ring in no outer ring, from a writer that winds them the other
+ * way, is an outer ring of its own).
+ */
+function readShapefile(file: string): { features: BoundaryFeature[]; crs: BoundaryCrs } {
+  const { records, prj } = readShapefileRecords(file);
+  const first = records.find((r) => r.rings?.[0]?.length)?.rings![0]![0];
+  const crs = prjCrs(prj, first);
+  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, /^\s*\w+\[\s*"([^"]+)"/.exec(prj ?? "")?.[1] ?? "an unknown coordinate system"));
+  const features = records.map((r): BoundaryFeature => {
+    const rings = (r.rings ?? []).filter((ring) => ring.length >= 4);
+    const outers: Polygon[] = [];
+    const holes: Ring[] = [];
+    for (const ring of rings) (ringMoments(ring, ring[0]![0]!, ring[0]![1]!).a < 0 ? outers.push([ring]) : holes.push(ring));
+    for (const hole of holes) {
+      const [x, y] = hole[0]!;
+      const around = outers.find((p) => inRing(x!, y!, p[0]!));
+      if (around) around.push(hole);
+      else outers.push([hole]);
+    }
+    return { properties: r.properties, polygons: usablePolygons(outers) && toLonLat(outers, crs), geometryType: r.shapeType };
+  });
+  return { features, crs };
+}
+
+/** Read an ONS boundary file (see `readBoundaryFeatures`) whose features carry an `LSOAyyCD` (or `WDyyCD`) property. */
+export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFile {
+  const { features, crs } = readBoundaryFeatures(file);
+  const props = features[0]?.properties ?? {};
   const re = new RegExp(`^${family}(\\d{2})CD$`, "i");
   const codeKey = Object.keys(props).find((k) => re.test(k));
   if (!codeKey) throw new LocalneedsError(messages.boundariesNoCode(file, `${family}yyCD`, Object.keys(props)));
   const vintage = `${family}${re.exec(codeKey)![1]}`;
   const nameKey = Object.keys(props).find((k) => k.toUpperCase() === `${vintage}NM`);
-  const crs = crsOf(json, firstPosition(json.features));
-  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, String(json.crs?.properties?.name ?? "coordinates that are neither lon/lat nor British National Grid")));
   const areas: Boundary[] = [];
   const rejected: BoundaryFile["rejected"] = [];
-  json.features.forEach((f, i) => {
-    const code = String(f.properties?.[codeKey] ?? "").trim();
+  features.forEach((f, i) => {
+    const code = String(f.properties[codeKey] ?? "").trim();
     if (!code) return void rejected.push({ feature: i + 1, column: codeKey, reason: messages.boundaryFeatureNoCode(codeKey) });
-    const g = f.geometry;
-    const given: Polygon[] | undefined =
-      g?.type === "Polygon" ? [g.coordinates as Polygon] : g?.type === "MultiPolygon" ? (g.coordinates as Polygon[]) : undefined;
-    if (!given || given.length === 0 || !given.every((p) => Array.isArray(p) && p.length > 0 && p[0]!.length >= 4)) {
-      return void rejected.push({ feature: i + 1, column: "geometry", reason: messages.boundaryFeatureNoPolygon(g?.type ?? "none") });
-    }
-    const polygons = toLonLat(given, crs);
+    const polygons = f.polygons;
+    if (!polygons) return void rejected.push({ feature: i + 1, column: "geometry", reason: messages.boundaryFeatureNoPolygon(f.geometryType) });
     const bbox = boundsOf(polygons);
-    const lon = Number(f.properties?.LONG);
-    const lat = Number(f.properties?.LAT);
-    const centroid: [number, number] = Number.isFinite(lon) && Number.isFinite(lat) && f.properties?.LONG != null ? [lon, lat] : centroidOf(polygons);
-    areas.push({ code, name: nameKey ? String(f.properties?.[nameKey] ?? "") || null : null, vintage, polygons, bbox, centroid });
+    const lon = Number(f.properties.LONG);
+    const lat = Number(f.properties.LAT);
+    const centroid: [number, number] = Number.isFinite(lon) && Number.isFinite(lat) && f.properties.LONG != null ? [lon, lat] : centroidOf(polygons);
+    areas.push({ code, name: nameKey ? String(f.properties[nameKey] ?? "") || null : null, vintage, polygons, bbox, centroid });
   });
   return { file, family, vintage, areas, rejected, crs };
 }

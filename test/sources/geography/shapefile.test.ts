@@ -1,0 +1,149 @@
+/**
+ * Boundaries as ESRI shapefiles (the ONS Geoportal's other download) and in British National Grid:
+ * read as the GeoJSON in lon/lat is, by the geography stage and by the pack's maps alike.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import proj4 from "proj4";
+import { LocalneedsError, messages } from "../../../pipelines/core/messages.ts";
+import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
+import { tempDir } from "../helpers.ts";
+import { BoundaryIndex, loadBoundaries, pointInPolygons, readBoundaries, type Polygon } from "../../../sources/geography/boundaries.ts";
+import { loadBoundaries as packBoundaries } from "../../../pipelines/pack/boundaries.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { fixedClock } from "../../../pipelines/core/context.ts";
+import { createCoreTables } from "../../../transforms/marts.ts";
+import { PRJ, writeShapefile } from "../shapefile-writer.ts";
+
+const geo = (...p: string[]) => realData("ons_geography", "boundaries", ...p);
+type Fc = { features: { properties: Record<string, string | number | null>; geometry: { type: string; coordinates: unknown } }[] };
+const polygonsOf = (g: { type: string; coordinates: unknown }) => (g.type === "Polygon" ? [g.coordinates as Polygon] : (g.coordinates as Polygon[]));
+const toBng = proj4("EPSG:4326", "EPSG:27700");
+const bngOf = (ps: Polygon[]) => ps.map((p) => p.map((ring) => ring.map((pt) => toBng.forward([pt[0]!, pt[1]!]))));
+/** Rings wound one way (counter-clockwise), so polygons can be compared vertex by vertex whatever the file's winding. */
+const ccw = (ps: Polygon[]) => ps.map((p) => p.map((ring) => (ring.reduce((a, q, i) => a + q[0]! * ring[(i + 1) % ring.length]![1]! - ring[(i + 1) % ring.length]![0]! * q[1]!, 0) < 0 ? [...ring].reverse() : ring)));
+/** Largest distance, in degrees, between the matching vertices of two sets of polygons (each wound counter-clockwise first). */
+const furthest = (x: Polygon[], y: Polygon[]) => {
+  const [a, b] = [ccw(x), ccw(y)];
+  let d = 0;
+  a.forEach((p, i) => p.forEach((ring, k) => ring.forEach((pt, j) => {
+    const q = b[i]![k]![j]!;
+    d = Math.max(d, Math.abs(pt[0]! - q[0]!), Math.abs(pt[1]! - q[1]!));
+  })));
+  return d;
+};
+
+describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Grid${sharedSkipReason}`, () => {
+  const t = tempDir("ln-shp-");
+  let wards: Fc;
+  let wardsShp: string;
+  beforeAll(() => {
+    wards = JSON.parse(readFileSync(geo("medway_wards_WD22.geojson"), "utf8"));
+    // As the Geoportal's shapefile: British National Grid, attributes with BNG_E/N and LONG/LAT, UTF-8 declared.
+    wardsShp = writeShapefile(path.join(t.dir, "WD_DEC_2022_UK_BFC"), wards.features.map((f) => ({ properties: f.properties, polygons: bngOf(polygonsOf(f.geometry)) })),
+      { prj: PRJ.bng, cpg: "UTF-8" });
+  });
+
+  it("a ward shapefile in British National Grid reads as the GeoJSON: codes, names, centroids, polygons within a metre or two", () => {
+    const [shp, json] = [readBoundaries(wardsShp, "WD"), readBoundaries(geo("medway_wards_WD22.geojson"), "WD")];
+    expect(shp.crs).toBe("EPSG:27700");
+    expect(shp.vintage).toBe("WD22");
+    expect(shp.rejected).toEqual([]);
+    expect(shp.areas.map((a) => [a.code, a.name, a.centroid])).toEqual(json.areas.map((a) => [a.code, a.name, a.centroid]));
+    expect(shp.areas.length).toBe(wards.features.length);
+    const lsoas = readBoundaries(geo("medway_lsoa11.geojson"), "LSOA").areas;
+    const [a, b] = [new BoundaryIndex(shp.areas), new BoundaryIndex(json.areas)];
+    const placed = lsoas.map((l) => [a.locate(l.centroid[0], l.centroid[1])?.code, b.locate(l.centroid[0], l.centroid[1])?.code]);
+    expect(placed.filter(([x, y]) => x && x === y)).toHaveLength(lsoas.length);
+    for (const [i, area] of shp.areas.entries()) expect(furthest(area.polygons, json.areas[i]!.polygons), area.code).toBeLessThan(5e-5);
+  });
+
+  it("an LSOA shapefile in lon/lat with no .prj is told by its coordinates; a Latin-1 .dbf without a .cpg keeps its accents", () => {
+    const lsoas: Fc = JSON.parse(readFileSync(geo("medway_lsoa11.geojson"), "utf8"));
+    lsoas.features[0]!.properties.LSOA11NM = "Medway Café 001A";
+    const f = writeShapefile(path.join(t.dir, "lsoa"), lsoas.features.map((x) => ({ properties: x.properties, polygons: polygonsOf(x.geometry) })), { encoding: "latin1" });
+    const b = readBoundaries(f, "LSOA");
+    expect(b.crs).toBe("CRS84");
+    expect(b.areas).toHaveLength(lsoas.features.length);
+    expect(b.areas[0]!.name).toBe("Medway Café 001A");
+  });
+
+  it("a polygon with a hole: the hole is the outer ring's, a point in it is outside; a null shape is rejected with its number", () => {
+    const square = (x0: number, y0: number, s: number) => [[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s], [x0, y0]];
+    const f = writeShapefile(path.join(t.dir, "holes"), [
+      { properties: { WD24CD: "E05000001", WD24NM: "Ring" }, polygons: [[square(560000, 160000, 1000), square(560400, 160400, 200)]] },
+      { properties: { WD24CD: "E05000002", WD24NM: "Island" }, polygons: [[square(560450, 160450, 100)], [square(570000, 160000, 500)]] },
+      { properties: { WD24CD: "E05000003", WD24NM: "Nothing" }, polygons: null },
+    ], { prj: PRJ.bng });
+    const b = readBoundaries(f, "WD");
+    expect(b.areas.map((a) => [a.code, a.polygons.length, a.polygons.map((p) => p.length)])).toEqual([["E05000001", 1, [2]], ["E05000002", 2, [1, 1]]]);
+    expect(b.rejected).toEqual([{ feature: 3, column: "geometry", reason: messages.boundaryFeatureNoPolygon("Null") }]);
+    const inv = proj4("EPSG:27700", "EPSG:4326");
+    const at = (x: number, y: number) => inv.forward([x, y]) as [number, number];
+    const ring = b.areas[0]!.polygons;
+    expect(pointInPolygons(...at(560100, 160100), ring)).toBe(true);
+    expect(pointInPolygons(...at(560500, 160500), ring)).toBe(false);
+    expect(new BoundaryIndex(b.areas).locate(...at(560500, 160500))?.code).toBe("E05000002");
+  });
+
+  it("the geography stage loads a shapefile (features read = loaded + rejected)", async () => {
+    const db = await Warehouse.open();
+    try {
+      await createCoreTables(db);
+      const { load } = await loadBoundaries({ db, clock: fixedClock("2025-01-01T00:00:00Z") }, wardsShp, "WD");
+      expect(load).toMatchObject({ rowsRead: wards.features.length, rowsLoaded: wards.features.length, rowsRejected: 0 });
+      expect(await db.one(`SELECT count(*)::INTEGER AS n, min(centroid_lon) > -1 AS lon, min(centroid_lat) > 51 AS lat FROM ref.boundaries WHERE path = $f`, { f: wardsShp }))
+        .toEqual({ n: wards.features.length, lon: true, lat: true });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("the pack's maps get lon/lat from a British National Grid GeoJSON or a shapefile, as from the lon/lat GeoJSON", () => {
+    const codes = new Set(wards.features.map((f) => String(f.properties.WD22CD)));
+    const bngJson = t.write("wards-bng.geojson", JSON.stringify({ type: "FeatureCollection", crs: { type: "name", properties: { name: "urn:ogc:def:crs:EPSG::27700" } },
+      features: wards.features.map((f) => ({ ...f, geometry: { type: "MultiPolygon", coordinates: bngOf(polygonsOf(f.geometry)) } })) }));
+    const reference = packBoundaries(geo("medway_wards_WD22.geojson"), codes, "wards", "E06000035", [])!;
+    for (const file of [bngJson, wardsShp]) {
+      const notes: string[] = [];
+      const b = packBoundaries(file, codes, "wards", "E06000035", notes)!;
+      expect(notes, file).toEqual([]);
+      expect(b.matched, file).toBe(codes.size);
+      expect(b.codeProperty).toBe("WD22CD");
+      const coords = JSON.stringify(b.geojson.features.map((f) => f.geometry)).match(/-?\d+\.\d+/g)!.map(Number);
+      expect(Math.max(...coords.map(Math.abs)), file).toBeLessThan(60);
+      for (const [i, f] of b.geojson.features.entries()) {
+        const mine = polygonsOf(f.geometry as never);
+        expect(furthest(mine, polygonsOf(reference.geojson.features[i]!.geometry as never)), `${file} ${f.properties!.WD22CD}`).toBeLessThan(5e-5);
+      }
+    }
+  });
+
+  it("a shapefile without its .dbf, a truncated .shp, and a zip, KML or GeoPackage: errors naming the file and what to give", () => {
+    const s = writeShapefile(path.join(t.dir, "nodbf"), [{ properties: { WD24CD: "E05000001" }, polygons: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]] }]);
+    rmSync(s.replace(/\.shp$/, ".dbf"));
+    expect(() => readBoundaries(s, "WD")).toThrow(`${s}: cannot be read as a shapefile: no .dbf beside the .shp`);
+    const cut = path.join(t.dir, "cut.shp");
+    writeFileSync(cut, readFileSync(wardsShp).subarray(0, 5000));
+    writeFileSync(cut.replace(/\.shp$/, ".dbf"), readFileSync(wardsShp.replace(/\.shp$/, ".dbf")));
+    expect(() => readBoundaries(cut, "WD")).toThrow(/cut\.shp: cannot be read as a shapefile: shape record \d+ runs past the end of the file/);
+    const cases: [string, string | Buffer, string][] = [
+      ["download.geojson", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), "a zip archive (a shapefile download? unzip it and give its .shp, with the .dbf and .prj beside it)"],
+      ["wards.kml", '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>', "KML"],
+      ["wards.gpkg", Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(100)]), "a GeoPackage"],
+    ];
+    for (const [name, data, what] of cases) {
+      const f = t.write(name, data);
+      const err = (() => {
+        try {
+          readBoundaries(f, "WD");
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(err, name).toBeInstanceOf(LocalneedsError);
+      expect((err as Error).message, name).toBe(messages.boundariesOtherFormat(f, what));
+    }
+  });
+});
