@@ -32,7 +32,8 @@ export interface Boundaries {
 export function loadBoundaries(file: string, codes: Set<string>, kind: string, parent: string, notes: string[], label = file): Boundaries | null {
   let read: ReturnType<typeof readBoundaryFeatures>;
   try {
-    read = readBoundaryFeatures(file);
+    // Only features carrying one of the codes mapped are converted (a national file for one authority).
+    read = readBoundaryFeatures(file, (props) => Object.values(props).some((v) => typeof v === "string" && codes.has(v.trim())));
   } catch (err) {
     // An unreadable boundary file costs the maps, not the pack: say so in the data-quality notes (naming it as `label`).
     notes.push((err as Error).message.split(file).join(label));
@@ -49,7 +50,7 @@ export function loadBoundaries(file: string, codes: Set<string>, kind: string, p
   }
   const best = [...score].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   if (!best) {
-    notes.push(messages.packBoundariesNoMatch(label, polys.length, parent));
+    notes.push(messages.packBoundariesNoMatch(label, read.total, parent));
     return null;
   }
   const codeProperty = best[0];

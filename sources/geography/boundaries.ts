@@ -110,10 +110,11 @@ function usablePolygons(given: unknown): Polygon[] | null {
  * The features of a boundary file, polygons in lon/lat whatever system the file is in: GeoJSON
  * (lon/lat, British National Grid or Web Mercator; see `crsOf`) or an ESRI shapefile (`.shp`, its
  * `.dbf` and `.prj` beside it; `readShapefile`), as the ONS Geoportal offers both. A zip, KML or
- * GeoPackage is named, with what to give instead.
+ * GeoPackage is named, with what to give instead. With `keep`, only the features it accepts are
+ * converted and returned (a national file in British National Grid, for one authority's map).
  */
-export function readBoundaryFeatures(file: string): { features: BoundaryFeature[]; crs: BoundaryCrs } {
-  if (/\.shp$/i.test(file)) return readShapefile(file);
+export function readBoundaryFeatures(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
+  if (/\.shp$/i.test(file)) return readShapefile(file, keep);
   const head = readHead(file, 512);
   const other = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? "a zip archive (a shapefile download? unzip it and give its .shp, with the .dbf and .prj beside it)"
     : head.subarray(0, 15).toString("latin1") === "SQLite format 3" ? "a GeoPackage"
@@ -130,12 +131,12 @@ export function readBoundaryFeatures(file: string): { features: BoundaryFeature[
   if (json.type !== "FeatureCollection" || !Array.isArray(json.features)) throw new LocalneedsError(messages.boundariesUnreadable(file, "not a GeoJSON FeatureCollection"));
   const crs = crsOf(json, firstPosition(json.features));
   if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, String(json.crs?.properties?.name ?? "coordinates that are neither lon/lat nor British National Grid")));
-  const features = json.features.map((f): BoundaryFeature => {
+  const features = json.features.filter((f) => !keep || keep(f?.properties ?? {})).map((f): BoundaryFeature => {
     const g = f?.geometry;
     const polygons = usablePolygons(g?.type === "Polygon" ? [g.coordinates] : g?.type === "MultiPolygon" ? g.coordinates : undefined);
     return { properties: f?.properties ?? {}, polygons: polygons && toLonLat(polygons, crs), geometryType: g?.type ?? "none" };
   });
-  return { features, crs };
+  return { features, crs, total: json.features.length };
 }
 
 /** A shapefile's coordinate system from its `.prj` (WKT), or from its first position when it has none; null for another system. */
@@ -153,8 +154,9 @@ function prjCrs(prj: string | null, first: number[] | undefined): BoundaryCrs | 
  * of the outer ring it lies in (a ring in no outer ring, from a writer that winds them the other
  * way, is an outer ring of its own).
  */
-function readShapefile(file: string): { features: BoundaryFeature[]; crs: BoundaryCrs } {
-  const { records, prj } = readShapefileRecords(file);
+function readShapefile(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
+  const { records: all, prj } = readShapefileRecords(file);
+  const records = keep ? all.filter((r) => keep(r.properties)) : all;
   const first = records.find((r) => r.rings?.[0]?.length)?.rings![0]![0];
   const crs = prjCrs(prj, first);
   if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, /^\s*\w+\[\s*"([^"]+)"/.exec(prj ?? "")?.[1] ?? "an unknown coordinate system"));
@@ -171,7 +173,7 @@ function readShapefile(file: string): { features: BoundaryFeature[]; crs: Bounda
     }
     return { properties: r.properties, polygons: usablePolygons(outers) && toLonLat(outers, crs), geometryType: r.shapeType };
   });
-  return { features, crs };
+  return { features, crs, total: all.length };
 }
 
 /** Read an ONS boundary file (see `readBoundaryFeatures`) whose features carry an `LSOAyyCD` (or `WDyyCD`) property. */

@@ -117,6 +117,10 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
         const mine = polygonsOf(f.geometry as never);
         expect(furthest(mine, polygonsOf(reference.geojson.features[i]!.geometry as never)), `${file} ${f.properties!.WD22CD}`).toBeLessThan(5e-5);
       }
+      // Boundaries of somewhere else: none kept, and the note counts the file's features.
+      const elsewhere: string[] = [];
+      expect(packBoundaries(file, new Set(["E05999999"]), "wards", "E06000035", elsewhere, "w")).toBeNull();
+      expect(elsewhere).toEqual([messages.packBoundariesNoMatch("w", wards.features.length, "E06000035")]);
     }
   });
 
