@@ -29,6 +29,8 @@ import { holdScratch } from "../sources/files.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator, withPopulationSource } from "../transforms/indicators/define.ts";
 import { populationSourceUsed } from "../sources/population/ons-sape.ts";
+import { deprivationEditions } from "../sources/deprivation/iod-scores.ts";
+import { withDeprivationIndex } from "../transforms/indicators/catalogue/deprivation.ts";
 import { knownLocalMeasures, unreadLocalMeasures } from "../transforms/indicators/local-measures.ts";
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
 import { measureIndicators } from "../transforms/indicators/measure.ts";
@@ -306,6 +308,8 @@ async function runStages(
       await weightSurvey(ctx);
       // Source lines name the population this build used (ONS estimates, or IoD File 6 denominators).
       withPopulationSource(indicators, await populationSourceUsed(db));
+      // And the deprivation indices it loaded (England's, Wales's or both).
+      withDeprivationIndex(indicators, await deprivationEditions(db));
       // Every indicator of the Fingertips exports joins the catalogue's, keyed by its Fingertips ID.
       const published = loadIndicators(await publishedIndicators(ctx));
       for (const e of published.errors) log.warn(e);

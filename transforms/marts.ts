@@ -331,7 +331,7 @@ export const CONTRACT: Record<string, ContractTable> = {
   },
   "marts.lsoa_deprivation": {
     table: "Figure mart: every LSOA of the lookup with its ward and Index of Multiple Deprivation score and decile.",
-    columns: { lsoa_code: "LSOA code", lsoa_name: "LSOA name (the code when the lookup has none)", ward_code: "ward code", lad_code: "authority code", imd_score: "IMD score", imd_decile: "IMD decile (1 = most deprived 10% in England)" },
+    columns: { lsoa_code: "LSOA code", lsoa_name: "LSOA name (the code when the lookup has none)", ward_code: "ward code", lad_code: "authority code", imd_score: "IMD score", imd_decile: "IMD decile (1 = most deprived 10% of the nation's LSOAs: the IMD in England, the WIMD in Wales)" },
   },
   "marts.lsoa_population": {
     table: "Figure mart: residents of every LSOA of the lookup by mid-year, all ages (persons).",

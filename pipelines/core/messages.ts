@@ -176,14 +176,14 @@ export const messages = {
   deprivationLsoasMissing: (missing: number, lsoas: number, examples: string, welsh: number) => {
     const other = missing - welsh;
     return `Indices of Deprivation: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs are not in the files given (e.g. ${examples}), so their wards' deprivation leaves them out` +
-      (welsh ? `; ${welsh === missing ? "all" : welsh.toLocaleString("en-GB")} of them are in Wales: the English Indices cover England only (the Welsh Index of Multiple Deprivation is not read)` : "") +
+      (welsh ? `; ${welsh === missing ? "all" : welsh.toLocaleString("en-GB")} of them are in Wales: the English Indices cover England only (give the Welsh Index of Multiple Deprivation's ranks by LSOA for them: the WIMD ranks sheet, or a CSV saved from it)` : "") +
       (other && other === lsoas - welsh ? "; the files hold none of the build's English LSOAs: they may be an extract for another area (give the national file, or one for the build's authorities)"
         : other ? `; give files that cover every LSOA of the build's authorities (an extract for part of the area?)` : "");
   },
   iodDecileDerived: (file: string, edition: string, ranked: number | undefined) =>
     ranked
       ? `${file}: deciles derived from national ranks (decile = ceil(rank x 10 / ${ranked.toLocaleString("en-GB")}), the LSOAs ${edition} ranks)`
-      : `${file}: the file gives ranks without deciles, and its header does not tell the edition (the LSOA code column's year: 2011 for IoD2019, 2021 for IoD2025), so no decile could be derived`,
+      : `${file}: the file gives ranks without deciles, and its header does not tell the edition (the LSOA code column's year: 2011 for IoD2019, 2021 for IoD2025; WIMD yyyy for Wales), so no decile could be derived`,
   noYearInHeader: (file: string) => `${file}: cannot tell the mid-year from the header (expected "mid 2015" or similar)`,
   fsmPercentMismatch: (rows: number, example: string) =>
     `free school meals: ${rows} rows have fsm_eligible_percent far from fsm_eligible / headcount (e.g. ${example}); flagged, values kept as published`,

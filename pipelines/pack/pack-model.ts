@@ -341,7 +341,9 @@ function aboutSection(d: PackData, view: View, summary: SummaryRow[]): PackSecti
   }
   const dep = summary.find((r) => r.indicator.id === "deprivation.most_deprived_decile");
   if (dep && dep.focus.value !== null && !dep.focus.is_suppressed) {
-    intro.push(`${formatNumber(dep.focus.value, 0)}% of its residents live in neighbourhoods among the 10% most deprived in England.`);
+    // The nation as the indicator's title gives it (England; Wales with the WIMD; "of their nation" with both).
+    const nation = /most deprived neighbourhoods (.+)$/.exec(dep.indicator.title)?.[1] ?? "in England";
+    intro.push(`${formatNumber(dep.focus.value, 0)}% of its residents live in neighbourhoods among the 10% most deprived ${nation}.`);
   }
   const map = populationMapFigure(d, view);
   if (map) blocks.push({ kind: "figure", figure: map });

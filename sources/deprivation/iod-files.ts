@@ -1,5 +1,5 @@
 /**
- * The published English Indices of Deprivation CSVs other than the scores file: File 1 (IMD rank
+ * The published Indices of Deprivation tables other than the English scores file: File 1 (IMD rank
  * and decile, no score), File 2 (IMD and the 7 domains, rank and decile each; long headers such as
  * `Income Rank (where 1 is most deprived)`), and the ONS "IMD (December 2019) Lookup" where
  * `IMD19` is the rank (1 = most deprived of 32,844). Numbers may carry thousands separators
@@ -96,7 +96,39 @@ export const iodArcgisLayerFormat = defineCsvFormat({
   ],
 });
 
-registerFormats(iodFile1Format, iodFile2Format, onsImdLookupFormat, iodArcgisLayerFormat);
+/**
+ * The Welsh Index of Multiple Deprivation's ranks by LSOA, as the Welsh Government publishes them
+ * (`welsh-index-multiple-deprivation-2019-index-and-domain-ranks-by-small-area.ods`, sheet
+ * `WIMD_2019_ranks`: two title rows, then `LSOA code, LSOA name (Eng), Local Authority name (Eng),
+ * WIMD 2019, Income, Employment, Health, Education, Access to Services, Housing, Community Safety,
+ * Physical Environment`; rank 1 = most deprived of the 1,909 LSOAs of Wales). The four domains
+ * shared with the English Indices (income, employment, health, education) are staged beside the
+ * index; the four Wales has alone are read and not staged (England's crime, barriers and living
+ * environment domains are built otherwise, so their indicators stay England's).
+ */
+export const wimdRanksFormat = defineCsvFormat({
+  id: "wimd_ranks",
+  title: "a Welsh Index of Multiple Deprivation ranks table (WIMD: LSOA code, WIMD yyyy, Income, Employment ...)",
+  rawTable: "raw_wimd_ranks",
+  grain: "one row per LSOA",
+  columns: [
+    { name: "lsoa_code", header: /^LSOA code$/i, required: true },
+    { name: "lsoa_name", header: /^LSOA name( \(Eng\))?$/i, optional: true },
+    { name: "lad_name", header: /^Local Authority name( \(Eng\))?$/i, optional: true },
+    { name: "imd_rank", header: /^WIMD 20\d{2}$/i, kind: "integer", nonNegative: true, required: true },
+    ...(["income", "employment", "health", "education"] as const).map((stem): ColumnSpec => ({ name: `${stem}_rank`, header: stem.replace(/^./, (c) => c.toUpperCase()), kind: "integer", nonNegative: true, required: true })),
+    ...[["access_rank", "Access to Services"], ["housing_rank", "Housing"], ["community_safety_rank", "Community Safety"], ["physical_environment_rank", "Physical Environment"]]
+      .map(([name, header]): ColumnSpec => ({ name: name!, header: header!, kind: "integer", nonNegative: true, optional: true })),
+  ],
+});
 
-/** LSOAs ranked in each edition (England): deciles are ceil(rank x 10 / N). */
-export const LSOAS_RANKED: Record<string, number> = { IoD2015: 32844, IoD2019: 32844, IoD2025: 33755 };
+registerFormats(iodFile1Format, iodFile2Format, onsImdLookupFormat, iodArcgisLayerFormat, wimdRanksFormat);
+
+/**
+ * LSOAs ranked in each edition: deciles are ceil(rank x 10 / N). England's Indices (IoD) and
+ * Wales's (WIMD: 1,909 LSOAs of 2011 in WIMD 2019, 1,917 of 2021 in WIMD 2025).
+ */
+export const LSOAS_RANKED: Record<string, number> = { IoD2015: 32844, IoD2019: 32844, IoD2025: 33755, WIMD2019: 1909, WIMD2025: 1917 };
+
+/** Is this edition Wales's index (WIMD) rather than England's (IoD)? */
+export const isWelshEdition = (edition: string) => edition.startsWith("WIMD");

@@ -17,7 +17,7 @@ import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
-import { IOD_DOMAINS, iodArcgisLayerFormat, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks } from "./iod-files.ts";
+import { IOD_DOMAINS, iodArcgisLayerFormat, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks, wimdRanksFormat } from "./iod-files.ts";
 
 const num = (name: string, header: RegExp, optional = true) => ({ name, header, kind: "number" as const, optional });
 
@@ -57,26 +57,30 @@ const SCORE_COLUMNS: Record<string, string> = {
 const TABLES = "_deprivation_tables";
 
 /** The formats the deprivation slot takes, recognised by header. */
-export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat, iodArcgisLayerFormat] as const;
+export const DEPRIVATION_FORMATS = [iodScoresFormat, iodFile1Format, iodFile2Format, onsImdLookupFormat, iodDenominatorsFormat, iodArcgisLayerFormat, wimdRanksFormat] as const;
 /** The deprivation slot as errors name it. */
-export const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6, File 7, the ONS IMD lookup or the IMD_2019 map layer)";
+export const SLOT_TITLE = "an Indices of Deprivation file (scores, File 1, File 2, File 6, File 7, the ONS IMD lookup or the IMD_2019 map layer; for Wales, the WIMD ranks)";
 
 /** Measures each format provides (staging column -> raw column). */
 function measuresOf(format: CsvFormat): [string, string][] {
   if (format === iodScoresFormat || format === iodArcgisLayerFormat) return format.columns.filter((c) => /_(score|rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
   if (format === onsImdLookupFormat) return [["imd_rank", "imd_rank"]];
   if (format === iodFile1Format || format === iodFile2Format) return format.columns.filter((c) => /_(rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
+  // Wales's own domains (access to services, housing, community safety, physical environment) have no staging column.
+  if (format === wimdRanksFormat) return ["imd", "income", "employment", "health", "education"].map((stem) => [`${stem}_rank`, `${stem}_rank`]);
   return [];
 }
 
 /**
  * Edition of a file from its header: 2011 LSOAs -> IoD2019, 2021 LSOAs -> IoD2025 (the ONS lookup
- * says IMD19). Read aside case and separators, as the columns are (`LSOA code (2011)`, R's
+ * says IMD19; the Welsh ranks `WIMD 2019`). Read aside case and separators, as the columns are (`LSOA code (2011)`, R's
  * `LSOA.code..2011.`, pandas' `lsoa_code_2011`, `LSOA11CD`).
  */
 export function iodEdition(file: string): string {
   const cells = (readHeader(file) ?? []).map((h) => h.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim());
   for (const c of cells) {
+    const wimd = /^wimd (20\d{2})$/.exec(c);
+    if (wimd) return `WIMD${wimd[1]}`;
     const imd = /\bimd(\d{2})\b/.exec(c);
     if (imd) return `IoD20${imd[1]}`;
   }
@@ -95,7 +99,7 @@ export const DEPRIVATION_COLUMNS = [
 
 /** The `sources.deprivation` block. */
 const deprivationConfig = z
-  .object({ files: fileList.describe("IoD files 1, 2, 6 and scores, or the ONS IMD lookup (recognised by header)") })
+  .object({ files: fileList.describe("IoD files 1, 2, 6 and scores, the ONS IMD lookup, or the Welsh Index of Multiple Deprivation ranks (recognised by header)") })
   .strict();
 
 declare module "../../pipelines/core/source-definition.ts" {
@@ -119,7 +123,7 @@ export const deprivationAdapter = defineSource({
   reads: ["population"],
   // `staging.deprivation_summary` has a row per focus area and locality (`ref.area_members`).
   readsAreas: true,
-  title: "English Indices of Deprivation (MHCLG)",
+  title: "Indices of Deprivation (English IoD, MHCLG; Welsh WIMD, Welsh Government)",
   licence: OGL,
   schema: deprivationConfig,
   paths: ["files"],
@@ -187,6 +191,9 @@ export const deprivationAdapter = defineSource({
       const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _dep_wide WHERE ${stem}_decile IS NULL AND ${stem}_rank IS NOT NULL`);
       if (n!.n) derived.push(stem);
     }
+    const derivedEditions = derived.length
+      ? (await db.all<{ e: string }>(`SELECT DISTINCT edition AS e FROM _dep_wide WHERE ${derived.map((stem) => `(${stem}_decile IS NULL AND ${stem}_rank IS NOT NULL)`).join(" OR ")} ORDER BY 1`)).map((r) => r.e)
+      : [];
     const rankBase = `CASE edition ${Object.entries(LSOAS_RANKED).map(([e, n]) => `WHEN ${literal(e)} THEN ${n}`).join(" ")} END`;
     const col = (c: string) => {
       const m = /^(.*)_decile$/.exec(c);
@@ -195,10 +202,10 @@ export const deprivationAdapter = defineSource({
     };
     await db.run(`CREATE OR REPLACE TABLE staging.deprivation_lsoa AS
       SELECT lsoa_code, edition, ${DEPRIVATION_COLUMNS.map(col).join(", ")} FROM _dep_wide ORDER BY lsoa_code`);
-    if (derived.length) {
-      const lookups = picked.filter((p) => p.format === onsImdLookupFormat);
-      const from = lookups.length ? lookups : [{ file: "deprivation", edition: picked[0]!.edition }];
-      for (const { file, edition } of from) {
+    // Said once per edition whose deciles were derived (England's IoD, Wales's WIMD), of the files giving ranks alone.
+    for (const edition of derivedEditions) {
+      const ranksOnly = picked.filter((p) => p.edition === edition && (p.format === onsImdLookupFormat || p.format === wimdRanksFormat)).map((p) => p.file);
+      for (const file of ranksOnly.length ? ranksOnly : ["deprivation"]) {
         const shownFile = displayPath(ctx.config, file);
         await db.recordWarning("conform", "iod_decile_derived", shownFile, messages.iodDecileDerived(shownFile, edition, LSOAS_RANKED[edition]));
       }
@@ -299,3 +306,9 @@ async function summarise(ctx: Context, denominatorFiles: string[]): Promise<void
 }
 
 const toDouble = (c: string) => `TRY_CAST(replace(replace(trim(${c}), ',', ''), '%', '') AS DOUBLE)`;
+
+/** The editions of the indices a build staged (`IoD2019`, `WIMD2019`...), none without deprivation data. */
+export async function deprivationEditions(db: Context["db"]): Promise<string[]> {
+  if (!(await db.hasTable("staging.deprivation_lsoa"))) return [];
+  return (await db.all<{ e: string }>(`SELECT DISTINCT edition AS e FROM staging.deprivation_lsoa WHERE edition IS NOT NULL ORDER BY 1`)).map((r) => r.e);
+}

@@ -79,6 +79,11 @@ export async function buildComparatorGroups(ctx: Context): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE ref.similar_wards (focus_code VARCHAR, ward_code VARCHAR, rank INTEGER, distance DOUBLE, variables VARCHAR)`);
   for (const { code, wards } of config.focusAreas) {
     const name = (await db.one<{ area_name: string }>(`SELECT area_name FROM ref.areas WHERE area_code = $c`, { c: code }))!.area_name;
+    // Wards of the focus area's nation only (E05 England, W05 Wales): each nation's deprivation
+    // index ranks its own LSOAs, so an English rank and a Welsh one do not compare (nor does a ward
+    // without its nation's index, whose missing values would drop deprivation from the distance).
+    const nation = wards[0]![0];
+    const pool = profiles.filter((p) => p.ward_code[0] === nation);
     const addGroup = async (groupCode: string, groupName: string, members: string[]) => {
       await db.run(`INSERT INTO ref.areas VALUES ($c, $n, 'comparator_group', $p, 'derived')`, { c: groupCode, n: groupName, p: config.parent });
       if (members.length === 0) return;
@@ -89,7 +94,7 @@ export async function buildComparatorGroups(ctx: Context): Promise<void> {
     };
     if (wanted.has("similar_wards")) {
       const vars = config.similarWards.variables as (keyof WardProfile)[];
-      const near = nearestWards(profiles, wards, vars, config.similarWards.k);
+      const near = nearestWards(pool, wards, vars, config.similarWards.k);
       await db.insertRows(
         "ref.similar_wards",
         ["focus_code", "ward_code", "rank", "distance", "variables"],
@@ -98,14 +103,14 @@ export async function buildComparatorGroups(ctx: Context): Promise<void> {
       await addGroup(similarWardsCode(code), `${near.length} wards most like ${name}`, near.map((n) => n.ward_code));
     }
     if (wanted.has("deprivation_decile")) {
-      const members = profiles.filter((p) => wards.includes(p.ward_code));
+      const members = pool.filter((p) => wards.includes(p.ward_code));
       const pop = members.reduce((a, p) => a + p.population, 0);
       const decile = members.every((p) => p.mean_decile !== null)
         ? Math.round(members.reduce((a, p) => a + (p.mean_decile as number) * p.population, 0) / pop)
         : null;
       if (decile === null) continue;
-      const same = profiles.filter((p) => !wards.includes(p.ward_code) && p.mean_decile !== null && Math.round(p.mean_decile) === decile).map((p) => p.ward_code);
-      await addGroup(decileGroupCode(code), `Other wards in national IMD decile ${decile}`, same);
+      const same = pool.filter((p) => !wards.includes(p.ward_code) && p.mean_decile !== null && Math.round(p.mean_decile) === decile).map((p) => p.ward_code);
+      await addGroup(decileGroupCode(code), `Other wards in national ${nation === "W" ? "WIMD" : "IMD"} decile ${decile}`, same);
     }
   }
 }

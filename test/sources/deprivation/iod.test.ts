@@ -11,6 +11,8 @@ import { LSOA_CHANGES, LUTON_WAYFIELD, loadCounts, medwayAndCardiffLookup, medwa
 import { policeStreetFormat } from "../../../sources/crime/police-uk-street.ts";
 import { SLOT_TITLE } from "../../../sources/deprivation/iod-scores.ts";
 import { writeOds } from "../ods.ts";
+import { HEADER as NOMIS_HEADER, line as nomisLine } from "../population/nomis-export.ts";
+import { buildComparatorGroups } from "../../../transforms/reference/comparator-groups.ts";
 
 const imd = (f: string) => realData("imd2019", f);
 const FILE1 = imd("File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv");
@@ -426,5 +428,125 @@ describe.skipIf(!hasShared)(`IoD2019 workbooks as MHCLG publishes them${sharedSk
       fromCsv.db.close();
       fromOds.db.close();
     }
+  });
+});
+
+describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) ranks${sharedSkipReason}`, () => {
+  const CARDIFF = "W06000015";
+  /** Cardiff's 2011 LSOAs from the national lookup, each with made-up WIMD 2019 ranks (1 = most deprived of 1,909) for the index and its eight domains. */
+  function cardiffRanks(): { lsoa: string; name: string; ranks: number[] }[] {
+    const lines = readFileSync(realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), "utf8").split(/\r?\n/);
+    const header = Papa.parse<string[]>(lines[0]!).data[0]!;
+    const [code, name] = [header.indexOf("LSOA11CD"), header.indexOf("LSOA11NM")];
+    const rows = lines.filter((l) => l.includes(`,${CARDIFF},`)).map((l) => Papa.parse<string[]>(l).data[0]!).map((r) => ({ lsoa: r[code]!, name: r[name]! }));
+    return rows.sort((a, b) => a.lsoa.localeCompare(b.lsoa)).map((r, i) => ({ ...r, ranks: Array.from({ length: 9 }, (_, k) => ((i * 7 + k * 131) % 1909) + 1) }));
+  }
+  /** The ranks as the Welsh Government's .ods lays them out: two title rows, the header on row 3 (`WIMD 2019 ` with its trailing space, a blank 13th column). */
+  async function wimdOds(file: string, rows: ReturnType<typeof cardiffRanks>): Promise<void> {
+    await writeOds(file, [
+      { name: "Contents", rows: [["Welsh Index of Multiple Deprivation (WIMD) 2019"]] },
+      { name: "WIMD_2019_ranks", rows: [
+        ["Welsh Index of Multiple Deprivation (WIMD) 2019"], ["Index and domain ranks by small area (1 = most deprived)"],
+        ["LSOA code", "LSOA name (Eng)", "Local Authority name (Eng)", "WIMD 2019 ", "Income", "Employment", "Health", "Education", "Access to Services", "Housing", "Community Safety", "Physical Environment", " "],
+        ...rows.map((r) => [r.lsoa, r.name, "Cardiff", ...r.ranks]),
+      ] },
+    ]);
+  }
+  const cardiff = (files: string[]) => realConfig({ parent: CARDIFF, focus: [{ ward: "W05000860" }], geography: { authorities: [CARDIFF] }, sources: { deprivation: { files } } });
+
+  it("a Welsh authority's WIMD ranks (.ods as published) stage its LSOAs: the index and the four domains England shares, deciles of Wales's 1,909 LSOAs", async () => {
+    const t = tempDir();
+    const rows = cardiffRanks();
+    expect(rows.length).toBeGreaterThan(200);
+    const f = path.join(t.dir, "welsh-index-multiple-deprivation-2019-index-and-domain-ranks-by-small-area.ods");
+    await wimdOds(f, rows);
+    const { db } = await runSources(cardiff([f]));
+    try {
+      expect((await loadCounts(db))[`${path.basename(f)}#WIMD_2019_ranks`]).toEqual({ read: rows.length, loaded: rows.length, rejected: 0 });
+      const staged = await db.all<Record<string, number | string | null>>(`SELECT lsoa_code, edition, imd_rank, imd_decile, income_rank, income_decile, employment_rank, health_rank, education_rank, education_decile,
+        crime_rank, barriers_rank, living_environment_rank FROM staging.deprivation_lsoa ORDER BY lsoa_code`);
+      const decile = (rank: number) => Math.ceil((rank * 10) / 1909);
+      expect(staged).toEqual(rows.map((r) => ({
+        lsoa_code: r.lsoa, edition: "WIMD2019", imd_rank: r.ranks[0], imd_decile: decile(r.ranks[0]!), income_rank: r.ranks[1], income_decile: decile(r.ranks[1]!),
+        employment_rank: r.ranks[2], health_rank: r.ranks[3], education_rank: r.ranks[4], education_decile: decile(r.ranks[4]!), crime_rank: null, barriers_rank: null, living_environment_rank: null,
+      })));
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
+      const shownFile = `${shown(f)}#WIMD_2019_ranks`;
+      expect(await warningsOf(db, "iod_decile_derived")).toEqual([{ subject: shownFile, message: messages.iodDecileDerived(shownFile, "WIMD2019", 1909) }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a build of both nations takes England's File 2 and Wales's WIMD ranks (a CSV saved from the sheet) side by side, each LSOA its own nation's edition", async () => {
+    const t = tempDir();
+    const rows = cardiffRanks();
+    const csv = t.write("wimd-2019-ranks.csv", ["LSOA code,LSOA name (Eng),Local Authority name (Eng),WIMD 2019 ,Income,Employment,Health,Education,Access to Services,Housing,Community Safety,Physical Environment",
+      ...rows.map((r) => [r.lsoa, `"${r.name}"`, "Cardiff", ...r.ranks].join(","))].join("\r\n"));
+    const { db } = await runSources(realConfig({ comparators: ["parent"], geography: { lsoaLookup: medwayAndCardiffLookup(), authorities: undefined }, sources: { deprivation: { files: [FILE2, csv] } } }));
+    try {
+      expect(await db.all(`SELECT left(lsoa_code, 1) AS nation, edition, count(*)::INTEGER AS n, max(imd_decile) AS top FROM staging.deprivation_lsoa
+        WHERE lsoa_code IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY ALL ORDER BY 1`)).toEqual([
+        { nation: "E", edition: "IoD2019", n: 163, top: 10 }, { nation: "W", edition: "WIMD2019", n: rows.length, top: Math.max(...rows.map((r) => Math.ceil((r.ranks[0]! * 10) / 1909))) },
+      ]);
+      expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("similar wards are of the focus ward's nation: England's and Wales's deprivation ranks do not compare", async () => {
+    const t = tempDir();
+    const lookup = medwayAndCardiffLookup();
+    const lookupRows = Papa.parse<string[]>(readFileSync(lookup, "utf8"), { skipEmptyLines: true }).data;
+    const [lsoaAt, wardAt] = [lookupRows[0]!.indexOf("LSOA11CD"), lookupRows[0]!.indexOf("WD19CD")];
+    const focus = "W05000860";
+    // The focus ward's LSOAs in Wales's most deprived decile, every other Cardiff LSOA in its least:
+    // by deprivation the nearest wards are then Medway's most deprived, which an English rank puts there.
+    const welsh = lookupRows.slice(1).filter((r) => r[lsoaAt]!.startsWith("W"));
+    const csv = t.write("wimd-2019-ranks.csv", ["LSOA code,WIMD 2019,Income,Employment,Health,Education",
+      ...welsh.map((r, i) => [r[lsoaAt], ...Array(5).fill(r[wardAt] === focus ? 1 + i : 1800 + (i % 100))].join(","))].join("\r\n"));
+    expect(welsh.filter((r) => r[wardAt] === focus).length).toBeGreaterThan(2);
+    // Every LSOA of both authorities the same residents by age, so deprivation alone sets wards apart.
+    const population = t.write("NM_2010_1_2019.csv", [NOMIS_HEADER.join(","), ...lookupRows.slice(1).flatMap((r) => Array.from({ length: 91 }, (_, a) =>
+      ["Male", "Female"].map((sex) => nomisLine(r[lsoaAt]!, 2019, sex, a === 90 ? "Age 90+" : `Age ${a}`, 10))).flat())].join("\r\n"));
+    const config = realConfig({ parent: "W06000015", focus: [{ ward: focus }], comparators: ["similar_wards"],
+      similarWards: { k: 5, variables: ["most_deprived_decile_share", "share_aged_0_15", "share_aged_65_plus"] },
+      geography: { lsoaLookup: lookup, authorities: undefined }, sources: { deprivation: { files: [FILE2, csv] }, population: { files: [population] } } });
+    const { db, ctx } = await runSources(config);
+    try {
+      expect(await db.one(`SELECT count(DISTINCT lsoa_code)::INTEGER AS n FROM staging.population_lsoa WHERE lsoa_code LIKE 'W%'`)).toEqual({ n: welsh.length });
+      await buildComparatorGroups(ctx);
+      const similar = await db.all<{ ward_code: string }>(`SELECT ward_code FROM ref.similar_wards ORDER BY rank`);
+      expect(similar).toHaveLength(5);
+      expect(similar.filter((w) => !w.ward_code.startsWith("W05"))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("the deprivation indicators name the index a build loaded: England's as catalogued, Wales's, or both", async () => {
+    const { loadIndicators } = await import("../../../transforms/indicators/define.ts");
+    const { deprivationIndicators, withDeprivationIndex } = await import("../../../transforms/indicators/catalogue/deprivation.ts");
+    const fresh = () => loadIndicators(deprivationIndicators).indicators;
+    const text = (inds: ReturnType<typeof fresh>, id: string) => {
+      const i = inds.find((x) => x.id === id)!;
+      return { title: i.title, source: i.source, definition: i.definition };
+    };
+    const english = fresh();
+    withDeprivationIndex(english, ["IoD2019"]);
+    expect(english).toEqual(fresh());
+    expect(text(english, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods in England");
+    const welsh = fresh();
+    withDeprivationIndex(welsh, ["WIMD2019"]);
+    expect(text(welsh, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods in Wales");
+    expect(text(welsh, "deprivation.imd_average_rank").source).toMatch(/^Welsh Index of Multiple Deprivation \(WIMD\); /);
+    expect(text(welsh, "deprivation.imd_average_rank").definition).toContain("1 = most deprived of the 1,909 LSOAs of Wales in WIMD 2019, of 1,917 in WIMD 2025)");
+    expect(JSON.stringify(welsh)).not.toMatch(/English Indices|LSOAs of England|in England/);
+    const both = fresh();
+    withDeprivationIndex(both, ["IoD2019", "WIMD2019"]);
+    expect(text(both, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods of their nation (England or Wales)");
+    expect(text(both, "deprivation.income_average_rank").source).toMatch(/^English Indices of Deprivation \(File 2 ranks\) and Welsh Index of Multiple Deprivation \(WIMD\); /);
+    expect(text(both, "deprivation.income_average_rank").definition).toContain("of 33,755 in IoD2025; in Wales, of the 1,909 LSOAs of Wales in WIMD 2019");
   });
 });

@@ -5,26 +5,9 @@ import path from "node:path";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { HEADER, line } from "./nomis-export.ts";
 
 const FILE6 = realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
-
-/** The columns the Nomis API gives without `select=` (NM_2010_1). */
-const HEADER = [
-  "DATE", "DATE_NAME", "DATE_CODE", "DATE_TYPE", "DATE_TYPECODE", "DATE_SORTORDER", "GEOGRAPHY", "GEOGRAPHY_NAME", "GEOGRAPHY_CODE", "GEOGRAPHY_TYPE",
-  "GEOGRAPHY_TYPECODE", "GEOGRAPHY_SORTORDER", "GENDER", "GENDER_NAME", "GENDER_CODE", "GENDER_TYPE", "GENDER_TYPECODE", "GENDER_SORTORDER", "C_AGE",
-  "C_AGE_NAME", "C_AGE_CODE", "C_AGE_TYPE", "C_AGE_TYPECODE", "C_AGE_SORTORDER", "MEASURES", "MEASURES_NAME", "OBS_VALUE", "OBS_STATUS",
-  "OBS_STATUS_NAME", "OBS_CONF", "OBS_CONF_NAME", "URN", "RECORD_OFFSET", "RECORD_COUNT",
-];
-
-/** One line of a download: `code` of `year`, `gender` (Total, Male, Female), `age` label, `measure` (Value, Percent), `value`. */
-function line(code: string, year: number, gender: string, age: string, value: number, measure = "Value"): string {
-  const cells: Record<string, string | number> = {
-    DATE: year, DATE_NAME: year, DATE_CODE: year, DATE_TYPE: "date", GEOGRAPHY_NAME: `"Area ${code}"`, GEOGRAPHY_CODE: code, GEOGRAPHY_TYPE: "lower layer super output areas 2011",
-    GENDER: { Total: 0, Male: 1, Female: 2 }[gender] ?? 9, GENDER_NAME: gender, C_AGE_NAME: age, MEASURES: measure === "Value" ? 20100 : 20301, MEASURES_NAME: measure,
-    OBS_VALUE: value, OBS_STATUS: "A", OBS_STATUS_NAME: "Normal Value", OBS_CONF: "F", OBS_CONF_NAME: "Free (free for publication)",
-  };
-  return HEADER.map((h) => cells[h] ?? "").join(",");
-}
 
 /** Each LSOA's males of age `a` number (its position + 1) + a; females twice that (so totals differ by LSOA, sex and age). */
 const males = (i: number, a: number) => i + 1 + a;

@@ -1,5 +1,5 @@
 /** Deprivation and economy indicators (English Indices of Deprivation, by LSOA). */
-import { defineIndicator, POPULATION_SOURCE, type IndicatorSpec } from "../define.ts";
+import { defineIndicator, POPULATION_SOURCE, type Indicator, type IndicatorSpec } from "../define.ts";
 
 /**
  * The rule for the seven domains: one indicator each. The domain's score (population-weighted
@@ -21,7 +21,12 @@ const DOMAINS: readonly { stem: string; title: string; short: string; unit: stri
   { stem: "living_environment", title: "Living environment deprivation score", short: "Living environment", unit: "score", rankTitle: "Living environment deprivation" },
 ];
 
-const SOURCE = `English Indices of Deprivation; ${POPULATION_SOURCE}`;
+const ENGLISH_INDEX = "English Indices of Deprivation";
+const SOURCE = `${ENGLISH_INDEX}; ${POPULATION_SOURCE}`;
+/** The nation the most deprived decile is of, as the catalogue says it (England's Indices). */
+const DECILE_NATION = "in England";
+/** The LSOAs England's editions rank, as the average-rank definitions say it. */
+const ENGLISH_RANKED = "of the 32,844 LSOAs of England in IoD2015 and IoD2019, of 33,755 in IoD2025";
 
 const weightedScore = (id: string, column: string, title: string, short: string, unit: string, multiplier = 1): IndicatorSpec =>
   defineIndicator({
@@ -51,8 +56,8 @@ const averageRank = (d: (typeof DOMAINS)[number]): IndicatorSpec =>
     unit: "rank",
     polarity: "high_is_good",
     periods: ["snapshot"],
-    source: `English Indices of Deprivation (File 2 ranks); ${POPULATION_SOURCE}`,
-    definition: `Average of the area's LSOA ranks on the ${d.rankTitle.toLowerCase()} domain (1 = most deprived of the 32,844 LSOAs of England in IoD2015 and IoD2019, of 33,755 in IoD2025) weighted by resident population. A lower rank means more deprived. ${DOMAIN_RULE} Shown only when the domain's score (deprivation.${d.stem}_score) has no value in the build.`,
+    source: `${ENGLISH_INDEX} (File 2 ranks); ${POPULATION_SOURCE}`,
+    definition: `Average of the area's LSOA ranks on the ${d.rankTitle.toLowerCase()} domain (1 = most deprived ${ENGLISH_RANKED}) weighted by resident population. A lower rank means more deprived. ${DOMAIN_RULE} Shown only when the domain's score (deprivation.${d.stem}_score) has no value in the build.`,
     fallbackFor: `deprivation.${d.stem}_score`,
   });
 
@@ -62,7 +67,7 @@ export const deprivationIndicators: IndicatorSpec[] = [
   defineIndicator({
     id: "deprivation.most_deprived_decile",
     domain: "deprivation",
-    title: "Residents living in the 10% most deprived neighbourhoods in England",
+    title: `Residents living in the 10% most deprived neighbourhoods ${DECILE_NATION}`,
     short: "In most deprived 10% nationally",
     numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: "imd_decile", share_where: "imd_decile = 1" },
     // A share of the whole resident population (the population-weighted mean of "in decile 1"), not a sample.
@@ -85,9 +90,31 @@ export const deprivationIndicators: IndicatorSpec[] = [
     unit: "rank",
     polarity: "high_is_good",
     periods: ["snapshot"],
-    source: `English Indices of Deprivation (File 1 ranks); ${POPULATION_SOURCE}`,
-    definition: "Average of the area's LSOA IMD ranks (1 = most deprived of the 32,844 LSOAs of England in IoD2015 and IoD2019, of 33,755 in IoD2025) weighted by resident population: the 'average rank' summary of the IoD local authority summaries. Works from the ranks alone, so it is available where only Files 1 and 2 are held. A lower rank means more deprived.",
+    source: `${ENGLISH_INDEX} (File 1 ranks); ${POPULATION_SOURCE}`,
+    definition: `Average of the area's LSOA IMD ranks (1 = most deprived ${ENGLISH_RANKED}) weighted by resident population: the 'average rank' summary of the IoD local authority summaries. Works from the ranks alone, so it is available where only Files 1 and 2 are held. A lower rank means more deprived.`,
   }),
   ...DOMAINS.map((d) => weightedScore(`${d.stem}_score`, `${d.stem}_score`, d.title, d.short, d.unit, d.multiplier)),
   ...DOMAINS.map(averageRank),
 ];
+
+/**
+ * The deprivation indicators' text for the indices a build loaded (`editions` of
+ * `staging.deprivation_lsoa`): the catalogue says England's; with Wales's index (WIMD) the source
+ * lines, the most deprived decile's nation and the ranks' range name Wales too, or Wales alone. A
+ * Welsh LSOA's decile and rank are of Wales's 1,909 (WIMD 2019) or 1,917 (WIMD 2025) LSOAs.
+ */
+export function withDeprivationIndex(indicators: Indicator[], editions: readonly string[]): void {
+  const welsh = editions.some((e) => e.startsWith("WIMD"));
+  if (!welsh) return;
+  const english = editions.some((e) => !e.startsWith("WIMD"));
+  const WELSH_INDEX = "Welsh Index of Multiple Deprivation (WIMD)";
+  const WELSH_RANKED = "of the 1,909 LSOAs of Wales in WIMD 2019, of 1,917 in WIMD 2025";
+  for (const ind of indicators) {
+    if (ind.domain !== "deprivation") continue;
+    ind.source = ind.source.replace(/English Indices of Deprivation( \(File \d ranks\))?/, (_m, files: string | undefined) => (english ? `${ENGLISH_INDEX}${files ?? ""} and ${WELSH_INDEX}` : WELSH_INDEX));
+    ind.title = ind.title.replace(DECILE_NATION, english ? "of their nation (England or Wales)" : "in Wales");
+    ind.definition = ind.definition
+      .replace(ENGLISH_RANKED, english ? `${ENGLISH_RANKED}; in Wales, ${WELSH_RANKED}` : WELSH_RANKED)
+      .replace("the most deprived national IMD decile", english ? "the most deprived decile of their nation's index (IMD in England, WIMD in Wales)" : "the most deprived decile of the WIMD");
+  }
+}
