@@ -541,6 +541,7 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     withDeprivationIndex(welsh, ["WIMD2019"]);
     expect(text(welsh, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods in Wales");
     expect(text(welsh, "deprivation.imd_average_rank").source).toMatch(/^Welsh Index of Multiple Deprivation \(WIMD\); /);
+    expect(welsh.find((i) => i.id === "deprivation.imd_average_rank")!.short).toBe("WIMD average rank");
     expect(text(welsh, "deprivation.imd_average_rank").definition).toContain("1 = most deprived of the 1,909 LSOAs of Wales in WIMD 2019, of 1,917 in WIMD 2025)");
     expect(JSON.stringify(welsh)).not.toMatch(/English Indices|LSOAs of England|in England/);
     const both = fresh();

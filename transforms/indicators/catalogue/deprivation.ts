@@ -113,6 +113,7 @@ export function withDeprivationIndex(indicators: Indicator[], editions: readonly
     if (ind.domain !== "deprivation") continue;
     ind.source = ind.source.replace(/English Indices of Deprivation( \(File \d ranks\))?/, (_m, files: string | undefined) => (english ? `${ENGLISH_INDEX}${files ?? ""} and ${WELSH_INDEX}` : WELSH_INDEX));
     ind.title = ind.title.replace(DECILE_NATION, english ? "of their nation (England or Wales)" : "in Wales");
+    if (!english) ind.short = ind.short.replace(/^IMD\b/, "WIMD");
     ind.definition = ind.definition
       .replace(ENGLISH_RANKED, english ? `${ENGLISH_RANKED}; in Wales, ${WELSH_RANKED}` : WELSH_RANKED)
       .replace("the most deprived national IMD decile", english ? "the most deprived decile of their nation's index (IMD in England, WIMD in Wales)" : "the most deprived decile of the WIMD");
