@@ -187,18 +187,6 @@ function contextRows(d: PackData, view: View, indicators: readonly Indicator[], 
     });
 }
 
-/**
- * The deprivation section's first line, naming the index the build loaded (its indicators' source
- * lines say it, `withDeprivationIndex`): England's, Wales's (WIMD), or each nation's.
- */
-function deprivationIntro(intro: string, indicators: readonly Indicator[]): string {
-  const source = indicators.find((i) => i.id === "deprivation.imd_average_rank")?.source ?? "";
-  if (!source.includes("Welsh Index")) return intro;
-  return source.includes("English Indices")
-    ? "The English Indices of Deprivation for neighbourhoods in England and the Welsh Index of Multiple Deprivation (WIMD) for those in Wales, averaged over the area's neighbourhoods."
-    : "The Welsh Index of Multiple Deprivation (WIMD), averaged over the area's neighbourhoods.";
-}
-
 /** Sections by domain, shared by focus packs and the overview; adds the id of every indicator a section shows to `shown`. */
 function domainSections(ctx: Context, d: PackData, view: View, indicators: readonly Indicator[], summary: SummaryRow[], shown: Set<string>): PackSection[] {
   const sections: PackSection[] = [];
@@ -210,7 +198,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       if (f) blocks.push({ kind: "figure", figure: f });
       for (const id of f?.shows ?? []) shown.add(id);
     };
-    const intro = [s.domain === "deprivation" ? deprivationIntro(s.intro, indicators) : s.intro];
+    const intro = [typeof s.intro === "function" ? s.intro(indicators) : s.intro];
     // A domain with no values and nothing published for the borough gets no page: `absentDomains` lists it instead.
     if (!rows.length && !context.length) continue;
     for (const r of [...rows, ...context]) shown.add(r.indicator.id);

@@ -549,5 +549,13 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     expect(text(both, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods of their nation (England or Wales)");
     expect(text(both, "deprivation.income_average_rank").source).toMatch(/^English Indices of Deprivation \(File 2 ranks\) and Welsh Index of Multiple Deprivation \(WIMD\); /);
     expect(text(both, "deprivation.income_average_rank").definition).toContain("of 33,755 in IoD2025; in Wales, of the 1,909 LSOAs of Wales in WIMD 2019");
+    // The pack's deprivation section says the same.
+    const { SECTIONS } = await import("../../../pipelines/pack/pack-types.ts");
+    const intro = SECTIONS.find((x) => x.domain === "deprivation")!.intro as (i: typeof english) => string;
+    expect([english, welsh, both].map(intro)).toEqual([
+      "The English Indices of Deprivation, averaged over the area's neighbourhoods.",
+      "The Welsh Index of Multiple Deprivation (WIMD), averaged over the area's neighbourhoods.",
+      "The English Indices of Deprivation for neighbourhoods in England and the Welsh Index of Multiple Deprivation (WIMD) for those in Wales, averaged over the area's neighbourhoods.",
+    ]);
   });
 });
