@@ -125,7 +125,7 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
   });
 
   it("a Welsh authority's LSOAs, which the English Indices do not cover, are said to be missing, and why", async () => {
-    const { db } = await runSources(realConfig({ parent: "W06000015", focus: [{ ward: "W05000860" }], geography: { authorities: ["W06000015"] }, sources: { deprivation: { files: [FILE1] } } }));
+    const { db } = await runSources(realConfig({ parent: "W06000015", focus: [{ ward: "W05000860" }], geography: { authorities: ["W06000015"] }, sources: { deprivation: { files: [FILE2] } } }));
     try {
       const lsoas = await db.one<{ n: number }>(`SELECT count(DISTINCT lsoa_code)::INTEGER n FROM ref.lsoa_ward`);
       expect(lsoas!.n).toBeGreaterThan(200);
@@ -310,7 +310,7 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
-  it("Files 2 and 6 re-saved by R (make.names) or by pandas (snake_case) stage as the publisher's: ranks, edition, mid-year, residents, summaries", async () => {
+  it("Files 2 and 6 re-saved by R (make.names) or by pandas (snake_case) read as the publisher's: ranks, edition, File 6's columns and mid-year", async () => {
     const t = tempDir();
     const rName = (h: string) => h.replace(/[^A-Za-z0-9_.]/g, ".");
     const pandasName = (h: string) => h.toLowerCase().replace(/\W+/g, "_").replace(/^_|_$/g, "");
@@ -319,27 +319,32 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
       return t.write(name, [Papa.unparse([Papa.parse<string[]>(lines[0]!).data[0]!.map(rename)]), ...lines.slice(1)].join("\r\n"));
     };
     expect(readFileSync(resave(FILE2, "probe.csv", rName), "utf8")).toMatch(/^LSOA\.code\.\.2011\.,/);
-    expect(readFileSync(resave(FILE6, "probe.csv", pandasName), "utf8")).toContain(",total_population_mid_2015_excluding_prisoners,");
     const stage = async (tag: string, rename: (h: string) => string) => {
-      const [f2, f6] = [resave(FILE2, `file2${tag}.csv`, rename), resave(FILE6, `file6${tag}.csv`, rename)];
-      const { db } = await runSources(dep([f2, f6], [f6]));
+      const f2 = resave(FILE2, `file2${tag}.csv`, rename);
+      const { db } = await runSources(dep([f2]));
       try {
         expect((await loadCounts(db))[`file2${tag}.csv`]).toEqual({ read: 1065, loaded: 1065, rejected: 0 });
-        return {
-          lsoas: await db.all(`SELECT * FROM staging.deprivation_lsoa ORDER BY lsoa_code`),
-          summary: await db.all(`SELECT * FROM staging.deprivation_summary ORDER BY ALL`),
-          population: await db.all(`SELECT year, sex, count(*)::INTEGER AS n, sum(population) AS people FROM staging.population_lsoa GROUP BY ALL ORDER BY ALL`),
-        };
+        return await db.all(`SELECT * FROM staging.deprivation_lsoa ORDER BY lsoa_code`);
       } finally {
         db.close();
       }
     };
     const publisher = await stage("", (h) => h);
-    expect(publisher.lsoas).toHaveLength(1065);
-    expect(publisher.lsoas[0]).toMatchObject({ edition: "IoD2019" });
-    expect(publisher.population.map((p) => p.year)).toContain(2015);
+    expect(publisher).toHaveLength(1065);
+    expect(publisher[0]).toMatchObject({ edition: "IoD2019" });
     expect(await stage("_r", rName)).toEqual(publisher);
     expect(await stage("_pandas", pandasName)).toEqual(publisher);
+    // File 6 (the summaries' weights): every column found, and the mid-year read from the renamed header.
+    const { iodDenominatorsFormat, denominatorsYear } = await import("../../../sources/population/iod-denominators.ts");
+    const { matchHeader } = await import("../../../sources/load-csv.ts");
+    const { readHeader } = await import("../../../sources/files.ts");
+    const columns = (f: string) => [...matchHeader(iodDenominatorsFormat, readHeader(f)!).index.entries()].sort();
+    for (const [tag, rename] of [["_r", rName], ["_pandas", pandasName]] as const) {
+      const f6 = resave(FILE6, `file6${tag}.csv`, rename);
+      expect(columns(f6), tag).toEqual(columns(FILE6));
+      expect(denominatorsYear(f6), tag).toBe(2015);
+    }
+    expect(readFileSync(t.dir + "/file6_pandas.csv", "utf8")).toContain(",total_population_mid_2015_excluding_prisoners,");
   });
 
   it("a street crime file given as deprivation is recognised and named", async () => {
@@ -507,9 +512,9 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     const csv = t.write("wimd-2019-ranks.csv", ["LSOA code,WIMD 2019,Income,Employment,Health,Education",
       ...welsh.map((r, i) => [r[lsoaAt], ...Array(5).fill(r[wardAt] === focus ? 1 + i : 1800 + (i % 100))].join(","))].join("\r\n"));
     expect(welsh.filter((r) => r[wardAt] === focus).length).toBeGreaterThan(2);
-    // Every LSOA of both authorities the same residents by age, so deprivation alone sets wards apart.
-    const population = t.write("NM_2010_1_2019.csv", [NOMIS_HEADER.join(","), ...lookupRows.slice(1).flatMap((r) => Array.from({ length: 91 }, (_, a) =>
-      ["Male", "Female"].map((sex) => nomisLine(r[lsoaAt]!, 2019, sex, a === 90 ? "Age 90+" : `Age ${a}`, 10))).flat())].join("\r\n"));
+    // Every LSOA of both authorities the same residents by age (a child, an adult, an older person), so deprivation alone sets wards apart.
+    const population = t.write("NM_2010_1_2019.csv", [NOMIS_HEADER.join(","), ...lookupRows.slice(1).flatMap((r) => [5, 40, 75].flatMap((a) =>
+      ["Male", "Female"].map((sex) => nomisLine(r[lsoaAt]!, 2019, sex, `Age ${a}`, 10))))].join("\r\n"));
     const config = realConfig({ parent: "W06000015", focus: [{ ward: focus }], comparators: ["similar_wards"],
       similarWards: { k: 5, variables: ["most_deprived_decile_share", "share_aged_0_15", "share_aged_65_plus"] },
       geography: { lsoaLookup: lookup, authorities: undefined }, sources: { deprivation: { files: [FILE2, csv] }, population: { files: [population] } } });
