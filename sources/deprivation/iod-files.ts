@@ -101,7 +101,8 @@ export const iodArcgisLayerFormat = defineCsvFormat({
  * (`welsh-index-multiple-deprivation-2019-index-and-domain-ranks-by-small-area.ods`, sheet
  * `WIMD_2019_ranks`: two title rows, then `LSOA code, LSOA name (Eng), Local Authority name (Eng),
  * WIMD 2019, Income, Employment, Health, Education, Access to Services, Housing, Community Safety,
- * Physical Environment`; rank 1 = most deprived of the 1,909 LSOAs of Wales). The four domains
+ * Physical Environment`, a blank last column; rank 1 = most deprived of the 1,909 LSOAs of Wales;
+ * WIMD 2025 alike, sheet `WIMD_2025_ranks`, on 2021 LSOAs, 1,917 ranked). The four domains
  * shared with the English Indices (income, employment, health, education) are staged beside the
  * index; the four Wales has alone are read and not staged (England's crime, barriers and living
  * environment domains are built otherwise, so their indicators stay England's).

@@ -500,6 +500,15 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     }
   });
 
+  it("the edition is read from the header: WIMD 2019 (2011 LSOAs, 1,909 ranked) or WIMD 2025 (2021 LSOAs, 1,917), trailing spaces and all", async () => {
+    const { iodEdition } = await import("../../../sources/deprivation/iod-scores.ts");
+    const { LSOAS_RANKED } = await import("../../../sources/deprivation/iod-files.ts");
+    const t = tempDir();
+    const header = (year: number) => `LSOA code,LSOA name (Eng),Local Authority name (Eng),WIMD ${year} ,Income,Employment,Health,Education,Access to Services,Housing,Community Safety,Physical Environment, \n`;
+    expect([2019, 2025].map((y) => iodEdition(t.write(`wimd${y}.csv`, header(y))))).toEqual(["WIMD2019", "WIMD2025"]);
+    expect([LSOAS_RANKED.WIMD2019, LSOAS_RANKED.WIMD2025]).toEqual([1909, 1917]);
+  });
+
   it("similar wards are of the focus ward's nation: England's and Wales's deprivation ranks do not compare", async () => {
     const t = tempDir();
     const lookup = medwayAndCardiffLookup();
