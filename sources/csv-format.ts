@@ -207,7 +207,12 @@ function loosePattern(re: RegExp): RegExp {
     lastSeparatorEnd = out.length;
   }
   const flags = new Set([...re.flags, "i", "u"]);
-  return new RegExp(out, [...flags].join(""));
+  try {
+    return new RegExp(out, [...flags].join(""));
+  } catch {
+    // A pattern the rewriting cannot carry into the `u` flag's stricter syntax: only its declared form matches.
+    return re;
+  }
 }
 const loosePatterns = new WeakMap<RegExp, RegExp>();
 
