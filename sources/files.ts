@@ -1,6 +1,6 @@
 /** File helpers for adapters: glob expansion, content hashes, header sniffing, transcoding. */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, openSync, readdirSync, readSync, closeSync, rmSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
@@ -13,26 +13,59 @@ import { createWorkerPool } from "../pipelines/core/worker-pool.ts";
 import { inspectFile } from "./inspect-file.mjs";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { decodeCp1252 } from "./cp1252.ts";
+import { extractArchive } from "./zip.ts";
 
 /**
  * Expand paths and globs (DuckDB's `glob()`); a pattern matching nothing is an error. Files come
  * in the order they are listed (each glob's matches sorted by path), each once: "listed last"
- * is meaningful (a re-issued police.uk file listed after the original replaces it).
+ * is meaningful (a re-issued police.uk file listed after the original replaces it). A zip archive
+ * is read as downloaded (a police.uk download, a Nomis bulk table): `archive.zip#<glob>` names its
+ * members (`police.zip#*\/*-street.csv`), `archive.zip` alone every CSV, .xlsx and .ods in it;
+ * they are extracted once per archive content beside the build's outputs (`extractArchive`,
+ * `outputs/.cache/archives/`) and read from there, modification times kept.
  */
-export async function expandFiles(db: Warehouse, source: string, patterns: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const pattern of patterns) {
+export async function expandFiles(ctx: { db: Warehouse; config: { outputDir: string } }, source: string, patterns: readonly string[]): Promise<string[]> {
+  const { db } = ctx;
+  const matches = async (pattern: string, shown = pattern): Promise<string[]> => {
     if (!/[*?[]/.test(pattern)) {
-      if (!existsSync(pattern)) throw new LocalneedsError(messages.fileMissing(source, pattern));
-      out.push(pattern);
-      continue;
+      if (!existsSync(pattern)) throw new LocalneedsError(messages.fileMissing(source, shown));
+      return [pattern];
     }
     const rows = await db.all<{ file: string }>("SELECT file FROM glob($p) ORDER BY file", { p: pattern });
-    if (rows.length === 0) throw new LocalneedsError(messages.noFilesMatch(source, pattern));
-    out.push(...rows.map((r) => r.file));
+    if (rows.length === 0) throw new LocalneedsError(messages.noFilesMatch(source, shown));
+    return rows.map((r) => r.file);
+  };
+  const out: string[] = [];
+  for (const pattern of patterns) {
+    const zipped = ARCHIVE_PATTERN.exec(pattern);
+    if (!zipped) {
+      out.push(...(await matches(pattern)));
+      continue;
+    }
+    const [, archive, members] = zipped;
+    for (const zip of await matches(archive!)) {
+      let dir: string;
+      try {
+        dir = await extractArchive(zip, await sha256File(zip), archiveCacheOf(ctx.config));
+      } catch (err) {
+        throw new LocalneedsError(messages.archiveUnreadable(zip, (err as Error).message));
+      }
+      if (members) out.push(...(await matches(path.join(dir, members), `${zip}#${members}`)));
+      else {
+        const data = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(csv|xlsx|ods)$/i.test(f)).sort().map((f) => path.join(dir, f));
+        if (!data.length) throw new LocalneedsError(messages.noFilesMatch(source, `${zip}#*.csv`));
+        out.push(...data);
+      }
+    }
   }
   return [...new Set(out)];
 }
+
+/** A file-list entry naming a zip archive, with the glob of its members after `#` (optional). */
+export const ARCHIVE_PATTERN = /^(.+?\.zip)(?:#(.+))?$/i;
+
+/** Where a build keeps the archives it extracted, by each one's SHA-256: beside the workbook cache (`outputs/.cache/archives`). */
+export const archiveCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "archives");
 
 /** A file's path as the pack shows it: relative to the config's folder (`/`-separated). */
 export function displayPath(config: { baseDir: string }, file: string): string {

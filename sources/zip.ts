@@ -1,9 +1,14 @@
 /**
- * Zip archives (police.uk's bulk monthly downloads) read with yauzl: random access through the
- * central directory, so one force's files come out of a 1.5 GB archive without reading the rest.
+ * Zip archives (police.uk's bulk monthly downloads, its custom downloads, Nomis bulk tables) read
+ * with yauzl: random access through the central directory, so one force's files come out of a
+ * 1.5 GB archive without reading the rest.
  * Every extracted entry's CRC-32 is checked; an archive whose directory cannot be read (a
  * truncated download) is reported, never half used.
  */
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Transform } from "node:stream";
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
 
@@ -130,5 +135,64 @@ export function storedZip(entries: { name: string; data: Uint8Array }[]): Uint8A
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...locals, dir, end]));
+}
+
+/** A member name safe to write under a folder: relative, `/`-separated, never climbing out of it (zip slip). */
+function safeMember(name: string): string | null {
+  const n = path.posix.normalize(name.replace(/\\/g, "/"));
+  return n.startsWith("../") || n === ".." || n.startsWith("/") || /^[A-Za-z]:/.test(n) ? null : n;
+}
+
+/**
+ * Extract every member of an archive into `<root>/<name>-<first 12 of its SHA-256>/`, as it is
+ * stored (its folders kept, each member's modification time kept: police.uk re-issues are told by
+ * them), each checked against its CRC-32, streamed (a year of police.uk data is gigabytes). Done
+ * once per archive content: the folder is complete when it has its `.complete` marker, and is
+ * reused from then on; an earlier extraction of an archive of the same name goes. A member whose
+ * name would land outside the folder (`../x`, `/x`) is an error, as is a damaged archive.
+ */
+export async function extractArchive(file: string, sha256: string, root: string): Promise<string> {
+  const stem = path.basename(file).replace(/\.zip$/i, "");
+  const dir = path.join(root, `${stem}-${sha256.slice(0, 12)}`);
+  if (existsSync(path.join(dir, ".complete"))) return dir;
+  mkdirSync(root, { recursive: true });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const zip = await openZip(file);
+  try {
+    await walk(zip, async (e) => {
+      if (e.fileName.endsWith("/")) return;
+      const name = safeMember(e.fileName);
+      if (!name) throw new Error(`member ${JSON.stringify(e.fileName)} would be written outside the archive's folder`);
+      const out = path.join(tmp, ...name.split("/"));
+      mkdirSync(path.dirname(out), { recursive: true });
+      let crc = 0;
+      const check = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          crc = crc32(chunk, crc);
+          done(null, chunk);
+        },
+      });
+      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(e, (err, st) => (err ? reject(err) : resolve(st))));
+      await pipeline(stream, check, createWriteStream(out));
+      if ((crc >>> 0) !== (e.crc32 >>> 0)) throw new Error(`${e.fileName}: CRC-32 mismatch (the archive is damaged)`);
+      const mtime = e.getLastModDate();
+      utimesSync(out, mtime, mtime);
+    });
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    zip.close();
+  }
+  writeFileSync(path.join(tmp, ".complete"), `${file}\n${sha256}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(tmp, dir);
+  // Earlier extractions of an archive of this name (another download of it) are not needed again.
+  for (const other of readdirSync(root)) {
+    if (other !== path.basename(dir) && new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{12}$`).test(other)) rmSync(path.join(root, other), { recursive: true, force: true });
+  }
+  return dir;
 }
 

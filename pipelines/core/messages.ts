@@ -84,7 +84,7 @@ export const messages = {
     kind === "ods"
       ? `${file}: this is an OpenDocument spreadsheet, not a CSV file (expected ${title}): name it .ods where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
       : kind === "zip"
-      ? `${file}: this is a zip archive, not a CSV file (expected ${title}): unzip it and list the CSV files inside (a police.uk download: its YYYY-MM/YYYY-MM-<force>-street.csv files, e.g. "police/*/*-street.csv")`
+      ? `${file}: this is a zip archive, not a CSV file (expected ${title}): name it .zip and list it with the members to read, as downloaded (a police.uk download: "police.zip#*/*-street.csv"), or unzip it and list the CSV files inside`
       : kind === "xls"
       ? `${file}: this is an Excel 97-2003 workbook (.xls), which is not read here (expected ${title}): open it in Excel and save it as .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
       : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`,
@@ -126,6 +126,7 @@ export const messages = {
   // Source adapters for the real public formats (sources/**).
   wrongDelimiter: (file: string, delimiter: string, title: string) =>
     `${file}: the header is separated by "${delimiter}", not commas (expected ${title}; save it as comma-separated CSV)`,
+  archiveUnreadable: (file: string, why: string) => `${file}: the zip archive cannot be read (${why}); download it again, or unzip it and list its files`,
   boundariesUnreadable: (file: string, why: string) => `${file}: cannot be read as ${/\.(shp|dbf)$/i.test(file) ? "a shapefile" : "GeoJSON"}: ${why}`,
   boundariesOtherFormat: (file: string, what: string) =>
     `${file}: this is ${what}, not read here: give the boundaries as GeoJSON or as an ESRI shapefile (.shp with its .dbf and .prj), the two downloads the ONS Open Geography Portal offers`,

@@ -25,7 +25,7 @@ import type { Context } from "../core/context.ts";
 import { literal, type Warehouse } from "../core/warehouse.ts";
 import type { SourceAdapter } from "../../sources/source-adapter.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
-import { sha256File } from "../../sources/files.ts";
+import { ARCHIVE_PATTERN, sha256File } from "../../sources/files.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -93,7 +93,9 @@ const withoutPaths = (value: unknown) => {
 /** The files a config value names: each string that is a file, or a glob's matches. */
 async function namedFiles(db: Warehouse, value: unknown): Promise<string[]> {
   const files = new Set<string>();
-  for (const s of strings(value)) {
+  for (const named of strings(value)) {
+    // A zip's members (`archive.zip#<glob>`) change with the archive: it is the file hashed.
+    const s = ARCHIVE_PATTERN.exec(named)?.[1] ?? named;
     if (!path.isAbsolute(s)) continue;
     if (/[*?[]/.test(s)) for (const r of await db.all<{ file: string }>(`SELECT file FROM glob($p)`, { p: s })) files.add(r.file);
     else if (existsSync(s) && statSync(s).isFile()) files.add(s);

@@ -75,7 +75,7 @@ export const complaintsAdapter = defineSource({
   paths: ["files"],
   async load(ctx, c) {
     const format = crmExportFormat(c.encoding);
-    const files = await expandFiles(ctx.db, "complaints", c.files);
+    const files = await expandFiles(ctx, "complaints", c.files);
     // Cases are placed by ward or LSOA code only (never by name, and there is no postcode lookup):
     // an export with neither column would load and count in no ward.
     for (const file of files) {

@@ -77,7 +77,7 @@ export const crimeAdapter = defineSource({
   schema: crimeConfig,
   paths: ["files", "outcomes", "stopSearch"],
   async load(ctx, c) {
-    const files = await expandFiles(ctx.db, "crime", c.files);
+    const files = await expandFiles(ctx, "crime", c.files);
     await recordPoliceFiles(ctx, "street", files);
     const added = await addedStreetFiles(ctx, c, files);
     const byPath = new Map((await loadCsvFiles(ctx, policeStreetFormat, added ?? files)).map((l) => [l.path, l]));
@@ -90,8 +90,8 @@ export const crimeAdapter = defineSource({
     await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _street_read (_file VARCHAR)`);
     await ctx.db.insertRows("_street_read", ["_file"], [...byPath.values()].filter((l) => !l.reused).map((l) => ({ _file: l.path })));
     const loads = files.map((f) => byPath.get(f)!);
-    if (c.outcomes?.length) loads.push(...(await loadOutcomes(ctx, await expandFiles(ctx.db, "crime.outcomes", c.outcomes))));
-    if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx.db, "crime.stopSearch", c.stopSearch))));
+    if (c.outcomes?.length) loads.push(...(await loadOutcomes(ctx, await expandFiles(ctx, "crime.outcomes", c.outcomes))));
+    if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx, "crime.stopSearch", c.stopSearch))));
     return loads;
   },
   async conform(ctx, c) {

@@ -129,7 +129,7 @@ export const deprivationAdapter = defineSource({
   paths: ["files"],
   async load(ctx, d) {
     const { db } = ctx;
-    const files = await expandFiles(db, "deprivation", d.files);
+    const files = await expandFiles(ctx, "deprivation", d.files);
     const already = new Set(ctx.config.sources.population?.files ?? []);
     // Every CSV file's kind before anything is written (a workbook's come with its tables).
     const csvFormats = new Map(files.filter((f) => !isWorkbook(f)).map((f) => [f, pickFormat(f, DEPRIVATION_FORMATS, SLOT_TITLE)] as const));

@@ -67,7 +67,7 @@ export async function fuelPovertyTable(file: string, cache?: { dir: string; kind
  */
 export async function loadFuelPoverty(ctx: Context, patterns: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
-  const files = await expandFiles(db, "economy.fuelPoverty", patterns);
+  const files = await expandFiles(ctx, "economy.fuelPoverty", patterns);
   await db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_fuel_poverty_files (_file VARCHAR, data_year INTEGER, sheet VARCHAR)`);
   const out: FileLoad[] = [];
   for (const file of files) {

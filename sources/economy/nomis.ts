@@ -76,7 +76,7 @@ export const economyAdapter = defineSource({
   schema: economyConfig,
   paths: ["nomis", "fuelPoverty"],
   async load(ctx, e) {
-    const loads = e.nomis ? await loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx.db, "economy.nomis", e.nomis)) : [];
+    const loads = e.nomis ? await loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx, "economy.nomis", e.nomis)) : [];
     if (e.fuelPoverty) loads.push(...(await loadFuelPoverty(ctx, e.fuelPoverty)));
     return loads;
   },

@@ -106,7 +106,7 @@ export const geographyAdapter: SourceAdapter = {
     if (g.lsoaChanges) loads.push(...(await loadCsvFiles(ctx, lsoaChangesFormat, [g.lsoaChanges])));
     if (g.lsoaBoundaries) loads.push((await loadBoundaries(ctx, g.lsoaBoundaries, "LSOA")).load);
     if (g.wardBoundaries) loads.push((await loadBoundaries(ctx, g.wardBoundaries, "WD")).load);
-    if (g.lookups?.length) loads.push(...(await loadAreaLookups(ctx, await expandFiles(ctx.db, "geography.lookups", g.lookups))));
+    if (g.lookups?.length) loads.push(...(await loadAreaLookups(ctx, await expandFiles(ctx, "geography.lookups", g.lookups))));
     loads.push(...(await loadWardCrosswalk(ctx)));
     return loads;
   },

@@ -133,9 +133,9 @@ export const healthAdapter = defineSource({
   schema: healthConfig,
   paths: ["fingertips", "local[].files"],
   async load(ctx, h) {
-    const loads = h.fingertips ? await loadCsvFiles(ctx, fingertipsFormat, await expandFiles(ctx.db, "health.fingertips", h.fingertips)) : [];
+    const loads = h.fingertips ? await loadCsvFiles(ctx, fingertipsFormat, await expandFiles(ctx, "health.fingertips", h.fingertips)) : [];
     for (const l of h.local ?? []) {
-      const files = await expandFiles(ctx.db, `health.local.${l.measure}`, l.files);
+      const files = await expandFiles(ctx, `health.local.${l.measure}`, l.files);
       loads.push(...(await loadCsvFiles(ctx, localCountsFormat, files)));
       await ctx.db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_local_counts_measure (_file VARCHAR, measure VARCHAR)`);
       await ctx.db.run(`DELETE FROM raw_local_counts_measure WHERE measure = $m`, { m: l.measure });

@@ -173,7 +173,7 @@ export const populationAdapter = defineSource({
   paths: ["files", "esp2013"],
   async load(ctx, p) {
     const { db } = ctx;
-    const files = await expandFiles(db, "population", p.files);
+    const files = await expandFiles(ctx, "population", p.files);
     // Every CSV file's kind, year and sex before anything is written (a workbook's come with its tables).
     const csvFacts = new Map(files.filter((f) => !isWorkbook(f)).map((f) => {
       const format = pickFormat(f, POPULATION_FORMATS, POPULATION_SLOT_TITLE);

@@ -141,15 +141,15 @@ export const schoolAdapter = defineSource({
   async load(ctx, s) {
     const loads: FileLoad[] = [];
     if (s.ks2?.length) {
-      const ks2 = await expandFiles(ctx.db, "school.ks2", s.ks2);
+      const ks2 = await expandFiles(ctx, "school.ks2", s.ks2);
       ks2.forEach(ks2AcademicYear);
       loads.push(...(await loadCsvFiles(ctx, ks2Format, ks2)));
     }
     if (s.establishments) loads.push(...(await loadCsvFiles(ctx, giasFormat, [s.establishments])));
     if (s.wardLookup) loads.push(...(await loadCsvFiles(ctx, schoolWardLookupFormat, [s.wardLookup])));
     if (s.links) loads.push(...(await loadCsvFiles(ctx, giasLinksFormat, [s.links])));
-    if (s.fsm?.length) loads.push(...(await loadCsvFiles(ctx, eesFsmFormat, await expandFiles(ctx.db, "school.fsm", s.fsm))));
-    if (s.absence?.length) loads.push(...(await loadCsvFiles(ctx, eesAbsenceFormat, await expandFiles(ctx.db, "school.absence", s.absence))));
+    if (s.fsm?.length) loads.push(...(await loadCsvFiles(ctx, eesFsmFormat, await expandFiles(ctx, "school.fsm", s.fsm))));
+    if (s.absence?.length) loads.push(...(await loadCsvFiles(ctx, eesAbsenceFormat, await expandFiles(ctx, "school.absence", s.absence))));
     return loads;
   },
   async conform(ctx, s) {

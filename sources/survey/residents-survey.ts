@@ -95,7 +95,7 @@ export const surveyAdapter = defineSource({
   async load(ctx, s) {
     const format = surveyFormat(readCodebook(s.codebook));
     registerFormats(format);
-    return loadCsvFiles(ctx, format, await expandFiles(ctx.db, "survey", s.microdata));
+    return loadCsvFiles(ctx, format, await expandFiles(ctx, "survey", s.microdata));
   },
   async conform(ctx, s) {
     const { db } = ctx;

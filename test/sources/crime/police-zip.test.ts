@@ -1,0 +1,110 @@
+/**
+ * A police.uk download read as it comes, a zip archive (`police.zip#*\/*-street.csv`): its members
+ * extracted once per archive content, modification times kept, staged exactly as the unzipped
+ * files are; a damaged or hostile archive is an error naming it.
+ */
+import { describe, expect, it } from "vitest";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import JSZip from "jszip";
+import { LocalneedsError, messages } from "../../../pipelines/core/messages.ts";
+import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
+import { realConfig, runSources, tempDir } from "../helpers.ts";
+import { archiveCacheOf, expandFiles } from "../../../sources/files.ts";
+import { sourceStates } from "../../../pipelines/refresh/source-state.ts";
+import { crimeAdapter } from "../../../sources/crime/police-uk-street.ts";
+import { Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { createCoreTables } from "../../../transforms/marts.ts";
+
+const police = (f: string) => realData("police", f);
+const STREET = ["2018-10-kent-street.medway-only.csv", "2018-11-kent-street.medway-only.csv", "2018-12-kent-street.medway-only.csv", "2019-01-kent-street.csv", "2019-02-kent-street.medway-only.csv"];
+
+/** The real samples as police.uk's custom download lays them out: a folder per month, street and outcomes files, each with its own date. */
+async function download(file: string): Promise<Map<string, Date>> {
+  const zip = new JSZip();
+  const dates = new Map<string, Date>();
+  for (const [i, f] of STREET.entries()) {
+    const month = f.slice(0, 7);
+    const name = `${month}/${month}-kent-street.csv`;
+    const date = new Date(2019, 2, 10 + i, 12, 0, 0);
+    zip.file(name, readFileSync(police(f)), { date });
+    dates.set(name, date);
+  }
+  zip.file("2019-01/2019-01-kent-outcomes.csv", readFileSync(police("2019-01-kent-outcomes.head30.csv")), { date: new Date(2019, 2, 20, 12, 0, 0) });
+  writeFileSync(file, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+  return dates;
+}
+
+describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReason}`, () => {
+  it("stages the street and outcomes members exactly as the unzipped files; extracts once; keeps each member's date; the zip is the file a refresh hashes", async () => {
+    const t = tempDir();
+    const zip = path.join(t.dir, "police.zip");
+    const dates = await download(zip);
+    const counts = async (crime: Record<string, string[]>) => {
+      const { db, ctx } = await runSources(realConfig({ sources: { crime } }));
+      try {
+        return {
+          ctx,
+          events: await db.all(`SELECT strftime(month, '%Y-%m') AS m, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY 1 ORDER BY 1`),
+          outcomes: await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_outcomes`),
+          loads: await db.all<{ path: string }>(`SELECT path FROM audit.loads WHERE source = 'police_uk_street' ORDER BY path`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const plain = await counts({ files: STREET.map(police), outcomes: [police("2019-01-kent-outcomes.head30.csv")] });
+    const zipped = await counts({ files: [`${zip}#*/*-street.csv`], outcomes: [`${zip}#*/*-outcomes.csv`] });
+    expect(plain.events).toHaveLength(5);
+    expect(zipped.events).toEqual(plain.events);
+    expect(zipped.outcomes).toEqual(plain.outcomes);
+    // Read from the extracted copy, named by the archive's name, kept beside the outputs; each member's date as the archive gives it.
+    const root = archiveCacheOf(zipped.ctx.config);
+    expect(zipped.loads.map((l) => path.relative(root, l.path).split(path.sep).join("/"))).toEqual(
+      [...dates.keys()].map((n) => expect.stringMatching(new RegExp(`^police-[0-9a-f]{12}/${n.replace(/[.*]/g, "\\$&")}$`))),
+    );
+    for (const l of zipped.loads) {
+      const name = l.path.split(path.sep).slice(-2).join("/");
+      expect(Math.abs(statSync(l.path).mtimeMs - dates.get(name)!.getTime()), name).toBeLessThanOrEqual(2000);
+    }
+    // Extracted once: a second listing finds the folder complete and does not write it again.
+    const marker = path.join(path.dirname(path.dirname(zipped.loads[0]!.path)), ".complete");
+    const before = statSync(marker).mtimeMs;
+    const db = await Warehouse.open();
+    await createCoreTables(db);
+    try {
+      expect(await expandFiles({ db, config: zipped.ctx.config }, "crime", [`${zip}#*/*-street.csv`])).toEqual(zipped.loads.map((l) => l.path));
+      expect(statSync(marker).mtimeMs).toBe(before);
+      // A refresh tells a changed download by the archive itself.
+      const states = await sourceStates({ db, config: zipped.ctx.config }, [crimeAdapter]);
+      expect([...states.get("crime")!.files.keys()]).toEqual([zip]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a selector matching no member, a member that would be written outside its folder, and a damaged archive are errors naming the archive", async () => {
+    const t = tempDir();
+    const zip = path.join(t.dir, "police.zip");
+    await download(zip);
+    const { ctx } = await runSources(realConfig({}));
+    try {
+      await expect(expandFiles(ctx, "crime", [`${zip}#*/*-stop-and-search.csv`])).rejects.toThrow(messages.noFilesMatch("crime", `${zip}#*/*-stop-and-search.csv`));
+      const evil = new JSZip();
+      evil.file("../escaped.csv", "Crime ID,Month\n");
+      const bad = path.join(t.dir, "evil.zip");
+      writeFileSync(bad, await evil.generateAsync({ type: "nodebuffer" }));
+      const err = await expandFiles(ctx, "crime", [bad]).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LocalneedsError);
+      // yauzl refuses such a name itself ("invalid relative path"); the extraction would check it again.
+      expect((err as Error).message.startsWith(`${bad}: the zip archive cannot be read (`)).toBe(true);
+      expect((err as Error).message).toContain("../");
+      expect(existsSync(path.join(archiveCacheOf(ctx.config), "escaped.csv"))).toBe(false);
+      const cut = path.join(t.dir, "cut.zip");
+      writeFileSync(cut, readFileSync(zip).subarray(0, 20_000));
+      await expect(expandFiles(ctx, "crime", [`${cut}#*/*-street.csv`])).rejects.toThrow(new RegExp(`^${cut.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: the zip archive cannot be read`));
+    } finally {
+      ctx.db.close();
+    }
+  });
+});
