@@ -157,7 +157,8 @@ export async function extractArchive(file: string, sha256: string, root: string)
   if (existsSync(path.join(dir, ".complete"))) return dir;
   mkdirSync(root, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  // What a killed run left half extracted goes (a build holds its outputs' lock: no other run is extracting).
+  for (const left of readdirSync(root)) if (left.startsWith(`${path.basename(dir)}.tmp-`)) rmSync(path.join(root, left), { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const zip = await openZip(file);
   try {
