@@ -30,6 +30,7 @@ import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator, withPopulationSource } from "../transforms/indicators/define.ts";
 import { populationSourceUsed } from "../sources/population/ons-sape.ts";
 import { deprivationEditions } from "../sources/deprivation/iod-scores.ts";
+import { resolveArchivedFile } from "../sources/files.ts";
 import { withDeprivationIndex } from "../transforms/indicators/catalogue/deprivation.ts";
 import { knownLocalMeasures, unreadLocalMeasures } from "../transforms/indicators/local-measures.ts";
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
@@ -138,6 +139,11 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   const { config, log, clock } = opts;
   const runId = runIdOf(clock.now());
   await ensureDemoData(config, log);
+  // Boundaries given as the Geoportal's zip download: read from its extracted shapefile (or GeoJSON).
+  for (const key of ["lsoaBoundaries", "wardBoundaries"] as const) {
+    const value = config.geography[key];
+    if (value) config.geography[key] = await resolveArchivedFile(config, `geography.${key}`, value, /\.(shp|geojson|json)$/i);
+  }
   const { indicators, errors } = loadIndicators(CATALOGUE);
   for (const e of errors) log.warn(e);
   const unread = unreadLocalMeasures(config, indicators);

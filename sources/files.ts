@@ -61,6 +61,30 @@ export async function expandFiles(ctx: { db: Warehouse; config: { outputDir: str
   return [...new Set(out)];
 }
 
+/**
+ * A single-file setting given as a zip archive (`boundaries.zip`, or `boundaries.zip#*.shp`), as
+ * the ONS Open Geography Portal's shapefile download comes: the one member `kind` accepts (or the
+ * selector names), extracted as `expandFiles` extracts (its siblings, a shapefile's `.dbf` and
+ * `.prj`, beside it). Any other value is returned as it is. More than one candidate, or none, is
+ * an error naming them.
+ */
+export async function resolveArchivedFile(config: { outputDir: string }, setting: string, value: string, kind: RegExp): Promise<string> {
+  const zipped = ARCHIVE_PATTERN.exec(value);
+  if (!zipped || !existsSync(zipped[1]!)) return value;
+  const [, zip, selector] = zipped;
+  let dir: string;
+  try {
+    dir = await extractArchive(zip!, await sha256File(zip!), archiveCacheOf(config));
+  } catch (err) {
+    throw new LocalneedsError(messages.archiveUnreadable(zip!, (err as Error).message));
+  }
+  const members = (readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join("/")).sort();
+  const glob = selector ? new RegExp(`^${selector.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]").replace(/\u0000/g, ".*")}$`, "i") : kind;
+  const found = members.filter((m) => glob.test(m));
+  if (found.length !== 1) throw new LocalneedsError(messages.archiveMemberNotOne(setting, `${zip}${selector ? `#${selector}` : ""}`, found));
+  return path.join(dir, ...found[0]!.split("/"));
+}
+
 /** A file-list entry naming a zip archive, with the glob of its members after `#` (optional). */
 export const ARCHIVE_PATTERN = /^(.+?\.zip)(?:#(.+))?$/i;
 

@@ -126,6 +126,8 @@ export const messages = {
   // Source adapters for the real public formats (sources/**).
   wrongDelimiter: (file: string, delimiter: string, title: string) =>
     `${file}: the header is separated by "${delimiter}", not commas (expected ${title}; save it as comma-separated CSV)`,
+  archiveMemberNotOne: (setting: string, archive: string, found: readonly string[]) =>
+    `${setting}: ${archive} holds ${found.length ? `${found.length} candidate files (${list(found)})` : "no file of the kind expected"}: name the one to read after # (e.g. "${archive.split("#")[0]}#${found[0] ?? "*.shp"}")`,
   archiveUnreadable: (file: string, why: string) => `${file}: the zip archive cannot be read (${why}); download it again, or unzip it and list its files`,
   boundariesUnreadable: (file: string, why: string) => `${file}: cannot be read as ${/\.(shp|dbf)$/i.test(file) ? "a shapefile" : "GeoJSON"}: ${why}`,
   boundariesOtherFormat: (file: string, what: string) =>

@@ -116,7 +116,7 @@ function usablePolygons(given: unknown): Polygon[] | null {
 export function readBoundaryFeatures(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
   if (/\.shp$/i.test(file)) return readShapefile(file, keep);
   const head = readHead(file, 512);
-  const other = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? "a zip archive (a shapefile download? unzip it and give its .shp, with the .dbf and .prj beside it)"
+  const other = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? "a zip archive (a shapefile download? name it .zip: its shapefile is read; or unzip it and give its .shp, with the .dbf and .prj beside it)"
     : head.subarray(0, 15).toString("latin1") === "SQLite format 3" ? "a GeoPackage"
     : /^\s*(<\?xml[^>]*>\s*)?<kml\b/i.test(head.toString("utf8").replace(/^\uFEFF/, "")) ? "KML"
     : null;

@@ -15,6 +15,8 @@ import { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { fixedClock } from "../../../pipelines/core/context.ts";
 import { createCoreTables } from "../../../transforms/marts.ts";
 import { PRJ, writeShapefile } from "../shapefile-writer.ts";
+import { resolveArchivedFile } from "../../../sources/files.ts";
+import JSZip from "jszip";
 
 const geo = (...p: string[]) => realData("ons_geography", "boundaries", ...p);
 type Fc = { features: { properties: Record<string, string | number | null>; geometry: { type: string; coordinates: unknown } }[] };
@@ -124,6 +126,29 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     }
   });
 
+  it("the Geoportal's zip download given as the setting: its shapefile is found, extracted beside its .dbf and .prj, and read; two candidates or none are named", async () => {
+    const zip = new JSZip();
+    const stem = wardsShp.replace(/\.shp$/, "");
+    for (const ext of [".shp", ".shx", ".dbf", ".prj", ".cpg"]) zip.file(`WD_DEC_2022_UK_BFC${ext}`, readFileSync(stem + ext));
+    zip.file("WD_DEC_2022_UK_BFC.xml", "<metadata/>");
+    const file = path.join(t.dir, "Wards_December_2022_Boundaries_UK_BFC.zip");
+    writeFileSync(file, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    const config = { outputDir: path.join(t.dir, "out", "packs") };
+    const shp = await resolveArchivedFile(config, "geography.wardBoundaries", file, /\.(shp|geojson|json)$/i);
+    expect(shp).toMatch(/[\\/]\.cache[\\/]archives[\\/]Wards_December_2022_Boundaries_UK_BFC-[0-9a-f]{12}[\\/]WD_DEC_2022_UK_BFC\.shp$/);
+    expect(readBoundaries(shp, "WD").areas.map((a) => [a.code, a.centroid])).toEqual(readBoundaries(wardsShp, "WD").areas.map((a) => [a.code, a.centroid]));
+    expect(await resolveArchivedFile(config, "geography.wardBoundaries", `${file}#*.shp`, /\.(shp|geojson|json)$/i)).toBe(shp);
+    // A plain file is left as it is.
+    expect(await resolveArchivedFile(config, "geography.wardBoundaries", wardsShp, /\.shp$/i)).toBe(wardsShp);
+    zip.file("wards.geojson", "{}");
+    const both = path.join(t.dir, "both.zip");
+    writeFileSync(both, await zip.generateAsync({ type: "nodebuffer" }));
+    await expect(resolveArchivedFile(config, "geography.wardBoundaries", both, /\.(shp|geojson|json)$/i)).rejects.toThrow(
+      messages.archiveMemberNotOne("geography.wardBoundaries", both, ["WD_DEC_2022_UK_BFC.shp", "wards.geojson"]));
+    await expect(resolveArchivedFile(config, "geography.wardBoundaries", `${both}#*.gpkg`, /\.shp$/i)).rejects.toThrow(
+      messages.archiveMemberNotOne("geography.wardBoundaries", `${both}#*.gpkg`, []));
+  });
+
   it("a shapefile without its .dbf, a truncated .shp, and a zip, KML or GeoPackage: errors naming the file and what to give", () => {
     const s = writeShapefile(path.join(t.dir, "nodbf"), [{ properties: { WD24CD: "E05000001" }, polygons: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]] }]);
     rmSync(s.replace(/\.shp$/, ".dbf"));
@@ -133,7 +158,7 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     writeFileSync(cut.replace(/\.shp$/, ".dbf"), readFileSync(wardsShp.replace(/\.shp$/, ".dbf")));
     expect(() => readBoundaries(cut, "WD")).toThrow(/cut\.shp: cannot be read as a shapefile: shape record \d+ runs past the end of the file/);
     const cases: [string, string | Buffer, string][] = [
-      ["download.geojson", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), "a zip archive (a shapefile download? unzip it and give its .shp, with the .dbf and .prj beside it)"],
+      ["download.geojson", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), "a zip archive (a shapefile download? name it .zip: its shapefile is read; or unzip it and give its .shp, with the .dbf and .prj beside it)"],
       ["wards.kml", '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>', "KML"],
       ["wards.gpkg", Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(100)]), "a GeoPackage"],
     ];
