@@ -5,6 +5,7 @@
  * Every extracted entry's CRC-32 is checked; an archive whose directory cannot be read (a
  * truncated download) is reported, never half used.
  */
+import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -144,15 +145,17 @@ function safeMember(name: string): string | null {
 }
 
 /**
- * Extract every member of an archive into `<root>/<name>-<first 12 of its SHA-256>/`, as it is
+ * Extract every member of an archive into `<root>/<name>-<its path's hash>-<first 12 of its SHA-256>/`, as it is
  * stored (its folders kept, each member's modification time kept: police.uk re-issues are told by
  * them), each checked against its CRC-32, streamed (a year of police.uk data is gigabytes). Done
  * once per archive content: the folder is complete when it has its `.complete` marker, and is
- * reused from then on; an earlier extraction of an archive of the same name goes. A member whose
+ * reused from then on; an earlier extraction of the archive at the same path goes. A member whose
  * name would land outside the folder (`../x`, `/x`) is an error, as is a damaged archive.
  */
 export async function extractArchive(file: string, sha256: string, root: string): Promise<string> {
-  const stem = path.basename(file).replace(/\.zip$/i, "");
+  // Named by the archive's name, where it is (two downloads both named police.zip, in two folders,
+  // keep a folder each) and its content.
+  const stem = `${path.basename(file).replace(/\.zip$/i, "")}-${createHash("sha256").update(path.resolve(file)).digest("hex").slice(0, 6)}`;
   const dir = path.join(root, `${stem}-${sha256.slice(0, 12)}`);
   if (existsSync(path.join(dir, ".complete"))) return dir;
   mkdirSync(root, { recursive: true });
@@ -190,7 +193,7 @@ export async function extractArchive(file: string, sha256: string, root: string)
   writeFileSync(path.join(tmp, ".complete"), `${file}\n${sha256}\n`);
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
-  // Earlier extractions of an archive of this name (another download of it) are not needed again.
+  // Earlier extractions of the archive at this path (an older download of it) are not needed again.
   for (const other of readdirSync(root)) {
     if (other !== path.basename(dir) && new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{12}$`).test(other)) rmSync(path.join(root, other), { recursive: true, force: true });
   }

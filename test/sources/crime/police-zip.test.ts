@@ -4,7 +4,7 @@
  * files are; a damaged or hostile archive is an error naming it.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
 import { LocalneedsError, messages } from "../../../pipelines/core/messages.ts";
@@ -61,7 +61,7 @@ describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReas
     // Read from the extracted copy, named by the archive's name, kept beside the outputs; each member's date as the archive gives it.
     const root = archiveCacheOf(zipped.ctx.config);
     expect(zipped.loads.map((l) => path.relative(root, l.path).split(path.sep).join("/"))).toEqual(
-      [...dates.keys()].map((n) => expect.stringMatching(new RegExp(`^police-[0-9a-f]{12}/${n.replace(/[.*]/g, "\\$&")}$`))),
+      [...dates.keys()].map((n) => expect.stringMatching(new RegExp(`^police-[0-9a-f]{6}-[0-9a-f]{12}/${n.replace(/[.*]/g, "\\$&")}$`))),
     );
     for (const l of zipped.loads) {
       const name = l.path.split(path.sep).slice(-2).join("/");
@@ -78,6 +78,33 @@ describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReas
       // A refresh tells a changed download by the archive itself.
       const states = await sourceStates({ db, config: zipped.ctx.config }, [crimeAdapter]);
       expect([...states.get("crime")!.files.keys()]).toEqual([zip]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("two downloads of the same name in two folders keep a folder each; a new download at the same path replaces the old one's", async () => {
+    const t = tempDir();
+    const write = async (file: string, months: string[]) => {
+      const zip = new JSZip();
+      for (const m of months) zip.file(`${m}/${m}-kent-street.csv`, readFileSync(police(STREET.find((f) => f.startsWith(m))!)));
+      writeFileSync(file, await zip.generateAsync({ type: "nodebuffer" }));
+    };
+    const [a, b] = [path.join(t.dir, "2018", "police.zip"), path.join(t.dir, "2019", "police.zip")];
+    for (const d of ["2018", "2019"]) mkdirSync(path.join(t.dir, d));
+    await write(a, ["2018-10", "2018-11"]);
+    await write(b, ["2019-01", "2019-02"]);
+    const db = await Warehouse.open();
+    try {
+      const ctx = { db, config: { outputDir: path.join(t.dir, "out", "packs") } };
+      const both = await expandFiles(ctx, "crime", [`${a}#*/*-street.csv`, `${b}#*/*-street.csv`]);
+      expect(both.map((f) => path.basename(f))).toEqual(["2018-10-kent-street.csv", "2018-11-kent-street.csv", "2019-01-kent-street.csv", "2019-02-kent-street.csv"]);
+      expect(both.every((f) => existsSync(f))).toBe(true);
+      await write(a, ["2018-10", "2018-11", "2018-12"]);
+      const again = await expandFiles(ctx, "crime", [`${a}#*/*-street.csv`, `${b}#*/*-street.csv`]);
+      expect(again.map((f) => path.basename(f))).toHaveLength(5);
+      expect(readdirSync(archiveCacheOf(ctx.config))).toHaveLength(2);
+      expect(existsSync(both[0]!)).toBe(false);
     } finally {
       db.close();
     }

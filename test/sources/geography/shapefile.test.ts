@@ -135,7 +135,7 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     writeFileSync(file, await zip.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
     const config = { outputDir: path.join(t.dir, "out", "packs") };
     const shp = await resolveArchivedFile(config, "geography.wardBoundaries", file, /\.(shp|geojson|json)$/i);
-    expect(shp).toMatch(/[\\/]\.cache[\\/]archives[\\/]Wards_December_2022_Boundaries_UK_BFC-[0-9a-f]{12}[\\/]WD_DEC_2022_UK_BFC\.shp$/);
+    expect(shp).toMatch(/[\\/]\.cache[\\/]archives[\\/]Wards_December_2022_Boundaries_UK_BFC-[0-9a-f]{6}-[0-9a-f]{12}[\\/]WD_DEC_2022_UK_BFC\.shp$/);
     expect(readBoundaries(shp, "WD").areas.map((a) => [a.code, a.centroid])).toEqual(readBoundaries(wardsShp, "WD").areas.map((a) => [a.code, a.centroid]));
     expect(await resolveArchivedFile(config, "geography.wardBoundaries", `${file}#*.shp`, /\.(shp|geojson|json)$/i)).toBe(shp);
     // A plain file is left as it is.
