@@ -130,6 +130,3 @@ registerFormats(iodFile1Format, iodFile2Format, onsImdLookupFormat, iodArcgisLay
  * Wales's (WIMD: 1,909 LSOAs of 2011 in WIMD 2019, 1,917 of 2021 in WIMD 2025).
  */
 export const LSOAS_RANKED: Record<string, number> = { IoD2015: 32844, IoD2019: 32844, IoD2025: 33755, WIMD2019: 1909, WIMD2025: 1917 };
-
-/** Is this edition Wales's index (WIMD) rather than England's (IoD)? */
-export const isWelshEdition = (edition: string) => edition.startsWith("WIMD");
