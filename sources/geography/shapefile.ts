@@ -79,7 +79,7 @@ function readTable(file: string, cpg: string | null): (Record<string, string | n
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   const decode = (b: Buffer): string => {
     if (declared === "UTF8") return b.toString("utf8");
-    if (declared && declared !== "UTF8" && /^(ISO88591|LATIN1|1252|CP1252|WINDOWS1252|ANSI1252|88591)$/.test(declared)) return b.toString("latin1");
+    if (/^(ISO88591|LATIN1|1252|CP1252|WINDOWS1252|ANSI1252|88591)$/.test(declared)) return b.toString("latin1");
     try {
       return utf8.decode(b);
     } catch {
