@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { decodeCp1252 } from "../cp1252.ts";
 
 /** One shape and its attributes: its rings as given (x, y in the file's system), null for a null or non-polygon shape. */
 export interface ShapeRecord {
@@ -60,7 +61,7 @@ function readShapes(file: string): { rings: number[][][] | null; shapeType: stri
   return out;
 }
 
-/** The records of a `.dbf`, text decoded as its `.cpg` says (else UTF-8 when the bytes are UTF-8, else Latin-1); deleted records as null. */
+/** The records of a `.dbf`, text decoded as its `.cpg` says (else UTF-8 when the bytes are UTF-8, else Windows-1252); deleted records as null. */
 function readTable(file: string, cpg: string | null): (Record<string, string | number | null> | null)[] {
   const dbf = readFileSync(file);
   const bad = (why: string) => new LocalneedsError(messages.boundariesUnreadable(file, why));
@@ -79,11 +80,13 @@ function readTable(file: string, cpg: string | null): (Record<string, string | n
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   const decode = (b: Buffer): string => {
     if (declared === "UTF8") return b.toString("utf8");
-    if (/^(ISO88591|LATIN1|1252|CP1252|WINDOWS1252|ANSI1252|88591)$/.test(declared)) return b.toString("latin1");
+    if (/^(ISO88591|LATIN1|88591)$/.test(declared)) return b.toString("latin1");
+    if (/^(1252|CP1252|WINDOWS1252|ANSI1252)$/.test(declared)) return decodeCp1252(b);
     try {
       return utf8.decode(b);
     } catch {
-      return b.toString("latin1");
+      // What GIS tools on Windows write without saying: Windows-1252 (Latin-1 with the curly quotes and the euro).
+      return decodeCp1252(b);
     }
   };
   const out: (Record<string, string | number | null> | null)[] = [];

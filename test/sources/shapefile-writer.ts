@@ -5,6 +5,7 @@
  * the `.prj` (ESRI WKT) and `.cpg`. Layouts from the ESRI Shapefile Technical Description.
  */
 import { writeFileSync } from "node:fs";
+import { encodeCp1252 } from "../../sources/cp1252.ts";
 
 type Position = number[];
 type Polygon = Position[][];
@@ -31,7 +32,7 @@ const wound = (ring: Position[], clockwise: boolean) => (signedArea(ring) < 0 ==
 export function writeShapefile(
   stem: string,
   features: readonly { properties: Record<string, string | number | null>; polygons: Polygon[] | null }[],
-  opts: { prj?: string; cpg?: string; encoding?: "utf8" | "latin1" } = {},
+  opts: { prj?: string; cpg?: string; encoding?: "utf8" | "windows-1252" } = {},
 ): string {
   const records = features.map((f) => {
     if (!f.polygons) {
@@ -86,11 +87,11 @@ export function writeShapefile(
   writeFileSync(`${stem}.shp`, Buffer.concat([header(offset), ...shpParts]));
   writeFileSync(`${stem}.shx`, Buffer.concat([header(100 + 8 * records.length), ...shxParts]));
   // dBase III: the fields of the first feature, text as C (widest value), numbers as N(19, 11).
-  const enc = opts.encoding ?? "utf8";
+  const encode = (text: string) => (opts.encoding === "windows-1252" ? Buffer.from(encodeCp1252(text)) : Buffer.from(text, "utf8"));
   const names = Object.keys(features[0]?.properties ?? {});
   const fields = names.map((name) => {
     const numeric = features.every((f) => typeof f.properties[name] === "number" || f.properties[name] === null);
-    const width = numeric ? 19 : Math.max(1, ...features.map((f) => Buffer.byteLength(String(f.properties[name] ?? ""), enc)));
+    const width = numeric ? 19 : Math.max(1, ...features.map((f) => encode(String(f.properties[name] ?? "")).length));
     return { name, numeric, width };
   });
   const recordLength = 1 + fields.reduce((a, f) => a + f.width, 0);
@@ -117,7 +118,7 @@ export function writeShapefile(
     for (const f of fields) {
       const v = feature.properties[f.name];
       const text = v === null || v === undefined ? "" : f.numeric ? (v as number).toFixed(11).slice(0, 19).padStart(19) : String(v);
-      dbf.write(text, at, enc);
+      encode(text).copy(dbf, at);
       at += f.width;
     }
   });

@@ -61,14 +61,15 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     for (const [i, area] of shp.areas.entries()) expect(furthest(area.polygons, json.areas[i]!.polygons), area.code).toBeLessThan(5e-5);
   });
 
-  it("an LSOA shapefile in lon/lat with no .prj is told by its coordinates; a Latin-1 .dbf without a .cpg keeps its accents", () => {
+  it("an LSOA shapefile in lon/lat with no .prj is told by its coordinates; a Windows-1252 .dbf without a .cpg keeps its accents and quotes", () => {
     const lsoas: Fc = JSON.parse(readFileSync(geo("medway_lsoa11.geojson"), "utf8"));
     lsoas.features[0]!.properties.LSOA11NM = "Medway Café 001A";
-    const f = writeShapefile(path.join(t.dir, "lsoa"), lsoas.features.map((x) => ({ properties: x.properties, polygons: polygonsOf(x.geometry) })), { encoding: "latin1" });
+    lsoas.features[1]!.properties.LSOA11NM = "St Mary’s 001B";
+    const f = writeShapefile(path.join(t.dir, "lsoa"), lsoas.features.map((x) => ({ properties: x.properties, polygons: polygonsOf(x.geometry) })), { encoding: "windows-1252" });
     const b = readBoundaries(f, "LSOA");
     expect(b.crs).toBe("CRS84");
     expect(b.areas).toHaveLength(lsoas.features.length);
-    expect(b.areas[0]!.name).toBe("Medway Café 001A");
+    expect(b.areas.slice(0, 2).map((a) => a.name)).toEqual(["Medway Café 001A", "St Mary’s 001B"]);
   });
 
   it("a polygon with a hole: the hole is the outer ring's, a point in it is outside; a null shape is rejected with its number", () => {
