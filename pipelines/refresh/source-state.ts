@@ -98,7 +98,11 @@ async function namedFiles(db: Warehouse, value: unknown): Promise<string[]> {
     const s = ARCHIVE_PATTERN.exec(named)?.[1] ?? named;
     if (!path.isAbsolute(s)) continue;
     if (/[*?[]/.test(s)) for (const r of await db.all<{ file: string }>(`SELECT file FROM glob($p)`, { p: s })) files.add(r.file);
-    else if (existsSync(s) && statSync(s).isFile()) files.add(s);
+    else if (existsSync(s) && statSync(s).isFile()) {
+      files.add(s);
+      // A shapefile is its .shp and the files beside it: the attributes (area codes) are in the .dbf.
+      if (/\.shp$/i.test(s)) for (const ext of [".dbf", ".prj", ".cpg"]) if (existsSync(s.slice(0, -4) + ext)) files.add(s.slice(0, -4) + ext);
+    }
   }
   return [...files].sort();
 }

@@ -16,6 +16,9 @@ import { fixedClock } from "../../../pipelines/core/context.ts";
 import { createCoreTables } from "../../../transforms/marts.ts";
 import { PRJ, writeShapefile } from "../shapefile-writer.ts";
 import { resolveArchivedFile } from "../../../sources/files.ts";
+import { sourceStates } from "../../../pipelines/refresh/source-state.ts";
+import { crimeAdapter } from "../../../sources/crime/police-uk-street.ts";
+import { realConfig } from "../helpers.ts";
 import JSZip from "jszip";
 
 const geo = (...p: string[]) => realData("ons_geography", "boundaries", ...p);
@@ -98,6 +101,29 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
       expect(load).toMatchObject({ rowsRead: wards.features.length, rowsLoaded: wards.features.length, rowsRejected: 0 });
       expect(await db.one(`SELECT count(*)::INTEGER AS n, min(centroid_lon) > -1 AS lon, min(centroid_lat) > 51 AS lat FROM ref.boundaries WHERE path = $f`, { f: wardsShp }))
         .toEqual({ n: wards.features.length, lon: true, lat: true });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("a refresh sees a shapefile's .dbf change (the area codes and names are there), not only its .shp", async () => {
+    const stem = path.join(t.dir, "watched");
+    const shp = writeShapefile(stem, wards.features.slice(0, 3).map((f) => ({ properties: f.properties, polygons: bngOf(polygonsOf(f.geometry)) })), { prj: PRJ.bng });
+    const db = await Warehouse.open();
+    try {
+      await createCoreTables(db);
+      const config = realConfig({ geography: { wardBoundaries: shp } });
+      const setup = async () => (await sourceStates({ db, config }, [crimeAdapter])).get("crime")!.setup;
+      const before = await setup();
+      expect(await setup()).toBe(before);
+      // A ward renamed in the .dbf alone (the .shp's bytes as they were).
+      const [dbf, shpBytes] = [readFileSync(`${stem}.dbf`), readFileSync(shp)];
+      const name = String(wards.features[0]!.properties.WD22NM);
+      const renamed = Buffer.from(dbf.toString("latin1").replace(name, "X".repeat(name.length)), "latin1");
+      expect(renamed.equals(dbf)).toBe(false);
+      writeFileSync(`${stem}.dbf`, renamed);
+      expect(readFileSync(shp).equals(shpBytes)).toBe(true);
+      expect(await setup()).not.toBe(before);
     } finally {
       db.close();
     }
