@@ -1,6 +1,6 @@
 /** File helpers for adapters: glob expansion, content hashes, header sniffing, transcoding. */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync, openSync, readdirSync, readSync, closeSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, openSync, readdirSync, readFileSync, readSync, closeSync, rmSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
@@ -8,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { Transform } from "node:stream";
-import type { Warehouse } from "../pipelines/core/warehouse.ts";
+import { literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { createWorkerPool } from "../pipelines/core/worker-pool.ts";
 import { inspectFile } from "./inspect-file.mjs";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
@@ -46,7 +46,7 @@ export async function expandFiles(ctx: { db: Warehouse; config: { outputDir: str
     for (const zip of await matches(archive!)) {
       let dir: string;
       try {
-        dir = await extractArchive(zip, await sha256File(zip), archiveCacheOf(ctx.config));
+        dir = await extractArchive(zip, (await hashFiles(db, [zip])).get(zip)!, archiveCacheOf(ctx.config));
       } catch (err) {
         throw new LocalneedsError(messages.archiveUnreadable(zip, (err as Error).message));
       }
@@ -59,6 +59,37 @@ export async function expandFiles(ctx: { db: Warehouse; config: { outputDir: str
     }
   }
   return [...new Set(out)];
+}
+
+/**
+ * The SHA-256 of files, from `audit.file_hashes` when a file's size and modification time are
+ * those recorded with it (as git and make trust them), else read and recorded. A refresh of a
+ * national warehouse would otherwise read gigabytes to find one new month.
+ */
+export async function hashFiles(db: Warehouse, files: readonly string[]): Promise<Map<string, string>> {
+  // A warehouse without the audit tables (a bare one, in a test or a notebook) hashes every file.
+  const kept = files.length > 0 && (await db.hasTable("audit.file_hashes"));
+  const known = new Map(kept ? (await db.all<{ path: string; bytes: number; mtime_ms: number; sha256: string }>(
+    `SELECT path, bytes::BIGINT AS bytes, mtime_ms::BIGINT AS mtime_ms, sha256 FROM audit.file_hashes WHERE path IN (${files.map(literal).join(", ")})`,
+  )).map((r) => [r.path, r]) : []);
+  const out = new Map<string, string>();
+  const fresh: { path: string; bytes: number; mtime_ms: number; sha256: string }[] = [];
+  for (const f of files) {
+    const st = statSync(f);
+    const k = known.get(f);
+    if (k && Number(k.bytes) === st.size && Number(k.mtime_ms) === Math.trunc(st.mtimeMs)) {
+      out.set(f, k.sha256);
+      continue;
+    }
+    const sha256 = await sha256File(f);
+    out.set(f, sha256);
+    fresh.push({ path: f, bytes: st.size, mtime_ms: Math.trunc(st.mtimeMs), sha256 });
+  }
+  if (kept && fresh.length) {
+    await db.run(`DELETE FROM audit.file_hashes WHERE path IN (${fresh.map((f) => literal(f.path)).join(", ")})`);
+    await db.insertRows("audit.file_hashes", ["path", "bytes", "mtime_ms", "sha256"], fresh);
+  }
+  return out;
 }
 
 /**
@@ -91,8 +122,40 @@ export const ARCHIVE_PATTERN = /^(.+?\.zip)(?:#(.+))?$/i;
 /** Where a build keeps the archives it extracted, by each one's SHA-256: beside the workbook cache (`outputs/.cache/archives`). */
 export const archiveCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "archives");
 
-/** A file's path as the pack shows it: relative to the config's folder (`/`-separated). */
+/** An extracted archive's folder (`<cache>/archives/<name>-<path hash>-<content hash>`) and a member's path in it. */
+const EXTRACTED = /^(.*[\\/]archives[\\/][^\\/]+-[0-9a-f]{6}-[0-9a-f]{12})[\\/](.+)$/;
+const archiveOfFolder = new Map<string, string>();
+
+/**
+ * The archive a file was extracted from and its name in it (`{ archive, member }`), or null for a
+ * file that is not an extracted member: read from the folder's `.complete` marker, which names
+ * the archive (see `extractArchive`).
+ */
+export function archiveMember(file: string): { archive: string; member: string } | null {
+  const m = EXTRACTED.exec(file);
+  if (!m) return null;
+  const [, dir, member] = m;
+  let archive = archiveOfFolder.get(dir!);
+  if (!archive) {
+    try {
+      archive = readFileSync(path.join(dir!, ".complete"), "utf8").split("\n")[0];
+    } catch {
+      // Not an extraction of ours (or not complete): shown as the path it is.
+    }
+    if (!archive) return null;
+    archiveOfFolder.set(dir!, archive);
+  }
+  return { archive, member: member!.split(path.sep).join("/") };
+}
+
+/**
+ * A file's path as the pack shows it: relative to the config's folder (`/`-separated); a member
+ * of a zip archive as the archive and its name in it (`downloads/police.zip#2019-01/2019-01-kent-street.csv`),
+ * not the extracted copy the build read.
+ */
 export function displayPath(config: { baseDir: string }, file: string): string {
+  const zipped = archiveMember(file);
+  if (zipped) return `${displayPath(config, zipped.archive)}#${zipped.member}`;
   return path.relative(config.baseDir, file).split(path.sep).join("/") || file;
 }
 

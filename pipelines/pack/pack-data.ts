@@ -5,9 +5,9 @@
  * `marts.need_index`, `marts.indicator_trends`) are read defensively: a missing table gives an
  * empty list, and every pack section says what is not available instead of failing.
  */
-import path from "node:path";
 import type { Context } from "../core/context.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
+import { displayPath } from "../../sources/files.ts";
 import { populationSourceUsed } from "../../sources/population/ons-sape.ts";
 import type {
   AreaRow,
@@ -273,7 +273,7 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     : null;
 
   const boundaryNotes: string[] = [];
-  const show = (f: string) => path.relative(config.baseDir, f).split(path.sep).join("/");
+  const show = (f: string) => displayPath(config, f);
   const wardBoundaries = config.geography.wardBoundaries
     ? loadBoundaries(config.geography.wardBoundaries, new Set(wards), "wards", parent.code, boundaryNotes, show(config.geography.wardBoundaries))
     : null;

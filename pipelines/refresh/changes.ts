@@ -4,9 +4,9 @@
  * outcomes of the focus areas that changed; baseline revisions; data-quality warnings (new or
  * still present). Written to `audit.runs.changes` and to `changes.json` in the pack.
  */
-import path from "node:path";
 import type { Context } from "../core/context.ts";
 import { focusCodes } from "../core/config.ts";
+import { displayPath } from "../../sources/files.ts";
 
 /** The change report. */
 export interface ChangeReport {
@@ -26,7 +26,7 @@ export async function changeReport(ctx: Context, runId: string, prev: string | n
   const { db } = ctx;
   // Paths relative to the config file: the report goes into the pack, which must not depend on
   // where the project sits on disk.
-  const rel = (p: string) => path.relative(ctx.config.baseDir, p).split(path.sep).join("/");
+  const rel = (p: string) => displayPath(ctx.config, p);
   const current = (await db.all<{ path: string; sha256: string }>(`SELECT DISTINCT path, sha256 FROM audit.loads ORDER BY path`)).map((r) => ({ ...r, path: rel(r.path) }));
   const report: ChangeReport = {
     run_id: runId, previous_run_id: null,

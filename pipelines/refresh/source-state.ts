@@ -25,7 +25,7 @@ import type { Context } from "../core/context.ts";
 import { literal, type Warehouse } from "../core/warehouse.ts";
 import type { SourceAdapter } from "../../sources/source-adapter.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
-import { ARCHIVE_PATTERN, sha256File } from "../../sources/files.ts";
+import { ARCHIVE_PATTERN, expandFiles, hashFiles } from "../../sources/files.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -53,35 +53,6 @@ function strings(value: unknown, out: string[] = []): string[] {
 }
 
 /**
- * The SHA-256 of files, from `audit.file_hashes` when a file's size and modification time are
- * those recorded with it (as git and make trust them), else read and recorded. A refresh of a
- * national warehouse would otherwise read gigabytes to find one new month.
- */
-async function hashFiles(db: Warehouse, files: readonly string[]): Promise<Map<string, string>> {
-  const known = new Map((await db.all<{ path: string; bytes: number; mtime_ms: number; sha256: string }>(
-    `SELECT path, bytes::BIGINT AS bytes, mtime_ms::BIGINT AS mtime_ms, sha256 FROM audit.file_hashes`,
-  )).map((r) => [r.path, r]));
-  const out = new Map<string, string>();
-  const fresh: { path: string; bytes: number; mtime_ms: number; sha256: string }[] = [];
-  for (const f of files) {
-    const st = statSync(f);
-    const k = known.get(f);
-    if (k && Number(k.bytes) === st.size && Number(k.mtime_ms) === Math.trunc(st.mtimeMs)) {
-      out.set(f, k.sha256);
-      continue;
-    }
-    const sha256 = await sha256File(f);
-    out.set(f, sha256);
-    fresh.push({ path: f, bytes: st.size, mtime_ms: Math.trunc(st.mtimeMs), sha256 });
-  }
-  if (fresh.length) {
-    await db.run(`DELETE FROM audit.file_hashes WHERE path IN (${fresh.map((f) => literal(f.path)).join(", ")})`);
-    await db.insertRows("audit.file_hashes", ["path", "bytes", "mtime_ms", "sha256"], fresh);
-  }
-  return out;
-}
-
-/**
  * A config value as JSON with its paths and globs left out: what they name is in the files part
  * (so listing one more month's file, or a glob that now matches it, is a change of files only).
  */
@@ -90,12 +61,25 @@ const withoutPaths = (value: unknown) => {
   return JSON.stringify(value, (_k, v: unknown) => (isPath(v) || (Array.isArray(v) && v.length > 0 && v.every(isPath)) ? "<paths>" : v));
 };
 
-/** The files a config value names: each string that is a file, or a glob's matches. */
-async function namedFiles(db: Warehouse, value: unknown): Promise<string[]> {
+/**
+ * The files a config value names: each string that is a file, or a glob's matches. A zip
+ * archive (`archive.zip#<glob>`) is hashed, and so are the members the build reads (extracted
+ * once per archive content, their hashes known from the last run's loads): a refresh given one
+ * more monthly download reads just its members.
+ */
+async function namedFiles(ctx: Pick<Context, "db" | "config">, value: unknown): Promise<string[]> {
+  const { db } = ctx;
   const files = new Set<string>();
   for (const named of strings(value)) {
-    // A zip's members (`archive.zip#<glob>`) change with the archive: it is the file hashed.
-    const s = ARCHIVE_PATTERN.exec(named)?.[1] ?? named;
+    const archive = ARCHIVE_PATTERN.exec(named)?.[1];
+    if (archive && path.isAbsolute(archive)) {
+      try {
+        for (const f of await expandFiles(ctx, "", [named])) files.add(f);
+      } catch {
+        // An archive the load cannot read either (it says why), or one without tables (boundaries): the archive alone.
+      }
+    }
+    const s = archive ?? named;
     if (!path.isAbsolute(s)) continue;
     if (/[*?[]/.test(s)) for (const r of await db.all<{ file: string }>(`SELECT file FROM glob($p)`, { p: s })) files.add(r.file);
     else if (existsSync(s) && statSync(s).isFile()) {
@@ -126,7 +110,7 @@ export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters
   const { sources, parent, focus, focusAreas, localityAreas, geography, baseDir } = ctx.config;
   const rest = { parent, geography, baseDir };
   const areas = withoutPaths({ focus, focusAreas, localityAreas });
-  const common = await namedFiles(db, rest);
+  const common = await namedFiles(ctx, rest);
   const commonHashes = await hashFiles(db, common);
   const engine = (await db.one<{ v: string }>(`SELECT library_version AS v FROM pragma_version()`))?.v ?? "unknown";
   const base = createHash("sha256").update(codeFingerprint()).update(engine).update(baseDir).update(withoutPaths(rest)).update(JSON.stringify([...commonHashes])).digest("hex");
@@ -136,7 +120,7 @@ export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters
     const setup = createHash("sha256").update(base).update(a.slot).update(withoutPaths(block ?? null));
     if (a.readsAreas) setup.update(areas);
     for (const slot of a.reads ?? []) setup.update(slot).update(out.get(slot)?.fingerprint ?? "absent");
-    const files = await hashFiles(db, await namedFiles(db, block));
+    const files = await hashFiles(db, await namedFiles(ctx, block));
     const setupHex = setup.digest("hex");
     out.set(a.slot, { setup: setupHex, files, fingerprint: createHash("sha256").update(setupHex).update(JSON.stringify([...files])).digest("hex") });
   }

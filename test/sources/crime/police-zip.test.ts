@@ -15,6 +15,8 @@ import { sourceStates } from "../../../pipelines/refresh/source-state.ts";
 import { crimeAdapter } from "../../../sources/crime/police-uk-street.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { createCoreTables } from "../../../transforms/marts.ts";
+import { runBuild } from "../../../pipelines/run-build.ts";
+import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
 
 const police = (f: string) => realData("police", f);
 const STREET = ["2018-10-kent-street.medway-only.csv", "2018-11-kent-street.medway-only.csv", "2018-12-kent-street.medway-only.csv", "2019-01-kent-street.csv", "2019-02-kent-street.medway-only.csv"];
@@ -75,13 +77,55 @@ describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReas
     try {
       expect(await expandFiles({ db, config: zipped.ctx.config }, "crime", [`${zip}#*/*-street.csv`])).toEqual(zipped.loads.map((l) => l.path));
       expect(statSync(marker).mtimeMs).toBe(before);
-      // A refresh tells a changed download by the archive itself.
+      // A refresh tells a changed download by the archive itself, and which of its members are new by theirs.
       const states = await sourceStates({ db, config: zipped.ctx.config }, [crimeAdapter]);
-      expect([...states.get("crime")!.files.keys()]).toEqual([zip]);
+      const outcomes = path.join(path.dirname(path.dirname(zipped.loads[0]!.path)), "2019-01", "2019-01-kent-outcomes.csv");
+      expect([...states.get("crime")!.files.keys()]).toEqual([...zipped.loads.map((l) => l.path), outcomes, zip].sort());
     } finally {
       db.close();
     }
   });
+
+  it("a refresh given one more monthly download reads just its members, and names each file by its archive", async () => {
+    const t = tempDir("ln-police-zip-refresh-");
+    const downloads = path.join(t.dir, "downloads");
+    mkdirSync(downloads);
+    const write = async (file: string, months: string[]) => {
+      const zip = new JSZip();
+      for (const m of months) zip.file(`${m}/${m}-kent-street.csv`, readFileSync(police(STREET.find((f) => f.startsWith(m))!)), { date: new Date(2019, 3, 1, 12, 0, 0) });
+      writeFileSync(file, await zip.generateAsync({ type: "nodebuffer" }));
+    };
+    await write(path.join(downloads, "2018-autumn.zip"), ["2018-10", "2018-11"]);
+    const config = realConfig({ warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs"), sources: { crime: { files: [`${downloads}/*.zip#*/*-street.csv`] } } });
+    const byMonth = async (warehouse: string) => {
+      const db = await Warehouse.open(warehouse, { readOnly: true });
+      try {
+        return await db.all(`SELECT strftime(month, '%Y-%m') AS m, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY 1 ORDER BY 1`);
+      } finally {
+        db.close();
+      }
+    };
+    await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+    expect((await byMonth(config.warehouse)).map((r) => r.m)).toEqual(["2018-10", "2018-11"]);
+    // (2019-01's full Kent file repeats a Crime ID within itself: a refresh given it reads every file, to count the ID once.)
+    const added = path.join(downloads, "2018-winter.zip");
+    await write(added, ["2018-12", "2019-02"]);
+    const log = memoryLogger();
+    const result = await runBuild({ config, log, clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
+    // The earlier download's members are known by their content: not read again.
+    expect(result.loads.filter((l) => !l.reused).map((l) => path.basename(l.path))).toEqual(["2018-12-kent-street.csv", "2019-02-kent-street.csv"]);
+    expect(result.loads.filter((l) => l.reused && l.source === "police_uk_street").map((l) => path.basename(l.path))).toEqual(["2018-10-kent-street.csv", "2018-11-kent-street.csv"]);
+    // Named as the analyst knows them: the archive and the member, not the extracted copy.
+    const shown = path.relative(config.baseDir, added).split(path.sep).join("/");
+    expect(result.changes.files.added).toEqual([`${shown}#2018-12/2018-12-kent-street.csv`, `${shown}#2019-02/2019-02-kent-street.csv`]);
+    expect(result.changes.files.replaced).toEqual([]);
+    expect(result.changes.files.removed).toEqual([]);
+    // The same staged counts as a build of both downloads from nothing.
+    const full = { ...config, warehouse: path.join(t.dir, "full.duckdb"), outputDir: path.join(t.dir, "full", "packs") };
+    await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), browserPath: false });
+    expect(await byMonth(config.warehouse)).toEqual(await byMonth(full.warehouse));
+    expect((await byMonth(config.warehouse)).map((r) => r.m)).toEqual(["2018-10", "2018-11", "2018-12", "2019-02"]);
+  }, 300_000);
 
   it("two downloads of the same name in two folders keep a folder each; a new download at the same path replaces the old one's", async () => {
     const t = tempDir();
