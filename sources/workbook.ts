@@ -17,6 +17,7 @@ import { SaxesParser } from "saxes";
 import yauzl from "yauzl";
 import type { Context } from "../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
+import { processAlive } from "../pipelines/core/process-alive.ts";
 import type { CsvFormat } from "./csv-format.ts";
 import { scratchDir, sha256File } from "./files.ts";
 import { loadCsvFiles, type FileLoad } from "./load-csv.ts";
@@ -219,11 +220,23 @@ export async function workbookTables(file: string, isHeader: (cells: string[]) =
   const known = cachedTables(cache.dir, manifest);
   if (known) return known;
   mkdirSync(cache.dir, { recursive: true });
-  const tables = await readTables(file, sha256, isHeader, cache.dir, key);
+  // The cache is shared by the builds whose outputs sit side by side (each holds only its own
+  // outputs' lock): tables are written under this process's own names, then renamed into place
+  // (another build reading the same workbook's tables meanwhile sees whole files, of the same
+  // content); what a killed run left half written goes.
+  const partial = `${key}.tmp-`;
+  for (const left of readdirSync(cache.dir)) {
+    // `<key>.tmp-<pid>-<n>.csv` (a table) and `<key>.json.tmp-<pid>` (its manifest, never ending in .json).
+    const pid = Number(/^(?:\.json)?\.tmp-(\d+)(?:-\d+\.csv)?$/.exec(left.startsWith(key) ? left.slice(key.length) : "")?.[1] ?? NaN);
+    if (!Number.isNaN(pid) && (pid === process.pid || !processAlive(pid))) rmSync(path.join(cache.dir, left), { force: true });
+  }
+  const written = await readTables(file, sha256, isHeader, cache.dir, `${partial}${process.pid}`);
+  const tables = written.map((t) => ({ ...t, csv: path.join(cache.dir, `${key}${path.basename(t.csv).slice(`${partial}${process.pid}`.length)}`) }));
+  for (const [i, t] of written.entries()) renameSync(t.csv, tables[i]!.csv);
   // Written last, so an interrupted build leaves no manifest of half-written tables.
   const rel = tables.map((t) => ({ ...t, csv: path.basename(t.csv) }));
-  writeFileSync(`${manifest}.tmp`, JSON.stringify({ file, tables: rel }));
-  renameSync(`${manifest}.tmp`, manifest);
+  writeFileSync(`${manifest}.tmp-${process.pid}`, JSON.stringify({ file, tables: rel }));
+  renameSync(`${manifest}.tmp-${process.pid}`, manifest);
   for (const other of readdirSync(cache.dir).filter((n) => n.startsWith(`${cache.kind}-`) && n.endsWith(".json") && n !== `${key}.json`)) {
     const m = readManifest(path.join(cache.dir, other));
     if (m?.file !== file) continue;

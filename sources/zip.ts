@@ -12,6 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import { crc32 } from "node:zlib";
 import yauzl from "yauzl";
+import { processAlive } from "../pipelines/core/process-alive.ts";
 
 /** yauzl's open, as a promise (entries read on demand, the archive left open until closed). */
 export function openZip(file: string): Promise<yauzl.ZipFile> {
@@ -160,8 +161,14 @@ export async function extractArchive(file: string, sha256: string, root: string)
   if (existsSync(path.join(dir, ".complete"))) return dir;
   mkdirSync(root, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
-  // What a killed run left half extracted goes (a build holds its outputs' lock: no other run is extracting).
-  for (const left of readdirSync(root)) if (left.startsWith(`${path.basename(dir)}.tmp-`)) rmSync(path.join(root, left), { recursive: true, force: true });
+  // What a killed run left half extracted goes. The cache is shared by the builds whose outputs
+  // sit side by side (each holds only its own outputs' lock): another one's extraction of the same
+  // archive, its process alive, is left to it.
+  const partial = `${path.basename(dir)}.tmp-`;
+  for (const left of readdirSync(root)) {
+    const pid = left.startsWith(partial) ? Number(left.slice(partial.length)) : NaN;
+    if (!Number.isNaN(pid) && (pid === process.pid || !processAlive(pid))) rmSync(path.join(root, left), { recursive: true, force: true });
+  }
   mkdirSync(tmp, { recursive: true });
   const zip = await openZip(file);
   try {
@@ -191,8 +198,23 @@ export async function extractArchive(file: string, sha256: string, root: string)
     zip.close();
   }
   writeFileSync(path.join(tmp, ".complete"), `${file}\n${sha256}\n`);
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  if (existsSync(path.join(dir, ".complete"))) {
+    // Another build extracted the same content meanwhile (and may be reading it): its folder stands, ours goes.
+    rmSync(tmp, { recursive: true, force: true });
+    return dir;
+  }
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    if (existsSync(path.join(dir, ".complete"))) {
+      // The same race, lost between the check and the rename.
+      rmSync(tmp, { recursive: true, force: true });
+      return dir;
+    }
+    // A folder without its marker (never a finished extraction: the marker is written before the rename).
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmp, dir);
+  }
   // Earlier extractions of the archive at this path (an older download of it) are not needed again.
   for (const other of readdirSync(root)) {
     if (other !== path.basename(dir) && new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{12}$`).test(other)) rmSync(path.join(root, other), { recursive: true, force: true });

@@ -17,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { LocalneedsError, messages } from "../core/messages.ts";
+import { processAlive } from "../core/process-alive.ts";
 
 /** A held lock; `release()` removes it (only if still ours). */
 export interface Lock {
@@ -26,16 +27,6 @@ export interface Lock {
   clearedStale?: { pid: number; started: string };
 }
 
-/** Is a process with this pid alive? (signal 0 probes without signalling) */
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** How long a takeover section may stay before it counts as abandoned. */
 const TAKEOVER_STALE_MS = 60_000;

@@ -18,7 +18,7 @@ import { copyFileSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, readd
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { SCRATCH_NAME } from "../../sources/files.ts";
-import { processAlive } from "./lock.ts";
+import { processAlive } from "../core/process-alive.ts";
 
 /** The pointer file naming the latest version folder. */
 export const LATEST_FILE = "LATEST";

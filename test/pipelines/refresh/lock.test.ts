@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { spawn, spawnSync } from "node:child_process";
-import { repoRoot } from "../../helpers/shared.ts";
-import { acquireLock, processAlive } from "../../../pipelines/refresh/lock.ts";
+import { spawnSync } from "node:child_process";
+import { startRacers, until } from "../../helpers/racers.ts";
+import { acquireLock } from "../../../pipelines/refresh/lock.ts";
+import { processAlive } from "../../../pipelines/core/process-alive.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 
 const dir = () => mkdtempSync(path.join(tmpdir(), "ln-lock-"));
@@ -48,18 +49,7 @@ describe("run lock", () => {
     const sync = path.join(d, "sync");
     mkdirSync(sync);
     const lockFile = path.join(d, ".localneeds.lock");
-    const tsx = path.join(repoRoot, "node_modules", ".bin", "tsx");
-    const racer = path.join(repoRoot, "test", "helpers", "lock-racer.ts");
-    const children = Array.from({ length: RACERS }, (_, id) => {
-      const c = spawn(tsx, [racer, d, sync, String(TRIALS), String(id)], { stdio: ["ignore", "ignore", "pipe"] });
-      let stderr = "";
-      c.stderr!.on("data", (b: Buffer) => { stderr += b.toString("utf8"); });
-      return { c, exited: new Promise<string>((resolve) => c.on("exit", (code) => resolve(`racer ${id} exit ${code}: ${stderr}`))) };
-    });
-    const until = async (what: string, test: () => boolean) => {
-      for (let i = 0; i < 6000 && !test(); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(test(), what).toBe(true);
-    };
+    const children = startRacers("lock-racer.ts", [d, sync, String(TRIALS)], RACERS);
     try {
       await until("every racer started", () => readdirSync(sync).filter((f) => f.startsWith("ready-")).length === RACERS);
       const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
