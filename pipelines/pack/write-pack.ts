@@ -8,10 +8,11 @@
  * Charts that are identical in two packs of one build are rendered once.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import type { Context } from "../core/context.ts";
+import { processAlive } from "../core/process-alive.ts";
 import { messages } from "../core/messages.ts";
 import { packFigures, type PackFigure, type PackModel } from "./pack-types.ts";
 import { methodLine } from "./figures/index.ts";
@@ -54,6 +55,21 @@ const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest
  * SVG and the rasteriser's version, so an unchanged chart is never rendered twice. Files this
  * build did not use are removed at the end of a full build.
  */
+/** How long a chart no build here has used stays in the shared cache (see `RenderCache.prune`). */
+export const KEEP_OTHERS_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** `RenderCache.prune`: remove the files of `dir` not in `used`, not used by any build for `KEEP_OTHERS_MS`, or half written by a process gone. */
+export function pruneChartCache(dir: string, used: ReadonlySet<string>, now = Date.now()): void {
+  if (!existsSync(dir)) return;
+  for (const f of readdirSync(dir)) {
+    if (used.has(f)) continue;
+    const file = path.join(dir, f);
+    const writer = /\.tmp-(\d+)$/.exec(f);
+    const stale = writer ? !processAlive(Number(writer[1])) : now - (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? now) > KEEP_OTHERS_MS;
+    if (stale) rmSync(file, { force: true });
+  }
+}
+
 class RenderCache {
   private svgs = new Map<string, Promise<string>>();
   private pngs = new Map<string, Promise<Buffer>>();
@@ -79,10 +95,20 @@ class RenderCache {
     if (!p) {
       const file = path.join(this.dir, `${key}.svg`);
       this.used.add(`${key}.svg`);
-      p = existsSync(file) ? Promise.resolve(readFileSync(file, "utf8")) : render().then((svg) => this.keep(file, svg));
+      p = this.kept(file, () => readFileSync(file, "utf8"), render);
       this.svgs.set(key, p);
     }
     return p;
+  }
+  /** A chart drawn before (its file's time set to now: another build's prune sees it in use), else drawn and kept. */
+  private kept<T extends string | Buffer>(file: string, read: () => T, render: () => Promise<T>): Promise<T> {
+    try {
+      const now = new Date();
+      utimesSync(file, now, now);
+      return Promise.resolve(read());
+    } catch {
+      return render().then((data) => this.keep(file, data));
+    }
   }
   private keep<T extends string | Buffer>(file: string, data: T): T {
     mkdirSync(this.dir, { recursive: true });
@@ -99,15 +125,19 @@ class RenderCache {
       // Drawn on the pool's worker threads, one chart at a time each, while this thread draws the
       // next SVGs and drives Chromium (resvg's own thread pool took every chart at once, and a CI
       // run once lost a test worker to it).
-      p = existsSync(file) ? Promise.resolve(readFileSync(file)) : this.pool.render(svg).then((png) => this.keep(file, png));
+      p = this.kept(file, () => readFileSync(file), () => this.pool.render(svg));
       this.pngs.set(key, p);
     }
     return p;
   }
-  /** Remove cached files this build did not use. */
+  /**
+   * Remove cached files this build did not use, and no other build has for `KEEP_OTHERS_MS`: the
+   * cache is shared by the builds whose outputs sit side by side (two wards' configs), each
+   * holding only its own outputs' lock, and each would otherwise delete the other's charts (and
+   * a chart the other was writing). What a killed run left half written goes.
+   */
   prune(): void {
-    if (!existsSync(this.dir)) return;
-    for (const f of readdirSync(this.dir)) if (!this.used.has(f)) rmSync(path.join(this.dir, f), { force: true });
+    pruneChartCache(this.dir, this.used);
   }
 }
 
