@@ -20,7 +20,7 @@ import { extractArchive } from "./zip.ts";
  * in the order they are listed (each glob's matches sorted by path), each once: "listed last"
  * is meaningful (a re-issued police.uk file listed after the original replaces it). A zip archive
  * is read as downloaded (a police.uk download, a Nomis bulk table): `archive.zip#<glob>` names its
- * members (`police.zip#*\/*-street.csv`), `archive.zip` alone every CSV, .xlsx and .ods in it;
+ * members (`police.zip#*\/*-street.csv`), `archive.zip` alone every CSV, .xlsx, .ods and .xls in it;
  * they are extracted once per archive content beside the build's outputs (`extractArchive`,
  * `outputs/.cache/archives/`) and read from there, modification times kept.
  */
@@ -52,7 +52,7 @@ export async function expandFiles(ctx: { db: Warehouse; config: { outputDir: str
       }
       if (members) out.push(...(await matches(path.join(dir, members), `${zip}#${members}`)));
       else {
-        const data = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(csv|xlsx|ods)$/i.test(f)).sort().map((f) => path.join(dir, f));
+        const data = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(csv|xlsx|ods|xls)$/i.test(f)).sort().map((f) => path.join(dir, f));
         if (!data.length) throw new LocalneedsError(messages.noFilesMatch(source, `${zip}#*.csv`));
         out.push(...data);
       }

@@ -19,7 +19,8 @@ import type { Context } from "../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { processAlive } from "../pipelines/core/process-alive.ts";
 import type { CsvFormat } from "./csv-format.ts";
-import { scratchDir, sha256File } from "./files.ts";
+import { scratchDir, sha256File, spreadsheetKind } from "./files.ts";
+import { xlsSheets, type XlsSheet } from "./xls.ts";
 import { loadCsvFiles, type FileLoad } from "./load-csv.ts";
 import { openZip, walk } from "./zip.ts";
 
@@ -39,8 +40,8 @@ export interface WorkbookTable {
   sha256: string;
 }
 
-/** Is this file a workbook, an .xlsx or an OpenDocument .ods (by its name)? */
-export const isWorkbook = (file: string) => /\.(xlsx|ods)$/i.test(file);
+/** Is this file a workbook, an .xlsx, an OpenDocument .ods or an Excel 97-2003 .xls (by its name)? */
+export const isWorkbook = (file: string) => /\.(xlsx|ods|xls)$/i.test(file);
 
 /** The name a table of a workbook is loaded under, in `audit.loads` and every staged row's `_file`: `book.xlsx#Sheet name`. */
 export const tablePath = (file: string, sheet: string) => `${file}#${sheet}`;
@@ -265,6 +266,7 @@ function cachedTables(dir: string, manifest: string): WorkbookTable[] | null {
 
 /** Read a workbook's tables (see `workbookTables`) into `<dir>/<stem>-<sheet number>.csv`. */
 async function readTables(file: string, sha256: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<WorkbookTable[]> {
+  if (spreadsheetKind(file) === "xls") return (await readXlsTables(file, isHeader, dir, stem)).map((t) => ({ ...t, sha256 }));
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(file);
@@ -346,6 +348,28 @@ function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, c
       return { sheet, title: above.filter(Boolean).join(" "), headerRow: (header as { row: number }).row, csv: csvPath, rows };
     },
   };
+}
+
+/** Every worksheet's table of an Excel 97-2003 .xls (`xlsSheets`), as an .xlsx's are read. */
+async function readXlsTables(file: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<Omit<WorkbookTable, "sha256">[]> {
+  let sheets: XlsSheet[];
+  try {
+    sheets = xlsSheets(readFileSync(file));
+  } catch (err) {
+    throw new LocalneedsError(messages.notAWorkbook(file, (err as Error).message));
+  }
+  const out: Omit<WorkbookTable, "sha256">[] = [];
+  for (const [i, sheet] of sheets.entries()) {
+    const table = tableCollector(sheet.name, isHeader, path.join(dir, `${stem}-${i + 1}.csv`));
+    try {
+      for (const [row, cells] of sheet.rows()) if (!table.row(row, cells)) break;
+    } catch (err) {
+      throw new LocalneedsError(messages.notAWorkbook(file, `sheet "${sheet.name}": ${(err as Error).message}`));
+    }
+    const done = await table.finish();
+    if (done) out.push(done);
+  }
+  return out;
 }
 
 /** One sheet's table of an .xlsx (see `workbookTables`), or null when no row of its first 30 is a header. */

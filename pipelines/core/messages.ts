@@ -86,7 +86,7 @@ export const messages = {
       : kind === "zip"
       ? `${file}: this is a zip archive, not a CSV file (expected ${title}): name it .zip and list it with the members to read, as downloaded (a police.uk download: "police.zip#*/*-street.csv"), or unzip it and list the CSV files inside`
       : kind === "xls"
-      ? `${file}: this is an Excel 97-2003 workbook (.xls), which is not read here (expected ${title}): open it in Excel and save it as .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
+      ? `${file}: this is an Excel 97-2003 workbook, not a CSV file (expected ${title}): name it .xls where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`
       : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty), or save the table's sheet as CSV`,
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
@@ -199,7 +199,7 @@ export const messages = {
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
   definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
     `${indicator}: the series changes definition from ${period} (${label}): ${reason}; values before and after are not comparable, and no trend is computed across the change`,
-  notAWorkbook: (file: string, why: string) => `${file}: cannot be read as a workbook (.xlsx or .ods) (${why}); give the workbook as published, or a CSV saved from its table's sheet`,
+  notAWorkbook: (file: string, why: string) => `${file}: cannot be read as a workbook (.xlsx, .ods or .xls) (${why}); give the workbook as published, or a CSV saved from its table's sheet`,
   workbookNoTable: (file: string, expected: string) =>
     `${file}: no sheet of this workbook has ${expected} (looked for a header row among the first 30 rows of each sheet)`,
   fuelPovertyNoTable: (file: string) =>

@@ -116,7 +116,7 @@ describe("workbook tables", () => {
     const csv = t.write("saved-as.xlsx", "Code,Name,Count\nE01000001,A,1\n");
     const err = await workbookTables(csv, isHeader).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LocalneedsError);
-    expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as a workbook \\(\\.xlsx or \\.ods\\) \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
+    expect((err as Error).message).toMatch(new RegExp(`^${csv.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot be read as a workbook \\(\\.xlsx, \\.ods or \\.xls\\) \\(.+\\); give the workbook as published, or a CSV saved from its table's sheet$`));
   });
 
   it("a spreadsheet or archive where a CSV was expected is named for what it is: an .xlsx under another name, an Excel 97-2003 .xls, an .ods, a zip of CSVs", async () => {
