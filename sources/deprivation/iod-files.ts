@@ -21,6 +21,18 @@ export const IOD_DOMAINS = [
   ["living_environment", "Living Environment"],
 ] as const;
 
+/**
+ * Wales's own four WIMD domains, which England's Indices do not have (England's barriers and
+ * living environment domains measure other things): staging stem and the WIMD ranks' header.
+ * Ranks only (the WIMD scores file is not read), deciles derived among Wales's LSOAs.
+ */
+export const WIMD_DOMAINS = [
+  ["access", "Access to Services"],
+  ["housing", "Housing"],
+  ["community_safety", "Community Safety"],
+  ["physical_environment", "Physical Environment"],
+] as const;
+
 const ids: ColumnSpec[] = [
   { name: "lsoa_code", header: /^LSOA code \(20\d{2}\)$/, required: true },
   { name: "lsoa_name", header: /^LSOA name \(20\d{2}\)$/ },
@@ -118,8 +130,7 @@ export const wimdRanksFormat = defineCsvFormat({
     { name: "lad_name", header: /^Local Authority name( \(Eng\))?$/i, optional: true },
     { name: "imd_rank", header: /^WIMD 20\d{2}$/i, kind: "integer", nonNegative: true, required: true },
     ...(["income", "employment", "health", "education"] as const).map((stem): ColumnSpec => ({ name: `${stem}_rank`, header: stem.replace(/^./, (c) => c.toUpperCase()), kind: "integer", nonNegative: true, required: true })),
-    ...[["access_rank", "Access to Services"], ["housing_rank", "Housing"], ["community_safety_rank", "Community Safety"], ["physical_environment_rank", "Physical Environment"]]
-      .map(([name, header]): ColumnSpec => ({ name: name!, header: header!, kind: "integer", nonNegative: true, optional: true })),
+    ...WIMD_DOMAINS.map(([stem, header]): ColumnSpec => ({ name: `${stem}_rank`, header, kind: "integer", nonNegative: true, optional: true })),
   ],
 });
 

@@ -17,7 +17,7 @@ import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { iodDenominatorsFormat } from "../population/iod-denominators.ts";
-import { IOD_DOMAINS, iodArcgisLayerFormat, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks, wimdRanksFormat } from "./iod-files.ts";
+import { IOD_DOMAINS, iodArcgisLayerFormat, iodFile1Format, iodFile2Format, LSOAS_RANKED, onsImdLookupFormat, optionalDomainRanks, WIMD_DOMAINS, wimdRanksFormat } from "./iod-files.ts";
 
 const num = (name: string, header: RegExp, optional = true) => ({ name, header, kind: "number" as const, optional });
 
@@ -66,8 +66,7 @@ function measuresOf(format: CsvFormat): [string, string][] {
   if (format === iodScoresFormat || format === iodArcgisLayerFormat) return format.columns.filter((c) => /_(score|rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
   if (format === onsImdLookupFormat) return [["imd_rank", "imd_rank"]];
   if (format === iodFile1Format || format === iodFile2Format) return format.columns.filter((c) => /_(rank|decile)$/.test(c.name)).map((c) => [c.name, c.name]);
-  // Wales's own domains (access to services, housing, community safety, physical environment) have no staging column.
-  if (format === wimdRanksFormat) return ["imd", "income", "employment", "health", "education"].map((stem) => [`${stem}_rank`, `${stem}_rank`]);
+  if (format === wimdRanksFormat) return [...["imd", "income", "employment", "health", "education"], ...WIMD_DOMAINS.map(([stem]) => stem)].map((stem) => [`${stem}_rank`, `${stem}_rank`]);
   return [];
 }
 
@@ -95,7 +94,12 @@ export const DEPRIVATION_COLUMNS = [
   "imd_score", "imd_rank", "imd_decile", "income_score", "employment_score", "education_score", "health_score", "crime_score",
   "barriers_score", "living_environment_score",
   ...IOD_DOMAINS.filter(([stem]) => stem !== "imd").flatMap(([stem]) => [`${stem}_rank`, `${stem}_decile`]),
+  // Wales's own domains (WIMD ranks only): NULL for England's LSOAs.
+  ...WIMD_DOMAINS.flatMap(([stem]) => [`${stem}_rank`, `${stem}_decile`]),
 ];
+
+/** Every domain's stem with a rank column: England's seven and the IMD, then Wales's own four. */
+const RANKED_STEMS: readonly string[] = [...IOD_DOMAINS.map(([stem]) => stem), ...WIMD_DOMAINS.map(([stem]) => stem)];
 
 /** The `sources.deprivation` block. */
 const deprivationConfig = z
@@ -187,7 +191,7 @@ export const deprivationAdapter = defineSource({
       GROUP BY lsoa_code`);
     // Deciles from national ranks where a file gave ranks only.
     const derived: string[] = [];
-    for (const [stem] of IOD_DOMAINS) {
+    for (const stem of RANKED_STEMS) {
       const n = await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM _dep_wide WHERE ${stem}_decile IS NULL AND ${stem}_rank IS NOT NULL`);
       if (n!.n) derived.push(stem);
     }
@@ -291,15 +295,15 @@ async function summarise(ctx: Context, denominatorFiles: string[]): Promise<void
   await db.run(`CREATE OR REPLACE TABLE staging.deprivation_summary (area_code VARCHAR, area_type VARCHAR, edition VARCHAR, domain VARCHAR,
     lsoas INTEGER, population DOUBLE, avg_score DOUBLE, avg_rank DOUBLE, most_deprived_decile_share DOUBLE, weight_source VARCHAR)`);
   if (!weights) return;
-  const parts = IOD_DOMAINS.map(([stem]) => {
-    const score = SCORE_COLUMNS[stem]!;
+  const parts = RANKED_STEMS.map((stem) => {
+    const score = SCORE_COLUMNS[stem] ? `d.${SCORE_COLUMNS[stem]}` : "NULL::DOUBLE";
     return `SELECT m.area_code, m.area_type, any_value(d.edition) AS edition, ${literal(stem)} AS domain, count(*)::INTEGER AS lsoas, sum(w.population) AS population,
-             sum(d.${score} * w.population) / nullif(sum(w.population) FILTER (WHERE d.${score} IS NOT NULL), 0) AS avg_score,
+             sum(${score} * w.population) / nullif(sum(w.population) FILTER (WHERE ${score} IS NOT NULL), 0) AS avg_score,
              sum(d.${stem}_rank * w.population) / nullif(sum(w.population) FILTER (WHERE d.${stem}_rank IS NOT NULL), 0) AS avg_rank,
              coalesce(sum(w.population) FILTER (WHERE d.${stem}_decile = 1), 0) / nullif(sum(w.population) FILTER (WHERE d.${stem}_decile IS NOT NULL), 0) AS most_deprived_decile_share,
              any_value(w.weight_source) AS weight_source
       FROM ref.area_members m JOIN staging.deprivation_lsoa d USING (lsoa_code) JOIN w USING (lsoa_code)
-      WHERE d.${stem}_rank IS NOT NULL OR d.${score} IS NOT NULL
+      WHERE d.${stem}_rank IS NOT NULL OR ${score} IS NOT NULL
       GROUP BY m.area_code, m.area_type`;
   });
   await db.run(`INSERT INTO staging.deprivation_summary WITH w AS (${weights}) ${parts.join("\nUNION ALL\n")} ORDER BY 1, 4`);

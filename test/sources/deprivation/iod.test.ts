@@ -466,25 +466,43 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
   }
   const cardiff = (files: string[]) => realConfig({ parent: CARDIFF, focus: [{ ward: "W05000860" }], geography: { authorities: [CARDIFF] }, sources: { deprivation: { files } } });
 
-  it("a Welsh authority's WIMD ranks (.ods as published) stage its LSOAs: the index and the four domains England shares, deciles of Wales's 1,909 LSOAs", async () => {
+  it("a Welsh authority's WIMD ranks (.ods as published) stage its LSOAs: the index, the four domains England shares and Wales's own four, deciles of Wales's 1,909 LSOAs", async () => {
     const t = tempDir();
     const rows = cardiffRanks();
     expect(rows.length).toBeGreaterThan(200);
     const f = path.join(t.dir, "welsh-index-multiple-deprivation-2019-index-and-domain-ranks-by-small-area.ods");
     await wimdOds(f, rows);
-    const { db } = await runSources(cardiff([f]));
+    // Every LSOA the same residents, so an area's population-weighted average rank is the plain mean of its LSOAs'.
+    const population = t.write("NM_2010_1_2019.csv", [NOMIS_HEADER.join(","), ...rows.flatMap((r) => ["Male", "Female"].map((sex) => nomisLine(r.lsoa, 2019, sex, "Age 40", 10)))].join("\r\n"));
+    const config = cardiff([f]);
+    const { db, ctx } = await runSources({ ...config, sources: { ...config.sources, population: { files: [population] } } });
     try {
       expect((await loadCounts(db))[`${path.basename(f)}#WIMD_2019_ranks`]).toEqual({ read: rows.length, loaded: rows.length, rejected: 0 });
       const staged = await db.all<Record<string, number | string | null>>(`SELECT lsoa_code, edition, imd_rank, imd_decile, income_rank, income_decile, employment_rank, health_rank, education_rank, education_decile,
-        crime_rank, barriers_rank, living_environment_rank FROM staging.deprivation_lsoa ORDER BY lsoa_code`);
+        crime_rank, barriers_rank, living_environment_rank, access_rank, housing_rank, community_safety_rank, physical_environment_rank, physical_environment_decile
+        FROM staging.deprivation_lsoa ORDER BY lsoa_code`);
       const decile = (rank: number) => Math.ceil((rank * 10) / 1909);
       expect(staged).toEqual(rows.map((r) => ({
         lsoa_code: r.lsoa, edition: "WIMD2019", imd_rank: r.ranks[0], imd_decile: decile(r.ranks[0]!), income_rank: r.ranks[1], income_decile: decile(r.ranks[1]!),
         employment_rank: r.ranks[2], health_rank: r.ranks[3], education_rank: r.ranks[4], education_decile: decile(r.ranks[4]!), crime_rank: null, barriers_rank: null, living_environment_rank: null,
+        access_rank: r.ranks[5], housing_rank: r.ranks[6], community_safety_rank: r.ranks[7], physical_environment_rank: r.ranks[8], physical_environment_decile: decile(r.ranks[8]!),
       })));
+
       expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
       const shownFile = `${shown(f)}#WIMD_2019_ranks`;
       expect(await warningsOf(db, "iod_decile_derived")).toEqual([{ subject: shownFile, message: messages.iodDecileDerived(shownFile, "WIMD2019", 1909) }]);
+      // Wales's own domains are measured as the shared ones are: the authority's average rank of each, and in the summary beside the rest.
+      const { loadIndicators } = await import("../../../transforms/indicators/define.ts");
+      const { deprivationIndicators } = await import("../../../transforms/indicators/catalogue/deprivation.ts");
+      const { measureIndicators } = await import("../../../transforms/indicators/measure.ts");
+      const own = ["access", "housing", "community_safety", "physical_environment"];
+      await measureIndicators(ctx, loadIndicators(deprivationIndicators).indicators.filter((i) => own.some((stem) => i.id === `deprivation.${stem}_average_rank`)));
+      const values = await db.all<{ indicator_id: string; value: number }>(`SELECT indicator_id, value FROM marts.indicator_values WHERE area_code = '${CARDIFF}' ORDER BY indicator_id`);
+      const mean = (k: number) => rows.reduce((sum, r) => sum + r.ranks[k]!, 0) / rows.length;
+      expect(values.map((v) => v.indicator_id)).toEqual(["deprivation.access_average_rank", "deprivation.community_safety_average_rank", "deprivation.housing_average_rank", "deprivation.physical_environment_average_rank"]);
+      for (const [k, stem] of own.entries()) expect(values.find((v) => v.indicator_id === `deprivation.${stem}_average_rank`)!.value, stem).toBeCloseTo(mean(5 + k), 9);
+      expect(await db.all(`SELECT domain FROM staging.deprivation_summary WHERE area_code = '${CARDIFF}' ORDER BY domain`)).toEqual(
+        ["access", "community_safety", "education", "employment", "health", "housing", "imd", "income", "physical_environment"].map((domain) => ({ domain })));
     } finally {
       db.close();
     }
@@ -541,6 +559,7 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
       const similar = await db.all<{ ward_code: string }>(`SELECT ward_code FROM ref.similar_wards ORDER BY rank`);
       expect(similar).toHaveLength(5);
       expect(similar.filter((w) => !w.ward_code.startsWith("W05"))).toEqual([]);
+
     } finally {
       db.close();
     }
@@ -556,7 +575,10 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     };
     const english = fresh();
     withDeprivationIndex(english, ["IoD2019"]);
-    expect(english).toEqual(fresh());
+    // England's catalogue as it is, but for Wales's own domains; Wales's without England's own (and with its own).
+    const walesOwn = ["access", "housing", "community_safety", "physical_environment"].map((d) => `deprivation.${d}_average_rank`);
+    const englandOwn = ["crime", "barriers", "living_environment"].flatMap((d) => [`deprivation.${d}_score`, `deprivation.${d}_average_rank`]);
+    expect(english).toEqual(fresh().filter((i) => !walesOwn.includes(i.id)));
     expect(text(english, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods in England");
     const welsh = fresh();
     withDeprivationIndex(welsh, ["WIMD2019"]);
@@ -565,8 +587,10 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     expect(welsh.find((i) => i.id === "deprivation.imd_average_rank")!.short).toBe("WIMD average rank");
     expect(text(welsh, "deprivation.imd_average_rank").definition).toContain("1 = most deprived of the 1,909 LSOAs of Wales in WIMD 2019, of 1,917 in WIMD 2025)");
     expect(JSON.stringify(welsh)).not.toMatch(/English Indices|LSOAs of England|in England/);
+    expect(welsh.map((i) => i.id)).toEqual(fresh().map((i) => i.id).filter((id) => !englandOwn.includes(id)));
     const both = fresh();
     withDeprivationIndex(both, ["IoD2019", "WIMD2019"]);
+    expect(both.map((i) => i.id)).toEqual(fresh().map((i) => i.id));
     expect(text(both, "deprivation.most_deprived_decile").title).toBe("Residents living in the 10% most deprived neighbourhoods of their nation (England or Wales)");
     expect(text(both, "deprivation.income_average_rank").source).toMatch(/^English Indices of Deprivation \(File 2 ranks\) and Welsh Index of Multiple Deprivation \(WIMD\); /);
     expect(text(both, "deprivation.income_average_rank").definition).toContain("of 33,755 in IoD2025; in Wales, of the 1,909 LSOAs of Wales in WIMD 2019");

@@ -14,6 +14,8 @@ import { deprivationIndicators } from "../../../transforms/indicators/catalogue/
 
 const config = { parent: "Z06000001", focus: [{ ward: "Z05000001" }], focusAreas: [{ code: "Z05000001", kind: "ward", wards: ["Z05000001"] }] } as unknown as Config;
 const DOMAINS = ["income", "employment", "education", "health", "crime", "barriers", "living_environment"];
+/** Wales's own WIMD domains: staged beside England's, NULL for England's LSOAs. */
+const WELSH = ["access", "housing", "community_safety", "physical_environment"];
 
 let db: Warehouse;
 let ctx: Context;
@@ -21,7 +23,7 @@ beforeEach(async () => {
   db = await Warehouse.open();
   await createCoreTables(db);
   ctx = { db, config, log: silentLogger, clock: fixedClock("2025-06-30T12:00:00Z") };
-  const cols = ["imd_score", "imd_rank", "imd_decile", ...DOMAINS.map((d) => `${d}_score`), ...DOMAINS.flatMap((d) => [`${d}_rank`, `${d}_decile`])];
+  const cols = ["imd_score", "imd_rank", "imd_decile", ...DOMAINS.map((d) => `${d}_score`), ...[...DOMAINS, ...WELSH].flatMap((d) => [`${d}_rank`, `${d}_decile`])];
   await db.run(`CREATE TABLE staging.deprivation_lsoa (lsoa_code VARCHAR, edition VARCHAR, ${cols.map((c) => `${c} DOUBLE`).join(", ")})`);
   await db.run(`CREATE TABLE staging.population_lsoa (lsoa_code VARCHAR, year INTEGER, sex VARCHAR, age INTEGER, age_to INTEGER, population DOUBLE)`);
   await db.run(`CREATE TABLE ref.area_members (area_code VARCHAR, area_type VARCHAR, lsoa_code VARCHAR)`);
@@ -31,7 +33,7 @@ beforeEach(async () => {
     ('Z06000001', 'authority', 'Z01'), ('Z06000001', 'authority', 'Z02')`);
   await db.run(`INSERT INTO ref.lsoa_ward VALUES ('Z01', 'Z05000001', 'Z06000001'), ('Z02', 'Z05000002', 'Z06000001')`);
   // Ranks only (Files 1 and 2): Z01 rank 100 in every domain, Z02 rank 500.
-  const ranks = (rank: number, decile: number) => cols.map((c) => (c.endsWith("_score") ? "NULL" : c.endsWith("_rank") ? rank : decile)).join(", ");
+  const ranks = (rank: number, decile: number) => cols.map((c) => (c.endsWith("_score") || WELSH.some((w) => c.startsWith(`${w}_`)) ? "NULL" : c.endsWith("_rank") ? rank : decile)).join(", ");
   await db.run(`INSERT INTO staging.deprivation_lsoa VALUES ('Z01', 'IoD2019', ${ranks(100, 1)}), ('Z02', 'IoD2019', ${ranks(500, 1)})`);
 });
 afterEach(() => db.close());
@@ -51,6 +53,8 @@ describe("deprivation domains from ranks or scores", () => {
       expect(ids).not.toContain(`deprivation.${d}_score`);
     }
     expect(written.has("deprivation.income_average_rank")).toBe(true);
+    // Wales's own domains have no value in England.
+    for (const d of WELSH) expect(ids).not.toContain(`deprivation.${d}_average_rank`);
     // (100 x 1000 + 500 x 3000) / 4000 for the authority; each ward its own LSOA's rank.
     expect(await db.all(`SELECT area_code, value FROM marts.indicator_values WHERE indicator_id = 'deprivation.crime_average_rank' AND area_type <> 'lsoa' ORDER BY 1`))
       .toEqual([{ area_code: "Z05000001", value: 100 }, { area_code: "Z05000002", value: 500 }, { area_code: "Z06000001", value: 400 }]);

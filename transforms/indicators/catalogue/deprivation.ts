@@ -61,7 +61,35 @@ const averageRank = (d: (typeof DOMAINS)[number]): IndicatorSpec =>
     fallbackFor: `deprivation.${d.stem}_score`,
   });
 
-/** Deprivation indicators: the IMD score, the share in the most deprived decile, the IMD average rank, and each domain (score, or average rank without scores). */
+/** Wales's own WIMD domains (England's Indices have none of them): staging stem, title and short name. */
+const WELSH_DOMAINS: readonly { stem: string; title: string; short: string }[] = [
+  { stem: "access", title: "Access to services deprivation", short: "Access to services" },
+  { stem: "housing", title: "Housing deprivation", short: "Housing deprivation" },
+  { stem: "community_safety", title: "Community safety deprivation", short: "Community safety" },
+  { stem: "physical_environment", title: "Physical environment deprivation", short: "Physical environment" },
+];
+
+/** A Welsh domain's population-weighted average rank (WIMD ranks): a value only for areas in Wales. */
+const welshAverageRank = (d: (typeof WELSH_DOMAINS)[number]): IndicatorSpec =>
+  defineIndicator({
+    id: `deprivation.${d.stem}_average_rank`,
+    domain: "deprivation",
+    title: `${d.title} (WIMD): average rank of the area's neighbourhoods (population-weighted)`,
+    short: `${d.short} average rank`,
+    numerator: { kind: "lsoa_measure", from: "staging.deprivation_lsoa", value: `${d.stem}_rank` },
+    method: "weighted_mean",
+    unit: "rank",
+    polarity: "high_is_good",
+    periods: ["snapshot"],
+    source: `Welsh Index of Multiple Deprivation (WIMD) ranks; ${POPULATION_SOURCE}`,
+    definition: `Average of the area's LSOA ranks on the WIMD ${d.title.toLowerCase()} domain (1 = most deprived of the 1,909 LSOAs of Wales in WIMD 2019, of 1,917 in WIMD 2025) weighted by resident population. A lower rank means more deprived. One of the four domains of Wales's index that England's Indices do not have: measured for areas in Wales only.`,
+  });
+
+/** The indicators of Wales's own domains, and of England's domains Wales's index does not have (crime, barriers to housing and services, living environment). */
+const WALES_ONLY = WELSH_DOMAINS.map((d) => `deprivation.${d.stem}_average_rank`);
+const ENGLAND_ONLY = ["crime", "barriers", "living_environment"].flatMap((stem) => [`deprivation.${stem}_score`, `deprivation.${stem}_average_rank`]);
+
+/** Deprivation indicators: the IMD score, the share in the most deprived decile, the IMD average rank, each domain (score, or average rank without scores), and Wales's own domains. */
 export const deprivationIndicators: IndicatorSpec[] = [
   weightedScore("imd_score", "imd_score", "Index of Multiple Deprivation score (population-weighted average)", "IMD score", "score"),
   defineIndicator({
@@ -95,18 +123,25 @@ export const deprivationIndicators: IndicatorSpec[] = [
   }),
   ...DOMAINS.map((d) => weightedScore(`${d.stem}_score`, `${d.stem}_score`, d.title, d.short, d.unit, d.multiplier)),
   ...DOMAINS.map(averageRank),
+  ...WELSH_DOMAINS.map(welshAverageRank),
 ];
 
 /**
  * The deprivation indicators' text for the indices a build loaded (`editions` of
  * `staging.deprivation_lsoa`): the catalogue says England's; with Wales's index (WIMD) the source
  * lines, the most deprived decile's nation and the ranks' range name Wales too, or Wales alone. A
- * Welsh LSOA's decile and rank are of Wales's 1,909 (WIMD 2019) or 1,917 (WIMD 2025) LSOAs.
+ * Welsh LSOA's decile and rank are of Wales's 1,909 (WIMD 2019) or 1,917 (WIMD 2025) LSOAs. A
+ * domain of one nation's index only (Wales's access to services, housing, community safety and
+ * physical environment; England's crime, barriers and living environment) is taken out of
+ * `indicators` when that nation's index is not loaded.
  */
 export function withDeprivationIndex(indicators: Indicator[], editions: readonly string[]): void {
   const welsh = editions.some((e) => e.startsWith("WIMD"));
+  const english = !welsh || editions.some((e) => !e.startsWith("WIMD"));
+  // A domain only one nation's index has is in the build's catalogue (Methods, Sources) only when that index is loaded.
+  const dropped = new Set([...(welsh ? [] : WALES_ONLY), ...(english ? [] : ENGLAND_ONLY)]);
+  for (let i = indicators.length - 1; i >= 0; i--) if (dropped.has(indicators[i]!.id)) indicators.splice(i, 1);
   if (!welsh) return;
-  const english = editions.some((e) => !e.startsWith("WIMD"));
   const WELSH_INDEX = "Welsh Index of Multiple Deprivation (WIMD)";
   const WELSH_RANKED = "of the 1,909 LSOAs of Wales in WIMD 2019, of 1,917 in WIMD 2025";
   for (const ind of indicators) {
