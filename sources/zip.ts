@@ -198,16 +198,11 @@ export async function extractArchive(file: string, sha256: string, root: string)
     zip.close();
   }
   writeFileSync(path.join(tmp, ".complete"), `${file}\n${sha256}\n`);
-  if (existsSync(path.join(dir, ".complete"))) {
-    // Another build extracted the same content meanwhile (and may be reading it): its folder stands, ours goes.
-    rmSync(tmp, { recursive: true, force: true });
-    return dir;
-  }
   try {
     renameSync(tmp, dir);
   } catch {
     if (existsSync(path.join(dir, ".complete"))) {
-      // The same race, lost between the check and the rename.
+      // Another build extracted the same content meanwhile (and may be reading it): its folder stands, ours goes.
       rmSync(tmp, { recursive: true, force: true });
       return dir;
     }

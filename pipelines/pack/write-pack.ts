@@ -48,13 +48,6 @@ export function listFiles(dir: string, base = dir): string[] {
 
 const sha256 = (buf: Buffer | string) => createHash("sha256").update(buf).digest("hex");
 
-/**
- * SVGs and PNGs rendered once per build, keyed by content, and kept between builds in `dir`
- * (`outputs/.cache/charts`): an SVG is named by the SHA-256 of its spec and everything else that
- * shapes it (Vega's versions, the renderer, theme and font metrics sources), a PNG by that of its
- * SVG and the rasteriser's version, so an unchanged chart is never rendered twice. Files this
- * build did not use are removed at the end of a full build.
- */
 /** How long a chart no build here has used stays in the shared cache (see `RenderCache.prune`). */
 export const KEEP_OTHERS_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -70,6 +63,13 @@ export function pruneChartCache(dir: string, used: ReadonlySet<string>, now = Da
   }
 }
 
+/**
+ * SVGs and PNGs rendered once per build, keyed by content, and kept between builds in `dir`
+ * (`outputs/.cache/charts`): an SVG is named by the SHA-256 of its spec and everything else that
+ * shapes it (Vega's versions, the renderer, theme and font metrics sources), a PNG by that of its
+ * SVG and the rasteriser's version, so an unchanged chart is never rendered twice. Files no
+ * build has used for a week are removed at the end of a full build (`pruneChartCache`).
+ */
 class RenderCache {
   private svgs = new Map<string, Promise<string>>();
   private pngs = new Map<string, Promise<Buffer>>();
