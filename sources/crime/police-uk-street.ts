@@ -44,6 +44,30 @@ export const policeStreetFormat = defineCsvFormat({
 });
 registerFormats(policeStreetFormat);
 
+/**
+ * police.uk's crime types over time. Until August 2011 six (anti-social behaviour, burglary,
+ * robbery, vehicle crime, violent crime, other crime); from September 2011 criminal damage and
+ * arson, drugs, other theft, public disorder and weapons and shoplifting were counted apart from
+ * other crime; from May 2013 violent crime was renamed violence and sexual offences, public
+ * disorder and weapons split into public order and possession of weapons, and bicycle theft and
+ * theft from the person were counted apart from other theft. `from` and `to` bound the months a
+ * type exists (`YYYY-MM`); `changed` is a month a type lost part of its crimes to new types.
+ */
+export const POLICE_CRIME_TYPES: Readonly<Record<string, { from?: string; to?: string; changed?: string }>> = {
+  "Other crime": { changed: "2011-09" },
+  "Criminal damage and arson": { from: "2011-09" },
+  "Drugs": { from: "2011-09" },
+  "Shoplifting": { from: "2011-09" },
+  "Other theft": { from: "2011-09", changed: "2013-05" },
+  "Public disorder and weapons": { from: "2011-09", to: "2013-04" },
+  "Violent crime": { to: "2013-04" },
+  "Violence and sexual offences": { from: "2013-05" },
+  "Public order": { from: "2013-05" },
+  "Possession of weapons": { from: "2013-05" },
+  "Bicycle theft": { from: "2013-05" },
+  "Theft from the person": { from: "2013-05" },
+};
+
 /** A month is anomalous when its volume is below this share, or above its inverse, of its neighbours' median. */
 export const ANOMALY_RATIO = 0.6;
 
@@ -339,7 +363,11 @@ async function checkTypeVolumes(ctx: Context): Promise<void> {
     series.set(key, entry);
   }
   for (const { force, type, months } of series.values()) {
-    for (const a of findAnomalousMonths(months)) {
+    // A type is checked over the months police.uk had it, before and after a split apart (`POLICE_CRIME_TYPES`).
+    const life = POLICE_CRIME_TYPES[type];
+    const lived = months.filter((m) => (!life?.from || m.month >= life.from) && (!life?.to || m.month <= life.to));
+    const spans = life?.changed ? [lived.filter((m) => m.month < life.changed!), lived.filter((m) => m.month >= life.changed!)] : [lived];
+    for (const a of spans.flatMap(findAnomalousMonths)) {
       if (a.typical < TYPE_ANOMALY_MIN) continue;
       await ctx.db.recordWarning("conform", "crime_anomalous_type_month", `${a.month} ${force} ${type}`, messages.anomalousTypeMonth(force, type, a.month, a.n, a.typical));
     }

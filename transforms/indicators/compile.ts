@@ -168,6 +168,7 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
   if (touching) {
     periods = `(SELECT * FROM ${periods} WHERE period_end >= DATE ${literal(touching.from)} AND period_start <= DATE ${literal(touching.to)})`;
   }
+  if (n.since) periods = `(SELECT * FROM ${periods} WHERE period_start >= DATE ${literal(n.since)})`;
   return `
     WITH periods AS ${periods},
     monthly AS (

@@ -34,7 +34,9 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   file, a month a force published no file for): `(month DATE, <area> VARCHAR, reason VARCHAR)`,
  *   one row per month and unit (`<area>` NULL: every unit). Such a month is missing data, not
  *   zero: every period containing it is withheld, for every area with a unit missing it, with
- *   the reasons (see `compile.ts`).
+ *   the reasons (see `compile.ts`). `since` (`YYYY-MM-DD`): the first day the source counts these
+ *   events apart (a police.uk crime type introduced in September 2011); periods starting earlier
+ *   are not measured, where a count would be zero for want of the category, not of crimes.
  * - `counts`: a staged table that already holds numerator and denominator per area and date
  *   (rows for wards are aggregated up; rows for the authority, a district's county, region or country are used as given).
  * - `survey`: a codebook question; positive answers over the base (excluded answers left out).
@@ -44,7 +46,7 @@ export type PeriodType = (typeof PERIOD_TYPES)[number];
  *   denominator from a staged table of the published-values contract (`PUBLISHED_COLUMNS`).
  */
 export type NumeratorSpec =
-  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string; stock?: boolean; missing?: string }
+  | { kind: "events"; from: string; where?: string; date: string; area: "lsoa_code" | "ward_code"; sum?: string; stock?: boolean; missing?: string; since?: string }
   | {
       kind: "counts"; from: string; where?: string; date: string; area: string; numerator: string; denominator: string; breakdown?: string;
       /** Periods as published (e.g. APS rolling years): SQL of the label, start and end per row, used instead of the period type's own. */

@@ -31,6 +31,39 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     nov = realLines("2018-11-kent-street.medway-only.csv");
   });
 
+  it("police.uk's older crime types: violent crime counted as violence, public disorder and weapons as public order with a break, types measured from their first month, no anomaly for a type retired or split", async () => {
+    const t = tempDir();
+    // 2011-08: six types; 2011-09 and 2013-04: eleven; 2013-05: fourteen (police.uk's changes), 30 Medway lines of each type shown.
+    const types: Record<string, string[]> = {
+      "2011-08": ["Violent crime", "Other crime", "Anti-social behaviour"],
+      "2011-09": ["Violent crime", "Criminal damage and arson", "Public disorder and weapons"],
+      "2013-04": ["Violent crime", "Criminal damage and arson", "Public disorder and weapons"],
+      "2013-05": ["Violence and sexual offences", "Criminal damage and arson", "Public order"],
+    };
+    const files = Object.entries(types).map(([month, kinds]) => t.write(`${month}-kent-street.csv`, [nov[0]!, ...nov.slice(1, 91).map((l, k) => {
+      const id = createHash("sha256").update(`${month}-${k}`).digest("hex");
+      return withField(withField(withField(l, 0, id), 1, month), 9, kinds[Math.floor(k / 30)]!);
+    })].join("\n") + "\n"));
+    const { db, ctx } = await runSources(crime(files, {}, { population: { files: [FILE6] } }));
+    try {
+      const { indicators } = loadIndicators(crimeIndicators);
+      await measureIndicators(ctx, indicators);
+      const { findSeriesBreaks } = await import("../../../transforms/series-breaks.ts");
+      await findSeriesBreaks(ctx, indicators);
+      const months = async (id: string) => db.all<{ m: string; n: number }>(`SELECT period_label AS m, numerator::INTEGER AS n FROM marts.indicator_values
+        WHERE indicator_id = $i AND area_code = '${MEDWAY}' AND period_type = 'month' AND period_label IN ('2011-08', '2011-09', '2013-04', '2013-05') ORDER BY 1`, { i: `crime.${id}` });
+      expect(await months("violence_rate")).toEqual(["2011-08", "2011-09", "2013-04", "2013-05"].map((m) => ({ m, n: 30 })));
+      // Counted apart only from September 2011: no month before it (a zero there would be for want of the type).
+      expect(await months("criminal_damage_rate")).toEqual(["2011-09", "2013-04", "2013-05"].map((m) => ({ m, n: 30 })));
+      expect(await months("public_order_rate")).toEqual(["2011-09", "2013-04", "2013-05"].map((m) => ({ m, n: 30 })));
+      expect(await db.all(`SELECT indicator_id, break_start::VARCHAR AS at FROM marts.series_breaks ORDER BY 1`)).toEqual([{ indicator_id: "crime.public_order_rate", at: "2013-05-01" }]);
+      // A type police.uk retired (violent crime) or had not yet (public order) is no anomaly.
+      expect(await warningsOf(db, "crime_anomalous_type_month")).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it("a stray quote mid-file rejects that line alone; every other line loads with its own line number", async () => {
     const t = tempDir();
     const lines = [...nov];

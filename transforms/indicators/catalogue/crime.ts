@@ -7,7 +7,14 @@ const CRIME_EVENTS = "staging.crime_events";
 /** Does the indicator count police.uk street-level rows (whose months the crime loader checks against their neighbours)? */
 export const countsPoliceStreetCrime = (ind: Pick<Indicator, "numerator">) => ind.numerator.kind === "events" && ind.numerator.from === CRIME_EVENTS;
 
-const crimeRate = (id: string, title: string, short: string, where?: string): IndicatorSpec =>
+/**
+ * police.uk's crime types changed twice (`POLICE_CRIME_TYPES` in sources/crime/police-uk-street.ts):
+ * in September 2011 criminal damage and arson, drugs and public disorder and weapons were counted
+ * apart from other crime (so they are measured from then: `since`), and in May 2013 violent crime was renamed violence and
+ * sexual offences (counted under either name) and public disorder and weapons split into public
+ * order and possession of weapons (public order counts the older type, with a series break).
+ */
+const crimeRate = (id: string, title: string, short: string, where?: string, more: { since?: string; breaks?: IndicatorSpec["breaks"] } = {}): IndicatorSpec =>
   defineIndicator({
     id: `crime.${id}`,
     domain: "crime",
@@ -15,7 +22,8 @@ const crimeRate = (id: string, title: string, short: string, where?: string): In
     short,
     // A month known to be missing (a header-only file, no file from a force) withholds every
     // period containing it for the force's LSOAs (sources/crime/police-missing-months.ts).
-    numerator: { kind: "events", from: CRIME_EVENTS, where, date: "month", area: "lsoa_code", missing: "staging.crime_missing_lsoa_months" },
+    numerator: { kind: "events", from: CRIME_EVENTS, where, date: "month", area: "lsoa_code", missing: "staging.crime_missing_lsoa_months", since: more.since },
+    breaks: more.breaks,
     denominator: { population: "all_ages" },
     method: "rate",
     multiplier: 1000,
@@ -28,10 +36,13 @@ const crimeRate = (id: string, title: string, short: string, where?: string): In
 /** Crime indicators. */
 export const crimeIndicators: IndicatorSpec[] = [
   crimeRate("all_crime_rate", "All recorded crime and anti-social behaviour per 1,000 residents", "All crime and ASB"),
-  crimeRate("violence_rate", "Violence and sexual offences per 1,000 residents", "Violence and sexual offences", "crime_type = 'Violence and sexual offences'"),
+  crimeRate("violence_rate", "Violence and sexual offences per 1,000 residents", "Violence and sexual offences", "crime_type IN ('Violence and sexual offences', 'Violent crime')"),
   crimeRate("asb_rate", "Anti-social behaviour incidents per 1,000 residents", "Anti-social behaviour", "crime_type = 'Anti-social behaviour'"),
-  crimeRate("criminal_damage_rate", "Criminal damage and arson per 1,000 residents", "Criminal damage and arson", "crime_type = 'Criminal damage and arson'"),
-  crimeRate("drugs_rate", "Drug offences per 1,000 residents", "Drug offences", "crime_type = 'Drugs'"),
-  crimeRate("public_order_rate", "Public order offences per 1,000 residents", "Public order offences", "crime_type = 'Public order'"),
+  crimeRate("criminal_damage_rate", "Criminal damage and arson per 1,000 residents", "Criminal damage and arson", "crime_type = 'Criminal damage and arson'", { since: "2011-09-01" }),
+  crimeRate("drugs_rate", "Drug offences per 1,000 residents", "Drug offences", "crime_type = 'Drugs'", { since: "2011-09-01" }),
+  crimeRate("public_order_rate", "Public order offences per 1,000 residents", "Public order offences", "crime_type IN ('Public order', 'Public disorder and weapons')", {
+    since: "2011-09-01",
+    breaks: [{ from: "2013-05-01", label: "Public order split from weapons (May 2013)", reason: "police.uk counted public order and possession of weapons together (public disorder and weapons) until April 2013, so values before May 2013 include weapons offences and are not comparable with later ones" }],
+  }),
   crimeRate("burglary_rate", "Burglary per 1,000 residents", "Burglary", "crime_type = 'Burglary'"),
 ];
