@@ -4,7 +4,6 @@
  * data-derived text is escaped (`html` template). The same page, with page numbers in the
  * contents and without the fixed print footer, is what `render-pdf.ts` prints.
  */
-import path from "node:path";
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-types.ts";
 import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./pack-types.ts";
 import { noPrioritiesSentence, plural, trendPeriods, trendSpan } from "./narrative.ts";
@@ -17,6 +16,7 @@ import { namesUnit } from "../../notebooks/charts/bundle.ts";
 import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 import { weightingWords } from "../../transforms/survey-weighting.ts";
 import type { IndicatorTrendRow } from "../../transforms/marts.ts";
+import { displayPath } from "../../sources/files.ts";
 
 /** A chart rendered for the page: its bundle, inline SVG, and download file names. */
 export interface RenderedChart {
@@ -348,7 +348,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
   const section = (id: string, title: string, body: unknown) =>
     html`<section class="page" id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h"><span class="no">${no(id)}</span> ${title}</h2>${synthetic}${body}</section>`;
   // A path may break after a folder or an underscore (<wbr>), never inside a word.
-  const rel = (p: string) => raw(esc(path.relative(m.configBaseDir, p).split(path.sep).join("/") || p).replace(/([/_])/g, "$1<wbr>"));
+  const rel = (p: string) => raw(esc(displayPath({ baseDir: m.configBaseDir }, p)).replace(/([/_])/g, "$1<wbr>"));
   const areaLine =
     m.kind === "overview"
       ? `Borough overview: all wards of ${m.parent.name} (${m.parent.code})`

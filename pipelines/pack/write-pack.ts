@@ -26,6 +26,7 @@ import { toCsv } from "./csv.ts";
 import { chartCacheOf } from "./chart-cache.ts";
 import { COMPARISON_COLUMNS, type WarehouseTables } from "./pack-data.ts";
 import { VALUE_COLUMNS } from "../../transforms/indicators/measure.ts";
+import { displayPath } from "../../sources/files.ts";
 
 /** Give a chart's SVG ids a unique prefix so many charts can share one HTML page. */
 export function prefixSvgIds(svg: string, prefix: string): string {
@@ -260,7 +261,7 @@ async function writePackFiles(
     const buf = readFileSync(path.join(dir, f));
     return { path: f, sha256: sha256(buf), bytes: buf.length };
   });
-  const rel = (p: string) => path.relative(m.configBaseDir, p).split(path.sep).join("/");
+  const rel = (p: string) => displayPath({ baseDir: m.configBaseDir }, p);
   const manifest = {
     pack: m.slug,
     kind: m.kind,

@@ -9,12 +9,12 @@
  * Reproducible: the workbook's created/modified dates are the build time, and the zip entries'
  * timestamps (which exceljs' zip library takes from the wall clock) are rewritten to it too.
  */
-import path from "node:path";
 import type ExcelJS from "exceljs";
 import { neutralise } from "./csv.ts";
 import type { PackModel } from "./pack-types.ts";
 import { COMPARATOR_ORDER, OUTCOME_TEXT, SECTIONS, packFigures } from "./pack-types.ts";
 import { methodLine } from "./figures/index.ts";
+import { displayPath } from "../../sources/files.ts";
 
 type Cell = string | number | null | undefined;
 
@@ -206,9 +206,9 @@ function describe(name: string): string {
   return d[name] ?? "tables";
 }
 
-/** A path relative to the config's folder, with forward slashes (as in the manifest): never a machine-specific absolute path. */
+/** A path relative to the config's folder, with forward slashes (as in the manifest): never a machine-specific absolute path; an archive's member as `archive.zip#member`. */
 function rel(m: PackModel, p: string): string {
-  return path.relative(m.configBaseDir, p).split(path.sep).join("/") || p;
+  return displayPath({ baseDir: m.configBaseDir }, p);
 }
 
 function cellValue(v: Cell): string | number | undefined {

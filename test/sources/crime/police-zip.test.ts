@@ -120,6 +120,14 @@ describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReas
     expect(result.changes.files.added).toEqual([`${shown}#2018-12/2018-12-kent-street.csv`, `${shown}#2019-02/2019-02-kent-street.csv`]);
     expect(result.changes.files.replaced).toEqual([]);
     expect(result.changes.files.removed).toEqual([]);
+    // The pack's manifest and its sources table say the same (never the build's extracted copy).
+    const pack = result.packDirs.find((p) => /overview/.test(p))!;
+    const manifest = JSON.parse(readFileSync(path.join(pack, "manifest.json"), "utf8")) as { inputs: { path: string }[] };
+    const zipped = manifest.inputs.map((i) => i.path).filter((p) => p.includes(".zip"));
+    expect(zipped).toEqual(expect.arrayContaining([`${shown}#2019-02/2019-02-kent-street.csv`]));
+    expect(zipped).toHaveLength(4);
+    expect(JSON.stringify(manifest)).not.toContain(".cache");
+    expect(readFileSync(path.join(pack, "index.html"), "utf8")).not.toContain(".cache/archives");
     // The same staged counts as a build of both downloads from nothing.
     const full = { ...config, warehouse: path.join(t.dir, "full.duckdb"), outputDir: path.join(t.dir, "full", "packs") };
     await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), browserPath: false });
