@@ -142,7 +142,7 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   // Boundaries given as the Geoportal's zip download: read from its extracted shapefile (or GeoJSON).
   for (const key of ["lsoaBoundaries", "wardBoundaries"] as const) {
     const value = config.geography[key];
-    if (value) config.geography[key] = await resolveArchivedFile(config, `geography.${key}`, value, /\.(shp|geojson|json)$/i);
+    if (value) config.geography[key] = await resolveArchivedFile(config, `geography.${key}`, value, /\.(shp|geojson|json|kml)$/i);
   }
   const { indicators, errors } = loadIndicators(CATALOGUE);
   for (const e of errors) log.warn(e);

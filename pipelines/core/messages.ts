@@ -131,7 +131,7 @@ export const messages = {
   archiveUnreadable: (file: string, why: string) => `${file}: the zip archive cannot be read (${why}); download it again, or unzip it and list its files`,
   boundariesUnreadable: (file: string, why: string) => `${file}: cannot be read as ${/\.(shp|dbf)$/i.test(file) ? "a shapefile" : "GeoJSON"}: ${why}`,
   boundariesOtherFormat: (file: string, what: string) =>
-    `${file}: this is ${what}, not read here: give the boundaries as GeoJSON or as an ESRI shapefile (.shp with its .dbf and .prj), the two downloads the ONS Open Geography Portal offers`,
+    `${file}: this is ${what}, not read here: give the boundaries as GeoJSON, as an ESRI shapefile (.shp with its .dbf and .prj) or as KML, downloads the ONS Open Geography Portal offers`,
   boundariesCrs: (file: string, crs: string) =>
     `${file}: boundaries in ${crs}, which is not read here: give them in lon/lat (CRS84, as GeoJSON is by default; the Geoportal's "GeoJSON" download with WGS84) or British National Grid (EPSG:27700)`,
   boundariesNoCode: (file: string, expected: string, found: readonly string[]) =>

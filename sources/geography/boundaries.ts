@@ -1,5 +1,5 @@
 /**
- * ONS boundary files (LSOA or ward polygons: GeoJSON, or an ESRI shapefile) and the geometry the toolkit does in JS, since
+ * ONS boundary files (LSOA or ward polygons: GeoJSON, an ESRI shapefile, or KML) and the geometry the toolkit does in JS, since
  * DuckDB's spatial extension is not available: point in polygon (with holes and multipolygons),
  * polygon centroids, and a grid index so that placing many points stays fast. Polygons are kept
  * in lon/lat (CRS84, as RFC 7946 GeoJSON is): a file in British National Grid (EPSG:27700, the
@@ -14,6 +14,7 @@ import type { Context } from "../../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { fileBytes, readHead, sha256File } from "../files.ts";
 import { readShapefileRecords } from "./shapefile.ts";
+import { readKmlFeatures } from "./kml.ts";
 import type { FileLoad } from "../load-csv.ts";
 
 /** A ring is a list of [lon, lat]; a polygon is an outer ring then holes. */
@@ -109,16 +110,16 @@ function usablePolygons(given: unknown): Polygon[] | null {
 /**
  * The features of a boundary file, polygons in lon/lat whatever system the file is in: GeoJSON
  * (lon/lat, British National Grid or Web Mercator; see `crsOf`) or an ESRI shapefile (`.shp`, its
- * `.dbf` and `.prj` beside it; `readShapefile`), as the ONS Geoportal offers both. A zip, KML or
- * GeoPackage is named, with what to give instead. With `keep`, only the features it accepts are
+ * `.dbf` and `.prj` beside it; `readShapefile`), as the ONS Geoportal offers both, or KML
+ * (`readKmlFeatures`, lon/lat). A zip or a GeoPackage is named, with what to give instead. With `keep`, only the features it accepts are
  * converted and returned (a national file in British National Grid, for one authority's map).
  */
 export function readBoundaryFeatures(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
   if (/\.shp$/i.test(file)) return readShapefile(file, keep);
   const head = readHead(file, 512);
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(\w+:)?kml\b/i.test(head.toString("utf8").replace(/^\uFEFF/, ""))) return readKml(file, keep);
   const other = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? "a zip archive (a shapefile download? name it .zip: its shapefile is read; or unzip it and give its .shp, with the .dbf and .prj beside it)"
     : head.subarray(0, 15).toString("latin1") === "SQLite format 3" ? "a GeoPackage"
-    : /^\s*(<\?xml[^>]*>\s*)?<kml\b/i.test(head.toString("utf8").replace(/^\uFEFF/, "")) ? "KML"
     : null;
   if (other) throw new LocalneedsError(messages.boundariesOtherFormat(file, other));
   let json: { type?: string; crs?: { properties?: { name?: unknown } }; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
@@ -137,6 +138,22 @@ export function readBoundaryFeatures(file: string, keep?: (properties: Record<st
     return { properties: f?.properties ?? {}, polygons: polygons && toLonLat(polygons, crs), geometryType: g?.type ?? "none" };
   });
   return { features, crs, total: json.features.length };
+}
+
+/** A KML file's features (`readKmlFeatures`): lon/lat on WGS84, as KML always is. */
+function readKml(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
+  let placemarks: ReturnType<typeof readKmlFeatures>;
+  try {
+    placemarks = readKmlFeatures(file);
+  } catch (err) {
+    throw new LocalneedsError(messages.boundariesUnreadable(file, (err as Error).message));
+  }
+  const features = placemarks.filter((f) => !keep || keep(f.properties)).map((f): BoundaryFeature => ({
+    properties: f.properties,
+    polygons: f.polygons.length ? usablePolygons(f.polygons) : null,
+    geometryType: f.polygons.length > 1 ? "MultiPolygon" : f.polygons.length ? "Polygon" : (f.geometryTypes[0] ?? "none"),
+  }));
+  return { features, crs: "CRS84", total: placemarks.length };
 }
 
 /** A shapefile's coordinate system from its `.prj` (WKT), or from its first position when it has none; null for another system. */

@@ -176,7 +176,35 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
       messages.archiveMemberNotOne("geography.wardBoundaries", `${both}#*.gpkg`, []));
   });
 
-  it("a shapefile without its .dbf, a truncated .shp, and a zip, KML or GeoPackage: errors naming the file and what to give", () => {
+  it("KML (the Geoportal's other download, Google Earth's and QGIS's export) reads as the GeoJSON: schema attributes, multipolygons, holes; a placemark without a polygon is rejected with its number", () => {
+    const esc = (v: unknown) => String(v ?? "").replace(/&/g, "&amp;").replace(/</g, "&lt;");
+    const coords = (ring: number[][]) => `<coordinates>${ring.map((p) => `${p[0]},${p[1]},0`).join(" ")}</coordinates>`;
+    const polygon = (p: Polygon) => `<Polygon><outerBoundaryIs><LinearRing>${coords(p[0]!)}</LinearRing></outerBoundaryIs>${p.slice(1).map((h) => `<innerBoundaryIs><LinearRing>${coords(h)}</LinearRing></innerBoundaryIs>`).join("")}</Polygon>`;
+    const placemarks = wards.features.map((f, i) => {
+      const ps = polygonsOf(f.geometry);
+      const data = Object.entries(f.properties).map(([k, v]) => `<SimpleData name="${k}">${esc(v)}</SimpleData>`).join("");
+      return `<Placemark>${i % 2 ? `<name>${esc(f.properties.WD22NM)}</name>` : ""}<ExtendedData><SchemaData schemaUrl="#WD_DEC_2022_UK_BGC">${data}</SchemaData></ExtendedData>${ps.length > 1 ? `<MultiGeometry>${ps.map(polygon).join("")}</MultiGeometry>` : polygon(ps[0]!)}</Placemark>`;
+    });
+    const square = (x0: number, y0: number, s: number) => [[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s], [x0, y0]];
+    // Google Earth's Data/value attributes, and a ring with a hole.
+    placemarks.push(`<Placemark><ExtendedData><Data name="WD22CD"><value>E05999998</value></Data><Data name="WD22NM"><value>Ring &amp; hole</value></Data></ExtendedData>${polygon([square(0.5, 51.3, 0.1), square(0.54, 51.34, 0.02)])}</Placemark>`);
+    placemarks.push(`<Placemark><ExtendedData><Data name="WD22CD"><value>E05999999</value></Data></ExtendedData><Point><coordinates>0.5,51.3,0</coordinates></Point></Placemark>`);
+    const kml = t.write("WD_DEC_2022_UK_BGC.kml", `<?xml version="1.0" encoding="utf-8" ?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document id="root_doc"><Schema name="WD_DEC_2022_UK_BGC" id="WD_DEC_2022_UK_BGC"><SimpleField name="WD22CD" type="string"></SimpleField></Schema><Folder><name>WD_DEC_2022_UK_BGC</name>${placemarks.join("\n")}</Folder></Document></kml>`);
+    const [k, json] = [readBoundaries(kml, "WD"), readBoundaries(geo("medway_wards_WD22.geojson"), "WD")];
+    expect(k.crs).toBe("CRS84");
+    expect(k.vintage).toBe("WD22");
+    expect(k.areas.slice(0, -1).map((a) => [a.code, a.name, a.centroid, a.polygons])).toEqual(json.areas.map((a) => [a.code, a.name, a.centroid, a.polygons]));
+    const ring = k.areas.at(-1)!;
+    expect([ring.code, ring.name, ring.polygons.map((p) => p.length)]).toEqual(["E05999998", "Ring & hole", [2]]);
+    expect(pointInPolygons(0.55, 51.35, ring.polygons)).toBe(false);
+    expect(pointInPolygons(0.51, 51.31, ring.polygons)).toBe(true);
+    expect(k.rejected).toEqual([{ feature: wards.features.length + 2, column: "geometry", reason: messages.boundaryFeatureNoPolygon("Point") }]);
+    // And the pack's maps.
+    const b = packBoundaries(kml, new Set(wards.features.map((f) => String(f.properties.WD22CD))), "wards", "E06000035", [])!;
+    expect(b.matched).toBe(wards.features.length);
+  });
+
+  it("a shapefile without its .dbf, a truncated .shp, and a zip or GeoPackage: errors naming the file and what to give", () => {
     const s = writeShapefile(path.join(t.dir, "nodbf"), [{ properties: { WD24CD: "E05000001" }, polygons: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]] }]);
     rmSync(s.replace(/\.shp$/, ".dbf"));
     expect(() => readBoundaries(s, "WD")).toThrow(`${s}: cannot be read as a shapefile: no .dbf beside the .shp`);
@@ -186,7 +214,6 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     expect(() => readBoundaries(cut, "WD")).toThrow(/cut\.shp: cannot be read as a shapefile: shape record \d+ runs past the end of the file/);
     const cases: [string, string | Buffer, string][] = [
       ["download.geojson", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), "a zip archive (a shapefile download? name it .zip: its shapefile is read; or unzip it and give its .shp, with the .dbf and .prj beside it)"],
-      ["wards.kml", '<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>', "KML"],
       ["wards.gpkg", Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(100)]), "a GeoPackage"],
     ];
     for (const [name, data, what] of cases) {
