@@ -4,7 +4,7 @@
  * Deprivation 2010, fuel poverty to 2016. The compound file is opened with `cfb` (SheetJS's
  * reader of the container, Apache-2.0, no dependencies beyond two checksums); the workbook stream's
  * records are read here, for the cell values only: the shared strings (`SST`, with its `CONTINUE`
- * records), strings (`LABELSST`, `LABEL`), numbers (`NUMBER`, `RK`, `MULRK`), formulas' cached
+ * records), strings (`LABELSST`, `LABEL`, `RSTRING`), numbers (`NUMBER`, `RK`, `MULRK`), formulas' cached
  * results (`FORMULA`, `STRING`), booleans and errors (`BOOLERR`). Formats, styles and charts are
  * passed over. Layout as [MS-XLS] gives it, checked against what LibreOffice Calc writes.
  */
@@ -24,6 +24,8 @@ const SST = 0x00fc;
 const CONTINUE = 0x003c;
 const LABELSST = 0x00fd;
 const LABEL = 0x0204;
+/** A string cell with formatting runs after its text (Excel 95 and earlier). */
+const RSTRING = 0x00d6;
 const NUMBER = 0x0203;
 const RK = 0x027e;
 const MULRK = 0x00bd;
@@ -205,6 +207,7 @@ function* sheetRows(stream: Buffer, offset: number, strings: readonly string[], 
         put(data.readUInt16LE(0), data.readUInt16LE(2), strings[data.readUInt32LE(6)] ?? "");
         break;
       case LABEL:
+      case RSTRING:
         put(data.readUInt16LE(0), data.readUInt16LE(2), unicodeString(data, 6, 2, biff8, decode8));
         break;
       case NUMBER:

@@ -97,7 +97,10 @@ function cellRecords(rows: readonly (readonly XlsCell[])[], sst: Map<string, num
       const at = Buffer.concat([u16(r), u16(c)]);
       if (v === null || v === undefined) continue;
       if (typeof v === "string") {
-        out.push(biff === 8 ? record(0x00fd, Buffer.concat([at, xf, u32(sst.get(v)!)])) : record(0x0204, Buffer.concat([at, xf, xlString(v, 2, biff)])));
+        // Excel 95 writes a string with formatting runs as RSTRING (its text, then the runs): every other one here.
+        const rich = biff === 5 && c % 2 === 1;
+        out.push(biff === 8 ? record(0x00fd, Buffer.concat([at, xf, u32(sst.get(v)!)]))
+          : rich ? record(0x00d6, Buffer.concat([at, xf, xlString(v, 2, biff), Buffer.from([1, 0, 0, 0])])) : record(0x0204, Buffer.concat([at, xf, xlString(v, 2, biff)])));
       } else if (typeof v === "number") {
         const run: number[] = [];
         for (let k = c; k < cells.length && typeof cells[k] === "number" && rk(cells[k] as number) !== null; k++) run.push(rk(cells[k] as number)!);
