@@ -282,16 +282,21 @@ async function summarise(ctx: Context, denominatorFiles: string[]): Promise<void
   // File 6 on the lookup's LSOAs (converted from another vintage as the scores were), the first
   // file listed where two give an LSOA.
   const fileOrder = `CASE d._file ${denominatorFiles.map((f, i) => `WHEN ${literal(f)} THEN ${i}`).join(" ")} END`;
-  const weights = denominatorFiles.length
+  const estimates = hasPop
+    ? `SELECT lsoa_code, sum(population) AS population, 'staging.population_lsoa ' || max(year) AS weight_source FROM staging.population_lsoa
+         WHERE year = (SELECT max(year) FROM staging.population_lsoa) GROUP BY 1`
+    : undefined;
+  // File 6 is England's: a Welsh LSOA (WIMD) is weighted by the population estimates where the build has them.
+  const file6 = denominatorFiles.length
     ? `SELECT lsoa_code, population, 'IoD File 6' AS weight_source FROM (
          SELECT coalesce(m.lsoa_code, d.lsoa_code) AS lsoa_code, ${fileOrder} AS file_order, sum(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) * coalesce(m.share, 1)) AS population
          FROM (${lastLineSql(iodDenominatorsFormat.rawTable, denominatorFiles)}) d LEFT JOIN _lsoa_map_deprivation m ON m._file = d._file AND m.source_code = d.lsoa_code
          GROUP BY 1, 2)
        QUALIFY row_number() OVER (PARTITION BY lsoa_code ORDER BY file_order) = 1`
-    : hasPop
-      ? `SELECT lsoa_code, sum(population) AS population, 'staging.population_lsoa ' || max(year) AS weight_source FROM staging.population_lsoa
-         WHERE year = (SELECT max(year) FROM staging.population_lsoa) GROUP BY 1`
-      : undefined;
+    : undefined;
+  const weights = file6 && estimates
+    ? `SELECT * FROM (${file6}) UNION ALL SELECT * FROM (${estimates}) e WHERE e.lsoa_code NOT IN (SELECT lsoa_code FROM (${file6}))`
+    : file6 ?? estimates;
   await db.run(`CREATE OR REPLACE TABLE staging.deprivation_summary (area_code VARCHAR, area_type VARCHAR, edition VARCHAR, domain VARCHAR,
     lsoas INTEGER, population DOUBLE, avg_score DOUBLE, avg_rank DOUBLE, most_deprived_decile_share DOUBLE, weight_source VARCHAR)`);
   if (!weights) return;

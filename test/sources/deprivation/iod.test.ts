@@ -513,13 +513,21 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     const rows = cardiffRanks();
     const csv = t.write("wimd-2019-ranks.csv", ["LSOA code,LSOA name (Eng),Local Authority name (Eng),WIMD 2019 ,Income,Employment,Health,Education,Access to Services,Housing,Community Safety,Physical Environment",
       ...rows.map((r) => [r.lsoa, `"${r.name}"`, "Cardiff", ...r.ranks].join(","))].join("\r\n"));
-    const { db } = await runSources(realConfig({ comparators: ["parent"], geography: { lsoaLookup: medwayAndCardiffLookup(), authorities: undefined }, sources: { deprivation: { files: [FILE2, csv] } } }));
+    // File 6 (England's weights) beside it, and population estimates for Cardiff's LSOAs.
+    const population = t.write("NM_2010_1_2019.csv", [NOMIS_HEADER.join(","), ...rows.flatMap((r) => ["Male", "Female"].map((sex) => nomisLine(r.lsoa, 2019, sex, "Age 40", 10)))].join("\r\n"));
+    const { db } = await runSources(realConfig({ comparators: ["parent"], geography: { lsoaLookup: medwayAndCardiffLookup(), authorities: undefined },
+      sources: { deprivation: { files: [FILE2, csv, FILE6] }, population: { files: [population] } } }));
     try {
       expect(await db.all(`SELECT left(lsoa_code, 1) AS nation, edition, count(*)::INTEGER AS n, max(imd_decile) AS top FROM staging.deprivation_lsoa
         WHERE lsoa_code IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY ALL ORDER BY 1`)).toEqual([
         { nation: "E", edition: "IoD2019", n: 163, top: 10 }, { nation: "W", edition: "WIMD2019", n: rows.length, top: Math.max(...rows.map((r) => Math.ceil((r.ranks[0]! * 10) / 1909))) },
       ]);
       expect(await warningsOf(db, "deprivation_lsoas_missing")).toEqual([]);
+      // Each nation's areas summarised with weights: England's from File 6, Wales's (which File 6 does not cover) from the estimates.
+      expect(await db.all(`SELECT area_code, weight_source, population FROM staging.deprivation_summary WHERE area_type = 'authority' AND domain = 'imd' ORDER BY 1`)).toEqual([
+        { area_code: "E06000035", weight_source: "IoD File 6", population: expect.any(Number) },
+        { area_code: "W06000015", weight_source: "staging.population_lsoa 2019", population: rows.length * 20 },
+      ]);
     } finally {
       db.close();
     }
