@@ -90,6 +90,7 @@ class Segments {
   }
   uint8(): number {
     this.settle();
+    if (this.at >= this.part.length) throw new Error("the shared strings run past their records");
     return this.part[this.at++]!;
   }
   uint16(): number {
@@ -157,6 +158,7 @@ export function xlsSheets(bytes: Buffer): XlsSheet[] {
   const strings: string[] = [];
   const sheets: { name: string; offset: number }[] = [];
   const all = [...records(stream)];
+  if (all[0]?.[0] !== BOF) throw new Error("the workbook stream does not start as Excel 95 to 2003 workbooks do (an older Excel version?): save it as .xlsx");
   for (let k = 0; k < all.length; k++) {
     const [type, at, size] = all[k]!;
     const data = stream.subarray(at, at + size);
