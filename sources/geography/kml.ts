@@ -54,7 +54,10 @@ export function readKmlFeatures(file: string): KmlFeature[] {
     if (name === "Placemark") {
       out.push(feature);
       feature = null;
-    } else if (name === "SimpleData" && dataName) feature.properties[dataName] = text.trim();
+    } else if (name === "SimpleData") {
+      if (dataName) feature.properties[dataName] = text.trim();
+      dataName = null;
+    }
     else if (name === "value" && dataName) feature.properties[dataName] = text.trim();
     else if (name === "Data") dataName = null;
     else if (name === "name" && path[path.length - 1] === "Placemark" && !("name" in feature.properties)) feature.properties.name = text.trim();
