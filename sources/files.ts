@@ -207,14 +207,31 @@ export function readHead(file: string, bytes = 64 * 1024): Buffer {
 
 /** Parse one CSV record from the start of `text` (RFC 4180 quoting); returns fields, or null if empty. */
 export function parseFirstRecord(text: string, delimiter = ","): string[] | null {
+  return parseRecords(text, delimiter, 1, false)[0] ?? null;
+}
+
+/**
+ * Parse up to `max` CSV records from the start of `text` (RFC 4180 quoting, BOM dropped, cells
+ * trimmed; a blank line is a record of one blank cell). With `complete`, a last record not ended by a line break is left
+ * out (the text is the head of a longer file: it may be cut short).
+ */
+function parseRecords(text: string, delimiter: string, max: number, complete: boolean): string[][] {
   const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (s.length === 0) return null;
-  const fields: string[] = [];
+  const records: string[][] = [];
+  let fields: string[] = [];
   let field = "";
-  let i = 0;
   let quoted = false;
-  for (; i < s.length; i++) {
+  let started = false;
+  const end = () => {
+    fields.push(field);
+    records.push(fields.map((f) => f.trim()));
+    fields = [];
+    field = "";
+    started = false;
+  };
+  for (let i = 0; i < s.length && records.length < max; i++) {
     const ch = s[i]!;
+    started = true;
     if (quoted) {
       if (ch === '"') {
         if (s[i + 1] === '"') {
@@ -222,22 +239,39 @@ export function parseFirstRecord(text: string, delimiter = ","): string[] | null
           i++;
         } else quoted = false;
       } else field += ch;
-    } else if (ch === '"' && field.length === 0) quoted = true;
+      continue;
+    }
+    if (ch === "\n" || ch === "\r") {
+      end();
+      if (ch === "\r" && s[i + 1] === "\n") i++;
+      continue;
+    }
+    if (ch === '"' && field.length === 0) quoted = true;
     else if (ch === delimiter) {
       fields.push(field);
       field = "";
-    } else if (ch === "\n" || ch === "\r") break;
-    else field += ch;
+    } else field += ch;
   }
-  fields.push(field);
-  return fields.map((f) => f.trim());
+  if (!complete && records.length < max && started) end();
+  return records;
 }
 
 /** The header fields of a CSV file (BOM stripped, cells trimmed); decoded as the file's encoding. */
 export function readHeader(file: string, encoding: "utf-8" | "windows-1252" = "utf-8"): string[] | null {
+  return headRecords(file, encoding, 1)[0] ?? null;
+}
+
+/**
+ * The first records of a CSV file (up to `max`, the header first), from its first 64 KB: those a
+ * line break ends (a record cut by the end of the head is left out, unless it is the whole file).
+ */
+export function headRecords(file: string, encoding: "utf-8" | "windows-1252" = "utf-8", max = Infinity): string[][] {
   const head = readHead(file);
   const text = encoding === "windows-1252" ? decodeCp1252(head) : new TextDecoder("utf-8").decode(head);
-  return parseFirstRecord(text);
+  const whole = head.length < 64 * 1024;
+  const records = parseRecords(text, ",", max, !whole);
+  // A header longer than the head (thousands of columns) is still read as far as it goes.
+  return records.length || whole ? records : parseRecords(text, ",", 1, false);
 }
 
 /**

@@ -10,9 +10,10 @@ import { statSync } from "node:fs";
 import type { Context } from "../pipelines/core/context.ts";
 import { checkedMonthSql, ident, literal, strptimeSql, type Warehouse } from "../pipelines/core/warehouse.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
-import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, type StoredField, storedFields } from "./csv-format.ts";
+import { type ColumnKind, type ColumnSpec, type CsvFormat, EARLIEST_DATE, hasPersonalData, headerLabel, headerMatches, isHashed, isStored, isTyped, type StoredField, storedFields } from "./csv-format.ts";
+import { enumTypeSql, widenEnums } from "./enum-columns.ts";
 import { saltFor } from "./salt.ts";
-import { type BrokenLine, fileBytes, hasNonAscii, inspectFiles, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, spreadsheetKind, transcodeCp1252 } from "./files.ts";
+import { type BrokenLine, fileBytes, hasNonAscii, headRecords, inspectFiles, isolateBrokenQuotes, isValidUtf8, normaliseLines, readHeader, spreadsheetKind, transcodeCp1252 } from "./files.ts";
 
 /** What loading one file did. */
 export interface FileLoad {
@@ -119,12 +120,40 @@ export async function loadDetectedFiles(
   return out;
 }
 
-/** Create a format's raw table (VARCHAR, hashed columns UBIGINT, plus `_file`, `_line`) for the run. */
-export async function createRawTable(db: Warehouse, format: CsvFormat): Promise<void> {
-  const cols = storedFields(format).map((f) => `${ident(f.name)} ${isHashed(f.columns[0]!) ? "UBIGINT" : "VARCHAR"}`).join(", ");
+/**
+ * Create a format's raw table (VARCHAR; hashed columns UBIGINT; `stored: "date"` DATE; `stored:
+ * "enum"` an ENUM of its known values and `enumValues`, widened when the table is there already;
+ * plus `_file`, `_line`) for the run. A format with typed columns has `_file` an ENUM of its files
+ * too (`enumValues._file`): a national year's staged lines copy it as a small integer, not a path.
+ */
+export async function createRawTable(db: Warehouse, format: CsvFormat, enumValues: ReadonlyMap<string, ReadonlySet<string>> = new Map()): Promise<void> {
+  const known = (name: string, seed: readonly string[] = []) => [...new Set([...seed, ...(enumValues.get(name) ?? [])])];
+  const type = (c: ColumnSpec) => (isHashed(c) ? "UBIGINT" : c.stored === "date" ? "DATE" : c.stored === "enum" ? enumTypeSql(known(c.name, c.enumValues)) : "VARCHAR");
+  const cols = storedFields(format).map((f) => `${ident(f.name)} ${type(f.columns[0]!)}`).join(", ");
+  const typed = format.columns.some(isTyped);
   // In the warehouse being built (compressed, spilled like any table: a national year of police.uk
   // rows is gigabytes as a temporary table), and dropped when the conform is done (`dropRawTables`).
-  await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file VARCHAR NOT NULL, _line BIGINT NOT NULL)`);
+  await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file ${typed ? enumTypeSql(known("_file")) : "VARCHAR"} NOT NULL, _line BIGINT NOT NULL)`);
+  const enums = new Map(format.columns.filter((c) => c.stored === "enum").map((c) => [c.name, known(c.name, c.enumValues)]));
+  if (typed) enums.set("_file", known("_file"));
+  if (enums.size) await widenEnums(db, format.rawTable, enums);
+}
+
+/** The `stored: "enum"` columns of a format with their header positions in a file. */
+const enumColumns = (format: CsvFormat, index: Map<string, number>) =>
+  format.columns.filter((c) => c.stored === "enum" && index.has(c.name)).map((c) => ({ name: c.name, at: index.get(c.name)! }));
+
+/** Add the values of a format's enum columns in `rows` (a file's first records, or a scan's cells) to `into`. */
+function collectEnumValues(format: CsvFormat, index: Map<string, number>, rows: readonly (readonly (string | null)[])[], into: Map<string, Set<string>>): void {
+  for (const { name, at } of enumColumns(format, index)) {
+    const set = into.get(name) ?? new Set<string>();
+    for (const r of rows) {
+      // Trimmed of spaces as the stored cell is (`trim_fast`).
+      const v = r[at]?.replace(/^ +| +$/g, "");
+      if (v) set.add(v);
+    }
+    into.set(name, set);
+  }
 }
 
 /** Characters trimmed from codes: ASCII white space, Unicode spaces (no-break, thin, ideographic...), zero-width space and BOM. */
@@ -138,6 +167,9 @@ const SPACES = "[\\s\\p{Z}\\x{200B}\\x{FEFF}]";
  */
 function fieldSql(field: StoredField, cellOf: (spec: ColumnSpec) => string, salt: string, quoted = true): string {
   const [first] = field.columns;
+  if (first!.stored === "date") return monthDateSql(cellOf(first!));
+  // Cast to the column's ENUM by the INSERT: a value not yet a member fails it (see `fastScan`).
+  if (first!.stored === "enum") return `nullif(trim_fast(${cellOf(first!)}), '')`;
   if (!isHashed(first!)) return storeSql(first!, cellOf(first!), salt, quoted);
   const cells = field.columns.map((c) => `nullif(trim_fast(${cellOf(c)}), '')`);
   return `CASE WHEN coalesce(${cells.join(", ")}) IS NOT NULL THEN hash(${cells.join(", ")}) END`;
@@ -165,6 +197,17 @@ function storeSql(spec: ColumnSpec, cell: string, salt: string, quoted: boolean)
     return `CASE WHEN contains(${cell}, ',') AND regexp_matches(trim_fast(${cell}), '^-?[0-9]{1,3}(,[0-9]{3})+(\\.[0-9]+)?%?$') THEN replace(trim_fast(${cell}), ',', '') ELSE ${cell} END`;
   }
   return cell;
+}
+
+/**
+ * SQL: a month cell (`YYYY-MM`, spaces around it allowed) as the DATE of its first day, NULL when
+ * blank; any other text raises an error, which fails the statement: the fast path then gives the
+ * batch to the careful one, where the row is rejected by its rule before this is reached.
+ */
+function monthDateSql(cell: string): string {
+  const t = `trim_fast(${cell})`;
+  return `CASE WHEN nullif(${t}, '') IS NULL THEN NULL WHEN regexp_full_match(${t}, '[0-9]{4}-(0[1-9]|1[0-2])') THEN ${checkedMonthSql(t)}
+    ELSE error('not a month: ' || ${t}) END`;
 }
 
 /** SQL: a numeric cell as DOUBLE (thousands separators and a trailing % dropped), NULL when not a number. */
@@ -337,6 +380,10 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
   // Read anew: their load warnings are this reading's (a refresh may have kept the last run's).
   if (files.length) await db.run(`DELETE FROM audit.warnings WHERE stage = 'load' AND subject IN (${files.map(literal).join(", ")})`);
   const inspected = await inspectFiles(files);
+  // The values of enum columns in the files' first records (a police.uk file's force): members of
+  // the raw table's ENUMs before the scans, so a scan rarely meets a value that is not (see `fastScan`).
+  const enumValues = new Map<string, Set<string>>(format.columns.some(isTyped) ? [["_file", new Set(files)]] : []);
+  const sampled = format.columns.some((c) => c.stored === "enum");
   for (const [i, file] of files.entries()) {
     ctx.log.progress(format.title, i, files.length * 2);
     const facts = inspected[i]!;
@@ -346,16 +393,19 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     if (overridden) {
       await db.recordWarning("load", "encoding_not_as_declared", file, messages.encodingNotAsDeclared(file, format.title));
     }
-    const header = readHeader(file, encoding);
+    const records = sampled ? headRecords(file, encoding) : null;
+    const header = records ? (records[0] ?? null) : readHeader(file, encoding);
     if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, format.title));
     const { index, missing } = matchHeader(format, header);
     if (missing.length) throw headerError(file, header, [format], format.title);
+    if (records) collectEnumValues(format, index, records.slice(1), enumValues);
     let readPath = encoding === "windows-1252" ? await transcodeCp1252(file) : file;
     // Blank lines or mixed line ends: read an LF copy, numbering rows around the blank lines.
     let blankLines: number[] = [];
     if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
     todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: previous.has(file), blankLines, lines, quoted });
   }
+  if (enumValues.size) await createRawTable(db, format, enumValues);
   if (todo.length) {
     const opts: ScanOptions = { at, salt: await saltFor(ctx as Partial<Context>) };
     let done = 0;
@@ -543,6 +593,13 @@ async function scanBatch(db: Warehouse, format: CsvFormat, batch: PreparedFile[]
     (await db.all<{ f: string; n: number }>(`SELECT _file AS f, count(*)::BIGINT AS n FROM _bad GROUP BY 1`)).map((r) => [r.f, Number(r.n)]),
   );
   const select = trimFor(shape, storedFields(format).map((f) => `${fieldSql(f, (c) => cell(c.name), salt, shape.quoted)} AS ${ident(f.name)}`).join(", "));
+  // Every value of an enum column becomes a member first (those the files' first records did not show).
+  const learned = new Map<string, Set<string>>();
+  for (const { name, at } of enumColumns(format, index)) {
+    const values = await db.all<{ v: string }>(`SELECT DISTINCT trim(c${at}) AS v FROM _scan WHERE nullif(trim(c${at}), '') IS NOT NULL`);
+    learned.set(name, new Set(values.map((r) => r.v)));
+  }
+  if (learned.size) await createRawTable(db, format, learned);
   await db.run(`INSERT INTO ${format.rawTable} SELECT ${select}, _file, _line FROM ${numbered} t
     ${rejectedBy.size ? "WHERE NOT EXISTS (SELECT 1 FROM _bad b WHERE b._file = t._file AND b._line = t._line)" : ""}`);
   if (rejectedBy.size) {
@@ -621,12 +678,19 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   // `_line` 0 marks the rows of this scan until they are numbered (real lines start at 2).
   // Files read in place (every file of a batch of several) are named by the scan itself: no join.
   const inPlace = batch.every((f) => f.readPath === f.file);
-  await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, ${inPlace ? "s._path" : "p.file"}, 0`, format, batch, inPlace ? "s" : `s JOIN _paths p ON p.read_path = s._path`);
   const files = batch.map((f) => literal(f.file)).join(", ");
   const undo = async () => {
     await db.run(`DELETE FROM ${raw} WHERE _file IN (${files}); DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;`);
     return null;
   };
+  try {
+    await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, ${inPlace ? "s._path" : "p.file"}, 0`, format, batch, inPlace ? "s" : `s JOIN _paths p ON p.read_path = s._path`);
+  } catch (err) {
+    // A typed column's cell that is not of its type (a month that is not one, an enum value not yet
+    // a member) fails the INSERT, which leaves nothing: the careful path finds the row, or learns the value.
+    if (!format.columns.some(isTyped)) throw err;
+    return undo();
+  }
   if (await db.one(`SELECT 1 FROM _scan_rejects LIMIT 1`)) return undo();
   // Rows of one scan are appended in scan order, each file's together: its first rowid numbers them.
   await db.run(`CREATE TEMP TABLE _firsts AS SELECT _file, min(rowid) AS first, count(*)::BIGINT AS n FROM ${raw} WHERE _line = 0 GROUP BY 1`);
@@ -635,7 +699,8 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   // Hashed cells have no rule and are not compared with the header (their text is not stored).
   const checked = new Map([...index].filter(([name]) => !isHashed(format.columns.find((c) => c.name === name)!)));
   const cellAt = (i: number) => ident(format.columns.find((c) => checked.get(c.name) === i)!.name);
-  const declared = format.columns.filter((c) => checked.has(c.name) && !c.personal).map((c) => checked.get(c.name)!).sort((a, b) => a - b);
+  // A repeated header line is found by the text columns (its month, not a month, failed the INSERT already).
+  const declared = format.columns.filter((c) => checked.has(c.name) && !c.personal && !isTyped(c)).map((c) => checked.get(c.name)!).sort((a, b) => a - b);
   const rows = [...counts.values()].reduce((a, b) => a + b, 0);
   if (await anyInvalid(db, raw, "_line = 0", format, header, checked, at, cellAt, declared, shape, rows)) return undo();
   await db.run(`UPDATE ${raw} SET _line = ${raw}.rowid - f.first + 2 FROM _firsts f WHERE f._file = ${raw}._file AND ${raw}._line = 0`);
@@ -732,9 +797,14 @@ function validationChecks(
   return validationArms(format, header, index, at, cellAt, repeatAt).map((a) => `WHEN ${a.when} THEN ${a.then}`);
 }
 
+/**
+ * With `stored`, the cells are the raw table's columns: a typed column (`stored: "date"` or
+ * `"enum"`) holds its value, whose form its INSERT checked, so only its required, earliest and
+ * latest rules are left, on the value.
+ */
 function validationArms(
   format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
-  cellAt: (i: number) => string, repeatAt: readonly number[],
+  cellAt: (i: number) => string, repeatAt: readonly number[], stored = false,
 ): ValidationArm[] {
   const cell = (name: string) => (index.has(name) ? cellAt(index.get(name)!) : "NULL");
   const arms: ValidationArm[] = [];
@@ -746,12 +816,22 @@ function validationArms(
     const same = `lower(${cell}) = ${literal(h.toLowerCase())}`;
     return /^[\x20-\x7e]*$/.test(h) ? `(length(${cell}) = ${h.length} AND ${same})` : same;
   });
-  arms.push({ when: headerCells.join(" AND "), then: literal("\u001f" + messages.repeatedHeaderLine()), cells: repeatAt });
+  if (headerCells.length) arms.push({ when: headerCells.join(" AND "), then: literal("\u001f" + messages.repeatedHeaderLine()), cells: repeatAt });
   const named = (spec: ColumnSpec) => headerNameAt(header, index, spec) + "\u001f";
   for (const spec of format.columns) {
     if (!index.has(spec.name)) continue;
     const c = cell(spec.name);
     const cells = [index.get(spec.name)!];
+    if (stored && isTyped(spec)) {
+      const blank = literal(named(spec) + "expected a value, found a blank cell");
+      if (spec.required) arms.push({ when: `${c} IS NULL`, then: blank, cells });
+      const floor = spec.stored === "date" && (spec.notBefore ?? (spec.notFuture ? EARLIEST_DATE : undefined));
+      if (floor) arms.push({ when: `${c} < DATE ${literal(floor)}`, then: literal(named(spec) + `expected a month not before ${floor}`), cells });
+      if (spec.stored === "date" && spec.notFuture) {
+        arms.push({ when: `${c} > DATE ${literal(at.toISOString().slice(0, 10))}`, then: literal(named(spec) + "expected a month not after the build date"), cells });
+      }
+      continue;
+    }
     if (spec.required) arms.push({ when: `(${c} IS NULL OR trim_fast(${c}) = '')`, then: literal(named(spec) + "expected a value, found a blank cell"), cells });
     const rule = failsRule(spec, c);
     if (rule) arms.push({ when: rule, then: `${literal(named(spec) + "expected " + expectedText(spec) + ", found ")} || coalesce(${c}, '')`, cells });
@@ -794,7 +874,7 @@ async function anyInvalid(
   db: Warehouse, table: string, where: string, format: CsvFormat, header: string[], index: Map<string, number>, at: Date,
   cellAt: (i: number) => string, repeatAt: readonly number[], shape: BatchShape, rows: number,
 ): Promise<boolean> {
-  const arms = validationArms(format, header, index, at, cellAt, repeatAt);
+  const arms = validationArms(format, header, index, at, cellAt, repeatAt, true);
   if (rows <= loaderTuning.oneCheckRows) {
     return Boolean(await db.one(trimFor(shape, `SELECT 1 FROM ${table} WHERE ${where} AND (${arms.map((a) => `(${a.when})`).join(" OR ")}) LIMIT 1`)));
   }

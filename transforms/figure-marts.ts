@@ -147,7 +147,8 @@ const FIGURE_MARTS: FigureMart[] = [
 ];
 
 function crimeByLsoaMonth(where: string): string {
-  return `SELECT lsoa_code, ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type, count(*)::INTEGER AS crimes
+  // The staged crime type is an ENUM; the mart (a contract, exported as Parquet) keeps it as text.
+  return `SELECT lsoa_code, ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type::VARCHAR AS crime_type, count(*)::INTEGER AS crimes
           FROM staging.crime_events WHERE ${where} GROUP BY ALL ORDER BY ALL`;
 }
 

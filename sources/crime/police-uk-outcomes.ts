@@ -12,7 +12,6 @@ import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
-import { checkedMonthSql } from "../../pipelines/core/warehouse.ts";
 
 /** police.uk outcomes CSV (10 columns). */
 export const policeOutcomesFormat = defineCsvFormat({
@@ -37,19 +36,19 @@ export async function loadOutcomes(ctx: Context, files: readonly string[]): Prom
 /** Stage outcomes into `staging.crime_outcomes` (see module doc). */
 export async function conformOutcomes(ctx: Context): Promise<void> {
   const { db } = ctx;
-  await resolveReissues(ctx, "outcomes", `SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`, "outcomes");
+  await resolveReissues(ctx, "outcomes", `SELECT _file, strftime(month, '%Y-%m') AS month, falls_within::VARCHAR AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`, "outcomes");
   await placeLsoaCodes(ctx, "police_outcomes", "raw_police_outcomes", "police.uk outcomes");
   await db.run(`CREATE OR REPLACE TABLE staging.crime_outcomes AS
-    WITH crimes AS (SELECT crime_id AS crime_id_hash, min(${checkedMonthSql("trim_fast(month)")}) AS crime_month FROM raw_police_street
+    WITH crimes AS (SELECT crime_id AS crime_id_hash, min(month) AS crime_month FROM raw_police_street
                     WHERE crime_id IS NOT NULL GROUP BY 1)
-    SELECT trim_fast(r.crime_id) AS crime_id, ${checkedMonthSql("trim_fast(r.month)")} AS outcome_month, c.crime_month,
-           trim_fast(r.falls_within) AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim_fast(r.outcome_type) AS outcome_type,
+    SELECT trim_fast(r.crime_id) AS crime_id, r.month AS outcome_month, c.crime_month,
+           r.falls_within::VARCHAR AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim_fast(r.outcome_type) AS outcome_type,
            CASE WHEN nullif(trim_fast(r.lsoa_code), '') IS NULL THEN 'no_location' WHEN w.lsoa_code IS NULL THEN 'outside_area' ELSE 'lsoa' END AS placement,
            nullif(trim_fast(r.lsoa_code), '') AS source_lsoa_code, r._file, r._line
     FROM raw_police_outcomes r
     LEFT JOIN _lsoa_map_police_outcomes m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)
     LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = m.lsoa_code
     LEFT JOIN crimes c ON c.crime_id_hash = hash(trim_fast(r.crime_id))
-    WHERE NOT ${supersededSql("outcomes", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}
+    WHERE NOT ${supersededSql("outcomes", "r", "strftime(r.month, '%Y-%m')", "r.falls_within")}
     ORDER BY r._file, r._line`);
 }

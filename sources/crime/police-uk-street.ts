@@ -20,11 +20,32 @@ import { OGL } from "../source-adapter.ts";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import type { Context } from "../../pipelines/core/context.ts";
 import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
+import { widenEnumsLike } from "../enum-columns.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
-import { checkedMonthSql, literal } from "../../pipelines/core/warehouse.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
+
+/** police.uk's crime types, first to last (see `POLICE_CRIME_TYPES`). */
+const POLICE_CRIME_TYPE_NAMES = [
+  "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs", "Other crime", "Other theft",
+  "Possession of weapons", "Public disorder and weapons", "Public order", "Robbery", "Shoplifting", "Theft from the person",
+  "Vehicle crime", "Violence and sexual offences", "Violent crime",
+];
+
+/** Last outcome categories police.uk has published (a value not listed is learned as it is read). */
+const POLICE_OUTCOME_CATEGORIES = [
+  "Action to be taken by another organisation", "Awaiting court outcome", "Court case unable to proceed", "Court result unavailable",
+  "Defendant found not guilty", "Defendant sent to Crown Court", "Formal action is not in the public interest",
+  "Further action is not in the public interest", "Further investigation is not in the public interest",
+  "Investigation complete; no suspect identified", "Local resolution", "Offender deprived of property", "Offender fined",
+  "Offender given a caution", "Offender given a drugs possession warning", "Offender given absolute discharge",
+  "Offender given community sentence", "Offender given conditional discharge", "Offender given penalty notice",
+  "Offender given suspended prison sentence", "Offender ordered to pay compensation", "Offender otherwise dealt with",
+  "Offender sent to prison", "Status update unavailable", "Suspect charged as part of another case", "Unable to prosecute suspect",
+  "Under investigation",
+];
 
 /** police.uk street-level crime CSV (12 columns). */
 export const policeStreetFormat = defineCsvFormat({
@@ -36,8 +57,8 @@ export const policeStreetFormat = defineCsvFormat({
     // Compared only for equality (a crime counted once): stored as a 64-bit hash, not 64 characters a row.
     { name: "crime_id", header: "Crime ID", stored: "hash" },
     ...POLICE_SHARED_COLUMNS,
-    { name: "crime_type", header: "Crime type", required: true },
-    { name: "last_outcome_category", header: "Last outcome category" },
+    { name: "crime_type", header: "Crime type", required: true, stored: "enum", enumValues: POLICE_CRIME_TYPE_NAMES },
+    { name: "last_outcome_category", header: "Last outcome category", stored: "enum", enumValues: POLICE_OUTCOME_CATEGORIES },
     // Free text police.uk leaves blank: never read.
     { name: "context", header: "Context", stored: false },
   ],
@@ -168,7 +189,7 @@ async function addedStandAlone(ctx: Context, earlier: readonly string[]): Promis
 
 /** `_street_new_keys`: the rows of each month and force in each street file read (see `STREET_KEYS`). */
 async function newStreetKeys(db: Context["db"]): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE _street_new_keys AS SELECT _file, trim_fast(month) AS month, trim_fast(falls_within) AS force, count(*)::INTEGER AS rows,
+  await db.run(`CREATE OR REPLACE TEMP TABLE _street_new_keys AS SELECT _file, strftime(month, '%Y-%m') AS month, falls_within::VARCHAR AS force, count(*)::INTEGER AS rows,
     count(*) FILTER (WHERE nullif(trim_fast(lsoa_code), '') IS NOT NULL)::INTEGER AS located FROM raw_police_street GROUP BY ALL`);
 }
 
@@ -199,7 +220,7 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   // Usually no file is superseded and none is converted to the lookup's LSOA vintage: then every
   // line is live and placed by its own code, and the conform joins neither table (6 million lines a national year).
   const superseded = Boolean(await db.one(`SELECT 1 FROM _superseded_street LIMIT 1`));
-  const live = superseded ? `NOT ${supersededSql("street", "r", "trim_fast(r.month)", "trim_fast(r.falls_within)")}` : "true";
+  const live = superseded ? `NOT ${supersededSql("street", "r", "strftime(r.month, '%Y-%m')", "r.falls_within")}` : "true";
   const converts = Boolean(await db.one(`SELECT 1 FROM _lsoa_map_police_street WHERE source_code IS DISTINCT FROM lsoa_code LIMIT 1`));
   const mapJoin = converts ? "LEFT JOIN _lsoa_map_police_street m ON m._file = r._file AND m.source_code = trim_fast(r.lsoa_code)" : "";
   const placed = converts ? "m.lsoa_code" : "nullif(trim_fast(r.lsoa_code), '')";
@@ -225,9 +246,8 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   const lineColumns = "crime_id_hash, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
   const events = `
     WITH lines AS (
-      SELECT r.crime_id AS crime_id_hash, ${checkedMonthSql("trim_fast(r.month)")} AS month,
-             trim_fast(r.falls_within) AS falls_within, ${placed} AS lsoa_code, ${source} AS source_lsoa_code, trim_fast(r.crime_type) AS crime_type,
-             nullif(trim_fast(r.last_outcome_category), '') AS last_outcome_category, r._file, r._line
+      SELECT r.crime_id AS crime_id_hash, r.month, r.falls_within, ${placed} AS lsoa_code, ${source} AS source_lsoa_code, r.crime_type,
+             r.last_outcome_category, r._file, r._line
       FROM raw_police_street r ${mapJoin}
       WHERE ${live}
     ),
@@ -241,6 +261,8 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
     FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`;
   if (onlyAdded) {
     await db.run(`DELETE FROM staging.crime_events WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN ${files}`);
+    // The added files may bring a force or crime type the staged lines' ENUMs do not have yet.
+    await widenEnumsLike(db, "staging.crime_events", "raw_police_street");
     await db.run(`INSERT INTO staging.crime_events ${events}`);
     // An added file can re-issue the month and force of an earlier one: that file's rows of it go
     // (a scan of every staged line, 0.2 s a national year: only when a file is superseded).
@@ -250,10 +272,10 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   }
   // Per file: lines with no location, lines outside the build, and the Crime IDs of lines not placed.
   await db.run(`INSERT INTO ${NO_LOCATION_FILES}
-    SELECT _file, ${checkedMonthSql("trim_fast(month)")}, trim_fast(falls_within), trim_fast(crime_type), count(*)::INTEGER
+    SELECT _file, month, falls_within, crime_type, count(*)::INTEGER
     FROM raw_police_street WHERE nullif(trim_fast(lsoa_code), '') IS NULL GROUP BY ALL`);
   await db.run(`INSERT INTO ${OUTSIDE_FILES}
-    SELECT r._file, ${checkedMonthSql("trim_fast(r.month)")}, trim_fast(r.falls_within), ${placed}, any_value(trim_fast(r.lsoa_name)),
+    SELECT r._file, r.month, r.falls_within, ${placed}, any_value(trim_fast(r.lsoa_name)),
            CASE WHEN ${placed} IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
     FROM raw_police_street r ${mapJoin}
     WHERE ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, ${placed}`);
@@ -314,20 +336,21 @@ async function reportRepeats(ctx: Context, live: string): Promise<number> {
     SELECT crime_id FROM raw_police_street r WHERE crime_id IS NOT NULL AND ${live} GROUP BY 1 HAVING count(*) > 1`);
   if (!(await ctx.db.one(`SELECT 1 FROM _repeated_ids LIMIT 1`))) return 0;
   const repeated = `crime_id IN (SELECT crime_id FROM _repeated_ids) AND ${live}`;
+  // What a line says (the month, force, crime type and outcome are stored typed, blank as NULL).
+  const line = "month, falls_within, nullif(trim_fast(lsoa_code), ''), crime_type, last_outcome_category";
   const first = "(list(_file ORDER BY _file, _line))[1] AS file, (list(_line ORDER BY _file, _line))[1]::BIGINT AS line";
   const at = (r: { file: string; line: number }) => messages.fileLine(displayPath(ctx.config, r.file), Number(r.line));
   const repeats = await ctx.db.all<{ file: string; line: number; copies: number }>(`
     SELECT ${first}, count(*)::INTEGER AS copies FROM raw_police_street r WHERE ${repeated}
-    GROUP BY crime_id, ${["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ")},
+    GROUP BY crime_id, ${line},
              place_hash HAVING count(*) > 1 ORDER BY 1, 2`);
   for (const r of repeats) {
     await ctx.db.recordWarning("conform", "crime_repeated_line", at(r), messages.repeatedCrimeLine(at(r), r.copies));
   }
-  const line = ["month", "falls_within", "lsoa_code", "crime_type", "last_outcome_category"].map((c) => `nullif(trim_fast(${c}), '')`).join(", ");
   const conflicts = await ctx.db.all<{ month: string; forces: string; ids: number; examples: { file: string; line: number }[] }>(`
     WITH ids AS (
-      SELECT crime_id, min(trim_fast(month)) AS month, ${first},
-             string_agg(DISTINCT trim_fast(falls_within), ' and ' ORDER BY trim_fast(falls_within)) AS forces
+      SELECT crime_id, strftime(min(month), '%Y-%m') AS month, ${first},
+             string_agg(DISTINCT falls_within::VARCHAR, ' and ' ORDER BY falls_within::VARCHAR) AS forces
       FROM raw_police_street r WHERE ${repeated}
       GROUP BY 1 HAVING count(DISTINCT (${line}, place_hash)) > 1)
     SELECT month, forces, count(*)::INTEGER AS ids, list({'file': file, 'line': line} ORDER BY file, line) FILTER (WHERE rn <= 3) AS examples

@@ -1,4 +1,5 @@
 /** Helpers for adapter tests: a config over the real samples (or temp files), run through stages 1-2 in a fresh in-memory warehouse. */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -175,3 +176,21 @@ export async function loadCounts(db: Warehouse): Promise<Record<string, { read: 
 /** Warnings of one code. */
 export const warningsOf = (db: Warehouse, code: string) =>
   db.all<{ subject: string | null; message: string }>(`SELECT subject, message FROM audit.warnings WHERE code = $c ORDER BY subject, message`, { c: code });
+
+/**
+ * A refresh of the crime source that only adds `added` files to a warehouse built from the
+ * config's earlier files (`runSources`): what the build does between runs (raw tables dropped;
+ * the files it had, by hash), then stages 1 and 2 of the crime source under `config`. Returns its loads.
+ */
+export async function refreshCrimeAdding(ctx: Context, config: Config, added: readonly string[]): Promise<FileLoad[]> {
+  const { crimeAdapter } = await import("../../sources/crime/police-uk-street.ts");
+  const { db } = ctx;
+  await db.dropRawTables();
+  const before = new Map((await db.all<{ path: string; sha256: string }>(`SELECT path, sha256 FROM audit.loads`)).map((r) => [r.path, r.sha256]));
+  const sha256 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
+  ctx.config = config;
+  ctx.previousFiles = { before, now: new Map([...before, ...added.map((f) => [f, sha256(f)] as const)]) };
+  const loads = await crimeAdapter.load(ctx);
+  await crimeAdapter.conform(ctx);
+  return loads;
+}

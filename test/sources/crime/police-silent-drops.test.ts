@@ -8,10 +8,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { readFileSync, utimesSync } from "node:fs";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
-import { crimeAdapter } from "../../../sources/crime/police-uk-street.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, runSources, shown as shownPath, tempDir, warningsOf } from "../helpers.ts";
+import { LUTON_WAYFIELD, MEDWAY, loadCounts, realConfig, refreshCrimeAdding, runSources, shown as shownPath, tempDir, warningsOf } from "../helpers.ts";
 import { loadIndicators } from "../../../transforms/indicators/define.ts";
 import { measureIndicators } from "../../../transforms/indicators/measure.ts";
 import { compareIndicators } from "../../../transforms/compare.ts";
@@ -20,7 +19,6 @@ import { crimeIndicators } from "../../../transforms/indicators/catalogue/crime.
 const police = (f: string) => realData("police", f);
 const realLines = (f: string) => readFileSync(police(f), "utf8").replace(/\n$/, "").split("\n");
 const crime = (files: string[], extra: Record<string, unknown> = {}, sources: Record<string, unknown> = {}) => realConfig({ sources: { crime: { files, ...extra }, ...sources } });
-const sha256 = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex");
 const FILE6 = realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv");
 /** A line with one field replaced (police.uk lines have no quoted commas in these columns). */
 const withField = (l: string, i: number, v: string) => l.split(",").map((f, k) => (k === i ? v : f)).join(",");
@@ -333,14 +331,8 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     const full = await runSources(crime([earlier, later]));
     try {
       expect((await lines(db)).map((r) => r.f)).toEqual([earlier]);
-      // The refresh: what the build does between runs (raw tables dropped; the files it had, by hash), then stage 1 and 2 of the crime source.
-      await db.dropRawTables();
-      const hashes = Object.fromEntries((await db.all<{ path: string; sha256: string }>(`SELECT path, sha256 FROM audit.loads`)).map((r) => [r.path, r.sha256]));
-      ctx.config = crime([earlier, later]);
-      ctx.previousFiles = { before: new Map([[earlier, hashes[earlier]!]]), now: new Map([[earlier, hashes[earlier]!], [later, sha256(later)]]) };
-      const loads = await crimeAdapter.load(ctx);
+      const loads = await refreshCrimeAdding(ctx, crime([earlier, later]), [later]);
       expect(loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([later]);
-      await crimeAdapter.conform(ctx);
       const kept = await lines(db);
       expect(kept.map((r) => r.f)).toEqual([later]);
       expect(kept[0]!.n).toBeGreaterThan(1000);
