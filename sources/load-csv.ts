@@ -691,13 +691,20 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
     await db.run(`DELETE FROM ${raw} WHERE _file IN (${files}); DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts;`);
     return null;
   };
+  const insert = () => scanInto(db, `INSERT INTO ${raw} SELECT ${select}, ${inPlace ? "s._path" : "p.file"}, 0`, format, batch, inPlace ? "s" : `s JOIN _paths p ON p.read_path = s._path`);
   try {
-    await scanInto(db, `INSERT INTO ${raw} SELECT ${select}, ${inPlace ? "s._path" : "p.file"}, 0`, format, batch, inPlace ? "s" : `s JOIN _paths p ON p.read_path = s._path`);
+    await insert();
   } catch (err) {
-    // A typed column's cell that is not of its type (a month that is not one, an enum value not yet
-    // a member) fails the INSERT, which leaves nothing: the careful path finds the row, or learns the value.
+    // A typed column's cell that is not of its type fails the INSERT, which leaves nothing. An enum
+    // value not yet a member: the batch's values are learned in one scan and the INSERT made again;
+    // else (a month that is not one) the careful path finds the row.
     if (!format.columns.some(isTyped)) throw err;
-    return undo();
+    if (!(await learnBatchEnums(db, format, batch))) return undo();
+    try {
+      await insert();
+    } catch {
+      return undo();
+    }
   }
   if (await db.one(`SELECT 1 FROM _scan_rejects LIMIT 1`)) return undo();
   // Rows of one scan are appended in scan order, each file's together: its first rowid numbers them.
@@ -716,6 +723,31 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
   await recordLoads(db, format, loads.map((l, k) => ({ load: l.load, bytes: batch[k]!.bytes })), at);
   await db.run(`DROP TABLE IF EXISTS _paths; DROP TABLE IF EXISTS _firsts; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
   return loads;
+}
+
+/**
+ * Make every value of a batch's enum columns a member of the raw table's ENUMs, from one scan of
+ * the batch (its distinct values only). False when none was new (the INSERT failed for another reason).
+ */
+async function learnBatchEnums(db: Warehouse, format: CsvFormat, batch: PreparedFile[]): Promise<boolean> {
+  const columns = enumColumns(format, batch[0]!.index);
+  if (!columns.length) return false;
+  const types = async () => (await db.one<{ t: string }>(`SELECT string_agg(data_type, chr(31) ORDER BY column_name) AS t FROM duckdb_columns()
+    WHERE table_name = $t AND schema_name = 'main' AND database_name = current_database()`, { t: format.rawTable }))?.t;
+  const before = await types();
+  try {
+    await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+    await scanInto(db, `CREATE OR REPLACE TEMP TABLE _enum_seen AS SELECT DISTINCT ${columns.map((c) => `trim(s.c${c.at}) AS c${c.at}`).join(", ")}`, format, batch, "s");
+  } catch {
+    return false;
+  }
+  const learned = new Map<string, Set<string>>();
+  for (const { name, at } of columns) {
+    learned.set(name, new Set((await db.all<{ v: string }>(`SELECT DISTINCT c${at} AS v FROM _enum_seen WHERE nullif(c${at}, '') IS NOT NULL`)).map((r) => r.v)));
+  }
+  await db.run(`DROP TABLE _enum_seen; DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);
+  await createRawTable(db, format, learned);
+  return (await types()) !== before;
 }
 
 /**

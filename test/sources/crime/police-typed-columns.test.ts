@@ -61,16 +61,28 @@ describe("ENUM columns that widen as values are met", () => {
 });
 
 describe.skipIf(!hasShared)(`police.uk lines staged typed${sharedSkipReason}`, () => {
-  it("a crime type and a force name no list and no file's first records showed are learned where met: every line staged as text would have it", async () => {
+  it.each([
+    ["a clean file (its values learned in one scan of the batch)", false],
+    ["a file with a row to reject (the careful path learns them)", true],
+  ])("a crime type and a force name no list and no file's first records showed are learned where met, in %s: every line staged as text would have it", async (_, bad) => {
     const t = tempDir();
     const nov = realLines("2018-11-kent-street.medway-only.csv");
-    // Lines 2,000 on are far past the first 64 KB the loader samples.
+    // Lines 2,000 on are far past the first 100 records the loader samples.
     const lines = nov.map((l, i) => (i >= 2000 && i < 2010 ? withField(l, 9, "Hate crime") : i >= 2100 && i < 2110 ? withField(l, 3, "Kent Police (renamed)") : l));
+    if (bad) lines[1500] = withField(lines[1500]!, 1, "2018-13");
     const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
-    const { db } = await runSources(crime([f]));
+    // Which way the file was read: the careful path scans it into `_scan` first.
+    const statements: string[] = [];
+    const run = Warehouse.prototype.run;
+    Warehouse.prototype.run = function (sql, params) {
+      statements.push(sql);
+      return run.call(this, sql, params);
+    };
+    const { db } = await runSources(crime([f])).finally(() => (Warehouse.prototype.run = run));
     try {
-      expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 2401, loaded: 2401, rejected: 0 });
-      expect(await staged(db)).toEqual(tally(lines));
+      expect(statements.some((q) => q.startsWith("CREATE TEMP TABLE _scan AS"))).toBe(bad);
+      expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 2401, loaded: bad ? 2400 : 2401, rejected: bad ? 1 : 0 });
+      expect(await staged(db)).toEqual(tally(bad ? lines.filter((_, i) => i !== 1500) : lines));
       expect((await staged(db))["Kent Police | Hate crime"]).toBeGreaterThan(0);
       expect(await typeOf(db, "staging.crime_events", "month")).toBe("DATE");
       for (const c of ["falls_within", "crime_type", "last_outcome_category", "_file"]) expect(await typeOf(db, "staging.crime_events", c)).toMatch(/^ENUM\(/);
