@@ -84,9 +84,10 @@ export function strptimeSql(cell: string, format: string, { strict = false }: { 
  * group value: rows grouped by `group` (an expression over the row, alias `t`) and compared by
  * count and a checksum of every row; a group in one table only differs too (NULL is a group).
  * With a constant `group`, one row when the tables differ at all, none when they hold the same rows.
+ * `row` is what is hashed of a row (`t`, the whole row; see `TableChanges` for ENUM columns).
  */
-export const changedGroupsSql = (a: string, b: string, group: string) => {
-  const groups = (x: string) => `SELECT ${group} AS g, count(*) AS n, sum(hash(t)) AS h FROM ${x} t GROUP BY 1`;
+export const changedGroupsSql = (a: string, b: string, group: string, row = "t") => {
+  const groups = (x: string) => `SELECT ${group} AS g, count(*) AS n, sum(hash(${row})) AS h FROM ${x} t GROUP BY 1`;
   return `SELECT coalesce(a.g, b.g) AS g FROM (${groups(a)}) a FULL JOIN (${groups(b)}) b ON a.g IS NOT DISTINCT FROM b.g
     WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h ORDER BY 1`;
 };
