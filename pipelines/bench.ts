@@ -360,7 +360,7 @@ async function main(): Promise<number> {
     targets,
     notes,
     what_is_timed: {
-      crime_localneeds: "fresh warehouse file; geography adapter load + conform (ref.lsoa_ward, ref.areas, ref.area_members), crime adapter load (loadCsvFiles: parse, validate, line numbers, audit) + conform (staging.crime_events), then SELECT ward_code, month, count(*) FROM staging.crime_events GROUP BY ALL",
+      crime_localneeds: "fresh warehouse file; geography adapter load + conform (ref.lsoa_ward, ref.areas, ref.area_members), crime adapter load (loadCsvFiles: parse, validate, line numbers, audit) + conform (staging.crime_events), then SELECT ward_code, month, count(*) FROM staging.crime_events JOIN ref.lsoa_ward USING (lsoa_code) GROUP BY ALL",
       crime_raw_duckdb: "in-memory DuckDB; one CREATE TABLE AS SELECT over read_csv of the month folders (explicit VARCHAR columns) joined to read_csv of the lookup, GROUP BY ward, month",
       crime_papaparse: "papaparse streaming (header: true) of the lookup into a Map, then of every crime file, counting ward|month in a Map",
       full_build: "runBuild with a generated config over the national inputs: stages 1-6 (load, conform incl. comparator groups, measure, compare, chart, pack for the one focus ward; no per-ward packs, no PDF)",

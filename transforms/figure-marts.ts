@@ -50,7 +50,7 @@ const labelsOf = (months: readonly string[]) => `(${months.map((d) => literal(d.
 const FIGURE_MARTS: FigureMart[] = [
   {
     table: "marts.crime_by_lsoa_month",
-    from: ["staging.crime_events"],
+    from: ["staging.crime_events", "ref.lsoa_ward"],
     sql: crimeByLsoaMonth("true"),
     byMonth: { date: "month", sql: (months) => crimeByLsoaMonth(`month IN (${months.map((d) => `DATE ${literal(d)}`).join(", ")})`) },
   },
@@ -148,8 +148,10 @@ const FIGURE_MARTS: FigureMart[] = [
 
 function crimeByLsoaMonth(where: string): string {
   // The staged crime type is an ENUM; the mart (a contract, exported as Parquet) keeps it as text.
-  return `SELECT lsoa_code, ward_code, lad_code, strftime(month, '%Y-%m') AS month, crime_type::VARCHAR AS crime_type, count(*)::INTEGER AS crimes
-          FROM staging.crime_events WHERE ${where} GROUP BY ALL ORDER BY ALL`;
+  // The lines hold their LSOA only: its ward and authority come from the lookup.
+  return `SELECT c.lsoa_code, w.ward_code, w.lad_code, c.month, c.crime_type, c.crimes
+          FROM (SELECT lsoa_code, strftime(month, '%Y-%m') AS month, crime_type::VARCHAR AS crime_type, count(*)::INTEGER AS crimes
+                FROM staging.crime_events WHERE ${where} GROUP BY ALL) c JOIN ref.lsoa_ward w USING (lsoa_code) ORDER BY ALL`;
 }
 
 function crimeByMonth(where: string): string {

@@ -3,7 +3,7 @@
  * `(ward_code, month, crimes)`, counting police.uk rows whose LSOA is in the lookup.
  *
  * - localneeds: stage 1 (`loadCsvFiles` via the geography and crime adapters, audited) and stage 2
- *   (their `conform`: `ref.lsoa_ward`, `staging.crime_events`), then a GROUP BY on the staged events.
+ *   (their `conform`: `ref.lsoa_ward`, `staging.crime_events`), then the staged events joined to their wards and grouped.
  * - raw DuckDB: one `read_csv` over the month folders joined to the lookup CSV and grouped (the engine's limit).
  * - papaparse: stream every file through papaparse into a JS `Map` (what an analyst might write).
  *
@@ -66,7 +66,8 @@ export async function localneedsCounts(config: Config, warehouse: string): Promi
     steps.crime_conform = since(t);
     t = performance.now();
     await db.run(`CREATE TEMP TABLE bench_counts AS
-      SELECT ward_code, strftime(month, '%Y-%m') AS month, count(*)::INTEGER AS crimes FROM staging.crime_events GROUP BY ALL`);
+      SELECT w.ward_code, strftime(e.month, '%Y-%m') AS month, count(*)::INTEGER AS crimes
+      FROM staging.crime_events e JOIN ref.lsoa_ward w USING (lsoa_code) GROUP BY ALL`);
     steps.ward_month_group_by = since(t);
     const seconds = since(t0);
     const rows = await db.all<WardMonthCount>(`SELECT * FROM bench_counts ORDER BY ward_code, month`);

@@ -86,7 +86,8 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE staging.crime_missing_months (month DATE, force VARCHAR, falls_within VARCHAR, file VARCHAR, reason VARCHAR)`);
   await db.insertRows("staging.crime_missing_months", ["month", "force", "falls_within", "file", "reason"], rows);
   await db.run(`CREATE OR REPLACE TABLE ${CRIME_MISSING_LSOA_MONTHS} AS
-    WITH placed AS (SELECT falls_within, lad_code, count(*) AS n FROM staging.crime_events GROUP BY ALL),
+    WITH placed AS (SELECT e.falls_within, w.lad_code, sum(e.n) AS n
+                    FROM (SELECT falls_within, lsoa_code, count(*) AS n FROM staging.crime_events GROUP BY ALL) e JOIN ref.lsoa_ward w USING (lsoa_code) GROUP BY ALL),
     covers AS (SELECT falls_within, lad_code FROM placed QUALIFY n >= ${FORCE_COVERS_SHARE} * sum(n) OVER (PARTITION BY lad_code))
     SELECT DISTINCT m.month, l.lsoa_code, m.reason FROM staging.crime_missing_months m
     JOIN covers c ON c.falls_within = m.falls_within

@@ -1,7 +1,7 @@
 /**
  * police.uk street-level crime: monthly CSVs, a folder per month, any number of forces.
  * Grain of `staging.crime_events`: one row per crime or ASB incident placed in an LSOA of the
- * build's lookup. Rows are placed by the LSOA code police.uk supplies (never by force or name),
+ * build's lookup (its ward and authority are the lookup's, `ref.lsoa_ward`: not copied onto each line). Rows are placed by the LSOA code police.uk supplies (never by force or name),
  * converted through the LSOA 2011 -> 2021 change file when the file's code vintage is not the
  * lookup's (`audit.lsoa_vintages` records each file's; a converted line keeps the code it came
  * with in `source_lsoa_code`, NULL for a line placed by its own code); "No Location" rows are counted at force
@@ -257,8 +257,8 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
            QUALIFY row_number() OVER (PARTITION BY crime_id_hash ORDER BY _file, _line) = 1
          UNION ALL
          SELECT ${lineColumns}, _file, _line FROM lines WHERE crime_id_hash IS NULL OR crime_id_hash NOT IN (SELECT crime_id FROM _repeated_ids)`})
-    SELECT l.crime_id_hash, l.month, l.falls_within, l.lsoa_code, w.ward_code, w.lad_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
-    FROM kept l JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`;
+    SELECT l.crime_id_hash, l.month, l.falls_within, l.lsoa_code, l.crime_type, l.last_outcome_category, l._file, l._line, l.source_lsoa_code
+    FROM kept l SEMI JOIN ref.lsoa_ward w ON w.lsoa_code = l.lsoa_code`;
   if (onlyAdded) {
     await db.run(`DELETE FROM staging.crime_events WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN ${files}`);
     // The added files may bring a force or crime type the staged lines' ENUMs do not have yet.
@@ -400,8 +400,8 @@ async function checkTypeVolumes(ctx: Context): Promise<void> {
 /** Month-on-month volume check over the crimes placed in each authority of the build. */
 async function checkMonthlyVolumes(ctx: Context): Promise<void> {
   const rows = await ctx.db.all<{ lad_code: string; lad_name: string; month: string; n: number }>(
-    `SELECT e.lad_code, any_value(w.lad_name) AS lad_name, strftime(e.month, '%Y-%m') AS month, count(*)::INTEGER AS n
-     FROM staging.crime_events e JOIN (SELECT DISTINCT lad_code, lad_name FROM ref.lsoa_ward) w USING (lad_code) GROUP BY e.lad_code, 3 ORDER BY 1, 3`,
+    `SELECT w.lad_code, any_value(w.lad_name) AS lad_name, strftime(e.month, '%Y-%m') AS month, sum(e.n)::INTEGER AS n
+     FROM (SELECT lsoa_code, month, count(*) AS n FROM staging.crime_events GROUP BY ALL) e JOIN ref.lsoa_ward w USING (lsoa_code) GROUP BY w.lad_code, 3 ORDER BY 1, 3`,
   );
   const byLad = new Map<string, { name: string; months: { month: string; n: number }[] }>();
   for (const r of rows) {

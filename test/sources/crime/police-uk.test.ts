@@ -45,11 +45,11 @@ describe.skipIf(!hasShared)(`police.uk real samples${sharedSkipReason}`, () => {
   });
 
   it("places Medway's crimes by month (FORMATS.md: 3,437 / 2,401 / 1,325 / 3,025 / 2,828)", async () => {
-    const rows = await db.all<{ m: string; n: number }>(`SELECT strftime(month, '%Y-%m') m, count(*)::INTEGER n FROM staging.crime_events WHERE lad_code = $l GROUP BY 1 ORDER BY 1`, { l: MEDWAY });
+    const rows = await db.all<{ m: string; n: number }>(`SELECT strftime(month, '%Y-%m') m, count(*)::INTEGER n FROM staging.crime_events JOIN ref.lsoa_ward USING (lsoa_code) WHERE lad_code = $l GROUP BY 1 ORDER BY 1`, { l: MEDWAY });
     expect(rows).toEqual([
       { m: "2018-10", n: 3437 }, { m: "2018-11", n: 2401 }, { m: "2018-12", n: 1325 }, { m: "2019-01", n: 3025 }, { m: "2019-02", n: 2828 },
     ]);
-    const lw = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM staging.crime_events WHERE ward_code = $w`, { w: LUTON_WAYFIELD });
+    const lw = await db.one<{ n: number }>(`SELECT count(*)::INTEGER n FROM staging.crime_events JOIN ref.lsoa_ward USING (lsoa_code) WHERE ward_code = $w`, { w: LUTON_WAYFIELD });
     expect(lw!.n).toBe(225 + 188 + 74 + 195 + 155);
   });
 
@@ -314,7 +314,7 @@ describe.skipIf(!hasShared)(`police.uk hand-made broken copies${sharedSkipReason
       const config = crime([f], { lsoaChanges: changes, authorities: undefined });
       const { db } = await runSources(config);
       try {
-        expect(await db.one(`SELECT lsoa_code, lad_code FROM staging.crime_events WHERE source_lsoa_code = 'E01035188'`)).toEqual({ lsoa_code: "E01011973", lad_code: "E06000001" });
+        expect(await db.one(`SELECT lsoa_code, lad_code FROM staging.crime_events JOIN ref.lsoa_ward USING (lsoa_code) WHERE source_lsoa_code = 'E01035188'`)).toEqual({ lsoa_code: "E01011973", lad_code: "E06000001" });
         expect((await warningsOf(db, "lsoa_vintage_converted"))[0]!.message).toBe(messages.lsoaVintageConverted("police.uk street crime", shown(f), "LSOA21", "LSOA11", shown(changes), 1, 1));
       } finally {
         db.close();
