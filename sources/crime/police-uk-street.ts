@@ -1,7 +1,8 @@
 /**
  * police.uk street-level crime: monthly CSVs, a folder per month, any number of forces.
  * Grain of `staging.crime_events`: one row per crime or ASB incident placed in an LSOA of the
- * build's lookup (its ward and authority are the lookup's, `ref.lsoa_ward`: not copied onto each line). Rows are placed by the LSOA code police.uk supplies (never by force or name),
+ * build's lookup (its ward and authority are the lookup's, `ref.lsoa_ward`: not copied onto each
+ * line). Rows are placed by the LSOA code police.uk supplies (never by force or name),
  * converted through the LSOA 2011 -> 2021 change file when the file's code vintage is not the
  * lookup's (`audit.lsoa_vintages` records each file's; a converted line keeps the code it came
  * with in `source_lsoa_code`, NULL for a line placed by its own code); "No Location" rows are counted at force
@@ -27,12 +28,32 @@ import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
 
-/** police.uk's crime types, first to last (see `POLICE_CRIME_TYPES`). */
-const POLICE_CRIME_TYPE_NAMES = [
-  "Anti-social behaviour", "Bicycle theft", "Burglary", "Criminal damage and arson", "Drugs", "Other crime", "Other theft",
-  "Possession of weapons", "Public disorder and weapons", "Public order", "Robbery", "Shoplifting", "Theft from the person",
-  "Vehicle crime", "Violence and sexual offences", "Violent crime",
-];
+/**
+ * police.uk's crime types over time. Until August 2011 six (anti-social behaviour, burglary,
+ * robbery, vehicle crime, violent crime, other crime); from September 2011 criminal damage and
+ * arson, drugs, other theft, public disorder and weapons and shoplifting were counted apart from
+ * other crime; from May 2013 violent crime was renamed violence and sexual offences, public
+ * disorder and weapons split into public order and possession of weapons, and bicycle theft and
+ * theft from the person were counted apart from other theft. `from` and `to` bound the months a
+ * type exists (`YYYY-MM`); `changed` is a month a type lost part of its crimes to new types.
+ */
+export const POLICE_CRIME_TYPES: Readonly<Record<string, { from?: string; to?: string; changed?: string }>> = {
+  "Other crime": { changed: "2011-09" },
+  "Criminal damage and arson": { from: "2011-09" },
+  "Drugs": { from: "2011-09" },
+  "Shoplifting": { from: "2011-09" },
+  "Other theft": { from: "2011-09", changed: "2013-05" },
+  "Public disorder and weapons": { from: "2011-09", to: "2013-04" },
+  "Violent crime": { to: "2013-04" },
+  "Violence and sexual offences": { from: "2013-05" },
+  "Public order": { from: "2013-05" },
+  "Possession of weapons": { from: "2013-05" },
+  "Bicycle theft": { from: "2013-05" },
+  "Theft from the person": { from: "2013-05" },
+};
+
+/** Every crime type police.uk has used: those that changed, and the four that never did. */
+const POLICE_CRIME_TYPE_NAMES = [...Object.keys(POLICE_CRIME_TYPES), "Anti-social behaviour", "Burglary", "Robbery", "Vehicle crime"];
 
 /** Last outcome categories police.uk has published (a value not listed is learned as it is read). */
 const POLICE_OUTCOME_CATEGORIES = [
@@ -65,29 +86,6 @@ export const policeStreetFormat = defineCsvFormat({
 });
 registerFormats(policeStreetFormat);
 
-/**
- * police.uk's crime types over time. Until August 2011 six (anti-social behaviour, burglary,
- * robbery, vehicle crime, violent crime, other crime); from September 2011 criminal damage and
- * arson, drugs, other theft, public disorder and weapons and shoplifting were counted apart from
- * other crime; from May 2013 violent crime was renamed violence and sexual offences, public
- * disorder and weapons split into public order and possession of weapons, and bicycle theft and
- * theft from the person were counted apart from other theft. `from` and `to` bound the months a
- * type exists (`YYYY-MM`); `changed` is a month a type lost part of its crimes to new types.
- */
-export const POLICE_CRIME_TYPES: Readonly<Record<string, { from?: string; to?: string; changed?: string }>> = {
-  "Other crime": { changed: "2011-09" },
-  "Criminal damage and arson": { from: "2011-09" },
-  "Drugs": { from: "2011-09" },
-  "Shoplifting": { from: "2011-09" },
-  "Other theft": { from: "2011-09", changed: "2013-05" },
-  "Public disorder and weapons": { from: "2011-09", to: "2013-04" },
-  "Violent crime": { to: "2013-04" },
-  "Violence and sexual offences": { from: "2013-05" },
-  "Public order": { from: "2013-05" },
-  "Possession of weapons": { from: "2013-05" },
-  "Bicycle theft": { from: "2013-05" },
-  "Theft from the person": { from: "2013-05" },
-};
 
 /** A month is anomalous when its volume is below this share, or above its inverse, of its neighbours' median. */
 export const ANOMALY_RATIO = 0.6;
