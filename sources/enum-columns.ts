@@ -15,21 +15,8 @@ export const enumTypeSql = (members: Iterable<string>) => {
   return sorted.length ? `ENUM(${sorted.map(literal).join(", ")})` : "VARCHAR";
 };
 
-/** The schema and name of a table as written (`staging.crime_events`, `raw_police_street`). */
-function tableParts(table: string): { schema: string; name: string } {
-  const [a, b] = table.split(".", 2);
-  return b === undefined ? { schema: "main", name: a! } : { schema: a!, name: b };
-}
-
 /** Each column's type of a table in this warehouse (or a temporary one), by name. */
-async function columnTypes(db: Warehouse, table: string): Promise<Map<string, string>> {
-  const { schema, name } = tableParts(table);
-  const rows = await db.all<{ c: string; t: string }>(
-    `SELECT column_name AS c, data_type AS t FROM duckdb_columns() WHERE schema_name = $s AND table_name = $n AND database_name IN (current_database(), 'temp')`,
-    { s: schema, n: name },
-  );
-  return new Map(rows.map((r) => [r.c, r.t]));
-}
+const columnTypes = async (db: Warehouse, table: string) => new Map((await db.columnTypes(table)).map((c) => [c.name, c.type]));
 
 /** The members of an ENUM type as DuckDB writes it (`ENUM('a', 'b''s')`), or null for another type. */
 export function enumMembersOf(type: string | undefined): string[] | null {

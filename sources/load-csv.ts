@@ -732,8 +732,7 @@ async function fastScan(db: Warehouse, format: CsvFormat, batch: PreparedFile[],
 async function learnBatchEnums(db: Warehouse, format: CsvFormat, batch: PreparedFile[]): Promise<boolean> {
   const columns = enumColumns(format, batch[0]!.index);
   if (!columns.length) return false;
-  const types = async () => (await db.one<{ t: string }>(`SELECT string_agg(data_type, chr(31) ORDER BY column_name) AS t FROM duckdb_columns()
-    WHERE table_name = $t AND schema_name = 'main' AND database_name = current_database()`, { t: format.rawTable }))?.t;
+  const types = async () => JSON.stringify(await db.columnTypes(format.rawTable));
   const before = await types();
   try {
     await db.run(`DROP TABLE IF EXISTS _scan_rejects; DROP TABLE IF EXISTS _scan_scans;`);

@@ -4,7 +4,7 @@
  * marts). Each table is compared once per run, by row count and a checksum of every row.
  */
 import type { Context } from "../pipelines/core/context.ts";
-import { changedGroupsSql, ident, literal } from "../pipelines/core/warehouse.ts";
+import { changedGroupsSql, ident } from "../pipelines/core/warehouse.ts";
 
 export class TableChanges {
   private readonly same = new Map<string, Promise<boolean>>();
@@ -50,16 +50,11 @@ export class TableChanges {
    * (they hash differently, as they should).
    */
   private async rowSql(table: string): Promise<string> {
-    const [schema, name] = table.includes(".") ? (table.split(".", 2) as [string, string]) : ["main", table];
-    const columns = (database: string) => this.ctx.db.all<{ c: string; t: string }>(
-      `SELECT column_name AS c, data_type AS t FROM duckdb_columns() WHERE database_name = ${database} AND schema_name = $s AND table_name = $n ORDER BY column_index`,
-      { s: schema, n: name },
-    );
-    const [here, there] = [await columns("current_database()"), await columns(literal(this.prev))];
-    const enums = (cs: { t: string }[]) => cs.some((c) => c.t.startsWith("ENUM("));
-    if (!enums(here) && !enums(there)) return "t";
-    if (here.map((c) => c.c).join("\u0000") !== there.map((c) => c.c).join("\u0000")) return "t";
-    return `struct_pack(${here.map((c) => `${ident(c.c)} := t.${ident(c.c)}${c.t.startsWith("ENUM(") || there.find((x) => x.c === c.c)?.t.startsWith("ENUM(") ? "::VARCHAR" : ""}`).join(", ")})`;
+    const [here, there] = [await this.ctx.db.columnTypes(table), await this.ctx.db.columnTypes(table, this.prev)];
+    const isEnum = (c: { type: string } | undefined) => Boolean(c?.type.startsWith("ENUM("));
+    if (!here.some(isEnum) && !there.some(isEnum)) return "t";
+    if (here.map((c) => c.name).join("\u0000") !== there.map((c) => c.name).join("\u0000")) return "t";
+    return `struct_pack(${here.map((c, i) => `${ident(c.name)} := t.${ident(c.name)}${isEnum(c) || isEnum(there[i]) ? "::VARCHAR" : ""}`).join(", ")})`;
   }
 
   /** Is `table` in both warehouses, in neither, or in only one? */

@@ -345,6 +345,20 @@ export class Warehouse {
 
   private databaseName: string | undefined;
 
+  /**
+   * The columns of `schema.table` (a name without a schema: a run's table, `main` or temporary)
+   * with their DuckDB types as it writes them (`VARCHAR`, `ENUM('a', 'b')`), in order; of the
+   * attached database `database` when given.
+   */
+  async columnTypes(qualified: string, database?: string): Promise<{ name: string; type: string }[]> {
+    const [schema, table] = qualified.includes(".") ? qualified.split(".", 2) : ["main", qualified];
+    const databases = database ? literal(database) : "current_database(), 'temp'";
+    return this.all<{ name: string; type: string }>(
+      `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name IN (${databases}) AND schema_name = $s AND table_name = $t ORDER BY column_index`,
+      { s: schema!, t: table! },
+    );
+  }
+
   private async groupCount(table: string, by: string): Promise<number> {
     return Number((await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT ${ident(by)} FROM ${table})`))!.n);
   }
