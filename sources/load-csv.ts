@@ -378,7 +378,6 @@ function expectedText(spec: ColumnSpec): string {
  */
 export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[]): Promise<FileLoad[]> {
   const { db } = ctx;
-  await createRawTable(db, format);
   const at = ctx.clock.now();
   // A file loaded before (by an earlier run, or earlier in this one) has its records replaced.
   const previous = new Set((await db.all<{ path: string }>(`SELECT DISTINCT path FROM audit.loads WHERE source = $s`, { s: format.id })).map((p) => p.path));
@@ -412,7 +411,8 @@ export async function loadCsvFiles(ctx: Pick<Context, "db" | "log" | "clock">, f
     if (irregularLines) ({ path: readPath, blankLines } = await normaliseLines(readPath));
     todo.push({ i, file, readPath, header, index, sha256, bytes: fileBytes(file), replace: previous.has(file), blankLines, lines, quoted });
   }
-  if (enumValues.size) await createRawTable(db, format, enumValues);
+  // Made once every file's header is checked (with the ENUM values met), even when no file is given.
+  await createRawTable(db, format, enumValues);
   if (todo.length) {
     const opts: ScanOptions = { at, salt: await saltFor(ctx as Partial<Context>) };
     let done = 0;
