@@ -118,7 +118,7 @@ export interface CsvFormat {
   id: string;
   /** What a person would call it, used in messages (`a police.uk street-level crime file`). */
   title: string;
-  /** The table rows load into, e.g. `raw_police_street`. */
+  /** The table rows load into, e.g. `raw_ks2` (dropped after the conform; `staging.raw_*` for one a conform may rename, see `dropRawTables`). */
   rawTable: string;
   columns: readonly ColumnSpec[];
   /**
@@ -136,7 +136,8 @@ export interface CsvFormat {
 
 /** Define a format (identity, for typing and one place to check declarations). */
 export function defineCsvFormat(format: CsvFormat): CsvFormat {
-  if (!/^raw_[a-z0-9_]+$/.test(format.rawTable)) throw new Error(`format ${format.id}: rawTable must be a temporary raw_<name> table (the files are the raw layer), not ${format.rawTable}`);
+  // In the main schema, or in staging for a raw table a conform makes its staged table from in place (police.uk street lines).
+  if (!/^(staging\.)?raw_[a-z0-9_]+$/.test(format.rawTable)) throw new Error(`format ${format.id}: rawTable must be a temporary raw_<name> table (the files are the raw layer), not ${format.rawTable}`);
   const names = new Set<string>();
   for (const c of format.columns) {
     if (names.has(c.name)) throw new Error(`format ${format.id}: duplicate column ${c.name}`);

@@ -368,10 +368,11 @@ export class Warehouse {
    * raw layer, so the warehouse keeps only what staging made of them.
    */
   async dropRawTables(): Promise<void> {
-    const tables = await this.all<{ d: string; t: string }>(
-      `SELECT database_name AS d, table_name AS t FROM duckdb_tables() WHERE database_name IN ('temp', current_database()) AND schema_name = 'main' AND starts_with(table_name, 'raw_')`,
+    const tables = await this.all<{ d: string; s: string; t: string }>(
+      `SELECT database_name AS d, schema_name AS s, table_name AS t FROM duckdb_tables()
+       WHERE database_name IN ('temp', current_database()) AND schema_name IN ('main', 'staging') AND starts_with(table_name, 'raw_')`,
     );
-    for (const { d, t } of tables) await this.run(`DROP TABLE ${ident(d)}.main.${ident(t)}`);
+    for (const { d, s, t } of tables) await this.run(`DROP TABLE ${ident(d)}.${ident(s)}.${ident(t)}`);
   }
 
   /** Release the connection and the database file. */

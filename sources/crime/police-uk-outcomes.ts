@@ -33,13 +33,13 @@ export async function loadOutcomes(ctx: Context, files: readonly string[]): Prom
   return loadCsvFiles(ctx, policeOutcomesFormat, files);
 }
 
-/** Stage outcomes into `staging.crime_outcomes` (see module doc). */
-export async function conformOutcomes(ctx: Context): Promise<void> {
+/** Stage outcomes into `staging.crime_outcomes` (see module doc); each crime's month from the street lines read (`streetLines`). */
+export async function conformOutcomes(ctx: Context, streetLines: string): Promise<void> {
   const { db } = ctx;
   await resolveReissues(ctx, "outcomes", `SELECT _file, strftime(month, '%Y-%m') AS month, falls_within::VARCHAR AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`, "outcomes");
   await placeLsoaCodes(ctx, "police_outcomes", "raw_police_outcomes", "police.uk outcomes");
   await db.run(`CREATE OR REPLACE TABLE staging.crime_outcomes AS
-    WITH crimes AS (SELECT crime_id AS crime_id_hash, min(month) AS crime_month FROM raw_police_street
+    WITH crimes AS (SELECT crime_id AS crime_id_hash, min(month) AS crime_month FROM ${streetLines}
                     WHERE crime_id IS NOT NULL GROUP BY 1)
     SELECT trim_fast(r.crime_id) AS crime_id, r.month AS outcome_month, c.crime_month,
            r.falls_within::VARCHAR AS falls_within, m.lsoa_code, w.ward_code, w.lad_code, trim_fast(r.outcome_type) AS outcome_type,

@@ -67,7 +67,8 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     const lines = [...nov];
     lines[100] = withField(lines[100]!, 6, `"${lines[100]!.split(",")[6]}`); // file line 101
     const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
-    const { db } = await runSources(crime([f]));
+    // The lines as read (`staging.raw_police_street`) are looked at before the conform stages them.
+    const { db, conform } = await runSources(crime([f]), { conform: false });
     try {
       expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 2401, loaded: 2400, rejected: 1 });
       expect(await db.all(`SELECT line::INTEGER AS line, "column", reason, raw_line FROM audit.rejects`)).toEqual([
@@ -75,8 +76,12 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
       ]);
       // The line after the broken one is still line 102.
       const [, , , , lon, lat, place] = lines[101]!.split(",");
-      expect(await db.one(`SELECT place_hash = hash($lon, $lat, $place) AS same FROM raw_police_street WHERE _line = 102`, { lon, lat, place })).toEqual({ same: true });
+      expect(await db.one(`SELECT place_hash = hash($lon, $lat, $place) AS same FROM staging.raw_police_street WHERE _line = 102`, { lon, lat, place })).toEqual({ same: true });
+      await conform();
       expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 2400 });
+      // Staged with the lines they were read from: 2 to 2402, but 101.
+      expect(await db.one(`SELECT min(_line)::INTEGER AS lo, max(_line)::INTEGER AS hi, count(DISTINCT _line)::INTEGER AS n, bool_or(_line = 101) AS broken FROM staging.crime_events`))
+        .toEqual({ lo: 2, hi: 2402, n: 2400, broken: false });
     } finally {
       db.close();
     }
@@ -101,19 +106,20 @@ describe.skipIf(!hasShared)(`police.uk: nothing dropped or double counted in sil
     // line 2: a garbled longitude; line 3: free text in Context (police.uk leaves it blank).
     const lines = nov.slice(0, 11).map((l, k) => (k === 1 ? withField(l, 4, "0.5x") : k === 2 ? withField(withField(l, 11, note), 2, "Reporter X") : l));
     const f = t.write("2018-11-kent-street.csv", lines.join("\n") + "\n");
-    const { db } = await runSources(crime([f]));
+    const { db, conform } = await runSources(crime([f]), { conform: false });
     try {
       expect((await loadCounts(db))["2018-11-kent-street.csv"]).toEqual({ read: 10, loaded: 10, rejected: 0 });
-      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 10 });
-      const columns = (await db.all<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_police_street'`)).map((c) => c.column_name);
+      const columns = (await db.all<{ column_name: string }>(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'raw_police_street' AND schema_name = 'staging'`)).map((c) => c.column_name);
       expect(columns).toContain("place_hash");
       expect(columns).not.toContain("longitude");
       expect(columns).not.toContain("context");
       expect(columns).not.toContain("reported_by");
       // Kept only as one hash of longitude, latitude and location: enough to tell this line from a repeat of it.
       const [, , , , lon, lat, place] = lines[1]!.split(",");
-      expect(await db.one(`SELECT place_hash = hash($lon, $lat, $place) AS same, typeof(place_hash) AS type FROM raw_police_street WHERE _line = 2`, { lon, lat, place }))
+      expect(await db.one(`SELECT place_hash = hash($lon, $lat, $place) AS same, typeof(place_hash) AS type FROM staging.raw_police_street WHERE _line = 2`, { lon, lat, place }))
         .toEqual({ same: true, type: "UBIGINT" });
+      await conform();
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_events`)).toEqual({ n: 10 });
     } finally {
       db.close();
     }
