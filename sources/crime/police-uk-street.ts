@@ -379,12 +379,15 @@ async function warnFilesOutsideBuild(ctx: Context): Promise<void> {
  * Crime IDs are stored as hashes: a warning names the first line (file and line) of each.
  */
 async function reportRepeats(ctx: Context, live: string): Promise<number> {
-  // The IDs that repeat (none usually; some tens of thousands in five national years), by a plain
-  // GROUP BY that spills: only their lines are grouped with lists below (grouping every line so ran
-  // out of memory at 30 million lines). The stored hashes: equal hashes can only make distinct IDs
-  // look repeated, never hide a repeat, and a false alarm is reported as a conflict.
+  // The IDs that repeat (none usually; some tens of thousands in five national years): in sorted
+  // order, an ID equal to the one before it (a sort of the 64-bit hashes spills like any: 0.26 s a
+  // national year, where GROUP BY ... HAVING count(*) > 1, a hash table of every ID, took 0.6-0.9 s).
+  // Only their lines are grouped with lists below (grouping every line so ran out of memory at 30
+  // million lines). The stored hashes: equal hashes can only make distinct IDs look repeated, never
+  // hide a repeat, and a false alarm is reported as a conflict.
   await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _repeated_ids AS
-    SELECT crime_id FROM ${RAW} r WHERE crime_id IS NOT NULL AND ${live} GROUP BY 1 HAVING count(*) > 1`);
+    SELECT DISTINCT crime_id FROM (SELECT crime_id, lag(crime_id) OVER (ORDER BY crime_id) AS before FROM ${RAW} r WHERE crime_id IS NOT NULL AND ${live})
+    WHERE crime_id = before`);
   if (!(await ctx.db.one(`SELECT 1 FROM _repeated_ids LIMIT 1`))) return 0;
   const repeated = `crime_id IN (SELECT crime_id FROM _repeated_ids) AND ${live}`;
   // What a line says (the month, force, crime type and outcome are stored typed, blank as NULL).
