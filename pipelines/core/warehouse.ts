@@ -28,11 +28,12 @@ export function literal(value: string): string {
 
 /**
  * SQL: a month the loader has checked (`YYYY-MM`, a column of `kind: "month"`) as the DATE of its
- * first day, read by position: no strptime (cheaper over millions of police.uk rows, and nothing
- * to read past). NULL for NULL; an error for text the loader would have rejected.
+ * first day, cast from `YYYY-MM-01`: no strptime, and no make_date of two integer casts (a
+ * national year of police.uk months: 0.1 s against 0.25 s). NULL for NULL; an error for text the
+ * loader would have rejected.
  */
 export function checkedMonthSql(cell: string): string {
-  return `make_date(left(${cell}, 4)::INTEGER, substr(${cell}, 6, 2)::INTEGER, 1)`;
+  return `(${cell} || '-01')::DATE`;
 }
 
 /** White space trimmed from a cell before it is parsed as a date (C isspace: space, tab, LF, VT, FF, CR). */
