@@ -245,18 +245,18 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
       WHERE stage = 'conform' AND code IN ('crime_repeated_line', 'crime_id_conflict') AND rowid NOT IN (SELECT r FROM _warnings_before) ORDER BY rowid`);
     await db.run(`CREATE OR REPLACE TABLE ${STREET_STATE} AS SELECT ${repeats}::INTEGER AS repeats`);
   }
-  // Per file: lines with no location, lines outside the build, and the Crime IDs of lines not placed.
+  // The lines not placed in the build (no location, or an LSOA outside it), found in one scan; per
+  // file from them: the lines with no location, those outside the build, and their Crime IDs.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _unplaced AS
+    SELECT r.rowid AS line_row, r._file, r.month, r.falls_within, r.crime_type, r.crime_id, ${placed} AS lsoa_code, r.lsoa_name
+    FROM ${RAW} r ${mapJoin} WHERE ${placed} IS NULL OR ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward)`);
   await db.run(`INSERT INTO ${NO_LOCATION_FILES}
-    SELECT _file, month, falls_within, crime_type, count(*)::INTEGER
-    FROM ${RAW} WHERE nullif(trim_fast(lsoa_code), '') IS NULL GROUP BY ALL`);
+    SELECT _file, month, falls_within, crime_type, count(*)::INTEGER FROM _unplaced WHERE lsoa_code IS NULL GROUP BY ALL`);
   await db.run(`INSERT INTO ${OUTSIDE_FILES}
-    SELECT r._file, r.month, r.falls_within, ${placed}, any_value(trim_fast(r.lsoa_name)),
-           CASE WHEN ${placed} IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
-    FROM ${RAW} r ${mapJoin}
-    WHERE ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward) GROUP BY r._file, 2, 3, ${placed}`);
-  await db.run(`INSERT INTO ${UNPLACED_IDS}
-    SELECT r._file, r.crime_id FROM ${RAW} r ${mapJoin}
-    WHERE r.crime_id IS NOT NULL AND (${placed} IS NULL OR ${placed} NOT IN (SELECT lsoa_code FROM ref.lsoa_ward))`);
+    SELECT _file, month, falls_within, lsoa_code, any_value(trim_fast(lsoa_name)),
+           CASE WHEN lsoa_code IN (SELECT lsoa_code FROM ref.lookup_lsoas) THEN 'authority not in this build' ELSE 'not in the lookup' END, count(*)::INTEGER
+    FROM _unplaced WHERE lsoa_code IS NOT NULL GROUP BY _file, month, falls_within, lsoa_code`);
+  await db.run(`INSERT INTO ${UNPLACED_IDS} SELECT _file, crime_id FROM _unplaced WHERE crime_id IS NOT NULL`);
   const lineColumns = "crime_id_hash, month, falls_within, lsoa_code, source_lsoa_code, crime_type, last_outcome_category";
   const events = `
     WITH lines AS (
@@ -314,14 +314,9 @@ const EVENT_COLUMNS = ["crime_id_hash", "month", "falls_within", "lsoa_code", "c
 /** When the street lines read are staged in place (`stageInPlace`): fewer than this share of them not placed. A setting, so tests can run either way. */
 export const streetStaging = { inPlaceBelowDropped: 0.5 };
 
-/**
- * Are few enough lines read left out of the build for `stageInPlace`? From the per-file tables
- * of the lines with no location or outside the build, just made for the files read.
- */
+/** Are few enough lines read left out of the build (`_unplaced`) for `stageInPlace`? */
 async function fewDropped(db: Context["db"]): Promise<boolean> {
-  const r = await db.one<{ dropped: number; n: number }>(`SELECT
-    (SELECT coalesce(sum(crimes), 0) FROM ${NO_LOCATION_FILES}) + (SELECT coalesce(sum(crimes), 0) FROM ${OUTSIDE_FILES}) AS dropped,
-    (SELECT count(*) FROM ${RAW}) AS n`);
+  const r = await db.one<{ dropped: number; n: number }>(`SELECT (SELECT count(*) FROM _unplaced) AS dropped, (SELECT count(*) FROM ${RAW}) AS n`);
   return Number(r!.dropped) < streetStaging.inPlaceBelowDropped * Number(r!.n);
 }
 
@@ -336,18 +331,19 @@ async function fewDropped(db: Context["db"]): Promise<boolean> {
  * would cost more than copying one, and leave the staged lines scattered through the table).
  */
 async function stageInPlace(db: Context["db"], live: string, repeats: boolean, converts: boolean): Promise<void> {
-  await db.run(`ALTER TABLE ${RAW} ADD COLUMN source_lsoa_code VARCHAR`);
-  if (converts) {
-    await db.run(`UPDATE ${RAW} AS r SET source_lsoa_code = r.lsoa_code, lsoa_code = m.lsoa_code FROM _lsoa_map_police_street m
-      WHERE m._file = r._file AND m.source_code = r.lsoa_code AND m.lsoa_code IS DISTINCT FROM m.source_code`);
-  }
   // Of a Crime ID's live lines, the first by file and line is kept (as the copy's window keeps it).
   if (repeats) {
     await db.run(`CREATE OR REPLACE TEMP TABLE _first_lines AS
       SELECT arg_min(r.rowid, (r._file, r._line)) AS first FROM ${RAW} r WHERE r.crime_id IN (SELECT crime_id FROM _repeated_ids) AND ${live} GROUP BY r.crime_id`);
   }
+  // By row id (of this table as read: before any column changes), the lines not placed (`_unplaced`) among them.
   const notFirst = repeats ? ` OR (r.crime_id IN (SELECT crime_id FROM _repeated_ids) AND r.rowid NOT IN (SELECT first FROM _first_lines))` : "";
-  await db.run(`DELETE FROM ${RAW} AS r WHERE (${live}) IS NOT TRUE OR NOT EXISTS (SELECT 1 FROM ref.lsoa_ward w WHERE w.lsoa_code = r.lsoa_code)${notFirst}`);
+  await db.run(`DELETE FROM ${RAW} AS r WHERE (${live}) IS NOT TRUE OR r.rowid IN (SELECT line_row FROM _unplaced)${notFirst}`);
+  await db.run(`ALTER TABLE ${RAW} ADD COLUMN source_lsoa_code VARCHAR`);
+  if (converts) {
+    await db.run(`UPDATE ${RAW} AS r SET source_lsoa_code = r.lsoa_code, lsoa_code = m.lsoa_code FROM _lsoa_map_police_street m
+      WHERE m._file = r._file AND m.source_code = r.lsoa_code AND m.lsoa_code IS DISTINCT FROM m.source_code`);
+  }
   await db.run(`DROP TABLE IF EXISTS staging.crime_events;
     ALTER TABLE ${RAW} DROP COLUMN lsoa_name; ALTER TABLE ${RAW} DROP COLUMN place_hash;
     ALTER TABLE ${RAW} RENAME COLUMN crime_id TO crime_id_hash; ALTER TABLE ${RAW} RENAME TO crime_events`);
