@@ -147,10 +147,12 @@ const FIGURE_MARTS: FigureMart[] = [
 ];
 
 function crimeByLsoaMonth(where: string): string {
-  // The staged crime type is an ENUM; the mart (a contract, exported as Parquet) keeps it as text.
-  // The lines hold their LSOA only: its ward and authority come from the lookup.
-  return `SELECT c.lsoa_code, w.ward_code, w.lad_code, c.month, c.crime_type, c.crimes
-          FROM (SELECT lsoa_code, strftime(month, '%Y-%m') AS month, crime_type::VARCHAR AS crime_type, count(*)::INTEGER AS crimes
+  // The staged month is a DATE and crime type an ENUM; the mart (a contract, exported as Parquet)
+  // keeps them as text, made from the groups, not from every line (grouping a national year's
+  // lines by the text took 3.0-3.7 s, by the typed values 1.8 s). The lines hold their LSOA only:
+  // its ward and authority come from the lookup.
+  return `SELECT c.lsoa_code, w.ward_code, w.lad_code, strftime(c.month, '%Y-%m') AS month, c.crime_type::VARCHAR AS crime_type, c.crimes
+          FROM (SELECT lsoa_code, month, crime_type, count(*)::INTEGER AS crimes
                 FROM staging.crime_events WHERE ${where} GROUP BY ALL) c JOIN ref.lsoa_ward w USING (lsoa_code) ORDER BY ALL`;
 }
 
