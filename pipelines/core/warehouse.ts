@@ -360,6 +360,21 @@ export class Warehouse {
     );
   }
 
+  /**
+   * Empty a table by making it again from its own DDL (`duckdb_tables().sql`: columns, NOT NULLs,
+   * keys), its comments written again by the contract at the end of the build. A DELETE of every
+   * row goes row by row through a primary key's index, read back from disk once the warehouse has
+   * been checkpointed: `ref.areas` of a national warehouse, 42,000 rows, took 2.4-2.7 s so (a
+   * refresh that conforms the geography again), 0.15 s made again.
+   */
+  async emptyTable(qualified: string): Promise<void> {
+    const [schema, table] = qualified.includes(".") ? qualified.split(".", 2) : ["main", qualified];
+    const row = await this.one<{ sql: string }>(
+      `SELECT sql FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $s AND table_name = $t`, { s: schema!, t: table! });
+    if (!row) throw new Error(`emptyTable: no table ${qualified}`);
+    await this.run(`DROP TABLE ${ident(schema!)}.${ident(table!)}; ${row.sql}`);
+  }
+
   private async groupCount(table: string, by: string): Promise<number> {
     return Number((await this.one<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT ${ident(by)} FROM ${table})`))!.n);
   }

@@ -125,7 +125,8 @@ export const geographyAdapter: SourceAdapter = {
     await conformLsoaChanges(ctx, Boolean(g.lsoaChanges));
     await conformWardCrosswalk(ctx);
     await conformHierarchy(ctx);
-    await db.run(`DELETE FROM ref.areas`);
+    // Made again empty, not emptied row by row through its primary key (see `emptyTable`).
+    await db.emptyTable("ref.areas");
     // A ward's parent is the authority holding most of its LSOAs (one, unless the lookup disagrees: see conformLsoaLookup).
     await db.run(
       `INSERT INTO ref.areas
