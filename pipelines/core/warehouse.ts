@@ -26,6 +26,12 @@ export function literal(value: string): string {
   return "'" + value.replaceAll("'", "''") + "'";
 }
 
+/** The schema and table of a table name, `main` when it names none (`ref.areas`, `raw_ks2`). */
+const schemaAndTable = (qualified: string): [string, string] => {
+  const [a, b] = qualified.split(".", 2);
+  return b === undefined ? ["main", a!] : [a!, b];
+};
+
 /**
  * SQL: a month the loader has checked (`YYYY-MM`, a column of `kind: "month"`) as the DATE of its
  * first day, cast from `YYYY-MM-01`: no strptime, and no make_date of two integer casts (a
@@ -249,11 +255,11 @@ export class Warehouse {
   }
 
   private async insertViaJson(table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
-    const [schema, name] = table.includes(".") ? table.split(".", 2) : ["main", table];
+    const [schema, name] = schemaAndTable(table);
     const types = new Map(
       (await this.all<{ column_name: string; data_type: string }>(
         `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t`,
-        { s: schema!, t: name! },
+        { s: schema, t: name },
       )).map((c) => [c.column_name, c.data_type]),
     );
     // Temp tables live in the 'temp' catalog; fall back to VARCHAR and let INSERT cast.
@@ -294,14 +300,14 @@ export class Warehouse {
    * of files thus writes that month's rows, not every row again. Returns the groups rewritten.
    */
   async syncTable(table: string, selectSql: string, by: string): Promise<number> {
-    const [schema, name] = table.split(".", 2);
+    const [schema, name] = schemaAndTable(table);
     if (!(await this.hasTable(table))) {
       await this.run(`CREATE TABLE ${table} AS ${selectSql}`);
       return this.groupCount(table, by);
     }
     await this.run(`CREATE OR REPLACE TEMP TABLE _sync AS ${selectSql}`);
     const shape = (t: string, db: string) =>
-      `SELECT list(column_name || ' ' || data_type ORDER BY column_index)::VARCHAR AS s FROM duckdb_columns() WHERE database_name = ${db} AND schema_name = ${literal(t === "_sync" ? "main" : schema!)} AND table_name = ${literal(t === "_sync" ? "_sync" : name!)}`;
+      `SELECT list(column_name || ' ' || data_type ORDER BY column_index)::VARCHAR AS s FROM duckdb_columns() WHERE database_name = ${db} AND schema_name = ${literal(t === "_sync" ? "main" : schema)} AND table_name = ${literal(t === "_sync" ? "_sync" : name)}`;
     const same = await this.one<{ same: boolean }>(`SELECT (${shape(table, "current_database()")}) = (${shape("_sync", "'temp'")}) AS same`);
     if (!same?.same) {
       await this.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM _sync; DROP TABLE _sync`);
@@ -352,11 +358,11 @@ export class Warehouse {
    * attached database `database` when given.
    */
   async columnTypes(qualified: string, database?: string): Promise<{ name: string; type: string }[]> {
-    const [schema, table] = qualified.includes(".") ? qualified.split(".", 2) : ["main", qualified];
+    const [schema, table] = schemaAndTable(qualified);
     const databases = database ? literal(database) : "current_database(), 'temp'";
     return this.all<{ name: string; type: string }>(
       `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name IN (${databases}) AND schema_name = $s AND table_name = $t ORDER BY column_index`,
-      { s: schema!, t: table! },
+      { s: schema, t: table },
     );
   }
 
@@ -368,11 +374,11 @@ export class Warehouse {
    * refresh that conforms the geography again), 0.15 s made again.
    */
   async emptyTable(qualified: string): Promise<void> {
-    const [schema, table] = qualified.includes(".") ? qualified.split(".", 2) : ["main", qualified];
+    const [schema, table] = schemaAndTable(qualified);
     const row = await this.one<{ sql: string }>(
-      `SELECT sql FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $s AND table_name = $t`, { s: schema!, t: table! });
+      `SELECT sql FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $s AND table_name = $t`, { s: schema, t: table });
     if (!row) throw new Error(`emptyTable: no table ${qualified}`);
-    await this.run(`DROP TABLE ${ident(schema!)}.${ident(table!)}; ${row.sql}`);
+    await this.run(`DROP TABLE ${ident(schema)}.${ident(table)}; ${row.sql}`);
   }
 
   private async groupCount(table: string, by: string): Promise<number> {
