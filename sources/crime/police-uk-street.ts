@@ -322,7 +322,7 @@ async function fewDropped(db: Context["db"]): Promise<boolean> {
 
 /**
  * `staging.crime_events` made from the lines read in place, not copied (a national year: 1.2 s
- * to copy six million lines; 0.15 s to delete the few not kept and drop two columns): lines
+ * to copy six million lines; about 0.2 s to delete the few not kept and change the columns): lines
  * converted to the lookup's LSOA vintage get their new code (the code read kept beside it), the
  * lines of superseded files, not placed in the build, or repeating an earlier line's Crime ID go,
  * the place hash and LSOA name are dropped, and the table takes the staged lines' name. The same
