@@ -74,16 +74,25 @@ export async function hashFiles(db: Warehouse, files: readonly string[]): Promis
   )).map((r) => [r.path, r]) : []);
   const out = new Map<string, string>();
   const fresh: { path: string; bytes: number; mtime_ms: number; sha256: string }[] = [];
-  for (const f of files) {
-    const st = statSync(f);
+  const stats = files.map((f) => statSync(f));
+  const unknown = files.filter((f, i) => {
     const k = known.get(f);
+    return !(k && Number(k.bytes) === stats[i]!.size && Number(k.mtime_ms) === Math.trunc(stats[i]!.mtimeMs));
+  });
+  // Read as a load inspects them (on worker threads when many bytes), and left for the load that
+  // reads them next: a refresh's new month of police.uk files is read once, not twice.
+  inspectAhead(unknown);
+  for (const [i, f] of files.entries()) {
+    const k = known.get(f);
+    const st = stats[i]!;
     if (k && Number(k.bytes) === st.size && Number(k.mtime_ms) === Math.trunc(st.mtimeMs)) {
       out.set(f, k.sha256);
       continue;
     }
-    const sha256 = await sha256File(f);
-    out.set(f, sha256);
-    fresh.push({ path: f, bytes: st.size, mtime_ms: Math.trunc(st.mtimeMs), sha256 });
+    const facts = await (ahead.get(f)?.facts ?? inspectFile(f));
+    if (facts instanceof Error) throw facts;
+    out.set(f, facts.sha256);
+    fresh.push({ path: f, bytes: st.size, mtime_ms: Math.trunc(st.mtimeMs), sha256: facts.sha256 });
   }
   if (kept && fresh.length) {
     await db.run(`DELETE FROM audit.file_hashes WHERE path IN (${fresh.map((f) => literal(f.path)).join(", ")})`);
@@ -362,31 +371,75 @@ const COMMA = 0x2c;
 /** Files under this many bytes in all are inspected on the calling thread (a worker takes tens of milliseconds to start). */
 const INSPECT_IN_WORKERS_BYTES = 64 * 1024 * 1024;
 
+type InspectOptions = { minBytes?: number; threads?: number; worker?: URL };
+
+/** What a file's inspection is good for: the same path, size, modification and change time, inode. */
+const stampOf = (file: string) => {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}` : null;
+};
+
 /**
- * SHA-256 and line-ending facts of each file (`inspectFile` in inspect-file.mjs: one streamed
- * pass), in order: a file's facts, or the error reading it gave. Many bytes are read on worker
- * threads, a file at a time each, one per core up to four: DuckDB waits for this before it parses
- * anything (a national year of police.uk files, 1.35 GB: 1.3 s on one thread, 0.8 s on two).
+ * Inspections begun before a load asked for them (`inspectAhead`), by path, with the file's
+ * stamp when they began: a load takes each once, and only while the file is as it was.
  */
-export async function inspectFiles(
+const ahead = new Map<string, { stamp: string; facts: Promise<FileFacts | Error> }>();
+
+/**
+ * Each file's inspection as its own promise, in order (a file's facts, or the error reading it
+ * gave; never a rejection). Many bytes are read on worker threads, a file at a time each, one
+ * per core up to four, the files in the order given; the workers stop when the last is done.
+ */
+function inspectEach(
   files: readonly string[],
-  { minBytes = INSPECT_IN_WORKERS_BYTES, threads = Math.min(4, availableParallelism()), worker = new URL("./inspect-worker.mjs", import.meta.url) } = {},
-): Promise<(FileFacts | Error)[]> {
+  { minBytes = INSPECT_IN_WORKERS_BYTES, threads = Math.min(4, availableParallelism()), worker = new URL("./inspect-worker.mjs", import.meta.url) }: InspectOptions = {},
+): Promise<FileFacts | Error>[] {
   const settle = (p: Promise<FileFacts>) => p.catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   const bytes = files.reduce((n, f) => n + (statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
   if (files.length < 2 || threads < 2 || bytes < minBytes) {
-    const out: (FileFacts | Error)[] = [];
-    for (const f of files) out.push(await settle(inspectFile(f)));
+    // One after another on this thread.
+    const out: Promise<FileFacts | Error>[] = [];
+    for (const [i, f] of files.entries()) out.push(i === 0 ? settle(inspectFile(f)) : out[i - 1]!.then(() => settle(inspectFile(f))));
     return out;
   }
   const pool = createWorkerPool<string, FileFacts>(worker, { threads: Math.min(threads, files.length), name: "file inspection" });
-  try {
-    // A worker that cannot start or dies does not fail the load: that file is inspected here instead
-    // (a file that cannot be read gives the same error here as on a worker).
-    return await Promise.all(files.map((f) => settle(pool.run(f).catch(() => inspectFile(f)))));
-  } finally {
-    await pool.close();
-  }
+  // A worker that cannot start or dies does not fail the load: that file is inspected here instead
+  // (a file that cannot be read gives the same error here as on a worker).
+  const out = files.map((f) => settle(pool.run(f).catch(() => inspectFile(f))));
+  void Promise.all(out).then(() => pool.close());
+  return out;
+}
+
+/**
+ * SHA-256 and line-ending facts of each file (`inspectFile` in inspect-file.mjs: one streamed
+ * pass), in order: a file's facts, or the error reading it gave. Many bytes are read on worker
+ * threads (see `inspectEach`): DuckDB waits for this before it parses anything (a national year
+ * of police.uk files, 1.35 GB: 1.3 s on one thread, 0.8 s on two). A file inspected ahead
+ * (`inspectAhead`) and unchanged since is not read again.
+ */
+export async function inspectFiles(files: readonly string[], opts: InspectOptions = {}): Promise<(FileFacts | Error)[]> {
+  const taken = files.map((f) => {
+    const a = ahead.get(f);
+    if (!a) return undefined;
+    ahead.delete(f);
+    return a.stamp === stampOf(f) ? a.facts : undefined;
+  });
+  const rest = files.filter((_, i) => !taken[i]);
+  const fresh = inspectEach(rest, opts);
+  let k = 0;
+  return Promise.all(taken.map((t) => t ?? fresh[k++]!));
+}
+
+/**
+ * Begin inspecting files a load will read next (`inspectFiles` takes the facts): the files a
+ * refresh hashes to find what changed (`hashFiles`) are read once, not again by their load.
+ * Files missing, or begun already as they are now, are left out. (Begun for every file at the
+ * start of a build, on the cores DuckDB also uses, it gained nothing: measured 2026-12-05.)
+ */
+export function inspectAhead(files: readonly string[], opts: InspectOptions = {}): void {
+  const todo = files.map((f) => ({ f, stamp: stampOf(f) })).filter((x): x is { f: string; stamp: string } => x.stamp !== null && ahead.get(x.f)?.stamp !== x.stamp);
+  const facts = inspectEach(todo.map((x) => x.f), opts);
+  todo.forEach((x, i) => ahead.set(x.f, { stamp: x.stamp, facts: facts[i]! }));
 }
 
 /**

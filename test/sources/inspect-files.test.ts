@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { inspectFiles } from "../../sources/files.ts";
+import { inspectAhead, inspectFiles } from "../../sources/files.ts";
 import { loadCsvFiles } from "../../sources/load-csv.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { fixedClock, silentLogger } from "../../pipelines/core/context.ts";
@@ -77,6 +77,25 @@ describe("inspectFiles", () => {
     expect(await inspectFiles(files, { minBytes: 0, threads: 2, worker: dying })).toEqual(expected);
     const missing = `${files[0]}.gone`;
     expect(((await inspectFiles([files[0]!, missing], { minBytes: 0, threads: 2, worker: dying }))[1] as NodeJS.ErrnoException).code).toBe("ENOENT");
+  });
+
+  it("a file inspected ahead is not read again: its facts are taken once, while the file is unchanged", async () => {
+    // A worker that answers made-up facts: what the next inspection gives shows which were taken.
+    const { write: writeScript } = tempDir("ln-inspect-ahead-");
+    const answer = new URL("../../pipelines/core/worker-answer.mjs", import.meta.url).href;
+    const made = pathToFileURL(writeScript("made-up.mjs", `import { answerJobs } from ${JSON.stringify(answer)};\nanswerJobs((f) => ({ sha256: "ahead " + f, lines: -1, irregularLines: false, quoted: false }));\n`));
+    const { write: writeData } = tempDir("ln-inspect-ahead-data-");
+    const [a, b] = [writeData("a.csv", "a,b\n1,2\n"), writeData("b.csv", "a,b\n3,4\n")];
+    const made1 = (f: string) => ({ sha256: `ahead ${f}`, lines: -1, irregularLines: false, quoted: false });
+    const real = (text: string) => ({ sha256: sha(text), lines: 2, irregularLines: false, quoted: false });
+    inspectAhead([a, b], { minBytes: 0, threads: 2, worker: made });
+    expect(await inspectFiles([a, b])).toEqual([made1(a), made1(b)]);
+    // Taken once: the next inspection reads the files.
+    expect(await inspectFiles([a, b])).toEqual([real("a,b\n1,2\n"), real("a,b\n3,4\n")]);
+    // A file written after its inspection began is read again; the other is taken.
+    inspectAhead([a, b], { minBytes: 0, threads: 2, worker: made });
+    writeFileSync(b, "a,b\n5,6\n7,8\n");
+    expect(await inspectFiles([a, b])).toEqual([made1(a), { ...real("a,b\n5,6\n7,8\n"), lines: 3 }]);
   });
 
   it("the loader reports such a file by name, having hashed the others on workers", async () => {
