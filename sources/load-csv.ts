@@ -217,6 +217,13 @@ function monthDateSql(cell: string): string {
     ELSE error('not a month: ' || ${t}) END`;
 }
 
+/**
+ * SQL: a count cell of a staged table (its rule checked at load) as DOUBLE, thousands separators
+ * dropped. The comma test first: most cells have none, and `replace` copies every cell it is given
+ * (a national SAPE table's 6.4 million cells: 0.15-0.3 s of one core).
+ */
+export const countCellSql = (cell: string) => `(CASE WHEN contains(${cell}, ',') THEN replace(${cell}, ',', '') ELSE ${cell} END)::DOUBLE`;
+
 /** SQL: a numeric cell as DOUBLE (thousands separators and a trailing % dropped), NULL when not a number. */
 const numberSql = (cell: string) => `TRY_CAST(replace(replace(trim_fast(${cell}), ',', ''), '%', '') AS DOUBLE)`;
 
@@ -250,7 +257,9 @@ function failsRule(spec: ColumnSpec, cell: string): string | undefined {
     case "gss_code":
       return `(NOT ${blank} AND coalesce(NOT regexp_matches(${codeSql(cell)}, '${GSS_CODE_RE}'), true))`;
     case "integer":
-      return `(NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? "^[0-9]+$" : INTEGER_RE}'))`;
+      // Digits alone (nearly every cell) pass on one match, with no trimmed or cleaned copy made:
+      // a national SAPE file's 6.4 million cells checked in 0.1-0.15 s, not 0.3-0.36 s.
+      return `(NOT regexp_full_match(${cell}, '[0-9]+') AND NOT ${blank}${markers} AND NOT regexp_matches(${cleaned}, '${spec.nonNegative ? "^[0-9]+$" : INTEGER_RE}'))`;
     case "number": {
       // a number DuckDB reads as infinite (beyond the range of a double) is not a number; so is one outside `range`
       const value = numberSql(cell);

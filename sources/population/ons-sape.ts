@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { defineCsvFormat, type ColumnSpec, type CsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, matchHeader, pickFormat, registerFormats } from "../load-csv.ts";
+import { countCellSql, loadCsvFiles, matchHeader, pickFormat, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
@@ -224,13 +224,13 @@ export const populationAdapter = defineSource({
         WITH wide AS (SELECT _file, lsoa_code, year, ${cells} FROM (${keptRows(sapeFormat, sapeFiles, "_sape_year")})),
         long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
         SELECT _file, lsoa_code, year, upper(cell[1]) AS sex, cell[2:]::INTEGER AS age,
-               CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to, replace(v, ',', '')::DOUBLE AS population
+               CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to, ${countCellSql("v")} AS population
         FROM long`);
       // Check totals: a row whose cells do not add up to Total is reported, not silently trusted.
       const bad = await db.all<{ lsoa_code: string; year: number }>(`
         WITH sums AS (SELECT lsoa_code, year, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
         SELECT s.lsoa_code, s.year FROM sums s JOIN (${keptRows(sapeFormat, sapeFiles, "_sape_year")}) p ON p.lsoa_code = s.lsoa_code AND p.year = s.year
-        WHERE abs(s.s - replace(p.total, ',', '')::DOUBLE) > 0.5 ORDER BY 1, 2 LIMIT 5`);
+        WHERE abs(s.s - ${countCellSql("p.total")}) > 0.5 ORDER BY 1, 2 LIMIT 5`);
       for (const b of bad) {
         await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
       }
@@ -423,7 +423,7 @@ async function conformCensus(ctx: Context, format: CsvFormat, files: readonly st
   await placed.insert(`
     WITH wide AS (SELECT _file, lsoa_code, year, ${cells} FROM (${keptRows(format, files, years)}) WHERE year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)),
     long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
-    SELECT l._file, l.lsoa_code, l.year, 'P' AS sex, b.age, b.age_to, replace(l.v, ',', '')::DOUBLE AS population
+    SELECT l._file, l.lsoa_code, l.year, 'P' AS sex, b.age, b.age_to, ${countCellSql("l.v")} AS population
     FROM long l JOIN (VALUES ${ages}) b(cell, age, age_to) USING (cell)`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     SELECT lsoa_code, year FROM (${keptRows(format, files, years)})
@@ -513,12 +513,12 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
     ),
     long AS (UNPIVOT wide ON ${cells} INTO NAME cell VALUE v)
     SELECT _file, lsoa_code, year, sex, cell[2:]::INTEGER AS age, CASE WHEN cell[2:]::INTEGER = 90 THEN 120 ELSE cell[2:]::INTEGER END AS age_to,
-           replace(v, ',', '')::DOUBLE AS population
+           ${countCellSql("v")} AS population
     FROM long`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     WITH sums AS (SELECT lsoa_code, year, sex, sum(population) AS s FROM staging.population_lsoa GROUP BY ALL)
     SELECT s.lsoa_code, s.year FROM sums s JOIN (${keptRows(sapeBySexFormat, files, "_sape_sex_year")}) y ON upper(y.lsoa_code) = s.lsoa_code AND y.year = s.year AND y.sex = s.sex
-    WHERE true ${fresh} AND abs(s.s - replace(y.total, ',', '')::DOUBLE) > 0.5 ORDER BY 1, 2 LIMIT 5`);
+    WHERE true ${fresh} AND abs(s.s - ${countCellSql("y.total")}) > 0.5 ORDER BY 1, 2 LIMIT 5`);
   for (const b of bad) {
     await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
   }
