@@ -192,11 +192,7 @@ function storeSql(spec: ColumnSpec, cell: string, salt: string, quoted: boolean)
     const key = `upper(regexp_replace(${cell}, ${literal(SPACES + "+")}, '', 'g'))`;
     return `CASE WHEN nullif(${key}, '') IS NOT NULL THEN sha256(${literal(salt)} || ${key}) END`;
   }
-  // A code already upper case with no space around it (nearly all: E01000001) is kept as it is; only the
-  // rest is trimmed by the regex (over a national year of police.uk LSOA codes the regex cost 0.8 s, the check 0.2 s).
-  if (spec.kind === "code") {
-    return `CASE WHEN regexp_full_match(${cell}, '[0-9A-Z][0-9A-Z._/-]*') THEN ${cell} ELSE nullif(upper(regexp_replace(${cell}, ${literal(`^${SPACES}+|${SPACES}+$`)}, '', 'g')), '') END`;
-  }
+  if (spec.kind === "code") return codeSql(cell);
   // A file with no double quote has no comma in a cell (a wide file's hundreds of these CASEs took most of a small load's planning).
   if ((spec.kind === "integer" || spec.kind === "number") && quoted) {
     // The comma test first: CASE evaluates the regex only for the cells that have one (most have none;
@@ -233,8 +229,14 @@ const SPACE_CLASS = "[\\s\\p{Z}\\x{FEFF}\\x{200B}]";
 /** SQL: a text cell without leading or trailing white space of any kind (ASCII, no-break U+00A0, U+2000-U+200B, U+3000, BOM). */
 export const unicodeTrimSql = (cell: string) => `regexp_replace(${cell}, '^${SPACE_CLASS}+|${SPACE_CLASS}+$', '', 'g')`;
 
-/** SQL: an area code as the warehouse keys it: trimmed of any white space, upper case, NULL when blank. */
-export const codeSql = (cell: string) => `nullif(upper(${unicodeTrimSql(cell)}), '')`;
+/**
+ * SQL: an area code as the warehouse keys it: trimmed of any white space, upper case, NULL when
+ * blank. A code already upper case with no space around it (nearly all: E01000001) is kept as it
+ * is; only the rest goes through the trimming regex (over a national year of police.uk LSOA codes
+ * the regex cost 0.8 s, the check 0.2 s; a national LSOA lookup's codes and their checks: 40-60%
+ * less time).
+ */
+export const codeSql = (cell: string) => `CASE WHEN regexp_full_match(${cell}, '[0-9A-Z][0-9A-Z._/-]*') THEN ${cell} ELSE nullif(upper(${unicodeTrimSql(cell)}), '') END`;
 
 /** SQL: a name cell trimmed of any white space, NULL when blank. */
 export const nameSql = (cell: string) => `nullif(${unicodeTrimSql(cell)}, '')`;
