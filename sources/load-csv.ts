@@ -132,8 +132,9 @@ export async function createRawTable(db: Warehouse, format: CsvFormat, enumValue
   const cols = storedFields(format).map((f) => `${ident(f.name)} ${type(f.columns[0]!)}`).join(", ");
   const typed = format.columns.some(isTyped);
   // In the warehouse being built (compressed, spilled like any table: a national year of police.uk
-  // rows is gigabytes as a temporary table), and dropped when the conform is done (`dropRawTables`).
-  await db.run(`CREATE TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file ${typed ? enumTypeSql(known("_file")) : "VARCHAR"} NOT NULL, _line BIGINT NOT NULL)`);
+  // rows is gigabytes as a temporary table), or in memory for small reference files
+  // (`rawInMemory`), and dropped when the conform is done (`dropRawTables`).
+  await db.run(`CREATE ${format.rawInMemory ? "TEMP " : ""}TABLE IF NOT EXISTS ${format.rawTable} (${cols}, _file ${typed ? enumTypeSql(known("_file")) : "VARCHAR"} NOT NULL, _line BIGINT NOT NULL)`);
   const enums = new Map(format.columns.filter((c) => c.stored === "enum").map((c) => [c.name, known(c.name, c.enumValues)]));
   if (typed) enums.set("_file", known("_file"));
   if (enums.size) await widenEnums(db, format.rawTable, enums);

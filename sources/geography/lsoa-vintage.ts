@@ -21,6 +21,7 @@ export const lsoaChangesFormat = defineCsvFormat({
   id: "ons_lsoa11_lsoa21_changes",
   title: "an ONS LSOA 2011 to LSOA 2021 lookup (change file)",
   rawTable: "raw_geo_lsoa_changes",
+  rawInMemory: true,
   grain: "one row per LSOA11 and LSOA21 pair",
   columns: [
     { name: "lsoa11_code", header: /^(F_)?LSOA11CD$/i, required: true, kind: "gss_code" },

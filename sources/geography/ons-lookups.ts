@@ -32,6 +32,7 @@ export const lsoaWardLookupFormat = defineCsvFormat({
   id: "ons_lsoa_ward_lookup",
   title: "an ONS LSOA to ward to local authority lookup",
   rawTable: "raw_geo_lsoa_ward",
+  rawInMemory: true,
   grain: "one row per LSOA (best-fit ward)",
   columns: [
     { name: "lsoa_code", header: /^F?_?LSOA\d{2}CD$/i, required: true, kind: "gss_code" },
@@ -53,6 +54,7 @@ export const wardHierarchyFormat = defineCsvFormat({
   id: "ons_ward_hierarchy",
   title: "an ONS ward to local authority to region to country lookup",
   rawTable: "raw_geo_ward_hierarchy",
+  rawInMemory: true,
   grain: "one row per ward",
   columns: [
     { name: "ward_code", header: family("WD", "CD"), required: true, kind: "gss_code" },

@@ -38,6 +38,7 @@ function crosswalkFormat(file: string, declared: string) {
       id: "ward_crosswalk",
       title: "a ward to ward crosswalk",
       rawTable: "raw_ward_crosswalk",
+      rawInMemory: true,
       grain: "one row per old and new ward pair",
       columns: [
         { name: "from_code", header: from, required: true, kind: "gss_code" },

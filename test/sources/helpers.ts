@@ -110,6 +110,8 @@ export async function runSources(
   try {
     if (template) {
       await db.run(`ATTACH ${literal(template.file)} AS geography_template (READ_ONLY); COPY FROM DATABASE geography_template TO memory; DETACH geography_template`);
+      // Back in memory, as a build keeps them.
+      for (const t of template.inMemory) await db.run(`CREATE TEMP TABLE ${t} AS SELECT * FROM memory.main.${t}; DROP TABLE memory.main.${t}`);
       loads.push(...template.loads.map((l) => ({ ...l })));
     } else {
       await createCoreTables(db);
@@ -127,11 +129,15 @@ export async function runSources(
 }
 
 /** Templates by config (all but `sources`): the database file and the geography's loads, or null when staging it failed. */
-const templates = new Map<string, Promise<{ file: string; loads: FileLoad[] } | null>>();
+const templates = new Map<string, Promise<{ file: string; loads: FileLoad[]; inMemory: string[] } | null>>();
 /** A template's file (each holds a national lookup's staging), in the run's temporary folder that test/global-setup.ts removes. */
 const templatePath = (n: number) => path.join(tmpdir(), `geography-template-${process.pid}-${n}.duckdb`);
 
-function geographyTemplate(config: Config): Promise<{ file: string; loads: FileLoad[] } | null> {
+/** The raw tables of a warehouse kept in memory (temporary tables named `raw_*`). */
+const inMemoryRawTables = async (db: Warehouse) =>
+  (await db.all<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'temp' AND starts_with(table_name, 'raw_') ORDER BY 1`)).map((r) => r.t);
+
+function geographyTemplate(config: Config): Promise<{ file: string; loads: FileLoad[]; inMemory: string[] } | null> {
   // A file the config names counts by its size and modification time too (a test may write a lookup anew at one path).
   const key = JSON.stringify({ ...config, sources: null }, (_k, v: unknown) => {
     const st = typeof v === "string" && v.includes("/") ? statSync(v, { throwIfNoEntry: false }) : undefined;
@@ -149,8 +155,11 @@ function geographyTemplate(config: Config): Promise<{ file: string; loads: FileL
         if (!geographyAdapter.enabled(ctx)) return null;
         const loads = await geographyAdapter.load(ctx);
         await geographyAdapter.conform(ctx);
-        await db.run(`ATTACH ${literal(file)} AS geography_template; COPY FROM DATABASE memory TO geography_template; DETACH geography_template`);
-        return { file, loads };
+        await db.run(`ATTACH ${literal(file)} AS geography_template; COPY FROM DATABASE memory TO geography_template`);
+        // The raw tables kept in memory (`rawInMemory`: temporary tables, which COPY leaves out) go with it.
+        for (const t of await inMemoryRawTables(db)) await db.run(`CREATE TABLE geography_template.main.${t} AS SELECT * FROM temp.main.${t}`);
+        await db.run(`DETACH geography_template`);
+        return { file, loads, inMemory: await inMemoryRawTables(db) };
       } catch {
         return null;
       } finally {
