@@ -109,6 +109,28 @@ describe("loadCsvFiles", () => {
     expect(await db.one(`SELECT count(*)::INTEGER n FROM audit.loads`)).toEqual({ n: 1 });
   });
 
+  it("a format whose raw table is kept in memory (rawInMemory) loads the same rows into a temporary table, which is dropped with the rest", async () => {
+    const inMemory = defineCsvFormat({ ...fmt, id: "test_counts_in_memory", rawTable: "raw_test_counts_in_memory", rawInMemory: true });
+    const file = await Warehouse.open(path.join(dir, "w.duckdb"));
+    try {
+      await createCoreTables(file);
+      const f = write("m.csv", "AREA24CD,Month,Count\nZ01,2024-01,5\nZ02,2024-02,SUPP\nZ03,2024-13,1\n");
+      const c = { db: file, log: silentLogger, clock: fixedClock("2025-01-01T00:00:00Z") };
+      const [kept] = await loadCsvFiles(c, inMemory, [f]);
+      // Loaded twice: the rows of the first reading are replaced, as in the warehouse.
+      const [again] = await loadCsvFiles(c, inMemory, [f]);
+      expect([kept, again].map((l) => [l!.rowsRead, l!.rowsLoaded, l!.rowsRejected])).toEqual([[3, 2, 1], [3, 2, 1]]);
+      const where = await file.all(`SELECT database_name AS d, schema_name AS s FROM duckdb_tables() WHERE table_name = 'raw_test_counts_in_memory'`);
+      expect(where).toEqual([{ d: "temp", s: "main" }]);
+      expect(await file.all(`SELECT area_code, _line::INTEGER AS line FROM raw_test_counts_in_memory ORDER BY 1`)).toEqual([{ area_code: "Z01", line: 2 }, { area_code: "Z02", line: 3 }]);
+      await file.dropRawTables();
+      expect(await file.hasTable("raw_test_counts_in_memory")).toBe(false);
+    } finally {
+      file.close();
+    }
+    expect(() => defineCsvFormat({ ...fmt, id: "x", rawTable: "staging.raw_x", rawInMemory: true })).toThrow(/in memory has no schema/);
+  });
+
   it("names a missing column with what was expected and found", async () => {
     const f = write("d.csv", "AREA24CD,Mnth,Count\nZ01,2024-01,5\n");
     await expect(loadCsvFiles(ctx(), fmt, [f])).rejects.toThrow(
