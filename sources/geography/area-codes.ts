@@ -35,7 +35,8 @@ export async function pickPerKey(db: Context["db"], table: string, rowsSql: stri
      SELECT key, arg_max(value, (n, last_line)) AS value, count(*)::INTEGER AS values_seen FROM counted GROUP BY key`,
     params,
   );
-  // The values and lines of each only for the keys that have several (usually none).
+  // The values and lines of each only for the keys that have several (usually none: then no second scan).
+  if (!(await db.one(`SELECT 1 FROM ${table} WHERE values_seen > 1 LIMIT 1`))) return [];
   return db.all<KeyConflict>(
     `WITH src AS (${rowsSql}),
      conflicted AS (SELECT key, value FROM ${table} WHERE values_seen > 1),

@@ -187,20 +187,23 @@ async function conformLsoaLookup(ctx: Parameters<SourceAdapter["conform"]>[0]): 
   // Every LSOA of the lookup, all authorities: other sources tell a code of another authority from one the lookup does not know.
   await db.run(`CREATE OR REPLACE TABLE ref.lookup_lsoas AS SELECT DISTINCT lsoa_code FROM _lsoa_rows WHERE lsoa_code IS NOT NULL ORDER BY 1`);
   const keep = g.authorities?.length ? `WHERE lad_code IN (${g.authorities.map(literal).join(", ")})` : "";
-  await db.run(`CREATE OR REPLACE TEMP TABLE _lsoa_kept AS SELECT * FROM _lsoa_rows ${keep}`);
-  const twoLads = await pickPerKey(db, "_ward_lad", `SELECT ward_code AS key, lad_code AS value, line FROM _lsoa_rows WHERE ward_code IN (SELECT ward_code FROM _lsoa_kept)`);
+  // Without `geography.authorities` every row is kept: no copy of the national lookup's rows, no filter.
+  const kept = keep ? "_lsoa_kept" : "_lsoa_rows";
+  if (keep) await db.run(`CREATE OR REPLACE TEMP TABLE _lsoa_kept AS SELECT * FROM _lsoa_rows ${keep}`);
+  const ofKept = (code: string) => (keep ? ` WHERE ${code} IN (SELECT ${code} FROM _lsoa_kept)` : "");
+  const twoLads = await pickPerKey(db, "_ward_lad", `SELECT ward_code AS key, lad_code AS value, line FROM _lsoa_rows${ofKept("ward_code")}`);
   for (const c of twoLads) {
     if (c.choices.includes(config.parent)) throw new LocalneedsError(messages.wardInTwoAuthorities(f, c.key, c.choices, c.lines));
-    const kept = await db.one<{ lad_code: string }>(`SELECT lad_code FROM _lsoa_kept WHERE ward_code = $w GROUP BY 1 ORDER BY count(*) DESC, lad_code LIMIT 1`, { w: c.key });
-    await db.recordWarning("conform", "ward_in_two_authorities", c.key, messages.wardInTwoAuthoritiesResolved(shownFile, c.key, c.choices, kept!.lad_code));
+    const most = await db.one<{ lad_code: string }>(`SELECT lad_code FROM ${kept} WHERE ward_code = $w GROUP BY 1 ORDER BY count(*) DESC, lad_code LIMIT 1`, { w: c.key });
+    await db.recordWarning("conform", "ward_in_two_authorities", c.key, messages.wardInTwoAuthoritiesResolved(shownFile, c.key, c.choices, most!.lad_code));
   }
   for (const [type, code, name] of [["LSOA", "lsoa_code", "lsoa_name"], ["ward", "ward_code", "ward_name"], ["authority", "lad_code", "lad_name"]] as const) {
-    const names = await pickPerKey(db, `_${code}_name`, `SELECT ${code} AS key, ${name} AS value, line FROM _lsoa_rows WHERE ${code} IN (SELECT ${code} FROM _lsoa_kept)`);
+    const names = await pickPerKey(db, `_${code}_name`, `SELECT ${code} AS key, ${name} AS value, line FROM _lsoa_rows${ofKept(code)}`);
     for (const c of names) await db.recordWarning("conform", "area_named_twice", c.key, messages.areaNamedTwice(shownFile, type, c.key, c.choices, c.value));
   }
   await db.run(`CREATE OR REPLACE TABLE ref.lsoa_ward AS
     SELECT DISTINCT k.lsoa_code, ln.value AS lsoa_name, k.ward_code, wn.value AS ward_name, k.lad_code, an.value AS lad_name
-    FROM _lsoa_kept k LEFT JOIN _lsoa_code_name ln ON ln.key = k.lsoa_code
+    FROM ${kept} k LEFT JOIN _lsoa_code_name ln ON ln.key = k.lsoa_code
     LEFT JOIN _ward_code_name wn ON wn.key = k.ward_code LEFT JOIN _lad_code_name an ON an.key = k.lad_code`);
   const dup = await db.one<{ lsoa_code: string }>(`SELECT lsoa_code FROM ref.lsoa_ward GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 1`);
   if (dup) throw new LocalneedsError(messages.lsoaInTwoWards(f, dup.lsoa_code));
