@@ -406,7 +406,8 @@ function inspectEach(
   // A worker that cannot start or dies does not fail the load: that file is inspected here instead
   // (a file that cannot be read gives the same error here as on a worker).
   const out = files.map((f) => settle(pool.run(f).catch(() => inspectFile(f))));
-  void Promise.all(out).then(() => pool.close());
+  // Closed once every file is done; the facts are already the callers' (a worker that will not stop is not their error).
+  void Promise.all(out).then(() => pool.close()).catch(() => {});
   return out;
 }
 
