@@ -74,19 +74,18 @@ export async function hashFiles(db: Warehouse, files: readonly string[]): Promis
   )).map((r) => [r.path, r]) : []);
   const out = new Map<string, string>();
   const fresh: { path: string; bytes: number; mtime_ms: number; sha256: string }[] = [];
-  const stats = files.map((f) => statSync(f));
-  const unknown = files.filter((f, i) => {
+  // Each file's stat, and its recorded hash when that was taken of the file as it is now.
+  const seen = files.map((f) => {
+    const st = statSync(f);
     const k = known.get(f);
-    return !(k && Number(k.bytes) === stats[i]!.size && Number(k.mtime_ms) === Math.trunc(stats[i]!.mtimeMs));
+    return { f, st, sha256: k && Number(k.bytes) === st.size && Number(k.mtime_ms) === Math.trunc(st.mtimeMs) ? k.sha256 : null };
   });
   // Read as a load inspects them (on worker threads when many bytes), and left for the load that
   // reads them next: a refresh's new month of police.uk files is read once, not twice.
-  inspectAhead(unknown);
-  for (const [i, f] of files.entries()) {
-    const k = known.get(f);
-    const st = stats[i]!;
-    if (k && Number(k.bytes) === st.size && Number(k.mtime_ms) === Math.trunc(st.mtimeMs)) {
-      out.set(f, k.sha256);
+  inspectAhead(seen.filter((x) => x.sha256 === null).map((x) => x.f));
+  for (const { f, st, sha256 } of seen) {
+    if (sha256 !== null) {
+      out.set(f, sha256);
       continue;
     }
     const facts = await (ahead.get(f)?.facts ?? inspectFile(f));

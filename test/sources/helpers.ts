@@ -157,9 +157,10 @@ function geographyTemplate(config: Config): Promise<{ file: string; loads: FileL
         await geographyAdapter.conform(ctx);
         await db.run(`ATTACH ${literal(file)} AS geography_template; COPY FROM DATABASE memory TO geography_template`);
         // The raw tables kept in memory (`rawInMemory`: temporary tables, which COPY leaves out) go with it.
-        for (const t of await inMemoryRawTables(db)) await db.run(`CREATE TABLE geography_template.main.${t} AS SELECT * FROM temp.main.${t}`);
+        const inMemory = await inMemoryRawTables(db);
+        for (const t of inMemory) await db.run(`CREATE TABLE geography_template.main.${t} AS SELECT * FROM temp.main.${t}`);
         await db.run(`DETACH geography_template`);
-        return { file, loads, inMemory: await inMemoryRawTables(db) };
+        return { file, loads, inMemory };
       } catch {
         return null;
       } finally {
