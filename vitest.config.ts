@@ -19,11 +19,12 @@ export default defineConfig({
     // puts them back; the source-definition test takes its extra source back). Per-file
     // isolation cost 3.4x the CPU on the unit files (141 s against 42 s for 34 files).
     isolate: false,
-    // One more worker than cores: each worker's DuckDB runs one thread, and the long files often
-    // wait on a child build, Chromium or a timer (two workers on 2 cores left a quarter of the
-    // CPU to the kill test's low-priority hog; vitest's default, one fewer than the cores, is a
-    // single worker there).
-    maxWorkers: availableParallelism() + 1,
+    // One worker per core. Three workers on 2 cores (one more than cores, to fill the time the
+    // long files wait on a child build, Chromium or a timer) kept both cores busy but spent it on
+    // contention: measured on clean clones (2026-12-05), the suite took 548-580 s and about 880 s
+    // of CPU with three workers, 513-535 s and 800-815 s of CPU with two. The kill test's hog, at
+    // the lowest priority, takes what little CPU two workers leave.
+    maxWorkers: availableParallelism(),
     sequence: { sequencer: LongFirstSequencer },
     include: ["test/**/*.test.ts"],
     // One demo build per run, shared read-only by the files that read it (test/helpers/demo-build.ts).
