@@ -31,10 +31,10 @@ const HOGS = Number(process.env.LOCALNEEDS_KILL_HOGS ?? 1);
 const HOG_NICE = Number(process.env.LOCALNEEDS_KILL_HOG_NICE ?? 19);
 const build = path.join(repoRoot, "pipelines", "build.ts");
 /**
- * The build's command line through Node's own loader hook (`node --import tsx`), not the tsx
+ * Node's arguments to run the build through its loader hook (`node --import tsx`), not the tsx
  * command, which starts one more Node process per run to start this one.
  */
-const buildCommand = [process.execPath, "--import", "tsx", build];
+const buildArgs = ["--import", "tsx", build];
 
 /**
  * Kill moments over a span of `spanMs`: one in each of `n` equal slices, at a deterministic
@@ -98,7 +98,7 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
   return new Promise((resolve) => {
     const t0 = Date.now();
     // Through sh, to allow a core dump: a native crash (exit 139) then gets a backtrace (`crashReport`).
-    const child = spawn("sh", ["-c", `ulimit -c unlimited 2>/dev/null; exec "$0" "$@"`, ...buildCommand, "--config", configPath, "--refresh", "--no-pdf", "--json-log"],
+    const child = spawn("sh", ["-c", `ulimit -c unlimited 2>/dev/null; exec "$0" "$@"`, process.execPath, ...buildArgs, "--config", configPath, "--refresh", "--no-pdf", "--json-log"],
       { detached: true, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr!.on("data", (b: Buffer) => { stderr = (stderr + b.toString("utf8")).slice(-4000); });
@@ -137,7 +137,7 @@ async function killRefreshes(): Promise<void> {
   {
     const { config: demo } = await copySharedDemo(); // demo inputs and rendered charts; the first build is this test's
     const config = lighterDemo(demo);
-    const first = spawnSync(buildCommand[0]!, [...buildCommand.slice(1), "--config", config.configPath, "--no-pdf"], { encoding: "utf8", timeout: 300_000 });
+    const first = spawnSync(process.execPath, [...buildArgs, "--config", config.configPath, "--no-pdf"], { encoding: "utf8", timeout: 300_000 });
     expect(first.status, first.stderr).toBe(0);
     latestIsWhole(config.outputDir);
     // --no-pdf: the packs are whole without a PDF, and nothing warns that Chromium is missing.
