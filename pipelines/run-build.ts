@@ -52,6 +52,7 @@ import { writePacks } from "./pack/write-pack.ts";
 import { clearAbandonedScratch, clearAbandonedWarehouse, commitRun, stageRun } from "./refresh/publish.ts";
 import { DEMO_GENERATOR_VERSION, generateDemoData } from "../sources/demo/generate.ts";
 import { compareSources, previousLoads, recordSourceState, sourceStates } from "./refresh/source-state.ts";
+import { previousForFolder, recordProjectFolder } from "./refresh/relocate.ts";
 
 /** Options of one build. */
 export interface BuildOptions {
@@ -158,11 +159,17 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
     for (const f of [building, building + ".wal"]) rmSync(f, { force: true });
   }
   let committed = false;
+  // The last warehouse, its recorded paths rewritten if the project has moved since (`relocate.ts`).
+  let last: Awaited<ReturnType<typeof previousForFolder>> | null = null;
   try {
+    if (fileBacked && existsSync(final)) {
+      last = await previousForFolder((f, readOnly) => Warehouse.open(f, { readOnly }), final, config.baseDir);
+      if (last.moved) log.info(messages.projectMoved(last.moved.from, last.moved.to));
+    }
     // A refresh starts from a copy of the last warehouse, so unchanged sources need not be read again.
-    let incremental = Boolean(opts.refresh) && fileBacked && existsSync(final);
+    let incremental = Boolean(opts.refresh) && last !== null;
     if (incremental) {
-      copyFileSync(final, building);
+      copyFileSync(last!.file, building);
       const previous = await previousWarehouse(building);
       // Sources the last run staged that the config no longer has: their staged tables are in the
       // copy, and their indicators would be kept as if they were still read.
@@ -177,10 +184,11 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
       }
     }
     // runStages closes the warehouse, whatever happens.
-    const result = await runStages(opts, await Warehouse.open(building), runId, indicators, incremental, final, building);
+    const result = await runStages(opts, await Warehouse.open(building), runId, indicators, incremental, final, building, last?.file ?? null);
     committed = true;
     return result;
   } finally {
+    last?.done();
     if (fileBacked && !committed) {
       for (const f of [building, building + ".wal", building + ".tmp"]) rmSync(f, { recursive: true, force: true });
     }
@@ -214,9 +222,12 @@ function swapFolder(from: string, to: string): void {
   rmSync(old, { recursive: true, force: true });
 }
 
-/** Stages 1-6 on the open warehouse `db` (at `building`), then the switch of warehouse and packs. */
+/**
+ * Stages 1-6 on the open warehouse `db` (at `building`), then the switch of warehouse and packs.
+ * `previous` is the last run's warehouse as this run sees it (`final`, or its relocated copy).
+ */
 async function runStages(
-  opts: BuildOptions, db: Warehouse, runId: string, indicators: Indicator[], incremental: boolean, final: string, building: string,
+  opts: BuildOptions, db: Warehouse, runId: string, indicators: Indicator[], incremental: boolean, final: string, building: string, previous: string | null,
 ): Promise<BuildResult> {
   const { config, log, clock } = opts;
   const ctx: Context = { db, config, log, clock };
@@ -235,9 +246,10 @@ async function runStages(
   let prev: string | null = null;
   try {
     await createCoreTables(db);
-    if (final !== ":memory:" && existsSync(final)) {
+    await recordProjectFolder(db, config.baseDir);
+    if (previous) {
       try {
-        await db.run(`ATTACH ${literal(final)} AS prev (READ_ONLY)`);
+        await db.run(`ATTACH ${literal(previous)} AS prev (READ_ONLY)`);
         prev = "prev";
         // Run history carries forward (a refresh's copy has it already).
         if (!incremental && (await db.hasTable("audit.runs", "prev"))) {

@@ -137,7 +137,7 @@ const archiveOfFolder = new Map<string, string>();
 /**
  * The archive a file was extracted from and its name in it (`{ archive, member }`), or null for a
  * file that is not an extracted member: read from the folder's `.complete` marker, which names
- * the archive (see `extractArchive`).
+ * the archive, relative to the folder (see `extractArchive`).
  */
 export function archiveMember(file: string): { archive: string; member: string } | null {
   const m = EXTRACTED.exec(file);
@@ -151,6 +151,7 @@ export function archiveMember(file: string): { archive: string; member: string }
       // Not an extraction of ours (or not complete): shown as the path it is.
     }
     if (!archive) return null;
+    archive = path.resolve(dir!, archive); // relative to the folder (absolute in extractions of earlier versions)
     archiveOfFolder.set(dir!, archive);
   }
   return { archive, member: member!.split(path.sep).join("/") };

@@ -155,8 +155,9 @@ function safeMember(name: string): string | null {
  */
 export async function extractArchive(file: string, sha256: string, root: string): Promise<string> {
   // Named by the archive's name, where it is (two downloads both named police.zip, in two folders,
-  // keep a folder each) and its content.
-  const stem = `${path.basename(file).replace(/\.zip$/i, "")}-${createHash("sha256").update(path.resolve(file)).digest("hex").slice(0, 6)}`;
+  // keep a folder each: where relative to the cache, so a project moved with its cache finds its
+  // extractions under the same names) and its content.
+  const stem = `${path.basename(file).replace(/\.zip$/i, "")}-${createHash("sha256").update(path.relative(root, path.resolve(file))).digest("hex").slice(0, 6)}`;
   const dir = path.join(root, `${stem}-${sha256.slice(0, 12)}`);
   if (existsSync(path.join(dir, ".complete"))) return dir;
   mkdirSync(root, { recursive: true });
@@ -197,7 +198,8 @@ export async function extractArchive(file: string, sha256: string, root: string)
   } finally {
     zip.close();
   }
-  writeFileSync(path.join(tmp, ".complete"), `${file}\n${sha256}\n`);
+  // The archive, relative to the folder (read by `archiveMember`), and its content's hash.
+  writeFileSync(path.join(tmp, ".complete"), `${path.relative(dir, path.resolve(file))}\n${sha256}\n`);
   try {
     renameSync(tmp, dir);
   } catch {

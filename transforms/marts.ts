@@ -195,6 +195,7 @@ CREATE TABLE IF NOT EXISTS audit.warnings (
 ALTER TABLE audit.warnings ADD COLUMN IF NOT EXISTS slot VARCHAR;
 CREATE TABLE IF NOT EXISTS audit.source_state (slot VARCHAR NOT NULL, setup VARCHAR NOT NULL, fingerprint VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS audit.file_hashes (path VARCHAR NOT NULL, bytes BIGINT NOT NULL, mtime_ms BIGINT NOT NULL, sha256 VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS audit.project (base_dir VARCHAR NOT NULL);
 `;
 
 /** Create the core tables if they do not exist. */
@@ -426,6 +427,10 @@ export const CONTRACT: Record<string, ContractTable> = {
       slot: "config slot", setup: "hash of what the source's stages read but its own files (code, config, the sources it reads)",
       fingerprint: "hash of the setup and the SHA-256 of each of its files",
     },
+  },
+  "audit.project": {
+    table: "One row: the folder of the config the warehouse was built from (a run from another folder rewrites the recorded paths under it: the project moved).",
+    columns: { base_dir: "the config's folder" },
   },
   "audit.runs": {
     table: "One row per build or refresh run.",

@@ -239,6 +239,8 @@ export const messages = {
     `the warehouse ${file} is damaged (${why}): this refresh rebuilds it in full from the input files; the baseline is frozen afresh and the run history starts again`,
   refreshSourcesDropped: (file: string, slots: readonly string[]) =>
     `the config no longer has the ${list(slots)} source${slots.length === 1 ? "" : "s"} that the last run (${file}) staged: this refresh builds in full, reading every source again, so nothing of ${slots.length === 1 ? "it" : "them"} is kept`,
+  projectMoved: (from: string, to: string) =>
+    `the project has moved since the last run (${from} is now ${to}): the last warehouse's records of its files are read as the files in their new place`,
   abandonedRunFilesCleared: (dir: string, names: readonly string[]) => `removed what interrupted runs left in ${dir}: ${list(names)}`,
   ioFailed: (operation: string, file: string, code: string) => `cannot ${operation} ${file}: ${IO_CAUSES[code] ?? "an I/O error"} (${code})`,
   duckdbIoFailed: (detail: string) => `DuckDB could not read or write a file: ${detail}`,

@@ -64,15 +64,16 @@ export function clearAbandoned(outputDir: string): string[] {
 
 /**
  * Remove what runs whose process is gone left beside the warehouse `final`: their new warehouse
- * (`<final>.building-<pid>`, with its `.wal` and `.tmp` spill folder) and the old one kept aside
- * while switching (`<final>.previous-<pid>`). Paths removed, relative to the warehouse's folder.
+ * (`<final>.building-<pid>`, with its `.wal` and `.tmp` spill folder), the old one kept aside
+ * while switching (`<final>.previous-<pid>`) and the old one's copy for a moved project
+ * (`<final>.relocated-<pid>`). Paths removed, relative to the warehouse's folder.
  */
 export function clearAbandonedWarehouse(final: string): string[] {
   const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const base = esc(path.basename(final));
   // The Parquet export beside it (`<name>-parquet.building-<pid>`, `<name>-parquet.old-<pid>`).
   const parquet = esc(`${path.basename(final, path.extname(final))}-parquet`);
-  return clearDeadRuns(path.dirname(final), new RegExp(`^(?:${base}\\.(?:building|previous)-(\\d+)(?:\\.wal|\\.tmp)?|${parquet}\\.(?:building|old)-(\\d+))$`));
+  return clearDeadRuns(path.dirname(final), new RegExp(`^(?:${base}\\.(?:building|previous|relocated)-(\\d+)(?:\\.wal|\\.tmp)?|${parquet}\\.(?:building|old)-(\\d+))$`));
 }
 
 /** Remove the scratch folders (`SCRATCH_NAME`) that killed runs left in the OS temp dir. Names removed. */

@@ -10,7 +10,9 @@
  *   files for every source (a change there reads every source again), the focus areas and
  *   localities only for the sources that declare `readsAreas` (geography, which places them, and
  *   those that read `ref.area_members`): a locality added reads those again and keeps the rest;
- * - the source's own block and the content (SHA-256) of every file it names (globs expanded);
+ * - the source's own block and the content (SHA-256) of every file it names (globs expanded), by
+ *   its path relative to the config's folder: a project moved with its files is unchanged (the
+ *   run rewrites the last warehouse's paths first: `relocate.ts`);
  * - the fingerprints of the sources whose staged tables its conform reads (`reads`).
  * A source whose fingerprint equals the one the previous run recorded (`audit.source_state`) is
  * unchanged. One whose only change is its own files may read just the new ones, when its adapter
@@ -113,7 +115,9 @@ export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters
   const common = await namedFiles(ctx, rest);
   const commonHashes = await hashFiles(db, common);
   const engine = (await db.one<{ v: string }>(`SELECT library_version AS v FROM pragma_version()`))?.v ?? "unknown";
-  const base = createHash("sha256").update(codeFingerprint()).update(engine).update(baseDir).update(withoutPaths(rest)).update(JSON.stringify([...commonHashes])).digest("hex");
+  // Files by their place relative to the config: a project moved with its files is unchanged (`relocate.ts`).
+  const portable = (files: Map<string, string>) => JSON.stringify([...files].map(([f, sha]) => [path.relative(baseDir, f), sha]));
+  const base = createHash("sha256").update(codeFingerprint()).update(engine).update(withoutPaths(rest)).update(portable(commonHashes)).digest("hex");
   const out = new Map<string, SourceState>();
   for (const a of adapters) {
     const block = (sources as Record<string, unknown>)[a.slot];
@@ -122,7 +126,7 @@ export async function sourceStates(ctx: Pick<Context, "db" | "config">, adapters
     for (const slot of a.reads ?? []) setup.update(slot).update(out.get(slot)?.fingerprint ?? "absent");
     const files = await hashFiles(db, await namedFiles(ctx, block));
     const setupHex = setup.digest("hex");
-    out.set(a.slot, { setup: setupHex, files, fingerprint: createHash("sha256").update(setupHex).update(JSON.stringify([...files])).digest("hex") });
+    out.set(a.slot, { setup: setupHex, files, fingerprint: createHash("sha256").update(setupHex).update(portable(files)).digest("hex") });
   }
   return out;
 }

@@ -118,7 +118,7 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
 function leftovers(outputDir: string, warehouse: string): string[] {
   return [
     ...readdirSync(outputDir).filter((n) => n.startsWith(".")),
-    ...readdirSync(path.dirname(warehouse)).filter((n) => /\.(building|previous)-|\.wal$|\.localneeds\.lock/.test(n)),
+    ...readdirSync(path.dirname(warehouse)).filter((n) => /\.(building|previous|relocated)-|\.wal$|\.localneeds\.lock/.test(n)),
   ];
 }
 

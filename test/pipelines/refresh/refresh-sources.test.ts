@@ -3,7 +3,9 @@
  * what the last run staged of it goes (a refresh starts from a copy of the last warehouse, whose
  * staged tables would otherwise keep its indicators alive with no file behind them); the refresh
  * builds in full and says why. A change every source depends on (the config moved to another
- * folder): every source is read again, and its warnings and file records replace the last run's.
+ * folder, its files left where they were): every source is read again, and its warnings and file
+ * records replace the last run's; a full build over that warehouse then gives the same numbers
+ * and keeps the run history.
  */
 import { describe, expect, it } from "vitest";
 import path from "node:path";
@@ -52,7 +54,7 @@ describe.skipIf(!hasShared)(`a refresh without a source the last run had${shared
     expect(await state()).toEqual({ tables: 0, values: 0, loads: 0, sourceState: 0, runs: 2 });
   }, 300_000);
 
-  it("a change every source depends on reads every source again, and keeps no warning or file record twice", async () => {
+  it("a change every source depends on reads every source again, and keeps no warning or file record twice; a full build after it keeps the numbers and the run history", async () => {
     const t = tempDir("ln-refresh-moved-");
     // Two lines of an unknown ward: a data-quality warning to find once, not twice.
     const file = crmExport(t, [`C98,01/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`, `C99,02/02/2022,,Noise,Environmental Health,Web,Closed,E05999999`]);
@@ -61,7 +63,18 @@ describe.skipIf(!hasShared)(`a refresh without a source the last run had${shared
       const db = await Warehouse.open(config.warehouse, { readOnly: true });
       try {
         const n = async (sql: string) => (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM (${sql})`))!.n;
-        return { warnings: await n(`SELECT 1 FROM audit.warnings`), sourceFiles: await n(`SELECT 1 FROM audit.source_files`), loads: await n(`SELECT 1 FROM audit.loads`) };
+        return {
+          warnings: await n(`SELECT 1 FROM audit.warnings`), sourceFiles: await n(`SELECT 1 FROM audit.source_files`), loads: await n(`SELECT 1 FROM audit.loads`),
+          values: JSON.stringify(await db.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`)),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const runs = async () => {
+      const db = await Warehouse.open(config.warehouse, { readOnly: true });
+      try {
+        return (await db.all<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`)).map((r) => r.mode);
       } finally {
         db.close();
       }
@@ -70,10 +83,15 @@ describe.skipIf(!hasShared)(`a refresh without a source the last run had${shared
     const before = await records();
     expect(before.warnings).toBeGreaterThan(0);
     const log = memoryLogger();
-    // The same inputs, the config in another folder (its paths are absolute): the folder is part
-    // of every source's fingerprint.
+    // The same inputs, the config in another folder but its input files where they were: every
+    // file's place relative to the config (part of every source's fingerprint) changed.
     await runBuild({ config: { ...config, baseDir: path.join(t.dir, "elsewhere") }, log, clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
     expect(log.lines.find((l) => l.startsWith("1 load:"))).toMatch(/\(0 sources unchanged\)/);
     expect(await records()).toEqual(before);
+    // A full build (not a refresh) over that warehouse, the config back in its folder: the same
+    // numbers and records, and the run history kept.
+    await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-02T02:30:00Z"), browserPath: false });
+    expect(await records()).toEqual(before);
+    expect(await runs()).toEqual(["build", "refresh", "build"]);
   }, 300_000);
 });

@@ -2,15 +2,15 @@
  * Scheduled refresh: new months are added without reloading anything else, a re-issued file
  * replaces its earlier version without double-counting, a corrupt new file fails the run with
  * nothing published, and a revised baseline-period file is reported but not applied. The
- * refreshes start from a rebuild of the shared build over a copy of its warehouse, which must give
- * the same numbers.
+ * refreshes start from a copy of the shared build in another folder (a project moved), whose
+ * first refresh must read nothing again and keep the same numbers.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { copySharedDemo, DEMO_CLOCK } from "../../helpers/demo-build.ts";
+import { copySharedDemo } from "../../helpers/demo-build.ts";
 import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
 import { parquetDirOf, runBuild, type BuildResult } from "../../../pipelines/run-build.ts";
 import { literal, Warehouse } from "../../../pipelines/core/warehouse.ts";
@@ -86,45 +86,69 @@ function writeMonth(from: string, to: string): string {
   return file;
 }
 
-/** The shared build's values and comparisons, and this file's rebuild of the same inputs over a copy of its warehouse. */
-let rebuild: { runs: number; values: [unknown[], unknown[]]; comparisons: [unknown[], unknown[]]; leftBehind: boolean };
+/** The shared build's values and comparisons, and this file's first refresh of its copy in a folder of its own. */
+let moved: {
+  runs: string[]; values: [unknown[], unknown[]]; comparisons: [unknown[], unknown[]]; sources: number; read: string[];
+  loadLine: string | undefined; movedLine: string | undefined; files: BuildResult["changes"]["files"]; oldFolder: string[]; project: string; folders: [string, string]; leftBehind: string[];
+};
 
 beforeAll(async () => {
-  // A private copy of the shared build (inputs, rendered charts, warehouse), built again over its
-  // warehouse (attached as the previous run): a refresh must find the files at the paths its
-  // warehouse recorded, and this rebuild is also the check that rebuilding gives the same numbers.
-  const { config: copy, shared } = await copySharedDemo({ warehouse: true });
+  // A private copy of the shared build (inputs, rendered charts, warehouse) in another folder: the
+  // project moved. The warehouse names its files where the shared build found them; the refreshes
+  // below must find them in the copy's folder, each reading only what changed. The first, with
+  // nothing new, is the check that a moved project reads nothing again and keeps its numbers.
+  const { root, config: copy, shared } = await copySharedDemo({ warehouse: true });
   config = copy;
   police = path.join(config.demoData!.dir, "police");
-  await runBuild({ config, log: memoryLogger(), clock: fixedClock(DEMO_CLOCK), browserPath: false });
+  const { result, log } = await refresh();
   // Compared as JSON: the same numbers, where a zero may come out as -0 in one run and 0 in the other.
   const json = (rows: unknown[]) => JSON.parse(JSON.stringify(rows)) as unknown[];
   const rows = async (file: string) => {
     const db = await Warehouse.open(file, { readOnly: true });
     try {
+      // Every row of every table, as text, that names the shared build's folder.
+      const tables = await db.all<{ t: string }>(`SELECT format('"{}"."{}"', schema_name, table_name) AS t FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1`);
+      const oldFolder: string[] = [];
+      for (const { t } of tables) {
+        const n = (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${t} r WHERE contains(r::VARCHAR, $f)`, { f: shared.root + path.sep }))!.n;
+        if (n) oldFolder.push(`${t}: ${n}`);
+      }
       return {
-        runs: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.runs`))!.n,
+        runs: (await db.all<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`)).map((r) => r.mode),
         values: json(await db.all(`SELECT * FROM marts.indicator_values ORDER BY ALL`)),
         comparisons: json(await db.all(`SELECT * FROM marts.indicator_comparisons ORDER BY ALL`)),
+        sources: (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM audit.source_state`))!.n,
+        oldFolder,
+        project: (await db.one<{ b: string }>(`SELECT base_dir AS b FROM audit.project`))!.b,
       };
     } finally {
       db.close();
     }
   };
-  const [before, again] = [await rows(shared.warehouse), await rows(config.warehouse)];
-  rebuild = {
-    runs: again.runs, values: [again.values, before.values], comparisons: [again.comparisons, before.comparisons],
-    leftBehind: existsSync(`${config.warehouse}.building-${process.pid}`),
+  const [before, after] = [await rows(shared.warehouse), await rows(config.warehouse)];
+  moved = {
+    runs: after.runs, values: [after.values, before.values], comparisons: [after.comparisons, before.comparisons], sources: after.sources,
+    read: result.loads.filter((l) => !l.reused).map((l) => l.path), loadLine: log.lines.find((l) => l.startsWith("1 load:")),
+    movedLine: log.lines.find((l) => l.includes("the project has moved")), files: result.changes.files, oldFolder: after.oldFolder, project: after.project,
+    folders: [shared.root, root],
+    leftBehind: readdirSync(path.dirname(config.warehouse)).filter((n) => /\.(building|relocated)-/.test(n)),
   };
 }, 1_800_000);
 
-describe("a rebuild over the warehouse", () => {
-  it("gives the same numbers as the build before it, and keeps its run history", () => {
-    expect(rebuild.runs).toBe(2);
-    expect(rebuild.values[0].length).toBeGreaterThan(10_000);
-    expect(rebuild.values[0]).toEqual(rebuild.values[1]);
-    expect(rebuild.comparisons[0]).toEqual(rebuild.comparisons[1]);
-    expect(rebuild.leftBehind).toBe(false);
+describe("a project moved to another folder", () => {
+  it("is refreshed without reading any file again, with the same numbers, its run history kept and its paths those of its new folder", () => {
+    expect(moved.movedLine).toContain(`(${moved.folders[0]} is now ${moved.folders[1]})`);
+    expect(moved.read).toEqual([]);
+    expect(moved.loadLine).toContain(`(${moved.sources} sources unchanged)`);
+    expect(moved.files).toMatchObject({ added: [], replaced: [], removed: [] });
+    expect(moved.files.unchanged).toBeGreaterThan(40);
+    expect(moved.runs).toEqual(["build", "refresh"]);
+    expect(moved.values[0].length).toBeGreaterThan(10_000);
+    expect(moved.values[0]).toEqual(moved.values[1]);
+    expect(moved.comparisons[0]).toEqual(moved.comparisons[1]);
+    expect(moved.oldFolder).toEqual([]);
+    expect(moved.project).toBe(config.baseDir);
+    expect(moved.leftBehind).toEqual([]);
   });
 });
 
@@ -165,7 +189,7 @@ describe("refresh", () => {
     expect([...loaded].sort()).toEqual([...crimeFiles].sort());
     expect(await crimeTotal()).toBe(before);
     const runs = await query<{ mode: string }>(`SELECT mode FROM audit.runs ORDER BY started_at`);
-    expect(runs.map((r) => r.mode)).toEqual(["build", "build", "refresh", "refresh"]);
+    expect(runs.map((r) => r.mode)).toEqual(["build", "refresh", "refresh", "refresh"]);
   }, 900_000);
 
   it("a new month carrying late rows of the month before (their Crime IDs staged already) reads every crime file again, each crime counted once", async () => {
