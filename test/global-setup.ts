@@ -2,8 +2,8 @@
  * vitest globalSetup: the builds that several test files read are made once per run, each in a
  * child process that runs beside the first test files, into a temporary folder handed to the
  * files with `provide(key)`: the demo (`sharedDemo()` or `copySharedDemo()` from
- * `helpers/demo-build.ts`) and, when `../shared` is present, the real Medway config
- * (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
+ * `helpers/demo-build.ts`), the lighter demo from its inputs once it is done (`copySharedLight()`)
+ * and, when `../shared` is present, the real Medway config (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
  * calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
  * folder, and removes them. Every temporary folder of the run (the adapter tests' geography
  * templates among them) is made in one folder of the run (`TMPDIR`), removed at the end.
@@ -20,8 +20,10 @@ const TSX_CLI = path.join(repoRoot, "node_modules", "tsx", "dist", "cli.mjs");
 
 /** The shared builds: the key the folder is provided under, who uses it, the script that builds it. */
 const SHARED_BUILDS = [
-  { key: "sharedDemoDir", name: "demo", uses: /\b(?:sharedDemo|copySharedDemo)\(/, script: "build-shared-demo.ts", needs: true },
+  { key: "sharedDemoDir", name: "demo", uses: /\b(?:sharedDemo|copySharedDemo|copySharedLight)\(/, script: "build-shared-demo.ts", needs: true },
   { key: "sharedMedwayDir", name: "medway", uses: /\bsharedMedway\(/, script: "build-shared-medway.ts", needs: hasShared },
+  // The lighter demo, built from the demo's inputs once that build is done (its folder is the second argument).
+  { key: "sharedLightDir", name: "light", uses: /\bcopySharedLight\(/, script: "build-shared-light.ts", needs: true, after: "sharedDemoDir" },
 ] as const;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -34,7 +36,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern ?? [];
   const { testFiles } = await project.globTestFiles(filters);
   const texts = testFiles.map((f) => readFileSync(f, "utf8"));
-  const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b));
+  const dirs = new Map<string, string>();
+  const started = SHARED_BUILDS.filter((b) => b.needs && texts.some((t) => b.uses.test(t))).map((b) => startBuild(project, b, dirs));
   return async () => {
     const problems: string[] = [];
     for (const teardown of started) {
@@ -50,14 +53,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 /** Start one shared build; its teardown waits for it, checks nobody wrote into it, and removes it. */
-function startBuild(project: TestProject, { key, name, script }: (typeof SHARED_BUILDS)[number]): () => Promise<void> {
+function startBuild(project: TestProject, build: (typeof SHARED_BUILDS)[number], dirs: Map<string, string>): () => Promise<void> {
+  const { key, name, script } = build;
   const dir = mkdtempSync(path.join(tmpdir(), `localneeds-shared-${name}-`));
   project.provide(key, dir);
+  dirs.set(key, dir);
+  const after = "after" in build ? [dirs.get(build.after)!] : [];
   // A build process that dies of a signal (SIGSEGV: the intermittent native crash of issue 15) is
   // started again once, saying so; any other failure is the build's own and fails its tests.
   const exited = new Promise<void>((resolve) => {
     const start = (attempt: number) => {
-      const child = spawn(process.execPath, [TSX_CLI, path.join(repoRoot, "test", "helpers", script), dir], {
+      const child = spawn(process.execPath, [TSX_CLI, path.join(repoRoot, "test", "helpers", script), dir, ...after], {
         cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, TZ: "UTC" },
       });
       child.on("exit", (code, signal) => {

@@ -4,15 +4,16 @@
  * that changes inputs or outputs starts from a private copy of it (`copySharedDemo()`), which is
  * much cheaper than a build, or builds from scratch (`buildDemoInTemp()`).
  */
-import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../pipelines/core/config.ts";
 import { loadIndicators, type Indicator } from "../../transforms/indicators/define.ts";
 import { CATALOGUE } from "../../transforms/indicators/catalogue/index.ts";
-import { demoConfigInTemp, waitForSharedBuild, type SharedDemoRecord } from "./demo-layout.ts";
+import { demoConfigInTemp, waitForSharedBuild, type SharedDemoRecord, type SharedLightRecord } from "./demo-layout.ts";
 
-export { buildDemoInTemp, DEMO_CLOCK, demoConfigInTemp } from "./demo-layout.ts";
+export { buildDemoInTemp, DEMO_CLOCK, demoConfigInTemp, lighterDemo } from "./demo-layout.ts";
 
 /** The shared build, with its config and indicators loaded in this process. */
 export interface SharedDemo extends SharedDemoRecord {
@@ -26,6 +27,8 @@ declare module "vitest" {
     sharedDemoDir: string;
     /** Folder the real Medway config is built in (when ../shared is present), laid out the same way. */
     sharedMedwayDir: string;
+    /** Folder the lighter demo is built in (`lighterDemo`), from the shared demo's inputs. */
+    sharedLightDir: string;
   }
 }
 
@@ -74,19 +77,14 @@ export async function copySharedDemo(opts: CopyOptions = {}): Promise<{ root: st
 }
 
 /**
- * A lighter demo: the config beside `demo`'s (`light.json`, same inputs and outputs) with crime,
- * population and deprivation only and the crime outcomes. A build of it takes a third of the
- * demo's time and goes through every stage and the same publishing (the crime charts come from
- * the shared build's render cache), for tests of the run itself (kills, I/O failures).
+ * A private copy of the shared build of the lighter demo (`lighterDemo`: its config, inputs,
+ * rendered charts, warehouse and packs) in a fresh temporary folder, for the tests that refresh
+ * it (kills, I/O failures). The copy is a project moved: its first refresh rewrites the warehouse's
+ * paths and reads nothing again.
  */
-export function lighterDemo(demo: Config): Config {
-  const json = JSON.parse(readFileSync(demo.configPath, "utf8")) as Record<string, unknown> & { sources: Record<string, unknown>; outcomes: { indicator: string }[] };
-  const light = {
-    ...json,
-    outcomes: json.outcomes.filter((o) => o.indicator.startsWith("crime.")),
-    sources: { crime: json.sources.crime, population: json.sources.population, deprivation: json.sources.deprivation },
-  };
-  const file = path.join(path.dirname(demo.configPath), "light.json");
-  writeFileSync(file, JSON.stringify(light, null, 2));
-  return loadConfig(file);
+export async function copySharedLight(): Promise<{ root: string; config: Config }> {
+  const shared = await waitForSharedBuild<SharedLightRecord>(inject("sharedLightDir"), "light", "copySharedLight()");
+  const root = mkdtempSync(path.join(tmpdir(), "localneeds-e2e-"));
+  for (const part of ["configs", "outputs"]) cpSync(path.join(shared.root, part), path.join(root, part), { recursive: true, verbatimSymlinks: true });
+  return { root, config: loadConfig(path.join(root, path.relative(shared.root, shared.configFile))) };
 }

@@ -3,7 +3,7 @@
  * process): the temporary folder layout, the fixed clock, the shared build's record and markers,
  * and the render cache kept between runs.
  */
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig, type Config } from "../../pipelines/core/config.ts";
@@ -47,6 +47,12 @@ export interface SharedDemoRecord {
   changes: ChangeReport;
   /** The build's log lines (one per stage). */
   logLines: string[];
+}
+
+/** What the shared build of the lighter demo wrote. */
+export interface SharedLightRecord {
+  root: string;
+  configFile: string;
 }
 
 /** File names inside the shared build's folder: written when it is done, or when it failed. */
@@ -105,4 +111,22 @@ export function treeSnapshot(dir: string, skip: string[] = []): Record<string, s
     out[p] = `${st.size} ${st.mtimeMs}`;
   }
   return out;
+}
+
+/**
+ * A lighter demo: the config beside `demo`'s (`light.json`, same inputs and outputs) with crime,
+ * population and deprivation only and the crime outcomes. A build of it takes a third of the
+ * demo's time and goes through every stage and the same publishing (the crime charts come from
+ * the shared build's render cache), for tests of the run itself (kills, I/O failures).
+ */
+export function lighterDemo(demo: Config): Config {
+  const json = JSON.parse(readFileSync(demo.configPath, "utf8")) as Record<string, unknown> & { sources: Record<string, unknown>; outcomes: { indicator: string }[] };
+  const light = {
+    ...json,
+    outcomes: json.outcomes.filter((o) => o.indicator.startsWith("crime.")),
+    sources: { crime: json.sources.crime, population: json.sources.population, deprivation: json.sources.deprivation },
+  };
+  const file = path.join(path.dirname(demo.configPath), "light.json");
+  writeFileSync(file, JSON.stringify(light, null, 2));
+  return loadConfig(file);
 }

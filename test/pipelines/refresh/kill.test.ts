@@ -5,8 +5,8 @@
  * refresh succeeds and leaves nothing behind: no temporary folder, warehouse copy or lock.
  *
  * The refreshes build a lighter version of the demo (crime, population and deprivation;
- * `--no-pdf`): the same publishing path as any build (warehouse copy, pack folders
- * with their manifests, the switch of `latest`) in a few seconds. The kill moments are spread
+ * `--no-pdf`), a copy of the run's shared build of it: the same publishing path as any build
+ * (warehouse copy, pack folders with their manifests, the switch of `latest`) in a few seconds. The kill moments are spread
  * evenly over a refresh's span (one in each of KILLS equal slices, at a pseudo-random point in
  * it), so that the start, the stages and the publishing at the end are each hit.
  * `LOCALNEEDS_KILLS` (default 8 in CI: a kill costs on average half a refresh, and 50 took 13
@@ -21,7 +21,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
-import { copySharedDemo, lighterDemo } from "../../helpers/demo-build.ts";
+import { copySharedLight } from "../../helpers/demo-build.ts";
 import { repoRoot } from "../../helpers/shared.ts";
 import { latestVersion } from "../../../pipelines/refresh/publish.ts";
 import { Warehouse } from "../../../pipelines/core/warehouse.ts";
@@ -94,13 +94,14 @@ function crashReport(since: number): string {
 }
 
 /** Run a refresh (killed after `killAfterMs`); keeps the end of its stderr to name a crash (e.g. exit 139, SIGSEGV). */
-function run(configPath: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number; stderr: string }> {
+function run(configPath: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
     // Through sh, to allow a core dump: a native crash (exit 139) then gets a backtrace (`crashReport`).
     const child = spawn("sh", ["-c", `ulimit -c unlimited 2>/dev/null; exec "$0" "$@"`, process.execPath, ...buildArgs, "--config", configPath, "--refresh", "--no-pdf", "--json-log"],
-      { detached: true, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
+      { detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let [stdout, stderr] = ["", ""];
+    child.stdout!.on("data", (b: Buffer) => { stdout += b.toString("utf8"); });
     child.stderr!.on("data", (b: Buffer) => { stderr = (stderr + b.toString("utf8")).slice(-4000); });
     let timer: NodeJS.Timeout | undefined;
     if (killAfterMs !== undefined) timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already exited */ } }, killAfterMs);
@@ -109,7 +110,7 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
       // tsx runs the build in a child process of its own: wait until the whole group is gone
       // (a dying grandchild still holds the warehouse's file lock for a moment).
       for (let i = 0; i < 200 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
-      resolve({ code, signal, ms: Date.now() - t0, stderr: code === 139 ? `${stderr}\n${crashReport(t0)}` : stderr });
+      resolve({ code, signal, ms: Date.now() - t0, stdout, stderr: code === 139 ? `${stderr}\n${crashReport(t0)}` : stderr });
     });
   });
 }
@@ -135,19 +136,18 @@ describe(`refresh killed ${KILLS} times with SIGKILL beside ${HOGS} CPU hog(s)`,
 
 async function killRefreshes(): Promise<void> {
   {
-    const { config: demo } = await copySharedDemo(); // demo inputs and rendered charts; the first build is this test's
-    const config = lighterDemo(demo);
-    const first = spawnSync(process.execPath, [...buildArgs, "--config", config.configPath, "--no-pdf"], { encoding: "utf8", timeout: 300_000 });
-    expect(first.status, first.stderr).toBe(0);
+    // A copy of the run's shared build of the lighter demo: the first refresh finds it moved.
+    const { config } = await copySharedLight();
+    // How long a refresh takes here, to spread the kills over its whole span.
+    const timed = await run(config.configPath);
+    expect([0, 3], timed.stderr).toContain(timed.code);
     latestIsWhole(config.outputDir);
     // --no-pdf: the packs are whole without a PDF, and nothing warns that Chromium is missing.
     const focus = path.join(latestVersion(config.outputDir)!, readdirSync(latestVersion(config.outputDir)!).find((n) => n.startsWith("Z05"))!);
     expect(existsSync(path.join(focus, "index.html"))).toBe(true);
     expect(existsSync(path.join(focus, "pack.pdf"))).toBe(false);
-    expect(first.stdout + first.stderr).not.toContain("pack.pdf not written");
-    // How long a refresh takes here, to spread the kills over its whole span.
-    const timed = await run(config.configPath);
-    expect([0, 3], timed.stderr).toContain(timed.code);
+    expect(timed.stdout + timed.stderr).not.toContain("pack.pdf not written");
+    expect(timed.stdout).toContain("the project has moved");
     const moments = killMoments(20251126, Math.max(1000, timed.ms), KILLS);
     const police = path.join(config.demoData!.dir, "police");
     const months = readdirSync(police).sort();
