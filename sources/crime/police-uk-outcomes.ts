@@ -33,7 +33,11 @@ export async function loadOutcomes(ctx: Context, files: readonly string[]): Prom
   return loadCsvFiles(ctx, policeOutcomesFormat, files);
 }
 
-/** Stage outcomes into `staging.crime_outcomes` (see module doc); each crime's month from the street lines read (`streetLines`). */
+/**
+ * Stage outcomes into `staging.crime_outcomes` (see module doc); each crime's month from
+ * `streetLines`, a table or query of Crime ID hashes (`crime_id`) with a month each (the street
+ * lines, or each street file's first month of an ID).
+ */
 export async function conformOutcomes(ctx: Context, streetLines: string): Promise<void> {
   const { db } = ctx;
   await resolveReissues(ctx, "outcomes", `SELECT _file, strftime(month, '%Y-%m') AS month, falls_within::VARCHAR AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`, "outcomes");

@@ -113,6 +113,12 @@ const UNPLACED_IDS = "staging.crime_unplaced_ids";
 /** One row: how many Crime IDs repeated in the last conform over every file; and the warnings that said so. */
 const STREET_STATE = "staging.crime_street_state";
 const STREET_REPEATS = "staging.crime_street_repeats";
+/**
+ * With outcomes files: each street file's Crime IDs (hashes) with the first month each has in it,
+ * kept across runs, so the outcomes' crime months need no street line read again (one row per
+ * file and Crime ID).
+ */
+const ID_MONTHS = "staging.crime_id_months";
 
 /** Crime adapter: street-level crime, and optionally outcomes and stop and search. */
 export const crimeAdapter = defineSource({
@@ -141,9 +147,12 @@ export const crimeAdapter = defineSource({
   },
   async conform(ctx, c) {
     const unread = await ctx.db.one(`SELECT 1 FROM raw_police_files WHERE kind = 'street' AND _file NOT IN (SELECT _file FROM _street_read)`);
-    // Outcomes first: they read the street lines as read (each Crime ID's month), which the street
-    // conform may make into `staging.crime_events` in place.
-    if (c.outcomes?.length) await conformOutcomes(ctx, RAW);
+    // Outcomes first: each Crime ID's month comes from the street lines as read (kept per file),
+    // which the street conform may make into `staging.crime_events` in place.
+    if (c.outcomes?.length) {
+      await stageIdMonths(ctx, Boolean(unread));
+      await conformOutcomes(ctx, `(SELECT id_hash AS crime_id, month FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM raw_police_files WHERE kind = 'street'))`);
+    }
     await conformStreet(ctx, Boolean(unread));
     if (c.stopSearch?.length) await conformStopSearch(ctx);
   },
@@ -151,18 +160,29 @@ export const crimeAdapter = defineSource({
 
 /**
  * The street files a refresh need read, when they are only new ones: the source's only change is
- * files added (none changed or gone), there are no outcomes or stop-and-search files (whose
- * conform reads every street row) and the last conform kept its per-file tables. Else null: read
- * every file. (The conform may still read them all: see `conformStreet`.)
+ * files added (none changed or gone) and the last conform kept its per-file tables (with outcomes
+ * files, the Crime IDs' months too). Else null: read every file. (The conform may still read them
+ * all: see `conformStreet`.) Outcomes and stop-and-search files are read whole each time.
  */
 async function addedStreetFiles(ctx: Context, c: z.output<typeof crimeConfig>, files: readonly string[]): Promise<string[] | null> {
   const p = ctx.previousFiles;
-  if (!p || c.outcomes?.length || c.stopSearch?.length) return null;
+  if (!p) return null;
   for (const [f, sha] of p.before) if (p.now.get(f) !== sha) return null;
-  for (const t of [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events"]) {
+  for (const t of [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(c.outcomes?.length ? [ID_MONTHS] : [])]) {
     if (!(await ctx.db.hasTable(t))) return null;
   }
   return files.filter((f) => !p.before.has(f));
+}
+
+/**
+ * `ID_MONTHS` for the street lines read: replaced for the files read (all of them, or with
+ * `onlyAdded` the added ones beside the earlier files' rows), the rows of files no longer listed dropped.
+ */
+async function stageIdMonths(ctx: Context, onlyAdded: boolean): Promise<void> {
+  const { db } = ctx;
+  if (onlyAdded) await db.run(`DELETE FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM _street_read) OR _file NOT IN (SELECT _file FROM raw_police_files WHERE kind = 'street')`);
+  else await db.run(`CREATE OR REPLACE TABLE ${ID_MONTHS} (_file VARCHAR, id_hash UBIGINT, month DATE)`);
+  await db.run(`INSERT INTO ${ID_MONTHS} SELECT _file::VARCHAR, crime_id, min(month) FROM ${RAW} WHERE crime_id IS NOT NULL GROUP BY ALL`);
 }
 
 /**
