@@ -24,7 +24,7 @@ import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { widenEnumsLike } from "../enum-columns.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
-import { conformOutcomes, loadOutcomes } from "./police-uk-outcomes.ts";
+import { conformOutcomes, loadOutcomes, OUTCOME_TABLES } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
 import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
 
@@ -141,7 +141,10 @@ export const crimeAdapter = defineSource({
     await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _street_read (_file VARCHAR)`);
     await ctx.db.insertRows("_street_read", ["_file"], [...byPath.values()].filter((l) => !l.reused).map((l) => ({ _file: l.path })));
     const loads = files.map((f) => byPath.get(f)!);
-    if (c.outcomes?.length) loads.push(...(await loadOutcomes(ctx, await expandFiles(ctx, "crime.outcomes", c.outcomes))));
+    if (c.outcomes?.length) {
+      const outcomes = await expandFiles(ctx, "crime.outcomes", c.outcomes);
+      loads.push(...(await loadOutcomes(ctx, outcomes, await addedFiles(ctx, outcomes, OUTCOME_TABLES))));
+    }
     if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx, "crime.stopSearch", c.stopSearch))));
     return loads;
   },
@@ -151,7 +154,8 @@ export const crimeAdapter = defineSource({
     // which the street conform may make into `staging.crime_events` in place.
     if (c.outcomes?.length) {
       await stageIdMonths(ctx, Boolean(unread));
-      await conformOutcomes(ctx, `(SELECT id_hash AS crime_id, month FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM raw_police_files WHERE kind = 'street'))`);
+      const outcomesUnread = await ctx.db.one(`SELECT 1 FROM raw_police_files WHERE kind = 'outcomes' AND _file NOT IN (SELECT DISTINCT _file::VARCHAR FROM raw_police_outcomes)`);
+      await conformOutcomes(ctx, `(SELECT id_hash AS crime_id, month FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM raw_police_files WHERE kind = 'street'))`, Boolean(outcomesUnread));
     }
     await conformStreet(ctx, Boolean(unread));
     if (c.stopSearch?.length) await conformStopSearch(ctx);
@@ -162,15 +166,21 @@ export const crimeAdapter = defineSource({
  * The street files a refresh need read, when they are only new ones: the source's only change is
  * files added (none changed or gone) and the last conform kept its per-file tables (with outcomes
  * files, the Crime IDs' months too). Else null: read every file. (The conform may still read them
- * all: see `conformStreet`.) Outcomes and stop-and-search files are read whole each time.
+ * all: see `conformStreet`.) Stop-and-search files are read whole each time.
  */
 async function addedStreetFiles(ctx: Context, c: z.output<typeof crimeConfig>, files: readonly string[]): Promise<string[] | null> {
+  return addedFiles(ctx, files, [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(c.outcomes?.length ? [ID_MONTHS] : [])]);
+}
+
+/**
+ * Of `files`, those a refresh added, when the source's only change is files added (none of its
+ * files changed or gone) and the per-file `tables` a read of just those builds on are there; else null.
+ */
+async function addedFiles(ctx: Context, files: readonly string[], tables: readonly string[]): Promise<string[] | null> {
   const p = ctx.previousFiles;
   if (!p) return null;
   for (const [f, sha] of p.before) if (p.now.get(f) !== sha) return null;
-  for (const t of [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(c.outcomes?.length ? [ID_MONTHS] : [])]) {
-    if (!(await ctx.db.hasTable(t))) return null;
-  }
+  for (const t of tables) if (!(await ctx.db.hasTable(t))) return null;
   return files.filter((f) => !p.before.has(f));
 }
 

@@ -1,12 +1,13 @@
 /**
  * A refresh of police.uk data given with its outcomes and stop-and-search files (as a police.uk
- * download comes): months of street crime added are read alone, the earlier street files are not
- * read again (the outcomes' crime months come from each street file's Crime IDs, kept per file),
- * the outcomes and stop-and-search files are read whole, and the staged tables are those of a
- * build of every file from nothing. On the real Kent samples.
+ * download comes): the street and outcomes files added are read alone, the earlier ones are not
+ * read again (the outcomes' crime months come from each street file's Crime IDs, kept per file; a
+ * re-issued outcomes file replaces the earlier one's rows), the stop-and-search files are read
+ * whole, and the staged tables and warnings are those of a build of every file from nothing. On
+ * the real Kent samples.
  */
 import { describe, expect, it } from "vitest";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
 import { runBuild } from "../../../pipelines/run-build.ts";
@@ -17,7 +18,7 @@ import { realConfig, tempDir } from "../helpers.ts";
 const police = (f: string) => realData("police", f);
 
 describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-search files${sharedSkipReason}`, () => {
-  it("reads just the street files added, and stages what a build from nothing stages", async () => {
+  it("reads just the street and outcomes files added, and stages what a build from nothing stages", async () => {
     const t = tempDir("ln-police-refresh-");
     const street = path.join(t.dir, "street");
     mkdirSync(street);
@@ -28,7 +29,15 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
     // Kent's whole January (a Crime ID repeated within it: counted once) among the first files.
     const first = ["2018-10-kent-street.medway-only.csv", "2018-11-kent-street.medway-only.csv", "2019-01-kent-street.csv"];
     for (const f of first) add(f);
-    const outcomes = police("2019-01-kent-outcomes.head30.csv");
+    // Outcomes in folders, as downloads come: January's; then February's (January's relabelled) and a
+    // re-issue of January (one outcome changed) that replaces the first.
+    const outcomeFile = (dir: string, month: string, edit: (text: string) => string = (x) => x) => {
+      mkdirSync(path.join(t.dir, "outcomes", dir), { recursive: true });
+      const file = path.join(t.dir, "outcomes", dir, `${month}-kent-outcomes.csv`);
+      writeFileSync(file, edit(readFileSync(police("2019-01-kent-outcomes.head30.csv"), "utf8").replaceAll(",2019-01,", `,${month},`)));
+      return file;
+    };
+    const outcomes = outcomeFile("a", "2019-01");
     const stopSearch = police("2019-01-kent-stop-and-search.head48.csv");
     const config = realConfig({
       warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs"),
@@ -36,14 +45,17 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
         lsoaChanges: realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv"),
         lsoaBoundaries: realData("ons_geography", "boundaries", "medway_lsoa11.geojson"),
       },
-      sources: { crime: { files: [`${street}/*-street*.csv`], outcomes: [outcomes], stopSearch: [stopSearch] } },
+      sources: { crime: { files: [`${street}/*-street*.csv`], outcomes: [`${t.dir}/outcomes/*/*-outcomes.csv`], stopSearch: [stopSearch] } },
     });
     await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
     const added = ["2018-12-kent-street.medway-only.csv", "2019-02-kent-street.medway-only.csv"].map(add);
+    const reissue = outcomeFile("b", "2019-01", (text) => text.replace("Unable to prosecute suspect", "Local resolution"));
+    utimesSync(reissue, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    added.push(reissue, outcomeFile("b", "2019-02"));
     const result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
     const crime = (l: { source: string }) => l.source.startsWith("police_uk_");
-    expect(result.loads.filter((l) => crime(l) && !l.reused).map((l) => l.path).sort()).toEqual([...added, outcomes, stopSearch].sort());
-    expect(result.loads.filter((l) => crime(l) && l.reused).map((l) => path.basename(l.path)).sort()).toEqual(first);
+    expect(result.loads.filter((l) => crime(l) && !l.reused).map((l) => l.path).sort()).toEqual([...added, stopSearch].sort());
+    expect(result.loads.filter((l) => crime(l) && l.reused).map((l) => path.basename(l.path)).sort()).toEqual([...first, path.basename(outcomes)].sort());
 
     const full = { ...config, warehouse: path.join(t.dir, "full.duckdb"), outputDir: path.join(t.dir, "full", "packs") };
     await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), browserPath: false });
@@ -57,6 +69,8 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
           matched: (await db.one<{ n: number }>(`SELECT count(crime_month)::INTEGER AS n FROM staging.crime_outcomes`))!.n,
           stopSearch: await rows(`SELECT * EXCLUDE (_file) FROM staging.stop_search ORDER BY ALL`),
           values: await rows(`SELECT * FROM marts.indicator_values WHERE indicator_id LIKE 'crime.%' ORDER BY ALL`),
+          warnings: await rows(`SELECT stage, code, subject, message FROM audit.warnings WHERE slot = 'crime' ORDER BY ALL`),
+          outcomeFiles: await rows(`SELECT DISTINCT regexp_extract(_file, '[ab]/[^/]+$') AS f FROM staging.crime_outcomes ORDER BY 1`),
         };
       } finally {
         db.close();
@@ -66,6 +80,9 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
     expect(JSON.parse(refreshed.byMonth).map((r: { m: string }) => r.m)).toEqual(["2018-10", "2018-11", "2018-12", "2019-01", "2019-02"]);
     // Some outcomes are of crimes in the street files: their month is found across files.
     expect(refreshed.matched).toBeGreaterThan(0);
+    // The re-issue of January counts, not the first file; and the replacement is said.
+    expect(JSON.parse(refreshed.outcomeFiles)).toEqual([{ f: "b/2019-01-kent-outcomes.csv" }, { f: "b/2019-02-kent-outcomes.csv" }]);
+    expect(refreshed.warnings).toContain("police_file_replaced");
     expect(refreshed).toEqual(built);
   }, 300_000);
 });
