@@ -7,8 +7,10 @@
  */
 import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
+import { literal } from "../../pipelines/core/warehouse.ts";
 import { displayPath, fileMtime } from "../files.ts";
-import type { ColumnSpec } from "../csv-format.ts";
+import type { ColumnSpec, CsvFormat } from "../csv-format.ts";
+import { loadCsvFiles, recordedLoads, type FileLoad } from "../load-csv.ts";
 
 /** police.uk data start in December 2010: a month or date before 2000 is a slip (`1900-01`), rejected with its line. */
 export const POLICE_EARLIEST = "2000-01-01";
@@ -93,3 +95,50 @@ export async function resolveReissues(ctx: Context, kind: string, rowsSql: strin
 /** SQL condition: row `alias` (with `_file`) of month/force expressions is in a superseded file. */
 export const supersededSql = (kind: string, alias: string, month: string, force: string) =>
   `EXISTS (SELECT 1 FROM _superseded_${kind} x WHERE x._file = ${alias}._file AND x.month = ${month} AND x.force = ${force})`;
+
+/**
+ * police.uk files whose staged rows are kept per file across runs (outcomes, stop and search): a
+ * refresh whose only change is files added reads just those (`added`), the others' loads as
+ * recorded; else (`added` null) every file. Records the files of `kind` first.
+ */
+export async function loadKeptPerFile(ctx: Context, kind: string, format: CsvFormat, files: readonly string[], added: readonly string[] | null): Promise<FileLoad[]> {
+  await recordPoliceFiles(ctx, kind, files);
+  if (!added) return loadCsvFiles(ctx, format, files);
+  const read = new Set(added.filter((f) => files.includes(f)));
+  const byPath = new Map([
+    ...(await loadCsvFiles(ctx, format, [...read])),
+    ...(await recordedLoads(ctx.db, format, files.filter((f) => !read.has(f)))),
+  ].map((l) => [l.path, l]));
+  return files.map((f) => byPath.get(f)!);
+}
+
+/**
+ * Stage the rows of one kind kept per file: `keys` (`_file, month, force, rows` of each file,
+ * kept across runs) and `target` (the staged rows, with `_file`) made afresh, or, when some listed
+ * files were not read (`raw` holds the ones read), replaced for the files read, dropped for those
+ * no longer listed. Which file counts for each month and force is decided over every file's keys
+ * (`resolveReissues`, before `prepare` runs: `rowsSql` may use `_superseded_<kind>` and what
+ * `prepare` made); the staged rows of an earlier file that a new one replaces go (`superseded`:
+ * the condition on a staged row aliased `o`). `keysSql` selects the keys of the rows read.
+ * Returns whether only added files were read.
+ */
+export async function stageKeptPerFile(ctx: Context, o: {
+  kind: string; label: string; raw: string; keys: string; keysSql: string; target: string; rowsSql: string; superseded: string; prepare?: () => Promise<void>;
+}): Promise<boolean> {
+  const { db } = ctx;
+  const listed = `(SELECT _file FROM raw_police_files WHERE kind = ${literal(o.kind)})`;
+  const read = `(SELECT DISTINCT _file::VARCHAR FROM ${o.raw})`;
+  const onlyAdded = Boolean(await db.one(`SELECT 1 FROM raw_police_files WHERE kind = $k AND _file NOT IN ${read} LIMIT 1`, { k: o.kind }));
+  if (onlyAdded) await db.run(`DELETE FROM ${o.keys} WHERE _file IN ${read} OR _file NOT IN ${listed}`);
+  else await db.run(`CREATE OR REPLACE TABLE ${o.keys} (_file VARCHAR, month VARCHAR, force VARCHAR, rows INTEGER)`);
+  await db.run(`INSERT INTO ${o.keys} SELECT _file::VARCHAR, month, force, sum(rows)::INTEGER FROM (${o.keysSql}) GROUP BY ALL`);
+  await resolveReissues(ctx, o.kind, `SELECT * FROM ${o.keys}`, o.label);
+  await o.prepare?.();
+  if (!onlyAdded) {
+    await db.run(`CREATE OR REPLACE TABLE ${o.target} AS ${o.rowsSql}`);
+    return false;
+  }
+  await db.run(`DELETE FROM ${o.target} o WHERE _file IN ${read} OR _file NOT IN ${listed} OR ${o.superseded}`);
+  await db.run(`INSERT INTO ${o.target} ${o.rowsSql}`);
+  return true;
+}

@@ -12,10 +12,10 @@ import path from "node:path";
 import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, registerFormats, type FileLoad } from "../load-csv.ts";
+import { registerFormats, type FileLoad } from "../load-csv.ts";
 import { BoundaryIndex, readBoundaries } from "../geography/boundaries.ts";
 import { displayPath } from "../files.ts";
-import { POLICE_EARLIEST, recordPoliceFiles, resolveReissues, supersededSql } from "./police-files.ts";
+import { loadKeptPerFile, POLICE_EARLIEST, stageKeptPerFile, supersededSql } from "./police-files.ts";
 import { checkedMonthSql } from "../../pipelines/core/warehouse.ts";
 
 const bool = (name: string, header: string) => ({ name, header, values: ["True", "False", "true", "false", "TRUE", "FALSE"] });
@@ -51,10 +51,17 @@ export function stopSearchForce(file: string): string | null {
   return /^\d{4}-\d{2}-(.+?)-stop-and-search/.exec(path.basename(file))?.[1] ?? null;
 }
 
-/** Load stop-and-search files into `raw_police_stop_search`. */
-export async function loadStopSearch(ctx: Context, files: readonly string[]): Promise<FileLoad[]> {
-  await recordPoliceFiles(ctx, "stop_search", files);
-  const loads = await loadCsvFiles(ctx, policeStopSearchFormat, files);
+/** Per-file keys of the stop-and-search files (rows of each month and force in each), kept across runs for a refresh that only adds files. */
+const STOP_SEARCH_KEYS = "staging.stop_search_keys";
+/** The tables a refresh that reads only added stop-and-search files builds on. */
+export const STOP_SEARCH_TABLES = [STOP_SEARCH_KEYS, "staging.stop_search"];
+
+/**
+ * Load stop-and-search files into `raw_police_stop_search`: all of them, or with `added` (a
+ * refresh whose only change is files added) just those, the others' loads as recorded.
+ */
+export async function loadStopSearch(ctx: Context, files: readonly string[], added: readonly string[] | null): Promise<FileLoad[]> {
+  const loads = await loadKeptPerFile(ctx, "stop_search", policeStopSearchFormat, files, added);
   await ctx.db.run(`CREATE OR REPLACE TEMP TABLE raw_police_stop_search_force (_file VARCHAR, force VARCHAR)`);
   await ctx.db.insertRows("raw_police_stop_search_force", ["_file", "force"], files.map((f) => ({ _file: f, force: stopSearchForce(f) ?? f })));
   return loads;
@@ -67,13 +74,7 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   const { db, config } = ctx;
   const g = config.geography;
   const monthSql = `strftime(TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m')`;
-  await resolveReissues(
-    ctx,
-    "stop_search",
-    `SELECT r._file, ${monthSql} AS month, f.force, count(*) AS rows FROM raw_police_stop_search r JOIN raw_police_stop_search_force f USING (_file) GROUP BY ALL`,
-    "stop and search",
-  );
-  // Point in polygon, in JS.
+  // Point in polygon, in JS, for the searches read.
   const boundaryFile = g.lsoaBoundaries ?? g.wardBoundaries;
   const index = boundaryFile ? new BoundaryIndex(readBoundaries(boundaryFile, g.lsoaBoundaries ? "LSOA" : "WD").areas) : undefined;
   const points = await db.all<{ _file: string; _line: string; lat: number | null; lon: number | null }>(
@@ -88,7 +89,12 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   await db.run(`CREATE OR REPLACE TEMP TABLE _ss_place (_file VARCHAR, _line BIGINT, code VARCHAR, placement VARCHAR)`);
   await db.insertRows("_ss_place", ["_file", "_line", "code", "placement"], placed);
   const byLsoa = Boolean(g.lsoaBoundaries);
-  await db.run(`CREATE OR REPLACE TABLE staging.stop_search AS
+  // The earlier files' searches stand when only added files were read (`stageKeptPerFile`).
+  await stageKeptPerFile(ctx, {
+    kind: "stop_search", label: "stop and search", raw: "raw_police_stop_search", keys: STOP_SEARCH_KEYS, target: "staging.stop_search",
+    keysSql: `SELECT r._file, ${monthSql} AS month, f.force, count(*) AS rows FROM raw_police_stop_search r JOIN raw_police_stop_search_force f USING (_file) GROUP BY ALL`,
+    superseded: supersededSql("stop_search", "o", "strftime(o.searched_at_utc, '%Y-%m')", "o.force"),
+    rowsSql: `
     SELECT trim_fast(r.type) AS type, (TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS searched_at_utc,
            ${checkedMonthSql(monthSql)} AS month, f.force,
            coalesce(${boolSql("r.part_of_operation")}, false) AS part_of_operation, nullif(trim_fast(r.policing_operation), '') AS policing_operation,
@@ -100,13 +106,14 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
            ${byLsoa ? "p.code" : "NULL::VARCHAR"} AS lsoa_code,
            ${byLsoa ? "w.ward_code" : "p.code"} AS ward_code,
            ${byLsoa ? "w.lad_code" : "(SELECT any_value(lad_code) FROM ref.lsoa_ward x WHERE x.ward_code = p.code)"} AS lad_code,
-           p.placement, r._file, r._line
+           p.placement, r._file::VARCHAR AS _file, r._line
     FROM raw_police_stop_search r
     JOIN raw_police_stop_search_force f USING (_file)
     JOIN _ss_place p ON p._file = r._file AND p._line = r._line
     ${byLsoa ? "LEFT JOIN ref.lsoa_ward w ON w.lsoa_code = p.code" : ""}
     WHERE NOT ${supersededSql("stop_search", "r", monthSql, "f.force")}
-    ORDER BY r._file, r._line`);
+    ORDER BY r._file, r._line`,
+  });
   if (!index) {
     await db.recordWarning("conform", "stop_search_not_placed", null, messages.stopSearchNoBoundaries());
     return;

@@ -26,7 +26,7 @@ import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS,
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { conformOutcomes, loadOutcomes, OUTCOME_TABLES } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
-import { conformStopSearch, loadStopSearch } from "./police-uk-stop-search.ts";
+import { conformStopSearch, loadStopSearch, STOP_SEARCH_TABLES } from "./police-uk-stop-search.ts";
 
 /**
  * police.uk's crime types over time. Until August 2011 six (anti-social behaviour, burglary,
@@ -145,7 +145,10 @@ export const crimeAdapter = defineSource({
       const outcomes = await expandFiles(ctx, "crime.outcomes", c.outcomes);
       loads.push(...(await loadOutcomes(ctx, outcomes, await addedFiles(ctx, outcomes, OUTCOME_TABLES))));
     }
-    if (c.stopSearch?.length) loads.push(...(await loadStopSearch(ctx, await expandFiles(ctx, "crime.stopSearch", c.stopSearch))));
+    if (c.stopSearch?.length) {
+      const searches = await expandFiles(ctx, "crime.stopSearch", c.stopSearch);
+      loads.push(...(await loadStopSearch(ctx, searches, await addedFiles(ctx, searches, STOP_SEARCH_TABLES))));
+    }
     return loads;
   },
   async conform(ctx, c) {
@@ -154,8 +157,7 @@ export const crimeAdapter = defineSource({
     // which the street conform may make into `staging.crime_events` in place.
     if (c.outcomes?.length) {
       await stageIdMonths(ctx, Boolean(unread));
-      const outcomesUnread = await ctx.db.one(`SELECT 1 FROM raw_police_files WHERE kind = 'outcomes' AND _file NOT IN (SELECT DISTINCT _file::VARCHAR FROM raw_police_outcomes)`);
-      await conformOutcomes(ctx, `(SELECT id_hash AS crime_id, month FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM raw_police_files WHERE kind = 'street'))`, Boolean(outcomesUnread));
+      await conformOutcomes(ctx, `(SELECT id_hash AS crime_id, month FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM raw_police_files WHERE kind = 'street'))`);
     }
     await conformStreet(ctx, Boolean(unread));
     if (c.stopSearch?.length) await conformStopSearch(ctx);
@@ -166,7 +168,7 @@ export const crimeAdapter = defineSource({
  * The street files a refresh need read, when they are only new ones: the source's only change is
  * files added (none changed or gone) and the last conform kept its per-file tables (with outcomes
  * files, the Crime IDs' months too). Else null: read every file. (The conform may still read them
- * all: see `conformStreet`.) Stop-and-search files are read whole each time.
+ * all: see `conformStreet`.) Outcomes and stop-and-search files added are read alone likewise.
  */
 async function addedStreetFiles(ctx: Context, c: z.output<typeof crimeConfig>, files: readonly string[]): Promise<string[] | null> {
   return addedFiles(ctx, files, [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(c.outcomes?.length ? [ID_MONTHS] : [])]);

@@ -1,10 +1,9 @@
 /**
  * A refresh of police.uk data given with its outcomes and stop-and-search files (as a police.uk
- * download comes): the street and outcomes files added are read alone, the earlier ones are not
- * read again (the outcomes' crime months come from each street file's Crime IDs, kept per file; a
- * re-issued outcomes file replaces the earlier one's rows), the stop-and-search files are read
- * whole, and the staged tables and warnings are those of a build of every file from nothing. On
- * the real Kent samples.
+ * download comes): the files added of each kind are read alone, the earlier ones are not read
+ * again (the outcomes' crime months come from each street file's Crime IDs, kept per file; a
+ * re-issued outcomes file replaces the earlier one's rows), and the staged tables and warnings
+ * are those of a build of every file from nothing. On the real Kent samples.
  */
 import { describe, expect, it } from "vitest";
 import { copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
@@ -18,7 +17,7 @@ import { realConfig, tempDir } from "../helpers.ts";
 const police = (f: string) => realData("police", f);
 
 describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-search files${sharedSkipReason}`, () => {
-  it("reads just the street and outcomes files added, and stages what a build from nothing stages", async () => {
+  it("reads just the files added, and stages what a build from nothing stages", async () => {
     const t = tempDir("ln-police-refresh-");
     const street = path.join(t.dir, "street");
     mkdirSync(street);
@@ -38,27 +37,40 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
       return file;
     };
     const outcomes = outcomeFile("a", "2019-01");
-    const stopSearch = police("2019-01-kent-stop-and-search.head48.csv");
+    // Stop and search: January's; then February's (January's relabelled).
+    mkdirSync(path.join(t.dir, "searches"));
+    const searchFile = (month: string) => {
+      const file = path.join(t.dir, "searches", `${month}-kent-stop-and-search.csv`);
+      writeFileSync(file, readFileSync(police("2019-01-kent-stop-and-search.head48.csv"), "utf8").replaceAll(",2019-01-", `,${month}-`));
+      return file;
+    };
+    const stopSearch = searchFile("2019-01");
     const config = realConfig({
       warehouse: path.join(t.dir, "warehouse.duckdb"), outputDir: path.join(t.dir, "packs"),
       geography: {
         lsoaChanges: realData("ons_geography", "LSOA11_to_LSOA21_LAD22_lookup.kent-medway+all-M-X.csv"),
         lsoaBoundaries: realData("ons_geography", "boundaries", "medway_lsoa11.geojson"),
       },
-      sources: { crime: { files: [`${street}/*-street*.csv`], outcomes: [`${t.dir}/outcomes/*/*-outcomes.csv`], stopSearch: [stopSearch] } },
+      sources: { crime: { files: [`${street}/*-street*.csv`], outcomes: [`${t.dir}/outcomes/*/*-outcomes.csv`], stopSearch: [`${t.dir}/searches/*.csv`] } },
     });
     await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
-    const added = ["2018-12-kent-street.medway-only.csv", "2019-02-kent-street.medway-only.csv"].map(add);
+    const crime = (l: { source: string }) => l.source.startsWith("police_uk_");
+    const read = (r: { loads: { source: string; path: string; reused?: boolean }[] }) => r.loads.filter((l) => crime(l) && !l.reused).map((l) => l.path).sort();
+    // A month of street crime alone.
+    const december = add("2018-12-kent-street.medway-only.csv");
+    const one = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
+    expect(read(one)).toEqual([december]);
+    // A month of each kind, and a re-issue of January's outcomes (newer) that replaces the first.
+    const added = [add("2019-02-kent-street.medway-only.csv"), outcomeFile("b", "2019-02"), searchFile("2019-02")];
     const reissue = outcomeFile("b", "2019-01", (text) => text.replace("Unable to prosecute suspect", "Local resolution"));
     utimesSync(reissue, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
-    added.push(reissue, outcomeFile("b", "2019-02"));
-    const result = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
-    const crime = (l: { source: string }) => l.source.startsWith("police_uk_");
-    expect(result.loads.filter((l) => crime(l) && !l.reused).map((l) => l.path).sort()).toEqual([...added, stopSearch].sort());
-    expect(result.loads.filter((l) => crime(l) && l.reused).map((l) => path.basename(l.path)).sort()).toEqual([...first, path.basename(outcomes)].sort());
+    const two = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-02T02:30:00Z"), refresh: true, browserPath: false });
+    expect(read(two)).toEqual([...added, reissue].sort());
+    expect(two.loads.filter((l) => crime(l) && l.reused).map((l) => path.basename(l.path)).sort())
+      .toEqual([...first, "2018-12-kent-street.medway-only.csv", path.basename(outcomes), path.basename(stopSearch)].sort());
 
     const full = { ...config, warehouse: path.join(t.dir, "full.duckdb"), outputDir: path.join(t.dir, "full", "packs") };
-    await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), browserPath: false });
+    await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-02T02:30:00Z"), browserPath: false });
     const staged = async (file: string) => {
       const db = await Warehouse.open(file, { readOnly: true });
       try {
@@ -83,6 +95,7 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
     // The re-issue of January counts, not the first file; and the replacement is said.
     expect(JSON.parse(refreshed.outcomeFiles)).toEqual([{ f: "b/2019-01-kent-outcomes.csv" }, { f: "b/2019-02-kent-outcomes.csv" }]);
     expect(refreshed.warnings).toContain("police_file_replaced");
+    expect(JSON.parse(refreshed.stopSearch).length).toBe(2 * 48);
     expect(refreshed).toEqual(built);
   }, 300_000);
 });
