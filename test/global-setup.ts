@@ -2,9 +2,9 @@
  * vitest globalSetup: the builds that several test files read are made once per run, each in a
  * child process that runs beside the first test files, into a temporary folder handed to the
  * files with `provide(key)`: the demo (`sharedDemo()` or `copySharedDemo()` from
- * `helpers/demo-build.ts`), the lighter demo from its inputs once it is done (`copySharedLight()`)
- * and, when `../shared` is present, the real Medway config (`sharedMedway()` from `helpers/medway.ts`). A build is made only when a selected test file
- * calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
+ * `helpers/demo-build.ts`), the lighter demo from its inputs once it is done
+ * (`copySharedLight()`) and, when `../shared` is present, the real Medway config (`sharedMedway()`
+ * from `helpers/medway.ts`). A build is made only when a selected test file calls its function. Teardown waits for the builds, fails the run if a test wrote into a shared
  * folder, and removes them. Every temporary folder of the run (the adapter tests' geography
  * templates among them) is made in one folder of the run (`TMPDIR`), removed at the end.
  */

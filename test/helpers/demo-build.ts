@@ -13,7 +13,7 @@ import { loadIndicators, type Indicator } from "../../transforms/indicators/defi
 import { CATALOGUE } from "../../transforms/indicators/catalogue/index.ts";
 import { demoConfigInTemp, waitForSharedBuild, type SharedDemoRecord, type SharedLightRecord } from "./demo-layout.ts";
 
-export { buildDemoInTemp, DEMO_CLOCK, demoConfigInTemp, lighterDemo } from "./demo-layout.ts";
+export { buildDemoInTemp, DEMO_CLOCK, demoConfigInTemp } from "./demo-layout.ts";
 
 /** The shared build, with its config and indicators loaded in this process. */
 export interface SharedDemo extends SharedDemoRecord {
