@@ -1,15 +1,17 @@
 /**
  * A police.uk download read as it comes, a zip archive (`police.zip#*\/*-street.csv`): its members
  * extracted once per archive content, modification times kept, staged exactly as the unzipped
- * files are; a damaged or hostile archive is an error naming it.
+ * files are; a damaged or hostile archive is an error naming it. A project moved with its download
+ * and outputs finds its extractions under the same names.
  */
 import { describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
 import { LocalneedsError, messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
-import { realConfig, runSources, tempDir } from "../helpers.ts";
+import { LUTON_WAYFIELD, MEDWAY, realConfig, runSources, tempDir } from "../helpers.ts";
+import { loadConfig } from "../../../pipelines/core/config.ts";
 import { archiveCacheOf, expandFiles } from "../../../sources/files.ts";
 import { sourceStates } from "../../../pipelines/refresh/source-state.ts";
 import { crimeAdapter } from "../../../sources/crime/police-uk-street.ts";
@@ -133,6 +135,37 @@ describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReas
     await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), browserPath: false });
     expect(await byMonth(config.warehouse)).toEqual(await byMonth(full.warehouse));
     expect((await byMonth(config.warehouse)).map((r) => r.m)).toEqual(["2018-10", "2018-11", "2018-12", "2019-02"]);
+  }, 300_000);
+
+  it("a project moved with its download and outputs refreshes without reading a member again", async () => {
+    // A project folder as an analyst keeps one: the config, the download, the outputs beside them.
+    const t = tempDir("ln-police-zip-moved-");
+    const project = path.join(t.dir, "first");
+    mkdirSync(path.join(project, "downloads"), { recursive: true });
+    await download(path.join(project, "downloads", "police.zip"));
+    writeFileSync(path.join(project, "config.json"), JSON.stringify({
+      name: "moved", parent: MEDWAY, focus: [{ ward: LUTON_WAYFIELD }], baseline: { period: "2018/19" },
+      warehouse: "outputs/warehouse.duckdb", outputDir: "outputs/packs",
+      geography: {
+        wardVintage: "WD19", authorities: [MEDWAY],
+        lsoaLookup: realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"), hierarchy: realData("ons_geography", "WD19_LAD19_CTY19_RGN19_CTRY19_UK_lookup.csv"),
+      },
+      sources: { crime: { files: ["downloads/police.zip#*/*-street.csv"] } },
+    }));
+    const first = await runBuild({ config: loadConfig(path.join(project, "config.json")), log: memoryLogger(), clock: fixedClock("2025-06-30T12:00:00Z"), browserPath: false });
+    expect(first.loads.filter((l) => l.source === "police_uk_street")).toHaveLength(STREET.length);
+    const moved = path.join(t.dir, "second");
+    cpSync(project, moved, { recursive: true, verbatimSymlinks: true });
+    rmSync(project, { recursive: true, force: true });
+    const log = memoryLogger();
+    const config = loadConfig(path.join(moved, "config.json"));
+    const again = await runBuild({ config, log, clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
+    expect(log.lines.join("\n")).toContain(`(${project} is now ${moved})`);
+    // The members extracted in the first folder are found in the second, under the same names.
+    expect(again.loads.filter((l) => !l.reused).map((l) => l.path)).toEqual([]);
+    expect(again.changes.files).toMatchObject({ added: [], replaced: [], removed: [] });
+    expect(again.loads.filter((l) => l.source === "police_uk_street").every((l) => l.path.startsWith(moved + path.sep))).toBe(true);
+    expect(readdirSync(archiveCacheOf(config))).toHaveLength(1);
   }, 300_000);
 
   it("two downloads of the same name in two folders keep a folder each; a new download at the same path replaces the old one's", async () => {
