@@ -150,10 +150,12 @@ function crimeByLsoaMonth(where: string): string {
   // The staged month is a DATE and crime type an ENUM; the mart (a contract, exported as Parquet)
   // keeps them as text, made from the groups, not from every line (grouping a national year's
   // lines by the text took 3.0-3.7 s, by the typed values 1.8 s). The lines hold their LSOA only:
-  // its ward and authority come from the lookup.
+  // its ward and authority come from the lookup. Sorted by the typed values too, in the order of
+  // every column (an LSOA has one ward and authority; a DATE sorts as its `YYYY-MM`, the crime
+  // type ENUM as its text; one row per LSOA, month and type): a national year 1.6-2.4 -> 1.3-1.6 s.
   return `SELECT c.lsoa_code, w.ward_code, w.lad_code, strftime(c.month, '%Y-%m') AS month, c.crime_type::VARCHAR AS crime_type, c.crimes
           FROM (SELECT lsoa_code, month, crime_type, count(*)::INTEGER AS crimes
-                FROM staging.crime_events WHERE ${where} GROUP BY ALL) c JOIN ref.lsoa_ward w USING (lsoa_code) ORDER BY ALL`;
+                FROM staging.crime_events WHERE ${where} GROUP BY ALL) c JOIN ref.lsoa_ward w USING (lsoa_code) ORDER BY c.lsoa_code, c.month, c.crime_type`;
 }
 
 function crimeByMonth(where: string): string {
