@@ -5,6 +5,7 @@
  * `marts.need_index`, `marts.indicator_trends`) are read defensively: a missing table gives an
  * empty list, and every pack section says what is not available instead of failing.
  */
+import path from "node:path";
 import type { Context } from "../core/context.ts";
 import type { FileLoad } from "../../sources/load-csv.ts";
 import { displayPath } from "../../sources/files.ts";
@@ -295,7 +296,11 @@ export async function readPackData(ctx: Context, loads: FileLoad[]): Promise<Pac
     `SELECT focus_code, ward_code, rank::INTEGER AS rank FROM ref.similar_wards ORDER BY focus_code, rank`,
   );
 
-  const warnings = await db.all<DataQuality["warnings"][number]>(`SELECT stage, code, subject, message FROM audit.warnings ORDER BY stage, code, subject, message`);
+  // A warning about a file names it as the pack names files (relative to the config, a zip member
+  // as `archive.zip#member`): the warehouse keeps the path the build read, which says where the
+  // project sat on disk (or names the extracted copy).
+  const warnings = (await db.all<DataQuality["warnings"][number]>(`SELECT stage, code, subject, message FROM audit.warnings ORDER BY stage, code, subject, message`))
+    .map((w) => (w.subject && path.isAbsolute(w.subject) ? { ...w, subject: show(w.subject), message: w.message.replaceAll(w.subject, show(w.subject)) } : w));
   // Per file: how many rows were rejected, and the first few (a file can have tens of thousands).
   const rejectsByFile = await db.all<DataQuality["rejectsByFile"][number]>(
     `SELECT path, count(*)::INTEGER AS rejected, list({'line': line::INTEGER, 'column': "column", 'reason': reason} ORDER BY line)[1:5] AS first

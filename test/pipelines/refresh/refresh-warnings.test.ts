@@ -3,6 +3,7 @@
  * a full build's, so the pack's data-quality page says the same after a refresh.
  */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fixedClock, memoryLogger } from "../../../pipelines/core/context.ts";
 import { runBuild } from "../../../pipelines/run-build.ts";
@@ -35,5 +36,9 @@ describe.skipIf(!hasShared)(`a refresh's warnings${sharedSkipReason}`, () => {
     const refreshed = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-01T02:30:00Z"), refresh: true, browserPath: false });
     expect(refreshed.loads.find((l) => l.path === file)?.reused).toBe(true);
     expect(await warnings()).toEqual([{ stage: "load", code: "encoding_not_as_declared" }]);
+    // The pack names the file as it names every file: relative to the config, not where it sat on disk.
+    const html = readFileSync(path.join(refreshed.packDirs[0]!, "index.html"), "utf8");
+    expect(html).toContain(`${path.relative(config.baseDir, file)}: a council complaints (CRM) export is declared Windows-1252`);
+    expect(html).not.toContain(t.dir);
   }, 300_000);
 });
