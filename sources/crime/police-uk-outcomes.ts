@@ -49,7 +49,9 @@ export function loadOutcomes(ctx: Context, files: readonly string[], added: read
  */
 export async function conformOutcomes(ctx: Context, streetLines: string): Promise<void> {
   const { db } = ctx;
-  const crimes = `(SELECT crime_id AS crime_id_hash, min(month) AS crime_month FROM ${streetLines} WHERE crime_id IS NOT NULL GROUP BY 1)`;
+  // Each crime's month, found once (the rows added and, after a refresh, every row look it up).
+  const crimes = "_crime_months";
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${crimes} AS SELECT crime_id AS crime_id_hash, min(month) AS crime_month FROM ${streetLines} WHERE crime_id IS NOT NULL GROUP BY 1`);
   const onlyAdded = await stageKeptPerFile(ctx, {
     kind: "outcomes", label: "outcomes", raw: "raw_police_outcomes", keys: OUTCOME_KEYS, target: "staging.crime_outcomes",
     keysSql: `SELECT _file, strftime(month, '%Y-%m') AS month, falls_within::VARCHAR AS force, count(*) AS rows FROM raw_police_outcomes GROUP BY ALL`,
@@ -67,8 +69,10 @@ export async function conformOutcomes(ctx: Context, streetLines: string): Promis
       ORDER BY r._file, r._line`,
     superseded: supersededSql("outcomes", "o", "strftime(o.outcome_month, '%Y-%m')", "o.falls_within"),
   });
-  if (!onlyAdded) return;
-  await db.run(`UPDATE staging.crime_outcomes o SET crime_month = c.crime_month FROM (
-      SELECT o.rowid AS r, c.crime_month FROM staging.crime_outcomes o LEFT JOIN ${crimes} c ON c.crime_id_hash = hash(o.crime_id)
-    ) c WHERE o.rowid = c.r AND o.crime_month IS DISTINCT FROM c.crime_month`);
+  if (onlyAdded) {
+    await db.run(`UPDATE staging.crime_outcomes o SET crime_month = c.crime_month FROM (
+        SELECT o.rowid AS r, c.crime_month FROM staging.crime_outcomes o LEFT JOIN ${crimes} c ON c.crime_id_hash = hash(o.crime_id)
+      ) c WHERE o.rowid = c.r AND o.crime_month IS DISTINCT FROM c.crime_month`);
+  }
+  await db.run(`DROP TABLE ${crimes}`);
 }
