@@ -6,8 +6,8 @@
  *
  * The refreshes build a lighter version of the demo (crime, population and deprivation;
  * `--no-pdf`), a copy of the run's shared build of it: the same publishing path as any build
- * (warehouse copy, pack folders with their manifests, the switch of `latest`) in a few seconds. The kill moments are spread
- * evenly over a refresh's span (one in each of KILLS equal slices, at a pseudo-random point in
+ * (warehouse copy, pack folders with their manifests, the switch of `latest`) in a few seconds.
+ * The kill moments are spread evenly over a refresh's span (one in each of KILLS equal slices, at a pseudo-random point in
  * it), so that the start, the stages and the publishing at the end are each hit.
  * `LOCALNEEDS_KILLS` (default 8 in CI: a kill costs on average half a refresh, and 50 took 13
  * minutes in CI on 2 cores; `LOCALNEEDS_KILLS=50` for the full run) and `LOCALNEEDS_KILL_HOGS`
@@ -93,7 +93,7 @@ function crashReport(since: number): string {
   }).join("\n");
 }
 
-/** Run a refresh (killed after `killAfterMs`); keeps the end of its stderr to name a crash (e.g. exit 139, SIGSEGV). */
+/** Run a refresh (killed after `killAfterMs`); keeps its log (stdout) and the end of its stderr, to name a crash (e.g. exit 139, SIGSEGV). */
 function run(configPath: string, killAfterMs?: number): Promise<{ code: number | null; signal: string | null; ms: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const t0 = Date.now();
@@ -107,8 +107,8 @@ function run(configPath: string, killAfterMs?: number): Promise<{ code: number |
     if (killAfterMs !== undefined) timer = setTimeout(() => { try { process.kill(-child.pid!, "SIGKILL"); } catch { /* already exited */ } }, killAfterMs);
     child.on("exit", async (code, signal) => {
       if (timer) clearTimeout(timer);
-      // tsx runs the build in a child process of its own: wait until the whole group is gone
-      // (a dying grandchild still holds the warehouse's file lock for a moment).
+      // Wait until the whole process group is gone (sh, the build, any browser it started: a dying
+      // process still holds the warehouse's file lock for a moment).
       for (let i = 0; i < 200 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
       resolve({ code, signal, ms: Date.now() - t0, stdout, stderr: code === 139 ? `${stderr}\n${crashReport(t0)}` : stderr });
     });
