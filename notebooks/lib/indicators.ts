@@ -1,8 +1,11 @@
 /**
  * Indicator metadata for notebooks: the catalogue definitions (`transforms/indicators/catalogue`),
- * normalised exactly as the build normalises them, so titles, units and polarity match the pack.
+ * normalised exactly as the build normalises them, so titles, units and polarity match the pack;
+ * then the known OHID Fingertips indicators (`catalogue/fingertips.ts`), as a build names those of
+ * its Fingertips exports (`fingertips.<ID>`, method `published`).
  */
 import { CATALOGUE } from "../../transforms/indicators/catalogue/index.ts";
+import { FINGERTIPS_CATALOGUE, fingertipsIndicatorId, publishedDefinition, publishedSource } from "../../transforms/indicators/catalogue/fingertips.ts";
 import { loadIndicators, type Indicator } from "../../transforms/indicators/define.ts";
 import type { Polarity } from "../../transforms/marts.ts";
 
@@ -20,19 +23,33 @@ export interface IndicatorInfo {
   source: string;
 }
 
-/** Every catalogue indicator, in pack order. */
-export const indicators: IndicatorInfo[] = loadIndicators(CATALOGUE).indicators.map((i) => ({
-  id: i.id,
-  domain: i.domain,
-  title: i.title,
-  short: i.short,
-  unit: i.unit,
-  method: i.method,
-  multiplier: i.multiplier,
-  polarity: i.polarity,
-  definition: i.definition,
-  source: i.source,
-}));
+/** Every catalogue indicator, in pack order, then the known Fingertips indicators in their catalogue's order. */
+export const indicators: IndicatorInfo[] = [
+  ...loadIndicators(CATALOGUE).indicators.map((i) => ({
+    id: i.id,
+    domain: i.domain,
+    title: i.title,
+    short: i.short,
+    unit: i.unit,
+    method: i.method,
+    multiplier: i.multiplier,
+    polarity: i.polarity,
+    definition: i.definition,
+    source: i.source,
+  })),
+  ...FINGERTIPS_CATALOGUE.map((e) => ({
+    id: fingertipsIndicatorId(e.id),
+    domain: e.domain ?? "health",
+    title: e.title,
+    short: e.short,
+    unit: e.unit,
+    method: "published" as const,
+    multiplier: 1,
+    polarity: e.polarity,
+    definition: publishedDefinition(e, e.title),
+    source: publishedSource(e.id),
+  })),
+];
 
 const byId = new Map(indicators.map((i) => [i.id, i]));
 

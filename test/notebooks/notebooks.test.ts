@@ -139,6 +139,8 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
           } finally {
             db.close();
           }
+          // Each named by its title, Fingertips indicators too (they were listed by their id alone).
+          expect(options.filter((text) => text.startsWith(`${/\(([^()]+)\)$/.exec(text)?.[1]} (`))).toEqual([]);
           const kinds = new Map<string, number>();
           for (const [i, text] of options.entries()) {
             const kind = byId.get(/\(([^()]+)\)$/.exec(text)?.[1] ?? "");

@@ -9,17 +9,12 @@ import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { defineIndicator, PERIOD_TYPES, type IndicatorSpec, type PeriodType } from "./define.ts";
-import { FINGERTIPS_CATALOGUE, type FingertipsEntry } from "./catalogue/fingertips.ts";
+import { FINGERTIPS_CATALOGUE, fingertipsIndicatorId, publishedDefinition, publishedMethodLabel, publishedSource, type FingertipsEntry } from "./catalogue/fingertips.ts";
 
 /** The staged table `published` Fingertips indicators read. */
 export const FINGERTIPS_TABLE = "staging.fingertips_values";
 
-/** The localneeds id of a Fingertips Indicator ID: `fingertips.93356`. */
-export const fingertipsIndicatorId = (id: string | number) => `fingertips.${String(id).trim().toLowerCase().replace(/[^a-z0-9]+/g, "_")}`;
-
-/** The `method` column of an indicator's values: the publisher's method, named. */
-export const publishedMethodLabel = (entry: FingertipsEntry | undefined) =>
-  entry ? `${entry.valueType}, as published by OHID` : "as published by OHID (method not in the catalogue)";
+export { fingertipsIndicatorId, publishedMethodLabel };
 
 /**
  * The specs of every indicator in `staging.fingertips_values` (none when the table is absent),
@@ -52,9 +47,9 @@ export async function publishedIndicators(ctx: Context, catalogue: readonly Fing
       method: "published",
       polarity: entry?.polarity ?? "no_judgement",
       periods,
-      source: `OHID Fingertips, indicator ${f.indicator_id}`,
+      source: publishedSource(f.indicator_id),
       repeats: entry?.repeats,
-      definition: `${(entry?.definition ?? f.name).replace(/\.$/, "")}. Value, 95% and 99.8% limits, count and denominator as OHID publishes them (${publishedMethodLabel(entry)}); region and England from the same export.`,
+      definition: publishedDefinition(entry, f.name),
     }));
   }
   return specs;

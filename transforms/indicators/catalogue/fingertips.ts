@@ -42,6 +42,20 @@ export const FINGERTIPS_IDS = {
   campylobacter: 93356,
 } as const;
 
+/** The localneeds id of a Fingertips Indicator ID: `fingertips.93356`. */
+export const fingertipsIndicatorId = (id: string | number) => `fingertips.${String(id).trim().toLowerCase().replace(/[^a-z0-9]+/g, "_")}`;
+
+/** The `method` column of an indicator's values: the publisher's method, named. */
+export const publishedMethodLabel = (entry: FingertipsEntry | undefined) =>
+  entry ? `${entry.valueType}, as published by OHID` : "as published by OHID (method not in the catalogue)";
+
+/** The source line of a Fingertips indicator. */
+export const publishedSource = (id: string | number) => `OHID Fingertips, indicator ${id}`;
+
+/** The definition of a Fingertips indicator: the catalogue's (else the export's name) and how its values are kept. */
+export const publishedDefinition = (entry: FingertipsEntry | undefined, name: string) =>
+  `${(entry?.definition ?? name).replace(/\.$/, "")}. Value, 95% and 99.8% limits, count and denominator as OHID publishes them (${publishedMethodLabel(entry)}); region and England from the same export.`;
+
 /** Known Fingertips indicators. */
 export const FINGERTIPS_CATALOGUE: readonly FingertipsEntry[] = [
   {
