@@ -354,7 +354,7 @@ async function runStages(
       const comparisons = await compareIndicators(ctx, indicators, incremental && prev ? prev : undefined);
       await findSeriesBreaks(ctx, indicators);
       const trends = await computeTrends(ctx, indicators, incremental && prev ? prev : undefined);
-      const baselines = await freezeBaselines(ctx, indicators, prev);
+      const baselines = await freezeBaselines(ctx, indicators, prev, { copy: incremental });
       const outcomes = await computeOutcomes(ctx, indicators);
       const wards = await computeNeedIndex(ctx, indicators);
       const changes = await changeReport(ctx, runId, prev);

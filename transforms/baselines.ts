@@ -33,17 +33,25 @@ const differsSql = (a: string, b: string) =>
 
 /**
  * Freeze or check the baseline. `prev` is the schema alias of the previous warehouse (attached),
- * or null on a first build. Returns counts of frozen, kept and rebased rows. Set-based: every
- * indicator's baseline-period values at once (`_bl_current`), against the frozen rows.
+ * or null on a first build; `copy`: this warehouse is a copy of it (a refresh), whose frozen rows
+ * are the previous run's already. Returns counts of frozen, kept and rebased rows. Set-based:
+ * every indicator's baseline-period values at once (`_bl_current`), against the frozen rows.
  */
-export async function freezeBaselines(ctx: Context, indicators: readonly Indicator[], prev: string | null): Promise<{ frozen: number; revised: number; rebased: number }> {
+export async function freezeBaselines(
+  ctx: Context, indicators: readonly Indicator[], prev: string | null, { copy = false }: { copy?: boolean } = {},
+): Promise<{ frozen: number; revised: number; rebased: number }> {
   const { db, config } = ctx;
   const period = config.baseline.period;
-  await db.run(`DELETE FROM marts.baselines`);
   await db.run(`DELETE FROM audit.baseline_revisions`);
-  if (prev) {
-    const has = await db.hasTable("marts.baselines", prev);
-    if (has) await db.run(`INSERT INTO marts.baselines SELECT * FROM ${prev}.marts.baselines WHERE period_label = $p`, { p: period });
+  if (prev && copy) {
+    // The previous run's frozen rows are here: only those of another baseline period go (a national
+    // refresh copied its 184,000 rows over again, 0.3 s).
+    await db.run(`DELETE FROM marts.baselines WHERE period_label IS DISTINCT FROM $p`, { p: period });
+  } else {
+    await db.run(`DELETE FROM marts.baselines`);
+    if (prev && (await db.hasTable("marts.baselines", prev))) {
+      await db.run(`INSERT INTO marts.baselines SELECT * FROM ${prev}.marts.baselines WHERE period_label = $p`, { p: period });
+    }
   }
   // Each indicator's headline period type and the hash of the inputs behind it, in catalogue order.
   const files = await sourceFiles(ctx);

@@ -36,27 +36,32 @@ async function setValues(ctx: Context, values: Record<string, number | null>) {
   })));
 }
 
-/** The run after: the last warehouse attached as `prev` (its baselines), this one's values as given. */
-async function nextRun(ctx: Context, values: Record<string, number | null>) {
+/**
+ * The run after: the last warehouse attached as `prev` (its baselines), this one's values as given;
+ * `copy`: this warehouse is a copy of the last one (a refresh), else a new one beside it (a build),
+ * whose baselines (none yet) are only what `prev` has.
+ */
+async function nextRun(ctx: Context, values: Record<string, number | null>, copy: boolean) {
   await ctx.db.run(`DETACH DATABASE IF EXISTS prev; ATTACH ':memory:' AS prev; CREATE SCHEMA prev.marts; CREATE TABLE prev.marts.baselines AS SELECT * FROM marts.baselines`);
+  if (!copy) await ctx.db.run(`DELETE FROM marts.baselines`);
   await setValues(ctx, values);
-  return freezeBaselines(ctx, indicators, "prev");
+  return freezeBaselines(ctx, indicators, "prev", { copy });
 }
 
 const frozenValues = async (ctx: Context) =>
   Object.fromEntries((await ctx.db.all<{ a: string; v: number | null }>(`SELECT area_code AS a, value AS v FROM marts.baselines ORDER BY 1`)).map((r) => [r.a, r.v]));
 
 describe("frozen baselines", () => {
-  for (const rebase of [false, true]) {
-    it(`a revised value is recorded and ${rebase ? "rebased" : "kept frozen"}; a value first published later is frozen then`, async () => {
+  for (const copy of [false, true]) for (const rebase of [false, true]) {
+    it(`${copy ? "a refresh" : "a build"}: a revised value is recorded and ${rebase ? "rebased" : "kept frozen"}; a value first published later is frozen then`, async () => {
       const ctx = await warehouse(rebase);
       try {
         await setValues(ctx, { Z05000001: 40, Z05000002: 50, Z05000003: null });
         expect(await freezeBaselines(ctx, indicators, null)).toEqual({ frozen: 3, revised: 0, rebased: 0 });
         // The same values again: nothing revised, nothing frozen anew (a part in 10^12 is the same value).
-        expect(await nextRun(ctx, { Z05000001: 40 * (1 + 1e-12), Z05000002: 50, Z05000003: null })).toEqual({ frozen: 0, revised: 0, rebased: 0 });
+        expect(await nextRun(ctx, { Z05000001: 40 * (1 + 1e-12), Z05000002: 50, Z05000003: null }, copy)).toEqual({ frozen: 0, revised: 0, rebased: 0 });
         // One value revised, one withheld value now published, one area new.
-        const r = await nextRun(ctx, { Z05000001: 45, Z05000002: 50, Z05000003: 60, Z05000004: 70 });
+        const r = await nextRun(ctx, { Z05000001: 45, Z05000002: 50, Z05000003: 60, Z05000004: 70 }, copy);
         expect(r).toEqual(rebase ? { frozen: 3, revised: 2, rebased: 2 } : { frozen: 1, revised: 2, rebased: 0 });
         expect(await ctx.db.all(`SELECT area_code, frozen_value, revised_value, action FROM audit.baseline_revisions ORDER BY 1`)).toEqual([
           { area_code: "Z05000001", frozen_value: 40, revised_value: 45, action: rebase ? "rebased" : "kept frozen" },
@@ -65,6 +70,22 @@ describe("frozen baselines", () => {
         expect(await frozenValues(ctx)).toEqual(rebase
           ? { Z05000001: 45, Z05000002: 50, Z05000003: 60, Z05000004: 70 }
           : { Z05000001: 40, Z05000002: 50, Z05000003: null, Z05000004: 70 });
+      } finally {
+        ctx.db.close();
+      }
+    });
+  }
+
+  for (const copy of [false, true]) {
+    it(`${copy ? "a refresh" : "a build"} after the baseline period changed freezes the new period's values; none of the old period's stay`, async () => {
+      const ctx = await warehouse(false);
+      try {
+        await setValues(ctx, { Z05000001: 40, Z05000002: 50 });
+        await freezeBaselines(ctx, indicators, null);
+        await ctx.db.run(`UPDATE marts.baselines SET period_label = '2022/23'`);
+        expect(await nextRun(ctx, { Z05000001: 45, Z05000002: 50 }, copy)).toEqual({ frozen: 2, revised: 0, rebased: 0 });
+        expect(await ctx.db.all(`SELECT DISTINCT period_label FROM marts.baselines`)).toEqual([{ period_label: "2023/24" }]);
+        expect(await frozenValues(ctx)).toEqual({ Z05000001: 45, Z05000002: 50 });
       } finally {
         ctx.db.close();
       }
