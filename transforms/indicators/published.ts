@@ -14,7 +14,7 @@ import { FINGERTIPS_CATALOGUE, fingertipsIndicatorId, publishedDefinition, publi
 /** The staged table `published` Fingertips indicators read. */
 export const FINGERTIPS_TABLE = "staging.fingertips_values";
 
-export { fingertipsIndicatorId, publishedMethodLabel };
+export { fingertipsIndicatorId };
 
 /**
  * The specs of every indicator in `staging.fingertips_values` (none when the table is absent),
