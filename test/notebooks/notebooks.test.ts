@@ -139,11 +139,13 @@ describe.skipIf(!CHROMIUM)("notebooks (built offline, loaded in Chromium)", () =
           } finally {
             db.close();
           }
-          // Each named by its title, Fingertips indicators too (they were listed by their id alone).
-          expect(options.filter((text) => text.startsWith(`${/\(([^()]+)\)$/.exec(text)?.[1]} (`))).toEqual([]);
+          // An option reads "<short title> (<id>)": each named by its title, Fingertips indicators
+          // too (they were listed by their id alone).
+          const idOf = (text: string) => /\(([^()]+)\)$/.exec(text)?.[1] ?? "";
+          expect(options.filter((text) => text.startsWith(`${idOf(text)} (`))).toEqual([]);
           const kinds = new Map<string, number>();
           for (const [i, text] of options.entries()) {
-            const kind = byId.get(/\(([^()]+)\)$/.exec(text)?.[1] ?? "");
+            const kind = byId.get(idOf(text));
             expect(kind, `option "${text}" names an indicator of the build`).toBeDefined();
             if (!kinds.has(kind!)) kinds.set(kind!, i);
           }
