@@ -177,9 +177,12 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     ),
     areas AS (SELECT DISTINCT area_code, area_type FROM ${allMembers}),
     counts AS (
-      SELECT m.area_code, pr.period_label, sum(e.n) AS numerator
-      FROM monthly e JOIN periods pr ON e.m BETWEEN pr.period_start AND pr.period_end
-      JOIN ${members} m ON m.unit = e.unit GROUP BY ALL
+      SELECT m.area_code, u.period_label, sum(u.n) AS numerator
+      FROM (
+        SELECT e.unit, pr.period_label, sum(e.n) AS n
+        FROM monthly e JOIN periods pr ON e.m BETWEEN pr.period_start AND pr.period_end GROUP BY ALL
+      ) u
+      JOIN ${members} m ON m.unit = u.unit GROUP BY ALL
     ),
     pop AS ${populationSql(ind, allMembers, lsoaPopulation)}${missing ? `,
     missing_months AS (${missing}),
