@@ -3,7 +3,7 @@
  * a new value widens the column's type (an ALTER rewriting that column, only when a value is new);
  * a table filled from another first takes in its members (an ENUM is never cast to one lacking a value).
  */
-import { ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
+import { enumMembersOf, ident, literal, type Warehouse } from "../pipelines/core/warehouse.ts";
 
 /**
  * SQL: the ENUM type of these members (VARCHAR when there are none: DuckDB's ENUM needs one), in
@@ -17,12 +17,6 @@ export const enumTypeSql = (members: Iterable<string>) => {
 
 /** Each column's type of a table in this warehouse (or a temporary one), by name. */
 const columnTypes = async (db: Warehouse, table: string) => new Map((await db.columnTypes(table)).map((c) => [c.name, c.type]));
-
-/** The members of an ENUM type as DuckDB writes it (`ENUM('a', 'b''s')`), or null for another type. */
-export function enumMembersOf(type: string | undefined): string[] | null {
-  if (!type?.startsWith("ENUM(")) return null;
-  return [...type.slice(5, -1).matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replaceAll("''", "'"));
-}
 
 /** Make ENUM (or still VARCHAR, for want of members) columns of `table` hold `values` too. */
 export async function widenEnums(db: Warehouse, table: string, values: ReadonlyMap<string, Iterable<string>>): Promise<void> {

@@ -99,6 +99,12 @@ export const changedGroupsSql = (a: string, b: string, group: string, row = "t")
     WHERE a.n IS DISTINCT FROM b.n OR a.h IS DISTINCT FROM b.h ORDER BY 1`;
 };
 
+/** The members of an ENUM type as DuckDB writes it (`ENUM('a', 'b''s')`), or null for another type. */
+export function enumMembersOf(type: string | undefined): string[] | null {
+  if (!type?.startsWith("ENUM(")) return null;
+  return [...type.slice(5, -1).matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replaceAll("''", "'"));
+}
+
 /** The stages that record warnings. */
 export type WarningStage = "load" | "conform" | "measure" | "compare" | "chart" | "pack";
 

@@ -15,8 +15,8 @@
  */
 import { copyFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { ident, literal, type Warehouse } from "../core/warehouse.ts";
-import { enumMembersOf, enumTypeSql } from "../../sources/enum-columns.ts";
+import { enumMembersOf, ident, literal, type Warehouse } from "../core/warehouse.ts";
+import { enumTypeSql } from "../../sources/enum-columns.ts";
 
 /** Record the folder of the config this run was built from. */
 export async function recordProjectFolder(db: Warehouse, baseDir: string): Promise<void> {

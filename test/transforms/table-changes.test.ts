@@ -58,4 +58,32 @@ describe("change detection over ENUM columns", () => {
     );
     expect(await changes.changedMonths("staging.e", "month")).toEqual(["2019-02-01"]);
   });
+
+  it("a type that gained values after its old ones compares by each value's place, the same as by its text", async () => {
+    const changes = await runs(
+      `CREATE TABLE staging.e (month DATE, force ENUM('Kent Police', 'Sussex Police')); INSERT INTO staging.e VALUES ('2019-01-01', 'Kent Police'), ('2019-02-01', 'Sussex Police'), ('2019-03-01', 'Kent Police')`,
+      `CREATE TABLE staging.e (month DATE, force ENUM('Kent Police', 'Sussex Police', 'Thames Valley Police')); INSERT INTO staging.e VALUES ('2019-01-01', 'Kent Police'), ('2019-02-01', 'Kent Police'), ('2019-03-01', 'Kent Police'), ('2019-04-01', 'Thames Valley Police')`,
+    );
+    expect(await changes.unchanged("staging.e")).toBe(false);
+    expect(await changes.changedMonths("staging.e", "month")).toEqual(["2019-02-01", "2019-04-01"]);
+  });
+
+  it("a member that only begins like the old one is another value (compared by text)", async () => {
+    const changes = await runs(
+      `CREATE TABLE staging.e (month DATE, force ENUM('Kent', 'Sussex')); INSERT INTO staging.e VALUES ('2019-01-01', 'Kent'), ('2019-02-01', 'Sussex')`,
+      `CREATE TABLE staging.e (month DATE, force ENUM('Kent', 'Sussex Police')); INSERT INTO staging.e VALUES ('2019-01-01', 'Kent'), ('2019-02-01', 'Sussex Police')`,
+    );
+    expect(await changes.changedMonths("staging.e", "month")).toEqual(["2019-02-01"]);
+  });
+
+  it("the same rows are unchanged when the type outgrew one byte (255 members, then 256)", async () => {
+    const members = (n: number) => Array.from({ length: n }, (_, i) => literal(`file ${String(i).padStart(3, "0")}`)).join(", ");
+    const rows = `INSERT INTO staging.e VALUES ('2019-01-01', 'file 000'), ('2019-02-01', 'file 254')`;
+    const changes = await runs(
+      `CREATE TABLE staging.e (month DATE, _file ENUM(${members(255)})); ${rows}`,
+      `CREATE TABLE staging.e (month DATE, _file ENUM(${members(256)})); ${rows}`,
+    );
+    expect(await changes.unchanged("staging.e")).toBe(true);
+    expect(await changes.changedMonths("staging.e", "month")).toEqual([]);
+  });
 });

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { Warehouse } from "../../../pipelines/core/warehouse.ts";
-import { enumMembersOf, enumTypeSql, widenEnums, widenEnumsLike } from "../../../sources/enum-columns.ts";
+import { enumMembersOf, Warehouse } from "../../../pipelines/core/warehouse.ts";
+import { enumTypeSql, widenEnums, widenEnumsLike } from "../../../sources/enum-columns.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { loadCounts, realConfig, refreshCrimeAdding, runSources, tempDir } from "../helpers.ts";
 
