@@ -261,14 +261,8 @@ export class Warehouse {
   }
 
   private async insertViaJson(table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> {
-    const [schema, name] = schemaAndTable(table);
-    const types = new Map(
-      (await this.all<{ column_name: string; data_type: string }>(
-        `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $s AND table_name = $t`,
-        { s: schema, t: name },
-      )).map((c) => [c.column_name, c.data_type]),
-    );
-    // Temp tables live in the 'temp' catalog; fall back to VARCHAR and let INSERT cast.
+    const types = new Map((await this.columnTypes(table)).map((c) => [c.name, c.type]));
+    // A column the table does not have is read as text (the INSERT then names the error).
     const spec = columns.map((c) => `${literal(c)}: ${literal(types.get(c) ?? "VARCHAR")}`).join(", ");
     const dir = mkdtempSync(join(tmpdir(), "localneeds-insert-"));
     const file = join(dir, "rows.ndjson");
@@ -346,12 +340,20 @@ export class Warehouse {
    * failed bind aborts nothing.
    */
   async hasTable(qualified: string, database?: string): Promise<boolean> {
+    return (await this.emptyRead(qualified, database, "NULL")) !== null;
+  }
+
+  /**
+   * An empty read (`SELECT <what> FROM <table> LIMIT 0`) of `schema.table` in this warehouse or in
+   * the attached `database` (a name without a schema: a run's table, temporary or `main`), bound
+   * but returning no row; null when there is no such table.
+   */
+  private async emptyRead(qualified: string, database: string | undefined, what: string) {
     const parts = qualified.includes(".") ? [database ?? (this.databaseName ??= (await this.one<{ d: string }>(`SELECT current_database() AS d`))!.d), ...qualified.split(".", 2)] : [qualified];
     try {
-      await this.connection.run(`SELECT NULL FROM ${parts.map(ident).join(".")} LIMIT 0`);
-      return true;
+      return await this.connection.runAndReadAll(`SELECT ${what} FROM ${parts.map(ident).join(".")} LIMIT 0`);
     } catch (err) {
-      if (/^Catalog Error|^Binder Error: Catalog .* does not exist/.test((err as Error).message)) return false;
+      if (/^Catalog Error|^Binder Error: Catalog .* does not exist/.test((err as Error).message)) return null;
       throw err;
     }
   }
@@ -359,17 +361,18 @@ export class Warehouse {
   private databaseName: string | undefined;
 
   /**
-   * The columns of `schema.table` (a name without a schema: a run's table, `main` or temporary)
+   * The columns of `schema.table` (a name without a schema: a run's table, temporary or `main`)
    * with their DuckDB types as it writes them (`VARCHAR`, `ENUM('a', 'b')`), in order; of the
-   * attached database `database` when given.
+   * attached database `database` when given; none when there is no such table. Read from an empty
+   * read's result, as `hasTable` asks, not from `duckdb_columns()`, which writes out the type of
+   * every column of every table first (a national warehouse's file ENUM alone names 516 paths):
+   * 0.6 ms against 3 ms a call.
    */
   async columnTypes(qualified: string, database?: string): Promise<{ name: string; type: string }[]> {
-    const [schema, table] = schemaAndTable(qualified);
-    const databases = database ? literal(database) : "current_database(), 'temp'";
-    return this.all<{ name: string; type: string }>(
-      `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE database_name IN (${databases}) AND schema_name = $s AND table_name = $t ORDER BY column_index`,
-      { s: schema, t: table },
-    );
+    const read = await this.emptyRead(qualified, database, "*");
+    if (!read) return [];
+    const types = read.columnTypes();
+    return read.columnNames().map((name, i) => ({ name, type: String(types[i]) }));
   }
 
   /**
