@@ -54,9 +54,9 @@ export class TableChanges {
    * by its place in the type, which moves when a run's type gains a value before others, so the
    * same row would look changed (and a changed one could look the same). Where the previous type's
    * members lead this run's in order (a refresh's new month of files sorts last), a value's place
-   * is the same in both and is hashed (`enum_code`); else the column's text, which costs two to four
-   * times as much over a national year of lines. Tables whose columns differ are compared whole
-   * (they hash differently, as they should).
+   * is the same in both and is hashed (`enum_code`, as one integer type whatever the ENUM's width);
+   * else the column's text, which costs two to four times as much over a national year of lines.
+   * Tables whose columns differ are compared whole (they hash differently, as they should).
    */
   private async rowSql(table: string): Promise<string> {
     const [here, there] = [await this.ctx.db.columnTypes(table), await this.ctx.db.columnTypes(table, this.prev)];

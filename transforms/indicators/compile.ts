@@ -169,6 +169,8 @@ function compileEvents(ind: Indicator, n: Extract<Indicator["numerator"], { kind
     periods = `(SELECT * FROM ${periods} WHERE period_end >= DATE ${literal(touching.from)} AND period_start <= DATE ${literal(touching.to)})`;
   }
   if (n.since) periods = `(SELECT * FROM ${periods} WHERE period_start >= DATE ${literal(n.since)})`;
+  // `counts` sums by unit and period first: the join to the areas each unit belongs to then takes
+  // one row per unit and period, not one per month in it (a national rolling year: millions fewer).
   return `
     WITH periods AS ${periods},
     monthly AS (
