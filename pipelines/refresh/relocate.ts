@@ -13,7 +13,7 @@
  * shared folder that did not move) stays as it is. Rewriting more than moved is harmless: a path
  * that matches no file of the config now is a file gone, and its source is read again.
  */
-import { copyFileSync, rmSync } from "node:fs";
+import { constants as fsConstants, copyFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { enumMembersOf, ident, literal, type Warehouse } from "../core/warehouse.ts";
 import { enumTypeSql } from "../../sources/enum-columns.ts";
@@ -96,7 +96,7 @@ export async function previousForFolder(
     for (const f of [file, file + ".wal", file + ".tmp"]) rmSync(f, { recursive: true, force: true });
   };
   try {
-    copyFileSync(final, file);
+    copyFileSync(final, file, fsConstants.COPYFILE_FICLONE); // a clone where the file system can (see run-build.ts)
     const db = await open(file, false);
     try {
       await rewritePaths(db, moved.from, moved.to);
