@@ -245,6 +245,22 @@ export const CONTRACT: Record<string, ContractTable> = {
       distance: "distance from the focus area over the standardised variables", variables: "variables the distance was computed over",
     },
   },
+  "ref.indicators": {
+    table: "One row per indicator the build knows: what its values mean (title, unit, method, polarity, definition, source).",
+    columns: {
+      indicator_id: INDICATOR, domain: "domain: crime, health, school, survey, complaints, economy or deprivation", title: "full title",
+      short_title: "short title, as charts and tables name it", unit: "unit of the value, e.g. per 1,000, %, score, days",
+      multiplier: "a rate or proportion is multiplied by this (1,000 for a rate per 1,000; 100 for a percentage)",
+      method: "how values are made: rate, proportion, survey_proportion, weighted_mean, median, published, estimate or dsr",
+      polarity: "high_is_good, low_is_good, or no_judgement (a context measure: described, never judged better or worse)",
+      period_types: "the period types it is measured over, comma-separated (financial_year, quarter, month, ...)",
+      definition: "how it is computed, in a sentence", source: "where its numbers come from",
+      min_count: "counts from 1 to one less than this are withheld (disclosure control)", min_base: "a survey value needs at least this many unweighted responses",
+      in_need_index: "whether the need index uses it", repeats: "the indicator carrying the same counts another way, which this one repeats (null for most)",
+      stands_in_for: "the indicator it stands in for, measured only when that one has no value (null for most)",
+      value_rows: "its rows in marts.indicator_values in this build (0: known, but no data for it here)",
+    },
+  },
   "marts.indicator_values": {
     table: "One row per indicator, area, period and breakdown: the value with 95% and 99.8% confidence limits, or why it is withheld.",
     columns: {

@@ -13,7 +13,7 @@ import { sharedDemo, type SharedDemo } from "../helpers/demo-build.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { DSR_METHOD } from "../../transforms/indicators/measure.ts";
 import { directlyStandardisedRate, ESP2013_BANDS } from "../../transforms/stats/index.ts";
-import { CONTEXT_NOTE } from "../../transforms/indicators/define.ts";
+import { CONTEXT_NOTE, DOMAINS } from "../../transforms/indicators/define.ts";
 
 let built: SharedDemo;
 let db: Warehouse;
@@ -49,6 +49,27 @@ describe("demo build", () => {
     ]);
     expect(await columnsOf("audit", "loads")).toEqual(["source", "path", "sha256", "bytes", "raw_table", "rows_read", "rows_loaded", "rows_rejected", "loaded_at"]);
     expect(await columnsOf("audit", "rejects")).toEqual(["source", "path", "line", "column", "reason", "raw_line"]);
+  });
+
+  it("names and explains every indicator of the values in ref.indicators, catalogue and Fingertips alike", async () => {
+    const orphans = await db.all(`SELECT DISTINCT indicator_id FROM marts.indicator_values WHERE indicator_id NOT IN (SELECT indicator_id FROM ref.indicators)`);
+    expect(orphans).toEqual([]);
+    const rows = await db.all<{ indicator_id: string; domain: string; title: string; unit: string; method: string; polarity: string; period_types: string; source: string; value_rows: number; n: number }>(
+      `SELECT i.*, (SELECT count(*)::INTEGER FROM marts.indicator_values v WHERE v.indicator_id = i.indicator_id) AS n FROM ref.indicators i ORDER BY indicator_id`);
+    expect(new Set(rows.map((r) => r.indicator_id)).size).toBe(rows.length);
+    for (const r of rows) {
+      expect(r.value_rows, r.indicator_id).toBe(r.n);
+      expect(r.title && r.unit && r.source && r.period_types, r.indicator_id).toBeTruthy();
+      expect(["high_is_good", "low_is_good", "no_judgement"], r.indicator_id).toContain(r.polarity);
+      expect(DOMAINS, r.indicator_id).toContain(r.domain);
+    }
+    // The catalogue's and the Fingertips export's indicators, each as the build knows it.
+    const violence = rows.find((r) => r.indicator_id === "crime.violence_rate")!;
+    expect(violence).toMatchObject({ method: "rate", polarity: "low_is_good", unit: "per 1,000" });
+    expect(violence.value_rows).toBeGreaterThan(0);
+    const fingertips = rows.filter((r) => r.indicator_id.startsWith("fingertips.") && r.value_rows > 0);
+    expect(fingertips.length).toBeGreaterThan(0);
+    for (const r of fingertips) expect(r, r.indicator_id).toMatchObject({ method: "published", domain: "health" });
   });
 
   it("accounts for every row of every input file", async () => {
