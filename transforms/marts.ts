@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { Warehouse } from "../pipelines/core/warehouse.ts";
+import { DOMAINS, METHODS, POLARITIES } from "./indicators/define.ts";
 
 /** Comparison outcome, Fingertips style. */
 export type Outcome = "better" | "similar" | "worse" | "higher" | "lower" | "not_compared";
@@ -248,11 +249,11 @@ export const CONTRACT: Record<string, ContractTable> = {
   "ref.indicators": {
     table: "One row per indicator the build knows: what its values mean (title, unit, method, polarity, definition, source).",
     columns: {
-      indicator_id: INDICATOR, domain: "domain: crime, health, school, survey, complaints, economy or deprivation", title: "full title",
+      indicator_id: INDICATOR, domain: `domain: ${DOMAINS.join(", ")}`, title: "full title",
       short_title: "short title, as charts and tables name it", unit: "unit of the value, e.g. per 1,000, %, score, days",
       multiplier: "a rate or proportion is multiplied by this (1,000 for a rate per 1,000; 100 for a percentage)",
-      method: "how values are made: rate, proportion, survey_proportion, weighted_mean, median, published, estimate or dsr",
-      polarity: "high_is_good, low_is_good, or no_judgement (a context measure: described, never judged better or worse)",
+      method: `how values are made: ${METHODS.join(", ")}`,
+      polarity: `${POLARITIES.join(", ")} (no_judgement: a context measure, described, never judged better or worse)`,
       period_types: "the period types it is measured over, comma-separated (financial_year, quarter, month, ...)",
       definition: "how it is computed, in a sentence", source: "where its numbers come from",
       min_count: "counts from 1 to one less than this are withheld (disclosure control)", min_base: "a survey value needs at least this many unweighted responses",

@@ -372,10 +372,10 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   await withholdNonFinite(ctx);
   for (const table of populations.values()) await db.run(`DROP TABLE IF EXISTS ${table}`);
   await recordMeasureState(ctx, measureFingerprint(ctx, indicators));
-  await recordIndicators(db, indicators);
   ctx.log.progress("measuring indicators", indicators.length, indicators.length);
   const counts = await db.all<{ id: string; n: number }>(`SELECT indicator_id AS id, count(*)::INTEGER AS n FROM marts.indicator_values GROUP BY 1`);
   const byId = new Map(counts.map((c) => [c.id, Number(c.n)]));
+  await recordIndicators(db, indicators, byId);
   // Kept indicators count when they have values (they were measured before).
   const keptWithValues = (id: string) => plan?.get(id)?.kind === "keep" && byId.has(id);
   return new Map(indicators.filter((ind) => measured.has(ind.id) || keptWithValues(ind.id)).map((ind) => [ind.id, byId.get(ind.id) ?? 0]));
@@ -439,20 +439,14 @@ async function sourceAvailable(ctx: Context, ind: Indicator): Promise<"yes" | "n
  * R or Power BI reading the warehouse or its Parquet copy can name and explain any `indicator_id`
  * (the catalogue's, Fingertips' and the local measures' alike) without this code.
  */
-export async function recordIndicators(db: Context["db"], indicators: readonly Indicator[]): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE _indicators (indicator_id VARCHAR, domain VARCHAR, title VARCHAR, short_title VARCHAR, unit VARCHAR,
-    multiplier DOUBLE, method VARCHAR, polarity VARCHAR, period_types VARCHAR, definition VARCHAR, source VARCHAR, min_count INTEGER, min_base INTEGER,
-    in_need_index BOOLEAN, repeats VARCHAR, stands_in_for VARCHAR)`);
-  await db.insertRows("_indicators",
-    ["indicator_id", "domain", "title", "short_title", "unit", "multiplier", "method", "polarity", "period_types", "definition", "source", "min_count", "min_base", "in_need_index", "repeats", "stands_in_for"],
-    indicators.map((i) => ({
-      indicator_id: i.id, domain: i.domain, title: i.title, short_title: i.short, unit: i.unit, multiplier: i.multiplier, method: i.method,
-      polarity: i.polarity, period_types: i.periods.join(", "), definition: i.definition || null, source: i.source, min_count: i.suppress.minCount,
-      min_base: i.suppress.minBase, in_need_index: i.needIndex, repeats: i.repeats, stands_in_for: i.fallbackFor,
-    })));
-  await db.run(`CREATE OR REPLACE TABLE ref.indicators AS
-    SELECT i.*, coalesce(v.n, 0)::INTEGER AS value_rows
-    FROM _indicators i LEFT JOIN (SELECT indicator_id, count(*) AS n FROM marts.indicator_values GROUP BY 1) v USING (indicator_id)
-    ORDER BY i.indicator_id;
-    DROP TABLE _indicators`);
+export async function recordIndicators(db: Context["db"], indicators: readonly Indicator[], valueRows: ReadonlyMap<string, number>): Promise<void> {
+  const columns = { indicator_id: "VARCHAR", domain: "VARCHAR", title: "VARCHAR", short_title: "VARCHAR", unit: "VARCHAR", multiplier: "DOUBLE",
+    method: "VARCHAR", polarity: "VARCHAR", period_types: "VARCHAR", definition: "VARCHAR", source: "VARCHAR", min_count: "INTEGER", min_base: "INTEGER",
+    in_need_index: "BOOLEAN", repeats: "VARCHAR", stands_in_for: "VARCHAR", value_rows: "INTEGER" };
+  await db.run(`CREATE OR REPLACE TABLE ref.indicators (${Object.entries(columns).map(([c, t]) => `${c} ${t}`).join(", ")})`);
+  await db.insertRows("ref.indicators", Object.keys(columns), [...indicators].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((i) => ({
+    indicator_id: i.id, domain: i.domain, title: i.title, short_title: i.short, unit: i.unit, multiplier: i.multiplier, method: i.method,
+    polarity: i.polarity, period_types: i.periods.join(", "), definition: i.definition || null, source: i.source, min_count: i.suppress.minCount,
+    min_base: i.suppress.minBase, in_need_index: i.needIndex, repeats: i.repeats, stands_in_for: i.fallbackFor, value_rows: valueRows.get(i.id) ?? 0,
+  })));
 }
