@@ -35,16 +35,28 @@ export function registerFormats(...formats: CsvFormat[]): void {
   for (const f of formats) registry.set(f.id, f);
 }
 
-/** Match a header against a format: the index of each declared column, or the missing ones. */
-export function matchHeader(format: CsvFormat, header: readonly string[]): { index: Map<string, number>; missing: ColumnSpec[] } {
+/**
+ * Match a header against a format: the index of each declared column, or the missing ones. With
+ * `untilMissing` (for asking whether a header is of the format at all), the required columns are
+ * matched first and the match stops at the first one missing: `missing` then holds that one and
+ * `index` what was found before it. A format the header is not of is rejected after one column
+ * rather than all of them, each tried in its separator-blind form on every cell (a build's first
+ * SAPE file against the five other population formats: 0.3 s, most of it compiling those patterns).
+ */
+export function matchHeader(format: CsvFormat, header: readonly string[], opts: { untilMissing?: boolean } = {}): { index: Map<string, number>; missing: ColumnSpec[] } {
   const index = new Map<string, number>();
   const missing: ColumnSpec[] = [];
-  for (const spec of format.columns) {
+  // Each column is matched on its own (a cell may match several), so the order changes nothing found.
+  const specs = opts.untilMissing ? [...format.columns.filter((c) => !c.optional), ...format.columns.filter((c) => c.optional)] : format.columns;
+  for (const spec of specs) {
     // A cell the pattern matches as declared comes before one only its separator-blind form does.
     let i = header.findIndex((h) => headerMatches(spec, h, false));
     if (i < 0) i = header.findIndex((h) => headerMatches(spec, h));
     if (i >= 0) index.set(spec.name, i);
-    else if (!spec.optional) missing.push(spec);
+    else if (!spec.optional) {
+      missing.push(spec);
+      if (opts.untilMissing) break;
+    }
   }
   return { index, missing };
 }
@@ -58,7 +70,7 @@ export function recogniseHeader(header: readonly string[], except?: string | rea
   let best: { f: CsvFormat; found: number } | undefined;
   for (const f of registry.values()) {
     if (skip.has(f.id)) continue;
-    const m = matchHeader(f, header);
+    const m = matchHeader(f, header, { untilMissing: true });
     if (m.missing.length === 0 && (!best || m.index.size > best.found)) best = { f, found: m.index.size };
   }
   return best?.f;
@@ -97,7 +109,7 @@ export function pickFormat(file: string, candidates: readonly CsvFormat[], slotT
   if (!header || (header.length === 1 && header[0] === "")) throw new LocalneedsError(messages.emptyFile(file, slotTitle));
   let best: { f: CsvFormat; found: number } | undefined;
   for (const f of candidates) {
-    const m = matchHeader(f, header);
+    const m = matchHeader(f, header, { untilMissing: true });
     if (m.missing.length === 0 && (!best || m.index.size > best.found)) best = { f, found: m.index.size };
   }
   if (!best) throw headerError(file, header, candidates, slotTitle);

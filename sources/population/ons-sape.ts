@@ -143,7 +143,7 @@ function tableFacts(format: CsvFormat, file: string, read: string, table?: Workb
 }
 
 /** A header row of a population table (SAPE or IoD File 6), as a workbook's sheets are searched for one. */
-const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => matchHeader(f, cells).missing.length === 0);
+const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => matchHeader(f, cells, { untilMissing: true }).missing.length === 0);
 
 /** The `sources.population` block. */
 const populationConfig = z
