@@ -126,7 +126,9 @@ export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Bu
     { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 14, color: INK, valign: "top", fit: "shrink" },
   );
 
-  const raw = (await pptx.write({ outputType: "nodebuffer", compression: true })) as Buffer;
+  // Stored, not deflated: `fixTimes` reads every entry back and deflates the archive once (the demo's
+  // two decks were deflated twice, in JavaScript, on the thread that draws the charts).
+  const raw = (await pptx.write({ outputType: "nodebuffer", compression: false })) as Buffer;
   return fixTimes(raw, m.builtAt);
 }
 
