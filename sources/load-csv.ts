@@ -61,6 +61,9 @@ export function matchHeader(format: CsvFormat, header: readonly string[], opts: 
   return { index, missing };
 }
 
+/** Is this header of the format (every required column found)? */
+export const headerFits = (format: CsvFormat, header: readonly string[]): boolean => matchHeader(format, header, { untilMissing: true }).missing.length === 0;
+
 /**
  * Which registered format (other than those in `except`) does this header look like, if any?
  * The best match wins: every required column present, then the most declared columns found.

@@ -5,7 +5,7 @@
  * one row per LSOA.
  */
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, matchHeader, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
+import { headerFits, loadCsvFiles, pickFormat, registerFormats, type FileLoad } from "../load-csv.ts";
 import { isWorkbook, loadWorkbookTables, tablePath, workbookCacheOf, workbookTables } from "../workbook.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
@@ -149,13 +149,13 @@ export const deprivationAdapter = defineSource({
         if (!(format === iodDenominatorsFormat && already.has(f))) loads.push(...(await loadCsvFiles(ctx, format, [f])));
         await record(f, format, f);
         // File 7 carries File 6's columns after its scores: read as the denominators too (the summary's weights).
-        if (format === iodScoresFormat && matchHeader(iodDenominatorsFormat, readHeader(f) ?? [], { untilMissing: true }).missing.length === 0) {
+        if (format === iodScoresFormat && headerFits(iodDenominatorsFormat, readHeader(f) ?? [])) {
           if (!already.has(f)) loads.push(...(await loadCsvFiles(ctx, iodDenominatorsFormat, [f])));
           await record(f, iodDenominatorsFormat, f);
         }
         continue;
       }
-      const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => matchHeader(x, cells, { untilMissing: true }).missing.length === 0), { dir: workbookCacheOf(ctx.config), kind: "deprivation" });
+      const tables = await workbookTables(f, (cells) => DEPRIVATION_FORMATS.some((x) => headerFits(x, cells)), { dir: workbookCacheOf(ctx.config), kind: "deprivation" });
       if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(f, SLOT_TITLE.replace(" file ", " table ")));
       const formats = new Map(tables.map((t) => [t, pickFormat(t.csv, DEPRIVATION_FORMATS, SLOT_TITLE)]));
       const read = tables.filter((t) => !(formats.get(t) === iodDenominatorsFormat && already.has(f)));

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { defineCsvFormat, type ColumnSpec, type CsvFormat } from "../csv-format.ts";
-import { countCellSql, loadCsvFiles, matchHeader, pickFormat, registerFormats } from "../load-csv.ts";
+import { countCellSql, headerFits, loadCsvFiles, pickFormat, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import type { Context } from "../../pipelines/core/context.ts";
@@ -143,7 +143,7 @@ function tableFacts(format: CsvFormat, file: string, read: string, table?: Workb
 }
 
 /** A header row of a population table (SAPE or IoD File 6), as a workbook's sheets are searched for one. */
-const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => matchHeader(f, cells, { untilMissing: true }).missing.length === 0);
+const isPopulationHeader = (cells: string[]) => POPULATION_FORMATS.some((f) => headerFits(f, cells));
 
 /** The `sources.population` block. */
 const populationConfig = z
