@@ -14,7 +14,10 @@
  * Any warehouse: a build without a survey or complaints has no `ref.survey_languages` or
  * `staging.complaints`. A SQL cell that reads a table the warehouse lacks is not run; it and every
  * cell that depends on it (through the variables they define) are replaced by a short note, so
- * the rest of the notebook still builds and runs (`omitCellsOnAbsentTables`).
+ * the rest of the notebook still builds and runs (`omitCellsOnAbsentTables`). A cell marked
+ * optional (a line `-- optional: why` in its SQL) is not omitted: it gives no rows, and the cells
+ * that use it fall back to what they know without it (`ref.indicators`, which warehouses built
+ * before it existed lack: the notebooks then name indicators from the catalogue).
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from "node:fs";
@@ -28,6 +31,9 @@ import { escapeHtml } from "./escape-html.ts";
 
 /** The `database` name notebooks give their SQL cells. */
 export const WAREHOUSE_DATABASE = "warehouse";
+
+/** A SQL cell that gives no rows, rather than being left out, when a table it reads is absent: a line `-- optional: why`. */
+export const OPTIONAL_CELL = /^\s*--\s*optional:/m;
 
 /** A query result's cache file name, `warehouse-<hash of the warehouse path>-<process id>-<hash of the query>.json`: groups `pid` and `query`. */
 export const SESSION_CACHE_NAME = new RegExp(`^${WAREHOUSE_DATABASE}-[0-9a-f]{10}-(?<pid>\\d+)-(?<query>[0-9a-z]+)\\.json$`);
@@ -116,21 +122,25 @@ export function warehouseCells(warehouse: string, log?: Logger): WarehouseCells 
         const absent = new Map<Cell, string[]>();
         for (const cell of cells) {
           const missing = (await referencedTables(connection, cell.value)).filter((t) => !present.has(t));
-          if (missing.length) {
+          if (missing.length && !OPTIONAL_CELL.test(cell.value)) {
             absent.set(cell, missing);
             continue;
           }
           const t0 = performance.now();
           let result: CachedResult;
-          try {
-            const reader = await connection.runAndReadAll(cell.value);
-            const schema = reader.columnNames().map((name, i) => ({ name, type: columnType(reader.columnTypes()[i]) }));
-            const rows = reader.getRowObjectsJson().map((row) => reviveNumbers(row as Record<string, unknown>, schema));
-            result = { rows, schema, duration: Math.round(performance.now() - t0), date };
-          } catch (err) {
-            throw new NotebookQueryError(`${where(cell.id)}: ${(err as Error).message}`);
+          if (missing.length) {
+            result = { rows: [], schema: [], duration: 0, date };
+          } else {
+            try {
+              const reader = await connection.runAndReadAll(cell.value);
+              const schema = reader.columnNames().map((name, i) => ({ name, type: columnType(reader.columnTypes()[i]) }));
+              const rows = reader.getRowObjectsJson().map((row) => reviveNumbers(row as Record<string, unknown>, schema));
+              result = { rows, schema, duration: Math.round(performance.now() - t0), date };
+            } catch (err) {
+              throw new NotebookQueryError(`${where(cell.id)}: ${(err as Error).message}`);
+            }
+            queries++;
           }
-          queries++;
           cell.database = databaseName;
           const cachePath = await getQueryCachePath(context.filename, databaseName, [cell.value]);
           writeIfChanged(cachePath, JSON.stringify({ ...result, duration: 0 }));

@@ -1,5 +1,7 @@
 /**
- * Indicator metadata for notebooks: the catalogue definitions (`transforms/indicators/catalogue`),
+ * Indicator metadata for notebooks: the build's own record of its indicators (`ref.indicators`,
+ * read by an optional SQL cell and passed to `indicatorLookup`), and for an indicator it lacks (a
+ * warehouse built before that table existed) the catalogue definitions (`transforms/indicators/catalogue`),
  * normalised exactly as the build normalises them, so titles, units and polarity match the pack;
  * then the known OHID Fingertips indicators (`catalogue/fingertips.ts`), as a build names those of
  * its Fingertips exports (`fingertips.<ID>`, method `published`).
@@ -70,4 +72,34 @@ export function sortByCatalogue(ids: Iterable<string>): string[] {
     return i < 0 ? Infinity : i;
   };
   return [...new Set(ids)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** A row of `ref.indicators` as the notebooks select it. */
+export interface IndicatorRow {
+  indicator_id: string;
+  domain: string;
+  title: string;
+  short_title: string;
+  unit: string;
+  multiplier: number;
+  method: string;
+  polarity: string;
+  definition: string | null;
+  source: string;
+}
+
+/**
+ * What a notebook shows about an indicator, from the warehouse's own record of its indicators
+ * (`rows`, from `ref.indicators`), which names every indicator the build measured (Fingertips
+ * indicators outside the known list, local measures); an indicator without a row (an older
+ * warehouse has none) is named from the catalogue, as `indicatorInfo` names it.
+ */
+export function indicatorInfoFrom(rows: readonly IndicatorRow[]): (id: string) => IndicatorInfo {
+  const fromWarehouse = new Map<string, IndicatorInfo>(
+    rows.map((r) => [r.indicator_id, {
+      id: r.indicator_id, domain: r.domain, title: r.title, short: r.short_title, unit: r.unit, method: r.method as IndicatorInfo["method"],
+      multiplier: Number(r.multiplier), polarity: r.polarity as Polarity, definition: r.definition ?? "", source: r.source,
+    }]),
+  );
+  return (id) => fromWarehouse.get(id) ?? indicatorInfo(id);
 }

@@ -15,6 +15,7 @@ import { memoryLogger } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { offlineProblems, remoteLoads } from "../../notebooks/build/offline-check.ts";
 import { offlineLibraries, parseCdnReference } from "../../notebooks/build/offline-libraries.ts";
+import { indicatorInfo, indicatorInfoFrom, type IndicatorRow } from "../../notebooks/lib/indicators.ts";
 import { NotebookQueryError, WAREHOUSE_DATABASE, referencedTables, removeStaleCacheFiles, warehouseCells } from "../../notebooks/build/warehouse-cells.ts";
 
 const notebook = (cells: Omit<CellSpec, "id">[]) => toNotebook({ title: "t", cells: cells.map((c, i) => ({ id: i + 1, ...c })) });
@@ -258,11 +259,55 @@ describe("warehouseCells on a warehouse without some tables", () => {
     cells.removeCacheFiles();
   });
 
+  it("gives an optional cell whose table is absent no rows, and keeps the cells that use it", async () => {
+    const log = memoryLogger();
+    const cells = warehouseCells(warehouse, log);
+    const nb = notebook([
+      { mode: "sql", database: WAREHOUSE_DATABASE, output: "records", hidden: true, value: "-- optional: older warehouses lack it\nSELECT * FROM ref.gone" },
+      { mode: "js", value: "records.length" },
+      { mode: "sql", database: WAREHOUSE_DATABASE, output: "kept", hidden: true, value: "-- optional: here it is present\nSELECT n FROM marts.t" },
+    ]);
+    const out = await cells.transformNotebook(nb, { filename: path.join(dir, "nb.html") });
+    expect(out.cells.map((c) => [c.id, c.mode, c.database ?? null])).toEqual([[1, "sql", cells.databaseName], [2, "js", null], [3, "sql", cells.databaseName]]);
+    // Only the present table was queried; the absent one's result is empty, and nothing is said to be left out.
+    expect(cells.queries).toBe(1);
+    const results = [...cells.files].map((f) => JSON.parse(readFileSync(f, "utf-8")) as { rows: unknown[] });
+    expect(results.map((r) => r.rows.length).sort()).toEqual([0, 1]);
+    expect(log.warnings).toEqual([]);
+    // Without the marker (or with "optional" elsewhere than a comment's start), the cell is left out as before.
+    const strict = await cells.transformNotebook(notebook([{ mode: "sql", database: WAREHOUSE_DATABASE, output: "records", value: "SELECT 'optional: no' AS s FROM ref.gone" }]), {
+      filename: path.join(dir, "nb2.html"),
+    });
+    expect(strict.cells.map((c) => c.mode)).toEqual(["html"]);
+    cells.removeCacheFiles();
+  });
+
   it("still fails the build on any other error, naming the cell", async () => {
     const cells = warehouseCells(warehouse);
     await expect(cells.transformNotebook(notebook([{ mode: "sql", database: WAREHOUSE_DATABASE, value: "SELECT nope FROM marts.t" }]), { filename: path.join(dir, "nb.html") })).rejects.toThrow(
       /nb\.html, cell 1: .*nope/,
     );
+  });
+});
+
+describe("indicatorInfoFrom (what the notebooks say of an indicator)", () => {
+  const row = (over: Partial<IndicatorRow>): IndicatorRow => ({
+    indicator_id: "crime.all_crime_rate", domain: "crime", title: "All crime", short_title: "All crime", unit: "per 1,000", multiplier: 1000,
+    method: "crude_rate", polarity: "low_is_good", definition: null, source: "police.uk; IoD File 6 population denominators", ...over,
+  });
+
+  it("takes the build's own record first: its source, and indicators the catalogue does not know", () => {
+    const info = indicatorInfoFrom([row({}), row({ indicator_id: "fingertips.99999", domain: "health", title: "Something OHID publishes", short_title: "Something (OHID)", method: "published" })]);
+    expect(info("crime.all_crime_rate").source).toBe("police.uk; IoD File 6 population denominators");
+    expect(indicatorInfo("crime.all_crime_rate").source).not.toBe(info("crime.all_crime_rate").source);
+    expect(info("crime.all_crime_rate").definition).toBe("");
+    expect(info("fingertips.99999")).toMatchObject({ title: "Something OHID publishes", short: "Something (OHID)", domain: "health", method: "published" });
+    expect(indicatorInfo("fingertips.99999").title).toBe("fingertips.99999");
+  });
+
+  it("names an indicator without a row (a warehouse built before ref.indicators) from the catalogue", () => {
+    const info = indicatorInfoFrom([]);
+    for (const id of ["crime.all_crime_rate", "survey.feel_safe_after_dark", "nobody.knows"]) expect(info(id)).toEqual(indicatorInfo(id));
   });
 });
 

@@ -89,6 +89,11 @@ describe.skipIf(!hasShared || !CHROMIUM)(`notebooks on the real Medway warehouse
           expect(notes).toEqual(named.map((tables) => messages.notebookTablesAbsent(tables)));
           expect([...new Set(named.flat())].sort()).toEqual(absent);
         } else expect(notes).toEqual([]);
+        if (page === "indicator-explorer.html") {
+          // The indicator as this build measured it (ref.indicators): Medway's rates over IoD File 6's
+          // denominators, not the catalogue's default "ONS population estimates".
+          await expect.poll(() => tab.locator("main").innerText(), { timeout: 30_000 }).toContain("Source: police.uk street-level crime; IoD File 6 population denominators (excluding prisoners)");
+        }
         expect(await tab.evaluate(() => [...document.querySelectorAll(".observablehq--error")].map((e) => e.textContent))).toEqual([]);
         expect(await axeViolations(tab)).toEqual([]);
         expect(external).toEqual([]);
