@@ -10,13 +10,18 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSy
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
-import { crc32 } from "node:zlib";
+import { crc32, deflateRaw as deflateRawCallback } from "node:zlib";
+import { promisify } from "node:util";
 import yauzl from "yauzl";
 import { processAlive } from "../pipelines/core/process-alive.ts";
 
-/** yauzl's open, as a promise (entries read on demand, the archive left open until closed). */
-export function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, zip) => (err ? reject(err) : resolve(zip))));
+const deflateRaw = promisify(deflateRawCallback);
+
+/** yauzl's open of a file or of an archive in memory, as a promise (entries read on demand, the archive left open until closed). */
+export function openZip(source: string | Buffer): Promise<yauzl.ZipFile> {
+  const options = { lazyEntries: true, autoClose: false, validateEntrySizes: true };
+  const done = (resolve: (z: yauzl.ZipFile) => void, reject: (e: Error) => void) => (err: Error | null, zip: yauzl.ZipFile) => (err ? reject(err) : resolve(zip));
+  return new Promise((resolve, reject) => (typeof source === "string" ? yauzl.open(source, options, done(resolve, reject)) : yauzl.fromBuffer(source, options, done(resolve, reject))));
 }
 
 /** Walk every entry of the central directory; `onEntry` may read it. */
@@ -69,11 +74,12 @@ export async function zipEntries(file: string): Promise<string[]> {
 }
 
 /**
- * Extract the entries whose name `want` accepts, each checked against its CRC-32. Returns the
- * bytes by entry name; a CRC mismatch is an error naming the entry.
+ * Extract the entries whose name `want` accepts (from a file, or an archive in memory), each
+ * checked against its CRC-32. Returns the bytes by entry name, in the archive's order; a CRC
+ * mismatch is an error naming the entry.
  */
-export async function extractEntries(file: string, want: (name: string) => boolean): Promise<Map<string, Buffer>> {
-  const zip = await openZip(file);
+export async function extractEntries(source: string | Buffer, want: (name: string) => boolean): Promise<Map<string, Buffer>> {
+  const zip = await openZip(source);
   const out = new Map<string, Buffer>();
   try {
     await walk(zip, async (e) => {
@@ -88,55 +94,100 @@ export async function extractEntries(file: string, want: (name: string) => boole
   return out;
 }
 
-/**
- * A zip archive of `entries`, stored uncompressed, every date 1980-01-01 (the same bytes for the
- * same entries): what the demo's workbooks and the tests' police.uk archives are made of.
- */
-export function storedZip(entries: { name: string; data: Uint8Array }[]): Uint8Array {
-  const locals: Buffer[] = [];
+/** A member of an archive to write. */
+export interface ZipMember {
+  name: string;
+  data: Uint8Array;
+}
+
+/** An archive's members as written: each with its body (its data stored, or deflated) and the CRC-32 and size of its data. */
+interface WrittenMember {
+  name: Buffer;
+  crc: number;
+  size: number;
+  body: Uint8Array;
+  method: 0 | 8;
+}
+
+/** A zip archive of `members`, every entry dated `date` and `time` (DOS format), names in UTF-8. */
+function assembleZip(members: readonly WrittenMember[], { date, time }: { date: number; time: number }): Buffer {
+  const locals: Uint8Array[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-  for (const e of entries) {
-    const name = Buffer.from(e.name, "utf8");
-    const crc = crc32(e.data);
-    const local = Buffer.alloc(30);
+  for (const m of members) {
+    // The fields local headers and the central directory share, from "version needed" on.
+    const common = Buffer.alloc(26);
+    common.writeUInt16LE(20, 0);
+    common.writeUInt16LE(0x0800, 2);
+    common.writeUInt16LE(m.method, 4);
+    common.writeUInt16LE(time, 6);
+    common.writeUInt16LE(date, 8);
+    common.writeUInt32LE(m.crc, 10);
+    common.writeUInt32LE(m.body.length, 14);
+    common.writeUInt32LE(m.size, 18);
+    common.writeUInt16LE(m.name.length, 22);
+    const local = Buffer.alloc(4);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(0, 8);
-    local.writeUInt16LE(0, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(e.data.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    local.writeUInt16LE(0, 28);
-    locals.push(local, name, Buffer.from(e.data));
+    locals.push(local, common, m.name, m.body);
     const cen = Buffer.alloc(46);
     cen.writeUInt32LE(0x02014b50, 0);
     cen.writeUInt16LE(20, 4);
-    cen.writeUInt16LE(20, 6);
-    cen.writeUInt16LE(0x0800, 8);
-    cen.writeUInt16LE(0, 10);
-    cen.writeUInt16LE(0, 12);
-    cen.writeUInt16LE(DOS_DATE, 14);
-    cen.writeUInt32LE(crc, 16);
-    cen.writeUInt32LE(e.data.length, 20);
-    cen.writeUInt32LE(e.data.length, 24);
-    cen.writeUInt16LE(name.length, 28);
+    common.copy(cen, 6);
     cen.writeUInt32LE(offset, 42);
-    central.push(cen, name);
-    offset += 30 + name.length + e.data.length;
+    central.push(cen, m.name);
+    offset += 30 + m.name.length + m.body.length;
   }
   const dir = Buffer.concat(central);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt16LE(members.length, 8);
+  end.writeUInt16LE(members.length, 10);
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...locals, dir, end]));
+  return Buffer.concat([...locals, dir, end]);
+}
+
+/** `at` as a DOS date and time (UTC, to two seconds; 1980-01-01 at the earliest, where DOS dates start). */
+function dosDateTime(at: Date): { date: number; time: number } {
+  const d = at.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : at;
+  return {
+    date: ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate(),
+    time: (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2),
+  };
+}
+
+/**
+ * A zip archive of `entries`, stored uncompressed, every date 1980-01-01 (the same bytes for the
+ * same entries): what the demo's workbooks and the tests' police.uk archives are made of.
+ */
+export function storedZip(entries: readonly ZipMember[]): Uint8Array {
+  const members = entries.map((e): WrittenMember => ({ name: Buffer.from(e.name, "utf8"), crc: crc32(e.data), size: e.data.length, body: e.data, method: 0 }));
+  return new Uint8Array(assembleZip(members, dosDateTime(new Date(Date.UTC(1980, 0, 1)))));
+}
+
+/**
+ * A zip archive of `entries`, each deflated (level 6) by Node's zlib on its thread pool, or stored
+ * when deflating would not make it smaller; every entry dated `at`. The same entries and time give
+ * the same bytes. What the pack's workbook and slides are written as: their libraries deflate in
+ * JavaScript, on the thread that draws the charts (half a second of a demo build's two packs).
+ */
+export async function deflatedZip(entries: readonly ZipMember[], at: Date): Promise<Buffer> {
+  const bodies = await Promise.all(entries.map((e) => deflateRaw(e.data, { level: 6 })));
+  const members = entries.map((e, i): WrittenMember => {
+    const deflated = bodies[i]!;
+    const smaller = deflated.length < e.data.length;
+    return { name: Buffer.from(e.name, "utf8"), crc: crc32(e.data), size: e.data.length, body: smaller ? deflated : e.data, method: smaller ? 8 : 0 };
+  });
+  return assembleZip(members, dosDateTime(at));
+}
+
+/**
+ * An archive made by a library, written again by `deflatedZip`: its files in their order (folder
+ * entries dropped), each passed through `edit` (by name), every entry dated `at`.
+ */
+export async function rewriteZip(zip: Buffer, at: Date, edit: (name: string, data: Buffer) => Buffer = (_, d) => d): Promise<Buffer> {
+  const files = await extractEntries(zip, (name) => !name.endsWith("/"));
+  return deflatedZip([...files].map(([name, data]) => ({ name, data: edit(name, data) })), at);
 }
 
 /** A member name safe to write under a folder: relative, `/`-separated, never climbing out of it (zip slip). */

@@ -9,7 +9,7 @@
  * Deterministic: the archive's file dates and the document's created/modified times are the
  * pack's build time (`SOURCE_DATE_EPOCH` when set), so the same build gives the same bytes.
  */
-import JSZip from "jszip";
+import { rewriteZip } from "../../sources/zip.ts";
 import PptxGenJS from "pptxgenjs";
 import type { PackBlock, PackFigure, PackModel } from "./pack-types.ts";
 import { SECTIONS, titleOf } from "./pack-types.ts";
@@ -126,26 +126,11 @@ export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Bu
     { x: 0.6, y: 1.3, w: W - 1.2, h: H - 2.3, fontFace: FONT, fontSize: 14, color: INK, valign: "top", fit: "shrink" },
   );
 
-  // Stored, not deflated: `fixTimes` reads every entry back and deflates the archive once (the demo's
-  // two decks were deflated twice, in JavaScript, on the thread that draws the charts).
+  // Stored, not deflated (pptxgenjs's JSZip deflates in JavaScript, on the thread that draws the
+  // charts): written again by zlib with every date at the build time, so the same pack gives the same bytes.
   const raw = (await pptx.write({ outputType: "nodebuffer", compression: false })) as Buffer;
-  return fixTimes(raw, m.builtAt);
-}
-
-/** Rewrite the archive with every date at `at`: the same pack gives the same bytes. */
-async function fixTimes(pptx: Buffer, at: Date): Promise<Buffer> {
-  const zip = await JSZip.loadAsync(pptx);
-  const out = new JSZip();
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, "Z");
-  for (const [name, file] of Object.entries(zip.files)) {
-    if (file.dir) continue;
-    let data: Uint8Array | string = await file.async("uint8array");
-    if (name === "docProps/core.xml") {
-      data = Buffer.from(data)
-        .toString("utf8")
-        .replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`);
-    }
-    out.file(name, data, { date: at, createFolders: false });
-  }
-  return out.generateAsync({ type: "nodebuffer", compression: "DEFLATE", compressionOptions: { level: 6 }, platform: "UNIX" });
+  const stamp = m.builtAt.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return rewriteZip(raw, m.builtAt, (name, data) =>
+    name === "docProps/core.xml" ? Buffer.from(data.toString("utf8").replace(/(<dcterms:(created|modified)[^>]*>)[^<]*(<\/dcterms:\2>)/g, `$1${stamp}$3`)) : data,
+  );
 }

@@ -15,6 +15,7 @@ import type { PackModel } from "./pack-types.ts";
 import { COMPARATOR_ORDER, OUTCOME_TEXT, SECTIONS, packFigures } from "./pack-types.ts";
 import { methodLine } from "./figures/index.ts";
 import { displayPath } from "../../sources/files.ts";
+import { rewriteZip } from "../../sources/zip.ts";
 
 type Cell = string | number | null | undefined;
 
@@ -184,8 +185,8 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   row(readme, ["Local data (residents survey, complaints) is summarised only: no microdata, free text or personal details."]);
 
   for (const ws of wb.worksheets) if (ws !== readme) autoWidth(ws);
-  const buf = Buffer.from(await wb.xlsx.writeBuffer());
-  return normaliseZipTimes(buf, m.builtAt);
+  // Stored by exceljs (whose JSZip deflates in JavaScript on the main thread), deflated by zlib, every entry dated at the build.
+  return rewriteZip(Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: "STORE" } })), m.builtAt);
 }
 
 function describe(name: string): string {
@@ -261,36 +262,4 @@ function autoWidth(ws: ExcelJS.Worksheet): void {
   widths.forEach((w, i) => {
     if (w) ws.getColumn(i).width = w;
   });
-}
-
-/**
- * Set the modification time and date of every entry of a zip (local headers and central
- * directory) to `at` (UTC; 1980-01-01 at the earliest, as DOS dates start there).
- */
-export function normaliseZipTimes(zip: Buffer, at: Date): Buffer {
-  const out = Buffer.from(zip);
-  const d = at.getUTCFullYear() < 1980 ? new Date(Date.UTC(1980, 0, 1)) : at;
-  const time = (d.getUTCHours() << 11) | (d.getUTCMinutes() << 5) | Math.floor(d.getUTCSeconds() / 2);
-  const date = ((d.getUTCFullYear() - 1980) << 9) | ((d.getUTCMonth() + 1) << 5) | d.getUTCDate();
-  let eocd = -1;
-  for (let i = out.length - 22; i >= Math.max(0, out.length - 22 - 65535); i--) {
-    if (out.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error("workbook zip has no end of central directory record");
-  const entries = out.readUInt16LE(eocd + 10);
-  let p = out.readUInt32LE(eocd + 16);
-  for (let e = 0; e < entries; e++) {
-    if (out.readUInt32LE(p) !== 0x02014b50) throw new Error(`workbook zip: bad central directory entry ${e}`);
-    out.writeUInt16LE(time, p + 12);
-    out.writeUInt16LE(date, p + 14);
-    const local = out.readUInt32LE(p + 42);
-    if (out.readUInt32LE(local) !== 0x04034b50) throw new Error(`workbook zip: bad local header for entry ${e}`);
-    out.writeUInt16LE(time, local + 10);
-    out.writeUInt16LE(date, local + 12);
-    p += 46 + out.readUInt16LE(p + 28) + out.readUInt16LE(p + 30) + out.readUInt16LE(p + 32);
-  }
-  return out;
 }

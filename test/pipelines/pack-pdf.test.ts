@@ -16,7 +16,8 @@ import { PRINT_WIDTH } from "../../notebooks/charts/theme.ts";
 import { launchChromium } from "../helpers/browser.ts";
 import { chartPrintProblems } from "../helpers/print-checks.ts";
 import { normalisePdfDates, normalisePdfStructureIds, pdfDestinationPages } from "../../pipelines/pack/render-pdf.ts";
-import { normaliseZipTimes } from "../../pipelines/pack/write-xlsx.ts";
+import JSZip from "jszip";
+import { rewriteZip } from "../../sources/zip.ts";
 
 const hasPoppler = existsSync("/usr/bin/pdftotext") && existsSync("/usr/bin/pdfinfo");
 const hasChromium = existsSync("/usr/bin/chromium") || existsSync("/usr/bin/chromium-browser");
@@ -216,13 +217,29 @@ describe("reproducible pack files", () => {
     expect(normalisePdfStructureIds(pdf(3129)).equals(a)).toBe(true);
   });
 
-  it("sets every zip entry's time to the build time", async () => {
+  it("writes a workbook again deflated by zlib: its files unchanged, every entry at the build time, the same bytes each time", async () => {
+    const at = new Date("2025-06-30T12:34:56Z");
     const wb = new ExcelJS.Workbook();
-    wb.created = wb.modified = new Date("2025-06-30T12:00:00Z");
-    wb.addWorksheet("A").addRow(["x", 1]);
-    const a = normaliseZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), new Date("2025-06-30T12:00:00Z"));
+    wb.created = wb.modified = at;
+    wb.addWorksheet("A").addRows(Array.from({ length: 200 }, (_, i) => ["x", i]));
+    const stored = Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: "STORE" } }));
+    const a = await rewriteZip(stored, at);
     await new Promise((r) => setTimeout(r, 2100));
-    const b = normaliseZipTimes(Buffer.from(await wb.xlsx.writeBuffer()), new Date("2025-06-30T12:00:00Z"));
+    const b = await rewriteZip(Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: "STORE" } })), at);
     expect(a.equals(b)).toBe(true);
+    expect(a.length).toBeLessThan(stored.length / 2);
+    // Read back by another zip library: the same files in the same order, each dated at the build (DOS time: to two seconds).
+    const [before, after] = [await JSZip.loadAsync(stored), await JSZip.loadAsync(a)];
+    const files = (z: JSZip) => Object.values(z.files).filter((f) => !f.dir);
+    expect(files(after).map((f) => f.name)).toEqual(files(before).map((f) => f.name));
+    for (const f of files(after)) {
+      expect(await f.async("string")).toBe(await before.file(f.name)!.async("string"));
+      const d = f.date; // JSZip reads the DOS fields as local time
+      expect([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds()]).toEqual([2025, 5, 30, 12, 34, 56]);
+    }
+    // An edit applies to the named file only.
+    const edited = await JSZip.loadAsync(await rewriteZip(stored, at, (name, data) => (name === "xl/workbook.xml" ? Buffer.from("<edited/>") : data)));
+    expect(await edited.file("xl/workbook.xml")!.async("string")).toBe("<edited/>");
+    expect(await edited.file("[Content_Types].xml")!.async("string")).toBe(await before.file("[Content_Types].xml")!.async("string"));
   });
 });
