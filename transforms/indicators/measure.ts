@@ -11,7 +11,7 @@
 import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { ident, literal } from "../../pipelines/core/warehouse.ts";
-import type { IndicatorValueRow } from "../marts.ts";
+import { valueRowOf, withheldStats, type IndicatorValueRow, type ValueKey } from "../marts.ts";
 import { crudeRate, directlyStandardisedRate, DSR_MIN_COUNT, ESP2013_BANDS, median, proportion, type Estimate } from "../stats/index.ts";
 import { EXACT_BELOW, exactLower, exactUpper, zFor } from "../stats/poisson-limits.ts";
 import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
@@ -48,25 +48,21 @@ export const VALUE_COLUMNS: (keyof IndicatorValueRow)[] = [
   "numerator", "denominator", "value", "lower95", "upper95", "lower998", "upper998", "method", "is_suppressed", "suppression_reason",
 ];
 
-const EMPTY: Omit<Estimate, "method"> = { value: null, lower95: null, upper95: null, lower998: null, upper998: null };
-
 /**
  * Turn one count row into a value row: statistics by the indicator's method, then primary
  * suppression (counts 1..minCount-1, and for proportions a complement that small; zero is shown).
  */
 export function valueRow(ind: Indicator, periodType: string, r: CountRow): IndicatorValueRow {
-  const base = {
+  const base: ValueKey = {
     indicator_id: ind.id, area_code: r.area_code, area_type: r.area_type, period_type: periodType,
     period_label: r.period_label, period_start: r.period_start, period_end: r.period_end, breakdown: r.breakdown,
     numerator: r.numerator, denominator: r.denominator,
   };
-  const withheld = (reason: string, method = methodLabel(ind)): IndicatorValueRow => ({
-    ...base, numerator: null, ...EMPTY, method, is_suppressed: true, suppression_reason: reason,
-  });
+  const withheld = (reason: string, numerator: number | null = null): IndicatorValueRow => valueRowOf(base, withheldStats(methodLabel(ind), reason, numerator));
   const { numerator: x, denominator: n } = r;
   if (ind.method === "published") return publishedRow(ind, base, r, withheld);
-  if (x === null || n === null) return { ...withheld(r.note ?? messages.noDenominator()), numerator: x };
-  if (!(n > 0)) return { ...withheld(messages.noDenominator()), numerator: x };
+  if (x === null || n === null) return withheld(r.note ?? messages.noDenominator(), x);
+  if (!(n > 0)) return withheld(messages.noDenominator(), x);
   const min = ind.suppress.minCount;
   if (ind.method !== "weighted_mean" && ind.method !== "estimate") {
     if (x >= 1 && x < min) return withheld(messages.suppressedSmallCount(min));
@@ -85,17 +81,17 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
       break;
     case "weighted_mean":
     case "estimate":
-      return {
-        ...base, value: (x / n) * ind.multiplier, lower95: null, upper95: null, lower998: null, upper998: null, method: methodLabel(ind), is_suppressed: false,
+      return valueRowOf(base, {
+        value: (x / n) * ind.multiplier, lower95: null, upper95: null, lower998: null, upper998: null, method: methodLabel(ind), is_suppressed: false,
         suppression_reason: ind.method === "estimate" ? messages.noIntervalEstimate() : messages.noInterval(),
-      };
+      });
     default:
       throw new Error(`indicator ${ind.id}: method ${ind.method} is not computed from counts`);
   }
-  return {
-    ...base, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
+  return valueRowOf(base, {
+    value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
     method: est.method, is_suppressed: false, suppression_reason: r.note,
-  };
+  });
 }
 
 /**
@@ -103,17 +99,16 @@ export function valueRow(ind: Indicator, periodType: string, r: CountRow): Indic
  * Withheld: a published count of 1 to minCount-1 (the same primary suppression as computed
  * values), and a blank value (the publisher's note says why).
  */
-function publishedRow(ind: Indicator, base: Omit<IndicatorValueRow, keyof Estimate | "is_suppressed" | "suppression_reason">, r: CountRow,
-  withheld: (reason: string) => IndicatorValueRow): IndicatorValueRow {
+function publishedRow(ind: Indicator, base: ValueKey, r: CountRow, withheld: (reason: string, numerator?: number | null) => IndicatorValueRow): IndicatorValueRow {
   const min = ind.suppress.minCount;
   const x = r.numerator;
   if (x !== null && x >= 1 && x < min) return withheld(messages.suppressedSmallCount(min));
   const v = (k: "value" | "lower95" | "upper95" | "lower998" | "upper998") => num(r[k]);
-  if (v("value") === null) return { ...withheld(r.note ?? messages.publishedValueMissing()), numerator: x };
-  return {
-    ...base, value: v("value"), lower95: v("lower95"), upper95: v("upper95"), lower998: v("lower998"), upper998: v("upper998"),
+  if (v("value") === null) return withheld(r.note ?? messages.publishedValueMissing(), x);
+  return valueRowOf(base, {
+    value: v("value"), lower95: v("lower95"), upper95: v("upper95"), lower998: v("lower998"), upper998: v("upper998"),
     method: methodLabel(ind), is_suppressed: false, suppression_reason: r.note,
-  };
+  });
 }
 
 function methodLabel(ind: Indicator): string {
@@ -160,11 +155,11 @@ export function dsrRows(ind: Indicator, periodType: string, rows: readonly Count
       n[i]! += Number(r.denominator ?? 0);
     }
     const total = x.reduce((a, b) => a + b, 0);
-    const base = {
+    const base: ValueKey = {
       indicator_id: ind.id, area_code: first.area_code, area_type: first.area_type, period_type: periodType, period_label: first.period_label,
       period_start: first.period_start, period_end: first.period_end, breakdown: "all", numerator: total, denominator: n.reduce((a, b) => a + b, 0),
     };
-    const withheld = (reason: string, numerator: number | null = null): IndicatorValueRow => ({ ...base, numerator, ...EMPTY, method: DSR_METHOD, is_suppressed: true, suppression_reason: reason });
+    const withheld = (reason: string, numerator: number | null = null): IndicatorValueRow => valueRowOf(base, withheldStats(DSR_METHOD, reason, numerator));
     const missing = ESP2013_BANDS.filter((_, i) => !seen.has(i) || !(n[i]! > 0));
     const note = group.find((r) => r.note)?.note ?? null;
     if (unknown) out.push(withheld(note ?? messages.noDenominator()));
@@ -173,7 +168,7 @@ export function dsrRows(ind: Indicator, periodType: string, rows: readonly Count
     else if (total < DSR_MIN_COUNT) out.push(withheld(messages.dsrTooFew(total, DSR_MIN_COUNT), total));
     else {
       const est = directlyStandardisedRate(x, n, { multiplier: ind.multiplier });
-      out.push({ ...base, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998, method: DSR_METHOD, is_suppressed: false, suppression_reason: note });
+      out.push(valueRowOf(base, { value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998, method: DSR_METHOD, is_suppressed: false, suppression_reason: note }));
     }
   }
   return out;
@@ -407,9 +402,12 @@ export async function withholdNonFinite(ctx: Context): Promise<number> {
 /** Count rows of a query through `valueRow`. */
 async function jsValues(ctx: Context, ind: Indicator, periodType: string, sql: string): Promise<IndicatorValueRow[]> {
   const counts = await ctx.db.all<CountRow>(sql);
+  // The rows are this function's own: their counts are made numbers in place (a spread copy of each is slow: see `valueRowOf`).
   return counts.map((c) => {
-    const vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
-    return valueRow(ind, periodType, { ...c, numerator: num(c.numerator), denominator: num(c.denominator), vals });
+    c.numerator = num(c.numerator);
+    c.denominator = num(c.denominator);
+    if (c.vals !== undefined) c.vals = Array.isArray(c.vals) ? c.vals.map(Number) : undefined;
+    return valueRow(ind, periodType, c);
   });
 }
 

@@ -11,7 +11,7 @@
 import type { Context } from "../../pipelines/core/context.ts";
 import { focusCodes } from "../../pipelines/core/config.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import type { IndicatorValueRow } from "../marts.ts";
+import { valueRowOf, withheldStats, type IndicatorValueRow, type ValueKey } from "../marts.ts";
 import { surveyDesign, surveyDomainEstimate } from "../stats/index.ts";
 import type { Indicator, PeriodType } from "./define.ts";
 import { periodSql } from "./periods.ts";
@@ -92,6 +92,7 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
   }
   const byLanguageAreas = new Set([ctx.config.parent, ...focusCodes(ctx.config)]);
   const periods = [...new Set(respondents.map((r) => r.period_label))].sort();
+  const smallBase = messages.smallBase(ind.suppress.minBase);
   const out: IndicatorValueRow[] = [];
   for (const period of periods) {
     const design = respondents.filter((r) => r.period_label === period);
@@ -120,7 +121,7 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
         const base = valid.filter((i) => inGroup(design[i]!));
         const y = base.map((i) => (isPositive(design[i]!) ? 1 : 0));
         const positives = y.reduce<number>((a, b) => a + b, 0);
-        const row = {
+        const row: ValueKey = {
           indicator_id: ind.id, area_code: code, area_type: area.type, period_type: periodType, period_label: period,
           period_start, period_end, breakdown, numerator: positives, denominator: base.length,
         };
@@ -128,13 +129,12 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
           if (breakdown.startsWith("language:") && base.length === 0) continue;
           // A base of 1 to 4 respondents is itself a small count: hide it too.
           const denominator = base.length >= 1 && base.length < 5 ? null : base.length;
-          out.push({ ...row, numerator: null, denominator, value: null, lower95: null, upper95: null, lower998: null, upper998: null,
-            method: weightingMethod("survey logit", base.map((i) => design[i]!.weighting)), is_suppressed: true, suppression_reason: messages.smallBase(ind.suppress.minBase) });
+          out.push(valueRowOf(row, withheldStats(weightingMethod("survey logit", base.map((i) => design[i]!.weighting)), smallBase, null, denominator)));
           continue;
         }
         const est = surveyDomainEstimate(prepared, base, y, { multiplier: ind.multiplier });
-        out.push({ ...row, value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
-          method: weightingMethod(est.method, base.map((i) => design[i]!.weighting)), is_suppressed: false, suppression_reason: est.note ?? null });
+        out.push(valueRowOf(row, { value: est.value, lower95: est.lower95, upper95: est.upper95, lower998: est.lower998, upper998: est.upper998,
+          method: weightingMethod(est.method, base.map((i) => design[i]!.weighting)), is_suppressed: false, suppression_reason: est.note ?? null }));
       }
     }
   }
