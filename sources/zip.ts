@@ -3,7 +3,9 @@
  * with yauzl: random access through the central directory, so one force's files come out of a
  * 1.5 GB archive without reading the rest.
  * Every extracted entry's CRC-32 is checked; an archive whose directory cannot be read (a
- * truncated download) is reported, never half used.
+ * truncated download) is reported, never half used. Archives are written here too, the same bytes
+ * for the same members: stored (the demo's workbooks, the tests' police.uk downloads) or deflated
+ * by zlib (the pack's workbook and slides, `rewriteZip`).
  */
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
