@@ -18,7 +18,7 @@ import { LEVEL_95, LEVEL_998 } from "../stats/estimate.ts";
 import { compileIndicator, eventsCoveredSql, eventsMonthlySql, lsoaPopulationSql, populationTable, WORKING_AGE_TABLE } from "./compile.ts";
 import type { Indicator } from "./define.ts";
 import { monthsInPeriod } from "./periods.ts";
-import { surveyValues } from "./survey-values.ts";
+import { surveyAreasOf, surveyValues, type SurveyAreas } from "./survey-values.ts";
 import { measureFingerprint, recordMeasureState, type MeasurePlan } from "./measure-scope.ts";
 
 /** Count rows as compiled. */
@@ -312,6 +312,8 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
   const ordered = [...indicators.filter((ind) => ind.fallbackFor === null), ...indicators.filter((ind) => ind.fallbackFor !== null)];
   // Indicators whose source is staged but whose population is not: said once per domain, never dropped silently.
   const noPopulation = new Map<string, Indicator[]>();
+  // The areas and wards the survey estimates are made over, read at the first survey indicator.
+  let surveyAreas: Promise<SurveyAreas> | undefined;
   for (const [i, ind] of ordered.entries()) {
     ctx.log.progress("measuring indicators", i, indicators.length);
     const available = await sourceAvailable(ctx, ind);
@@ -338,7 +340,7 @@ export async function measureIndicators(ctx: Context, indicators: readonly Indic
       const compiled = () => compileIndicator(ind, periodType, options);
       let rows: IndicatorValueRow[];
       if (ind.numerator.kind === "survey" || ind.numerator.kind === "survey_choice") {
-        rows = await surveyValues(ctx, ind, periodType);
+        rows = await surveyValues(ctx, ind, periodType, (surveyAreas ??= surveyAreasOf(ctx)));
       } else if (ind.method === "dsr") {
         rows = dsrRows(ind, periodType, await db.all<CountRow>(compiled()));
       } else if (computedInSql(ind)) {

@@ -68,8 +68,25 @@ async function choiceSet(ctx: Context, questions: string[], periodType: PeriodTy
 /** Every table the survey indicators read (a refresh re-measures them when any changed). */
 export const SURVEY_TABLES = ["ref.area_members", "ref.lsoa_ward", "ref.survey_questions", "staging.survey_answers", "staging.survey_respondents"] as const;
 
-/** Values of one survey indicator for one period type. */
-export async function surveyValues(ctx: Context, ind: Indicator, periodType: PeriodType): Promise<IndicatorValueRow[]> {
+/** Every area's type and wards, by area code (what a survey estimate is made over). */
+export type SurveyAreas = Map<string, { type: string; wards: Set<string> }>;
+
+/** The areas of `ref.area_members` with their wards: read once for all the survey indicators of a measure stage (74,000 rows a national build). */
+export async function surveyAreasOf(ctx: Context): Promise<SurveyAreas> {
+  const members = await ctx.db.all<{ area_code: string; area_type: string; ward_code: string }>(
+    `SELECT DISTINCT m.area_code, m.area_type, l.ward_code FROM ref.area_members m JOIN ref.lsoa_ward l USING (lsoa_code) ORDER BY 1, 3`,
+  );
+  const areas: SurveyAreas = new Map();
+  for (const m of members) {
+    const a = areas.get(m.area_code) ?? { type: m.area_type, wards: new Set<string>() };
+    a.wards.add(m.ward_code);
+    areas.set(m.area_code, a);
+  }
+  return areas;
+}
+
+/** Values of one survey indicator for one period type, over `surveyAreas` (read from the warehouse when not given). */
+export async function surveyValues(ctx: Context, ind: Indicator, periodType: PeriodType, surveyAreas?: Promise<SurveyAreas>): Promise<IndicatorValueRow[]> {
   const n = ind.numerator;
   if (n.kind !== "survey" && n.kind !== "survey_choice") throw new Error(`indicator ${ind.id} is not a survey indicator`);
   const { db } = ctx;
@@ -81,15 +98,7 @@ export async function surveyValues(ctx: Context, ind: Indicator, periodType: Per
   const respondents = n.kind === "survey" ? await singleQuestion(ctx, n.question, periodType) : await choiceSet(ctx, n.questions, periodType);
   // Breakdowns: `all` for a single question; one `choice:<code>` per answer code for a choice set.
   const choices = n.kind === "survey_choice" ? Object.keys(JSON.parse(known[0]!.answers) as Record<string, string>).sort() : [];
-  const members = await db.all<{ area_code: string; area_type: string; ward_code: string }>(
-    `SELECT DISTINCT m.area_code, m.area_type, l.ward_code FROM ref.area_members m JOIN ref.lsoa_ward l USING (lsoa_code) ORDER BY 1, 3`,
-  );
-  const areas = new Map<string, { type: string; wards: Set<string> }>();
-  for (const m of members) {
-    const a = areas.get(m.area_code) ?? { type: m.area_type, wards: new Set<string>() };
-    a.wards.add(m.ward_code);
-    areas.set(m.area_code, a);
-  }
+  const areas = await (surveyAreas ?? surveyAreasOf(ctx));
   const byLanguageAreas = new Set([ctx.config.parent, ...focusCodes(ctx.config)]);
   const periods = [...new Set(respondents.map((r) => r.period_label))].sort();
   const smallBase = messages.smallBase(ind.suppress.minBase);
