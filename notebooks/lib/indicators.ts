@@ -1,6 +1,6 @@
 /**
  * Indicator metadata for notebooks: the build's own record of its indicators (`ref.indicators`,
- * read by an optional SQL cell and passed to `indicatorLookup`), and for an indicator it lacks (a
+ * read by an optional SQL cell and passed to `indicatorInfoFrom`), and for an indicator it lacks (a
  * warehouse built before that table existed) the catalogue definitions (`transforms/indicators/catalogue`),
  * normalised exactly as the build normalises them, so titles, units and polarity match the pack;
  * then the known OHID Fingertips indicators (`catalogue/fingertips.ts`), as a build names those of
