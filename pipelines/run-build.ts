@@ -31,6 +31,7 @@ import { loadIndicators, type Indicator, withPopulationSource } from "../transfo
 import { populationSourceUsed } from "../sources/population/ons-sape.ts";
 import { deprivationEditions } from "../sources/deprivation/iod-scores.ts";
 import { resolveArchivedFile } from "../sources/files.ts";
+import { BOUNDARY_FILE } from "../sources/geography/boundaries.ts";
 import { withDeprivationIndex } from "../transforms/indicators/catalogue/deprivation.ts";
 import { knownLocalMeasures, unreadLocalMeasures } from "../transforms/indicators/local-measures.ts";
 import { CATALOGUE } from "../transforms/indicators/catalogue/index.ts";
@@ -140,10 +141,10 @@ async function runLocked(opts: BuildOptions): Promise<BuildResult> {
   const { config, log, clock } = opts;
   const runId = runIdOf(clock.now());
   await ensureDemoData(config, log);
-  // Boundaries given as the Geoportal's zip download: read from its extracted shapefile (or GeoJSON).
+  // Boundaries given as the Geoportal's zip download: read from its extracted shapefile (or GeoJSON, KML or GeoPackage).
   for (const key of ["lsoaBoundaries", "wardBoundaries"] as const) {
     const value = config.geography[key];
-    if (value) config.geography[key] = await resolveArchivedFile(config, `geography.${key}`, value, /\.(shp|geojson|json|kml)$/i);
+    if (value) config.geography[key] = await resolveArchivedFile(config, `geography.${key}`, value, BOUNDARY_FILE);
   }
   const { indicators, errors } = loadIndicators(CATALOGUE);
   for (const e of errors) log.warn(e);

@@ -129,9 +129,10 @@ export const messages = {
   archiveMemberNotOne: (setting: string, archive: string, found: readonly string[]) =>
     `${setting}: ${archive} holds ${found.length ? `${found.length} candidate files (${list(found)})` : "no file of the kind expected"}: name the one to read after # (e.g. "${archive.split("#")[0]}#${found[0] ?? "*.shp"}")`,
   archiveUnreadable: (file: string, why: string) => `${file}: the zip archive cannot be read (${why}); download it again, or unzip it and list its files`,
-  boundariesUnreadable: (file: string, why: string) => `${file}: cannot be read as ${/\.(shp|dbf)$/i.test(file) ? "a shapefile" : "GeoJSON"}: ${why}`,
+  boundariesUnreadable: (file: string, why: string, format?: string) =>
+    `${file}: cannot be read as ${format ?? (/\.(shp|dbf)$/i.test(file) ? "a shapefile" : /\.kml$/i.test(file) ? "KML" : /\.gpkg$/i.test(file) ? "a GeoPackage" : "GeoJSON")}: ${why}`,
   boundariesOtherFormat: (file: string, what: string) =>
-    `${file}: this is ${what}, not read here: give the boundaries as GeoJSON, as an ESRI shapefile (.shp with its .dbf and .prj) or as KML, downloads the ONS Open Geography Portal offers`,
+    `${file}: this is ${what}, not read here: give the boundaries as GeoJSON, as an ESRI shapefile (.shp with its .dbf and .prj), as a GeoPackage or as KML, downloads the ONS Open Geography Portal offers`,
   boundariesCrs: (file: string, crs: string) =>
     `${file}: boundaries in ${crs}, which is not read here: give them in lon/lat (CRS84, as GeoJSON is by default; the Geoportal's "GeoJSON" download with WGS84) or British National Grid (EPSG:27700)`,
   boundariesNoCode: (file: string, expected: string, found: readonly string[]) =>

@@ -1,6 +1,6 @@
 /**
  * Boundaries for the pack's maps, read as the geography stage reads them (`readBoundaryFeatures`:
- * GeoJSON or a shapefile, in lon/lat). Property names vary by publisher and vintage (`WD24CD`,
+ * GeoJSON, a shapefile, KML or a GeoPackage, in lon/lat). Property names vary by publisher and vintage (`WD24CD`,
  * `WD22CD`, `LSOA21CD`, `lsoa21cd`, ...), so the code property is detected: the property whose
  * values match the most codes of the areas being mapped; the name property is its `...NM`
  * partner when there is one. Only features of those areas are kept.

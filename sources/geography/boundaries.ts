@@ -1,5 +1,5 @@
 /**
- * ONS boundary files (LSOA or ward polygons: GeoJSON, an ESRI shapefile, or KML) and the geometry the toolkit does in JS, since
+ * ONS boundary files (LSOA or ward polygons: GeoJSON, an ESRI shapefile, a GeoPackage, or KML) and the geometry the toolkit does in JS, since
  * DuckDB's spatial extension is not available: point in polygon (with holes and multipolygons),
  * polygon centroids, and a grid index so that placing many points stays fast. Polygons are kept
  * in lon/lat (CRS84, as RFC 7946 GeoJSON is): a file in British National Grid (EPSG:27700, the
@@ -15,6 +15,8 @@ import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { fileBytes, readHead, sha256File } from "../files.ts";
 import { readShapefileRecords } from "./shapefile.ts";
 import { readKmlFeatures } from "./kml.ts";
+import { readGeoPackageFeatures } from "./geopackage.ts";
+import { isSqliteHeader } from "../sqlite.ts";
 import type { FileLoad } from "../load-csv.ts";
 
 /** A ring is a list of [lon, lat]; a polygon is an outer ring then holes. */
@@ -90,6 +92,9 @@ function toLonLat(polygons: Polygon[], crs: BoundaryCrs): Polygon[] {
   })));
 }
 
+/** The names of boundary files `readBoundaryFeatures` reads: what a zip download's member is picked by (`resolveArchivedFile`). */
+export const BOUNDARY_FILE = /\.(shp|geojson|json|kml|gpkg)$/i;
+
 /** Source id of boundary files in `audit.loads`. */
 export const BOUNDARY_SOURCE = "ons_boundaries";
 
@@ -111,15 +116,15 @@ function usablePolygons(given: unknown): Polygon[] | null {
  * The features of a boundary file, polygons in lon/lat whatever system the file is in: GeoJSON
  * (lon/lat, British National Grid or Web Mercator; see `crsOf`) or an ESRI shapefile (`.shp`, its
  * `.dbf` and `.prj` beside it; `readShapefile`), as the ONS Geoportal offers both, or KML
- * (`readKmlFeatures`, lon/lat). A zip or a GeoPackage is named, with what to give instead. With `keep`, only the features it accepts are
+ * (`readKmlFeatures`, lon/lat), or a GeoPackage's one polygon layer (`readGeoPackage`). A zip is named, with what to give instead. With `keep`, only the features it accepts are
  * converted and returned (a national file in British National Grid, for one authority's map).
  */
 export function readBoundaryFeatures(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
   if (/\.shp$/i.test(file)) return readShapefile(file, keep);
   const head = readHead(file, 512);
   if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(\w+:)?kml\b/i.test(head.toString("utf8").replace(/^\uFEFF/, ""))) return readKml(file, keep);
+  if (isSqliteHeader(head)) return readGeoPackage(file, keep);
   const other = head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04])) ? "a zip archive (a shapefile download? name it .zip: its shapefile is read; or unzip it and give its .shp, with the .dbf and .prj beside it)"
-    : head.subarray(0, 15).toString("latin1") === "SQLite format 3" ? "a GeoPackage"
     : null;
   if (other) throw new LocalneedsError(messages.boundariesOtherFormat(file, other));
   let json: { type?: string; crs?: { properties?: { name?: unknown } }; features?: { properties?: Record<string, unknown>; geometry?: { type: string; coordinates: unknown } | null }[] };
@@ -154,6 +159,33 @@ function readKml(file: string, keep?: (properties: Record<string, unknown>) => b
     geometryType: f.polygons.length > 1 ? "MultiPolygon" : f.polygons.length ? "Polygon" : (f.geometryTypes[0] ?? "none"),
   }));
   return { features, crs: "CRS84", total: placemarks.length };
+}
+
+/**
+ * A GeoPackage's one polygon layer (`readGeoPackageFeatures`), in lon/lat: its coordinate system
+ * from `gpkg_spatial_ref_sys` (the EPSG code, else the WKT definition as a `.prj` is read), or
+ * from its first position when the layer's system is undefined (srs_id 0 or -1).
+ */
+function readGeoPackage(file: string, keep?: (properties: Record<string, unknown>) => boolean): { features: BoundaryFeature[]; crs: BoundaryCrs; total: number } {
+  let layer: ReturnType<typeof readGeoPackageFeatures>;
+  try {
+    layer = readGeoPackageFeatures(file, keep);
+  } catch (err) {
+    throw new LocalneedsError(messages.boundariesUnreadable(file, (err as Error).message, "a GeoPackage"));
+  }
+  const { srs } = layer;
+  const first = layer.features.find((f) => f.polygons?.[0]?.[0]?.length)?.polygons![0]![0]![0];
+  const byCode: Record<number, BoundaryCrs> = { 4326: "CRS84", 27700: "EPSG:27700", 3857: "EPSG:3857", 900913: "EPSG:3857", 102100: "EPSG:3857" };
+  const crs = /^(EPSG|ESRI)$/i.test(srs.organization) && byCode[srs.code] ? byCode[srs.code]!
+    : srs.srsId <= 0 || /^undefined$/i.test(srs.definition) ? crsOf({}, first)
+    : prjCrs(srs.definition, first);
+  if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, srs.organization ? `${srs.organization}:${srs.code}` : /^\s*\w+\[\s*"([^"]+)"/.exec(srs.definition)?.[1] ?? `SRS ${srs.srsId}`));
+  const features = layer.features.map((f): BoundaryFeature => ({
+    properties: f.properties,
+    polygons: usablePolygons(f.polygons) && toLonLat(f.polygons!, crs),
+    geometryType: f.geometryType,
+  }));
+  return { features, crs, total: layer.total };
 }
 
 /** A shapefile's coordinate system from its `.prj` (WKT), or from its first position when it has none; null for another system. */

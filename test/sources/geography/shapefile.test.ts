@@ -204,7 +204,7 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     expect(b.matched).toBe(wards.features.length);
   });
 
-  it("a shapefile without its .dbf, a truncated .shp, and a zip or GeoPackage: errors naming the file and what to give", () => {
+  it("a shapefile without its .dbf, a truncated .shp, and a zip: errors naming the file and what to give", () => {
     const s = writeShapefile(path.join(t.dir, "nodbf"), [{ properties: { WD24CD: "E05000001" }, polygons: [[[[0, 0], [1, 0], [1, 1], [0, 0]]]] }]);
     rmSync(s.replace(/\.shp$/, ".dbf"));
     expect(() => readBoundaries(s, "WD")).toThrow(`${s}: cannot be read as a shapefile: no .dbf beside the .shp`);
@@ -214,7 +214,6 @@ describe.skipIf(!hasShared)(`boundaries as shapefiles and in British National Gr
     expect(() => readBoundaries(cut, "WD")).toThrow(/cut\.shp: cannot be read as a shapefile: shape record \d+ runs past the end of the file/);
     const cases: [string, string | Buffer, string][] = [
       ["download.geojson", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]), "a zip archive (a shapefile download? name it .zip: its shapefile is read; or unzip it and give its .shp, with the .dbf and .prj beside it)"],
-      ["wards.gpkg", Buffer.concat([Buffer.from("SQLite format 3\0"), Buffer.alloc(100)]), "a GeoPackage"],
     ];
     for (const [name, data, what] of cases) {
       const f = t.write(name, data);
