@@ -455,8 +455,10 @@ function base(ctx: Context, d: PackData, indicators: readonly Indicator[], loads
     dataQuality: d.quality,
     surveyWeightings: d.surveyWeightings,
     warehouse: d.warehouse,
-    // A fallback (e.g. a domain's average rank) is defined here only where it stood in for its indicator.
-    indicators: indicators.filter((i) => i.fallbackFor === null || (d.martValues.get(i.id) ?? 0) > 0),
+    // Defined here (Methods, sources, workbook, manifest): the indicators this build has values
+    // of, not the whole catalogue (a build without a survey does not define or cite the survey's),
+    // and so a fallback (e.g. a domain's average rank) only where it stood in for its indicator.
+    indicators: indicators.filter((i) => (d.martValues.get(i.id) ?? 0) > 0),
     inputs: loads.map((l) => ({ path: l.path, sha256: l.sha256, rowsRead: l.rowsRead, rowsLoaded: l.rowsLoaded, rowsRejected: l.rowsRejected })),
     configBaseDir: ctx.config.baseDir,
   };

@@ -275,6 +275,19 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     }
   });
 
+  it("defines and cites only the indicators it has values of: no survey, complaints, Nomis or fuel poverty in a build without them", async () => {
+    const withValues = new Set((await db.all<{ id: string }>(`SELECT DISTINCT indicator_id AS id FROM marts.indicator_values`)).map((r) => r.id));
+    for (const dir of result.packDirs) {
+      const manifest = JSON.parse(readFileSync(path.join(dir, "manifest.json"), "utf8")) as { indicators: { id: string; source: string }[] };
+      expect(manifest.indicators.map((i) => i.id).filter((id) => !withValues.has(id)), dir).toEqual([]);
+      expect(manifest.indicators.map((i) => i.id), dir).toContain("crime.all_crime_rate");
+      const html = readFileSync(path.join(dir, "index.html"), "utf8");
+      const sources = html.slice(html.indexOf("Sources of the indicators"), html.indexOf("Input files"));
+      expect(sources).toContain("police.uk street-level crime");
+      for (const absent of ["Residents survey", "Council CRM export", "Nomis", "fuel poverty", "health visiting", "Locally held counts"]) expect(sources, `${dir}: ${absent}`).not.toContain(absent);
+    }
+  });
+
   it("writes a real (not synthetic) pack with its manifest", () => {
     const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
     expect(existsSync(path.join(pack, "index.html"))).toBe(true);
