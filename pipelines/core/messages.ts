@@ -164,6 +164,12 @@ export const messages = {
           : `equally: their counterparts have no residents in mid-${nativeYear}, the nearest year on the lookup's LSOAs`),
   crimeFileReplaced: (kind: string, month: string, force: string, kept: string, replaced: string, rows: number) =>
     `police.uk ${kind}: ${month} ${force} is in two files; ${kept} replaces ${replaced} (newer, or listed later): its ${rows} rows are not counted`,
+  policeFilesRouted: (outcomes: number, searches: number) => {
+    const parts = [outcomes ? [`${outcomes} police.uk outcomes file${outcomes === 1 ? "" : "s"}`, "outcomes", "crime.outcomes"] : null, searches ? [`${searches} stop-and-search file${searches === 1 ? "" : "s"}`, "stop and search", "crime.stopSearch"] : null]
+      .filter((x): x is string[] => x !== null);
+    const and = (i: number) => parts.map((p) => p[i]).join(" and ");
+    return `crime.files: ${and(0)} among them, read as ${and(1)} (as if listed under ${and(2)})`;
+  },
   noLocationRows: (kind: string, period: string, force: string, rows: number) =>
     `police.uk ${kind}: ${rows} rows of ${force} in ${period} have no location: counted at force level only`,
   crimeFileOutsideBuild: (file: string, rows: number, months: string, authorities: readonly string[]) =>

@@ -13,8 +13,8 @@
  * a header-only file or no file is recorded as missing, not zero (`police-missing-months.ts`).
  */
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, recordedLoads, registerFormats } from "../load-csv.ts";
-import { displayPath, expandFiles } from "../files.ts";
+import { headerFits, loadCsvFiles, recordedLoads, registerFormats } from "../load-csv.ts";
+import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { z } from "zod";
 import { OGL } from "../source-adapter.ts";
@@ -24,9 +24,9 @@ import { placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import { widenEnumsLike } from "../enum-columns.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
-import { conformOutcomes, loadOutcomes, OUTCOME_TABLES } from "./police-uk-outcomes.ts";
+import { conformOutcomes, loadOutcomes, OUTCOME_TABLES, policeOutcomesFormat } from "./police-uk-outcomes.ts";
 import { recordMissingMonths } from "./police-missing-months.ts";
-import { conformStopSearch, loadStopSearch, STOP_SEARCH_TABLES } from "./police-uk-stop-search.ts";
+import { conformStopSearch, loadStopSearch, policeStopSearchFormat, STOP_SEARCH_TABLES } from "./police-uk-stop-search.ts";
 
 /**
  * police.uk's crime types over time. Until August 2011 six (anti-social behaviour, burglary,
@@ -128,9 +128,11 @@ export const crimeAdapter = defineSource({
   schema: crimeConfig,
   paths: ["files", "outcomes", "stopSearch"],
   async load(ctx, c) {
-    const files = await expandFiles(ctx, "crime", c.files);
+    const kinds = await policeFilesOf(ctx, c);
+    const files = kinds.street;
+    if (kinds.routedOutcomes || kinds.routedSearches) ctx.log.info(messages.policeFilesRouted(kinds.routedOutcomes, kinds.routedSearches));
     await recordPoliceFiles(ctx, "street", files);
-    const added = await addedStreetFiles(ctx, c, files);
+    const added = await addedStreetFiles(ctx, kinds.outcomes.length > 0, files);
     const byPath = new Map((await loadCsvFiles(ctx, policeStreetFormat, added ?? files)).map((l) => [l.path, l]));
     if (added) {
       const earlier = files.filter((f) => !byPath.has(f));
@@ -141,28 +143,60 @@ export const crimeAdapter = defineSource({
     await ctx.db.run(`CREATE OR REPLACE TEMP TABLE _street_read (_file VARCHAR)`);
     await ctx.db.insertRows("_street_read", ["_file"], [...byPath.values()].filter((l) => !l.reused).map((l) => ({ _file: l.path })));
     const loads = files.map((f) => byPath.get(f)!);
-    if (c.outcomes?.length) {
-      const outcomes = await expandFiles(ctx, "crime.outcomes", c.outcomes);
-      loads.push(...(await loadOutcomes(ctx, outcomes, await addedFiles(ctx, outcomes, OUTCOME_TABLES))));
-    }
-    if (c.stopSearch?.length) {
-      const searches = await expandFiles(ctx, "crime.stopSearch", c.stopSearch);
-      loads.push(...(await loadStopSearch(ctx, searches, await addedFiles(ctx, searches, STOP_SEARCH_TABLES))));
-    }
+    const { outcomes, stopSearch: searches } = kinds;
+    if (outcomes.length) loads.push(...(await loadOutcomes(ctx, outcomes, await addedFiles(ctx, outcomes, OUTCOME_TABLES))));
+    if (searches.length) loads.push(...(await loadStopSearch(ctx, searches, await addedFiles(ctx, searches, STOP_SEARCH_TABLES))));
     return loads;
   },
   async conform(ctx, c) {
+    const kinds = await policeFilesOf(ctx, c);
     const unread = await ctx.db.one(`SELECT 1 FROM raw_police_files WHERE kind = 'street' AND _file NOT IN (SELECT _file FROM _street_read)`);
     // Outcomes first: each Crime ID's month comes from the street lines as read (kept per file),
     // which the street conform may make into `staging.crime_events` in place.
-    if (c.outcomes?.length) {
+    if (kinds.outcomes.length) {
       await stageIdMonths(ctx, Boolean(unread));
       await conformOutcomes(ctx, `(SELECT id_hash AS crime_id, month FROM ${ID_MONTHS} WHERE _file IN (SELECT _file FROM raw_police_files WHERE kind = 'street'))`);
     }
     await conformStreet(ctx, Boolean(unread));
-    if (c.stopSearch?.length) await conformStopSearch(ctx);
+    if (kinds.stopSearch.length) await conformStopSearch(ctx);
   },
 });
+
+/** The police.uk files of each kind a crime block lists, and how many of `files` were read as another kind. */
+interface PoliceFiles {
+  street: string[];
+  outcomes: string[];
+  stopSearch: string[];
+  routedOutcomes: number;
+  routedSearches: number;
+}
+
+/**
+ * The street, outcomes and stop-and-search files of the crime block. police.uk's download holds
+ * all three kinds (`2019-01/2019-01-kent-street.csv`, `...-outcomes.csv`,
+ * `...-stop-and-search.csv`), so a file listed under `files` (the zip as downloaded, or a glob
+ * over its folders) whose header is an outcomes or stop-and-search file's is read as one, after
+ * those listed under `outcomes` and `stopSearch` (each file once). Only a file not named
+ * `...-street.csv` has its header read; one of no police.uk kind stays a street file, to be
+ * refused with what it looks like.
+ */
+async function policeFilesOf(ctx: Context, c: z.output<typeof crimeConfig>): Promise<PoliceFiles> {
+  const listed = await expandFiles(ctx, "crime", c.files);
+  const outcomes = c.outcomes?.length ? await expandFiles(ctx, "crime.outcomes", c.outcomes) : [];
+  const stopSearch = c.stopSearch?.length ? await expandFiles(ctx, "crime.stopSearch", c.stopSearch) : [];
+  const street: string[] = [];
+  let routedOutcomes = 0;
+  let routedSearches = 0;
+  for (const f of listed) {
+    const header = /-street\.csv$/i.test(f) ? null : readHeader(f);
+    if (header && !headerFits(policeStreetFormat, header) && headerFits(policeOutcomesFormat, header)) {
+      if (!outcomes.includes(f)) outcomes.push(f), routedOutcomes++;
+    } else if (header && !headerFits(policeStreetFormat, header) && headerFits(policeStopSearchFormat, header)) {
+      if (!stopSearch.includes(f)) stopSearch.push(f), routedSearches++;
+    } else street.push(f);
+  }
+  return { street, outcomes, stopSearch, routedOutcomes, routedSearches };
+}
 
 /**
  * The street files a refresh need read, when they are only new ones: the source's only change is
@@ -170,8 +204,8 @@ export const crimeAdapter = defineSource({
  * files, the Crime IDs' months too). Else null: read every file. (The conform may still read them
  * all: see `conformStreet`.) Outcomes and stop-and-search files added are read alone likewise.
  */
-async function addedStreetFiles(ctx: Context, c: z.output<typeof crimeConfig>, files: readonly string[]): Promise<string[] | null> {
-  return addedFiles(ctx, files, [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(c.outcomes?.length ? [ID_MONTHS] : [])]);
+async function addedStreetFiles(ctx: Context, withOutcomes: boolean, files: readonly string[]): Promise<string[] | null> {
+  return addedFiles(ctx, files, [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(withOutcomes ? [ID_MONTHS] : [])]);
 }
 
 /**

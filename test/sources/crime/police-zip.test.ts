@@ -88,6 +88,40 @@ describe.skipIf(!hasShared)(`police.uk downloads as zip archives${sharedSkipReas
     }
   });
 
+  it("the whole download given as crime.files: its outcomes and stop-and-search files are read as such, each once beside those listed under outcomes and stopSearch", async () => {
+    const t = tempDir();
+    const zip = path.join(t.dir, "police.zip");
+    await download(zip);
+    // As police.uk's download with every kind ticked: a stop-and-search file beside the street and outcomes files.
+    const archive = await JSZip.loadAsync(readFileSync(zip));
+    archive.file("2019-01/2019-01-kent-stop-and-search.csv", readFileSync(police("2019-01-kent-stop-and-search.head48.csv")));
+    writeFileSync(zip, await archive.generateAsync({ type: "nodebuffer", compression: "DEFLATE" }));
+    const staged = async (crime: Record<string, string[]>) => {
+      const { db } = await runSources(realConfig({ sources: { crime } }));
+      try {
+        return {
+          events: await db.all(`SELECT strftime(month, '%Y-%m') AS m, count(*)::INTEGER AS n FROM staging.crime_events GROUP BY 1 ORDER BY 1`),
+          outcomes: await db.one(`SELECT count(*)::INTEGER AS n, count(DISTINCT _file)::INTEGER AS files FROM staging.crime_outcomes`),
+          searches: await db.one(`SELECT count(*)::INTEGER AS n FROM staging.stop_search`),
+          loads: await db.all<{ source: string; f: string }>(`SELECT source, regexp_extract(path, '[^/\\\\]+$') AS f FROM audit.loads WHERE source LIKE 'police%' ORDER BY 1, 2`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const listed = await staged({ files: [`${zip}#*/*-street.csv`], outcomes: [`${zip}#*/*-outcomes.csv`], stopSearch: [`${zip}#*/*-stop-and-search.csv`] });
+    const whole = await staged({ files: [zip] });
+    expect(listed.outcomes).toEqual({ n: 30, files: 1 });
+    expect(listed.searches).toEqual({ n: 48 });
+    expect(whole).toEqual(listed);
+    expect(whole.loads.filter((l) => l.source !== "police_uk_street")).toEqual([
+      { source: "police_uk_outcomes", f: "2019-01-kent-outcomes.csv" }, { source: "police_uk_stop_search", f: "2019-01-kent-stop-and-search.csv" }]);
+    // An outcomes file both in the download and listed under outcomes is read once.
+    expect(await staged({ files: [zip], outcomes: [`${zip}#*/*-outcomes.csv`] })).toEqual(listed);
+    expect(messages.policeFilesRouted(1, 1)).toBe("crime.files: 1 police.uk outcomes file and 1 stop-and-search file among them, read as outcomes and stop and search (as if listed under crime.outcomes and crime.stopSearch)");
+    expect(messages.policeFilesRouted(2, 0)).toBe("crime.files: 2 police.uk outcomes files among them, read as outcomes (as if listed under crime.outcomes)");
+  });
+
   it("a refresh given one more monthly download reads just its members, and names each file by its archive", async () => {
     const t = tempDir("ln-police-zip-refresh-");
     const downloads = path.join(t.dir, "downloads");
