@@ -175,10 +175,9 @@ function readGeoPackage(file: string, keep?: (properties: Record<string, unknown
   }
   const { srs } = layer;
   const first = layer.features.find((f) => f.polygons?.[0]?.[0]?.length)?.polygons![0]![0]![0];
-  const byCode: Record<number, BoundaryCrs> = { 4326: "CRS84", 27700: "EPSG:27700", 3857: "EPSG:3857", 900913: "EPSG:3857", 102100: "EPSG:3857" };
-  const crs = /^(EPSG|ESRI)$/i.test(srs.organization) && byCode[srs.code] ? byCode[srs.code]!
-    : srs.srsId <= 0 || /^undefined$/i.test(srs.definition) ? crsOf({}, first)
-    : prjCrs(srs.definition, first);
+  // An EPSG (or ESRI) code is read as a GeoJSON's `crs` name is; failing that, the definition as a `.prj`.
+  const crs = srs.srsId <= 0 || /^undefined$/i.test(srs.definition) ? crsOf({}, first)
+    : (/^(EPSG|ESRI)$/i.test(srs.organization) ? crsOf({ crs: { properties: { name: `EPSG:${srs.code}` } } }, first) : null) ?? prjCrs(srs.definition, first);
   if (!crs) throw new LocalneedsError(messages.boundariesCrs(file, srs.organization ? `${srs.organization}:${srs.code}` : /^\s*\w+\[\s*"([^"]+)"/.exec(srs.definition)?.[1] ?? `SRS ${srs.srsId}`));
   const features = layer.features.map((f): BoundaryFeature => ({
     properties: f.properties,
