@@ -21,7 +21,7 @@ import { processAlive } from "../pipelines/core/process-alive.ts";
 import type { CsvFormat } from "./csv-format.ts";
 import { scratchDir, sha256File, spreadsheetKind } from "./files.ts";
 import { xlsSheets, type XlsSheet } from "./xls.ts";
-import { loadCsvFiles, type FileLoad } from "./load-csv.ts";
+import { headerFits, loadCsvFiles, type FileLoad } from "./load-csv.ts";
 import { openZip, walk } from "./zip.ts";
 
 /** One sheet's table, written out as CSV. */
@@ -534,5 +534,36 @@ export async function loadWorkbookTables(
     await db.run(`DELETE FROM audit.file_hashes WHERE path = $c`, { c: table.csv });
     out.push({ table, format, load: { ...load!, path: subject, sha256 } });
   }
+  return out;
+}
+
+/**
+ * Load files of one format given as CSV or as workbooks, in the order listed (runs of CSV files
+ * together, as `loadCsvFiles` loads them). A workbook's tables of the format (every sheet whose
+ * header fits it, `workbookTables`, kept in `cache`) are loaded under the workbook's own path
+ * when it has one such table, else each as `book.xlsx#Sheet`; a workbook with none is an error
+ * naming what was looked for. Only for formats without personal data: a workbook's tables are
+ * written out whole as CSV before they are read.
+ */
+export async function loadCsvOrWorkbooks(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[], cache: { dir: string; kind: string }): Promise<FileLoad[]> {
+  if (format.columns.some((c) => c.personal)) throw new Error(`${format.id} carries personal data: its workbooks are not copied out as CSV`);
+  const out: FileLoad[] = [];
+  let csvs: string[] = [];
+  const flush = async () => {
+    if (csvs.length) out.push(...(await loadCsvFiles(ctx, format, csvs)));
+    csvs = [];
+  };
+  for (const file of files) {
+    if (!isWorkbook(file)) {
+      csvs.push(file);
+      continue;
+    }
+    await flush();
+    const tables = await workbookTables(file, (cells) => headerFits(format, cells), cache);
+    if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(file, format.title));
+    const loaded = await loadWorkbookTables(ctx, file, tables, () => format, (t) => (tables.length === 1 ? file : tablePath(file, t.sheet)));
+    out.push(...loaded.map((x) => x.load));
+  }
+  await flush();
   return out;
 }

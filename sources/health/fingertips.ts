@@ -11,6 +11,7 @@
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, periodLabelToDate, registerFormats } from "../load-csv.ts";
 import { expandFiles } from "../files.ts";
+import { loadCsvOrWorkbooks, workbookCacheOf } from "../workbook.ts";
 import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
@@ -136,10 +137,12 @@ export const healthAdapter = defineSource({
     const loads = h.fingertips ? await loadCsvFiles(ctx, fingertipsFormat, await expandFiles(ctx, "health.fingertips", h.fingertips)) : [];
     for (const l of h.local ?? []) {
       const files = await expandFiles(ctx, `health.local.${l.measure}`, l.files);
-      loads.push(...(await loadCsvFiles(ctx, localCountsFormat, files)));
+      // CSV, or a workbook's sheet of counts (as partners often send them): each loaded table is the measure's.
+      const loaded = await loadCsvOrWorkbooks(ctx, localCountsFormat, files, { dir: workbookCacheOf(ctx.config), kind: "local-counts" });
+      loads.push(...loaded);
       await ctx.db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_local_counts_measure (_file VARCHAR, measure VARCHAR)`);
       await ctx.db.run(`DELETE FROM raw_local_counts_measure WHERE measure = $m`, { m: l.measure });
-      await ctx.db.insertRows("raw_local_counts_measure", ["_file", "measure"], files.map((f) => ({ _file: f, measure: l.measure })));
+      await ctx.db.insertRows("raw_local_counts_measure", ["_file", "measure"], loaded.map((x) => ({ _file: x.path, measure: l.measure })));
     }
     return loads;
   },

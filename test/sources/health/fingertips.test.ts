@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
+import path from "node:path";
+import ExcelJS from "exceljs";
 import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
@@ -133,6 +135,45 @@ describe.skipIf(!hasShared)(`Fingertips and local counts, hand-made broken copie
     } finally {
       db.close();
     }
+  });
+
+  it("local counts from a workbook, as partners send them: its sheet of counts below a title, staged as the CSV is, rejects at Excel's row numbers; two sheets of counts each load; a workbook of none is named", async () => {
+    const t = tempDir();
+    const rows = [[MEDWAY, "2019/20", 10, 100], [MEDWAY, "2020/21", -1, 100], [MEDWAY, "2021/22", 12, 120]];
+    const csv = t.write("local.csv", `area_code,period,numerator,denominator\n${rows.map((r) => r.join(",")).join("\n")}\n`);
+    const book = async (name: string, sheets: Record<string, (string | number)[][]>) => {
+      const wb = new ExcelJS.Workbook();
+      for (const [sheet, cells] of Object.entries(sheets)) wb.addWorksheet(sheet).addRows(cells);
+      const file = path.join(t.dir, name);
+      await wb.xlsx.writeFile(file);
+      return file;
+    };
+    const header = ["area_code", "period", "numerator", "denominator"];
+    const one = await book("visits.xlsx", { Notes: [["Health visiting: notes only"]], Counts: [["Health visiting counts, Medway"], [], header, ...rows] });
+    const staged = async (file: string) => {
+      const { db } = await runSources(health({ local: [{ measure: "breastfeeding_6_8_weeks", files: [file] }] }));
+      try {
+        return {
+          counts: await loadCounts(db),
+          rejects: await db.all(`SELECT path, line::INTEGER line, "column" FROM audit.rejects ORDER BY 1, 2`),
+          values: await db.all(`SELECT measure, area_code, period_label, numerator, denominator FROM staging.local_counts ORDER BY period_label`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const [fromCsv, fromBook] = [await staged(csv), await staged(one)];
+    expect(fromCsv.values).toHaveLength(2);
+    expect(fromBook.values).toEqual(fromCsv.values);
+    expect(fromBook.counts["visits.xlsx"]).toEqual({ read: 3, loaded: 2, rejected: 1 });
+    // The bad count at its row in Excel (row 5: title, blank, header, then the data), under the workbook's own path.
+    expect(fromBook.rejects).toEqual([{ path: one, line: 5, column: "numerator" }]);
+    const two = await book("two-years.xlsx", { "2019-20": [header, rows[0]!], "2021-22": [header, rows[2]!] });
+    const both = await staged(two);
+    expect(both.values).toEqual(fromCsv.values);
+    expect(Object.keys(both.counts).filter((k) => k.startsWith("two-years.xlsx")).sort()).toEqual(["two-years.xlsx#2019-20", "two-years.xlsx#2021-22"]);
+    const none = await book("none.xlsx", { Notes: [["nothing here"]] });
+    await expect(runSources(health({ local: [{ measure: "breastfeeding_6_8_weeks", files: [none] }] }))).rejects.toThrow(messages.workbookNoTable(none, "a local counts file (area_code, period, numerator, denominator)"));
   });
 
   it("a KS2 file given as Fingertips is named", async () => {
