@@ -650,17 +650,24 @@ function wardMatrices(d: PackData, indicators: readonly Indicator[], summary: Su
       const cmp = withOutcome ? comparisonsAt(d, r.indicator.id, code, r.period).find((c) => c.comparator_kind === "parent") : undefined;
       return { value: v && !v.is_suppressed ? v.value : null, suppressed: !!v?.is_suppressed, outcome: cmp?.outcome ?? null };
     };
-    const lines: WardMatrix["rows"] = d.wards.map((w) => ({ code: w, name: d.names[w] ?? w, kind: "ward" as const, cells: rows.map((r) => cell(r, w, true)) }));
-    lines.push({ code: d.parent.code, name: d.parent.name, kind: "parent", cells: rows.map((r) => cell(r, d.parent.code, false)) });
-    if (country && rows.some((r) => cell(r, country, false).value !== null)) {
-      lines.push({ code: country, name: d.names[country] ?? country, kind: "country", cells: rows.map((r) => cell(r, country, false)) });
+    // An indicator published for the authority alone (a Fingertips county figure) has no ward to
+    // show: it goes in a table of the authority's (and England's) values, not a column of dashes.
+    const hasWard = (r: SummaryRow) => d.wards.some((w) => { const c = cell(r, w, false); return c.value !== null || c.suppressed; });
+    for (const [byWard, group] of [[true, rows.filter(hasWard)], [false, rows.filter((r) => !hasWard(r))]] as const) {
+      if (!group.length) continue;
+      const lines: WardMatrix["rows"] = byWard ? d.wards.map((w) => ({ code: w, name: d.names[w] ?? w, kind: "ward" as const, cells: group.map((r) => cell(r, w, true)) })) : [];
+      lines.push({ code: d.parent.code, name: d.parent.name, kind: "parent", cells: group.map((r) => cell(r, d.parent.code, false)) });
+      if (country && group.some((r) => cell(r, country, false).value !== null)) {
+        lines.push({ code: country, name: d.names[country] ?? country, kind: "country", cells: group.map((r) => cell(r, country, false)) });
+      }
+      out.push({
+        domain: s.domain,
+        title: s.title,
+        byWard,
+        indicators: group.map((r) => ({ id: r.indicator.id, short: r.indicator.short, unit: r.indicator.unit, period: r.period })),
+        rows: lines,
+      });
     }
-    out.push({
-      domain: s.domain,
-      title: s.title,
-      indicators: rows.map((r) => ({ id: r.indicator.id, short: r.indicator.short, unit: r.indicator.unit, period: r.period })),
-      rows: lines,
-    });
   }
   return out;
 }

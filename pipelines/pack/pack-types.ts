@@ -108,6 +108,8 @@ export interface PackSection {
 export interface WardMatrix {
   domain: Domain;
   title: string;
+  /** False for indicators published for the authority only (no ward has a value): the table has the authority's and England's rows alone. */
+  byWard: boolean;
   indicators: { id: string; short: string; unit: string; period: string }[];
   rows: { code: string; name: string; kind: "ward" | "parent" | "country"; cells: { value: number | null; suppressed: boolean; outcome: Outcome | null }[] }[];
 }

@@ -260,9 +260,12 @@ function summaryTable(m: PackModel): Raw {
 }
 
 function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {
-  return html`<div class="table-wrap keep" role="region" aria-label="${t.title}: every ward" tabindex="0"><table class="matrix">
-    <caption>${t.title}: every ward's latest value. After each ward's value a shape shows how it compares with ${m.parent.name} at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower.</caption>
-    <thead><tr><th scope="col">Ward</th>${t.indicators.map((i) => html`<th scope="col" class="num">${i.short}${unitSpan(i.short, i.unit, i.period)}</th>`)}</tr></thead>
+  const caption = t.byWard
+    ? `${t.title}: every ward's latest value. After each ward's value a shape shows how it compares with ${m.parent.name} at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower.`
+    : `${t.title}: published for ${t.rows.map((r) => r.name).join(" and ")} only, not by ward (latest value).`;
+  return html`<div class="table-wrap keep" role="region" aria-label="${t.title}: ${t.byWard ? "every ward" : "not by ward"}" tabindex="0"><table class="matrix">
+    <caption>${caption}</caption>
+    <thead><tr><th scope="col">${t.byWard ? "Ward" : "Area"}</th>${t.indicators.map((i) => html`<th scope="col" class="num">${i.short}${unitSpan(i.short, i.unit, i.period)}</th>`)}</tr></thead>
     ${tbodies(t.rows.map(
       (r) => html`<tr class="${r.kind === "ward" ? "" : "agg"}"><th scope="row">${r.name}</th>${r.cells.map(
         (c) => html`<td class="num">${c.suppressed ? "*" : bare(c.value)}${r.kind === "ward" && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${r.name} against ${m.parent.name}`) : ""}</td>`,

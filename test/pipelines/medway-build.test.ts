@@ -288,6 +288,24 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     }
   });
 
+  it("the overview's every-ward tables leave out indicators published for Medway only: they get a table of Medway and England, not a column of dashes", () => {
+    const dir = result.packDirs.find((d) => path.basename(d).startsWith(MEDWAY))!;
+    const html = readFileSync(path.join(dir, "index.html"), "utf8");
+    const glance = html.slice(html.indexOf('<section class="page" id="glance"'), html.indexOf("</section>", html.indexOf('<section class="page" id="glance"')));
+    const captions = [...glance.matchAll(/<caption>([^<]*)<\/caption>/g)].map((m) => m[1]!);
+    // Campylobacter (OHID, county figures) and free school meals (DfE, authority figures) have no ward value here.
+    expect(captions).toContain("Health and wellbeing: published for Medway and England only, not by ward (latest value).");
+    expect(captions.some((c) => c.startsWith("Health and wellbeing: every ward"))).toBe(false);
+    expect(captions.some((c) => c.startsWith("Crime and community safety: every ward"))).toBe(true);
+    // Every ward table has a value in each of its columns for at least one ward.
+    for (const table of glance.split("<table").slice(1)) {
+      if (!table.includes("every ward")) continue;
+      const rows = [...table.matchAll(/<tr class="">([\s\S]*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td class="num">([^<]*)/g)].map((c) => c[1]!.trim()));
+      const columns = rows[0]?.length ?? 0;
+      for (let j = 0; j < columns; j++) expect(rows.some((r) => r[j] !== "–" && r[j] !== ""), `${table.slice(0, 120)} column ${j}`).toBe(true);
+    }
+  });
+
   it("writes a real (not synthetic) pack with its manifest", () => {
     const pack = result.packDirs.find((d) => path.basename(d).startsWith(WARD))!;
     expect(existsSync(path.join(pack, "index.html"))).toBe(true);
