@@ -36,9 +36,9 @@ const POLYGONAL = /^(POLYGON|MULTIPOLYGON|GEOMETRY|CURVEPOLYGON|MULTISURFACE|SUR
 const WKB_TYPES: Record<number, string> = { 1: "Point", 2: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection", 10: "CurvePolygon", 12: "MultiSurface" };
 
 /**
- * The features of a GeoPackage's one polygon layer (of several, the one its name or `keep` does
- * not leave ambiguous is an error naming them), with its coordinate system. `keep` picks features
- * by their attributes before their geometry is decoded. Errors name the file and what was wrong.
+ * The features of a GeoPackage's one polygon layer, with its coordinate system (a GeoPackage of
+ * several polygon layers, or of none, is an error naming its layers). `keep` picks features by
+ * their attributes before their geometry is decoded. Errors say what was wrong (the caller names the file).
  */
 export function readGeoPackageFeatures(file: string, keep?: (properties: Record<string, unknown>) => boolean): { layer: string; srs: GeoPackageSrs; features: GeoPackageFeature[]; total: number } {
   const bytes = readFileSync(file);
