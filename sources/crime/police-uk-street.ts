@@ -132,7 +132,7 @@ export const crimeAdapter = defineSource({
     const files = kinds.street;
     if (kinds.routedOutcomes || kinds.routedSearches) ctx.log.info(messages.policeFilesRouted(kinds.routedOutcomes, kinds.routedSearches));
     await recordPoliceFiles(ctx, "street", files);
-    const added = await addedStreetFiles(ctx, kinds.outcomes.length > 0, files);
+    const added = await addedStreetFiles(ctx, kinds, files);
     const byPath = new Map((await loadCsvFiles(ctx, policeStreetFormat, added ?? files)).map((l) => [l.path, l]));
     if (added) {
       const earlier = files.filter((f) => !byPath.has(f));
@@ -144,8 +144,10 @@ export const crimeAdapter = defineSource({
     await ctx.db.insertRows("_street_read", ["_file"], [...byPath.values()].filter((l) => !l.reused).map((l) => ({ _file: l.path })));
     const loads = files.map((f) => byPath.get(f)!);
     const { outcomes, stopSearch: searches } = kinds;
-    if (outcomes.length) loads.push(...(await loadOutcomes(ctx, outcomes, await addedFiles(ctx, outcomes, OUTCOME_TABLES))));
-    if (searches.length) loads.push(...(await loadStopSearch(ctx, searches, await addedFiles(ctx, searches, STOP_SEARCH_TABLES))));
+    // Outcomes take their crimes' months from the street lines, so a street file changed reads them
+    // all again; stop and search is placed by its points alone, so no other kind's change bears on it.
+    if (outcomes.length) loads.push(...(await loadOutcomes(ctx, outcomes, await addedFiles(ctx, outcomes, OUTCOME_TABLES, searches))));
+    if (searches.length) loads.push(...(await loadStopSearch(ctx, searches, await addedFiles(ctx, searches, STOP_SEARCH_TABLES, [...files, ...outcomes]))));
     return loads;
   },
   async conform(ctx, c) {
@@ -199,23 +201,27 @@ async function policeFilesOf(ctx: Context, c: z.output<typeof crimeConfig>): Pro
 }
 
 /**
- * The street files a refresh need read, when they are only new ones: the source's only change is
- * files added (none changed or gone) and the last conform kept its per-file tables (with outcomes
- * files, the Crime IDs' months too). Else null: read every file. (The conform may still read them
- * all: see `conformStreet`.) Outcomes and stop-and-search files added are read alone likewise.
+ * The street files a refresh need read, when they are only new ones: the street files' only change
+ * is files added (none changed or gone; an outcomes or stop-and-search file changed does not bear
+ * on the street lines) and the last conform kept its per-file tables (with outcomes files, the
+ * Crime IDs' months too). Else null: read every file. (The conform may still read them all: see
+ * `conformStreet`.) Outcomes and stop-and-search files added are read alone likewise.
  */
-async function addedStreetFiles(ctx: Context, withOutcomes: boolean, files: readonly string[]): Promise<string[] | null> {
-  return addedFiles(ctx, files, [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(withOutcomes ? [ID_MONTHS] : [])]);
+async function addedStreetFiles(ctx: Context, kinds: PoliceFiles, files: readonly string[]): Promise<string[] | null> {
+  const tables = [STREET_KEYS, NO_LOCATION_FILES, OUTSIDE_FILES, UNPLACED_IDS, STREET_STATE, STREET_REPEATS, "staging.crime_events", ...(kinds.outcomes.length ? [ID_MONTHS] : [])];
+  return addedFiles(ctx, files, tables, [...kinds.outcomes, ...kinds.stopSearch]);
 }
 
 /**
  * Of `files`, those a refresh added, when the source's only change is files added (none of its
- * files changed or gone) and the per-file `tables` a read of just those builds on are there; else null.
+ * files changed or gone, but for `others`: files of another kind listed now, whose change does not
+ * bear on these) and the per-file `tables` a read of just those builds on are there; else null.
  */
-async function addedFiles(ctx: Context, files: readonly string[], tables: readonly string[]): Promise<string[] | null> {
+async function addedFiles(ctx: Context, files: readonly string[], tables: readonly string[], others: readonly string[] = []): Promise<string[] | null> {
   const p = ctx.previousFiles;
   if (!p) return null;
-  for (const [f, sha] of p.before) if (p.now.get(f) !== sha) return null;
+  const unrelated = new Set(others);
+  for (const [f, sha] of p.before) if (p.now.get(f) !== sha && !unrelated.has(f)) return null;
   for (const t of tables) if (!(await ctx.db.hasTable(t))) return null;
   return files.filter((f) => !p.before.has(f));
 }

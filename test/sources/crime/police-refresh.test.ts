@@ -2,7 +2,8 @@
  * A refresh of police.uk data given with its outcomes and stop-and-search files (as a police.uk
  * download comes): the files added of each kind are read alone, the earlier ones are not read
  * again (the outcomes' crime months come from each street file's Crime IDs, kept per file; a
- * re-issued outcomes file replaces the earlier one's rows), and the staged tables and warnings
+ * re-issued outcomes file replaces the earlier one's rows; an outcomes file changed reads the outcomes
+ * again, not the street or stop-and-search files), and the staged tables and warnings
  * are those of a build of every file from nothing. On the real Kent samples.
  */
 import { describe, expect, it } from "vitest";
@@ -69,8 +70,17 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
     expect(two.loads.filter((l) => crime(l) && l.reused).map((l) => path.basename(l.path)).sort())
       .toEqual([...first, "2018-12-kent-street.medway-only.csv", path.basename(outcomes), path.basename(stopSearch)].sort());
 
+    // An outcomes file changed in place (police.uk re-issues outcomes): the outcomes are read again
+    // (their crimes' months come from the street lines); the street and stop-and-search files are not.
+    writeFileSync(reissue, readFileSync(reissue, "utf8").replace("Local resolution", "Offender given a caution"));
+    utimesSync(reissue, new Date(Date.now() + 120_000), new Date(Date.now() + 120_000));
+    const three = await runBuild({ config, log: memoryLogger(), clock: fixedClock("2025-07-03T02:30:00Z"), refresh: true, browserPath: false });
+    expect(read(three).map((f) => path.relative(t.dir, f).split(path.sep).join("/"))).toEqual(["outcomes/a/2019-01-kent-outcomes.csv", "outcomes/b/2019-01-kent-outcomes.csv", "outcomes/b/2019-02-kent-outcomes.csv"]);
+    expect(three.loads.filter((l) => crime(l) && l.reused).map((l) => path.basename(l.path)).sort())
+      .toEqual([...first, "2018-12-kent-street.medway-only.csv", "2019-02-kent-street.medway-only.csv", "2019-01-kent-stop-and-search.csv", "2019-02-kent-stop-and-search.csv"].sort());
+
     const full = { ...config, warehouse: path.join(t.dir, "full.duckdb"), outputDir: path.join(t.dir, "full", "packs") };
-    await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-02T02:30:00Z"), browserPath: false });
+    await runBuild({ config: full, log: memoryLogger(), clock: fixedClock("2025-07-03T02:30:00Z"), browserPath: false });
     const staged = async (file: string) => {
       const db = await Warehouse.open(file, { readOnly: true });
       try {
@@ -92,6 +102,7 @@ describe.skipIf(!hasShared)(`a police.uk refresh with outcomes and stop-and-sear
     expect(JSON.parse(refreshed.byMonth).map((r: { m: string }) => r.m)).toEqual(["2018-10", "2018-11", "2018-12", "2019-01", "2019-02"]);
     // Some outcomes are of crimes in the street files: their month is found across files.
     expect(refreshed.matched).toBeGreaterThan(0);
+    expect(refreshed.outcomes).toContain("Offender given a caution");
     // The re-issue of January counts, not the first file; and the replacement is said.
     expect(JSON.parse(refreshed.outcomeFiles)).toEqual([{ f: "b/2019-01-kent-outcomes.csv" }, { f: "b/2019-02-kent-outcomes.csv" }]);
     expect(refreshed.warnings).toContain("police_file_replaced");
