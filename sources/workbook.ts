@@ -18,7 +18,7 @@ import yauzl from "yauzl";
 import type { Context } from "../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { processAlive } from "../pipelines/core/process-alive.ts";
-import type { CsvFormat } from "./csv-format.ts";
+import { hasPersonalData, type CsvFormat } from "./csv-format.ts";
 import { scratchDir, sha256File, spreadsheetKind } from "./files.ts";
 import { xlsSheets, type XlsSheet } from "./xls.ts";
 import { headerFits, loadCsvFiles, type FileLoad } from "./load-csv.ts";
@@ -546,7 +546,7 @@ export async function loadWorkbookTables(
  * written out whole as CSV before they are read.
  */
 export async function loadCsvOrWorkbooks(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[], cache: { dir: string; kind: string }): Promise<FileLoad[]> {
-  if (format.columns.some((c) => c.personal)) throw new Error(`${format.id} carries personal data: its workbooks are not copied out as CSV`);
+  if (hasPersonalData(format)) throw new Error(`${format.id} carries personal data: its workbooks are not copied out as CSV`);
   const out: FileLoad[] = [];
   let csvs: string[] = [];
   const flush = async () => {
