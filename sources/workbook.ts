@@ -19,9 +19,10 @@ import type { Context } from "../pipelines/core/context.ts";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { processAlive } from "../pipelines/core/process-alive.ts";
 import { hasPersonalData, type CsvFormat } from "./csv-format.ts";
-import { scratchDir, sha256File, spreadsheetKind } from "./files.ts";
+import { readHeader, scratchDir, sha256File, spreadsheetKind } from "./files.ts";
 import { xlsSheets, type XlsSheet } from "./xls.ts";
-import { headerFits, loadCsvFiles, type FileLoad } from "./load-csv.ts";
+import { dmyText, isDateFormat, isoCellText, serialToIso } from "./spreadsheet-dates.ts";
+import { headerFits, loadCsvFiles, matchHeader, type FileLoad } from "./load-csv.ts";
 import { openZip, walk } from "./zip.ts";
 
 /** One sheet's table, written out as CSV. */
@@ -45,6 +46,14 @@ export const isWorkbook = (file: string) => /\.(xlsx|ods|xls)$/i.test(file);
 
 /** The name a table of a workbook is loaded under, in `audit.loads` and every staged row's `_file`: `book.xlsx#Sheet name`. */
 export const tablePath = (file: string, sheet: string) => `${file}#${sheet}`;
+
+/**
+ * What a table's CSV copy keeps of each column, decided from its header row (cells trimmed): the
+ * cell as read (`keep`), nothing (`blank`: personal data, or a column the format does not read,
+ * never written to disk), or a date in `dd/mm/yyyy` (`dmy`: date cells are read as ISO 8601).
+ * Columns past the plan's end are kept.
+ */
+export type ColumnPlan = (header: readonly string[]) => readonly ("keep" | "blank" | "dmy")[];
 
 /** Rows searched for a header before a sheet is taken to hold no table. */
 const HEADER_SEARCH_ROWS = 30;
@@ -112,7 +121,7 @@ const partOf = (target: string) => (target.startsWith("/") ? target.slice(1) : p
  * The sheets of a workbook in order, with the part each is stored in, and the shared strings
  * part (named by the workbook's relationships; `xl/sharedStrings.xml` as most writers name it).
  */
-async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ sheets: { name: string; part: string }[]; strings: string }> {
+async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ sheets: { name: string; part: string }[]; strings: string; styles: string; date1904: boolean }> {
   const need = (name: string) => {
     const e = entries.get(name);
     if (!e) throw new LocalneedsError(messages.notAWorkbook(file, `it has no ${name}`));
@@ -120,16 +129,20 @@ async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, f
   };
   const targets = new Map<string, string>();
   let strings = "xl/sharedStrings.xml";
+  let styles = "xl/styles.xml";
   await parsePart(zip, need("xl/_rels/workbook.xml.rels"), {
     open: (name, a) => {
       if (name !== "Relationship") return;
       targets.set(String(a.Id), String(a.Target));
       if (String(a.Type).endsWith("/sharedStrings")) strings = partOf(String(a.Target));
+      if (String(a.Type).endsWith("/styles")) styles = partOf(String(a.Target));
     },
   }).done;
   const sheets: { name: string; part: string }[] = [];
+  let date1904 = false;
   await parsePart(zip, need("xl/workbook.xml"), {
     open: (name, a) => {
+      if (name === "workbookPr") date1904 = a.date1904 === "1" || a.date1904 === "true";
       if (name !== "sheet") return;
       // The relationship id, `r:id` under whatever prefix the writer gave its namespace.
       const id = Object.entries(a).find(([k]) => k.includes(":") && localName(k) === "id")?.[1];
@@ -137,7 +150,29 @@ async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, f
       if (target) sheets.push({ name: String(a.name), part: partOf(target) });
     },
   }).done;
-  return { sheets, strings };
+  return { sheets, strings, styles, date1904 };
+}
+
+/**
+ * Which cell styles (`s`, an index into `cellXfs`) show a number as a date or time: each style's
+ * number format, built in or declared in `numFmts`, asked `isDateFormat`. No styles part: none.
+ */
+async function dateStylesOf(zip: yauzl.ZipFile, entry: yauzl.Entry | undefined): Promise<boolean[]> {
+  if (!entry) return [];
+  const codes = new Map<number, string>();
+  const formats: number[] = [];
+  let inCellXfs = false;
+  await parsePart(zip, entry, {
+    open: (name, a) => {
+      if (name === "numFmt") codes.set(Number(a.numFmtId), String(a.formatCode ?? ""));
+      else if (name === "cellXfs") inCellXfs = true;
+      else if (name === "xf" && inCellXfs) formats.push(Number(a.numFmtId ?? 0));
+    },
+    close: (name) => {
+      if (name === "cellXfs") inCellXfs = false;
+    },
+  }).done;
+  return formats.map((id) => isDateFormat(id, codes.get(id)));
 }
 
 /** The shared strings table: the text of each `<si>`, rich-text runs joined, phonetic runs left out. */
@@ -213,9 +248,9 @@ const READER_VERSION = 2;
  * and the next build reads them instead of the workbook (a national population workbook takes
  * some 13 s to read); an earlier version of the same workbook's tables goes. Else the scratch folder.
  */
-export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean, cache?: { dir: string; kind: string }): Promise<WorkbookTable[]> {
+export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean, cache?: { dir: string; kind: string }, plan?: ColumnPlan): Promise<WorkbookTable[]> {
   const sha256 = await sha256File(file);
-  if (!cache) return readTables(file, sha256, isHeader, await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file));
+  if (!cache) return readTables(file, sha256, isHeader, await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file), plan);
   const key = `${cache.kind}-${sha256.slice(0, 32)}-v${READER_VERSION}`;
   const manifest = path.join(cache.dir, `${key}.json`);
   const known = cachedTables(cache.dir, manifest);
@@ -231,7 +266,7 @@ export async function workbookTables(file: string, isHeader: (cells: string[]) =
     const pid = Number(/^(?:\.json)?\.tmp-(\d+)(?:-\d+\.csv)?$/.exec(left.startsWith(key) ? left.slice(key.length) : "")?.[1] ?? NaN);
     if (!Number.isNaN(pid) && (pid === process.pid || !processAlive(pid))) rmSync(path.join(cache.dir, left), { force: true });
   }
-  const written = await readTables(file, sha256, isHeader, cache.dir, `${partial}${process.pid}`);
+  const written = await readTables(file, sha256, isHeader, cache.dir, `${partial}${process.pid}`, plan);
   const tables = written.map((t) => ({ ...t, csv: path.join(cache.dir, `${key}${path.basename(t.csv).slice(`${partial}${process.pid}`.length)}`) }));
   for (const [i, t] of written.entries()) renameSync(t.csv, tables[i]!.csv);
   // Written last, so an interrupted build leaves no manifest of half-written tables.
@@ -265,8 +300,8 @@ function cachedTables(dir: string, manifest: string): WorkbookTable[] | null {
 }
 
 /** Read a workbook's tables (see `workbookTables`) into `<dir>/<stem>-<sheet number>.csv`. */
-async function readTables(file: string, sha256: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<WorkbookTable[]> {
-  if (spreadsheetKind(file) === "xls") return (await readXlsTables(file, isHeader, dir, stem)).map((t) => ({ ...t, sha256 }));
+async function readTables(file: string, sha256: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string, plan?: ColumnPlan): Promise<WorkbookTable[]> {
+  if (spreadsheetKind(file) === "xls") return (await readXlsTables(file, isHeader, dir, stem, plan)).map((t) => ({ ...t, sha256 }));
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(file);
@@ -277,15 +312,16 @@ async function readTables(file: string, sha256: string, isHeader: (cells: string
     const entries = await entriesOf(zip);
     const content = entries.get("content.xml");
     if (content && !entries.has("xl/workbook.xml")) {
-      return (await readOdsTables(zip, content, isHeader, dir, stem)).flatMap((t) => (t ? [{ ...t, sha256 }] : []));
+      return (await readOdsTables(zip, content, isHeader, dir, stem, plan)).flatMap((t) => (t ? [{ ...t, sha256 }] : []));
     }
-    const { sheets, strings: stringsPart } = await sheetsOf(zip, entries, file);
+    const { sheets, strings: stringsPart, styles, date1904 } = await sheetsOf(zip, entries, file);
     const strings = await sharedStrings(zip, entries.get(stringsPart));
+    const dates = { styles: await dateStylesOf(zip, entries.get(styles)), date1904 };
     const out: WorkbookTable[] = [];
     for (const [i, sheet] of sheets.entries()) {
       const entry = entries.get(sheet.part);
       if (!entry) continue;
-      const table = await readSheet(zip, entry, sheet.name, strings, isHeader, path.join(dir, `${stem}-${i + 1}.csv`));
+      const table = await readSheet(zip, entry, sheet.name, strings, dates, isHeader, path.join(dir, `${stem}-${i + 1}.csv`), plan);
       if (table) out.push({ ...table, sha256 });
     }
     return out;
@@ -302,9 +338,10 @@ async function readTables(file: string, sha256: string, isHeader: (cells: string
  * first 30 rows `isHeader` accepts (rows above it are the title), and the table runs to its first
  * blank row, written to `csvPath`. `row` says false once the table has ended (or no header came).
  */
-function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, csvPath: string) {
+function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, csvPath: string, plan?: ColumnPlan) {
   const above: string[] = [];
   let header: { row: number; width: number } | null = null;
+  let columns: readonly ("keep" | "blank" | "dmy")[] = [];
   let lastRow = 0;
   let rows = 0;
   const lines: string[] = [];
@@ -321,6 +358,7 @@ function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, c
           let width = trimmed.length;
           while (width > 0 && trimmed[width - 1] === "") width--;
           header = { row: rowNumber, width };
+          columns = plan?.(trimmed.slice(0, width)) ?? [];
           writer = createWriteStream(csvPath);
           lines.push(trimmed.slice(0, width).map(csvCell).join(","));
         } else if (rowNumber > HEADER_SEARCH_ROWS) return false;
@@ -333,7 +371,10 @@ function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, c
       lastRow = rowNumber;
       rows++;
       const width = header.width;
-      lines.push(Array.from({ length: width }, (_, i) => csvCell(trimmed[i] ?? "")).join(","));
+      lines.push(Array.from({ length: width }, (_, i) => {
+        const how = columns[i];
+        return how === "blank" ? "" : csvCell(how === "dmy" ? dmyText(trimmed[i] ?? "") : (trimmed[i] ?? ""));
+      }).join(","));
       if (lines.length >= 2000) flush();
       return true;
     },
@@ -351,7 +392,7 @@ function tableCollector(sheet: string, isHeader: (cells: string[]) => boolean, c
 }
 
 /** Every worksheet's table of an Excel 97-2003 .xls (`xlsSheets`), as an .xlsx's are read. */
-async function readXlsTables(file: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string): Promise<Omit<WorkbookTable, "sha256">[]> {
+async function readXlsTables(file: string, isHeader: (cells: string[]) => boolean, dir: string, stem: string, plan?: ColumnPlan): Promise<Omit<WorkbookTable, "sha256">[]> {
   let sheets: XlsSheet[];
   try {
     sheets = xlsSheets(readFileSync(file));
@@ -360,7 +401,7 @@ async function readXlsTables(file: string, isHeader: (cells: string[]) => boolea
   }
   const out: Omit<WorkbookTable, "sha256">[] = [];
   for (const [i, sheet] of sheets.entries()) {
-    const table = tableCollector(sheet.name, isHeader, path.join(dir, `${stem}-${i + 1}.csv`));
+    const table = tableCollector(sheet.name, isHeader, path.join(dir, `${stem}-${i + 1}.csv`), plan);
     try {
       for (const [row, cells] of sheet.rows()) if (!table.row(row, cells)) break;
     } catch (err) {
@@ -374,13 +415,14 @@ async function readXlsTables(file: string, isHeader: (cells: string[]) => boolea
 
 /** One sheet's table of an .xlsx (see `workbookTables`), or null when no row of its first 30 is a header. */
 async function readSheet(
-  zip: yauzl.ZipFile, entry: yauzl.Entry, sheet: string, strings: readonly string[], isHeader: (cells: string[]) => boolean, csvPath: string,
+  zip: yauzl.ZipFile, entry: yauzl.Entry, sheet: string, strings: readonly string[], dates: { styles: readonly boolean[]; date1904: boolean },
+  isHeader: (cells: string[]) => boolean, csvPath: string, plan?: ColumnPlan,
 ): Promise<Omit<WorkbookTable, "sha256"> | null> {
-  const table = tableCollector(sheet, isHeader, csvPath);
+  const table = tableCollector(sheet, isHeader, csvPath, plan);
   let ended = false;
   let cells: string[] = [];
   let rowNumber = 0;
-  let cell: { col: number; type: string } | null = null;
+  let cell: { col: number; type: string; date: boolean } | null = null;
   let value = "";
   let inValue = false;
   let nextCol = 0;
@@ -393,7 +435,7 @@ async function readSheet(
         nextCol = 0;
       } else if (name === "c") {
         const col = a.r ? columnOf(a.r) : nextCol;
-        cell = { col, type: a.t ?? "n" };
+        cell = { col, type: a.t ?? "n", date: a.s !== undefined && dates.styles[Number(a.s)] === true };
         nextCol = col + 1;
         value = "";
       } else if ((name === "v" || name === "t") && cell) inValue = true;
@@ -405,7 +447,10 @@ async function readSheet(
       if (ended) return;
       if (name === "v" || name === "t") inValue = false;
       else if (name === "c" && cell) {
-        cells[cell.col] = cellText(cell.type, value, strings);
+        // A number shown as a date (its style's format) is written as OpenDocument stores a date: ISO 8601.
+        cells[cell.col] = cell.type === "d" ? isoCellText(value)
+          : cell.type === "n" && cell.date && value !== "" && Number.isFinite(Number(value)) ? serialToIso(Number(value), dates.date1904)
+          : cellText(cell.type, value, strings);
         cell = null;
       } else if (name === "row" && !table.row(rowNumber, cells)) {
         ended = true;
@@ -423,6 +468,9 @@ function attribute(a: Record<string, string>, name: string): string | undefined 
   return undefined;
 }
 
+/** `f` of a value, or null when there is none. */
+const mapDefined = <T, U>(v: T | undefined, f: (v: T) => U): U | null => (v === undefined ? null : f(v));
+
 /** Repeats of an OpenDocument row or cell (`number-rows-repeated`, `number-columns-repeated`), at least 1. */
 const repeats = (a: Record<string, string>, name: string) => Math.max(1, Number(attribute(a, name) ?? 1) || 1);
 
@@ -434,7 +482,7 @@ const repeats = (a: Record<string, string>, name: string) => Math.max(1, Number(
  * left out); repeated rows and cells (`number-rows-repeated`, `number-columns-repeated`) count
  * as many, so row numbers are the ones a spreadsheet shows.
  */
-async function readOdsTables(zip: yauzl.ZipFile, content: yauzl.Entry, isHeader: (cells: string[]) => boolean, dir: string, stem: string) {
+async function readOdsTables(zip: yauzl.ZipFile, content: yauzl.Entry, isHeader: (cells: string[]) => boolean, dir: string, stem: string, plan?: ColumnPlan) {
   const out: Promise<Omit<WorkbookTable, "sha256"> | null>[] = [];
   let table: ReturnType<typeof tableCollector> | null = null;
   let ended = false;
@@ -450,7 +498,7 @@ async function readOdsTables(zip: yauzl.ZipFile, content: yauzl.Entry, isHeader:
     open: (name, a) => {
       if (name === "table") {
         if (depth++ === 0) {
-          table = tableCollector(attribute(a, "name") ?? `Sheet${out.length + 1}`, isHeader, path.join(dir, `${stem}-${out.length + 1}.csv`));
+          table = tableCollector(attribute(a, "name") ?? `Sheet${out.length + 1}`, isHeader, path.join(dir, `${stem}-${out.length + 1}.csv`), plan);
           ended = false;
           rowNumber = 0;
         }
@@ -464,7 +512,7 @@ async function readOdsTables(zip: yauzl.ZipFile, content: yauzl.Entry, isHeader:
         const types = Object.entries(a).filter(([k]) => localName(k) === "value-type").map(([, v]) => v);
         const type = types.includes("error") ? "error" : types[0];
         const typed = type === "float" || type === "percentage" || type === "currency" ? cellText("n", attribute(a, "value") ?? "", [])
-          : type === "date" ? attribute(a, "date-value") ?? null
+          : type === "date" ? mapDefined(attribute(a, "date-value"), isoCellText)
           : type === "time" ? attribute(a, "time-value") ?? null
           : type === "boolean" ? (attribute(a, "boolean-value") === "true" ? "TRUE" : "FALSE")
           : null;
@@ -538,15 +586,42 @@ export async function loadWorkbookTables(
 }
 
 /**
+ * What a workbook table's copy keeps for `format` (see `ColumnPlan`): a column the format drops
+ * unread (`personal: "drop"`) is blank, as is, in a format with personal data, any column it does
+ * not declare (a CRM export's extra notes or contact columns); a `dd/mm/yyyy` date column
+ * (`date_dmy`) takes date cells in that layout. So names, contact details and free text are never
+ * written out, even to the scratch folder.
+ */
+export function formatPlan(format: CsvFormat): ColumnPlan {
+  const personal = hasPersonalData(format);
+  return (header) => {
+    const { index } = matchHeader(format, header);
+    const out: ("keep" | "blank" | "dmy")[] = header.map(() => (personal ? "blank" : "keep"));
+    for (const spec of format.columns) {
+      const i = index.get(spec.name);
+      if (i !== undefined) out[i] = spec.personal === "drop" ? "blank" : spec.kind === "date_dmy" ? "dmy" : "keep";
+    }
+    return out;
+  };
+}
+
+/**
  * Load files of one format given as CSV or as workbooks, in the order listed (runs of CSV files
  * together, as `loadCsvFiles` loads them). A workbook's tables of the format (every sheet whose
- * header fits it, `workbookTables`, kept in `cache`) are loaded under the workbook's own path
- * when it has one such table, else each as `book.xlsx#Sheet`; a workbook with none is an error
- * naming what was looked for. Only for formats without personal data: a workbook's tables are
- * written out whole as CSV before they are read.
+ * header fits it, `workbookTables`) are loaded under the workbook's own path when it has one such
+ * table, else each as `book.xlsx#Sheet`; a workbook with none is an error naming what was looked
+ * for. Each table is copied out as CSV through `formatPlan` (date cells as the format's dates; a
+ * format with personal data keeps only the columns it stores): kept in `cache` for a format
+ * without personal data, else in the scratch folder and deleted once loaded. `checkTable` sees
+ * each workbook table's header before it is loaded (and may throw).
  */
-export async function loadCsvOrWorkbooks(ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[], cache: { dir: string; kind: string }): Promise<FileLoad[]> {
-  if (hasPersonalData(format)) throw new Error(`${format.id} carries personal data: its workbooks are not copied out as CSV`);
+export async function loadCsvOrWorkbooks(
+  ctx: Pick<Context, "db" | "log" | "clock">, format: CsvFormat, files: readonly string[],
+  opts: { cache?: { dir: string; kind: string }; checkTable?: (subject: string, header: readonly string[]) => void } = {},
+): Promise<FileLoad[]> {
+  const personal = hasPersonalData(format);
+  // The copies are UTF-8 whatever encoding the format's CSV files come in.
+  const copyFormat: CsvFormat = { ...format, encoding: "utf-8" };
   const out: FileLoad[] = [];
   let csvs: string[] = [];
   const flush = async () => {
@@ -559,10 +634,16 @@ export async function loadCsvOrWorkbooks(ctx: Pick<Context, "db" | "log" | "cloc
       continue;
     }
     await flush();
-    const tables = await workbookTables(file, (cells) => headerFits(format, cells), cache);
-    if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(file, format.title));
-    const loaded = await loadWorkbookTables(ctx, file, tables, () => format, (t) => (tables.length === 1 ? file : tablePath(file, t.sheet)));
-    out.push(...loaded.map((x) => x.load));
+    const tables = await workbookTables(file, (cells) => headerFits(format, cells), personal ? undefined : opts.cache, formatPlan(format));
+    try {
+      if (!tables.length) throw new LocalneedsError(messages.workbookNoTable(file, format.title));
+      const subject = (t: WorkbookTable) => (tables.length === 1 ? file : tablePath(file, t.sheet));
+      for (const t of tables) opts.checkTable?.(subject(t), readHeader(t.csv) ?? []);
+      const loaded = await loadWorkbookTables(ctx, file, tables, () => copyFormat, subject);
+      out.push(...loaded.map((x) => x.load));
+    } finally {
+      if (personal) for (const t of tables) rmSync(t.csv, { force: true });
+    }
   }
   await flush();
   return out;

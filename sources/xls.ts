@@ -5,11 +5,14 @@
  * reader of the container, Apache-2.0, no dependencies beyond two checksums); the workbook stream's
  * records are read here, for the cell values only: the shared strings (`SST`, with its `CONTINUE`
  * records), strings (`LABELSST`, `LABEL`, `RSTRING`), numbers (`NUMBER`, `RK`, `MULRK`), formulas' cached
- * results (`FORMULA`, `STRING`), booleans and errors (`BOOLERR`). Formats, styles and charts are
- * passed over. Layout as [MS-XLS] gives it, checked against what LibreOffice Calc writes.
+ * results (`FORMULA`, `STRING`), booleans and errors (`BOOLERR`), and of the formats only whether a
+ * number is shown as a date (`XF`, `FORMAT`, `DATEMODE`): such a cell is given as ISO 8601, as the
+ * .xlsx and .ods readers give one. Styles and charts are passed over. Layout as [MS-XLS] gives it,
+ * checked against what LibreOffice Calc writes.
  */
 import CFB from "cfb";
 import { decodeCp1252 } from "./cp1252.ts";
+import { isDateFormat, serialToIso } from "./spreadsheet-dates.ts";
 
 /** A sheet's rows: `[row number from 1, cells by column]`, in row order. */
 export interface XlsSheet {
@@ -34,6 +37,9 @@ const STRING = 0x0207;
 const BOOLERR = 0x0205;
 const CODEPAGE = 0x0042;
 const FILEPASS = 0x002f;
+const XF = 0x00e0;
+const FORMAT = 0x041e;
+const DATEMODE = 0x0022;
 
 /** Error codes of `BOOLERR` and formula results, as Excel shows them. */
 const ERRORS: Record<number, string> = { 0x00: "#NULL!", 0x07: "#DIV/0!", 0x0f: "#VALUE!", 0x17: "#REF!", 0x1d: "#NAME?", 0x24: "#NUM!", 0x2a: "#N/A" };
@@ -157,6 +163,10 @@ export function xlsSheets(bytes: Buffer): XlsSheet[] {
   let decode8 = (b: Buffer) => decodeCp1252(b);
   const strings: string[] = [];
   const sheets: { name: string; offset: number }[] = [];
+  // Each cell names its XF (cell format) by index; an XF names its number format.
+  const formatCodes = new Map<number, string>();
+  const xfFormats: number[] = [];
+  let date1904 = false;
   const all = [...records(stream)];
   if (all[0]?.[0] !== BOF) throw new Error("the workbook stream does not start as Excel 95 to 2003 workbooks do (an older Excel version?): save it as .xlsx");
   for (let k = 0; k < all.length; k++) {
@@ -182,13 +192,20 @@ export function xlsSheets(bytes: Buffer): XlsSheet[] {
       const unique = data.readUInt32LE(4);
       const reader = new Segments(parts);
       for (let s = 0; s < unique; s++) strings.push(reader.richString());
-    } else if (type === EOF) break;
+    } else if (type === FORMAT) formatCodes.set(data.readUInt16LE(0), unicodeString(data, 2, biff8 ? 2 : 1, biff8, decode8));
+    else if (type === XF) xfFormats.push(data.readUInt16LE(2));
+    else if (type === DATEMODE) date1904 = data.readUInt16LE(0) === 1;
+    else if (type === EOF) break;
   }
-  return sheets.map(({ name, offset }) => ({ name, rows: () => sheetRows(stream, offset, strings, biff8, decode8) }));
+  const dateXfs = xfFormats.map((id) => isDateFormat(id, formatCodes.get(id)));
+  const number = (n: number, xf: number) => (dateXfs[xf] && Number.isFinite(n) ? serialToIso(n, date1904) : numberText(n));
+  return sheets.map(({ name, offset }) => ({ name, rows: () => sheetRows(stream, offset, strings, biff8, decode8, number) }));
 }
 
 /** A worksheet's rows from its BOF at `offset` to its EOF: cells gathered, then given in row order. */
-function* sheetRows(stream: Buffer, offset: number, strings: readonly string[], biff8: boolean, decode8: (b: Buffer) => string): Generator<[number, string[]]> {
+function* sheetRows(
+  stream: Buffer, offset: number, strings: readonly string[], biff8: boolean, decode8: (b: Buffer) => string, number: (n: number, xf: number) => string,
+): Generator<[number, string[]]> {
   const rows = new Map<number, string[]>();
   const put = (row: number, col: number, value: string) => {
     let cells = rows.get(row);
@@ -213,16 +230,16 @@ function* sheetRows(stream: Buffer, offset: number, strings: readonly string[], 
         put(data.readUInt16LE(0), data.readUInt16LE(2), unicodeString(data, 6, 2, biff8, decode8));
         break;
       case NUMBER:
-        put(data.readUInt16LE(0), data.readUInt16LE(2), numberText(data.readDoubleLE(6)));
+        put(data.readUInt16LE(0), data.readUInt16LE(2), number(data.readDoubleLE(6), data.readUInt16LE(4)));
         break;
       case RK:
-        put(data.readUInt16LE(0), data.readUInt16LE(2), numberText(rkNumber(data.readInt32LE(6))));
+        put(data.readUInt16LE(0), data.readUInt16LE(2), number(rkNumber(data.readInt32LE(6)), data.readUInt16LE(4)));
         break;
       case MULRK: {
         const row = data.readUInt16LE(0);
         const first = data.readUInt16LE(2);
         const n = (size - 6) / 6;
-        for (let i = 0; i < n; i++) put(row, first + i, numberText(rkNumber(data.readInt32LE(4 + i * 6 + 2))));
+        for (let i = 0; i < n; i++) put(row, first + i, number(rkNumber(data.readInt32LE(4 + i * 6 + 2)), data.readUInt16LE(4 + i * 6)));
         break;
       }
       case BOOLERR: {
@@ -234,7 +251,7 @@ function* sheetRows(stream: Buffer, offset: number, strings: readonly string[], 
         const row = data.readUInt16LE(0);
         const col = data.readUInt16LE(2);
         // The cached result: a double, unless its last two bytes are 0xFFFF (then byte 0 says what).
-        if (data.readUInt16LE(12) !== 0xffff) put(row, col, numberText(data.readDoubleLE(6)));
+        if (data.readUInt16LE(12) !== 0xffff) put(row, col, number(data.readDoubleLE(6), data.readUInt16LE(4)));
         else if (data[6] === 0) pendingString = { row, col }; // the text follows in a STRING record
         else if (data[6] === 1) put(row, col, data[8] ? "TRUE" : "FALSE");
         else if (data[6] === 2) put(row, col, ERRORS[data[8]!] ?? "#N/A");

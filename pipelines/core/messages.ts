@@ -82,12 +82,12 @@ export const messages = {
   noDenominator: () => "no denominator for this area and period",
   spreadsheetNotCsv: (file: string, kind: "xlsx" | "xls" | "ods" | "zip", title: string) =>
     kind === "ods"
-      ? `${file}: this is an OpenDocument spreadsheet, not a CSV file (expected ${title}): name it .ods where the slot takes workbooks (population, deprivation, fuel poverty, local counts), or save the table's sheet as CSV`
+      ? `${file}: this is an OpenDocument spreadsheet, not a CSV file (expected ${title}): name it .ods where the slot takes workbooks (population, deprivation, fuel poverty, local counts, complaints, survey), or save the table's sheet as CSV`
       : kind === "zip"
       ? `${file}: this is a zip archive, not a CSV file (expected ${title}): name it .zip and list it with the members to read, as downloaded (a police.uk download: "police.zip#*/*-street.csv"), or unzip it and list the CSV files inside`
       : kind === "xls"
-      ? `${file}: this is an Excel 97-2003 workbook, not a CSV file (expected ${title}): name it .xls where the slot takes workbooks (population, deprivation, fuel poverty, local counts), or save the table's sheet as CSV`
-      : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty, local counts), or save the table's sheet as CSV`,
+      ? `${file}: this is an Excel 97-2003 workbook, not a CSV file (expected ${title}): name it .xls where the slot takes workbooks (population, deprivation, fuel poverty, local counts, complaints, survey), or save the table's sheet as CSV`
+      : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty, local counts, complaints, survey), or save the table's sheet as CSV`,
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
   encodingNotAsDeclared: (file: string, title: string) =>

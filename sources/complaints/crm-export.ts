@@ -1,11 +1,13 @@
 /**
  * A council CRM complaints export (Windows-1252 or UTF-8, or `auto` to tell by the bytes;
- * `dd/mm/yyyy` and `dd/mm/yyyy hh:mm` dates). Personal fields (names, addresses, phone numbers, emails, UPRNs, case text) are
+ * `dd/mm/yyyy` and `dd/mm/yyyy hh:mm` dates), or the same saved as a workbook (`.xlsx`, `.ods`,
+ * `.xls`: its date cells read as dates). Personal fields (names, addresses, phone numbers, emails, UPRNs, case text) are
  * loaded into `raw_complaints` only; `staging.complaints` keeps category, service, channel,
  * status, dates and area. Grain: one row per case.
  */
 import { defineCsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, matchHeader, parseDmySql, registerFormats, resolveEncoding } from "../load-csv.ts";
+import { matchHeader, parseDmySql, registerFormats, resolveEncoding } from "../load-csv.ts";
+import { isWorkbook, loadCsvOrWorkbooks } from "../workbook.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { z } from "zod";
@@ -78,16 +80,19 @@ export const complaintsAdapter = defineSource({
     const files = await expandFiles(ctx, "complaints", c.files);
     // Cases are placed by ward or LSOA code only (never by name, and there is no postcode lookup):
     // an export with neither column would load and count in no ward.
-    for (const file of files) {
-      const header = readHeader(file, await resolveEncoding(format, file));
-      if (!header) continue; // an empty file: the loader names it
+    const checkArea = (file: string, header: readonly string[]) => {
       const { index } = matchHeader(format, header);
       if (!index.has("ward_code") && !index.has("lsoa_code") && (index.size >= 3)) {
         const by = ["postcode", "uprn", "ward_name"].filter((k) => index.has(k)).map((k) => header[index.get(k)!]!);
         throw new LocalneedsError(messages.complaintsNoAreaColumn(file, by));
       }
+    };
+    for (const file of files.filter((f) => !isWorkbook(f))) {
+      const header = readHeader(file, await resolveEncoding(format, file));
+      if (header) checkArea(file, header); // an empty file: the loader names it
     }
-    return loadCsvFiles(ctx, format, files);
+    // An export saved as a workbook: only the columns staged are copied out of it (`formatPlan`).
+    return loadCsvOrWorkbooks(ctx, format, files, { checkTable: checkArea });
   },
   async conform(ctx, c) {
     const windowDays = c.repeatWindowDays;

@@ -138,7 +138,7 @@ export const healthAdapter = defineSource({
     for (const l of h.local ?? []) {
       const files = await expandFiles(ctx, `health.local.${l.measure}`, l.files);
       // CSV, or a workbook's sheet of counts (as partners often send them): each loaded table is the measure's.
-      const loaded = await loadCsvOrWorkbooks(ctx, localCountsFormat, files, { dir: workbookCacheOf(ctx.config), kind: "local-counts" });
+      const loaded = await loadCsvOrWorkbooks(ctx, localCountsFormat, files, { cache: { dir: workbookCacheOf(ctx.config), kind: "local-counts" } });
       loads.push(...loaded);
       await ctx.db.run(`CREATE TEMP TABLE IF NOT EXISTS raw_local_counts_measure (_file VARCHAR, measure VARCHAR)`);
       await ctx.db.run(`DELETE FROM raw_local_counts_measure WHERE measure = $m`, { m: l.measure });

@@ -9,7 +9,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
-import { loadCsvFiles, registerFormats } from "../load-csv.ts";
+import { registerFormats } from "../load-csv.ts";
+import { loadCsvOrWorkbooks } from "../workbook.ts";
 import { expandFiles } from "../files.ts";
 import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { literal, strptimeSql, type Warehouse } from "../../pipelines/core/warehouse.ts";
@@ -95,7 +96,8 @@ export const surveyAdapter = defineSource({
   async load(ctx, s) {
     const format = surveyFormat(readCodebook(s.codebook));
     registerFormats(format);
-    return loadCsvFiles(ctx, format, await expandFiles(ctx, "survey", s.microdata));
+    // Microdata saved as a workbook: only the columns staged are copied out of it (`formatPlan`).
+    return loadCsvOrWorkbooks(ctx, format, await expandFiles(ctx, "survey", s.microdata));
   },
   async conform(ctx, s) {
     const { db } = ctx;

@@ -9,8 +9,12 @@
 import { writeFileSync } from "node:fs";
 import CFB from "cfb";
 
-/** A cell: text, a number, a boolean, an error (`{ error: "#N/A" }`), a formula with its cached result, or nothing. */
-export type XlsCell = string | number | boolean | null | { error: string } | { formula: string | number | boolean | { error: string } };
+/**
+ * A cell: text, a number, a boolean, an error (`{ error: "#N/A" }`), a formula with its cached
+ * result, a number shown through a number format (`{ number: 45301, format: "dd/mm/yyyy" }`, or
+ * a built-in format's id: 14 is Excel's short date), or nothing.
+ */
+export type XlsCell = string | number | boolean | null | { error: string } | { formula: string | number | boolean | { error: string } } | { number: number; format: string | number };
 
 export interface XlsOptions {
   /** BIFF version: 8 (Excel 97-2003, the default) or 5 (Excel 95). */
@@ -21,6 +25,8 @@ export interface XlsOptions {
   password?: boolean;
   /** Rich-text runs on every third shared string (formatting a reader passes over). */
   richRuns?: boolean;
+  /** The workbook counts dates from 1904-01-01 (a DATEMODE record of 1). */
+  date1904?: boolean;
 }
 
 const ERROR_CODES: Record<string, number> = { "#NULL!": 0x00, "#DIV/0!": 0x07, "#VALUE!": 0x0f, "#REF!": 0x17, "#NAME?": 0x1d, "#NUM!": 0x24, "#N/A": 0x2a };
@@ -87,8 +93,31 @@ function sharedStrings(strings: readonly string[], total: number, max: number, r
   return records.map((parts, k) => record(k === 0 ? 0x00fc : 0x003c, Buffer.concat(parts)));
 }
 
+/** The first cell XF after Excel's 16 default ones (15 style XFs and the default cell XF). */
+const FIRST_FORMAT_XF = 16;
+
+/** The number formats cells name, in order: each gets a cell XF from `FIRST_FORMAT_XF` (custom codes a FORMAT record from 164, as Excel numbers them). */
+function formatsOf(sheets: readonly ({ rows: readonly (readonly XlsCell[])[] } | { chart: true })[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const s of sheets) for (const row of "rows" in s ? s.rows : []) for (const v of row) {
+    if (v && typeof v === "object" && "format" in v && !out.includes(v.format)) out.push(v.format);
+  }
+  return out;
+}
+
+/** FORMAT records of the custom codes, then the XF records: 16 defaults (format 0, General), then one per format. */
+function formatRecords(formats: readonly (string | number)[], biff: 5 | 8): Buffer[] {
+  const id = (f: string | number, i: number) => (typeof f === "number" ? f : 164 + i);
+  const xf = (ifmt: number) => record(0x00e0, Buffer.concat([u16(0), u16(ifmt), Buffer.alloc(biff === 8 ? 16 : 12)]));
+  return [
+    ...formats.flatMap((f, i) => (typeof f === "string" ? [record(0x041e, Buffer.concat([u16(id(f, i)), xlString(f, biff === 8 ? 2 : 1, biff)]))] : [])),
+    ...Array.from({ length: FIRST_FORMAT_XF }, () => xf(0)),
+    ...formats.map((f, i) => xf(id(f, i))),
+  ];
+}
+
 /** The records of a sheet's cells, row by row (consecutive RK numbers as one MULRK). */
-function cellRecords(rows: readonly (readonly XlsCell[])[], sst: Map<string, number>, biff: 5 | 8): Buffer[] {
+function cellRecords(rows: readonly (readonly XlsCell[])[], sst: Map<string, number>, biff: 5 | 8, formats: readonly (string | number)[] = []): Buffer[] {
   const out: Buffer[] = [];
   const xf = u16(15);
   rows.forEach((cells, r) => {
@@ -111,6 +140,12 @@ function cellRecords(rows: readonly (readonly XlsCell[])[], sst: Map<string, num
         else out.push(record(0x0203, Buffer.concat([at, xf, f64(v)])));
       } else if (typeof v === "boolean") out.push(record(0x0205, Buffer.concat([at, xf, Buffer.from([v ? 1 : 0, 0])])));
       else if ("error" in v) out.push(record(0x0205, Buffer.concat([at, xf, Buffer.from([ERROR_CODES[v.error]!, 1])])));
+      else if ("format" in v) {
+        // A formatted number: an RK where it fits (whole days), else a NUMBER, naming its format's XF.
+        const own = u16(FIRST_FORMAT_XF + formats.indexOf(v.format));
+        const r = rk(v.number);
+        out.push(r !== null ? record(0x027e, Buffer.concat([at, own, u32(r)])) : record(0x0203, Buffer.concat([at, own, f64(v.number)])));
+      }
       else {
         const f = v.formula;
         const result = typeof f === "number" ? f64(f)
@@ -151,8 +186,12 @@ export function writeXls(
       if (!strings.has(v)) strings.set(v, strings.size);
     }
   }
-  const bodies = sheets.map((s) => ("rows" in s ? Buffer.concat([bof(0x0010), ...cellRecords(s.rows, strings, biff), ...(s.chartAfter ? [chartStream(biff)] : []), eof]) : chartStream(biff)));
-  const head = [bof(0x0005), ...(opts.password ? [record(0x002f, Buffer.alloc(biff === 8 ? 6 : 4))] : []), record(0x0042, u16(biff === 8 ? 1200 : 1252))];
+  const formats = formatsOf(sheets);
+  const bodies = sheets.map((s) => ("rows" in s ? Buffer.concat([bof(0x0010), ...cellRecords(s.rows, strings, biff, formats), ...(s.chartAfter ? [chartStream(biff)] : []), eof]) : chartStream(biff)));
+  const head = [
+    bof(0x0005), ...(opts.password ? [record(0x002f, Buffer.alloc(biff === 8 ? 6 : 4))] : []), record(0x0042, u16(biff === 8 ? 1200 : 1252)),
+    ...(opts.date1904 ? [record(0x0022, u16(1))] : []), ...(formats.length ? formatRecords(formats, biff) : []),
+  ];
   const tail = [...(biff === 8 && strings.size ? sharedStrings([...strings.keys()], total, opts.sstRecord ?? 8224, opts.richRuns ?? false) : []), eof];
   const boundsheet = (offset: number, s: (typeof sheets)[number]) => record(0x0085, Buffer.concat([u32(offset), Buffer.from([0, "rows" in s ? 0 : 2]), xlString(s.name, 1, biff)]));
   // The BOUNDSHEET records hold each sheet's offset in the stream: sized first, then written.

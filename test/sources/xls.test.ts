@@ -67,7 +67,7 @@ describe("Excel 97-2003 workbooks (.xls)", () => {
       if (!("rows" in s)) continue;
       const ws = wb.addWorksheet(s.name);
       for (const row of s.rows ?? []) {
-        ws.addRow(row.map((v) => (v !== null && typeof v === "object" ? ("error" in v ? { error: v.error } : { formula: "1", result: v.formula }) : v)));
+        ws.addRow(row.map((v) => (v !== null && typeof v === "object" ? ("error" in v ? { error: v.error } : "formula" in v ? { formula: "1", result: v.formula } : v.number) : v)));
       }
     }
     const xlsx = path.join(t.dir, "published.xlsx");

@@ -4,6 +4,12 @@ import type { Warehouse } from "../../../pipelines/core/warehouse.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
 import { messages } from "../../../pipelines/core/messages.ts";
 import { LUTON_WAYFIELD, loadCounts, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { scratchDir } from "../../../sources/files.ts";
+import { writeOds } from "../ods.ts";
+import { writeXls } from "../xls-writer.ts";
 
 const HEADER = "Case Reference,Date Received,Date Closed,Category,Service,Channel,Status,Ward Code,Postcode,UPRN,Customer Name,Description";
 const row = (ref: string, received: string, category: string, opts: { uprn?: string; postcode?: string; closed?: string; name?: string } = {}) =>
@@ -177,5 +183,49 @@ describe.skipIf(!hasShared)(`complaints: nothing silent, nothing personal stored
       expect(r!.postcode).not.toBe(r!.uprn);
       expect(await db.one(`SELECT line::INTEGER AS line, raw_line FROM audit.rejects`)).toEqual({ line: 3, raw_line: null });
     });
+  });
+
+  it("an export saved as a workbook (.xlsx, .ods, .xls) stages the same cases as its CSV: date cells read as dates, rejects at the sheet's rows, no personal cell copied out", async () => {
+    const t = tempDir();
+    const cells = (ref: string, received: string | Date, closed: string | Date | null) =>
+      [ref, received, closed, "Noise", "Env", "Web", "Closed", LUTON_WAYFIELD, "ME5 9AB", "100062300001", "Jo Bloggs", "1 High St, Gillingham", "07700 900123", "jo@example.com", "Shouting next door, again", "called back 07700 900999"];
+    const header = [...FULL.split(","), "Officer notes"];
+    const csv = t.write("crm.csv", [FULL, line("C1", LUTON_WAYFIELD), line("C2", LUTON_WAYFIELD, "02/04/2022").replace(",,Noise", ",05/04/2022 16:33,Noise"), line("C3", LUTON_WAYFIELD, "31/02/2022")].join("\n"));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Cases");
+    ws.addRow(["Complaints closed in April 2022"]);
+    ws.addRow(header);
+    ws.addRow(cells("C1", new Date("2022-04-01T00:00:00Z"), null));
+    ws.addRow(cells("C2", new Date("2022-04-02T00:00:00Z"), new Date("2022-04-05T16:33:00Z")));
+    ws.addRow(cells("C3", "31/02/2022", null)); // typed as text: no such day
+    for (const ref of ["C3", "C4"]) ws.getCell(ref).numFmt = "dd/mm/yyyy";
+    ws.getCell("D4").numFmt = "dd/mm/yyyy hh:mm";
+    const xlsx = path.join(t.dir, "crm.xlsx");
+    await wb.xlsx.writeFile(xlsx);
+    const date = (iso: string) => ({ xml: `<table:table-cell office:value-type="date" office:date-value="${iso}"><text:p>shown</text:p></table:table-cell>` });
+    const ods = path.join(t.dir, "crm.ods");
+    await writeOds(ods, [{ name: "Cases", rows: [header, cells("C1", "", null).map((v, i) => (i === 1 ? date("2022-04-01") : v as string)),
+      cells("C2", "", null).map((v, i) => (i === 1 ? date("2022-04-02") : i === 2 ? date("2022-04-05T16:33:00") : v as string)), cells("C3", "31/02/2022", null) as string[]] }]);
+    const serial = (iso: string) => (Date.parse(iso + "Z") - Date.UTC(1899, 11, 30)) / 86400000;
+    const xls = path.join(t.dir, "crm.xls");
+    writeXls(xls, [{ name: "Cases", rows: [header, cells("C1", "", null).map((v, i) => (i === 1 ? { number: serial("2022-04-01"), format: 14 } : v as string)),
+      cells("C2", "", null).map((v, i) => (i === 1 ? { number: serial("2022-04-02"), format: 14 } : i === 2 ? { number: serial("2022-04-05T16:33:00"), format: "dd/mm/yyyy hh:mm" } : v as string)),
+      cells("C3", "31/02/2022", null) as string[]] }]);
+    const cases = `SELECT received::VARCHAR AS r, strftime(closed, '%Y-%m-%d %H:%M') AS c, category, ward_code, is_repeat FROM staging.complaints ORDER BY r`;
+    const expected = await withBuild([csv], {}, (db) => db.all(cases));
+    expect(expected).toHaveLength(2);
+    for (const [file, first] of [[xlsx, 3], [ods, 2], [xls, 2]] as const) {
+      await withBuild([file], {}, async (db) => {
+        expect(await db.all(cases)).toEqual(expected);
+        const name = path.basename(file);
+        expect((await loadCounts(db))[name]).toEqual({ read: 3, loaded: 2, rejected: 1 });
+        expect(await db.one(`SELECT line::INTEGER AS line, "column", raw_line FROM audit.rejects`)).toEqual({ line: first + 2, column: "Date Received", raw_line: null });
+        const cols = (await db.all<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'raw_complaints'`)).map((r) => r.c);
+        for (const gone of ["customer_name", "address", "telephone", "email", "description"]) expect(cols).not.toContain(gone);
+        // The table's copy went, and none left in the scratch folder held a personal cell.
+        const scratch = await scratchDir();
+        for (const f of readdirSync(scratch)) expect(readFileSync(path.join(scratch, f), "utf8")).not.toMatch(/Bloggs|07700|example\.com|Shouting|called back/);
+      });
+    }
   });
 });
