@@ -5,6 +5,10 @@ import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, sharedSkipReason } from "../../helpers/shared.ts";
 import { loadCounts, realConfig, runSources, tempDir, warningsOf } from "../helpers.ts";
 import { MAX_DESIGN_WEIGHT } from "../../../sources/survey/residents-survey.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import ExcelJS from "exceljs";
+import { scratchDir } from "../../../sources/files.ts";
 
 /** The demo's codebook and first wave's lines, written to a temp folder; `edit` changes cells of a line by column name. */
 function demoWave() {
@@ -110,5 +114,44 @@ describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
     } finally {
       db.close();
     }
+  });
+
+  it("microdata saved as a workbook stages the same respondents and answers as its CSV; fieldwork dates read from date cells; free text never copied out", async () => {
+    const { t, codebook, header, rows } = demoWave();
+    const lines = rows.slice(0, 40);
+    const csv = t.write("survey.csv", [header, ...lines].join("\n") + "\n");
+    const cols = header.split(",");
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("Responses");
+    ws.addRow(cols);
+    for (const line of lines) {
+      // Every column before the last (free-text comments) is a plain cell without commas.
+      const parts = line.split(",");
+      const cells: (string | number | Date)[] = [...parts.slice(0, cols.length - 1), parts.slice(cols.length - 1).join(",").replace(/^"|"$/g, "") + " ring 07700 900123"];
+      const at = cols.indexOf("fieldwork_date");
+      cells[at] = new Date(`${cells[at]}T00:00:00Z`);
+      cells[cols.indexOf("design_weight")] = Number(cells[cols.indexOf("design_weight")]);
+      const r = ws.addRow(cells);
+      r.getCell(at + 1).numFmt = "dd/mm/yyyy";
+    }
+    const xlsx = path.join(t.dir, "survey.xlsx");
+    await wb.xlsx.writeFile(xlsx);
+    const staged = async (file: string) => {
+      const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook } } }));
+      try {
+        const scratch = await scratchDir();
+        for (const f of readdirSync(scratch)) expect(readFileSync(path.join(scratch, f), "utf8")).not.toMatch(/SYNTHETIC|07700/);
+        return {
+          respondents: await db.all(`SELECT * EXCLUDE (line_order) FROM staging.survey_respondents ORDER BY respondent_id`),
+          answers: await db.all(`SELECT * FROM staging.survey_answers ORDER BY ALL`),
+          loads: await db.all(`SELECT rows_read::INTEGER AS r, rows_loaded::INTEGER AS l FROM audit.loads WHERE source = 'residents_survey_microdata'`),
+        };
+      } finally {
+        db.close();
+      }
+    };
+    const fromCsv = await staged(csv);
+    expect(fromCsv.respondents).toHaveLength(40);
+    expect(await staged(xlsx)).toEqual(fromCsv);
   });
 });
