@@ -70,6 +70,10 @@ export const messages = {
   localityCodeTaken: (code: string, type: string) => `locality code ${code} is already the code of a ${type} in the geography lookup; give the locality a code of its own (e.g. LOC-NORTH)`,
   focusNotWard: (code: string, parent: string) => `focus ward ${code} is not a ward of ${parent} in the geography lookup`,
   localityNotWard: (locality: string, code: string, parent: string) => `ward ${code} of locality ${locality} is not a ward of ${parent} in the geography lookup`,
+  wardNotInBuildWhy: (vintage: string, otherAuthority: string | null, examples: string | null) =>
+    otherAuthority
+      ? ` (it is a ward of ${otherAuthority})`
+      : ` (its wards in the lookup are ${vintage} codes${examples ? `, e.g. ${examples}` : ""}: is it a ward of another authority, or a code of another ward vintage? A ward's code changes when its boundaries are reviewed: give the ward's ${vintage} code, or build on the lookup of the vintage the code is of; an ONS ward_all_codes lookup lists each ward's codes)`,
   anomalousMonth: (subject: string, month: string, rows: number, typical: number) =>
     `${subject}: ${month} has ${rows} rows, far from the neighbouring months' typical ${typical}; check the file before trusting that month`,
   suppressedSmallCount: (min: number) => `count between 1 and ${min - 1}: suppressed for disclosure control`,
@@ -199,6 +203,8 @@ export const messages = {
     `free school meals: ${rows} rows have fsm_eligible_percent far from fsm_eligible / headcount (e.g. ${example}); flagged, values kept as published`,
   absencePercentMismatch: (rows: number) =>
     `pupil absence: ${rows} rows have a published percentage far from the counts (sessions missed / possible, persistent absentees / enrolments); flagged, counts used`,
+  absencePartYear: (periods: readonly string[]) =>
+    `pupil absence: rows of part of a school year are left out of the full-year absence measures (give the full-year file for these years): ${periods.join("; ")}`,
   schoolWardUnknown: (rows: number) =>
     `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup), so their results count toward no ward: ` +
     "give a GIAS extract with the AdministrativeWard (code) column (the full edubasealldata download has it) or sources.school.wardLookup (URN and ward code)",

@@ -339,7 +339,13 @@ export async function buildMemberships(ctx: Parameters<SourceAdapter["conform"]>
   const checkWards = async (wards: readonly string[], locality?: string) => {
     for (const w of wards) {
       const ok = await db.one(`SELECT 1 FROM ref.lsoa_ward WHERE ward_code = $w AND lad_code = $p LIMIT 1`, { w, p: config.parent });
-      if (!ok) throw new LocalneedsError(locality ? messages.localityNotWard(locality, w, config.parent) : messages.focusNotWard(w, config.parent));
+      if (ok) continue;
+      // Why not: a ward of another authority, or a code of another ward vintage (wards are re-coded at boundary reviews).
+      const elsewhere = await db.one<{ lad_code: string }>(`SELECT lad_code FROM ref.lsoa_ward WHERE ward_code = $w LIMIT 1`, { w });
+      const wards = await db.one<{ n: number; examples: string }>(`SELECT count(DISTINCT ward_code)::INTEGER AS n, string_agg(DISTINCT ward_code, ', ' ORDER BY ward_code) FILTER (WHERE ward_code IS NOT NULL) AS examples
+        FROM (SELECT DISTINCT ward_code FROM ref.lsoa_ward WHERE lad_code = $p ORDER BY ward_code LIMIT 3)`, { p: config.parent });
+      const why = messages.wardNotInBuildWhy(config.geography.wardVintage, elsewhere?.lad_code ?? null, wards?.n ? wards.examples : null);
+      throw new LocalneedsError((locality ? messages.localityNotWard(locality, w, config.parent) : messages.focusNotWard(w, config.parent)) + why);
     }
   };
   // Every locality, focus or not (`localities`): an area of its wards' LSOAs.

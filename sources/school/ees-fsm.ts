@@ -24,7 +24,8 @@ export const eesFsmFormat = defineCsvFormat({
   grain: "one row per period, term, area (or school) and phase",
   columns: [
     ...EES_GEOGRAPHY_COLUMNS,
-    { name: "phase", header: "phase", required: true },
+    // `phase_type_grouping` in the newer Schools, pupils and their characteristics files.
+    { name: "phase", header: /^(phase|phase_type_grouping)$/i, required: true },
     eesCount("fsm_eligible"),
     eesCount("headcount"),
     eesPercent("fsm_eligible_percent"),

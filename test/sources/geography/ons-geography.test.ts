@@ -308,6 +308,14 @@ describe.skipIf(!hasShared)(`ONS lookups, hand-made broken copies${sharedSkipRea
     expect(messages.parentNotInLookup("E06099999", lookup)).toBe(`parent authority E06099999 is not in the geography lookup ${lookup}`);
   });
 
+  it("a focus ward not in the lookup: the error says whose ward it is, or that the lookup's wards are of another vintage", async () => {
+    // Margate Central is Thanet's; E05014459 is Medway's 2023 "Luton" ward, not in this WD19 lookup.
+    await expect(runSources(realConfig({ focus: [{ ward: "E05005093" }], geography: { authorities: undefined } }))).rejects.toThrow(messages.focusNotWard("E05005093", MEDWAY) + messages.wardNotInBuildWhy("WD19", "E07000114", null));
+    const err = await runSources(realConfig({ focus: [{ ward: "E05014459" }] })).catch((e: Error) => e);
+    expect((err as Error).message).toBe(messages.focusNotWard("E05014459", MEDWAY) + messages.wardNotInBuildWhy("WD19", null, "E05002249, E05002250, E05002251"));
+    expect((err as Error).message).toMatch(/its wards in the lookup are WD19 codes, e\.g\. E05002249, .*give the ward's WD19 code/);
+  });
+
   it("a file of another kind as an extra lookup is named", async () => {
     const f = realData("fingertips", "indicators-CountyUA.data.csv");
     await expect(runSources(realConfig({ geography: { lookups: [f] } }))).rejects.toThrow(messages.wrongKindOfFile(f, "an ONS lookup", "a Fingertips data export"));

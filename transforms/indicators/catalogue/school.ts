@@ -11,10 +11,10 @@ const EES_INDICATOR_AREA = "CASE WHEN geographic_level = 'School' THEN ward_code
  * Rows of a staged EES table an indicator counts: schools (toward their ward, then aggregated)
  * and the published LA, regional and national totals (the `total` filter value). Coded cells
  * (`c`, `x`) are NULL and the compiler notes the member rows left out; rows counting more than
- * their base never load.
+ * their base never load. `where` keeps only the rows a measure is of (absence: the full year, no breakdown).
  */
-const eesRows = (table: string, filter: string, total: string) =>
-  `(SELECT ${EES_INDICATOR_AREA} AS area, * FROM ${table} WHERE geographic_level = 'School' OR ${filter} = '${total}')`;
+const eesRows = (table: string, filter: string, total: string, where = "true") =>
+  `(SELECT ${EES_INDICATOR_AREA} AS area, * FROM ${table} WHERE (geographic_level = 'School' OR ${filter} = '${total}') AND ${where})`;
 
 /** School indicators. */
 export const schoolIndicators: IndicatorSpec[] = [
@@ -47,7 +47,7 @@ export const schoolIndicators: IndicatorSpec[] = [
     short: "Overall absence",
     numerator: {
       kind: "counts",
-      from: eesRows("staging.school_absence", "school_type", "Total"),
+      from: eesRows("staging.school_absence", "school_type", "Total", "measured"),
       date: "period_date",
       area: "area",
       numerator: "sess_overall",
@@ -66,7 +66,7 @@ export const schoolIndicators: IndicatorSpec[] = [
     short: "Persistent absence",
     numerator: {
       kind: "counts",
-      from: eesRows("staging.school_absence", "school_type", "Total"),
+      from: eesRows("staging.school_absence", "school_type", "Total", "measured"),
       date: "period_date",
       area: "area",
       numerator: "enrolments_pa_10_exact",
