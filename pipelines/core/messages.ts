@@ -354,7 +354,7 @@ export const messages = {
     `${domain}: ${indicators.length} indicator${indicators.length === 1 ? "" : "s"} not measured (${list([...new Set(indicators)].slice(0, 3))}${indicators.length > 3 ? ", ..." : ""}): ` +
     (workingAge
       ? "they need working-age residents (16 to 64) by LSOA, which this build's population does not give: add ONS small-area population estimates by single year of age (or the Nomis mid-year estimates, or Census 2021 single years, TS007) to sources.population"
-      : "they need residents by LSOA (a rate per resident, or an average of neighbourhoods weighted by their residents), and this build has no population: add sources.population (ONS small-area population estimates, the Nomis mid-year estimates, IoD File 6 denominators or Census 2021 age by LSOA)"),
+      : "they need residents by LSOA (a rate per resident, or an average of neighbourhoods weighted by their residents), and this build has no population: add sources.population (ONS small-area population estimates, the Nomis mid-year estimates, IoD File 6 or File 7 denominators or Census 2021 age by LSOA; a File 6 or 7 in sources.deprivation weights only its summary, so list it in sources.population too)"),
   nonFiniteValue: () => "not a finite number (NaN or infinite): withheld",
   nonFiniteValues: (indicator: string, rows: number) =>
     `${indicator}: ${rows} value(s) or limits were not finite numbers (NaN or infinite, e.g. from extreme weights): withheld`,

@@ -13,7 +13,7 @@ import type { Context } from "../../pipelines/core/context.ts";
 import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
-import { DENOMINATOR_BANDS, denominatorsYear, iodDenominatorsFormat } from "./iod-denominators.ts";
+import { denominatorBandsSql, denominatorsMismatchSql, denominatorsYear, iodDenominatorsFormat, workingAgeSql } from "./iod-denominators.ts";
 import { conformEsp2013, loadEsp2013 } from "./esp2013.ts";
 import { lastLineSql, warnDuplicates } from "../keyed-rows.ts";
 import { isWorkbook, loadWorkbookTables, workbookCacheOf, workbookTables, type WorkbookTable } from "../workbook.ts";
@@ -436,8 +436,8 @@ async function conformCensus(ctx: Context, format: CsvFormat, files: readonly st
 /**
  * Working-age residents, `staging.population_working_age(lsoa_code, year, population, definition)`,
  * one row per LSOA and mid-year: ages 16-64 summed from SAPE single years (the ONS claimant rate's
- * base); for years no SAPE file covers, IoD File 6's working-age column (18-59/64, the state
- * pension age of its time; excluding prisoners), where the file has it, placed in the lookup's
+ * base); for years no SAPE file covers, IoD File 6's working-age column (IoD2019: 18-59/64, the state
+ * pension age of its time, excluding prisoners; IoD2025: 18-66), where the file has it, placed in the lookup's
  * LSOAs as the bands are (a File 6 on 2011 LSOAs in a 2021-LSOA build is converted).
  */
 async function conformWorkingAge(ctx: Context, denFiles: readonly string[], placed: Placing): Promise<void> {
@@ -447,11 +447,13 @@ async function conformWorkingAge(ctx: Context, denFiles: readonly string[], plac
     FROM staging.population_lsoa WHERE age = age_to AND age >= 16 AND age_to <= 64 GROUP BY lsoa_code, year`);
   if (!denFiles.length) return;
   // Placed like File 6's bands: a File 6 of the other LSOA vintage is converted through the change file.
+  // Its edition's definition (18-59/64 or 18-66) travels as the upper age.
+  const wa = workingAgeSql("d");
   await db.run(`INSERT INTO staging.population_working_age
-    SELECT lsoa_code, year, population, 'IoD File 6 working-age population 18-59/64 (excluding prisoners)' FROM (${placed.sql(`
-      SELECT d._file, d.lsoa_code, d.year, NULL::VARCHAR AS sex, 18 AS age, 64 AS age_to, TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) AS population
+    SELECT lsoa_code, year, population, ${wa.definition("age_to")} FROM (${placed.sql(`
+      SELECT d._file, d.lsoa_code, d.year, NULL::VARCHAR AS sex, 18 AS age, ${wa.ageTo} AS age_to, ${wa.population} AS population
       FROM (${keptRows(iodDenominatorsFormat, denFiles, "_den_year")}) d
-      WHERE TRY_CAST(replace(trim(d.working_age), ',', '') AS DOUBLE) IS NOT NULL
+      WHERE ${wa.population} IS NOT NULL
         AND d.year NOT IN (SELECT DISTINCT year FROM staging.population_working_age)`)})`);
 }
 
@@ -524,18 +526,17 @@ async function conformBySex(ctx: Context, files: readonly string[], placed: Plac
   }
 }
 
-/** IoD File 6 -> broad bands in `staging.population_lsoa`, for years no SAPE file covers. */
+/** IoD File 6 (or File 7) -> broad bands in `staging.population_lsoa`, for years no SAPE file covers (16-59 derived where the file has no such column). */
 async function conformDenominators(ctx: Context, files: readonly string[], placed: Placing): Promise<void> {
   const { db } = ctx;
   await warnDuplicates(ctx, iodDenominatorsFormat.rawTable, files, "population (IoD File 6)");
-  const bands = DENOMINATOR_BANDS.map(([c, a, b]) => `(${a}, ${b}, TRY_CAST(replace(trim(${c}), ',', '') AS DOUBLE))`).join(", ");
   await placed.insert(`
     SELECT d._file, d.lsoa_code, d.year, 'P' AS sex, v.age, v.age_to, v.population
-    FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d, LATERAL (VALUES ${bands}) v(age, age_to, population)
+    FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d, LATERAL (${denominatorBandsSql("d")}) v(age, age_to, population)
     WHERE d.year NOT IN (SELECT DISTINCT year FROM staging.population_lsoa)`);
   const bad = await db.all<{ lsoa_code: string; year: number }>(`
     SELECT d.lsoa_code, d.year FROM (${keptRows(iodDenominatorsFormat, files, "_den_year")}) d
-    WHERE abs(TRY_CAST(replace(trim(d.total), ',', '') AS DOUBLE) - (${DENOMINATOR_BANDS.map(([c]) => `TRY_CAST(replace(trim(d.${c}), ',', '') AS DOUBLE)`).join(" + ")})) > 0.5 LIMIT 5`);
+    WHERE ${denominatorsMismatchSql("d")} LIMIT 5`);
   for (const b of bad) {
     await db.recordWarning("conform", "population_total_mismatch", b.lsoa_code, messages.populationTotalMismatch(b.lsoa_code, b.year));
   }

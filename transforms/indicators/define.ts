@@ -77,7 +77,7 @@ export const PUBLISHED_COLUMNS = [
 
 /**
  * Denominator: resident population (all ages, an age range, or working age: ONS 16-64 where SAPE
- * single years are held, else IoD File 6's 18-59/64 column; `staging.population_working_age`),
+ * single years are held, else IoD File 6's or 7's working-age column, 18-59/64 or 18-66; `staging.population_working_age`),
  * or none (counts carry their own).
  */
 export type DenominatorSpec = { population: "all_ages" | "working_age" | { ages: [number, number] } } | { fromNumerator: true };

@@ -43,7 +43,7 @@ export const economyIndicators: IndicatorSpec[] = [
     periods: ["financial_year", "rolling_12_months", "month", "quarter"],
     source: `DWP claimant count (Nomis NM_162_1); ${POPULATION_SOURCE} (working-age residents)`,
     definition:
-      "Claimants (Jobseeker's Allowance and Universal Credit claimants required to seek work; Nomis rounds each LSOA count to 5) over working-age residents: ONS ages 16-64 where single-year estimates are held, else IoD File 6's 18-59/64. A month is that month's count; 12 months and financial years average the monthly counts (claimant-months over residents x months). Wilson interval on the counts.",
+      "Claimants (Jobseeker's Allowance and Universal Credit claimants required to seek work; Nomis rounds each LSOA count to 5) over working-age residents: ONS ages 16-64 where single-year estimates are held, else IoD File 6's or 7's working-age column (18-59/64 in IoD2019, 18-66 in IoD2025). A month is that month's count; 12 months and financial years average the monthly counts (claimant-months over residents x months). Wilson interval on the counts.",
   }),
   defineIndicator({
     id: "economy.employment_rate",
