@@ -210,6 +210,13 @@ export const messages = {
     "give a GIAS extract with the AdministrativeWard (code) column (the full edubasealldata download has it) or sources.school.wardLookup (URN and ward code)",
   urnChainCycle: (urn: string) => `GIAS links: URN ${urn} is in a cycle of successor links; chain stopped there`,
   nomisUnknownDate: (file: string, value: string) => `${file}: cannot read the Nomis date "${value}"`,
+  nomisPeriodsRepeated: (dropped: string, used: string, dataset: string, periods: string, rows: number, differ: number, example: { area: string; period: string; variable: string | null; value: number | null; used: number | null } | null) =>
+    `${dropped}: ${dataset} ${periods} (${rows.toLocaleString("en-GB")} row(s)) also given by ${used}, which is used instead (a period given by two downloads is taken once, from the one listed later: list the newer download last)` +
+    (differ && example
+      ? `; the two differ on ${differ.toLocaleString("en-GB")} value(s), e.g. ${example.area} ${example.period}${example.variable ? ` (${example.variable})` : ""}: ${example.value?.toLocaleString("en-GB") ?? "no value"} here, ${example.used?.toLocaleString("en-GB") ?? "no value"} in ${used} (Nomis revises its latest month)`
+      : "; their values are the same"),
+  nomisClaimantColumnsMissing: (file: string, missing: readonly string[], select: string) =>
+    `${file}: a Nomis claimant count download (NM_162_1) without ${list(missing)}: its rows cannot be told apart from Nomis' other measures of the dataset (claimants as a proportion of residents aged 16-64), so none would count; download it again keeping the column(s), e.g. with select=${select} (or without select=)`,
   definitionBreak: (indicator: string, label: string, period: string, reason: string) =>
     `${indicator}: the series changes definition from ${period} (${label}): ${reason}; values before and after are not comparable, and no trend is computed across the change`,
   notAWorkbook: (file: string, why: string) => `${file}: cannot be read as a workbook (.xlsx, .ods or .xls) (${why}); give the workbook as published, or a CSV saved from its table's sheet`,

@@ -14,10 +14,11 @@ import { messages } from "../../pipelines/core/messages.ts";
 import { FetchError } from "../download.ts";
 import { destinationFor } from "../fetch-destination.ts";
 import { addMonths, monthRange, type FetchContext, type SourceFetch } from "../fetch-context.ts";
+import { NOMIS_CLAIMANT_SELECT } from "./nomis.ts";
 
 /** Rows Nomis gives a guest per call. */
 export const NOMIS_PAGE_ROWS = 25_000;
-const SELECT = "DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,AGE_NAME,MEASURE_NAME,MEASURES_NAME,OBS_VALUE,OBS_STATUS_NAME";
+const SELECT = NOMIS_CLAIMANT_SELECT;
 
 interface SdmxCodelist {
   structure?: { codelists?: { codelist?: { code?: { value: number | string; annotations?: { annotation?: { annotationtitle: string; annotationtext: string | number }[] } }[] }[] } };

@@ -4,20 +4,21 @@
  * `OBS_STATUS_NAME`. Files are CRLF, often with no final newline. `DATE_NAME` comes as
  * `December 2017` from the API, `Dec-17` after Excel, `2017-12`, or a rolling year
  * `Jul 2016-Jun 2017` (APS). Grain of `staging.nomis_values`: one row per dataset, date, area and
- * variable/breakdown; `period_start`/`period_end` from the date (NULL and reported when unreadable).
+ * variable/breakdown (a period two downloads give taken from the one listed later,
+ * `dropRepeatedPeriods`); `period_start`/`period_end` from the date (NULL and reported when unreadable).
  */
 import path from "node:path";
 import { defineCsvFormat } from "../csv-format.ts";
-import { fileAttributeTable, loadCsvFiles, registerFormats } from "../load-csv.ts";
-import { displayPath, expandFiles } from "../files.ts";
-import { messages } from "../../pipelines/core/messages.ts";
+import { fileAttributeTable, loadCsvFiles, matchHeader, registerFormats } from "../load-csv.ts";
+import { displayPath, expandFiles, readHeader } from "../files.ts";
+import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
 import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
 import { conformFuelPoverty, loadFuelPoverty } from "./fuel-poverty.ts";
 import { LSOA_CODE_PATTERN, placeLsoaCodes } from "../geography/lsoa-vintage.ts";
 import type { Context } from "../../pipelines/core/context.ts";
-import { strptimeSql } from "../../pipelines/core/warehouse.ts";
+import { literal, strptimeSql } from "../../pipelines/core/warehouse.ts";
 
 /**
  * What Nomis puts in `OBS_VALUE` where it gives no number (`-` none or rounded to nothing, `*`
@@ -52,6 +53,25 @@ export function nomisDataset(file: string): string {
   return /NM_\d+_\d+/i.exec(path.basename(file))?.[0]?.toUpperCase() ?? path.basename(file, path.extname(file));
 }
 
+/** The columns to download the claimant count with (Nomis `select=`), as `nomis-fetch.ts` asks for them. */
+export const NOMIS_CLAIMANT_SELECT = "DATE_NAME,GEOGRAPHY_NAME,GEOGRAPHY_CODE,GENDER_NAME,AGE_NAME,MEASURE_NAME,MEASURES_NAME,OBS_VALUE,OBS_STATUS_NAME";
+
+/**
+ * Refuse a claimant count download (`NM_162_1`) without `MEASURE_NAME` (one made with
+ * `select=DATE_NAME,GEOGRAPHY_CODE,OBS_VALUE`): NM_162_1 holds the count (measure 1) and claimants
+ * as a proportion of residents aged 16-64 (measure 2), and a `select=` that leaves the column out
+ * leaves nothing in the file to tell which it holds, so its rows would count for nothing. Files
+ * whose header is not a Nomis download's at all are left to the loader's own error.
+ */
+function checkClaimantColumns(ctx: Pick<Context, "config">, file: string): void {
+  if (nomisDataset(file) !== "NM_162_1") return;
+  const header = readHeader(file);
+  if (!header) return;
+  const { index, missing } = matchHeader(nomisFormat, header);
+  if (missing.length || index.has("measure_name") || index.has("variable_name")) return;
+  throw new LocalneedsError(messages.nomisClaimantColumnsMissing(displayPath(ctx.config, file), ["MEASURE_NAME"], NOMIS_CLAIMANT_SELECT));
+}
+
 /** SQL: first day of the period a Nomis date label starts. */
 const MONTH = (label: string) => `coalesce(${["%B %Y", "%b %Y", "%b-%y", "%Y-%m"].map((f) => strptimeSql(label, f)).join(", ")})`;
 const ROLLING = "^([A-Za-z]{3,9} [0-9]{4})-([A-Za-z]{3,9} [0-9]{4})$";
@@ -76,7 +96,9 @@ export const economyAdapter = defineSource({
   schema: economyConfig,
   paths: ["nomis", "fuelPoverty"],
   async load(ctx, e) {
-    const loads = e.nomis ? await loadCsvFiles(ctx, nomisFormat, await expandFiles(ctx, "economy.nomis", e.nomis)) : [];
+    const files = e.nomis ? await expandFiles(ctx, "economy.nomis", e.nomis) : [];
+    for (const f of files) checkClaimantColumns(ctx, f);
+    const loads = e.nomis ? await loadCsvFiles(ctx, nomisFormat, files) : [];
     if (e.fuelPoverty) loads.push(...(await loadFuelPoverty(ctx, e.fuelPoverty)));
     return loads;
   },
@@ -99,6 +121,7 @@ export const economyAdapter = defineSource({
              TRY_CAST(replace(trim(obs_value), ',', '') AS DOUBLE) AS value, nullif(trim(obs_status_name), '') AS status, _file, _line
       FROM r ORDER BY _file, _line`);
     await convertLsoaVintage(ctx);
+    await dropRepeatedPeriods(ctx, await expandFiles(ctx, "economy.nomis", e.nomis));
     const bad = await db.all<{ _file: string; date_label: string }>(`SELECT _file, min(date_label) AS date_label FROM staging.nomis_values WHERE period_start IS NULL GROUP BY 1`);
     for (const b of bad) {
       await db.recordWarning("conform", "nomis_date", displayPath(ctx.config, b._file), messages.nomisUnknownDate(displayPath(ctx.config, b._file), b.date_label));
@@ -127,4 +150,73 @@ async function convertLsoaVintage(ctx: Context): Promise<void> {
       ORDER BY n._file, n._line`);
   }
   await db.run(`DROP TABLE _nomis_lsoas`);
+}
+
+/** `YYYY-MM` months (sorted) as runs: `2018-06 to 2018-11, 2019-02`. */
+function monthRuns(months: readonly string[]): string {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+  const runs: [string, string][] = [];
+  for (const m of months) {
+    const last = runs.at(-1);
+    if (last && index(m) === index(last[1]) + 1) last[1] = m;
+    else runs.push([m, m]);
+  }
+  return runs.map(([a, b]) => (a === b ? a : `${a} to ${b}`)).join(", ");
+}
+
+/**
+ * A period of one dataset, area and variable/breakdown given by two downloads (a download kept
+ * beside the next month's, which repeats its months: Nomis revises the latest month each month)
+ * is taken once, from the download listed later, as population tables given twice are
+ * (`population_year_repeated`); the earlier one's rows of it are loaded (counted in
+ * `audit.loads`) and left out of `staging.nomis_values` here. Each pair of files is reported
+ * (`nomis_period_repeated`): the periods given twice, the file used, and how many values differ.
+ * `files` in the order listed. Runs after the LSOA vintage conversion, so a download by 2011 LSOAs
+ * and one by 2021 LSOAs meet on the same codes; rows of unreadable dates are left alone.
+ */
+async function dropRepeatedPeriods(ctx: Context, files: readonly string[]): Promise<void> {
+  const { db } = ctx;
+  if (files.length < 2) return;
+  const order = files.map((f, i) => `(${literal(f)}, ${i})`).join(", ");
+  await db.run(`CREATE OR REPLACE TEMP TABLE _nomis_repeated AS
+    WITH o(f, ord) AS (VALUES ${order}),
+         k AS (
+           SELECT n._file, n._line, o.ord, n.dataset, n.period_start, n.period_end, n.area_code, n.variable, n.value,
+                  max(o.ord) OVER w AS used_ord, last_value(n._file) OVER w AS used_file, last_value(n.value) OVER w AS used_value
+           FROM staging.nomis_values n JOIN o ON o.f = n._file
+           WHERE n.period_start IS NOT NULL
+           WINDOW w AS (PARTITION BY n.dataset, n.period_start, n.period_end, n.area_code, n.variable, n.gender, n.age, n.measures
+                        ORDER BY o.ord, n._line ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+    SELECT * FROM k WHERE ord < used_ord`);
+  if (!(await db.one(`SELECT 1 FROM _nomis_repeated LIMIT 1`))) {
+    await db.run(`DROP TABLE _nomis_repeated`);
+    return;
+  }
+  await db.run(`DELETE FROM staging.nomis_values n
+    WHERE EXISTS (SELECT 1 FROM _nomis_repeated r WHERE r._file = n._file AND r._line = n._line AND r.area_code = n.area_code)`);
+  const pairs = await db.all<{
+    file: string; used: string; dataset: string; rows: number; differ: number; months: string[] | null; others: string[] | null;
+    area: string | null; period: string | null; variable: string | null; value: number | null; used_value: number | null;
+  }>(`
+    WITH r AS (SELECT *, period_end = (date_trunc('month', period_start) + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS monthly FROM _nomis_repeated),
+         g AS (
+           SELECT _file, used_file, dataset, count(*)::INTEGER AS rows, count(*) FILTER (WHERE value IS DISTINCT FROM used_value)::INTEGER AS differ, min(ord) AS ord,
+                  list(DISTINCT strftime(period_start, '%Y-%m') ORDER BY strftime(period_start, '%Y-%m')) FILTER (WHERE monthly) AS months,
+                  list(DISTINCT strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m') ORDER BY strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m')) FILTER (WHERE NOT monthly) AS others
+           FROM r GROUP BY ALL),
+         ex AS (
+           SELECT _file, used_file, dataset, area_code, CASE WHEN monthly THEN strftime(period_start, '%Y-%m') ELSE strftime(period_start, '%Y-%m') || ' to ' || strftime(period_end, '%Y-%m') END AS period,
+                  variable, value, used_value, row_number() OVER (PARTITION BY _file, used_file, dataset ORDER BY period_start, area_code, _line) AS rn
+           FROM r WHERE value IS DISTINCT FROM used_value)
+    SELECT g._file AS file, g.used_file AS used, g.dataset, g.rows, g.differ, g.months, g.others,
+           ex.area_code AS area, ex.period, ex.variable, ex.value, ex.used_value
+    FROM g LEFT JOIN ex ON ex._file = g._file AND ex.used_file = g.used_file AND ex.dataset = g.dataset AND ex.rn = 1
+    ORDER BY g.ord, g.used_file, g.dataset`);
+  for (const p of pairs) {
+    const [a, b] = [displayPath(ctx.config, p.file), displayPath(ctx.config, p.used)];
+    const periods = [p.months?.length ? monthRuns(p.months) : "", ...(p.others ?? [])].filter(Boolean).join(", ");
+    const example = p.area ? { area: p.area, period: p.period!, variable: p.variable, value: p.value, used: p.used_value } : null;
+    await db.recordWarning("conform", "nomis_period_repeated", a, messages.nomisPeriodsRepeated(a, b, p.dataset, periods, p.rows, p.differ, example));
+  }
+  await db.run(`DROP TABLE _nomis_repeated`);
 }

@@ -39,7 +39,8 @@ describe.skipIf(!hasShared)(`Nomis downloads${sharedSkipReason}`, () => {
       db.close();
     }
     // Nomis's markers for a value it does not give, `..` among them, leave the value missing and keep the line.
-    const m = t.write("NM_162_1_markers.csv", "DATE_NAME,GEOGRAPHY_CODE,OBS_VALUE\r\nDec-17,E06000035,..\r\nDec-17,E01000001,!\r\nDec-17,E01000002,12\r\nDec-17,E01000003,n/a");
+    // (A claimant count download keeps MEASURE_NAME: without it, its rows could be Nomis's other measure.)
+    const m = t.write("NM_162_1_markers.csv", "DATE_NAME,GEOGRAPHY_CODE,MEASURE_NAME,OBS_VALUE\r\nDec-17,E06000035,Claimant count,..\r\nDec-17,E01000001,Claimant count,!\r\nDec-17,E01000002,Claimant count,12\r\nDec-17,E01000003,Claimant count,n/a");
     const marked = await runSources(realConfig({ sources: { economy: { nomis: [m] } } }));
     try {
       expect((await loadCounts(marked.db))["NM_162_1_markers.csv"]).toEqual({ read: 4, loaded: 3, rejected: 1 });
