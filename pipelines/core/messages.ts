@@ -337,6 +337,10 @@ export const messages = {
     `Fingertips indicator ${indicatorId}: time period "${label}" is not a layout this reader knows (expected e.g. 2015, 2017/18, 2015 - 17, 2016/17 - 18/19, 2019 Q1, 2019/20 Q1): its ${rows} row(s) are staged but not measured`,
   fingertipsUnknownIndicator: (indicatorId: string, name: string) =>
     `Fingertips indicator ${indicatorId} (${name}) is not in the catalogue of known indicators: its values are kept as published, with no polarity (no better or worse), unit "as published"`,
+  fingertipsRowsRepeated: (indicatorId: string, rows: number, files: readonly string[], examples: readonly string[]) =>
+    `Fingertips indicator ${indicatorId}: ${rows.toLocaleString("en-GB")} row(s) repeat another row's area, sex, age, category and period with the same figures (in ${files.join(", ")}; e.g. ${examples.join("; ")}): each is counted once`,
+  fingertipsRowsConflict: (indicatorId: string, rows: number, examples: readonly string[]) =>
+    `Fingertips indicator ${indicatorId}: ${rows.toLocaleString("en-GB")} row(s) repeat another row's area, sex, age, category and period with different figures (e.g. ${examples.join("; ")}): the newer export's row is kept (the file last modified, or when as new the one listed later; in one file, the later line), the other left out`,
   indicatorNotShown: (title: string, why: string) => `${title}: ${why}`,
   // Labels, answer codes and weights (issue 15: personal data, silent wrong results).
   labelsRefused: (subject: string, what: string, counts: readonly { reason: string; labels: number; rows: number }[], replacement: string | null) => {

@@ -5,12 +5,14 @@
  * deprivation-decile category rows mixed with area rows (kept as breakdowns), time periods as
  * labels (`2015`, `2017/18`, `2015 - 17`, `2016/17 - 18/19`, `2019 Q1`, `2019/20 Q1`).
  * Grain of `staging.fingertips_values`: one row per indicator, area, sex, age, category and
- * period; it has the published-values columns (`PUBLISHED_COLUMNS`) that `published`
+ * period (a row published again, by another export or the same one, is staged once: the newest
+ * export's, with a warning); it has the published-values columns (`PUBLISHED_COLUMNS`) that `published`
  * indicators read.
  */
 import { defineCsvFormat } from "../csv-format.ts";
 import { loadCsvFiles, periodLabelToDate, registerFormats } from "../load-csv.ts";
-import { expandFiles } from "../files.ts";
+import { displayPath, expandFiles, fileMtime } from "../files.ts";
+import type { Context } from "../../pipelines/core/context.ts";
 import { loadCsvOrWorkbooks, workbookCacheOf } from "../workbook.ts";
 import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
@@ -111,6 +113,48 @@ export function fingertipsAreaLevelSql(c: string): string {
 /** Trim spaces and line breaks (names carry a quoted trailing LF). */
 const clean = (c: string) => `trim(${c}, ' ' || chr(9) || chr(10) || chr(13))`;
 
+/**
+ * The Fingertips exports listed, in `raw_fingertips_files(_file, mtime, list_order)`: which of
+ * two exports publishing the same row is newer (last modified, then listed later) decides which is staged.
+ */
+async function recordExports(ctx: Pick<Context, "db">, files: readonly string[]): Promise<void> {
+  await ctx.db.run(`CREATE OR REPLACE TEMP TABLE raw_fingertips_files (_file VARCHAR, mtime TIMESTAMP, list_order INTEGER)`);
+  await ctx.db.insertRows("raw_fingertips_files", ["_file", "mtime", "list_order"], files.map((f, i) => ({ _file: f, mtime: fileMtime(f).toISOString(), list_order: i })));
+}
+
+/** The published figures of a row, as `_fingertips_read.published` holds them. */
+type Published = Record<"value" | "lower95" | "upper95" | "lower998" | "upper998" | "count" | "denominator", number | null>;
+
+/**
+ * Warn, per indicator, of the rows `_fingertips_read` left out as published again: the same figures
+ * (`fingertips_rows_repeated`: counted once) or different ones (`fingertips_rows_conflict`: the newer
+ * export's kept), with how many and up to three examples.
+ */
+async function reportRepeatedRows(ctx: Pick<Context, "db" | "config">): Promise<void> {
+  const { db, config } = ctx;
+  const groups = await db.all<{
+    indicator_id: string; conflict: boolean; n: number; files: string[];
+    examples: { area_code: string; period_label: string; sex: string; age: string; category: string | null; file: string; line: number; kept_file: string; kept_line: number; published: Published; kept_published: Published }[];
+  }>(`SELECT indicator_id, published IS DISTINCT FROM kept_published AS conflict, count(*)::INTEGER AS n,
+            list_sort(list_distinct(flatten(list([_file::VARCHAR, kept_file])))) AS files,
+            list({'area_code': area_code, 'period_label': period_label, 'sex': sex, 'age': age, 'category': category_type || ': ' || coalesce(category, ''),
+                  'file': _file::VARCHAR, 'line': _line::INTEGER, 'kept_file': kept_file, 'kept_line': kept_line::INTEGER, 'published': published, 'kept_published': kept_published}
+                 ORDER BY area_code, period_label, sex, age, category_type NULLS FIRST, category NULLS FIRST, _file, _line)[1:3] AS examples
+     FROM _fingertips_read WHERE copy > 1 GROUP BY ALL ORDER BY indicator_id, conflict`);
+  const shown = (f: string) => displayPath(config, f);
+  for (const g of groups) {
+    const examples = g.examples.map((e) => {
+      const row = [e.area_code, e.period_label, [e.sex, e.age, e.category].filter(Boolean).join(", ")].join(" ");
+      if (!g.conflict) return row;
+      const field = (Object.keys(e.published) as (keyof Published)[]).find((k) => e.published[k] !== e.kept_published[k]) ?? "value";
+      const fig = (v: number | null) => (v === null ? "blank" : String(v));
+      return `${row}: ${field} ${fig(e.kept_published[field])} in ${messages.fileLine(shown(e.kept_file), e.kept_line)} (kept), ${fig(e.published[field])} in ${messages.fileLine(shown(e.file), e.line)}`;
+    });
+    if (g.conflict) await db.recordWarning("conform", "fingertips_rows_conflict", g.indicator_id, messages.fingertipsRowsConflict(g.indicator_id, g.n, examples));
+    else await db.recordWarning("conform", "fingertips_rows_repeated", g.indicator_id, messages.fingertipsRowsRepeated(g.indicator_id, g.n, g.files.map(shown), examples));
+  }
+}
+
 /** The `sources.health` block. */
 const healthConfig = z
   .object({
@@ -134,7 +178,9 @@ export const healthAdapter = defineSource({
   schema: healthConfig,
   paths: ["fingertips", "local[].files"],
   async load(ctx, h) {
-    const loads = h.fingertips ? await loadCsvFiles(ctx, fingertipsFormat, await expandFiles(ctx, "health.fingertips", h.fingertips)) : [];
+    const exports = h.fingertips ? await expandFiles(ctx, "health.fingertips", h.fingertips) : [];
+    const loads = exports.length ? await loadCsvFiles(ctx, fingertipsFormat, exports) : [];
+    await recordExports(ctx, exports);
     for (const l of h.local ?? []) {
       const files = await expandFiles(ctx, `health.local.${l.measure}`, l.files);
       // CSV, or a workbook's sheet of counts (as partners often send them): each loaded table is the measure's.
@@ -150,10 +196,12 @@ export const healthAdapter = defineSource({
     const { db } = ctx;
     if (h.fingertips) {
       const p = fingertipsPeriodSql("trim(time_period)");
-      // Each indicator's headline sex and age: its most common pair on area rows, preferring
-      // Persons and All ages. Other sexes, ages and every category row are breakdowns.
-      await db.run(`CREATE OR REPLACE TABLE staging.fingertips_values AS
-        WITH rows AS (
+      // Every line read, with its export's age and place in the list. A row (indicator, area, sex,
+      // age, category, period) published by two exports (each repeats England and the regions),
+      // or twice by one, is staged once: from the newest export (last modified; when as new, the
+      // one listed later; in one export, the later line), and reported (`reportRepeatedRows`).
+      await db.run(`CREATE OR REPLACE TEMP TABLE _fingertips_read AS
+        WITH lines AS (
           SELECT trim(indicator_id) AS indicator_id, ${clean("indicator_name")} AS indicator_name, trim(area_code) AS area_code,
                  ${clean("area_name")} AS area_name, trim(area_type) AS area_type, ${fingertipsAreaLevelSql("area_type")} AS area_level,
                  coalesce(trim(sex), '') AS sex, coalesce(trim(age), '') AS age,
@@ -164,8 +212,23 @@ export const healthAdapter = defineSource({
                  ${dbl("lower998")} AS lower998, ${dbl("upper998")} AS upper998,
                  ${dbl("count")} AS count, ${dbl("denominator")} AS denominator, nullif(trim(value_note), '') AS value_note,
                  nullif(trim(compared_to_england), '') AS compared_to_england, nullif(trim(compared_to_parent), '') AS compared_to_parent,
-                 nullif(trim(parent_code), '') AS parent_code, _file, _line
-          FROM raw_fingertips
+                 nullif(trim(parent_code), '') AS parent_code, r._file, r._line, f.mtime AS file_mtime, f.list_order AS file_order
+          FROM raw_fingertips r LEFT JOIN raw_fingertips_files f ON f._file = r._file::VARCHAR
+        ),
+        figures AS (
+          SELECT *, {'value': value, 'lower95': lower95, 'upper95': upper95, 'lower998': lower998, 'upper998': upper998, 'count': count, 'denominator': denominator} AS published
+          FROM lines
+        )
+        SELECT *, row_number() OVER w AS copy, first_value(_file::VARCHAR) OVER w AS kept_file, first_value(_line) OVER w AS kept_line,
+               first_value(published) OVER w AS kept_published
+        FROM figures
+        WINDOW w AS (PARTITION BY indicator_id, area_code, sex, age, category_type, category, period_label
+                     ORDER BY file_mtime DESC NULLS LAST, file_order DESC NULLS LAST, _line DESC)`);
+      // Each indicator's headline sex and age: its most common pair on area rows, preferring
+      // Persons and All ages. Other sexes, ages and every category row are breakdowns.
+      await db.run(`CREATE OR REPLACE TABLE staging.fingertips_values AS
+        WITH rows AS (
+          SELECT * EXCLUDE (file_mtime, file_order, published, copy, kept_file, kept_line, kept_published) FROM _fingertips_read WHERE copy = 1
         ),
         headline AS (
           SELECT indicator_id, arg_max(sex, (sex = 'Persons', age = 'All ages', n, sex, age)) AS main_sex,
@@ -177,6 +240,8 @@ export const healthAdapter = defineSource({
                  CASE WHEN r.age <> h.main_age THEN 'age:' || r.age END,
                  CASE WHEN r.category_type IS NOT NULL THEN 'category:' || r.category_type || ': ' || coalesce(r.category, '') END), ''), 'all') AS breakdown
         FROM rows r JOIN headline h USING (indicator_id)`);
+      await reportRepeatedRows(ctx);
+      await db.run(`DROP TABLE _fingertips_read`);
       const unread = await db.all<{ indicator_id: string; period_label: string; n: number }>(
         `SELECT indicator_id, period_label, count(*)::INTEGER AS n FROM staging.fingertips_values WHERE period_type IS NULL GROUP BY ALL ORDER BY ALL`,
       );
