@@ -109,6 +109,8 @@ export const messages = {
   noSexInSheet: (file: string, sheet: string) =>
     `${file}: cannot tell which sex "${sheet}" holds (expected Males, Females or Persons in the sheet's name, as ONS names them: "Mid-2019 Males", or in the name of a CSV saved from it)`,
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
+  severalYearsInFileName: (file: string, years: readonly string[]) =>
+    `${file}: cannot tell the mid-year from the file name: it names ${years.join(" and ")} (a CSV saved from a workbook of several years keeps the workbook's name); rename it with its year, as "mid-${years[0]}" (the year of the sheet it was saved from), or give the workbook itself`,
   populationLsoasMissing: (year: number, missing: number, lsoas: number, examples: string, unknown: number) =>
     `population mid-${year}: ${missing.toLocaleString("en-GB")} of the build's ${lsoas.toLocaleString("en-GB")} LSOAs have no population (e.g. ${examples}), so their wards' rates for ${year} are over too small a population` +
     (unknown ? `; ${unknown.toLocaleString("en-GB")} LSOA codes of the population are not in the LSOA lookup at all: the file may use another LSOA vintage (2011 and 2021 codes differ) or cover another area` : "; give a population file that covers every LSOA of the lookup"),

@@ -99,9 +99,14 @@ export const POPULATION_SLOT_TITLE = "a population file (ONS SAPE, a Nomis popul
 
 /** Mid-year of a SAPE file from its name. */
 export function sapeYear(file: string): number {
-  const m = /(19|20)\d{2}/.exec(path.basename(file));
-  if (!m) throw new LocalneedsError(messages.noYearInFileName(file));
-  return Number(m[0]);
+  const name = path.basename(file);
+  // `...-mid-2018-on-2019-...`, `sape23dt2mid2020...`, `sapelsoasyoa20222024 - Mid-2023 LSOA 2021.csv` (a sheet saved under the workbook's name).
+  const mid = /mid-?\s*((?:19|20)\d{2})/i.exec(name);
+  if (mid) return Number(mid[1]);
+  const years = [...new Set(name.match(/(19|20)\d{2}/g) ?? [])];
+  if (years.length === 1) return Number(years[0]);
+  // `sapelsoasyoa20222024.csv`: the workbook's years, not the sheet's (any of them would be a guess).
+  throw new LocalneedsError(years.length ? messages.severalYearsInFileName(file, years) : messages.noYearInFileName(file));
 }
 
 /**

@@ -10,7 +10,7 @@ import { messages } from "../../../pipelines/core/messages.ts";
 import { hasShared, realData, sharedSkipReason } from "../../helpers/shared.ts";
 import { LUTON_WAYFIELD, MEDWAY, loadCounts, medwayAndCardiffLookup, realConfig, runSources, shown, tempDir, warningsOf } from "../helpers.ts";
 import { espBand } from "../../../sources/population/esp2013.ts";
-import { populationSourceName, populationSourceUsed, sapeBySexFormat, sapeFormat, sapeSheetSex, sapeSheetYear } from "../../../sources/population/ons-sape.ts";
+import { populationSourceName, populationSourceUsed, sapeBySexFormat, sapeFormat, sapeSheetSex, sapeSheetYear, sapeYear } from "../../../sources/population/ons-sape.ts";
 import { nomisPopulationFormat } from "../../../sources/population/nomis-population.ts";
 import { loadIndicators, POPULATION_SOURCE, withPopulationSource } from "../../../transforms/indicators/define.ts";
 import { CATALOGUE } from "../../../transforms/indicators/catalogue/index.ts";
@@ -68,6 +68,16 @@ describe("SAPE sheet names", () => {
     expect(sapeSheetYear("x.xlsx", { sheet: "Table 2", title: "Mid-2019 Population Estimates for LSOAs" }, false)).toBe(2019);
     expect(sapeSheetYear("sape-2020.xlsx", { sheet: "Data", title: "" }, true)).toBe(2020);
     expect(() => sapeSheetYear("sape-2020.xlsx", { sheet: "Data", title: "" }, false)).toThrow(messages.noYearInSheet("sape-2020.xlsx", "Data"));
+  });
+
+  it("a CSV's mid-year: its name's Mid-YYYY before any other year; a name of several years and no mid-year is an error, not the first year", () => {
+    expect(sapeYear("/d/SAPE21DT1a-mid-2018-on-2019-LA-lsoa-syoa-estimates-formatted.csv")).toBe(2018);
+    expect(sapeYear("/d/sape23dt2mid2020lsoasyoaestimatesunformatted.csv")).toBe(2020);
+    // A sheet of sapelsoasyoa20222024.xlsx saved as CSV by a spreadsheet app keeps the workbook's name and adds the sheet's.
+    expect(sapeYear("/d/sapelsoasyoa20222024 - Mid-2023 LSOA 2021.csv")).toBe(2023);
+    expect(sapeYear("/d/population_2023.csv")).toBe(2023);
+    expect(() => sapeYear("/d/sapelsoasyoa20222024.csv")).toThrow(messages.severalYearsInFileName("/d/sapelsoasyoa20222024.csv", ["2022", "2024"]));
+    expect(() => sapeYear("/d/population.csv")).toThrow(messages.noYearInFileName("/d/population.csv"));
   });
 });
 
