@@ -128,7 +128,9 @@ export const messages = {
   /** Where a line is: `2019-01-kent-street.csv line 12`. */
   fileLine: (file: string, line: number) => `${file} line ${line}`,
   noAcademicYearInFileName: (file: string) =>
-    `${file}: cannot tell the academic year from the file name (expected it to start like 2023-2024_)`,
+    `${file}: cannot tell the academic year from the file name or its folders (expected a name starting like 2023-2024_, or a folder named like 2023-2024, as DfE's download holds england_ks2final.csv)`,
+  ks2FilesDisagree: (other: string, used: string, rows: number, examples: string) =>
+    `DfE KS2: ${other} and ${used} give different figures for ${rows.toLocaleString("en-GB")} row(s) both hold (${examples}); the file listed later, ${used}, is used`,
   // Source adapters for the real public formats (sources/**).
   wrongDelimiter: (file: string, delimiter: string, title: string) =>
     `${file}: the header is separated by "${delimiter}", not commas (expected ${title}; save it as comma-separated CSV)`,
@@ -207,6 +209,9 @@ export const messages = {
     `pupil absence: ${rows} rows have a published percentage far from the counts (sessions missed / possible, persistent absentees / enrolments); flagged, counts used`,
   absencePartYear: (periods: readonly string[]) =>
     `pupil absence: rows of part of a school year are left out of the full-year absence measures (give the full-year file for these years): ${periods.join("; ")}`,
+  schoolWardNotInBuild: (schools: number, authority: string, codes: number, examples: string, vintage: string) =>
+    `schools: ${schools} school(s) of ${authority} have a ward code that is no ${vintage} ward of this build (${codes} code(s), e.g. ${examples}), so their results count toward no ward: ` +
+    "a GIAS extract newer than the build's wards (wards are re-coded when their boundaries are reviewed)? Give sources.school.wardLookup (URN and ward code of the build's vintage) or geography.wardCrosswalk from the extract's ward vintage",
   schoolWardUnknown: (rows: number) =>
     `schools: ${rows} schools have no ward (no GIAS ward code and not in the ward lookup), so their results count toward no ward: ` +
     "give a GIAS extract with the AdministrativeWard (code) column (the full edubasealldata download has it) or sources.school.wardLookup (URN and ward code)",

@@ -412,7 +412,7 @@ export function schoolFiles(b: Borough): DemoFile[] {
       });
       lines.push(csvLine(row));
     }
-    // LA total (RECTYPE 3) and England (4 all state-funded, 5 mainstream): id fields are a single space.
+    // LA total (RECTYPE 3) and England (4 all schools, 5 state-funded schools: a little smaller): id fields are a single space.
     const blankIds = (rectype: string, lea: string, name: string): Record<string, string> =>
       Object.fromEntries(ID_COLUMNS.map((c) => [c, c === "RECTYPE" ? rectype : c === "LEA" ? lea : c === "SCHNAME" ? name : " "]));
     const total = (ids: Record<string, string>, r: Results, progress: boolean) =>

@@ -26,7 +26,9 @@ export const schoolIndicators: IndicatorSpec[] = [
     numerator: {
       kind: "counts",
       from: "staging.ks2_results",
-      where: "area_code IS NOT NULL",
+      // England is RECTYPE 5 (state-funded schools), comparable with the LA totals and the schools
+      // (all state-funded); RECTYPE 4 (all schools, independent ones included) stays in staging only.
+      where: "area_code IS NOT NULL AND rectype <> 4",
       date: "period_date",
       area: "area_code",
       numerator: "meeting",
@@ -38,7 +40,7 @@ export const schoolIndicators: IndicatorSpec[] = [
     periods: ["academic_year"],
     source: "DfE KS2 performance tables; Get Information About Schools (school ward)",
     breaks: [{ from: "2015-09-01", label: "New KS2 tests (2016)", reason: "KS2 was assessed against the new national curriculum from 2016 (the expected standard replaced level 4), so results before 2015/16 are not comparable with later ones" }],
-    definition: "Pupils at the end of KS2 meeting the expected standard in all of reading, writing and maths, for schools in the area (pupils = eligible x published percentage, rounded). Suppressed schools (SUPP) are left out; the authority and England use their published totals.",
+    definition: "Pupils at the end of KS2 meeting the expected standard in all of reading, writing and maths, for schools in the area (pupils = eligible x published percentage, rounded). Suppressed schools (SUPP) are left out; the authority and England use their published totals (England: state-funded schools, as the authority's total is).",
   }),
   defineIndicator({
     id: "school.overall_absence",
