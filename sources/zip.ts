@@ -199,12 +199,23 @@ function safeMember(name: string): string | null {
 }
 
 /**
+ * Is an archive member macOS's metadata, not data: anything under `__MACOSX/` (what the Finder's
+ * "Compress" adds) or an AppleDouble `._<name>` file (a resource fork, 4 KB of binary beside each
+ * file)? A police.uk download re-zipped on a Mac has one for each CSV; none is extracted.
+ */
+export function isMacMetadata(member: string): boolean {
+  const parts = member.replace(/\\/g, "/").split("/").filter(Boolean);
+  return parts[0] === "__MACOSX" || (parts.at(-1) ?? "").startsWith("._");
+}
+
+/**
  * Extract every member of an archive into `<root>/<name>-<its path's hash>-<first 12 of its SHA-256>/`, as it is
  * stored (its folders kept, each member's modification time kept: police.uk re-issues are told by
  * them), each checked against its CRC-32, streamed (a year of police.uk data is gigabytes). Done
  * once per archive content: the folder is complete when it has its `.complete` marker, and is
  * reused from then on; an earlier extraction of the archive at the same path goes. A member whose
- * name would land outside the folder (`../x`, `/x`) is an error, as is a damaged archive.
+ * name would land outside the folder (`../x`, `/x`) is an error, as is a damaged archive. macOS's
+ * metadata members (`isMacMetadata`) are left out (and removed from an extraction made before).
  */
 export async function extractArchive(file: string, sha256: string, root: string): Promise<string> {
   // Named by the archive's name, where it is (two downloads both named police.zip, in two folders,
@@ -212,7 +223,10 @@ export async function extractArchive(file: string, sha256: string, root: string)
   // extractions under the same names) and its content.
   const stem = `${path.basename(file).replace(/\.zip$/i, "")}-${createHash("sha256").update(path.relative(root, path.resolve(file))).digest("hex").slice(0, 6)}`;
   const dir = path.join(root, `${stem}-${sha256.slice(0, 12)}`);
-  if (existsSync(path.join(dir, ".complete"))) return dir;
+  if (existsSync(path.join(dir, ".complete"))) {
+    removeMacMetadata(dir);
+    return dir;
+  }
   mkdirSync(root, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
   // What a killed run left half extracted goes. The cache is shared by the builds whose outputs
@@ -227,7 +241,7 @@ export async function extractArchive(file: string, sha256: string, root: string)
   const zip = await openZip(file);
   try {
     await walk(zip, async (e) => {
-      if (e.fileName.endsWith("/")) return;
+      if (e.fileName.endsWith("/") || isMacMetadata(e.fileName)) return;
       const name = safeMember(e.fileName);
       if (!name) throw new Error(`member ${JSON.stringify(e.fileName)} would be written outside the archive's folder`);
       const out = path.join(tmp, ...name.split("/"));
@@ -272,3 +286,9 @@ export async function extractArchive(file: string, sha256: string, root: string)
   return dir;
 }
 
+/** Remove macOS's metadata (`isMacMetadata`) from a folder an earlier version extracted with it. */
+function removeMacMetadata(dir: string): void {
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    if (isMacMetadata(f)) rmSync(path.join(dir, f), { recursive: true, force: true });
+  }
+}

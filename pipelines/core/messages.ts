@@ -182,6 +182,10 @@ export const messages = {
     `police.uk ${kind}: ${rows} rows of ${force} in ${period} have no location: counted at force level only`,
   crimeFileOutsideBuild: (file: string, rows: number, months: string, authorities: readonly string[]) =>
     `${file}: none of its ${rows} located rows (${months}) is in ${list(authorities)}, the build's ${authorities.length === 1 ? "authority" : "authorities"} (an extract of another area?): ${months.includes(",") ? "those months are" : "that month is"} not measured unless another file covers ${authorities.length === 1 ? "it" : "them"}`,
+  crimeForceOutsideBuild: (force: string, files: number, rows: number, months: string, first: string, authorities: readonly string[]) =>
+    `police.uk street-level crime: ${files === 1 ? `the file of ${force} (${first})` : `${files} files of ${force} (${first} and ${files - 1} more)`}, ${months}: ` +
+    `none of ${files === 1 ? "its" : "their"} ${rows.toLocaleString("en-GB")} located rows is in ${list(authorities)}, the build's ${authorities.length === 1 ? "authority" : "authorities"} ` +
+    `(a force of another area, as in a whole police.uk download): not used; list only the build's forces' files to read less`,
   stopSearchUnplaced: (file: string, outside: number, noLocation: number, total: number, boundaries: string) =>
     `police.uk stop and search: ${file}: ${outside} of ${total} searches fall outside ${boundaries} and ${noLocation} have no location: counted, not placed`,
   stopSearchNoBoundaries: () => `police.uk stop and search has no LSOA: set geography.lsoaBoundaries (or wardBoundaries) to place searches in areas`,
@@ -411,6 +415,16 @@ export const messages = {
   // Suppression reasons of a period containing a missing month (transforms/indicators/compile.ts `missing`).
   crimeMonthHeaderOnly: (month: string, file: string) => `police.uk data for ${month} missing (${file} has a header and no rows): withheld, not counted as zero`,
   crimeMonthNoFile: (month: string, force: string) => `police.uk data for ${month} missing (no file from ${force} for that month): withheld, not counted as zero`,
+  crimeMonthNoTerritorialForce: (month: string, authority: string) =>
+    `police.uk data for ${month} missing in ${authority} (no territorial police force's file places any crime there that month): withheld, not counted as zero`,
+  crimeRateImplausible: (authority: string, months: string, count: number, lowest: number, highest: number, floor: number) =>
+    `police.uk street-level crime in ${authority}: ${lowest === highest || lowest.toFixed(2) === highest.toFixed(2) ? lowest.toFixed(2) : `${lowest.toFixed(2)} to ${highest.toFixed(2)}`} crimes and ASB incidents per 1,000 residents a month in ${months}, ` +
+    `below ${floor} (England records about 7 to 9 a month, its lowest authorities about 3): the files look incomplete (a partial extract, or a force's partial data?); ` +
+    `${count === 1 ? "that month's" : "those months'"} crime rates are published as read: check the files before trusting them`,
+  crimeNoTerritorialForce: (authority: string, months: string, count: number) =>
+    `police.uk street-level crime: no territorial police force's file places any crime in ${authority} for ${months}: withheld; police.uk has no data from that force then? ` +
+    `(at most British Transport Police's crimes there, and no real authority records no crime in a month): the crime values of ${count === 1 ? "that month" : "those months"} ` +
+    `and of every quarter, year and 12-month period containing ${count === 1 ? "it" : "one"} are withheld for ${authority}, not published as near zero; give the force's files for ${count === 1 ? "it" : "them"} if police.uk has them`,
   anomalousTypeMonth: (force: string, crimeType: string, month: string, rows: number, typical: number) =>
     `police.uk street crime, ${crimeType} in ${force}: ${month} has ${rows.toLocaleString("en-GB")} crimes, far from the neighbouring months' typical ${typical.toLocaleString("en-GB")}; check the file before trusting that month`,
   unclosedQuote: () => "a quote opens in this field and no record closes it (a stray \" in the export?): this line alone is rejected, the lines after it are read",

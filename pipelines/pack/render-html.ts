@@ -490,6 +490,15 @@ function localitiesTable(m: PackModel): Raw {
 const WARNING_TITLES: Record<string, string> = {
   crime_anomalous_month: "Months with unusual crime counts",
   crime_repeated_line: "Repeated police.uk lines (counted once)",
+  crime_no_territorial_force: "Months with no police force's data (withheld)",
+  crime_rate_implausible: "Crime counts far below any authority's (incomplete files?)",
+  crime_force_outside_build: "Police forces whose files place nothing in this area",
+  absence_part_year: "Pupil absence of part of a year (not measured)",
+  nomis_period_repeated: "Nomis months given by two downloads (counted once)",
+  fingertips_rows_repeated: "Fingertips rows in two exports (counted once)",
+  fingertips_rows_conflict: "Fingertips exports that disagree (newer kept)",
+  ks2_files_disagree: "KS2 files that disagree (later file used)",
+  school_ward_not_in_build: "Schools with ward codes of another vintage",
   no_population: "Indicators not measured: no population",
 };
 

@@ -14,7 +14,11 @@
  *   name gives none).
  * - `staging.crime_missing_lsoa_months(month, lsoa_code, reason)`: one row per missing month and
  *   LSOA of the authorities of the build the force covers (`FORCE_COVERS_SHARE`; an LSOA with no
- *   crime in the files loaded is covered too; `lsoa_code` NULL: the force is unknown, every LSOA). The crime indicators read it (`missing` in their
+ *   crime in the files loaded is covered too; `lsoa_code` NULL: the force is unknown, every LSOA);
+ *   and per month and LSOA of an authority no territorial force's file places any crime in that
+ *   month (`NON_TERRITORIAL_FORCES`: only British Transport Police's, or none): its force has no
+ *   data then (police.uk has none for Greater Manchester Police from July 2019), and a real
+ *   authority never records no crime in a month. The crime indicators read it (`missing` in their
  *   definition): every period containing the month is withheld for the areas of those LSOAs,
  *   with the reason.
  */
@@ -23,7 +27,7 @@ import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { displayPath } from "../files.ts";
 import { STREET_KEYS } from "./police-files.ts";
-import { strptimeSql } from "../../pipelines/core/warehouse.ts";
+import { literal, strptimeSql } from "../../pipelines/core/warehouse.ts";
 
 /**
  * A force covers an authority of the build when it placed at least this share of the crimes
@@ -33,10 +37,53 @@ import { strptimeSql } from "../../pipelines/core/warehouse.ts";
  */
 export const FORCE_COVERS_SHARE = 0.1;
 
+/**
+ * The forces whose `Falls within` is no police force area: British Transport Police police the
+ * railways across every area, so their crimes in an authority never stand for its own force's.
+ * They never cover an authority, and a month with only their crimes is missing data there.
+ */
+export const NON_TERRITORIAL_FORCES: readonly string[] = ["British Transport Police"];
+
+/**
+ * `_crime_lad_months(lad_code, month, falls_within, n)` (temporary): the crimes placed in each
+ * authority of the build each month by each force, from one scan of `staging.crime_events`; the
+ * conform's checks (coverage, missing months, volumes, plausible rates) read it. Dropped by the caller.
+ */
+export const CRIME_LAD_MONTHS = "_crime_lad_months";
+
+/** Make `CRIME_LAD_MONTHS` (see there). */
+export async function placedByAuthority(db: Context["db"]): Promise<void> {
+  // Summed by LSOA first: the join to the lookup then takes one row per LSOA, month and force, not one per crime.
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${CRIME_LAD_MONTHS} AS
+    SELECT w.lad_code, e.month, e.falls_within, sum(e.n)::INTEGER AS n
+    FROM (SELECT lsoa_code, month, falls_within::VARCHAR AS falls_within, count(*) AS n FROM staging.crime_events GROUP BY ALL) e
+    JOIN ref.lsoa_ward w USING (lsoa_code) GROUP BY ALL`);
+}
+
+/** SQL: the build's authorities with their names (`lad_code, lad_name`). */
+export const AUTHORITIES_SQL = `(SELECT lad_code, coalesce(any_value(lad_name), lad_code) AS lad_name FROM ref.lsoa_ward GROUP BY 1)`;
+
+/** Months as short spans: `2019-03 to 2019-08 (6 months), 2019-11`. */
+export function monthSpans(months: readonly string[]): string {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+  const sorted = [...new Set(months)].sort();
+  const spans: string[][] = [];
+  for (const m of sorted) {
+    const last = spans.at(-1);
+    if (last && index(m) === index(last.at(-1)!) + 1) last.push(m);
+    else spans.push([m]);
+  }
+  return spans.map((s) => (s.length === 1 ? s[0]! : `${s[0]} to ${s.at(-1)} (${s.length} months)`)).join(", ");
+}
+
 /** The table the crime indicators read for missing months. */
 export const CRIME_MISSING_LSOA_MONTHS = "staging.crime_missing_lsoa_months";
 
-/** Record the missing months of the street files (see module doc) and warn once per header-only file and per force with months without a file. */
+/**
+ * Record the missing months of the street files (see module doc) and warn once per header-only
+ * file, per force with months without a file and per authority with months no territorial force's
+ * file places a crime in. Reads `CRIME_LAD_MONTHS` (`placedByAuthority`).
+ */
 export async function recordMissingMonths(ctx: Context): Promise<void> {
   const { db } = ctx;
   // One row per street file: its month, force (NULL when unknown) and rows.
@@ -66,11 +113,16 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
     `SELECT _file, slug, strftime(month, '%Y-%m') AS month, force FROM _street_files s WHERE header_only
        AND NOT EXISTS (SELECT 1 FROM _street_present x WHERE x.month = s.month AND x.force = s.force) ORDER BY _file`,
   );
+  // The build's street months: from its first to its last month of a file (header-only ones too).
+  await db.run(`CREATE OR REPLACE TEMP TABLE _street_months AS
+    WITH present AS (SELECT month, force FROM _street_present UNION SELECT month, force FROM _street_files WHERE header_only AND month IS NOT NULL),
+    span AS (SELECT min(month) AS first, max(month) AS last FROM present)
+    SELECT unnest(generate_series(first, last, INTERVAL 1 MONTH))::DATE AS month FROM span WHERE first IS NOT NULL`);
   // Months with no file of a force between the build's first and last street month.
   const noFile = await db.all<{ month: string; force: string; slug: string | null; first: string; last: string }>(
     `WITH present AS (SELECT month, force FROM _street_present UNION SELECT month, force FROM _street_files WHERE header_only AND month IS NOT NULL),
      span AS (SELECT min(month) AS first, max(month) AS last FROM present),
-     months AS (SELECT unnest(generate_series(first, last, INTERVAL 1 MONTH))::DATE AS month FROM span WHERE first IS NOT NULL),
+     months AS (SELECT month FROM _street_months),
      forces AS (SELECT DISTINCT p.force, (SELECT first(slug ORDER BY slug) FROM _street_files f WHERE f.force = p.force) AS slug FROM present p WHERE p.force IS NOT NULL)
      SELECT strftime(m.month, '%Y-%m') AS month, f.force, f.slug, strftime(s.first, '%Y-%m') AS first, strftime(s.last, '%Y-%m') AS last
      FROM months m CROSS JOIN forces f CROSS JOIN span s
@@ -85,17 +137,36 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
   ];
   await db.run(`CREATE OR REPLACE TABLE staging.crime_missing_months (month DATE, force VARCHAR, falls_within VARCHAR, file VARCHAR, reason VARCHAR)`);
   await db.insertRows("staging.crime_missing_months", ["month", "force", "falls_within", "file", "reason"], rows);
-  await db.run(`CREATE OR REPLACE TABLE ${CRIME_MISSING_LSOA_MONTHS} AS
-    WITH placed AS (SELECT e.falls_within, w.lad_code, sum(e.n) AS n
-                    FROM (SELECT falls_within, lsoa_code, count(*) AS n FROM staging.crime_events GROUP BY ALL) e JOIN ref.lsoa_ward w USING (lsoa_code) GROUP BY ALL),
+  const territorial = `falls_within NOT IN (${NON_TERRITORIAL_FORCES.map(literal).join(", ")})`;
+  // The LSOA months the forces' missing months withhold: those of the authorities each force covers.
+  await db.run(`CREATE OR REPLACE TEMP TABLE _force_missing AS
+    WITH placed AS (SELECT falls_within, lad_code, sum(n) AS n FROM ${CRIME_LAD_MONTHS} WHERE ${territorial} GROUP BY ALL),
     covers AS (SELECT falls_within, lad_code FROM placed QUALIFY n >= ${FORCE_COVERS_SHARE} * sum(n) OVER (PARTITION BY lad_code))
     SELECT DISTINCT m.month, l.lsoa_code, m.reason FROM staging.crime_missing_months m
     JOIN covers c ON c.falls_within = m.falls_within
     JOIN ref.lsoa_ward l ON l.lad_code = c.lad_code WHERE m.month IS NOT NULL
     UNION ALL
-    SELECT month, NULL, reason FROM staging.crime_missing_months WHERE month IS NOT NULL AND falls_within IS NULL
+    SELECT month, NULL, reason FROM staging.crime_missing_months WHERE month IS NOT NULL AND falls_within IS NULL`);
+  // The authority months of the build no territorial force's file places a crime in, not withheld already.
+  const uncovered = await db.all<{ lad_code: string; lad_name: string; month: string }>(
+    `WITH placed AS (SELECT DISTINCT lad_code, month FROM ${CRIME_LAD_MONTHS} WHERE ${territorial}),
+     withheld AS (SELECT DISTINCT w.lad_code, f.month FROM _force_missing f JOIN ref.lsoa_ward w USING (lsoa_code)
+                  UNION SELECT a.lad_code, f.month FROM _force_missing f CROSS JOIN ${AUTHORITIES_SQL} a WHERE f.lsoa_code IS NULL)
+     SELECT a.lad_code, a.lad_name, strftime(m.month, '%Y-%m') AS month FROM ${AUTHORITIES_SQL} a CROSS JOIN _street_months m
+     WHERE NOT EXISTS (SELECT 1 FROM placed p WHERE p.lad_code = a.lad_code AND p.month = m.month)
+       AND NOT EXISTS (SELECT 1 FROM withheld x WHERE x.lad_code = a.lad_code AND x.month = m.month)
+     ORDER BY a.lad_code, m.month`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE _uncovered (lad_code VARCHAR, month DATE, reason VARCHAR)`);
+  await db.insertRows("_uncovered", ["lad_code", "month", "reason"], uncovered.map((u) => ({
+    lad_code: u.lad_code, month: `${u.month}-01`, reason: messages.crimeMonthNoTerritorialForce(u.month, u.lad_name),
+  })));
+  await db.run(`CREATE OR REPLACE TABLE ${CRIME_MISSING_LSOA_MONTHS} AS
+    SELECT month, lsoa_code, reason FROM _force_missing
+    UNION ALL
+    SELECT u.month, l.lsoa_code, u.reason FROM _uncovered u JOIN ref.lsoa_ward l USING (lad_code)
     ORDER BY ALL`);
-  await db.run(`DROP TABLE _street_keys; DROP TABLE _street_files; DROP TABLE _street_present`);
+  await db.run(`DROP TABLE _street_keys; DROP TABLE _street_files; DROP TABLE _street_present; DROP TABLE _street_months; DROP TABLE _force_missing; DROP TABLE _uncovered`);
   for (const h of headerOnly) {
     const file = displayPath(ctx.config, h._file);
     await db.recordWarning("conform", "crime_empty_month", file, messages.crimeEmptyMonth("street-level crime", file, h.month ?? "its month"));
@@ -104,5 +175,11 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
   for (const g of noFile) byForce.set(g.force, [...(byForce.get(g.force) ?? []), g]);
   for (const [force, months] of byForce) {
     await db.recordWarning("conform", "crime_month_without_file", force, messages.crimeMonthsWithoutFile(force, months.map((g) => g.month), months[0]!.first, months[0]!.last));
+  }
+  const byAuthority = new Map<string, typeof uncovered>();
+  for (const u of uncovered) byAuthority.set(u.lad_code, [...(byAuthority.get(u.lad_code) ?? []), u]);
+  for (const months of byAuthority.values()) {
+    const name = months[0]!.lad_name;
+    await db.recordWarning("conform", "crime_no_territorial_force", name, messages.crimeNoTerritorialForce(name, monthSpans(months.map((u) => u.month)), months.length));
   }
 }

@@ -4,7 +4,9 @@
  * placed by point in polygon, in JS, against the configured LSOA boundaries (then LSOA -> ward
  * through the lookup) or, without them, the ward boundaries. Searches with no coordinates, or
  * outside every polygon (a Kent search can sit in Northern Ireland), are counted, not placed.
- * Dates are ISO 8601 with an offset (`+01:00` in summer) and are stored in UTC.
+ * Dates are ISO 8601 with an offset (`+01:00` in summer) and are stored in UTC; a search's month is
+ * that of its local (Europe/London) date as written, before the offset, so `2019-07-01T00:00:00+01:00`
+ * is a July search (its UTC instant is in June), as police.uk files it.
  * Grain of `staging.stop_search`: one row per search line; `placement` is `lsoa_boundary`,
  * `ward_boundary`, `no_location`, `outside_boundaries` or `no_boundaries`.
  */
@@ -73,7 +75,8 @@ const boolSql = (c: string) => `CASE lower(trim_fast(${c})) WHEN 'true' THEN tru
 export async function conformStopSearch(ctx: Context): Promise<void> {
   const { db, config } = ctx;
   const g = config.geography;
-  const monthSql = `strftime(TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m')`;
+  // The month of the local date as written (a valid date starts YYYY-MM-DD: see the `datetime_iso` kind).
+  const monthSql = `left(trim_fast(r.date), 7)`;
   // Point in polygon, in JS, for the searches read.
   const boundaryFile = g.lsoaBoundaries ?? g.wardBoundaries;
   const index = boundaryFile ? new BoundaryIndex(readBoundaries(boundaryFile, g.lsoaBoundaries ? "LSOA" : "WD").areas) : undefined;
@@ -93,7 +96,7 @@ export async function conformStopSearch(ctx: Context): Promise<void> {
   await stageKeptPerFile(ctx, {
     kind: "stop_search", label: "stop and search", raw: "raw_police_stop_search", keys: STOP_SEARCH_KEYS, target: "staging.stop_search",
     keysSql: `SELECT r._file, ${monthSql} AS month, f.force, count(*) AS rows FROM raw_police_stop_search r JOIN raw_police_stop_search_force f USING (_file) GROUP BY ALL`,
-    superseded: supersededSql("stop_search", "o", "strftime(o.searched_at_utc, '%Y-%m')", "o.force"),
+    superseded: supersededSql("stop_search", "o", "strftime(o.month, '%Y-%m')", "o.force"),
     rowsSql: `
     SELECT trim_fast(r.type) AS type, (TRY_CAST(trim_fast(r.date) AS TIMESTAMPTZ) AT TIME ZONE 'UTC') AS searched_at_utc,
            ${checkedMonthSql(monthSql)} AS month, f.force,

@@ -25,7 +25,8 @@ import { widenEnumsLike } from "../enum-columns.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { conformOutcomes, loadOutcomes, OUTCOME_TABLES, policeOutcomesFormat } from "./police-uk-outcomes.ts";
-import { recordMissingMonths } from "./police-missing-months.ts";
+import { AUTHORITIES_SQL, CRIME_LAD_MONTHS, monthSpans, placedByAuthority, recordMissingMonths } from "./police-missing-months.ts";
+import { checkCrimeRateFloor } from "./police-rate-floor.ts";
 import { conformStopSearch, loadStopSearch, policeStopSearchFormat, STOP_SEARCH_TABLES } from "./police-uk-stop-search.ts";
 
 /**
@@ -123,6 +124,8 @@ const ID_MONTHS = "staging.crime_id_months";
 /** Crime adapter: street-level crime, and optionally outcomes and stop and search. */
 export const crimeAdapter = defineSource({
   slot: "crime",
+  // The plausibility check of its rates reads the population staged before it (`police-rate-floor.ts`).
+  reads: ["population"],
   title: "police.uk street-level crime, outcomes and stop and search",
   licence: OGL,
   schema: crimeConfig,
@@ -374,10 +377,14 @@ async function conformStreet(ctx: Context, onlyAdded: boolean): Promise<void> {
   await db.run(`CREATE OR REPLACE TABLE staging.crime_outside_lookup AS
     SELECT month, lsoa_code, any_value(lsoa_name) AS lsoa_name, reason, sum(crimes)::INTEGER AS crimes FROM ${OUTSIDE_FILES} o
     WHERE NOT ${supersededSql("street", "o", "strftime(o.month, '%Y-%m')", "o.falls_within")} GROUP BY month, lsoa_code, reason ORDER BY ALL`);
+  // The crimes placed per authority, month and force, from one scan of the staged lines: what the checks below read.
+  await placedByAuthority(db);
   await warnFilesOutsideBuild(ctx);
   await checkMonthlyVolumes(ctx);
   await checkTypeVolumes(ctx);
   await recordMissingMonths(ctx);
+  await checkCrimeRateFloor(ctx);
+  await db.run(`DROP TABLE ${CRIME_LAD_MONTHS}`);
 }
 
 /** The columns of `staging.crime_events`, in order (made by a copy of the lines read, or from them in place). */
@@ -424,20 +431,38 @@ async function stageInPlace(db: Context["db"], live: string, repeats: boolean, c
 }
 
 /**
- * Warn of each street file none of whose located rows falls in the build's authorities (a
- * Medway-only extract in a Thanet build): its months get no values there rather than zeros, and
- * the analyst is told why (`crime_file_outside_build`).
+ * Warn of the street files none of whose located rows falls in the build's authorities: their
+ * months get no values there rather than zeros, and the analyst is told why. A force none of
+ * whose files places a crime in the build (another area's force in a whole police.uk download:
+ * some 40 forces x 36 months) is warned about once, with its files and months
+ * (`crime_force_outside_build`); a file of a force that does place crimes in the build (a
+ * Medway-only extract in a Thanet build beside Kent's files) is warned about on its own
+ * (`crime_file_outside_build`). A file's force is the one most of its rows fall within.
  */
 async function warnFilesOutsideBuild(ctx: Context): Promise<void> {
-  const files = await ctx.db.all<{ f: string; n: number; months: string }>(`
-    SELECT k._file AS f, sum(k.located)::INTEGER AS n, string_agg(DISTINCT k.month, ', ' ORDER BY k.month) AS months
-    FROM ${STREET_KEYS} k
-    WHERE NOT ${supersededSql("street", "k", "k.month", "k.force")} AND k.located > 0 AND k._file NOT IN (SELECT DISTINCT _file FROM staging.crime_events)
-    GROUP BY 1 ORDER BY 1`);
+  const files = await ctx.db.all<{ f: string; force: string; n: number; months: string[]; inside: boolean }>(`
+    WITH outside AS (
+      SELECT k._file AS f, sum(k.located)::INTEGER AS n, list(DISTINCT k.month ORDER BY k.month) AS months
+      FROM ${STREET_KEYS} k
+      WHERE NOT ${supersededSql("street", "k", "k.month", "k.force")} AND k.located > 0 AND k._file NOT IN (SELECT DISTINCT _file FROM staging.crime_events)
+      GROUP BY 1),
+    file_force AS (SELECT _file AS f, arg_max(force, rows) AS force FROM (SELECT _file, force, sum(rows) AS rows FROM ${STREET_KEYS} GROUP BY ALL) GROUP BY 1)
+    SELECT o.f, ff.force, o.n, o.months, ff.force IN (SELECT falls_within FROM ${CRIME_LAD_MONTHS}) AS inside
+    FROM outside o JOIN file_force ff USING (f) ORDER BY o.f`);
   const authorities = ctx.config.geography.authorities?.length ? ctx.config.geography.authorities : [ctx.config.parent];
+  const byForce = new Map<string, typeof files>();
   for (const x of files) {
+    if (!x.inside) {
+      byForce.set(x.force, [...(byForce.get(x.force) ?? []), x]);
+      continue;
+    }
     const shown = displayPath(ctx.config, x.f);
-    await ctx.db.recordWarning("conform", "crime_file_outside_build", shown, messages.crimeFileOutsideBuild(shown, x.n, x.months, authorities));
+    await ctx.db.recordWarning("conform", "crime_file_outside_build", shown, messages.crimeFileOutsideBuild(shown, x.n, x.months.join(", "), authorities));
+  }
+  for (const [force, fs] of byForce) {
+    const rows = fs.reduce((s, x) => s + x.n, 0);
+    await ctx.db.recordWarning("conform", "crime_force_outside_build", force,
+      messages.crimeForceOutsideBuild(force, fs.length, rows, monthSpans(fs.flatMap((x) => x.months)), displayPath(ctx.config, fs[0]!.f), authorities));
   }
 }
 
@@ -522,8 +547,8 @@ async function checkTypeVolumes(ctx: Context): Promise<void> {
 /** Month-on-month volume check over the crimes placed in each authority of the build. */
 async function checkMonthlyVolumes(ctx: Context): Promise<void> {
   const rows = await ctx.db.all<{ lad_code: string; lad_name: string; month: string; n: number }>(
-    `SELECT w.lad_code, any_value(w.lad_name) AS lad_name, strftime(e.month, '%Y-%m') AS month, sum(e.n)::INTEGER AS n
-     FROM (SELECT lsoa_code, month, count(*) AS n FROM staging.crime_events GROUP BY ALL) e JOIN ref.lsoa_ward w USING (lsoa_code) GROUP BY w.lad_code, 3 ORDER BY 1, 3`,
+    `SELECT c.lad_code, any_value(a.lad_name) AS lad_name, strftime(c.month, '%Y-%m') AS month, sum(c.n)::INTEGER AS n
+     FROM ${CRIME_LAD_MONTHS} c JOIN ${AUTHORITIES_SQL} a USING (lad_code) GROUP BY c.lad_code, 3 ORDER BY 1, 3`,
   );
   const byLad = new Map<string, { name: string; months: { month: string; n: number }[] }>();
   for (const r of rows) {
