@@ -108,6 +108,9 @@ export const messages = {
     `${dropped}: its ${kind} population for mid-${year}${sex ? `, ${{ F: "females", M: "males", P: "persons" }[sex]}` : ""} of ${lsoas.toLocaleString("en-GB")} LSOA(s) is not used: ${used} gives them too, and is used instead (the last given wins; remove one of them)`,
   noSexInSheet: (file: string, sheet: string) =>
     `${file}: cannot tell which sex "${sheet}" holds (expected Males, Females or Persons in the sheet's name, as ONS names them: "Mid-2019 Males", or in the name of a CSV saved from it)`,
+  iodEditionsMixed: (editions: readonly { edition: string; files: readonly string[] }[]) =>
+    `sources.deprivation: the files are of ${editions.length} editions of the indices (${editions.map((e) => `${e.edition}: ${e.files.join(", ")}`).join("; ")}): ` +
+    "an area's scores, ranks and weights must come from one edition (their ranks are of different sets of LSOAs); give the files of one edition (Files 1, 2, 5, 6 or 7 of the same release)",
   noYearInFileName: (file: string) => `${file}: cannot tell the year from the file name (expected a year such as 2023 in it)`,
   severalYearsInFileName: (file: string, years: readonly string[]) =>
     `${file}: cannot tell the mid-year from the file name: it names ${years.join(" and ")} (a CSV saved from a workbook of several years keeps the workbook's name); rename it with its year, as "mid-${years[0]}" (the year of the sheet it was saved from), or give the workbook itself`,

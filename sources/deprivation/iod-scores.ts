@@ -89,6 +89,23 @@ export function iodEdition(file: string): string {
   return "IoD";
 }
 
+/**
+ * The files of one nation's index must be of one edition: an LSOA's scores, ranks and weights
+ * are taken from the first file that gives each, all under that file's edition, so England's
+ * IoD 2025 File 1 beside an IoD 2019 File 2 would show 2019's domain ranks as 2025's (out of
+ * another number of LSOAs). England's and Wales's indices side by side are fine; a file whose
+ * edition cannot be told (`IoD`) goes with any. Population denominators (File 6, File 7's
+ * residents) only weight the summaries: the caller leaves them out.
+ */
+function checkOneEdition(ctx: Pick<Context, "config">, tables: readonly { file: string; edition: string }[]): void {
+  for (const nation of ["IoD", "WIMD"]) {
+    const editions = [...new Set(tables.filter((t) => t.edition.startsWith(nation) && t.edition !== nation).map((t) => t.edition))].sort();
+    if (editions.length < 2) continue;
+    const filesOf = (e: string) => tables.filter((t) => t.edition === e).map((t) => displayPath(ctx.config, t.file));
+    throw new LocalneedsError(messages.iodEditionsMixed(editions.map((e) => ({ edition: e, files: [...new Set(filesOf(e))] }))));
+  }
+}
+
 /** Staging columns of `staging.deprivation_lsoa`, in order (the first 12 are the original contract). */
 export const DEPRIVATION_COLUMNS = [
   "imd_score", "imd_rank", "imd_decile", "income_score", "employment_score", "education_score", "health_score", "crime_score",
@@ -172,6 +189,7 @@ export const deprivationAdapter = defineSource({
     const byId = new Map<string, CsvFormat>(DEPRIVATION_FORMATS.map((f) => [f.id, f]));
     const picked = (await db.all<{ path: string; format: string; edition: string; ord: number }>(`SELECT path, format, edition, ord FROM ${TABLES} ORDER BY ord`))
       .map((t) => ({ file: t.path, order: t.ord, format: byId.get(t.format)!, edition: t.edition }));
+    checkOneEdition(ctx, picked.filter((p) => p.format !== iodDenominatorsFormat));
     await db.run(`CREATE OR REPLACE TEMP TABLE _dep_long (lsoa_code VARCHAR, measure VARCHAR, value DOUBLE, file_order INTEGER, edition VARCHAR, _file VARCHAR)`);
     for (const p of picked) {
       const measures = measuresOf(p.format);

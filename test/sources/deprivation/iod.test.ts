@@ -200,6 +200,17 @@ describe.skipIf(!hasShared)(`IoD2019, one file at a time and broken copies${shar
     }
   });
 
+  it("files of two editions of England's indices (an IoD2025 File 1 beside an IoD2019 File 2) stop the build, naming each edition's files", async () => {
+    const rows = medwayLsoaChanges().slice(0, 5).map((r, i) => `${r.lsoa21},${r.name21},E06000035,Medway,${1000 + i},1`);
+    const t = tempDir();
+    const file1 = t.write("File_1_-_IoD2025_Index_of_Multiple_Deprivation.csv", ["LSOA code (2021),LSOA name (2021),Local Authority District code (2024),Local Authority District name (2024),Index of Multiple Deprivation (IMD) Rank,Index of Multiple Deprivation (IMD) Decile", ...rows, ""].join("\n"));
+    await expect(runSources(realConfig({ geography: { lsoaChanges: LSOA_CHANGES }, sources: { deprivation: { files: [file1, FILE2] } } })))
+      .rejects.toThrow(messages.iodEditionsMixed([{ edition: "IoD2019", files: [shown(FILE2)] }, { edition: "IoD2025", files: [shown(file1)] }]));
+    // England's indices beside Wales's are not a mix; one edition's files together are not either.
+    const { db } = await runSources(dep([FILE1, FILE2]));
+    db.close();
+  });
+
   it("File 6 in both slots is loaded once; the summary then weights by it", async () => {
     const { db } = await runSources(dep([FILE2, FILE6], [FILE6]));
     try {
