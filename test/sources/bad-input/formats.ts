@@ -53,7 +53,7 @@ const NO_RATIO = "no numerator and denominator in this format";
 const CODES_ONLY = { ambiguous_dates: NO_DATES, future_dates: NO_DATES, negative_count: NO_COUNT, non_numeric_count: NO_COUNT, numerator_above_denominator: NO_RATIO };
 /** What conform does with the LSOA-keyed IoD files. */
 const IOD_CONFORM = { unknown_area_codes: "staged; only LSOAs of the build's wards enter the summaries", wrong_vintage_codes: "as unknown codes", duplicate_rows: "the LSOA counts once (last line); duplicate_key warning" };
-const DFE = "SUPP, NA, NEW, LOWCOV, NE, NP, x, c, z, :, low, u, #DIV/0!";
+const DFE = "SUPP, NA, NEW, LOWCOV, NE, NP, DNS, LOW, x, c, z, :, low, u, #DIV/0!";
 /** The shared parts of the EES formats' entries (FSM, absence). */
 const EES_MARKER_LIST = EES_MARKERS.join(", ");
 const eesCount = (header: string) => ({
