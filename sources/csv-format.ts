@@ -3,6 +3,7 @@
  * pattern, since real headers carry vintage years), their canonical names in the run's `raw_*` table, the
  * per-column rules a row must pass, and the file's encoding.
  */
+import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 
 /** How a column's cells are checked at load time (raw keeps text; staging casts). */
 export type ColumnKind =
@@ -140,6 +141,11 @@ export interface CsvFormat {
   rawInMemory?: boolean;
   /** Grain of the raw table, for the README and docs. */
   grain: string;
+  /**
+   * For a file the council exports (no publisher's fixed layout): how to name its own columns for
+   * the format's, said after a missing-columns error (`sources.complaints.columns`, `withColumnNames`).
+   */
+  renameHint?: string;
 }
 
 /** Define a format (identity, for typing and one place to check declarations). */
@@ -273,3 +279,21 @@ export function headerLabel(spec: ColumnSpec): string {
     .replace(/\(([^()|]*)\|([^()]*)\)/g, "$1 or $2")
     .replace(/\\(.)/g, "$1");
 }
+
+/**
+ * `format` with some columns under the names a council's own export gives them: `names` maps a
+ * column's documented header (`Date Received`, matched as headers are: case and punctuation
+ * aside) to the export's (`Date Logged`). A documented name that is no column of the format is an
+ * error naming `key` (the config's setting) and the format's columns.
+ */
+export function withColumnNames(format: CsvFormat, names: Readonly<Record<string, string>> | undefined, key: string): CsvFormat {
+  if (!names || !Object.keys(names).length) return format;
+  const columns = format.columns.map((c) => ({ ...c }));
+  for (const [documented, own] of Object.entries(names)) {
+    const spec = columns.find((c) => headerMatches(c, documented, false));
+    if (!spec) throw new LocalneedsError(messages.columnNotInFormat(key, documented, format.title, format.columns.map(headerLabel)));
+    spec.header = own;
+  }
+  return defineCsvFormat({ ...format, columns });
+}
+

@@ -97,7 +97,7 @@ function headerError(file: string, header: readonly string[], formats: readonly 
   const closest = [...formats].sort((a, b) => matchHeader(a, header).missing.length - matchHeader(b, header).missing.length)[0]!;
   const { missing } = matchHeader(closest, header);
   return new LocalneedsError(
-    messages.missingColumns(file, closest.columns.filter((c) => !c.optional).map(headerLabel), header, missing.map(headerLabel)),
+    messages.missingColumns(file, closest.columns.filter((c) => !c.optional).map(headerLabel), header, missing.map(headerLabel), closest.renameHint),
   );
 }
 

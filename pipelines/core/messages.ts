@@ -55,8 +55,10 @@ export const messages = {
     `invalid ${what} "${value}" in ${owner} (expected ${expected.join(" | ")})`,
   noFilesMatch: (source: string, pattern: string) => `source ${source}: no file matches ${pattern}`,
   fileMissing: (source: string, file: string) => `source ${source}: file not found: ${file}`,
-  missingColumns: (file: string, expected: readonly string[], found: readonly string[], missing: readonly string[]) =>
-    `${file}: missing column(s) ${list(missing)}; expected ${list(expected)}; found ${list(found)}`,
+  missingColumns: (file: string, expected: readonly string[], found: readonly string[], missing: readonly string[], hint?: string) =>
+    `${file}: missing column(s) ${list(missing)}; expected ${list(expected)}; found ${list(found)}${hint ? `; ${hint}` : ""}`,
+  columnNotInFormat: (key: string, column: string, title: string, columns: readonly string[]) =>
+    `${key}: "${column}" is not a column of ${title} (its columns: ${columns.join(", ")}); name each column by its name here, and give your file's own name for it`,
   wrongKindOfFile: (file: string, slot: string, looksLike: string) =>
     `${file}: this looks like ${looksLike}, not ${/^(a|an) /.test(slot) ? slot : `a ${slot} file`}`,
   rowsDoNotReconcile: (file: string, read: number, loaded: number, rejected: number) =>

@@ -5,7 +5,7 @@
  * loaded into `raw_complaints` only; `staging.complaints` keeps category, service, channel,
  * status, dates and area. Grain: one row per case.
  */
-import { defineCsvFormat } from "../csv-format.ts";
+import { defineCsvFormat, withColumnNames } from "../csv-format.ts";
 import { matchHeader, parseDmySql, registerFormats, resolveEncoding } from "../load-csv.ts";
 import { isWorkbook, loadCsvOrWorkbooks } from "../workbook.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
@@ -26,6 +26,7 @@ export const crmExportFormat = (encoding: "utf-8" | "windows-1252" | "auto") =>
     rawTable: "raw_complaints",
     grain: "one row per case",
     encoding,
+    renameHint: `if your export names a column otherwise, give its name in sources.complaints.columns (e.g. "columns": { "Date Received": "Date Logged" })`,
     columns: [
       { name: "case_reference", header: "Case Reference", required: true, personal: "hash" },
       { name: "date_received", header: "Date Received", kind: "date_dmy", required: true, notFuture: true, notBefore: COMPLAINTS_EARLIEST },
@@ -55,6 +56,7 @@ const complaintsConfig = z
     encoding: z.enum(["utf-8", "windows-1252", "auto"]).default("utf-8"),
     repeatWindowDays: z.number().int().min(1).default(28).describe("a case is a repeat when the same place and category had a case this many days before"),
     categories: z.array(z.string().min(1)).min(1).optional().describe("the declared case categories: any other category is refused as a label (else categories are screened)"),
+    columns: z.record(z.string(), z.string().min(1)).optional().describe("the export's own name for any column of the format, by the format's name: { \"Date Received\": \"Date Logged\" }"),
   })
   .strict();
 
@@ -76,7 +78,7 @@ export const complaintsAdapter = defineSource({
   schema: complaintsConfig,
   paths: ["files"],
   async load(ctx, c) {
-    const format = crmExportFormat(c.encoding);
+    const format = withColumnNames(crmExportFormat(c.encoding), c.columns, "sources.complaints.columns");
     const files = await expandFiles(ctx, "complaints", c.files);
     // Cases are placed by ward or LSOA code only (never by name, and there is no postcode lookup):
     // an export with neither column would load and count in no ward.

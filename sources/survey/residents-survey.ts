@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { defineCsvFormat, type CsvFormat } from "../csv-format.ts";
+import { defineCsvFormat, withColumnNames, type CsvFormat } from "../csv-format.ts";
 import { registerFormats } from "../load-csv.ts";
 import { loadCsvOrWorkbooks } from "../workbook.ts";
 import { expandFiles } from "../files.ts";
@@ -63,6 +63,7 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
     title: "residents survey microdata",
     rawTable: "raw_survey_responses",
     grain: "one row per respondent and wave",
+    renameHint: `if your microdata names a column otherwise, give its name in sources.survey.columns (e.g. "columns": { "design_weight": "wt_final" })`,
     columns: [
       { name: "respondent_id", header: "respondent_id", required: true, personal: "hash" },
       { name: "wave", header: "wave", required: true },
@@ -80,7 +81,13 @@ export function surveyFormat(codebook: Codebook): CsvFormat {
 }
 
 /** The `sources.survey` block. */
-const surveyConfig = z.object({ microdata: fileList, codebook: z.string().min(1) }).strict();
+const surveyConfig = z
+  .object({
+    microdata: fileList,
+    codebook: z.string().min(1),
+    columns: z.record(z.string(), z.string().min(1)).optional().describe("the microdata's own name for any column, by the format's name: { \"design_weight\": \"wt_final\" }"),
+  })
+  .strict();
 
 declare module "../../pipelines/core/source-definition.ts" {
   interface SourceConfigs { survey: z.output<typeof surveyConfig> }
@@ -94,7 +101,7 @@ export const surveyAdapter = defineSource({
   schema: surveyConfig,
   paths: ["microdata", "codebook"],
   async load(ctx, s) {
-    const format = surveyFormat(readCodebook(s.codebook));
+    const format = withColumnNames(surveyFormat(readCodebook(s.codebook)), s.columns, "sources.survey.columns");
     registerFormats(format);
     // Microdata saved as a workbook: only the columns staged are copied out of it (`formatPlan`).
     return loadCsvOrWorkbooks(ctx, format, await expandFiles(ctx, "survey", s.microdata));

@@ -101,10 +101,31 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
     });
   });
 
-  it("a renamed column is an error naming the file, expected and found columns", async () => {
+  it("a renamed column is an error naming the file, expected and found columns, and how to name the export's own columns", async () => {
     const t = tempDir();
     const f = t.write("crm.csv", [HEADER.replace("Date Received", "Received"), row("C1", "01/04/2022", "Noise")].join("\n"));
     await expect(runSources(complaints([f]))).rejects.toThrow(`${f}: missing column(s) Date Received; expected Case Reference, Date Received, Date Closed, Category, Service, Channel, Status; found Case Reference, Received`);
+    await expect(runSources(complaints([f]))).rejects.toThrow(/; if your export names a column otherwise, give its name in sources\.complaints\.columns/);
+  });
+
+  it("an export's own column names, given in sources.complaints.columns, read as the format's; a name that is no column of the format is an error", async () => {
+    const t = tempDir();
+    const own = HEADER.replace("Case Reference", "Ref No").replace("Date Received", "Date Logged").replace("Ward Code", "Ward (GSS)").replace("Customer Name", "Contact");
+    const f = t.write("crm.csv", [own, row("C1", "01/04/2022", "Noise", { closed: "03/04/2022" }), row("C2", "02/04/2022", "Potholes")].join("\n"));
+    const columns = { "Case Reference": "Ref No", "date received": "Date Logged", "Ward Code": "Ward (GSS)", "Customer Name": "Contact" };
+    const expected = await withBuild([t.write("plain.csv", [HEADER, row("C1", "01/04/2022", "Noise", { closed: "03/04/2022" }), row("C2", "02/04/2022", "Potholes")].join("\n"))], {}, (db) =>
+      db.all(`SELECT received::VARCHAR r, days_to_resolve, category, ward_code FROM staging.complaints ORDER BY r`));
+    await withBuild([f], { columns }, async (db) => {
+      expect(await db.all(`SELECT received::VARCHAR r, days_to_resolve, category, ward_code FROM staging.complaints ORDER BY r`)).toEqual(expected);
+      expect(expected).toHaveLength(2);
+      // The contact column is still the customer's name: dropped unread.
+      const cols = (await db.all<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'raw_complaints'`)).map((r) => r.c);
+      expect(cols).not.toContain("customer_name");
+      expect(JSON.stringify(await db.all(`SELECT * FROM raw_complaints`))).not.toMatch(/A Resident/);
+    });
+    await expect(runSources(complaints([f], { columns: { "Date Recieved": "Date Logged" } }))).rejects.toThrow(
+      messages.columnNotInFormat("sources.complaints.columns", "Date Recieved", "a council complaints (CRM) export", ["Case Reference", "Date Received", "Date Closed", "Category", "Service", "Channel", "Status", "Ward", "Ward Code", "Postcode", "LSOA Code", "UPRN", "Customer Name", "Address", "Telephone", "Email", "Description"]),
+    );
   });
 
   it("a category carrying a name, phone or e-mail is never staged: screened when no list is declared, else only declared categories pass", async () => {

@@ -154,4 +154,23 @@ describe.skipIf(!hasShared)(`residents survey${sharedSkipReason}`, () => {
     expect(fromCsv.respondents).toHaveLength(40);
     expect(await staged(xlsx)).toEqual(fromCsv);
   });
+
+  it("microdata's own column names, given in sources.survey.columns, read as the format's", async () => {
+    const { t, codebook, header, rows } = demoWave();
+    const lines = rows.slice(0, 20);
+    const plain = t.write("plain.csv", [header, ...lines].join("\n") + "\n");
+    const own = t.write("own.csv", [header.replace("respondent_id", "RespID").replace("design_weight", "wt_final"), ...lines].join("\n") + "\n");
+    const staged = async (file: string, columns?: Record<string, string>) => {
+      const { db } = await runSources(realConfig({ sources: { survey: { microdata: [file], codebook, ...(columns ? { columns } : {}) } } }));
+      try {
+        return await db.all(`SELECT * EXCLUDE (line_order) FROM staging.survey_respondents ORDER BY respondent_id`);
+      } finally {
+        db.close();
+      }
+    };
+    const expected = await staged(plain);
+    expect(expected).toHaveLength(20);
+    expect(await staged(own, { respondent_id: "RespID", design_weight: "wt_final" })).toEqual(expected);
+    await expect(staged(own)).rejects.toThrow(/missing column\(s\) respondent_id, design_weight; .*give its name in sources\.survey\.columns/);
+  });
 });
