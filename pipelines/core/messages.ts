@@ -154,7 +154,7 @@ export const messages = {
   boundaryFeatureNoPolygon: (type: string) => `feature geometry is ${type}, expected Polygon or MultiPolygon`,
   parentNotInAuthorities: (parent: string, kept: readonly string[]) =>
     `geography.authorities (${list(kept)}) must include the parent authority ${parent}${upperTierHint(parent)}`,
-  wardCrosswalkByCentroid: (declared: string, lookup: string, lsoaFile: string, wardFile: string, placed: number, unplaced: number) =>
+  wardCrosswalkByCentroid: (declared: string, lookup: string, lsoaFile: string, wardFile: string, placed: number, unplaced: number, nearest: readonly string[] = []) =>
     `the build declares ${declared} wards but the LSOA lookup is ${lookup}: each LSOA was placed in the ${declared} ward containing its centroid ` +
     `(best fit; ${lsoaFile} in ${wardFile}): ${placed} LSOAs placed, ${unplaced} outside every ward left out`,
   wardBoundariesOtherVintage: (file: string, vintage: string, declared: string, n: number, matched: number, missing: number) =>

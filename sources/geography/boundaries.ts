@@ -31,8 +31,14 @@ export interface Boundary {
   vintage: string;
   polygons: Polygon[];
   bbox: [number, number, number, number];
-  /** Centroid: the file's `LONG`/`LAT` when present, else the area-weighted centroid. */
+  /** Centroid: the file's `LONG`/`LAT` (any case) when present, else the area-weighted centroid. */
   centroid: [number, number];
+  /**
+   * A point inside the area, to place it in another area by: the centroid when it lies inside,
+   * else a point on its largest part (an estuary LSOA of several parts, or a crescent, has its
+   * centroid outside itself: 7 of Medway's 169 LSOAs of 2021).
+   */
+  inside: [number, number];
 }
 
 /** A boundary file read: the areas, and the features that could not be used (1-based feature number). */
@@ -241,10 +247,12 @@ export function readBoundaries(file: string, family: "LSOA" | "WD"): BoundaryFil
     const polygons = f.polygons;
     if (!polygons) return void rejected.push({ feature: i + 1, column: "geometry", reason: messages.boundaryFeatureNoPolygon(f.geometryType) });
     const bbox = boundsOf(polygons);
-    const lon = Number(f.properties.LONG);
-    const lat = Number(f.properties.LAT);
-    const centroid: [number, number] = Number.isFinite(lon) && Number.isFinite(lat) && f.properties.LONG != null ? [lon, lat] : centroidOf(polygons);
-    areas.push({ code, name: nameKey ? String(f.properties[nameKey] ?? "") || null : null, vintage, polygons, bbox, centroid });
+    // `LONG`/`LAT` as the Geoportal names them; `long`/`lat` in older exports.
+    const prop = (name: string) => f.properties[Object.keys(f.properties).find((k) => k.toUpperCase() === name) ?? name];
+    const [lon, lat] = [Number(prop("LONG")), Number(prop("LAT"))];
+    const centroid: [number, number] = Number.isFinite(lon) && Number.isFinite(lat) && prop("LONG") != null && prop("LAT") != null ? [lon, lat] : centroidOf(polygons);
+    const inside = pointInPolygons(centroid[0], centroid[1], polygons) ? centroid : pointOnSurface(polygons);
+    areas.push({ code, name: nameKey ? String(f.properties[nameKey] ?? "") || null : null, vintage, polygons, bbox, centroid, inside });
   });
   return { file, family, vintage, areas, rejected, crs };
 }
@@ -299,6 +307,38 @@ export function centroidOf(polygons: Polygon[]): [number, number] {
   return area === 0 ? [ox, oy] : [ox + cx / (6 * area), oy + cy / (6 * area)];
 }
 
+/**
+ * A point inside the polygons: on the largest part (by area, holes subtracted), the middle of the
+ * widest stretch of the horizontal line through that part's centroid that lies inside it.
+ */
+export function pointOnSurface(polygons: Polygon[]): [number, number] {
+  const [ox, oy] = polygons[0]![0]![0]! as [number, number];
+  const areaOf = (p: Polygon) => p.reduce((sum, ring, k) => sum + (k === 0 ? 1 : -1) * Math.abs(ringMoments(ring, ox, oy).a), 0);
+  const part = [...polygons].sort((a, b) => areaOf(b) - areaOf(a))[0]!;
+  const [, y] = centroidOf([part]);
+  const xs: number[] = [];
+  for (const ring of part) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i]! as [number, number];
+      const [xj, yj] = ring[j]! as [number, number];
+      if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
+    }
+  }
+  xs.sort((a, b) => a - b);
+  let best: [number, number] | null = null;
+  for (let i = 0; i + 1 < xs.length; i += 2) if (!best || xs[i + 1]! - xs[i]! > best[1] - best[0]) best = [xs[i]!, xs[i + 1]!];
+  return best ? [(best[0] + best[1]) / 2, y] : centroidOf([part]);
+}
+
+/** Squared distance from a point to a segment, in degrees with longitude scaled by `kx` (cos of the latitude). */
+function segmentDistance2(x: number, y: number, a: readonly number[], b: readonly number[], kx: number): number {
+  const [ax, ay, bx, by] = [a[0]! * kx, a[1]!, b[0]! * kx, b[1]!];
+  const px = x * kx;
+  const [dx, dy] = [bx - ax, by - ay];
+  const t = dx || dy ? Math.max(0, Math.min(1, ((px - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy))) : 0;
+  return (px - ax - t * dx) ** 2 + (y - ay - t * dy) ** 2;
+}
+
 /** Is the point inside the ring (ray casting; points on an edge may fall either side)? */
 function inRing(x: number, y: number, ring: Ring): boolean {
   let inside = false;
@@ -341,6 +381,25 @@ export class BoundaryIndex {
     return list
       .filter((a) => lon >= a.bbox[0] && lon <= a.bbox[2] && lat >= a.bbox[1] && lat <= a.bbox[3] && pointInPolygons(lon, lat, a.polygons))
       .sort((a, b) => a.code.localeCompare(b.code))[0];
+  }
+
+  /**
+   * The area whose boundary is nearest the point (for a point in none: a gap between generalised
+   * boundaries, which do not share every edge), or undefined when there are no areas. Areas are
+   * tried nearest bounding box first, so only a few are measured edge by edge.
+   */
+  nearest(lon: number, lat: number): Boundary | undefined {
+    if (!Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
+    const kx = Math.cos((lat * Math.PI) / 180);
+    const boxDistance2 = (a: Boundary) => (Math.max(a.bbox[0] - lon, 0, lon - a.bbox[2]) * kx) ** 2 + Math.max(a.bbox[1] - lat, 0, lat - a.bbox[3]) ** 2;
+    let best: { area: Boundary; d: number } | undefined;
+    for (const { area, box } of this.areas.map((area) => ({ area, box: boxDistance2(area) })).sort((a, b) => a.box - b.box || a.area.code.localeCompare(b.area.code))) {
+      if (best && box > best.d) break;
+      let d = Infinity;
+      for (const p of area.polygons) for (const ring of p) for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) d = Math.min(d, segmentDistance2(lon, lat, ring[j]!, ring[i]!, kx));
+      if (!best || d < best.d) best = { area, d };
+    }
+    return best?.area;
   }
 }
 

@@ -289,7 +289,8 @@ function boundaryVintage(file: string, family: "LSOA" | "WD"): string {
 
 /**
  * The lookup's wards are another vintage than the build's: place each LSOA in the declared-vintage
- * ward containing its centroid (best fit), from the configured boundaries, and say so.
+ * ward containing its centroid (best fit; a point inside it where its centroid is not, `inside`),
+ * from the configured boundaries, and say so.
  */
 async function reassignWardsByCentroid(ctx: Parameters<SourceAdapter["conform"]>[0], lookupWardVintage: string): Promise<void> {
   const { db, config } = ctx;
@@ -297,7 +298,11 @@ async function reassignWardsByCentroid(ctx: Parameters<SourceAdapter["conform"]>
   const wards = readBoundaries(g.wardBoundaries!, "WD");
   const lsoas = readBoundaries(g.lsoaBoundaries!, "LSOA");
   const index = new BoundaryIndex(wards.areas);
-  const placed = lsoas.areas.map((l) => ({ lsoa_code: l.code, ward: index.locate(l.centroid[0], l.centroid[1]) }));
+  // An LSOA whose point falls in no ward (a gap between generalised boundaries) goes to the nearest.
+  const placed = lsoas.areas.map((l) => {
+    const within = index.locate(l.inside[0], l.inside[1]);
+    return { lsoa_code: l.code, ward: within ?? index.nearest(l.inside[0], l.inside[1]), nearest: !within };
+  });
   await db.run(`CREATE OR REPLACE TEMP TABLE _lsoa_new_ward (lsoa_code VARCHAR, ward_code VARCHAR, ward_name VARCHAR)`);
   await db.insertRows("_lsoa_new_ward", ["lsoa_code", "ward_code", "ward_name"], placed.filter((p) => p.ward).map((p) => ({
     lsoa_code: p.lsoa_code, ward_code: p.ward!.code, ward_name: p.ward!.name ?? p.ward!.code,
@@ -307,7 +312,7 @@ async function reassignWardsByCentroid(ctx: Parameters<SourceAdapter["conform"]>
     SELECT l.lsoa_code, l.lsoa_name, w.ward_code, w.ward_name, l.lad_code, l.lad_name
     FROM ref.lsoa_ward l JOIN _lsoa_new_ward w USING (lsoa_code)`);
   const after = (await db.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ref.lsoa_ward`))!.n;
-  await db.recordWarning("conform", "ward_vintage_crosswalk", g.wardVintage, messages.wardCrosswalkByCentroid(g.wardVintage, lookupWardVintage, displayPath(config, g.lsoaBoundaries!), displayPath(config, g.wardBoundaries!), after, before - after));
+  await db.recordWarning("conform", "ward_vintage_crosswalk", g.wardVintage, messages.wardCrosswalkByCentroid(g.wardVintage, lookupWardVintage, displayPath(config, g.lsoaBoundaries!), displayPath(config, g.wardBoundaries!), after, before - after, placed.filter((p) => p.nearest && p.ward).map((p) => p.lsoa_code)));
 }
 
 /** Ward boundaries of another vintage than the build's: say whether their codes match the build's wards. */

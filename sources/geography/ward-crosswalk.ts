@@ -128,7 +128,7 @@ export function deriveWardCrosswalk(opts: {
   for (const { lsoa, ward } of opts.lsoaWards) {
     const b = lsoas.get(lsoa);
     if (!b) continue;
-    const to = index.locate(b.centroid[0], b.centroid[1]);
+    const to = index.locate(b.inside[0], b.inside[1]) ?? index.nearest(b.inside[0], b.inside[1]);
     if (!to) continue;
     const pop = opts.population.get(lsoa) ?? 0;
     pairs.set(`${ward}|${to.code}`, (pairs.get(`${ward}|${to.code}`) ?? 0) + pop);

@@ -204,6 +204,28 @@ describe.skipIf(!hasShared)(`boundary files and geometry${sharedSkipReason}`, ()
     expect(agree).toBeGreaterThanOrEqual(160); // best fit by centroid vs ONS's population-weighted best fit
   });
 
+  it("every LSOA has a point inside itself to be placed by, where its centroid lies outside it (estuary LSOAs of several parts); no LSOA falls in no ward", () => {
+    const lsoas = readBoundaries(geo("boundaries", "medway_lsoa21.geojson"), "LSOA");
+    const outside = lsoas.areas.filter((a) => !pointInPolygons(a.centroid[0], a.centroid[1], a.polygons));
+    // ONS's Medway LSOAs of 2021 (no LONG/LAT in the file): 7 have their centroid outside themselves (GDAL agrees).
+    expect(outside.length).toBeGreaterThan(0);
+    for (const a of lsoas.areas) expect(pointInPolygons(a.inside[0], a.inside[1], a.polygons), a.code).toBe(true);
+    for (const a of lsoas.areas.filter((x) => !outside.includes(x))) expect(a.inside).toEqual(a.centroid);
+    const wards = new BoundaryIndex(readBoundaries(geo("boundaries", "medway_wards_WD25.geojson"), "WD").areas);
+    expect(lsoas.areas.filter((a) => !wards.locate(a.inside[0], a.inside[1]) && !wards.nearest(a.inside[0], a.inside[1]))).toEqual([]);
+  });
+
+  it("a point in no area (a gap between generalised boundaries) goes to the area whose edge is nearest; lower-case long/lat are read as LONG/LAT", () => {
+    const square = (x: number, code: string) => ({ code, name: code, vintage: "WD25", polygons: [[[[x, 51], [x + 1, 51], [x + 1, 52], [x, 52], [x, 51]]]], bbox: [x, 51, x + 1, 52] as [number, number, number, number], centroid: [x + 0.5, 51.5] as [number, number], inside: [x + 0.5, 51.5] as [number, number] });
+    const index = new BoundaryIndex([square(0, "W1"), square(1.1, "W2")]);
+    expect(index.locate(1.04, 51.5)).toBeUndefined();
+    expect(index.nearest(1.04, 51.5)!.code).toBe("W1");
+    expect(index.nearest(1.07, 51.5)!.code).toBe("W2");
+    const t = tempDir();
+    const f = t.write("lsoa.geojson", JSON.stringify({ type: "FeatureCollection", features: [{ type: "Feature", properties: { lsoa21cd: "E01000001", long: 0.25, lat: 51.25 }, geometry: { type: "Polygon", coordinates: [[[0, 51], [1, 51], [1, 52], [0, 52], [0, 51]]] } }] }));
+    expect(readBoundaries(f, "LSOA").areas[0]!.centroid).toEqual([0.25, 51.25]);
+  });
+
   it("point in polygon handles holes", () => {
     const square = [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]], [[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]];
     expect(pointInPolygons(0.5, 0.5, [square])).toBe(true);
