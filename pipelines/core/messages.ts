@@ -156,7 +156,8 @@ export const messages = {
     `geography.authorities (${list(kept)}) must include the parent authority ${parent}${upperTierHint(parent)}`,
   wardCrosswalkByCentroid: (declared: string, lookup: string, lsoaFile: string, wardFile: string, placed: number, unplaced: number, nearest: readonly string[] = []) =>
     `the build declares ${declared} wards but the LSOA lookup is ${lookup}: each LSOA was placed in the ${declared} ward containing its centroid ` +
-    `(best fit; ${lsoaFile} in ${wardFile}): ${placed} LSOAs placed, ${unplaced} outside every ward left out`,
+    `(best fit; ${lsoaFile} in ${wardFile}): ${placed} LSOAs placed, ${unplaced} outside every ward left out` +
+    (nearest.length ? `; ${nearest.length} (${nearest.slice(0, 5).join(", ")}${nearest.length > 5 ? "..." : ""}) fell in no ward (a gap between generalised boundaries?) and went to the nearest` : ""),
   wardBoundariesOtherVintage: (file: string, vintage: string, declared: string, n: number, matched: number, missing: number) =>
     `${file}: ward boundaries are ${vintage} but the build declares ${declared}; ${matched} of ${n} boundary codes are ${declared} wards of the same authorities` +
     (missing ? `, ${missing} ${declared} wards have no boundary` : "") + (matched < n || missing ? ": maps will not match the data" : ": the codes match, used as they are"),
