@@ -21,7 +21,7 @@ import {
   DOMAIN_FIGURES,
   INDICATOR_FIGURES,
   funnelFigure,
-  headlinePeriodType,
+  headlinePeriod,
   needIndexFigure,
   trajectoryFigure,
   needMapFigure,
@@ -65,12 +65,11 @@ function summaryRows(d: PackData, indicators: readonly Indicator[], code: string
   const wards = new Set(d.wards);
   const out: SummaryRow[] = [];
   for (const ind of indicators) {
-    const pt = headlinePeriodType(d, ind, code);
-    if (!pt) continue;
+    // The one rule for the headline period (`headlinePeriod`): every part of the pack reads it from here.
+    const at = headlinePeriod(d, ind, code, d.parent.code);
+    if (!at) continue;
+    const { periodType: pt, period, row: latest } = at;
     const rows = rowsOf(d, ind, pt);
-    const latest = rows.filter((r) => r.area_code === code).at(-1);
-    if (!latest) continue;
-    const period = latest.period_label;
     const wardValues = rows
       .filter((r) => r.period_label === period && wards.has(r.area_code) && !r.is_suppressed && r.value !== null)
       .map((r) => r.value as number)
@@ -179,9 +178,8 @@ function contextRows(d: PackData, view: View, indicators: readonly Indicator[], 
     .filter((i) => i.domain === domain && !inSummary.has(i.id))
     .flatMap((indicator) => {
       for (const area of places) {
-        const periodType = headlinePeriodType(d, indicator, area);
-        const latest = periodType ? rowsOf(d, indicator, periodType).filter((r) => r.area_code === area).at(-1) : undefined;
-        if (periodType && latest) return [{ indicator, periodType, period: latest.period_label, area }];
+        const at = headlinePeriod(d, indicator, area);
+        if (at) return [{ indicator, periodType: at.periodType, period: at.period, area }];
       }
       return [];
     });

@@ -105,10 +105,38 @@ export const resultRow = (r: IndicatorValueRow, group: string): SurveyResultRow 
   protects: r.is_suppressed && r.suppression_reason === messages.secondarySuppression(),
 });
 
-/** The period type an indicator is headlined on for `code`: the first it declares that has a row for the area. */
-export function headlinePeriodType(d: PackData, ind: Indicator, code: string): string | undefined {
+/** The period an indicator is headlined on for an area, and the area's row in it (which may say why it has no value). */
+export interface HeadlinePeriod {
+  periodType: string;
+  period: string;
+  /** The area's row in that period: its value, or its `suppression_reason`. */
+  row: IndicatorValueRow;
+}
+
+/**
+ * The one rule for an indicator's headline ("latest") period for the area `code`, which every
+ * part of the pack reads (summary, at-a-glance, spines, section charts, slides, workbook,
+ * manifest), so they agree. Among the periods `code` has a row in, of the period types the
+ * indicator declares (in its order):
+ * 1. the latest period in which `code` has a published value (the first type that has one);
+ * 2. else the latest in which `fallback` (the parent authority; none for the overview) has one;
+ * 3. else (no value for either in any period) the latest, its row giving the reason.
+ * So a month withheld for the whole authority (police.uk's files do not cover it) is never the
+ * headline while an earlier month has values. Undefined when `code` has no row at all.
+ */
+export function headlinePeriod(d: PackData, ind: Indicator, code: string, fallback?: string): HeadlinePeriod | undefined {
   const rows = d.byIndicator.get(ind.id) ?? [];
-  return ind.periods.find((t) => rows.some((r) => r.period_type === t && r.area_code === code));
+  // Rows come in period order (`readPackData`), so the last match is the latest period.
+  const own = ind.periods.map((t) => ({ t, rows: rows.filter((r) => r.period_type === t && r.area_code === code) })).filter((x) => x.rows.length);
+  const other = (t: string, period: string) => (fallback && fallback !== code ? valueAt(d, ind.id, t, fallback, period) : undefined);
+  const tiers: ((r: IndicatorValueRow) => boolean)[] = [(r) => shown(r), (r) => shown(other(r.period_type, r.period_label)), () => true];
+  for (const tier of tiers) {
+    for (const x of own) {
+      const row = x.rows.findLast(tier);
+      if (row) return { periodType: x.t, period: row.period_label, row };
+    }
+  }
+  return undefined;
 }
 
 /** Rows of one indicator and period type. */

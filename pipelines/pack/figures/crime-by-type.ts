@@ -4,7 +4,7 @@
 import type { Indicator } from "../../../transforms/indicators/define.ts";
 import { crimeByTypeChart, type CrimeTypeRow } from "../../../notebooks/charts/builders.ts";
 import { type PackData, valueAt } from "../pack-data.ts";
-import { type DomainFigure, headlinePeriodType, type PackFigure, rowsOf, shown, type View } from "./common.ts";
+import { type DomainFigure, headlinePeriod, type PackFigure, shown, type View } from "./common.ts";
 
 /** Crime rates by type: the area against the borough (or the borough against England). */
 export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]): PackFigure | null {
@@ -14,10 +14,11 @@ export function crimeTypeFigure(d: PackData, view: View, indicators: Indicator[]
   let source = "";
   const rows: CrimeTypeRow[] = [];
   for (const ind of indicators.filter((i) => i.domain === "crime" && i.id !== "crime.all_crime_rate" && i.method === "rate")) {
-    const pt = headlinePeriodType(d, ind, view.code);
-    if (!pt) continue;
-    const own = rowsOf(d, ind, pt).filter((r) => r.area_code === view.code).at(-1);
-    const comp = own && comparator ? valueAt(d, ind.id, pt, comparator, own.period_label) : undefined;
+    // The summary's headline period (`headlinePeriod`), so the chart and the table agree.
+    const at = headlinePeriod(d, ind, view.code, view.kind === "focus" ? d.parent.code : undefined);
+    if (!at) continue;
+    const own = at.row;
+    const comp = valueAt(d, ind.id, at.periodType, comparator, at.period);
     if (!shown(own) || !shown(comp)) continue;
     period = own.period_label;
     source ||= ind.source;

@@ -38,8 +38,8 @@ export const INDICATOR_FIGURES: readonly IndicatorFigure[] = [surveyWards, surve
 /** The figures the assembly places itself. */
 export const AREA_FIGURES: readonly AreaFigure[] = [populationMap, pyramid, spine, trajectories, needIndex, needMap, funnel, publishedAreas];
 
-export type { AreaFigure, DomainFigure, DomainFigureInput, IndicatorFigure, PackFigure, View } from "./common.ts";
-export { headlinePeriodType, methodLine, MIN_COUNT, quantile, rowsOf } from "./common.ts";
+export type { AreaFigure, DomainFigure, DomainFigureInput, HeadlinePeriod, IndicatorFigure, PackFigure, View } from "./common.ts";
+export { headlinePeriod, methodLine, MIN_COUNT, quantile, rowsOf } from "./common.ts";
 export { funnelFigure } from "./funnel.ts";
 export { needIndexFigure } from "./need-index.ts";
 export { needMapFigure } from "./need-map.ts";
