@@ -10,7 +10,8 @@
  * Then secondary suppression: after primary suppression (counts 1 to minCount-1, and the floor),
  * hide further cells wherever a suppressed count could be recovered by subtraction from published ones.
  *
- * 1. Members within their parent (wards within the authority, LSOAs within their ward): when
+ * 1. Members within their parent (wards within the authority, LSOAs within their ward, wards
+ *    within a locality, the rest of the authority or the similar wards' group): when
  *    exactly one member of an indicator, period and breakdown is suppressed while others are
  *    published, the next smallest member is suppressed too; when the parent is suppressed while
  *    every member is published (their sum would give it away), the smallest member is suppressed.
@@ -65,6 +66,12 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
   const reason = messages.secondarySuppression();
   // Candidate numerators must stay readable after a cell is hidden: keep them aside.
   await db.run(`CREATE OR REPLACE TEMP TABLE _num AS SELECT rowid AS rid, numerator AS n FROM marts.indicator_values`);
+  // Wards within the build's other sums of wards: localities, the rest of the authority, the similar wards' group.
+  const wardGroups = (await db.hasTable("ref.area_members"))
+    ? `UNION ALL
+          SELECT DISTINCT w.area_code, g.area_code FROM ref.area_members g JOIN ref.area_members w ON w.lsoa_code = g.lsoa_code
+          WHERE g.area_type IN ('locality', 'rest_of_authority', 'comparator_group') AND w.area_type = 'ward'`
+    : "";
   let total = 0;
   for (let pass = 0; pass < 10; pass++) {
     let changed = 0;
@@ -74,7 +81,8 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
           SELECT area_code, parent_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p
           UNION ALL
           SELECT l.area_code, l.parent_code FROM ref.areas l JOIN ref.areas w ON w.area_code = l.parent_code
-          WHERE l.area_type = 'lsoa' AND w.area_type = 'ward' AND w.parent_code = $p) m ON m.area_code = v.area_code)`;
+          WHERE l.area_type = 'lsoa' AND w.area_type = 'ward' AND w.parent_code = $p
+          ${wardGroups}) m ON m.area_code = v.area_code)`;
     const smallestPublished = `WHERE NOT w.is_suppressed AND w.n IS NOT NULL
       QUALIFY row_number() OVER (PARTITION BY w.parent_code, w.indicator_id, w.period_type, w.period_label, w.breakdown ORDER BY w.n, w.area_code) = 1`;
     // 1a. exactly one member hidden while others are shown: hide the next smallest
@@ -140,11 +148,13 @@ async function suppressRows(ctx: Context, rows: { rid: string }[], reason: strin
  * the next smallest (ties to the lowest key) is withheld too, as the total minus the others
  * would give it. `complements` pairs a whole with one that contains it (the focus area within
  * the borough): where the difference of a part (the rest of the borough) is 1 to 4 and both
- * are shown, the inner part is withheld. Repeats until nothing changes. Returns one set per whole.
+ * are shown, the inner part is withheld. Parts in `publishedElsewhere` (their counts are published
+ * in another figure) are the last chosen as the secondary. Repeats until nothing changes. Returns one set per whole.
  */
 export function withheldParts(
   wholes: readonly ReadonlyMap<string, number>[],
   complements: readonly { inner: number; outer: number }[] = [],
+  publishedElsewhere: ReadonlySet<string> = new Set(),
 ): Set<string>[] {
   const small = (n: number) => n >= 1 && n < MIN_PUBLISHED_COUNT;
   const withheld = wholes.map((w) => new Set([...w].filter(([, n]) => small(n)).map(([k]) => k)));
@@ -162,7 +172,9 @@ export function withheldParts(
     }
     wholes.forEach((w, i) => {
       if (withheld[i]!.size !== 1) return;
-      const next = [...w].filter(([k, n]) => n > 0 && !withheld[i]!.has(k)).sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))[0];
+      // A part whose count is published elsewhere (an indicator's numerator) would give the withheld one back: another first.
+      const next = [...w].filter(([k, n]) => n > 0 && !withheld[i]!.has(k))
+        .sort((a, b) => Number(publishedElsewhere.has(a[0])) - Number(publishedElsewhere.has(b[0])) || a[1] - b[1] || a[0].localeCompare(b[0]))[0];
       if (next) hide(i, next[0]);
     });
   }

@@ -20,7 +20,8 @@ export interface CrimeMonthRow {
   /** `YYYY-MM`. */
   month: string;
   crime_type: string;
-  count: number;
+  /** null: withheld (a count of 1 to 4, or one that would give such a count away). */
+  count: number | null;
 }
 
 /** Options of {@link crimeByMonthChart}. */
@@ -64,7 +65,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
   const top = opts.topTypes ?? 5;
   const anomalous = new Set(opts.anomalousMonths ?? []);
   const totals = new Map<string, number>();
-  for (const r of rows) totals.set(r.crime_type, (totals.get(r.crime_type) ?? 0) + r.count);
+  for (const r of rows) totals.set(r.crime_type, (totals.get(r.crime_type) ?? 0) + (r.count ?? 0));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
   // Grouping a single leftover type as "Other" would hide its name for nothing.
   const kept = ranked.length <= top + 1 ? ranked : ranked.slice(0, top);
@@ -74,13 +75,20 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
   const monthsSeen = [...new Set(rows.map((r) => r.month))].sort();
   const months = monthsSeen.length ? monthRange(monthsSeen[0], monthsSeen[monthsSeen.length - 1]) : [];
   const counts = new Map<string, number>();
+  // A type's month withheld leaves no bar in its panel; in "Other" the types shown are summed without it.
+  const withheld = new Set<string>();
+  let otherPartial = false;
   for (const r of rows) {
-    const k = `${group(r.crime_type)}\u0000${r.month}`;
-    counts.set(k, (counts.get(k) ?? 0) + r.count);
+    const g = group(r.crime_type);
+    const k = `${g}\u0000${r.month}`;
+    if (r.count === null && g !== OTHER_CRIME) withheld.add(k);
+    if (r.count === null && g === OTHER_CRIME) otherPartial = true;
+    counts.set(k, (counts.get(k) ?? 0) + (r.count ?? 0));
   }
-  const groupTotal = (g: string) => months.reduce((s, m) => s + (counts.get(`${g}\u0000${m}`) ?? 0), 0);
-  const grandTotal = [...totals.values()].reduce((a, b) => a + b, 0);
-  const panelOf = new Map(groups.map((g) => [g, `${g}: ${formatNumber(groupTotal(g), 0)} in total`]));
+  const shown = (g: string, m: string): number | null => (withheld.has(`${g}\u0000${m}`) ? null : (counts.get(`${g}\u0000${m}`) ?? 0));
+  const groupTotal = (g: string) => months.reduce((s, m) => s + (shown(g, m) ?? 0), 0);
+  const grandTotal = groups.reduce((s, g) => s + groupTotal(g), 0);
+  const panelOf = new Map(groups.map((g) => [g, `${g}: ${formatNumber(groupTotal(g), 0)} in total${months.some((m) => shown(g, m) === null) ? " shown" : ""}`]));
   const panels = groups.map((g) => panelOf.get(g)!);
 
   const values = groups.flatMap((g, gi) =>
@@ -89,7 +97,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
       month_label: monthLabel(m),
       crime_type: g,
       panel: panelOf.get(g)!,
-      count: counts.get(`${g}\u0000${m}`) ?? 0,
+      count: shown(g, m),
       anomalous: anomalous.has(m),
       first_panel: gi === 0,
       // Warning label to the left of its line when the month is in the last third.
@@ -117,7 +125,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
       grid: false,
     },
   };
-  const maxCount = Math.max(0, ...values.map((v) => v.count));
+  const maxCount = Math.max(0, ...values.map((v) => v.count ?? 0));
   const y = {
     field: "count",
     type: "quantitative" as const,
@@ -157,6 +165,9 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
       flagged.length
         ? `Data-quality warning (dashed line, pale bars) for ${listEnglish(flagged.map(monthLabel))}: the source file for that month looks incomplete or unusual; treat it with caution.`
         : undefined,
+      withheld.size || otherPartial
+        ? `Counts of fewer than 5 of a type in a month are not shown, nor one that would let such a number be worked out: ${withheld.size ? "a month with no bar in a panel is not shown" : ""}${withheld.size && otherPartial ? "; " : ""}${otherPartial ? `"${OTHER_CRIME}" counts the types shown` : ""}; totals are of what is shown.`
+        : undefined,
     ],
     alt,
     spec: {
@@ -175,17 +186,17 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
       resolve: { scale: { y: "shared" } },
     },
     table: {
-      columns: ["Month", ...groups, "All crime", "Data-quality warning"],
+      columns: ["Month", ...groups, withheld.size || otherPartial ? "All crime shown" : "All crime", "Data-quality warning"],
       rows: months.map((m) => {
-        const cs = groups.map((g) => counts.get(`${g}\u0000${m}`) ?? 0);
-        return [m, ...cs, cs.reduce((a, b) => a + b, 0), anomalous.has(m) ? "yes" : null];
+        const cs = groups.map((g) => shown(g, m));
+        return [m, ...cs.map((c) => c ?? "not shown"), cs.reduce<number>((a, b) => a + (b ?? 0), 0), anomalous.has(m) ? "yes" : null];
       }),
     },
   });
 }
 
 function crimeAlt(
-  values: { month_label: string; crime_type: string; count: number }[],
+  values: { month_label: string; crime_type: string; count: number | null }[],
   groups: string[],
   months: string[],
   flagged: string[],
@@ -198,10 +209,10 @@ function crimeAlt(
     `Bar charts of ${opts.title}${where}, one panel per crime type, ${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}.`,
     `${formatNumber(total, 0)} crimes in total.`,
   ];
-  const byType = groups.map((g) => ({ g, n: values.filter((v) => v.crime_type === g).reduce((s, v) => s + v.count, 0) }));
+  const byType = groups.map((g) => ({ g, n: values.filter((v) => v.crime_type === g).reduce((s, v) => s + (v.count ?? 0), 0) }));
   const largest = byType.filter((b) => b.g !== OTHER_CRIME)[0];
   if (largest && total > 0) parts.push(`The largest type is ${largest.g}: ${formatNumber(largest.n, 0)} (${formatNumber((100 * largest.n) / total, 0)}%).`);
-  const perMonth = months.map((m) => ({ m, n: values.filter((v) => v.month_label === monthLabel(m)).reduce((s, v) => s + v.count, 0) }));
+  const perMonth = months.map((m) => ({ m, n: values.filter((v) => v.month_label === monthLabel(m)).reduce((s, v) => s + (v.count ?? 0), 0) }));
   const peak = perMonth.reduce((a, b) => (b.n > a.n ? b : a));
   parts.push(`The busiest month was ${monthLabel(peak.m)} with ${formatNumber(peak.n, 0)} crimes.`);
   if (flagged.length) parts.push(`Data-quality warning for ${listEnglish(flagged.map(monthLabel))}: treat with caution.`);

@@ -156,7 +156,7 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
       ["LOC-GILLINGHAM", "Gillingham", 6, 1, "co-ordinated", 7],
       ["LOC-CHATHAM", "Chatham", 5, 2, "co-ordinated", 9],
       ["LOC-ROCHESTER", "Rochester", 3, 3, "co-ordinated", 10],
-      ["LOC-STROOD", "Strood and rural Medway", 5, 4, "co-ordinated", 11],
+      ["LOC-STROOD", "Strood and rural Medway", 5, 4, "co-ordinated", 12],
       ["LOC-RAINHAM", "Rainham", 3, 5, "co-ordinated", 21],
     ]);
     // The wards' scale: a locality's ward rank counts the wards scoring higher, and it would be

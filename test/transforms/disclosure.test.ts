@@ -110,6 +110,29 @@ describe("secondary suppression after the floor", () => {
   });
 });
 
+describe("secondary suppression: wards within a locality", () => {
+  it("a lone suppressed ward of a locality beside its published wards: the next smallest of them is hidden, so the locality minus the rest gives nothing", async () => {
+    const LOCALITY = "LOC-NORTH";
+    await db.insertRows("ref.areas", ["area_code", "area_name", "area_type", "parent_code", "vintage"], [{ area_code: LOCALITY, area_name: "North", area_type: "locality", parent_code: PARENT, vintage: "config" }]);
+    // Each ward is one LSOA; the locality is wards 1 to 3.
+    await db.run(`CREATE TABLE ref.area_members (area_code VARCHAR, area_type VARCHAR, lsoa_code VARCHAR)`);
+    await db.insertRows("ref.area_members", ["area_code", "area_type", "lsoa_code"], [
+      ...WARDS.map((w, i) => ({ area_code: w, area_type: "ward", lsoa_code: `Z0100000${i + 1}` })),
+      ...WARDS.slice(0, 3).map((_, i) => ({ area_code: LOCALITY, area_type: "locality", lsoa_code: `Z0100000${i + 1}` })),
+    ]);
+    const rate = (area: string, type: string, n: number) => row({ indicator_id: "crime.asb_rate", area_code: area, area_type: type, period_type: "month", period_label: "2018-12", method: "Byar", numerator: n, denominator: 1000 });
+    // Ward 4 (outside the locality) is small too, so the borough's own rule (exactly one ward hidden) does not act.
+    await insert([rate(LOCALITY, "locality", 25), rate(WARDS[0]!, "ward", 3), rate(WARDS[1]!, "ward", 10), rate(WARDS[2]!, "ward", 12), rate(WARDS[3]!, "ward", 2)]);
+    await secondarySuppression(ctx);
+    const hidden = (await cells()).filter((c) => c.is_suppressed).map((c) => [c.area_code, c.suppression_reason]);
+    expect(hidden).toEqual([
+      ["Z05000001", messages.suppressedSmallCount(5)],
+      ["Z05000002", messages.secondarySuppression()],
+      ["Z05000004", messages.suppressedSmallCount(5)],
+    ]);
+  });
+});
+
 describe("secondary suppression: LSOAs within their ward", () => {
   const LSOAS = ["Z01000001", "Z01000002", "Z01000003"];
   beforeEach(async () => {

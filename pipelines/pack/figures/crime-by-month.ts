@@ -2,6 +2,8 @@
  * Recorded crime by month and type in the area, with the loader's anomalous months flagged.
  */
 import { crimeByMonthChart } from "../../../notebooks/charts/builders.ts";
+import { withheldParts } from "../../../transforms/disclosure.ts";
+import { MEASURED_CRIME_TYPES } from "../../../transforms/indicators/catalogue/crime.ts";
 import type { PackData } from "../pack-data.ts";
 import type { DomainFigure, PackFigure, View } from "./common.ts";
 
@@ -17,7 +19,13 @@ export function crimeMonthFigure(d: PackData, view: View): PackFigure | null {
     if (x) x.count += r.count;
     else byKey.set(k, { month: r.month, crime_type: r.crime_type, count: r.count });
   }
-  const rows = [...byKey.values()];
+  // Disclosure control: in each month, a type of 1 to 4 crimes is withheld, and when it is the
+  // only one, the next smallest (a type no indicator publishes, where there is one), so the
+  // month's total (the all-crime indicator's numerator) minus the types shown gives nothing away.
+  const months = [...new Set([...byKey.values()].map((r) => r.month))].sort();
+  const wholes = months.map((m) => new Map([...byKey.values()].filter((r) => r.month === m).map((r) => [r.crime_type, r.count])));
+  const withheld = withheldParts(wholes, [], MEASURED_CRIME_TYPES);
+  const rows = [...byKey.values()].map((r) => (withheld[months.indexOf(r.month)]!.has(r.crime_type) ? { ...r, count: null } : r));
   if (!rows.length) return null;
   return {
     chart: crimeByMonthChart(rows, {
@@ -27,7 +35,7 @@ export function crimeMonthFigure(d: PackData, view: View): PackFigure | null {
       anomalousMonths: d.anomalousMonths,
       areaName: view.name,
     }),
-    source: "police.uk street-level crime (crimes placed by police.uk's LSOA). Counts of recorded crimes and ASB incidents.",
+    source: "police.uk street-level crime (crimes placed by police.uk's LSOA). Counts of recorded crimes and ASB incidents; counts of 1 to 4 are not shown.",
     sheet: "crime",
   };
 }

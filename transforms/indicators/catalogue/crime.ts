@@ -46,3 +46,12 @@ export const crimeIndicators: IndicatorSpec[] = [
   }),
   crimeRate("burglary_rate", "Burglary per 1,000 residents", "Burglary", "crime_type = 'Burglary'"),
 ];
+
+/**
+ * The police.uk crime types some crime indicator counts on its own (named in its `where`): their
+ * counts by area and period are published as those indicators' numerators, so a figure that
+ * withholds a small count must not lean on one of them to hide it (`withheldParts`).
+ */
+export const MEASURED_CRIME_TYPES: ReadonlySet<string> = new Set(
+  crimeIndicators.flatMap((i) => (i.numerator.kind === "events" ? [...(i.numerator.where ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1]!) : [])),
+);
