@@ -17,9 +17,9 @@ import { messages } from "../../pipelines/core/messages.ts";
 import { parentComparators } from "../../transforms/compare.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
 import { buildWrittenConfig } from "../helpers/medway.ts";
+import { MARGATE_CENTRAL, THANET, thanetCrimeAndPopulation, thanetGeography } from "../helpers/kent.ts";
 
-const WARD = "E05005093"; // Margate Central
-const THANET = "E07000114";
+const WARD = MARGATE_CENTRAL;
 const KENT = "E10000016";
 
 /** The config a new user writes for Margate Central (comparators include the county). */
@@ -29,16 +29,9 @@ const config = () => ({
   focus: [{ ward: WARD }],
   comparators: ["rest_of_parent", "parent", "county", "region", "country"],
   baseline: { period: "2018/19" },
-  geography: {
-    wardVintage: "WD19",
-    lsoaLookup: realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"),
-    hierarchy: realData("ons_geography", "WD19_LAD19_CTY19_RGN19_CTRY19_UK_lookup.csv"),
-    authorities: [THANET],
-    lookups: ["LSOA11_to_UTLA19_lookup.kent-medway.csv", "LAD19_to_CSP19_PFA19_lookup.csv", "LAD19_to_PHEC19_PHEREG19_lookup.csv"].map((f) => realData("ons_geography", f)),
-  },
+  geography: thanetGeography(),
   sources: {
-    crime: { files: [realData("police", "20*-kent-street*.csv")] },
-    population: { files: [realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv")] },
+    ...thanetCrimeAndPopulation(),
     deprivation: {
       files: ["File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", "File_2_-_IoD2019_Domains_of_Deprivation.kent-medway.csv", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv"]
         .map((f) => realData("imd2019", f)),

@@ -11,11 +11,11 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { BuildResult } from "../../pipelines/run-build.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
-import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
+import { hasShared, sharedSkipReason } from "../helpers/shared.ts";
 import { buildWrittenConfig } from "../helpers/medway.ts";
+import { MARGATE_CENTRAL, THANET, thanetCrimeAndPopulation, thanetGeography } from "../helpers/kent.ts";
 
-const WARD = "E05005093"; // Margate Central
-const THANET = "E07000114";
+const WARD = MARGATE_CENTRAL;
 const CRIME = ["crime.all_crime_rate", "crime.violence_rate", "crime.asb_rate", "crime.criminal_damage_rate", "crime.drugs_rate", "crime.public_order_rate", "crime.burglary_rate"];
 
 /** The Kent district config of `kent-district-build.test.ts`, crime and population only. */
@@ -25,16 +25,9 @@ const config = () => ({
   focus: [{ ward: WARD }],
   comparators: ["parent", "country"],
   baseline: { period: "2018/19" },
-  geography: {
-    wardVintage: "WD19",
-    lsoaLookup: realData("ons_geography", "LSOA11_to_WD19_LAD19_EW_lookup.csv"),
-    hierarchy: realData("ons_geography", "WD19_LAD19_CTY19_RGN19_CTRY19_UK_lookup.csv"),
-    authorities: [THANET],
-    lookups: ["LSOA11_to_UTLA19_lookup.kent-medway.csv", "LAD19_to_CSP19_PFA19_lookup.csv", "LAD19_to_PHEC19_PHEREG19_lookup.csv"].map((f) => realData("ons_geography", f)),
-  },
+  geography: thanetGeography(),
   sources: {
-    crime: { files: [realData("police", "20*-kent-street*.csv")] },
-    population: { files: [realData("imd2019", "File_6_-_IoD2019_Population_Denominators.kent-medway.csv")] },
+    ...thanetCrimeAndPopulation(),
   },
 });
 
