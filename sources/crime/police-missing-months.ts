@@ -63,6 +63,14 @@ export async function placedByAuthority(db: Context["db"]): Promise<void> {
 /** SQL: the build's authorities with their names (`lad_code, lad_name`). */
 export const AUTHORITIES_SQL = `(SELECT lad_code, coalesce(any_value(lad_name), lad_code) AS lad_name FROM ref.lsoa_ward GROUP BY 1)`;
 
+/**
+ * SQL: the authorities the build is about (`geography.authorities`, else the parent), with their
+ * names: the checks of whole authorities (no territorial force, implausibly low crime) look at
+ * these only, not at every authority of a national lookup, whose forces' files were not given.
+ */
+export const ownAuthoritiesSql = (config: Context["config"]) =>
+  `(SELECT * FROM ${AUTHORITIES_SQL} WHERE lad_code IN (${(config.geography.authorities ?? [config.parent]).map(literal).join(", ")}))`;
+
 /** Months as short spans: `2019-03 to 2019-08 (6 months), 2019-11`. */
 export function monthSpans(months: readonly string[]): string {
   const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
@@ -152,7 +160,7 @@ export async function recordMissingMonths(ctx: Context): Promise<void> {
     `WITH placed AS (SELECT DISTINCT lad_code, month FROM ${CRIME_LAD_MONTHS} WHERE ${territorial}),
      withheld AS (SELECT DISTINCT w.lad_code, f.month FROM _force_missing f JOIN ref.lsoa_ward w USING (lsoa_code)
                   UNION SELECT a.lad_code, f.month FROM _force_missing f CROSS JOIN ${AUTHORITIES_SQL} a WHERE f.lsoa_code IS NULL)
-     SELECT a.lad_code, a.lad_name, strftime(m.month, '%Y-%m') AS month FROM ${AUTHORITIES_SQL} a CROSS JOIN _street_months m
+     SELECT a.lad_code, a.lad_name, strftime(m.month, '%Y-%m') AS month FROM ${ownAuthoritiesSql(ctx.config)} a CROSS JOIN _street_months m
      WHERE NOT EXISTS (SELECT 1 FROM placed p WHERE p.lad_code = a.lad_code AND p.month = m.month)
        AND NOT EXISTS (SELECT 1 FROM withheld x WHERE x.lad_code = a.lad_code AND x.month = m.month)
      ORDER BY a.lad_code, m.month`,

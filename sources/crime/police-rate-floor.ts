@@ -8,11 +8,12 @@
  * `CRIME_RATE_FLOOR` is warned about (`crime_rate_implausible`, once per authority with its
  * months), never withheld: the rates are published as read. Only where a population is loaded
  * (`staging.population_lsoa`, staged before the crime source: the crime adapter `reads` it).
- * Months already withheld as missing (`staging.crime_missing_lsoa_months`) are not checked.
+ * Months already withheld as missing (`staging.crime_missing_lsoa_months`) are not checked; only
+ * the build's own authorities (`ownAuthoritiesSql`) are.
  */
 import type { Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
-import { AUTHORITIES_SQL, CRIME_LAD_MONTHS, CRIME_MISSING_LSOA_MONTHS, monthSpans } from "./police-missing-months.ts";
+import { CRIME_LAD_MONTHS, CRIME_MISSING_LSOA_MONTHS, monthSpans, ownAuthoritiesSql } from "./police-missing-months.ts";
 
 /** Crimes and ASB incidents per 1,000 residents a month below which an authority's month is implausible: a third of the lowest authorities' (about 3). */
 export const CRIME_RATE_FLOOR = 1;
@@ -31,7 +32,7 @@ export async function checkCrimeRateFloor(ctx: Context): Promise<void> {
   if (!(await db.hasTable("staging.population_lsoa"))) return;
   // The authority months not withheld, with few enough crimes to be below the floor for some population.
   await db.run(`CREATE OR REPLACE TEMP TABLE _rate_candidates AS
-    WITH counts AS (SELECT lad_code, month, sum(n) AS n FROM ${CRIME_LAD_MONTHS} GROUP BY ALL),
+    WITH counts AS (SELECT lad_code, month, sum(n) AS n FROM ${CRIME_LAD_MONTHS} WHERE lad_code IN (SELECT lad_code FROM ${ownAuthoritiesSql(ctx.config)}) GROUP BY ALL),
     lsoas AS (SELECT lad_code, count(*) AS lsoas FROM ref.lsoa_ward GROUP BY 1),
     withheld AS (SELECT DISTINCT w.lad_code, m.month FROM ${CRIME_MISSING_LSOA_MONTHS} m JOIN ref.lsoa_ward w USING (lsoa_code)),
     everywhere AS (SELECT DISTINCT month FROM ${CRIME_MISSING_LSOA_MONTHS} WHERE lsoa_code IS NULL)
@@ -48,7 +49,7 @@ export async function checkCrimeRateFloor(ctx: Context): Promise<void> {
             WHERE w.lad_code IN (SELECT lad_code FROM wanted) AND p.year IN (SELECT year FROM wanted) GROUP BY ALL)
     SELECT c.lad_code, a.lad_name, strftime(c.month, '%Y-%m') AS month, c.n::INTEGER AS n, 1000.0 * c.n / p.population AS rate
     FROM _rate_candidates c JOIN wanted x USING (lad_code, month) JOIN pop p ON p.lad_code = c.lad_code AND p.year = x.year
-    JOIN ${AUTHORITIES_SQL} a ON a.lad_code = c.lad_code
+    JOIN ${ownAuthoritiesSql(ctx.config)} a ON a.lad_code = c.lad_code
     WHERE p.population > 0 AND 1000.0 * c.n / p.population < ${CRIME_RATE_FLOOR}
     ORDER BY c.lad_code, c.month`);
   await db.run(`DROP TABLE _rate_candidates`);

@@ -84,6 +84,20 @@ describe.skipIf(!hasShared)(`police.uk: does the data cover the build?${sharedSk
     }
   });
 
+  it("over a national lookup (no geography.authorities), only the parent is checked: the other authorities of England and Wales, whose forces' files were not given, are neither withheld nor warned about", async () => {
+    const t = tempDir();
+    // A real January Kent file (crimes in Medway, elsewhere in Kent, and a few in Bexley, Bromley, Anglesey...).
+    const files = [t.write("2019-01-kent-street.csv", realLines("2019-01-kent-street.csv").join("\n") + "\n")];
+    const { db } = await runSources(realConfig({ geography: { authorities: undefined }, sources: { crime: { files }, population: { files: [FILE6] } } }));
+    try {
+      expect(await warningsOf(db, "crime_no_territorial_force")).toEqual([]);
+      expect(await warningsOf(db, "crime_rate_implausible")).toEqual([]);
+      expect(await db.one(`SELECT count(*)::INTEGER AS n FROM staging.crime_missing_lsoa_months`)).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  });
+
   it("a stop and search is in the month of its local date as written: 2019-07-01T00:00:00+01:00 is July, not June", async () => {
     const t = tempDir();
     const lines = realLines("2019-01-kent-stop-and-search.head48.csv");
