@@ -37,6 +37,8 @@ export interface WorkbookTable {
   csv: string;
   /** Rows after the header. */
   rows: number;
+  /** The sheet is hidden in the workbook (Excel's `state="hidden"`, an .xls sheet's hidden flag). */
+  hidden?: boolean;
   /** The workbook's SHA-256 (its tables are recorded under it). */
   sha256: string;
 }
@@ -121,7 +123,7 @@ const partOf = (target: string) => (target.startsWith("/") ? target.slice(1) : p
  * The sheets of a workbook in order, with the part each is stored in, and the shared strings
  * part (named by the workbook's relationships; `xl/sharedStrings.xml` as most writers name it).
  */
-async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ sheets: { name: string; part: string }[]; strings: string; styles: string; date1904: boolean }> {
+async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, file: string): Promise<{ sheets: { name: string; part: string; hidden: boolean }[]; strings: string; styles: string; date1904: boolean }> {
   const need = (name: string) => {
     const e = entries.get(name);
     if (!e) throw new LocalneedsError(messages.notAWorkbook(file, `it has no ${name}`));
@@ -138,7 +140,7 @@ async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, f
       if (String(a.Type).endsWith("/styles")) styles = partOf(String(a.Target));
     },
   }).done;
-  const sheets: { name: string; part: string }[] = [];
+  const sheets: { name: string; part: string; hidden: boolean }[] = [];
   let date1904 = false;
   await parsePart(zip, need("xl/workbook.xml"), {
     open: (name, a) => {
@@ -147,7 +149,7 @@ async function sheetsOf(zip: yauzl.ZipFile, entries: Map<string, yauzl.Entry>, f
       // The relationship id, `r:id` under whatever prefix the writer gave its namespace.
       const id = Object.entries(a).find(([k]) => k.includes(":") && localName(k) === "id")?.[1];
       const target = id === undefined ? undefined : targets.get(String(id));
-      if (target) sheets.push({ name: String(a.name), part: partOf(target) });
+      if (target) sheets.push({ name: String(a.name), part: partOf(target), hidden: a.state === "hidden" || a.state === "veryHidden" });
     },
   }).done;
   return { sheets, strings, styles, date1904 };
@@ -238,7 +240,7 @@ const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"
 export const workbookCacheOf = (config: { outputDir: string }) => path.join(path.dirname(config.outputDir), ".cache", "workbooks");
 
 /** Bumped when what the reader writes changes, so tables cached by an earlier reader are read again. */
-const READER_VERSION = 2;
+const READER_VERSION = 3;
 
 /**
  * Every sheet's table of a workbook whose header row `isHeader` accepts (found among a sheet's
@@ -249,6 +251,17 @@ const READER_VERSION = 2;
  * some 13 s to read); an earlier version of the same workbook's tables goes. Else the scratch folder.
  */
 export async function workbookTables(file: string, isHeader: (cells: string[]) => boolean, cache?: { dir: string; kind: string }, plan?: ColumnPlan): Promise<WorkbookTable[]> {
+  return visibleFirst(await allWorkbookTables(file, isHeader, cache, plan));
+}
+
+/**
+ * A hidden sheet's table is left out when a visible sheet has one: a council's copy of a
+ * publisher's workbook may keep an older table hidden beside the current one (a reviewer's hidden
+ * "Table 3 (2022)" was read instead of the visible "Table 3"). Only hidden tables: all are kept.
+ */
+const visibleFirst = (tables: WorkbookTable[]) => (tables.some((t) => !t.hidden) ? tables.filter((t) => !t.hidden) : tables);
+
+async function allWorkbookTables(file: string, isHeader: (cells: string[]) => boolean, cache?: { dir: string; kind: string }, plan?: ColumnPlan): Promise<WorkbookTable[]> {
   const sha256 = await sha256File(file);
   if (!cache) return readTables(file, sha256, isHeader, await scratchDir(), createHash("sha1").update(file).digest("hex").slice(0, 12) + "-" + path.basename(file), plan);
   const key = `${cache.kind}-${sha256.slice(0, 32)}-v${READER_VERSION}`;
@@ -322,7 +335,7 @@ async function readTables(file: string, sha256: string, isHeader: (cells: string
       const entry = entries.get(sheet.part);
       if (!entry) continue;
       const table = await readSheet(zip, entry, sheet.name, strings, dates, isHeader, path.join(dir, `${stem}-${i + 1}.csv`), plan);
-      if (table) out.push({ ...table, sha256 });
+      if (table) out.push({ ...table, sha256, ...(sheet.hidden ? { hidden: true } : {}) });
     }
     return out;
   } catch (err) {
@@ -408,7 +421,7 @@ async function readXlsTables(file: string, isHeader: (cells: string[]) => boolea
       throw new LocalneedsError(messages.notAWorkbook(file, `sheet "${sheet.name}": ${(err as Error).message}`));
     }
     const done = await table.finish();
-    if (done) out.push(done);
+    if (done) out.push(sheet.hidden ? { ...done, hidden: true } : done);
   }
   return out;
 }

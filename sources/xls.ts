@@ -17,6 +17,8 @@ import { isDateFormat, serialToIso } from "./spreadsheet-dates.ts";
 /** A sheet's rows: `[row number from 1, cells by column]`, in row order. */
 export interface XlsSheet {
   name: string;
+  /** Hidden in the workbook (BOUNDSHEET's hidden state). */
+  hidden: boolean;
   rows: () => Iterable<[number, string[]]>;
 }
 
@@ -162,7 +164,7 @@ export function xlsSheets(bytes: Buffer): XlsSheet[] {
   let biff8 = true;
   let decode8 = (b: Buffer) => decodeCp1252(b);
   const strings: string[] = [];
-  const sheets: { name: string; offset: number }[] = [];
+  const sheets: { name: string; offset: number; hidden: boolean }[] = [];
   // Each cell names its XF (cell format) by index; an XF names its number format.
   const formatCodes = new Map<number, string>();
   const xfFormats: number[] = [];
@@ -182,7 +184,7 @@ export function xlsSheets(bytes: Buffer): XlsSheet[] {
       if (page !== 1252 && page !== 1200 && page !== 0x8000 && page !== 367) decode8 = (b) => b.toString("latin1");
     } else if (type === BOUNDSHEET) {
       // Worksheets only (type 0): chart sheets and macro sheets hold no table.
-      if (data[5] === 0) sheets.push({ name: unicodeString(data, 6, 1, biff8, decode8), offset: data.readUInt32LE(0) });
+      if (data[5] === 0) sheets.push({ name: unicodeString(data, 6, 1, biff8, decode8), offset: data.readUInt32LE(0), hidden: (data[4]! & 0x03) !== 0 });
     } else if (type === SST) {
       const parts = [data.subarray(8)];
       while (all[k + 1]?.[0] === CONTINUE) {
@@ -199,7 +201,7 @@ export function xlsSheets(bytes: Buffer): XlsSheet[] {
   }
   const dateXfs = xfFormats.map((id) => isDateFormat(id, formatCodes.get(id)));
   const number = (n: number, xf: number) => (dateXfs[xf] && Number.isFinite(n) ? serialToIso(n, date1904) : numberText(n));
-  return sheets.map(({ name, offset }) => ({ name, rows: () => sheetRows(stream, offset, strings, biff8, decode8, number) }));
+  return sheets.map(({ name, offset, hidden }) => ({ name, hidden, rows: () => sheetRows(stream, offset, strings, biff8, decode8, number) }));
 }
 
 /** A worksheet's rows from its BOF at `offset` to its EOF: cells gathered, then given in row order. */

@@ -10,6 +10,7 @@ import { pickFormat } from "../../sources/load-csv.ts";
 import { POPULATION_FORMATS, POPULATION_SLOT_TITLE } from "../../sources/population/ons-sape.ts";
 import { tempDir } from "./helpers.ts";
 import { odsContent, writeOds } from "./ods.ts";
+import { writeXls } from "./xls-writer.ts";
 
 const isHeader = (cells: string[]) => cells.includes("Code") && cells.includes("Count");
 
@@ -48,6 +49,27 @@ describe("workbook tables", () => {
     // Shared strings, rich text runs joined, numbers as written, a formula's result, an empty cell, quoting; cells trimmed.
     expect(readFileSync(tables[0]!.csv, "utf8")).toBe('Code,Name,Count\nE01000001,"Somewhere, North",1820\nE01000002,Rich text,12.5\nE01000003,,3\n');
     expect(readFileSync(tables[1]!.csv, "utf8")).toBe('Code,Name,Count\nE01000001,"Quote ""here""",7\n');
+  });
+
+  it("a hidden sheet's table is left out when a visible sheet has one (.xlsx and .xls); a workbook of hidden tables only is read", async () => {
+    const t = tempDir();
+    const wb = new ExcelJS.Workbook();
+    const old = wb.addWorksheet("Table 3 (2022)");
+    old.state = "hidden";
+    old.addRow(["Code", "Count"]);
+    old.addRow(["E01000001", 99]);
+    const current = wb.addWorksheet("Table 3");
+    current.addRow(["Code", "Count"]);
+    current.addRow(["E01000001", 7]);
+    const xlsx = path.join(t.dir, "hidden.xlsx");
+    await wb.xlsx.writeFile(xlsx);
+    expect((await workbookTables(xlsx, isHeader)).map((x) => [x.sheet, readFileSync(x.csv, "utf8").trim().split("\n")[1]])).toEqual([["Table 3", "E01000001,7"]]);
+    const xls = path.join(t.dir, "hidden.xls");
+    writeXls(xls, [{ name: "Table 3 (2022)", hidden: true, rows: [["Code", "Count"], ["E01000001", 99]] }, { name: "Table 3", rows: [["Code", "Count"], ["E01000001", 7]] }]);
+    expect((await workbookTables(xls, isHeader)).map((x) => x.sheet)).toEqual(["Table 3"]);
+    const onlyHidden = path.join(t.dir, "only-hidden.xls");
+    writeXls(onlyHidden, [{ name: "Data", hidden: true, rows: [["Code", "Count"], ["E01000001", 5]] }, { name: "Notes", rows: [["About"]] }]);
+    expect((await workbookTables(onlyHidden, isHeader)).map((x) => x.sheet)).toEqual(["Data"]);
   });
 
   it("reads the sheet list first whatever order the workbook's parts are stored in", async () => {

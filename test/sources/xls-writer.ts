@@ -170,7 +170,7 @@ const chartStream = (biff: 5 | 8) => Buffer.concat([record(0x0809, Buffer.concat
  */
 export function writeXls(
   file: string,
-  sheets: readonly ({ name: string; rows: readonly (readonly XlsCell[])[]; chartAfter?: boolean } | { name: string; chart: true })[],
+  sheets: readonly ({ name: string; rows: readonly (readonly XlsCell[])[]; chartAfter?: boolean; hidden?: boolean } | { name: string; chart: true })[],
   opts: XlsOptions = {},
 ): void {
   const biff = opts.biff ?? 8;
@@ -193,7 +193,7 @@ export function writeXls(
     ...(opts.date1904 ? [record(0x0022, u16(1))] : []), ...(formats.length ? formatRecords(formats, biff) : []),
   ];
   const tail = [...(biff === 8 && strings.size ? sharedStrings([...strings.keys()], total, opts.sstRecord ?? 8224, opts.richRuns ?? false) : []), eof];
-  const boundsheet = (offset: number, s: (typeof sheets)[number]) => record(0x0085, Buffer.concat([u32(offset), Buffer.from([0, "rows" in s ? 0 : 2]), xlString(s.name, 1, biff)]));
+  const boundsheet = (offset: number, s: (typeof sheets)[number]) => record(0x0085, Buffer.concat([u32(offset), Buffer.from(["rows" in s && s.hidden ? 1 : 0, "rows" in s ? 0 : 2]), xlString(s.name, 1, biff)]));
   // The BOUNDSHEET records hold each sheet's offset in the stream: sized first, then written.
   const globalsLength = [...head, ...tail].reduce((n, b) => n + b.length, 0) + sheets.reduce((n, s) => n + boundsheet(0, s).length, 0);
   let offset = globalsLength;
