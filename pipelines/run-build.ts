@@ -25,7 +25,7 @@ import { changeReport, type ChangeReport } from "./refresh/changes.ts";
 import { freezeBaselines } from "../transforms/baselines.ts";
 import { commentContractTables, createCoreTables, exportContractParquet } from "../transforms/marts.ts";
 import { ADAPTERS } from "../sources/index.ts";
-import { holdScratch } from "../sources/files.ts";
+import { displayPath, holdScratch } from "../sources/files.ts";
 import type { FileLoad } from "../sources/load-csv.ts";
 import { loadIndicators, type Indicator, withPopulationSource } from "../transforms/indicators/define.ts";
 import { populationSourceUsed } from "../sources/population/ons-sape.ts";
@@ -306,6 +306,7 @@ async function runStages(
         }
         const loads = await a.load(ctx);
         await db.insertRows("audit.source_files", ["slot", "path", "sha256"], loads.map((l) => ({ slot: a.slot, path: l.path, sha256: l.sha256 })));
+        await warnAllRejected(ctx, loads);
         all.push(...loads);
       });
       if (incremental) await forgetRemovedFiles(ctx, all);
@@ -415,5 +416,18 @@ async function runStages(
     return { warehouse: final, packDirs: packDirs.dirs, loads, indicators, stages, runId, changes, warnings };
   } finally {
     if (!closed) db.close();
+  }
+}
+
+/**
+ * A file every row of which was rejected puts nothing in the build: said once, with its first
+ * reason (a workbook's formulas saved without their results, a layout whose every cell fails a
+ * check), so a pack missing its data points at the file, not at coverage.
+ */
+export async function warnAllRejected(ctx: Context, loads: readonly FileLoad[]): Promise<void> {
+  for (const l of loads.filter((x) => !x.reused && x.rowsRead > 0 && x.rowsRejected === x.rowsRead)) {
+    const first = await ctx.db.one<{ reason: string }>(`SELECT reason FROM audit.rejects WHERE path = $p ORDER BY line NULLS LAST LIMIT 1`, { p: l.path });
+    const file = displayPath(ctx.config, l.path);
+    await ctx.db.recordWarning("load", "file_all_rejected", file, messages.fileAllRejected(file, l.rowsRead, first?.reason ?? ""));
   }
 }

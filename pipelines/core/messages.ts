@@ -94,6 +94,8 @@ export const messages = {
       : kind === "xls"
       ? `${file}: this is an Excel 97-2003 workbook, not a CSV file (expected ${title}): name it .xls where the slot takes workbooks (population, deprivation, fuel poverty, local counts, complaints, survey), or save the table's sheet as CSV`
       : `${file}: this is an .xlsx workbook, not a CSV file (expected ${title}): name it .xlsx where the slot takes workbooks (population, deprivation, fuel poverty, local counts, complaints, survey), or save the table's sheet as CSV`,
+  fileAllRejected: (file: string, rows: number, reason: string) =>
+    `${file}: every one of its ${rows.toLocaleString("en-GB")} rows was rejected, so nothing of it is in the build${reason ? ` (the first: ${reason})` : ""}; the rejected rows are listed with their reasons under data quality`,
   emptyFile: (file: string, title: string) => `${file}: the file is empty (expected ${title} with a header line)`,
   unreadableCsv: (file: string, why: string) => `${file}: cannot be read as CSV: ${why}`,
   encodingNotAsDeclared: (file: string, title: string) =>

@@ -499,6 +499,7 @@ const WARNING_TITLES: Record<string, string> = {
   fingertips_rows_conflict: "Fingertips exports that disagree (newer kept)",
   ks2_files_disagree: "KS2 files that disagree (later file used)",
   school_ward_not_in_build: "Schools with ward codes of another vintage",
+  file_all_rejected: "Files of which every row was rejected",
   no_population: "Indicators not measured: no population",
 };
 

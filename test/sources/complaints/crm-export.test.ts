@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { scratchDir } from "../../../sources/files.ts";
+import { warnAllRejected } from "../../../pipelines/run-build.ts";
 import { writeOds } from "../ods.ts";
 import { writeXls } from "../xls-writer.ts";
 
@@ -50,11 +51,21 @@ describe.skipIf(!hasShared)(`complaints exports${sharedSkipReason}`, () => {
         expect(await db.one(`SELECT service FROM raw_complaints`)).toEqual({ service: "Siobh\u00e1n O\u2019Brien Team" });
       });
     }
-    // A Windows-1252 export declared as UTF-8: the line is rejected, with the reason.
-    await withBuild([cp], { encoding: "utf-8" }, async (db) => {
+    // A Windows-1252 export declared as UTF-8: the line is rejected, with the reason, and the build
+    // says the file gave it nothing (every row rejected).
+    const { db, ctx, loads } = await runSources(complaints([cp], { encoding: "utf-8" }));
+    try {
       expect((await loadCounts(db))["cp.csv"]).toEqual({ read: 1, loaded: 0, rejected: 1 });
-      expect((await db.one<{ reason: string }>(`SELECT reason FROM audit.rejects`))!.reason).toMatch(/not utf-8 encoded/);
-    });
+      const reason = (await db.one<{ reason: string }>(`SELECT reason FROM audit.rejects`))!.reason;
+      expect(reason).toMatch(/not utf-8 encoded/);
+      await warnAllRejected(ctx, loads);
+      expect(await warningsOf(db, "file_all_rejected")).toEqual([{ subject: shown(cp), message: messages.fileAllRejected(shown(cp), 1, reason) }]);
+      // A file with rows loaded is not named.
+      await warnAllRejected(ctx, [{ ...loads[0]!, rowsRejected: 0 }]);
+      expect(await warningsOf(db, "file_all_rejected")).toHaveLength(1);
+    } finally {
+      db.close();
+    }
   });
 
   it("flags a repeat: same place and category within 28 days (UPRN, else postcode); personal fields never staged", async () => {
