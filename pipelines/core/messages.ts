@@ -14,6 +14,19 @@ export class LocalneedsError extends Error {
 
 const list = (xs: readonly string[]) => xs.join(", ");
 
+/** Months as short spans: `2019-03 to 2019-08 (6 months), 2019-11`. */
+export function monthSpans(months: readonly string[]): string {
+  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+  const sorted = [...new Set(months)].sort();
+  const spans: string[][] = [];
+  for (const m of sorted) {
+    const last = spans.at(-1);
+    if (last && index(m) === index(last.at(-1)!) + 1) last.push(m);
+    else spans.push([m]);
+  }
+  return spans.map((s) => (s.length === 1 ? s[0]! : `${s[0]} to ${s.at(-1)} (${s.length} months)`)).join(", ");
+}
+
 /**
  * What to do when the parent given is a county (GSS E10): wards belong to its districts, and the
  * county is a comparator of theirs. Empty for any other code.

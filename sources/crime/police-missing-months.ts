@@ -24,7 +24,7 @@
  */
 import path from "node:path";
 import type { Context } from "../../pipelines/core/context.ts";
-import { messages } from "../../pipelines/core/messages.ts";
+import { messages, monthSpans } from "../../pipelines/core/messages.ts";
 import { displayPath } from "../files.ts";
 import { STREET_KEYS } from "./police-files.ts";
 import { literal, strptimeSql } from "../../pipelines/core/warehouse.ts";
@@ -71,18 +71,6 @@ export const AUTHORITIES_SQL = `(SELECT lad_code, coalesce(any_value(lad_name), 
 export const ownAuthoritiesSql = (config: Context["config"]) =>
   `(SELECT * FROM ${AUTHORITIES_SQL} WHERE lad_code IN (${(config.geography.authorities ?? [config.parent]).map(literal).join(", ")}))`;
 
-/** Months as short spans: `2019-03 to 2019-08 (6 months), 2019-11`. */
-export function monthSpans(months: readonly string[]): string {
-  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
-  const sorted = [...new Set(months)].sort();
-  const spans: string[][] = [];
-  for (const m of sorted) {
-    const last = spans.at(-1);
-    if (last && index(m) === index(last.at(-1)!) + 1) last.push(m);
-    else spans.push([m]);
-  }
-  return spans.map((s) => (s.length === 1 ? s[0]! : `${s[0]} to ${s.at(-1)} (${s.length} months)`)).join(", ");
-}
 
 /** The table the crime indicators read for missing months. */
 export const CRIME_MISSING_LSOA_MONTHS = "staging.crime_missing_lsoa_months";

@@ -12,8 +12,8 @@
  * the build's own authorities (`ownAuthoritiesSql`) are.
  */
 import type { Context } from "../../pipelines/core/context.ts";
-import { messages } from "../../pipelines/core/messages.ts";
-import { CRIME_LAD_MONTHS, CRIME_MISSING_LSOA_MONTHS, monthSpans, ownAuthoritiesSql } from "./police-missing-months.ts";
+import { messages, monthSpans } from "../../pipelines/core/messages.ts";
+import { CRIME_LAD_MONTHS, CRIME_MISSING_LSOA_MONTHS, ownAuthoritiesSql } from "./police-missing-months.ts";
 
 /** Crimes and ASB incidents per 1,000 residents a month below which an authority's month is implausible: a third of the lowest authorities' (about 3). */
 export const CRIME_RATE_FLOOR = 1;

@@ -15,7 +15,7 @@
 import { defineCsvFormat } from "../csv-format.ts";
 import { headerFits, loadCsvFiles, recordedLoads, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
-import { messages } from "../../pipelines/core/messages.ts";
+import { messages, monthSpans } from "../../pipelines/core/messages.ts";
 import { z } from "zod";
 import { OGL } from "../source-adapter.ts";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
@@ -25,7 +25,7 @@ import { widenEnumsLike } from "../enum-columns.ts";
 import { POLICE_SHARED_COLUMNS, recordPoliceFiles, resolveReissues, STREET_KEYS, supersededSql } from "./police-files.ts";
 import { literal } from "../../pipelines/core/warehouse.ts";
 import { conformOutcomes, loadOutcomes, OUTCOME_TABLES, policeOutcomesFormat } from "./police-uk-outcomes.ts";
-import { AUTHORITIES_SQL, CRIME_LAD_MONTHS, monthSpans, placedByAuthority, recordMissingMonths } from "./police-missing-months.ts";
+import { AUTHORITIES_SQL, CRIME_LAD_MONTHS, placedByAuthority, recordMissingMonths } from "./police-missing-months.ts";
 import { checkCrimeRateFloor } from "./police-rate-floor.ts";
 import { conformStopSearch, loadStopSearch, policeStopSearchFormat, STOP_SEARCH_TABLES } from "./police-uk-stop-search.ts";
 

@@ -11,7 +11,7 @@ import path from "node:path";
 import { defineCsvFormat } from "../csv-format.ts";
 import { fileAttributeTable, loadCsvFiles, matchHeader, registerFormats } from "../load-csv.ts";
 import { displayPath, expandFiles, readHeader } from "../files.ts";
-import { LocalneedsError, messages } from "../../pipelines/core/messages.ts";
+import { LocalneedsError, messages, monthSpans } from "../../pipelines/core/messages.ts";
 import { OGL } from "../source-adapter.ts";
 import { z } from "zod";
 import { defineSource, fileList } from "../../pipelines/core/source-definition.ts";
@@ -152,18 +152,6 @@ async function convertLsoaVintage(ctx: Context): Promise<void> {
   await db.run(`DROP TABLE _nomis_lsoas`);
 }
 
-/** `YYYY-MM` months (sorted) as runs: `2018-06 to 2018-11, 2019-02`. */
-function monthRuns(months: readonly string[]): string {
-  const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
-  const runs: [string, string][] = [];
-  for (const m of months) {
-    const last = runs.at(-1);
-    if (last && index(m) === index(last[1]) + 1) last[1] = m;
-    else runs.push([m, m]);
-  }
-  return runs.map(([a, b]) => (a === b ? a : `${a} to ${b}`)).join(", ");
-}
-
 /**
  * A period of one dataset, area and variable/breakdown given by two downloads (a download kept
  * beside the next month's, which repeats its months: Nomis revises the latest month each month)
@@ -214,7 +202,7 @@ async function dropRepeatedPeriods(ctx: Context, files: readonly string[]): Prom
     ORDER BY g.ord, g.used_file, g.dataset`);
   for (const p of pairs) {
     const [a, b] = [displayPath(ctx.config, p.file), displayPath(ctx.config, p.used)];
-    const periods = [p.months?.length ? monthRuns(p.months) : "", ...(p.others ?? [])].filter(Boolean).join(", ");
+    const periods = [p.months?.length ? monthSpans(p.months) : "", ...(p.others ?? [])].filter(Boolean).join(", ");
     const example = p.area ? { area: p.area, period: p.period!, variable: p.variable, value: p.value, used: p.used_value } : null;
     await db.recordWarning("conform", "nomis_period_repeated", a, messages.nomisPeriodsRepeated(a, b, p.dataset, periods, p.rows, p.differ, example));
   }

@@ -87,7 +87,7 @@ describe.skipIf(!hasShared)(`Nomis downloads whose months overlap${sharedSkipRea
       expect(await db.one(`SELECT value FROM staging.nomis_values WHERE area_code = $l AND period_start = '2018-11-01'`, { l: LW_LSOAS[0] })).toEqual({ value: 15 });
       expect(await warningsOf(db, "nomis_period_repeated")).toEqual([{
         subject: shown(older),
-        message: messages.nomisPeriodsRepeated(shown(older), shown(newer), "NM_162_1", "2018-06 to 2018-11", 54, 1,
+        message: messages.nomisPeriodsRepeated(shown(older), shown(newer), "NM_162_1", "2018-06 to 2018-11 (6 months)", 54, 1,
           { area: LW_LSOAS[0]!, period: "2018-11", variable: "Claimant count", value: 10, used: 15 }),
       }]);
       // Each month counted once: 9 LSOAs x 10, the revised November 5 more.
@@ -109,7 +109,7 @@ describe.skipIf(!hasShared)(`Nomis downloads whose months overlap${sharedSkipRea
     const { db, ctx } = await runSources(realConfig({ sources: { population: { files: [FILE6] }, economy: { nomis: [b, a] } } }));
     try {
       expect((await warningsOf(db, "nomis_period_repeated")).map((w) => w.message)).toEqual([
-        messages.nomisPeriodsRepeated(shown(b), shown(a), "NM_162_1", "2018-08 to 2018-09", 18, 9,
+        messages.nomisPeriodsRepeated(shown(b), shown(a), "NM_162_1", "2018-08 to 2018-09 (2 months)", 18, 9,
           { area: LW_LSOAS[0]!, period: "2018-09", variable: "Claimant count", value: 25, used: 20 }),
       ]);
       const ward = await wardMonths(ctx);
@@ -125,7 +125,7 @@ describe.skipIf(!hasShared)(`Nomis downloads whose months overlap${sharedSkipRea
     try {
       expect(await again.db.one(`SELECT count(*)::INTEGER n FROM staging.nomis_values`)).toEqual({ n: 6 * 9 });
       expect((await warningsOf(again.db, "nomis_period_repeated")).map((w) => w.message)).toEqual([
-        messages.nomisPeriodsRepeated(shown(a), shown(copy), "NM_162_1", "2018-04 to 2018-09", 54, 0, null),
+        messages.nomisPeriodsRepeated(shown(a), shown(copy), "NM_162_1", "2018-04 to 2018-09 (6 months)", 54, 0, null),
       ]);
     } finally {
       again.db.close();
