@@ -13,7 +13,7 @@ import { createWorkerPool } from "../pipelines/core/worker-pool.ts";
 import { inspectFile } from "./inspect-file.mjs";
 import { LocalneedsError, messages } from "../pipelines/core/messages.ts";
 import { decodeCp1252 } from "./cp1252.ts";
-import { extractArchive } from "./zip.ts";
+import { extractArchive, isMacMetadata } from "./zip.ts";
 
 /**
  * Expand paths and globs (DuckDB's `glob()`); a pattern matching nothing is an error. Files come
@@ -52,7 +52,7 @@ export async function expandFiles(ctx: { db: Warehouse; config: { outputDir: str
       }
       if (members) out.push(...(await matches(path.join(dir, members), `${zip}#${members}`)));
       else {
-        const data = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(csv|xlsx|ods|xls)$/i.test(f)).sort().map((f) => path.join(dir, f));
+        const data = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.(csv|xlsx|ods|xls)$/i.test(f) && !isMacMetadata(f)).sort().map((f) => path.join(dir, f));
         if (!data.length) throw new LocalneedsError(messages.noFilesMatch(source, `${zip}#*.csv`));
         out.push(...data);
       }

@@ -215,7 +215,7 @@ export function isMacMetadata(member: string): boolean {
  * once per archive content: the folder is complete when it has its `.complete` marker, and is
  * reused from then on; an earlier extraction of the archive at the same path goes. A member whose
  * name would land outside the folder (`../x`, `/x`) is an error, as is a damaged archive. macOS's
- * metadata members (`isMacMetadata`) are left out (and removed from an extraction made before).
+ * metadata members (`isMacMetadata`) are left out.
  */
 export async function extractArchive(file: string, sha256: string, root: string): Promise<string> {
   // Named by the archive's name, where it is (two downloads both named police.zip, in two folders,
@@ -223,10 +223,7 @@ export async function extractArchive(file: string, sha256: string, root: string)
   // extractions under the same names) and its content.
   const stem = `${path.basename(file).replace(/\.zip$/i, "")}-${createHash("sha256").update(path.relative(root, path.resolve(file))).digest("hex").slice(0, 6)}`;
   const dir = path.join(root, `${stem}-${sha256.slice(0, 12)}`);
-  if (existsSync(path.join(dir, ".complete"))) {
-    removeMacMetadata(dir);
-    return dir;
-  }
+  if (existsSync(path.join(dir, ".complete"))) return dir;
   mkdirSync(root, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}`;
   // What a killed run left half extracted goes. The cache is shared by the builds whose outputs
@@ -284,11 +281,4 @@ export async function extractArchive(file: string, sha256: string, root: string)
     if (other !== path.basename(dir) && new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}-[0-9a-f]{12}$`).test(other)) rmSync(path.join(root, other), { recursive: true, force: true });
   }
   return dir;
-}
-
-/** Remove macOS's metadata (`isMacMetadata`) from a folder an earlier version extracted with it. */
-function removeMacMetadata(dir: string): void {
-  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
-    if (isMacMetadata(f)) rmSync(path.join(dir, f), { recursive: true, force: true });
-  }
 }
