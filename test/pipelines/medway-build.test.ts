@@ -11,6 +11,7 @@ import { messages } from "../../pipelines/core/messages.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
 import { hasShared, realData, sharedSkipReason } from "../helpers/shared.ts";
 import { chartPrintProblems } from "../helpers/print-checks.ts";
+import { periodExposures } from "../helpers/period-disclosure.ts";
 import { MEDWAY_CONFIG, sharedMedway, type SharedMedwayRecord } from "../helpers/medway.ts";
 
 const WARD = "E05002255";
@@ -38,6 +39,12 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
       "indicators-CountyUA.data.csv": 852,
     });
     expect(loads.filter((l) => path.basename(l.path) === "File_6_-_IoD2019_Population_Denominators.kent-medway.csv")).toHaveLength(1);
+  });
+
+  it("leaves no suppressed value that its series' other periods give back (December 2018 burglary: not the quarter less October and November)", async () => {
+    const { exposed, checked } = await periodExposures(db);
+    expect(exposed).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
   });
 
   it("measures Luton and Wayfield's crime by month against Medway on the File 6 population", async () => {

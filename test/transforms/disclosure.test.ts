@@ -12,6 +12,7 @@ import type { Config } from "../../pipelines/core/config.ts";
 import { fixedClock, silentLogger, type Context } from "../../pipelines/core/context.ts";
 import { messages } from "../../pipelines/core/messages.ts";
 import { Warehouse } from "../../pipelines/core/warehouse.ts";
+import { periodExposures } from "../helpers/period-disclosure.ts";
 
 const PARENT = "Z06000001";
 const WARDS = ["Z05000001", "Z05000002", "Z05000003", "Z05000004"];
@@ -195,3 +196,77 @@ describe("withholdNonFinite: no NaN or infinity in the mart", () => {
   });
 });
 
+
+describe("secondary suppression across periods (rule 4)", () => {
+  const WARD = WARDS[0]!;
+  /** A ward's burglary count over [start, end]; `n` null is a primary-suppressed small count. */
+  const count = (period_type: string, period_label: string, period_start: string, period_end: string, n: number | null): IndicatorValueRow =>
+    row({ indicator_id: "crime.burglary_rate", area_code: WARD, area_type: "ward", period_type, period_label, period_start, period_end, method: "Byars",
+      numerator: n, denominator: 5000, value: n === null ? null : n / 5, is_suppressed: n === null, suppression_reason: n === null ? messages.suppressedSmallCount(5) : null });
+  const monthEnd = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)), 0)).toISOString().slice(0, 10);
+  const month = (m: string, n: number | null) => count("month", m, `${m}-01`, monthEnd(m), n);
+  const hiddenLabels = async () =>
+    (await db.all<{ period_label: string }>(`SELECT period_label FROM marts.indicator_values WHERE is_suppressed AND suppression_reason = $r ORDER BY period_start, period_end`, { r: messages.secondarySuppression() }))
+      .map((r) => r.period_label);
+
+  it("a small month beside a published quarter: no month of the series is published (the quarter less the other months would give it); the quarter stays", async () => {
+    // Medway's case: December 2018 burglary 3 = Q4 16 - October 8 - November 5.
+    await insert([month("2018-10", 8), month("2018-11", 5), month("2018-12", null), count("quarter", "2018-Q4", "2018-10-01", "2018-12-31", 16),
+      month("2019-01", 7), month("2019-02", 9), month("2019-03", 6), count("quarter", "2019-Q1", "2019-01-01", "2019-03-31", 22)]);
+    expect(await secondarySuppression(ctx)).toBe(5);
+    expect(await hiddenLabels()).toEqual(["2018-10", "2018-11", "2019-01", "2019-02", "2019-03"]);
+  });
+
+  it("rolling 12-month windows a month apart (one month less the same month a year before): the months go, the windows (the headline) stay", async () => {
+    const months = Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2023, i, 1)).toISOString().slice(0, 7));
+    // January 2023 is 3 (suppressed).
+    const n = (i: number) => (i === 0 ? null : 10 + i);
+    await insert([
+      ...months.map((m, i) => month(m, n(i))),
+      count("rolling_12_months", "12 months to 2023-12", "2023-01-01", "2023-12-31", 3 + months.slice(1, 12).reduce((s, _, i) => s + n(i + 1)!, 0)),
+      count("rolling_12_months", "12 months to 2024-01", "2023-02-01", "2024-01-31", months.slice(1).reduce((s, _, i) => s + n(i + 1)!, 0)),
+    ]);
+    await secondarySuppression(ctx);
+    expect(await hiddenLabels()).toEqual(months.slice(1));
+    expect((await periodExposures(db)).exposed).toEqual([]);
+  });
+
+  it("a small quarter of a published year, no months: the smallest other quarter goes, not the year; rolling windows before quarters where either would do", async () => {
+    const quarter = (q: string, start: string, end: string, n: number | null) => count("quarter", q, start, end, n);
+    await insert([
+      quarter("2023-Q2", "2023-04-01", "2023-06-30", null), quarter("2023-Q3", "2023-07-01", "2023-09-30", 12),
+      quarter("2023-Q4", "2023-10-01", "2023-12-31", 8), quarter("2024-Q1", "2024-01-01", "2024-03-31", 15),
+      quarter("2024-Q2", "2024-04-01", "2024-06-30", 9),
+      count("financial_year", "2023/24", "2023-04-01", "2024-03-31", 38),
+      // The window to June 2024 less the year gives 2024-Q2 less 2023-Q2: it must not stay with 2024-Q2 published.
+      count("rolling_12_months", "12 months to 2024-06", "2023-07-01", "2024-06-30", 44),
+    ]);
+    await secondarySuppression(ctx);
+    expect(await hiddenLabels()).toEqual(["12 months to 2024-06", "2023-Q4"]);
+    expect((await periodExposures(db)).exposed).toEqual([]);
+  });
+
+  it("a suppressed year of a published pooled 3 years: a second year is hidden; survey estimates (not sums over time) are left alone", async () => {
+    const year = (y: number, n: number | null) => count("financial_year", `${y}/${String(y + 1).slice(2)}`, `${y}-04-01`, `${y + 1}-03-31`, n);
+    await insert([
+      year(2021, null), year(2022, 7), year(2023, 9), count("pooled_3_financial_years", "2021/22 - 2023/24", "2021-04-01", "2024-03-31", 19),
+      // A survey's quarter and year are weighted estimates: the year is not the sum of its quarters.
+      row({ period_type: "quarter", period_label: "2024-Q1", period_start: "2024-01-01", period_end: "2024-03-31", numerator: null, value: null, lower95: null, upper95: null,
+        lower998: null, upper998: null, is_suppressed: true, suppression_reason: messages.smallBase(30), method: "survey logit" }),
+      row({ period_type: "financial_year", period_label: "2023/24", period_start: "2023-04-01", period_end: "2024-03-31", method: "survey logit" }),
+      row({ period_type: "quarter", period_label: "2023-Q4", period_start: "2023-10-01", period_end: "2023-12-31", method: "survey logit" }),
+    ]);
+    await secondarySuppression(ctx);
+    expect(await hiddenLabels()).toEqual(["2022/23"]);
+  });
+});
+
+describe("secondary suppression: the focus area is hidden last", () => {
+  it("when a second ward must go, a ward other than the focus goes, even if the focus is smaller", async () => {
+    ctx = { ...ctx, config: { parent: PARENT, focus: [WARDS[1]!], focusAreas: [{ code: WARDS[1]! }] } as unknown as Config };
+    await insert(WARDS.map((w, i) => row({ area_code: w, area_type: "ward", method: "Wilson", numerator: [3, 9, 12, 30][i], denominator: 100 })));
+    await secondarySuppression(ctx);
+    const hidden = (await cells()).filter((c) => c.is_suppressed).map((c) => c.area_code);
+    expect(hidden).toEqual(["Z05000001", "Z05000003"]);
+  });
+});

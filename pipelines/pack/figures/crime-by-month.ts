@@ -3,7 +3,7 @@
  */
 import { crimeByMonthChart } from "../../../notebooks/charts/builders.ts";
 import { withheldParts } from "../../../transforms/disclosure.ts";
-import { MEASURED_CRIME_TYPES } from "../../../transforms/indicators/catalogue/crime.ts";
+import { ALL_CRIME_INDICATOR, CRIME_TYPE_INDICATORS, MEASURED_CRIME_TYPES } from "../../../transforms/indicators/catalogue/crime.ts";
 import type { PackData } from "../pack-data.ts";
 import type { DomainFigure, PackFigure, View } from "./common.ts";
 
@@ -22,9 +22,14 @@ export function crimeMonthFigure(d: PackData, view: View): PackFigure | null {
   // Disclosure control: in each month, a type of 1 to 4 crimes is withheld, and when it is the
   // only one, the next smallest (a type no indicator publishes, where there is one), so the
   // month's total (the all-crime indicator's numerator) minus the types shown gives nothing away.
+  // A type whose indicator withholds the area's month (secondary suppression across periods: the
+  // quarter less the other months) is withheld too, and every type of a month whose total is withheld.
   const months = [...new Set([...byKey.values()].map((r) => r.month))].sort();
   const wholes = months.map((m) => new Map([...byKey.values()].filter((r) => r.month === m).map((r) => [r.crime_type, r.count])));
-  const withheld = withheldParts(wholes, [], MEASURED_CRIME_TYPES);
+  const hiddenMonths = new Set(d.values.filter((v) => v.area_code === view.code && v.period_type === "month" && v.is_suppressed).map((v) => `${v.period_label}\u0000${v.indicator_id}`));
+  const hidden = (month: string, type: string) =>
+    hiddenMonths.has(`${month}\u0000${ALL_CRIME_INDICATOR}`) || hiddenMonths.has(`${month}\u0000${CRIME_TYPE_INDICATORS.get(type)}`);
+  const withheld = withheldParts(wholes, [], MEASURED_CRIME_TYPES, wholes.map((w, i) => new Set([...w.keys()].filter((t) => hidden(months[i]!, t)))));
   const rows = [...byKey.values()].map((r) => (withheld[months.indexOf(r.month)]!.has(r.crime_type) ? { ...r, count: null } : r));
   if (!rows.length) return null;
   return {

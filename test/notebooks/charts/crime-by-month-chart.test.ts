@@ -57,6 +57,17 @@ describe("crimeByMonthChart", () => {
     ]);
   });
 
+  test("Other in a month none of whose types is shown is withheld, not drawn as 0; with one of them shown it is the sum shown", () => {
+    const rows = [
+      ...["2024-01", "2024-02"].flatMap((month) => [{ month, crime_type: "A", count: 40 }, { month, crime_type: "B", count: 30 }]),
+      { month: "2024-01", crime_type: "C", count: null }, { month: "2024-01", crime_type: "D", count: null },
+      { month: "2024-02", crime_type: "C", count: 7 }, { month: "2024-02", crime_type: "D", count: null },
+    ];
+    const spec = crimeByMonthChart(rows, { title: "t", topTypes: 2 }).spec as { data: { values: { month: string; crime_type: string; count: number | null }[] } };
+    const other = spec.data.values.filter((v) => v.crime_type === OTHER_CRIME).map((v) => v.count);
+    expect(other).toEqual([null, 7]);
+  });
+
   test("a single leftover type keeps its name instead of becoming Other", () => {
     const rows = ["A", "B", "C"].map((crime_type, i) => ({ month: "2024-01", crime_type, count: 10 - i }));
     expect(crimeByMonthChart(rows, { title: "t", topTypes: 2 }).table.columns).toEqual(["Month", "A", "B", "C", "All crime", "Data-quality warning"]);

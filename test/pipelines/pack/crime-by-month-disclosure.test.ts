@@ -22,6 +22,7 @@ describe("crime by month: disclosure control", () => {
         ...month("2019-01", { "Vehicle crime": 7, Shoplifting: 8, Burglary: 6, "Violence and sexual offences": 22 }),
       ],
       anomalousMonths: [],
+      values: [],
     } as unknown as PackData;
     const fig = crimeMonthFigure(d, view)!;
     const spec = fig.chart.spec as { data: { values: { month: string; crime_type: string; count: number | null }[] } };
@@ -35,5 +36,29 @@ describe("crime by month: disclosure control", () => {
     expect(numbers.filter((n) => n >= 1 && n <= 4)).toEqual([]);
     expect(fig.chart.table!.rows[0]).toContain("not shown");
     expect(fig.source).toMatch(/counts of 1 to 4 are not shown/);
+  });
+
+  it("withholds a count the ward's indicator withholds for that month (the quarter less the other months would give a small one back), and a whole month whose total is withheld", () => {
+    const suppressed = (indicator_id: string, period_label: string) => ({ indicator_id, area_code: WARD, period_type: "month", period_label, breakdown: "all", is_suppressed: true });
+    const d = {
+      crimeByMonth: [
+        ...month("2018-11", { Burglary: 9, Shoplifting: 12, "Violence and sexual offences": 20 }),
+        ...month("2018-12", { Burglary: 11, Shoplifting: 15, "Violence and sexual offences": 30 }),
+      ],
+      anomalousMonths: [],
+      values: [
+        // Burglary's November is hidden in the mart (secondary: October's 3 is the quarter less November and December).
+        suppressed("crime.burglary_rate", "2018-11"),
+        // December's all-crime total is hidden: no type of December may be shown, or they would add up to it.
+        suppressed("crime.all_crime_rate", "2018-12"),
+        // Another area's hidden value does not touch this ward's chart.
+        { ...suppressed("crime.violence_rate", "2018-11"), area_code: "E05002256" },
+      ],
+    } as unknown as PackData;
+    const spec = crimeMonthFigure(d, view)!.chart.spec as { data: { values: { month: string; crime_type: string; count: number | null }[] } };
+    const shown = (m: string) => spec.data.values.filter((v) => v.month === `${m}-01` && v.count !== null).map((v) => v.crime_type).sort();
+    // November: burglary withheld, then the next smallest type no indicator publishes (shoplifting), so the total less the rest gives nothing.
+    expect(shown("2018-11")).toEqual(["Violence and sexual offences"]);
+    expect(shown("2018-12")).toEqual([]);
   });
 });

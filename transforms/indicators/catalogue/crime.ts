@@ -48,10 +48,17 @@ export const crimeIndicators: IndicatorSpec[] = [
 ];
 
 /**
- * The police.uk crime types some crime indicator counts on its own (named in its `where`): their
- * counts by area and period are published as those indicators' numerators, so a figure that
- * withholds a small count must not lean on one of them to hide it (`withheldParts`).
+ * The police.uk crime types some crime indicator counts on its own (named in its `where`), each
+ * with that indicator: their counts by area and period are published as those indicators'
+ * numerators, so a figure that withholds a small count must not lean on one of them to hide it
+ * (`withheldParts`), and must withhold a count the indicator's value withholds.
  */
-export const MEASURED_CRIME_TYPES: ReadonlySet<string> = new Set(
-  crimeIndicators.flatMap((i) => (i.numerator.kind === "events" ? [...(i.numerator.where ?? "").matchAll(/'([^']+)'/g)].map((m) => m[1]!) : [])),
+export const CRIME_TYPE_INDICATORS: ReadonlyMap<string, string> = new Map(
+  crimeIndicators.flatMap((i) => (i.numerator.kind === "events" ? [...(i.numerator.where ?? "").matchAll(/'([^']+)'/g)].map((m) => [m[1]!, i.id] as const) : [])),
 );
+
+/** The crime types of `CRIME_TYPE_INDICATORS`. */
+export const MEASURED_CRIME_TYPES: ReadonlySet<string> = new Set(CRIME_TYPE_INDICATORS.keys());
+
+/** The indicator counting every crime type: its count for a month is the sum of that month's types. */
+export const ALL_CRIME_INDICATOR: string = crimeIndicators.find((i) => i.numerator.kind === "events" && !i.numerator.where)!.id;
