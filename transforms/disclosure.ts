@@ -163,8 +163,16 @@ const HIDE_FIRST = ["month", "rolling_12_months", "quarter"];
 /** Months' place in `HIDE_FIRST`, as the query numbers it (from 1). */
 const MONTH_KIND = 1;
 
-/** Suppressed for want of data, not to protect a count: nothing to keep from being worked out (see indicators/compile.ts). */
-const NO_COUNT_BEHIND = "%without counts%";
+/**
+ * Suppressed to protect a count (the small-count and minimum-count rules, OHID's own disclosure
+ * control, secondary suppression), as against withheld for want of data (a month with no police.uk
+ * file, periods without counts, a non-finite figure): only the first must stay unknowable.
+ */
+const PROTECTS_A_COUNT = (reason: string) => {
+  const like = [messages.suppressedSmallCount(9), messages.suppressedSmallComplement(9), messages.tooFewEvents(9), messages.smallBase(9), "%disclosure control%"]
+    .map((m) => `${reason} LIKE '${m.replace(/\d+/g, "%").replaceAll("'", "''")}'`);
+  return `(${[...like, `${reason} = '${messages.secondarySuppression().replaceAll("'", "''")}'`].join(" OR ")})`;
+};
 
 /** A value of one series in rule 4: its period as the days [start, stop), whether it is hidden, and whether it must stay unknowable. */
 interface PeriodCell { rid: number; start: number; stop: number; kind: number; months: number; hidden: boolean; guard: boolean; n: number | null; latest?: boolean }
@@ -182,7 +190,7 @@ export async function periodSuppression(ctx: Context, only?: string): Promise<st
   const c = await ctx.db.columns<{ rid: number[]; series: number[]; start: number[]; stop: number[]; kind: number[]; months: number[]; hidden: boolean[]; guard: boolean[]; n: (number | null)[] }>(`
     WITH v AS (
       SELECT v.rowid AS rid, v.indicator_id, v.area_code, v.breakdown, v.period_type, v.period_start, v.period_end, v.is_suppressed,
-             v.is_suppressed AND coalesce(v.suppression_reason, '') NOT LIKE $nodata AS guard, n.n
+             v.is_suppressed AND coalesce(${PROTECTS_A_COUNT("v.suppression_reason")}, false) AS guard, n.n
       FROM marts.indicator_values v JOIN _num n ON n.rid = v.rowid WHERE NOT regexp_matches(v.method, $skip)
     ),
     s AS (
@@ -196,7 +204,7 @@ export async function periodSuppression(ctx: Context, only?: string): Promise<st
            date_diff('month', period_start, period_end + 1)::INTEGER AS months,
            is_suppressed AS hidden, guard, n::DOUBLE AS n
     FROM v JOIN s USING (indicator_id, area_code, breakdown) ORDER BY series, period_start, period_end, rid`,
-    { nodata: NO_COUNT_BEHIND, skip: NOT_ADDITIVE_OVER_TIME.source });
+    { skip: NOT_ADDITIVE_OVER_TIME.source });
   const out: string[] = [];
   for (let i = 0; i < c.rid.length; ) {
     const series: PeriodCell[] = [];

@@ -14,11 +14,11 @@ export interface PeriodExposure {
   checked: number;
 }
 
-/** The check over `marts.indicator_values` (methods that are sums over time; suppressed for want of data is not protected). */
+/** The check over `marts.indicator_values` (methods that are sums over time; values withheld for want of data, not to protect a count, need no protection). */
 export async function periodExposures(db: Warehouse): Promise<PeriodExposure> {
   const rows = await db.all<{ indicator_id: string; area_code: string; breakdown: string; period_label: string; s: string; e: string; hidden: boolean; guard: boolean }>(`
     SELECT indicator_id, area_code, breakdown, period_label, strftime(period_start, '%Y-%m-%d') AS s, strftime(period_end + 1, '%Y-%m-%d') AS e,
-           is_suppressed AS hidden, is_suppressed AND coalesce(suppression_reason, '') NOT LIKE '%without counts%' AS guard
+           is_suppressed AS hidden, is_suppressed AND coalesce(regexp_matches(suppression_reason, 'disclosure control|subtraction|fewer than'), false) AS guard
     FROM marts.indicator_values WHERE NOT regexp_matches(method, 'survey|logit|mean|order statistics|published')
     ORDER BY indicator_id, area_code, breakdown, period_start, period_end`);
   const series = new Map<string, typeof rows>();

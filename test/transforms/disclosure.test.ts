@@ -217,6 +217,12 @@ describe("secondary suppression across periods (rule 4)", () => {
     expect(await hiddenLabels()).toEqual(["2018-10", "2018-11", "2019-01", "2019-02", "2019-03"]);
   });
 
+  it("a month withheld for want of data (no police.uk file) protects nothing: the other months stay", async () => {
+    const missing = { ...month("2019-02", null), suppression_reason: messages.crimeMonthNoFile("2019-02", "kent") };
+    await insert([month("2019-01", 40), missing, month("2019-03", 38), count("quarter", "2019-Q1", "2019-01-01", "2019-03-31", 120)]);
+    expect(await secondarySuppression(ctx)).toBe(0);
+  });
+
   it("rolling 12-month windows a month apart (one month less the same month a year before): the months go, the windows (the headline) stay", async () => {
     const months = Array.from({ length: 13 }, (_, i) => new Date(Date.UTC(2023, i, 1)).toISOString().slice(0, 7));
     // January 2023 is 3 (suppressed).
