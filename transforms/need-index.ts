@@ -94,12 +94,20 @@ export async function computeNeedIndex(ctx: Context, indicators: readonly Indica
   // Every indicator's values read in two statements, not two each (a statement costs a few ms to plan).
   const used = indicators.filter((ind) => !isContextMeasure(ind) && ind.needIndex);
   const ids = used.map((ind) => literal(ind.id)).join(", ") || "NULL";
-  // The headline period type, as the pack's: the first of the indicator's types with ward values
-  // (5 months of police.uk data have months, not yet a financial year).
-  const types = await db.all<{ i: string; t: string }>(
-    `SELECT DISTINCT indicator_id AS i, period_type AS t FROM marts.indicator_values WHERE indicator_id IN (${ids}) AND breakdown = 'all' AND area_type = 'ward' AND value IS NOT NULL`);
+  // The headline period type: the first of the indicator's types whose latest period has values
+  // for at least half the authority's wards (5 months of police.uk data have months, not yet a
+  // financial year; a rare crime's months are mostly suppressed, its quarter is not), else the
+  // first with any ward values.
+  const types = await db.all<{ i: string; t: string; valued: number; wards: number }>(
+    `WITH latest AS (SELECT indicator_id, period_type, max(period_start) AS s FROM marts.indicator_values WHERE indicator_id IN (${ids}) AND breakdown = 'all' GROUP BY ALL)
+     SELECT v.indicator_id AS i, v.period_type AS t, count(*) FILTER (WHERE v.value IS NOT NULL AND v.period_start = l.s)::INTEGER AS valued,
+            count(DISTINCT v.area_code) FILTER (WHERE v.period_start = l.s)::INTEGER AS wards
+     FROM marts.indicator_values v JOIN latest l USING (indicator_id, period_type)
+     WHERE v.breakdown = 'all' AND v.area_type = 'ward' AND v.area_code IN (SELECT area_code FROM ref.areas WHERE area_type = 'ward' AND parent_code = $p)
+     GROUP BY ALL HAVING count(*) FILTER (WHERE v.value IS NOT NULL) > 0`, { p: config.parent });
   const headlines = used.flatMap((ind) => {
-    const headline = ind.periods.find((p) => types.some((x) => x.i === ind.id && x.t === p));
+    const mine = ind.periods.flatMap((p) => types.filter((x) => x.i === ind.id && x.t === p));
+    const headline = (mine.find((x) => x.valued * 2 >= x.wards) ?? mine.find((x) => x.valued > 0) ?? mine[0])?.t;
     return headline ? [{ ind, headline }] : [];
   });
   const pairs = headlines.map((h) => `(${literal(h.ind.id)}, ${literal(h.headline)})`).join(", ");
