@@ -31,7 +31,7 @@
  */
 import type { Context } from "../pipelines/core/context.ts";
 import { focusCodes, restOfParentCode } from "../pipelines/core/config.ts";
-import { messages } from "../pipelines/core/messages.ts";
+import { messages, PROTECTING_REASONS } from "../pipelines/core/messages.ts";
 
 
 /** Breakdown families whose members add up to `all`. */
@@ -163,16 +163,8 @@ const HIDE_FIRST = ["month", "rolling_12_months", "quarter"];
 /** Months' place in `HIDE_FIRST`, as the query numbers it (from 1). */
 const MONTH_KIND = 1;
 
-/**
- * Suppressed to protect a count (the small-count and minimum-count rules, OHID's own disclosure
- * control, secondary suppression), as against withheld for want of data (a month with no police.uk
- * file, periods without counts, a non-finite figure): only the first must stay unknowable.
- */
-const PROTECTS_A_COUNT = (reason: string) => {
-  const like = [messages.suppressedSmallCount(9), messages.suppressedSmallComplement(9), messages.tooFewEvents(9), messages.smallBase(9), "%disclosure control%"]
-    .map((m) => `${reason} LIKE '${m.replace(/\d+/g, "%").replaceAll("'", "''")}'`);
-  return `(${[...like, `${reason} = '${messages.secondarySuppression().replaceAll("'", "''")}'`].join(" OR ")})`;
-};
+/** `protectsACount` in SQL, over the reason column `reason`. */
+const PROTECTS_A_COUNT = (reason: string) => `(${PROTECTING_REASONS.map((p) => `${reason} LIKE '${p.replaceAll("'", "''")}'`).join(" OR ")})`;
 
 /** A value of one series in rule 4: its period as the days [start, stop), whether it is hidden, and whether it must stay unknowable. */
 interface PeriodCell { rid: number; start: number; stop: number; kind: number; months: number; hidden: boolean; guard: boolean; n: number | null; latest?: boolean }

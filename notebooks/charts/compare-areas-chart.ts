@@ -2,7 +2,7 @@
  * Compare areas: one horizontal bar per ward for one indicator and period, sorted by value, with
  * 95% confidence intervals, the focus ward(s) highlighted (colour, bold name, and named in the
  * subtitle), and comparator values as labelled vertical lines (a different dash per kind).
- * Suppressed wards keep their row, labelled "suppressed" instead of a bar. With a `comparison`,
+ * Suppressed wards keep their row, labelled "suppressed" (or "no data", `missingLabel`) instead of a bar. With a `comparison`,
  * each bar takes the colour of its outcome against the stated comparator (the spine chart's
  * palette, with a key), the focus keeps its bold name and gets a heavy outline, and the outcome is
  * written in the table and alt text; without one (or for a context measure, `notJudged`) bars
@@ -23,7 +23,7 @@ import {
   withUnit,
 } from "./bundle.ts";
 import { DEFAULT_DASH, LABEL_LIMIT, colours, comparatorDashes } from "./theme.ts";
-import { ciVersus, ordinal, polarityNote, uniqueLabels } from "./labels.ts";
+import { ciVersus, missingLabel, ordinal, polarityNote, uniqueLabels } from "./labels.ts";
 import { comparisonNote, comparisonSummary, outcomeColourEncoding, outcomeOf, type AreaComparison } from "./significance.ts";
 import { outcomeLabels } from "./theme.ts";
 
@@ -84,7 +84,7 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
       value: shown ? round(r.value, decimals + 2) : null,
       lower95: shown ? round(r.lower95, decimals + 2) : null,
       upper95: shown ? round(r.upper95, decimals + 2) : null,
-      label: shown ? formatNumber(r.value, decimals) : r.is_suppressed ? "suppressed" : "no value",
+      label: shown ? formatNumber(r.value, decimals) : missingLabel(r),
       is_focus: focus.has(r.area_code),
       has_value: shown,
       ...(comparison ? { outcome_label: outcomeLabels[outcomeOf(comparison, r.area_code)] } : {}),
@@ -230,7 +230,7 @@ export function compareAreasChart(rows: IndicatorValueRow[], opts: CompareAreasO
           hasValue(r) ? round(r.lower95, decimals) : null,
           hasValue(r) ? round(r.upper95, decimals) : null,
           ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.area_code)]] : []),
-          r.is_suppressed ? "suppressed" + (r.suppression_reason ? `: ${r.suppression_reason}` : "") : focus.has(r.area_code) ? "focus" : null,
+          r.is_suppressed ? missingLabel(r) + (r.suppression_reason ? `: ${r.suppression_reason}` : "") : focus.has(r.area_code) ? "focus" : null,
         ]),
         ...opts.comparators.map((c) => [c.code, c.name, round(c.value, decimals), null, null, ...(comparison ? [null] : []), `comparator (${c.kind})`]),
       ],
@@ -310,7 +310,7 @@ function compareAlt(
     const r = rows[i];
     const name = values[i].name;
     if (r.is_suppressed || r.value === null) {
-      parts.push(`${name}: value suppressed${r.suppression_reason ? ` (${r.suppression_reason})` : ""}.`);
+      parts.push(`${name}: ${missingLabel(r) === "suppressed" ? "value suppressed" : "no data"}${r.suppression_reason ? ` (${r.suppression_reason})` : ""}.`);
       continue;
     }
     const rank = shown.findIndex((v) => v.name === name) + 1;

@@ -1,5 +1,6 @@
 /** Shared wording for chart text and alt text: names, polarity, ranks, interval comparisons. */
 import type { Polarity } from "../../transforms/marts.ts";
+import { protectsACount } from "../../pipelines/core/messages.ts";
 
 /**
  * Display labels for area codes, unique within one chart: the name from `names`, or the code
@@ -41,4 +42,13 @@ export function ciVersus(r: { lower95: number | null; upper95: number | null }, 
   if (r.lower95 > comparator) return `; ${name}'s confidence interval is wholly above this`;
   if (r.upper95 < comparator) return `; ${name}'s confidence interval is wholly below this`;
   return `; ${name}'s confidence interval includes this`;
+}
+
+/**
+ * What a value without a figure is called: "suppressed" when it was withheld to protect a small
+ * count (or a figure that would give one back), "no data" when there was nothing to publish (a
+ * month with no police.uk file, a period without counts).
+ */
+export function missingLabel(r: { is_suppressed: boolean; suppression_reason: string | null }): "suppressed" | "no data" {
+  return r.is_suppressed && protectsACount(r.suppression_reason) ? "suppressed" : "no data";
 }

@@ -27,6 +27,8 @@ export interface SpineRow {
   indicator_id: string;
   title: string;
   focus_value: number | null;
+  /** What a null focus value is called (`missingLabel`): "suppressed" (the default) or "no data". */
+  focus_missing?: "suppressed" | "no data";
   england_or_parent_value: number | null;
   /** Lowest, 25th percentile, 75th percentile and highest ward value. */
   min: number | null;
@@ -80,7 +82,7 @@ export function spineChart(rows: SpineRow[], opts: SpineOptions): ChartSpecBundl
       row: `${i}`,
       title: titleLines[i],
       stripe: i % 2 === 0,
-      focus_label: r.focus_value === null ? "suppressed" : fmt(r.focus_value, r.unit),
+      focus_label: r.focus_value === null ? (r.focus_missing ?? "suppressed") : fmt(r.focus_value, r.unit),
       comparator_label: fmt(r.england_or_parent_value, r.unit),
       outcome: r.outcome,
       outcome_label: outcomeLabels[r.outcome],
@@ -200,7 +202,7 @@ function spineAlt(rows: SpineRow[], opts: SpineOptions, decimals: number): strin
     .map(([o, n]) => `${n} ${outcomeLabels[o].toLowerCase()}`);
   if (counts.length) parts.push(`Outcomes: ${listEnglish(counts)}.`);
   for (const r of rows) {
-    const v = r.focus_value === null ? "suppressed" : `${formatNumber(r.focus_value, decimals)}${r.unit === "%" ? "%" : ""}`;
+    const v = r.focus_value === null ? (r.focus_missing ?? "suppressed") : `${formatNumber(r.focus_value, decimals)}${r.unit === "%" ? "%" : ""}`;
     const c = r.england_or_parent_value === null ? "no value" : `${formatNumber(r.england_or_parent_value, decimals)}${r.unit === "%" ? "%" : ""}`;
     parts.push(`${r.title}: ${v} against ${c} (${outcomeLabels[r.outcome].toLowerCase()}${isContextMeasure(r) ? `; ${CONTEXT_NOTE}` : ""}).`);
   }

@@ -69,7 +69,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
     upper95: shown(r) ? round(r.upper95, decimals + 2) : null,
     has_value: shown(r),
     is_focus: focus.has(r.group),
-    value_label: shown(r) ? withUnit(r.value, unit === "%" ? "%" : "", decimals) : r.protects ? "withheld" : "suppressed",
+    value_label: shown(r) ? withUnit(r.value, unit === "%" ? "%" : "", decimals) : r.n === 0 ? "no responses" : r.protects ? "withheld" : "suppressed",
     ...(comparison ? { outcome_label: outcomeLabels[outcomeOf(comparison, r.group)] } : {}),
   }));
   const present = comparison ? [...new Set(sorted.filter(shown).map((r) => outcomeOf(comparison, r.group)))] : [];
@@ -166,7 +166,7 @@ export function surveyResultsChart(rows: SurveyResultRow[], opts: SurveyResultsO
       columns: ["Group", "Responses (n)", `Estimate (${unit})`, "Lower 95% CI", "Upper 95% CI", ...(comparison ? [`Compared with ${comparison.name} (${comparison.level})`] : []), "Note"],
       rows: sorted.map((r) => [
         r.group, r.n, shown(r) ? round(r.value, decimals + 1) : null, shown(r) ? round(r.lower95, decimals + 1) : null, shown(r) ? round(r.upper95, decimals + 1) : null,
-        ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.group)]] : []), r.is_suppressed ? (r.protects ? "withheld: protects a suppressed figure" : "suppressed: too few responses") : null,
+        ...(comparison ? [outcomeLabels[outcomeOf(comparison, r.group)]] : []), r.n === 0 ? "no responses" : r.is_suppressed ? (r.protects ? "withheld: protects a suppressed figure" : "suppressed: too few responses") : null,
       ]),
     },
   });
@@ -186,13 +186,15 @@ function surveyAlt(rows: SurveyResultRow[], opts: SurveyResultsOptions, unit: st
     const r = rows.find((x) => x.group === g);
     if (!r) continue;
     if (r.is_suppressed || r.value === null) {
-      parts.push(`${g}: ${r.is_suppressed && r.protects ? "withheld to protect a suppressed figure" : "suppressed"} (${formatNumber(r.n, 0)} responses).`);
+      parts.push(r.n === 0 ? `${g}: no responses.` : `${g}: ${r.is_suppressed && r.protects ? "withheld to protect a suppressed figure" : "suppressed"} (${formatNumber(r.n, 0)} responses).`);
       continue;
     }
     const ci = r.lower95 !== null && r.upper95 !== null ? ` (95% confidence interval ${formatNumber(r.lower95, decimals)} to ${formatNumber(r.upper95, decimals)})` : "";
     parts.push(`${g}: ${withUnit(r.value, unit, decimals)}${ci}, from ${formatNumber(r.n, 0)} responses${comp !== null ? ciVersus(r, comp, g) : ""}.`);
   }
-  const supp = rows.filter((r) => r.is_suppressed && !r.protects).map((r) => r.group);
+  const supp = rows.filter((r) => r.is_suppressed && !r.protects && r.n !== 0).map((r) => r.group);
+  const none = rows.filter((r) => r.n === 0).map((r) => r.group);
+  if (none.length) parts.push(`No responses: ${listEnglish(none)}.`);
   if (supp.length) parts.push(`Suppressed because of too few responses: ${listEnglish(supp)}.`);
   const withheld = rows.filter((r) => r.is_suppressed && r.protects).map((r) => r.group);
   if (withheld.length) parts.push(`Withheld so that a suppressed figure cannot be worked out by subtraction: ${listEnglish(withheld)}.`);

@@ -14,7 +14,7 @@ import {
   round,
   withUnit,
 } from "./bundle.ts";
-import { ciVersus, uniqueLabels } from "./labels.ts";
+import { ciVersus, missingLabel, uniqueLabels } from "./labels.ts";
 import { LABEL_LIMIT, PRINT_WIDTH, colours } from "./theme.ts";
 
 /** Options of {@link trendChart}. */
@@ -145,7 +145,7 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
         const after = focusRows.slice(i + 1).find(shown);
         const near = [before, after].filter((x): x is IndicatorValueRow => !!x).map((x) => x.value as number);
         if (!near.length) return [];
-        return [{ period_start: r.period_start, value: round(near.reduce((a, b) => a + b, 0) / near.length, decimals + 2), text: r.is_suppressed ? "suppressed" : "no value" }];
+        return [{ period_start: r.period_start, value: round(near.reduce((a, b) => a + b, 0) / near.length, decimals + 2), text: missingLabel(r) }];
       })
     : [];
   if (gaps.length) {
@@ -178,7 +178,7 @@ export function trendChart(series: IndicatorValueRow[], opts: TrendOptions): Cha
   const notes = [
     `${focusName}: solid line; shaded band: its 95% confidence interval.` +
       (names.length > 1 ? ` Comparators: ${listEnglish(names.slice(1))} (dashed or dotted).` : ""),
-    values.some((v) => v.value === null) ? "Gaps: value suppressed or not available." : undefined,
+    values.some((v) => v.value === null) ? "Gaps: value suppressed or no data." : undefined,
     opts.trend ? `Recent trend for ${focusName}: ${opts.trend}.` : undefined,
     breakNote,
   ];

@@ -450,3 +450,21 @@ export const messages = {
     `police.uk street crime, ${crimeType} in ${force}: ${month} has ${rows.toLocaleString("en-GB")} crimes, far from the neighbouring months' typical ${typical.toLocaleString("en-GB")}; check the file before trusting that month`,
   unclosedQuote: () => "a quote opens in this field and no record closes it (a stray \" in the export?): this line alone is rejected, the lines after it are read",
 } as const;
+
+/**
+ * The reasons of values suppressed to protect a count (the small-count and minimum-count rules,
+ * OHID's own disclosure control, secondary suppression), as LIKE patterns; the other reasons are
+ * of values withheld for want of data (a month with no police.uk file, periods without counts, a
+ * non-finite figure), which have nothing to keep unknowable and are "no data" to a reader.
+ */
+export const PROTECTING_REASONS: readonly string[] = [
+  messages.suppressedSmallCount(9), messages.suppressedSmallComplement(9), messages.tooFewEvents(9), messages.smallBase(9),
+  "%disclosure control%", messages.secondarySuppression(),
+].map((m) => m.replace(/\d+/g, "%"));
+
+const PROTECTING_PATTERNS = PROTECTING_REASONS.map((p) => new RegExp(`^${p.split("%").map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s"));
+
+/** True when a value was suppressed to protect a count (see `PROTECTING_REASONS`), not withheld for want of data. */
+export function protectsACount(reason: string | null | undefined): boolean {
+  return !!reason && PROTECTING_PATTERNS.some((p) => p.test(reason));
+}

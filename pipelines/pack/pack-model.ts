@@ -13,6 +13,7 @@ import type { FileLoad } from "../../sources/load-csv.ts";
 import { isContextMeasure, type Indicator, type Domain } from "../../transforms/indicators/define.ts";
 import type { IndicatorTrendRow, Outcome, Polarity } from "../../transforms/marts.ts";
 import { formatNumber, listEnglish, namesUnit } from "../../notebooks/charts/bundle.ts";
+import { missingLabel } from "../../notebooks/charts/labels.ts";
 import type { SpineRow } from "../../notebooks/charts/builders.ts";
 import { formatValue, headlineFor, wardHeadline, type Headline } from "./headlines.ts";
 import { rankPriorities, type Priority } from "./priorities.ts";
@@ -143,6 +144,7 @@ function spineRows(summary: SummaryRow[]): { domain: string; domainTitle: string
       indicator_id: r.indicator.id,
       title: unit === "%" || unit === "score" || namesUnit(r.indicator.short, unit) ? r.indicator.short : `${r.indicator.short} (${unit})`,
       focus_value: r.focus.is_suppressed ? null : r.focus.value,
+      focus_missing: missingLabel(r.focus),
       england_or_parent_value: p?.value ?? null,
       min: r.wardRange?.min ?? null,
       q25: r.wardRange?.q25 ?? null,

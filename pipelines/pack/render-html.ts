@@ -13,6 +13,7 @@ import { esc, html, raw, tbodies, type Raw } from "./html.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
 import { formatNumber } from "../../notebooks/charts/builders.ts";
 import { namesUnit } from "../../notebooks/charts/bundle.ts";
+import { missingLabel } from "../../notebooks/charts/labels.ts";
 import { CONTEXT_NOTE, isContextMeasure } from "../../transforms/indicators/define.ts";
 import { weightingWords } from "../../transforms/survey-weighting.ts";
 import type { IndicatorTrendRow } from "../../transforms/marts.ts";
@@ -243,11 +244,13 @@ function summaryTable(m: PackModel): Raw {
     <th scope="col" class="num">Ward range</th>${hasTrend ? html`<th scope="col">Recent trend</th>` : ""}<th scope="col">Compared with ${m.parent.name}</th></tr></thead>
     ${tbodies(m.summary.map((r) => {
       const parent = r.comparators.find((c) => c.kind === "parent");
+      // "*" only where a figure was withheld to protect a small count; "–" where there is none (no data for the period).
+      const hidden = missingLabel(r.focus) === "suppressed" ? "*" : "–";
       const count =
-        r.indicator.method === "weighted_mean" ? "–" : r.focus.is_suppressed || r.focus.numerator === null ? "*" : Math.round(r.focus.numerator).toLocaleString("en-GB");
+        r.indicator.method === "weighted_mean" ? "–" : r.focus.is_suppressed ? hidden : r.focus.numerator === null ? "–" : Math.round(r.focus.numerator).toLocaleString("en-GB");
       return html`<tr><th scope="row">${r.indicator.short}${unitSpan(r.indicator.short, r.indicator.unit)}</th><td>${r.period}</td>
         <td class="num">${count}</td>
-        <td class="num"><strong>${r.focus.is_suppressed ? "*" : bare(r.focus.value)}</strong></td>
+        <td class="num"><strong>${r.focus.is_suppressed ? hidden : bare(r.focus.value)}</strong></td>
         ${kinds.map((k) => {
           const c = r.comparators.find((x) => x.kind === k);
           return html`<td class="num">${bare(c?.value)}${c && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${m.focus.name} against ${kindLabel[k] ?? k}`) : ""}</td>`;
@@ -256,7 +259,7 @@ function summaryTable(m: PackModel): Raw {
         ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? trendCell(r.trend) : "–"}</td>` : ""}
         <td>${pill(parent?.outcome ?? "not_compared")}${isContextMeasure(r.indicator) ? html`<span class="context-why">${CONTEXT_NOTE}</span>` : ""}</td></tr>`;
     }))}</table></div>
-    <p class="note">* suppressed: counts of 1 to 4 (and survey bases under 30) are not shown, to protect privacy. Count: events or people counted in the period (for the survey, the number of respondents answering positively, unweighted). Ward range: lowest to highest ward value in ${m.parent.name}.</p>`;
+    <p class="note">${m.summary.some((r) => r.focus.is_suppressed && missingLabel(r.focus) === "suppressed") ? "* suppressed: counts of 1 to 4 (and survey bases under 30), and figures that would let one be worked out, are not shown, to protect privacy. " : ""}${m.summary.some((r) => r.focus.is_suppressed && missingLabel(r.focus) === "no data") ? "– with a period: no data for the area in that period (e.g. a month police.uk has no file for). " : ""}Count: events or people counted in the period (for the survey, the number of respondents answering positively, unweighted). Ward range: lowest to highest ward value in ${m.parent.name}.</p>`;
 }
 
 function wardMatrixTable(t: WardMatrix, m: PackModel): Raw {

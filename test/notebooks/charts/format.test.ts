@@ -18,3 +18,19 @@ describe("formatNumber", () => {
     expect(formatNumber(Number.NaN)).toBe("no value");
   });
 });
+
+describe("missingLabel", () => {
+  test("'suppressed' for a value withheld to protect a count (primary, secondary, OHID's), 'no data' for one withheld for want of data", async () => {
+    const { missingLabel } = await import("../../../notebooks/charts/labels.ts");
+    const { messages } = await import("../../../pipelines/core/messages.ts");
+    const of = (suppression_reason: string | null, is_suppressed = true) => missingLabel({ is_suppressed, suppression_reason });
+    expect(of(messages.suppressedSmallCount(5))).toBe("suppressed");
+    expect(of(messages.secondarySuppression())).toBe("suppressed");
+    expect(of(messages.smallBase(30))).toBe("suppressed");
+    expect(of("Value suppressed for disclosure control due to small count")).toBe("suppressed");
+    expect(of(messages.crimeMonthNoFile("2019-02", "kent"))).toBe("no data");
+    expect(of("1 member row(s) without counts left out")).toBe("no data");
+    expect(of(messages.nonFiniteValue())).toBe("no data");
+    expect(of(null, false)).toBe("no data");
+  });
+});

@@ -38,4 +38,23 @@ describe("surveyResultsChart secondary suppression", () => {
     expect(b.alt).toContain("Withheld so that a suppressed figure cannot be worked out by subtraction: Romanian.");
     expect(b.table.rows.find((r) => r[0] === "Romanian")!.at(-1)).toBe("withheld: protects a suppressed figure");
   });
+
+  test("a group nobody answered in says 'no responses', not 'too few responses'", async () => {
+    const { surveyResultsChart } = await import("../../../notebooks/charts/index.ts");
+    const b = surveyResultsChart(
+      [
+        { group: "English", value: 64, lower95: 61, upper95: 67, is_suppressed: false, n: 1576 },
+        { group: "Tigrinya", value: null, lower95: null, upper95: null, is_suppressed: true, n: 0 },
+        { group: "Polish", value: null, lower95: null, upper95: null, is_suppressed: true, n: 12 },
+      ],
+      { title: "Feel safe", focusGroups: ["Tigrinya"] },
+    );
+    expect(b.table.rows.find((r) => r[0] === "Tigrinya")!.at(-1)).toBe("no responses");
+    expect(b.table.rows.find((r) => r[0] === "Polish")!.at(-1)).toBe("suppressed: too few responses");
+    expect(b.alt).toContain("Tigrinya: no responses.");
+    expect(b.alt).toContain("Suppressed because of too few responses: Polish.");
+    expect(b.alt).not.toMatch(/too few responses: .*Tigrinya/);
+    const { texts } = await render(b);
+    expect(texts).toContain("no responses");
+  });
 });

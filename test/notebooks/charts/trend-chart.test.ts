@@ -3,6 +3,7 @@ import { trendChart } from "../../../notebooks/charts/index.ts";
 import { chartContract, render } from "./contract.ts";
 import { fixtureCharts } from "./fixture-charts.ts";
 import { FOCUS, ivRow, trendRows } from "./fixtures.ts";
+import type { IndicatorValueRow } from "../../../transforms/marts.ts";
 
 chartContract("trend", fixtureCharts.trend, { focusText: FOCUS.name, focusValueText: "41.3 per 1,000" });
 
@@ -29,6 +30,19 @@ describe("trendChart", () => {
     const values = (b.spec as { data: { values: { area_code: string; period_label: string; value: number | null }[] } }).data.values;
     expect(values.find((v) => v.area_code === FOCUS.code && v.period_label === "2020/21")?.value).toBeNull();
     expect(b.table.rows.find((r) => r[0] === "2020/21")?.[1]).toBeNull();
+  });
+
+  test("a gap is labelled 'suppressed' only where a small count was protected; a month with no police.uk file is 'no data'", async () => {
+    const { messages } = await import("../../../pipelines/core/messages.ts");
+    const month = (m: string, over: Partial<IndicatorValueRow> = {}) =>
+      ivRow({ area_code: FOCUS.code, period_type: "month", period_label: m, period_start: `${m}-01`, value: 12, lower95: 9, upper95: 16, ...over });
+    const gap = { value: null, lower95: null, upper95: null, is_suppressed: true };
+    const rows = [month("2019-01"), month("2019-02", { ...gap, suppression_reason: messages.crimeMonthNoFile("2019-02", "kent") }), month("2019-03"),
+      month("2019-04", { ...gap, suppression_reason: messages.suppressedSmallCount(5) }), month("2019-05")];
+    const bb = trendChart(rows, { focusCode: FOCUS.code, comparatorCodes: [], areaNames: { [FOCUS.code]: FOCUS.name }, title: "Monthly", unit: "per 1,000" });
+    const { texts } = await render(bb);
+    expect(texts).toEqual(expect.arrayContaining(["no data", "suppressed"]));
+    expect(texts.filter((t) => t === "suppressed")).toHaveLength(1);
   });
 
   test("monthly series longer than two years render without per-period ticks", async () => {
