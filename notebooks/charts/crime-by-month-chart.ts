@@ -64,8 +64,11 @@ function monthRange(first: string, last: string): string[] {
 export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptions): ChartSpecBundle {
   const top = opts.topTypes ?? 5;
   const anomalous = new Set(opts.anomalousMonths ?? []);
+  // A type withheld in every month (small numbers somewhere, so each month could give one away)
+  // gets no empty panel and is not folded into "Other": it is named in a note instead.
+  const everyMonthWithheld = [...new Set(rows.map((r) => r.crime_type))].filter((t) => rows.every((r) => r.crime_type !== t || r.count === null)).sort();
   const totals = new Map<string, number>();
-  for (const r of rows) totals.set(r.crime_type, (totals.get(r.crime_type) ?? 0) + (r.count ?? 0));
+  for (const r of rows) if (!everyMonthWithheld.includes(r.crime_type)) totals.set(r.crime_type, (totals.get(r.crime_type) ?? 0) + (r.count ?? 0));
   const ranked = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
   // Grouping a single leftover type as "Other" would hide its name for nothing.
   const kept = ranked.length <= top + 1 ? ranked : ranked.slice(0, top);
@@ -81,6 +84,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
   const otherShown = new Set<string>();
   let otherPartial = false;
   for (const r of rows) {
+    if (everyMonthWithheld.includes(r.crime_type)) continue;
     const g = group(r.crime_type);
     const k = `${g}\u0000${r.month}`;
     if (r.count === null) {
@@ -163,7 +167,8 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
     });
   }
 
-  const alt = crimeAlt(values, groups, months, flagged, grandTotal, opts);
+  const alt = crimeAlt(values, groups, months, flagged, grandTotal, opts) +
+    (everyMonthWithheld.length ? ` Not shown month by month (small numbers): ${listEnglish(everyMonthWithheld)}.` : "");
   return chartBundle("crime-by-month", opts, {
     notes: [
       `Crimes recorded per month${months.length ? `, ${monthLabel(months[0])} to ${monthLabel(months[months.length - 1])}` : ""}. One panel per crime type, largest first, all on the same scale.`,
@@ -172,6 +177,9 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
         : undefined,
       withheld.size || otherPartial
         ? `Counts of fewer than 5 of a type in a month are not shown, nor one that would let such a number be worked out: ${withheld.size ? "a month with no bar in a panel is not shown" : ""}${withheld.size && otherPartial ? "; " : ""}${otherPartial ? `"${OTHER_CRIME}" counts the types shown` : ""}; totals are of what is shown.`
+        : undefined,
+      everyMonthWithheld.length
+        ? `Not shown month by month, as small numbers in some months would let each be worked out: ${listEnglish(everyMonthWithheld)}.`
         : undefined,
     ],
     alt,
@@ -191,7 +199,7 @@ export function crimeByMonthChart(rows: CrimeMonthRow[], opts: CrimeByMonthOptio
       resolve: { scale: { y: "shared" } },
     },
     table: {
-      columns: ["Month", ...groups, withheld.size || otherPartial ? "All crime shown" : "All crime", "Data-quality warning"],
+      columns: ["Month", ...groups, withheld.size || otherPartial || everyMonthWithheld.length ? "All crime shown" : "All crime", "Data-quality warning"],
       rows: months.map((m) => {
         const cs = groups.map((g) => shown(g, m));
         return [m, ...cs.map((c) => c ?? "not shown"), cs.reduce<number>((a, b) => a + (b ?? 0), 0), anomalous.has(m) ? "yes" : null];

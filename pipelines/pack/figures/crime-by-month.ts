@@ -31,7 +31,8 @@ export function crimeMonthFigure(d: PackData, view: View): PackFigure | null {
     hiddenMonths.has(`${month}\u0000${ALL_CRIME_INDICATOR}`) || hiddenMonths.has(`${month}\u0000${CRIME_TYPE_INDICATORS.get(type)}`);
   const withheld = withheldParts(wholes, [], MEASURED_CRIME_TYPES, wholes.map((w, i) => new Set([...w.keys()].filter((t) => hidden(months[i]!, t)))));
   const rows = [...byKey.values()].map((r) => (withheld[months.indexOf(r.month)]!.has(r.crime_type) ? { ...r, count: null } : r));
-  if (!rows.length) return null;
+  // Nothing to draw when every count is withheld (a very small area).
+  if (!rows.some((r) => r.count !== null)) return null;
   return {
     chart: crimeByMonthChart(rows, {
       id: "crime-by-month",

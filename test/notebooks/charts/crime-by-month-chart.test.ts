@@ -61,11 +61,23 @@ describe("crimeByMonthChart", () => {
     const rows = [
       ...["2024-01", "2024-02"].flatMap((month) => [{ month, crime_type: "A", count: 40 }, { month, crime_type: "B", count: 30 }]),
       { month: "2024-01", crime_type: "C", count: null }, { month: "2024-01", crime_type: "D", count: null },
-      { month: "2024-02", crime_type: "C", count: 7 }, { month: "2024-02", crime_type: "D", count: null },
+      { month: "2024-02", crime_type: "C", count: 7 }, { month: "2024-02", crime_type: "D", count: 6 },
+      { month: "2024-03", crime_type: "C", count: 8 }, { month: "2024-03", crime_type: "D", count: null },
     ];
     const spec = crimeByMonthChart(rows, { title: "t", topTypes: 2 }).spec as { data: { values: { month: string; crime_type: string; count: number | null }[] } };
     const other = spec.data.values.filter((v) => v.crime_type === OTHER_CRIME).map((v) => v.count);
-    expect(other).toEqual([null, 7]);
+    expect(other).toEqual([null, 13, 8]);
+  });
+
+  test("a type withheld in every month gets no panel and is not folded into Other: a note names it", () => {
+    const rows = ["2024-01", "2024-02"].flatMap((month) => [
+      { month, crime_type: "A", count: 40 }, { month, crime_type: "B", count: 30 }, { month, crime_type: "C", count: 9 }, { month, crime_type: "Burglary", count: null },
+    ]);
+    const b = crimeByMonthChart(rows, { title: "t", topTypes: 2 });
+    expect(b.table.columns).toEqual(["Month", "A", "B", "C", "All crime shown", "Data-quality warning"]);
+    const notes = [(b.spec as { title: { subtitle: string | string[] } }).title.subtitle].flat().join(" ");
+    expect(notes).toContain("Not shown month by month, as small numbers in some months would let each be worked out: Burglary");
+    expect(b.alt).toContain("Not shown month by month (small numbers): Burglary.");
   });
 
   test("a single leftover type keeps its name instead of becoming Other", () => {
