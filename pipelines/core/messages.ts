@@ -357,10 +357,12 @@ export const messages = {
     `${file}: ${rows.toLocaleString("en-GB")} row(s) have codes in lower case or with spaces around them (e.g. "${example}"): read as upper-case codes without the spaces`,
   comparatorUnavailable: (kind: string, parent: string, why: string) =>
     `the ${kind} comparator is configured but ${parent} has none (${why}): no ${kind} comparisons are made`,
-  noPriorities: (area: string, against: string, compared: number) =>
-    compared
-      ? `No indicator is significantly worse than ${against}, so none is ranked as a priority.`
-      : `No indicator of ${area} is compared with ${against} in this build (no source gives both figures), so none is ranked as a priority.`,
+  noPriorities: (area: string, against: string, compared: number, total = compared) =>
+    !compared
+      ? `No indicator of ${area} is compared with ${against} in this build (no source gives both figures), so none is ranked as a priority.`
+      : compared < total
+        ? `Only ${compared} of the ${total} indicators ${compared === 1 ? "has a value" : "have values"} for ${against} in this build, and none is significantly worse, so none is ranked as a priority; the others are not judged against ${against}.`
+        : `No indicator is significantly worse than ${against}, so none is ranked as a priority.`,
   countyNotCompared: (parent: string, county: string, name: string) =>
     `${parent} is a district of ${name} (${county}), which is not among the comparators: add "county" to comparators to compare with it (values published only for the county are shown either way)`,
   // Fingertips exports as published (sources/health, transforms/indicators/published.ts).

@@ -20,10 +20,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /**
  * What the priorities say when there are none: nothing significantly worse than the comparator
  * (the borough for a focus pack, England for the overview), or, when nothing was compared with
- * it at all (a district whose sources publish nothing for England beside it), that instead.
+ * it at all (a district whose sources publish nothing for England beside it), that instead, and
+ * when only some indicators were, how few.
  */
 export function noPrioritiesSentence(m: PackModel): string {
   const kind = m.kind === "focus" ? "parent" : "country";
   const compared = m.summary.filter((r) => r.comparators.some((c) => c.kind === kind)).length;
-  return messages.noPriorities(m.kind === "focus" ? m.focus.name : m.parent.name, m.kind === "focus" ? m.parent.name : "England", compared);
+  return messages.noPriorities(m.kind === "focus" ? m.focus.name : m.parent.name, m.kind === "focus" ? m.parent.name : "England", compared, m.summary.length);
 }

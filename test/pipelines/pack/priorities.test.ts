@@ -49,3 +49,15 @@ describe("rankPriorities", () => {
     expect(r.map((p) => p.indicatorId)).toEqual(["health.asthma", "c"]);
   });
 });
+
+describe("no priorities: what the pack says", () => {
+  it("says how few indicators were compared with England when most have no England value, not that none is worse", async () => {
+    const { noPrioritiesSentence } = await import("../../../pipelines/pack/narrative.ts");
+    const row = (england: boolean) => ({ comparators: england ? [{ kind: "country" }] : [{ kind: "parent" }] });
+    const model = (rows: ReturnType<typeof row>[]) => ({ kind: "overview", focus: { name: "Thanet" }, parent: { name: "Thanet" }, summary: rows }) as never;
+    expect(noPrioritiesSentence(model([row(true), row(true), ...Array.from({ length: 16 }, () => row(false))])))
+      .toBe("Only 2 of the 18 indicators have values for England in this build, and none is significantly worse, so none is ranked as a priority; the others are not judged against England.");
+    expect(noPrioritiesSentence(model([row(true), row(true)]))).toBe("No indicator is significantly worse than England, so none is ranked as a priority.");
+    expect(noPrioritiesSentence(model([row(false)]))).toMatch(/^No indicator of Thanet is compared with England in this build/);
+  });
+});
