@@ -36,7 +36,9 @@ export function headlineFor(row: SummaryRow, focusName: string): Headline | null
   const f = row.focus;
   if (!c || f.value === null || f.is_suppressed || c.value === null) return null;
   const unit = row.indicator.unit;
-  const where = `${formatValue(f.value, unit, row.indicator)} in ${focusName} (${row.period})`;
+  // A month's or a quarter's rate is not a year's: the period says so ("in the month of 2019-02").
+  const span = row.periodType === "month" ? "in the month of " : row.periodType === "quarter" ? "in the quarter " : "";
+  const where = `${formatValue(f.value, unit, row.indicator)} in ${focusName} (${span}${row.period})`;
   const cv = `${c.name} (${bareValue(c.value, unit)})`;
   const direction = f.value > c.value ? "higher" : "lower";
   const context = isContextMeasure(row.indicator) ? ` (${CONTEXT_NOTE})` : "";

@@ -99,7 +99,7 @@ describe.skipIf(!hasShared)(`the headline period is the latest with a value for 
 
   it("says the same period in the executive summary: the ward's crime is headlined for 2019-01, and is a priority", () => {
     const summary = section(wardHtml, "summary");
-    expectIn(summary, "All crime and ASB: 45.6 per 1,000 residents in Margate Central (2019-01)");
+    expectIn(summary, "All crime and ASB: 45.6 per 1,000 residents in Margate Central (in the month of 2019-01)");
     expectIn(summary, "2019-02", false);
     expectIn(summary, "No indicator is significantly worse than Thanet", false);
     expectIn(summary, /Margate Central is significantly worse on [1-9]/);

@@ -37,6 +37,12 @@ describe("headlines of context measures", () => {
     expect(headlineFor(row("low_is_good", "worse"), "Ward")!.text).toBe("Free school meals: 31.5% in Ward (2023/24), significantly higher than Borough (24.6%).");
   });
 
+  it("say when a rate is of one month or one quarter, not a year's", () => {
+    const monthly = { ...row("low_is_good", "worse"), indicator: { id: "crime.asb_rate", short: "Anti-social behaviour", unit: "per 1,000", polarity: "low_is_good", denominator: { population: "all_ages" } }, periodType: "month", period: "2019-02" } as unknown as SummaryRow;
+    expect(headlineFor(monthly, "Ward")!.text).toMatch(/^Anti-social behaviour: 31\.5 per 1,000 residents in Ward \(in the month of 2019-02\), significantly higher/);
+    expect(headlineFor({ ...monthly, periodType: "quarter", period: "2018-Q4" }, "Ward")!.text).toContain("in Ward (in the quarter 2018-Q4)");
+  });
+
   it("flag the wards of a context measure as higher, with the reason", () => {
     const h = wardHeadline({
       indicator: { id: "school.fsm_eligible", short: "Free school meals", unit: "%", polarity: "no_judgement", denominator: { fromNumerator: true } } as never,
