@@ -21,17 +21,20 @@
  *    suppressed, the next smallest part is suppressed too.
  * 4. Periods within periods (`periodSuppression`): one area's values of an indicator over months,
  *    quarters, years, rolling 12 months and pooled years are sums over time, so a suppressed month
- *    could be the quarter less its other months, or the difference of two rolling windows. Where a
- *    suppressed value can be worked out from the published values of its series, the smallest
- *    published value taking part (shortest period first) is suppressed too, until none can be.
- * A focus area goes after the other members; ties go to the lowest area code or breakdown, so the
- * same inputs always hide the same cells.
+ *    could be the quarter less its other months, or the difference of two rolling windows. A
+ *    series with a month suppressed to protect a count publishes no month; then, where a
+ *    suppressed value can still be worked out from the published values of its series, one of
+ *    those is suppressed too (rolling windows, then quarters, then years; not the latest of its
+ *    kind while another will do; the smallest count), until none can be.
+ * A focus area is the last member chosen by rule 1.
+ * Ties go to the lowest area code or breakdown, so the same inputs always hide the same cells.
  * Repeats until nothing changes. Suppressed cells lose their numerator, value and limits; the
  * reason says it was secondary.
  */
 import type { Context } from "../pipelines/core/context.ts";
 import { focusCodes, restOfParentCode } from "../pipelines/core/config.ts";
 import { messages, PROTECTING_REASONS } from "../pipelines/core/messages.ts";
+import { literal } from "../pipelines/core/warehouse.ts";
 
 
 /** Breakdown families whose members add up to `all`. */
@@ -78,7 +81,7 @@ export async function secondarySuppression(ctx: Context): Promise<number> {
           SELECT DISTINCT w.area_code, g.area_code FROM ref.area_members g JOIN ref.area_members w ON w.lsoa_code = g.lsoa_code
           WHERE g.area_type IN ('locality', 'rest_of_authority', 'comparator_group') AND w.area_type = 'ward'`
     : "";
-  const focusLast = focusCodes(config).length ? `w.area_code IN (${focusCodes(config).map((c) => `'${c.replaceAll("'", "''")}'`).join(", ")})` : "false";
+  const focusLast = focusCodes(config).length ? `w.area_code IN (${focusCodes(config).map(literal).join(", ")})` : "false";
   // What rules 1-3 hid since rule 4 last ran (the series it must look at again); none yet: it looks at every series.
   let since: string[] | undefined;
   const hide = async (selectRids: string, params: Record<string, string> = {}) => {
@@ -164,7 +167,7 @@ const HIDE_FIRST = ["month", "rolling_12_months", "quarter"];
 const MONTH_KIND = 1;
 
 /** `protectsACount` in SQL, over the reason column `reason`. */
-const PROTECTS_A_COUNT = (reason: string) => `(${PROTECTING_REASONS.map((p) => `${reason} LIKE '${p.replaceAll("'", "''")}'`).join(" OR ")})`;
+const PROTECTS_A_COUNT = (reason: string) => `(${PROTECTING_REASONS.map((p) => `${reason} LIKE ${literal(p)}`).join(" OR ")})`;
 
 /** A value of one series in rule 4: its period as the days [start, stop), whether it is hidden, and whether it must stay unknowable. */
 interface PeriodCell { rid: number; start: number; stop: number; kind: number; months: number; hidden: boolean; guard: boolean; n: number | null; latest?: boolean }
@@ -195,8 +198,10 @@ export async function periodSuppression(ctx: Context, only?: string): Promise<st
            coalesce(list_position([${HIDE_FIRST.map((t) => `'${t}'`).join(", ")}], period_type), ${HIDE_FIRST.length + 1})::INTEGER AS kind,
            date_diff('month', period_start, period_end + 1)::INTEGER AS months,
            is_suppressed AS hidden, guard, n::DOUBLE AS n
-    FROM v JOIN s USING (indicator_id, area_code, breakdown) ORDER BY series, period_start, period_end, rid`,
+    FROM v JOIN s USING (indicator_id, area_code, breakdown) ORDER BY series, period_start, period_end, period_type`,
     { skip: NOT_ADDITIVE_OVER_TIME.source });
+  // Ordered by what the values are, never by rowid: a refresh writes its rows in another order and
+  // must hide the same cells as a full build.
   const out: string[] = [];
   for (let i = 0; i < c.rid.length; ) {
     const series: PeriodCell[] = [];
