@@ -7,6 +7,11 @@ import type { PackModel } from "./pack-types.ts";
 
 export { trendPeriods, trendSpan } from "./figures/common.ts";
 
+/** `Borough` from `borough`: the first letter in capitals. */
+export function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** `Anti-social behaviour` -> `anti-social behaviour`, but `KS2 results` and `All crime and ASB` keep their capitals where they are acronyms. */
 export function lowerFirst(s: string): string {
   return /^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s;

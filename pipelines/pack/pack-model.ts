@@ -38,10 +38,10 @@ import {
 } from "./figures/index.ts";
 
 import {
-  SECTIONS, packFigures,
+  SECTIONS, comparatorLabel, packFigures, parentNoun,
   type PackBlock, type PackModel, type PackSection, type SummaryRow, type WardMatrix,
 } from "./pack-types.ts";
-import { lowerFirst, plural } from "./narrative.ts";
+import { capital, lowerFirst, plural } from "./narrative.ts";
 
 /** Build the pack models of a build: every focus area and the borough overview, or just `area`. */
 export async function buildPackModels(ctx: Context, indicators: readonly Indicator[], opts: { area?: string; loads: FileLoad[] }): Promise<PackModel[]> {
@@ -356,7 +356,7 @@ function aboutSection(d: PackData, view: View, summary: SummaryRow[]): PackSecti
   ].filter((x): x is string => !!x);
   if (!map && !pyr && !d.population) missing.splice(0, missing.length, "No population estimates in this build: the map of residents and the age profile are not available.");
   for (const text of missing) blocks.push({ kind: "note", text });
-  return { id: "area", title: view.kind === "focus" ? "The area and its people" : "The borough and its people", intro, blocks };
+  return { id: "area", title: view.kind === "focus" ? "The area and its people" : `The ${parentNoun(d.parent.code)} and its people`, intro, blocks };
 }
 
 /** Why each configured outcome has no row for an area: tracked for other areas only, or for none. */
@@ -430,7 +430,7 @@ function comparatorNotes(ctx: Context, d: PackData, view: View): string[] {
   const out: string[] = [];
   const has = (k: string) => ctx.config.comparators.includes(k as never);
   if (has("parent")) out.push(`Borough: ${d.parent.name} as a whole (its published or summed values).`);
-  if (has("rest_of_parent")) out.push(`Rest of borough: ${d.parent.name} without the focus area, so the area is not compared with itself.`);
+  if (has("rest_of_parent")) out.push(`${capital(comparatorLabel("rest_of_parent", d.parent.code))}: ${d.parent.name} without the focus area, so the area is not compared with itself.`);
   if (has("similar_wards")) {
     out.push(
       `Similar wards: the ${ctx.config.similarWards.k} wards of ${d.parent.name} nearest to the focus ward on ${listEnglish(ctx.config.similarWards.variables.map((v) => SIMILAR_VARIABLE_WORDS[v] ?? v.replaceAll("_", " ")))} (standardised), pooled.`,
@@ -603,7 +603,7 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
     if (!isContextMeasure(r.indicator) && c.outcome === "worse") flaggedWards.set(c.area_code, (flaggedWards.get(c.area_code) ?? 0) + 1);
   }
   const top = [...flaggedWards].sort((a, b) => b[1] - a[1] || (d.names[a[0]] ?? a[0]).localeCompare(d.names[b[0]] ?? b[0])).slice(0, 3);
-  keyFacts.push(`This overview compares each of the ${plural(d.wards.length, "ward")} of ${d.parent.name} with the borough as a whole on ${plural(summary.length, "indicator")}.`);
+  keyFacts.push(`This overview compares each of the ${plural(d.wards.length, "ward")} of ${d.parent.name} with the ${parentNoun(d.parent.code)} as a whole on ${plural(summary.length, "indicator")}.`);
   if (top.length) {
     keyFacts.push(`The wards significantly worse than ${d.parent.name} on the most indicators: ${listEnglish(top.map(([c, n]) => `${d.names[c] ?? c} (${n})`))}.`);
   }

@@ -186,9 +186,20 @@ export function packFigures(m: PackModel): PackFigure[] {
   return [...m.spines, ...fromBlocks(m.about), ...m.sections.flatMap(fromBlocks), ...(m.outcomes.figure ? [m.outcomes.figure] : []), ...m.need.figures];
 }
 
+/**
+ * What the pack calls its authority, from its GSS code: a district (E07) or a borough (metropolitan
+ * E08, London E09, and the synthetic demo's Z), else an authority (unitary E06, Welsh W06, any other).
+ */
+export function parentNoun(code: string): string {
+  return /^E07/.test(code) ? "district" : /^(E08|E09|Z)/.test(code) ? "borough" : "authority";
+}
+
+/** What a comparator kind is called in the pack; `parent` and `rest_of_parent` name the authority by its kind (`parentNoun`). */
+export function comparatorLabel(kind: string, parentCode: string): string {
+  return kind === "parent" ? parentNoun(parentCode) : kind === "rest_of_parent" ? `rest of ${parentNoun(parentCode)}` : kindLabel[kind] ?? kind;
+}
+
 export const kindLabel: Record<string, string> = {
-  parent: "borough",
-  rest_of_parent: "rest of borough",
   county: "county",
   similar_wards: "similar wards",
   deprivation_decile: "same deprivation decile",

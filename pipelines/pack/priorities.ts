@@ -6,6 +6,7 @@
 import { isContextMeasure, type Indicator } from "../../transforms/indicators/define.ts";
 import type { Outcome } from "../../transforms/marts.ts";
 import type { Headline, Priority } from "./pack-types.ts";
+import { capital } from "./narrative.ts";
 
 export type { Priority } from "./pack-types.ts";
 
@@ -64,7 +65,7 @@ export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5
     rank: i + 1,
     indicatorId: c.indicator.id,
     title: c.indicator.title,
-    sentence: c.headline.text.startsWith(prefix(c)) ? capitalise(c.headline.text.slice(prefix(c).length)) : c.headline.text,
+    sentence: c.headline.text.startsWith(prefix(c)) ? capital(c.headline.text.slice(prefix(c).length)) : c.headline.text,
     value: c.value,
     unit: c.indicator.unit,
     period: c.period,
@@ -79,4 +80,3 @@ export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5
   }));
 }
 
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

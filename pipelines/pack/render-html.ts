@@ -5,8 +5,8 @@
  * contents and without the fixed print footer, is what `render-pdf.ts` prints.
  */
 import type { OutcomeLine, PackBlock, PackModel, PackSection, SummaryRow, WardMatrix } from "./pack-types.ts";
-import { COMPARATOR_ORDER, kindLabel, OUTCOME_TEXT, SECTIONS, titleOf } from "./pack-types.ts";
-import { noPrioritiesSentence, plural, trendPeriods, trendSpan } from "./narrative.ts";
+import { COMPARATOR_ORDER, comparatorLabel, OUTCOME_TEXT, parentNoun, SECTIONS, titleOf } from "./pack-types.ts";
+import { capital, noPrioritiesSentence, plural, trendPeriods, trendSpan } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 import type { PackFigure } from "./figures/index.ts";
 import { esc, html, raw, tbodies, type Raw } from "./html.ts";
@@ -240,7 +240,7 @@ function summaryTable(m: PackModel): Raw {
   return html`<div class="table-wrap" role="region" aria-label="All indicators at a glance" tabindex="0"><table class="summary-table">
     <caption>Latest period for each indicator. After each comparator's value, a shape shows how ${m.focus.name} compares with it at the 95% level: ▼ worse, ▲ better, ● similar, ◆ higher, ◇ lower, – not compared. The last column says it in words; context measures (which describe the area) are never called better or worse.${hasTrend ? " Recent trend (the Fingertips test over the latest points): ↑ increasing, ↓ decreasing, → no significant change." : ""}</caption>
     <thead><tr><th scope="col">Indicator</th><th scope="col">Period</th><th scope="col" class="num">Count</th><th scope="col" class="num">${m.focus.name}</th>
-    ${kinds.map((k) => html`<th scope="col" class="num">${capital(kindLabel[k] ?? k)}</th>`)}
+    ${kinds.map((k) => html`<th scope="col" class="num">${capital(comparatorLabel(k, m.parent.code))}</th>`)}
     <th scope="col" class="num">Ward range</th>${hasTrend ? html`<th scope="col">Recent trend</th>` : ""}<th scope="col">Compared with ${m.parent.name}</th></tr></thead>
     ${tbodies(m.summary.map((r) => {
       const parent = r.comparators.find((c) => c.kind === "parent");
@@ -253,7 +253,7 @@ function summaryTable(m: PackModel): Raw {
         <td class="num"><strong>${r.focus.is_suppressed ? hidden : bare(r.focus.value)}</strong></td>
         ${kinds.map((k) => {
           const c = r.comparators.find((x) => x.kind === k);
-          return html`<td class="num">${bare(c?.value)}${c && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${m.focus.name} against ${kindLabel[k] ?? k}`) : ""}</td>`;
+          return html`<td class="num">${bare(c?.value)}${c && c.value !== null && c.outcome !== "not_compared" ? sym(c.outcome, `${m.focus.name} against ${comparatorLabel(k, m.parent.code)}`) : ""}</td>`;
         })}
         <td class="num">${r.wardRange ? html`${bare(r.wardRange.min)}–<wbr>${bare(r.wardRange.max)}` : "–"}</td>
         ${hasTrend ? html`<td>${r.trend && r.trend.direction !== "cannot be calculated" ? trendCell(r.trend) : "–"}</td>` : ""}
@@ -304,9 +304,6 @@ function printCaption(b: ChartSpecBundle, n: number): Raw {
 }
 
 
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 /** The priorities that open the executive summary: ranked, each with its figure, comparator and a link to its evidence. */
 function priorities(m: PackModel): unknown {
@@ -357,7 +354,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
   const rel = (p: string) => raw(esc(displayPath({ baseDir: m.configBaseDir }, p)).replace(/([/_])/g, "$1<wbr>"));
   const areaLine =
     m.kind === "overview"
-      ? `Borough overview: all wards of ${m.parent.name} (${m.parent.code})`
+      ? `${capital(parentNoun(m.parent.code))} overview: all wards of ${m.parent.name} (${m.parent.code})`
       : `${m.focus.type === "locality" ? "Locality" : "Ward"} ${m.focus.code}, ${m.parent.name} (${m.parent.code})`;
 
   const domainSection = (s: PackSection) => section(s.id, s.title, html`${s.intro.map((p) => html`<p>${p}</p>`)}${blocks(s.blocks)}`);
@@ -368,7 +365,7 @@ export function renderPackHtml(m: PackModel, charts: Map<string, RenderedChart>,
 
   const body = html`
 <header class="cover">
-  <p class="kicker">Strategic needs assessment${m.kind === "overview" ? " · borough overview" : ""}</p>
+  <p class="kicker">Strategic needs assessment${m.kind === "overview" ? ` · ${parentNoun(m.parent.code)} overview` : ""}</p>
   <div class="rule"></div>
   <h1>${m.focus.name}</h1>
   <p class="subtitle">${m.title}</p>
@@ -418,7 +415,7 @@ ${m.synthetic && !forPdf ? html`<footer class="print-footer">Synthetic demo data
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${html`${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}${m.synthetic ? " (synthetic demo data)" : ""}`}</title>
+<title>${html`${m.focus.name}: ${m.kind === "overview" ? `${parentNoun(m.parent.code)} overview` : "needs assessment"}${m.synthetic ? " (synthetic demo data)" : ""}`}</title>
 <style>${CSS}</style>
 </head>
 <body>

@@ -14,7 +14,7 @@ import type { Browser } from "playwright-core";
 import type { Context } from "../core/context.ts";
 import { processAlive } from "../core/process-alive.ts";
 import { messages } from "../core/messages.ts";
-import { packFigures, type PackFigure, type PackModel } from "./pack-types.ts";
+import { packFigures, parentNoun, type PackFigure, type PackModel } from "./pack-types.ts";
 import { methodLine } from "./figures/index.ts";
 import { renderPackHtml, type RenderedChart } from "./render-html.ts";
 import { CHROMIUM_PATH, launchPdfBrowser, renderPdf, type RenderedPdf } from "./render-pdf.ts";
@@ -232,7 +232,7 @@ async function writePackFiles(
     const notice = m.synthetic ? "Synthetic demo data: every figure is made up. " : "";
     pdf = browser
       ? renderPdf(browser, (pages, draft) => renderPackHtml(m, draft ? drafts : charts, { forPdf: true, pages }), {
-          footer: `${notice}${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`,
+          footer: `${notice}${m.focus.name}: ${m.kind === "overview" ? `${parentNoun(m.parent.code)} overview` : "needs assessment"}`,
           builtAt: m.builtAt,
         })
       : null;

@@ -12,7 +12,7 @@
 import { rewriteZip } from "../../sources/zip.ts";
 import PptxGenJS from "pptxgenjs";
 import type { PackBlock, PackFigure, PackModel } from "./pack-types.ts";
-import { SECTIONS, titleOf } from "./pack-types.ts";
+import { SECTIONS, parentNoun, titleOf } from "./pack-types.ts";
 import { noPrioritiesSentence } from "./narrative.ts";
 import { PRIORITY_RULE } from "./priorities.ts";
 
@@ -33,7 +33,7 @@ type Slide = ReturnType<PptxGenJS["addSlide"]>;
 function titled(pptx: PptxGenJS, title: string, m: PackModel): Slide {
   const s = pptx.addSlide();
   s.addText(title, { x: 0.5, y: 0.3, w: W - 1, h: 0.9, fontFace: FONT, fontSize: 24, bold: true, color: INK, valign: "top", fit: "shrink" });
-  const foot = `${m.synthetic ? "Synthetic demo data: every figure is made up. " : ""}${m.focus.name} · ${m.kind === "overview" ? "borough overview" : "needs assessment"}`;
+  const foot = `${m.synthetic ? "Synthetic demo data: every figure is made up. " : ""}${m.focus.name} · ${m.kind === "overview" ? `${parentNoun(m.parent.code)} overview` : "needs assessment"}`;
   s.addText(foot, { x: 0.5, y: H - 0.45, w: W - 1, h: 0.3, fontFace: FONT, fontSize: 10, color: MUTED });
   return s;
 }
@@ -88,7 +88,7 @@ export function chartSlides(m: PackModel): { title: string; figure: PackFigure }
 export async function writePptx(m: PackModel, png: (f: PackFigure) => Promise<Buffer>): Promise<Buffer> {
   const pptx = new PptxGenJS();
   pptx.layout = "LAYOUT_WIDE";
-  pptx.title = `${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`;
+  pptx.title = `${m.focus.name}: ${m.kind === "overview" ? `${parentNoun(m.parent.code)} overview` : "needs assessment"}`;
   pptx.subject = m.title;
   pptx.author = "localneeds";
   pptx.company = m.parent.name;

@@ -12,7 +12,7 @@
 import type ExcelJS from "exceljs";
 import { neutralise } from "./csv.ts";
 import type { PackModel } from "./pack-types.ts";
-import { COMPARATOR_ORDER, OUTCOME_TEXT, SECTIONS, packFigures } from "./pack-types.ts";
+import { COMPARATOR_ORDER, OUTCOME_TEXT, SECTIONS, packFigures, parentNoun } from "./pack-types.ts";
 import { methodLine } from "./figures/index.ts";
 import { displayPath } from "../../sources/files.ts";
 import { rewriteZip } from "../../sources/zip.ts";
@@ -43,7 +43,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
   wb.lastModifiedBy = "localneeds";
   wb.created = m.builtAt;
   wb.modified = m.builtAt;
-  wb.title = `${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`;
+  wb.title = `${m.focus.name}: ${m.kind === "overview" ? `${parentNoun(m.parent.code)} overview` : "needs assessment"}`;
   wb.subject = m.title;
 
   const sheets = new Map<string, ExcelJS.Worksheet>();
@@ -166,7 +166,7 @@ export async function writeWorkbook(m: PackModel, figureNumbers: Map<string, num
 
   // README last, so it can list every sheet.
   readme.getColumn(1).width = 110;
-  title(readme, `${m.focus.name}: ${m.kind === "overview" ? "borough overview" : "needs assessment"}`);
+  title(readme, `${m.focus.name}: ${m.kind === "overview" ? `${parentNoun(m.parent.code)} overview` : "needs assessment"}`);
   row(readme, [m.title]);
   if (m.synthetic) row(readme, ["Synthetic demo data: every figure in this workbook is made up, for demonstration only."]);
   row(readme, [`Built ${m.builtAt.toISOString()} by localneeds. Area: ${m.focus.code}; parent authority: ${m.parent.name} (${m.parent.code}).`]);

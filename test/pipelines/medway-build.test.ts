@@ -237,6 +237,14 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
     expect(html).toContain("none is published by ward, so wards are not compared with Medway");
   });
 
+  it("calls Medway (a unitary authority) an authority, not a borough: the overview's title, its comparator column and the rest of it", () => {
+    const overview = readFileSync(path.join(result.packDirs.find((d) => path.basename(d).startsWith(MEDWAY))!, "index.html"), "utf8");
+    expect(overview).toContain("Authority overview: all wards of Medway (E06000035)");
+    const ward = readFileSync(path.join(result.packDirs.find((d) => !path.basename(d).startsWith(MEDWAY))!, "index.html"), "utf8");
+    expect(ward).toContain("Rest of authority: Medway without the focus area");
+    expect(`${overview}${ward}`).not.toMatch(/[Bb]orough overview|Rest of borough/);
+  });
+
   it("holds Fingertips indicator 93356 for Medway as OHID published it, compared with the export's South East and England", async () => {
     expect(result.indicators.find((i) => i.id === "fingertips.93356")).toMatchObject({ method: "published", polarity: "low_is_good", periods: ["calendar_year"] });
     expect(await db.all(`SELECT period_label, numerator, denominator, value, lower95, upper95, method FROM marts.indicator_values

@@ -61,3 +61,14 @@ describe("no priorities: what the pack says", () => {
     expect(noPrioritiesSentence(model([row(false)]))).toMatch(/^No indicator of Thanet is compared with England in this build/);
   });
 });
+
+describe("what the pack calls its authority", () => {
+  it("a district (E07), a borough (E08, E09, the demo's Z), else an authority (unitary E06, Welsh W06)", async () => {
+    const { comparatorLabel, parentNoun } = await import("../../../pipelines/pack/pack-types.ts");
+    expect(["E07000114", "E08000003", "E09000030", "Z06000001", "E06000035", "W06000015"].map(parentNoun))
+      .toEqual(["district", "borough", "borough", "borough", "authority", "authority"]);
+    expect(comparatorLabel("rest_of_parent", "E07000114")).toBe("rest of district");
+    expect(comparatorLabel("parent", "E06000035")).toBe("authority");
+    expect(comparatorLabel("region", "E06000035")).toBe("region");
+  });
+});
