@@ -198,7 +198,7 @@ function domainSections(ctx: Context, d: PackData, view: View, indicators: reado
       if (f) blocks.push({ kind: "figure", figure: f });
       for (const id of f?.shows ?? []) shown.add(id);
     };
-    const intro = [typeof s.intro === "function" ? s.intro(indicators) : s.intro];
+    const intro = [typeof s.intro === "function" ? s.intro(indicators, new Set([...rows, ...context].map((r) => r.indicator.id))) : s.intro];
     // A domain with no values and nothing published for the borough gets no page: `absentDomains` lists it instead.
     if (!rows.length && !context.length) continue;
     for (const r of [...rows, ...context]) shown.add(r.indicator.id);
@@ -616,6 +616,8 @@ function overviewPack(ctx: Context, d: PackData, indicators: readonly Indicator[
   const absentOverview = absentDomains(ctx, view, sections, d.quality.warnings);
   const m: PackModel = {
     ...base(ctx, d, indicators, d.quality.loads),
+    // The config's name is often the focus area's assessment ("Luton and Wayfield needs assessment"): the overview is part of it, not it.
+    title: `Every ward of ${d.parent.name} compared; part of ${ctx.config.name}`,
     kind: "overview",
     slug: `${d.parent.code}-${slugify(d.parent.name)}-overview`,
     focus: { code: d.parent.code, name: d.parent.name, type: d.areas.get(d.parent.code)?.area_type ?? "authority" },

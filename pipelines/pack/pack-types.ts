@@ -54,10 +54,10 @@ export const OUTCOME_TEXT: Record<string, { label: string; symbol: string }> = {
  * The pack's domain sections, in order, as data: each with the domain-wide figures it draws before
  * its indicators (names of `DOMAIN_FIGURES` in `figures/index.ts`, drawn in this order).
  */
-export const SECTIONS: { domain: Domain; title: string; intro: string | ((indicators: readonly Indicator[]) => string); slot: string; figures: string[] }[] = [
+export const SECTIONS: { domain: Domain; title: string; intro: string | ((indicators: readonly Indicator[], present: ReadonlySet<string>) => string); slot: string; figures: string[] }[] = [
   { domain: "crime", title: "Crime and community safety", intro: "Recorded crime and anti-social behaviour from police.uk, as rates per 1,000 residents.", slot: "sources.crime", figures: ["crime-by-type", "crime-by-month", "ward-map", "trend-panels"] },
   { domain: "health", title: "Health and wellbeing", intro: "OHID Fingertips indicators as OHID publishes them, and locally held health counts.", slot: "sources.health", figures: ["ward-map", "trend-panels"] },
-  { domain: "school", title: "Children, schools and education", intro: "Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).", slot: "sources.school", figures: ["ward-map", "trend-panels"] },
+  { domain: "school", title: "Children, schools and education", intro: schoolIntro, slot: "sources.school", figures: ["ward-map", "trend-panels"] },
   { domain: "survey", title: "Community voice", intro: "What residents told the residents survey, weighted to the population.", slot: "sources.survey", figures: ["survey-priorities", "ward-map", "trend-panels"] },
   { domain: "complaints", title: "Council contacts and complaints", intro: "Cases received by the council, placed by ward.", slot: "sources.complaints", figures: ["complaints", "ward-map", "trend-panels"] },
   { domain: "economy", title: "Work, income and affordable warmth", intro: "People claiming unemployment-related benefits (DWP claimant count), the employment rate (Annual Population Survey) and households in fuel poverty (DESNZ).", slot: "sources.economy", figures: ["ward-map", "trend-panels"] },
@@ -68,6 +68,17 @@ export const SECTIONS: { domain: Domain; title: string; intro: string | ((indica
  * The deprivation section's first line, naming the index the build loaded (its indicators' source
  * lines say it, `withDeprivationIndex`): England's, Wales's (WIMD), or each nation's.
  */
+/** The school measures the section shows (a build with the FSM census alone has no results or absence to speak of). */
+function schoolIntro(_: readonly Indicator[], present: ReadonlySet<string>): string {
+  const measures = [
+    ...(present.has("school.ks2_rwm_expected") ? ["key stage 2 results"] : []),
+    ...([...present].some((id) => id.endsWith("_absence")) ? ["pupil absence"] : []),
+    ...(present.has("school.fsm_eligible") ? ["free school meals"] : []),
+  ];
+  const said = measures.length ? measures.slice(0, -1).join(", ") + (measures.length > 1 ? " and " : "") + measures.at(-1)! : "school measures";
+  return `${said.charAt(0).toUpperCase()}${said.slice(1)} of the schools in the area (placed by where the school is, not where its pupils live).`;
+}
+
 function deprivationIntro(indicators: readonly Indicator[]): string {
   const source = indicators.find((i) => i.id === "deprivation.imd_average_rank")?.source ?? "";
   if (!source.includes("Welsh Index")) return "The English Indices of Deprivation, averaged over the area's neighbourhoods.";

@@ -75,7 +75,8 @@ export function rankPriorities(candidates: readonly PriorityCandidate[], max = 5
       c.comparator.level !== null && c.comparator.level >= 99.8 ? "worse at 99.8%" : "worse at 95%",
       ...(c.worseThanEngland ? ["also worse than England"] : []),
       ...(c.tracked ? ["a tracked outcome"] : []),
-      ...(c.domainNeed > 0 ? [`${c.indicator.domain} need above the borough average`] : []),
+      // The need index's domain score is against the authority's wards (the comparator, in a focus pack).
+      ...(c.domainNeed > 0 ? [`${c.indicator.domain} need above the average of ${c.comparator.name}'s wards`] : []),
     ],
   }));
 }

@@ -240,6 +240,8 @@ describe.skipIf(!hasShared)(`Medway 2019 build over the real samples${sharedSkip
   it("calls Medway (a unitary authority) an authority, not a borough: the overview's title, its comparator column and the rest of it", () => {
     const overview = readFileSync(path.join(result.packDirs.find((d) => path.basename(d).startsWith(MEDWAY))!, "index.html"), "utf8");
     expect(overview).toContain("Authority overview: all wards of Medway (E06000035)");
+    // The config is named for the focus ward's assessment: the overview's cover says it is part of it, not it.
+    expect(overview).toContain('<p class="subtitle">Every ward of Medway compared; part of Luton and Wayfield needs assessment (real public data, 2018/19)');
     const ward = readFileSync(path.join(result.packDirs.find((d) => !path.basename(d).startsWith(MEDWAY))!, "index.html"), "utf8");
     expect(ward).toContain("Rest of authority: Medway without the focus area");
     expect(`${overview}${ward}`).not.toMatch(/[Bb]orough overview|Rest of borough/);

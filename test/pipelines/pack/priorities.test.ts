@@ -72,3 +72,14 @@ describe("what the pack calls its authority", () => {
     expect(comparatorLabel("region", "E06000035")).toBe("region");
   });
 });
+
+describe("the schools section's introduction", () => {
+  it("names only the school measures the section shows: the FSM census alone is not called results and absence", async () => {
+    const { SECTIONS } = await import("../../../pipelines/pack/pack-types.ts");
+    const intro = SECTIONS.find((x) => x.domain === "school")!.intro as (i: never[], present: ReadonlySet<string>) => string;
+    expect(intro([], new Set(["school.fsm_eligible"]))).toBe("Free school meals of the schools in the area (placed by where the school is, not where its pupils live).");
+    expect(intro([], new Set(["school.ks2_rwm_expected", "school.overall_absence", "school.persistent_absence", "school.fsm_eligible"])))
+      .toBe("Key stage 2 results, pupil absence and free school meals of the schools in the area (placed by where the school is, not where its pupils live).");
+    expect(intro([], new Set(["school.ks2_rwm_expected", "school.persistent_absence"]))).toMatch(/^Key stage 2 results and pupil absence of the schools/);
+  });
+});

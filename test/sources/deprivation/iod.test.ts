@@ -615,8 +615,8 @@ describe.skipIf(!hasShared)(`the Welsh Index of Multiple Deprivation (WIMD) rank
     expect(text(both, "deprivation.income_average_rank").definition).toContain("of 33,755 in IoD2025; in Wales, of the 1,909 LSOAs of Wales in WIMD 2019");
     // The pack's deprivation section says the same.
     const { SECTIONS } = await import("../../../pipelines/pack/pack-types.ts");
-    const intro = SECTIONS.find((x) => x.domain === "deprivation")!.intro as (i: typeof english) => string;
-    expect([english, welsh, both].map(intro)).toEqual([
+    const intro = SECTIONS.find((x) => x.domain === "deprivation")!.intro as (i: typeof english, present: ReadonlySet<string>) => string;
+    expect([english, welsh, both].map((i) => intro(i, new Set()))).toEqual([
       "The English Indices of Deprivation, averaged over the area's neighbourhoods.",
       "The Welsh Index of Multiple Deprivation (WIMD), averaged over the area's neighbourhoods.",
       "The English Indices of Deprivation for neighbourhoods in England and the Welsh Index of Multiple Deprivation (WIMD) for those in Wales, averaged over the area's neighbourhoods.",
