@@ -101,7 +101,7 @@ tbody th { font-weight: normal; }
 th .unit, td .unit { font-weight: normal; color: var(--muted); }
 .context-why { display: block; font-size: 7.5pt; color: var(--muted); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.num { white-space: nowrap; }
+td.num, td.period { white-space: nowrap; }
 tr.agg th, tr.agg td { background: var(--tint); font-weight: bold; }
 tr { break-inside: avoid; }
 .table-wrap { overflow-x: auto; }
@@ -248,7 +248,8 @@ function summaryTable(m: PackModel): Raw {
       const hidden = missingLabel(r.focus) === "suppressed" ? "*" : "–";
       const count =
         r.indicator.method === "weighted_mean" ? "–" : r.focus.is_suppressed ? hidden : r.focus.numerator === null ? "–" : Math.round(r.focus.numerator).toLocaleString("en-GB");
-      return html`<tr><th scope="row">${r.indicator.short}${unitSpan(r.indicator.short, r.indicator.unit)}</th><td>${r.period}</td>
+      // A period of one word ("2018-Q4", "2019-02") does not break at its hyphen; a pooled one ("2021/22 - 2023/24") may at its spaces.
+      return html`<tr><th scope="row">${r.indicator.short}${unitSpan(r.indicator.short, r.indicator.unit)}</th><td${r.period.includes(" ") ? "" : raw(' class="period"')}>${r.period}</td>
         <td class="num">${count}</td>
         <td class="num"><strong>${r.focus.is_suppressed ? hidden : bare(r.focus.value)}</strong></td>
         ${kinds.map((k) => {
