@@ -650,7 +650,8 @@ function wardMatrices(d: PackData, indicators: readonly Indicator[], summary: Su
     const cell = (r: SummaryRow, code: string, withOutcome: boolean) => {
       const v = valueAt(d, r.indicator.id, r.periodType, code, r.period);
       const cmp = withOutcome ? comparisonsAt(d, r.indicator.id, code, r.period).find((c) => c.comparator_kind === "parent") : undefined;
-      return { value: v && !v.is_suppressed ? v.value : null, suppressed: !!v?.is_suppressed, outcome: cmp?.outcome ?? null };
+      // "*" only where a small count was protected; a value withheld for want of data is "–", as in the glance table.
+      return { value: v && !v.is_suppressed ? v.value : null, suppressed: !!v && missingLabel(v) === "suppressed", outcome: cmp?.outcome ?? null };
     };
     // An indicator published for the authority alone (a Fingertips county figure) has no ward to
     // show: it goes in a table of the authority's (and England's) values, not a column of dashes.

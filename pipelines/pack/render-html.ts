@@ -398,7 +398,7 @@ ${section(
   m.kind === "focus"
     ? html`${m.summary.length ? summaryTable(m) : html`<p class="missing">No indicator has a value for ${m.focus.name} in this build.</p>`}${m.spines.map((f) => figure(f))}`
     : html`<p>Every ward's latest value for each indicator, with how it compares with ${m.parent.name}.</p>${m.wardMatrices.map((t) => wardMatrixTable(t, m))}
-      ${m.wardMatrices.length ? html`<p class="note">* suppressed (counts of 1 to 4, survey bases under 30).</p>` : html`<p class="missing">No indicator values in this build.</p>`}`,
+      ${m.wardMatrices.length ? html`<p class="note">* suppressed: counts of 1 to 4 (and survey bases under 30), and figures that would let one be worked out. – no value: no data for the ward in that period.</p>` : html`<p class="missing">No indicator values in this build.</p>`}`,
 )}
 ${section(m.about.id, m.about.title, html`${m.about.intro.map((p) => html`<p>${p}</p>`)}${blocks(m.about.blocks)}`)}
 ${m.sections.map(domainSection)}

@@ -35,6 +35,18 @@ describe("both packs are written", () => {
   });
 });
 
+describe("the overview's ward tables", () => {
+  it("mark a value suppressed to protect a count with *, and one withheld for want of data (asthma's wards without counts) with –", () => {
+    const html = readFileSync(path.join(packs().find((p) => p.name === "borough overview")!.dir, "index.html"), "utf8");
+    // Dene Park's rows in every domain's table; its asthma admissions have a member row without counts ("no data").
+    const cells = (ward: string) => [...html.matchAll(new RegExp(`<th scope="row">${ward}</th>(.*?)</tr>`, "gs"))]
+      .flatMap((r) => [...r[1]!.matchAll(/<td class="num">([^<]*)/g)].map((m) => m[1]));
+    expect(cells("Dene Park")).toContain("–");
+    expect(cells("Dene Park")).toContain("*");
+    expect(html).toContain("– no value: no data for the ward in that period.");
+  });
+});
+
 describe.skipIf(!CHROMIUM)(`the HTML packs in headless Chromium${CHROMIUM ? "" : " (skipped: chromium not installed)"}`, () => {
   for (const which of ["focus pack", "borough overview"]) {
     it(`${which}: no console errors, no request beyond file://, no serious or critical axe violations`, async () => {
