@@ -195,7 +195,7 @@ export async function periodSuppression(ctx: Context, only?: string): Promise<st
     )
     SELECT rid::INTEGER AS rid, dense_rank() OVER (ORDER BY indicator_id, area_code, breakdown)::INTEGER AS series,
            (period_start - DATE '1970-01-01')::INTEGER AS start, (period_end + 1 - DATE '1970-01-01')::INTEGER AS stop,
-           coalesce(list_position([${HIDE_FIRST.map((t) => `'${t}'`).join(", ")}], period_type), ${HIDE_FIRST.length + 1})::INTEGER AS kind,
+           coalesce(list_position([${HIDE_FIRST.map(literal).join(", ")}], period_type), ${HIDE_FIRST.length + 1})::INTEGER AS kind,
            date_diff('month', period_start, period_end + 1)::INTEGER AS months,
            is_suppressed AS hidden, guard, n::DOUBLE AS n
     FROM v JOIN s USING (indicator_id, area_code, breakdown) ORDER BY series, period_start, period_end, period_type`,

@@ -11,6 +11,7 @@ import type { IndicatorTrendRow, IndicatorValueRow, NeedIndexRow, NeedLocalityRo
 import type { DataQuality, WarehouseTables } from "./pack-data.ts";
 import type { PackFigure } from "./figures/index.ts";
 import type { ChartSpecBundle } from "../../notebooks/charts/index.ts";
+import { listEnglish } from "../../notebooks/charts/bundle.ts";
 
 export type { PackFigure, View } from "./figures/index.ts";
 
@@ -75,7 +76,7 @@ function schoolIntro(_: readonly Indicator[], present: ReadonlySet<string>): str
     ...([...present].some((id) => id.endsWith("_absence")) ? ["pupil absence"] : []),
     ...(present.has("school.fsm_eligible") ? ["free school meals"] : []),
   ];
-  const said = measures.length ? measures.slice(0, -1).join(", ") + (measures.length > 1 ? " and " : "") + measures.at(-1)! : "school measures";
+  const said = listEnglish(measures) || "school measures";
   return `${said.charAt(0).toUpperCase()}${said.slice(1)} of the schools in the area (placed by where the school is, not where its pupils live).`;
 }
 
